@@ -1,0 +1,36 @@
+#!/bin/sh
+# bootstrap.sh - install the Debian build dependencies (as root), then configure and build.
+# Usage: ./bootstrap.sh [configure options...]
+set -eu
+cd "$(dirname "$0")"
+
+DEPS="build-essential autoconf automake libtool pkg-config autopoint gettext \
+libncurses-dev libcurl4-openssl-dev libcjson-dev libvterm-dev libwebsockets-dev \
+libssl-dev zlib1g-dev libcmocka-dev tmux nodejs npm uidmap"
+
+missing=""
+for p in $DEPS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+# nodejs may come from outside Debian (node on PATH is enough).
+if command -v node >/dev/null 2>&1; then
+    missing=$(echo "$missing" | sed -e 's/ nodejs//' -e 's/ npm//')
+fi
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
+    else
+        echo "bootstrap: missing packages:$missing" >&2
+        echo "bootstrap: run as root: apt-get install -y$missing" >&2
+        exit 1
+    fi
+fi
+
+if [ ! -x configure ] || [ configure.ac -nt configure ]; then
+    autoreconf -fi
+fi
+if [ ! -f Makefile ]; then
+    ./configure "$@"
+fi
+make -j"$(nproc)"

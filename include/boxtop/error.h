@@ -1,0 +1,35 @@
+/* error.h - a human-readable error that travels with a negative errno-style code. */
+#ifndef BOXTOP_ERROR_H
+#define BOXTOP_ERROR_H
+
+#include <stddef.h>
+
+#define ERROR_MSG_MAX 512
+
+/* Kinds of failure callers branch on; the CLI maps them to exit codes. */
+enum error_kind {
+    ERROR_NONE = 0,
+    ERROR_GENERIC,     /* anything else */
+    ERROR_USAGE,       /* bad arguments from the user */
+    ERROR_NOT_FOUND,   /* 404, missing sandbox/file/process */
+    ERROR_AUTH,        /* 401/403, bad or missing key/token */
+    ERROR_CONFLICT,    /* 409, e.g. already paused */
+    ERROR_RATE_LIMIT,  /* 429 */
+    ERROR_NETWORK,     /* connection refused, timeout, DNS */
+    ERROR_PROTOCOL,    /* the peer sent something we could not parse */
+};
+
+struct error {
+    enum error_kind kind;
+    int code;                   /* HTTP status or Connect code number when known, else 0 */
+    char msg[ERROR_MSG_MAX];
+};
+
+/* Fill err (may be NULL) and return -1. The message is printf-formatted. */
+int error_set(struct error *err, enum error_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Prefix an existing message with more context: "ctx: old message". */
+int error_prefix(struct error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void error_clear(struct error *err);
+
+#endif

@@ -1,0 +1,61 @@
+/* json.h - strict accessors over cJSON.
+ *
+ * Every getter takes the path of the object it reads from (for messages such as
+ * "sandboxes[3].cpuCount: expected a number, got a string") and never crashes on a missing
+ * field or a wrong type: it returns -1 and fills err with ERROR_PROTOCOL. */
+#ifndef BOXTOP_JSON_H
+#define BOXTOP_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <cJSON.h>
+#include "boxtop/error.h"
+
+/* Parse exactly len bytes (no trailing garbage, no NUL needed). NULL + err on failure. */
+cJSON *json_parse(const char *text, size_t len, struct error *err);
+
+/* Required fields: missing or wrong type is an error. The returned string points into obj. */
+int json_get_string(const cJSON *obj, const char *path, const char *key, const char **out,
+                    struct error *err);
+/* int64 accepts a JSON integer (exact up to 2^53) or a decimal string (proto3 int64). */
+int json_get_int64(const cJSON *obj, const char *path, const char *key, int64_t *out,
+                   struct error *err);
+int json_get_double(const cJSON *obj, const char *path, const char *key, double *out,
+                    struct error *err);
+int json_get_bool(const cJSON *obj, const char *path, const char *key, bool *out,
+                  struct error *err);
+int json_get_object(const cJSON *obj, const char *path, const char *key, const cJSON **out,
+                    struct error *err);
+int json_get_array(const cJSON *obj, const char *path, const char *key, const cJSON **out,
+                   struct error *err);
+
+/* Optional fields: absent or JSON null leaves *out = def (NULL for pointers) and returns 0;
+ * present with a wrong type is still an error. */
+int json_opt_string(const cJSON *obj, const char *path, const char *key, const char **out,
+                    struct error *err);
+int json_opt_int64(const cJSON *obj, const char *path, const char *key, int64_t *out,
+                   int64_t def, struct error *err);
+int json_opt_double(const cJSON *obj, const char *path, const char *key, double *out, double def,
+                    struct error *err);
+int json_opt_bool(const cJSON *obj, const char *path, const char *key, bool *out, bool def,
+                  struct error *err);
+int json_opt_object(const cJSON *obj, const char *path, const char *key, const cJSON **out,
+                    struct error *err);
+int json_opt_array(const cJSON *obj, const char *path, const char *key, const cJSON **out,
+                   struct error *err);
+
+/* Expect obj itself to be an object/array (for top-level documents and array items). */
+int json_expect_object(const cJSON *obj, const char *path, struct error *err);
+int json_expect_array(const cJSON *obj, const char *path, struct error *err);
+
+/* "path.key" or "path[i]" into out (size n), for building child paths. */
+const char *json_path_key(char *out, size_t n, const char *path, const char *key);
+const char *json_path_index(char *out, size_t n, const char *path, int index);
+
+/* Parse an RFC 3339 timestamp (up to 9 fractional digits, Z or +hh:mm) to Unix ms. */
+int json_parse_time(const char *s, int64_t *ms_out);
+/* Format Unix ms as RFC 3339 UTC with millisecond precision ("2026-11-25T12:00:00.123Z"). */
+void json_format_time(int64_t ms, char *out, size_t n);
+
+#endif

@@ -1,0 +1,21 @@
+# src/core: event loop, buffers, strings, JSON helpers, base64, time, log, config.
+noinst_LIBRARIES += src/core/libboxtopcore.a
+src_core_libboxtopcore_a_SOURCES = \
+	src/core/error.c \
+	src/core/buf.c \
+	src/core/loop.c \
+	src/core/i18n.c
+src_core_libboxtopcore_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+CORE_LIBS = src/core/libboxtopcore.a $(CJSON_LIBS) $(LIBINTL)
+
+# Unit tests of src/core (cmocka, TAP output).
+CORE_TESTS = tests/unit/test_buf tests/unit/test_loop
+check_PROGRAMS += $(CORE_TESTS)
+TESTS += $(CORE_TESTS)
+UNIT_TESTS += $(CORE_TESTS)
+tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
+tests_unit_test_buf_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_buf_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_loop_SOURCES = tests/unit/test_loop.c
+tests_unit_test_loop_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_loop_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
