@@ -1,0 +1,75 @@
+/* http.h - asynchronous HTTP client: one curl multi handle driven by the core loop.
+ *
+ * Every HTTP call of boxtop goes through here (never curl_easy_perform). Requests reuse
+ * connections, use HTTP/2 when the server offers it over TLS, and always send an empty
+ * "Expect:" header (lws never answers 100-continue). A response body is either collected
+ * (default) or streamed to on_data as it arrives; a request body is either in memory or pulled
+ * from read_cb (chunked when body_size < 0), so files never sit whole in memory. */
+#ifndef BOXTOP_HTTP_H
+#define BOXTOP_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "boxtop/buf.h"
+#include "boxtop/error.h"
+#include "boxtop/loop.h"
+
+struct http;
+struct http_request;
+struct log;
+
+struct http_result {
+    long status;          /* HTTP status, 0 when the transfer failed before a response */
+    struct buf body;      /* whole body when on_data was not set */
+    struct error err;     /* kind != ERROR_NONE on transport failure or status >= 400
+                             (message from the JSON {code,message} body when present) */
+    const char *content_type; /* response Content-Type or NULL (valid during the callback) */
+};
+
+/* Streaming response body; return 0 to continue, < 0 to abort the transfer. */
+typedef int (*http_data_cb)(struct http_request *req, const char *data, size_t len, void *ud);
+/* Request body source: fill up to n bytes; return bytes written, 0 at EOF, -1 on error,
+ * or HTTP_READ_PAUSE when nothing is available yet (resume with http_resume()). */
+#define HTTP_READ_PAUSE ((ssize_t)-2)
+typedef ssize_t (*http_read_cb)(char *buf, size_t n, void *ud);
+/* Called exactly once per request, unless it was cancelled (cancel is silent). The
+ * result and its body are freed after the callback returns. */
+typedef void (*http_done_cb)(struct http_request *req, struct http_result *res, void *ud);
+
+struct http_opts {
+    const char *method;           /* "GET", "POST", "DELETE", ... */
+    const char *url;
+    const char *const *headers;   /* NULL-terminated "Name: value" list, copied */
+    const void *body;             /* in-memory request body (copied), or NULL */
+    size_t body_len;
+    http_read_cb read_cb;         /* streamed request body instead of body */
+    void *read_ud;
+    int64_t body_size;            /* with read_cb: size, or -1 for chunked */
+    http_data_cb on_data;         /* stream the response instead of collecting it */
+    http_done_cb on_done;
+    void *ud;
+    long timeout_ms;              /* whole-transfer timeout; 0 = none (streams) */
+    long connect_timeout_ms;      /* 0 = default 10 s */
+    int max_retries;              /* retries on 429/503 (Retry-After honoured) and connect
+                                     errors, with exponential backoff; only for requests
+                                     without read_cb */
+    int accept_gzip;              /* let curl decode Content-Encoding: gzip */
+};
+
+struct http *http_new(struct loop *loop, struct log *lg);
+void http_free(struct http *h);  /* cancels everything still running, silently */
+
+struct http_request *http_start(struct http *h, const struct http_opts *o, struct error *err);
+void http_cancel(struct http_request *req);   /* no on_done afterwards */
+void http_resume(struct http_request *req);   /* after a read_cb returned HTTP_READ_PAUSE */
+int http_active(const struct http *h);        /* transfers in flight */
+
+/* Run the loop until req is done (CLI helpers); returns the status or -1. */
+int http_run_until_done(struct http *h, struct http_request *req);
+
+/* Map an HTTP status + optional JSON error body into err (kind from the status). */
+void http_error_from_response(struct error *err, long status, const char *body, size_t len);
+
+#endif

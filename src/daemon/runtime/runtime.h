@@ -1,0 +1,113 @@
+/* runtime.h - boxtopd's sandbox runtime: real local process trees in Linux namespaces.
+ *
+ * A sandbox = a root filesystem (read-only host view + a per-sandbox writable upper layer in
+ * the state dir), an init process in new user/pid/mount/uts/ipc namespaces (uids mapped to an
+ * unprivileged subordinate range, never host root), and a cgroup (v1 or v2) for accounting,
+ * limits and freezing. The init reaps orphans and parents the processes envd starts.
+ *
+ * The runtime never blocks and owns no loop: it hands fds to the host loop through
+ * rt_hooks.watch_fd and is called back with rt_on_readable(). Where namespaces, overlayfs or
+ * cgroups are unavailable it degrades (plain process trees in a private directory) and says
+ * which isolation is missing in rt_caps(). */
+#ifndef BOXTOPD_RUNTIME_H
+#define BOXTOPD_RUNTIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "boxtop/error.h"
+
+struct log;
+struct rt;
+struct rt_sandbox;
+
+struct rt_hooks {
+    void *ud;
+    int (*watch_fd)(void *ud, int fd);   /* call rt_on_readable(rt, fd) when readable */
+    void (*unwatch_fd)(void *ud, int fd);
+    /* A process started by rt_spawn ended: exit_code >= 0, or signal > 0. */
+    void (*proc_exited)(void *ud, struct rt_sandbox *sb, pid_t pid, int exit_code, int signal);
+    /* The sandbox's init died or was OOM-killed; the sandbox is unusable until rebooted. */
+    void (*sandbox_died)(void *ud, struct rt_sandbox *sb, const char *why);
+};
+
+struct rt_caps {
+    bool userns, pidns, mountns, overlay, cgroup, freezer;
+    int cgroup_version;    /* 1, 2 or 0 */
+    char missing[256];     /* human list of missing isolation, "" when complete */
+};
+
+struct rt_spec {
+    const char *id;        /* sandbox id: hostname, cgroup and directory names */
+    int cpu_count;
+    int memory_mb;
+    int pids_max;          /* 0 = default */
+};
+
+struct rt_spawn {
+    const char *const *argv;   /* argv[0] looked up in the sandbox's PATH */
+    const char *const *envp;   /* full environment (the caller adds TERM, LANG, HOME...) */
+    const char *cwd;           /* NULL = the user's home */
+    const char *user;          /* "user" (default) or "root" */
+    bool pty;                  /* one pty for stdin/stdout/stderr, ICRNL on */
+    int rows, cols;            /* pty size */
+    bool want_stdin;           /* pipes only: keep a stdin pipe, else /dev/null */
+};
+
+struct rt_proc {
+    pid_t pid;         /* pid inside the sandbox's pid namespace (what envd reports) */
+    int pty_fd;        /* pty master, or -1 */
+    int stdin_fd;      /* write end, or -1 */
+    int stdout_fd;     /* read ends, or -1 */
+    int stderr_fd;
+};
+
+struct rt_metrics {
+    int64_t cpu_usage_ns;  /* cumulative CPU time of the whole tree */
+    int64_t mem_used;      /* bytes */
+    int64_t mem_total;     /* limit in bytes */
+    int64_t disk_used;     /* bytes in the writable layer */
+    int64_t disk_total;
+    int pids;
+};
+
+int rt_new(struct rt **out, const char *state_dir, const char *instance, struct log *lg,
+           const struct rt_hooks *hooks, struct error *err);
+void rt_free(struct rt *rt); /* leaves sandboxes as they are (see rt_sandbox_stop) */
+void rt_get_caps(const struct rt *rt, struct rt_caps *caps);
+void rt_on_readable(struct rt *rt, int fd);
+
+/* Create files and boot init. */
+int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandbox **out,
+                      struct error *err);
+/* After a restart: adopt a sandbox whose init still runs (returns 1), or load one whose
+ * processes are gone with files intact (returns 0, not booted), or -1 if its files are gone. */
+int rt_sandbox_open(struct rt *rt, const struct rt_spec *spec, struct rt_sandbox **out,
+                    struct error *err);
+int rt_sandbox_boot(struct rt *rt, struct rt_sandbox *sb, struct error *err); /* fresh init */
+bool rt_sandbox_running(const struct rt_sandbox *sb); /* init alive */
+int rt_sandbox_freeze(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+int rt_sandbox_thaw(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+/* Stop every process but keep the files (boxtopd shutdown). */
+int rt_sandbox_stop(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+/* Kill the whole tree, unmount, delete the writable layer, free sb. */
+int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+const char *rt_sandbox_id(const struct rt_sandbox *sb);
+void *rt_sandbox_get_ud(const struct rt_sandbox *sb);
+void rt_sandbox_set_ud(struct rt_sandbox *sb, void *ud);
+
+int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp,
+             struct rt_proc *out, struct error *err);
+int rt_signal(struct rt *rt, struct rt_sandbox *sb, pid_t pid, int signo, struct error *err);
+int rt_pty_resize(int pty_fd, int rows, int cols);
+
+int rt_sample(struct rt *rt, struct rt_sandbox *sb, struct rt_metrics *out, struct error *err);
+
+/* Host-side directory fd of the sandbox's root, for confined file access with
+ * openat2(RESOLVE_IN_ROOT); and the host uid/gid a sandbox user maps to. */
+int rt_root_fd(struct rt_sandbox *sb);
+int rt_user_ids(struct rt_sandbox *sb, const char *user, uid_t *uid, gid_t *gid,
+                const char **home);
+
+#endif
