@@ -1,0 +1,1 @@
+# src/daemon/envd: envd served by boxtopd for every sandbox

@@ -1,0 +1,1 @@
+# src/daemon/runtime: sandbox runtime (namespaces, rootfs, cgroups, init)

@@ -1,0 +1,1 @@
+# src/e2b/connect.mk: Connect RPC codec and envd client (see the envd client owner)
