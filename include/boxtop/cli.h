@@ -50,6 +50,9 @@ struct cli {
     FILE *stderr_fp;     /* where messages go (stderr) */
 };
 
+/* True when argv names no subcommand (only global flags and TUI options): main() then runs
+ * tui_main() with the unchanged argv. */
+bool cli_wants_tui(int argc, char **argv);
 /* The whole command line; returns the process exit code. */
 int cli_main(int argc, char **argv);
 

@@ -18,7 +18,6 @@
 #include "boxtop/local_backend.h"
 #include "boxtop/loop.h"
 #include "boxtop/sanitize.h"
-#include "boxtop/tui.h"
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
@@ -251,6 +250,25 @@ static void print_help(FILE *fp)
               "backend.\nRun 'boxtop COMMAND --help' for a command's options.\n"));
 }
 
+bool cli_wants_tui(int argc, char **argv)
+{
+    struct cli c = {0};
+    struct error err = {0};
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args) return false;
+    memcpy(args, argv, (size_t)argc * sizeof *args);
+    int n = argc;
+    bool tui = false;
+    if (cli_take_global_flags(&c, &n, args, &err) == 0) {
+        const char *s = n >= 2 ? args[1] : NULL;
+        /* Nothing left, or only options (e.g. --readonly) that the TUI parses itself. */
+        tui =
+            !s || (s[0] == '-' && strcmp(s, "--help") && strcmp(s, "-h") && strcmp(s, "--version"));
+    }
+    free(args);
+    return tui;
+}
+
 int cli_main(int argc, char **argv)
 {
     struct cli c = {0};
@@ -267,9 +285,10 @@ int cli_main(int argc, char **argv)
         return cli_fail(&c, &err);
     }
     int rc;
-    if (n < 2) {
+    if (n < 2) { /* main() sends this case to the TUI; here it is a usage error */
         free(args);
-        return tui_main(argc, argv); /* the TUI reads the global flags itself */
+        print_help(stderr);
+        return CLI_EXIT_USAGE;
     }
     const char *name = args[1];
     if (!strcmp(name, "version") || !strcmp(name, "--version")) {
@@ -278,10 +297,6 @@ int cli_main(int argc, char **argv)
     } else if (!strcmp(name, "help") || !strcmp(name, "--help") || !strcmp(name, "-h")) {
         print_help(stdout);
         rc = CLI_EXIT_OK;
-    } else if (name[0] == '-') {
-        /* Only TUI options are left (e.g. --readonly): the TUI parses them. */
-        free(args);
-        return tui_main(argc, argv);
     } else {
         const struct command *k = commands;
         while (k->name && strcmp(k->name, name))

@@ -19,3 +19,11 @@ src_boxtop_SOURCES = src/cli/main.c \
 	src/cli/tui_absent.c
 src_boxtop_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS) $(NCURSES_CFLAGS) $(VTERM_CFLAGS)
 src_boxtop_LDADD = $(CLI_LIBS) $(CORE_LIBS) $(CURL_LIBS) $(NCURSES_LIBS) $(VTERM_LIBS) $(CRYPTO_LIBS) $(ZLIB_LIBS)
+
+# Unit tests of the CLI (pure).
+tests_unit_test_cli_SOURCES = tests/unit/test_cli.c
+tests_unit_test_cli_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_cli_LDADD = $(CLI_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS) $(CURL_LIBS) $(CJSON_LIBS)
+check_PROGRAMS += tests/unit/test_cli
+TESTS += tests/unit/test_cli
+UNIT_TESTS += tests/unit/test_cli

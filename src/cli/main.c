@@ -6,10 +6,13 @@
 
 #include "boxtop/cli.h"
 #include "boxtop/i18n.h"
+#include "boxtop/tui.h"
 
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
     i18n_init();
+    if (cli_wants_tui(argc, argv))
+        return tui_main(argc, argv); /* the TUI reads the global flags itself */
     return cli_main(argc, argv);
 }
