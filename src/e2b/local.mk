@@ -31,3 +31,27 @@ tests_unit_test_models_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_api_SOURCES = tests/unit/test_api.c
 tests_unit_test_api_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_test_api_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
+
+# Fuzz targets of the model parsers (see tests/fuzz/local.mk).
+FUZZ_PROGS += tests/fuzz/fuzz_sandbox_json tests/fuzz/fuzz_metrics_json \
+	tests/fuzz/fuzz_logs_json tests/fuzz/fuzz_template_json tests/fuzz/fuzz_team_json
+tests_fuzz_fuzz_sandbox_json_SOURCES = tests/fuzz/fuzz_sandbox_json.c
+tests_fuzz_fuzz_sandbox_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_sandbox_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_sandbox_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_metrics_json_SOURCES = tests/fuzz/fuzz_metrics_json.c
+tests_fuzz_fuzz_metrics_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_metrics_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_metrics_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_logs_json_SOURCES = tests/fuzz/fuzz_logs_json.c
+tests_fuzz_fuzz_logs_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_logs_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_logs_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_template_json_SOURCES = tests/fuzz/fuzz_template_json.c
+tests_fuzz_fuzz_template_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_template_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_template_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_team_json_SOURCES = tests/fuzz/fuzz_team_json.c
+tests_fuzz_fuzz_team_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_team_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_team_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
