@@ -76,7 +76,7 @@ static void say(int fd, int status, const char *extra, const char *body)
 static void route(int fd, const char *method, const char *path, const char *key, const char *body,
                   struct shared *sh)
 {
-    char line[2048];
+    char line[4200];
     snprintf(line, sizeof line, "%s %s", method, path);
     record(sh, line);
     if (body[0]) {

@@ -156,7 +156,7 @@ static void serve_conn(int fd, int id, struct shared *sh)
             }
             if (body_read(&c, (size_t)clen, &h, &total) < 0) return;
         }
-        char out[1024];
+        char out[4200];
         if (!strcmp(path, "/hello")) {
             snprintf(out, sizeof out, "hello conn=%d", id);
             reply(fd, 200, "", out);
