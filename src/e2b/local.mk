@@ -55,3 +55,11 @@ tests_fuzz_fuzz_team_json_SOURCES = tests/fuzz/fuzz_team_json.c
 tests_fuzz_fuzz_team_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
 tests_fuzz_fuzz_team_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
 tests_fuzz_fuzz_team_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+
+# Local backend discovery against a fake boxtopd (a helper program, not a test).
+check_PROGRAMS += tests/unit/test_api_fake_boxtopd tests/unit/test_api_local
+TESTS += tests/unit/test_api_local
+tests_unit_test_api_fake_boxtopd_SOURCES = tests/unit/test_api_fake_boxtopd.c
+tests_unit_test_api_local_SOURCES = tests/unit/test_api_local.c
+tests_unit_test_api_local_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_api_local_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
