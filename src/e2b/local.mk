@@ -63,3 +63,10 @@ tests_unit_test_api_fake_boxtopd_SOURCES = tests/unit/test_api_fake_boxtopd.c
 tests_unit_test_api_local_SOURCES = tests/unit/test_api_local.c
 tests_unit_test_api_local_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_test_api_local_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
+
+# Platform API calls against a loopback fake (batch split, fallbacks, queries).
+check_PROGRAMS += tests/unit/test_api_calls
+TESTS += tests/unit/test_api_calls
+tests_unit_test_api_calls_SOURCES = tests/unit/test_api_calls.c
+tests_unit_test_api_calls_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_api_calls_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
