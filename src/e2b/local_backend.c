@@ -378,6 +378,14 @@ static int spawn(struct local_backend *lb, const char *daemon, struct error *err
             dup2(nul, 0);
             close(nul);
         }
+        /* Its log goes to DIR/boxtopd.log: the terminal belongs to the TUI. */
+        char logp[PATH_MAX];
+        snprintf(logp, sizeof logp, "%s/boxtopd.log", lb->dir);
+        int log = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (log >= 0) {
+            dup2(log, 1);
+            dup2(log, 2);
+        }
         char *argv[] = {(char *)daemon, "--foreground",  "--state-dir", lb->dir, "--api-listen",
                         "127.0.0.1:0",  "--envd-listen", "127.0.0.1:0", NULL};
         execv(daemon, argv);
