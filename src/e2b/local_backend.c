@@ -37,12 +37,14 @@ struct local_backend {
     char *dir;
     local_backend_cb cb;
     void *ud;
-    pid_t child;        /* > 0 when we started it */
-    int pidfd;          /* -1 when none */
-    int inotify_fd;     /* -1 when none */
-    int64_t timer;      /* overall timeout */
-    int64_t child_poll; /* waitpid timer when pidfd is unavailable */
-    struct api *api;    /* for /health */
+    pid_t child;          /* > 0 when we started it */
+    int pidfd;            /* -1 when none */
+    int inotify_fd;       /* -1 when none */
+    int64_t timer;        /* overall timeout */
+    int64_t child_poll;   /* waitpid timer when pidfd is unavailable */
+    int64_t report_timer; /* health result waiting to be reported */
+    struct error health_err;
+    struct api *api; /* for /health */
     struct api_call *health;
     struct local_backend_info info;
     bool reported;
@@ -249,17 +251,28 @@ static void report(struct local_backend *lb, const struct error *err)
     if (lb->cb) lb->cb(lb, err ? NULL : &lb->info, err, lb->ud);
 }
 
+/* The health answer is reported from a 0 ms timer, outside the API callback, so that the
+ * user's callback may call local_backend_stop() (which frees the API object). */
+static void on_health_report(struct loop *l, void *ud)
+{
+    (void)l;
+    struct local_backend *lb = ud;
+    lb->report_timer = 0;
+    report(lb, lb->health_err.kind != ERROR_NONE ? &lb->health_err : NULL);
+}
+
 static void on_health(struct api_result *res, void *ud)
 {
     struct local_backend *lb = ud;
     lb->health = NULL;
-    if (res->err.kind != ERROR_NONE) {
-        struct error e = res->err;
-        error_prefix(&e, _("boxtopd at %s does not answer"), lb->info.api_url);
-        report(lb, &e);
-        return;
+    lb->health_err = res->err;
+    if (res->err.kind != ERROR_NONE)
+        error_prefix(&lb->health_err, _("boxtopd at %s does not answer"), lb->info.api_url);
+    lb->report_timer = loop_timer_add(lb->loop, 0, on_health_report, lb);
+    if (lb->report_timer < 0) {
+        lb->report_timer = 0;
+        report(lb, lb->health_err.kind != ERROR_NONE ? &lb->health_err : NULL);
     }
-    report(lb, NULL);
 }
 
 /* The state file is there (or changed): if it names a live boxtopd (ours when we started

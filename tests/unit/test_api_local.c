@@ -129,6 +129,27 @@ static void test_start_use_stop(void **state)
     assert_int_equal(err.kind, ERROR_NOT_FOUND);
 }
 
+static void stop_in_cb(struct local_backend *lb, const struct local_backend_info *info,
+                       const struct error *err, void *ud)
+{
+    on_ready(lb, info, err, ud);
+    local_backend_stop(lb); /* allowed from the callback */
+}
+
+static void test_stop_from_callback(void **state)
+{
+    struct ctx *c = *state;
+    struct outcome o = {0};
+    struct error err = {0};
+    assert_non_null(
+        local_backend_start(c->loop, c->http, c->dir, c->fake, 5000, stop_in_cb, &o, &err));
+    wait_for(c, &o, 6000);
+    assert_true(o.ok);
+    for (int i = 0; i < 5; i++) /* nothing left to fire on freed memory */
+        loop_run_once(c->loop, 10);
+    assert_int_equal(kill(o.pid, 0), -1);
+}
+
 static void test_daemon_crash_reported_at_once(void **state)
 {
     struct ctx *c = *state;
@@ -231,6 +252,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_start_use_stop, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stop_from_callback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_daemon_crash_reported_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timeout_then_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state_files, setup, teardown),
