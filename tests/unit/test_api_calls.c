@@ -72,7 +72,7 @@ static void reply(int fd, int status, const char *body)
 
 static void route(int fd, const char *method, const char *path, const char *body, struct shared *sh)
 {
-    char line[8192];
+    char line[16384];
     snprintf(line, sizeof line, "%s %s%s%s", method, path, body[0] ? " " : "", body);
     record(sh, line);
     if (!strncmp(path, "/sandboxes/metrics?sandbox_ids=", 31)) {
