@@ -37,11 +37,11 @@ static int prefix_check(struct connect_decoder *d, struct error *err)
     unsigned flags = d->prefix[0];
     uint32_t len = ((uint32_t)d->prefix[1] << 24) | ((uint32_t)d->prefix[2] << 16) |
                    ((uint32_t)d->prefix[3] << 8) | (uint32_t)d->prefix[4];
+    if (flags & ~(CONNECT_FLAG_COMPRESSED | CONNECT_FLAG_END_STREAM))
+        return error_set(err, ERROR_PROTOCOL, "Connect frame has unknown flags 0x%02x", flags);
     if (flags & CONNECT_FLAG_COMPRESSED)
         return error_set(err, ERROR_PROTOCOL,
                          "Connect frame is compressed, but no compression was negotiated");
-    if (flags & ~(CONNECT_FLAG_COMPRESSED | CONNECT_FLAG_END_STREAM))
-        return error_set(err, ERROR_PROTOCOL, "Connect frame has unknown flags 0x%02x", flags);
     if (len > d->max_message)
         return error_set(err, ERROR_PROTOCOL,
                          "Connect frame of %lu bytes exceeds the limit of %lu bytes",

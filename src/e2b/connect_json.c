@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +36,7 @@ int pjson_enum_value(const struct pjson_enum *tab, const cJSON *item, int *out)
     }
     if (cJSON_IsNumber(item)) {
         double v = item->valuedouble;
-        if (v != floor(v) || v < INT_MIN || v > INT_MAX)
+        if (!(v >= INT_MIN && v <= INT_MAX) || (double)(int)v != v)
             return -1;
         /* protojson keeps unknown numeric enum values; so do we. */
         *out = (int)v;
@@ -162,7 +161,7 @@ static int get_integer(const cJSON *obj, const char *path, const char *key, int6
     if (cJSON_IsNumber(it)) {
         double d = it->valuedouble;
         /* Beyond 2^53 a double cannot hold every integer: require the string form. */
-        if (d != floor(d) || d < -9007199254740992.0 || d > 9007199254740992.0)
+        if (!(d >= -9007199254740992.0 && d <= 9007199254740992.0) || (double)(int64_t)d != d)
             return bad(err, path, key, "expected an integer");
         v = (int64_t)d;
     } else if (cJSON_IsString(it)) {
