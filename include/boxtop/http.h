@@ -63,9 +63,10 @@ void http_free(struct http *h); /* cancels everything still running, silently; n
                                    inside an http callback */
 
 struct http_request *http_start(struct http *h, const struct http_opts *o, struct error *err);
-void http_cancel(struct http_request *req); /* no on_done afterwards */
-void http_resume(struct http_request *req); /* after a read_cb returned HTTP_READ_PAUSE */
-int http_active(const struct http *h);      /* transfers in flight */
+void http_cancel(struct http_request *req);   /* no on_done afterwards */
+void http_resume(struct http_request *req);   /* after a read_cb returned HTTP_READ_PAUSE */
+int http_active(const struct http *h);        /* transfers in flight */
+struct loop *http_loop(const struct http *h); /* the loop it was created with */
 
 /* Value of a response header (case-insensitive name) of the final response, copied into
  * out; NULL when absent. Valid from the first on_data call through on_done. */

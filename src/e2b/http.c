@@ -419,6 +419,11 @@ void http_free(struct http *h)
     free(h);
 }
 
+struct loop *http_loop(const struct http *h)
+{
+    return h->loop;
+}
+
 int http_active(const struct http *h)
 {
     int n = 0;
