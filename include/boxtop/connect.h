@@ -22,7 +22,7 @@
 
 #define CONNECT_FLAG_COMPRESSED 0x01u
 #define CONNECT_FLAG_END_STREAM 0x02u
-#define CONNECT_PREFIX_LEN 5
+#define CONNECT_PREFIX_LEN      5
 /* Default guard against absurd lengths from a hostile peer (envd's biggest message is a
  * ListDir answer; a few MiB at most). */
 #define CONNECT_MAX_MESSAGE_DEFAULT (16u * 1024u * 1024u)
@@ -62,7 +62,7 @@ enum error_kind connect_code_error_kind(enum connect_code code);
 /* A Connect error as it travels in end-stream frames and unary error bodies. */
 struct connect_error {
     enum connect_code code;
-    char *message; /* malloc'd, NULL when absent; raw peer text: sanitize before display */
+    char *message;  /* malloc'd, NULL when absent; raw peer text: sanitize before display */
     cJSON *details; /* array as received, or NULL */
 };
 void connect_error_free(struct connect_error *ce);
@@ -78,14 +78,12 @@ struct connect_end {
 };
 void connect_end_free(struct connect_end *end);
 /* Parse an end-stream payload ("{}" on success). Hostile input gives -1 + ERROR_PROTOCOL. */
-int connect_end_parse(const char *payload, size_t len, struct connect_end *out,
-                      struct error *err);
+int connect_end_parse(const char *payload, size_t len, struct connect_end *out, struct error *err);
 
 /* Parse a unary error response (status >= 300). The body's string "code" wins; a body that is
  * not a Connect error (proxy JSON {"code":502,...}, text, empty) maps from the HTTP status,
  * keeping a string "message" when there is one. Never fails; out must be freed. */
-void connect_error_from_unary(long status, const char *body, size_t len,
-                              struct connect_error *out);
+void connect_error_from_unary(long status, const char *body, size_t len, struct connect_error *out);
 
 /* ---- encoding (client requests, server responses) ---- */
 

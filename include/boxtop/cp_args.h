@@ -11,7 +11,7 @@
 
 #include "boxtop/error.h"
 
-#define CP_ID_MAX 64
+#define CP_ID_MAX   64
 #define CP_PATH_MAX 4096
 
 struct cp_arg {

@@ -20,9 +20,9 @@
 #include "boxtop/connect.h"
 #include "boxtop/error.h"
 
-#define ENVD_PORT 49983
+#define ENVD_PORT              49983
 #define ENVD_KEEPALIVE_SECONDS 50 /* Keepalive-Ping-Interval on streams (must be > 0) */
-#define ENVD_UNARY_TIMEOUT_MS 60000
+#define ENVD_UNARY_TIMEOUT_MS  60000
 
 struct http;
 struct http_request;
@@ -30,7 +30,7 @@ struct http_request;
 /* ---- 1. where envd is ---- */
 
 struct envd_target {
-    char *base_url;     /* no trailing slash */
+    char *base_url; /* no trailing slash */
     char *sandbox_id;
     char *access_token; /* NULL for an unsecured sandbox */
     char *user;         /* Linux user (Authorization: Basic), NULL = envd's default */
@@ -41,8 +41,8 @@ struct envd_target {
  * (E2B_DEBUG), http://localhost:49983; else https://49983-<id>.<domain> (domain NULL or ""
  * means e2b.app). The id must match ^[a-z0-9]+$ and the domain must be a plain host name. */
 int envd_target_init(struct envd_target *t, const char *sandbox_id, const char *sandbox_url,
-                     const char *domain, bool debug, const char *access_token,
-                     const char *user, struct error *err);
+                     const char *domain, bool debug, const char *access_token, const char *user,
+                     struct error *err);
 void envd_target_free(struct envd_target *t);
 
 /* ---- 2. requests ---- */
@@ -79,8 +79,8 @@ struct envd_start_opts {
     const char *cwd;         /* optional */
     bool pty;                /* PTY mode with cols x rows */
     uint16_t cols, rows;
-    int stdin_mode;          /* -1 omit, 0 "stdin":false, 1 "stdin":true (non-PTY only) */
-    const char *tag;         /* optional */
+    int stdin_mode;  /* -1 omit, 0 "stdin":false, 1 "stdin":true (non-PTY only) */
+    const char *tag; /* optional */
 };
 
 /* Messages (caller owns the result; NULL on bad input or ENOMEM). */
@@ -111,10 +111,10 @@ struct envd_proc_event {
     enum envd_output output; /* DATA */
     const char *data;        /* DATA: decoded bytes (valid until the next parse/free) */
     size_t len;
-    int32_t exit_code;       /* END: 0 when omitted; -1 when killed */
-    bool exited;             /* END: true iff the process exited normally */
-    const char *status;      /* END: "exit status 1", "signal: killed", or NULL */
-    const char *error;       /* END: optional */
+    int32_t exit_code;  /* END: 0 when omitted; -1 when killed */
+    bool exited;        /* END: true iff the process exited normally */
+    const char *status; /* END: "exit status 1", "signal: killed", or NULL */
+    const char *error;  /* END: optional */
 };
 
 /* Owns what a parsed event points into. */
@@ -181,9 +181,22 @@ int envd_fs_event_parse(const char *json, size_t len, struct envd_fs_event *ev,
 /* ---- 3. calls ---- */
 
 struct envd_client {
-    struct http *http;       /* not owned */
+    struct http *http; /* not owned */
     struct envd_target target;
 };
+
+/* Set up c for one sandbox (envd_target_init) and register the token as a secret with h so
+ * that http never prints it. */
+int envd_client_init(struct envd_client *c, struct http *h, const char *sandbox_id,
+                     const char *sandbox_url, const char *domain, bool debug,
+                     const char *access_token, const char *user, struct error *err);
+void envd_client_free(struct envd_client *c);
+
+struct api;
+struct sandbox;
+/* Blocking (runs the loop) platform API connect for sandbox id: fills out (sandbox_free it)
+ * with envd_access_token, domain and envd_version. For the command line. */
+int envd_sandbox_lookup(struct api *a, const char *id, struct sandbox *out, struct error *err);
 
 /* resp is the parsed JSON response (NULL on error); err NULL on success. */
 typedef void (*envd_unary_cb)(const cJSON *resp, const struct error *err, void *ud);
@@ -209,9 +222,8 @@ typedef int (*envd_proc_cb)(const struct envd_proc_event *ev, void *ud, struct e
 struct envd_stream *envd_process_start(struct envd_client *c, const struct envd_start_opts *o,
                                        envd_proc_cb on_event, envd_end_cb on_end, void *ud,
                                        struct error *err);
-struct envd_stream *envd_process_connect(struct envd_client *c, uint32_t pid,
-                                         envd_proc_cb on_event, envd_end_cb on_end, void *ud,
-                                         struct error *err);
+struct envd_stream *envd_process_connect(struct envd_client *c, uint32_t pid, envd_proc_cb on_event,
+                                         envd_end_cb on_end, void *ud, struct error *err);
 typedef int (*envd_fs_cb)(const struct envd_fs_event *ev, void *ud, struct error *err);
 struct envd_stream *envd_fs_watch_dir(struct envd_client *c, const char *path, bool recursive,
                                       envd_fs_cb on_event, envd_end_cb on_end, void *ud,
@@ -226,16 +238,16 @@ struct http_request *envd_process_update(struct envd_client *c, uint32_t pid, ui
                                          struct error *err);
 struct http_request *envd_process_signal(struct envd_client *c, uint32_t pid, int signo,
                                          envd_unary_cb cb, void *ud, struct error *err);
-struct http_request *envd_process_close_stdin(struct envd_client *c, uint32_t pid,
-                                              envd_unary_cb cb, void *ud, struct error *err);
+struct http_request *envd_process_close_stdin(struct envd_client *c, uint32_t pid, envd_unary_cb cb,
+                                              void *ud, struct error *err);
 struct http_request *envd_process_list(struct envd_client *c, envd_unary_cb cb, void *ud,
                                        struct error *err);
 struct http_request *envd_fs_stat(struct envd_client *c, const char *path, envd_unary_cb cb,
                                   void *ud, struct error *err);
 struct http_request *envd_fs_list_dir(struct envd_client *c, const char *path, uint32_t depth,
                                       envd_unary_cb cb, void *ud, struct error *err);
-struct http_request *envd_fs_make_dir(struct envd_client *c, const char *path,
-                                      envd_unary_cb cb, void *ud, struct error *err);
+struct http_request *envd_fs_make_dir(struct envd_client *c, const char *path, envd_unary_cb cb,
+                                      void *ud, struct error *err);
 struct http_request *envd_fs_move(struct envd_client *c, const char *source,
                                   const char *destination, envd_unary_cb cb, void *ud,
                                   struct error *err);

@@ -42,9 +42,9 @@ struct files_transfer *files_download(struct envd_client *c, const char *path, i
                                       files_progress_cb progress, files_done_cb done, void *ud,
                                       struct error *err);
 /* POST fd's contents (from the current offset) to path; size < 0 = unknown (chunked). */
-struct files_transfer *files_upload(struct envd_client *c, const char *path, int fd,
-                                    int64_t size, files_progress_cb progress, files_done_cb done,
-                                    void *ud, struct error *err);
+struct files_transfer *files_upload(struct envd_client *c, const char *path, int fd, int64_t size,
+                                    files_progress_cb progress, files_done_cb done, void *ud,
+                                    struct error *err);
 void files_cancel(struct files_transfer *t); /* not from inside its own callbacks */
 /* The underlying request (for http_run_until_done). */
 struct http_request *files_request(struct files_transfer *t);

@@ -13,24 +13,34 @@
 #include "boxtop/sanitize.h"
 
 static const char *const code_names[] = {
-    "ok",          "canceled",         "unknown",           "invalid_argument",
-    "deadline_exceeded", "not_found",  "already_exists",    "permission_denied",
-    "resource_exhausted", "failed_precondition", "aborted", "out_of_range",
-    "unimplemented", "internal",       "unavailable",       "data_loss",
+    "ok",
+    "canceled",
+    "unknown",
+    "invalid_argument",
+    "deadline_exceeded",
+    "not_found",
+    "already_exists",
+    "permission_denied",
+    "resource_exhausted",
+    "failed_precondition",
+    "aborted",
+    "out_of_range",
+    "unimplemented",
+    "internal",
+    "unavailable",
+    "data_loss",
     "unauthenticated",
 };
 
 const char *connect_code_name(enum connect_code code)
 {
-    if ((int)code < 0 || (size_t)code >= sizeof code_names / sizeof code_names[0])
-        return NULL;
+    if ((int)code < 0 || (size_t)code >= sizeof code_names / sizeof code_names[0]) return NULL;
     return code_names[code];
 }
 
 int connect_code_from_name(const char *name, enum connect_code *out)
 {
-    if (!name)
-        return -1;
+    if (!name) return -1;
     /* "ok" is not a valid error code on the wire. */
     for (size_t i = 1; i < sizeof code_names / sizeof code_names[0]; i++) {
         if (!strcmp(name, code_names[i])) {
@@ -44,23 +54,40 @@ int connect_code_from_name(const char *name, enum connect_code *out)
 int connect_code_http_status(enum connect_code code)
 {
     switch (code) {
-    case CONNECT_OK: return 200;
-    case CONNECT_CANCELED: return 499;
-    case CONNECT_UNKNOWN: return 500;
-    case CONNECT_INVALID_ARGUMENT: return 400;
-    case CONNECT_DEADLINE_EXCEEDED: return 504;
-    case CONNECT_NOT_FOUND: return 404;
-    case CONNECT_ALREADY_EXISTS: return 409;
-    case CONNECT_PERMISSION_DENIED: return 403;
-    case CONNECT_RESOURCE_EXHAUSTED: return 429;
-    case CONNECT_FAILED_PRECONDITION: return 400;
-    case CONNECT_ABORTED: return 409;
-    case CONNECT_OUT_OF_RANGE: return 400;
-    case CONNECT_UNIMPLEMENTED: return 501;
-    case CONNECT_INTERNAL: return 500;
-    case CONNECT_UNAVAILABLE: return 503;
-    case CONNECT_DATA_LOSS: return 500;
-    case CONNECT_UNAUTHENTICATED: return 401;
+    case CONNECT_OK:
+        return 200;
+    case CONNECT_CANCELED:
+        return 499;
+    case CONNECT_UNKNOWN:
+        return 500;
+    case CONNECT_INVALID_ARGUMENT:
+        return 400;
+    case CONNECT_DEADLINE_EXCEEDED:
+        return 504;
+    case CONNECT_NOT_FOUND:
+        return 404;
+    case CONNECT_ALREADY_EXISTS:
+        return 409;
+    case CONNECT_PERMISSION_DENIED:
+        return 403;
+    case CONNECT_RESOURCE_EXHAUSTED:
+        return 429;
+    case CONNECT_FAILED_PRECONDITION:
+        return 400;
+    case CONNECT_ABORTED:
+        return 409;
+    case CONNECT_OUT_OF_RANGE:
+        return 400;
+    case CONNECT_UNIMPLEMENTED:
+        return 501;
+    case CONNECT_INTERNAL:
+        return 500;
+    case CONNECT_UNAVAILABLE:
+        return 503;
+    case CONNECT_DATA_LOSS:
+        return 500;
+    case CONNECT_UNAUTHENTICATED:
+        return 401;
     }
     return 500;
 }
@@ -68,39 +95,51 @@ int connect_code_http_status(enum connect_code code)
 enum connect_code connect_code_from_http_status(long status)
 {
     switch (status) {
-    case 400: return CONNECT_INTERNAL;
-    case 401: return CONNECT_UNAUTHENTICATED;
-    case 403: return CONNECT_PERMISSION_DENIED;
-    case 404: return CONNECT_UNIMPLEMENTED;
+    case 400:
+        return CONNECT_INTERNAL;
+    case 401:
+        return CONNECT_UNAUTHENTICATED;
+    case 403:
+        return CONNECT_PERMISSION_DENIED;
+    case 404:
+        return CONNECT_UNIMPLEMENTED;
     case 429:
     case 502:
     case 503:
-    case 504: return CONNECT_UNAVAILABLE;
-    default: return CONNECT_UNKNOWN;
+    case 504:
+        return CONNECT_UNAVAILABLE;
+    default:
+        return CONNECT_UNKNOWN;
     }
 }
 
 enum error_kind connect_code_error_kind(enum connect_code code)
 {
     switch (code) {
-    case CONNECT_OK: return ERROR_NONE;
-    case CONNECT_NOT_FOUND: return ERROR_NOT_FOUND;
+    case CONNECT_OK:
+        return ERROR_NONE;
+    case CONNECT_NOT_FOUND:
+        return ERROR_NOT_FOUND;
     case CONNECT_UNAUTHENTICATED:
-    case CONNECT_PERMISSION_DENIED: return ERROR_AUTH;
+    case CONNECT_PERMISSION_DENIED:
+        return ERROR_AUTH;
     case CONNECT_ALREADY_EXISTS:
-    case CONNECT_ABORTED: return ERROR_CONFLICT;
-    case CONNECT_RESOURCE_EXHAUSTED: return ERROR_RATE_LIMIT;
+    case CONNECT_ABORTED:
+        return ERROR_CONFLICT;
+    case CONNECT_RESOURCE_EXHAUSTED:
+        return ERROR_RATE_LIMIT;
     case CONNECT_UNAVAILABLE:
     case CONNECT_DEADLINE_EXCEEDED:
-    case CONNECT_CANCELED: return ERROR_NETWORK;
-    default: return ERROR_GENERIC;
+    case CONNECT_CANCELED:
+        return ERROR_NETWORK;
+    default:
+        return ERROR_GENERIC;
     }
 }
 
 void connect_error_free(struct connect_error *ce)
 {
-    if (!ce)
-        return;
+    if (!ce) return;
     free(ce->message);
     cJSON_Delete(ce->details);
     ce->message = NULL;
@@ -111,20 +150,17 @@ int connect_error_to_error(const struct connect_error *ce, struct error *err)
 {
     const char *name = connect_code_name(ce->code);
     struct buf clean = BUF_INIT;
-    if (ce->message)
-        sanitize_append(&clean, ce->message, strlen(ce->message), 0);
+    if (ce->message) sanitize_append(&clean, ce->message, strlen(ce->message), 0);
     error_set(err, connect_code_error_kind(ce->code), "%s%s%s", name ? name : "unknown",
               clean.len ? ": " : "", buf_cstr(&clean));
-    if (err)
-        err->code = (int)ce->code;
+    if (err) err->code = (int)ce->code;
     buf_free(&clean);
     return -1;
 }
 
 void connect_end_free(struct connect_end *end)
 {
-    if (!end)
-        return;
+    if (!end) return;
     connect_error_free(&end->error);
     cJSON_Delete(end->metadata);
     end->metadata = NULL;
@@ -148,16 +184,14 @@ static int error_object_parse(const cJSON *obj, const char *where, struct connec
         if (!cJSON_IsString(msg))
             return error_set(err, ERROR_PROTOCOL, "%s.message: expected a string", where);
         out->message = strdup(msg->valuestring);
-        if (!out->message)
-            return error_set(err, ERROR_GENERIC, "out of memory");
+        if (!out->message) return error_set(err, ERROR_GENERIC, "out of memory");
     }
     const cJSON *details = cJSON_GetObjectItemCaseSensitive(obj, "details");
     if (details && !cJSON_IsNull(details)) {
         if (!cJSON_IsArray(details))
             return error_set(err, ERROR_PROTOCOL, "%s.details: expected an array", where);
         out->details = cJSON_Duplicate(details, 1);
-        if (!out->details)
-            return error_set(err, ERROR_GENERIC, "out of memory");
+        if (!out->details) return error_set(err, ERROR_GENERIC, "out of memory");
     }
     return 0;
 }
@@ -183,8 +217,7 @@ static int metadata_check(const cJSON *md, struct error *err)
     return 0;
 }
 
-int connect_end_parse(const char *payload, size_t len, struct connect_end *out,
-                      struct error *err)
+int connect_end_parse(const char *payload, size_t len, struct connect_end *out, struct error *err)
 {
     memset(out, 0, sizeof *out);
     cJSON *root = cJSON_ParseWithLengthOpts(payload, len, NULL, 0);
@@ -206,13 +239,11 @@ int connect_end_parse(const char *payload, size_t len, struct connect_end *out,
         }
     }
     cJSON_Delete(root);
-    if (rc < 0)
-        connect_end_free(out);
+    if (rc < 0) connect_end_free(out);
     return rc;
 }
 
-void connect_error_from_unary(long status, const char *body, size_t len,
-                              struct connect_error *out)
+void connect_error_from_unary(long status, const char *body, size_t len, struct connect_error *out)
 {
     memset(out, 0, sizeof *out);
     out->code = connect_code_from_http_status(status);
@@ -226,8 +257,7 @@ void connect_error_from_unary(long status, const char *body, size_t len,
             connect_error_free(&tmp);
             /* Not Connect-shaped (envd's 401, proxy 502): keep the message text. */
             const cJSON *msg = cJSON_GetObjectItemCaseSensitive(root, "message");
-            if (cJSON_IsString(msg))
-                out->message = strdup(msg->valuestring);
+            if (cJSON_IsString(msg)) out->message = strdup(msg->valuestring);
         }
     }
     if (!out->message) {
@@ -240,25 +270,21 @@ void connect_error_from_unary(long status, const char *body, size_t len,
 
 int connect_envelope_append(struct buf *out, unsigned flags, const void *payload, size_t len)
 {
-    if (len > UINT32_MAX)
-        return -EINVAL;
+    if (len > UINT32_MAX) return -EINVAL;
     unsigned char p[CONNECT_PREFIX_LEN] = {
-        (unsigned char)flags,          (unsigned char)(len >> 24), (unsigned char)(len >> 16),
-        (unsigned char)(len >> 8),     (unsigned char)len,
+        (unsigned char)flags,      (unsigned char)(len >> 24), (unsigned char)(len >> 16),
+        (unsigned char)(len >> 8), (unsigned char)len,
     };
-    if (buf_reserve(out, sizeof p + len) < 0)
-        return -ENOMEM;
+    if (buf_reserve(out, sizeof p + len) < 0) return -ENOMEM;
     buf_append(out, p, sizeof p);
-    if (len)
-        buf_append(out, payload, len);
+    if (len) buf_append(out, payload, len);
     return 0;
 }
 
 static cJSON *error_object_new(enum connect_code code, const char *message)
 {
     cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
+    if (!o) return NULL;
     const char *name = connect_code_name(code);
     if (!cJSON_AddStringToObject(o, "code", name ? name : "unknown") ||
         (message && *message && !cJSON_AddStringToObject(o, "message", message))) {
@@ -271,8 +297,7 @@ static cJSON *error_object_new(enum connect_code code, const char *message)
 static int json_append(struct buf *out, cJSON *doc)
 {
     char *s = doc ? cJSON_PrintUnformatted(doc) : NULL;
-    if (!s)
-        return -ENOMEM;
+    if (!s) return -ENOMEM;
     int rc = buf_append_str(out, s);
     cJSON_free(s);
     return rc;
@@ -306,10 +331,8 @@ int connect_end_stream_append(struct buf *out, enum connect_code code, const cha
         }
     }
     struct buf json = BUF_INIT;
-    if (rc == 0)
-        rc = json_append(&json, root);
-    if (rc == 0)
-        rc = connect_envelope_append(out, CONNECT_FLAG_END_STREAM, json.data, json.len);
+    if (rc == 0) rc = json_append(&json, root);
+    if (rc == 0) rc = connect_envelope_append(out, CONNECT_FLAG_END_STREAM, json.data, json.len);
     buf_free(&json);
     cJSON_Delete(root);
     return rc;

@@ -31,6 +31,7 @@ src_e2b_libboxtopenvdc_a_SOURCES = \
 	src/e2b/envd_target.c \
 	src/e2b/envd_msg.c \
 	src/e2b/envd_call.c \
+	src/e2b/envd_lookup.c \
 	src/e2b/files.c \
 	src/e2b/cp_args.c
 src_e2b_libboxtopenvdc_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS)
@@ -50,6 +51,13 @@ tests_unit_test_files_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_cp_args_SOURCES = tests/unit/test_cp_args.c
 tests_unit_test_cp_args_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
 tests_unit_test_cp_args_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
+
+# Against a fake envd forked on loopback (like test_http): in TESTS, not UNIT_TESTS.
+check_PROGRAMS += tests/unit/test_envd_call
+TESTS += tests/unit/test_envd_call
+tests_unit_test_envd_call_SOURCES = tests/unit/test_envd_call.c
+tests_unit_test_envd_call_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
+tests_unit_test_envd_call_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
 
 FUZZ_PROGS += tests/fuzz/fuzz_cp_args tests/fuzz/fuzz_envd_events
 tests_fuzz_fuzz_cp_args_SOURCES = tests/fuzz/fuzz_cp_args.c

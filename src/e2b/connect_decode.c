@@ -59,8 +59,7 @@ static int deliver(struct connect_decoder *d, const char *data, size_t len, conn
     d->prefix_len = 0;
     d->frames++;
     if (f.flags & CONNECT_FLAG_END_STREAM) {
-        if (connect_end_parse(data, len, &end, err) < 0)
-            return -1;
+        if (connect_end_parse(data, len, &end, err) < 0) return -1;
         f.end = &end;
         d->ended = true;
         rc = cb ? cb(&f, ud, err) : 0;
@@ -85,16 +84,13 @@ int connect_decoder_feed(struct connect_decoder *d, const void *data, size_t len
                                      "Connect stream has data after the end-stream frame"));
         if (d->prefix_len < CONNECT_PREFIX_LEN) {
             size_t take = CONNECT_PREFIX_LEN - d->prefix_len;
-            if (take > len)
-                take = len;
+            if (take > len) take = len;
             memcpy(d->prefix + d->prefix_len, p, take);
             d->prefix_len += take;
             p += take;
             len -= take;
-            if (d->prefix_len < CONNECT_PREFIX_LEN)
-                break;
-            if (prefix_check(d, err) < 0)
-                return fail(d, -1);
+            if (d->prefix_len < CONNECT_PREFIX_LEN) break;
+            if (prefix_check(d, err) < 0) return fail(d, -1);
             buf_reset(&d->payload);
         }
         /* Prefix complete: gather need bytes of payload. */
@@ -102,25 +98,22 @@ int connect_decoder_feed(struct connect_decoder *d, const void *data, size_t len
         if (have == 0 && len >= d->need) {
             size_t n = d->need;
             int rc = deliver(d, p, n, cb, ud, err);
-            if (rc < 0)
-                return fail(d, rc);
+            if (rc < 0) return fail(d, rc);
             p += n;
             len -= n;
             continue;
         }
         size_t take = d->need - have;
-        if (take > len)
-            take = len;
+        if (take > len) take = len;
         if (buf_append(&d->payload, p, take) < 0)
             return fail(d, error_set(err, ERROR_GENERIC, "out of memory"));
         p += take;
         len -= take;
         if (d->payload.len == d->need) {
-            int rc = deliver(d, d->payload.data ? d->payload.data : "", d->payload.len, cb, ud,
-                             err);
+            int rc =
+                deliver(d, d->payload.data ? d->payload.data : "", d->payload.len, cb, ud, err);
             buf_reset(&d->payload);
-            if (rc < 0)
-                return fail(d, rc);
+            if (rc < 0) return fail(d, rc);
         }
     }
     return 0;
@@ -135,7 +128,7 @@ int connect_decoder_finish(struct connect_decoder *d, struct error *err)
     if (d->prefix_len > 0)
         return fail(d, error_set(err, ERROR_PROTOCOL, "Connect stream ended inside a frame"));
     if (!d->ended)
-        return fail(d, error_set(err, ERROR_PROTOCOL,
-                                 "Connect stream ended without an end-stream frame"));
+        return fail(
+            d, error_set(err, ERROR_PROTOCOL, "Connect stream ended without an end-stream frame"));
     return 0;
 }

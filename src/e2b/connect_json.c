@@ -18,8 +18,7 @@
 const char *pjson_enum_name(const struct pjson_enum *tab, int value)
 {
     for (; tab->name; tab++)
-        if (tab->value == value)
-            return tab->name;
+        if (tab->value == value) return tab->name;
     return NULL;
 }
 
@@ -36,8 +35,7 @@ int pjson_enum_value(const struct pjson_enum *tab, const cJSON *item, int *out)
     }
     if (cJSON_IsNumber(item)) {
         double v = item->valuedouble;
-        if (!(v >= INT_MIN && v <= INT_MAX) || (double)(int)v != v)
-            return -1;
+        if (!(v >= INT_MIN && v <= INT_MAX) || (double)(int)v != v) return -1;
         /* protojson keeps unknown numeric enum values; so do we. */
         *out = (int)v;
         return 0;
@@ -52,36 +50,31 @@ static int added(const cJSON *item)
 
 int pjson_add_string(cJSON *obj, const char *key, const char *s, bool always)
 {
-    if (!s || (!*s && !always))
-        return 0;
+    if (!s || (!*s && !always)) return 0;
     return added(cJSON_AddStringToObject(obj, key, s));
 }
 
 int pjson_add_bool(cJSON *obj, const char *key, bool v, bool always)
 {
-    if (!v && !always)
-        return 0;
+    if (!v && !always) return 0;
     return added(cJSON_AddBoolToObject(obj, key, v));
 }
 
 int pjson_add_uint32(cJSON *obj, const char *key, uint32_t v, bool always)
 {
-    if (!v && !always)
-        return 0;
+    if (!v && !always) return 0;
     return added(cJSON_AddNumberToObject(obj, key, (double)v));
 }
 
 int pjson_add_int32(cJSON *obj, const char *key, int32_t v, bool always)
 {
-    if (!v && !always)
-        return 0;
+    if (!v && !always) return 0;
     return added(cJSON_AddNumberToObject(obj, key, (double)v));
 }
 
 int pjson_add_int64(cJSON *obj, const char *key, int64_t v, bool always)
 {
-    if (!v && !always)
-        return 0;
+    if (!v && !always) return 0;
     char tmp[32];
     snprintf(tmp, sizeof tmp, "%" PRId64, v);
     return added(cJSON_AddStringToObject(obj, key, tmp));
@@ -89,12 +82,10 @@ int pjson_add_int64(cJSON *obj, const char *key, int64_t v, bool always)
 
 int pjson_add_bytes(cJSON *obj, const char *key, const void *data, size_t len, bool always)
 {
-    if (!len && !always)
-        return 0;
+    if (!len && !always) return 0;
     struct buf b = BUF_INIT;
     int rc = base64_encode(&b, data, len);
-    if (rc == 0)
-        rc = added(cJSON_AddStringToObject(obj, key, buf_cstr(&b)));
+    if (rc == 0) rc = added(cJSON_AddStringToObject(obj, key, buf_cstr(&b)));
     buf_free(&b);
     return rc;
 }
@@ -102,11 +93,9 @@ int pjson_add_bytes(cJSON *obj, const char *key, const void *data, size_t len, b
 int pjson_add_enum(cJSON *obj, const char *key, const struct pjson_enum *tab, int value,
                    bool always)
 {
-    if (!value && !always)
-        return 0;
+    if (!value && !always) return 0;
     const char *name = pjson_enum_name(tab, value);
-    if (name)
-        return added(cJSON_AddStringToObject(obj, key, name));
+    if (name) return added(cJSON_AddStringToObject(obj, key, name));
     return added(cJSON_AddNumberToObject(obj, key, value));
 }
 
@@ -128,10 +117,8 @@ int pjson_get_string(const cJSON *obj, const char *path, const char *key, const 
 {
     const cJSON *it = member(obj, key);
     *out = NULL;
-    if (!it)
-        return 0;
-    if (!cJSON_IsString(it))
-        return bad(err, path, key, "expected a string");
+    if (!it) return 0;
+    if (!cJSON_IsString(it)) return bad(err, path, key, "expected a string");
     *out = it->valuestring;
     return 0;
 }
@@ -141,22 +128,19 @@ int pjson_get_bool(const cJSON *obj, const char *path, const char *key, bool *ou
 {
     const cJSON *it = member(obj, key);
     *out = false;
-    if (!it)
-        return 0;
-    if (!cJSON_IsBool(it))
-        return bad(err, path, key, "expected a boolean");
+    if (!it) return 0;
+    if (!cJSON_IsBool(it)) return bad(err, path, key, "expected a boolean");
     *out = cJSON_IsTrue(it);
     return 0;
 }
 
 /* Integer from a JSON number (integral) or a decimal string, within [lo, hi]. */
-static int get_integer(const cJSON *obj, const char *path, const char *key, int64_t lo,
-                       int64_t hi, int64_t *out, struct error *err)
+static int get_integer(const cJSON *obj, const char *path, const char *key, int64_t lo, int64_t hi,
+                       int64_t *out, struct error *err)
 {
     const cJSON *it = member(obj, key);
     *out = 0;
-    if (!it)
-        return 0;
+    if (!it) return 0;
     int64_t v;
     if (cJSON_IsNumber(it)) {
         double d = it->valuedouble;
@@ -171,14 +155,12 @@ static int get_integer(const cJSON *obj, const char *path, const char *key, int6
             return bad(err, path, key, "expected an integer");
         errno = 0;
         long long ll = strtoll(s, &end, 10);
-        if (errno || *end)
-            return bad(err, path, key, "expected an integer");
+        if (errno || *end) return bad(err, path, key, "expected an integer");
         v = ll;
     } else {
         return bad(err, path, key, "expected an integer");
     }
-    if (v < lo || v > hi)
-        return bad(err, path, key, "integer out of range");
+    if (v < lo || v > hi) return bad(err, path, key, "integer out of range");
     *out = v;
     return 0;
 }
@@ -211,10 +193,8 @@ int pjson_get_bytes(const cJSON *obj, const char *path, const char *key, struct 
                     struct error *err)
 {
     const cJSON *it = member(obj, key);
-    if (!it)
-        return 0;
-    if (!cJSON_IsString(it))
-        return bad(err, path, key, "expected base64 bytes");
+    if (!it) return 0;
+    if (!cJSON_IsString(it)) return bad(err, path, key, "expected base64 bytes");
     if (base64_decode(out, it->valuestring, strlen(it->valuestring)) < 0)
         return bad(err, path, key, "invalid base64");
     return 0;
@@ -225,10 +205,8 @@ int pjson_get_enum(const cJSON *obj, const char *path, const char *key,
 {
     const cJSON *it = member(obj, key);
     *out = 0;
-    if (!it)
-        return 0;
-    if (pjson_enum_value(tab, it, out) < 0)
-        return bad(err, path, key, "unknown enum value");
+    if (!it) return 0;
+    if (pjson_enum_value(tab, it, out) < 0) return bad(err, path, key, "unknown enum value");
     return 0;
 }
 
@@ -237,10 +215,8 @@ int pjson_get_object(const cJSON *obj, const char *path, const char *key, const 
 {
     const cJSON *it = member(obj, key);
     *out = NULL;
-    if (!it)
-        return 0;
-    if (!cJSON_IsObject(it))
-        return bad(err, path, key, "expected an object");
+    if (!it) return 0;
+    if (!cJSON_IsObject(it)) return bad(err, path, key, "expected an object");
     *out = it;
     return 0;
 }
@@ -248,8 +224,7 @@ int pjson_get_object(const cJSON *obj, const char *path, const char *key, const 
 int pjson_print(struct buf *out, const cJSON *doc)
 {
     char *s = cJSON_PrintUnformatted(doc);
-    if (!s)
-        return -ENOMEM;
+    if (!s) return -ENOMEM;
     int rc = buf_append_str(out, s);
     cJSON_free(s);
     return rc;

@@ -9,38 +9,30 @@
 static bool has_controls(const char *s)
 {
     for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return true;
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) return true;
     return false;
 }
 
 int cp_arg_parse(const char *arg, struct cp_arg *out, struct error *err)
 {
     memset(out, 0, sizeof *out);
-    if (!arg || !*arg)
-        return error_set(err, ERROR_USAGE, "empty path");
+    if (!arg || !*arg) return error_set(err, ERROR_USAGE, "empty path");
     size_t total = strlen(arg);
-    if (total > CP_ID_MAX + 1 + CP_PATH_MAX)
-        return error_set(err, ERROR_USAGE, "path too long");
-    if (has_controls(arg))
-        return error_set(err, ERROR_USAGE, "path contains control characters");
+    if (total > CP_ID_MAX + 1 + CP_PATH_MAX) return error_set(err, ERROR_USAGE, "path too long");
+    if (has_controls(arg)) return error_set(err, ERROR_USAGE, "path contains control characters");
     size_t idlen = strspn(arg, "abcdefghijklmnopqrstuvwxyz0123456789");
     if (idlen > 0 && arg[idlen] == ':') {
-        if (idlen > CP_ID_MAX)
-            return error_set(err, ERROR_USAGE, "sandbox ID too long");
+        if (idlen > CP_ID_MAX) return error_set(err, ERROR_USAGE, "sandbox ID too long");
         const char *path = arg + idlen + 1;
-        if (!*path)
-            return error_set(err, ERROR_USAGE, "missing path after the sandbox ID");
-        if (strlen(path) > CP_PATH_MAX)
-            return error_set(err, ERROR_USAGE, "path too long");
+        if (!*path) return error_set(err, ERROR_USAGE, "missing path after the sandbox ID");
+        if (strlen(path) > CP_PATH_MAX) return error_set(err, ERROR_USAGE, "path too long");
         out->remote = true;
         memcpy(out->id, arg, idlen);
         out->id[idlen] = '\0';
         out->path = path;
         return 0;
     }
-    if (total > CP_PATH_MAX)
-        return error_set(err, ERROR_USAGE, "path too long");
+    if (total > CP_PATH_MAX) return error_set(err, ERROR_USAGE, "path too long");
     out->path = arg;
     return 0;
 }
@@ -75,11 +67,9 @@ bool cp_relpath_safe(const char *rel)
         size_t n = slash ? (size_t)(slash - p) : strlen(p);
         if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
             return false;
-        if (!slash)
-            break;
+        if (!slash) break;
         p = slash + 1;
-        if (!*p)
-            return false; /* trailing slash */
+        if (!*p) return false; /* trailing slash */
     }
     return true;
 }

@@ -22,8 +22,7 @@
 static void mask_token(const struct envd_client *c, struct error *err)
 {
     const char *tok = c->target.access_token;
-    if (!err || !tok || strlen(tok) < 4)
-        return;
+    if (!err || !tok || strlen(tok) < 4) return;
     char *p;
     while ((p = strstr(err->msg, tok))) {
         size_t tl = strlen(tok);
@@ -41,16 +40,14 @@ static void error_from_result(const struct envd_client *c, const char *method,
 {
     if (res->status == 0) {
         *err = res->err;
-        if (err->kind == ERROR_NONE)
-            error_set(err, ERROR_NETWORK, "transfer failed");
+        if (err->kind == ERROR_NONE) error_set(err, ERROR_NETWORK, "transfer failed");
     } else {
         struct connect_error ce;
         connect_error_from_unary(res->status, res->body.data, res->body.len, &ce);
         connect_error_to_error(&ce, err);
         connect_error_free(&ce);
         /* 502 from the E2B proxy means the sandbox is gone. */
-        if (res->status == 502)
-            err->kind = ERROR_NOT_FOUND;
+        if (res->status == 502) err->kind = ERROR_NOT_FOUND;
     }
     error_prefix(err, "%s", method);
     mask_token(c, err);
@@ -58,8 +55,30 @@ static void error_from_result(const struct envd_client *c, const char *method,
 
 static const char *short_method(const char *method)
 {
-    const char *dot = strrchr(method, '.');
-    return dot ? dot + 1 : method;
+    const char *slash = strrchr(method, '/');
+    return slash ? slash + 1 : method;
+}
+
+int envd_client_init(struct envd_client *c, struct http *h, const char *sandbox_id,
+                     const char *sandbox_url, const char *domain, bool debug,
+                     const char *access_token, const char *user, struct error *err)
+{
+    memset(c, 0, sizeof *c);
+    if (envd_target_init(&c->target, sandbox_id, sandbox_url, domain, debug, access_token, user,
+                         err) < 0)
+        return -1;
+    c->http = h;
+    if (access_token && http_add_secret(h, access_token) < 0) {
+        envd_target_free(&c->target);
+        return error_set(err, ERROR_GENERIC, "out of memory");
+    }
+    return 0;
+}
+
+void envd_client_free(struct envd_client *c)
+{
+    envd_target_free(&c->target);
+    c->http = NULL;
 }
 
 struct unary {
@@ -81,8 +100,7 @@ static void unary_done(struct http_request *req, struct http_result *res, void *
     } else {
         cJSON *doc = json_parse(res->body.data ? res->body.data : "", res->body.len, &err);
         if (!doc || !cJSON_IsObject(doc)) {
-            if (doc)
-                error_set(&err, ERROR_PROTOCOL, "response is not a JSON object");
+            if (doc) error_set(&err, ERROR_PROTOCOL, "response is not a JSON object");
             error_prefix(&err, "%s", short_method(u->method));
             u->cb(NULL, &err, u->ud);
         } else {
@@ -103,8 +121,7 @@ struct http_request *envd_unary(struct envd_client *c, const char *method, bool 
     struct envd_wire w;
     int rc = envd_wire_build(&c->target, method, ENVD_CALL_UNARY, with_user, msg, 0, &w, err);
     cJSON_Delete(msg);
-    if (rc < 0)
-        return NULL;
+    if (rc < 0) return NULL;
     struct unary *u = calloc(1, sizeof *u);
     if (!u) {
         envd_wire_free(&w);
@@ -125,8 +142,7 @@ struct http_request *envd_unary(struct envd_client *c, const char *method, bool 
     };
     struct http_request *req = http_start(c->http, &o, err);
     envd_wire_free(&w);
-    if (!req)
-        free(u);
+    if (!req) free(u);
     return req;
 }
 
@@ -140,8 +156,8 @@ struct envd_stream {
     void *ud;     /* for on_msg */
     void *end_ud; /* for on_end */
     bool checked_type;
-    bool failed;      /* err holds the reason */
-    bool have_end;    /* end-stream seen; end_err valid when end_failed */
+    bool failed;   /* err holds the reason */
+    bool have_end; /* end-stream seen; end_err valid when end_failed */
     bool end_failed;
     bool in_feed;
     bool cancel_requested;
@@ -174,16 +190,14 @@ static int frame_cb(const struct connect_frame *f, void *ud, struct error *err)
         }
         return 0;
     }
-    if (s->cancel_requested)
-        return -1;
+    if (s->cancel_requested) return -1;
     return s->on_msg(f->data, f->len, s->ud, err);
 }
 
 static int stream_data(struct http_request *req, const char *data, size_t len, void *ud)
 {
     struct envd_stream *s = ud;
-    if (s->failed)
-        return -1;
+    if (s->failed) return -1;
     if (!s->checked_type) {
         char ct[128];
         s->checked_type = true;
@@ -206,8 +220,7 @@ static int stream_data(struct http_request *req, const char *data, size_t len, v
     }
     if (rc < 0) {
         s->failed = true;
-        if (s->err.kind == ERROR_PROTOCOL)
-            error_prefix(&s->err, "%s", short_method(s->method));
+        if (s->err.kind == ERROR_PROTOCOL) error_prefix(&s->err, "%s", short_method(s->method));
         return -1;
     }
     return 0;
@@ -236,8 +249,7 @@ static void stream_done(struct http_request *req, struct http_result *res, void 
     envd_end_cb cb = s->on_end;
     void *cud = s->end_ud;
     stream_free(s);
-    if (cb)
-        cb(out, cud);
+    if (cb) cb(out, cud);
 }
 
 struct envd_stream *envd_stream_open(struct envd_client *c, const char *method, bool with_user,
@@ -249,11 +261,10 @@ struct envd_stream *envd_stream_open(struct envd_client *c, const char *method, 
         return NULL;
     }
     struct envd_wire w;
-    int rc = envd_wire_build(&c->target, method, ENVD_CALL_STREAM, with_user, msg, timeout_ms,
-                             &w, err);
+    int rc =
+        envd_wire_build(&c->target, method, ENVD_CALL_STREAM, with_user, msg, timeout_ms, &w, err);
     cJSON_Delete(msg);
-    if (rc < 0)
-        return NULL;
+    if (rc < 0) return NULL;
     struct envd_stream *s = calloc(1, sizeof *s);
     if (!s) {
         envd_wire_free(&w);
@@ -289,8 +300,7 @@ struct envd_stream *envd_stream_open(struct envd_client *c, const char *method, 
 
 void envd_stream_cancel(struct envd_stream *s)
 {
-    if (!s || s->cancel_requested)
-        return;
+    if (!s || s->cancel_requested) return;
     http_cancel(s->req);
     if (s->in_feed)
         s->cancel_requested = true; /* freed by stream_data once the decoder returns */
@@ -304,8 +314,7 @@ static int proc_msg(const char *json, size_t len, void *ud, struct error *err)
 {
     struct envd_stream *s = ud;
     struct envd_proc_event ev;
-    if (envd_proc_event_parse(json, len, &ev, &s->parse, err) < 0)
-        return -1;
+    if (envd_proc_event_parse(json, len, &ev, &s->parse, err) < 0) return -1;
     return s->proc_cb(&ev, s->typed_ud, err);
 }
 
@@ -313,20 +322,18 @@ static int fs_msg(const char *json, size_t len, void *ud, struct error *err)
 {
     struct envd_stream *s = ud;
     struct envd_fs_event ev;
-    if (envd_fs_event_parse(json, len, &ev, &s->parse, err) < 0)
-        return -1;
+    if (envd_fs_event_parse(json, len, &ev, &s->parse, err) < 0) return -1;
     return s->fs_cb(&ev, s->typed_ud, err);
 }
 
 /* Open a stream whose ud is the stream itself, so the typed adapter can find its callback. */
 static struct envd_stream *typed_open(struct envd_client *c, const char *method, bool with_user,
-                                      cJSON *msg, envd_msg_cb adapter, envd_end_cb on_end,
-                                      void *ud, struct error *err)
+                                      cJSON *msg, envd_msg_cb adapter, envd_end_cb on_end, void *ud,
+                                      struct error *err)
 {
-    struct envd_stream *s = envd_stream_open(c, method, with_user, msg, 0, adapter, on_end, ud,
-                                             err);
-    if (!s)
-        return NULL;
+    struct envd_stream *s =
+        envd_stream_open(c, method, with_user, msg, 0, adapter, on_end, ud, err);
+    if (!s) return NULL;
     s->typed_ud = ud;
     s->ud = s; /* the adapter gets the stream; on_end still gets the caller's ud */
     return s;
@@ -336,21 +343,18 @@ struct envd_stream *envd_process_start(struct envd_client *c, const struct envd_
                                        envd_proc_cb on_event, envd_end_cb on_end, void *ud,
                                        struct error *err)
 {
-    struct envd_stream *s = typed_open(c, "process.Process/Start", true, envd_msg_start(o),
-                                       proc_msg, on_end, ud, err);
-    if (s)
-        s->proc_cb = on_event;
+    struct envd_stream *s =
+        typed_open(c, "process.Process/Start", true, envd_msg_start(o), proc_msg, on_end, ud, err);
+    if (s) s->proc_cb = on_event;
     return s;
 }
 
-struct envd_stream *envd_process_connect(struct envd_client *c, uint32_t pid,
-                                         envd_proc_cb on_event, envd_end_cb on_end, void *ud,
-                                         struct error *err)
+struct envd_stream *envd_process_connect(struct envd_client *c, uint32_t pid, envd_proc_cb on_event,
+                                         envd_end_cb on_end, void *ud, struct error *err)
 {
-    struct envd_stream *s = typed_open(c, "process.Process/Connect", false,
-                                       envd_msg_process(pid), proc_msg, on_end, ud, err);
-    if (s)
-        s->proc_cb = on_event;
+    struct envd_stream *s = typed_open(c, "process.Process/Connect", false, envd_msg_process(pid),
+                                       proc_msg, on_end, ud, err);
+    if (s) s->proc_cb = on_event;
     return s;
 }
 
@@ -361,8 +365,7 @@ struct envd_stream *envd_fs_watch_dir(struct envd_client *c, const char *path, b
     struct envd_stream *s =
         typed_open(c, "filesystem.Filesystem/WatchDir", true,
                    envd_msg_watch_dir(path, recursive, false), fs_msg, on_end, ud, err);
-    if (s)
-        s->fs_cb = on_event;
+    if (s) s->fs_cb = on_event;
     return s;
 }
 
@@ -380,22 +383,21 @@ struct http_request *envd_process_update(struct envd_client *c, uint32_t pid, ui
                                          uint16_t rows, envd_unary_cb cb, void *ud,
                                          struct error *err)
 {
-    return envd_unary(c, "process.Process/Update", false, envd_msg_update(pid, cols, rows), cb,
-                      ud, err);
+    return envd_unary(c, "process.Process/Update", false, envd_msg_update(pid, cols, rows), cb, ud,
+                      err);
 }
 
 struct http_request *envd_process_signal(struct envd_client *c, uint32_t pid, int signo,
                                          envd_unary_cb cb, void *ud, struct error *err)
 {
-    return envd_unary(c, "process.Process/SendSignal", false, envd_msg_signal(pid, signo), cb,
-                      ud, err);
+    return envd_unary(c, "process.Process/SendSignal", false, envd_msg_signal(pid, signo), cb, ud,
+                      err);
 }
 
-struct http_request *envd_process_close_stdin(struct envd_client *c, uint32_t pid,
-                                              envd_unary_cb cb, void *ud, struct error *err)
+struct http_request *envd_process_close_stdin(struct envd_client *c, uint32_t pid, envd_unary_cb cb,
+                                              void *ud, struct error *err)
 {
-    return envd_unary(c, "process.Process/CloseStdin", false, envd_msg_process(pid), cb, ud,
-                      err);
+    return envd_unary(c, "process.Process/CloseStdin", false, envd_msg_process(pid), cb, ud, err);
 }
 
 struct http_request *envd_process_list(struct envd_client *c, envd_unary_cb cb, void *ud,
@@ -413,28 +415,26 @@ struct http_request *envd_fs_stat(struct envd_client *c, const char *path, envd_
 struct http_request *envd_fs_list_dir(struct envd_client *c, const char *path, uint32_t depth,
                                       envd_unary_cb cb, void *ud, struct error *err)
 {
-    return envd_unary(c, "filesystem.Filesystem/ListDir", true, envd_msg_list_dir(path, depth),
-                      cb, ud, err);
+    return envd_unary(c, "filesystem.Filesystem/ListDir", true, envd_msg_list_dir(path, depth), cb,
+                      ud, err);
 }
 
-struct http_request *envd_fs_make_dir(struct envd_client *c, const char *path,
-                                      envd_unary_cb cb, void *ud, struct error *err)
+struct http_request *envd_fs_make_dir(struct envd_client *c, const char *path, envd_unary_cb cb,
+                                      void *ud, struct error *err)
 {
-    return envd_unary(c, "filesystem.Filesystem/MakeDir", true, envd_msg_path(path), cb, ud,
-                      err);
+    return envd_unary(c, "filesystem.Filesystem/MakeDir", true, envd_msg_path(path), cb, ud, err);
 }
 
 struct http_request *envd_fs_move(struct envd_client *c, const char *source,
                                   const char *destination, envd_unary_cb cb, void *ud,
                                   struct error *err)
 {
-    return envd_unary(c, "filesystem.Filesystem/Move", true,
-                      envd_msg_move(source, destination), cb, ud, err);
+    return envd_unary(c, "filesystem.Filesystem/Move", true, envd_msg_move(source, destination), cb,
+                      ud, err);
 }
 
 struct http_request *envd_fs_remove(struct envd_client *c, const char *path, envd_unary_cb cb,
                                     void *ud, struct error *err)
 {
-    return envd_unary(c, "filesystem.Filesystem/Remove", true, envd_msg_path(path), cb, ud,
-                      err);
+    return envd_unary(c, "filesystem.Filesystem/Remove", true, envd_msg_path(path), cb, ud, err);
 }

@@ -13,24 +13,27 @@
 
 static const struct pjson_enum signal_enum[] = {
     {"SIGNAL_UNSPECIFIED", 0}, {"SIGNAL_SIGTERM", 15}, {"SIGNAL_SIGKILL", 9}, {NULL, 0}};
-static const struct pjson_enum file_type_enum[] = {
-    {"FILE_TYPE_UNSPECIFIED", 0}, {"FILE_TYPE_FILE", 1}, {"FILE_TYPE_DIRECTORY", 2},
-    {"FILE_TYPE_SYMLINK", 3},     {NULL, 0}};
-static const struct pjson_enum event_type_enum[] = {
-    {"EVENT_TYPE_UNSPECIFIED", 0}, {"EVENT_TYPE_CREATE", 1}, {"EVENT_TYPE_WRITE", 2},
-    {"EVENT_TYPE_REMOVE", 3},      {"EVENT_TYPE_RENAME", 4}, {"EVENT_TYPE_CHMOD", 5},
-    {NULL, 0}};
+static const struct pjson_enum file_type_enum[] = {{"FILE_TYPE_UNSPECIFIED", 0},
+                                                   {"FILE_TYPE_FILE", 1},
+                                                   {"FILE_TYPE_DIRECTORY", 2},
+                                                   {"FILE_TYPE_SYMLINK", 3},
+                                                   {NULL, 0}};
+static const struct pjson_enum event_type_enum[] = {{"EVENT_TYPE_UNSPECIFIED", 0},
+                                                    {"EVENT_TYPE_CREATE", 1},
+                                                    {"EVENT_TYPE_WRITE", 2},
+                                                    {"EVENT_TYPE_REMOVE", 3},
+                                                    {"EVENT_TYPE_RENAME", 4},
+                                                    {"EVENT_TYPE_CHMOD", 5},
+                                                    {NULL, 0}};
 
 /* Run a builder; on any failure drop the half-built object. */
-#define CHECK(x)                                                                               \
-    do {                                                                                       \
-        if ((x) < 0)                                                                           \
-            goto fail;                                                                         \
+#define CHECK(x)                                                                                   \
+    do {                                                                                           \
+        if ((x) < 0) goto fail;                                                                    \
     } while (0)
-#define CHECKP(p)                                                                              \
-    do {                                                                                       \
-        if (!(p))                                                                              \
-            goto fail;                                                                         \
+#define CHECKP(p)                                                                                  \
+    do {                                                                                           \
+        if (!(p)) goto fail;                                                                       \
     } while (0)
 
 static cJSON *selector(uint32_t pid)
@@ -69,8 +72,7 @@ static cJSON *pty_size(uint16_t cols, uint16_t rows)
 
 cJSON *envd_msg_start(const struct envd_start_opts *o)
 {
-    if (!o->cmd || !*o->cmd)
-        return NULL;
+    if (!o->cmd || !*o->cmd) return NULL;
     cJSON *root = cJSON_CreateObject(), *proc = cJSON_CreateObject();
     CHECKP(root && proc);
     CHECKP(cJSON_AddItemToObject(root, "process", proc));
@@ -86,8 +88,7 @@ cJSON *envd_msg_start(const struct envd_start_opts *o)
         CHECKP(envs);
         for (const char *const *e = o->envs; *e; e++) {
             const char *eq = strchr(*e, '=');
-            if (!eq || eq == *e)
-                goto fail;
+            if (!eq || eq == *e) goto fail;
             char *key = strndup(*e, (size_t)(eq - *e));
             CHECKP(key);
             /* map semantics: a repeated key replaces the earlier value */
@@ -97,21 +98,18 @@ cJSON *envd_msg_start(const struct envd_start_opts *o)
             CHECKP(v);
         }
     }
-    if (o->cwd)
-        CHECK(pjson_add_string(proc, "cwd", o->cwd, true));
+    if (o->cwd) CHECK(pjson_add_string(proc, "cwd", o->cwd, true));
     if (o->pty) {
         cJSON *pty = pty_size(o->cols, o->rows);
         CHECKP(pty);
         CHECKP(cJSON_AddItemToObject(root, "pty", pty));
     }
-    if (o->tag)
-        CHECK(pjson_add_string(root, "tag", o->tag, true));
+    if (o->tag) CHECK(pjson_add_string(root, "tag", o->tag, true));
     if (o->stdin_mode >= 0 && !o->pty)
         CHECK(pjson_add_bool(root, "stdin", o->stdin_mode > 0, true));
     return root;
 fail:
-    if (!root || !cJSON_GetObjectItemCaseSensitive(root, "process"))
-        cJSON_Delete(proc);
+    if (!root || !cJSON_GetObjectItemCaseSensitive(root, "process")) cJSON_Delete(proc);
     cJSON_Delete(root);
     return NULL;
 }
@@ -148,8 +146,7 @@ fail:
 
 cJSON *envd_msg_signal(uint32_t pid, int signo)
 {
-    if (signo != SIGTERM && signo != SIGKILL)
-        return NULL;
+    if (signo != SIGTERM && signo != SIGKILL) return NULL;
     cJSON *root = with_selector(pid);
     CHECKP(root);
     CHECK(pjson_add_enum(root, "signal", signal_enum, signo, true));
@@ -216,19 +213,16 @@ void envd_parse_free(struct envd_parse *p)
 static int oneof(const cJSON *obj, const char *path, const char **name, const cJSON **val,
                  struct error *err)
 {
-    if (!cJSON_IsObject(obj))
-        return error_set(err, ERROR_PROTOCOL, "%s: expected an object", path);
+    if (!cJSON_IsObject(obj)) return error_set(err, ERROR_PROTOCOL, "%s: expected an object", path);
     const cJSON *it, *found = NULL;
     cJSON_ArrayForEach(it, obj)
     {
-        if (cJSON_IsNull(it))
-            continue;
+        if (cJSON_IsNull(it)) continue;
         if (found)
             return error_set(err, ERROR_PROTOCOL, "%s: more than one member of a oneof", path);
         found = it;
     }
-    if (!found)
-        return error_set(err, ERROR_PROTOCOL, "%s: empty", path);
+    if (!found) return error_set(err, ERROR_PROTOCOL, "%s: empty", path);
     *name = found->string;
     *val = found;
     return 0;
@@ -240,8 +234,7 @@ int envd_proc_event_parse(const char *json, size_t len, struct envd_proc_event *
     envd_parse_free(keep);
     memset(ev, 0, sizeof *ev);
     keep->root = json_parse(json, len, err);
-    if (!keep->root)
-        return -1;
+    if (!keep->root) return -1;
     const cJSON *event, *val;
     const char *name;
     if (json_get_object(keep->root, "", "event", &event, err) < 0 ||
@@ -257,8 +250,7 @@ int envd_proc_event_parse(const char *json, size_t len, struct envd_proc_event *
         const char *out;
         const cJSON *bytes;
         ev->kind = ENVD_PROC_DATA;
-        if (oneof(val, "event.data", &out, &bytes, err) < 0)
-            return -1;
+        if (oneof(val, "event.data", &out, &bytes, err) < 0) return -1;
         if (!strcmp(out, "stdout"))
             ev->output = ENVD_OUT_STDOUT;
         else if (!strcmp(out, "stderr"))
@@ -267,8 +259,7 @@ int envd_proc_event_parse(const char *json, size_t len, struct envd_proc_event *
             ev->output = ENVD_OUT_PTY;
         else
             return error_set(err, ERROR_PROTOCOL, "event.data: unknown output kind");
-        if (pjson_get_bytes(val, "event.data", out, &keep->bytes, err) < 0)
-            return -1;
+        if (pjson_get_bytes(val, "event.data", out, &keep->bytes, err) < 0) return -1;
         ev->data = keep->bytes.data ? keep->bytes.data : "";
         ev->len = keep->bytes.len;
         return 0;
@@ -291,17 +282,28 @@ int envd_proc_event_parse(const char *json, size_t len, struct envd_proc_event *
 
 /* Go's syscall signal names as they appear in ProcessState.String() ("signal: killed"). */
 static const char *const go_signal_names[] = {
-    NULL,           "hangup",         "interrupt",   "quit",
-    "illegal instruction", "trace/breakpoint trap", "aborted", "bus error",
-    "floating point exception", "killed", "user defined signal 1", "segmentation fault",
-    "user defined signal 2", "broken pipe", "alarm clock", "terminated",
+    NULL,
+    "hangup",
+    "interrupt",
+    "quit",
+    "illegal instruction",
+    "trace/breakpoint trap",
+    "aborted",
+    "bus error",
+    "floating point exception",
+    "killed",
+    "user defined signal 1",
+    "segmentation fault",
+    "user defined signal 2",
+    "broken pipe",
+    "alarm clock",
+    "terminated",
 };
 
 int envd_proc_exit_status(const struct envd_proc_event *end)
 {
     if (end->exited || !end->status || strncmp(end->status, "signal: ", 8)) {
-        if (end->exit_code >= 0 && end->exit_code <= 255)
-            return end->exit_code;
+        if (end->exit_code >= 0 && end->exit_code <= 255) return end->exit_code;
         return end->exit_code < 0 ? 255 : 1;
     }
     const char *s = end->status + 8;
@@ -312,8 +314,7 @@ int envd_proc_exit_status(const struct envd_proc_event *end)
     }
     /* "signal: signal 34" for signals without a name. */
     int n = 0;
-    if (!strncmp(s, "signal ", 7) && (n = atoi(s + 7)) > 0 && n < 128)
-        return 128 + n;
+    if (!strncmp(s, "signal ", 7) && (n = atoi(s + 7)) > 0 && n < 128) return 128 + n;
     return 255;
 }
 
@@ -327,8 +328,7 @@ int envd_entry_parse(const cJSON *o, const char *path, struct envd_entry *e, str
     memset(e, 0, sizeof *e);
     const char *name, *p, *perm, *owner, *group, *mtime, *target;
     int type;
-    if (json_expect_object(o, path, err) < 0 ||
-        pjson_get_string(o, path, "name", &name, err) < 0 ||
+    if (json_expect_object(o, path, err) < 0 || pjson_get_string(o, path, "name", &name, err) < 0 ||
         pjson_get_enum(o, path, "type", file_type_enum, &type, err) < 0 ||
         pjson_get_string(o, path, "path", &p, err) < 0 ||
         pjson_get_int64(o, path, "size", &e->size, err) < 0 ||
@@ -341,8 +341,7 @@ int envd_entry_parse(const cJSON *o, const char *path, struct envd_entry *e, str
         return -1;
     if (!name || !*name || !p || !*p)
         return error_set(err, ERROR_PROTOCOL, "%s: entry without name or path", path);
-    if (e->size < 0)
-        return error_set(err, ERROR_PROTOCOL, "%s.size: negative", path);
+    if (e->size < 0) return error_set(err, ERROR_PROTOCOL, "%s.size: negative", path);
     if (mtime && json_parse_time(mtime, &e->mtime_ms) < 0)
         return error_set(err, ERROR_PROTOCOL, "%s.modifiedTime: not an RFC 3339 time", path);
     e->type = (type >= 0 && type <= 3) ? (enum envd_file_type)type : ENVD_FILE_UNSPECIFIED;
@@ -379,11 +378,9 @@ int envd_entries_parse(const cJSON *resp, struct envd_entries *out, struct error
         json_opt_array(resp, "ListDirResponse", "entries", &arr, err) < 0)
         return -1;
     int n = arr ? cJSON_GetArraySize(arr) : 0;
-    if (n == 0)
-        return 0;
+    if (n == 0) return 0;
     out->v = calloc((size_t)n, sizeof *out->v);
-    if (!out->v)
-        return error_set(err, ERROR_GENERIC, "out of memory");
+    if (!out->v) return error_set(err, ERROR_GENERIC, "out of memory");
     const cJSON *it;
     cJSON_ArrayForEach(it, arr)
     {
@@ -413,12 +410,10 @@ int envd_fs_event_parse(const char *json, size_t len, struct envd_fs_event *ev,
     envd_parse_free(keep);
     memset(ev, 0, sizeof *ev);
     keep->root = json_parse(json, len, err);
-    if (!keep->root)
-        return -1;
+    if (!keep->root) return -1;
     const char *name;
     const cJSON *val;
-    if (oneof(keep->root, "WatchDirResponse", &name, &val, err) < 0)
-        return -1;
+    if (oneof(keep->root, "WatchDirResponse", &name, &val, err) < 0) return -1;
     if (!cJSON_IsObject(val))
         return error_set(err, ERROR_PROTOCOL, "WatchDirResponse.%s: expected an object", name);
     if (!strcmp(name, "start")) {
@@ -436,8 +431,7 @@ int envd_fs_event_parse(const char *json, size_t len, struct envd_fs_event *ev,
             pjson_get_enum(val, "filesystem", "type", event_type_enum, &op, err) < 0)
             return -1;
         ev->op = (op >= 0 && op <= 5) ? (enum envd_fs_op)op : ENVD_FS_OP_UNSPECIFIED;
-        if (!ev->name)
-            ev->name = "";
+        if (!ev->name) ev->name = "";
         return 0;
     }
     return error_set(err, ERROR_PROTOCOL, "WatchDirResponse: unknown event kind");

@@ -15,19 +15,16 @@
 static bool id_valid(const char *id)
 {
     size_t n = id ? strlen(id) : 0;
-    if (n == 0 || n > 128)
-        return false;
+    if (n == 0 || n > 128) return false;
     for (size_t i = 0; i < n; i++)
-        if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9')))
-            return false;
+        if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9'))) return false;
     return true;
 }
 
 static bool host_valid(const char *h)
 {
     size_t n = strlen(h);
-    if (n == 0 || n > 253 || h[0] == '.' || h[0] == '-')
-        return false;
+    if (n == 0 || n > 253 || h[0] == '.' || h[0] == '-') return false;
     for (size_t i = 0; i < n; i++) {
         char c = h[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -41,8 +38,7 @@ static bool host_valid(const char *h)
 static bool header_value_valid(const char *v)
 {
     for (; *v; v++)
-        if ((unsigned char)*v < 0x20 || *v == 0x7f)
-            return false;
+        if ((unsigned char)*v < 0x20 || *v == 0x7f) return false;
     return true;
 }
 
@@ -50,8 +46,7 @@ static bool user_valid(const char *u)
 {
     /* POSIX portable user names plus what useradd accepts; ':' would break Basic auth. */
     size_t n = strlen(u);
-    if (n == 0 || n > 64 || u[0] == '-')
-        return false;
+    if (n == 0 || n > 64 || u[0] == '-') return false;
     for (size_t i = 0; i < n; i++) {
         char c = u[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -62,20 +57,21 @@ static bool user_valid(const char *u)
 }
 
 int envd_target_init(struct envd_target *t, const char *sandbox_id, const char *sandbox_url,
-                     const char *domain, bool debug, const char *access_token,
-                     const char *user, struct error *err)
+                     const char *domain, bool debug, const char *access_token, const char *user,
+                     struct error *err)
 {
     memset(t, 0, sizeof *t);
     if (!id_valid(sandbox_id))
-        return error_set(err, ERROR_USAGE, "invalid sandbox ID (expected lowercase letters and digits)");
+        return error_set(err, ERROR_USAGE,
+                         "invalid sandbox ID (expected lowercase letters and digits)");
     if (access_token && (!*access_token || !header_value_valid(access_token)))
         return error_set(err, ERROR_AUTH, "invalid envd access token");
-    if (user && !user_valid(user))
-        return error_set(err, ERROR_USAGE, "invalid user name");
+    if (user && !user_valid(user)) return error_set(err, ERROR_USAGE, "invalid user name");
     struct buf url = BUF_INIT;
     if (sandbox_url && *sandbox_url) {
         if (strncmp(sandbox_url, "http://", 7) && strncmp(sandbox_url, "https://", 8))
-            return error_set(err, ERROR_USAGE, "E2B_SANDBOX_URL must start with http:// or https://");
+            return error_set(err, ERROR_USAGE,
+                             "E2B_SANDBOX_URL must start with http:// or https://");
         if (!header_value_valid(sandbox_url) || strchr(sandbox_url, ' ') ||
             strchr(sandbox_url, '?') || strchr(sandbox_url, '#'))
             return error_set(err, ERROR_USAGE, "E2B_SANDBOX_URL is not a plain base URL");
@@ -86,8 +82,7 @@ int envd_target_init(struct envd_target *t, const char *sandbox_id, const char *
         buf_printf(&url, "http://localhost:%d", ENVD_PORT);
     } else {
         const char *d = domain && *domain ? domain : "e2b.app";
-        if (!host_valid(d))
-            return error_set(err, ERROR_USAGE, "invalid E2B domain");
+        if (!host_valid(d)) return error_set(err, ERROR_USAGE, "invalid E2B domain");
         buf_printf(&url, "https://%d-%s.%s", ENVD_PORT, sandbox_id, d);
     }
     t->base_url = buf_steal(&url);
@@ -119,11 +114,9 @@ void envd_target_free(struct envd_target *t)
 
 static int header_add(struct envd_wire *w, size_t *n, const char *name, const char *value)
 {
-    if (*n >= ENVD_WIRE_MAX_HEADERS)
-        return -1;
+    if (*n >= ENVD_WIRE_MAX_HEADERS) return -1;
     struct buf h = BUF_INIT;
-    if (buf_printf(&h, "%s: %s", name, value) < 0)
-        return -1;
+    if (buf_printf(&h, "%s: %s", name, value) < 0) return -1;
     w->headers[(*n)++] = buf_steal(&h);
     return w->headers[*n - 1] ? 0 : -1;
 }
@@ -136,8 +129,7 @@ int envd_wire_build(const struct envd_target *t, const char *method, enum envd_c
     struct buf url = BUF_INIT, json = BUF_INIT;
     size_t n = 0;
     int rc = 0;
-    if (buf_printf(&url, "%s/%s", t->base_url, method) < 0 || pjson_print(&json, msg) < 0)
-        rc = -1;
+    if (buf_printf(&url, "%s/%s", t->base_url, method) < 0 || pjson_print(&json, msg) < 0) rc = -1;
     w->url = buf_steal(&url);
     if (rc == 0 && with_user && t->user) {
         struct buf cred = BUF_INIT, b64 = BUF_INIT;
@@ -151,29 +143,23 @@ int envd_wire_build(const struct envd_target *t, const char *method, enum envd_c
         buf_free(&v);
     }
     char tmp[32];
-    if (rc == 0)
-        rc = header_add(w, &n, "Connect-Protocol-Version", "1");
+    if (rc == 0) rc = header_add(w, &n, "Connect-Protocol-Version", "1");
     if (rc == 0 && kind == ENVD_CALL_STREAM && timeout_ms > 0) {
         snprintf(tmp, sizeof tmp, "%ld", timeout_ms);
         rc = header_add(w, &n, "Connect-Timeout-Ms", tmp);
     }
     if (rc == 0)
         rc = header_add(w, &n, "Content-Type",
-                        kind == ENVD_CALL_STREAM ? "application/connect+json"
-                                                 : "application/json");
-    if (rc == 0)
-        rc = header_add(w, &n, "E2b-Sandbox-Id", t->sandbox_id);
+                        kind == ENVD_CALL_STREAM ? "application/connect+json" : "application/json");
+    if (rc == 0) rc = header_add(w, &n, "E2b-Sandbox-Id", t->sandbox_id);
     snprintf(tmp, sizeof tmp, "%d", ENVD_PORT);
-    if (rc == 0)
-        rc = header_add(w, &n, "E2b-Sandbox-Port", tmp);
+    if (rc == 0) rc = header_add(w, &n, "E2b-Sandbox-Port", tmp);
     if (rc == 0 && kind == ENVD_CALL_STREAM) {
         snprintf(tmp, sizeof tmp, "%d", ENVD_KEEPALIVE_SECONDS);
         rc = header_add(w, &n, "Keepalive-Ping-Interval", tmp);
     }
-    if (rc == 0)
-        rc = header_add(w, &n, "User-Agent", t->user_agent);
-    if (rc == 0 && t->access_token)
-        rc = header_add(w, &n, "X-Access-Token", t->access_token);
+    if (rc == 0) rc = header_add(w, &n, "User-Agent", t->user_agent);
+    if (rc == 0 && t->access_token) rc = header_add(w, &n, "X-Access-Token", t->access_token);
     if (rc == 0) {
         if (kind == ENVD_CALL_STREAM)
             rc = connect_envelope_append(&w->body, 0, json.data, json.len);

@@ -25,11 +25,9 @@ int files_signature(const char *path, const char *op, const char *user, const ch
     struct buf s = BUF_INIT;
     unsigned char md[SHA256_DIGEST_LENGTH];
     unsigned char b64[4 * ((SHA256_DIGEST_LENGTH + 2) / 3) + 1];
-    if (!path || !op || !token || n < 48)
-        return -1;
+    if (!path || !op || !token || n < 48) return -1;
     buf_printf(&s, "%s:%s:%s:%s", path, op, user ? user : "", token);
-    if (expiration > 0)
-        buf_printf(&s, ":%" PRId64, expiration);
+    if (expiration > 0) buf_printf(&s, ":%" PRId64, expiration);
     if (!s.data) {
         buf_free(&s);
         return -1;
@@ -47,8 +45,7 @@ int files_signature(const char *path, const char *op, const char *user, const ch
 static int query_add(struct buf *out, const char *name, const char *value, bool *first)
 {
     char *esc = curl_easy_escape(NULL, value, (int)strlen(value));
-    if (!esc)
-        return -1;
+    if (!esc) return -1;
     int rc = buf_printf(out, "%c%s=%s", *first ? '?' : '&', name, esc);
     curl_free(esc);
     *first = false;
@@ -60,11 +57,9 @@ int files_url(const struct envd_target *t, const char *path, bool sign, const ch
 {
     bool first = true;
     int rc = 0;
-    if (!path || !*path)
-        return error_set(err, ERROR_USAGE, "empty path");
+    if (!path || !*path) return error_set(err, ERROR_USAGE, "empty path");
     rc |= buf_printf(out, "%s/files", t->base_url);
-    if (t->user)
-        rc |= query_add(out, "username", t->user, &first);
+    if (t->user) rc |= query_add(out, "username", t->user, &first);
     rc |= query_add(out, "path", path, &first);
     if (sign && t->access_token) {
         char sig[64];
@@ -83,8 +78,7 @@ int files_url(const struct envd_target *t, const char *path, bool sign, const ch
 static int header_add(struct envd_wire *w, size_t *n, const char *name, const char *value)
 {
     struct buf h = BUF_INIT;
-    if (*n >= ENVD_WIRE_MAX_HEADERS || buf_printf(&h, "%s: %s", name, value) < 0)
-        return -1;
+    if (*n >= ENVD_WIRE_MAX_HEADERS || buf_printf(&h, "%s: %s", name, value) < 0) return -1;
     w->headers[(*n)++] = buf_steal(&h);
     return w->headers[*n - 1] ? 0 : -1;
 }
@@ -103,13 +97,11 @@ int files_wire_build(const struct envd_target *t, const char *path, bool upload,
     char port[16];
     snprintf(port, sizeof port, "%d", ENVD_PORT);
     int rc = 0;
-    if (upload)
-        rc |= header_add(w, &n, "Content-Type", "application/octet-stream");
+    if (upload) rc |= header_add(w, &n, "Content-Type", "application/octet-stream");
     rc |= header_add(w, &n, "E2b-Sandbox-Id", t->sandbox_id);
     rc |= header_add(w, &n, "E2b-Sandbox-Port", port);
     rc |= header_add(w, &n, "User-Agent", t->user_agent);
-    if (t->access_token)
-        rc |= header_add(w, &n, "X-Access-Token", t->access_token);
+    if (t->access_token) rc |= header_add(w, &n, "X-Access-Token", t->access_token);
     if (rc < 0 || !w->url) {
         envd_wire_free(w);
         return error_set(err, ERROR_GENERIC, "out of memory");
@@ -135,8 +127,7 @@ static int download_data(struct http_request *req, const char *data, size_t len,
     struct files_transfer *t = ud;
     while (len > 0) {
         ssize_t w = write(t->fd, data, len);
-        if (w < 0 && errno == EINTR)
-            continue;
+        if (w < 0 && errno == EINTR) continue;
         if (w <= 0) {
             t->io_errno = w < 0 ? errno : EIO;
             return -1;
@@ -145,8 +136,7 @@ static int download_data(struct http_request *req, const char *data, size_t len,
         len -= (size_t)w;
         t->done_bytes += (uint64_t)w;
     }
-    if (t->progress)
-        t->progress(t->done_bytes, t->ud);
+    if (t->progress) t->progress(t->done_bytes, t->ud);
     return 0;
 }
 
@@ -155,15 +145,13 @@ static ssize_t upload_read(char *buf, size_t n, void *ud)
     struct files_transfer *t = ud;
     for (;;) {
         ssize_t r = read(t->fd, buf, n);
-        if (r < 0 && errno == EINTR)
-            continue;
+        if (r < 0 && errno == EINTR) continue;
         if (r < 0) {
             t->io_errno = errno;
             return -1;
         }
         t->done_bytes += (uint64_t)r;
-        if (t->progress && r > 0)
-            t->progress(t->done_bytes, t->ud);
+        if (t->progress && r > 0) t->progress(t->done_bytes, t->ud);
         return r;
     }
 }
@@ -176,8 +164,8 @@ static void transfer_done(struct http_request *req, struct http_result *res, voi
     const struct error *out = NULL;
     error_clear(&err);
     if (t->io_errno) {
-        error_set(&err, ERROR_GENERIC, "%s: %s", t->upload ? "reading local file" : "writing local file",
-                  strerror(t->io_errno));
+        error_set(&err, ERROR_GENERIC, "%s: %s",
+                  t->upload ? "reading local file" : "writing local file", strerror(t->io_errno));
         out = &err;
     } else if (res->status != 200) {
         if (res->status == 0) {
@@ -185,36 +173,31 @@ static void transfer_done(struct http_request *req, struct http_result *res, voi
         } else {
             /* envd's /files errors are {"code":<int>,"message":"..."}; http.c maps them. */
             http_error_from_response(&err, res->status, res->body.data, res->body.len);
-            if (res->status == 502)
-                err.kind = ERROR_NOT_FOUND;
+            if (res->status == 502) err.kind = ERROR_NOT_FOUND;
         }
-        if (err.kind == ERROR_NONE)
-            error_set(&err, ERROR_NETWORK, "transfer failed");
+        if (err.kind == ERROR_NONE) error_set(&err, ERROR_NETWORK, "transfer failed");
         out = &err;
     }
     files_done_cb cb = t->done;
     void *cud = t->ud;
     free(t);
-    if (cb)
-        cb(out, cud);
+    if (cb) cb(out, cud);
 }
 
 static struct files_transfer *transfer_start(struct envd_client *c, const char *path, int fd,
-                                             bool upload, int64_t size,
-                                             files_progress_cb progress, files_done_cb done,
-                                             void *ud, struct error *err)
+                                             bool upload, int64_t size, files_progress_cb progress,
+                                             files_done_cb done, void *ud, struct error *err)
 {
     struct envd_wire w;
-    if (files_wire_build(&c->target, path, upload, &w, err) < 0)
-        return NULL;
+    if (files_wire_build(&c->target, path, upload, &w, err) < 0) return NULL;
     struct files_transfer *t = calloc(1, sizeof *t);
     if (!t) {
         envd_wire_free(&w);
         error_set(err, ERROR_GENERIC, "out of memory");
         return NULL;
     }
-    *t = (struct files_transfer){.c = c, .fd = fd, .progress = progress, .done = done,
-                                 .ud = ud, .upload = upload};
+    *t = (struct files_transfer){
+        .c = c, .fd = fd, .progress = progress, .done = done, .ud = ud, .upload = upload};
     struct http_opts o = {
         .method = upload ? "POST" : "GET",
         .url = w.url,
@@ -246,17 +229,16 @@ struct files_transfer *files_download(struct envd_client *c, const char *path, i
     return transfer_start(c, path, fd, false, -1, progress, done, ud, err);
 }
 
-struct files_transfer *files_upload(struct envd_client *c, const char *path, int fd,
-                                    int64_t size, files_progress_cb progress, files_done_cb done,
-                                    void *ud, struct error *err)
+struct files_transfer *files_upload(struct envd_client *c, const char *path, int fd, int64_t size,
+                                    files_progress_cb progress, files_done_cb done, void *ud,
+                                    struct error *err)
 {
     return transfer_start(c, path, fd, true, size < 0 ? -1 : size, progress, done, ud, err);
 }
 
 void files_cancel(struct files_transfer *t)
 {
-    if (!t)
-        return;
+    if (!t) return;
     http_cancel(t->req);
     free(t);
 }

@@ -38,8 +38,7 @@ static int run(const uint8_t *data, size_t size, size_t chunk, struct count *c)
         size_t n = size - pos < chunk ? size - pos : chunk;
         rc = connect_decoder_feed(&d, data + pos, n, count_cb, c, &err);
     }
-    if (rc == 0)
-        rc = connect_decoder_finish(&d, &err);
+    if (rc == 0) rc = connect_decoder_finish(&d, &err);
     connect_decoder_free(&d);
     return rc;
 }
@@ -47,15 +46,13 @@ static int run(const uint8_t *data, size_t size, size_t chunk, struct count *c)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1)
-        return 0;
+    if (size < 1) return 0;
     size_t chunk = (size_t)data[0] % 17 + 1;
     struct count a = {0, 0}, b = {0, 0};
     int ra = run(data + 1, size - 1, chunk, &a);
     int rb = run(data + 1, size - 1, size, &b);
     /* Splitting must never change the outcome. */
-    if ((ra < 0) != (rb < 0) || a.frames != b.frames || a.bytes != b.bytes)
-        abort();
+    if ((ra < 0) != (rb < 0) || a.frames != b.frames || a.bytes != b.bytes) abort();
     /* Unary error bodies go through the same hostile-input path. */
     struct connect_error ce;
     connect_error_from_unary(400, (const char *)data + 1, size - 1, &ce);

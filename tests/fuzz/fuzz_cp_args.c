@@ -12,21 +12,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *s = malloc(size + 1);
-    if (!s)
-        return 0;
+    if (!s) return 0;
     memcpy(s, data, size);
     s[size] = '\0';
     struct cp_arg a;
     struct error err;
     if (cp_arg_parse(s, &a, &err) == 0) {
         /* Invariants of a successful parse. */
-        if (!a.path || !*a.path)
-            abort();
-        if (a.remote && (!a.id[0] || strlen(a.id) > CP_ID_MAX))
-            abort();
+        if (!a.path || !*a.path) abort();
+        if (a.remote && (!a.id[0] || strlen(a.id) > CP_ID_MAX)) abort();
         for (const char *p = s; *p; p++)
-            if ((unsigned char)*p < 0x20)
-                abort();
+            if ((unsigned char)*p < 0x20) abort();
     }
     /* Split the input in two halves for the two-argument plan. */
     size_t half = strlen(s) / 2;

@@ -28,8 +28,7 @@ static void build_recorded(struct buf *out, const char *end_payload)
         assert_int_equal(
             connect_envelope_append(out, 0, recorded_msgs[i], strlen(recorded_msgs[i])), 0);
     assert_int_equal(
-        connect_envelope_append(out, CONNECT_FLAG_END_STREAM, end_payload, strlen(end_payload)),
-        0);
+        connect_envelope_append(out, CONNECT_FLAG_END_STREAM, end_payload, strlen(end_payload)), 0);
 }
 
 /* Events rendered as text so two decodings can be compared. */
@@ -71,10 +70,8 @@ static char *decode_pieces(const char *data, size_t len, const size_t *cuts, siz
         rc = connect_decoder_feed(&d, data + pos, end - pos, record_cb, &log, &err);
         pos = end;
     }
-    if (rc == 0)
-        rc = connect_decoder_finish(&d, &err);
-    if (rc < 0)
-        buf_printf(&log, "ERR:%s", err.msg);
+    if (rc == 0) rc = connect_decoder_finish(&d, &err);
+    if (rc < 0) buf_printf(&log, "ERR:%s", err.msg);
     connect_decoder_free(&d);
     buf_append_str(&log, "");
     return buf_steal(&log);
@@ -91,10 +88,10 @@ static void envelope_bytes_match_spec(void **state)
     assert_memory_equal(b.data + 5, start, 31);
     buf_reset(&b);
     /* End-stream failure variant from connect-rpc.md §12, byte for byte. */
-    assert_int_equal(connect_end_stream_append(&b, CONNECT_NOT_FOUND,
-                                               "process with pid 9 not found", NULL),
-                     0);
-    const char *want = "{\"error\":{\"code\":\"not_found\",\"message\":\"process with pid 9 not found\"}}";
+    assert_int_equal(
+        connect_end_stream_append(&b, CONNECT_NOT_FOUND, "process with pid 9 not found", NULL), 0);
+    const char *want =
+        "{\"error\":{\"code\":\"not_found\",\"message\":\"process with pid 9 not found\"}}";
     assert_int_equal(b.len, 5 + strlen(want));
     assert_memory_equal(b.data, "\x02\x00\x00\x00\x47", 5);
     assert_memory_equal(b.data + 5, want, strlen(want));
@@ -151,8 +148,7 @@ static void every_split_gives_identical_events(void **state)
         while (pos < s.len) {
             seed = seed * 1103515245u + 12345u;
             pos += 1 + (seed >> 16) % 40;
-            if (pos > s.len)
-                pos = s.len;
+            if (pos > s.len) pos = s.len;
             cuts[n++] = pos;
         }
         got = decode_pieces(s.data, s.len, cuts, n);
@@ -168,12 +164,10 @@ static void end_stream_error_becomes_error(void **state)
 {
     (void)state;
     struct buf s = BUF_INIT;
-    assert_int_equal(connect_envelope_append(&s, 0, recorded_msgs[0], strlen(recorded_msgs[0])),
-                     0);
+    assert_int_equal(connect_envelope_append(&s, 0, recorded_msgs[0], strlen(recorded_msgs[0])), 0);
     const char *endp = "{\"metadata\":{\"x-trace\":[\"a\",\"b\"]},\"error\":{\"message\":\"process "
                        "with pid 9 not found\",\"code\":\"not_found\",\"details\":[]}}";
-    assert_int_equal(
-        connect_envelope_append(&s, CONNECT_FLAG_END_STREAM, endp, strlen(endp)), 0);
+    assert_int_equal(connect_envelope_append(&s, CONNECT_FLAG_END_STREAM, endp, strlen(endp)), 0);
     for (size_t cut = 0; cut <= s.len; cut++) {
         char *got = decode_pieces(s.data, s.len, &cut, 1);
         assert_string_equal(got, "MSG:0:{\"event\":{\"start\":{\"pid\":412}}}|"
@@ -242,8 +236,10 @@ static void malformed_streams_are_errors(void **state)
     struct error err;
     struct buf log = BUF_INIT;
     connect_decoder_init(&d, 4);
-    assert_int_equal(connect_decoder_feed(&d, "\x00\x00\x00\x00\x04" "abcd", 9, record_cb, &log,
-                                          &err),
+    assert_int_equal(connect_decoder_feed(&d,
+                                          "\x00\x00\x00\x00\x04"
+                                          "abcd",
+                                          9, record_cb, &log, &err),
                      0);
     assert_true(connect_decoder_feed(&d, "\x00\x00\x00\x00\x05", 5, record_cb, &log, &err) < 0);
     assert_non_null(strstr(err.msg, "5 bytes exceeds the limit of 4"));
@@ -276,8 +272,7 @@ static int stop_cb(const struct connect_frame *f, void *ud, struct error *err)
 {
     (void)f;
     int *n = ud;
-    if (++*n == 2)
-        return error_set(err, ERROR_GENERIC, "consumer said stop");
+    if (++*n == 2) return error_set(err, ERROR_GENERIC, "consumer said stop");
     return 0;
 }
 
@@ -363,7 +358,8 @@ static void unary_error_bodies(void **state)
     assert_string_equal(ce.message, "HTTP 500");
     connect_error_free(&ce);
     /* Proxy body (numeric code) and envd's token check. */
-    const char *b3 = "{\"sandboxId\":\"i1\",\"message\":\"The sandbox was not found\",\"code\":502}";
+    const char *b3 =
+        "{\"sandboxId\":\"i1\",\"message\":\"The sandbox was not found\",\"code\":502}";
     connect_error_from_unary(502, b3, strlen(b3), &ce);
     assert_int_equal(ce.code, CONNECT_UNAVAILABLE);
     assert_string_equal(ce.message, "The sandbox was not found");
@@ -381,7 +377,8 @@ static void unary_error_bodies(void **state)
     connect_error_free(&ce);
     /* Server side body. */
     struct buf b = BUF_INIT;
-    assert_int_equal(connect_error_json_append(&b, CONNECT_INVALID_ARGUMENT, "cwd '/x' does not exist"), 0);
+    assert_int_equal(
+        connect_error_json_append(&b, CONNECT_INVALID_ARGUMENT, "cwd '/x' does not exist"), 0);
     assert_string_equal(buf_cstr(&b),
                         "{\"code\":\"invalid_argument\",\"message\":\"cwd '/x' does not exist\"}");
     buf_reset(&b);

@@ -46,8 +46,7 @@ static void parse_table(void **state)
             continue;
         }
         assert_int_equal(a.remote, cases[i].remote);
-        if (cases[i].id)
-            assert_string_equal(a.id, cases[i].id);
+        if (cases[i].id) assert_string_equal(a.id, cases[i].id);
         assert_string_equal(a.path, cases[i].path);
     }
     struct cp_arg a;

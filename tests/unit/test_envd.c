@@ -13,15 +13,14 @@
 
 #include "boxtop/envd.h"
 
-#define SBX "ief70a8ee46668867996"
+#define SBX   "ief70a8ee46668867996"
 #define TOKEN "tok-secret-123456"
 
 static void target(struct envd_target *t, const char *user)
 {
     struct error err;
-    assert_int_equal(envd_target_init(t, SBX, "http://127.0.0.1:4999/", NULL, false, TOKEN, user,
-                                      &err),
-                     0);
+    assert_int_equal(
+        envd_target_init(t, SBX, "http://127.0.0.1:4999/", NULL, false, TOKEN, user, &err), 0);
 }
 
 static void base_url_resolution(void **state)
@@ -94,13 +93,14 @@ static void start_matches_commands_run(void **state)
     struct envd_start_opts o = {.cmd = "/bin/bash", .args = args, .stdin_mode = 0};
     cJSON *msg = envd_msg_start(&o);
     assert_non_null(msg);
-    assert_int_equal(envd_wire_build(&t, "process.Process/Start", ENVD_CALL_STREAM, true, msg,
-                                     60000, &w, &err),
-                     0);
+    assert_int_equal(
+        envd_wire_build(&t, "process.Process/Start", ENVD_CALL_STREAM, true, msg, 60000, &w, &err),
+        0);
     cJSON_Delete(msg);
     assert_string_equal(w.url, "http://127.0.0.1:4999/process.Process/Start");
-    check_body(&w, true, "{\"process\":{\"cmd\":\"/bin/bash\",\"args\":[\"-l\",\"-c\",\"echo "
-                         "hello\"]},\"stdin\":false}");
+    check_body(&w, true,
+               "{\"process\":{\"cmd\":\"/bin/bash\",\"args\":[\"-l\",\"-c\",\"echo "
+               "hello\"]},\"stdin\":false}");
     assert_int_equal(w.body.len, 82);
     assert_string_equal(envd_wire_header(&w, "connect-protocol-version"), "1");
     assert_string_equal(envd_wire_header(&w, "connect-timeout-ms"), "60000");
@@ -130,12 +130,12 @@ static void start_matches_commands_run_options(void **state)
     struct envd_start_opts o = {
         .cmd = "/bin/bash", .args = args, .envs = envs, .cwd = "/tmp", .stdin_mode = 1};
     cJSON *msg = envd_msg_start(&o);
-    assert_int_equal(envd_wire_build(&t, "process.Process/Start", ENVD_CALL_STREAM, true, msg, 0,
-                                     &w, &err),
-                     0);
+    assert_int_equal(
+        envd_wire_build(&t, "process.Process/Start", ENVD_CALL_STREAM, true, msg, 0, &w, &err), 0);
     cJSON_Delete(msg);
-    check_body(&w, true, "{\"process\":{\"cmd\":\"/bin/bash\",\"args\":[\"-l\",\"-c\",\"sleep "
-                         "1\"],\"envs\":{\"A\":\"1\"},\"cwd\":\"/tmp\"},\"stdin\":true}");
+    check_body(&w, true,
+               "{\"process\":{\"cmd\":\"/bin/bash\",\"args\":[\"-l\",\"-c\",\"sleep "
+               "1\"],\"envs\":{\"A\":\"1\"},\"cwd\":\"/tmp\"},\"stdin\":true}");
     assert_int_equal(w.body.len, 108);
     assert_string_equal(envd_wire_header(&w, "authorization"), "Basic cm9vdDo=");
     /* timeoutMs 0: no Connect-Timeout-Ms (shells must not be killed at a deadline) */
@@ -143,9 +143,9 @@ static void start_matches_commands_run_options(void **state)
     envd_wire_free(&w);
     /* Unary calls never carry the user when with_user is false (SendInput etc.). */
     msg = envd_msg_process(1234);
-    assert_int_equal(envd_wire_build(&t, "process.Process/CloseStdin", ENVD_CALL_UNARY, false, msg,
-                                     0, &w, &err),
-                     0);
+    assert_int_equal(
+        envd_wire_build(&t, "process.Process/CloseStdin", ENVD_CALL_UNARY, false, msg, 0, &w, &err),
+        0);
     cJSON_Delete(msg);
     assert_null(envd_wire_header(&w, "authorization"));
     assert_null(envd_wire_header(&w, "keepalive-ping-interval"));
@@ -207,14 +207,16 @@ static void unary_messages_match_transcripts(void **state)
                 "{\"process\":{\"pid\":1002},\"pty\":{\"size\":{\"cols\":100,\"rows\":30}}}");
     expect_json(envd_msg_signal(1002, SIGKILL),
                 "{\"process\":{\"pid\":1002},\"signal\":\"SIGNAL_SIGKILL\"}");
-    expect_json(envd_msg_signal(7, SIGTERM), "{\"process\":{\"pid\":7},\"signal\":\"SIGNAL_SIGTERM\"}");
+    expect_json(envd_msg_signal(7, SIGTERM),
+                "{\"process\":{\"pid\":7},\"signal\":\"SIGNAL_SIGTERM\"}");
     assert_null(envd_msg_signal(7, SIGHUP));
     expect_json(envd_msg_process(1234), "{\"process\":{\"pid\":1234}}");
     expect_json(envd_msg_move("/tmp/t/a.txt", "/tmp/t/c.txt"),
                 "{\"source\":\"/tmp/t/a.txt\",\"destination\":\"/tmp/t/c.txt\"}");
     expect_json(envd_msg_path("/tmp/t/newdir"), "{\"path\":\"/tmp/t/newdir\"}");
     expect_json(envd_msg_list_dir("/tmp/t", 2), "{\"path\":\"/tmp/t\",\"depth\":2}");
-    expect_json(envd_msg_watch_dir("/tmp/t", true, false), "{\"path\":\"/tmp/t\",\"recursive\":true}");
+    expect_json(envd_msg_watch_dir("/tmp/t", true, false),
+                "{\"path\":\"/tmp/t\",\"recursive\":true}");
 }
 
 static void process_events(void **state)
@@ -265,8 +267,8 @@ static void process_events(void **state)
     assert_false(ev.exited);
     assert_string_equal(ev.error, "signal: killed");
     assert_int_equal(envd_proc_exit_status(&ev), 137);
-    assert_int_equal(PARSE("{\"event\":{\"end\":{\"exitCode\":-1,\"status\":\"signal: terminated\"}}}"),
-                     0);
+    assert_int_equal(
+        PARSE("{\"event\":{\"end\":{\"exitCode\":-1,\"status\":\"signal: terminated\"}}}"), 0);
     assert_int_equal(envd_proc_exit_status(&ev), 143);
     assert_int_equal(PARSE("{\"event\":{\"end\":{\"exitCode\":-1,\"status\":\"signal: segmentation "
                            "fault (core dumped)\"}}}"),
@@ -295,12 +297,13 @@ static void entries_and_fs_events(void **state)
 {
     (void)state;
     struct error err;
-    const char *j = "{\"entries\":[{\"name\":\"a.txt\",\"type\":\"FILE_TYPE_FILE\",\"path\":\"/home/"
-                    "user/a.txt\",\"size\":\"3\",\"mode\":420,\"permissions\":\"-rw-r--r--\","
-                    "\"owner\":\"user\",\"group\":\"user\",\"modifiedTime\":\"2026-01-01T00:00:00."
-                    "123456789Z\"},{\"name\":\"d\",\"type\":\"FILE_TYPE_DIRECTORY\",\"path\":\"/"
-                    "home/user/d\",\"mode\":493,\"symlinkTarget\":\"/x/d\"},{\"name\":\"dangling\","
-                    "\"path\":\"/home/user/dangling\"}]}";
+    const char *j =
+        "{\"entries\":[{\"name\":\"a.txt\",\"type\":\"FILE_TYPE_FILE\",\"path\":\"/home/"
+        "user/a.txt\",\"size\":\"3\",\"mode\":420,\"permissions\":\"-rw-r--r--\","
+        "\"owner\":\"user\",\"group\":\"user\",\"modifiedTime\":\"2026-01-01T00:00:00."
+        "123456789Z\"},{\"name\":\"d\",\"type\":\"FILE_TYPE_DIRECTORY\",\"path\":\"/"
+        "home/user/d\",\"mode\":493,\"symlinkTarget\":\"/x/d\"},{\"name\":\"dangling\","
+        "\"path\":\"/home/user/dangling\"}]}";
     cJSON *doc = cJSON_Parse(j);
     struct envd_entries es;
     assert_int_equal(envd_entries_parse(doc, &es, &err), 0);
@@ -338,7 +341,8 @@ static void entries_and_fs_events(void **state)
 #define PARSE(s) envd_fs_event_parse(s, strlen(s), &ev, &keep, &err)
     assert_int_equal(PARSE("{\"start\":{}}"), 0);
     assert_int_equal(ev.kind, ENVD_FS_START);
-    assert_int_equal(PARSE("{\"filesystem\":{\"name\":\"sub/x\",\"type\":\"EVENT_TYPE_WRITE\"}}"), 0);
+    assert_int_equal(PARSE("{\"filesystem\":{\"name\":\"sub/x\",\"type\":\"EVENT_TYPE_WRITE\"}}"),
+                     0);
     assert_int_equal(ev.kind, ENVD_FS_EVENT);
     assert_int_equal(ev.op, ENVD_FS_OP_WRITE);
     assert_string_equal(ev.name, "sub/x");

@@ -16,9 +16,9 @@ static void signature_worked_example(void **state)
 {
     (void)state;
     char sig[64];
-    assert_int_equal(files_signature("/home/user/x.txt", "read", NULL, "tok123", 1795372521, sig,
-                                     sizeof sig),
-                     0);
+    assert_int_equal(
+        files_signature("/home/user/x.txt", "read", NULL, "tok123", 1795372521, sig, sizeof sig),
+        0);
     assert_string_equal(sig, "v1_H7k5b2G1RsER7Bvo40uxtwPdv+16IUT7jYl9uhVzEbg");
     /* Every input changes the signature. */
     char other[64];
