@@ -52,20 +52,6 @@ struct exec {
     bool kill_sent;
 };
 
-static int exit_for_error(const struct error *err)
-{
-    switch (err->kind) {
-    case ERROR_USAGE:
-        return 2;
-    case ERROR_NOT_FOUND:
-        return 3;
-    case ERROR_AUTH:
-        return 4;
-    default:
-        return 1;
-    }
-}
-
 static void print_error(const char *what, const struct error *err)
 {
     char *clean = sanitize_dup(err->msg, 0);
@@ -316,11 +302,12 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
     }
 
     struct sandbox sb;
-    if (envd_sandbox_lookup(cli->api, id, &sb, &err) < 0) {
+    memset(&sb, 0, sizeof sb);
+    if (cli_connect(cli, &err) < 0 || envd_sandbox_lookup(cli->api, id, &sb, &err) < 0) {
         print_error("exec", &err);
         buf_free(&line);
         free(envs);
-        return exit_for_error(&err);
+        return cli_exit_code(&err);
     }
     struct exec *x = calloc(1, sizeof *x);
     if (!x) {
@@ -330,11 +317,11 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
         return 1;
     }
     x->loop = cli->loop;
-    if (envd_client_init(&x->envd, cli->http, sb.id ? sb.id : id, cli->cfg->sandbox_url,
-                         sb.domain ? sb.domain : cli->cfg->domain, cli->cfg->debug,
-                         sb.envd_access_token, user, &err) < 0) {
+    if (envd_client_init(&x->envd, cli->http, sb.id ? sb.id : id, cli->sandbox_url,
+                         sb.domain ? sb.domain : cli->domain, cli->cfg.debug, sb.envd_access_token,
+                         user, &err) < 0) {
         print_error("exec", &err);
-        rc = exit_for_error(&err);
+        rc = cli_exit_code(&err);
         goto out;
     }
     x->pump = !isatty(STDIN_FILENO);
@@ -353,7 +340,7 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
     x->stream = envd_process_start(&x->envd, &o, on_event, on_end, x, &err);
     if (!x->stream) {
         print_error("exec", &err);
-        rc = exit_for_error(&err);
+        rc = cli_exit_code(&err);
         goto out;
     }
     while (!x->done && loop_run_once(x->loop, 1000) >= 0)
@@ -370,7 +357,7 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
         rc = x->end_status;
     } else if (x->failed) {
         print_error("exec", &x->err);
-        rc = x->signals ? 130 : exit_for_error(&x->err);
+        rc = x->signals ? 130 : cli_exit_code(&x->err);
     } else {
         fprintf(stderr, "%s", _("boxtop exec: the process ended without an exit status\n"));
         rc = 1;
