@@ -54,9 +54,18 @@ tests_unit_test_cp_args_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
 # Against a fake envd forked on loopback (like test_http): in TESTS, not UNIT_TESTS.
 check_PROGRAMS += tests/unit/test_envd_call
 TESTS += tests/unit/test_envd_call
-tests_unit_test_envd_call_SOURCES = tests/unit/test_envd_call.c
+tests_unit_test_envd_call_SOURCES = tests/unit/test_envd_call.c tests/unit/test_envd_fake.c \
+	tests/unit/test_envd_fake.h
 tests_unit_test_envd_call_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
 tests_unit_test_envd_call_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
+
+# boxtop exec/cp (the built binary) against the same fake backend.
+check_PROGRAMS += tests/unit/test_envd_cli
+TESTS += tests/unit/test_envd_cli
+tests_unit_test_envd_cli_SOURCES = tests/unit/test_envd_cli.c tests/unit/test_envd_fake.c \
+	tests/unit/test_envd_fake.h
+tests_unit_test_envd_cli_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
+tests_unit_test_envd_cli_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
 
 FUZZ_PROGS += tests/fuzz/fuzz_cp_args tests/fuzz/fuzz_envd_events
 tests_fuzz_fuzz_cp_args_SOURCES = tests/fuzz/fuzz_cp_args.c
