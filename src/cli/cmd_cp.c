@@ -154,10 +154,7 @@ static int remote_stat(struct cp *cp, const char *path, struct envd_entry *e, st
 {
     struct wait w = {0};
     int rc = wait_for(cp, &w, envd_fs_stat(&cp->envd, path, unary_cb, &w, err) != NULL, err);
-    if (rc == 0) {
-        const cJSON *entry = cJSON_GetObjectItemCaseSensitive(w.resp, "entry");
-        rc = envd_entry_parse(entry, "StatResponse.entry", e, err);
-    }
+    if (rc == 0) rc = envd_entry_response_parse(w.resp, e, err);
     cJSON_Delete(w.resp);
     return rc;
 }

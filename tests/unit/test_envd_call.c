@@ -162,6 +162,26 @@ static void end_stream_error_and_missing_end(void **state)
     env_close(&e);
 }
 
+static void silent_stream_times_out(void **state)
+{
+    struct env e;
+    env_open(&e, *state, TOKEN);
+    e.c.stream_idle_ms = 300;
+    struct run r = {0};
+    struct error err;
+    int64_t t0 = loop_now_ms();
+    assert_non_null(envd_process_connect(&e.c, 5, proc_cb, end_cb, &r, &err));
+    run_until(&e, &r.done);
+    int64_t took = loop_now_ms() - t0;
+    assert_true(r.failed);
+    assert_int_equal(r.err.kind, ERROR_NETWORK);
+    assert_non_null(strstr(r.err.msg, "no data from the sandbox"));
+    assert_string_equal(buf_cstr(&r.log), "start:5|");
+    assert_true(took >= 300 && took < 5000);
+    buf_free(&r.log);
+    env_close(&e);
+}
+
 struct unary_res {
     bool done;
     bool failed;
@@ -314,6 +334,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(start_stream_split_in_3_byte_chunks),
         cmocka_unit_test(end_stream_error_and_missing_end),
+        cmocka_unit_test(silent_stream_times_out),
         cmocka_unit_test(unary_calls_and_errors),
         cmocka_unit_test(files_both_ways),
     };

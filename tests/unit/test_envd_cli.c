@@ -238,6 +238,8 @@ static void cp_upload(void **state)
     assert_non_null(r);
     assert_non_null(strstr(r->what, "\"cmd\":\"chmod\",\"args\":[\"755\",\"--\",\"/updir/x\"]"));
     assert_null(strstr(r->what, "/updir/y"));
+    assert_null(strstr(buf_cstr(&err), "could not set file modes"));
+    assert_null(strstr(buf_cstr(&err), "warning"));
 
     /* A file onto an existing directory lands inside it. */
     srv->sh->nrec = 0;

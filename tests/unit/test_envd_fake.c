@@ -222,7 +222,8 @@ static void serve_conn(struct conn *c, int fd, struct shared *sh)
             reply(fd, 401, "application/json",
                   "{\"code\":401,\"message\":\"unauthorized access, please provide a valid "
                   "access token or method signing if supported\"}");
-        } else if (!strcmp(path, "/process.Process/Start") && strstr(buf_cstr(&body), "chmod")) {
+        } else if (!strcmp(path, "/process.Process/Start") && body.len > 5 &&
+                   strstr(body.data + 5, "\"cmd\":\"chmod\"")) {
             record(sh, "start", buf_cstr(&body) + 5, 0, 0);
             struct buf s = BUF_INIT;
             frames_add(&s, 0, "{\"event\":{\"start\":{\"pid\":78}}}");
@@ -243,6 +244,20 @@ static void serve_conn(struct conn *c, int fd, struct shared *sh)
             frames_add(&s, CONNECT_FLAG_END_STREAM, "{}");
             send_chunked(fd, "application/connect+json", s.data, s.len, 3);
             buf_free(&s);
+        } else if (!strcmp(path, "/process.Process/Connect") && body.len > 5 &&
+                   strstr(body.data + 5, "\"pid\":5}")) {
+            /* A start event, then silence: the client's watchdog must give up. */
+            struct buf s = BUF_INIT;
+            frames_add(&s, 0, "{\"event\":{\"start\":{\"pid\":5}}}");
+            putf(fd,
+                 "HTTP/1.1 200 OK\r\nContent-Type: application/connect+json\r\n"
+                 "Transfer-Encoding: chunked\r\n\r\n%zx\r\n",
+                 s.len);
+            put(fd, s.data, s.len);
+            put(fd, "\r\n", 2);
+            buf_free(&s);
+            sleep(20);
+            return;
         } else if (!strcmp(path, "/process.Process/Connect")) {
             struct buf s = BUF_INIT;
             frames_add(&s, CONNECT_FLAG_END_STREAM,
