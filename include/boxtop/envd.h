@@ -224,7 +224,8 @@ typedef void (*envd_unary_cb)(const cJSON *resp, const struct error *err, void *
 /* One stream message (the raw JSON payload). Return < 0 to cancel the stream with err. */
 typedef int (*envd_msg_cb)(const char *json, size_t len, void *ud, struct error *err);
 /* The stream ended: err NULL after a clean end-stream frame. Called exactly once unless the
- * stream was cancelled with envd_stream_cancel(). */
+ * stream was cancelled with envd_stream_cancel(); the stream is already freed when it runs,
+ * so forget the handle there. */
 typedef void (*envd_end_cb)(const struct error *err, void *ud);
 
 /* Unary call; takes ownership of msg. Returns the http request or NULL + err. */
@@ -236,7 +237,8 @@ struct envd_stream;
 struct envd_stream *envd_stream_open(struct envd_client *c, const char *method, bool with_user,
                                      cJSON *msg, long timeout_ms, envd_msg_cb on_msg,
                                      envd_end_cb on_end, void *ud, struct error *err);
-void envd_stream_cancel(struct envd_stream *s); /* silent; frees s */
+/* Silent (no on_end); frees s. Safe from inside on_msg/on_event callbacks. */
+void envd_stream_cancel(struct envd_stream *s);
 
 /* Process streams with typed events. */
 typedef int (*envd_proc_cb)(const struct envd_proc_event *ev, void *ud, struct error *err);
