@@ -6,8 +6,11 @@ src_daemon_envd_libboxtopd_envd_a_SOURCES = \
 	src/daemon/envd/path.c src/daemon/envd/path.h \
 	src/daemon/envd/confine.c src/daemon/envd/confine.h \
 	src/daemon/envd/entry.c src/daemon/envd/entry.h \
-	src/daemon/envd/rpcmsg.c src/daemon/envd/rpcmsg.h
-src_daemon_envd_libboxtopd_envd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon \
+	src/daemon/envd/rpcmsg.c src/daemon/envd/rpcmsg.h \
+	src/daemon/envd/envd.c src/daemon/envd/envd.h src/daemon/envd/envd_int.h \
+	src/daemon/envd/process.c src/daemon/envd/fs.c src/daemon/envd/watch.c \
+	src/daemon/envd/files.c src/daemon/envd/envd_files.h
+src_daemon_envd_libboxtopd_envd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src \
 	$(CJSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS) $(LWS_CFLAGS)
 DAEMON_ENVD_LIBS = src/daemon/envd/libboxtopd_envd.a $(CRYPTO_LIBS) $(ZLIB_LIBS) $(CJSON_LIBS)
 
