@@ -14,11 +14,12 @@ src_daemon_envd_libboxtopd_envd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src 
 	$(CJSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS) $(LWS_CFLAGS)
 DAEMON_ENVD_LIBS = src/daemon/envd/libboxtopd_envd.a $(CRYPTO_LIBS) $(ZLIB_LIBS) $(CJSON_LIBS)
 
-ENVD_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon/envd $(CMOCKA_CFLAGS) \
-	$(CJSON_CFLAGS)
-ENVD_TEST_LIBS = $(DAEMON_ENVD_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS)
+ENVD_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src -I$(top_srcdir)/src/daemon/envd \
+	$(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+ENVD_TEST_LIBS = $(DAEMON_ENVD_LIBS) $(CONNECT_LIBS) $(CMOCKA_LIBS)
 ENVD_TESTS = tests/unit/test_envd_multipart tests/unit/test_envd_sig \
-	tests/unit/test_envd_path tests/unit/test_envd_entry tests/unit/test_envd_rpcmsg
+	tests/unit/test_envd_path tests/unit/test_envd_entry tests/unit/test_envd_rpcmsg \
+	tests/unit/test_envd_files
 check_PROGRAMS += $(ENVD_TESTS)
 TESTS += $(ENVD_TESTS)
 UNIT_TESTS += $(ENVD_TESTS)
@@ -48,3 +49,6 @@ tests_fuzz_fuzz_envd_request_SOURCES = tests/fuzz/fuzz_envd_request.c
 tests_fuzz_fuzz_envd_request_CPPFLAGS = $(ENVD_TEST_CPPFLAGS)
 tests_fuzz_fuzz_envd_request_LDADD = $(FUZZ_MAIN) $(DAEMON_ENVD_LIBS) $(CORE_LIBS)
 tests_fuzz_fuzz_envd_request_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_unit_test_envd_files_SOURCES = tests/unit/test_envd_files.c
+tests_unit_test_envd_files_CPPFLAGS = $(ENVD_TEST_CPPFLAGS)
+tests_unit_test_envd_files_LDADD = $(ENVD_TEST_LIBS)
