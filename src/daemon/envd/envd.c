@@ -35,6 +35,7 @@ void envd_free(struct envd *e)
         e->sbxs = s->next;
         sbx_free(s);
     }
+    free(e->bind);
     free(e);
 }
 

@@ -36,7 +36,6 @@ struct envd_host {
     /* Call cb for every running sandbox until it returns nonzero. */
     void (*sandbox_foreach)(void *ud, int (*cb)(void *arg, const struct envd_sandbox_info *sb),
                             void *arg);
-    void *loop; /* the server's loop handle (see envd_loop.c) */
 };
 
 int envd_new(struct envd **out, const struct envd_host *host, struct error *err);

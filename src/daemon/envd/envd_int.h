@@ -87,7 +87,11 @@ struct envd {
     struct envd_host host;
     struct envd_sbx *sbxs;
     uint64_t watcher_seq;
+    void *bind; /* envd_loop.c's lws binding */
 };
+
+struct lws;
+struct envd *envd_of_wsi(struct lws *wsi);
 
 struct envd_sbx *envd_sbx_get(struct envd *e, const char *id, struct rt_sandbox *rt);
 /* Name of a host uid/gid as the sandbox knows it ("user", "root", or the number). */

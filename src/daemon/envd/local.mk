@@ -9,10 +9,13 @@ src_daemon_envd_libboxtopd_envd_a_SOURCES = \
 	src/daemon/envd/rpcmsg.c src/daemon/envd/rpcmsg.h \
 	src/daemon/envd/envd.c src/daemon/envd/envd.h src/daemon/envd/envd_int.h \
 	src/daemon/envd/process.c src/daemon/envd/fs.c src/daemon/envd/watch.c \
-	src/daemon/envd/files.c src/daemon/envd/envd_files.h
+	src/daemon/envd/files.c src/daemon/envd/envd_files.h \
+	src/daemon/envd/dechunk.c src/daemon/envd/dechunk.h \
+	src/daemon/envd/envd_loop.c src/daemon/envd/envd_http.c src/daemon/envd/envd_lws.h
 src_daemon_envd_libboxtopd_envd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src \
 	$(CJSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS) $(LWS_CFLAGS)
 DAEMON_ENVD_LIBS = src/daemon/envd/libboxtopd_envd.a $(CRYPTO_LIBS) $(ZLIB_LIBS) $(CJSON_LIBS)
+# boxtopd links: $(DAEMON_ENVD_LIBS) $(CONNECT_LIBS) $(DAEMON_RUNTIME_LIBS) $(LWS_LIBS)
 
 ENVD_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src -I$(top_srcdir)/src/daemon/envd \
 	$(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
