@@ -5,10 +5,10 @@
  * One struct envd_conn per request (the lws per-session slot holds a pointer to it). Unary
  * answers carry a Content-Length and keep the connection alive; streams (Connect server
  * streams, gzip downloads) are close-delimited, which lws does for LWS_ILLEGAL_HTTP_CONTENT_LEN
- * on HTTP/1.1. Request bodies may be chunked: lws 4.1.6 does not de-chunk them (libs-notes
- * §4), so dechunk.c does. Output is queued per conn and written only on HTTP_WRITEABLE;
- * downloads read the next piece of the file only then, so a slow client holds boxtopd at
- * one buffer per download. */
+ * on HTTP/1.1 (they are sent with chunked framing written here). Request bodies may be chunked:
+ * lws 4.1.6 does not de-chunk them (libs-notes §4), so dechunk.c does. Output is queued per conn
+ * and written only on HTTP_WRITEABLE; downloads read the next piece of the file only then, so a
+ * slow client holds boxtopd at one buffer per download. */
 #include "config.h"
 
 #include <errno.h>
@@ -191,6 +191,7 @@ static void respond_connect_error(struct envd_conn *c, enum connect_code code, c
 /* Start a close-delimited streaming response. */
 static void stream_begin(struct envd_conn *c, int status, const char *ctype)
 {
+    add_extra(c, "transfer-encoding", "chunked");
     c->status = status;
     snprintf(c->ctype, sizeof c->ctype, "%s", ctype);
     c->resp_len = -1;
@@ -227,9 +228,23 @@ static int on_writeable(struct envd_conn *c)
     if (c->aborted) return -1;
     if (c->complete || !c->status)
         return 0; /* woken before an answer exists (lws wakes per protocol sometimes) */
-    if (!c->headers_sent && write_headers(c) < 0) return -1;
-    if (!c->scratch && !(c->scratch = malloc(LWS_PRE + WRITE_CHUNK))) return -1;
-    unsigned char *data = c->scratch + LWS_PRE;
+    if (!c->headers_sent) {
+        /* lws 4.1.6 keeps parsing a chunked body as raw bytes after we answered, so a
+         * connection that carried one cannot be reused safely (libs-notes §4) */
+        if (c->chunked || c->close_after) {
+            c->close_after = true;
+            if (c->resp_len >= 0) add_extra(c, "connection", "close");
+        }
+        if (write_headers(c) < 0) return -1;
+    }
+    /* Streams use chunked framing written here (lws does not frame h1 responses): a body
+     * that ends only by closing made undici trip over its own paused parser. The chunk size
+     * is written as 8 fixed-width hex digits so the data can be read straight into place. */
+    bool framed = c->resp_len < 0;
+    size_t pre = framed ? 10 : 0;
+    if (!c->scratch && !(c->scratch = malloc(LWS_PRE + 10 + WRITE_CHUNK + 7))) return -1;
+    unsigned char *frame = c->scratch + LWS_PRE;
+    unsigned char *data = frame + pre;
     size_t n = 0;
     if (c->out.len > c->out_off) {
         n = c->out.len - c->out_off;
@@ -251,8 +266,28 @@ static int on_writeable(struct envd_conn *c)
         }
     }
     bool last = c->finished && !c->dl && c->out.len == c->out_off;
-    if (n || last) {
-        if (lws_write(c->wsi, data, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) < (int)n)
+    size_t total = n;
+    unsigned char *start = data;
+    if (framed) {
+        start = frame;
+        total = 0;
+        if (n) {
+            char hex[24];
+            snprintf(hex, sizeof hex, "%08zx\r\n", n & 0xffffffu); /* n <= WRITE_CHUNK */
+            memcpy(frame, hex, 10);
+            memcpy(data + n, "\r\n", 2);
+            total = 10 + n + 2;
+        } else {
+            start = data;
+        }
+        if (last) {
+            memcpy(start + total, "0\r\n\r\n", 5);
+            total += 5;
+        }
+    }
+    if (total || last) {
+        if (lws_write(c->wsi, start, total, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) <
+            (int)total)
             return -1;
     }
     if (c->was_high && envd_conn_backlog(c) < ENVD_BACKLOG_LOW) {
@@ -263,8 +298,7 @@ static int on_writeable(struct envd_conn *c)
     }
     if (last) {
         c->complete = true;
-        if (c->resp_len < 0 || c->close_after)
-            return -1; /* close-delimited, or the rest of a refused body is unread */
+        if (c->close_after) return -1; /* the rest of a refused or chunked body is unread */
         c->kind = K_DONE;
         if (lws_http_transaction_completed(c->wsi)) return -1;
         return 0;
@@ -434,7 +468,7 @@ static void start_download(struct envd_conn *c, const char *path)
     c->kind = K_DOWNLOAD;
     char disp[400];
     snprintf(disp, sizeof disp, "inline; filename=\"%s\"", info.name);
-    for (char *q = disp + 17; *q && q[1]; q++) /* keep the header well-formed */
+    for (char *q = disp + 18; *q && q[1]; q++) /* keep the header well-formed */
         if (*q == '"' || *q == '\r' || *q == '\n' || *q == '\\') *q = '_';
     add_extra(c, "content-disposition", disp);
     add_extra(c, "vary", "Accept-Encoding");

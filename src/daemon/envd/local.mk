@@ -55,3 +55,12 @@ tests_fuzz_fuzz_envd_request_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_unit_test_envd_files_SOURCES = tests/unit/test_envd_files.c
 tests_unit_test_envd_files_CPPFLAGS = $(ENVD_TEST_CPPFLAGS)
 tests_unit_test_envd_files_LDADD = $(ENVD_TEST_LIBS)
+
+# Development harness: one sandbox served by envd plus a fake connect endpoint, for driving
+# envd with the official SDK independently of the platform API (not installed).
+noinst_PROGRAMS += src/daemon/envd/envd_devserver
+src_daemon_envd_envd_devserver_SOURCES = src/daemon/envd/envd_devserver.c
+src_daemon_envd_envd_devserver_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src \
+	-I$(top_srcdir)/src/daemon/envd $(CJSON_CFLAGS) $(LWS_CFLAGS)
+src_daemon_envd_envd_devserver_LDADD = $(DAEMON_ENVD_LIBS) $(CONNECT_LIBS) \
+	$(DAEMON_RUNTIME_LIBS) $(CORE_LIBS) $(LWS_LIBS)
