@@ -61,6 +61,13 @@ tests_unit_test_daemon_store_SOURCES = tests/unit/test_daemon_store.c
 tests_unit_test_daemon_store_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_unit_test_daemon_store_LDADD = $(DAEMON_TEST_LIBS)
 
+# The server framework over loopback (forks a client; not in UNIT_TESTS: it listens).
+check_PROGRAMS += tests/unit/test_daemon_server
+TESTS += tests/unit/test_daemon_server
+tests_unit_test_daemon_server_SOURCES = tests/unit/test_daemon_server.c
+tests_unit_test_daemon_server_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_daemon_server_LDADD = $(DAEMON_TEST_LIBS)
+
 # Fuzz targets: chunked decoder, query/metadata decoding, daemon JSON request handling.
 FUZZ_PROGS += tests/fuzz/fuzz_chunked tests/fuzz/fuzz_query tests/fuzz/fuzz_daemon_json
 tests_fuzz_fuzz_chunked_SOURCES = tests/fuzz/fuzz_chunked.c

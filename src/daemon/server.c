@@ -181,8 +181,9 @@ static bool seg_match(const char *pat, size_t plen, const char *seg, size_t slen
     return plen == slen && memcmp(pat, seg, plen) == 0;
 }
 
-/* Match path against pattern; on success fill caps (malloc'd, decoded). Returns 1 match,
- * 0 no match, -1 matched but a capture was malformed (bad escape/NUL). */
+/* Match path against pattern; on success fill caps (malloc'd; lws has already
+ * percent-decoded the path and resolved dot segments). Returns 1 match, 0 no match, -1 when
+ * out of memory. */
 static int pattern_match(const char *pattern, const char *path, char **caps)
 {
     const char *p = pattern, *s = path;
@@ -199,15 +200,13 @@ static int pattern_match(const char *pattern, const char *path, char **caps)
         size_t slen = se ? (size_t)(se - s) : strlen(s);
 
         if (plen == 2 && p[0] == '*' && p[1] == '*' && !pe) {
-            if (ncap >= SERVER_MAX_CAPTURES || query_unescape(s, strlen(s), false, &tmp[ncap]) < 0)
-                goto bad;
+            if (ncap >= SERVER_MAX_CAPTURES || !(tmp[ncap] = strdup(s))) goto bad;
             ncap++;
             break;
         }
         if (plen == 1 && p[0] == '*') {
             if (slen == 0) goto nomatch;
-            if (ncap >= SERVER_MAX_CAPTURES || query_unescape(s, slen, false, &tmp[ncap]) < 0)
-                goto bad;
+            if (ncap >= SERVER_MAX_CAPTURES || !(tmp[ncap] = strndup(s, slen))) goto bad;
             ncap++;
         } else if (!seg_match(p, plen, s, slen)) {
             goto nomatch;

@@ -9,7 +9,8 @@
  * "/sandboxes/ * /pause" style ("/sandboxes/x/pause" captures "x"). Routes are tried in the
  * order added; the first whose pattern matches and whose method matches (NULL = any) wins. If
  * a pattern matched but no method did: 405. Nothing matched: the vhost's fallback handler
- * (server_set_fallback) or a JSON 404. Captured segments are percent-decoded (NUL refused).
+ * (server_set_fallback) or a JSON 404. lws hands us the path already percent-decoded with
+ * "." and ".." segments resolved, so captures are plain strings (validate them anyway).
  *
  * Request lifecycle (struct server_request, owned by the server; never free it):
  *   1. headers arrive; the route is chosen; `Expect: 100-continue` is answered right away.
@@ -40,8 +41,10 @@
  *
  * Other fds and timers in the same loop: server_watch_fd() adopts a pipe/PTY/inotify/signalfd
  * as an lws RAW_FILE; its callback runs on readable and once with SERVER_FD_CLOSED when lws
- * sees hangup (EOF arrives as hangup, libs-notes §4) or after server_unwatch_fd(). The fd is
- * never closed by the server. server_timer_*() wrap lws_sul. */
+ * sees hangup (EOF arrives as hangup, libs-notes §4); after that call the watch is freed:
+ * never pass it to server_unwatch_fd(). server_unwatch_fd() ends a live watch without a
+ * callback. The fd is never closed by the server (lws gets a dup). server_timer_*() wrap
+ * lws_sul; a timer callback may restart or free its own timer. */
 #ifndef BOXTOPD_SERVER_H
 #define BOXTOPD_SERVER_H
 
@@ -113,7 +116,7 @@ const char *server_request_query_raw(const struct server_request *req); /* "" wh
 /* Decoded query value (first occurrence) or NULL; parsed lazily; see query.h for more. */
 const char *server_request_query(struct server_request *req, const char *name);
 struct query *server_request_query_all(struct server_request *req); /* NULL if malformed */
-/* i-th "*" or "**" segment captured by the route pattern, decoded, or NULL. */
+/* i-th "*" or "**" segment captured by the route pattern, or NULL. */
 const char *server_request_capture(const struct server_request *req, int i);
 /* Lowercase name without colon. Returns the value (valid until the request ends) or NULL. */
 const char *server_request_header(struct server_request *req, const char *lname);
