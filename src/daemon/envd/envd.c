@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/runtime/runtime.h"
+#include "runtime/runtime.h"
 #include "envd_int.h"
 
 int envd_new(struct envd **out, const struct envd_host *host, struct error *err)
@@ -35,7 +35,6 @@ void envd_free(struct envd *e)
         e->sbxs = s->next;
         sbx_free(s);
     }
-    free(e->bind);
     free(e);
 }
 
@@ -80,6 +79,17 @@ void envd_on_sandbox_gone(struct envd *e, const char *id)
             struct envd_sbx *s = *pp;
             *pp = s->next;
             sbx_free(s);
+            return;
+        }
+}
+
+void envd_on_sandbox_paused(struct envd *e, const char *id)
+{
+    if (!e || !id) return;
+    for (struct envd_sbx *s = e->sbxs; s; s = s->next)
+        if (strcmp(s->id, id) == 0) {
+            envd_process_sbx_cut(s);
+            envd_watch_sbx_free(s);
             return;
         }
 }

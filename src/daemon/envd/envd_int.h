@@ -1,7 +1,7 @@
 /* envd_int.h - internals shared by the envd service files (process, filesystem, watch,
  * files) and the glue that connects them to boxtopd's HTTP server and event loop.
  *
- * Layering: the service files never see lws. They talk to
+ * Layering: the service files never see the server (server.h). They talk to
  *   - envd_fd_* / envd_timer_*: fds and timers in the server's single loop (envd_loop.c);
  *   - envd_conn_*: one HTTP response being written (envd_http.c), with a backlog count so a
  *     producer can stop reading its source while the client is slow.
@@ -87,11 +87,7 @@ struct envd {
     struct envd_host host;
     struct envd_sbx *sbxs;
     uint64_t watcher_seq;
-    void *bind; /* envd_loop.c's lws binding */
 };
-
-struct lws;
-struct envd *envd_of_wsi(struct lws *wsi);
 
 struct envd_sbx *envd_sbx_get(struct envd *e, const char *id, struct rt_sandbox *rt);
 /* Name of a host uid/gid as the sandbox knows it ("user", "root", or the number). */
@@ -122,6 +118,7 @@ int envd_process_stream(struct envd_call *c, const char *method, const cJSON *ms
                         struct envd_conn *conn, struct envd_reply *r);
 void envd_process_exited(struct envd_sbx *s, pid_t pid, int exit_code, int signo);
 void envd_process_sbx_free(struct envd_sbx *s);
+void envd_process_sbx_cut(struct envd_sbx *s); /* streams only */
 
 /* filesystem.Filesystem */
 int envd_fs_unary(struct envd_call *c, const char *method, const cJSON *msg, struct envd_reply *r);

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "boxtop/base64.h"
-#include "daemon/runtime/runtime.h"
+#include "runtime/runtime.h"
 #include "envd_int.h"
 #include "entry.h"
 #include "rpcmsg.h"
@@ -454,6 +454,19 @@ void envd_process_exited(struct envd_sbx *s, pid_t pid, int exit_code, int signo
     /* Background children may keep the pipes open; envd stops reading at exit too. */
     proc_close_fds(p);
     p->retain = envd_timer_start(s->e, END_RETAIN_MS, retain_fire, p);
+}
+
+void envd_process_sbx_cut(struct envd_sbx *s)
+{
+    for (struct eproc *p = s->procs; p; p = p->next)
+        while (p->streams) {
+            struct estream *st = p->streams;
+            struct envd_conn_owner none = {NULL, NULL, NULL};
+            envd_conn_set_owner(st->conn, &none);
+            envd_conn_abort(st->conn);
+            stream_unlink(st);
+            free(st);
+        }
 }
 
 void envd_process_sbx_free(struct envd_sbx *s)
