@@ -67,6 +67,13 @@ tests_unit_test_envd_cli_SOURCES = tests/unit/test_envd_cli.c tests/unit/test_en
 tests_unit_test_envd_cli_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
 tests_unit_test_envd_cli_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
 
+# Against boxtopd's real envd and a real sandbox (the envd development harness): TESTS only.
+check_PROGRAMS += tests/unit/test_envd_e2e
+TESTS += tests/unit/test_envd_e2e
+tests_unit_test_envd_e2e_SOURCES = tests/unit/test_envd_e2e.c
+tests_unit_test_envd_e2e_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS) $(CRYPTO_CFLAGS)
+tests_unit_test_envd_e2e_LDADD = $(CORE_LIBS) $(CRYPTO_LIBS) $(CMOCKA_LIBS)
+
 FUZZ_PROGS += tests/fuzz/fuzz_cp_args tests/fuzz/fuzz_envd_events
 tests_fuzz_fuzz_cp_args_SOURCES = tests/fuzz/fuzz_cp_args.c
 tests_fuzz_fuzz_cp_args_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
