@@ -23,7 +23,7 @@ static const char METRICS_HELP[] =
 
 static void print_header(struct cli *c)
 {
-    fprintf(c->stdout_fp, "%-19s  %6s  %5s  %-21s  %-21s\n", "TIME", "CPU%", "CPUS",
+    fprintf(c->stdout_fp, "%-19s  %6s  %5s  %-21s  %s\n", "TIME", "CPU%", "CPUS",
             "MEM MiB (used/total)", "DISK MiB (used/total)");
 }
 
@@ -39,7 +39,7 @@ static void print_sample(struct cli *c, const struct metric_sample *m)
              (long long)(m->mem_total >> 20));
     snprintf(disk, sizeof disk, "%lld/%lld", (long long)(m->disk_used >> 20),
              (long long)(m->disk_total >> 20));
-    fprintf(c->stdout_fp, "%-19s  %6.1f  %5d  %-21s  %-21s\n", t, m->cpu_pct, m->cpu_count, mem,
+    fprintf(c->stdout_fp, "%-19s  %6.1f  %5d  %-21s  %s\n", t, m->cpu_pct, m->cpu_count, mem,
             disk);
     fflush(c->stdout_fp);
 }
