@@ -292,7 +292,11 @@ static void start_download(struct envd_conn *c, const char *path)
     struct envd_download_info info;
     int status;
     char msg[512];
-    if (envd_download_open(&c->call, path, ae, &c->dl, &info, &status, msg, sizeof msg) < 0) {
+    struct envd_cred cred;
+    envd_cred_enter(&c->call, &cred);
+    int rc = envd_download_open(&c->call, path, ae, &c->dl, &info, &status, msg, sizeof msg);
+    envd_cred_leave(&cred);
+    if (rc < 0) {
         respond_json_error(c, status, msg);
         return;
     }
@@ -313,7 +317,11 @@ static int upload_data(struct server_request *req, const char *data, size_t len,
     (void)req;
     struct envd_conn *c = ud;
     if (c->kind != K_UPLOAD || !c->up) return 0;
-    if (envd_upload_feed(c->up, data, len) < 0) {
+    struct envd_cred cred;
+    envd_cred_enter(&c->call, &cred);
+    int rc = envd_upload_feed(c->up, data, len);
+    envd_cred_leave(&cred);
+    if (rc < 0) {
         int status;
         struct buf body = BUF_INIT;
         envd_upload_finish(c->up, &status, &body);
@@ -340,7 +348,10 @@ static void upload_end(struct server_request *req, int status, void *ud)
         respond_json_error(c, 400, "error reading request body");
         return;
     }
+    struct envd_cred cred;
+    envd_cred_enter(&c->call, &cred);
     envd_upload_finish(c->up, &st, &body);
+    envd_cred_leave(&cred);
     envd_upload_free(c->up);
     c->up = NULL;
     server_respond(c->req, st, "application/json", body.data, body.len);
@@ -354,7 +365,11 @@ static void start_upload(struct envd_conn *c, const char *path)
                                  server_request_header(c->req, "content-encoding")};
     int status;
     char msg[512];
-    if (envd_upload_begin(&c->call, &ur, &c->up, &status, msg, sizeof msg) < 0) {
+    struct envd_cred cred;
+    envd_cred_enter(&c->call, &cred);
+    int rc = envd_upload_begin(&c->call, &ur, &c->up, &status, msg, sizeof msg);
+    envd_cred_leave(&cred);
+    if (rc < 0) {
         respond_json_error(c, status, msg);
         return;
     }

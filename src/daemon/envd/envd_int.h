@@ -89,6 +89,21 @@ struct envd {
     uint64_t watcher_seq;
 };
 
+/* File access as the sandbox user: fsuid/fsgid (and groups) of the user's mapped host ids
+ * around each file operation, so the kernel applies the permissions the sandbox itself has.
+ * boxtopd runs as root, and the sandbox root contains read-only views of host directories:
+ * without this, envd (host root) could read e.g. the host's /etc/shadow through them. It also
+ * makes created files belong to the user. No-op when boxtopd is not root. */
+struct envd_cred {
+    bool active;
+    uid_t fsuid;
+    gid_t fsgid;
+    int ngroups;
+    gid_t groups[64];
+};
+void envd_cred_enter(const struct envd_call *c, struct envd_cred *save);
+void envd_cred_leave(struct envd_cred *save);
+
 struct envd_sbx *envd_sbx_get(struct envd *e, const char *id, struct rt_sandbox *rt);
 /* Name of a host uid/gid as the sandbox knows it ("user", "root", or the number). */
 void envd_owner_names(struct envd_call *c, uid_t uid, gid_t gid, char *owner, size_t on,

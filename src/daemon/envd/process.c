@@ -545,7 +545,11 @@ static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *c
         goto out;
     }
     struct stat st;
-    if (cf_stat(c->root_fd, cwd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+    struct envd_cred cred;
+    envd_cred_enter(c, &cred);
+    int src = cf_stat(c->root_fd, cwd, &st);
+    envd_cred_leave(&cred);
+    if (src < 0 || !S_ISDIR(st.st_mode)) {
         envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "cwd '%s' does not exist", cwd);
         goto out;
     }
