@@ -1,6 +1,8 @@
 # src/e2b/connect.mk: Connect RPC codec (libboxtopconnect.a, also linked by boxtopd) and the
 # envd client (in libboxtope2b.a: process/filesystem RPCs, /files, cp argument parser).
 
+noinst_HEADERS += include/boxtop/connect.h include/boxtop/envd.h include/boxtop/files.h \
+	include/boxtop/cp_args.h
 noinst_LIBRARIES += src/e2b/libboxtopconnect.a
 src_e2b_libboxtopconnect_a_SOURCES = \
 	src/e2b/connect.c \
