@@ -138,6 +138,56 @@ static void start_stream_split_in_3_byte_chunks(void **state)
     env_close(&e);
 }
 
+struct cancel_ctx {
+    struct envd_stream *s;
+    int events;
+    bool ended;
+};
+
+static int cancel_on_first(const struct envd_proc_event *ev, void *ud, struct error *err)
+{
+    (void)ev;
+    (void)err;
+    struct cancel_ctx *c = ud;
+    if (++c->events == 1)
+        envd_stream_cancel(c->s); /* from inside the decoder: deferred, no on_end */
+    return 0;
+}
+
+static void cancel_end(const struct error *err, void *ud)
+{
+    (void)err;
+    ((struct cancel_ctx *)ud)->ended = true;
+}
+
+static void cancel_from_callback(void **state)
+{
+    struct env e;
+    env_open(&e, *state, TOKEN);
+    struct cancel_ctx c = {0};
+    struct error err;
+    const char *args[] = {"-c", "true", NULL};
+    struct envd_start_opts o = {.cmd = "/bin/sh", .args = args, .stdin_mode = 0};
+    c.s = envd_process_start(&e.c, &o, cancel_on_first, cancel_end, &c, &err);
+    assert_non_null(c.s);
+    int64_t until = loop_now_ms() + 500;
+    while (loop_now_ms() < until)
+        loop_run_once(e.loop, 50);
+    assert_int_equal(c.events, 1);
+    assert_false(c.ended);
+    /* Cancel right after open, outside any callback. */
+    c = (struct cancel_ctx){0};
+    c.s = envd_process_start(&e.c, &o, cancel_on_first, cancel_end, &c, &err);
+    assert_non_null(c.s);
+    envd_stream_cancel(c.s);
+    until = loop_now_ms() + 200;
+    while (loop_now_ms() < until)
+        loop_run_once(e.loop, 50);
+    assert_int_equal(c.events, 0);
+    assert_false(c.ended);
+    env_close(&e);
+}
+
 static void end_stream_error_and_missing_end(void **state)
 {
     struct env e;
@@ -378,6 +428,7 @@ int main(void)
         cmocka_unit_test(start_stream_split_in_3_byte_chunks),
         cmocka_unit_test(end_stream_error_and_missing_end),
         cmocka_unit_test(silent_stream_times_out),
+        cmocka_unit_test(cancel_from_callback),
         cmocka_unit_test(unary_calls_and_errors),
         cmocka_unit_test(files_both_ways),
         cmocka_unit_test(multipart_upload_for_old_envd),
