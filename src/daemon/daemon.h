@@ -81,6 +81,7 @@ struct daemon {
 
     struct sbx **sbx; /* every known sandbox (running or paused) */
     size_t n_sbx;
+    uint64_t spawn_count; /* sandboxes created since start (templates' spawnCount) */
 
     struct team_metrics *team;
     struct events *events;
