@@ -24,7 +24,7 @@ struct rt_sandbox;
 
 struct rt_hooks {
     void *ud;
-    int (*watch_fd)(void *ud, int fd);   /* call rt_on_readable(rt, fd) when readable */
+    int (*watch_fd)(void *ud, int fd); /* call rt_on_readable(rt, fd) when readable */
     void (*unwatch_fd)(void *ud, int fd);
     /* A process started by rt_spawn ended: exit_code >= 0, or signal > 0. */
     void (*proc_exited)(void *ud, struct rt_sandbox *sb, pid_t pid, int exit_code, int signal);
@@ -34,40 +34,40 @@ struct rt_hooks {
 
 struct rt_caps {
     bool userns, pidns, mountns, overlay, cgroup, freezer;
-    int cgroup_version;    /* 1, 2 or 0 */
-    char missing[256];     /* human list of missing isolation, "" when complete */
+    int cgroup_version; /* 1, 2 or 0 */
+    char missing[256];  /* human list of missing isolation, "" when complete */
 };
 
 struct rt_spec {
-    const char *id;        /* sandbox id: hostname, cgroup and directory names */
+    const char *id; /* sandbox id: hostname, cgroup and directory names */
     int cpu_count;
     int memory_mb;
-    int pids_max;          /* 0 = default */
+    int pids_max; /* 0 = default */
 };
 
 struct rt_spawn {
-    const char *const *argv;   /* argv[0] looked up in the sandbox's PATH */
-    const char *const *envp;   /* full environment (the caller adds TERM, LANG, HOME...) */
-    const char *cwd;           /* NULL = the user's home */
-    const char *user;          /* "user" (default) or "root" */
-    bool pty;                  /* one pty for stdin/stdout/stderr, ICRNL on */
-    int rows, cols;            /* pty size */
-    bool want_stdin;           /* pipes only: keep a stdin pipe, else /dev/null */
+    const char *const *argv; /* argv[0] looked up in the sandbox's PATH */
+    const char *const *envp; /* full environment (the caller adds TERM, LANG, HOME...) */
+    const char *cwd;         /* NULL = the user's home */
+    const char *user;        /* "user" (default) or "root" */
+    bool pty;                /* one pty for stdin/stdout/stderr, ICRNL on */
+    int rows, cols;          /* pty size */
+    bool want_stdin;         /* pipes only: keep a stdin pipe, else /dev/null */
 };
 
 struct rt_proc {
-    pid_t pid;         /* pid inside the sandbox's pid namespace (what envd reports) */
-    int pty_fd;        /* pty master, or -1 */
-    int stdin_fd;      /* write end, or -1 */
-    int stdout_fd;     /* read ends, or -1 */
+    pid_t pid;     /* pid inside the sandbox's pid namespace (what envd reports) */
+    int pty_fd;    /* pty master, or -1 */
+    int stdin_fd;  /* write end, or -1 */
+    int stdout_fd; /* read ends, or -1 */
     int stderr_fd;
 };
 
 struct rt_metrics {
-    int64_t cpu_usage_ns;  /* cumulative CPU time of the whole tree */
-    int64_t mem_used;      /* bytes */
-    int64_t mem_total;     /* limit in bytes */
-    int64_t disk_used;     /* bytes in the writable layer */
+    int64_t cpu_usage_ns; /* cumulative CPU time of the whole tree */
+    int64_t mem_used;     /* bytes */
+    int64_t mem_total;    /* limit in bytes */
+    int64_t disk_used;    /* bytes in the writable layer */
     int64_t disk_total;
     int pids;
 };
@@ -86,7 +86,7 @@ int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandb
 int rt_sandbox_open(struct rt *rt, const struct rt_spec *spec, struct rt_sandbox **out,
                     struct error *err);
 int rt_sandbox_boot(struct rt *rt, struct rt_sandbox *sb, struct error *err); /* fresh init */
-bool rt_sandbox_running(const struct rt_sandbox *sb); /* init alive */
+bool rt_sandbox_running(const struct rt_sandbox *sb);                         /* init alive */
 int rt_sandbox_freeze(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 int rt_sandbox_thaw(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 /* Stop every process but keep the files (boxtopd shutdown). */
@@ -97,8 +97,8 @@ const char *rt_sandbox_id(const struct rt_sandbox *sb);
 void *rt_sandbox_get_ud(const struct rt_sandbox *sb);
 void rt_sandbox_set_ud(struct rt_sandbox *sb, void *ud);
 
-int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp,
-             struct rt_proc *out, struct error *err);
+int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, struct rt_proc *out,
+             struct error *err);
 int rt_signal(struct rt *rt, struct rt_sandbox *sb, pid_t pid, int signo, struct error *err);
 int rt_pty_resize(int pty_fd, int rows, int cols);
 
@@ -107,7 +107,6 @@ int rt_sample(struct rt *rt, struct rt_sandbox *sb, struct rt_metrics *out, stru
 /* Host-side directory fd of the sandbox's root, for confined file access with
  * openat2(RESOLVE_IN_ROOT); and the host uid/gid a sandbox user maps to. */
 int rt_root_fd(struct rt_sandbox *sb);
-int rt_user_ids(struct rt_sandbox *sb, const char *user, uid_t *uid, gid_t *gid,
-                const char **home);
+int rt_user_ids(struct rt_sandbox *sb, const char *user, uid_t *uid, gid_t *gid, const char **home);
 
 #endif
