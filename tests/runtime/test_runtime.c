@@ -430,6 +430,18 @@ int main(void)
     if (rc != 1) goto out;
     rc = run(&t, a, "user", "cat $HOME/keep", out, sizeof out, false, 0, 0);
     ok(rc == 0 && strcmp(out, "kept\n") == 0, "adopted sandbox runs commands");
+    /* A paused sandbox stays paused across a restart, and thaws. */
+    rc = rt_sandbox_freeze(t.rt, a, &err);
+    rt_free(t.rt);
+    t.nwatched = 0;
+    t.rt = new_rt(&t);
+    rc |= t.rt ? rt_sandbox_open(t.rt, &spec, &a, &err) != 1 : 1;
+    ok(rc == 0 && rt_sandbox_frozen(a), "open adopts a paused sandbox as paused (%d %s)", rc,
+       err.msg);
+    if (rc != 0) goto out;
+    rc = rt_sandbox_thaw(t.rt, a, &err);
+    rc |= run(&t, a, "user", "cat $HOME/keep", out, sizeof out, false, 0, 0);
+    ok(rc == 0 && strcmp(out, "kept\n") == 0 && !rt_sandbox_frozen(a), "thawed after adoption");
     rt_sandbox_stop(t.rt, a, &err);
     rt_free(t.rt);
     t.nwatched = 0;

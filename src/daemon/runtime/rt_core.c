@@ -368,6 +368,7 @@ static void detach(struct rt *rt, struct rt_sandbox *sb)
     sb->init_pid = 0;
     sb->init_start = 0;
     unlinkat(sb->dir_fd, "init.pid", 0);
+    unlinkat(sb->dir_fd, "frozen", 0);
     unlinkat(sb->dir_fd, "ctl.sock", 0);
 }
 
@@ -448,13 +449,9 @@ int rt_sandbox_open(struct rt *rt, const struct rt_spec *spec, struct rt_sandbox
         sb->init_start = start;
         struct error e2;
         if (attach(rt, sb, &e2) == 0) {
+            /* The freezer's own state when there is one, else the marker freeze left. */
             int fr = rt_cgroup_is_frozen(rt, sb->id);
-            if (fr < 0) { /* SIGSTOP fallback: a stopped init means a paused sandbox */
-                char st[512];
-                snprintf(p, sizeof p, "/proc/%d/stat", pid);
-                char *q = rt_read_file(p, st, sizeof st) > 0 ? strrchr(st, ')') : NULL;
-                fr = q && q[1] && q[2] == 'T';
-            }
+            if (fr < 0) fr = faccessat(sb->dir_fd, "frozen", F_OK, 0) == 0;
             sb->frozen = fr == 1;
             sb_link(rt, sb);
             *out = sb;
@@ -475,6 +472,11 @@ bool rt_sandbox_running(const struct rt_sandbox *sb)
     return sb->running;
 }
 
+bool rt_sandbox_frozen(const struct rt_sandbox *sb)
+{
+    return sb->running && sb->frozen;
+}
+
 static int signal_tree(struct rt *rt, struct rt_sandbox *sb, int signo)
 {
     pid_t pids[4096];
@@ -492,6 +494,9 @@ int rt_sandbox_freeze(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     if (rc == -ENOTSUP) rc = signal_tree(rt, sb, SIGSTOP);
     if (rc < 0) return error_set(err, ERROR_GENERIC, "freeze %s: %s", sb->id, strerror(-rc));
     sb->frozen = true;
+    char p[PATH_MAX];
+    if (rt_path(p, sizeof p, "%s/frozen", sb->dir) == 0)
+        rt_write_file(p, "", 0, 0600); /* how open() knows after a restart without a freezer */
     return 0;
 }
 
@@ -502,6 +507,7 @@ int rt_sandbox_thaw(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     if (rc == -ENOTSUP) rc = signal_tree(rt, sb, SIGCONT);
     if (rc < 0) return error_set(err, ERROR_GENERIC, "thaw %s: %s", sb->id, strerror(-rc));
     sb->frozen = false;
+    unlinkat(sb->dir_fd, "frozen", 0);
     return 0;
 }
 

@@ -87,6 +87,7 @@ int rt_sandbox_open(struct rt *rt, const struct rt_spec *spec, struct rt_sandbox
                     struct error *err);
 int rt_sandbox_boot(struct rt *rt, struct rt_sandbox *sb, struct error *err); /* fresh init */
 bool rt_sandbox_running(const struct rt_sandbox *sb);                         /* init alive */
+bool rt_sandbox_frozen(const struct rt_sandbox *sb); /* running and paused (also after open) */
 int rt_sandbox_freeze(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 int rt_sandbox_thaw(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 /* Stop every process but keep the files (boxtopd shutdown). */
