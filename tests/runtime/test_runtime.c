@@ -223,8 +223,10 @@ static void destroy_all(struct tctx *t)
     while (t->rt->sandboxes)
         rt_sandbox_destroy(t->rt, t->rt->sandboxes, &err);
     int64_t end = now_ms() + 3000;
-    while (t->rt->graves && now_ms() < end)
+    while (t->rt->graves && now_ms() < end) {
         pump(t, NULL, 0, 50);
+        rt_grave_try(t->rt); /* what the daemon's periodic rt_sample does without pidfds */
+    }
 }
 
 static struct rt *new_rt(struct tctx *t)

@@ -88,7 +88,7 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
         }
         if (rt_rootfs_mount_host(sb->dir, rt->state_dir, why, sizeof why) < 0)
             child_fail(sync_fd, why);
-        if (chdir(a.root) < 0) {
+        if (chmod(sb->dir, 0711) < 0 || chdir(a.root) < 0) {
             snprintf(why, sizeof why, "chdir root: %s", strerror(errno));
             child_fail(sync_fd, why);
         }

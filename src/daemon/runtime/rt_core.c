@@ -59,7 +59,8 @@ static void probe(struct rt *rt, bool *mountns, bool *overlay, bool *userns)
     pid_t pid = fork();
     if (pid == 0) {
         int bits = 0;
-        if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0) {
+        if (unshare(CLONE_NEWNS) == 0 &&
+            mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == 0) {
             bits |= 1;
             if (mount("overlay", mnt, "overlay", 0, opts) == 0) bits |= 2;
         }
@@ -154,7 +155,7 @@ void rt_get_caps(const struct rt *rt, struct rt_caps *caps)
     *caps = rt->caps;
 }
 
-static void grave_try(struct rt *rt)
+void rt_grave_try(struct rt *rt)
 {
     for (struct rt_grave **pp = &rt->graves; *pp;) {
         struct rt_grave *g = *pp;
@@ -174,7 +175,7 @@ static void grave_try(struct rt *rt)
 void rt_free(struct rt *rt)
 {
     if (!rt) return;
-    grave_try(rt);
+    rt_grave_try(rt);
     while (rt->graves) {
         struct rt_grave *g = rt->graves;
         rt->graves = g->next;
@@ -374,7 +375,7 @@ static void detach(struct rt *rt, struct rt_sandbox *sb)
 
 int rt_sandbox_boot(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
-    grave_try(rt);
+    rt_grave_try(rt);
     if (sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is running", sb->id);
     if (rt_rootfs_prepare(rt, sb, err) < 0 || rt_boot_init(rt, sb, err) < 0) return -1;
     if (write_init_pid(sb) < 0 || attach(rt, sb, err) < 0) {
@@ -393,10 +394,10 @@ int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandb
                       struct error *err)
 {
     *out = NULL;
-    grave_try(rt);
+    rt_grave_try(rt);
     struct rt_sandbox *sb = sb_new(rt, spec, err);
     if (!sb) return -1;
-    if (mkdir(sb->dir, 0700) < 0) {
+    if (mkdir(sb->dir, 0711) < 0) {
         int e = errno;
         sb_free(sb);
         return error_set(err, e == EEXIST ? ERROR_CONFLICT : ERROR_GENERIC, "sandbox %s: %s",
@@ -561,7 +562,7 @@ int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     g->next = rt->graves;
     rt->graves = g;
     watch(rt, g->pidfd);
-    grave_try(rt);
+    rt_grave_try(rt);
     return 0;
 }
 
@@ -590,7 +591,7 @@ void rt_on_pidfd(struct rt *rt, int fd)
     for (struct rt_grave *g = rt->graves; g; g = g->next) {
         if (g->pidfd == fd) {
             unwatch_close(rt, &g->pidfd);
-            grave_try(rt);
+            rt_grave_try(rt);
             return;
         }
     }

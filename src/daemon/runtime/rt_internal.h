@@ -168,6 +168,7 @@ int rt_ctl_connect(struct rt_sandbox *sb, uint32_t hello); /* fd, or -1 with err
 
 /* rt_core.c */
 void rt_on_pidfd(struct rt *rt, int fd);
+void rt_grave_try(struct rt *rt); /* retry cleanup of destroyed sandboxes */
 void rt_sandbox_lost(struct rt *rt, struct rt_sandbox *sb);
 bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb);
 

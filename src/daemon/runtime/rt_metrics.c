@@ -140,6 +140,7 @@ static void sample_proc_tree(pid_t root, struct rt_metrics *m)
 int rt_sample(struct rt *rt, struct rt_sandbox *sb, struct rt_metrics *out, struct error *err)
 {
     memset(out, 0, sizeof *out);
+    if (rt->graves) rt_grave_try(rt); /* the periodic call that also works without pidfds */
     if (rt->cg.version != 0)
         rt_cgroup_sample(rt, sb->id, out);
     else if (sb->running && sb->init_pid > 0)

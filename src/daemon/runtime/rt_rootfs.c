@@ -29,25 +29,6 @@
 
 #include "rt_internal.h"
 
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef OPEN_TREE_CLOEXEC
-#define OPEN_TREE_CLOEXEC O_CLOEXEC
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
-#ifndef MOVE_MOUNT_F_EMPTY_PATH
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#endif
-#ifndef SYS_open_tree
-#define SYS_open_tree 428
-#endif
-#ifndef SYS_move_mount
-#define SYS_move_mount 429
-#endif
-
 static int mk_dir(const char *path, mode_t mode, uid_t uid, gid_t gid, bool opaque)
 {
     if (mkdir(path, mode) < 0) {
@@ -173,7 +154,7 @@ int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, si
 {
     (void)state_dir;
     char root[PATH_MAX], opts[3 * PATH_MAX], p[PATH_MAX], src[64];
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) FAIL("make / private");
+    if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) FAIL("make / private");
     if (rt_path(root, sizeof root, "%s/root", sbdir) < 0 ||
         rt_path(opts, sizeof opts, "lowerdir=/,upperdir=%s/upper,workdir=%s/work", sbdir, sbdir) <
             0)
@@ -188,7 +169,7 @@ int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, si
         if (rt_path(p, sizeof p, "%s/dev/%s", root, devs[i]) < 0 ||
             rt_write_file(p, "", 0, 0666) < 0)
             FAIL("create /dev/%s", devs[i]);
-        if (mount(src, p, NULL, MS_BIND, NULL) < 0) FAIL("bind /dev/%s", devs[i]);
+        if (mount(src, p, "none", MS_BIND, NULL) < 0) FAIL("bind /dev/%s", devs[i]);
     }
     static const char *const links[][2] = {
         {"ptmx", "pts/ptmx"},          {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"},
@@ -219,15 +200,11 @@ int rt_rootfs_enter(const char *id, char *why, size_t n)
     if (mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k") < 0)
         FAIL("mount /dev/shm");
     /* The overlay was copied into this namespace from a more privileged one, so the kernel
-     * locks it and pivot_root refuses to move it. A recursive clone made here is not locked:
-     * attach it on top of the overlay and make it the working directory. */
-    int tree = (int)syscall(SYS_open_tree, AT_FDCWD, ".",
-                            OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-    if (tree < 0) FAIL("clone root tree");
-    if (syscall(SYS_move_mount, tree, "", AT_FDCWD, ".", MOVE_MOUNT_F_EMPTY_PATH) < 0)
-        FAIL("attach root tree");
-    if (fchdir(tree) < 0) FAIL("enter root tree");
-    close(tree);
+     * locks it and pivot_root refuses to move it. A recursive bind made here is not locked:
+     * stack one on the overlay and step out and back in to land on it. The sandbox directory
+     * is 0711 for exactly this step (its parent stays 0700, so nobody else gets there). */
+    if (mount(".", ".", "none", MS_BIND | MS_REC, NULL) < 0) FAIL("rebind root");
+    if (chdir("..") < 0 || chdir("root") < 0) FAIL("enter rebound root");
     /* pivot_root(".", ".") stacks the old root under the new one; detaching it leaves only
      * the sandbox's tree in this mount namespace. */
     if (syscall(SYS_pivot_root, ".", ".") < 0) FAIL("pivot_root");
