@@ -122,6 +122,7 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
         }
         sync_send(sync_fd, "%s", "R");
         close(sync_fd);
+        rt_init_exec(&a);
         rt_init_main(&a);
     }
     char pidtxt[32];

@@ -159,7 +159,9 @@ int rt_msg_send(int fd, const void *msg, size_t len, const int *fds, int nfds);
  * 0 on EOF, -1 with errno. Extra fds are closed; a message larger than cap is an error. */
 ssize_t rt_msg_recv(int fd, void *buf, size_t cap, int *fds, int *nfds, int flags);
 
-/* rt_init.c: the body of a sandbox's init; never returns. */
+/* rt_init.c: the body of a sandbox's init; never returns. rt_init_exec re-executes the
+ * binary into it (returns only if exec failed). */
+void rt_init_exec(struct rt_init_args *a);
 void rt_init_main(struct rt_init_args *a) __attribute__((noreturn));
 
 /* rt_boot.c */
