@@ -57,8 +57,7 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
 {
     char why[512];
     /* Keep only the two sockets: boxtopd's listeners and clients must not live on in init. */
-    if (dup2(listen_fd, 3) < 0 || dup2(sync_fd, 4) < 0)
-        _exit(1);
+    if (dup2(listen_fd, 3) < 0 || dup2(sync_fd, 4) < 0) _exit(1);
     listen_fd = 3;
     sync_fd = 4;
     syscall(SYS_close_range, 5U, ~0U, 0U);
@@ -68,8 +67,7 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     for (int s = 1; s < NSIG; s++)
-        if (s != SIGKILL && s != SIGSTOP)
-            signal(s, SIG_DFL);
+        if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
     setsid(); /* boxtopd's terminal (Ctrl-C) must not reach the sandbox */
     int rc = rt_cgroup_attach_self(rt, sb->id);
     if (rc < 0) {
@@ -78,8 +76,8 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
     }
     write_oom_adj("-999");
 
-    struct rt_init_args a = {.mode = rt->mode, .listen_fd = listen_fd, .sync_fd = sync_fd,
-                             .id = sb->id};
+    struct rt_init_args a = {
+        .mode = rt->mode, .listen_fd = listen_fd, .sync_fd = sync_fd, .id = sb->id};
     snprintf(a.home, sizeof a.home, "%s", sb->home);
     if (rt->mode == RT_MODE_FULL) {
         if (rt_path(a.root, sizeof a.root, "%s/root", sb->dir) < 0)
@@ -90,7 +88,7 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
         }
         if (rt_rootfs_mount_host(sb->dir, rt->state_dir, why, sizeof why) < 0)
             child_fail(sync_fd, why);
-        if (chdir(a.root) < 0) {
+        if (chmod(sb->dir, 0711) < 0 || chdir(a.root) < 0) {
             snprintf(why, sizeof why, "chdir root: %s", strerror(errno));
             child_fail(sync_fd, why);
         }
@@ -100,8 +98,7 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
         }
         sync_send(sync_fd, "%s", "U");
         char c = 0;
-        if (recv(sync_fd, &c, 1, 0) != 1 || c != 'M')
-            _exit(1);
+        if (recv(sync_fd, &c, 1, 0) != 1 || c != 'M') _exit(1);
         if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
             snprintf(why, sizeof why, "become root in the user ns: %s", strerror(errno));
             child_fail(sync_fd, why);
@@ -118,14 +115,14 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
     }
     if (g == 0) {
         if (rt->mode == RT_MODE_FULL) {
-            if (rt_rootfs_enter(sb->id, why, sizeof why) < 0)
-                child_fail(sync_fd, why);
+            if (rt_rootfs_enter(sb->id, why, sizeof why) < 0) child_fail(sync_fd, why);
         } else if (chdir(a.home) < 0) {
             snprintf(why, sizeof why, "chdir home: %s", strerror(errno));
             child_fail(sync_fd, why);
         }
         sync_send(sync_fd, "%s", "R");
         close(sync_fd);
+        rt_init_exec(&a);
         rt_init_main(&a);
     }
     char pidtxt[32];
@@ -152,17 +149,14 @@ static ssize_t sync_recv(int fd, char *buf, size_t cap, int64_t deadline)
         }
         struct pollfd p = {.fd = fd, .events = POLLIN};
         int r = poll(&p, 1, (int)left);
-        if (r < 0 && errno == EINTR)
-            continue;
+        if (r < 0 && errno == EINTR) continue;
         if (r <= 0) {
             errno = r == 0 ? ETIMEDOUT : errno;
             return -1;
         }
         ssize_t n = recv(fd, buf, cap - 1, MSG_DONTWAIT);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        if (n >= 0)
-            buf[n] = '\0';
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (n >= 0) buf[n] = '\0';
         return n;
     }
 }
@@ -172,8 +166,7 @@ static int write_maps(pid_t pid, uint32_t base)
     char p[64], map[64];
     snprintf(map, sizeof map, "0 %u %u\n", base, RT_IDMAP_SIZE);
     snprintf(p, sizeof p, "/proc/%d/uid_map", (int)pid);
-    if (rt_write_str(p, map) < 0)
-        return -1;
+    if (rt_write_str(p, map) < 0) return -1;
     snprintf(p, sizeof p, "/proc/%d/gid_map", (int)pid);
     return rt_write_str(p, map);
 }
@@ -184,8 +177,7 @@ int rt_ctl_connect(struct rt_sandbox *sb, uint32_t hello)
     /* Through the directory fd: the state dir path may be longer than sun_path. */
     snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/ctl.sock", sb->dir_fd);
     int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     int big = 2 * RT_MSG_MAX;
     if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof big) < 0)
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
@@ -206,8 +198,7 @@ static int ctl_listen(struct rt_sandbox *sb)
     snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/ctl.sock", sb->dir_fd);
     unlinkat(sb->dir_fd, "ctl.sock", 0);
     int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 8) < 0) {
         int e = errno;
         close(fd);
@@ -219,8 +210,7 @@ static int ctl_listen(struct rt_sandbox *sb)
 
 static int boot_fail(struct rt *rt, struct rt_sandbox *sb, pid_t c, pid_t g, struct error *err)
 {
-    if (g > 0)
-        kill(g, SIGKILL);
+    if (g > 0) kill(g, SIGKILL);
     if (c > 0) {
         kill(c, SIGKILL);
         waitpid(c, NULL, 0);
@@ -232,12 +222,10 @@ static int boot_fail(struct rt *rt, struct rt_sandbox *sb, pid_t c, pid_t g, str
 
 int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
-    if (rt_cgroup_create(rt, sb, err) < 0)
-        return -1;
+    if (rt_cgroup_create(rt, sb, err) < 0) return -1;
     rt_cgroup_kill_all(rt, sb->id); /* leftovers of a crashed earlier boot */
     int lfd = ctl_listen(sb);
-    if (lfd < 0)
-        return error_set(err, ERROR_GENERIC, "control socket: %s", strerror(errno));
+    if (lfd < 0) return error_set(err, ERROR_GENERIC, "control socket: %s", strerror(errno));
     int sp[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
         close(lfd);

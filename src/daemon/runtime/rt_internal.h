@@ -23,12 +23,12 @@
 
 #include "runtime.h"
 
-#define RT_ID_MAX      64
-#define RT_IDMAP_SIZE  65536u       /* ids 0..65535 inside a sandbox */
-#define RT_USER_UID    1000u
-#define RT_MSG_MAX     (192 * 1024) /* largest control message (argv + envp of a spawn) */
-#define RT_REPLY_MS    5000         /* longest wait for init (boot, spawn reply) */
-#define RT_DISK_STEP   4096         /* directory entries looked at per rt_sample call */
+#define RT_ID_MAX     64
+#define RT_IDMAP_SIZE 65536u /* ids 0..65535 inside a sandbox */
+#define RT_USER_UID   1000u
+#define RT_MSG_MAX    (192 * 1024) /* largest control message (argv + envp of a spawn) */
+#define RT_REPLY_MS   5000         /* longest wait for init (boot, spawn reply) */
+#define RT_DISK_STEP  4096         /* directory entries looked at per rt_sample call */
 
 enum rt_mode {
     RT_MODE_FULL,  /* user+pid+mount+uts+ipc namespaces, overlay root */
@@ -39,8 +39,8 @@ enum rt_mode {
 enum rt_cg_ctrl { RT_CG_MEMORY, RT_CG_CPUACCT, RT_CG_CPU, RT_CG_PIDS, RT_CG_FREEZER, RT_CG_N };
 
 struct rt_cgroup_sys {
-    int version;                 /* 1, 2 or 0 (none usable) */
-    bool have[RT_CG_N];          /* v1: hierarchy usable; v2: controller enabled */
+    int version;                    /* 1, 2 or 0 (none usable) */
+    bool have[RT_CG_N];             /* v1: hierarchy usable; v2: controller enabled */
     char parent[RT_CG_N][PATH_MAX]; /* v1: <mnt>/<ctrl>/boxtopd-<instance>; v2: [0] only */
 };
 
@@ -49,26 +49,26 @@ struct rt_disk_walk {
     int depth;
     void *dirs[64]; /* DIR * stack */
     int64_t partial;
-    int64_t last;   /* last complete total, -1 before the first one */
+    int64_t last; /* last complete total, -1 before the first one */
 };
 
 struct rt_sandbox {
     struct rt *rt;
     struct rt_sandbox *next;
     char id[RT_ID_MAX + 1];
-    char dir[PATH_MAX];          /* DIR/runtime/<id> */
-    int dir_fd;                  /* O_PATH|O_DIRECTORY on dir */
-    struct rt_spec spec;         /* spec.id points at id[] */
-    uint32_t idbase;             /* host uid/gid of root inside */
+    char dir[PATH_MAX];  /* DIR/runtime/<id> */
+    int dir_fd;          /* O_PATH|O_DIRECTORY on dir */
+    struct rt_spec spec; /* spec.id points at id[] */
+    uint32_t idbase;     /* host uid/gid of root inside */
     bool running, frozen, stopping;
-    pid_t init_pid;              /* host pid of init, 0 when not running */
+    pid_t init_pid;                /* host pid of init, 0 when not running */
     unsigned long long init_start; /* /proc/PID/stat starttime, to recognise it after restart */
-    int pidfd;                   /* pidfd of init (watched), or -1 */
-    int ev_fd;                   /* event connection to init (watched), or -1 */
-    int req_fd;                  /* request connection to init, or -1 */
-    int root_fd;                 /* O_PATH on the sandbox's / (host side), or -1 */
+    int pidfd;                     /* pidfd of init (watched), or -1 */
+    int ev_fd;                     /* event connection to init (watched), or -1 */
+    int req_fd;                    /* request connection to init, or -1 */
+    int root_fd;                   /* O_PATH on the sandbox's / (host side), or -1 */
     uint32_t seq;
-    char home[PATH_MAX];         /* plain mode: host path of /home/user */
+    char home[PATH_MAX]; /* plain mode: host path of /home/user */
     struct rt_disk_walk disk;
     void *ud;
 };
@@ -83,7 +83,7 @@ struct rt_grave {
 
 struct rt {
     char state_dir[PATH_MAX];
-    char rt_dir[PATH_MAX];       /* DIR/runtime */
+    char rt_dir[PATH_MAX]; /* DIR/runtime */
     char instance[64];
     struct log *lg;
     struct rt_hooks hooks;
@@ -103,8 +103,8 @@ enum rt_msg_type {
     RT_MSG_HELLO_EV,      /* first message on a connection: this one receives events */
     RT_MSG_SPAWN,
     RT_MSG_SIGNAL,
-    RT_MSG_REPLY,         /* init → boxtopd: answer to SPAWN/SIGNAL (fds attached) */
-    RT_MSG_EXIT,          /* init → boxtopd: a spawned process ended */
+    RT_MSG_REPLY, /* init → boxtopd: answer to SPAWN/SIGNAL (fds attached) */
+    RT_MSG_EXIT,  /* init → boxtopd: a spawned process ended */
 };
 
 struct rt_msg_hdr {
@@ -147,7 +147,7 @@ struct rt_msg_exit {
 struct rt_init_args {
     enum rt_mode mode;
     int listen_fd;
-    int sync_fd;        /* socketpair end to boxtopd: boot progress, then closed */
+    int sync_fd; /* socketpair end to boxtopd: boot progress, then closed */
     const char *id;
     char root[PATH_MAX]; /* full mode: host path of the merged root (pivot target) */
     char home[PATH_MAX]; /* plain mode: home directory */
@@ -159,7 +159,9 @@ int rt_msg_send(int fd, const void *msg, size_t len, const int *fds, int nfds);
  * 0 on EOF, -1 with errno. Extra fds are closed; a message larger than cap is an error. */
 ssize_t rt_msg_recv(int fd, void *buf, size_t cap, int *fds, int *nfds, int flags);
 
-/* rt_init.c: the body of a sandbox's init; never returns. */
+/* rt_init.c: the body of a sandbox's init; never returns. rt_init_exec re-executes the
+ * binary into it (returns only if exec failed). */
+void rt_init_exec(struct rt_init_args *a);
 void rt_init_main(struct rt_init_args *a) __attribute__((noreturn));
 
 /* rt_boot.c */
@@ -168,6 +170,7 @@ int rt_ctl_connect(struct rt_sandbox *sb, uint32_t hello); /* fd, or -1 with err
 
 /* rt_core.c */
 void rt_on_pidfd(struct rt *rt, int fd);
+void rt_grave_try(struct rt *rt); /* retry cleanup of destroyed sandboxes */
 void rt_sandbox_lost(struct rt *rt, struct rt_sandbox *sb);
 bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb);
 
@@ -183,7 +186,7 @@ int rt_cgroup_attach_self(const struct rt *rt, const char *id); /* in the child:
 int rt_cgroup_freeze(struct rt *rt, struct rt_sandbox *sb, bool frozen);
 int rt_cgroup_is_frozen(const struct rt *rt, const char *id);
 int rt_cgroup_kill_all(const struct rt *rt, const char *id); /* returns tasks left */
-int rt_cgroup_remove(const struct rt *rt, const char *id);    /* 0, or -EBUSY */
+int rt_cgroup_remove(const struct rt *rt, const char *id);   /* 0, or -EBUSY */
 int rt_cgroup_pids(const struct rt *rt, const char *id, pid_t *pids, int max);
 void rt_cgroup_cleanup_parent(const struct rt *rt);
 int rt_cgroup_sample(const struct rt *rt, const char *id, struct rt_metrics *m);
