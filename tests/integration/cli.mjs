@@ -21,9 +21,9 @@ test('boxtopd starts and two sandboxes are created with metadata', T, async () =
   const d = await ctx.start();
   createdAt = Date.now();
   x = await ctx.E.Sandbox.create('base', { timeoutMs: 300_000, metadata: { run: RUN, role: 'x' } });
-  d.track(x.sandboxId);
+  d.track(x);
   y = await ctx.E.Sandbox.create('base', { timeoutMs: 300_000, metadata: { run: RUN, role: 'y' } });
-  d.track(y.sandboxId);
+  d.track(y);
 });
 
 test('e2b sandbox list (pretty): header and one row per sandbox with its fields', T, async () => {

@@ -14,7 +14,7 @@ const enc = new TextEncoder();
 test('boxtopd starts and a sandbox is created', T, async () => {
   const d = await ctx.start();
   sbx = await ctx.E.Sandbox.create('base', { timeoutMs: 300_000, metadata: { suite: 'sdk-commands' } });
-  d.track(sbx.sandboxId);
+  d.track(sbx);
 });
 
 const need = () => {

@@ -18,7 +18,7 @@ const sh = async (cmd, opts) => (await need().commands.run(cmd, opts)).stdout;
 test('boxtopd starts and a sandbox is created', T, async () => {
   const d = await ctx.start();
   sbx = await ctx.E.Sandbox.create('base', { timeoutMs: 300_000, metadata: { suite: 'sdk-files' } });
-  d.track(sbx.sandboxId);
+  d.track(sbx);
 });
 
 test('files.write/read text (absolute and home-relative paths)', T, async () => {
@@ -197,7 +197,7 @@ test('a killed sandbox → the SDK reports it gone (files and commands)', T, asy
   const { Sandbox, NotFoundError, TimeoutError } = ctx.E;
   const d = ctx.need();
   const k = await Sandbox.create('base', { timeoutMs: 60_000 });
-  d.track(k.sandboxId);
+  d.track(k);
   await k.files.write('/home/user/x.txt', 'x');
   await k.kill();
   let err;

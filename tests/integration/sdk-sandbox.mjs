@@ -32,7 +32,7 @@ test('Sandbox.create(base, {metadata, envs, timeoutMs}) returns a sandbox', T, a
     envs: { FOO: 'bar baz', EMPTY: '' },
     timeoutMs: 120_000,
   });
-  d.track(sb.a.sandboxId);
+  d.track(sb.a);
   assert.match(sb.a.sandboxId, /^[a-z0-9]+$/);
 });
 
@@ -62,12 +62,12 @@ test('Sandbox.list filters by metadata (also a key/value needing escapes)', T, a
   const d = ctx.need();
   const { Sandbox } = ctx.E;
   sb.b = await Sandbox.create('base', { metadata: { suite: 'sdk-sandbox', run: RUN, role: 'b' }, timeoutMs: 120_000 });
-  d.track(sb.b.sandboxId);
+  d.track(sb.b);
   sb.c = await Sandbox.create('base', {
     metadata: { suite: 'sdk-sandbox', run: RUN, role: 'c', 'odd key': 'a b&c=d%' },
     timeoutMs: 120_000,
   });
-  d.track(sb.c.sandboxId);
+  d.track(sb.c);
   const all = await listAll(ctx.E, { query: { metadata: { run: RUN } } });
   assert.deepEqual(all.map((s) => s.sandboxId).sort(), [sb.a, sb.b, sb.c].map((s) => s.sandboxId).sort());
   const onlyB = await listAll(ctx.E, { query: { metadata: { run: RUN, role: 'b' } } });
@@ -151,6 +151,7 @@ test('Sandbox.list filters by state (paused / running)', T, async () => {
 test('Sandbox.connect(id) resumes: running, file and background process intact', T, async () => {
   assert.ok(sb.b, 'no sandbox');
   const b2 = await ctx.E.Sandbox.connect(sb.b.sandboxId);
+  ctx.need().track(b2);
   const i = await b2.getInfo();
   assert.equal(i.state, 'running');
   assert.equal(await b2.files.read('/home/user/keep.txt'), 'kept across pause\n');
@@ -181,7 +182,7 @@ test('a wrong API key → AuthenticationError (list, create, getInfo)', T, async
   const bad = 'e2b_' + '0'.repeat(40);
   await rejectsWith(Sandbox.list({ apiKey: bad }).nextItems(), AuthenticationError, 'list');
   await rejectsWith(Sandbox.create('base', { apiKey: bad }), AuthenticationError, 'create');
-  await rejectsWith(Sandbox.getInfo(sb.a.sandboxId, { apiKey: bad }), AuthenticationError, 'getInfo');
+  await rejectsWith(Sandbox.getInfo(sb.a ? sb.a.sandboxId : 'inosuchsandbox0000000', { apiKey: bad }), AuthenticationError, 'getInfo');
 });
 
 test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {

@@ -33,6 +33,8 @@ export const loopbackOnly = path.join(here, 'loopback-only.cjs');
 export const e2bCliJs = path.join(nodeModules, '@e2b/cli/dist/index.js');
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** A sleep that does not keep node alive (for races against a process exit). */
+const sleepUnref = (ms) => new Promise((r) => setTimeout(r, ms).unref());
 export const sha256 = (s) => createHash('sha256').update(s).digest('hex');
 
 /** Poll fn() until it returns a truthy value or `ms` pass; returns the value or undefined. */
@@ -194,7 +196,6 @@ export class Boxtopd {
       '127.0.0.1:0',
       ...this.extraArgs,
     ];
-    fs.rmSync(path.join(this.stateDir, 'boxtopd.json'), { force: true });
     const env = { ...process.env };
     for (const k of Object.keys(env)) if (k.startsWith('E2B_')) delete env[k];
     this.proc = spawn(boxtopdBin, args, { stdio: ['ignore', out, out], env });
@@ -312,9 +313,15 @@ export class Boxtopd {
     return out;
   }
 
-  /** Record an id created through the SDK (so teardown checks its cgroup even if unlisted). */
-  track(id) {
-    this.seenIds.add(id);
+  /** Record a sandbox created through the SDK (an id, or a Sandbox whose access token is then
+   *  recorded for the secrets test) so that teardown checks its cgroup even if unlisted. */
+  track(sbx) {
+    if (typeof sbx === 'string') {
+      this.seenIds.add(sbx);
+      return;
+    }
+    this.seenIds.add(sbx.sandboxId);
+    if (sbx.envdAccessToken) this.noteSecret(sbx.envdAccessToken);
   }
 
   async health() {
@@ -333,7 +340,7 @@ export class Boxtopd {
       } catch {
         /* gone */
       }
-      await Promise.race([this.exited, sleep(5000)]);
+      await Promise.race([this.exited, sleepUnref(5000)]);
     }
   }
 
@@ -346,7 +353,7 @@ export class Boxtopd {
     } catch {
       /* already gone */
     }
-    const r = await Promise.race([this.exited, sleep(ms).then(() => null)]);
+    const r = await Promise.race([this.exited, sleepUnref(ms).then(() => null)]);
     if (r) return { ...r, forced: false };
     await this.kill9();
     return { ...(this.exit || {}), forced: true };
