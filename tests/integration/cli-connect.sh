@@ -35,7 +35,9 @@ tap_ok $? "POST /sandboxes → 201 with a sandboxID" "status $BOXTOPD_STATUS"
 # The outer shell: a plain bash with a recognisable prompt; the CLI runs inside it.
 T new-session -d -s "$S" -x 120 -y 40 "env PS1='outer\$ ' bash --norc --noprofile -i"
 wait_pane 'outer\$' 10
-T send-keys -t "$S" -l "node $BOXTOP_NODE_MODULES/@e2b/cli/dist/index.js sandbox connect $id; echo CLI-EXIT=\$?"
+# After the CLI returns, the outer shell prints its status and stops reading input (exec
+# sleep), so nothing typed later can be answered by the outer shell instead of the sandbox.
+T send-keys -t "$S" -l "node $BOXTOP_NODE_MODULES/@e2b/cli/dist/index.js sandbox connect ${id:-none}; echo CLI-EXIT=\$?; exec sleep 600"
 T send-keys -t "$S" Enter
 # The remote bash is a login shell; give it a prompt we can recognise.
 wait_pane "Terminal connecting to sandbox" 30 && sleep 1
@@ -49,7 +51,7 @@ tap_ok $? 'echo hi + Enter shows hi' "$(pane)"
 
 T send-keys -t "$S" -l 'hostname'
 T send-keys -t "$S" Enter
-wait_pane "^$id\$" 10
+[ -n "$id" ] && wait_pane "^$id\$" 10
 tap_ok $? 'the shell runs inside the sandbox (hostname = sandbox id)' "$(pane)"
 
 size=$(T display -p -t "$S" '#{pane_height} #{pane_width}')
