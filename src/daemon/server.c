@@ -1080,6 +1080,9 @@ int server_new(struct server **out, const struct server_config *cfg, struct erro
     memset(&info, 0, sizeof info);
     info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_DISABLE_IPV6;
     info.user = srv;
+    /* lws drops a connection whose headers exceed this (default 4 KiB) without answering;
+     * 32 KiB lets long hostile ids and keys reach us and get a JSON 400/401. */
+    info.max_http_header_data2 = 32768;
     info.fd_limit_per_thread =
         (unsigned int)(cfg->max_connections > 0 ? cfg->max_connections + 64 : 1024 + 64);
     srv->ctx = lws_create_context(&info);
