@@ -85,7 +85,7 @@ static int default_state_dir(char *out, size_t n)
 
 static int write_info_file(struct daemon *d, struct error *err)
 {
-    char path[4096];
+    char path[4096 + 64];
     char url[128];
     cJSON *o = cJSON_CreateObject();
     char *s;
@@ -100,6 +100,7 @@ static int write_info_file(struct daemon *d, struct error *err)
              server_port(d->srv, SERVER_VHOST_ENVD));
     cJSON_AddStringToObject(o, "sandboxUrl", url);
     cJSON_AddStringToObject(o, "version", BOXTOPD_VERSION);
+    cJSON_AddStringToObject(o, "teamId", TEAM_ID); /* for /teams/{teamID}/metrics */
     s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (!s) return error_set(err, ERROR_GENERIC, "out of memory");
@@ -112,7 +113,7 @@ static int write_info_file(struct daemon *d, struct error *err)
 static int print_env(const char *state_dir, const char *api_host, int api_port,
                      const char *envd_host, int envd_port)
 {
-    char key[AUTH_KEY_LEN + 1], path[4096];
+    char key[AUTH_KEY_LEN + 1], path[4096 + 64];
     struct error err;
     struct buf b = BUF_INIT;
     char api_url[256], sbx_url[256];
@@ -225,7 +226,7 @@ int main(int argc, char **argv)
     };
     struct daemon d;
     struct error err;
-    char state_dir[4096], path[4096];
+    char state_dir[4096], path[4096 + 64];
     enum log_level level = LOG_INFO;
     bool want_print_env = false;
     int c, ready_fd = -1, lock_fd = -1, status = 1;
