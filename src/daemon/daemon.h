@@ -52,7 +52,7 @@ struct daemon_options {
     char envd_host[64];
     int envd_port;
     int max_sandboxes;       /* concurrent running sandboxes, default 20 */
-    int create_rate_per_min; /* creation rate limit, default 60 */
+    int create_rate_per_min; /* creation rate limit (burst = one minute's worth), default 120 */
     bool foreground;
 };
 

@@ -42,6 +42,7 @@ static void usage(FILE *f)
               "  --state-dir DIR          state directory (default "
               "~/.local/share/boxtop/boxtopd)\n"
               "  --max-sandboxes N        concurrent running sandboxes (default 20)\n"
+              "  --create-rate N          sandbox creations per minute (default 120)\n"
               "  --foreground             stay attached, log to stderr\n"
               "  --log-level LEVEL        debug, info, warn or error (default info)\n"
               "  --print-env              print E2B_API_URL, E2B_SANDBOX_URL and E2B_API_KEY\n"
@@ -217,6 +218,7 @@ int main(int argc, char **argv)
         {"envd-listen", required_argument, NULL, 'e'},
         {"state-dir", required_argument, NULL, 's'},
         {"max-sandboxes", required_argument, NULL, 'm'},
+        {"create-rate", required_argument, NULL, 'r'},
         {"foreground", no_argument, NULL, 'f'},
         {"log-level", required_argument, NULL, 'l'},
         {"print-env", no_argument, NULL, 'p'},
@@ -241,7 +243,7 @@ int main(int argc, char **argv)
     snprintf(d.opt.envd_host, sizeof d.opt.envd_host, "127.0.0.1");
     d.opt.envd_port = 49983;
     d.opt.max_sandboxes = 20;
-    d.opt.create_rate_per_min = 60;
+    d.opt.create_rate_per_min = 120;
     state_dir[0] = '\0';
 
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -274,6 +276,16 @@ int main(int argc, char **argv)
                 return 2;
             }
             d.opt.max_sandboxes = (int)v;
+            break;
+        }
+        case 'r': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 100000) {
+                fprintf(stderr, _("boxtopd: bad --create-rate '%s'\n"), optarg);
+                return 2;
+            }
+            d.opt.create_rate_per_min = (int)v;
             break;
         }
         case 'f':
