@@ -469,6 +469,19 @@ static void hook_proc_exited(void *ud, struct rt_sandbox *sb, pid_t pid, int cod
     struct daemon *d = ud;
     struct sbx *s = rt_sandbox_get_ud(sb);
     if (!s) return;
+    /* like envd's process_end log line (payloads are never logged) */
+    cJSON *f = cJSON_CreateObject();
+    if (f) {
+        cJSON_AddStringToObject(f, "logger", "process");
+        cJSON_AddStringToObject(f, "event_type", "process_end");
+        cJSON_AddNumberToObject(f, "pid", pid);
+        if (signo > 0)
+            cJSON_AddNumberToObject(f, "signal", signo);
+        else
+            cJSON_AddNumberToObject(f, "exit_code", code);
+    }
+    sbx_log(s, LOG_DEBUG, f, "Process ended");
+    cJSON_Delete(f);
     if (d->envd_ops.proc_exited) d->envd_ops.proc_exited(d->envd_ops.ud, s, pid, code, signo);
 }
 
