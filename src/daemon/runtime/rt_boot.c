@@ -108,14 +108,36 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
             child_fail(sync_fd, why);
         }
     }
+    if (rt->mode == RT_MODE_ROOTLESS) {
+        uid_t uid = getuid();
+        gid_t gid = getgid();
+        if (rt_path(a.root, sizeof a.root, "%s/root", sb->dir) < 0)
+            child_fail(sync_fd, "path too long");
+        if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
+            snprintf(why, sizeof why, "unshare user+mount ns: %s", strerror(errno));
+            child_fail(sync_fd, why);
+        }
+        if (rt_rootfs_self_map(uid, gid, why, sizeof why) < 0 ||
+            rt_rootfs_mount_rootless(sb->dir, rt->state_dir, why, sizeof why) < 0)
+            child_fail(sync_fd, why);
+        if (chdir(a.root) < 0) {
+            snprintf(why, sizeof why, "chdir root: %s", strerror(errno));
+            child_fail(sync_fd, why);
+        }
+        if (unshare(CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) < 0) {
+            snprintf(why, sizeof why, "unshare namespaces: %s", strerror(errno));
+            child_fail(sync_fd, why);
+        }
+    }
     pid_t g = fork();
     if (g < 0) {
         snprintf(why, sizeof why, "fork init: %s", strerror(errno));
         child_fail(sync_fd, why);
     }
     if (g == 0) {
-        if (rt->mode == RT_MODE_FULL) {
-            if (rt_rootfs_enter(sb->id, why, sizeof why) < 0) child_fail(sync_fd, why);
+        if (rt_mode_ns(rt->mode)) {
+            if (rt_rootfs_enter(sb->id, rt->mode == RT_MODE_FULL, why, sizeof why) < 0)
+                child_fail(sync_fd, why);
         } else if (chdir(a.home) < 0) {
             snprintf(why, sizeof why, "chdir home: %s", strerror(errno));
             child_fail(sync_fd, why);

@@ -206,8 +206,7 @@ static void init_spawn(struct init *in, char *msg, size_t len)
     }
     argv[sp.argc] = NULL;
     envp[sp.envc] = NULL;
-    if (!*cwd)
-        cwd = in->a->mode == RT_MODE_FULL ? (sp.uid == 0 ? "/root" : "/home/user") : in->a->home;
+    if (!*cwd) cwd = rt_mode_ns(in->a->mode) ? (sp.uid == 0 ? "/root" : "/home/user") : in->a->home;
 
     if (sp.flags & RT_SPAWN_PTY) {
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -404,7 +403,7 @@ __attribute__((constructor)) static void rt_init_ctor(void)
     /* Only a process started by rt_init_exec: the variable and a listening fd 3. */
     if (!v || getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 || !listening) return;
     static struct rt_init_args a; /* lives as long as init; written once, before main */
-    a.mode = v[0] == '0' ? RT_MODE_FULL : RT_MODE_PLAIN;
+    a.mode = v[0] == '0' ? RT_MODE_FULL : v[0] == '2' ? RT_MODE_ROOTLESS : RT_MODE_PLAIN;
     a.listen_fd = 3;
     a.sync_fd = -1;
     a.id = "";

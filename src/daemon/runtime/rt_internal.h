@@ -31,9 +31,17 @@
 #define RT_DISK_STEP  4096         /* directory entries looked at per rt_sample call */
 
 enum rt_mode {
-    RT_MODE_FULL,  /* user+pid+mount+uts+ipc namespaces, overlay root */
-    RT_MODE_PLAIN, /* no namespaces: a process tree in a private directory */
+    RT_MODE_FULL,     /* user+pid+mount+uts+ipc namespaces, overlay root */
+    RT_MODE_PLAIN,    /* no namespaces: a process tree in a private directory */
+    RT_MODE_ROOTLESS, /* boxtopd not root: the same namespaces, only its own uid mapped
+                       * (to "user"), a tmpfs root with per-directory overlays or binds */
 };
+
+/* Namespaced modes: the sandbox has its own root, pids and hostname. */
+static inline bool rt_mode_ns(enum rt_mode m)
+{
+    return m != RT_MODE_PLAIN;
+}
 
 /* Controllers a sandbox has a cgroup in (v1: one directory per hierarchy). */
 enum rt_cg_ctrl { RT_CG_MEMORY, RT_CG_CPUACCT, RT_CG_CPU, RT_CG_PIDS, RT_CG_FREEZER, RT_CG_N };
@@ -177,7 +185,9 @@ bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb);
 /* rt_rootfs.c */
 int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, size_t n);
-int rt_rootfs_enter(const char *id, char *why, size_t n); /* cwd = the new root */
+int rt_rootfs_mount_rootless(const char *sbdir, const char *state_dir, char *why, size_t n);
+int rt_rootfs_self_map(uid_t uid, gid_t gid, char *why, size_t n);
+int rt_rootfs_enter(const char *id, bool tty_gid, char *why, size_t n); /* cwd = the new root */
 
 /* rt_cgroup.c */
 void rt_cgroup_detect(struct rt *rt);

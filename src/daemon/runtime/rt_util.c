@@ -107,12 +107,20 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 {
     (void)st;
     (void)ftw;
-    int rc = flag == FTW_DP ? rmdir(path) : unlink(path);
-    if (rc < 0 && errno != ENOENT && flag == FTW_DP) {
-        /* The overlay work dir keeps a d--------- dir: root can delete it, others chmod. */
-        chmod(path, 0700);
-        rmdir(path);
+    if (flag == FTW_DNR) {
+        /* Unreadable directory (overlayfs leaves a d--------- work dir, users make them):
+         * open it up and go again. Owners may chmod; root needs nothing. */
+        if (chmod(path, 0700) == 0) rt_rm_rf(path);
+        return 0;
     }
+    if (flag == FTW_DP) {
+        if (rmdir(path) < 0 && errno == EACCES) {
+            chmod(path, 0700);
+            rmdir(path);
+        }
+        return 0;
+    }
+    unlink(path);
     return 0;
 }
 
