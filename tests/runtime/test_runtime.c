@@ -347,7 +347,10 @@ int main(void)
     if (caps.cgroup) {
         /* The hog: b'x'*N touches every page, so the cgroup limit bites. */
         rc = run(&t, b, "user", "python3 -c \"a=b'x'*(10**9)\"", out, sizeof out, false, 0, 0);
-        ok(rc == 128 + SIGKILL, "memory hog killed in its cgroup (rc=%d)", rc);
+        struct rt_metrics mb;
+        rt_sample(t.rt, b, &mb, &err);
+        ok(rc == 128 + SIGKILL && mb.oom_kills >= 1,
+           "memory hog killed in its cgroup (rc=%d, oom_kills=%lld)", rc, (long long)mb.oom_kills);
         rc = run(&t, a, "user", "echo still", out, sizeof out, false, 0, 0);
         ok(rc == 0 && strcmp(out, "still\n") == 0, "other sandbox still answers");
         rc = run(&t, b, "user", "echo alive", out, sizeof out, false, 0, 0);

@@ -148,6 +148,22 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     rt_cgroup_detect(rt);
 
     struct rt_caps *c = &rt->caps;
+    /* Deletions an earlier run did not finish: continue them bit by bit. */
+    DIR *d = opendir(rt->rt_dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strncmp(e->d_name, ".trash-", 7) != 0) continue;
+        struct rt_grave *g = calloc(1, sizeof *g);
+        if (!g) break;
+        g->pidfd = -1;
+        if (rt_path(g->trash, sizeof g->trash, "%s/%s", rt->rt_dir, e->d_name) < 0) {
+            free(g);
+            continue;
+        }
+        g->next = rt->graves;
+        rt->graves = g;
+    }
+    if (d) closedir(d);
     if (rt->mode == RT_MODE_PLAIN && rt->is_root) {
         /* Plain sandboxes run as unprivileged uids with their home in here: let them pass
          * through (not list) the state dir; the homes themselves are 0700. */
@@ -191,9 +207,13 @@ void rt_grave_try(struct rt *rt)
 {
     for (struct rt_grave **pp = &rt->graves; *pp;) {
         struct rt_grave *g = *pp;
-        rt_cgroup_kill_all(rt, g->id);
-        bool cg_gone = rt_cgroup_remove(rt, g->id) == 0;
-        if (g->trash[0] && rt_rm_rf(g->trash) == 0) g->trash[0] = '\0';
+        bool cg_gone = true;
+        if (g->id[0]) { /* "" = a leftover directory from an earlier run */
+            rt_cgroup_kill_all(rt, g->id);
+            cg_gone = rt_cgroup_remove(rt, g->id) == 0;
+        }
+        /* bounded: a huge writable layer is deleted over several calls */
+        if (g->trash[0] && rt_rm_step(g->trash, RT_RM_STEP) == 0) g->trash[0] = '\0';
         if (cg_gone && !g->trash[0]) {
             *pp = g->next;
             unwatch_close(rt, &g->pidfd);

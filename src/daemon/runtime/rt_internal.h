@@ -29,6 +29,7 @@
 #define RT_MSG_MAX    (192 * 1024) /* largest control message (argv + envp of a spawn) */
 #define RT_REPLY_MS   5000         /* longest wait for init (boot, spawn reply) */
 #define RT_DISK_STEP  4096         /* directory entries looked at per rt_sample call */
+#define RT_RM_STEP    20000        /* entries deleted per cleanup call */
 
 enum rt_mode {
     RT_MODE_FULL,     /* user+pid+mount+uts+ipc namespaces, overlay root */
@@ -212,6 +213,7 @@ int rt_write_str(const char *path, const char *s); /* existing file (sysfs), no 
 ssize_t rt_read_file(const char *path, char *buf, size_t cap);
 int rt_read_ll(const char *path, long long *out);
 int rt_rm_rf(const char *path);
+int rt_rm_step(const char *path, long budget); /* 0 gone, 1 call again, -1 stuck */
 int rt_mkdir_p(const char *path, mode_t mode);
 bool rt_id_valid(const char *id);
 unsigned long long rt_proc_starttime(pid_t pid);
