@@ -327,6 +327,18 @@ int main(void)
         rc = run(&t, a, "root", "ls /root/ | wc -l", out, sizeof out, false, 0, 0);
         ok(rc == 0 && atoi(out) == 0, "host /root not visible (%s)", out);
     }
+    if (ns) {
+        /* init cannot be taken over (ptrace, /proc/1/environ) and nothing can be unmounted
+         * or mounted over by root inside. */
+        rc = run(&t, a, "root",
+                 "cat /proc/1/environ >/dev/null 2>&1 && echo LEAK; "
+                 "mount -t tmpfs t /tmp 2>/dev/null && echo MOUNTED; "
+                 "umount -l /proc 2>/dev/null && echo UMOUNTED; "
+                 "kill -9 1 2>/dev/null; ls /proc/1/ >/dev/null && echo ALIVE",
+                 out, sizeof out, false, 0, 0);
+        ok(rc == 0 && strcmp(out, "ALIVE\n") == 0, "init is out of reach of root inside: %.60s",
+           out);
+    }
     if (root && ns) {
         rc = run(&t, a, "root", "id -u && echo hi > /root/f && cat /root/f && ls -ld /home/user",
                  out, sizeof out, false, 0, 0);

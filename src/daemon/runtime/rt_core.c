@@ -1,8 +1,8 @@
 /* rt_core.c - the runtime object: capability probe, and the sandbox lifecycle (create, open
  * after a restart, boot, freeze/thaw, stop, destroy).
  *
- * On disk, per sandbox, DIR/runtime/<id>/ (0700, host root): meta ("idbase N"), upper/ and
- * work/ (overlay layers; plain mode: home/), root/ (mount point, only mounted inside the
+ * On disk, per sandbox, DIR/runtime/<id>/ (0711 in a 0700 DIR/runtime): meta ("idbase N"), upper/
+ * and work/ (overlay layers; plain mode: home/), root/ (mount point, only mounted inside the
  * sandbox's own mount namespace, never in boxtopd's), ctl.sock (init's control socket) and
  * init.pid ("hostpid starttime", present while init runs). Destroyed sandboxes are renamed to
  * DIR/runtime/.trash-<id>-<n> first, so a half-deleted one is never taken for a live one. */

@@ -349,27 +349,23 @@ int rt_rootfs_mount_rootless(const char *sbdir, const char *state_dir, char *why
     return mount_dev(root, why, n);
 }
 
-/* In init, inside the user namespace and a new mount namespace owned by it. The working
- * directory is already the new root (set by real root before the user ns existed): root
- * inside cannot look up the path, which runs through the 0700 state directory. */
-int rt_rootfs_enter(const char *id, bool tty_gid, char *why, size_t n)
+/* In init before it enters the sandbox's user ns (full mode: still real root in a mount ns
+ * of the host's user ns; rootless: in the user ns that owns the mount ns). The working
+ * directory is the new root. devpts_gid: host gid of "tty" inside, or -1. */
+int rt_rootfs_enter(const char *id, long devpts_gid, char *why, size_t n)
 {
+    char opts[128];
     if (sethostname(id, strlen(id)) < 0) FAIL("sethostname");
     if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
         FAIL("mount /proc");
-    /* gid 5 (tty) exists only where the sandbox has a whole uid range */
-    if (mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-              tty_gid ? "newinstance,ptmxmode=0666,mode=0620,gid=5"
-                      : "newinstance,ptmxmode=0666,mode=0620") < 0)
+    if (devpts_gid >= 0)
+        snprintf(opts, sizeof opts, "newinstance,ptmxmode=0666,mode=0620,gid=%ld", devpts_gid);
+    else
+        snprintf(opts, sizeof opts, "newinstance,ptmxmode=0666,mode=0620");
+    if (mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0)
         FAIL("mount /dev/pts");
     if (mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k") < 0)
         FAIL("mount /dev/shm");
-    /* The overlay was copied into this namespace from a more privileged one, so the kernel
-     * locks it and pivot_root refuses to move it. A recursive bind made here is not locked:
-     * stack one on the overlay and step out and back in to land on it. The sandbox directory
-     * is 0711 for exactly this step (its parent stays 0700, so nobody else gets there). */
-    if (mount(".", ".", "none", MS_BIND | MS_REC, NULL) < 0) FAIL("rebind root");
-    if (chdir("..") < 0 || chdir("root") < 0) FAIL("enter rebound root");
     /* pivot_root(".", ".") stacks the old root under the new one; detaching it leaves only
      * the sandbox's tree in this mount namespace. */
     if (syscall(SYS_pivot_root, ".", ".") < 0) FAIL("pivot_root");
