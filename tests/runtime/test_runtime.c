@@ -264,7 +264,8 @@ int main(void)
     rt_get_caps(t.rt, &caps);
     printf("# caps: userns=%d overlay=%d cgroup=v%d freezer=%d missing='%s'\n", caps.userns,
            caps.overlay, caps.cgroup_version, caps.freezer, caps.missing);
-    if (root)
+    bool forced_plain = getenv("BOXTOPD_ISOLATION") != NULL;
+    if (root && !forced_plain)
         ok(caps.userns && caps.pidns && caps.overlay && caps.cgroup && caps.freezer &&
                !caps.missing[0],
            "full isolation available as root");
@@ -274,7 +275,7 @@ int main(void)
     if (!a) goto out;
     int rc = run(&t, a, "user", "echo hello; id -u; id -un; pwd", out, sizeof out, false, 0, 0);
     ok(rc == 0 && strstr(out, "hello\n") &&
-           (!root || (strstr(out, "1000\nuser\n/home/user") != NULL)),
+           (!caps.userns || (strstr(out, "1000\nuser\n/home/user") != NULL)),
        "spawn as user: rc=%d out=%.60s", rc, out);
 
     rc = run(&t, a, "user", "exit 7", NULL, 0, false, 0, 0);
@@ -292,7 +293,8 @@ int main(void)
            "missing command is an error: %s", err.msg);
     }
 
-    if (root) {
+    bool ns = caps.userns; /* full (root) or rootless namespaces */
+    if (ns) {
         rc = run(&t, a, "user", "ps -e -o pid=,comm=", out, sizeof out, false, 0, 0);
         int lines = 0;
         for (char *s = out; *s; s++)
@@ -300,9 +302,8 @@ int main(void)
         ok(rc == 0 && lines <= 4 && strstr(out, "1 boxtopd-init"),
            "ps -e sees only the sandbox (%d lines)", lines);
 
-        rc = run(&t, a, "root", "hostname; id -u", out, sizeof out, false, 0, 0);
-        ok(rc == 0 && strncmp(out, "sbxa\n0\n", 7) == 0, "hostname is the id, root is 0: %.30s",
-           out);
+        rc = run(&t, a, "user", "hostname", out, sizeof out, false, 0, 0);
+        ok(rc == 0 && strcmp(out, "sbxa\n") == 0, "hostname is the id: %.30s", out);
 
         rc = run(&t, a, "root",
                  "echo x > /usr/boxtop-rt-x; echo x > /etc/boxtop-rt-x; "
@@ -325,24 +326,43 @@ int main(void)
            "state dir hidden from sandbox root: %.60s", out);
         rc = run(&t, a, "root", "ls /root/ | wc -l", out, sizeof out, false, 0, 0);
         ok(rc == 0 && atoi(out) == 0, "host /root not visible (%s)", out);
-        rc = run(&t, a, "root", "echo hi > /root/f && cat /root/f && ls -ld /home/user", out,
-                 sizeof out, false, 0, 0);
-        ok(rc == 0 && strstr(out, "hi\n") && strstr(out, " user user "),
-           "sandbox root has its own /root, /home/user belongs to user: %.80s", out);
+    }
+    if (ns) {
+        /* init cannot be taken over (ptrace, /proc/1/environ) and nothing can be unmounted
+         * or mounted over by root inside. */
+        rc = run(&t, a, "root",
+                 "cat /proc/1/environ >/dev/null 2>&1 && echo LEAK; "
+                 "mount -t tmpfs t /tmp 2>/dev/null && echo MOUNTED; "
+                 "umount -l /proc 2>/dev/null && echo UMOUNTED; "
+                 "kill -9 1 2>/dev/null; ls /proc/1/ >/dev/null && echo ALIVE",
+                 out, sizeof out, false, 0, 0);
+        ok(rc == 0 && strcmp(out, "ALIVE\n") == 0, "init is out of reach of root inside: %.60s",
+           out);
+    }
+    if (root && ns) {
+        rc = run(&t, a, "root", "id -u && echo hi > /root/f && cat /root/f && ls -ld /home/user",
+                 out, sizeof out, false, 0, 0);
+        ok(rc == 0 && strncmp(out, "0\nhi\n", 5) == 0 && strstr(out, " user user "),
+           "root is 0 with its own /root, /home/user belongs to user: %.80s", out);
     }
 
     struct rt_sandbox *b = make(&t, "sbxb", 128);
     ok(b != NULL, "create sandbox B");
     if (!b) goto out;
-    if (root) {
+    if (ns) {
         rc = run(&t, a, "user", "echo a > /tmp/afile; echo a > /home/user/afile", NULL, 0, false, 0,
                  0);
         rc = run(&t, b, "user", "cat /tmp/afile /home/user/afile", out, sizeof out, false, 0, 0);
         ok(rc != 0 && !strstr(out, "a\n"), "B does not see A's /tmp and /home/user (rc=%d)", rc);
         ok(!host_exists("/tmp/afile"), "A's /tmp is not the host's /tmp");
+    }
+    if (caps.cgroup) {
         /* The hog: b'x'*N touches every page, so the cgroup limit bites. */
         rc = run(&t, b, "user", "python3 -c \"a=b'x'*(10**9)\"", out, sizeof out, false, 0, 0);
-        ok(rc == 128 + SIGKILL, "memory hog killed in its cgroup (rc=%d)", rc);
+        struct rt_metrics mb;
+        rt_sample(t.rt, b, &mb, &err);
+        ok(rc == 128 + SIGKILL && mb.oom_kills >= 1,
+           "memory hog killed in its cgroup (rc=%d, oom_kills=%lld)", rc, (long long)mb.oom_kills);
         rc = run(&t, a, "user", "echo still", out, sizeof out, false, 0, 0);
         ok(rc == 0 && strcmp(out, "still\n") == 0, "other sandbox still answers");
         rc = run(&t, b, "user", "echo alive", out, sizeof out, false, 0, 0);
@@ -363,22 +383,25 @@ int main(void)
         struct rt_spawn sp = {.argv = argv, .envp = env};
         struct rt_proc pr;
         rc = rt_spawn(t.rt, a, &sp, &pr, &err);
-        if (root)
+        if (caps.userns) /* the sandbox's home is in the writable layer */
             snprintf(p, sizeof p, "%s/runtime/sbxa/upper/home/user/cnt", t.state);
         else
             snprintf(p, sizeof p, "%s/cnt", home);
-        wait_ms(&t, 300);
-        int c1 = read_counter(p);
+        /* The machine may be busy: wait for the counter to run, then for it to move on. */
+        int c1 = -1;
+        for (int64_t end = now_ms() + 5000; c1 <= 1 && now_ms() < end; c1 = read_counter(p))
+            wait_ms(&t, 50);
         rc |= rt_sandbox_freeze(t.rt, a, &err);
-        wait_ms(&t, 100);
+        wait_ms(&t, 200);
         int c2 = read_counter(p);
-        wait_ms(&t, 400);
+        wait_ms(&t, 500);
         int c3 = read_counter(p);
         struct rt_proc pr2;
         bool spawn_refused = rt_spawn(t.rt, a, &sp, &pr2, &err) < 0;
         rc |= rt_sandbox_thaw(t.rt, a, &err);
-        wait_ms(&t, 400);
-        int c4 = read_counter(p);
+        int c4 = c3;
+        for (int64_t end = now_ms() + 5000; c4 <= c3 && now_ms() < end; c4 = read_counter(p))
+            wait_ms(&t, 50);
         ok(rc == 0 && c1 > 0 && c2 == c3 && c4 > c3 && spawn_refused,
            "freeze stops and thaw resumes a counter (%d %d %d %d)", c1, c2, c3, c4);
         if (pr.stdout_fd >= 0) {
@@ -399,7 +422,7 @@ int main(void)
                (long long)m1.cpu_usage_ns, (long long)m2.cpu_usage_ns, (long long)m2.mem_used,
                (long long)m2.mem_total, (long long)m2.disk_used, (long long)m2.disk_total, m1.pids,
                m2.pids);
-        ok(rc == 0 && m2.cpu_usage_ns - m1.cpu_usage_ns > 300000000LL && m2.pids >= 3 &&
+        ok(rc == 0 && m2.cpu_usage_ns - m1.cpu_usage_ns > 100000000LL && m2.pids >= 3 &&
                m2.mem_total == 256LL * 1024 * 1024 && m2.mem_used > 0 && m2.disk_used > 0 &&
                m2.disk_total > m2.disk_used,
            "metrics: cpu rises under yes; init, sh and yes counted; limit and disk reported");
@@ -409,7 +432,7 @@ int main(void)
             close(pr.stderr_fd);
         }
     }
-    if (root) {
+    if (ns) {
         /* Host-side root fd for confined file access. */
         int rfd = rt_root_fd(a);
         int hf = rfd >= 0 ? openat(rfd, "etc/hostname", O_RDONLY | O_CLOEXEC) : -1;

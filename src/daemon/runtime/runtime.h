@@ -73,6 +73,7 @@ struct rt_metrics {
     int64_t disk_used;    /* bytes in the writable layer */
     int64_t disk_total;
     int pids;
+    int64_t oom_kills; /* processes the sandbox's memory limit has killed so far (cgroups) */
 };
 
 /* state_dir is made 0700; sandboxes live in state_dir/runtime/<id>. instance names the cgroup
