@@ -1,10 +1,18 @@
 /* daemon.h - struct daemon: everything boxtopd owns, passed explicitly (no globals).
  *
- * envd (src/daemon/envd) brings its own lws protocols for the envd vhost; envd_glue.c creates
- * it, answers its sandbox lookups from the sandbox table and fills d->envd_ops, through which
- * the sandbox manager tells it about process exits and sandboxes that stop. ENVD_VERSION is
- * what create/connect report as envdVersion; the SDK enables features by it
- * (connect-rpc.md §15). */
+ * How the envd module plugs in (src/daemon/envd, built into the same program):
+ *   - its sources are added to boxtopd with `src_boxtopd_SOURCES += ...` in
+ *     src/daemon/envd/local.mk (objects, not an archive: envd_setup is a weak reference);
+ *   - it defines   int envd_setup(struct daemon *d, struct error *err);
+ *     main.c calls it once after the server and runtime exist and before the loop runs. There
+ *     it installs its handler on SERVER_VHOST_ENVD (server_route_add / server_set_fallback)
+ *     and sets d->envd_ops so that it hears about sandboxes and processes. Without envd the
+ *     envd vhost answers every request with E2B's proxy 502 body.
+ *   - sandboxes: sbx_find(d, id) (sandbox.h) gives a struct sbx with its envd access token,
+ *     env vars, state and the runtime handle (s->rt, NULL while not booted); d->rt is the
+ *     runtime. sbx_log() adds a line to the sandbox's logs (served by the logs endpoints).
+ *   - ENVD_VERSION below is what create/connect report as envdVersion; the SDK enables
+ *     features by it (connect-rpc.md §15). */
 #ifndef BOXTOPD_DAEMON_H
 #define BOXTOPD_DAEMON_H
 
@@ -31,7 +39,7 @@ struct team_metrics;
 struct events;
 struct sbx_archive;
 
-/* Hooks the envd glue sets (all optional). */
+/* Hooks the envd module sets in envd_setup (all optional). */
 struct envd_ops {
     void *ud;
     /* A process started with rt_spawn ended (forwarded from the runtime). */
@@ -87,5 +95,8 @@ struct daemon {
     struct envd_ops envd_ops;
     bool shutting_down;
 };
+
+/* Provided by src/daemon/envd when it is linked in (weak: boxtopd also builds without it). */
+int envd_setup(struct daemon *d, struct error *err) __attribute__((weak));
 
 #endif

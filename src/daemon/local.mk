@@ -1,6 +1,7 @@
 # src/daemon: boxtopd, the local E2B-compatible backend (platform API + envd on lws).
 # The daemon's objects go into a library so unit tests and fuzz targets can link pieces;
-# boxtopd adds envd (src/daemon/envd, through envd_glue.c) and the runtime.
+# src/daemon/envd/local.mk adds envd's objects to src_boxtopd_SOURCES and its libraries to
+# src_boxtopd_LDADD (see src/daemon/daemon.h).
 noinst_LIBRARIES += src/daemon/libboxtopd.a
 src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/chunked.c src/daemon/chunked.h \
@@ -33,10 +34,10 @@ DAEMON_LIBS = src/daemon/libboxtopd.a $(DAEMON_RUNTIME_LIBS) $(CORE_LIBS) \
 	$(LWS_LIBS) $(CRYPTO_LIBS) $(CJSON_LIBS) -lm
 
 bin_PROGRAMS += src/boxtopd
-src_boxtopd_SOURCES = src/daemon/main.c src/daemon/envd_glue.c src/daemon/envd_glue.h
-src_boxtopd_CPPFLAGS = $(src_daemon_libboxtopd_a_CPPFLAGS) -I$(top_srcdir)/src
-src_boxtopd_LDADD = src/daemon/libboxtopd.a $(DAEMON_ENVD_LIBS) $(CONNECT_LIBS) $(DAEMON_LIBS) \
-	$(ZLIB_LIBS)
+src_boxtopd_SOURCES = src/daemon/main.c
+src_boxtopd_CPPFLAGS = $(src_daemon_libboxtopd_a_CPPFLAGS) -I$(top_srcdir)/src \
+	$(ZLIB_CFLAGS)
+src_boxtopd_LDADD = $(DAEMON_LIBS)
 
 # Pure unit tests (no server, no sandboxes).
 DAEMON_TESTS = tests/unit/test_daemon_chunked tests/unit/test_daemon_query \

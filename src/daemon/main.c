@@ -26,7 +26,6 @@
 #include "boxtop/log.h"
 #include "api/api.h"
 #include "daemon.h"
-#include "envd_glue.h"
 #include "fsutil.h"
 #include "sandbox.h"
 #include "server.h"
@@ -365,7 +364,6 @@ int main(int argc, char **argv)
 
     struct server_config scfg = {
         .listen = {{d.opt.api_host, d.opt.api_port}, {d.opt.envd_host, d.opt.envd_port}},
-        .protocols = {NULL, envd_glue_protocols()},
         .log = d.log,
         .max_connections = 4096,
     };
@@ -388,7 +386,9 @@ int main(int argc, char **argv)
         log_msg(d.log, LOG_ERROR, "boxtopd: %s", err.msg);
         goto out;
     }
-    if (envd_glue_start(&d, &err) < 0) {
+    struct server_route fb = {.handler = api_envd_unavailable, .ud = &d};
+    server_set_fallback(d.srv, SERVER_VHOST_ENVD, &fb);
+    if (envd_setup && envd_setup(&d, &err) < 0) {
         log_msg(d.log, LOG_ERROR, "boxtopd: envd: %s", err.msg);
         fprintf(stderr, "boxtopd: envd: %s\n", err.msg);
         goto out;

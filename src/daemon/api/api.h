@@ -19,6 +19,9 @@ typedef int (*api_fn)(struct daemon *d, struct server_request *req);
 int api_register(struct daemon *d, struct error *err);
 void api_unregister(struct daemon *d);
 
+/* Fallback of the envd vhost while no envd is linked: E2B's proxy 502 body. */
+int api_envd_unavailable(struct server_request *req, void *ud);
+
 /* ---- helpers shared by the handler files ---- */
 /* The {id} capture validated (answers 400 "Invalid sandbox ID" itself on failure). */
 const char *api_sandbox_id(struct server_request *req, int capture, char *out, size_t n);

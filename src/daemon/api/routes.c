@@ -121,6 +121,21 @@ void api_unregister(struct daemon *d)
     d->api_state = NULL;
 }
 
+int api_envd_unavailable(struct server_request *req, void *ud)
+{
+    (void)ud;
+    const char *sid = server_request_header(req, "e2b-sandbox-id");
+    char id[IDS_SANDBOX_MAX + 1];
+    cJSON *o = cJSON_CreateObject();
+    if (o) {
+        cJSON_AddStringToObject(o, "sandboxId",
+                                sid && ids_sandbox_parse(sid, id, sizeof id) == 0 ? id : "");
+        cJSON_AddStringToObject(o, "message", "The sandbox was not found");
+        cJSON_AddNumberToObject(o, "code", 502);
+    }
+    return server_respond_json(req, 502, o);
+}
+
 /* ------------------------------------------------------------------ helpers */
 
 const char *api_sandbox_id(struct server_request *req, int capture, char *out, size_t n)
