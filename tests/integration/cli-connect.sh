@@ -10,8 +10,7 @@ tap_plan 8
 sock=boxtop-itest-$$
 T() { tmux -L "$sock" "$@"; }
 S=cli
-cleanup() { T kill-server 2>/dev/null; }
-trap cleanup EXIT
+BOXTOPD_EXIT_HOOK='T kill-server 2>/dev/null'
 
 # wait_pane REGEX [SECONDS]: poll the pane until its text matches (extended regex).
 wait_pane() {

@@ -66,12 +66,27 @@ function jsonError(r, statuses, what) {
   assert.equal(typeof r.json.message, 'string', `${what}: no message`);
 }
 
-async function stillFine(what) {
+/** boxtopd is healthy and the victim sandbox still runs; `cmd` also runs a command in it
+ *  (false for platform-API-only tests, so that they do not depend on envd). */
+async function stillFine(what, cmd = true) {
   const d = ctx.need();
   assert.ok(await d.health(), `boxtopd unhealthy after ${what}`);
   assert.ok(d.exit === null, `boxtopd exited after ${what}: ${JSON.stringify(d.exit)}`);
+  const i = await d.api('GET', `/sandboxes/${need().sandboxId}`);
+  assert.equal(i.json && i.json.state, 'running', `victim sandbox after ${what}: ${i.status} ${i.text.slice(0, 100)}`);
+  if (!cmd) return;
   const r = await need().commands.run('echo still-ok');
   assert.equal(r.stdout, 'still-ok\n', `sandbox harmed by ${what}`);
+}
+
+/** An API call that reports a dropped connection as status 0 (lws drops requests with a NUL
+ *  or an over-long line before boxtopd sees them: "refused"). */
+async function tryApi(d, m, p, opts) {
+  try {
+    return await d.api(m, p, opts);
+  } catch (e) {
+    return { status: 0, text: String(e.cause && e.cause.code), json: undefined };
+  }
 }
 
 const envdHeaders = (extra = {}) => ({
@@ -146,7 +161,7 @@ test('platform API: malformed JSON and wrong field types → 400 JSON errors', T
   jsonError(lim, [400], 'limit out of range');
   const st = await d.api('GET', '/v2/sandboxes?state=exploded');
   jsonError(st, [400], 'bad state filter');
-  await stillFine('bad JSON');
+  await stillFine('bad JSON', false);
 });
 
 test('platform API: a 100 MiB body → 413 or refused (fixed length and chunked)', T, async () => {
@@ -185,7 +200,7 @@ test('platform API: a 100 MiB body → 413 or refused (fixed length and chunked)
     `POST /sandboxes HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: ${d.apiKey}\r\nContent-Type: application/json\r\nContent-Length: 10737418240\r\n\r\n`,
   ]);
   assert.equal(huge.status, 413, `10 GiB Content-Length on the API → ${huge.status} (${huge.how})`);
-  await stillFine('huge bodies');
+  await stillFine('huge bodies', false);
 });
 
 test('platform API: ids with ../, NUL, junk → 400/404 JSON, nothing else touched', T, async () => {
@@ -193,8 +208,9 @@ test('platform API: ids with ../, NUL, junk → 400/404 JSON, nothing else touch
   const ids = ['..%2F..%2Fetc%2Fpasswd', '..', '%2E%2E', 'abc%00def', '%00', 'a'.repeat(5000), 'ID-WITH-CAPS', '%F0%9F%92%A9', "x'%20OR%201=1"];
   for (const id of ids) {
     for (const [m, suffix] of [['GET', ''], ['DELETE', ''], ['POST', '/pause'], ['POST', '/timeout'], ['GET', '/metrics'], ['GET', '/logs']]) {
-      const r = await d.api(m, `/sandboxes/${id}${suffix}`, { body: m === 'POST' ? '{"timeout":10}' : undefined });
+      const r = await tryApi(d, m, `/sandboxes/${id}${suffix}`, { body: m === 'POST' ? '{"timeout":10}' : undefined });
       const what = `${m} /sandboxes/${id.slice(0, 40)}${suffix}`;
+      if (r.status === 0 && (id.includes('%00') || id.length > 4000)) continue; // refused
       if (/metrics|logs/.test(suffix) && r.status === 200) {
         // E2B answers metrics/logs of unknown sandboxes with empty data.
         const empty = Array.isArray(r.json) ? r.json.length === 0 : r.json && (r.json.logs || []).length === 0;
@@ -216,16 +232,18 @@ test('platform API: ids with ../, NUL, junk → 400/404 JSON, nothing else touch
     assert.ok(r.status === 0 || (r.status >= 400 && r.status < 600 && r.status !== 500), `envd with sandbox id ${JSON.stringify(id)} → ${r.status}`);
   }
   assert.equal((await d.listAll()).length, 1, 'the sandbox list changed');
-  await stillFine('bad ids');
+  await stillFine('bad ids', false);
 });
 
 test('unknown routes and methods → 404/405 JSON', T, async () => {
   const d = ctx.need();
   for (const [m, p] of [['GET', '/nope'], ['GET', '/sandboxes/x/frobnicate'], ['PUT', '/sandboxes'], ['PATCH', '/v2/sandboxes'], ['GET', '/v3/sandboxes'], ['GET', '/' + 'x'.repeat(3000)]]) {
-    const r = await d.api(m, p, { body: m === 'GET' ? undefined : '{}' });
+    const r = await tryApi(d, m, p, { body: m === 'GET' ? undefined : '{}' });
+    if (r.status === 0 && p.length > 2000) continue; // over-long request line: refused
     assert.ok([404, 405, 414].includes(r.status), `${m} ${p.slice(0, 40)} → ${r.status}`);
     if (r.status !== 414) jsonError(r, [404, 405], `${m} ${p.slice(0, 40)}`);
   }
+  await stillFine('unknown API routes', false);
   const e = await http(d.sandboxUrl + '/nope.Service/Method', { method: 'POST', headers: envdHeaders({ 'Content-Type': 'application/json' }), body: '{}' });
   assert.ok([404, 501].includes(e.status), `unknown envd RPC → ${e.status}`);
   const g = await http(d.sandboxUrl + '/process.Process/List', { method: 'GET', headers: envdHeaders() });
@@ -238,12 +256,14 @@ test('missing, wrong and malformed keys/tokens → 401 JSON', T, async () => {
   const keys = [null, '', 'e2b_' + '0'.repeat(40), d.apiKey.slice(0, -1), d.apiKey + '0', d.apiKey.toUpperCase(), 'Bearer ' + d.apiKey, ' ' + d.apiKey + 'x', 'e2b_' + 'a'.repeat(8000)];
   for (const k of keys) {
     for (const [m, p] of [['GET', '/v2/sandboxes'], ['GET', `/sandboxes/${sbx.sandboxId}`], ['DELETE', `/sandboxes/${sbx.sandboxId}`], ['POST', '/sandboxes']]) {
-      const r = await d.api(m, p, { key: k, body: m === 'POST' ? { templateID: 'base' } : undefined });
+      const r = await tryApi(d, m, p, { key: k, body: m === 'POST' ? { templateID: 'base' } : undefined });
+      if (r.status === 0 && k && k.length > 4000) continue; // over-long header: refused
       assert.ok([401, 431].includes(r.status), `${m} ${p} with a bad key (len ${k === null ? 'none' : k.length}) → ${r.status}`);
       if (r.status === 401) jsonError(r, [401], 'bad key');
       assert.ok(!r.text.includes(d.apiKey), 'the real key echoed in an error');
     }
   }
+  await stillFine('bad API keys', false);
   // envd: no token / wrong token
   for (const tok of [undefined, 'wrong', token + 'x']) {
     const h = envdHeaders({ 'Content-Type': 'application/json' });
@@ -302,7 +322,7 @@ test('1 000 concurrent connections (loopback): each answered or refused; boxtopd
   const bad = results.filter((r) => !(r === 200 || r === 429 || r === 503 || r === 'closed' || r === 'error'));
   assert.deepEqual(bad, [], `unexpected outcomes: ${JSON.stringify(tally)} (${N - opened.length} refused)`);
   assert.ok((tally[200] || 0) >= 100, `only ${tally[200] || 0} of ${opened.length} served: ${JSON.stringify(tally)}`);
-  await stillFine('1 000 connections');
+  await stillFine('1 000 connections', false);
 });
 
 test('envd: truncated and oversized Connect envelopes → clear errors, no hang', T, async () => {
@@ -467,7 +487,8 @@ test('files: a 10 GiB Content-Length with no body: error or wait, no memory blow
   const hdrs = Object.entries(envdHeaders({ 'Content-Type': 'application/octet-stream', 'Content-Length': '10737418240' }))
     .map(([k, v]) => `${k}: ${v}\r\n`).join('');
   const r = await raw(d.sandboxUrl, [`POST /files?path=/home/user/ten-gib HTTP/1.1\r\nHost: 127.0.0.1\r\n${hdrs}\r\n`, Buffer.alloc(1 << 20, 1)], { waitMs: 3000 });
-  assert.ok(r.how === 'timeout' || (r.status >= 400 && r.status < 600 && r.status !== 500), `10 GiB upload: ${r.how} ${r.status}`);
+  // Waiting for the body (timeout), an early 4xx/5xx or dropping the connection are all fine.
+  assert.ok(r.status === 0 || (r.status >= 400 && r.status < 600 && r.status !== 500), `10 GiB upload: ${r.how} ${r.status}`);
   const r2 = await raw(d.apiUrl, [`POST /sandboxes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10737418240\r\n\r\n`], { waitMs: 3000 });
   assert.ok(r2.status === 401 || r2.status === 413, `10 GiB keyless API body → ${r2.status} (${r2.how})`);
   await sleep(200);

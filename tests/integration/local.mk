@@ -37,7 +37,10 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/lib/boxtopd.sh
 
 # The no-secrets test reads every other test's log and boxtopd log, so it runs last.
-tests/integration/secrets.log: $(filter-out tests/integration/secrets.log,$(INTEGRATION_TESTS:.sh=.log))
+tests/integration/secrets.log: tests/integration/harness.log tests/integration/sdk-sandbox.log \
+	tests/integration/sdk-commands.log tests/integration/sdk-files.log tests/integration/cli.log \
+	tests/integration/cli-connect.log tests/integration/hostile.log tests/integration/restart.log \
+	tests/integration/isolation.log
 
 clean-local: clean-local-integration
 clean-local-integration:

@@ -16,12 +16,12 @@ async function prepare(label) {
   d.track(keep);
   const gone = await Sandbox.create('base', { timeoutMs: 600_000, metadata: { round: label + '-killed' } });
   d.track(gone);
-  const content = randomBytes(4096).toString('base64');
-  await keep.files.write('/home/user/persist.txt', content);
-  await keep.commands.run('mkdir -p /home/user/dir/sub && echo deep > /home/user/dir/sub/f');
-  const bg = await keep.commands.run('sleep 900', { background: true });
   await gone.kill();
-  rounds[label] = { id: keep.sandboxId, gone: gone.sandboxId, content, bgPid: bg.pid };
+  const r = (rounds[label] = { id: keep.sandboxId, gone: gone.sandboxId });
+  r.content = randomBytes(4096).toString('base64');
+  await keep.files.write('/home/user/persist.txt', r.content);
+  await keep.commands.run('mkdir -p /home/user/dir/sub && echo deep > /home/user/dir/sub/f');
+  r.bgPid = (await keep.commands.run('sleep 900', { background: true })).pid;
 }
 
 async function verify(label) {
@@ -51,8 +51,11 @@ test('boxtopd starts', T, async () => {
 });
 
 test('SIGTERM: sandbox created, file written, boxtopd exits 0', T, async () => {
-  await prepare('term');
-  const st = await ctx.need().stop('SIGTERM');
+  try {
+    await prepare('term');
+  } finally {
+    var st = await ctx.need().stop('SIGTERM'); // eslint-disable-line no-var
+  }
   assert.equal(st.forced, false, 'boxtopd ignored SIGTERM');
   assert.equal(st.code, 0, `exit ${JSON.stringify(st)}`);
 });
@@ -64,8 +67,11 @@ test('SIGTERM: after a restart the sandbox is listed, connect → running, file 
 });
 
 test('SIGKILL: sandbox created, file written, boxtopd killed', T, async () => {
-  await prepare('kill');
-  const st = await ctx.need().stop('SIGKILL');
+  try {
+    await prepare('kill');
+  } finally {
+    var st = await ctx.need().stop('SIGKILL'); // eslint-disable-line no-var
+  }
   assert.equal(st.signal, 'SIGKILL');
 });
 

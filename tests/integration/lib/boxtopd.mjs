@@ -169,6 +169,7 @@ export class Boxtopd {
     this.seenIds = new Set(); // every sandbox id this instance ever listed/created
     this.secrets = new Set();
     this.tornDown = false;
+    this.allProcs = []; // every boxtopd this instance launched (restarts)
   }
 
   get secretsFile() {
@@ -183,6 +184,7 @@ export class Boxtopd {
   }
 
   async launch() {
+    if (this.proc && !this.exit) throw new Error(`boxtopd ${this.pid} is still running: stop() it before restart()`);
     const n = ++instanceCounter;
     this.logFile = path.join(logDir, `${this.name}.${n}.boxtopd.log`);
     const out = fs.openSync(this.logFile, 'w', 0o600);
@@ -199,6 +201,7 @@ export class Boxtopd {
     const env = { ...process.env };
     for (const k of Object.keys(env)) if (k.startsWith('E2B_')) delete env[k];
     this.proc = spawn(boxtopdBin, args, { stdio: ['ignore', out, out], env });
+    this.allProcs.push(this.proc);
     fs.closeSync(out);
     this.exit = null;
     const exited = new Promise((resolve) => {
@@ -404,6 +407,12 @@ export class Boxtopd {
       if (st.forced) problems.push('boxtopd ignored SIGTERM for 15 s (SIGKILLed)');
       else if (st.code !== 0) problems.push(`boxtopd exited with ${JSON.stringify(st)} after SIGTERM`);
       if (fs.existsSync(path.join(this.stateDir, 'boxtopd.json'))) problems.push('boxtopd.json left after clean exit');
+    }
+    for (const p of this.allProcs) {
+      if (p.exitCode === null && p.signalCode === null) {
+        problems.push(`an earlier boxtopd (pid ${p.pid}) was still running`);
+        p.kill('SIGKILL');
+      }
     }
     // Give the kernel a moment to reap, then look for survivors.
     await waitFor(() => [...mine.values()].every((p) => !alive(p)), 3000);

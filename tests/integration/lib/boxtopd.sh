@@ -90,7 +90,15 @@ boxtopd_start() {
     export NODE_OPTIONS="--require $_bx_here/loopback-only.cjs"
     printf '%s' "$E2B_API_KEY" | sha256sum | cut -d' ' -f1 >>"$BOXTOPD_LOGDIR/$name.secrets"
     BOXTOPD_NAME=$name
+    # A test killed half-way (SIGPIPE, ^C) must not leave its boxtopd behind.
+    trap '_bx_on_exit' EXIT
+    trap 'exit 130' INT TERM HUP PIPE
     return 0
+}
+
+_bx_on_exit() {
+    if [ -n "${BOXTOPD_PID:-}" ]; then boxtopd_teardown >/dev/null 2>&1; fi
+    [ -z "${BOXTOPD_EXIT_HOOK:-}" ] || eval "$BOXTOPD_EXIT_HOOK"
 }
 
 boxtopd_api() {
