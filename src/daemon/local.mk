@@ -41,7 +41,8 @@ src_boxtopd_LDADD = $(DAEMON_LIBS)
 
 # Pure unit tests (no server, no sandboxes).
 DAEMON_TESTS = tests/unit/test_daemon_chunked tests/unit/test_daemon_query \
-	tests/unit/test_daemon_ids tests/unit/test_daemon_json tests/unit/test_daemon_store
+	tests/unit/test_daemon_ids tests/unit/test_daemon_json tests/unit/test_daemon_store \
+	tests/unit/test_daemon_metrics
 check_PROGRAMS += $(DAEMON_TESTS)
 TESTS += $(DAEMON_TESTS)
 UNIT_TESTS += $(DAEMON_TESTS)
@@ -62,6 +63,9 @@ tests_unit_test_daemon_json_LDADD = $(DAEMON_TEST_LIBS)
 tests_unit_test_daemon_store_SOURCES = tests/unit/test_daemon_store.c
 tests_unit_test_daemon_store_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_unit_test_daemon_store_LDADD = $(DAEMON_TEST_LIBS)
+tests_unit_test_daemon_metrics_SOURCES = tests/unit/test_daemon_metrics.c
+tests_unit_test_daemon_metrics_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_daemon_metrics_LDADD = $(DAEMON_TEST_LIBS)
 
 # The server framework over loopback (forks a client; not in UNIT_TESTS: it listens).
 check_PROGRAMS += tests/unit/test_daemon_server
