@@ -27,6 +27,10 @@
  *      or the connection dies (client gone, server shutdown). After it returns the request
  *      pointer is invalid: drop every reference to it there.
  *
+ * Connections: HTTP/1.1 keep-alive, except that a request with a chunked body, or one answered
+ * before its body was read (413, auth errors), closes its connection after the response: lws
+ * 4.1 cannot find the next request after a chunked body (measured: a 5 s stall).
+ *
  * Headers: server_request_header() takes a lowercase name without colon ("x-api-key",
  * "content-type", "lang_version"); well-known names map to lws tokens, others are lws custom
  * headers. Header values are copied when the request starts only for the names listed in
