@@ -525,10 +525,12 @@ static int respond_common(struct server_request *req, int status, const char *co
     req->status = status;
     req->content_type = content_type ? strdup(content_type) : NULL;
     /* An answer given before the body was read (errors, 413): the rest of the body would be
-     * read as the next request, so close the connection afterwards. */
+     * read as the next request, so close the connection afterwards. A streaming handler may
+     * answer early and still want its body: it keeps getting on_data/on_end. */
     if (!req->body_done) {
         req->close_after = true;
-        req->discard_body = true;
+        if (!req->route || req->route->body_mode != SERVER_BODY_STREAM || !req->handler_ran)
+            req->discard_body = true;
     }
     return 0;
 }
