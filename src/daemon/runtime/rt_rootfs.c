@@ -213,33 +213,6 @@ static int mount_dev(const char *root, char *why, size_t n)
     return 0;
 }
 
-/* In the setup child, as real root, in its own mount namespace. */
-int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, size_t n)
-{
-    (void)state_dir;
-    char root[PATH_MAX], opts[3 * PATH_MAX];
-    if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) FAIL("make / private");
-    if (rt_path(root, sizeof root, "%s/root", sbdir) < 0 ||
-        rt_path(opts, sizeof opts, "lowerdir=/,upperdir=%s/upper,workdir=%s/work", sbdir, sbdir) <
-            0)
-        FAIL("path");
-    if (mount("overlay", root, "overlay", MS_NOSUID, opts) < 0) FAIL("mount overlay on %s", root);
-    return mount_dev(root, why, n);
-}
-
-/* Rootless: map boxtopd's own uid/gid to "user" (1000); the only mapping an unprivileged
- * process may write for itself. */
-int rt_rootfs_self_map(uid_t uid, gid_t gid, char *why, size_t n)
-{
-    char map[64];
-    if (rt_write_str("/proc/self/setgroups", "deny") < 0 && errno != ENOENT) FAIL("setgroups deny");
-    snprintf(map, sizeof map, "%u %u 1\n", RT_USER_UID, (unsigned)uid);
-    if (rt_write_str("/proc/self/uid_map", map) < 0) FAIL("uid_map");
-    snprintf(map, sizeof map, "%u %u 1\n", RT_USER_UID, (unsigned)gid);
-    if (rt_write_str("/proc/self/gid_map", map) < 0) FAIL("gid_map");
-    return 0;
-}
-
 /* A read-only recursive bind; the remount must keep the flags the kernel locked. */
 static int bind_ro(const char *src, const char *dst)
 {
@@ -264,6 +237,63 @@ static bool rootless_skip(const char *name)
     for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
         if (strcmp(name, skip[i]) == 0) return true;
     return name[0] == '.';
+}
+
+/* The overlay shows only the root filesystem itself. Host filesystems mounted on a top-level
+ * directory that belongs in the sandbox (a separate /usr, /opt, /var...) are bound in read-only;
+ * if boxtopd's state dir lives on one of them, a tmpfs covers it (root inside cannot unmount
+ * it: the mount namespace belongs to the host's user ns). */
+static int bind_host_mounts(const char *root, const char *state_dir, char *why, size_t n)
+{
+    char buf[65536], p[PATH_MAX], sd[PATH_MAX];
+    if (rt_read_file("/proc/self/mountinfo", buf, sizeof buf) < 0) return 0;
+    bool sd_ok = realpath(state_dir, sd) != NULL;
+    for (char *line = buf; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        /* "id parent major:minor root mountpoint ..." */
+        char mp[PATH_MAX];
+        if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && mp[0] == '/' && mp[1] &&
+            !strchr(mp + 1, '/') && !strchr(mp, '\\') && !rootless_skip(mp + 1) &&
+            rt_path(p, sizeof p, "%s%s", root, mp) == 0) {
+            if (bind_ro(mp, p) < 0) FAIL("bind %s", mp);
+            size_t l = strlen(mp);
+            if (sd_ok && strncmp(sd, mp, l) == 0 && sd[l] == '/' &&
+                rt_path(p, sizeof p, "%s%s", root, sd) == 0 &&
+                mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=000,size=4k") <
+                    0)
+                FAIL("hide the state dir");
+        }
+        line = next;
+    }
+    return 0;
+}
+
+/* In the setup child, as real root, in its own mount namespace. */
+int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, size_t n)
+{
+    char root[PATH_MAX], opts[3 * PATH_MAX];
+    if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) FAIL("make / private");
+    if (rt_path(root, sizeof root, "%s/root", sbdir) < 0 ||
+        rt_path(opts, sizeof opts, "lowerdir=/,upperdir=%s/upper,workdir=%s/work", sbdir, sbdir) <
+            0)
+        FAIL("path");
+    if (mount("overlay", root, "overlay", MS_NOSUID, opts) < 0) FAIL("mount overlay on %s", root);
+    if (bind_host_mounts(root, state_dir, why, n) < 0) return -1;
+    return mount_dev(root, why, n);
+}
+
+/* Rootless: map boxtopd's own uid/gid to "user" (1000); the only mapping an unprivileged
+ * process may write for itself. */
+int rt_rootfs_self_map(uid_t uid, gid_t gid, char *why, size_t n)
+{
+    char map[64];
+    if (rt_write_str("/proc/self/setgroups", "deny") < 0 && errno != ENOENT) FAIL("setgroups deny");
+    snprintf(map, sizeof map, "%u %u 1\n", RT_USER_UID, (unsigned)uid);
+    if (rt_write_str("/proc/self/uid_map", map) < 0) FAIL("uid_map");
+    snprintf(map, sizeof map, "%u %u 1\n", RT_USER_UID, (unsigned)gid);
+    if (rt_write_str("/proc/self/gid_map", map) < 0) FAIL("gid_map");
+    return 0;
 }
 
 /* Rootless, in the setup child inside its user + mount namespaces: a tmpfs root holding an
