@@ -62,6 +62,19 @@ static int put_hosts(const char *path, const char *id, uid_t uid, gid_t gid)
     return put_file(path, text, uid, gid);
 }
 
+/* /etc/resolv.conf is often a symlink into /run (systemd-resolved), and the sandbox's /run is
+ * its own: put a copy of what it points to into the writable layer. The network is the
+ * host's, so the host's resolver works. */
+static int put_resolv(const char *upper_etc, uid_t uid, gid_t gid)
+{
+    struct stat st;
+    char text[8192], p[PATH_MAX];
+    if (lstat("/etc/resolv.conf", &st) < 0 || !S_ISLNK(st.st_mode)) return 0;
+    if (rt_read_file("/etc/resolv.conf", text, sizeof text) < 0) return 0; /* dangling */
+    if (rt_path(p, sizeof p, "%s/resolv.conf", upper_etc) < 0) return -1;
+    return put_file(p, text, uid, gid);
+}
+
 /* The state directory must not show through the overlay's lower layer. If one of the
  * opaque directories above already hides it, nothing more is needed. */
 static int hide_state_dir(const char *upper, const char *state_dir)
@@ -94,8 +107,14 @@ static int prepare_rootless(struct rt_sandbox *sb, struct error *err)
     static const struct {
         const char *rel;
         mode_t mode;
-    } dirs[] = {{"upper", 0755},      {"work", 0700},       {"root", 0755},           {"etc", 0755},
-                {"upper/tmp", 01777}, {"upper/home", 0755}, {"upper/home/user", 0755}};
+    } dirs[] = {{"upper", 0755},
+                {"work", 0700},
+                {"root", 0755},
+                {"etc", 0755},
+                {"upper/tmp", 01777},
+                {"upper/home", 0755},
+                {"upper/home/user", 0755},
+                {"upper/etc", 0755}};
     char p[PATH_MAX], hostname[RT_ID_MAX + 2];
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
         if (rt_path(p, sizeof p, "%s/%s", sb->dir, dirs[i].rel) < 0 ||
@@ -113,6 +132,10 @@ static int prepare_rootless(struct rt_sandbox *sb, struct error *err)
     if (rt_path(p, sizeof p, "%s/etc/hosts", sb->dir) < 0 ||
         put_hosts(p, sb->id, (uid_t)-1, (gid_t)-1) < 0)
         return error_set(err, ERROR_GENERIC, "sandbox /etc/hosts: %s", strerror(errno));
+    /* into the /etc overlay's upper dir (with read-only binds only, a symlinked one breaks) */
+    if (rt_path(p, sizeof p, "%s/upper/etc", sb->dir) < 0 ||
+        put_resolv(p, (uid_t)-1, (gid_t)-1) < 0)
+        return error_set(err, ERROR_GENERIC, "sandbox /etc/resolv.conf: %s", strerror(errno));
     return 0;
 }
 
@@ -168,6 +191,8 @@ int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     }
     if (rt_path(p, sizeof p, "%s/upper/etc/hosts", sb->dir) < 0 || put_hosts(p, sb->id, r, r) < 0)
         return error_set(err, ERROR_GENERIC, "sandbox /etc/hosts: %s", strerror(errno));
+    if (rt_path(p, sizeof p, "%s/upper/etc", sb->dir) < 0 || put_resolv(p, r, r) < 0)
+        return error_set(err, ERROR_GENERIC, "sandbox /etc/resolv.conf: %s", strerror(errno));
     if (rt_path(p, sizeof p, "%s/upper", sb->dir) < 0 || hide_state_dir(p, rt->state_dir) < 0)
         return error_set(err, ERROR_GENERIC, "hiding the state dir: %s", strerror(errno));
     return 0;
@@ -370,8 +395,13 @@ int rt_rootfs_mount_rootless(const char *sbdir, const char *state_dir, char *why
             rt_path(p, sizeof p, "%s/%s", root, binds[i][1]) < 0)
             FAIL("path");
         struct stat st;
-        if (lstat(p, &st) < 0 && rt_write_file(p, "", 0, 0644) < 0) continue; /* no such file */
-        if (mount(q, p, "none", MS_BIND, NULL) < 0) FAIL("bind /%s", binds[i][1]);
+        bool etc = strncmp(binds[i][1], "etc/", 4) == 0;
+        if (lstat(p, &st) < 0) {
+            if (rt_write_file(p, "", 0, 0644) < 0) continue; /* read-only, without the file */
+        } else if (etc && !S_ISREG(st.st_mode)) {
+            continue; /* /etc files are best effort: a symlink cannot take a bind */
+        }
+        if (mount(q, p, "none", MS_BIND, NULL) < 0 && !etc) FAIL("bind /%s", binds[i][1]);
     }
     if (rt_path(p, sizeof p, "%s/run", root) < 0 ||
         mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=16m") < 0)
