@@ -273,6 +273,18 @@ int main(void)
     struct rt_sandbox *a = make(&t, "sbxa", 256);
     ok(a != NULL, "create sandbox A");
     if (!a) goto out;
+    {
+        struct rt_sandbox *x = NULL;
+        struct rt_spec bad = {.id = "../evil", .memory_mb = 64};
+        struct error e1 = {0}, e2 = {0};
+        int r1 = rt_sandbox_create(t.rt, &bad, &x, &e1);
+        bad.id = "sbxa";
+        int r2 = rt_sandbox_create(t.rt, &bad, &x, &e2);
+        snprintf(p, sizeof p, "%s/evil", t.state);
+        ok(r1 < 0 && e1.kind == ERROR_USAGE && r2 < 0 && e2.kind == ERROR_CONFLICT &&
+               !host_exists(p) && !host_exists("/tmp/evil"),
+           "bad and duplicate ids are refused (%s / %s)", e1.msg, e2.msg);
+    }
     int rc = run(&t, a, "user", "echo hello; id -u; id -un; pwd", out, sizeof out, false, 0, 0);
     ok(rc == 0 && strstr(out, "hello\n") &&
            (!caps.userns || (strstr(out, "1000\nuser\n/home/user") != NULL)),
@@ -483,6 +495,42 @@ int main(void)
     struct rt_sandbox *b2;
     rc = rt_sandbox_open(t.rt, &spec, &b2, &err);
     ok(rc == 1, "B adopted too");
+
+    /* A boxtopd killed with SIGKILL: another process creates sandbox K, then dies. */
+    int sync[2];
+    if (pipe(sync) < 0) goto out;
+    pid_t k = fork();
+    if (k == 0) {
+        struct tctx *t2 = calloc(1, sizeof *t2);
+        close(sync[0]);
+        if (!t2) _exit(1);
+        snprintf(t2->state, sizeof t2->state, "%s", t.state);
+        snprintf(t2->instance, sizeof t2->instance, "%s", t.instance);
+        t2->rt = new_rt(t2);
+        struct rt_sandbox *kb = t2->rt ? make(t2, "sbxk", 128) : NULL;
+        if (kb && run(t2, kb, "user", "echo survived > $HOME/k", NULL, 0, false, 0, 0) == 0) {
+            if (write(sync[1], "1", 1) < 0) _exit(1);
+        }
+        for (;;)
+            pause();
+    }
+    close(sync[1]);
+    char c = 0;
+    struct pollfd pw = {.fd = sync[0], .events = POLLIN};
+    bool child_ready = poll(&pw, 1, 20000) == 1 && read(sync[0], &c, 1) == 1;
+    close(sync[0]);
+    if (k > 0) {
+        kill(k, SIGKILL);
+        waitpid(k, NULL, 0);
+    }
+    spec.id = "sbxk";
+    struct rt_sandbox *kb = NULL;
+    rc = child_ready ? rt_sandbox_open(t.rt, &spec, &kb, &err) : -1;
+    ok(rc == 1, "a sandbox outlives the SIGKILLed process that made it and is adopted (%d)", rc);
+    if (rc == 1) {
+        rc = run(&t, kb, "user", "cat $HOME/k", out, sizeof out, false, 0, 0);
+        ok(rc == 0 && strcmp(out, "survived\n") == 0, "its files and init work after adoption");
+    }
     destroy_all(&t);
     snprintf(p, sizeof p, "%s/runtime/sbxa", t.state);
     ok(!host_exists(p) &&
@@ -496,8 +544,8 @@ out:
     rt_free(t.rt);
     /* Sandboxes a failed check left unloaded: load and destroy them too. */
     t.rt = new_rt(&t);
-    const char *ids[] = {"sbxa", "sbxb"};
-    for (int i = 0; t.rt && i < 2; i++) {
+    const char *ids[] = {"sbxa", "sbxb", "sbxk"};
+    for (int i = 0; t.rt && i < 3; i++) {
         struct rt_spec sp2 = {.id = ids[i]};
         struct rt_sandbox *x;
         if (rt_sandbox_open(t.rt, &sp2, &x, &err) >= 0) rt_sandbox_destroy(t.rt, x, &err);

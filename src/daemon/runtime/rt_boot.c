@@ -57,12 +57,21 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
 {
     char why[512];
     /* Keep only the two sockets: boxtopd's listeners and clients must not live on in init. */
+    /* ...and the running binary, for init to re-execute after pivot_root (fd 5). */
+    int exe = open("/proc/self/exe", O_PATH | O_CLOEXEC);
     if (dup2(listen_fd, 3) < 0 || dup2(sync_fd, 4) < 0) _exit(1);
+    if (exe < 0 || dup2(exe, 5) < 0) close(5);
     listen_fd = 3;
     sync_fd = 4;
-    syscall(SYS_close_range, 5U, ~0U, 0U);
+    syscall(SYS_close_range, 6U, ~0U, 0U);
+    /* Not boxtopd's stdio either: init outlives boxtopd, and whoever reads boxtopd's output
+     * (a terminal, a test harness's pipe) must see it end when boxtopd does. */
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0) _exit(1);
+    if (null > 5) close(null);
     fcntl(3, F_SETFD, FD_CLOEXEC);
     fcntl(4, F_SETFD, FD_CLOEXEC);
+    fcntl(5, F_SETFD, FD_CLOEXEC);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);

@@ -473,10 +473,10 @@ int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandb
     *out = sb;
     return 0;
 fail:
-    rt_cgroup_kill_all(rt, sb->id);
-    rt_cgroup_remove(rt, sb->id);
-    rt_rm_rf(sb->dir);
-    sb_free(sb);
+    /* Like a destroy: processes of a half-booted init may still be dying, so the cgroups
+     * and files go through the graveyard. err keeps the boot error. */
+    sb_link(rt, sb);
+    rt_sandbox_destroy(rt, sb, NULL);
     return -1;
 }
 
@@ -592,9 +592,18 @@ int rt_sandbox_stop(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 
 int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
+    (void)err; /* cannot fail: what is not gone yet is retried later */
     sb->stopping = true;
     struct rt_grave *g = calloc(1, sizeof *g);
-    if (!g) return error_set(err, ERROR_GENERIC, "out of memory");
+    if (!g) { /* no memory for the retry list: do what can be done right now */
+        kill_tree(rt, sb);
+        detach(rt, sb);
+        sb_unlink(rt, sb);
+        rt_rm_rf(sb->dir);
+        rt_cgroup_remove(rt, sb->id);
+        sb_free(sb);
+        return 0;
+    }
     snprintf(g->id, sizeof g->id, "%s", sb->id);
     g->pidfd = sb->pidfd >= 0 ? dup(sb->pidfd) : -1;
     if (g->pidfd >= 0) fcntl(g->pidfd, F_SETFD, FD_CLOEXEC);

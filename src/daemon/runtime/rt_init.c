@@ -22,6 +22,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -394,8 +395,10 @@ void rt_init_exec(struct rt_init_args *a)
     snprintf(env, sizeof env, RT_INIT_ENV "%d:%s", (int)a->mode, a->home);
     char *argv[] = {"boxtopd-init", NULL};
     char *envp[] = {env, NULL};
-    execve("/proc/self/exe", argv, envp);
-    /* still here: carry on as the forked copy */
+    /* fd 5: the binary, opened by the setup child before the root changed */
+    syscall(SYS_execveat, 5, "", argv, envp, AT_EMPTY_PATH);
+    /* still here (no execveat, or under valgrind): carry on as the forked copy */
+    close(5);
     fcntl(3, F_SETFD, FD_CLOEXEC);
     fcntl(4, F_SETFD, FD_CLOEXEC);
 }

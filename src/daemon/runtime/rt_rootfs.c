@@ -62,6 +62,19 @@ static int put_hosts(const char *path, const char *id, uid_t uid, gid_t gid)
     return put_file(path, text, uid, gid);
 }
 
+/* /etc/resolv.conf is often a symlink into /run (systemd-resolved), and the sandbox's /run is
+ * its own: put a copy of what it points to into the writable layer. The network is the
+ * host's, so the host's resolver works. */
+static int put_resolv(const char *upper_etc, uid_t uid, gid_t gid)
+{
+    struct stat st;
+    char text[8192], p[PATH_MAX];
+    if (lstat("/etc/resolv.conf", &st) < 0 || !S_ISLNK(st.st_mode)) return 0;
+    if (rt_read_file("/etc/resolv.conf", text, sizeof text) < 0) return 0; /* dangling */
+    if (rt_path(p, sizeof p, "%s/resolv.conf", upper_etc) < 0) return -1;
+    return put_file(p, text, uid, gid);
+}
+
 /* The state directory must not show through the overlay's lower layer. If one of the
  * opaque directories above already hides it, nothing more is needed. */
 static int hide_state_dir(const char *upper, const char *state_dir)
@@ -94,8 +107,14 @@ static int prepare_rootless(struct rt_sandbox *sb, struct error *err)
     static const struct {
         const char *rel;
         mode_t mode;
-    } dirs[] = {{"upper", 0755},      {"work", 0700},       {"root", 0755},           {"etc", 0755},
-                {"upper/tmp", 01777}, {"upper/home", 0755}, {"upper/home/user", 0755}};
+    } dirs[] = {{"upper", 0755},
+                {"work", 0700},
+                {"root", 0755},
+                {"etc", 0755},
+                {"upper/tmp", 01777},
+                {"upper/home", 0755},
+                {"upper/home/user", 0755},
+                {"upper/etc", 0755}};
     char p[PATH_MAX], hostname[RT_ID_MAX + 2];
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
         if (rt_path(p, sizeof p, "%s/%s", sb->dir, dirs[i].rel) < 0 ||
@@ -113,6 +132,10 @@ static int prepare_rootless(struct rt_sandbox *sb, struct error *err)
     if (rt_path(p, sizeof p, "%s/etc/hosts", sb->dir) < 0 ||
         put_hosts(p, sb->id, (uid_t)-1, (gid_t)-1) < 0)
         return error_set(err, ERROR_GENERIC, "sandbox /etc/hosts: %s", strerror(errno));
+    /* into the /etc overlay's upper dir (with read-only binds only, a symlinked one breaks) */
+    if (rt_path(p, sizeof p, "%s/upper/etc", sb->dir) < 0 ||
+        put_resolv(p, (uid_t)-1, (gid_t)-1) < 0)
+        return error_set(err, ERROR_GENERIC, "sandbox /etc/resolv.conf: %s", strerror(errno));
     return 0;
 }
 
@@ -168,6 +191,8 @@ int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     }
     if (rt_path(p, sizeof p, "%s/upper/etc/hosts", sb->dir) < 0 || put_hosts(p, sb->id, r, r) < 0)
         return error_set(err, ERROR_GENERIC, "sandbox /etc/hosts: %s", strerror(errno));
+    if (rt_path(p, sizeof p, "%s/upper/etc", sb->dir) < 0 || put_resolv(p, r, r) < 0)
+        return error_set(err, ERROR_GENERIC, "sandbox /etc/resolv.conf: %s", strerror(errno));
     if (rt_path(p, sizeof p, "%s/upper", sb->dir) < 0 || hide_state_dir(p, rt->state_dir) < 0)
         return error_set(err, ERROR_GENERIC, "hiding the state dir: %s", strerror(errno));
     return 0;
@@ -213,33 +238,6 @@ static int mount_dev(const char *root, char *why, size_t n)
     return 0;
 }
 
-/* In the setup child, as real root, in its own mount namespace. */
-int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, size_t n)
-{
-    (void)state_dir;
-    char root[PATH_MAX], opts[3 * PATH_MAX];
-    if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) FAIL("make / private");
-    if (rt_path(root, sizeof root, "%s/root", sbdir) < 0 ||
-        rt_path(opts, sizeof opts, "lowerdir=/,upperdir=%s/upper,workdir=%s/work", sbdir, sbdir) <
-            0)
-        FAIL("path");
-    if (mount("overlay", root, "overlay", MS_NOSUID, opts) < 0) FAIL("mount overlay on %s", root);
-    return mount_dev(root, why, n);
-}
-
-/* Rootless: map boxtopd's own uid/gid to "user" (1000); the only mapping an unprivileged
- * process may write for itself. */
-int rt_rootfs_self_map(uid_t uid, gid_t gid, char *why, size_t n)
-{
-    char map[64];
-    if (rt_write_str("/proc/self/setgroups", "deny") < 0 && errno != ENOENT) FAIL("setgroups deny");
-    snprintf(map, sizeof map, "%u %u 1\n", RT_USER_UID, (unsigned)uid);
-    if (rt_write_str("/proc/self/uid_map", map) < 0) FAIL("uid_map");
-    snprintf(map, sizeof map, "%u %u 1\n", RT_USER_UID, (unsigned)gid);
-    if (rt_write_str("/proc/self/gid_map", map) < 0) FAIL("gid_map");
-    return 0;
-}
-
 /* A read-only recursive bind; the remount must keep the flags the kernel locked. */
 static int bind_ro(const char *src, const char *dst)
 {
@@ -264,6 +262,63 @@ static bool rootless_skip(const char *name)
     for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
         if (strcmp(name, skip[i]) == 0) return true;
     return name[0] == '.';
+}
+
+/* The overlay shows only the root filesystem itself. Host filesystems mounted on a top-level
+ * directory that belongs in the sandbox (a separate /usr, /opt, /var...) are bound in read-only;
+ * if boxtopd's state dir lives on one of them, a tmpfs covers it (root inside cannot unmount
+ * it: the mount namespace belongs to the host's user ns). */
+static int bind_host_mounts(const char *root, const char *state_dir, char *why, size_t n)
+{
+    char buf[65536], p[PATH_MAX], sd[PATH_MAX];
+    if (rt_read_file("/proc/self/mountinfo", buf, sizeof buf) < 0) return 0;
+    bool sd_ok = realpath(state_dir, sd) != NULL;
+    for (char *line = buf; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        /* "id parent major:minor root mountpoint ..." */
+        char mp[PATH_MAX];
+        if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && mp[0] == '/' && mp[1] &&
+            !strchr(mp + 1, '/') && !strchr(mp, '\\') && !rootless_skip(mp + 1) &&
+            rt_path(p, sizeof p, "%s%s", root, mp) == 0) {
+            if (bind_ro(mp, p) < 0) FAIL("bind %s", mp);
+            size_t l = strlen(mp);
+            if (sd_ok && strncmp(sd, mp, l) == 0 && sd[l] == '/' &&
+                rt_path(p, sizeof p, "%s%s", root, sd) == 0 &&
+                mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=000,size=4k") <
+                    0)
+                FAIL("hide the state dir");
+        }
+        line = next;
+    }
+    return 0;
+}
+
+/* In the setup child, as real root, in its own mount namespace. */
+int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, size_t n)
+{
+    char root[PATH_MAX], opts[3 * PATH_MAX];
+    if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) FAIL("make / private");
+    if (rt_path(root, sizeof root, "%s/root", sbdir) < 0 ||
+        rt_path(opts, sizeof opts, "lowerdir=/,upperdir=%s/upper,workdir=%s/work", sbdir, sbdir) <
+            0)
+        FAIL("path");
+    if (mount("overlay", root, "overlay", MS_NOSUID, opts) < 0) FAIL("mount overlay on %s", root);
+    if (bind_host_mounts(root, state_dir, why, n) < 0) return -1;
+    return mount_dev(root, why, n);
+}
+
+/* Rootless: map boxtopd's own uid/gid to "user" (1000); the only mapping an unprivileged
+ * process may write for itself. */
+int rt_rootfs_self_map(uid_t uid, gid_t gid, char *why, size_t n)
+{
+    char map[64];
+    if (rt_write_str("/proc/self/setgroups", "deny") < 0 && errno != ENOENT) FAIL("setgroups deny");
+    snprintf(map, sizeof map, "%u %u 1\n", RT_USER_UID, (unsigned)uid);
+    if (rt_write_str("/proc/self/uid_map", map) < 0) FAIL("uid_map");
+    snprintf(map, sizeof map, "%u %u 1\n", RT_USER_UID, (unsigned)gid);
+    if (rt_write_str("/proc/self/gid_map", map) < 0) FAIL("gid_map");
+    return 0;
 }
 
 /* Rootless, in the setup child inside its user + mount namespaces: a tmpfs root holding an
@@ -340,8 +395,13 @@ int rt_rootfs_mount_rootless(const char *sbdir, const char *state_dir, char *why
             rt_path(p, sizeof p, "%s/%s", root, binds[i][1]) < 0)
             FAIL("path");
         struct stat st;
-        if (lstat(p, &st) < 0 && rt_write_file(p, "", 0, 0644) < 0) continue; /* no such file */
-        if (mount(q, p, "none", MS_BIND, NULL) < 0) FAIL("bind /%s", binds[i][1]);
+        bool etc = strncmp(binds[i][1], "etc/", 4) == 0;
+        if (lstat(p, &st) < 0) {
+            if (rt_write_file(p, "", 0, 0644) < 0) continue; /* read-only, without the file */
+        } else if (etc && !S_ISREG(st.st_mode)) {
+            continue; /* /etc files are best effort: a symlink cannot take a bind */
+        }
+        if (mount(q, p, "none", MS_BIND, NULL) < 0 && !etc) FAIL("bind /%s", binds[i][1]);
     }
     if (rt_path(p, sizeof p, "%s/run", root) < 0 ||
         mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=16m") < 0)
