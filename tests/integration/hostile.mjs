@@ -222,7 +222,7 @@ test('platform API: ids with ../, NUL, junk → 400/404 JSON, nothing else touch
     }
   }
   // envd routing header with path tricks or NUL-ish values
-  for (const id of ['../' + sbx.sandboxId, sbx.sandboxId + '/..', 'a\tb', '']) {
+  for (const id of ['../' + sbx.sandboxId, sbx.sandboxId + '/..', 'a\tb', 'x'.repeat(300)]) {
     let r;
     try {
       r = await http(d.sandboxUrl + '/health', { headers: { 'E2b-Sandbox-Id': id, 'E2b-Sandbox-Port': '49983' } });

@@ -389,6 +389,8 @@ export class Boxtopd {
         }
         const left = await this.listAll();
         if (left.length) problems.push(`sandboxes still listed after kill: ${left.map((s) => s.sandboxID).join(' ')}`);
+        // Deleting a sandbox's files and cgroups may finish after DELETE returns: give it time.
+        await waitFor(() => cgroupDirsOf([...this.seenIds]).length === 0, 5000, 100);
       } catch (e) {
         problems.push(`could not list/kill sandboxes: ${e.message}`);
       }
@@ -429,16 +431,28 @@ export class Boxtopd {
         }
       }
     }
-    const cgs = cgroupDirsOf(ids);
-    for (const d of cgs) {
-      let procs = '';
-      try {
-        procs = fs.readFileSync(path.join(d, 'cgroup.procs'), 'utf8').trim();
-      } catch {
-        /* removed meanwhile */
+    // Processes still charged to a sandbox's cgroup (zombies included: somebody failed to
+    // reap them), after giving the kernel and init up to 3 s.
+    const cgProcs = () => {
+      const out = [];
+      for (const d of cgroupDirsOf(ids)) {
+        let procs = '';
+        try {
+          procs = fs.readFileSync(path.join(d, 'cgroup.procs'), 'utf8').trim();
+        } catch {
+          /* removed meanwhile */
+        }
+        for (const p of procs ? procs.split('\n') : []) {
+          const st = readStat(+p);
+          out.push(`${d.split('/').slice(-3).join('/')}: ${p}${st ? `(${st.comm} ${st.state})` : ''}`);
+        }
       }
-      if (procs) problems.push(`cgroup ${d} still has processes: ${procs.split('\n').join(' ')}`);
-    }
+      return out;
+    };
+    await waitFor(() => cgProcs().length === 0, 3000);
+    const inCg = cgProcs();
+    if (inCg.length) problems.push(`cgroups still hold processes: ${[...new Set(inCg)].join(', ')}`);
+    await waitFor(() => cgroupDirsOf(ids).length === 0, 2000);
     const emptyLeft = cgroupDirsOf(ids);
     if (emptyLeft.length) problems.push(`cgroup directories left behind: ${emptyLeft.join(' ')}`);
     if (this.ownsStateDir) await rmrf(this.stateDir, problems);
