@@ -58,6 +58,8 @@ static int parse_listen(const char *arg, char *host, size_t hn, int *port)
         return -1;
     memcpy(host, arg, (size_t)(colon - arg));
     host[colon - arg] = '\0';
+    if (strcmp(host, "localhost") == 0) /* lws wants an address or an interface name */
+        snprintf(host, hn, "127.0.0.1");
     snprintf(pbuf, sizeof pbuf, "%s", colon + 1);
     char *end;
     errno = 0;
