@@ -9,7 +9,8 @@
  * "/sandboxes/ * /pause" style ("/sandboxes/x/pause" captures "x"). Routes are tried in the
  * order added; the first whose pattern matches and whose method matches (NULL = any) wins. If
  * a pattern matched but no method did: 405. Nothing matched: the vhost's fallback handler
- * (server_set_fallback) or a JSON 404. Captured segments are percent-decoded (NUL refused).
+ * (server_set_fallback) or a JSON 404. lws hands us the path already percent-decoded with
+ * "." and ".." segments resolved, so captures are plain strings (validate them anyway).
  *
  * Request lifecycle (struct server_request, owned by the server; never free it):
  *   1. headers arrive; the route is chosen; `Expect: 100-continue` is answered right away.
@@ -26,6 +27,10 @@
  *      or the connection dies (client gone, server shutdown). After it returns the request
  *      pointer is invalid: drop every reference to it there.
  *
+ * Connections: HTTP/1.1 keep-alive, except that a request with a chunked body, or one answered
+ * before its body was read (413, auth errors), closes its connection after the response: lws
+ * 4.1 cannot find the next request after a chunked body (measured: a 5 s stall).
+ *
  * Headers: server_request_header() takes a lowercase name without colon ("x-api-key",
  * "content-type", "lang_version"); well-known names map to lws tokens, others are lws custom
  * headers. Header values are copied when the request starts only for the names listed in
@@ -40,8 +45,10 @@
  *
  * Other fds and timers in the same loop: server_watch_fd() adopts a pipe/PTY/inotify/signalfd
  * as an lws RAW_FILE; its callback runs on readable and once with SERVER_FD_CLOSED when lws
- * sees hangup (EOF arrives as hangup, libs-notes §4) or after server_unwatch_fd(). The fd is
- * never closed by the server. server_timer_*() wrap lws_sul. */
+ * sees hangup (EOF arrives as hangup, libs-notes §4); after that call the watch is freed:
+ * never pass it to server_unwatch_fd(). server_unwatch_fd() ends a live watch without a
+ * callback. The fd is never closed by the server (lws gets a dup). server_timer_*() wrap
+ * lws_sul; a timer callback may restart or free its own timer. */
 #ifndef BOXTOPD_SERVER_H
 #define BOXTOPD_SERVER_H
 
@@ -84,8 +91,16 @@ struct server_listen {
     int port;         /* 0 = pick a free port */
 };
 
+struct lws_context;
+struct lws_vhost;
+struct lws_protocols;
+
 struct server_config {
     struct server_listen listen[SERVER_VHOST_COUNT];
+    /* A module that brings its own lws protocol handlers for a whole vhost (envd does): the
+     * list (terminated by an empty entry) replaces ours there, so routes and the fallback of
+     * that vhost are not used. NULL = our router. */
+    const struct lws_protocols *protocols[SERVER_VHOST_COUNT];
     struct log *log;
     int max_connections; /* per process; 0 = 1024 */
 };
@@ -94,6 +109,8 @@ int server_new(struct server **out, const struct server_config *cfg, struct erro
 void server_free(struct server *srv); /* closes every connection (on_close runs) */
 /* The bound port (useful after port 0). */
 int server_port(const struct server *srv, enum server_vhost vh);
+struct lws_context *server_lws_context(struct server *srv);
+struct lws_vhost *server_lws_vhost(struct server *srv, enum server_vhost vh);
 /* Serve until server_stop(); returns 0. */
 int server_run(struct server *srv);
 void server_stop(struct server *srv);
@@ -113,7 +130,7 @@ const char *server_request_query_raw(const struct server_request *req); /* "" wh
 /* Decoded query value (first occurrence) or NULL; parsed lazily; see query.h for more. */
 const char *server_request_query(struct server_request *req, const char *name);
 struct query *server_request_query_all(struct server_request *req); /* NULL if malformed */
-/* i-th "*" or "**" segment captured by the route pattern, decoded, or NULL. */
+/* i-th "*" or "**" segment captured by the route pattern, or NULL. */
 const char *server_request_capture(const struct server_request *req, int i);
 /* Lowercase name without colon. Returns the value (valid until the request ends) or NULL. */
 const char *server_request_header(struct server_request *req, const char *lname);

@@ -78,8 +78,9 @@ static int api_not_found(struct server_request *req, void *ud)
 {
     struct api_ctx *c = ud;
     const char *key = server_request_header(req, "x-api-key");
-    if (!key || !auth_key_matches(c->d->api_key, key))
-        return server_respond_error(req, 401, "authorization header is missing");
+    if (!key || !*key) return server_respond_error(req, 401, "authorization header is missing");
+    if (!auth_key_matches(c->d->api_key, key))
+        return server_respond_error(req, 401, "Invalid API key");
     return server_respond_error(req, 404, "no route for %s %s", server_request_method(req),
                                 server_request_path(req));
 }

@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <grp.h>
+#include <sys/fsuid.h>
 
-#include "daemon/runtime/runtime.h"
+#include "runtime/runtime.h"
 #include "envd_int.h"
 
 int envd_new(struct envd **out, const struct envd_host *host, struct error *err)
@@ -35,7 +38,6 @@ void envd_free(struct envd *e)
         e->sbxs = s->next;
         sbx_free(s);
     }
-    free(e->bind);
     free(e);
 }
 
@@ -84,6 +86,17 @@ void envd_on_sandbox_gone(struct envd *e, const char *id)
         }
 }
 
+void envd_on_sandbox_paused(struct envd *e, const char *id)
+{
+    if (!e || !id) return;
+    for (struct envd_sbx *s = e->sbxs; s; s = s->next)
+        if (strcmp(s->id, id) == 0) {
+            envd_process_sbx_cut(s);
+            envd_watch_sbx_free(s);
+            return;
+        }
+}
+
 void envd_owner_names(struct envd_call *c, uid_t uid, gid_t gid, char *owner, size_t on,
                       char *group, size_t gn)
 {
@@ -99,6 +112,29 @@ void envd_owner_names(struct envd_call *c, uid_t uid, gid_t gid, char *owner, si
         if (u == uid) snprintf(owner, on, "%s", users[i]);
         if (g == gid) snprintf(group, gn, "%s", users[i]);
     }
+}
+
+void envd_cred_enter(const struct envd_call *c, struct envd_cred *save)
+{
+    save->active = false;
+    if (geteuid() != 0 || c->uid == 0) return;
+    save->ngroups = getgroups(64, save->groups);
+    if (save->ngroups < 0) save->ngroups = 0;
+    gid_t g = c->gid;
+    if (setgroups(1, &g) < 0) return;
+    save->fsgid = (gid_t)setfsgid(c->gid);
+    save->fsuid = (uid_t)setfsuid(c->uid);
+    save->active = true;
+}
+
+void envd_cred_leave(struct envd_cred *save)
+{
+    if (!save->active) return;
+    setfsuid(save->fsuid);
+    setfsgid(save->fsgid);
+    if (setgroups((size_t)save->ngroups, save->groups) < 0)
+        setgroups(0, NULL); /* never keep the sandbox's group */
+    save->active = false;
 }
 
 int envd_reply_error(struct envd_reply *r, enum connect_code code, const char *fmt, ...)

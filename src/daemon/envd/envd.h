@@ -4,8 +4,7 @@
  * E2b-Sandbox-Id header (or, for signed /files URLs, by the sandbox whose token made the
  * signature), checks X-Access-Token, and serves process.Process and filesystem.Filesystem
  * over Connect (JSON codec) plus /files, /health, /metrics and /envs. What envd needs from
- * the daemon is in struct envd_host; the daemon forwards the runtime's process-exit and
- * sandbox-death hooks to envd_on_proc_exited() / envd_on_sandbox_gone(). */
+ * the daemon is in struct envd_host; envd_setup.c wires it into boxtopd (daemon.h). */
 #ifndef BOXTOPD_ENVD_H
 #define BOXTOPD_ENVD_H
 
@@ -26,11 +25,16 @@ struct envd_sandbox_info {
     struct rt_sandbox *rt;   /* the running sandbox */
     const char *template_id; /* may be NULL */
     const cJSON *env_vars;   /* object of string values from create, or NULL */
+    int cpu_count;
+    double cpu_used_pct;
 };
+
+struct server;
 
 struct envd_host {
     void *ud;
     struct rt *rt;
+    struct server *srv; /* fds, timers and requests live in this server's loop */
     /* 0 and *out filled when id names a running sandbox; -1 when unknown, killed or paused. */
     int (*sandbox_get)(void *ud, const char *id, struct envd_sandbox_info *out);
     /* Call cb for every running sandbox until it returns nonzero. */
@@ -42,7 +46,13 @@ int envd_new(struct envd **out, const struct envd_host *host, struct error *err)
 void envd_free(struct envd *e);
 void envd_on_proc_exited(struct envd *e, struct rt_sandbox *sb, pid_t pid, int exit_code,
                          int signo);
-/* The sandbox was killed, paused or its init died: cut its streams, forget its processes. */
+/* The sandbox was killed or its init died: cut its streams, forget its processes. */
 void envd_on_sandbox_gone(struct envd *e, const char *id);
+/* The sandbox was frozen (pause): cut its streams, keep its processes for after resume. */
+void envd_on_sandbox_paused(struct envd *e, const char *id);
+
+struct server_request;
+/* The envd vhost's request handler (server_route handler; ud = struct envd). */
+int envd_http_handle(struct server_request *req, void *ud);
 
 #endif

@@ -1,7 +1,7 @@
 /* envd_int.h - internals shared by the envd service files (process, filesystem, watch,
  * files) and the glue that connects them to boxtopd's HTTP server and event loop.
  *
- * Layering: the service files never see lws. They talk to
+ * Layering: the service files never see the server (server.h). They talk to
  *   - envd_fd_* / envd_timer_*: fds and timers in the server's single loop (envd_loop.c);
  *   - envd_conn_*: one HTTP response being written (envd_http.c), with a backlog count so a
  *     producer can stop reading its source while the client is slow.
@@ -87,11 +87,22 @@ struct envd {
     struct envd_host host;
     struct envd_sbx *sbxs;
     uint64_t watcher_seq;
-    void *bind; /* envd_loop.c's lws binding */
 };
 
-struct lws;
-struct envd *envd_of_wsi(struct lws *wsi);
+/* File access as the sandbox user: fsuid/fsgid (and groups) of the user's mapped host ids
+ * around each file operation, so the kernel applies the permissions the sandbox itself has.
+ * boxtopd runs as root, and the sandbox root contains read-only views of host directories:
+ * without this, envd (host root) could read e.g. the host's /etc/shadow through them. It also
+ * makes created files belong to the user. No-op when boxtopd is not root. */
+struct envd_cred {
+    bool active;
+    uid_t fsuid;
+    gid_t fsgid;
+    int ngroups;
+    gid_t groups[64];
+};
+void envd_cred_enter(const struct envd_call *c, struct envd_cred *save);
+void envd_cred_leave(struct envd_cred *save);
 
 struct envd_sbx *envd_sbx_get(struct envd *e, const char *id, struct rt_sandbox *rt);
 /* Name of a host uid/gid as the sandbox knows it ("user", "root", or the number). */
@@ -122,6 +133,7 @@ int envd_process_stream(struct envd_call *c, const char *method, const cJSON *ms
                         struct envd_conn *conn, struct envd_reply *r);
 void envd_process_exited(struct envd_sbx *s, pid_t pid, int exit_code, int signo);
 void envd_process_sbx_free(struct envd_sbx *s);
+void envd_process_sbx_cut(struct envd_sbx *s); /* streams only */
 
 /* filesystem.Filesystem */
 int envd_fs_unary(struct envd_call *c, const char *method, const cJSON *msg, struct envd_reply *r);

@@ -90,7 +90,11 @@ static int open_target(struct envd_upload *u, const char *raw)
         return up_fail(u, 400, "path is a directory: %s", path);
     int fd = cf_open(u->call.root_fd, path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
     if (fd < 0)
-        return up_fail(u, fd == -ENOSPC ? 507 : (fd == -EISDIR ? 400 : 500),
+        return up_fail(u,
+                       fd == -ENOSPC                     ? 507
+                       : fd == -EISDIR                   ? 400
+                       : (fd == -EACCES || fd == -EPERM) ? 403
+                                                         : 500,
                        "error opening file: %s", strerror(-fd));
     if (fchown(fd, u->call.uid, u->call.gid) < 0) {
         int e = errno;
@@ -355,7 +359,7 @@ int envd_download_open(struct envd_call *c, const char *raw_path, const char *ac
     if (fd < 0 || fstat(fd, &st) < 0) {
         int e = fd < 0 ? -fd : errno;
         if (fd >= 0) close(fd);
-        *status = (e == ENOENT || e == ENOTDIR) ? 404 : 500;
+        *status = (e == ENOENT || e == ENOTDIR) ? 404 : (e == EACCES || e == EPERM) ? 403 : 500;
         if (*status == 404)
             snprintf(msg, msgn, "path '%s' does not exist", path);
         else

@@ -232,7 +232,8 @@ static int fs_listdir(struct envd_call *c, const cJSON *msg, struct envd_reply *
     return envd_reply_json(r, resp);
 }
 
-int envd_fs_unary(struct envd_call *c, const char *method, const cJSON *msg, struct envd_reply *r)
+static int fs_dispatch(struct envd_call *c, const char *method, const cJSON *msg,
+                       struct envd_reply *r)
 {
     if (strcmp(method, "Stat") == 0) return fs_stat(c, msg, r);
     if (strcmp(method, "MakeDir") == 0) return fs_makedir(c, msg, r);
@@ -240,4 +241,13 @@ int envd_fs_unary(struct envd_call *c, const char *method, const cJSON *msg, str
     if (strcmp(method, "ListDir") == 0) return fs_listdir(c, msg, r);
     if (strcmp(method, "Remove") == 0) return fs_remove(c, msg, r);
     return envd_watch_unary(c, method, msg, r);
+}
+
+int envd_fs_unary(struct envd_call *c, const char *method, const cJSON *msg, struct envd_reply *r)
+{
+    struct envd_cred cred;
+    envd_cred_enter(c, &cred);
+    int rc = fs_dispatch(c, method, msg, r);
+    envd_cred_leave(&cred);
+    return rc;
 }

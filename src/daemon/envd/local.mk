@@ -1,4 +1,7 @@
 # src/daemon/envd: envd served by boxtopd for every sandbox (process, filesystem, /files).
+# Pure parts (parsers, confinement, EntryInfo, /files state machines) in a library the unit
+# tests and fuzz targets link; the parts that need boxtopd's server go straight into boxtopd
+# (daemon.h: envd_setup is a weak reference, so it must be an object, not an archive member).
 noinst_LIBRARIES += src/daemon/envd/libboxtopd_envd.a
 src_daemon_envd_libboxtopd_envd_a_SOURCES = \
 	src/daemon/envd/multipart.c src/daemon/envd/multipart.h \
@@ -7,19 +10,21 @@ src_daemon_envd_libboxtopd_envd_a_SOURCES = \
 	src/daemon/envd/confine.c src/daemon/envd/confine.h \
 	src/daemon/envd/entry.c src/daemon/envd/entry.h \
 	src/daemon/envd/rpcmsg.c src/daemon/envd/rpcmsg.h \
-	src/daemon/envd/envd.c src/daemon/envd/envd.h src/daemon/envd/envd_int.h \
-	src/daemon/envd/process.c src/daemon/envd/fs.c src/daemon/envd/watch.c \
-	src/daemon/envd/files.c src/daemon/envd/envd_files.h \
-	src/daemon/envd/dechunk.c src/daemon/envd/dechunk.h \
-	src/daemon/envd/envd_loop.c src/daemon/envd/envd_http.c src/daemon/envd/envd_lws.h
-src_daemon_envd_libboxtopd_envd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src \
-	$(CJSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS) $(LWS_CFLAGS)
-DAEMON_ENVD_LIBS = src/daemon/envd/libboxtopd_envd.a $(CRYPTO_LIBS) $(ZLIB_LIBS) $(CJSON_LIBS)
-# boxtopd links: $(DAEMON_ENVD_LIBS) $(CONNECT_LIBS) $(DAEMON_RUNTIME_LIBS) $(LWS_LIBS)
+	src/daemon/envd/files.c src/daemon/envd/envd_files.h
+src_daemon_envd_libboxtopd_envd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon \
+	$(CJSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS)
+DAEMON_ENVD_LIBS = src/daemon/envd/libboxtopd_envd.a $(CONNECT_LIBS) $(CRYPTO_LIBS) \
+	$(ZLIB_LIBS) $(CJSON_LIBS)
 
-ENVD_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src -I$(top_srcdir)/src/daemon/envd \
+src_boxtopd_SOURCES += \
+	src/daemon/envd/envd_setup.c src/daemon/envd/envd.h src/daemon/envd/envd_int.h \
+	src/daemon/envd/envd.c src/daemon/envd/envd_http.c src/daemon/envd/envd_loop.c \
+	src/daemon/envd/process.c src/daemon/envd/fs.c src/daemon/envd/watch.c
+src_boxtopd_LDADD += $(DAEMON_ENVD_LIBS)
+
+ENVD_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon -I$(top_srcdir)/src/daemon/envd \
 	$(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
-ENVD_TEST_LIBS = $(DAEMON_ENVD_LIBS) $(CONNECT_LIBS) $(CMOCKA_LIBS)
+ENVD_TEST_LIBS = $(DAEMON_ENVD_LIBS) $(CMOCKA_LIBS)
 ENVD_TESTS = tests/unit/test_envd_multipart tests/unit/test_envd_sig \
 	tests/unit/test_envd_path tests/unit/test_envd_entry tests/unit/test_envd_rpcmsg \
 	tests/unit/test_envd_files
@@ -46,11 +51,11 @@ tests_unit_test_envd_rpcmsg_LDADD = $(ENVD_TEST_LIBS)
 FUZZ_PROGS += tests/fuzz/fuzz_multipart tests/fuzz/fuzz_envd_request
 tests_fuzz_fuzz_multipart_SOURCES = tests/fuzz/fuzz_multipart.c
 tests_fuzz_fuzz_multipart_CPPFLAGS = $(ENVD_TEST_CPPFLAGS)
-tests_fuzz_fuzz_multipart_LDADD = $(FUZZ_MAIN) $(DAEMON_ENVD_LIBS) $(CORE_LIBS)
+tests_fuzz_fuzz_multipart_LDADD = $(FUZZ_MAIN) $(DAEMON_ENVD_LIBS)
 tests_fuzz_fuzz_multipart_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_envd_request_SOURCES = tests/fuzz/fuzz_envd_request.c
 tests_fuzz_fuzz_envd_request_CPPFLAGS = $(ENVD_TEST_CPPFLAGS)
-tests_fuzz_fuzz_envd_request_LDADD = $(FUZZ_MAIN) $(DAEMON_ENVD_LIBS) $(CORE_LIBS)
+tests_fuzz_fuzz_envd_request_LDADD = $(FUZZ_MAIN) $(DAEMON_ENVD_LIBS)
 tests_fuzz_fuzz_envd_request_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_unit_test_envd_files_SOURCES = tests/unit/test_envd_files.c
 tests_unit_test_envd_files_CPPFLAGS = $(ENVD_TEST_CPPFLAGS)

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "boxtop/base64.h"
-#include "daemon/runtime/runtime.h"
+#include "runtime/runtime.h"
 #include "envd_int.h"
 #include "entry.h"
 #include "rpcmsg.h"
@@ -456,6 +456,19 @@ void envd_process_exited(struct envd_sbx *s, pid_t pid, int exit_code, int signo
     p->retain = envd_timer_start(s->e, END_RETAIN_MS, retain_fire, p);
 }
 
+void envd_process_sbx_cut(struct envd_sbx *s)
+{
+    for (struct eproc *p = s->procs; p; p = p->next)
+        while (p->streams) {
+            struct estream *st = p->streams;
+            struct envd_conn_owner none = {NULL, NULL, NULL};
+            envd_conn_set_owner(st->conn, &none);
+            envd_conn_abort(st->conn);
+            stream_unlink(st);
+            free(st);
+        }
+}
+
 void envd_process_sbx_free(struct envd_sbx *s)
 {
     while (s->procs) {
@@ -532,7 +545,11 @@ static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *c
         goto out;
     }
     struct stat st;
-    if (cf_stat(c->root_fd, cwd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+    struct envd_cred cred;
+    envd_cred_enter(c, &cred);
+    int src = cf_stat(c->root_fd, cwd, &st);
+    envd_cred_leave(&cred);
+    if (src < 0 || !S_ISDIR(st.st_mode)) {
         envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "cwd '%s' does not exist", cwd);
         goto out;
     }

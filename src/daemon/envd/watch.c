@@ -203,6 +203,8 @@ static void on_inotify(void *arg, int fd, int what)
     char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
     ssize_t n = read(fd, buf, sizeof buf);
     if (n <= 0) return;
+    struct envd_cred cred; /* entries and new subdirectory watches, as the user */
+    envd_cred_enter(&w->call, &cred);
     for (char *p = buf; p < buf + n;) {
         struct inotify_event *ev = (struct inotify_event *)p;
         p += sizeof *ev + ev->len;
@@ -226,6 +228,7 @@ static void on_inotify(void *arg, int fd, int what)
         if (ev->mask & IN_MODIFY) emit(w, name, "EVENT_TYPE_WRITE", true);
         if (ev->mask & IN_DELETE) emit(w, name, "EVENT_TYPE_REMOVE", false);
     }
+    envd_cred_leave(&cred);
 }
 
 /* Common checks of WatchDir and CreateWatcher; returns the new watcher or NULL + r. */
@@ -310,7 +313,10 @@ int envd_fs_stream(struct envd_call *c, const char *method, const cJSON *msg,
     if (strcmp(method, "WatchDir") != 0)
         return envd_reply_error(r, CONNECT_UNIMPLEMENTED,
                                 "filesystem.Filesystem/%s is not a stream", method);
+    struct envd_cred cred;
+    envd_cred_enter(c, &cred);
     struct ewatch *w = watch_new(c, msg, r);
+    envd_cred_leave(&cred);
     if (!w) return -1;
     w->conn = conn;
     w->keepalive_ms = (int64_t)c->keepalive_s * 1000;
@@ -341,7 +347,10 @@ int envd_watch_unary(struct envd_call *c, const char *method, const cJSON *msg,
                      struct envd_reply *r)
 {
     if (strcmp(method, "CreateWatcher") == 0) {
+        struct envd_cred cred;
+        envd_cred_enter(c, &cred);
         struct ewatch *w = watch_new(c, msg, r);
+        envd_cred_leave(&cred);
         if (!w) return -1;
         w->events = cJSON_CreateArray();
         /* "w" + 20 random alphanumerics, like envd's ids */

@@ -215,6 +215,9 @@ int rt_cgroup_pids(const struct rt *rt, const char *id, pid_t *pids, int max)
 /* SIGKILL every task; a frozen group is thawed so the kills are delivered. */
 int rt_cgroup_kill_all(const struct rt *rt, const char *id)
 {
+    char kp[PATH_MAX];
+    if (rt->cg.version == 2 && cg_file(rt, 0, id, "cgroup.kill", kp, sizeof kp) == 0)
+        rt_write_str(kp, "1"); /* Linux >= 5.14: the kernel kills the whole group at once */
     pid_t pids[4096];
     int n = rt_cgroup_pids(rt, id, pids, 4096);
     if (n <= 0) return 0;
@@ -302,6 +305,13 @@ int rt_cgroup_sample(const struct rt *rt, const char *id, struct rt_metrics *m)
         if (use >= 0) m->mem_used = use > inactive ? use - inactive : 0;
         long long host = host_mem_total();
         m->mem_total = (limit < 0 || (host > 0 && limit > host)) ? host : limit;
+    }
+    if (rt->cg.have[RT_CG_MEMORY] &&
+        cg_file(rt, RT_CG_MEMORY, id, v1 ? "memory.oom_control" : "memory.events", p, sizeof p) ==
+            0 &&
+        rt_read_file(p, buf, sizeof buf) >= 0) {
+        v = stat_field(buf, "oom_kill");
+        if (v > 0) m->oom_kills = v;
     }
     if (rt->cg.have[RT_CG_PIDS] && cg_file(rt, RT_CG_PIDS, id, "pids.current", p, sizeof p) == 0 &&
         rt_read_ll(p, &v) == 0)

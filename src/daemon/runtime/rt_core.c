@@ -1,8 +1,8 @@
 /* rt_core.c - the runtime object: capability probe, and the sandbox lifecycle (create, open
  * after a restart, boot, freeze/thaw, stop, destroy).
  *
- * On disk, per sandbox, DIR/runtime/<id>/ (0700, host root): meta ("idbase N"), upper/ and
- * work/ (overlay layers; plain mode: home/), root/ (mount point, only mounted inside the
+ * On disk, per sandbox, DIR/runtime/<id>/ (0711 in a 0700 DIR/runtime): meta ("idbase N"), upper/
+ * and work/ (overlay layers; plain mode: home/), root/ (mount point, only mounted inside the
  * sandbox's own mount namespace, never in boxtopd's), ctl.sock (init's control socket) and
  * init.pid ("hostpid starttime", present while init runs). Destroyed sandboxes are renamed to
  * DIR/runtime/.trash-<id>-<n> first, so a half-deleted one is never taken for a live one. */
@@ -38,17 +38,19 @@ static void unwatch_close(struct rt *rt, int *fd)
     *fd = -1;
 }
 
-/* Can this process build full sandboxes? A throwaway child tries the hard parts: an overlay
- * with lowerdir=/ in a private mount ns, then new user and pid namespaces. */
+/* Can this process build namespaced sandboxes? A throwaway child tries the hard parts. As
+ * root: an overlay with lowerdir=/ in a private mount ns, then user and pid namespaces. As
+ * another user: user+mount+pid namespaces with its own uid mapped, and an overlay of /usr
+ * with userxattr (else read-only binds are used). */
 static void probe(struct rt *rt, bool *mountns, bool *overlay, bool *userns)
 {
     *mountns = *overlay = *userns = false;
-    if (!rt->is_root) return; /* see README: non-root boxtopd runs plain sandboxes */
     char base[PATH_MAX], up[PATH_MAX], wk[PATH_MAX], mnt[PATH_MAX], opts[3 * PATH_MAX + 64];
     if (rt_path(base, sizeof base, "%s/.probe-%d", rt->rt_dir, (int)getpid()) < 0 ||
         rt_path(up, sizeof up, "%s/u", base) < 0 || rt_path(wk, sizeof wk, "%s/w", base) < 0 ||
         rt_path(mnt, sizeof mnt, "%s/m", base) < 0 ||
-        rt_path(opts, sizeof opts, "lowerdir=/,upperdir=%s,workdir=%s", up, wk) < 0)
+        rt_path(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s%s",
+                rt->is_root ? "/" : "/usr", up, wk, rt->is_root ? "" : ",userxattr") < 0)
         return;
     rt_rm_rf(base);
     if (mkdir(base, 0700) < 0 || mkdir(up, 0755) < 0 || mkdir(wk, 0700) < 0 ||
@@ -56,15 +58,28 @@ static void probe(struct rt *rt, bool *mountns, bool *overlay, bool *userns)
         rt_rm_rf(base);
         return;
     }
+    uid_t uid = getuid();
+    gid_t gid = getgid();
     pid_t pid = fork();
     if (pid == 0) {
         int bits = 0;
-        if (unshare(CLONE_NEWNS) == 0 &&
-            mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == 0) {
-            bits |= 1;
-            if (mount("overlay", mnt, "overlay", 0, opts) == 0) bits |= 2;
+        char why[256];
+        if (rt->is_root) {
+            if (unshare(CLONE_NEWNS) == 0 &&
+                mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == 0) {
+                bits |= 1;
+                if (mount("overlay", mnt, "overlay", 0, opts) == 0) bits |= 2;
+            }
+            if (unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) == 0) bits |= 4;
+            _exit(bits);
         }
-        if (unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) == 0) bits |= 4;
+        if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0 ||
+            rt_rootfs_self_map(uid, gid, why, sizeof why) < 0)
+            _exit(0);
+        bits |= 4;
+        if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == 0) bits |= 1;
+        if (mount("overlay", mnt, "overlay", 0, opts) == 0) bits |= 2;
+        if (unshare(CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) < 0) bits &= ~4;
         _exit(bits);
     }
     int st = 0;
@@ -120,13 +135,44 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     chmod(rt->state_dir, 0700); /* sandboxes map to other uids: nothing here is theirs */
     idmap_setup(rt);
     bool mountns, overlay, userns;
-    probe(rt, &mountns, &overlay, &userns);
-    rt->mode = mountns && overlay && userns ? RT_MODE_FULL : RT_MODE_PLAIN;
+    /* BOXTOPD_ISOLATION=plain turns namespaces off (kernels where they misbehave; tests). */
+    const char *iso = getenv("BOXTOPD_ISOLATION");
+    if (iso && strcmp(iso, "plain") == 0)
+        mountns = overlay = userns = false;
+    else
+        probe(rt, &mountns, &overlay, &userns);
+    if (rt->is_root)
+        rt->mode = mountns && overlay && userns ? RT_MODE_FULL : RT_MODE_PLAIN;
+    else
+        rt->mode = mountns && userns ? RT_MODE_ROOTLESS : RT_MODE_PLAIN;
     rt_cgroup_detect(rt);
 
     struct rt_caps *c = &rt->caps;
-    bool full = rt->mode == RT_MODE_FULL;
-    c->userns = c->pidns = c->mountns = c->overlay = full;
+    /* Deletions an earlier run did not finish: continue them bit by bit. */
+    DIR *d = opendir(rt->rt_dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strncmp(e->d_name, ".trash-", 7) != 0) continue;
+        struct rt_grave *g = calloc(1, sizeof *g);
+        if (!g) break;
+        g->pidfd = -1;
+        if (rt_path(g->trash, sizeof g->trash, "%s/%s", rt->rt_dir, e->d_name) < 0) {
+            free(g);
+            continue;
+        }
+        g->next = rt->graves;
+        rt->graves = g;
+    }
+    if (d) closedir(d);
+    if (rt->mode == RT_MODE_PLAIN && rt->is_root) {
+        /* Plain sandboxes run as unprivileged uids with their home in here: let them pass
+         * through (not list) the state dir; the homes themselves are 0700. */
+        chmod(rt->state_dir, 0711);
+        chmod(rt->rt_dir, 0711);
+    }
+    bool ns = rt_mode_ns(rt->mode);
+    c->userns = c->pidns = c->mountns = ns;
+    c->overlay = ns && overlay;
     c->cgroup_version = rt->cg.version;
     c->cgroup = rt->cg.version != 0 && rt->cg.have[RT_CG_MEMORY];
     c->freezer = rt->cg.have[RT_CG_FREEZER];
@@ -135,8 +181,11 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
         bool ok;
         const char *what;
     } need[] = {
-        {full, "namespaces (user/pid/mount/uts/ipc) and overlay root: sandboxes are plain "
-               "process trees sharing the host's files"},
+        {ns, "namespaces (user/pid/mount/uts/ipc): sandboxes are plain process trees sharing the "
+             "host's files and pids"},
+        {!ns || overlay, "overlayfs (host directories are bound read-only)"},
+        {rt->mode != RT_MODE_ROOTLESS, "uid range (not root: only the sandbox user is mapped, "
+                                       "root requests run as user)"},
         {c->cgroup, "cgroups (no memory/cpu/pids limits)"},
         {c->freezer, "cgroup freezer (pause uses SIGSTOP)"},
     };
@@ -145,7 +194,6 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
         size_t l = strlen(c->missing);
         snprintf(c->missing + l, sizeof c->missing - l, "%s%s", l ? "; " : "", need[i].what);
     }
-    if (full && !userns) c->userns = false;
     *out = rt;
     return 0;
 }
@@ -159,9 +207,13 @@ void rt_grave_try(struct rt *rt)
 {
     for (struct rt_grave **pp = &rt->graves; *pp;) {
         struct rt_grave *g = *pp;
-        rt_cgroup_kill_all(rt, g->id);
-        bool cg_gone = rt_cgroup_remove(rt, g->id) == 0;
-        if (g->trash[0] && rt_rm_rf(g->trash) == 0) g->trash[0] = '\0';
+        bool cg_gone = true;
+        if (g->id[0]) { /* "" = a leftover directory from an earlier run */
+            rt_cgroup_kill_all(rt, g->id);
+            cg_gone = rt_cgroup_remove(rt, g->id) == 0;
+        }
+        /* bounded: a huge writable layer is deleted over several calls */
+        if (g->trash[0] && rt_rm_step(g->trash, RT_RM_STEP) == 0) g->trash[0] = '\0';
         if (cg_gone && !g->trash[0]) {
             *pp = g->next;
             unwatch_close(rt, &g->pidfd);
@@ -326,7 +378,7 @@ static int attach(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     }
     fcntl(sb->ev_fd, F_SETFL, O_NONBLOCK);
     sb->pidfd = (int)syscall(SYS_pidfd_open, sb->init_pid, 0);
-    if (rt->mode == RT_MODE_FULL) {
+    if (rt_mode_ns(rt->mode)) {
         char p[64];
         snprintf(p, sizeof p, "/proc/%d/root", (int)sb->init_pid);
         sb->root_fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -421,10 +473,10 @@ int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandb
     *out = sb;
     return 0;
 fail:
-    rt_cgroup_kill_all(rt, sb->id);
-    rt_cgroup_remove(rt, sb->id);
-    rt_rm_rf(sb->dir);
-    sb_free(sb);
+    /* Like a destroy: processes of a half-booted init may still be dying, so the cgroups
+     * and files go through the graveyard. err keeps the boot error. */
+    sb_link(rt, sb);
+    rt_sandbox_destroy(rt, sb, NULL);
     return -1;
 }
 
@@ -528,10 +580,12 @@ int rt_sandbox_stop(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     sb->stopping = true;
     int pidfd = -1;
     if (sb->pidfd >= 0) pidfd = dup(sb->pidfd);
+    pid_t pid = sb->init_pid;
     kill_tree(rt, sb);
     detach(rt, sb);
     wait_gone(pidfd, 2000);
     if (pidfd >= 0) close(pidfd);
+    if (pid > 0) waitpid(pid, NULL, WNOHANG); /* only if it was orphaned to us */
     rt_cgroup_kill_all(rt, sb->id);
     rt_cgroup_remove(rt, sb->id);
     sb->stopping = false;
@@ -540,10 +594,20 @@ int rt_sandbox_stop(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 
 int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
+    (void)err; /* cannot fail: what is not gone yet is retried later */
     sb->stopping = true;
     struct rt_grave *g = calloc(1, sizeof *g);
-    if (!g) return error_set(err, ERROR_GENERIC, "out of memory");
+    if (!g) { /* no memory for the retry list: do what can be done right now */
+        kill_tree(rt, sb);
+        detach(rt, sb);
+        sb_unlink(rt, sb);
+        rt_rm_rf(sb->dir);
+        rt_cgroup_remove(rt, sb->id);
+        sb_free(sb);
+        return 0;
+    }
     snprintf(g->id, sizeof g->id, "%s", sb->id);
+    g->pid = sb->init_pid;
     g->pidfd = sb->pidfd >= 0 ? dup(sb->pidfd) : -1;
     if (g->pidfd >= 0) fcntl(g->pidfd, F_SETFD, FD_CLOEXEC);
     kill_tree(rt, sb);
@@ -591,12 +655,15 @@ void rt_on_pidfd(struct rt *rt, int fd)
     for (struct rt_grave *g = rt->graves; g; g = g->next) {
         if (g->pidfd == fd) {
             unwatch_close(rt, &g->pidfd);
+            if (g->pid > 0) waitpid(g->pid, NULL, WNOHANG); /* ECHILD unless orphaned to us */
             rt_grave_try(rt);
             return;
         }
     }
     for (struct rt_sandbox *sb = rt->sandboxes; sb; sb = sb->next) {
         if (sb->pidfd == fd) {
+            /* inits are not boxtopd's children, unless boxtopd is pid 1 or a subreaper */
+            if (sb->init_pid > 0) waitpid(sb->init_pid, NULL, WNOHANG);
             if (!sb->stopping) rt_sandbox_lost(rt, sb);
             return;
         }
@@ -627,9 +694,15 @@ int rt_user_ids(struct rt_sandbox *sb, const char *user, uid_t *uid, gid_t *gid,
 {
     bool root = user && strcmp(user, "root") == 0;
     if (user && !root && strcmp(user, "user") != 0) return -1;
-    if (sb->rt->mode == RT_MODE_PLAIN) {
-        *uid = sb->rt->is_root ? sb->idbase + (root ? 0 : RT_USER_UID) : getuid();
-        *gid = sb->rt->is_root ? sb->idbase + (root ? 0 : RT_USER_UID) : getgid();
+    if (sb->rt->mode == RT_MODE_ROOTLESS) {
+        *uid = getuid();
+        *gid = getgid();
+        if (home) *home = "/home/user";
+        return 0;
+    }
+    if (sb->rt->mode == RT_MODE_PLAIN) { /* no root inside: both run as the sandbox's uid */
+        *uid = sb->rt->is_root ? sb->idbase + RT_USER_UID : getuid();
+        *gid = sb->rt->is_root ? sb->idbase + RT_USER_UID : getgid();
         if (home) *home = sb->home;
         return 0;
     }

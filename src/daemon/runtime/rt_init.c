@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -206,8 +208,7 @@ static void init_spawn(struct init *in, char *msg, size_t len)
     }
     argv[sp.argc] = NULL;
     envp[sp.envc] = NULL;
-    if (!*cwd)
-        cwd = in->a->mode == RT_MODE_FULL ? (sp.uid == 0 ? "/root" : "/home/user") : in->a->home;
+    if (!*cwd) cwd = rt_mode_ns(in->a->mode) ? (sp.uid == 0 ? "/root" : "/home/user") : in->a->home;
 
     if (sp.flags & RT_SPAWN_PTY) {
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -386,31 +387,70 @@ static void init_accept(struct init *in)
 
 void rt_init_exec(struct rt_init_args *a)
 {
-    /* fd 3 without close-on-exec (dup2 onto itself would keep the flag) */
-    if (a->listen_fd == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(a->listen_fd, 3) < 0) return;
+    /* fds 3 (listening) and 4 (boot sync) without close-on-exec; boot_child put them there
+     * (dup2 onto itself would keep the flag, hence fcntl) */
+    if (a->listen_fd != 3 || a->sync_fd != 4) return;
+    if (fcntl(3, F_SETFD, 0) < 0 || fcntl(4, F_SETFD, 0) < 0) return;
     char env[PATH_MAX + 64];
     snprintf(env, sizeof env, RT_INIT_ENV "%d:%s", (int)a->mode, a->home);
     char *argv[] = {"boxtopd-init", NULL};
     char *envp[] = {env, NULL};
-    execve("/proc/self/exe", argv, envp);
-    /* still here: carry on as the forked copy */
+    /* fd 5: the binary, opened by the setup child before the root changed */
+    syscall(SYS_execveat, 5, "", argv, envp, AT_EMPTY_PATH);
+    /* still here (no execveat, or under valgrind): carry on as the forked copy */
+    close(5);
+    fcntl(3, F_SETFD, FD_CLOEXEC);
+    fcntl(4, F_SETFD, FD_CLOEXEC);
+}
+
+static void enter_fail(struct rt_init_args *a, const char *step)
+{
+    char msg[256];
+    int n = snprintf(msg, sizeof msg, "E %s: %s", step, strerror(errno));
+    if (n > 0 && send(a->sync_fd, msg, (size_t)n, MSG_NOSIGNAL) < 0) { /* boxtopd gave up */
+    }
+    _exit(1);
+}
+
+void rt_init_enter(struct rt_init_args *a)
+{
+    if (a->mode == RT_MODE_FULL) {
+        /* Entered last, after every mount was made by real root: the mount, pid, uts and ipc
+         * namespaces stay owned by the host's user ns, so root inside cannot mount anything,
+         * and this process keeps an mm of the host's user ns, so (non-dumpable) it cannot be
+         * ptraced by the sandbox's root. */
+        if (unshare(CLONE_NEWUSER) < 0) enter_fail(a, "unshare user ns");
+        if (send(a->sync_fd, "U", 1, MSG_NOSIGNAL) != 1) _exit(1);
+        char c = 0;
+        if (recv(a->sync_fd, &c, 1, 0) != 1 || c != 'M') _exit(1);
+        if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+            enter_fail(a, "become root in the user ns");
+    }
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (send(a->sync_fd, "R", 1, MSG_NOSIGNAL) != 1) _exit(1);
+    close(a->sync_fd);
+    a->sync_fd = -1;
 }
 
 __attribute__((constructor)) static void rt_init_ctor(void)
 {
     const char *v = getenv("BOXTOPD_RT_INIT");
-    int listening = 0;
-    socklen_t len = sizeof listening;
-    /* Only a process started by rt_init_exec: the variable and a listening fd 3. */
-    if (!v || getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 || !listening) return;
+    int listening = 0, type = 0;
+    socklen_t len = sizeof listening, tl = sizeof type;
+    /* Only a process started by rt_init_exec: the variable, a listening fd 3, a socket 4. */
+    if (!v || getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 || !listening ||
+        getsockopt(4, SOL_SOCKET, SO_TYPE, &type, &tl) < 0 || type != SOCK_SEQPACKET)
+        return;
     static struct rt_init_args a; /* lives as long as init; written once, before main */
-    a.mode = v[0] == '0' ? RT_MODE_FULL : RT_MODE_PLAIN;
+    a.mode = v[0] == '0' ? RT_MODE_FULL : v[0] == '2' ? RT_MODE_ROOTLESS : RT_MODE_PLAIN;
     a.listen_fd = 3;
-    a.sync_fd = -1;
+    a.sync_fd = 4;
     a.id = "";
     if (v[1] == ':') snprintf(a.home, sizeof a.home, "%s", v + 2);
     fcntl(3, F_SETFD, FD_CLOEXEC);
+    fcntl(4, F_SETFD, FD_CLOEXEC);
     unsetenv("BOXTOPD_RT_INIT");
+    rt_init_enter(&a);
     rt_init_main(&a);
 }
 

@@ -150,7 +150,7 @@ int rt_sample(struct rt *rt, struct rt_sandbox *sb, struct rt_metrics *out, stru
         out->mem_total = sb->spec.memory_mb > 0 ? (int64_t)sb->spec.memory_mb * 1024 * 1024
                                                 : (int64_t)pages * psize;
     }
-    int fd = openat(sb->dir_fd, rt->mode == RT_MODE_FULL ? "upper" : "home",
+    int fd = openat(sb->dir_fd, rt_mode_ns(rt->mode) ? "upper" : "home",
                     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return error_set(err, ERROR_NOT_FOUND, "sandbox %s: files are gone", sb->id);
     out->disk_used = rt_disk_step(&sb->disk, fd);

@@ -97,6 +97,8 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
     m.cols = (uint16_t)(sp->cols > 0 && sp->cols < 65536 ? sp->cols : 80);
     if (rt->mode == RT_MODE_FULL) {
         m.uid = m.gid = root ? 0 : RT_USER_UID;
+    } else if (rt->mode == RT_MODE_ROOTLESS) {
+        m.uid = m.gid = RT_USER_UID; /* the only id mapped: "root" runs as user */
     } else {
         m.uid = uid;
         m.gid = gid;

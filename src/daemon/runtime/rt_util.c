@@ -3,7 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,27 +103,68 @@ int rt_read_ll(const char *path, long long *out)
     return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* Deletes name under dirfd depth-first, at most *budget entries. 0 = gone, 1 = budget
+ * used up (call again), -1 = something could not be deleted. Never follows symlinks. */
+static int rm_at(int dirfd, const char *name, long *budget, int depth)
 {
-    (void)st;
-    (void)ftw;
-    int rc = flag == FTW_DP ? rmdir(path) : unlink(path);
-    if (rc < 0 && errno != ENOENT && flag == FTW_DP) {
-        /* The overlay work dir keeps a d--------- dir: root can delete it, others chmod. */
-        chmod(path, 0700);
-        rmdir(path);
+    if (*budget <= 0) return 1;
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(st.st_mode)) {
+        (*budget)--;
+        return unlinkat(dirfd, name, 0) == 0 || errno == ENOENT ? 0 : -1;
     }
-    return 0;
+    if (depth > 512) return -1;
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == EACCES) {
+        /* overlayfs leaves a d--------- work dir; users make them too */
+        fchmodat(dirfd, name, 0700, 0);
+        fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
+    if (fd < 0) return -1;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        int r = rm_at(fd, e->d_name, budget, depth + 1);
+        if (r == 1) {
+            rc = 1;
+            break;
+        }
+        if (r < 0) rc = -1;
+    }
+    closedir(d);
+    if (rc != 0) return rc;
+    (*budget)--;
+    return unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT ? 0 : -1;
 }
 
-/* Best effort: deletes what it can, never follows symlinks or crosses mounts. */
+int rt_rm_step(const char *path, long budget)
+{
+    char parent[PATH_MAX];
+    if (rt_path(parent, sizeof parent, "%s", path) < 0) return -1;
+    char *slash = strrchr(parent, '/');
+    if (!slash || !slash[1]) return -1;
+    const char *name = path + (slash - parent) + 1;
+    if (slash == parent)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    int fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return errno == ENOENT ? 0 : -1;
+    int rc = rm_at(fd, name, &budget, 0);
+    close(fd);
+    return rc;
+}
+
 int rt_rm_rf(const char *path)
 {
-    struct stat st;
-    if (lstat(path, &st) < 0) return errno == ENOENT ? 0 : -1;
-    /* Make directories traversable first (plain mode leaves user-made 0000 dirs). */
-    nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-    return lstat(path, &st) == 0 ? -1 : 0;
+    return rt_rm_step(path, LONG_MAX) == 0 ? 0 : -1;
 }
 
 int rt_mkdir_p(const char *path, mode_t mode)

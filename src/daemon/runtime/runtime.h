@@ -73,11 +73,14 @@ struct rt_metrics {
     int64_t disk_used;    /* bytes in the writable layer */
     int64_t disk_total;
     int pids;
+    int64_t oom_kills; /* processes the sandbox's memory limit has killed so far (cgroups) */
 };
 
 /* state_dir is made 0700; sandboxes live in state_dir/runtime/<id>. instance names the cgroup
  * parent (boxtopd-<instance>): [A-Za-z0-9_-], at most 40 chars. Probes what isolation works
- * (forks a short-lived child once). */
+ * (forks a short-lived child once): as root full namespaces + overlay + cgroups; as another
+ * user "rootless" namespaces; else plain process trees. BOXTOPD_ISOLATION=plain in the
+ * environment forces plain mode. */
 int rt_new(struct rt **out, const char *state_dir, const char *instance, struct log *lg,
            const struct rt_hooks *hooks, struct error *err);
 void rt_free(struct rt *rt); /* leaves sandboxes as they are (see rt_sandbox_stop) */
