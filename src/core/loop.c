@@ -225,8 +225,8 @@ static void compact(struct loop *l)
         l->n_timers--;
 }
 
-/* Fire due timers; returns ms until the next one (-1 if none). */
-static int run_timers(struct loop *l)
+/* Fire due timers; returns ms until the next one (-1 if none), and sets *fired. */
+static int run_timers(struct loop *l, int *fired)
 {
     int64_t now = loop_now_ms();
     int64_t next = -1;
@@ -240,6 +240,7 @@ static int run_timers(struct loop *l)
             loop_timer_cb cb = t->cb;
             void *ud = t->ud;
             t->id = 0;
+            *fired = 1;
             cb(l, ud); /* may realloc l->timers */
         }
     }
@@ -260,14 +261,17 @@ static int run_timers(struct loop *l)
 int loop_run_once(struct loop *l, int max_wait_ms)
 {
     compact(l);
-    int wait = run_timers(l);
-    if (l->stop)
-        return 0;
+    int fired = 0;
+    int wait = run_timers(l, &fired);
     if (l->before_sleep)
         l->before_sleep(l, l->before_sleep_ud);
     compact(l);
     if (max_wait_ms >= 0 && (wait < 0 || wait > max_wait_ms))
         wait = max_wait_ms;
+    /* A timer callback may have finished what a nested wait waits for, or stopped the loop:
+     * look at the fds without sleeping so the caller gets control back this turn. */
+    if (fired || l->stop)
+        wait = 0;
     if (l->n_fds > l->cap_pfds) {
         struct pollfd *p = realloc(l->pfds, (size_t)l->n_fds * sizeof *p);
         if (!p)

@@ -111,12 +111,42 @@ static void signals_arrive_through_the_loop(void **state)
     loop_free(l);
 }
 
+static void mark_done(struct loop *l, void *ud)
+{
+    (void)l;
+    *(int *)ud = 1;
+}
+
+/* A nested wait ("run turns until done") must get control back in the turn where a timer
+ * finished its work, even with no fd and no other timer, and even after loop_stop(). */
+static void run_once_returns_after_a_timer_fired(void **state)
+{
+    (void)state;
+    struct loop *l = loop_new();
+    int done = 0;
+    loop_timer_add(l, 5, mark_done, &done);
+    int64_t t0 = loop_now_ms();
+    while (!done && loop_now_ms() - t0 < 1000)
+        loop_run_once(l, -1);
+    assert_int_equal(done, 1);
+    assert_true(loop_now_ms() - t0 < 500);
+    loop_stop(l);
+    done = 0;
+    loop_timer_add(l, 5, mark_done, &done);
+    t0 = loop_now_ms();
+    while (!done && loop_now_ms() - t0 < 1000)
+        loop_run_once(l, 100);
+    assert_int_equal(done, 1);
+    loop_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(timers_fire_in_order_and_cancel),
         cmocka_unit_test(fd_read_and_remove_inside_callback),
         cmocka_unit_test(signals_arrive_through_the_loop),
+        cmocka_unit_test(run_once_returns_after_a_timer_fired),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
