@@ -1,0 +1,206 @@
+/* model.c - the sandbox table and metric history the views draw from (see model.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+void model_init(struct model *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->loading = 1;
+    m->starts_per_min = -1;
+}
+
+static void sandbox_free(struct sandbox *s)
+{
+    if (!s)
+        return;
+    free(s->id);
+    free(s->template_id);
+    free(s->alias);
+    free(s->envd_version);
+    sandbox_clear_meta(s);
+    free(s);
+}
+
+void model_free(struct model *m)
+{
+    for (int i = 0; i < m->n; i++)
+        sandbox_free(m->sb[i]);
+    free(m->sb);
+    free(m->backend_label);
+    free(m->context);
+    memset(m, 0, sizeof(*m));
+}
+
+void model_touch(struct model *m)
+{
+    m->generation++;
+}
+
+struct sandbox *model_find(const struct model *m, const char *id)
+{
+    /* Linear: 10 000 sandboxes x one lookup per listed row per 5 s is well under a ms. */
+    for (int i = 0; i < m->n; i++)
+        if (!strcmp(m->sb[i]->id, id))
+            return m->sb[i];
+    return NULL;
+}
+
+struct sandbox *model_upsert(struct model *m, const char *id)
+{
+    struct sandbox *s = model_find(m, id);
+    if (s)
+        return s;
+    if (m->n == m->cap) {
+        int nc = m->cap ? m->cap * 2 : 64;
+        struct sandbox **p = realloc(m->sb, (size_t)nc * sizeof(*p));
+        if (!p)
+            return NULL;
+        m->sb = p;
+        m->cap = nc;
+    }
+    s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->id = strdup(id);
+    if (!s->id) {
+        free(s);
+        return NULL;
+    }
+    s->state = SANDBOX_RUNNING;
+    m->sb[m->n++] = s;
+    m->generation++;
+    return s;
+}
+
+static void model_remove_at(struct model *m, int i)
+{
+    sandbox_free(m->sb[i]);
+    m->sb[i] = m->sb[--m->n];
+    m->generation++;
+}
+
+int model_remove(struct model *m, const char *id)
+{
+    for (int i = 0; i < m->n; i++)
+        if (!strcmp(m->sb[i]->id, id)) {
+            model_remove_at(m, i);
+            return 0;
+        }
+    return -1;
+}
+
+int model_prune(struct model *m, unsigned round)
+{
+    int removed = 0;
+    for (int i = 0; i < m->n;)
+        if (m->sb[i]->seen != round) {
+            model_remove_at(m, i);
+            removed++;
+        } else {
+            i++;
+        }
+    return removed;
+}
+
+int sandbox_set_str(char **field, const char *value)
+{
+    if (*field && value && !strcmp(*field, value))
+        return 0;
+    char *d = NULL;
+    if (value && !(d = strdup(value)))
+        return -1;
+    free(*field);
+    *field = d;
+    return 0;
+}
+
+void sandbox_clear_meta(struct sandbox *s)
+{
+    for (int i = 0; i < s->n_meta; i++) {
+        free(s->meta[i].key);
+        free(s->meta[i].value);
+    }
+    free(s->meta);
+    s->meta = NULL;
+    s->n_meta = 0;
+}
+
+int sandbox_set_meta(struct sandbox *s, const char *key, const char *value)
+{
+    for (int i = 0; i < s->n_meta; i++)
+        if (!strcmp(s->meta[i].key, key))
+            return sandbox_set_str(&s->meta[i].value, value);
+    struct kv *p = realloc(s->meta, (size_t)(s->n_meta + 1) * sizeof(*p));
+    if (!p)
+        return -1;
+    s->meta = p;
+    p[s->n_meta].key = strdup(key);
+    p[s->n_meta].value = strdup(value ? value : "");
+    if (!p[s->n_meta].key || !p[s->n_meta].value) {
+        free(p[s->n_meta].key);
+        free(p[s->n_meta].value);
+        return -1;
+    }
+    s->n_meta++;
+    return 0;
+}
+
+const char *sandbox_meta_get(const struct sandbox *s, const char *key)
+{
+    for (int i = 0; i < s->n_meta; i++)
+        if (!strcmp(s->meta[i].key, key))
+            return s->meta[i].value;
+    return NULL;
+}
+
+void sandbox_add_sample(struct sandbox *s, const struct sample *smp)
+{
+    /* The batch metrics endpoint may return the same latest sample twice in a row. */
+    const struct sample *last = sandbox_latest(s);
+    if (last && last->t_ms >= smp->t_ms && smp->t_ms != 0)
+        return;
+    s->hist[s->hist_head] = *smp;
+    s->hist_head = (s->hist_head + 1) % MODEL_HISTORY;
+    if (s->hist_len < MODEL_HISTORY)
+        s->hist_len++;
+}
+
+const struct sample *sandbox_sample_at(const struct sandbox *s, int i)
+{
+    if (i < 0 || i >= s->hist_len)
+        return NULL;
+    int start = (s->hist_head - s->hist_len + MODEL_HISTORY) % MODEL_HISTORY;
+    return &s->hist[(start + i) % MODEL_HISTORY];
+}
+
+const struct sample *sandbox_latest(const struct sandbox *s)
+{
+    return sandbox_sample_at(s, s->hist_len - 1);
+}
+
+const char *sandbox_state_name(enum sandbox_state st)
+{
+    switch (st) {
+    case SANDBOX_RUNNING:
+        return "running";
+    case SANDBOX_PAUSED:
+        return "paused";
+    default:
+        return "unknown";
+    }
+}
+
+enum sandbox_state sandbox_state_parse(const char *s)
+{
+    if (!s)
+        return SANDBOX_UNKNOWN;
+    if (!strcmp(s, "running"))
+        return SANDBOX_RUNNING;
+    if (!strcmp(s, "paused"))
+        return SANDBOX_PAUSED;
+    return SANDBOX_UNKNOWN;
+}

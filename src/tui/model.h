@@ -1,0 +1,90 @@
+/* model.h - what the TUI knows about the backend: sandboxes, their metric history, team figures.
+ *
+ * The model is fed by a backend (the e2b platform client, or a recorded JSON replay) and read by
+ * the views; views never talk to the network. Every string in it is stored raw, as the backend
+ * sent it: the views sanitize at draw time. Each change bumps `generation`, which is how views
+ * know to mark themselves dirty. The model can be written to JSON and read back (model_json.c),
+ * which is what `--record FILE` and `--replay FILE` use. */
+#ifndef BOXTOP_TUI_MODEL_H
+#define BOXTOP_TUI_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Samples kept per sandbox: 120 x 5 s = 10 minutes of history. */
+#define MODEL_HISTORY 120
+
+enum sandbox_state { SANDBOX_RUNNING = 0, SANDBOX_PAUSED, SANDBOX_UNKNOWN };
+
+struct kv {
+    char *key;
+    char *value;
+};
+
+struct sample {
+    int64_t t_ms;        /* wall clock of the sample */
+    double cpu_pct;      /* 0..100 * cpu_count is clamped to 0..100 of the whole sandbox */
+    int64_t mem_used;    /* bytes */
+    int64_t mem_total;   /* bytes */
+    int64_t disk_used;   /* bytes */
+    int64_t disk_total;  /* bytes */
+};
+
+struct sandbox {
+    char *id;
+    char *template_id;
+    char *alias;         /* may be NULL */
+    char *envd_version;  /* may be NULL */
+    enum sandbox_state state;
+    int cpu_count;
+    int memory_mb;
+    int disk_mb;
+    int64_t started_ms;  /* wall clock, 0 = unknown */
+    int64_t end_ms;      /* wall clock, 0 = unknown */
+    struct kv *meta;
+    int n_meta;
+    /* ring buffer of samples, oldest first when read through model_sample_at() */
+    struct sample hist[MODEL_HISTORY];
+    int hist_len;
+    int hist_head;       /* index of the next write */
+    unsigned seen;       /* refresh round that last listed it (to drop vanished ones) */
+};
+
+struct model {
+    struct sandbox **sb;  /* owned; order is arbitrary (views sort their own index) */
+    int n, cap;
+    uint64_t generation;  /* bumped on every change */
+    int loading;          /* no list has arrived yet */
+    int64_t updated_ms;   /* wall clock of the last successful refresh, 0 = never */
+    int concurrency_limit;/* 0 = unknown */
+    double starts_per_min;/* -1 = unknown */
+    char *backend_label;  /* e.g. "local boxtopd 127.0.0.1:49999" (no secrets) */
+    char *context;        /* context name or NULL */
+    unsigned round;       /* refresh rounds started */
+};
+
+void model_init(struct model *m);
+void model_free(struct model *m);
+void model_touch(struct model *m); /* generation++ */
+
+struct sandbox *model_find(const struct model *m, const char *id);
+/* Find or create the sandbox with this id (NULL on ENOMEM). */
+struct sandbox *model_upsert(struct model *m, const char *id);
+int model_remove(struct model *m, const char *id); /* 0 when removed, -1 when absent */
+/* Remove every sandbox whose seen != round (after a complete list). */
+int model_prune(struct model *m, unsigned round);
+
+/* Sandbox field setters duplicate their strings; they return 0 or -1 on ENOMEM. */
+int sandbox_set_str(char **field, const char *value);
+int sandbox_set_meta(struct sandbox *s, const char *key, const char *value);
+void sandbox_clear_meta(struct sandbox *s);
+const char *sandbox_meta_get(const struct sandbox *s, const char *key);
+void sandbox_add_sample(struct sandbox *s, const struct sample *smp);
+/* i-th kept sample, 0 = oldest; NULL when out of range. */
+const struct sample *sandbox_sample_at(const struct sandbox *s, int i);
+const struct sample *sandbox_latest(const struct sandbox *s);
+
+const char *sandbox_state_name(enum sandbox_state st);
+enum sandbox_state sandbox_state_parse(const char *s);
+
+#endif
