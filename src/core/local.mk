@@ -4,18 +4,30 @@ src_core_libboxtopcore_a_SOURCES = \
 	src/core/error.c \
 	src/core/buf.c \
 	src/core/loop.c \
-	src/core/i18n.c
+	src/core/i18n.c \
+	src/core/sanitize.c
 src_core_libboxtopcore_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
 CORE_LIBS = src/core/libboxtopcore.a $(CJSON_LIBS) $(LIBINTL)
 
 # Unit tests of src/core (cmocka, TAP output).
-CORE_TESTS = tests/unit/test_buf tests/unit/test_loop
+CORE_TESTS = tests/unit/test_buf tests/unit/test_loop tests/unit/test_sanitize
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 UNIT_TESTS += $(CORE_TESTS)
+CORE_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
-tests_unit_test_buf_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_buf_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
 tests_unit_test_buf_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_loop_SOURCES = tests/unit/test_loop.c
-tests_unit_test_loop_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_loop_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
 tests_unit_test_loop_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_sanitize_SOURCES = tests/unit/test_sanitize.c
+tests_unit_test_sanitize_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_unit_test_sanitize_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+
+# Fuzz targets of src/core (see tests/fuzz/local.mk).
+FUZZ_PROGS += tests/fuzz/fuzz_sanitize
+tests_fuzz_fuzz_sanitize_SOURCES = tests/fuzz/fuzz_sanitize.c
+tests_fuzz_fuzz_sanitize_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_sanitize_LDADD = $(FUZZ_MAIN) $(CORE_LIBS)
+tests_fuzz_fuzz_sanitize_LDFLAGS = $(FUZZER_LINK_FLAGS)

@@ -10,7 +10,7 @@
 #
 # make check replays every seed through every target (tests/fuzz/replay.sh);
 # tests/fuzz/README.md says how to run real fuzzing with clang.
-FUZZ_PROGS =
+# (FUZZ_PROGS itself is set empty in Makefile.am, before any fragment adds to it.)
 if ENABLE_FUZZING
 FUZZ_MAIN =
 FUZZER_LINK_FLAGS = -fsanitize=fuzzer
