@@ -241,16 +241,7 @@ static void draw_help(struct app *a, WINDOW *w, int h, int wd)
     attr_t n = a->theme.attr[ROLE_NORMAL];
     for (int y = 0; y < bh; y++)
         ui_fill(w, by + y, bx, bw, n);
-    wattrset(w, a->theme.attr[ROLE_ACCENT]);
-    mvwaddch(w, by, bx, ACS_ULCORNER);
-    mvwhline(w, by, bx + 1, ACS_HLINE, bw - 2);
-    mvwaddch(w, by, bx + bw - 1, ACS_URCORNER);
-    mvwaddch(w, by + bh - 1, bx, ACS_LLCORNER);
-    mvwhline(w, by + bh - 1, bx + 1, ACS_HLINE, bw - 2);
-    mvwaddch(w, by + bh - 1, bx + bw - 1, ACS_LRCORNER);
-    mvwvline(w, by + 1, bx, ACS_VLINE, bh - 2);
-    mvwvline(w, by + 1, bx + bw - 1, ACS_VLINE, bh - 2);
-    wattrset(w, A_NORMAL);
+    ui_box(a, w, by, bx, bh, bw, a->theme.attr[ROLE_ACCENT]);
     char title[96];
     snprintf(title, sizeof(title), _(" Keys: %s "), v ? v->ops->name : "");
     ui_text(a, w, by, bx + 2, bw - 4, title, a->theme.attr[ROLE_ACCENT] | A_BOLD);
@@ -281,10 +272,7 @@ static void draw_confirm(struct app *a, WINDOW *w, int h, int wd)
     attr_t c = a->theme.attr[ROLE_CRIT];
     for (int y = 0; y < bh; y++)
         ui_fill(w, by + y, bx, bw, a->theme.attr[ROLE_NORMAL]);
-    wattrset(w, c);
-    mvwhline(w, by, bx, ACS_HLINE, bw);
-    mvwhline(w, by + bh - 1, bx, ACS_HLINE, bw);
-    wattrset(w, A_NORMAL);
+    ui_box(a, w, by, bx, bh, bw, c);
     ui_text(a, w, by + 1, bx + 2, bw - 4, a->confirm_msg, c);
     ui_text(a, w, by + 3, bx + 2, bw - 4, _("y = yes, n or Esc = no"), a->theme.attr[ROLE_DIM]);
 }

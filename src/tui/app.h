@@ -130,6 +130,9 @@ int ui_text(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, a
 /* Right-align within maxw. */
 int ui_text_right(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, attr_t attr);
 void ui_fill(WINDOW *w, int y, int x, int n, attr_t attr);
+/* A frame of h x wd cells: Unicode box drawing when UTF-8, else +-| (no ACS: it depends on
+ * the terminal's alternate character set, which multiplexers and captures do not all keep). */
+void ui_box(struct app *a, WINDOW *w, int y, int x, int h, int wd, attr_t attr);
 void ui_fmt_bytes(char *out, size_t n, int64_t bytes);
 void ui_fmt_duration(char *out, size_t n, int64_t ms); /* "3d4h", "12m05s", "45s" */
 

@@ -110,7 +110,7 @@ int app_run(struct app *a)
     app_push_view(a, view_sandboxes_new(a));
     /* the first frame goes out before any response: the table shows "loading" */
     app_draw(a);
-    a->be->ops->refresh(a->be);
+    a->be->ops->poll_now(a->be);
 
     loop_run(a->loop);
 

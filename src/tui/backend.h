@@ -7,6 +7,7 @@
 #ifndef BOXTOP_TUI_BACKEND_H
 #define BOXTOP_TUI_BACKEND_H
 
+#include "boxtop/error.h"
 #include "boxtop/loop.h"
 #include "model.h"
 
@@ -28,7 +29,7 @@ struct backend;
 
 struct backend_ops {
     const char *kind; /* "replay", "e2b" */
-    void (*refresh)(struct backend *b);
+    void (*poll_now)(struct backend *b); /* poll now (not "refresh": curses macro) */
     void (*kill)(struct backend *b, const char *id);
     void (*pause)(struct backend *b, const char *id);
     void (*resume)(struct backend *b, const char *id);

@@ -141,7 +141,7 @@ static void replay_destroy(struct backend *b)
 
 static const struct backend_ops replay_ops = {
     .kind = "replay",
-    .refresh = replay_refresh,
+    .poll_now = replay_refresh,
     .kill = replay_kill,
     .pause = replay_pause,
     .resume = replay_resume,

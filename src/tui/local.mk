@@ -12,12 +12,25 @@ src_tui_libboxtoptui_pure_a_SOURCES = \
 	src/tui/widgets/input.c src/tui/widgets/input.h
 src_tui_libboxtoptui_pure_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS)
 
-src_tui_libboxtoptui_a_SOURCES =
+src_tui_libboxtoptui_a_SOURCES = \
+	src/tui/app.c src/tui/app.h \
+	src/tui/app_input.c src/tui/app_cmd.c src/tui/app_run.c \
+	src/tui/backend.h src/tui/backend_replay.c \
+	src/tui/term_restore.c src/tui/term_restore.h \
+	src/tui/theme.c src/tui/theme.h \
+	src/tui/ui.c \
+	src/tui/views/sandboxes.c src/tui/views/detail.c \
+	src/tui/tui_main.c
 src_tui_libboxtoptui_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS) \
 	$(NCURSES_CFLAGS) $(CURL_CFLAGS)
 
 TUI_LIBS = src/tui/libboxtoptui.a src/tui/libboxtoptui_pure.a $(CORE_LIBS) $(NCURSES_LIBS) -lm
 src_boxtop_LDADD += $(TUI_LIBS)
+
+# Stand-alone driver of tui_main() for the tmux tests.
+noinst_PROGRAMS += src/tui/boxtop-tui
+src_tui_boxtop_tui_SOURCES = src/tui/boxtop_tui.c
+src_tui_boxtop_tui_LDADD = $(TUI_LIBS)
 
 # Unit tests of the pure parts (cmocka, TAP).
 TUI_UNIT_TESTS = tests/unit/test_tui_filter tests/unit/test_tui_widgets tests/unit/test_tui_model

@@ -78,6 +78,30 @@ void ui_fill(WINDOW *w, int y, int x, int n, attr_t attr)
     wattr_set(w, A_NORMAL, 0, NULL);
 }
 
+void ui_box(struct app *a, WINDOW *w, int y, int x, int h, int wd, attr_t attr)
+{
+    int u = a->theme.utf8;
+    const char *hz = u ? "\xe2\x94\x80" : "-", *vt = u ? "\xe2\x94\x82" : "|";
+    const char *c[4] = {u ? "\xe2\x94\x8c" : "+", u ? "\xe2\x94\x90" : "+",
+                        u ? "\xe2\x94\x94" : "+", u ? "\xe2\x94\x98" : "+"};
+    if (h < 2 || wd < 2)
+        return;
+    wattrset(w, attr);
+    for (int i = 1; i < wd - 1; i++) {
+        mvwaddstr(w, y, x + i, hz);
+        mvwaddstr(w, y + h - 1, x + i, hz);
+    }
+    for (int j = 1; j < h - 1; j++) {
+        mvwaddstr(w, y + j, x, vt);
+        mvwaddstr(w, y + j, x + wd - 1, vt);
+    }
+    mvwaddstr(w, y, x, c[0]);
+    mvwaddstr(w, y, x + wd - 1, c[1]);
+    mvwaddstr(w, y + h - 1, x, c[2]);
+    mvwaddstr(w, y + h - 1, x + wd - 1, c[3]);
+    wattrset(w, A_NORMAL);
+}
+
 void ui_fmt_bytes(char *out, size_t n, int64_t bytes)
 {
     static const char *const units[] = {"B", "K", "M", "G", "T"};
