@@ -64,8 +64,7 @@ struct view *app_top(struct app *a)
 
 void app_push_view(struct app *a, struct view *v)
 {
-    if (!v)
-        return;
+    if (!v) return;
     if (a->depth == VIEW_STACK_MAX) {
         v->ops->destroy(v);
         app_status(a, STATUS_WARN, _("too many views open; press Esc to go back"));
@@ -78,8 +77,7 @@ void app_push_view(struct app *a, struct view *v)
 
 void app_pop_view(struct app *a)
 {
-    if (a->depth <= 1)
-        return;
+    if (a->depth <= 1) return;
     struct view *v = a->stack[--a->depth];
     v->ops->destroy(v);
     app_dirty(a, DIRTY_ALL);
@@ -117,8 +115,7 @@ void app_confirm(struct app *a, const char *msg, confirm_cb fn, void *ud)
 
 int app_refuse_readonly(struct app *a, const char *action)
 {
-    if (!a->readonly)
-        return 0;
+    if (!a->readonly) return 0;
     app_status(a, STATUS_WARN, _("read-only mode (--readonly): %s is not allowed"), action);
     return 1;
 }
@@ -150,8 +147,7 @@ static void draw_header(struct app *a)
     char line[256], lim[32] = "?", spm[32] = "?", upd[48] = "";
     if (a->model.concurrency_limit > 0)
         snprintf(lim, sizeof(lim), "%d", a->model.concurrency_limit);
-    if (a->model.starts_per_min >= 0)
-        snprintf(spm, sizeof(spm), "%.1f", a->model.starts_per_min);
+    if (a->model.starts_per_min >= 0) snprintf(spm, sizeof(spm), "%.1f", a->model.starts_per_min);
     if (a->model.loading)
         snprintf(upd, sizeof(upd), "%s", _("loading…"));
     else if (a->model.updated_ms) {
@@ -247,8 +243,7 @@ static void draw_help(struct app *a, WINDOW *w, int h, int wd)
     ui_text(a, w, by, bx + 2, bw - 4, title, a->theme.attr[ROLE_ACCENT] | A_BOLD);
     int inner = bh - 2;
     int maxscroll = total - inner > 0 ? total - inner : 0;
-    if (a->help_scroll > maxscroll)
-        a->help_scroll = maxscroll;
+    if (a->help_scroll > maxscroll) a->help_scroll = maxscroll;
     for (int i = 0; i < inner; i++) {
         int li = i + a->help_scroll, y = by + 1 + i;
         const struct keyhelp *k = NULL;
@@ -283,8 +278,7 @@ static void draw_main(struct app *a)
     int h = a->rows - 4, wd = a->cols;
     werase(w);
     struct view *v = app_top(a);
-    if (v)
-        v->ops->draw(v, a, w, h, wd);
+    if (v) v->ops->draw(v, a, w, h, wd);
     if (a->mode == MODE_HELP)
         draw_help(a, w, h, wd);
     else if (a->mode == MODE_CONFIRM)
@@ -296,8 +290,8 @@ static void draw_too_small(struct app *a)
 {
     erase();
     char msg[160];
-    snprintf(msg, sizeof(msg), _("boxtop needs at least %dx%d; this terminal is %dx%d"),
-             MIN_COLS, MIN_ROWS, a->cols, a->rows);
+    snprintf(msg, sizeof(msg), _("boxtop needs at least %dx%d; this terminal is %dx%d"), MIN_COLS,
+             MIN_ROWS, a->cols, a->rows);
     int y = a->rows / 2, len = (int)strlen(msg);
     int x = (a->cols - len) / 2;
     ui_text(a, stdscr, y < 0 ? 0 : y, x < 0 ? 0 : x, a->cols, msg, a->theme.attr[ROLE_WARN]);
@@ -316,8 +310,7 @@ void app_layout(struct app *a)
             delwin(*ws[i]);
             *ws[i] = NULL;
         }
-    if (a->too_small)
-        return;
+    if (a->too_small) return;
     a->w_header = newwin(2, a->cols, 0, 0);
     a->w_main = newwin(a->rows - 4, a->cols, 2, 0);
     a->w_footer = newwin(1, a->cols, a->rows - 2, 0);
@@ -331,24 +324,18 @@ void app_draw(struct app *a)
     if (a->model.generation != a->model_gen_seen) {
         a->model_gen_seen = a->model.generation;
         for (int i = 0; i < a->depth; i++)
-            if (a->stack[i]->ops->model_changed)
-                a->stack[i]->ops->model_changed(a->stack[i], a);
+            if (a->stack[i]->ops->model_changed) a->stack[i]->ops->model_changed(a->stack[i], a);
         app_dirty(a, DIRTY_MAIN | DIRTY_HEADER);
         app_clock_check(a);
     }
-    if (!a->dirty)
-        return;
-    if (a->dirty & DIRTY_CLEAR)
-        clearok(curscr, TRUE);
+    if (!a->dirty) return;
+    if (a->dirty & DIRTY_CLEAR) clearok(curscr, TRUE);
     if (a->too_small) {
         draw_too_small(a);
     } else {
-        if (a->dirty & DIRTY_HEADER)
-            draw_header(a);
-        if (a->dirty & DIRTY_MAIN)
-            draw_main(a);
-        if (a->dirty & DIRTY_FOOTER)
-            draw_footer(a);
+        if (a->dirty & DIRTY_HEADER) draw_header(a);
+        if (a->dirty & DIRTY_MAIN) draw_main(a);
+        if (a->dirty & DIRTY_FOOTER) draw_footer(a);
         /* the status line is drawn last so the prompt's cursor ends up there */
         if (a->dirty & (DIRTY_STATUS | DIRTY_MAIN))
             draw_status(a);

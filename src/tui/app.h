@@ -19,12 +19,12 @@
 #include "widgets/input.h"
 
 /* Named ticks (design.md §5): */
-#define TICK_CLOCK_MS 1000     /* countdowns and ages on screen */
-#define TICK_METRICS_MS 5000   /* list + metrics poll (the e2b backend, jittered ±10 %) */
-#define STATUS_SHOW_MS 6000    /* how long an info message stays */
+#define TICK_CLOCK_MS   1000 /* countdowns and ages on screen */
+#define TICK_METRICS_MS 5000 /* list + metrics poll (the e2b backend, jittered ±10 %) */
+#define STATUS_SHOW_MS  6000 /* how long an info message stays */
 
-#define MIN_COLS 80
-#define MIN_ROWS 24
+#define MIN_COLS       80
+#define MIN_ROWS       24
 #define VIEW_STACK_MAX 8
 
 struct app;
@@ -83,11 +83,11 @@ struct app {
     int depth;
 
     enum app_mode mode;
-    struct input prompt;       /* the bottom line in MODE_PROMPT */
+    struct input prompt; /* the bottom line in MODE_PROMPT */
     char prompt_label[64];
     prompt_cb prompt_fn;
     void *prompt_ud;
-    struct input cmd_hist;     /* keeps the `:` history across prompts */
+    struct input cmd_hist; /* keeps the `:` history across prompts */
     char confirm_msg[256];
     confirm_cb confirm_fn;
     void *confirm_ud;

@@ -16,8 +16,7 @@ void app_command(struct app *a, const char *line)
     while (*line == ' ' || *line == ':')
         line++;
     size_t n = strcspn(line, " ");
-    if (n >= sizeof(cmd))
-        n = sizeof(cmd) - 1;
+    if (n >= sizeof(cmd)) n = sizeof(cmd) - 1;
     memcpy(cmd, line, n);
     cmd[n] = '\0';
     line += n;
@@ -28,8 +27,7 @@ void app_command(struct app *a, const char *line)
     while (al > 0 && arg[al - 1] == ' ')
         arg[--al] = '\0';
 
-    if (!cmd[0])
-        return;
+    if (!cmd[0]) return;
     if (!strcmp(cmd, "q") || !strcmp(cmd, "quit") || !strcmp(cmd, "q!")) {
         app_quit(a);
     } else if (!strcmp(cmd, "sandboxes") || !strcmp(cmd, "sb")) {

@@ -66,16 +66,14 @@ static int map_input_key(int ch, int is_key)
 static void prompt_key(struct app *a, int ch, int is_key)
 {
     int k = map_input_key(ch, is_key);
-    if (!k)
-        return;
+    if (!k) return;
     enum input_result r = input_key(&a->prompt, k);
     prompt_cb fn = a->prompt_fn;
     void *ud = a->prompt_ud;
     switch (r) {
     case INPUT_CHANGED:
         app_dirty(a, DIRTY_STATUS);
-        if (fn)
-            fn(a, a->prompt.text, 0, ud);
+        if (fn) fn(a, a->prompt.text, 0, ud);
         break;
     case INPUT_SUBMIT:
     case INPUT_CANCEL: {
@@ -85,8 +83,7 @@ static void prompt_key(struct app *a, int ch, int is_key)
         a->prompt_fn = NULL;
         app_dirty(a, DIRTY_STATUS | DIRTY_FOOTER | DIRTY_MAIN);
         /* the callback may open the next prompt (the `n` form does) */
-        if (fn)
-            fn(a, r == INPUT_SUBMIT ? text : NULL, 1, ud);
+        if (fn) fn(a, r == INPUT_SUBMIT ? text : NULL, 1, ud);
         break;
     }
     default:
@@ -96,13 +93,11 @@ static void prompt_key(struct app *a, int ch, int is_key)
 
 static void confirm_key(struct app *a, int ch, int is_key)
 {
-    if (is_key)
-        return;
+    if (is_key) return;
     if (ch == 'y' || ch == 'Y') {
         a->mode = MODE_NORMAL;
         app_dirty(a, DIRTY_MAIN | DIRTY_FOOTER);
-        if (a->confirm_fn)
-            a->confirm_fn(a, a->confirm_ud);
+        if (a->confirm_fn) a->confirm_fn(a, a->confirm_ud);
     } else if (ch == 'n' || ch == 'N' || ch == 27 || ch == 'q') {
         a->mode = MODE_NORMAL;
         app_status(a, STATUS_INFO, _("cancelled"));
@@ -113,14 +108,13 @@ static void confirm_key(struct app *a, int ch, int is_key)
 static void command_done(struct app *a, const char *text, int submit, void *ud)
 {
     (void)ud;
-    if (!submit || !text)
-        return;
+    if (!submit || !text) return;
     input_history_add(&a->cmd_hist, text);
     app_command(a, text);
 }
 
-static const char *const command_names[] = {
-    "sandboxes", "templates", "events", "logs ", "team", "ctx ", "q", "quit", "record ", NULL};
+static const char *const command_names[] = {"sandboxes", "templates", "events", "logs ",   "team",
+                                            "ctx ",      "q",         "quit",   "record ", NULL};
 
 static void open_command_line(struct app *a)
 {
@@ -133,8 +127,7 @@ static void open_command_line(struct app *a)
 static void mouse_event(struct app *a)
 {
     MEVENT me;
-    if (getmouse(&me) != OK || a->too_small)
-        return;
+    if (getmouse(&me) != OK || a->too_small) return;
     if (a->mode == MODE_HELP) {
         if (me.bstate & BUTTON4_PRESSED)
             a->help_scroll = a->help_scroll > 0 ? a->help_scroll - 1 : 0;
@@ -145,8 +138,7 @@ static void mouse_event(struct app *a)
         app_dirty(a, DIRTY_MAIN | DIRTY_FOOTER);
         return;
     }
-    if (a->mode != MODE_NORMAL)
-        return;
+    if (a->mode != MODE_NORMAL) return;
     struct view *v = app_top(a);
     int y = me.y - 2;
     if (v && v->ops->mouse && y >= 0 && y < a->rows - 4 && v->ops->mouse(v, a, y, me.x, me.bstate))
@@ -155,8 +147,7 @@ static void mouse_event(struct app *a)
 
 static void global_key(struct app *a, int ch, int is_key)
 {
-    if (is_key)
-        return;
+    if (is_key) return;
     switch (ch) {
     case ':':
         open_command_line(a);
@@ -183,15 +174,13 @@ static void global_key(struct app *a, int ch, int is_key)
 
 void app_handle_key(struct app *a, int ch, int is_key)
 {
-    if (is_key && ch == KEY_RESIZE)
-        return; /* handled by the SIGWINCH watcher */
+    if (is_key && ch == KEY_RESIZE) return; /* handled by the SIGWINCH watcher */
     if (is_key && ch == KEY_MOUSE) {
         mouse_event(a);
         return;
     }
     if (a->too_small) {
-        if (!is_key && ch == 'q')
-            app_quit(a);
+        if (!is_key && ch == 'q') app_quit(a);
         return;
     }
     switch (a->mode) {
@@ -214,8 +203,7 @@ void app_handle_key(struct app *a, int ch, int is_key)
         break;
     }
     struct view *v = app_top(a);
-    if (v && v->ops->key && v->ops->key(v, a, ch, is_key))
-        return;
+    if (v && v->ops->key && v->ops->key(v, a, ch, is_key)) return;
     global_key(a, ch, is_key);
 }
 

@@ -118,14 +118,12 @@ int app_run(struct app *a)
         struct view *v = a->stack[--a->depth];
         v->ops->destroy(v);
     }
-    if (a->clock_timer)
-        loop_timer_cancel(a->loop, a->clock_timer);
+    if (a->clock_timer) loop_timer_cancel(a->loop, a->clock_timer);
     loop_fd_remove(a->loop, STDIN_FILENO);
     loop_set_before_sleep(a->loop, NULL, NULL);
     WINDOW **ws[] = {&a->w_header, &a->w_main, &a->w_footer, &a->w_status};
     for (size_t i = 0; i < 4; i++)
-        if (*ws[i])
-            delwin(*ws[i]);
+        if (*ws[i]) delwin(*ws[i]);
     endwin();
     term_restore_uninstall();
     input_free(&a->prompt);

@@ -28,7 +28,7 @@ struct create_req {
 struct backend;
 
 struct backend_ops {
-    const char *kind; /* "replay", "e2b" */
+    const char *kind;                    /* "replay", "e2b" */
     void (*poll_now)(struct backend *b); /* poll now (not "refresh": curses macro) */
     void (*kill)(struct backend *b, const char *id);
     void (*pause)(struct backend *b, const char *id);

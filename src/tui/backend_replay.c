@@ -31,8 +31,7 @@ void backend_report(struct backend *b, enum backend_event ev, const char *fmt, .
         vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
     }
-    if (b->on_event)
-        b->on_event(b->ud, ev, msg);
+    if (b->on_event) b->on_event(b->ud, ev, msg);
 }
 
 static void replay_refresh(struct backend *b)
@@ -43,8 +42,7 @@ static void replay_refresh(struct backend *b)
 static struct sandbox *need(struct backend *b, const char *id)
 {
     struct sandbox *s = model_find(b->model, id);
-    if (!s)
-        backend_report(b, BACKEND_ACTION_FAILED, _("sandbox %s not found"), id);
+    if (!s) backend_report(b, BACKEND_ACTION_FAILED, _("sandbox %s not found"), id);
     return s;
 }
 
@@ -61,8 +59,7 @@ static void replay_kill(struct backend *b, const char *id)
 static void set_state(struct backend *b, const char *id, enum sandbox_state st)
 {
     struct sandbox *s = need(b, id);
-    if (!s)
-        return;
+    if (!s) return;
     if (s->state == st) {
         backend_report(b, BACKEND_ACTION_FAILED, _("sandbox %s is already %s"), id,
                        sandbox_state_name(st));
@@ -88,8 +85,7 @@ static void replay_resume(struct backend *b, const char *id)
 static void replay_set_timeout(struct backend *b, const char *id, int seconds)
 {
     struct sandbox *s = need(b, id);
-    if (!s)
-        return;
+    if (!s) return;
     s->end_ms = loop_wall_ms() + (int64_t)seconds * 1000;
     model_touch(b->model);
     backend_report(b, BACKEND_ACTION_OK, _("%s now ends in %d s"), id, seconds);
@@ -115,8 +111,7 @@ static void replay_create(struct backend *b, const struct create_req *req)
     s->seen = b->model->round;
     for (int i = 0; req->meta_kv && req->meta_kv[i]; i++) {
         const char *eq = strchr(req->meta_kv[i], '=');
-        if (!eq)
-            continue;
+        if (!eq) continue;
         char key[256];
         snprintf(key, sizeof(key), "%.*s", (int)(eq - req->meta_kv[i]), req->meta_kv[i]);
         sandbox_set_meta(s, key, eq + 1);
@@ -153,14 +148,11 @@ static const struct backend_ops replay_ops = {
 
 static void add_template(struct replay *r, const char *t)
 {
-    if (!t || !t[0] || r->ntemplates >= 32)
-        return;
+    if (!t || !t[0] || r->ntemplates >= 32) return;
     for (int i = 0; i < r->ntemplates; i++)
-        if (!strcmp(r->templates[i], t))
-            return;
+        if (!strcmp(r->templates[i], t)) return;
     char *d = strdup(t);
-    if (d)
-        r->templates[r->ntemplates++] = d;
+    if (d) r->templates[r->ntemplates++] = d;
 }
 
 struct backend *backend_replay_new(struct loop *loop, struct model *model, const char *path,
@@ -183,7 +175,6 @@ struct backend *backend_replay_new(struct loop *loop, struct model *model, const
         add_template(r, model->sb[i]->alias);
         add_template(r, model->sb[i]->template_id);
     }
-    if (!model->backend_label)
-        sandbox_set_str(&model->backend_label, "recording");
+    if (!model->backend_label) sandbox_set_str(&model->backend_label, "recording");
     return &r->base;
 }

@@ -73,14 +73,12 @@ int filter_parse(struct filter *f, const char *text)
     for (;;) {
         while (*p && isspace((unsigned char)*p))
             p++;
-        if (!*p)
-            return 0;
+        if (!*p) return 0;
         const char *e = p;
         while (*e && !isspace((unsigned char)*e))
             e++;
         struct filter_term *nt = realloc(f->terms, (size_t)(f->n + 1) * sizeof(*nt));
-        if (!nt)
-            return -1;
+        if (!nt) return -1;
         f->terms = nt;
         if (term_fill(&f->terms[f->n], p, (size_t)(e - p)) < 0) {
             free(f->terms[f->n].a);
@@ -94,12 +92,10 @@ int filter_parse(struct filter *f, const char *text)
 
 static int contains(const char *hay, const char *needle)
 {
-    if (!hay)
-        return 0;
+    if (!hay) return 0;
     size_t nl = strlen(needle);
     for (const char *h = hay; *h; h++)
-        if (!strncasecmp(h, needle, nl))
-            return 1;
+        if (!strncasecmp(h, needle, nl)) return 1;
     return nl == 0;
 }
 
@@ -121,8 +117,7 @@ static int term_match(const struct filter_term *t, const struct sandbox *s)
         if (contains(s->id, t->a) || contains(s->template_id, t->a) || contains(s->alias, t->a))
             return 1;
         for (int i = 0; i < s->n_meta; i++)
-            if (contains(s->meta[i].key, t->a) || contains(s->meta[i].value, t->a))
-                return 1;
+            if (contains(s->meta[i].key, t->a) || contains(s->meta[i].value, t->a)) return 1;
         return 0;
     }
 }
@@ -130,7 +125,6 @@ static int term_match(const struct filter_term *t, const struct sandbox *s)
 int filter_match(const struct filter *f, const struct sandbox *s)
 {
     for (int i = 0; i < f->n; i++)
-        if (term_match(&f->terms[i], s) == f->terms[i].negate)
-            return 0;
+        if (term_match(&f->terms[i], s) == f->terms[i].negate) return 0;
     return 1;
 }

@@ -15,8 +15,7 @@ void model_init(struct model *m)
 
 static void sandbox_free(struct sandbox *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     free(s->id);
     free(s->template_id);
     free(s->alias);
@@ -44,27 +43,23 @@ struct sandbox *model_find(const struct model *m, const char *id)
 {
     /* Linear: 10 000 sandboxes x one lookup per listed row per 5 s is well under a ms. */
     for (int i = 0; i < m->n; i++)
-        if (!strcmp(m->sb[i]->id, id))
-            return m->sb[i];
+        if (!strcmp(m->sb[i]->id, id)) return m->sb[i];
     return NULL;
 }
 
 struct sandbox *model_upsert(struct model *m, const char *id)
 {
     struct sandbox *s = model_find(m, id);
-    if (s)
-        return s;
+    if (s) return s;
     if (m->n == m->cap) {
         int nc = m->cap ? m->cap * 2 : 64;
         struct sandbox **p = realloc(m->sb, (size_t)nc * sizeof(*p));
-        if (!p)
-            return NULL;
+        if (!p) return NULL;
         m->sb = p;
         m->cap = nc;
     }
     s = calloc(1, sizeof(*s));
-    if (!s)
-        return NULL;
+    if (!s) return NULL;
     s->id = strdup(id);
     if (!s->id) {
         free(s);
@@ -108,11 +103,9 @@ int model_prune(struct model *m, unsigned round)
 
 int sandbox_set_str(char **field, const char *value)
 {
-    if (*field && value && !strcmp(*field, value))
-        return 0;
+    if (*field && value && !strcmp(*field, value)) return 0;
     char *d = NULL;
-    if (value && !(d = strdup(value)))
-        return -1;
+    if (value && !(d = strdup(value))) return -1;
     free(*field);
     *field = d;
     return 0;
@@ -132,11 +125,9 @@ void sandbox_clear_meta(struct sandbox *s)
 int sandbox_set_meta(struct sandbox *s, const char *key, const char *value)
 {
     for (int i = 0; i < s->n_meta; i++)
-        if (!strcmp(s->meta[i].key, key))
-            return sandbox_set_str(&s->meta[i].value, value);
+        if (!strcmp(s->meta[i].key, key)) return sandbox_set_str(&s->meta[i].value, value);
     struct kv *p = realloc(s->meta, (size_t)(s->n_meta + 1) * sizeof(*p));
-    if (!p)
-        return -1;
+    if (!p) return -1;
     s->meta = p;
     p[s->n_meta].key = strdup(key);
     p[s->n_meta].value = strdup(value ? value : "");
@@ -152,8 +143,7 @@ int sandbox_set_meta(struct sandbox *s, const char *key, const char *value)
 const char *sandbox_meta_get(const struct sandbox *s, const char *key)
 {
     for (int i = 0; i < s->n_meta; i++)
-        if (!strcmp(s->meta[i].key, key))
-            return s->meta[i].value;
+        if (!strcmp(s->meta[i].key, key)) return s->meta[i].value;
     return NULL;
 }
 
@@ -161,18 +151,15 @@ void sandbox_add_sample(struct sandbox *s, const struct sample *smp)
 {
     /* The batch metrics endpoint may return the same latest sample twice in a row. */
     const struct sample *last = sandbox_latest(s);
-    if (last && last->t_ms >= smp->t_ms && smp->t_ms != 0)
-        return;
+    if (last && last->t_ms >= smp->t_ms && smp->t_ms != 0) return;
     s->hist[s->hist_head] = *smp;
     s->hist_head = (s->hist_head + 1) % MODEL_HISTORY;
-    if (s->hist_len < MODEL_HISTORY)
-        s->hist_len++;
+    if (s->hist_len < MODEL_HISTORY) s->hist_len++;
 }
 
 const struct sample *sandbox_sample_at(const struct sandbox *s, int i)
 {
-    if (i < 0 || i >= s->hist_len)
-        return NULL;
+    if (i < 0 || i >= s->hist_len) return NULL;
     int start = (s->hist_head - s->hist_len + MODEL_HISTORY) % MODEL_HISTORY;
     return &s->hist[(start + i) % MODEL_HISTORY];
 }
@@ -196,11 +183,8 @@ const char *sandbox_state_name(enum sandbox_state st)
 
 enum sandbox_state sandbox_state_parse(const char *s)
 {
-    if (!s)
-        return SANDBOX_UNKNOWN;
-    if (!strcmp(s, "running"))
-        return SANDBOX_RUNNING;
-    if (!strcmp(s, "paused"))
-        return SANDBOX_PAUSED;
+    if (!s) return SANDBOX_UNKNOWN;
+    if (!strcmp(s, "running")) return SANDBOX_RUNNING;
+    if (!strcmp(s, "paused")) return SANDBOX_PAUSED;
     return SANDBOX_UNKNOWN;
 }

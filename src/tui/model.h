@@ -22,45 +22,45 @@ struct kv {
 };
 
 struct sample {
-    int64_t t_ms;        /* wall clock of the sample */
-    double cpu_pct;      /* 0..100 * cpu_count is clamped to 0..100 of the whole sandbox */
-    int64_t mem_used;    /* bytes */
-    int64_t mem_total;   /* bytes */
-    int64_t disk_used;   /* bytes */
-    int64_t disk_total;  /* bytes */
+    int64_t t_ms;       /* wall clock of the sample */
+    double cpu_pct;     /* 0..100 * cpu_count is clamped to 0..100 of the whole sandbox */
+    int64_t mem_used;   /* bytes */
+    int64_t mem_total;  /* bytes */
+    int64_t disk_used;  /* bytes */
+    int64_t disk_total; /* bytes */
 };
 
 struct sandbox {
     char *id;
     char *template_id;
-    char *alias;         /* may be NULL */
-    char *envd_version;  /* may be NULL */
+    char *alias;        /* may be NULL */
+    char *envd_version; /* may be NULL */
     enum sandbox_state state;
     int cpu_count;
     int memory_mb;
     int disk_mb;
-    int64_t started_ms;  /* wall clock, 0 = unknown */
-    int64_t end_ms;      /* wall clock, 0 = unknown */
+    int64_t started_ms; /* wall clock, 0 = unknown */
+    int64_t end_ms;     /* wall clock, 0 = unknown */
     struct kv *meta;
     int n_meta;
     /* ring buffer of samples, oldest first when read through model_sample_at() */
     struct sample hist[MODEL_HISTORY];
     int hist_len;
-    int hist_head;       /* index of the next write */
-    unsigned seen;       /* refresh round that last listed it (to drop vanished ones) */
+    int hist_head; /* index of the next write */
+    unsigned seen; /* refresh round that last listed it (to drop vanished ones) */
 };
 
 struct model {
-    struct sandbox **sb;  /* owned; order is arbitrary (views sort their own index) */
+    struct sandbox **sb; /* owned; order is arbitrary (views sort their own index) */
     int n, cap;
-    uint64_t generation;  /* bumped on every change */
-    int loading;          /* no list has arrived yet */
-    int64_t updated_ms;   /* wall clock of the last successful refresh, 0 = never */
-    int concurrency_limit;/* 0 = unknown */
-    double starts_per_min;/* -1 = unknown */
-    char *backend_label;  /* e.g. "local boxtopd 127.0.0.1:49999" (no secrets) */
-    char *context;        /* context name or NULL */
-    unsigned round;       /* refresh rounds started */
+    uint64_t generation;   /* bumped on every change */
+    int loading;           /* no list has arrived yet */
+    int64_t updated_ms;    /* wall clock of the last successful refresh, 0 = never */
+    int concurrency_limit; /* 0 = unknown */
+    double starts_per_min; /* -1 = unknown */
+    char *backend_label;   /* e.g. "local boxtopd 127.0.0.1:49999" (no secrets) */
+    char *context;         /* context name or NULL */
+    unsigned round;        /* refresh rounds started */
 };
 
 void model_init(struct model *m);

@@ -30,8 +30,7 @@ static int add_num(cJSON *o, const char *k, double v)
 static int sandbox_to_json(const struct sandbox *s, cJSON *arr)
 {
     cJSON *o = cJSON_CreateObject();
-    if (!o || !cJSON_AddItemToArray(arr, o))
-        return -1;
+    if (!o || !cJSON_AddItemToArray(arr, o)) return -1;
     int rc = 0;
     rc |= add_str(o, "sandboxID", s->id);
     rc |= add_str(o, "templateID", s->template_id);
@@ -44,18 +43,15 @@ static int sandbox_to_json(const struct sandbox *s, cJSON *arr)
     rc |= add_num(o, "startedAt", (double)s->started_ms);
     rc |= add_num(o, "endAt", (double)s->end_ms);
     cJSON *md = cJSON_AddObjectToObject(o, "metadata");
-    if (!md)
-        return -1;
+    if (!md) return -1;
     for (int i = 0; i < s->n_meta; i++)
         rc |= add_str(md, s->meta[i].key, s->meta[i].value);
     cJSON *sa = cJSON_AddArrayToObject(o, "samples");
-    if (!sa)
-        return -1;
+    if (!sa) return -1;
     for (int i = 0; i < s->hist_len; i++) {
         const struct sample *p = sandbox_sample_at(s, i);
         cJSON *x = cJSON_CreateObject();
-        if (!x || !cJSON_AddItemToArray(sa, x))
-            return -1;
+        if (!x || !cJSON_AddItemToArray(sa, x)) return -1;
         rc |= add_num(x, "t", (double)p->t_ms);
         rc |= add_num(x, "cpu", p->cpu_pct);
         rc |= add_num(x, "memUsed", (double)p->mem_used);
@@ -83,8 +79,7 @@ int model_to_json(const struct model *m, int64_t now_ms, struct buf *out, struct
     }
     char *txt = rc ? NULL : cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
-    if (!txt)
-        return error_set(err, ERROR_GENERIC, "out of memory while recording the model");
+    if (!txt) return error_set(err, ERROR_GENERIC, "out of memory while recording the model");
     rc = buf_append_str(out, txt) || buf_append_byte(out, '\n');
     free(txt);
     return rc ? error_set(err, ERROR_GENERIC, "out of memory while recording the model") : 0;
@@ -95,8 +90,7 @@ static int get_num(const cJSON *o, const char *path, const char *k, double lo, d
                    double *out, struct error *err)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    if (!v || cJSON_IsNull(v))
-        return 0;
+    if (!v || cJSON_IsNull(v)) return 0;
     if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < lo ||
         v->valuedouble > hi)
         return error_set(err, ERROR_PROTOCOL, "%s.%s: expected a number in range", path, k);
@@ -109,8 +103,7 @@ static int get_str(const cJSON *o, const char *path, const char *k, const char *
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
     *out = NULL;
-    if (!v || cJSON_IsNull(v))
-        return 0;
+    if (!v || cJSON_IsNull(v)) return 0;
     if (!cJSON_IsString(v))
         return error_set(err, ERROR_PROTOCOL, "%s.%s: expected a string", path, k);
     *out = v->valuestring;
@@ -122,15 +115,13 @@ static int get_str(const cJSON *o, const char *path, const char *k, const char *
 static int sandbox_from_json(struct model *m, const cJSON *o, const char *path, int64_t shift,
                              struct error *err)
 {
-    if (!cJSON_IsObject(o))
-        return error_set(err, ERROR_PROTOCOL, "%s: expected an object", path);
+    if (!cJSON_IsObject(o)) return error_set(err, ERROR_PROTOCOL, "%s: expected an object", path);
     const char *id, *tpl, *alias, *envd, *state;
     if (get_str(o, path, "sandboxID", &id, err) || get_str(o, path, "templateID", &tpl, err) ||
         get_str(o, path, "alias", &alias, err) || get_str(o, path, "envdVersion", &envd, err) ||
         get_str(o, path, "state", &state, err))
         return -1;
-    if (!id || !id[0])
-        return error_set(err, ERROR_PROTOCOL, "%s.sandboxID: missing", path);
+    if (!id || !id[0]) return error_set(err, ERROR_PROTOCOL, "%s.sandboxID: missing", path);
     double cpu = 0, mem = 0, disk = 0, st = 0, end = 0;
     if (get_num(o, path, "cpuCount", 0, 1e6, &cpu, err) ||
         get_num(o, path, "memoryMB", 0, 1e9, &mem, err) ||
@@ -158,8 +149,7 @@ static int sandbox_from_json(struct model *m, const cJSON *o, const char *path, 
         cJSON_ArrayForEach(kv, md)
         {
             if (!cJSON_IsString(kv) || !kv->string)
-                return error_set(err, ERROR_PROTOCOL, "%s.metadata: values must be strings",
-                                 path);
+                return error_set(err, ERROR_PROTOCOL, "%s.metadata: values must be strings", path);
             if (sandbox_set_meta(s, kv->string, kv->valuestring))
                 return error_set(err, ERROR_GENERIC, "out of memory");
         }
@@ -194,9 +184,16 @@ static int sandbox_from_json(struct model *m, const cJSON *o, const char *path, 
 int model_from_json(struct model *m, const char *text, size_t len, int64_t now_ms,
                     struct error *err)
 {
-    cJSON *root = cJSON_ParseWithLength(text, len);
-    if (!root)
-        return error_set(err, ERROR_PROTOCOL, "replay: not valid JSON");
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!root) return error_set(err, ERROR_PROTOCOL, "replay: not valid JSON");
+    /* cJSON stops after the first value: anything but whitespace after it is an error */
+    while (end && end < text + len && (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
+        end++;
+    if (end && end < text + len && *end) {
+        cJSON_Delete(root);
+        return error_set(err, ERROR_PROTOCOL, "replay: trailing data after the JSON document");
+    }
     int rc = -1;
     double ver = 0, rec = 0, lim = 0, spm = -1;
     const char *backend;
@@ -228,8 +225,7 @@ int model_from_json(struct model *m, const char *text, size_t len, int64_t now_m
     {
         char p[48];
         snprintf(p, sizeof(p), "replay.sandboxes[%d]", i++);
-        if (sandbox_from_json(m, o, p, shift, err))
-            goto out;
+        if (sandbox_from_json(m, o, p, shift, err)) goto out;
     }
     model_prune(m, m->round);
     m->concurrency_limit = (int)lim;
@@ -250,8 +246,7 @@ out:
 int model_save_file(const struct model *m, int64_t now_ms, const char *path, struct error *err)
 {
     struct buf b = BUF_INIT;
-    if (model_to_json(m, now_ms, &b, err))
-        return -1;
+    if (model_to_json(m, now_ms, &b, err)) return -1;
     char tmp[4096];
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -262,8 +257,7 @@ int model_save_file(const struct model *m, int64_t now_ms, const char *path, str
     }
     for (size_t off = 0; off < b.len;) {
         ssize_t w = write(fd, b.data + off, b.len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
+        if (w < 0 && errno == EINTR) continue;
         if (w <= 0) {
             error_set(err, ERROR_GENERIC, "%s: %s", tmp, strerror(errno));
             close(fd);
@@ -286,15 +280,13 @@ out:
 int model_load_file(struct model *m, const char *path, int64_t now_ms, struct error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return error_set(err, ERROR_NOT_FOUND, "%s: %s", path, strerror(errno));
+    if (fd < 0) return error_set(err, ERROR_NOT_FOUND, "%s: %s", path, strerror(errno));
     struct buf b = BUF_INIT;
     char chunk[65536];
     ssize_t r;
     int rc = -1;
     while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
-        if (r < 0 && errno == EINTR)
-            continue;
+        if (r < 0 && errno == EINTR) continue;
         if (r < 0) {
             error_set(err, ERROR_GENERIC, "%s: %s", path, strerror(errno));
             goto out;
@@ -309,8 +301,7 @@ int model_load_file(struct model *m, const char *path, int64_t now_ms, struct er
         }
     }
     rc = model_from_json(m, b.data ? b.data : "", b.len, now_ms, err);
-    if (rc)
-        error_prefix(err, "%s", path);
+    if (rc) error_prefix(err, "%s", path);
 out:
     close(fd);
     buf_free(&b);

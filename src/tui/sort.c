@@ -14,7 +14,7 @@ struct sort_item {
     int dir; /* +1 or -1: qsort has no user pointer in C11, so each item carries it */
 };
 
-static const char *const key_names[SORT_N] = {"id",  "template", "state", "cpu", "mem",
+static const char *const key_names[SORT_N] = {"id",   "template", "state", "cpu", "mem",
                                               "disk", "age",      "ttl",   "meta"};
 
 const char *sort_key_name(enum sort_key key)
@@ -25,8 +25,7 @@ const char *sort_key_name(enum sort_key key)
 int sort_key_parse(const char *name)
 {
     for (int i = 0; i < SORT_N; i++)
-        if (!strcmp(name, key_names[i]))
-            return i;
+        if (!strcmp(name, key_names[i])) return i;
     return -1;
 }
 
@@ -38,8 +37,7 @@ static int cmp_item(const void *pa, const void *pb)
         c = strcmp(a->str ? a->str : "", b->str ? b->str : "");
     else if (a->num != b->num)
         c = a->num < b->num ? -1 : 1;
-    if (c)
-        return c * a->dir;
+    if (c) return c * a->dir;
     return strcmp(a->s->id, b->s->id);
 }
 
@@ -84,11 +82,9 @@ static void item_fill(struct sort_item *it, struct sandbox *s, enum sort_key key
 
 int sort_sandboxes(struct sandbox **v, int n, enum sort_key key, int reverse, int64_t now_ms)
 {
-    if (n <= 1)
-        return 0;
+    if (n <= 1) return 0;
     struct sort_item *it = malloc((size_t)n * sizeof(*it));
-    if (!it)
-        return -1;
+    if (!it) return -1;
     for (int i = 0; i < n; i++) {
         item_fill(&it[i], v[i], key, now_ms);
         it[i].dir = reverse ? -1 : 1;

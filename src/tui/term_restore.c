@@ -29,8 +29,7 @@ static void crash_handler(int sig)
     if (crash_state.fd >= 0) {
         ssize_t w = write(crash_state.fd, reset_seq, sizeof(reset_seq) - 1);
         (void)w;
-        if (crash_state.saved)
-            tcsetattr(crash_state.fd, TCSANOW, &crash_state.tio);
+        if (crash_state.saved) tcsetattr(crash_state.fd, TCSANOW, &crash_state.tio);
     }
     /* SA_RESETHAND put the default action back: die the way we were going to */
     raise(sig);
@@ -46,8 +45,7 @@ int term_restore_install(int fd)
     sa.sa_flags = SA_RESETHAND | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++)
-        if (sigaction(crash_signals[i], &sa, NULL) < 0)
-            return -1;
+        if (sigaction(crash_signals[i], &sa, NULL) < 0) return -1;
     return 0;
 }
 

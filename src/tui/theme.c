@@ -8,17 +8,17 @@
 #include "theme.h"
 
 struct role_colors {
-    short fg, bg;  /* -1 = terminal default */
+    short fg, bg; /* -1 = terminal default */
     attr_t extra;
 };
 
 /* 256-colour palette (xterm indexes). */
 static const struct role_colors pal256[ROLE_N] = {
-    [ROLE_NORMAL] = {-1, -1, 0},          [ROLE_HEADER] = {231, 24, A_BOLD},
-    [ROLE_TITLE] = {250, 237, A_BOLD},    [ROLE_SELECTED] = {231, 31, A_BOLD},
-    [ROLE_OK] = {78, -1, 0},              [ROLE_WARN] = {214, -1, A_BOLD},
-    [ROLE_CRIT] = {203, -1, A_BOLD},      [ROLE_DIM] = {244, -1, 0},
-    [ROLE_MARK] = {220, -1, A_BOLD},      [ROLE_ACCENT] = {75, -1, 0},
+    [ROLE_NORMAL] = {-1, -1, 0},       [ROLE_HEADER] = {231, 24, A_BOLD},
+    [ROLE_TITLE] = {250, 237, A_BOLD}, [ROLE_SELECTED] = {231, 31, A_BOLD},
+    [ROLE_OK] = {78, -1, 0},           [ROLE_WARN] = {214, -1, A_BOLD},
+    [ROLE_CRIT] = {203, -1, A_BOLD},   [ROLE_DIM] = {244, -1, 0},
+    [ROLE_MARK] = {220, -1, A_BOLD},   [ROLE_ACCENT] = {75, -1, 0},
 };
 
 static const struct role_colors pal8[ROLE_N] = {
@@ -35,10 +35,11 @@ static const struct role_colors pal8[ROLE_N] = {
 };
 
 static const attr_t mono[ROLE_N] = {
-    [ROLE_NORMAL] = A_NORMAL, [ROLE_HEADER] = A_REVERSE | A_BOLD, [ROLE_TITLE] = A_UNDERLINE,
-    [ROLE_SELECTED] = A_REVERSE, [ROLE_OK] = A_NORMAL,  [ROLE_WARN] = A_BOLD,
-    [ROLE_CRIT] = A_BOLD,       [ROLE_DIM] = A_DIM,     [ROLE_MARK] = A_BOLD,
-    [ROLE_ACCENT] = A_NORMAL,
+    [ROLE_NORMAL] = A_NORMAL,   [ROLE_HEADER] = A_REVERSE | A_BOLD,
+    [ROLE_TITLE] = A_UNDERLINE, [ROLE_SELECTED] = A_REVERSE,
+    [ROLE_OK] = A_NORMAL,       [ROLE_WARN] = A_BOLD,
+    [ROLE_CRIT] = A_BOLD,       [ROLE_DIM] = A_DIM,
+    [ROLE_MARK] = A_BOLD,       [ROLE_ACCENT] = A_NORMAL,
 };
 
 void theme_init(struct theme *t, int no_color, const char *name)

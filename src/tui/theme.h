@@ -24,8 +24,8 @@ enum role {
 
 struct theme {
     attr_t attr[ROLE_N];
-    int color;        /* colours in use (0 with NO_COLOR or a mono terminal) */
-    int utf8;         /* the locale's charset is UTF-8 */
+    int color; /* colours in use (0 with NO_COLOR or a mono terminal) */
+    int utf8;  /* the locale's charset is UTF-8 */
     enum glyphs glyphs;
     const char *ellipsis; /* "…" or "~" */
     const char *mark;     /* "●" or "*" */

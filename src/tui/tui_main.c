@@ -62,8 +62,7 @@ static int parse_opts(int argc, char **argv, struct tui_opts *o)
         }
     }
     const char *nc = getenv("NO_COLOR");
-    if (nc && nc[0])
-        o->no_color = 1;
+    if (nc && nc[0]) o->no_color = 1;
     return 0;
 }
 
@@ -71,18 +70,15 @@ int tui_main(int argc, char **argv)
 {
     struct tui_opts o = {0};
     int rc = parse_opts(argc, argv, &o);
-    if (rc)
-        return rc > 0 ? 0 : 2;
+    if (rc) return rc > 0 ? 0 : 2;
 
     struct app *a = calloc(1, sizeof(*a));
-    if (!a)
-        return 1;
+    if (!a) return 1;
     a->readonly = o.readonly;
     a->no_color = o.no_color;
     a->record_path = o.record;
     model_init(&a->model);
-    if (o.context)
-        sandbox_set_str(&a->model.context, o.context);
+    if (o.context) sandbox_set_str(&a->model.context, o.context);
     a->loop = loop_new();
     struct error err = {0};
     if (!a->loop) {
@@ -108,10 +104,8 @@ int tui_main(int argc, char **argv)
     }
     rc = app_run(a);
 out:
-    if (a->be)
-        a->be->ops->destroy(a->be);
-    if (a->loop)
-        loop_free(a->loop);
+    if (a->be) a->be->ops->destroy(a->be);
+    if (a->loop) loop_free(a->loop);
     model_free(&a->model);
     free(a);
     return rc;

@@ -18,10 +18,8 @@ static int ui_prepare(struct app *a, const char *raw, int maxw, struct buf *out,
     size_t rl = raw ? strlen(raw) : 0;
     size_t cap = (size_t)(maxw > 0 ? maxw : 1) * RAW_BYTES_PER_COL + 64;
     int cut = rl > cap;
-    if (cut)
-        rl = cap;
-    if (sanitize_append(out, raw ? raw : "", rl, a->theme.utf8 ? 0 : SANITIZE_ASCII) < 0)
-        return -1;
+    if (cut) rl = cap;
+    if (sanitize_append(out, raw ? raw : "", rl, a->theme.utf8 ? 0 : SANITIZE_ASCII) < 0) return -1;
     int used = 0;
     int width = sanitize_width(buf_cstr(out), out->len);
     if (!cut && width <= maxw) {
@@ -39,8 +37,7 @@ static int ui_prepare(struct app *a, const char *raw, int maxw, struct buf *out,
 
 int ui_text(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, attr_t attr)
 {
-    if (maxw <= 0)
-        return 0;
+    if (maxw <= 0) return 0;
     struct buf b = BUF_INIT;
     size_t len = 0;
     int width = ui_prepare(a, raw, maxw, &b, &len);
@@ -55,8 +52,7 @@ int ui_text(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, a
 
 int ui_text_right(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, attr_t attr)
 {
-    if (maxw <= 0)
-        return 0;
+    if (maxw <= 0) return 0;
     struct buf b = BUF_INIT;
     size_t len = 0;
     int width = ui_prepare(a, raw, maxw, &b, &len);
@@ -71,8 +67,7 @@ int ui_text_right(struct app *a, WINDOW *w, int y, int x, int maxw, const char *
 
 void ui_fill(WINDOW *w, int y, int x, int n, attr_t attr)
 {
-    if (n <= 0)
-        return;
+    if (n <= 0) return;
     wattr_set(w, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
     mvwhline(w, y, x, ' ', n);
     wattr_set(w, A_NORMAL, 0, NULL);
@@ -84,8 +79,7 @@ void ui_box(struct app *a, WINDOW *w, int y, int x, int h, int wd, attr_t attr)
     const char *hz = u ? "\xe2\x94\x80" : "-", *vt = u ? "\xe2\x94\x82" : "|";
     const char *c[4] = {u ? "\xe2\x94\x8c" : "+", u ? "\xe2\x94\x90" : "+",
                         u ? "\xe2\x94\x94" : "+", u ? "\xe2\x94\x98" : "+"};
-    if (h < 2 || wd < 2)
-        return;
+    if (h < 2 || wd < 2) return;
     wattrset(w, attr);
     for (int i = 1; i < wd - 1; i++) {
         mvwaddstr(w, y, x + i, hz);
@@ -119,8 +113,7 @@ void ui_fmt_bytes(char *out, size_t n, int64_t bytes)
 
 void ui_fmt_duration(char *out, size_t n, int64_t ms)
 {
-    if (ms < 0)
-        ms = 0;
+    if (ms < 0) ms = 0;
     int64_t s = ms / 1000;
     if (s >= 86400)
         snprintf(out, n, "%lldd%02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));

@@ -58,19 +58,14 @@ static void draw_graph(struct app *a, WINDOW *w, int y, int x, int wd, const str
     for (int i = 0; i < s->hist_len; i++) {
         const struct sample *p = sandbox_sample_at(s, i);
         vals[n] = metric_value(p, m);
-        if (vals[n] > peak)
-            peak = vals[n];
+        if (vals[n] > peak) peak = vals[n];
         double total = m == M_MEM ? (double)p->mem_total : m == M_DISK ? (double)p->disk_total : 0;
-        if (total > max)
-            max = total;
+        if (total > max) max = total;
         n++;
     }
-    if (m == M_MEM && max <= 1 && s->memory_mb)
-        max = (double)s->memory_mb * 1024 * 1024;
-    if (m == M_DISK && max <= 1 && s->disk_mb)
-        max = (double)s->disk_mb * 1024 * 1024;
-    if (max < peak)
-        max = peak;
+    if (m == M_MEM && max <= 1 && s->memory_mb) max = (double)s->memory_mb * 1024 * 1024;
+    if (m == M_DISK && max <= 1 && s->disk_mb) max = (double)s->disk_mb * 1024 * 1024;
+    if (max < peak) max = peak;
     char cur[24] = "-", pk[24] = "-", top[24], line[160];
     if (n) {
         fmt_metric(cur, sizeof(cur), m, vals[n - 1]);
@@ -131,8 +126,7 @@ static void dt_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
              s->memory_mb, s->disk_mb);
     kv_line(a, w, y++, 2, lw, _("id"), s->id);
     kv_line(a, w, y++, 2, lw, _("template"), s->template_id);
-    if (s->alias)
-        kv_line(a, w, y++, 2, lw, _("alias"), s->alias);
+    if (s->alias) kv_line(a, w, y++, 2, lw, _("alias"), s->alias);
     kv_line(a, w, y++, 2, lw, _("state"), _(sandbox_state_name(s->state)));
     kv_line(a, w, y++, 2, lw, _("envd"), s->envd_version ? s->envd_version : "-");
     kv_line(a, w, y++, 2, lw, _("started"), t1);
@@ -141,10 +135,8 @@ static void dt_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     y++;
     ui_text(a, w, y++, 2, lw, _("Metadata"), th->attr[ROLE_TITLE]);
     int meta_rows = h - y - 1;
-    if (d->scroll > s->n_meta - 1)
-        d->scroll = s->n_meta > 0 ? s->n_meta - 1 : 0;
-    if (!s->n_meta)
-        ui_text(a, w, y, 4, lw - 2, _("(none)"), th->attr[ROLE_DIM]);
+    if (d->scroll > s->n_meta - 1) d->scroll = s->n_meta > 0 ? s->n_meta - 1 : 0;
+    if (!s->n_meta) ui_text(a, w, y, 4, lw - 2, _("(none)"), th->attr[ROLE_DIM]);
     for (int i = d->scroll; i < s->n_meta && y < 2 + meta_rows + 10 && y < h - 1; i++)
         kv_line(a, w, y++, 4, lw - 2, s->meta[i].key, s->meta[i].value);
 

@@ -18,14 +18,14 @@
 enum { C_ID, C_TEMPLATE, C_STATE, C_CPU, C_MEM, C_DISK, C_AGE, C_TTL, C_META, C_N };
 
 /* column → sort key (same order) */
-static const enum sort_key col_sort[C_N] = {SORT_ID,   SORT_TEMPLATE, SORT_STATE,
-                                            SORT_CPU,  SORT_MEM,      SORT_DISK,
-                                            SORT_AGE,  SORT_TTL,      SORT_META};
+static const enum sort_key col_sort[C_N] = {SORT_ID,  SORT_TEMPLATE, SORT_STATE,
+                                            SORT_CPU, SORT_MEM,      SORT_DISK,
+                                            SORT_AGE, SORT_TTL,      SORT_META};
 
-#define EXTEND_S 300
+#define EXTEND_S          300
 #define DEFAULT_TIMEOUT_S 300
-#define WHEEL_ROWS 3
-#define TTL_WARN_MS 60000
+#define WHEEL_ROWS        3
+#define TTL_WARN_MS       60000
 
 struct sbview {
     struct view base;
@@ -49,12 +49,10 @@ static void sb_rebuild(struct sbview *v, struct app *a)
     if (v->cap < m->n) {
         int nc = m->n + 64;
         struct sandbox **r = realloc(v->rows, (size_t)nc * sizeof(*r));
-        if (!r)
-            return;
+        if (!r) return;
         v->rows = r;
         const char **ids = realloc(v->ids, (size_t)nc * sizeof(*ids));
-        if (!ids)
-            return;
+        if (!ids) return;
         v->ids = ids;
         v->cap = nc;
     }
@@ -64,8 +62,7 @@ static void sb_rebuild(struct sbview *v, struct app *a)
     table_marks_prune(&v->t, v->ids, m->n);
     int n = 0;
     for (int i = 0; i < m->n; i++)
-        if (filter_match(&v->f, m->sb[i]))
-            v->rows[n++] = m->sb[i];
+        if (filter_match(&v->f, m->sb[i])) v->rows[n++] = m->sb[i];
     sort_sandboxes(v->rows, n, col_sort[v->t.sort_col], v->t.reverse, loop_wall_ms());
     for (int i = 0; i < n; i++)
         v->ids[i] = v->rows[i]->id;
@@ -80,20 +77,19 @@ static struct sandbox *sb_selected(struct sbview *v)
 
 /* ---- drawing ---------------------------------------------------------------------------- */
 
-static void draw_spark(struct app *a, WINDOW *w, int y, int x, int width, const double *vals,
-                       int n, double max, attr_t attr)
+static void draw_spark(struct app *a, WINDOW *w, int y, int x, int width, const double *vals, int n,
+                       double max, attr_t attr)
 {
     char buf[512];
-    if (width <= 0 || width > 160)
-        return;
+    if (width <= 0 || width > 160) return;
     spark_render(vals, n, max, width, a->theme.glyphs, buf, sizeof(buf));
     wattrset(w, attr);
     mvwaddstr(w, y, x, buf); /* our own glyphs: nothing to sanitize */
     wattrset(w, A_NORMAL);
 }
 
-static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct sandbox *s,
-                      int c, int selected)
+static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct sandbox *s, int c,
+                      int selected)
 {
     struct table_col *col = &v->cols[c];
     int x = col->x, cw = col->w;
@@ -108,10 +104,8 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
     switch (c) {
     case C_ID: {
         int marked = table_is_marked(&v->t, s->id);
-        if (marked)
-            ui_text(a, w, y, x, 2, th->mark, selected ? base : th->attr[ROLE_MARK]);
-        ui_text(a, w, y, x + 2, cw - 2, s->id,
-                marked && !selected ? th->attr[ROLE_MARK] : base);
+        if (marked) ui_text(a, w, y, x, 2, th->mark, selected ? base : th->attr[ROLE_MARK]);
+        ui_text(a, w, y, x + 2, cw - 2, s->id, marked && !selected ? th->attr[ROLE_MARK] : base);
         break;
     }
     case C_TEMPLATE:
@@ -119,8 +113,7 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
         break;
     case C_STATE:
         ui_text(a, w, y, x, cw, _(sandbox_state_name(s->state)),
-                selected ? base
-                         : th->attr[s->state == SANDBOX_RUNNING ? ROLE_OK : ROLE_WARN]);
+                selected ? base : th->attr[s->state == SANDBOX_RUNNING ? ROLE_OK : ROLE_WARN]);
         break;
     case C_CPU:
         for (int i = 0; i < s->hist_len; i++)
@@ -138,11 +131,9 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
         for (int i = 0; i < s->hist_len; i++) {
             const struct sample *p = sandbox_sample_at(s, i);
             vals[nv++] = (double)p->mem_used;
-            if ((double)p->mem_total > max)
-                max = (double)p->mem_total;
+            if ((double)p->mem_total > max) max = (double)p->mem_total;
         }
-        if (max <= 1 && s->memory_mb)
-            max = (double)s->memory_mb * 1024 * 1024;
+        if (max <= 1 && s->memory_mb) max = (double)s->memory_mb * 1024 * 1024;
         if (l) {
             ui_fmt_bytes(u, sizeof(u), l->mem_used);
             ui_fmt_bytes(t, sizeof(t), l->mem_total ? l->mem_total : (int64_t)max);
@@ -151,8 +142,7 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
             snprintf(txt, sizeof(txt), "-");
         }
         int tw = 10;
-        draw_spark(a, w, y, x, cw - tw - 1, vals, nv, max,
-                   selected ? base : th->attr[ROLE_ACCENT]);
+        draw_spark(a, w, y, x, cw - tw - 1, vals, nv, max, selected ? base : th->attr[ROLE_ACCENT]);
         ui_text_right(a, w, y, x + cw - tw, tw, txt, base);
         break;
     }
@@ -180,8 +170,7 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
         if (s->end_ms) {
             int64_t left = s->end_ms - now;
             ui_fmt_duration(txt, sizeof(txt), left);
-            if (left < TTL_WARN_MS && !selected)
-                at = th->attr[ROLE_WARN];
+            if (left < TTL_WARN_MS && !selected) at = th->attr[ROLE_WARN];
         } else {
             snprintf(txt, sizeof(txt), "-");
         }
@@ -208,8 +197,7 @@ static void sb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 {
     struct sbview *v = (struct sbview *)vv;
     const struct theme *th = &a->theme;
-    if (v->t.width != wd)
-        table_layout(&v->t, wd);
+    if (v->t.width != wd) table_layout(&v->t, wd);
     v->body_h = h - 2;
     table_scroll(&v->t, v->body_h);
 
@@ -220,19 +208,16 @@ static void sb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
         n += snprintf(title + n, sizeof(title) - (size_t)n, _("  filter: %s"), v->filter_text);
     n += snprintf(title + n, sizeof(title) - (size_t)n, _("  sort: %s %s"),
                   sort_key_name(col_sort[v->t.sort_col]), v->t.reverse ? "(rev)" : "");
-    if (v->t.nmarks)
-        snprintf(title + n, sizeof(title) - (size_t)n, _("  marked: %d"), v->t.nmarks);
+    if (v->t.nmarks) snprintf(title + n, sizeof(title) - (size_t)n, _("  marked: %d"), v->t.nmarks);
     ui_text(a, w, 0, 1, wd - 2, title, th->attr[ROLE_ACCENT] | A_BOLD);
 
     /* column titles */
     ui_fill(w, 1, 0, wd, th->attr[ROLE_TITLE]);
     for (int c = 0; c < C_N; c++) {
-        if (!v->cols[c].w)
-            continue;
+        if (!v->cols[c].w) continue;
         char t[64];
         const char *arrow = c != v->t.sort_col ? "" : (v->t.reverse ? "v" : "^");
-        if (th->utf8 && c == v->t.sort_col)
-            arrow = v->t.reverse ? "\xe2\x96\xbc" : "\xe2\x96\xb2";
+        if (th->utf8 && c == v->t.sort_col) arrow = v->t.reverse ? "\xe2\x96\xbc" : "\xe2\x96\xb2";
         snprintf(t, sizeof(t), "%s%s", v->cols[c].title, arrow);
         int x = c == C_ID ? v->cols[c].x + 2 : v->cols[c].x;
         ui_text(a, w, 1, x, v->cols[c].w - (c == C_ID ? 2 : 0), t, th->attr[ROLE_TITLE]);
@@ -248,11 +233,9 @@ static void sb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     for (int r = 0; r < v->body_h && v->t.top + r < v->nrows; r++) {
         int row = v->t.top + r;
         int sel = row == v->t.sel;
-        if (sel)
-            ui_fill(w, 2 + r, 0, wd, th->attr[ROLE_SELECTED]);
+        if (sel) ui_fill(w, 2 + r, 0, wd, th->attr[ROLE_SELECTED]);
         for (int c = 0; c < C_N; c++)
-            if (v->cols[c].w)
-                draw_cell(v, a, w, 2 + r, v->rows[row], c, sel);
+            if (v->cols[c].w) draw_cell(v, a, w, 2 + r, v->rows[row], c, sel);
     }
 }
 
@@ -269,8 +252,7 @@ static const char **sb_targets(struct sbview *v, struct app *a, int *count)
         return NULL;
     }
     const char **ids = calloc((size_t)n + 1, sizeof(*ids));
-    if (!ids)
-        return NULL;
+    if (!ids) return NULL;
     if (v->t.nmarks)
         for (int i = 0; i < n; i++)
             ids[i] = v->t.marks[i];
@@ -285,8 +267,7 @@ static void do_kill(struct app *a, void *ud)
     struct sbview *v = ud;
     int n;
     const char **ids = sb_targets(v, a, &n);
-    if (!ids)
-        return;
+    if (!ids) return;
     /* copy: the backend may change the model (and free the ids) synchronously */
     char **copy = calloc((size_t)n, sizeof(*copy));
     for (int i = 0; copy && i < n; i++)
@@ -294,8 +275,7 @@ static void do_kill(struct app *a, void *ud)
     free(ids);
     table_marks_clear(&v->t);
     for (int i = 0; copy && i < n; i++) {
-        if (copy[i])
-            a->be->ops->kill(a->be, copy[i]);
+        if (copy[i]) a->be->ops->kill(a->be, copy[i]);
         free(copy[i]);
     }
     free(copy);
@@ -304,12 +284,10 @@ static void do_kill(struct app *a, void *ud)
 
 static void ask_kill(struct sbview *v, struct app *a)
 {
-    if (app_refuse_readonly(a, _("kill")))
-        return;
+    if (app_refuse_readonly(a, _("kill"))) return;
     int n;
     const char **ids = sb_targets(v, a, &n);
-    if (!ids)
-        return;
+    if (!ids) return;
     char msg[256];
     if (n == 1) {
         struct buf b = BUF_INIT;
@@ -329,12 +307,10 @@ enum simple_action { ACT_PAUSE, ACT_RESUME, ACT_EXTEND };
 static void do_simple(struct sbview *v, struct app *a, enum simple_action act)
 {
     static const char *const names[] = {N_("pause"), N_("resume"), N_("extend")};
-    if (app_refuse_readonly(a, _(names[act])))
-        return;
+    if (app_refuse_readonly(a, _(names[act]))) return;
     int n;
     const char **ids = sb_targets(v, a, &n);
-    if (!ids)
-        return;
+    if (!ids) return;
     char **copy = calloc((size_t)n, sizeof(*copy));
     int64_t *ends = calloc((size_t)n, sizeof(*ends));
     for (int i = 0; copy && ends && i < n; i++) {
@@ -344,8 +320,7 @@ static void do_simple(struct sbview *v, struct app *a, enum simple_action act)
     }
     free(ids);
     for (int i = 0; copy && ends && i < n; i++) {
-        if (!copy[i])
-            continue;
+        if (!copy[i]) continue;
         if (act == ACT_PAUSE)
             a->be->ops->pause(a->be, copy[i]);
         else if (act == ACT_RESUME)
@@ -366,8 +341,7 @@ static int parse_seconds(const char *t, int *out)
 {
     char *end;
     long v = strtol(t, &end, 10);
-    if (end == t)
-        return -1;
+    if (end == t) return -1;
     if (*end == 'm')
         v *= 60, end++;
     else if (*end == 'h')
@@ -376,8 +350,7 @@ static int parse_seconds(const char *t, int *out)
         end++;
     while (*end == ' ')
         end++;
-    if (*end || v <= 0 || v > 30L * 24 * 3600)
-        return -1;
+    if (*end || v <= 0 || v > 30L * 24 * 3600) return -1;
     *out = (int)v;
     return 0;
 }
@@ -386,23 +359,20 @@ static void timeout_done(struct app *a, const char *text, int submit, void *ud)
 {
     struct sbview *v = ud;
     int secs;
-    if (!submit || !text)
-        return;
+    if (!submit || !text) return;
     if (parse_seconds(text, &secs)) {
         app_status(a, STATUS_ERROR, _("not a duration: use seconds, or 10m, 2h"));
         return;
     }
     int n;
     const char **ids = sb_targets(v, a, &n);
-    if (!ids)
-        return;
+    if (!ids) return;
     char **copy = calloc((size_t)n, sizeof(*copy));
     for (int i = 0; copy && i < n; i++)
         copy[i] = strdup(ids[i]);
     free(ids);
     for (int i = 0; copy && i < n; i++) {
-        if (copy[i])
-            a->be->ops->set_timeout(a->be, copy[i], secs);
+        if (copy[i]) a->be->ops->set_timeout(a->be, copy[i], secs);
         free(copy[i]);
     }
     free(copy);
@@ -412,8 +382,7 @@ static void timeout_done(struct app *a, const char *text, int submit, void *ud)
 static void new_meta_done(struct app *a, const char *text, int submit, void *ud)
 {
     struct sbview *v = ud;
-    if (!submit || !text)
-        return;
+    if (!submit || !text) return;
     const char *kv[33];
     char copy[INPUT_MAX];
     int n = 0;
@@ -435,8 +404,7 @@ static void new_meta_done(struct app *a, const char *text, int submit, void *ud)
 static void new_timeout_done(struct app *a, const char *text, int submit, void *ud)
 {
     struct sbview *v = ud;
-    if (!submit || !text)
-        return;
+    if (!submit || !text) return;
     if (!text[0])
         v->new_timeout = DEFAULT_TIMEOUT_S;
     else if (parse_seconds(text, &v->new_timeout)) {
@@ -449,8 +417,7 @@ static void new_timeout_done(struct app *a, const char *text, int submit, void *
 static void new_template_done(struct app *a, const char *text, int submit, void *ud)
 {
     struct sbview *v = ud;
-    if (!submit || !text)
-        return;
+    if (!submit || !text) return;
     char t[256];
     snprintf(t, sizeof(t), "%s", text);
     size_t l = strlen(t);
@@ -541,22 +508,19 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
         break;
     case 'a':
         for (int i = 0; i < v->nrows; i++)
-            if (!table_is_marked(&v->t, v->rows[i]->id))
-                table_mark_toggle(&v->t, v->rows[i]->id);
+            if (!table_is_marked(&v->t, v->rows[i]->id)) table_mark_toggle(&v->t, v->rows[i]->id);
         break;
     case '\r':
     case '\n':
     enter:
-        if (sb_selected(v))
-            app_push_view(a, view_detail_new(a, sb_selected(v)->id));
+        if (sb_selected(v)) app_push_view(a, view_detail_new(a, sb_selected(v)->id));
         return 1;
     case '/':
         snprintf(v->filter_before, sizeof(v->filter_before), "%s", v->filter_text);
         app_prompt(a, "/", v->filter_text, NULL, filter_changed, v);
         return 1;
     case 27:
-        if (!v->filter_text[0])
-            return 0;
+        if (!v->filter_text[0]) return 0;
         v->filter_text[0] = '\0';
         filter_parse(&v->f, "");
         sb_rebuild(v, a);
@@ -587,8 +551,7 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
         return 1;
     case 't':
         if (!app_refuse_readonly(a, _("set timeout")) && sb_selected(v))
-            app_prompt(a, _("New time to live (seconds, or 10m, 2h): "), "", NULL, timeout_done,
-                       v);
+            app_prompt(a, _("New time to live (seconds, or 10m, 2h): "), "", NULL, timeout_done, v);
         return 1;
     case 'n':
         if (!app_refuse_readonly(a, _("create")))
@@ -597,15 +560,17 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
                        new_template_done, v);
         return 1;
     case 's':
-        app_status(a, STATUS_WARN, _("the shell (terminal view) is not in this version yet "
-                                     "(planned: issue 7)"));
+        app_status(a, STATUS_WARN,
+                   _("the shell (terminal view) is not in this version yet "
+                     "(planned: issue 7)"));
         return 1;
     case 'f':
         app_status(a, STATUS_WARN,
-                    _("the file browser is not in this version yet (planned: issue 8)"));
+                   _("the file browser is not in this version yet (planned: issue 8)"));
         return 1;
     case 'l':
-        app_status(a, STATUS_WARN, _("the logs view is not in this version yet (planned: issue 9)"));
+        app_status(a, STATUS_WARN,
+                   _("the logs view is not in this version yet (planned: issue 9)"));
         return 1;
     case 'R':
         a->be->ops->poll_now(a->be);
@@ -630,8 +595,7 @@ static int sb_mouse(struct view *vv, struct app *a, int y, int x, mmask_t b)
         table_move(&v->t, WHEEL_ROWS);
         return 1;
     }
-    if (!(b & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
-        return 0;
+    if (!(b & (BUTTON1_PRESSED | BUTTON1_CLICKED))) return 0;
     if (y == 1) {
         int c = table_col_at(&v->t, x);
         if (c >= 0) {
@@ -719,8 +683,7 @@ static const struct view_ops sb_ops = {
 struct view *view_sandboxes_new(struct app *a)
 {
     struct sbview *v = calloc(1, sizeof(*v));
-    if (!v)
-        return NULL;
+    if (!v) return NULL;
     v->base.ops = &sb_ops;
     /*                 title            min  max flex right hide */
     v->cols[C_ID] = (struct table_col){_("ID"), 14, 34, 2, 0, 0, 0, 0};

@@ -22,8 +22,7 @@ void input_free(struct input *in)
 void input_set(struct input *in, const char *text)
 {
     size_t n = strlen(text);
-    if (n >= INPUT_MAX)
-        n = INPUT_MAX - 1;
+    if (n >= INPUT_MAX) n = INPUT_MAX - 1;
     /* never cut a UTF-8 sequence */
     while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
         n--;
@@ -41,8 +40,7 @@ void input_clear(struct input *in)
 
 static size_t prev_char(const struct input *in, size_t p)
 {
-    if (p == 0)
-        return 0;
+    if (p == 0) return 0;
     p--;
     while (p > 0 && ((unsigned char)in->text[p] & 0xC0) == 0x80)
         p--;
@@ -51,8 +49,7 @@ static size_t prev_char(const struct input *in, size_t p)
 
 static size_t next_char(const struct input *in, size_t p)
 {
-    if (p >= in->len)
-        return in->len;
+    if (p >= in->len) return in->len;
     p++;
     while (p < in->len && ((unsigned char)in->text[p] & 0xC0) == 0x80)
         p++;
@@ -81,8 +78,7 @@ static int insert_cp(struct input *in, int cp)
         u[1] = (char)(0x80 | (cp & 0x3F));
         n = 2;
     } else if (cp < 0x10000) {
-        if (cp >= 0xD800 && cp < 0xE000)
-            return 0;
+        if (cp >= 0xD800 && cp < 0xE000) return 0;
         u[0] = (char)(0xE0 | (cp >> 12));
         u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
         u[2] = (char)(0x80 | (cp & 0x3F));
@@ -96,8 +92,7 @@ static int insert_cp(struct input *in, int cp)
     } else {
         return 0;
     }
-    if (in->len + n >= INPUT_MAX)
-        return 0;
+    if (in->len + n >= INPUT_MAX) return 0;
     memmove(in->text + in->cur + n, in->text + in->cur, in->len - in->cur + 1);
     memcpy(in->text + in->cur, u, n);
     in->len += n;
@@ -133,13 +128,11 @@ enum input_result input_key(struct input *in, int key)
         in->cur = in->len;
         return INPUT_NONE;
     case INPUT_KEY_BACKSPACE:
-        if (in->cur == 0)
-            return INPUT_NONE;
+        if (in->cur == 0) return INPUT_NONE;
         delete_range(in, prev_char(in, in->cur), in->cur);
         return INPUT_CHANGED;
     case INPUT_KEY_DELETE:
-        if (in->cur >= in->len)
-            return INPUT_NONE;
+        if (in->cur >= in->len) return INPUT_NONE;
         delete_range(in, in->cur, next_char(in, in->cur));
         return INPUT_CHANGED;
     case INPUT_KEY_KILL_LINE:
@@ -171,8 +164,7 @@ enum input_result input_key(struct input *in, int key)
     case INPUT_KEY_TAB:
         return in->cands && input_complete(in, in->cands) > 0 ? INPUT_CHANGED : INPUT_NONE;
     default:
-        if (key < 32 || key == 127)
-            return INPUT_NONE;
+        if (key < 32 || key == 127) return INPUT_NONE;
         return insert_cp(in, key) ? INPUT_CHANGED : INPUT_NONE;
     }
 }
@@ -180,11 +172,9 @@ enum input_result input_key(struct input *in, int key)
 void input_history_add(struct input *in, const char *text)
 {
     in->hpos = -1;
-    if (!text[0] || (in->nhist && !strcmp(in->hist[in->nhist - 1], text)))
-        return;
+    if (!text[0] || (in->nhist && !strcmp(in->hist[in->nhist - 1], text))) return;
     char *d = strdup(text);
-    if (!d)
-        return;
+    if (!d) return;
     if (in->nhist == INPUT_HISTORY) {
         free(in->hist[0]);
         memmove(in->hist, in->hist + 1, (INPUT_HISTORY - 1) * sizeof(in->hist[0]));
@@ -199,8 +189,7 @@ int input_complete(struct input *in, const char *const *cands)
     size_t common = 0;
     int matches = 0;
     for (int i = 0; cands && cands[i]; i++) {
-        if (strncmp(cands[i], in->text, in->len))
-            continue;
+        if (strncmp(cands[i], in->text, in->len)) continue;
         if (!first) {
             first = cands[i];
             common = strlen(first);
@@ -212,15 +201,12 @@ int input_complete(struct input *in, const char *const *cands)
         }
         matches++;
     }
-    if (!matches)
-        return 0;
+    if (!matches) return 0;
     char tmp[INPUT_MAX];
-    if (common >= sizeof(tmp) - 1)
-        common = sizeof(tmp) - 2;
+    if (common >= sizeof(tmp) - 1) common = sizeof(tmp) - 2;
     memcpy(tmp, first, common);
     tmp[common] = '\0';
-    if (matches == 1)
-        strcat(tmp, " ");
+    if (matches == 1) strcat(tmp, " ");
     input_set(in, tmp);
     return matches;
 }
@@ -229,7 +215,6 @@ int input_cursor_col(const struct input *in)
 {
     int col = 0;
     for (size_t i = 0; i < in->cur; i++)
-        if (((unsigned char)in->text[i] & 0xC0) != 0x80)
-            col++;
+        if (((unsigned char)in->text[i] & 0xC0) != 0x80) col++;
     return col;
 }

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#define INPUT_MAX 512
+#define INPUT_MAX     512
 #define INPUT_HISTORY 32
 
 /* Key codes understood besides printable characters (the app maps ncurses keys to these). */
@@ -32,7 +32,7 @@ struct input {
     size_t len, cur;      /* bytes; cur is always on a character boundary */
     char *hist[INPUT_HISTORY];
     int nhist;
-    int hpos; /* -1 when not browsing history */
+    int hpos;                 /* -1 when not browsing history */
     const char *const *cands; /* completion candidates (borrowed), NULL-terminated */
 };
 

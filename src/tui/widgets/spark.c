@@ -13,10 +13,8 @@ static const char ascii_levels[] = " .:-=+*#";                /* 0..7 */
 
 int spark_level(double v, double max, int levels)
 {
-    if (!(v > 0) || !(max > 0))
-        return 0;
-    if (v >= max)
-        return levels;
+    if (!(v > 0) || !(max > 0)) return 0;
+    if (v >= max) return levels;
     int l = (int)ceil(v / max * levels);
     return l < 1 ? 1 : (l > levels ? levels : l);
 }
@@ -38,8 +36,7 @@ static size_t put_utf8(char *out, size_t pos, size_t outsz, unsigned cp)
         tmp[2] = (char)(0x80 | (cp & 0x3F));
         n = 3;
     }
-    if (pos + n + 1 > outsz)
-        return pos;
+    if (pos + n + 1 > outsz) return pos;
     memcpy(out + pos, tmp, n);
     return pos + n;
 }
@@ -59,10 +56,8 @@ size_t graph_render_row(const double *vals, int n, double max, int width, int he
                         enum glyphs g, char *out, size_t outsz)
 {
     size_t pos = 0;
-    if (outsz == 0)
-        return 0;
-    if (height < 1)
-        height = 1;
+    if (outsz == 0) return 0;
+    if (height < 1) height = 1;
     int per_cell = g == GLYPHS_BRAILLE ? 2 : 1;
     int first = n - width * per_cell; /* index of the sample in the leftmost slot */
     for (int c = 0; c < width; c++) {
@@ -71,8 +66,7 @@ size_t graph_render_row(const double *vals, int n, double max, int width, int he
             int m = 0;
             for (int k = 0; k < 2; k++) {
                 int i = i0 + k;
-                if (i < 0 || i >= n)
-                    continue;
+                if (i < 0 || i >= n) continue;
                 int lv = spark_level(vals[i], max, 4 * height);
                 m |= braille_col(lv, height, row, k ? braille_right : braille_left);
             }

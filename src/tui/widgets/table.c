@@ -39,15 +39,13 @@ void table_layout(struct table *t, int width)
                 cnt++;
             }
         need += cnt > 0 ? cnt - 1 : 0;
-        if (need <= width)
-            break;
+        if (need <= width) break;
         int drop = -1;
         for (int i = 0; i < nc; i++)
             if (vis[i] && t->cols[i].hide_prio > 0 &&
                 (drop < 0 || t->cols[i].hide_prio > t->cols[drop].hide_prio))
                 drop = i;
-        if (drop < 0)
-            break;
+        if (drop < 0) break;
         vis[drop] = 0;
     }
     int used = 0, flex = 0, cnt = 0;
@@ -66,31 +64,24 @@ void table_layout(struct table *t, int width)
         int given = 0, nflex = 0;
         for (int i = 0; i < nc && spare - given > 0; i++) {
             struct table_col *c = &t->cols[i];
-            if (!c->w || !c->flex || (c->max_w && c->w >= c->max_w))
-                continue;
+            if (!c->w || !c->flex || (c->max_w && c->w >= c->max_w)) continue;
             int add = spare * c->flex / flex;
-            if (add < 1)
-                add = 1;
-            if (add > spare - given)
-                add = spare - given;
-            if (c->max_w && c->w + add > c->max_w)
-                add = c->max_w - c->w;
+            if (add < 1) add = 1;
+            if (add > spare - given) add = spare - given;
+            if (c->max_w && c->w + add > c->max_w) add = c->max_w - c->w;
             c->w += add;
             given += add;
-            if (!c->max_w || c->w < c->max_w)
-                nflex += c->flex;
+            if (!c->max_w || c->w < c->max_w) nflex += c->flex;
         }
         spare -= given;
-        if (!given)
-            break;
+        if (!given) break;
         flex = nflex;
     }
     int x = 0;
     for (int i = 0; i < nc; i++) {
         t->cols[i].x = x;
         if (t->cols[i].w) {
-            if (x + t->cols[i].w > width)
-                t->cols[i].w = width - x > 0 ? width - x : 0;
+            if (x + t->cols[i].w > width) t->cols[i].w = width - x > 0 ? width - x : 0;
             x += t->cols[i].w + 1;
         }
     }
@@ -100,8 +91,7 @@ static void remember_sel(struct table *t)
 {
     free(t->sel_id);
     t->sel_id = NULL;
-    if (t->sel >= 0 && t->sel < t->nrows && t->ids[t->sel])
-        t->sel_id = strdup(t->ids[t->sel]);
+    if (t->sel >= 0 && t->sel < t->nrows && t->ids[t->sel]) t->sel_id = strdup(t->ids[t->sel]);
 }
 
 void table_set_rows(struct table *t, const char **ids, int n)
@@ -120,16 +110,12 @@ void table_set_rows(struct table *t, const char **ids, int n)
         t->top += found - t->sel;
         t->sel = found;
     } else {
-        if (t->sel < 0)
-            t->sel = 0;
-        if (t->sel >= n)
-            t->sel = n - 1;
+        if (t->sel < 0) t->sel = 0;
+        if (t->sel >= n) t->sel = n - 1;
         remember_sel(t);
     }
-    if (t->top > t->sel)
-        t->top = t->sel;
-    if (t->top < 0)
-        t->top = 0;
+    if (t->top > t->sel) t->top = t->sel;
+    if (t->top < 0) t->top = 0;
 }
 
 void table_select(struct table *t, int row)
@@ -139,10 +125,8 @@ void table_select(struct table *t, int row)
         remember_sel(t);
         return;
     }
-    if (row < 0)
-        row = 0;
-    if (row >= t->nrows)
-        row = t->nrows - 1;
+    if (row < 0) row = 0;
+    if (row >= t->nrows) row = t->nrows - 1;
     t->sel = row;
     remember_sel(t);
 }
@@ -154,16 +138,11 @@ void table_move(struct table *t, int delta)
 
 void table_scroll(struct table *t, int height)
 {
-    if (height < 1)
-        height = 1;
-    if (t->sel < t->top)
-        t->top = t->sel;
-    if (t->sel >= t->top + height)
-        t->top = t->sel - height + 1;
-    if (t->top > t->nrows - height)
-        t->top = t->nrows - height;
-    if (t->top < 0)
-        t->top = 0;
+    if (height < 1) height = 1;
+    if (t->sel < t->top) t->top = t->sel;
+    if (t->sel >= t->top + height) t->top = t->sel - height + 1;
+    if (t->top > t->nrows - height) t->top = t->nrows - height;
+    if (t->top < 0) t->top = 0;
 }
 
 const char *table_selected_id(const struct table *t)
@@ -174,8 +153,7 @@ const char *table_selected_id(const struct table *t)
 int table_is_marked(const struct table *t, const char *id)
 {
     for (int i = 0; i < t->nmarks; i++)
-        if (!strcmp(t->marks[i], id))
-            return 1;
+        if (!strcmp(t->marks[i], id)) return 1;
     return 0;
 }
 
@@ -188,11 +166,9 @@ int table_mark_toggle(struct table *t, const char *id)
             return 0;
         }
     char **p = realloc(t->marks, (size_t)(t->nmarks + 1) * sizeof(*p));
-    if (!p)
-        return -1;
+    if (!p) return -1;
     t->marks = p;
-    if (!(p[t->nmarks] = strdup(id)))
-        return -1;
+    if (!(p[t->nmarks] = strdup(id))) return -1;
     t->nmarks++;
     return 1;
 }
@@ -222,15 +198,13 @@ void table_marks_prune(struct table *t, const char *const *all_ids, int n)
 int table_col_at(const struct table *t, int x)
 {
     for (int i = 0; i < t->ncols; i++)
-        if (t->cols[i].w && x >= t->cols[i].x && x < t->cols[i].x + t->cols[i].w + 1)
-            return i;
+        if (t->cols[i].w && x >= t->cols[i].x && x < t->cols[i].x + t->cols[i].w + 1) return i;
     return -1;
 }
 
 void table_sort_by(struct table *t, int col)
 {
-    if (col < 0 || col >= t->ncols)
-        return;
+    if (col < 0 || col >= t->ncols) return;
     if (t->sort_col == col)
         t->reverse = !t->reverse;
     else {

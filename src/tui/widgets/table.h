@@ -10,9 +10,9 @@ struct table_col {
     int max_w;         /* 0 = no limit */
     int flex;          /* share of the spare width */
     int right;         /* right-aligned (numbers) */
-    int hide_prio;     /* columns with higher values are dropped first when too narrow (0 = never) */
+    int hide_prio; /* columns with higher values are dropped first when too narrow (0 = never) */
     /* computed by table_layout: */
-    int x, w;          /* w == 0: hidden */
+    int x, w; /* w == 0: hidden */
 };
 
 struct table {
@@ -24,7 +24,7 @@ struct table {
     int top;          /* first visible row */
     char *sel_id;     /* owned copy of the selected id: selection follows it */
     int sort_col, reverse;
-    char **marks;     /* owned ids of marked rows (they survive filtering and reordering) */
+    char **marks; /* owned ids of marked rows (they survive filtering and reordering) */
     int nmarks;
     int width;
 };
