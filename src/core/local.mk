@@ -5,12 +5,18 @@ src_core_libboxtopcore_a_SOURCES = \
 	src/core/buf.c \
 	src/core/loop.c \
 	src/core/i18n.c \
-	src/core/sanitize.c
+	src/core/sanitize.c \
+	src/core/base64.c \
+	src/core/json.c \
+	src/core/json_time.c \
+	src/core/log.c
 src_core_libboxtopcore_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
-CORE_LIBS = src/core/libboxtopcore.a $(CJSON_LIBS) $(LIBINTL)
+CORE_LIBS = src/core/libboxtopcore.a $(CJSON_LIBS) $(LIBINTL) -lm
 
 # Unit tests of src/core (cmocka, TAP output).
-CORE_TESTS = tests/unit/test_buf tests/unit/test_loop tests/unit/test_sanitize
+CORE_TESTS = tests/unit/test_buf tests/unit/test_loop tests/unit/test_sanitize \
+	tests/unit/test_base64 tests/unit/test_json \
+	tests/unit/test_log
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 UNIT_TESTS += $(CORE_TESTS)
@@ -24,6 +30,15 @@ tests_unit_test_loop_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_sanitize_SOURCES = tests/unit/test_sanitize.c
 tests_unit_test_sanitize_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
 tests_unit_test_sanitize_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_base64_SOURCES = tests/unit/test_base64.c
+tests_unit_test_base64_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_unit_test_base64_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_json_SOURCES = tests/unit/test_json.c
+tests_unit_test_json_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_unit_test_json_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_log_SOURCES = tests/unit/test_log.c
+tests_unit_test_log_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_unit_test_log_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 
 # Fuzz targets of src/core (see tests/fuzz/local.mk).
 FUZZ_PROGS += tests/fuzz/fuzz_sanitize
@@ -31,3 +46,8 @@ tests_fuzz_fuzz_sanitize_SOURCES = tests/fuzz/fuzz_sanitize.c
 tests_fuzz_fuzz_sanitize_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
 tests_fuzz_fuzz_sanitize_LDADD = $(FUZZ_MAIN) $(CORE_LIBS)
 tests_fuzz_fuzz_sanitize_LDFLAGS = $(FUZZER_LINK_FLAGS)
+FUZZ_PROGS += tests/fuzz/fuzz_json
+tests_fuzz_fuzz_json_SOURCES = tests/fuzz/fuzz_json.c
+tests_fuzz_fuzz_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_json_LDADD = $(FUZZ_MAIN) $(CORE_LIBS)
+tests_fuzz_fuzz_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
