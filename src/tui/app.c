@@ -139,7 +139,7 @@ static void draw_header(struct app *a)
 
     int running = 0, paused = 0;
     for (int i = 0; i < a->model.n; i++) {
-        if (a->model.sb[i]->state == SANDBOX_PAUSED)
+        if (a->model.sb[i]->state == BOX_PAUSED)
             paused++;
         else
             running++;

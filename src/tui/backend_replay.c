@@ -39,9 +39,9 @@ static void replay_refresh(struct backend *b)
     (void)b; /* a recording does not change by itself */
 }
 
-static struct sandbox *need(struct backend *b, const char *id)
+static struct box *need(struct backend *b, const char *id)
 {
-    struct sandbox *s = model_find(b->model, id);
+    struct box *s = model_find(b->model, id);
     if (!s) backend_report(b, BACKEND_ACTION_FAILED, _("sandbox %s not found"), id);
     return s;
 }
@@ -56,35 +56,35 @@ static void replay_kill(struct backend *b, const char *id)
     }
 }
 
-static void set_state(struct backend *b, const char *id, enum sandbox_state st)
+static void set_state(struct backend *b, const char *id, enum box_state st)
 {
-    struct sandbox *s = need(b, id);
+    struct box *s = need(b, id);
     if (!s) return;
     if (s->state == st) {
         backend_report(b, BACKEND_ACTION_FAILED, _("sandbox %s is already %s"), id,
-                       sandbox_state_name(st));
+                       box_state_name(st));
         return;
     }
     s->state = st;
     model_touch(b->model);
-    backend_report(b, BACKEND_ACTION_OK, st == SANDBOX_PAUSED ? _("paused %s") : _("resumed %s"),
+    backend_report(b, BACKEND_ACTION_OK, st == BOX_PAUSED ? _("paused %s") : _("resumed %s"),
                    id);
     backend_report(b, BACKEND_MODEL_CHANGED, NULL);
 }
 
 static void replay_pause(struct backend *b, const char *id)
 {
-    set_state(b, id, SANDBOX_PAUSED);
+    set_state(b, id, BOX_PAUSED);
 }
 
 static void replay_resume(struct backend *b, const char *id)
 {
-    set_state(b, id, SANDBOX_RUNNING);
+    set_state(b, id, BOX_RUNNING);
 }
 
 static void replay_set_timeout(struct backend *b, const char *id, int seconds)
 {
-    struct sandbox *s = need(b, id);
+    struct box *s = need(b, id);
     if (!s) return;
     s->end_ms = loop_wall_ms() + (int64_t)seconds * 1000;
     model_touch(b->model);
@@ -97,13 +97,13 @@ static void replay_create(struct backend *b, const struct create_req *req)
     struct replay *r = (struct replay *)b;
     char id[40];
     snprintf(id, sizeof(id), "replay%04u", ++r->created);
-    struct sandbox *s = model_upsert(b->model, id);
-    if (!s || sandbox_set_str(&s->template_id, req->template_id)) {
+    struct box *s = model_upsert(b->model, id);
+    if (!s || box_set_str(&s->template_id, req->template_id)) {
         backend_report(b, BACKEND_ACTION_FAILED, _("out of memory"));
         return;
     }
     int64_t now = loop_wall_ms();
-    s->state = SANDBOX_RUNNING;
+    s->state = BOX_RUNNING;
     s->started_ms = now;
     s->end_ms = now + (int64_t)req->timeout_s * 1000;
     s->cpu_count = 2;
@@ -114,7 +114,7 @@ static void replay_create(struct backend *b, const struct create_req *req)
         if (!eq) continue;
         char key[256];
         snprintf(key, sizeof(key), "%.*s", (int)(eq - req->meta_kv[i]), req->meta_kv[i]);
-        sandbox_set_meta(s, key, eq + 1);
+        box_set_meta(s, key, eq + 1);
     }
     model_touch(b->model);
     backend_report(b, BACKEND_ACTION_OK, _("created %s from %s"), id, req->template_id);
@@ -175,6 +175,6 @@ struct backend *backend_replay_new(struct loop *loop, struct model *model, const
         add_template(r, model->sb[i]->alias);
         add_template(r, model->sb[i]->template_id);
     }
-    if (!model->backend_label) sandbox_set_str(&model->backend_label, "recording");
+    if (!model->backend_label) box_set_str(&model->backend_label, "recording");
     return &r->base;
 }

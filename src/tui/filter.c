@@ -99,13 +99,13 @@ static int contains(const char *hay, const char *needle)
     return nl == 0;
 }
 
-static int term_match(const struct filter_term *t, const struct sandbox *s)
+static int term_match(const struct filter_term *t, const struct box *s)
 {
     switch (t->kind) {
     case FILTER_STATE:
-        return !strcasecmp(sandbox_state_name(s->state), t->a);
+        return !strcasecmp(box_state_name(s->state), t->a);
     case FILTER_META: {
-        const char *v = sandbox_meta_get(s, t->a);
+        const char *v = box_meta_get(s, t->a);
         return v && (!t->b || !strcmp(v, t->b));
     }
     case FILTER_ID:
@@ -122,7 +122,7 @@ static int term_match(const struct filter_term *t, const struct sandbox *s)
     }
 }
 
-int filter_match(const struct filter *f, const struct sandbox *s)
+int filter_match(const struct filter *f, const struct box *s)
 {
     for (int i = 0; i < f->n; i++)
         if (term_match(&f->terms[i], s) == f->terms[i].negate) return 0;

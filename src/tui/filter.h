@@ -31,6 +31,6 @@ struct filter {
 int filter_parse(struct filter *f, const char *text);
 void filter_free(struct filter *f);
 /* 1 when s passes every term; an empty filter matches everything. */
-int filter_match(const struct filter *f, const struct sandbox *s);
+int filter_match(const struct filter *f, const struct box *s);
 
 #endif

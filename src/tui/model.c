@@ -13,21 +13,21 @@ void model_init(struct model *m)
     m->starts_per_min = -1;
 }
 
-static void sandbox_free(struct sandbox *s)
+static void box_free(struct box *s)
 {
     if (!s) return;
     free(s->id);
     free(s->template_id);
     free(s->alias);
     free(s->envd_version);
-    sandbox_clear_meta(s);
+    box_clear_meta(s);
     free(s);
 }
 
 void model_free(struct model *m)
 {
     for (int i = 0; i < m->n; i++)
-        sandbox_free(m->sb[i]);
+        box_free(m->sb[i]);
     free(m->sb);
     free(m->backend_label);
     free(m->context);
@@ -39,7 +39,7 @@ void model_touch(struct model *m)
     m->generation++;
 }
 
-struct sandbox *model_find(const struct model *m, const char *id)
+struct box *model_find(const struct model *m, const char *id)
 {
     /* Linear: 10 000 sandboxes x one lookup per listed row per 5 s is well under a ms. */
     for (int i = 0; i < m->n; i++)
@@ -47,13 +47,13 @@ struct sandbox *model_find(const struct model *m, const char *id)
     return NULL;
 }
 
-struct sandbox *model_upsert(struct model *m, const char *id)
+struct box *model_upsert(struct model *m, const char *id)
 {
-    struct sandbox *s = model_find(m, id);
+    struct box *s = model_find(m, id);
     if (s) return s;
     if (m->n == m->cap) {
         int nc = m->cap ? m->cap * 2 : 64;
-        struct sandbox **p = realloc(m->sb, (size_t)nc * sizeof(*p));
+        struct box **p = realloc(m->sb, (size_t)nc * sizeof(*p));
         if (!p) return NULL;
         m->sb = p;
         m->cap = nc;
@@ -65,7 +65,7 @@ struct sandbox *model_upsert(struct model *m, const char *id)
         free(s);
         return NULL;
     }
-    s->state = SANDBOX_RUNNING;
+    s->state = BOX_RUNNING;
     m->sb[m->n++] = s;
     m->generation++;
     return s;
@@ -73,7 +73,7 @@ struct sandbox *model_upsert(struct model *m, const char *id)
 
 static void model_remove_at(struct model *m, int i)
 {
-    sandbox_free(m->sb[i]);
+    box_free(m->sb[i]);
     m->sb[i] = m->sb[--m->n];
     m->generation++;
 }
@@ -101,7 +101,7 @@ int model_prune(struct model *m, unsigned round)
     return removed;
 }
 
-int sandbox_set_str(char **field, const char *value)
+int box_set_str(char **field, const char *value)
 {
     if (*field && value && !strcmp(*field, value)) return 0;
     char *d = NULL;
@@ -111,7 +111,7 @@ int sandbox_set_str(char **field, const char *value)
     return 0;
 }
 
-void sandbox_clear_meta(struct sandbox *s)
+void box_clear_meta(struct box *s)
 {
     for (int i = 0; i < s->n_meta; i++) {
         free(s->meta[i].key);
@@ -122,11 +122,11 @@ void sandbox_clear_meta(struct sandbox *s)
     s->n_meta = 0;
 }
 
-int sandbox_set_meta(struct sandbox *s, const char *key, const char *value)
+int box_set_meta(struct box *s, const char *key, const char *value)
 {
     for (int i = 0; i < s->n_meta; i++)
-        if (!strcmp(s->meta[i].key, key)) return sandbox_set_str(&s->meta[i].value, value);
-    struct kv *p = realloc(s->meta, (size_t)(s->n_meta + 1) * sizeof(*p));
+        if (!strcmp(s->meta[i].key, key)) return box_set_str(&s->meta[i].value, value);
+    struct box_kv *p = realloc(s->meta, (size_t)(s->n_meta + 1) * sizeof(*p));
     if (!p) return -1;
     s->meta = p;
     p[s->n_meta].key = strdup(key);
@@ -140,51 +140,51 @@ int sandbox_set_meta(struct sandbox *s, const char *key, const char *value)
     return 0;
 }
 
-const char *sandbox_meta_get(const struct sandbox *s, const char *key)
+const char *box_meta_get(const struct box *s, const char *key)
 {
     for (int i = 0; i < s->n_meta; i++)
         if (!strcmp(s->meta[i].key, key)) return s->meta[i].value;
     return NULL;
 }
 
-void sandbox_add_sample(struct sandbox *s, const struct sample *smp)
+void box_add_sample(struct box *s, const struct sample *smp)
 {
     /* The batch metrics endpoint may return the same latest sample twice in a row. */
-    const struct sample *last = sandbox_latest(s);
+    const struct sample *last = box_latest(s);
     if (last && last->t_ms >= smp->t_ms && smp->t_ms != 0) return;
     s->hist[s->hist_head] = *smp;
     s->hist_head = (s->hist_head + 1) % MODEL_HISTORY;
     if (s->hist_len < MODEL_HISTORY) s->hist_len++;
 }
 
-const struct sample *sandbox_sample_at(const struct sandbox *s, int i)
+const struct sample *box_sample_at(const struct box *s, int i)
 {
     if (i < 0 || i >= s->hist_len) return NULL;
     int start = (s->hist_head - s->hist_len + MODEL_HISTORY) % MODEL_HISTORY;
     return &s->hist[(start + i) % MODEL_HISTORY];
 }
 
-const struct sample *sandbox_latest(const struct sandbox *s)
+const struct sample *box_latest(const struct box *s)
 {
-    return sandbox_sample_at(s, s->hist_len - 1);
+    return box_sample_at(s, s->hist_len - 1);
 }
 
-const char *sandbox_state_name(enum sandbox_state st)
+const char *box_state_name(enum box_state st)
 {
     switch (st) {
-    case SANDBOX_RUNNING:
+    case BOX_RUNNING:
         return "running";
-    case SANDBOX_PAUSED:
+    case BOX_PAUSED:
         return "paused";
     default:
         return "unknown";
     }
 }
 
-enum sandbox_state sandbox_state_parse(const char *s)
+enum box_state box_state_parse(const char *s)
 {
-    if (!s) return SANDBOX_UNKNOWN;
-    if (!strcmp(s, "running")) return SANDBOX_RUNNING;
-    if (!strcmp(s, "paused")) return SANDBOX_PAUSED;
-    return SANDBOX_UNKNOWN;
+    if (!s) return BOX_UNKNOWN;
+    if (!strcmp(s, "running")) return BOX_RUNNING;
+    if (!strcmp(s, "paused")) return BOX_PAUSED;
+    return BOX_UNKNOWN;
 }

@@ -14,9 +14,9 @@
 /* Samples kept per sandbox: 120 x 5 s = 10 minutes of history. */
 #define MODEL_HISTORY 120
 
-enum sandbox_state { SANDBOX_RUNNING = 0, SANDBOX_PAUSED, SANDBOX_UNKNOWN };
+enum box_state { BOX_RUNNING = 0, BOX_PAUSED, BOX_UNKNOWN };
 
-struct kv {
+struct box_kv {
     char *key;
     char *value;
 };
@@ -30,18 +30,18 @@ struct sample {
     int64_t disk_total; /* bytes */
 };
 
-struct sandbox {
+struct box {
     char *id;
     char *template_id;
     char *alias;        /* may be NULL */
     char *envd_version; /* may be NULL */
-    enum sandbox_state state;
+    enum box_state state;
     int cpu_count;
     int memory_mb;
     int disk_mb;
     int64_t started_ms; /* wall clock, 0 = unknown */
     int64_t end_ms;     /* wall clock, 0 = unknown */
-    struct kv *meta;
+    struct box_kv *meta;
     int n_meta;
     /* ring buffer of samples, oldest first when read through model_sample_at() */
     struct sample hist[MODEL_HISTORY];
@@ -51,7 +51,7 @@ struct sandbox {
 };
 
 struct model {
-    struct sandbox **sb; /* owned; order is arbitrary (views sort their own index) */
+    struct box **sb; /* owned; order is arbitrary (views sort their own index) */
     int n, cap;
     uint64_t generation;   /* bumped on every change */
     int loading;           /* no list has arrived yet */
@@ -67,24 +67,24 @@ void model_init(struct model *m);
 void model_free(struct model *m);
 void model_touch(struct model *m); /* generation++ */
 
-struct sandbox *model_find(const struct model *m, const char *id);
+struct box *model_find(const struct model *m, const char *id);
 /* Find or create the sandbox with this id (NULL on ENOMEM). */
-struct sandbox *model_upsert(struct model *m, const char *id);
+struct box *model_upsert(struct model *m, const char *id);
 int model_remove(struct model *m, const char *id); /* 0 when removed, -1 when absent */
 /* Remove every sandbox whose seen != round (after a complete list). */
 int model_prune(struct model *m, unsigned round);
 
 /* Sandbox field setters duplicate their strings; they return 0 or -1 on ENOMEM. */
-int sandbox_set_str(char **field, const char *value);
-int sandbox_set_meta(struct sandbox *s, const char *key, const char *value);
-void sandbox_clear_meta(struct sandbox *s);
-const char *sandbox_meta_get(const struct sandbox *s, const char *key);
-void sandbox_add_sample(struct sandbox *s, const struct sample *smp);
+int box_set_str(char **field, const char *value);
+int box_set_meta(struct box *s, const char *key, const char *value);
+void box_clear_meta(struct box *s);
+const char *box_meta_get(const struct box *s, const char *key);
+void box_add_sample(struct box *s, const struct sample *smp);
 /* i-th kept sample, 0 = oldest; NULL when out of range. */
-const struct sample *sandbox_sample_at(const struct sandbox *s, int i);
-const struct sample *sandbox_latest(const struct sandbox *s);
+const struct sample *box_sample_at(const struct box *s, int i);
+const struct sample *box_latest(const struct box *s);
 
-const char *sandbox_state_name(enum sandbox_state st);
-enum sandbox_state sandbox_state_parse(const char *s);
+const char *box_state_name(enum box_state st);
+enum box_state box_state_parse(const char *s);
 
 #endif

@@ -27,7 +27,7 @@ static int add_num(cJSON *o, const char *k, double v)
     return cJSON_AddNumberToObject(o, k, v) ? 0 : -1;
 }
 
-static int sandbox_to_json(const struct sandbox *s, cJSON *arr)
+static int box_to_json(const struct box *s, cJSON *arr)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o || !cJSON_AddItemToArray(arr, o)) return -1;
@@ -36,7 +36,7 @@ static int sandbox_to_json(const struct sandbox *s, cJSON *arr)
     rc |= add_str(o, "templateID", s->template_id);
     rc |= add_str(o, "alias", s->alias);
     rc |= add_str(o, "envdVersion", s->envd_version);
-    rc |= add_str(o, "state", sandbox_state_name(s->state));
+    rc |= add_str(o, "state", box_state_name(s->state));
     rc |= add_num(o, "cpuCount", s->cpu_count);
     rc |= add_num(o, "memoryMB", s->memory_mb);
     rc |= add_num(o, "diskSizeMB", s->disk_mb);
@@ -49,7 +49,7 @@ static int sandbox_to_json(const struct sandbox *s, cJSON *arr)
     cJSON *sa = cJSON_AddArrayToObject(o, "samples");
     if (!sa) return -1;
     for (int i = 0; i < s->hist_len; i++) {
-        const struct sample *p = sandbox_sample_at(s, i);
+        const struct sample *p = box_sample_at(s, i);
         cJSON *x = cJSON_CreateObject();
         if (!x || !cJSON_AddItemToArray(sa, x)) return -1;
         rc |= add_num(x, "t", (double)p->t_ms);
@@ -75,7 +75,7 @@ int model_to_json(const struct model *m, int64_t now_ms, struct buf *out, struct
         cJSON *arr = cJSON_AddArrayToObject(root, "sandboxes");
         rc |= arr ? 0 : -1;
         for (int i = 0; arr && i < m->n && !rc; i++)
-            rc |= sandbox_to_json(m->sb[i], arr);
+            rc |= box_to_json(m->sb[i], arr);
     }
     char *txt = rc ? NULL : cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
@@ -112,7 +112,7 @@ static int get_str(const cJSON *o, const char *path, const char *k, const char *
 
 #define T_MAX 1e16 /* ms; far beyond any real date, well inside int64 */
 
-static int sandbox_from_json(struct model *m, const cJSON *o, const char *path, int64_t shift,
+static int box_from_json(struct model *m, const cJSON *o, const char *path, int64_t shift,
                              struct error *err)
 {
     if (!cJSON_IsObject(o)) return error_set(err, ERROR_PROTOCOL, "%s: expected an object", path);
@@ -129,18 +129,18 @@ static int sandbox_from_json(struct model *m, const cJSON *o, const char *path, 
         get_num(o, path, "startedAt", 0, T_MAX, &st, err) ||
         get_num(o, path, "endAt", 0, T_MAX, &end, err))
         return -1;
-    struct sandbox *s = model_upsert(m, id);
-    if (!s || sandbox_set_str(&s->template_id, tpl ? tpl : "") ||
-        sandbox_set_str(&s->alias, alias) || sandbox_set_str(&s->envd_version, envd))
+    struct box *s = model_upsert(m, id);
+    if (!s || box_set_str(&s->template_id, tpl ? tpl : "") ||
+        box_set_str(&s->alias, alias) || box_set_str(&s->envd_version, envd))
         return error_set(err, ERROR_GENERIC, "out of memory");
-    s->state = sandbox_state_parse(state);
+    s->state = box_state_parse(state);
     s->cpu_count = (int)cpu;
     s->memory_mb = (int)mem;
     s->disk_mb = (int)disk;
     s->started_ms = st ? (int64_t)st + shift : 0;
     s->end_ms = end ? (int64_t)end + shift : 0;
     s->seen = m->round;
-    sandbox_clear_meta(s);
+    box_clear_meta(s);
     const cJSON *md = cJSON_GetObjectItemCaseSensitive(o, "metadata");
     if (md && !cJSON_IsNull(md)) {
         if (!cJSON_IsObject(md))
@@ -150,7 +150,7 @@ static int sandbox_from_json(struct model *m, const cJSON *o, const char *path, 
         {
             if (!cJSON_IsString(kv) || !kv->string)
                 return error_set(err, ERROR_PROTOCOL, "%s.metadata: values must be strings", path);
-            if (sandbox_set_meta(s, kv->string, kv->valuestring))
+            if (box_set_meta(s, kv->string, kv->valuestring))
                 return error_set(err, ERROR_GENERIC, "out of memory");
         }
     }
@@ -175,7 +175,7 @@ static int sandbox_from_json(struct model *m, const cJSON *o, const char *path, 
                 return -1;
             struct sample smp = {(int64_t)t + shift, c,           (int64_t)mu,
                                  (int64_t)mt,        (int64_t)du, (int64_t)dt};
-            sandbox_add_sample(s, &smp);
+            box_add_sample(s, &smp);
         }
     }
     return 0;
@@ -225,12 +225,12 @@ int model_from_json(struct model *m, const char *text, size_t len, int64_t now_m
     {
         char p[48];
         snprintf(p, sizeof(p), "replay.sandboxes[%d]", i++);
-        if (sandbox_from_json(m, o, p, shift, err)) goto out;
+        if (box_from_json(m, o, p, shift, err)) goto out;
     }
     model_prune(m, m->round);
     m->concurrency_limit = (int)lim;
     m->starts_per_min = spm;
-    if (backend && sandbox_set_str(&m->backend_label, backend)) {
+    if (backend && box_set_str(&m->backend_label, backend)) {
         error_set(err, ERROR_GENERIC, "out of memory");
         goto out;
     }

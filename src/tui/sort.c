@@ -8,7 +8,7 @@
 #include "sort.h"
 
 struct sort_item {
-    struct sandbox *s;
+    struct box *s;
     double num;
     const char *str;
     int dir; /* +1 or -1: qsort has no user pointer in C11, so each item carries it */
@@ -41,9 +41,9 @@ static int cmp_item(const void *pa, const void *pb)
     return strcmp(a->s->id, b->s->id);
 }
 
-static void item_fill(struct sort_item *it, struct sandbox *s, enum sort_key key, int64_t now)
+static void item_fill(struct sort_item *it, struct box *s, enum sort_key key, int64_t now)
 {
-    const struct sample *l = sandbox_latest(s);
+    const struct sample *l = box_latest(s);
     it->s = s;
     it->num = 0;
     it->str = NULL;
@@ -55,7 +55,7 @@ static void item_fill(struct sort_item *it, struct sandbox *s, enum sort_key key
         it->str = s->alias ? s->alias : s->template_id;
         break;
     case SORT_STATE:
-        it->str = sandbox_state_name(s->state);
+        it->str = box_state_name(s->state);
         break;
     case SORT_CPU:
         it->num = l ? -l->cpu_pct : 1;
@@ -80,7 +80,7 @@ static void item_fill(struct sort_item *it, struct sandbox *s, enum sort_key key
     }
 }
 
-int sort_sandboxes(struct sandbox **v, int n, enum sort_key key, int reverse, int64_t now_ms)
+int sort_sandboxes(struct box **v, int n, enum sort_key key, int reverse, int64_t now_ms)
 {
     if (n <= 1) return 0;
     struct sort_item *it = malloc((size_t)n * sizeof(*it));

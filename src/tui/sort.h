@@ -21,7 +21,7 @@ enum sort_key {
 /* Sort v[0..n) in place by key (ascending, or descending when reverse); ties break on id so
  * the order is stable between refreshes. now_ms is the wall clock (for age and TTL). Numeric
  * columns sort "most first" by default (CPU, memory, disk), as in top. Returns 0 or -1. */
-int sort_sandboxes(struct sandbox **v, int n, enum sort_key key, int reverse, int64_t now_ms);
+int sort_sandboxes(struct box **v, int n, enum sort_key key, int reverse, int64_t now_ms);
 const char *sort_key_name(enum sort_key key);
 int sort_key_parse(const char *name); /* -1 when unknown */
 

@@ -78,7 +78,7 @@ int tui_main(int argc, char **argv)
     a->no_color = o.no_color;
     a->record_path = o.record;
     model_init(&a->model);
-    if (o.context) sandbox_set_str(&a->model.context, o.context);
+    if (o.context) box_set_str(&a->model.context, o.context);
     a->loop = loop_new();
     struct error err = {0};
     if (!a->loop) {
@@ -90,7 +90,7 @@ int tui_main(int argc, char **argv)
         if (a->be) {
             struct buf b = BUF_INIT;
             buf_printf(&b, _("replay of %s"), a->model.backend_label);
-            sandbox_set_str(&a->model.backend_label, buf_cstr(&b));
+            box_set_str(&a->model.backend_label, buf_cstr(&b));
             buf_free(&b);
         }
     } else {

@@ -12,7 +12,7 @@
 
 struct fx {
     struct model m;
-    struct sandbox *alice, *bob, *idle;
+    struct box *alice, *bob, *idle;
 };
 
 static int setup(void **state)
@@ -20,16 +20,16 @@ static int setup(void **state)
     static struct fx f;
     model_init(&f.m);
     f.alice = model_upsert(&f.m, "ibxALICE1");
-    sandbox_set_str(&f.alice->template_id, "base");
-    sandbox_set_meta(f.alice, "owner", "alice");
+    box_set_str(&f.alice->template_id, "base");
+    box_set_meta(f.alice, "owner", "alice");
     f.bob = model_upsert(&f.m, "ibxBOB2");
-    sandbox_set_str(&f.bob->template_id, "base");
-    sandbox_set_meta(f.bob, "owner", "bob");
-    sandbox_set_meta(f.bob, "team", "Payments");
-    f.bob->state = SANDBOX_PAUSED;
+    box_set_str(&f.bob->template_id, "base");
+    box_set_meta(f.bob, "owner", "bob");
+    box_set_meta(f.bob, "team", "Payments");
+    f.bob->state = BOX_PAUSED;
     f.idle = model_upsert(&f.m, "ibxIDLE3");
-    sandbox_set_str(&f.idle->template_id, "py3tmpl");
-    sandbox_set_str(&f.idle->alias, "python");
+    box_set_str(&f.idle->template_id, "py3tmpl");
+    box_set_str(&f.idle->alias, "python");
     *state = &f;
     return 0;
 }
@@ -41,7 +41,7 @@ static int teardown(void **state)
     return 0;
 }
 
-static int count(struct fx *f, const char *text, struct sandbox **only)
+static int count(struct fx *f, const char *text, struct box **only)
 {
     struct filter flt = {0};
     assert_int_equal(filter_parse(&flt, text), 0);
@@ -64,7 +64,7 @@ static void t_empty_matches_all(void **state)
 static void t_meta_exact(void **state)
 {
     struct fx *f = *state;
-    struct sandbox *s = NULL;
+    struct box *s = NULL;
     assert_int_equal(count(f, "meta:owner=alice", &s), 1);
     assert_ptr_equal(s, f->alice);
     /* exact: a prefix of the value does not match */
@@ -78,7 +78,7 @@ static void t_meta_exact(void **state)
 static void t_state(void **state)
 {
     struct fx *f = *state;
-    struct sandbox *s = NULL;
+    struct box *s = NULL;
     assert_int_equal(count(f, "state:paused", &s), 1);
     assert_ptr_equal(s, f->bob);
     assert_int_equal(count(f, "state:running", NULL), 2);
@@ -98,7 +98,7 @@ static void t_negation(void **state)
 static void t_words(void **state)
 {
     struct fx *f = *state;
-    struct sandbox *s = NULL;
+    struct box *s = NULL;
     /* substring, case-insensitive, on id, template, alias, metadata keys and values */
     assert_int_equal(count(f, "idle", &s), 1);
     assert_ptr_equal(s, f->idle);
@@ -112,7 +112,7 @@ static void t_words(void **state)
 static void t_and_and_prefixes(void **state)
 {
     struct fx *f = *state;
-    struct sandbox *s = NULL;
+    struct box *s = NULL;
     assert_int_equal(count(f, "base !state:paused", &s), 1);
     assert_ptr_equal(s, f->alice);
     assert_int_equal(count(f, "template:python", &s), 1);
@@ -122,7 +122,7 @@ static void t_and_and_prefixes(void **state)
     /* unknown prefix: a plain word containing the colon */
     assert_int_equal(count(f, "foo:bar", NULL), 0);
     /* meta value containing '=' keeps everything after the first '=' */
-    sandbox_set_meta(f->idle, "expr", "a=b");
+    box_set_meta(f->idle, "expr", "a=b");
     assert_int_equal(count(f, "meta:expr=a=b", &s), 1);
     assert_ptr_equal(s, f->idle);
 }

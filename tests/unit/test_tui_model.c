@@ -21,7 +21,7 @@ static void t_upsert_prune(void **state)
     model_init(&m);
     assert_true(m.loading);
     uint64_t g = m.generation;
-    struct sandbox *a = model_upsert(&m, "a");
+    struct box *a = model_upsert(&m, "a");
     assert_non_null(a);
     assert_true(m.generation > g);
     assert_ptr_equal(model_upsert(&m, "a"), a);
@@ -46,20 +46,20 @@ static void t_samples_ring(void **state)
     (void)state;
     struct model m;
     model_init(&m);
-    struct sandbox *s = model_upsert(&m, "x");
-    assert_null(sandbox_latest(s));
+    struct box *s = model_upsert(&m, "x");
+    assert_null(box_latest(s));
     for (int i = 1; i <= MODEL_HISTORY + 10; i++) {
         struct sample p = {.t_ms = i * 1000, .cpu_pct = i};
-        sandbox_add_sample(s, &p);
+        box_add_sample(s, &p);
     }
     assert_int_equal(s->hist_len, MODEL_HISTORY);
-    assert_int_equal((int)sandbox_sample_at(s, 0)->cpu_pct, 11); /* oldest kept */
-    assert_int_equal((int)sandbox_latest(s)->cpu_pct, MODEL_HISTORY + 10);
+    assert_int_equal((int)box_sample_at(s, 0)->cpu_pct, 11); /* oldest kept */
+    assert_int_equal((int)box_latest(s)->cpu_pct, MODEL_HISTORY + 10);
     /* the same (or an older) timestamp again is not a new sample */
     struct sample dup = {.t_ms = (MODEL_HISTORY + 10) * 1000, .cpu_pct = 1};
-    sandbox_add_sample(s, &dup);
-    assert_int_equal((int)sandbox_latest(s)->cpu_pct, MODEL_HISTORY + 10);
-    assert_null(sandbox_sample_at(s, MODEL_HISTORY));
+    box_add_sample(s, &dup);
+    assert_int_equal((int)box_latest(s)->cpu_pct, MODEL_HISTORY + 10);
+    assert_null(box_sample_at(s, MODEL_HISTORY));
     model_free(&m);
 }
 
@@ -71,12 +71,12 @@ static void t_sort(void **state)
     const char *ids[] = {"b", "a", "c"};
     const int64_t mem[] = {100, 300, 200};
     for (int i = 0; i < 3; i++) {
-        struct sandbox *s = model_upsert(&m, ids[i]);
+        struct box *s = model_upsert(&m, ids[i]);
         struct sample p = {.t_ms = 1, .mem_used = mem[i], .cpu_pct = (double)i};
-        sandbox_add_sample(s, &p);
+        box_add_sample(s, &p);
         s->end_ms = 1000 * (3 - i);
     }
-    struct sandbox *v[3] = {m.sb[0], m.sb[1], m.sb[2]};
+    struct box *v[3] = {m.sb[0], m.sb[1], m.sb[2]};
     sort_sandboxes(v, 3, SORT_ID, 0, 0);
     assert_string_equal(v[0]->id, "a");
     assert_string_equal(v[2]->id, "c");
@@ -102,18 +102,18 @@ static void t_json_round_trip(void **state)
     (void)state;
     struct model m;
     model_init(&m);
-    struct sandbox *s = model_upsert(&m, "ibx1");
-    sandbox_set_str(&s->template_id, "base");
-    sandbox_set_str(&s->alias, "b");
-    s->state = SANDBOX_PAUSED;
+    struct box *s = model_upsert(&m, "ibx1");
+    box_set_str(&s->template_id, "base");
+    box_set_str(&s->alias, "b");
+    s->state = BOX_PAUSED;
     s->cpu_count = 2;
     s->memory_mb = 512;
     s->started_ms = 1000000;
     s->end_ms = 2000000;
-    sandbox_set_meta(s, "owner", "alice");
-    sandbox_set_meta(s, "evil", "\x1b[31mred\xe2\x80\xae");
+    box_set_meta(s, "owner", "alice");
+    box_set_meta(s, "evil", "\x1b[31mred\xe2\x80\xae");
     struct sample p = {1500000, 42.5, 1 << 20, 2 << 20, 3 << 20, 4 << 20};
-    sandbox_add_sample(s, &p);
+    box_add_sample(s, &p);
     m.concurrency_limit = 20;
     m.starts_per_min = 1.5;
     struct buf b = BUF_INIT;
@@ -126,20 +126,20 @@ static void t_json_round_trip(void **state)
     assert_int_equal(model_from_json(&r, b.data, b.len, 1610000, &err), 0);
     assert_false(r.loading);
     assert_int_equal(r.n, 1);
-    struct sandbox *t = model_find(&r, "ibx1");
+    struct box *t = model_find(&r, "ibx1");
     assert_non_null(t);
     assert_string_equal(t->template_id, "base");
     assert_string_equal(t->alias, "b");
-    assert_int_equal(t->state, SANDBOX_PAUSED);
+    assert_int_equal(t->state, BOX_PAUSED);
     assert_int_equal(t->cpu_count, 2);
     assert_int_equal(t->started_ms, 1010000);
     assert_int_equal(t->end_ms, 2010000);
-    assert_string_equal(sandbox_meta_get(t, "owner"), "alice");
+    assert_string_equal(box_meta_get(t, "owner"), "alice");
     /* strings are kept raw; the views sanitize */
-    assert_string_equal(sandbox_meta_get(t, "evil"), "\x1b[31mred\xe2\x80\xae");
+    assert_string_equal(box_meta_get(t, "evil"), "\x1b[31mred\xe2\x80\xae");
     assert_int_equal(t->hist_len, 1);
-    assert_true(sandbox_latest(t)->cpu_pct == 42.5);
-    assert_int_equal(sandbox_latest(t)->disk_total, 4 << 20);
+    assert_true(box_latest(t)->cpu_pct == 42.5);
+    assert_int_equal(box_latest(t)->disk_total, 4 << 20);
     assert_int_equal(r.concurrency_limit, 20);
     buf_free(&b);
     model_free(&r);

@@ -49,14 +49,14 @@ static void fmt_metric(char *out, size_t n, enum metric m, double v)
 }
 
 /* A graph `GRAPH_ROWS` tall with the y-axis scale on the left and current/peak in the title. */
-static void draw_graph(struct app *a, WINDOW *w, int y, int x, int wd, const struct sandbox *s,
+static void draw_graph(struct app *a, WINDOW *w, int y, int x, int wd, const struct box *s,
                        enum metric m, const char *title)
 {
     const struct theme *th = &a->theme;
     double vals[MODEL_HISTORY], peak = 0, max = m == M_CPU ? 100 : 1;
     int n = 0;
     for (int i = 0; i < s->hist_len; i++) {
-        const struct sample *p = sandbox_sample_at(s, i);
+        const struct sample *p = box_sample_at(s, i);
         vals[n] = metric_value(p, m);
         if (vals[n] > peak) peak = vals[n];
         double total = m == M_MEM ? (double)p->mem_total : m == M_DISK ? (double)p->disk_total : 0;
@@ -102,7 +102,7 @@ static void dt_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 {
     struct detail *d = (struct detail *)vv;
     const struct theme *th = &a->theme;
-    struct sandbox *s = model_find(&a->model, d->id);
+    struct box *s = model_find(&a->model, d->id);
     struct buf title = BUF_INIT;
     buf_printf(&title, _("Sandbox %s"), d->id);
     ui_text(a, w, 0, 1, wd - 2, buf_cstr(&title), th->attr[ROLE_ACCENT] | A_BOLD);
@@ -127,7 +127,7 @@ static void dt_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     kv_line(a, w, y++, 2, lw, _("id"), s->id);
     kv_line(a, w, y++, 2, lw, _("template"), s->template_id);
     if (s->alias) kv_line(a, w, y++, 2, lw, _("alias"), s->alias);
-    kv_line(a, w, y++, 2, lw, _("state"), _(sandbox_state_name(s->state)));
+    kv_line(a, w, y++, 2, lw, _("state"), _(box_state_name(s->state)));
     kv_line(a, w, y++, 2, lw, _("envd"), s->envd_version ? s->envd_version : "-");
     kv_line(a, w, y++, 2, lw, _("started"), t1);
     kv_line(a, w, y++, 2, lw, _("ends"), t2);

@@ -34,7 +34,7 @@ struct sbview {
     struct filter f;
     char filter_text[INPUT_MAX];
     char filter_before[INPUT_MAX]; /* restored when the filter prompt is cancelled */
-    struct sandbox **rows;
+    struct box **rows;
     const char **ids;
     int nrows, cap;
     int body_h;
@@ -48,7 +48,7 @@ static void sb_rebuild(struct sbview *v, struct app *a)
     struct model *m = &a->model;
     if (v->cap < m->n) {
         int nc = m->n + 64;
-        struct sandbox **r = realloc(v->rows, (size_t)nc * sizeof(*r));
+        struct box **r = realloc(v->rows, (size_t)nc * sizeof(*r));
         if (!r) return;
         v->rows = r;
         const char **ids = realloc(v->ids, (size_t)nc * sizeof(*ids));
@@ -70,7 +70,7 @@ static void sb_rebuild(struct sbview *v, struct app *a)
     table_set_rows(&v->t, v->ids, n);
 }
 
-static struct sandbox *sb_selected(struct sbview *v)
+static struct box *sb_selected(struct sbview *v)
 {
     return v->t.sel >= 0 && v->t.sel < v->nrows ? v->rows[v->t.sel] : NULL;
 }
@@ -88,7 +88,7 @@ static void draw_spark(struct app *a, WINDOW *w, int y, int x, int width, const 
     wattrset(w, A_NORMAL);
 }
 
-static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct sandbox *s, int c,
+static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct box *s, int c,
                       int selected)
 {
     struct table_col *col = &v->cols[c];
@@ -97,7 +97,7 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
     attr_t base = selected ? th->attr[ROLE_SELECTED] : th->attr[ROLE_NORMAL];
     attr_t dim = selected ? base : th->attr[ROLE_DIM];
     char txt[128];
-    const struct sample *l = sandbox_latest(s);
+    const struct sample *l = box_latest(s);
     int64_t now = loop_wall_ms();
     double vals[MODEL_HISTORY];
     int nv = 0;
@@ -112,12 +112,12 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
         ui_text(a, w, y, x, cw, s->alias && s->alias[0] ? s->alias : s->template_id, base);
         break;
     case C_STATE:
-        ui_text(a, w, y, x, cw, _(sandbox_state_name(s->state)),
-                selected ? base : th->attr[s->state == SANDBOX_RUNNING ? ROLE_OK : ROLE_WARN]);
+        ui_text(a, w, y, x, cw, _(box_state_name(s->state)),
+                selected ? base : th->attr[s->state == BOX_RUNNING ? ROLE_OK : ROLE_WARN]);
         break;
     case C_CPU:
         for (int i = 0; i < s->hist_len; i++)
-            vals[nv++] = sandbox_sample_at(s, i)->cpu_pct;
+            vals[nv++] = box_sample_at(s, i)->cpu_pct;
         draw_spark(a, w, y, x, cw - 5, vals, nv, 100, selected ? base : th->attr[ROLE_ACCENT]);
         if (l)
             snprintf(txt, sizeof(txt), "%3.0f%%", l->cpu_pct);
@@ -129,7 +129,7 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
         char u[16], t[16];
         double max = 1;
         for (int i = 0; i < s->hist_len; i++) {
-            const struct sample *p = sandbox_sample_at(s, i);
+            const struct sample *p = box_sample_at(s, i);
             vals[nv++] = (double)p->mem_used;
             if ((double)p->mem_total > max) max = (double)p->mem_total;
         }
@@ -315,7 +315,7 @@ static void do_simple(struct sbview *v, struct app *a, enum simple_action act)
     int64_t *ends = calloc((size_t)n, sizeof(*ends));
     for (int i = 0; copy && ends && i < n; i++) {
         copy[i] = strdup(ids[i]);
-        struct sandbox *s = model_find(&a->model, ids[i]);
+        struct box *s = model_find(&a->model, ids[i]);
         ends[i] = s ? s->end_ms : 0;
     }
     free(ids);
