@@ -16,6 +16,7 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/app.c src/tui/app.h \
 	src/tui/app_input.c src/tui/app_cmd.c src/tui/app_run.c \
 	src/tui/backend.h src/tui/backend_replay.c \
+	src/tui/backend_e2b.c src/tui/backend_e2b.h \
 	src/tui/term_restore.c src/tui/term_restore.h \
 	src/tui/theme.c src/tui/theme.h \
 	src/tui/ui.c \
@@ -24,7 +25,7 @@ src_tui_libboxtoptui_a_SOURCES = \
 src_tui_libboxtoptui_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS) \
 	$(NCURSES_CFLAGS) $(CURL_CFLAGS)
 
-TUI_LIBS = src/tui/libboxtoptui.a src/tui/libboxtoptui_pure.a $(CORE_LIBS) $(NCURSES_LIBS) -lm
+TUI_LIBS = src/tui/libboxtoptui.a src/tui/libboxtoptui_pure.a $(E2B_LIBS) $(NCURSES_LIBS) -lm
 src_boxtop_LDADD += $(TUI_LIBS)
 
 # Stand-alone driver of tui_main() for the tmux tests.

@@ -16,6 +16,7 @@
 #include "boxtop/loop.h"
 #include "boxtop/tui.h"
 #include "app.h"
+#include "backend_e2b.h"
 
 struct tui_opts {
     const char *replay, *record, *api_url, *context;
@@ -66,6 +67,37 @@ static int parse_opts(int argc, char **argv, struct tui_opts *o)
     return 0;
 }
 
+/* Where the live data comes from: --api-url / E2B_API_URL / E2B_DOMAIN with E2B_API_KEY. */
+static struct backend *backend_live_new(struct app *a, const struct tui_opts *o, struct error *err)
+{
+    const char *key = getenv("E2B_API_KEY");
+    const char *url = o->api_url ? o->api_url : getenv("E2B_API_URL");
+    const char *domain = getenv("E2B_DOMAIN");
+    char derived[512];
+    if (key && !key[0])
+        key = NULL;
+    if (!url || !url[0]) {
+        if (!key) {
+            error_set(err, ERROR_USAGE,
+                      _("no API key (E2B_API_KEY) and no --api-url: starting a local boxtopd "
+                        "is not in this build yet; use --api-url, E2B_API_KEY or --replay FILE"));
+            return NULL;
+        }
+        snprintf(derived, sizeof(derived), "https://api.%s",
+                 domain && domain[0] ? domain : "e2b.app");
+        url = derived;
+    }
+    struct backend *be = backend_e2b_new(a->loop, &a->model, url, key, err);
+    if (be) {
+        struct buf b = BUF_INIT;
+        /* the URL only: the key never reaches the screen */
+        buf_printf(&b, "E2B API %s", url);
+        box_set_str(&a->model.backend_label, buf_cstr(&b));
+        buf_free(&b);
+    }
+    return be;
+}
+
 int tui_main(int argc, char **argv)
 {
     struct tui_opts o = {0};
@@ -94,8 +126,7 @@ int tui_main(int argc, char **argv)
             buf_free(&b);
         }
     } else {
-        error_set(&err, ERROR_USAGE,
-                  _("the live E2B backend is not linked into this build yet; use --replay FILE"));
+        a->be = backend_live_new(a, &o, &err);
     }
     if (!a->be) {
         fprintf(stderr, "boxtop: %s\n", err.msg);
