@@ -49,3 +49,8 @@ tests_unit_test_tui_widgets_LDADD = $(TUI_TEST_LDADD)
 tests_unit_test_tui_model_SOURCES = tests/unit/test_tui_model.c
 tests_unit_test_tui_model_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_unit_test_tui_model_LDADD = $(TUI_TEST_LDADD)
+
+# tmux-driven tests of the whole TUI (need tmux; they use their own tmux server socket).
+TUI_TMUX_TESTS = tests/tui/test_tui_replay.sh tests/tui/test_tui_hostile.sh
+TESTS += $(TUI_TMUX_TESTS)
+EXTRA_DIST += $(TUI_TMUX_TESTS) tests/tui/lib.sh tests/tui/three.json
