@@ -11,7 +11,8 @@ src_e2b_libboxtope2b_a_SOURCES = \
 	src/e2b/model_template.c \
 	src/e2b/model_json.c \
 	src/e2b/api.c \
-	src/e2b/api_query.c
+	src/e2b/api_query.c \
+	src/e2b/local_backend.c
 src_e2b_libboxtope2b_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
 E2B_LIBS = src/e2b/libboxtope2b.a $(CORE_LIBS) $(CURL_LIBS) $(CJSON_LIBS)
 
