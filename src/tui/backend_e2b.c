@@ -57,8 +57,7 @@ static void on_timer(struct loop *l, void *ud)
 
 static void schedule(struct e2b_backend *b, int64_t ms)
 {
-    if (b->timer)
-        loop_timer_cancel(b->base.loop, b->timer);
+    if (b->timer) loop_timer_cancel(b->base.loop, b->timer);
     b->timer = loop_timer_add(b->base.loop, ms, on_timer, b);
 }
 
@@ -89,16 +88,14 @@ static void set_offline(struct e2b_backend *b, const struct error *err)
 
 static void set_online(struct e2b_backend *b)
 {
-    if (b->offline)
-        backend_report(&b->base, BACKEND_ONLINE, _("backend is reachable again"));
+    if (b->offline) backend_report(&b->base, BACKEND_ONLINE, _("backend is reachable again"));
     b->offline = 0;
 }
 
 static void count_start(struct e2b_backend *b, int64_t started_ms)
 {
     int64_t now = loop_wall_ms();
-    if (!b->first_done || !started_ms || now - started_ms > 60000)
-        return;
+    if (!b->first_done || !started_ms || now - started_ms > 60000) return;
     if (b->nstarts == (int)(sizeof(b->starts) / sizeof(b->starts[0])))
         memmove(b->starts, b->starts + 1, sizeof(b->starts) - sizeof(b->starts[0]));
     else
@@ -111,8 +108,7 @@ static double starts_per_min(struct e2b_backend *b)
     int64_t now = loop_wall_ms();
     int n = 0;
     for (int i = 0; i < b->nstarts; i++)
-        if (now - b->starts[i] <= 60000)
-            n++;
+        if (now - b->starts[i] <= 60000) n++;
     return n;
 }
 
@@ -121,10 +117,8 @@ static void merge_sandbox(struct e2b_backend *b, const struct sandbox *src)
     struct model *m = b->base.model;
     int is_new = model_find(m, src->id) == NULL;
     struct box *s = model_upsert(m, src->id);
-    if (!s)
-        return;
-    if (is_new)
-        count_start(b, src->started_at_ms);
+    if (!s) return;
+    if (is_new) count_start(b, src->started_at_ms);
     box_set_str(&s->template_id, src->template_id ? src->template_id : "");
     box_set_str(&s->alias, src->alias);
     box_set_str(&s->envd_version, src->envd_version);
@@ -150,10 +144,9 @@ static void on_metrics(struct api_result *res, void *ud)
         for (int i = 0; i < res->batch.n; i++) {
             const struct sandbox_metric *sm = &res->batch.items[i];
             struct box *s = model_find(b->base.model, sm->sandbox_id);
-            if (!s)
-                continue;
-            struct sample p = {sm->m.ts * 1000,    sm->m.cpu_pct,   sm->m.mem_used,
-                               sm->m.mem_total,    sm->m.disk_used, sm->m.disk_total};
+            if (!s) continue;
+            struct sample p = {sm->m.ts * 1000, sm->m.cpu_pct,   sm->m.mem_used,
+                               sm->m.mem_total, sm->m.disk_used, sm->m.disk_total};
             box_add_sample(s, &p);
         }
         model_touch(b->base.model);
@@ -206,11 +199,9 @@ static void on_list(struct api_result *res, void *ud)
     for (int i = 0; i < m->n; i++)
         if (m->sb[i]->state == BOX_RUNNING) /* paused sandboxes have no fresh metrics */
             ids[n++] = m->sb[i]->id;
-    if (n)
-        b->metrics_call = api_metrics_batch(b->api, ids, n, on_metrics, b);
+    if (n) b->metrics_call = api_metrics_batch(b->api, ids, n, on_metrics, b);
     free(ids);
-    if (!b->metrics_call)
-        round_done(b);
+    if (!b->metrics_call) round_done(b);
 }
 
 static void list_page(struct e2b_backend *b, const char *next_token)
@@ -220,12 +211,12 @@ static void list_page(struct e2b_backend *b, const char *next_token)
     q.limit = 100;
     q.next_token = next_token;
     b->list_call = api_list_sandboxes(b->api, &q, on_list, b);
-    if (!b->list_call)
-        round_done(b);
+    if (!b->list_call) round_done(b);
 }
 
 static void poll_start(struct e2b_backend *b)
 {
+    if (!b->api) return; /* not connected yet (the local boxtopd is starting) */
     if (b->list_call || b->metrics_call) {
         b->again = 1;
         return;
@@ -237,6 +228,7 @@ static void poll_start(struct e2b_backend *b)
 static void e2b_poll_now(struct backend *be)
 {
     struct e2b_backend *b = (struct e2b_backend *)be;
+    if (!b->api) return;
     if (b->list_call || b->metrics_call)
         b->again = 1;
     else
@@ -258,6 +250,10 @@ static void on_action(struct api_result *res, void *ud)
 
 static struct action *action_new(struct e2b_backend *b, const char *id, const char *verb)
 {
+    if (!b->api) {
+        backend_report(&b->base, BACKEND_ACTION_FAILED, _("not connected to a backend yet"));
+        return NULL;
+    }
     struct action *ac = calloc(1, sizeof(*ac));
     if (!ac || !(ac->id = strdup(id))) {
         free(ac);
@@ -283,32 +279,28 @@ static void e2b_kill(struct backend *be, const char *id)
 {
     struct e2b_backend *b = (struct e2b_backend *)be;
     struct action *ac = action_new(b, id, _("killed"));
-    if (ac)
-        action_started(b, ac, api_kill_sandbox(b->api, id, on_action, ac));
+    if (ac) action_started(b, ac, api_kill_sandbox(b->api, id, on_action, ac));
 }
 
 static void e2b_pause(struct backend *be, const char *id)
 {
     struct e2b_backend *b = (struct e2b_backend *)be;
     struct action *ac = action_new(b, id, _("paused"));
-    if (ac)
-        action_started(b, ac, api_pause_sandbox(b->api, id, on_action, ac));
+    if (ac) action_started(b, ac, api_pause_sandbox(b->api, id, on_action, ac));
 }
 
 static void e2b_resume(struct backend *be, const char *id)
 {
     struct e2b_backend *b = (struct e2b_backend *)be;
     struct action *ac = action_new(b, id, _("resumed"));
-    if (ac)
-        action_started(b, ac, api_connect_sandbox(b->api, id, -1, on_action, ac));
+    if (ac) action_started(b, ac, api_connect_sandbox(b->api, id, -1, on_action, ac));
 }
 
 static void e2b_set_timeout(struct backend *be, const char *id, int seconds)
 {
     struct e2b_backend *b = (struct e2b_backend *)be;
     struct action *ac = action_new(b, id, _("set the time to live of"));
-    if (ac)
-        action_started(b, ac, api_set_timeout(b->api, id, seconds, on_action, ac));
+    if (ac) action_started(b, ac, api_set_timeout(b->api, id, seconds, on_action, ac));
 }
 
 static void on_created(struct api_result *res, void *ud)
@@ -325,11 +317,14 @@ static void on_created(struct api_result *res, void *ud)
 static void e2b_create(struct backend *be, const struct create_req *req)
 {
     struct e2b_backend *b = (struct e2b_backend *)be;
+    if (!b->api) {
+        backend_report(&b->base, BACKEND_ACTION_FAILED, _("not connected to a backend yet"));
+        return;
+    }
     struct kv_list md = {0};
     for (int i = 0; req->meta_kv && req->meta_kv[i]; i++) {
         const char *eq = strchr(req->meta_kv[i], '=');
-        if (!eq)
-            continue;
+        if (!eq) continue;
         char key[256];
         snprintf(key, sizeof(key), "%.*s", (int)(eq - req->meta_kv[i]), req->meta_kv[i]);
         kv_list_add(&md, key, eq + 1);
@@ -347,14 +342,11 @@ static void e2b_create(struct backend *be, const struct create_req *req)
 
 static void add_template(struct e2b_backend *b, const char *t)
 {
-    if (!t || !t[0] || b->ntemplates >= MAX_TEMPLATES)
-        return;
+    if (!t || !t[0] || b->ntemplates >= MAX_TEMPLATES) return;
     for (int i = 0; i < b->ntemplates; i++)
-        if (!strcmp(b->templates[i], t))
-            return;
+        if (!strcmp(b->templates[i], t)) return;
     char *d = strdup(t);
-    if (d)
-        b->templates[b->ntemplates++] = d;
+    if (d) b->templates[b->ntemplates++] = d;
 }
 
 static void on_templates(struct api_result *res, void *ud)
@@ -382,10 +374,8 @@ static const char *const *e2b_templates(struct backend *be)
 static void e2b_destroy(struct backend *be)
 {
     struct e2b_backend *b = (struct e2b_backend *)be;
-    if (b->timer)
-        loop_timer_cancel(be->loop, b->timer);
+    if (b->timer) loop_timer_cancel(be->loop, b->timer);
     api_free(b->api); /* cancels the calls in flight without callbacks */
-    http_free(b->http);
     for (int i = 0; i < b->ntemplates; i++)
         free(b->templates[i]);
     free(b);
@@ -403,30 +393,27 @@ static const struct backend_ops e2b_ops = {
     .destroy = e2b_destroy,
 };
 
-struct backend *backend_e2b_new(struct loop *loop, struct model *model, const char *api_url,
-                                const char *api_key, struct error *err)
+struct backend *backend_e2b_new(struct loop *loop, struct model *model, struct http *http)
 {
     struct e2b_backend *b = calloc(1, sizeof(*b));
-    if (!b) {
-        error_set(err, ERROR_GENERIC, "out of memory");
-        return NULL;
-    }
+    if (!b) return NULL;
     b->base.ops = &e2b_ops;
     b->base.loop = loop;
     b->base.model = model;
-    b->http = http_new(loop, NULL);
-    if (!b->http) {
-        error_set(err, ERROR_GENERIC, "cannot start the HTTP client");
-        free(b);
-        return NULL;
-    }
-    b->api = api_new(b->http, api_url, api_key, err);
-    if (!b->api) {
-        http_free(b->http);
-        free(b);
-        return NULL;
-    }
+    b->http = http;
     add_template(b, "base");
-    b->tpl_call = api_list_templates(b->api, NULL, NULL, on_templates, b);
     return &b->base;
+}
+
+int backend_e2b_connect(struct backend *be, const char *api_url, const char *api_key,
+                        struct error *err)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    if (b->api) api_free(b->api);
+    b->list_call = b->metrics_call = b->tpl_call = NULL;
+    b->api = api_new(b->http, api_url, api_key, err);
+    if (!b->api) return -1;
+    b->tpl_call = api_list_templates(b->api, NULL, NULL, on_templates, b);
+    schedule(b, 0);
+    return 0;
 }

@@ -4,9 +4,13 @@
 
 #include "backend.h"
 
-/* api_key may be NULL (the server then answers 401, shown in the status line). The key is
- * handed to the api client, which keeps it out of every message. */
-struct backend *backend_e2b_new(struct loop *loop, struct model *model, const char *api_url,
-                                const char *api_key, struct error *err);
+struct http;
+
+/* A backend with no server yet (the model stays "loading"); http is borrowed. */
+struct backend *backend_e2b_new(struct loop *loop, struct model *model, struct http *http);
+/* Point it at a server and poll at once. api_key may be NULL (the server then answers 401,
+ * shown in the status line); the api client keeps the key out of every message. */
+int backend_e2b_connect(struct backend *be, const char *api_url, const char *api_key,
+                        struct error *err);
 
 #endif

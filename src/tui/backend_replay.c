@@ -67,8 +67,7 @@ static void set_state(struct backend *b, const char *id, enum box_state st)
     }
     s->state = st;
     model_touch(b->model);
-    backend_report(b, BACKEND_ACTION_OK, st == BOX_PAUSED ? _("paused %s") : _("resumed %s"),
-                   id);
+    backend_report(b, BACKEND_ACTION_OK, st == BOX_PAUSED ? _("paused %s") : _("resumed %s"), id);
     backend_report(b, BACKEND_MODEL_CHANGED, NULL);
 }
 

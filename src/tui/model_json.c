@@ -113,7 +113,7 @@ static int get_str(const cJSON *o, const char *path, const char *k, const char *
 #define T_MAX 1e16 /* ms; far beyond any real date, well inside int64 */
 
 static int box_from_json(struct model *m, const cJSON *o, const char *path, int64_t shift,
-                             struct error *err)
+                         struct error *err)
 {
     if (!cJSON_IsObject(o)) return error_set(err, ERROR_PROTOCOL, "%s: expected an object", path);
     const char *id, *tpl, *alias, *envd, *state;
@@ -130,8 +130,8 @@ static int box_from_json(struct model *m, const cJSON *o, const char *path, int6
         get_num(o, path, "endAt", 0, T_MAX, &end, err))
         return -1;
     struct box *s = model_upsert(m, id);
-    if (!s || box_set_str(&s->template_id, tpl ? tpl : "") ||
-        box_set_str(&s->alias, alias) || box_set_str(&s->envd_version, envd))
+    if (!s || box_set_str(&s->template_id, tpl ? tpl : "") || box_set_str(&s->alias, alias) ||
+        box_set_str(&s->envd_version, envd))
         return error_set(err, ERROR_GENERIC, "out of memory");
     s->state = box_state_parse(state);
     s->cpu_count = (int)cpu;

@@ -5,18 +5,41 @@
  * environment is honoured too. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "boxtop/buf.h"
 #include "boxtop/error.h"
+#include "boxtop/config.h"
+#include "boxtop/http.h"
 #include "boxtop/i18n.h"
+#include "boxtop/local_backend.h"
 #include "boxtop/loop.h"
 #include "boxtop/tui.h"
 #include "app.h"
 #include "backend_e2b.h"
+
+#define LOCAL_START_TIMEOUT_MS 15000
+
+/* mkdir -p for the state dir's parents (local_backend creates the dir itself). */
+static void mkdir_parents(const char *dir)
+{
+    char p[4096];
+    snprintf(p, sizeof(p), "%s", dir);
+    for (char *s = p + 1; *s; s++)
+        if (*s == '/') {
+            *s = '\0';
+            mkdir(p, 0700);
+            *s = '/';
+        }
+    mkdir(p, 0700);
+}
 
 struct tui_opts {
     const char *replay, *record, *api_url, *context;
@@ -67,35 +90,131 @@ static int parse_opts(int argc, char **argv, struct tui_opts *o)
     return 0;
 }
 
-/* Where the live data comes from: --api-url / E2B_API_URL / E2B_DOMAIN with E2B_API_KEY. */
-static struct backend *backend_live_new(struct app *a, const struct tui_opts *o, struct error *err)
+/* What the live backend needs beyond the app: the http client shared by the API client and
+ * the local boxtopd starter, and the starter itself. */
+struct live {
+    struct app *a;
+    struct http *http;
+    struct local_backend *lb;
+};
+
+static void set_label(struct app *a, const char *fmt, const char *url, const char *extra)
 {
-    const char *key = getenv("E2B_API_KEY");
-    const char *url = o->api_url ? o->api_url : getenv("E2B_API_URL");
-    const char *domain = getenv("E2B_DOMAIN");
-    char derived[512];
-    if (key && !key[0])
-        key = NULL;
-    if (!url || !url[0]) {
-        if (!key) {
-            error_set(err, ERROR_USAGE,
-                      _("no API key (E2B_API_KEY) and no --api-url: starting a local boxtopd "
-                        "is not in this build yet; use --api-url, E2B_API_KEY or --replay FILE"));
-            return NULL;
-        }
-        snprintf(derived, sizeof(derived), "https://api.%s",
-                 domain && domain[0] ? domain : "e2b.app");
-        url = derived;
+    struct buf b = BUF_INIT;
+    buf_printf(&b, fmt, url, extra ? extra : "");
+    box_set_str(&a->model.backend_label, buf_cstr(&b));
+    buf_free(&b);
+    app_dirty(a, DIRTY_HEADER);
+}
+
+static void on_local_ready(struct local_backend *lb, const struct local_backend_info *info,
+                           const struct error *e, void *ud)
+{
+    struct live *lv = ud;
+    struct app *a = lv->a;
+    if (e) {
+        backend_report(a->be, BACKEND_OFFLINE, _("the local boxtopd did not start: %s"), e->msg);
+        a->model.loading = 0;
+        set_label(a, _("local boxtopd (not running)%s%s"), "", NULL);
+        return;
     }
-    struct backend *be = backend_e2b_new(a->loop, &a->model, url, key, err);
-    if (be) {
-        struct buf b = BUF_INIT;
+    struct error err = {0};
+    if (backend_e2b_connect(a->be, info->api_url, info->api_key, &err))
+        backend_report(a->be, BACKEND_ACTION_FAILED, "%s", err.msg);
+    set_label(a, _("local boxtopd %s %s"), info->api_url,
+              local_backend_started_by_us(lb) ? _("(started by boxtop, stopped on exit)")
+                                              : _("(already running)"));
+}
+
+/* Start (or find) the local boxtopd. Its output goes to DIR/boxtopd.log, not to the terminal
+ * the TUI is about to own: local_backend_start forks synchronously, so fds 1 and 2 are pointed
+ * at the log only for the duration of that call. */
+static int live_start_local(struct live *lv, struct error *err)
+{
+    char *dir = local_backend_default_dir();
+    if (!dir)
+        return error_set(err, ERROR_USAGE, _("no home directory for the local boxtopd state"));
+    char logp[4096];
+    snprintf(logp, sizeof(logp), "%s/boxtopd.log", dir);
+    mkdir_parents(dir);
+    int logfd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    int save1 = logfd >= 0 ? dup(1) : -1, save2 = logfd >= 0 ? dup(2) : -1;
+    if (logfd >= 0 && save1 >= 0 && save2 >= 0) {
+        dup2(logfd, 1);
+        dup2(logfd, 2);
+    }
+    lv->lb = local_backend_start(lv->a->loop, lv->http, dir, NULL, LOCAL_START_TIMEOUT_MS,
+                                 on_local_ready, lv, err);
+    if (save1 >= 0) {
+        dup2(save1, 1);
+        close(save1);
+    }
+    if (save2 >= 0) {
+        dup2(save2, 2);
+        close(save2);
+    }
+    if (logfd >= 0) close(logfd);
+    free(dir);
+    if (!lv->lb) return -1;
+    box_set_str(&lv->a->model.backend_label, _("local boxtopd (starting…)"));
+    return 0;
+}
+
+/* Flags > environment > context > ~/.e2b/config.json (config.h). With a key: that API.
+ * Without one: the local boxtopd, started if needed. */
+static struct backend *backend_live_new(struct live *lv, const struct tui_opts *o,
+                                        struct error *err)
+{
+    struct app *a = lv->a;
+    struct config cfg;
+    struct config_flags flags = {0};
+    flags.api_url = o->api_url;
+    flags.context = o->context;
+    if (config_load(&cfg, &flags, NULL, err)) {
+        config_free(&cfg);
+        return NULL;
+    }
+    if (cfg.context) box_set_str(&a->model.context, cfg.context);
+    lv->http = http_new(a->loop, NULL);
+    struct backend *be = lv->http ? backend_e2b_new(a->loop, &a->model, lv->http) : NULL;
+    if (!be) {
+        error_set(err, ERROR_GENERIC, "out of memory");
+        config_free(&cfg);
+        return NULL;
+    }
+    int rc;
+    if (cfg.api_key || cfg.api_url_explicit) {
+        rc = backend_e2b_connect(be, cfg.api_url, cfg.api_key, err);
         /* the URL only: the key never reaches the screen */
-        buf_printf(&b, "E2B API %s", url);
-        box_set_str(&a->model.backend_label, buf_cstr(&b));
-        buf_free(&b);
+        if (!rc) set_label(a, "E2B %s%s", cfg.api_url, NULL);
+    } else {
+        a->be = be; /* on_local_ready reports through it */
+        rc = live_start_local(lv, err);
+    }
+    config_free(&cfg);
+    if (rc) {
+        be->ops->destroy(be);
+        a->be = NULL;
+        return NULL;
     }
     return be;
+}
+
+static void on_stop_timer(struct loop *l, void *ud)
+{
+    struct live *lv = ud;
+    local_backend_stop(lv->lb); /* waits for boxtopd through nested loop turns */
+    lv->lb = NULL;
+    loop_stop(l);
+}
+
+/* Stop the local boxtopd if we started it. local_backend_stop() waits with loop_run_once(),
+ * which returns at once while the loop is stopped (as it is after app_run), so it runs from a
+ * timer inside one more loop_run(). */
+static void live_stop_local(struct live *lv)
+{
+    loop_timer_add(lv->a->loop, 0, on_stop_timer, lv);
+    loop_run(lv->a->loop);
 }
 
 int tui_main(int argc, char **argv)
@@ -111,6 +230,7 @@ int tui_main(int argc, char **argv)
     a->record_path = o.record;
     model_init(&a->model);
     if (o.context) box_set_str(&a->model.context, o.context);
+    struct live lv = {a, NULL, NULL};
     a->loop = loop_new();
     struct error err = {0};
     if (!a->loop) {
@@ -126,7 +246,7 @@ int tui_main(int argc, char **argv)
             buf_free(&b);
         }
     } else {
-        a->be = backend_live_new(a, &o, &err);
+        a->be = backend_live_new(&lv, &o, &err);
     }
     if (!a->be) {
         fprintf(stderr, "boxtop: %s\n", err.msg);
@@ -136,6 +256,8 @@ int tui_main(int argc, char **argv)
     rc = app_run(a);
 out:
     if (a->be) a->be->ops->destroy(a->be);
+    if (lv.lb) live_stop_local(&lv);
+    if (lv.http) http_free(lv.http);
     if (a->loop) loop_free(a->loop);
     model_free(&a->model);
     free(a);

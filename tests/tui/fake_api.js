@@ -1,0 +1,105 @@
+// fake_api.js - a loopback stand-in for the E2B platform API, for the TUI's live-backend tests
+// until boxtopd can create sandboxes. It serves the endpoints the sandboxes view uses, with the
+// response shapes of the E2B OpenAPI spec, and keeps its sandboxes in memory.
+//   node fake_api.js PORT STATEFILE    (PORT 0 = any; prints "PORT n" once listening)
+// STATEFILE: JSON array of {sandboxID, templateID, state, metadata, cpu, memMB}. The sandboxes
+// are re-read from it at start, so a restarted server serves the same ones (the "backend went
+// away and came back" test). GET /_ids lists the current ids (for the tests' checks).
+'use strict';
+const http = require('http');
+const fs = require('fs');
+
+const port = Number(process.argv[2] || 0);
+const stateFile = process.argv[3];
+const boxes = new Map();
+for (const s of JSON.parse(fs.readFileSync(stateFile, 'utf8'))) boxes.set(s.sandboxID, s);
+const now = () => Date.now();
+for (const s of boxes.values()) {
+  s.startedAt = s.startedAt || now() - 60000;
+  s.endAt = s.endAt || now() + 600000;
+}
+let created = 0;
+
+function save() {
+  fs.writeFileSync(stateFile, JSON.stringify([...boxes.values()]));
+}
+
+function listed(s) {
+  return {
+    sandboxID: s.sandboxID, templateID: s.templateID || 'base', alias: s.alias || 'base',
+    clientID: 'fake', envdVersion: '0.2.0', state: s.state || 'running',
+    startedAt: new Date(s.startedAt).toISOString(), endAt: new Date(s.endAt).toISOString(),
+    cpuCount: 2, memoryMB: 512, diskSizeMB: 1024, metadata: s.metadata || {},
+  };
+}
+
+function send(res, code, body) {
+  const data = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(code, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data)});
+  res.end(data);
+}
+
+const server = http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => { body += c; });
+  req.on('end', () => {
+    const u = new URL(req.url, 'http://x');
+    const p = u.pathname;
+    let m;
+    if (p === '/health') return send(res, 200, {});
+    if (p === '/_ids') return send(res, 200, [...boxes.keys()].sort());
+    if (!req.headers['x-api-key']) return send(res, 401, {code: 401, message: 'no api key'});
+    if (req.method === 'GET' && p === '/v2/sandboxes') return send(res, 200, [...boxes.values()].map(listed));
+    if (req.method === 'GET' && p === '/sandboxes/metrics') {
+      const out = {};
+      for (const id of (u.searchParams.get('sandbox_ids') || '').split(',')) {
+        const s = boxes.get(id);
+        if (!s) continue;
+        const t = Math.floor(now() / 1000);
+        out[id] = {timestampUnix: t, timestamp: new Date(t * 1000).toISOString(), cpuCount: 2,
+          cpuUsedPct: s.cpu || 0, memUsed: (s.memMB || 10) * 1048576, memTotal: 536870912,
+          memCache: 0, diskUsed: 1048576, diskTotal: 1073741824};
+      }
+      return send(res, 200, {sandboxes: out});
+    }
+    if (req.method === 'GET' && (p === '/v2/templates' || p === '/templates')) return send(res, 200, []);
+    if (req.method === 'POST' && p === '/v2/sandboxes') {
+      const b = JSON.parse(body || '{}');
+      const id = 'fake' + String(++created).padStart(4, '0');
+      boxes.set(id, {sandboxID: id, templateID: b.templateID || 'base', state: 'running',
+        metadata: b.metadata || {}, startedAt: now(), endAt: now() + 1000 * (b.timeout || 300)});
+      save();
+      return send(res, 201, {sandboxID: id, templateID: b.templateID || 'base', clientID: 'fake',
+        envdVersion: '0.2.0'});
+    }
+    if ((m = p.match(/^\/sandboxes\/([^/]+)$/)) && req.method === 'DELETE') {
+      if (!boxes.delete(decodeURIComponent(m[1]))) return send(res, 404, {code: 404, message: 'not found'});
+      save();
+      return send(res, 204);
+    }
+    if ((m = p.match(/^\/sandboxes\/([^/]+)\/pause$/)) && req.method === 'POST') {
+      const s = boxes.get(decodeURIComponent(m[1]));
+      if (!s) return send(res, 404, {code: 404, message: 'not found'});
+      if (s.state === 'paused') return send(res, 409, {code: 409, message: 'already paused'});
+      s.state = 'paused'; save();
+      return send(res, 204);
+    }
+    if ((m = p.match(/^\/v2\/sandboxes\/([^/]+)\/connect$/)) && req.method === 'POST') {
+      const s = boxes.get(decodeURIComponent(m[1]));
+      if (!s) return send(res, 404, {code: 404, message: 'not found'});
+      const was = s.state; s.state = 'running'; save();
+      return send(res, was === 'paused' ? 201 : 200, {sandboxID: s.sandboxID, templateID: s.templateID || 'base', envdVersion: '0.2.0'});
+    }
+    if ((m = p.match(/^\/sandboxes\/([^/]+)\/timeout$/)) && req.method === 'POST') {
+      const s = boxes.get(decodeURIComponent(m[1]));
+      if (!s) return send(res, 404, {code: 404, message: 'not found'});
+      s.endAt = now() + 1000 * JSON.parse(body).timeout; save();
+      return send(res, 204);
+    }
+    return send(res, 404, {code: 404, message: 'no route ' + req.method + ' ' + p});
+  });
+});
+server.listen(port, '127.0.0.1', () => {
+  process.stdout.write('PORT ' + server.address().port + '\n');
+});
+process.on('SIGTERM', () => process.exit(0));

@@ -1,0 +1,68 @@
+#!/bin/sh
+# test_tui_live.sh - the live backend (curl multi polling, actions) against a loopback fake of
+# the E2B platform API (fake_api.js): rows, memory sort, filter, marks + K (checked on the
+# server), n/p/r/t, and the server going away and coming back while the UI stays responsive.
+. "$(dirname "$0")/lib.sh"
+echo "1..14"
+
+cat > "$TMPD/state.json" <<'EOS'
+[{"sandboxID":"hog1","state":"running","cpu":95,"memMB":200,"metadata":{"owner":"alice"}},
+ {"sandboxID":"idle2","state":"running","cpu":1,"memMB":20},
+ {"sandboxID":"paused3","state":"paused","memMB":30}]
+EOS
+start_fake() {
+    node "$abs_top_srcdir/tests/tui/fake_api.js" "$1" "$TMPD/state.json" > "$TMPD/fake.out" 2>&1 &
+    FAKE=$!
+    n=100; while [ $n -gt 0 ] && ! grep -q PORT "$TMPD/fake.out"; do sleep 0.05; n=$((n-1)); done
+    PORT=$(awk '/PORT/ {print $2}' "$TMPD/fake.out")
+}
+stop_fake() { kill "$FAKE" 2>/dev/null; wait "$FAKE" 2>/dev/null; }
+ids() { curl -s "http://127.0.0.1:$PORT/_ids"; }
+cleanup() { stop_fake; tui_stop; rm -rf "$TMPD"; }
+trap cleanup EXIT
+
+start_fake 0
+# the key is fake; it must never show up on screen
+export E2B_API_KEY=e2b_00000000000000000000000000000000deadbeef
+tui_start 160 40 --api-url "http://127.0.0.1:$PORT"
+tui_wait 'paused3'; ok $? "the live table appears"
+S=$(tui_screen)
+echo "$S" | grep -Eq 'hog1 +base +running .* 95% .*owner=alice' && echo "$S" | grep -Eq 'paused3 +base +paused'
+ok $? "states, CPU and metadata from the API"
+! tui_screen | grep -q deadbeef; ok $? "the API key is not on screen"
+
+x=$(tui_screen | sed -n 4p | awk '{print index($0, "MEMORY")}')
+tui_type "$(printf '\033[<0;%d;4M' "$x")"; tui_type "$(printf '\033[<0;%d;4m' "$x")"
+tui_wait 'sort: mem' && tui_screen | sed -n 5p | grep -q hog1; ok $? "sort by memory puts the 200 MB user first"
+
+tui_keys /; tui_type 'meta:owner=alice'; tui_keys Enter
+tui_wait 'Sandboxes \(1 of 3\)' && ! tui_screen | grep -Eq 'idle2 +base'; ok $? "filter meta:owner=alice leaves one row"
+tui_keys Escape
+
+# mark idle2 and paused3 (rows 2 and 3 under the memory sort), kill them
+tui_keys g j Space Space K
+tui_wait 'Kill 2 sandboxes'; tui_keys y
+tui_wait 'Sandboxes \(1 of 1\)'; [ "$(ids)" = '["hog1"]' ]; ok $? "marked two + K + y kills exactly those two on the server"
+
+tui_keys n; tui_wait 'Template'; tui_keys Enter; tui_wait 'Timeout'; tui_keys Enter
+tui_wait 'Metadata'; tui_type 'owner=dave'; tui_keys Enter
+tui_wait 'fake0001 +base +running .*owner=dave'; ok $? "n creates a sandbox on the server and it appears"
+tui_keys / ; tui_type 'dave'; tui_keys Enter; tui_wait 'Sandboxes \(1 of 2\)'
+tui_keys p; tui_wait 'fake0001 +base +paused' 8; ok $? "p pauses (state from the server)"
+tui_keys r; tui_wait 'fake0001 +base +running' 8; ok $? "r resumes"
+tui_keys t; tui_wait 'time to live'; tui_type '2h'; tui_keys Enter
+tui_wait 'fake0001 .* 1h59m' 8; ok $? "t sets the time to live on the server"
+tui_keys Escape
+
+stop_fake
+tui_wait 'backend unreachable' 12 && tui_wait 'OFFLINE' 1; ok $? "server gone: a clear status message and OFFLINE in the header"
+tui_keys '?'; tui_wait 'Keys: sandboxes' 2; ok $? "the UI stays responsive while offline"
+tui_keys Escape
+start_fake "$PORT"
+tui_wait 'reachable again' 12 && tui_wait_gone 'OFFLINE' 2 && tui_screen | grep -Eq 'hog1 +base'
+ok $? "the server is back: data returns"
+
+tui_keys q; tui_wait EXITED
+[ "$(cat "$TMPD/exit")" = 0 ] && [ "$(tui_fmt '#{alternate_on}#{cursor_flag}#{mouse_any_flag}')" = 010 ]
+ok $? "q exits 0 and restores the terminal"
+exit 0
