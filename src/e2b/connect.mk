@@ -1,1 +1,70 @@
-# src/e2b/connect.mk: Connect RPC codec and envd client (see the envd client owner)
+# src/e2b/connect.mk: Connect RPC codec (libboxtopconnect.a, also linked by boxtopd) and the
+# envd client (libboxtopenvdc.a: process/filesystem RPCs, /files, cp argument parser).
+
+noinst_LIBRARIES += src/e2b/libboxtopconnect.a
+src_e2b_libboxtopconnect_a_SOURCES = \
+	src/e2b/connect.c \
+	src/e2b/connect_decode.c \
+	src/e2b/connect_json.c
+src_e2b_libboxtopconnect_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+# Link order: the codec needs core (buf, base64, sanitize) and cJSON.
+CONNECT_LIBS = src/e2b/libboxtopconnect.a $(CORE_LIBS)
+
+CONNECT_TESTS = tests/unit/test_connect
+check_PROGRAMS += $(CONNECT_TESTS)
+TESTS += $(CONNECT_TESTS)
+UNIT_TESTS += $(CONNECT_TESTS)
+tests_unit_test_connect_SOURCES = tests/unit/test_connect.c
+tests_unit_test_connect_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_connect_LDADD = $(CONNECT_LIBS) $(CMOCKA_LIBS)
+
+FUZZ_PROGS += tests/fuzz/fuzz_connect_frames
+tests_fuzz_fuzz_connect_frames_SOURCES = tests/fuzz/fuzz_connect_frames.c
+tests_fuzz_fuzz_connect_frames_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_connect_frames_LDADD = $(FUZZ_MAIN) $(CONNECT_LIBS)
+tests_fuzz_fuzz_connect_frames_LDFLAGS = $(FUZZER_LINK_FLAGS)
+
+# envd client: needs the http client (libboxtope2b.a), curl for URL escaping, libcrypto for
+# signed /files URLs.
+noinst_LIBRARIES += src/e2b/libboxtopenvdc.a
+src_e2b_libboxtopenvdc_a_SOURCES = \
+	src/e2b/envd_target.c \
+	src/e2b/envd_msg.c \
+	src/e2b/envd_call.c \
+	src/e2b/envd_lookup.c \
+	src/e2b/files.c \
+	src/e2b/cp_args.c
+src_e2b_libboxtopenvdc_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS)
+ENVDC_LIBS = src/e2b/libboxtopenvdc.a src/e2b/libboxtopconnect.a $(E2B_LIBS) $(CRYPTO_LIBS)
+
+ENVDC_TESTS = tests/unit/test_envd tests/unit/test_files tests/unit/test_cp_args
+check_PROGRAMS += $(ENVDC_TESTS)
+TESTS += $(ENVDC_TESTS)
+UNIT_TESTS += $(ENVDC_TESTS)
+ENVDC_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
+tests_unit_test_envd_SOURCES = tests/unit/test_envd.c
+tests_unit_test_envd_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
+tests_unit_test_envd_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_files_SOURCES = tests/unit/test_files.c
+tests_unit_test_files_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
+tests_unit_test_files_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_cp_args_SOURCES = tests/unit/test_cp_args.c
+tests_unit_test_cp_args_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
+tests_unit_test_cp_args_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
+
+# Against a fake envd forked on loopback (like test_http): in TESTS, not UNIT_TESTS.
+check_PROGRAMS += tests/unit/test_envd_call
+TESTS += tests/unit/test_envd_call
+tests_unit_test_envd_call_SOURCES = tests/unit/test_envd_call.c
+tests_unit_test_envd_call_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
+tests_unit_test_envd_call_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
+
+FUZZ_PROGS += tests/fuzz/fuzz_cp_args tests/fuzz/fuzz_envd_events
+tests_fuzz_fuzz_cp_args_SOURCES = tests/fuzz/fuzz_cp_args.c
+tests_fuzz_fuzz_cp_args_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_cp_args_LDADD = $(FUZZ_MAIN) $(ENVDC_LIBS)
+tests_fuzz_fuzz_cp_args_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_envd_events_SOURCES = tests/fuzz/fuzz_envd_events.c
+tests_fuzz_fuzz_envd_events_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_envd_events_LDADD = $(FUZZ_MAIN) $(ENVDC_LIBS)
+tests_fuzz_fuzz_envd_events_LDFLAGS = $(FUZZER_LINK_FLAGS)

@@ -1,0 +1,249 @@
+/* files.c - /files upload and download streamed between a file descriptor and envd.
+ *
+ * Download: every curl write callback goes straight to write(2) on the caller's fd (error
+ * bodies never reach it: http.c collects status >= 400 bodies itself). Upload: the http read
+ * callback read(2)s from the fd. Either way memory use is one curl buffer, whatever the size. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include "boxtop/files.h"
+#include "boxtop/http.h"
+
+int files_signature(const char *path, const char *op, const char *user, const char *token,
+                    int64_t expiration, char *out, size_t n)
+{
+    struct buf s = BUF_INIT;
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    unsigned char b64[4 * ((SHA256_DIGEST_LENGTH + 2) / 3) + 1];
+    if (!path || !op || !token || n < 48) return -1;
+    buf_printf(&s, "%s:%s:%s:%s", path, op, user ? user : "", token);
+    if (expiration > 0) buf_printf(&s, ":%" PRId64, expiration);
+    if (!s.data) {
+        buf_free(&s);
+        return -1;
+    }
+    SHA256((const unsigned char *)s.data, s.len, md);
+    memset(s.data, 0, s.len); /* held the token */
+    buf_free(&s);
+    int len = EVP_EncodeBlock(b64, md, sizeof md);
+    while (len > 0 && b64[len - 1] == '=')
+        len--;
+    snprintf(out, n, "v1_%.*s", len, (const char *)b64);
+    return 0;
+}
+
+static int query_add(struct buf *out, const char *name, const char *value, bool *first)
+{
+    char *esc = curl_easy_escape(NULL, value, (int)strlen(value));
+    if (!esc) return -1;
+    int rc = buf_printf(out, "%c%s=%s", *first ? '?' : '&', name, esc);
+    curl_free(esc);
+    *first = false;
+    return rc;
+}
+
+int files_url(const struct envd_target *t, const char *path, bool sign, const char *op,
+              int64_t expiration, struct buf *out, struct error *err)
+{
+    bool first = true;
+    int rc = 0;
+    if (!path || !*path) return error_set(err, ERROR_USAGE, "empty path");
+    rc |= buf_printf(out, "%s/files", t->base_url);
+    if (t->user) rc |= query_add(out, "username", t->user, &first);
+    rc |= query_add(out, "path", path, &first);
+    if (sign && t->access_token) {
+        char sig[64];
+        char exp[32];
+        if (files_signature(path, op, t->user, t->access_token, expiration, sig, sizeof sig) < 0)
+            return error_set(err, ERROR_GENERIC, "cannot sign the URL");
+        rc |= query_add(out, "signature", sig, &first);
+        if (expiration > 0) {
+            snprintf(exp, sizeof exp, "%" PRId64, expiration);
+            rc |= query_add(out, "signature_expiration", exp, &first);
+        }
+    }
+    return rc < 0 ? error_set(err, ERROR_GENERIC, "out of memory") : 0;
+}
+
+static int header_add(struct envd_wire *w, size_t *n, const char *name, const char *value)
+{
+    struct buf h = BUF_INIT;
+    if (*n >= ENVD_WIRE_MAX_HEADERS || buf_printf(&h, "%s: %s", name, value) < 0) return -1;
+    w->headers[(*n)++] = buf_steal(&h);
+    return w->headers[*n - 1] ? 0 : -1;
+}
+
+int files_wire_build(const struct envd_target *t, const char *path, bool upload,
+                     struct envd_wire *w, struct error *err)
+{
+    memset(w, 0, sizeof *w);
+    struct buf url = BUF_INIT;
+    if (files_url(t, path, false, NULL, 0, &url, err) < 0) {
+        buf_free(&url);
+        return -1;
+    }
+    w->url = buf_steal(&url);
+    size_t n = 0;
+    char port[16];
+    snprintf(port, sizeof port, "%d", ENVD_PORT);
+    int rc = 0;
+    if (upload) rc |= header_add(w, &n, "Content-Type", "application/octet-stream");
+    rc |= header_add(w, &n, "E2b-Sandbox-Id", t->sandbox_id);
+    rc |= header_add(w, &n, "E2b-Sandbox-Port", port);
+    rc |= header_add(w, &n, "User-Agent", t->user_agent);
+    if (t->access_token) rc |= header_add(w, &n, "X-Access-Token", t->access_token);
+    if (rc < 0 || !w->url) {
+        envd_wire_free(w);
+        return error_set(err, ERROR_GENERIC, "out of memory");
+    }
+    return 0;
+}
+
+struct files_transfer {
+    struct envd_client *c;
+    struct http_request *req;
+    int fd;
+    uint64_t done_bytes;
+    files_progress_cb progress;
+    files_done_cb done;
+    void *ud;
+    bool upload;
+    int io_errno; /* local read/write failure */
+};
+
+static int download_data(struct http_request *req, const char *data, size_t len, void *ud)
+{
+    (void)req;
+    struct files_transfer *t = ud;
+    while (len > 0) {
+        ssize_t w = write(t->fd, data, len);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            t->io_errno = w < 0 ? errno : EIO;
+            return -1;
+        }
+        data += w;
+        len -= (size_t)w;
+        t->done_bytes += (uint64_t)w;
+    }
+    if (t->progress) t->progress(t->done_bytes, t->ud);
+    return 0;
+}
+
+static ssize_t upload_read(char *buf, size_t n, void *ud)
+{
+    struct files_transfer *t = ud;
+    for (;;) {
+        ssize_t r = read(t->fd, buf, n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            t->io_errno = errno;
+            return -1;
+        }
+        t->done_bytes += (uint64_t)r;
+        if (t->progress && r > 0) t->progress(t->done_bytes, t->ud);
+        return r;
+    }
+}
+
+static void transfer_done(struct http_request *req, struct http_result *res, void *ud)
+{
+    (void)req;
+    struct files_transfer *t = ud;
+    struct error err;
+    const struct error *out = NULL;
+    error_clear(&err);
+    if (t->io_errno) {
+        error_set(&err, ERROR_GENERIC, "%s: %s",
+                  t->upload ? "reading local file" : "writing local file", strerror(t->io_errno));
+        out = &err;
+    } else if (res->status != 200) {
+        if (res->status == 0) {
+            err = res->err;
+        } else {
+            /* envd's /files errors are {"code":<int>,"message":"..."}; http.c maps them. */
+            http_error_from_response(&err, res->status, res->body.data, res->body.len);
+            if (res->status == 502) err.kind = ERROR_NOT_FOUND;
+        }
+        if (err.kind == ERROR_NONE) error_set(&err, ERROR_NETWORK, "transfer failed");
+        out = &err;
+    }
+    files_done_cb cb = t->done;
+    void *cud = t->ud;
+    free(t);
+    if (cb) cb(out, cud);
+}
+
+static struct files_transfer *transfer_start(struct envd_client *c, const char *path, int fd,
+                                             bool upload, int64_t size, files_progress_cb progress,
+                                             files_done_cb done, void *ud, struct error *err)
+{
+    struct envd_wire w;
+    if (files_wire_build(&c->target, path, upload, &w, err) < 0) return NULL;
+    struct files_transfer *t = calloc(1, sizeof *t);
+    if (!t) {
+        envd_wire_free(&w);
+        error_set(err, ERROR_GENERIC, "out of memory");
+        return NULL;
+    }
+    *t = (struct files_transfer){
+        .c = c, .fd = fd, .progress = progress, .done = done, .ud = ud, .upload = upload};
+    struct http_opts o = {
+        .method = upload ? "POST" : "GET",
+        .url = w.url,
+        .headers = (const char *const *)w.headers,
+        .on_done = transfer_done,
+        .ud = t,
+        .timeout_ms = 0, /* big files take as long as they take */
+    };
+    if (upload) {
+        o.read_cb = upload_read;
+        o.read_ud = t;
+        o.body_size = size;
+    } else {
+        o.on_data = download_data;
+    }
+    t->req = http_start(c->http, &o, err);
+    envd_wire_free(&w);
+    if (!t->req) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+struct files_transfer *files_download(struct envd_client *c, const char *path, int fd,
+                                      files_progress_cb progress, files_done_cb done, void *ud,
+                                      struct error *err)
+{
+    return transfer_start(c, path, fd, false, -1, progress, done, ud, err);
+}
+
+struct files_transfer *files_upload(struct envd_client *c, const char *path, int fd, int64_t size,
+                                    files_progress_cb progress, files_done_cb done, void *ud,
+                                    struct error *err)
+{
+    return transfer_start(c, path, fd, true, size < 0 ? -1 : size, progress, done, ud, err);
+}
+
+void files_cancel(struct files_transfer *t)
+{
+    if (!t) return;
+    http_cancel(t->req);
+    free(t);
+}
+
+struct http_request *files_request(struct files_transfer *t)
+{
+    return t ? t->req : NULL;
+}

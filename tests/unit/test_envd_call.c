@@ -1,0 +1,590 @@
+/* test_envd_call.c - envd RPCs and /files transfers end to end against a fake envd on
+ * loopback (forked; its own process group, killed in teardown).
+ *
+ * The fake answers like envd does: streams as chunked application/connect+json cut into
+ * 3-byte chunks (frames never align with reads), errors inside end-stream frames with
+ * HTTP 200, unary errors as Connect JSON, the proxy's 502, envd's 401 for a wrong token, and
+ * /files bodies of a few MiB in both directions (checked by length and hash). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "boxtop/connect.h"
+#include "boxtop/envd.h"
+#include "boxtop/files.h"
+#include "boxtop/http.h"
+#include "boxtop/loop.h"
+
+#define TOKEN "envd-token-0123456789"
+#define SBX   "sbx1"
+#define BIG   (3u * 1024u * 1024u + 123u)
+
+struct shared {
+    uint64_t up_bytes;
+    uint64_t up_hash;
+    char last_input[256];
+};
+
+struct server {
+    pid_t pid;
+    int port;
+    struct shared *sh;
+};
+
+static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static unsigned char big_byte(size_t i)
+{
+    return (unsigned char)((i * 7u) % 251u);
+}
+
+/* ---- the fake envd (child side: blocking I/O and short sleeps are fine) ---- */
+
+struct conn {
+    int fd;
+    char buf[65536];
+    size_t len;
+};
+
+static int fill(struct conn *c)
+{
+    if (c->len == sizeof c->buf) return -1;
+    ssize_t n = read(c->fd, c->buf + c->len, sizeof c->buf - c->len);
+    if (n <= 0) return -1;
+    c->len += (size_t)n;
+    return 0;
+}
+
+static void drop(struct conn *c, size_t n)
+{
+    memmove(c->buf, c->buf + n, c->len - n);
+    c->len -= n;
+}
+
+static void put(int fd, const void *p, size_t n)
+{
+    const char *s = p;
+    while (n) {
+        ssize_t w = write(fd, s, n);
+        if (w <= 0) _exit(1);
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static void putf(int fd, const char *fmt, ...)
+{
+    char out[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, sizeof out, fmt, ap);
+    va_end(ap);
+    put(fd, out, (size_t)n);
+}
+
+static void reply(int fd, int status, const char *ct, const char *body)
+{
+    putf(fd, "HTTP/1.1 %d X\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n%s", status, ct,
+         strlen(body), body);
+}
+
+/* Chunked body sent in pieces of `piece` bytes. */
+static void send_chunked(int fd, const char *ct, const char *data, size_t len, size_t piece)
+{
+    putf(fd, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n\r\n", ct);
+    for (size_t off = 0; off < len; off += piece) {
+        size_t n = len - off < piece ? len - off : piece;
+        putf(fd, "%zx\r\n", n);
+        put(fd, data + off, n);
+        put(fd, "\r\n", 2);
+    }
+    put(fd, "0\r\n\r\n", 5);
+}
+
+static void frames_add(struct buf *b, unsigned flags, const char *json)
+{
+    connect_envelope_append(b, flags, json, strlen(json));
+}
+
+/* Body of one request (Content-Length or chunked), hashed; small bodies kept in out. */
+static int read_body(struct conn *c, const char *hdrs, struct buf *out, uint64_t *n_out,
+                     uint64_t *hash)
+{
+    const char *cl = strcasestr(hdrs, "\r\ncontent-length:");
+    bool chunked = strcasestr(hdrs, "\r\ntransfer-encoding: chunked") != NULL;
+    uint64_t total = 0, h = 1469598103934665603ULL;
+    if (cl && !chunked) {
+        size_t need = strtoul(cl + 17, NULL, 10);
+        while (need) {
+            if (!c->len && fill(c) < 0) return -1;
+            size_t k = c->len < need ? c->len : need;
+            h = fnv(h, (unsigned char *)c->buf, k);
+            if (out->len < 65536) buf_append(out, c->buf, k);
+            total += k;
+            drop(c, k);
+            need -= k;
+        }
+    } else if (chunked) {
+        for (;;) {
+            char *e;
+            while (!(e = memmem(c->buf, c->len, "\r\n", 2)))
+                if (fill(c) < 0) return -1;
+            size_t sz = strtoul(c->buf, NULL, 16);
+            drop(c, (size_t)(e - c->buf) + 2);
+            size_t need = sz + 2;
+            while (need) {
+                if (!c->len && fill(c) < 0) return -1;
+                size_t k = c->len < need ? c->len : need;
+                size_t data = need > 2 ? (k < need - 2 ? k : need - 2) : 0;
+                h = fnv(h, (unsigned char *)c->buf, data);
+                if (out->len < 65536) buf_append(out, c->buf, data);
+                total += data;
+                drop(c, k);
+                need -= k;
+            }
+            if (sz == 0) break;
+        }
+    }
+    *n_out = total;
+    *hash = h;
+    return 0;
+}
+
+static void serve_conn(struct conn *c, int fd, struct shared *sh)
+{
+    for (;;) {
+        char *e;
+        while (!(e = memmem(c->buf, c->len, "\r\n\r\n", 4)))
+            if (fill(c) < 0) return;
+        size_t hl = (size_t)(e - c->buf) + 4;
+        char hdrs[8192];
+        snprintf(hdrs, sizeof hdrs, "%.*s", (int)hl, c->buf);
+        drop(c, hl);
+        char method[16], path[1024];
+        if (sscanf(hdrs, "%15s %1023s", method, path) != 2) return;
+        struct buf body = BUF_INIT;
+        uint64_t n = 0, hash = 0;
+        if (read_body(c, hdrs, &body, &n, &hash) < 0) return;
+        if (!strcasestr(hdrs, "\r\nx-access-token: " TOKEN "\r\n")) {
+            reply(fd, 401, "application/json",
+                  "{\"code\":401,\"message\":\"unauthorized access, please provide a valid "
+                  "access token or method signing if supported\"}");
+        } else if (!strcmp(path, "/process.Process/Start")) {
+            struct buf s = BUF_INIT;
+            frames_add(&s, 0, "{\"event\":{\"start\":{\"pid\":77}}}");
+            frames_add(&s, 0, "{\"event\":{\"data\":{\"stdout\":\"aGVsbG8K\"}}}");
+            frames_add(&s, 0, "{\"event\":{\"keepalive\":{}}}");
+            frames_add(&s, 0, "{\"event\":{\"data\":{\"stderr\":\"b29wcw==\"}}}");
+            frames_add(&s, 0,
+                       "{\"event\":{\"end\":{\"exitCode\":3,\"status\":\"exit status 3\"}}}");
+            frames_add(&s, CONNECT_FLAG_END_STREAM, "{}");
+            send_chunked(fd, "application/connect+json", s.data, s.len, 3);
+            buf_free(&s);
+        } else if (!strcmp(path, "/process.Process/Connect")) {
+            struct buf s = BUF_INIT;
+            frames_add(&s, CONNECT_FLAG_END_STREAM,
+                       "{\"error\":{\"code\":\"not_found\",\"message\":\"process with pid 9 not "
+                       "found\"}}");
+            send_chunked(fd, "application/connect+json", s.data, s.len, 2);
+            buf_free(&s);
+        } else if (!strcmp(path, "/filesystem.Filesystem/WatchDir")) {
+            /* Stream cut off without an end-stream frame. */
+            struct buf s = BUF_INIT;
+            frames_add(&s, 0, "{\"start\":{}}");
+            frames_add(&s, 0, "{\"filesystem\":{\"name\":\"a\",\"type\":\"EVENT_TYPE_CREATE\"}}");
+            send_chunked(fd, "application/connect+json", s.data, s.len, 5);
+            buf_free(&s);
+        } else if (!strcmp(path, "/process.Process/List")) {
+            reply(
+                fd, 502, "application/json",
+                "{\"sandboxId\":\"sbx1\",\"message\":\"The sandbox was not found\",\"code\":502}");
+        } else if (!strcmp(path, "/process.Process/SendInput")) {
+            snprintf(sh->last_input, sizeof sh->last_input, "%s", buf_cstr(&body));
+            reply(fd, 200, "application/json", "{}");
+        } else if (!strcmp(path, "/filesystem.Filesystem/Stat")) {
+            reply(fd, 404, "application/json",
+                  "{\"code\":\"not_found\",\"message\":\"file not found: /nope\"}");
+        } else if (!strcmp(method, "GET") && !strcmp(path, "/files?path=%2Fbig")) {
+            char *data = malloc(BIG);
+            for (size_t i = 0; i < BIG; i++)
+                data[i] = (char)big_byte(i);
+            send_chunked(fd, "application/octet-stream", data, BIG, 65536 + 17);
+            free(data);
+        } else if (!strcmp(method, "GET")) {
+            reply(fd, 404, "application/json; charset=utf-8",
+                  "{\"code\":404,\"message\":\"path '/missing' does not exist\"}");
+        } else if (!strcmp(method, "POST") && !strcmp(path, "/files?path=%2Fup") &&
+                   strcasestr(hdrs, "\r\ncontent-type: application/octet-stream\r\n")) {
+            sh->up_bytes = n;
+            sh->up_hash = hash;
+            reply(fd, 200, "application/json",
+                  "[{\"path\":\"/up\",\"name\":\"up\",\"type\":\"file\"}]");
+        } else {
+            reply(fd, 404, "text/plain", "404 page not found");
+        }
+        buf_free(&body);
+    }
+}
+
+static void serve(int fd, struct shared *sh)
+{
+    struct conn *c = calloc(1, sizeof *c);
+    if (!c) return;
+    c->fd = fd;
+    serve_conn(c, fd, sh);
+    free(c);
+}
+
+static int server_start(void **state)
+{
+    static struct server srv;
+    srv.sh = mmap(NULL, sizeof *srv.sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (srv.sh == MAP_FAILED) return -1;
+    memset(srv.sh, 0, sizeof *srv.sh);
+    int ls = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t al = sizeof a;
+    if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof a) < 0 || listen(ls, 64) < 0 ||
+        getsockname(ls, (struct sockaddr *)&a, &al) < 0)
+        return -1;
+    srv.port = ntohs(a.sin_port);
+    srv.pid = fork();
+    if (srv.pid < 0) return -1;
+    if (srv.pid == 0) {
+        setpgid(0, 0);
+        signal(SIGCHLD, SIG_IGN);
+        for (;;) {
+            int fd = accept(ls, NULL, NULL);
+            if (fd < 0) continue;
+            if (fork() == 0) {
+                close(ls);
+                serve(fd, srv.sh);
+                _exit(0);
+            }
+            close(fd);
+        }
+    }
+    setpgid(srv.pid, srv.pid);
+    close(ls);
+    *state = &srv;
+    return 0;
+}
+
+static int server_stop(void **state)
+{
+    struct server *srv = *state;
+    kill(-srv->pid, SIGKILL);
+    waitpid(srv->pid, NULL, 0);
+    munmap(srv->sh, sizeof *srv->sh);
+    return 0;
+}
+
+/* ---- client side ---- */
+
+struct env {
+    struct loop *loop;
+    struct http *http;
+    struct envd_client c;
+};
+
+static void env_open(struct env *e, const struct server *srv, const char *token)
+{
+    char url[64];
+    struct error err;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", srv->port);
+    e->loop = loop_new();
+    e->http = http_new(e->loop, NULL);
+    assert_non_null(e->http);
+    assert_int_equal(envd_client_init(&e->c, e->http, SBX, url, NULL, false, token, NULL, &err), 0);
+}
+
+static void env_close(struct env *e)
+{
+    envd_client_free(&e->c);
+    http_free(e->http);
+    loop_free(e->loop);
+}
+
+struct run {
+    bool done;
+    bool failed;
+    struct error err;
+    struct buf log;
+    int exit_status;
+};
+
+static int proc_cb(const struct envd_proc_event *ev, void *ud, struct error *err)
+{
+    (void)err;
+    struct run *r = ud;
+    switch (ev->kind) {
+    case ENVD_PROC_START:
+        buf_printf(&r->log, "start:%u|", ev->pid);
+        break;
+    case ENVD_PROC_DATA:
+        buf_printf(&r->log, "%s:", ev->output == ENVD_OUT_STDERR ? "err" : "out");
+        buf_append(&r->log, ev->data, ev->len);
+        buf_append_str(&r->log, "|");
+        break;
+    case ENVD_PROC_END:
+        r->exit_status = envd_proc_exit_status(ev);
+        buf_printf(&r->log, "end:%d|", r->exit_status);
+        break;
+    case ENVD_PROC_KEEPALIVE:
+        buf_append_str(&r->log, "ka|");
+        break;
+    }
+    return 0;
+}
+
+static int fs_cb(const struct envd_fs_event *ev, void *ud, struct error *err)
+{
+    (void)err;
+    struct run *r = ud;
+    if (ev->kind == ENVD_FS_START)
+        buf_append_str(&r->log, "start|");
+    else if (ev->kind == ENVD_FS_EVENT)
+        buf_printf(&r->log, "%d:%s|", (int)ev->op, ev->name);
+    return 0;
+}
+
+static void end_cb(const struct error *err, void *ud)
+{
+    struct run *r = ud;
+    r->done = true;
+    if (err) {
+        r->failed = true;
+        r->err = *err;
+    }
+}
+
+static void run_until(struct env *e, bool *done)
+{
+    int64_t deadline = loop_now_ms() + 10000;
+    while (!*done && loop_now_ms() < deadline)
+        loop_run_once(e->loop, 100);
+    assert_true(*done);
+}
+
+static void start_stream_split_in_3_byte_chunks(void **state)
+{
+    struct env e;
+    env_open(&e, *state, TOKEN);
+    struct run r = {0};
+    struct error err;
+    const char *args[] = {"-l", "-c", "echo hello", NULL};
+    struct envd_start_opts o = {.cmd = "/bin/bash", .args = args, .stdin_mode = 0};
+    assert_non_null(envd_process_start(&e.c, &o, proc_cb, end_cb, &r, &err));
+    run_until(&e, &r.done);
+    assert_false(r.failed);
+    assert_string_equal(buf_cstr(&r.log), "start:77|out:hello\n|ka|err:oops|end:3|");
+    buf_free(&r.log);
+    env_close(&e);
+}
+
+static void end_stream_error_and_missing_end(void **state)
+{
+    struct env e;
+    env_open(&e, *state, TOKEN);
+    struct run r = {0};
+    struct error err;
+    assert_non_null(envd_process_connect(&e.c, 9, proc_cb, end_cb, &r, &err));
+    run_until(&e, &r.done);
+    assert_true(r.failed);
+    assert_int_equal(r.err.kind, ERROR_NOT_FOUND);
+    assert_string_equal(r.err.msg, "Connect: not_found: process with pid 9 not found");
+    assert_string_equal(buf_cstr(&r.log), "");
+    buf_free(&r.log);
+
+    struct run w = {0};
+    assert_non_null(envd_fs_watch_dir(&e.c, "/tmp", true, fs_cb, end_cb, &w, &err));
+    run_until(&e, &w.done);
+    assert_string_equal(buf_cstr(&w.log), "start|1:a|");
+    buf_free(&w.log);
+    assert_true(w.failed);
+    assert_non_null(strstr(w.err.msg, "without an end-stream frame"));
+    env_close(&e);
+}
+
+struct unary_res {
+    bool done;
+    bool failed;
+    struct error err;
+    char resp[256];
+};
+
+static void unary_cb(const cJSON *resp, const struct error *err, void *ud)
+{
+    struct unary_res *u = ud;
+    u->done = true;
+    if (err) {
+        u->failed = true;
+        u->err = *err;
+    } else {
+        char *s = cJSON_PrintUnformatted(resp);
+        snprintf(u->resp, sizeof u->resp, "%s", s);
+        cJSON_free(s);
+    }
+}
+
+static void unary_calls_and_errors(void **state)
+{
+    struct server *srv = *state;
+    struct env e;
+    env_open(&e, srv, TOKEN);
+    struct error err;
+    struct unary_res u = {0};
+    assert_non_null(envd_process_send_input(&e.c, 1002, true, "echo hi\n", 8, unary_cb, &u, &err));
+    run_until(&e, &u.done);
+    assert_false(u.failed);
+    assert_string_equal(u.resp, "{}");
+    assert_string_equal(srv->sh->last_input,
+                        "{\"process\":{\"pid\":1002},\"input\":{\"pty\":\"ZWNobyBoaQo=\"}}");
+    memset(&u, 0, sizeof u);
+    assert_non_null(envd_fs_stat(&e.c, "/nope", unary_cb, &u, &err));
+    run_until(&e, &u.done);
+    assert_true(u.failed);
+    assert_int_equal(u.err.kind, ERROR_NOT_FOUND);
+    assert_string_equal(u.err.msg, "Stat: not_found: file not found: /nope");
+    memset(&u, 0, sizeof u);
+    assert_non_null(envd_process_list(&e.c, unary_cb, &u, &err));
+    run_until(&e, &u.done);
+    assert_true(u.failed);
+    assert_int_equal(u.err.kind, ERROR_NOT_FOUND); /* proxy 502: sandbox gone */
+    assert_non_null(strstr(u.err.msg, "The sandbox was not found"));
+    /* Unsupported signal: refused before anything is sent. */
+    memset(&u, 0, sizeof u);
+    assert_null(envd_process_signal(&e.c, 1, SIGHUP, unary_cb, &u, &err));
+    assert_int_equal(err.kind, ERROR_USAGE);
+    env_close(&e);
+
+    /* A wrong token: envd's 401 before the RPC layer; the token never shows. */
+    env_open(&e, srv, "wrong-token-abcdef");
+    memset(&u, 0, sizeof u);
+    assert_non_null(envd_fs_stat(&e.c, "/x", unary_cb, &u, &err));
+    run_until(&e, &u.done);
+    assert_true(u.failed);
+    assert_int_equal(u.err.kind, ERROR_AUTH);
+    assert_null(strstr(u.err.msg, "wrong-token"));
+    struct run r = {0};
+    assert_non_null(envd_process_connect(&e.c, 1, proc_cb, end_cb, &r, &err));
+    run_until(&e, &r.done);
+    assert_true(r.failed);
+    assert_int_equal(r.err.kind, ERROR_AUTH);
+    env_close(&e);
+}
+
+struct xfer {
+    bool done;
+    bool failed;
+    struct error err;
+    uint64_t progress;
+};
+
+static void xfer_progress(uint64_t done, void *ud)
+{
+    ((struct xfer *)ud)->progress = done;
+}
+
+static void xfer_done(const struct error *err, void *ud)
+{
+    struct xfer *x = ud;
+    x->done = true;
+    if (err) {
+        x->failed = true;
+        x->err = *err;
+    }
+}
+
+static void files_both_ways(void **state)
+{
+    struct server *srv = *state;
+    struct env e;
+    env_open(&e, srv, TOKEN);
+    struct error err;
+    char path[] = "/tmp/boxtop-test-files-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    /* Download 3 MiB streamed into the fd. */
+    struct xfer x = {0};
+    assert_non_null(files_download(&e.c, "/big", fd, xfer_progress, xfer_done, &x, &err));
+    run_until(&e, &x.done);
+    assert_false(x.failed);
+    assert_int_equal(x.progress, BIG);
+    assert_int_equal(lseek(fd, 0, SEEK_END), BIG);
+    unsigned char tmp[65536];
+    lseek(fd, 0, SEEK_SET);
+    size_t off = 0;
+    ssize_t n;
+    while ((n = read(fd, tmp, sizeof tmp)) > 0) {
+        for (ssize_t i = 0; i < n; i++)
+            if (tmp[i] != big_byte(off + (size_t)i)) fail_msg("byte %zu differs", off + (size_t)i);
+        off += (size_t)n;
+    }
+    assert_int_equal(off, BIG);
+    /* Upload the same bytes back: length and hash arrive intact, with and without a size. */
+    uint64_t want = 1469598103934665603ULL;
+    lseek(fd, 0, SEEK_SET);
+    while ((n = read(fd, tmp, sizeof tmp)) > 0)
+        want = fnv(want, tmp, (size_t)n);
+    for (int chunked = 0; chunked < 2; chunked++) {
+        srv->sh->up_bytes = 0;
+        lseek(fd, 0, SEEK_SET);
+        memset(&x, 0, sizeof x);
+        assert_non_null(files_upload(&e.c, "/up", fd, chunked ? (int64_t)-1 : (int64_t)BIG,
+                                     xfer_progress, xfer_done, &x, &err));
+        run_until(&e, &x.done);
+        assert_false(x.failed);
+        assert_int_equal(srv->sh->up_bytes, BIG);
+        assert_true(srv->sh->up_hash == want);
+        assert_int_equal(x.progress, BIG);
+    }
+    /* A missing file: 404 from /files, nothing written. */
+    assert_int_equal(ftruncate(fd, 0), 0);
+    memset(&x, 0, sizeof x);
+    assert_non_null(files_download(&e.c, "/missing", fd, NULL, xfer_done, &x, &err));
+    run_until(&e, &x.done);
+    assert_true(x.failed);
+    assert_int_equal(x.err.kind, ERROR_NOT_FOUND);
+    assert_int_equal(lseek(fd, 0, SEEK_END), 0);
+    close(fd);
+    env_close(&e);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(start_stream_split_in_3_byte_chunks),
+        cmocka_unit_test(end_stream_error_and_missing_end),
+        cmocka_unit_test(unary_calls_and_errors),
+        cmocka_unit_test(files_both_ways),
+    };
+    return cmocka_run_group_tests(tests, server_start, server_stop);
+}
