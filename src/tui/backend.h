@@ -7,6 +7,8 @@
 #ifndef BOXTOP_TUI_BACKEND_H
 #define BOXTOP_TUI_BACKEND_H
 
+#include <stdint.h>
+
 #include "boxtop/error.h"
 #include "boxtop/loop.h"
 #include "model.h"
@@ -35,6 +37,10 @@ struct backend_ops {
     void (*resume)(struct backend *b, const char *id);
     void (*set_timeout)(struct backend *b, const char *id, int seconds);
     void (*create)(struct backend *b, const struct create_req *req);
+    /* Keep the process list and latest log lines of one sandbox fresh (the detail view);
+     * NULL stops. Results land in the model (box.procs, box.logs). */
+    void (*watch)(struct backend *b, const char *id);
+    void (*kill_process)(struct backend *b, const char *id, uint32_t pid);
     /* Known template ids/aliases for the picker (NULL-terminated, owned by the backend). */
     const char *const *(*templates)(struct backend *b);
     void (*destroy)(struct backend *b);

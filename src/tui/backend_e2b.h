@@ -9,8 +9,9 @@ struct http;
 /* A backend with no server yet (the model stays "loading"); http is borrowed. */
 struct backend *backend_e2b_new(struct loop *loop, struct model *model, struct http *http);
 /* Point it at a server and poll at once. api_key may be NULL (the server then answers 401,
- * shown in the status line); the api client keeps the key out of every message. */
+ * shown in the status line); the api client keeps the key out of every message. sandbox_url
+ * (E2B_SANDBOX_URL, or the local boxtopd's) and domain locate envd for the process list. */
 int backend_e2b_connect(struct backend *be, const char *api_url, const char *api_key,
-                        struct error *err);
+                        const char *sandbox_url, const char *domain, struct error *err);
 
 #endif

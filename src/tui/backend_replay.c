@@ -120,6 +120,35 @@ static void replay_create(struct backend *b, const struct create_req *req)
     backend_report(b, BACKEND_MODEL_CHANGED, NULL);
 }
 
+static void replay_watch(struct backend *b, const char *id)
+{
+    struct box *s = id ? model_find(b->model, id) : NULL;
+    if (!s) return;
+    /* a recording without processes or logs has none to show: say so, do not spin */
+    if (s->procs_state != PANEL_OK)
+        box_panel_error(&s->procs_err, &s->procs_state, _("not in the recording"));
+    if (s->logs_state != PANEL_OK)
+        box_panel_error(&s->logs_err, &s->logs_state, _("not in the recording"));
+    model_touch(b->model);
+}
+
+static void replay_kill_process(struct backend *b, const char *id, uint32_t pid)
+{
+    struct box *s = need(b, id);
+    if (!s) return;
+    for (int i = 0; i < s->n_procs; i++)
+        if (s->procs[i].pid == pid) {
+            free(s->procs[i].cmd);
+            free(s->procs[i].tag);
+            s->procs[i] = s->procs[--s->n_procs];
+            model_touch(b->model);
+            backend_report(b, BACKEND_ACTION_OK, _("killed process %u in %s"), pid, id);
+            backend_report(b, BACKEND_MODEL_CHANGED, NULL);
+            return;
+        }
+    backend_report(b, BACKEND_ACTION_FAILED, _("process %u not found in %s"), pid, id);
+}
+
 static const char *const *replay_templates(struct backend *b)
 {
     return (const char *const *)((struct replay *)b)->templates;
@@ -141,6 +170,8 @@ static const struct backend_ops replay_ops = {
     .resume = replay_resume,
     .set_timeout = replay_set_timeout,
     .create = replay_create,
+    .watch = replay_watch,
+    .kill_process = replay_kill_process,
     .templates = replay_templates,
     .destroy = replay_destroy,
 };

@@ -21,7 +21,39 @@ static void box_free(struct box *s)
     free(s->alias);
     free(s->envd_version);
     box_clear_meta(s);
+    box_set_procs(s, NULL, 0);
+    box_set_logs(s, NULL, 0);
+    free(s->procs_err);
+    free(s->logs_err);
     free(s);
+}
+
+void box_set_procs(struct box *s, struct box_proc *procs, int n)
+{
+    for (int i = 0; i < s->n_procs; i++) {
+        free(s->procs[i].cmd);
+        free(s->procs[i].tag);
+    }
+    free(s->procs);
+    s->procs = procs;
+    s->n_procs = n;
+}
+
+void box_set_logs(struct box *s, struct box_log *logs, int n)
+{
+    for (int i = 0; i < s->n_logs; i++) {
+        free(s->logs[i].level);
+        free(s->logs[i].msg);
+    }
+    free(s->logs);
+    s->logs = logs;
+    s->n_logs = n;
+}
+
+void box_panel_error(char **field, enum panel_state *state, const char *msg)
+{
+    box_set_str(field, msg);
+    *state = PANEL_ERROR;
 }
 
 void model_free(struct model *m)

@@ -30,6 +30,21 @@ struct sample {
     int64_t disk_total; /* bytes */
 };
 
+struct box_proc { /* one process from envd Process.List */
+    uint32_t pid;
+    char *cmd; /* command and arguments, joined with spaces */
+    char *tag; /* may be NULL */
+};
+
+struct box_log {
+    int64_t t_ms;
+    char *level; /* "info", ... (may be NULL) */
+    char *msg;
+};
+
+/* Fetch state of the detail panels (processes, logs). */
+enum panel_state { PANEL_NONE = 0, PANEL_LOADING, PANEL_OK, PANEL_ERROR };
+
 struct box {
     char *id;
     char *template_id;
@@ -48,6 +63,15 @@ struct box {
     int hist_len;
     int hist_head; /* index of the next write */
     unsigned seen; /* refresh round that last listed it (to drop vanished ones) */
+    /* filled only for the sandbox the detail view watches */
+    struct box_proc *procs;
+    int n_procs;
+    enum panel_state procs_state;
+    char *procs_err;
+    struct box_log *logs;
+    int n_logs;
+    enum panel_state logs_state;
+    char *logs_err;
 };
 
 struct model {
@@ -83,6 +107,11 @@ void box_add_sample(struct box *s, const struct sample *smp);
 /* i-th kept sample, 0 = oldest; NULL when out of range. */
 const struct sample *box_sample_at(const struct box *s, int i);
 const struct sample *box_latest(const struct box *s);
+
+/* Replace the process list / log lines (takes ownership of the arrays and their strings). */
+void box_set_procs(struct box *s, struct box_proc *procs, int n);
+void box_set_logs(struct box *s, struct box_log *logs, int n);
+void box_panel_error(char **field, enum panel_state *state, const char *msg);
 
 const char *box_state_name(enum box_state st);
 enum box_state box_state_parse(const char *s);

@@ -46,6 +46,28 @@ static int box_to_json(const struct box *s, cJSON *arr)
     if (!md) return -1;
     for (int i = 0; i < s->n_meta; i++)
         rc |= add_str(md, s->meta[i].key, s->meta[i].value);
+    if (s->procs_state == PANEL_OK) {
+        cJSON *pa = cJSON_AddArrayToObject(o, "processes");
+        if (!pa) return -1;
+        for (int i = 0; i < s->n_procs; i++) {
+            cJSON *x = cJSON_CreateObject();
+            if (!x || !cJSON_AddItemToArray(pa, x)) return -1;
+            rc |= add_num(x, "pid", s->procs[i].pid);
+            rc |= add_str(x, "cmd", s->procs[i].cmd);
+            rc |= add_str(x, "tag", s->procs[i].tag);
+        }
+    }
+    if (s->logs_state == PANEL_OK) {
+        cJSON *la = cJSON_AddArrayToObject(o, "logs");
+        if (!la) return -1;
+        for (int i = 0; i < s->n_logs; i++) {
+            cJSON *x = cJSON_CreateObject();
+            if (!x || !cJSON_AddItemToArray(la, x)) return -1;
+            rc |= add_num(x, "t", (double)s->logs[i].t_ms);
+            rc |= add_str(x, "level", s->logs[i].level);
+            rc |= add_str(x, "msg", s->logs[i].msg);
+        }
+    }
     cJSON *sa = cJSON_AddArrayToObject(o, "samples");
     if (!sa) return -1;
     for (int i = 0; i < s->hist_len; i++) {
@@ -110,7 +132,77 @@ static int get_str(const cJSON *o, const char *path, const char *k, const char *
     return 0;
 }
 
-#define T_MAX 1e16 /* ms; far beyond any real date, well inside int64 */
+#define T_MAX           1e16 /* ms; far beyond any real date, well inside int64 */
+#define MAX_PANEL_ITEMS 10000
+
+static int procs_from_json(struct box *s, const cJSON *o, const char *path, int64_t shift,
+                           struct error *err)
+{
+    (void)shift;
+    const cJSON *pa = cJSON_GetObjectItemCaseSensitive(o, "processes");
+    if (!pa || cJSON_IsNull(pa)) return 0;
+    int n = cJSON_GetArraySize(pa);
+    if (!cJSON_IsArray(pa) || n > MAX_PANEL_ITEMS)
+        return error_set(err, ERROR_PROTOCOL, "%s.processes: expected an array", path);
+    struct box_proc *v = calloc((size_t)n + 1, sizeof(*v));
+    if (!v) return error_set(err, ERROR_GENERIC, "out of memory");
+    int i = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, pa)
+    {
+        char p[96];
+        double pid = 0;
+        const char *cmd, *tag;
+        snprintf(p, sizeof(p), "%s.processes[%d]", path, i);
+        if (!cJSON_IsObject(x) || get_num(x, p, "pid", 0, 4294967295.0, &pid, err) ||
+            get_str(x, p, "cmd", &cmd, err) || get_str(x, p, "tag", &tag, err)) {
+            if (!err || !err->msg[0]) error_set(err, ERROR_PROTOCOL, "%s: expected an object", p);
+            box_set_procs(s, v, i);
+            return -1;
+        }
+        v[i].pid = (uint32_t)pid;
+        v[i].cmd = strdup(cmd ? cmd : "");
+        v[i].tag = tag ? strdup(tag) : NULL;
+        i++;
+    }
+    box_set_procs(s, v, i);
+    s->procs_state = PANEL_OK;
+    return 0;
+}
+
+static int logs_from_json(struct box *s, const cJSON *o, const char *path, int64_t shift,
+                          struct error *err)
+{
+    const cJSON *la = cJSON_GetObjectItemCaseSensitive(o, "logs");
+    if (!la || cJSON_IsNull(la)) return 0;
+    int n = cJSON_GetArraySize(la);
+    if (!cJSON_IsArray(la) || n > MAX_PANEL_ITEMS)
+        return error_set(err, ERROR_PROTOCOL, "%s.logs: expected an array", path);
+    struct box_log *v = calloc((size_t)n + 1, sizeof(*v));
+    if (!v) return error_set(err, ERROR_GENERIC, "out of memory");
+    int i = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, la)
+    {
+        char p[96];
+        double t = 0;
+        const char *lvl, *msg;
+        snprintf(p, sizeof(p), "%s.logs[%d]", path, i);
+        if (!cJSON_IsObject(x) || get_num(x, p, "t", 0, T_MAX, &t, err) ||
+            get_str(x, p, "level", &lvl, err) || get_str(x, p, "msg", &msg, err)) {
+            if (!err || !err->msg[0]) error_set(err, ERROR_PROTOCOL, "%s: expected an object", p);
+            box_set_logs(s, v, i);
+            return -1;
+        }
+        v[i].t_ms = t ? (int64_t)t + shift : 0;
+        v[i].level = lvl ? strdup(lvl) : NULL;
+        v[i].msg = strdup(msg ? msg : "");
+        i++;
+    }
+    box_set_logs(s, v, i);
+    s->logs_state = PANEL_OK;
+    return 0;
+}
 
 static int box_from_json(struct model *m, const cJSON *o, const char *path, int64_t shift,
                          struct error *err)
@@ -154,6 +246,8 @@ static int box_from_json(struct model *m, const cJSON *o, const char *path, int6
                 return error_set(err, ERROR_GENERIC, "out of memory");
         }
     }
+    if (procs_from_json(s, o, path, shift, err) || logs_from_json(s, o, path, shift, err))
+        return -1;
     const cJSON *sa = cJSON_GetObjectItemCaseSensitive(o, "samples");
     if (sa && !cJSON_IsNull(sa)) {
         if (!cJSON_IsArray(sa))

@@ -119,7 +119,7 @@ static void on_local_ready(struct local_backend *lb, const struct local_backend_
         return;
     }
     struct error err = {0};
-    if (backend_e2b_connect(a->be, info->api_url, info->api_key, &err))
+    if (backend_e2b_connect(a->be, info->api_url, info->api_key, info->sandbox_url, NULL, &err))
         backend_report(a->be, BACKEND_ACTION_FAILED, "%s", err.msg);
     set_label(a, _("local boxtopd %s %s"), info->api_url,
               local_backend_started_by_us(lb) ? _("(started by boxtop, stopped on exit)")
@@ -184,7 +184,7 @@ static struct backend *backend_live_new(struct live *lv, const struct tui_opts *
     }
     int rc;
     if (cfg.api_key || cfg.api_url_explicit) {
-        rc = backend_e2b_connect(be, cfg.api_url, cfg.api_key, err);
+        rc = backend_e2b_connect(be, cfg.api_url, cfg.api_key, cfg.sandbox_url, cfg.domain, err);
         /* the URL only: the key never reaches the screen */
         if (!rc) set_label(a, "E2B %s%s", cfg.api_url, NULL);
     } else {

@@ -48,7 +48,32 @@ const server = http.createServer((req, res) => {
     let m;
     if (p === '/health') return send(res, 200, {});
     if (p === '/_ids') return send(res, 200, [...boxes.keys()].sort());
+    // envd (E2B_SANDBOX_URL points here too): routed by E2b-Sandbox-Id, token checked
+    if (req.method === 'POST' && p.startsWith('/process.Process/')) {
+      const s = boxes.get(req.headers['e2b-sandbox-id']);
+      if (!s) return send(res, 404, {code: 'not_found', message: 'no sandbox'});
+      if (req.headers['x-access-token'] !== 'tok-' + s.sandboxID) return send(res, 401, {code: 'unauthenticated', message: 'bad token'});
+      s.procs = s.procs || [{pid: 1, cmd: '/sbin/init', args: []}, {pid: 42, cmd: 'yes', args: [], tag: 'hog'}];
+      if (p === '/process.Process/List')
+        return send(res, 200, {processes: s.procs.map((x) => ({config: {cmd: x.cmd, args: x.args, envs: {}}, pid: x.pid, tag: x.tag}))});
+      if (p === '/process.Process/SendSignal') {
+        const pid = JSON.parse(body).process.pid;
+        s.procs = s.procs.filter((x) => x.pid !== pid); save();
+        return send(res, 200, {});
+      }
+      return send(res, 404, {code: 'unimplemented', message: p});
+    }
     if (!req.headers['x-api-key']) return send(res, 401, {code: 401, message: 'no api key'});
+    if ((m = p.match(/^\/sandboxes\/([^/]+)$/)) && req.method === 'GET') {
+      const s = boxes.get(decodeURIComponent(m[1]));
+      if (!s) return send(res, 404, {code: 404, message: 'not found'});
+      return send(res, 200, Object.assign(listed(s), {envdAccessToken: 'tok-' + s.sandboxID}));
+    }
+    if ((m = p.match(/^\/v2\/sandboxes\/([^/]+)\/logs$/)) && req.method === 'GET') {
+      return send(res, 200, {logs: [
+        {timestamp: new Date(now() - 1000).toISOString(), level: 'warn', message: 'disk filling up', fields: {}},
+        {timestamp: new Date(now() - 5000).toISOString(), level: 'info', message: 'sandbox started', fields: {}}]});
+    }
     if (req.method === 'GET' && p === '/v2/sandboxes') return send(res, 200, [...boxes.values()].map(listed));
     if (req.method === 'GET' && p === '/sandboxes/metrics') {
       const out = {};

@@ -3,7 +3,7 @@
 # the E2B platform API (fake_api.js): rows, memory sort, filter, marks + K (checked on the
 # server), n/p/r/t, and the server going away and coming back while the UI stays responsive.
 . "$(dirname "$0")/lib.sh"
-echo "1..14"
+echo "1..17"
 
 cat > "$TMPD/state.json" <<'EOS'
 [{"sandboxID":"hog1","state":"running","cpu":95,"memMB":200,"metadata":{"owner":"alice"}},
@@ -11,6 +11,7 @@ cat > "$TMPD/state.json" <<'EOS'
  {"sandboxID":"paused3","state":"paused","memMB":30}]
 EOS
 start_fake() {
+    : > "$TMPD/fake.out"
     node "$abs_top_srcdir/tests/tui/fake_api.js" "$1" "$TMPD/state.json" > "$TMPD/fake.out" 2>&1 &
     FAKE=$!
     n=100; while [ $n -gt 0 ] && ! grep -q PORT "$TMPD/fake.out"; do sleep 0.05; n=$((n-1)); done
@@ -24,10 +25,10 @@ trap cleanup EXIT
 start_fake 0
 # the key is fake; it must never show up on screen
 export E2B_API_KEY=e2b_00000000000000000000000000000000deadbeef
+export E2B_SANDBOX_URL="http://127.0.0.1:$PORT"
 tui_start 160 40 --api-url "http://127.0.0.1:$PORT"
 tui_wait 'paused3'; ok $? "the live table appears"
-S=$(tui_screen)
-echo "$S" | grep -Eq 'hog1 +base +running .* 95% .*owner=alice' && echo "$S" | grep -Eq 'paused3 +base +paused'
+tui_wait 'hog1 +base +running .* 95% .*owner=alice' && tui_screen | grep -Eq 'paused3 +base +paused'
 ok $? "states, CPU and metadata from the API"
 ! tui_screen | grep -q deadbeef; ok $? "the API key is not on screen"
 
@@ -48,6 +49,13 @@ tui_keys n; tui_wait 'Template'; tui_keys Enter; tui_wait 'Timeout'; tui_keys En
 tui_wait 'Metadata'; tui_type 'owner=dave'; tui_keys Enter
 tui_wait 'fake0001 +base +running .*owner=dave'; ok $? "n creates a sandbox on the server and it appears"
 tui_keys / ; tui_type 'dave'; tui_keys Enter; tui_wait 'Sandboxes \(1 of 2\)'
+tui_keys Enter
+tui_wait 'Processes \(2\)' 8 && tui_screen | grep -Eq '42 yes +hog' && tui_screen | grep -q 'disk filling up'
+ok $? "detail: envd Process.List and the latest logs"
+tui_keys j K; tui_wait 'Kill process 42'; tui_keys y
+tui_wait 'Processes \(1\)' 8 && ! tui_screen | grep -Eq '42 yes'; ok $? "detail: K kills the process through envd"
+! tui_screen | grep -q 'tok-'; ok $? "the envd access token is not on screen"
+tui_keys Escape; tui_wait 'Sandboxes \(1 of 2\)'
 tui_keys p; tui_wait 'fake0001 +base +paused' 8; ok $? "p pauses (state from the server)"
 tui_keys r; tui_wait 'fake0001 +base +running' 8; ok $? "r resumes"
 tui_keys t; tui_wait 'time to live'; tui_type '2h'; tui_keys Enter

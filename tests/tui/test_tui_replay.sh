@@ -4,7 +4,7 @@
 # --readonly, and the terminal left as it was found (on q and on a crash).
 . "$(dirname "$0")/lib.sh"
 FIX="$abs_top_srcdir/tests/tui/three.json"
-echo "1..27"
+echo "1..29"
 
 cp "$FIX" "$TMPD/in.json"
 tui_start 160 40 --replay "$TMPD/in.json" --record "$TMPD/out.json"
@@ -69,6 +69,14 @@ tui_keys Enter
 tui_wait '^ Sandbox replay0001'; ok $? "Enter opens the detail view"
 tui_screen | grep -q 'CPU  now' && tui_screen | grep -Eq 'owner +carol'; ok $? "detail shows graphs and metadata"
 tui_keys Escape; tui_wait 'Sandboxes \('
+
+# detail of ibx3 (recorded processes and logs)
+tui_keys / ; tui_type 'ibx3'; tui_keys Enter Enter
+tui_wait 'Processes \(3\)' && tui_screen | grep -Eq '42 yes +hog' && tui_screen | grep -q 'memory above 40 %'
+ok $? "detail lists the processes (pid, command, tag) and the latest log lines"
+tui_keys j K; tui_wait 'Kill process 42 \(yes\)\?'; tui_keys y
+tui_wait 'Processes \(2\)' && ! tui_screen | grep -Eq '42 yes'; ok $? "K in the detail kills the selected process"
+tui_keys Escape; tui_keys Escape; tui_wait 'Sandboxes \(2 of 2\)'
 
 tm resize-window -t t -x 70 -y 20
 tui_wait 'needs at least 80x24'; ok $? "below 80x24 a readable message"
