@@ -64,7 +64,7 @@ const server = http.createServer((req, res) => {
       return send(res, 404, {code: 'unimplemented', message: p});
     }
     if (!req.headers['x-api-key']) return send(res, 401, {code: 401, message: 'no api key'});
-    if ((m = p.match(/^\/sandboxes\/([^/]+)$/)) && req.method === 'GET') {
+    if ((m = p.match(/^\/sandboxes\/([^/]+)$/)) && req.method === 'GET' && m[1] !== 'metrics') {
       const s = boxes.get(decodeURIComponent(m[1]));
       if (!s) return send(res, 404, {code: 404, message: 'not found'});
       return send(res, 200, Object.assign(listed(s), {envdAccessToken: 'tok-' + s.sandboxID}));
