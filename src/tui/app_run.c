@@ -63,12 +63,12 @@ static void on_backend_event(void *ud, enum backend_event ev, const char *msg)
     case BACKEND_OFFLINE:
         a->offline = 1;
         app_status(a, STATUS_ERROR, "%s", msg);
-        app_dirty(a, DIRTY_HEADER);
+        app_dirty(a, DIRTY_HEADER | DIRTY_MAIN);
         break;
     case BACKEND_ONLINE:
         a->offline = 0;
         app_status(a, STATUS_INFO, "%s", msg && msg[0] ? msg : _("backend is back"));
-        app_dirty(a, DIRTY_HEADER);
+        app_dirty(a, DIRTY_HEADER | DIRTY_MAIN);
         break;
     }
 }

@@ -33,6 +33,7 @@ struct e2b_backend {
     struct api_call *list_call, *metrics_call, *tpl_call;
     int again;   /* a poll was asked for while one was running */
     int offline; /* last poll failed at the network level */
+    int metrics_warned;
     unsigned round;
     /* starts per minute: ids first seen with a recent start time */
     int64_t starts[256];
@@ -164,8 +165,12 @@ static void on_metrics(struct api_result *res, void *ud)
         }
         model_touch(b->base.model);
         backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+        b->metrics_warned = 0;
+    } else if (!b->metrics_warned) {
+        /* best effort (a backend without metrics still lists sandboxes): say it once */
+        backend_report(&b->base, BACKEND_ACTION_FAILED, _("metrics unavailable: %s"), res->err.msg);
+        b->metrics_warned = 1;
     }
-    /* metrics are best effort (a backend without them still lists sandboxes) */
     round_done(b);
 }
 

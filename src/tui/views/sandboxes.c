@@ -224,9 +224,11 @@ static void sb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     }
 
     if (v->nrows == 0) {
-        const char *msg = a->model.loading ? _("Loading sandboxes…")
-                          : a->model.n     ? _("No sandbox matches the filter (Esc clears it)")
-                                           : _("No sandboxes. Press n to create one.");
+        const char *msg = a->model.loading && a->offline
+                              ? _("Waiting for the backend (see the status line)…")
+                          : a->model.loading ? _("Loading sandboxes…")
+                          : a->model.n       ? _("No sandbox matches the filter (Esc clears it)")
+                                             : _("No sandboxes. Press n to create one.");
         ui_text(a, w, 3, 2, wd - 4, msg, th->attr[ROLE_DIM]);
         return;
     }
