@@ -21,6 +21,7 @@ tui_stop
 
 tui_start 160 24 --replay "$FIX"
 tui_wait 'ibx3idle'
+sleep 0.3 # let a slow (sanitizer) build finish its start-up before the mouse arrives
 # click the third data row (screen row 7, 1-based) selects it: Enter opens that sandbox
 tui_type "$(printf '\033[<0;10;7M')"; tui_type "$(printf '\033[<0;10;7m')"
 tui_keys Enter; tui_wait '^ Sandbox ibx3idle'; ok $? "a click selects the row under it"
