@@ -43,7 +43,7 @@ struct e2b_backend {
     char *watch_id;
     struct envd_client envd;
     int envd_ready;
-    struct api_call *info_call, *logs_call;
+    struct api_call *info_call, *logs_call, *hist_call;
     struct http_request *procs_req;
     char *templates[MAX_TEMPLATES + 1];
     int ntemplates;
@@ -519,6 +519,27 @@ static void on_logs(struct api_result *res, void *ud)
 
 #define DETAIL_LOG_LINES 20
 
+/* The batch endpoint gives one sample per poll; opening the detail view fetches the kept
+ * window at once so the graphs are full from the first frame. */
+static void on_history(struct api_result *res, void *ud)
+{
+    struct e2b_backend *b = ud;
+    b->hist_call = NULL;
+    struct box *s = watched(b);
+    if (!s || res->err.kind != ERROR_NONE || res->metrics.n == 0) return;
+    struct sample *v = calloc((size_t)res->metrics.n, sizeof(*v));
+    if (!v) return;
+    for (int i = 0; i < res->metrics.n; i++) {
+        const struct metric_sample *m = &res->metrics.items[i];
+        v[i] = (struct sample){m->ts * 1000, m->cpu_pct,   m->mem_used,
+                               m->mem_total, m->disk_used, m->disk_total};
+    }
+    box_merge_samples(s, v, res->metrics.n);
+    free(v);
+    model_touch(b->base.model);
+    backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+}
+
 static void detail_fetch(struct e2b_backend *b)
 {
     struct box *s = watched(b);
@@ -543,6 +564,11 @@ static void e2b_watch(struct backend *be, const char *id)
     if (!id) return;
     b->watch_id = strdup(id);
     struct box *s = watched(b);
+    if (s && b->api) {
+        int64_t now_s = loop_wall_ms() / 1000;
+        b->hist_call = api_sandbox_metrics(
+            b->api, id, now_s - MODEL_HISTORY * TICK_METRICS_MS / 1000, now_s, on_history, b);
+    }
     if (s) {
         s->procs_state = s->procs_state == PANEL_OK ? PANEL_OK : PANEL_LOADING;
         s->logs_state = s->logs_state == PANEL_OK ? PANEL_OK : PANEL_LOADING;

@@ -189,6 +189,37 @@ void box_add_sample(struct box *s, const struct sample *smp)
     if (s->hist_len < MODEL_HISTORY) s->hist_len++;
 }
 
+static int cmp_sample(const void *a, const void *b)
+{
+    const struct sample *x = a, *y = b;
+    return x->t_ms < y->t_ms ? -1 : x->t_ms > y->t_ms;
+}
+
+void box_merge_samples(struct box *s, const struct sample *v, int n)
+{
+    if (n <= 0) return;
+    struct sample *all = malloc((size_t)(n + s->hist_len) * sizeof(*all));
+    if (!all) return;
+    int k = 0;
+    for (int i = 0; i < s->hist_len; i++)
+        all[k++] = *box_sample_at(s, i);
+    memcpy(all + k, v, (size_t)n * sizeof(*v));
+    k += n;
+    qsort(all, (size_t)k, sizeof(*all), cmp_sample);
+    int u = 0;
+    for (int i = 0; i < k; i++)
+        if (u == 0 || all[i].t_ms != all[u - 1].t_ms) all[u++] = all[i];
+    int first = u > MODEL_HISTORY ? u - MODEL_HISTORY : 0;
+    s->hist_len = 0;
+    s->hist_head = 0;
+    for (int i = first; i < u; i++) {
+        s->hist[s->hist_head] = all[i];
+        s->hist_head = (s->hist_head + 1) % MODEL_HISTORY;
+        s->hist_len++;
+    }
+    free(all);
+}
+
 const struct sample *box_sample_at(const struct box *s, int i)
 {
     if (i < 0 || i >= s->hist_len) return NULL;

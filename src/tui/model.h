@@ -104,6 +104,9 @@ int box_set_meta(struct box *s, const char *key, const char *value);
 void box_clear_meta(struct box *s);
 const char *box_meta_get(const struct box *s, const char *key);
 void box_add_sample(struct box *s, const struct sample *smp);
+/* Merge a batch of samples (any order, e.g. a fetched history) with the kept ones: sorted by
+ * time, duplicates dropped, the newest MODEL_HISTORY kept. */
+void box_merge_samples(struct box *s, const struct sample *v, int n);
 /* i-th kept sample, 0 = oldest; NULL when out of range. */
 const struct sample *box_sample_at(const struct box *s, int i);
 const struct sample *box_latest(const struct box *s);

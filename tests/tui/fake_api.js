@@ -69,6 +69,17 @@ const server = http.createServer((req, res) => {
       if (!s) return send(res, 404, {code: 404, message: 'not found'});
       return send(res, 200, Object.assign(listed(s), {envdAccessToken: 'tok-' + s.sandboxID}));
     }
+    if ((m = p.match(/^\/sandboxes\/([^/]+)\/metrics$/)) && req.method === 'GET') {
+      const s = boxes.get(decodeURIComponent(m[1]));
+      if (!s) return send(res, 404, {code: 404, message: 'not found'});
+      const out = [];
+      const t0 = Math.floor(now() / 1000);
+      for (let i = 30; i >= 1; i--) // 30 samples, 5 s apart, oldest first
+        out.push({timestampUnix: t0 - i * 5, timestamp: new Date((t0 - i * 5) * 1000).toISOString(),
+          cpuCount: 2, cpuUsedPct: (s.cpu || 0) * (i % 2), memUsed: (s.memMB || 10) * 1048576,
+          memTotal: 536870912, memCache: 0, diskUsed: 1048576, diskTotal: 1073741824});
+      return send(res, 200, out);
+    }
     if ((m = p.match(/^\/v2\/sandboxes\/([^/]+)\/logs$/)) && req.method === 'GET') {
       return send(res, 200, {logs: [
         {timestamp: new Date(now() - 1000).toISOString(), level: 'warn', message: 'disk filling up', fields: {}},

@@ -3,7 +3,7 @@
 # the E2B platform API (fake_api.js): rows, memory sort, filter, marks + K (checked on the
 # server), n/p/r/t, and the server going away and coming back while the UI stays responsive.
 . "$(dirname "$0")/lib.sh"
-echo "1..17"
+echo "1..18"
 
 cat > "$TMPD/state.json" <<'EOS'
 [{"sandboxID":"hog1","state":"running","cpu":95,"memMB":200,"metadata":{"owner":"alice"}},
@@ -52,6 +52,7 @@ tui_keys / ; tui_type 'dave'; tui_keys Enter; tui_wait 'Sandboxes \(1 of 2\)'
 tui_keys Enter
 tui_wait 'Processes \(2\)' 8 && tui_screen | grep -Eq '42 yes +hog' && tui_screen | grep -q 'disk filling up'
 ok $? "detail: envd Process.List and the latest logs"
+tui_wait 'CPU  now .*\((3[0-9]|[4-9][0-9]) samples\)' 5; ok $? "detail: the metric history is fetched at once for the graphs"
 tui_keys j K; tui_wait 'Kill process 42'; tui_keys y
 tui_wait 'Processes \(1\)' 8 && ! tui_screen | grep -Eq '42 yes'; ok $? "detail: K kills the process through envd"
 ! tui_screen | grep -q 'tok-'; ok $? "the envd access token is not on screen"

@@ -63,6 +63,40 @@ static void t_samples_ring(void **state)
     model_free(&m);
 }
 
+static void t_merge_history(void **state)
+{
+    (void)state;
+    struct model m;
+    model_init(&m);
+    struct box *s = model_upsert(&m, "x");
+    struct sample live[2] = {{.t_ms = 100000, .cpu_pct = 1}, {.t_ms = 105000, .cpu_pct = 2}};
+    box_add_sample(s, &live[0]);
+    box_add_sample(s, &live[1]);
+    /* a fetched history, newest first, overlapping the live samples */
+    struct sample hist[4] = {{.t_ms = 105000, .cpu_pct = 9},
+                             {.t_ms = 95000, .cpu_pct = 5},
+                             {.t_ms = 90000, .cpu_pct = 4},
+                             {.t_ms = 100000, .cpu_pct = 9}};
+    box_merge_samples(s, hist, 4);
+    assert_int_equal(s->hist_len, 4);
+    assert_int_equal(box_sample_at(s, 0)->t_ms, 90000);
+    assert_int_equal(box_sample_at(s, 3)->t_ms, 105000);
+    /* the sample already kept wins over the duplicate */
+    assert_true(box_latest(s)->cpu_pct == 2);
+    /* more than the window: the newest MODEL_HISTORY stay, and adding continues after them */
+    struct sample many[MODEL_HISTORY + 5];
+    for (int i = 0; i < MODEL_HISTORY + 5; i++)
+        many[i] = (struct sample){.t_ms = 200000 + i * 5000, .cpu_pct = i};
+    box_merge_samples(s, many, MODEL_HISTORY + 5);
+    assert_int_equal(s->hist_len, MODEL_HISTORY);
+    assert_int_equal(box_sample_at(s, 0)->t_ms, 200000 + 5 * 5000);
+    struct sample next = {.t_ms = 10000000, .cpu_pct = 77};
+    box_add_sample(s, &next);
+    assert_true(box_latest(s)->cpu_pct == 77);
+    assert_int_equal(s->hist_len, MODEL_HISTORY);
+    model_free(&m);
+}
+
 static void t_sort(void **state)
 {
     (void)state;
@@ -188,9 +222,9 @@ static void t_json_hostile(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(t_upsert_prune), cmocka_unit_test(t_samples_ring),
-        cmocka_unit_test(t_sort),         cmocka_unit_test(t_json_round_trip),
-        cmocka_unit_test(t_json_hostile),
+        cmocka_unit_test(t_upsert_prune),    cmocka_unit_test(t_samples_ring),
+        cmocka_unit_test(t_merge_history),   cmocka_unit_test(t_sort),
+        cmocka_unit_test(t_json_round_trip), cmocka_unit_test(t_json_hostile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
