@@ -95,6 +95,7 @@ void app_prompt(struct app *a, const char *label, const char *initial,
 {
     a->mode = MODE_PROMPT;
     snprintf(a->prompt_label, sizeof(a->prompt_label), "%s", label);
+    input_free(&a->prompt); /* each prompt starts with its own history (`:` copies its own) */
     input_clear(&a->prompt);
     input_set(&a->prompt, initial ? initial : "");
     a->prompt.cands = completions;
@@ -318,16 +319,23 @@ void app_layout(struct app *a)
     app_dirty(a, DIRTY_ALL | DIRTY_CLEAR);
 }
 
+/* Views cache pointers into the model (sorted rows): rebuild them before anything reads them,
+ * i.e. before each frame and before each key (a poll may have removed sandboxes in the same
+ * loop turn). */
+void app_sync_model(struct app *a)
+{
+    if (a->model.generation == a->model_gen_seen) return;
+    a->model_gen_seen = a->model.generation;
+    for (int i = 0; i < a->depth; i++)
+        if (a->stack[i]->ops->model_changed) a->stack[i]->ops->model_changed(a->stack[i], a);
+    app_dirty(a, DIRTY_MAIN | DIRTY_HEADER);
+    app_clock_check(a);
+}
+
 /* The loop's before-sleep hook: at most one frame per loop turn, only the dirty windows. */
 void app_draw(struct app *a)
 {
-    if (a->model.generation != a->model_gen_seen) {
-        a->model_gen_seen = a->model.generation;
-        for (int i = 0; i < a->depth; i++)
-            if (a->stack[i]->ops->model_changed) a->stack[i]->ops->model_changed(a->stack[i], a);
-        app_dirty(a, DIRTY_MAIN | DIRTY_HEADER);
-        app_clock_check(a);
-    }
+    app_sync_model(a);
     if (!a->dirty) return;
     if (a->dirty & DIRTY_CLEAR) clearok(curscr, TRUE);
     if (a->too_small) {

@@ -106,7 +106,17 @@ struct app {
     int quit;
     int exit_code;
     unsigned frames; /* frames drawn (for tests and --stats) */
+
+    /* `:` completions: the commands plus "ctx NAME" for each configured context (owned) */
+    char **cmd_cands;
+    /* :ctx NAME (live backends only; NULL = not possible here) */
+    int (*switch_ctx)(struct app *a, const char *name, struct error *err, void *ud);
+    void *switch_ud;
 };
+
+/* Build the `:` completion list with these context names (copied). */
+void app_set_contexts(struct app *a, const char *const *names, int n);
+void app_free_contexts(struct app *a);
 
 /* Flow */
 void app_dirty(struct app *a, int what);
@@ -122,6 +132,7 @@ void app_confirm(struct app *a, const char *msg, confirm_cb fn, void *ud);
 /* Refuse with a clear message in --readonly; returns 1 when refused. */
 int app_refuse_readonly(struct app *a, const char *action);
 void app_clock_check(struct app *a); /* (re)arm or drop the 1 s tick */
+void app_sync_model(struct app *a);  /* tell views the model changed (before reading it) */
 
 /* Drawing helpers shared by views (text is sanitized here, never by the caller). */
 /* Draw raw (untrusted) text at y,x within maxw columns, truncated with an ellipsis. Returns

@@ -46,10 +46,15 @@ void app_command(struct app *a, const char *line)
         if (!arg[0])
             app_status(a, STATUS_INFO, _("context: %s"),
                        a->model.context ? a->model.context : _("default"));
-        else
-            app_status(a, STATUS_WARN,
-                       _("switching contexts inside the TUI is not supported yet; restart with "
-                         "boxtop --context NAME"));
+        else if (!a->switch_ctx)
+            app_status(a, STATUS_WARN, _("a replay has no contexts to switch to"));
+        else {
+            struct error err = {0};
+            if (a->switch_ctx(a, arg, &err, a->switch_ud))
+                app_status(a, STATUS_ERROR, "%s", err.msg);
+            else
+                app_status(a, STATUS_INFO, _("switched to context %s"), arg);
+        }
     } else if (!strcmp(cmd, "record")) {
         struct error err = {0};
         if (!arg[0])

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -116,9 +117,41 @@ static void command_done(struct app *a, const char *text, int submit, void *ud)
 static const char *const command_names[] = {"sandboxes", "templates", "events", "logs ",   "team",
                                             "ctx ",      "q",         "quit",   "record ", NULL};
 
+void app_free_contexts(struct app *a)
+{
+    for (int i = 0; a->cmd_cands && a->cmd_cands[i]; i++)
+        free(a->cmd_cands[i]);
+    free(a->cmd_cands);
+    a->cmd_cands = NULL;
+}
+
+void app_set_contexts(struct app *a, const char *const *names, int n)
+{
+    app_free_contexts(a);
+    int nc = (int)(sizeof(command_names) / sizeof(command_names[0])) - 1;
+    char **v = calloc((size_t)(nc + n + 1), sizeof(*v));
+    if (!v) return;
+    int k = 0;
+    for (int i = 0; i < nc; i++)
+        v[k++] = strdup(command_names[i]);
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(names[i]) + 5;
+        if ((v[k] = malloc(l))) snprintf(v[k++], l, "ctx %s", names[i]);
+    }
+    for (int i = 0; i < k; i++)
+        if (!v[i]) { /* ENOMEM: fall back to the fixed list */
+            for (int j = 0; j < k; j++)
+                free(v[j]);
+            free(v);
+            return;
+        }
+    a->cmd_cands = v;
+}
+
 static void open_command_line(struct app *a)
 {
-    app_prompt(a, ":", "", command_names, command_done, NULL);
+    app_prompt(a, ":", "", a->cmd_cands ? (const char *const *)a->cmd_cands : command_names,
+               command_done, NULL);
     /* share the command history between prompts */
     for (int i = 0; i < a->cmd_hist.nhist; i++)
         input_history_add(&a->prompt, a->cmd_hist.hist[i]);
@@ -174,6 +207,7 @@ static void global_key(struct app *a, int ch, int is_key)
 
 void app_handle_key(struct app *a, int ch, int is_key)
 {
+    app_sync_model(a);                      /* never read rows the last poll freed */
     if (is_key && ch == KEY_RESIZE) return; /* handled by the SIGWINCH watcher */
     if (is_key && ch == KEY_MOUSE) {
         mouse_event(a);

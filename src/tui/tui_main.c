@@ -160,6 +160,51 @@ static int live_start_local(struct live *lv, struct error *err)
     return 0;
 }
 
+static void contexts_to_app(struct app *a, const struct config *cfg)
+{
+    const char **names = calloc((size_t)cfg->n_contexts + 1, sizeof(*names));
+    if (!names) return;
+    for (int i = 0; i < cfg->n_contexts; i++)
+        names[i] = cfg->contexts[i].name;
+    app_set_contexts(a, names, cfg->n_contexts);
+    free(names);
+}
+
+/* :ctx NAME - reload the configuration with that context and point the backend at it. The
+ * usual precedence still holds (a key in E2B_API_KEY beats the context's). */
+static int live_switch_ctx(struct app *a, const char *name, struct error *err, void *ud)
+{
+    (void)ud;
+    struct config cfg;
+    struct config_flags flags = {0};
+    flags.context = name;
+    int rc = -1;
+    if (config_load(&cfg, &flags, NULL, err)) goto out;
+    if (!config_find_context(&cfg, name)) {
+        error_set(err, ERROR_USAGE, _("no context %s in %s"), name,
+                  cfg.config_path ? cfg.config_path : "~/.config/boxtop/config");
+        goto out;
+    }
+    if (!cfg.api_key && !cfg.api_url_explicit) {
+        error_set(err, ERROR_USAGE, _("context %s has no API key or URL"), name);
+        goto out;
+    }
+    /* the old backend's sandboxes are not this one's */
+    while (a->model.n)
+        model_remove(&a->model, a->model.sb[0]->id);
+    a->model.loading = 1;
+    a->model.starts_per_min = -1;
+    model_touch(&a->model);
+    if (backend_e2b_connect(a->be, cfg.api_url, cfg.api_key, cfg.sandbox_url, cfg.domain, err))
+        goto out;
+    box_set_str(&a->model.context, name);
+    set_label(a, "E2B %s%s", cfg.api_url, NULL);
+    rc = 0;
+out:
+    config_free(&cfg);
+    return rc;
+}
+
 /* Flags > environment > context > ~/.e2b/config.json (config.h). With a key: that API.
  * Without one: the local boxtopd, started if needed. */
 static struct backend *backend_live_new(struct live *lv, const struct tui_opts *o,
@@ -175,6 +220,9 @@ static struct backend *backend_live_new(struct live *lv, const struct tui_opts *
         return NULL;
     }
     if (cfg.context) box_set_str(&a->model.context, cfg.context);
+    contexts_to_app(a, &cfg);
+    a->switch_ctx = live_switch_ctx;
+    a->switch_ud = lv;
     lv->http = http_new(a->loop, NULL);
     struct backend *be = lv->http ? backend_e2b_new(a->loop, &a->model, lv->http) : NULL;
     if (!be) {
@@ -259,6 +307,7 @@ out:
     if (lv.lb) live_stop_local(&lv);
     if (lv.http) http_free(lv.http);
     if (a->loop) loop_free(a->loop);
+    app_free_contexts(a);
     model_free(&a->model);
     free(a);
     return rc;

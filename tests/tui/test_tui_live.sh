@@ -3,7 +3,7 @@
 # the E2B platform API (fake_api.js): rows, memory sort, filter, marks + K (checked on the
 # server), n/p/r/t, and the server going away and coming back while the UI stays responsive.
 . "$(dirname "$0")/lib.sh"
-echo "1..18"
+echo "1..21"
 
 cat > "$TMPD/state.json" <<'EOS'
 [{"sandboxID":"hog1","state":"running","cpu":95,"memMB":200,"metadata":{"owner":"alice"}},
@@ -74,4 +74,31 @@ ok $? "the server is back: data returns"
 tui_keys q; tui_wait EXITED
 [ "$(cat "$TMPD/exit")" = 0 ] && [ "$(tui_fmt '#{alternate_on}#{cursor_flag}#{mouse_any_flag}')" = 010 ]
 ok $? "q exits 0 and restores the terminal"
+tui_stop
+
+# contexts from the config file; :ctx switches between two servers
+FAKE1=$FAKE PORT1=$PORT
+echo '[{"sandboxID":"other9","state":"running","metadata":{"team":"two"}}]' > "$TMPD/state2.json"
+node "$abs_top_srcdir/tests/tui/fake_api.js" 0 "$TMPD/state2.json" > "$TMPD/fake2.out" 2>&1 &
+FAKE2=$!
+n=100; while [ $n -gt 0 ] && ! grep -q PORT "$TMPD/fake2.out"; do sleep 0.05; n=$((n-1)); done
+PORT2=$(awk '/PORT/ {print $2}' "$TMPD/fake2.out")
+mkdir -p "$TMPD/cfg/boxtop"
+cat > "$TMPD/cfg/boxtop/config" <<EOS
+[context one]
+api_url = http://127.0.0.1:$PORT1
+api_key = e2b_1111111111111111111111111111111111111111
+[context two]
+api_url = http://127.0.0.1:$PORT2
+api_key = e2b_2222222222222222222222222222222222222222
+EOS
+unset E2B_API_KEY E2B_SANDBOX_URL
+XDG_CONFIG_HOME="$TMPD/cfg" tui_start 120 30 --context one
+tui_wait 'hog1 +base' && tui_screen | grep -q 'context: one'; ok $? "--context one uses that context's server"
+tui_keys :; tui_type 'ctx t'; tui_keys Tab; tui_wait ':ctx two'; tui_keys Enter
+tui_wait 'other9 +base' && ! tui_screen | grep -Eq 'hog1 +base' && tui_screen | grep -q 'context: two'
+ok $? ":ctx two (Tab-completed) switches to the other server"
+tui_keys :; tui_type 'ctx nope'; tui_keys Enter
+tui_wait 'nope' && tui_screen | tail -1 | grep -q nope && tui_screen | grep -Eq 'other9 +base'; ok $? ":ctx with an unknown name is refused and nothing changes"
+kill "$FAKE2" 2>/dev/null; wait "$FAKE2" 2>/dev/null
 exit 0
