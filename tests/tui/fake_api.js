@@ -9,8 +9,14 @@
 const http = require('http');
 const fs = require('fs');
 
-const port = Number(process.argv[2] || 0);
-const stateFile = process.argv[3];
+// As a stand-in boxtopd (`fake_api.js --foreground --state-dir DIR ...`, the command line
+// local_backend.c runs): state from $BOXTOP_FAKE_STATE, DIR/api-key and DIR/boxtopd.json
+// written as the contract says, boxtopd.json removed on SIGTERM.
+const argv = process.argv.slice(2);
+const sdIdx = argv.indexOf('--state-dir');
+const stateDir = sdIdx >= 0 ? argv[sdIdx + 1] : null;
+const port = stateDir ? 0 : Number(argv[0] || 0);
+const stateFile = stateDir ? process.env.BOXTOP_FAKE_STATE : argv[1];
 const boxes = new Map();
 for (const s of JSON.parse(fs.readFileSync(stateFile, 'utf8'))) boxes.set(s.sandboxID, s);
 const now = () => Date.now();
@@ -136,6 +142,19 @@ const server = http.createServer((req, res) => {
   });
 });
 server.listen(port, '127.0.0.1', () => {
-  process.stdout.write('PORT ' + server.address().port + '\n');
+  const p = server.address().port;
+  process.stdout.write('PORT ' + p + '\n');
+  if (stateDir) {
+    process.stderr.write('fake boxtopd: noise on stderr that must not reach the TUI\n');
+    const key = 'e2b_' + require('crypto').randomBytes(20).toString('hex');
+    fs.writeFileSync(stateDir + '/api-key', key + '\n', {mode: 0o600});
+    const url = 'http://127.0.0.1:' + p;
+    fs.writeFileSync(stateDir + '/boxtopd.json.tmp',
+      JSON.stringify({pid: process.pid, apiUrl: url, sandboxUrl: url, version: '0.1.0'}), {mode: 0o600});
+    fs.renameSync(stateDir + '/boxtopd.json.tmp', stateDir + '/boxtopd.json');
+  }
 });
-process.on('SIGTERM', () => process.exit(0));
+process.on('SIGTERM', () => {
+  if (stateDir) try { fs.unlinkSync(stateDir + '/boxtopd.json'); } catch (e) { /* gone */ }
+  process.exit(0);
+});
