@@ -68,10 +68,10 @@ typedef void (*api_done_cb)(struct api_result *res, void *ud);
 /* base_url like "https://api.e2b.app" (no trailing path); api_key may be NULL (then calls
  * that need auth fail with the server's 401). The key is registered as a secret with http. */
 struct api *api_new(struct http *h, const char *base_url, const char *api_key, struct error *err);
-void api_free(struct api *a); /* cancels outstanding calls silently */
+void api_free(struct api *a); /* cancels outstanding calls silently; not from a callback */
 const char *api_base_url(const struct api *a);
 
-void api_cancel(struct api_call *c);
+void api_cancel(struct api_call *c); /* no callback afterwards; a no-op inside c's own callback */
 
 struct api_call *api_list_sandboxes(struct api *a, const struct api_list_query *q, api_done_cb cb,
                                     void *ud);

@@ -23,6 +23,8 @@
 #define ENVD_PORT              49983
 #define ENVD_KEEPALIVE_SECONDS 50 /* Keepalive-Ping-Interval on streams (must be > 0) */
 #define ENVD_UNARY_TIMEOUT_MS  60000
+/* A stream that delivers nothing (not even a keepalive) for this long is dead. */
+#define ENVD_STREAM_IDLE_MS (3 * ENVD_KEEPALIVE_SECONDS * 1000)
 
 struct http;
 struct http_request;
@@ -161,6 +163,24 @@ void envd_entry_free(struct envd_entry *e);
 int envd_entries_parse(const cJSON *resp, struct envd_entries *out, struct error *err);
 void envd_entries_free(struct envd_entries *es);
 
+/* {"entry":{...}}: Stat, MakeDir and Move responses. */
+int envd_entry_response_parse(const cJSON *resp, struct envd_entry *e, struct error *err);
+
+/* process.List: {"processes":[{"config":{cmd,args,envs,cwd},"pid":N,"tag":"..."}]} or {}. */
+struct envd_process_info {
+    uint32_t pid;
+    char *tag; /* NULL when absent */
+    char *cmd;
+    char **args; /* NULL-terminated (never NULL itself) */
+    char *cwd;   /* NULL when absent */
+};
+struct envd_processes {
+    struct envd_process_info *v;
+    size_t n;
+};
+int envd_processes_parse(const cJSON *resp, struct envd_processes *out, struct error *err);
+void envd_processes_free(struct envd_processes *ps);
+
 enum envd_fs_kind { ENVD_FS_START, ENVD_FS_EVENT, ENVD_FS_KEEPALIVE };
 enum envd_fs_op {
     ENVD_FS_OP_UNSPECIFIED = 0,
@@ -183,6 +203,7 @@ int envd_fs_event_parse(const char *json, size_t len, struct envd_fs_event *ev,
 struct envd_client {
     struct http *http; /* not owned */
     struct envd_target target;
+    long stream_idle_ms; /* watchdog for streams; 0 = ENVD_STREAM_IDLE_MS */
 };
 
 /* Set up c for one sandbox (envd_target_init) and register the token as a secret with h so
@@ -203,7 +224,8 @@ typedef void (*envd_unary_cb)(const cJSON *resp, const struct error *err, void *
 /* One stream message (the raw JSON payload). Return < 0 to cancel the stream with err. */
 typedef int (*envd_msg_cb)(const char *json, size_t len, void *ud, struct error *err);
 /* The stream ended: err NULL after a clean end-stream frame. Called exactly once unless the
- * stream was cancelled with envd_stream_cancel(). */
+ * stream was cancelled with envd_stream_cancel(); the stream is already freed when it runs,
+ * so forget the handle there. */
 typedef void (*envd_end_cb)(const struct error *err, void *ud);
 
 /* Unary call; takes ownership of msg. Returns the http request or NULL + err. */
@@ -215,7 +237,8 @@ struct envd_stream;
 struct envd_stream *envd_stream_open(struct envd_client *c, const char *method, bool with_user,
                                      cJSON *msg, long timeout_ms, envd_msg_cb on_msg,
                                      envd_end_cb on_end, void *ud, struct error *err);
-void envd_stream_cancel(struct envd_stream *s); /* silent; frees s */
+/* Silent (no on_end); frees s. Safe from inside on_msg/on_event callbacks. */
+void envd_stream_cancel(struct envd_stream *s);
 
 /* Process streams with typed events. */
 typedef int (*envd_proc_cb)(const struct envd_proc_event *ev, void *ud, struct error *err);

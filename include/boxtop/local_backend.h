@@ -49,7 +49,8 @@ typedef void (*local_backend_cb)(struct local_backend *lb, const struct local_ba
                                  const struct error *err, void *ud);
 
 /* Use the boxtopd of dir if it is running, else start it as our child
- * (`--foreground --state-dir DIR --api-listen 127.0.0.1:0 --envd-listen 127.0.0.1:0`) and
+ * (`--foreground --state-dir DIR --api-listen 127.0.0.1:0 --envd-listen 127.0.0.1:0`, its
+ * stdout/stderr appended to DIR/boxtopd.log) and
  * wait (inotify + a timer, never sleeping) for boxtopd.json and /health, up to timeout_ms.
  * daemon_path NULL = local_backend_find_daemon(). Returns NULL + err when it cannot even
  * begin; otherwise cb runs later from the loop. */

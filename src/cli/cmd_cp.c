@@ -63,20 +63,6 @@ struct cp {
     size_t nfixes, capfixes;
 };
 
-static int exit_for_error(const struct error *err)
-{
-    switch (err->kind) {
-    case ERROR_USAGE:
-        return 2;
-    case ERROR_NOT_FOUND:
-        return 3;
-    case ERROR_AUTH:
-        return 4;
-    default:
-        return 1;
-    }
-}
-
 static void say(const char *fmt, const char *s, const char *s2)
 {
     char *a = sanitize_dup(s ? s : "", 0), *b = sanitize_dup(s2 ? s2 : "", 0);
@@ -168,10 +154,7 @@ static int remote_stat(struct cp *cp, const char *path, struct envd_entry *e, st
 {
     struct wait w = {0};
     int rc = wait_for(cp, &w, envd_fs_stat(&cp->envd, path, unary_cb, &w, err) != NULL, err);
-    if (rc == 0) {
-        const cJSON *entry = cJSON_GetObjectItemCaseSensitive(w.resp, "entry");
-        rc = envd_entry_parse(entry, "StatResponse.entry", e, err);
-    }
+    if (rc == 0) rc = envd_entry_response_parse(w.resp, e, err);
     cJSON_Delete(w.resp);
     return rc;
 }
@@ -631,9 +614,12 @@ int cli_cmd_cp(struct cli *cli, int argc, char **argv)
         return 2;
     }
     struct sandbox sb;
-    if (envd_sandbox_lookup(cli->api, plan.sandbox_id, &sb, &err) < 0) {
+    memset(&sb, 0, sizeof sb);
+    if (cli_connect(cli, &err) < 0 ||
+        envd_sandbox_lookup(cli->api, plan.sandbox_id, &sb, &err) < 0) {
         say("boxtop cp: %s%s\n", err.msg, "");
-        return exit_for_error(&err);
+        sandbox_free(&sb);
+        return cli_exit_code(&err);
     }
     struct cp *cp = calloc(1, sizeof *cp);
     if (!cp) {
@@ -644,8 +630,8 @@ int cli_cmd_cp(struct cli *cli, int argc, char **argv)
     cp->http = cli->http;
     cp->tty = isatty(STDERR_FILENO);
     int rc = envd_client_init(&cp->envd, cli->http, sb.id ? sb.id : plan.sandbox_id,
-                              cli->cfg->sandbox_url, sb.domain ? sb.domain : cli->cfg->domain,
-                              cli->cfg->debug, sb.envd_access_token, user, &err);
+                              cli->sandbox_url, sb.domain ? sb.domain : cli->domain, cli->cfg.debug,
+                              sb.envd_access_token, user, &err);
     if (rc == 0) {
         loop_signal_add(cp->loop, SIGINT, on_signal, cp);
         loop_signal_add(cp->loop, SIGTERM, on_signal, cp);
@@ -656,7 +642,7 @@ int cli_cmd_cp(struct cli *cli, int argc, char **argv)
         envd_client_free(&cp->envd);
     }
     if (rc < 0) say("boxtop cp: %s%s\n", err.msg, "");
-    rc = rc < 0 ? exit_for_error(&err) : 0;
+    rc = rc < 0 ? cli_exit_code(&err) : 0;
     for (size_t k = 0; k < cp->nfixes; k++)
         free(cp->fixes[k].path);
     free(cp->fixes);

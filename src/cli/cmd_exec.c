@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,20 +50,6 @@ struct exec {
     bool out_broken;
     bool kill_sent;
 };
-
-static int exit_for_error(const struct error *err)
-{
-    switch (err->kind) {
-    case ERROR_USAGE:
-        return 2;
-    case ERROR_NOT_FOUND:
-        return 3;
-    case ERROR_AUTH:
-        return 4;
-    default:
-        return 1;
-    }
-}
 
 static void print_error(const char *what, const struct error *err)
 {
@@ -254,73 +239,86 @@ static void usage(FILE *f)
 
 int cli_cmd_exec(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"user", required_argument, NULL, 'u'},
-        {"cwd", required_argument, NULL, 'c'},
-        {"env", required_argument, NULL, 'e'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *user = NULL, *cwd = NULL;
+    const char *user = NULL, *cwd = NULL, *id = NULL;
     const char **envs = calloc((size_t)argc + 1, sizeof *envs);
-    int nenv = 0, c, rc = 1;
+    int nenv = 0, rc = 1, cmd_at = -1;
     struct error err;
     error_clear(&err);
     if (!envs) return 1;
-    optind = 1;
-    opterr = 0;
-    /* '+': stop at the first non-option (the ID), so the command's own flags stay its own. */
-    while ((c = getopt_long(argc, argv, "+u:c:e:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'u':
-            user = optarg;
+    /* Options may come before or after ID; the command starts after "--", or at the first
+     * word after ID, and keeps its own flags. */
+    for (int i = 1; i < argc && cmd_at < 0; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        int which = 0;
+        if (!strcmp(a, "--")) {
+            cmd_at = i + 1;
             break;
-        case 'c':
-            cwd = optarg;
-            break;
-        case 'e':
-            if (!strchr(optarg, '=') || optarg[0] == '=') {
-                fprintf(stderr, "%s", _("boxtop exec: --env expects KEY=VALUE\n"));
-                free(envs);
-                return 2;
-            }
-            envs[nenv++] = optarg;
-            break;
-        case 'h':
+        }
+        if (a[0] != '-' || !a[1]) {
+            if (!id)
+                id = a;
+            else
+                cmd_at = i;
+            continue;
+        }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
             free(envs);
             return 0;
-        default:
+        }
+        static const char *const longs[] = {"--user", "--cwd", "--env"};
+        static const char shorts[] = {'u', 'c', 'e'};
+        for (int k = 0; k < 3 && !which; k++) {
+            size_t n = strlen(longs[k]);
+            if (!strcmp(a, longs[k]) || (a[1] == shorts[k] && !a[2])) {
+                which = shorts[k];
+                val = i + 1 < argc ? argv[++i] : NULL;
+            } else if (!strncmp(a, longs[k], n) && a[n] == '=') {
+                which = shorts[k];
+                val = a + n + 1;
+            }
+        }
+        if (!which || !val) {
+            char *clean = sanitize_dup(a, 0);
+            fprintf(stderr, _("boxtop exec: unknown option or missing value: %s\n"),
+                    clean ? clean : "?");
+            free(clean);
             usage(stderr);
             free(envs);
             return 2;
         }
+        if (which == 'u') user = val;
+        if (which == 'c') cwd = val;
+        if (which == 'e') {
+            if (!strchr(val, '=') || val[0] == '=') {
+                fprintf(stderr, "%s", _("boxtop exec: --env expects KEY=VALUE\n"));
+                free(envs);
+                return 2;
+            }
+            envs[nenv++] = val;
+        }
     }
-    if (optind >= argc) {
-        usage(stderr);
-        free(envs);
-        return 2;
-    }
-    const char *id = argv[optind++];
-    if (optind < argc && !strcmp(argv[optind], "--")) optind++;
-    if (optind >= argc) {
-        fprintf(stderr, "%s", _("boxtop exec: missing COMMAND\n"));
+    if (!id || cmd_at < 0 || cmd_at >= argc) {
+        fprintf(stderr, "%s",
+                !id ? _("boxtop exec: missing sandbox ID\n") : _("boxtop exec: missing COMMAND\n"));
         usage(stderr);
         free(envs);
         return 2;
     }
     struct buf line = BUF_INIT;
-    if (join_command(argv + optind, argc - optind, &line) < 0) {
+    if (join_command(argv + cmd_at, argc - cmd_at, &line) < 0) {
         free(envs);
         return 1;
     }
 
     struct sandbox sb;
-    if (envd_sandbox_lookup(cli->api, id, &sb, &err) < 0) {
+    memset(&sb, 0, sizeof sb);
+    if (cli_connect(cli, &err) < 0 || envd_sandbox_lookup(cli->api, id, &sb, &err) < 0) {
         print_error("exec", &err);
         buf_free(&line);
         free(envs);
-        return exit_for_error(&err);
+        return cli_exit_code(&err);
     }
     struct exec *x = calloc(1, sizeof *x);
     if (!x) {
@@ -330,11 +328,11 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
         return 1;
     }
     x->loop = cli->loop;
-    if (envd_client_init(&x->envd, cli->http, sb.id ? sb.id : id, cli->cfg->sandbox_url,
-                         sb.domain ? sb.domain : cli->cfg->domain, cli->cfg->debug,
-                         sb.envd_access_token, user, &err) < 0) {
+    if (envd_client_init(&x->envd, cli->http, sb.id ? sb.id : id, cli->sandbox_url,
+                         sb.domain ? sb.domain : cli->domain, cli->cfg.debug, sb.envd_access_token,
+                         user, &err) < 0) {
         print_error("exec", &err);
-        rc = exit_for_error(&err);
+        rc = cli_exit_code(&err);
         goto out;
     }
     x->pump = !isatty(STDIN_FILENO);
@@ -353,7 +351,7 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
     x->stream = envd_process_start(&x->envd, &o, on_event, on_end, x, &err);
     if (!x->stream) {
         print_error("exec", &err);
-        rc = exit_for_error(&err);
+        rc = cli_exit_code(&err);
         goto out;
     }
     while (!x->done && loop_run_once(x->loop, 1000) >= 0)
@@ -370,7 +368,7 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
         rc = x->end_status;
     } else if (x->failed) {
         print_error("exec", &x->err);
-        rc = x->signals ? 130 : exit_for_error(&x->err);
+        rc = x->signals ? 130 : cli_exit_code(&x->err);
     } else {
         fprintf(stderr, "%s", _("boxtop exec: the process ended without an exit status\n"));
         rc = 1;

@@ -13,6 +13,9 @@ src_core_libboxtopcore_a_SOURCES = \
 	src/core/config.c \
 	src/core/config_file.c \
 	src/core/config_keycmd.c
+noinst_HEADERS += include/boxtop/buf.h include/boxtop/error.h include/boxtop/loop.h \
+	include/boxtop/i18n.h include/boxtop/sanitize.h include/boxtop/base64.h \
+	include/boxtop/json.h include/boxtop/log.h include/boxtop/config.h
 src_core_libboxtopcore_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
 CORE_LIBS = src/core/libboxtopcore.a $(CJSON_LIBS) $(LIBINTL) -lm
 

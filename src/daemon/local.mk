@@ -1,1 +1,84 @@
-# src/daemon
+# src/daemon: boxtopd, the local E2B-compatible backend (platform API + envd on lws).
+# The daemon's objects go into a library so unit tests and fuzz targets can link pieces;
+# the envd module adds its sources to src_boxtopd_SOURCES (see src/daemon/daemon.h).
+noinst_LIBRARIES += src/daemon/libboxtopd.a
+src_daemon_libboxtopd_a_SOURCES = \
+	src/daemon/chunked.c src/daemon/chunked.h \
+	src/daemon/query.c src/daemon/query.h \
+	src/daemon/ids.c src/daemon/ids.h \
+	src/daemon/fsutil.c src/daemon/fsutil.h \
+	src/daemon/auth.c src/daemon/auth.h \
+	src/daemon/server.c src/daemon/server.h \
+	src/daemon/store.c src/daemon/store.h \
+	src/daemon/metrics_ring.c src/daemon/metrics_ring.h \
+	src/daemon/sblog.c src/daemon/sblog.h \
+	src/daemon/events.c src/daemon/events.h \
+	src/daemon/team_metrics.c src/daemon/team_metrics.h \
+	src/daemon/ratelimit.c src/daemon/ratelimit.h \
+	src/daemon/sandbox.c src/daemon/sandbox.h \
+	src/daemon/daemon.h \
+	src/daemon/api/api.h \
+	src/daemon/api/routes.c \
+	src/daemon/api/health.c \
+	src/daemon/api/sandboxes.c \
+	src/daemon/api/list_filter.c src/daemon/api/list_filter.h \
+	src/daemon/api/validate.c src/daemon/api/validate.h \
+	src/daemon/api/metrics.c \
+	src/daemon/api/logs.c \
+	src/daemon/api/templates.c \
+	src/daemon/api/events.c
+src_daemon_libboxtopd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon \
+	$(CJSON_CFLAGS) $(LWS_CFLAGS) $(CRYPTO_CFLAGS)
+DAEMON_LIBS = src/daemon/libboxtopd.a $(DAEMON_RUNTIME_LIBS) $(CORE_LIBS) \
+	$(LWS_LIBS) $(CRYPTO_LIBS) $(CJSON_LIBS) -lm
+
+bin_PROGRAMS += src/boxtopd
+src_boxtopd_SOURCES = src/daemon/main.c
+src_boxtopd_CPPFLAGS = $(src_daemon_libboxtopd_a_CPPFLAGS)
+src_boxtopd_LDADD = $(DAEMON_LIBS)
+
+# Pure unit tests (no server, no sandboxes).
+DAEMON_TESTS = tests/unit/test_daemon_chunked tests/unit/test_daemon_query \
+	tests/unit/test_daemon_ids tests/unit/test_daemon_json tests/unit/test_daemon_store
+check_PROGRAMS += $(DAEMON_TESTS)
+TESTS += $(DAEMON_TESTS)
+UNIT_TESTS += $(DAEMON_TESTS)
+DAEMON_TEST_CPPFLAGS = $(src_daemon_libboxtopd_a_CPPFLAGS) $(CMOCKA_CFLAGS)
+DAEMON_TEST_LIBS = $(DAEMON_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_daemon_chunked_SOURCES = tests/unit/test_daemon_chunked.c
+tests_unit_test_daemon_chunked_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_daemon_chunked_LDADD = $(DAEMON_TEST_LIBS)
+tests_unit_test_daemon_query_SOURCES = tests/unit/test_daemon_query.c
+tests_unit_test_daemon_query_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_daemon_query_LDADD = $(DAEMON_TEST_LIBS)
+tests_unit_test_daemon_ids_SOURCES = tests/unit/test_daemon_ids.c
+tests_unit_test_daemon_ids_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_daemon_ids_LDADD = $(DAEMON_TEST_LIBS)
+tests_unit_test_daemon_json_SOURCES = tests/unit/test_daemon_json.c
+tests_unit_test_daemon_json_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_daemon_json_LDADD = $(DAEMON_TEST_LIBS)
+tests_unit_test_daemon_store_SOURCES = tests/unit/test_daemon_store.c
+tests_unit_test_daemon_store_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_daemon_store_LDADD = $(DAEMON_TEST_LIBS)
+
+# The server framework over loopback (forks a client; not in UNIT_TESTS: it listens).
+check_PROGRAMS += tests/unit/test_daemon_server
+TESTS += tests/unit/test_daemon_server
+tests_unit_test_daemon_server_SOURCES = tests/unit/test_daemon_server.c
+tests_unit_test_daemon_server_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_daemon_server_LDADD = $(DAEMON_TEST_LIBS)
+
+# Fuzz targets: chunked decoder, query/metadata decoding, daemon JSON request handling.
+FUZZ_PROGS += tests/fuzz/fuzz_chunked tests/fuzz/fuzz_query tests/fuzz/fuzz_daemon_json
+tests_fuzz_fuzz_chunked_SOURCES = tests/fuzz/fuzz_chunked.c
+tests_fuzz_fuzz_chunked_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_fuzz_fuzz_chunked_LDADD = $(FUZZ_MAIN) $(DAEMON_LIBS)
+tests_fuzz_fuzz_chunked_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_query_SOURCES = tests/fuzz/fuzz_query.c
+tests_fuzz_fuzz_query_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_fuzz_fuzz_query_LDADD = $(FUZZ_MAIN) $(DAEMON_LIBS)
+tests_fuzz_fuzz_query_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_daemon_json_SOURCES = tests/fuzz/fuzz_daemon_json.c
+tests_fuzz_fuzz_daemon_json_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_fuzz_fuzz_daemon_json_LDADD = $(FUZZ_MAIN) $(DAEMON_LIBS)
+tests_fuzz_fuzz_daemon_json_LDFLAGS = $(FUZZER_LINK_FLAGS)

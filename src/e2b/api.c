@@ -53,6 +53,8 @@ struct api_call {
     const char *fallback_method;
     char *fallback_path; /* v1 path to try on 404/405 */
     char *fallback_body;
+    int64_t deferred; /* timer of a failure reported from the loop, 0 = none */
+    bool finishing;   /* the callback runs: cancel is a no-op */
     struct api_result res;
 };
 
@@ -226,6 +228,7 @@ static int parse(struct api_call *c, const char *body, size_t len, struct error 
 
 static void finish_call(struct api_call *c)
 {
+    c->finishing = true;
     if (c->cb) c->cb(&c->res, c->ud);
     call_free(c);
 }
@@ -302,14 +305,18 @@ static struct api_call *call_new(struct api *a, enum call_kind kind, int n_reqs,
 static void on_deferred_fail(struct loop *l, void *ud)
 {
     (void)l;
-    finish_call(ud);
+    struct api_call *c = ud;
+    c->deferred = 0;
+    finish_call(c);
 }
 
 static struct api_call *fail_later(struct api_call *c, const struct error *err)
 {
     c->res.err = *err;
     if (c->pending > 0) return c; /* other parts of a batch are running: they finish the call */
-    if (loop_timer_add(http_loop(c->api->http), 0, on_deferred_fail, c) < 0) {
+    c->deferred = loop_timer_add(http_loop(c->api->http), 0, on_deferred_fail, c);
+    if (c->deferred < 0) {
+        c->deferred = 0;
         call_free(c);
         return NULL;
     }

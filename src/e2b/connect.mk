@@ -1,6 +1,8 @@
 # src/e2b/connect.mk: Connect RPC codec (libboxtopconnect.a, also linked by boxtopd) and the
-# envd client (libboxtopenvdc.a: process/filesystem RPCs, /files, cp argument parser).
+# envd client (in libboxtope2b.a: process/filesystem RPCs, /files, cp argument parser).
 
+noinst_HEADERS += include/boxtop/connect.h include/boxtop/envd.h include/boxtop/files.h \
+	include/boxtop/cp_args.h
 noinst_LIBRARIES += src/e2b/libboxtopconnect.a
 src_e2b_libboxtopconnect_a_SOURCES = \
 	src/e2b/connect.c \
@@ -24,18 +26,17 @@ tests_fuzz_fuzz_connect_frames_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
 tests_fuzz_fuzz_connect_frames_LDADD = $(FUZZ_MAIN) $(CONNECT_LIBS)
 tests_fuzz_fuzz_connect_frames_LDFLAGS = $(FUZZER_LINK_FLAGS)
 
-# envd client: needs the http client (libboxtope2b.a), curl for URL escaping, libcrypto for
-# signed /files URLs.
-noinst_LIBRARIES += src/e2b/libboxtopenvdc.a
-src_e2b_libboxtopenvdc_a_SOURCES = \
+# envd client: joins the E2B client library (it needs http.c and api.c, and the CLI links
+# E2B_LIBS); the codec library follows it on the link line, then core again for the codec.
+src_e2b_libboxtope2b_a_SOURCES += \
 	src/e2b/envd_target.c \
 	src/e2b/envd_msg.c \
 	src/e2b/envd_call.c \
 	src/e2b/envd_lookup.c \
 	src/e2b/files.c \
 	src/e2b/cp_args.c
-src_e2b_libboxtopenvdc_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS)
-ENVDC_LIBS = src/e2b/libboxtopenvdc.a src/e2b/libboxtopconnect.a $(E2B_LIBS) $(CRYPTO_LIBS)
+E2B_LIBS += src/e2b/libboxtopconnect.a $(CORE_LIBS) $(CRYPTO_LIBS)
+ENVDC_LIBS = $(E2B_LIBS)
 
 ENVDC_TESTS = tests/unit/test_envd tests/unit/test_files tests/unit/test_cp_args
 check_PROGRAMS += $(ENVDC_TESTS)
@@ -55,9 +56,25 @@ tests_unit_test_cp_args_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
 # Against a fake envd forked on loopback (like test_http): in TESTS, not UNIT_TESTS.
 check_PROGRAMS += tests/unit/test_envd_call
 TESTS += tests/unit/test_envd_call
-tests_unit_test_envd_call_SOURCES = tests/unit/test_envd_call.c
+tests_unit_test_envd_call_SOURCES = tests/unit/test_envd_call.c tests/unit/test_envd_fake.c \
+	tests/unit/test_envd_fake.h
 tests_unit_test_envd_call_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
 tests_unit_test_envd_call_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
+
+# boxtop exec/cp (the built binary) against the same fake backend.
+check_PROGRAMS += tests/unit/test_envd_cli
+TESTS += tests/unit/test_envd_cli
+tests_unit_test_envd_cli_SOURCES = tests/unit/test_envd_cli.c tests/unit/test_envd_fake.c \
+	tests/unit/test_envd_fake.h
+tests_unit_test_envd_cli_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
+tests_unit_test_envd_cli_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
+
+# Against boxtopd's real envd and a real sandbox (the envd development harness): TESTS only.
+check_PROGRAMS += tests/unit/test_envd_e2e
+TESTS += tests/unit/test_envd_e2e
+tests_unit_test_envd_e2e_SOURCES = tests/unit/test_envd_e2e.c
+tests_unit_test_envd_e2e_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS) $(CRYPTO_CFLAGS)
+tests_unit_test_envd_e2e_LDADD = $(CORE_LIBS) $(CRYPTO_LIBS) $(CMOCKA_LIBS)
 
 FUZZ_PROGS += tests/fuzz/fuzz_cp_args tests/fuzz/fuzz_envd_events
 tests_fuzz_fuzz_cp_args_SOURCES = tests/fuzz/fuzz_cp_args.c

@@ -16,6 +16,7 @@
 #include "boxtop/envd.h"
 #include "boxtop/http.h"
 #include "boxtop/json.h"
+#include "boxtop/loop.h"
 
 /* Replace any occurrence of the access token in a message (belt and braces: a server might
  * echo a header back). */
@@ -161,6 +162,8 @@ struct envd_stream {
     bool end_failed;
     bool in_feed;
     bool cancel_requested;
+    int64_t idle_timer; /* watchdog: envd sends keepalives, so silence means a dead link */
+    int64_t last_data_ms;
     struct error err;
     struct error end_err;
     /* typed adapters */
@@ -172,6 +175,7 @@ struct envd_stream {
 
 static void stream_free(struct envd_stream *s)
 {
+    if (s->idle_timer > 0) loop_timer_cancel(http_loop(s->c->http), s->idle_timer);
     connect_decoder_free(&s->dec);
     envd_parse_free(&s->parse);
     free(s);
@@ -194,9 +198,35 @@ static int frame_cb(const struct connect_frame *f, void *ud, struct error *err)
     return s->on_msg(f->data, f->len, s->ud, err);
 }
 
+/* Re-armed lazily: data only stamps last_data_ms; the timer checks it when it fires. */
+static long idle_ms(const struct envd_client *c)
+{
+    return c->stream_idle_ms > 0 ? c->stream_idle_ms : ENVD_STREAM_IDLE_MS;
+}
+
+static void idle_check(struct loop *l, void *ud)
+{
+    struct envd_stream *s = ud;
+    int64_t quiet = loop_now_ms() - s->last_data_ms;
+    s->idle_timer = 0;
+    if (quiet < idle_ms(s->c)) {
+        s->idle_timer = loop_timer_add(l, idle_ms(s->c) - quiet, idle_check, s);
+        return;
+    }
+    struct error err;
+    error_set(&err, ERROR_NETWORK, "%s: no data from the sandbox for %.1f s",
+              short_method(s->method), (double)idle_ms(s->c) / 1000.0);
+    envd_end_cb cb = s->on_end;
+    void *cud = s->end_ud;
+    http_cancel(s->req);
+    stream_free(s);
+    if (cb) cb(&err, cud);
+}
+
 static int stream_data(struct http_request *req, const char *data, size_t len, void *ud)
 {
     struct envd_stream *s = ud;
+    s->last_data_ms = loop_now_ms();
     if (s->failed) return -1;
     if (!s->checked_type) {
         char ct[128];
@@ -295,6 +325,8 @@ struct envd_stream *envd_stream_open(struct envd_client *c, const char *method, 
         stream_free(s);
         return NULL;
     }
+    s->last_data_ms = loop_now_ms();
+    s->idle_timer = loop_timer_add(http_loop(c->http), idle_ms(c), idle_check, s);
     return s;
 }
 

@@ -404,6 +404,93 @@ void envd_entries_free(struct envd_entries *es)
     es->n = 0;
 }
 
+int envd_entry_response_parse(const cJSON *resp, struct envd_entry *e, struct error *err)
+{
+    const cJSON *entry;
+    memset(e, 0, sizeof *e);
+    if (json_expect_object(resp, "response", err) < 0 ||
+        json_get_object(resp, "response", "entry", &entry, err) < 0)
+        return -1;
+    return envd_entry_parse(entry, "response.entry", e, err);
+}
+
+static int process_info_parse(const cJSON *o, const char *path, struct envd_process_info *p,
+                              struct error *err)
+{
+    const cJSON *config, *args;
+    const char *tag, *cmd, *cwd;
+    char sub[96];
+    memset(p, 0, sizeof *p);
+    if (json_expect_object(o, path, err) < 0 ||
+        pjson_get_uint32(o, path, "pid", &p->pid, err) < 0 ||
+        pjson_get_string(o, path, "tag", &tag, err) < 0 ||
+        json_get_object(o, path, "config", &config, err) < 0)
+        return -1;
+    json_path_key(sub, sizeof sub, path, "config");
+    if (json_get_string(config, sub, "cmd", &cmd, err) < 0 ||
+        pjson_get_string(config, sub, "cwd", &cwd, err) < 0 ||
+        json_opt_array(config, sub, "args", &args, err) < 0)
+        return -1;
+    int n = args ? cJSON_GetArraySize(args) : 0;
+    p->args = calloc((size_t)n + 1, sizeof *p->args);
+    p->cmd = strdup(cmd);
+    p->tag = dup_opt(tag);
+    p->cwd = dup_opt(cwd);
+    if (!p->args || !p->cmd || (tag && !p->tag) || (cwd && !p->cwd))
+        return error_set(err, ERROR_GENERIC, "out of memory");
+    for (int i = 0; i < n; i++) {
+        const cJSON *a = cJSON_GetArrayItem(args, i);
+        if (!cJSON_IsString(a))
+            return error_set(err, ERROR_PROTOCOL, "%s.args[%d]: expected a string", sub, i);
+        if (!(p->args[i] = strdup(a->valuestring)))
+            return error_set(err, ERROR_GENERIC, "out of memory");
+    }
+    return 0;
+}
+
+static void process_info_free(struct envd_process_info *p)
+{
+    for (size_t i = 0; p->args && p->args[i]; i++)
+        free(p->args[i]);
+    free(p->args);
+    free(p->tag);
+    free(p->cmd);
+    free(p->cwd);
+    memset(p, 0, sizeof *p);
+}
+
+int envd_processes_parse(const cJSON *resp, struct envd_processes *out, struct error *err)
+{
+    const cJSON *arr;
+    memset(out, 0, sizeof *out);
+    if (json_expect_object(resp, "ListResponse", err) < 0 ||
+        json_opt_array(resp, "ListResponse", "processes", &arr, err) < 0)
+        return -1;
+    int n = arr ? cJSON_GetArraySize(arr) : 0;
+    if (n == 0) return 0;
+    out->v = calloc((size_t)n, sizeof *out->v);
+    if (!out->v) return error_set(err, ERROR_GENERIC, "out of memory");
+    for (int i = 0; i < n; i++) {
+        char where[64];
+        json_path_index(where, sizeof where, "processes", i);
+        out->n++;
+        if (process_info_parse(cJSON_GetArrayItem(arr, i), where, &out->v[i], err) < 0) {
+            envd_processes_free(out);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void envd_processes_free(struct envd_processes *ps)
+{
+    for (size_t i = 0; i < ps->n; i++)
+        process_info_free(&ps->v[i]);
+    free(ps->v);
+    ps->v = NULL;
+    ps->n = 0;
+}
+
 int envd_fs_event_parse(const char *json, size_t len, struct envd_fs_event *ev,
                         struct envd_parse *keep, struct error *err)
 {

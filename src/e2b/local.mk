@@ -13,6 +13,8 @@ src_e2b_libboxtope2b_a_SOURCES = \
 	src/e2b/api.c \
 	src/e2b/api_query.c \
 	src/e2b/local_backend.c
+noinst_HEADERS += include/boxtop/http.h include/boxtop/api.h include/boxtop/models.h \
+	include/boxtop/local_backend.h
 src_e2b_libboxtope2b_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
 E2B_LIBS = src/e2b/libboxtope2b.a $(CORE_LIBS) $(CURL_LIBS) $(CJSON_LIBS)
 
@@ -31,3 +33,42 @@ tests_unit_test_models_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_api_SOURCES = tests/unit/test_api.c
 tests_unit_test_api_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_test_api_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
+
+# Fuzz targets of the model parsers (see tests/fuzz/local.mk).
+FUZZ_PROGS += tests/fuzz/fuzz_sandbox_json tests/fuzz/fuzz_metrics_json \
+	tests/fuzz/fuzz_logs_json tests/fuzz/fuzz_template_json tests/fuzz/fuzz_team_json
+tests_fuzz_fuzz_sandbox_json_SOURCES = tests/fuzz/fuzz_sandbox_json.c
+tests_fuzz_fuzz_sandbox_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_sandbox_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_sandbox_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_metrics_json_SOURCES = tests/fuzz/fuzz_metrics_json.c
+tests_fuzz_fuzz_metrics_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_metrics_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_metrics_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_logs_json_SOURCES = tests/fuzz/fuzz_logs_json.c
+tests_fuzz_fuzz_logs_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_logs_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_logs_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_template_json_SOURCES = tests/fuzz/fuzz_template_json.c
+tests_fuzz_fuzz_template_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_template_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_template_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_team_json_SOURCES = tests/fuzz/fuzz_team_json.c
+tests_fuzz_fuzz_team_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_team_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_team_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+
+# Local backend discovery against a fake boxtopd (a helper program, not a test).
+check_PROGRAMS += tests/unit/test_api_fake_boxtopd tests/unit/test_api_local
+TESTS += tests/unit/test_api_local
+tests_unit_test_api_fake_boxtopd_SOURCES = tests/unit/test_api_fake_boxtopd.c
+tests_unit_test_api_local_SOURCES = tests/unit/test_api_local.c
+tests_unit_test_api_local_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_api_local_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
+
+# Platform API calls against a loopback fake (batch split, fallbacks, queries).
+check_PROGRAMS += tests/unit/test_api_calls
+TESTS += tests/unit/test_api_calls
+tests_unit_test_api_calls_SOURCES = tests/unit/test_api_calls.c
+tests_unit_test_api_calls_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_api_calls_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)

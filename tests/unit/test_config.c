@@ -448,6 +448,36 @@ static void malformed_values(void **state)
     assert_non_null(strstr(err.msg, "E2B_DOMAIN"));
 }
 
+/* home == NULL: $XDG_CONFIG_HOME/boxtop/config if set, else $HOME/.config/boxtop/config. */
+static void home_from_environment(void **state)
+{
+    struct fixture *f = *state;
+    char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    char xdg[128];
+    snprintf(xdg, sizeof xdg, "%s/xdg", f->home);
+    put(f, "xdg/boxtop/config", "context = x\n[context x]\ndomain = xdg.example\n");
+    put(f, ".config/boxtop/config", "context = h\n[context h]\ndomain = home.example\n");
+    put(f, ".e2b/config.json", "{\"teamApiKey\":\"" FILE_KEY "\"}");
+    setenv("HOME", f->home, 1);
+    setenv("XDG_CONFIG_HOME", xdg, 1);
+    struct config cfg;
+    struct error err;
+    error_clear(&err);
+    assert_int_equal(config_load(&cfg, NULL, NULL, &err), 0);
+    assert_string_equal(cfg.domain, "xdg.example");
+    assert_string_equal(cfg.api_key, FILE_KEY); /* ~/.e2b stays in HOME */
+    config_free(&cfg);
+    unsetenv("XDG_CONFIG_HOME");
+    assert_int_equal(config_load(&cfg, NULL, NULL, &err), 0);
+    assert_string_equal(cfg.domain, "home.example");
+    config_free(&cfg);
+    if (old_home)
+        setenv("HOME", old_home, 1);
+    else
+        unsetenv("HOME");
+    free(old_home);
+}
+
 static void parse_text_directly(void **state)
 {
     (void)state;
@@ -478,6 +508,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(malformed_files, setup, teardown),
         cmocka_unit_test_setup_teardown(e2b_file_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(home_from_environment, setup, teardown),
         cmocka_unit_test_setup_teardown(parse_text_directly, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

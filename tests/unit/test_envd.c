@@ -355,6 +355,52 @@ static void entries_and_fs_events(void **state)
     envd_parse_free(&keep);
 }
 
+static void list_and_stat_responses(void **state)
+{
+    (void)state;
+    struct error err;
+    cJSON *doc =
+        cJSON_Parse("{\"processes\":[{\"config\":{\"cmd\":\"/bin/bash\",\"args\":[\"-i\","
+                    "\"-l\"],\"envs\":{\"TERM\":\"xterm\"}},\"pid\":412,\"tag\":\"boxtop\"},"
+                    "{\"config\":{\"cmd\":\"sleep\",\"cwd\":\"/tmp\"},\"pid\":\"7\"}]}");
+    struct envd_processes ps;
+    assert_int_equal(envd_processes_parse(doc, &ps, &err), 0);
+    assert_int_equal(ps.n, 2);
+    assert_int_equal(ps.v[0].pid, 412);
+    assert_string_equal(ps.v[0].tag, "boxtop");
+    assert_string_equal(ps.v[0].cmd, "/bin/bash");
+    assert_string_equal(ps.v[0].args[1], "-l");
+    assert_null(ps.v[0].args[2]);
+    assert_null(ps.v[0].cwd);
+    assert_int_equal(ps.v[1].pid, 7);
+    assert_null(ps.v[1].args[0]);
+    assert_string_equal(ps.v[1].cwd, "/tmp");
+    envd_processes_free(&ps);
+    cJSON_Delete(doc);
+    doc = cJSON_Parse("{}");
+    assert_int_equal(envd_processes_parse(doc, &ps, &err), 0);
+    assert_int_equal(ps.n, 0);
+    cJSON_Delete(doc);
+    doc = cJSON_Parse("{\"processes\":[{\"pid\":1,\"config\":{\"cmd\":\"x\",\"args\":[1]}}]}");
+    assert_int_equal(envd_processes_parse(doc, &ps, &err), -1);
+    assert_string_equal(err.msg, "processes[0].config.args[0]: expected a string");
+    cJSON_Delete(doc);
+    doc = cJSON_Parse("{\"processes\":[{\"pid\":1}]}");
+    assert_int_equal(envd_processes_parse(doc, &ps, &err), -1);
+    cJSON_Delete(doc);
+
+    struct envd_entry e;
+    doc = cJSON_Parse("{\"entry\":{\"name\":\"x\",\"type\":\"FILE_TYPE_FILE\",\"path\":\"/x\","
+                      "\"size\":\"12\"}}");
+    assert_int_equal(envd_entry_response_parse(doc, &e, &err), 0);
+    assert_int_equal(e.size, 12);
+    envd_entry_free(&e);
+    cJSON_Delete(doc);
+    doc = cJSON_Parse("{}");
+    assert_int_equal(envd_entry_response_parse(doc, &e, &err), -1);
+    cJSON_Delete(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +411,7 @@ int main(void)
         cmocka_unit_test(unary_messages_match_transcripts),
         cmocka_unit_test(process_events),
         cmocka_unit_test(entries_and_fs_events),
+        cmocka_unit_test(list_and_stat_responses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

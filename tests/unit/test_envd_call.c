@@ -33,276 +33,7 @@
 #include "boxtop/http.h"
 #include "boxtop/loop.h"
 
-#define TOKEN "envd-token-0123456789"
-#define SBX   "sbx1"
-#define BIG   (3u * 1024u * 1024u + 123u)
-
-struct shared {
-    uint64_t up_bytes;
-    uint64_t up_hash;
-    char last_input[256];
-};
-
-struct server {
-    pid_t pid;
-    int port;
-    struct shared *sh;
-};
-
-static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-static unsigned char big_byte(size_t i)
-{
-    return (unsigned char)((i * 7u) % 251u);
-}
-
-/* ---- the fake envd (child side: blocking I/O and short sleeps are fine) ---- */
-
-struct conn {
-    int fd;
-    char buf[65536];
-    size_t len;
-};
-
-static int fill(struct conn *c)
-{
-    if (c->len == sizeof c->buf) return -1;
-    ssize_t n = read(c->fd, c->buf + c->len, sizeof c->buf - c->len);
-    if (n <= 0) return -1;
-    c->len += (size_t)n;
-    return 0;
-}
-
-static void drop(struct conn *c, size_t n)
-{
-    memmove(c->buf, c->buf + n, c->len - n);
-    c->len -= n;
-}
-
-static void put(int fd, const void *p, size_t n)
-{
-    const char *s = p;
-    while (n) {
-        ssize_t w = write(fd, s, n);
-        if (w <= 0) _exit(1);
-        s += w;
-        n -= (size_t)w;
-    }
-}
-
-static void putf(int fd, const char *fmt, ...)
-{
-    char out[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out, sizeof out, fmt, ap);
-    va_end(ap);
-    put(fd, out, (size_t)n);
-}
-
-static void reply(int fd, int status, const char *ct, const char *body)
-{
-    putf(fd, "HTTP/1.1 %d X\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n%s", status, ct,
-         strlen(body), body);
-}
-
-/* Chunked body sent in pieces of `piece` bytes. */
-static void send_chunked(int fd, const char *ct, const char *data, size_t len, size_t piece)
-{
-    putf(fd, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n\r\n", ct);
-    for (size_t off = 0; off < len; off += piece) {
-        size_t n = len - off < piece ? len - off : piece;
-        putf(fd, "%zx\r\n", n);
-        put(fd, data + off, n);
-        put(fd, "\r\n", 2);
-    }
-    put(fd, "0\r\n\r\n", 5);
-}
-
-static void frames_add(struct buf *b, unsigned flags, const char *json)
-{
-    connect_envelope_append(b, flags, json, strlen(json));
-}
-
-/* Body of one request (Content-Length or chunked), hashed; small bodies kept in out. */
-static int read_body(struct conn *c, const char *hdrs, struct buf *out, uint64_t *n_out,
-                     uint64_t *hash)
-{
-    const char *cl = strcasestr(hdrs, "\r\ncontent-length:");
-    bool chunked = strcasestr(hdrs, "\r\ntransfer-encoding: chunked") != NULL;
-    uint64_t total = 0, h = 1469598103934665603ULL;
-    if (cl && !chunked) {
-        size_t need = strtoul(cl + 17, NULL, 10);
-        while (need) {
-            if (!c->len && fill(c) < 0) return -1;
-            size_t k = c->len < need ? c->len : need;
-            h = fnv(h, (unsigned char *)c->buf, k);
-            if (out->len < 65536) buf_append(out, c->buf, k);
-            total += k;
-            drop(c, k);
-            need -= k;
-        }
-    } else if (chunked) {
-        for (;;) {
-            char *e;
-            while (!(e = memmem(c->buf, c->len, "\r\n", 2)))
-                if (fill(c) < 0) return -1;
-            size_t sz = strtoul(c->buf, NULL, 16);
-            drop(c, (size_t)(e - c->buf) + 2);
-            size_t need = sz + 2;
-            while (need) {
-                if (!c->len && fill(c) < 0) return -1;
-                size_t k = c->len < need ? c->len : need;
-                size_t data = need > 2 ? (k < need - 2 ? k : need - 2) : 0;
-                h = fnv(h, (unsigned char *)c->buf, data);
-                if (out->len < 65536) buf_append(out, c->buf, data);
-                total += data;
-                drop(c, k);
-                need -= k;
-            }
-            if (sz == 0) break;
-        }
-    }
-    *n_out = total;
-    *hash = h;
-    return 0;
-}
-
-static void serve_conn(struct conn *c, int fd, struct shared *sh)
-{
-    for (;;) {
-        char *e;
-        while (!(e = memmem(c->buf, c->len, "\r\n\r\n", 4)))
-            if (fill(c) < 0) return;
-        size_t hl = (size_t)(e - c->buf) + 4;
-        char hdrs[8192];
-        snprintf(hdrs, sizeof hdrs, "%.*s", (int)hl, c->buf);
-        drop(c, hl);
-        char method[16], path[1024];
-        if (sscanf(hdrs, "%15s %1023s", method, path) != 2) return;
-        struct buf body = BUF_INIT;
-        uint64_t n = 0, hash = 0;
-        if (read_body(c, hdrs, &body, &n, &hash) < 0) return;
-        if (!strcasestr(hdrs, "\r\nx-access-token: " TOKEN "\r\n")) {
-            reply(fd, 401, "application/json",
-                  "{\"code\":401,\"message\":\"unauthorized access, please provide a valid "
-                  "access token or method signing if supported\"}");
-        } else if (!strcmp(path, "/process.Process/Start")) {
-            struct buf s = BUF_INIT;
-            frames_add(&s, 0, "{\"event\":{\"start\":{\"pid\":77}}}");
-            frames_add(&s, 0, "{\"event\":{\"data\":{\"stdout\":\"aGVsbG8K\"}}}");
-            frames_add(&s, 0, "{\"event\":{\"keepalive\":{}}}");
-            frames_add(&s, 0, "{\"event\":{\"data\":{\"stderr\":\"b29wcw==\"}}}");
-            frames_add(&s, 0,
-                       "{\"event\":{\"end\":{\"exitCode\":3,\"status\":\"exit status 3\"}}}");
-            frames_add(&s, CONNECT_FLAG_END_STREAM, "{}");
-            send_chunked(fd, "application/connect+json", s.data, s.len, 3);
-            buf_free(&s);
-        } else if (!strcmp(path, "/process.Process/Connect")) {
-            struct buf s = BUF_INIT;
-            frames_add(&s, CONNECT_FLAG_END_STREAM,
-                       "{\"error\":{\"code\":\"not_found\",\"message\":\"process with pid 9 not "
-                       "found\"}}");
-            send_chunked(fd, "application/connect+json", s.data, s.len, 2);
-            buf_free(&s);
-        } else if (!strcmp(path, "/filesystem.Filesystem/WatchDir")) {
-            /* Stream cut off without an end-stream frame. */
-            struct buf s = BUF_INIT;
-            frames_add(&s, 0, "{\"start\":{}}");
-            frames_add(&s, 0, "{\"filesystem\":{\"name\":\"a\",\"type\":\"EVENT_TYPE_CREATE\"}}");
-            send_chunked(fd, "application/connect+json", s.data, s.len, 5);
-            buf_free(&s);
-        } else if (!strcmp(path, "/process.Process/List")) {
-            reply(
-                fd, 502, "application/json",
-                "{\"sandboxId\":\"sbx1\",\"message\":\"The sandbox was not found\",\"code\":502}");
-        } else if (!strcmp(path, "/process.Process/SendInput")) {
-            snprintf(sh->last_input, sizeof sh->last_input, "%s", buf_cstr(&body));
-            reply(fd, 200, "application/json", "{}");
-        } else if (!strcmp(path, "/filesystem.Filesystem/Stat")) {
-            reply(fd, 404, "application/json",
-                  "{\"code\":\"not_found\",\"message\":\"file not found: /nope\"}");
-        } else if (!strcmp(method, "GET") && !strcmp(path, "/files?path=%2Fbig")) {
-            char *data = malloc(BIG);
-            for (size_t i = 0; i < BIG; i++)
-                data[i] = (char)big_byte(i);
-            send_chunked(fd, "application/octet-stream", data, BIG, 65536 + 17);
-            free(data);
-        } else if (!strcmp(method, "GET")) {
-            reply(fd, 404, "application/json; charset=utf-8",
-                  "{\"code\":404,\"message\":\"path '/missing' does not exist\"}");
-        } else if (!strcmp(method, "POST") && !strcmp(path, "/files?path=%2Fup") &&
-                   strcasestr(hdrs, "\r\ncontent-type: application/octet-stream\r\n")) {
-            sh->up_bytes = n;
-            sh->up_hash = hash;
-            reply(fd, 200, "application/json",
-                  "[{\"path\":\"/up\",\"name\":\"up\",\"type\":\"file\"}]");
-        } else {
-            reply(fd, 404, "text/plain", "404 page not found");
-        }
-        buf_free(&body);
-    }
-}
-
-static void serve(int fd, struct shared *sh)
-{
-    struct conn *c = calloc(1, sizeof *c);
-    if (!c) return;
-    c->fd = fd;
-    serve_conn(c, fd, sh);
-    free(c);
-}
-
-static int server_start(void **state)
-{
-    static struct server srv;
-    srv.sh = mmap(NULL, sizeof *srv.sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (srv.sh == MAP_FAILED) return -1;
-    memset(srv.sh, 0, sizeof *srv.sh);
-    int ls = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof a;
-    if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof a) < 0 || listen(ls, 64) < 0 ||
-        getsockname(ls, (struct sockaddr *)&a, &al) < 0)
-        return -1;
-    srv.port = ntohs(a.sin_port);
-    srv.pid = fork();
-    if (srv.pid < 0) return -1;
-    if (srv.pid == 0) {
-        setpgid(0, 0);
-        signal(SIGCHLD, SIG_IGN);
-        for (;;) {
-            int fd = accept(ls, NULL, NULL);
-            if (fd < 0) continue;
-            if (fork() == 0) {
-                close(ls);
-                serve(fd, srv.sh);
-                _exit(0);
-            }
-            close(fd);
-        }
-    }
-    setpgid(srv.pid, srv.pid);
-    close(ls);
-    *state = &srv;
-    return 0;
-}
-
-static int server_stop(void **state)
-{
-    struct server *srv = *state;
-    kill(-srv->pid, SIGKILL);
-    waitpid(srv->pid, NULL, 0);
-    munmap(srv->sh, sizeof *srv->sh);
-    return 0;
-}
+#include "test_envd_fake.h"
 
 /* ---- client side ---- */
 
@@ -428,6 +159,26 @@ static void end_stream_error_and_missing_end(void **state)
     buf_free(&w.log);
     assert_true(w.failed);
     assert_non_null(strstr(w.err.msg, "without an end-stream frame"));
+    env_close(&e);
+}
+
+static void silent_stream_times_out(void **state)
+{
+    struct env e;
+    env_open(&e, *state, TOKEN);
+    e.c.stream_idle_ms = 300;
+    struct run r = {0};
+    struct error err;
+    int64_t t0 = loop_now_ms();
+    assert_non_null(envd_process_connect(&e.c, 5, proc_cb, end_cb, &r, &err));
+    run_until(&e, &r.done);
+    int64_t took = loop_now_ms() - t0;
+    assert_true(r.failed);
+    assert_int_equal(r.err.kind, ERROR_NETWORK);
+    assert_non_null(strstr(r.err.msg, "no data from the sandbox"));
+    assert_string_equal(buf_cstr(&r.log), "start:5|");
+    assert_true(took >= 300 && took < 5000);
+    buf_free(&r.log);
     env_close(&e);
 }
 
@@ -583,6 +334,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(start_stream_split_in_3_byte_chunks),
         cmocka_unit_test(end_stream_error_and_missing_end),
+        cmocka_unit_test(silent_stream_times_out),
         cmocka_unit_test(unary_calls_and_errors),
         cmocka_unit_test(files_both_ways),
     };

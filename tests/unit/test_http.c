@@ -156,7 +156,7 @@ static void serve_conn(int fd, int id, struct shared *sh)
             }
             if (body_read(&c, (size_t)clen, &h, &total) < 0) return;
         }
-        char out[1024];
+        char out[4200];
         if (!strcmp(path, "/hello")) {
             snprintf(out, sizeof out, "hello conn=%d", id);
             reply(fd, 200, "", out);
@@ -576,6 +576,78 @@ static void test_cancel_in_on_data(void **state)
     loop_free(l);
 }
 
+struct chain {
+    struct http *h;
+    struct server *srv;
+    struct result first, second;
+    struct http_request *second_req;
+};
+
+static int abort_on_data(struct http_request *req, const char *data, size_t len, void *ud)
+{
+    (void)req;
+    (void)data;
+    (void)len;
+    struct result *r = ud;
+    r->n_data++;
+    return -1; /* stop the transfer: on_done still runs, with an error */
+}
+
+static int start_from_on_data(struct http_request *req, const char *data, size_t len, void *ud)
+{
+    (void)req;
+    (void)data;
+    (void)len;
+    struct chain *c = ud;
+    if (c->first.n_data++ == 0) {
+        /* inside a curl callback: the new request must be deferred, not refused */
+        struct error err = {0};
+        struct http_opts o = {.url = url(c->srv, "/hello"), .on_done = on_done, .ud = &c->second};
+        c->second_req = http_start(c->h, &o, &err);
+    }
+    return 0;
+}
+
+static void on_first_done(struct http_request *req, struct http_result *res, void *ud)
+{
+    struct chain *c = ud;
+    on_done(req, res, &c->first);
+}
+
+static void test_abort_and_start_inside_callbacks(void **state)
+{
+    struct server *srv = *state;
+    struct loop *l = loop_new();
+    struct http *h = http_new(l, NULL);
+    struct result r = {0};
+    struct error err = {0};
+    struct http_opts o = {
+        .url = url(srv, "/stream"), .on_data = abort_on_data, .on_done = on_done, .ud = &r};
+    struct http_request *req = http_start(h, &o, &err);
+    assert_non_null(req);
+    http_run_until_done(h, req);
+    assert_true(r.done);
+    assert_int_equal(r.n_data, 1);
+    assert_int_equal(r.err.kind, ERROR_GENERIC);
+    assert_non_null(strstr(r.err.msg, "aborted"));
+
+    struct chain c = {.h = h, .srv = srv};
+    struct http_opts o2 = {.url = url(srv, "/stream"),
+                           .on_data = start_from_on_data,
+                           .on_done = on_first_done,
+                           .ud = &c};
+    req = http_start(h, &o2, &err);
+    assert_non_null(req);
+    http_run_until_done(h, req);
+    assert_non_null(c.second_req);
+    if (!c.second.done) http_run_until_done(h, c.second_req);
+    assert_true(c.second.done);
+    assert_int_equal(c.second.status, 200);
+    assert_true(!strncmp(c.second.body, "hello conn=", 11));
+    http_free(h);
+    loop_free(l);
+}
+
 static void test_response_header(void **state)
 {
     struct server *srv = *state;
@@ -633,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_connect_refused_retried),
         cmocka_unit_test(test_cancel_in_on_data),
         cmocka_unit_test(test_response_header),
+        cmocka_unit_test(test_abort_and_start_inside_callbacks),
     };
     return cmocka_run_group_tests(tests, server_start, server_stop);
 }

@@ -1,0 +1,62 @@
+/* api.h - the E2B platform API handlers (SERVER_VHOST_API) and small shared helpers.
+ *
+ * api_register() adds every route; each handler runs after the X-API-Key check (except
+ * /health). Handlers answer with server_respond_*; errors are {"code":N,"message":...}. */
+#ifndef BOXTOPD_API_H
+#define BOXTOPD_API_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../daemon.h"
+#include "../server.h"
+
+struct cJSON;
+struct sbx;
+
+typedef int (*api_fn)(struct daemon *d, struct server_request *req);
+
+int api_register(struct daemon *d, struct error *err);
+void api_unregister(struct daemon *d);
+
+/* Fallback for the envd vhost until envd is linked: E2B's proxy 502 body. */
+int api_envd_unavailable(struct server_request *req, void *ud);
+
+/* ---- helpers shared by the handler files ---- */
+/* The {id} capture validated (answers 400 "Invalid sandbox ID" itself on failure). */
+const char *api_sandbox_id(struct server_request *req, int capture, char *out, size_t n);
+/* Sandbox by {id} capture, or answers 404 itself and returns NULL. */
+struct sbx *api_sandbox_or_404(struct daemon *d, struct server_request *req, int capture);
+/* Optional integer query parameter in [min,max]; answers 400 itself on a bad value. */
+int api_query_int(struct server_request *req, const char *name, long long def, long long min,
+                  long long max, long long *out);
+void api_time(int64_t ms, char *out, size_t n); /* RFC 3339 UTC, ms precision */
+
+/* handler groups (api_*.c) */
+int api_health(struct daemon *d, struct server_request *req);
+int api_sandbox_create(struct daemon *d, struct server_request *req);
+int api_sandbox_create_v2(struct daemon *d, struct server_request *req);
+int api_sandbox_list_v1(struct daemon *d, struct server_request *req);
+int api_sandbox_list_v2(struct daemon *d, struct server_request *req);
+int api_sandbox_get(struct daemon *d, struct server_request *req);
+int api_sandbox_kill(struct daemon *d, struct server_request *req);
+int api_sandbox_pause(struct daemon *d, struct server_request *req);
+int api_sandbox_resume(struct daemon *d, struct server_request *req);
+int api_sandbox_connect(struct daemon *d, struct server_request *req);
+int api_sandbox_connect_v2(struct daemon *d, struct server_request *req);
+int api_sandbox_timeout(struct daemon *d, struct server_request *req);
+int api_sandbox_refreshes(struct daemon *d, struct server_request *req);
+int api_sandbox_metrics(struct daemon *d, struct server_request *req);
+int api_sandboxes_metrics(struct daemon *d, struct server_request *req);
+int api_sandbox_logs_v1(struct daemon *d, struct server_request *req);
+int api_sandbox_logs_v2(struct daemon *d, struct server_request *req);
+int api_team_metrics(struct daemon *d, struct server_request *req);
+int api_team_metrics_max(struct daemon *d, struct server_request *req);
+int api_templates_list(struct daemon *d, struct server_request *req);
+int api_templates_list_v2(struct daemon *d, struct server_request *req);
+int api_template_get(struct daemon *d, struct server_request *req);
+int api_template_alias(struct daemon *d, struct server_request *req);
+int api_events_team(struct daemon *d, struct server_request *req);
+int api_events_sandbox(struct daemon *d, struct server_request *req);
+
+#endif

@@ -1,0 +1,199 @@
+/* routes.c - the platform API route table, the X-API-Key check, and helpers for handlers. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cJSON.h>
+
+#include "boxtop/log.h"
+#include "../ids.h"
+#include "../query.h"
+#include "../sandbox.h"
+#include "api.h"
+
+struct api_ctx {
+    struct daemon *d;
+    api_fn fn;
+    bool auth;
+};
+
+static const struct {
+    const char *method;
+    const char *pattern;
+    api_fn fn;
+    bool auth;
+} api_table[] = {
+    {"GET", "/health", api_health, false},
+    {"POST", "/sandboxes", api_sandbox_create, true},
+    {"GET", "/sandboxes", api_sandbox_list_v1, true},
+    {"POST", "/v2/sandboxes", api_sandbox_create_v2, true},
+    {"GET", "/v2/sandboxes", api_sandbox_list_v2, true},
+    {"GET", "/sandboxes/metrics", api_sandboxes_metrics, true},
+    {"GET", "/sandboxes/*", api_sandbox_get, true},
+    {"DELETE", "/sandboxes/*", api_sandbox_kill, true},
+    {"POST", "/sandboxes/*/pause", api_sandbox_pause, true},
+    {"POST", "/sandboxes/*/resume", api_sandbox_resume, true},
+    {"POST", "/sandboxes/*/connect", api_sandbox_connect, true},
+    {"POST", "/v2/sandboxes/*/connect", api_sandbox_connect_v2, true},
+    {"POST", "/sandboxes/*/timeout", api_sandbox_timeout, true},
+    {"POST", "/sandboxes/*/refreshes", api_sandbox_refreshes, true},
+    {"GET", "/sandboxes/*/metrics", api_sandbox_metrics, true},
+    {"GET", "/sandboxes/*/logs", api_sandbox_logs_v1, true},
+    {"GET", "/v2/sandboxes/*/logs", api_sandbox_logs_v2, true},
+    {"GET", "/teams/*/metrics", api_team_metrics, true},
+    {"GET", "/teams/*/metrics/max", api_team_metrics_max, true},
+    {"GET", "/templates", api_templates_list, true},
+    {"GET", "/v2/templates", api_templates_list_v2, true},
+    {"GET", "/templates/aliases/*", api_template_alias, true},
+    {"GET", "/templates/*", api_template_get, true},
+    {"GET", "/events/sandboxes", api_events_team, true},
+    {"GET", "/events/sandboxes/*", api_events_sandbox, true},
+};
+#define N_API (sizeof api_table / sizeof api_table[0])
+
+static int api_dispatch(struct server_request *req, void *ud)
+{
+    struct api_ctx *c = ud;
+    struct daemon *d = c->d;
+
+    if (c->auth) {
+        const char *key = server_request_header(req, "x-api-key");
+        if (!key || !*key) return server_respond_error(req, 401, "authorization header is missing");
+        if (!auth_key_matches(d->api_key, key)) {
+            log_msg(d->log, LOG_INFO, "api: %s %s from %s: invalid API key",
+                    server_request_method(req), server_request_path(req), server_request_peer(req));
+            return server_respond_error(req, 401,
+                                        "Invalid API key, please visit "
+                                        "https://e2b.dev/docs/api-key for more information.");
+        }
+    }
+    log_msg(d->log, LOG_DEBUG, "api: %s %s", server_request_method(req), server_request_path(req));
+    return c->fn(d, req);
+}
+
+static int api_not_found(struct server_request *req, void *ud)
+{
+    struct api_ctx *c = ud;
+    const char *key = server_request_header(req, "x-api-key");
+    if (!key || !*key) return server_respond_error(req, 401, "authorization header is missing");
+    if (!auth_key_matches(c->d->api_key, key))
+        return server_respond_error(req, 401, "Invalid API key");
+    return server_respond_error(req, 404, "no route for %s %s", server_request_method(req),
+                                server_request_path(req));
+}
+
+/* One ctx per route, allocated once; kept in a static-free array hung off the daemon. */
+struct api_state {
+    struct api_ctx ctx[N_API];
+    struct api_ctx fallback;
+};
+
+int api_register(struct daemon *d, struct error *err)
+{
+    struct api_state *st = calloc(1, sizeof *st);
+    if (!st) return error_set(err, ERROR_GENERIC, "out of memory");
+    d->api_state = st;
+    for (size_t i = 0; i < N_API; i++) {
+        st->ctx[i] = (struct api_ctx){d, api_table[i].fn, api_table[i].auth};
+        struct server_route r = {
+            .method = api_table[i].method,
+            .pattern = api_table[i].pattern,
+            .handler = api_dispatch,
+            .ud = &st->ctx[i],
+            .body_mode = SERVER_BODY_BUFFER,
+            .max_body = 1u << 20, /* JSON bodies: 1 MiB is plenty */
+        };
+        if (server_route_add(d->srv, SERVER_VHOST_API, &r) < 0)
+            return error_set(err, ERROR_GENERIC, "cannot add route %s", r.pattern);
+    }
+    st->fallback = (struct api_ctx){d, NULL, true};
+    struct server_route fb = {.handler = api_not_found, .ud = &st->fallback, .max_body = 1u << 20};
+    server_set_fallback(d->srv, SERVER_VHOST_API, &fb);
+    return 0;
+}
+
+void api_unregister(struct daemon *d)
+{
+    free(d->api_state);
+    d->api_state = NULL;
+}
+
+int api_envd_unavailable(struct server_request *req, void *ud)
+{
+    (void)ud;
+    const char *sid = server_request_header(req, "e2b-sandbox-id");
+    char id[IDS_SANDBOX_MAX + 1];
+    cJSON *o = cJSON_CreateObject();
+    if (o) {
+        cJSON_AddStringToObject(o, "sandboxId",
+                                sid && ids_sandbox_parse(sid, id, sizeof id) == 0 ? id : "");
+        cJSON_AddStringToObject(o, "message", "The sandbox was not found");
+        cJSON_AddNumberToObject(o, "code", 502);
+    }
+    return server_respond_json(req, 502, o);
+}
+
+/* ------------------------------------------------------------------ helpers */
+
+const char *api_sandbox_id(struct server_request *req, int capture, char *out, size_t n)
+{
+    const char *raw = server_request_capture(req, capture);
+    if (!raw || ids_sandbox_parse(raw, out, n) < 0) {
+        server_respond_error(req, 400, "Invalid sandbox ID");
+        return NULL;
+    }
+    return out;
+}
+
+struct sbx *api_sandbox_or_404(struct daemon *d, struct server_request *req, int capture)
+{
+    char id[IDS_SANDBOX_MAX + 1];
+    if (!api_sandbox_id(req, capture, id, sizeof id)) return NULL;
+    struct sbx *s = sbx_find(d, id);
+    if (!s)
+        server_respond_error(req, 404,
+                             "Sandbox \"%s\" doesn't exist or you don't have access "
+                             "to it",
+                             id);
+    return s;
+}
+
+int api_query_int(struct server_request *req, const char *name, long long def, long long min,
+                  long long max, long long *out)
+{
+    struct query *q = server_request_query_all(req);
+    if (!q) {
+        server_respond_error(req, 400, "validation error: malformed query string");
+        return -1;
+    }
+    const char *v = query_get(q, name);
+    *out = def;
+    if (!v) return 0;
+    long long x;
+    if (query_parse_int64(v, &x) < 0 || x < min || x > max) {
+        server_respond_error(req, 400,
+                             "validation error: parameter \"%s\" must be an integer in "
+                             "[%lld, %lld]",
+                             name, min, max);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+void api_time(int64_t ms, char *out, size_t n)
+{
+    time_t s = (time_t)(ms / 1000);
+    struct tm tm;
+    int frac = (int)(ms % 1000);
+    if (frac < 0) {
+        frac += 1000;
+        s -= 1;
+    }
+    gmtime_r(&s, &tm);
+    snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+}

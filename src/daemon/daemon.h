@@ -1,0 +1,103 @@
+/* daemon.h - struct daemon: everything boxtopd owns, passed explicitly (no globals).
+ *
+ * How the envd module plugs in (src/daemon/envd, built into the same program):
+ *   - its sources are added to boxtopd with `src_boxtopd_SOURCES += ...` in
+ *     src/daemon/envd/local.mk (objects, not an archive: see envd_setup below);
+ *   - it defines   int envd_setup(struct daemon *d, struct error *err);
+ *     main.c calls it once after the server and runtime exist and before the loop runs. There
+ *     it registers its routes on SERVER_VHOST_ENVD (server_route_add; /health, /files,
+ *     /process.Process/..., /filesystem.Filesystem/...), may replace the fallback
+ *     (server_set_fallback), and sets d->envd_ops so that it hears about sandboxes and
+ *     processes. Until envd exists the envd vhost answers every request with E2B's proxy
+ *     502 body (api_envd_unavailable in api/api.h).
+ *   - sandboxes: sbx_find(d, id) (sandbox.h) gives a struct sbx with its envd access token,
+ *     env vars, state and the runtime handle (s->rt, NULL while not booted); d->rt is the
+ *     runtime. sbx_log() adds a line to the sandbox's logs (served by the logs endpoints).
+ *   - ENVD_VERSION below is what create/connect report as envdVersion; the SDK enables
+ *     features by it (connect-rpc.md §15). */
+#ifndef BOXTOPD_DAEMON_H
+#define BOXTOPD_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "boxtop/error.h"
+#include "auth.h"
+#include "ratelimit.h"
+
+#define BOXTOPD_VERSION "0.1.0"
+#define ENVD_VERSION    "0.6.13"
+#define TEAM_ID         "local" /* one team per state dir */
+
+struct log;
+struct rt;
+struct rt_sandbox;
+struct server;
+struct server_fd;
+struct server_timer;
+struct sbx;
+struct team_metrics;
+struct events;
+struct sbx_archive;
+
+/* Hooks the envd module sets (all optional). */
+struct envd_ops {
+    void *ud;
+    /* A process started with rt_spawn ended (forwarded from the runtime). */
+    void (*proc_exited)(void *ud, struct sbx *s, pid_t pid, int exit_code, int signo);
+    /* The sandbox stops running (killed, paused, timed out, init died, shutdown): cut its
+     * streams. processes_survive: true for a pause that freezes the processes (connect
+     * thaws them, so keep the process table); false when they are gone. s stays valid during
+     * the call only when it is being killed. */
+    void (*sandbox_stopping)(void *ud, struct sbx *s, bool processes_survive);
+    /* boxtopd is shutting down: free everything. */
+    void (*shutdown)(void *ud);
+};
+
+struct daemon_options {
+    const char *state_dir;
+    char api_host[64];
+    int api_port;
+    char envd_host[64];
+    int envd_port;
+    int max_sandboxes;       /* concurrent running sandboxes, default 20 */
+    int create_rate_per_min; /* creation rate limit, default 60 */
+    bool foreground;
+};
+
+struct fdwatch {
+    int fd;
+    struct server_fd *w;
+};
+
+struct daemon {
+    struct daemon_options opt;
+    char api_key[AUTH_KEY_LEN + 1];
+    struct log *log;
+    struct server *srv;
+    struct rt *rt;
+    char isolation_missing[256]; /* "" when complete */
+
+    struct sbx **sbx; /* every known sandbox (running or paused) */
+    size_t n_sbx;
+
+    struct team_metrics *team;
+    struct events *events;
+    struct limits limits;
+    struct sbx_archive *archive; /* metrics and logs of killed sandboxes */
+    size_t n_archive;
+    struct server_timer *sample_timer;
+
+    struct fdwatch *fds; /* fds the runtime asked us to watch */
+    size_t n_fds;
+
+    void *api_state; /* api/routes.c */
+    struct envd_ops envd_ops;
+    bool shutting_down;
+};
+
+/* Provided by src/daemon/envd when it is linked in (weak reference in main.c). */
+int envd_setup(struct daemon *d, struct error *err) __attribute__((weak));
+
+#endif

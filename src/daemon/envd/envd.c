@@ -1,0 +1,196 @@
+/* envd.c - the envd object: per-sandbox state, reply helpers, and the hooks the daemon
+ * forwards from the runtime. Request routing and auth live in envd_http.c. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <grp.h>
+#include <sys/fsuid.h>
+
+#include "runtime/runtime.h"
+#include "envd_int.h"
+
+int envd_new(struct envd **out, const struct envd_host *host, struct error *err)
+{
+    struct envd *e = calloc(1, sizeof *e);
+    if (!e) return error_set(err, ERROR_GENERIC, "out of memory");
+    e->host = *host;
+    *out = e;
+    return 0;
+}
+
+static void sbx_free(struct envd_sbx *s)
+{
+    envd_process_sbx_free(s);
+    envd_watch_sbx_free(s);
+    free(s);
+}
+
+void envd_free(struct envd *e)
+{
+    if (!e) return;
+    while (e->sbxs) {
+        struct envd_sbx *s = e->sbxs;
+        e->sbxs = s->next;
+        sbx_free(s);
+    }
+    free(e);
+}
+
+struct envd_sbx *envd_sbx_get(struct envd *e, const char *id, struct rt_sandbox *rt)
+{
+    for (struct envd_sbx *s = e->sbxs; s; s = s->next)
+        if (strcmp(s->id, id) == 0) {
+            if (rt && s->rt != rt) {
+                /* the sandbox was rebooted (resume after restart): old fds are gone */
+                envd_process_sbx_free(s);
+                envd_watch_sbx_free(s);
+                s->rt = rt;
+            }
+            return s;
+        }
+    if (strlen(id) >= sizeof e->sbxs->id) return NULL;
+    struct envd_sbx *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->e = e;
+    s->rt = rt;
+    snprintf(s->id, sizeof s->id, "%s", id);
+    s->next = e->sbxs;
+    e->sbxs = s;
+    return s;
+}
+
+void envd_on_proc_exited(struct envd *e, struct rt_sandbox *sb, pid_t pid, int exit_code, int signo)
+{
+    if (!e || !sb) return;
+    for (struct envd_sbx *s = e->sbxs; s; s = s->next)
+        if (s->rt == sb) {
+            envd_process_exited(s, pid, exit_code, signo);
+            return;
+        }
+}
+
+void envd_on_sandbox_gone(struct envd *e, const char *id)
+{
+    if (!e || !id) return;
+    for (struct envd_sbx **pp = &e->sbxs; *pp; pp = &(*pp)->next)
+        if (strcmp((*pp)->id, id) == 0) {
+            struct envd_sbx *s = *pp;
+            *pp = s->next;
+            sbx_free(s);
+            return;
+        }
+}
+
+void envd_on_sandbox_paused(struct envd *e, const char *id)
+{
+    if (!e || !id) return;
+    for (struct envd_sbx *s = e->sbxs; s; s = s->next)
+        if (strcmp(s->id, id) == 0) {
+            envd_process_sbx_cut(s);
+            envd_watch_sbx_free(s);
+            return;
+        }
+}
+
+void envd_owner_names(struct envd_call *c, uid_t uid, gid_t gid, char *owner, size_t on,
+                      char *group, size_t gn)
+{
+    /* Files carry host ids (the sandbox's ids mapped); the sandbox knows two users. */
+    static const char *const users[] = {"root", "user"};
+    snprintf(owner, on, "%u", (unsigned)uid);
+    snprintf(group, gn, "%u", (unsigned)gid);
+    for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
+        uid_t u;
+        gid_t g;
+        const char *home;
+        if (rt_user_ids(c->sbx->rt, users[i], &u, &g, &home) < 0) continue;
+        if (u == uid) snprintf(owner, on, "%s", users[i]);
+        if (g == gid) snprintf(group, gn, "%s", users[i]);
+    }
+}
+
+void envd_cred_enter(const struct envd_call *c, struct envd_cred *save)
+{
+    save->active = false;
+    if (geteuid() != 0 || c->uid == 0) return;
+    save->ngroups = getgroups(64, save->groups);
+    if (save->ngroups < 0) save->ngroups = 0;
+    gid_t g = c->gid;
+    if (setgroups(1, &g) < 0) return;
+    save->fsgid = (gid_t)setfsgid(c->gid);
+    save->fsuid = (uid_t)setfsuid(c->uid);
+    save->active = true;
+}
+
+void envd_cred_leave(struct envd_cred *save)
+{
+    if (!save->active) return;
+    setfsuid(save->fsuid);
+    setfsgid(save->fsgid);
+    if (setgroups((size_t)save->ngroups, save->groups) < 0)
+        setgroups(0, NULL); /* never keep the sandbox's group */
+    save->active = false;
+}
+
+int envd_reply_error(struct envd_reply *r, enum connect_code code, const char *fmt, ...)
+{
+    r->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->message, sizeof r->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int envd_reply_json(struct envd_reply *r, cJSON *msg)
+{
+    if (!msg) return envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+    buf_reset(&r->body);
+    int rc = pjson_print(&r->body, msg);
+    cJSON_Delete(msg);
+    if (rc < 0) return envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+    r->code = CONNECT_OK;
+    return 0;
+}
+
+int envd_frame_json(struct buf *out, cJSON *msg)
+{
+    if (!msg) return -ENOMEM;
+    struct buf j = BUF_INIT;
+    int rc = pjson_print(&j, msg);
+    cJSON_Delete(msg);
+    if (rc == 0) rc = connect_envelope_append(out, 0, j.data, j.len);
+    buf_free(&j);
+    return rc;
+}
+
+enum connect_code envd_errno_code(int err)
+{
+    if (err < 0) err = -err;
+    switch (err) {
+    case ENOENT:
+        return CONNECT_NOT_FOUND;
+    case EEXIST:
+        return CONNECT_ALREADY_EXISTS;
+    case ENOTDIR:
+    case EISDIR:
+    case EINVAL:
+    case ENAMETOOLONG:
+        return CONNECT_INVALID_ARGUMENT;
+    case ELOOP:
+        return CONNECT_FAILED_PRECONDITION;
+    case EACCES:
+    case EPERM:
+        return CONNECT_PERMISSION_DENIED;
+    case ENOSPC:
+    case EDQUOT:
+        return CONNECT_RESOURCE_EXHAUSTED;
+    default:
+        return CONNECT_INTERNAL;
+    }
+}

@@ -1,0 +1,761 @@
+/* process.c - envd's process.Process service: Start/Connect streams, List, SendInput,
+ * Update, SendSignal, CloseStdin, for the processes of one sandbox.
+ *
+ * Data flow: rt_spawn gives pty/pipe fds; they sit in the server loop (envd_fd_watch). Each
+ * read is one data event, sent to every attached stream (Start or Connect responses) and
+ * dropped when none is attached, as envd does. When a client is slow (its backlog passes
+ * ENVD_BACKLOG_HIGH) the process's output fds stop being read until it drains, so the
+ * kernel pipe fills and the process blocks: bounded memory, like envd's synchronous fan-out.
+ * The runtime reports the exit (envd_process_exited): what is still buffered in the fds is
+ * drained, the end event goes to every stream, then the streams end with "{}". The end event
+ * is kept 30 s for a late Connect, like envd. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "boxtop/base64.h"
+#include "runtime/runtime.h"
+#include "envd_int.h"
+#include "entry.h"
+#include "rpcmsg.h"
+#include "confine.h"
+
+#define PTY_READ_MAX  (16 * 1024)
+#define PIPE_READ_MAX (32 * 1024)
+#define END_RETAIN_MS 30000
+
+struct estream {
+    struct estream *next;
+    struct eproc *p;
+    struct envd_conn *conn;
+    struct envd_timer *keepalive, *deadline;
+    int64_t keepalive_ms;
+    bool is_start; /* the Start stream: its deadline also kills the process */
+};
+
+struct eproc {
+    struct eproc *next;
+    struct envd_sbx *sbx;
+    uint32_t pid;
+    char *tag;
+    cJSON *config; /* ProcessConfig as sent, for List */
+    bool pty;
+    int out_fd, err_fd, in_fd; /* pty: out_fd == in_fd == master */
+    struct envd_fdw *out_w, *err_w, *in_w;
+    bool paused;
+    struct buf inq;
+    bool stdin_closing;
+    struct estream *streams;
+    bool exited;
+    int exit_code, signo;
+    struct buf end_json; /* the end event, once exited */
+    struct envd_timer *retain;
+};
+
+static void proc_free(struct eproc *p);
+static void stream_end(struct estream *s, enum connect_code code, const char *msg);
+
+/* ---- frames ---- */
+
+static int stream_send(struct estream *s, cJSON *ev)
+{
+    struct buf f = BUF_INIT;
+    int rc = envd_frame_json(&f, ev);
+    if (rc == 0) rc = envd_conn_write(s->conn, f.data, f.len);
+    buf_free(&f);
+    return rc;
+}
+
+static cJSON *event_wrap(const char *kind, cJSON *body)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *event = cJSON_AddObjectToObject(root, "event");
+    cJSON_AddItemToObject(event, kind, body);
+    return root;
+}
+
+static void send_start(struct estream *s)
+{
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddNumberToObject(b, "pid", s->p->pid);
+    stream_send(s, event_wrap("start", b));
+}
+
+static void keepalive_fire(void *arg)
+{
+    struct estream *s = arg;
+    s->keepalive = NULL;
+    stream_send(s, event_wrap("keepalive", cJSON_CreateObject()));
+    s->keepalive = envd_timer_start(s->p->sbx->e, s->keepalive_ms, keepalive_fire, s);
+}
+
+static void keepalive_reset(struct estream *s)
+{
+    envd_timer_stop(s->keepalive);
+    s->keepalive = envd_timer_start(s->p->sbx->e, s->keepalive_ms, keepalive_fire, s);
+}
+
+/* ---- streams ---- */
+
+static void stream_unlink(struct estream *s)
+{
+    struct estream **pp = &s->p->streams;
+    while (*pp && *pp != s)
+        pp = &(*pp)->next;
+    if (*pp) *pp = s->next;
+    envd_timer_stop(s->keepalive);
+    envd_timer_stop(s->deadline);
+    s->keepalive = s->deadline = NULL;
+}
+
+static void proc_update_flow(struct eproc *p);
+
+static void stream_gone(void *arg)
+{
+    struct estream *s = arg;
+    struct eproc *p = s->p;
+    stream_unlink(s);
+    free(s);
+    proc_update_flow(p);
+}
+
+static void stream_drained(void *arg)
+{
+    struct estream *s = arg;
+    proc_update_flow(s->p);
+}
+
+static void stream_end(struct estream *s, enum connect_code code, const char *msg)
+{
+    struct buf f = BUF_INIT;
+    if (connect_end_stream_append(&f, code, msg, NULL) == 0)
+        envd_conn_write(s->conn, f.data, f.len);
+    buf_free(&f);
+    struct envd_conn_owner none = {NULL, NULL, NULL};
+    envd_conn_set_owner(s->conn, &none);
+    envd_conn_finish(s->conn);
+    stream_unlink(s);
+    free(s);
+}
+
+static void deadline_fire(void *arg)
+{
+    struct estream *s = arg;
+    struct eproc *p = s->p;
+    s->deadline = NULL;
+    if (s->is_start && !p->exited) {
+        /* Connect-Timeout-Ms on Start is the process lifetime too (envd's context kill). */
+        struct error err;
+        rt_signal(p->sbx->e->host.rt, p->sbx->rt, (pid_t)p->pid, SIGKILL, &err);
+    }
+    stream_end(s, CONNECT_DEADLINE_EXCEEDED, "context deadline exceeded");
+    proc_update_flow(p);
+}
+
+static struct estream *stream_attach(struct envd_call *c, struct eproc *p, struct envd_conn *conn,
+                                     bool is_start)
+{
+    struct estream *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->p = p;
+    s->conn = conn;
+    s->is_start = is_start;
+    s->keepalive_ms = (int64_t)c->keepalive_s * 1000;
+    s->next = p->streams;
+    p->streams = s;
+    struct envd_conn_owner o = {stream_gone, stream_drained, s};
+    envd_conn_set_owner(conn, &o);
+    if (c->timeout_ms > 0) s->deadline = envd_timer_start(c->e, c->timeout_ms, deadline_fire, s);
+    return s;
+}
+
+/* ---- output ---- */
+
+static void fan_out(struct eproc *p, const char *kind, const char *data, size_t n)
+{
+    if (!p->streams) return; /* nobody attached: dropped, as envd does */
+    struct buf b64 = BUF_INIT;
+    if (base64_encode(&b64, data, n) < 0) {
+        buf_free(&b64);
+        return;
+    }
+    for (struct estream *s = p->streams; s; s = s->next) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, kind, buf_cstr(&b64));
+        stream_send(s, event_wrap("data", d));
+        keepalive_reset(s);
+    }
+    buf_free(&b64);
+    proc_update_flow(p);
+}
+
+static void proc_update_flow(struct eproc *p)
+{
+    bool slow = false;
+    for (struct estream *s = p->streams; s; s = s->next)
+        if (envd_conn_backlog(s->conn) > ENVD_BACKLOG_HIGH) slow = true;
+    bool want_pause = slow;
+    if (!want_pause && p->paused) {
+        for (struct estream *s = p->streams; s; s = s->next)
+            if (envd_conn_backlog(s->conn) > ENVD_BACKLOG_LOW) want_pause = true;
+    }
+    if (want_pause == p->paused) return;
+    p->paused = want_pause;
+    if (p->out_w) envd_fd_pause_read(p->out_w, want_pause);
+    if (p->err_w) envd_fd_pause_read(p->err_w, want_pause);
+}
+
+/* Read once from fd; returns bytes read, 0 at EOF (or EIO on a pty), -1 when nothing now. */
+static ssize_t read_some(struct eproc *p, int fd, const char *kind)
+{
+    char buf[PIPE_READ_MAX];
+    size_t max = p->pty ? PTY_READ_MAX : PIPE_READ_MAX;
+    ssize_t n = read(fd, buf, max);
+    if (n > 0) {
+        fan_out(p, kind, buf, (size_t)n);
+        return n;
+    }
+    if (n == 0 || (n < 0 && errno == EIO)) return 0;
+    if (errno == EAGAIN || errno == EINTR) return -1;
+    return 0; /* any other error: treat as the end of this output */
+}
+
+static void out_closed(struct eproc *p, int fd)
+{
+    if (fd == p->out_fd) {
+        if (p->out_w) envd_fd_close(p->out_w);
+        p->out_w = NULL;
+        if (p->pty) p->in_fd = -1;
+        p->out_fd = -1;
+    } else if (fd == p->err_fd) {
+        if (p->err_w) envd_fd_close(p->err_w);
+        p->err_w = NULL;
+        p->err_fd = -1;
+    }
+}
+
+static void flush_input(struct eproc *p);
+
+static void on_output(void *arg, int fd, int what)
+{
+    struct eproc *p = arg;
+    if (what & ENVD_FD_WRITE) {
+        flush_input(p);
+        if (fd != p->out_fd) return;
+    }
+    if (what & ENVD_FD_READ) {
+        const char *kind = p->pty ? "pty" : (fd == p->err_fd ? "stderr" : "stdout");
+        if (read_some(p, fd, kind) == 0) {
+            out_closed(p, fd);
+            return;
+        }
+    }
+    if (what & ENVD_FD_HUP) {
+        /* lws reports a hang-up without a final read: take what is left, then close */
+        const char *kind = p->pty ? "pty" : (fd == p->err_fd ? "stderr" : "stdout");
+        for (int i = 0; i < 64 && read_some(p, fd, kind) > 0; i++)
+            ;
+        out_closed(p, fd);
+    }
+}
+
+/* ---- input ---- */
+
+static void flush_input(struct eproc *p)
+{
+    while (p->inq.len && p->in_fd >= 0) {
+        ssize_t n = write(p->in_fd, p->inq.data, p->inq.len);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR) break;
+            buf_reset(&p->inq); /* the reader is gone */
+            break;
+        }
+        buf_consume(&p->inq, (size_t)n);
+    }
+    struct envd_fdw *w = p->pty ? p->out_w : p->in_w;
+    if (w) envd_fd_want_write(w, p->inq.len > 0);
+    if (!p->inq.len && p->stdin_closing && !p->pty && p->in_fd >= 0) {
+        if (p->in_w)
+            envd_fd_close(p->in_w);
+        else
+            close(p->in_fd);
+        p->in_w = NULL;
+        p->in_fd = -1;
+    }
+}
+
+static void on_stdin(void *arg, int fd, int what)
+{
+    struct eproc *p = arg;
+    (void)fd;
+    if (what & ENVD_FD_WRITE) flush_input(p);
+    if ((what & ENVD_FD_HUP) && p->in_w) {
+        envd_fd_close(p->in_w);
+        p->in_w = NULL;
+        p->in_fd = -1;
+        buf_reset(&p->inq);
+    }
+}
+
+static int proc_input(struct eproc *p, enum envd_input_kind kind, const struct buf *data,
+                      struct envd_reply *r)
+{
+    if (kind == ENVD_INPUT_NONE)
+        return envd_reply_error(r, CONNECT_UNIMPLEMENTED, "invalid input type");
+    if (kind == ENVD_INPUT_PTY && !p->pty)
+        return envd_reply_error(r, CONNECT_INTERNAL,
+                                "error writing to tty: tty not assigned to process");
+    if (kind == ENVD_INPUT_STDIN && p->pty)
+        return envd_reply_error(r, CONNECT_INTERNAL,
+                                "error writing to stdin: tty assigned to process — input "
+                                "should be written to the pty");
+    if (p->in_fd < 0 || p->stdin_closing)
+        return envd_reply_error(r, CONNECT_INTERNAL,
+                                "error writing to stdin: stdin not enabled or closed");
+    if (p->inq.len + data->len > (8u << 20))
+        return envd_reply_error(r, CONNECT_RESOURCE_EXHAUSTED, "input queue full");
+    if (buf_append(&p->inq, data->data ? data->data : "", data->len) < 0)
+        return envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+    flush_input(p);
+    return 0;
+}
+
+/* ---- table ---- */
+
+static struct eproc *proc_find(struct envd_sbx *s, const struct envd_selector *sel,
+                               bool include_exited)
+{
+    for (struct eproc *p = s->procs; p; p = p->next) {
+        if (p->exited && !include_exited) continue;
+        if (sel->has_pid ? p->pid == sel->pid : (p->tag && strcmp(p->tag, sel->tag) == 0)) return p;
+    }
+    return NULL;
+}
+
+static int not_found(struct envd_reply *r, const struct envd_selector *sel)
+{
+    if (sel->has_pid)
+        return envd_reply_error(r, CONNECT_NOT_FOUND, "process with pid %u not found", sel->pid);
+    return envd_reply_error(r, CONNECT_NOT_FOUND, "process with tag %s not found", sel->tag);
+}
+
+static void proc_unlink(struct eproc *p)
+{
+    struct eproc **pp = &p->sbx->procs;
+    while (*pp && *pp != p)
+        pp = &(*pp)->next;
+    if (*pp) *pp = p->next;
+}
+
+static void proc_close_fds(struct eproc *p)
+{
+    if (p->out_w)
+        envd_fd_close(p->out_w);
+    else if (p->out_fd >= 0)
+        close(p->out_fd);
+    if (p->err_w)
+        envd_fd_close(p->err_w);
+    else if (p->err_fd >= 0)
+        close(p->err_fd);
+    if (!p->pty) {
+        if (p->in_w)
+            envd_fd_close(p->in_w);
+        else if (p->in_fd >= 0)
+            close(p->in_fd);
+    }
+    p->out_w = p->err_w = p->in_w = NULL;
+    p->out_fd = p->err_fd = p->in_fd = -1;
+}
+
+static void proc_free(struct eproc *p)
+{
+    while (p->streams)
+        stream_end(p->streams, CONNECT_UNAVAILABLE, "sandbox is gone");
+    proc_close_fds(p);
+    envd_timer_stop(p->retain);
+    buf_free(&p->inq);
+    buf_free(&p->end_json);
+    cJSON_Delete(p->config);
+    free(p->tag);
+    free(p);
+}
+
+static void retain_fire(void *arg)
+{
+    struct eproc *p = arg;
+    p->retain = NULL;
+    proc_unlink(p);
+    proc_free(p);
+}
+
+/* Go's ProcessState.String() for the end event's status. */
+static void exit_status_text(int exit_code, int signo, char *out, size_t n)
+{
+    if (signo > 0) {
+        const char *s = strsignal(signo);
+        char low[64];
+        size_t i = 0;
+        for (; s && s[i] && i + 1 < sizeof low; i++)
+            low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+        low[i] = '\0';
+        snprintf(out, n, "signal: %s", low);
+    } else {
+        snprintf(out, n, "exit status %d", exit_code);
+    }
+}
+
+static void send_end_json(struct estream *s, const struct buf *end_json)
+{
+    cJSON *ev = cJSON_ParseWithLength(end_json->data, end_json->len);
+    if (ev) stream_send(s, event_wrap("end", ev));
+}
+
+void envd_process_exited(struct envd_sbx *s, pid_t pid, int exit_code, int signo)
+{
+    struct eproc *p = NULL;
+    for (struct eproc *q = s->procs; q; q = q->next)
+        if (!q->exited && q->pid == (uint32_t)pid) p = q;
+    if (!p) return;
+    /* Output written just before the exit is still in the fds: deliver it first. */
+    for (int i = 0; i < 256 && p->out_fd >= 0; i++) {
+        ssize_t n = read_some(p, p->out_fd, p->pty ? "pty" : "stdout");
+        if (n == 0) out_closed(p, p->out_fd);
+        if (n <= 0) break;
+    }
+    for (int i = 0; i < 256 && p->err_fd >= 0; i++) {
+        ssize_t n = read_some(p, p->err_fd, "stderr");
+        if (n == 0) out_closed(p, p->err_fd);
+        if (n <= 0) break;
+    }
+    p->exited = true;
+    p->exit_code = exit_code;
+    p->signo = signo;
+    char status[96];
+    exit_status_text(exit_code, signo, status, sizeof status);
+    cJSON *end = cJSON_CreateObject();
+    int code = signo > 0 ? -1 : exit_code;
+    if (code != 0) cJSON_AddNumberToObject(end, "exitCode", code);
+    if (signo <= 0) cJSON_AddBoolToObject(end, "exited", 1);
+    cJSON_AddStringToObject(end, "status", status);
+    if (code != 0) cJSON_AddStringToObject(end, "error", status);
+    pjson_print(&p->end_json, end);
+    cJSON_Delete(end);
+    while (p->streams) {
+        struct estream *st = p->streams;
+        send_end_json(st, &p->end_json);
+        stream_end(st, CONNECT_OK, NULL);
+    }
+    /* Background children may keep the pipes open; envd stops reading at exit too. */
+    proc_close_fds(p);
+    p->retain = envd_timer_start(s->e, END_RETAIN_MS, retain_fire, p);
+}
+
+void envd_process_sbx_cut(struct envd_sbx *s)
+{
+    for (struct eproc *p = s->procs; p; p = p->next)
+        while (p->streams) {
+            struct estream *st = p->streams;
+            struct envd_conn_owner none = {NULL, NULL, NULL};
+            envd_conn_set_owner(st->conn, &none);
+            envd_conn_abort(st->conn);
+            stream_unlink(st);
+            free(st);
+        }
+}
+
+void envd_process_sbx_free(struct envd_sbx *s)
+{
+    while (s->procs) {
+        struct eproc *p = s->procs;
+        s->procs = p->next;
+        while (p->streams) {
+            struct estream *st = p->streams;
+            struct envd_conn_owner none = {NULL, NULL, NULL};
+            envd_conn_set_owner(st->conn, &none);
+            envd_conn_abort(st->conn); /* "a stream whose sandbox dies is cut" */
+            stream_unlink(st);
+            free(st);
+        }
+        proc_free(p);
+    }
+}
+
+/* ---- Start ---- */
+
+static int env_add(char ***envp, size_t *n, const char *k, const char *v)
+{
+    size_t klen = strlen(k);
+    for (size_t i = 0; i < *n; i++) /* later wins */
+        if (strncmp((*envp)[i], k, klen) == 0 && (*envp)[i][klen] == '=') {
+            free((*envp)[i]);
+            (*envp)[i] = NULL;
+            memmove(&(*envp)[i], &(*envp)[i + 1], (*n - i - 1) * sizeof **envp);
+            (*n)--;
+            break;
+        }
+    char **nv = realloc(*envp, (*n + 2) * sizeof **envp);
+    if (!nv) return -1;
+    *envp = nv;
+    size_t len = klen + strlen(v) + 2;
+    nv[*n] = malloc(len);
+    if (!nv[*n]) return -1;
+    snprintf(nv[*n], len, "%s=%s", k, v);
+    (*n)++;
+    nv[*n] = NULL;
+    return 0;
+}
+
+static void env_free(char **envp, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(envp[i]);
+    free(envp);
+}
+
+static int set_nonblock(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *conn,
+                      struct envd_reply *r)
+{
+    struct envd_start_req req;
+    struct error err;
+    if (envd_parse_start(msg, &req, &err) < 0)
+        return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    int rc = -1;
+    char cwd[ENVD_PATH_MAX];
+    char **envp = NULL;
+    size_t nenv = 0;
+    const char **argv = NULL;
+    struct envd_sandbox_info info;
+    memset(&info, 0, sizeof info);
+    c->e->host.sandbox_get(c->e->host.ud, c->sbx->id, &info);
+
+    if (envd_path_resolve(req.cwd ? req.cwd : "", c->home, cwd, sizeof cwd, &err) < 0) {
+        envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "invalid cwd: %s", err.msg);
+        goto out;
+    }
+    struct stat st;
+    struct envd_cred cred;
+    envd_cred_enter(c, &cred);
+    int src = cf_stat(c->root_fd, cwd, &st);
+    envd_cred_leave(&cred);
+    if (src < 0 || !S_ISDIR(st.st_mode)) {
+        envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "cwd '%s' does not exist", cwd);
+        goto out;
+    }
+    /* envd's environment: PATH, the user's HOME/USER/LOGNAME, E2B globals, sandbox env
+     * vars, then the request's envs (later wins). */
+    if (env_add(&envp, &nenv, "PATH",
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") < 0 ||
+        env_add(&envp, &nenv, "HOME", c->home) < 0 || env_add(&envp, &nenv, "USER", c->user) < 0 ||
+        env_add(&envp, &nenv, "LOGNAME", c->user) < 0 ||
+        env_add(&envp, &nenv, "E2B_SANDBOX", "true") < 0 ||
+        env_add(&envp, &nenv, "E2B_SANDBOX_ID", c->sbx->id) < 0 ||
+        (info.template_id && env_add(&envp, &nenv, "E2B_TEMPLATE_ID", info.template_id) < 0)) {
+        envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+        goto out;
+    }
+    if (req.pty.present) {
+        /* what a terminal needs even when the client sends nothing */
+        env_add(&envp, &nenv, "TERM", "xterm-256color");
+        env_add(&envp, &nenv, "LANG", "C.UTF-8");
+    }
+    const cJSON *ev;
+    if (info.env_vars)
+        cJSON_ArrayForEach(ev, info.env_vars) if (cJSON_IsString(ev) && ev->string)
+            env_add(&envp, &nenv, ev->string, ev->valuestring);
+    for (size_t i = 0; i < req.nenvs; i++)
+        if (env_add(&envp, &nenv, req.env_keys[i], req.env_vals[i]) < 0) {
+            envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+            goto out;
+        }
+    argv = calloc(req.nargs + 2, sizeof *argv);
+    if (!argv) {
+        envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+        goto out;
+    }
+    argv[0] = req.cmd;
+    for (size_t i = 0; i < req.nargs; i++)
+        argv[i + 1] = req.args[i];
+
+    struct rt_spawn sp = {
+        .argv = argv,
+        .envp = (const char *const *)envp,
+        .cwd = cwd,
+        .user = c->user,
+        .pty = req.pty.present,
+        .rows = req.pty.rows ? (int)req.pty.rows : 24,
+        .cols = req.pty.cols ? (int)req.pty.cols : 80,
+        .want_stdin = !req.has_stdin || req.stdin_on,
+    };
+    struct rt_proc rp;
+    if (rt_spawn(c->e->host.rt, c->sbx->rt, &sp, &rp, &err) < 0) {
+        envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "error starting process: %s", err.msg);
+        goto out;
+    }
+    struct eproc *p = calloc(1, sizeof *p);
+    if (!p) {
+        struct error e2;
+        rt_signal(c->e->host.rt, c->sbx->rt, rp.pid, SIGKILL, &e2);
+        envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+        goto out;
+    }
+    p->sbx = c->sbx;
+    p->pid = (uint32_t)rp.pid;
+    p->tag = req.tag ? strdup(req.tag) : NULL;
+    p->pty = req.pty.present;
+    const cJSON *pc = cJSON_GetObjectItemCaseSensitive(msg, "process");
+    p->config = cJSON_Duplicate(pc, 1);
+    if (p->pty) {
+        p->out_fd = p->in_fd = rp.pty_fd;
+        p->err_fd = -1;
+    } else {
+        p->out_fd = rp.stdout_fd;
+        p->err_fd = rp.stderr_fd;
+        p->in_fd = rp.stdin_fd;
+    }
+    if (p->out_fd >= 0) {
+        set_nonblock(p->out_fd);
+        p->out_w = envd_fd_watch(c->e, p->out_fd, on_output, p);
+    }
+    if (p->err_fd >= 0) {
+        set_nonblock(p->err_fd);
+        p->err_w = envd_fd_watch(c->e, p->err_fd, on_output, p);
+    }
+    if (!p->pty && p->in_fd >= 0) {
+        set_nonblock(p->in_fd);
+        p->in_w = envd_fd_watch(c->e, p->in_fd, on_stdin, p);
+    }
+    p->next = c->sbx->procs;
+    c->sbx->procs = p;
+    struct estream *s = stream_attach(c, p, conn, true);
+    if (!s) {
+        envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+        goto out;
+    }
+    send_start(s);
+    keepalive_reset(s);
+    rc = 0;
+out:
+    free(argv);
+    env_free(envp, nenv);
+    envd_start_req_free(&req);
+    return rc;
+}
+
+static int proc_connect(struct envd_call *c, const cJSON *msg, struct envd_conn *conn,
+                        struct envd_reply *r)
+{
+    struct envd_selector sel;
+    struct error err;
+    if (envd_parse_selector(msg, "process", &sel, &err) < 0)
+        return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    struct eproc *p = proc_find(c->sbx, &sel, false);
+    if (!p) p = proc_find(c->sbx, &sel, true);
+    if (!p) return not_found(r, &sel);
+    struct estream *s = stream_attach(c, p, conn, false);
+    if (!s) return envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+    send_start(s);
+    if (p->exited) {
+        send_end_json(s, &p->end_json);
+        stream_end(s, CONNECT_OK, NULL);
+        return 0;
+    }
+    keepalive_reset(s);
+    return 0;
+}
+
+int envd_process_stream(struct envd_call *c, const char *method, const cJSON *msg,
+                        struct envd_conn *conn, struct envd_reply *r)
+{
+    if (strcmp(method, "Start") == 0) return proc_start(c, msg, conn, r);
+    if (strcmp(method, "Connect") == 0) return proc_connect(c, msg, conn, r);
+    return envd_reply_error(r, CONNECT_UNIMPLEMENTED, "process.Process/%s is not a stream", method);
+}
+
+/* ---- unary ---- */
+
+static int proc_list(struct envd_call *c, struct envd_reply *r)
+{
+    cJSON *resp = cJSON_CreateObject();
+    cJSON *arr = NULL;
+    for (struct eproc *p = c->sbx->procs; p; p = p->next) {
+        if (p->exited) continue;
+        if (!arr) arr = cJSON_AddArrayToObject(resp, "processes");
+        cJSON *pi = cJSON_CreateObject();
+        cJSON_AddItemToObject(pi, "config",
+                              p->config ? cJSON_Duplicate(p->config, 1) : cJSON_CreateObject());
+        cJSON_AddNumberToObject(pi, "pid", p->pid);
+        if (p->tag) cJSON_AddStringToObject(pi, "tag", p->tag);
+        cJSON_AddItemToArray(arr, pi);
+    }
+    return envd_reply_json(r, resp);
+}
+
+int envd_process_unary(struct envd_call *c, const char *method, const cJSON *msg,
+                       struct envd_reply *r)
+{
+    if (strcmp(method, "List") == 0) return proc_list(c, r);
+    bool known = strcmp(method, "SendInput") == 0 || strcmp(method, "Update") == 0 ||
+                 strcmp(method, "SendSignal") == 0 || strcmp(method, "CloseStdin") == 0;
+    if (!known)
+        return envd_reply_error(r, CONNECT_UNIMPLEMENTED, "unknown method process.Process/%s",
+                                method);
+    struct envd_selector sel;
+    struct error err;
+    if (envd_parse_selector(msg, "process", &sel, &err) < 0)
+        return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    struct eproc *p = proc_find(c->sbx, &sel, false);
+    if (!p) return not_found(r, &sel);
+
+    if (strcmp(method, "SendInput") == 0) {
+        struct envd_input in = {ENVD_INPUT_NONE, BUF_INIT};
+        const cJSON *io = cJSON_GetObjectItemCaseSensitive(msg, "input");
+        int rc = envd_parse_input(io, &in, &err) < 0
+                     ? envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg)
+                     : proc_input(p, in.kind, &in.data, r);
+        buf_free(&in.data);
+        return rc < 0 ? rc : envd_reply_json(r, cJSON_CreateObject());
+    }
+    if (strcmp(method, "Update") == 0) {
+        struct envd_pty_size pty;
+        if (envd_parse_pty(msg, &pty, &err) < 0)
+            return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+        if (pty.present) {
+            if (!p->pty || p->out_fd < 0)
+                return envd_reply_error(r, CONNECT_INTERNAL,
+                                        "error resizing tty: tty not assigned to process");
+            if (rt_pty_resize(p->out_fd, (int)pty.rows, (int)pty.cols) < 0)
+                return envd_reply_error(r, CONNECT_INTERNAL, "error resizing tty: %s",
+                                        strerror(errno));
+        }
+        return envd_reply_json(r, cJSON_CreateObject());
+    }
+    if (strcmp(method, "SendSignal") == 0) {
+        int signo;
+        if (envd_parse_signal(msg, &signo, &err) < 0)
+            return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+        if (signo == 0) return envd_reply_error(r, CONNECT_UNIMPLEMENTED, "invalid signal");
+        if (rt_signal(c->e->host.rt, c->sbx->rt, (pid_t)p->pid, signo, &err) < 0)
+            return envd_reply_error(r, CONNECT_INTERNAL, "error sending signal: %s", err.msg);
+        return envd_reply_json(r, cJSON_CreateObject());
+    }
+    /* CloseStdin */
+    if (p->pty)
+        return envd_reply_error(r, CONNECT_UNKNOWN,
+                                "error closing stdin: cannot close stdin for PTY process — "
+                                "send Ctrl+D (0x04) instead");
+    p->stdin_closing = true;
+    flush_input(p);
+    return envd_reply_json(r, cJSON_CreateObject());
+}

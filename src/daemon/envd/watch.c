@@ -1,0 +1,404 @@
+/* watch.c - envd's directory watching: WatchDir (server stream) and the polling trio
+ * CreateWatcher / GetWatcherEvents / RemoveWatcher, on inotify.
+ *
+ * The inotify fd sits in the server loop. Watches are added through /proc/self/fd/N of a
+ * directory opened with the confined open, so a watched path can never name a host
+ * directory outside the sandbox. Recursive watches add every subdirectory at start and each
+ * directory created or moved in later. Event names are relative to the watched directory,
+ * and the types follow fsnotify's mapping (moved-in = CREATE, moved-out = RENAME). Polling
+ * watchers keep at most WATCH_QUEUE_MAX events (envd's queue is unbounded; ours drops the
+ * oldest rather than grow without bound). */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <openssl/rand.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+
+#include "confine.h"
+#include "entry.h"
+#include "envd_int.h"
+#include "rpcmsg.h"
+
+#define WATCH_QUEUE_MAX 10000
+#define WATCH_DIRS_MAX  8192
+#define WATCH_MASK                                                                                 \
+    (IN_CREATE | IN_MODIFY | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR)
+
+struct wdir {
+    int wd;
+    char *rel; /* "" for the watched directory itself */
+};
+
+struct ewatch {
+    struct ewatch *next;
+    struct envd_sbx *sbx;
+    struct envd_call call; /* user/home/root for entries */
+    char id[32];
+    char path[ENVD_PATH_MAX]; /* resolved sandbox path of the watched directory */
+    bool recursive, include_entry;
+    int ifd;
+    struct envd_fdw *fdw;
+    struct wdir *dirs;
+    size_t ndirs;
+    /* stream mode */
+    struct envd_conn *conn;
+    struct envd_timer *keepalive, *deadline;
+    int64_t keepalive_ms;
+    /* polling mode */
+    cJSON *events;
+    char error[256];
+};
+
+static void watch_free(struct ewatch *w)
+{
+    if (w->fdw)
+        envd_fd_close(w->fdw);
+    else if (w->ifd >= 0)
+        close(w->ifd);
+    for (size_t i = 0; i < w->ndirs; i++)
+        free(w->dirs[i].rel);
+    free(w->dirs);
+    envd_timer_stop(w->keepalive);
+    envd_timer_stop(w->deadline);
+    cJSON_Delete(w->events);
+    free(w);
+}
+
+static void watch_unlink(struct ewatch *w)
+{
+    struct ewatch **pp = &w->sbx->watchers;
+    while (*pp && *pp != w)
+        pp = &(*pp)->next;
+    if (*pp) *pp = w->next;
+}
+
+static int add_dir(struct ewatch *w, const char *rel)
+{
+    if (w->ndirs >= WATCH_DIRS_MAX) return -ENOSPC;
+    char path[ENVD_PATH_MAX];
+    int l = snprintf(path, sizeof path, "%s%s%s", w->path, *rel ? "/" : "", rel);
+    if (l >= (int)sizeof path) return -ENAMETOOLONG;
+    int fd = cf_open(w->call.root_fd, path, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
+    if (fd < 0) return fd;
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    int wd = inotify_add_watch(w->ifd, proc, WATCH_MASK);
+    int e = errno;
+    close(fd);
+    if (wd < 0) return -e;
+    for (size_t i = 0; i < w->ndirs; i++)
+        if (w->dirs[i].wd == wd) return 0; /* already watched (same inode) */
+    struct wdir *nd = realloc(w->dirs, (w->ndirs + 1) * sizeof *nd);
+    if (!nd) return -ENOMEM;
+    w->dirs = nd;
+    if (!(nd[w->ndirs].rel = strdup(rel))) return -ENOMEM;
+    nd[w->ndirs++].wd = wd;
+    if (!w->recursive) return 0;
+    /* subdirectories (symlinks are not followed, like fsnotify's recursive walk) */
+    int dfd = cf_open(w->call.root_fd, path, O_RDONLY | O_DIRECTORY, 0);
+    if (dfd < 0) return 0;
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return 0;
+    }
+    struct dirent *de;
+    char sub[ENVD_PATH_MAX];
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", de->d_name) < (int)sizeof sub)
+            add_dir(w, sub);
+    }
+    closedir(d);
+    return 0;
+}
+
+static const char *dir_rel(struct ewatch *w, int wd)
+{
+    for (size_t i = 0; i < w->ndirs; i++)
+        if (w->dirs[i].wd == wd) return w->dirs[i].rel;
+    return NULL;
+}
+
+static void keepalive_fire(void *arg);
+
+static void send_frame(struct ewatch *w, cJSON *msg)
+{
+    struct buf f = BUF_INIT;
+    if (envd_frame_json(&f, msg) == 0) envd_conn_write(w->conn, f.data, f.len);
+    buf_free(&f);
+    envd_timer_stop(w->keepalive);
+    w->keepalive = envd_timer_start(w->sbx->e, w->keepalive_ms, keepalive_fire, w);
+}
+
+static void keepalive_fire(void *arg)
+{
+    struct ewatch *w = arg;
+    w->keepalive = NULL;
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddObjectToObject(m, "keepalive");
+    send_frame(w, m);
+}
+
+static void stream_close(struct ewatch *w, enum connect_code code, const char *msg)
+{
+    struct buf f = BUF_INIT;
+    if (connect_end_stream_append(&f, code, msg, NULL) == 0)
+        envd_conn_write(w->conn, f.data, f.len);
+    buf_free(&f);
+    struct envd_conn_owner none = {NULL, NULL, NULL};
+    envd_conn_set_owner(w->conn, &none);
+    envd_conn_finish(w->conn);
+    watch_unlink(w);
+    watch_free(w);
+}
+
+static void emit(struct ewatch *w, const char *name, const char *type, bool with_entry)
+{
+    cJSON *ev = cJSON_CreateObject();
+    cJSON_AddStringToObject(ev, "name", name);
+    cJSON_AddStringToObject(ev, "type", type);
+    if (with_entry && w->include_entry) {
+        char path[ENVD_PATH_MAX];
+        struct envd_entry *e = malloc(sizeof *e);
+        if (e && snprintf(path, sizeof path, "%s/%s", w->path, name) < (int)sizeof path &&
+            envd_entry_stat(w->call.root_fd, path, e) == 0) {
+            char owner[64], group[64];
+            envd_owner_names(&w->call, e->uid, e->gid, owner, sizeof owner, group, sizeof group);
+            cJSON_AddItemToObject(ev, "entry", envd_entry_json(e, owner, group));
+        }
+        free(e);
+    }
+    if (w->conn) {
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddItemToObject(m, "filesystem", ev);
+        send_frame(w, m);
+        return;
+    }
+    if (cJSON_GetArraySize(w->events) >= WATCH_QUEUE_MAX) cJSON_DeleteItemFromArray(w->events, 0);
+    cJSON_AddItemToArray(w->events, ev);
+}
+
+static void on_inotify(void *arg, int fd, int what)
+{
+    struct ewatch *w = arg;
+    if (what & ENVD_FD_HUP) {
+        if (w->conn) {
+            stream_close(w, CONNECT_INTERNAL, "watcher error: inotify closed");
+            return;
+        }
+        snprintf(w->error, sizeof w->error, "watcher error: inotify closed");
+        w->fdw = NULL;
+        w->ifd = -1;
+        return;
+    }
+    char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return;
+    struct envd_cred cred; /* entries and new subdirectory watches, as the user */
+    envd_cred_enter(&w->call, &cred);
+    for (char *p = buf; p < buf + n;) {
+        struct inotify_event *ev = (struct inotify_event *)p;
+        p += sizeof *ev + ev->len;
+        if (ev->mask & IN_Q_OVERFLOW) {
+            if (!w->conn)
+                snprintf(w->error, sizeof w->error, "watcher error: event queue overflow");
+            continue;
+        }
+        const char *rel = dir_rel(w, ev->wd);
+        if (!rel || ev->len == 0) continue;
+        char name[ENVD_PATH_MAX];
+        if (snprintf(name, sizeof name, "%s%s%s", rel, *rel ? "/" : "", ev->name) >=
+            (int)sizeof name)
+            continue;
+        if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
+            emit(w, name, "EVENT_TYPE_CREATE", true);
+            if ((ev->mask & IN_ISDIR) && w->recursive) add_dir(w, name);
+        }
+        if (ev->mask & IN_MOVED_FROM) emit(w, name, "EVENT_TYPE_RENAME", false);
+        if (ev->mask & IN_ATTRIB) emit(w, name, "EVENT_TYPE_CHMOD", true);
+        if (ev->mask & IN_MODIFY) emit(w, name, "EVENT_TYPE_WRITE", true);
+        if (ev->mask & IN_DELETE) emit(w, name, "EVENT_TYPE_REMOVE", false);
+    }
+    envd_cred_leave(&cred);
+}
+
+/* Common checks of WatchDir and CreateWatcher; returns the new watcher or NULL + r. */
+static struct ewatch *watch_new(struct envd_call *c, const cJSON *msg, struct envd_reply *r)
+{
+    struct envd_watch_req req;
+    struct error err;
+    if (envd_parse_watch(msg, &req, &err) < 0) {
+        envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+        return NULL;
+    }
+    struct ewatch *w = calloc(1, sizeof *w);
+    if (!w) {
+        envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+        return NULL;
+    }
+    w->ifd = -1;
+    w->sbx = c->sbx;
+    w->call = *c;
+    w->recursive = req.recursive;
+    w->include_entry = req.include_entry;
+    char path[ENVD_PATH_MAX];
+    if (envd_path_resolve(req.path, c->home, path, sizeof path, &err) < 0) {
+        envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+        goto fail;
+    }
+    int rc = cf_realpath(c->root_fd, path, w->path, sizeof w->path);
+    struct stat st;
+    if (rc == -ENOENT || rc == -ENOTDIR || (rc == 0 && cf_stat(c->root_fd, w->path, &st) < 0)) {
+        envd_reply_error(r, CONNECT_NOT_FOUND, "path %s not found", path);
+        goto fail;
+    }
+    if (rc < 0) {
+        envd_reply_error(r, CONNECT_INTERNAL, "error resolving path: %s", strerror(-rc));
+        goto fail;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "path %s not a directory", path);
+        goto fail;
+    }
+    w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (w->ifd < 0) {
+        envd_reply_error(r, CONNECT_INTERNAL, "error creating watcher: %s", strerror(errno));
+        goto fail;
+    }
+    rc = add_dir(w, "");
+    if (rc < 0) {
+        envd_reply_error(r, CONNECT_INTERNAL, "error watching %s: %s", path, strerror(-rc));
+        goto fail;
+    }
+    w->fdw = envd_fd_watch(c->e, w->ifd, on_inotify, w);
+    if (!w->fdw) {
+        envd_reply_error(r, CONNECT_INTERNAL, "error watching %s", path);
+        goto fail;
+    }
+    w->next = c->sbx->watchers;
+    c->sbx->watchers = w;
+    return w;
+fail:
+    watch_free(w);
+    return NULL;
+}
+
+static void conn_gone(void *arg)
+{
+    struct ewatch *w = arg;
+    w->conn = NULL;
+    watch_unlink(w);
+    watch_free(w);
+}
+
+static void deadline_fire(void *arg)
+{
+    struct ewatch *w = arg;
+    w->deadline = NULL;
+    stream_close(w, CONNECT_DEADLINE_EXCEEDED, "context deadline exceeded");
+}
+
+int envd_fs_stream(struct envd_call *c, const char *method, const cJSON *msg,
+                   struct envd_conn *conn, struct envd_reply *r)
+{
+    if (strcmp(method, "WatchDir") != 0)
+        return envd_reply_error(r, CONNECT_UNIMPLEMENTED,
+                                "filesystem.Filesystem/%s is not a stream", method);
+    struct envd_cred cred;
+    envd_cred_enter(c, &cred);
+    struct ewatch *w = watch_new(c, msg, r);
+    envd_cred_leave(&cred);
+    if (!w) return -1;
+    w->conn = conn;
+    w->keepalive_ms = (int64_t)c->keepalive_s * 1000;
+    struct envd_conn_owner o = {conn_gone, NULL, w};
+    envd_conn_set_owner(conn, &o);
+    if (c->timeout_ms > 0) w->deadline = envd_timer_start(c->e, c->timeout_ms, deadline_fire, w);
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddObjectToObject(m, "start");
+    send_frame(w, m);
+    return 0;
+}
+
+static struct ewatch *find_watcher(struct envd_call *c, const cJSON *msg, struct envd_reply *r)
+{
+    const char *id = NULL;
+    struct error err;
+    if (envd_get_str(msg, "watcherId", "watcher_id", &id, &err) < 0) {
+        envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+        return NULL;
+    }
+    for (struct ewatch *w = c->sbx->watchers; id && w; w = w->next)
+        if (!w->conn && strcmp(w->id, id) == 0) return w;
+    envd_reply_error(r, CONNECT_NOT_FOUND, "watcher with id %s not found", id ? id : "");
+    return NULL;
+}
+
+int envd_watch_unary(struct envd_call *c, const char *method, const cJSON *msg,
+                     struct envd_reply *r)
+{
+    if (strcmp(method, "CreateWatcher") == 0) {
+        struct envd_cred cred;
+        envd_cred_enter(c, &cred);
+        struct ewatch *w = watch_new(c, msg, r);
+        envd_cred_leave(&cred);
+        if (!w) return -1;
+        w->events = cJSON_CreateArray();
+        /* "w" + 20 random alphanumerics, like envd's ids */
+        static const char al[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+        unsigned char rnd[20];
+        if (RAND_bytes(rnd, sizeof rnd) != 1)
+            for (size_t i = 0; i < sizeof rnd; i++)
+                rnd[i] = (unsigned char)(++c->e->watcher_seq * 131 + i);
+        w->id[0] = 'w';
+        for (size_t i = 0; i < sizeof rnd; i++)
+            w->id[i + 1] = al[rnd[i] % (sizeof al - 1)];
+        w->id[21] = '\0';
+        cJSON *resp = cJSON_CreateObject();
+        cJSON_AddStringToObject(resp, "watcherId", w->id);
+        return envd_reply_json(r, resp);
+    }
+    if (strcmp(method, "GetWatcherEvents") == 0) {
+        struct ewatch *w = find_watcher(c, msg, r);
+        if (!w) return -1;
+        if (w->error[0]) return envd_reply_error(r, CONNECT_INTERNAL, "%s", w->error);
+        cJSON *resp = cJSON_CreateObject();
+        if (cJSON_GetArraySize(w->events) > 0) {
+            cJSON_AddItemToObject(resp, "events", w->events);
+            w->events = cJSON_CreateArray();
+        }
+        return envd_reply_json(r, resp);
+    }
+    if (strcmp(method, "RemoveWatcher") == 0) {
+        struct ewatch *w = find_watcher(c, msg, r);
+        if (!w) return -1;
+        watch_unlink(w);
+        watch_free(w);
+        return envd_reply_json(r, cJSON_CreateObject());
+    }
+    return envd_reply_error(r, CONNECT_UNIMPLEMENTED, "unknown method filesystem.Filesystem/%s",
+                            method);
+}
+
+void envd_watch_sbx_free(struct envd_sbx *s)
+{
+    while (s->watchers) {
+        struct ewatch *w = s->watchers;
+        s->watchers = w->next;
+        if (w->conn) {
+            struct envd_conn_owner none = {NULL, NULL, NULL};
+            envd_conn_set_owner(w->conn, &none);
+            envd_conn_abort(w->conn);
+        }
+        watch_free(w);
+    }
+}

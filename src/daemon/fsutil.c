@@ -1,0 +1,120 @@
+/* fsutil.c - atomic state-dir writes (temp + fsync + rename + dir fsync) and bounded reads. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "ids.h"
+
+static int fsync_dir_of(const char *path)
+{
+    char *copy = strdup(path);
+    int fd, rc = 0;
+
+    if (!copy) return -1;
+    fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(copy);
+    if (fd < 0) return -1;
+    if (fsync(fd) < 0) rc = -1;
+    close(fd);
+    return rc;
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct error *err)
+{
+    char tmp[4096], rnd[17];
+    const char *p = data;
+    int fd;
+
+    if (ids_random_hex(rnd, 8) < 0) return error_set(err, ERROR_GENERIC, "no randomness");
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-%s", path, rnd) >= sizeof tmp)
+        return error_set(err, ERROR_GENERIC, "path too long");
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0) return error_set(err, ERROR_GENERIC, "cannot create %s: %s", tmp, strerror(errno));
+    if (fchmod(fd, mode) < 0) goto fail;
+    while (len) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            goto fail;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    if (fsync(fd) < 0) goto fail;
+    if (close(fd) < 0) {
+        fd = -1;
+        goto fail;
+    }
+    fd = -1;
+    if (rename(tmp, path) < 0) goto fail;
+    fsync_dir_of(path);
+    return 0;
+fail:
+    error_set(err, ERROR_GENERIC, "cannot write %s: %s", path, strerror(errno));
+    if (fd >= 0) close(fd);
+    unlink(tmp);
+    return -1;
+}
+
+int fs_read_file(const char *path, struct buf *b, size_t max, struct error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    char chunk[8192];
+    size_t total = 0;
+
+    if (fd < 0)
+        return error_set(err, errno == ENOENT ? ERROR_NOT_FOUND : ERROR_GENERIC,
+                         "cannot open %s: %s", path, strerror(errno));
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return error_set(err, ERROR_GENERIC, "%s is not a regular file", path);
+    }
+    for (;;) {
+        ssize_t r = read(fd, chunk, sizeof chunk);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            close(fd);
+            return error_set(err, ERROR_GENERIC, "cannot read %s: %s", path, strerror(errno));
+        }
+        if (r == 0) break;
+        total += (size_t)r;
+        if (total > max) {
+            close(fd);
+            return error_set(err, ERROR_GENERIC, "%s is too large", path);
+        }
+        if (buf_append(b, chunk, (size_t)r) < 0) {
+            close(fd);
+            return error_set(err, ERROR_GENERIC, "out of memory");
+        }
+    }
+    close(fd);
+    return 0;
+}
+
+int fs_mkdir_p(const char *path, mode_t mode, struct error *err)
+{
+    char tmp[4096];
+    size_t n = strlen(path);
+
+    if (n == 0 || n >= sizeof tmp) return error_set(err, ERROR_GENERIC, "bad directory path");
+    memcpy(tmp, path, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (tmp[i] == '/' || tmp[i] == '\0') {
+            char c = tmp[i];
+            tmp[i] = '\0';
+            if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+                return error_set(err, ERROR_GENERIC, "cannot create %s: %s", tmp, strerror(errno));
+            tmp[i] = c;
+        }
+    }
+    return 0;
+}

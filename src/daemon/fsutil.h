@@ -1,0 +1,18 @@
+/* fsutil.h - small file helpers for the state dir: atomic writes, bounded reads, mkdir -p. */
+#ifndef BOXTOPD_FSUTIL_H
+#define BOXTOPD_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "boxtop/buf.h"
+#include "boxtop/error.h"
+
+/* Write path atomically: temp file in the same directory, fsync, rename, fsync the dir. */
+int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct error *err);
+/* Read a whole regular file of at most max bytes into b (appended). */
+int fs_read_file(const char *path, struct buf *b, size_t max, struct error *err);
+/* mkdir -p with mode for the created components. */
+int fs_mkdir_p(const char *path, mode_t mode, struct error *err);
+
+#endif

@@ -1,0 +1,294 @@
+/* rt_boot.c - starting a sandbox's init (see rt_internal.h for the process structure).
+ *
+ * boxtopd and the setup child talk over a SOCK_SEQPACKET pair with one-letter messages:
+ *   C→boxtopd "U"          user ns created: write uid_map/gid_map now   (full mode)
+ *   boxtopd→C "M"          maps written
+ *   C→boxtopd "P <pid>"    init's host pid
+ *   init→boxtopd "R"       root filesystem entered, control socket served
+ *   any→boxtopd "E <text>" a step failed
+ * Every wait is bounded by RT_REPLY_MS; the whole boot takes a few milliseconds. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+
+static void sync_send(int fd, const char *fmt, const char *s)
+{
+    char msg[600];
+    int n = snprintf(msg, sizeof msg, fmt, s);
+    if (n > 0 && send(fd, msg, (size_t)n, MSG_NOSIGNAL) < 0) { /* boxtopd gave up: exit below */
+    }
+}
+
+static void child_fail(int sync_fd, const char *why)
+{
+    sync_send(sync_fd, "E %s", why);
+    _exit(1);
+}
+
+static void write_oom_adj(const char *v)
+{
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        if (write(fd, v, strlen(v)) < 0) { /* not fatal: init is just less protected */
+        }
+        close(fd);
+    }
+}
+
+/* The setup child C. Never returns. */
+static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int sync_fd)
+{
+    char why[512];
+    /* Keep only the two sockets: boxtopd's listeners and clients must not live on in init. */
+    if (dup2(listen_fd, 3) < 0 || dup2(sync_fd, 4) < 0)
+        _exit(1);
+    listen_fd = 3;
+    sync_fd = 4;
+    syscall(SYS_close_range, 5U, ~0U, 0U);
+    fcntl(3, F_SETFD, FD_CLOEXEC);
+    fcntl(4, F_SETFD, FD_CLOEXEC);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (int s = 1; s < NSIG; s++)
+        if (s != SIGKILL && s != SIGSTOP)
+            signal(s, SIG_DFL);
+    setsid(); /* boxtopd's terminal (Ctrl-C) must not reach the sandbox */
+    int rc = rt_cgroup_attach_self(rt, sb->id);
+    if (rc < 0) {
+        snprintf(why, sizeof why, "join cgroup: %s", strerror(-rc));
+        child_fail(sync_fd, why);
+    }
+    write_oom_adj("-999");
+
+    struct rt_init_args a = {.mode = rt->mode, .listen_fd = listen_fd, .sync_fd = sync_fd,
+                             .id = sb->id};
+    snprintf(a.home, sizeof a.home, "%s", sb->home);
+    if (rt->mode == RT_MODE_FULL) {
+        if (rt_path(a.root, sizeof a.root, "%s/root", sb->dir) < 0)
+            child_fail(sync_fd, "path too long");
+        if (unshare(CLONE_NEWNS) < 0) {
+            snprintf(why, sizeof why, "unshare mount ns: %s", strerror(errno));
+            child_fail(sync_fd, why);
+        }
+        if (rt_rootfs_mount_host(sb->dir, rt->state_dir, why, sizeof why) < 0)
+            child_fail(sync_fd, why);
+        if (chdir(a.root) < 0) {
+            snprintf(why, sizeof why, "chdir root: %s", strerror(errno));
+            child_fail(sync_fd, why);
+        }
+        if (unshare(CLONE_NEWUSER) < 0) {
+            snprintf(why, sizeof why, "unshare user ns: %s", strerror(errno));
+            child_fail(sync_fd, why);
+        }
+        sync_send(sync_fd, "%s", "U");
+        char c = 0;
+        if (recv(sync_fd, &c, 1, 0) != 1 || c != 'M')
+            _exit(1);
+        if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+            snprintf(why, sizeof why, "become root in the user ns: %s", strerror(errno));
+            child_fail(sync_fd, why);
+        }
+        if (unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) < 0) {
+            snprintf(why, sizeof why, "unshare namespaces: %s", strerror(errno));
+            child_fail(sync_fd, why);
+        }
+    }
+    pid_t g = fork();
+    if (g < 0) {
+        snprintf(why, sizeof why, "fork init: %s", strerror(errno));
+        child_fail(sync_fd, why);
+    }
+    if (g == 0) {
+        if (rt->mode == RT_MODE_FULL) {
+            if (rt_rootfs_enter(sb->id, why, sizeof why) < 0)
+                child_fail(sync_fd, why);
+        } else if (chdir(a.home) < 0) {
+            snprintf(why, sizeof why, "chdir home: %s", strerror(errno));
+            child_fail(sync_fd, why);
+        }
+        sync_send(sync_fd, "%s", "R");
+        close(sync_fd);
+        rt_init_main(&a);
+    }
+    char pidtxt[32];
+    snprintf(pidtxt, sizeof pidtxt, "%d", (int)g);
+    sync_send(sync_fd, "P %s", pidtxt);
+    _exit(0);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One sync message, waiting at most until deadline. */
+static ssize_t sync_recv(int fd, char *buf, size_t cap, int64_t deadline)
+{
+    for (;;) {
+        int64_t left = deadline - now_ms();
+        if (left <= 0) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int r = poll(&p, 1, (int)left);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            errno = r == 0 ? ETIMEDOUT : errno;
+            return -1;
+        }
+        ssize_t n = recv(fd, buf, cap - 1, MSG_DONTWAIT);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n >= 0)
+            buf[n] = '\0';
+        return n;
+    }
+}
+
+static int write_maps(pid_t pid, uint32_t base)
+{
+    char p[64], map[64];
+    snprintf(map, sizeof map, "0 %u %u\n", base, RT_IDMAP_SIZE);
+    snprintf(p, sizeof p, "/proc/%d/uid_map", (int)pid);
+    if (rt_write_str(p, map) < 0)
+        return -1;
+    snprintf(p, sizeof p, "/proc/%d/gid_map", (int)pid);
+    return rt_write_str(p, map);
+}
+
+int rt_ctl_connect(struct rt_sandbox *sb, uint32_t hello)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    /* Through the directory fd: the state dir path may be longer than sun_path. */
+    snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/ctl.sock", sb->dir_fd);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    int big = 2 * RT_MSG_MAX;
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof big) < 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+    struct rt_msg_hdr h = {hello, 0};
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+        send(fd, &h, sizeof h, MSG_NOSIGNAL) != (ssize_t)sizeof h) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+static int ctl_listen(struct rt_sandbox *sb)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/ctl.sock", sb->dir_fd);
+    unlinkat(sb->dir_fd, "ctl.sock", 0);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 8) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+static int boot_fail(struct rt *rt, struct rt_sandbox *sb, pid_t c, pid_t g, struct error *err)
+{
+    if (g > 0)
+        kill(g, SIGKILL);
+    if (c > 0) {
+        kill(c, SIGKILL);
+        waitpid(c, NULL, 0);
+    }
+    rt_cgroup_kill_all(rt, sb->id);
+    return -1;
+    (void)err;
+}
+
+int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err)
+{
+    if (rt_cgroup_create(rt, sb, err) < 0)
+        return -1;
+    rt_cgroup_kill_all(rt, sb->id); /* leftovers of a crashed earlier boot */
+    int lfd = ctl_listen(sb);
+    if (lfd < 0)
+        return error_set(err, ERROR_GENERIC, "control socket: %s", strerror(errno));
+    int sp[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+        close(lfd);
+        return error_set(err, ERROR_GENERIC, "socketpair: %s", strerror(errno));
+    }
+    pid_t c = fork();
+    if (c < 0) {
+        close(lfd);
+        close(sp[0]);
+        close(sp[1]);
+        return error_set(err, ERROR_GENERIC, "fork: %s", strerror(errno));
+    }
+    if (c == 0) {
+        close(sp[0]);
+        boot_child(rt, sb, lfd, sp[1]);
+    }
+    close(lfd);
+    close(sp[1]);
+    int fd = sp[0];
+    int64_t deadline = now_ms() + RT_REPLY_MS;
+    pid_t g = 0;
+    bool ready = false, c_done = false;
+    char msg[600];
+    while (!ready || g == 0) {
+        ssize_t n = sync_recv(fd, msg, sizeof msg, deadline);
+        if (n <= 0) {
+            error_set(err, ERROR_GENERIC, "sandbox %s: init did not start: %s", sb->id,
+                      n == 0 ? "setup process exited" : strerror(errno));
+            close(fd);
+            return boot_fail(rt, sb, c_done ? 0 : c, g, err);
+        }
+        if (msg[0] == 'E') {
+            error_set(err, ERROR_GENERIC, "sandbox %s: %s", sb->id, msg + 2);
+            close(fd);
+            return boot_fail(rt, sb, c_done ? 0 : c, g, err);
+        } else if (msg[0] == 'U') {
+            if (write_maps(c, sb->idbase) < 0 || send(fd, "M", 1, MSG_NOSIGNAL) != 1) {
+                error_set(err, ERROR_GENERIC, "sandbox %s: uid map: %s", sb->id, strerror(errno));
+                close(fd);
+                return boot_fail(rt, sb, c, g, err);
+            }
+        } else if (msg[0] == 'P') {
+            g = (pid_t)atoi(msg + 2);
+            waitpid(c, NULL, 0); /* C exits right after this message */
+            c_done = true;
+        } else if (msg[0] == 'R') {
+            ready = true;
+        }
+    }
+    close(fd);
+    sb->init_pid = g;
+    sb->init_start = rt_proc_starttime(g);
+    return 0;
+}

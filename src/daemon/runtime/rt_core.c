@@ -1,0 +1,688 @@
+/* rt_core.c - the runtime object: capability probe, and the sandbox lifecycle (create, open
+ * after a restart, boot, freeze/thaw, stop, destroy).
+ *
+ * On disk, per sandbox, DIR/runtime/<id>/ (0700, host root): meta ("idbase N"), upper/ and
+ * work/ (overlay layers; plain mode: home/), root/ (mount point, only mounted inside the
+ * sandbox's own mount namespace, never in boxtopd's), ctl.sock (init's control socket) and
+ * init.pid ("hostpid starttime", present while init runs). Destroyed sandboxes are renamed to
+ * DIR/runtime/.trash-<id>-<n> first, so a half-deleted one is never taken for a live one. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+
+static void watch(struct rt *rt, int fd)
+{
+    if (fd >= 0 && rt->hooks.watch_fd)
+        rt->hooks.watch_fd(rt->hooks.ud, fd);
+}
+
+static void unwatch_close(struct rt *rt, int *fd)
+{
+    if (*fd < 0)
+        return;
+    if (rt->hooks.unwatch_fd)
+        rt->hooks.unwatch_fd(rt->hooks.ud, *fd);
+    close(*fd);
+    *fd = -1;
+}
+
+/* Can this process build full sandboxes? A throwaway child tries the hard parts: an overlay
+ * with lowerdir=/ in a private mount ns, then new user and pid namespaces. */
+static void probe(struct rt *rt, bool *mountns, bool *overlay, bool *userns)
+{
+    *mountns = *overlay = *userns = false;
+    if (!rt->is_root)
+        return; /* see README: non-root boxtopd runs plain sandboxes */
+    char base[PATH_MAX], up[PATH_MAX], wk[PATH_MAX], mnt[PATH_MAX], opts[3 * PATH_MAX + 64];
+    if (rt_path(base, sizeof base, "%s/.probe-%d", rt->rt_dir, (int)getpid()) < 0 ||
+        rt_path(up, sizeof up, "%s/u", base) < 0 || rt_path(wk, sizeof wk, "%s/w", base) < 0 ||
+        rt_path(mnt, sizeof mnt, "%s/m", base) < 0 ||
+        rt_path(opts, sizeof opts, "lowerdir=/,upperdir=%s,workdir=%s", up, wk) < 0)
+        return;
+    rt_rm_rf(base);
+    if (mkdir(base, 0700) < 0 || mkdir(up, 0755) < 0 || mkdir(wk, 0700) < 0 ||
+        mkdir(mnt, 0755) < 0) {
+        rt_rm_rf(base);
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        int bits = 0;
+        if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0) {
+            bits |= 1;
+            if (mount("overlay", mnt, "overlay", 0, opts) == 0)
+                bits |= 2;
+        }
+        if (unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) == 0)
+            bits |= 4;
+        _exit(bits);
+    }
+    int st = 0;
+    if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st)) {
+        *mountns = WEXITSTATUS(st) & 1;
+        *overlay = WEXITSTATUS(st) & 2;
+        *userns = WEXITSTATUS(st) & 4;
+    }
+    rt_rm_rf(base);
+}
+
+/* Subordinate ids: root's line in /etc/subuid, else 2^30 upwards (far above real users). */
+static void idmap_setup(struct rt *rt)
+{
+    rt->idmap_base = 1u << 30;
+    rt->idmap_slots = 4096;
+    char buf[8192];
+    if (rt_read_file("/etc/subuid", buf, sizeof buf) < 0)
+        return;
+    for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : 0) {
+        unsigned long start, count;
+        if ((strncmp(line, "root:", 5) == 0 || strncmp(line, "0:", 2) == 0) &&
+            sscanf(strchr(line, ':') + 1, "%lu:%lu", &start, &count) == 2 &&
+            count >= RT_IDMAP_SIZE && start > 0 && start + count <= 0xffffffffUL) {
+            rt->idmap_base = (uint32_t)start;
+            rt->idmap_slots = (uint32_t)(count / RT_IDMAP_SIZE);
+            return;
+        }
+    }
+}
+
+int rt_new(struct rt **out, const char *state_dir, const char *instance, struct log *lg,
+           const struct rt_hooks *hooks, struct error *err)
+{
+    *out = NULL;
+    if (!state_dir || !*state_dir || strchr(state_dir, ',') || strchr(state_dir, ':') ||
+        strchr(state_dir, '\\'))
+        return error_set(err, ERROR_USAGE, "state dir must not contain ',', ':' or '\\'");
+    if (!rt_id_valid(instance) || strlen(instance) > 40)
+        return error_set(err, ERROR_USAGE, "bad runtime instance name");
+    struct rt *rt = calloc(1, sizeof *rt);
+    if (!rt)
+        return error_set(err, ERROR_GENERIC, "out of memory");
+    rt->lg = lg;
+    if (hooks)
+        rt->hooks = *hooks;
+    snprintf(rt->instance, sizeof rt->instance, "%s", instance);
+    rt->is_root = geteuid() == 0;
+    if (rt_mkdir_p(state_dir, 0700) < 0 || !realpath(state_dir, rt->state_dir) ||
+        rt_path(rt->rt_dir, sizeof rt->rt_dir, "%s/runtime", rt->state_dir) < 0 ||
+        (mkdir(rt->rt_dir, 0700) < 0 && errno != EEXIST) || chmod(rt->rt_dir, 0700) < 0) {
+        error_set(err, ERROR_GENERIC, "state dir %s: %s", state_dir, strerror(errno));
+        free(rt);
+        return -1;
+    }
+    chmod(rt->state_dir, 0700); /* sandboxes map to other uids: nothing here is theirs */
+    idmap_setup(rt);
+    bool mountns, overlay, userns;
+    probe(rt, &mountns, &overlay, &userns);
+    rt->mode = mountns && overlay && userns ? RT_MODE_FULL : RT_MODE_PLAIN;
+    rt_cgroup_detect(rt);
+
+    struct rt_caps *c = &rt->caps;
+    bool full = rt->mode == RT_MODE_FULL;
+    c->userns = c->pidns = c->mountns = c->overlay = full;
+    c->cgroup_version = rt->cg.version;
+    c->cgroup = rt->cg.version != 0 && rt->cg.have[RT_CG_MEMORY];
+    c->freezer = rt->cg.have[RT_CG_FREEZER];
+    c->missing[0] = '\0';
+    struct {
+        bool ok;
+        const char *what;
+    } need[] = {
+        {full, "namespaces (user/pid/mount/uts/ipc) and overlay root: sandboxes are plain "
+               "process trees sharing the host's files"},
+        {c->cgroup, "cgroups (no memory/cpu/pids limits)"},
+        {c->freezer, "cgroup freezer (pause uses SIGSTOP)"},
+    };
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
+        if (need[i].ok)
+            continue;
+        size_t l = strlen(c->missing);
+        snprintf(c->missing + l, sizeof c->missing - l, "%s%s", l ? "; " : "", need[i].what);
+    }
+    if (full && !userns)
+        c->userns = false;
+    *out = rt;
+    return 0;
+}
+
+void rt_get_caps(const struct rt *rt, struct rt_caps *caps)
+{
+    *caps = rt->caps;
+}
+
+static void grave_try(struct rt *rt)
+{
+    for (struct rt_grave **pp = &rt->graves; *pp;) {
+        struct rt_grave *g = *pp;
+        rt_cgroup_kill_all(rt, g->id);
+        bool cg_gone = rt_cgroup_remove(rt, g->id) == 0;
+        if (g->trash[0] && rt_rm_rf(g->trash) == 0)
+            g->trash[0] = '\0';
+        if (cg_gone && !g->trash[0]) {
+            *pp = g->next;
+            unwatch_close(rt, &g->pidfd);
+            free(g);
+        } else {
+            pp = &g->next;
+        }
+    }
+}
+
+void rt_free(struct rt *rt)
+{
+    if (!rt)
+        return;
+    grave_try(rt);
+    while (rt->graves) {
+        struct rt_grave *g = rt->graves;
+        rt->graves = g->next;
+        unwatch_close(rt, &g->pidfd);
+        free(g);
+    }
+    while (rt->sandboxes) {
+        struct rt_sandbox *sb = rt->sandboxes;
+        rt->sandboxes = sb->next;
+        unwatch_close(rt, &sb->ev_fd);
+        unwatch_close(rt, &sb->pidfd);
+        if (sb->req_fd >= 0)
+            close(sb->req_fd);
+        if (sb->root_fd >= 0)
+            close(sb->root_fd);
+        if (sb->dir_fd >= 0)
+            close(sb->dir_fd);
+        rt_disk_reset(&sb->disk);
+        free(sb);
+    }
+    rt_cgroup_cleanup_parent(rt);
+    free(rt);
+}
+
+static struct rt_sandbox *sb_new(struct rt *rt, const struct rt_spec *spec, struct error *err)
+{
+    if (!spec || !rt_id_valid(spec->id)) {
+        error_set(err, ERROR_USAGE, "invalid sandbox id");
+        return NULL;
+    }
+    for (struct rt_sandbox *s = rt->sandboxes; s; s = s->next) {
+        if (strcmp(s->id, spec->id) == 0) {
+            error_set(err, ERROR_CONFLICT, "sandbox %s is already loaded", spec->id);
+            return NULL;
+        }
+    }
+    struct rt_sandbox *sb = calloc(1, sizeof *sb);
+    if (!sb) {
+        error_set(err, ERROR_GENERIC, "out of memory");
+        return NULL;
+    }
+    sb->rt = rt;
+    snprintf(sb->id, sizeof sb->id, "%s", spec->id);
+    sb->spec = *spec;
+    sb->spec.id = sb->id;
+    sb->dir_fd = sb->pidfd = sb->ev_fd = sb->req_fd = sb->root_fd = -1;
+    sb->disk.last = -1;
+    if (rt_path(sb->dir, sizeof sb->dir, "%s/%s", rt->rt_dir, sb->id) < 0 ||
+        rt_path(sb->home, sizeof sb->home, "%s/home/user", sb->dir) < 0) {
+        error_set(err, ERROR_USAGE, "state dir path too long");
+        free(sb);
+        return NULL;
+    }
+    return sb;
+}
+
+static void sb_free(struct rt_sandbox *sb)
+{
+    if (sb->dir_fd >= 0)
+        close(sb->dir_fd);
+    rt_disk_reset(&sb->disk);
+    free(sb);
+}
+
+static void sb_link(struct rt *rt, struct rt_sandbox *sb)
+{
+    sb->next = rt->sandboxes;
+    rt->sandboxes = sb;
+}
+
+static void sb_unlink(struct rt *rt, struct rt_sandbox *sb)
+{
+    for (struct rt_sandbox **pp = &rt->sandboxes; *pp; pp = &(*pp)->next) {
+        if (*pp == sb) {
+            *pp = sb->next;
+            return;
+        }
+    }
+}
+
+bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb)
+{
+    for (struct rt_sandbox *s = rt->sandboxes; s; s = s->next)
+        if (s == sb)
+            return true;
+    return false;
+}
+
+static int read_meta(struct rt_sandbox *sb)
+{
+    char buf[128];
+    int fd = openat(sb->dir_fd, "meta", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    unsigned long v;
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    if (sscanf(buf, "idbase %lu", &v) != 1)
+        return -1;
+    sb->idbase = (uint32_t)v;
+    return 0;
+}
+
+/* The lowest id slot no other sandbox directory uses. */
+static int pick_idbase(struct rt *rt, uint32_t *out)
+{
+    uint32_t n = rt->idmap_slots > 4096 ? 4096 : rt->idmap_slots;
+    unsigned char used[4096] = {0};
+    DIR *d = opendir(rt->rt_dir);
+    if (!d)
+        return -1;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!rt_id_valid(e->d_name))
+            continue;
+        char p[PATH_MAX], buf[128];
+        unsigned long v;
+        if (rt_path(p, sizeof p, "%s/%s/meta", rt->rt_dir, e->d_name) < 0 ||
+            rt_read_file(p, buf, sizeof buf) < 0 || sscanf(buf, "idbase %lu", &v) != 1 ||
+            v < rt->idmap_base)
+            continue;
+        unsigned long slot = (v - rt->idmap_base) / RT_IDMAP_SIZE;
+        if (slot < n)
+            used[slot] = 1;
+    }
+    closedir(d);
+    for (uint32_t i = 0; i < n; i++) {
+        if (!used[i]) {
+            *out = rt->idmap_base + i * RT_IDMAP_SIZE;
+            return 0;
+        }
+    }
+    errno = ENOSPC;
+    return -1;
+}
+
+static int write_init_pid(struct rt_sandbox *sb)
+{
+    char buf[64], p[PATH_MAX];
+    snprintf(buf, sizeof buf, "%d %llu\n", (int)sb->init_pid, sb->init_start);
+    if (rt_path(p, sizeof p, "%s/init.pid", sb->dir) < 0)
+        return -1;
+    return rt_write_file(p, buf, strlen(buf), 0600);
+}
+
+/* init runs: connect, watch, open the root. */
+static int attach(struct rt *rt, struct rt_sandbox *sb, struct error *err)
+{
+    sb->req_fd = rt_ctl_connect(sb, RT_MSG_HELLO_REQ);
+    sb->ev_fd = rt_ctl_connect(sb, RT_MSG_HELLO_EV);
+    if (sb->req_fd < 0 || sb->ev_fd < 0) {
+        int e = errno;
+        if (sb->req_fd >= 0)
+            close(sb->req_fd);
+        if (sb->ev_fd >= 0)
+            close(sb->ev_fd);
+        sb->req_fd = sb->ev_fd = -1;
+        return error_set(err, ERROR_GENERIC, "sandbox %s: control socket: %s", sb->id,
+                         strerror(e));
+    }
+    fcntl(sb->ev_fd, F_SETFL, O_NONBLOCK);
+    sb->pidfd = (int)syscall(SYS_pidfd_open, sb->init_pid, 0);
+    if (rt->mode == RT_MODE_FULL) {
+        char p[64];
+        snprintf(p, sizeof p, "/proc/%d/root", (int)sb->init_pid);
+        sb->root_fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    } else {
+        sb->root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
+    sb->running = true;
+    watch(rt, sb->ev_fd);
+    watch(rt, sb->pidfd);
+    return 0;
+}
+
+/* Every process of the sandbox gets SIGKILL; nothing waits for them to be gone. */
+static void kill_tree(struct rt *rt, struct rt_sandbox *sb)
+{
+    if (sb->init_pid > 0 && rt_proc_starttime(sb->init_pid) == sb->init_start) {
+        if (rt->mode == RT_MODE_PLAIN || rt->cg.version == 0) {
+            pid_t pids[4096];
+            int n = rt_proc_tree(sb->init_pid, pids, 4096);
+            for (int i = 0; i < n; i++) {
+                kill(pids[i], SIGKILL);
+                kill(pids[i], SIGCONT);
+            }
+        }
+        kill(sb->init_pid, SIGKILL); /* in full mode this takes the whole pid ns with it */
+    }
+    rt_cgroup_kill_all(rt, sb->id);
+}
+
+/* Forget a (no longer) running init: fds, pid file. */
+static void detach(struct rt *rt, struct rt_sandbox *sb)
+{
+    unwatch_close(rt, &sb->ev_fd);
+    unwatch_close(rt, &sb->pidfd);
+    if (sb->req_fd >= 0)
+        close(sb->req_fd);
+    sb->req_fd = -1;
+    if (sb->root_fd >= 0)
+        close(sb->root_fd);
+    sb->root_fd = -1;
+    sb->running = sb->frozen = false;
+    sb->init_pid = 0;
+    sb->init_start = 0;
+    unlinkat(sb->dir_fd, "init.pid", 0);
+    unlinkat(sb->dir_fd, "ctl.sock", 0);
+}
+
+int rt_sandbox_boot(struct rt *rt, struct rt_sandbox *sb, struct error *err)
+{
+    grave_try(rt);
+    if (sb->running)
+        return error_set(err, ERROR_CONFLICT, "sandbox %s is running", sb->id);
+    if (rt_rootfs_prepare(rt, sb, err) < 0 || rt_boot_init(rt, sb, err) < 0)
+        return -1;
+    if (write_init_pid(sb) < 0 || attach(rt, sb, err) < 0) {
+        if (!err || !err->msg[0])
+            error_set(err, ERROR_GENERIC, "sandbox %s: %s", sb->id, strerror(errno));
+        kill_tree(rt, sb);
+        detach(rt, sb);
+        return -1;
+    }
+    sb->frozen = false;
+    rt_disk_reset(&sb->disk);
+    return 0;
+}
+
+int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandbox **out,
+                      struct error *err)
+{
+    *out = NULL;
+    grave_try(rt);
+    struct rt_sandbox *sb = sb_new(rt, spec, err);
+    if (!sb)
+        return -1;
+    if (mkdir(sb->dir, 0700) < 0) {
+        int e = errno;
+        sb_free(sb);
+        return error_set(err, e == EEXIST ? ERROR_CONFLICT : ERROR_GENERIC, "sandbox %s: %s",
+                         spec->id, strerror(e));
+    }
+    char meta[64];
+    sb->dir_fd = open(sb->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (sb->dir_fd < 0 || pick_idbase(rt, &sb->idbase) < 0) {
+        error_set(err, ERROR_GENERIC, "sandbox %s: %s", spec->id, strerror(errno));
+        goto fail;
+    }
+    snprintf(meta, sizeof meta, "idbase %u\n", sb->idbase);
+    char p[PATH_MAX];
+    if (rt_path(p, sizeof p, "%s/meta", sb->dir) < 0 ||
+        rt_write_file(p, meta, strlen(meta), 0600) < 0) {
+        error_set(err, ERROR_GENERIC, "sandbox %s: meta: %s", spec->id, strerror(errno));
+        goto fail;
+    }
+    if (rt_sandbox_boot(rt, sb, err) < 0)
+        goto fail;
+    sb_link(rt, sb);
+    *out = sb;
+    return 0;
+fail:
+    rt_cgroup_kill_all(rt, sb->id);
+    rt_cgroup_remove(rt, sb->id);
+    rt_rm_rf(sb->dir);
+    sb_free(sb);
+    return -1;
+}
+
+int rt_sandbox_open(struct rt *rt, const struct rt_spec *spec, struct rt_sandbox **out,
+                    struct error *err)
+{
+    *out = NULL;
+    struct rt_sandbox *sb = sb_new(rt, spec, err);
+    if (!sb)
+        return -1;
+    sb->dir_fd = open(sb->dir, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (sb->dir_fd < 0 || read_meta(sb) < 0) {
+        error_set(err, ERROR_NOT_FOUND, "sandbox %s: files are gone", spec->id);
+        sb_free(sb);
+        return -1;
+    }
+    char p[PATH_MAX], buf[64];
+    int pid = 0;
+    unsigned long long start = 0;
+    if (rt_path(p, sizeof p, "%s/init.pid", sb->dir) == 0 && rt_read_file(p, buf, sizeof buf) > 0)
+        sscanf(buf, "%d %llu", &pid, &start);
+    if (pid > 0 && start > 0 && rt_proc_starttime(pid) == start) {
+        sb->init_pid = pid;
+        sb->init_start = start;
+        struct error e2;
+        if (attach(rt, sb, &e2) == 0) {
+            int fr = rt_cgroup_is_frozen(rt, sb->id);
+            if (fr < 0) { /* SIGSTOP fallback: a stopped init means a paused sandbox */
+                char st[512];
+                snprintf(p, sizeof p, "/proc/%d/stat", pid);
+                char *q = rt_read_file(p, st, sizeof st) > 0 ? strrchr(st, ')') : NULL;
+                fr = q && q[1] && q[2] == 'T';
+            }
+            sb->frozen = fr == 1;
+            sb_link(rt, sb);
+            *out = sb;
+            return 1;
+        }
+        kill_tree(rt, sb); /* init exists but does not answer: start over */
+    }
+    detach(rt, sb);
+    rt_cgroup_kill_all(rt, sb->id);
+    rt_cgroup_remove(rt, sb->id);
+    sb_link(rt, sb);
+    *out = sb;
+    return 0;
+}
+
+bool rt_sandbox_running(const struct rt_sandbox *sb)
+{
+    return sb->running;
+}
+
+static int signal_tree(struct rt *rt, struct rt_sandbox *sb, int signo)
+{
+    pid_t pids[4096];
+    int n = rt->cg.version ? rt_cgroup_pids(rt, sb->id, pids, 4096) : -1;
+    if (n < 0)
+        n = rt_proc_tree(sb->init_pid, pids, 4096);
+    for (int i = 0; i < n; i++)
+        kill(pids[i], signo);
+    return n < 0 ? -1 : 0;
+}
+
+int rt_sandbox_freeze(struct rt *rt, struct rt_sandbox *sb, struct error *err)
+{
+    if (!sb->running)
+        return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
+    int rc = rt_cgroup_freeze(rt, sb, true);
+    if (rc == -ENOTSUP)
+        rc = signal_tree(rt, sb, SIGSTOP);
+    if (rc < 0)
+        return error_set(err, ERROR_GENERIC, "freeze %s: %s", sb->id, strerror(-rc));
+    sb->frozen = true;
+    return 0;
+}
+
+int rt_sandbox_thaw(struct rt *rt, struct rt_sandbox *sb, struct error *err)
+{
+    if (!sb->running)
+        return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
+    int rc = rt_cgroup_freeze(rt, sb, false);
+    if (rc == -ENOTSUP)
+        rc = signal_tree(rt, sb, SIGCONT);
+    if (rc < 0)
+        return error_set(err, ERROR_GENERIC, "thaw %s: %s", sb->id, strerror(-rc));
+    sb->frozen = false;
+    return 0;
+}
+
+/* Bounded wait for init's end (boxtopd shutdown / reboot on the same files): the old mount
+ * namespace must be gone before a new overlay uses the same upper dir. */
+static void wait_gone(int pidfd, int ms)
+{
+    if (pidfd < 0)
+        return;
+    struct pollfd p = {.fd = pidfd, .events = POLLIN};
+    while (poll(&p, 1, ms) < 0 && errno == EINTR)
+        ;
+}
+
+int rt_sandbox_stop(struct rt *rt, struct rt_sandbox *sb, struct error *err)
+{
+    (void)err;
+    sb->stopping = true;
+    int pidfd = -1;
+    if (sb->pidfd >= 0)
+        pidfd = dup(sb->pidfd);
+    kill_tree(rt, sb);
+    detach(rt, sb);
+    wait_gone(pidfd, 2000);
+    if (pidfd >= 0)
+        close(pidfd);
+    rt_cgroup_kill_all(rt, sb->id);
+    rt_cgroup_remove(rt, sb->id);
+    sb->stopping = false;
+    return 0;
+}
+
+int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err)
+{
+    sb->stopping = true;
+    struct rt_grave *g = calloc(1, sizeof *g);
+    if (!g)
+        return error_set(err, ERROR_GENERIC, "out of memory");
+    snprintf(g->id, sizeof g->id, "%s", sb->id);
+    g->pidfd = sb->pidfd >= 0 ? dup(sb->pidfd) : -1;
+    if (g->pidfd >= 0)
+        fcntl(g->pidfd, F_SETFD, FD_CLOEXEC);
+    kill_tree(rt, sb);
+    detach(rt, sb);
+    sb_unlink(rt, sb);
+    for (int tries = 0; tries < 100; tries++) {
+        if (rt_path(g->trash, sizeof g->trash, "%s/.trash-%s-%u", rt->rt_dir, sb->id,
+                    rt->trash_seq++) < 0)
+            break;
+        if (rename(sb->dir, g->trash) == 0)
+            break;
+        g->trash[0] = '\0';
+        if (errno != EEXIST && errno != ENOTEMPTY)
+            break;
+    }
+    if (!g->trash[0])
+        snprintf(g->trash, sizeof g->trash, "%s", sb->dir);
+    sb_free(sb);
+    g->next = rt->graves;
+    rt->graves = g;
+    watch(rt, g->pidfd);
+    grave_try(rt);
+    return 0;
+}
+
+/* init ended on its own (crash, OOM, killed from outside). */
+void rt_sandbox_lost(struct rt *rt, struct rt_sandbox *sb)
+{
+    char why[128] = "init exited";
+    char p[PATH_MAX], buf[512];
+    if (rt->cg.have[RT_CG_MEMORY] && rt->cg.version == 1 &&
+        rt_path(p, sizeof p, "%s/%s/memory.oom_control", rt->cg.parent[RT_CG_MEMORY], sb->id) ==
+            0 &&
+        rt_read_file(p, buf, sizeof buf) > 0) {
+        char *k = strstr(buf, "oom_kill ");
+        if (k && atoll(k + 9) > 0)
+            snprintf(why, sizeof why, "init exited after out-of-memory kills");
+    }
+    kill_tree(rt, sb);
+    detach(rt, sb);
+    rt_cgroup_kill_all(rt, sb->id);
+    if (rt->hooks.sandbox_died)
+        rt->hooks.sandbox_died(rt->hooks.ud, sb, why); /* may destroy sb: touch nothing after */
+}
+
+void rt_on_pidfd(struct rt *rt, int fd)
+{
+    for (struct rt_grave *g = rt->graves; g; g = g->next) {
+        if (g->pidfd == fd) {
+            unwatch_close(rt, &g->pidfd);
+            grave_try(rt);
+            return;
+        }
+    }
+    for (struct rt_sandbox *sb = rt->sandboxes; sb; sb = sb->next) {
+        if (sb->pidfd == fd) {
+            if (!sb->stopping)
+                rt_sandbox_lost(rt, sb);
+            return;
+        }
+    }
+}
+
+const char *rt_sandbox_id(const struct rt_sandbox *sb)
+{
+    return sb->id;
+}
+
+void *rt_sandbox_get_ud(const struct rt_sandbox *sb)
+{
+    return sb->ud;
+}
+
+void rt_sandbox_set_ud(struct rt_sandbox *sb, void *ud)
+{
+    sb->ud = ud;
+}
+
+int rt_root_fd(struct rt_sandbox *sb)
+{
+    return sb->root_fd;
+}
+
+int rt_user_ids(struct rt_sandbox *sb, const char *user, uid_t *uid, gid_t *gid,
+                const char **home)
+{
+    bool root = user && strcmp(user, "root") == 0;
+    if (user && !root && strcmp(user, "user") != 0)
+        return -1;
+    if (sb->rt->mode == RT_MODE_PLAIN) {
+        *uid = sb->rt->is_root ? sb->idbase + (root ? 0 : RT_USER_UID) : getuid();
+        *gid = sb->rt->is_root ? sb->idbase + (root ? 0 : RT_USER_UID) : getgid();
+        if (home)
+            *home = sb->home;
+        return 0;
+    }
+    *uid = sb->idbase + (root ? 0 : RT_USER_UID);
+    *gid = sb->idbase + (root ? 0 : RT_USER_UID);
+    if (home)
+        *home = root ? "/root" : "/home/user";
+    return 0;
+}

@@ -1,0 +1,452 @@
+/* rt_init.c - a sandbox's init: pid 1 inside its pid namespace (or a subreaper in plain mode).
+ *
+ * It reaps every orphan, and starts the processes boxtopd asks for over the control socket
+ * (DIR/runtime/<id>/ctl.sock): boxtopd connects twice, one connection for requests (SPAWN,
+ * SIGNAL, each answered by one REPLY carrying the pty master or pipe ends as SCM_RIGHTS) and
+ * one for events (EXIT of a spawned process). A restarted boxtopd just connects again; the
+ * newest connection of each kind wins. init is a forked copy of boxtopd and runs one poll loop;
+ * it never waits on boxtopd except to hand over a reply or event (non-blocking, dropped when
+ * boxtopd is not reading, since nobody would be left to care). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+
+#define INIT_MAX_PENDING 4
+#define INIT_MAX_TRACKED 4096
+
+struct init {
+    struct rt_init_args *a;
+    int sig_fd;
+    int req_fd, ev_fd;
+    int pending[INIT_MAX_PENDING];
+    pid_t tracked[INIT_MAX_TRACKED];
+    int ntracked;
+    char *buf;
+};
+
+static void init_track(struct init *in, pid_t pid)
+{
+    if (in->ntracked < INIT_MAX_TRACKED)
+        in->tracked[in->ntracked++] = pid;
+}
+
+static bool init_untrack(struct init *in, pid_t pid)
+{
+    for (int i = 0; i < in->ntracked; i++) {
+        if (in->tracked[i] == pid) {
+            in->tracked[i] = in->tracked[--in->ntracked];
+            return true;
+        }
+    }
+    return false;
+}
+
+static void init_reap(struct init *in)
+{
+    struct signalfd_siginfo si;
+    while (read(in->sig_fd, &si, sizeof si) == (ssize_t)sizeof si)
+        ;
+    int st;
+    pid_t pid;
+    while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        if (!init_untrack(in, pid) || in->ev_fd < 0)
+            continue;
+        struct rt_msg_exit ev = {.h = {RT_MSG_EXIT, 0}, .pid = pid, .code = -1, .signo = 0};
+        if (WIFEXITED(st))
+            ev.code = WEXITSTATUS(st);
+        else if (WIFSIGNALED(st))
+            ev.signo = WTERMSIG(st);
+        if (send(in->ev_fd, &ev, sizeof ev, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno != EAGAIN) {
+            close(in->ev_fd);
+            in->ev_fd = -1;
+        }
+    }
+}
+
+/* execvpe() searches init's own PATH; the process's PATH is the one in its envp. */
+static void exec_in_path(char *const argv[], char *const envp[])
+{
+    const char *file = argv[0];
+    if (strchr(file, '/')) {
+        execve(file, argv, envp);
+        return;
+    }
+    const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    for (int i = 0; envp[i]; i++)
+        if (strncmp(envp[i], "PATH=", 5) == 0)
+            path = envp[i] + 5;
+    int saved = ENOENT;
+    char full[PATH_MAX];
+    for (const char *p = path;; p++) {
+        const char *e = strchr(p, ':');
+        size_t dl = e ? (size_t)(e - p) : strlen(p);
+        if (dl == 0)
+            snprintf(full, sizeof full, "%s", file);
+        else if (dl + strlen(file) + 2 <= sizeof full)
+            snprintf(full, sizeof full, "%.*s/%s", (int)dl, p, file);
+        else
+            full[0] = '\0';
+        if (full[0]) {
+            execve(full, argv, envp);
+            if (errno == EACCES)
+                saved = EACCES;
+            else if (errno != ENOENT && errno != ENOTDIR)
+                return;
+        }
+        if (!e)
+            break;
+        p = e;
+    }
+    errno = saved;
+}
+
+/* Runs in the forked child: never returns. Failures go to errp as an errno + step. */
+static void child_exec(const struct rt_msg_spawn *sp, const char *cwd, char **argv, char **envp,
+                       int in_fd, int out_fd, int err_fd, int pty_slave, int errp,
+                       enum rt_mode mode)
+{
+    sigset_t all;
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    int e = 0;
+    const char *step = "setsid";
+    if (setsid() < 0)
+        goto fail;
+    if (pty_slave >= 0) {
+        step = "controlling tty";
+        if (ioctl(pty_slave, TIOCSCTTY, 0) < 0)
+            goto fail;
+        in_fd = out_fd = err_fd = pty_slave;
+        if (mode == RT_MODE_FULL && fchown(pty_slave, sp->uid, 5) < 0)
+            goto fail;
+    }
+    step = "stdio";
+    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+        goto fail;
+    /* init is shielded from the OOM killer; the processes it starts are not. */
+    int oom = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (oom >= 0) {
+        if (write(oom, "0", 1) < 0) { /* nothing to do: the old value stays */
+        }
+        close(oom);
+    }
+    if (getuid() != sp->uid || getgid() != sp->gid) {
+        step = "switch user";
+        gid_t g = sp->gid;
+        if (setgroups(1, &g) < 0 || setresgid(sp->gid, sp->gid, sp->gid) < 0 ||
+            setresuid(sp->uid, sp->uid, sp->uid) < 0)
+            goto fail;
+    }
+    step = "cwd";
+    if (chdir(cwd) < 0)
+        goto fail;
+    step = "exec";
+    exec_in_path(argv, envp);
+fail:
+    e = errno;
+    char msg[128];
+    int n = snprintf(msg, sizeof msg, "%d %s", e, step);
+    if (write(errp, msg, (size_t)n) < 0) { /* the parent sees EOF and reports "exec" */
+    }
+    _exit(127);
+}
+
+static void init_spawn(struct init *in, char *msg, size_t len)
+{
+    struct rt_msg_reply rep = {.h = {RT_MSG_REPLY, 0}};
+    struct rt_msg_spawn sp;
+    int fds[3], nfds = 0;
+    int child_fds[6] = {-1, -1, -1, -1, -1, -1}; /* in_r,in_w,out_r,out_w,err_r,err_w */
+    int master = -1, slave = -1, errp[2] = {-1, -1};
+    char **vec = NULL;
+    if (len < sizeof sp) {
+        rep.err = EINVAL;
+        goto reply;
+    }
+    memcpy(&sp, msg, sizeof sp);
+    rep.h.seq = sp.h.seq;
+    if (sp.argc == 0 || sp.argc > 100000 || sp.envc > 100000) {
+        rep.err = EINVAL;
+        goto reply;
+    }
+    vec = calloc((size_t)sp.argc + sp.envc + 3, sizeof *vec);
+    if (!vec) {
+        rep.err = ENOMEM;
+        goto reply;
+    }
+    char *p = msg + sizeof sp, *end = msg + len;
+    char *cwd = p;
+    char *z = memchr(p, '\0', (size_t)(end - p));
+    if (!z) {
+        rep.err = EINVAL;
+        goto reply;
+    }
+    p = z + 1;
+    char **argv = vec, **envp = vec + sp.argc + 1;
+    for (uint32_t i = 0; i < sp.argc + sp.envc; i++) {
+        z = memchr(p, '\0', (size_t)(end - p));
+        if (!z) {
+            rep.err = EINVAL;
+            goto reply;
+        }
+        if (i < sp.argc)
+            argv[i] = p;
+        else
+            envp[i - sp.argc] = p;
+        p = z + 1;
+    }
+    argv[sp.argc] = NULL;
+    envp[sp.envc] = NULL;
+    if (!*cwd)
+        cwd = in->a->mode == RT_MODE_FULL ? (sp.uid == 0 ? "/root" : "/home/user") : in->a->home;
+
+    if (sp.flags & RT_SPAWN_PTY) {
+        master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (master < 0 || unlockpt(master) < 0) {
+            rep.err = errno;
+            snprintf(rep.msg, sizeof rep.msg, "open /dev/ptmx");
+            goto reply;
+        }
+        slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (slave < 0) {
+            char name[64];
+            if (ptsname_r(master, name, sizeof name) == 0)
+                slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        }
+        if (slave < 0) {
+            rep.err = errno;
+            snprintf(rep.msg, sizeof rep.msg, "open pty slave");
+            goto reply;
+        }
+        struct termios t;
+        if (tcgetattr(slave, &t) == 0) {
+            t.c_iflag |= ICRNL; /* a terminal sends CR for Enter; programs expect NL */
+            tcsetattr(slave, TCSANOW, &t);
+        }
+        struct winsize ws = {.ws_row = sp.rows ? sp.rows : 24, .ws_col = sp.cols ? sp.cols : 80};
+        ioctl(slave, TIOCSWINSZ, &ws);
+    } else {
+        if (pipe2(child_fds + 2, O_CLOEXEC) < 0 || pipe2(child_fds + 4, O_CLOEXEC) < 0) {
+            rep.err = errno;
+            goto reply;
+        }
+        if (sp.flags & RT_SPAWN_STDIN) {
+            if (pipe2(child_fds, O_CLOEXEC) < 0) {
+                rep.err = errno;
+                goto reply;
+            }
+        } else {
+            child_fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+            if (child_fds[0] < 0) {
+                rep.err = errno;
+                goto reply;
+            }
+        }
+    }
+    if (pipe2(errp, O_CLOEXEC) < 0) {
+        rep.err = errno;
+        goto reply;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        rep.err = errno;
+        snprintf(rep.msg, sizeof rep.msg, "fork");
+        goto reply;
+    }
+    if (pid == 0) {
+        close(errp[0]);
+        child_exec(&sp, cwd, argv, envp, child_fds[0], child_fds[3], child_fds[5], slave, errp[1],
+                   in->a->mode);
+    }
+    init_track(in, pid);
+    close(errp[1]);
+    errp[1] = -1;
+    /* EOF = exec succeeded (errp is close-on-exec); otherwise "errno step". Bounded: the
+     * child does nothing that can block between fork and exec. */
+    char ebuf[128];
+    ssize_t r;
+    do {
+        r = read(errp[0], ebuf, sizeof ebuf - 1);
+    } while (r < 0 && errno == EINTR);
+    if (r > 0) {
+        ebuf[r] = '\0';
+        char *sp2 = strchr(ebuf, ' ');
+        rep.err = atoi(ebuf);
+        if (rep.err <= 0)
+            rep.err = EIO;
+        snprintf(rep.msg, sizeof rep.msg, "%s", sp2 ? sp2 + 1 : "exec");
+        init_untrack(in, pid); /* the reaper collects it without an EXIT event */
+        goto reply;
+    }
+    rep.pid = pid;
+    if (master >= 0) {
+        fds[nfds++] = master;
+    } else {
+        if (sp.flags & RT_SPAWN_STDIN)
+            fds[nfds++] = child_fds[1];
+        fds[nfds++] = child_fds[2];
+        fds[nfds++] = child_fds[4];
+    }
+reply:
+    if (rep.err)
+        nfds = 0;
+    rep.nfds = (uint32_t)nfds;
+    if (in->req_fd >= 0 && rt_msg_send(in->req_fd, &rep, sizeof rep, fds, nfds) < 0) {
+        close(in->req_fd);
+        in->req_fd = -1;
+    }
+    free(vec);
+    for (int i = 0; i < 6; i++)
+        if (child_fds[i] >= 0)
+            close(child_fds[i]);
+    if (master >= 0)
+        close(master);
+    if (slave >= 0)
+        close(slave);
+    if (errp[0] >= 0)
+        close(errp[0]);
+    if (errp[1] >= 0)
+        close(errp[1]);
+}
+
+static void init_signal(struct init *in, const char *msg, size_t len)
+{
+    struct rt_msg_signal s;
+    struct rt_msg_reply rep = {.h = {RT_MSG_REPLY, 0}};
+    if (len < sizeof s) {
+        rep.err = EINVAL;
+    } else {
+        memcpy(&s, msg, sizeof s);
+        rep.h.seq = s.h.seq;
+        if (s.pid <= 1 || s.signo < 0 || s.signo > 64)
+            rep.err = EINVAL;
+        else if (kill(s.pid, s.signo) < 0)
+            rep.err = errno;
+    }
+    if (in->req_fd >= 0 && rt_msg_send(in->req_fd, &rep, sizeof rep, NULL, 0) < 0) {
+        close(in->req_fd);
+        in->req_fd = -1;
+    }
+}
+
+static void init_on_request(struct init *in)
+{
+    ssize_t n = rt_msg_recv(in->req_fd, in->buf, RT_MSG_MAX, NULL, NULL, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return;
+    if (n < (ssize_t)sizeof(struct rt_msg_hdr)) {
+        close(in->req_fd);
+        in->req_fd = -1;
+        return;
+    }
+    struct rt_msg_hdr h;
+    memcpy(&h, in->buf, sizeof h);
+    if (h.type == RT_MSG_SPAWN)
+        init_spawn(in, in->buf, (size_t)n);
+    else if (h.type == RT_MSG_SIGNAL)
+        init_signal(in, in->buf, (size_t)n);
+}
+
+static void init_on_pending(struct init *in, int i)
+{
+    struct rt_msg_hdr h;
+    int fd = in->pending[i];
+    ssize_t n = recv(fd, &h, sizeof h, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return;
+    in->pending[i] = -1;
+    if (n != (ssize_t)sizeof h || (h.type != RT_MSG_HELLO_REQ && h.type != RT_MSG_HELLO_EV)) {
+        close(fd);
+        return;
+    }
+    int *slot = h.type == RT_MSG_HELLO_REQ ? &in->req_fd : &in->ev_fd;
+    if (*slot >= 0)
+        close(*slot);
+    *slot = fd;
+}
+
+static void init_accept(struct init *in)
+{
+    int fd = accept4(in->a->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0)
+        return;
+    int big = RT_MSG_MAX + 4096;
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+    for (int i = 0; i < INIT_MAX_PENDING; i++) {
+        if (in->pending[i] < 0) {
+            in->pending[i] = fd;
+            return;
+        }
+    }
+    close(in->pending[0]); /* someone is connecting and not talking: make room */
+    in->pending[0] = fd;
+}
+
+void rt_init_main(struct rt_init_args *a)
+{
+    struct init in = {.a = a, .req_fd = -1, .ev_fd = -1};
+    for (int i = 0; i < INIT_MAX_PENDING; i++)
+        in.pending[i] = -1;
+    prctl(PR_SET_NAME, "boxtopd-init", 0, 0, 0);
+    if (a->mode == RT_MODE_PLAIN)
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    in.sig_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+    in.buf = malloc(RT_MSG_MAX);
+    if (in.sig_fd < 0 || !in.buf)
+        _exit(1);
+    fcntl(a->listen_fd, F_SETFL, O_NONBLOCK);
+
+    for (;;) {
+        struct pollfd p[4 + INIT_MAX_PENDING];
+        int n = 0;
+        p[n++] = (struct pollfd){.fd = in.sig_fd, .events = POLLIN};
+        p[n++] = (struct pollfd){.fd = a->listen_fd, .events = POLLIN};
+        p[n++] = (struct pollfd){.fd = in.req_fd, .events = POLLIN};
+        p[n++] = (struct pollfd){.fd = in.ev_fd, .events = POLLIN}; /* only EOF expected */
+        for (int i = 0; i < INIT_MAX_PENDING; i++)
+            p[n++] = (struct pollfd){.fd = in.pending[i], .events = POLLIN};
+        if (poll(p, (nfds_t)n, -1) < 0)
+            continue;
+        if (p[0].revents)
+            init_reap(&in);
+        if (p[1].revents)
+            init_accept(&in);
+        if (p[2].revents && in.req_fd >= 0)
+            init_on_request(&in);
+        if (p[3].revents && in.ev_fd >= 0) {
+            char c;
+            if (recv(in.ev_fd, &c, 1, MSG_DONTWAIT) == 0 ||
+                (p[3].revents & (POLLHUP | POLLERR))) {
+                close(in.ev_fd);
+                in.ev_fd = -1;
+            }
+        }
+        for (int i = 0; i < INIT_MAX_PENDING; i++)
+            if (p[4 + i].revents && in.pending[i] >= 0)
+                init_on_pending(&in, i);
+    }
+}

@@ -1,0 +1,207 @@
+/* rt_internal.h - what the runtime's files share: the rt and rt_sandbox structs, the control
+ * protocol between boxtopd and a sandbox's init, and small helpers.
+ *
+ * Process structure of one sandbox (full isolation, boxtopd running as root):
+ *
+ *   boxtopd ──fork──▶ setup child C (real root, new mount ns: overlay + /dev binds)
+ *                      │ unshare(user) ─ boxtopd writes uid_map/gid_map ─ unshare(mnt,pid,uts,ipc)
+ *                      └──fork──▶ init G (pid 1 inside, root of the user ns): proc, devpts,
+ *                                 pivot_root, then serves the control socket and reaps.
+ *   C reports G's host pid and exits, so init is nobody's child in boxtopd and survives a
+ *   boxtopd crash; boxtopd finds it again through DIR/runtime/<id>/ctl.sock and init.pid.
+ *
+ * Without user namespaces / overlayfs (not root, or the kernel refuses) the same init runs
+ * without namespaces in a private directory ("plain" mode); rt_get_caps says what is missing. */
+#ifndef BOXTOPD_RT_INTERNAL_H
+#define BOXTOPD_RT_INTERNAL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "runtime.h"
+
+#define RT_ID_MAX      64
+#define RT_IDMAP_SIZE  65536u       /* ids 0..65535 inside a sandbox */
+#define RT_USER_UID    1000u
+#define RT_MSG_MAX     (192 * 1024) /* largest control message (argv + envp of a spawn) */
+#define RT_REPLY_MS    5000         /* longest wait for init (boot, spawn reply) */
+#define RT_DISK_STEP   4096         /* directory entries looked at per rt_sample call */
+
+enum rt_mode {
+    RT_MODE_FULL,  /* user+pid+mount+uts+ipc namespaces, overlay root */
+    RT_MODE_PLAIN, /* no namespaces: a process tree in a private directory */
+};
+
+/* Controllers a sandbox has a cgroup in (v1: one directory per hierarchy). */
+enum rt_cg_ctrl { RT_CG_MEMORY, RT_CG_CPUACCT, RT_CG_CPU, RT_CG_PIDS, RT_CG_FREEZER, RT_CG_N };
+
+struct rt_cgroup_sys {
+    int version;                 /* 1, 2 or 0 (none usable) */
+    bool have[RT_CG_N];          /* v1: hierarchy usable; v2: controller enabled */
+    char parent[RT_CG_N][PATH_MAX]; /* v1: <mnt>/<ctrl>/boxtopd-<instance>; v2: [0] only */
+};
+
+/* An incremental walk over the writable layer, RT_DISK_STEP entries per call. */
+struct rt_disk_walk {
+    int depth;
+    void *dirs[64]; /* DIR * stack */
+    int64_t partial;
+    int64_t last;   /* last complete total, -1 before the first one */
+};
+
+struct rt_sandbox {
+    struct rt *rt;
+    struct rt_sandbox *next;
+    char id[RT_ID_MAX + 1];
+    char dir[PATH_MAX];          /* DIR/runtime/<id> */
+    int dir_fd;                  /* O_PATH|O_DIRECTORY on dir */
+    struct rt_spec spec;         /* spec.id points at id[] */
+    uint32_t idbase;             /* host uid/gid of root inside */
+    bool running, frozen, stopping;
+    pid_t init_pid;              /* host pid of init, 0 when not running */
+    unsigned long long init_start; /* /proc/PID/stat starttime, to recognise it after restart */
+    int pidfd;                   /* pidfd of init (watched), or -1 */
+    int ev_fd;                   /* event connection to init (watched), or -1 */
+    int req_fd;                  /* request connection to init, or -1 */
+    int root_fd;                 /* O_PATH on the sandbox's / (host side), or -1 */
+    uint32_t seq;
+    char home[PATH_MAX];         /* plain mode: host path of /home/user */
+    struct rt_disk_walk disk;
+    void *ud;
+};
+
+/* Leftovers of destroyed sandboxes whose processes were still dying: retried later. */
+struct rt_grave {
+    struct rt_grave *next;
+    char id[RT_ID_MAX + 1];
+    char trash[PATH_MAX]; /* renamed sandbox directory still to delete, "" when done */
+    int pidfd;
+};
+
+struct rt {
+    char state_dir[PATH_MAX];
+    char rt_dir[PATH_MAX];       /* DIR/runtime */
+    char instance[64];
+    struct log *lg;
+    struct rt_hooks hooks;
+    struct rt_caps caps;
+    enum rt_mode mode;
+    bool is_root;
+    uint32_t idmap_base, idmap_slots; /* sandbox n uses idmap_base + n * RT_IDMAP_SIZE */
+    struct rt_cgroup_sys cg;
+    struct rt_sandbox *sandboxes;
+    struct rt_grave *graves;
+    unsigned trash_seq;
+};
+
+/* --- control protocol (SOCK_SEQPACKET, one message per request/reply/event) --- */
+enum rt_msg_type {
+    RT_MSG_HELLO_REQ = 1, /* first message on a connection: this one carries requests */
+    RT_MSG_HELLO_EV,      /* first message on a connection: this one receives events */
+    RT_MSG_SPAWN,
+    RT_MSG_SIGNAL,
+    RT_MSG_REPLY,         /* init → boxtopd: answer to SPAWN/SIGNAL (fds attached) */
+    RT_MSG_EXIT,          /* init → boxtopd: a spawned process ended */
+};
+
+struct rt_msg_hdr {
+    uint32_t type;
+    uint32_t seq;
+};
+
+#define RT_SPAWN_PTY   1u
+#define RT_SPAWN_STDIN 2u
+#define RT_SPAWN_ROOT  4u
+
+/* Followed by cwd\0, argc strings, envc strings. */
+struct rt_msg_spawn {
+    struct rt_msg_hdr h;
+    uint32_t flags;
+    uint16_t rows, cols;
+    uint32_t argc, envc;
+    uint32_t uid, gid; /* ids to run as, in init's view (plain mode: host ids) */
+};
+
+struct rt_msg_signal {
+    struct rt_msg_hdr h;
+    int32_t pid, signo;
+};
+
+struct rt_msg_reply {
+    struct rt_msg_hdr h;
+    int32_t err; /* 0 or an errno */
+    int32_t pid;
+    uint32_t nfds;
+    char msg[200];
+};
+
+struct rt_msg_exit {
+    struct rt_msg_hdr h;
+    int32_t pid, code, signo;
+};
+
+/* What init needs to know, filled by the boot code before fork. */
+struct rt_init_args {
+    enum rt_mode mode;
+    int listen_fd;
+    int sync_fd;        /* socketpair end to boxtopd: boot progress, then closed */
+    const char *id;
+    char root[PATH_MAX]; /* full mode: host path of the merged root (pivot target) */
+    char home[PATH_MAX]; /* plain mode: home directory */
+};
+
+/* rt_proto.c */
+int rt_msg_send(int fd, const void *msg, size_t len, const int *fds, int nfds);
+/* Receives one message into buf (cap bytes); fds[] gets up to *nfds fds. Returns its length,
+ * 0 on EOF, -1 with errno. Extra fds are closed; a message larger than cap is an error. */
+ssize_t rt_msg_recv(int fd, void *buf, size_t cap, int *fds, int *nfds, int flags);
+
+/* rt_init.c: the body of a sandbox's init; never returns. */
+void rt_init_main(struct rt_init_args *a) __attribute__((noreturn));
+
+/* rt_boot.c */
+int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+int rt_ctl_connect(struct rt_sandbox *sb, uint32_t hello); /* fd, or -1 with errno */
+
+/* rt_core.c */
+void rt_on_pidfd(struct rt *rt, int fd);
+void rt_sandbox_lost(struct rt *rt, struct rt_sandbox *sb);
+bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb);
+
+/* rt_rootfs.c */
+int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, size_t n);
+int rt_rootfs_enter(const char *id, char *why, size_t n); /* cwd = the new root */
+
+/* rt_cgroup.c */
+void rt_cgroup_detect(struct rt *rt);
+int rt_cgroup_create(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+int rt_cgroup_attach_self(const struct rt *rt, const char *id); /* in the child: 0 or -errno */
+int rt_cgroup_freeze(struct rt *rt, struct rt_sandbox *sb, bool frozen);
+int rt_cgroup_is_frozen(const struct rt *rt, const char *id);
+int rt_cgroup_kill_all(const struct rt *rt, const char *id); /* returns tasks left */
+int rt_cgroup_remove(const struct rt *rt, const char *id);    /* 0, or -EBUSY */
+int rt_cgroup_pids(const struct rt *rt, const char *id, pid_t *pids, int max);
+void rt_cgroup_cleanup_parent(const struct rt *rt);
+int rt_cgroup_sample(const struct rt *rt, const char *id, struct rt_metrics *m);
+
+/* rt_metrics.c */
+void rt_disk_reset(struct rt_disk_walk *w);
+int64_t rt_disk_step(struct rt_disk_walk *w, int dir_fd);
+int rt_proc_tree(pid_t root, pid_t *pids, int max);
+
+/* rt_util.c */
+int rt_write_file(const char *path, const char *data, size_t len, mode_t mode);
+int rt_write_str(const char *path, const char *s); /* existing file (sysfs), no O_CREAT */
+ssize_t rt_read_file(const char *path, char *buf, size_t cap);
+int rt_read_ll(const char *path, long long *out);
+int rt_rm_rf(const char *path);
+int rt_mkdir_p(const char *path, mode_t mode);
+bool rt_id_valid(const char *id);
+unsigned long long rt_proc_starttime(pid_t pid);
+int rt_path(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

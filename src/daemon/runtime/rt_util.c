@@ -1,0 +1,187 @@
+/* rt_util.c - small file helpers of the runtime (sysfs writes, recursive delete, ids). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+
+int rt_path(char *out, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(out, n, fmt, ap);
+    va_end(ap);
+    if (k < 0 || (size_t)k >= n) {
+        out[0] = '\0';
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}
+
+int rt_write_file(const char *path, const char *data, size_t len, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0)
+        return -1;
+    while (len > 0) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        data += w;
+        len -= (size_t)w;
+    }
+    return close(fd);
+}
+
+/* sysfs/procfs files take one write; a short or failed write is the kernel's answer. */
+int rt_write_str(const char *path, const char *s)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    size_t len = strlen(s);
+    ssize_t w = write(fd, s, len);
+    int e = errno;
+    close(fd);
+    if (w != (ssize_t)len) {
+        errno = w < 0 ? e : EIO;
+        return -1;
+    }
+    return 0;
+}
+
+ssize_t rt_read_file(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    size_t got = 0;
+    while (got + 1 < cap) {
+        ssize_t r = read(fd, buf + got, cap - 1 - got);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    buf[got] = '\0';
+    return (ssize_t)got;
+}
+
+int rt_read_ll(const char *path, long long *out)
+{
+    char buf[64];
+    if (rt_read_file(path, buf, sizeof buf) < 0)
+        return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(buf, &end, 10);
+    if (errno || end == buf) {
+        if (strncmp(buf, "max", 3) == 0) {
+            *out = -1; /* v2 "max" = unlimited */
+            return 0;
+        }
+        errno = EINVAL;
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    int rc = flag == FTW_DP ? rmdir(path) : unlink(path);
+    if (rc < 0 && errno != ENOENT && flag == FTW_DP) {
+        /* The overlay work dir keeps a d--------- dir: root can delete it, others chmod. */
+        chmod(path, 0700);
+        rmdir(path);
+    }
+    return 0;
+}
+
+/* Best effort: deletes what it can, never follows symlinks or crosses mounts. */
+int rt_rm_rf(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return errno == ENOENT ? 0 : -1;
+    /* Make directories traversable first (plain mode leaves user-made 0000 dirs). */
+    nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    return lstat(path, &st) == 0 ? -1 : 0;
+}
+
+int rt_mkdir_p(const char *path, mode_t mode)
+{
+    char tmp[PATH_MAX];
+    if (rt_path(tmp, sizeof tmp, "%s", path) < 0)
+        return -1;
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+/* Sandbox ids become directory, cgroup and host names: [A-Za-z0-9_-], 1..64 chars. */
+bool rt_id_valid(const char *id)
+{
+    if (!id || !*id || strlen(id) > RT_ID_MAX || id[0] == '-')
+        return false;
+    for (const char *p = id; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return false;
+    }
+    return true;
+}
+
+/* Field 22 of /proc/PID/stat; 0 if the process is gone. Parsed after the last ')' because
+ * the command name may contain spaces and parentheses. */
+unsigned long long rt_proc_starttime(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (rt_read_file(path, buf, sizeof buf) <= 0)
+        return 0;
+    char *p = strrchr(buf, ')');
+    if (!p)
+        return 0;
+    p++;
+    for (int field = 3; field < 22 && p; field++) {
+        p = strchr(p + 1, ' ');
+    }
+    if (!p)
+        return 0;
+    return strtoull(p + 1, NULL, 10);
+}

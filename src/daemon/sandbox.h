@@ -1,0 +1,102 @@
+/* sandbox.h - boxtopd's sandbox manager: records, lifecycle, TTL, metrics sampling.
+ *
+ * A struct sbx is one sandbox E2B clients know about, running or paused. Its record (what
+ * the API returns, plus the envd token) is persisted atomically in DIR/records/<id>.json on
+ * every change; the runtime (runtime.h) owns its processes and files. States:
+ *   running  - init booted (or adopted after a crash), TTL timer armed at end_at
+ *   paused   - processes frozen (pause), or stopped with files kept (boxtopd shutdown, or
+ *              init died); connect/resume thaws or boots a fresh init on the same files.
+ * Killed sandboxes are destroyed and forgotten (their metrics/logs/events stay in memory).
+ *
+ * For the envd module: sbx_find() by id, s->envd_token, s->env_vars, s->rt (NULL while no
+ * init runs), sbx_is_running(), sbx_log() to add to the sandbox's logs. */
+#ifndef BOXTOPD_SANDBOX_H
+#define BOXTOPD_SANDBOX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boxtop/error.h"
+#include "boxtop/log.h"
+#include "daemon.h"
+#include "ids.h"
+
+struct cJSON;
+struct metrics_ring;
+struct sblog;
+
+enum sbx_state { SBX_RUNNING, SBX_PAUSED };
+
+struct sbx {
+    struct daemon *d;
+    char id[IDS_SANDBOX_MAX + 1];
+    char template_id[64]; /* "base" template's id */
+    char alias[64];       /* "base" */
+    char envd_token[65];  /* envdAccessToken: 64 hex */
+    char execution_id[37];
+    int64_t started_at_ms;   /* creation */
+    int64_t end_at_ms;       /* TTL expiry while running */
+    int64_t paused_at_ms;    /* when paused (endAt of a paused sandbox) */
+    int64_t exec_started_ms; /* this execution (create or resume) */
+    int cpu_count, memory_mb, disk_mb;
+    bool auto_pause; /* lifecycle.onTimeout = pause */
+    bool auto_resume;
+    bool secure;            /* envd requires X-Access-Token (always for v2 creates) */
+    bool allow_internet;    /* recorded; network is shared with the host */
+    struct cJSON *metadata; /* object of strings, or NULL */
+    struct cJSON *env_vars; /* object of strings, or NULL */
+    enum sbx_state state;
+    bool frozen;           /* paused with processes kept (freezer) */
+    struct rt_sandbox *rt; /* runtime handle; NULL when no files are loaded */
+
+    struct server_timer *ttl;
+    struct metrics_ring *metrics; /* shared with the metrics archive after kill */
+    struct sblog *logs;
+    int64_t prev_cpu_ns;
+    int64_t prev_sample_ms;
+    void *envd_ud; /* free for the envd module */
+};
+
+struct sbx_create_opts {
+    const char *template_ref; /* "base" */
+    int64_t timeout_s;
+    bool auto_pause;
+    bool auto_resume;
+    bool secure;
+    bool allow_internet;
+    struct cJSON *metadata; /* taken */
+    struct cJSON *env_vars; /* taken */
+};
+
+/* Startup: runtime, restore records, sampling timer. Shutdown: stop processes, keep files. */
+int sbx_manager_start(struct daemon *d, struct error *err);
+void sbx_manager_stop(struct daemon *d);
+void sbx_manager_free(struct daemon *d);
+
+struct sbx *sbx_find(struct daemon *d, const char *id);
+bool sbx_is_running(const struct sbx *s);
+size_t sbx_count_running(const struct daemon *d);
+
+/* err->kind: ERROR_RATE_LIMIT (429), ERROR_NOT_FOUND (unknown template), ERROR_GENERIC. */
+int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **out,
+               struct error *err);
+/* kill_reason: "request", "timeout", ... (lifecycle event) */
+int sbx_kill(struct daemon *d, struct sbx *s, const char *reason, struct error *err);
+/* ERROR_CONFLICT when already paused. */
+int sbx_pause(struct daemon *d, struct sbx *s, struct error *err);
+/* Paused -> running with end_at = now + timeout_s. */
+int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, struct error *err);
+/* Set end_at (ms) and re-arm the TTL timer; records an `updated` event. */
+void sbx_set_end(struct daemon *d, struct sbx *s, int64_t end_ms);
+int sbx_save(struct daemon *d, struct sbx *s);
+
+/* Add a line to the sandbox's logs (also used by envd). fields: NULL or a cJSON object of
+ * strings/numbers/bools (copied). */
+/* Metrics ring / logs of a sandbox, also after it was killed (NULL when unknown). */
+const struct metrics_ring *sbx_metrics_of(struct daemon *d, const char *id);
+const struct sblog *sbx_logs_of(struct daemon *d, const char *id);
+
+void sbx_log(struct sbx *s, enum log_level level, const struct cJSON *fields, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,482 @@
+/* test_runtime.c - creates real sandboxes and checks isolation, limits, pause, PTYs, metrics
+ * and restart adoption. TAP output. Needs root for the isolation checks (as in CI); as
+ * another user it checks the plain-mode fallback. Everything it makes (state dir, cgroups,
+ * processes) is removed at the end, also after failed checks. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+#include "runtime.h"
+
+#define MAX_WATCH 64
+#define MAX_EXITS 256
+
+struct exit_rec {
+    struct rt_sandbox *sb;
+    pid_t pid;
+    int code, sig;
+};
+
+struct tctx {
+    struct rt *rt;
+    int watched[MAX_WATCH];
+    int nwatched;
+    struct exit_rec exits[MAX_EXITS];
+    int nexits;
+    int died;
+    char state[256];
+    char instance[32];
+};
+
+static int ntest, nfail;
+
+static void ok(bool cond, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("%s %d - ", cond ? "ok" : "not ok", ++ntest);
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+    fflush(stdout);
+    if (!cond)
+        nfail++;
+}
+
+static int h_watch(void *ud, int fd)
+{
+    struct tctx *t = ud;
+    if (t->nwatched < MAX_WATCH)
+        t->watched[t->nwatched++] = fd;
+    return 0;
+}
+
+static void h_unwatch(void *ud, int fd)
+{
+    struct tctx *t = ud;
+    for (int i = 0; i < t->nwatched; i++)
+        if (t->watched[i] == fd)
+            t->watched[i] = t->watched[--t->nwatched];
+}
+
+static void h_exited(void *ud, struct rt_sandbox *sb, pid_t pid, int code, int sig)
+{
+    struct tctx *t = ud;
+    if (t->nexits < MAX_EXITS)
+        t->exits[t->nexits++] = (struct exit_rec){sb, pid, code, sig};
+}
+
+static void h_died(void *ud, struct rt_sandbox *sb, const char *why)
+{
+    struct tctx *t = ud;
+    (void)sb;
+    printf("# sandbox died: %s\n", why);
+    t->died++;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One turn of the host loop: the runtime's fds plus extra ones (output pipes). */
+static void pump(struct tctx *t, int *extra, int nextra, int ms)
+{
+    struct pollfd p[MAX_WATCH + 4];
+    int n = 0;
+    for (int i = 0; i < t->nwatched; i++)
+        p[n++] = (struct pollfd){.fd = t->watched[i], .events = POLLIN};
+    int base = n;
+    for (int i = 0; i < nextra; i++)
+        p[n++] = (struct pollfd){.fd = extra[i], .events = POLLIN};
+    if (poll(p, (nfds_t)n, ms) <= 0)
+        return;
+    for (int i = 0; i < base; i++)
+        if (p[i].revents)
+            rt_on_readable(t->rt, p[i].fd);
+    for (int i = base; i < n; i++)
+        extra[i - base] = p[i].revents ? -extra[i - base] - 2 : extra[i - base];
+}
+
+static struct exit_rec *find_exit(struct tctx *t, struct rt_sandbox *sb, pid_t pid)
+{
+    for (int i = 0; i < t->nexits; i++)
+        if (t->exits[i].sb == sb && t->exits[i].pid == pid)
+            return &t->exits[i];
+    return NULL;
+}
+
+static const char *env_user[] = {"PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
+                                 "HOME=/home/user", "LANG=C.UTF-8", "TERM=xterm-256color", NULL};
+static const char *env_root[] = {"PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
+                                 "HOME=/root", "LANG=C.UTF-8", "TERM=xterm-256color", NULL};
+
+/* Runs sh -c cmd; collects stdout+stderr (or the pty) until exit. Returns exit code,
+ * 128+signal, or -1 (spawn failed/timeout). */
+static int run(struct tctx *t, struct rt_sandbox *sb, const char *user, const char *cmd,
+               char *out, size_t cap, bool pty, int rows, int cols)
+{
+    const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+    struct rt_spawn sp = {.argv = argv,
+                          .envp = strcmp(user, "root") == 0 ? env_root : env_user,
+                          .user = user,
+                          .pty = pty,
+                          .rows = rows,
+                          .cols = cols};
+    struct rt_proc pr;
+    struct error err = {0};
+    size_t len = 0;
+    if (out)
+        out[0] = '\0';
+    if (rt_spawn(t->rt, sb, &sp, &pr, &err) < 0) {
+        printf("# spawn '%s': %s\n", cmd, err.msg);
+        return -1;
+    }
+    int fds[2] = {pty ? pr.pty_fd : pr.stdout_fd, pty ? -1 : pr.stderr_fd};
+    int64_t deadline = now_ms() + 20000;
+    struct exit_rec *ex = NULL;
+    while (now_ms() < deadline) {
+        int act[2], na = 0;
+        for (int i = 0; i < 2; i++)
+            if (fds[i] >= 0)
+                act[na++] = fds[i];
+        ex = find_exit(t, sb, pr.pid);
+        if (na == 0 && ex)
+            break;
+        pump(t, act, na, 100);
+        for (int i = 0, k = 0; i < 2; i++) {
+            if (fds[i] < 0)
+                continue;
+            if (act[k++] >= 0)
+                continue;
+            char buf[4096];
+            ssize_t r = read(fds[i], buf, sizeof buf);
+            if (r <= 0) {
+                close(fds[i]);
+                fds[i] = -1;
+                continue;
+            }
+            if (out && len + 1 < cap) {
+                size_t c = (size_t)r < cap - 1 - len ? (size_t)r : cap - 1 - len;
+                memcpy(out + len, buf, c);
+                len += c;
+                out[len] = '\0';
+            }
+        }
+    }
+    for (int i = 0; i < 2; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    if (!ex)
+        return -1;
+    return ex->sig ? 128 + ex->sig : ex->code;
+}
+
+static struct rt_sandbox *make(struct tctx *t, const char *id, int mem_mb)
+{
+    struct rt_spec spec = {.id = id, .cpu_count = 1, .memory_mb = mem_mb, .pids_max = 256};
+    struct rt_sandbox *sb = NULL;
+    struct error err = {0};
+    int64_t t0 = now_ms();
+    if (rt_sandbox_create(t->rt, &spec, &sb, &err) < 0) {
+        printf("# create %s: %s\n", id, err.msg);
+        return NULL;
+    }
+    printf("# created %s in %lld ms\n", id, (long long)(now_ms() - t0));
+    return sb;
+}
+
+static bool host_exists(const char *p)
+{
+    struct stat st;
+    return lstat(p, &st) == 0;
+}
+
+static int read_counter(const char *path)
+{
+    char buf[64];
+    if (rt_read_file(path, buf, sizeof buf) <= 0)
+        return -1;
+    return atoi(buf);
+}
+
+static void wait_ms(struct tctx *t, int ms)
+{
+    int64_t end = now_ms() + ms;
+    while (now_ms() < end)
+        pump(t, NULL, 0, (int)(end - now_ms()));
+}
+
+static bool cgroup_gone(const char *instance, const char *id)
+{
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "/sys/fs/cgroup/memory/boxtopd-%s/%s", instance, id);
+    return !host_exists(p);
+}
+
+static void destroy_all(struct tctx *t)
+{
+    if (!t->rt)
+        return;
+    struct error err;
+    while (t->rt->sandboxes)
+        rt_sandbox_destroy(t->rt, t->rt->sandboxes, &err);
+    int64_t end = now_ms() + 3000;
+    while (t->rt->graves && now_ms() < end)
+        pump(t, NULL, 0, 50);
+}
+
+static struct rt *new_rt(struct tctx *t)
+{
+    struct rt_hooks hooks = {.ud = t,
+                             .watch_fd = h_watch,
+                             .unwatch_fd = h_unwatch,
+                             .proc_exited = h_exited,
+                             .sandbox_died = h_died};
+    struct error err = {0};
+    struct rt *rt = NULL;
+    if (rt_new(&rt, t->state, t->instance, NULL, &hooks, &err) < 0)
+        printf("# rt_new: %s\n", err.msg);
+    return rt;
+}
+
+int main(void)
+{
+    static struct tctx t;
+    struct error err = {0};
+    char out[8192], p[PATH_MAX];
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    snprintf(t.state, sizeof t.state, "/tmp/boxtopd-rt-test-XXXXXX");
+    if (!mkdtemp(t.state)) {
+        printf("1..1\nnot ok 1 - mkdtemp\n");
+        return 1;
+    }
+    snprintf(t.instance, sizeof t.instance, "test%d", (int)getpid());
+    bool root = geteuid() == 0;
+
+    t.rt = new_rt(&t);
+    ok(t.rt != NULL, "rt_new");
+    if (!t.rt)
+        goto out;
+    struct rt_caps caps;
+    rt_get_caps(t.rt, &caps);
+    printf("# caps: userns=%d overlay=%d cgroup=v%d freezer=%d missing='%s'\n", caps.userns,
+           caps.overlay, caps.cgroup_version, caps.freezer, caps.missing);
+    if (root)
+        ok(caps.userns && caps.pidns && caps.overlay && caps.cgroup && caps.freezer &&
+               !caps.missing[0],
+           "full isolation available as root");
+
+    struct rt_sandbox *a = make(&t, "sbxa", 256);
+    ok(a != NULL, "create sandbox A");
+    if (!a)
+        goto out;
+    int rc = run(&t, a, "user", "echo hello; id -u; id -un; pwd", out, sizeof out, false, 0, 0);
+    ok(rc == 0 && strstr(out, "hello\n") &&
+           (!root || (strstr(out, "1000\nuser\n/home/user") != NULL)),
+       "spawn as user: rc=%d out=%.60s", rc, out);
+
+    rc = run(&t, a, "user", "exit 7", NULL, 0, false, 0, 0);
+    ok(rc == 7, "exit code reported (%d)", rc);
+
+    rc = run(&t, a, "user", "stty size; echo \"$TERM\"", out, sizeof out, true, 33, 111);
+    ok(rc == 0 && strstr(out, "33 111") && strstr(out, "xterm-256color"),
+       "pty size and TERM: rc=%d out=%.40s", rc, out);
+
+    {
+        const char *argv[] = {"definitely-not-a-command-xyz", NULL};
+        struct rt_spawn sp = {.argv = argv, .envp = env_user};
+        struct rt_proc pr;
+        ok(rt_spawn(t.rt, a, &sp, &pr, &err) < 0 && err.kind == ERROR_NOT_FOUND,
+           "missing command is an error: %s", err.msg);
+    }
+
+    if (root) {
+        rc = run(&t, a, "user", "ps -e -o pid=,comm=", out, sizeof out, false, 0, 0);
+        int lines = 0;
+        for (char *s = out; *s; s++)
+            lines += *s == '\n';
+        ok(rc == 0 && lines <= 4 && strstr(out, "1 boxtopd-init"),
+           "ps -e sees only the sandbox (%d lines)", lines);
+
+        rc = run(&t, a, "root", "hostname; id -u", out, sizeof out, false, 0, 0);
+        ok(rc == 0 && strncmp(out, "sbxa\n0\n", 7) == 0, "hostname is the id, root is 0: %.30s",
+           out);
+
+        rc = run(&t, a, "root",
+                 "echo x > /usr/boxtop-rt-x; echo x > /etc/boxtop-rt-x; "
+                 "echo y >> /etc/passwd; true",
+                 NULL, 0, false, 0, 0);
+        char hostpw[8192];
+        rt_read_file("/etc/passwd", hostpw, sizeof hostpw);
+        ok(!host_exists("/usr/boxtop-rt-x") && !host_exists("/etc/boxtop-rt-x") &&
+               !strstr(hostpw, "\ny\n"),
+           "writes to /usr and /etc do not reach the host");
+
+        snprintf(p, sizeof p, "%s/api-key", t.state);
+        rt_write_file(p, "e2b_secret\n", 11, 0600);
+        char cmd[1024];
+        rc = run(&t, a, "root", "cat /etc/shadow", out, sizeof out, false, 0, 0);
+        ok(rc != 0 && !strstr(out, "root:"), "root inside cannot read /etc/shadow (rc=%d)", rc);
+        snprintf(cmd, sizeof cmd, "cat %s/api-key; ls -a %s", t.state, t.state);
+        rc = run(&t, a, "root", cmd, out, sizeof out, false, 0, 0);
+        ok(!strstr(out, "e2b_secret") && !strstr(out, "runtime"),
+           "state dir hidden from sandbox root: %.60s", out);
+        rc = run(&t, a, "root", "ls /root/ | wc -l", out, sizeof out, false, 0, 0);
+        ok(rc == 0 && atoi(out) == 0, "host /root not visible (%s)", out);
+        rc = run(&t, a, "root", "echo hi > /root/f && cat /root/f && ls -ld /home/user",
+                 out, sizeof out, false, 0, 0);
+        ok(rc == 0 && strstr(out, "hi\n") && strstr(out, " user user "),
+           "sandbox root has its own /root, /home/user belongs to user: %.80s", out);
+    }
+
+    struct rt_sandbox *b = make(&t, "sbxb", 128);
+    ok(b != NULL, "create sandbox B");
+    if (!b)
+        goto out;
+    if (root) {
+        rc = run(&t, a, "user", "echo a > /tmp/afile; echo a > /home/user/afile", NULL, 0, false,
+                 0, 0);
+        rc = run(&t, b, "user", "cat /tmp/afile /home/user/afile", out, sizeof out, false, 0, 0);
+        ok(rc != 0 && !strstr(out, "a\n"), "B does not see A's /tmp and /home/user (rc=%d)", rc);
+        ok(!host_exists("/tmp/afile"), "A's /tmp is not the host's /tmp");
+        /* The hog: b'x'*N touches every page, so the cgroup limit bites. */
+        rc = run(&t, b, "user", "python3 -c \"a=b'x'*(10**9)\"", out, sizeof out, false, 0, 0);
+        ok(rc == 128 + SIGKILL, "memory hog killed in its cgroup (rc=%d)", rc);
+        rc = run(&t, a, "user", "echo still", out, sizeof out, false, 0, 0);
+        ok(rc == 0 && strcmp(out, "still\n") == 0, "other sandbox still answers");
+        rc = run(&t, b, "user", "echo alive", out, sizeof out, false, 0, 0);
+        ok(rc == 0 && t.died == 0, "the hog's sandbox survives too");
+
+        /* Freeze: a counter in A's /tmp, read from the host through the upper dir. */
+        const char *argv[] = {"/bin/sh", "-c",
+                              "i=0; while :; do i=$((i+1)); echo $i > /tmp/cnt; sleep 0.02; done",
+                              NULL};
+        struct rt_spawn sp = {.argv = argv, .envp = env_user};
+        struct rt_proc pr;
+        rc = rt_spawn(t.rt, a, &sp, &pr, &err);
+        snprintf(p, sizeof p, "%s/runtime/sbxa/upper/tmp/cnt", t.state);
+        wait_ms(&t, 300);
+        int c1 = read_counter(p);
+        rc |= rt_sandbox_freeze(t.rt, a, &err);
+        wait_ms(&t, 100);
+        int c2 = read_counter(p);
+        wait_ms(&t, 400);
+        int c3 = read_counter(p);
+        struct rt_proc pr2;
+        bool spawn_refused = rt_spawn(t.rt, a, &sp, &pr2, &err) < 0;
+        rc |= rt_sandbox_thaw(t.rt, a, &err);
+        wait_ms(&t, 400);
+        int c4 = read_counter(p);
+        ok(rc == 0 && c1 > 0 && c2 == c3 && c4 > c3 && spawn_refused,
+           "freeze stops and thaw resumes a counter (%d %d %d %d)", c1, c2, c3, c4);
+        if (pr.stdout_fd >= 0) {
+            rt_signal(t.rt, a, pr.pid, SIGKILL, &err);
+            close(pr.stdout_fd);
+            close(pr.stderr_fd);
+        }
+
+        /* Metrics rise under load. */
+        struct rt_metrics m1, m2;
+        rt_sample(t.rt, a, &m1, &err);
+        const char *yes[] = {"/bin/sh", "-c", "yes > /dev/null", NULL};
+        sp.argv = yes;
+        rc = rt_spawn(t.rt, a, &sp, &pr, &err);
+        wait_ms(&t, 1000);
+        rt_sample(t.rt, a, &m2, &err);
+        printf("# metrics: cpu %lld -> %lld ns, mem %lld/%lld, disk %lld/%lld, pids %d -> %d\n",
+               (long long)m1.cpu_usage_ns, (long long)m2.cpu_usage_ns, (long long)m2.mem_used,
+               (long long)m2.mem_total, (long long)m2.disk_used, (long long)m2.disk_total,
+               m1.pids, m2.pids);
+        ok(rc == 0 && m2.cpu_usage_ns - m1.cpu_usage_ns > 300000000LL && m2.pids > m1.pids &&
+               m2.mem_total == 256LL * 1024 * 1024 && m2.mem_used > 0 && m2.disk_used > 0,
+           "metrics: cpu and pids rise under yes, limit and disk reported");
+        if (rc == 0) {
+            rt_signal(t.rt, a, pr.pid, SIGKILL, &err);
+            close(pr.stdout_fd);
+            close(pr.stderr_fd);
+        }
+
+        /* Host-side root fd for confined file access. */
+        int rfd = rt_root_fd(a);
+        int hf = rfd >= 0 ? openat(rfd, "etc/hostname", O_RDONLY | O_CLOEXEC) : -1;
+        char hn[64] = {0};
+        if (hf >= 0) {
+            if (read(hf, hn, sizeof hn - 1) < 0)
+                hn[0] = '\0';
+            close(hf);
+        }
+        ok(strcmp(hn, "sbxa\n") == 0, "rt_root_fd sees the sandbox's /etc/hostname");
+    }
+
+    /* Restart: a new rt adopts the running A; after a stop A comes back files-only. */
+    run(&t, a, "user", "echo kept > /home/user/keep", NULL, 0, false, 0, 0);
+    rt_free(t.rt);
+    t.nwatched = 0;
+    t.rt = new_rt(&t);
+    struct rt_spec spec = {.id = "sbxa", .cpu_count = 1, .memory_mb = 256};
+    rc = t.rt ? rt_sandbox_open(t.rt, &spec, &a, &err) : -1;
+    ok(rc == 1 && rt_sandbox_running(a), "open adopts a running sandbox (%d %s)", rc, err.msg);
+    if (rc != 1)
+        goto out;
+    rc = run(&t, a, "user", "cat /home/user/keep", out, sizeof out, false, 0, 0);
+    ok(rc == 0 && strcmp(out, "kept\n") == 0, "adopted sandbox runs commands");
+    rt_sandbox_stop(t.rt, a, &err);
+    rt_free(t.rt);
+    t.nwatched = 0;
+    t.rt = new_rt(&t);
+    rc = t.rt ? rt_sandbox_open(t.rt, &spec, &a, &err) : -1;
+    ok(rc == 0 && !rt_sandbox_running(a), "open after stop: files only (%d %s)", rc, err.msg);
+    if (rc != 0)
+        goto out;
+    rc = rt_sandbox_boot(t.rt, a, &err);
+    ok(rc == 0, "boot a fresh init on the same files: %s", err.msg);
+    rc = run(&t, a, "user", "cat /home/user/keep", out, sizeof out, false, 0, 0);
+    ok(rc == 0 && strcmp(out, "kept\n") == 0, "files survive stop + boot");
+
+    spec.id = "sbxb";
+    struct rt_sandbox *b2;
+    rc = rt_sandbox_open(t.rt, &spec, &b2, &err);
+    ok(rc == 1, "B adopted too");
+    destroy_all(&t);
+    snprintf(p, sizeof p, "%s/runtime/sbxa", t.state);
+    ok(!host_exists(p) && (!root || (cgroup_gone(t.instance, "sbxa") &&
+                                     cgroup_gone(t.instance, "sbxb"))),
+       "destroy removes files and cgroups");
+    rc = rt_sandbox_open(t.rt, &spec, &b2, &err);
+    ok(rc == -1, "a destroyed sandbox cannot be opened");
+
+out:
+    destroy_all(&t);
+    rt_free(t.rt);
+    /* Sandboxes a failed check left unloaded: load and destroy them too. */
+    t.rt = new_rt(&t);
+    const char *ids[] = {"sbxa", "sbxb"};
+    for (int i = 0; t.rt && i < 2; i++) {
+        struct rt_spec sp2 = {.id = ids[i]};
+        struct rt_sandbox *x;
+        if (rt_sandbox_open(t.rt, &sp2, &x, &err) >= 0)
+            rt_sandbox_destroy(t.rt, x, &err);
+    }
+    destroy_all(&t);
+    rt_free(t.rt);
+    rt_rm_rf(t.state);
+    if (ntest == 0)
+        ok(false, "nothing ran");
+    printf("1..%d\n", ntest);
+    return nfail ? 1 : 0;
+}

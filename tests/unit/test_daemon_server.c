@@ -1,0 +1,602 @@
+/* test_daemon_server.c - the lws server framework over loopback (TAP).
+ *
+ * The parent runs a server with test routes on free ports; a forked child is the client:
+ * plain blocking sockets speaking HTTP/1.1 byte by byte as the SDK, curl and hostile
+ * clients do (keep-alive, Content-Length and chunked bodies split across writes,
+ * Expect: 100-continue, oversize bodies, streamed request and response bodies, fd watches).
+ * The child prints TAP; the parent stops when the child exits. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "boxtop/buf.h"
+#include "chunked.h"
+#include "query.h"
+#include "server.h"
+
+/* ------------------------------------------------------------------ server side */
+
+struct ctx {
+    struct server *srv;
+    int pipe_rd, pipe_wr;
+    struct server_fd *pipe_w;
+    struct server_request *pipe_req; /* waiting for the pipe */
+    struct server_fd *child_w;
+};
+
+static int h_hello(struct server_request *req, void *ud)
+{
+    (void)ud;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "hi", 1);
+    server_add_header(req, "X-Extra", "yes");
+    return server_respond_json(req, 200, o);
+}
+
+static int h_echo(struct server_request *req, void *ud)
+{
+    (void)ud;
+    size_t len;
+    const char *b = server_request_body(req, &len);
+    return server_respond(req, 200, "text/plain", b, len);
+}
+
+struct upload {
+    size_t bytes;
+};
+
+static int up_data(struct server_request *req, const char *d, size_t n, void *ud)
+{
+    (void)req;
+    (void)d;
+    ((struct upload *)ud)->bytes += n;
+    return 0;
+}
+
+static void up_end(struct server_request *req, int status, void *ud)
+{
+    struct upload *u = ud;
+    char out[64];
+    if (status == 0) {
+        int n = snprintf(out, sizeof out, "{\"bytes\":%zu}", u->bytes);
+        server_respond(req, 200, "application/json", out, (size_t)n);
+    }
+}
+
+static void up_close(struct server_request *req, void *ud)
+{
+    (void)req;
+    free(ud);
+}
+
+static int h_upload(struct server_request *req, void *ud)
+{
+    (void)ud;
+    struct upload *u = calloc(1, sizeof *u);
+    server_request_set_body_cb(req, up_data, up_end, u);
+    server_request_set_close_cb(req, up_close, u);
+    return 0;
+}
+
+struct ticker {
+    struct server_timer *t;
+    struct server_request *req;
+    int n;
+};
+
+static void tick(struct server_timer *t, void *ud)
+{
+    struct ticker *k = ud;
+    char msg[32];
+    int n = snprintf(msg, sizeof msg, "tick %d\n", k->n);
+    server_stream_write(k->req, msg, (size_t)n);
+    if (++k->n == 3)
+        server_stream_end(k->req);
+    else
+        server_timer_start(t, 20);
+}
+
+static void tick_close(struct server_request *req, void *ud)
+{
+    (void)req;
+    struct ticker *k = ud;
+    server_timer_free(k->t);
+    free(k);
+}
+
+static int h_stream(struct server_request *req, void *ud)
+{
+    struct ctx *c = ud;
+    struct ticker *k = calloc(1, sizeof *k);
+    k->req = req;
+    k->t = server_timer_new(c->srv, tick, k);
+    server_request_set_close_cb(req, tick_close, k);
+    server_stream_begin(req, 200, "text/plain", NULL, NULL);
+    server_timer_start(k->t, 20);
+    return 0;
+}
+
+#define DRAIN_TOTAL (4u << 20)
+struct drain {
+    size_t sent;
+};
+
+static void drain_more(struct server_request *req, void *ud)
+{
+    struct drain *dr = ud;
+    static char piece[65536];
+    while (dr->sent < DRAIN_TOTAL && server_stream_queued(req) < 2 * SERVER_STREAM_LOW_WATER) {
+        memset(piece, 'a' + (int)((dr->sent / sizeof piece) % 26), sizeof piece);
+        server_stream_write(req, piece, sizeof piece);
+        dr->sent += sizeof piece;
+    }
+    if (dr->sent >= DRAIN_TOTAL) server_stream_end(req);
+}
+
+static void drain_close(struct server_request *req, void *ud)
+{
+    (void)req;
+    free(ud);
+}
+
+static int h_drain(struct server_request *req, void *ud)
+{
+    (void)ud;
+    struct drain *dr = calloc(1, sizeof *dr);
+    server_request_set_close_cb(req, drain_close, dr);
+    server_stream_begin(req, 200, "application/octet-stream", drain_more, dr);
+    drain_more(req, dr);
+    return 0;
+}
+
+static void pipe_readable(struct server_fd *w, int fd, int events, void *ud)
+{
+    struct ctx *c = ud;
+    char b[64];
+    (void)w;
+    if (events & SERVER_FD_CLOSED) return;
+    ssize_t n = read(fd, b, sizeof b);
+    if (n > 0 && c->pipe_req) {
+        server_respond(c->pipe_req, 200, "text/plain", b, (size_t)n);
+        c->pipe_req = NULL;
+    }
+}
+
+static void pipe_req_close(struct server_request *req, void *ud)
+{
+    struct ctx *c = ud;
+    if (c->pipe_req == req) c->pipe_req = NULL;
+}
+
+static int h_pipe(struct server_request *req, void *ud)
+{
+    struct ctx *c = ud;
+    c->pipe_req = req;
+    server_request_set_close_cb(req, pipe_req_close, c);
+    if (write(c->pipe_wr, "piped", 5) != 5) return -1;
+    return 0;
+}
+
+static int h_hdr(struct server_request *req, void *ud)
+{
+    (void)ud;
+    const char *a = server_request_header(req, "lang_version");
+    const char *b = server_request_header(req, "x-api-key");
+    char out[256];
+    int n = snprintf(out, sizeof out, "%s|%s", a ? a : "-", b ? b : "-");
+    return server_respond(req, 200, "text/plain", out, (size_t)n);
+}
+
+static int h_query(struct server_request *req, void *ud)
+{
+    (void)ud;
+    struct query md;
+    struct error err;
+    const char *m = server_request_query(req, "metadata");
+    if (!m || query_parse_metadata(m, &md, &err) < 0)
+        return server_respond_error(req, 400, "bad metadata");
+    const char *v = query_get(&md, "odd key");
+    int rc = server_respond(req, 200, "text/plain", v ? v : "-", v ? strlen(v) : 1);
+    query_free(&md);
+    return rc;
+}
+
+static int h_capture(struct server_request *req, void *ud)
+{
+    (void)ud;
+    const char *a = server_request_capture(req, 0), *b = server_request_capture(req, 1);
+    char out[256];
+    int n = snprintf(out, sizeof out, "%s|%s", a ? a : "-", b ? b : "-");
+    return server_respond(req, 200, "text/plain", out, (size_t)n);
+}
+
+static int h_envd(struct server_request *req, void *ud)
+{
+    (void)ud;
+    return server_respond_error(req, 502, "The sandbox was not found");
+}
+
+static void child_gone(struct server_fd *w, int fd, int events, void *ud)
+{
+    struct ctx *c = ud;
+    char b[16];
+    (void)w;
+    if (events & SERVER_FD_CLOSED) c->child_w = NULL; /* the watch is gone after CLOSED */
+    if ((events & SERVER_FD_CLOSED) || read(fd, b, sizeof b) <= 0) server_stop(c->srv);
+}
+
+/* ------------------------------------------------------------------ client side */
+
+static int port_api, port_envd, ntest;
+
+static void ok(int cond, const char *fmt, ...)
+{
+    va_list ap;
+    printf("%sok %d - ", cond ? "" : "not ", ++ntest);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+    fflush(stdout);
+}
+
+static int dial(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void send_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w <= 0) return;
+        c += w;
+        n -= (size_t)w;
+    }
+}
+
+static void send_str(int fd, const char *s)
+{
+    send_all(fd, s, strlen(s));
+}
+
+struct resp {
+    int status;
+    char headers[4096];
+    struct buf body;
+    bool closed; /* connection: close or EOF */
+};
+
+static int collect(void *ud, const char *d, size_t n)
+{
+    return buf_append(ud, d, n);
+}
+
+/* Read one response (status, headers, body by content-length or chunked). Leftover bytes
+ * of a following response are not expected in these tests. timeout in ms per read. */
+static int read_resp(int fd, struct resp *r, int timeout_ms)
+{
+    struct buf in = BUF_INIT;
+    char tmp[65536];
+    size_t hend = 0;
+    memset(r, 0, sizeof *r);
+    for (;;) {
+        char *e = in.data ? strstr(in.data, "\r\n\r\n") : NULL;
+        if (e) {
+            hend = (size_t)(e - in.data) + 4;
+            break;
+        }
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, timeout_ms) <= 0) goto fail;
+        ssize_t n = read(fd, tmp, sizeof tmp);
+        if (n <= 0) goto fail;
+        buf_append(&in, tmp, (size_t)n);
+    }
+    snprintf(r->headers, sizeof r->headers, "%.*s", (int)hend, in.data);
+    for (char *p = r->headers; *p; p++)
+        if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
+    if (sscanf(in.data, "HTTP/1.1 %d", &r->status) != 1) goto fail;
+    r->closed = strstr(r->headers, "connection: close") != NULL;
+    bool chunked = strstr(r->headers, "transfer-encoding: chunked") != NULL;
+    char *cl = strstr(r->headers, "content-length:");
+    long long want = cl ? atoll(cl + 15) : (r->status == 204 ? 0 : -1);
+    struct chunked dec;
+    chunked_init(&dec);
+    size_t have_off = hend;
+    for (;;) {
+        size_t avail = in.len - have_off;
+        if (chunked) {
+            size_t used;
+            if (chunked_feed(&dec, in.data + have_off, avail, &used, collect, &r->body) < 0)
+                goto fail;
+            have_off += used;
+            if (chunked_done(&dec)) break;
+        } else if (want >= 0) {
+            size_t take = avail;
+            if ((long long)(r->body.len + take) > want)
+                take = (size_t)(want - (long long)r->body.len);
+            buf_append(&r->body, in.data + have_off, take);
+            have_off += take;
+            if ((long long)r->body.len == want) break;
+        }
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, timeout_ms) <= 0) goto fail;
+        ssize_t n = read(fd, tmp, sizeof tmp);
+        if (n == 0 && !chunked && want < 0) {
+            r->closed = true;
+            break;
+        }
+        if (n <= 0) goto fail;
+        buf_append(&in, tmp, (size_t)n);
+    }
+    buf_free(&in);
+    return 0;
+fail:
+    buf_free(&in);
+    return -1;
+}
+
+static bool peer_closed(int fd, int timeout_ms)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    char b;
+    if (poll(&p, 1, timeout_ms) <= 0) return false;
+    return read(fd, &b, 1) == 0;
+}
+
+static bool body_is(const struct resp *r, const char *s)
+{
+    return r->body.len == strlen(s) && memcmp(r->body.data, s, r->body.len) == 0;
+}
+
+static void pause_ms(int ms)
+{
+    struct timespec ts = {0, (long)ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void client(void)
+{
+    struct resp r;
+    int fd;
+
+    printf("1..22\n");
+    /* 1-2: JSON + keep-alive */
+    fd = dial(port_api);
+    send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && r.status == 200 && body_is(&r, "{\"hi\":1}") &&
+           strstr(r.headers, "x-extra: yes") && strstr(r.headers, "application/json"),
+       "JSON response with a custom header");
+    buf_free(&r.body);
+    send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && r.status == 200 && !r.closed,
+       "second request on the same connection (keep-alive)");
+    buf_free(&r.body);
+    /* 3: content-length body split across writes */
+    send_str(fd, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello");
+    pause_ms(30);
+    send_str(fd, " world");
+    ok(read_resp(fd, &r, 2000) == 0 && r.status == 200 && body_is(&r, "hello world") && !r.closed,
+       "Content-Length body in two writes, connection kept");
+    buf_free(&r.body);
+    close(fd);
+
+    /* 4: chunked body, framing split everywhere, then the connection closes */
+    fd = dial(port_api);
+    send_str(fd, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r");
+    pause_ms(20);
+    send_str(fd, "\nhel");
+    pause_ms(20);
+    send_str(fd, "lo\r\n6;x=y\r\n world\r\n0\r\n\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && r.status == 200 && body_is(&r, "hello world") && r.closed,
+       "chunked body de-chunked across splits; connection: close");
+    buf_free(&r.body);
+    ok(peer_closed(fd, 2000), "server closed the connection after the chunked request");
+    close(fd);
+
+    /* 6: Expect: 100-continue answered before the body is sent */
+    fd = dial(port_api);
+    int64_t t0 = now_ms();
+    send_str(fd, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue"
+                 "\r\n\r\n");
+    char b[128] = {0};
+    struct pollfd p = {fd, POLLIN, 0};
+    ssize_t n = poll(&p, 1, 900) > 0 ? read(fd, b, sizeof b - 1) : -1;
+    ok(n > 0 && strncmp(b, "HTTP/1.1 100 Continue\r\n\r\n", 25) == 0 && now_ms() - t0 < 500,
+       "100 Continue sent before the body");
+    send_str(fd, "abc");
+    ok(read_resp(fd, &r, 2000) == 0 && r.status == 200 && body_is(&r, "abc"),
+       "body after 100 Continue");
+    buf_free(&r.body);
+    close(fd);
+
+    /* 8-9: oversize bodies */
+    fd = dial(port_api);
+    send_str(fd, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && r.status == 413 && strstr(r.body.data, "\"code\":413"),
+       "413 for a 100 MiB Content-Length before reading it");
+    buf_free(&r.body);
+    close(fd);
+    fd = dial(port_api);
+    send_str(fd, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+    char big[1200];
+    memset(big, 'x', sizeof big);
+    send_str(fd, "4b0\r\n");
+    send_all(fd, big, sizeof big);
+    send_str(fd, "\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && r.status == 413, "413 for a chunked body over the limit");
+    buf_free(&r.body);
+    close(fd);
+
+    /* 10: malformed chunked framing */
+    fd = dial(port_api);
+    send_str(fd, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && r.status == 400 && strstr(r.body.data, "\"code\":400"),
+       "400 JSON for malformed chunked framing");
+    buf_free(&r.body);
+    close(fd);
+
+    /* 11: streamed request body (1 MiB chunked in 16 KiB pieces) */
+    fd = dial(port_api);
+    send_str(fd, "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+    static char piece[16384];
+    memset(piece, 'u', sizeof piece);
+    for (int i = 0; i < 64; i++) {
+        send_str(fd, "4000\r\n");
+        send_all(fd, piece, sizeof piece);
+        send_str(fd, "\r\n");
+    }
+    send_str(fd, "0\r\n\r\n");
+    ok(read_resp(fd, &r, 3000) == 0 && r.status == 200 && body_is(&r, "{\"bytes\":1048576}"),
+       "streamed chunked upload counted 1 MiB");
+    buf_free(&r.body);
+    close(fd);
+    /* 12: streamed request body with Content-Length */
+    fd = dial(port_api);
+    send_str(fd, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 32768\r\n\r\n");
+    send_all(fd, piece, sizeof piece);
+    pause_ms(20);
+    send_all(fd, piece, sizeof piece);
+    ok(read_resp(fd, &r, 3000) == 0 && r.status == 200 && body_is(&r, "{\"bytes\":32768}") &&
+           !r.closed,
+       "streamed Content-Length upload, connection kept");
+    buf_free(&r.body);
+    /* 13-14: streaming response from a timer, then keep-alive */
+    t0 = now_ms();
+    send_str(fd, "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && r.status == 200 && body_is(&r, "tick 0\ntick 1\ntick 2\n") &&
+           now_ms() - t0 >= 50 && strstr(r.headers, "transfer-encoding: chunked"),
+       "chunked streaming response fed by a timer");
+    buf_free(&r.body);
+    send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && r.status == 200, "keep-alive after a streamed response");
+    buf_free(&r.body);
+    /* 15: producer driven by drain callbacks */
+    send_str(fd, "GET /drain HTTP/1.1\r\nHost: x\r\n\r\n");
+    bool good = read_resp(fd, &r, 5000) == 0 && r.body.len == DRAIN_TOTAL;
+    for (size_t i = 0; good && i < r.body.len; i += 65536)
+        good = r.body.data[i] == 'a' + (int)((i / 65536) % 26);
+    ok(good, "4 MiB produced on drain, in order");
+    buf_free(&r.body);
+    /* 16: fd watch */
+    send_str(fd, "GET /pipe HTTP/1.1\r\nHost: x\r\n\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && body_is(&r, "piped"), "answer from a watched pipe");
+    buf_free(&r.body);
+    /* 17: headers with underscores, custom headers any case */
+    send_str(fd, "GET /hdr HTTP/1.1\r\nHost: x\r\nlang_version: 20.20.2\r\nX-API-Key: k1\r\n\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && body_is(&r, "20.20.2|k1"),
+       "underscore and mixed-case custom headers");
+    buf_free(&r.body);
+    /* 18: the SDK's triple-encoded metadata */
+    send_str(fd, "GET /q?metadata=purpose%3Dtranscript%26odd%252520key%3Da%252520b%252526c&"
+                 "state=running,paused HTTP/1.1\r\nHost: x\r\n\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && body_is(&r, "a b&c"), "metadata query decoded");
+    buf_free(&r.body);
+    /* 19: captures */
+    send_str(fd, "GET /cap/abc/x/rest/of/it HTTP/1.1\r\nHost: x\r\n\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && body_is(&r, "abc|rest/of/it"), "* and ** captures");
+    buf_free(&r.body);
+    /* 20: unknown route and wrong method */
+    send_str(fd, "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && r.status == 404 && strstr(r.body.data, "\"code\":404"),
+       "JSON 404 for an unknown route");
+    buf_free(&r.body);
+    send_str(fd, "DELETE /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && r.status == 405, "405 for a wrong method");
+    buf_free(&r.body);
+    close(fd);
+    /* 22: the envd vhost has its own routes/fallback */
+    fd = dial(port_envd);
+    send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && r.status == 502, "envd vhost uses its fallback");
+    buf_free(&r.body);
+    close(fd);
+}
+
+int main(void)
+{
+    struct ctx c = {0};
+    struct error err;
+    struct server_config cfg = {
+        .listen = {{"127.0.0.1", 0}, {"127.0.0.1", 0}},
+    };
+    int pfd[2], done[2];
+
+    signal(SIGPIPE, SIG_IGN);
+    if (server_new(&c.srv, &cfg, &err) < 0) {
+        printf("1..1\nnot ok 1 - server_new: %s\n", err.msg);
+        return 0;
+    }
+    port_api = server_port(c.srv, SERVER_VHOST_API);
+    port_envd = server_port(c.srv, SERVER_VHOST_ENVD);
+    struct server_route routes[] = {
+        {"GET", "/hello", h_hello, &c, SERVER_BODY_BUFFER, 0},
+        {"POST", "/echo", h_echo, &c, SERVER_BODY_BUFFER, 1000},
+        {"POST", "/upload", h_upload, &c, SERVER_BODY_STREAM, 0},
+        {"GET", "/stream", h_stream, &c, SERVER_BODY_BUFFER, 0},
+        {"GET", "/drain", h_drain, &c, SERVER_BODY_BUFFER, 0},
+        {"GET", "/pipe", h_pipe, &c, SERVER_BODY_BUFFER, 0},
+        {"GET", "/hdr", h_hdr, &c, SERVER_BODY_BUFFER, 0},
+        {"GET", "/q", h_query, &c, SERVER_BODY_BUFFER, 0},
+        {"GET", "/cap/*/x/**", h_capture, &c, SERVER_BODY_BUFFER, 0},
+    };
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+        server_route_add(c.srv, SERVER_VHOST_API, &routes[i]);
+    struct server_route fb = {NULL, NULL, h_envd, &c, SERVER_BODY_BUFFER, 0};
+    server_set_fallback(c.srv, SERVER_VHOST_ENVD, &fb);
+    if (pipe(pfd) < 0 || pipe(done) < 0) return 1;
+    c.pipe_rd = pfd[0];
+    c.pipe_wr = pfd[1];
+    c.pipe_w = server_watch_fd(c.srv, c.pipe_rd, pipe_readable, &c);
+
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(done[0]);
+        client();
+        _exit(0);
+    }
+    close(done[1]);
+    c.child_w = server_watch_fd(c.srv, done[0], child_gone, &c);
+    server_run(c.srv);
+    int st;
+    waitpid(pid, &st, 0);
+    server_close_requests(c.srv);
+    server_unwatch_fd(c.pipe_w);
+    server_unwatch_fd(c.child_w);
+    server_free(c.srv);
+    close(pfd[0]);
+    close(pfd[1]);
+    close(done[0]);
+    return 0;
+}

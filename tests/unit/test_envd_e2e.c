@@ -1,0 +1,405 @@
+/* test_envd_e2e.c - `boxtop exec` and `boxtop cp` against the real boxtopd (platform API +
+ * envd, a real local sandbox), started on free loopback ports with a temporary state dir; the
+ * sandbox is killed and boxtopd stopped in teardown. Checks streaming output and exit codes,
+ * stdin forwarding, signals, and byte-exact copies (SHA-256) of a 20 MiB file and of a
+ * directory tree with its modes, both ways, plus the not-found and authentication exits. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <openssl/sha.h>
+
+#include "boxtop/buf.h"
+
+#define BIGFILE (20u * 1024u * 1024u + 7u)
+
+static char tmpdir[64];
+static char statedir[128];
+static pid_t dev_pid;
+static char api_url[128], sandbox_url[128], api_key[128];
+static char sbx_id[64];
+static int sigint_after_ms; /* run_boxtop: send SIGINT to boxtop after this long (0 = never) */
+
+static void slurp(const char *path, struct buf *out)
+{
+    int fd = open(path, O_RDONLY);
+    char tmp[65536];
+    ssize_t n;
+    if (fd < 0) return;
+    while ((n = read(fd, tmp, sizeof tmp)) > 0)
+        buf_append(out, tmp, (size_t)n);
+    close(fd);
+}
+
+static void sha256_hex(const void *p, size_t n, char out[65])
+{
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256(p, n, md);
+    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static char *in_tmp(const char *rel)
+{
+    static char p[4][256];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(p[k], sizeof p[k], "%s/%s", tmpdir, rel);
+    return p[k];
+}
+
+/* Run src/boxtop with args; stdin from stdin_path (NULL = /dev/null). */
+static int run_boxtop(const char *const *args, const char *stdin_path, struct buf *out,
+                      struct buf *errout)
+{
+    const char *bd = getenv("abs_top_builddir");
+    char prog[1024];
+    snprintf(prog, sizeof prog, "%s/src/boxtop", bd ? bd : ".");
+    const char *argv[32] = {prog};
+    int n = 1;
+    for (; args[n - 1] && n < 31; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    char *opath = strdup(in_tmp("stdout")), *epath = strdup(in_tmp("stderr"));
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char home[128], api[160], sbx[160], key[160];
+        const char *bad = getenv("E2E_BAD_KEY");
+        snprintf(home, sizeof home, "HOME=%s", tmpdir);
+        snprintf(api, sizeof api, "E2B_API_URL=%s", api_url);
+        snprintf(sbx, sizeof sbx, "E2B_SANDBOX_URL=%s", sandbox_url);
+        snprintf(key, sizeof key, "E2B_API_KEY=%s", bad ? bad : api_key);
+        char *env[] = {home, api, sbx, key, "PATH=/usr/bin:/bin", "LANG=C", NULL};
+        int in = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY);
+        int o = open(opath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(epath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+            _exit(127);
+        execve(prog, (char **)argv, env);
+        _exit(127);
+    }
+    int status = 0;
+    time_t deadline = time(NULL) + 60;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    bool sent = false;
+    while (waitpid(pid, &status, WNOHANG) != pid) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long ms = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
+        if (sigint_after_ms > 0 && !sent && ms >= sigint_after_ms) {
+            kill(pid, SIGINT);
+            sent = true;
+        }
+        if (time(NULL) > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            fail_msg("boxtop did not finish in 60 s");
+        }
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    buf_reset(out);
+    buf_reset(errout);
+    slurp(opath, out);
+    slurp(epath, errout);
+    buf_append_str(out, "");
+    buf_append_str(errout, "");
+    free(opath);
+    free(epath);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void write_file(const char *path, const void *data, size_t n, unsigned mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, n), (ssize_t)n);
+    assert_int_equal(fchmod(fd, mode), 0);
+    close(fd);
+}
+
+static void exec_output_exit_and_stdin(void **state)
+{
+    (void)state;
+    struct buf out = BUF_INIT, err = BUF_INIT;
+    const char *a1[] = {"exec", sbx_id, "--", "echo", "hello", NULL};
+    assert_int_equal(run_boxtop(a1, NULL, &out, &err), 0);
+    assert_string_equal(buf_cstr(&out), "hello\n");
+    const char *a2[] = {"exec", sbx_id, "--", "sh -c 'echo out; echo err >&2; exit 7'", NULL};
+    assert_int_equal(run_boxtop(a2, NULL, &out, &err), 7);
+    assert_string_equal(buf_cstr(&out), "out\n");
+    assert_string_equal(buf_cstr(&err), "err\n");
+    const char *a3[] = {"exec", "--env", "FOO=bar",          "--cwd", "/tmp",
+                        sbx_id, "--",    "echo $FOO $(pwd)", NULL};
+    assert_int_equal(run_boxtop(a3, NULL, &out, &err), 0);
+    assert_string_equal(buf_cstr(&out), "bar /tmp\n");
+    const char *a4[] = {"exec", sbx_id, "--", "kill -9 $$", NULL};
+    assert_int_equal(run_boxtop(a4, NULL, &out, &err), 137);
+    /* 1 MiB through stdin, hashed in the sandbox. */
+    size_t n = 1024 * 1024;
+    unsigned char *data = malloc(n);
+    assert_non_null(data);
+    for (size_t i = 0; i < n; i++)
+        data[i] = (unsigned char)(i * 2654435761u >> 13);
+    write_file(in_tmp("stdin.bin"), data, n, 0644);
+    char want[65];
+    sha256_hex(data, n, want);
+    free(data);
+    const char *a5[] = {"exec", sbx_id, "--", "sha256sum", NULL};
+    assert_int_equal(run_boxtop(a5, in_tmp("stdin.bin"), &out, &err), 0);
+    assert_int_equal(strncmp(buf_cstr(&out), want, 64), 0);
+    buf_free(&out);
+    buf_free(&err);
+}
+
+static void cp_big_file_both_ways(void **state)
+{
+    (void)state;
+    struct buf out = BUF_INIT, err = BUF_INIT, back = BUF_INIT;
+    unsigned char *data = malloc(BIGFILE);
+    assert_non_null(data);
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < BIGFILE; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        data[i] = (unsigned char)x;
+    }
+    write_file(in_tmp("big.bin"), data, BIGFILE, 0640);
+    char want[65], dst[128];
+    sha256_hex(data, BIGFILE, want);
+    snprintf(dst, sizeof dst, "%s:/tmp/big.bin", sbx_id);
+    const char *a1[] = {"cp", in_tmp("big.bin"), dst, NULL};
+    assert_int_equal(run_boxtop(a1, NULL, &out, &err), 0);
+    const char *a2[] = {"exec", sbx_id, "--", "sha256sum /tmp/big.bin; stat -c %a /tmp/big.bin",
+                        NULL};
+    assert_int_equal(run_boxtop(a2, NULL, &out, &err), 0);
+    assert_int_equal(strncmp(buf_cstr(&out), want, 64), 0);
+    assert_non_null(strstr(buf_cstr(&out), "\n640\n"));
+    const char *a3[] = {"cp", dst, in_tmp("big.back"), NULL};
+    assert_int_equal(run_boxtop(a3, NULL, &out, &err), 0);
+    slurp(in_tmp("big.back"), &back);
+    assert_int_equal(back.len, BIGFILE);
+    assert_memory_equal(back.data, data, BIGFILE);
+    struct stat st;
+    assert_int_equal(stat(in_tmp("big.back"), &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0640);
+    free(data);
+    buf_free(&back);
+    buf_free(&out);
+    buf_free(&err);
+}
+
+static void cp_tree_round_trip(void **state)
+{
+    (void)state;
+    struct buf out = BUF_INIT, err = BUF_INIT;
+    assert_int_equal(mkdir(in_tmp("tree"), 0755), 0);
+    assert_int_equal(mkdir(in_tmp("tree/a"), 0755), 0);
+    assert_int_equal(mkdir(in_tmp("tree/a/b"), 0700), 0);
+    write_file(in_tmp("tree/one.txt"), "one\n", 4, 0644);
+    write_file(in_tmp("tree/a/run.sh"), "#!/bin/sh\n", 10, 0755);
+    write_file(in_tmp("tree/a/b/private"), "secret\n", 7, 0600);
+    write_file(in_tmp("tree/empty"), "", 0, 0644);
+    char dst[128];
+    snprintf(dst, sizeof dst, "%s:/tmp/t1", sbx_id);
+    const char *a0[] = {"exec", sbx_id, "--", "rm -rf /tmp/t1 && mkdir /tmp/t1", NULL};
+    assert_int_equal(run_boxtop(a0, NULL, &out, &err), 0);
+    const char *a1[] = {"cp", in_tmp("tree"), dst, NULL};
+    assert_int_equal(run_boxtop(a1, NULL, &out, &err), 0);
+    const char *a2[] = {"exec", sbx_id, "--",
+                        "cd /tmp/t1/tree && stat -c '%a %n' a a/b && stat -c '%a %s %n' a/run.sh "
+                        "a/b/private empty one.txt",
+                        NULL};
+    assert_int_equal(run_boxtop(a2, NULL, &out, &err), 0);
+    assert_string_equal(buf_cstr(&out), "755 a\n700 a/b\n755 10 a/run.sh\n"
+                                        "600 7 a/b/private\n644 0 empty\n644 4 one.txt\n");
+    assert_int_equal(mkdir(in_tmp("back"), 0755), 0);
+    snprintf(dst, sizeof dst, "%s:/tmp/t1/tree", sbx_id);
+    const char *a3[] = {"cp", dst, in_tmp("back"), NULL};
+    assert_int_equal(run_boxtop(a3, NULL, &out, &err), 0);
+    struct buf b = BUF_INIT;
+    slurp(in_tmp("back/tree/a/b/private"), &b);
+    buf_append_str(&b, "");
+    assert_string_equal(buf_cstr(&b), "secret\n");
+    buf_free(&b);
+    struct stat st;
+    assert_int_equal(stat(in_tmp("back/tree/a/b/private"), &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(stat(in_tmp("back/tree/a/run.sh"), &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0755);
+    assert_int_equal(stat(in_tmp("back/tree/a/b"), &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    assert_int_equal(stat(in_tmp("back/tree/empty"), &st), 0);
+    assert_int_equal(st.st_size, 0);
+    /* Missing remote path: exit 3. */
+    snprintf(dst, sizeof dst, "%s:/tmp/nothing-here", sbx_id);
+    const char *a4[] = {"cp", dst, in_tmp("nothing"), NULL};
+    assert_int_equal(run_boxtop(a4, NULL, &out, &err), 3);
+    buf_free(&out);
+    buf_free(&err);
+}
+
+/* Value of "key":"..." in a small JSON document (boxtopd.json has plain values). */
+static int json_str(const char *doc, const char *key, char *out, size_t n)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\":\"", key);
+    const char *p = strstr(doc, pat);
+    if (!p) return -1;
+    p += strlen(pat);
+    const char *e = strchr(p, '"');
+    if (!e || (size_t)(e - p) >= n) return -1;
+    snprintf(out, n, "%.*s", (int)(e - p), p);
+    return 0;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *bd = getenv("abs_top_builddir");
+    char prog[1024], json[512], keyfile[256];
+    snprintf(prog, sizeof prog, "%s/src/boxtopd", bd ? bd : ".");
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/boxtop-e2e-test-XXXXXX");
+    if (!mkdtemp(tmpdir)) return -1;
+    snprintf(statedir, sizeof statedir, "%s/state", tmpdir);
+    snprintf(json, sizeof json, "%s/boxtopd.json", statedir);
+    snprintf(keyfile, sizeof keyfile, "%s/api-key", statedir);
+    dev_pid = fork();
+    if (dev_pid < 0) return -1;
+    if (dev_pid == 0) {
+        int devnull = open("/dev/null", O_RDWR);
+        char logp[256];
+        snprintf(logp, sizeof logp, "%s/boxtopd.log", tmpdir);
+        int lg = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (devnull >= 0) dup2(devnull, 0);
+        if (lg >= 0) {
+            dup2(lg, 1);
+            dup2(lg, 2);
+        }
+        execl(prog, prog, "--foreground", "--state-dir", statedir, "--api-listen", "127.0.0.1:0",
+              "--envd-listen", "127.0.0.1:0", (char *)NULL);
+        _exit(127);
+    }
+    /* boxtopd writes boxtopd.json (atomically) once it listens. */
+    struct buf doc = BUF_INIT, key = BUF_INIT;
+    time_t deadline = time(NULL) + 30;
+    while (time(NULL) < deadline) {
+        buf_reset(&doc);
+        slurp(json, &doc);
+        buf_append_str(&doc, "");
+        if (json_str(buf_cstr(&doc), "sandboxUrl", sandbox_url, sizeof sandbox_url) == 0) break;
+        if (waitpid(dev_pid, NULL, WNOHANG) == dev_pid) {
+            dev_pid = 0;
+            break;
+        }
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    slurp(keyfile, &key);
+    buf_append_str(&key, "");
+    int rc = json_str(buf_cstr(&doc), "apiUrl", api_url, sizeof api_url) == 0 &&
+                     json_str(buf_cstr(&doc), "sandboxUrl", sandbox_url, sizeof sandbox_url) == 0 &&
+                     key.len > 4
+                 ? 0
+                 : -1;
+    snprintf(api_key, sizeof api_key, "%.*s", (int)strcspn(buf_cstr(&key), "\n"), buf_cstr(&key));
+    buf_free(&doc);
+    buf_free(&key);
+    if (rc < 0) {
+        fprintf(stderr, "boxtopd did not start (see %s/boxtopd.log)\n", tmpdir);
+        return -1;
+    }
+    /* One sandbox for every test. */
+    struct buf out = BUF_INIT, err = BUF_INIT;
+    const char *create[] = {"create", "--timeout", "600", NULL};
+    if (run_boxtop(create, NULL, &out, &err) != 0 || out.len < 2) {
+        fprintf(stderr, "boxtop create failed: %s\n", buf_cstr(&err));
+        rc = -1;
+    }
+    snprintf(sbx_id, sizeof sbx_id, "%.*s", (int)strcspn(buf_cstr(&out), "\n"), buf_cstr(&out));
+    buf_free(&out);
+    buf_free(&err);
+    return rc;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (sbx_id[0]) {
+        struct buf out = BUF_INIT, err = BUF_INIT;
+        const char *kill_args[] = {"kill", sbx_id, NULL};
+        if (run_boxtop(kill_args, NULL, &out, &err) != 0)
+            fprintf(stderr, "boxtop kill failed: %s\n", buf_cstr(&err));
+        buf_free(&out);
+        buf_free(&err);
+    }
+    if (dev_pid > 0) {
+        int status;
+        kill(dev_pid, SIGTERM);
+        time_t deadline = time(NULL) + 15;
+        while (waitpid(dev_pid, &status, WNOHANG) == 0) {
+            if (time(NULL) > deadline) {
+                kill(dev_pid, SIGKILL);
+                waitpid(dev_pid, &status, 0);
+                break;
+            }
+            struct timespec ts = {0, 20 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    return 0;
+}
+
+static void errors_and_signals(void **state)
+{
+    (void)state;
+    struct buf out = BUF_INIT, err = BUF_INIT;
+    const char *a1[] = {"exec", "nosuchsandbox", "--", "true", NULL};
+    assert_int_equal(run_boxtop(a1, NULL, &out, &err), 3);
+    setenv("E2E_BAD_KEY", "e2b_0000000000000000000000000000000000000000", 1);
+    const char *a2[] = {"exec", sbx_id, "--", "true", NULL};
+    assert_int_equal(run_boxtop(a2, NULL, &out, &err), 4);
+    unsetenv("E2E_BAD_KEY");
+    assert_null(strstr(buf_cstr(&err), api_key));
+    /* ^C kills the remote command (SIGKILL: 128 + 9) and nothing of it is left running. */
+    sigint_after_ms = 1500;
+    const char *a3[] = {"exec", sbx_id, "--", "sleep 1234", NULL};
+    assert_int_equal(run_boxtop(a3, NULL, &out, &err), 137);
+    sigint_after_ms = 0;
+    const char *a4[] = {"exec", sbx_id, "--", "ps -eo args | grep -c '^sleep 1234' || true", NULL};
+    assert_int_equal(run_boxtop(a4, NULL, &out, &err), 0);
+    assert_string_equal(buf_cstr(&out), "0\n");
+    buf_free(&out);
+    buf_free(&err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(exec_output_exit_and_stdin),
+        cmocka_unit_test(cp_big_file_both_ways),
+        cmocka_unit_test(cp_tree_round_trip),
+        cmocka_unit_test(errors_and_signals),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
