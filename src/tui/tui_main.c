@@ -27,62 +27,74 @@
 
 #define LOCAL_START_TIMEOUT_MS 15000
 
-/* mkdir -p for the state dir's parents (local_backend creates the dir itself). */
-static void mkdir_parents(const char *dir)
-{
-    char p[4096];
-    snprintf(p, sizeof(p), "%s", dir);
-    for (char *s = p + 1; *s; s++)
-        if (*s == '/') {
-            *s = '\0';
-            mkdir(p, 0700);
-            *s = '/';
-        }
-    mkdir(p, 0700);
-}
-
 struct tui_opts {
-    const char *replay, *record, *api_url, *context;
+    const char *replay, *record, *state_dir;
+    struct config_flags flags; /* --api-key --api-url --sandbox-url --domain --context --config */
     int readonly, no_color;
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, _("usage: boxtop [--readonly] [--no-color] [--context NAME] [--api-url URL]\n"
-                 "              [--record FILE] [--replay FILE]\n"));
+    fprintf(f,
+            _("usage: boxtop [--readonly] [--no-color] [--context NAME] [--api-url URL]\n"
+              "              [--api-key KEY] [--sandbox-url URL] [--domain DOMAIN]\n"
+              "              [--config FILE] [--state-dir DIR] [--record FILE] [--replay FILE]\n"));
 }
 
+/* The global flags of the command-line mode (same names, "--flag VALUE" or "--flag=VALUE"),
+ * plus the TUI's own. */
 static int parse_opts(int argc, char **argv, struct tui_opts *o)
 {
+    const struct {
+        const char *name;
+        const char **dst;
+    } valued[] = {
+        {"replay", &o->replay},
+        {"record", &o->record},
+        {"state-dir", &o->state_dir},
+        {"api-key", &o->flags.api_key},
+        {"api-url", &o->flags.api_url},
+        {"sandbox-url", &o->flags.sandbox_url},
+        {"domain", &o->flags.domain},
+        {"context", &o->flags.context},
+        {"config", &o->flags.config_path},
+    };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char **dst = NULL;
-        if (!strcmp(a, "--readonly"))
+        if (!strcmp(a, "--readonly")) {
             o->readonly = 1;
-        else if (!strcmp(a, "--no-color"))
+            continue;
+        }
+        if (!strcmp(a, "--no-color")) {
             o->no_color = 1;
-        else if (!strcmp(a, "--replay"))
-            dst = &o->replay;
-        else if (!strcmp(a, "--record"))
-            dst = &o->record;
-        else if (!strcmp(a, "--api-url"))
-            dst = &o->api_url;
-        else if (!strcmp(a, "--context"))
-            dst = &o->context;
-        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            continue;
+        }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
             return 1;
-        } else {
-            fprintf(stderr, _("boxtop: unknown option %s\n"), a);
+        }
+        size_t k = 0, nv = sizeof(valued) / sizeof(valued[0]);
+        for (; k < nv; k++) {
+            size_t n = strlen(valued[k].name);
+            if (strncmp(a, "--", 2) || strncmp(a + 2, valued[k].name, n)) continue;
+            if (a[2 + n] == '=') {
+                *valued[k].dst = a + 3 + n;
+                break;
+            }
+            if (a[2 + n] == '\0') {
+                if (i + 1 >= argc) {
+                    fprintf(stderr, _("boxtop: %s needs a value\n"), a);
+                    return -1;
+                }
+                *valued[k].dst = argv[++i];
+                break;
+            }
+        }
+        if (k == nv) {
+            /* the option name only: never echo a value that might be a key */
+            fprintf(stderr, _("boxtop: unknown option %.*s\n"), (int)strcspn(a, "="), a);
             usage(stderr);
             return -1;
-        }
-        if (dst) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, _("boxtop: %s needs a value\n"), a);
-                return -1;
-            }
-            *dst = argv[++i];
         }
     }
     const char *nc = getenv("NO_COLOR");
@@ -126,34 +138,15 @@ static void on_local_ready(struct local_backend *lb, const struct local_backend_
                                               : _("(already running)"));
 }
 
-/* Start (or find) the local boxtopd. Its output goes to DIR/boxtopd.log, not to the terminal
- * the TUI is about to own: local_backend_start forks synchronously, so fds 1 and 2 are pointed
- * at the log only for the duration of that call. */
-static int live_start_local(struct live *lv, struct error *err)
+/* Start (or find) the local boxtopd of the state dir (local_backend.h; it sends boxtopd's
+ * output to DIR/boxtopd.log, away from the terminal the TUI owns). */
+static int live_start_local(struct live *lv, const char *state_dir, struct error *err)
 {
-    char *dir = local_backend_default_dir();
+    char *dir = state_dir ? strdup(state_dir) : local_backend_default_dir();
     if (!dir)
         return error_set(err, ERROR_USAGE, _("no home directory for the local boxtopd state"));
-    char logp[4096];
-    snprintf(logp, sizeof(logp), "%s/boxtopd.log", dir);
-    mkdir_parents(dir);
-    int logfd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    int save1 = logfd >= 0 ? dup(1) : -1, save2 = logfd >= 0 ? dup(2) : -1;
-    if (logfd >= 0 && save1 >= 0 && save2 >= 0) {
-        dup2(logfd, 1);
-        dup2(logfd, 2);
-    }
     lv->lb = local_backend_start(lv->a->loop, lv->http, dir, NULL, LOCAL_START_TIMEOUT_MS,
                                  on_local_ready, lv, err);
-    if (save1 >= 0) {
-        dup2(save1, 1);
-        close(save1);
-    }
-    if (save2 >= 0) {
-        dup2(save2, 2);
-        close(save2);
-    }
-    if (logfd >= 0) close(logfd);
     free(dir);
     if (!lv->lb) return -1;
     box_set_str(&lv->a->model.backend_label, _("local boxtopd (starting…)"));
@@ -212,10 +205,7 @@ static struct backend *backend_live_new(struct live *lv, const struct tui_opts *
 {
     struct app *a = lv->a;
     struct config cfg;
-    struct config_flags flags = {0};
-    flags.api_url = o->api_url;
-    flags.context = o->context;
-    if (config_load(&cfg, &flags, NULL, err)) {
+    if (config_load(&cfg, &o->flags, NULL, err)) {
         config_free(&cfg);
         return NULL;
     }
@@ -237,7 +227,7 @@ static struct backend *backend_live_new(struct live *lv, const struct tui_opts *
         if (!rc) set_label(a, "E2B %s%s", cfg.api_url, NULL);
     } else {
         a->be = be; /* on_local_ready reports through it */
-        rc = live_start_local(lv, err);
+        rc = live_start_local(lv, o->state_dir, err);
     }
     config_free(&cfg);
     if (rc) {
@@ -277,7 +267,7 @@ int tui_main(int argc, char **argv)
     a->no_color = o.no_color;
     a->record_path = o.record;
     model_init(&a->model);
-    if (o.context) box_set_str(&a->model.context, o.context);
+    if (o.flags.context) box_set_str(&a->model.context, o.flags.context);
     struct live lv = {a, NULL, NULL};
     a->loop = loop_new();
     struct error err = {0};
