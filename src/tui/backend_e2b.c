@@ -404,6 +404,9 @@ static void detail_stop(struct e2b_backend *b)
     b->info_call = b->logs_call = NULL;
     b->procs_req = NULL;
     if (b->envd_ready) envd_client_free(&b->envd);
+    struct box *w = watched(b);
+    if (w) /* back to a table row's history */
+        box_history_reserve(w, MODEL_HISTORY_ROW);
     b->envd_ready = 0;
     free(b->watch_id);
     b->watch_id = NULL;
@@ -564,6 +567,7 @@ static void e2b_watch(struct backend *be, const char *id)
     if (!id) return;
     b->watch_id = strdup(id);
     struct box *s = watched(b);
+    if (s) box_history_reserve(s, MODEL_HISTORY);
     if (s && b->api) {
         int64_t now_s = loop_wall_ms() / 1000;
         b->hist_call = api_sandbox_metrics(

@@ -124,6 +124,7 @@ static void replay_watch(struct backend *b, const char *id)
 {
     struct box *s = id ? model_find(b->model, id) : NULL;
     if (!s) return;
+    box_history_reserve(s, MODEL_HISTORY);
     /* a recording without processes or logs has none to show: say so, do not spin */
     if (s->procs_state != PANEL_OK)
         box_panel_error(&s->procs_err, &s->procs_state, _("not in the recording"));

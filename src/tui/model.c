@@ -21,6 +21,7 @@ static void box_free(struct box *s)
     free(s->alias);
     free(s->envd_version);
     box_clear_meta(s);
+    free(s->hist);
     box_set_procs(s, NULL, 0);
     box_set_logs(s, NULL, 0);
     free(s->procs_err);
@@ -61,6 +62,7 @@ void model_free(struct model *m)
     for (int i = 0; i < m->n; i++)
         box_free(m->sb[i]);
     free(m->sb);
+    free(m->idx);
     free(m->backend_label);
     free(m->context);
     memset(m, 0, sizeof(*m));
@@ -71,12 +73,58 @@ void model_touch(struct model *m)
     m->generation++;
 }
 
-struct box *model_find(const struct model *m, const char *id)
+static uint32_t hash_id(const char *s)
 {
-    /* Linear: 10 000 sandboxes x one lookup per listed row per 5 s is well under a ms. */
+    uint32_t h = 2166136261u; /* FNV-1a */
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 16777619u;
+    return h;
+}
+
+static void idx_put(struct model *m, int i)
+{
+    uint32_t mask = (uint32_t)m->idx_cap - 1, h = hash_id(m->sb[i]->id) & mask;
+    while (m->idx[h])
+        h = (h + 1) & mask;
+    m->idx[h] = i + 1;
+}
+
+/* Rebuild the index for cap sandboxes; -1 on ENOMEM (lookups then fall back to a scan). */
+static int idx_rebuild(struct model *m, int want)
+{
+    int cap = 64;
+    while (cap < 2 * want)
+        cap *= 2;
+    if (cap != m->idx_cap) {
+        int *p = realloc(m->idx, (size_t)cap * sizeof(*p));
+        if (!p) return -1;
+        m->idx = p;
+        m->idx_cap = cap;
+    }
+    memset(m->idx, 0, (size_t)cap * sizeof(*m->idx));
     for (int i = 0; i < m->n; i++)
-        if (!strcmp(m->sb[i]->id, id)) return m->sb[i];
-    return NULL;
+        idx_put(m, i);
+    m->idx_stale = 0;
+    return 0;
+}
+
+static int find_index(struct model *m, const char *id)
+{
+    if ((m->idx_stale || !m->idx || m->idx_cap < 2 * m->n) && idx_rebuild(m, m->n) < 0) {
+        for (int i = 0; i < m->n; i++)
+            if (!strcmp(m->sb[i]->id, id)) return i;
+        return -1;
+    }
+    uint32_t mask = (uint32_t)m->idx_cap - 1, h = hash_id(id) & mask;
+    for (; m->idx[h]; h = (h + 1) & mask)
+        if (!strcmp(m->sb[m->idx[h] - 1]->id, id)) return m->idx[h] - 1;
+    return -1;
+}
+
+struct box *model_find(struct model *m, const char *id)
+{
+    int i = find_index(m, id);
+    return i < 0 ? NULL : m->sb[i];
 }
 
 struct box *model_upsert(struct model *m, const char *id)
@@ -99,6 +147,10 @@ struct box *model_upsert(struct model *m, const char *id)
     }
     s->state = BOX_RUNNING;
     m->sb[m->n++] = s;
+    if (!m->idx_stale && m->idx && m->idx_cap >= 2 * m->n)
+        idx_put(m, m->n - 1);
+    else
+        m->idx_stale = 1;
     m->generation++;
     return s;
 }
@@ -107,17 +159,16 @@ static void model_remove_at(struct model *m, int i)
 {
     box_free(m->sb[i]);
     m->sb[i] = m->sb[--m->n];
+    m->idx_stale = 1;
     m->generation++;
 }
 
 int model_remove(struct model *m, const char *id)
 {
-    for (int i = 0; i < m->n; i++)
-        if (!strcmp(m->sb[i]->id, id)) {
-            model_remove_at(m, i);
-            return 0;
-        }
-    return -1;
+    int i = find_index(m, id);
+    if (i < 0) return -1;
+    model_remove_at(m, i);
+    return 0;
 }
 
 int model_prune(struct model *m, unsigned round)
@@ -179,14 +230,38 @@ const char *box_meta_get(const struct box *s, const char *key)
     return NULL;
 }
 
+/* Copy the kept samples, oldest first, into a fresh ring of cap (the newest win). */
+static int hist_relayout(struct box *s, int cap)
+{
+    struct sample *n = malloc((size_t)cap * sizeof(*n));
+    if (!n) return -1;
+    int keep = s->hist_len < cap ? s->hist_len : cap;
+    for (int i = 0; i < keep; i++)
+        n[i] = *box_sample_at(s, s->hist_len - keep + i);
+    free(s->hist);
+    s->hist = n;
+    s->hist_cap = cap;
+    s->hist_len = keep;
+    s->hist_head = keep % cap;
+    return 0;
+}
+
+int box_history_reserve(struct box *s, int cap)
+{
+    if (cap < 1) cap = 1;
+    if (cap == s->hist_cap) return 0;
+    return hist_relayout(s, cap);
+}
+
 void box_add_sample(struct box *s, const struct sample *smp)
 {
     /* The batch metrics endpoint may return the same latest sample twice in a row. */
     const struct sample *last = box_latest(s);
     if (last && last->t_ms >= smp->t_ms && smp->t_ms != 0) return;
+    if (!s->hist && hist_relayout(s, s->hist_cap ? s->hist_cap : MODEL_HISTORY_ROW) < 0) return;
     s->hist[s->hist_head] = *smp;
-    s->hist_head = (s->hist_head + 1) % MODEL_HISTORY;
-    if (s->hist_len < MODEL_HISTORY) s->hist_len++;
+    s->hist_head = (s->hist_head + 1) % s->hist_cap;
+    if (s->hist_len < s->hist_cap) s->hist_len++;
 }
 
 static int cmp_sample(const void *a, const void *b)
@@ -198,6 +273,7 @@ static int cmp_sample(const void *a, const void *b)
 void box_merge_samples(struct box *s, const struct sample *v, int n)
 {
     if (n <= 0) return;
+    if (!s->hist && hist_relayout(s, s->hist_cap ? s->hist_cap : MODEL_HISTORY_ROW) < 0) return;
     struct sample *all = malloc((size_t)(n + s->hist_len) * sizeof(*all));
     if (!all) return;
     int k = 0;
@@ -209,12 +285,12 @@ void box_merge_samples(struct box *s, const struct sample *v, int n)
     int u = 0;
     for (int i = 0; i < k; i++)
         if (u == 0 || all[i].t_ms != all[u - 1].t_ms) all[u++] = all[i];
-    int first = u > MODEL_HISTORY ? u - MODEL_HISTORY : 0;
+    int first = u > s->hist_cap ? u - s->hist_cap : 0;
     s->hist_len = 0;
     s->hist_head = 0;
     for (int i = first; i < u; i++) {
         s->hist[s->hist_head] = all[i];
-        s->hist_head = (s->hist_head + 1) % MODEL_HISTORY;
+        s->hist_head = (s->hist_head + 1) % s->hist_cap;
         s->hist_len++;
     }
     free(all);
@@ -223,8 +299,8 @@ void box_merge_samples(struct box *s, const struct sample *v, int n)
 const struct sample *box_sample_at(const struct box *s, int i)
 {
     if (i < 0 || i >= s->hist_len) return NULL;
-    int start = (s->hist_head - s->hist_len + MODEL_HISTORY) % MODEL_HISTORY;
-    return &s->hist[(start + i) % MODEL_HISTORY];
+    int start = (s->hist_head - s->hist_len + s->hist_cap) % s->hist_cap;
+    return &s->hist[(start + i) % s->hist_cap];
 }
 
 const struct sample *box_latest(const struct box *s)

@@ -11,8 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Samples kept per sandbox: 120 x 5 s = 10 minutes of history. */
+/* Samples kept: 120 x 5 s = 10 minutes for the sandbox the detail view shows, 32 (enough for
+ * the widest table sparkline, 2 samples per braille cell) for every other one, so 10 000
+ * sandboxes cost about 15 MB of history rather than 58. */
 #define MODEL_HISTORY 120
+#define MODEL_HISTORY_ROW 32
 
 enum box_state { BOX_RUNNING = 0, BOX_PAUSED, BOX_UNKNOWN };
 
@@ -59,7 +62,8 @@ struct box {
     struct box_kv *meta;
     int n_meta;
     /* ring buffer of samples, oldest first when read through model_sample_at() */
-    struct sample hist[MODEL_HISTORY];
+    struct sample *hist; /* ring of hist_cap, allocated with the first sample */
+    int hist_cap;
     int hist_len;
     int hist_head; /* index of the next write */
     unsigned seen; /* refresh round that last listed it (to drop vanished ones) */
@@ -85,13 +89,18 @@ struct model {
     char *backend_label;   /* e.g. "local boxtopd 127.0.0.1:49999" (no secrets) */
     char *context;         /* context name or NULL */
     unsigned round;        /* refresh rounds started */
+    /* id → index into sb: open addressing, entries are index + 1 (0 = empty); rebuilt lazily
+     * after removals (which move the last sandbox into the hole) */
+    int *idx;
+    int idx_cap; /* power of two, at least 2 * n */
+    int idx_stale;
 };
 
 void model_init(struct model *m);
 void model_free(struct model *m);
 void model_touch(struct model *m); /* generation++ */
 
-struct box *model_find(const struct model *m, const char *id);
+struct box *model_find(struct model *m, const char *id); /* O(1) */
 /* Find or create the sandbox with this id (NULL on ENOMEM). */
 struct box *model_upsert(struct model *m, const char *id);
 int model_remove(struct model *m, const char *id); /* 0 when removed, -1 when absent */
@@ -104,8 +113,10 @@ int box_set_meta(struct box *s, const char *key, const char *value);
 void box_clear_meta(struct box *s);
 const char *box_meta_get(const struct box *s, const char *key);
 void box_add_sample(struct box *s, const struct sample *smp);
+/* Keep up to cap samples from now on (the newest ones survive a shrink). 0 or -1 (ENOMEM). */
+int box_history_reserve(struct box *s, int cap);
 /* Merge a batch of samples (any order, e.g. a fetched history) with the kept ones: sorted by
- * time, duplicates dropped, the newest MODEL_HISTORY kept. */
+ * time, duplicates dropped, the newest hist_cap kept. */
 void box_merge_samples(struct box *s, const struct sample *v, int n);
 /* i-th kept sample, 0 = oldest; NULL when out of range. */
 const struct sample *box_sample_at(const struct box *s, int i);

@@ -253,7 +253,9 @@ static int box_from_json(struct model *m, const cJSON *o, const char *path, int6
         if (!cJSON_IsArray(sa))
             return error_set(err, ERROR_PROTOCOL, "%s.samples: expected an array", path);
         const cJSON *x;
-        int i = 0;
+        int i = 0, count = cJSON_GetArraySize(sa);
+        if (count > MODEL_HISTORY_ROW)
+            box_history_reserve(s, count < MODEL_HISTORY ? count : MODEL_HISTORY);
         cJSON_ArrayForEach(x, sa)
         {
             char p[96];

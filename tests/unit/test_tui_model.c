@@ -41,6 +41,39 @@ static void t_upsert_prune(void **state)
     model_free(&m);
 }
 
+static void t_index_many(void **state)
+{
+    (void)state;
+    struct model m;
+    model_init(&m);
+    char id[32];
+    for (int i = 0; i < 10000; i++) {
+        snprintf(id, sizeof(id), "sbx%05d", i);
+        assert_non_null(model_upsert(&m, id));
+    }
+    assert_int_equal(m.n, 10000);
+    /* remove every third, then every id is found exactly when it should be */
+    for (int i = 0; i < 10000; i += 3) {
+        snprintf(id, sizeof(id), "sbx%05d", i);
+        assert_int_equal(model_remove(&m, id), 0);
+    }
+    for (int i = 0; i < 10000; i++) {
+        snprintf(id, sizeof(id), "sbx%05d", i);
+        struct box *b = model_find(&m, id);
+        if (i % 3 == 0)
+            assert_null(b);
+        else {
+            assert_non_null(b);
+            assert_string_equal(b->id, id);
+        }
+    }
+    /* re-adding does not duplicate */
+    assert_non_null(model_upsert(&m, "sbx00001"));
+    assert_non_null(model_upsert(&m, "sbx00000"));
+    assert_int_equal(m.n, 10000 - 3334 + 1);
+    model_free(&m);
+}
+
 static void t_samples_ring(void **state)
 {
     (void)state;
@@ -48,7 +81,19 @@ static void t_samples_ring(void **state)
     model_init(&m);
     struct box *s = model_upsert(&m, "x");
     assert_null(box_latest(s));
-    for (int i = 1; i <= MODEL_HISTORY + 10; i++) {
+    /* a table row keeps MODEL_HISTORY_ROW samples */
+    for (int i = 1; i <= MODEL_HISTORY_ROW + 3; i++) {
+        struct sample p = {.t_ms = i * 1000, .cpu_pct = i};
+        box_add_sample(s, &p);
+    }
+    assert_int_equal(s->hist_len, MODEL_HISTORY_ROW);
+    assert_int_equal((int)box_sample_at(s, 0)->cpu_pct, 4);
+    /* growing keeps them in order; the detail view's sandbox keeps MODEL_HISTORY */
+    assert_int_equal(box_history_reserve(s, MODEL_HISTORY), 0);
+    assert_int_equal(s->hist_len, MODEL_HISTORY_ROW);
+    assert_int_equal((int)box_sample_at(s, 0)->cpu_pct, 4);
+    assert_int_equal((int)box_latest(s)->cpu_pct, MODEL_HISTORY_ROW + 3);
+    for (int i = MODEL_HISTORY_ROW + 4; i <= MODEL_HISTORY + 10; i++) {
         struct sample p = {.t_ms = i * 1000, .cpu_pct = i};
         box_add_sample(s, &p);
     }
@@ -60,6 +105,11 @@ static void t_samples_ring(void **state)
     box_add_sample(s, &dup);
     assert_int_equal((int)box_latest(s)->cpu_pct, MODEL_HISTORY + 10);
     assert_null(box_sample_at(s, MODEL_HISTORY));
+    /* shrinking keeps the newest */
+    assert_int_equal(box_history_reserve(s, 4), 0);
+    assert_int_equal(s->hist_len, 4);
+    assert_int_equal((int)box_latest(s)->cpu_pct, MODEL_HISTORY + 10);
+    assert_int_equal((int)box_sample_at(s, 0)->cpu_pct, MODEL_HISTORY + 7);
     model_free(&m);
 }
 
@@ -69,6 +119,7 @@ static void t_merge_history(void **state)
     struct model m;
     model_init(&m);
     struct box *s = model_upsert(&m, "x");
+    box_history_reserve(s, MODEL_HISTORY);
     struct sample live[2] = {{.t_ms = 100000, .cpu_pct = 1}, {.t_ms = 105000, .cpu_pct = 2}};
     box_add_sample(s, &live[0]);
     box_add_sample(s, &live[1]);
@@ -222,9 +273,10 @@ static void t_json_hostile(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(t_upsert_prune),    cmocka_unit_test(t_samples_ring),
-        cmocka_unit_test(t_merge_history),   cmocka_unit_test(t_sort),
-        cmocka_unit_test(t_json_round_trip), cmocka_unit_test(t_json_hostile),
+        cmocka_unit_test(t_upsert_prune), cmocka_unit_test(t_index_many),
+        cmocka_unit_test(t_samples_ring), cmocka_unit_test(t_merge_history),
+        cmocka_unit_test(t_sort),         cmocka_unit_test(t_json_round_trip),
+        cmocka_unit_test(t_json_hostile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -81,6 +81,12 @@ static void t_table_selection_follows_id(void **state)
     table_free(&t);
 }
 
+static int alive_not_gone(const char *id, void *ud)
+{
+    (void)ud;
+    return strcmp(id, "gone") != 0;
+}
+
 static void t_table_marks_and_sort(void **state)
 {
     (void)state;
@@ -98,6 +104,17 @@ static void t_table_marks_and_sort(void **state)
     table_marks_prune(&t, alive, 2);
     assert_int_equal(t.nmarks, 1);
     assert_true(table_is_marked(&t, "z"));
+    /* pruning through a lookup function */
+    table_mark_add(&t, "gone");
+    table_mark_add(&t, "q");
+    table_marks_prune_by(&t, alive_not_gone, NULL);
+    assert_int_equal(t.nmarks, 2);
+    assert_false(table_is_marked(&t, "gone"));
+    assert_true(table_is_marked(&t, "q"));
+    for (int i = 0; i < 100; i++) /* growth */
+        table_mark_add(&t, "many");
+    assert_int_equal(t.nmarks, 102);
+    table_marks_clear(&t);
     table_sort_by(&t, 1);
     assert_int_equal(t.sort_col, 1);
     assert_false(t.reverse);

@@ -43,6 +43,11 @@ struct sbview {
     int new_timeout;
 };
 
+static int mark_alive(const char *id, void *ud)
+{
+    return model_find(ud, id) != NULL;
+}
+
 static void sb_rebuild(struct sbview *v, struct app *a)
 {
     struct model *m = &a->model;
@@ -57,9 +62,7 @@ static void sb_rebuild(struct sbview *v, struct app *a)
         v->cap = nc;
     }
     /* marks follow sandboxes, not rows: drop only those whose sandbox is gone */
-    for (int i = 0; i < m->n; i++)
-        v->ids[i] = m->sb[i]->id;
-    table_marks_prune(&v->t, v->ids, m->n);
+    table_marks_prune_by(&v->t, mark_alive, m);
     int n = 0;
     for (int i = 0; i < m->n; i++)
         if (filter_match(&v->f, m->sb[i])) v->rows[n++] = m->sb[i];
@@ -509,8 +512,10 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
         table_marks_clear(&v->t);
         break;
     case 'a':
+        /* all shown rows: start from no marks so that this stays linear at 10 000 rows */
+        table_marks_clear(&v->t);
         for (int i = 0; i < v->nrows; i++)
-            if (!table_is_marked(&v->t, v->rows[i]->id)) table_mark_toggle(&v->t, v->rows[i]->id);
+            table_mark_add(&v->t, v->rows[i]->id);
         break;
     case '\r':
     case '\n':
@@ -633,7 +638,7 @@ static const struct keyhelp sb_help[] = {
     {"/", N_("filter: words, state:paused, meta:key=value, !negation")},
     {"Esc", N_("clear the filter")},
     {"Space", N_("mark / unmark (actions apply to marked rows)")},
-    {"a / u", N_("mark all shown / unmark all")},
+    {"a / u", N_("mark exactly the shown rows / unmark all")},
     {"n", N_("new sandbox (template, timeout, metadata)")},
     {"K", N_("kill marked or selected sandboxes (asks first)")},
     {"p / r", N_("pause / resume")},

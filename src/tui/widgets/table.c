@@ -20,6 +20,7 @@ void table_free(struct table *t)
     table_marks_clear(t);
     free(t->marks);
     t->marks = NULL;
+    t->capmarks = 0;
     t->sel_id = NULL;
 }
 
@@ -165,12 +166,7 @@ int table_mark_toggle(struct table *t, const char *id)
             t->marks[i] = t->marks[--t->nmarks];
             return 0;
         }
-    char **p = realloc(t->marks, (size_t)(t->nmarks + 1) * sizeof(*p));
-    if (!p) return -1;
-    t->marks = p;
-    if (!(p[t->nmarks] = strdup(id))) return -1;
-    t->nmarks++;
-    return 1;
+    return table_mark_add(t, id);
 }
 
 void table_marks_clear(struct table *t)
@@ -193,6 +189,32 @@ void table_marks_prune(struct table *t, const char *const *all_ids, int n)
             t->marks[i] = t->marks[--t->nmarks];
         }
     }
+}
+
+void table_marks_prune_by(struct table *t, int (*alive)(const char *id, void *ud), void *ud)
+{
+    for (int i = 0; i < t->nmarks;) {
+        if (alive(t->marks[i], ud)) {
+            i++;
+        } else {
+            free(t->marks[i]);
+            t->marks[i] = t->marks[--t->nmarks];
+        }
+    }
+}
+
+int table_mark_add(struct table *t, const char *id)
+{
+    if (t->nmarks == t->capmarks) {
+        int nc = t->capmarks ? t->capmarks * 2 : 16;
+        char **p = realloc(t->marks, (size_t)nc * sizeof(*p));
+        if (!p) return -1;
+        t->marks = p;
+        t->capmarks = nc;
+    }
+    if (!(t->marks[t->nmarks] = strdup(id))) return -1;
+    t->nmarks++;
+    return 1;
 }
 
 int table_col_at(const struct table *t, int x)

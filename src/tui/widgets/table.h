@@ -25,7 +25,7 @@ struct table {
     char *sel_id;     /* owned copy of the selected id: selection follows it */
     int sort_col, reverse;
     char **marks; /* owned ids of marked rows (they survive filtering and reordering) */
-    int nmarks;
+    int nmarks, capmarks;
     int width;
 };
 
@@ -47,6 +47,10 @@ int table_is_marked(const struct table *t, const char *id);
 void table_marks_clear(struct table *t);
 /* Drop marks of ids no longer present among all_ids (rows that vanished). */
 void table_marks_prune(struct table *t, const char *const *all_ids, int n);
+/* Same, asking alive(id) (an O(1) lookup keeps this linear in the number of marks). */
+void table_marks_prune_by(struct table *t, int (*alive)(const char *id, void *ud), void *ud);
+/* Add a mark without checking for an existing one (the caller knows it is new). */
+int table_mark_add(struct table *t, const char *id);
 
 int table_col_at(const struct table *t, int x); /* column index under screen x, or -1 */
 /* Header click / sort key: same column again flips the direction. */
