@@ -18,7 +18,17 @@ start_fake() {
     PORT=$(awk '/PORT/ {print $2}' "$TMPD/fake.out")
 }
 stop_fake() { kill "$FAKE" 2>/dev/null; wait "$FAKE" 2>/dev/null; }
-ids() { curl -s "http://127.0.0.1:$PORT/_ids"; }
+BOXTOP=${BOXTOP:-$abs_top_builddir/src/boxtop}
+# ids on the server as the command-line mode sees them (boxtop ls --json)
+ids() {
+    "$BOXTOP" --api-url "http://127.0.0.1:$PORT" ls --json |
+        node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).map(x=>x.sandboxID).sort().join(",")))'
+}
+# seconds left for a sandbox, from boxtop info --json
+ttl() {
+    "$BOXTOP" --api-url "http://127.0.0.1:$PORT" info "$1" --json |
+        node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(Math.round((Date.parse(JSON.parse(s).endAt)-Date.now())/1000)))'
+}
 cleanup() { stop_fake; tui_stop; rm -rf "$TMPD"; }
 trap cleanup EXIT
 
@@ -43,7 +53,7 @@ tui_keys Escape
 # mark idle2 and paused3 (rows 2 and 3 under the memory sort), kill them
 tui_keys g j Space Space K
 tui_wait 'Kill 2 sandboxes'; tui_keys y
-tui_wait 'Sandboxes \(1 of 1\)'; [ "$(ids)" = '["hog1"]' ]; ok $? "marked two + K + y kills exactly those two on the server"
+tui_wait 'Sandboxes \(1 of 1\)'; [ "$(ids)" = 'hog1' ]; ok $? "marked two + K + y kills exactly those two (boxtop ls --json)"
 
 tui_keys n; tui_wait 'Template'; tui_keys Enter; tui_wait 'Timeout'; tui_keys Enter
 tui_wait 'Metadata'; tui_type 'owner=dave'; tui_keys Enter
@@ -60,7 +70,8 @@ tui_keys Escape; tui_wait 'Sandboxes \(1 of 2\)'
 tui_keys p; tui_wait 'fake0001 +base +paused' 8; ok $? "p pauses (state from the server)"
 tui_keys r; tui_wait 'fake0001 +base +running' 8; ok $? "r resumes"
 tui_keys t; tui_wait 'time to live'; tui_type '2h'; tui_keys Enter
-tui_wait 'fake0001 .* 1h59m' 8; ok $? "t sets the time to live on the server"
+tui_wait 'fake0001 .* 1h59m' 8; t=$(ttl fake0001); [ "$t" -gt 7000 ] && [ "$t" -le 7200 ]
+ok $? "t sets the time to live (boxtop info: ${t}s left)"
 tui_keys Escape
 
 stop_fake
