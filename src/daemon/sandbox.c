@@ -92,6 +92,7 @@ static void rt_spec_of(const struct sbx *s, struct rt_spec *spec)
 }
 
 static void ttl_fire(struct server_timer *t, void *ud);
+static void sample_now(struct daemon *d, struct sbx *s);
 
 static struct sbx *sbx_alloc(struct daemon *d)
 {
@@ -275,6 +276,8 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
     sbx_save(d, s);
     arm_ttl(s);
     team_metrics_start(d->team);
+    d->spawn_count++;
+    sample_now(d, s);
     events_emit(d->events, s, "created", NULL);
     sbx_log(s, LOG_INFO, NULL, "sandbox created from template base (timeout %llds)",
             (long long)o->timeout_s);
@@ -367,6 +370,7 @@ int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, struct error 
     sbx_save(d, s);
     arm_ttl(s);
     team_metrics_start(d->team);
+    sample_now(d, s);
     events_emit(d->events, s, "resumed", NULL);
     sbx_log(s, LOG_INFO, NULL, "sandbox resumed (timeout %llds)", (long long)timeout_s);
     return 0;
@@ -465,6 +469,19 @@ static void hook_proc_exited(void *ud, struct rt_sandbox *sb, pid_t pid, int cod
     struct daemon *d = ud;
     struct sbx *s = rt_sandbox_get_ud(sb);
     if (!s) return;
+    /* like envd's process_end log line (payloads are never logged) */
+    cJSON *f = cJSON_CreateObject();
+    if (f) {
+        cJSON_AddStringToObject(f, "logger", "process");
+        cJSON_AddStringToObject(f, "event_type", "process_end");
+        cJSON_AddNumberToObject(f, "pid", pid);
+        if (signo > 0)
+            cJSON_AddNumberToObject(f, "signal", signo);
+        else
+            cJSON_AddNumberToObject(f, "exit_code", code);
+    }
+    sbx_log(s, LOG_DEBUG, f, "Process ended");
+    cJSON_Delete(f);
     if (d->envd_ops.proc_exited) d->envd_ops.proc_exited(d->envd_ops.ud, s, pid, code, signo);
 }
 
@@ -512,6 +529,15 @@ static void sample_one(struct daemon *d, struct sbx *s, int64_t now)
     ms.disk_used = m.disk_used < 0 ? 0 : m.disk_used;
     if (ms.disk_used > ms.disk_total) ms.disk_used = ms.disk_total;
     metrics_ring_push(s->metrics, &ms);
+}
+
+static void sample_all(struct server_timer *t, void *ud);
+
+/* A first sample right away: metrics exist from the start and the CPU baseline is set. */
+static void sample_now(struct daemon *d, struct sbx *s)
+{
+    s->prev_sample_ms = 0;
+    sample_one(d, s, loop_wall_ms());
 }
 
 static void sample_all(struct server_timer *t, void *ud)
