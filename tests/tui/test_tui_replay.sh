@@ -13,7 +13,7 @@ S=$(tui_screen)
 echo "$S" | grep -Eq 'ibx1running0000000001 +base +running .*owner=alice purpose=ci'; ok $? "row 1: running, metadata owner=alice"
 echo "$S" | grep -Eq 'ibx2paused00000000002 +base +paused .*owner=bob'; ok $? "row 2: paused, metadata owner=bob"
 echo "$S" | grep -Eq 'ibx3idle0000000000003 +python +running'; ok $? "row 3: running, alias python"
-echo "$S" | grep -q 'running 2  paused 1  limit 20'; ok $? "header counts running/paused against the limit"
+echo "$S" | grep -q 'running 2 / limit 20  paused 1'; ok $? "header counts running/paused against the limit"
 
 tui_keys /; tui_type 'meta:owner=alice'
 tui_wait 'Sandboxes \(1 of 3\)'; r=$?
