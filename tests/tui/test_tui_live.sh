@@ -3,7 +3,7 @@
 # the E2B platform API (fake_api.js): rows, memory sort, filter, marks + K (checked on the
 # server), n/p/r/t, and the server going away and coming back while the UI stays responsive.
 . "$(dirname "$0")/lib.sh"
-echo "1..21"
+echo "1..23"
 
 cat > "$TMPD/state.json" <<'EOS'
 [{"sandboxID":"hog1","state":"running","cpu":95,"memMB":200,"metadata":{"owner":"alice"}},
@@ -36,7 +36,7 @@ start_fake 0
 # the key is fake; it must never show up on screen
 export E2B_API_KEY=e2b_00000000000000000000000000000000deadbeef
 export E2B_SANDBOX_URL="http://127.0.0.1:$PORT"
-tui_start 160 40 --api-url "http://127.0.0.1:$PORT"
+tui_start 160 40 --api-url "http://127.0.0.1:$PORT" --record "$TMPD/rec.json"
 tui_wait 'paused3'; ok $? "the live table appears"
 tui_wait 'hog1 +base +running .* 95% .*owner=alice' && tui_screen | grep -Eq 'paused3 +base +paused'
 ok $? "states, CPU and metadata from the API"
@@ -85,6 +85,14 @@ ok $? "the server is back: data returns"
 tui_keys q; tui_wait EXITED
 [ "$(cat "$TMPD/exit")" = 0 ] && [ "$(tui_fmt '#{alternate_on}#{cursor_flag}#{mouse_any_flag}')" = 010 ]
 ok $? "q exits 0 and restores the terminal"
+tui_stop
+
+# --record wrote what the live session showed; --replay shows it again offline
+grep -q '"sandboxID":"hog1"' "$TMPD/rec.json" && grep -q '"memUsed":209715200' "$TMPD/rec.json"
+ok $? "--record saved the live model with its samples"
+tui_start 160 40 --replay "$TMPD/rec.json"
+tui_wait 'hog1 +base +running .* 95%' && tui_screen | grep -q 'replay of E2B http://127.0.0.1'
+ok $? "--replay of that recording shows the same rows offline"
 tui_stop
 
 # contexts from the config file; :ctx switches between two servers
