@@ -3,7 +3,7 @@
 # the E2B platform API (fake_api.js): rows, memory sort, filter, marks + K (checked on the
 # server), n/p/r/t, and the server going away and coming back while the UI stays responsive.
 . "$(dirname "$0")/lib.sh"
-echo "1..23"
+echo "1..24"
 
 cat > "$TMPD/state.json" <<'EOS'
 [{"sandboxID":"hog1","state":"running","cpu":95,"memMB":200,"metadata":{"owner":"alice"}},
@@ -112,8 +112,9 @@ api_url = http://127.0.0.1:$PORT2
 api_key = e2b_2222222222222222222222222222222222222222
 EOS
 unset E2B_API_KEY E2B_SANDBOX_URL
-XDG_CONFIG_HOME="$TMPD/cfg" tui_start 120 30 --context one
+E2B_TEAM_ID=team1 XDG_CONFIG_HOME="$TMPD/cfg" tui_start 120 30 --context one
 tui_wait 'hog1 +base' && tui_screen | grep -q 'context: one'; ok $? "--context one uses that context's server"
+tui_wait 'starts/min 3.0'; ok $? "with a team id the header's start rate comes from the team metrics"
 tui_keys :; tui_type 'ctx t'; tui_keys Tab; tui_wait ':ctx two'; tui_keys Enter
 tui_wait 'other9 +base' && ! tui_screen | grep -Eq 'hog1 +base' && tui_screen | grep -q 'context: two'
 ok $? ":ctx two (Tab-completed) switches to the other server"
