@@ -1,1 +1,58 @@
-# src/tui
+# src/tui: the interactive terminal UI. Pure parts (model, filter, sort, widgets' state,
+# glyphs) live in libboxtoptui_pure.a so unit tests link them without ncurses; the drawing,
+# views and the app are in libboxtoptui.a. boxtop (src/cli) links both through src_boxtop_LDADD.
+noinst_LIBRARIES += src/tui/libboxtoptui_pure.a src/tui/libboxtoptui.a
+src_tui_libboxtoptui_pure_a_SOURCES = \
+	src/tui/model.c src/tui/model.h \
+	src/tui/model_json.c src/tui/model_json.h \
+	src/tui/filter.c src/tui/filter.h \
+	src/tui/sort.c src/tui/sort.h \
+	src/tui/widgets/spark.c src/tui/widgets/spark.h \
+	src/tui/widgets/table.c src/tui/widgets/table.h \
+	src/tui/widgets/input.c src/tui/widgets/input.h
+src_tui_libboxtoptui_pure_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS)
+
+src_tui_libboxtoptui_a_SOURCES = \
+	src/tui/app.c src/tui/app.h \
+	src/tui/app_input.c src/tui/app_cmd.c src/tui/app_run.c \
+	src/tui/backend.h src/tui/backend_replay.c \
+	src/tui/backend_e2b.c src/tui/backend_e2b.h \
+	src/tui/term_restore.c src/tui/term_restore.h \
+	src/tui/theme.c src/tui/theme.h \
+	src/tui/ui.c \
+	src/tui/views/sandboxes.c src/tui/views/detail.c \
+	src/tui/tui_main.c
+src_tui_libboxtoptui_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS) \
+	$(NCURSES_CFLAGS) $(CURL_CFLAGS)
+
+TUI_LIBS = src/tui/libboxtoptui.a src/tui/libboxtoptui_pure.a $(ENVDC_LIBS) $(NCURSES_LIBS) -lm
+src_boxtop_LDADD += $(TUI_LIBS)
+
+# Stand-alone driver of tui_main() for the tmux tests.
+noinst_PROGRAMS += src/tui/boxtop-tui
+src_tui_boxtop_tui_SOURCES = src/tui/boxtop_tui.c
+src_tui_boxtop_tui_LDADD = $(TUI_LIBS)
+
+# Unit tests of the pure parts (cmocka, TAP).
+TUI_UNIT_TESTS = tests/unit/test_tui_filter tests/unit/test_tui_widgets tests/unit/test_tui_model
+check_PROGRAMS += $(TUI_UNIT_TESTS)
+TESTS += $(TUI_UNIT_TESTS)
+UNIT_TESTS += $(TUI_UNIT_TESTS)
+TUI_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+TUI_TEST_LDADD = src/tui/libboxtoptui_pure.a $(CORE_LIBS) $(CMOCKA_LIBS) -lm
+tests_unit_test_tui_filter_SOURCES = tests/unit/test_tui_filter.c
+tests_unit_test_tui_filter_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
+tests_unit_test_tui_filter_LDADD = $(TUI_TEST_LDADD)
+tests_unit_test_tui_widgets_SOURCES = tests/unit/test_tui_widgets.c
+tests_unit_test_tui_widgets_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
+tests_unit_test_tui_widgets_LDADD = $(TUI_TEST_LDADD)
+tests_unit_test_tui_model_SOURCES = tests/unit/test_tui_model.c
+tests_unit_test_tui_model_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
+tests_unit_test_tui_model_LDADD = $(TUI_TEST_LDADD)
+
+# tmux-driven tests of the whole TUI (need tmux; they use their own tmux server socket).
+TUI_TMUX_TESTS = tests/tui/test_tui_replay.sh tests/tui/test_tui_hostile.sh \
+	tests/tui/test_tui_live.sh tests/tui/test_tui_term.sh tests/tui/test_tui_local.sh \
+	tests/tui/test_tui_boxtopd.sh
+TESTS += $(TUI_TMUX_TESTS)
+EXTRA_DIST += $(TUI_TMUX_TESTS) tests/tui/lib.sh tests/tui/three.json tests/tui/fake_api.js

@@ -1,0 +1,362 @@
+/* app.c - the frame: view stack, modes (prompt, confirm, help), status line, dirty tracking and
+ * the once-per-loop-turn redraw. Design notes in app.h. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "boxtop/i18n.h"
+#include "app.h"
+
+void app_dirty(struct app *a, int what)
+{
+    a->dirty |= what;
+}
+
+static void on_clock(struct loop *l, void *ud)
+{
+    (void)l;
+    struct app *a = ud;
+    a->clock_timer = 0;
+    if (a->status_until && loop_now_ms() >= a->status_until) {
+        a->status[0] = '\0';
+        a->status_until = 0;
+        app_dirty(a, DIRTY_STATUS);
+    }
+    app_dirty(a, DIRTY_MAIN | DIRTY_HEADER);
+    app_clock_check(a);
+}
+
+void app_clock_check(struct app *a)
+{
+    struct view *v = app_top(a);
+    int need = a->status_until != 0 || (v && v->ops->needs_clock && v->ops->needs_clock(v, a));
+    if (need && !a->clock_timer) {
+        /* wake on the next second boundary so countdowns tick together */
+        int64_t ms = TICK_CLOCK_MS - loop_wall_ms() % TICK_CLOCK_MS;
+        a->clock_timer = loop_timer_add(a->loop, ms, on_clock, a);
+    } else if (!need && a->clock_timer) {
+        loop_timer_cancel(a->loop, a->clock_timer);
+        a->clock_timer = 0;
+    }
+}
+
+void app_status(struct app *a, enum status_level lvl, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->status, sizeof(a->status), fmt, ap);
+    va_end(ap);
+    a->status_level = lvl;
+    /* errors stay until replaced; info fades */
+    a->status_until = lvl == STATUS_INFO ? loop_now_ms() + STATUS_SHOW_MS : 0;
+    app_dirty(a, DIRTY_STATUS);
+    app_clock_check(a);
+}
+
+struct view *app_top(struct app *a)
+{
+    return a->depth ? a->stack[a->depth - 1] : NULL;
+}
+
+void app_push_view(struct app *a, struct view *v)
+{
+    if (!v) return;
+    if (a->depth == VIEW_STACK_MAX) {
+        v->ops->destroy(v);
+        app_status(a, STATUS_WARN, _("too many views open; press Esc to go back"));
+        return;
+    }
+    a->stack[a->depth++] = v;
+    app_dirty(a, DIRTY_ALL);
+    app_clock_check(a);
+}
+
+void app_pop_view(struct app *a)
+{
+    if (a->depth <= 1) return;
+    struct view *v = a->stack[--a->depth];
+    v->ops->destroy(v);
+    app_dirty(a, DIRTY_ALL);
+    app_clock_check(a);
+}
+
+void app_quit(struct app *a)
+{
+    a->quit = 1;
+    loop_stop(a->loop);
+}
+
+void app_prompt(struct app *a, const char *label, const char *initial,
+                const char *const *completions, prompt_cb fn, void *ud)
+{
+    a->mode = MODE_PROMPT;
+    snprintf(a->prompt_label, sizeof(a->prompt_label), "%s", label);
+    input_free(&a->prompt); /* each prompt starts with its own history (`:` copies its own) */
+    input_clear(&a->prompt);
+    input_set(&a->prompt, initial ? initial : "");
+    a->prompt.cands = completions;
+    a->prompt_fn = fn;
+    a->prompt_ud = ud;
+    curs_set(1);
+    app_dirty(a, DIRTY_STATUS | DIRTY_FOOTER);
+}
+
+void app_confirm(struct app *a, const char *msg, confirm_cb fn, void *ud)
+{
+    a->mode = MODE_CONFIRM;
+    snprintf(a->confirm_msg, sizeof(a->confirm_msg), "%s", msg);
+    a->confirm_fn = fn;
+    a->confirm_ud = ud;
+    app_dirty(a, DIRTY_MAIN | DIRTY_FOOTER);
+}
+
+int app_refuse_readonly(struct app *a, const char *action)
+{
+    if (!a->readonly) return 0;
+    app_status(a, STATUS_WARN, _("read-only mode (--readonly): %s is not allowed"), action);
+    return 1;
+}
+
+/* ---- drawing ---------------------------------------------------------------------------- */
+
+static void draw_header(struct app *a)
+{
+    WINDOW *w = a->w_header;
+    attr_t h = a->theme.attr[ROLE_HEADER];
+    werase(w);
+    ui_fill(w, 0, 0, a->cols, h);
+    ui_fill(w, 1, 0, a->cols, a->theme.attr[ROLE_NORMAL]);
+    char left[512];
+    snprintf(left, sizeof(left), " boxtop %s  %s: %s  %s: %s", PACKAGE_VERSION, _("context"),
+             a->model.context ? a->model.context : _("default"), _("backend"),
+             a->model.backend_label ? a->model.backend_label : "?");
+    int x = ui_text(a, w, 0, 0, a->cols, left, h);
+    if (a->readonly && x + 12 < a->cols)
+        ui_text(a, w, 0, x + 2, a->cols - x - 2, _("[read-only]"), h);
+
+    int running = 0, paused = 0;
+    for (int i = 0; i < a->model.n; i++) {
+        if (a->model.sb[i]->state == BOX_PAUSED)
+            paused++;
+        else
+            running++;
+    }
+    char line[256], lim[32] = "?", spm[32] = "?", upd[48] = "";
+    if (a->model.concurrency_limit > 0)
+        snprintf(lim, sizeof(lim), "%d", a->model.concurrency_limit);
+    if (a->model.starts_per_min >= 0) snprintf(spm, sizeof(spm), "%.1f", a->model.starts_per_min);
+    if (a->model.loading)
+        snprintf(upd, sizeof(upd), "%s", _("loading…"));
+    else if (a->model.updated_ms) {
+        /* an absolute time needs no ticking while idle */
+        time_t t = (time_t)(a->model.updated_ms / 1000);
+        struct tm tm;
+        char d[16];
+        localtime_r(&t, &tm);
+        strftime(d, sizeof(d), "%H:%M:%S", &tm);
+        snprintf(upd, sizeof(upd), _("updated %s"), d);
+    }
+    /* the platform API does not publish the concurrency limit: show it only when known */
+    if (a->model.concurrency_limit > 0)
+        snprintf(line, sizeof(line), _(" running %d / limit %s  paused %d  starts/min %s"), running,
+                 lim, paused, spm);
+    else
+        snprintf(line, sizeof(line), _(" running %d  paused %d  starts/min %s"), running, paused,
+                 spm);
+    x = ui_text(a, w, 1, 0, a->cols, line, a->theme.attr[ROLE_NORMAL]);
+    if (a->offline)
+        ui_text(a, w, 1, x + 2, a->cols - x - 2, _("OFFLINE"), a->theme.attr[ROLE_CRIT]);
+    else
+        ui_text_right(a, w, 1, x + 2, a->cols - x - 3, upd, a->theme.attr[ROLE_DIM]);
+    wnoutrefresh(w);
+}
+
+static void draw_footer(struct app *a)
+{
+    WINDOW *w = a->w_footer;
+    werase(w);
+    ui_fill(w, 0, 0, a->cols, a->theme.attr[ROLE_TITLE]);
+    const char *keys;
+    struct view *v = app_top(a);
+    if (a->mode == MODE_PROMPT)
+        keys = _("Enter accept  Esc cancel  Tab complete  ↑/↓ history");
+    else if (a->mode == MODE_CONFIRM)
+        keys = _("y confirm  n/Esc cancel");
+    else if (a->mode == MODE_HELP)
+        keys = _("j/k scroll  any other key closes help");
+    else
+        keys = v && v->ops->footer ? v->ops->footer(v) : "";
+    ui_text(a, w, 0, 1, a->cols - 2, keys, a->theme.attr[ROLE_TITLE]);
+    wnoutrefresh(w);
+}
+
+static void draw_status(struct app *a)
+{
+    WINDOW *w = a->w_status;
+    werase(w);
+    if (a->mode == MODE_PROMPT) {
+        int x = ui_text(a, w, 0, 0, a->cols / 2, a->prompt_label, a->theme.attr[ROLE_WARN]);
+        /* scroll the text so the cursor stays visible */
+        int room = a->cols - x - 1;
+        int cc = input_cursor_col(&a->prompt);
+        const char *t = a->prompt.text;
+        int skip = cc >= room ? cc - room + 1 : 0;
+        while (skip > 0 && *t) {
+            t++;
+            while ((*t & 0xC0) == 0x80)
+                t++;
+            skip--;
+        }
+        ui_text(a, w, 0, x, room, t, a->theme.attr[ROLE_NORMAL]);
+        wmove(w, 0, x + (cc >= room ? room - 1 : cc));
+    } else if (a->status[0]) {
+        enum role r = a->status_level == STATUS_ERROR  ? ROLE_CRIT
+                      : a->status_level == STATUS_WARN ? ROLE_WARN
+                                                       : ROLE_NORMAL;
+        ui_text(a, w, 0, 0, a->cols, a->status, a->theme.attr[r]);
+    }
+    wnoutrefresh(w);
+}
+
+static const struct keyhelp global_help[] = {
+    {"?", N_("this help")},
+    {":", N_("command line (:sandboxes :templates :events :logs ID :team :ctx NAME :q)")},
+    {"Esc q", N_("back (q on the first view quits)")},
+    {"Ctrl-L", N_("redraw the screen")},
+    {"Ctrl-C", N_("quit")},
+    {N_("mouse"), N_("click selects, wheel scrolls, header click sorts")},
+};
+
+static void draw_help(struct app *a, WINDOW *w, int h, int wd)
+{
+    struct view *v = app_top(a);
+    int nv = 0;
+    const struct keyhelp *vh = v && v->ops->help ? v->ops->help(v, &nv) : NULL;
+    int ng = (int)(sizeof(global_help) / sizeof(global_help[0]));
+    int total = nv + ng + 3;
+    int bw = wd - 8 < 76 ? wd - 8 : 76, bh = total + 2 < h - 2 ? total + 2 : h - 2;
+    int by = (h - bh) / 2, bx = (wd - bw) / 2;
+    attr_t n = a->theme.attr[ROLE_NORMAL];
+    for (int y = 0; y < bh; y++)
+        ui_fill(w, by + y, bx, bw, n);
+    ui_box(a, w, by, bx, bh, bw, a->theme.attr[ROLE_ACCENT]);
+    char title[96];
+    snprintf(title, sizeof(title), _(" Keys: %s "), v ? v->ops->name : "");
+    ui_text(a, w, by, bx + 2, bw - 4, title, a->theme.attr[ROLE_ACCENT] | A_BOLD);
+    int inner = bh - 2;
+    int maxscroll = total - inner > 0 ? total - inner : 0;
+    if (a->help_scroll > maxscroll) a->help_scroll = maxscroll;
+    for (int i = 0; i < inner; i++) {
+        int li = i + a->help_scroll, y = by + 1 + i;
+        const struct keyhelp *k = NULL;
+        if (li < nv)
+            k = &vh[li];
+        else if (li == nv + 1)
+            ui_text(a, w, y, bx + 2, bw - 4, _("Everywhere"), a->theme.attr[ROLE_TITLE]);
+        else if (li >= nv + 2 && li < nv + 2 + ng)
+            k = &global_help[li - nv - 2];
+        if (k) {
+            ui_text(a, w, y, bx + 2, 14, _(k->keys), a->theme.attr[ROLE_WARN]);
+            ui_text(a, w, y, bx + 17, bw - 19, _(k->what), n);
+        }
+    }
+}
+
+static void draw_confirm(struct app *a, WINDOW *w, int h, int wd)
+{
+    int bw = wd - 10 < 70 ? wd - 10 : 70, bh = 5;
+    int by = (h - bh) / 2, bx = (wd - bw) / 2;
+    attr_t c = a->theme.attr[ROLE_CRIT];
+    for (int y = 0; y < bh; y++)
+        ui_fill(w, by + y, bx, bw, a->theme.attr[ROLE_NORMAL]);
+    ui_box(a, w, by, bx, bh, bw, c);
+    ui_text(a, w, by + 1, bx + 2, bw - 4, a->confirm_msg, c);
+    ui_text(a, w, by + 3, bx + 2, bw - 4, _("y = yes, n or Esc = no"), a->theme.attr[ROLE_DIM]);
+}
+
+static void draw_main(struct app *a)
+{
+    WINDOW *w = a->w_main;
+    int h = a->rows - 4, wd = a->cols;
+    werase(w);
+    struct view *v = app_top(a);
+    if (v) v->ops->draw(v, a, w, h, wd);
+    if (a->mode == MODE_HELP)
+        draw_help(a, w, h, wd);
+    else if (a->mode == MODE_CONFIRM)
+        draw_confirm(a, w, h, wd);
+    wnoutrefresh(w);
+}
+
+static void draw_too_small(struct app *a)
+{
+    erase();
+    char msg[160];
+    snprintf(msg, sizeof(msg), _("boxtop needs at least %dx%d; this terminal is %dx%d"), MIN_COLS,
+             MIN_ROWS, a->cols, a->rows);
+    int y = a->rows / 2, len = (int)strlen(msg);
+    int x = (a->cols - len) / 2;
+    ui_text(a, stdscr, y < 0 ? 0 : y, x < 0 ? 0 : x, a->cols, msg, a->theme.attr[ROLE_WARN]);
+    ui_text(a, stdscr, y + 1 < a->rows ? y + 1 : 0, 0, a->cols, _("(q quits)"),
+            a->theme.attr[ROLE_DIM]);
+    wnoutrefresh(stdscr);
+}
+
+void app_layout(struct app *a)
+{
+    getmaxyx(stdscr, a->rows, a->cols);
+    a->too_small = a->rows < MIN_ROWS || a->cols < MIN_COLS;
+    WINDOW **ws[] = {&a->w_header, &a->w_main, &a->w_footer, &a->w_status};
+    for (size_t i = 0; i < 4; i++)
+        if (*ws[i]) {
+            delwin(*ws[i]);
+            *ws[i] = NULL;
+        }
+    if (a->too_small) return;
+    a->w_header = newwin(2, a->cols, 0, 0);
+    a->w_main = newwin(a->rows - 4, a->cols, 2, 0);
+    a->w_footer = newwin(1, a->cols, a->rows - 2, 0);
+    a->w_status = newwin(1, a->cols, a->rows - 1, 0);
+    app_dirty(a, DIRTY_ALL | DIRTY_CLEAR);
+}
+
+/* Views cache pointers into the model (sorted rows): rebuild them before anything reads them,
+ * i.e. before each frame and before each key (a poll may have removed sandboxes in the same
+ * loop turn). */
+void app_sync_model(struct app *a)
+{
+    if (a->model.generation == a->model_gen_seen) return;
+    a->model_gen_seen = a->model.generation;
+    for (int i = 0; i < a->depth; i++)
+        if (a->stack[i]->ops->model_changed) a->stack[i]->ops->model_changed(a->stack[i], a);
+    app_dirty(a, DIRTY_MAIN | DIRTY_HEADER);
+    app_clock_check(a);
+}
+
+/* The loop's before-sleep hook: at most one frame per loop turn, only the dirty windows. */
+void app_draw(struct app *a)
+{
+    app_sync_model(a);
+    if (!a->dirty) return;
+    if (a->dirty & DIRTY_CLEAR) clearok(curscr, TRUE);
+    if (a->too_small) {
+        draw_too_small(a);
+    } else {
+        if (a->dirty & DIRTY_HEADER) draw_header(a);
+        if (a->dirty & DIRTY_MAIN) draw_main(a);
+        if (a->dirty & DIRTY_FOOTER) draw_footer(a);
+        /* the status line is drawn last so the prompt's cursor ends up there */
+        if (a->dirty & (DIRTY_STATUS | DIRTY_MAIN))
+            draw_status(a);
+        else if (a->mode == MODE_PROMPT)
+            wnoutrefresh(a->w_status);
+    }
+    curs_set(a->mode == MODE_PROMPT && !a->too_small ? 1 : 0);
+    doupdate();
+    a->dirty = 0;
+    a->frames++;
+}

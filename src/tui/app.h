@@ -1,0 +1,157 @@
+/* app.h - the TUI's one state struct, the view vtable and the frame around the views.
+ *
+ * Data flow: backend → model (generation++) → app_model_changed() → views mark themselves
+ * dirty. Input: stdin readable → keys → the mode (prompt, confirm, help) or the top view.
+ * Drawing: mutators only set dirty bits; app_before_sleep() (the loop's before-sleep hook)
+ * redraws what is dirty with wnoutrefresh and does one doupdate() per frame.
+ * Idle means no wakeups: the only timer is the 1 s clock tick, armed only while something on
+ * screen counts (time to live, ages, a status message that expires). */
+#ifndef BOXTOP_TUI_APP_H
+#define BOXTOP_TUI_APP_H
+
+#include <curses.h>
+#include <stdint.h>
+
+#include "boxtop/loop.h"
+#include "backend.h"
+#include "model.h"
+#include "theme.h"
+#include "widgets/input.h"
+
+/* Named ticks (design.md §5): */
+#define TICK_CLOCK_MS   1000 /* countdowns and ages on screen */
+#define TICK_METRICS_MS 5000 /* list + metrics poll (the e2b backend, jittered ±10 %) */
+#define STATUS_SHOW_MS  6000 /* how long an info message stays */
+
+#define MIN_COLS       80
+#define MIN_ROWS       24
+#define VIEW_STACK_MAX 8
+
+struct app;
+struct view;
+
+struct keyhelp {
+    const char *keys; /* "j/k ↑/↓" */
+    const char *what; /* translated at draw time (N_() here) */
+};
+
+struct view_ops {
+    const char *name;
+    void (*draw)(struct view *v, struct app *a, WINDOW *w, int h, int wd);
+    /* ch: a code point (is_key 0) or a KEY_* code (is_key 1). Returns 1 when handled. */
+    int (*key)(struct view *v, struct app *a, int ch, int is_key);
+    /* y/x relative to the main window. Returns 1 when handled. */
+    int (*mouse)(struct view *v, struct app *a, int y, int x, mmask_t bstate);
+    void (*model_changed)(struct view *v, struct app *a);
+    const char *(*footer)(struct view *v); /* the view's keys, one line */
+    const struct keyhelp *(*help)(struct view *v, int *n);
+    int (*needs_clock)(struct view *v, struct app *a); /* counts down something on screen */
+    void (*destroy)(struct view *v);
+};
+
+struct view {
+    const struct view_ops *ops;
+};
+
+enum app_mode { MODE_NORMAL = 0, MODE_PROMPT, MODE_CONFIRM, MODE_HELP };
+enum status_level { STATUS_INFO = 0, STATUS_WARN, STATUS_ERROR };
+
+enum {
+    DIRTY_HEADER = 1,
+    DIRTY_MAIN = 2,
+    DIRTY_FOOTER = 4,
+    DIRTY_STATUS = 8,
+    DIRTY_ALL = 15,
+    DIRTY_CLEAR = 16 /* repaint the whole terminal (Ctrl-L, SIGCONT) */
+};
+
+/* Called with the prompt's text on Enter (submit=1), on each change (submit=0, for the
+ * incremental filter) and with NULL on Esc. */
+typedef void (*prompt_cb)(struct app *a, const char *text, int submit, void *ud);
+typedef void (*confirm_cb)(struct app *a, void *ud);
+
+struct app {
+    struct loop *loop;
+    struct model model;
+    struct backend *be;
+    struct theme theme;
+    int readonly;
+    const char *record_path;
+    int no_color;
+
+    struct view *stack[VIEW_STACK_MAX];
+    int depth;
+
+    enum app_mode mode;
+    struct input prompt; /* the bottom line in MODE_PROMPT */
+    char prompt_label[64];
+    prompt_cb prompt_fn;
+    void *prompt_ud;
+    struct input cmd_hist; /* keeps the `:` history across prompts */
+    char confirm_msg[256];
+    confirm_cb confirm_fn;
+    void *confirm_ud;
+    int help_scroll;
+
+    char status[256];
+    enum status_level status_level;
+    int64_t status_until; /* monotonic ms; 0 = sticky */
+    int offline;
+
+    WINDOW *w_header, *w_main, *w_footer, *w_status;
+    int rows, cols, too_small;
+    int dirty;
+    int64_t clock_timer;
+    uint64_t model_gen_seen;
+    int quit;
+    int exit_code;
+    unsigned frames; /* frames drawn (for tests and --stats) */
+
+    /* `:` completions: the commands plus "ctx NAME" for each configured context (owned) */
+    char **cmd_cands;
+    /* :ctx NAME (live backends only; NULL = not possible here) */
+    int (*switch_ctx)(struct app *a, const char *name, struct error *err, void *ud);
+    void *switch_ud;
+};
+
+/* Build the `:` completion list with these context names (copied). */
+void app_set_contexts(struct app *a, const char *const *names, int n);
+void app_free_contexts(struct app *a);
+
+/* Flow */
+void app_dirty(struct app *a, int what);
+void app_status(struct app *a, enum status_level lvl, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void app_push_view(struct app *a, struct view *v);
+void app_pop_view(struct app *a); /* the root view stays */
+struct view *app_top(struct app *a);
+void app_quit(struct app *a);
+void app_prompt(struct app *a, const char *label, const char *initial,
+                const char *const *completions, prompt_cb fn, void *ud);
+void app_confirm(struct app *a, const char *msg, confirm_cb fn, void *ud);
+/* Refuse with a clear message in --readonly; returns 1 when refused. */
+int app_refuse_readonly(struct app *a, const char *action);
+void app_clock_check(struct app *a); /* (re)arm or drop the 1 s tick */
+void app_sync_model(struct app *a);  /* tell views the model changed (before reading it) */
+
+/* Drawing helpers shared by views (text is sanitized here, never by the caller). */
+/* Draw raw (untrusted) text at y,x within maxw columns, truncated with an ellipsis. Returns
+ * columns used. */
+int ui_text(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, attr_t attr);
+/* Right-align within maxw. */
+int ui_text_right(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, attr_t attr);
+void ui_fill(WINDOW *w, int y, int x, int n, attr_t attr);
+/* A frame of h x wd cells: Unicode box drawing when UTF-8, else +-| (no ACS: it depends on
+ * the terminal's alternate character set, which multiplexers and captures do not all keep). */
+void ui_box(struct app *a, WINDOW *w, int y, int x, int h, int wd, attr_t attr);
+void ui_fmt_bytes(char *out, size_t n, int64_t bytes);
+void ui_fmt_duration(char *out, size_t n, int64_t ms); /* "3d4h", "12m05s", "45s" */
+
+/* Views */
+struct view *view_sandboxes_new(struct app *a);
+struct view *view_detail_new(struct app *a, const char *id);
+
+/* Run the TUI with an already created backend. */
+int app_run(struct app *a);
+
+#endif

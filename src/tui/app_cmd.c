@@ -1,0 +1,69 @@
+/* app_cmd.c - the `:` command line. Views that belong to later issues (templates, events,
+ * logs, team) say so plainly instead of showing an empty screen. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "boxtop/error.h"
+#include "boxtop/i18n.h"
+#include "app.h"
+#include "model_json.h"
+
+void app_command(struct app *a, const char *line)
+{
+    char cmd[64] = "", arg[INPUT_MAX] = "";
+    while (*line == ' ' || *line == ':')
+        line++;
+    size_t n = strcspn(line, " ");
+    if (n >= sizeof(cmd)) n = sizeof(cmd) - 1;
+    memcpy(cmd, line, n);
+    cmd[n] = '\0';
+    line += n;
+    while (*line == ' ')
+        line++;
+    snprintf(arg, sizeof(arg), "%s", line);
+    size_t al = strlen(arg);
+    while (al > 0 && arg[al - 1] == ' ')
+        arg[--al] = '\0';
+
+    if (!cmd[0]) return;
+    if (!strcmp(cmd, "q") || !strcmp(cmd, "quit") || !strcmp(cmd, "q!")) {
+        app_quit(a);
+    } else if (!strcmp(cmd, "sandboxes") || !strcmp(cmd, "sb")) {
+        while (a->depth > 1)
+            app_pop_view(a);
+    } else if (!strcmp(cmd, "templates") || !strcmp(cmd, "events") || !strcmp(cmd, "team")) {
+        app_status(a, STATUS_WARN, _("the %s view is not in this version yet (planned: issue 9)"),
+                   cmd);
+    } else if (!strcmp(cmd, "logs")) {
+        if (!arg[0])
+            app_status(a, STATUS_WARN, _("usage: :logs SANDBOX_ID"));
+        else
+            app_status(a, STATUS_WARN,
+                       _("the logs view is not in this version yet (planned: issue 9)"));
+    } else if (!strcmp(cmd, "ctx")) {
+        if (!arg[0])
+            app_status(a, STATUS_INFO, _("context: %s"),
+                       a->model.context ? a->model.context : _("default"));
+        else if (!a->switch_ctx)
+            app_status(a, STATUS_WARN, _("a replay has no contexts to switch to"));
+        else {
+            struct error err = {0};
+            if (a->switch_ctx(a, arg, &err, a->switch_ud))
+                app_status(a, STATUS_ERROR, "%s", err.msg);
+            else
+                app_status(a, STATUS_INFO, _("switched to context %s"), arg);
+        }
+    } else if (!strcmp(cmd, "record")) {
+        struct error err = {0};
+        if (!arg[0])
+            app_status(a, STATUS_WARN, _("usage: :record FILE"));
+        else if (model_save_file(&a->model, loop_wall_ms(), arg, &err))
+            app_status(a, STATUS_ERROR, "%s", err.msg);
+        else
+            app_status(a, STATUS_INFO, _("model recorded to %s"), arg);
+    } else {
+        app_status(a, STATUS_WARN, _("unknown command :%s (Tab completes, ? lists keys)"), cmd);
+    }
+}

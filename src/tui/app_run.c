@@ -1,0 +1,140 @@
+/* app_run.c - terminal set-up and tear-down around the loop: curses in cbreak/nodelay mode,
+ * stdin watched by the loop, SIGWINCH/SIGTERM/SIGINT/SIGHUP/SIGCONT delivered through the
+ * loop's signalfd, crash handlers that restore the terminal, and exactly one endwin(). */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "boxtop/i18n.h"
+#include "app.h"
+#include "model_json.h"
+#include "term_restore.h"
+
+void app_layout(struct app *a);                                  /* app.c */
+void app_draw(struct app *a);                                    /* app.c */
+void app_on_stdin(struct loop *l, int fd, int events, void *ud); /* app_input.c */
+
+static void before_sleep(struct loop *l, void *ud)
+{
+    (void)l;
+    app_draw(ud);
+}
+
+static void on_signal(struct loop *l, int signo, void *ud)
+{
+    (void)l;
+    struct app *a = ud;
+    switch (signo) {
+    case SIGWINCH: {
+        struct winsize ws;
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+            resizeterm(ws.ws_row, ws.ws_col);
+        app_layout(a);
+        break;
+    }
+    case SIGCONT:
+        app_dirty(a, DIRTY_ALL | DIRTY_CLEAR);
+        break;
+    default: /* SIGINT, SIGTERM, SIGHUP */
+        a->exit_code = signo == SIGINT ? 130 : 0;
+        app_quit(a);
+    }
+}
+
+static void on_backend_event(void *ud, enum backend_event ev, const char *msg)
+{
+    struct app *a = ud;
+    switch (ev) {
+    case BACKEND_MODEL_CHANGED:
+        /* app_draw() notices the generation change and tells the views */
+        app_dirty(a, DIRTY_HEADER);
+        break;
+    case BACKEND_ACTION_OK:
+        app_status(a, STATUS_INFO, "%s", msg);
+        break;
+    case BACKEND_ACTION_FAILED:
+        app_status(a, STATUS_ERROR, "%s", msg);
+        break;
+    case BACKEND_OFFLINE:
+        a->offline = 1;
+        app_status(a, STATUS_ERROR, "%s", msg);
+        app_dirty(a, DIRTY_HEADER | DIRTY_MAIN);
+        break;
+    case BACKEND_ONLINE:
+        a->offline = 0;
+        app_status(a, STATUS_INFO, "%s", msg && msg[0] ? msg : _("backend is back"));
+        app_dirty(a, DIRTY_HEADER | DIRTY_MAIN);
+        break;
+    }
+}
+
+int app_run(struct app *a)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, _("boxtop: the interactive view needs a terminal (try boxtop ls)\n"));
+        return 1;
+    }
+    term_restore_install(STDOUT_FILENO);
+    if (!initscr()) {
+        term_restore_uninstall();
+        fprintf(stderr, _("boxtop: cannot initialise the terminal\n"));
+        return 1;
+    }
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    mouseinterval(0);
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    theme_init(&a->theme, a->no_color, NULL);
+    input_init(&a->prompt);
+    input_init(&a->cmd_hist);
+
+    a->be->on_event = on_backend_event;
+    a->be->ud = a;
+    loop_fd_add(a->loop, STDIN_FILENO, LOOP_READ, app_on_stdin, a);
+    int sigs[] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGCONT};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        loop_signal_add(a->loop, sigs[i], on_signal, a);
+    loop_set_before_sleep(a->loop, before_sleep, a);
+
+    app_layout(a);
+    app_push_view(a, view_sandboxes_new(a));
+    /* the first frame goes out before any response: the table shows "loading" */
+    app_draw(a);
+    a->be->ops->poll_now(a->be);
+
+    loop_run(a->loop);
+
+    while (a->depth > 0) {
+        struct view *v = a->stack[--a->depth];
+        v->ops->destroy(v);
+    }
+    if (a->clock_timer) loop_timer_cancel(a->loop, a->clock_timer);
+    loop_fd_remove(a->loop, STDIN_FILENO);
+    loop_set_before_sleep(a->loop, NULL, NULL);
+    WINDOW **ws[] = {&a->w_header, &a->w_main, &a->w_footer, &a->w_status};
+    for (size_t i = 0; i < 4; i++)
+        if (*ws[i]) delwin(*ws[i]);
+    endwin();
+    term_restore_uninstall();
+    input_free(&a->prompt);
+    input_free(&a->cmd_hist);
+
+    if (a->record_path) {
+        struct error err = {0};
+        if (model_save_file(&a->model, loop_wall_ms(), a->record_path, &err)) {
+            fprintf(stderr, "boxtop: %s\n", err.msg);
+            return 1;
+        }
+    }
+    return a->exit_code;
+}

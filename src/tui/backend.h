@@ -1,0 +1,66 @@
+/* backend.h - where the model's data comes from and where actions go.
+ *
+ * A small vtable so the app does not care whether it is driving the E2B platform API (the e2b
+ * client, polling every TICK_METRICS_MS) or a recorded model (--replay FILE, for tests, bug
+ * reports and offline demos: actions are applied to the in-memory model). Every call returns
+ * at once; results arrive later through backend_report(), from the loop. */
+#ifndef BOXTOP_TUI_BACKEND_H
+#define BOXTOP_TUI_BACKEND_H
+
+#include <stdint.h>
+
+#include "boxtop/error.h"
+#include "boxtop/loop.h"
+#include "model.h"
+
+enum backend_event {
+    BACKEND_MODEL_CHANGED, /* the model was updated (views re-read it) */
+    BACKEND_ACTION_OK,     /* msg: what was done ("paused sbx_1") */
+    BACKEND_ACTION_FAILED, /* msg: why (never a secret) */
+    BACKEND_OFFLINE,       /* msg: the backend stopped answering */
+    BACKEND_ONLINE,        /* it answers again */
+};
+
+struct create_req {
+    const char *template_id;
+    int timeout_s;
+    const char *const *meta_kv; /* NULL-terminated "key=value" list */
+};
+
+struct backend;
+
+struct backend_ops {
+    const char *kind;                    /* "replay", "e2b" */
+    void (*poll_now)(struct backend *b); /* poll now (not "refresh": curses macro) */
+    void (*kill)(struct backend *b, const char *id);
+    void (*pause)(struct backend *b, const char *id);
+    void (*resume)(struct backend *b, const char *id);
+    void (*set_timeout)(struct backend *b, const char *id, int seconds);
+    void (*create)(struct backend *b, const struct create_req *req);
+    /* Keep the process list and latest log lines of one sandbox fresh (the detail view);
+     * NULL stops. Results land in the model (box.procs, box.logs). */
+    void (*watch)(struct backend *b, const char *id);
+    void (*kill_process)(struct backend *b, const char *id, uint32_t pid);
+    /* Known template ids/aliases for the picker (NULL-terminated, owned by the backend). */
+    const char *const *(*templates)(struct backend *b);
+    void (*destroy)(struct backend *b);
+};
+
+typedef void (*backend_event_cb)(void *ud, enum backend_event ev, const char *msg);
+
+struct backend {
+    const struct backend_ops *ops;
+    struct loop *loop;
+    struct model *model;
+    backend_event_cb on_event;
+    void *ud;
+};
+
+void backend_report(struct backend *b, enum backend_event ev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* --replay FILE: load the recording into model. NULL + err on failure. */
+struct backend *backend_replay_new(struct loop *loop, struct model *model, const char *path,
+                                   struct error *err);
+
+#endif

@@ -1,0 +1,706 @@
+/* backend_e2b.c - the live backend: the E2B platform API (cloud, self-hosted or the local
+ * boxtopd) polled every TICK_METRICS_MS (±10 % jitter so many boxtops do not beat in step).
+ *
+ * One poll round = GET /v2/sandboxes (all pages) → upsert into the model, prune the vanished →
+ * GET /sandboxes/metrics for the listed ids → one sample per sandbox. Everything runs on the
+ * curl multi handle inside the core loop, so input never waits for the network. Actions
+ * (kill, pause, ...) are separate calls; each success triggers an early poll so the table
+ * shows the result at once. Network failures flip the backend "offline" (the UI says so)
+ * and polling simply continues; the first good answer flips it back. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <signal.h>
+
+#include "boxtop/api.h"
+#include "boxtop/envd.h"
+#include "boxtop/http.h"
+#include "boxtop/i18n.h"
+#include "app.h"
+#include "backend.h"
+#include "backend_e2b.h"
+
+#define MAX_TEMPLATES 64
+
+struct e2b_backend {
+    struct backend base;
+    struct http *http;
+    struct api *api;
+    int64_t timer;
+    struct api_call *list_call, *metrics_call, *tpl_call;
+    int again;   /* a poll was asked for while one was running */
+    int offline; /* last poll failed at the network level */
+    int metrics_warned;
+    unsigned round;
+    /* starts per minute: ids first seen with a recent start time */
+    int64_t starts[256];
+    int nstarts;
+    char *sandbox_url, *domain; /* where envd lives (NULL = per-sandbox cloud URL) */
+    char *team_id;              /* team metrics (start rate) when known */
+    struct api_call *team_call;
+    int team_ok;   /* the team endpoint answered: its start rate wins over our estimate */
+    int team_dead; /* it failed: stop asking */
+    /* the detail view's sandbox: processes (envd Process.List) and latest logs */
+    char *watch_id;
+    struct envd_client envd;
+    int envd_ready;
+    struct api_call *info_call, *logs_call, *hist_call;
+    struct http_request *procs_req;
+    char *templates[MAX_TEMPLATES + 1];
+    int ntemplates;
+    int first_done;
+};
+
+struct action {
+    struct e2b_backend *b;
+    char *id;
+    const char *verb; /* already translated "killed", ... */
+};
+
+static void poll_start(struct e2b_backend *b);
+
+static void on_timer(struct loop *l, void *ud)
+{
+    (void)l;
+    struct e2b_backend *b = ud;
+    b->timer = 0;
+    poll_start(b);
+}
+
+static void schedule(struct e2b_backend *b, int64_t ms)
+{
+    if (b->timer) loop_timer_cancel(b->base.loop, b->timer);
+    b->timer = loop_timer_add(b->base.loop, ms, on_timer, b);
+}
+
+static int64_t jittered_period(void)
+{
+    /* ±10 %: the jitter only needs to spread clients, not be unpredictable */
+    int64_t j = (loop_now_ms() * 2654435761u) % (TICK_METRICS_MS / 5);
+    return TICK_METRICS_MS - TICK_METRICS_MS / 10 + j;
+}
+
+static void detail_fetch(struct e2b_backend *b);
+
+static void round_done(struct e2b_backend *b)
+{
+    detail_fetch(b);
+    if (b->again) {
+        b->again = 0;
+        schedule(b, 0);
+    } else {
+        schedule(b, jittered_period());
+    }
+}
+
+static void set_offline(struct e2b_backend *b, const struct error *err)
+{
+    if (!b->offline)
+        backend_report(&b->base, BACKEND_OFFLINE, _("backend unreachable: %s (retrying every %ds)"),
+                       err->msg, TICK_METRICS_MS / 1000);
+    b->offline = 1;
+}
+
+static void set_online(struct e2b_backend *b)
+{
+    if (b->offline) backend_report(&b->base, BACKEND_ONLINE, _("backend is reachable again"));
+    b->offline = 0;
+}
+
+static void count_start(struct e2b_backend *b, int64_t started_ms)
+{
+    int64_t now = loop_wall_ms();
+    if (!b->first_done || !started_ms || now - started_ms > 60000) return;
+    if (b->nstarts == (int)(sizeof(b->starts) / sizeof(b->starts[0])))
+        memmove(b->starts, b->starts + 1, sizeof(b->starts) - sizeof(b->starts[0]));
+    else
+        b->nstarts++;
+    b->starts[b->nstarts - 1] = started_ms;
+}
+
+static double starts_per_min(struct e2b_backend *b)
+{
+    int64_t now = loop_wall_ms();
+    int n = 0;
+    for (int i = 0; i < b->nstarts; i++)
+        if (now - b->starts[i] <= 60000) n++;
+    return n;
+}
+
+static void merge_sandbox(struct e2b_backend *b, const struct sandbox *src)
+{
+    struct model *m = b->base.model;
+    int is_new = model_find(m, src->id) == NULL;
+    struct box *s = model_upsert(m, src->id);
+    if (!s) return;
+    if (is_new) count_start(b, src->started_at_ms);
+    box_set_str(&s->template_id, src->template_id ? src->template_id : "");
+    box_set_str(&s->alias, src->alias);
+    box_set_str(&s->envd_version, src->envd_version);
+    s->state = src->state == SANDBOX_PAUSED    ? BOX_PAUSED
+               : src->state == SANDBOX_RUNNING ? BOX_RUNNING
+                                               : BOX_UNKNOWN;
+    s->cpu_count = src->cpu_count;
+    s->memory_mb = src->memory_mb;
+    s->disk_mb = src->disk_size_mb;
+    s->started_ms = src->started_at_ms;
+    s->end_ms = src->end_at_ms;
+    box_clear_meta(s);
+    for (int i = 0; i < src->metadata.n; i++)
+        box_set_meta(s, src->metadata.items[i].key, src->metadata.items[i].value);
+    s->seen = b->round;
+}
+
+static void on_metrics(struct api_result *res, void *ud)
+{
+    struct e2b_backend *b = ud;
+    b->metrics_call = NULL;
+    if (res->err.kind == ERROR_NONE) {
+        for (int i = 0; i < res->batch.n; i++) {
+            const struct sandbox_metric *sm = &res->batch.items[i];
+            struct box *s = model_find(b->base.model, sm->sandbox_id);
+            if (!s) continue;
+            struct sample p = {sm->m.ts * 1000, sm->m.cpu_pct,   sm->m.mem_used,
+                               sm->m.mem_total, sm->m.disk_used, sm->m.disk_total};
+            box_add_sample(s, &p);
+        }
+        model_touch(b->base.model);
+        backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+        b->metrics_warned = 0;
+    } else if (!b->metrics_warned) {
+        /* best effort (a backend without metrics still lists sandboxes): say it once */
+        backend_report(&b->base, BACKEND_ACTION_FAILED, _("metrics unavailable: %s"), res->err.msg);
+        b->metrics_warned = 1;
+    }
+    round_done(b);
+}
+
+static void list_page(struct e2b_backend *b, const char *next_token);
+
+/* Team figures from GET /teams/{id}/metrics (E2B cloud and boxtopd): the latest sandbox start
+ * rate. Without a team id, or when the endpoint fails, the header uses our own count of new
+ * sandboxes seen in the last minute instead. */
+static void on_team(struct api_result *res, void *ud)
+{
+    struct e2b_backend *b = ud;
+    b->team_call = NULL;
+    if (res->err.kind != ERROR_NONE || res->team.n == 0) {
+        b->team_dead = res->err.kind != ERROR_NONE && res->err.kind != ERROR_NETWORK;
+        return;
+    }
+    const struct team_metric *last = &res->team.items[0];
+    for (int i = 1; i < res->team.n; i++)
+        if (res->team.items[i].ts > last->ts) last = &res->team.items[i];
+    b->team_ok = 1;
+    b->base.model->starts_per_min = last->start_rate * 60;
+    model_touch(b->base.model);
+    backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+}
+
+static void team_fetch(struct e2b_backend *b)
+{
+    if (!b->team_id || b->team_dead || b->team_call || !b->api) return;
+    int64_t now_s = loop_wall_ms() / 1000;
+    b->team_call = api_team_metrics(b->api, b->team_id, now_s - 300, now_s, on_team, b);
+}
+
+static void on_list(struct api_result *res, void *ud)
+{
+    struct e2b_backend *b = ud;
+    struct model *m = b->base.model;
+    b->list_call = NULL;
+    if (res->err.kind != ERROR_NONE) {
+        if (res->err.kind == ERROR_NETWORK || res->status >= 500)
+            set_offline(b, &res->err);
+        else
+            backend_report(&b->base, BACKEND_ACTION_FAILED, _("listing sandboxes failed: %s"),
+                           res->err.msg);
+        round_done(b);
+        return;
+    }
+    set_online(b);
+    for (int i = 0; i < res->sandboxes.n; i++)
+        merge_sandbox(b, &res->sandboxes.items[i]);
+    if (res->next_token) {
+        list_page(b, res->next_token);
+        return;
+    }
+    model_prune(m, b->round);
+    m->loading = 0;
+    m->updated_ms = loop_wall_ms();
+    if (!b->team_ok) m->starts_per_min = b->first_done ? starts_per_min(b) : -1;
+    team_fetch(b);
+    b->first_done = 1;
+    model_touch(m);
+    backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+    if (m->n == 0) {
+        round_done(b);
+        return;
+    }
+    const char **ids = malloc((size_t)m->n * sizeof(*ids));
+    if (!ids) {
+        round_done(b);
+        return;
+    }
+    int n = 0;
+    for (int i = 0; i < m->n; i++)
+        if (m->sb[i]->state == BOX_RUNNING) /* paused sandboxes have no fresh metrics */
+            ids[n++] = m->sb[i]->id;
+    if (n) b->metrics_call = api_metrics_batch(b->api, ids, n, on_metrics, b);
+    free(ids);
+    if (!b->metrics_call) round_done(b);
+}
+
+static void list_page(struct e2b_backend *b, const char *next_token)
+{
+    struct api_list_query q = {0};
+    q.states = API_STATE_RUNNING | API_STATE_PAUSED;
+    q.limit = 100;
+    q.next_token = next_token;
+    b->list_call = api_list_sandboxes(b->api, &q, on_list, b);
+    if (!b->list_call) round_done(b);
+}
+
+static void poll_start(struct e2b_backend *b)
+{
+    if (!b->api) return; /* not connected yet (the local boxtopd is starting) */
+    if (b->list_call || b->metrics_call) {
+        b->again = 1;
+        return;
+    }
+    b->round++;
+    list_page(b, NULL);
+}
+
+static void e2b_poll_now(struct backend *be)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    if (!b->api) return;
+    if (b->list_call || b->metrics_call)
+        b->again = 1;
+    else
+        schedule(b, 0);
+}
+
+static void on_action(struct api_result *res, void *ud)
+{
+    struct action *ac = ud;
+    struct e2b_backend *b = ac->b;
+    if (res->err.kind == ERROR_NONE)
+        backend_report(&b->base, BACKEND_ACTION_OK, "%s %s", ac->verb, ac->id);
+    else
+        backend_report(&b->base, BACKEND_ACTION_FAILED, "%s: %s", ac->id, res->err.msg);
+    free(ac->id);
+    free(ac);
+    e2b_poll_now(&b->base);
+}
+
+static struct action *action_new(struct e2b_backend *b, const char *id, const char *verb)
+{
+    if (!b->api) {
+        backend_report(&b->base, BACKEND_ACTION_FAILED, _("not connected to a backend yet"));
+        return NULL;
+    }
+    struct action *ac = calloc(1, sizeof(*ac));
+    if (!ac || !(ac->id = strdup(id))) {
+        free(ac);
+        backend_report(&b->base, BACKEND_ACTION_FAILED, _("out of memory"));
+        return NULL;
+    }
+    ac->b = b;
+    ac->verb = verb;
+    return ac;
+}
+
+static void action_started(struct e2b_backend *b, struct action *ac, struct api_call *c)
+{
+    if (!c) {
+        backend_report(&b->base, BACKEND_ACTION_FAILED, _("%s: could not start the request"),
+                       ac->id);
+        free(ac->id);
+        free(ac);
+    }
+}
+
+static void e2b_kill(struct backend *be, const char *id)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    struct action *ac = action_new(b, id, _("killed"));
+    if (ac) action_started(b, ac, api_kill_sandbox(b->api, id, on_action, ac));
+}
+
+static void e2b_pause(struct backend *be, const char *id)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    struct action *ac = action_new(b, id, _("paused"));
+    if (ac) action_started(b, ac, api_pause_sandbox(b->api, id, on_action, ac));
+}
+
+static void e2b_resume(struct backend *be, const char *id)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    struct action *ac = action_new(b, id, _("resumed"));
+    if (ac) action_started(b, ac, api_connect_sandbox(b->api, id, -1, on_action, ac));
+}
+
+static void e2b_set_timeout(struct backend *be, const char *id, int seconds)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    struct action *ac = action_new(b, id, _("set the time to live of"));
+    if (ac) action_started(b, ac, api_set_timeout(b->api, id, seconds, on_action, ac));
+}
+
+static void on_created(struct api_result *res, void *ud)
+{
+    struct e2b_backend *b = ud;
+    if (res->err.kind == ERROR_NONE)
+        backend_report(&b->base, BACKEND_ACTION_OK, _("created %s"),
+                       res->sandbox.id ? res->sandbox.id : "?");
+    else
+        backend_report(&b->base, BACKEND_ACTION_FAILED, _("create failed: %s"), res->err.msg);
+    e2b_poll_now(&b->base);
+}
+
+static void e2b_create(struct backend *be, const struct create_req *req)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    if (!b->api) {
+        backend_report(&b->base, BACKEND_ACTION_FAILED, _("not connected to a backend yet"));
+        return;
+    }
+    struct kv_list md = {0};
+    for (int i = 0; req->meta_kv && req->meta_kv[i]; i++) {
+        const char *eq = strchr(req->meta_kv[i], '=');
+        if (!eq) continue;
+        char key[256];
+        snprintf(key, sizeof(key), "%.*s", (int)(eq - req->meta_kv[i]), req->meta_kv[i]);
+        kv_list_add(&md, key, eq + 1);
+    }
+    struct api_create_opts o = {0};
+    o.template_id = req->template_id;
+    o.timeout_s = req->timeout_s;
+    o.metadata = md.n ? &md : NULL;
+    o.auto_pause = -1;
+    o.allow_internet = -1;
+    if (!api_create_sandbox(b->api, &o, on_created, b))
+        backend_report(&b->base, BACKEND_ACTION_FAILED, _("create: could not start the request"));
+    kv_list_free(&md);
+}
+
+static void add_template(struct e2b_backend *b, const char *t)
+{
+    if (!t || !t[0] || b->ntemplates >= MAX_TEMPLATES) return;
+    for (int i = 0; i < b->ntemplates; i++)
+        if (!strcmp(b->templates[i], t)) return;
+    char *d = strdup(t);
+    if (d) b->templates[b->ntemplates++] = d;
+}
+
+static void on_templates(struct api_result *res, void *ud)
+{
+    struct e2b_backend *b = ud;
+    b->tpl_call = NULL;
+    if (res->err.kind != ERROR_NONE)
+        return; /* the picker still offers "base" and what the list showed */
+    for (int i = 0; i < res->templates.n; i++) {
+        const struct template_info *t = &res->templates.items[i];
+        for (int k = 0; k < t->n_aliases; k++)
+            add_template(b, t->aliases[k]);
+        add_template(b, t->id);
+    }
+}
+
+static const char *const *e2b_templates(struct backend *be)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    for (int i = 0; i < be->model->n; i++)
+        add_template(b, be->model->sb[i]->alias);
+    return (const char *const *)b->templates;
+}
+
+/* ---- the watched sandbox: processes and logs ---------------------------------------- */
+
+static struct box *watched(struct e2b_backend *b)
+{
+    return b->watch_id ? model_find(b->base.model, b->watch_id) : NULL;
+}
+
+static void detail_stop(struct e2b_backend *b)
+{
+    if (b->info_call) api_cancel(b->info_call);
+    if (b->logs_call) api_cancel(b->logs_call);
+    if (b->procs_req) http_cancel(b->procs_req);
+    b->info_call = b->logs_call = NULL;
+    b->procs_req = NULL;
+    if (b->envd_ready) envd_client_free(&b->envd);
+    struct box *w = watched(b);
+    if (w) /* back to a table row's history */
+        box_history_reserve(w, MODEL_HISTORY_ROW);
+    b->envd_ready = 0;
+    free(b->watch_id);
+    b->watch_id = NULL;
+}
+
+static void join_args(struct buf *out, const cJSON *cfg)
+{
+    const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(cfg, "cmd");
+    const cJSON *args = cJSON_GetObjectItemCaseSensitive(cfg, "args");
+    if (cJSON_IsString(cmd)) buf_append_str(out, cmd->valuestring);
+    const cJSON *a;
+    if (cJSON_IsArray(args)) cJSON_ArrayForEach(a, args) if (cJSON_IsString(a))
+        {
+            buf_append_byte(out, ' ');
+            buf_append_str(out, a->valuestring);
+        }
+}
+
+static void on_procs(const cJSON *resp, const struct error *err, void *ud)
+{
+    struct e2b_backend *b = ud;
+    b->procs_req = NULL;
+    struct box *s = watched(b);
+    if (!s) return;
+    const cJSON *arr = resp ? cJSON_GetObjectItemCaseSensitive(resp, "processes") : NULL;
+    if (err || (arr && !cJSON_IsArray(arr))) {
+        box_panel_error(&s->procs_err, &s->procs_state,
+                        err ? err->msg : _("envd sent a malformed process list"));
+    } else {
+        int n = arr ? cJSON_GetArraySize(arr) : 0;
+        struct box_proc *v = calloc((size_t)n + 1, sizeof(*v));
+        int k = 0;
+        const cJSON *it;
+        if (v && arr) cJSON_ArrayForEach(it, arr)
+            {
+                const cJSON *pid = cJSON_GetObjectItemCaseSensitive(it, "pid");
+                const cJSON *tag = cJSON_GetObjectItemCaseSensitive(it, "tag");
+                const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(it, "config");
+                if (!cJSON_IsNumber(pid) || pid->valuedouble < 0 || pid->valuedouble > 4294967295.0)
+                    continue;
+                struct buf c = BUF_INIT;
+                if (cJSON_IsObject(cfg)) join_args(&c, cfg);
+                v[k].pid = (uint32_t)pid->valuedouble;
+                v[k].cmd = buf_steal(&c);
+                v[k].tag = cJSON_IsString(tag) ? strdup(tag->valuestring) : NULL;
+                k++;
+            }
+        box_set_procs(s, v, k);
+        s->procs_state = PANEL_OK;
+    }
+    model_touch(b->base.model);
+    backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+}
+
+static void procs_fetch(struct e2b_backend *b)
+{
+    struct box *s = watched(b);
+    if (!s || !b->envd_ready || b->procs_req) return;
+    if (s->state == BOX_PAUSED) {
+        box_panel_error(&s->procs_err, &s->procs_state, _("paused: resume it to see processes"));
+        return;
+    }
+    struct error err = {0};
+    b->procs_req = envd_process_list(&b->envd, on_procs, b, &err);
+    if (!b->procs_req) box_panel_error(&s->procs_err, &s->procs_state, err.msg);
+}
+
+static void on_info(struct api_result *res, void *ud)
+{
+    struct e2b_backend *b = ud;
+    b->info_call = NULL;
+    struct box *s = watched(b);
+    if (!s) return;
+    if (res->err.kind != ERROR_NONE) {
+        box_panel_error(&s->procs_err, &s->procs_state, res->err.msg);
+        model_touch(b->base.model);
+        return;
+    }
+    struct error err = {0};
+    const char *domain = res->sandbox.domain ? res->sandbox.domain : b->domain;
+    if (envd_client_init(&b->envd, b->http, b->watch_id, b->sandbox_url, domain, false,
+                         res->sandbox.envd_access_token, NULL, &err)) {
+        box_panel_error(&s->procs_err, &s->procs_state, err.msg);
+        model_touch(b->base.model);
+        return;
+    }
+    b->envd_ready = 1;
+    procs_fetch(b);
+}
+
+static void on_logs(struct api_result *res, void *ud)
+{
+    struct e2b_backend *b = ud;
+    b->logs_call = NULL;
+    struct box *s = watched(b);
+    if (!s) return;
+    if (res->err.kind != ERROR_NONE) {
+        box_panel_error(&s->logs_err, &s->logs_state, res->err.msg);
+    } else {
+        int n = res->logs.n;
+        struct box_log *v = calloc((size_t)n + 1, sizeof(*v));
+        for (int i = 0; v && i < n; i++) {
+            v[i].t_ms = res->logs.items[i].ts_ms;
+            v[i].level = strdup(log_entry_level_name(res->logs.items[i].level));
+            v[i].msg = strdup(res->logs.items[i].message ? res->logs.items[i].message : "");
+        }
+        box_set_logs(s, v, v ? n : 0);
+        s->logs_state = PANEL_OK;
+    }
+    model_touch(b->base.model);
+    backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+}
+
+#define DETAIL_LOG_LINES 20
+
+/* The batch endpoint gives one sample per poll; opening the detail view fetches the kept
+ * window at once so the graphs are full from the first frame. */
+static void on_history(struct api_result *res, void *ud)
+{
+    struct e2b_backend *b = ud;
+    b->hist_call = NULL;
+    struct box *s = watched(b);
+    if (!s || res->err.kind != ERROR_NONE || res->metrics.n == 0) return;
+    struct sample *v = calloc((size_t)res->metrics.n, sizeof(*v));
+    if (!v) return;
+    for (int i = 0; i < res->metrics.n; i++) {
+        const struct metric_sample *m = &res->metrics.items[i];
+        v[i] = (struct sample){m->ts * 1000, m->cpu_pct,   m->mem_used,
+                               m->mem_total, m->disk_used, m->disk_total};
+    }
+    box_merge_samples(s, v, res->metrics.n);
+    free(v);
+    model_touch(b->base.model);
+    backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+}
+
+static void detail_fetch(struct e2b_backend *b)
+{
+    struct box *s = watched(b);
+    if (!s || !b->api) return;
+    if (!b->envd_ready && !b->info_call)
+        b->info_call = api_get_sandbox(b->api, b->watch_id, on_info, b);
+    else
+        procs_fetch(b);
+    if (!b->logs_call) {
+        struct api_logs_query q = {0};
+        q.direction = "backward";
+        q.limit = DETAIL_LOG_LINES;
+        b->logs_call = api_logs_v2(b->api, b->watch_id, &q, on_logs, b);
+    }
+}
+
+static void e2b_watch(struct backend *be, const char *id)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    if (id && b->watch_id && !strcmp(id, b->watch_id)) return;
+    detail_stop(b);
+    if (!id) return;
+    b->watch_id = strdup(id);
+    struct box *s = watched(b);
+    if (s) box_history_reserve(s, MODEL_HISTORY);
+    if (s && b->api) {
+        int64_t now_s = loop_wall_ms() / 1000;
+        b->hist_call = api_sandbox_metrics(
+            b->api, id, now_s - MODEL_HISTORY * TICK_METRICS_MS / 1000, now_s, on_history, b);
+    }
+    if (s) {
+        s->procs_state = s->procs_state == PANEL_OK ? PANEL_OK : PANEL_LOADING;
+        s->logs_state = s->logs_state == PANEL_OK ? PANEL_OK : PANEL_LOADING;
+    }
+    detail_fetch(b);
+}
+
+static void on_signal_done(const cJSON *resp, const struct error *err, void *ud)
+{
+    (void)resp;
+    struct action *ac = ud;
+    struct e2b_backend *b = ac->b;
+    if (err)
+        backend_report(&b->base, BACKEND_ACTION_FAILED, "%s: %s", ac->id, err->msg);
+    else
+        backend_report(&b->base, BACKEND_ACTION_OK, "%s", ac->verb);
+    free(ac->id);
+    free(ac);
+    procs_fetch(b);
+}
+
+static void e2b_kill_process(struct backend *be, const char *id, uint32_t pid)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    if (!b->envd_ready || !b->watch_id || strcmp(id, b->watch_id)) {
+        backend_report(be, BACKEND_ACTION_FAILED, _("the process list is not loaded yet"));
+        return;
+    }
+    struct action *ac = action_new(b, id, _("killed the process"));
+    if (!ac) return;
+    struct error err = {0};
+    if (!envd_process_signal(&b->envd, pid, SIGKILL, on_signal_done, ac, &err)) {
+        backend_report(be, BACKEND_ACTION_FAILED, "%s", err.msg);
+        free(ac->id);
+        free(ac);
+    }
+}
+
+static void e2b_destroy(struct backend *be)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    detail_stop(b);
+    free(b->sandbox_url);
+    free(b->domain);
+    free(b->team_id);
+    if (b->timer) loop_timer_cancel(be->loop, b->timer);
+    api_free(b->api); /* cancels the calls in flight without callbacks */
+    for (int i = 0; i < b->ntemplates; i++)
+        free(b->templates[i]);
+    free(b);
+}
+
+static const struct backend_ops e2b_ops = {
+    .kind = "e2b",
+    .poll_now = e2b_poll_now,
+    .kill = e2b_kill,
+    .pause = e2b_pause,
+    .resume = e2b_resume,
+    .set_timeout = e2b_set_timeout,
+    .create = e2b_create,
+    .watch = e2b_watch,
+    .kill_process = e2b_kill_process,
+    .templates = e2b_templates,
+    .destroy = e2b_destroy,
+};
+
+struct backend *backend_e2b_new(struct loop *loop, struct model *model, struct http *http)
+{
+    struct e2b_backend *b = calloc(1, sizeof(*b));
+    if (!b) return NULL;
+    b->base.ops = &e2b_ops;
+    b->base.loop = loop;
+    b->base.model = model;
+    b->http = http;
+    add_template(b, "base");
+    return &b->base;
+}
+
+int backend_e2b_connect(struct backend *be, const char *api_url, const char *api_key,
+                        const char *sandbox_url, const char *domain, const char *team_id,
+                        struct error *err)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    char *watch = b->watch_id ? strdup(b->watch_id) : NULL;
+    detail_stop(b);
+    if (b->api) api_free(b->api);
+    b->list_call = b->metrics_call = b->tpl_call = NULL;
+    box_set_str(&b->sandbox_url, sandbox_url && sandbox_url[0] ? sandbox_url : NULL);
+    box_set_str(&b->domain, domain);
+    box_set_str(&b->team_id, team_id && team_id[0] ? team_id : NULL);
+    b->team_call = NULL;
+    b->team_ok = b->team_dead = 0;
+    b->watch_id = watch;
+    b->api = api_new(b->http, api_url, api_key, err);
+    if (!b->api) return -1;
+    b->tpl_call = api_list_templates(b->api, NULL, NULL, on_templates, b);
+    schedule(b, 0);
+    return 0;
+}

@@ -1,0 +1,329 @@
+/* model.c - the sandbox table and metric history the views draw from (see model.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+void model_init(struct model *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->loading = 1;
+    m->starts_per_min = -1;
+}
+
+static void box_free(struct box *s)
+{
+    if (!s) return;
+    free(s->id);
+    free(s->template_id);
+    free(s->alias);
+    free(s->envd_version);
+    box_clear_meta(s);
+    free(s->hist);
+    box_set_procs(s, NULL, 0);
+    box_set_logs(s, NULL, 0);
+    free(s->procs_err);
+    free(s->logs_err);
+    free(s);
+}
+
+void box_set_procs(struct box *s, struct box_proc *procs, int n)
+{
+    for (int i = 0; i < s->n_procs; i++) {
+        free(s->procs[i].cmd);
+        free(s->procs[i].tag);
+    }
+    free(s->procs);
+    s->procs = procs;
+    s->n_procs = n;
+}
+
+void box_set_logs(struct box *s, struct box_log *logs, int n)
+{
+    for (int i = 0; i < s->n_logs; i++) {
+        free(s->logs[i].level);
+        free(s->logs[i].msg);
+    }
+    free(s->logs);
+    s->logs = logs;
+    s->n_logs = n;
+}
+
+void box_panel_error(char **field, enum panel_state *state, const char *msg)
+{
+    box_set_str(field, msg);
+    *state = PANEL_ERROR;
+}
+
+void model_free(struct model *m)
+{
+    for (int i = 0; i < m->n; i++)
+        box_free(m->sb[i]);
+    free(m->sb);
+    free(m->idx);
+    free(m->backend_label);
+    free(m->context);
+    memset(m, 0, sizeof(*m));
+}
+
+void model_touch(struct model *m)
+{
+    m->generation++;
+}
+
+static uint32_t hash_id(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 16777619u;
+    return h;
+}
+
+static void idx_put(struct model *m, int i)
+{
+    uint32_t mask = (uint32_t)m->idx_cap - 1, h = hash_id(m->sb[i]->id) & mask;
+    while (m->idx[h])
+        h = (h + 1) & mask;
+    m->idx[h] = i + 1;
+}
+
+/* Rebuild the index for cap sandboxes; -1 on ENOMEM (lookups then fall back to a scan). */
+static int idx_rebuild(struct model *m, int want)
+{
+    int cap = 64;
+    while (cap < 2 * want)
+        cap *= 2;
+    if (cap != m->idx_cap) {
+        int *p = realloc(m->idx, (size_t)cap * sizeof(*p));
+        if (!p) return -1;
+        m->idx = p;
+        m->idx_cap = cap;
+    }
+    memset(m->idx, 0, (size_t)cap * sizeof(*m->idx));
+    for (int i = 0; i < m->n; i++)
+        idx_put(m, i);
+    m->idx_stale = 0;
+    return 0;
+}
+
+static int find_index(struct model *m, const char *id)
+{
+    if ((m->idx_stale || !m->idx || m->idx_cap < 2 * m->n) && idx_rebuild(m, m->n) < 0) {
+        for (int i = 0; i < m->n; i++)
+            if (!strcmp(m->sb[i]->id, id)) return i;
+        return -1;
+    }
+    uint32_t mask = (uint32_t)m->idx_cap - 1, h = hash_id(id) & mask;
+    for (; m->idx[h]; h = (h + 1) & mask)
+        if (!strcmp(m->sb[m->idx[h] - 1]->id, id)) return m->idx[h] - 1;
+    return -1;
+}
+
+struct box *model_find(struct model *m, const char *id)
+{
+    int i = find_index(m, id);
+    return i < 0 ? NULL : m->sb[i];
+}
+
+struct box *model_upsert(struct model *m, const char *id)
+{
+    struct box *s = model_find(m, id);
+    if (s) return s;
+    if (m->n == m->cap) {
+        int nc = m->cap ? m->cap * 2 : 64;
+        struct box **p = realloc(m->sb, (size_t)nc * sizeof(*p));
+        if (!p) return NULL;
+        m->sb = p;
+        m->cap = nc;
+    }
+    s = calloc(1, sizeof(*s));
+    if (!s) return NULL;
+    s->id = strdup(id);
+    if (!s->id) {
+        free(s);
+        return NULL;
+    }
+    s->state = BOX_RUNNING;
+    m->sb[m->n++] = s;
+    if (!m->idx_stale && m->idx && m->idx_cap >= 2 * m->n)
+        idx_put(m, m->n - 1);
+    else
+        m->idx_stale = 1;
+    m->generation++;
+    return s;
+}
+
+static void model_remove_at(struct model *m, int i)
+{
+    box_free(m->sb[i]);
+    m->sb[i] = m->sb[--m->n];
+    m->idx_stale = 1;
+    m->generation++;
+}
+
+int model_remove(struct model *m, const char *id)
+{
+    int i = find_index(m, id);
+    if (i < 0) return -1;
+    model_remove_at(m, i);
+    return 0;
+}
+
+int model_prune(struct model *m, unsigned round)
+{
+    int removed = 0;
+    for (int i = 0; i < m->n;)
+        if (m->sb[i]->seen != round) {
+            model_remove_at(m, i);
+            removed++;
+        } else {
+            i++;
+        }
+    return removed;
+}
+
+int box_set_str(char **field, const char *value)
+{
+    if (*field && value && !strcmp(*field, value)) return 0;
+    char *d = NULL;
+    if (value && !(d = strdup(value))) return -1;
+    free(*field);
+    *field = d;
+    return 0;
+}
+
+void box_clear_meta(struct box *s)
+{
+    for (int i = 0; i < s->n_meta; i++) {
+        free(s->meta[i].key);
+        free(s->meta[i].value);
+    }
+    free(s->meta);
+    s->meta = NULL;
+    s->n_meta = 0;
+}
+
+int box_set_meta(struct box *s, const char *key, const char *value)
+{
+    for (int i = 0; i < s->n_meta; i++)
+        if (!strcmp(s->meta[i].key, key)) return box_set_str(&s->meta[i].value, value);
+    struct box_kv *p = realloc(s->meta, (size_t)(s->n_meta + 1) * sizeof(*p));
+    if (!p) return -1;
+    s->meta = p;
+    p[s->n_meta].key = strdup(key);
+    p[s->n_meta].value = strdup(value ? value : "");
+    if (!p[s->n_meta].key || !p[s->n_meta].value) {
+        free(p[s->n_meta].key);
+        free(p[s->n_meta].value);
+        return -1;
+    }
+    s->n_meta++;
+    return 0;
+}
+
+const char *box_meta_get(const struct box *s, const char *key)
+{
+    for (int i = 0; i < s->n_meta; i++)
+        if (!strcmp(s->meta[i].key, key)) return s->meta[i].value;
+    return NULL;
+}
+
+/* Copy the kept samples, oldest first, into a fresh ring of cap (the newest win). */
+static int hist_relayout(struct box *s, int cap)
+{
+    struct sample *n = malloc((size_t)cap * sizeof(*n));
+    if (!n) return -1;
+    int keep = s->hist_len < cap ? s->hist_len : cap;
+    for (int i = 0; i < keep; i++)
+        n[i] = *box_sample_at(s, s->hist_len - keep + i);
+    free(s->hist);
+    s->hist = n;
+    s->hist_cap = cap;
+    s->hist_len = keep;
+    s->hist_head = keep % cap;
+    return 0;
+}
+
+int box_history_reserve(struct box *s, int cap)
+{
+    if (cap < 1) cap = 1;
+    if (cap == s->hist_cap) return 0;
+    return hist_relayout(s, cap);
+}
+
+void box_add_sample(struct box *s, const struct sample *smp)
+{
+    /* The batch metrics endpoint may return the same latest sample twice in a row. */
+    const struct sample *last = box_latest(s);
+    if (last && last->t_ms >= smp->t_ms && smp->t_ms != 0) return;
+    if (!s->hist && hist_relayout(s, s->hist_cap ? s->hist_cap : MODEL_HISTORY_ROW) < 0) return;
+    s->hist[s->hist_head] = *smp;
+    s->hist_head = (s->hist_head + 1) % s->hist_cap;
+    if (s->hist_len < s->hist_cap) s->hist_len++;
+}
+
+static int cmp_sample(const void *a, const void *b)
+{
+    const struct sample *x = a, *y = b;
+    return x->t_ms < y->t_ms ? -1 : x->t_ms > y->t_ms;
+}
+
+void box_merge_samples(struct box *s, const struct sample *v, int n)
+{
+    if (n <= 0) return;
+    if (!s->hist && hist_relayout(s, s->hist_cap ? s->hist_cap : MODEL_HISTORY_ROW) < 0) return;
+    struct sample *all = malloc((size_t)(n + s->hist_len) * sizeof(*all));
+    if (!all) return;
+    int k = 0;
+    for (int i = 0; i < s->hist_len; i++)
+        all[k++] = *box_sample_at(s, i);
+    memcpy(all + k, v, (size_t)n * sizeof(*v));
+    k += n;
+    qsort(all, (size_t)k, sizeof(*all), cmp_sample);
+    int u = 0;
+    for (int i = 0; i < k; i++)
+        if (u == 0 || all[i].t_ms != all[u - 1].t_ms) all[u++] = all[i];
+    int first = u > s->hist_cap ? u - s->hist_cap : 0;
+    s->hist_len = 0;
+    s->hist_head = 0;
+    for (int i = first; i < u; i++) {
+        s->hist[s->hist_head] = all[i];
+        s->hist_head = (s->hist_head + 1) % s->hist_cap;
+        s->hist_len++;
+    }
+    free(all);
+}
+
+const struct sample *box_sample_at(const struct box *s, int i)
+{
+    if (i < 0 || i >= s->hist_len) return NULL;
+    int start = (s->hist_head - s->hist_len + s->hist_cap) % s->hist_cap;
+    return &s->hist[(start + i) % s->hist_cap];
+}
+
+const struct sample *box_latest(const struct box *s)
+{
+    return box_sample_at(s, s->hist_len - 1);
+}
+
+const char *box_state_name(enum box_state st)
+{
+    switch (st) {
+    case BOX_RUNNING:
+        return "running";
+    case BOX_PAUSED:
+        return "paused";
+    default:
+        return "unknown";
+    }
+}
+
+enum box_state box_state_parse(const char *s)
+{
+    if (!s) return BOX_UNKNOWN;
+    if (!strcmp(s, "running")) return BOX_RUNNING;
+    if (!strcmp(s, "paused")) return BOX_PAUSED;
+    return BOX_UNKNOWN;
+}

@@ -1,0 +1,13 @@
+/* term_restore.h - leave the terminal as we found it even when boxtop crashes.
+ *
+ * Normal exits go through endwin(). For SIGSEGV/SIGABRT/SIGBUS/SIGFPE/SIGILL a handler writes a
+ * fixed reset sequence (mouse off, alternate screen off, cursor on, attributes off) and puts the
+ * saved termios back with tcsetattr (both async-signal-safe), then re-raises the signal. */
+#ifndef BOXTOP_TUI_TERM_RESTORE_H
+#define BOXTOP_TUI_TERM_RESTORE_H
+
+/* Save the tty state of fd (before initscr) and install the crash handlers. */
+int term_restore_install(int fd);
+void term_restore_uninstall(void);
+
+#endif

@@ -1,0 +1,307 @@
+/* tui_main.c - entry of the interactive UI: flags, backend choice, then app_run().
+ *
+ * Flags: --replay FILE (drive the UI from a recorded model), --record FILE (write the model
+ * as JSON on exit), --readonly, --no-color, --api-url URL, --context NAME. NO_COLOR in the
+ * environment is honoured too. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxtop/buf.h"
+#include "boxtop/error.h"
+#include "boxtop/config.h"
+#include "boxtop/http.h"
+#include "boxtop/i18n.h"
+#include "boxtop/local_backend.h"
+#include "boxtop/loop.h"
+#include "boxtop/tui.h"
+#include "app.h"
+#include "backend_e2b.h"
+
+#define LOCAL_START_TIMEOUT_MS 15000
+
+struct tui_opts {
+    const char *replay, *record, *state_dir;
+    struct config_flags flags; /* --api-key --api-url --sandbox-url --domain --context --config */
+    int readonly, no_color;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            _("usage: boxtop [--readonly] [--no-color] [--context NAME] [--api-url URL]\n"
+              "              [--api-key KEY] [--sandbox-url URL] [--domain DOMAIN]\n"
+              "              [--config FILE] [--state-dir DIR] [--record FILE] [--replay FILE]\n"));
+}
+
+/* The global flags of the command-line mode (same names, "--flag VALUE" or "--flag=VALUE"),
+ * plus the TUI's own. */
+static int parse_opts(int argc, char **argv, struct tui_opts *o)
+{
+    const struct {
+        const char *name;
+        const char **dst;
+    } valued[] = {
+        {"replay", &o->replay},
+        {"record", &o->record},
+        {"state-dir", &o->state_dir},
+        {"api-key", &o->flags.api_key},
+        {"api-url", &o->flags.api_url},
+        {"sandbox-url", &o->flags.sandbox_url},
+        {"domain", &o->flags.domain},
+        {"context", &o->flags.context},
+        {"config", &o->flags.config_path},
+    };
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--readonly")) {
+            o->readonly = 1;
+            continue;
+        }
+        if (!strcmp(a, "--no-color")) {
+            o->no_color = 1;
+            continue;
+        }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            return 1;
+        }
+        size_t k = 0, nv = sizeof(valued) / sizeof(valued[0]);
+        for (; k < nv; k++) {
+            size_t n = strlen(valued[k].name);
+            if (strncmp(a, "--", 2) || strncmp(a + 2, valued[k].name, n)) continue;
+            if (a[2 + n] == '=') {
+                *valued[k].dst = a + 3 + n;
+                break;
+            }
+            if (a[2 + n] == '\0') {
+                if (i + 1 >= argc) {
+                    fprintf(stderr, _("boxtop: %s needs a value\n"), a);
+                    return -1;
+                }
+                *valued[k].dst = argv[++i];
+                break;
+            }
+        }
+        if (k == nv) {
+            /* the option name only: never echo a value that might be a key */
+            fprintf(stderr, _("boxtop: unknown option %.*s\n"), (int)strcspn(a, "="), a);
+            usage(stderr);
+            return -1;
+        }
+    }
+    const char *nc = getenv("NO_COLOR");
+    if (nc && nc[0]) o->no_color = 1;
+    return 0;
+}
+
+/* What the live backend needs beyond the app: the http client shared by the API client and
+ * the local boxtopd starter, and the starter itself. */
+struct live {
+    struct app *a;
+    struct http *http;
+    struct local_backend *lb;
+};
+
+static void set_label(struct app *a, const char *fmt, const char *url, const char *extra)
+{
+    struct buf b = BUF_INIT;
+    buf_printf(&b, fmt, url, extra ? extra : "");
+    box_set_str(&a->model.backend_label, buf_cstr(&b));
+    buf_free(&b);
+    app_dirty(a, DIRTY_HEADER);
+}
+
+static void on_local_ready(struct local_backend *lb, const struct local_backend_info *info,
+                           const struct error *e, void *ud)
+{
+    struct live *lv = ud;
+    struct app *a = lv->a;
+    if (e) {
+        backend_report(a->be, BACKEND_OFFLINE, _("the local boxtopd did not start: %s"), e->msg);
+        a->model.loading = 0;
+        set_label(a, _("local boxtopd (not running)%s%s"), "", NULL);
+        return;
+    }
+    struct error err = {0};
+    if (backend_e2b_connect(a->be, info->api_url, info->api_key, info->sandbox_url, NULL, NULL,
+                            &err))
+        backend_report(a->be, BACKEND_ACTION_FAILED, "%s", err.msg);
+    set_label(a, _("local boxtopd %s %s"), info->api_url,
+              local_backend_started_by_us(lb) ? _("(started by boxtop, stopped on exit)")
+                                              : _("(already running)"));
+}
+
+/* Start (or find) the local boxtopd of the state dir (local_backend.h; it sends boxtopd's
+ * output to DIR/boxtopd.log, away from the terminal the TUI owns). */
+static int live_start_local(struct live *lv, const char *state_dir, struct error *err)
+{
+    char *dir = state_dir ? strdup(state_dir) : local_backend_default_dir();
+    if (!dir)
+        return error_set(err, ERROR_USAGE, _("no home directory for the local boxtopd state"));
+    lv->lb = local_backend_start(lv->a->loop, lv->http, dir, NULL, LOCAL_START_TIMEOUT_MS,
+                                 on_local_ready, lv, err);
+    free(dir);
+    if (!lv->lb) return -1;
+    box_set_str(&lv->a->model.backend_label, _("local boxtopd (starting…)"));
+    return 0;
+}
+
+static void contexts_to_app(struct app *a, const struct config *cfg)
+{
+    const char **names = calloc((size_t)cfg->n_contexts + 1, sizeof(*names));
+    if (!names) return;
+    for (int i = 0; i < cfg->n_contexts; i++)
+        names[i] = cfg->contexts[i].name;
+    app_set_contexts(a, names, cfg->n_contexts);
+    free(names);
+}
+
+/* :ctx NAME - reload the configuration with that context and point the backend at it. The
+ * usual precedence still holds (a key in E2B_API_KEY beats the context's). */
+static int live_switch_ctx(struct app *a, const char *name, struct error *err, void *ud)
+{
+    (void)ud;
+    struct config cfg;
+    struct config_flags flags = {0};
+    flags.context = name;
+    int rc = -1;
+    if (config_load(&cfg, &flags, NULL, err)) goto out;
+    if (!config_find_context(&cfg, name)) {
+        error_set(err, ERROR_USAGE, _("no context %s in %s"), name,
+                  cfg.config_path ? cfg.config_path : "~/.config/boxtop/config");
+        goto out;
+    }
+    if (!cfg.api_key && !cfg.api_url_explicit) {
+        error_set(err, ERROR_USAGE, _("context %s has no API key or URL"), name);
+        goto out;
+    }
+    /* the old backend's sandboxes are not this one's */
+    while (a->model.n)
+        model_remove(&a->model, a->model.sb[0]->id);
+    a->model.loading = 1;
+    a->model.starts_per_min = -1;
+    model_touch(&a->model);
+    if (backend_e2b_connect(a->be, cfg.api_url, cfg.api_key, cfg.sandbox_url, cfg.domain,
+                            cfg.team_id, err))
+        goto out;
+    box_set_str(&a->model.context, name);
+    set_label(a, "E2B %s%s", cfg.api_url, NULL);
+    rc = 0;
+out:
+    config_free(&cfg);
+    return rc;
+}
+
+/* Flags > environment > context > ~/.e2b/config.json (config.h). With a key: that API.
+ * Without one: the local boxtopd, started if needed. */
+static struct backend *backend_live_new(struct live *lv, const struct tui_opts *o,
+                                        struct error *err)
+{
+    struct app *a = lv->a;
+    struct config cfg;
+    if (config_load(&cfg, &o->flags, NULL, err)) {
+        config_free(&cfg);
+        return NULL;
+    }
+    if (cfg.context) box_set_str(&a->model.context, cfg.context);
+    contexts_to_app(a, &cfg);
+    a->switch_ctx = live_switch_ctx;
+    a->switch_ud = lv;
+    lv->http = http_new(a->loop, NULL);
+    struct backend *be = lv->http ? backend_e2b_new(a->loop, &a->model, lv->http) : NULL;
+    if (!be) {
+        error_set(err, ERROR_GENERIC, "out of memory");
+        config_free(&cfg);
+        return NULL;
+    }
+    int rc;
+    if (cfg.api_key || cfg.api_url_explicit) {
+        rc = backend_e2b_connect(be, cfg.api_url, cfg.api_key, cfg.sandbox_url, cfg.domain,
+                                 cfg.team_id, err);
+        /* the URL only: the key never reaches the screen */
+        if (!rc) set_label(a, "E2B %s%s", cfg.api_url, NULL);
+    } else {
+        a->be = be; /* on_local_ready reports through it */
+        rc = live_start_local(lv, o->state_dir, err);
+    }
+    config_free(&cfg);
+    if (rc) {
+        be->ops->destroy(be);
+        a->be = NULL;
+        return NULL;
+    }
+    return be;
+}
+
+static void on_stop_timer(struct loop *l, void *ud)
+{
+    struct live *lv = ud;
+    local_backend_stop(lv->lb); /* waits for boxtopd through nested loop turns */
+    lv->lb = NULL;
+    loop_stop(l);
+}
+
+/* Stop the local boxtopd if we started it. local_backend_stop() waits with loop_run_once(),
+ * which returns at once while the loop is stopped (as it is after app_run), so it runs from a
+ * timer inside one more loop_run(). */
+static void live_stop_local(struct live *lv)
+{
+    loop_timer_add(lv->a->loop, 0, on_stop_timer, lv);
+    loop_run(lv->a->loop);
+}
+
+int tui_main(int argc, char **argv)
+{
+    struct tui_opts o = {0};
+    int rc = parse_opts(argc, argv, &o);
+    if (rc) return rc > 0 ? 0 : 2;
+
+    struct app *a = calloc(1, sizeof(*a));
+    if (!a) return 1;
+    a->readonly = o.readonly;
+    a->no_color = o.no_color;
+    a->record_path = o.record;
+    model_init(&a->model);
+    if (o.flags.context) box_set_str(&a->model.context, o.flags.context);
+    struct live lv = {a, NULL, NULL};
+    a->loop = loop_new();
+    struct error err = {0};
+    if (!a->loop) {
+        rc = 1;
+        goto out;
+    }
+    if (o.replay) {
+        a->be = backend_replay_new(a->loop, &a->model, o.replay, &err);
+        if (a->be) {
+            struct buf b = BUF_INIT;
+            buf_printf(&b, _("replay of %s"), a->model.backend_label);
+            box_set_str(&a->model.backend_label, buf_cstr(&b));
+            buf_free(&b);
+        }
+    } else {
+        a->be = backend_live_new(&lv, &o, &err);
+    }
+    if (!a->be) {
+        fprintf(stderr, "boxtop: %s\n", err.msg);
+        rc = 1;
+        goto out;
+    }
+    rc = app_run(a);
+out:
+    if (a->be) a->be->ops->destroy(a->be);
+    if (lv.lb) live_stop_local(&lv);
+    if (lv.http) http_free(lv.http);
+    if (a->loop) loop_free(a->loop);
+    app_free_contexts(a);
+    model_free(&a->model);
+    free(a);
+    return rc;
+}

@@ -1,0 +1,126 @@
+/* ui.c - drawing helpers shared by the views: every untrusted string reaches the screen
+ * through ui_text(), which sanitizes it (sanitize.h) and truncates it with an ellipsis. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "boxtop/buf.h"
+#include "boxtop/sanitize.h"
+#include "app.h"
+
+/* Sanitize at most this many raw bytes per column: a 10 000-character metadata value costs
+ * no more to draw than a short one. */
+#define RAW_BYTES_PER_COL 8
+
+static int ui_prepare(struct app *a, const char *raw, int maxw, struct buf *out, size_t *len)
+{
+    size_t rl = raw ? strlen(raw) : 0;
+    size_t cap = (size_t)(maxw > 0 ? maxw : 1) * RAW_BYTES_PER_COL + 64;
+    int cut = rl > cap;
+    if (cut) rl = cap;
+    if (sanitize_append(out, raw ? raw : "", rl, a->theme.utf8 ? 0 : SANITIZE_ASCII) < 0) return -1;
+    int used = 0;
+    int width = sanitize_width(buf_cstr(out), out->len);
+    if (!cut && width <= maxw) {
+        *len = out->len;
+        return width;
+    }
+    /* room for the ellipsis (1 column either way) */
+    size_t n = sanitize_fit(buf_cstr(out), out->len, maxw - 1, &used);
+    out->len = n;
+    out->data[n] = '\0';
+    buf_append_str(out, a->theme.ellipsis);
+    *len = out->len;
+    return used + 1;
+}
+
+int ui_text(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, attr_t attr)
+{
+    if (maxw <= 0) return 0;
+    struct buf b = BUF_INIT;
+    size_t len = 0;
+    int width = ui_prepare(a, raw, maxw, &b, &len);
+    if (width > 0) {
+        wattr_set(w, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+        mvwaddnstr(w, y, x, buf_cstr(&b), (int)len);
+        wattr_set(w, A_NORMAL, 0, NULL);
+    }
+    buf_free(&b);
+    return width < 0 ? 0 : width;
+}
+
+int ui_text_right(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, attr_t attr)
+{
+    if (maxw <= 0) return 0;
+    struct buf b = BUF_INIT;
+    size_t len = 0;
+    int width = ui_prepare(a, raw, maxw, &b, &len);
+    if (width > 0) {
+        wattr_set(w, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+        mvwaddnstr(w, y, x + maxw - width, buf_cstr(&b), (int)len);
+        wattr_set(w, A_NORMAL, 0, NULL);
+    }
+    buf_free(&b);
+    return width < 0 ? 0 : width;
+}
+
+void ui_fill(WINDOW *w, int y, int x, int n, attr_t attr)
+{
+    if (n <= 0) return;
+    wattr_set(w, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+    mvwhline(w, y, x, ' ', n);
+    wattr_set(w, A_NORMAL, 0, NULL);
+}
+
+void ui_box(struct app *a, WINDOW *w, int y, int x, int h, int wd, attr_t attr)
+{
+    int u = a->theme.utf8;
+    const char *hz = u ? "\xe2\x94\x80" : "-", *vt = u ? "\xe2\x94\x82" : "|";
+    const char *c[4] = {u ? "\xe2\x94\x8c" : "+", u ? "\xe2\x94\x90" : "+",
+                        u ? "\xe2\x94\x94" : "+", u ? "\xe2\x94\x98" : "+"};
+    if (h < 2 || wd < 2) return;
+    wattrset(w, attr);
+    for (int i = 1; i < wd - 1; i++) {
+        mvwaddstr(w, y, x + i, hz);
+        mvwaddstr(w, y + h - 1, x + i, hz);
+    }
+    for (int j = 1; j < h - 1; j++) {
+        mvwaddstr(w, y + j, x, vt);
+        mvwaddstr(w, y + j, x + wd - 1, vt);
+    }
+    mvwaddstr(w, y, x, c[0]);
+    mvwaddstr(w, y, x + wd - 1, c[1]);
+    mvwaddstr(w, y + h - 1, x, c[2]);
+    mvwaddstr(w, y + h - 1, x + wd - 1, c[3]);
+    wattrset(w, A_NORMAL);
+}
+
+void ui_fmt_bytes(char *out, size_t n, int64_t bytes)
+{
+    static const char *const units[] = {"B", "K", "M", "G", "T"};
+    double v = (double)bytes;
+    int u = 0;
+    while (v >= 1024 && u < 4) {
+        v /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(out, n, "%lld%s", (long long)bytes, units[0]);
+    else
+        snprintf(out, n, v < 10 ? "%.1f%s" : "%.0f%s", v, units[u]);
+}
+
+void ui_fmt_duration(char *out, size_t n, int64_t ms)
+{
+    if (ms < 0) ms = 0;
+    int64_t s = ms / 1000;
+    if (s >= 86400)
+        snprintf(out, n, "%lldd%02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
+    else if (s >= 3600)
+        snprintf(out, n, "%lldh%02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+    else if (s >= 60)
+        snprintf(out, n, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
+    else
+        snprintf(out, n, "%llds", (long long)s);
+}

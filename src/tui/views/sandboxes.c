@@ -1,0 +1,711 @@
+/* sandboxes.c - the first screen: every sandbox with live CPU/memory sparklines, filter, sort,
+ * marks and one-key actions. Rows are rebuilt (filter → sort → ids) only when the model, the
+ * filter or the sort changes; drawing reads the cached row list. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxtop/buf.h"
+#include "boxtop/i18n.h"
+#include "app.h"
+#include "filter.h"
+#include "sort.h"
+#include "widgets/spark.h"
+#include "widgets/table.h"
+
+enum { C_ID, C_TEMPLATE, C_STATE, C_CPU, C_MEM, C_DISK, C_AGE, C_TTL, C_META, C_N };
+
+/* column → sort key (same order) */
+static const enum sort_key col_sort[C_N] = {SORT_ID,  SORT_TEMPLATE, SORT_STATE,
+                                            SORT_CPU, SORT_MEM,      SORT_DISK,
+                                            SORT_AGE, SORT_TTL,      SORT_META};
+
+#define EXTEND_S          300
+#define DEFAULT_TIMEOUT_S 300
+#define WHEEL_ROWS        3
+#define TTL_WARN_MS       60000
+
+struct sbview {
+    struct view base;
+    struct table t;
+    struct table_col cols[C_N];
+    struct filter f;
+    char filter_text[INPUT_MAX];
+    char filter_before[INPUT_MAX]; /* restored when the filter prompt is cancelled */
+    struct box **rows;
+    const char **ids;
+    int nrows, cap;
+    int body_h;
+    /* the `n` form */
+    char new_template[256];
+    int new_timeout;
+};
+
+static int mark_alive(const char *id, void *ud)
+{
+    return model_find(ud, id) != NULL;
+}
+
+static void sb_rebuild(struct sbview *v, struct app *a)
+{
+    struct model *m = &a->model;
+    if (v->cap < m->n) {
+        int nc = m->n + 64;
+        struct box **r = realloc(v->rows, (size_t)nc * sizeof(*r));
+        if (!r) return;
+        v->rows = r;
+        const char **ids = realloc(v->ids, (size_t)nc * sizeof(*ids));
+        if (!ids) return;
+        v->ids = ids;
+        v->cap = nc;
+    }
+    /* marks follow sandboxes, not rows: drop only those whose sandbox is gone */
+    table_marks_prune_by(&v->t, mark_alive, m);
+    int n = 0;
+    for (int i = 0; i < m->n; i++)
+        if (filter_match(&v->f, m->sb[i])) v->rows[n++] = m->sb[i];
+    sort_sandboxes(v->rows, n, col_sort[v->t.sort_col], v->t.reverse, loop_wall_ms());
+    for (int i = 0; i < n; i++)
+        v->ids[i] = v->rows[i]->id;
+    v->nrows = n;
+    table_set_rows(&v->t, v->ids, n);
+}
+
+static struct box *sb_selected(struct sbview *v)
+{
+    return v->t.sel >= 0 && v->t.sel < v->nrows ? v->rows[v->t.sel] : NULL;
+}
+
+/* ---- drawing ---------------------------------------------------------------------------- */
+
+static void draw_spark(struct app *a, WINDOW *w, int y, int x, int width, const double *vals, int n,
+                       double max, attr_t attr)
+{
+    char buf[512];
+    if (width <= 0 || width > 160) return;
+    spark_render(vals, n, max, width, a->theme.glyphs, buf, sizeof(buf));
+    wattrset(w, attr);
+    mvwaddstr(w, y, x, buf); /* our own glyphs: nothing to sanitize */
+    wattrset(w, A_NORMAL);
+}
+
+static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct box *s, int c,
+                      int selected)
+{
+    struct table_col *col = &v->cols[c];
+    int x = col->x, cw = col->w;
+    const struct theme *th = &a->theme;
+    attr_t base = selected ? th->attr[ROLE_SELECTED] : th->attr[ROLE_NORMAL];
+    attr_t dim = selected ? base : th->attr[ROLE_DIM];
+    char txt[128];
+    const struct sample *l = box_latest(s);
+    int64_t now = loop_wall_ms();
+    double vals[MODEL_HISTORY];
+    int nv = 0;
+    switch (c) {
+    case C_ID: {
+        int marked = table_is_marked(&v->t, s->id);
+        if (marked) ui_text(a, w, y, x, 2, th->mark, selected ? base : th->attr[ROLE_MARK]);
+        ui_text(a, w, y, x + 2, cw - 2, s->id, marked && !selected ? th->attr[ROLE_MARK] : base);
+        break;
+    }
+    case C_TEMPLATE:
+        ui_text(a, w, y, x, cw, s->alias && s->alias[0] ? s->alias : s->template_id, base);
+        break;
+    case C_STATE:
+        ui_text(a, w, y, x, cw, _(box_state_name(s->state)),
+                selected ? base : th->attr[s->state == BOX_RUNNING ? ROLE_OK : ROLE_WARN]);
+        break;
+    case C_CPU:
+        for (int i = 0; i < s->hist_len; i++)
+            vals[nv++] = box_sample_at(s, i)->cpu_pct;
+        draw_spark(a, w, y, x, cw - 5, vals, nv, 100, selected ? base : th->attr[ROLE_ACCENT]);
+        if (l)
+            snprintf(txt, sizeof(txt), "%3.0f%%", l->cpu_pct);
+        else
+            snprintf(txt, sizeof(txt), "-");
+        ui_text_right(a, w, y, x + cw - 4, 4, txt, base);
+        break;
+    case C_MEM: {
+        char u[16], t[16];
+        double max = 1;
+        for (int i = 0; i < s->hist_len; i++) {
+            const struct sample *p = box_sample_at(s, i);
+            vals[nv++] = (double)p->mem_used;
+            if ((double)p->mem_total > max) max = (double)p->mem_total;
+        }
+        if (max <= 1 && s->memory_mb) max = (double)s->memory_mb * 1024 * 1024;
+        if (l) {
+            ui_fmt_bytes(u, sizeof(u), l->mem_used);
+            ui_fmt_bytes(t, sizeof(t), l->mem_total ? l->mem_total : (int64_t)max);
+            snprintf(txt, sizeof(txt), "%s/%s", u, t);
+        } else {
+            snprintf(txt, sizeof(txt), "-");
+        }
+        int tw = 10;
+        draw_spark(a, w, y, x, cw - tw - 1, vals, nv, max, selected ? base : th->attr[ROLE_ACCENT]);
+        ui_text_right(a, w, y, x + cw - tw, tw, txt, base);
+        break;
+    }
+    case C_DISK: {
+        char u[16], t[16];
+        if (l && l->disk_total) {
+            ui_fmt_bytes(u, sizeof(u), l->disk_used);
+            ui_fmt_bytes(t, sizeof(t), l->disk_total);
+            snprintf(txt, sizeof(txt), "%s/%s", u, t);
+        } else {
+            snprintf(txt, sizeof(txt), "-");
+        }
+        ui_text_right(a, w, y, x, cw, txt, base);
+        break;
+    }
+    case C_AGE:
+        if (s->started_ms)
+            ui_fmt_duration(txt, sizeof(txt), now - s->started_ms);
+        else
+            snprintf(txt, sizeof(txt), "-");
+        ui_text_right(a, w, y, x, cw, txt, dim);
+        break;
+    case C_TTL: {
+        attr_t at = base;
+        /* a paused sandbox does not count down (its timeout starts again on resume) */
+        if (s->end_ms && s->state != BOX_PAUSED) {
+            int64_t left = s->end_ms - now;
+            ui_fmt_duration(txt, sizeof(txt), left);
+            if (left < TTL_WARN_MS && !selected) at = th->attr[ROLE_WARN];
+        } else {
+            snprintf(txt, sizeof(txt), "-");
+        }
+        ui_text_right(a, w, y, x, cw, txt, at);
+        break;
+    }
+    case C_META: {
+        int used = 0;
+        for (int i = 0; i < s->n_meta && used < cw; i++) {
+            struct buf b = BUF_INIT;
+            /* keys and values are untrusted: ui_text sanitizes them, here we only join */
+            buf_printf(&b, "%s%s=%s", i ? " " : "", s->meta[i].key, s->meta[i].value);
+            used += ui_text(a, w, y, x + used, cw - used, buf_cstr(&b), dim);
+            buf_free(&b);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void sb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
+{
+    struct sbview *v = (struct sbview *)vv;
+    const struct theme *th = &a->theme;
+    if (v->t.width != wd) table_layout(&v->t, wd);
+    v->body_h = h - 2;
+    table_scroll(&v->t, v->body_h);
+
+    /* title line */
+    char title[INPUT_MAX + 160];
+    int n = snprintf(title, sizeof(title), _("Sandboxes (%d of %d)"), v->nrows, a->model.n);
+    if (v->filter_text[0])
+        n += snprintf(title + n, sizeof(title) - (size_t)n, _("  filter: %s"), v->filter_text);
+    n += snprintf(title + n, sizeof(title) - (size_t)n, _("  sort: %s %s"),
+                  sort_key_name(col_sort[v->t.sort_col]), v->t.reverse ? "(rev)" : "");
+    if (v->t.nmarks) snprintf(title + n, sizeof(title) - (size_t)n, _("  marked: %d"), v->t.nmarks);
+    ui_text(a, w, 0, 1, wd - 2, title, th->attr[ROLE_ACCENT] | A_BOLD);
+
+    /* column titles */
+    ui_fill(w, 1, 0, wd, th->attr[ROLE_TITLE]);
+    for (int c = 0; c < C_N; c++) {
+        if (!v->cols[c].w) continue;
+        char t[64];
+        const char *arrow = c != v->t.sort_col ? "" : (v->t.reverse ? "v" : "^");
+        if (th->utf8 && c == v->t.sort_col) arrow = v->t.reverse ? "\xe2\x96\xbc" : "\xe2\x96\xb2";
+        snprintf(t, sizeof(t), "%s%s", v->cols[c].title, arrow);
+        int x = c == C_ID ? v->cols[c].x + 2 : v->cols[c].x;
+        ui_text(a, w, 1, x, v->cols[c].w - (c == C_ID ? 2 : 0), t, th->attr[ROLE_TITLE]);
+    }
+
+    if (v->nrows == 0) {
+        const char *msg = a->model.loading && a->offline
+                              ? _("Waiting for the backend (see the status line)…")
+                          : a->model.loading ? _("Loading sandboxes…")
+                          : a->model.n       ? _("No sandbox matches the filter (Esc clears it)")
+                                             : _("No sandboxes. Press n to create one.");
+        ui_text(a, w, 3, 2, wd - 4, msg, th->attr[ROLE_DIM]);
+        return;
+    }
+    for (int r = 0; r < v->body_h && v->t.top + r < v->nrows; r++) {
+        int row = v->t.top + r;
+        int sel = row == v->t.sel;
+        if (sel) ui_fill(w, 2 + r, 0, wd, th->attr[ROLE_SELECTED]);
+        for (int c = 0; c < C_N; c++)
+            if (v->cols[c].w) draw_cell(v, a, w, 2 + r, v->rows[row], c, sel);
+    }
+}
+
+/* ---- actions ---------------------------------------------------------------------------- */
+
+/* The ids an action applies to: the marked ones, else the selected one. Returns a
+ * NULL-terminated malloc'd array of borrowed strings (valid until the model changes). */
+static const char **sb_targets(struct sbview *v, struct app *a, int *count)
+{
+    int n = v->t.nmarks ? v->t.nmarks : (sb_selected(v) ? 1 : 0);
+    *count = 0;
+    if (!n) {
+        app_status(a, STATUS_WARN, _("no sandbox selected"));
+        return NULL;
+    }
+    const char **ids = calloc((size_t)n + 1, sizeof(*ids));
+    if (!ids) return NULL;
+    if (v->t.nmarks)
+        for (int i = 0; i < n; i++)
+            ids[i] = v->t.marks[i];
+    else
+        ids[0] = sb_selected(v)->id;
+    *count = n;
+    return ids;
+}
+
+static void do_kill(struct app *a, void *ud)
+{
+    struct sbview *v = ud;
+    int n;
+    const char **ids = sb_targets(v, a, &n);
+    if (!ids) return;
+    /* copy: the backend may change the model (and free the ids) synchronously */
+    char **copy = calloc((size_t)n, sizeof(*copy));
+    for (int i = 0; copy && i < n; i++)
+        copy[i] = strdup(ids[i]);
+    free(ids);
+    table_marks_clear(&v->t);
+    for (int i = 0; copy && i < n; i++) {
+        if (copy[i]) a->be->ops->kill(a->be, copy[i]);
+        free(copy[i]);
+    }
+    free(copy);
+    app_dirty(a, DIRTY_MAIN);
+}
+
+static void ask_kill(struct sbview *v, struct app *a)
+{
+    if (app_refuse_readonly(a, _("kill"))) return;
+    int n;
+    const char **ids = sb_targets(v, a, &n);
+    if (!ids) return;
+    char msg[256];
+    if (n == 1) {
+        struct buf b = BUF_INIT;
+        /* the id is shown through ui_text, which sanitizes the whole message */
+        buf_printf(&b, _("Kill sandbox %s?"), ids[0]);
+        snprintf(msg, sizeof(msg), "%s", buf_cstr(&b));
+        buf_free(&b);
+    } else {
+        snprintf(msg, sizeof(msg), ngettext_("Kill %d sandbox?", "Kill %d sandboxes?", n), n);
+    }
+    free(ids);
+    app_confirm(a, msg, do_kill, v);
+}
+
+enum simple_action { ACT_PAUSE, ACT_RESUME, ACT_EXTEND };
+
+static void do_simple(struct sbview *v, struct app *a, enum simple_action act)
+{
+    static const char *const names[] = {N_("pause"), N_("resume"), N_("extend")};
+    if (app_refuse_readonly(a, _(names[act]))) return;
+    int n;
+    const char **ids = sb_targets(v, a, &n);
+    if (!ids) return;
+    char **copy = calloc((size_t)n, sizeof(*copy));
+    int64_t *ends = calloc((size_t)n, sizeof(*ends));
+    for (int i = 0; copy && ends && i < n; i++) {
+        copy[i] = strdup(ids[i]);
+        struct box *s = model_find(&a->model, ids[i]);
+        ends[i] = s ? s->end_ms : 0;
+    }
+    free(ids);
+    for (int i = 0; copy && ends && i < n; i++) {
+        if (!copy[i]) continue;
+        if (act == ACT_PAUSE)
+            a->be->ops->pause(a->be, copy[i]);
+        else if (act == ACT_RESUME)
+            a->be->ops->resume(a->be, copy[i]);
+        else {
+            int64_t left = ends[i] ? ends[i] - loop_wall_ms() : 0;
+            int secs = (int)((left > 0 ? left : 0) / 1000) + EXTEND_S;
+            a->be->ops->set_timeout(a->be, copy[i], secs);
+        }
+    }
+    for (int i = 0; copy && i < n; i++)
+        free(copy[i]);
+    free(copy);
+    free(ends);
+}
+
+static int parse_seconds(const char *t, int *out)
+{
+    char *end;
+    long v = strtol(t, &end, 10);
+    if (end == t) return -1;
+    if (*end == 'm')
+        v *= 60, end++;
+    else if (*end == 'h')
+        v *= 3600, end++;
+    else if (*end == 's')
+        end++;
+    while (*end == ' ')
+        end++;
+    if (*end || v <= 0 || v > 30L * 24 * 3600) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static void timeout_done(struct app *a, const char *text, int submit, void *ud)
+{
+    struct sbview *v = ud;
+    int secs;
+    if (!submit || !text) return;
+    if (parse_seconds(text, &secs)) {
+        app_status(a, STATUS_ERROR, _("not a duration: use seconds, or 10m, 2h"));
+        return;
+    }
+    int n;
+    const char **ids = sb_targets(v, a, &n);
+    if (!ids) return;
+    char **copy = calloc((size_t)n, sizeof(*copy));
+    for (int i = 0; copy && i < n; i++)
+        copy[i] = strdup(ids[i]);
+    free(ids);
+    for (int i = 0; copy && i < n; i++) {
+        if (copy[i]) a->be->ops->set_timeout(a->be, copy[i], secs);
+        free(copy[i]);
+    }
+    free(copy);
+}
+
+/* `n`: template → timeout → metadata, one prompt after the other. */
+static void new_meta_done(struct app *a, const char *text, int submit, void *ud)
+{
+    struct sbview *v = ud;
+    if (!submit || !text) return;
+    const char *kv[33];
+    char copy[INPUT_MAX];
+    int n = 0;
+    snprintf(copy, sizeof(copy), "%s", text);
+    for (char *save = NULL, *tok = strtok_r(copy, " ", &save); tok && n < 32;
+         tok = strtok_r(NULL, " ", &save)) {
+        if (!strchr(tok, '=') || tok[0] == '=') {
+            app_status(a, STATUS_ERROR, _("metadata must be key=value pairs"));
+            return;
+        }
+        kv[n++] = tok;
+    }
+    kv[n] = NULL;
+    struct create_req req = {v->new_template, v->new_timeout, kv};
+    app_status(a, STATUS_INFO, _("creating a sandbox…"));
+    a->be->ops->create(a->be, &req);
+}
+
+static void new_timeout_done(struct app *a, const char *text, int submit, void *ud)
+{
+    struct sbview *v = ud;
+    if (!submit || !text) return;
+    if (!text[0])
+        v->new_timeout = DEFAULT_TIMEOUT_S;
+    else if (parse_seconds(text, &v->new_timeout)) {
+        app_status(a, STATUS_ERROR, _("not a duration: use seconds, or 10m, 2h"));
+        return;
+    }
+    app_prompt(a, _("Metadata (key=value …, Enter for none): "), "", NULL, new_meta_done, v);
+}
+
+static void new_template_done(struct app *a, const char *text, int submit, void *ud)
+{
+    struct sbview *v = ud;
+    if (!submit || !text) return;
+    char t[256];
+    snprintf(t, sizeof(t), "%s", text);
+    size_t l = strlen(t);
+    while (l && t[l - 1] == ' ')
+        t[--l] = '\0';
+    snprintf(v->new_template, sizeof(v->new_template), "%s", t[0] ? t : "base");
+    char def[16];
+    snprintf(def, sizeof(def), "%d", DEFAULT_TIMEOUT_S);
+    app_prompt(a, _("Timeout (seconds, or 10m, 2h): "), def, NULL, new_timeout_done, v);
+}
+
+static void filter_changed(struct app *a, const char *text, int submit, void *ud)
+{
+    struct sbview *v = ud;
+    if (submit && !text) /* Esc: back to what it was */
+        text = v->filter_before;
+    snprintf(v->filter_text, sizeof(v->filter_text), "%s", text);
+    filter_parse(&v->f, v->filter_text);
+    sb_rebuild(v, a);
+    app_dirty(a, DIRTY_MAIN);
+}
+
+static void sort_changed(struct sbview *v, struct app *a)
+{
+    sb_rebuild(v, a);
+    app_dirty(a, DIRTY_MAIN);
+}
+
+static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
+{
+    struct sbview *v = (struct sbview *)vv;
+    int page = v->body_h > 1 ? v->body_h - 1 : 1;
+    if (is_key) {
+        switch (ch) {
+        case KEY_UP:
+            table_move(&v->t, -1);
+            break;
+        case KEY_DOWN:
+            table_move(&v->t, 1);
+            break;
+        case KEY_PPAGE:
+            table_move(&v->t, -page);
+            break;
+        case KEY_NPAGE:
+            table_move(&v->t, page);
+            break;
+        case KEY_HOME:
+            table_select(&v->t, 0);
+            break;
+        case KEY_END:
+            table_select(&v->t, v->nrows - 1);
+            break;
+        case KEY_ENTER:
+            goto enter;
+        default:
+            return 0;
+        }
+        app_dirty(a, DIRTY_MAIN);
+        return 1;
+    }
+    switch (ch) {
+    case 'j':
+        table_move(&v->t, 1);
+        break;
+    case 'k':
+        table_move(&v->t, -1);
+        break;
+    case 'g':
+        table_select(&v->t, 0);
+        break;
+    case 'G':
+        table_select(&v->t, v->nrows - 1);
+        break;
+    case 4: /* Ctrl-D */
+        table_move(&v->t, page / 2);
+        break;
+    case 21: /* Ctrl-U */
+        table_move(&v->t, -page / 2);
+        break;
+    case ' ':
+        if (sb_selected(v)) {
+            table_mark_toggle(&v->t, sb_selected(v)->id);
+            table_move(&v->t, 1);
+        }
+        break;
+    case 'u':
+        table_marks_clear(&v->t);
+        break;
+    case 'a':
+        /* all shown rows: start from no marks so that this stays linear at 10 000 rows */
+        table_marks_clear(&v->t);
+        for (int i = 0; i < v->nrows; i++)
+            table_mark_add(&v->t, v->rows[i]->id);
+        break;
+    case '\r':
+    case '\n':
+    enter:
+        if (sb_selected(v)) app_push_view(a, view_detail_new(a, sb_selected(v)->id));
+        return 1;
+    case '/':
+        snprintf(v->filter_before, sizeof(v->filter_before), "%s", v->filter_text);
+        app_prompt(a, "/", v->filter_text, NULL, filter_changed, v);
+        return 1;
+    case 27:
+        if (!v->filter_text[0]) return 0;
+        v->filter_text[0] = '\0';
+        filter_parse(&v->f, "");
+        sb_rebuild(v, a);
+        break;
+    case '<':
+        v->t.sort_col = (v->t.sort_col + C_N - 1) % C_N;
+        sort_changed(v, a);
+        break;
+    case '>':
+        v->t.sort_col = (v->t.sort_col + 1) % C_N;
+        sort_changed(v, a);
+        break;
+    case 'I':
+        v->t.reverse = !v->t.reverse;
+        sort_changed(v, a);
+        break;
+    case 'K':
+        ask_kill(v, a);
+        return 1;
+    case 'p':
+        do_simple(v, a, ACT_PAUSE);
+        return 1;
+    case 'r':
+        do_simple(v, a, ACT_RESUME);
+        return 1;
+    case 'e':
+        do_simple(v, a, ACT_EXTEND);
+        return 1;
+    case 't':
+        if (!app_refuse_readonly(a, _("set timeout")) && sb_selected(v))
+            app_prompt(a, _("New time to live (seconds, or 10m, 2h): "), "", NULL, timeout_done, v);
+        return 1;
+    case 'n':
+        if (!app_refuse_readonly(a, _("create")))
+            app_prompt(a, _("Template (Tab completes): "), "base",
+                       a->be->ops->templates ? a->be->ops->templates(a->be) : NULL,
+                       new_template_done, v);
+        return 1;
+    case 's':
+        app_status(a, STATUS_WARN,
+                   _("the shell (terminal view) is not in this version yet "
+                     "(planned: issue 7)"));
+        return 1;
+    case 'f':
+        app_status(a, STATUS_WARN,
+                   _("the file browser is not in this version yet (planned: issue 8)"));
+        return 1;
+    case 'l':
+        app_status(a, STATUS_WARN,
+                   _("the logs view is not in this version yet (planned: issue 9)"));
+        return 1;
+    case 'R':
+        a->be->ops->poll_now(a->be);
+        app_status(a, STATUS_INFO, _("refreshing…"));
+        return 1;
+    default:
+        return 0;
+    }
+    app_dirty(a, DIRTY_MAIN);
+    return 1;
+}
+
+static int sb_mouse(struct view *vv, struct app *a, int y, int x, mmask_t b)
+{
+    struct sbview *v = (struct sbview *)vv;
+    (void)a;
+    if (b & BUTTON4_PRESSED) {
+        table_move(&v->t, -WHEEL_ROWS);
+        return 1;
+    }
+    if (b & BUTTON5_PRESSED) {
+        table_move(&v->t, WHEEL_ROWS);
+        return 1;
+    }
+    if (!(b & (BUTTON1_PRESSED | BUTTON1_CLICKED))) return 0;
+    if (y == 1) {
+        int c = table_col_at(&v->t, x);
+        if (c >= 0) {
+            table_sort_by(&v->t, c);
+            sb_rebuild(v, a);
+        }
+        return 1;
+    }
+    if (y >= 2 && v->t.top + y - 2 < v->nrows) {
+        table_select(&v->t, v->t.top + y - 2);
+        return 1;
+    }
+    return 0;
+}
+
+static void sb_model_changed(struct view *vv, struct app *a)
+{
+    sb_rebuild((struct sbview *)vv, a);
+}
+
+static const char *sb_footer(struct view *vv)
+{
+    (void)vv;
+    return _("Enter detail  / filter  Space mark  n new  K kill  p pause  r resume  t timeout  "
+             "e +5m  </> sort  ? help");
+}
+
+static const struct keyhelp sb_help[] = {
+    {"j/k ↑/↓", N_("move the selection")},
+    {"PgUp/PgDn ^U/^D", N_("page up/down (half page with Ctrl)")},
+    {"g/G Home/End", N_("first / last row")},
+    {"Enter", N_("details of the sandbox")},
+    {"/", N_("filter: words, state:paused, meta:key=value, !negation")},
+    {"Esc", N_("clear the filter")},
+    {"Space", N_("mark / unmark (actions apply to marked rows)")},
+    {"a / u", N_("mark exactly the shown rows / unmark all")},
+    {"n", N_("new sandbox (template, timeout, metadata)")},
+    {"K", N_("kill marked or selected sandboxes (asks first)")},
+    {"p / r", N_("pause / resume")},
+    {"t", N_("set the time to live")},
+    {"e", N_("extend the time to live by 5 minutes")},
+    {"< / >", N_("sort by the previous / next column")},
+    {"I", N_("invert the sort order")},
+    {"R", N_("refresh now")},
+    {"s f l", N_("shell, files, logs (later versions)")},
+};
+
+static const struct keyhelp *sb_helpfn(struct view *vv, int *n)
+{
+    (void)vv;
+    *n = (int)(sizeof(sb_help) / sizeof(sb_help[0]));
+    return sb_help;
+}
+
+static int sb_needs_clock(struct view *vv, struct app *a)
+{
+    struct sbview *v = (struct sbview *)vv;
+    (void)a;
+    /* ages and TTLs count on screen */
+    return v->nrows > 0;
+}
+
+static void sb_destroy(struct view *vv)
+{
+    struct sbview *v = (struct sbview *)vv;
+    table_free(&v->t);
+    filter_free(&v->f);
+    free(v->rows);
+    free(v->ids);
+    free(v);
+}
+
+static const struct view_ops sb_ops = {
+    .name = N_("sandboxes"),
+    .draw = sb_draw,
+    .key = sb_key,
+    .mouse = sb_mouse,
+    .model_changed = sb_model_changed,
+    .footer = sb_footer,
+    .help = sb_helpfn,
+    .needs_clock = sb_needs_clock,
+    .destroy = sb_destroy,
+};
+
+struct view *view_sandboxes_new(struct app *a)
+{
+    struct sbview *v = calloc(1, sizeof(*v));
+    if (!v) return NULL;
+    v->base.ops = &sb_ops;
+    /*                 title            min  max flex right hide */
+    v->cols[C_ID] = (struct table_col){_("ID"), 14, 34, 2, 0, 0, 0, 0};
+    v->cols[C_TEMPLATE] = (struct table_col){_("TEMPLATE"), 8, 24, 1, 0, 3, 0, 0};
+    v->cols[C_STATE] = (struct table_col){_("STATE"), 7, 8, 0, 0, 0, 0, 0};
+    v->cols[C_CPU] = (struct table_col){_("CPU"), 13, 30, 2, 0, 0, 0, 0};
+    v->cols[C_MEM] = (struct table_col){_("MEMORY"), 17, 34, 2, 0, 0, 0, 0};
+    v->cols[C_DISK] = (struct table_col){_("DISK"), 11, 13, 0, 1, 4, 0, 0};
+    v->cols[C_AGE] = (struct table_col){_("AGE"), 6, 7, 0, 1, 5, 0, 0};
+    v->cols[C_TTL] = (struct table_col){_("TTL"), 7, 8, 0, 1, 0, 0, 0};
+    v->cols[C_META] = (struct table_col){_("METADATA"), 8, 0, 4, 0, 2, 0, 0};
+    table_init(&v->t, v->cols, C_N);
+    v->t.sort_col = C_ID;
+    filter_parse(&v->f, "");
+    sb_rebuild(v, a);
+    return &v->base;
+}

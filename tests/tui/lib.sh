@@ -1,0 +1,64 @@
+# lib.sh - helpers for the tmux-driven TUI tests (sourced). Every test gets its own tmux server
+# (-L socket), so nothing else running tmux is touched, and kills only that server at the end.
+#
+# Usage: tui_start COLSxROWS CMD...   tui_wait TEXT [SECONDS]   tui_screen   tui_keys ...
+#        ok COND NAME                  tui_done
+
+: "${abs_top_builddir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${abs_top_srcdir:=$abs_top_builddir}"
+BOXTOP_TUI=${BOXTOP_TUI:-$abs_top_builddir/src/tui/boxtop-tui}
+TMUX_SOCK="boxtop-t$$"
+TMPD=$(mktemp -d "${TMPDIR:-/tmp}/boxtop-tui.XXXXXX")
+TESTN=0
+FAILED=0
+
+tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
+
+ok() { # ok EXIT_STATUS NAME
+    TESTN=$((TESTN + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $TESTN - $2"; else
+        echo "not ok $TESTN - $2"; FAILED=1
+        echo "# screen:"; tui_screen | sed 's/^/#   /'
+    fi
+}
+
+tui_start() { # tui_start COLS ROWS ARGS... (runs boxtop-tui ARGS in a fresh pane)
+    cols=$1 rows=$2; shift 2
+    printf '%s\n' "$@" > "$TMPD/args"
+    cat > "$TMPD/run.sh" <<EOS
+echo \$\$ > "$TMPD/pid"
+export TERM=xterm-256color LANG=\${TUI_LANG:-C.UTF-8} LC_ALL=\${TUI_LANG:-C.UTF-8}
+exec "$BOXTOP_TUI" "\$@"
+EOS
+    rm -f "$TMPD/pid" "$TMPD/exit"
+    # the pane stays after boxtop exits so the final state can be inspected
+    tm new-session -d -s t -x "$cols" -y "$rows" \
+        "sh $TMPD/run.sh $* ; echo \$? > $TMPD/exit; echo EXITED; sleep 600"
+}
+
+tui_screen() { tm capture-pane -t t -p 2>/dev/null; }
+tui_screen_e() { tm capture-pane -t t -p -e 2>/dev/null; }
+tui_keys() { tm send-keys -t t "$@"; }
+tui_type() { tm send-keys -t t -l "$1"; }
+tui_fmt() { tm display-message -t t -p "$1"; }
+
+tui_wait() { # tui_wait REGEX [SECONDS]: 0 when the screen matches
+    n=$(( ${2:-5} * 20 ))
+    while [ "$n" -gt 0 ]; do
+        if tui_screen | grep -Eq -- "$1"; then return 0; fi
+        sleep 0.05; n=$((n - 1))
+    done
+    return 1
+}
+
+tui_wait_gone() { # tui_wait_gone REGEX [SECONDS]
+    n=$(( ${2:-5} * 20 ))
+    while [ "$n" -gt 0 ]; do
+        if ! tui_screen | grep -Eq -- "$1"; then return 0; fi
+        sleep 0.05; n=$((n - 1))
+    done
+    return 1
+}
+
+tui_stop() { tm kill-server 2>/dev/null; sleep 0.1; }
+tui_done() { tui_stop; rm -rf "$TMPD"; exit 0; }
