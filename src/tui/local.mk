@@ -26,7 +26,6 @@ src_tui_libboxtoptui_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON
 	$(NCURSES_CFLAGS) $(CURL_CFLAGS)
 
 TUI_LIBS = src/tui/libboxtoptui.a src/tui/libboxtoptui_pure.a $(ENVDC_LIBS) $(NCURSES_LIBS) -lm
-src_boxtop_LDADD += $(TUI_LIBS)
 
 # Stand-alone driver of tui_main() for the tmux tests.
 noinst_PROGRAMS += src/tui/boxtop-tui
