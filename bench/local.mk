@@ -1,1 +1,13 @@
-# bench
+# bench: `make bench` (not part of make check). Each benchmark starts its own boxtopd on
+# loopback (tests/integration/lib/boxtopd.mjs) and prints its numbers next to a baseline
+# measured in the same run; results are also kept in bench/out/.
+EXTRA_DIST += bench/lib.mjs bench/create.mjs bench/files.mjs
+
+BENCH_NODE = env abs_top_srcdir='$(abs_top_srcdir)' abs_top_builddir='$(abs_top_builddir)' \
+	NO_UPDATE_NOTIFIER=1 LANG=C.UTF-8 $(NODE) --require $(abs_top_srcdir)/tests/integration/lib/loopback-only.cjs
+
+bench: all tests/node_modules/.boxtop-stamp
+	@mkdir -p bench/out
+	$(BENCH_NODE) $(abs_top_srcdir)/bench/create.mjs | tee bench/out/create.txt
+	$(BENCH_NODE) $(abs_top_srcdir)/bench/files.mjs | tee bench/out/files.txt
+.PHONY: bench

@@ -7,6 +7,7 @@
 #define BOXTOP_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "boxtop/error.h"
 
 enum config_source {
@@ -49,15 +50,32 @@ struct config {
 
     struct config_context *contexts; /* every context in the config file */
     int n_contexts;
-    char *default_context;           /* "context = NAME" at the top of the file */
-    char *theme;                     /* "theme = dark" */
-    char *config_path;               /* the file actually read (may not exist) */
+    char *default_context; /* "context = NAME" at the top of the file */
+    char *theme;           /* "theme = dark" */
+    char *config_path;     /* the file actually read (may not exist) */
 };
 
-/* home NULL -> $HOME. A missing file is fine; a malformed one is an error naming the line. */
+/* home NULL -> $HOME. A missing file is fine; a malformed one is an error naming the line.
+ * Call it before the UI takes the terminal: an api_key_command runs synchronously (up to
+ * CONFIG_KEY_COMMAND_TIMEOUT_MS) with the terminal's stdin and stderr. On error cfg is left
+ * empty (config_free is still safe). Error messages never contain a key. */
 int config_load(struct config *cfg, const struct config_flags *flags, const char *home,
                 struct error *err);
 void config_free(struct config *cfg);
 const char *config_source_name(enum config_source src);
+
+/* Parse the text of a boxtop config file into cfg->contexts, default_context and theme.
+ * cfg starts zeroed; name is used in messages ("NAME:LINE: ..."). Only parses: runs nothing.
+ * On error cfg may hold part of the file, so config_free() it either way. */
+int config_parse_text(struct config *cfg, const char *text, size_t len, const char *name,
+                      struct error *err);
+/* The context called name, or NULL. */
+const struct config_context *config_find_context(const struct config *cfg, const char *name);
+
+#define CONFIG_KEY_COMMAND_TIMEOUT_MS 60000
+/* Run cmd with /bin/sh -c and return the first line of its stdout (malloc'd) in *key.
+ * A non-zero exit, a signal, a timeout or an empty line is an error that does not include
+ * the command's output. label names the command in messages ("context prod"). */
+int config_run_key_command(const char *cmd, const char *label, char **key, struct error *err);
 
 #endif

@@ -21,10 +21,10 @@ struct http_request;
 struct log;
 
 struct http_result {
-    long status;          /* HTTP status, 0 when the transfer failed before a response */
-    struct buf body;      /* whole body when on_data was not set */
-    struct error err;     /* kind != ERROR_NONE on transport failure or status >= 400
-                             (message from the JSON {code,message} body when present) */
+    long status;              /* HTTP status, 0 when the transfer failed before a response */
+    struct buf body;          /* whole body when on_data was not set */
+    struct error err;         /* kind != ERROR_NONE on transport failure or status >= 400
+                                 (message from the JSON {code,message} body when present) */
     const char *content_type; /* response Content-Type or NULL (valid during the callback) */
 };
 
@@ -39,32 +39,42 @@ typedef ssize_t (*http_read_cb)(char *buf, size_t n, void *ud);
 typedef void (*http_done_cb)(struct http_request *req, struct http_result *res, void *ud);
 
 struct http_opts {
-    const char *method;           /* "GET", "POST", "DELETE", ... */
+    const char *method; /* "GET", "POST", "DELETE", ... */
     const char *url;
-    const char *const *headers;   /* NULL-terminated "Name: value" list, copied */
-    const void *body;             /* in-memory request body (copied), or NULL */
+    const char *const *headers; /* NULL-terminated "Name: value" list, copied */
+    const void *body;           /* in-memory request body (copied), or NULL */
     size_t body_len;
-    http_read_cb read_cb;         /* streamed request body instead of body */
+    http_read_cb read_cb; /* streamed request body instead of body */
     void *read_ud;
-    int64_t body_size;            /* with read_cb: size, or -1 for chunked */
-    http_data_cb on_data;         /* stream the response instead of collecting it */
+    int64_t body_size;    /* with read_cb: size, or -1 for chunked */
+    http_data_cb on_data; /* stream the response instead of collecting it */
     http_done_cb on_done;
     void *ud;
-    long timeout_ms;              /* whole-transfer timeout; 0 = none (streams) */
-    long connect_timeout_ms;      /* 0 = default 10 s */
-    int max_retries;              /* retries on 429/503 (Retry-After honoured) and connect
-                                     errors, with exponential backoff; only for requests
-                                     without read_cb */
-    int accept_gzip;              /* let curl decode Content-Encoding: gzip */
+    long timeout_ms;         /* whole-transfer timeout; 0 = none (streams) */
+    long connect_timeout_ms; /* 0 = default 10 s */
+    int max_retries;         /* retries on 429/503 (Retry-After honoured) and connect
+                                errors, with exponential backoff; only for requests
+                                without read_cb */
+    int accept_gzip;         /* let curl decode Content-Encoding: gzip */
 };
 
 struct http *http_new(struct loop *loop, struct log *lg);
-void http_free(struct http *h);  /* cancels everything still running, silently */
+void http_free(struct http *h); /* cancels everything still running, silently; not from
+                                   inside an http callback */
 
 struct http_request *http_start(struct http *h, const struct http_opts *o, struct error *err);
 void http_cancel(struct http_request *req);   /* no on_done afterwards */
 void http_resume(struct http_request *req);   /* after a read_cb returned HTTP_READ_PAUSE */
 int http_active(const struct http *h);        /* transfers in flight */
+struct loop *http_loop(const struct http *h); /* the loop it was created with */
+
+/* Value of a response header (case-insensitive name) of the final response, copied into
+ * out; NULL when absent. Valid from the first on_data call through on_done. */
+const char *http_response_header(const struct http_request *req, const char *name, char *out,
+                                 size_t n);
+/* Remember a secret (API key, token) that must never appear in an error message: any
+ * occurrence in a server's error text is masked as "e2b_…1234". */
+int http_add_secret(struct http *h, const char *secret);
 
 /* Run the loop until req is done (CLI helpers); returns the status or -1. */
 int http_run_until_done(struct http *h, struct http_request *req);

@@ -18,7 +18,8 @@ cJSON *json_parse(const char *text, size_t len, struct error *err);
 /* Required fields: missing or wrong type is an error. The returned string points into obj. */
 int json_get_string(const cJSON *obj, const char *path, const char *key, const char **out,
                     struct error *err);
-/* int64 accepts a JSON integer (|n| < 2^53, where doubles are exact) or a decimal string (proto3 int64). */
+/* int64 accepts a JSON integer (|n| < 2^53, where doubles are exact) or a decimal string (proto3
+ * int64). */
 int json_get_int64(const cJSON *obj, const char *path, const char *key, int64_t *out,
                    struct error *err);
 int json_get_double(const cJSON *obj, const char *path, const char *key, double *out,
@@ -34,8 +35,8 @@ int json_get_array(const cJSON *obj, const char *path, const char *key, const cJ
  * present with a wrong type is still an error. */
 int json_opt_string(const cJSON *obj, const char *path, const char *key, const char **out,
                     struct error *err);
-int json_opt_int64(const cJSON *obj, const char *path, const char *key, int64_t *out,
-                   int64_t def, struct error *err);
+int json_opt_int64(const cJSON *obj, const char *path, const char *key, int64_t *out, int64_t def,
+                   struct error *err);
 int json_opt_double(const cJSON *obj, const char *path, const char *key, double *out, double def,
                     struct error *err);
 int json_opt_bool(const cJSON *obj, const char *path, const char *key, bool *out, bool def,

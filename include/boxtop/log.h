@@ -1,7 +1,9 @@
 /* log.h - a log file (never the terminal while the UI runs), with secret redaction.
  *
  * Registered secrets (API keys, access tokens) are replaced by a masked form in every line,
- * so nothing written through here can leak them. */
+ * so nothing written through here can leak them. Each message is one line
+ * "2026-11-25T12:00:00.123Z WARN  text" (UTC), sanitized (no escapes; newlines become
+ * spaces) and flushed at once. A log file is created with mode 0600. */
 #ifndef BOXTOP_LOG_H
 #define BOXTOP_LOG_H
 

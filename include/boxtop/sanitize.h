@@ -1,8 +1,11 @@
 /* sanitize.h - the one display sanitizer every string passes before it reaches a screen.
  *
- * Removes C0/C1 controls and ESC (with the CSI/OSC/DCS sequences they start), bidi overrides
- * and isolates, repairs invalid or overlong UTF-8 (each bad byte becomes U+FFFD, or '?' when
- * ascii_only), and measures display width with wcwidth. */
+ * Removes C0/C1 controls and ESC together with the whole CSI/OSC/DCS/SOS/PM/APC sequence they
+ * start (7-bit ESC forms, raw 8-bit bytes 0x80-0x9F and UTF-8 encoded U+0080-U+009F alike),
+ * bidi embeddings/overrides/isolates/marks, and repairs invalid UTF-8 (bad lead bytes,
+ * overlong forms, surrogates, > U+10FFFF, truncated sequences): each maximal ill-formed
+ * subpart becomes U+FFFD, or '?' with SANITIZE_ASCII. Widths come from wcwidth(3), so the
+ * program must have called setlocale(LC_ALL, "") first. Details in src/core/sanitize.c. */
 #ifndef BOXTOP_SANITIZE_H
 #define BOXTOP_SANITIZE_H
 
@@ -10,8 +13,10 @@
 #include "boxtop/buf.h"
 
 enum {
-    SANITIZE_KEEP_NEWLINES = 1, /* keep '\n' (and turn '\t' into spaces) for multi-line text */
-    SANITIZE_ASCII = 2,         /* non-ASCII becomes '?' (LANG=C terminals) */
+    /* keep '\n' and expand '\t' to 8-column tab stops, for multi-line text; without it both
+     * become one space, so the result is a single line */
+    SANITIZE_KEEP_NEWLINES = 1,
+    SANITIZE_ASCII = 2, /* non-ASCII becomes '?' (LANG=C terminals) */
 };
 
 /* Append the sanitized form of in[0..len) to out. Returns 0 or -ENOMEM. */

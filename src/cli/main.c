@@ -1,20 +1,18 @@
-/* main.c - boxtop entry point: command-line mode when a subcommand is given, else the TUI. */
+/* main.c - boxtop entry point: command-line mode when a subcommand is given, else the TUI
+ * (cli_main decides). */
 #include "config.h"
 
 #include <locale.h>
-#include <stdio.h>
-#include <string.h>
 
+#include "boxtop/cli.h"
 #include "boxtop/i18n.h"
+#include "boxtop/tui.h"
 
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
     i18n_init();
-    if (argc > 1 && (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version"))) {
-        printf("boxtop %s\n", PACKAGE_VERSION);
-        return 0;
-    }
-    fprintf(stderr, _("boxtop: no backend is reachable yet (boxtopd is not built in this version)\n"));
-    return 1;
+    if (cli_wants_tui(argc, argv))
+        return tui_main(argc, argv); /* the TUI reads the global flags itself */
+    return cli_main(argc, argv);
 }

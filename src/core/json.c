@@ -222,14 +222,16 @@ static int parse_double_string(const char *s, double *out)
         *out = s[0] == '-' ? -INFINITY : INFINITY;
         return 0;
     }
-    if (!*s || strspn(s, "0123456789+-.eE") != strlen(s))
-        return -EINVAL; /* keeps strtod away from hex, "inf", locale forms */
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    if (*end || errno == ERANGE) return -EINVAL;
-    *out = d;
-    return 0;
+    /* Parsed as a JSON number by cJSON, which, unlike strtod, does not depend on the
+     * locale's decimal point and does not take hex, "inf" or leading blanks. */
+    size_t n = strlen(s);
+    if (n == 0 || n > 64 || strspn(s, "0123456789+-.eE") != n) return -EINVAL;
+    const char *end = NULL;
+    cJSON *num = cJSON_ParseWithLengthOpts(s, n, &end, 0);
+    bool ok = cJSON_IsNumber(num) && end == s + n;
+    if (ok) *out = num->valuedouble;
+    cJSON_Delete(num);
+    return ok ? 0 : -EINVAL;
 }
 
 static int get_double(const cJSON *obj, const char *path, const char *key, bool opt, double *out,

@@ -9,14 +9,20 @@ src_core_libboxtopcore_a_SOURCES = \
 	src/core/base64.c \
 	src/core/json.c \
 	src/core/json_time.c \
-	src/core/log.c
+	src/core/log.c \
+	src/core/config.c \
+	src/core/config_file.c \
+	src/core/config_keycmd.c
+noinst_HEADERS += include/boxtop/buf.h include/boxtop/error.h include/boxtop/loop.h \
+	include/boxtop/i18n.h include/boxtop/sanitize.h include/boxtop/base64.h \
+	include/boxtop/json.h include/boxtop/log.h include/boxtop/config.h
 src_core_libboxtopcore_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
 CORE_LIBS = src/core/libboxtopcore.a $(CJSON_LIBS) $(LIBINTL) -lm
 
 # Unit tests of src/core (cmocka, TAP output).
 CORE_TESTS = tests/unit/test_buf tests/unit/test_loop tests/unit/test_sanitize \
 	tests/unit/test_base64 tests/unit/test_json \
-	tests/unit/test_log
+	tests/unit/test_log tests/unit/test_config
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 UNIT_TESTS += $(CORE_TESTS)
@@ -39,6 +45,9 @@ tests_unit_test_json_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_log_SOURCES = tests/unit/test_log.c
 tests_unit_test_log_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
 tests_unit_test_log_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_config_SOURCES = tests/unit/test_config.c
+tests_unit_test_config_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_unit_test_config_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 
 # Fuzz targets of src/core (see tests/fuzz/local.mk).
 FUZZ_PROGS += tests/fuzz/fuzz_sanitize
@@ -51,3 +60,8 @@ tests_fuzz_fuzz_json_SOURCES = tests/fuzz/fuzz_json.c
 tests_fuzz_fuzz_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
 tests_fuzz_fuzz_json_LDADD = $(FUZZ_MAIN) $(CORE_LIBS)
 tests_fuzz_fuzz_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+FUZZ_PROGS += tests/fuzz/fuzz_config
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c
+tests_fuzz_fuzz_config_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_config_LDADD = $(FUZZ_MAIN) $(CORE_LIBS)
+tests_fuzz_fuzz_config_LDFLAGS = $(FUZZER_LINK_FLAGS)

@@ -2,14 +2,12 @@
  *
  * How the envd module plugs in (src/daemon/envd, built into the same program):
  *   - its sources are added to boxtopd with `src_boxtopd_SOURCES += ...` in
- *     src/daemon/envd/local.mk (objects, not an archive: see envd_setup below);
+ *     src/daemon/envd/local.mk (objects, not an archive: envd_setup is a weak reference);
  *   - it defines   int envd_setup(struct daemon *d, struct error *err);
  *     main.c calls it once after the server and runtime exist and before the loop runs. There
- *     it registers its routes on SERVER_VHOST_ENVD (server_route_add; /health, /files,
- *     /process.Process/..., /filesystem.Filesystem/...), may replace the fallback
- *     (server_set_fallback), and sets d->envd_ops so that it hears about sandboxes and
- *     processes. Until envd exists the envd vhost answers every request with E2B's proxy
- *     502 body (api_envd_unavailable in api/api.h).
+ *     it installs its handler on SERVER_VHOST_ENVD (server_route_add / server_set_fallback)
+ *     and sets d->envd_ops so that it hears about sandboxes and processes. Without envd the
+ *     envd vhost answers every request with E2B's proxy 502 body.
  *   - sandboxes: sbx_find(d, id) (sandbox.h) gives a struct sbx with its envd access token,
  *     env vars, state and the runtime handle (s->rt, NULL while not booted); d->rt is the
  *     runtime. sbx_log() adds a line to the sandbox's logs (served by the logs endpoints).
@@ -41,7 +39,7 @@ struct team_metrics;
 struct events;
 struct sbx_archive;
 
-/* Hooks the envd module sets (all optional). */
+/* Hooks the envd module sets in envd_setup (all optional). */
 struct envd_ops {
     void *ud;
     /* A process started with rt_spawn ended (forwarded from the runtime). */
@@ -62,7 +60,7 @@ struct daemon_options {
     char envd_host[64];
     int envd_port;
     int max_sandboxes;       /* concurrent running sandboxes, default 20 */
-    int create_rate_per_min; /* creation rate limit, default 60 */
+    int create_rate_per_min; /* creation rate limit (burst = one minute's worth), default 120 */
     bool foreground;
 };
 
@@ -81,6 +79,7 @@ struct daemon {
 
     struct sbx **sbx; /* every known sandbox (running or paused) */
     size_t n_sbx;
+    uint64_t spawn_count; /* sandboxes created since start (templates' spawnCount) */
 
     struct team_metrics *team;
     struct events *events;
@@ -97,7 +96,7 @@ struct daemon {
     bool shutting_down;
 };
 
-/* Provided by src/daemon/envd when it is linked in (weak reference in main.c). */
+/* Provided by src/daemon/envd when it is linked in (weak: boxtopd also builds without it). */
 int envd_setup(struct daemon *d, struct error *err) __attribute__((weak));
 
 #endif

@@ -1,6 +1,7 @@
 # src/daemon: boxtopd, the local E2B-compatible backend (platform API + envd on lws).
 # The daemon's objects go into a library so unit tests and fuzz targets can link pieces;
-# the envd module adds its sources to src_boxtopd_SOURCES (see src/daemon/daemon.h).
+# src/daemon/envd/local.mk adds envd's objects to src_boxtopd_SOURCES and its libraries to
+# src_boxtopd_LDADD (see src/daemon/daemon.h).
 noinst_LIBRARIES += src/daemon/libboxtopd.a
 src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/chunked.c src/daemon/chunked.h \
@@ -34,12 +35,14 @@ DAEMON_LIBS = src/daemon/libboxtopd.a $(DAEMON_RUNTIME_LIBS) $(CORE_LIBS) \
 
 bin_PROGRAMS += src/boxtopd
 src_boxtopd_SOURCES = src/daemon/main.c
-src_boxtopd_CPPFLAGS = $(src_daemon_libboxtopd_a_CPPFLAGS)
+src_boxtopd_CPPFLAGS = $(src_daemon_libboxtopd_a_CPPFLAGS) -I$(top_srcdir)/src \
+	$(ZLIB_CFLAGS)
 src_boxtopd_LDADD = $(DAEMON_LIBS)
 
 # Pure unit tests (no server, no sandboxes).
 DAEMON_TESTS = tests/unit/test_daemon_chunked tests/unit/test_daemon_query \
-	tests/unit/test_daemon_ids tests/unit/test_daemon_json tests/unit/test_daemon_store
+	tests/unit/test_daemon_ids tests/unit/test_daemon_json tests/unit/test_daemon_store \
+	tests/unit/test_daemon_metrics
 check_PROGRAMS += $(DAEMON_TESTS)
 TESTS += $(DAEMON_TESTS)
 UNIT_TESTS += $(DAEMON_TESTS)
@@ -60,6 +63,9 @@ tests_unit_test_daemon_json_LDADD = $(DAEMON_TEST_LIBS)
 tests_unit_test_daemon_store_SOURCES = tests/unit/test_daemon_store.c
 tests_unit_test_daemon_store_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_unit_test_daemon_store_LDADD = $(DAEMON_TEST_LIBS)
+tests_unit_test_daemon_metrics_SOURCES = tests/unit/test_daemon_metrics.c
+tests_unit_test_daemon_metrics_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_daemon_metrics_LDADD = $(DAEMON_TEST_LIBS)
 
 # The server framework over loopback (forks a client; not in UNIT_TESTS: it listens).
 check_PROGRAMS += tests/unit/test_daemon_server

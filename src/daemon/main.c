@@ -41,6 +41,7 @@ static void usage(FILE *f)
               "  --state-dir DIR          state directory (default "
               "~/.local/share/boxtop/boxtopd)\n"
               "  --max-sandboxes N        concurrent running sandboxes (default 20)\n"
+              "  --create-rate N          sandbox creations per minute (default 120)\n"
               "  --foreground             stay attached, log to stderr\n"
               "  --log-level LEVEL        debug, info, warn or error (default info)\n"
               "  --print-env              print E2B_API_URL, E2B_SANDBOX_URL and E2B_API_KEY\n"
@@ -57,6 +58,8 @@ static int parse_listen(const char *arg, char *host, size_t hn, int *port)
         return -1;
     memcpy(host, arg, (size_t)(colon - arg));
     host[colon - arg] = '\0';
+    if (strcmp(host, "localhost") == 0) /* lws wants an address or an interface name */
+        snprintf(host, hn, "127.0.0.1");
     snprintf(pbuf, sizeof pbuf, "%s", colon + 1);
     char *end;
     errno = 0;
@@ -84,7 +87,7 @@ static int default_state_dir(char *out, size_t n)
 
 static int write_info_file(struct daemon *d, struct error *err)
 {
-    char path[4096];
+    char path[4096 + 64];
     char url[128];
     cJSON *o = cJSON_CreateObject();
     char *s;
@@ -99,6 +102,7 @@ static int write_info_file(struct daemon *d, struct error *err)
              server_port(d->srv, SERVER_VHOST_ENVD));
     cJSON_AddStringToObject(o, "sandboxUrl", url);
     cJSON_AddStringToObject(o, "version", BOXTOPD_VERSION);
+    cJSON_AddStringToObject(o, "teamId", TEAM_ID); /* for /teams/{teamID}/metrics */
     s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (!s) return error_set(err, ERROR_GENERIC, "out of memory");
@@ -111,7 +115,7 @@ static int write_info_file(struct daemon *d, struct error *err)
 static int print_env(const char *state_dir, const char *api_host, int api_port,
                      const char *envd_host, int envd_port)
 {
-    char key[AUTH_KEY_LEN + 1], path[4096];
+    char key[AUTH_KEY_LEN + 1], path[4096 + 64];
     struct error err;
     struct buf b = BUF_INIT;
     char api_url[256], sbx_url[256];
@@ -127,8 +131,13 @@ static int print_env(const char *state_dir, const char *api_host, int api_port,
     snprintf(path, sizeof path, "%s/boxtopd.json", state_dir);
     if (fs_read_file(path, &b, 65536, &err) == 0) {
         cJSON *o = cJSON_ParseWithLength(b.data, b.len);
+        const cJSON *pid = cJSON_GetObjectItemCaseSensitive(o, "pid");
         const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "apiUrl");
         const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "sandboxUrl");
+        /* a file left by a crashed daemon names dead ports: ignore it */
+        if (!cJSON_IsNumber(pid) || pid->valuedouble < 1 || pid->valuedouble > 4194304 ||
+            (kill((pid_t)pid->valuedouble, 0) < 0 && errno == ESRCH))
+            a = e = NULL;
         if (cJSON_IsString(a) && strncmp(a->valuestring, "http://", 7) == 0 &&
             !strpbrk(a->valuestring, "'\"\\$` \n"))
             snprintf(api_url, sizeof api_url, "%s", a->valuestring);
@@ -215,6 +224,7 @@ int main(int argc, char **argv)
         {"envd-listen", required_argument, NULL, 'e'},
         {"state-dir", required_argument, NULL, 's'},
         {"max-sandboxes", required_argument, NULL, 'm'},
+        {"create-rate", required_argument, NULL, 'r'},
         {"foreground", no_argument, NULL, 'f'},
         {"log-level", required_argument, NULL, 'l'},
         {"print-env", no_argument, NULL, 'p'},
@@ -224,7 +234,7 @@ int main(int argc, char **argv)
     };
     struct daemon d;
     struct error err;
-    char state_dir[4096], path[4096];
+    char state_dir[4096], path[4096 + 64];
     enum log_level level = LOG_INFO;
     bool want_print_env = false;
     int c, ready_fd = -1, lock_fd = -1, status = 1;
@@ -239,7 +249,7 @@ int main(int argc, char **argv)
     snprintf(d.opt.envd_host, sizeof d.opt.envd_host, "127.0.0.1");
     d.opt.envd_port = 49983;
     d.opt.max_sandboxes = 20;
-    d.opt.create_rate_per_min = 60;
+    d.opt.create_rate_per_min = 120;
     state_dir[0] = '\0';
 
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -272,6 +282,16 @@ int main(int argc, char **argv)
                 return 2;
             }
             d.opt.max_sandboxes = (int)v;
+            break;
+        }
+        case 'r': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 100000) {
+                fprintf(stderr, _("boxtopd: bad --create-rate '%s'\n"), optarg);
+                return 2;
+            }
+            d.opt.create_rate_per_min = (int)v;
             break;
         }
         case 'f':
@@ -377,6 +397,7 @@ int main(int argc, char **argv)
     server_set_fallback(d.srv, SERVER_VHOST_ENVD, &fb);
     if (envd_setup && envd_setup(&d, &err) < 0) {
         log_msg(d.log, LOG_ERROR, "boxtopd: envd: %s", err.msg);
+        fprintf(stderr, "boxtopd: envd: %s\n", err.msg);
         goto out;
     }
     if (write_info_file(&d, &err) < 0) {

@@ -525,10 +525,12 @@ static int respond_common(struct server_request *req, int status, const char *co
     req->status = status;
     req->content_type = content_type ? strdup(content_type) : NULL;
     /* An answer given before the body was read (errors, 413): the rest of the body would be
-     * read as the next request, so close the connection afterwards. */
+     * read as the next request, so close the connection afterwards. A streaming handler may
+     * answer early and still want its body: it keeps getting on_data/on_end. */
     if (!req->body_done) {
         req->close_after = true;
-        req->discard_body = true;
+        if (!req->route || req->route->body_mode != SERVER_BODY_STREAM || !req->handler_ran)
+            req->discard_body = true;
     }
     return 0;
 }
@@ -1083,6 +1085,9 @@ int server_new(struct server **out, const struct server_config *cfg, struct erro
     memset(&info, 0, sizeof info);
     info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_DISABLE_IPV6;
     info.user = srv;
+    /* lws drops a connection whose headers exceed this (default 4 KiB) without answering;
+     * 32 KiB lets long hostile ids and keys reach us and get a JSON 400/401. */
+    info.max_http_header_data2 = 32768;
     info.fd_limit_per_thread =
         (unsigned int)(cfg->max_connections > 0 ? cfg->max_connections + 64 : 1024 + 64);
     srv->ctx = lws_create_context(&info);
@@ -1109,12 +1114,12 @@ int server_new(struct server **out, const struct server_config *cfg, struct erro
         info.vhost_name = names[v];
         info.iface = cfg->listen[v].host;
         info.port = cfg->listen[v].port;
-        info.protocols = srv->protocols[v];
+        info.protocols = cfg->protocols[v] ? cfg->protocols[v] : srv->protocols[v];
         info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
         info.keepalive_timeout = 75;
         info.timeout_secs = 75;
         srv->vh[v] = lws_create_vhost(srv->ctx, &info);
-        if (!srv->vh[v]) {
+        if (!srv->vh[v] || lws_get_vhost_listen_port(srv->vh[v]) <= 0) {
             error_set(err, ERROR_GENERIC, "cannot listen on %s:%d for the %s server",
                       cfg->listen[v].host, cfg->listen[v].port, names[v]);
             server_free(srv);
@@ -1123,6 +1128,16 @@ int server_new(struct server **out, const struct server_config *cfg, struct erro
     }
     *out = srv;
     return 0;
+}
+
+struct lws_context *server_lws_context(struct server *srv)
+{
+    return srv->ctx;
+}
+
+struct lws_vhost *server_lws_vhost(struct server *srv, enum server_vhost vh)
+{
+    return srv->vh[vh];
 }
 
 int server_port(const struct server *srv, enum server_vhost vh)

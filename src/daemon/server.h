@@ -27,6 +27,10 @@
  *      or the connection dies (client gone, server shutdown). After it returns the request
  *      pointer is invalid: drop every reference to it there.
  *
+ * Connections: HTTP/1.1 keep-alive, except that a request with a chunked body, or one answered
+ * before its body was read (413, auth errors), closes its connection after the response: lws
+ * 4.1 cannot find the next request after a chunked body (measured: a 5 s stall).
+ *
  * Headers: server_request_header() takes a lowercase name without colon ("x-api-key",
  * "content-type", "lang_version"); well-known names map to lws tokens, others are lws custom
  * headers. Header values are copied when the request starts only for the names listed in
@@ -87,8 +91,16 @@ struct server_listen {
     int port;         /* 0 = pick a free port */
 };
 
+struct lws_context;
+struct lws_vhost;
+struct lws_protocols;
+
 struct server_config {
     struct server_listen listen[SERVER_VHOST_COUNT];
+    /* A module that brings its own lws protocol handlers for a whole vhost (envd does): the
+     * list (terminated by an empty entry) replaces ours there, so routes and the fallback of
+     * that vhost are not used. NULL = our router. */
+    const struct lws_protocols *protocols[SERVER_VHOST_COUNT];
     struct log *log;
     int max_connections; /* per process; 0 = 1024 */
 };
@@ -97,6 +109,8 @@ int server_new(struct server **out, const struct server_config *cfg, struct erro
 void server_free(struct server *srv); /* closes every connection (on_close runs) */
 /* The bound port (useful after port 0). */
 int server_port(const struct server *srv, enum server_vhost vh);
+struct lws_context *server_lws_context(struct server *srv);
+struct lws_vhost *server_lws_vhost(struct server *srv, enum server_vhost vh);
 /* Serve until server_stop(); returns 0. */
 int server_run(struct server *srv);
 void server_stop(struct server *srv);

@@ -65,6 +65,8 @@ int main(int argc, char **argv)
     long count = 0;
     int rc = 0;
     for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-')
+            continue; /* a libFuzzer option such as -runs=0: replay.sh passes it to both */
         struct stat st;
         if (stat(argv[i], &st) < 0) {
             fprintf(stderr, "%s: %s\n", argv[i], strerror(errno));

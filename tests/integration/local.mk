@@ -9,3 +9,40 @@ tests/node_modules/.boxtop-stamp: $(top_srcdir)/tests/package-lock.json
 	  cp $(top_srcdir)/tests/package.json $(top_srcdir)/tests/package-lock.json tests/; fi
 	cd tests && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Each test is a small executable wrapper printing TAP: the .sh files run a node:test file
+# (lib/tap-node.sh) or drive tmux (lib/boxtopd.sh). Each starts its own boxtopd on free
+# loopback ports with a temporary state dir (lib/boxtopd.mjs) and checks on teardown that no
+# process of it is left. boxtopd logs and secret digests go to tests/integration/logs/.
+INTEGRATION_TESTS = \
+	tests/integration/harness.sh \
+	tests/integration/sdk-sandbox.sh \
+	tests/integration/sdk-commands.sh \
+	tests/integration/sdk-files.sh \
+	tests/integration/cli.sh \
+	tests/integration/cli-connect.sh \
+	tests/integration/hostile.sh \
+	tests/integration/restart.sh \
+	tests/integration/isolation.sh \
+	tests/integration/secrets.sh
+TESTS += $(INTEGRATION_TESTS)
+check_SCRIPTS += tests/node_modules/.boxtop-stamp
+EXTRA_DIST += $(INTEGRATION_TESTS) \
+	tests/integration/harness.mjs tests/integration/sdk-sandbox.mjs \
+	tests/integration/sdk-commands.mjs tests/integration/sdk-files.mjs \
+	tests/integration/cli.mjs tests/integration/hostile.mjs tests/integration/restart.mjs \
+	tests/integration/isolation.mjs tests/integration/secrets.mjs \
+	tests/integration/lib/boxtopd.mjs tests/integration/lib/common.mjs \
+	tests/integration/lib/loopback-only.cjs tests/integration/lib/tap-node.sh \
+	tests/integration/lib/boxtopd.sh
+
+# The no-secrets test reads every other test's log and boxtopd log, so it runs last.
+tests/integration/secrets.log: tests/integration/harness.log tests/integration/sdk-sandbox.log \
+	tests/integration/sdk-commands.log tests/integration/sdk-files.log tests/integration/cli.log \
+	tests/integration/cli-connect.log tests/integration/hostile.log tests/integration/restart.log \
+	tests/integration/isolation.log
+
+clean-local: clean-local-integration
+clean-local-integration:
+	rm -rf tests/integration/logs
+.PHONY: clean-local-integration

@@ -225,6 +225,29 @@ static int h_capture(struct server_request *req, void *ud)
     return server_respond(req, 200, "text/plain", out, (size_t)n);
 }
 
+/* Answers at once, then streams back what the body brings (like a Connect bidi stream). */
+static int early_data(struct server_request *req, const char *d, size_t n, void *ud)
+{
+    (void)ud;
+    return server_stream_write(req, d, n);
+}
+
+static void early_end(struct server_request *req, int status, void *ud)
+{
+    (void)ud;
+    if (status == 0) {
+        server_stream_write(req, "|end", 4);
+        server_stream_end(req);
+    }
+}
+
+static int h_early(struct server_request *req, void *ud)
+{
+    (void)ud;
+    server_request_set_body_cb(req, early_data, early_end, NULL);
+    return server_stream_begin(req, 200, "text/plain", NULL, NULL);
+}
+
 static int h_envd(struct server_request *req, void *ud)
 {
     (void)ud;
@@ -390,7 +413,7 @@ static void client(void)
     struct resp r;
     int fd;
 
-    printf("1..22\n");
+    printf("1..23\n");
     /* 1-2: JSON + keep-alive */
     fd = dial(port_api);
     send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -535,7 +558,31 @@ static void client(void)
     ok(read_resp(fd, &r, 2000) == 0 && r.status == 405, "405 for a wrong method");
     buf_free(&r.body);
     close(fd);
-    /* 22: the envd vhost has its own routes/fallback */
+    /* 22: a streaming handler answers before the body and still gets the body */
+    fd = dial(port_api);
+    send_str(fd, "POST /early HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+    p = (struct pollfd){fd, POLLIN, 0};
+    n = poll(&p, 1, 2000) > 0 ? read(fd, b, sizeof b - 1) : -1;
+    bool early = n > 0 && strncmp(b, "HTTP/1.1 200", 12) == 0;
+    send_str(fd, "3\r\nabc\r\n");
+    pause_ms(20);
+    send_str(fd, "2\r\nde\r\n0\r\n\r\n");
+    struct buf rest = BUF_INIT;
+    if (n > 0) buf_append(&rest, b, (size_t)n);
+    for (;;) {
+        char tmp[4096];
+        p = (struct pollfd){fd, POLLIN, 0};
+        if (poll(&p, 1, 2000) <= 0) break;
+        ssize_t k = read(fd, tmp, sizeof tmp);
+        if (k <= 0) break;
+        buf_append(&rest, tmp, (size_t)k);
+        if (strstr(rest.data, "0\r\n\r\n")) break;
+    }
+    ok(early && rest.data && strstr(rest.data, "3\r\nabc\r\n2\r\nde\r\n4\r\n|end\r\n0\r\n\r\n"),
+       "streaming answer before the body; the body still arrives");
+    buf_free(&rest);
+    close(fd);
+    /* 23: the envd vhost has its own routes/fallback */
     fd = dial(port_envd);
     send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
     ok(read_resp(fd, &r, 2000) == 0 && r.status == 502, "envd vhost uses its fallback");
@@ -569,6 +616,7 @@ int main(void)
         {"GET", "/hdr", h_hdr, &c, SERVER_BODY_BUFFER, 0},
         {"GET", "/q", h_query, &c, SERVER_BODY_BUFFER, 0},
         {"GET", "/cap/*/x/**", h_capture, &c, SERVER_BODY_BUFFER, 0},
+        {"POST", "/early", h_early, &c, SERVER_BODY_STREAM, 0},
     };
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
         server_route_add(c.srv, SERVER_VHOST_API, &routes[i]);

@@ -19,7 +19,7 @@ typedef int (*api_fn)(struct daemon *d, struct server_request *req);
 int api_register(struct daemon *d, struct error *err);
 void api_unregister(struct daemon *d);
 
-/* Fallback for the envd vhost until envd is linked: E2B's proxy 502 body. */
+/* Fallback of the envd vhost while no envd is linked: E2B's proxy 502 body. */
 int api_envd_unavailable(struct server_request *req, void *ud);
 
 /* ---- helpers shared by the handler files ---- */

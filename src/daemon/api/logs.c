@@ -51,13 +51,16 @@ static char *entry_line(const struct sblog_entry *e, const char *id)
     cJSON_AddStringToObject(o, "level", sblog_level_name(e->level));
     cJSON_AddStringToObject(o, "timestamp", ts);
     cJSON_AddStringToObject(o, "message", e->message ? e->message : "");
-    cJSON_AddStringToObject(o, "logger", "boxtopd");
     cJSON_AddStringToObject(o, "sandboxID", id);
-    if (e->fields) cJSON_ArrayForEach(it, e->fields)
+    if (e->fields) {
+        cJSON_ArrayForEach(it, e->fields)
         {
             if (it->string && !cJSON_GetObjectItemCaseSensitive(o, it->string))
                 cJSON_AddItemToObject(o, it->string, cJSON_Duplicate(it, 1));
         }
+    }
+    if (!cJSON_GetObjectItemCaseSensitive(o, "logger"))
+        cJSON_AddStringToObject(o, "logger", "boxtopd");
     s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return s;

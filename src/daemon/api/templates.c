@@ -52,7 +52,7 @@ static cJSON *template_json(struct daemon *d, bool with_builds)
     } else {
         cJSON_AddNullToObject(o, "lastSpawnedAt");
     }
-    cJSON_AddNumberToObject(o, "spawnCount", (double)d->n_sbx);
+    cJSON_AddNumberToObject(o, "spawnCount", (double)d->spawn_count);
     if (with_builds) {
         cJSON *builds = cJSON_AddArrayToObject(o, "builds");
         cJSON *b = cJSON_CreateObject();

@@ -23,3 +23,6 @@ TESTS += tests/runtime/test_runtime
 tests_runtime_test_runtime_SOURCES = tests/runtime/test_runtime.c
 tests_runtime_test_runtime_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon/runtime
 tests_runtime_test_runtime_LDADD = $(DAEMON_RUNTIME_LIBS) $(CORE_LIBS)
+# The same test with BOXTOPD_ISOLATION=plain (the fallback without namespaces).
+dist_check_SCRIPTS += tests/runtime/test_runtime_plain.sh
+TESTS += tests/runtime/test_runtime_plain.sh

@@ -57,19 +57,26 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
 {
     char why[512];
     /* Keep only the two sockets: boxtopd's listeners and clients must not live on in init. */
-    if (dup2(listen_fd, 3) < 0 || dup2(sync_fd, 4) < 0)
-        _exit(1);
+    /* ...and the running binary, for init to re-execute after pivot_root (fd 5). */
+    int exe = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+    if (dup2(listen_fd, 3) < 0 || dup2(sync_fd, 4) < 0) _exit(1);
+    if (exe < 0 || dup2(exe, 5) < 0) close(5);
     listen_fd = 3;
     sync_fd = 4;
-    syscall(SYS_close_range, 5U, ~0U, 0U);
+    syscall(SYS_close_range, 6U, ~0U, 0U);
+    /* Not boxtopd's stdio either: init outlives boxtopd, and whoever reads boxtopd's output
+     * (a terminal, a test harness's pipe) must see it end when boxtopd does. */
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0) _exit(1);
+    if (null > 5) close(null);
     fcntl(3, F_SETFD, FD_CLOEXEC);
     fcntl(4, F_SETFD, FD_CLOEXEC);
+    fcntl(5, F_SETFD, FD_CLOEXEC);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     for (int s = 1; s < NSIG; s++)
-        if (s != SIGKILL && s != SIGSTOP)
-            signal(s, SIG_DFL);
+        if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
     setsid(); /* boxtopd's terminal (Ctrl-C) must not reach the sandbox */
     int rc = rt_cgroup_attach_self(rt, sb->id);
     if (rc < 0) {
@@ -78,8 +85,8 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
     }
     write_oom_adj("-999");
 
-    struct rt_init_args a = {.mode = rt->mode, .listen_fd = listen_fd, .sync_fd = sync_fd,
-                             .id = sb->id};
+    struct rt_init_args a = {
+        .mode = rt->mode, .listen_fd = listen_fd, .sync_fd = sync_fd, .id = sb->id};
     snprintf(a.home, sizeof a.home, "%s", sb->home);
     if (rt->mode == RT_MODE_FULL) {
         if (rt_path(a.root, sizeof a.root, "%s/root", sb->dir) < 0)
@@ -94,19 +101,30 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
             snprintf(why, sizeof why, "chdir root: %s", strerror(errno));
             child_fail(sync_fd, why);
         }
-        if (unshare(CLONE_NEWUSER) < 0) {
-            snprintf(why, sizeof why, "unshare user ns: %s", strerror(errno));
+        /* Owned by the host's user ns: root inside the sandbox cannot mount, unmount or
+         * rename the host; init enters the sandbox's user ns last (see rt_init_enter). */
+        if (unshare(CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) < 0) {
+            snprintf(why, sizeof why, "unshare namespaces: %s", strerror(errno));
             child_fail(sync_fd, why);
         }
-        sync_send(sync_fd, "%s", "U");
-        char c = 0;
-        if (recv(sync_fd, &c, 1, 0) != 1 || c != 'M')
-            _exit(1);
-        if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
-            snprintf(why, sizeof why, "become root in the user ns: %s", strerror(errno));
+    }
+    if (rt->mode == RT_MODE_ROOTLESS) {
+        uid_t uid = getuid();
+        gid_t gid = getgid();
+        if (rt_path(a.root, sizeof a.root, "%s/root", sb->dir) < 0)
+            child_fail(sync_fd, "path too long");
+        if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
+            snprintf(why, sizeof why, "unshare user+mount ns: %s", strerror(errno));
             child_fail(sync_fd, why);
         }
-        if (unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) < 0) {
+        if (rt_rootfs_self_map(uid, gid, why, sizeof why) < 0 ||
+            rt_rootfs_mount_rootless(sb->dir, rt->state_dir, why, sizeof why) < 0)
+            child_fail(sync_fd, why);
+        if (chdir(a.root) < 0) {
+            snprintf(why, sizeof why, "chdir root: %s", strerror(errno));
+            child_fail(sync_fd, why);
+        }
+        if (unshare(CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) < 0) {
             snprintf(why, sizeof why, "unshare namespaces: %s", strerror(errno));
             child_fail(sync_fd, why);
         }
@@ -117,15 +135,16 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
         child_fail(sync_fd, why);
     }
     if (g == 0) {
-        if (rt->mode == RT_MODE_FULL) {
-            if (rt_rootfs_enter(sb->id, why, sizeof why) < 0)
+        if (rt_mode_ns(rt->mode)) {
+            if (rt_rootfs_enter(sb->id, rt->mode == RT_MODE_FULL ? (long)sb->idbase + 5 : -1L, why,
+                                sizeof why) < 0)
                 child_fail(sync_fd, why);
         } else if (chdir(a.home) < 0) {
             snprintf(why, sizeof why, "chdir home: %s", strerror(errno));
             child_fail(sync_fd, why);
         }
-        sync_send(sync_fd, "%s", "R");
-        close(sync_fd);
+        rt_init_exec(&a);  /* continues in rt_init_enter + rt_init_main of the new image */
+        rt_init_enter(&a); /* exec failed: the same, in this copy */
         rt_init_main(&a);
     }
     char pidtxt[32];
@@ -152,17 +171,14 @@ static ssize_t sync_recv(int fd, char *buf, size_t cap, int64_t deadline)
         }
         struct pollfd p = {.fd = fd, .events = POLLIN};
         int r = poll(&p, 1, (int)left);
-        if (r < 0 && errno == EINTR)
-            continue;
+        if (r < 0 && errno == EINTR) continue;
         if (r <= 0) {
             errno = r == 0 ? ETIMEDOUT : errno;
             return -1;
         }
         ssize_t n = recv(fd, buf, cap - 1, MSG_DONTWAIT);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        if (n >= 0)
-            buf[n] = '\0';
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (n >= 0) buf[n] = '\0';
         return n;
     }
 }
@@ -172,8 +188,7 @@ static int write_maps(pid_t pid, uint32_t base)
     char p[64], map[64];
     snprintf(map, sizeof map, "0 %u %u\n", base, RT_IDMAP_SIZE);
     snprintf(p, sizeof p, "/proc/%d/uid_map", (int)pid);
-    if (rt_write_str(p, map) < 0)
-        return -1;
+    if (rt_write_str(p, map) < 0) return -1;
     snprintf(p, sizeof p, "/proc/%d/gid_map", (int)pid);
     return rt_write_str(p, map);
 }
@@ -184,8 +199,7 @@ int rt_ctl_connect(struct rt_sandbox *sb, uint32_t hello)
     /* Through the directory fd: the state dir path may be longer than sun_path. */
     snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/ctl.sock", sb->dir_fd);
     int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     int big = 2 * RT_MSG_MAX;
     if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof big) < 0)
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
@@ -206,8 +220,7 @@ static int ctl_listen(struct rt_sandbox *sb)
     snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/ctl.sock", sb->dir_fd);
     unlinkat(sb->dir_fd, "ctl.sock", 0);
     int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 8) < 0) {
         int e = errno;
         close(fd);
@@ -219,8 +232,7 @@ static int ctl_listen(struct rt_sandbox *sb)
 
 static int boot_fail(struct rt *rt, struct rt_sandbox *sb, pid_t c, pid_t g, struct error *err)
 {
-    if (g > 0)
-        kill(g, SIGKILL);
+    if (g > 0) kill(g, SIGKILL);
     if (c > 0) {
         kill(c, SIGKILL);
         waitpid(c, NULL, 0);
@@ -232,12 +244,10 @@ static int boot_fail(struct rt *rt, struct rt_sandbox *sb, pid_t c, pid_t g, str
 
 int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
-    if (rt_cgroup_create(rt, sb, err) < 0)
-        return -1;
+    if (rt_cgroup_create(rt, sb, err) < 0) return -1;
     rt_cgroup_kill_all(rt, sb->id); /* leftovers of a crashed earlier boot */
     int lfd = ctl_listen(sb);
-    if (lfd < 0)
-        return error_set(err, ERROR_GENERIC, "control socket: %s", strerror(errno));
+    if (lfd < 0) return error_set(err, ERROR_GENERIC, "control socket: %s", strerror(errno));
     int sp[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
         close(lfd);
@@ -259,7 +269,7 @@ int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     int fd = sp[0];
     int64_t deadline = now_ms() + RT_REPLY_MS;
     pid_t g = 0;
-    bool ready = false, c_done = false;
+    bool ready = false, c_done = false, want_maps = false;
     char msg[600];
     while (!ready || g == 0) {
         ssize_t n = sync_recv(fd, msg, sizeof msg, deadline);
@@ -274,17 +284,21 @@ int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err)
             close(fd);
             return boot_fail(rt, sb, c_done ? 0 : c, g, err);
         } else if (msg[0] == 'U') {
-            if (write_maps(c, sb->idbase) < 0 || send(fd, "M", 1, MSG_NOSIGNAL) != 1) {
-                error_set(err, ERROR_GENERIC, "sandbox %s: uid map: %s", sb->id, strerror(errno));
-                close(fd);
-                return boot_fail(rt, sb, c, g, err);
-            }
+            want_maps = true; /* init made its user ns (maybe before we know its pid) */
         } else if (msg[0] == 'P') {
             g = (pid_t)atoi(msg + 2);
             waitpid(c, NULL, 0); /* C exits right after this message */
             c_done = true;
         } else if (msg[0] == 'R') {
             ready = true;
+        }
+        if (want_maps && g > 0) {
+            want_maps = false;
+            if (write_maps(g, sb->idbase) < 0 || send(fd, "M", 1, MSG_NOSIGNAL) != 1) {
+                error_set(err, ERROR_GENERIC, "sandbox %s: uid map: %s", sb->id, strerror(errno));
+                close(fd);
+                return boot_fail(rt, sb, 0, g, err);
+            }
         }
     }
     close(fd);

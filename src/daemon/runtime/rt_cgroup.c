@@ -24,16 +24,14 @@ static const char *const v1_names[RT_CG_N] = {"memory", "cpuacct", "cpu", "pids"
 
 static int cg_dir(const struct rt *rt, int c, const char *id, char *out, size_t n)
 {
-    if (rt->cg.version == 2)
-        c = 0;
+    if (rt->cg.version == 2) c = 0;
     return rt_path(out, n, "%s/%s", rt->cg.parent[c], id);
 }
 
 static int cg_file(const struct rt *rt, int c, const char *id, const char *file, char *out,
                    size_t n)
 {
-    if (rt->cg.version == 2)
-        c = 0;
+    if (rt->cg.version == 2) c = 0;
     return rt_path(out, n, "%s/%s/%s", rt->cg.parent[c], id, file);
 }
 
@@ -48,29 +46,25 @@ void rt_cgroup_detect(struct rt *rt)
     struct rt_cgroup_sys *cg = &rt->cg;
     char p[PATH_MAX];
     memset(cg, 0, sizeof *cg);
-    if (!rt->is_root)
-        return; /* delegated v2 subtrees for non-root users are not supported yet */
+    if (!rt->is_root) return; /* delegated v2 subtrees for non-root users are not supported yet */
     for (int c = 0; c < RT_CG_N; c++) {
         if (rt_path(p, sizeof p, CG_ROOT "/%s/cgroup.procs", v1_names[c]) < 0 || !file_exists(p))
             continue;
         if (rt_path(cg->parent[c], sizeof cg->parent[c], CG_ROOT "/%s/boxtopd-%s", v1_names[c],
                     rt->instance) < 0)
             continue;
-        if (mkdir(cg->parent[c], 0755) < 0 && errno != EEXIST)
-            continue;
+        if (mkdir(cg->parent[c], 0755) < 0 && errno != EEXIST) continue;
         cg->have[c] = true;
         cg->version = 1;
     }
-    if (cg->version == 1)
-        return;
+    if (cg->version == 1) return;
     char ctrls[512];
     if (rt_read_file(CG_ROOT "/cgroup.controllers", ctrls, sizeof ctrls) < 0 ||
         !strstr(ctrls, "memory"))
         return;
     if (rt_path(cg->parent[0], sizeof cg->parent[0], CG_ROOT "/boxtopd-%s", rt->instance) < 0)
         return;
-    if (mkdir(cg->parent[0], 0755) < 0 && errno != EEXIST)
-        return;
+    if (mkdir(cg->parent[0], 0755) < 0 && errno != EEXIST) return;
     /* Each word separately: one unavailable controller must not block the others. */
     static const char *const enable[] = {"+memory", "+cpu", "+pids"};
     for (int i = 0; i < 3; i++) {
@@ -93,8 +87,7 @@ static void cg_set(const struct rt *rt, int c, const char *id, const char *file,
                    struct error *err, bool *ok)
 {
     char p[PATH_MAX], val[32];
-    if (!rt->cg.have[c] || cg_file(rt, c, id, file, p, sizeof p) < 0)
-        return;
+    if (!rt->cg.have[c] || cg_file(rt, c, id, file, p, sizeof p) < 0) return;
     snprintf(val, sizeof val, "%lld", v);
     if (rt_write_str(p, val) < 0 && *ok) {
         error_set(err, ERROR_GENERIC, "cgroup %s=%s: %s", file, val, strerror(errno));
@@ -104,12 +97,10 @@ static void cg_set(const struct rt *rt, int c, const char *id, const char *file,
 
 int rt_cgroup_create(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
-    if (rt->cg.version == 0)
-        return 0;
+    if (rt->cg.version == 0) return 0;
     char p[PATH_MAX];
     for (int c = 0; c < RT_CG_N; c++) {
-        if (!rt->cg.have[c] || (rt->cg.version == 2 && c > 0))
-            continue;
+        if (!rt->cg.have[c] || (rt->cg.version == 2 && c > 0)) continue;
         if (cg_dir(rt, c, sb->id, p, sizeof p) < 0)
             return error_set(err, ERROR_GENERIC, "cgroup path too long");
         if (mkdir(p, 0755) < 0 && errno != EEXIST)
@@ -156,8 +147,7 @@ int rt_cgroup_attach_self(const struct rt *rt, const char *id)
     char p[PATH_MAX], pid[32];
     snprintf(pid, sizeof pid, "%d", (int)getpid());
     for (int c = 0; c < RT_CG_N; c++) {
-        if (!rt->cg.have[c] || (rt->cg.version == 2 && c > 0))
-            continue;
+        if (!rt->cg.have[c] || (rt->cg.version == 2 && c > 0)) continue;
         if (cg_file(rt, c, id, "cgroup.procs", p, sizeof p) < 0 || rt_write_str(p, pid) < 0)
             return -errno;
     }
@@ -167,15 +157,13 @@ int rt_cgroup_attach_self(const struct rt *rt, const char *id)
 int rt_cgroup_freeze(struct rt *rt, struct rt_sandbox *sb, bool frozen)
 {
     char p[PATH_MAX];
-    if (!rt->cg.have[RT_CG_FREEZER])
-        return -ENOTSUP;
+    if (!rt->cg.have[RT_CG_FREEZER]) return -ENOTSUP;
     if (rt->cg.version == 1) {
         if (cg_file(rt, RT_CG_FREEZER, sb->id, "freezer.state", p, sizeof p) < 0)
             return -ENAMETOOLONG;
         return rt_write_str(p, frozen ? "FROZEN" : "THAWED") < 0 ? -errno : 0;
     }
-    if (cg_file(rt, 0, sb->id, "cgroup.freeze", p, sizeof p) < 0)
-        return -ENAMETOOLONG;
+    if (cg_file(rt, 0, sb->id, "cgroup.freeze", p, sizeof p) < 0) return -ENAMETOOLONG;
     return rt_write_str(p, frozen ? "1" : "0") < 0 ? -errno : 0;
 }
 
@@ -183,8 +171,7 @@ int rt_cgroup_freeze(struct rt *rt, struct rt_sandbox *sb, bool frozen)
 int rt_cgroup_is_frozen(const struct rt *rt, const char *id)
 {
     char p[PATH_MAX], buf[64];
-    if (!rt->cg.have[RT_CG_FREEZER])
-        return -1;
+    if (!rt->cg.have[RT_CG_FREEZER]) return -1;
     if (rt->cg.version == 1) {
         if (cg_file(rt, RT_CG_FREEZER, id, "freezer.state", p, sizeof p) < 0 ||
             rt_read_file(p, buf, sizeof buf) < 0)
@@ -201,8 +188,7 @@ static int cg_any(const struct rt *rt)
 {
     static const int order[] = {RT_CG_PIDS, RT_CG_FREEZER, RT_CG_MEMORY, RT_CG_CPUACCT, RT_CG_CPU};
     for (int i = 0; i < RT_CG_N; i++)
-        if (rt->cg.have[order[i]])
-            return order[i];
+        if (rt->cg.have[order[i]]) return order[i];
     return -1;
 }
 
@@ -217,10 +203,8 @@ int rt_cgroup_pids(const struct rt *rt, const char *id, pid_t *pids, int max)
     for (char *s = buf; *s && n < max;) {
         char *end;
         long v = strtol(s, &end, 10);
-        if (end == s)
-            break;
-        if (v > 0)
-            pids[n++] = (pid_t)v;
+        if (end == s) break;
+        if (v > 0) pids[n++] = (pid_t)v;
         s = end;
         while (*s == '\n')
             s++;
@@ -231,10 +215,12 @@ int rt_cgroup_pids(const struct rt *rt, const char *id, pid_t *pids, int max)
 /* SIGKILL every task; a frozen group is thawed so the kills are delivered. */
 int rt_cgroup_kill_all(const struct rt *rt, const char *id)
 {
+    char kp[PATH_MAX];
+    if (rt->cg.version == 2 && cg_file(rt, 0, id, "cgroup.kill", kp, sizeof kp) == 0)
+        rt_write_str(kp, "1"); /* Linux >= 5.14: the kernel kills the whole group at once */
     pid_t pids[4096];
     int n = rt_cgroup_pids(rt, id, pids, 4096);
-    if (n <= 0)
-        return 0;
+    if (n <= 0) return 0;
     for (int i = 0; i < n; i++)
         kill(pids[i], SIGKILL);
     char p[PATH_MAX];
@@ -253,12 +239,9 @@ int rt_cgroup_remove(const struct rt *rt, const char *id)
     char p[PATH_MAX];
     int rc = 0;
     for (int c = 0; c < RT_CG_N; c++) {
-        if (!rt->cg.have[c] || (rt->cg.version == 2 && c > 0))
-            continue;
-        if (cg_dir(rt, c, id, p, sizeof p) < 0)
-            continue;
-        if (rmdir(p) < 0 && errno != ENOENT)
-            rc = -EBUSY;
+        if (!rt->cg.have[c] || (rt->cg.version == 2 && c > 0)) continue;
+        if (cg_dir(rt, c, id, p, sizeof p) < 0) continue;
+        if (rmdir(p) < 0 && errno != ENOENT) rc = -EBUSY;
     }
     return rc;
 }
@@ -274,8 +257,7 @@ static long long stat_field(const char *text, const char *key)
 {
     size_t kl = strlen(key);
     for (const char *s = text; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : NULL) {
-        if (strncmp(s, key, kl) == 0 && s[kl] == ' ')
-            return strtoll(s + kl + 1, NULL, 10);
+        if (strncmp(s, key, kl) == 0 && s[kl] == ' ') return strtoll(s + kl + 1, NULL, 10);
     }
     return -1;
 }
@@ -283,8 +265,7 @@ static long long stat_field(const char *text, const char *key)
 static long long host_mem_total(void)
 {
     char buf[4096];
-    if (rt_read_file("/proc/meminfo", buf, sizeof buf) < 0)
-        return 0;
+    if (rt_read_file("/proc/meminfo", buf, sizeof buf) < 0) return 0;
     char *s = strstr(buf, "MemTotal:");
     return s ? strtoll(s + 9, NULL, 10) * 1024 : 0;
 }
@@ -295,8 +276,7 @@ int rt_cgroup_sample(const struct rt *rt, const char *id, struct rt_metrics *m)
 {
     char p[PATH_MAX], buf[8192];
     long long v;
-    if (rt->cg.version == 0)
-        return -1;
+    if (rt->cg.version == 0) return -1;
     bool v1 = rt->cg.version == 1;
     if (rt->cg.have[RT_CG_CPUACCT]) {
         if (v1) {
@@ -306,8 +286,7 @@ int rt_cgroup_sample(const struct rt *rt, const char *id, struct rt_metrics *m)
         } else if (cg_file(rt, 0, id, "cpu.stat", p, sizeof p) == 0 &&
                    rt_read_file(p, buf, sizeof buf) >= 0) {
             v = stat_field(buf, "usage_usec");
-            if (v >= 0)
-                m->cpu_usage_ns = v * 1000;
+            if (v >= 0) m->cpu_usage_ns = v * 1000;
         }
     }
     if (rt->cg.have[RT_CG_MEMORY]) {
@@ -318,19 +297,24 @@ int rt_cgroup_sample(const struct rt *rt, const char *id, struct rt_metrics *m)
         if (cg_file(rt, RT_CG_MEMORY, id, "memory.stat", p, sizeof p) == 0 &&
             rt_read_file(p, buf, sizeof buf) >= 0) {
             inactive = stat_field(buf, v1 ? "total_inactive_file" : "inactive_file");
-            if (inactive < 0)
-                inactive = 0;
+            if (inactive < 0) inactive = 0;
         }
         if (cg_file(rt, RT_CG_MEMORY, id, v1 ? "memory.limit_in_bytes" : "memory.max", p,
                     sizeof p) == 0)
             rt_read_ll(p, &limit);
-        if (use >= 0)
-            m->mem_used = use > inactive ? use - inactive : 0;
+        if (use >= 0) m->mem_used = use > inactive ? use - inactive : 0;
         long long host = host_mem_total();
         m->mem_total = (limit < 0 || (host > 0 && limit > host)) ? host : limit;
     }
-    if (rt->cg.have[RT_CG_PIDS] &&
-        cg_file(rt, RT_CG_PIDS, id, "pids.current", p, sizeof p) == 0 && rt_read_ll(p, &v) == 0)
+    if (rt->cg.have[RT_CG_MEMORY] &&
+        cg_file(rt, RT_CG_MEMORY, id, v1 ? "memory.oom_control" : "memory.events", p, sizeof p) ==
+            0 &&
+        rt_read_file(p, buf, sizeof buf) >= 0) {
+        v = stat_field(buf, "oom_kill");
+        if (v > 0) m->oom_kills = v;
+    }
+    if (rt->cg.have[RT_CG_PIDS] && cg_file(rt, RT_CG_PIDS, id, "pids.current", p, sizeof p) == 0 &&
+        rt_read_ll(p, &v) == 0)
         m->pids = (int)v;
     return 0;
 }

@@ -1,8 +1,8 @@
 /* rt_core.c - the runtime object: capability probe, and the sandbox lifecycle (create, open
  * after a restart, boot, freeze/thaw, stop, destroy).
  *
- * On disk, per sandbox, DIR/runtime/<id>/ (0700, host root): meta ("idbase N"), upper/ and
- * work/ (overlay layers; plain mode: home/), root/ (mount point, only mounted inside the
+ * On disk, per sandbox, DIR/runtime/<id>/ (0711 in a 0700 DIR/runtime): meta ("idbase N"), upper/
+ * and work/ (overlay layers; plain mode: home/), root/ (mount point, only mounted inside the
  * sandbox's own mount namespace, never in boxtopd's), ctl.sock (init's control socket) and
  * init.pid ("hostpid starttime", present while init runs). Destroyed sandboxes are renamed to
  * DIR/runtime/.trash-<id>-<n> first, so a half-deleted one is never taken for a live one. */
@@ -27,32 +27,30 @@
 
 static void watch(struct rt *rt, int fd)
 {
-    if (fd >= 0 && rt->hooks.watch_fd)
-        rt->hooks.watch_fd(rt->hooks.ud, fd);
+    if (fd >= 0 && rt->hooks.watch_fd) rt->hooks.watch_fd(rt->hooks.ud, fd);
 }
 
 static void unwatch_close(struct rt *rt, int *fd)
 {
-    if (*fd < 0)
-        return;
-    if (rt->hooks.unwatch_fd)
-        rt->hooks.unwatch_fd(rt->hooks.ud, *fd);
+    if (*fd < 0) return;
+    if (rt->hooks.unwatch_fd) rt->hooks.unwatch_fd(rt->hooks.ud, *fd);
     close(*fd);
     *fd = -1;
 }
 
-/* Can this process build full sandboxes? A throwaway child tries the hard parts: an overlay
- * with lowerdir=/ in a private mount ns, then new user and pid namespaces. */
+/* Can this process build namespaced sandboxes? A throwaway child tries the hard parts. As
+ * root: an overlay with lowerdir=/ in a private mount ns, then user and pid namespaces. As
+ * another user: user+mount+pid namespaces with its own uid mapped, and an overlay of /usr
+ * with userxattr (else read-only binds are used). */
 static void probe(struct rt *rt, bool *mountns, bool *overlay, bool *userns)
 {
     *mountns = *overlay = *userns = false;
-    if (!rt->is_root)
-        return; /* see README: non-root boxtopd runs plain sandboxes */
     char base[PATH_MAX], up[PATH_MAX], wk[PATH_MAX], mnt[PATH_MAX], opts[3 * PATH_MAX + 64];
     if (rt_path(base, sizeof base, "%s/.probe-%d", rt->rt_dir, (int)getpid()) < 0 ||
         rt_path(up, sizeof up, "%s/u", base) < 0 || rt_path(wk, sizeof wk, "%s/w", base) < 0 ||
         rt_path(mnt, sizeof mnt, "%s/m", base) < 0 ||
-        rt_path(opts, sizeof opts, "lowerdir=/,upperdir=%s,workdir=%s", up, wk) < 0)
+        rt_path(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s%s",
+                rt->is_root ? "/" : "/usr", up, wk, rt->is_root ? "" : ",userxattr") < 0)
         return;
     rt_rm_rf(base);
     if (mkdir(base, 0700) < 0 || mkdir(up, 0755) < 0 || mkdir(wk, 0700) < 0 ||
@@ -60,16 +58,28 @@ static void probe(struct rt *rt, bool *mountns, bool *overlay, bool *userns)
         rt_rm_rf(base);
         return;
     }
+    uid_t uid = getuid();
+    gid_t gid = getgid();
     pid_t pid = fork();
     if (pid == 0) {
         int bits = 0;
-        if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0) {
-            bits |= 1;
-            if (mount("overlay", mnt, "overlay", 0, opts) == 0)
-                bits |= 2;
+        char why[256];
+        if (rt->is_root) {
+            if (unshare(CLONE_NEWNS) == 0 &&
+                mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == 0) {
+                bits |= 1;
+                if (mount("overlay", mnt, "overlay", 0, opts) == 0) bits |= 2;
+            }
+            if (unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) == 0) bits |= 4;
+            _exit(bits);
         }
-        if (unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) == 0)
-            bits |= 4;
+        if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0 ||
+            rt_rootfs_self_map(uid, gid, why, sizeof why) < 0)
+            _exit(0);
+        bits |= 4;
+        if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == 0) bits |= 1;
+        if (mount("overlay", mnt, "overlay", 0, opts) == 0) bits |= 2;
+        if (unshare(CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) < 0) bits &= ~4;
         _exit(bits);
     }
     int st = 0;
@@ -87,8 +97,7 @@ static void idmap_setup(struct rt *rt)
     rt->idmap_base = 1u << 30;
     rt->idmap_slots = 4096;
     char buf[8192];
-    if (rt_read_file("/etc/subuid", buf, sizeof buf) < 0)
-        return;
+    if (rt_read_file("/etc/subuid", buf, sizeof buf) < 0) return;
     for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : 0) {
         unsigned long start, count;
         if ((strncmp(line, "root:", 5) == 0 || strncmp(line, "0:", 2) == 0) &&
@@ -111,11 +120,9 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     if (!rt_id_valid(instance) || strlen(instance) > 40)
         return error_set(err, ERROR_USAGE, "bad runtime instance name");
     struct rt *rt = calloc(1, sizeof *rt);
-    if (!rt)
-        return error_set(err, ERROR_GENERIC, "out of memory");
+    if (!rt) return error_set(err, ERROR_GENERIC, "out of memory");
     rt->lg = lg;
-    if (hooks)
-        rt->hooks = *hooks;
+    if (hooks) rt->hooks = *hooks;
     snprintf(rt->instance, sizeof rt->instance, "%s", instance);
     rt->is_root = geteuid() == 0;
     if (rt_mkdir_p(state_dir, 0700) < 0 || !realpath(state_dir, rt->state_dir) ||
@@ -128,13 +135,44 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     chmod(rt->state_dir, 0700); /* sandboxes map to other uids: nothing here is theirs */
     idmap_setup(rt);
     bool mountns, overlay, userns;
-    probe(rt, &mountns, &overlay, &userns);
-    rt->mode = mountns && overlay && userns ? RT_MODE_FULL : RT_MODE_PLAIN;
+    /* BOXTOPD_ISOLATION=plain turns namespaces off (kernels where they misbehave; tests). */
+    const char *iso = getenv("BOXTOPD_ISOLATION");
+    if (iso && strcmp(iso, "plain") == 0)
+        mountns = overlay = userns = false;
+    else
+        probe(rt, &mountns, &overlay, &userns);
+    if (rt->is_root)
+        rt->mode = mountns && overlay && userns ? RT_MODE_FULL : RT_MODE_PLAIN;
+    else
+        rt->mode = mountns && userns ? RT_MODE_ROOTLESS : RT_MODE_PLAIN;
     rt_cgroup_detect(rt);
 
     struct rt_caps *c = &rt->caps;
-    bool full = rt->mode == RT_MODE_FULL;
-    c->userns = c->pidns = c->mountns = c->overlay = full;
+    /* Deletions an earlier run did not finish: continue them bit by bit. */
+    DIR *d = opendir(rt->rt_dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strncmp(e->d_name, ".trash-", 7) != 0) continue;
+        struct rt_grave *g = calloc(1, sizeof *g);
+        if (!g) break;
+        g->pidfd = -1;
+        if (rt_path(g->trash, sizeof g->trash, "%s/%s", rt->rt_dir, e->d_name) < 0) {
+            free(g);
+            continue;
+        }
+        g->next = rt->graves;
+        rt->graves = g;
+    }
+    if (d) closedir(d);
+    if (rt->mode == RT_MODE_PLAIN && rt->is_root) {
+        /* Plain sandboxes run as unprivileged uids with their home in here: let them pass
+         * through (not list) the state dir; the homes themselves are 0700. */
+        chmod(rt->state_dir, 0711);
+        chmod(rt->rt_dir, 0711);
+    }
+    bool ns = rt_mode_ns(rt->mode);
+    c->userns = c->pidns = c->mountns = ns;
+    c->overlay = ns && overlay;
     c->cgroup_version = rt->cg.version;
     c->cgroup = rt->cg.version != 0 && rt->cg.have[RT_CG_MEMORY];
     c->freezer = rt->cg.have[RT_CG_FREEZER];
@@ -143,19 +181,19 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
         bool ok;
         const char *what;
     } need[] = {
-        {full, "namespaces (user/pid/mount/uts/ipc) and overlay root: sandboxes are plain "
-               "process trees sharing the host's files"},
+        {ns, "namespaces (user/pid/mount/uts/ipc): sandboxes are plain process trees sharing the "
+             "host's files and pids"},
+        {!ns || overlay, "overlayfs (host directories are bound read-only)"},
+        {rt->mode != RT_MODE_ROOTLESS, "uid range (not root: only the sandbox user is mapped, "
+                                       "root requests run as user)"},
         {c->cgroup, "cgroups (no memory/cpu/pids limits)"},
         {c->freezer, "cgroup freezer (pause uses SIGSTOP)"},
     };
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
-        if (need[i].ok)
-            continue;
+        if (need[i].ok) continue;
         size_t l = strlen(c->missing);
         snprintf(c->missing + l, sizeof c->missing - l, "%s%s", l ? "; " : "", need[i].what);
     }
-    if (full && !userns)
-        c->userns = false;
     *out = rt;
     return 0;
 }
@@ -165,14 +203,17 @@ void rt_get_caps(const struct rt *rt, struct rt_caps *caps)
     *caps = rt->caps;
 }
 
-static void grave_try(struct rt *rt)
+void rt_grave_try(struct rt *rt)
 {
     for (struct rt_grave **pp = &rt->graves; *pp;) {
         struct rt_grave *g = *pp;
-        rt_cgroup_kill_all(rt, g->id);
-        bool cg_gone = rt_cgroup_remove(rt, g->id) == 0;
-        if (g->trash[0] && rt_rm_rf(g->trash) == 0)
-            g->trash[0] = '\0';
+        bool cg_gone = true;
+        if (g->id[0]) { /* "" = a leftover directory from an earlier run */
+            rt_cgroup_kill_all(rt, g->id);
+            cg_gone = rt_cgroup_remove(rt, g->id) == 0;
+        }
+        /* bounded: a huge writable layer is deleted over several calls */
+        if (g->trash[0] && rt_rm_step(g->trash, RT_RM_STEP) == 0) g->trash[0] = '\0';
         if (cg_gone && !g->trash[0]) {
             *pp = g->next;
             unwatch_close(rt, &g->pidfd);
@@ -185,9 +226,8 @@ static void grave_try(struct rt *rt)
 
 void rt_free(struct rt *rt)
 {
-    if (!rt)
-        return;
-    grave_try(rt);
+    if (!rt) return;
+    rt_grave_try(rt);
     while (rt->graves) {
         struct rt_grave *g = rt->graves;
         rt->graves = g->next;
@@ -199,12 +239,9 @@ void rt_free(struct rt *rt)
         rt->sandboxes = sb->next;
         unwatch_close(rt, &sb->ev_fd);
         unwatch_close(rt, &sb->pidfd);
-        if (sb->req_fd >= 0)
-            close(sb->req_fd);
-        if (sb->root_fd >= 0)
-            close(sb->root_fd);
-        if (sb->dir_fd >= 0)
-            close(sb->dir_fd);
+        if (sb->req_fd >= 0) close(sb->req_fd);
+        if (sb->root_fd >= 0) close(sb->root_fd);
+        if (sb->dir_fd >= 0) close(sb->dir_fd);
         rt_disk_reset(&sb->disk);
         free(sb);
     }
@@ -246,8 +283,7 @@ static struct rt_sandbox *sb_new(struct rt *rt, const struct rt_spec *spec, stru
 
 static void sb_free(struct rt_sandbox *sb)
 {
-    if (sb->dir_fd >= 0)
-        close(sb->dir_fd);
+    if (sb->dir_fd >= 0) close(sb->dir_fd);
     rt_disk_reset(&sb->disk);
     free(sb);
 }
@@ -271,8 +307,7 @@ static void sb_unlink(struct rt *rt, struct rt_sandbox *sb)
 bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb)
 {
     for (struct rt_sandbox *s = rt->sandboxes; s; s = s->next)
-        if (s == sb)
-            return true;
+        if (s == sb) return true;
     return false;
 }
 
@@ -280,16 +315,13 @@ static int read_meta(struct rt_sandbox *sb)
 {
     char buf[128];
     int fd = openat(sb->dir_fd, "meta", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     ssize_t n = read(fd, buf, sizeof buf - 1);
     close(fd);
     unsigned long v;
-    if (n <= 0)
-        return -1;
+    if (n <= 0) return -1;
     buf[n] = '\0';
-    if (sscanf(buf, "idbase %lu", &v) != 1)
-        return -1;
+    if (sscanf(buf, "idbase %lu", &v) != 1) return -1;
     sb->idbase = (uint32_t)v;
     return 0;
 }
@@ -300,12 +332,10 @@ static int pick_idbase(struct rt *rt, uint32_t *out)
     uint32_t n = rt->idmap_slots > 4096 ? 4096 : rt->idmap_slots;
     unsigned char used[4096] = {0};
     DIR *d = opendir(rt->rt_dir);
-    if (!d)
-        return -1;
+    if (!d) return -1;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (!rt_id_valid(e->d_name))
-            continue;
+        if (!rt_id_valid(e->d_name)) continue;
         char p[PATH_MAX], buf[128];
         unsigned long v;
         if (rt_path(p, sizeof p, "%s/%s/meta", rt->rt_dir, e->d_name) < 0 ||
@@ -313,8 +343,7 @@ static int pick_idbase(struct rt *rt, uint32_t *out)
             v < rt->idmap_base)
             continue;
         unsigned long slot = (v - rt->idmap_base) / RT_IDMAP_SIZE;
-        if (slot < n)
-            used[slot] = 1;
+        if (slot < n) used[slot] = 1;
     }
     closedir(d);
     for (uint32_t i = 0; i < n; i++) {
@@ -331,8 +360,7 @@ static int write_init_pid(struct rt_sandbox *sb)
 {
     char buf[64], p[PATH_MAX];
     snprintf(buf, sizeof buf, "%d %llu\n", (int)sb->init_pid, sb->init_start);
-    if (rt_path(p, sizeof p, "%s/init.pid", sb->dir) < 0)
-        return -1;
+    if (rt_path(p, sizeof p, "%s/init.pid", sb->dir) < 0) return -1;
     return rt_write_file(p, buf, strlen(buf), 0600);
 }
 
@@ -343,17 +371,14 @@ static int attach(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     sb->ev_fd = rt_ctl_connect(sb, RT_MSG_HELLO_EV);
     if (sb->req_fd < 0 || sb->ev_fd < 0) {
         int e = errno;
-        if (sb->req_fd >= 0)
-            close(sb->req_fd);
-        if (sb->ev_fd >= 0)
-            close(sb->ev_fd);
+        if (sb->req_fd >= 0) close(sb->req_fd);
+        if (sb->ev_fd >= 0) close(sb->ev_fd);
         sb->req_fd = sb->ev_fd = -1;
-        return error_set(err, ERROR_GENERIC, "sandbox %s: control socket: %s", sb->id,
-                         strerror(e));
+        return error_set(err, ERROR_GENERIC, "sandbox %s: control socket: %s", sb->id, strerror(e));
     }
     fcntl(sb->ev_fd, F_SETFL, O_NONBLOCK);
     sb->pidfd = (int)syscall(SYS_pidfd_open, sb->init_pid, 0);
-    if (rt->mode == RT_MODE_FULL) {
+    if (rt_mode_ns(rt->mode)) {
         char p[64];
         snprintf(p, sizeof p, "/proc/%d/root", (int)sb->init_pid);
         sb->root_fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -388,26 +413,23 @@ static void detach(struct rt *rt, struct rt_sandbox *sb)
 {
     unwatch_close(rt, &sb->ev_fd);
     unwatch_close(rt, &sb->pidfd);
-    if (sb->req_fd >= 0)
-        close(sb->req_fd);
+    if (sb->req_fd >= 0) close(sb->req_fd);
     sb->req_fd = -1;
-    if (sb->root_fd >= 0)
-        close(sb->root_fd);
+    if (sb->root_fd >= 0) close(sb->root_fd);
     sb->root_fd = -1;
     sb->running = sb->frozen = false;
     sb->init_pid = 0;
     sb->init_start = 0;
     unlinkat(sb->dir_fd, "init.pid", 0);
+    unlinkat(sb->dir_fd, "frozen", 0);
     unlinkat(sb->dir_fd, "ctl.sock", 0);
 }
 
 int rt_sandbox_boot(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
-    grave_try(rt);
-    if (sb->running)
-        return error_set(err, ERROR_CONFLICT, "sandbox %s is running", sb->id);
-    if (rt_rootfs_prepare(rt, sb, err) < 0 || rt_boot_init(rt, sb, err) < 0)
-        return -1;
+    rt_grave_try(rt);
+    if (sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is running", sb->id);
+    if (rt_rootfs_prepare(rt, sb, err) < 0 || rt_boot_init(rt, sb, err) < 0) return -1;
     if (write_init_pid(sb) < 0 || attach(rt, sb, err) < 0) {
         if (!err || !err->msg[0])
             error_set(err, ERROR_GENERIC, "sandbox %s: %s", sb->id, strerror(errno));
@@ -424,11 +446,10 @@ int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandb
                       struct error *err)
 {
     *out = NULL;
-    grave_try(rt);
+    rt_grave_try(rt);
     struct rt_sandbox *sb = sb_new(rt, spec, err);
-    if (!sb)
-        return -1;
-    if (mkdir(sb->dir, 0700) < 0) {
+    if (!sb) return -1;
+    if (mkdir(sb->dir, 0711) < 0) {
         int e = errno;
         sb_free(sb);
         return error_set(err, e == EEXIST ? ERROR_CONFLICT : ERROR_GENERIC, "sandbox %s: %s",
@@ -447,16 +468,15 @@ int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandb
         error_set(err, ERROR_GENERIC, "sandbox %s: meta: %s", spec->id, strerror(errno));
         goto fail;
     }
-    if (rt_sandbox_boot(rt, sb, err) < 0)
-        goto fail;
+    if (rt_sandbox_boot(rt, sb, err) < 0) goto fail;
     sb_link(rt, sb);
     *out = sb;
     return 0;
 fail:
-    rt_cgroup_kill_all(rt, sb->id);
-    rt_cgroup_remove(rt, sb->id);
-    rt_rm_rf(sb->dir);
-    sb_free(sb);
+    /* Like a destroy: processes of a half-booted init may still be dying, so the cgroups
+     * and files go through the graveyard. err keeps the boot error. */
+    sb_link(rt, sb);
+    rt_sandbox_destroy(rt, sb, NULL);
     return -1;
 }
 
@@ -465,8 +485,7 @@ int rt_sandbox_open(struct rt *rt, const struct rt_spec *spec, struct rt_sandbox
 {
     *out = NULL;
     struct rt_sandbox *sb = sb_new(rt, spec, err);
-    if (!sb)
-        return -1;
+    if (!sb) return -1;
     sb->dir_fd = open(sb->dir, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (sb->dir_fd < 0 || read_meta(sb) < 0) {
         error_set(err, ERROR_NOT_FOUND, "sandbox %s: files are gone", spec->id);
@@ -483,13 +502,9 @@ int rt_sandbox_open(struct rt *rt, const struct rt_spec *spec, struct rt_sandbox
         sb->init_start = start;
         struct error e2;
         if (attach(rt, sb, &e2) == 0) {
+            /* The freezer's own state when there is one, else the marker freeze left. */
             int fr = rt_cgroup_is_frozen(rt, sb->id);
-            if (fr < 0) { /* SIGSTOP fallback: a stopped init means a paused sandbox */
-                char st[512];
-                snprintf(p, sizeof p, "/proc/%d/stat", pid);
-                char *q = rt_read_file(p, st, sizeof st) > 0 ? strrchr(st, ')') : NULL;
-                fr = q && q[1] && q[2] == 'T';
-            }
+            if (fr < 0) fr = faccessat(sb->dir_fd, "frozen", F_OK, 0) == 0;
             sb->frozen = fr == 1;
             sb_link(rt, sb);
             *out = sb;
@@ -510,12 +525,16 @@ bool rt_sandbox_running(const struct rt_sandbox *sb)
     return sb->running;
 }
 
+bool rt_sandbox_frozen(const struct rt_sandbox *sb)
+{
+    return sb->running && sb->frozen;
+}
+
 static int signal_tree(struct rt *rt, struct rt_sandbox *sb, int signo)
 {
     pid_t pids[4096];
     int n = rt->cg.version ? rt_cgroup_pids(rt, sb->id, pids, 4096) : -1;
-    if (n < 0)
-        n = rt_proc_tree(sb->init_pid, pids, 4096);
+    if (n < 0) n = rt_proc_tree(sb->init_pid, pids, 4096);
     for (int i = 0; i < n; i++)
         kill(pids[i], signo);
     return n < 0 ? -1 : 0;
@@ -523,27 +542,25 @@ static int signal_tree(struct rt *rt, struct rt_sandbox *sb, int signo)
 
 int rt_sandbox_freeze(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
-    if (!sb->running)
-        return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
+    if (!sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
     int rc = rt_cgroup_freeze(rt, sb, true);
-    if (rc == -ENOTSUP)
-        rc = signal_tree(rt, sb, SIGSTOP);
-    if (rc < 0)
-        return error_set(err, ERROR_GENERIC, "freeze %s: %s", sb->id, strerror(-rc));
+    if (rc == -ENOTSUP) rc = signal_tree(rt, sb, SIGSTOP);
+    if (rc < 0) return error_set(err, ERROR_GENERIC, "freeze %s: %s", sb->id, strerror(-rc));
     sb->frozen = true;
+    char p[PATH_MAX];
+    if (rt_path(p, sizeof p, "%s/frozen", sb->dir) == 0)
+        rt_write_file(p, "", 0, 0600); /* how open() knows after a restart without a freezer */
     return 0;
 }
 
 int rt_sandbox_thaw(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
-    if (!sb->running)
-        return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
+    if (!sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
     int rc = rt_cgroup_freeze(rt, sb, false);
-    if (rc == -ENOTSUP)
-        rc = signal_tree(rt, sb, SIGCONT);
-    if (rc < 0)
-        return error_set(err, ERROR_GENERIC, "thaw %s: %s", sb->id, strerror(-rc));
+    if (rc == -ENOTSUP) rc = signal_tree(rt, sb, SIGCONT);
+    if (rc < 0) return error_set(err, ERROR_GENERIC, "thaw %s: %s", sb->id, strerror(-rc));
     sb->frozen = false;
+    unlinkat(sb->dir_fd, "frozen", 0);
     return 0;
 }
 
@@ -551,8 +568,7 @@ int rt_sandbox_thaw(struct rt *rt, struct rt_sandbox *sb, struct error *err)
  * namespace must be gone before a new overlay uses the same upper dir. */
 static void wait_gone(int pidfd, int ms)
 {
-    if (pidfd < 0)
-        return;
+    if (pidfd < 0) return;
     struct pollfd p = {.fd = pidfd, .events = POLLIN};
     while (poll(&p, 1, ms) < 0 && errno == EINTR)
         ;
@@ -563,13 +579,13 @@ int rt_sandbox_stop(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     (void)err;
     sb->stopping = true;
     int pidfd = -1;
-    if (sb->pidfd >= 0)
-        pidfd = dup(sb->pidfd);
+    if (sb->pidfd >= 0) pidfd = dup(sb->pidfd);
+    pid_t pid = sb->init_pid;
     kill_tree(rt, sb);
     detach(rt, sb);
     wait_gone(pidfd, 2000);
-    if (pidfd >= 0)
-        close(pidfd);
+    if (pidfd >= 0) close(pidfd);
+    if (pid > 0) waitpid(pid, NULL, WNOHANG); /* only if it was orphaned to us */
     rt_cgroup_kill_all(rt, sb->id);
     rt_cgroup_remove(rt, sb->id);
     sb->stopping = false;
@@ -578,14 +594,22 @@ int rt_sandbox_stop(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 
 int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
+    (void)err; /* cannot fail: what is not gone yet is retried later */
     sb->stopping = true;
     struct rt_grave *g = calloc(1, sizeof *g);
-    if (!g)
-        return error_set(err, ERROR_GENERIC, "out of memory");
+    if (!g) { /* no memory for the retry list: do what can be done right now */
+        kill_tree(rt, sb);
+        detach(rt, sb);
+        sb_unlink(rt, sb);
+        rt_rm_rf(sb->dir);
+        rt_cgroup_remove(rt, sb->id);
+        sb_free(sb);
+        return 0;
+    }
     snprintf(g->id, sizeof g->id, "%s", sb->id);
+    g->pid = sb->init_pid;
     g->pidfd = sb->pidfd >= 0 ? dup(sb->pidfd) : -1;
-    if (g->pidfd >= 0)
-        fcntl(g->pidfd, F_SETFD, FD_CLOEXEC);
+    if (g->pidfd >= 0) fcntl(g->pidfd, F_SETFD, FD_CLOEXEC);
     kill_tree(rt, sb);
     detach(rt, sb);
     sb_unlink(rt, sb);
@@ -593,19 +617,16 @@ int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err)
         if (rt_path(g->trash, sizeof g->trash, "%s/.trash-%s-%u", rt->rt_dir, sb->id,
                     rt->trash_seq++) < 0)
             break;
-        if (rename(sb->dir, g->trash) == 0)
-            break;
+        if (rename(sb->dir, g->trash) == 0) break;
         g->trash[0] = '\0';
-        if (errno != EEXIST && errno != ENOTEMPTY)
-            break;
+        if (errno != EEXIST && errno != ENOTEMPTY) break;
     }
-    if (!g->trash[0])
-        snprintf(g->trash, sizeof g->trash, "%s", sb->dir);
+    if (!g->trash[0]) snprintf(g->trash, sizeof g->trash, "%s", sb->dir);
     sb_free(sb);
     g->next = rt->graves;
     rt->graves = g;
     watch(rt, g->pidfd);
-    grave_try(rt);
+    rt_grave_try(rt);
     return 0;
 }
 
@@ -634,14 +655,16 @@ void rt_on_pidfd(struct rt *rt, int fd)
     for (struct rt_grave *g = rt->graves; g; g = g->next) {
         if (g->pidfd == fd) {
             unwatch_close(rt, &g->pidfd);
-            grave_try(rt);
+            if (g->pid > 0) waitpid(g->pid, NULL, WNOHANG); /* ECHILD unless orphaned to us */
+            rt_grave_try(rt);
             return;
         }
     }
     for (struct rt_sandbox *sb = rt->sandboxes; sb; sb = sb->next) {
         if (sb->pidfd == fd) {
-            if (!sb->stopping)
-                rt_sandbox_lost(rt, sb);
+            /* inits are not boxtopd's children, unless boxtopd is pid 1 or a subreaper */
+            if (sb->init_pid > 0) waitpid(sb->init_pid, NULL, WNOHANG);
+            if (!sb->stopping) rt_sandbox_lost(rt, sb);
             return;
         }
     }
@@ -667,22 +690,24 @@ int rt_root_fd(struct rt_sandbox *sb)
     return sb->root_fd;
 }
 
-int rt_user_ids(struct rt_sandbox *sb, const char *user, uid_t *uid, gid_t *gid,
-                const char **home)
+int rt_user_ids(struct rt_sandbox *sb, const char *user, uid_t *uid, gid_t *gid, const char **home)
 {
     bool root = user && strcmp(user, "root") == 0;
-    if (user && !root && strcmp(user, "user") != 0)
-        return -1;
-    if (sb->rt->mode == RT_MODE_PLAIN) {
-        *uid = sb->rt->is_root ? sb->idbase + (root ? 0 : RT_USER_UID) : getuid();
-        *gid = sb->rt->is_root ? sb->idbase + (root ? 0 : RT_USER_UID) : getgid();
-        if (home)
-            *home = sb->home;
+    if (user && !root && strcmp(user, "user") != 0) return -1;
+    if (sb->rt->mode == RT_MODE_ROOTLESS) {
+        *uid = getuid();
+        *gid = getgid();
+        if (home) *home = "/home/user";
+        return 0;
+    }
+    if (sb->rt->mode == RT_MODE_PLAIN) { /* no root inside: both run as the sandbox's uid */
+        *uid = sb->rt->is_root ? sb->idbase + RT_USER_UID : getuid();
+        *gid = sb->rt->is_root ? sb->idbase + RT_USER_UID : getgid();
+        if (home) *home = sb->home;
         return 0;
     }
     *uid = sb->idbase + (root ? 0 : RT_USER_UID);
     *gid = sb->idbase + (root ? 0 : RT_USER_UID);
-    if (home)
-        *home = root ? "/root" : "/home/user";
+    if (home) *home = root ? "/root" : "/home/user";
     return 0;
 }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -42,8 +44,7 @@ struct init {
 
 static void init_track(struct init *in, pid_t pid)
 {
-    if (in->ntracked < INIT_MAX_TRACKED)
-        in->tracked[in->ntracked++] = pid;
+    if (in->ntracked < INIT_MAX_TRACKED) in->tracked[in->ntracked++] = pid;
 }
 
 static bool init_untrack(struct init *in, pid_t pid)
@@ -65,8 +66,7 @@ static void init_reap(struct init *in)
     int st;
     pid_t pid;
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-        if (!init_untrack(in, pid) || in->ev_fd < 0)
-            continue;
+        if (!init_untrack(in, pid) || in->ev_fd < 0) continue;
         struct rt_msg_exit ev = {.h = {RT_MSG_EXIT, 0}, .pid = pid, .code = -1, .signo = 0};
         if (WIFEXITED(st))
             ev.code = WEXITSTATUS(st);
@@ -89,8 +89,7 @@ static void exec_in_path(char *const argv[], char *const envp[])
     }
     const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     for (int i = 0; envp[i]; i++)
-        if (strncmp(envp[i], "PATH=", 5) == 0)
-            path = envp[i] + 5;
+        if (strncmp(envp[i], "PATH=", 5) == 0) path = envp[i] + 5;
     int saved = ENOENT;
     char full[PATH_MAX];
     for (const char *p = path;; p++) {
@@ -109,8 +108,7 @@ static void exec_in_path(char *const argv[], char *const envp[])
             else if (errno != ENOENT && errno != ENOTDIR)
                 return;
         }
-        if (!e)
-            break;
+        if (!e) break;
         p = e;
     }
     errno = saved;
@@ -128,19 +126,15 @@ static void child_exec(const struct rt_msg_spawn *sp, const char *cwd, char **ar
     signal(SIGHUP, SIG_DFL);
     int e = 0;
     const char *step = "setsid";
-    if (setsid() < 0)
-        goto fail;
+    if (setsid() < 0) goto fail;
     if (pty_slave >= 0) {
         step = "controlling tty";
-        if (ioctl(pty_slave, TIOCSCTTY, 0) < 0)
-            goto fail;
+        if (ioctl(pty_slave, TIOCSCTTY, 0) < 0) goto fail;
         in_fd = out_fd = err_fd = pty_slave;
-        if (mode == RT_MODE_FULL && fchown(pty_slave, sp->uid, 5) < 0)
-            goto fail;
+        if (mode == RT_MODE_FULL && fchown(pty_slave, sp->uid, 5) < 0) goto fail;
     }
     step = "stdio";
-    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
-        goto fail;
+    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) goto fail;
     /* init is shielded from the OOM killer; the processes it starts are not. */
     int oom = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
     if (oom >= 0) {
@@ -156,8 +150,7 @@ static void child_exec(const struct rt_msg_spawn *sp, const char *cwd, char **ar
             goto fail;
     }
     step = "cwd";
-    if (chdir(cwd) < 0)
-        goto fail;
+    if (chdir(cwd) < 0) goto fail;
     step = "exec";
     exec_in_path(argv, envp);
 fail:
@@ -215,8 +208,7 @@ static void init_spawn(struct init *in, char *msg, size_t len)
     }
     argv[sp.argc] = NULL;
     envp[sp.envc] = NULL;
-    if (!*cwd)
-        cwd = in->a->mode == RT_MODE_FULL ? (sp.uid == 0 ? "/root" : "/home/user") : in->a->home;
+    if (!*cwd) cwd = rt_mode_ns(in->a->mode) ? (sp.uid == 0 ? "/root" : "/home/user") : in->a->home;
 
     if (sp.flags & RT_SPAWN_PTY) {
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -290,8 +282,7 @@ static void init_spawn(struct init *in, char *msg, size_t len)
         ebuf[r] = '\0';
         char *sp2 = strchr(ebuf, ' ');
         rep.err = atoi(ebuf);
-        if (rep.err <= 0)
-            rep.err = EIO;
+        if (rep.err <= 0) rep.err = EIO;
         snprintf(rep.msg, sizeof rep.msg, "%s", sp2 ? sp2 + 1 : "exec");
         init_untrack(in, pid); /* the reaper collects it without an EXIT event */
         goto reply;
@@ -300,14 +291,12 @@ static void init_spawn(struct init *in, char *msg, size_t len)
     if (master >= 0) {
         fds[nfds++] = master;
     } else {
-        if (sp.flags & RT_SPAWN_STDIN)
-            fds[nfds++] = child_fds[1];
+        if (sp.flags & RT_SPAWN_STDIN) fds[nfds++] = child_fds[1];
         fds[nfds++] = child_fds[2];
         fds[nfds++] = child_fds[4];
     }
 reply:
-    if (rep.err)
-        nfds = 0;
+    if (rep.err) nfds = 0;
     rep.nfds = (uint32_t)nfds;
     if (in->req_fd >= 0 && rt_msg_send(in->req_fd, &rep, sizeof rep, fds, nfds) < 0) {
         close(in->req_fd);
@@ -315,16 +304,11 @@ reply:
     }
     free(vec);
     for (int i = 0; i < 6; i++)
-        if (child_fds[i] >= 0)
-            close(child_fds[i]);
-    if (master >= 0)
-        close(master);
-    if (slave >= 0)
-        close(slave);
-    if (errp[0] >= 0)
-        close(errp[0]);
-    if (errp[1] >= 0)
-        close(errp[1]);
+        if (child_fds[i] >= 0) close(child_fds[i]);
+    if (master >= 0) close(master);
+    if (slave >= 0) close(slave);
+    if (errp[0] >= 0) close(errp[0]);
+    if (errp[1] >= 0) close(errp[1]);
 }
 
 static void init_signal(struct init *in, const char *msg, size_t len)
@@ -350,8 +334,7 @@ static void init_signal(struct init *in, const char *msg, size_t len)
 static void init_on_request(struct init *in)
 {
     ssize_t n = rt_msg_recv(in->req_fd, in->buf, RT_MSG_MAX, NULL, NULL, MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        return;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     if (n < (ssize_t)sizeof(struct rt_msg_hdr)) {
         close(in->req_fd);
         in->req_fd = -1;
@@ -370,24 +353,21 @@ static void init_on_pending(struct init *in, int i)
     struct rt_msg_hdr h;
     int fd = in->pending[i];
     ssize_t n = recv(fd, &h, sizeof h, MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        return;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     in->pending[i] = -1;
     if (n != (ssize_t)sizeof h || (h.type != RT_MSG_HELLO_REQ && h.type != RT_MSG_HELLO_EV)) {
         close(fd);
         return;
     }
     int *slot = h.type == RT_MSG_HELLO_REQ ? &in->req_fd : &in->ev_fd;
-    if (*slot >= 0)
-        close(*slot);
+    if (*slot >= 0) close(*slot);
     *slot = fd;
 }
 
 static void init_accept(struct init *in)
 {
     int fd = accept4(in->a->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-    if (fd < 0)
-        return;
+    if (fd < 0) return;
     int big = RT_MSG_MAX + 4096;
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
     for (int i = 0; i < INIT_MAX_PENDING; i++) {
@@ -400,14 +380,87 @@ static void init_accept(struct init *in)
     in->pending[0] = fd;
 }
 
+/* init re-executes the running binary (/proc/self/exe, reachable even after pivot_root) so
+ * that it does not keep a copy-on-write snapshot of boxtopd's whole heap alive for the
+ * sandbox's lifetime. The constructor below catches the new image before main() runs. */
+#define RT_INIT_ENV "BOXTOPD_RT_INIT="
+
+void rt_init_exec(struct rt_init_args *a)
+{
+    /* fds 3 (listening) and 4 (boot sync) without close-on-exec; boot_child put them there
+     * (dup2 onto itself would keep the flag, hence fcntl) */
+    if (a->listen_fd != 3 || a->sync_fd != 4) return;
+    if (fcntl(3, F_SETFD, 0) < 0 || fcntl(4, F_SETFD, 0) < 0) return;
+    char env[PATH_MAX + 64];
+    snprintf(env, sizeof env, RT_INIT_ENV "%d:%s", (int)a->mode, a->home);
+    char *argv[] = {"boxtopd-init", NULL};
+    char *envp[] = {env, NULL};
+    /* fd 5: the binary, opened by the setup child before the root changed */
+    syscall(SYS_execveat, 5, "", argv, envp, AT_EMPTY_PATH);
+    /* still here (no execveat, or under valgrind): carry on as the forked copy */
+    close(5);
+    fcntl(3, F_SETFD, FD_CLOEXEC);
+    fcntl(4, F_SETFD, FD_CLOEXEC);
+}
+
+static void enter_fail(struct rt_init_args *a, const char *step)
+{
+    char msg[256];
+    int n = snprintf(msg, sizeof msg, "E %s: %s", step, strerror(errno));
+    if (n > 0 && send(a->sync_fd, msg, (size_t)n, MSG_NOSIGNAL) < 0) { /* boxtopd gave up */
+    }
+    _exit(1);
+}
+
+void rt_init_enter(struct rt_init_args *a)
+{
+    if (a->mode == RT_MODE_FULL) {
+        /* Entered last, after every mount was made by real root: the mount, pid, uts and ipc
+         * namespaces stay owned by the host's user ns, so root inside cannot mount anything,
+         * and this process keeps an mm of the host's user ns, so (non-dumpable) it cannot be
+         * ptraced by the sandbox's root. */
+        if (unshare(CLONE_NEWUSER) < 0) enter_fail(a, "unshare user ns");
+        if (send(a->sync_fd, "U", 1, MSG_NOSIGNAL) != 1) _exit(1);
+        char c = 0;
+        if (recv(a->sync_fd, &c, 1, 0) != 1 || c != 'M') _exit(1);
+        if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+            enter_fail(a, "become root in the user ns");
+    }
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (send(a->sync_fd, "R", 1, MSG_NOSIGNAL) != 1) _exit(1);
+    close(a->sync_fd);
+    a->sync_fd = -1;
+}
+
+__attribute__((constructor)) static void rt_init_ctor(void)
+{
+    const char *v = getenv("BOXTOPD_RT_INIT");
+    int listening = 0, type = 0;
+    socklen_t len = sizeof listening, tl = sizeof type;
+    /* Only a process started by rt_init_exec: the variable, a listening fd 3, a socket 4. */
+    if (!v || getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 || !listening ||
+        getsockopt(4, SOL_SOCKET, SO_TYPE, &type, &tl) < 0 || type != SOCK_SEQPACKET)
+        return;
+    static struct rt_init_args a; /* lives as long as init; written once, before main */
+    a.mode = v[0] == '0' ? RT_MODE_FULL : v[0] == '2' ? RT_MODE_ROOTLESS : RT_MODE_PLAIN;
+    a.listen_fd = 3;
+    a.sync_fd = 4;
+    a.id = "";
+    if (v[1] == ':') snprintf(a.home, sizeof a.home, "%s", v + 2);
+    fcntl(3, F_SETFD, FD_CLOEXEC);
+    fcntl(4, F_SETFD, FD_CLOEXEC);
+    unsetenv("BOXTOPD_RT_INIT");
+    rt_init_enter(&a);
+    rt_init_main(&a);
+}
+
 void rt_init_main(struct rt_init_args *a)
 {
     struct init in = {.a = a, .req_fd = -1, .ev_fd = -1};
     for (int i = 0; i < INIT_MAX_PENDING; i++)
         in.pending[i] = -1;
     prctl(PR_SET_NAME, "boxtopd-init", 0, 0, 0);
-    if (a->mode == RT_MODE_PLAIN)
-        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    if (a->mode == RT_MODE_PLAIN) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     sigset_t chld;
@@ -416,8 +469,7 @@ void rt_init_main(struct rt_init_args *a)
     sigprocmask(SIG_BLOCK, &chld, NULL);
     in.sig_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
     in.buf = malloc(RT_MSG_MAX);
-    if (in.sig_fd < 0 || !in.buf)
-        _exit(1);
+    if (in.sig_fd < 0 || !in.buf) _exit(1);
     fcntl(a->listen_fd, F_SETFL, O_NONBLOCK);
 
     for (;;) {
@@ -429,24 +481,18 @@ void rt_init_main(struct rt_init_args *a)
         p[n++] = (struct pollfd){.fd = in.ev_fd, .events = POLLIN}; /* only EOF expected */
         for (int i = 0; i < INIT_MAX_PENDING; i++)
             p[n++] = (struct pollfd){.fd = in.pending[i], .events = POLLIN};
-        if (poll(p, (nfds_t)n, -1) < 0)
-            continue;
-        if (p[0].revents)
-            init_reap(&in);
-        if (p[1].revents)
-            init_accept(&in);
-        if (p[2].revents && in.req_fd >= 0)
-            init_on_request(&in);
+        if (poll(p, (nfds_t)n, -1) < 0) continue;
+        if (p[0].revents) init_reap(&in);
+        if (p[1].revents) init_accept(&in);
+        if (p[2].revents && in.req_fd >= 0) init_on_request(&in);
         if (p[3].revents && in.ev_fd >= 0) {
             char c;
-            if (recv(in.ev_fd, &c, 1, MSG_DONTWAIT) == 0 ||
-                (p[3].revents & (POLLHUP | POLLERR))) {
+            if (recv(in.ev_fd, &c, 1, MSG_DONTWAIT) == 0 || (p[3].revents & (POLLHUP | POLLERR))) {
                 close(in.ev_fd);
                 in.ev_fd = -1;
             }
         }
         for (int i = 0; i < INIT_MAX_PENDING; i++)
-            if (p[4 + i].revents && in.pending[i] >= 0)
-                init_on_pending(&in, i);
+            if (p[4 + i].revents && in.pending[i] >= 0) init_on_pending(&in, i);
     }
 }

@@ -3,15 +3,22 @@
  *
  * Process structure of one sandbox (full isolation, boxtopd running as root):
  *
- *   boxtopd ──fork──▶ setup child C (real root, new mount ns: overlay + /dev binds)
- *                      │ unshare(user) ─ boxtopd writes uid_map/gid_map ─ unshare(mnt,pid,uts,ipc)
- *                      └──fork──▶ init G (pid 1 inside, root of the user ns): proc, devpts,
- *                                 pivot_root, then serves the control socket and reaps.
- *   C reports G's host pid and exits, so init is nobody's child in boxtopd and survives a
- *   boxtopd crash; boxtopd finds it again through DIR/runtime/<id>/ctl.sock and init.pid.
+ *   boxtopd ──fork──▶ setup child C: real root; new mount ns with the overlay root and /dev
+ *                      │ binds; joins the cgroup; unshare(pid, uts, ipc)
+ *                      └──fork──▶ init G: pid 1 inside. Still real root: hostname, /proc,
+ *                                 devpts, pivot_root. Re-executes the binary (fresh memory),
+ *                                 then unshare(user) - boxtopd writes uid_map/gid_map - and
+ *                                 becomes root of the sandbox's user ns; serves the control
+ *                                 socket and reaps.
+ *   All namespaces but the user ns belong to the host's user ns, so root inside can neither
+ *   mount nor ptrace init. C reports G's host pid and exits, so init is nobody's child in
+ *   boxtopd and survives a boxtopd crash; boxtopd finds it again through
+ *   DIR/runtime/<id>/ctl.sock and init.pid.
  *
- * Without user namespaces / overlayfs (not root, or the kernel refuses) the same init runs
- * without namespaces in a private directory ("plain" mode); rt_get_caps says what is missing. */
+ * Rootless (boxtopd not root): C makes a user ns first (its own uid mapped to "user"), builds
+ * a tmpfs root with per-directory overlays inside it, then the same pid/uts/ipc + init.
+ * Plain (no namespaces, or BOXTOPD_ISOLATION=plain): the same init without namespaces, in a
+ * private directory. rt_get_caps says what is missing. */
 #ifndef BOXTOPD_RT_INTERNAL_H
 #define BOXTOPD_RT_INTERNAL_H
 
@@ -23,24 +30,33 @@
 
 #include "runtime.h"
 
-#define RT_ID_MAX      64
-#define RT_IDMAP_SIZE  65536u       /* ids 0..65535 inside a sandbox */
-#define RT_USER_UID    1000u
-#define RT_MSG_MAX     (192 * 1024) /* largest control message (argv + envp of a spawn) */
-#define RT_REPLY_MS    5000         /* longest wait for init (boot, spawn reply) */
-#define RT_DISK_STEP   4096         /* directory entries looked at per rt_sample call */
+#define RT_ID_MAX     64
+#define RT_IDMAP_SIZE 65536u /* ids 0..65535 inside a sandbox */
+#define RT_USER_UID   1000u
+#define RT_MSG_MAX    (192 * 1024) /* largest control message (argv + envp of a spawn) */
+#define RT_REPLY_MS   5000         /* longest wait for init (boot, spawn reply) */
+#define RT_DISK_STEP  4096         /* directory entries looked at per rt_sample call */
+#define RT_RM_STEP    20000        /* entries deleted per cleanup call */
 
 enum rt_mode {
-    RT_MODE_FULL,  /* user+pid+mount+uts+ipc namespaces, overlay root */
-    RT_MODE_PLAIN, /* no namespaces: a process tree in a private directory */
+    RT_MODE_FULL,     /* user+pid+mount+uts+ipc namespaces, overlay root */
+    RT_MODE_PLAIN,    /* no namespaces: a process tree in a private directory */
+    RT_MODE_ROOTLESS, /* boxtopd not root: the same namespaces, only its own uid mapped
+                       * (to "user"), a tmpfs root with per-directory overlays or binds */
 };
+
+/* Namespaced modes: the sandbox has its own root, pids and hostname. */
+static inline bool rt_mode_ns(enum rt_mode m)
+{
+    return m != RT_MODE_PLAIN;
+}
 
 /* Controllers a sandbox has a cgroup in (v1: one directory per hierarchy). */
 enum rt_cg_ctrl { RT_CG_MEMORY, RT_CG_CPUACCT, RT_CG_CPU, RT_CG_PIDS, RT_CG_FREEZER, RT_CG_N };
 
 struct rt_cgroup_sys {
-    int version;                 /* 1, 2 or 0 (none usable) */
-    bool have[RT_CG_N];          /* v1: hierarchy usable; v2: controller enabled */
+    int version;                    /* 1, 2 or 0 (none usable) */
+    bool have[RT_CG_N];             /* v1: hierarchy usable; v2: controller enabled */
     char parent[RT_CG_N][PATH_MAX]; /* v1: <mnt>/<ctrl>/boxtopd-<instance>; v2: [0] only */
 };
 
@@ -49,26 +65,26 @@ struct rt_disk_walk {
     int depth;
     void *dirs[64]; /* DIR * stack */
     int64_t partial;
-    int64_t last;   /* last complete total, -1 before the first one */
+    int64_t last; /* last complete total, -1 before the first one */
 };
 
 struct rt_sandbox {
     struct rt *rt;
     struct rt_sandbox *next;
     char id[RT_ID_MAX + 1];
-    char dir[PATH_MAX];          /* DIR/runtime/<id> */
-    int dir_fd;                  /* O_PATH|O_DIRECTORY on dir */
-    struct rt_spec spec;         /* spec.id points at id[] */
-    uint32_t idbase;             /* host uid/gid of root inside */
+    char dir[PATH_MAX];  /* DIR/runtime/<id> */
+    int dir_fd;          /* O_PATH|O_DIRECTORY on dir */
+    struct rt_spec spec; /* spec.id points at id[] */
+    uint32_t idbase;     /* host uid/gid of root inside */
     bool running, frozen, stopping;
-    pid_t init_pid;              /* host pid of init, 0 when not running */
+    pid_t init_pid;                /* host pid of init, 0 when not running */
     unsigned long long init_start; /* /proc/PID/stat starttime, to recognise it after restart */
-    int pidfd;                   /* pidfd of init (watched), or -1 */
-    int ev_fd;                   /* event connection to init (watched), or -1 */
-    int req_fd;                  /* request connection to init, or -1 */
-    int root_fd;                 /* O_PATH on the sandbox's / (host side), or -1 */
+    int pidfd;                     /* pidfd of init (watched), or -1 */
+    int ev_fd;                     /* event connection to init (watched), or -1 */
+    int req_fd;                    /* request connection to init, or -1 */
+    int root_fd;                   /* O_PATH on the sandbox's / (host side), or -1 */
     uint32_t seq;
-    char home[PATH_MAX];         /* plain mode: host path of /home/user */
+    char home[PATH_MAX]; /* plain mode: host path of /home/user */
     struct rt_disk_walk disk;
     void *ud;
 };
@@ -79,11 +95,12 @@ struct rt_grave {
     char id[RT_ID_MAX + 1];
     char trash[PATH_MAX]; /* renamed sandbox directory still to delete, "" when done */
     int pidfd;
+    pid_t pid; /* its init, reaped here if it became our child (boxtopd as pid 1/subreaper) */
 };
 
 struct rt {
     char state_dir[PATH_MAX];
-    char rt_dir[PATH_MAX];       /* DIR/runtime */
+    char rt_dir[PATH_MAX]; /* DIR/runtime */
     char instance[64];
     struct log *lg;
     struct rt_hooks hooks;
@@ -103,8 +120,8 @@ enum rt_msg_type {
     RT_MSG_HELLO_EV,      /* first message on a connection: this one receives events */
     RT_MSG_SPAWN,
     RT_MSG_SIGNAL,
-    RT_MSG_REPLY,         /* init → boxtopd: answer to SPAWN/SIGNAL (fds attached) */
-    RT_MSG_EXIT,          /* init → boxtopd: a spawned process ended */
+    RT_MSG_REPLY, /* init → boxtopd: answer to SPAWN/SIGNAL (fds attached) */
+    RT_MSG_EXIT,  /* init → boxtopd: a spawned process ended */
 };
 
 struct rt_msg_hdr {
@@ -147,7 +164,7 @@ struct rt_msg_exit {
 struct rt_init_args {
     enum rt_mode mode;
     int listen_fd;
-    int sync_fd;        /* socketpair end to boxtopd: boot progress, then closed */
+    int sync_fd; /* socketpair end to boxtopd: boot progress, then closed */
     const char *id;
     char root[PATH_MAX]; /* full mode: host path of the merged root (pivot target) */
     char home[PATH_MAX]; /* plain mode: home directory */
@@ -159,7 +176,12 @@ int rt_msg_send(int fd, const void *msg, size_t len, const int *fds, int nfds);
  * 0 on EOF, -1 with errno. Extra fds are closed; a message larger than cap is an error. */
 ssize_t rt_msg_recv(int fd, void *buf, size_t cap, int *fds, int *nfds, int flags);
 
-/* rt_init.c: the body of a sandbox's init; never returns. */
+/* rt_init.c: the body of a sandbox's init; never returns. rt_init_exec re-executes the
+ * binary into it (returns only if exec failed). */
+void rt_init_exec(struct rt_init_args *a);
+/* Last boot step, in init: full mode enters the sandbox's user ns as its root (boxtopd writes
+ * the id maps); every mode turns ptrace/core dumps of init off and reports "R". */
+void rt_init_enter(struct rt_init_args *a);
 void rt_init_main(struct rt_init_args *a) __attribute__((noreturn));
 
 /* rt_boot.c */
@@ -168,13 +190,16 @@ int rt_ctl_connect(struct rt_sandbox *sb, uint32_t hello); /* fd, or -1 with err
 
 /* rt_core.c */
 void rt_on_pidfd(struct rt *rt, int fd);
+void rt_grave_try(struct rt *rt); /* retry cleanup of destroyed sandboxes */
 void rt_sandbox_lost(struct rt *rt, struct rt_sandbox *sb);
 bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb);
 
 /* rt_rootfs.c */
 int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, size_t n);
-int rt_rootfs_enter(const char *id, char *why, size_t n); /* cwd = the new root */
+int rt_rootfs_mount_rootless(const char *sbdir, const char *state_dir, char *why, size_t n);
+int rt_rootfs_self_map(uid_t uid, gid_t gid, char *why, size_t n);
+int rt_rootfs_enter(const char *id, long devpts_gid, char *why, size_t n); /* cwd = root */
 
 /* rt_cgroup.c */
 void rt_cgroup_detect(struct rt *rt);
@@ -183,7 +208,7 @@ int rt_cgroup_attach_self(const struct rt *rt, const char *id); /* in the child:
 int rt_cgroup_freeze(struct rt *rt, struct rt_sandbox *sb, bool frozen);
 int rt_cgroup_is_frozen(const struct rt *rt, const char *id);
 int rt_cgroup_kill_all(const struct rt *rt, const char *id); /* returns tasks left */
-int rt_cgroup_remove(const struct rt *rt, const char *id);    /* 0, or -EBUSY */
+int rt_cgroup_remove(const struct rt *rt, const char *id);   /* 0, or -EBUSY */
 int rt_cgroup_pids(const struct rt *rt, const char *id, pid_t *pids, int max);
 void rt_cgroup_cleanup_parent(const struct rt *rt);
 int rt_cgroup_sample(const struct rt *rt, const char *id, struct rt_metrics *m);
@@ -199,6 +224,7 @@ int rt_write_str(const char *path, const char *s); /* existing file (sysfs), no 
 ssize_t rt_read_file(const char *path, char *buf, size_t cap);
 int rt_read_ll(const char *path, long long *out);
 int rt_rm_rf(const char *path);
+int rt_rm_step(const char *path, long budget); /* 0 gone, 1 call again, -1 stuck */
 int rt_mkdir_p(const char *path, mode_t mode);
 bool rt_id_valid(const char *id);
 unsigned long long rt_proc_starttime(pid_t pid);

@@ -24,8 +24,7 @@ void rt_disk_reset(struct rt_disk_walk *w)
 
 static bool disk_push(struct rt_disk_walk *w, int fd)
 {
-    if (fd < 0)
-        return false;
+    if (fd < 0) return false;
     if (w->depth >= (int)(sizeof w->dirs / sizeof w->dirs[0])) {
         close(fd);
         return false;
@@ -57,18 +56,15 @@ int64_t rt_disk_step(struct rt_disk_walk *w, int base_fd)
             w->depth--;
             continue;
         }
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
         struct stat st;
-        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-            continue;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
         w->partial += (int64_t)st.st_blocks * 512;
         if (S_ISDIR(st.st_mode))
-            disk_push(w, openat(dirfd(d), e->d_name,
-                                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            disk_push(w,
+                      openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     }
-    if (w->depth == 0)
-        w->last = w->partial;
+    if (w->depth == 0) w->last = w->partial;
     return w->last >= 0 ? w->last : w->partial;
 }
 
@@ -77,8 +73,7 @@ int rt_proc_tree(pid_t root, pid_t *pids, int max)
 {
     enum { CAP = 32768 };
     pid_t *all = malloc(sizeof(pid_t) * 2 * CAP);
-    if (!all)
-        return -1;
+    if (!all) return -1;
     pid_t *ppid = all + CAP;
     int n = 0;
     DIR *d = opendir("/proc");
@@ -90,28 +85,23 @@ int rt_proc_tree(pid_t root, pid_t *pids, int max)
     while ((e = readdir(d)) && n < CAP) {
         char *end;
         long v = strtol(e->d_name, &end, 10);
-        if (*end || v <= 0)
-            continue;
+        if (*end || v <= 0) continue;
         char path[64], buf[512];
         snprintf(path, sizeof path, "/proc/%ld/stat", v);
-        if (rt_read_file(path, buf, sizeof buf) <= 0)
-            continue;
+        if (rt_read_file(path, buf, sizeof buf) <= 0) continue;
         char *p = strrchr(buf, ')');
-        if (!p || strlen(p) < 4)
-            continue;
+        if (!p || strlen(p) < 4) continue;
         all[n] = (pid_t)v;
         ppid[n] = (pid_t)strtol(p + 4, NULL, 10); /* ") S ppid" */
         n++;
     }
     closedir(d);
     int out = 0;
-    if (max > 0)
-        pids[out++] = root;
+    if (max > 0) pids[out++] = root;
     /* Breadth-first over the found list; pids[] doubles as the queue. */
     for (int q = 0; q < out; q++)
         for (int i = 0; i < n && out < max; i++)
-            if (ppid[i] == pids[q] && all[i] != root)
-                pids[out++] = all[i];
+            if (ppid[i] == pids[q] && all[i] != root) pids[out++] = all[i];
     free(all);
     return out;
 }
@@ -126,19 +116,16 @@ static void sample_proc_tree(pid_t root, struct rt_metrics *m)
     for (int i = 0; i < n; i++) {
         char path[64], buf[1024];
         snprintf(path, sizeof path, "/proc/%d/stat", (int)pids[i]);
-        if (rt_read_file(path, buf, sizeof buf) <= 0)
-            continue;
+        if (rt_read_file(path, buf, sizeof buf) <= 0) continue;
         char *p = strrchr(buf, ')');
-        if (!p)
-            continue;
+        if (!p) continue;
         /* fields after ')': 3 state ... 14 utime 15 stime 16 cutime 17 cstime ... 24 rss */
         long long f[25] = {0};
         int k = 3;
         for (char *s = p + 2; *s && k < 25; k++) {
             f[k] = strtoll(s, NULL, 10);
             s = strchr(s, ' ');
-            if (!s)
-                break;
+            if (!s) break;
             s++;
         }
         ticks += f[14] + f[15] + f[16] + f[17];
@@ -153,6 +140,7 @@ static void sample_proc_tree(pid_t root, struct rt_metrics *m)
 int rt_sample(struct rt *rt, struct rt_sandbox *sb, struct rt_metrics *out, struct error *err)
 {
     memset(out, 0, sizeof *out);
+    if (rt->graves) rt_grave_try(rt); /* the periodic call that also works without pidfds */
     if (rt->cg.version != 0)
         rt_cgroup_sample(rt, sb->id, out);
     else if (sb->running && sb->init_pid > 0)
@@ -162,14 +150,12 @@ int rt_sample(struct rt *rt, struct rt_sandbox *sb, struct rt_metrics *out, stru
         out->mem_total = sb->spec.memory_mb > 0 ? (int64_t)sb->spec.memory_mb * 1024 * 1024
                                                 : (int64_t)pages * psize;
     }
-    int fd = openat(sb->dir_fd, rt->mode == RT_MODE_FULL ? "upper" : "home",
+    int fd = openat(sb->dir_fd, rt_mode_ns(rt->mode) ? "upper" : "home",
                     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return error_set(err, ERROR_NOT_FOUND, "sandbox %s: files are gone", sb->id);
+    if (fd < 0) return error_set(err, ERROR_NOT_FOUND, "sandbox %s: files are gone", sb->id);
     out->disk_used = rt_disk_step(&sb->disk, fd);
     struct statvfs vs;
-    if (fstatvfs(fd, &vs) == 0)
-        out->disk_total = (int64_t)vs.f_blocks * (int64_t)vs.f_frsize;
+    if (fstatvfs(fd, &vs) == 0) out->disk_total = (int64_t)vs.f_blocks * (int64_t)vs.f_frsize;
     close(fd);
     return 0;
 }

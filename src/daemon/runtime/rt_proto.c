@@ -34,10 +34,8 @@ int rt_msg_send(int fd, const void *msg, size_t len, const int *fds, int nfds)
     }
     for (;;) {
         ssize_t w = sendmsg(fd, &mh, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) return -1;
         if ((size_t)w != len) {
             errno = EMSGSIZE;
             return -1;
@@ -53,18 +51,16 @@ ssize_t rt_msg_recv(int fd, void *buf, size_t cap, int *fds, int *nfds, int flag
         char buf[CMSG_SPACE(sizeof(int) * RT_MAX_FDS)];
         struct cmsghdr align;
     } u;
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                        .msg_controllen = sizeof u.buf};
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
     int want = nfds ? *nfds : 0, got = 0;
     ssize_t r;
     do {
         r = recvmsg(fd, &mh, flags | MSG_CMSG_CLOEXEC);
     } while (r < 0 && errno == EINTR);
-    if (r < 0)
-        return -1;
+    if (r < 0) return -1;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-            continue;
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
         size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
         for (size_t i = 0; i < n; i++) {
             int f;
@@ -75,13 +71,11 @@ ssize_t rt_msg_recv(int fd, void *buf, size_t cap, int *fds, int *nfds, int flag
                 close(f);
         }
     }
-    if (nfds)
-        *nfds = got;
+    if (nfds) *nfds = got;
     if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
         for (int i = 0; i < got; i++)
             close(fds[i]);
-        if (nfds)
-            *nfds = 0;
+        if (nfds) *nfds = 0;
         errno = EMSGSIZE;
         return -1;
     }

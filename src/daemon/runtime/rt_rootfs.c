@@ -15,6 +15,7 @@
  * zero, full, random, urandom and tty, plus a devpts instance of the sandbox's own. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -24,51 +25,28 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/statvfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "rt_internal.h"
 
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef OPEN_TREE_CLOEXEC
-#define OPEN_TREE_CLOEXEC O_CLOEXEC
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
-#ifndef MOVE_MOUNT_F_EMPTY_PATH
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#endif
-#ifndef SYS_open_tree
-#define SYS_open_tree 428
-#endif
-#ifndef SYS_move_mount
-#define SYS_move_mount 429
-#endif
-
 static int mk_dir(const char *path, mode_t mode, uid_t uid, gid_t gid, bool opaque)
 {
     if (mkdir(path, mode) < 0) {
-        if (errno != EEXIST)
-            return -1;
+        if (errno != EEXIST) return -1;
         return 0; /* kept from an earlier boot: the user may have changed it */
     }
-    if (chown(path, uid, gid) < 0 || chmod(path, mode) < 0)
-        return -1;
-    if (opaque && setxattr(path, "trusted.overlay.opaque", "y", 1, 0) < 0)
-        return -1;
+    if ((uid != (uid_t)-1 && chown(path, uid, gid) < 0) || chmod(path, mode) < 0) return -1;
+    if (opaque && setxattr(path, "trusted.overlay.opaque", "y", 1, 0) < 0) return -1;
     return 0;
 }
 
 static int put_file(const char *path, const char *text, uid_t uid, gid_t gid)
 {
     struct stat st;
-    if (lstat(path, &st) == 0)
-        return 0;
-    if (rt_write_file(path, text, strlen(text), 0644) < 0 || chown(path, uid, gid) < 0)
-        return -1;
+    if (lstat(path, &st) == 0) return 0;
+    if (rt_write_file(path, text, strlen(text), 0644) < 0 || chown(path, uid, gid) < 0) return -1;
     return 0;
 }
 
@@ -76,13 +54,25 @@ static int put_file(const char *path, const char *text, uid_t uid, gid_t gid)
 static int put_hosts(const char *path, const char *id, uid_t uid, gid_t gid)
 {
     struct stat st;
-    if (lstat(path, &st) == 0)
-        return 0;
+    if (lstat(path, &st) == 0) return 0;
     char host[8192], text[8192 + 256];
     if (rt_read_file("/etc/hosts", host, sizeof host) < 0)
         snprintf(host, sizeof host, "127.0.0.1\tlocalhost\n::1\tlocalhost\n");
     snprintf(text, sizeof text, "%s127.0.1.1\t%s\n", host, id);
     return put_file(path, text, uid, gid);
+}
+
+/* /etc/resolv.conf is often a symlink into /run (systemd-resolved), and the sandbox's /run is
+ * its own: put a copy of what it points to into the writable layer. The network is the
+ * host's, so the host's resolver works. */
+static int put_resolv(const char *upper_etc, uid_t uid, gid_t gid)
+{
+    struct stat st;
+    char text[8192], p[PATH_MAX];
+    if (lstat("/etc/resolv.conf", &st) < 0 || !S_ISLNK(st.st_mode)) return 0;
+    if (rt_read_file("/etc/resolv.conf", text, sizeof text) < 0) return 0; /* dangling */
+    if (rt_path(p, sizeof p, "%s/resolv.conf", upper_etc) < 0) return -1;
+    return put_file(p, text, uid, gid);
 }
 
 /* The state directory must not show through the overlay's lower layer. If one of the
@@ -91,23 +81,62 @@ static int hide_state_dir(const char *upper, const char *state_dir)
 {
     static const char *const hidden[] = {"/tmp/", "/var/tmp/", "/run/", "/root/", "/home/"};
     char sd[PATH_MAX];
-    if (!realpath(state_dir, sd))
-        return -1;
+    if (!realpath(state_dir, sd)) return -1;
     for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
-        if (strncmp(sd, hidden[i], strlen(hidden[i])) == 0)
-            return 0;
-    if (strcmp(sd, "/") == 0)
-        return 0;
+        if (strncmp(sd, hidden[i], strlen(hidden[i])) == 0) return 0;
+    if (strcmp(sd, "/") == 0) return 0;
     char path[PATH_MAX];
-    if (rt_path(path, sizeof path, "%s%s", upper, sd) < 0)
-        return -1;
+    if (rt_path(path, sizeof path, "%s%s", upper, sd) < 0) return -1;
     /* Parents: plain directories (not opaque), so the rest of the host tree stays visible. */
     char *slash = strrchr(path, '/');
     *slash = '\0';
-    if (rt_mkdir_p(path, 0755) < 0)
-        return -1;
+    if (rt_mkdir_p(path, 0755) < 0) return -1;
     *slash = '/';
     return mk_dir(path, 0700, 0, 0, true);
+}
+
+static const char rt_passwd[] = "root:x:0:0:root:/root:/bin/bash\n"
+                                "user:x:1000:1000:user:/home/user:/bin/bash\n"
+                                "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+static const char rt_group[] = "root:x:0:\ntty:x:5:user\nuser:x:1000:\nnogroup:x:65534:\n";
+
+/* Rootless: everything belongs to boxtopd's own user (= "user" inside). The /etc files are
+ * bound over the host's one by one, since /etc may only be a read-only bind. */
+static int prepare_rootless(struct rt_sandbox *sb, struct error *err)
+{
+    static const struct {
+        const char *rel;
+        mode_t mode;
+    } dirs[] = {{"upper", 0755},
+                {"work", 0700},
+                {"root", 0755},
+                {"etc", 0755},
+                {"upper/tmp", 01777},
+                {"upper/home", 0755},
+                {"upper/home/user", 0755},
+                {"upper/etc", 0755}};
+    char p[PATH_MAX], hostname[RT_ID_MAX + 2];
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+        if (rt_path(p, sizeof p, "%s/%s", sb->dir, dirs[i].rel) < 0 ||
+            mk_dir(p, dirs[i].mode, (uid_t)-1, (gid_t)-1, false) < 0)
+            return error_set(err, ERROR_GENERIC, "sandbox dir %s: %s", dirs[i].rel,
+                             strerror(errno));
+    snprintf(hostname, sizeof hostname, "%s\n", sb->id);
+    const struct {
+        const char *rel, *text;
+    } files[] = {{"etc/passwd", rt_passwd}, {"etc/group", rt_group}, {"etc/hostname", hostname}};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        if (rt_path(p, sizeof p, "%s/%s", sb->dir, files[i].rel) < 0 ||
+            put_file(p, files[i].text, (uid_t)-1, (gid_t)-1) < 0)
+            return error_set(err, ERROR_GENERIC, "sandbox %s: %s", files[i].rel, strerror(errno));
+    if (rt_path(p, sizeof p, "%s/etc/hosts", sb->dir) < 0 ||
+        put_hosts(p, sb->id, (uid_t)-1, (gid_t)-1) < 0)
+        return error_set(err, ERROR_GENERIC, "sandbox /etc/hosts: %s", strerror(errno));
+    /* into the /etc overlay's upper dir (with read-only binds only, a symlinked one breaks) */
+    if (rt_path(p, sizeof p, "%s/upper/etc", sb->dir) < 0 ||
+        put_resolv(p, (uid_t)-1, (gid_t)-1) < 0)
+        return error_set(err, ERROR_GENERIC, "sandbox /etc/resolv.conf: %s", strerror(errno));
+    return 0;
 }
 
 int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
@@ -115,25 +144,32 @@ int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     char p[PATH_MAX];
     const uid_t r = sb->idbase, u = sb->idbase + RT_USER_UID;
     if (rt->mode == RT_MODE_PLAIN) {
-        if (rt_path(p, sizeof p, "%s/home", sb->dir) < 0 || mk_dir(p, 0755, 0, 0, false) < 0 ||
+        if (rt_path(p, sizeof p, "%s/home", sb->dir) < 0 ||
+            mk_dir(p, 0755, (uid_t)-1, (gid_t)-1, false) < 0 ||
             rt_path(sb->home, sizeof sb->home, "%s/home/user", sb->dir) < 0)
             return error_set(err, ERROR_GENERIC, "sandbox home: %s", strerror(errno));
-        uid_t hu = rt->is_root ? u : getuid();
-        if (mk_dir(sb->home, 0755, hu, rt->is_root ? u : getgid(), false) < 0)
+        uid_t hu = rt->is_root ? u : (uid_t)-1;
+        if (mk_dir(sb->home, 0700, hu, rt->is_root ? u : (gid_t)-1, false) < 0)
             return error_set(err, ERROR_GENERIC, "sandbox home: %s", strerror(errno));
         return 0;
     }
+    if (rt->mode == RT_MODE_ROOTLESS) return prepare_rootless(sb, err);
     struct {
         const char *rel;
         mode_t mode;
         uid_t uid;
         bool opaque;
     } dirs[] = {
-        {"upper", 0755, 0, false},     {"work", 0700, 0, false},
-        {"root", 0755, 0, false},      {"upper/etc", 0755, 0, false},
-        {"upper/tmp", 01777, r, true}, {"upper/var", 0755, 0, false},
-        {"upper/var/tmp", 01777, r, true}, {"upper/run", 0755, r, true},
-        {"upper/root", 0700, r, true}, {"upper/home", 0755, r, true},
+        {"upper", 0755, 0, false},
+        {"work", 0700, 0, false},
+        {"root", 0755, 0, false},
+        {"upper/etc", 0755, 0, false},
+        {"upper/tmp", 01777, r, true},
+        {"upper/var", 0755, 0, false},
+        {"upper/var/tmp", 01777, r, true},
+        {"upper/run", 0755, r, true},
+        {"upper/root", 0700, r, true},
+        {"upper/home", 0755, r, true},
         {"upper/home/user", 0755, u, false},
     };
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
@@ -142,15 +178,11 @@ int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
             return error_set(err, ERROR_GENERIC, "sandbox dir %s: %s", dirs[i].rel,
                              strerror(errno));
     }
-    static const char passwd[] = "root:x:0:0:root:/root:/bin/bash\n"
-                                 "user:x:1000:1000:user:/home/user:/bin/bash\n"
-                                 "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
-    static const char group[] = "root:x:0:\ntty:x:5:user\nuser:x:1000:\nnogroup:x:65534:\n";
     char hostname[RT_ID_MAX + 2];
     snprintf(hostname, sizeof hostname, "%s\n", sb->id);
     const struct {
         const char *rel, *text;
-    } files[] = {{"passwd", passwd}, {"group", group}, {"hostname", hostname}};
+    } files[] = {{"passwd", rt_passwd}, {"group", rt_group}, {"hostname", hostname}};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         if (rt_path(p, sizeof p, "%s/upper/etc/%s", sb->dir, files[i].rel) < 0 ||
             put_file(p, files[i].text, r, r) < 0)
@@ -159,6 +191,8 @@ int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     }
     if (rt_path(p, sizeof p, "%s/upper/etc/hosts", sb->dir) < 0 || put_hosts(p, sb->id, r, r) < 0)
         return error_set(err, ERROR_GENERIC, "sandbox /etc/hosts: %s", strerror(errno));
+    if (rt_path(p, sizeof p, "%s/upper/etc", sb->dir) < 0 || put_resolv(p, r, r) < 0)
+        return error_set(err, ERROR_GENERIC, "sandbox /etc/resolv.conf: %s", strerror(errno));
     if (rt_path(p, sizeof p, "%s/upper", sb->dir) < 0 || hide_state_dir(p, rt->state_dir) < 0)
         return error_set(err, ERROR_GENERIC, "hiding the state dir: %s", strerror(errno));
     return 0;
@@ -173,21 +207,12 @@ int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
         return -1;                                                                                 \
     } while (0)
 
-/* In the setup child, as real root, in its own mount namespace. */
-int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, size_t n)
+/* /dev: a small tmpfs with the host's harmless devices bound in; pts and shm come later
+ * from init (a devpts instance of the sandbox's own). */
+static int mount_dev(const char *root, char *why, size_t n)
 {
-    (void)state_dir;
-    char root[PATH_MAX], opts[3 * PATH_MAX], p[PATH_MAX], src[64];
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-        FAIL("make / private");
-    if (rt_path(root, sizeof root, "%s/root", sbdir) < 0 ||
-        rt_path(opts, sizeof opts, "lowerdir=/,upperdir=%s/upper,workdir=%s/work", sbdir,
-                sbdir) < 0)
-        FAIL("path");
-    if (mount("overlay", root, "overlay", MS_NOSUID, opts) < 0)
-        FAIL("mount overlay on %s", root);
-    if (rt_path(p, sizeof p, "%s/dev", root) < 0)
-        FAIL("path");
+    char p[PATH_MAX], src[64];
+    if (rt_path(p, sizeof p, "%s/dev", root) < 0) FAIL("path");
     if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k,nr_inodes=64") < 0)
         FAIL("mount /dev tmpfs");
     static const char *const devs[] = {"null", "zero", "full", "random", "urandom", "tty"};
@@ -196,16 +221,14 @@ int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, si
         if (rt_path(p, sizeof p, "%s/dev/%s", root, devs[i]) < 0 ||
             rt_write_file(p, "", 0, 0666) < 0)
             FAIL("create /dev/%s", devs[i]);
-        if (mount(src, p, NULL, MS_BIND, NULL) < 0)
-            FAIL("bind /dev/%s", devs[i]);
+        if (mount(src, p, "none", MS_BIND, NULL) < 0) FAIL("bind /dev/%s", devs[i]);
     }
     static const char *const links[][2] = {
-        {"ptmx", "pts/ptmx"},        {"fd", "/proc/self/fd"},        {"stdin", "/proc/self/fd/0"},
+        {"ptmx", "pts/ptmx"},          {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"},
         {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
     };
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
-        if (rt_path(p, sizeof p, "%s/dev/%s", root, links[i][0]) < 0 ||
-            symlink(links[i][1], p) < 0)
+        if (rt_path(p, sizeof p, "%s/dev/%s", root, links[i][0]) < 0 || symlink(links[i][1], p) < 0)
             FAIL("symlink /dev/%s", links[i][0]);
     }
     static const char *const dirs[] = {"pts", "shm"};
@@ -215,39 +238,198 @@ int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, si
     return 0;
 }
 
-/* In init, inside the user namespace and a new mount namespace owned by it. The working
- * directory is already the new root (set by real root before the user ns existed): root
- * inside cannot look up the path, which runs through the 0700 state directory. */
-int rt_rootfs_enter(const char *id, char *why, size_t n)
+/* A read-only recursive bind; the remount must keep the flags the kernel locked. */
+static int bind_ro(const char *src, const char *dst)
 {
-    if (sethostname(id, strlen(id)) < 0)
-        FAIL("sethostname");
+    if (mount(src, dst, "none", MS_BIND | MS_REC, NULL) < 0) return -1;
+    struct statvfs vs;
+    unsigned long fl = MS_BIND | MS_REMOUNT | MS_RDONLY;
+    if (statvfs(src, &vs) == 0) {
+        if (vs.f_flag & ST_NOSUID) fl |= MS_NOSUID;
+        if (vs.f_flag & ST_NODEV) fl |= MS_NODEV;
+        if (vs.f_flag & ST_NOEXEC) fl |= MS_NOEXEC;
+        if (vs.f_flag & ST_NOATIME) fl |= MS_NOATIME;
+        if (vs.f_flag & ST_NODIRATIME) fl |= MS_NODIRATIME;
+        if (vs.f_flag & ST_RELATIME) fl |= MS_RELATIME;
+    }
+    return mount("none", dst, "none", fl, NULL);
+}
+
+static bool rootless_skip(const char *name)
+{
+    static const char *const skip[] = {"proc", "sys", "dev",   "tmp",        "home", "root",
+                                       "run",  "mnt", "media", "lost+found", "boot"};
+    for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
+        if (strcmp(name, skip[i]) == 0) return true;
+    return name[0] == '.';
+}
+
+/* The overlay shows only the root filesystem itself. Host filesystems mounted on a top-level
+ * directory that belongs in the sandbox (a separate /usr, /opt, /var...) are bound in read-only;
+ * if boxtopd's state dir lives on one of them, a tmpfs covers it (root inside cannot unmount
+ * it: the mount namespace belongs to the host's user ns). */
+static int bind_host_mounts(const char *root, const char *state_dir, char *why, size_t n)
+{
+    char buf[65536], p[PATH_MAX], sd[PATH_MAX];
+    if (rt_read_file("/proc/self/mountinfo", buf, sizeof buf) < 0) return 0;
+    bool sd_ok = realpath(state_dir, sd) != NULL;
+    for (char *line = buf; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        /* "id parent major:minor root mountpoint ..." */
+        char mp[PATH_MAX];
+        if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && mp[0] == '/' && mp[1] &&
+            !strchr(mp + 1, '/') && !strchr(mp, '\\') && !rootless_skip(mp + 1) &&
+            rt_path(p, sizeof p, "%s%s", root, mp) == 0) {
+            if (bind_ro(mp, p) < 0) FAIL("bind %s", mp);
+            size_t l = strlen(mp);
+            if (sd_ok && strncmp(sd, mp, l) == 0 && sd[l] == '/' &&
+                rt_path(p, sizeof p, "%s%s", root, sd) == 0 &&
+                mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=000,size=4k") <
+                    0)
+                FAIL("hide the state dir");
+        }
+        line = next;
+    }
+    return 0;
+}
+
+/* In the setup child, as real root, in its own mount namespace. */
+int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, size_t n)
+{
+    char root[PATH_MAX], opts[3 * PATH_MAX];
+    if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) FAIL("make / private");
+    if (rt_path(root, sizeof root, "%s/root", sbdir) < 0 ||
+        rt_path(opts, sizeof opts, "lowerdir=/,upperdir=%s/upper,workdir=%s/work", sbdir, sbdir) <
+            0)
+        FAIL("path");
+    if (mount("overlay", root, "overlay", MS_NOSUID, opts) < 0) FAIL("mount overlay on %s", root);
+    if (bind_host_mounts(root, state_dir, why, n) < 0) return -1;
+    return mount_dev(root, why, n);
+}
+
+/* Rootless: map boxtopd's own uid/gid to "user" (1000); the only mapping an unprivileged
+ * process may write for itself. */
+int rt_rootfs_self_map(uid_t uid, gid_t gid, char *why, size_t n)
+{
+    char map[64];
+    if (rt_write_str("/proc/self/setgroups", "deny") < 0 && errno != ENOENT) FAIL("setgroups deny");
+    snprintf(map, sizeof map, "%u %u 1\n", RT_USER_UID, (unsigned)uid);
+    if (rt_write_str("/proc/self/uid_map", map) < 0) FAIL("uid_map");
+    snprintf(map, sizeof map, "%u %u 1\n", RT_USER_UID, (unsigned)gid);
+    if (rt_write_str("/proc/self/gid_map", map) < 0) FAIL("gid_map");
+    return 0;
+}
+
+/* Rootless, in the setup child inside its user + mount namespaces: a tmpfs root holding an
+ * overlay (userxattr) of each top-level host directory, or a read-only bind where overlayfs
+ * refuses; fresh /tmp, /home/user (in the upper dir), /root and /run. */
+int rt_rootfs_mount_rootless(const char *sbdir, const char *state_dir, char *why, size_t n)
+{
+    char root[PATH_MAX], p[PATH_MAX], q[PATH_MAX], opts[3 * PATH_MAX + 64];
+    if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) FAIL("make / private");
+    if (rt_path(root, sizeof root, "%s/root", sbdir) < 0) FAIL("path");
+    if (mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=16m") < 0)
+        FAIL("mount root tmpfs");
+    DIR *d = opendir("/");
+    if (!d) FAIL("read /");
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        struct stat st;
+        if (rootless_skip(e->d_name) || rt_path(q, sizeof q, "/%s", e->d_name) < 0 ||
+            lstat(q, &st) < 0 || rt_path(p, sizeof p, "%s/%s", root, e->d_name) < 0)
+            continue;
+        if (S_ISLNK(st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t l = readlink(q, target, sizeof target - 1);
+            if (l > 0) {
+                target[l] = '\0';
+                if (symlink(target, p) < 0) continue;
+            }
+            continue;
+        }
+        if (!S_ISDIR(st.st_mode) || mkdir(p, 0755) < 0) continue;
+        char up[PATH_MAX], wk[PATH_MAX];
+        bool ok = false;
+        if (rt_path(up, sizeof up, "%s/upper/%s", sbdir, e->d_name) == 0 &&
+            rt_path(wk, sizeof wk, "%s/work/%s", sbdir, e->d_name) == 0 &&
+            (mkdir(up, 0755) == 0 || errno == EEXIST) &&
+            (mkdir(wk, 0700) == 0 || errno == EEXIST) &&
+            rt_path(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s,userxattr", q, up, wk) ==
+                0)
+            ok = mount("overlay", p, "overlay", MS_NOSUID, opts) == 0;
+        if (!ok && bind_ro(q, p) < 0) {
+            closedir(d);
+            FAIL("bind %s", q);
+        }
+    }
+    closedir(d);
+    /* The state dir, if it lies in a directory shown above: cover it. No process in a
+     * rootless sandbox keeps capabilities after exec, so nobody can unmount this. */
+    char sd[PATH_MAX];
+    if (realpath(state_dir, sd)) {
+        char first[NAME_MAX + 1] = {0};
+        const char *slash = strchr(sd + 1, '/');
+        size_t fl = slash ? (size_t)(slash - sd - 1) : strlen(sd + 1);
+        if (fl > 0 && fl <= NAME_MAX) memcpy(first, sd + 1, fl);
+        if (first[0] && !rootless_skip(first) && rt_path(p, sizeof p, "%s%s", root, sd) == 0 &&
+            mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=000,size=4k") < 0)
+            FAIL("hide the state dir");
+    }
+    static const struct {
+        const char *dir;
+        mode_t mode;
+    } fresh[] = {{"tmp", 01777}, {"home", 0755}, {"home/user", 0755}, {"root", 0700},
+                 {"run", 0755},  {"proc", 0555}, {"sys", 0555},       {"dev", 0755}};
+    for (size_t i = 0; i < sizeof fresh / sizeof fresh[0]; i++) {
+        if (rt_path(p, sizeof p, "%s/%s", root, fresh[i].dir) < 0) FAIL("path");
+        if (mkdir(p, fresh[i].mode) < 0 && errno != EEXIST) FAIL("mkdir /%s", fresh[i].dir);
+        chmod(p, fresh[i].mode);
+    }
+    static const char *const binds[][2] = {
+        {"upper/tmp", "tmp"},         {"upper/home/user", "home/user"},
+        {"etc/passwd", "etc/passwd"}, {"etc/group", "etc/group"},
+        {"etc/hosts", "etc/hosts"},   {"etc/hostname", "etc/hostname"}};
+    for (size_t i = 0; i < sizeof binds / sizeof binds[0]; i++) {
+        if (rt_path(q, sizeof q, "%s/%s", sbdir, binds[i][0]) < 0 ||
+            rt_path(p, sizeof p, "%s/%s", root, binds[i][1]) < 0)
+            FAIL("path");
+        struct stat st;
+        bool etc = strncmp(binds[i][1], "etc/", 4) == 0;
+        if (lstat(p, &st) < 0) {
+            if (rt_write_file(p, "", 0, 0644) < 0) continue; /* read-only, without the file */
+        } else if (etc && !S_ISREG(st.st_mode)) {
+            continue; /* /etc files are best effort: a symlink cannot take a bind */
+        }
+        if (mount(q, p, "none", MS_BIND, NULL) < 0 && !etc) FAIL("bind /%s", binds[i][1]);
+    }
+    if (rt_path(p, sizeof p, "%s/run", root) < 0 ||
+        mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=16m") < 0)
+        FAIL("mount /run");
+    return mount_dev(root, why, n);
+}
+
+/* In init before it enters the sandbox's user ns (full mode: still real root in a mount ns
+ * of the host's user ns; rootless: in the user ns that owns the mount ns). The working
+ * directory is the new root. devpts_gid: host gid of "tty" inside, or -1. */
+int rt_rootfs_enter(const char *id, long devpts_gid, char *why, size_t n)
+{
+    char opts[128];
+    if (sethostname(id, strlen(id)) < 0) FAIL("sethostname");
     if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
         FAIL("mount /proc");
-    if (mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-              "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0)
+    if (devpts_gid >= 0)
+        snprintf(opts, sizeof opts, "newinstance,ptmxmode=0666,mode=0620,gid=%ld", devpts_gid);
+    else
+        snprintf(opts, sizeof opts, "newinstance,ptmxmode=0666,mode=0620");
+    if (mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0)
         FAIL("mount /dev/pts");
     if (mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k") < 0)
         FAIL("mount /dev/shm");
-    /* The overlay was copied into this namespace from a more privileged one, so the kernel
-     * locks it and pivot_root refuses to move it. A recursive clone made here is not locked:
-     * attach it on top of the overlay and make it the working directory. */
-    int tree = (int)syscall(SYS_open_tree, AT_FDCWD, ".",
-                            OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-    if (tree < 0)
-        FAIL("clone root tree");
-    if (syscall(SYS_move_mount, tree, "", AT_FDCWD, ".", MOVE_MOUNT_F_EMPTY_PATH) < 0)
-        FAIL("attach root tree");
-    if (fchdir(tree) < 0)
-        FAIL("enter root tree");
-    close(tree);
     /* pivot_root(".", ".") stacks the old root under the new one; detaching it leaves only
      * the sandbox's tree in this mount namespace. */
-    if (syscall(SYS_pivot_root, ".", ".") < 0)
-        FAIL("pivot_root");
-    if (umount2(".", MNT_DETACH) < 0)
-        FAIL("detach old root");
-    if (chdir("/") < 0)
-        FAIL("chdir /");
+    if (syscall(SYS_pivot_root, ".", ".") < 0) FAIL("pivot_root");
+    if (umount2(".", MNT_DETACH) < 0) FAIL("detach old root");
+    if (chdir("/") < 0) FAIL("chdir /");
     return 0;
 }

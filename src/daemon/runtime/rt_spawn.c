@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +33,8 @@ static int request(struct rt_sandbox *sb, const void *msg, size_t len, struct rt
                    int *fds, int *nfds, struct error *err)
 {
     int want = nfds ? *nfds : 0;
-    if (nfds)
-        *nfds = 0;
-    if (sb->req_fd < 0)
-        sb->req_fd = rt_ctl_connect(sb, RT_MSG_HELLO_REQ);
+    if (nfds) *nfds = 0;
+    if (sb->req_fd < 0) sb->req_fd = rt_ctl_connect(sb, RT_MSG_HELLO_REQ);
     if (sb->req_fd < 0)
         return error_set(err, ERROR_GENERIC, "sandbox %s: init unreachable: %s", sb->id,
                          strerror(errno));
@@ -52,19 +51,15 @@ static int request(struct rt_sandbox *sb, const void *msg, size_t len, struct rt
         int64_t left = deadline - mono_ms();
         struct pollfd p = {.fd = sb->req_fd, .events = POLLIN};
         int r = left > 0 ? poll(&p, 1, (int)left) : 0;
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
         int n = want;
         ssize_t got = rt_msg_recv(sb->req_fd, rep, sizeof *rep, fds, &n, MSG_DONTWAIT);
-        if (got < 0 && (errno == EAGAIN || errno == EINTR))
-            continue;
+        if (got < 0 && (errno == EAGAIN || errno == EINTR)) continue;
         if (got < (ssize_t)sizeof *rep || rep->h.type != RT_MSG_REPLY) {
             for (int i = 0; i < n; i++)
                 close(fds[i]);
-            if (got <= 0)
-                break;
+            if (got <= 0) break;
             continue;
         }
         if (rep->h.seq != h.seq) { /* answer to a request that timed out earlier */
@@ -72,8 +67,7 @@ static int request(struct rt_sandbox *sb, const void *msg, size_t len, struct rt
                 close(fds[i]);
             continue;
         }
-        if (nfds)
-            *nfds = n;
+        if (nfds) *nfds = n;
         return 0;
     }
     close(sb->req_fd);
@@ -86,10 +80,8 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
 {
     out->pid = 0;
     out->pty_fd = out->stdin_fd = out->stdout_fd = out->stderr_fd = -1;
-    if (!sb->running)
-        return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
-    if (sb->frozen)
-        return error_set(err, ERROR_CONFLICT, "sandbox %s is paused", sb->id);
+    if (!sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
+    if (sb->frozen) return error_set(err, ERROR_CONFLICT, "sandbox %s is paused", sb->id);
     if (!sp->argv || !sp->argv[0] || !sp->argv[0][0])
         return error_set(err, ERROR_USAGE, "empty command");
     uid_t uid;
@@ -105,6 +97,8 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
     m.cols = (uint16_t)(sp->cols > 0 && sp->cols < 65536 ? sp->cols : 80);
     if (rt->mode == RT_MODE_FULL) {
         m.uid = m.gid = root ? 0 : RT_USER_UID;
+    } else if (rt->mode == RT_MODE_ROOTLESS) {
+        m.uid = m.gid = RT_USER_UID; /* the only id mapped: "root" runs as user */
     } else {
         m.uid = uid;
         m.gid = gid;
@@ -117,8 +111,7 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
     if (len > RT_MSG_MAX)
         return error_set(err, ERROR_USAGE, "command and environment too large (%zu bytes)", len);
     char *buf = malloc(len), *p = buf;
-    if (!buf)
-        return error_set(err, ERROR_GENERIC, "out of memory");
+    if (!buf) return error_set(err, ERROR_GENERIC, "out of memory");
     memcpy(p, &m, sizeof m);
     p += sizeof m;
     const char *cwd = sp->cwd ? sp->cwd : "";
@@ -139,12 +132,11 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
     int fds[3], nfds = 3;
     int rc = request(sb, buf, len, &rep, fds, &nfds, err);
     free(buf);
-    if (rc < 0)
-        return -1;
+    if (rc < 0) return -1;
     if (rep.err) {
         rep.msg[sizeof rep.msg - 1] = '\0';
-        return error_set(err, rep.err == ENOENT ? ERROR_NOT_FOUND : ERROR_GENERIC,
-                         "%s: %s: %s", sp->argv[0], rep.msg, strerror(rep.err));
+        return error_set(err, rep.err == ENOENT ? ERROR_NOT_FOUND : ERROR_GENERIC, "%s: %s: %s",
+                         sp->argv[0], rep.msg, strerror(rep.err));
     }
     int need = sp->pty ? 1 : (sp->want_stdin ? 3 : 2);
     if (nfds != need) {
@@ -153,6 +145,8 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
         return error_set(err, ERROR_PROTOCOL, "sandbox %s: init sent %d fds", sb->id, nfds);
     }
     out->pid = rep.pid;
+    for (int i = 0; i < nfds; i++) /* the caller's loop reads and writes without blocking */
+        fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
     if (sp->pty) {
         out->pty_fd = fds[0];
     } else if (sp->want_stdin) {
@@ -169,14 +163,11 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
 int rt_signal(struct rt *rt, struct rt_sandbox *sb, pid_t pid, int signo, struct error *err)
 {
     (void)rt;
-    if (!sb->running)
-        return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
-    if (sb->frozen)
-        return error_set(err, ERROR_CONFLICT, "sandbox %s is paused", sb->id);
+    if (!sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
+    if (sb->frozen) return error_set(err, ERROR_CONFLICT, "sandbox %s is paused", sb->id);
     struct rt_msg_signal m = {.h = {RT_MSG_SIGNAL, ++sb->seq}, .pid = pid, .signo = signo};
     struct rt_msg_reply rep;
-    if (request(sb, &m, sizeof m, &rep, NULL, NULL, err) < 0)
-        return -1;
+    if (request(sb, &m, sizeof m, &rep, NULL, NULL, err) < 0) return -1;
     if (rep.err)
         return error_set(err, rep.err == ESRCH ? ERROR_NOT_FOUND : ERROR_GENERIC,
                          "signal %d to %d: %s", signo, (int)pid, strerror(rep.err));
@@ -185,8 +176,7 @@ int rt_signal(struct rt *rt, struct rt_sandbox *sb, pid_t pid, int signo, struct
 
 int rt_pty_resize(int pty_fd, int rows, int cols)
 {
-    if (rows <= 0 || cols <= 0 || rows > 65535 || cols > 65535)
-        return -1;
+    if (rows <= 0 || cols <= 0 || rows > 65535 || cols > 65535) return -1;
     struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
     return ioctl(pty_fd, TIOCSWINSZ, &ws);
 }
@@ -204,26 +194,22 @@ void rt_on_readable(struct rt *rt, int fd)
     for (int budget = 256; budget > 0; budget--) {
         struct rt_msg_exit ev;
         ssize_t n = rt_msg_recv(fd, &ev, sizeof ev, NULL, NULL, MSG_DONTWAIT);
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-            return;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
         if (n <= 0) {
             /* init is going away; its pidfd reports the end (and the reason) */
-            if (rt->hooks.unwatch_fd)
-                rt->hooks.unwatch_fd(rt->hooks.ud, fd);
+            if (rt->hooks.unwatch_fd) rt->hooks.unwatch_fd(rt->hooks.ud, fd);
             close(fd);
             sb->ev_fd = -1;
             if (sb->pidfd < 0 && !sb->stopping) /* no pidfd (Linux < 5.3) */
                 rt_sandbox_lost(rt, sb);
             return;
         }
-        if (n != (ssize_t)sizeof ev || ev.h.type != RT_MSG_EXIT)
-            continue;
+        if (n != (ssize_t)sizeof ev || ev.h.type != RT_MSG_EXIT) continue;
         if (rt->hooks.proc_exited)
             rt->hooks.proc_exited(rt->hooks.ud, sb, ev.pid, ev.signo ? -1 : ev.code, ev.signo);
         struct rt_sandbox *s = rt->sandboxes;
         while (s && !(s == sb && s->ev_fd == fd))
             s = s->next;
-        if (!s)
-            return;
+        if (!s) return;
     }
 }

@@ -3,7 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,13 +30,11 @@ int rt_path(char *out, size_t n, const char *fmt, ...)
 int rt_write_file(const char *path, const char *data, size_t len, mode_t mode)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     while (len > 0) {
         ssize_t w = write(fd, data, len);
         if (w < 0) {
-            if (errno == EINTR)
-                continue;
+            if (errno == EINTR) continue;
             int e = errno;
             close(fd);
             errno = e;
@@ -52,8 +50,7 @@ int rt_write_file(const char *path, const char *data, size_t len, mode_t mode)
 int rt_write_str(const char *path, const char *s)
 {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     size_t len = strlen(s);
     ssize_t w = write(fd, s, len);
     int e = errno;
@@ -68,21 +65,18 @@ int rt_write_str(const char *path, const char *s)
 ssize_t rt_read_file(const char *path, char *buf, size_t cap)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     size_t got = 0;
     while (got + 1 < cap) {
         ssize_t r = read(fd, buf + got, cap - 1 - got);
         if (r < 0) {
-            if (errno == EINTR)
-                continue;
+            if (errno == EINTR) continue;
             int e = errno;
             close(fd);
             errno = e;
             return -1;
         }
-        if (r == 0)
-            break;
+        if (r == 0) break;
         got += (size_t)r;
     }
     close(fd);
@@ -93,8 +87,7 @@ ssize_t rt_read_file(const char *path, char *buf, size_t cap)
 int rt_read_ll(const char *path, long long *out)
 {
     char buf[64];
-    if (rt_read_file(path, buf, sizeof buf) < 0)
-        return -1;
+    if (rt_read_file(path, buf, sizeof buf) < 0) return -1;
     char *end;
     errno = 0;
     long long v = strtoll(buf, &end, 10);
@@ -110,53 +103,88 @@ int rt_read_ll(const char *path, long long *out)
     return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* Deletes name under dirfd depth-first, at most *budget entries. 0 = gone, 1 = budget
+ * used up (call again), -1 = something could not be deleted. Never follows symlinks. */
+static int rm_at(int dirfd, const char *name, long *budget, int depth)
 {
-    (void)st;
-    (void)ftw;
-    int rc = flag == FTW_DP ? rmdir(path) : unlink(path);
-    if (rc < 0 && errno != ENOENT && flag == FTW_DP) {
-        /* The overlay work dir keeps a d--------- dir: root can delete it, others chmod. */
-        chmod(path, 0700);
-        rmdir(path);
+    if (*budget <= 0) return 1;
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(st.st_mode)) {
+        (*budget)--;
+        return unlinkat(dirfd, name, 0) == 0 || errno == ENOENT ? 0 : -1;
     }
-    return 0;
+    if (depth > 512) return -1;
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == EACCES) {
+        /* overlayfs leaves a d--------- work dir; users make them too */
+        fchmodat(dirfd, name, 0700, 0);
+        fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
+    if (fd < 0) return -1;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        int r = rm_at(fd, e->d_name, budget, depth + 1);
+        if (r == 1) {
+            rc = 1;
+            break;
+        }
+        if (r < 0) rc = -1;
+    }
+    closedir(d);
+    if (rc != 0) return rc;
+    (*budget)--;
+    return unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT ? 0 : -1;
 }
 
-/* Best effort: deletes what it can, never follows symlinks or crosses mounts. */
+int rt_rm_step(const char *path, long budget)
+{
+    char parent[PATH_MAX];
+    if (rt_path(parent, sizeof parent, "%s", path) < 0) return -1;
+    char *slash = strrchr(parent, '/');
+    if (!slash || !slash[1]) return -1;
+    const char *name = path + (slash - parent) + 1;
+    if (slash == parent)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    int fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return errno == ENOENT ? 0 : -1;
+    int rc = rm_at(fd, name, &budget, 0);
+    close(fd);
+    return rc;
+}
+
 int rt_rm_rf(const char *path)
 {
-    struct stat st;
-    if (lstat(path, &st) < 0)
-        return errno == ENOENT ? 0 : -1;
-    /* Make directories traversable first (plain mode leaves user-made 0000 dirs). */
-    nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-    return lstat(path, &st) == 0 ? -1 : 0;
+    return rt_rm_step(path, LONG_MAX) == 0 ? 0 : -1;
 }
 
 int rt_mkdir_p(const char *path, mode_t mode)
 {
     char tmp[PATH_MAX];
-    if (rt_path(tmp, sizeof tmp, "%s", path) < 0)
-        return -1;
+    if (rt_path(tmp, sizeof tmp, "%s", path) < 0) return -1;
     for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
+        if (*p != '/') continue;
         *p = '\0';
-        if (mkdir(tmp, mode) < 0 && errno != EEXIST)
-            return -1;
+        if (mkdir(tmp, mode) < 0 && errno != EEXIST) return -1;
         *p = '/';
     }
-    if (mkdir(tmp, mode) < 0 && errno != EEXIST)
-        return -1;
+    if (mkdir(tmp, mode) < 0 && errno != EEXIST) return -1;
     return 0;
 }
 
 /* Sandbox ids become directory, cgroup and host names: [A-Za-z0-9_-], 1..64 chars. */
 bool rt_id_valid(const char *id)
 {
-    if (!id || !*id || strlen(id) > RT_ID_MAX || id[0] == '-')
-        return false;
+    if (!id || !*id || strlen(id) > RT_ID_MAX || id[0] == '-') return false;
     for (const char *p = id; *p; p++) {
         char c = *p;
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -172,16 +200,13 @@ unsigned long long rt_proc_starttime(pid_t pid)
 {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if (rt_read_file(path, buf, sizeof buf) <= 0)
-        return 0;
+    if (rt_read_file(path, buf, sizeof buf) <= 0) return 0;
     char *p = strrchr(buf, ')');
-    if (!p)
-        return 0;
+    if (!p) return 0;
     p++;
     for (int field = 3; field < 22 && p; field++) {
         p = strchr(p + 1, ' ');
     }
-    if (!p)
-        return 0;
+    if (!p) return 0;
     return strtoull(p + 1, NULL, 10);
 }

@@ -24,54 +24,63 @@ struct rt_sandbox;
 
 struct rt_hooks {
     void *ud;
-    int (*watch_fd)(void *ud, int fd);   /* call rt_on_readable(rt, fd) when readable */
+    int (*watch_fd)(void *ud, int fd); /* call rt_on_readable(rt, fd) when readable */
     void (*unwatch_fd)(void *ud, int fd);
-    /* A process started by rt_spawn ended: exit_code >= 0, or signal > 0. */
+    /* A process started by rt_spawn ended: exit_code >= 0, or signal > 0 (then exit_code
+     * is -1). It may come before the process's last output has been read: read its fds to
+     * EOF (a pty master gives EIO instead of EOF). */
     void (*proc_exited)(void *ud, struct rt_sandbox *sb, pid_t pid, int exit_code, int signal);
-    /* The sandbox's init died or was OOM-killed; the sandbox is unusable until rebooted. */
+    /* The sandbox's init died or was OOM-killed; the sandbox is unusable until rebooted.
+     * Called from rt_on_readable; the hook may destroy sb. */
     void (*sandbox_died)(void *ud, struct rt_sandbox *sb, const char *why);
 };
 
 struct rt_caps {
     bool userns, pidns, mountns, overlay, cgroup, freezer;
-    int cgroup_version;    /* 1, 2 or 0 */
-    char missing[256];     /* human list of missing isolation, "" when complete */
+    int cgroup_version; /* 1, 2 or 0 */
+    char missing[256];  /* human list of missing isolation, "" when complete */
 };
 
 struct rt_spec {
-    const char *id;        /* sandbox id: hostname, cgroup and directory names */
+    const char *id; /* sandbox id: hostname, cgroup and directory names */
     int cpu_count;
     int memory_mb;
-    int pids_max;          /* 0 = default */
+    int pids_max; /* 0 = default */
 };
 
 struct rt_spawn {
-    const char *const *argv;   /* argv[0] looked up in the sandbox's PATH */
-    const char *const *envp;   /* full environment (the caller adds TERM, LANG, HOME...) */
-    const char *cwd;           /* NULL = the user's home */
-    const char *user;          /* "user" (default) or "root" */
-    bool pty;                  /* one pty for stdin/stdout/stderr, ICRNL on */
-    int rows, cols;            /* pty size */
-    bool want_stdin;           /* pipes only: keep a stdin pipe, else /dev/null */
+    const char *const *argv; /* argv[0] looked up in the sandbox's PATH */
+    const char *const *envp; /* full environment (the caller adds TERM, LANG, HOME...) */
+    const char *cwd;         /* NULL = the user's home */
+    const char *user;        /* "user" (default) or "root" */
+    bool pty;                /* one pty for stdin/stdout/stderr, ICRNL on */
+    int rows, cols;          /* pty size */
+    bool want_stdin;         /* pipes only: keep a stdin pipe, else /dev/null */
 };
 
 struct rt_proc {
-    pid_t pid;         /* pid inside the sandbox's pid namespace (what envd reports) */
-    int pty_fd;        /* pty master, or -1 */
-    int stdin_fd;      /* write end, or -1 */
-    int stdout_fd;     /* read ends, or -1 */
+    pid_t pid;     /* pid inside the sandbox's pid namespace (what envd reports) */
+    int pty_fd;    /* pty master, or -1 */
+    int stdin_fd;  /* write end, or -1 */
+    int stdout_fd; /* read ends, or -1 */
     int stderr_fd;
 };
 
 struct rt_metrics {
-    int64_t cpu_usage_ns;  /* cumulative CPU time of the whole tree */
-    int64_t mem_used;      /* bytes */
-    int64_t mem_total;     /* limit in bytes */
-    int64_t disk_used;     /* bytes in the writable layer */
+    int64_t cpu_usage_ns; /* cumulative CPU time of the whole tree */
+    int64_t mem_used;     /* bytes */
+    int64_t mem_total;    /* limit in bytes */
+    int64_t disk_used;    /* bytes in the writable layer */
     int64_t disk_total;
     int pids;
+    int64_t oom_kills; /* processes the sandbox's memory limit has killed so far (cgroups) */
 };
 
+/* state_dir is made 0700; sandboxes live in state_dir/runtime/<id>. instance names the cgroup
+ * parent (boxtopd-<instance>): [A-Za-z0-9_-], at most 40 chars. Probes what isolation works
+ * (forks a short-lived child once): as root full namespaces + overlay + cgroups; as another
+ * user "rootless" namespaces; else plain process trees. BOXTOPD_ISOLATION=plain in the
+ * environment forces plain mode. */
 int rt_new(struct rt **out, const char *state_dir, const char *instance, struct log *lg,
            const struct rt_hooks *hooks, struct error *err);
 void rt_free(struct rt *rt); /* leaves sandboxes as they are (see rt_sandbox_stop) */
@@ -86,28 +95,40 @@ int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandb
 int rt_sandbox_open(struct rt *rt, const struct rt_spec *spec, struct rt_sandbox **out,
                     struct error *err);
 int rt_sandbox_boot(struct rt *rt, struct rt_sandbox *sb, struct error *err); /* fresh init */
-bool rt_sandbox_running(const struct rt_sandbox *sb); /* init alive */
+bool rt_sandbox_running(const struct rt_sandbox *sb);                         /* init alive */
+bool rt_sandbox_frozen(const struct rt_sandbox *sb); /* running and paused (also after open) */
 int rt_sandbox_freeze(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 int rt_sandbox_thaw(struct rt *rt, struct rt_sandbox *sb, struct error *err);
-/* Stop every process but keep the files (boxtopd shutdown). */
+/* Stop every process but keep the files (boxtopd shutdown). Waits at most 2 s for init to
+ * be gone, so that a following boot does not share the writable layer with a dying one. */
 int rt_sandbox_stop(struct rt *rt, struct rt_sandbox *sb, struct error *err);
-/* Kill the whole tree, unmount, delete the writable layer, free sb. */
+/* Kill the whole tree, unmount, delete the writable layer, free sb. Whatever cannot be
+ * removed while processes are still dying (cgroups) is finished when init's pidfd fires
+ * (rt_on_readable) or by a later rt_sample/create/boot. */
 int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 const char *rt_sandbox_id(const struct rt_sandbox *sb);
 void *rt_sandbox_get_ud(const struct rt_sandbox *sb);
 void rt_sandbox_set_ud(struct rt_sandbox *sb, void *ud);
 
-int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp,
-             struct rt_proc *out, struct error *err);
+/* Starts a process through the sandbox's init and waits for its answer (exec done or failed;
+ * at most 5 s). The returned fds are the caller's, O_NONBLOCK and close-on-exec. Errors:
+ * ERROR_CONFLICT when not running or paused, ERROR_NOT_FOUND when argv[0] is not found,
+ * ERROR_USAGE for an unknown user or argv+envp over 192 KiB. */
+int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, struct rt_proc *out,
+             struct error *err);
 int rt_signal(struct rt *rt, struct rt_sandbox *sb, pid_t pid, int signo, struct error *err);
 int rt_pty_resize(int pty_fd, int rows, int cols);
 
+/* Cheap (a few sysfs reads; the writable layer is walked at most 4096 entries per call, so
+ * for a huge layer disk_used is the last complete walk). mem_used = usage minus inactive page
+ * cache; mem_total = the limit (or host RAM); disk_total = size of the state dir's fs. */
 int rt_sample(struct rt *rt, struct rt_sandbox *sb, struct rt_metrics *out, struct error *err);
 
 /* Host-side directory fd of the sandbox's root, for confined file access with
- * openat2(RESOLVE_IN_ROOT); and the host uid/gid a sandbox user maps to. */
+ * openat2(RESOLVE_IN_ROOT); and the host uid/gid a sandbox user maps to. The fd belongs to sb
+ * (do not close it) and is -1 while not running; in plain mode it is the host's "/".
+ * home: the path inside the sandbox ("/home/user", "/root"), in plain mode a host path. */
 int rt_root_fd(struct rt_sandbox *sb);
-int rt_user_ids(struct rt_sandbox *sb, const char *user, uid_t *uid, gid_t *gid,
-                const char **home);
+int rt_user_ids(struct rt_sandbox *sb, const char *user, uid_t *uid, gid_t *gid, const char **home);
 
 #endif

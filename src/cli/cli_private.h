@@ -1,0 +1,33 @@
+/* cli_private.h - helpers shared by the CLI's command files (not a public interface). */
+#ifndef BOXTOP_CLI_PRIVATE_H
+#define BOXTOP_CLI_PRIVATE_H
+
+#include "boxtop/api.h"
+#include "boxtop/cli.h"
+
+/* The result of one API call, moved out of the callback for synchronous use. */
+struct cli_sync {
+    bool done;
+    struct error err;
+    long status;
+    struct sandbox_list sandboxes;
+    char *next_token;
+    struct sandbox sandbox;
+    struct metric_list metrics;
+    struct log_list logs;
+};
+
+void cli_sync_cb(struct api_result *res, void *ud);
+/* Run the loop until call is done (call NULL = could not start: err set). 0 or -1. */
+int cli_sync_wait(struct cli *c, struct api_call *call, struct cli_sync *s);
+void cli_sync_free(struct cli_sync *s);
+
+/* Let the loop run for ms (transfers keep going): how a command waits between polls. */
+void cli_wait_ms(struct cli *c, int ms);
+
+/* Print a cJSON document (pretty) or one JSON line, then free it. */
+void cli_print_json(struct cli *c, cJSON *doc, bool one_line);
+/* Print help text for a command and return 0. */
+int cli_help(struct cli *c, const char *text);
+
+#endif

@@ -1,0 +1,80 @@
+/* cli_sync.c - synchronous use of the async API for one-shot commands, and JSON output. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxtop/i18n.h"
+#include "boxtop/loop.h"
+#include "cli_private.h"
+
+void cli_sync_cb(struct api_result *res, void *ud)
+{
+    struct cli_sync *s = ud;
+    s->done = true;
+    s->err = res->err;
+    s->status = res->status;
+    /* move the models out: the API frees what is left in res */
+    s->sandboxes = res->sandboxes;
+    memset(&res->sandboxes, 0, sizeof res->sandboxes);
+    s->next_token = res->next_token;
+    res->next_token = NULL;
+    s->sandbox = res->sandbox;
+    memset(&res->sandbox, 0, sizeof res->sandbox);
+    s->metrics = res->metrics;
+    memset(&res->metrics, 0, sizeof res->metrics);
+    s->logs = res->logs;
+    memset(&res->logs, 0, sizeof res->logs);
+}
+
+int cli_sync_wait(struct cli *c, struct api_call *call, struct cli_sync *s)
+{
+    if (!call) {
+        error_set(&s->err, ERROR_GENERIC, _("cannot start the request"));
+        return -1;
+    }
+    api_wait(c->api, call);
+    if (!s->done) error_set(&s->err, ERROR_GENERIC, _("the request did not finish"));
+    return s->done && s->err.kind == ERROR_NONE ? 0 : -1;
+}
+
+void cli_sync_free(struct cli_sync *s)
+{
+    sandbox_list_free(&s->sandboxes);
+    free(s->next_token);
+    sandbox_free(&s->sandbox);
+    metric_list_free(&s->metrics);
+    log_list_free(&s->logs);
+    memset(s, 0, sizeof *s);
+}
+
+void cli_print_json(struct cli *c, cJSON *doc, bool one_line)
+{
+    char *txt = doc ? (one_line ? cJSON_PrintUnformatted(doc) : cJSON_Print(doc)) : NULL;
+    if (txt) {
+        fprintf(c->stdout_fp, "%s\n", txt);
+        fflush(c->stdout_fp);
+    }
+    free(txt);
+    cJSON_Delete(doc);
+}
+
+int cli_help(struct cli *c, const char *text)
+{
+    fputs(text, c->stdout_fp);
+    return CLI_EXIT_OK;
+}
+
+static void on_wake(struct loop *l, void *ud)
+{
+    (void)l;
+    *(bool *)ud = true;
+}
+
+void cli_wait_ms(struct cli *c, int ms)
+{
+    bool woke = false;
+    if (loop_timer_add(c->loop, ms, on_wake, &woke) < 0) return;
+    while (!woke && loop_run_once(c->loop, -1) >= 0)
+        ;
+}

@@ -1,0 +1,1 @@
+# src/tui/term: terminal emulation (libvterm state layer -> our grid + scrollback)

@@ -1,0 +1,99 @@
+// restart.mjs - issue 4 durability: create a sandbox, write a file, stop boxtopd with SIGTERM
+// (then, in a second round, SIGKILL), start it again on the same state dir: the sandbox is
+// listed, connect brings it back running with the file intact, a killed sandbox stays gone.
+import { test } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { assert, fileContext } from './lib/common.mjs';
+
+const ctx = fileContext('restart');
+const T = { timeout: 90000 };
+const rounds = {};
+
+async function prepare(label) {
+  const d = ctx.need();
+  const { Sandbox } = ctx.E;
+  const keep = await Sandbox.create('base', { timeoutMs: 600_000, metadata: { round: label } });
+  d.track(keep);
+  const gone = await Sandbox.create('base', { timeoutMs: 600_000, metadata: { round: label + '-killed' } });
+  d.track(gone);
+  await gone.kill();
+  const r = (rounds[label] = { id: keep.sandboxId, gone: gone.sandboxId });
+  r.content = randomBytes(4096).toString('base64');
+  await keep.files.write('/home/user/persist.txt', r.content);
+  await keep.commands.run('mkdir -p /home/user/dir/sub && echo deep > /home/user/dir/sub/f');
+  r.bgPid = (await keep.commands.run('sleep 900', { background: true })).pid;
+}
+
+async function verify(label) {
+  const { Sandbox } = ctx.E;
+  const r = rounds[label];
+  assert.ok(r, `round ${label} was not prepared`);
+  const listed = [];
+  const p = Sandbox.list({ query: { state: ['running', 'paused'], metadata: { round: label } } });
+  while (p.hasNext) listed.push(...(await p.nextItems()));
+  assert.deepEqual(listed.map((s) => s.sandboxId), [r.id], 'listed after restart');
+  assert.ok(['running', 'paused'].includes(listed[0].state), `state ${listed[0].state}`);
+  const killed = [];
+  const p2 = Sandbox.list({ query: { state: ['running', 'paused'], metadata: { round: label + '-killed' } } });
+  while (p2.hasNext) killed.push(...(await p2.nextItems()));
+  assert.deepEqual(killed, [], 'a killed sandbox came back');
+  const s = await Sandbox.connect(r.id);
+  ctx.need().track(s);
+  assert.equal((await s.getInfo()).state, 'running');
+  assert.equal(await s.files.read('/home/user/persist.txt'), r.content, 'file intact');
+  assert.equal((await s.commands.run('cat /home/user/dir/sub/f')).stdout, 'deep\n');
+  assert.equal((await s.commands.run('hostname')).stdout.trim(), r.id, 'hostname');
+  r.handle = s;
+}
+
+test('boxtopd starts', T, async () => {
+  await ctx.start();
+});
+
+test('SIGTERM: sandbox created, file written, boxtopd exits 0', T, async () => {
+  try {
+    await prepare('term');
+  } finally {
+    var st = await ctx.need().stop('SIGTERM'); // eslint-disable-line no-var
+  }
+  assert.equal(st.forced, false, 'boxtopd ignored SIGTERM');
+  assert.equal(st.code, 0, `exit ${JSON.stringify(st)}`);
+});
+
+test('SIGTERM: after a restart the sandbox is listed, connect → running, file intact', T, async () => {
+  const d = ctx.need();
+  await d.restart();
+  await verify('term');
+});
+
+test('SIGKILL: sandbox created, file written, boxtopd killed', T, async () => {
+  try {
+    await prepare('kill');
+  } finally {
+    var st = await ctx.need().stop('SIGKILL'); // eslint-disable-line no-var
+  }
+  assert.equal(st.signal, 'SIGKILL');
+});
+
+test('SIGKILL: after a restart the sandbox is listed, connect → running, file intact', T, async () => {
+  const d = ctx.need();
+  await d.restart();
+  await verify('kill');
+});
+
+test('SIGKILL: the sandbox\'s processes survived the crash and were adopted', T, async () => {
+  const r = rounds.kill;
+  assert.ok(r && r.handle, 'round not verified');
+  const list = await r.handle.commands.run(`kill -0 ${r.bgPid} && echo alive || echo dead`);
+  assert.equal(list.stdout.trim(), 'alive', 'background process after crash + restart');
+});
+
+test('the first round\'s sandbox still works after the second restart', T, async () => {
+  const { Sandbox } = ctx.E;
+  const s = await Sandbox.connect(rounds.term.id);
+  assert.equal(await s.files.read('/home/user/persist.txt'), rounds.term.content);
+});
+
+test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {
+  await ctx.teardown();
+});

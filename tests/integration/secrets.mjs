@@ -1,0 +1,106 @@
+// secrets.mjs - no secret in any output: drive a boxtopd at debug log level through every
+// path that carries a secret (API key, envd access tokens, signed URLs, wrong keys), then
+// search its log, every other integration test's log and every boxtopd log of this run for
+// them. The harness records only SHA-256 digests of secrets (logs/NAME.secrets), so the
+// search tokenises each log and compares digests; full-looking API keys are caught by shape.
+import { test } from 'node:test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { assert, fileContext } from './lib/common.mjs';
+import { http, logDir, sha256, builddir } from './lib/boxtopd.mjs';
+
+const ctx = fileContext('secrets');
+const T = { timeout: 60000 };
+
+test('boxtopd starts at --log-level debug', T, async () => {
+  await ctx.start({ extraArgs: ['--log-level', 'debug'] });
+});
+
+test('every secret-carrying path is exercised', T, async () => {
+  const d = ctx.need();
+  const { Sandbox } = ctx.E;
+  const s = await Sandbox.create('base', { timeoutMs: 120_000 });
+  d.track(s);
+  d.noteSecret(s.envdAccessToken);
+  await s.commands.run('echo hi');
+  await s.files.write('/home/user/s.txt', 'x');
+  await s.files.read('/home/user/s.txt');
+  const up = await s.uploadUrl('/home/user/signed.txt');
+  d.noteSecret(new URL(up).searchParams.get('signature'));
+  const form = new FormData();
+  form.append('file', new Blob(['y']), 'signed.txt');
+  assert.equal((await http(up, { method: 'POST', body: form })).status, 200);
+  const down = await s.downloadUrl('/home/user/signed.txt', { useSignatureExpiration: 60 });
+  d.noteSecret(new URL(down).searchParams.get('signature'));
+  assert.equal((await http(down)).status, 200);
+  const bad = down.replace(/signature=[^&]+/, 'signature=v1_' + 'Q'.repeat(43));
+  assert.ok([401, 403].includes((await http(bad)).status));
+  const wrongKey = 'e2b_' + 'ab'.repeat(20);
+  d.noteSecret(wrongKey);
+  assert.equal((await d.api('GET', '/v2/sandboxes', { key: wrongKey })).status, 401);
+  const wrongToken = 'tok' + 'Zz9'.repeat(10);
+  d.noteSecret(wrongToken);
+  const r = await http(d.sandboxUrl + '/process.Process/List', {
+    method: 'POST',
+    headers: { 'E2b-Sandbox-Id': s.sandboxId, 'X-Access-Token': wrongToken, 'Content-Type': 'application/json' },
+    body: '{}',
+  });
+  assert.equal(r.status, 401);
+  const c = await Sandbox.connect(s.sandboxId); // connect re-issues the token
+  d.noteSecret(c.envdAccessToken);
+  await c.kill();
+});
+
+test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {
+  await ctx.teardown();
+});
+
+function digests() {
+  const set = new Set();
+  for (const f of fs.readdirSync(logDir)) {
+    if (!f.endsWith('.secrets')) continue;
+    for (const l of fs.readFileSync(path.join(logDir, f), 'utf8').split('\n')) if (l) set.add(l.trim());
+  }
+  return set;
+}
+
+function logFiles() {
+  const out = [];
+  for (const f of fs.readdirSync(logDir)) if (f.endsWith('.log')) out.push(path.join(logDir, f));
+  const tdir = path.join(builddir, 'tests/integration');
+  for (const f of fs.readdirSync(tdir)) {
+    if (f.endsWith('.log') && f !== 'secrets.log') out.push(path.join(tdir, f));
+  }
+  return out;
+}
+
+const CLASSES = [/[A-Za-z0-9_+/-]{16,}/g, /[A-Za-z0-9_-]{16,}/g, /[A-Za-z0-9+/]{16,}/g, /[A-Za-z0-9]{16,}/g, /[A-Za-z0-9_]{16,}/g];
+
+test('no API key, access token or signature in any test log or boxtopd log', T, async () => {
+  const known = digests();
+  assert.ok(known.size >= 5, `only ${known.size} secret digests recorded`);
+  const files = logFiles();
+  assert.ok(files.some((f) => f.includes('secrets.') && f.endsWith('.boxtopd.log')), 'own boxtopd log missing');
+  const own = fs.readFileSync(files.find((f) => f.includes('secrets.') && f.endsWith('.boxtopd.log')), 'utf8');
+  assert.ok(own.length > 0, 'boxtopd at debug level logged nothing');
+  const leaks = [];
+  for (const f of files) {
+    let text = fs.readFileSync(f, 'latin1');
+    try {
+      text += '\n' + decodeURIComponent(text.replace(/%(?![0-9A-Fa-f]{2})/g, '%25'));
+    } catch {
+      /* keep the raw text */
+    }
+    const shaped = text.match(/e2b_[0-9a-f]{40}/g);
+    if (shaped) leaks.push(`${path.basename(f)}: ${shaped.length} full API key(s) (e2b_…${shaped[0].slice(-4)})`);
+    const hit = new Set();
+    for (const re of CLASSES) {
+      for (const m of text.matchAll(re)) {
+        const cands = [m[0], m[0].replace(/^v1_/, '')];
+        for (const c of cands) if (known.has(sha256(c))) hit.add(c.slice(0, 3) + '…' + c.slice(-4));
+      }
+    }
+    if (hit.size) leaks.push(`${path.basename(f)}: secrets ${[...hit].join(', ')}`);
+  }
+  assert.deepEqual(leaks, [], leaks.join('; '));
+});
