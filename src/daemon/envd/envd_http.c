@@ -204,7 +204,10 @@ static int setup_call(struct envd_conn *c, const struct envd_sandbox_info *info,
     call->sbx = envd_sbx_get(c->e, info->id, info->rt);
     if (!call->sbx) return -ENOMEM;
     call->root_fd = rt_root_fd(info->rt);
-    snprintf(call->user, sizeof call->user, "%s", user && *user ? user : "user");
+    const char *u = user && *user ? user : "user";
+    size_t ul = strlen(u);
+    if (ul >= sizeof call->user) return -EPERM; /* no such user; never a truncated name */
+    memcpy(call->user, u, ul + 1);
     const char *home = NULL;
     if (rt_user_ids(info->rt, call->user, &call->uid, &call->gid, &home) < 0) return -EPERM;
     snprintf(call->home, sizeof call->home, "%s", home ? home : "/");
