@@ -397,6 +397,21 @@ static void csi_too_many_params(void **state)
     tt_free(&t);
 }
 
+/* An OSC cut by a bare ESC at the end of a write made libvterm 0.1.4 read past the buffer
+ * (ASan finds it; neovim#30084 is the same parser path in later versions). */
+static void malformed_osc(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_new(&t, 5, 40, 0);
+    tt_feed(&t, "\x1b]8;;http://example.com\x1b\\This is a link\x1b]8;;\x1b\r\n");
+    tt_feed(&t, "\x1b]0;abc\x1b");
+    tt_feed(&t, "\\next");
+    assert_string_equal(tt_line(&t, 0), "This is a link");
+    assert_int_equal(term_engine_check(t.e), 0);
+    tt_free(&t);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -413,6 +428,7 @@ int main(void)
         cmocka_unit_test(byte_cap_needs_more_turns),
         cmocka_unit_test(partial_scroll_regions),
         cmocka_unit_test(csi_too_many_params),
+        cmocka_unit_test(malformed_osc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
