@@ -412,6 +412,30 @@ static void malformed_osc(void **state)
     tt_free(&t);
 }
 
+/* A scroll region larger than the screen after a resize crashed libvterm 0.1.4 (negative
+ * memmove in its scroll); the engine resets the region on resize and keeps the cursor. */
+static void resize_with_scroll_region(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_new(&t, 7, 11, 0);
+    tt_feed(&t, "a\r\nb\r\nc\r\nd\x1b[3;5r\x1b[5;1H");
+    assert_int_equal(term_engine_resize(t.e, 1, 1), 0);
+    tt_feed(&t, "x\r\ny\r\nz\n\n\x1bM\x1bM");
+    assert_int_equal(term_engine_check(t.e), 0);
+    assert_int_equal(term_engine_resize(t.e, 6, 10), 0);
+    tt_feed(&t, "\x1b[2;4H");
+    assert_int_equal(term_engine_resize(t.e, 8, 12), 0);
+    int r, c;
+    term_engine_cursor(t.e, &r, &c, NULL);
+    assert_int_equal(c, 3);
+    tt_feed(&t, "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\nend");
+    /* the whole screen scrolls again (the region was reset) */
+    assert_string_equal(tt_line(&t, 7), "end");
+    assert_int_equal(term_engine_check(t.e), 0);
+    tt_free(&t);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -429,6 +453,7 @@ int main(void)
         cmocka_unit_test(partial_scroll_regions),
         cmocka_unit_test(csi_too_many_params),
         cmocka_unit_test(malformed_osc),
+        cmocka_unit_test(resize_with_scroll_region),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,14 @@
  *   erase/moverect/initpen/setpenattr/settermprop/bell/resize/movecursor -> grid and flags.
  * Terminal replies (DA, DSR, ...) and encoded keys leave through vterm's output callback,
  * which we forward to the caller's output function (it must reach the pty, or programs that
- * query the terminal hang). Input is parsed in caller-capped slices so keys stay responsive. */
+ * query the terminal hang). Input is parsed in caller-capped slices so keys stay responsive.
+ *
+ * libvterm 0.1.4 is not safe on hostile input by itself; before bytes reach it they are
+ * copied into a NUL-terminated staging buffer (strncpy over-read on a cut OSC), CSI
+ * parameter separators beyond 15 are dropped (args array overflow), UTF-8 sequences are
+ * never split across writes (they would become U+FFFD), allocations get slack and the cursor
+ * is clamped after each write (saved cursor not clamped on resize). Each is explained where
+ * it is done and covered by test_term_engine and fuzz_term_input seeds. */
 #include "config.h"
 
 #include <errno.h>
@@ -425,7 +432,16 @@ int term_engine_resize(struct term_engine *e, int rows, int cols)
 {
     if (rows < 1 || cols < 1 || rows > TERM_MAX_SIZE || cols > TERM_MAX_SIZE) return -EINVAL;
     vterm_set_size(e->vt, rows, cols);
-    clamp_cursor(e);
+    /* libvterm 0.1.4 clamps only the bottom of the scroll region on resize: with ESC[3;5r
+     * and then 1 row, the next scroll memmoves its lineinfo with a negative length (crash,
+     * found by fuzzing). Reset the region as xterm does on resize (apps redraw on SIGWINCH)
+     * and put the cursor back where it was; ESC[r homes it. */
+    VTermPos p;
+    vterm_state_get_cursorpos(e->state, &p);
+    char seq[48];
+    int n = snprintf(seq, sizeof seq, "\x1b[r\x1b[%d;%dH", (p.row < rows ? p.row : rows - 1) + 1,
+                     (p.col < cols ? p.col : cols - 1) + 1);
+    feed(e, seq, (size_t)n);
     if (e->grid[0].rows != rows || e->grid[0].cols != cols || e->grid[1].rows != rows ||
         e->grid[1].cols != cols)
         return -ENOMEM;
