@@ -376,9 +376,10 @@ static void csi_too_many_params(void **state)
     struct tt t;
     tt_new(&t, 5, 20, 0);
     char seq[1024];
-    const char *fill[] = {";", ":", "1;", "38:2:", "?1;"};
+    const char *fill[] = {";", ":", "1;", "38:2:", "?1;", ";", ";"};
+    const char *intro[] = {"\x1b[", "\x1b[", "\x1b[", "\x1b[", "\x1b[", "\x1b\x19[", "\x1b\xcd["};
     for (size_t f = 0; f < sizeof fill / sizeof fill[0]; f++) {
-        size_t n = (size_t)snprintf(seq, sizeof seq, "\x1b[");
+        size_t n = (size_t)snprintf(seq, sizeof seq, "%s", intro[f]);
         for (int i = 0; i < 200 && n + 8 < sizeof seq; i++)
             n += (size_t)snprintf(seq + n, sizeof seq - n, "%s", fill[f]);
         snprintf(seq + n, sizeof seq - n, "%s", f == 4 ? "h" : "m");

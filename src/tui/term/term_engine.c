@@ -334,7 +334,13 @@ static size_t csi_filter(struct term_engine *e, const char *p, size_t n, char *o
         }
         unsigned char c = (unsigned char)p[i++];
         if (e->esc_state == 1) {
-            e->esc_state = c == '[' ? 2 : c == 0x1b ? 1 : 0;
+            /* libvterm stays in the escape over C0 controls, intermediates and bytes
+             * >= 0x80 ("ESC \x19 [" and "ESC \xcd [" start a CSI too; fuzzing found
+             * both), so only '[' and the escape's final bytes move on from here */
+            if (c == '[')
+                e->esc_state = 2;
+            else if ((c >= 0x30 && c <= 0x7e) || c == 0x18 || c == 0x1a)
+                e->esc_state = 0;
             e->csi_seps = 0;
         } else if (c == ';' || c == ':') {
             if (e->csi_seps >= TERM_CSI_SEPS) continue; /* dropped */
