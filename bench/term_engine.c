@@ -4,7 +4,8 @@
  *   (a) baseline: VTermScreen with damage + sb_pushline callbacks, flush_damage per write
  *       (what libs-notes.md §1 measured at ~1.5 MB/s);
  *   (b) our engine: libvterm's state layer into our grid + scrollback (term_engine_write).
- * Prints MB/s for both and the ratio. Usage: bench/term_engine [lines] (default 2000000). */
+ * Prints MB/s for both and the ratio. Usage: bench/term_engine [lines [engine-only]] (default
+ * 2000000 lines). */
 #include "config.h"
 
 #include <stdio.h>
@@ -109,6 +110,10 @@ int main(int argc, char **argv)
     printf("(b) term_engine (state layer + own grid): %7.3f s  %8.1f MB/s  last line \"%s\"\n", te,
            mb / te, last_e);
     fflush(stdout);
+    if (argc > 2 && strcmp(argv[2], "engine-only") == 0) { /* for profiling */
+        free(data);
+        return 0;
+    }
     double ts = run_screen(data, len, last_s, sizeof last_s);
     printf("(a) libvterm VTermScreen (baseline):      %7.3f s  %8.1f MB/s  last line \"%s\"\n", ts,
            mb / ts, last_s);

@@ -8,7 +8,7 @@
 BOXTOPD=$abs_top_builddir/src/boxtopd
 BOXTOP=$abs_top_builddir/src/boxtop
 STATE=$TMPD/bxd
-echo "1..22"
+echo "1..26"
 
 start_daemon() { # start_daemon API_LISTEN ENVD_LISTEN
     rm -f "$STATE/boxtopd.json"
@@ -121,4 +121,23 @@ tui_keys q; tui_wait EXITED
 [ "$(cat "$TMPD/exit")" = 0 ] && [ "$(tui_fmt '#{alternate_on}#{cursor_flag}#{mouse_any_flag}')" = 010 ]
 ok $? "q exits 0 and the terminal is as it was"
 kill -0 "$DPID"; ok $? "boxtopd (not started by boxtop) keeps running after boxtop exits"
+tui_stop
+
+# a fresh state dir and no boxtopd: boxtop starts one (found through $BOXTOP_BINDIR) and
+# stops it on exit
+STATE2=$TMPD/bxd2
+mkdir -p "$STATE2"
+(unset E2B_API_KEY E2B_API_URL E2B_SANDBOX_URL E2B_DOMAIN
+ BOXTOP_STATE_DIR="$STATE2" BOXTOP_BINDIR="$abs_top_builddir/src" HOME="$TMPD" tui_start 160 30)
+tui_wait 'started by boxtop' 15 && tui_wait 'No sandboxes' 5
+ok $? "no key and no boxtopd: boxtop starts one, says so, shows the empty table"
+tui_keys n; tui_wait 'Template'; tui_keys Enter; tui_wait 'Timeout'; tui_keys Enter
+tui_wait 'Metadata'; tui_keys Enter
+tui_wait 'Sandboxes \(1 of 1\)' 10; ok $? "a sandbox created in it appears"
+pid2=$(js j.pid < "$STATE2/boxtopd.json")
+tui_keys q; tui_wait EXITED 10
+n=100; while [ $n -gt 0 ] && kill -0 "$pid2" 2>/dev/null; do sleep 0.05; n=$((n-1)); done
+! kill -0 "$pid2" 2>/dev/null && [ ! -e "$STATE2/boxtopd.json" ]
+ok $? "on exit boxtop stops the boxtopd it started"
+[ "$(cat "$TMPD/exit")" = 0 ]; ok $? "and exits 0"
 exit 0

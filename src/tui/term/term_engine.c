@@ -304,13 +304,29 @@ static size_t utf8_tail(const unsigned char *p, size_t n)
     return 0;
 }
 
+/* libvterm 0.1.4's parser copies an unfinished string sequence (OSC ...) at the end of a
+ * write with strncpy and a length that can run past the bytes it was given (fuzzing found a
+ * 5-byte read after the buffer, ASan heap-buffer-overflow in append_strbuffer's strncpy). So
+ * it only ever sees our staging buffer, in which a NUL follows the bytes: strncpy stops
+ * there. Blocks never end inside a UTF-8 sequence (see term_engine_write). */
 static void feed(struct term_engine *e, const char *p, size_t n)
 {
-    size_t done = 0;
-    while (done < n) { /* 0.1.4 always takes everything; loop in case a version does not */
-        size_t k = vterm_input_write(e->vt, p + done, n - done);
-        if (k == 0) break;
-        done += k;
+    while (n > 0) {
+        size_t k = n < TERM_STAGE ? n : TERM_STAGE;
+        if (k < n) {
+            size_t tail = utf8_tail((const unsigned char *)p, k);
+            if (tail < k) k -= tail;
+        }
+        memcpy(e->stage, p, k);
+        e->stage[k] = 0;
+        size_t done = 0;
+        while (done < k) { /* 0.1.4 always takes everything; loop in case a version does not */
+            size_t w = vterm_input_write(e->vt, e->stage + done, k - done);
+            if (w == 0) break;
+            done += w;
+        }
+        p += k;
+        n -= k;
     }
 }
 

@@ -48,6 +48,8 @@ struct term_keycode {
 };
 #define TERM_LEARNED_KEYS 64
 
+#define TERM_STAGE 4096 /* bytes handed to libvterm per call (see feed in term_engine.c) */
+
 struct term_engine {
     VTermAllocatorFunctions alloc; /* libvterm keeps a pointer to it */
     VTerm *vt;
@@ -63,7 +65,8 @@ struct term_engine {
     unsigned bells;
     term_output_fn *output;
     void *user;
-    char held[4]; /* incomplete UTF-8 at the end of the last write */
+    char stage[TERM_STAGE + 1]; /* input copy with a NUL after it */
+    char held[4];               /* incomplete UTF-8 at the end of the last write */
     size_t nheld;
     struct term_keycode learned[TERM_LEARNED_KEYS];
     int nlearned;
