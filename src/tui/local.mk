@@ -21,11 +21,15 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/theme.c src/tui/theme.h \
 	src/tui/ui.c \
 	src/tui/views/sandboxes.c src/tui/views/detail.c \
-	src/tui/tui_main.c
+	src/tui/tui_main.c \
+	src/tui/session.c src/tui/session.h \
+	src/tui/views/term.c src/tui/views/term_view.h src/tui/views/term_copy.c \
+	src/tui/views/term_sessions.c
 src_tui_libboxtoptui_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS) \
-	$(NCURSES_CFLAGS) $(CURL_CFLAGS)
+	$(NCURSES_CFLAGS) $(CURL_CFLAGS) -I$(top_srcdir)/src/tui/term $(VTERM_CFLAGS)
 
-TUI_LIBS = src/tui/libboxtoptui.a src/tui/libboxtoptui_pure.a $(ENVDC_LIBS) $(NCURSES_LIBS) -lm
+TUI_LIBS = src/tui/libboxtoptui.a src/tui/libboxtoptui_pure.a src/tui/term/libboxtopterm.a \
+	$(VTERM_LIBS) $(ENVDC_LIBS) $(NCURSES_LIBS) -lm
 src_boxtop_LDADD += $(TUI_LIBS)
 
 # Stand-alone driver of tui_main() for the tmux tests.
