@@ -57,6 +57,14 @@ tests_unit_test_tui_model_LDADD = $(TUI_TEST_LDADD)
 # tmux-driven tests of the whole TUI (need tmux; they use their own tmux server socket).
 TUI_TMUX_TESTS = tests/tui/test_tui_replay.sh tests/tui/test_tui_hostile.sh \
 	tests/tui/test_tui_live.sh tests/tui/test_tui_term.sh tests/tui/test_tui_local.sh \
-	tests/tui/test_tui_boxtopd.sh
+	tests/tui/test_tui_boxtopd.sh tests/tui/test_term_shell.sh
 TESTS += $(TUI_TMUX_TESTS)
 EXTRA_DIST += $(TUI_TMUX_TESTS) tests/tui/lib.sh tests/tui/three.json tests/tui/fake_api.js
+
+# Terminal benchmark (issue 7; not in make check): boxtop vs `e2b sandbox connect` vs a local
+# shell, all in tmux against one boxtopd sandbox. Needs tests/node_modules (cd tests && npm ci).
+EXTRA_DIST += bench/term.mjs
+bench-term: all
+	env abs_top_srcdir='$(abs_top_srcdir)' abs_top_builddir='$(abs_top_builddir)' \
+	NO_UPDATE_NOTIFIER=1 LANG=C.UTF-8 node $(abs_top_srcdir)/bench/term.mjs
+.PHONY: bench-term

@@ -45,7 +45,7 @@ run 'stty size'; tui_wait '^35 120 *$' 5; ok $? "resizing the window changes stt
 run "printf '\\033[31mred\\033[0m\\n'"; tui_wait '^red *$' 5
 tui_screen_e | grep -Eq "$(printf '\033')\\[([0-9;]*;)?(31|91|38;5;(1|9|160|196))m(\\s*)red"
 ok $? "red is red in capture-pane -e"
-run "printf 'W\\344\\270\\255\\346\\226\\207\\360\\237\\230\\200\\r\\033[6CZ\\n'"
+run "printf '\\344\\270\\255\\346\\226\\207\\360\\237\\230\\200\\r\\033[6CZ\\n'"
 tui_wait '中文😀Z' 5; ok $? "CJK and emoji take two cells each"
 run 'echo MARK-$((6*7))'; tui_wait '^MARK-42' 5
 run 'less /etc/passwd'; tui_wait 'root:' 5 && tui_wait_gone 'MARK-42' 5; ok $? "less uses the alternate screen"
