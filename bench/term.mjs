@@ -138,7 +138,7 @@ try {
     const results = {};
     const clients = [
       ['boxtop', `${exp}\nexport BOXTOP_STATE_DIR=${q(state)}\n${tui} --api-url "$E2B_API_URL" --sandbox-url "$E2B_SANDBOX_URL"`,
-        async (s) => { await waitScreen(s, new RegExp(sbx), 20000, 50); type(s, `:shell ${sbx}`); enter(s); await prompt(s); }],
+        async (s) => { await waitScreen(s, / running /, 20000, 50); type(s, `:shell ${sbx}`); enter(s); await prompt(s); }],
       ['cli', `${exp}\n${cli} sandbox connect ${sbx}`, prompt],
       ['local', `cd ${q(tmp)}; env -i HOME=${q(tmp)} PATH=/usr/bin:/bin TERM=xterm-256color /bin/bash --norc -i`, prompt],
     ];
