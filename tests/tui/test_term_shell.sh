@@ -9,7 +9,7 @@ BOXTOPD=$abs_top_builddir/src/boxtopd
 BOXTOP=$abs_top_builddir/src/boxtop
 STATE=$TMPD/bxd
 REC=$TMPD/rec
-echo "1..16"
+echo "1..22"
 
 cleanup() {
     tui_stop
@@ -26,7 +26,8 @@ mkdir -p "$STATE" "$REC"
 DPID=$!
 n=200; while [ $n -gt 0 ] && [ ! -s "$STATE/boxtopd.json" ]; do sleep 0.05; n=$((n-1)); done
 eval "$("$BOXTOPD" --print-env --state-dir "$STATE")"
-A=$("$BOXTOP" create --timeout 600)
+# A lives 60 s unless boxtop keeps it alive while its terminal is open
+A=$("$BOXTOP" create --timeout 60)
 B=$("$BOXTOP" create --timeout 600)
 [ -n "$A" ] && [ -n "$B" ]; ok $? "boxtopd up, two sandboxes"
 
@@ -51,11 +52,34 @@ run 'echo MARK-$((6*7))'; tui_wait '^MARK-42' 5
 run 'less /etc/passwd'; tui_wait 'root:' 5 && tui_wait_gone 'MARK-42' 5; ok $? "less uses the alternate screen"
 tui_keys q; tui_wait 'MARK-42' 5; ok $? "the previous screen is back after quitting less"
 
+# the split with the graphs narrows the pane: Process.Update, and stty follows
+pfx g; sleep 0.5; run 'stty size'; tui_wait '^35 75 ' 5; ok $? "the graphs split resizes the shell (35 75)"
+tui_screen | grep -q 'CPU' && tui_screen | grep -q 'Memory'; ok $? "the split shows CPU and memory graphs"
+pfx g; sleep 0.3
+
+# keep-alive: the 60 s sandbox was given a longer time to live
+END=$("$BOXTOP" info "$A" --json 2>/dev/null | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const j=JSON.parse(s);console.log(Math.round((Date.parse(j.endAt)-Date.now())/1000))})")
+[ -n "$END" ] && [ "$END" -gt 120 ]; ok $? "keep-alive extended the sandbox's time to live (${END}s left)"
+
+# copy mode: search backwards, select the line, copy it with OSC 52 (tmux keeps it as a buffer)
+tm set -g set-clipboard on
+run 'echo COPY""ME-please'; tui_wait '^COPYME-please' 5
+pfx '['; tui_wait 'COPY [0-9]+/' 5
+tui_keys / ; tui_type 'COPYME'; tui_keys Enter; sleep 0.3
+tui_keys v; tui_keys '$'; tui_keys y; sleep 0.5
+tm show-buffer 2>/dev/null | grep -q '^COPYME-please'; ok $? "copy mode: / search, v select, y copies with OSC 52"
+
+# the mouse wheel scrolls back (the screen shows older lines), a key returns to the bottom
+run 'seq 1 300'; tui_wait '^300 *$' 10
+tui_type "$(printf '\033[<64;10;10M')"; tui_type "$(printf '\033[<64;10;10M')"
+tui_wait 'scrolled [0-9]+' 5 && ! tui_screen | grep -q '^300 *$'; ok $? "the mouse wheel scrolls back"
+tui_keys C-u; tui_wait '^300 *$' 5; ok $? "a key goes back to the bottom"
+
 # a second tab on the other sandbox
 pfx : ; tui_type "shell $B"; tui_keys Enter
-tui_wait "2:$B" 10; tui_wait_gone 'MARK-42' 5 && sleep 0.5
+tui_wait "2:$B" 10; tui_wait_gone '^300 *$' 5 && sleep 0.5
 run 'echo in-$E2B_SANDBOX_ID'; tui_wait "^in-$B" 5; ok $? "a second tab runs in the other sandbox"
-pfx 1; tui_wait 'MARK-42' 5 && ! tui_screen | grep -q "^in-$B"; ok $? "tab 1 still shows its own shell"
+pfx 1; tui_wait '^300 *$' 5 && ! tui_screen | grep -q "^in-$B"; ok $? "tab 1 still shows its own shell"
 
 # detach, exec on the same sandbox, reattach
 run 'echo before-detach'; tui_wait '^before-detach' 5

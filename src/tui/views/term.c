@@ -104,6 +104,9 @@ static void on_state(void *ud, struct session *s)
                                 : st == SESSION_FAILED ? STATUS_ERROR
                                                        : STATUS_WARN;
         app_status(a, lvl, "%s: %s", session_sandbox(s), session_notice(s));
+    } else if (s == v->cur && st == SESSION_ATTACHED) {
+        app_status(a, STATUS_INFO, _("%s: attached (pid %u)"), session_sandbox(s),
+                   (unsigned)session_pid(s));
     }
     if (s == v->cur && st == SESSION_DETACHED) pick_tab(v);
     v->need_full = 1;
