@@ -9,7 +9,7 @@ BOXTOPD=$abs_top_builddir/src/boxtopd
 BOXTOP=$abs_top_builddir/src/boxtop
 STATE=$TMPD/bxd
 REC=$TMPD/rec
-echo "1..22"
+echo "1..24"
 
 cleanup() {
     tui_stop
@@ -89,6 +89,14 @@ pfx s; tui_wait 'detached' 5
 tui_keys Enter; tui_wait 'before-detach' 5
 run 'cat /tmp/bx-note'; tui_wait '^written-by-exec' 5
 ok $? "reattach keeps earlier output and shows new output"
+
+# a dropped connection: the sockets to envd are destroyed under boxtop's feet (ss -K)
+EPORT=${E2B_SANDBOX_URL##*:}
+ss -K dst 127.0.0.1 dport = ":$EPORT" >/dev/null 2>&1
+tui_wait 'connection lost' 5; ok $? "a dropped connection shows a notice"
+tui_wait 'attached \(pid' 15 && run 'echo after-drop' && tui_wait '^after-drop' 5 &&
+    tui_screen | grep -q '^written-by-exec'
+ok $? "it reconnects by pid, keeping the screen, and the shell still works"
 
 run 'seq 1 200000'; tui_wait '^200000 *$' 60; ok $? "seq 1 200000 ends with 200000 on screen"
 run 'head -c 1M /dev/urandom; echo; echo ALIVE-$((1+1))'; tui_wait 'ALIVE-2' 60
