@@ -15,7 +15,7 @@ import { fmt, summary, sleep } from './lib.mjs';
 const src = process.env.abs_top_srcdir || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const build = process.env.abs_top_builddir || src;
 const N_SEQ = +(process.env.BENCH_SEQ || 2000000);
-const N_KEYS = +(process.env.BENCH_KEYS || 60);
+const N_KEYS = +(process.env.BENCH_KEYS || 200);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'boxtop-bench-term-'));
 const state = path.join(tmp, 'bxd');
 fs.mkdirSync(state);

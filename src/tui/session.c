@@ -123,6 +123,14 @@ static void queue_output(struct session *s, const char *p, size_t len)
         if (s->m->hooks.output) s->m->hooks.output(s->m->hooks.ud, s);
         return;
     }
+    if (!s->out.len && len <= SESSION_DIRECT_MAX) {
+        /* an echo or a prompt: parse it now rather than a loop turn later (typing latency);
+         * floods arrive in envd's 16 KiB reads and take the capped path */
+        size_t used = 0;
+        term_engine_write(s->eng, p, len, 0, &used);
+        if (s->m->hooks.output) s->m->hooks.output(s->m->hooks.ud, s);
+        return;
+    }
     if (buf_append(&s->out, p, len)) return;
     feed_arm(s->m);
 }

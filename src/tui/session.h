@@ -19,6 +19,7 @@
 #include "boxtop/loop.h"
 
 #define SESSION_FEED_CAP         (256 * 1024)      /* bytes parsed per session per loop turn */
+#define SESSION_DIRECT_MAX       4096              /* smaller chunks are parsed on arrival */
 #define SESSION_QUEUE_MAX        (4 * 1024 * 1024) /* queued output beyond this is parsed at once */
 #define SESSION_TTL_S            300               /* keep-alive: the time to live we ask for */
 #define SESSION_TTL_MARGIN_S     90                /* ... when less than this is left */

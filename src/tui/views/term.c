@@ -57,6 +57,7 @@ void termview_want_frame(struct termview *v)
         v->frame_timer = 0;
         app_dirty(v->a, DIRTY_FRAME);
     } else if (!v->frame_timer) {
+        v->frame_due = v->last_frame + gap;
         v->frame_timer = loop_timer_add(v->a->loop, gap - (now - v->last_frame), on_frame_timer, v);
     }
 }
@@ -73,12 +74,10 @@ static void on_output(void *ud, struct session *s)
         if (v->scroll > hist) v->scroll = hist;
     }
     v->scrolled_seen = sc;
-    if (session_queued(s) == 0 && v->frame_timer) {
-        /* drained: show the final state now */
+    if (session_queued(s) == 0 && v->frame_timer && v->frame_due > v->last_frame + TERM_FRAME_MS) {
+        /* drained while a flood frame was pending: the final state at the normal rate */
         loop_timer_cancel(v->a->loop, v->frame_timer);
         v->frame_timer = 0;
-        app_dirty(v->a, DIRTY_FRAME);
-        return;
     }
     termview_want_frame(v);
 }

@@ -29,7 +29,7 @@ struct termview {
     int scroll;             /* lines scrolled back */
     uint64_t scrolled_seen; /* term_engine_scrolled() when scroll was last set */
     int need_full;
-    int64_t frame_timer, last_frame;
+    int64_t frame_timer, last_frame, frame_due;
     int split, split_w;
     uint32_t prefix;
     char prefix_name[16];
