@@ -45,6 +45,7 @@ static void on_frame_timer(struct loop *l, void *ud)
     (void)l;
     struct termview *v = ud;
     v->frame_timer = 0;
+    v->output_frame = 1;
     app_dirty(v->a, DIRTY_FRAME);
 }
 
@@ -55,6 +56,7 @@ void termview_want_frame(struct termview *v)
     if (now - v->last_frame >= gap) {
         if (v->frame_timer) loop_timer_cancel(v->a->loop, v->frame_timer);
         v->frame_timer = 0;
+        v->output_frame = 1;
         app_dirty(v->a, DIRTY_FRAME);
     } else if (!v->frame_timer) {
         v->frame_due = v->last_frame + gap;
@@ -312,7 +314,10 @@ static void term_frame(struct view *vv, struct app *a)
         wnoutrefresh(a->w_status);
         curs_set(1);
     }
-    v->last_frame = loop_now_ms();
+    /* only output frames count for the rate: a clock tick just before an echo must not
+     * delay that echo */
+    if (v->output_frame) v->last_frame = loop_now_ms();
+    v->output_frame = 0;
 }
 
 /* ---- keys ------------------------------------------------------------------------------- */

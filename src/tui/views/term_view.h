@@ -30,6 +30,7 @@ struct termview {
     uint64_t scrolled_seen; /* term_engine_scrolled() when scroll was last set */
     int need_full;
     int64_t frame_timer, last_frame, frame_due;
+    int output_frame; /* the next frame was asked for by output */
     int split, split_w;
     uint32_t prefix;
     char prefix_name[16];
