@@ -68,3 +68,12 @@ bench-term: all
 	env abs_top_srcdir='$(abs_top_srcdir)' abs_top_builddir='$(abs_top_builddir)' \
 	NO_UPDATE_NOTIFIER=1 LANG=C.UTF-8 node $(abs_top_srcdir)/bench/term.mjs
 .PHONY: bench-term
+
+# The PTY session manager without a server (issue 7; the live paths: test_term_shell.sh).
+check_PROGRAMS += tests/unit/test_tui_session
+TESTS += tests/unit/test_tui_session
+UNIT_TESTS += tests/unit/test_tui_session
+tests_unit_test_tui_session_SOURCES = tests/unit/test_tui_session.c
+tests_unit_test_tui_session_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui \
+	-I$(top_srcdir)/src/tui/term $(VTERM_CFLAGS) $(NCURSES_CFLAGS) $(CJSON_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_tui_session_LDADD = $(TUI_LIBS) $(CMOCKA_LIBS)
