@@ -368,6 +368,74 @@ static void partial_scroll_regions(void **state)
     tt_free(&t);
 }
 
+/* libvterm 0.1.4 writes CSI arguments past its array (17 colons / 19 semicolons crash it);
+ * the engine drops separators beyond 15 so such sequences are harmless. */
+static void csi_too_many_params(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_new(&t, 5, 20, 0);
+    char seq[1024];
+    const char *fill[] = {";", ":", "1;", "38:2:", "?1;"};
+    for (size_t f = 0; f < sizeof fill / sizeof fill[0]; f++) {
+        size_t n = (size_t)snprintf(seq, sizeof seq, "\x1b[");
+        for (int i = 0; i < 200 && n + 8 < sizeof seq; i++)
+            n += (size_t)snprintf(seq + n, sizeof seq - n, "%s", fill[f]);
+        snprintf(seq + n, sizeof seq - n, "%s", f == 4 ? "h" : "m");
+        /* also split across writes */
+        size_t used, half = strlen(seq) / 2;
+        term_engine_write(t.e, seq, half, 0, &used);
+        term_engine_write(t.e, seq + half, strlen(seq) - half, 0, &used);
+        assert_int_equal(term_engine_check(t.e), 0);
+    }
+    /* 15 separators still reach libvterm: the last parameter (31 = red) applies */
+    tt_feed(&t, "\x1b[m\x1b[H\x1b[2J\x1b[0;0;0;0;0;0;0;0;0;0;0;0;0;0;0;31mR");
+    int len;
+    const struct term_cell *c = term_engine_line(t.e, 0, &len);
+    assert_int_equal(c[0].ch[0], 'R');
+    assert_int_equal(c[0].fg, TERM_COLOUR_INDEXED | 1);
+    tt_free(&t);
+}
+
+/* An OSC cut by a bare ESC at the end of a write made libvterm 0.1.4 read past the buffer
+ * (ASan finds it; neovim#30084 is the same parser path in later versions). */
+static void malformed_osc(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_new(&t, 5, 40, 0);
+    tt_feed(&t, "\x1b]8;;http://example.com\x1b\\This is a link\x1b]8;;\x1b\r\n");
+    tt_feed(&t, "\x1b]0;abc\x1b");
+    tt_feed(&t, "\\next");
+    assert_string_equal(tt_line(&t, 0), "This is a link");
+    assert_int_equal(term_engine_check(t.e), 0);
+    tt_free(&t);
+}
+
+/* A scroll region larger than the screen after a resize crashed libvterm 0.1.4 (negative
+ * memmove in its scroll); the engine resets the region on resize and keeps the cursor. */
+static void resize_with_scroll_region(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_new(&t, 7, 11, 0);
+    tt_feed(&t, "a\r\nb\r\nc\r\nd\x1b[3;5r\x1b[5;1H");
+    assert_int_equal(term_engine_resize(t.e, 1, 1), 0);
+    tt_feed(&t, "x\r\ny\r\nz\n\n\x1bM\x1bM");
+    assert_int_equal(term_engine_check(t.e), 0);
+    assert_int_equal(term_engine_resize(t.e, 6, 10), 0);
+    tt_feed(&t, "\x1b[2;4H");
+    assert_int_equal(term_engine_resize(t.e, 8, 12), 0);
+    int r, c;
+    term_engine_cursor(t.e, &r, &c, NULL);
+    assert_int_equal(c, 3);
+    tt_feed(&t, "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\nend");
+    /* the whole screen scrolls again (the region was reset) */
+    assert_string_equal(tt_line(&t, 7), "end");
+    assert_int_equal(term_engine_check(t.e), 0);
+    tt_free(&t);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -383,6 +451,9 @@ int main(void)
         cmocka_unit_test(replies_go_to_output),
         cmocka_unit_test(byte_cap_needs_more_turns),
         cmocka_unit_test(partial_scroll_regions),
+        cmocka_unit_test(csi_too_many_params),
+        cmocka_unit_test(malformed_osc),
+        cmocka_unit_test(resize_with_scroll_region),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

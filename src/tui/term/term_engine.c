@@ -11,7 +11,14 @@
  *   erase/moverect/initpen/setpenattr/settermprop/bell/resize/movecursor -> grid and flags.
  * Terminal replies (DA, DSR, ...) and encoded keys leave through vterm's output callback,
  * which we forward to the caller's output function (it must reach the pty, or programs that
- * query the terminal hang). Input is parsed in caller-capped slices so keys stay responsive. */
+ * query the terminal hang). Input is parsed in caller-capped slices so keys stay responsive.
+ *
+ * libvterm 0.1.4 is not safe on hostile input by itself; before bytes reach it they are
+ * copied into a NUL-terminated staging buffer (strncpy over-read on a cut OSC), CSI
+ * parameter separators beyond 15 are dropped (args array overflow), UTF-8 sequences are
+ * never split across writes (they would become U+FFFD), allocations get slack and the cursor
+ * is clamped after each write (saved cursor not clamped on resize). Each is explained where
+ * it is done and covered by test_term_engine and fuzz_term_input seeds. */
 #include "config.h"
 
 #include <errno.h>
@@ -304,11 +311,50 @@ static size_t utf8_tail(const unsigned char *p, size_t n)
     return 0;
 }
 
+/* Copy p[0..n) to out, dropping CSI parameter separators beyond TERM_CSI_SEPS: libvterm
+ * 0.1.4's parser stores each ';' or ':' into args[++argi] without a bound (CSI_ARGS_MAX 16),
+ * so "ESC [" followed by 17 colons or 19 semicolons overwrites the parser's own pointers
+ * and crashes (a SEGV or a bad free in vterm_free, found by fuzzing; a one-line printf in a
+ * sandbox would take boxtop down). Tracks only ESC, '[', separators and the CSI's end;
+ * ESC is found with memchr so ordinary text is copied in bulk. Returns the output length. */
+static size_t csi_filter(struct term_engine *e, const char *p, size_t n, char *out)
+{
+    size_t i = 0, o = 0;
+    while (i < n) {
+        if (e->esc_state == 0) {
+            const char *esc = memchr(p + i, 0x1b, n - i);
+            size_t k = esc ? (size_t)(esc - (p + i)) : n - i;
+            memcpy(out + o, p + i, k);
+            o += k;
+            i += k;
+            if (!esc) break;
+            out[o++] = p[i++];
+            e->esc_state = 1;
+            continue;
+        }
+        unsigned char c = (unsigned char)p[i++];
+        if (e->esc_state == 1) {
+            e->esc_state = c == '[' ? 2 : c == 0x1b ? 1 : 0;
+            e->csi_seps = 0;
+        } else if (c == ';' || c == ':') {
+            if (e->csi_seps >= TERM_CSI_SEPS) continue; /* dropped */
+            e->csi_seps++;
+        } else if (c == 0x1b) {
+            e->esc_state = 1;
+        } else if ((c >= 0x40 && c <= 0x7e) || c == 0x18 || c == 0x1a) {
+            e->esc_state = 0; /* final byte, or CAN/SUB abort the sequence */
+        }
+        out[o++] = (char)c;
+    }
+    return o;
+}
+
 /* libvterm 0.1.4's parser copies an unfinished string sequence (OSC ...) at the end of a
  * write with strncpy and a length that can run past the bytes it was given (fuzzing found a
  * 5-byte read after the buffer, ASan heap-buffer-overflow in append_strbuffer's strncpy). So
  * it only ever sees our staging buffer, in which a NUL follows the bytes: strncpy stops
- * there. Blocks never end inside a UTF-8 sequence (see term_engine_write). */
+ * there. Blocks never end inside a UTF-8 sequence (see term_engine_write); the CSI filter
+ * drops only ASCII separators, so the filtered block does not either. */
 static void feed(struct term_engine *e, const char *p, size_t n)
 {
     while (n > 0) {
@@ -317,11 +363,11 @@ static void feed(struct term_engine *e, const char *p, size_t n)
             size_t tail = utf8_tail((const unsigned char *)p, k);
             if (tail < k) k -= tail;
         }
-        memcpy(e->stage, p, k);
-        e->stage[k] = 0;
+        size_t m = csi_filter(e, p, k, e->stage);
+        e->stage[m] = 0;
         size_t done = 0;
-        while (done < k) { /* 0.1.4 always takes everything; loop in case a version does not */
-            size_t w = vterm_input_write(e->vt, e->stage + done, k - done);
+        while (done < m) { /* 0.1.4 always takes everything; loop in case a version does not */
+            size_t w = vterm_input_write(e->vt, e->stage + done, m - done);
             if (w == 0) break;
             done += w;
         }
@@ -386,7 +432,16 @@ int term_engine_resize(struct term_engine *e, int rows, int cols)
 {
     if (rows < 1 || cols < 1 || rows > TERM_MAX_SIZE || cols > TERM_MAX_SIZE) return -EINVAL;
     vterm_set_size(e->vt, rows, cols);
-    clamp_cursor(e);
+    /* libvterm 0.1.4 clamps only the bottom of the scroll region on resize: with ESC[3;5r
+     * and then 1 row, the next scroll memmoves its lineinfo with a negative length (crash,
+     * found by fuzzing). Reset the region as xterm does on resize (apps redraw on SIGWINCH)
+     * and put the cursor back where it was; ESC[r homes it. */
+    VTermPos p;
+    vterm_state_get_cursorpos(e->state, &p);
+    char seq[48];
+    int n = snprintf(seq, sizeof seq, "\x1b[r\x1b[%d;%dH", (p.row < rows ? p.row : rows - 1) + 1,
+                     (p.col < cols ? p.col : cols - 1) + 1);
+    feed(e, seq, (size_t)n);
     if (e->grid[0].rows != rows || e->grid[0].cols != cols || e->grid[1].rows != rows ||
         e->grid[1].cols != cols)
         return -ENOMEM;

@@ -48,7 +48,8 @@ struct term_keycode {
 };
 #define TERM_LEARNED_KEYS 64
 
-#define TERM_STAGE 4096 /* bytes handed to libvterm per call (see feed in term_engine.c) */
+#define TERM_STAGE    4096 /* bytes handed to libvterm per call (see feed in term_engine.c) */
+#define TERM_CSI_SEPS 15   /* parameter separators passed on per CSI (see csi_filter) */
 
 struct term_engine {
     VTermAllocatorFunctions alloc; /* libvterm keeps a pointer to it */
@@ -67,6 +68,7 @@ struct term_engine {
     void *user;
     char stage[TERM_STAGE + 1]; /* input copy with a NUL after it */
     char held[4];               /* incomplete UTF-8 at the end of the last write */
+    int esc_state, csi_seps;    /* csi_filter: 0 ground, 1 after ESC, 2 in a CSI */
     size_t nheld;
     struct term_keycode learned[TERM_LEARNED_KEYS];
     int nlearned;
