@@ -63,6 +63,13 @@ void app_command(struct app *a, const char *line)
             app_status(a, STATUS_ERROR, "%s", err.msg);
         else
             app_status(a, STATUS_INFO, _("model recorded to %s"), arg);
+    } else if (!strcmp(cmd, "shell")) {
+        if (!arg[0])
+            app_status(a, STATUS_WARN, _("usage: :shell SANDBOX_ID"));
+        else
+            term_open_shell(a, arg);
+    } else if (!strcmp(cmd, "sessions")) {
+        app_push_view(a, view_sessions_new(a));
     } else {
         app_status(a, STATUS_WARN, _("unknown command :%s (Tab completes, ? lists keys)"), cmd);
     }

@@ -120,6 +120,7 @@ int app_run(struct app *a)
         struct view *v = a->stack[--a->depth];
         v->ops->destroy(v);
     }
+    term_sessions_free(a);
     if (a->clock_timer) loop_timer_cancel(a->loop, a->clock_timer);
     loop_fd_remove(a->loop, STDIN_FILENO);
     loop_set_before_sleep(a->loop, NULL, NULL);

@@ -22,6 +22,7 @@
 #include "app.h"
 #include "backend.h"
 #include "backend_e2b.h"
+#include "session.h"
 
 #define MAX_TEMPLATES 64
 
@@ -657,6 +658,18 @@ static void e2b_destroy(struct backend *be)
     free(b);
 }
 
+/* Terminal sessions reach envd and the API through the same clients (session.h). */
+static int e2b_session_env(struct backend *be, struct session_env *out)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    if (!b->api) return -1;
+    out->http = b->http;
+    out->api = b->api;
+    out->sandbox_url = b->sandbox_url;
+    out->domain = b->domain;
+    return 0;
+}
+
 static const struct backend_ops e2b_ops = {
     .kind = "e2b",
     .poll_now = e2b_poll_now,
@@ -669,6 +682,7 @@ static const struct backend_ops e2b_ops = {
     .kill_process = e2b_kill_process,
     .templates = e2b_templates,
     .destroy = e2b_destroy,
+    .session_env = e2b_session_env,
 };
 
 struct backend *backend_e2b_new(struct loop *loop, struct model *model, struct http *http)

@@ -21,11 +21,15 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/theme.c src/tui/theme.h \
 	src/tui/ui.c \
 	src/tui/views/sandboxes.c src/tui/views/detail.c \
-	src/tui/tui_main.c
+	src/tui/tui_main.c \
+	src/tui/session.c src/tui/session.h \
+	src/tui/views/term.c src/tui/views/term_view.h src/tui/views/term_copy.c \
+	src/tui/views/term_sessions.c
 src_tui_libboxtoptui_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS) \
-	$(NCURSES_CFLAGS) $(CURL_CFLAGS)
+	$(NCURSES_CFLAGS) $(CURL_CFLAGS) -I$(top_srcdir)/src/tui/term $(VTERM_CFLAGS)
 
-TUI_LIBS = src/tui/libboxtoptui.a src/tui/libboxtoptui_pure.a $(ENVDC_LIBS) $(NCURSES_LIBS) -lm
+TUI_LIBS = src/tui/libboxtoptui.a src/tui/libboxtoptui_pure.a src/tui/term/libboxtopterm.a \
+	$(VTERM_LIBS) $(ENVDC_LIBS) $(NCURSES_LIBS) -lm
 
 # Stand-alone driver of tui_main() for the tmux tests.
 noinst_PROGRAMS += src/tui/boxtop-tui
@@ -52,6 +56,23 @@ tests_unit_test_tui_model_LDADD = $(TUI_TEST_LDADD)
 # tmux-driven tests of the whole TUI (need tmux; they use their own tmux server socket).
 TUI_TMUX_TESTS = tests/tui/test_tui_replay.sh tests/tui/test_tui_hostile.sh \
 	tests/tui/test_tui_live.sh tests/tui/test_tui_term.sh tests/tui/test_tui_local.sh \
-	tests/tui/test_tui_boxtopd.sh
+	tests/tui/test_tui_boxtopd.sh tests/tui/test_term_shell.sh
 TESTS += $(TUI_TMUX_TESTS)
 EXTRA_DIST += $(TUI_TMUX_TESTS) tests/tui/lib.sh tests/tui/three.json tests/tui/fake_api.js
+
+# Terminal benchmark (issue 7; not in make check): boxtop vs `e2b sandbox connect` vs a local
+# shell, all in tmux against one boxtopd sandbox. Needs tests/node_modules (cd tests && npm ci).
+EXTRA_DIST += bench/term.mjs
+bench-term: all
+	env abs_top_srcdir='$(abs_top_srcdir)' abs_top_builddir='$(abs_top_builddir)' \
+	NO_UPDATE_NOTIFIER=1 LANG=C.UTF-8 node $(abs_top_srcdir)/bench/term.mjs
+.PHONY: bench-term
+
+# The PTY session manager without a server (issue 7; the live paths: test_term_shell.sh).
+check_PROGRAMS += tests/unit/test_tui_session
+TESTS += tests/unit/test_tui_session
+UNIT_TESTS += tests/unit/test_tui_session
+tests_unit_test_tui_session_SOURCES = tests/unit/test_tui_session.c
+tests_unit_test_tui_session_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui \
+	-I$(top_srcdir)/src/tui/term $(VTERM_CFLAGS) $(NCURSES_CFLAGS) $(CJSON_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_tui_session_LDADD = $(TUI_LIBS) $(CMOCKA_LIBS)

@@ -29,6 +29,7 @@
 
 struct tui_opts {
     const char *replay, *record, *state_dir;
+    const char *record_sessions; /* --record-sessions DIR: asciicast v2 per terminal */
     struct config_flags flags; /* --api-key --api-url --sandbox-url --domain --context --config */
     int readonly, no_color;
 };
@@ -38,7 +39,8 @@ static void usage(FILE *f)
     fprintf(f,
             _("usage: boxtop [--readonly] [--no-color] [--context NAME] [--api-url URL]\n"
               "              [--api-key KEY] [--sandbox-url URL] [--domain DOMAIN]\n"
-              "              [--config FILE] [--state-dir DIR] [--record FILE] [--replay FILE]\n"));
+              "              [--config FILE] [--state-dir DIR] [--record FILE] [--replay FILE]\n"
+              "              [--record-sessions DIR]\n"));
 }
 
 /* The global flags of the command-line mode (same names, "--flag VALUE" or "--flag=VALUE"),
@@ -51,6 +53,7 @@ static int parse_opts(int argc, char **argv, struct tui_opts *o)
     } valued[] = {
         {"replay", &o->replay},
         {"record", &o->record},
+        {"record-sessions", &o->record_sessions},
         {"state-dir", &o->state_dir},
         {"api-key", &o->flags.api_key},
         {"api-url", &o->flags.api_url},
@@ -269,6 +272,7 @@ int tui_main(int argc, char **argv)
     a->readonly = o.readonly;
     a->no_color = o.no_color;
     a->record_path = o.record;
+    a->rec_sessions_dir = o.record_sessions;
     model_init(&a->model);
     if (o.flags.context) box_set_str(&a->model.context, o.flags.context);
     struct live lv = {a, NULL, NULL};

@@ -55,7 +55,7 @@ tui_keys r; tui_wait 'replay0001 +base +running'; ok $? "r resumes"
 tui_keys t; tui_wait 'time to live'; tui_type '2h'; tui_keys Enter
 tui_wait 'replay0001 .* 1h59m'; ok $? "t sets the time to live"
 tui_keys e; tui_wait 'replay0001 .* 2h04m'; ok $? "e extends the time to live by 5 minutes"
-tui_keys s; tui_wait 'shell .* not in this version yet .*issue 7'; ok $? "s says the shell comes with a later version"
+tui_keys s; tui_wait 'terminals need a live backend'; ok $? "s in a replay says terminals need a live backend"
 tui_keys Escape
 
 tui_keys '?'

@@ -568,9 +568,7 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
                        new_template_done, v);
         return 1;
     case 's':
-        app_status(a, STATUS_WARN,
-                   _("the shell (terminal view) is not in this version yet "
-                     "(planned: issue 7)"));
+        if (sb_selected(v)) term_open_shell(a, sb_selected(v)->id);
         return 1;
     case 'f':
         app_status(a, STATUS_WARN,
