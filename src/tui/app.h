@@ -150,6 +150,10 @@ void ui_fmt_duration(char *out, size_t n, int64_t ms); /* "3d4h", "12m05s", "45s
 /* Views */
 struct view *view_sandboxes_new(struct app *a);
 struct view *view_detail_new(struct app *a, const char *id);
+struct view *view_logs_new(struct app *a, const char *id);      /* views/logs.c */
+struct view *view_events_new(struct app *a, const char *id);    /* views/events.c; NULL = team */
+struct view *view_templates_new(struct app *a);                 /* views/templates.c */
+struct view *view_team_new(struct app *a);                      /* views/team.c */
 
 /* Run the TUI with an already created backend. */
 int app_run(struct app *a);

@@ -48,6 +48,7 @@ struct e2b_backend {
     char *templates[MAX_TEMPLATES + 1];
     int ntemplates;
     int first_done;
+    char *team_id; /* backend_e2b_set_team */
 };
 
 struct action {
@@ -617,6 +618,7 @@ static void e2b_destroy(struct backend *be)
     detail_stop(b);
     free(b->sandbox_url);
     free(b->domain);
+    free(b->team_id);
     if (b->timer) loop_timer_cancel(be->loop, b->timer);
     api_free(b->api); /* cancels the calls in flight without callbacks */
     for (int i = 0; i < b->ntemplates; i++)
@@ -666,4 +668,21 @@ int backend_e2b_connect(struct backend *be, const char *api_url, const char *api
     b->tpl_call = api_list_templates(b->api, NULL, NULL, on_templates, b);
     schedule(b, 0);
     return 0;
+}
+
+struct api *backend_e2b_api(struct backend *be)
+{
+    return ((struct e2b_backend *)be)->api;
+}
+
+void backend_e2b_set_team(struct backend *be, const char *team_id)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    free(b->team_id);
+    b->team_id = team_id ? strdup(team_id) : NULL;
+}
+
+const char *backend_e2b_team(struct backend *be)
+{
+    return ((struct e2b_backend *)be)->team_id;
 }

@@ -14,4 +14,10 @@ struct backend *backend_e2b_new(struct loop *loop, struct model *model, struct h
 int backend_e2b_connect(struct backend *be, const char *api_url, const char *api_key,
                         const char *sandbox_url, const char *domain, struct error *err);
 
+/* For the views' one-shot fetches (backend_fetch.c): the api client (NULL before connect)
+ * and the team id for the team metrics (NULL = unknown; "local" for boxtopd). */
+struct api *backend_e2b_api(struct backend *be);
+void backend_e2b_set_team(struct backend *be, const char *team_id);
+const char *backend_e2b_team(struct backend *be);
+
 #endif

@@ -9,7 +9,9 @@ src_tui_libboxtoptui_pure_a_SOURCES = \
 	src/tui/sort.c src/tui/sort.h \
 	src/tui/widgets/spark.c src/tui/widgets/spark.h \
 	src/tui/widgets/table.c src/tui/widgets/table.h \
-	src/tui/widgets/input.c src/tui/widgets/input.h
+	src/tui/widgets/input.c src/tui/widgets/input.h \
+	src/tui/views/logs_store.c src/tui/views/logs_store.h \
+	src/tui/views/events_parse.c src/tui/views/events_parse.h
 src_tui_libboxtoptui_pure_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS)
 
 src_tui_libboxtoptui_a_SOURCES = \
@@ -21,6 +23,9 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/theme.c src/tui/theme.h \
 	src/tui/ui.c \
 	src/tui/views/sandboxes.c src/tui/views/detail.c \
+	src/tui/backend_fetch.c src/tui/backend_fetch.h \
+	src/tui/views/logs.c src/tui/views/events.c \
+	src/tui/views/templates.c src/tui/views/team.c \
 	src/tui/tui_main.c
 src_tui_libboxtoptui_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS) \
 	$(NCURSES_CFLAGS) $(CURL_CFLAGS)

@@ -221,6 +221,9 @@ static struct backend *backend_live_new(struct live *lv, const struct tui_opts *
         return NULL;
     }
     int rc;
+    /* the team metrics need the team id: configured, or boxtopd's one team */
+    backend_e2b_set_team(be, cfg.team_id ? cfg.team_id
+                             : (cfg.api_key || cfg.api_url_explicit) ? NULL : "local");
     if (cfg.api_key || cfg.api_url_explicit) {
         rc = backend_e2b_connect(be, cfg.api_url, cfg.api_key, cfg.sandbox_url, cfg.domain, err);
         /* the URL only: the key never reaches the screen */
