@@ -1,0 +1,71 @@
+#!/bin/bash
+# test_logs_live.sh - the logs, events and team views against a real boxtopd (free loopback
+# ports, temporary state dir, torn down at the end): commands run in a sandbox show up in the
+# logs view while it follows; the error filter hides them; pausing and resuming with boxtop
+# adds both events to the events view without a key press; the team view's concurrent
+# sandboxes rise with 5 sandboxes and fall when they are killed.
+. "$(dirname "$0")/lib.sh"
+. "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
+BOXTOP=${BOXTOP:-$abs_top_builddir/src/boxtop}
+echo "1..10"
+BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
+if ! boxtopd_start tui-views; then
+    for i in $(seq 1 10); do echo "not ok $i - boxtopd did not start"; done
+    exit 1
+fi
+export E2B_TEAM_ID=local
+new_sandbox() {
+    boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'
+    printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID'
+}
+ID=$(new_sandbox)
+
+tui_start 160 40 --api-url "$E2B_API_URL"
+tui_wait "$ID" 10
+tui_keys :; tui_type "logs $ID"; tui_keys Enter
+tui_wait "Logs $ID .*following" 5 && tui_wait 'INFO +sandbox created' 5
+ok $? "the logs view opens with the sandbox's first lines"
+
+for i in 1 2 3; do "$BOXTOP" exec "$ID" -- sh -c "exit $i" >/dev/null 2>&1; done
+tui_wait 'DEBUG +Process ended .*exit_code=3' 8 &&
+    [ "$(tui_screen | grep -c 'Process ended')" -ge 3 ]
+ok $? "three commands run with boxtop exec appear while following (no key pressed)"
+tui_screen | grep -q 'Process ended .*exit_code=1' && tui_screen | grep -q 'exit_code=2'
+ok $? "every command's line is there, in order of time"
+
+tui_keys 4
+tui_wait 'level ≥ error' 3 && tui_wait 'no line matches the filter' 3 &&
+    ! tui_screen | grep -Eq 'INFO|DEBUG'
+ok $? "the error filter hides info and debug lines"
+tui_keys 1; tui_wait 'DEBUG +Process ended' 3; ok $? "level debug shows everything again"
+
+tui_keys /; tui_type 'exit_code=2'; tui_keys Enter
+tui_wait 'search: exit_code=2' 3 &&
+    tui_screen_e | grep 'exit_code=2' | grep -q $'\033\[[0-9;]*7m'
+ok $? "a search match is highlighted (reverse video)"
+tui_keys Escape
+
+# events: the view polls, so pause/resume by the command-line boxtop show up by themselves
+tui_keys :; tui_type events; tui_keys Enter
+tui_wait 'Events \(team\)' 5 && tui_wait "created +$ID" 5; ok $? "the events view lists the creation"
+"$BOXTOP" pause "$ID" >/dev/null 2>&1
+"$BOXTOP" resume "$ID" >/dev/null 2>&1
+tui_wait "resumed +$ID" 8 && tui_screen | grep -Eq "paused +$ID"
+ok $? "pause and resume by boxtop appear in the events view without a key press"
+tui_keys Escape
+
+# team: 5 more sandboxes, then none
+tui_keys :; tui_type team; tui_keys Enter
+tui_wait 'Concurrent sandboxes +now 1' 15
+IDS=""
+for i in 1 2 3 4 5; do IDS="$IDS $(new_sandbox)"; done
+tui_wait 'Concurrent sandboxes +now 6 +max over 1h 6' 20
+ok $? "the team graph rises to 6 concurrent sandboxes (5 created)"
+for id in $ID $IDS; do boxtopd_api DELETE "/sandboxes/$id"; done
+tui_wait 'Concurrent sandboxes +now 0 +max over 1h 6' 20
+ok $? "and falls to 0 when they are killed (the maximum stays 6)"
+
+tui_stop
+boxtopd_teardown || { echo "# $BOXTOPD_PROBLEMS"; FAILED=1; }
+rm -rf "$TMPD"
+exit $FAILED
