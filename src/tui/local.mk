@@ -60,3 +60,19 @@ TUI_TMUX_TESTS = tests/tui/test_tui_replay.sh tests/tui/test_tui_hostile.sh \
 	tests/tui/test_tui_live.sh tests/tui/test_tui_term.sh tests/tui/test_tui_local.sh
 TESTS += $(TUI_TMUX_TESTS)
 EXTRA_DIST += $(TUI_TMUX_TESTS) tests/tui/lib.sh tests/tui/three.json tests/tui/fake_api.js
+
+# Issue 9 views (logs, events, templates, team): unit tests of their pure parts, tmux tests
+# against a fake API with hostile logs and against a real boxtopd.
+VIEWS_UNIT_TESTS = tests/unit/test_tui_logs tests/unit/test_tui_events
+check_PROGRAMS += $(VIEWS_UNIT_TESTS)
+TESTS += $(VIEWS_UNIT_TESTS)
+UNIT_TESTS += $(VIEWS_UNIT_TESTS)
+tests_unit_test_tui_logs_SOURCES = tests/unit/test_tui_logs.c
+tests_unit_test_tui_logs_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
+tests_unit_test_tui_logs_LDADD = $(TUI_TEST_LDADD)
+tests_unit_test_tui_events_SOURCES = tests/unit/test_tui_events.c
+tests_unit_test_tui_events_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
+tests_unit_test_tui_events_LDADD = $(TUI_TEST_LDADD)
+VIEWS_TMUX_TESTS = tests/tui/test_logs_hostile.sh tests/tui/test_logs_live.sh
+TESTS += $(VIEWS_TMUX_TESTS)
+EXTRA_DIST += $(VIEWS_TMUX_TESTS) tests/tui/fake_logs.js

@@ -65,7 +65,7 @@ for id in $ID $IDS; do boxtopd_api DELETE "/sandboxes/$id"; done
 tui_wait 'Concurrent sandboxes +now 0 +max over 1h 6' 20
 ok $? "and falls to 0 when they are killed (the maximum stays 6)"
 
-tui_stop
+tui_screen > "${VIEWS_SHOT:-/dev/null}"; tui_stop
 boxtopd_teardown || { echo "# $BOXTOPD_PROBLEMS"; FAILED=1; }
 rm -rf "$TMPD"
 exit $FAILED

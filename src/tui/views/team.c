@@ -101,20 +101,19 @@ static void tm_fetch(struct teamv *v)
     v->max_r = bfetch_team_max(v->app->be, "sandbox_start_rate", start, end, on_max_r, v, &err);
 }
 
-/* vals[0..cols*2): the samples binned to the graph's resolution, the maximum of each bin. */
+/* The samples placed by time over the chosen range in `bins` bins (the maximum of each),
+ * so the graph's x axis is the range, not the number of samples. Returns bins. */
 static int binned(const struct teamv *v, int which, int bins, double *vals)
 {
-    int n = v->tm.n;
-    if (!n) return 0;
-    if (bins > n) bins = n;
-    for (int b = 0; b < bins; b++) {
-        int lo = (int)((int64_t)b * n / bins), hi = (int)((int64_t)(b + 1) * n / bins);
-        double m = 0;
-        for (int i = lo; i < hi; i++) {
-            double x = which ? v->tm.items[i].start_rate : v->tm.items[i].concurrent_sandboxes;
-            if (x > m) m = x;
-        }
-        vals[b] = m;
+    int64_t span = ranges[v->range].secs, end = loop_wall_ms() / 1000, start = end - span;
+    for (int b = 0; b < bins; b++)
+        vals[b] = 0;
+    for (int i = 0; i < v->tm.n; i++) {
+        const struct team_metric *m = &v->tm.items[i];
+        if (m->ts < start || m->ts > end) continue;
+        int b = (int)((m->ts - start) * bins / (span + 1));
+        double x = which ? m->start_rate : m->concurrent_sandboxes;
+        if (x > vals[b]) vals[b] = x;
     }
     return bins;
 }
@@ -129,7 +128,10 @@ static void draw_graph(struct teamv *v, struct app *a, WINDOW *w, int y, int wd,
     int per = th->glyphs == GLYPHS_BRAILLE ? 2 : 1;
     double vals[GRAPH_MAX_COLS * 2] = {0};
     int n = binned(v, which, gw * per, vals);
-    double now = n ? vals[n - 1] : 0, peak = 0;
+    double now = v->tm.n ? (which ? v->tm.items[v->tm.n - 1].start_rate
+                                  : v->tm.items[v->tm.n - 1].concurrent_sandboxes)
+                         : 0,
+           peak = 0;
     for (int i = 0; i < n; i++)
         if (vals[i] > peak) peak = vals[i];
     double range_max = which ? v->max_rate : v->max_conc;
