@@ -76,3 +76,6 @@ tests_unit_test_tui_events_LDADD = $(TUI_TEST_LDADD)
 VIEWS_TMUX_TESTS = tests/tui/test_logs_hostile.sh tests/tui/test_logs_live.sh
 TESTS += $(VIEWS_TMUX_TESTS)
 EXTRA_DIST += $(VIEWS_TMUX_TESTS) tests/tui/fake_logs.js
+VIEWS_I18N_TESTS = tests/tui/test_i18n.sh
+TESTS += $(VIEWS_I18N_TESTS)
+EXTRA_DIST += $(VIEWS_I18N_TESTS)
