@@ -7,10 +7,10 @@
 . "$(dirname "$0")/lib.sh"
 . "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
 BOXTOP=${BOXTOP:-$abs_top_builddir/src/boxtop}
-echo "1..10"
+echo "1..13"
 BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
 if ! boxtopd_start tui-views; then
-    for i in $(seq 1 10); do echo "not ok $i - boxtopd did not start"; done
+    for i in $(seq 1 13); do echo "not ok $i - boxtopd did not start"; done
     exit 1
 fi
 export E2B_TEAM_ID=local
@@ -64,6 +64,18 @@ ok $? "the team graph rises to 6 concurrent sandboxes (5 created)"
 for id in $ID $IDS; do boxtopd_api DELETE "/sandboxes/$id"; done
 tui_wait 'Concurrent sandboxes +now 0 +max over 1h 6' 20
 ok $? "and falls to 0 when they are killed (the maximum stays 6)"
+tui_keys Escape
+
+# templates: boxtopd's base template; Enter shows its fields; n creates a sandbox from it
+tui_keys :; tui_type templates; tui_keys Enter
+tui_wait 'Templates \(1\)' 5 && tui_wait 'base +base +[0-9]+ .* ready +(yes|no) ' 3
+ok $? "the templates view lists boxtopd's base template with its build status"
+tui_keys Enter; tui_wait 'Template base' 3 && tui_screen | grep -q 'sandboxes started'
+ok $? "Enter shows the template's details"
+tui_keys n; tui_wait 'Time to live' 3; tui_type 10m; tui_keys Enter
+tui_wait 'Sandboxes \(1 of 1\)' 10 && tui_wait ' base +running' 5
+boxtopd_api GET /v2/sandboxes; n=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.length')
+[ "$n" = 1 ]; ok $? "n creates a sandbox from it (the sandboxes view shows it; the server has $n)"
 
 tui_screen > "${VIEWS_SHOT:-/dev/null}"; tui_stop
 boxtopd_teardown || { echo "# $BOXTOPD_PROBLEMS"; FAILED=1; }
