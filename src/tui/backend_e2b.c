@@ -52,7 +52,6 @@ struct e2b_backend {
     char *templates[MAX_TEMPLATES + 1];
     int ntemplates;
     int first_done;
-    char *team_id; /* backend_e2b_set_team */
 };
 
 struct action {
@@ -709,13 +708,6 @@ int backend_e2b_connect(struct backend *be, const char *api_url, const char *api
 struct api *backend_e2b_api(struct backend *be)
 {
     return ((struct e2b_backend *)be)->api;
-}
-
-void backend_e2b_set_team(struct backend *be, const char *team_id)
-{
-    struct e2b_backend *b = (struct e2b_backend *)be;
-    free(b->team_id);
-    b->team_id = team_id ? strdup(team_id) : NULL;
 }
 
 const char *backend_e2b_team(struct backend *be)

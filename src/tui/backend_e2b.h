@@ -17,9 +17,8 @@ int backend_e2b_connect(struct backend *be, const char *api_url, const char *api
                         struct error *err);
 
 /* For the views' one-shot fetches (backend_fetch.c): the api client (NULL before connect)
- * and the team id for the team metrics (NULL = unknown; "local" for boxtopd). */
+ * and the team id given to connect (NULL = unknown; "local" for boxtopd). */
 struct api *backend_e2b_api(struct backend *be);
-void backend_e2b_set_team(struct backend *be, const char *team_id);
 const char *backend_e2b_team(struct backend *be);
 
 #endif

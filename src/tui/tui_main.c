@@ -131,8 +131,9 @@ static void on_local_ready(struct local_backend *lb, const struct local_backend_
         return;
     }
     struct error err = {0};
-    if (backend_e2b_connect(a->be, info->api_url, info->api_key, info->sandbox_url, NULL, NULL,
-                            &err))
+    /* boxtopd has one team, "local" (the team view and the header's start rate use it) */
+    if (backend_e2b_connect(a->be, info->api_url, info->api_key, info->sandbox_url, NULL,
+                            "local", &err))
         backend_report(a->be, BACKEND_ACTION_FAILED, "%s", err.msg);
     set_label(a, _("local boxtopd %s %s"), info->api_url,
               local_backend_started_by_us(lb) ? _("(started by boxtop, stopped on exit)")
@@ -223,9 +224,6 @@ static struct backend *backend_live_new(struct live *lv, const struct tui_opts *
         return NULL;
     }
     int rc;
-    /* the team metrics need the team id: configured, or boxtopd's one team */
-    backend_e2b_set_team(be, cfg.team_id ? cfg.team_id
-                             : (cfg.api_key || cfg.api_url_explicit) ? NULL : "local");
     if (cfg.api_key || cfg.api_url_explicit) {
         rc = backend_e2b_connect(be, cfg.api_url, cfg.api_key, cfg.sandbox_url, cfg.domain,
                                  cfg.team_id, err);
