@@ -32,8 +32,8 @@ struct bfetch *bfetch_logs(struct backend *b, const char *id, const struct api_l
     return api ? started(api_logs_v2(api, id, q, cb, ud), err) : NULL;
 }
 
-struct bfetch *bfetch_events(struct backend *b, const char *id, int limit, api_done_cb cb,
-                             void *ud, struct error *err)
+struct bfetch *bfetch_events(struct backend *b, const char *id, int limit, api_done_cb cb, void *ud,
+                             struct error *err)
 {
     struct api *api = api_of(b, err);
     if (!api) return NULL;
@@ -83,9 +83,9 @@ struct bfetch *bfetch_team_max(struct backend *b, const char *metric, int64_t st
                                int64_t end_s, api_done_cb cb, void *ud, struct error *err)
 {
     struct api *api = team_api(b, err);
-    return api ? started(api_team_metrics_max(api, bfetch_team_id(b), metric, start_s, end_s, cb,
-                                              ud),
-                         err)
+    return api ? started(
+                     api_team_metrics_max(api, bfetch_team_id(b), metric, start_s, end_s, cb, ud),
+                     err)
                : NULL;
 }
 

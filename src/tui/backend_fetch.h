@@ -19,8 +19,8 @@ struct bfetch; /* an api_call */
 struct bfetch *bfetch_logs(struct backend *b, const char *id, const struct api_logs_query *q,
                            api_done_cb cb, void *ud, struct error *err);
 /* id NULL = the whole team; newest first; limit 1..100. */
-struct bfetch *bfetch_events(struct backend *b, const char *id, int limit, api_done_cb cb,
-                             void *ud, struct error *err);
+struct bfetch *bfetch_events(struct backend *b, const char *id, int limit, api_done_cb cb, void *ud,
+                             struct error *err);
 struct bfetch *bfetch_templates(struct backend *b, api_done_cb cb, void *ud, struct error *err);
 struct bfetch *bfetch_team(struct backend *b, int64_t start_s, int64_t end_s, api_done_cb cb,
                            void *ud, struct error *err);

@@ -120,7 +120,7 @@ static void t_cap(void **state)
     log_store_init(&s, 1);
     int n = LOGS_MAX_LINES + 10;
     struct log_entry *e = calloc((size_t)n, sizeof(*e));
-    char (*ts)[16] = calloc((size_t)n, 16);
+    char(*ts)[16] = calloc((size_t)n, 16);
     assert_non_null(e);
     assert_non_null(ts);
     for (int i = 0; i < n; i++) {
@@ -131,7 +131,7 @@ static void t_cap(void **state)
     log_store_add(&s, &l);
     assert_int_equal(s.n, LOGS_MAX_LINES);
     assert_true(s.trimmed);
-    assert_int_equal(s.v[0].t_ms, 10); /* the oldest went */
+    assert_int_equal(s.v[0].t_ms, 10);      /* the oldest went */
     assert_string_equal(s.v[0].text, "l?"); /* ASCII terminal */
     free(e);
     free(ts);

@@ -15,10 +15,10 @@
 #include "views/events_parse.h"
 
 #define EVENTS_POLL_MS 2000
-#define EVENTS_LIMIT 100
+#define EVENTS_LIMIT   100
 
-static const char *const types[] = {NULL, N_("created"), N_("paused"), N_("resumed"),
-                                    N_("updated"), N_("killed")};
+static const char *const types[] = {NULL,          N_("created"), N_("paused"),
+                                    N_("resumed"), N_("updated"), N_("killed")};
 #define NTYPES ((int)(sizeof(types) / sizeof(types[0])))
 
 struct eventsv {
@@ -30,7 +30,7 @@ struct eventsv {
     int64_t timer;
     int loaded;
     char err[ERROR_MSG_MAX];
-    int type_i;        /* index into types; 0 = all */
+    int type_i; /* index into types; 0 = all */
     char sbx_filter[128];
     int sel, top;
 };
@@ -163,7 +163,8 @@ static void ev_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
         const char *known = NULL;
         for (int j = 1; j < NTYPES; j++)
             if (!strcmp(e->type, types[j])) known = _(types[j]);
-        ui_text(a, w, y, xs[1], cw_type, known ? known : e->type, sel ? base : type_attr(th, e->type));
+        ui_text(a, w, y, xs[1], cw_type, known ? known : e->type,
+                sel ? base : type_attr(th, e->type));
         ui_text(a, w, y, xs[2], cw_sbx, e->sandbox, base);
         ui_text(a, w, y, xs[3], cw_tpl, e->tmpl ? e->tmpl : "-", base);
         ui_text(a, w, y, xs[4], wd - xs[4] - 1, e->detail ? e->detail : "", base);

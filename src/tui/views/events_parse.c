@@ -53,8 +53,12 @@ int64_t events_parse_time(const char *s)
         return -1;
     }
     if (*p) return -1;
-    struct tm tm = {.tm_year = Y - 1900, .tm_mon = M - 1, .tm_mday = D,
-                    .tm_hour = h, .tm_min = m, .tm_sec = sec};
+    struct tm tm = {.tm_year = Y - 1900,
+                    .tm_mon = M - 1,
+                    .tm_mday = D,
+                    .tm_hour = h,
+                    .tm_min = m,
+                    .tm_sec = sec};
     time_t t = timegm(&tm);
     return ((int64_t)t - off) * 1000 + ms;
 }
@@ -80,8 +84,8 @@ static char *summary(const cJSON *data)
     const char *st = str_of(data, "set_timeout");
     if (st) buf_printf(&b, "set_timeout=%.64s ", st);
     const cJSON *ex = cJSON_GetObjectItemCaseSensitive(data, "execution");
-    const cJSON *et = cJSON_IsObject(ex) ? cJSON_GetObjectItemCaseSensitive(ex, "execution_time")
-                                         : NULL;
+    const cJSON *et =
+        cJSON_IsObject(ex) ? cJSON_GetObjectItemCaseSensitive(ex, "execution_time") : NULL;
     if (cJSON_IsNumber(et)) buf_printf(&b, "execution_time=%.1fs ", et->valuedouble / 1000.0);
     if (!b.len) return NULL;
     b.data[--b.len] = '\0';

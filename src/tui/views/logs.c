@@ -19,8 +19,8 @@
 #include "backend_fetch.h"
 #include "views/logs_store.h"
 
-#define LOGS_POLL_MS 1000
-#define LOGS_PAGE 1000
+#define LOGS_POLL_MS  1000
+#define LOGS_PAGE     1000
 #define WRAP_ROWS_MAX 40 /* rows one wrapped line may take (the rest is cut) */
 
 enum fetch_kind { F_NONE = 0, F_FIRST, F_FORWARD, F_BACKWARD };
@@ -99,8 +99,7 @@ static void on_timer(struct loop *lp, void *ud)
 
 static void arm(struct logsv *l)
 {
-    if (l->follow && !l->timer)
-        l->timer = loop_timer_add(l->app->loop, LOGS_POLL_MS, on_timer, l);
+    if (l->follow && !l->timer) l->timer = loop_timer_add(l->app->loop, LOGS_POLL_MS, on_timer, l);
 }
 
 static void on_logs(struct api_result *res, void *ud)
@@ -226,8 +225,7 @@ static void lg_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     buf_printf(&t, "  %s", l->utc ? "UTC" : _("local time"));
     int x = ui_text(a, w, 0, 1, wd - 2, buf_cstr(&t), th->attr[ROLE_ACCENT] | A_BOLD);
     buf_free(&t);
-    if (l->err[0])
-        ui_text(a, w, 0, x + 3, wd - x - 4, l->err, th->attr[ROLE_CRIT]);
+    if (l->err[0]) ui_text(a, w, 0, x + 3, wd - x - 4, l->err, th->attr[ROLE_CRIT]);
     int rows = h - 1, tw = wd - PREFIX_COLS - 1;
     if (!l->loaded) {
         ui_text(a, w, 2, 2, wd - 4, l->err[0] ? _("cannot load the logs") : _("loading…"),
@@ -246,16 +244,17 @@ static void lg_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
         y0 = 2;
         rows--;
     }
-    /* keep the cursor on screen: top ≤ cur, and the rows from top to cur fit */
+    /* keep the cursor on screen: top ≤ cur, and the rows from top to cur fit (counted up
+     * from the cursor, so only one screenful of lines is measured) */
     if (l->top > l->cur) l->top = l->cur;
-    if (l->top < 0) l->top = 0;
-    for (;;) {
-        int used = 0;
-        for (int i = l->top; i <= l->cur; i++)
-            used += line_rows(l, i, tw);
-        if (used <= rows || l->top >= l->cur) break;
-        l->top++;
+    int used = 0, up = l->cur;
+    while (up >= 0) {
+        int r = line_rows(l, up, tw);
+        if (used + r > rows && up < l->cur) break;
+        used += r;
+        up--;
     }
+    if (l->top < up + 1) l->top = up + 1;
     int y = y0;
     attr_t hl = th->attr[ROLE_MARK] | A_REVERSE | A_BOLD;
     for (int i = l->top; i < l->nvis && y < y0 + rows; i++) {
@@ -346,25 +345,49 @@ static int lg_key(struct view *vv, struct app *a, int ch, int is_key)
     if (page < 1) page = 1;
     if (is_key) {
         switch (ch) {
-        case KEY_DOWN: move_cur(l, 1); break;
-        case KEY_UP: move_cur(l, -1); break;
-        case KEY_NPAGE: move_cur(l, page); break;
-        case KEY_PPAGE: move_cur(l, -page); break;
-        case KEY_HOME: move_cur(l, -l->nvis - 1); break;
-        case KEY_END: move_cur(l, l->nvis); l->stick = 1; break;
-        default: return 0;
+        case KEY_DOWN:
+            move_cur(l, 1);
+            break;
+        case KEY_UP:
+            move_cur(l, -1);
+            break;
+        case KEY_NPAGE:
+            move_cur(l, page);
+            break;
+        case KEY_PPAGE:
+            move_cur(l, -page);
+            break;
+        case KEY_HOME:
+            move_cur(l, -l->nvis - 1);
+            break;
+        case KEY_END:
+            move_cur(l, l->nvis);
+            l->stick = 1;
+            break;
+        default:
+            return 0;
         }
         app_dirty(a, DIRTY_MAIN);
         return 1;
     }
     switch (ch) {
-    case 'j': move_cur(l, 1); break;
-    case 'k': move_cur(l, -1); break;
+    case 'j':
+        move_cur(l, 1);
+        break;
+    case 'k':
+        move_cur(l, -1);
+        break;
     case 6: /* Ctrl-F */
-    case ' ': move_cur(l, page); break;
+    case ' ':
+        move_cur(l, page);
+        break;
     case 2: /* Ctrl-B */
-    case 'b': move_cur(l, -page); break;
-    case 'g': move_cur(l, -l->nvis - 1); break;
+    case 'b':
+        move_cur(l, -page);
+        break;
+    case 'g':
+        move_cur(l, -l->nvis - 1);
+        break;
     case 'G':
         move_cur(l, l->nvis);
         l->stick = 1;
@@ -384,17 +407,28 @@ static int lg_key(struct view *vv, struct app *a, int ch, int is_key)
         l->min_level = (l->min_level + 1) % 4;
         rebuild(l);
         break;
-    case '1': case '2': case '3': case '4':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
         l->min_level = ch - '1';
         rebuild(l);
         break;
     case '/':
         app_prompt(a, _("search:"), l->search, NULL, on_search, l);
         return 1;
-    case 'n': find_next(l, 1); break;
-    case 'N': find_next(l, -1); break;
-    case 'W': l->wrap = !l->wrap; break;
-    case 'T': l->utc = !l->utc; break;
+    case 'n':
+        find_next(l, 1);
+        break;
+    case 'N':
+        find_next(l, -1);
+        break;
+    case 'W':
+        l->wrap = !l->wrap;
+        break;
+    case 'T':
+        l->utc = !l->utc;
+        break;
     case 'w': {
         char def[300];
         snprintf(def, sizeof(def), "boxtop-logs-%.200s.txt", l->id);
@@ -404,7 +438,8 @@ static int lg_key(struct view *vv, struct app *a, int ch, int is_key)
     case 'R':
         if (!l->call) logs_fetch(l, l->st.n ? F_FORWARD : F_FIRST);
         break;
-    default: return 0;
+    default:
+        return 0;
     }
     app_dirty(a, DIRTY_MAIN);
     return 1;

@@ -115,8 +115,7 @@ const char *log_find_ci(const char *hay, const char *needle)
     size_t nl = strlen(needle);
     for (const char *p = hay; *p; p++) {
         size_t i = 0;
-        while (i < nl && p[i] &&
-               tolower((unsigned char)p[i]) == tolower((unsigned char)needle[i]))
+        while (i < nl && p[i] && tolower((unsigned char)p[i]) == tolower((unsigned char)needle[i]))
             i++;
         if (i == nl) return p;
     }
@@ -146,15 +145,19 @@ void log_fmt_time(char *out, size_t n, int64_t t_ms, int utc)
 const char *log_level_label(int level)
 {
     switch (level) {
-    case LOG_ENTRY_DEBUG: return "DEBUG";
-    case LOG_ENTRY_INFO: return "INFO ";
-    case LOG_ENTRY_WARN: return "WARN ";
-    default: return "ERROR";
+    case LOG_ENTRY_DEBUG:
+        return "DEBUG";
+    case LOG_ENTRY_INFO:
+        return "INFO ";
+    case LOG_ENTRY_WARN:
+        return "WARN ";
+    default:
+        return "ERROR";
     }
 }
 
-int log_store_format(const struct log_store *s, int min_level, const char *search,
-                     int only_matches, int utc, struct buf *out)
+int log_store_format(const struct log_store *s, int min_level, const char *search, int only_matches,
+                     int utc, struct buf *out)
 {
     int rc = 0;
     for (int i = 0; i < s->n && rc >= 0; i++) {

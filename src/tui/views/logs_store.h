@@ -16,7 +16,7 @@
 #include "boxtop/models.h"
 
 #define LOGS_MAX_LINES 20000
-#define LOGS_TEXT_MAX (16 * 1024)
+#define LOGS_TEXT_MAX  (16 * 1024)
 
 struct log_line {
     int64_t t_ms;
@@ -28,8 +28,8 @@ struct log_line {
 struct log_store {
     struct log_line *v; /* oldest first */
     int n, cap;
-    int ascii;    /* sanitize to ASCII (non-UTF-8 terminal) */
-    int trimmed;  /* the oldest lines were dropped to stay under LOGS_MAX_LINES */
+    int ascii;   /* sanitize to ASCII (non-UTF-8 terminal) */
+    int trimmed; /* the oldest lines were dropped to stay under LOGS_MAX_LINES */
 };
 
 void log_store_init(struct log_store *s, int ascii);
@@ -44,7 +44,7 @@ int log_line_visible(const struct log_line *e, int min_level, const char *search
 void log_fmt_time(char *out, size_t n, int64_t t_ms, int utc);
 const char *log_level_label(int level); /* "DEBUG" ... (fixed width 5) */
 /* Append "TIME LEVEL text\n" for every visible line to out (what `w` saves). */
-int log_store_format(const struct log_store *s, int min_level, const char *search,
-                     int only_matches, int utc, struct buf *out);
+int log_store_format(const struct log_store *s, int min_level, const char *search, int only_matches,
+                     int utc, struct buf *out);
 
 #endif

@@ -170,7 +170,8 @@ static void draw_graph(struct teamv *v, struct app *a, WINDOW *w, int y, int wd,
             for (int c = 0; c < gw && buf[off]; c++) {
                 const unsigned char *p = (const unsigned char *)buf + off;
                 int len = p[0] < 0x80 ? 1 : p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
-                int blank = p[0] == ' ' || (len == 3 && p[0] == 0xe2 && p[1] == 0xa0 && p[2] == 0x80);
+                int blank =
+                    p[0] == ' ' || (len == 3 && p[0] == 0xe2 && p[1] == 0xa0 && p[2] == 0x80);
                 if (blank) mvwaddstr(w, y + 1 + r, axis + 2 + c, th->utf8 ? "\xe2\x94\x88" : "-");
                 off += (size_t)len;
             }

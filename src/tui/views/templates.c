@@ -180,9 +180,12 @@ static int parse_secs(const char *s, int *out)
     char *end;
     long v = strtol(s, &end, 10);
     if (end == s || v <= 0) return -1;
-    if (*end == 'm') v *= 60, end++;
-    else if (*end == 'h') v *= 3600, end++;
-    else if (*end == 's') end++;
+    if (*end == 'm')
+        v *= 60, end++;
+    else if (*end == 'h')
+        v *= 3600, end++;
+    else if (*end == 's')
+        end++;
     if (*end || v > 30L * 24 * 3600) return -1;
     *out = (int)v;
     return 0;
