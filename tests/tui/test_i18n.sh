@@ -43,7 +43,7 @@ mkdir -p "$TMPD/locale/de/LC_MESSAGES"
 cp "$TMPD/de.mo" "$TMPD/locale/de/LC_MESSAGES/boxtop.mo"
 export BOXTOP_LOCALEDIR="$TMPD/locale" LANGUAGE=de
 tui_start 120 30 --replay "$abs_top_srcdir/tests/tui/three.json"
-tui_wait 'Sandboxen \(3 von 3\)' 5 && tui_wait 'laufend [0-9]+ .*pausiert [0-9]+' 2 &&
+tui_wait 'Sandboxen \(3 von 3\)' 5 && tui_wait 'laufend [0-9]+ .*pausiert [0-9]+' 2 && tui_screen | grep -Eq 'base +läuft ' &&
     tui_screen | grep -q 'Enter Details  / Filter  Leertaste markieren'
 ok $? "the sandboxes view and header are German"
 tui_keys '?'; tui_wait 'Tasten: ' 3 && tui_screen | grep -q 'die Auswahl bewegen'
