@@ -7,10 +7,10 @@
 . "$(dirname "$0")/lib.sh"
 . "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
 BOXTOP=${BOXTOP:-$abs_top_builddir/src/boxtop}
-echo "1..13"
+echo "1..14"
 BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
 if ! boxtopd_start tui-views; then
-    for i in $(seq 1 13); do echo "not ok $i - boxtopd did not start"; done
+    for i in $(seq 1 14); do echo "not ok $i - boxtopd did not start"; done
     exit 1
 fi
 export E2B_TEAM_ID=local
@@ -53,6 +53,12 @@ tui_wait 'Events \(team\)' 5 && tui_wait "created +$ID" 5; ok $? "the events vie
 tui_wait "resumed +$ID" 8 && tui_screen | grep -Eq "paused +$ID"
 ok $? "pause and resume by boxtop appear in the events view without a key press"
 tui_keys Escape
+# one sandbox's events, from its detail view
+tui_wait "$ID" 3; tui_keys Enter; tui_wait "Sandbox $ID" 5; tui_keys E
+tui_wait "Events of $ID" 5 && tui_wait "resumed +$ID" 5 && tui_screen | grep -Eq "paused +$ID" &&
+    tui_screen | grep -Eq "created +$ID"
+ok $? "E in the detail view shows that sandbox's events"
+tui_keys Escape Escape
 
 # team: 5 more sandboxes, then none
 tui_keys :; tui_type team; tui_keys Enter
