@@ -5,6 +5,7 @@
 # appends new lines, wrap, UTC and save work.
 . "$(dirname "$0")/lib.sh"
 echo "1..11"
+: > "$TMPD/fake.out"
 node "$abs_top_srcdir/tests/tui/fake_logs.js" > "$TMPD/fake.out" 2>&1 &
 FAKE=$!
 cleanup() { kill "$FAKE" 2>/dev/null; wait "$FAKE" 2>/dev/null; tui_stop; rm -rf "$TMPD"; }
