@@ -66,9 +66,14 @@ tui_wait 'Concurrent sandboxes +now 1' 15
 IDS=""
 for i in 1 2 3 4 5; do IDS="$IDS $(new_sandbox)"; done
 tui_wait 'Concurrent sandboxes +now 6 +max over 1h 6' 20
-ok $? "the team graph rises to 6 concurrent sandboxes (5 created)"
+# the graph's rows (between its title and the next one) that have a braille dot: the bar of
+# 6 on a scale of 6.6 fills at least 8 of the 12 rows
+dots=$(printf '\342\240[\201-\277]|\342[\241-\243]') # U+2801..U+28FF, not the blank U+2800
+bars=$(tui_screen | sed -n '/Concurrent sandboxes/,/Sandbox start rate/p' | LC_ALL=C grep -Ec "$dots")
+[ "$bars" -ge 8 ]
+ok $? "the team graph rises to 6 concurrent sandboxes (5 created; bar over $bars rows)"
 for id in $ID $IDS; do boxtopd_api DELETE "/sandboxes/$id"; done
-tui_wait 'Concurrent sandboxes +now 0 +max over 1h 6' 20
+tui_wait 'Concurrent sandboxes +now 0 +max over 1h 6' 30
 ok $? "and falls to 0 when they are killed (the maximum stays 6)"
 tui_keys Escape
 
