@@ -164,6 +164,10 @@ struct view *view_detail_new(struct app *a, const char *id);
 void term_open_shell(struct app *a, const char *sandbox_id); /* `s`, :shell ID */
 struct view *view_sessions_new(struct app *a);                /* :sessions */
 void term_sessions_free(struct app *a);                       /* app_run, at exit */
+struct view *view_logs_new(struct app *a, const char *id);      /* views/logs.c */
+struct view *view_events_new(struct app *a, const char *id);    /* views/events.c; NULL = team */
+struct view *view_templates_new(struct app *a);                 /* views/templates.c */
+struct view *view_team_new(struct app *a);                      /* views/team.c */
 
 /* Run the TUI with an already created backend. */
 int app_run(struct app *a);

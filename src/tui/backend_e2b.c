@@ -718,3 +718,13 @@ int backend_e2b_connect(struct backend *be, const char *api_url, const char *api
     schedule(b, 0);
     return 0;
 }
+
+struct api *backend_e2b_api(struct backend *be)
+{
+    return ((struct e2b_backend *)be)->api;
+}
+
+const char *backend_e2b_team(struct backend *be)
+{
+    return ((struct e2b_backend *)be)->team_id;
+}

@@ -134,8 +134,9 @@ static void on_local_ready(struct local_backend *lb, const struct local_backend_
         return;
     }
     struct error err = {0};
-    if (backend_e2b_connect(a->be, info->api_url, info->api_key, info->sandbox_url, NULL, NULL,
-                            &err))
+    /* boxtopd has one team, "local" (the team view and the header's start rate use it) */
+    if (backend_e2b_connect(a->be, info->api_url, info->api_key, info->sandbox_url, NULL,
+                            "local", &err))
         backend_report(a->be, BACKEND_ACTION_FAILED, "%s", err.msg);
     set_label(a, _("local boxtopd %s %s"), info->api_url,
               local_backend_started_by_us(lb) ? _("(started by boxtop, stopped on exit)")
