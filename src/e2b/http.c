@@ -52,6 +52,7 @@ struct http_request {
     bool paused;
     bool aborted_by_receiver;
     bool too_big;
+    size_t max_body;
     int attempt;
     int64_t retry_timer;
 
@@ -349,7 +350,7 @@ static size_t write_cb(char *p, size_t size, size_t n, void *ud)
         }
         return len;
     }
-    if (r->body.len + len > HTTP_BODY_MAX) {
+    if (r->body.len + len > r->max_body) {
         r->too_big = true;
         return 0;
     }
@@ -511,6 +512,7 @@ struct http_request *http_start(struct http *h, const struct http_opts *o, struc
     r->on_done = o->on_done;
     r->ud = o->ud;
     r->max_retries = o->read_cb ? 0 : (o->max_retries > 0 ? o->max_retries : 0);
+    r->max_body = o->max_body ? o->max_body : HTTP_BODY_MAX;
     r->state = REQ_DONE; /* not in the multi yet: req_destroy must not remove it */
 
     CURL *e = r->easy;

@@ -583,6 +583,24 @@ static void test_userinfo_never_in_message(void **state)
     loop_free(l);
 }
 
+/* max_body bounds a collected body: past it the request fails with a clear message. */
+static void test_max_body(void **state)
+{
+    struct server *srv = *state;
+    struct loop *l = loop_new();
+    struct http *h = http_new(l, NULL);
+    struct result r = {0};
+    run(h, &(struct http_opts){.url = url(srv, "/stream"), .max_body = 10}, &r);
+    assert_int_equal(r.err.kind, ERROR_PROTOCOL);
+    assert_non_null(strstr(r.err.msg, "too large"));
+    struct result ok = {0};
+    run(h, &(struct http_opts){.url = url(srv, "/stream"), .max_body = 18}, &ok);
+    assert_int_equal(ok.status, 200);
+    assert_string_equal(ok.body, "part1\npart2\npart3\n");
+    http_free(h);
+    loop_free(l);
+}
+
 static void test_cancel_in_on_data(void **state)
 {
     struct server *srv = *state;
@@ -730,6 +748,7 @@ int main(void)
         cmocka_unit_test(test_timeout),
         cmocka_unit_test(test_connect_refused_retried),
         cmocka_unit_test(test_userinfo_never_in_message),
+        cmocka_unit_test(test_max_body),
         cmocka_unit_test(test_cancel_in_on_data),
         cmocka_unit_test(test_response_header),
         cmocka_unit_test(test_abort_and_start_inside_callbacks),
