@@ -16,7 +16,10 @@
 
 #define API_TIMEOUT_MS 60000L /* the SDK's default request timeout */
 #define API_RETRIES    3
-#define BATCH_MAX      100
+/* Platform API answers are pages of at most 100 sandboxes or 1000 log entries: far below
+ * this. A hostile server's 256 MiB list would cost ~1.5 GB once parsed into cJSON. */
+#define API_BODY_MAX ((size_t)32 * 1024 * 1024)
+#define BATCH_MAX    100
 
 enum call_kind {
     K_LIST,
@@ -186,6 +189,7 @@ static int send_req(struct api_call *c, int slot, const char *method, const char
         .timeout_ms = API_TIMEOUT_MS,
         .max_retries = API_RETRIES,
         .accept_gzip = 1,
+        .max_body = API_BODY_MAX,
     };
     struct http_request *r = http_start(a->http, &o, err);
     buf_free(&url);

@@ -25,6 +25,8 @@
 #include "session.h"
 
 #define MAX_TEMPLATES 64
+/* A server that always has a next page must not keep a round going forever. */
+#define LIST_MAX_PAGES 1000
 
 struct e2b_backend {
     struct backend base;
@@ -36,6 +38,8 @@ struct e2b_backend {
     int offline; /* last poll failed at the network level */
     int metrics_warned;
     unsigned round;
+    int list_pages;   /* pages fetched in this round */
+    char *list_token; /* the token of the page being fetched (a repeat means no progress) */
     /* starts per minute: ids first seen with a recent start time */
     int64_t starts[256];
     int nstarts;
@@ -225,7 +229,10 @@ static void on_list(struct api_result *res, void *ud)
     set_online(b);
     for (int i = 0; i < res->sandboxes.n; i++)
         merge_sandbox(b, &res->sandboxes.items[i]);
-    if (res->next_token) {
+    /* An empty page, the same token again or too many pages: the server is not making
+     * progress, so the round ends with what it listed. */
+    if (res->next_token && res->sandboxes.n > 0 && b->list_pages < LIST_MAX_PAGES &&
+        !(b->list_token && !strcmp(b->list_token, res->next_token))) {
         list_page(b, res->next_token);
         return;
     }
@@ -261,6 +268,9 @@ static void list_page(struct e2b_backend *b, const char *next_token)
     q.states = API_STATE_RUNNING | API_STATE_PAUSED;
     q.limit = 100;
     q.next_token = next_token;
+    free(b->list_token);
+    b->list_token = next_token ? strdup(next_token) : NULL;
+    b->list_pages = next_token ? b->list_pages + 1 : 1;
     b->list_call = api_list_sandboxes(b->api, &q, on_list, b);
     if (!b->list_call) round_done(b);
 }
@@ -651,6 +661,7 @@ static void e2b_destroy(struct backend *be)
     free(b->sandbox_url);
     free(b->domain);
     free(b->team_id);
+    free(b->list_token);
     if (b->timer) loop_timer_cancel(be->loop, b->timer);
     api_free(b->api); /* cancels the calls in flight without callbacks */
     for (int i = 0; i < b->ntemplates; i++)

@@ -57,6 +57,13 @@ tests_unit_test_tui_widgets_LDADD = $(TUI_TEST_LDADD)
 tests_unit_test_tui_model_SOURCES = tests/unit/test_tui_model.c
 tests_unit_test_tui_model_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_unit_test_tui_model_LDADD = $(TUI_TEST_LDADD)
+# The live backend against a fake platform server (loopback, forked).
+check_PROGRAMS += tests/unit/test_tui_backend
+TESTS += tests/unit/test_tui_backend
+tests_unit_test_tui_backend_SOURCES = tests/unit/test_tui_backend.c
+tests_unit_test_tui_backend_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
+tests_unit_test_tui_backend_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
+	$(ZLIB_LIBS)
 
 # tmux-driven tests of the whole TUI (need tmux; they use their own tmux server socket).
 TUI_TMUX_TESTS = tests/tui/test_tui_replay.sh tests/tui/test_tui_hostile.sh \
