@@ -46,3 +46,10 @@ clean-local: clean-local-integration
 clean-local-integration:
 	rm -rf tests/integration/logs
 .PHONY: clean-local-integration
+
+# Out of tree, the copied package files and node_modules are build products.
+distclean-local: distclean-local-integration
+distclean-local-integration:
+	if [ "$(abs_top_srcdir)" != "$(abs_top_builddir)" ]; then \
+	  rm -rf tests/node_modules tests/package.json tests/package-lock.json; fi
+.PHONY: distclean-local-integration
