@@ -203,8 +203,12 @@ int envd_fs_event_parse(const char *json, size_t len, struct envd_fs_event *ev,
 struct envd_client {
     struct http *http; /* not owned */
     struct envd_target target;
-    long stream_idle_ms; /* watchdog for streams; 0 = ENVD_STREAM_IDLE_MS */
+    long stream_idle_ms;   /* watchdog for streams; 0 = ENVD_STREAM_IDLE_MS */
+    bool multipart_upload; /* envd < 0.5.7: /files uploads as multipart/form-data */
 };
+
+/* "0.5.7" >= maj.min.patch; an absent or unparsable version counts as new enough. */
+bool envd_version_at_least(const char *version, int maj, int min, int patch);
 
 /* Set up c for one sandbox (envd_target_init) and register the token as a secret with h so
  * that http never prints it. */

@@ -632,6 +632,8 @@ int cli_cmd_cp(struct cli *cli, int argc, char **argv)
     int rc = envd_client_init(&cp->envd, cli->http, sb.id ? sb.id : plan.sandbox_id,
                               cli->sandbox_url, sb.domain ? sb.domain : cli->domain, cli->cfg.debug,
                               sb.envd_access_token, user, &err);
+    /* envd before 0.5.7 takes uploads only as multipart/form-data. */
+    cp->envd.multipart_upload = !envd_version_at_least(sb.envd_version, 0, 5, 7);
     if (rc == 0) {
         loop_signal_add(cp->loop, SIGINT, on_signal, cp);
         loop_signal_add(cp->loop, SIGTERM, on_signal, cp);

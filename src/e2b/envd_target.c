@@ -194,3 +194,12 @@ const char *envd_wire_header(const struct envd_wire *w, const char *name)
             return w->headers[i] + n + 2;
     return NULL;
 }
+
+bool envd_version_at_least(const char *version, int maj, int min, int patch)
+{
+    int v[3] = {0, 0, 0};
+    if (!version || sscanf(version, "%d.%d.%d", &v[0], &v[1], &v[2]) < 1) return true;
+    if (v[0] != maj) return v[0] > maj;
+    if (v[1] != min) return v[1] > min;
+    return v[2] >= patch;
+}

@@ -14,6 +14,7 @@
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include "boxtop/files.h"
@@ -83,8 +84,8 @@ static int header_add(struct envd_wire *w, size_t *n, const char *name, const ch
     return w->headers[*n - 1] ? 0 : -1;
 }
 
-int files_wire_build(const struct envd_target *t, const char *path, bool upload,
-                     struct envd_wire *w, struct error *err)
+static int wire_build(const struct envd_target *t, const char *path, const char *content_type,
+                      struct envd_wire *w, struct error *err)
 {
     memset(w, 0, sizeof *w);
     struct buf url = BUF_INIT;
@@ -97,7 +98,7 @@ int files_wire_build(const struct envd_target *t, const char *path, bool upload,
     char port[16];
     snprintf(port, sizeof port, "%d", ENVD_PORT);
     int rc = 0;
-    if (upload) rc |= header_add(w, &n, "Content-Type", "application/octet-stream");
+    if (content_type) rc |= header_add(w, &n, "Content-Type", content_type);
     rc |= header_add(w, &n, "E2b-Sandbox-Id", t->sandbox_id);
     rc |= header_add(w, &n, "E2b-Sandbox-Port", port);
     rc |= header_add(w, &n, "User-Agent", t->user_agent);
@@ -106,6 +107,36 @@ int files_wire_build(const struct envd_target *t, const char *path, bool upload,
         envd_wire_free(w);
         return error_set(err, ERROR_GENERIC, "out of memory");
     }
+    return 0;
+}
+
+int files_wire_build(const struct envd_target *t, const char *path, bool upload,
+                     struct envd_wire *w, struct error *err)
+{
+    return wire_build(t, path, upload ? "application/octet-stream" : NULL, w, err);
+}
+
+/* envd < 0.5.7 only takes multipart/form-data: the file goes in one part named "file",
+ * framed by a preamble and an epilogue around the streamed bytes. */
+static int multipart_frame(const char *path, struct buf *pre, struct buf *post, char *ctype,
+                           size_t n, struct error *err)
+{
+    unsigned char rnd[16];
+    char boundary[64];
+    if (strpbrk(path, "\"\\\r\n"))
+        return error_set(err, ERROR_USAGE, "this envd version cannot take that file name");
+    if (RAND_bytes(rnd, sizeof rnd) != 1)
+        return error_set(err, ERROR_GENERIC, "no random bytes for the multipart boundary");
+    int k = snprintf(boundary, sizeof boundary, "boxtop");
+    for (size_t i = 0; i < sizeof rnd; i++)
+        k += snprintf(boundary + k, sizeof boundary - (size_t)k, "%02x", rnd[i]);
+    snprintf(ctype, n, "multipart/form-data; boundary=%s", boundary);
+    buf_printf(pre,
+               "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+               "Content-Type: application/octet-stream\r\n\r\n",
+               boundary, path);
+    buf_printf(post, "\r\n--%s--\r\n", boundary);
+    if (!pre->data || !post->data) return error_set(err, ERROR_GENERIC, "out of memory");
     return 0;
 }
 
@@ -119,7 +150,18 @@ struct files_transfer {
     void *ud;
     bool upload;
     int io_errno; /* local read/write failure */
+    /* multipart upload: pre, then the file, then post */
+    struct buf pre, post;
+    size_t pre_off, post_off;
+    bool file_eof;
 };
+
+static void transfer_free(struct files_transfer *t)
+{
+    buf_free(&t->pre);
+    buf_free(&t->post);
+    free(t);
+}
 
 static int download_data(struct http_request *req, const char *data, size_t len, void *ud)
 {
@@ -143,6 +185,18 @@ static int download_data(struct http_request *req, const char *data, size_t len,
 static ssize_t upload_read(char *buf, size_t n, void *ud)
 {
     struct files_transfer *t = ud;
+    if (t->pre_off < t->pre.len) {
+        size_t k = t->pre.len - t->pre_off < n ? t->pre.len - t->pre_off : n;
+        memcpy(buf, t->pre.data + t->pre_off, k);
+        t->pre_off += k;
+        return (ssize_t)k;
+    }
+    if (t->file_eof) {
+        size_t k = t->post.len - t->post_off < n ? t->post.len - t->post_off : n;
+        if (k) memcpy(buf, t->post.data + t->post_off, k);
+        t->post_off += k;
+        return (ssize_t)k;
+    }
     for (;;) {
         ssize_t r = read(t->fd, buf, n);
         if (r < 0 && errno == EINTR) continue;
@@ -152,6 +206,10 @@ static ssize_t upload_read(char *buf, size_t n, void *ud)
         }
         t->done_bytes += (uint64_t)r;
         if (t->progress && r > 0) t->progress(t->done_bytes, t->ud);
+        if (r == 0 && t->post.len) {
+            t->file_eof = true;
+            return upload_read(buf, n, ud);
+        }
         return r;
     }
 }
@@ -180,7 +238,7 @@ static void transfer_done(struct http_request *req, struct http_result *res, voi
     }
     files_done_cb cb = t->done;
     void *cud = t->ud;
-    free(t);
+    transfer_free(t);
     if (cb) cb(out, cud);
 }
 
@@ -189,15 +247,24 @@ static struct files_transfer *transfer_start(struct envd_client *c, const char *
                                              files_done_cb done, void *ud, struct error *err)
 {
     struct envd_wire w;
-    if (files_wire_build(&c->target, path, upload, &w, err) < 0) return NULL;
     struct files_transfer *t = calloc(1, sizeof *t);
     if (!t) {
-        envd_wire_free(&w);
         error_set(err, ERROR_GENERIC, "out of memory");
         return NULL;
     }
     *t = (struct files_transfer){
         .c = c, .fd = fd, .progress = progress, .done = done, .ud = ud, .upload = upload};
+    char ctype[128] = "application/octet-stream";
+    if (upload && c->multipart_upload &&
+        multipart_frame(path, &t->pre, &t->post, ctype, sizeof ctype, err) < 0) {
+        transfer_free(t);
+        return NULL;
+    }
+    if (wire_build(&c->target, path, upload ? ctype : NULL, &w, err) < 0) {
+        transfer_free(t);
+        return NULL;
+    }
+    if (upload && size >= 0 && t->post.len) size += (int64_t)(t->pre.len + t->post.len);
     struct http_opts o = {
         .method = upload ? "POST" : "GET",
         .url = w.url,
@@ -216,7 +283,7 @@ static struct files_transfer *transfer_start(struct envd_client *c, const char *
     t->req = http_start(c->http, &o, err);
     envd_wire_free(&w);
     if (!t->req) {
-        free(t);
+        transfer_free(t);
         return NULL;
     }
     return t;
@@ -240,7 +307,7 @@ void files_cancel(struct files_transfer *t)
 {
     if (!t) return;
     http_cancel(t->req);
-    free(t);
+    transfer_free(t);
 }
 
 struct http_request *files_request(struct files_transfer *t)

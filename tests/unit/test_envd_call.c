@@ -138,6 +138,56 @@ static void start_stream_split_in_3_byte_chunks(void **state)
     env_close(&e);
 }
 
+struct cancel_ctx {
+    struct envd_stream *s;
+    int events;
+    bool ended;
+};
+
+static int cancel_on_first(const struct envd_proc_event *ev, void *ud, struct error *err)
+{
+    (void)ev;
+    (void)err;
+    struct cancel_ctx *c = ud;
+    if (++c->events == 1)
+        envd_stream_cancel(c->s); /* from inside the decoder: deferred, no on_end */
+    return 0;
+}
+
+static void cancel_end(const struct error *err, void *ud)
+{
+    (void)err;
+    ((struct cancel_ctx *)ud)->ended = true;
+}
+
+static void cancel_from_callback(void **state)
+{
+    struct env e;
+    env_open(&e, *state, TOKEN);
+    struct cancel_ctx c = {0};
+    struct error err;
+    const char *args[] = {"-c", "true", NULL};
+    struct envd_start_opts o = {.cmd = "/bin/sh", .args = args, .stdin_mode = 0};
+    c.s = envd_process_start(&e.c, &o, cancel_on_first, cancel_end, &c, &err);
+    assert_non_null(c.s);
+    int64_t until = loop_now_ms() + 500;
+    while (loop_now_ms() < until)
+        loop_run_once(e.loop, 50);
+    assert_int_equal(c.events, 1);
+    assert_false(c.ended);
+    /* Cancel right after open, outside any callback. */
+    c = (struct cancel_ctx){0};
+    c.s = envd_process_start(&e.c, &o, cancel_on_first, cancel_end, &c, &err);
+    assert_non_null(c.s);
+    envd_stream_cancel(c.s);
+    until = loop_now_ms() + 200;
+    while (loop_now_ms() < until)
+        loop_run_once(e.loop, 50);
+    assert_int_equal(c.events, 0);
+    assert_false(c.ended);
+    env_close(&e);
+}
+
 static void end_stream_error_and_missing_end(void **state)
 {
     struct env e;
@@ -328,6 +378,49 @@ static void files_both_ways(void **state)
     env_close(&e);
 }
 
+static void multipart_upload_for_old_envd(void **state)
+{
+    struct server *srv = *state;
+    struct env e;
+    env_open(&e, srv, TOKEN);
+    e.c.multipart_upload = true;
+    struct error err;
+    char path[] = "/tmp/boxtop-test-mp-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    unsigned char data[10000];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = big_byte(i * 3);
+    assert_int_equal(write(fd, data, sizeof data), (ssize_t)sizeof data);
+    for (int chunked = 0; chunked < 2; chunked++) {
+        srv->sh->nrec = 0;
+        lseek(fd, 0, SEEK_SET);
+        struct xfer x = {0};
+        assert_non_null(files_upload(&e.c, "/mp", fd, chunked ? -1 : (int64_t)sizeof data,
+                                     xfer_progress, xfer_done, &x, &err));
+        run_until(&e, &x.done);
+        assert_false(x.failed);
+        assert_int_equal(srv->sh->nrec, 1);
+        assert_string_equal(srv->sh->rec[0].what, "multipart %2Fmp");
+        assert_int_equal(srv->sh->rec[0].bytes, sizeof data);
+        assert_true(srv->sh->rec[0].hash == fnv(FNV_INIT, data, sizeof data));
+        assert_int_equal(x.progress, sizeof data);
+    }
+    /* Names that cannot be framed are refused up front. */
+    assert_null(files_upload(&e.c, "/a\"b", fd, 1, NULL, xfer_done, NULL, &err));
+    assert_int_equal(err.kind, ERROR_USAGE);
+    close(fd);
+    env_close(&e);
+    assert_true(envd_version_at_least("0.5.7", 0, 5, 7));
+    assert_true(envd_version_at_least("0.6.13", 0, 5, 7));
+    assert_true(envd_version_at_least("1.0.0", 0, 5, 7));
+    assert_false(envd_version_at_least("0.5.6", 0, 5, 7));
+    assert_false(envd_version_at_least("0.4.10", 0, 5, 7));
+    assert_true(envd_version_at_least(NULL, 0, 5, 7));
+    assert_true(envd_version_at_least("garbage", 0, 5, 7));
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -335,8 +428,10 @@ int main(void)
         cmocka_unit_test(start_stream_split_in_3_byte_chunks),
         cmocka_unit_test(end_stream_error_and_missing_end),
         cmocka_unit_test(silent_stream_times_out),
+        cmocka_unit_test(cancel_from_callback),
         cmocka_unit_test(unary_calls_and_errors),
         cmocka_unit_test(files_both_ways),
+        cmocka_unit_test(multipart_upload_for_old_envd),
     };
     return cmocka_run_group_tests(tests, server_start, server_stop);
 }

@@ -327,6 +327,28 @@ static void serve_conn(struct conn *c, int fd, struct shared *sh)
                    strcasestr(hdrs, "\r\ncontent-type: application/octet-stream\r\n")) {
             record(sh, "upload", path + 12, n, hash);
             reply(fd, 200, "application/json", "[]");
+        } else if (!strcmp(method, "POST") && !strncmp(path, "/files?path=", 12) &&
+                   strcasestr(hdrs, "\r\ncontent-type: multipart/form-data; boundary=")) {
+            /* Check the framing and record the file part's bytes. */
+            const char *bp = strcasestr(hdrs, "boundary=") + 9;
+            char boundary[128], open_line[160], close_line[170];
+            snprintf(boundary, sizeof boundary, "%.*s", (int)strcspn(bp, "\r\n"), bp);
+            snprintf(open_line, sizeof open_line, "--%s\r\n", boundary);
+            snprintf(close_line, sizeof close_line, "\r\n--%s--\r\n", boundary);
+            const char *hdr_end = memmem(body.data, body.len, "\r\n\r\n", 4);
+            size_t cl = strlen(close_line);
+            if (body.len >= 65536 || !hdr_end || strncmp(body.data, open_line, strlen(open_line)) ||
+                !memmem(body.data, (size_t)(hdr_end - body.data), "name=\"file\"; filename=\"",
+                        23) ||
+                body.len < cl || memcmp(body.data + body.len - cl, close_line, cl)) {
+                reply(fd, 400, "application/json", "{\"code\":400,\"message\":\"bad multipart\"}");
+            } else {
+                const char *data = hdr_end + 4;
+                size_t dn = (size_t)(body.data + body.len - cl - data);
+                record(sh, "multipart", path + 12, dn,
+                       fnv(FNV_INIT, (const unsigned char *)data, dn));
+                reply(fd, 200, "application/json", "[]");
+            }
         } else if (!strcmp(path, "/process.Process/CloseStdin") ||
                    !strcmp(path, "/process.Process/SendSignal")) {
             record(sh, path + 17, buf_cstr(&body), 0, 0);
