@@ -3,16 +3,25 @@
 // ratio to the baseline measured in the same run: a bare
 // `unshare --user --map-root-user --pid --mount --uts --ipc --fork` + exec of the same command.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fmt, loadSdk, startBoxtopd, summary } from './lib.mjs';
 
 const N = +(process.env.BENCH_N || 50);
 const CMD = 'echo ready';
 
+// The same login shell the SDK asks for (`/bin/bash -l -c CMD`), in a clean environment with an
+// empty home like a fresh sandbox's: the caller's own profile (here root's pyenv setup, ~120 ms)
+// would otherwise dominate the baseline.
+const bareHome = fs.mkdtempSync(path.join(os.tmpdir(), 'boxtop-bench-home-'));
+const bareEnv = { HOME: bareHome, PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', TERM: 'xterm-256color' };
+
 function bareOnce() {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const p = spawn('unshare', ['--user', '--map-root-user', '--pid', '--mount', '--uts', '--ipc', '--fork', '/bin/bash', '-l', '-c', CMD], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const p = spawn('unshare', ['--user', '--map-root-user', '--pid', '--mount', '--uts', '--ipc', '--fork', '/bin/bash', '-l', '-c', CMD], { stdio: ['ignore', 'pipe', 'ignore'], env: bareEnv });
     let t1 = 0;
     p.stdout.once('data', () => (t1 = performance.now()));
     p.on('error', reject);
@@ -51,6 +60,7 @@ try {
 } finally {
   const problems = await d.teardown();
   if (problems.length) console.error(`# teardown: ${problems.join('; ')}`);
+  fs.rmSync(bareHome, { recursive: true, force: true });
 }
 const b = summary(box);
 const a = summary(bare);

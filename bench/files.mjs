@@ -43,19 +43,21 @@ try {
   const sbx = await E.Sandbox.create('base', { timeoutMs: 600_000 });
   d.track(sbx);
   const hdr = ['-H', `E2b-Sandbox-Id: ${sbx.sandboxId}`, '-H', 'E2b-Sandbox-Port: 49983', '-H', `X-Access-Token: ${sbx.envdAccessToken}`, '-H', 'Expect:'];
+  const errors = [];
   const curl = (args) => {
-    const r = spawnSync('curl', ['-sS', '--fail', '-o', '/dev/null', ...args], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`curl ${r.status}: ${r.stderr.trim()}`);
+    const r = spawnSync('curl', ['-sS', '--fail', ...args], { encoding: 'utf8' });
+    if (r.status !== 0) errors.push(`curl ${r.status}: ${r.stderr.trim()}`);
   };
   const url = `${d.sandboxUrl}/files?path=/home/user/big.bin`;
   const rssStart = vm(d.pid, 'VmRSS');
 
   const tCp = secs(() => execFileSync('cp', [src, copy]));
-  const tUp = secs(() => curl([...hdr, '-X', 'POST', '-H', 'Content-Type: application/octet-stream', '-T', src, url]));
+  const tUp = secs(() => curl([...hdr, '-o', '/dev/null', '-X', 'POST', '-H', 'Content-Type: application/octet-stream', '-T', src, url]));
   const inside = (await sbx.commands.run('sha256sum /home/user/big.bin')).stdout.split(' ')[0];
   const tDown = secs(() => curl([...hdr, '-H', 'Accept-Encoding: identity', '-o', back, url]));
   const okUp = inside === want;
-  const okDown = sha(back) === want;
+  const okDown = fs.existsSync(back) && sha(back) === want;
+  const gotDown = fs.existsSync(back) ? fs.statSync(back).size : 0;
   const hwm = vm(d.pid, 'VmHWM');
   const mbps = (t) => bytes / (1 << 20) / t;
   out = [
@@ -64,6 +66,8 @@ try {
     `  upload:     ${fmt(tUp, 2)} s  ${fmt(mbps(tUp), 0)} MiB/s  ratio to cp ${fmt(tUp / tCp, 2)}x the time  (sha256 ${okUp ? 'ok' : 'MISMATCH'})`,
     `  download:   ${fmt(tDown, 2)} s  ${fmt(mbps(tDown), 0)} MiB/s  ratio to cp ${fmt(tDown / tCp, 2)}x the time  (sha256 ${okDown ? 'ok' : 'MISMATCH'})`,
     `  boxtopd RSS: ${fmt(rssStart / 1024, 1)} MiB at start, peak (VmHWM) ${fmt(hwm / 1024, 1)} MiB`,
+    ...(okDown ? [] : [`  download got ${gotDown} of ${bytes} bytes`]),
+    ...errors.map((e) => `  error: ${e}`),
   ];
   process.exitCode = okUp && okDown ? 0 : 1;
 } finally {

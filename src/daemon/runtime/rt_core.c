@@ -580,10 +580,12 @@ int rt_sandbox_stop(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     sb->stopping = true;
     int pidfd = -1;
     if (sb->pidfd >= 0) pidfd = dup(sb->pidfd);
+    pid_t pid = sb->init_pid;
     kill_tree(rt, sb);
     detach(rt, sb);
     wait_gone(pidfd, 2000);
     if (pidfd >= 0) close(pidfd);
+    if (pid > 0) waitpid(pid, NULL, WNOHANG); /* only if it was orphaned to us */
     rt_cgroup_kill_all(rt, sb->id);
     rt_cgroup_remove(rt, sb->id);
     sb->stopping = false;
@@ -605,6 +607,7 @@ int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err)
         return 0;
     }
     snprintf(g->id, sizeof g->id, "%s", sb->id);
+    g->pid = sb->init_pid;
     g->pidfd = sb->pidfd >= 0 ? dup(sb->pidfd) : -1;
     if (g->pidfd >= 0) fcntl(g->pidfd, F_SETFD, FD_CLOEXEC);
     kill_tree(rt, sb);
@@ -652,12 +655,15 @@ void rt_on_pidfd(struct rt *rt, int fd)
     for (struct rt_grave *g = rt->graves; g; g = g->next) {
         if (g->pidfd == fd) {
             unwatch_close(rt, &g->pidfd);
+            if (g->pid > 0) waitpid(g->pid, NULL, WNOHANG); /* ECHILD unless orphaned to us */
             rt_grave_try(rt);
             return;
         }
     }
     for (struct rt_sandbox *sb = rt->sandboxes; sb; sb = sb->next) {
         if (sb->pidfd == fd) {
+            /* inits are not boxtopd's children, unless boxtopd is pid 1 or a subreaper */
+            if (sb->init_pid > 0) waitpid(sb->init_pid, NULL, WNOHANG);
             if (!sb->stopping) rt_sandbox_lost(rt, sb);
             return;
         }

@@ -95,6 +95,7 @@ struct rt_grave {
     char id[RT_ID_MAX + 1];
     char trash[PATH_MAX]; /* renamed sandbox directory still to delete, "" when done */
     int pidfd;
+    pid_t pid; /* its init, reaped here if it became our child (boxtopd as pid 1/subreaper) */
 };
 
 struct rt {
