@@ -150,6 +150,7 @@ void ui_fmt_duration(char *out, size_t n, int64_t ms); /* "3d4h", "12m05s", "45s
 /* Views */
 struct view *view_sandboxes_new(struct app *a);
 struct view *view_detail_new(struct app *a, const char *id);
+struct view *view_files_new(struct app *a, const char *id); /* NULL + status on failure */
 
 /* Run the TUI with an already created backend. */
 int app_run(struct app *a);

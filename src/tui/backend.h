@@ -28,6 +28,10 @@ struct create_req {
 };
 
 struct backend;
+struct envd_client;
+
+/* envd_open's answer: c (owned by the callee: envd_client_free + free) or err. */
+typedef void (*backend_envd_cb)(struct envd_client *c, const struct error *err, void *ud);
 
 struct backend_ops {
     const char *kind;                    /* "replay", "e2b" */
@@ -44,6 +48,10 @@ struct backend_ops {
     /* Known template ids/aliases for the picker (NULL-terminated, owned by the backend). */
     const char *const *(*templates)(struct backend *b);
     void (*destroy)(struct backend *b);
+    /* An envd client for sandbox id (the files view). cb runs once, from the loop, unless the
+     * returned handle is passed to envd_cancel first. NULL ops = not possible (replay). */
+    void *(*envd_open)(struct backend *b, const char *id, backend_envd_cb cb, void *ud);
+    void (*envd_cancel)(struct backend *b, void *handle);
 };
 
 typedef void (*backend_event_cb)(void *ud, enum backend_event ev, const char *msg);

@@ -572,8 +572,7 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
                      "(planned: issue 7)"));
         return 1;
     case 'f':
-        app_status(a, STATUS_WARN,
-                   _("the file browser is not in this version yet (planned: issue 8)"));
+        if (sb_selected(v)) app_push_view(a, view_files_new(a, sb_selected(v)->id));
         return 1;
     case 'l':
         app_status(a, STATUS_WARN,
