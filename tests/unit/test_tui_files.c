@@ -73,13 +73,16 @@ static void test_local(void **state)
     l.sort = FSORT_SIZE;
     l.reverse = 1;
     flist_apply(&l);
-    assert_string_equal(flist_at(&l, l.nidx - 1)->name, "sub"); /* reverse: dirs... */
+    /* reverse by size: directories still first, then the largest file first */
+    assert_int_equal(flist_at(&l, 2)->size, 300);
+    assert_string_equal(flist_at(&l, l.nidx - 1)->name, "nl\nname");
     snprintf(l.filter, sizeof l.filter, "B");
     l.sort = FSORT_NAME;
     l.reverse = 0;
     flist_apply(&l);
-    assert_int_equal(l.nidx, 3); /* "b.txt", "a b", "bad.." (case-insensitive) */
-    assert_string_equal(flist_at(&l, 0)->name, "a b");
+    assert_int_equal(l.nidx, 4); /* "sub", "a b", "b.txt", "bad.." (case-insensitive) */
+    assert_string_equal(flist_at(&l, 0)->name, "sub");
+    assert_string_equal(flist_at(&l, 1)->name, "a b");
     assert_true(flist_has(&l, ".hidden"));
 
     char *fn = flist_free_name(&l, "b.txt");
