@@ -163,6 +163,7 @@ static void pane_cd(struct fview *v, struct fpane *p, const char *path, const ch
     free(p->l.path);
     p->l.path = np;
     fv_marks_clear(p);
+    p->l.filter[0] = '\0'; /* a filter belongs to the directory it was typed in */
     p->sel = 0;
     p->top = 0;
     free(p->want_sel);
@@ -539,7 +540,8 @@ static void draw_xfers(struct fview *v, WINDOW *w, int y0, int h, int wd)
     long n = (long)v->x.njobs;
     if (v->xsel >= n) v->xsel = n - 1;
     if (v->xsel < 0) v->xsel = 0;
-    long top = v->xsel >= h - 1 ? v->xsel - (h - 2) : 0;
+    /* unfocused: the newest jobs; focused: follow the selection */
+    long top = !v->xfocus ? (n > h - 1 ? n - (h - 1) : 0) : v->xsel >= h - 1 ? v->xsel - (h - 2) : 0;
     for (int r = 0; r < h - 1 && top + r < n; r++) {
         struct xfer_job *j = v->x.jobs[top + r];
         int sel = v->xfocus && top + r == v->xsel;
@@ -620,8 +622,13 @@ static int xfer_key(struct fview *v, int ch, int is_key)
     else if ((is_key && ch == KEY_UP) || (!is_key && ch == 'k')) v->xsel--;
     else if (!is_key && (ch == 'x' || ch == 'X')) {
         if (v->xsel >= 0 && (size_t)v->xsel < v->x.njobs) {
-            xfer_cancel(&v->x, v->x.jobs[v->xsel]);
-            app_status(v->a, STATUS_INFO, "%s", _("transfer cancelled"));
+            struct xfer_job *j = v->x.jobs[v->xsel];
+            if (j->state == XS_DONE || j->state == XS_FAILED || j->state == XS_CANCELLED) {
+                app_status(v->a, STATUS_WARN, "%s", _("that transfer has already ended"));
+            } else {
+                xfer_cancel(&v->x, j);
+                app_status(v->a, STATUS_INFO, "%s", _("transfer cancelled"));
+            }
         }
     } else if (!is_key && ch == 'C') xfer_clear_finished(&v->x);
     else if (!is_key && (ch == 't' || ch == '\t' || ch == 27)) v->xfocus = 0;
@@ -703,10 +710,24 @@ static int fv_key(struct view *vv, struct app *a, int ch, int is_key)
         flist_apply(&p->l);
         break;
     case '/':
-        app_prompt(a, "/", p->l.filter, NULL, filter_cb, v);
+        /* a new filter each time (Esc or an empty one shows everything again) */
+        p->l.filter[0] = '\0';
+        flist_apply(&p->l);
+        app_prompt(a, "/", "", NULL, filter_cb, v);
         return 1;
     case 't':
-        if (v->envd && v->x.njobs) v->xfocus = 1;
+        if (v->envd && v->x.njobs) {
+            /* start on the first transfer still running (the one to cancel), else the last */
+            v->xfocus = 1;
+            v->xsel = (long)v->x.njobs - 1;
+            for (size_t i = 0; i < v->x.njobs; i++) {
+                enum xfer_state st = v->x.jobs[i]->state;
+                if (st != XS_DONE && st != XS_FAILED && st != XS_CANCELLED) {
+                    v->xsel = (long)i;
+                    break;
+                }
+            }
+        }
         break;
     case 27:
         if (!p->l.filter[0]) return 0;
