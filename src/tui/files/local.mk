@@ -18,8 +18,12 @@ TESTS += $(FILES_TMUX_TESTS)
 EXTRA_DIST += $(FILES_TMUX_TESTS)
 
 # bench/files_tui: boxtop's file browser vs curl vs the SDK on a 1 GiB file (not in make check).
+noinst_PROGRAMS += bench/files_tui_xfer
+bench_files_tui_xfer_SOURCES = bench/files_tui_xfer.c
+bench_files_tui_xfer_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS)
+bench_files_tui_xfer_LDADD = $(TUI_LIBS)
 EXTRA_DIST += bench/files_tui.sh bench/files_tui.mjs
-bench-files-tui: all
+bench/files_tui: all tests/node_modules/.boxtop-stamp
 	abs_top_builddir=$(abs_top_builddir) abs_top_srcdir=$(abs_top_srcdir) \
 	  bash $(top_srcdir)/bench/files_tui.sh
-.PHONY: bench-files-tui
+.PHONY: bench/files_tui
