@@ -13,7 +13,7 @@ tests_unit_test_tui_files_SOURCES = tests/unit/test_tui_files.c
 tests_unit_test_tui_files_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_unit_test_tui_files_LDADD = $(TUI_TEST_LDADD)
 
-FILES_TMUX_TESTS = tests/tui/test_files.sh
+FILES_TMUX_TESTS = tests/tui/test_files.sh tests/tui/test_files_ops.sh
 TESTS += $(FILES_TMUX_TESTS)
 EXTRA_DIST += $(FILES_TMUX_TESTS)
 

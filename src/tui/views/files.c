@@ -82,6 +82,7 @@ static void relisted(struct fpane *p, const char *keep)
 /* ---- listing ---- */
 
 static void watch_start(struct fview *v);
+static void pane_cd(struct fview *v, struct fpane *p, const char *path, const char *sel_name);
 
 static void on_remote_list(const cJSON *resp, const struct error *err, void *ud)
 {
@@ -96,6 +97,12 @@ static void on_remote_list(const cJSON *resp, const struct error *err, void *ud)
     if (!keep && fv_selected(v, p)) keep = strdup(fv_selected(v, p)->name);
     free(p->want_sel);
     p->want_sel = NULL;
+    if (err && err->kind == ERROR_NOT_FOUND && !p->l.n && !strcmp(path, REMOTE_HOME)) {
+        /* a template without the usual user home: start at the root instead */
+        free(keep);
+        pane_cd(v, p, "/", NULL);
+        return;
+    }
     if (err) {
         snprintf(p->err, sizeof p->err, "%s", err->msg);
     } else if (envd_entries_parse(resp, &es, &e2) < 0) {
