@@ -108,7 +108,8 @@ int flist_read_local(struct flist *l, const char *path, struct error *err)
         l->n++;
     }
     closedir(d);
-    if (rc == 0 && set_path(l, path) < 0) rc = error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
+    if (rc == 0 && set_path(l, path) < 0)
+        rc = error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
     flist_apply(l);
     return rc;
 }

@@ -7,7 +7,7 @@
 #include "files/flist.h"
 #include "files/xfer.h"
 
-#define FV_RELIST_MS 100 /* coalesce a burst of WatchDir events into one ListDir */
+#define FV_RELIST_MS  100 /* coalesce a burst of WatchDir events into one ListDir */
 #define FV_REWATCH_MS 3000
 
 struct fpane {

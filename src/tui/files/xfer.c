@@ -104,8 +104,8 @@ int64_t xfer_eta_ms(const struct xfer_job *j, int64_t now)
 
 /* ---- plan ---- */
 
-static int item_add(struct xfer_job *j, const char *src, const char *dst, int is_dir,
-                    uint32_t mode, int64_t size)
+static int item_add(struct xfer_job *j, const char *src, const char *dst, int is_dir, uint32_t mode,
+                    int64_t size)
 {
     if (j->nitems == j->cap) {
         size_t nc = j->cap ? j->cap * 2 : 16;
@@ -133,7 +133,8 @@ static int item_add(struct xfer_job *j, const char *src, const char *dst, int is
     return 0;
 }
 
-static void job_fail(struct xfer_job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void job_fail(struct xfer_job *j, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Local tree, pre-order: each directory before what it holds. Files go to a second list so
  * that every directory exists before the first file starts. Links to files are followed (their
@@ -400,7 +401,8 @@ static void file_done(struct xfer *x, struct xrun *r)
 {
     struct xfer_job *j = r->j;
     /* count what the progress callback may not have seen */
-    if (r->it->size > 0 && (uint64_t)r->it->size > r->last) j->done += (uint64_t)r->it->size - r->last;
+    if (r->it->size > 0 && (uint64_t)r->it->size > r->last)
+        j->done += (uint64_t)r->it->size - r->last;
     j->files_done++;
     run_unlink(x, r);
     run_free(r);

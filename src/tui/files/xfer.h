@@ -23,8 +23,15 @@
 #define XFER_SAMPLE_MS  250
 
 enum xfer_dir { XFER_UP = 0, XFER_DOWN };
-enum xfer_state { XS_QUEUED = 0, XS_PREPARING, XS_RUNNING, XS_MODES, XS_DONE, XS_FAILED,
-                  XS_CANCELLED };
+enum xfer_state {
+    XS_QUEUED = 0,
+    XS_PREPARING,
+    XS_RUNNING,
+    XS_MODES,
+    XS_DONE,
+    XS_FAILED,
+    XS_CANCELLED
+};
 
 struct xitem {
     char *src, *dst;
@@ -52,9 +59,9 @@ struct xfer_job {
     /* plan */
     struct xitem *items;
     size_t nitems, next, cap;
-    int active;       /* runs in flight */
-    int dir_busy;     /* a remote MakeDir in flight (directories go one by one) */
-    void *prep;       /* ListDir request (download) in flight */
+    int active;   /* runs in flight */
+    int dir_busy; /* a remote MakeDir in flight (directories go one by one) */
+    void *prep;   /* ListDir request (download) in flight */
     struct xfer *x;
     /* upload modes to fix afterwards */
     size_t mode_next;

@@ -279,8 +279,7 @@ static void on_xfer(void *ud, enum xfer_event ev, struct xfer_job *j)
 static void copy_one(struct fview *v, const struct fcopy *c, const char *dst_name)
 {
     char *src = fpath_join(v->cq_src_dir, c->name), *dst = fpath_join(v->cq_dst_dir, dst_name);
-    if (src && dst &&
-        !xfer_add(&v->x, v->cq_from == 0 ? XFER_UP : XFER_DOWN, src, dst, c->is_dir))
+    if (src && dst && !xfer_add(&v->x, v->cq_from == 0 ? XFER_UP : XFER_DOWN, src, dst, c->is_dir))
         app_status(v->a, STATUS_ERROR, "%s", _("out of memory"));
     free(src);
     free(dst);
@@ -482,7 +481,9 @@ static void draw_pane(struct fview *v, WINDOW *w, int pi, int y0, int x0, int h,
         if (at) ui_fill(w, y + r, x, in_w, at);
         struct buf nm = BUF_INIT;
         buf_printf(&nm, "%s%s%s", mk ? "*" : "", e->name,
-                   e->type == FENT_DIR ? "/" : e->type == FENT_LINK && e->link_dir ? "@" : "");
+                   e->type == FENT_DIR                   ? "/"
+                   : e->type == FENT_LINK && e->link_dir ? "@"
+                                                         : "");
         if (e->type == FENT_LINK) buf_printf(&nm, " -> %s", e->target ? e->target : "?");
         ui_text(a, w, y + r, x, name_w - 1, buf_cstr(&nm), at);
         buf_free(&nm);
@@ -510,8 +511,8 @@ static void draw_pane(struct fview *v, WINDOW *w, int pi, int y0, int x0, int h,
     }
     /* bottom edge: count, sort, filter */
     struct buf st = BUF_INIT;
-    buf_printf(&st, " %zu/%zu  %s %s%s", p->l.nidx, p->l.n, _("sort:"),
-               sorts[p->l.sort], p->l.reverse ? "↓" : "");
+    buf_printf(&st, " %zu/%zu  %s %s%s", p->l.nidx, p->l.n, _("sort:"), sorts[p->l.sort],
+               p->l.reverse ? "↓" : "");
     if (p->l.filter[0]) buf_printf(&st, "  /%s", p->l.filter);
     if (p->l.show_hidden) buf_printf(&st, "  %s", _("hidden shown"));
     if (p->loading) buf_printf(&st, "  %s", _("loading…"));
@@ -523,13 +524,20 @@ static void draw_pane(struct fview *v, WINDOW *w, int pi, int y0, int x0, int h,
 static const char *state_name(enum xfer_state s)
 {
     switch (s) {
-    case XS_QUEUED: return _("queued");
-    case XS_PREPARING: return _("listing");
-    case XS_RUNNING: return _("copying");
-    case XS_MODES: return _("modes");
-    case XS_DONE: return _("done");
-    case XS_FAILED: return _("FAILED");
-    case XS_CANCELLED: return _("cancelled");
+    case XS_QUEUED:
+        return _("queued");
+    case XS_PREPARING:
+        return _("listing");
+    case XS_RUNNING:
+        return _("copying");
+    case XS_MODES:
+        return _("modes");
+    case XS_DONE:
+        return _("done");
+    case XS_FAILED:
+        return _("FAILED");
+    case XS_CANCELLED:
+        return _("cancelled");
     }
     return "?";
 }
@@ -548,13 +556,13 @@ static void draw_xfers(struct fview *v, WINDOW *w, int y0, int h, int wd)
     if (v->xsel >= n) v->xsel = n - 1;
     if (v->xsel < 0) v->xsel = 0;
     /* unfocused: the newest jobs; focused: follow the selection */
-    long top = !v->xfocus ? (n > h - 1 ? n - (h - 1) : 0) : v->xsel >= h - 1 ? v->xsel - (h - 2) : 0;
+    long top = !v->xfocus         ? (n > h - 1 ? n - (h - 1) : 0)
+               : v->xsel >= h - 1 ? v->xsel - (h - 2)
+                                  : 0;
     for (int r = 0; r < h - 1 && top + r < n; r++) {
         struct xfer_job *j = v->x.jobs[top + r];
         int sel = v->xfocus && top + r == v->xsel;
-        attr_t at = sel ? th->attr[ROLE_SELECTED]
-                    : j->state == XS_FAILED ? th->attr[ROLE_CRIT]
-                                           : 0;
+        attr_t at = sel ? th->attr[ROLE_SELECTED] : j->state == XS_FAILED ? th->attr[ROLE_CRIT] : 0;
         if (sel) ui_fill(w, y0 + 1 + r, 0, wd, at);
         char done[16], total[16], rate[16], eta[16];
         ui_fmt_bytes(done, sizeof done, (int64_t)j->done);
@@ -569,8 +577,8 @@ static void draw_xfers(struct fview *v, WINDOW *w, int y0, int h, int wd)
         int pct = j->total ? (int)(j->done * 100 / j->total) : (j->state == XS_DONE ? 100 : 0);
         if (pct > 100) pct = 100;
         struct buf b = BUF_INIT;
-        buf_printf(&b, "%s %-9s %3d%% %s/%s", j->dir == XFER_UP ? "↑" : "↓",
-                   state_name(j->state), pct, done, total);
+        buf_printf(&b, "%s %-9s %3d%% %s/%s", j->dir == XFER_UP ? "↑" : "↓", state_name(j->state),
+                   pct, done, total);
         if (j->state == XS_RUNNING) buf_printf(&b, " %s/s ETA %s", rate, eta);
         buf_printf(&b, " %u/%u ", j->files_done, j->files_total);
         int used = ui_text(a, w, y0 + 1 + r, 1, wd - 2, buf_cstr(&b), at);
@@ -588,7 +596,8 @@ static void draw_xfers(struct fview *v, WINDOW *w, int y0, int h, int wd)
 static void fv_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 {
     struct fview *v = (struct fview *)vv;
-    int xh = v->envd && v->x.njobs ? (int)(v->x.njobs < XPANEL_MAX ? v->x.njobs : XPANEL_MAX) + 1 : 0;
+    int xh =
+        v->envd && v->x.njobs ? (int)(v->x.njobs < XPANEL_MAX ? v->x.njobs : XPANEL_MAX) + 1 : 0;
     int ask_h = v->ask ? 1 : 0;
     int ph = h - xh - ask_h;
     if (ph < 5) ph = 5;
@@ -601,8 +610,9 @@ static void fv_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     if (xh) draw_xfers(v, w, ph, xh, wd);
     if (v->ask == ASK_CLASH && v->icq < v->ncq) {
         struct buf b = BUF_INIT;
-        buf_printf(&b, _("\"%s\" exists: o overwrite  s skip  r rename  O overwrite all  "
-                         "S skip all  Esc stop"),
+        buf_printf(&b,
+                   _("\"%s\" exists: o overwrite  s skip  r rename  O overwrite all  "
+                     "S skip all  Esc stop"),
                    v->cq[v->icq].name);
         ui_fill(w, h - 1, 0, wd, a->theme.attr[ROLE_WARN]);
         ui_text(a, w, h - 1, 1, wd - 2, buf_cstr(&b), a->theme.attr[ROLE_WARN]);
@@ -625,8 +635,10 @@ static void filter_cb(struct app *a, const char *text, int submit, void *ud)
 
 static int xfer_key(struct fview *v, int ch, int is_key)
 {
-    if ((is_key && ch == KEY_DOWN) || (!is_key && ch == 'j')) v->xsel++;
-    else if ((is_key && ch == KEY_UP) || (!is_key && ch == 'k')) v->xsel--;
+    if ((is_key && ch == KEY_DOWN) || (!is_key && ch == 'j'))
+        v->xsel++;
+    else if ((is_key && ch == KEY_UP) || (!is_key && ch == 'k'))
+        v->xsel--;
     else if (!is_key && (ch == 'x' || ch == 'X')) {
         if (v->xsel >= 0 && (size_t)v->xsel < v->x.njobs) {
             struct xfer_job *j = v->x.jobs[v->xsel];
@@ -637,9 +649,12 @@ static int xfer_key(struct fview *v, int ch, int is_key)
                 app_status(v->a, STATUS_INFO, "%s", _("transfer cancelled"));
             }
         }
-    } else if (!is_key && ch == 'C') xfer_clear_finished(&v->x);
-    else if (!is_key && (ch == 't' || ch == '\t' || ch == 27)) v->xfocus = 0;
-    else return 0;
+    } else if (!is_key && ch == 'C')
+        xfer_clear_finished(&v->x);
+    else if (!is_key && (ch == 't' || ch == '\t' || ch == 27))
+        v->xfocus = 0;
+    else
+        return 0;
     app_dirty(v->a, DIRTY_MAIN | DIRTY_FOOTER);
     return 1;
 }
@@ -656,26 +671,56 @@ static int fv_key(struct view *vv, struct app *a, int ch, int is_key)
     long page = v->body_h > 6 ? v->body_h - 4 : 1;
     if (is_key) {
         switch (ch) {
-        case KEY_DOWN: p->sel++; break;
-        case KEY_UP: p->sel--; break;
-        case KEY_NPAGE: p->sel += page; break;
-        case KEY_PPAGE: p->sel -= page; break;
-        case KEY_HOME: p->sel = 0; break;
-        case KEY_END: p->sel = (long)p->l.nidx - 1; break;
-        case KEY_BACKSPACE: pane_up(v, p); return 1;
-        case KEY_ENTER: pane_enter(v, p); return 1;
-        case KEY_RIGHT: pane_enter(v, p); return 1;
-        case KEY_LEFT: pane_up(v, p); return 1;
-        case KEY_IC: goto mark;
-        case KEY_BTAB: v->act = !v->act; break;
+        case KEY_DOWN:
+            p->sel++;
+            break;
+        case KEY_UP:
+            p->sel--;
+            break;
+        case KEY_NPAGE:
+            p->sel += page;
+            break;
+        case KEY_PPAGE:
+            p->sel -= page;
+            break;
+        case KEY_HOME:
+            p->sel = 0;
+            break;
+        case KEY_END:
+            p->sel = (long)p->l.nidx - 1;
+            break;
+        case KEY_BACKSPACE:
+            pane_up(v, p);
+            return 1;
+        case KEY_ENTER:
+            pane_enter(v, p);
+            return 1;
+        case KEY_RIGHT:
+            pane_enter(v, p);
+            return 1;
+        case KEY_LEFT:
+            pane_up(v, p);
+            return 1;
+        case KEY_IC:
+            goto mark;
+        case KEY_BTAB:
+            v->act = !v->act;
+            break;
         default:
-            if (ch == KEY_F(5)) start_copy(v);
-            else if (ch == KEY_F(3)) fv_view_file(v);
-            else if (ch == KEY_F(4)) fv_edit_file(v);
-            else if (ch == KEY_F(6)) fv_ask_rename(v);
-            else if (ch == KEY_F(7)) fv_ask_mkdir(v);
-            else if (ch == KEY_F(8)) fv_ask_delete(v);
-            else return 0;
+            if (ch == KEY_F(5))
+                start_copy(v);
+            else if (ch == KEY_F(3))
+                fv_view_file(v);
+            else if (ch == KEY_F(4))
+                fv_edit_file(v);
+            else if (ch == KEY_F(6))
+                fv_ask_rename(v);
+            else if (ch == KEY_F(7))
+                fv_ask_mkdir(v);
+            else if (ch == KEY_F(8))
+                fv_ask_delete(v);
+            else
+                return 0;
             return 1;
         }
         clamp_sel(p);
@@ -683,27 +728,55 @@ static int fv_key(struct view *vv, struct app *a, int ch, int is_key)
         return 1;
     }
     switch (ch) {
-    case 'j': p->sel++; break;
-    case 'k': p->sel--; break;
-    case 'g': p->sel = 0; break;
-    case 'G': p->sel = (long)p->l.nidx - 1; break;
-    case '\t': v->act = !v->act; break;
+    case 'j':
+        p->sel++;
+        break;
+    case 'k':
+        p->sel--;
+        break;
+    case 'g':
+        p->sel = 0;
+        break;
+    case 'G':
+        p->sel = (long)p->l.nidx - 1;
+        break;
+    case '\t':
+        v->act = !v->act;
+        break;
     case '\r':
-    case '\n': pane_enter(v, p); return 1;
+    case '\n':
+        pane_enter(v, p);
+        return 1;
     case 127:
-    case 8: pane_up(v, p); return 1;
+    case 8:
+        pane_up(v, p);
+        return 1;
     case ' ':
     mark:
         if (fv_selected(v, p)) mark_toggle(p, fv_selected(v, p)->name);
         p->sel++;
         break;
-    case 'c': start_copy(v); return 1;
-    case 'v': fv_view_file(v); return 1;
-    case 'e': fv_edit_file(v); return 1;
-    case 'M': fv_ask_mkdir(v); return 1;
-    case 'R': fv_ask_rename(v); return 1;
-    case 'D': fv_ask_delete(v); return 1;
-    case 'r': fv_reload(v, p); return 1;
+    case 'c':
+        start_copy(v);
+        return 1;
+    case 'v':
+        fv_view_file(v);
+        return 1;
+    case 'e':
+        fv_edit_file(v);
+        return 1;
+    case 'M':
+        fv_ask_mkdir(v);
+        return 1;
+    case 'R':
+        fv_ask_rename(v);
+        return 1;
+    case 'D':
+        fv_ask_delete(v);
+        return 1;
+    case 'r':
+        fv_reload(v, p);
+        return 1;
     case '.':
         p->l.show_hidden = !p->l.show_hidden;
         flist_apply(&p->l);
@@ -772,9 +845,9 @@ static int fv_mouse(struct view *vv, struct app *a, int y, int x, mmask_t b)
         long row = p->top + (y - v->list_y - (p->err[0] ? 1 : 0));
         if (y < v->list_y || row < 0 || row >= (long)p->l.nidx) return 1;
         int64_t now = loop_now_ms();
-        int dbl = (b & BUTTON1_DOUBLE_CLICKED) ||
-                  (row == v->last_click_row && now - v->last_click_ms < DOUBLE_CLICK &&
-                   row == p->sel);
+        int dbl =
+            (b & BUTTON1_DOUBLE_CLICKED) ||
+            (row == v->last_click_row && now - v->last_click_ms < DOUBLE_CLICK && row == p->sel);
         p->sel = row;
         v->last_click_ms = now;
         v->last_click_row = row;

@@ -57,8 +57,7 @@ static void mkdir_done(struct app *a, const char *text, int submit, void *ud)
     if (!path) return;
     struct error err = {0};
     if (!p->remote) {
-        if (mkdir(path, 0777) < 0)
-            app_status(a, STATUS_ERROR, "%s: %s", path, strerror(errno));
+        if (mkdir(path, 0777) < 0) app_status(a, STATUS_ERROR, "%s: %s", path, strerror(errno));
         p->want_sel = strdup(text);
         fv_reload(v, p);
     } else if (!v->envd || !envd_fs_make_dir(v->envd, path, on_remote_op, v, &err)) {
@@ -373,7 +372,11 @@ static int looks_binary(const char *d, size_t n)
     size_t bad = 0;
     for (size_t i = 0; i < k;) {
         unsigned char c = (unsigned char)d[i];
-        size_t need = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : 99;
+        size_t need = c < 0x80             ? 0
+                      : (c & 0xe0) == 0xc0 ? 1
+                      : (c & 0xf0) == 0xe0 ? 2
+                      : (c & 0xf8) == 0xf0 ? 3
+                                           : 99;
         if (need == 99 || i + need >= k + (k < n ? 0 : 1)) {
             bad++;
             i++;
@@ -432,21 +435,36 @@ static int pg_key(struct view *vv, struct app *a, int ch, int is_key)
     struct pager *p = (struct pager *)vv;
     long page = p->h > 1 ? p->h - 1 : 1;
     if (is_key) {
-        if (ch == KEY_DOWN) p->top++;
-        else if (ch == KEY_UP) p->top--;
-        else if (ch == KEY_NPAGE) p->top += page;
-        else if (ch == KEY_PPAGE) p->top -= page;
-        else if (ch == KEY_HOME) p->top = 0;
-        else if (ch == KEY_END) p->top = 1L << 40;
-        else return 0;
-    } else if (ch == 'j') p->top++;
-    else if (ch == 'k') p->top--;
-    else if (ch == ' ' || ch == 'f') p->top += page;
-    else if (ch == 'b') p->top -= page;
-    else if (ch == 'g') p->top = 0;
-    else if (ch == 'G') p->top = 1L << 40;
-    else if (ch == 'x') p->hex = !p->hex;
-    else return 0;
+        if (ch == KEY_DOWN)
+            p->top++;
+        else if (ch == KEY_UP)
+            p->top--;
+        else if (ch == KEY_NPAGE)
+            p->top += page;
+        else if (ch == KEY_PPAGE)
+            p->top -= page;
+        else if (ch == KEY_HOME)
+            p->top = 0;
+        else if (ch == KEY_END)
+            p->top = 1L << 40;
+        else
+            return 0;
+    } else if (ch == 'j')
+        p->top++;
+    else if (ch == 'k')
+        p->top--;
+    else if (ch == ' ' || ch == 'f')
+        p->top += page;
+    else if (ch == 'b')
+        p->top -= page;
+    else if (ch == 'g')
+        p->top = 0;
+    else if (ch == 'G')
+        p->top = 1L << 40;
+    else if (ch == 'x')
+        p->hex = !p->hex;
+    else
+        return 0;
     if (p->top < 0) p->top = 0;
     app_dirty(a, DIRTY_MAIN);
     return 1;
