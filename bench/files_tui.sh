@@ -24,7 +24,7 @@ url() { printf '%s/files?path=%s' "$E2B_SANDBOX_URL" "$1"; }
 declare -A T R
 run() { # run NAME CMD... (prints "bytes secs rss_kb")
     local out
-    out=$("${@:2}") || { echo "# $1 failed"; return 1; }
+    out=$("${@:2}") || { echo "# $1 failed or timed out"; return 1; }
     set -- "$1" $out
     T[$1]=$3
     R[$1]=$4
@@ -35,14 +35,18 @@ timed() { # CMD... → "bytes secs rss_kb" from /usr/bin/time
 }
 check() { [ "$(sha256sum "$1" | cut -c1-64)" = "$SUM" ] || echo "# CHECKSUM MISMATCH: $1"; rm -f "$1"; }
 
-X=$abs_top_builddir/bench/files_tui_xfer
-run boxtop_up "$X" up "$W/src.bin" /home/user/b.bin "$ID"
-run boxtop_down "$X" down "$W/b.out" /home/user/b.bin "$ID"; check "$W/b.out"
-run curl_up timed curl -sS --fail -X POST "${hdrs[@]}" -H 'Content-Type: application/octet-stream' \
+TO="timeout ${BENCH_STEP_TIMEOUT:-600}" # a stalled transfer must not hang the bench
+X="$TO $abs_top_builddir/bench/files_tui_xfer"
+run boxtop_up $X up "$W/src.bin" /home/user/b.bin "$ID"
+run boxtop_down $X down "$W/b.out" /home/user/b.bin "$ID"; check "$W/b.out"
+run curl_up timed $TO curl -sS --fail -X POST "${hdrs[@]}" -H 'Content-Type: application/octet-stream' \
     -T "$W/src.bin" "$(url /home/user/c.bin)"
-run curl_down timed curl -sS --fail "${hdrs[@]}" -o "$W/c.out" "$(url /home/user/c.bin)"; check "$W/c.out"
-run sdk_up node "$abs_top_srcdir/bench/files_tui.mjs" up "$W/src.bin" /home/user/s.bin "$ID"
-run sdk_down node "$abs_top_srcdir/bench/files_tui.mjs" down "$W/s.out" /home/user/s.bin "$ID"; check "$W/s.out"
+run curl_down timed $TO curl -sS --fail "${hdrs[@]}" -o "$W/c.out" "$(url /home/user/c.bin)"; check "$W/c.out"
+if [ -z "${BENCH_NO_SDK:-}" ]; then
+    run sdk_up $TO node "$abs_top_srcdir/bench/files_tui.mjs" up "$W/src.bin" /home/user/s.bin "$ID"
+    run sdk_down $TO node "$abs_top_srcdir/bench/files_tui.mjs" down "$W/s.out" /home/user/s.bin "$ID"
+    check "$W/s.out"
+fi
 
 mbs() { awk -v s="$1" -v m="$SIZE_MB" 'BEGIN { printf "%.0f", (s > 0 ? m / s : 0) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 0) }'; }

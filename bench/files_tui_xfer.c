@@ -52,14 +52,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "lookup: %s\n", err.msg);
         return 1;
     }
-    struct envd_client c;
-    if (envd_client_init(&c, h, argv[4], getenv("E2B_SANDBOX_URL"), sb.domain, false,
+    struct envd_client *c = calloc(1, sizeof *c);
+    if (!c || envd_client_init(c, h, argv[4], getenv("E2B_SANDBOX_URL"), sb.domain, false,
                          sb.envd_access_token, NULL, &err) < 0) {
         fprintf(stderr, "envd: %s\n", err.msg);
         return 1;
     }
     struct xfer x;
-    xfer_init(&x, r.loop, &c, on_note, &r);
+    xfer_init(&x, r.loop, c, on_note, &r);
     int64_t t0 = loop_now_ms();
     struct xfer_job *j = up ? xfer_add(&x, XFER_UP, argv[2], argv[3], 0)
                             : xfer_add(&x, XFER_DOWN, argv[3], argv[2], 0);
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
     if (r.failed) fprintf(stderr, "failed: %s\n", r.msg);
     printf("%llu %.3f %ld\n", (unsigned long long)bytes, secs, ru.ru_maxrss);
     xfer_free(&x);
-    envd_client_free(&c);
+    xfer_release_client(&x, c);
     sandbox_free(&sb);
     api_free(api);
     http_free(h);

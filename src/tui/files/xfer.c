@@ -35,6 +35,13 @@ struct xrun {
 
 static void pump(struct xfer *x);
 
+/* Removals of temporaries are not waited for, but they use the envd client until they
+ * answer: the client is freed by the last of them when the view is gone. */
+struct xfer_gc {
+    int pending;
+    struct envd_client *orphan;
+};
+
 static void notify(struct xfer *x, enum xfer_event ev, struct xfer_job *j)
 {
     int64_t now = loop_now_ms();
@@ -52,6 +59,7 @@ void xfer_init(struct xfer *x, struct loop *loop, struct envd_client *envd, xfer
     x->notify = cb;
     x->ud = ud;
     x->next_id = 1;
+    x->gc = calloc(1, sizeof *x->gc); /* NULL: temporaries are not removed remotely */
 }
 
 static int finished(const struct xfer_job *j)
@@ -326,11 +334,35 @@ static void run_free(struct xrun *r)
     free(r);
 }
 
-static void noop_cb(const cJSON *resp, const struct error *err, void *ud)
+
+static void gc_maybe_free(struct xfer_gc *gc)
+{
+    if (gc->pending || !gc->orphan) return;
+    envd_client_free(gc->orphan);
+    free(gc->orphan);
+    free(gc);
+}
+
+static void removed_cb(const cJSON *resp, const struct error *err, void *ud)
 {
     (void)resp;
     (void)err;
-    (void)ud;
+    struct xfer_gc *gc = ud;
+    gc->pending--;
+    gc_maybe_free(gc);
+}
+
+void xfer_release_client(struct xfer *x, struct envd_client *envd)
+{
+    struct xfer_gc *gc = x->gc;
+    x->gc = NULL;
+    if (!gc) {
+        envd_client_free(envd);
+        free(envd);
+        return;
+    }
+    gc->orphan = envd;
+    gc_maybe_free(gc);
 }
 
 /* Remove the run's temporary file (best effort; remote removal is fire-and-forget). */
@@ -341,7 +373,7 @@ static void run_drop_tmp(struct xfer *x, struct xrun *r)
         unlink(r->tmp);
     } else {
         struct error err = {0};
-        envd_fs_remove(x->envd, r->tmp, noop_cb, NULL, &err);
+        if (x->gc && envd_fs_remove(x->envd, r->tmp, removed_cb, x->gc, &err)) x->gc->pending++;
     }
 }
 

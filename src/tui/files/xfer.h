@@ -82,6 +82,7 @@ struct xfer {
     xfer_notify_cb notify;
     void *ud;
     int64_t last_notify;
+    struct xfer_gc *gc; /* fire-and-forget removals may outlive the engine */
     unsigned seq; /* temporary names */
 };
 
@@ -94,6 +95,9 @@ void xfer_free(struct xfer *x);
 struct xfer_job *xfer_add(struct xfer *x, enum xfer_dir dir, const char *src, const char *dst,
                           int is_dir);
 void xfer_cancel(struct xfer *x, struct xfer_job *j);
+/* Free envd (envd_client_free + free) once the last removal of a temporary file has answered:
+ * call it instead of freeing the client after xfer_free. */
+void xfer_release_client(struct xfer *x, struct envd_client *envd);
 /* Forget finished jobs (done, failed, cancelled). */
 void xfer_clear_finished(struct xfer *x);
 /* Bytes per second over the last window (0 when unknown); ETA in ms (-1 when unknown). */

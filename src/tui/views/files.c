@@ -913,8 +913,7 @@ static void fv_destroy(struct view *vv)
     fv_ops_free(v);
     if (v->envd) {
         xfer_free(&v->x);
-        envd_client_free(v->envd);
-        free(v->envd);
+        xfer_release_client(&v->x, v->envd);
     }
     cq_free(v);
     for (int i = 0; i < 2; i++) {
