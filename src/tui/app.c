@@ -160,8 +160,13 @@ static void draw_header(struct app *a)
         strftime(d, sizeof(d), "%H:%M:%S", &tm);
         snprintf(upd, sizeof(upd), _("updated %s"), d);
     }
-    snprintf(line, sizeof(line), _(" running %d  paused %d  limit %s  starts/min %s"), running,
-             paused, lim, spm);
+    /* the platform API does not publish the concurrency limit: show it only when known */
+    if (a->model.concurrency_limit > 0)
+        snprintf(line, sizeof(line), _(" running %d / limit %s  paused %d  starts/min %s"), running,
+                 lim, paused, spm);
+    else
+        snprintf(line, sizeof(line), _(" running %d  paused %d  starts/min %s"), running, paused,
+                 spm);
     x = ui_text(a, w, 1, 0, a->cols, line, a->theme.attr[ROLE_NORMAL]);
     if (a->offline)
         ui_text(a, w, 1, x + 2, a->cols - x - 2, _("OFFLINE"), a->theme.attr[ROLE_CRIT]);

@@ -39,6 +39,10 @@ struct e2b_backend {
     int64_t starts[256];
     int nstarts;
     char *sandbox_url, *domain; /* where envd lives (NULL = per-sandbox cloud URL) */
+    char *team_id;              /* team metrics (start rate) when known */
+    struct api_call *team_call;
+    int team_ok;   /* the team endpoint answered: its start rate wins over our estimate */
+    int team_dead; /* it failed: stop asking */
     /* the detail view's sandbox: processes (envd Process.List) and latest logs */
     char *watch_id;
     struct envd_client envd;
@@ -176,6 +180,33 @@ static void on_metrics(struct api_result *res, void *ud)
 
 static void list_page(struct e2b_backend *b, const char *next_token);
 
+/* Team figures from GET /teams/{id}/metrics (E2B cloud and boxtopd): the latest sandbox start
+ * rate. Without a team id, or when the endpoint fails, the header uses our own count of new
+ * sandboxes seen in the last minute instead. */
+static void on_team(struct api_result *res, void *ud)
+{
+    struct e2b_backend *b = ud;
+    b->team_call = NULL;
+    if (res->err.kind != ERROR_NONE || res->team.n == 0) {
+        b->team_dead = res->err.kind != ERROR_NONE && res->err.kind != ERROR_NETWORK;
+        return;
+    }
+    const struct team_metric *last = &res->team.items[0];
+    for (int i = 1; i < res->team.n; i++)
+        if (res->team.items[i].ts > last->ts) last = &res->team.items[i];
+    b->team_ok = 1;
+    b->base.model->starts_per_min = last->start_rate * 60;
+    model_touch(b->base.model);
+    backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+}
+
+static void team_fetch(struct e2b_backend *b)
+{
+    if (!b->team_id || b->team_dead || b->team_call || !b->api) return;
+    int64_t now_s = loop_wall_ms() / 1000;
+    b->team_call = api_team_metrics(b->api, b->team_id, now_s - 300, now_s, on_team, b);
+}
+
 static void on_list(struct api_result *res, void *ud)
 {
     struct e2b_backend *b = ud;
@@ -200,7 +231,8 @@ static void on_list(struct api_result *res, void *ud)
     model_prune(m, b->round);
     m->loading = 0;
     m->updated_ms = loop_wall_ms();
-    m->starts_per_min = b->first_done ? starts_per_min(b) : -1;
+    if (!b->team_ok) m->starts_per_min = b->first_done ? starts_per_min(b) : -1;
+    team_fetch(b);
     b->first_done = 1;
     model_touch(m);
     backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
@@ -617,6 +649,7 @@ static void e2b_destroy(struct backend *be)
     detail_stop(b);
     free(b->sandbox_url);
     free(b->domain);
+    free(b->team_id);
     if (b->timer) loop_timer_cancel(be->loop, b->timer);
     api_free(b->api); /* cancels the calls in flight without callbacks */
     for (int i = 0; i < b->ntemplates; i++)
@@ -714,7 +747,8 @@ struct backend *backend_e2b_new(struct loop *loop, struct model *model, struct h
 }
 
 int backend_e2b_connect(struct backend *be, const char *api_url, const char *api_key,
-                        const char *sandbox_url, const char *domain, struct error *err)
+                        const char *sandbox_url, const char *domain, const char *team_id,
+                        struct error *err)
 {
     struct e2b_backend *b = (struct e2b_backend *)be;
     char *watch = b->watch_id ? strdup(b->watch_id) : NULL;
@@ -723,6 +757,9 @@ int backend_e2b_connect(struct backend *be, const char *api_url, const char *api
     b->list_call = b->metrics_call = b->tpl_call = NULL;
     box_set_str(&b->sandbox_url, sandbox_url && sandbox_url[0] ? sandbox_url : NULL);
     box_set_str(&b->domain, domain);
+    box_set_str(&b->team_id, team_id && team_id[0] ? team_id : NULL);
+    b->team_call = NULL;
+    b->team_ok = b->team_dead = 0;
     b->watch_id = watch;
     b->api = api_new(b->http, api_url, api_key, err);
     if (!b->api) return -1;

@@ -10,8 +10,10 @@ struct http;
 struct backend *backend_e2b_new(struct loop *loop, struct model *model, struct http *http);
 /* Point it at a server and poll at once. api_key may be NULL (the server then answers 401,
  * shown in the status line); the api client keeps the key out of every message. sandbox_url
- * (E2B_SANDBOX_URL, or the local boxtopd's) and domain locate envd for the process list. */
+ * (E2B_SANDBOX_URL, or the local boxtopd's) and domain locate envd for the process list;
+ * team_id (may be NULL) gives the header's start rate from the team metrics. */
 int backend_e2b_connect(struct backend *be, const char *api_url, const char *api_key,
-                        const char *sandbox_url, const char *domain, struct error *err);
+                        const char *sandbox_url, const char *domain, const char *team_id,
+                        struct error *err);
 
 #endif

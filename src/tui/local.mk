@@ -52,6 +52,7 @@ tests_unit_test_tui_model_LDADD = $(TUI_TEST_LDADD)
 
 # tmux-driven tests of the whole TUI (need tmux; they use their own tmux server socket).
 TUI_TMUX_TESTS = tests/tui/test_tui_replay.sh tests/tui/test_tui_hostile.sh \
-	tests/tui/test_tui_live.sh tests/tui/test_tui_term.sh tests/tui/test_tui_local.sh
+	tests/tui/test_tui_live.sh tests/tui/test_tui_term.sh tests/tui/test_tui_local.sh \
+	tests/tui/test_tui_boxtopd.sh
 TESTS += $(TUI_TMUX_TESTS)
 EXTRA_DIST += $(TUI_TMUX_TESTS) tests/tui/lib.sh tests/tui/three.json tests/tui/fake_api.js

@@ -14,7 +14,7 @@
 /* Samples kept: 120 x 5 s = 10 minutes for the sandbox the detail view shows, 32 (enough for
  * the widest table sparkline, 2 samples per braille cell) for every other one, so 10 000
  * sandboxes cost about 15 MB of history rather than 58. */
-#define MODEL_HISTORY 120
+#define MODEL_HISTORY     120
 #define MODEL_HISTORY_ROW 32
 
 enum box_state { BOX_RUNNING = 0, BOX_PAUSED, BOX_UNKNOWN };

@@ -131,7 +131,8 @@ static void on_local_ready(struct local_backend *lb, const struct local_backend_
         return;
     }
     struct error err = {0};
-    if (backend_e2b_connect(a->be, info->api_url, info->api_key, info->sandbox_url, NULL, &err))
+    if (backend_e2b_connect(a->be, info->api_url, info->api_key, info->sandbox_url, NULL, NULL,
+                            &err))
         backend_report(a->be, BACKEND_ACTION_FAILED, "%s", err.msg);
     set_label(a, _("local boxtopd %s %s"), info->api_url,
               local_backend_started_by_us(lb) ? _("(started by boxtop, stopped on exit)")
@@ -188,7 +189,8 @@ static int live_switch_ctx(struct app *a, const char *name, struct error *err, v
     a->model.loading = 1;
     a->model.starts_per_min = -1;
     model_touch(&a->model);
-    if (backend_e2b_connect(a->be, cfg.api_url, cfg.api_key, cfg.sandbox_url, cfg.domain, err))
+    if (backend_e2b_connect(a->be, cfg.api_url, cfg.api_key, cfg.sandbox_url, cfg.domain,
+                            cfg.team_id, err))
         goto out;
     box_set_str(&a->model.context, name);
     set_label(a, "E2B %s%s", cfg.api_url, NULL);
@@ -222,7 +224,8 @@ static struct backend *backend_live_new(struct live *lv, const struct tui_opts *
     }
     int rc;
     if (cfg.api_key || cfg.api_url_explicit) {
-        rc = backend_e2b_connect(be, cfg.api_url, cfg.api_key, cfg.sandbox_url, cfg.domain, err);
+        rc = backend_e2b_connect(be, cfg.api_url, cfg.api_key, cfg.sandbox_url, cfg.domain,
+                                 cfg.team_id, err);
         /* the URL only: the key never reaches the screen */
         if (!rc) set_label(a, "E2B %s%s", cfg.api_url, NULL);
     } else {

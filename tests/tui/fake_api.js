@@ -86,6 +86,11 @@ const server = http.createServer((req, res) => {
           memTotal: 536870912, memCache: 0, diskUsed: 1048576, diskTotal: 1073741824});
       return send(res, 200, out);
     }
+    if ((m = p.match(/^\/teams\/([^/]+)\/metrics$/)) && req.method === 'GET') {
+      const t = Math.floor(now() / 1000);
+      return send(res, 200, [{timestampUnix: t - 10, timestamp: new Date((t - 10) * 1000).toISOString(), concurrentSandboxes: boxes.size, sandboxStartRate: 0.01},
+        {timestampUnix: t - 5, timestamp: new Date((t - 5) * 1000).toISOString(), concurrentSandboxes: boxes.size, sandboxStartRate: 0.05}]);
+    }
     if ((m = p.match(/^\/v2\/sandboxes\/([^/]+)\/logs$/)) && req.method === 'GET') {
       return send(res, 200, {logs: [
         {timestamp: new Date(now() - 1000).toISOString(), level: 'warn', message: 'disk filling up', fields: {}},

@@ -3,7 +3,7 @@
 # the E2B platform API (fake_api.js): rows, memory sort, filter, marks + K (checked on the
 # server), n/p/r/t, and the server going away and coming back while the UI stays responsive.
 . "$(dirname "$0")/lib.sh"
-echo "1..21"
+echo "1..24"
 
 cat > "$TMPD/state.json" <<'EOS'
 [{"sandboxID":"hog1","state":"running","cpu":95,"memMB":200,"metadata":{"owner":"alice"}},
@@ -36,7 +36,7 @@ start_fake 0
 # the key is fake; it must never show up on screen
 export E2B_API_KEY=e2b_00000000000000000000000000000000deadbeef
 export E2B_SANDBOX_URL="http://127.0.0.1:$PORT"
-tui_start 160 40 --api-url "http://127.0.0.1:$PORT"
+tui_start 160 40 --api-url "http://127.0.0.1:$PORT" --record "$TMPD/rec.json"
 tui_wait 'paused3'; ok $? "the live table appears"
 tui_wait 'hog1 +base +running .* 95% .*owner=alice' && tui_screen | grep -Eq 'paused3 +base +paused'
 ok $? "states, CPU and metadata from the API"
@@ -87,6 +87,14 @@ tui_keys q; tui_wait EXITED
 ok $? "q exits 0 and restores the terminal"
 tui_stop
 
+# --record wrote what the live session showed; --replay shows it again offline
+grep -q '"sandboxID":"hog1"' "$TMPD/rec.json" && grep -q '"memUsed":209715200' "$TMPD/rec.json"
+ok $? "--record saved the live model with its samples"
+tui_start 160 40 --replay "$TMPD/rec.json"
+tui_wait 'hog1 +base +running .* 95%' && tui_screen | grep -q 'replay of E2B http://127.0.0.1'
+ok $? "--replay of that recording shows the same rows offline"
+tui_stop
+
 # contexts from the config file; :ctx switches between two servers
 FAKE1=$FAKE PORT1=$PORT
 echo '[{"sandboxID":"other9","state":"running","metadata":{"team":"two"}}]' > "$TMPD/state2.json"
@@ -104,8 +112,9 @@ api_url = http://127.0.0.1:$PORT2
 api_key = e2b_2222222222222222222222222222222222222222
 EOS
 unset E2B_API_KEY E2B_SANDBOX_URL
-XDG_CONFIG_HOME="$TMPD/cfg" tui_start 120 30 --context one
+E2B_TEAM_ID=team1 XDG_CONFIG_HOME="$TMPD/cfg" tui_start 120 30 --context one
 tui_wait 'hog1 +base' && tui_screen | grep -q 'context: one'; ok $? "--context one uses that context's server"
+tui_wait 'starts/min 3.0'; ok $? "with a team id the header's start rate comes from the team metrics"
 tui_keys :; tui_type 'ctx t'; tui_keys Tab; tui_wait ':ctx two'; tui_keys Enter
 tui_wait 'other9 +base' && ! tui_screen | grep -Eq 'hog1 +base' && tui_screen | grep -q 'context: two'
 ok $? ":ctx two (Tab-completed) switches to the other server"

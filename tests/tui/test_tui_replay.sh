@@ -4,7 +4,7 @@
 # --readonly, and the terminal left as it was found (on q and on a crash).
 . "$(dirname "$0")/lib.sh"
 FIX="$abs_top_srcdir/tests/tui/three.json"
-echo "1..29"
+echo "1..31"
 
 cp "$FIX" "$TMPD/in.json"
 tui_start 160 40 --replay "$TMPD/in.json" --record "$TMPD/out.json"
@@ -13,7 +13,7 @@ S=$(tui_screen)
 echo "$S" | grep -Eq 'ibx1running0000000001 +base +running .*owner=alice purpose=ci'; ok $? "row 1: running, metadata owner=alice"
 echo "$S" | grep -Eq 'ibx2paused00000000002 +base +paused .*owner=bob'; ok $? "row 2: paused, metadata owner=bob"
 echo "$S" | grep -Eq 'ibx3idle0000000000003 +python +running'; ok $? "row 3: running, alias python"
-echo "$S" | grep -q 'running 2  paused 1  limit 20'; ok $? "header counts running/paused against the limit"
+echo "$S" | grep -q 'running 2 / limit 20  paused 1'; ok $? "header counts running/paused against the limit"
 
 tui_keys /; tui_type 'meta:owner=alice'
 tui_wait 'Sandboxes \(1 of 3\)'; r=$?
@@ -54,6 +54,8 @@ tui_keys p; tui_wait 'replay0001 +base +paused'; ok $? "p pauses"
 tui_keys r; tui_wait 'replay0001 +base +running'; ok $? "r resumes"
 tui_keys t; tui_wait 'time to live'; tui_type '2h'; tui_keys Enter
 tui_wait 'replay0001 .* 1h59m'; ok $? "t sets the time to live"
+tui_keys e; tui_wait 'replay0001 .* 2h04m'; ok $? "e extends the time to live by 5 minutes"
+tui_keys s; tui_wait 'shell .* not in this version yet .*issue 7'; ok $? "s says the shell comes with a later version"
 tui_keys Escape
 
 tui_keys '?'

@@ -3,7 +3,7 @@
 # wheel scrolls), the first frame before any response, and no wakeups while idle.
 . "$(dirname "$0")/lib.sh"
 FIX="$abs_top_srcdir/tests/tui/three.json"
-echo "1..9"
+echo "1..12"
 
 TUI_LANG=C tui_start 160 40 --replay "$FIX"
 tui_wait 'ibx3idle'; ok $? "LANG=C: the table appears"
@@ -37,6 +37,24 @@ port=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 20000) }')
 E2B_API_KEY=e2b_test tui_start 120 30 --api-url "http://127.0.0.1:$port"
 tui_wait 'Loading sandboxes|Waiting for the backend' 2; ok $? "the first frame appears before any response"
 tui_wait 'backend unreachable' 15 && tui_wait 'Waiting for the backend' 2; ok $? "an unreachable backend is named in the status line"
+tui_stop
+
+# Ctrl-C restores the terminal; Ctrl-Z hands it back to the shell and fg redraws
+tui_start 120 30 --replay "$FIX"
+tui_wait 'ibx3idle'
+tui_keys C-c; tui_wait EXITED
+[ "$(cat "$TMPD/exit")" = 130 ] && [ "$(tui_fmt '#{alternate_on}#{cursor_flag}#{mouse_any_flag}')" = 010 ]
+ok $? "Ctrl-C exits (130) with the terminal restored"
+tui_stop
+tm new-session -d -s t -x 120 -y 30 "env PS1='PROMPT\$ ' TERM=xterm-256color LANG=C.UTF-8 bash --norc -i"
+tui_wait 'PROMPT'
+tui_type "$BOXTOP_TUI --replay $FIX"; tui_keys Enter
+tui_wait 'ibx3idle'; tui_keys C-z
+tui_wait 'Stopped' && [ "$(tui_fmt '#{alternate_on}#{mouse_any_flag}')" = 00 ]
+ok $? "Ctrl-Z gives the shell a normal terminal (no alt screen, no mouse)"
+tui_type 'fg'; tui_keys Enter
+tui_wait 'ibx3idle' && [ "$(tui_fmt '#{alternate_on}')" = 1 ]; ok $? "fg brings the table back"
+tui_keys q
 tui_stop
 
 # idle: an empty recording has nothing that ticks, so the process must not wake up

@@ -170,7 +170,8 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
         break;
     case C_TTL: {
         attr_t at = base;
-        if (s->end_ms) {
+        /* a paused sandbox does not count down (its timeout starts again on resume) */
+        if (s->end_ms && s->state != BOX_PAUSED) {
             int64_t left = s->end_ms - now;
             ui_fmt_duration(txt, sizeof(txt), left);
             if (left < TTL_WARN_MS && !selected) at = th->attr[ROLE_WARN];
