@@ -5,13 +5,16 @@ src_tui_libboxtoptui_a_SOURCES += \
 	src/tui/files/xfer.c src/tui/files/xfer.h src/tui/files/fview.h \
 	src/tui/views/files.c src/tui/views/files_ops.c
 
-FILES_UNIT_TESTS = tests/unit/test_tui_files
+FILES_UNIT_TESTS = tests/unit/test_tui_files tests/unit/test_tui_files_xfer
 check_PROGRAMS += $(FILES_UNIT_TESTS)
 TESTS += $(FILES_UNIT_TESTS)
 UNIT_TESTS += $(FILES_UNIT_TESTS)
 tests_unit_test_tui_files_SOURCES = tests/unit/test_tui_files.c
 tests_unit_test_tui_files_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_unit_test_tui_files_LDADD = $(TUI_TEST_LDADD)
+tests_unit_test_tui_files_xfer_SOURCES = tests/unit/test_tui_files_xfer.c
+tests_unit_test_tui_files_xfer_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
+tests_unit_test_tui_files_xfer_LDADD = $(TUI_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS)
 
 FILES_TMUX_TESTS = tests/tui/test_files.sh tests/tui/test_files_ops.sh
 TESTS += $(FILES_TMUX_TESTS)

@@ -334,7 +334,6 @@ static void run_free(struct xrun *r)
     free(r);
 }
 
-
 static void gc_maybe_free(struct xfer_gc *gc)
 {
     if (gc->pending || !gc->orphan) return;
@@ -356,6 +355,10 @@ void xfer_release_client(struct xfer *x, struct envd_client *envd)
 {
     struct xfer_gc *gc = x->gc;
     x->gc = NULL;
+    if (!envd) { /* never connected: no removal can be pending */
+        free(gc);
+        return;
+    }
     if (!gc) {
         envd_client_free(envd);
         free(envd);
