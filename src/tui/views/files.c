@@ -379,12 +379,12 @@ static void start_copy(struct fview *v)
         const struct fent *e = &p->l.v[i];
         if (!fv_marked(p, e->name) || v->ncq >= n) continue;
         v->cq[v->ncq].name = strdup(e->name);
-        v->cq[v->ncq++].is_dir = e->type == FENT_DIR;
+        v->cq[v->ncq++].is_dir = e->type == FENT_DIR || (e->type == FENT_LINK && e->link_dir);
     }
     if (!p->nmarks && n) {
         const struct fent *e = fv_selected(v, p);
         v->cq[0].name = strdup(e->name);
-        v->cq[0].is_dir = e->type == FENT_DIR;
+        v->cq[0].is_dir = e->type == FENT_DIR || (e->type == FENT_LINK && e->link_dir);
         v->ncq = 1;
     }
     fv_marks_clear(p);
