@@ -43,7 +43,7 @@ remote_tree_sum() { bx sh -c "cd '$1' && find . -type f -print0 | sort -z | xarg
 cat > "$TMPD/wrap.sh" <<EOS
 #!/bin/sh
 mount -t tmpfs -o size=2m tmpfs "$L/full" || exit 99
-cd "$L" && exec "$abs_top_builddir/src/tui/boxtop-tui" "\$@"
+cd "$L" && exec "${FILES_TUI_BIN:-$abs_top_builddir/src/tui/boxtop-tui}" "\$@"
 EOS
 chmod +x "$TMPD/wrap.sh"
 cat > "$TMPD/unsh.sh" <<EOS
@@ -59,8 +59,12 @@ tui_keys ':'; tui_type "files $ID"; tui_keys Enter
 tui_wait 'sandbox: /home/user' 10; ok $? "f/:files opens both panes (sandbox in /home/user)"
 tui_wait 'local: '"$L" 2; ok $? "the local pane starts in the current directory"
 
-TPID=$(pgrep -P "$(cat "$TMPD/pid")" -f boxtop-tui | head -1)
-[ -n "$TPID" ] || TPID=$(pgrep -f "$abs_top_builddir/src/tui/boxtop-tui" | head -1)
+# run.sh's pid: every wrapper above execs, so it is boxtop itself by now
+TPID=$(cat "$TMPD/pid")
+case $(readlink "/proc/$TPID/exe") in
+*boxtop-tui) ;;
+*) echo "# pid $TPID is not boxtop-tui: $(readlink "/proc/$TPID/exe")"; TPID= ;;
+esac
 : > "$TMPD/rss"
 ( while kill -0 "$TPID" 2>/dev/null; do
       awk '/VmRSS/ {print $2}' "/proc/$TPID/status" >> "$TMPD/rss" 2>/dev/null; sleep 0.05

@@ -18,8 +18,8 @@ struct fpane {
     int nmarks;
     int loading;
     char err[ERROR_MSG_MAX + 64];
-    struct http_request *req; /* remote ListDir in flight */
-    char *want_sel;           /* select this name after the next listing */
+    struct xfer_call *req; /* remote ListDir in flight */
+    char *want_sel;        /* select this name after the next listing */
 };
 
 /* One item waiting for the copy dialog. */

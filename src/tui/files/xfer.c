@@ -29,8 +29,8 @@ struct xrun {
     char *tmp; /* temporary name on the target side (NULL for a MakeDir) */
     int fd;
     struct files_transfer *ft;
-    struct http_request *req; /* Move or MakeDir */
-    uint64_t last;            /* bytes of this file already counted in j->done */
+    struct xfer_call *req; /* Move or MakeDir */
+    uint64_t last;         /* bytes of this file already counted in j->done */
 };
 
 static void pump(struct xfer *x);
@@ -40,6 +40,15 @@ static void pump(struct xfer *x);
 struct xfer_gc {
     int pending;
     struct envd_client *orphan;
+    struct xfer_call *calls; /* in flight */
+};
+
+struct xfer_call {
+    struct xfer_call *next, **pprev;
+    struct xfer_gc *gc;
+    envd_unary_cb cb;
+    void *ud;
+    int abandoned;
 };
 
 static void notify(struct xfer *x, enum xfer_event ev, struct xfer_job *j)
@@ -308,11 +317,19 @@ static void plan_start(struct xfer_job *j, int is_dir)
         if (j->state == XS_PREPARING) j->state = XS_RUNNING;
         return;
     }
-    if (is_dir)
-        j->prep = envd_fs_list_dir(j->x->envd, j->src, XFER_LIST_DEPTH, on_list, j, &err);
-    else
-        j->prep = envd_fs_stat(j->x->envd, j->src, on_stat, j, &err);
-    if (!j->prep) job_fail(j, "%s", err.msg);
+    j->prep = xfer_call_begin(j->x, is_dir ? on_list : on_stat, j);
+    if (!j->prep) {
+        job_fail(j, "%s", _("out of memory"));
+        return;
+    }
+    if (!xfer_call_started(
+            j->prep,
+            is_dir ? (const void *)envd_fs_list_dir(j->x->envd, j->src, XFER_LIST_DEPTH,
+                                                    xfer_call_cb, j->prep, &err)
+                   : (const void *)envd_fs_stat(j->x->envd, j->src, xfer_call_cb, j->prep, &err))) {
+        j->prep = NULL;
+        job_fail(j, "%s", err.msg);
+    }
 }
 
 /* ---- runs ---- */
@@ -342,11 +359,49 @@ static void gc_maybe_free(struct xfer_gc *gc)
     free(gc);
 }
 
-static void removed_cb(const cJSON *resp, const struct error *err, void *ud)
+struct xfer_call *xfer_call_begin(struct xfer *x, envd_unary_cb cb, void *ud)
 {
-    (void)resp;
-    (void)err;
-    struct xfer_gc *gc = ud;
+    struct xfer_call *t = x->gc ? calloc(1, sizeof *t) : NULL;
+    if (!t) return NULL;
+    t->gc = x->gc;
+    t->cb = cb;
+    t->ud = ud;
+    t->next = x->gc->calls;
+    if (t->next) t->next->pprev = &t->next;
+    t->pprev = &x->gc->calls;
+    x->gc->calls = t;
+    x->gc->pending++;
+    return t;
+}
+
+static void call_unlink(struct xfer_call *t)
+{
+    *t->pprev = t->next;
+    if (t->next) t->next->pprev = t->pprev;
+}
+
+int xfer_call_started(struct xfer_call *t, const void *req)
+{
+    if (req) return 1;
+    call_unlink(t);
+    t->gc->pending--;
+    free(t);
+    return 0;
+}
+
+void xfer_call_abandon(struct xfer_call *t)
+{
+    if (t) t->abandoned = 1;
+}
+
+void xfer_call_cb(const cJSON *resp, const struct error *err, void *ud)
+{
+    struct xfer_call *t = ud;
+    struct xfer_gc *gc = t->gc;
+    call_unlink(t);
+    /* still counted while cb runs: a cb that releases the client cannot free gc under us */
+    if (!t->abandoned && t->cb) t->cb(resp, err, t->ud);
+    free(t);
     gc->pending--;
     gc_maybe_free(gc);
 }
@@ -376,7 +431,8 @@ static void run_drop_tmp(struct xfer *x, struct xrun *r)
         unlink(r->tmp);
     } else {
         struct error err = {0};
-        if (x->gc && envd_fs_remove(x->envd, r->tmp, removed_cb, x->gc, &err)) x->gc->pending++;
+        struct xfer_call *t = xfer_call_begin(x, NULL, NULL);
+        if (t) xfer_call_started(t, envd_fs_remove(x->envd, r->tmp, xfer_call_cb, t, &err));
     }
 }
 
@@ -392,16 +448,14 @@ static void job_stop_runs(struct xfer *x, struct xfer_job *j)
         }
         *pp = r->next;
         if (r->ft) files_cancel(r->ft);
-        if (r->req) http_cancel(r->req);
+        xfer_call_abandon(r->req);
         run_drop_tmp(x, r);
         x->active--;
         j->active--;
         run_free(r);
     }
-    if (j->prep) {
-        http_cancel(j->prep);
-        j->prep = NULL;
-    }
+    xfer_call_abandon(j->prep);
+    j->prep = NULL;
     if (j->chmod_proc) {
         envd_stream_cancel(j->chmod_proc);
         j->chmod_proc = NULL;
@@ -484,8 +538,14 @@ static void on_uploaded(const struct error *err, void *ud)
         return;
     }
     struct error e2 = {0};
-    r->req = envd_fs_move(x->envd, r->tmp, r->it->dst, on_moved, r, &e2);
-    if (!r->req) run_failed(x, r, _("rename to"), e2.msg);
+    r->req = xfer_call_begin(x, on_moved, r);
+    if (!r->req) {
+        run_failed(x, r, _("rename to"), _("out of memory"));
+    } else if (!xfer_call_started(
+                   r->req, envd_fs_move(x->envd, r->tmp, r->it->dst, xfer_call_cb, r->req, &e2))) {
+        r->req = NULL;
+        run_failed(x, r, _("rename to"), e2.msg);
+    }
 }
 
 static void on_downloaded(const struct error *err, void *ud)
@@ -615,8 +675,10 @@ static int dir_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
     r->j = j;
     r->it = it;
     r->fd = -1;
-    r->req = envd_fs_make_dir(x->envd, it->dst, on_made_dir, r, &err);
-    if (!r->req) {
+    r->req = xfer_call_begin(x, on_made_dir, r);
+    if (!r->req || !xfer_call_started(
+                       r->req, envd_fs_make_dir(x->envd, it->dst, xfer_call_cb, r->req, &err))) {
+        if (!r->req) error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));
         free(r);
         job_fail(j, "%s: %s", it->dst, err.msg);
         return -1;
@@ -792,6 +854,9 @@ void xfer_clear_finished(struct xfer *x)
 void xfer_free(struct xfer *x)
 {
     x->notify = NULL;
+    /* answers still to come go nowhere (removals of temporaries still run) */
+    for (struct xfer_call *t = x->gc ? x->gc->calls : NULL; t; t = t->next)
+        xfer_call_abandon(t);
     for (size_t i = 0; i < x->njobs; i++) {
         job_stop_runs(x, x->jobs[i]);
         job_free(x->jobs[i]);

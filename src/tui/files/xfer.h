@@ -83,7 +83,7 @@ struct xfer {
     void *ud;
     int64_t last_notify;
     struct xfer_gc *gc; /* fire-and-forget removals may outlive the engine */
-    unsigned seq; /* temporary names */
+    unsigned seq;       /* temporary names */
 };
 
 void xfer_init(struct xfer *x, struct loop *loop, struct envd_client *envd, xfer_notify_cb cb,
@@ -95,6 +95,17 @@ void xfer_free(struct xfer *x);
 struct xfer_job *xfer_add(struct xfer *x, enum xfer_dir dir, const char *src, const char *dst,
                           int is_dir);
 void xfer_cancel(struct xfer *x, struct xfer_job *j);
+/* A unary envd call that can be abandoned (envd.h has no cancel for them, and http_cancel
+ * would leak the envd wrapper): begin a ticket, pass xfer_call_cb and the ticket to the envd
+ * call, then hand its result to xfer_call_started (0 = it did not start; the ticket is gone).
+ * cb runs once with ud unless xfer_call_abandon ran first. xfer_free abandons every call; the
+ * envd client stays alive until the last one has answered (xfer_release_client). */
+struct xfer_call;
+struct xfer_call *xfer_call_begin(struct xfer *x, envd_unary_cb cb, void *ud);
+void xfer_call_cb(const cJSON *resp, const struct error *err, void *ud);
+int xfer_call_started(struct xfer_call *t, const void *req);
+void xfer_call_abandon(struct xfer_call *t);
+
 /* Free envd (envd_client_free + free) once the last removal of a temporary file has answered:
  * call it instead of freeing the client after xfer_free. */
 void xfer_release_client(struct xfer *x, struct envd_client *envd);

@@ -139,9 +139,14 @@ void fv_reload(struct fview *v, struct fpane *p)
         return;
     }
     if (!v->envd) return;
-    if (p->req) http_cancel(p->req);
+    xfer_call_abandon(p->req); /* a newer listing wins */
     p->loading = 1;
-    p->req = envd_fs_list_dir(v->envd, p->l.path, 1, on_remote_list, v, &err);
+    p->req = xfer_call_begin(&v->x, on_remote_list, v);
+    if (p->req && !xfer_call_started(
+                      p->req, envd_fs_list_dir(v->envd, p->l.path, 1, xfer_call_cb, p->req, &err)))
+        p->req = NULL;
+    else if (!p->req)
+        error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));
     if (!p->req) {
         p->loading = 0;
         snprintf(p->err, sizeof p->err, "%s", err.msg);
@@ -909,7 +914,6 @@ static void fv_destroy(struct view *vv)
     if (v->watch) envd_stream_cancel(v->watch);
     if (v->relist_timer) loop_timer_cancel(a->loop, v->relist_timer);
     if (v->rewatch_timer) loop_timer_cancel(a->loop, v->rewatch_timer);
-    if (v->p[1].req) http_cancel(v->p[1].req);
     fv_ops_free(v);
     if (v->envd) {
         xfer_free(&v->x);

@@ -37,6 +37,17 @@ static void on_remote_op(const cJSON *resp, const struct error *err, void *ud)
         fv_reload(v, &v->p[1]);
 }
 
+/* Start a remote operation answered by on_remote_op (abandoned if the view goes first); expr
+ * is the envd call, with xfer_call_cb and the ticket t as its callback. Sets ok / err. */
+#define REMOTE_OP(v, expr)                                                                         \
+    do {                                                                                           \
+        struct xfer_call *t = xfer_call_begin(&(v)->x, on_remote_op, (v));                         \
+        if (!t)                                                                                    \
+            error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));                              \
+        else                                                                                       \
+            ok = xfer_call_started(t, (expr));                                                     \
+    } while (0)
+
 static int valid_name(struct app *a, const char *name)
 {
     if (!name || !name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
@@ -60,9 +71,14 @@ static void mkdir_done(struct app *a, const char *text, int submit, void *ud)
         if (mkdir(path, 0777) < 0) app_status(a, STATUS_ERROR, "%s: %s", path, strerror(errno));
         p->want_sel = strdup(text);
         fv_reload(v, p);
-    } else if (!v->envd || !envd_fs_make_dir(v->envd, path, on_remote_op, v, &err)) {
-        app_status(a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
     } else {
+        int ok = 0;
+        if (v->envd) REMOTE_OP(v, envd_fs_make_dir(v->envd, path, xfer_call_cb, t, &err));
+        if (!ok) {
+            app_status(a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
+            free(path);
+            return;
+        }
         free(p->want_sel);
         p->want_sel = strdup(text);
     }
@@ -90,9 +106,15 @@ static void rename_done(struct app *a, const char *text, int submit, void *ud)
             if (rename(from, to) < 0) app_status(a, STATUS_ERROR, "%s", strerror(errno));
             p->want_sel = strdup(text);
             fv_reload(v, p);
-        } else if (!v->envd || !envd_fs_move(v->envd, from, to, on_remote_op, v, &err)) {
-            app_status(a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
         } else {
+            int ok = 0;
+            if (v->envd) REMOTE_OP(v, envd_fs_move(v->envd, from, to, xfer_call_cb, t, &err));
+            if (!ok) {
+                app_status(a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
+                free(from);
+                free(to);
+                return;
+            }
             free(p->want_sel);
             p->want_sel = strdup(text);
         }
@@ -130,8 +152,10 @@ static void delete_one(struct fview *v, struct fpane *p, const char *name)
                      ? nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS)
                      : unlink(path);
         if (rc < 0) app_status(v->a, STATUS_ERROR, "%s: %s", path, strerror(errno));
-    } else if (!v->envd || !envd_fs_remove(v->envd, path, on_remote_op, v, &err)) {
-        app_status(v->a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
+    } else {
+        int ok = 0;
+        if (v->envd) REMOTE_OP(v, envd_fs_remove(v->envd, path, xfer_call_cb, t, &err));
+        if (!ok) app_status(v->a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
     }
     free(path);
 }
