@@ -681,6 +681,67 @@ static int e2b_session_env(struct backend *be, struct session_env *out)
     return 0;
 }
 
+/* The files view's envd client: look the sandbox up for its access token and domain. */
+struct envd_open {
+    struct e2b_backend *b;
+    struct api_call *call;
+    backend_envd_cb cb;
+    void *ud;
+    char *id;
+};
+
+static void on_envd_info(struct api_result *res, void *ud)
+{
+    struct envd_open *o = ud;
+    struct error err = {0};
+    struct envd_client *c = NULL;
+    if (res->err.kind != ERROR_NONE) {
+        err = res->err;
+    } else if (!(c = calloc(1, sizeof(*c)))) {
+        error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));
+    } else {
+        const char *domain = res->sandbox.domain ? res->sandbox.domain : o->b->domain;
+        if (envd_client_init(c, o->b->http, o->id, o->b->sandbox_url, domain, false,
+                             res->sandbox.envd_access_token, NULL, &err)) {
+            free(c);
+            c = NULL;
+        }
+    }
+    o->cb(c, c ? NULL : &err, o->ud);
+    free(o->id);
+    free(o);
+}
+
+static void *e2b_envd_open(struct backend *be, const char *id, backend_envd_cb cb, void *ud)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    struct envd_open *o = calloc(1, sizeof(*o));
+    if (!o || !b->api || !(o->id = strdup(id))) {
+        free(o);
+        return NULL;
+    }
+    o->b = b;
+    o->cb = cb;
+    o->ud = ud;
+    o->call = api_get_sandbox(b->api, id, on_envd_info, o);
+    if (!o->call) {
+        free(o->id);
+        free(o);
+        return NULL;
+    }
+    return o;
+}
+
+static void e2b_envd_cancel(struct backend *be, void *h)
+{
+    struct envd_open *o = h;
+    (void)be;
+    if (!o) return;
+    api_cancel(o->call);
+    free(o->id);
+    free(o);
+}
+
 static const struct backend_ops e2b_ops = {
     .kind = "e2b",
     .poll_now = e2b_poll_now,
@@ -694,6 +755,8 @@ static const struct backend_ops e2b_ops = {
     .templates = e2b_templates,
     .destroy = e2b_destroy,
     .session_env = e2b_session_env,
+    .envd_open = e2b_envd_open,
+    .envd_cancel = e2b_envd_cancel,
 };
 
 struct backend *backend_e2b_new(struct loop *loop, struct model *model, struct http *http)

@@ -571,8 +571,7 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
         if (sb_selected(v)) term_open_shell(a, sb_selected(v)->id);
         return 1;
     case 'f':
-        app_status(a, STATUS_WARN,
-                   _("the file browser is not in this version yet (planned: issue 8)"));
+        if (sb_selected(v)) app_push_view(a, view_files_new(a, sb_selected(v)->id));
         return 1;
     case 'l':
         if (sb_selected(v)) app_push_view(a, view_logs_new(a, sb_selected(v)->id));
