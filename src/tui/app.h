@@ -106,6 +106,7 @@ struct app {
     int quit;
     int exit_code;
     unsigned frames; /* frames drawn (for tests and --stats) */
+    int frame_log;   /* BOXTOP_FRAME_LOG=FILE (bench/list): one line per early frame, else -1 */
 
     /* `:` completions: the commands plus "ctx NAME" for each configured context (owned) */
     char **cmd_cands;
