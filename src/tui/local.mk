@@ -7,6 +7,7 @@ src_tui_libboxtoptui_pure_a_SOURCES = \
 	src/tui/model_json.c src/tui/model_json.h \
 	src/tui/filter.c src/tui/filter.h \
 	src/tui/sort.c src/tui/sort.h \
+	src/tui/fastscan.c src/tui/fastscan.h \
 	src/tui/widgets/spark.c src/tui/widgets/spark.h \
 	src/tui/widgets/table.c src/tui/widgets/table.h \
 	src/tui/widgets/input.c src/tui/widgets/input.h

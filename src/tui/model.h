@@ -67,6 +67,8 @@ struct box {
     int hist_len;
     int hist_head; /* index of the next write */
     unsigned seen; /* refresh round that last listed it (to drop vanished ones) */
+    uint64_t list_hash; /* hash of its last list object as sent (0 = none): unchanged ones are
+                           not parsed again (backend_e2b.c) */
     /* filled only for the sandbox the detail view watches */
     struct box_proc *procs;
     int n_procs;
