@@ -15,6 +15,7 @@
 
 struct cur {
     const char *p, *end;
+    int fast; /* list path: strings are only skipped, not validated (see skip_string_fast) */
 };
 
 static void ws(struct cur *c)
@@ -23,12 +24,38 @@ static void ws(struct cur *c)
         c->p++;
 }
 
+/* The list path's string skip: only finds the closing quote (the parity of the backslashes
+ * right before a quote tells whether it is escaped). Validation is not needed there: an object
+ * is either byte-identical to one the strict parser accepted, or it goes to the strict parser. */
+static int skip_string_fast(struct cur *c)
+{
+    const char *p = c->p + 1;
+    for (;;) {
+        const char *q = memchr(p, '"', (size_t)(c->end - p));
+        if (!q) return -1;
+        const char *b = q;
+        while (b > c->p + 1 && b[-1] == '\\')
+            b--;
+        if (((q - b) & 1) == 0) {
+            c->p = q + 1;
+            return 0;
+        }
+        p = q + 1;
+    }
+}
+
 /* At an opening quote: move past the closing one. *esc tells whether the string had escapes.
  * Control characters are left to the strict parser (-1). */
 static int skip_string(struct cur *c, int *esc)
 {
     const char *p = c->p + 1;
     *esc = 0;
+    if (c->fast) {
+        if (skip_string_fast(c)) return -1;
+        /* escapes matter only where the caller reads the text: ids and keys, which are short */
+        *esc = memchr(p, '\\', (size_t)(c->p - 1 - p)) != NULL;
+        return 0;
+    }
     for (;;) {
         const char *q = memchr(p, '"', (size_t)(c->end - p));
         if (!q) return -1;
@@ -178,9 +205,7 @@ static int scan_object(struct cur *c, struct scan_obj *o)
         if (is_id && *v == '"') {
             /* a second sandboxID: let the strict parser decide which one counts */
             if (o->id) return -1;
-            const char *q = v;
-            struct cur vc = {q, c->p};
-            if (skip_string(&vc, &esc) == 0 && !esc) {
+            if (!memchr(v + 1, '\\', (size_t)(c->p - 2 - v))) {
                 o->id = v + 1;
                 o->id_len = (size_t)(c->p - 1 - o->id);
             }
@@ -201,7 +226,7 @@ static int scan_object(struct cur *c, struct scan_obj *o)
 
 int scan_list_objects(const char *text, size_t len, scan_obj_cb cb, void *ud)
 {
-    struct cur c = {text, text + len};
+    struct cur c = {text, text + len, 1};
     ws(&c);
     if (c.p >= c.end || *c.p != '[') return -1;
     c.p++;
@@ -293,7 +318,7 @@ static int read_uint(struct cur *c, int64_t *out)
 }
 
 /* A JSON number as cJSON reads it: strtod with the locale's decimal point. */
-static int read_double(struct cur *c, double *out)
+static int read_double(struct cur *c, char dp, double *out)
 {
     const char *s = c->p;
     if (skip_number(c)) return -1;
@@ -302,7 +327,6 @@ static int read_double(struct cur *c, double *out)
     if (n >= sizeof(tmp)) return -1;
     memcpy(tmp, s, n);
     tmp[n] = '\0';
-    char dp = localeconv()->decimal_point[0];
     if (dp != '.')
         for (size_t i = 0; i < n; i++)
             if (tmp[i] == '.') tmp[i] = dp;
@@ -314,7 +338,7 @@ static int read_double(struct cur *c, double *out)
 enum { F_TS = 1, F_CPUS = 2, F_PCT = 4, F_MU = 8, F_MT = 16, F_DU = 32, F_DT = 64, F_MC = 128 };
 #define F_REQUIRED (F_TS | F_CPUS | F_PCT | F_MU | F_MT | F_DU | F_DT)
 
-static int scan_sample(struct cur *c, struct metric_sample *m)
+static int scan_sample(struct cur *c, char dp, struct metric_sample *m)
 {
     int esc, seen = 0;
     memset(m, 0, sizeof(*m));
@@ -338,7 +362,7 @@ static int scan_sample(struct cur *c, struct metric_sample *m)
         else if (key_is(k, kl, "cpuCount"))
             f = F_CPUS, rc = read_uint(c, &v), m->cpu_count = (int)v, rc |= v > 4096;
         else if (key_is(k, kl, "cpuUsedPct"))
-            f = F_PCT, rc = read_double(c, &m->cpu_pct),
+            f = F_PCT, rc = read_double(c, dp, &m->cpu_pct),
             rc |= !isfinite(m->cpu_pct) || m->cpu_pct < 0;
         else if (key_is(k, kl, "memUsed"))
             f = F_MU, rc = read_uint(c, &m->mem_used);
@@ -368,7 +392,7 @@ static int scan_sample(struct cur *c, struct metric_sample *m)
     }
 }
 
-static int scan_entries(struct cur *c, scan_metric_cb cb, void *ud)
+static int scan_entries(struct cur *c, char dp, scan_metric_cb cb, void *ud)
 {
     int esc;
     if (c->p >= c->end || *c->p != '{') return -1;
@@ -388,7 +412,7 @@ static int scan_entries(struct cur *c, scan_metric_cb cb, void *ud)
         c->p++;
         ws(c);
         struct metric_sample m;
-        if (scan_sample(c, &m) || cb(id, idl, &m, ud)) return -1;
+        if (scan_sample(c, dp, &m) || cb(id, idl, &m, ud)) return -1;
         ws(c);
         if (c->p >= c->end) return -1;
         if (*c->p == ',') {
@@ -404,8 +428,9 @@ static int scan_entries(struct cur *c, scan_metric_cb cb, void *ud)
 
 int scan_metrics_batch(const char *text, size_t len, scan_metric_cb cb, void *ud)
 {
-    struct cur c = {text, text + len};
+    struct cur c = {text, text + len, 0};
     int esc, got = 0;
+    char dp = localeconv()->decimal_point[0]; /* what cJSON's strtod expects, once */
     ws(&c);
     if (c.p >= c.end || *c.p != '{') return -1;
     c.p++;
@@ -421,7 +446,7 @@ int scan_metrics_batch(const char *text, size_t len, scan_metric_cb cb, void *ud
         c.p++;
         ws(&c);
         if (key_is(k, kl, "sandboxes")) {
-            if (got || scan_entries(&c, cb, ud)) return -1;
+            if (got || scan_entries(&c, dp, cb, ud)) return -1;
             got = 1;
         } else if (skip_value(&c, 1)) {
             return -1;

@@ -16,7 +16,7 @@ void model_init(struct model *m)
 static void box_free(struct box *s)
 {
     if (!s) return;
-    free(s->id);
+    if (s->id != (char *)(s + 1)) free(s->id); /* normally allocated with the box */
     free(s->template_id);
     free(s->alias);
     free(s->envd_version);
@@ -83,10 +83,10 @@ static uint32_t hash_id(const char *s)
 
 static void idx_put(struct model *m, int i)
 {
-    uint32_t mask = (uint32_t)m->idx_cap - 1, h = hash_id(m->sb[i]->id) & mask;
+    uint32_t mask = (uint32_t)m->idx_cap - 1, hash = hash_id(m->sb[i]->id), h = hash & mask;
     while (m->idx[h])
         h = (h + 1) & mask;
-    m->idx[h] = i + 1;
+    m->idx[h] = (uint64_t)hash << 32 | (uint32_t)(i + 1);
 }
 
 /* Rebuild the index for cap sandboxes; -1 on ENOMEM (lookups then fall back to a scan). */
@@ -96,7 +96,7 @@ static int idx_rebuild(struct model *m, int want)
     while (cap < 2 * want)
         cap *= 2;
     if (cap != m->idx_cap) {
-        int *p = realloc(m->idx, (size_t)cap * sizeof(*p));
+        uint64_t *p = realloc(m->idx, (size_t)cap * sizeof(*p));
         if (!p) return -1;
         m->idx = p;
         m->idx_cap = cap;
@@ -115,9 +115,11 @@ static int find_index(struct model *m, const char *id)
             if (!strcmp(m->sb[i]->id, id)) return i;
         return -1;
     }
-    uint32_t mask = (uint32_t)m->idx_cap - 1, h = hash_id(id) & mask;
-    for (; m->idx[h]; h = (h + 1) & mask)
-        if (!strcmp(m->sb[m->idx[h] - 1]->id, id)) return m->idx[h] - 1;
+    uint32_t mask = (uint32_t)m->idx_cap - 1, hash = hash_id(id), h = hash & mask;
+    for (; m->idx[h]; h = (h + 1) & mask) {
+        int i = (int)(uint32_t)m->idx[h] - 1;
+        if ((uint32_t)(m->idx[h] >> 32) == hash && !strcmp(m->sb[i]->id, id)) return i;
+    }
     return -1;
 }
 
@@ -138,15 +140,15 @@ struct box *model_upsert(struct model *m, const char *id)
         m->sb = p;
         m->cap = nc;
     }
-    s = calloc(1, sizeof(*s));
+    /* the id lives right after the struct: one allocation, and the id is next to the fields
+     * that lookups and sorting read anyway */
+    size_t idlen = strlen(id) + 1;
+    s = calloc(1, sizeof(*s) + idlen);
     if (!s) return NULL;
-    s->id = strdup(id);
-    if (!s->id) {
-        free(s);
-        return NULL;
-    }
+    s->id = memcpy((char *)(s + 1), id, idlen);
     s->state = BOX_RUNNING;
     m->sb[m->n++] = s;
+    m->members++;
     if (!m->idx_stale && m->idx && m->idx_cap >= 2 * m->n)
         idx_put(m, m->n - 1);
     else
@@ -159,6 +161,7 @@ static void model_remove_at(struct model *m, int i)
 {
     box_free(m->sb[i]);
     m->sb[i] = m->sb[--m->n];
+    m->members++;
     m->idx_stale = 1;
     m->generation++;
 }

@@ -37,6 +37,7 @@ struct sbview {
     struct box **rows;
     const char **ids;
     int nrows, cap;
+    uint64_t members; /* model.members when rows were built */
     int body_h;
     /* the `n` form */
     char new_template[256];
@@ -64,8 +65,15 @@ static void sb_rebuild(struct sbview *v, struct app *a)
     /* marks follow sandboxes, not rows: drop only those whose sandbox is gone */
     table_marks_prune_by(&v->t, mark_alive, m);
     int n = 0;
-    for (int i = 0; i < m->n; i++)
-        if (filter_match(&v->f, m->sb[i])) v->rows[n++] = m->sb[i];
+    if (!v->filter_text[0] && v->members == m->members && v->nrows == m->n) {
+        /* the same sandboxes, unfiltered: keep the last order, which sorting then usually
+         * only has to confirm (O(n) instead of a full sort at every refresh) */
+        n = v->nrows;
+    } else {
+        for (int i = 0; i < m->n; i++)
+            if (filter_match(&v->f, m->sb[i])) v->rows[n++] = m->sb[i];
+    }
+    v->members = m->members;
     sort_sandboxes(v->rows, n, col_sort[v->t.sort_col], v->t.reverse, loop_wall_ms());
     for (int i = 0; i < n; i++)
         v->ids[i] = v->rows[i]->id;
