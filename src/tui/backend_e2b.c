@@ -18,6 +18,9 @@
 #include <string.h>
 
 #include <signal.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "boxtop/api.h"
 #include "boxtop/envd.h"
@@ -63,6 +66,7 @@ struct e2b_backend {
     char *templates[MAX_TEMPLATES + 1];
     int ntemplates;
     int first_done;
+    uint64_t trimmed_members; /* model.members at the last heap trim */
 };
 
 struct staged {
@@ -146,16 +150,58 @@ static double starts_per_min(struct e2b_backend *b)
     return n;
 }
 
-static void merge_sandbox(struct e2b_backend *b, const struct sandbox *src, uint64_t hash)
+/* Move a parsed string into the model (src is left NULL): the strings then stay where the
+ * parser put them instead of being copied and freed, which at 10 000 new sandboxes left
+ * megabytes of small holes in the heap. */
+static void take_str(char **field, char **src)
+{
+    if (*field && *src && !strcmp(*field, *src)) return; /* unchanged: src is freed later */
+    free(*field);
+    *field = *src;
+    *src = NULL;
+}
+
+/* The same result as box_clear_meta() + box_set_meta() for each pair (a repeated key updates
+ * the first one's value), with the parsed strings moved rather than copied. */
+static void take_meta(struct box *s, struct kv_list *md)
+{
+    box_clear_meta(s);
+    if (md->n <= 0) return;
+    struct box_kv *v = malloc((size_t)md->n * sizeof(*v));
+    if (!v) return;
+    int k = 0;
+    for (int i = 0; i < md->n; i++) {
+        struct kv *it = &md->items[i];
+        if (!it->key) continue;
+        if (!it->value && !(it->value = strdup(""))) continue;
+        int j = 0;
+        while (j < k && strcmp(v[j].key, it->key))
+            j++;
+        if (j < k) { /* a repeated key */
+            free(v[j].value);
+            v[j].value = it->value;
+            it->value = NULL;
+            continue;
+        }
+        v[k].key = it->key;
+        v[k].value = it->value;
+        it->key = it->value = NULL;
+        k++;
+    }
+    s->meta = v;
+    s->n_meta = k;
+}
+
+static void merge_sandbox(struct e2b_backend *b, struct sandbox *src, uint64_t hash)
 {
     struct model *m = b->base.model;
     int is_new = model_find(m, src->id) == NULL;
     struct box *s = model_upsert(m, src->id);
     if (!s) return;
     if (is_new) count_start(b, src->started_at_ms);
-    box_set_str(&s->template_id, src->template_id ? src->template_id : "");
-    box_set_str(&s->alias, src->alias);
-    box_set_str(&s->envd_version, src->envd_version);
+    take_str(&s->template_id, &src->template_id);
+    take_str(&s->alias, &src->alias);
+    take_str(&s->envd_version, &src->envd_version);
     s->state = src->state == SANDBOX_PAUSED    ? BOX_PAUSED
                : src->state == SANDBOX_RUNNING ? BOX_RUNNING
                                                : BOX_UNKNOWN;
@@ -164,9 +210,7 @@ static void merge_sandbox(struct e2b_backend *b, const struct sandbox *src, uint
     s->disk_mb = src->disk_size_mb;
     s->started_ms = src->started_at_ms;
     s->end_ms = src->end_at_ms;
-    box_clear_meta(s);
-    for (int i = 0; i < src->metadata.n; i++)
-        box_set_meta(s, src->metadata.items[i].key, src->metadata.items[i].value);
+    take_meta(s, &src->metadata);
     s->seen = b->round;
     s->list_hash = hash;
 }
@@ -254,6 +298,14 @@ static void metrics_start(struct e2b_backend *b)
     int n = 0;
     memset(&b->metrics_err, 0, sizeof(b->metrics_err));
     b->nstaged = 0;
+    int running = 0;
+    for (int i = 0; i < m->n; i++)
+        running += m->sb[i]->state == BOX_RUNNING;
+    if (running > b->cap_staged) { /* one allocation of the right size, not a doubling chain */
+        free(b->staged);
+        b->staged = malloc((size_t)running * sizeof(*b->staged));
+        b->cap_staged = b->staged ? running : 0;
+    }
     for (int i = 0; i <= m->n; i++) {
         if (i < m->n && m->sb[i]->state == BOX_RUNNING) /* paused: no fresh metrics */
             ids[n++] = m->sb[i]->id;
@@ -409,6 +461,16 @@ static void on_list(struct api_result *res, void *ud)
     b->first_done = 1;
     model_touch(m);
     backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+#ifdef __GLIBC__
+    /* Sandboxes came or went: parsing them left free space inside the heap (thousands of
+     * them are parsed in the first round). Give its pages back before the metrics' history
+     * rings are allocated, so they fill the holes instead of growing the heap. Not in steady
+     * rounds, which parse nothing new. */
+    if (m->members != b->trimmed_members) {
+        malloc_trim(0);
+        b->trimmed_members = m->members;
+    }
+#endif
     metrics_start(b);
 }
 

@@ -12,8 +12,9 @@
 #include <stdint.h>
 
 /* Samples kept: 120 x 5 s = 10 minutes for the sandbox the detail view shows, 32 (enough for
- * the widest table sparkline, 2 samples per braille cell) for every other one, so 10 000
- * sandboxes cost about 15 MB of history rather than 58. */
+ * the widest table sparkline, 2 samples per braille cell) for every other one. Kept samples
+ * are packed to 32 bytes (model.c; the latest one is kept exactly), so 10 000 sandboxes cost
+ * about 10 MB of history rather than 58. */
 #define MODEL_HISTORY     120
 #define MODEL_HISTORY_ROW 32
 
@@ -61,8 +62,8 @@ struct box {
     int64_t end_ms;     /* wall clock, 0 = unknown */
     struct box_kv *meta;
     int n_meta;
-    /* ring buffer of samples, oldest first when read through model_sample_at() */
-    struct sample *hist; /* ring of hist_cap, allocated with the first sample */
+    /* ring buffer of samples, oldest first when read through box_sample_at() */
+    struct hist *hist; /* ring of hist_cap (model.c), allocated with the first sample */
     int hist_cap;
     int hist_len;
     int hist_head; /* index of the next write */
@@ -124,7 +125,11 @@ int box_history_reserve(struct box *s, int cap);
 /* Merge a batch of samples (any order, e.g. a fetched history) with the kept ones: sorted by
  * time, duplicates dropped, the newest hist_cap kept. */
 void box_merge_samples(struct box *s, const struct sample *v, int n);
-/* i-th kept sample, 0 = oldest; NULL when out of range. */
+/* i-th kept sample, 0 = oldest; NULL when out of range. Older samples are unpacked into one
+ * slot of the box: the pointer is valid until the next box_sample_at() on the same box (the
+ * latest sample has its own storage and stays valid until the next change). Kept samples are
+ * exact except cpu_pct, which is held as a float (rounded back to 4 decimals), and byte
+ * counts, which are clamped to 0..2^40-1. */
 const struct sample *box_sample_at(const struct box *s, int i);
 const struct sample *box_latest(const struct box *s);
 

@@ -53,7 +53,8 @@ static void sb_rebuild(struct sbview *v, struct app *a)
 {
     struct model *m = &a->model;
     if (v->cap < m->n) {
-        int nc = m->n + 64;
+        /* geometric: the first listing grows the model 100 sandboxes a page */
+        int nc = v->cap * 2 > m->n + 64 ? v->cap * 2 : m->n + 64;
         struct box **r = realloc(v->rows, (size_t)nc * sizeof(*r));
         if (!r) return;
         v->rows = r;
