@@ -80,7 +80,7 @@ function metric(b, bucket) {
   };
 }
 
-const stats = { list: 0, listFirst: 0, metrics: 0, other: 0 };
+const stats = { list: 0, listFirst: 0, metrics: 0, other: 0, connections: 0 };
 const pageCache = new Map();
 
 function send(res, code, body, headers = {}) {
@@ -150,6 +150,7 @@ const server = http.createServer((req, res) => {
   return send(res, 404, { code: 404, message: 'not found' });
 });
 server.keepAliveTimeout = 60e3;
+server.on('connection', () => stats.connections++);
 server.listen(0, '127.0.0.1', () => console.log(`PORT ${server.address().port}`));
 const stop = () => server.close(() => process.exit(0)) && setTimeout(() => process.exit(0), 500).unref();
 process.on('SIGTERM', stop);

@@ -139,13 +139,17 @@ static void draw_header(struct app *a)
     if (a->readonly && x + 12 < a->cols)
         ui_text(a, w, 0, x + 2, a->cols - x - 2, _("[read-only]"), h);
 
-    int running = 0, paused = 0;
-    for (int i = 0; i < a->model.n; i++) {
-        if (a->model.sb[i]->state == BOX_PAUSED)
-            paused++;
-        else
-            running++;
+    if (a->counts_gen != a->model.generation + 1) { /* +1: generation 0 is a real one */
+        a->n_running = a->n_paused = 0;
+        for (int i = 0; i < a->model.n; i++) {
+            if (a->model.sb[i]->state == BOX_PAUSED)
+                a->n_paused++;
+            else
+                a->n_running++;
+        }
+        a->counts_gen = a->model.generation + 1;
     }
+    int running = a->n_running, paused = a->n_paused;
     char line[256], lim[32] = "?", spm[32] = "?", upd[48] = "";
     if (a->model.concurrency_limit > 0)
         snprintf(lim, sizeof(lim), "%d", a->model.concurrency_limit);
