@@ -113,6 +113,9 @@ struct api_call *api_team_metrics_max(struct api *a, const char *team_id, const 
 struct api_call *api_list_templates(struct api *a, const char *team_id, const char *next_token,
                                     api_done_cb cb, void *ud);
 struct api_call *api_health(struct api *a, api_done_cb cb, void *ud);
+/* GET path_and_query (already escaped, e.g. "/events/sandboxes?limit=100") for the endpoints
+ * without a model here: the result has only status and body (the caller parses it). */
+struct api_call *api_get_raw(struct api *a, const char *path_and_query, api_done_cb cb, void *ud);
 
 /* Query building, exposed for tests: the metadata filter exactly as the JS SDK encodes it
  * (encodeURIComponent per key/value, URLSearchParams join, then encodeURIComponent of the

@@ -633,3 +633,8 @@ struct api_call *api_health(struct api *a, api_done_cb cb, void *ud)
 {
     return start(a, K_NOBODY, "GET", "/health", NULL, cb, ud);
 }
+
+struct api_call *api_get_raw(struct api *a, const char *path_and_query, api_done_cb cb, void *ud)
+{
+    return start(a, K_NOBODY, "GET", path_and_query, NULL, cb, ud);
+}

@@ -230,6 +230,7 @@ static void draw_status(struct app *a)
 static const struct keyhelp global_help[] = {
     {"?", N_("this help")},
     {":", N_("command line (:sandboxes :templates :events :logs ID :team :ctx NAME :q)")},
+    {":shell ID", N_("a terminal in that sandbox (:sessions lists the shells)")},
     {"Esc q", N_("back (q on the first view quits)")},
     {"Ctrl-L", N_("redraw the screen")},
     {"Ctrl-C", N_("quit")},
@@ -379,6 +380,9 @@ void app_draw(struct app *a)
             wnoutrefresh(a->w_status);
     }
     curs_set(a->mode == MODE_PROMPT && !a->too_small ? 1 : 0);
+    struct view *tv = app_top(a);
+    if (!a->too_small && tv && tv->ops->frame && a->mode != MODE_HELP && a->mode != MODE_CONFIRM)
+        tv->ops->frame(tv, a);
     doupdate();
     if (a->frame_log >= 0 && a->frames < FRAME_LOG_MAX) frame_log_write(a, drew_main);
     a->dirty = 0;

@@ -47,6 +47,10 @@ struct view_ops {
     const struct keyhelp *(*help)(struct view *v, int *n);
     int (*needs_clock)(struct view *v, struct app *a); /* counts down something on screen */
     void (*destroy)(struct view *v);
+    /* Optional, the top view only, in every frame after the app's windows went out and right
+     * before doupdate() (not under help/confirm): views with windows of their own (the
+     * terminal) wnoutrefresh them and place the cursor here. */
+    void (*frame)(struct view *v, struct app *a);
 };
 
 struct view {
@@ -62,7 +66,8 @@ enum {
     DIRTY_FOOTER = 4,
     DIRTY_STATUS = 8,
     DIRTY_ALL = 15,
-    DIRTY_CLEAR = 16 /* repaint the whole terminal (Ctrl-L, SIGCONT) */
+    DIRTY_CLEAR = 16, /* repaint the whole terminal (Ctrl-L, SIGCONT) */
+    DIRTY_FRAME = 32  /* a frame for the top view's frame() hook only (terminal output) */
 };
 
 /* Called with the prompt's text on Enter (submit=1), on each change (submit=0, for the
@@ -117,6 +122,11 @@ struct app {
     /* :ctx NAME (live backends only; NULL = not possible here) */
     int (*switch_ctx)(struct app *a, const char *name, struct error *err, void *ud);
     void *switch_ud;
+
+    /* Terminal sessions (issue 7, views/term.c): created on the first shell, freed by
+     * app_run; rec_sessions_dir is --record-sessions DIR (asciicast v2 per session). */
+    struct session_mgr *sessions;
+    const char *rec_sessions_dir;
 };
 
 /* Build the `:` completion list with these context names (copied). */
@@ -155,6 +165,14 @@ void ui_fmt_duration(char *out, size_t n, int64_t ms); /* "3d4h", "12m05s", "45s
 /* Views */
 struct view *view_sandboxes_new(struct app *a);
 struct view *view_detail_new(struct app *a, const char *id);
+/* Terminals (views/term.c, views/term_sessions.c; issue 7). */
+void term_open_shell(struct app *a, const char *sandbox_id); /* `s`, :shell ID */
+struct view *view_sessions_new(struct app *a);                /* :sessions */
+void term_sessions_free(struct app *a);                       /* app_run, at exit */
+struct view *view_logs_new(struct app *a, const char *id);      /* views/logs.c */
+struct view *view_events_new(struct app *a, const char *id);    /* views/events.c; NULL = team */
+struct view *view_templates_new(struct app *a);                 /* views/templates.c */
+struct view *view_team_new(struct app *a);                      /* views/team.c */
 
 /* Run the TUI with an already created backend. */
 int app_run(struct app *a);

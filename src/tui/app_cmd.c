@@ -33,15 +33,17 @@ void app_command(struct app *a, const char *line)
     } else if (!strcmp(cmd, "sandboxes") || !strcmp(cmd, "sb")) {
         while (a->depth > 1)
             app_pop_view(a);
-    } else if (!strcmp(cmd, "templates") || !strcmp(cmd, "events") || !strcmp(cmd, "team")) {
-        app_status(a, STATUS_WARN, _("the %s view is not in this version yet (planned: issue 9)"),
-                   cmd);
+    } else if (!strcmp(cmd, "templates")) {
+        app_push_view(a, view_templates_new(a));
+    } else if (!strcmp(cmd, "events")) {
+        app_push_view(a, view_events_new(a, arg[0] ? arg : NULL));
+    } else if (!strcmp(cmd, "team")) {
+        app_push_view(a, view_team_new(a));
     } else if (!strcmp(cmd, "logs")) {
         if (!arg[0])
             app_status(a, STATUS_WARN, _("usage: :logs SANDBOX_ID"));
         else
-            app_status(a, STATUS_WARN,
-                       _("the logs view is not in this version yet (planned: issue 9)"));
+            app_push_view(a, view_logs_new(a, arg));
     } else if (!strcmp(cmd, "ctx")) {
         if (!arg[0])
             app_status(a, STATUS_INFO, _("context: %s"),
@@ -63,6 +65,13 @@ void app_command(struct app *a, const char *line)
             app_status(a, STATUS_ERROR, "%s", err.msg);
         else
             app_status(a, STATUS_INFO, _("model recorded to %s"), arg);
+    } else if (!strcmp(cmd, "shell")) {
+        if (!arg[0])
+            app_status(a, STATUS_WARN, _("usage: :shell SANDBOX_ID"));
+        else
+            term_open_shell(a, arg);
+    } else if (!strcmp(cmd, "sessions")) {
+        app_push_view(a, view_sessions_new(a));
     } else {
         app_status(a, STATUS_WARN, _("unknown command :%s (Tab completes, ? lists keys)"), cmd);
     }

@@ -94,7 +94,9 @@ int app_run(struct app *a)
     nonl();
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
-    set_escdelay(25);
+    /* Long enough that a mouse or key sequence delivered in pieces (tmux writes key by key;
+     * a loaded machine) is not read as a lone Esc; vim's ttimeoutlen is the same. */
+    set_escdelay(100);
     curs_set(0);
     mouseinterval(0);
     mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
@@ -122,6 +124,7 @@ int app_run(struct app *a)
         struct view *v = a->stack[--a->depth];
         v->ops->destroy(v);
     }
+    term_sessions_free(a);
     if (a->clock_timer) loop_timer_cancel(a->loop, a->clock_timer);
     loop_fd_remove(a->loop, STDIN_FILENO);
     loop_set_before_sleep(a->loop, NULL, NULL);

@@ -28,6 +28,7 @@ struct create_req {
 };
 
 struct backend;
+struct session_env;
 
 struct backend_ops {
     const char *kind;                    /* "replay", "e2b" */
@@ -44,6 +45,9 @@ struct backend_ops {
     /* Known template ids/aliases for the picker (NULL-terminated, owned by the backend). */
     const char *const *(*templates)(struct backend *b);
     void (*destroy)(struct backend *b);
+    /* Terminal sessions (issue 7, session.h): the live http/api clients and where envd is.
+     * -1 when there are none (replay, not connected yet). NULL = not supported. */
+    int (*session_env)(struct backend *b, struct session_env *out);
 };
 
 typedef void (*backend_event_cb)(void *ud, enum backend_event ev, const char *msg);

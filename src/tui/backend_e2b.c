@@ -30,6 +30,7 @@
 #include "backend.h"
 #include "backend_e2b.h"
 #include "fastscan.h"
+#include "session.h"
 
 #define MAX_TEMPLATES 64
 
@@ -881,6 +882,18 @@ static void e2b_destroy(struct backend *be)
     free(b);
 }
 
+/* Terminal sessions reach envd and the API through the same clients (session.h). */
+static int e2b_session_env(struct backend *be, struct session_env *out)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    if (!b->api) return -1;
+    out->http = b->http;
+    out->api = b->api;
+    out->sandbox_url = b->sandbox_url;
+    out->domain = b->domain;
+    return 0;
+}
+
 static const struct backend_ops e2b_ops = {
     .kind = "e2b",
     .poll_now = e2b_poll_now,
@@ -893,6 +906,7 @@ static const struct backend_ops e2b_ops = {
     .kill_process = e2b_kill_process,
     .templates = e2b_templates,
     .destroy = e2b_destroy,
+    .session_env = e2b_session_env,
 };
 
 struct backend *backend_e2b_new(struct loop *loop, struct model *model, struct http *http)
@@ -931,4 +945,14 @@ int backend_e2b_connect(struct backend *be, const char *api_url, const char *api
     b->tpl_call = api_list_templates(b->api, NULL, NULL, on_templates, b);
     schedule(b, 0);
     return 0;
+}
+
+struct api *backend_e2b_api(struct backend *be)
+{
+    return ((struct e2b_backend *)be)->api;
+}
+
+const char *backend_e2b_team(struct backend *be)
+{
+    return ((struct e2b_backend *)be)->team_id;
 }

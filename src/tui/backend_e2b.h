@@ -16,4 +16,9 @@ int backend_e2b_connect(struct backend *be, const char *api_url, const char *api
                         const char *sandbox_url, const char *domain, const char *team_id,
                         struct error *err);
 
+/* For the views' one-shot fetches (backend_fetch.c): the api client (NULL before connect)
+ * and the team id given to connect (NULL = unknown; "local" for boxtopd). */
+struct api *backend_e2b_api(struct backend *be);
+const char *backend_e2b_team(struct backend *be);
+
 #endif

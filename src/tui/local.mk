@@ -10,7 +10,9 @@ src_tui_libboxtoptui_pure_a_SOURCES = \
 	src/tui/fastscan.c src/tui/fastscan.h \
 	src/tui/widgets/spark.c src/tui/widgets/spark.h \
 	src/tui/widgets/table.c src/tui/widgets/table.h \
-	src/tui/widgets/input.c src/tui/widgets/input.h
+	src/tui/widgets/input.c src/tui/widgets/input.h \
+	src/tui/views/logs_store.c src/tui/views/logs_store.h \
+	src/tui/views/events_parse.c src/tui/views/events_parse.h
 src_tui_libboxtoptui_pure_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS)
 
 src_tui_libboxtoptui_a_SOURCES = \
@@ -22,11 +24,18 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/theme.c src/tui/theme.h \
 	src/tui/ui.c \
 	src/tui/views/sandboxes.c src/tui/views/detail.c \
-	src/tui/tui_main.c
+	src/tui/tui_main.c \
+	src/tui/session.c src/tui/session.h \
+	src/tui/views/term.c src/tui/views/term_view.h src/tui/views/term_copy.c \
+	src/tui/views/term_sessions.c \
+	src/tui/backend_fetch.c src/tui/backend_fetch.h \
+	src/tui/views/logs.c src/tui/views/events.c \
+	src/tui/views/templates.c src/tui/views/team.c
 src_tui_libboxtoptui_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS) \
-	$(NCURSES_CFLAGS) $(CURL_CFLAGS)
+	$(NCURSES_CFLAGS) $(CURL_CFLAGS) -I$(top_srcdir)/src/tui/term $(VTERM_CFLAGS)
 
-TUI_LIBS = src/tui/libboxtoptui.a src/tui/libboxtoptui_pure.a $(ENVDC_LIBS) $(NCURSES_LIBS) -lm
+TUI_LIBS = src/tui/libboxtoptui.a src/tui/libboxtoptui_pure.a src/tui/term/libboxtopterm.a \
+	$(VTERM_LIBS) $(ENVDC_LIBS) $(NCURSES_LIBS) -lm
 
 # Stand-alone driver of tui_main() for the tmux tests.
 noinst_PROGRAMS += src/tui/boxtop-tui
@@ -59,6 +68,41 @@ tests_unit_test_tui_fastscan_LDADD = src/tui/libboxtoptui_pure.a src/e2b/libboxt
 # tmux-driven tests of the whole TUI (need tmux; they use their own tmux server socket).
 TUI_TMUX_TESTS = tests/tui/test_tui_replay.sh tests/tui/test_tui_hostile.sh \
 	tests/tui/test_tui_live.sh tests/tui/test_tui_term.sh tests/tui/test_tui_local.sh \
-	tests/tui/test_tui_boxtopd.sh
+	tests/tui/test_tui_boxtopd.sh tests/tui/test_term_shell.sh
 TESTS += $(TUI_TMUX_TESTS)
 EXTRA_DIST += $(TUI_TMUX_TESTS) tests/tui/lib.sh tests/tui/three.json tests/tui/fake_api.js
+
+# Terminal benchmark (issue 7; not in make check): boxtop vs `e2b sandbox connect` vs a local
+# shell, all in tmux against one boxtopd sandbox. Needs tests/node_modules (cd tests && npm ci).
+EXTRA_DIST += bench/term.mjs
+bench-term: all
+	env abs_top_srcdir='$(abs_top_srcdir)' abs_top_builddir='$(abs_top_builddir)' \
+	NO_UPDATE_NOTIFIER=1 LANG=C.UTF-8 node $(abs_top_srcdir)/bench/term.mjs
+.PHONY: bench-term
+
+# The PTY session manager without a server (issue 7; the live paths: test_term_shell.sh).
+check_PROGRAMS += tests/unit/test_tui_session
+TESTS += tests/unit/test_tui_session
+UNIT_TESTS += tests/unit/test_tui_session
+tests_unit_test_tui_session_SOURCES = tests/unit/test_tui_session.c
+tests_unit_test_tui_session_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui \
+	-I$(top_srcdir)/src/tui/term $(VTERM_CFLAGS) $(NCURSES_CFLAGS) $(CJSON_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_tui_session_LDADD = $(TUI_LIBS) $(CMOCKA_LIBS)
+# Issue 9 views (logs, events, templates, team): unit tests of their pure parts, tmux tests
+# against a fake API with hostile logs and against a real boxtopd.
+VIEWS_UNIT_TESTS = tests/unit/test_tui_logs tests/unit/test_tui_events
+check_PROGRAMS += $(VIEWS_UNIT_TESTS)
+TESTS += $(VIEWS_UNIT_TESTS)
+UNIT_TESTS += $(VIEWS_UNIT_TESTS)
+tests_unit_test_tui_logs_SOURCES = tests/unit/test_tui_logs.c
+tests_unit_test_tui_logs_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
+tests_unit_test_tui_logs_LDADD = $(TUI_TEST_LDADD)
+tests_unit_test_tui_events_SOURCES = tests/unit/test_tui_events.c
+tests_unit_test_tui_events_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
+tests_unit_test_tui_events_LDADD = $(TUI_TEST_LDADD)
+VIEWS_TMUX_TESTS = tests/tui/test_logs_hostile.sh tests/tui/test_logs_live.sh
+TESTS += $(VIEWS_TMUX_TESTS)
+EXTRA_DIST += $(VIEWS_TMUX_TESTS) tests/tui/fake_logs.js
+VIEWS_I18N_TESTS = tests/tui/test_i18n.sh
+TESTS += $(VIEWS_I18N_TESTS)
+EXTRA_DIST += $(VIEWS_I18N_TESTS)

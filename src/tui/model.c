@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxtop/i18n.h"
 #include "model.h"
 
 void model_init(struct model *m)
@@ -383,11 +384,11 @@ const char *box_state_name(enum box_state st)
 {
     switch (st) {
     case BOX_RUNNING:
-        return "running";
+        return N_("running"); /* N_: the views show _(name); filters and JSON use it as is */
     case BOX_PAUSED:
-        return "paused";
+        return N_("paused");
     default:
-        return "unknown";
+        return N_("unknown");
     }
 }
 

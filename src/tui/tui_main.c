@@ -32,6 +32,7 @@
 
 struct tui_opts {
     const char *replay, *record, *state_dir;
+    const char *record_sessions; /* --record-sessions DIR: asciicast v2 per terminal */
     struct config_flags flags; /* --api-key --api-url --sandbox-url --domain --context --config */
     int readonly, no_color;
 };
@@ -41,7 +42,8 @@ static void usage(FILE *f)
     fprintf(f,
             _("usage: boxtop [--readonly] [--no-color] [--context NAME] [--api-url URL]\n"
               "              [--api-key KEY] [--sandbox-url URL] [--domain DOMAIN]\n"
-              "              [--config FILE] [--state-dir DIR] [--record FILE] [--replay FILE]\n"));
+              "              [--config FILE] [--state-dir DIR] [--record FILE] [--replay FILE]\n"
+              "              [--record-sessions DIR]\n"));
 }
 
 /* The global flags of the command-line mode (same names, "--flag VALUE" or "--flag=VALUE"),
@@ -54,6 +56,7 @@ static int parse_opts(int argc, char **argv, struct tui_opts *o)
     } valued[] = {
         {"replay", &o->replay},
         {"record", &o->record},
+        {"record-sessions", &o->record_sessions},
         {"state-dir", &o->state_dir},
         {"api-key", &o->flags.api_key},
         {"api-url", &o->flags.api_url},
@@ -134,8 +137,9 @@ static void on_local_ready(struct local_backend *lb, const struct local_backend_
         return;
     }
     struct error err = {0};
-    if (backend_e2b_connect(a->be, info->api_url, info->api_key, info->sandbox_url, NULL, NULL,
-                            &err))
+    /* boxtopd has one team, "local" (the team view and the header's start rate use it) */
+    if (backend_e2b_connect(a->be, info->api_url, info->api_key, info->sandbox_url, NULL,
+                            "local", &err))
         backend_report(a->be, BACKEND_ACTION_FAILED, "%s", err.msg);
     set_label(a, _("local boxtopd %s %s"), info->api_url,
               local_backend_started_by_us(lb) ? _("(started by boxtop, stopped on exit)")
@@ -279,6 +283,7 @@ int tui_main(int argc, char **argv)
     a->readonly = o.readonly;
     a->no_color = o.no_color;
     a->record_path = o.record;
+    a->rec_sessions_dir = o.record_sessions;
     model_init(&a->model);
     if (o.flags.context) box_set_str(&a->model.context, o.flags.context);
     struct live lv = {a, NULL, NULL};

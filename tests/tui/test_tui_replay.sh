@@ -55,7 +55,7 @@ tui_keys r; tui_wait 'replay0001 +base +running'; ok $? "r resumes"
 tui_keys t; tui_wait 'time to live'; tui_type '2h'; tui_keys Enter
 tui_wait 'replay0001 .* 1h59m'; ok $? "t sets the time to live"
 tui_keys e; tui_wait 'replay0001 .* 2h04m'; ok $? "e extends the time to live by 5 minutes"
-tui_keys s; tui_wait 'shell .* not in this version yet .*issue 7'; ok $? "s says the shell comes with a later version"
+tui_keys s; tui_wait 'terminals need a live backend'; ok $? "s in a replay says terminals need a live backend"
 tui_keys Escape
 
 tui_keys '?'
@@ -65,7 +65,8 @@ tui_keys x; tui_wait_gone 'Keys: sandboxes'
 
 tui_keys :; tui_type 'temp'; tui_keys Tab
 tui_wait ':templates'; ok $? ":  completes command names"
-tui_keys Enter; tui_wait 'templates view is not in this version'; ok $? ":templates says the view is not there yet"
+tui_keys Enter; tui_wait 'Templates \(0\) +not available in a replay'; ok $? ":templates opens the view (a replay has no server to ask)"
+tui_keys Escape; tui_wait 'Sandboxes \('
 
 tui_keys Enter
 tui_wait '^ Sandbox replay0001'; ok $? "Enter opens the detail view"

@@ -63,7 +63,7 @@ static void t_table_selection_follows_id(void **state)
     assert_int_equal(t.sel, 0);
     /* scrolling keeps the selection visible */
     const char *many[50];
-    char names[50][4];
+    char names[50][12];
     for (int i = 0; i < 50; i++) {
         snprintf(names[i], sizeof(names[i]), "%d", i);
         many[i] = names[i];

@@ -271,6 +271,9 @@ static int dt_key(struct view *vv, struct app *a, int ch, int is_key)
         app_confirm(a, buf_cstr(&b), do_kill_proc, d); /* shown through ui_text: sanitized */
         buf_free(&b);
         return 1;
+    } else if (!is_key && (ch == 'E' || ch == 'l')) { /* issue 9: its events, its logs */
+        app_push_view(a, ch == 'E' ? view_events_new(a, d->id) : view_logs_new(a, d->id));
+        return 1;
     } else if (!is_key && ch == 'R') {
         a->be->ops->watch(a->be, NULL);
         a->be->ops->watch(a->be, d->id);
@@ -291,6 +294,8 @@ static const struct keyhelp dt_help[] = {
     {"j/k ↑/↓", N_("select a process")},
     {"K", N_("kill the selected process (asks first)")},
     {"R", N_("reload processes and logs")},
+    {"l", N_("the sandbox's logs (follow, filter, search)")},
+    {"E", N_("the sandbox's lifecycle events")},
 };
 
 static const struct keyhelp *dt_helpfn(struct view *vv, int *n)

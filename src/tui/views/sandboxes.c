@@ -586,17 +586,14 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
                        new_template_done, v);
         return 1;
     case 's':
-        app_status(a, STATUS_WARN,
-                   _("the shell (terminal view) is not in this version yet "
-                     "(planned: issue 7)"));
+        if (sb_selected(v)) term_open_shell(a, sb_selected(v)->id);
         return 1;
     case 'f':
         app_status(a, STATUS_WARN,
                    _("the file browser is not in this version yet (planned: issue 8)"));
         return 1;
     case 'l':
-        app_status(a, STATUS_WARN,
-                   _("the logs view is not in this version yet (planned: issue 9)"));
+        if (sb_selected(v)) app_push_view(a, view_logs_new(a, sb_selected(v)->id));
         return 1;
     case 'R':
         a->be->ops->poll_now(a->be);

@@ -1,0 +1,33 @@
+/* backend_fetch.h - one-shot fetches for the logs, events, templates and team views.
+ *
+ * The views ask the backend for data (never the network themselves); these wrap the live
+ * backend's api client. A replay backend has no server: every call then returns NULL and
+ * fills err ("not available in a replay"). Results arrive from the loop through the api's
+ * callback (struct api_result, freed when the callback returns); cancel with bfetch_cancel()
+ * (no callback afterwards). */
+#ifndef BOXTOP_TUI_BACKEND_FETCH_H
+#define BOXTOP_TUI_BACKEND_FETCH_H
+
+#include <stdint.h>
+
+#include "boxtop/api.h"
+#include "boxtop/error.h"
+#include "backend.h"
+
+struct bfetch; /* an api_call */
+
+struct bfetch *bfetch_logs(struct backend *b, const char *id, const struct api_logs_query *q,
+                           api_done_cb cb, void *ud, struct error *err);
+/* id NULL = the whole team; newest first; limit 1..100. */
+struct bfetch *bfetch_events(struct backend *b, const char *id, int limit, api_done_cb cb, void *ud,
+                             struct error *err);
+struct bfetch *bfetch_templates(struct backend *b, api_done_cb cb, void *ud, struct error *err);
+struct bfetch *bfetch_team(struct backend *b, int64_t start_s, int64_t end_s, api_done_cb cb,
+                           void *ud, struct error *err);
+struct bfetch *bfetch_team_max(struct backend *b, const char *metric, int64_t start_s,
+                               int64_t end_s, api_done_cb cb, void *ud, struct error *err);
+/* The team id the team metrics use, NULL when unknown. */
+const char *bfetch_team_id(struct backend *b);
+void bfetch_cancel(struct bfetch *f); /* NULL is fine */
+
+#endif

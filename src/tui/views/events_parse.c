@@ -1,0 +1,164 @@
+/* events_parse.c - lifecycle events JSON → struct sbx_event_list (see events_parse.h). */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cJSON.h>
+
+#include "boxtop/buf.h"
+#include "views/events_parse.h"
+
+static int digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i])) return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int64_t events_parse_time(const char *s)
+{
+    int Y, M, D, h, m, sec, ms = 0;
+    if (!s || strlen(s) < 19 || digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) ||
+        s[7] != '-' || digits(s + 8, 2, &D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+        digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &m) || s[16] != ':' ||
+        digits(s + 17, 2, &sec))
+        return -1;
+    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60) return -1;
+    const char *p = s + 19;
+    if (*p == '.') {
+        int k = 0;
+        for (p++; isdigit((unsigned char)*p); p++, k++)
+            if (k < 3) ms = ms * 10 + (*p - '0');
+        if (!k) return -1;
+        for (; k < 3; k++)
+            ms *= 10;
+    }
+    int off = 0;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int oh, om;
+        if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om)) return -1;
+        off = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
+        p += 6;
+    } else {
+        return -1;
+    }
+    if (*p) return -1;
+    struct tm tm = {.tm_year = Y - 1900,
+                    .tm_mon = M - 1,
+                    .tm_mday = D,
+                    .tm_hour = h,
+                    .tm_min = m,
+                    .tm_sec = sec};
+    time_t t = timegm(&tm);
+    return ((int64_t)t - off) * 1000 + ms;
+}
+
+static const char *str_of(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+/* eventData in a few words: the kill reason, the new end time, the execution time. */
+static char *summary(const cJSON *data)
+{
+    if (!cJSON_IsObject(data)) return NULL;
+    struct buf b = BUF_INIT;
+    const char *kr = str_of(data, "kill_reason");
+    if (kr) buf_printf(&b, "kill_reason=%.64s ", kr);
+    const char *st = str_of(data, "set_timeout");
+    if (st) buf_printf(&b, "set_timeout=%.64s ", st);
+    const cJSON *ex = cJSON_GetObjectItemCaseSensitive(data, "execution");
+    const cJSON *et =
+        cJSON_IsObject(ex) ? cJSON_GetObjectItemCaseSensitive(ex, "execution_time") : NULL;
+    if (cJSON_IsNumber(et)) buf_printf(&b, "execution_time=%.1fs ", et->valuedouble / 1000.0);
+    if (!b.len) return NULL;
+    b.data[--b.len] = '\0';
+    return buf_steal(&b);
+}
+
+static void ev_free(struct sbx_event *e)
+{
+    free(e->id);
+    free(e->type);
+    free(e->sandbox);
+    free(e->tmpl);
+    free(e->detail);
+}
+
+void events_list_free(struct sbx_event_list *l)
+{
+    for (int i = 0; i < l->n; i++)
+        ev_free(&l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+static int newest_first(const void *pa, const void *pb)
+{
+    const struct sbx_event *a = pa, *b = pb;
+    if (a->t_ms != b->t_ms) return a->t_ms > b->t_ms ? -1 : 1;
+    return strcmp(a->id ? a->id : "", b->id ? b->id : "");
+}
+
+int events_parse(const char *text, size_t len, struct sbx_event_list *out, struct error *err)
+{
+    memset(out, 0, sizeof(*out));
+    cJSON *root = cJSON_ParseWithLength(text, len);
+    if (!cJSON_IsArray(root)) {
+        cJSON_Delete(root);
+        error_set(err, ERROR_PROTOCOL, "events: expected a JSON array");
+        return -1;
+    }
+    int n = cJSON_GetArraySize(root);
+    out->v = calloc((size_t)(n ? n : 1), sizeof(*out->v));
+    if (!out->v) {
+        cJSON_Delete(root);
+        error_set(err, ERROR_GENERIC, "out of memory");
+        return -1;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, root)
+    {
+        const char *type = str_of(it, "type"), *sbx = str_of(it, "sandboxId");
+        if (!type || !sbx) continue;
+        const char *id = str_of(it, "id");
+        int dup = 0;
+        for (int i = 0; id && i < out->n && !dup; i++)
+            dup = out->v[i].id && !strcmp(out->v[i].id, id);
+        if (dup) continue;
+        const char *shortt = strncmp(type, "sandbox.lifecycle.", 18) ? type : type + 18;
+        struct sbx_event *e = &out->v[out->n];
+        e->id = dup_or_null(id);
+        e->type = strdup(shortt);
+        e->sandbox = strdup(sbx);
+        e->tmpl = dup_or_null(str_of(it, "sandboxTemplateId"));
+        e->detail = summary(cJSON_GetObjectItemCaseSensitive(it, "eventData"));
+        int64_t t = events_parse_time(str_of(it, "timestamp"));
+        e->t_ms = t < 0 ? 0 : t;
+        if (!e->type || !e->sandbox) {
+            ev_free(e);
+            continue;
+        }
+        out->n++;
+    }
+    cJSON_Delete(root);
+    qsort(out->v, (size_t)out->n, sizeof(*out->v), newest_first);
+    return 0;
+}

@@ -1,0 +1,32 @@
+/* events_parse.h - lifecycle events (GET /events/sandboxes[/{id}]) into a flat list for the
+ * events view (pure, unit-tested). Strings are kept raw: the view sanitizes when drawing. */
+#ifndef BOXTOP_TUI_EVENTS_PARSE_H
+#define BOXTOP_TUI_EVENTS_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boxtop/error.h"
+
+struct sbx_event {
+    char *id;
+    char *type;    /* short: "created", "paused", ... (the part after sandbox.lifecycle.) */
+    char *sandbox; /* sandboxId */
+    char *tmpl;    /* sandboxTemplateId, may be NULL */
+    char *detail;  /* a summary of eventData ("kill_reason=timeout"), may be NULL */
+    int64_t t_ms;
+};
+
+struct sbx_event_list {
+    struct sbx_event *v;
+    int n;
+};
+
+/* Parse a JSON array; entries that are not objects with a type and a sandboxId are skipped,
+ * duplicates (same id) dropped; sorted newest first. 0, or -1 with err. */
+int events_parse(const char *text, size_t len, struct sbx_event_list *out, struct error *err);
+void events_list_free(struct sbx_event_list *l);
+/* RFC 3339 ("2026-11-25T13:02:42.123456789Z", offsets allowed) to Unix ms; -1 when bad. */
+int64_t events_parse_time(const char *s);
+
+#endif

@@ -1,0 +1,155 @@
+/* term_sessions.c - the sessions list (:sessions, prefix s): every shell this boxtop opened,
+ * grouped by sandbox, attached or detached. Enter shows an attached one or reattaches a
+ * detached one (Process.Connect by pid, keeping the client-side scrollback); x closes. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxtop/i18n.h"
+#include "../app.h"
+#include "../session.h"
+#include "term.h"
+
+void term_show_session(struct app *a, struct session *s); /* term.c */
+
+struct sessview {
+    struct view base;
+    int sel;
+};
+
+static int count(struct app *a)
+{
+    return a->sessions ? session_mgr_count(a->sessions) : 0;
+}
+
+/* Rows in display order: by sandbox, then by opening order (stable). */
+static int order(struct app *a, struct session **out, int max)
+{
+    int n = count(a), k = 0;
+    for (int i = 0; i < n && k < max; i++) {
+        struct session *s = session_mgr_at(a->sessions, i);
+        int seen = 0;
+        for (int j = 0; j < k; j++)
+            if (!strcmp(session_sandbox(out[j]), session_sandbox(s))) seen = 1;
+        if (seen) continue;
+        for (int j = i; j < n && k < max; j++) {
+            struct session *t = session_mgr_at(a->sessions, j);
+            if (!strcmp(session_sandbox(t), session_sandbox(s))) out[k++] = t;
+        }
+    }
+    return k;
+}
+
+static void ss_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
+{
+    struct sessview *v = (struct sessview *)vv;
+    const struct theme *th = &a->theme;
+    struct session *rows[256];
+    int n = order(a, rows, 256);
+    if (v->sel >= n) v->sel = n ? n - 1 : 0;
+    char title[96];
+    snprintf(title, sizeof(title), _(" Sessions (%d)"), n);
+    ui_fill(w, 0, 0, wd, th->attr[ROLE_TITLE]);
+    ui_text(a, w, 0, 0, wd, title, th->attr[ROLE_TITLE]);
+    char hdr[160];
+    snprintf(hdr, sizeof(hdr), "%-24s %-8s %-13s %-9s %s", _("SANDBOX"), _("PID"), _("STATE"),
+             _("HISTORY"), _("NOTE"));
+    ui_text(a, w, 1, 1, wd - 2, hdr, th->attr[ROLE_HEADER]);
+    if (!n)
+        ui_text(a, w, 3, 2, wd - 4, _("no shells yet: press s on a sandbox"), th->attr[ROLE_DIM]);
+    for (int i = 0; i < n && i + 2 < h; i++) {
+        struct session *s = rows[i];
+        char line[512], st[48];
+        if (session_state(s) == SESSION_EXITED)
+            snprintf(st, sizeof(st), _("exit %d"), session_exit_code(s));
+        else
+            snprintf(st, sizeof(st), "%s", session_state_name(session_state(s)));
+        snprintf(line, sizeof(line), "%-24s %-8u %-13s %-9d %s", session_sandbox(s),
+                 (unsigned)session_pid(s), st, term_engine_history(session_engine(s)),
+                 session_notice(s));
+        attr_t at = i == v->sel                            ? th->attr[ROLE_SELECTED]
+                    : session_state(s) == SESSION_DETACHED ? th->attr[ROLE_DIM]
+                                                           : th->attr[ROLE_NORMAL];
+        ui_fill(w, i + 2, 0, wd, at);
+        ui_text(a, w, i + 2, 1, wd - 2, line, at);
+    }
+}
+
+static struct session *selected(struct sessview *v, struct app *a)
+{
+    struct session *rows[256];
+    int n = order(a, rows, 256);
+    return v->sel < n ? rows[v->sel] : NULL;
+}
+
+static void close_confirmed(struct app *a, void *ud)
+{
+    struct sessview *v = ud;
+    struct session *s = selected(v, a);
+    if (s) session_close(s);
+    app_dirty(a, DIRTY_MAIN);
+}
+
+static int ss_key(struct view *vv, struct app *a, int ch, int is_key)
+{
+    struct sessview *v = (struct sessview *)vv;
+    int n = count(a);
+    if ((!is_key && ch == 'j') || (is_key && ch == KEY_DOWN)) {
+        if (v->sel < n - 1) v->sel++;
+    } else if ((!is_key && ch == 'k') || (is_key && ch == KEY_UP)) {
+        if (v->sel > 0) v->sel--;
+    } else if ((!is_key && (ch == '\r' || ch == '\n')) || (is_key && ch == KEY_ENTER)) {
+        struct session *s = selected(v, a);
+        if (!s) return 1;
+        if (session_state(s) == SESSION_DETACHED) {
+            struct error err = {0};
+            /* the size is fixed by the terminal view when it shows the session */
+            int rows, cols;
+            term_engine_size(session_engine(s), &rows, &cols);
+            if (session_reattach(s, rows, cols, &err)) {
+                app_status(a, STATUS_ERROR, "%s", err.msg);
+                return 1;
+            }
+        }
+        app_pop_view(a); /* v is freed here */
+        term_show_session(a, s);
+        return 1;
+    } else if (!is_key && ch == 'x') {
+        if (selected(v, a))
+            app_confirm(a, _("Kill this shell and forget its scrollback?"), close_confirmed, v);
+    } else {
+        return 0;
+    }
+    app_dirty(a, DIRTY_MAIN);
+    return 1;
+}
+
+static const char *ss_footer(struct view *v)
+{
+    (void)v;
+    return _("j/k move  Enter attach/reattach  x kill  Esc back");
+}
+
+static void ss_destroy(struct view *v)
+{
+    free(v);
+}
+
+static const struct view_ops sessions_ops = {
+    .name = "sessions",
+    .draw = ss_draw,
+    .key = ss_key,
+    .footer = ss_footer,
+    .destroy = ss_destroy,
+};
+
+struct view *view_sessions_new(struct app *a)
+{
+    (void)a;
+    struct sessview *v = calloc(1, sizeof(*v));
+    if (!v) return NULL;
+    v->base.ops = &sessions_ops;
+    return &v->base;
+}
