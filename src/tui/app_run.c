@@ -81,7 +81,8 @@ int app_run(struct app *a)
         return 1;
     }
     const char *flog = getenv("BOXTOP_FRAME_LOG"); /* bench/list; see app.c */
-    a->frame_log = flog && flog[0] ? open(flog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
+    a->frame_log =
+        flog && flog[0] ? open(flog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
     term_restore_install(STDOUT_FILENO);
     if (!initscr()) {
         term_restore_uninstall();

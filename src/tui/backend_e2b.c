@@ -230,8 +230,7 @@ static int stage(struct e2b_backend *b, struct box *s, const struct metric_sampl
     return 0;
 }
 
-static int on_scanned_metric(const char *id, size_t id_len, const struct metric_sample *m,
-                             void *ud)
+static int on_scanned_metric(const char *id, size_t id_len, const struct metric_sample *m, void *ud)
 {
     struct e2b_backend *b = ud;
     char key[256];

@@ -64,7 +64,8 @@ static int skip_string(struct cur *c, int *esc)
         while (b > p && b[-1] == '\\')
             b--;
         for (const char *x = p; x < q; x++)
-            if ((unsigned char)*x < 0x20) return -1;
+            if ((unsigned char)*x < 0x20)
+                return -1;
             else if (*x == '\\')
                 *esc = 1;
         if (((q - b) & 1) == 0) {

@@ -66,8 +66,8 @@ struct box {
     struct hist *hist; /* ring of hist_cap (model.c), allocated with the first sample */
     int hist_cap;
     int hist_len;
-    int hist_head; /* index of the next write */
-    unsigned seen; /* refresh round that last listed it (to drop vanished ones) */
+    int hist_head;      /* index of the next write */
+    unsigned seen;      /* refresh round that last listed it (to drop vanished ones) */
     uint64_t list_hash; /* hash of its last list object as sent (0 = none): unchanged ones are
                            not parsed again (backend_e2b.c) */
     /* filled only for the sandbox the detail view watches */

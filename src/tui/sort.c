@@ -61,8 +61,8 @@ static int cmp_item(const void *pa, const void *pb)
 static void item_fill(struct sort_item *it, struct box *s, enum sort_key key, int64_t now)
 {
     /* only the metric keys read the history (one more cache miss per sandbox) */
-    const struct sample *l = key == SORT_CPU || key == SORT_MEM || key == SORT_DISK ? box_latest(s)
-                                                                                   : NULL;
+    const struct sample *l =
+        key == SORT_CPU || key == SORT_MEM || key == SORT_DISK ? box_latest(s) : NULL;
     it->s = s;
     it->num = 0;
     it->str = NULL;

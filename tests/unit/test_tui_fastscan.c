@@ -128,18 +128,18 @@ static int on_metric(const char *id, size_t id_len, const struct metric_sample *
     return 0;
 }
 
-#define SAMPLE(extra)                                                                          \
-    "{\"timestamp\":\"2026-11-25T13:00:05Z\",\"timestampUnix\":1795611605,\"cpuCount\":2,"     \
-    "\"cpuUsedPct\":37.45,\"memUsed\":5000000123,\"memTotal\":8589934592,\"memCache\":10,"     \
+#define SAMPLE(extra)                                                                              \
+    "{\"timestamp\":\"2026-11-25T13:00:05Z\",\"timestampUnix\":1795611605,\"cpuCount\":2,"         \
+    "\"cpuUsedPct\":37.45,\"memUsed\":5000000123,\"memTotal\":8589934592,\"memCache\":10,"         \
     "\"diskUsed\":1024,\"diskTotal\":10737418240" extra "}"
 
 static void t_metrics_same_as_strict(void **state)
 {
     (void)state;
-    const char *body =
-        "{\"sandboxes\":{\"ia\":" SAMPLE("") ",\"ib\":{\"timestampUnix\":7,\"cpuCount\":1,"
-        "\"cpuUsedPct\":1.5e1,\"memUsed\":0,\"memTotal\":1,\"diskUsed\":2,\"diskTotal\":3,"
-        "\"timestamp\":\"x\\\"y\",\"new\":[{\"z\":null}]}},\"other\":[1,2]}";
+    const char *body = "{\"sandboxes\":{\"ia\":" SAMPLE(
+        "") ",\"ib\":{\"timestampUnix\":7,\"cpuCount\":1,"
+            "\"cpuUsedPct\":1.5e1,\"memUsed\":0,\"memTotal\":1,\"diskUsed\":2,\"diskTotal\":3,"
+            "\"timestamp\":\"x\\\"y\",\"new\":[{\"z\":null}]}},\"other\":[1,2]}";
     struct got g = {0};
     assert_int_equal(scan_metrics_batch(body, strlen(body), on_metric, &g), 0);
     struct sandbox_metric_list l = {0};
@@ -171,15 +171,15 @@ static void t_metrics_left_to_strict(void **state)
         "{}",
         "[]",
         "{\"sandboxes\":[]}",
-        "{\"sandboxes\":{\"ia\":" SAMPLE(",\"memUsed\":1") "}}",   /* repeated key */
-        "{\"sandboxes\":{\"i\\u0061\":" SAMPLE("") "}}",            /* escaped id */
-        "{\"sandboxes\":{\"ia\":{\"timestampUnix\":\"5\"}}}",       /* string for a number */
-        "{\"sandboxes\":{\"ia\":{\"timestampUnix\":-5}}}",          /* negative */
-        "{\"sandboxes\":{\"ia\":{\"timestampUnix\":1.5}}}",         /* not an integer */
-        "{\"sandboxes\":{\"ia\":{\"timestampUnix\":1234567890123456}}}", /* beyond exact */
-        "{\"sandboxes\":{\"ia\":{\"timestampUnix\":5,\"cpuCount\":1}}}", /* fields missing */
+        "{\"sandboxes\":{\"ia\":" SAMPLE(",\"memUsed\":1") "}}",          /* repeated key */
+        "{\"sandboxes\":{\"i\\u0061\":" SAMPLE("") "}}",                  /* escaped id */
+        "{\"sandboxes\":{\"ia\":{\"timestampUnix\":\"5\"}}}",             /* string for a number */
+        "{\"sandboxes\":{\"ia\":{\"timestampUnix\":-5}}}",                /* negative */
+        "{\"sandboxes\":{\"ia\":{\"timestampUnix\":1.5}}}",               /* not an integer */
+        "{\"sandboxes\":{\"ia\":{\"timestampUnix\":1234567890123456}}}",  /* beyond exact */
+        "{\"sandboxes\":{\"ia\":{\"timestampUnix\":5,\"cpuCount\":1}}}",  /* fields missing */
         "{\"sandboxes\":{\"ia\":" SAMPLE(",\"cpu\\u0055sedPct\":1") "}}", /* escaped key */
-        "{\"sandboxes\":{\"ia\":" SAMPLE("") "},\"sandboxes\":{}}",  /* repeated member */
+        "{\"sandboxes\":{\"ia\":" SAMPLE("") "},\"sandboxes\":{}}",       /* repeated member */
         "{\"sandboxes\":{\"ia\":" SAMPLE("") "}} trailing",
         "{\"sandboxes\":{\"ia\":" SAMPLE("") "}",
         "{\"sandboxes\":{\"ia\":{\"timestampUnix\":1,\"cpuCount\":5000,\"cpuUsedPct\":1,"

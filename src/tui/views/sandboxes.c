@@ -37,7 +37,7 @@ struct sbview {
     struct box **rows;
     const char **ids;
     int nrows, cap;
-    uint64_t members; /* model.members when rows were built */
+    uint64_t members;           /* model.members when rows were built */
     int sorted_col, sorted_rev; /* the order rows are in (-1: none yet) */
     int body_h;
     /* the `n` form */
@@ -80,8 +80,8 @@ static void sb_rebuild(struct sbview *v, struct app *a)
     /* ids never change: rows already sorted by id stay sorted while the set is the same */
     int keep = same && col_sort[v->t.sort_col] == SORT_ID && v->sorted_col == v->t.sort_col &&
                v->sorted_rev == v->t.reverse;
-    if (!keep && sort_sandboxes(v->rows, n, col_sort[v->t.sort_col], v->t.reverse,
-                                loop_wall_ms()) < 0)
+    if (!keep &&
+        sort_sandboxes(v->rows, n, col_sort[v->t.sort_col], v->t.reverse, loop_wall_ms()) < 0)
         v->sorted_col = -1;
     else
         v->sorted_col = v->t.sort_col, v->sorted_rev = v->t.reverse;
