@@ -58,6 +58,7 @@ struct api_call {
     char *fallback_body;
     int64_t deferred; /* timer of a failure reported from the loop, 0 = none */
     bool finishing;   /* the callback runs: cancel is a no-op */
+    bool raw;         /* api_call_set_raw(): the caller decodes res.body itself */
     struct api_result res;
 };
 
@@ -273,7 +274,8 @@ static void on_http_done(struct http_request *req, struct http_result *hr, void 
             c->res.total_running = -1;
             if (http_response_header(req, "x-total-running", v, sizeof v))
                 c->res.total_running = strtoll(v, NULL, 10);
-            if (parse(c, hr->body.data ? hr->body.data : "", hr->body.len, &c->res.err) < 0) {
+            if (!c->raw &&
+                parse(c, hr->body.data ? hr->body.data : "", hr->body.len, &c->res.err) < 0) {
                 c->res.err.kind = ERROR_PROTOCOL;
                 error_prefix(&c->res.err, _("unexpected response from %s"), c->api->base);
             }
@@ -283,6 +285,11 @@ static void on_http_done(struct http_request *req, struct http_result *hr, void 
 }
 
 /* ---- call construction -------------------------------------------------------------------- */
+
+void api_call_set_raw(struct api_call *c)
+{
+    if (c) c->raw = true;
+}
 
 static struct api_call *call_new(struct api *a, enum call_kind kind, int n_reqs, api_done_cb cb,
                                  void *ud)

@@ -111,6 +111,11 @@ struct app {
     int quit;
     int exit_code;
     unsigned frames; /* frames drawn (for tests and --stats) */
+    int frame_log;   /* BOXTOP_FRAME_LOG=FILE (bench/list): one line per early frame, else -1 */
+    /* the header's running/paused counts, recounted only when the model changed (a count
+     * visits every sandbox: 10 000 cache misses on each clock tick otherwise) */
+    uint64_t counts_gen;
+    int n_running, n_paused;
 
     /* `:` completions: the commands plus "ctx NAME" for each configured context (owned) */
     char **cmd_cands;
