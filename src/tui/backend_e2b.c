@@ -400,9 +400,12 @@ static int on_list_object(const struct scan_obj *o, void *ud)
     return 0;
 }
 
-/* Merge a page into the model; 0, or -1 with err as the strict parser of the page gives it. */
-static int merge_page(struct e2b_backend *b, const char *body, size_t len, struct error *err)
+/* Merge a page into the model; 0, or -1 with err as the strict parser of the page gives it.
+ * *items = the number of sandboxes the page held. */
+static int merge_page(struct e2b_backend *b, const char *body, size_t len, int *items,
+                      struct error *err)
 {
+    *items = 0;
     struct page_scan ps = {b, NULL, 0, 0, BUF_INIT, NULL, 0, 0};
     struct sandbox_list l = {0};
     int rc = -1;
@@ -414,6 +417,7 @@ static int merge_page(struct e2b_backend *b, const char *body, size_t len, struc
             merge_sandbox(b, &l.items[i], ps.hashes[i]);
         for (int i = 0; i < ps.nsame; i++)
             ps.same[i]->seen = b->round;
+        *items = l.n + ps.nsame;
         rc = 0;
     } else {
         /* not the plain shape, or a changed object is wrong: the whole page through the
@@ -423,6 +427,7 @@ static int merge_page(struct e2b_backend *b, const char *body, size_t len, struc
         if (sandbox_list_parse(body, len, &l, err) == 0) {
             for (int i = 0; i < l.n; i++)
                 merge_sandbox(b, &l.items[i], 0);
+            *items = l.n;
             rc = 0;
         } else {
             err->kind = ERROR_PROTOCOL;
@@ -441,8 +446,9 @@ static void on_list(struct api_result *res, void *ud)
     struct e2b_backend *b = ud;
     struct model *m = b->base.model;
     b->list_call = NULL;
+    int items = 0;
     if (res->err.kind == ERROR_NONE)
-        merge_page(b, res->body ? res->body : "", res->body_len, &res->err);
+        merge_page(b, res->body ? res->body : "", res->body_len, &items, &res->err);
     if (res->err.kind != ERROR_NONE) {
         if (res->err.kind == ERROR_NETWORK || res->status >= 500)
             set_offline(b, &res->err);
@@ -453,9 +459,9 @@ static void on_list(struct api_result *res, void *ud)
         return;
     }
     set_online(b);
-    /* The same token again or too many pages: the server is not making progress, so the
-     * round ends with what it listed. */
-    if (res->next_token && b->list_pages < LIST_MAX_PAGES &&
+    /* An empty page, the same token again or too many pages: the server is not making
+     * progress, so the round ends with what it listed. */
+    if (res->next_token && items > 0 && b->list_pages < LIST_MAX_PAGES &&
         !(b->list_token && !strcmp(b->list_token, res->next_token))) {
         list_page(b, res->next_token);
         return;
