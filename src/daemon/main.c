@@ -58,6 +58,8 @@ static int parse_listen(const char *arg, char *host, size_t hn, int *port)
         return -1;
     memcpy(host, arg, (size_t)(colon - arg));
     host[colon - arg] = '\0';
+    if (strcmp(host, "localhost") == 0) /* lws wants an address or an interface name */
+        snprintf(host, hn, "127.0.0.1");
     snprintf(pbuf, sizeof pbuf, "%s", colon + 1);
     char *end;
     errno = 0;
@@ -129,8 +131,13 @@ static int print_env(const char *state_dir, const char *api_host, int api_port,
     snprintf(path, sizeof path, "%s/boxtopd.json", state_dir);
     if (fs_read_file(path, &b, 65536, &err) == 0) {
         cJSON *o = cJSON_ParseWithLength(b.data, b.len);
+        const cJSON *pid = cJSON_GetObjectItemCaseSensitive(o, "pid");
         const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "apiUrl");
         const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "sandboxUrl");
+        /* a file left by a crashed daemon names dead ports: ignore it */
+        if (!cJSON_IsNumber(pid) || pid->valuedouble < 1 || pid->valuedouble > 4194304 ||
+            (kill((pid_t)pid->valuedouble, 0) < 0 && errno == ESRCH))
+            a = e = NULL;
         if (cJSON_IsString(a) && strncmp(a->valuestring, "http://", 7) == 0 &&
             !strpbrk(a->valuestring, "'\"\\$` \n"))
             snprintf(api_url, sizeof api_url, "%s", a->valuestring);

@@ -5,10 +5,14 @@
  * could not be loaded. The runtime is only called from here. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 #include <openssl/sha.h>
@@ -18,6 +22,7 @@
 #include "api/api.h"
 #include "daemon.h"
 #include "events.h"
+#include "fsutil.h"
 #include "metrics_ring.h"
 #include "runtime/runtime.h"
 #include "sandbox.h"
@@ -61,6 +66,81 @@ struct sbx *sbx_find(struct daemon *d, const char *id)
     return NULL;
 }
 
+/* Sandbox logs survive restarts: each line is appended to DIR/logs/<id>.jsonl. */
+static int log_path(const struct daemon *d, const char *id, char *out, size_t n)
+{
+    int k = snprintf(out, n, "%s/logs/%s.jsonl", d->opt.state_dir, id);
+    return k > 0 && (size_t)k < n ? 0 : -1;
+}
+
+static void log_persist(struct sbx *s)
+{
+    char path[4200];
+    const struct sblog_entry *e =
+        sblog_count(s->logs) ? sblog_at(s->logs, sblog_count(s->logs) - 1) : NULL;
+    char *line = e ? sblog_entry_line(e) : NULL;
+    int fd;
+
+    if (!line || log_path(s->d, s->id, path, sizeof path) < 0) {
+        free(line);
+        return;
+    }
+    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == ENOENT) {
+        char dir[4200];
+        snprintf(dir, sizeof dir, "%s/logs", s->d->opt.state_dir);
+        mkdir(dir, 0700);
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    }
+    if (fd >= 0) {
+        size_t n = strlen(line);
+        line[n] = '\n'; /* replaces the NUL: one append per line */
+        if (write(fd, line, n + 1) < 0) {
+            /* the memory copy still serves the logs endpoints */
+        }
+        close(fd);
+    }
+    free(line);
+}
+
+/* At restore: read the file back (a torn last line is skipped), keep the newest SBLOG_CAP
+ * lines, and rewrite it compacted. */
+static void log_restore(struct sbx *s)
+{
+    char path[4200];
+    struct buf b = BUF_INIT, out = BUF_INIT;
+    struct error err;
+
+    if (log_path(s->d, s->id, path, sizeof path) < 0 ||
+        fs_read_file(path, &b, 64u << 20, &err) < 0) {
+        buf_free(&b);
+        return;
+    }
+    for (char *p = b.data, *end = b.data + b.len; p && p < end;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) break;
+        sblog_add_line(s->logs, p, (size_t)(nl - p));
+        p = nl + 1;
+    }
+    buf_free(&b);
+    for (size_t i = 0; i < sblog_count(s->logs); i++) {
+        char *line = sblog_entry_line(sblog_at(s->logs, i));
+        if (line) {
+            buf_append_str(&out, line);
+            buf_append_byte(&out, '\n');
+            free(line);
+        }
+    }
+    fs_write_atomic(path, out.data ? out.data : "", out.len, 0600, &err);
+    buf_free(&out);
+}
+
+static void log_remove(struct daemon *d, const char *id)
+{
+    char path[4200];
+    if (log_path(d, id, path, sizeof path) == 0) unlink(path);
+}
+
 void sbx_log(struct sbx *s, enum log_level level, const cJSON *fields, const char *fmt, ...)
 {
     char msg[1024];
@@ -70,6 +150,7 @@ void sbx_log(struct sbx *s, enum log_level level, const cJSON *fields, const cha
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     sblog_add(s->logs, loop_wall_ms(), level, msg, fields);
+    log_persist(s);
     log_msg(s->d->log, level == LOG_DEBUG ? LOG_DEBUG : LOG_INFO, "sandbox %s: %s", s->id, msg);
 }
 
@@ -301,6 +382,7 @@ int sbx_kill(struct daemon *d, struct sbx *s, const char *reason, struct error *
     }
     events_emit(d->events, s, "killed", data);
     sbx_log(s, LOG_INFO, NULL, "sandbox killed (%s)", reason);
+    log_remove(d, s->id); /* the memory archive keeps them for this run */
     sbx_remove(d, s);
     archive_add(d, s);
     sbx_free(s);
@@ -568,11 +650,13 @@ static void restore_one(void *ud, const cJSON *rec, const char *file)
         return;
     }
     rt_spec_of(s, &spec);
+    log_restore(s);
     int rc = rt_sandbox_open(d->rt, &spec, &s->rt, &err);
     if (rc < 0) {
         log_msg(d->log, LOG_WARN, "sandbox %s: its files are gone (%s); forgetting it", s->id,
                 err.msg);
         store_remove(d->opt.state_dir, s->id);
+        log_remove(d, s->id);
         sbx_free(s);
         return;
     }

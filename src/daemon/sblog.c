@@ -108,3 +108,44 @@ const char *sblog_level_name(enum log_level lv)
     }
     return "info";
 }
+
+char *sblog_entry_line(const struct sblog_entry *e)
+{
+    cJSON *o = cJSON_CreateObject();
+    char *s;
+    if (!o) return NULL;
+    cJSON_AddNumberToObject(o, "ts", (double)e->ts_ns); /* exact to the µs: fine for logs */
+    cJSON_AddStringToObject(o, "level", sblog_level_name(e->level));
+    cJSON_AddStringToObject(o, "message", e->message ? e->message : "");
+    if (e->fields) cJSON_AddItemToObject(o, "fields", cJSON_Duplicate(e->fields, 1));
+    s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return s;
+}
+
+int sblog_add_line(struct sblog *l, const char *line, size_t len)
+{
+    cJSON *o = cJSON_ParseWithLength(line, len);
+    const cJSON *ts = cJSON_GetObjectItemCaseSensitive(o, "ts");
+    const cJSON *lv = cJSON_GetObjectItemCaseSensitive(o, "level");
+    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(o, "message");
+    enum log_level level = LOG_INFO;
+    int rc = -1;
+
+    if (!l || !cJSON_IsNumber(ts) || !cJSON_IsString(lv) || !cJSON_IsString(msg) ||
+        !isfinite(ts->valuedouble) || ts->valuedouble < 0 || ts->valuedouble > 9.2e18)
+        goto out;
+    if (!strcmp(lv->valuestring, "debug"))
+        level = LOG_DEBUG;
+    else if (!strcmp(lv->valuestring, "warn"))
+        level = LOG_WARN;
+    else if (!strcmp(lv->valuestring, "error"))
+        level = LOG_ERROR;
+    /* back to ms: sblog_add keeps the timestamps unique and increasing again */
+    sblog_add(l, (int64_t)ts->valuedouble / 1000000, level, msg->valuestring,
+              cJSON_GetObjectItemCaseSensitive(o, "fields"));
+    rc = 0;
+out:
+    cJSON_Delete(o);
+    return rc;
+}

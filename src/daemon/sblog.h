@@ -35,4 +35,9 @@ const struct sblog_entry *sblog_at(const struct sblog *l, size_t i); /* oldest =
 size_t sblog_count(const struct sblog *l);
 const char *sblog_level_name(enum log_level lv);
 
+/* Persistence (DIR/logs/<id>.jsonl): one entry as a JSON line (malloc'd, no newline), and
+ * an entry read back from one (its own timestamp kept; -1 when malformed). */
+char *sblog_entry_line(const struct sblog_entry *e);
+int sblog_add_line(struct sblog *l, const char *line, size_t len);
+
 #endif

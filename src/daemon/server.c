@@ -1116,7 +1116,7 @@ int server_new(struct server **out, const struct server_config *cfg, struct erro
         info.keepalive_timeout = 75;
         info.timeout_secs = 75;
         srv->vh[v] = lws_create_vhost(srv->ctx, &info);
-        if (!srv->vh[v]) {
+        if (!srv->vh[v] || lws_get_vhost_listen_port(srv->vh[v]) <= 0) {
             error_set(err, ERROR_GENERIC, "cannot listen on %s:%d for the %s server",
                       cfg->listen[v].host, cfg->listen[v].port, names[v]);
             server_free(srv);

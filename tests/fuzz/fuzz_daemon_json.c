@@ -10,6 +10,7 @@
 
 #include "api/validate.h"
 #include "sandbox.h"
+#include "sblog.h"
 #include "store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -35,6 +36,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     validate_refresh(b, size, &t, &err);
     validate_resume(b, size, &t, &ap, &has, &err);
     validate_pause(b, size, &err);
+
+    struct sblog *l = sblog_new();
+    if (l) {
+        sblog_add_line(l, b, size);
+        if (sblog_count(l) > 1)
+            abort();
+        sblog_free(l);
+    }
 
     cJSON *j = cJSON_ParseWithLength(b, size);
     if (j) {

@@ -117,6 +117,24 @@ static void log_ring(void **state)
     assert_null(cJSON_GetObjectItemCaseSensitive(e->fields, "nested"));
     assert_null(cJSON_GetObjectItemCaseSensitive(e->fields, "n"));
     assert_string_equal(sblog_level_name(LOG_WARN), "warn");
+    /* persistence round trip */
+    char *line = sblog_entry_line(e);
+    struct sblog *l2 = sblog_new();
+    assert_int_equal(sblog_add_line(l2, line, strlen(line)), 0);
+    const struct sblog_entry *e2 = sblog_at(l2, 0);
+    assert_int_equal(e2->level, e->level);
+    assert_string_equal(e2->message, "m");
+    assert_int_equal(e2->ts_ns / 1000000, e->ts_ns / 1000000);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(e2->fields, "pid")->valuestring, "12");
+    static const char *bad_lines[] = {"{\"ts\":1,\"level\":\"info\"}",
+                                      "{\"ts\":-1,\"level\":\"info\",\"message\":\"\"}",
+                                      "{\"ts\":1,\"level\":5,\"message\":\"x\"}", "[]"};
+    for (size_t i = 0; i < sizeof bad_lines / sizeof bad_lines[0]; i++)
+        assert_int_equal(sblog_add_line(l2, bad_lines[i], strlen(bad_lines[i])), -1);
+    assert_int_equal(sblog_add_line(l2, "garbage", 7), -1);
+    assert_int_equal(sblog_count(l2), 1);
+    free(line);
+    sblog_free(l2);
     assert_null(sblog_at(l, SBLOG_CAP));
     cJSON_Delete(f);
     sblog_free(l);

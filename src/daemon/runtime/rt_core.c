@@ -224,10 +224,21 @@ void rt_grave_try(struct rt *rt)
     }
 }
 
+/* Shutdown only: give killed sandboxes a bounded moment to finish dying so that their cgroups
+ * and files go now instead of at the next start (the loop is ending, so waiting is fine). */
+static void graves_drain(struct rt *rt, int budget_ms)
+{
+    for (int waited = 0; rt->graves && waited < budget_ms; waited += 20) {
+        rt_grave_try(rt);
+        if (!rt->graves) break;
+        poll(NULL, 0, 20);
+    }
+}
+
 void rt_free(struct rt *rt)
 {
     if (!rt) return;
-    rt_grave_try(rt);
+    graves_drain(rt, 3000);
     while (rt->graves) {
         struct rt_grave *g = rt->graves;
         rt->graves = g->next;
