@@ -17,6 +17,7 @@ tests/node_modules/.boxtop-stamp: $(top_srcdir)/tests/package-lock.json
 INTEGRATION_TESTS = \
 	tests/integration/harness.sh \
 	tests/integration/sdk-sandbox.sh \
+	tests/integration/api-extras.sh \
 	tests/integration/sdk-commands.sh \
 	tests/integration/sdk-files.sh \
 	tests/integration/cli.sh \
@@ -28,7 +29,7 @@ INTEGRATION_TESTS = \
 TESTS += $(INTEGRATION_TESTS)
 check_SCRIPTS += tests/node_modules/.boxtop-stamp
 EXTRA_DIST += $(INTEGRATION_TESTS) \
-	tests/integration/harness.mjs tests/integration/sdk-sandbox.mjs \
+	tests/integration/harness.mjs tests/integration/sdk-sandbox.mjs tests/integration/api-extras.mjs \
 	tests/integration/sdk-commands.mjs tests/integration/sdk-files.mjs \
 	tests/integration/cli.mjs tests/integration/hostile.mjs tests/integration/restart.mjs \
 	tests/integration/isolation.mjs tests/integration/secrets.mjs \
@@ -38,6 +39,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 
 # The no-secrets test reads every other test's log and boxtopd log, so it runs last.
 tests/integration/secrets.log: tests/integration/harness.log tests/integration/sdk-sandbox.log \
+	tests/integration/api-extras.log \
 	tests/integration/sdk-commands.log tests/integration/sdk-files.log tests/integration/cli.log \
 	tests/integration/cli-connect.log tests/integration/hostile.log tests/integration/restart.log \
 	tests/integration/isolation.log
