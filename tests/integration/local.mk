@@ -20,6 +20,7 @@ INTEGRATION_TESTS = \
 	tests/integration/api-extras.sh \
 	tests/integration/sdk-commands.sh \
 	tests/integration/sdk-files.sh \
+	tests/integration/streams.sh \
 	tests/integration/cli.sh \
 	tests/integration/cli-connect.sh \
 	tests/integration/hostile.sh \
@@ -30,7 +31,7 @@ TESTS += $(INTEGRATION_TESTS)
 check_SCRIPTS += tests/node_modules/.boxtop-stamp
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/harness.mjs tests/integration/sdk-sandbox.mjs tests/integration/api-extras.mjs \
-	tests/integration/sdk-commands.mjs tests/integration/sdk-files.mjs \
+	tests/integration/sdk-commands.mjs tests/integration/sdk-files.mjs tests/integration/streams.mjs \
 	tests/integration/cli.mjs tests/integration/hostile.mjs tests/integration/restart.mjs \
 	tests/integration/isolation.mjs tests/integration/secrets.mjs \
 	tests/integration/lib/boxtopd.mjs tests/integration/lib/common.mjs \
@@ -39,7 +40,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 
 # The no-secrets test reads every other test's log and boxtopd log, so it runs last.
 tests/integration/secrets.log: tests/integration/harness.log tests/integration/sdk-sandbox.log \
-	tests/integration/api-extras.log \
+	tests/integration/api-extras.log tests/integration/streams.log \
 	tests/integration/sdk-commands.log tests/integration/sdk-files.log tests/integration/cli.log \
 	tests/integration/cli-connect.log tests/integration/hostile.log tests/integration/restart.log \
 	tests/integration/isolation.log
