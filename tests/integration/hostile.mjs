@@ -205,7 +205,7 @@ test('platform API: a 100 MiB body → 413 or refused (fixed length and chunked)
   await stillFine('huge bodies', false);
 });
 
-test('platform API: ids with ../, NUL, junk → 400/404 JSON, nothing else touched', T, async () => {
+test('ids with ../, NUL, junk (API paths, envd routing header) → 400/404 JSON or refused, nothing else touched', T, async () => {
   const d = ctx.need();
   const ids = ['..%2F..%2Fetc%2Fpasswd', '..', '%2E%2E', 'abc%00def', '%00', 'a'.repeat(5000), 'ID-WITH-CAPS', '%F0%9F%92%A9', "x'%20OR%201=1"];
   for (const id of ids) {
@@ -233,6 +233,19 @@ test('platform API: ids with ../, NUL, junk → 400/404 JSON, nothing else touch
     }
     assert.ok(r.status === 0 || (r.status >= 400 && r.status < 600 && r.status !== 500), `envd with sandbox id ${JSON.stringify(id)} → ${r.status}`);
   }
+  // A NUL inside the routing header and inside a path id (raw bytes, no client would send them):
+  // "id\0junk" must not be taken for "id".
+  const nulBad = [];
+  for (const req of [
+    `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nE2b-Sandbox-Id: ${sbx.sandboxId}\0../x\r\n\r\n`,
+    `POST /process.Process/List HTTP/1.1\r\nHost: 127.0.0.1\r\nE2b-Sandbox-Id: \0\r\nX-Access-Token: ${token}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`,
+  ]) {
+    const r = await raw(d.sandboxUrl, [Buffer.from(req, 'latin1')], { waitMs: 3000 });
+    if (!(r.status === 0 || (r.status >= 400 && r.status < 600 && r.status !== 500))) nulBad.push(`${req.split(' ')[1]} with a NUL in E2b-Sandbox-Id → ${r.status}`);
+  }
+  const nul = await raw(d.apiUrl, [Buffer.from(`GET /sandboxes/${sbx.sandboxId}\0x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: ${d.apiKey}\r\n\r\n`, 'latin1')], { waitMs: 3000 });
+  if (!(nul.status === 0 || (nul.status >= 400 && nul.status < 500))) nulBad.push(`API GET /sandboxes/ID\\0x → ${nul.status}`);
+  assert.deepEqual(nulBad, [], nulBad.join('; '));
   assert.equal((await d.listAll()).length, 1, 'the sandbox list changed');
   await stillFine('bad ids', false);
 });
