@@ -413,7 +413,12 @@ test('files: ../../etc/passwd, symlinks to / and to host secrets never reach hos
   const secret = randomBytes(16).toString('hex');
   fs.writeFileSync(marker, secret, { mode: 0o644 });
   const forbidden = path.join(os.tmpdir(), `boxtop-hostile-w-${uniq()}`);
-  const shadow = fs.readFileSync('/etc/shadow', 'utf8');
+  let shadow = null; // unreadable when the tests do not run as root: nothing to compare then
+  try {
+    shadow = fs.readFileSync('/etc/shadow', 'utf8');
+  } catch {
+    /* not root */
+  }
   try {
     const got = await s.files.read('../../etc/passwd');
     const inside = (await s.commands.run('cat /etc/passwd')).stdout;
@@ -435,7 +440,7 @@ test('files: ../../etc/passwd, symlinks to / and to host secrets never reach hos
       } catch {
         /* refusing is fine */
       }
-      assert.ok(v === null || v !== shadow, `host /etc/shadow readable through ${p}`);
+      assert.ok(v === null || shadow === null || v !== shadow, `host /etc/shadow readable through ${p}`);
     }
     for (const p of [`${d.stateDir}/api-key`, '/home/user/keylink', `/home/user/rootlink${d.stateDir}/api-key`]) {
       let v = null;
