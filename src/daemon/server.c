@@ -591,6 +591,9 @@ int server_stream_begin(struct server_request *req, int status, const char *cont
     req->resp_len = -1;
     req->on_drain = on_drain;
     req->drain_ud = ud;
+    /* [envd edit] lws leaves its 5 s request timeout armed on GETs: without this, every
+     * streaming answer to a GET (a /files download) was cut 5 s after it started. */
+    if (req->wsi) lws_set_timeout(req->wsi, NO_PENDING_TIMEOUT, 0);
     req_wake(req);
     return 0;
 }

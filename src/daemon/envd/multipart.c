@@ -147,15 +147,22 @@ static int emit(struct mp_parser *p, const void *d, size_t n)
  * negative callback code. */
 static long scan_body(struct mp_parser *p, const unsigned char *d, size_t len)
 {
-    size_t i = 0;
+    /* Data is emitted in spans of d, not byte by byte: a failed partial match inside d stays
+     * part of the current span. Only bytes held over from the previous call (carried) are
+     * emitted from p->delim, and they always come before d's bytes. */
+    size_t i = 0, span = 0;
+    size_t carried = p->match;
+    size_t mstart = 0; /* where in d the pending match began (when !carried) */
+    int r;
     while (i < len) {
         if (p->match == 0) {
             const unsigned char *cr = memchr(d + i, '\r', len - i);
-            size_t stop = cr ? (size_t)(cr - d) : len;
-            int r = emit(p, d + i, stop - i);
-            if (r < 0) return r;
-            i = stop;
-            if (!cr) break;
+            if (!cr) {
+                i = len;
+                break;
+            }
+            i = (size_t)(cr - d);
+            mstart = i;
             p->match = 1;
             i++;
             continue;
@@ -164,9 +171,10 @@ static long scan_body(struct mp_parser *p, const unsigned char *d, size_t len)
             p->match++;
             i++;
             if (p->match == p->dlen) {
+                if (!carried && (r = emit(p, d + span, mstart - span)) < 0) return r;
                 p->match = 0;
                 if (p->state == MP_BODY && p->cb.part_end) {
-                    int r = p->cb.part_end(p->cb.ud);
+                    r = p->cb.part_end(p->cb.ud);
                     if (r < 0) return r;
                 }
                 p->state = MP_AFTER_DELIM;
@@ -175,10 +183,15 @@ static long scan_body(struct mp_parser *p, const unsigned char *d, size_t len)
             continue;
         }
         /* Mismatch: the held bytes were data after all; re-test d[i] from scratch. */
-        int r = emit(p, p->delim, p->match);
-        if (r < 0) return r;
+        if (carried) {
+            if ((r = emit(p, p->delim, carried)) < 0) return r;
+            carried = 0;
+        }
         p->match = 0;
     }
+    /* End of this piece: emit the span up to a pending match, hold the match. */
+    size_t end = p->match == 0 ? len : (carried ? span : mstart);
+    if (end > span && (r = emit(p, d + span, end - span)) < 0) return r;
     return (long)i;
 }
 
