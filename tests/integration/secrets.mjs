@@ -69,7 +69,7 @@ function logFiles() {
   for (const f of fs.readdirSync(logDir)) if (f.endsWith('.log')) out.push(path.join(logDir, f));
   const tdir = path.join(builddir, 'tests/integration');
   for (const f of fs.readdirSync(tdir)) {
-    if (f.endsWith('.log') && f !== 'secrets.log') out.push(path.join(tdir, f));
+    if (f.endsWith('.log') && !f.startsWith('secrets.')) out.push(path.join(tdir, f));
   }
   return out;
 }
