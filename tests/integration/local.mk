@@ -36,7 +36,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/isolation.mjs tests/integration/secrets.mjs \
 	tests/integration/lib/boxtopd.mjs tests/integration/lib/common.mjs \
 	tests/integration/lib/loopback-only.cjs tests/integration/lib/tap-node.sh \
-	tests/integration/lib/boxtopd.sh tests/integration/README.md
+	tests/integration/lib/boxtopd.sh tests/integration/README.md tests/integration/.gitignore
 
 # The no-secrets test reads every other test's log and boxtopd log, so it runs last (a plain
 # make prerequisite of its log; spelled through a variable so that automake does not take it
