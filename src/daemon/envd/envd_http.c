@@ -30,6 +30,10 @@
 #define RPC_BODY_MAX   (16u << 20)
 #define DOWNLOAD_CHUNK (64 * 1024)
 #define DOWNLOAD_QUEUE (256u << 10)
+/* lws 4.1.6 assumes a POST without Content-Length carries 100 MiB and stops handing over body
+ * bytes there (then spins on the unread rest). A chunked upload that gets close to it is
+ * refused with a clear 413 instead of hanging; uploads with a Content-Length have no limit. */
+#define CHUNKED_UPLOAD_MAX ((100u << 20) - (256u << 10))
 
 enum conn_kind { K_NONE, K_RPC, K_UPLOAD, K_DOWNLOAD, K_STREAM, K_DONE };
 
@@ -41,7 +45,7 @@ struct envd_conn {
     bool stream_rpc;
     struct envd_call call;
     struct buf body;
-    bool too_big;
+    uint64_t body_in; /* upload payload bytes seen */
     struct envd_upload *up;
     struct envd_download *dl;
     bool streaming, ended;
@@ -317,6 +321,15 @@ static int upload_data(struct server_request *req, const char *data, size_t len,
     (void)req;
     struct envd_conn *c = ud;
     if (c->kind != K_UPLOAD || !c->up) return 0;
+    c->body_in += len;
+    if (c->body_in > CHUNKED_UPLOAD_MAX && server_request_is_chunked(c->req)) {
+        envd_upload_free(c->up);
+        c->up = NULL;
+        respond_json_error(c, 413,
+                           "chunked uploads are limited to 100 MiB by this server (lws 4.1); "
+                           "send a Content-Length for larger files");
+        return 1;
+    }
     struct envd_cred cred;
     envd_cred_enter(&c->call, &cred);
     int rc = envd_upload_feed(c->up, data, len);

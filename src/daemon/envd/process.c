@@ -36,7 +36,7 @@ struct estream {
     struct envd_conn *conn;
     struct envd_timer *keepalive, *deadline;
     int64_t keepalive_ms;
-    bool is_start; /* the Start stream: its deadline also kills the process */
+    bool is_start; /* the Start stream (vs Connect) */
 };
 
 struct eproc {
@@ -56,6 +56,7 @@ struct eproc {
     int exit_code, signo;
     struct buf end_json; /* the end event, once exited */
     struct envd_timer *retain;
+    struct envd_timer *kill_at; /* Connect-Timeout-Ms of Start: the process lifetime */
 };
 
 static void proc_free(struct eproc *p);
@@ -149,13 +150,21 @@ static void deadline_fire(void *arg)
     struct estream *s = arg;
     struct eproc *p = s->p;
     s->deadline = NULL;
-    if (s->is_start && !p->exited) {
-        /* Connect-Timeout-Ms on Start is the process lifetime too (envd's context kill). */
+    stream_end(s, CONNECT_DEADLINE_EXCEEDED, "context deadline exceeded");
+    proc_update_flow(p);
+}
+
+/* Start's Connect-Timeout-Ms is also the process's lifetime (envd kills through the request
+ * context). It is the process's own timer: the client often gives up at the same moment and
+ * closes the stream, and the process must die anyway. */
+static void kill_at_fire(void *arg)
+{
+    struct eproc *p = arg;
+    p->kill_at = NULL;
+    if (!p->exited) {
         struct error err;
         rt_signal(p->sbx->e->host.rt, p->sbx->rt, (pid_t)p->pid, SIGKILL, &err);
     }
-    stream_end(s, CONNECT_DEADLINE_EXCEEDED, "context deadline exceeded");
-    proc_update_flow(p);
 }
 
 static struct estream *stream_attach(struct envd_call *c, struct eproc *p, struct envd_conn *conn,
@@ -379,6 +388,7 @@ static void proc_free(struct eproc *p)
         stream_end(p->streams, CONNECT_UNAVAILABLE, "sandbox is gone");
     proc_close_fds(p);
     envd_timer_stop(p->retain);
+    envd_timer_stop(p->kill_at);
     buf_free(&p->inq);
     buf_free(&p->end_json);
     cJSON_Delete(p->config);
@@ -434,6 +444,8 @@ void envd_process_exited(struct envd_sbx *s, pid_t pid, int exit_code, int signo
         if (n <= 0) break;
     }
     p->exited = true;
+    envd_timer_stop(p->kill_at);
+    p->kill_at = NULL;
     p->exit_code = exit_code;
     p->signo = signo;
     char status[96];
@@ -638,6 +650,7 @@ static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *c
     }
     p->next = c->sbx->procs;
     c->sbx->procs = p;
+    if (c->timeout_ms > 0) p->kill_at = envd_timer_start(c->e, c->timeout_ms, kill_at_fire, p);
     struct estream *s = stream_attach(c, p, conn, true);
     if (!s) {
         envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
