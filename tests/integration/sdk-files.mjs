@@ -3,7 +3,7 @@
 // rename, remove, makeDir, watchDir, signed upload/download URLs, killed sandbox.
 import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -202,6 +202,24 @@ test('uploadUrl/downloadUrl work without the token; a tampered signature → 401
   }
   assert.ok([0, 401, 403].includes(bad4.status), `tampered upload → ${bad4.status}`);
   assert.equal(await sh('cat /home/user/up/signed.txt'), 'signed upload\n', 'tampered upload changed the file');
+});
+
+test('files.write of a 150 MiB stream (the SDK sends it chunked) arrives byte-exact', T, async () => {
+  const s = need();
+  const chunk = randomBytes(1 << 20);
+  const h = createHash('sha256');
+  let i = 0;
+  const stream = new ReadableStream({
+    pull(c) {
+      if (i++ >= 150) return c.close();
+      h.update(chunk);
+      c.enqueue(new Uint8Array(chunk));
+    },
+  });
+  const w = await s.files.write('/home/user/stream150.bin', stream);
+  assert.equal(w.path, '/home/user/stream150.bin');
+  assert.equal(await sh('sha256sum /home/user/stream150.bin | cut -d" " -f1'), h.digest('hex') + '\n');
+  await s.files.remove('/home/user/stream150.bin');
 });
 
 test('slow clients: a 40 MiB upload and download at 5 MB/s (~8 s each) complete byte-exact, RSS stays small', T, async () => {
