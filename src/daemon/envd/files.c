@@ -23,6 +23,7 @@
 #include "multipart.h"
 
 #define INFLATE_CHUNK (64 * 1024)
+#define WRITE_BUF     (256 * 1024) /* lws hands over ~4 KiB pieces: batch them per write(2) */
 
 struct envd_upload {
     struct envd_call call;
@@ -33,7 +34,9 @@ struct envd_upload {
     struct mp_parser *mp;
     char path_q[ENVD_PATH_MAX]; /* path query, "" when absent */
     bool has_path_q;
-    int fd;             /* file being written, -1 between files */
+    int fd;     /* file being written, -1 between files */
+    char *wbuf; /* pending bytes for fd */
+    size_t wlen;
     bool skipping_part; /* a multipart part that is not named "file" */
     int status;         /* HTTP status of the first error, 0 while fine */
     char message[512];
@@ -55,16 +58,23 @@ static int up_fail(struct envd_upload *u, int status, const char *fmt, ...)
     return -1;
 }
 
+static int flush_file(struct envd_upload *u);
+
 static int close_file(struct envd_upload *u)
 {
     if (u->fd < 0) return 0;
+    if (flush_file(u) < 0) {
+        close(u->fd);
+        u->fd = -1;
+        return -1;
+    }
     int rc = close(u->fd);
     u->fd = -1;
     return rc < 0 ? up_fail(u, 500, "error writing file: %s", strerror(errno)) : 0;
 }
 
 /* Open the target of one file (raw path as sent, resolved against home). */
-static int open_target(struct envd_upload *u, const char *raw)
+static int open_target_as_user(struct envd_upload *u, const char *raw)
 {
     char path[ENVD_PATH_MAX], parent[ENVD_PATH_MAX], base[256];
     struct error err;
@@ -111,7 +121,17 @@ static int open_target(struct envd_upload *u, const char *raw)
     return 0;
 }
 
-static int write_all(struct envd_upload *u, const void *data, size_t len)
+/* Directories and the file are made with the sandbox user's ids (envd_cred_*). */
+static int open_target(struct envd_upload *u, const char *raw)
+{
+    struct envd_cred cred;
+    envd_cred_enter(&u->call, &cred);
+    int rc = open_target_as_user(u, raw);
+    envd_cred_leave(&cred);
+    return rc;
+}
+
+static int write_raw(struct envd_upload *u, const void *data, size_t len)
 {
     const char *p = data;
     while (len) {
@@ -126,6 +146,24 @@ static int write_all(struct envd_upload *u, const void *data, size_t len)
         p += n;
         len -= (size_t)n;
     }
+    return 0;
+}
+
+static int flush_file(struct envd_upload *u)
+{
+    if (u->fd < 0 || u->wlen == 0) return 0;
+    int rc = write_raw(u, u->wbuf, u->wlen);
+    u->wlen = 0;
+    return rc;
+}
+
+static int write_all(struct envd_upload *u, const void *data, size_t len)
+{
+    if (!u->wbuf) return write_raw(u, data, len);
+    if (u->wlen + len > WRITE_BUF && flush_file(u) < 0) return -1;
+    if (len >= WRITE_BUF) return write_raw(u, data, len);
+    memcpy(u->wbuf + u->wlen, data, len);
+    u->wlen += len;
     return 0;
 }
 
@@ -180,6 +218,7 @@ int envd_upload_begin(struct envd_call *c, const struct envd_upload_req *req,
     }
     u->call = *c;
     u->fd = -1;
+    u->wbuf = malloc(WRITE_BUF); /* NULL: unbuffered writes */
     u->written = cJSON_CreateArray();
     if (req->path && req->path[0]) {
         u->has_path_q = true;
@@ -325,6 +364,7 @@ void envd_upload_free(struct envd_upload *u)
 {
     if (!u) return;
     if (u->fd >= 0) close(u->fd);
+    free(u->wbuf);
     if (u->zs_ready) inflateEnd(&u->zs);
     free(u->mp);
     cJSON_Delete(u->written);
