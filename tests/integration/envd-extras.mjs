@@ -117,12 +117,12 @@ test('SendSignal SIGTERM ends a process; Update resizes a PTY', T, async () => {
 
 test('CreateWatcher / GetWatcherEvents / RemoveWatcher', T, async () => {
   const s = need();
-  await s.files.makeDir('/home/user/polled');
+  await s.files.makeDir('/home/user/polled/sub'); // an existing subdirectory: a brand-new one races inotify
   const c = await rpc(s, 'filesystem.Filesystem/CreateWatcher', { path: '/home/user/polled', recursive: true });
   assert.equal(c.status, 200, c.text);
   const wid = c.json.watcherId;
   assert.equal(typeof wid, 'string');
-  await s.commands.run('echo x > /home/user/polled/a.txt; mkdir /home/user/polled/sub; echo y > /home/user/polled/sub/b.txt; rm /home/user/polled/a.txt');
+  await s.commands.run('echo x > /home/user/polled/a.txt; echo y > /home/user/polled/sub/b.txt; rm /home/user/polled/a.txt');
   const seen = [];
   const ok = await waitFor(async () => {
     const g = await rpc(s, 'filesystem.Filesystem/GetWatcherEvents', { watcherId: wid });
