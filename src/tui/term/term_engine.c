@@ -71,6 +71,13 @@ static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
     struct term_engine *e = user;
     term_grid_put(active(e), pos.row, pos.col, info->chars, info->width, &e->pen,
                   info->protected_cell);
+    if (info->width >= 1) { /* for REP (see csi_filter) */
+        int i;
+        for (i = 0; i < TERM_CELL_CHARS && info->chars[i]; i++)
+            e->last_chars[i] = info->chars[i];
+        e->last_nchars = i;
+        e->last_width = info->width;
+    }
     return 1;
 }
 
@@ -311,13 +318,40 @@ static size_t utf8_tail(const unsigned char *p, size_t n)
     return 0;
 }
 
+static size_t utf8_encode(char *out, uint32_t c)
+{
+    if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) c = 0xfffd;
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xc0 | (c >> 6));
+        out[1] = (char)(0x80 | (c & 0x3f));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xe0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (c & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (c >> 18));
+    out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (c & 0x3f));
+    return 4;
+}
+
 /* Copy p[0..n) to out, dropping CSI parameter separators beyond TERM_CSI_SEPS: libvterm
  * 0.1.4's parser stores each ';' or ':' into args[++argi] without a bound (CSI_ARGS_MAX 16),
  * so "ESC [" followed by 17 colons or 19 semicolons overwrites the parser's own pointers
  * and crashes (a SEGV or a bad free in vterm_free, found by fuzzing; a one-line printf in a
  * sandbox would take boxtop down). Tracks only ESC, '[', separators and the CSI's end;
- * ESC is found with memchr so ordinary text is copied in bulk. Returns the output length. */
-static size_t csi_filter(struct term_engine *e, const char *p, size_t n, char *out)
+ * ESC is found with memchr so ordinary text is copied in bulk. Also neutralizes REP (see
+ * below) and then stops. Returns the output length; *consumed = input bytes used. */
+static size_t csi_filter(struct term_engine *e, const char *p, size_t n, char *out,
+                         size_t *consumed)
 {
     size_t i = 0, o = 0;
     while (i < n) {
@@ -342,17 +376,69 @@ static size_t csi_filter(struct term_engine *e, const char *p, size_t n, char *o
             else if ((c >= 0x30 && c <= 0x7e) || c == 0x18 || c == 0x1a)
                 e->esc_state = 0;
             e->csi_seps = 0;
+            e->csi_plain = 1;
+            e->csi_arg0 = 0;
         } else if (c == ';' || c == ':') {
             if (e->csi_seps >= TERM_CSI_SEPS) continue; /* dropped */
             e->csi_seps++;
         } else if (c == 0x1b) {
             e->esc_state = 1;
+        } else if (c >= '0' && c <= '9') {
+            if (e->csi_seps == 0 && e->csi_arg0 < 100000)
+                e->csi_arg0 = e->csi_arg0 * 10 + (c - '0');
+        } else if ((c >= 0x20 && c <= 0x2f) || (c >= 0x3c && c <= 0x3f)) {
+            e->csi_plain = 0; /* intermediate or private leader: not REP */
         } else if ((c >= 0x40 && c <= 0x7e) || c == 0x18 || c == 0x1a) {
             e->esc_state = 0; /* final byte, or CAN/SUB abort the sequence */
+            if (c == 'b' && e->csi_plain) {
+                /* REP: libvterm 0.1.4 loops forever repeating a zero-width "last
+                 * character" (after ESC[b with nothing printed yet, or after U+200B; found
+                 * by fuzzing). Turn it into a CSI libvterm ignores and repeat the last
+                 * glyph ourselves (do_rep) once the bytes before it are parsed. */
+                out[o++] = '|';
+                e->rep_pending = e->csi_arg0 ? e->csi_arg0 : 1;
+                break;
+            }
         }
         out[o++] = (char)c;
     }
+    *consumed = i;
     return o;
+}
+
+/* Write stage[0..n) (NUL after it) to libvterm. */
+static void stage_write(struct term_engine *e, size_t n)
+{
+    e->stage[n] = 0;
+    size_t done = 0;
+    while (done < n) { /* 0.1.4 always takes everything; loop in case a version does not */
+        size_t w = vterm_input_write(e->vt, e->stage + done, n - done);
+        if (w == 0) break;
+        done += w;
+    }
+}
+
+/* REP as xterm does it: print the last graphic character count more times. */
+static void do_rep(struct term_engine *e, long count)
+{
+    if (e->last_width < 1) return; /* nothing printable to repeat */
+    const struct term_grid *g = &e->grid[e->alt];
+    long most = (long)g->rows * g->cols;
+    if (count > most) count = most;
+    char one[4 * TERM_CELL_CHARS];
+    size_t len = 0;
+    for (int i = 0; i < e->last_nchars; i++)
+        len += utf8_encode(one + len, e->last_chars[i]);
+    size_t n = 0;
+    for (long k = 0; k < count; k++) {
+        if (n + len > TERM_STAGE) {
+            stage_write(e, n);
+            n = 0;
+        }
+        memcpy(e->stage + n, one, len);
+        n += len;
+    }
+    stage_write(e, n);
 }
 
 /* libvterm 0.1.4's parser copies an unfinished string sequence (OSC ...) at the end of a
@@ -369,16 +455,16 @@ static void feed(struct term_engine *e, const char *p, size_t n)
             size_t tail = utf8_tail((const unsigned char *)p, k);
             if (tail < k) k -= tail;
         }
-        size_t m = csi_filter(e, p, k, e->stage);
-        e->stage[m] = 0;
-        size_t done = 0;
-        while (done < m) { /* 0.1.4 always takes everything; loop in case a version does not */
-            size_t w = vterm_input_write(e->vt, e->stage + done, m - done);
-            if (w == 0) break;
-            done += w;
+        size_t used;
+        size_t m = csi_filter(e, p, k, e->stage, &used);
+        stage_write(e, m);
+        if (e->rep_pending) {
+            long count = e->rep_pending;
+            e->rep_pending = 0;
+            do_rep(e, count);
         }
-        p += k;
-        n -= k;
+        p += used;
+        n -= used;
     }
 }
 
