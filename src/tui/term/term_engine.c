@@ -84,9 +84,11 @@ static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 static int cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
 {
     struct term_engine *e = user;
+    (void)pos;
     (void)oldpos;
-    e->cur_row = pos.row;
-    e->cur_col = pos.col;
+    /* the position itself is read from the state when asked: libvterm 0.1.4 does not
+     * report every change (a cursor restored beyond a shrunk screen and clamped back was
+     * left stale here; found by fuzzing) */
     e->cur_visible = visible;
     return 1;
 }
@@ -232,7 +234,9 @@ static int cb_resize(int rows, int cols, VTermPos *delta, void *user)
     for (int i = 0; i < 2; i++) {
         struct term_grid *g = &e->grid[i];
         /* the inactive screen has no live cursor: keep its bottom rows */
-        int cursor_row = i == e->alt ? e->cur_row : g->rows - 1;
+        VTermPos p;
+        vterm_state_get_cursorpos(e->state, &p);
+        int cursor_row = i == e->alt ? p.row : g->rows - 1;
         if (term_grid_resize(g, rows, cols, cursor_row, i == 0 ? &e->sb : NULL, &d[i]) < 0)
             return 0; /* out of memory: the old grid stays; term_engine_resize reports it */
     }
@@ -566,7 +570,9 @@ uint64_t term_engine_scrolled(const struct term_engine *e)
 void term_engine_cursor(const struct term_engine *e, int *row, int *col, int *visible)
 {
     const struct term_grid *g = &e->grid[e->alt];
-    int r = e->cur_row, c = e->cur_col;
+    VTermPos p;
+    vterm_state_get_cursorpos(e->state, &p);
+    int r = p.row, c = p.col;
     r = r < 0 ? 0 : r >= g->rows ? g->rows - 1 : r;
     c = c < 0 ? 0 : c >= g->cols ? g->cols - 1 : c;
     if (row) *row = r;
@@ -657,8 +663,8 @@ int term_engine_check(const struct term_engine *e)
         const struct term_sbline *s = term_sb_get(&e->sb, i);
         if (!s || s->len < 0 || s->len > s->cap || (s->len && !s->cells)) return -5;
     }
-    if (e->cur_row < 0 || e->cur_row >= e->grid[0].rows || e->cur_col < 0 ||
-        e->cur_col >= e->grid[0].cols)
-        return -6;
+    VTermPos p;
+    vterm_state_get_cursorpos(e->state, &p);
+    if (p.row < 0 || p.row >= e->grid[0].rows || p.col < 0 || p.col >= e->grid[0].cols) return -6;
     return 0;
 }

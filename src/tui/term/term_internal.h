@@ -59,7 +59,7 @@ struct term_engine {
     int alt;                  /* index of the active grid */
     struct term_scrollback sb;
     struct term_pen pen;
-    int cur_row, cur_col, cur_visible;
+    int cur_visible;
     int mouse, reverse;
     char *title;
     int title_changed;
