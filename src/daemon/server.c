@@ -314,6 +314,10 @@ static char *hdr_dup(struct lws *wsi, const char *lname, int token)
         return NULL;
     }
     v[len] = '\0';
+    /* A NUL inside a header value would cut it short for every C caller ("ID\0../x" read
+     * as "ID"): make it a byte no id, key or token can contain, so the value stays invalid. */
+    for (int i = 0; i < len; i++)
+        if (v[i] == '\0') v[i] = 0x7f;
     return v;
 }
 
