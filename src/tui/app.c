@@ -261,7 +261,18 @@ static void draw_help(struct app *a, WINDOW *w, int h, int wd)
         else if (li >= nv + 2 && li < nv + 2 + ng)
             k = &global_help[li - nv - 2];
         if (k) {
-            ui_text(a, w, y, bx + 2, 14, _(k->keys), a->theme.attr[ROLE_WARN]);
+            /* the global keys as bound in [keys] */
+            const char *keys = _(k->keys);
+            char kb[32], q[KEYMAP_NAME_MAX];
+            if (k == &global_help[0])
+                keys = keymap_name(&a->keys, KA_HELP, kb, sizeof kb);
+            else if (k == &global_help[1])
+                keys = keymap_name(&a->keys, KA_COMMAND, kb, sizeof kb);
+            else if (k == &global_help[3]) {
+                snprintf(kb, sizeof kb, "Esc %s", keymap_name(&a->keys, KA_QUIT, q, sizeof q));
+                keys = kb;
+            }
+            ui_text(a, w, y, bx + 2, 14, keys, a->theme.attr[ROLE_WARN]);
             ui_text(a, w, y, bx + 17, bw - 19, _(k->what), n);
         }
     }

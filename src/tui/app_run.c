@@ -96,7 +96,7 @@ int app_run(struct app *a)
     curs_set(0);
     mouseinterval(0);
     mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-    theme_init(&a->theme, a->no_color, NULL);
+    theme_init(&a->theme, a->no_color, a->theme_id);
     input_init(&a->prompt);
     input_init(&a->cmd_hist);
 
