@@ -187,9 +187,10 @@ int keymap_apply(struct keymap *km, const struct config_keybind *binds, int n, c
             if (same(&m.key[a], &m.key[b])) {
                 char kn[KEYMAP_NAME_MAX];
                 keymap_key_name(&m.key[a], kn, sizeof kn);
+                /* the later line first: the binding that made the conflict */
+                int x = line[a] >= line[b] ? a : b, y = x == a ? b : a;
                 return error_set(err, ERROR_USAGE, _("%s:%d: %s and %s are both on key %s"), file,
-                                 line[a] > line[b] ? line[a] : line[b], actions[a].name,
-                                 actions[b].name, kn);
+                                 line[x], actions[x].name, actions[y].name, kn);
             }
     *km = m;
     return 0;
