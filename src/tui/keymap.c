@@ -30,11 +30,25 @@ static const struct {
     struct keyspec k;
     const char *what;
 } fixed[] = {
-    {{'j', 0}, "move-down"},     {{'k', 0}, "move-up"},     {{'g', 0}, "first-row"},
-    {{'G', 0}, "last-row"},      {{'a', 0}, "mark-shown"},  {{'u', 0}, "unmark-all"},
-    {{'<', 0}, "sort-previous"}, {{'>', 0}, "sort-next"},   {{'I', 0}, "sort-invert"},
-    {{'R', 0}, "refresh"},       {{27, 0}, "back"},         {{12, 0}, "redraw"},
-    {{4, 0}, "half-page-down"},  {{21, 0}, "half-page-up"},
+    {{'j', 0}, "move-down"},
+    {{'k', 0}, "move-up"},
+    {{'g', 0}, "first-row"},
+    {{'G', 0}, "last-row"},
+    {{'a', 0}, "mark-shown"},
+    {{'u', 0}, "unmark-all"},
+    {{'<', 0}, "sort-previous"},
+    {{'>', 0}, "sort-next"},
+    {{'I', 0}, "sort-invert"},
+    {{'R', 0}, "refresh"},
+    {{27, 0}, "back"},
+    {{12, 0}, "redraw"},
+    {{4, 0}, "half-page-down"},
+    {{21, 0}, "half-page-up"},
+    /* the terminal driver takes these in cbreak mode before boxtop sees them */
+    {{3, 0}, "interrupt"},
+    {{26, 0}, "suspend"},
+    {{17, 0}, "flow-control"},
+    {{19, 0}, "flow-control"},
 };
 
 static int is_global(int act)

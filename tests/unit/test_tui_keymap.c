@@ -81,11 +81,11 @@ static void t_apply(void **state)
     keymap_init(&km);
     struct error err;
     error_clear(&err);
-    struct config_keybind b[] = {BIND("kill", "X", 3), BIND("quit", "C-q", 4),
+    struct config_keybind b[] = {BIND("kill", "X", 3), BIND("quit", "C-x", 4),
                                  BIND("detail", "F2", 5), BIND("mark", "m", 6)};
     assert_int_equal(keymap_apply(&km, b, 4, "cfg", &err), 0);
     assert_int_equal(km.key[KA_KILL].ch, 'X');
-    assert_int_equal(km.key[KA_QUIT].ch, 17);
+    assert_int_equal(km.key[KA_QUIT].ch, 24);
     assert_int_equal(km.key[KA_DETAIL].ch, KEY_F(2));
     assert_int_equal(km.key[KA_DETAIL].is_key, 1);
     assert_int_equal(km.key[KA_PAUSE].ch, 'p'); /* not bound: the default */
@@ -117,6 +117,8 @@ static void t_apply_errors(void **state)
         {{BIND("logs", "j", 3)}, 1, "cfg:3: logs: key j is fixed to move-down"},
         {{BIND("kill", "Esc", 3)}, 1, "cfg:3: kill: key Esc is fixed to back"},
         {{BIND("new", "C-l", 3)}, 1, "cfg:3: new: key C-l is fixed to redraw"},
+        {{BIND("quit", "C-q", 3)}, 1, "cfg:3: quit: key C-q is fixed to flow-control"},
+        {{BIND("kill", "C-c", 3)}, 1, "cfg:3: kill: key C-c is fixed to interrupt"},
         /* the quit paths must stay on plain keys */
         {{BIND("quit", "F10", 6)}, 1, "cfg:6: quit must be a character or C-x"},
         {{BIND("quit", "Enter", 6)}, 1, "cfg:6: quit must be a character or C-x"},
