@@ -40,6 +40,7 @@ static const struct {
     {{'>', 0}, "sort-next"},
     {{'I', 0}, "sort-invert"},
     {{'R', 0}, "refresh"},
+    {{'E', 0}, "events"},
     {{27, 0}, "back"},
     {{12, 0}, "redraw"},
     {{4, 0}, "half-page-down"},

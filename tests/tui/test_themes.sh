@@ -1,12 +1,13 @@
 #!/bin/sh
 # test_themes.sh - themes and [keys] of the config file, driven in tmux from a recorded model:
-# a rebound kill key in the footer, the help and in use (the old key does nothing), the SGR codes
+# a rebound kill key in the footer, the help and in use (the old key does nothing) in the
+# sandboxes and detail views, the SGR codes
 # each theme sends (monochrome none, 8color only 30-37/40-47, light its 256-colour ones),
 # NO_COLOR over a theme, and clear errors for an unknown theme or a key conflict.
 . "$(dirname "$0")/lib.sh"
 FIX="$abs_top_srcdir/tests/tui/three.json"
 REAL_TUI=$BOXTOP_TUI
-echo "1..17"
+echo "1..19"
 
 # 39/49 (default colours) do not count as colour: tmux's capture puts "ESC[0m ESC[39m ESC[49m"
 # at the start of lines by itself, whatever the application sent.
@@ -27,6 +28,11 @@ tui_keys X; tui_wait 'Kill sandbox ibx1running0+1\?'; ok $? "X asks to kill"
 tui_keys n; tui_wait 'cancelled'
 tui_keys '?'; tui_wait 'Keys: '
 tui_screen | grep -Eq 'X +kill marked or selected'; ok $? "the help shows X for kill"
+tui_keys Escape
+tui_keys g Enter; tui_wait 'X kill process  R reload  Esc/q back  \? help'
+ok $? "the detail view's footer says X kill process"
+tui_keys '?'; tui_wait 'Keys: '
+tui_screen | grep -Eq 'X +kill the selected process'; ok $? "the detail help shows X for kill"
 tui_keys Escape
 tui_stop
 
