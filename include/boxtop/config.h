@@ -56,12 +56,12 @@ struct config {
 
     struct config_context *contexts; /* every context in the config file */
     int n_contexts;
-    char *default_context; /* "context = NAME" at the top of the file */
-    char *theme;           /* "theme = dark" (the name is checked by the TUI) */
-    int theme_line;        /* its line, for messages */
+    char *default_context;       /* "context = NAME" at the top of the file */
+    char *theme;                 /* "theme = dark" (the name is checked by the TUI) */
+    int theme_line;              /* its line, for messages */
     struct config_keybind *keys; /* the [keys] section, in file order */
     int n_keys;
-    char *config_path;     /* the file actually read (may not exist) */
+    char *config_path; /* the file actually read (may not exist) */
 };
 
 /* home NULL -> $HOME. A missing file is fine; a malformed one is an error naming the line.

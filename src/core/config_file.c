@@ -239,9 +239,9 @@ int config_parse_text(struct config *cfg, const char *text, size_t len, const ch
         if (s == e || *s == '#') continue;
         int rc = *s == '['
                      ? parse_section(cfg, s, e, name, line, &sec, err)
-                     : parse_setting(cfg,
-                                     sec == SEC_CONTEXT ? &cfg->contexts[cfg->n_contexts - 1] : NULL,
-                                     sec, s, e, name, line, err);
+                     : parse_setting(
+                           cfg, sec == SEC_CONTEXT ? &cfg->contexts[cfg->n_contexts - 1] : NULL,
+                           sec, s, e, name, line, err);
         if (rc < 0) return rc;
     }
     return 0;

@@ -87,7 +87,7 @@ struct app {
     int readonly;
     const char *record_path;
     int no_color;
-    int theme_id;     /* enum theme_id: theme = NAME / --theme NAME */
+    int theme_id;       /* enum theme_id: theme = NAME / --theme NAME */
     struct keymap keys; /* [keys] of the config file (keymap_init'ed at least) */
 
     struct view *stack[VIEW_STACK_MAX];

@@ -32,17 +32,16 @@ struct tui_opts {
     const char *replay, *record, *state_dir;
     const char *record_sessions; /* --record-sessions DIR: asciicast v2 per terminal */
     const char *theme;           /* --theme NAME (over the config file's theme =) */
-    struct config_flags flags; /* --api-key --api-url --sandbox-url --domain --context --config */
+    struct config_flags flags;   /* --api-key --api-url --sandbox-url --domain --context --config */
     int readonly, no_color;
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            _("usage: boxtop [--readonly] [--no-color] [--theme NAME] [--context NAME]\n"
-              "              [--api-url URL] [--api-key KEY] [--sandbox-url URL]\n"
-              "              [--domain DOMAIN] [--config FILE] [--state-dir DIR]\n"
-              "              [--record FILE] [--replay FILE] [--record-sessions DIR]\n"));
+    fprintf(f, _("usage: boxtop [--readonly] [--no-color] [--theme NAME] [--context NAME]\n"
+                 "              [--api-url URL] [--api-key KEY] [--sandbox-url URL]\n"
+                 "              [--domain DOMAIN] [--config FILE] [--state-dir DIR]\n"
+                 "              [--record FILE] [--replay FILE] [--record-sessions DIR]\n"));
 }
 
 /* The global flags of the command-line mode (same names, "--flag VALUE" or "--flag=VALUE"),

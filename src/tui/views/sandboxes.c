@@ -633,10 +633,10 @@ static const char *sb_footer(struct view *vv)
         int act;
         const char *what;
     } items[] = {
-        {KA_DETAIL, N_("detail")},   {KA_FILTER, N_("filter")}, {KA_MARK, N_("mark")},
-        {KA_NEW, N_("new")},         {KA_KILL, N_("kill")},     {KA_PAUSE, N_("pause")},
-        {KA_RESUME, N_("resume")},   {KA_TIMEOUT, N_("timeout")}, {KA_EXTEND, "+5m"},
-        {-1, N_("sort")},            {KA_HELP, N_("help")},
+        {KA_DETAIL, N_("detail")}, {KA_FILTER, N_("filter")},   {KA_MARK, N_("mark")},
+        {KA_NEW, N_("new")},       {KA_KILL, N_("kill")},       {KA_PAUSE, N_("pause")},
+        {KA_RESUME, N_("resume")}, {KA_TIMEOUT, N_("timeout")}, {KA_EXTEND, "+5m"},
+        {-1, N_("sort")},          {KA_HELP, N_("help")},
     };
     size_t off = 0;
     v->footer[0] = '\0';
@@ -676,10 +676,23 @@ static const struct keyhelp sb_help[] = {
 
 /* The actions of sb_help's rows (-1: fixed keys); "p / r" and "s f l" hold two and three. */
 static const int sb_help_act[][3] = {
-    {-1},        {-1},          {-1}, {KA_DETAIL, -1}, {KA_FILTER, -1},
-    {-1},        {KA_MARK, -1}, {-1}, {KA_NEW, -1},    {KA_KILL, -1},
-    {KA_PAUSE, KA_RESUME, -1},  {KA_TIMEOUT, -1},      {KA_EXTEND, -1},
-    {-1},        {-1},          {-1}, {KA_SHELL, KA_FILES, KA_LOGS},
+    {-1},
+    {-1},
+    {-1},
+    {KA_DETAIL, -1},
+    {KA_FILTER, -1},
+    {-1},
+    {KA_MARK, -1},
+    {-1},
+    {KA_NEW, -1},
+    {KA_KILL, -1},
+    {KA_PAUSE, KA_RESUME, -1},
+    {KA_TIMEOUT, -1},
+    {KA_EXTEND, -1},
+    {-1},
+    {-1},
+    {-1},
+    {KA_SHELL, KA_FILES, KA_LOGS},
 };
 
 static const struct keyhelp *sb_helpfn(struct view *vv, int *n)
