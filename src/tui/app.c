@@ -313,8 +313,9 @@ static void draw_too_small(struct app *a)
     int y = a->rows / 2, len = (int)strlen(msg);
     int x = (a->cols - len) / 2;
     ui_text(a, stdscr, y < 0 ? 0 : y, x < 0 ? 0 : x, a->cols, msg, a->theme.attr[ROLE_WARN]);
-    ui_text(a, stdscr, y + 1 < a->rows ? y + 1 : 0, 0, a->cols, _("(q quits)"),
-            a->theme.attr[ROLE_DIM]);
+    char q[KEYMAP_NAME_MAX], quits[64];
+    snprintf(quits, sizeof quits, _("(%s quits)"), keymap_name(&a->keys, KA_QUIT, q, sizeof q));
+    ui_text(a, stdscr, y + 1 < a->rows ? y + 1 : 0, 0, a->cols, quits, a->theme.attr[ROLE_DIM]);
     wnoutrefresh(stdscr);
 }
 

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 FIX="$abs_top_srcdir/tests/tui/three.json"
 REAL_TUI=$BOXTOP_TUI
-echo "1..19"
+echo "1..21"
 
 # 39/49 (default colours) do not count as colour: tmux's capture puts "ESC[0m ESC[39m ESC[49m"
 # at the start of lines by itself, whatever the application sent.
@@ -106,6 +106,10 @@ printf '[keys]\nquit = Q\n' > "$TMPD/quit.conf"
 tui_start 160 40 --config "$TMPD/quit.conf" --replay "$FIX"
 tui_wait 'ibx3idle'
 tui_keys q; sleep 0.3
+tui_screen | grep -q 'ibx3idle' && [ ! -f "$TMPD/exit" ]; ok $? "quit = Q: q does not quit"
+tm resize-window -t t -x 60 -y 20; tui_wait '\(Q quits\)'
+ok $? "the too-small screen names the quit key in effect"
+tui_keys q; sleep 0.3
 tui_keys Q; tui_wait EXITED 3 && [ "$(cat "$TMPD/exit" 2>/dev/null)" = 0 ]
-ok $? "quit = Q: Q quits (q before it did not: the screen stayed until Q)"
+ok $? "quit = Q: Q quits"
 tui_done
