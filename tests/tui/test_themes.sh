@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 FIX="$abs_top_srcdir/tests/tui/three.json"
 REAL_TUI=$BOXTOP_TUI
-echo "1..21"
+echo "1..22"
 
 # 39/49 (default colours) do not count as colour: tmux's capture puts "ESC[0m ESC[39m ESC[49m"
 # at the start of lines by itself, whatever the application sent.
@@ -24,6 +24,7 @@ tui_screen | grep -q 'X kill  p pause'; ok $? "the footer says X kill"
 tui_screen | grep -q 'K kill'; [ $? -ne 0 ]; ok $? "the footer no longer says K kill"
 tui_keys K; sleep 0.3
 tui_screen | grep -q 'Kill sandbox'; [ $? -ne 0 ]; ok $? "K does nothing"
+tui_screen | grep -q 'X kill  p pause'; ok $? "the footer stays after a key press (stdscr not repainted over it)"
 tui_keys X; tui_wait 'Kill sandbox ibx1running0+1\?'; ok $? "X asks to kill"
 tui_keys n; tui_wait 'cancelled'
 tui_keys '?'; tui_wait 'Keys: '
