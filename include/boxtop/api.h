@@ -72,6 +72,10 @@ void api_free(struct api *a); /* cancels outstanding calls silently; not from a 
 const char *api_base_url(const struct api *a);
 
 void api_cancel(struct api_call *c); /* no callback afterwards; a no-op inside c's own callback */
+/* Skip decoding: the callback gets status, err (network/HTTP only), next_token and the raw
+ * body, and decodes it itself (the TUI's poller at 10 000 sandboxes, which skips what has not
+ * changed). Call right after starting the call; results always arrive from the loop. */
+void api_call_set_raw(struct api_call *c);
 
 struct api_call *api_list_sandboxes(struct api *a, const struct api_list_query *q, api_done_cb cb,
                                     void *ud);

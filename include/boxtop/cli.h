@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "boxtop/buf.h"
 #include "boxtop/config.h"
 #include "boxtop/error.h"
 
@@ -114,6 +115,10 @@ void cli_table_print(struct cli_table *t, FILE *fp);
 void cli_table_free(struct cli_table *t);
 /* Print text to fp after sanitizing it (one line, '\n' appended). */
 void cli_print_line(FILE *fp, const char *text);
+/* Append JSON text to out with everything a terminal could act on that cJSON leaves raw
+ * written as a \u escape: DEL, C1 controls (U+0080-U+009F), bidi controls; invalid UTF-8
+ * becomes \ufffd. The result is equivalent JSON (cJSON already escapes C0 controls). */
+int cli_json_escape_controls(struct buf *out, const char *txt, size_t len);
 /* Local time "YYYY-MM-DD HH:MM:SS" of Unix ms (or "-" for 0). */
 void cli_format_time(int64_t ms, char *out, size_t n);
 

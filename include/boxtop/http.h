@@ -56,6 +56,8 @@ struct http_opts {
                                 errors, with exponential backoff; only for requests
                                 without read_cb */
     int accept_gzip;         /* let curl decode Content-Encoding: gzip */
+    size_t max_body;         /* limit of a collected (not streamed) body after decoding;
+                                0 = 256 MiB. Larger answers fail with ERROR_PROTOCOL. */
 };
 
 struct http *http_new(struct loop *loop, struct log *lg);

@@ -52,7 +52,14 @@ void cli_print_json(struct cli *c, cJSON *doc, bool one_line)
 {
     char *txt = doc ? (one_line ? cJSON_PrintUnformatted(doc) : cJSON_Print(doc)) : NULL;
     if (txt) {
-        fprintf(c->stdout_fp, "%s\n", txt);
+        /* cJSON leaves C1 controls, DEL, bidi controls and invalid UTF-8 from the server raw:
+         * escape them so `--json` on a terminal cannot be steered by sandbox metadata. */
+        struct buf safe = BUF_INIT;
+        if (cli_json_escape_controls(&safe, txt, strlen(txt)) == 0)
+            fprintf(c->stdout_fp, "%s\n", buf_cstr(&safe));
+        else
+            fprintf(c->stderr_fp, "%s", _("boxtop: out of memory\n"));
+        buf_free(&safe);
         fflush(c->stdout_fp);
     }
     free(txt);

@@ -108,3 +108,53 @@ void cli_format_time(int64_t ms, char *out, size_t n)
     if (!localtime_r(&t, &tm) || !strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm))
         snprintf(out, n, "%lld", (long long)(ms / 1000));
 }
+
+/* Length of the well-formed UTF-8 sequence at s (1..4) and its code point, or 0 when the
+ * bytes there are ill-formed (bad lead, bad continuation, overlong, surrogate, > U+10FFFF). */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    size_t len;
+    uint32_t v, min;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    } else if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        len = 2, v = s[0] & 0x1F, min = 0x80;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        len = 3, v = s[0] & 0x0F, min = 0x800;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        len = 4, v = s[0] & 0x07, min = 0x10000;
+    else
+        return 0;
+    if (n < len) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+    *cp = v;
+    return len;
+}
+
+int cli_json_escape_controls(struct buf *out, const char *txt, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)txt;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp = 0;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        int rc;
+        if (n == 0) { /* one ill-formed byte at a time: raw 0x9B must not reach an 8-bit tty */
+            rc = buf_append_str(out, "\\ufffd");
+            n = 1;
+        } else if (cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+                   (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F || cp == 0x061C ||
+                   cp == 0x2028 || cp == 0x2029)
+            rc = buf_printf(out, "\\u%04x", (unsigned)cp);
+        else
+            rc = buf_append(out, txt + i, n);
+        if (rc < 0) return rc;
+        i += n;
+    }
+    return 0;
+}

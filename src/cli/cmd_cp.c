@@ -330,7 +330,18 @@ static int download(struct cp *cp, const char *src, const char *dst, struct erro
     int rc = 0;
     char *target = NULL;
     if (local_is_dir(dst)) {
+        /* The name comes from the sandbox's answer: "..", "." or a control character there
+         * would put the copy outside dst. */
         char *b = base_name(root.path);
+        if (b && !cp_relpath_safe(b)) {
+            char *clean = sanitize_dup(root.path, 0);
+            error_set(err, ERROR_PROTOCOL, _("%s: the sandbox path has no usable file name"),
+                      clean ? clean : "?");
+            free(clean);
+            free(b);
+            envd_entry_free(&root);
+            return -1;
+        }
         target = b ? join(dst, b) : NULL;
         free(b);
     } else {

@@ -9,6 +9,8 @@
 #include "cli_private.h"
 
 #define LS_PAGE 100
+/* A server that never stops handing out a next page must not keep us paging forever. */
+#define LS_MAX_PAGES 1000
 
 static void metadata_text(const struct kv_list *md, struct buf *b)
 {
@@ -76,8 +78,18 @@ int cli_cmd_ls(struct cli *c, int argc, char **argv)
     q.metadata = &md;
     struct sandbox_list all = {0};
     char *token = NULL;
+    int pages = 0;
     do {
         struct cli_sync s = {0};
+        if (++pages > LS_MAX_PAGES) {
+            struct error e = {0};
+            error_set(&e, ERROR_PROTOCOL,
+                      _("the server still had more pages after %d pages of sandboxes; use "
+                        "--limit"),
+                      LS_MAX_PAGES);
+            rc = cli_fail(c, &e);
+            break;
+        }
         q.limit = limit > 0 && limit - all.n < LS_PAGE ? limit - all.n : LS_PAGE;
         q.next_token = token;
         if (cli_sync_wait(c, api_list_sandboxes(c->api, &q, cli_sync_cb, &s), &s) < 0) {
@@ -85,6 +97,7 @@ int cli_cmd_ls(struct cli *c, int argc, char **argv)
             cli_sync_free(&s);
             break;
         }
+        int got = s.sandboxes.n;
         /* append the page */
         struct sandbox *p = realloc(all.items, (size_t)(all.n + s.sandboxes.n) * sizeof *p);
         if (!p && all.n + s.sandboxes.n > 0) {
@@ -98,9 +111,11 @@ int cli_cmd_ls(struct cli *c, int argc, char **argv)
         free(s.sandboxes.items);
         s.sandboxes.items = NULL;
         s.sandboxes.n = 0;
+        /* an empty page or the same token again: the server is not making progress */
+        bool stuck = got == 0 || (token && s.next_token && !strcmp(token, s.next_token));
         free(token);
-        token = s.next_token;
-        s.next_token = NULL;
+        token = stuck ? NULL : s.next_token;
+        if (!stuck) s.next_token = NULL;
         cli_sync_free(&s);
     } while (token && (limit == 0 || all.n < limit));
     free(token);

@@ -31,6 +31,7 @@
 
 #include "boxtop/buf.h"
 #include "boxtop/log.h"
+#include "boxtop/sanitize.h"
 #include "chunked.h"
 #include "query.h"
 #include "server.h"
@@ -313,6 +314,10 @@ static char *hdr_dup(struct lws *wsi, const char *lname, int token)
         return NULL;
     }
     v[len] = '\0';
+    /* A NUL inside a header value would cut it short for every C caller ("ID\0../x" read
+     * as "ID"): make it a byte no id, key or token can contain, so the value stays invalid. */
+    for (int i = 0; i < len; i++)
+        if (v[i] == '\0') v[i] = 0x7f;
     return v;
 }
 
@@ -571,10 +576,15 @@ int server_respond_error(struct server_request *req, int status, const char *fmt
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* Messages quote request values (template names, paths): invalid UTF-8 from the client, or
+     * a character cut by the truncation above, would make the JSON invalid, and controls would
+     * reach whoever shows the message. The sanitizer repairs and strips both. */
+    char *clean = sanitize_dup(msg, 0);
     if (o) {
         cJSON_AddNumberToObject(o, "code", status);
-        cJSON_AddStringToObject(o, "message", msg);
+        cJSON_AddStringToObject(o, "message", clean ? clean : "error");
     }
+    free(clean);
     return server_respond_json(req, status, o);
 }
 

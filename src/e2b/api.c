@@ -16,7 +16,10 @@
 
 #define API_TIMEOUT_MS 60000L /* the SDK's default request timeout */
 #define API_RETRIES    3
-#define BATCH_MAX      100
+/* Platform API answers are pages of at most 100 sandboxes or 1000 log entries: far below
+ * this. A hostile server's 256 MiB list would cost ~1.5 GB once parsed into cJSON. */
+#define API_BODY_MAX ((size_t)32 * 1024 * 1024)
+#define BATCH_MAX    100
 
 enum call_kind {
     K_LIST,
@@ -55,6 +58,7 @@ struct api_call {
     char *fallback_body;
     int64_t deferred; /* timer of a failure reported from the loop, 0 = none */
     bool finishing;   /* the callback runs: cancel is a no-op */
+    bool raw;         /* api_call_set_raw(): the caller decodes res.body itself */
     struct api_result res;
 };
 
@@ -186,6 +190,7 @@ static int send_req(struct api_call *c, int slot, const char *method, const char
         .timeout_ms = API_TIMEOUT_MS,
         .max_retries = API_RETRIES,
         .accept_gzip = 1,
+        .max_body = API_BODY_MAX,
     };
     struct http_request *r = http_start(a->http, &o, err);
     buf_free(&url);
@@ -269,7 +274,8 @@ static void on_http_done(struct http_request *req, struct http_result *hr, void 
             c->res.total_running = -1;
             if (http_response_header(req, "x-total-running", v, sizeof v))
                 c->res.total_running = strtoll(v, NULL, 10);
-            if (parse(c, hr->body.data ? hr->body.data : "", hr->body.len, &c->res.err) < 0) {
+            if (!c->raw &&
+                parse(c, hr->body.data ? hr->body.data : "", hr->body.len, &c->res.err) < 0) {
                 c->res.err.kind = ERROR_PROTOCOL;
                 error_prefix(&c->res.err, _("unexpected response from %s"), c->api->base);
             }
@@ -279,6 +285,11 @@ static void on_http_done(struct http_request *req, struct http_result *hr, void 
 }
 
 /* ---- call construction -------------------------------------------------------------------- */
+
+void api_call_set_raw(struct api_call *c)
+{
+    if (c) c->raw = true;
+}
 
 static struct api_call *call_new(struct api *a, enum call_kind kind, int n_reqs, api_done_cb cb,
                                  void *ud)

@@ -52,6 +52,7 @@ struct http_request {
     bool paused;
     bool aborted_by_receiver;
     bool too_big;
+    size_t max_body;
     int attempt;
     int64_t retry_timer;
 
@@ -122,10 +123,35 @@ static void redact(const struct http *h, char *msg, size_t size)
 }
 
 /* "scheme://host[:port]/path" of url, without query or fragment (may hold signatures). */
+/* The URL as an error message may show it: without the query and fragment (signatures,
+ * tokens) and without user:password (E2B_API_URL=http://user:pass@proxy/...). */
 static void url_for_message(const char *url, char *out, size_t n)
 {
-    size_t l = strcspn(url, "?#");
-    snprintf(out, n, "%.*s", (int)l, url);
+    CURLU *u = curl_url();
+    char *clean = NULL;
+    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_USER, NULL, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_OPTIONS, NULL, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_QUERY, NULL, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_URL, &clean, 0) == CURLUE_OK) {
+        snprintf(out, n, "%s", clean);
+    } else {
+        /* unparsable: keep only the scheme and host part after any '@' of the authority */
+        size_t l = strcspn(url, "?#");
+        const char *sep = strstr(url, "://");
+        const char *host = sep && (size_t)(sep - url) < l ? sep + 3 : url;
+        size_t auth = strcspn(host, "/?#");
+        const char *at = memchr(host, '@', auth);
+        if (at)
+            snprintf(out, n, "%.*s%.*s", (int)(host - url), url, (int)(l - (size_t)(at + 1 - url)),
+                     at + 1);
+        else
+            snprintf(out, n, "%.*s", (int)l, url);
+    }
+    curl_free(clean);
+    curl_url_cleanup(u);
 }
 
 /* ---- error mapping ----------------------------------------------------------------------- */
@@ -324,7 +350,7 @@ static size_t write_cb(char *p, size_t size, size_t n, void *ud)
         }
         return len;
     }
-    if (r->body.len + len > HTTP_BODY_MAX) {
+    if (r->body.len + len > r->max_body) {
         r->too_big = true;
         return 0;
     }
@@ -486,6 +512,7 @@ struct http_request *http_start(struct http *h, const struct http_opts *o, struc
     r->on_done = o->on_done;
     r->ud = o->ud;
     r->max_retries = o->read_cb ? 0 : (o->max_retries > 0 ? o->max_retries : 0);
+    r->max_body = o->max_body ? o->max_body : HTTP_BODY_MAX;
     r->state = REQ_DONE; /* not in the multi yet: req_destroy must not remove it */
 
     CURL *e = r->easy;

@@ -117,6 +117,11 @@ struct app {
     int quit;
     int exit_code;
     unsigned frames; /* frames drawn (for tests and --stats) */
+    int frame_log;   /* BOXTOP_FRAME_LOG=FILE (bench/list): one line per early frame, else -1 */
+    /* the header's running/paused counts, recounted only when the model changed (a count
+     * visits every sandbox: 10 000 cache misses on each clock tick otherwise) */
+    uint64_t counts_gen;
+    int n_running, n_paused;
 
     /* `:` completions: the commands plus "ctx NAME" for each configured context (owned) */
     char **cmd_cands;
@@ -174,6 +179,7 @@ struct view *view_logs_new(struct app *a, const char *id);      /* views/logs.c 
 struct view *view_events_new(struct app *a, const char *id);    /* views/events.c; NULL = team */
 struct view *view_templates_new(struct app *a);                 /* views/templates.c */
 struct view *view_team_new(struct app *a);                      /* views/team.c */
+struct view *view_files_new(struct app *a, const char *id); /* NULL + status on failure */
 
 /* Run the TUI with an already created backend. */
 int app_run(struct app *a);

@@ -44,6 +44,11 @@ void app_command(struct app *a, const char *line)
             app_status(a, STATUS_WARN, _("usage: :logs SANDBOX_ID"));
         else
             app_push_view(a, view_logs_new(a, arg));
+    } else if (!strcmp(cmd, "files")) {
+        if (!arg[0])
+            app_status(a, STATUS_WARN, _("usage: :files SANDBOX_ID"));
+        else
+            app_push_view(a, view_files_new(a, arg));
     } else if (!strcmp(cmd, "ctx")) {
         if (!arg[0])
             app_status(a, STATUS_INFO, _("context: %s"),

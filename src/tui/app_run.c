@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -79,9 +80,13 @@ int app_run(struct app *a)
         fprintf(stderr, _("boxtop: the interactive view needs a terminal (try boxtop ls)\n"));
         return 1;
     }
+    const char *flog = getenv("BOXTOP_FRAME_LOG"); /* bench/list; see app.c */
+    a->frame_log =
+        flog && flog[0] ? open(flog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
     term_restore_install(STDOUT_FILENO);
     if (!initscr()) {
         term_restore_uninstall();
+        if (a->frame_log >= 0) close(a->frame_log);
         fprintf(stderr, _("boxtop: cannot initialise the terminal\n"));
         return 1;
     }
@@ -132,6 +137,8 @@ int app_run(struct app *a)
         if (*ws[i]) delwin(*ws[i]);
     endwin();
     term_restore_uninstall();
+    if (a->frame_log >= 0) close(a->frame_log);
+    a->frame_log = -1;
     input_free(&a->prompt);
     input_free(&a->cmd_hist);
 

@@ -29,6 +29,10 @@ struct create_req {
 
 struct backend;
 struct session_env;
+struct envd_client;
+
+/* envd_open's answer: c (owned by the callee: envd_client_free + free) or err. */
+typedef void (*backend_envd_cb)(struct envd_client *c, const struct error *err, void *ud);
 
 struct backend_ops {
     const char *kind;                    /* "replay", "e2b" */
@@ -48,6 +52,10 @@ struct backend_ops {
     /* Terminal sessions (issue 7, session.h): the live http/api clients and where envd is.
      * -1 when there are none (replay, not connected yet). NULL = not supported. */
     int (*session_env)(struct backend *b, struct session_env *out);
+    /* An envd client for sandbox id (the files view). cb runs once, from the loop, unless the
+     * returned handle is passed to envd_cancel first. NULL ops = not possible (replay). */
+    void *(*envd_open)(struct backend *b, const char *id, backend_envd_cb cb, void *ud);
+    void (*envd_cancel)(struct backend *b, void *handle);
 };
 
 typedef void (*backend_event_cb)(void *ud, enum backend_event ev, const char *msg);

@@ -2,7 +2,11 @@
  * boxtopd) polled every TICK_METRICS_MS (±10 % jitter so many boxtops do not beat in step).
  *
  * One poll round = GET /v2/sandboxes (all pages) → upsert into the model, prune the vanished →
- * GET /sandboxes/metrics for the listed ids → one sample per sandbox. Everything runs on the
+ * GET /sandboxes/metrics for the listed ids (calls of 100) → one sample per sandbox. At 10 000
+ * sandboxes that is 10 MB of JSON every 5 s, so both answers are read raw (fastscan.c): list
+ * objects byte-identical to last time are only marked seen, changed ones go through the strict
+ * parser, metrics are read without a cJSON tree; anything unusual takes the strict path, with
+ * the same result and errors as before. Everything runs on the
  * curl multi handle inside the core loop, so input never waits for the network. Actions
  * (kill, pause, ...) are separate calls; each success triggers an early poll so the table
  * shows the result at once. Network failures flip the backend "offline" (the UI says so)
@@ -14,6 +18,9 @@
 #include <string.h>
 
 #include <signal.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "boxtop/api.h"
 #include "boxtop/envd.h"
@@ -22,20 +29,31 @@
 #include "app.h"
 #include "backend.h"
 #include "backend_e2b.h"
+#include "fastscan.h"
 #include "session.h"
 
 #define MAX_TEMPLATES 64
+/* A server that always has a next page must not keep a round going forever. */
+#define LIST_MAX_PAGES 1000
 
 struct e2b_backend {
     struct backend base;
     struct http *http;
     struct api *api;
     int64_t timer;
-    struct api_call *list_call, *metrics_call, *tpl_call;
+    struct api_call *list_call, *tpl_call;
+    /* the metrics of a round: calls of at most 100 ids; samples are staged and applied once
+     * every call has answered, so a failing call adds none (as one batch call did) */
+    int metrics_pending;
+    struct staged *staged;
+    int nstaged, cap_staged;
+    struct error metrics_err;
     int again;   /* a poll was asked for while one was running */
     int offline; /* last poll failed at the network level */
     int metrics_warned;
     unsigned round;
+    int list_pages;   /* pages fetched in this round */
+    char *list_token; /* the token of the page being fetched (a repeat means no progress) */
     /* starts per minute: ids first seen with a recent start time */
     int64_t starts[256];
     int nstarts;
@@ -53,6 +71,12 @@ struct e2b_backend {
     char *templates[MAX_TEMPLATES + 1];
     int ntemplates;
     int first_done;
+    uint64_t trimmed_members; /* model.members at the last heap trim */
+};
+
+struct staged {
+    struct box *s; /* valid until the round ends: only a round's end prunes the model */
+    struct sample smp;
 };
 
 struct action {
@@ -131,16 +155,58 @@ static double starts_per_min(struct e2b_backend *b)
     return n;
 }
 
-static void merge_sandbox(struct e2b_backend *b, const struct sandbox *src)
+/* Move a parsed string into the model (src is left NULL): the strings then stay where the
+ * parser put them instead of being copied and freed, which at 10 000 new sandboxes left
+ * megabytes of small holes in the heap. */
+static void take_str(char **field, char **src)
+{
+    if (*field && *src && !strcmp(*field, *src)) return; /* unchanged: src is freed later */
+    free(*field);
+    *field = *src;
+    *src = NULL;
+}
+
+/* The same result as box_clear_meta() + box_set_meta() for each pair (a repeated key updates
+ * the first one's value), with the parsed strings moved rather than copied. */
+static void take_meta(struct box *s, struct kv_list *md)
+{
+    box_clear_meta(s);
+    if (md->n <= 0) return;
+    struct box_kv *v = malloc((size_t)md->n * sizeof(*v));
+    if (!v) return;
+    int k = 0;
+    for (int i = 0; i < md->n; i++) {
+        struct kv *it = &md->items[i];
+        if (!it->key) continue;
+        if (!it->value && !(it->value = strdup(""))) continue;
+        int j = 0;
+        while (j < k && strcmp(v[j].key, it->key))
+            j++;
+        if (j < k) { /* a repeated key */
+            free(v[j].value);
+            v[j].value = it->value;
+            it->value = NULL;
+            continue;
+        }
+        v[k].key = it->key;
+        v[k].value = it->value;
+        it->key = it->value = NULL;
+        k++;
+    }
+    s->meta = v;
+    s->n_meta = k;
+}
+
+static void merge_sandbox(struct e2b_backend *b, struct sandbox *src, uint64_t hash)
 {
     struct model *m = b->base.model;
     int is_new = model_find(m, src->id) == NULL;
     struct box *s = model_upsert(m, src->id);
     if (!s) return;
     if (is_new) count_start(b, src->started_at_ms);
-    box_set_str(&s->template_id, src->template_id ? src->template_id : "");
-    box_set_str(&s->alias, src->alias);
-    box_set_str(&s->envd_version, src->envd_version);
+    take_str(&s->template_id, &src->template_id);
+    take_str(&s->alias, &src->alias);
+    take_str(&s->envd_version, &src->envd_version);
     s->state = src->state == SANDBOX_PAUSED    ? BOX_PAUSED
                : src->state == SANDBOX_RUNNING ? BOX_RUNNING
                                                : BOX_UNKNOWN;
@@ -149,34 +215,113 @@ static void merge_sandbox(struct e2b_backend *b, const struct sandbox *src)
     s->disk_mb = src->disk_size_mb;
     s->started_ms = src->started_at_ms;
     s->end_ms = src->end_at_ms;
-    box_clear_meta(s);
-    for (int i = 0; i < src->metadata.n; i++)
-        box_set_meta(s, src->metadata.items[i].key, src->metadata.items[i].value);
+    take_meta(s, &src->metadata);
     s->seen = b->round;
+    s->list_hash = hash;
 }
 
-static void on_metrics(struct api_result *res, void *ud)
+static int stage(struct e2b_backend *b, struct box *s, const struct metric_sample *m)
+{
+    if (b->nstaged == b->cap_staged) {
+        int nc = b->cap_staged ? b->cap_staged * 2 : 1024;
+        struct staged *p = realloc(b->staged, (size_t)nc * sizeof(*p));
+        if (!p) return -1;
+        b->staged = p;
+        b->cap_staged = nc;
+    }
+    b->staged[b->nstaged++] = (struct staged){
+        s, {m->ts * 1000, m->cpu_pct, m->mem_used, m->mem_total, m->disk_used, m->disk_total}};
+    return 0;
+}
+
+static int on_scanned_metric(const char *id, size_t id_len, const struct metric_sample *m, void *ud)
 {
     struct e2b_backend *b = ud;
-    b->metrics_call = NULL;
-    if (res->err.kind == ERROR_NONE) {
-        for (int i = 0; i < res->batch.n; i++) {
-            const struct sandbox_metric *sm = &res->batch.items[i];
-            struct box *s = model_find(b->base.model, sm->sandbox_id);
-            if (!s) continue;
-            struct sample p = {sm->m.ts * 1000, sm->m.cpu_pct,   sm->m.mem_used,
-                               sm->m.mem_total, sm->m.disk_used, sm->m.disk_total};
-            box_add_sample(s, &p);
-        }
+    char key[256];
+    if (id_len >= sizeof(key)) return 0; /* no sandbox has such an id */
+    memcpy(key, id, id_len);
+    key[id_len] = '\0';
+    struct box *s = model_find(b->base.model, key);
+    return s ? stage(b, s, m) : 0;
+}
+
+static void metrics_done(struct e2b_backend *b)
+{
+    if (b->metrics_err.kind == ERROR_NONE) {
+        for (int i = 0; i < b->nstaged; i++)
+            box_add_sample(b->staged[i].s, &b->staged[i].smp);
         model_touch(b->base.model);
         backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
         b->metrics_warned = 0;
     } else if (!b->metrics_warned) {
         /* best effort (a backend without metrics still lists sandboxes): say it once */
-        backend_report(&b->base, BACKEND_ACTION_FAILED, _("metrics unavailable: %s"), res->err.msg);
+        backend_report(&b->base, BACKEND_ACTION_FAILED, _("metrics unavailable: %s"),
+                       b->metrics_err.msg);
         b->metrics_warned = 1;
     }
+    /* 10 000 samples are a few hundred KB: give them back rather than keep them all day */
+    free(b->staged);
+    b->staged = NULL;
+    b->nstaged = b->cap_staged = 0;
     round_done(b);
+}
+
+static void on_metrics(struct api_result *res, void *ud)
+{
+    struct e2b_backend *b = ud;
+    b->metrics_pending--;
+    if (b->metrics_err.kind == ERROR_NONE && res->err.kind != ERROR_NONE) b->metrics_err = res->err;
+    if (b->metrics_err.kind == ERROR_NONE) {
+        int before = b->nstaged;
+        const char *body = res->body ? res->body : "";
+        if (scan_metrics_batch(body, res->body_len, on_scanned_metric, b) < 0) {
+            /* not the plain shape: the strict parser decides (and names the problem) */
+            b->nstaged = before;
+            struct sandbox_metric_list l = {0};
+            if (metrics_batch_parse(body, res->body_len, &l, &b->metrics_err) < 0) {
+                b->metrics_err.kind = ERROR_PROTOCOL;
+                error_prefix(&b->metrics_err, _("unexpected response from %s"),
+                             api_base_url(b->api));
+            } else {
+                for (int i = 0; i < l.n; i++) {
+                    struct box *s = model_find(b->base.model, l.items[i].sandbox_id);
+                    if (s) stage(b, s, &l.items[i].m);
+                }
+            }
+            sandbox_metric_list_free(&l);
+        }
+    }
+    if (b->metrics_pending == 0) metrics_done(b);
+}
+
+/* Latest samples of the running sandboxes, 100 ids per call (the API's limit), all at once. */
+static void metrics_start(struct e2b_backend *b)
+{
+    struct model *m = b->base.model;
+    const char *ids[100];
+    int n = 0;
+    memset(&b->metrics_err, 0, sizeof(b->metrics_err));
+    b->nstaged = 0;
+    int running = 0;
+    for (int i = 0; i < m->n; i++)
+        running += m->sb[i]->state == BOX_RUNNING;
+    if (running > b->cap_staged) { /* one allocation of the right size, not a doubling chain */
+        free(b->staged);
+        b->staged = malloc((size_t)running * sizeof(*b->staged));
+        b->cap_staged = b->staged ? running : 0;
+    }
+    for (int i = 0; i <= m->n; i++) {
+        if (i < m->n && m->sb[i]->state == BOX_RUNNING) /* paused: no fresh metrics */
+            ids[n++] = m->sb[i]->id;
+        if (n == 100 || (i == m->n && n)) {
+            struct api_call *c = api_metrics_batch(b->api, ids, n, on_metrics, b);
+            if (!c) break;
+            api_call_set_raw(c);
+            b->metrics_pending++;
+            n = 0;
+        }
+    }
+    if (!b->metrics_pending) round_done(b);
 }
 
 static void list_page(struct e2b_backend *b, const char *next_token);
@@ -208,11 +353,102 @@ static void team_fetch(struct e2b_backend *b)
     b->team_call = api_team_metrics(b->api, b->team_id, now_s - 300, now_s, on_team, b);
 }
 
+/* One list page, read raw: objects are sorted into unchanged sandboxes (same bytes as last
+ * time) and changed or new ones, which are collected into a JSON array for the strict parser. */
+struct page_scan {
+    struct e2b_backend *b;
+    struct box **same;
+    int nsame, cap;
+    struct buf changed; /* "[obj,obj" */
+    uint64_t *hashes;   /* of the changed objects, in order */
+    int nchanged, hcap;
+};
+
+static int grow(void **v, int *cap, int need, size_t sz)
+{
+    if (need <= *cap) return 0;
+    int nc = *cap ? *cap * 2 : 128;
+    while (nc < need)
+        nc *= 2;
+    void *p = realloc(*v, (size_t)nc * sz);
+    if (!p) return -1;
+    *v = p;
+    *cap = nc;
+    return 0;
+}
+
+static int on_list_object(const struct scan_obj *o, void *ud)
+{
+    struct page_scan *ps = ud;
+    uint64_t h = scan_hash(o->p, o->len) | 1; /* never 0, which means "none" */
+    char key[256];
+    if (o->id && o->id_len < sizeof(key)) {
+        memcpy(key, o->id, o->id_len);
+        key[o->id_len] = '\0';
+        struct box *s = model_find(ps->b->base.model, key);
+        if (s && s->list_hash == h) {
+            if (grow((void **)&ps->same, &ps->cap, ps->nsame + 1, sizeof(*ps->same))) return -1;
+            ps->same[ps->nsame++] = s;
+            return 0;
+        }
+    }
+    if (grow((void **)&ps->hashes, &ps->hcap, ps->nchanged + 1, sizeof(*ps->hashes))) return -1;
+    ps->hashes[ps->nchanged++] = h;
+    if (buf_append_byte(&ps->changed, ps->changed.len ? ',' : '[') < 0 ||
+        buf_append(&ps->changed, o->p, o->len) < 0)
+        return -1;
+    return 0;
+}
+
+/* Merge a page into the model; 0, or -1 with err as the strict parser of the page gives it.
+ * *items = the number of sandboxes the page held. */
+static int merge_page(struct e2b_backend *b, const char *body, size_t len, int *items,
+                      struct error *err)
+{
+    *items = 0;
+    struct page_scan ps = {b, NULL, 0, 0, BUF_INIT, NULL, 0, 0};
+    struct sandbox_list l = {0};
+    int rc = -1;
+    if (scan_list_objects(body, len, on_list_object, &ps) == 0 &&
+        buf_append_byte(&ps.changed, ps.changed.len ? ']' : '[') == 0 &&
+        (ps.changed.len > 1 || buf_append_byte(&ps.changed, ']') == 0) &&
+        sandbox_list_parse(ps.changed.data, ps.changed.len, &l, err) == 0 && l.n == ps.nchanged) {
+        for (int i = 0; i < l.n; i++)
+            merge_sandbox(b, &l.items[i], ps.hashes[i]);
+        for (int i = 0; i < ps.nsame; i++)
+            ps.same[i]->seen = b->round;
+        *items = l.n + ps.nsame;
+        rc = 0;
+    } else {
+        /* not the plain shape, or a changed object is wrong: the whole page through the
+         * strict parser, which merges it or gives the error as it always did */
+        sandbox_list_free(&l);
+        memset(err, 0, sizeof(*err));
+        if (sandbox_list_parse(body, len, &l, err) == 0) {
+            for (int i = 0; i < l.n; i++)
+                merge_sandbox(b, &l.items[i], 0);
+            *items = l.n;
+            rc = 0;
+        } else {
+            err->kind = ERROR_PROTOCOL;
+            error_prefix(err, _("unexpected response from %s"), api_base_url(b->api));
+        }
+    }
+    sandbox_list_free(&l);
+    buf_free(&ps.changed);
+    free(ps.same);
+    free(ps.hashes);
+    return rc;
+}
+
 static void on_list(struct api_result *res, void *ud)
 {
     struct e2b_backend *b = ud;
     struct model *m = b->base.model;
     b->list_call = NULL;
+    int items = 0;
+    if (res->err.kind == ERROR_NONE)
+        merge_page(b, res->body ? res->body : "", res->body_len, &items, &res->err);
     if (res->err.kind != ERROR_NONE) {
         if (res->err.kind == ERROR_NETWORK || res->status >= 500)
             set_offline(b, &res->err);
@@ -223,9 +459,10 @@ static void on_list(struct api_result *res, void *ud)
         return;
     }
     set_online(b);
-    for (int i = 0; i < res->sandboxes.n; i++)
-        merge_sandbox(b, &res->sandboxes.items[i]);
-    if (res->next_token) {
+    /* An empty page, the same token again or too many pages: the server is not making
+     * progress, so the round ends with what it listed. */
+    if (res->next_token && items > 0 && b->list_pages < LIST_MAX_PAGES &&
+        !(b->list_token && !strcmp(b->list_token, res->next_token))) {
         list_page(b, res->next_token);
         return;
     }
@@ -237,22 +474,17 @@ static void on_list(struct api_result *res, void *ud)
     b->first_done = 1;
     model_touch(m);
     backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
-    if (m->n == 0) {
-        round_done(b);
-        return;
+#ifdef __GLIBC__
+    /* Sandboxes came or went: parsing them left free space inside the heap (thousands of
+     * them are parsed in the first round). Give its pages back before the metrics' history
+     * rings are allocated, so they fill the holes instead of growing the heap. Not in steady
+     * rounds, which parse nothing new. */
+    if (m->members != b->trimmed_members) {
+        malloc_trim(0);
+        b->trimmed_members = m->members;
     }
-    const char **ids = malloc((size_t)m->n * sizeof(*ids));
-    if (!ids) {
-        round_done(b);
-        return;
-    }
-    int n = 0;
-    for (int i = 0; i < m->n; i++)
-        if (m->sb[i]->state == BOX_RUNNING) /* paused sandboxes have no fresh metrics */
-            ids[n++] = m->sb[i]->id;
-    if (n) b->metrics_call = api_metrics_batch(b->api, ids, n, on_metrics, b);
-    free(ids);
-    if (!b->metrics_call) round_done(b);
+#endif
+    metrics_start(b);
 }
 
 static void list_page(struct e2b_backend *b, const char *next_token)
@@ -261,14 +493,20 @@ static void list_page(struct e2b_backend *b, const char *next_token)
     q.states = API_STATE_RUNNING | API_STATE_PAUSED;
     q.limit = 100;
     q.next_token = next_token;
+    free(b->list_token);
+    b->list_token = next_token ? strdup(next_token) : NULL;
+    b->list_pages = next_token ? b->list_pages + 1 : 1;
     b->list_call = api_list_sandboxes(b->api, &q, on_list, b);
-    if (!b->list_call) round_done(b);
+    if (!b->list_call)
+        round_done(b);
+    else
+        api_call_set_raw(b->list_call);
 }
 
 static void poll_start(struct e2b_backend *b)
 {
     if (!b->api) return; /* not connected yet (the local boxtopd is starting) */
-    if (b->list_call || b->metrics_call) {
+    if (b->list_call || b->metrics_pending) {
         b->again = 1;
         return;
     }
@@ -280,7 +518,7 @@ static void e2b_poll_now(struct backend *be)
 {
     struct e2b_backend *b = (struct e2b_backend *)be;
     if (!b->api) return;
-    if (b->list_call || b->metrics_call)
+    if (b->list_call || b->metrics_pending)
         b->again = 1;
     else
         schedule(b, 0);
@@ -651,8 +889,10 @@ static void e2b_destroy(struct backend *be)
     free(b->sandbox_url);
     free(b->domain);
     free(b->team_id);
+    free(b->list_token);
     if (b->timer) loop_timer_cancel(be->loop, b->timer);
     api_free(b->api); /* cancels the calls in flight without callbacks */
+    free(b->staged);
     for (int i = 0; i < b->ntemplates; i++)
         free(b->templates[i]);
     free(b);
@@ -670,6 +910,67 @@ static int e2b_session_env(struct backend *be, struct session_env *out)
     return 0;
 }
 
+/* The files view's envd client: look the sandbox up for its access token and domain. */
+struct envd_open {
+    struct e2b_backend *b;
+    struct api_call *call;
+    backend_envd_cb cb;
+    void *ud;
+    char *id;
+};
+
+static void on_envd_info(struct api_result *res, void *ud)
+{
+    struct envd_open *o = ud;
+    struct error err = {0};
+    struct envd_client *c = NULL;
+    if (res->err.kind != ERROR_NONE) {
+        err = res->err;
+    } else if (!(c = calloc(1, sizeof(*c)))) {
+        error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));
+    } else {
+        const char *domain = res->sandbox.domain ? res->sandbox.domain : o->b->domain;
+        if (envd_client_init(c, o->b->http, o->id, o->b->sandbox_url, domain, false,
+                             res->sandbox.envd_access_token, NULL, &err)) {
+            free(c);
+            c = NULL;
+        }
+    }
+    o->cb(c, c ? NULL : &err, o->ud);
+    free(o->id);
+    free(o);
+}
+
+static void *e2b_envd_open(struct backend *be, const char *id, backend_envd_cb cb, void *ud)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    struct envd_open *o = calloc(1, sizeof(*o));
+    if (!o || !b->api || !(o->id = strdup(id))) {
+        free(o);
+        return NULL;
+    }
+    o->b = b;
+    o->cb = cb;
+    o->ud = ud;
+    o->call = api_get_sandbox(b->api, id, on_envd_info, o);
+    if (!o->call) {
+        free(o->id);
+        free(o);
+        return NULL;
+    }
+    return o;
+}
+
+static void e2b_envd_cancel(struct backend *be, void *h)
+{
+    struct envd_open *o = h;
+    (void)be;
+    if (!o) return;
+    api_cancel(o->call);
+    free(o->id);
+    free(o);
+}
+
 static const struct backend_ops e2b_ops = {
     .kind = "e2b",
     .poll_now = e2b_poll_now,
@@ -683,6 +984,8 @@ static const struct backend_ops e2b_ops = {
     .templates = e2b_templates,
     .destroy = e2b_destroy,
     .session_env = e2b_session_env,
+    .envd_open = e2b_envd_open,
+    .envd_cancel = e2b_envd_cancel,
 };
 
 struct backend *backend_e2b_new(struct loop *loop, struct model *model, struct http *http)
@@ -705,7 +1008,11 @@ int backend_e2b_connect(struct backend *be, const char *api_url, const char *api
     char *watch = b->watch_id ? strdup(b->watch_id) : NULL;
     detail_stop(b);
     if (b->api) api_free(b->api);
-    b->list_call = b->metrics_call = b->tpl_call = NULL;
+    b->list_call = b->tpl_call = NULL;
+    b->metrics_pending = 0; /* api_free() dropped them */
+    free(b->staged);
+    b->staged = NULL;
+    b->nstaged = b->cap_staged = 0;
     box_set_str(&b->sandbox_url, sandbox_url && sandbox_url[0] ? sandbox_url : NULL);
     box_set_str(&b->domain, domain);
     box_set_str(&b->team_id, team_id && team_id[0] ? team_id : NULL);

@@ -7,6 +7,7 @@ src_tui_libboxtoptui_pure_a_SOURCES = \
 	src/tui/model_json.c src/tui/model_json.h \
 	src/tui/filter.c src/tui/filter.h \
 	src/tui/sort.c src/tui/sort.h \
+	src/tui/fastscan.c src/tui/fastscan.h \
 	src/tui/widgets/spark.c src/tui/widgets/spark.h \
 	src/tui/widgets/table.c src/tui/widgets/table.h \
 	src/tui/widgets/input.c src/tui/widgets/input.h \
@@ -43,7 +44,8 @@ src_tui_boxtop_tui_SOURCES = src/tui/boxtop_tui.c
 src_tui_boxtop_tui_LDADD = $(TUI_LIBS)
 
 # Unit tests of the pure parts (cmocka, TAP).
-TUI_UNIT_TESTS = tests/unit/test_tui_filter tests/unit/test_tui_widgets tests/unit/test_tui_model
+TUI_UNIT_TESTS = tests/unit/test_tui_filter tests/unit/test_tui_widgets tests/unit/test_tui_model \
+	tests/unit/test_tui_fastscan
 check_PROGRAMS += $(TUI_UNIT_TESTS)
 TESTS += $(TUI_UNIT_TESTS)
 UNIT_TESTS += $(TUI_UNIT_TESTS)
@@ -58,6 +60,18 @@ tests_unit_test_tui_widgets_LDADD = $(TUI_TEST_LDADD)
 tests_unit_test_tui_model_SOURCES = tests/unit/test_tui_model.c
 tests_unit_test_tui_model_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_unit_test_tui_model_LDADD = $(TUI_TEST_LDADD)
+# The live backend against a fake platform server (loopback, forked).
+check_PROGRAMS += tests/unit/test_tui_backend
+TESTS += tests/unit/test_tui_backend
+tests_unit_test_tui_backend_SOURCES = tests/unit/test_tui_backend.c
+tests_unit_test_tui_backend_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
+tests_unit_test_tui_backend_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
+	$(ZLIB_LIBS)
+tests_unit_test_tui_fastscan_SOURCES = tests/unit/test_tui_fastscan.c
+tests_unit_test_tui_fastscan_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
+# the strict metrics parser (src/e2b) is what the fast path must agree with
+tests_unit_test_tui_fastscan_LDADD = src/tui/libboxtoptui_pure.a src/e2b/libboxtope2b.a \
+	$(CORE_LIBS) $(CMOCKA_LIBS) -lm
 
 # tmux-driven tests of the whole TUI (need tmux; they use their own tmux server socket).
 TUI_TMUX_TESTS = tests/tui/test_tui_replay.sh tests/tui/test_tui_hostile.sh \

@@ -1,6 +1,7 @@
 /* model.c - the sandbox table and metric history the views draw from (see model.h). */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,7 @@ void model_init(struct model *m)
 static void box_free(struct box *s)
 {
     if (!s) return;
-    free(s->id);
+    if (s->id != (char *)(s + 1)) free(s->id); /* normally allocated with the box */
     free(s->template_id);
     free(s->alias);
     free(s->envd_version);
@@ -84,10 +85,10 @@ static uint32_t hash_id(const char *s)
 
 static void idx_put(struct model *m, int i)
 {
-    uint32_t mask = (uint32_t)m->idx_cap - 1, h = hash_id(m->sb[i]->id) & mask;
+    uint32_t mask = (uint32_t)m->idx_cap - 1, hash = hash_id(m->sb[i]->id), h = hash & mask;
     while (m->idx[h])
         h = (h + 1) & mask;
-    m->idx[h] = i + 1;
+    m->idx[h] = (uint64_t)hash << 32 | (uint32_t)(i + 1);
 }
 
 /* Rebuild the index for cap sandboxes; -1 on ENOMEM (lookups then fall back to a scan). */
@@ -97,7 +98,7 @@ static int idx_rebuild(struct model *m, int want)
     while (cap < 2 * want)
         cap *= 2;
     if (cap != m->idx_cap) {
-        int *p = realloc(m->idx, (size_t)cap * sizeof(*p));
+        uint64_t *p = realloc(m->idx, (size_t)cap * sizeof(*p));
         if (!p) return -1;
         m->idx = p;
         m->idx_cap = cap;
@@ -116,9 +117,11 @@ static int find_index(struct model *m, const char *id)
             if (!strcmp(m->sb[i]->id, id)) return i;
         return -1;
     }
-    uint32_t mask = (uint32_t)m->idx_cap - 1, h = hash_id(id) & mask;
-    for (; m->idx[h]; h = (h + 1) & mask)
-        if (!strcmp(m->sb[m->idx[h] - 1]->id, id)) return m->idx[h] - 1;
+    uint32_t mask = (uint32_t)m->idx_cap - 1, hash = hash_id(id), h = hash & mask;
+    for (; m->idx[h]; h = (h + 1) & mask) {
+        int i = (int)(uint32_t)m->idx[h] - 1;
+        if ((uint32_t)(m->idx[h] >> 32) == hash && !strcmp(m->sb[i]->id, id)) return i;
+    }
     return -1;
 }
 
@@ -139,15 +142,15 @@ struct box *model_upsert(struct model *m, const char *id)
         m->sb = p;
         m->cap = nc;
     }
-    s = calloc(1, sizeof(*s));
+    /* the id lives right after the struct: one allocation, and the id is next to the fields
+     * that lookups and sorting read anyway */
+    size_t idlen = strlen(id) + 1;
+    s = calloc(1, sizeof(*s) + idlen);
     if (!s) return NULL;
-    s->id = strdup(id);
-    if (!s->id) {
-        free(s);
-        return NULL;
-    }
+    s->id = memcpy((char *)(s + 1), id, idlen);
     s->state = BOX_RUNNING;
     m->sb[m->n++] = s;
+    m->members++;
     if (!m->idx_stale && m->idx && m->idx_cap >= 2 * m->n)
         idx_put(m, m->n - 1);
     else
@@ -160,6 +163,7 @@ static void model_remove_at(struct model *m, int i)
 {
     box_free(m->sb[i]);
     m->sb[i] = m->sb[--m->n];
+    m->members++;
     m->idx_stale = 1;
     m->generation++;
 }
@@ -231,14 +235,75 @@ const char *box_meta_get(const struct box *s, const char *key)
     return NULL;
 }
 
+/* The history ring. A table row keeps 32 samples and there can be 10 000 rows, so kept samples
+ * are packed (32 bytes instead of 48): the time as is, cpu_pct as a float, the four byte
+ * counts as 40-bit integers (1 TiB). The latest sample, which the table's text and the sort
+ * read, is kept exactly next to the ring; `slot` is where box_sample_at() unpacks. */
+struct packed_sample {
+    int64_t t_ms;
+    float cpu_pct;
+    uint8_t bytes[4][5]; /* mem_used, mem_total, disk_used, disk_total, little-endian */
+};
+
+struct hist {
+    struct sample latest, slot;
+    struct packed_sample ring[];
+};
+
+#define BYTES_MAX ((int64_t)1 << 40) - 1
+
+static void put40(uint8_t *b, int64_t v)
+{
+    if (v < 0) v = 0;
+    if (v > BYTES_MAX) v = BYTES_MAX;
+    for (int i = 0; i < 5; i++)
+        b[i] = (uint8_t)(v >> (8 * i));
+}
+
+static int64_t get40(const uint8_t *b)
+{
+    int64_t v = 0;
+    for (int i = 0; i < 5; i++)
+        v |= (int64_t)b[i] << (8 * i);
+    return v;
+}
+
+static void pack(struct packed_sample *p, const struct sample *smp)
+{
+    p->t_ms = smp->t_ms;
+    p->cpu_pct = (float)smp->cpu_pct;
+    put40(p->bytes[0], smp->mem_used);
+    put40(p->bytes[1], smp->mem_total);
+    put40(p->bytes[2], smp->disk_used);
+    put40(p->bytes[3], smp->disk_total);
+}
+
+static void unpack(struct sample *smp, const struct packed_sample *p)
+{
+    smp->t_ms = p->t_ms;
+    /* back to the decimal the API sent (it sends at most a few decimals) */
+    smp->cpu_pct = isfinite(p->cpu_pct) ? round((double)p->cpu_pct * 1e4) / 1e4 : p->cpu_pct;
+    smp->mem_used = get40(p->bytes[0]);
+    smp->mem_total = get40(p->bytes[1]);
+    smp->disk_used = get40(p->bytes[2]);
+    smp->disk_total = get40(p->bytes[3]);
+}
+
+static int ring_index(const struct box *s, int i)
+{
+    int start = (s->hist_head - s->hist_len + s->hist_cap) % s->hist_cap;
+    return (start + i) % s->hist_cap;
+}
+
 /* Copy the kept samples, oldest first, into a fresh ring of cap (the newest win). */
 static int hist_relayout(struct box *s, int cap)
 {
-    struct sample *n = malloc((size_t)cap * sizeof(*n));
+    struct hist *n = malloc(sizeof(*n) + (size_t)cap * sizeof(n->ring[0]));
     if (!n) return -1;
     int keep = s->hist_len < cap ? s->hist_len : cap;
     for (int i = 0; i < keep; i++)
-        n[i] = *box_sample_at(s, s->hist_len - keep + i);
+        n->ring[i] = s->hist->ring[ring_index(s, s->hist_len - keep + i)];
+    if (s->hist) n->latest = s->hist->latest;
     free(s->hist);
     s->hist = n;
     s->hist_cap = cap;
@@ -254,15 +319,21 @@ int box_history_reserve(struct box *s, int cap)
     return hist_relayout(s, cap);
 }
 
+static void ring_push(struct box *s, const struct sample *smp)
+{
+    pack(&s->hist->ring[s->hist_head], smp);
+    s->hist->latest = *smp;
+    s->hist_head = (s->hist_head + 1) % s->hist_cap;
+    if (s->hist_len < s->hist_cap) s->hist_len++;
+}
+
 void box_add_sample(struct box *s, const struct sample *smp)
 {
     /* The batch metrics endpoint may return the same latest sample twice in a row. */
     const struct sample *last = box_latest(s);
     if (last && last->t_ms >= smp->t_ms && smp->t_ms != 0) return;
     if (!s->hist && hist_relayout(s, s->hist_cap ? s->hist_cap : MODEL_HISTORY_ROW) < 0) return;
-    s->hist[s->hist_head] = *smp;
-    s->hist_head = (s->hist_head + 1) % s->hist_cap;
-    if (s->hist_len < s->hist_cap) s->hist_len++;
+    ring_push(s, smp);
 }
 
 static int cmp_sample(const void *a, const void *b)
@@ -289,19 +360,19 @@ void box_merge_samples(struct box *s, const struct sample *v, int n)
     int first = u > s->hist_cap ? u - s->hist_cap : 0;
     s->hist_len = 0;
     s->hist_head = 0;
-    for (int i = first; i < u; i++) {
-        s->hist[s->hist_head] = all[i];
-        s->hist_head = (s->hist_head + 1) % s->hist_cap;
-        s->hist_len++;
-    }
+    for (int i = first; i < u; i++)
+        ring_push(s, &all[i]);
     free(all);
 }
 
 const struct sample *box_sample_at(const struct box *s, int i)
 {
-    if (i < 0 || i >= s->hist_len) return NULL;
-    int start = (s->hist_head - s->hist_len + s->hist_cap) % s->hist_cap;
-    return &s->hist[(start + i) % s->hist_cap];
+    if (i < 0 || i >= s->hist_len || !s->hist) return NULL;
+    if (i == s->hist_len - 1) return &s->hist->latest;
+    /* boxes are never const objects (model_upsert allocates them): the slot may be written */
+    struct hist *h = s->hist;
+    unpack(&h->slot, &h->ring[ring_index(s, i)]);
+    return &h->slot;
 }
 
 const struct sample *box_latest(const struct box *s)

@@ -12,8 +12,9 @@
 #include <stdint.h>
 
 /* Samples kept: 120 x 5 s = 10 minutes for the sandbox the detail view shows, 32 (enough for
- * the widest table sparkline, 2 samples per braille cell) for every other one, so 10 000
- * sandboxes cost about 15 MB of history rather than 58. */
+ * the widest table sparkline, 2 samples per braille cell) for every other one. Kept samples
+ * are packed to 32 bytes (model.c; the latest one is kept exactly), so 10 000 sandboxes cost
+ * about 10 MB of history rather than 58. */
 #define MODEL_HISTORY     120
 #define MODEL_HISTORY_ROW 32
 
@@ -61,12 +62,14 @@ struct box {
     int64_t end_ms;     /* wall clock, 0 = unknown */
     struct box_kv *meta;
     int n_meta;
-    /* ring buffer of samples, oldest first when read through model_sample_at() */
-    struct sample *hist; /* ring of hist_cap, allocated with the first sample */
+    /* ring buffer of samples, oldest first when read through box_sample_at() */
+    struct hist *hist; /* ring of hist_cap (model.c), allocated with the first sample */
     int hist_cap;
     int hist_len;
-    int hist_head; /* index of the next write */
-    unsigned seen; /* refresh round that last listed it (to drop vanished ones) */
+    int hist_head;      /* index of the next write */
+    unsigned seen;      /* refresh round that last listed it (to drop vanished ones) */
+    uint64_t list_hash; /* hash of its last list object as sent (0 = none): unchanged ones are
+                           not parsed again (backend_e2b.c) */
     /* filled only for the sandbox the detail view watches */
     struct box_proc *procs;
     int n_procs;
@@ -82,6 +85,8 @@ struct model {
     struct box **sb; /* owned; order is arbitrary (views sort their own index) */
     int n, cap;
     uint64_t generation;   /* bumped on every change */
+    uint64_t members;      /* bumped when a sandbox is added or removed (views reuse their row
+                              order while it stays the same) */
     int loading;           /* no list has arrived yet */
     int64_t updated_ms;    /* wall clock of the last successful refresh, 0 = never */
     int concurrency_limit; /* 0 = unknown */
@@ -89,9 +94,11 @@ struct model {
     char *backend_label;   /* e.g. "local boxtopd 127.0.0.1:49999" (no secrets) */
     char *context;         /* context name or NULL */
     unsigned round;        /* refresh rounds started */
-    /* id → index into sb: open addressing, entries are index + 1 (0 = empty); rebuilt lazily
-     * after removals (which move the last sandbox into the hole) */
-    int *idx;
+    /* id → index into sb: open addressing, entries are (id hash << 32) | (index + 1), 0 =
+     * empty; the stored hash spares most probes a look at the sandbox itself (a cache miss
+     * each at 10 000 sandboxes). Rebuilt lazily after removals (which move the last sandbox
+     * into the hole). */
+    uint64_t *idx;
     int idx_cap; /* power of two, at least 2 * n */
     int idx_stale;
 };
@@ -118,7 +125,11 @@ int box_history_reserve(struct box *s, int cap);
 /* Merge a batch of samples (any order, e.g. a fetched history) with the kept ones: sorted by
  * time, duplicates dropped, the newest hist_cap kept. */
 void box_merge_samples(struct box *s, const struct sample *v, int n);
-/* i-th kept sample, 0 = oldest; NULL when out of range. */
+/* i-th kept sample, 0 = oldest; NULL when out of range. Older samples are unpacked into one
+ * slot of the box: the pointer is valid until the next box_sample_at() on the same box (the
+ * latest sample has its own storage and stays valid until the next change). Kept samples are
+ * exact except cpu_pct, which is held as a float (rounded back to 4 decimals), and byte
+ * counts, which are clamped to 0..2^40-1. */
 const struct sample *box_sample_at(const struct box *s, int i);
 const struct sample *box_latest(const struct box *s);
 

@@ -9,6 +9,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <sys/stat.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -296,6 +299,13 @@ int tui_main(int argc, char **argv)
     int rc = parse_opts(argc, argv, &o);
     if (rc) return rc > 0 ? 0 : 2;
 
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+    /* Each refresh at 10 000 sandboxes briefly needs a few 0.5 MB blocks (sort keys, staged
+     * samples). glibc would move its mmap threshold up after the first one and then carve
+     * them out of the heap, where the freed space stays resident between refreshes; a fixed
+     * threshold keeps them mmap()ed and given back (bench/list: ~3 MB less RSS). */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
     struct app *a = calloc(1, sizeof(*a));
     if (!a) return 1;
     a->readonly = o.readonly;

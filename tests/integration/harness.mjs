@@ -2,12 +2,12 @@
 // api-key file (content and modes), /health, --print-env, and a clean teardown that leaves no
 // process, no boxtopd.json and no listening port.
 import { test } from 'node:test';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { assert, fileContext } from './lib/common.mjs';
-import { boxtopdBin, http } from './lib/boxtopd.mjs';
+import { boxtopdBin, e2bCliJs, http } from './lib/boxtopd.mjs';
 
 const ctx = fileContext('harness');
 const T = { timeout: 60000 };
@@ -57,6 +57,31 @@ test('a second start on the same state dir keeps the same key', T, async () => {
   await d.restart();
   assert.equal(d.apiKey, key);
   assert.ok(await d.health(), 'healthy after restart');
+});
+
+test('the loopback guard refuses non-loopback connections (tests and CLI)', T, async () => {
+  const d = ctx.need();
+  let err;
+  try {
+    await fetch('http://e2b.example.invalid/');
+  } catch (e) {
+    err = e;
+  }
+  assert.equal(err && err.cause && err.cause.code, 'EBOXTOP_NONLOOPBACK', `fetch to a remote host: ${err}`);
+  err = null;
+  try {
+    await fetch('http://192.0.2.1/');
+  } catch (e) {
+    err = e;
+  }
+  assert.equal(err && err.cause && err.cause.code, 'EBOXTOP_NONLOOPBACK', 'fetch to a remote IP');
+  // The CLI with a cloud domain instead of boxtopd's URLs must fail, not go out.
+  const env = { ...d.env, E2B_DOMAIN: 'e2b.app' };
+  delete env.E2B_API_URL;
+  delete env.E2B_SANDBOX_URL;
+  const r = spawnSync(process.execPath, [e2bCliJs, 'sandbox', 'list'], { env, encoding: 'utf8', timeout: 30000 });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stdout + r.stderr, /EBOXTOP_NONLOOPBACK|stay on loopback/);
 });
 
 test('teardown: boxtopd exits 0 on SIGTERM, no process left, ports closed', T, async () => {

@@ -17,8 +17,11 @@ tests/node_modules/.boxtop-stamp: $(top_srcdir)/tests/package-lock.json
 INTEGRATION_TESTS = \
 	tests/integration/harness.sh \
 	tests/integration/sdk-sandbox.sh \
+	tests/integration/api-extras.sh \
 	tests/integration/sdk-commands.sh \
 	tests/integration/sdk-files.sh \
+	tests/integration/streams.sh \
+	tests/integration/envd-extras.sh \
 	tests/integration/cli.sh \
 	tests/integration/cli-connect.sh \
 	tests/integration/hostile.sh \
@@ -28,21 +31,34 @@ INTEGRATION_TESTS = \
 TESTS += $(INTEGRATION_TESTS)
 check_SCRIPTS += tests/node_modules/.boxtop-stamp
 EXTRA_DIST += $(INTEGRATION_TESTS) \
-	tests/integration/harness.mjs tests/integration/sdk-sandbox.mjs \
-	tests/integration/sdk-commands.mjs tests/integration/sdk-files.mjs \
+	tests/integration/harness.mjs tests/integration/sdk-sandbox.mjs tests/integration/api-extras.mjs \
+	tests/integration/sdk-commands.mjs tests/integration/sdk-files.mjs tests/integration/streams.mjs \
+	tests/integration/envd-extras.mjs \
 	tests/integration/cli.mjs tests/integration/hostile.mjs tests/integration/restart.mjs \
 	tests/integration/isolation.mjs tests/integration/secrets.mjs \
 	tests/integration/lib/boxtopd.mjs tests/integration/lib/common.mjs \
 	tests/integration/lib/loopback-only.cjs tests/integration/lib/tap-node.sh \
-	tests/integration/lib/boxtopd.sh
+	tests/integration/lib/boxtopd.sh tests/integration/README.md tests/integration/.gitignore
 
-# The no-secrets test reads every other test's log and boxtopd log, so it runs last.
-tests/integration/secrets.log: tests/integration/harness.log tests/integration/sdk-sandbox.log \
-	tests/integration/sdk-commands.log tests/integration/sdk-files.log tests/integration/cli.log \
-	tests/integration/cli-connect.log tests/integration/hostile.log tests/integration/restart.log \
-	tests/integration/isolation.log
+# The no-secrets test reads every other test's log and boxtopd log, so it runs last (a plain
+# make prerequisite of its log; spelled through a variable so that automake does not take it
+# for an override of its own rule). Running it alone therefore runs the others first.
+INTEGRATION_LAST_LOG = tests/integration/secrets.sh.log
+$(INTEGRATION_LAST_LOG): tests/integration/harness.sh.log \
+	tests/integration/sdk-sandbox.sh.log tests/integration/api-extras.sh.log \
+	tests/integration/sdk-commands.sh.log tests/integration/sdk-files.sh.log \
+	tests/integration/streams.sh.log tests/integration/envd-extras.sh.log tests/integration/cli.sh.log \
+	tests/integration/cli-connect.sh.log tests/integration/hostile.sh.log \
+	tests/integration/restart.sh.log tests/integration/isolation.sh.log
 
 clean-local: clean-local-integration
 clean-local-integration:
 	rm -rf tests/integration/logs
 .PHONY: clean-local-integration
+
+# Out of tree, the copied package files and node_modules are build products.
+distclean-local: distclean-local-integration
+distclean-local-integration:
+	if [ "$(abs_top_srcdir)" != "$(abs_top_builddir)" ]; then \
+	  rm -rf tests/node_modules tests/package.json tests/package-lock.json; fi
+.PHONY: distclean-local-integration

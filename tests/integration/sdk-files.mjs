@@ -2,7 +2,11 @@
 // write/read text and 1 MiB of random bytes byte-exact, list depth, exists, getInfo vs. stat,
 // rename, remove, makeDir, watchDir, signed upload/download URLs, killed sandbox.
 import { test } from 'node:test';
-import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { assert, fileContext, rejectsWith } from './lib/common.mjs';
 import { http, sha256, waitFor } from './lib/boxtopd.mjs';
 
@@ -199,6 +203,54 @@ test('uploadUrl/downloadUrl work without the token; a tampered signature → 401
   assert.ok([0, 401, 403].includes(bad4.status), `tampered upload → ${bad4.status}`);
   assert.equal(await sh('cat /home/user/up/signed.txt'), 'signed upload\n', 'tampered upload changed the file');
 });
+
+test('files.write of a 150 MiB stream (the SDK sends it chunked) arrives byte-exact', T, async () => {
+  const s = need();
+  const chunk = randomBytes(1 << 20);
+  const h = createHash('sha256');
+  let i = 0;
+  const stream = new ReadableStream({
+    pull(c) {
+      if (i++ >= 150) return c.close();
+      h.update(chunk);
+      c.enqueue(new Uint8Array(chunk));
+    },
+  });
+  const w = await s.files.write('/home/user/stream150.bin', stream);
+  assert.equal(w.path, '/home/user/stream150.bin');
+  assert.equal(await sh('sha256sum /home/user/stream150.bin | cut -d" " -f1'), h.digest('hex') + '\n');
+  await s.files.remove('/home/user/stream150.bin');
+});
+
+test('slow clients: a 40 MiB upload and download at 5 MB/s (~8 s each) complete byte-exact, RSS stays small', T, async () => {
+  const d = ctx.need();
+  const s = need();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'boxtop-slow-'));
+  try {
+    const src = path.join(dir, 'src.bin');
+    const back = path.join(dir, 'back.bin');
+    fs.writeFileSync(src, randomBytes(40 << 20));
+    const digest = sha256(fs.readFileSync(src));
+    const hdr = ['-H', `E2b-Sandbox-Id: ${s.sandboxId}`, '-H', `X-Access-Token: ${s.envdAccessToken}`, '-H', 'Expect:'];
+    const url = `${d.sandboxUrl}/files?path=/home/user/slow.bin`;
+    const rss0 = vmKb(d.pid, 'VmRSS');
+    const up = spawnSync('curl', ['-sS', '--fail', '-o', '/dev/null', '--limit-rate', '5M', ...hdr, '-X', 'POST', '-H', 'Content-Type: application/octet-stream', '-T', src, url], { encoding: 'utf8', timeout: 30000 });
+    assert.equal(up.status, 0, `slow upload: curl ${up.status} ${up.stderr}`);
+    assert.equal(await sh('sha256sum /home/user/slow.bin | cut -d" " -f1'), digest + '\n', 'slow upload content');
+    const down = spawnSync('curl', ['-sS', '--fail', '-o', back, '--limit-rate', '5M', ...hdr, url], { encoding: 'utf8', timeout: 30000 });
+    assert.equal(down.status, 0, `slow download: curl ${down.status} ${down.stderr.trim()} after ${fs.existsSync(back) ? fs.statSync(back).size : 0} bytes`);
+    assert.equal(sha256(fs.readFileSync(back)), digest, 'slow download content');
+    const grown = vmKb(d.pid, 'VmHWM') - rss0;
+    assert.ok(grown < 16 * 1024, `boxtopd's peak RSS grew by ${grown} KiB for a 40 MiB transfer`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function vmKb(pid, key) {
+  const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${key}:\\s+(\\d+)`));
+  return m ? +m[1] : NaN;
+}
 
 test('a killed sandbox → the SDK reports it gone (files and commands)', T, async () => {
   const { Sandbox, NotFoundError, TimeoutError } = ctx.E;

@@ -5,6 +5,7 @@
 // search tokenises each log and compares digests; full-looking API keys are caught by shape.
 import { test } from 'node:test';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { assert, fileContext } from './lib/common.mjs';
 import { http, logDir, sha256, builddir } from './lib/boxtopd.mjs';
@@ -69,7 +70,7 @@ function logFiles() {
   for (const f of fs.readdirSync(logDir)) if (f.endsWith('.log')) out.push(path.join(logDir, f));
   const tdir = path.join(builddir, 'tests/integration');
   for (const f of fs.readdirSync(tdir)) {
-    if (f.endsWith('.log') && f !== 'secrets.log') out.push(path.join(tdir, f));
+    if (f.endsWith('.log') && !f.startsWith('secrets.')) out.push(path.join(tdir, f));
   }
   return out;
 }
@@ -83,6 +84,34 @@ test('no API key, access token or signature in any test log or boxtopd log', T, 
   assert.ok(files.some((f) => f.includes('secrets.') && f.endsWith('.boxtopd.log')), 'own boxtopd log missing');
   const own = fs.readFileSync(files.find((f) => f.includes('secrets.') && f.endsWith('.boxtopd.log')), 'utf8');
   assert.ok(own.length > 0, 'boxtopd at debug level logged nothing');
+  const leaks = scan(files, known);
+  assert.deepEqual(leaks, [], leaks.join('; '));
+});
+
+test('the scanner finds planted secrets (raw, URL-encoded, key-shaped)', T, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'boxtop-scan-'));
+  try {
+    const tok = 'Tk' + Math.random().toString(36).slice(2) + 'x9Z2_-a';
+    const sig = 'v1_abc+def/ghi' + Math.random().toString(36).slice(2);
+    const known = new Set([sha256(tok), sha256(sig)]);
+    const f1 = path.join(dir, 'a.log');
+    fs.writeFileSync(f1, `GET /x?token=${tok}&y=1\n`);
+    const f2 = path.join(dir, 'b.log');
+    fs.writeFileSync(f2, `url ${encodeURIComponent(sig)} done\n`);
+    const f3 = path.join(dir, 'c.log');
+    fs.writeFileSync(f3, `key=e2b_${'3'.repeat(40)}\n`);
+    const f4 = path.join(dir, 'd.log');
+    fs.writeFileSync(f4, `masked e2b_…3333 and ${tok.slice(0, 8)} only\n`);
+    assert.equal(scan([f1], known).length, 1, 'raw token');
+    assert.equal(scan([f2], known).length, 1, 'URL-encoded signature');
+    assert.equal(scan([f3], known).length, 1, 'key-shaped string');
+    assert.deepEqual(scan([f4], known), [], 'masked values are fine');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function scan(files, known) {
   const leaks = [];
   for (const f of files) {
     let text = fs.readFileSync(f, 'latin1');
@@ -102,5 +131,5 @@ test('no API key, access token or signature in any test log or boxtopd log', T, 
     }
     if (hit.size) leaks.push(`${path.basename(f)}: secrets ${[...hit].join(', ')}`);
   }
-  assert.deepEqual(leaks, [], leaks.join('; '));
-});
+  return leaks;
+}

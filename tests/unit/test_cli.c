@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <cJSON.h>
+
 #include "boxtop/api.h"
 #include "boxtop/cli.h"
 #include "boxtop/models.h"
@@ -144,13 +146,45 @@ static void test_table(void **state)
     free(out);
 }
 
+/* --json output: what cJSON leaves raw and a terminal would act on becomes a \u escape, and
+ * the result still parses to the same strings. */
+static void test_json_escape_controls(void **state)
+{
+    (void)state;
+    cJSON *doc = cJSON_CreateObject();
+    /* U+009B (8-bit CSI, UTF-8 encoded), DEL, U+202E (RLO), U+2028, ESC (cJSON's own \u001b),
+     * a backslash right before a C1 control, and plain UTF-8 that must stay as it is */
+    const char *v = "a\xc2\x9b"
+                    "31m\x7f\xe2\x80\xae\xe2\x80\xa8\x1b[2J\\\xc2\x85\xc3\xa9\xe6\xbc\xa2";
+    cJSON_AddStringToObject(doc, "k", v);
+    char *txt = cJSON_PrintUnformatted(doc);
+    struct buf out = BUF_INIT;
+    assert_int_equal(cli_json_escape_controls(&out, txt, strlen(txt)), 0);
+    assert_string_equal(buf_cstr(&out), "{\"k\":\"a\\u009b31m\\u007f\\u202e\\u2028\\u001b[2J"
+                                        "\\\\\\u0085\xc3\xa9\xe6\xbc\xa2\"}");
+    cJSON *back = cJSON_Parse(buf_cstr(&out));
+    assert_non_null(back);
+    assert_string_equal(cJSON_GetObjectItem(back, "k")->valuestring, v);
+    cJSON_Delete(back);
+    buf_free(&out);
+    free(txt);
+    cJSON_Delete(doc);
+
+    /* ill-formed UTF-8 (raw 8-bit CSI, overlong, surrogate, truncated) becomes \ufffd per byte */
+    const char bad[] = "\"\x9b\xc0\xaf\xed\xa0\x80\xe6\xbc\"";
+    assert_int_equal(cli_json_escape_controls(&out, bad, strlen(bad)), 0);
+    assert_string_equal(buf_cstr(&out), "\"\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd"
+                                        "\\ufffd\\ufffd\"");
+    buf_free(&out);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8"); /* display widths of CJK cells need a UTF-8 locale */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_global_flags), cmocka_unit_test(test_args_mixed),
         cmocka_unit_test(test_values),       cmocka_unit_test(test_exit_codes),
-        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_table),        cmocka_unit_test(test_json_escape_controls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

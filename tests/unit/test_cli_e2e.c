@@ -32,6 +32,7 @@
 
 struct shared {
     int off;
+    int pages; /* list requests answered by the endless-paging server */
     char log[1 << 16];
 };
 
@@ -93,7 +94,19 @@ static void route(int fd, const char *method, const char *path, const char *key,
         say(fd, 401, "", msg);
         return;
     }
-    if (!strncmp(path, "/v2/sandboxes?", 14) || !strcmp(path, "/v2/sandboxes")) {
+    if (!strncmp(path, "/v2/sandboxes?", 14) && strstr(path, "metadata=loop%3D")) {
+        /* a server that always has one more page: empty, the same token, or a new token
+         * each time (given up after 2000 so that a client without a bound fails, not hangs) */
+        int n = __atomic_add_fetch(&sh->pages, 1, __ATOMIC_SEQ_CST);
+        char hdr[64];
+        bool fresh = strstr(path, "loop%3Dfresh") != NULL;
+        snprintf(hdr, sizeof hdr, "X-Next-Token: t%d\r\n", fresh ? n : 1);
+        if (n > 2000)
+            say(fd, 200, "", "[]");
+        else
+            say(fd, 200, hdr,
+                strstr(path, "loop%3Dempty") ? "[]" : "[" SBX("iloop", "{}", "running") "]");
+    } else if (!strncmp(path, "/v2/sandboxes?", 14) || !strcmp(path, "/v2/sandboxes")) {
         if (!strcmp(method, "POST")) {
             say(fd, 404, "", "{\"code\":404,\"message\":\"Not Found\"}"); /* an older server */
         } else if (strstr(path, "nextToken=p2"))
@@ -307,6 +320,24 @@ static void test_ls_table(void **state)
     no_secrets(e);
 }
 
+/* A server that always has a next page: an empty page or a repeated token ends the listing;
+ * fresh tokens forever are cut off after a bounded number of pages with an error. */
+static void test_ls_endless_paging(void **state)
+{
+    struct env *e = *state;
+    e->sh->pages = 0;
+    assert_int_equal(run(e, GOOD_KEY, "ls", "--meta", "loop=empty", NULL), 0);
+    assert_int_equal(e->sh->pages, 1);
+    e->sh->pages = 0;
+    assert_int_equal(run(e, GOOD_KEY, "ls", "--meta", "loop=same", NULL), 0);
+    assert_int_equal(e->sh->pages, 2);
+    assert_non_null(strstr(e->out, "iloop"));
+    e->sh->pages = 0;
+    assert_int_equal(run(e, GOOD_KEY, "ls", "--meta", "loop=fresh", NULL), 1);
+    assert_true(e->sh->pages <= 1000);
+    assert_non_null(strstr(e->err, "--limit"));
+}
+
 static void test_ls_json(void **state)
 {
     struct env *e = *state;
@@ -411,6 +442,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ls_table),
         cmocka_unit_test(test_ls_json),
+        cmocka_unit_test(test_ls_endless_paging),
         cmocka_unit_test(test_info),
         cmocka_unit_test(test_auth_error),
         cmocka_unit_test(test_lifecycle),

@@ -56,6 +56,33 @@ static int h_echo(struct server_request *req, void *ud)
     return server_respond(req, 200, "text/plain", b, len);
 }
 
+/* An error message quoting the (hostile) request body. */
+static int h_errecho(struct server_request *req, void *ud)
+{
+    (void)ud;
+    size_t len;
+    const char *b = server_request_body(req, &len);
+    return server_respond_error(req, 400, "bad %.*s", (int)len, b);
+}
+
+/* 1 when s[0..n) is well-formed UTF-8 without C0/C1 controls or ESC. */
+static int clean_utf8(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t l = s[i] < 0x80             ? 1
+                   : (s[i] & 0xE0) == 0xC0 ? 2
+                   : (s[i] & 0xF0) == 0xE0 ? 3
+                   : (s[i] & 0xF8) == 0xF0 ? 4
+                                           : 0;
+        if (!l || i + l > n || s[i] < 0x20 || s[i] == 0x7f || (s[i] == 0xC2 && s[i + 1] < 0xA0))
+            return 0;
+        for (size_t k = 1; k < l; k++)
+            if ((s[i + k] & 0xC0) != 0x80) return 0;
+        i += l;
+    }
+    return 1;
+}
+
 struct upload {
     size_t bytes;
 };
@@ -413,7 +440,7 @@ static void client(void)
     struct resp r;
     int fd;
 
-    printf("1..23\n");
+    printf("1..24\n");
     /* 1-2: JSON + keep-alive */
     fd = dial(port_api);
     send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -582,7 +609,33 @@ static void client(void)
        "streaming answer before the body; the body still arrives");
     buf_free(&rest);
     close(fd);
-    /* 23: the envd vhost has its own routes/fallback */
+    /* 23: a JSON error quoting invalid UTF-8, escapes and a character cut at the 512-byte
+     * limit is still valid UTF-8 without controls */
+    {
+        struct buf req = BUF_INIT, body = BUF_INIT;
+        buf_append_str(&body, "\xff\xfe\x1b[2J\xc2\x9b"
+                              "31m\x07");
+        for (int i = 0; i < 300; i++)
+            buf_append_str(&body, "\xc3\xa9");
+        buf_printf(&req, "POST /errecho HTTP/1.1\r\nHost: x\r\nContent-Length: %zu\r\n\r\n",
+                   body.len);
+        buf_append(&req, body.data, body.len);
+        fd = dial(port_api);
+        send_all(fd, req.data, req.len);
+        cJSON *j = NULL;
+        int clean = read_resp(fd, &r, 2000) == 0 && r.status == 400 &&
+                    clean_utf8((const unsigned char *)r.body.data, r.body.len) &&
+                    (j = cJSON_ParseWithLength(r.body.data, r.body.len)) &&
+                    cJSON_IsString(cJSON_GetObjectItem(j, "message")) &&
+                    !strstr(buf_cstr(&r.body), "\\u001b") && strstr(buf_cstr(&r.body), "bad ");
+        ok(clean, "error messages quoting hostile input are valid UTF-8 without controls");
+        cJSON_Delete(j);
+        buf_free(&r.body);
+        buf_free(&req);
+        buf_free(&body);
+        close(fd);
+    }
+    /* 24: the envd vhost has its own routes/fallback */
     fd = dial(port_envd);
     send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
     ok(read_resp(fd, &r, 2000) == 0 && r.status == 502, "envd vhost uses its fallback");
@@ -617,6 +670,7 @@ int main(void)
         {"GET", "/q", h_query, &c, SERVER_BODY_BUFFER, 0},
         {"GET", "/cap/*/x/**", h_capture, &c, SERVER_BODY_BUFFER, 0},
         {"POST", "/early", h_early, &c, SERVER_BODY_STREAM, 0},
+        {"POST", "/errecho", h_errecho, &c, SERVER_BODY_BUFFER, 4096},
     };
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
         server_route_add(c.srv, SERVER_VHOST_API, &routes[i]);

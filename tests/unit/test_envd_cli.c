@@ -187,6 +187,14 @@ static void cp_download(void **state)
     assert_int_equal(stat(path_in("dl/dir/odd"), &st), -1);
     assert_non_null(strstr(buf_cstr(&err), "warning"));
 
+    /* A Stat answer whose path ends in ".." must not make the copy land beside dl/: the
+     * sandbox chooses no local name outside the destination. */
+    const char *a5[] = {"cp", SBX ":/trick", dst, NULL};
+    int rc5 = run_boxtop(srv, a5, &out, &err);
+    assert_int_equal(stat(path_in("planted"), &st), -1);
+    assert_int_equal(stat(path_in("dl/planted"), &st), -1);
+    assert_int_not_equal(rc5, 0);
+
     /* Missing source: exit 3, nothing created. */
     snprintf(dst, sizeof dst, "%s", path_in("missing.out"));
     const char *a3[] = {"cp", SBX ":/nope", dst, NULL};

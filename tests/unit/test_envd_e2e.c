@@ -1,7 +1,7 @@
 /* test_envd_e2e.c - `boxtop exec` and `boxtop cp` against the real boxtopd (platform API +
  * envd, a real local sandbox), started on free loopback ports with a temporary state dir; the
  * sandbox is killed and boxtopd stopped in teardown. Checks streaming output and exit codes,
- * stdin forwarding, signals, and byte-exact copies (SHA-256) of a 20 MiB file and of a
+ * stdin forwarding, signals, and byte-exact copies (SHA-256) of a 200 MiB file and of a
  * directory tree with its modes, both ways, plus the not-found and authentication exits. */
 #include "config.h"
 
@@ -25,7 +25,7 @@
 
 #include "boxtop/buf.h"
 
-#define BIGFILE (20u * 1024u * 1024u + 7u)
+#define BIGFILE (200u * 1024u * 1024u + 7u) /* issue 5: 200 MiB each way */
 
 static char tmpdir[64];
 static char statedir[128];
@@ -184,10 +184,10 @@ static void cp_big_file_both_ways(void **state)
     write_file(in_tmp("big.bin"), data, BIGFILE, 0640);
     char want[65], dst[128];
     sha256_hex(data, BIGFILE, want);
-    snprintf(dst, sizeof dst, "%s:/tmp/big.bin", sbx_id);
+    snprintf(dst, sizeof dst, "%s:/home/user/big.bin", sbx_id);
     const char *a1[] = {"cp", in_tmp("big.bin"), dst, NULL};
     assert_int_equal(run_boxtop(a1, NULL, &out, &err), 0);
-    const char *a2[] = {"exec", sbx_id, "--", "sha256sum /tmp/big.bin; stat -c %a /tmp/big.bin",
+    const char *a2[] = {"exec", sbx_id, "--", "sha256sum /home/user/big.bin; stat -c %a /home/user/big.bin",
                         NULL};
     assert_int_equal(run_boxtop(a2, NULL, &out, &err), 0);
     assert_int_equal(strncmp(buf_cstr(&out), want, 64), 0);

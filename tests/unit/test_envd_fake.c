@@ -284,6 +284,15 @@ static void serve_conn(struct conn *c, int fd, struct shared *sh)
                   "{\"entry\":" FILE_ENTRY("big", "/big", STR(BIG_DEC), "416") "}");
         } else if (!strcmp(path, "/filesystem.Filesystem/Stat") && !strcmp(rpath, "/dir")) {
             reply(fd, 200, "application/json", "{\"entry\":" DIR_ENTRY("dir", "/dir", "488") "}");
+        } else if (!strcmp(path, "/filesystem.Filesystem/Stat") && !strcmp(rpath, "/trick")) {
+            /* a hostile Stat answer: the "real path" of /trick is its parent's parent */
+            reply(fd, 200, "application/json",
+                  "{\"entry\":" DIR_ENTRY("..", "/trick/..", "493") "}");
+        } else if (!strcmp(path, "/filesystem.Filesystem/ListDir") && !strcmp(rpath, "/trick/..")) {
+            reply(fd, 200, "application/json",
+                  "{\"entries\":[" FILE_ENTRY("planted", "/trick/../planted", "2", "420") "]}");
+        } else if (!strcmp(method, "GET") && !strcmp(path, "/files?path=%2Ftrick%2F..%2Fplanted")) {
+            reply(fd, 200, "application/octet-stream", "P\n");
         } else if (!strcmp(path, "/filesystem.Filesystem/Stat") && !strcmp(rpath, "/home")) {
             reply(fd, 200, "application/json", "{\"entry\":" DIR_ENTRY("home", "/home", "493") "}");
         } else if (!strcmp(path, "/filesystem.Filesystem/Stat")) {

@@ -557,6 +557,50 @@ static void test_connect_refused_retried(void **state)
     loop_free(l);
 }
 
+/* user:password in the URL (a proxy URL in E2B_API_URL) never reaches an error message. */
+static void test_userinfo_never_in_message(void **state)
+{
+    (void)state;
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t al = sizeof a;
+    assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof a), 0);
+    getsockname(s, (struct sockaddr *)&a, &al);
+    close(s);
+    char u[128];
+    snprintf(u, sizeof u, "http://alice:pw-s3cret@127.0.0.1:%d/x?sig=abc#frag", ntohs(a.sin_port));
+    struct loop *l = loop_new();
+    struct http *h = http_new(l, NULL);
+    struct result r = {0};
+    run(h, &(struct http_opts){.url = u}, &r);
+    assert_int_equal(r.err.kind, ERROR_NETWORK);
+    assert_null(strstr(r.err.msg, "pw-s3cret"));
+    assert_null(strstr(r.err.msg, "alice"));
+    assert_null(strstr(r.err.msg, "sig=abc"));
+    assert_non_null(strstr(r.err.msg, "http://127.0.0.1:"));
+    assert_non_null(strstr(r.err.msg, "/x"));
+    http_free(h);
+    loop_free(l);
+}
+
+/* max_body bounds a collected body: past it the request fails with a clear message. */
+static void test_max_body(void **state)
+{
+    struct server *srv = *state;
+    struct loop *l = loop_new();
+    struct http *h = http_new(l, NULL);
+    struct result r = {0};
+    run(h, &(struct http_opts){.url = url(srv, "/stream"), .max_body = 10}, &r);
+    assert_int_equal(r.err.kind, ERROR_PROTOCOL);
+    assert_non_null(strstr(r.err.msg, "too large"));
+    struct result ok = {0};
+    run(h, &(struct http_opts){.url = url(srv, "/stream"), .max_body = 18}, &ok);
+    assert_int_equal(ok.status, 200);
+    assert_string_equal(ok.body, "part1\npart2\npart3\n");
+    http_free(h);
+    loop_free(l);
+}
+
 static void test_cancel_in_on_data(void **state)
 {
     struct server *srv = *state;
@@ -703,6 +747,8 @@ int main(void)
         cmocka_unit_test(test_header_injection_refused),
         cmocka_unit_test(test_timeout),
         cmocka_unit_test(test_connect_refused_retried),
+        cmocka_unit_test(test_userinfo_never_in_message),
+        cmocka_unit_test(test_max_body),
         cmocka_unit_test(test_cancel_in_on_data),
         cmocka_unit_test(test_response_header),
         cmocka_unit_test(test_abort_and_start_inside_callbacks),

@@ -437,6 +437,32 @@ static void resize_with_scroll_region(void **state)
     tt_free(&t);
 }
 
+/* REP (CSI n b) hung libvterm 0.1.4 when the last character was zero-width or none had been
+ * printed; the engine emulates it as xterm does. */
+static void rep_repeats_and_never_hangs(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_new(&t, 5, 20, 0);
+    tt_feed(&t, "\x1b[b\x1b[5;1\r\nb"); /* nothing printed yet: ignored */
+    assert_string_equal(tt_line(&t, 0), "");
+    tt_feed(&t, "\x1b[H\x1b[2Jx\x1b[3b|");
+    assert_string_equal(tt_line(&t, 0), "xxxx|");
+    tt_feed(&t, "\r\n\xe2\x80\x8b\x1b[2b\xcc\x81\x1b[b");
+    tt_feed(&t, "\r\na\xcc\x81\x1b[2b");
+    assert_string_equal(tt_line(&t, 2), "a\xcc\x81"
+                                        "a\xcc\x81"
+                                        "a\xcc\x81");
+    tt_feed(&t, "\r\n\xe6\xbc\xa2\x1b[b");
+    assert_string_equal(tt_line(&t, 3), "\xe6\xbc\xa2\xe6\xbc\xa2");
+    tt_feed(&t, "\x1b[H\x1b[2J-\x1b[99999b"); /* bounded by the screen size */
+    assert_string_equal(tt_line(&t, 0), "--------------------");
+    tt_feed(&t, "\x1b[H\x1b[2Jy\x1b[?5b\x1b[ b"); /* not REP: ignored */
+    assert_string_equal(tt_line(&t, 0), "y");
+    assert_int_equal(term_engine_check(t.e), 0);
+    tt_free(&t);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -455,6 +481,7 @@ int main(void)
         cmocka_unit_test(csi_too_many_params),
         cmocka_unit_test(malformed_osc),
         cmocka_unit_test(resize_with_scroll_region),
+        cmocka_unit_test(rep_repeats_and_never_hangs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -634,7 +634,9 @@ int envd_http_handle(struct server_request *req, void *ud)
     bool is_files = strcmp(path, "/files") == 0;
     const char *id = server_request_header(req, "e2b-sandbox-id");
 
-    if (strcmp(path, "/health") == 0 && (!id || !*id)) {
+    /* Only a request without the header is boxtopd's own health check; an empty (or
+     * NUL-cut) sandbox id is a bad id like any other and gets the proxy's 502 below. */
+    if (strcmp(path, "/health") == 0 && !id) {
         server_add_header(req, "Cache-Control", "no-store");
         server_respond(req, 204, NULL, NULL, 0);
         return 0;
@@ -662,7 +664,11 @@ int envd_http_handle(struct server_request *req, void *ud)
     }
     struct envd_sandbox_info info;
     memset(&info, 0, sizeof info);
-    if (id && *id) {
+    if (id && !*id) {
+        respond_sandbox_not_found(c, NULL);
+        return 0;
+    }
+    if (id) {
         if (e->host.sandbox_get(e->host.ud, id, &info) < 0) {
             respond_sandbox_not_found(c, id);
             return 0;

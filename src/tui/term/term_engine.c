@@ -71,15 +71,24 @@ static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
     struct term_engine *e = user;
     term_grid_put(active(e), pos.row, pos.col, info->chars, info->width, &e->pen,
                   info->protected_cell);
+    if (info->width >= 1) { /* for REP (see csi_filter) */
+        int i;
+        for (i = 0; i < TERM_CELL_CHARS && info->chars[i]; i++)
+            e->last_chars[i] = info->chars[i];
+        e->last_nchars = i;
+        e->last_width = info->width;
+    }
     return 1;
 }
 
 static int cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
 {
     struct term_engine *e = user;
+    (void)pos;
     (void)oldpos;
-    e->cur_row = pos.row;
-    e->cur_col = pos.col;
+    /* the position itself is read from the state when asked: libvterm 0.1.4 does not
+     * report every change (a cursor restored beyond a shrunk screen and clamped back was
+     * left stale here; found by fuzzing) */
     e->cur_visible = visible;
     return 1;
 }
@@ -225,7 +234,9 @@ static int cb_resize(int rows, int cols, VTermPos *delta, void *user)
     for (int i = 0; i < 2; i++) {
         struct term_grid *g = &e->grid[i];
         /* the inactive screen has no live cursor: keep its bottom rows */
-        int cursor_row = i == e->alt ? e->cur_row : g->rows - 1;
+        VTermPos p;
+        vterm_state_get_cursorpos(e->state, &p);
+        int cursor_row = i == e->alt ? p.row : g->rows - 1;
         if (term_grid_resize(g, rows, cols, cursor_row, i == 0 ? &e->sb : NULL, &d[i]) < 0)
             return 0; /* out of memory: the old grid stays; term_engine_resize reports it */
     }
@@ -311,13 +322,40 @@ static size_t utf8_tail(const unsigned char *p, size_t n)
     return 0;
 }
 
+static size_t utf8_encode(char *out, uint32_t c)
+{
+    if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) c = 0xfffd;
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xc0 | (c >> 6));
+        out[1] = (char)(0x80 | (c & 0x3f));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xe0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (c & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (c >> 18));
+    out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (c & 0x3f));
+    return 4;
+}
+
 /* Copy p[0..n) to out, dropping CSI parameter separators beyond TERM_CSI_SEPS: libvterm
  * 0.1.4's parser stores each ';' or ':' into args[++argi] without a bound (CSI_ARGS_MAX 16),
  * so "ESC [" followed by 17 colons or 19 semicolons overwrites the parser's own pointers
  * and crashes (a SEGV or a bad free in vterm_free, found by fuzzing; a one-line printf in a
  * sandbox would take boxtop down). Tracks only ESC, '[', separators and the CSI's end;
- * ESC is found with memchr so ordinary text is copied in bulk. Returns the output length. */
-static size_t csi_filter(struct term_engine *e, const char *p, size_t n, char *out)
+ * ESC is found with memchr so ordinary text is copied in bulk. Also neutralizes REP (see
+ * below) and then stops. Returns the output length; *consumed = input bytes used. */
+static size_t csi_filter(struct term_engine *e, const char *p, size_t n, char *out,
+                         size_t *consumed)
 {
     size_t i = 0, o = 0;
     while (i < n) {
@@ -342,17 +380,69 @@ static size_t csi_filter(struct term_engine *e, const char *p, size_t n, char *o
             else if ((c >= 0x30 && c <= 0x7e) || c == 0x18 || c == 0x1a)
                 e->esc_state = 0;
             e->csi_seps = 0;
+            e->csi_plain = 1;
+            e->csi_arg0 = 0;
         } else if (c == ';' || c == ':') {
             if (e->csi_seps >= TERM_CSI_SEPS) continue; /* dropped */
             e->csi_seps++;
         } else if (c == 0x1b) {
             e->esc_state = 1;
+        } else if (c >= '0' && c <= '9') {
+            if (e->csi_seps == 0 && e->csi_arg0 < 100000)
+                e->csi_arg0 = e->csi_arg0 * 10 + (c - '0');
+        } else if ((c >= 0x20 && c <= 0x2f) || (c >= 0x3c && c <= 0x3f)) {
+            e->csi_plain = 0; /* intermediate or private leader: not REP */
         } else if ((c >= 0x40 && c <= 0x7e) || c == 0x18 || c == 0x1a) {
             e->esc_state = 0; /* final byte, or CAN/SUB abort the sequence */
+            if (c == 'b' && e->csi_plain) {
+                /* REP: libvterm 0.1.4 loops forever repeating a zero-width "last
+                 * character" (after ESC[b with nothing printed yet, or after U+200B; found
+                 * by fuzzing). Turn it into a CSI libvterm ignores and repeat the last
+                 * glyph ourselves (do_rep) once the bytes before it are parsed. */
+                out[o++] = '|';
+                e->rep_pending = e->csi_arg0 ? e->csi_arg0 : 1;
+                break;
+            }
         }
         out[o++] = (char)c;
     }
+    *consumed = i;
     return o;
+}
+
+/* Write stage[0..n) (NUL after it) to libvterm. */
+static void stage_write(struct term_engine *e, size_t n)
+{
+    e->stage[n] = 0;
+    size_t done = 0;
+    while (done < n) { /* 0.1.4 always takes everything; loop in case a version does not */
+        size_t w = vterm_input_write(e->vt, e->stage + done, n - done);
+        if (w == 0) break;
+        done += w;
+    }
+}
+
+/* REP as xterm does it: print the last graphic character count more times. */
+static void do_rep(struct term_engine *e, long count)
+{
+    if (e->last_width < 1) return; /* nothing printable to repeat */
+    const struct term_grid *g = &e->grid[e->alt];
+    long most = (long)g->rows * g->cols;
+    if (count > most) count = most;
+    char one[4 * TERM_CELL_CHARS];
+    size_t len = 0;
+    for (int i = 0; i < e->last_nchars; i++)
+        len += utf8_encode(one + len, e->last_chars[i]);
+    size_t n = 0;
+    for (long k = 0; k < count; k++) {
+        if (n + len > TERM_STAGE) {
+            stage_write(e, n);
+            n = 0;
+        }
+        memcpy(e->stage + n, one, len);
+        n += len;
+    }
+    stage_write(e, n);
 }
 
 /* libvterm 0.1.4's parser copies an unfinished string sequence (OSC ...) at the end of a
@@ -369,16 +459,16 @@ static void feed(struct term_engine *e, const char *p, size_t n)
             size_t tail = utf8_tail((const unsigned char *)p, k);
             if (tail < k) k -= tail;
         }
-        size_t m = csi_filter(e, p, k, e->stage);
-        e->stage[m] = 0;
-        size_t done = 0;
-        while (done < m) { /* 0.1.4 always takes everything; loop in case a version does not */
-            size_t w = vterm_input_write(e->vt, e->stage + done, m - done);
-            if (w == 0) break;
-            done += w;
+        size_t used;
+        size_t m = csi_filter(e, p, k, e->stage, &used);
+        stage_write(e, m);
+        if (e->rep_pending) {
+            long count = e->rep_pending;
+            e->rep_pending = 0;
+            do_rep(e, count);
         }
-        p += k;
-        n -= k;
+        p += used;
+        n -= used;
     }
 }
 
@@ -480,7 +570,9 @@ uint64_t term_engine_scrolled(const struct term_engine *e)
 void term_engine_cursor(const struct term_engine *e, int *row, int *col, int *visible)
 {
     const struct term_grid *g = &e->grid[e->alt];
-    int r = e->cur_row, c = e->cur_col;
+    VTermPos p;
+    vterm_state_get_cursorpos(e->state, &p);
+    int r = p.row, c = p.col;
     r = r < 0 ? 0 : r >= g->rows ? g->rows - 1 : r;
     c = c < 0 ? 0 : c >= g->cols ? g->cols - 1 : c;
     if (row) *row = r;
@@ -571,8 +663,8 @@ int term_engine_check(const struct term_engine *e)
         const struct term_sbline *s = term_sb_get(&e->sb, i);
         if (!s || s->len < 0 || s->len > s->cap || (s->len && !s->cells)) return -5;
     }
-    if (e->cur_row < 0 || e->cur_row >= e->grid[0].rows || e->cur_col < 0 ||
-        e->cur_col >= e->grid[0].cols)
-        return -6;
+    VTermPos p;
+    vterm_state_get_cursorpos(e->state, &p);
+    if (p.row < 0 || p.row >= e->grid[0].rows || p.col < 0 || p.col >= e->grid[0].cols) return -6;
     return 0;
 }

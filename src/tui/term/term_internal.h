@@ -59,16 +59,20 @@ struct term_engine {
     int alt;                  /* index of the active grid */
     struct term_scrollback sb;
     struct term_pen pen;
-    int cur_row, cur_col, cur_visible;
+    int cur_visible;
     int mouse, reverse;
     char *title;
     int title_changed;
     unsigned bells;
     term_output_fn *output;
     void *user;
-    char stage[TERM_STAGE + 1]; /* input copy with a NUL after it */
-    char held[4];               /* incomplete UTF-8 at the end of the last write */
-    int esc_state, csi_seps;    /* csi_filter: 0 ground, 1 after ESC, 2 in a CSI */
+    char stage[TERM_STAGE + 1];           /* input copy with a NUL after it */
+    char held[4];                         /* incomplete UTF-8 at the end of the last write */
+    int esc_state, csi_seps;              /* csi_filter: 0 ground, 1 after ESC, 2 in a CSI */
+    int csi_plain;                        /* no leader or intermediate in this CSI */
+    long csi_arg0, rep_pending;           /* first CSI parameter; REP count to emulate */
+    uint32_t last_chars[TERM_CELL_CHARS]; /* last printed glyph (for REP) */
+    int last_nchars, last_width;
     size_t nheld;
     struct term_keycode learned[TERM_LEARNED_KEYS];
     int nlearned;

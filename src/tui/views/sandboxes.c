@@ -37,6 +37,8 @@ struct sbview {
     struct box **rows;
     const char **ids;
     int nrows, cap;
+    uint64_t members;           /* model.members when rows were built */
+    int sorted_col, sorted_rev; /* the order rows are in (-1: none yet) */
     int body_h;
     /* the `n` form */
     char new_template[256];
@@ -57,7 +59,8 @@ static void sb_rebuild(struct sbview *v, struct app *a)
 {
     struct model *m = &a->model;
     if (v->cap < m->n) {
-        int nc = m->n + 64;
+        /* geometric: the first listing grows the model 100 sandboxes a page */
+        int nc = v->cap * 2 > m->n + 64 ? v->cap * 2 : m->n + 64;
         struct box **r = realloc(v->rows, (size_t)nc * sizeof(*r));
         if (!r) return;
         v->rows = r;
@@ -69,9 +72,24 @@ static void sb_rebuild(struct sbview *v, struct app *a)
     /* marks follow sandboxes, not rows: drop only those whose sandbox is gone */
     table_marks_prune_by(&v->t, mark_alive, m);
     int n = 0;
-    for (int i = 0; i < m->n; i++)
-        if (filter_match(&v->f, m->sb[i])) v->rows[n++] = m->sb[i];
-    sort_sandboxes(v->rows, n, col_sort[v->t.sort_col], v->t.reverse, loop_wall_ms());
+    int same = !v->filter_text[0] && v->members == m->members && v->nrows == m->n;
+    if (same) {
+        /* the same sandboxes, unfiltered: keep the last order, which sorting then usually
+         * only has to confirm (O(n) instead of a full sort at every refresh) */
+        n = v->nrows;
+    } else {
+        for (int i = 0; i < m->n; i++)
+            if (filter_match(&v->f, m->sb[i])) v->rows[n++] = m->sb[i];
+    }
+    v->members = m->members;
+    /* ids never change: rows already sorted by id stay sorted while the set is the same */
+    int keep = same && col_sort[v->t.sort_col] == SORT_ID && v->sorted_col == v->t.sort_col &&
+               v->sorted_rev == v->t.reverse;
+    if (!keep &&
+        sort_sandboxes(v->rows, n, col_sort[v->t.sort_col], v->t.reverse, loop_wall_ms()) < 0)
+        v->sorted_col = -1;
+    else
+        v->sorted_col = v->t.sort_col, v->sorted_rev = v->t.reverse;
     for (int i = 0; i < n; i++)
         v->ids[i] = v->rows[i]->id;
     v->nrows = n;
@@ -576,8 +594,7 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
         if (sb_selected(v)) term_open_shell(a, sb_selected(v)->id);
         return 1;
     case 'f':
-        app_status(a, STATUS_WARN,
-                   _("the file browser is not in this version yet (planned: issue 8)"));
+        if (sb_selected(v)) app_push_view(a, view_files_new(a, sb_selected(v)->id));
         return 1;
     case 'l':
         if (sb_selected(v)) app_push_view(a, view_logs_new(a, sb_selected(v)->id));
@@ -771,6 +788,7 @@ struct view *view_sandboxes_new(struct app *a)
     v->cols[C_META] = (struct table_col){_("METADATA"), 8, 0, 4, 0, 2, 0, 0};
     table_init(&v->t, v->cols, C_N);
     v->t.sort_col = C_ID;
+    v->sorted_col = -1;
     filter_parse(&v->f, "");
     sb_rebuild(v, a);
     return &v->base;

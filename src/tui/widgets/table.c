@@ -100,7 +100,10 @@ void table_set_rows(struct table *t, const char **ids, int n)
     t->ids = ids;
     t->nrows = n;
     int found = -1;
-    if (t->sel_id)
+    /* usually the selected sandbox has not moved: no scan through 10 000 ids then */
+    if (t->sel_id && t->sel >= 0 && t->sel < n && ids[t->sel] && !strcmp(ids[t->sel], t->sel_id))
+        found = t->sel;
+    else if (t->sel_id)
         for (int i = 0; i < n; i++)
             if (ids[i] && !strcmp(ids[i], t->sel_id)) {
                 found = i;

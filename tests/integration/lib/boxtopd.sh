@@ -157,6 +157,12 @@ boxtopd_teardown() {
             fi
         done
         [ ${#left[@]} = 0 ] || problems+=("processes left: ${left[*]}")
+        local cg=()
+        for id in $BOXTOPD_SEEN_IDS; do
+            while IFS= read -r p; do [ -n "$p" ] && cg+=("$p"); done \
+                < <(find /sys/fs/cgroup -maxdepth 4 -type d -name "*$id*" 2>/dev/null)
+        done
+        [ ${#cg[@]} = 0 ] || problems+=("cgroup directories left behind: ${cg[*]}")
     else
         problems+=("boxtopd was not running at teardown")
     fi

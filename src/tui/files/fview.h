@@ -1,0 +1,83 @@
+/* fview.h - the file browser view's private state, shared by views/files.c (panes, copy,
+ * live updates, drawing) and views/files_ops.c (mkdir, rename, delete, view, edit, pager). */
+#ifndef BOXTOP_TUI_FILES_FVIEW_H
+#define BOXTOP_TUI_FILES_FVIEW_H
+
+#include "app.h"
+#include "files/flist.h"
+#include "files/xfer.h"
+
+#define FV_RELIST_MS  100 /* coalesce a burst of WatchDir events into one ListDir */
+#define FV_REWATCH_MS 3000
+
+struct fpane {
+    int remote;
+    struct flist l;
+    long sel, top;
+    char **marks; /* marked names */
+    int nmarks;
+    int loading;
+    char err[ERROR_MSG_MAX + 64];
+    struct xfer_call *req; /* remote ListDir in flight */
+    char *want_sel;        /* select this name after the next listing */
+};
+
+/* One item waiting for the copy dialog. */
+struct fcopy {
+    char *name;
+    int is_dir;
+};
+
+enum fv_ask { ASK_NONE = 0, ASK_CLASH };
+enum fv_all { ALL_ASK = 0, ALL_OVERWRITE, ALL_SKIP };
+
+struct fview {
+    struct view base;
+    struct app *a;
+    char *id;
+    void *open_h;
+    struct envd_client *envd;
+    struct fpane p[2]; /* 0 local, 1 sandbox */
+    int act;
+    struct xfer x;
+    struct envd_stream *watch;
+    char *watch_path;
+    int64_t relist_timer, rewatch_timer;
+    int xfocus; /* keys go to the transfers panel */
+    long xsel;
+    int body_h, pane_w, list_y, xpanel_y;
+    /* copy queue (the clash dialog walks it) */
+    struct fcopy *cq;
+    int ncq, icq;
+    int cq_from; /* source pane */
+    char *cq_src_dir, *cq_dst_dir;
+    enum fv_ask ask;
+    enum fv_all all;
+    /* view / edit */
+    char *tmpdir;
+    struct xfer_job *view_job, *edit_job, *edit_up;
+    char *edit_local, *edit_remote;
+    unsigned char edit_sum[32];
+    int64_t last_click_ms;
+    long last_click_row;
+};
+
+struct fpane *fv_cur(struct fview *v);
+const struct fent *fv_selected(struct fview *v, struct fpane *p);
+void fv_reload(struct fview *v, struct fpane *p);
+int fv_marked(struct fpane *p, const char *name);
+void fv_marks_clear(struct fpane *p);
+
+/* files_ops.c */
+void fv_ask_mkdir(struct fview *v);
+void fv_ask_rename(struct fview *v);
+void fv_ask_delete(struct fview *v);
+void fv_view_file(struct fview *v);
+void fv_edit_file(struct fview *v);
+/* The transfer j finished: a view/edit download or the edit's upload. */
+void fv_ops_job_done(struct fview *v, struct xfer_job *j);
+void fv_ops_free(struct fview *v);
+/* A pager over a local file (text sanitized, binary as hex); title is raw. */
+struct view *fv_pager_new(struct app *a, const char *path, const char *title);
+
+#endif

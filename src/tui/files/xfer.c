@@ -1,0 +1,867 @@
+/* xfer.c - the transfer engine of the file browser (see xfer.h for the design). */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "boxtop/files.h"
+#include "boxtop/http.h"
+#include "boxtop/i18n.h"
+#include "flist.h"
+#include "xfer.h"
+
+#define XFER_LIST_DEPTH 4096 /* "everything": envd walks the whole tree */
+#define XFER_NOTIFY_MS  200  /* progress redraws at most this often */
+#define CHMOD_BATCH     200  /* paths per chmod process */
+
+/* One file (or remote directory) in flight. */
+struct xrun {
+    struct xrun *next;
+    struct xfer_job *j;
+    struct xitem *it;
+    char *tmp; /* temporary name on the target side (NULL for a MakeDir) */
+    int fd;
+    struct files_transfer *ft;
+    struct xfer_call *req; /* Move or MakeDir */
+    uint64_t last;         /* bytes of this file already counted in j->done */
+};
+
+static void pump(struct xfer *x);
+
+/* Removals of temporaries are not waited for, but they use the envd client until they
+ * answer: the client is freed by the last of them when the view is gone. */
+struct xfer_gc {
+    int pending;
+    struct envd_client *orphan;
+    struct xfer_call *calls; /* in flight */
+};
+
+struct xfer_call {
+    struct xfer_call *next, **pprev;
+    struct xfer_gc *gc;
+    envd_unary_cb cb;
+    void *ud;
+    int abandoned;
+};
+
+static void notify(struct xfer *x, enum xfer_event ev, struct xfer_job *j)
+{
+    int64_t now = loop_now_ms();
+    if (ev == XEV_PROGRESS && now - x->last_notify < XFER_NOTIFY_MS) return;
+    x->last_notify = now;
+    if (x->notify) x->notify(x->ud, ev, j);
+}
+
+void xfer_init(struct xfer *x, struct loop *loop, struct envd_client *envd, xfer_notify_cb cb,
+               void *ud)
+{
+    memset(x, 0, sizeof *x);
+    x->loop = loop;
+    x->envd = envd;
+    x->notify = cb;
+    x->ud = ud;
+    x->next_id = 1;
+    x->gc = calloc(1, sizeof *x->gc); /* NULL: temporaries are not removed remotely */
+}
+
+static int finished(const struct xfer_job *j)
+{
+    return j->state == XS_DONE || j->state == XS_FAILED || j->state == XS_CANCELLED;
+}
+
+int xfer_busy(const struct xfer *x)
+{
+    for (size_t i = 0; i < x->njobs; i++)
+        if (!finished(x->jobs[i])) return 1;
+    return 0;
+}
+
+/* ---- rate window ---- */
+
+void xfer_sample(struct xfer_job *j, int64_t now)
+{
+    if (j->nwin) {
+        int last = (j->hwin + j->nwin - 1) % XFER_RATE_WIN;
+        if (now - j->win[last].t < XFER_SAMPLE_MS) return;
+    }
+    if (j->nwin < XFER_RATE_WIN) {
+        j->win[(j->hwin + j->nwin) % XFER_RATE_WIN].t = now;
+        j->win[(j->hwin + j->nwin) % XFER_RATE_WIN].b = j->done;
+        j->nwin++;
+    } else {
+        j->win[j->hwin].t = now;
+        j->win[j->hwin].b = j->done;
+        j->hwin = (j->hwin + 1) % XFER_RATE_WIN;
+    }
+}
+
+double xfer_rate(const struct xfer_job *j, int64_t now)
+{
+    (void)now;
+    if (j->nwin < 2) return 0;
+    int last = (j->hwin + j->nwin - 1) % XFER_RATE_WIN;
+    int64_t dt = j->win[last].t - j->win[j->hwin].t;
+    if (dt <= 0) return 0;
+    return (double)(j->win[last].b - j->win[j->hwin].b) * 1000.0 / (double)dt;
+}
+
+int64_t xfer_eta_ms(const struct xfer_job *j, int64_t now)
+{
+    double r = xfer_rate(j, now);
+    if (r <= 0 || j->done > j->total) return -1;
+    return (int64_t)((double)(j->total - j->done) * 1000.0 / r);
+}
+
+/* ---- plan ---- */
+
+static int item_add(struct xfer_job *j, const char *src, const char *dst, int is_dir, uint32_t mode,
+                    int64_t size)
+{
+    if (j->nitems == j->cap) {
+        size_t nc = j->cap ? j->cap * 2 : 16;
+        struct xitem *nv = realloc(j->items, nc * sizeof *nv);
+        if (!nv) return -1;
+        j->items = nv;
+        j->cap = nc;
+    }
+    struct xitem *it = &j->items[j->nitems];
+    it->src = strdup(src);
+    it->dst = strdup(dst);
+    if (!it->src || !it->dst) {
+        free(it->src);
+        free(it->dst);
+        return -1;
+    }
+    it->is_dir = is_dir;
+    it->mode = mode;
+    it->size = size;
+    j->nitems++;
+    if (!is_dir) {
+        j->files_total++;
+        if (size > 0) j->total += (uint64_t)size;
+    }
+    return 0;
+}
+
+static void job_fail(struct xfer_job *j, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Local tree, pre-order: each directory before what it holds. Files go to a second list so
+ * that every directory exists before the first file starts. Links to files are followed (their
+ * content is copied); other links and special files are skipped. */
+static int walk_local(struct xfer_job *j, struct xfer_job *files, const char *src, const char *dst)
+{
+    DIR *d = opendir(src);
+    if (!d) {
+        job_fail(j, "%s: %s", src, strerror(errno));
+        return -1;
+    }
+    struct dirent *de;
+    int rc = 0;
+    while (rc == 0 && (de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        char *s = fpath_join(src, de->d_name), *t = fpath_join(dst, de->d_name);
+        struct stat st;
+        if (!s || !t) {
+            rc = -1;
+        } else if (stat(s, &st) == 0 && S_ISDIR(st.st_mode)) {
+            struct stat ls;
+            if (lstat(s, &ls) == 0 && S_ISLNK(ls.st_mode)) {
+                /* a link to a directory: not followed (loops) */
+            } else if (item_add(j, s, t, 1, st.st_mode & 07777, 0) < 0) {
+                rc = -1;
+            } else {
+                rc = walk_local(j, files, s, t);
+            }
+        } else if (stat(s, &st) == 0 && S_ISREG(st.st_mode)) {
+            if (item_add(files, s, t, 0, st.st_mode & 07777, (int64_t)st.st_size) < 0) rc = -1;
+        }
+        free(s);
+        free(t);
+    }
+    closedir(d);
+    if (rc < 0 && j->state != XS_FAILED) job_fail(j, "%s", _("out of memory"));
+    return rc;
+}
+
+static void items_append(struct xfer_job *j, struct xfer_job *files)
+{
+    for (size_t i = 0; i < files->nitems; i++) {
+        if (j->nitems == j->cap) {
+            size_t nc = j->cap ? j->cap * 2 : 16;
+            struct xitem *nv = realloc(j->items, nc * sizeof *nv);
+            if (!nv) {
+                free(files->items[i].src);
+                free(files->items[i].dst);
+                continue;
+            }
+            j->items = nv;
+            j->cap = nc;
+        }
+        j->items[j->nitems++] = files->items[i];
+    }
+    j->files_total += files->files_total;
+    j->total += files->total;
+    free(files->items);
+}
+
+static void plan_upload(struct xfer_job *j, int is_dir)
+{
+    struct stat st;
+    if (stat(j->src, &st) < 0) {
+        job_fail(j, "%s: %s", j->src, strerror(errno));
+        return;
+    }
+    if (!is_dir) {
+        if (item_add(j, j->src, j->dst, 0, st.st_mode & 07777, (int64_t)st.st_size) < 0)
+            job_fail(j, "%s", _("out of memory"));
+        return;
+    }
+    struct xfer_job files = {0};
+    if (item_add(j, j->src, j->dst, 1, st.st_mode & 07777, 0) < 0) {
+        job_fail(j, "%s", _("out of memory"));
+        return;
+    }
+    walk_local(j, &files, j->src, j->dst);
+    items_append(j, &files);
+}
+
+/* A relative path from the sandbox must stay inside the target: no "..", no empty parts. */
+static int rel_safe(const char *rel)
+{
+    if (!rel[0] || rel[0] == '/') return 0;
+    const char *p = rel;
+    while (*p) {
+        size_t n = strcspn(p, "/");
+        if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) return 0;
+        p += n;
+        if (*p == '/') p++;
+    }
+    return 1;
+}
+
+static void on_list(const cJSON *resp, const struct error *err, void *ud)
+{
+    struct xfer_job *j = ud;
+    j->prep = NULL;
+    struct envd_entries es = {0};
+    struct error e2 = {0};
+    if (err) {
+        job_fail(j, "%s: %s", j->src, err->msg);
+    } else if (envd_entries_parse(resp, &es, &e2) < 0) {
+        job_fail(j, "%s: %s", j->src, e2.msg);
+    } else {
+        struct xfer_job files = {0};
+        size_t sl = strlen(j->src);
+        int bad = 0;
+        if (item_add(j, j->src, j->dst, 1, 0755, 0) < 0) bad = 1;
+        for (size_t i = 0; !bad && i < es.n; i++) {
+            const struct envd_entry *e = &es.v[i];
+            if (!e->path || strncmp(e->path, j->src, sl) || e->path[sl] != '/' ||
+                !rel_safe(e->path + sl + 1))
+                continue; /* outside the source: never a local path */
+            char *t = fpath_join(j->dst, e->path + sl + 1);
+            if (!t) {
+                bad = 1;
+            } else if (e->type == ENVD_FILE_DIRECTORY && !e->symlink_target) {
+                bad = item_add(j, e->path, t, 1, e->mode ? e->mode & 07777 : 0755, 0) < 0;
+            } else if (e->type == ENVD_FILE_FILE) {
+                bad = item_add(&files, e->path, t, 0, e->mode & 07777, e->size) < 0;
+            }
+            free(t);
+        }
+        items_append(j, &files);
+        if (bad) job_fail(j, "%s", _("out of memory"));
+    }
+    envd_entries_free(&es);
+    if (j->state == XS_PREPARING) j->state = XS_RUNNING;
+    notify(j->x, XEV_STATE, j);
+    pump(j->x);
+}
+
+static void on_stat(const cJSON *resp, const struct error *err, void *ud)
+{
+    struct xfer_job *j = ud;
+    j->prep = NULL;
+    struct envd_entry e = {0};
+    struct error e2 = {0};
+    if (err) {
+        job_fail(j, "%s: %s", j->src, err->msg);
+    } else if (envd_entry_response_parse(resp, &e, &e2) < 0) {
+        job_fail(j, "%s: %s", j->src, e2.msg);
+    } else {
+        if (item_add(j, j->src, j->dst, 0, e.mode & 07777, e.size) < 0)
+            job_fail(j, "%s", _("out of memory"));
+        else
+            j->state = XS_RUNNING;
+    }
+    envd_entry_free(&e);
+    notify(j->x, XEV_STATE, j);
+    pump(j->x);
+}
+
+static void plan_start(struct xfer_job *j, int is_dir)
+{
+    struct error err = {0};
+    j->state = XS_PREPARING;
+    j->started_ms = loop_now_ms();
+    if (j->dir == XFER_UP) {
+        plan_upload(j, is_dir);
+        if (j->state == XS_PREPARING) j->state = XS_RUNNING;
+        return;
+    }
+    j->prep = xfer_call_begin(j->x, is_dir ? on_list : on_stat, j);
+    if (!j->prep) {
+        job_fail(j, "%s", _("out of memory"));
+        return;
+    }
+    if (!xfer_call_started(
+            j->prep,
+            is_dir ? (const void *)envd_fs_list_dir(j->x->envd, j->src, XFER_LIST_DEPTH,
+                                                    xfer_call_cb, j->prep, &err)
+                   : (const void *)envd_fs_stat(j->x->envd, j->src, xfer_call_cb, j->prep, &err))) {
+        j->prep = NULL;
+        job_fail(j, "%s", err.msg);
+    }
+}
+
+/* ---- runs ---- */
+
+static void run_unlink(struct xfer *x, struct xrun *r)
+{
+    struct xrun **pp = &x->runs;
+    while (*pp && *pp != r)
+        pp = &(*pp)->next;
+    if (*pp) *pp = r->next;
+    x->active--;
+    r->j->active--;
+}
+
+static void run_free(struct xrun *r)
+{
+    if (r->fd >= 0) close(r->fd);
+    free(r->tmp);
+    free(r);
+}
+
+static void gc_maybe_free(struct xfer_gc *gc)
+{
+    if (gc->pending || !gc->orphan) return;
+    envd_client_free(gc->orphan);
+    free(gc->orphan);
+    free(gc);
+}
+
+struct xfer_call *xfer_call_begin(struct xfer *x, envd_unary_cb cb, void *ud)
+{
+    struct xfer_call *t = x->gc ? calloc(1, sizeof *t) : NULL;
+    if (!t) return NULL;
+    t->gc = x->gc;
+    t->cb = cb;
+    t->ud = ud;
+    t->next = x->gc->calls;
+    if (t->next) t->next->pprev = &t->next;
+    t->pprev = &x->gc->calls;
+    x->gc->calls = t;
+    x->gc->pending++;
+    return t;
+}
+
+static void call_unlink(struct xfer_call *t)
+{
+    *t->pprev = t->next;
+    if (t->next) t->next->pprev = t->pprev;
+}
+
+int xfer_call_started(struct xfer_call *t, const void *req)
+{
+    if (req) return 1;
+    call_unlink(t);
+    t->gc->pending--;
+    free(t);
+    return 0;
+}
+
+void xfer_call_abandon(struct xfer_call *t)
+{
+    if (t) t->abandoned = 1;
+}
+
+void xfer_call_cb(const cJSON *resp, const struct error *err, void *ud)
+{
+    struct xfer_call *t = ud;
+    struct xfer_gc *gc = t->gc;
+    call_unlink(t);
+    /* still counted while cb runs: a cb that releases the client cannot free gc under us */
+    if (!t->abandoned && t->cb) t->cb(resp, err, t->ud);
+    free(t);
+    gc->pending--;
+    gc_maybe_free(gc);
+}
+
+void xfer_release_client(struct xfer *x, struct envd_client *envd)
+{
+    struct xfer_gc *gc = x->gc;
+    x->gc = NULL;
+    if (!envd) { /* never connected: no removal can be pending */
+        free(gc);
+        return;
+    }
+    if (!gc) {
+        envd_client_free(envd);
+        free(envd);
+        return;
+    }
+    gc->orphan = envd;
+    gc_maybe_free(gc);
+}
+
+/* Remove the run's temporary file (best effort; remote removal is fire-and-forget). */
+static void run_drop_tmp(struct xfer *x, struct xrun *r)
+{
+    if (!r->tmp) return;
+    if (r->j->dir == XFER_DOWN) {
+        unlink(r->tmp);
+    } else {
+        struct error err = {0};
+        struct xfer_call *t = xfer_call_begin(x, NULL, NULL);
+        if (t) xfer_call_started(t, envd_fs_remove(x->envd, r->tmp, xfer_call_cb, t, &err));
+    }
+}
+
+/* Stop every run of j (temporaries removed), no callbacks. */
+static void job_stop_runs(struct xfer *x, struct xfer_job *j)
+{
+    struct xrun **pp = &x->runs;
+    while (*pp) {
+        struct xrun *r = *pp;
+        if (r->j != j) {
+            pp = &r->next;
+            continue;
+        }
+        *pp = r->next;
+        if (r->ft) files_cancel(r->ft);
+        xfer_call_abandon(r->req);
+        run_drop_tmp(x, r);
+        x->active--;
+        j->active--;
+        run_free(r);
+    }
+    xfer_call_abandon(j->prep);
+    j->prep = NULL;
+    if (j->chmod_proc) {
+        envd_stream_cancel(j->chmod_proc);
+        j->chmod_proc = NULL;
+    }
+    j->dir_busy = 0;
+}
+
+static void job_fail(struct xfer_job *j, const char *fmt, ...)
+{
+    if (finished(j)) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(j->msg, sizeof j->msg, fmt, ap);
+    va_end(ap);
+    j->state = XS_FAILED;
+    j->ended_ms = loop_now_ms();
+    job_stop_runs(j->x, j);
+}
+
+static void progress_cb(uint64_t done, void *ud)
+{
+    struct xrun *r = ud;
+    if (done > r->last) {
+        r->j->done += done - r->last;
+        r->last = done;
+    }
+    xfer_sample(r->j, loop_now_ms());
+    notify(r->j->x, XEV_PROGRESS, r->j);
+}
+
+static void file_done(struct xfer *x, struct xrun *r)
+{
+    struct xfer_job *j = r->j;
+    /* count what the progress callback may not have seen */
+    if (r->it->size > 0 && (uint64_t)r->it->size > r->last)
+        j->done += (uint64_t)r->it->size - r->last;
+    j->files_done++;
+    run_unlink(x, r);
+    run_free(r);
+    notify(x, XEV_PROGRESS, j);
+    pump(x);
+}
+
+static void run_failed(struct xfer *x, struct xrun *r, const char *what, const char *why)
+{
+    struct xfer_job *j = r->j;
+    run_drop_tmp(x, r);
+    run_unlink(x, r);
+    char path[4096];
+    snprintf(path, sizeof path, "%s", r->it->dst);
+    run_free(r);
+    job_fail(j, "%s %s: %s", what, path, why);
+    notify(x, XEV_STATE, j);
+    pump(x);
+}
+
+static void on_moved(const cJSON *resp, const struct error *err, void *ud)
+{
+    (void)resp;
+    struct xrun *r = ud;
+    r->req = NULL;
+    if (err) {
+        run_failed(r->j->x, r, _("rename to"), err->msg);
+        return;
+    }
+    free(r->tmp);
+    r->tmp = NULL;
+    file_done(r->j->x, r);
+}
+
+static void on_uploaded(const struct error *err, void *ud)
+{
+    struct xrun *r = ud;
+    struct xfer *x = r->j->x;
+    r->ft = NULL;
+    close(r->fd);
+    r->fd = -1;
+    if (err) {
+        run_failed(x, r, _("upload"), err->msg);
+        return;
+    }
+    struct error e2 = {0};
+    r->req = xfer_call_begin(x, on_moved, r);
+    if (!r->req) {
+        run_failed(x, r, _("rename to"), _("out of memory"));
+    } else if (!xfer_call_started(
+                   r->req, envd_fs_move(x->envd, r->tmp, r->it->dst, xfer_call_cb, r->req, &e2))) {
+        r->req = NULL;
+        run_failed(x, r, _("rename to"), e2.msg);
+    }
+}
+
+static void on_downloaded(const struct error *err, void *ud)
+{
+    struct xrun *r = ud;
+    struct xfer *x = r->j->x;
+    r->ft = NULL;
+    if (err) {
+        run_failed(x, r, _("download"), err->msg);
+        return;
+    }
+    uint32_t mode = r->it->mode & 07777;
+    if (fchmod(r->fd, (mode_t)(mode ? mode : 0644)) < 0 || close(r->fd) < 0) {
+        r->fd = -1;
+        run_failed(x, r, _("download"), strerror(errno));
+        return;
+    }
+    r->fd = -1;
+    if (rename(r->tmp, r->it->dst) < 0) {
+        run_failed(x, r, _("rename to"), strerror(errno));
+        return;
+    }
+    free(r->tmp);
+    r->tmp = NULL;
+    file_done(x, r);
+}
+
+static char *tmp_name(struct xfer *x, const char *dst)
+{
+    char *dir = fpath_parent(dst), name[64];
+    if (!dir) return NULL;
+    snprintf(name, sizeof name, ".boxtop-%ld-%u.part", (long)getpid(), ++x->seq);
+    char *p = fpath_join(dir, name);
+    free(dir);
+    return p;
+}
+
+static int run_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
+{
+    struct xrun *r = calloc(1, sizeof *r);
+    struct error err = {0};
+    if (!r || !(r->tmp = tmp_name(x, it->dst))) {
+        free(r);
+        job_fail(j, "%s", _("out of memory"));
+        return -1;
+    }
+    r->j = j;
+    r->it = it;
+    r->fd = -1;
+    if (j->dir == XFER_UP) {
+        r->fd = open(it->src, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (r->fd < 0 || fstat(r->fd, &st) < 0) {
+            job_fail(j, "%s: %s", it->src, strerror(errno));
+            run_free(r);
+            return -1;
+        }
+        /* the size may have changed since the plan */
+        if (S_ISREG(st.st_mode) && st.st_size != it->size) {
+            j->total += (uint64_t)st.st_size;
+            j->total -= (uint64_t)(it->size > 0 ? it->size : 0);
+            it->size = (int64_t)st.st_size;
+        }
+        r->ft = files_upload(x->envd, r->tmp, r->fd, S_ISREG(st.st_mode) ? st.st_size : -1,
+                             progress_cb, on_uploaded, r, &err);
+    } else {
+        r->fd = open(r->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (r->fd < 0) {
+            job_fail(j, "%s: %s", it->dst, strerror(errno));
+            run_free(r);
+            return -1;
+        }
+        r->ft = files_download(x->envd, it->src, r->fd, progress_cb, on_downloaded, r, &err);
+    }
+    if (!r->ft) {
+        if (j->dir == XFER_DOWN) unlink(r->tmp);
+        job_fail(j, "%s: %s", it->dst, err.msg);
+        run_free(r);
+        return -1;
+    }
+    r->next = x->runs;
+    x->runs = r;
+    x->active++;
+    j->active++;
+    return 0;
+}
+
+static void on_made_dir(const cJSON *resp, const struct error *err, void *ud)
+{
+    (void)resp;
+    struct xrun *r = ud;
+    struct xfer *x = r->j->x;
+    struct xfer_job *j = r->j;
+    r->req = NULL;
+    j->dir_busy = 0;
+    /* an existing directory is fine: copying into it merges */
+    if (err && err->kind != ERROR_CONFLICT) {
+        run_failed(x, r, _("make directory"), err->msg);
+        return;
+    }
+    run_unlink(x, r);
+    run_free(r);
+    pump(x);
+}
+
+static int dir_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
+{
+    if (j->dir == XFER_DOWN) {
+        /* owner rwx while filling; the directory's own mode comes at the end */
+        if (mkdir(it->dst, 0700) < 0 && errno != EEXIST) {
+            job_fail(j, "%s: %s", it->dst, strerror(errno));
+            return -1;
+        }
+        struct stat st;
+        if (stat(it->dst, &st) < 0 || !S_ISDIR(st.st_mode)) {
+            job_fail(j, "%s: %s", it->dst, _("exists and is not a directory"));
+            return -1;
+        }
+        return 0;
+    }
+    struct xrun *r = calloc(1, sizeof *r);
+    struct error err = {0};
+    if (!r) {
+        job_fail(j, "%s", _("out of memory"));
+        return -1;
+    }
+    r->j = j;
+    r->it = it;
+    r->fd = -1;
+    r->req = xfer_call_begin(x, on_made_dir, r);
+    if (!r->req || !xfer_call_started(
+                       r->req, envd_fs_make_dir(x->envd, it->dst, xfer_call_cb, r->req, &err))) {
+        if (!r->req) error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));
+        free(r);
+        job_fail(j, "%s: %s", it->dst, err.msg);
+        return -1;
+    }
+    r->next = x->runs;
+    x->runs = r;
+    x->active++;
+    j->active++;
+    j->dir_busy = 1;
+    return 0;
+}
+
+/* ---- upload modes: chmod in the sandbox, one process per mode ---- */
+
+static void chmod_next(struct xfer_job *j);
+
+static int chmod_event(const struct envd_proc_event *ev, void *ud, struct error *err)
+{
+    (void)ev;
+    (void)ud;
+    (void)err;
+    return 0;
+}
+
+static void chmod_end(const struct error *err, void *ud)
+{
+    struct xfer_job *j = ud;
+    j->chmod_proc = NULL;
+    if (err && !j->msg[0]) snprintf(j->msg, sizeof j->msg, _("modes not kept: %s"), err->msg);
+    chmod_next(j);
+}
+
+/* envd creates files 0644 and directories 0755 (with the usual umask): only others need a
+ * chmod. Items are grouped by mode, CHMOD_BATCH paths per process. */
+static int needs_chmod(const struct xitem *it)
+{
+    return it->mode && (it->mode & 07777) != (it->is_dir ? 0755u : 0644u);
+}
+
+static void chmod_next(struct xfer_job *j)
+{
+    struct xfer *x = j->x;
+    while (j->mode_next < j->nitems && !needs_chmod(&j->items[j->mode_next]))
+        j->mode_next++;
+    if (j->mode_next >= j->nitems) {
+        j->state = XS_DONE;
+        j->ended_ms = loop_now_ms();
+        notify(x, XEV_STATE, j);
+        pump(x);
+        return;
+    }
+    uint32_t mode = j->items[j->mode_next].mode & 07777;
+    const char *args[CHMOD_BATCH + 4];
+    char m[16];
+    snprintf(m, sizeof m, "%o", mode);
+    int n = 0;
+    args[n++] = m;
+    args[n++] = "--";
+    /* this mode's paths from here on; others are picked up by later rounds */
+    for (size_t i = j->mode_next; i < j->nitems && n < CHMOD_BATCH + 2; i++) {
+        if (needs_chmod(&j->items[i]) && (j->items[i].mode & 07777) == mode) {
+            args[n++] = j->items[i].dst;
+            j->items[i].mode = j->items[i].is_dir ? 0755 : 0644; /* done */
+        }
+    }
+    args[n] = NULL;
+    struct envd_start_opts o = {.cmd = "/bin/chmod", .args = args, .stdin_mode = -1};
+    struct error err = {0};
+    j->chmod_proc = envd_process_start(x->envd, &o, chmod_event, chmod_end, j, &err);
+    if (!j->chmod_proc) {
+        snprintf(j->msg, sizeof j->msg, _("modes not kept: %s"), err.msg);
+        j->mode_next = j->nitems;
+        chmod_next(j);
+    }
+}
+
+/* ---- scheduling ---- */
+
+static void job_step(struct xfer *x, struct xfer_job *j)
+{
+    while (j->state == XS_RUNNING && j->next < j->nitems && x->active < XFER_MAX_ACTIVE &&
+           !j->dir_busy) {
+        struct xitem *it = &j->items[j->next];
+        /* files wait until every directory exists */
+        j->next++;
+        if (it->is_dir ? dir_start(x, j, it) : run_start(x, j, it)) {
+            notify(x, XEV_STATE, j);
+            return;
+        }
+    }
+    if (j->state == XS_RUNNING && j->next >= j->nitems && !j->active && !j->dir_busy) {
+        if (j->dir == XFER_DOWN) {
+            /* directory modes last, deepest first, so read-only ones could be filled */
+            for (size_t i = j->nitems; i-- > 0;)
+                if (j->items[i].is_dir)
+                    chmod(j->items[i].dst, (mode_t)(j->items[i].mode ? j->items[i].mode : 0755));
+            j->state = XS_DONE;
+            j->ended_ms = loop_now_ms();
+            notify(x, XEV_STATE, j);
+        } else {
+            j->state = XS_MODES;
+            chmod_next(j);
+        }
+    }
+}
+
+static void pump(struct xfer *x)
+{
+    for (size_t i = 0; i < x->njobs; i++) {
+        struct xfer_job *j = x->jobs[i];
+        if (j->state == XS_RUNNING) job_step(x, j);
+        if (x->active >= XFER_MAX_ACTIVE) break;
+    }
+}
+
+struct xfer_job *xfer_add(struct xfer *x, enum xfer_dir dir, const char *src, const char *dst,
+                          int is_dir)
+{
+    struct xfer_job *j = calloc(1, sizeof *j);
+    struct xfer_job **nv = realloc(x->jobs, (x->njobs + 1) * sizeof *nv);
+    if (!j || !nv || !(j->src = strdup(src)) || !(j->dst = strdup(dst))) {
+        if (j) free(j->src);
+        free(j);
+        if (nv) x->jobs = nv;
+        return NULL;
+    }
+    x->jobs = nv;
+    j->id = x->next_id++;
+    j->dir = dir;
+    j->x = x;
+    x->jobs[x->njobs++] = j;
+    /* planning is cheap and needs no slot: start it now, files wait for slots in pump */
+    plan_start(j, is_dir);
+    notify(x, XEV_STATE, j);
+    pump(x);
+    return j;
+}
+
+void xfer_cancel(struct xfer *x, struct xfer_job *j)
+{
+    if (finished(j)) return;
+    job_stop_runs(x, j);
+    j->state = XS_CANCELLED;
+    j->ended_ms = loop_now_ms();
+    notify(x, XEV_STATE, j);
+    pump(x);
+}
+
+static void job_free(struct xfer_job *j)
+{
+    for (size_t i = 0; i < j->nitems; i++) {
+        free(j->items[i].src);
+        free(j->items[i].dst);
+    }
+    free(j->items);
+    free(j->src);
+    free(j->dst);
+    free(j);
+}
+
+void xfer_clear_finished(struct xfer *x)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < x->njobs; i++) {
+        if (finished(x->jobs[i]))
+            job_free(x->jobs[i]);
+        else
+            x->jobs[k++] = x->jobs[i];
+    }
+    x->njobs = k;
+}
+
+void xfer_free(struct xfer *x)
+{
+    x->notify = NULL;
+    /* answers still to come go nowhere (removals of temporaries still run) */
+    for (struct xfer_call *t = x->gc ? x->gc->calls : NULL; t; t = t->next)
+        xfer_call_abandon(t);
+    for (size_t i = 0; i < x->njobs; i++) {
+        job_stop_runs(x, x->jobs[i]);
+        job_free(x->jobs[i]);
+    }
+    free(x->jobs);
+    x->jobs = NULL;
+    x->njobs = 0;
+}

@@ -1,0 +1,121 @@
+/* xfer.h - the file browser's transfer engine: a queue of copy jobs between the local disk and
+ * one sandbox, run inside the event loop (several files at once, never a whole file in memory).
+ *
+ * A job copies one file or directory tree. It is first expanded into items (directories
+ * first, pre-order, then files), then the files are streamed through envd's /files endpoint:
+ * an upload reads the local file as curl asks and POSTs it to a temporary name next to the
+ * target, then filesystem Move renames it; a download writes bytes as they arrive into a local
+ * temporary file (O_EXCL, 0600) that is fchmod'ed and rename(2)d on success. Cancel or
+ * failure removes the temporary file, so the final name never holds half a file. Mode bits:
+ * kept on download; on upload envd has no chmod RPC, so modes other than envd's defaults are
+ * applied at the end of the job with one `chmod` process per distinct mode. */
+#ifndef BOXTOP_TUI_FILES_XFER_H
+#define BOXTOP_TUI_FILES_XFER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boxtop/envd.h"
+#include "boxtop/loop.h"
+
+#define XFER_MAX_ACTIVE 4  /* files moving at once, over all jobs */
+#define XFER_RATE_WIN   20 /* rate samples kept (one per XFER_SAMPLE_MS: a 5 s window) */
+#define XFER_SAMPLE_MS  250
+
+enum xfer_dir { XFER_UP = 0, XFER_DOWN };
+enum xfer_state {
+    XS_QUEUED = 0,
+    XS_PREPARING,
+    XS_RUNNING,
+    XS_MODES,
+    XS_DONE,
+    XS_FAILED,
+    XS_CANCELLED
+};
+
+struct xitem {
+    char *src, *dst;
+    int is_dir;
+    uint32_t mode;
+    int64_t size;
+};
+
+struct xrun;
+
+struct xfer_job {
+    unsigned id;
+    enum xfer_dir dir;
+    char *src, *dst; /* full paths: source and final target */
+    enum xfer_state state;
+    uint64_t total, done; /* bytes */
+    unsigned files_total, files_done;
+    char msg[512]; /* why it failed (raw: sanitized when drawn) */
+    int64_t started_ms, ended_ms;
+    struct {
+        int64_t t;
+        uint64_t b;
+    } win[XFER_RATE_WIN];
+    int nwin, hwin;
+    /* plan */
+    struct xitem *items;
+    size_t nitems, next, cap;
+    int active;   /* runs in flight */
+    int dir_busy; /* a remote MakeDir in flight (directories go one by one) */
+    void *prep;   /* ListDir request (download) in flight */
+    struct xfer *x;
+    /* upload modes to fix afterwards */
+    size_t mode_next;
+    struct envd_stream *chmod_proc;
+};
+
+enum xfer_event { XEV_PROGRESS, XEV_STATE };
+typedef void (*xfer_notify_cb)(void *ud, enum xfer_event ev, struct xfer_job *j);
+
+struct xfer {
+    struct loop *loop;
+    struct envd_client *envd; /* borrowed */
+    struct xfer_job **jobs;
+    size_t njobs;
+    unsigned next_id;
+    int active; /* runs in flight over all jobs */
+    struct xrun *runs;
+    xfer_notify_cb notify;
+    void *ud;
+    int64_t last_notify;
+    struct xfer_gc *gc; /* fire-and-forget removals may outlive the engine */
+    unsigned seq;       /* temporary names */
+};
+
+void xfer_init(struct xfer *x, struct loop *loop, struct envd_client *envd, xfer_notify_cb cb,
+               void *ud);
+/* Cancels everything (temporaries removed) without notifications. */
+void xfer_free(struct xfer *x);
+/* Queue a copy of src (a file or a directory) to the full target path dst. is_dir tells
+ * what src is. Returns the job or NULL (ENOMEM). */
+struct xfer_job *xfer_add(struct xfer *x, enum xfer_dir dir, const char *src, const char *dst,
+                          int is_dir);
+void xfer_cancel(struct xfer *x, struct xfer_job *j);
+/* A unary envd call that can be abandoned (envd.h has no cancel for them, and http_cancel
+ * would leak the envd wrapper): begin a ticket, pass xfer_call_cb and the ticket to the envd
+ * call, then hand its result to xfer_call_started (0 = it did not start; the ticket is gone).
+ * cb runs once with ud unless xfer_call_abandon ran first. xfer_free abandons every call; the
+ * envd client stays alive until the last one has answered (xfer_release_client). */
+struct xfer_call;
+struct xfer_call *xfer_call_begin(struct xfer *x, envd_unary_cb cb, void *ud);
+void xfer_call_cb(const cJSON *resp, const struct error *err, void *ud);
+int xfer_call_started(struct xfer_call *t, const void *req);
+void xfer_call_abandon(struct xfer_call *t);
+
+/* Free envd (envd_client_free + free) once the last removal of a temporary file has answered:
+ * call it instead of freeing the client after xfer_free. */
+void xfer_release_client(struct xfer *x, struct envd_client *envd);
+/* Forget finished jobs (done, failed, cancelled). */
+void xfer_clear_finished(struct xfer *x);
+/* Bytes per second over the last window (0 when unknown); ETA in ms (-1 when unknown). */
+double xfer_rate(const struct xfer_job *j, int64_t now);
+int64_t xfer_eta_ms(const struct xfer_job *j, int64_t now);
+int xfer_busy(const struct xfer *x); /* jobs not finished */
+/* Record a rate sample (the engine calls it; exposed for tests). */
+void xfer_sample(struct xfer_job *j, int64_t now);
+
+#endif

@@ -1,0 +1,560 @@
+/* files_ops.c - the file browser's operations on either side: mkdir, rename, delete (asks
+ * first), view (a pager: text sanitized, binary as hex) and edit of a sandbox file in
+ * $EDITOR (downloaded through the transfer engine, edited with curses suspended, uploaded
+ * through it again when the content changed). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+
+#include "boxtop/buf.h"
+#include "boxtop/envd.h"
+#include "boxtop/i18n.h"
+#include "boxtop/sanitize.h"
+#include "app.h"
+#include "files/fview.h"
+
+#define PAGER_MAX (4 * 1024 * 1024) /* the pager reads at most this much of a file */
+
+/* ---- remote answers ---- */
+
+static void on_remote_op(const cJSON *resp, const struct error *err, void *ud)
+{
+    (void)resp;
+    struct fview *v = ud;
+    if (err)
+        app_status(v->a, STATUS_ERROR, "%s", err->msg);
+    else
+        fv_reload(v, &v->p[1]);
+}
+
+/* Start a remote operation answered by on_remote_op (abandoned if the view goes first); expr
+ * is the envd call, with xfer_call_cb and the ticket t as its callback. Sets ok / err. */
+#define REMOTE_OP(v, expr)                                                                         \
+    do {                                                                                           \
+        struct xfer_call *t = xfer_call_begin(&(v)->x, on_remote_op, (v));                         \
+        if (!t)                                                                                    \
+            error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));                              \
+        else                                                                                       \
+            ok = xfer_call_started(t, (expr));                                                     \
+    } while (0)
+
+static int valid_name(struct app *a, const char *name)
+{
+    if (!name || !name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
+        app_status(a, STATUS_WARN, "%s", _("not a valid name"));
+        return 0;
+    }
+    return 1;
+}
+
+/* ---- mkdir ---- */
+
+static void mkdir_done(struct app *a, const char *text, int submit, void *ud)
+{
+    struct fview *v = ud;
+    struct fpane *p = fv_cur(v);
+    if (!submit || !text || !valid_name(a, text)) return;
+    char *path = fpath_join(p->l.path, text);
+    if (!path) return;
+    struct error err = {0};
+    if (!p->remote) {
+        if (mkdir(path, 0777) < 0) app_status(a, STATUS_ERROR, "%s: %s", path, strerror(errno));
+        p->want_sel = strdup(text);
+        fv_reload(v, p);
+    } else {
+        int ok = 0;
+        if (v->envd) REMOTE_OP(v, envd_fs_make_dir(v->envd, path, xfer_call_cb, t, &err));
+        if (!ok) {
+            app_status(a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
+            free(path);
+            return;
+        }
+        free(p->want_sel);
+        p->want_sel = strdup(text);
+    }
+    free(path);
+}
+
+void fv_ask_mkdir(struct fview *v)
+{
+    if (app_refuse_readonly(v->a, _("make a directory"))) return;
+    app_prompt(v->a, _("New directory: "), "", NULL, mkdir_done, v);
+}
+
+/* ---- rename ---- */
+
+static void rename_done(struct app *a, const char *text, int submit, void *ud)
+{
+    struct fview *v = ud;
+    struct fpane *p = fv_cur(v);
+    const struct fent *e = fv_selected(v, p);
+    if (!submit || !text || !e || !valid_name(a, text)) return;
+    char *from = fpath_join(p->l.path, e->name), *to = fpath_join(p->l.path, text);
+    struct error err = {0};
+    if (from && to) {
+        if (!p->remote) {
+            if (rename(from, to) < 0) app_status(a, STATUS_ERROR, "%s", strerror(errno));
+            p->want_sel = strdup(text);
+            fv_reload(v, p);
+        } else {
+            int ok = 0;
+            if (v->envd) REMOTE_OP(v, envd_fs_move(v->envd, from, to, xfer_call_cb, t, &err));
+            if (!ok) {
+                app_status(a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
+                free(from);
+                free(to);
+                return;
+            }
+            free(p->want_sel);
+            p->want_sel = strdup(text);
+        }
+    }
+    free(from);
+    free(to);
+}
+
+void fv_ask_rename(struct fview *v)
+{
+    const struct fent *e = fv_selected(v, fv_cur(v));
+    if (!e || app_refuse_readonly(v->a, _("rename"))) return;
+    /* the prompt edits the raw name; control bytes are shown escaped by the input line */
+    app_prompt(v->a, _("Rename to: "), e->name, NULL, rename_done, v);
+}
+
+/* ---- delete ---- */
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path) < 0 ? -1 : 0;
+}
+
+static void delete_one(struct fview *v, struct fpane *p, const char *name)
+{
+    char *path = fpath_join(p->l.path, name);
+    struct error err = {0};
+    if (!path) return;
+    if (!p->remote) {
+        struct stat st;
+        int rc = lstat(path, &st) == 0 && S_ISDIR(st.st_mode)
+                     ? nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS)
+                     : unlink(path);
+        if (rc < 0) app_status(v->a, STATUS_ERROR, "%s: %s", path, strerror(errno));
+    } else {
+        int ok = 0;
+        if (v->envd) REMOTE_OP(v, envd_fs_remove(v->envd, path, xfer_call_cb, t, &err));
+        if (!ok) app_status(v->a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
+    }
+    free(path);
+}
+
+static void delete_confirmed(struct app *a, void *ud)
+{
+    (void)a;
+    struct fview *v = ud;
+    struct fpane *p = fv_cur(v);
+    if (p->nmarks) {
+        for (int i = 0; i < p->nmarks; i++)
+            delete_one(v, p, p->marks[i]);
+        fv_marks_clear(p);
+    } else if (fv_selected(v, p)) {
+        char *n = strdup(fv_selected(v, p)->name);
+        if (n) delete_one(v, p, n);
+        free(n);
+    }
+    if (!p->remote) fv_reload(v, p);
+}
+
+void fv_ask_delete(struct fview *v)
+{
+    struct fpane *p = fv_cur(v);
+    if (app_refuse_readonly(v->a, _("delete"))) return;
+    struct buf b = BUF_INIT;
+    if (p->nmarks)
+        buf_printf(&b, _("Delete %d marked entries in %s?"), p->nmarks, p->l.path);
+    else if (fv_selected(v, p))
+        buf_printf(&b, _("Delete %s?"), fv_selected(v, p)->name);
+    else
+        return;
+    app_confirm(v->a, buf_cstr(&b), delete_confirmed, v); /* drawn through ui_text */
+    buf_free(&b);
+}
+
+/* ---- view / edit ---- */
+
+static int ensure_tmpdir(struct fview *v)
+{
+    if (v->tmpdir) return 0;
+    const char *t = getenv("TMPDIR");
+    struct buf b = BUF_INIT;
+    buf_printf(&b, "%s/boxtop-files.XXXXXX", t && t[0] ? t : "/tmp");
+    char *p = buf_steal(&b);
+    if (!p || !mkdtemp(p)) {
+        app_status(v->a, STATUS_ERROR, "%s", strerror(errno));
+        free(p);
+        return -1;
+    }
+    v->tmpdir = p;
+    return 0;
+}
+
+/* A local scratch name for a sandbox file: the name itself when it is plain (editors pick a
+ * syntax from the extension), "file" otherwise. */
+static char *scratch_path(struct fview *v, const char *name)
+{
+    int plain = strlen(name) < 100;
+    for (const unsigned char *c = (const unsigned char *)name; plain && *c; c++)
+        if (*c < 0x20 || *c >= 0x7f) plain = 0;
+    char sub[32];
+    static const char *const none = "file";
+    snprintf(sub, sizeof sub, "%u", v->x.next_id);
+    char *d = fpath_join(v->tmpdir, sub);
+    if (!d) return NULL;
+    mkdir(d, 0700);
+    char *p = fpath_join(d, plain ? name : none);
+    free(d);
+    return p;
+}
+
+static int file_sum(const char *path, unsigned char out[32])
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    if (!c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL)) {
+        EVP_MD_CTX_free(c);
+        close(fd);
+        return -1;
+    }
+    char b[65536];
+    ssize_t n;
+    while ((n = read(fd, b, sizeof b)) > 0)
+        EVP_DigestUpdate(c, b, (size_t)n);
+    close(fd);
+    unsigned len = 32;
+    EVP_DigestFinal_ex(c, out, &len);
+    EVP_MD_CTX_free(c);
+    return n < 0 ? -1 : 0;
+}
+
+void fv_view_file(struct fview *v)
+{
+    struct fpane *p = fv_cur(v);
+    const struct fent *e = fv_selected(v, p);
+    if (!e || e->type == FENT_DIR) return;
+    char *path = fpath_join(p->l.path, e->name);
+    if (!path) return;
+    if (!p->remote) {
+        app_push_view(v->a, fv_pager_new(v->a, path, path));
+        free(path);
+        return;
+    }
+    char *local = NULL;
+    if (!v->envd || ensure_tmpdir(v) < 0 || !(local = scratch_path(v, e->name)) ||
+        !(v->view_job = xfer_add(&v->x, XFER_DOWN, path, local, 0)))
+        app_status(v->a, STATUS_ERROR, "%s", _("cannot fetch the file"));
+    else
+        app_status(v->a, STATUS_INFO, "%s", _("fetching the file…"));
+    free(local);
+    free(path);
+}
+
+void fv_edit_file(struct fview *v)
+{
+    struct fpane *p = fv_cur(v);
+    const struct fent *e = fv_selected(v, p);
+    if (!e || e->type == FENT_DIR) return;
+    if (!p->remote) {
+        app_status(v->a, STATUS_WARN, "%s", _("e edits sandbox files (switch with Tab)"));
+        return;
+    }
+    if (app_refuse_readonly(v->a, _("edit"))) return;
+    if (v->edit_job || v->edit_remote) {
+        app_status(v->a, STATUS_WARN, "%s", _("an edit is already in progress"));
+        return;
+    }
+    char *path = fpath_join(p->l.path, e->name), *local = NULL;
+    if (!path || !v->envd || ensure_tmpdir(v) < 0 || !(local = scratch_path(v, e->name)) ||
+        !(v->edit_job = xfer_add(&v->x, XFER_DOWN, path, local, 0))) {
+        app_status(v->a, STATUS_ERROR, "%s", _("cannot fetch the file"));
+        free(path);
+        free(local);
+        return;
+    }
+    v->edit_remote = path;
+    v->edit_local = local;
+}
+
+/* Run $EDITOR (or vi) on path with curses suspended; returns the wait status or -1. */
+static int run_editor(struct app *a, const char *path)
+{
+    const char *ed = getenv("VISUAL");
+    if (!ed || !ed[0]) ed = getenv("EDITOR");
+    if (!ed || !ed[0]) ed = "vi";
+    def_prog_mode();
+    endwin();
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTSTP, SIG_DFL);
+        execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path, (char *)NULL);
+        _exit(127);
+    }
+    int st = -1;
+    if (pid > 0)
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+        }
+    reset_prog_mode();
+    app_dirty(a, DIRTY_ALL | DIRTY_CLEAR);
+    return pid > 0 ? st : -1;
+}
+
+void fv_ops_job_done(struct fview *v, struct xfer_job *j)
+{
+    if (j == v->view_job) {
+        v->view_job = NULL;
+        if (j->state == XS_DONE) app_push_view(v->a, fv_pager_new(v->a, j->dst, j->src));
+        return;
+    }
+    if (j == v->edit_up) {
+        v->edit_up = NULL;
+        if (j->state == XS_DONE) app_status(v->a, STATUS_INFO, "%s", _("saved to the sandbox"));
+        free(v->edit_remote);
+        free(v->edit_local);
+        v->edit_remote = v->edit_local = NULL;
+        return;
+    }
+    if (j != v->edit_job) return;
+    v->edit_job = NULL;
+    unsigned char after[32];
+    if (j->state != XS_DONE || file_sum(v->edit_local, v->edit_sum) < 0) {
+        free(v->edit_remote);
+        free(v->edit_local);
+        v->edit_remote = v->edit_local = NULL;
+        return;
+    }
+    int st = run_editor(v->a, v->edit_local);
+    if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        app_status(v->a, STATUS_WARN, "%s", _("the editor failed; nothing uploaded"));
+    } else if (file_sum(v->edit_local, after) == 0 && memcmp(after, v->edit_sum, 32)) {
+        v->edit_up = xfer_add(&v->x, XFER_UP, v->edit_local, v->edit_remote, 0);
+        if (v->edit_up) return;
+        app_status(v->a, STATUS_ERROR, "%s", _("cannot upload the edited file"));
+    } else {
+        app_status(v->a, STATUS_INFO, "%s", _("unchanged; nothing uploaded"));
+    }
+    free(v->edit_remote);
+    free(v->edit_local);
+    v->edit_remote = v->edit_local = NULL;
+}
+
+static int rm_tree(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    return rm_one(path, st, flag, ftw);
+}
+
+void fv_ops_free(struct fview *v)
+{
+    free(v->edit_remote);
+    free(v->edit_local);
+    if (v->tmpdir) nftw(v->tmpdir, rm_tree, 16, FTW_DEPTH | FTW_PHYS);
+    free(v->tmpdir);
+}
+
+/* ---- pager ---- */
+
+struct pager {
+    struct view base;
+    char *title;
+    char *data;
+    size_t len;
+    int truncated;
+    int hex;
+    size_t *lines; /* text: start offsets */
+    size_t nlines;
+    long top;
+    int h;
+};
+
+static int looks_binary(const char *d, size_t n)
+{
+    size_t k = n < 8192 ? n : 8192;
+    if (memchr(d, '\0', k)) return 1;
+    /* invalid UTF-8 in more than a few places: hex is more useful */
+    size_t bad = 0;
+    for (size_t i = 0; i < k;) {
+        unsigned char c = (unsigned char)d[i];
+        size_t need = c < 0x80             ? 0
+                      : (c & 0xe0) == 0xc0 ? 1
+                      : (c & 0xf0) == 0xe0 ? 2
+                      : (c & 0xf8) == 0xf0 ? 3
+                                           : 99;
+        if (need == 99 || i + need >= k + (k < n ? 0 : 1)) {
+            bad++;
+            i++;
+            continue;
+        }
+        size_t j = 1;
+        for (; j <= need && i + j < k; j++)
+            if (((unsigned char)d[i + j] & 0xc0) != 0x80) break;
+        if (j <= need) bad++;
+        i += j;
+    }
+    return bad * 20 > k;
+}
+
+static void pg_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
+{
+    struct pager *p = (struct pager *)vv;
+    p->h = h - 1;
+    ui_fill(w, 0, 0, wd, a->theme.attr[ROLE_TITLE]);
+    struct buf t = BUF_INIT;
+    buf_printf(&t, "%s  (%s%s)", p->title, p->hex ? _("hex") : _("text"),
+               p->truncated ? _(", first 4 MiB") : "");
+    ui_text(a, w, 0, 1, wd - 2, buf_cstr(&t), a->theme.attr[ROLE_TITLE]);
+    buf_free(&t);
+    long total = p->hex ? (long)((p->len + 15) / 16) : (long)p->nlines;
+    if (p->top > total - p->h) p->top = total - p->h;
+    if (p->top < 0) p->top = 0;
+    for (int r = 0; r < p->h && p->top + r < total; r++) {
+        long i = p->top + r;
+        if (p->hex) {
+            char line[128];
+            size_t off = (size_t)i * 16, n = p->len - off < 16 ? p->len - off : 16;
+            int k = snprintf(line, sizeof line, "%08zx  ", off);
+            for (size_t b = 0; b < 16; b++)
+                k += b < n ? snprintf(line + k, sizeof line - (size_t)k, "%02x ",
+                                      (unsigned char)p->data[off + b])
+                           : snprintf(line + k, sizeof line - (size_t)k, "   ");
+            k += snprintf(line + k, sizeof line - (size_t)k, " ");
+            for (size_t b = 0; b < n; b++) {
+                unsigned char c = (unsigned char)p->data[off + b];
+                line[k++] = c >= 0x20 && c < 0x7f ? (char)c : '.';
+            }
+            line[k] = '\0';
+            ui_text(a, w, 1 + r, 0, wd, line, 0);
+        } else {
+            size_t s = p->lines[i], e = i + 1 < (long)p->nlines ? p->lines[i + 1] - 1 : p->len;
+            char *ln = strndup(p->data + s, e - s);
+            if (ln) ui_text(a, w, 1 + r, 0, wd, ln, 0); /* sanitized there */
+            free(ln);
+        }
+    }
+}
+
+static int pg_key(struct view *vv, struct app *a, int ch, int is_key)
+{
+    struct pager *p = (struct pager *)vv;
+    long page = p->h > 1 ? p->h - 1 : 1;
+    if (is_key) {
+        if (ch == KEY_DOWN)
+            p->top++;
+        else if (ch == KEY_UP)
+            p->top--;
+        else if (ch == KEY_NPAGE)
+            p->top += page;
+        else if (ch == KEY_PPAGE)
+            p->top -= page;
+        else if (ch == KEY_HOME)
+            p->top = 0;
+        else if (ch == KEY_END)
+            p->top = 1L << 40;
+        else
+            return 0;
+    } else if (ch == 'j')
+        p->top++;
+    else if (ch == 'k')
+        p->top--;
+    else if (ch == ' ' || ch == 'f')
+        p->top += page;
+    else if (ch == 'b')
+        p->top -= page;
+    else if (ch == 'g')
+        p->top = 0;
+    else if (ch == 'G')
+        p->top = 1L << 40;
+    else if (ch == 'x')
+        p->hex = !p->hex;
+    else
+        return 0;
+    if (p->top < 0) p->top = 0;
+    app_dirty(a, DIRTY_MAIN);
+    return 1;
+}
+
+static const char *pg_footer(struct view *vv)
+{
+    (void)vv;
+    return _("j/k line  Space/b page  g/G top/end  x hex/text  q back");
+}
+
+static void pg_destroy(struct view *vv)
+{
+    struct pager *p = (struct pager *)vv;
+    free(p->title);
+    free(p->data);
+    free(p->lines);
+    free(p);
+}
+
+static const struct view_ops pg_ops = {
+    .name = N_("file"),
+    .draw = pg_draw,
+    .key = pg_key,
+    .footer = pg_footer,
+    .destroy = pg_destroy,
+};
+
+struct view *fv_pager_new(struct app *a, const char *path, const char *title)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        app_status(a, STATUS_ERROR, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct pager *p = calloc(1, sizeof *p);
+    if (p) p->data = malloc(PAGER_MAX + 1);
+    if (!p || !p->data || !(p->title = strdup(title))) {
+        if (p) free(p->data);
+        free(p);
+        close(fd);
+        return NULL;
+    }
+    ssize_t n;
+    while (p->len < PAGER_MAX && (n = read(fd, p->data + p->len, PAGER_MAX - p->len)) > 0)
+        p->len += (size_t)n;
+    char c;
+    p->truncated = p->len == PAGER_MAX && read(fd, &c, 1) == 1;
+    close(fd);
+    p->base.ops = &pg_ops;
+    p->hex = looks_binary(p->data, p->len);
+    size_t cap = 1024;
+    p->lines = malloc(cap * sizeof *p->lines);
+    if (p->lines) {
+        p->lines[p->nlines++] = 0;
+        for (size_t i = 0; i < p->len; i++) {
+            if (p->data[i] != '\n' || i + 1 >= p->len) continue;
+            if (p->nlines == cap) {
+                size_t *nv = realloc(p->lines, cap * 2 * sizeof *nv);
+                if (!nv) break;
+                p->lines = nv;
+                cap *= 2;
+            }
+            p->lines[p->nlines++] = i + 1;
+        }
+    }
+    if (!p->lines) p->hex = 1;
+    return &p->base;
+}

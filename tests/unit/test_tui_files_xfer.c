@@ -1,0 +1,85 @@
+/* test_tui_files_xfer.c - the transfer engine's pure parts (src/tui/files/xfer.c): the moving
+ * rate window and ETA, and a copy whose source is missing failing with a message that names
+ * it before anything touches the network. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "boxtop/loop.h"
+#include "files/xfer.h"
+
+static void test_rate_window(void **state)
+{
+    (void)state;
+    struct xfer_job j;
+    memset(&j, 0, sizeof j);
+    j.total = 100 * 1000 * 1000;
+    assert_true(xfer_rate(&j, 0) == 0);
+    assert_int_equal(xfer_eta_ms(&j, 0), -1);
+    /* 1 MB per 250 ms for 10 s: the window keeps the last 5 s */
+    for (int i = 0; i <= 40; i++) {
+        j.done = (uint64_t)i * 1000 * 1000;
+        xfer_sample(&j, 1000 + i * 250);
+    }
+    double r = xfer_rate(&j, 11000);
+    assert_true(r > 3.99e6 && r < 4.01e6);
+    assert_int_equal(j.nwin, XFER_RATE_WIN);
+    /* 60 MB left at 4 MB/s */
+    int64_t eta = xfer_eta_ms(&j, 11000);
+    assert_true(eta > 14900 && eta < 15100);
+    /* samples closer than XFER_SAMPLE_MS are dropped */
+    int64_t before = j.win[(j.hwin + j.nwin - 1) % XFER_RATE_WIN].t;
+    xfer_sample(&j, before + 10);
+    assert_int_equal(j.win[(j.hwin + j.nwin - 1) % XFER_RATE_WIN].t, before);
+    /* then the transfer stalls: the window forgets the old speed */
+    for (int i = 1; i <= XFER_RATE_WIN; i++)
+        xfer_sample(&j, before + i * 250);
+    assert_true(xfer_rate(&j, before + XFER_RATE_WIN * 250) == 0);
+    assert_int_equal(xfer_eta_ms(&j, 0), -1);
+}
+
+static int notes, last_state;
+
+static void note(void *ud, enum xfer_event ev, struct xfer_job *j)
+{
+    (void)ud;
+    if (ev == XEV_STATE) {
+        notes++;
+        last_state = (int)j->state;
+    }
+}
+
+static void test_missing_source(void **state)
+{
+    (void)state;
+    struct loop *l = loop_new();
+    struct xfer x;
+    xfer_init(&x, l, NULL, note, NULL);
+    struct xfer_job *j = xfer_add(&x, XFER_UP, "/nonexistent/boxtop-src", "/home/user/x", 0);
+    assert_non_null(j);
+    assert_int_equal(j->state, XS_FAILED);
+    assert_non_null(strstr(j->msg, "/nonexistent/boxtop-src"));
+    assert_true(notes >= 1);
+    assert_int_equal(last_state, XS_FAILED);
+    assert_false(xfer_busy(&x));
+    xfer_clear_finished(&x);
+    assert_int_equal(x.njobs, 0);
+    xfer_free(&x);
+    xfer_release_client(&x, NULL);
+    loop_free(l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rate_window),
+        cmocka_unit_test(test_missing_source),
+    };
+    cmocka_set_message_output(CM_OUTPUT_TAP);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
