@@ -37,6 +37,12 @@ struct config_context { /* one [context NAME] section of the config file */
     char *team_id;
 };
 
+struct config_keybind { /* one "ACTION = KEY" line of the [keys] section (checked by the TUI) */
+    char *action;
+    char *key;
+    int line; /* for "FILE:LINE:" messages */
+};
+
 struct config {
     char *api_key;     /* NULL when none: boxtop then starts boxtopd */
     char *domain;      /* default "e2b.app" */
@@ -50,9 +56,12 @@ struct config {
 
     struct config_context *contexts; /* every context in the config file */
     int n_contexts;
-    char *default_context; /* "context = NAME" at the top of the file */
-    char *theme;           /* "theme = dark" */
-    char *config_path;     /* the file actually read (may not exist) */
+    char *default_context;       /* "context = NAME" at the top of the file */
+    char *theme;                 /* "theme = dark" (the name is checked by the TUI) */
+    int theme_line;              /* its line, for messages */
+    struct config_keybind *keys; /* the [keys] section, in file order */
+    int n_keys;
+    char *config_path; /* the file actually read (may not exist) */
 };
 
 /* home NULL -> $HOME. A missing file is fine; a malformed one is an error naming the line.
@@ -69,6 +78,10 @@ const char *config_source_name(enum config_source src);
  * On error cfg may hold part of the file, so config_free() it either way. */
 int config_parse_text(struct config *cfg, const char *text, size_t len, const char *name,
                       struct error *err);
+/* Only find, read and parse the config file (config_path NULL = the default place; home NULL
+ * = $HOME): no environment, no key commands. For the TUI's theme and [keys] in any mode. */
+int config_read_file(struct config *cfg, const char *config_path, const char *home,
+                     struct error *err);
 /* The context called name, or NULL. */
 const struct config_context *config_find_context(const struct config *cfg, const char *name);
 

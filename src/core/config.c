@@ -72,6 +72,11 @@ void config_free(struct config *cfg)
     free(cfg->contexts);
     free(cfg->default_context);
     free(cfg->theme);
+    for (int i = 0; i < cfg->n_keys; i++) {
+        free(cfg->keys[i].action);
+        free(cfg->keys[i].key);
+    }
+    free(cfg->keys);
     free(cfg->config_path);
     memset(cfg, 0, sizeof *cfg);
 }
@@ -331,6 +336,21 @@ static int resolve(struct config *cfg, const struct config_flags *flags, const c
         return -1;
     }
     if (cfg->api_key && check_key(cfg->api_key, cfg->key_source, err) < 0) return -1;
+    return 0;
+}
+
+int config_read_file(struct config *cfg, const char *config_path, const char *home,
+                     struct error *err)
+{
+    struct config_flags flags = {0};
+    flags.config_path = config_path;
+    memset(cfg, 0, sizeof *cfg);
+    bool home_given = home != NULL;
+    if (!home) home = given(getenv("HOME"));
+    if (load_profile_file(cfg, &flags, home, home_given, err) < 0) {
+        config_free(cfg);
+        return -1;
+    }
     return 0;
 }
 

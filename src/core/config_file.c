@@ -12,6 +12,8 @@
  *     [context local]
  *     api_url = http://127.0.0.1:3000
  *     api_key = e2b_...
+ *     [keys]
+ *     kill = K                  ACTION = KEY; names and key syntax are checked by the TUI
  *
  * Values may be wrapped in double quotes (kept verbatim inside); there are no escapes and no
  * trailing comments, so a value (a shell command) may contain '#'. Messages name the file
@@ -96,16 +98,28 @@ static char **setting_slot(struct config *cfg, struct config_context *ctx, const
     return NULL;
 }
 
+/* Sections: what the settings that follow belong to. */
+enum section { SEC_TOP = 0, SEC_CONTEXT, SEC_KEYS };
+
 static int parse_section(struct config *cfg, const char *s, const char *e, const char *name,
-                         int line, struct error *err)
+                         int line, enum section *sec, struct error *err)
 {
     if (e - s < 2 || e[-1] != ']')
-        return error_set(err, ERROR_USAGE, _("%s:%d: expected [context NAME]"), name, line);
+        return error_set(err, ERROR_USAGE, _("%s:%d: expected [context NAME] or [keys]"), name,
+                         line);
     s++;
     e--;
     trim(&s, &e);
+    if (e - s == 4 && strncmp(s, "keys", 4) == 0) {
+        if (*sec == SEC_KEYS || cfg->keys)
+            return error_set(err, ERROR_USAGE, _("%s:%d: [keys] appears twice"), name, line);
+        *sec = SEC_KEYS;
+        return 0;
+    }
+    *sec = SEC_CONTEXT;
     if (e - s < 8 || strncmp(s, "context", 7) != 0 || (s[7] != ' ' && s[7] != '\t'))
-        return error_set(err, ERROR_USAGE, _("%s:%d: expected [context NAME]"), name, line);
+        return error_set(err, ERROR_USAGE, _("%s:%d: expected [context NAME] or [keys]"), name,
+                         line);
     s += 7;
     trim(&s, &e);
     strip_quotes(&s, &e);
@@ -132,8 +146,32 @@ static int parse_section(struct config *cfg, const char *s, const char *e, const
     return 0;
 }
 
-static int parse_setting(struct config *cfg, struct config_context *ctx, const char *s,
-                         const char *e, const char *name, int line, struct error *err)
+/* "ACTION = KEY" in [keys]: the action's spelling is checked here (like any KEY), what it
+ * means by the TUI, which names the line. An empty [keys] section is allowed (all
+ * defaults), and so is one that appears before or after the contexts. */
+static int parse_keybind(struct config *cfg, const char *key, const char *vs, const char *ve,
+                         const char *name, int line, struct error *err)
+{
+    for (int i = 0; i < cfg->n_keys; i++)
+        if (strcmp(cfg->keys[i].action, key) == 0)
+            return error_set(err, ERROR_USAGE, _("%s:%d: %s is set twice"), name, line, key);
+    if (vs == ve)
+        return error_set(err, ERROR_USAGE, _("%s:%d: %s has an empty value"), name, line, key);
+    struct config_keybind *p = realloc(cfg->keys, (size_t)(cfg->n_keys + 1) * sizeof *p);
+    if (!p) return error_set(err, ERROR_GENERIC, _("out of memory"));
+    cfg->keys = p;
+    struct config_keybind *k = &p[cfg->n_keys];
+    k->action = strdup(key);
+    k->key = dup_range(vs, ve);
+    k->line = line;
+    cfg->n_keys++;
+    if (!k->action || !k->key) return error_set(err, ERROR_GENERIC, _("out of memory"));
+    return 0;
+}
+
+static int parse_setting(struct config *cfg, struct config_context *ctx, enum section sec,
+                         const char *s, const char *e, const char *name, int line,
+                         struct error *err)
 {
     const char *eq = memchr(s, '=', (size_t)(e - s));
     if (!eq) return error_set(err, ERROR_USAGE, _("%s:%d: expected KEY = VALUE"), name, line);
@@ -150,6 +188,10 @@ static int parse_setting(struct config *cfg, struct config_context *ctx, const c
         key[i] = ks[i];
     }
     key[kn] = '\0';
+    if (sec == SEC_KEYS) {
+        /* no quote stripping: `"` may be a key, and `"x"` is not a key name */
+        return parse_keybind(cfg, key, vs, ve, name, line, err);
+    }
     char **slot = setting_slot(cfg, ctx, key);
     if (!slot) {
         struct config_context probe = {0};
@@ -172,6 +214,7 @@ static int parse_setting(struct config *cfg, struct config_context *ctx, const c
                          _("%s:%d: context %s has both api_key and api_key_command"), name, line,
                          ctx->name);
     if (!(*slot = dup_range(vs, ve))) return error_set(err, ERROR_GENERIC, _("out of memory"));
+    if (slot == &cfg->theme) cfg->theme_line = line;
     return 0;
 }
 
@@ -180,6 +223,7 @@ int config_parse_text(struct config *cfg, const char *text, size_t len, const ch
 {
     if (!name) name = "config";
     int line = 0;
+    enum section sec = SEC_TOP;
     const char *p = text, *end = text + len;
     while (p < end) {
         line++;
@@ -193,11 +237,11 @@ int config_parse_text(struct config *cfg, const char *text, size_t len, const ch
                                  line);
         trim(&s, &e);
         if (s == e || *s == '#') continue;
-        int rc =
-            *s == '['
-                ? parse_section(cfg, s, e, name, line, err)
-                : parse_setting(cfg, cfg->n_contexts ? &cfg->contexts[cfg->n_contexts - 1] : NULL,
-                                s, e, name, line, err);
+        int rc = *s == '['
+                     ? parse_section(cfg, s, e, name, line, &sec, err)
+                     : parse_setting(
+                           cfg, sec == SEC_CONTEXT ? &cfg->contexts[cfg->n_contexts - 1] : NULL,
+                           sec, s, e, name, line, err);
         if (rc < 0) return rc;
     }
     return 0;

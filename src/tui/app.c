@@ -266,7 +266,18 @@ static void draw_help(struct app *a, WINDOW *w, int h, int wd)
         else if (li >= nv + 2 && li < nv + 2 + ng)
             k = &global_help[li - nv - 2];
         if (k) {
-            ui_text(a, w, y, bx + 2, 14, _(k->keys), a->theme.attr[ROLE_WARN]);
+            /* the global keys as bound in [keys] */
+            const char *keys = _(k->keys);
+            char kb[32], q[KEYMAP_NAME_MAX];
+            if (k == &global_help[0])
+                keys = keymap_name(&a->keys, KA_HELP, kb, sizeof kb);
+            else if (k == &global_help[1])
+                keys = keymap_name(&a->keys, KA_COMMAND, kb, sizeof kb);
+            else if (k == &global_help[3]) {
+                snprintf(kb, sizeof kb, "Esc %s", keymap_name(&a->keys, KA_QUIT, q, sizeof q));
+                keys = kb;
+            }
+            ui_text(a, w, y, bx + 2, 14, keys, a->theme.attr[ROLE_WARN]);
             ui_text(a, w, y, bx + 17, bw - 19, _(k->what), n);
         }
     }
@@ -307,8 +318,9 @@ static void draw_too_small(struct app *a)
     int y = a->rows / 2, len = (int)strlen(msg);
     int x = (a->cols - len) / 2;
     ui_text(a, stdscr, y < 0 ? 0 : y, x < 0 ? 0 : x, a->cols, msg, a->theme.attr[ROLE_WARN]);
-    ui_text(a, stdscr, y + 1 < a->rows ? y + 1 : 0, 0, a->cols, _("(q quits)"),
-            a->theme.attr[ROLE_DIM]);
+    char q[KEYMAP_NAME_MAX], quits[64];
+    snprintf(quits, sizeof quits, _("(%s quits)"), keymap_name(&a->keys, KA_QUIT, q, sizeof q));
+    ui_text(a, stdscr, y + 1 < a->rows ? y + 1 : 0, 0, a->cols, quits, a->theme.attr[ROLE_DIM]);
     wnoutrefresh(stdscr);
 }
 

@@ -14,6 +14,7 @@
 
 #include "boxtop/loop.h"
 #include "backend.h"
+#include "keymap.h"
 #include "model.h"
 #include "theme.h"
 #include "widgets/input.h"
@@ -51,6 +52,9 @@ struct view_ops {
      * before doupdate() (not under help/confirm): views with windows of their own (the
      * terminal) wnoutrefresh them and place the cursor here. */
     void (*frame)(struct view *v, struct app *a);
+    /* 1: every key goes through a->keys (keymap.h) before key(), so the view's rebindable
+     * actions follow the [keys] section; 0: only the global actions, after key() declined. */
+    int keymap;
 };
 
 struct view {
@@ -83,6 +87,8 @@ struct app {
     int readonly;
     const char *record_path;
     int no_color;
+    int theme_id;       /* enum theme_id: theme = NAME / --theme NAME */
+    struct keymap keys; /* [keys] of the config file (keymap_init'ed at least) */
 
     struct view *stack[VIEW_STACK_MAX];
     int depth;

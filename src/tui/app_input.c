@@ -215,7 +215,7 @@ void app_handle_key(struct app *a, int ch, int is_key)
         return;
     }
     if (a->too_small) {
-        if (!is_key && ch == 'q') app_quit(a);
+        if (!is_key && ch == a->keys.key[KA_QUIT].ch && !a->keys.key[KA_QUIT].is_key) app_quit(a);
         return;
     }
     switch (a->mode) {
@@ -238,7 +238,12 @@ void app_handle_key(struct app *a, int ch, int is_key)
         break;
     }
     struct view *v = app_top(a);
+    int all = v && v->ops->keymap;
+    /* rebound keys (keymap.h): before an opted-in view, else only the global ones after the
+     * view declined (a terminal view keeps every key as typed) */
+    if (all && keymap_translate(&a->keys, 1, &ch, &is_key) < 0) return;
     if (v && v->ops->key && v->ops->key(v, a, ch, is_key)) return;
+    if (!all && keymap_translate(&a->keys, 0, &ch, &is_key) < 0) return;
     global_key(a, ch, is_key);
 }
 

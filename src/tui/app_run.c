@@ -101,7 +101,10 @@ int app_run(struct app *a)
     curs_set(0);
     mouseinterval(0);
     mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-    theme_init(&a->theme, a->no_color, NULL);
+    theme_init(&a->theme, a->no_color, a->theme_id);
+    /* get_wch() reads through stdscr and first refreshes it while it is touched (it is after
+     * initscr): that painted a blank stdscr over the footer on the first key press. */
+    wnoutrefresh(stdscr);
     input_init(&a->prompt);
     input_init(&a->cmd_hist);
 

@@ -21,7 +21,8 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/backend.h src/tui/backend_replay.c \
 	src/tui/backend_e2b.c src/tui/backend_e2b.h \
 	src/tui/term_restore.c src/tui/term_restore.h \
-	src/tui/theme.c src/tui/theme.h \
+	src/tui/theme.c src/tui/theme.h src/tui/themes.c \
+	src/tui/keymap.c src/tui/keymap.h \
 	src/tui/ui.c \
 	src/tui/views/sandboxes.c src/tui/views/detail.c \
 	src/tui/tui_main.c \
@@ -113,3 +114,17 @@ EXTRA_DIST += $(VIEWS_TMUX_TESTS) tests/tui/fake_logs.js
 VIEWS_I18N_TESTS = tests/tui/test_i18n.sh
 TESTS += $(VIEWS_I18N_TESTS)
 EXTRA_DIST += $(VIEWS_I18N_TESTS)
+
+# Themes and keys (issue 9): key syntax, [keys] conflicts, translation; theme tables.
+THEMES_UNIT_TESTS = tests/unit/test_tui_keymap tests/unit/test_tui_theme
+check_PROGRAMS += $(THEMES_UNIT_TESTS)
+TESTS += $(THEMES_UNIT_TESTS)
+UNIT_TESTS += $(THEMES_UNIT_TESTS)
+tests_unit_test_tui_keymap_SOURCES = tests/unit/test_tui_keymap.c src/tui/keymap.c
+tests_unit_test_tui_keymap_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(NCURSES_CFLAGS)
+tests_unit_test_tui_keymap_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_tui_theme_SOURCES = tests/unit/test_tui_theme.c src/tui/themes.c
+tests_unit_test_tui_theme_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(NCURSES_CFLAGS)
+tests_unit_test_tui_theme_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+TESTS += tests/tui/test_themes.sh
+EXTRA_DIST += tests/tui/test_themes.sh

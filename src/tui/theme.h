@@ -31,7 +31,31 @@ struct theme {
     const char *mark;     /* "●" or "*" */
 };
 
-/* After initscr(). no_color: NO_COLOR was set. name: "dark" (default) or "mono". */
-void theme_init(struct theme *t, int no_color, const char *name);
+/* The themes (themes.c): `theme = NAME` in the config file or --theme NAME. */
+enum theme_id {
+    THEME_DARK = 0, /* the default: 256 colours, or the 8 basic ones on smaller terminals */
+    THEME_LIGHT,    /* for light backgrounds, same fallback */
+    THEME_8COLOR,   /* only the 8 basic colours, even on 256-colour terminals */
+    THEME_MONO,     /* attributes only (bold, reverse, underline, dim) */
+    THEME_N
+};
+
+struct role_colors {
+    short fg, bg; /* -1 = terminal default */
+    attr_t extra;
+};
+
+/* "dark" -> THEME_DARK ("mono" is accepted for monochrome); -1 when unknown. */
+int theme_by_name(const char *name);
+/* "dark, light, 8color, monochrome" for messages. */
+const char *theme_names(void);
+/* The colours of theme id on a terminal with ncolors colours, ROLE_N entries; NULL means
+ * attributes only (monochrome, or no colours). */
+const struct role_colors *theme_palette(int id, int ncolors);
+/* The attributes-only table, ROLE_N entries. */
+const attr_t *theme_mono_attrs(void);
+
+/* After initscr(). no_color: NO_COLOR or --no-color (wins over any theme). id: enum theme_id. */
+void theme_init(struct theme *t, int no_color, int id);
 
 #endif

@@ -1,8 +1,9 @@
 /* tui_main.c - entry of the interactive UI: flags, backend choice, then app_run().
  *
  * Flags: --replay FILE (drive the UI from a recorded model), --record FILE (write the model
- * as JSON on exit), --readonly, --no-color, --api-url URL, --context NAME. NO_COLOR in the
- * environment is honoured too. */
+ * as JSON on exit), --readonly, --no-color, --theme NAME, --api-url URL, --context NAME.
+ * NO_COLOR in the environment is honoured too and wins over any theme. The config file's
+ * `theme =` and [keys] apply in every mode, the replay too. */
 #include "config.h"
 
 #include <errno.h>
@@ -33,17 +34,17 @@
 struct tui_opts {
     const char *replay, *record, *state_dir;
     const char *record_sessions; /* --record-sessions DIR: asciicast v2 per terminal */
-    struct config_flags flags; /* --api-key --api-url --sandbox-url --domain --context --config */
+    const char *theme;           /* --theme NAME (over the config file's theme =) */
+    struct config_flags flags;   /* --api-key --api-url --sandbox-url --domain --context --config */
     int readonly, no_color;
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            _("usage: boxtop [--readonly] [--no-color] [--context NAME] [--api-url URL]\n"
-              "              [--api-key KEY] [--sandbox-url URL] [--domain DOMAIN]\n"
-              "              [--config FILE] [--state-dir DIR] [--record FILE] [--replay FILE]\n"
-              "              [--record-sessions DIR]\n"));
+    fprintf(f, _("usage: boxtop [--readonly] [--no-color] [--theme NAME] [--context NAME]\n"
+                 "              [--api-url URL] [--api-key KEY] [--sandbox-url URL]\n"
+                 "              [--domain DOMAIN] [--config FILE] [--state-dir DIR]\n"
+                 "              [--record FILE] [--replay FILE] [--record-sessions DIR]\n"));
 }
 
 /* The global flags of the command-line mode (same names, "--flag VALUE" or "--flag=VALUE"),
@@ -57,6 +58,7 @@ static int parse_opts(int argc, char **argv, struct tui_opts *o)
         {"replay", &o->replay},
         {"record", &o->record},
         {"record-sessions", &o->record_sessions},
+        {"theme", &o->theme},
         {"state-dir", &o->state_dir},
         {"api-key", &o->flags.api_key},
         {"api-url", &o->flags.api_url},
@@ -265,6 +267,32 @@ static void live_stop_local(struct live *lv)
     loop_run(lv->a->loop);
 }
 
+/* theme = NAME and [keys] of the config file, --theme over the file's theme. */
+static int load_look(struct app *a, const struct tui_opts *o, struct error *err)
+{
+    struct config cfg;
+    int rc = -1;
+    if (config_read_file(&cfg, o->flags.config_path, NULL, err)) goto out;
+    const char *file = cfg.config_path ? cfg.config_path : "config";
+    a->theme_id = THEME_DARK;
+    if (o->theme) {
+        if ((a->theme_id = theme_by_name(o->theme)) < 0) {
+            error_set(err, ERROR_USAGE, _("unknown theme %s (valid: %s)"), o->theme,
+                      theme_names());
+            goto out;
+        }
+    } else if (cfg.theme && (a->theme_id = theme_by_name(cfg.theme)) < 0) {
+        error_set(err, ERROR_USAGE, _("%s:%d: unknown theme %s (valid: %s)"), file,
+                  cfg.theme_line, cfg.theme, theme_names());
+        goto out;
+    }
+    if (keymap_apply(&a->keys, cfg.keys, cfg.n_keys, file, err)) goto out;
+    rc = 0;
+out:
+    config_free(&cfg);
+    return rc;
+}
+
 int tui_main(int argc, char **argv)
 {
     struct tui_opts o = {0};
@@ -284,6 +312,7 @@ int tui_main(int argc, char **argv)
     a->no_color = o.no_color;
     a->record_path = o.record;
     a->rec_sessions_dir = o.record_sessions;
+    keymap_init(&a->keys);
     model_init(&a->model);
     if (o.flags.context) box_set_str(&a->model.context, o.flags.context);
     struct live lv = {a, NULL, NULL};
@@ -291,6 +320,11 @@ int tui_main(int argc, char **argv)
     struct error err = {0};
     if (!a->loop) {
         rc = 1;
+        goto out;
+    }
+    if (load_look(a, &o, &err)) {
+        fprintf(stderr, "boxtop: %s\n", err.msg);
+        rc = 2;
         goto out;
     }
     if (o.replay) {

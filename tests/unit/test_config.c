@@ -373,6 +373,13 @@ static void malformed_files(void **state)
          2},
         {"API_KEY = e2b_secretvalue\n", 1},
         {"= e2b_secretvalue\n", 1},
+        {"[keys]\nkill = X\nkill = Y\n", 3},
+        {"[keys]\nkill =\n", 2},
+        {"[keys]\nkill X\n", 2},
+        {"[keys]\nKill = X\n", 2},
+        {"[keys]\n[keys]\n", 2},
+        {"[keys]\nkill = X\n[context a]\n[keys]\n", 4},
+        {"[keys\n", 1},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         put(f, ".config/boxtop/config", bad[i].text);
@@ -478,6 +485,61 @@ static void home_from_environment(void **state)
     free(old_home);
 }
 
+/* [keys]: ACTION = KEY in file order with lines; contexts before and after it keep theirs. */
+static void keys_section(void **state)
+{
+    (void)state;
+    struct config cfg = {0};
+    struct error err;
+    error_clear(&err);
+    const char text[] = "theme = monochrome\n[context a]\nteam_id = t1\n[keys]\n"
+                        "# comment\nkill = X\nfilter = /\n  mark = Space  \ncommand = =\n"
+                        "help = #\n[context b]\nteam_id = t2\n";
+    assert_int_equal(config_parse_text(&cfg, text, sizeof text - 1, "mem", &err), 0);
+    assert_string_equal(cfg.theme, "monochrome");
+    assert_int_equal(cfg.theme_line, 1);
+    assert_int_equal(cfg.n_keys, 5);
+    assert_string_equal(cfg.keys[0].action, "kill");
+    assert_string_equal(cfg.keys[0].key, "X");
+    assert_int_equal(cfg.keys[0].line, 6);
+    assert_string_equal(cfg.keys[1].key, "/");
+    assert_string_equal(cfg.keys[2].action, "mark");
+    assert_string_equal(cfg.keys[2].key, "Space");
+    assert_string_equal(cfg.keys[3].key, "=");
+    assert_string_equal(cfg.keys[4].key, "#"); /* no trailing comments */
+    assert_int_equal(cfg.n_contexts, 2);
+    assert_string_equal(cfg.contexts[0].team_id, "t1");
+    assert_string_equal(cfg.contexts[1].team_id, "t2");
+    config_free(&cfg);
+    /* a setting after [keys] is a key binding, not a top-level one */
+    const char t2[] = "[keys]\ntheme = dark\n";
+    assert_int_equal(config_parse_text(&cfg, t2, sizeof t2 - 1, "mem", &err), 0);
+    assert_null(cfg.theme);
+    assert_int_equal(cfg.n_keys, 1);
+    config_free(&cfg);
+}
+
+/* config_read_file: the same file, parsed only (no key command runs). */
+static void read_file_only(void **state)
+{
+    struct fixture *f = *state;
+    put(f, ".config/boxtop/config",
+        "theme = light\n[context a]\napi_key_command = exit 3\n[keys]\nquit = Q\n");
+    struct config cfg;
+    struct error err;
+    error_clear(&err);
+    assert_int_equal(config_read_file(&cfg, NULL, f->home, &err), 0);
+    assert_string_equal(cfg.theme, "light");
+    assert_int_equal(cfg.n_keys, 1);
+    assert_string_equal(cfg.keys[0].key, "Q");
+    assert_non_null(strstr(cfg.config_path, "/.config/boxtop/config"));
+    config_free(&cfg);
+    put(f, ".config/boxtop/config", "[keys]\nquit\n");
+    assert_int_equal(config_read_file(&cfg, NULL, f->home, &err), -1);
+    assert_non_null(strstr(err.msg, "config:2: "));
+    config_free(&cfg);
+}
+
 static void parse_text_directly(void **state)
 {
     (void)state;
@@ -510,6 +572,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(malformed_values, setup, teardown),
         cmocka_unit_test_setup_teardown(home_from_environment, setup, teardown),
         cmocka_unit_test_setup_teardown(parse_text_directly, setup, teardown),
+        cmocka_unit_test_setup_teardown(keys_section, setup, teardown),
+        cmocka_unit_test_setup_teardown(read_file_only, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

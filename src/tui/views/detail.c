@@ -22,6 +22,10 @@ struct detail {
     char *id;
     int proc_sel, focus_procs;
     uint32_t kill_pid;
+    /* footer and help with the keys of [keys] (the view opts in: K and l follow kill, logs) */
+    char footer[256];
+    struct keyhelp help[5];
+    char help_keys[2][KEYMAP_NAME_MAX * 2];
 };
 
 static void fmt_time(char *out, size_t n, int64_t ms)
@@ -286,8 +290,14 @@ static int dt_key(struct view *vv, struct app *a, int ch, int is_key)
 
 static const char *dt_footer(struct view *vv)
 {
-    (void)vv;
-    return _("j/k select process  K kill process  R reload  Esc/q back  ? help");
+    struct detail *d = (struct detail *)vv;
+    char k[KEYMAP_NAME_MAX * 2], q[KEYMAP_NAME_MAX * 2], h[KEYMAP_NAME_MAX * 2];
+    const struct keymap *km = &d->app->keys;
+    snprintf(d->footer, sizeof d->footer,
+             _("j/k select process  %s kill process  R reload  Esc/%s back  %s help"),
+             keymap_label(km, KA_KILL, k, sizeof k), keymap_label(km, KA_QUIT, q, sizeof q),
+             keymap_label(km, KA_HELP, h, sizeof h));
+    return d->footer;
 }
 
 static const struct keyhelp dt_help[] = {
@@ -300,9 +310,14 @@ static const struct keyhelp dt_help[] = {
 
 static const struct keyhelp *dt_helpfn(struct view *vv, int *n)
 {
-    (void)vv;
+    struct detail *d = (struct detail *)vv;
+    _Static_assert(sizeof dt_help / sizeof dt_help[0] == sizeof d->help / sizeof d->help[0],
+                   "dt_help and the view's copy");
+    memcpy(d->help, dt_help, sizeof d->help);
+    d->help[1].keys = keymap_label(&d->app->keys, KA_KILL, d->help_keys[0], sizeof d->help_keys[0]);
+    d->help[3].keys = keymap_label(&d->app->keys, KA_LOGS, d->help_keys[1], sizeof d->help_keys[1]);
     *n = (int)(sizeof(dt_help) / sizeof(dt_help[0]));
-    return dt_help;
+    return d->help;
 }
 
 static int dt_needs_clock(struct view *vv, struct app *a)
@@ -328,6 +343,7 @@ static const struct view_ops dt_ops = {
     .help = dt_helpfn,
     .needs_clock = dt_needs_clock,
     .destroy = dt_destroy,
+    .keymap = 1,
 };
 
 struct view *view_detail_new(struct app *a, const char *id)

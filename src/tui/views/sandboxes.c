@@ -43,6 +43,11 @@ struct sbview {
     /* the `n` form */
     char new_template[256];
     int new_timeout;
+    /* footer and help with the keys of the [keys] section (keymap.h) */
+    const struct keymap *km;
+    char footer[512];
+    struct keyhelp help[17];
+    char help_keys[17][40];
 };
 
 static int mark_alive(const char *id, void *ud)
@@ -640,9 +645,30 @@ static void sb_model_changed(struct view *vv, struct app *a)
 
 static const char *sb_footer(struct view *vv)
 {
-    (void)vv;
-    return _("Enter detail  / filter  Space mark  n new  K kill  p pause  r resume  t timeout  "
-             "e +5m  </> sort  ? help");
+    struct sbview *v = (struct sbview *)vv;
+    static const struct {
+        int act;
+        const char *what;
+    } items[] = {
+        {KA_DETAIL, N_("detail")}, {KA_FILTER, N_("filter")},   {KA_MARK, N_("mark")},
+        {KA_NEW, N_("new")},       {KA_KILL, N_("kill")},       {KA_PAUSE, N_("pause")},
+        {KA_RESUME, N_("resume")}, {KA_TIMEOUT, N_("timeout")}, {KA_EXTEND, "+5m"},
+        {-1, N_("sort")},          {KA_HELP, N_("help")},
+    };
+    size_t off = 0;
+    v->footer[0] = '\0';
+    for (size_t i = 0; i < sizeof items / sizeof items[0] && off < sizeof v->footer; i++) {
+        char k[KEYMAP_NAME_MAX * 2];
+        if (items[i].act < 0)
+            snprintf(k, sizeof k, "</>");
+        else
+            keymap_label(v->km, (enum keymap_action)items[i].act, k, sizeof k);
+        int n = snprintf(v->footer + off, sizeof v->footer - off, "%s%s %s", i ? "  " : "", k,
+                         _(items[i].what));
+        if (n < 0) break;
+        off += (size_t)n;
+    }
+    return v->footer;
 }
 
 static const struct keyhelp sb_help[] = {
@@ -665,11 +691,52 @@ static const struct keyhelp sb_help[] = {
     {"s f l", N_("shell, files, logs (later versions)")},
 };
 
+/* The actions of sb_help's rows (-1: fixed keys); "p / r" and "s f l" hold two and three. */
+static const int sb_help_act[][3] = {
+    {-1},
+    {-1},
+    {-1},
+    {KA_DETAIL, -1},
+    {KA_FILTER, -1},
+    {-1},
+    {KA_MARK, -1},
+    {-1},
+    {KA_NEW, -1},
+    {KA_KILL, -1},
+    {KA_PAUSE, KA_RESUME, -1},
+    {KA_TIMEOUT, -1},
+    {KA_EXTEND, -1},
+    {-1},
+    {-1},
+    {-1},
+    {KA_SHELL, KA_FILES, KA_LOGS},
+};
+
 static const struct keyhelp *sb_helpfn(struct view *vv, int *n)
 {
-    (void)vv;
+    struct sbview *v = (struct sbview *)vv;
+    _Static_assert(sizeof sb_help / sizeof sb_help[0] == sizeof v->help / sizeof v->help[0],
+                   "sb_help and the view's copy");
+    _Static_assert(sizeof sb_help_act / sizeof sb_help_act[0] == sizeof sb_help / sizeof sb_help[0],
+                   "sb_help and its actions");
+    for (size_t i = 0; i < sizeof sb_help / sizeof sb_help[0]; i++) {
+        v->help[i] = sb_help[i];
+        if (sb_help_act[i][0] < 0) continue;
+        char *out = v->help_keys[i];
+        size_t off = 0;
+        out[0] = '\0';
+        for (int j = 0; j < 3 && sb_help_act[i][j] >= 0; j++) {
+            char k[KEYMAP_NAME_MAX * 2];
+            keymap_label(v->km, (enum keymap_action)sb_help_act[i][j], k, sizeof k);
+            int m = snprintf(out + off, sizeof v->help_keys[i] - off, "%s%s",
+                             j ? (sb_help_act[i][2] >= 0 ? " " : " / ") : "", k);
+            if (m < 0 || (size_t)m >= sizeof v->help_keys[i] - off) break;
+            off += (size_t)m;
+        }
+        v->help[i].keys = out; /* app.c passes keys through _(): a key name has no msgid */
+    }
     *n = (int)(sizeof(sb_help) / sizeof(sb_help[0]));
-    return sb_help;
+    return v->help;
 }
 
 static int sb_needs_clock(struct view *vv, struct app *a)
@@ -700,6 +767,7 @@ static const struct view_ops sb_ops = {
     .help = sb_helpfn,
     .needs_clock = sb_needs_clock,
     .destroy = sb_destroy,
+    .keymap = 1,
 };
 
 struct view *view_sandboxes_new(struct app *a)
@@ -707,6 +775,7 @@ struct view *view_sandboxes_new(struct app *a)
     struct sbview *v = calloc(1, sizeof(*v));
     if (!v) return NULL;
     v->base.ops = &sb_ops;
+    v->km = &a->keys;
     /*                 title            min  max flex right hide */
     v->cols[C_ID] = (struct table_col){_("ID"), 14, 34, 2, 0, 0, 0, 0};
     v->cols[C_TEMPLATE] = (struct table_col){_("TEMPLATE"), 8, 24, 1, 0, 3, 0, 0};

@@ -1,0 +1,233 @@
+/* keymap.c - rebindable keys (see keymap.h). Pure: only curses' key constants. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "boxtop/i18n.h"
+#include "keymap.h"
+
+static const struct {
+    const char *name;
+    struct keyspec def;
+} actions[KA_N] = {
+    [KA_KILL] = {"kill", {'K', 0}},       [KA_PAUSE] = {"pause", {'p', 0}},
+    [KA_RESUME] = {"resume", {'r', 0}},   [KA_FILTER] = {"filter", {'/', 0}},
+    [KA_NEW] = {"new", {'n', 0}},         [KA_TIMEOUT] = {"timeout", {'t', 0}},
+    [KA_EXTEND] = {"extend", {'e', 0}},   [KA_DETAIL] = {"detail", {'\r', 0}},
+    [KA_MARK] = {"mark", {' ', 0}},       [KA_SHELL] = {"shell", {'s', 0}},
+    [KA_FILES] = {"files", {'f', 0}},     [KA_LOGS] = {"logs", {'l', 0}},
+    [KA_QUIT] = {"quit", {'q', 0}},       [KA_HELP] = {"help", {'?', 0}},
+    [KA_COMMAND] = {"command", {':', 0}},
+};
+
+/* Keys that keep their meaning whatever the config says (the sandboxes view's motion and
+ * sort keys, and the keys every mode needs): binding an action there is an error. */
+static const struct {
+    struct keyspec k;
+    const char *what;
+} fixed[] = {
+    {{'j', 0}, "move-down"},
+    {{'k', 0}, "move-up"},
+    {{'g', 0}, "first-row"},
+    {{'G', 0}, "last-row"},
+    {{'a', 0}, "mark-shown"},
+    {{'u', 0}, "unmark-all"},
+    {{'<', 0}, "sort-previous"},
+    {{'>', 0}, "sort-next"},
+    {{'I', 0}, "sort-invert"},
+    {{'R', 0}, "refresh"},
+    {{'E', 0}, "events"},
+    {{27, 0}, "back"},
+    {{12, 0}, "redraw"},
+    {{4, 0}, "half-page-down"},
+    {{21, 0}, "half-page-up"},
+    /* the terminal driver takes these in cbreak mode before boxtop sees them */
+    {{3, 0}, "interrupt"},
+    {{26, 0}, "suspend"},
+    {{17, 0}, "flow-control"},
+    {{19, 0}, "flow-control"},
+};
+
+static int is_global(int act)
+{
+    return act == KA_QUIT || act == KA_HELP || act == KA_COMMAND;
+}
+
+void keymap_init(struct keymap *km)
+{
+    for (int i = 0; i < KA_N; i++)
+        km->key[i] = actions[i].def;
+}
+
+int keymap_action_by_name(const char *name)
+{
+    for (int i = 0; i < KA_N; i++)
+        if (strcmp(actions[i].name, name) == 0) return i;
+    return -1;
+}
+
+const char *keymap_action_name(enum keymap_action act)
+{
+    return (unsigned)act < KA_N ? actions[act].name : "?";
+}
+
+int keymap_parse_key(const char *s, struct keyspec *k)
+{
+    static const struct {
+        const char *name;
+        int ch;
+    } named[] = {{"Enter", '\r'}, {"Space", ' '}, {"Tab", '\t'}, {"Esc", 27}};
+    k->is_key = 0;
+    size_t n = strlen(s);
+    if (n == 1 && s[0] > ' ' && s[0] < 0x7f) {
+        k->ch = (unsigned char)s[0];
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (strcasecmp(s, named[i].name) == 0) {
+            k->ch = named[i].ch;
+            return 0;
+        }
+    if (n == 3 && (s[0] == 'C' || s[0] == 'c') && s[1] == '-' &&
+        ((s[2] >= 'a' && s[2] <= 'z') || (s[2] >= 'A' && s[2] <= 'Z'))) {
+        k->ch = s[2] & 0x1f;
+        if (k->ch == '\n') k->ch = '\r'; /* C-j and C-m are Enter on a terminal */
+        return 0;
+    }
+    if ((n == 2 || n == 3) && (s[0] == 'F' || s[0] == 'f') && s[1] >= '1' && s[1] <= '9') {
+        int f = s[1] - '0';
+        if (n == 3) {
+            if (s[2] < '0' || s[2] > '9') return -1;
+            f = f * 10 + (s[2] - '0');
+        }
+        if (f < 1 || f > 12) return -1;
+        k->ch = KEY_F(f);
+        k->is_key = 1;
+        return 0;
+    }
+    return -1;
+}
+
+void keymap_key_name(const struct keyspec *k, char *out, size_t n)
+{
+    if (k->is_key && k->ch >= KEY_F(1) && k->ch <= KEY_F(12))
+        snprintf(out, n, "F%d", k->ch - KEY_F0);
+    else if (k->is_key)
+        snprintf(out, n, "?");
+    else if (k->ch == '\r')
+        snprintf(out, n, "Enter");
+    else if (k->ch == ' ')
+        snprintf(out, n, "Space");
+    else if (k->ch == '\t')
+        snprintf(out, n, "Tab");
+    else if (k->ch == 27)
+        snprintf(out, n, "Esc");
+    else if (k->ch >= 1 && k->ch <= 26)
+        snprintf(out, n, "C-%c", 'a' + k->ch - 1);
+    else if (k->ch > ' ' && k->ch < 0x7f)
+        snprintf(out, n, "%c", k->ch);
+    else
+        snprintf(out, n, "?");
+}
+
+const char *keymap_name(const struct keymap *km, enum keymap_action act, char *out, size_t n)
+{
+    keymap_key_name(&km->key[act], out, n);
+    return out;
+}
+
+const char *keymap_label(const struct keymap *km, enum keymap_action act, char *out, size_t n)
+{
+    static const char *const named[] = {N_("Enter"), N_("Space"), N_("Tab"), N_("Esc")};
+    keymap_key_name(&km->key[act], out, n);
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (strcmp(out, named[i]) == 0) {
+            snprintf(out, n, "%s", _(named[i]));
+            break;
+        }
+    return out;
+}
+
+static int same(const struct keyspec *a, const struct keyspec *b)
+{
+    return a->ch == b->ch && a->is_key == b->is_key;
+}
+
+int keymap_apply(struct keymap *km, const struct config_keybind *binds, int n, const char *file,
+                 struct error *err)
+{
+    struct keymap m;
+    int line[KA_N] = {0};
+    keymap_init(&m);
+    if (!file) file = "config";
+    for (int i = 0; i < n; i++) {
+        int act = keymap_action_by_name(binds[i].action);
+        if (act < 0) {
+            char valid[256] = "";
+            for (int a = 0; a < KA_N; a++) {
+                strncat(valid, actions[a].name, sizeof valid - strlen(valid) - 1);
+                if (a + 1 < KA_N) strncat(valid, ", ", sizeof valid - strlen(valid) - 1);
+            }
+            return error_set(err, ERROR_USAGE, _("%s:%d: unknown action %s (valid: %s)"), file,
+                             binds[i].line, binds[i].action, valid);
+        }
+        struct keyspec k;
+        if (keymap_parse_key(binds[i].key, &k) < 0)
+            return error_set(err, ERROR_USAGE,
+                             _("%s:%d: %s: not a key (use x, C-x, F1-F12, Enter, Space, Tab "
+                               "or Esc)"),
+                             file, binds[i].line, binds[i].action);
+        /* The ways out must work on every terminal and on the too-small screen, so they
+         * stay on plain characters or Ctrl-letters (`:q` always quits as well). */
+        if ((act == KA_QUIT || act == KA_COMMAND) &&
+            (k.is_key || k.ch == '\r' || k.ch == ' ' || k.ch == '\t' || k.ch == 27))
+            return error_set(err, ERROR_USAGE,
+                             _("%s:%d: %s must be a character or C-x, so that you can always "
+                               "leave"),
+                             file, binds[i].line, binds[i].action);
+        for (size_t f = 0; f < sizeof fixed / sizeof fixed[0]; f++)
+            if (same(&fixed[f].k, &k))
+                return error_set(err, ERROR_USAGE, _("%s:%d: %s: key %s is fixed to %s"), file,
+                                 binds[i].line, binds[i].action, binds[i].key, fixed[f].what);
+        m.key[act] = k;
+        line[act] = binds[i].line;
+    }
+    /* every action is reachable in the sandboxes view, so one key may hold one action */
+    for (int a = 0; a < KA_N; a++)
+        for (int b = a + 1; b < KA_N; b++)
+            if (same(&m.key[a], &m.key[b])) {
+                char kn[KEYMAP_NAME_MAX];
+                keymap_key_name(&m.key[a], kn, sizeof kn);
+                /* the later line first: the binding that made the conflict */
+                int x = line[a] >= line[b] ? a : b, y = x == a ? b : a;
+                return error_set(err, ERROR_USAGE, _("%s:%d: %s and %s are both on key %s"), file,
+                                 line[x], actions[x].name, actions[y].name, kn);
+            }
+    *km = m;
+    return 0;
+}
+
+int keymap_translate(const struct keymap *km, int all, int *ch, int *is_key)
+{
+    struct keyspec in = {*ch, *is_key};
+    if ((!in.is_key && in.ch == '\n') || (in.is_key && in.ch == KEY_ENTER))
+        in = (struct keyspec){'\r', 0};
+    for (int a = 0; a < KA_N; a++) {
+        if (!all && !is_global(a)) continue;
+        if (same(&km->key[a], &in)) {
+            if (same(&km->key[a], &actions[a].def)) return 0;
+            *ch = actions[a].def.ch;
+            *is_key = actions[a].def.is_key;
+            return 1;
+        }
+    }
+    for (int a = 0; a < KA_N; a++) {
+        if (!all && !is_global(a)) continue;
+        if (same(&actions[a].def, &in)) return -1; /* moved elsewhere (else the loop above) */
+    }
+    return 0;
+}
