@@ -128,3 +128,11 @@ tests_unit_test_tui_theme_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(NCURSES_CFLAGS)
 tests_unit_test_tui_theme_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 TESTS += tests/tui/test_themes.sh
 EXTRA_DIST += tests/tui/test_themes.sh
+
+# Fuzz target of the fast list/metrics readers (tests/fuzz/local.mk's convention).
+FUZZ_PROGS += tests/fuzz/fuzz_fastscan
+tests_fuzz_fuzz_fastscan_SOURCES = tests/fuzz/fuzz_fastscan.c
+tests_fuzz_fuzz_fastscan_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
+tests_fuzz_fuzz_fastscan_LDADD = $(FUZZ_MAIN) src/tui/libboxtoptui_pure.a src/e2b/libboxtope2b.a \
+	$(CORE_LIBS) -lm
+tests_fuzz_fuzz_fastscan_LDFLAGS = $(FUZZER_LINK_FLAGS)
