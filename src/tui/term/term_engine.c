@@ -322,7 +322,8 @@ static size_t utf8_tail(const unsigned char *p, size_t n)
     return 0;
 }
 
-static size_t utf8_encode(char *out, uint32_t c)
+/* Shared with term_text.c (declared in term_internal.h). */
+size_t term_utf8_encode(char *out, uint32_t c)
 {
     if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) c = 0xfffd;
     if (c < 0x80) {
@@ -432,7 +433,7 @@ static void do_rep(struct term_engine *e, long count)
     char one[4 * TERM_CELL_CHARS];
     size_t len = 0;
     for (int i = 0; i < e->last_nchars; i++)
-        len += utf8_encode(one + len, e->last_chars[i]);
+        len += term_utf8_encode(one + len, e->last_chars[i]);
     size_t n = 0;
     for (long k = 0; k < count; k++) {
         if (n + len > TERM_STAGE) {

@@ -109,4 +109,7 @@ static inline int term_cell_blank(const struct term_cell *c)
     return memcmp(c, &zero, sizeof zero) == 0;
 }
 
+/* One code point as UTF-8 into out[0..4) (surrogates and > U+10FFFF become U+FFFD). */
+size_t term_utf8_encode(char *out, uint32_t c);
+
 #endif

@@ -11,31 +11,6 @@
 #include "boxtop/sanitize.h"
 #include "term_internal.h"
 
-static size_t utf8_put(char *out, uint32_t c)
-{
-    if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) c = 0xfffd;
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (char)(0xc0 | (c >> 6));
-        out[1] = (char)(0x80 | (c & 0x3f));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xe0 | (c >> 12));
-        out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (c & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (c >> 18));
-    out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (c & 0x3f));
-    return 4;
-}
-
 /* Raw UTF-8 of cells [c0, c1) of a line (clipped to its len, trailing blanks trimmed);
  * if colstart is given, colstart[k] is the column where byte k's character starts. */
 static int cells_utf8(const struct term_cell *cells, int len, int c0, int c1, struct buf *out,
@@ -61,7 +36,7 @@ static int cells_utf8(const struct term_cell *cells, int len, int c0, int c1, st
             tmp[n++] = ' ';
         else
             for (int i = 0; i < TERM_CELL_CHARS && cell->ch[i]; i++)
-                n += utf8_put(tmp + n, cell->ch[i]);
+                n += term_utf8_encode(tmp + n, cell->ch[i]);
         if (buf_append(out, tmp, n) < 0) return -ENOMEM;
         if (colstart)
             for (size_t k = out->len - n; k < out->len; k++)
