@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 
 DEPS="build-essential autoconf automake libtool pkg-config autopoint gettext \
 libncurses-dev libcurl4-openssl-dev libcjson-dev libvterm-dev libwebsockets-dev \
-libssl-dev zlib1g-dev libcmocka-dev tmux nodejs npm uidmap"
+libssl-dev zlib1g-dev libcmocka-dev tmux nodejs npm uidmap locales man-db"
 
 missing=""
 for p in $DEPS; do
@@ -25,6 +25,11 @@ if [ -n "$missing" ]; then
         echo "bootstrap: run as root: apt-get install -y$missing" >&2
         exit 1
     fi
+fi
+
+# The German UI test runs with LANG=de_DE.UTF-8; generate the locale when we can.
+if [ "$(id -u)" = 0 ] && ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+    localedef -i de_DE -f UTF-8 de_DE.UTF-8 || echo "bootstrap: could not generate de_DE.UTF-8" >&2
 fi
 
 if [ ! -x configure ] || [ configure.ac -nt configure ]; then

@@ -6,9 +6,8 @@
 #    (msgfmt -c); the same holds for the build's po/boxtop.pot when there is one;
 # 3. boxtop in tmux with the German catalogue shows German labels in the sandboxes, help,
 #    logs, events, templates and team views.
-# The machine has no de_DE locale (only C.UTF-8), so the run uses LANGUAGE=de with
-# LANG=C.UTF-8 (glibc honours LANGUAGE in C.UTF-8, unlike in plain C) and BOXTOP_LOCALEDIR
-# for the uninstalled catalogue; with the locale installed, LANG=de_DE.UTF-8 does the same.
+# The run uses LANG=de_DE.UTF-8 exactly as a user would (bootstrap.sh and .ci/run generate
+# that locale with localedef) and BOXTOP_LOCALEDIR for the uninstalled catalogue.
 . "$(dirname "$0")/lib.sh"
 echo "1..10"
 cd "$abs_top_srcdir" || exit 1
@@ -41,7 +40,10 @@ fi
 
 mkdir -p "$TMPD/locale/de/LC_MESSAGES"
 cp "$TMPD/de.mo" "$TMPD/locale/de/LC_MESSAGES/boxtop.mo"
-export BOXTOP_LOCALEDIR="$TMPD/locale" LANGUAGE=de
+export BOXTOP_LOCALEDIR="$TMPD/locale" TUI_LANG=de_DE.UTF-8
+unset LANGUAGE
+locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$' ||
+    echo "# the de_DE.UTF-8 locale is missing (bootstrap.sh generates it as root)"
 tui_start 120 30 --replay "$abs_top_srcdir/tests/tui/three.json"
 tui_wait 'Sandboxen \(3 von 3\)' 5 && tui_wait 'laufend [0-9]+ .*pausiert [0-9]+' 2 && tui_screen | grep -Eq 'base +läuft ' &&
     tui_screen | grep -q 'Enter Details  / Filter  Leertaste markieren'
