@@ -24,6 +24,22 @@ static void ws(struct cur *c)
         c->p++;
 }
 
+/* After a member or element: 1 at ',' (and the next one follows), 0 after the closing
+ * bracket `close`, -1 on anything else. */
+static int next_item(struct cur *c, char close)
+{
+    ws(c);
+    if (c->p >= c->end) return -1;
+    if (*c->p == ',') {
+        c->p++;
+        ws(c);
+        return 1;
+    }
+    if (*c->p != close) return -1;
+    c->p++;
+    return 0;
+}
+
 /* The list path's string skip: only finds the closing quote (the parity of the backslashes
  * right before a quote tells whether it is escaped). Validation is not needed there: an object
  * is either byte-identical to one the strict parser accepted, or it goes to the strict parser. */
@@ -140,15 +156,9 @@ static int skip_container(struct cur *c, int depth)
             ws(c);
         }
         if (skip_value(c, depth + 1)) return -1;
-        ws(c);
-        if (c->p >= c->end) return -1;
-        if (*c->p == ',') {
-            c->p++;
-            ws(c);
-            continue;
-        }
-        if (*c->p != close) return -1;
-        c->p++;
+        int nx = next_item(c, close);
+        if (nx < 0) return -1;
+        if (nx) continue;
         return 0;
     }
 }
@@ -211,15 +221,9 @@ static int scan_object(struct cur *c, struct scan_obj *o)
                 o->id_len = (size_t)(c->p - 1 - o->id);
             }
         }
-        ws(c);
-        if (c->p >= c->end) return -1;
-        if (*c->p == ',') {
-            c->p++;
-            ws(c);
-            continue;
-        }
-        if (*c->p != '}') return -1;
-        c->p++;
+        int nx = next_item(c, '}');
+        if (nx < 0) return -1;
+        if (nx) continue;
         o->len = (size_t)(c->p - o->p);
         return 0;
     }
@@ -380,15 +384,9 @@ static int scan_sample(struct cur *c, char dp, struct metric_sample *m)
         /* a repeated key: cJSON would take the first, leave it to the strict parser */
         if (rc || (seen & f)) return -1;
         seen |= f;
-        ws(c);
-        if (c->p >= c->end) return -1;
-        if (*c->p == ',') {
-            c->p++;
-            ws(c);
-            continue;
-        }
-        if (*c->p != '}') return -1;
-        c->p++;
+        int nx = next_item(c, '}');
+        if (nx < 0) return -1;
+        if (nx) continue;
         return (seen & F_REQUIRED) == F_REQUIRED ? 0 : -1;
     }
 }
@@ -414,15 +412,9 @@ static int scan_entries(struct cur *c, char dp, scan_metric_cb cb, void *ud)
         ws(c);
         struct metric_sample m;
         if (scan_sample(c, dp, &m) || cb(id, idl, &m, ud)) return -1;
-        ws(c);
-        if (c->p >= c->end) return -1;
-        if (*c->p == ',') {
-            c->p++;
-            ws(c);
-            continue;
-        }
-        if (*c->p != '}') return -1;
-        c->p++;
+        int nx = next_item(c, '}');
+        if (nx < 0) return -1;
+        if (nx) continue;
         return 0;
     }
 }
