@@ -4,6 +4,7 @@
 //   GET /health                          200 "Health check successful"
 //   GET /v2/sandboxes?state=&limit=&nextToken=   ListedSandbox[] pages, X-Next-Token, X-Total-Running
 //   GET /sandboxes/metrics?sandbox_ids=  {"sandboxes": {id: SandboxMetric}} (<= 100 ids, else 400)
+//   GET /sandboxes/{id}/metrics?start=&end=  SandboxMetric[] of the 5 s buckets in [start, end]
 //   GET /v2/templates, /templates        []
 //   GET /_stats                          request counters (for the benchmark, not E2B)
 // Usage: node list-fixture.mjs [N=10000] [SEED=1]; prints "PORT n" once listening on 127.0.0.1.
@@ -80,7 +81,7 @@ function metric(b, bucket) {
   };
 }
 
-const stats = { list: 0, listFirst: 0, metrics: 0, other: 0, connections: 0 };
+const stats = { list: 0, listFirst: 0, metrics: 0, metricsIds: 0, history: 0, other: 0, connections: 0 };
 const pageCache = new Map();
 
 function send(res, code, body, headers = {}) {
@@ -124,6 +125,7 @@ function metrics(u, res) {
   const raw = u.searchParams.get('sandbox_ids');
   const ids = raw ? raw.split(',').filter(Boolean) : [];
   if (!ids.length || ids.length > 100) return send(res, 400, { code: 400, message: 'sandbox_ids: 1..100 ids' });
+  stats.metricsIds += ids.length;
   const bucket = Math.floor(Date.now() / 5000);
   const out = {};
   for (const id of ids) {
@@ -131,6 +133,20 @@ function metrics(u, res) {
     if (b && b.state === 'running') out[id] = metric(b, bucket);
   }
   send(res, 200, { sandboxes: out });
+}
+
+function history(id, u, res) {
+  stats.history++;
+  const b = byId.get(id);
+  if (!b) return send(res, 404, { code: 404, message: `sandbox "${id}" not found` });
+  const now = Math.floor(Date.now() / 1000);
+  const start = u.searchParams.has('start') ? +u.searchParams.get('start') : now - 600;
+  const end = u.searchParams.has('end') ? +u.searchParams.get('end') : now;
+  if (!Number.isInteger(start) || !Number.isInteger(end)) return send(res, 400, { code: 400, message: 'start/end: unix seconds' });
+  const out = [];
+  if (b.state === 'running')
+    for (let k = Math.ceil(start / 5); k <= Math.floor(Math.min(end, now) / 5) && out.length < 1000; k++) out.push(metric(b, k));
+  send(res, 200, out);
 }
 
 const server = http.createServer((req, res) => {
@@ -145,6 +161,8 @@ const server = http.createServer((req, res) => {
   if (req.method !== 'GET') { stats.other++; return send(res, 405, { code: 405, message: 'method not allowed' }); }
   if (p === '/v2/sandboxes') return list(u, res);
   if (p === '/sandboxes/metrics') return metrics(u, res);
+  const hm = /^\/sandboxes\/([^/]+)\/metrics$/.exec(p);
+  if (hm) return history(decodeURIComponent(hm[1]), u, res);
   stats.other++;
   if (p === '/v2/templates' || p === '/templates') return send(res, 200, []);
   return send(res, 404, { code: 404, message: 'not found' });

@@ -27,7 +27,7 @@ static void on_clock(struct loop *l, void *ud)
         a->status_until = 0;
         app_dirty(a, DIRTY_STATUS);
     }
-    app_dirty(a, DIRTY_MAIN | DIRTY_HEADER);
+    app_dirty(a, DIRTY_TICK | DIRTY_HEADER);
     app_clock_check(a);
 }
 
@@ -309,6 +309,18 @@ static void draw_main(struct app *a)
     wnoutrefresh(w);
 }
 
+/* A clock-only frame: the view updates its counting cells in place when it can. */
+static void draw_tick(struct app *a)
+{
+    struct view *v = app_top(a);
+    if ((a->mode == MODE_NORMAL || a->mode == MODE_PROMPT) && v && v->ops->tick &&
+        v->ops->tick(v, a, a->w_main, a->rows - 4, a->cols)) {
+        wnoutrefresh(a->w_main);
+        return;
+    }
+    draw_main(a);
+}
+
 static void draw_too_small(struct app *a)
 {
     erase();
@@ -383,7 +395,10 @@ void app_draw(struct app *a)
         draw_too_small(a);
     } else {
         if (a->dirty & DIRTY_HEADER) draw_header(a);
-        if (a->dirty & DIRTY_MAIN) draw_main(a);
+        if (a->dirty & DIRTY_MAIN)
+            draw_main(a);
+        else if (a->dirty & DIRTY_TICK)
+            draw_tick(a);
         if (a->dirty & DIRTY_FOOTER) draw_footer(a);
         /* the status line is drawn last so the prompt's cursor ends up there */
         if (a->dirty & (DIRTY_STATUS | DIRTY_MAIN))

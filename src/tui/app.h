@@ -47,11 +47,17 @@ struct view_ops {
     const char *(*footer)(struct view *v); /* the view's keys, one line */
     const struct keyhelp *(*help)(struct view *v, int *n);
     int (*needs_clock)(struct view *v, struct app *a); /* counts down something on screen */
+    /* Optional: the clock moved and nothing else changed since the last draw(); redraw only
+     * what counts on screen (w still holds the last frame). 0 = do a full draw() instead. */
+    int (*tick)(struct view *v, struct app *a, WINDOW *w, int h, int wd);
     void (*destroy)(struct view *v);
     /* Optional, the top view only, in every frame after the app's windows went out and right
      * before doupdate() (not under help/confirm): views with windows of their own (the
      * terminal) wnoutrefresh them and place the cursor here. */
     void (*frame)(struct view *v, struct app *a);
+    /* Optional, the top view only, before the backend polls metrics: stamp box.wanted on the
+     * sandboxes it shows, set model.metrics_all when it needs all of them (model.h). */
+    void (*demand)(struct view *v, struct app *a);
     /* 1: every key goes through a->keys (keymap.h) before key(), so the view's rebindable
      * actions follow the [keys] section; 0: only the global actions, after key() declined. */
     int keymap;
@@ -71,7 +77,8 @@ enum {
     DIRTY_STATUS = 8,
     DIRTY_ALL = 15,
     DIRTY_CLEAR = 16, /* repaint the whole terminal (Ctrl-L, SIGCONT) */
-    DIRTY_FRAME = 32  /* a frame for the top view's frame() hook only (terminal output) */
+    DIRTY_FRAME = 32, /* a frame for the top view's frame() hook only (terminal output) */
+    DIRTY_TICK = 64   /* the clock moved: the top view's tick() may update in place */
 };
 
 /* Called with the prompt's text on Enter (submit=1), on each change (submit=0, for the
@@ -173,13 +180,13 @@ struct view *view_sandboxes_new(struct app *a);
 struct view *view_detail_new(struct app *a, const char *id);
 /* Terminals (views/term.c, views/term_sessions.c; issue 7). */
 void term_open_shell(struct app *a, const char *sandbox_id); /* `s`, :shell ID */
-struct view *view_sessions_new(struct app *a);                /* :sessions */
-void term_sessions_free(struct app *a);                       /* app_run, at exit */
-struct view *view_logs_new(struct app *a, const char *id);      /* views/logs.c */
-struct view *view_events_new(struct app *a, const char *id);    /* views/events.c; NULL = team */
-struct view *view_templates_new(struct app *a);                 /* views/templates.c */
-struct view *view_team_new(struct app *a);                      /* views/team.c */
-struct view *view_files_new(struct app *a, const char *id); /* NULL + status on failure */
+struct view *view_sessions_new(struct app *a);               /* :sessions */
+void term_sessions_free(struct app *a);                      /* app_run, at exit */
+struct view *view_logs_new(struct app *a, const char *id);   /* views/logs.c */
+struct view *view_events_new(struct app *a, const char *id); /* views/events.c; NULL = team */
+struct view *view_templates_new(struct app *a);              /* views/templates.c */
+struct view *view_team_new(struct app *a);                   /* views/team.c */
+struct view *view_files_new(struct app *a, const char *id);  /* NULL + status on failure */
 
 /* Run the TUI with an already created backend. */
 int app_run(struct app *a);

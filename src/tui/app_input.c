@@ -115,8 +115,8 @@ static void command_done(struct app *a, const char *text, int submit, void *ud)
 }
 
 static const char *const command_names[] = {"sandboxes", "templates", "events", "logs ",   "team",
-                                            "ctx ",      "q",         "quit",   "record ",
-                                            "shell ",    "sessions",  "files ",  NULL};
+                                            "ctx ",      "q",         "quit",   "record ", "shell ",
+                                            "sessions",  "files ",    NULL};
 
 void app_free_contexts(struct app *a)
 {
@@ -258,4 +258,6 @@ void app_on_stdin(struct loop *l, int fd, int events, void *ud)
     /* drain everything that arrived; nodelay makes get_wch return ERR when empty */
     while (!a->quit && (r = get_wch(&wc)) != ERR)
         app_handle_key(a, (int)wc, r == KEY_CODE_YES);
+    /* keys scroll, sort and switch views: rows that came on screen need their metrics */
+    if (!a->quit && a->be && a->be->ops->demand_now) a->be->ops->demand_now(a->be);
 }

@@ -55,6 +55,12 @@ static void on_backend_event(void *ud, enum backend_event ev, const char *msg)
         /* app_draw() notices the generation change and tells the views */
         app_dirty(a, DIRTY_HEADER);
         break;
+    case BACKEND_DEMAND: {
+        app_sync_model(a); /* the views' rows point into the model: current ones first */
+        struct view *top = app_top(a);
+        if (top && top->ops->demand) top->ops->demand(top, a);
+        break;
+    }
     case BACKEND_ACTION_OK:
         app_status(a, STATUS_INFO, "%s", msg);
         break;
@@ -95,6 +101,9 @@ int app_run(struct app *a)
     nonl();
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
+    /* ncurses otherwise polls stdin every few lines of an update and flushes before each poll:
+     * a frame went out as hundreds of tiny writes. Input is read by the loop anyway. */
+    typeahead(-1);
     /* Long enough that a mouse or key sequence delivered in pieces (tmux writes key by key;
      * a loaded machine) is not read as a lone Esc; vim's ttimeoutlen is the same. */
     set_escdelay(100);

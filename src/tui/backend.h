@@ -15,6 +15,7 @@
 
 enum backend_event {
     BACKEND_MODEL_CHANGED, /* the model was updated (views re-read it) */
+    BACKEND_DEMAND,        /* stamp model.demand on the sandboxes shown (model.h), now */
     BACKEND_ACTION_OK,     /* msg: what was done ("paused sbx_1") */
     BACKEND_ACTION_FAILED, /* msg: why (never a secret) */
     BACKEND_OFFLINE,       /* msg: the backend stopped answering */
@@ -37,6 +38,9 @@ typedef void (*backend_envd_cb)(struct envd_client *c, const struct error *err, 
 struct backend_ops {
     const char *kind;                    /* "replay", "e2b" */
     void (*poll_now)(struct backend *b); /* poll now (not "refresh": curses macro) */
+    /* The views' metrics demand may have changed (scrolled, sorted, resized): fetch what new
+     * rows on screen lack, without a poll round. NULL = nothing to do (replay). */
+    void (*demand_now)(struct backend *b);
     void (*kill)(struct backend *b, const char *id);
     void (*pause)(struct backend *b, const char *id);
     void (*resume)(struct backend *b, const char *id);

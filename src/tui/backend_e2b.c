@@ -2,7 +2,10 @@
  * boxtopd) polled every TICK_METRICS_MS (±10 % jitter so many boxtops do not beat in step).
  *
  * One poll round = GET /v2/sandboxes (all pages) → upsert into the model, prune the vanished →
- * GET /sandboxes/metrics for the listed ids (calls of 100) → one sample per sandbox. At 10 000
+ * GET /sandboxes/metrics (calls of 100 ids) → one sample per sandbox, for the sandboxes the
+ * views show (model.h "metrics demand"), or all running ones when the order depends on their
+ * metrics. A row that comes on screen without a sample from the last round gets its window
+ * from GET /sandboxes/{id}/metrics instead, so its sparkline is full at once. At 10 000
  * sandboxes that is 10 MB of JSON every 5 s, so both answers are read raw (fastscan.c): list
  * objects byte-identical to last time are only marked seen, changed ones go through the strict
  * parser, metrics are read without a cJSON tree; anything unusual takes the strict path, with
@@ -35,6 +38,14 @@
 #define MAX_TEMPLATES 64
 /* A server that always has a next page must not keep a round going forever. */
 #define LIST_MAX_PAGES 1000
+/* Rows' history windows fetched at once (a screenful takes a few turns of these). */
+#define HIST_SLOTS 8
+
+struct row_hist {
+    struct e2b_backend *b;
+    struct api_call *call; /* NULL = free slot */
+    char *id;
+};
 
 struct e2b_backend {
     struct backend base;
@@ -67,11 +78,17 @@ struct e2b_backend {
     struct envd_client envd;
     int envd_ready;
     struct api_call *info_call, *logs_call, *hist_call;
+    /* history windows of rows that came on screen: a queue of ids and the calls in flight */
+    char **hist_queue;
+    int nhist_queue, cap_hist_queue;
+    struct row_hist hist_slots[HIST_SLOTS];
+    int hist_fails; /* in a row: a backend without the per-sandbox endpoint is not asked again */
     struct http_request *procs_req;
     char *templates[MAX_TEMPLATES + 1];
     int ntemplates;
     int first_done;
     uint64_t trimmed_members; /* model.members at the last heap trim */
+    int cursor; /* model.sb index expected for the next listed sandbox (see on_list_object) */
 };
 
 struct staged {
@@ -86,6 +103,8 @@ struct action {
 };
 
 static void poll_start(struct e2b_backend *b);
+static struct box *watched(struct e2b_backend *b);
+static void e2b_poll_now(struct backend *be);
 
 static void on_timer(struct loop *l, void *ud)
 {
@@ -248,8 +267,10 @@ static int on_scanned_metric(const char *id, size_t id_len, const struct metric_
 static void metrics_done(struct e2b_backend *b)
 {
     if (b->metrics_err.kind == ERROR_NONE) {
-        for (int i = 0; i < b->nstaged; i++)
+        for (int i = 0; i < b->nstaged; i++) {
             box_add_sample(b->staged[i].s, &b->staged[i].smp);
+            b->staged[i].s->sampled = b->round;
+        }
         model_touch(b->base.model);
         backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
         b->metrics_warned = 0;
@@ -294,7 +315,146 @@ static void on_metrics(struct api_result *res, void *ud)
     if (b->metrics_pending == 0) metrics_done(b);
 }
 
-/* Latest samples of the running sandboxes, 100 ids per call (the API's limit), all at once. */
+/* ---- rows' history windows ------------------------------------------------------------ */
+
+#define HIST_DEAD_AFTER 3
+
+static void hist_next(struct e2b_backend *b);
+
+static void hist_queue_clear(struct e2b_backend *b)
+{
+    for (int i = 0; i < b->nhist_queue; i++)
+        free(b->hist_queue[i]);
+    b->nhist_queue = 0;
+}
+
+/* Forget the calls in flight (after api_free(), which dropped them without callbacks). */
+static void hist_slots_clear(struct e2b_backend *b, int cancel)
+{
+    for (int i = 0; i < HIST_SLOTS; i++) {
+        if (cancel && b->hist_slots[i].call) api_cancel(b->hist_slots[i].call);
+        free(b->hist_slots[i].id);
+        b->hist_slots[i] = (struct row_hist){0};
+    }
+}
+
+static int hist_busy(struct e2b_backend *b, const char *id)
+{
+    for (int i = 0; i < HIST_SLOTS; i++)
+        if (b->hist_slots[i].call && !strcmp(b->hist_slots[i].id, id)) return 1;
+    return 0;
+}
+
+static void on_row_hist(struct api_result *res, void *ud)
+{
+    struct row_hist *slot = ud;
+    struct e2b_backend *b = slot->b;
+    struct box *s = model_find(b->base.model, slot->id);
+    slot->call = NULL;
+    if (res->err.kind != ERROR_NONE) {
+        if (res->err.kind != ERROR_NETWORK) b->hist_fails++;
+        if (s) s->hist_full = 1; /* the batch call gives it samples from now on */
+    } else {
+        b->hist_fails = 0;
+        struct sample *v = res->metrics.n ? calloc((size_t)res->metrics.n, sizeof(*v)) : NULL;
+        if (s && v) {
+            for (int i = 0; i < res->metrics.n; i++) {
+                const struct metric_sample *m = &res->metrics.items[i];
+                v[i] = (struct sample){m->ts * 1000, m->cpu_pct,   m->mem_used,
+                                       m->mem_total, m->disk_used, m->disk_total};
+            }
+            box_merge_samples(s, v, res->metrics.n);
+            s->sampled = b->round;
+            model_touch(b->base.model);
+            backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+        }
+        if (s) s->hist_full = 1;
+        free(v);
+    }
+    free(slot->id);
+    slot->id = NULL;
+    hist_next(b);
+}
+
+static void hist_next(struct e2b_backend *b)
+{
+    int64_t now_s = loop_wall_ms() / 1000;
+    for (int i = 0; i < HIST_SLOTS && b->nhist_queue > 0; i++) {
+        struct row_hist *slot = &b->hist_slots[i];
+        if (slot->call) continue;
+        char *id = b->hist_queue[--b->nhist_queue]; /* the last queued is the last shown */
+        struct box *s = model_find(b->base.model, id);
+        if (!s || s->state != BOX_RUNNING || hist_busy(b, id)) {
+            free(id);
+            i--; /* this slot is still free */
+            continue;
+        }
+        slot->b = b;
+        slot->id = id;
+        slot->call =
+            api_sandbox_metrics(b->api, id, now_s - MODEL_HISTORY_ROW * TICK_METRICS_MS / 1000,
+                                now_s, on_row_hist, slot);
+        if (!slot->call) {
+            free(slot->id);
+            slot->id = NULL;
+        }
+    }
+}
+
+static void hist_push(struct e2b_backend *b, const char *id)
+{
+    if (b->nhist_queue == b->cap_hist_queue) {
+        int nc = b->cap_hist_queue ? b->cap_hist_queue * 2 : 64;
+        char **p = realloc(b->hist_queue, (size_t)nc * sizeof(*p));
+        if (!p) return;
+        b->hist_queue = p;
+        b->cap_hist_queue = nc;
+    }
+    char *d = strdup(id);
+    if (d) b->hist_queue[b->nhist_queue++] = d;
+}
+
+/* Ask the views what they show (model.h "metrics demand") and queue the history windows of
+ * the rows on screen that lack one; with batch, also mark (box.batch) what the round's batch
+ * call asks for. Returns how many are marked. */
+static int demand_scan(struct e2b_backend *b, int batch)
+{
+    struct model *m = b->base.model;
+    m->demand++;
+    m->metrics_all = 0;
+    backend_report(&b->base, BACKEND_DEMAND, NULL);
+    struct box *w = watched(b);
+    if (w) w->wanted = m->demand;
+    hist_queue_clear(b);
+    int hist_ok = b->hist_fails < HIST_DEAD_AFTER, asked = 0;
+    for (int i = 0; i < m->n; i++) {
+        struct box *s = m->sb[i];
+        s->batch = 0;
+        if (s->state != BOX_RUNNING) continue;                    /* paused: no fresh metrics */
+        if (batch && s->sampled + 1 < b->round) s->hist_full = 0; /* missed a round: a gap */
+        int want = s->wanted == m->demand;
+        if (want && !s->hist_full && hist_ok) {
+            if (!hist_busy(b, s->id)) hist_push(b, s->id);
+        } else if (batch && (want || m->metrics_all)) {
+            s->batch = 1;
+            asked++;
+        }
+    }
+    hist_next(b);
+    return asked;
+}
+
+static void e2b_demand_now(struct backend *be)
+{
+    struct e2b_backend *b = (struct e2b_backend *)be;
+    if (!b->api || b->base.model->loading) return;
+    int all_before = b->base.model->metrics_all;
+    demand_scan(b, 0);
+    /* sorted by a metric now: every running sandbox's sample is needed, not in 5 s */
+    if (b->base.model->metrics_all && !all_before) e2b_poll_now(be);
+}
+
+/* Latest samples of the sandboxes asked for, 100 ids per call (the API's limit), all at once. */
 static void metrics_start(struct e2b_backend *b)
 {
     struct model *m = b->base.model;
@@ -302,17 +462,14 @@ static void metrics_start(struct e2b_backend *b)
     int n = 0;
     memset(&b->metrics_err, 0, sizeof(b->metrics_err));
     b->nstaged = 0;
-    int running = 0;
-    for (int i = 0; i < m->n; i++)
-        running += m->sb[i]->state == BOX_RUNNING;
-    if (running > b->cap_staged) { /* one allocation of the right size, not a doubling chain */
+    int asked = demand_scan(b, 1);
+    if (asked > b->cap_staged) { /* one allocation of the right size, not a doubling chain */
         free(b->staged);
-        b->staged = malloc((size_t)running * sizeof(*b->staged));
-        b->cap_staged = b->staged ? running : 0;
+        b->staged = malloc((size_t)asked * sizeof(*b->staged));
+        b->cap_staged = b->staged ? asked : 0;
     }
     for (int i = 0; i <= m->n; i++) {
-        if (i < m->n && m->sb[i]->state == BOX_RUNNING) /* paused: no fresh metrics */
-            ids[n++] = m->sb[i]->id;
+        if (i < m->n && m->sb[i]->batch) ids[n++] = m->sb[i]->id;
         if (n == 100 || (i == m->n && n)) {
             struct api_call *c = api_metrics_batch(b->api, ids, n, on_metrics, b);
             if (!c) break;
@@ -377,15 +534,32 @@ static int grow(void **v, int *cap, int need, size_t sz)
     return 0;
 }
 
+/* The sandbox an object of the list is about. Listings come in the same order every round
+ * and the model keeps the order they were first listed in, so the next sandbox of the model
+ * is tried before the hash index (whose lookups are cache misses at 10 000 sandboxes); a
+ * miss finds it through the index and continues from there. */
+static struct box *listed_box(struct e2b_backend *b, const char *id, size_t len)
+{
+    struct model *m = b->base.model;
+    if (b->cursor >= 0 && b->cursor < m->n) {
+        const char *c = m->sb[b->cursor]->id;
+        if (!strncmp(c, id, len) && c[len] == '\0') return m->sb[b->cursor++];
+    }
+    char key[256];
+    if (len >= sizeof(key)) return NULL; /* no sandbox has such an id */
+    memcpy(key, id, len);
+    key[len] = '\0';
+    int i = model_index_of(m, key);
+    b->cursor = i < 0 ? b->cursor : i + 1;
+    return i < 0 ? NULL : m->sb[i];
+}
+
 static int on_list_object(const struct scan_obj *o, void *ud)
 {
     struct page_scan *ps = ud;
     uint64_t h = scan_hash(o->p, o->len) | 1; /* never 0, which means "none" */
-    char key[256];
-    if (o->id && o->id_len < sizeof(key)) {
-        memcpy(key, o->id, o->id_len);
-        key[o->id_len] = '\0';
-        struct box *s = model_find(ps->b->base.model, key);
+    if (o->id && !memchr(o->id, '\0', o->id_len)) {
+        struct box *s = listed_box(ps->b, o->id, o->id_len);
         if (s && s->list_hash == h) {
             if (grow((void **)&ps->same, &ps->cap, ps->nsame + 1, sizeof(*ps->same))) return -1;
             ps->same[ps->nsame++] = s;
@@ -511,6 +685,7 @@ static void poll_start(struct e2b_backend *b)
         return;
     }
     b->round++;
+    b->cursor = 0;
     list_page(b, NULL);
 }
 
@@ -809,6 +984,7 @@ static void on_history(struct api_result *res, void *ud)
                                m->mem_total, m->disk_used, m->disk_total};
     }
     box_merge_samples(s, v, res->metrics.n);
+    s->sampled = b->round;
     free(v);
     model_touch(b->base.model);
     backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
@@ -841,6 +1017,7 @@ static void e2b_watch(struct backend *be, const char *id)
     if (s) box_history_reserve(s, MODEL_HISTORY);
     if (s && b->api) {
         int64_t now_s = loop_wall_ms() / 1000;
+        s->hist_full = 1; /* this window is longer than a row's */
         b->hist_call = api_sandbox_metrics(
             b->api, id, now_s - MODEL_HISTORY * TICK_METRICS_MS / 1000, now_s, on_history, b);
     }
@@ -892,6 +1069,9 @@ static void e2b_destroy(struct backend *be)
     free(b->list_token);
     if (b->timer) loop_timer_cancel(be->loop, b->timer);
     api_free(b->api); /* cancels the calls in flight without callbacks */
+    hist_slots_clear(b, 0);
+    hist_queue_clear(b);
+    free(b->hist_queue);
     free(b->staged);
     for (int i = 0; i < b->ntemplates; i++)
         free(b->templates[i]);
@@ -974,6 +1154,7 @@ static void e2b_envd_cancel(struct backend *be, void *h)
 static const struct backend_ops e2b_ops = {
     .kind = "e2b",
     .poll_now = e2b_poll_now,
+    .demand_now = e2b_demand_now,
     .kill = e2b_kill,
     .pause = e2b_pause,
     .resume = e2b_resume,
@@ -1008,6 +1189,9 @@ int backend_e2b_connect(struct backend *be, const char *api_url, const char *api
     char *watch = b->watch_id ? strdup(b->watch_id) : NULL;
     detail_stop(b);
     if (b->api) api_free(b->api);
+    hist_slots_clear(b, 0);
+    hist_queue_clear(b);
+    b->hist_fails = 0;
     b->list_call = b->tpl_call = NULL;
     b->metrics_pending = 0; /* api_free() dropped them */
     free(b->staged);

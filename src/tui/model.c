@@ -131,6 +131,11 @@ struct box *model_find(struct model *m, const char *id)
     return i < 0 ? NULL : m->sb[i];
 }
 
+int model_index_of(struct model *m, const char *id)
+{
+    return find_index(m, id);
+}
+
 struct box *model_upsert(struct model *m, const char *id)
 {
     struct box *s = model_find(m, id);
@@ -309,6 +314,7 @@ static int hist_relayout(struct box *s, int cap)
     s->hist_cap = cap;
     s->hist_len = keep;
     s->hist_head = keep % cap;
+    s->hist_gen++;
     return 0;
 }
 
@@ -324,6 +330,7 @@ static void ring_push(struct box *s, const struct sample *smp)
     pack(&s->hist->ring[s->hist_head], smp);
     s->hist->latest = *smp;
     s->hist_head = (s->hist_head + 1) % s->hist_cap;
+    s->hist_gen++;
     if (s->hist_len < s->hist_cap) s->hist_len++;
 }
 
@@ -360,6 +367,7 @@ void box_merge_samples(struct box *s, const struct sample *v, int n)
     int first = u > s->hist_cap ? u - s->hist_cap : 0;
     s->hist_len = 0;
     s->hist_head = 0;
+    s->hist_gen++;
     for (int i = first; i < u; i++)
         ring_push(s, &all[i]);
     free(all);

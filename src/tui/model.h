@@ -67,7 +67,12 @@ struct box {
     int hist_cap;
     int hist_len;
     int hist_head;      /* index of the next write */
+    uint32_t hist_gen;  /* bumped on every change of the kept samples (views cache drawings) */
     unsigned seen;      /* refresh round that last listed it (to drop vanished ones) */
+    unsigned wanted;    /* model.demand when a view last asked for its metrics (on screen) */
+    unsigned sampled;   /* backend round of its latest polled sample (0 = none) */
+    int hist_full;      /* its history window was fetched since it last missed a round */
+    int batch;          /* in this round's batch metrics call (backend_e2b.c) */
     uint64_t list_hash; /* hash of its last list object as sent (0 = none): unchanged ones are
                            not parsed again (backend_e2b.c) */
     /* filled only for the sandbox the detail view watches */
@@ -94,6 +99,13 @@ struct model {
     char *backend_label;   /* e.g. "local boxtopd 127.0.0.1:49999" (no secrets) */
     char *context;         /* context name or NULL */
     unsigned round;        /* refresh rounds started */
+    /* Metrics demand: before polling metrics the backend bumps `demand` and asks the views
+     * (BACKEND_DEMAND); each stamps box.wanted = demand on the sandboxes it shows, and sets
+     * metrics_all when it needs every running sandbox's latest sample (sorting by CPU,
+     * memory or disk). At 10 000 sandboxes, polling only what is on screen is 1 request a
+     * round instead of 100. */
+    unsigned demand;
+    int metrics_all;
     /* id → index into sb: open addressing, entries are (id hash << 32) | (index + 1), 0 =
      * empty; the stored hash spares most probes a look at the sandbox itself (a cache miss
      * each at 10 000 sandboxes). Rebuilt lazily after removals (which move the last sandbox
@@ -108,6 +120,7 @@ void model_free(struct model *m);
 void model_touch(struct model *m); /* generation++ */
 
 struct box *model_find(struct model *m, const char *id); /* O(1) */
+int model_index_of(struct model *m, const char *id);     /* into m->sb, -1 = absent; O(1) */
 /* Find or create the sandbox with this id (NULL on ENOMEM). */
 struct box *model_upsert(struct model *m, const char *id);
 int model_remove(struct model *m, const char *id); /* 0 when removed, -1 when absent */

@@ -27,8 +27,20 @@ static const enum sort_key col_sort[C_N] = {SORT_ID,  SORT_TEMPLATE, SORT_STATE,
 #define WHEEL_ROWS        3
 #define TTL_WARN_MS       60000
 
+/* The sparklines of one row on screen as last drawn. Frames come every second (ages and TTLs
+ * count) but a sparkline changes only with its samples, which is every 5 s at most. */
+struct spark_memo {
+    const struct box *s;
+    uint64_t members; /* model.members then: a freed box's address may come back */
+    uint32_t gen;     /* box.hist_gen */
+    int width, glyphs, memory_mb;
+    char txt[160];
+};
+
 struct sbview {
     struct view base;
+    struct spark_memo *memo[2]; /* CPU, memory: one per body row */
+    int nmemo;
     struct table t;
     struct table_col cols[C_N];
     struct filter f;
@@ -103,14 +115,38 @@ static struct box *sb_selected(struct sbview *v)
 
 /* ---- drawing ---------------------------------------------------------------------------- */
 
-static void draw_spark(struct app *a, WINDOW *w, int y, int x, int width, const double *vals, int n,
-                       double max, attr_t attr)
+/* The row's CPU (mem 0) or memory (mem 1) sparkline, width cells wide. */
+static void draw_spark(struct sbview *v, struct app *a, WINDOW *w, int y, int x, int width,
+                       const struct box *s, int mem, attr_t attr)
 {
     char buf[512];
     if (width <= 0 || width > 160) return;
-    spark_render(vals, n, max, width, a->theme.glyphs, buf, sizeof(buf));
+    int r = y - 2, glyphs = (int)a->theme.glyphs;
+    struct spark_memo *m =
+        r >= 0 && r < v->nmemo && width * 4 < (int)sizeof(m->txt) ? &v->memo[mem][r] : NULL;
+    const char *txt = buf;
+    if (m && m->s == s && m->members == a->model.members && m->gen == s->hist_gen &&
+        m->width == width && m->glyphs == glyphs && m->memory_mb == s->memory_mb) {
+        txt = m->txt;
+    } else {
+        double vals[MODEL_HISTORY], max = mem ? 1 : 100;
+        int nv = 0;
+        for (int i = 0; i < s->hist_len && nv < MODEL_HISTORY; i++) {
+            const struct sample *p = box_sample_at(s, i);
+            vals[nv++] = mem ? (double)p->mem_used : p->cpu_pct;
+            if (mem && (double)p->mem_total > max) max = (double)p->mem_total;
+        }
+        if (mem && max <= 1 && s->memory_mb) max = (double)s->memory_mb * 1024 * 1024;
+        if (m) {
+            *m = (struct spark_memo){s,      a->model.members, s->hist_gen, width,
+                                     glyphs, s->memory_mb,     ""};
+            txt = m->txt;
+        }
+        spark_render(vals, nv, max, width, a->theme.glyphs, m ? m->txt : buf,
+                     m ? sizeof(m->txt) : sizeof(buf));
+    }
     wattrset(w, attr);
-    mvwaddstr(w, y, x, buf); /* our own glyphs: nothing to sanitize */
+    mvwaddstr(w, y, x, txt); /* our own glyphs: nothing to sanitize */
     wattrset(w, A_NORMAL);
 }
 
@@ -125,8 +161,6 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
     char txt[128];
     const struct sample *l = box_latest(s);
     int64_t now = loop_wall_ms();
-    double vals[MODEL_HISTORY];
-    int nv = 0;
     switch (c) {
     case C_ID: {
         int marked = table_is_marked(&v->t, s->id);
@@ -142,9 +176,7 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
                 selected ? base : th->attr[s->state == BOX_RUNNING ? ROLE_OK : ROLE_WARN]);
         break;
     case C_CPU:
-        for (int i = 0; i < s->hist_len; i++)
-            vals[nv++] = box_sample_at(s, i)->cpu_pct;
-        draw_spark(a, w, y, x, cw - 5, vals, nv, 100, selected ? base : th->attr[ROLE_ACCENT]);
+        draw_spark(v, a, w, y, x, cw - 5, s, 0, selected ? base : th->attr[ROLE_ACCENT]);
         if (l)
             snprintf(txt, sizeof(txt), "%3.0f%%", l->cpu_pct);
         else
@@ -153,22 +185,18 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
         break;
     case C_MEM: {
         char u[16], t[16];
-        double max = 1;
-        for (int i = 0; i < s->hist_len; i++) {
-            const struct sample *p = box_sample_at(s, i);
-            vals[nv++] = (double)p->mem_used;
-            if ((double)p->mem_total > max) max = (double)p->mem_total;
-        }
-        if (max <= 1 && s->memory_mb) max = (double)s->memory_mb * 1024 * 1024;
         if (l) {
             ui_fmt_bytes(u, sizeof(u), l->mem_used);
-            ui_fmt_bytes(t, sizeof(t), l->mem_total ? l->mem_total : (int64_t)max);
+            ui_fmt_bytes(t, sizeof(t),
+                         l->mem_total   ? l->mem_total
+                         : s->memory_mb ? (int64_t)s->memory_mb * 1024 * 1024
+                                        : 1);
             snprintf(txt, sizeof(txt), "%s/%s", u, t);
         } else {
             snprintf(txt, sizeof(txt), "-");
         }
         int tw = 10;
-        draw_spark(a, w, y, x, cw - tw - 1, vals, nv, max, selected ? base : th->attr[ROLE_ACCENT]);
+        draw_spark(v, a, w, y, x, cw - tw - 1, s, 1, selected ? base : th->attr[ROLE_ACCENT]);
         ui_text_right(a, w, y, x + cw - tw, tw, txt, base);
         break;
     }
@@ -227,6 +255,13 @@ static void sb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     if (v->t.width != wd) table_layout(&v->t, wd);
     v->body_h = h - 2;
     table_scroll(&v->t, v->body_h);
+    if (v->nmemo != v->body_h && v->body_h > 0) {
+        for (int k = 0; k < 2; k++) {
+            free(v->memo[k]);
+            v->memo[k] = calloc((size_t)v->body_h, sizeof(*v->memo[k]));
+        }
+        v->nmemo = v->memo[0] && v->memo[1] ? v->body_h : 0;
+    }
 
     /* title line */
     char title[INPUT_MAX + 160];
@@ -266,6 +301,23 @@ static void sb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
         for (int c = 0; c < C_N; c++)
             if (v->cols[c].w) draw_cell(v, a, w, 2 + r, v->rows[row], c, sel);
     }
+}
+
+/* Only ages and TTLs count with the clock: redraw those cells of the rows on screen. */
+static int sb_tick(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
+{
+    struct sbview *v = (struct sbview *)vv;
+    if (v->t.width != wd || v->body_h != h - 2 || v->nrows == 0) return 0;
+    for (int r = 0; r < v->body_h && v->t.top + r < v->nrows; r++) {
+        int row = v->t.top + r, sel = row == v->t.sel;
+        attr_t bg = sel ? a->theme.attr[ROLE_SELECTED] : A_NORMAL;
+        for (int c = C_AGE; c <= C_TTL; c++) {
+            if (!v->cols[c].w) continue;
+            ui_fill(w, 2 + r, v->cols[c].x, v->cols[c].w, bg);
+            draw_cell(v, a, w, 2 + r, v->rows[row], c, sel);
+        }
+    }
+    return 1;
 }
 
 /* ---- actions ---------------------------------------------------------------------------- */
@@ -643,6 +695,19 @@ static void sb_model_changed(struct view *vv, struct app *a)
     sb_rebuild((struct sbview *)vv, a);
 }
 
+/* Metrics are polled for the rows on screen (and a screen more while scrolling comes back
+ * filled from the history), and for every running sandbox when the order depends on them. */
+static void sb_demand(struct view *vv, struct app *a)
+{
+    struct sbview *v = (struct sbview *)vv;
+    enum sort_key k = col_sort[v->t.sort_col];
+    if (k == SORT_CPU || k == SORT_MEM || k == SORT_DISK) a->model.metrics_all = 1;
+    int h = v->body_h > 0 ? v->body_h : 64; /* not drawn yet: a tall terminal's worth */
+    int from = v->t.top > 0 ? v->t.top : 0;
+    for (int i = from; i < v->nrows && i < from + h; i++)
+        v->rows[i]->wanted = a->model.demand;
+}
+
 static const char *sb_footer(struct view *vv)
 {
     struct sbview *v = (struct sbview *)vv;
@@ -752,6 +817,8 @@ static void sb_destroy(struct view *vv)
     struct sbview *v = (struct sbview *)vv;
     table_free(&v->t);
     filter_free(&v->f);
+    free(v->memo[0]);
+    free(v->memo[1]);
     free(v->rows);
     free(v->ids);
     free(v);
@@ -763,9 +830,11 @@ static const struct view_ops sb_ops = {
     .key = sb_key,
     .mouse = sb_mouse,
     .model_changed = sb_model_changed,
+    .demand = sb_demand,
     .footer = sb_footer,
     .help = sb_helpfn,
     .needs_clock = sb_needs_clock,
+    .tick = sb_tick,
     .destroy = sb_destroy,
     .keymap = 1,
 };

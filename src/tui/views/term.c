@@ -576,8 +576,17 @@ static void term_destroy(struct view *vv)
     free(v);
 }
 
+/* The graphs beside the terminal need their sandbox's metrics polled. */
+static void term_demand(struct view *vv, struct app *a)
+{
+    struct termview *v = (struct termview *)vv;
+    struct box *s = v->split && v->cur ? model_find(&a->model, session_sandbox(v->cur)) : NULL;
+    if (s) s->wanted = a->model.demand;
+}
+
 static const struct view_ops term_ops = {
     .name = "terminal",
+    .demand = term_demand,
     .draw = term_draw,
     .key = term_key,
     .mouse = term_mouse,
