@@ -111,9 +111,14 @@ int app_run(struct app *a)
     mouseinterval(0);
     mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     theme_init(&a->theme, a->no_color, a->theme_id);
+    /* ncurses 6.4 flushes its output at every cursor move until the first endwin() (its mvcur
+     * checks for "never ended"): a frame went out as one write per changed line. One
+     * endwin() + update before the first frame makes a frame one write (libs-notes). */
+    endwin();
     /* get_wch() reads through stdscr and first refreshes it while it is touched (it is after
      * initscr): that painted a blank stdscr over the footer on the first key press. */
     wnoutrefresh(stdscr);
+    doupdate();
     input_init(&a->prompt);
     input_init(&a->cmd_hist);
 
