@@ -6,6 +6,7 @@
  *   - a download cancelled, or a view closed (xfer_free + xfer_release_client), while the
  *     second name is being made leaves nothing behind, here or in the sandbox;
  *   - a tree upload goes on past a file that cannot be read and reports 1 error;
+ *   - an upload into a directory whose name holds LF (the temporary name must not);
  *   - a tree download goes on past a file the sandbox user cannot read (mode 000). */
 #include "config.h"
 
@@ -337,6 +338,40 @@ static void upload_goes_on_past_a_failure(void **state)
     buf_free(&out);
 }
 
+/* Uploads into a directory whose name holds LF: the temporary name goes into the nearest
+ * parent without CR/LF, then Move gives the file its name. */
+static void upload_into_newline_directory(void **state)
+{
+    (void)state;
+    char dir[128], p[192];
+    in_tmp(dir, sizeof dir, "u2");
+    assert_int_equal(mkdir(dir, 0755), 0);
+    snprintf(p, sizeof p, "%s/d\nir", dir);
+    assert_int_equal(mkdir(p, 0755), 0);
+    snprintf(p, sizeof p, "%s/d\nir/f\rx", dir);
+    write_text(p, "carriage\n");
+    snprintf(p, sizeof p, "%s/d\nir/sub", dir);
+    assert_int_equal(mkdir(p, 0755), 0);
+    snprintf(p, sizeof p, "%s/d\nir/sub/plain", dir);
+    write_text(p, "plain\n");
+    struct eng e = {0};
+    eng_open(&e);
+    struct xfer_job *j = xfer_add(&e.x, XFER_UP, dir, "/home/user/u2", 1);
+    assert_non_null(j);
+    assert_true(eng_until(&e, idle, NULL, 30000));
+    if (j->state != XS_DONE) fail_msg("state %d: %s", (int)j->state, j->msg);
+    assert_int_equal(j->files_done, 2);
+    eng_close(&e);
+    struct buf out = BUF_INIT;
+    assert_int_equal(
+        sbx_sh("cd \"/home/user/u2/d$(printf '\\nir')\" && cat \"f$(printf '\\r')x\" "
+               "sub/plain && ls -A /home/user /home/user/u2 | grep -c '^\\.boxtop-' || true",
+               &out),
+        0);
+    assert_string_equal(buf_cstr(&out), "carriage\nplain\n0\n");
+    buf_free(&out);
+}
+
 static void download_goes_on_past_a_failure(void **state)
 {
     (void)state;
@@ -493,6 +528,7 @@ int main(void)
         cmocka_unit_test(newline_names_download_exact),
         cmocka_unit_test(cancel_while_naming),
         cmocka_unit_test(upload_goes_on_past_a_failure),
+        cmocka_unit_test(upload_into_newline_directory),
         cmocka_unit_test(download_goes_on_past_a_failure),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);

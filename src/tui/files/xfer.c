@@ -633,9 +633,22 @@ static void on_downloaded(const struct error *err, void *ud)
     file_done(x, r);
 }
 
-static char *tmp_name(struct xfer *x, const char *dst)
+static int has_crlf(const char *path)
+{
+    return strpbrk(path, "\r\n") != NULL;
+}
+
+/* The temporary name next to dst. In the sandbox (upload) it is POSTed to /files, so its path
+ * must hold no CR/LF (see below): under a directory with one, it goes into the nearest parent
+ * without, which filesystem Move then renames it from. */
+static char *tmp_name(struct xfer *x, const struct xfer_job *j, const char *dst)
 {
     char *dir = fpath_parent(dst), name[64];
+    while (dir && j->dir == XFER_UP && has_crlf(dir)) {
+        char *up = fpath_parent(dir);
+        free(dir);
+        dir = up;
+    }
     if (!dir) return NULL;
     snprintf(name, sizeof name, ".boxtop-%ld-%u.part", (long)getpid(), ++x->seq);
     char *p = fpath_join(dir, name);
@@ -654,8 +667,8 @@ static char *tmp_name(struct xfer *x, const char *dst)
  * the download, whether it worked or not. If the run goes away while the process still runs,
  * the process is left to finish and its end removes the name, so nothing stays behind. When no
  * second name can be made (a read-only directory), the plain GET is tried: envd in Go takes it.
- * Uploads need none of this: they go to a temporary name, and filesystem Move, whose paths
- * travel in JSON, gives them their final name. */
+ * Uploads need no second name: they go to a temporary name without CR/LF (tmp_name), and
+ * filesystem Move, whose paths travel in JSON, gives them their final name. */
 struct xalias {
     struct xrun *r;     /* NULL once the run is gone: the end only cleans up */
     struct xfer_gc *gc; /* counts us in pending, so the client outlives the view */
@@ -665,18 +678,13 @@ struct xalias {
     int status; /* exit status; -1 before the end event */
 };
 
-static int needs_alias(const char *path)
-{
-    return strpbrk(path, "\r\n") != NULL;
-}
-
 static char *alias_name(struct xfer *x, const char *src)
 {
     char *dir = fpath_parent(src), name[96];
     if (!dir) return NULL;
     snprintf(name, sizeof name, ".boxtop-%ld-%u-%llx.dl", (long)getpid(), ++x->seq,
              (unsigned long long)loop_now_ms());
-    char *p = fpath_join(needs_alias(dir) ? "/tmp" : dir, name);
+    char *p = fpath_join(has_crlf(dir) ? "/tmp" : dir, name);
     free(dir);
     return p;
 }
@@ -767,7 +775,7 @@ static int run_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
 {
     struct xrun *r = calloc(1, sizeof *r);
     struct error err = {0};
-    if (!r || !(r->tmp = tmp_name(x, it->dst))) {
+    if (!r || !(r->tmp = tmp_name(x, j, it->dst))) {
         free(r);
         job_fail(j, "%s", _("out of memory"));
         return -1;
@@ -799,7 +807,7 @@ static int run_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
             run_free(r);
             return -1;
         }
-        if (needs_alias(it->src)) {
+        if (has_crlf(it->src)) {
             if (alias_start(x, r, &err) == 0) goto started;
         } else {
             r->ft = files_download(x->envd, it->src, r->fd, progress_cb, on_downloaded, r, &err);

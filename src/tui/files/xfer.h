@@ -13,9 +13,10 @@
  * A tree copy goes on past a file or directory that fails (as mc and rsync do); the job then
  * ends XS_FAILED with the number of errors and the first one in msg.
  *
- * A sandbox file whose path holds CR or LF is downloaded through a temporary second name (a
- * hard link or copy made in the sandbox): boxtopd's HTTP server (lws 4.1) cannot read such a
- * /files?path= query (see xfer.c). */
+ * boxtopd's HTTP server (lws 4.1) cannot read a /files?path= query with CR or LF (see xfer.c):
+ * a sandbox file whose path holds one is downloaded through a temporary second name (a hard
+ * link or copy made in the sandbox), and an upload's temporary name goes into the nearest
+ * directory without one. */
 #ifndef BOXTOP_TUI_FILES_XFER_H
 #define BOXTOP_TUI_FILES_XFER_H
 
