@@ -125,6 +125,7 @@ struct server_request {
     bool body_done;
     bool body_error;
     bool discard_body; /* already answered (413, error): swallow the rest */
+    bool line_cut;     /* request_line_cut: answer 400 once the body is drained */
     bool handler_ran;
     size_t max_body;
     server_body_data_fn on_data;
@@ -355,6 +356,21 @@ static char *query_rebuild(struct lws *wsi)
 oom:
     buf_free(&b);
     return NULL;
+}
+
+/* lws 4.1 percent-decodes the request URI while it parses the request line, and its
+ * end-of-line check runs on the decoded byte: a %0D or %0A in the URI ends the request line
+ * there (lib/roles/http/parsers.c, lws_parse "bail at EOL"). After a %0D the rest of the line
+ * is skipped; after a %0A it is taken as a header name (lower-cased) that no public API can
+ * enumerate. Either way the bytes are gone, and what is left looks like a valid shorter
+ * request: "GET /files?path=/home/user/a%0Ab&username=user" arrives as path=/home/user/a, the
+ * wrong file. Such a request line never reached its " HTTP/1.x" part, so lws has no version
+ * token for it: refuse it (400) rather than act on the truncated URI. Real clients always send
+ * the version; h2 streams have none and cannot be cut this way. */
+static bool request_line_cut(struct lws *wsi)
+{
+    if (lws_get_network_wsi(wsi) != wsi) return false; /* an h2 stream */
+    return lws_hdr_total_length(wsi, WSI_TOKEN_HTTP) <= 0;
 }
 
 static void req_free(struct server_request *req)
@@ -729,9 +745,18 @@ static int req_writeable(struct server_request *req)
 
 /* ------------------------------------------------------------------ body */
 
+static void line_cut_answer(struct server_request *req)
+{
+    if (!req->responded)
+        server_respond_error(req, 400,
+                             "request URI holds an encoded CR or LF (%%0D/%%0A), which this "
+                             "server cannot read");
+}
+
 static void body_complete(struct server_request *req)
 {
     req->body_done = true;
+    if (req->line_cut) line_cut_answer(req);
     if (req->discard_body) return;
     if (req->route && req->route->body_mode == SERVER_BODY_STREAM) {
         if (req->on_end) req->on_end(req, 0, req->body_ud);
@@ -857,6 +882,16 @@ static int req_start(struct server *srv, struct lws *wsi, enum server_vhost vh, 
         req->content_length = v;
     }
     if (!req->chunked && req->content_length <= 0) req->body_done = true;
+
+    if (request_line_cut(wsi)) {
+        /* Answered after the body (dropped) has arrived: a client still sending when the
+         * answer and the close come sees only a broken connection ("fetch failed"). */
+        req->line_cut = true;
+        req->close_after = true;
+        req->discard_body = true;
+        if (req->body_done) line_cut_answer(req);
+        return 0;
+    }
 
     if (method_of(wsi, req->method, sizeof req->method) < 0) {
         server_respond_error(req, 405, "method not allowed");

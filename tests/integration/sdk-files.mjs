@@ -1,5 +1,5 @@
 // sdk-files.mjs - issue 5 acceptance (filesystem and /files) with the official e2b SDK:
-// write/read text and 1 MiB of random bytes byte-exact, list depth, exists, getInfo vs. stat,
+// write/read text and 1 MiB of random bytes byte-exact, CR/LF paths refused clearly, list depth, exists, getInfo vs. stat,
 // rename, remove, makeDir, watchDir, signed upload/download URLs, killed sandbox.
 import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
@@ -65,6 +65,36 @@ test('files.write/read 1 MiB of random bytes byte-exact; sha256sum inside agrees
 
 test('files.read of a missing file → FileNotFoundError', T, async () => {
   await rejectsWith(need().files.read('/home/user/t/missing.txt'), ctx.E.FileNotFoundError, 'read missing');
+});
+
+test('a path with CR or LF: the SDK gets a clear error, never the cut path (lws 4.1 limit)', T, async () => {
+  // lws 4.1 ends the request line at a decoded %0A/%0D: boxtopd refuses such requests
+  // (400) instead of reading or writing /home/user/t/nl, the cut path.
+  const s = need();
+  await s.files.write('/home/user/t/nl', 'keep');
+  for (const p of ['/home/user/t/nl\nx', '/home/user/t/nl\rx', 'nl\r\n']) {
+    let err = null;
+    try {
+      await s.files.write(p, 'clobber');
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err, `write ${JSON.stringify(p)} succeeded`);
+    assert.ok(/CR or LF/.test(String(err.message)), `write ${JSON.stringify(p)}: unclear error: ${err.message}`);
+    err = null;
+    try {
+      await s.files.read(p);
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err, `read ${JSON.stringify(p)} succeeded`);
+    assert.ok(/CR or LF/.test(String(err.message)), `read ${JSON.stringify(p)}: unclear error: ${err.message}`);
+  }
+  assert.equal(await sh('cat /home/user/t/nl'), 'keep');
+  assert.equal(await sh('ls -A /home/user | grep -c "^nl" || true'), '0\n');
+  // the filesystem RPCs carry the name in JSON and handle it fine
+  await s.files.makeDir('/home/user/t/d\nir');
+  assert.ok(await s.files.exists('/home/user/t/d\nir'));
 });
 
 test('makeDir: true, then false when it exists; parents created', T, async () => {

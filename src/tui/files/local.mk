@@ -16,6 +16,13 @@ tests_unit_test_tui_files_xfer_SOURCES = tests/unit/test_tui_files_xfer.c
 tests_unit_test_tui_files_xfer_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_unit_test_tui_files_xfer_LDADD = $(TUI_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS)
 
+# the engine against the real boxtopd (newline names, cancel, partial tree copies)
+check_PROGRAMS += tests/unit/test_tui_files_xfer_e2e
+TESTS += tests/unit/test_tui_files_xfer_e2e
+tests_unit_test_tui_files_xfer_e2e_SOURCES = tests/unit/test_tui_files_xfer_e2e.c
+tests_unit_test_tui_files_xfer_e2e_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
+tests_unit_test_tui_files_xfer_e2e_LDADD = $(TUI_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS)
+
 FILES_TMUX_TESTS = tests/tui/test_files.sh tests/tui/test_files_ops.sh
 TESTS += $(FILES_TMUX_TESTS)
 EXTRA_DIST += $(FILES_TMUX_TESTS)

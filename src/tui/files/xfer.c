@@ -21,6 +21,8 @@
 #define XFER_NOTIFY_MS  200  /* progress redraws at most this often */
 #define CHMOD_BATCH     200  /* paths per chmod process */
 
+struct xalias;
+
 /* One file (or remote directory) in flight. */
 struct xrun {
     struct xrun *next;
@@ -31,6 +33,8 @@ struct xrun {
     struct files_transfer *ft;
     struct xfer_call *req; /* Move or MakeDir */
     uint64_t last;         /* bytes of this file already counted in j->done */
+    struct xalias *al;     /* download: the sandbox's second name being made */
+    char *ralias;          /* download: that name, once made (removed at the end) */
 };
 
 static void pump(struct xfer *x);
@@ -152,6 +156,8 @@ static int item_add(struct xfer_job *j, const char *src, const char *dst, int is
 
 static void job_fail(struct xfer_job *j, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+static void item_fail(struct xfer_job *j, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Local tree, pre-order: each directory before what it holds. Files go to a second list so
  * that every directory exists before the first file starts. Links to files are followed (their
@@ -160,8 +166,8 @@ static int walk_local(struct xfer_job *j, struct xfer_job *files, const char *sr
 {
     DIR *d = opendir(src);
     if (!d) {
-        job_fail(j, "%s: %s", src, strerror(errno));
-        return -1;
+        item_fail(j, "%s: %s", src, strerror(errno)); /* the rest of the tree still goes */
+        return 0;
     }
     struct dirent *de;
     int rc = 0;
@@ -359,19 +365,24 @@ static void gc_maybe_free(struct xfer_gc *gc)
     free(gc);
 }
 
-struct xfer_call *xfer_call_begin(struct xfer *x, envd_unary_cb cb, void *ud)
+static struct xfer_call *gc_call_begin(struct xfer_gc *gc, envd_unary_cb cb, void *ud)
 {
-    struct xfer_call *t = x->gc ? calloc(1, sizeof *t) : NULL;
+    struct xfer_call *t = gc ? calloc(1, sizeof *t) : NULL;
     if (!t) return NULL;
-    t->gc = x->gc;
+    t->gc = gc;
     t->cb = cb;
     t->ud = ud;
-    t->next = x->gc->calls;
+    t->next = gc->calls;
     if (t->next) t->next->pprev = &t->next;
-    t->pprev = &x->gc->calls;
-    x->gc->calls = t;
-    x->gc->pending++;
+    t->pprev = &gc->calls;
+    gc->calls = t;
+    gc->pending++;
     return t;
+}
+
+struct xfer_call *xfer_call_begin(struct xfer *x, envd_unary_cb cb, void *ud)
+{
+    return gc_call_begin(x->gc, cb, ud);
 }
 
 static void call_unlink(struct xfer_call *t)
@@ -423,17 +434,35 @@ void xfer_release_client(struct xfer *x, struct envd_client *envd)
     gc_maybe_free(gc);
 }
 
-/* Remove the run's temporary file (best effort; remote removal is fire-and-forget). */
+/* Remove path in the sandbox, fire-and-forget (the client lives until it has answered). */
+static void gc_remove(struct xfer_gc *gc, struct envd_client *envd, const char *path)
+{
+    struct error err = {0};
+    struct xfer_call *t = gc_call_begin(gc, NULL, NULL);
+    if (t) xfer_call_started(t, envd_fs_remove(envd, path, xfer_call_cb, t, &err));
+}
+
+static void run_drop_ralias(struct xfer *x, struct xrun *r)
+{
+    if (!r->ralias) return;
+    gc_remove(x->gc, x->envd, r->ralias);
+    free(r->ralias);
+    r->ralias = NULL;
+}
+
+static void alias_detach(struct xrun *r);
+
+/* Remove the run's temporary file (best effort; remote removal is fire-and-forget), and the
+ * sandbox's second name of a download. */
 static void run_drop_tmp(struct xfer *x, struct xrun *r)
 {
+    alias_detach(r);
+    run_drop_ralias(x, r);
     if (!r->tmp) return;
-    if (r->j->dir == XFER_DOWN) {
+    if (r->j->dir == XFER_DOWN)
         unlink(r->tmp);
-    } else {
-        struct error err = {0};
-        struct xfer_call *t = xfer_call_begin(x, NULL, NULL);
-        if (t) xfer_call_started(t, envd_fs_remove(x->envd, r->tmp, xfer_call_cb, t, &err));
-    }
+    else
+        gc_remove(x->gc, x->envd, r->tmp);
 }
 
 /* Stop every run of j (temporaries removed), no callbacks. */
@@ -475,6 +504,36 @@ static void job_fail(struct xfer_job *j, const char *fmt, ...)
     job_stop_runs(j->x, j);
 }
 
+/* One file or directory failed: count it, keep the first message, and go on with the rest
+ * (job_end reports them). */
+static void item_fail(struct xfer_job *j, const char *fmt, ...)
+{
+    if (finished(j)) return;
+    if (j->errors++ == 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(j->first_err, sizeof j->first_err, fmt, ap);
+        va_end(ap);
+    }
+}
+
+/* Everything was tried: done, or failed with how many errors and the first one. */
+static void job_end(struct xfer *x, struct xfer_job *j)
+{
+    j->ended_ms = loop_now_ms();
+    if (!j->errors) {
+        j->state = XS_DONE;
+    } else {
+        j->state = XS_FAILED;
+        if (j->nitems <= 1 && j->errors == 1)
+            snprintf(j->msg, sizeof j->msg, "%s", j->first_err);
+        else
+            snprintf(j->msg, sizeof j->msg, _("%u of %u files copied, errors: %u, the first: %s"),
+                     j->files_done, j->files_total, j->errors, j->first_err);
+    }
+    notify(x, XEV_STATE, j);
+}
+
 static void progress_cb(uint64_t done, void *ud)
 {
     struct xrun *r = ud;
@@ -499,16 +558,16 @@ static void file_done(struct xfer *x, struct xrun *r)
     pump(x);
 }
 
+/* The run's file failed: clean up, count it, go on with the job's other files. */
 static void run_failed(struct xfer *x, struct xrun *r, const char *what, const char *why)
 {
     struct xfer_job *j = r->j;
     run_drop_tmp(x, r);
     run_unlink(x, r);
-    char path[4096];
-    snprintf(path, sizeof path, "%s", r->it->dst);
+    r->it->mode = 0; /* no chmod for what is not there */
+    item_fail(j, "%s %s: %s", what, r->it->dst, why);
     run_free(r);
-    job_fail(j, "%s %s: %s", what, path, why);
-    notify(x, XEV_STATE, j);
+    notify(x, XEV_PROGRESS, j);
     pump(x);
 }
 
@@ -553,6 +612,7 @@ static void on_downloaded(const struct error *err, void *ud)
     struct xrun *r = ud;
     struct xfer *x = r->j->x;
     r->ft = NULL;
+    run_drop_ralias(x, r);
     if (err) {
         run_failed(x, r, _("download"), err->msg);
         return;
@@ -573,9 +633,22 @@ static void on_downloaded(const struct error *err, void *ud)
     file_done(x, r);
 }
 
-static char *tmp_name(struct xfer *x, const char *dst)
+static int has_crlf(const char *path)
+{
+    return strpbrk(path, "\r\n") != NULL;
+}
+
+/* The temporary name next to dst. In the sandbox (upload) it is POSTed to /files, so its path
+ * must hold no CR/LF (see below): under a directory with one, it goes into the nearest parent
+ * without, which filesystem Move then renames it from. */
+static char *tmp_name(struct xfer *x, const struct xfer_job *j, const char *dst)
 {
     char *dir = fpath_parent(dst), name[64];
+    while (dir && j->dir == XFER_UP && has_crlf(dir)) {
+        char *up = fpath_parent(dir);
+        free(dir);
+        dir = up;
+    }
     if (!dir) return NULL;
     snprintf(name, sizeof name, ".boxtop-%ld-%u.part", (long)getpid(), ++x->seq);
     char *p = fpath_join(dir, name);
@@ -583,11 +656,126 @@ static char *tmp_name(struct xfer *x, const char *dst)
     return p;
 }
 
+/* ---- downloads of sandbox paths with CR or LF ----
+ *
+ * lws 4.1, boxtopd's HTTP server, percent-decodes the request URI while it parses the request
+ * line and ends the line at a decoded CR or LF, so GET /files?path=<...%0A...> never reaches
+ * boxtopd whole (it answers 400; E2B's envd in Go would serve it). Such a file is fetched
+ * through a second name without CR/LF: the sandbox user makes a hard link to it (`ln -L`; `cp`
+ * where a link is refused: another filesystem, fs.protected_hardlinks), next to the file or in
+ * /tmp when the directory's path has CR/LF too. The name is removed (filesystem Remove) after
+ * the download, whether it worked or not. If the run goes away while the process still runs,
+ * the process is left to finish and its end removes the name, so nothing stays behind. When no
+ * second name can be made (a read-only directory), the plain GET is tried: envd in Go takes it.
+ * Uploads need no second name: they go to a temporary name without CR/LF (tmp_name), and
+ * filesystem Move, whose paths travel in JSON, gives them their final name. */
+struct xalias {
+    struct xrun *r;     /* NULL once the run is gone: the end only cleans up */
+    struct xfer_gc *gc; /* counts us in pending, so the client outlives the view */
+    struct envd_client *envd;
+    struct envd_stream *s;
+    char *path;
+    int status; /* exit status; -1 before the end event */
+};
+
+static char *alias_name(struct xfer *x, const char *src)
+{
+    char *dir = fpath_parent(src), name[96];
+    if (!dir) return NULL;
+    snprintf(name, sizeof name, ".boxtop-%ld-%u-%llx.dl", (long)getpid(), ++x->seq,
+             (unsigned long long)loop_now_ms());
+    char *p = fpath_join(has_crlf(dir) ? "/tmp" : dir, name);
+    free(dir);
+    return p;
+}
+
+static int alias_event(const struct envd_proc_event *ev, void *ud, struct error *err)
+{
+    struct xalias *al = ud;
+    (void)err;
+    if (ev->kind == ENVD_PROC_END) al->status = envd_proc_exit_status(ev);
+    return 0;
+}
+
+static void run_download(struct xfer *x, struct xrun *r);
+
+static void alias_end(const struct error *err, void *ud)
+{
+    struct xalias *al = ud;
+    struct xfer_gc *gc = al->gc;
+    struct xrun *r = al->r;
+    al->s = NULL;
+    if (r && !err && al->status == 0) {
+        r->al = NULL;
+        r->ralias = al->path;
+        al->path = NULL;
+        run_download(r->j->x, r);
+    } else {
+        /* a cp that failed half-way leaves a part: always remove */
+        gc_remove(gc, al->envd, al->path);
+        if (r) {
+            r->al = NULL;
+            run_download(r->j->x, r); /* no second name: the plain GET */
+        }
+    }
+    free(al->path);
+    free(al);
+    gc->pending--;
+    gc_maybe_free(gc);
+}
+
+/* The run goes away: an alias still being made is removed when its process ends. */
+static void alias_detach(struct xrun *r)
+{
+    if (!r->al) return;
+    r->al->r = NULL;
+    r->al = NULL;
+}
+
+static int alias_start(struct xfer *x, struct xrun *r, struct error *err)
+{
+    struct xalias *al = x->gc ? calloc(1, sizeof *al) : NULL;
+    if (!al || !(al->path = alias_name(x, r->it->src))) {
+        free(al);
+        error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
+        return -1;
+    }
+    al->r = r;
+    al->gc = x->gc;
+    al->envd = x->envd;
+    al->status = -1;
+    /* the paths are arguments, never part of the script */
+    const char *args[] = {
+        "-c",           "ln -L -- \"$1\" \"$2\" 2>/dev/null || exec cp -- \"$1\" \"$2\"",
+        "boxtop-alias", r->it->src,
+        al->path,       NULL};
+    struct envd_start_opts o = {.cmd = "/bin/sh", .args = args, .stdin_mode = -1};
+    al->s = envd_process_start(x->envd, &o, alias_event, alias_end, al, err);
+    if (!al->s) {
+        free(al->path);
+        free(al);
+        return -1;
+    }
+    x->gc->pending++;
+    r->al = al;
+    return 0;
+}
+
+static void run_download(struct xfer *x, struct xrun *r)
+{
+    struct error err = {0};
+    r->ft = files_download(x->envd, r->ralias ? r->ralias : r->it->src, r->fd, progress_cb,
+                           on_downloaded, r, &err);
+    if (!r->ft) run_failed(x, r, _("download"), err.msg);
+}
+
+/* Start one file. A file that cannot start counts as an error and the job goes on (returns
+ * -1: the caller notifies); only running out of memory fails the whole job. */
 static int run_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
 {
     struct xrun *r = calloc(1, sizeof *r);
     struct error err = {0};
-    if (!r || !(r->tmp = tmp_name(x, it->dst))) {
+    if (!r || !(r->tmp = tmp_name(x, j, it->dst))) {
         free(r);
         job_fail(j, "%s", _("out of memory"));
         return -1;
@@ -599,7 +787,8 @@ static int run_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
         r->fd = open(it->src, O_RDONLY | O_CLOEXEC);
         struct stat st;
         if (r->fd < 0 || fstat(r->fd, &st) < 0) {
-            job_fail(j, "%s: %s", it->src, strerror(errno));
+            it->mode = 0;
+            item_fail(j, "%s: %s", it->src, strerror(errno));
             run_free(r);
             return -1;
         }
@@ -614,18 +803,23 @@ static int run_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
     } else {
         r->fd = open(r->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (r->fd < 0) {
-            job_fail(j, "%s: %s", it->dst, strerror(errno));
+            item_fail(j, "%s: %s", it->dst, strerror(errno));
             run_free(r);
             return -1;
         }
-        r->ft = files_download(x->envd, it->src, r->fd, progress_cb, on_downloaded, r, &err);
+        if (has_crlf(it->src)) {
+            if (alias_start(x, r, &err) == 0) goto started;
+        } else {
+            r->ft = files_download(x->envd, it->src, r->fd, progress_cb, on_downloaded, r, &err);
+        }
     }
     if (!r->ft) {
         if (j->dir == XFER_DOWN) unlink(r->tmp);
-        job_fail(j, "%s: %s", it->dst, err.msg);
+        item_fail(j, "%s: %s", it->dst, err.msg);
         run_free(r);
         return -1;
     }
+started:
     r->next = x->runs;
     x->runs = r;
     x->active++;
@@ -656,12 +850,14 @@ static int dir_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
     if (j->dir == XFER_DOWN) {
         /* owner rwx while filling; the directory's own mode comes at the end */
         if (mkdir(it->dst, 0700) < 0 && errno != EEXIST) {
-            job_fail(j, "%s: %s", it->dst, strerror(errno));
+            it->mode = 0;
+            item_fail(j, "%s: %s", it->dst, strerror(errno));
             return -1;
         }
         struct stat st;
         if (stat(it->dst, &st) < 0 || !S_ISDIR(st.st_mode)) {
-            job_fail(j, "%s: %s", it->dst, _("exists and is not a directory"));
+            it->mode = 0;
+            item_fail(j, "%s: %s", it->dst, _("exists and is not a directory"));
             return -1;
         }
         return 0;
@@ -680,7 +876,8 @@ static int dir_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
                        r->req, envd_fs_make_dir(x->envd, it->dst, xfer_call_cb, r->req, &err))) {
         if (!r->req) error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));
         free(r);
-        job_fail(j, "%s: %s", it->dst, err.msg);
+        it->mode = 0;
+        item_fail(j, "%s: %s", it->dst, err.msg);
         return -1;
     }
     r->next = x->runs;
@@ -724,9 +921,7 @@ static void chmod_next(struct xfer_job *j)
     while (j->mode_next < j->nitems && !needs_chmod(&j->items[j->mode_next]))
         j->mode_next++;
     if (j->mode_next >= j->nitems) {
-        j->state = XS_DONE;
-        j->ended_ms = loop_now_ms();
-        notify(x, XEV_STATE, j);
+        job_end(x, j);
         pump(x);
         return;
     }
@@ -765,8 +960,12 @@ static void job_step(struct xfer *x, struct xfer_job *j)
         /* files wait until every directory exists */
         j->next++;
         if (it->is_dir ? dir_start(x, j, it) : run_start(x, j, it)) {
-            notify(x, XEV_STATE, j);
-            return;
+            /* that item failed (counted): go on, unless the whole job did */
+            if (j->state != XS_RUNNING) {
+                notify(x, XEV_STATE, j);
+                return;
+            }
+            notify(x, XEV_PROGRESS, j);
         }
     }
     if (j->state == XS_RUNNING && j->next >= j->nitems && !j->active && !j->dir_busy) {
@@ -775,9 +974,7 @@ static void job_step(struct xfer *x, struct xfer_job *j)
             for (size_t i = j->nitems; i-- > 0;)
                 if (j->items[i].is_dir)
                     chmod(j->items[i].dst, (mode_t)(j->items[i].mode ? j->items[i].mode : 0755));
-            j->state = XS_DONE;
-            j->ended_ms = loop_now_ms();
-            notify(x, XEV_STATE, j);
+            job_end(x, j);
         } else {
             j->state = XS_MODES;
             chmod_next(j);

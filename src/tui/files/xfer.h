@@ -8,7 +8,15 @@
  * temporary file (O_EXCL, 0600) that is fchmod'ed and rename(2)d on success. Cancel or
  * failure removes the temporary file, so the final name never holds half a file. Mode bits:
  * kept on download; on upload envd has no chmod RPC, so modes other than envd's defaults are
- * applied at the end of the job with one `chmod` process per distinct mode. */
+ * applied at the end of the job with one `chmod` process per distinct mode.
+ *
+ * A tree copy goes on past a file or directory that fails (as mc and rsync do); the job then
+ * ends XS_FAILED with the number of errors and the first one in msg.
+ *
+ * boxtopd's HTTP server (lws 4.1) cannot read a /files?path= query with CR or LF (see xfer.c):
+ * a sandbox file whose path holds one is downloaded through a temporary second name (a hard
+ * link or copy made in the sandbox), and an upload's temporary name goes into the nearest
+ * directory without one. */
 #ifndef BOXTOP_TUI_FILES_XFER_H
 #define BOXTOP_TUI_FILES_XFER_H
 
@@ -49,7 +57,9 @@ struct xfer_job {
     enum xfer_state state;
     uint64_t total, done; /* bytes */
     unsigned files_total, files_done;
-    char msg[512]; /* why it failed (raw: sanitized when drawn) */
+    unsigned errors;     /* items (files, directories) that failed; the job goes on */
+    char first_err[400]; /* the first of them */
+    char msg[512];       /* why it failed (raw: sanitized when drawn) */
     int64_t started_ms, ended_ms;
     struct {
         int64_t t;
