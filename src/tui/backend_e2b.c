@@ -88,6 +88,7 @@ struct e2b_backend {
     int ntemplates;
     int first_done;
     uint64_t trimmed_members; /* model.members at the last heap trim */
+    int changed;              /* the model changed in this round: report it when the round ends */
     int cursor; /* model.sb index expected for the next listed sandbox (see on_list_object) */
 };
 
@@ -131,6 +132,11 @@ static void detail_fetch(struct e2b_backend *b);
 
 static void round_done(struct e2b_backend *b)
 {
+    if (b->changed) { /* the list and the samples of a round show in one frame */
+        b->changed = 0;
+        model_touch(b->base.model);
+        backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+    }
     detail_fetch(b);
     if (b->again) {
         b->again = 0;
@@ -271,8 +277,7 @@ static void metrics_done(struct e2b_backend *b)
             box_add_sample(b->staged[i].s, &b->staged[i].smp);
             b->staged[i].s->sampled = b->round;
         }
-        model_touch(b->base.model);
-        backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+        b->changed = 1;
         b->metrics_warned = 0;
     } else if (!b->metrics_warned) {
         /* best effort (a backend without metrics still lists sandboxes): say it once */
@@ -645,9 +650,13 @@ static void on_list(struct api_result *res, void *ud)
     m->updated_ms = loop_wall_ms();
     if (!b->team_ok) m->starts_per_min = b->first_done ? starts_per_min(b) : -1;
     team_fetch(b);
+    if (b->first_done) {
+        b->changed = 1; /* shown with the round's samples (round_done) */
+    } else {            /* the first listing shows at once */
+        model_touch(m);
+        backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+    }
     b->first_done = 1;
-    model_touch(m);
-    backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
 #ifdef __GLIBC__
     /* Sandboxes came or went: parsing them left free space inside the heap (thousands of
      * them are parsed in the first round). Give its pages back before the metrics' history
