@@ -6,7 +6,9 @@
 //           boxtop's BOXTOP_FRAME_LOG, both wall clock, and the rows are checked in tmux),
 //           CPU per refresh (utime+stime of /proc/PID/stat, and the precise on-CPU time of
 //           /proc/PID/schedstat, over BENCH_ROUNDS poll rounds counted by the fixture, while
-//           nothing else happens), and RSS (VmRSS, VmHWM) after those rounds.
+//           nothing else happens; the default view polls the metrics of the rows on screen),
+//           the same sorted by CPU (every running sandbox's metrics each round), and RSS
+//           (VmRSS, VmHWM) after the default rounds.
 //   e2b CLI: `e2b sandbox list --state running,paused --limit 0` (all pages): wall time, CPU
 //           time and peak RSS from GNU time, median of BENCH_CLI_RUNS runs.
 // Targets (issue 6): first full frame < 100 ms, refresh < 10 ms CPU, RSS < 32 MiB.
@@ -124,11 +126,20 @@ async function runBoxtop(url) {
   const rss = status(pid, 'VmRSS'), hwm = status(pid, 'VmHWM');
   const title = /Sandboxes \((\d+) of (\d+)\)/.exec(tmux('capture-pane', '-p', '-t', 'b'));
   if (!title || +title[2] !== N) throw new Error(`boxtop shows ${title ? title[0] : 'no title'}, expected ${N}`);
+  // the same, sorted by CPU: then every running sandbox's latest sample is polled each round
+  tmux('send-keys', '-t', 'b', '>', '>', '>');
+  await waitFor('sort by cpu', () => /sort: cpu/.test(tmux('capture-pane', '-p', '-t', 'b')), 5000);
+  s = await atRound(r0 + ROUNDS + 2);
+  const ids0 = s.metricsIds, sc0 = procStat(pid), sn0 = schedNs(pid), sr0 = s.listFirst;
+  s = await atRound(sr0 - base + ROUNDS);
+  const sc1 = procStat(pid), sn1 = schedNs(pid), srounds = s.listFirst - sr0;
+  const sortedIds = (s.metricsIds - ids0) / srounds;
   tmux('send-keys', '-t', 'b', 'q');
   await waitFor('boxtop to quit', () => { try { process.kill(pid, 0); return false; } catch { return true; } }, 5000);
   return {
     first_frame_ms: (frame.t_us - t0) / 1000, frame_sandboxes: frame.sandboxes, frame_no: frame.n,
     refresh_cpu_ms: (c1 - c0) / rounds, refresh_sched_ms: (n1 - n0) / 1e6 / rounds, rounds,
+    sorted_cpu_ms: (sc1 - sc0) / srounds, sorted_sched_ms: (sn1 - sn0) / 1e6 / srounds, sorted_ids: sortedIds,
     rss_mib: rss, hwm_mib: hwm,
   };
 }
@@ -146,6 +157,8 @@ try {
   console.log(`bench/list: ${N} sandboxes (fixture on loopback, 100 per page), ${COLS}x${ROWS} terminal`);
   console.log(`  boxtop   first full frame ${f1(b.first_frame_ms)} ms (frame ${b.frame_no}, ${b.frame_sandboxes} sandboxes known)`);
   console.log(`           CPU per refresh ${f1(b.refresh_cpu_ms)} ms (utime+stime), ${f1(b.refresh_sched_ms)} ms (schedstat), over ${b.rounds} rounds of list + batch metrics`);
+  console.log(`           sorted by CPU (the latest sample of every running sandbox, ${Math.round(b.sorted_ids)} ids a round): ` +
+    `${f1(b.sorted_cpu_ms)} ms (utime+stime), ${f1(b.sorted_sched_ms)} ms (schedstat) per refresh`);
   console.log(`           RSS ${f1(b.rss_mib)} MiB (peak ${f1(b.hwm_mib)} MiB)`);
   console.log(`  e2b CLI  sandbox list --limit 0: wall ${f1(c.wall_ms)} ms, CPU ${f1(c.cpu_ms)} ms, peak RSS ${f1(c.rss_mib)} MiB (median of ${CLI_RUNS})`);
   console.log(`  ratios boxtop/CLI: first frame vs CLI wall ${(b.first_frame_ms / c.wall_ms).toFixed(3)}, ` +

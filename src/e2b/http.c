@@ -340,7 +340,8 @@ static size_t header_cb(char *p, size_t size, size_t n, void *ud)
         v++;
     while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
         end--;
-    if (r->headers.len > 256 * 1024) return len; /* a header flood: ignore the rest */
+    if (r->headers.len > 256 * 1024) return len;           /* a header flood: ignore the rest */
+    if (buf_reserve(&r->headers, len + 4) < 0) return len; /* the line at most, grown once */
     for (size_t i = 0; i < nl; i++) {
         unsigned char c = (unsigned char)p[i];
         if (c < 0x21 || c == 0x7f) return len;
@@ -377,6 +378,12 @@ static size_t write_cb(char *p, size_t size, size_t n, void *ud)
     if (r->body.len + len > r->max_body) {
         r->too_big = true;
         return 0;
+    }
+    if (!r->body.cap) { /* the announced length at once, not a chain of doublings and copies */
+        curl_off_t cl = -1;
+        if (curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
+            cl > (curl_off_t)len && (uint64_t)cl <= (uint64_t)r->max_body)
+            buf_reserve(&r->body, (size_t)cl);
     }
     if (buf_append(&r->body, p, len) < 0) return 0;
     return len;

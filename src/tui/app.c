@@ -27,22 +27,33 @@ static void on_clock(struct loop *l, void *ud)
         a->status_until = 0;
         app_dirty(a, DIRTY_STATUS);
     }
-    app_dirty(a, DIRTY_TICK | DIRTY_HEADER);
+    app_dirty(a, DIRTY_TICK); /* the header shows absolute times: nothing counts there */
     app_clock_check(a);
 }
 
 void app_clock_check(struct app *a)
 {
     struct view *v = app_top(a);
-    int need = a->status_until != 0 || (v && v->ops->needs_clock && v->ops->needs_clock(v, a));
-    if (need && !a->clock_timer) {
-        /* wake on the next second boundary so countdowns tick together */
-        int64_t ms = TICK_CLOCK_MS - loop_wall_ms() % TICK_CLOCK_MS;
-        a->clock_timer = loop_timer_add(a->loop, ms, on_clock, a);
-    } else if (!need && a->clock_timer) {
-        loop_timer_cancel(a->loop, a->clock_timer);
-        a->clock_timer = 0;
+    int64_t now = loop_wall_ms(), due = -1;
+    if (v && v->ops->clock_due)
+        due = v->ops->clock_due(v, a);
+    else if (v && v->ops->needs_clock && v->ops->needs_clock(v, a))
+        due = 0;
+    if (a->status_until) {
+        int64_t d = a->status_until - loop_now_ms();
+        if (due < 0 || d < due) due = d < 0 ? 0 : d;
     }
+    if (due < 0) {
+        if (a->clock_timer) loop_timer_cancel(a->loop, a->clock_timer);
+        a->clock_timer = 0;
+        return;
+    }
+    /* on the second boundary after the change, so countdowns tick together */
+    int64_t at = (now + due) / TICK_CLOCK_MS * TICK_CLOCK_MS + TICK_CLOCK_MS;
+    if (a->clock_timer && a->clock_at <= at) return; /* that wake-up comes first anyway */
+    if (a->clock_timer) loop_timer_cancel(a->loop, a->clock_timer);
+    a->clock_timer = loop_timer_add(a->loop, at - now, on_clock, a);
+    a->clock_at = at;
 }
 
 void app_status(struct app *a, enum status_level lvl, const char *fmt, ...)
@@ -395,10 +406,12 @@ void app_draw(struct app *a)
         draw_too_small(a);
     } else {
         if (a->dirty & DIRTY_HEADER) draw_header(a);
-        if (a->dirty & DIRTY_MAIN)
+        if (a->dirty & DIRTY_MAIN) {
             draw_main(a);
-        else if (a->dirty & DIRTY_TICK)
+            app_clock_check(a); /* other rows may be on screen now */
+        } else if (a->dirty & DIRTY_TICK) {
             draw_tick(a);
+        }
         if (a->dirty & DIRTY_FOOTER) draw_footer(a);
         /* the status line is drawn last so the prompt's cursor ends up there */
         if (a->dirty & (DIRTY_STATUS | DIRTY_MAIN))

@@ -47,6 +47,9 @@ struct view_ops {
     const char *(*footer)(struct view *v); /* the view's keys, one line */
     const struct keyhelp *(*help)(struct view *v, int *n);
     int (*needs_clock)(struct view *v, struct app *a); /* counts down something on screen */
+    /* Optional, instead of needs_clock: ms until something counting on screen next changes
+     * its text, -1 = never; the clock then wakes only for that (on a second boundary). */
+    int64_t (*clock_due)(struct view *v, struct app *a);
     /* Optional: the clock moved and nothing else changed since the last draw(); redraw only
      * what counts on screen (w still holds the last frame). 0 = do a full draw() instead. */
     int (*tick)(struct view *v, struct app *a, WINDOW *w, int h, int wd);
@@ -120,6 +123,7 @@ struct app {
     int rows, cols, too_small;
     int dirty;
     int64_t clock_timer;
+    int64_t clock_at; /* wall clock ms the clock timer fires at */
     uint64_t model_gen_seen;
     int quit;
     int exit_code;

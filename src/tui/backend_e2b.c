@@ -88,6 +88,7 @@ struct e2b_backend {
     int ntemplates;
     int first_done;
     uint64_t trimmed_members; /* model.members at the last heap trim */
+    int listed;               /* distinct sandboxes listed in this round */
     int changed;              /* the model changed in this round: report it when the round ends */
     int cursor; /* model.sb index expected for the next listed sandbox (see on_list_object) */
 };
@@ -222,7 +223,7 @@ static void take_meta(struct box *s, struct kv_list *md)
     s->n_meta = k;
 }
 
-static void merge_sandbox(struct e2b_backend *b, struct sandbox *src, uint64_t hash)
+static void merge_sandbox(struct e2b_backend *b, struct sandbox *src, uint64_t hash, uint32_t len)
 {
     struct model *m = b->base.model;
     int is_new = model_find(m, src->id) == NULL;
@@ -241,8 +242,10 @@ static void merge_sandbox(struct e2b_backend *b, struct sandbox *src, uint64_t h
     s->started_ms = src->started_at_ms;
     s->end_ms = src->end_at_ms;
     take_meta(s, &src->metadata);
+    b->listed += s->seen != b->round;
     s->seen = b->round;
     s->list_hash = hash;
+    s->list_len = len;
 }
 
 static int stage(struct e2b_backend *b, struct box *s, const struct metric_sample *m)
@@ -523,7 +526,9 @@ struct page_scan {
     int nsame, cap;
     struct buf changed; /* "[obj,obj" */
     uint64_t *hashes;   /* of the changed objects, in order */
-    int nchanged, hcap;
+    uint32_t *lens;     /* and their lengths */
+    int nchanged, hcap, lcap;
+    struct box *known; /* the sandbox known_object() recognised, for on_list_object() */
 };
 
 static int grow(void **v, int *cap, int need, size_t sz)
@@ -559,9 +564,34 @@ static struct box *listed_box(struct e2b_backend *b, const char *id, size_t len)
     return i < 0 ? NULL : m->sb[i];
 }
 
+/* The object at p when it is, byte for byte, the one the next sandbox in listing order had
+ * last round (same length and hash): then it is not read at all, only hashed. */
+static size_t known_object(const char *p, size_t avail, void *ud)
+{
+    struct page_scan *ps = ud;
+    struct model *m = ps->b->base.model;
+    int i = ps->b->cursor;
+    ps->known = NULL;
+    if (i < 0 || i >= m->n) return 0;
+    struct box *s = m->sb[i];
+    size_t n = s->list_len;
+    if (!s->list_hash || n < 2 || n > avail || p[n - 1] != '}' ||
+        (scan_hash(p, n) | 1) != s->list_hash)
+        return 0;
+    ps->known = s;
+    ps->b->cursor++;
+    return n;
+}
+
 static int on_list_object(const struct scan_obj *o, void *ud)
 {
     struct page_scan *ps = ud;
+    if (!o->id && ps->known) {
+        if (grow((void **)&ps->same, &ps->cap, ps->nsame + 1, sizeof(*ps->same))) return -1;
+        ps->same[ps->nsame++] = ps->known;
+        ps->known = NULL;
+        return 0;
+    }
     uint64_t h = scan_hash(o->p, o->len) | 1; /* never 0, which means "none" */
     if (o->id && !memchr(o->id, '\0', o->id_len)) {
         struct box *s = listed_box(ps->b, o->id, o->id_len);
@@ -571,7 +601,10 @@ static int on_list_object(const struct scan_obj *o, void *ud)
             return 0;
         }
     }
-    if (grow((void **)&ps->hashes, &ps->hcap, ps->nchanged + 1, sizeof(*ps->hashes))) return -1;
+    if (grow((void **)&ps->hashes, &ps->hcap, ps->nchanged + 1, sizeof(*ps->hashes)) ||
+        grow((void **)&ps->lens, &ps->lcap, ps->nchanged + 1, sizeof(*ps->lens)))
+        return -1;
+    ps->lens[ps->nchanged] = o->len > UINT32_MAX ? 0 : (uint32_t)o->len;
     ps->hashes[ps->nchanged++] = h;
     if (buf_append_byte(&ps->changed, ps->changed.len ? ',' : '[') < 0 ||
         buf_append(&ps->changed, o->p, o->len) < 0)
@@ -585,17 +618,19 @@ static int merge_page(struct e2b_backend *b, const char *body, size_t len, int *
                       struct error *err)
 {
     *items = 0;
-    struct page_scan ps = {b, NULL, 0, 0, BUF_INIT, NULL, 0, 0};
+    struct page_scan ps = {b, NULL, 0, 0, BUF_INIT, NULL, NULL, 0, 0, 0, NULL};
     struct sandbox_list l = {0};
     int rc = -1;
-    if (scan_list_objects(body, len, on_list_object, &ps) == 0 &&
+    if (scan_list_objects_known(body, len, known_object, on_list_object, &ps) == 0 &&
         buf_append_byte(&ps.changed, ps.changed.len ? ']' : '[') == 0 &&
         (ps.changed.len > 1 || buf_append_byte(&ps.changed, ']') == 0) &&
         sandbox_list_parse(ps.changed.data, ps.changed.len, &l, err) == 0 && l.n == ps.nchanged) {
         for (int i = 0; i < l.n; i++)
-            merge_sandbox(b, &l.items[i], ps.hashes[i]);
-        for (int i = 0; i < ps.nsame; i++)
+            merge_sandbox(b, &l.items[i], ps.hashes[i], ps.lens[i]);
+        for (int i = 0; i < ps.nsame; i++) {
+            b->listed += ps.same[i]->seen != b->round;
             ps.same[i]->seen = b->round;
+        }
         *items = l.n + ps.nsame;
         rc = 0;
     } else {
@@ -605,7 +640,7 @@ static int merge_page(struct e2b_backend *b, const char *body, size_t len, int *
         memset(err, 0, sizeof(*err));
         if (sandbox_list_parse(body, len, &l, err) == 0) {
             for (int i = 0; i < l.n; i++)
-                merge_sandbox(b, &l.items[i], 0);
+                merge_sandbox(b, &l.items[i], 0, 0);
             *items = l.n;
             rc = 0;
         } else {
@@ -617,6 +652,7 @@ static int merge_page(struct e2b_backend *b, const char *body, size_t len, int *
     buf_free(&ps.changed);
     free(ps.same);
     free(ps.hashes);
+    free(ps.lens);
     return rc;
 }
 
@@ -645,7 +681,8 @@ static void on_list(struct api_result *res, void *ud)
         list_page(b, res->next_token);
         return;
     }
-    model_prune(m, b->round);
+    /* every sandbox of the model listed again: nothing to prune (no walk over all of them) */
+    if (b->listed != m->n) model_prune(m, b->round);
     m->loading = 0;
     m->updated_ms = loop_wall_ms();
     if (!b->team_ok) m->starts_per_min = b->first_done ? starts_per_min(b) : -1;
@@ -695,6 +732,7 @@ static void poll_start(struct e2b_backend *b)
     }
     b->round++;
     b->cursor = 0;
+    b->listed = 0;
     list_page(b, NULL);
 }
 

@@ -231,6 +231,12 @@ static int scan_object(struct cur *c, struct scan_obj *o)
 
 int scan_list_objects(const char *text, size_t len, scan_obj_cb cb, void *ud)
 {
+    return scan_list_objects_known(text, len, NULL, cb, ud);
+}
+
+int scan_list_objects_known(const char *text, size_t len, scan_known_cb known, scan_obj_cb cb,
+                            void *ud)
+{
     struct cur c = {text, text + len, 1};
     ws(&c);
     if (c.p >= c.end || *c.p != '[') return -1;
@@ -241,7 +247,15 @@ int scan_list_objects(const char *text, size_t len, scan_obj_cb cb, void *ud)
     } else {
         for (;;) {
             struct scan_obj o;
-            if (c.p >= c.end || *c.p != '{' || scan_object(&c, &o)) return -1;
+            size_t k;
+            if (c.p >= c.end || *c.p != '{') return -1;
+            if (known && (k = known(c.p, (size_t)(c.end - c.p), ud)) > 0 &&
+                k <= (size_t)(c.end - c.p)) {
+                o = (struct scan_obj){c.p, k, NULL, 0};
+                c.p += k;
+            } else if (scan_object(&c, &o)) {
+                return -1;
+            }
             if (cb(&o, ud)) return -1;
             ws(&c);
             if (c.p < c.end && *c.p == ',') {

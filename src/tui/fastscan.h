@@ -30,6 +30,14 @@ typedef int (*scan_obj_cb)(const struct scan_obj *o, void *ud); /* nonzero stops
  * unless it is byte-identical to one that was. */
 int scan_list_objects(const char *text, size_t len, scan_obj_cb cb, void *ud);
 
+/* The same, but before reading an object it asks known(p, avail, ud) for the length of an
+ * object it already knows starts at p (byte-identical to one the strict parser accepted,
+ * found by the caller by length and hash); a nonzero length is taken as that object's span
+ * unread (cb gets id = NULL), 0 reads it as scan_list_objects() does. */
+typedef size_t (*scan_known_cb)(const char *p, size_t avail, void *ud);
+int scan_list_objects_known(const char *text, size_t len, scan_known_cb known, scan_obj_cb cb,
+                            void *ud);
+
 /* 64-bit hash of bytes (for "same as last time"; not cryptographic). */
 uint64_t scan_hash(const char *p, size_t len);
 

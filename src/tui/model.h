@@ -75,6 +75,7 @@ struct box {
     int batch;          /* in this round's batch metrics call (backend_e2b.c) */
     uint64_t list_hash; /* hash of its last list object as sent (0 = none): unchanged ones are
                            not parsed again (backend_e2b.c) */
+    uint32_t list_len;  /* and that object's length in bytes */
     /* filled only for the sandbox the detail view watches */
     struct box_proc *procs;
     int n_procs;

@@ -33,6 +33,74 @@ static int scan(const char *text, struct objs *c)
     return scan_list_objects(text, strlen(text), collect, c);
 }
 
+/* known(): the length of the object at p when it starts with the text in ud's want */
+struct known_ctx {
+    const char *want; /* a known object's exact bytes */
+    int asked, hits;
+};
+
+static size_t known_by_prefix(const char *p, size_t avail, void *ud)
+{
+    struct known_ctx *k = ud;
+    size_t n = strlen(k->want);
+    k->asked++;
+    if (n > avail || memcmp(p, k->want, n)) return 0;
+    k->hits++;
+    return n;
+}
+
+static size_t too_long(const char *p, size_t avail, void *ud)
+{
+    (void)p;
+    (void)ud;
+    return avail + 10;
+}
+
+struct known_objs {
+    struct objs o;
+    struct known_ctx k;
+};
+
+static size_t known_cb(const char *p, size_t avail, void *ud)
+{
+    return known_by_prefix(p, avail, &((struct known_objs *)ud)->k);
+}
+
+static int collect_known(const struct scan_obj *o, void *ud)
+{
+    return collect(o, &((struct known_objs *)ud)->o);
+}
+
+/* Objects the caller recognises are taken as spans without being read (id = NULL); the rest
+ * read as before; the array's own structure is still checked. */
+static void t_list_objects_known(void **state)
+{
+    (void)state;
+    const char *body = "[{\"sandboxID\":\"a\",\"x\":1}, {\"sandboxID\":\"b\"},"
+                       "{\"sandboxID\":\"a\",\"x\":1}]";
+    struct known_objs c = {{{{0}}, 0}, {"{\"sandboxID\":\"a\",\"x\":1}", 0, 0}};
+    assert_int_equal(scan_list_objects_known(body, strlen(body), known_cb, collect_known, &c), 0);
+    assert_int_equal(c.o.n, 3);
+    assert_int_equal(c.k.asked, 3);
+    assert_int_equal(c.k.hits, 2);
+    assert_null(c.o.v[0].id); /* known: not read */
+    assert_int_equal(c.o.v[0].len, strlen(c.k.want));
+    assert_non_null(c.o.v[1].id); /* read */
+    assert_memory_equal(c.o.v[1].id, "b", 1);
+    assert_ptr_equal(c.o.v[2].p, strrchr(body, '{'));
+
+    /* a known span that is not followed by the array's structure fails the page */
+    const char *bad = "[{\"sandboxID\":\"a\",\"x\":1} x]";
+    memset(&c.o, 0, sizeof(c.o));
+    assert_int_equal(scan_list_objects_known(bad, strlen(bad), known_cb, collect_known, &c), -1);
+    /* a length beyond the text is not taken: the object is read instead */
+    const char *one = "[{\"sandboxID\":\"a\",\"x\":1}]";
+    memset(&c.o, 0, sizeof(c.o));
+    assert_int_equal(scan_list_objects_known(one, strlen(one), too_long, collect_known, &c), 0);
+    assert_int_equal(c.o.n, 1);
+    assert_non_null(c.o.v[0].id);
+}
+
 static void t_list_objects(void **state)
 {
     (void)state;
@@ -234,8 +302,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_list_objects),           cmocka_unit_test(t_hash),
-        cmocka_unit_test(t_metrics_same_as_strict), cmocka_unit_test(t_metrics_left_to_strict),
-        cmocka_unit_test(t_packed_history),
+        cmocka_unit_test(t_list_objects_known),     cmocka_unit_test(t_metrics_same_as_strict),
+        cmocka_unit_test(t_metrics_left_to_strict), cmocka_unit_test(t_packed_history),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

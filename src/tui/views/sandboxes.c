@@ -40,6 +40,7 @@ struct spark_memo {
 struct sbview {
     struct view base;
     struct spark_memo *memo[2]; /* CPU, memory: one per body row */
+    char (*counts)[2][24];      /* AGE and TTL as drawn: one per body row */
     int nmemo;
     struct table t;
     struct table_col cols[C_N];
@@ -150,6 +151,38 @@ static void draw_spark(struct sbview *v, struct app *a, WINDOW *w, int y, int x,
     wattrset(w, A_NORMAL);
 }
 
+/* Durations in the table lose precision as they grow, as kubectl's and k9s's ages do: seconds
+ * only under 10 minutes ("9m59s", then "10m"), so a screen of long-lived sandboxes does not
+ * change every second. */
+static void fmt_count(char *txt, size_t n, int64_t ms)
+{
+    if (ms >= 600000 && ms < 3600000)
+        snprintf(txt, n, "%lldm", (long long)(ms / 60000));
+    else
+        ui_fmt_duration(txt, n, ms);
+}
+
+/* The step of fmt_count()'s text for a duration: it changes when ms crosses a multiple. */
+static int64_t count_step(int64_t ms)
+{
+    return ms < 600000 ? 1000 : ms < 86400000 ? 60000 : 3600000;
+}
+
+/* The AGE or TTL text of a sandbox at now; *warn: under a minute to live. */
+static void count_text(const struct box *s, int c, int64_t now, char *txt, size_t n, int *warn)
+{
+    *warn = 0;
+    if (c == C_AGE && s->started_ms) {
+        fmt_count(txt, n, now - s->started_ms);
+    } else if (c == C_TTL && s->end_ms && s->state != BOX_PAUSED) {
+        /* a paused sandbox does not count down (its timeout starts again on resume) */
+        fmt_count(txt, n, s->end_ms - now);
+        *warn = s->end_ms - now < TTL_WARN_MS;
+    } else {
+        snprintf(txt, n, "-");
+    }
+}
+
 static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct box *s, int c,
                       int selected)
 {
@@ -213,23 +246,15 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
         break;
     }
     case C_AGE:
-        if (s->started_ms)
-            ui_fmt_duration(txt, sizeof(txt), now - s->started_ms);
-        else
-            snprintf(txt, sizeof(txt), "-");
-        ui_text_right(a, w, y, x, cw, txt, dim);
-        break;
     case C_TTL: {
-        attr_t at = base;
-        /* a paused sandbox does not count down (its timeout starts again on resume) */
-        if (s->end_ms && s->state != BOX_PAUSED) {
-            int64_t left = s->end_ms - now;
-            ui_fmt_duration(txt, sizeof(txt), left);
-            if (left < TTL_WARN_MS && !selected) at = th->attr[ROLE_WARN];
-        } else {
-            snprintf(txt, sizeof(txt), "-");
-        }
-        ui_text_right(a, w, y, x, cw, txt, at);
+        int warn = 0;
+        char ct[sizeof(v->counts[0][0])];
+        count_text(s, c, now, ct, sizeof(ct), &warn);
+        if (y - 2 >= 0 && y - 2 < v->nmemo) memcpy(v->counts[y - 2][c - C_AGE], ct, sizeof(ct));
+        ui_text_right(a, w, y, x, cw, ct,
+                      c == C_AGE          ? dim
+                      : warn && !selected ? th->attr[ROLE_WARN]
+                                          : base);
         break;
     }
     case C_META: {
@@ -260,7 +285,9 @@ static void sb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
             free(v->memo[k]);
             v->memo[k] = calloc((size_t)v->body_h, sizeof(*v->memo[k]));
         }
-        v->nmemo = v->memo[0] && v->memo[1] ? v->body_h : 0;
+        free(v->counts);
+        v->counts = calloc((size_t)v->body_h, sizeof(*v->counts));
+        v->nmemo = v->memo[0] && v->memo[1] && v->counts ? v->body_h : 0;
     }
 
     /* title line */
@@ -307,12 +334,17 @@ static void sb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 static int sb_tick(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 {
     struct sbview *v = (struct sbview *)vv;
-    if (v->t.width != wd || v->body_h != h - 2 || v->nrows == 0) return 0;
+    if (v->t.width != wd || v->body_h != h - 2 || v->nrows == 0 || v->nmemo != v->body_h) return 0;
+    int64_t now = loop_wall_ms();
     for (int r = 0; r < v->body_h && v->t.top + r < v->nrows; r++) {
         int row = v->t.top + r, sel = row == v->t.sel;
         attr_t bg = sel ? a->theme.attr[ROLE_SELECTED] : A_NORMAL;
         for (int c = C_AGE; c <= C_TTL; c++) {
+            char txt[sizeof(v->counts[0][0])];
+            int warn;
             if (!v->cols[c].w) continue;
+            count_text(v->rows[row], c, now, txt, sizeof(txt), &warn);
+            if (r < v->nmemo && !strcmp(txt, v->counts[r][c - C_AGE])) continue; /* as shown */
             ui_fill(w, 2 + r, v->cols[c].x, v->cols[c].w, bg);
             draw_cell(v, a, w, 2 + r, v->rows[row], c, sel);
         }
@@ -703,6 +735,9 @@ static void sb_demand(struct view *vv, struct app *a)
     enum sort_key k = col_sort[v->t.sort_col];
     if (k == SORT_CPU || k == SORT_MEM || k == SORT_DISK) a->model.metrics_all = 1;
     int h = v->body_h > 0 ? v->body_h : 64; /* not drawn yet: a tall terminal's worth */
+    if (v->body_h > 0)
+        table_scroll(&v->t, v->body_h); /* keys moved the selection: the
+                                           rows the next frame will show */
     int from = v->t.top > 0 ? v->t.top : 0;
     for (int i = from; i < v->nrows && i < from + h; i++)
         v->rows[i]->wanted = a->model.demand;
@@ -804,12 +839,30 @@ static const struct keyhelp *sb_helpfn(struct view *vv, int *n)
     return v->help;
 }
 
-static int sb_needs_clock(struct view *vv, struct app *a)
+/* Ages and TTLs count on screen, but most show minutes: the clock wakes when one of the rows
+ * on screen next changes its text, not every second. */
+static int64_t sb_clock_due(struct view *vv, struct app *a)
 {
     struct sbview *v = (struct sbview *)vv;
     (void)a;
-    /* ages and TTLs count on screen */
-    return v->nrows > 0;
+    int64_t now = loop_wall_ms(), due = -1;
+    int h = v->body_h > 0 ? v->body_h : 64;
+    for (int r = 0; r < h && v->t.top + r < v->nrows; r++) {
+        const struct box *s = v->rows[v->t.top + r];
+        int64_t next = -1;
+        if (s->started_ms && now >= s->started_ms) { /* rising: at the next multiple */
+            int64_t d = now - s->started_ms, k = count_step(d);
+            next = k - d % k;
+        } else if (s->started_ms) { /* started "later" (clocks differ): 0s until then */
+            next = s->started_ms - now + 1;
+        }
+        if (s->end_ms && s->state != BOX_PAUSED && s->end_ms > now) { /* falling to 0s */
+            int64_t d = s->end_ms - now, k = count_step(d), n = d % k + 1;
+            if (next < 0 || n < next) next = n;
+        }
+        if (next >= 0 && (due < 0 || next < due)) due = next;
+    }
+    return due;
 }
 
 static void sb_destroy(struct view *vv)
@@ -819,6 +872,7 @@ static void sb_destroy(struct view *vv)
     filter_free(&v->f);
     free(v->memo[0]);
     free(v->memo[1]);
+    free(v->counts);
     free(v->rows);
     free(v->ids);
     free(v);
@@ -833,7 +887,7 @@ static const struct view_ops sb_ops = {
     .demand = sb_demand,
     .footer = sb_footer,
     .help = sb_helpfn,
-    .needs_clock = sb_needs_clock,
+    .clock_due = sb_clock_due,
     .tick = sb_tick,
     .destroy = sb_destroy,
     .keymap = 1,
