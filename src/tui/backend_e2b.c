@@ -329,6 +329,24 @@ static void on_metrics(struct api_result *res, void *ud)
 
 static void hist_next(struct e2b_backend *b);
 
+/* A fetched window of samples (GET /sandboxes/{id}/metrics) into the sandbox's history. */
+static void merge_history(struct e2b_backend *b, struct box *s, const struct api_result *res)
+{
+    if (res->metrics.n <= 0) return;
+    struct sample *v = calloc((size_t)res->metrics.n, sizeof(*v));
+    if (!v) return;
+    for (int i = 0; i < res->metrics.n; i++) {
+        const struct metric_sample *m = &res->metrics.items[i];
+        v[i] = (struct sample){m->ts * 1000, m->cpu_pct,   m->mem_used,
+                               m->mem_total, m->disk_used, m->disk_total};
+    }
+    box_merge_samples(s, v, res->metrics.n);
+    s->sampled = b->round;
+    free(v);
+    model_touch(b->base.model);
+    backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+}
+
 static void hist_queue_clear(struct e2b_backend *b)
 {
     for (int i = 0; i < b->nhist_queue; i++)
@@ -364,20 +382,10 @@ static void on_row_hist(struct api_result *res, void *ud)
         if (s) s->hist_full = 1; /* the batch call gives it samples from now on */
     } else {
         b->hist_fails = 0;
-        struct sample *v = res->metrics.n ? calloc((size_t)res->metrics.n, sizeof(*v)) : NULL;
-        if (s && v) {
-            for (int i = 0; i < res->metrics.n; i++) {
-                const struct metric_sample *m = &res->metrics.items[i];
-                v[i] = (struct sample){m->ts * 1000, m->cpu_pct,   m->mem_used,
-                                       m->mem_total, m->disk_used, m->disk_total};
-            }
-            box_merge_samples(s, v, res->metrics.n);
-            s->sampled = b->round;
-            model_touch(b->base.model);
-            backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+        if (s) {
+            merge_history(b, s, res);
+            s->hist_full = 1;
         }
-        if (s) s->hist_full = 1;
-        free(v);
     }
     free(slot->id);
     slot->id = NULL;
@@ -1022,19 +1030,7 @@ static void on_history(struct api_result *res, void *ud)
     struct e2b_backend *b = ud;
     b->hist_call = NULL;
     struct box *s = watched(b);
-    if (!s || res->err.kind != ERROR_NONE || res->metrics.n == 0) return;
-    struct sample *v = calloc((size_t)res->metrics.n, sizeof(*v));
-    if (!v) return;
-    for (int i = 0; i < res->metrics.n; i++) {
-        const struct metric_sample *m = &res->metrics.items[i];
-        v[i] = (struct sample){m->ts * 1000, m->cpu_pct,   m->mem_used,
-                               m->mem_total, m->disk_used, m->disk_total};
-    }
-    box_merge_samples(s, v, res->metrics.n);
-    s->sampled = b->round;
-    free(v);
-    model_touch(b->base.model);
-    backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+    if (s && res->err.kind == ERROR_NONE) merge_history(b, s, res);
 }
 
 static void detail_fetch(struct e2b_backend *b)
