@@ -89,8 +89,10 @@ struct e2b_backend {
     int first_done;
     uint64_t trimmed_members; /* model.members at the last heap trim */
     int listed;               /* distinct sandboxes listed in this round */
-    int changed;              /* the model changed in this round: report it when the round ends */
-    int cursor; /* model.sb index expected for the next listed sandbox (see on_list_object) */
+    const char **batch_ids;   /* the round's batch metrics ids (box ids, see demand_scan) */
+    int nbatch, cap_batch;
+    int changed; /* the model changed in this round: report it when the round ends */
+    int cursor;  /* model.sb index expected for the next listed sandbox (see on_list_object) */
 };
 
 struct staged {
@@ -105,6 +107,7 @@ struct action {
 };
 
 static void poll_start(struct e2b_backend *b);
+static int grow(void **v, int *cap, int need, size_t sz);
 static struct box *watched(struct e2b_backend *b);
 static void e2b_poll_now(struct backend *be);
 
@@ -430,34 +433,46 @@ static void hist_push(struct e2b_backend *b, const char *id)
     if (d) b->hist_queue[b->nhist_queue++] = d;
 }
 
+/* One sandbox of the demand: its history window is queued when it is on screen without one,
+ * else (batch) its id goes into the round's batch call. */
+static void demand_box(struct e2b_backend *b, struct box *s, int batch, int hist_ok)
+{
+    struct model *m = b->base.model;
+    if (s->state != BOX_RUNNING) return;                      /* paused: no fresh metrics */
+    if (batch && s->sampled + 1 < b->round) s->hist_full = 0; /* missed a round: a gap */
+    int want = s->wanted == m->demand;
+    if (want && !s->hist_full && hist_ok) {
+        if (!hist_busy(b, s->id)) hist_push(b, s->id);
+    } else if (batch && (want || m->metrics_all) && s->batch != b->round &&
+               !grow((void **)&b->batch_ids, &b->cap_batch, b->nbatch + 1, sizeof(*b->batch_ids))) {
+        s->batch = b->round; /* once per round */
+        b->batch_ids[b->nbatch++] = s->id;
+    }
+}
+
 /* Ask the views what they show (model.h "metrics demand") and queue the history windows of
- * the rows on screen that lack one; with batch, also mark (box.batch) what the round's batch
- * call asks for. Returns how many are marked. */
-static int demand_scan(struct e2b_backend *b, int batch)
+ * the rows on screen that lack one; with batch, also collect the ids of the round's batch
+ * call (b->batch_ids, valid until the next round's listing). Walks every sandbox only when
+ * all of them are asked for. */
+static void demand_scan(struct e2b_backend *b, int batch)
 {
     struct model *m = b->base.model;
     m->demand++;
     m->metrics_all = 0;
+    m->nwanted = 0;
+    b->nbatch = 0;
     backend_report(&b->base, BACKEND_DEMAND, NULL);
     struct box *w = watched(b);
-    if (w) w->wanted = m->demand;
+    if (w) model_want(m, w);
     hist_queue_clear(b);
-    int hist_ok = b->hist_fails < HIST_DEAD_AFTER, asked = 0;
-    for (int i = 0; i < m->n; i++) {
-        struct box *s = m->sb[i];
-        s->batch = 0;
-        if (s->state != BOX_RUNNING) continue;                    /* paused: no fresh metrics */
-        if (batch && s->sampled + 1 < b->round) s->hist_full = 0; /* missed a round: a gap */
-        int want = s->wanted == m->demand;
-        if (want && !s->hist_full && hist_ok) {
-            if (!hist_busy(b, s->id)) hist_push(b, s->id);
-        } else if (batch && (want || m->metrics_all)) {
-            s->batch = 1;
-            asked++;
-        }
-    }
+    int hist_ok = b->hist_fails < HIST_DEAD_AFTER;
+    if (batch && m->metrics_all)
+        for (int i = 0; i < m->n; i++)
+            demand_box(b, m->sb[i], batch, hist_ok);
+    else
+        for (int i = 0; i < m->nwanted; i++)
+            demand_box(b, m->wanted[i], batch, hist_ok);
     hist_next(b);
-    return asked;
 }
 
 static void e2b_demand_now(struct backend *be)
@@ -473,26 +488,21 @@ static void e2b_demand_now(struct backend *be)
 /* Latest samples of the sandboxes asked for, 100 ids per call (the API's limit), all at once. */
 static void metrics_start(struct e2b_backend *b)
 {
-    struct model *m = b->base.model;
-    const char *ids[100];
-    int n = 0;
     memset(&b->metrics_err, 0, sizeof(b->metrics_err));
     b->nstaged = 0;
-    int asked = demand_scan(b, 1);
+    demand_scan(b, 1);
+    int asked = b->nbatch;
     if (asked > b->cap_staged) { /* one allocation of the right size, not a doubling chain */
         free(b->staged);
         b->staged = malloc((size_t)asked * sizeof(*b->staged));
         b->cap_staged = b->staged ? asked : 0;
     }
-    for (int i = 0; i <= m->n; i++) {
-        if (i < m->n && m->sb[i]->batch) ids[n++] = m->sb[i]->id;
-        if (n == 100 || (i == m->n && n)) {
-            struct api_call *c = api_metrics_batch(b->api, ids, n, on_metrics, b);
-            if (!c) break;
-            api_call_set_raw(c);
-            b->metrics_pending++;
-            n = 0;
-        }
+    for (int i = 0; i < asked; i += 100) {
+        int n = asked - i < 100 ? asked - i : 100;
+        struct api_call *c = api_metrics_batch(b->api, b->batch_ids + i, n, on_metrics, b);
+        if (!c) break;
+        api_call_set_raw(c);
+        b->metrics_pending++;
     }
     if (!b->metrics_pending) round_done(b);
 }
@@ -582,6 +592,8 @@ static size_t known_object(const char *p, size_t avail, void *ud)
     ps->known = NULL;
     if (i < 0 || i >= m->n) return 0;
     struct box *s = m->sb[i];
+    /* the next sandbox's fields arrive while this object is hashed (a cache miss each) */
+    if (i + 1 < m->n) __builtin_prefetch(&m->sb[i + 1]->list_hash);
     size_t n = s->list_len;
     if (!s->list_hash || n < 2 || n > avail || p[n - 1] != '}' ||
         (scan_hash(p, n) | 1) != s->list_hash)
@@ -1115,6 +1127,7 @@ static void e2b_destroy(struct backend *be)
     hist_slots_clear(b, 0);
     hist_queue_clear(b);
     free(b->hist_queue);
+    free(b->batch_ids);
     free(b->staged);
     for (int i = 0; i < b->ntemplates; i++)
         free(b->templates[i]);

@@ -65,6 +65,7 @@ void model_free(struct model *m)
         box_free(m->sb[i]);
     free(m->sb);
     free(m->idx);
+    free(m->wanted);
     free(m->backend_label);
     free(m->context);
     memset(m, 0, sizeof(*m));
@@ -129,6 +130,20 @@ struct box *model_find(struct model *m, const char *id)
 {
     int i = find_index(m, id);
     return i < 0 ? NULL : m->sb[i];
+}
+
+void model_want(struct model *m, struct box *s)
+{
+    if (s->wanted == m->demand) return;
+    if (m->nwanted == m->cap_wanted) {
+        int nc = m->cap_wanted ? m->cap_wanted * 2 : 64;
+        struct box **p = realloc(m->wanted, (size_t)nc * sizeof(*p));
+        if (!p) return; /* not stamped either: the list and the stamps agree */
+        m->wanted = p;
+        m->cap_wanted = nc;
+    }
+    s->wanted = m->demand;
+    m->wanted[m->nwanted++] = s;
 }
 
 int model_index_of(struct model *m, const char *id)

@@ -72,7 +72,7 @@ struct box {
     unsigned wanted;    /* model.demand when a view last asked for its metrics (on screen) */
     unsigned sampled;   /* backend round of its latest polled sample (0 = none) */
     int hist_full;      /* its history window was fetched since it last missed a round */
-    int batch;          /* in this round's batch metrics call (backend_e2b.c) */
+    unsigned batch;     /* backend round whose batch metrics call asks for it (backend_e2b.c) */
     uint64_t list_hash; /* hash of its last list object as sent (0 = none): unchanged ones are
                            not parsed again (backend_e2b.c) */
     uint32_t list_len;  /* and that object's length in bytes */
@@ -107,6 +107,8 @@ struct model {
      * round instead of 100. */
     unsigned demand;
     int metrics_all;
+    struct box **wanted; /* the sandboxes stamped for this demand (model_want), in order */
+    int nwanted, cap_wanted;
     /* id → index into sb: open addressing, entries are (id hash << 32) | (index + 1), 0 =
      * empty; the stored hash spares most probes a look at the sandbox itself (a cache miss
      * each at 10 000 sandboxes). Rebuilt lazily after removals (which move the last sandbox
@@ -127,6 +129,10 @@ struct box *model_upsert(struct model *m, const char *id);
 int model_remove(struct model *m, const char *id); /* 0 when removed, -1 when absent */
 /* Remove every sandbox whose seen != round (after a complete list). */
 int model_prune(struct model *m, unsigned round);
+
+/* Ask for s's metrics in the current demand (model.h "metrics demand"): stamps box.wanted
+ * and lists s in model.wanted once. */
+void model_want(struct model *m, struct box *s);
 
 /* Sandbox field setters duplicate their strings; they return 0 or -1 on ENOMEM. */
 int box_set_str(char **field, const char *value);

@@ -270,12 +270,43 @@ static void t_json_hostile(void **state)
     model_free(&m);
 }
 
+/* model_want: each sandbox listed once per demand, stamped; a new demand starts over; and
+ * model_index_of finds what model_find finds. */
+static void t_want(void **state)
+{
+    (void)state;
+    struct model m;
+    model_init(&m);
+    struct box *a = model_upsert(&m, "a"), *b = model_upsert(&m, "b");
+    m.demand = 1;
+    model_want(&m, a);
+    model_want(&m, b);
+    model_want(&m, a);
+    assert_int_equal(m.nwanted, 2);
+    assert_ptr_equal(m.wanted[0], a);
+    assert_ptr_equal(m.wanted[1], b);
+    assert_int_equal(a->wanted, 1);
+    m.demand = 2;
+    m.nwanted = 0;
+    model_want(&m, b);
+    assert_int_equal(m.nwanted, 1);
+    assert_int_equal(a->wanted, 1); /* not asked for this time */
+    assert_int_equal(b->wanted, 2);
+    assert_ptr_equal(m.sb[model_index_of(&m, "b")], b);
+    assert_int_equal(model_index_of(&m, "zz"), -1);
+    model_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(t_upsert_prune), cmocka_unit_test(t_index_many),
-        cmocka_unit_test(t_samples_ring), cmocka_unit_test(t_merge_history),
-        cmocka_unit_test(t_sort),         cmocka_unit_test(t_json_round_trip),
+        cmocka_unit_test(t_upsert_prune),
+        cmocka_unit_test(t_index_many),
+        cmocka_unit_test(t_want),
+        cmocka_unit_test(t_samples_ring),
+        cmocka_unit_test(t_merge_history),
+        cmocka_unit_test(t_sort),
+        cmocka_unit_test(t_json_round_trip),
         cmocka_unit_test(t_json_hostile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -740,7 +740,7 @@ static void sb_demand(struct view *vv, struct app *a)
                                            rows the next frame will show */
     int from = v->t.top > 0 ? v->t.top : 0;
     for (int i = from; i < v->nrows && i < from + h; i++)
-        v->rows[i]->wanted = a->model.demand;
+        model_want(&a->model, v->rows[i]);
 }
 
 static const char *sb_footer(struct view *vv)

@@ -581,7 +581,7 @@ static void term_demand(struct view *vv, struct app *a)
 {
     struct termview *v = (struct termview *)vv;
     struct box *s = v->split && v->cur ? model_find(&a->model, session_sandbox(v->cur)) : NULL;
-    if (s) s->wanted = a->model.demand;
+    if (s) model_want(&a->model, s);
 }
 
 static const struct view_ops term_ops = {
