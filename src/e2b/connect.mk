@@ -65,14 +65,14 @@ tests_unit_test_envd_call_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
 check_PROGRAMS += tests/unit/test_envd_cli
 TESTS += tests/unit/test_envd_cli
 tests_unit_test_envd_cli_SOURCES = tests/unit/test_envd_cli.c tests/unit/test_envd_fake.c \
-	tests/unit/test_envd_fake.h
+	tests/unit/test_envd_fake.h tests/unit/boxtopd_child.c tests/unit/boxtopd_child.h
 tests_unit_test_envd_cli_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
 tests_unit_test_envd_cli_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
 
 # Against boxtopd's real envd and a real sandbox (the envd development harness): TESTS only.
 check_PROGRAMS += tests/unit/test_envd_e2e
 TESTS += tests/unit/test_envd_e2e
-tests_unit_test_envd_e2e_SOURCES = tests/unit/test_envd_e2e.c
+tests_unit_test_envd_e2e_SOURCES = tests/unit/test_envd_e2e.c tests/unit/boxtopd_child.c tests/unit/boxtopd_child.h
 tests_unit_test_envd_e2e_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS) $(CRYPTO_CFLAGS)
 tests_unit_test_envd_e2e_LDADD = $(CORE_LIBS) $(CRYPTO_LIBS) $(CMOCKA_LIBS)
 

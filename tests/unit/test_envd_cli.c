@@ -21,22 +21,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "boxtopd_child.h"
+
 #include "boxtop/buf.h"
 #include "test_envd_fake.h"
 
 static char tmpdir[64];
 static struct buf all_output = BUF_INIT; /* everything boxtop printed, checked for secrets */
-
-static void slurp(const char *path, struct buf *out)
-{
-    int fd = open(path, O_RDONLY);
-    char tmp[4096];
-    ssize_t n;
-    if (fd < 0) return;
-    while ((n = read(fd, tmp, sizeof tmp)) > 0)
-        buf_append(out, tmp, (size_t)n);
-    close(fd);
-}
 
 /* Run src/boxtop with argv (NULL-terminated, without the program name); stdin /dev/null. */
 static int run_boxtop(const struct server *srv, const char *const *args, struct buf *out,
@@ -85,8 +76,8 @@ static int run_boxtop(const struct server *srv, const char *const *args, struct 
     }
     buf_reset(out);
     buf_reset(errout);
-    slurp(opath, out);
-    slurp(epath, errout);
+    slurp_file(opath, out);
+    slurp_file(epath, errout);
     buf_append(&all_output, out->data ? out->data : "", out->len);
     buf_append(&all_output, errout->data ? errout->data : "", errout->len);
     buf_append_str(out, "");
@@ -113,7 +104,7 @@ static void expect_file(const char *rel, const char *content, unsigned mode)
     struct buf b = BUF_INIT;
     struct stat st;
     assert_int_equal(stat(path_in(rel), &st), 0);
-    slurp(path_in(rel), &b);
+    slurp_file(path_in(rel), &b);
     buf_append_str(&b, "");
     assert_string_equal(buf_cstr(&b), content);
     assert_int_equal(st.st_mode & 0777, mode);
@@ -168,7 +159,7 @@ static void cp_download(void **state)
     assert_int_equal(st.st_size, BIG);
     assert_int_equal(st.st_mode & 0777, 0640);
     struct buf b = BUF_INIT;
-    slurp(dst, &b);
+    slurp_file(dst, &b);
     for (size_t i = 0; i < b.len; i++)
         if ((unsigned char)b.data[i] != big_byte(i)) fail_msg("byte %zu differs", i);
     buf_free(&b);

@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "boxtopd_child.h"
 #include <openssl/sha.h>
 
 #include "boxtop/buf.h"
@@ -28,22 +30,9 @@
 #define BIGFILE (200u * 1024u * 1024u + 7u) /* issue 5: 200 MiB each way */
 
 static char tmpdir[64];
-static char statedir[128];
-static pid_t dev_pid;
-static char api_url[128], sandbox_url[128], api_key[128];
+static struct boxtopd_child dev;
 static char sbx_id[64];
 static int sigint_after_ms; /* run_boxtop: send SIGINT to boxtop after this long (0 = never) */
-
-static void slurp(const char *path, struct buf *out)
-{
-    int fd = open(path, O_RDONLY);
-    char tmp[65536];
-    ssize_t n;
-    if (fd < 0) return;
-    while ((n = read(fd, tmp, sizeof tmp)) > 0)
-        buf_append(out, tmp, (size_t)n);
-    close(fd);
-}
 
 static void sha256_hex(const void *p, size_t n, char out[65])
 {
@@ -81,9 +70,9 @@ static int run_boxtop(const char *const *args, const char *stdin_path, struct bu
         char home[128], api[160], sbx[160], key[160];
         const char *bad = getenv("E2E_BAD_KEY");
         snprintf(home, sizeof home, "HOME=%s", tmpdir);
-        snprintf(api, sizeof api, "E2B_API_URL=%s", api_url);
-        snprintf(sbx, sizeof sbx, "E2B_SANDBOX_URL=%s", sandbox_url);
-        snprintf(key, sizeof key, "E2B_API_KEY=%s", bad ? bad : api_key);
+        snprintf(api, sizeof api, "E2B_API_URL=%s", dev.api_url);
+        snprintf(sbx, sizeof sbx, "E2B_SANDBOX_URL=%s", dev.sandbox_url);
+        snprintf(key, sizeof key, "E2B_API_KEY=%s", bad ? bad : dev.api_key);
         char *env[] = {home, api, sbx, key, "PATH=/usr/bin:/bin", "LANG=C", NULL};
         int in = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY);
         int o = open(opath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -116,8 +105,8 @@ static int run_boxtop(const char *const *args, const char *stdin_path, struct bu
     }
     buf_reset(out);
     buf_reset(errout);
-    slurp(opath, out);
-    slurp(epath, errout);
+    slurp_file(opath, out);
+    slurp_file(epath, errout);
     buf_append_str(out, "");
     buf_append_str(errout, "");
     free(opath);
@@ -187,14 +176,14 @@ static void cp_big_file_both_ways(void **state)
     snprintf(dst, sizeof dst, "%s:/home/user/big.bin", sbx_id);
     const char *a1[] = {"cp", in_tmp("big.bin"), dst, NULL};
     assert_int_equal(run_boxtop(a1, NULL, &out, &err), 0);
-    const char *a2[] = {"exec", sbx_id, "--", "sha256sum /home/user/big.bin; stat -c %a /home/user/big.bin",
-                        NULL};
+    const char *a2[] = {"exec", sbx_id, "--",
+                        "sha256sum /home/user/big.bin; stat -c %a /home/user/big.bin", NULL};
     assert_int_equal(run_boxtop(a2, NULL, &out, &err), 0);
     assert_int_equal(strncmp(buf_cstr(&out), want, 64), 0);
     assert_non_null(strstr(buf_cstr(&out), "\n640\n"));
     const char *a3[] = {"cp", dst, in_tmp("big.back"), NULL};
     assert_int_equal(run_boxtop(a3, NULL, &out, &err), 0);
-    slurp(in_tmp("big.back"), &back);
+    slurp_file(in_tmp("big.back"), &back);
     assert_int_equal(back.len, BIGFILE);
     assert_memory_equal(back.data, data, BIGFILE);
     struct stat st;
@@ -235,7 +224,7 @@ static void cp_tree_round_trip(void **state)
     const char *a3[] = {"cp", dst, in_tmp("back"), NULL};
     assert_int_equal(run_boxtop(a3, NULL, &out, &err), 0);
     struct buf b = BUF_INIT;
-    slurp(in_tmp("back/tree/a/b/private"), &b);
+    slurp_file(in_tmp("back/tree/a/b/private"), &b);
     buf_append_str(&b, "");
     assert_string_equal(buf_cstr(&b), "secret\n");
     buf_free(&b);
@@ -257,75 +246,14 @@ static void cp_tree_round_trip(void **state)
 }
 
 /* Value of "key":"..." in a small JSON document (boxtopd.json has plain values). */
-static int json_str(const char *doc, const char *key, char *out, size_t n)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":\"", key);
-    const char *p = strstr(doc, pat);
-    if (!p) return -1;
-    p += strlen(pat);
-    const char *e = strchr(p, '"');
-    if (!e || (size_t)(e - p) >= n) return -1;
-    snprintf(out, n, "%.*s", (int)(e - p), p);
-    return 0;
-}
 
 static int setup(void **state)
 {
     (void)state;
-    const char *bd = getenv("abs_top_builddir");
-    char prog[1024], json[512], keyfile[256];
-    snprintf(prog, sizeof prog, "%s/src/boxtopd", bd ? bd : ".");
     snprintf(tmpdir, sizeof tmpdir, "/tmp/boxtop-e2e-test-XXXXXX");
     if (!mkdtemp(tmpdir)) return -1;
-    snprintf(statedir, sizeof statedir, "%s/state", tmpdir);
-    snprintf(json, sizeof json, "%s/boxtopd.json", statedir);
-    snprintf(keyfile, sizeof keyfile, "%s/api-key", statedir);
-    dev_pid = fork();
-    if (dev_pid < 0) return -1;
-    if (dev_pid == 0) {
-        int devnull = open("/dev/null", O_RDWR);
-        char logp[256];
-        snprintf(logp, sizeof logp, "%s/boxtopd.log", tmpdir);
-        int lg = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (devnull >= 0) dup2(devnull, 0);
-        if (lg >= 0) {
-            dup2(lg, 1);
-            dup2(lg, 2);
-        }
-        execl(prog, prog, "--foreground", "--state-dir", statedir, "--api-listen", "127.0.0.1:0",
-              "--envd-listen", "127.0.0.1:0", (char *)NULL);
-        _exit(127);
-    }
-    /* boxtopd writes boxtopd.json (atomically) once it listens. */
-    struct buf doc = BUF_INIT, key = BUF_INIT;
-    time_t deadline = time(NULL) + 30;
-    while (time(NULL) < deadline) {
-        buf_reset(&doc);
-        slurp(json, &doc);
-        buf_append_str(&doc, "");
-        if (json_str(buf_cstr(&doc), "sandboxUrl", sandbox_url, sizeof sandbox_url) == 0) break;
-        if (waitpid(dev_pid, NULL, WNOHANG) == dev_pid) {
-            dev_pid = 0;
-            break;
-        }
-        struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    slurp(keyfile, &key);
-    buf_append_str(&key, "");
-    int rc = json_str(buf_cstr(&doc), "apiUrl", api_url, sizeof api_url) == 0 &&
-                     json_str(buf_cstr(&doc), "sandboxUrl", sandbox_url, sizeof sandbox_url) == 0 &&
-                     key.len > 4
-                 ? 0
-                 : -1;
-    snprintf(api_key, sizeof api_key, "%.*s", (int)strcspn(buf_cstr(&key), "\n"), buf_cstr(&key));
-    buf_free(&doc);
-    buf_free(&key);
-    if (rc < 0) {
-        fprintf(stderr, "boxtopd did not start (see %s/boxtopd.log)\n", tmpdir);
-        return -1;
-    }
+    if (boxtopd_child_start(&dev, tmpdir) < 0) return -1;
+    int rc = 0;
     /* One sandbox for every test. */
     struct buf out = BUF_INIT, err = BUF_INIT;
     const char *create[] = {"create", "--timeout", "600", NULL};
@@ -350,20 +278,7 @@ static int teardown(void **state)
         buf_free(&out);
         buf_free(&err);
     }
-    if (dev_pid > 0) {
-        int status;
-        kill(dev_pid, SIGTERM);
-        time_t deadline = time(NULL) + 15;
-        while (waitpid(dev_pid, &status, WNOHANG) == 0) {
-            if (time(NULL) > deadline) {
-                kill(dev_pid, SIGKILL);
-                waitpid(dev_pid, &status, 0);
-                break;
-            }
-            struct timespec ts = {0, 20 * 1000 * 1000};
-            nanosleep(&ts, NULL);
-        }
-    }
+    boxtopd_child_stop(&dev);
     char cmd[160];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
@@ -380,7 +295,7 @@ static void errors_and_signals(void **state)
     const char *a2[] = {"exec", sbx_id, "--", "true", NULL};
     assert_int_equal(run_boxtop(a2, NULL, &out, &err), 4);
     unsetenv("E2E_BAD_KEY");
-    assert_null(strstr(buf_cstr(&err), api_key));
+    assert_null(strstr(buf_cstr(&err), dev.api_key));
     /* ^C kills the remote command (SIGKILL: 128 + 9) and nothing of it is left running. */
     sigint_after_ms = 1500;
     const char *a3[] = {"exec", sbx_id, "--", "sleep 1234", NULL};

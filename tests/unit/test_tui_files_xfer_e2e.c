@@ -27,6 +27,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "boxtopd_child.h"
+
 #include "boxtop/buf.h"
 #include "boxtop/envd.h"
 #include "boxtop/http.h"
@@ -34,22 +36,9 @@
 #include "files/xfer.h"
 
 static char tmpdir[64];
-static char statedir[128];
-static pid_t dev_pid;
-static char api_url[128], sandbox_url[128], api_key[128];
+static struct boxtopd_child dev;
 static char sbx_id[64];
 static char sbx_token[256]; /* envd access token ("" when the sandbox has none) */
-
-static void slurp(const char *path, struct buf *out)
-{
-    int fd = open(path, O_RDONLY);
-    char tmp[65536];
-    ssize_t n;
-    if (fd < 0) return;
-    while ((n = read(fd, tmp, sizeof tmp)) > 0)
-        buf_append(out, tmp, (size_t)n);
-    close(fd);
-}
 
 static void in_tmp(char *out, size_t n, const char *rel)
 {
@@ -73,9 +62,9 @@ static int run_boxtop(const char *const *args, struct buf *out)
     if (pid == 0) {
         char home[128], api[160], sbx[160], key[160];
         snprintf(home, sizeof home, "HOME=%s", tmpdir);
-        snprintf(api, sizeof api, "E2B_API_URL=%s", api_url);
-        snprintf(sbx, sizeof sbx, "E2B_SANDBOX_URL=%s", sandbox_url);
-        snprintf(key, sizeof key, "E2B_API_KEY=%s", api_key);
+        snprintf(api, sizeof api, "E2B_API_URL=%s", dev.api_url);
+        snprintf(sbx, sizeof sbx, "E2B_SANDBOX_URL=%s", dev.sandbox_url);
+        snprintf(key, sizeof key, "E2B_API_KEY=%s", dev.api_key);
         char *env[] = {home, api, sbx, key, "PATH=/usr/bin:/bin", "LANG=C", NULL};
         int in = open("/dev/null", O_RDONLY);
         int o = open(opath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -96,7 +85,7 @@ static int run_boxtop(const char *const *args, struct buf *out)
     }
     if (out) {
         buf_reset(out);
-        slurp(opath, out);
+        slurp_file(opath, out);
         buf_append_str(out, "");
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -139,7 +128,7 @@ static void eng_open(struct eng *e)
     assert_non_null(e->http);
     e->envd = calloc(1, sizeof *e->envd);
     assert_non_null(e->envd);
-    assert_int_equal(envd_client_init(e->envd, e->http, sbx_id, sandbox_url, NULL, false,
+    assert_int_equal(envd_client_init(e->envd, e->http, sbx_id, dev.sandbox_url, NULL, false,
                                       sbx_token[0] ? sbx_token : NULL, "user", &err),
                      0);
     xfer_init(&e->x, e->loop, e->envd, NULL, NULL);
@@ -202,7 +191,7 @@ static void seq_text(struct buf *b, int from, int to)
 static void assert_file_is(const char *path, const struct buf *want)
 {
     struct buf got = BUF_INIT;
-    slurp(path, &got);
+    slurp_file(path, &got);
     assert_int_equal(got.len, want->len);
     assert_memory_equal(got.data, want->data, want->len);
     buf_free(&got);
@@ -405,75 +394,14 @@ static void download_goes_on_past_a_failure(void **state)
 
 /* ---- boxtopd and the sandbox ---- */
 
-static int json_str(const char *doc, const char *key, char *out, size_t n)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":\"", key);
-    const char *p = strstr(doc, pat);
-    if (!p) return -1;
-    p += strlen(pat);
-    const char *e = strchr(p, '"');
-    if (!e || (size_t)(e - p) >= n) return -1;
-    snprintf(out, n, "%.*s", (int)(e - p), p);
-    return 0;
-}
-
 static int setup(void **state)
 {
     (void)state;
-    const char *bd = getenv("abs_top_builddir");
-    char prog[1024], json[512], keyfile[256];
     signal(SIGPIPE, SIG_IGN);
-    snprintf(prog, sizeof prog, "%s/src/boxtopd", bd ? bd : ".");
     snprintf(tmpdir, sizeof tmpdir, "/tmp/boxtop-xfer-e2e-XXXXXX");
     if (!mkdtemp(tmpdir)) return -1;
-    snprintf(statedir, sizeof statedir, "%s/state", tmpdir);
-    snprintf(json, sizeof json, "%s/boxtopd.json", statedir);
-    snprintf(keyfile, sizeof keyfile, "%s/api-key", statedir);
-    dev_pid = fork();
-    if (dev_pid < 0) return -1;
-    if (dev_pid == 0) {
-        int devnull = open("/dev/null", O_RDWR);
-        char logp[256];
-        snprintf(logp, sizeof logp, "%s/boxtopd.log", tmpdir);
-        int lg = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (devnull >= 0) dup2(devnull, 0);
-        if (lg >= 0) {
-            dup2(lg, 1);
-            dup2(lg, 2);
-        }
-        execl(prog, prog, "--foreground", "--state-dir", statedir, "--api-listen", "127.0.0.1:0",
-              "--envd-listen", "127.0.0.1:0", (char *)NULL);
-        _exit(127);
-    }
-    struct buf doc = BUF_INIT, key = BUF_INIT;
-    time_t deadline = time(NULL) + 30;
-    while (time(NULL) < deadline) {
-        buf_reset(&doc);
-        slurp(json, &doc);
-        buf_append_str(&doc, "");
-        if (json_str(buf_cstr(&doc), "sandboxUrl", sandbox_url, sizeof sandbox_url) == 0) break;
-        if (waitpid(dev_pid, NULL, WNOHANG) == dev_pid) {
-            dev_pid = 0;
-            break;
-        }
-        struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    slurp(keyfile, &key);
-    buf_append_str(&key, "");
-    int rc = json_str(buf_cstr(&doc), "apiUrl", api_url, sizeof api_url) == 0 &&
-                     json_str(buf_cstr(&doc), "sandboxUrl", sandbox_url, sizeof sandbox_url) == 0 &&
-                     key.len > 4
-                 ? 0
-                 : -1;
-    snprintf(api_key, sizeof api_key, "%.*s", (int)strcspn(buf_cstr(&key), "\n"), buf_cstr(&key));
-    buf_free(&doc);
-    buf_free(&key);
-    if (rc < 0) {
-        fprintf(stderr, "boxtopd did not start (see %s/boxtopd.log)\n", tmpdir);
-        return -1;
-    }
+    if (boxtopd_child_start(&dev, tmpdir) < 0) return -1;
+    int rc = 0;
     /* the sandbox as the SDK makes it (POST /sandboxes): its id and envd token */
     char cmd[1024], outp[128];
     in_tmp(outp, sizeof outp, "create.json");
@@ -481,15 +409,15 @@ static int setup(void **state)
              "curl -s --max-time 60 -o '%s' -X POST -H 'X-API-Key: %s' -H 'Content-Type: "
              "application/json' -H 'Expect:' --data-binary '{\"templateID\":\"base\","
              "\"timeout\":600}' '%s/sandboxes'",
-             outp, api_key, api_url);
+             outp, dev.api_key, dev.api_url);
     struct buf out = BUF_INIT;
-    if (system(cmd) == 0) slurp(outp, &out);
+    if (system(cmd) == 0) slurp_file(outp, &out);
     buf_append_str(&out, "");
-    if (json_str(buf_cstr(&out), "sandboxID", sbx_id, sizeof sbx_id) < 0) {
+    if (json_flat_str(buf_cstr(&out), "sandboxID", sbx_id, sizeof sbx_id) < 0) {
         fprintf(stderr, "sandbox create failed: %s\n", buf_cstr(&out));
         rc = -1;
     }
-    if (json_str(buf_cstr(&out), "envdAccessToken", sbx_token, sizeof sbx_token) < 0)
+    if (json_flat_str(buf_cstr(&out), "envdAccessToken", sbx_token, sizeof sbx_token) < 0)
         sbx_token[0] = '\0';
     buf_free(&out);
     return rc;
@@ -502,20 +430,7 @@ static int teardown(void **state)
         const char *kill_args[] = {"kill", sbx_id, NULL};
         if (run_boxtop(kill_args, NULL) != 0) fprintf(stderr, "boxtop kill failed\n");
     }
-    if (dev_pid > 0) {
-        int status;
-        kill(dev_pid, SIGTERM);
-        time_t deadline = time(NULL) + 15;
-        while (waitpid(dev_pid, &status, WNOHANG) == 0) {
-            if (time(NULL) > deadline) {
-                kill(dev_pid, SIGKILL);
-                waitpid(dev_pid, &status, 0);
-                break;
-            }
-            struct timespec ts = {0, 20 * 1000 * 1000};
-            nanosleep(&ts, NULL);
-        }
-    }
+    boxtopd_child_stop(&dev);
     char cmd[160];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);

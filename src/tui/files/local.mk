@@ -19,7 +19,7 @@ tests_unit_test_tui_files_xfer_LDADD = $(TUI_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS)
 # the engine against the real boxtopd (newline names, cancel, partial tree copies)
 check_PROGRAMS += tests/unit/test_tui_files_xfer_e2e
 TESTS += tests/unit/test_tui_files_xfer_e2e
-tests_unit_test_tui_files_xfer_e2e_SOURCES = tests/unit/test_tui_files_xfer_e2e.c
+tests_unit_test_tui_files_xfer_e2e_SOURCES = tests/unit/test_tui_files_xfer_e2e.c tests/unit/boxtopd_child.c tests/unit/boxtopd_child.h
 tests_unit_test_tui_files_xfer_e2e_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_unit_test_tui_files_xfer_e2e_LDADD = $(TUI_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS)
 
