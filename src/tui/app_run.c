@@ -55,6 +55,11 @@ static void on_backend_event(void *ud, enum backend_event ev, const char *msg)
         /* app_draw() notices the generation change and tells the views */
         app_dirty(a, DIRTY_HEADER);
         break;
+    case BACKEND_SAMPLES:
+        /* no sandbox came or went: the views' rows stay valid and are drawn as they are (a
+         * sorted table takes new samples into its order with the next poll round) */
+        app_dirty(a, DIRTY_MAIN);
+        break;
     case BACKEND_DEMAND: {
         app_sync_model(a); /* the views' rows point into the model: current ones first */
         struct view *top = app_top(a);
