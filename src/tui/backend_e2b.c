@@ -95,6 +95,12 @@ struct e2b_backend {
     int cursor;  /* model.sb index expected for the next listed sandbox (see on_list_object) */
 };
 
+/* What identifies a list object as sent: unchanged ones are not parsed again (box.list_*). */
+struct obj_sig {
+    uint64_t hash;
+    uint32_t len;
+};
+
 struct staged {
     struct box *s; /* valid until the round ends: only a round's end prunes the model */
     struct sample smp;
@@ -226,7 +232,7 @@ static void take_meta(struct box *s, struct kv_list *md)
     s->n_meta = k;
 }
 
-static void merge_sandbox(struct e2b_backend *b, struct sandbox *src, uint64_t hash, uint32_t len)
+static void merge_sandbox(struct e2b_backend *b, struct sandbox *src, struct obj_sig sig)
 {
     struct model *m = b->base.model;
     int is_new = model_find(m, src->id) == NULL;
@@ -247,8 +253,8 @@ static void merge_sandbox(struct e2b_backend *b, struct sandbox *src, uint64_t h
     take_meta(s, &src->metadata);
     b->listed += s->seen != b->round;
     s->seen = b->round;
-    s->list_hash = hash;
-    s->list_len = len;
+    s->list_hash = sig.hash;
+    s->list_len = sig.len;
 }
 
 static int stage(struct e2b_backend *b, struct box *s, const struct metric_sample *m)
@@ -359,10 +365,9 @@ static void hist_queue_clear(struct e2b_backend *b)
 }
 
 /* Forget the calls in flight (after api_free(), which dropped them without callbacks). */
-static void hist_slots_clear(struct e2b_backend *b, int cancel)
+static void hist_slots_clear(struct e2b_backend *b)
 {
     for (int i = 0; i < HIST_SLOTS; i++) {
-        if (cancel && b->hist_slots[i].call) api_cancel(b->hist_slots[i].call);
         free(b->hist_slots[i].id);
         b->hist_slots[i] = (struct row_hist){0};
     }
@@ -423,13 +428,9 @@ static void hist_next(struct e2b_backend *b)
 
 static void hist_push(struct e2b_backend *b, const char *id)
 {
-    if (b->nhist_queue == b->cap_hist_queue) {
-        int nc = b->cap_hist_queue ? b->cap_hist_queue * 2 : 64;
-        char **p = realloc(b->hist_queue, (size_t)nc * sizeof(*p));
-        if (!p) return;
-        b->hist_queue = p;
-        b->cap_hist_queue = nc;
-    }
+    if (grow((void **)&b->hist_queue, &b->cap_hist_queue, b->nhist_queue + 1,
+             sizeof(*b->hist_queue)))
+        return;
     char *d = strdup(id);
     if (d) b->hist_queue[b->nhist_queue++] = d;
 }
@@ -444,10 +445,9 @@ static void demand_box(struct e2b_backend *b, struct box *s, int batch, int hist
     int want = s->wanted == m->demand;
     if (want && !s->hist_full && hist_ok) {
         if (!hist_busy(b, s->id)) hist_push(b, s->id);
-    } else if (batch && (want || m->metrics_all) && s->batch != b->round &&
+    } else if (batch && (want || m->metrics_all) &&
                !grow((void **)&b->batch_ids, &b->cap_batch, b->nbatch + 1, sizeof(*b->batch_ids))) {
-        s->batch = b->round; /* once per round */
-        b->batch_ids[b->nbatch++] = s->id;
+        b->batch_ids[b->nbatch++] = s->id; /* each sandbox comes once: model_want() lists it once */
     }
 }
 
@@ -543,10 +543,9 @@ struct page_scan {
     struct e2b_backend *b;
     struct box **same;
     int nsame, cap;
-    struct buf changed; /* "[obj,obj" */
-    uint64_t *hashes;   /* of the changed objects, in order */
-    uint32_t *lens;     /* and their lengths */
-    int nchanged, hcap, lcap;
+    struct buf changed;   /* "[obj,obj" */
+    struct obj_sig *sigs; /* of the changed objects, in order */
+    int nchanged, sigcap;
     struct box *known; /* the sandbox known_object() recognised, for on_list_object() */
 };
 
@@ -622,11 +621,8 @@ static int on_list_object(const struct scan_obj *o, void *ud)
             return 0;
         }
     }
-    if (grow((void **)&ps->hashes, &ps->hcap, ps->nchanged + 1, sizeof(*ps->hashes)) ||
-        grow((void **)&ps->lens, &ps->lcap, ps->nchanged + 1, sizeof(*ps->lens)))
-        return -1;
-    ps->lens[ps->nchanged] = o->len > UINT32_MAX ? 0 : (uint32_t)o->len;
-    ps->hashes[ps->nchanged++] = h;
+    if (grow((void **)&ps->sigs, &ps->sigcap, ps->nchanged + 1, sizeof(*ps->sigs))) return -1;
+    ps->sigs[ps->nchanged++] = (struct obj_sig){h, o->len > UINT32_MAX ? 0 : (uint32_t)o->len};
     if (buf_append_byte(&ps->changed, ps->changed.len ? ',' : '[') < 0 ||
         buf_append(&ps->changed, o->p, o->len) < 0)
         return -1;
@@ -639,7 +635,7 @@ static int merge_page(struct e2b_backend *b, const char *body, size_t len, int *
                       struct error *err)
 {
     *items = 0;
-    struct page_scan ps = {b, NULL, 0, 0, BUF_INIT, NULL, NULL, 0, 0, 0, NULL};
+    struct page_scan ps = {b, NULL, 0, 0, BUF_INIT, NULL, 0, 0, NULL};
     struct sandbox_list l = {0};
     int rc = -1;
     if (scan_list_objects_known(body, len, known_object, on_list_object, &ps) == 0 &&
@@ -647,7 +643,7 @@ static int merge_page(struct e2b_backend *b, const char *body, size_t len, int *
         (ps.changed.len > 1 || buf_append_byte(&ps.changed, ']') == 0) &&
         sandbox_list_parse(ps.changed.data, ps.changed.len, &l, err) == 0 && l.n == ps.nchanged) {
         for (int i = 0; i < l.n; i++)
-            merge_sandbox(b, &l.items[i], ps.hashes[i], ps.lens[i]);
+            merge_sandbox(b, &l.items[i], ps.sigs[i]);
         for (int i = 0; i < ps.nsame; i++) {
             b->listed += ps.same[i]->seen != b->round;
             ps.same[i]->seen = b->round;
@@ -661,7 +657,7 @@ static int merge_page(struct e2b_backend *b, const char *body, size_t len, int *
         memset(err, 0, sizeof(*err));
         if (sandbox_list_parse(body, len, &l, err) == 0) {
             for (int i = 0; i < l.n; i++)
-                merge_sandbox(b, &l.items[i], 0, 0);
+                merge_sandbox(b, &l.items[i], (struct obj_sig){0, 0});
             *items = l.n;
             rc = 0;
         } else {
@@ -672,8 +668,7 @@ static int merge_page(struct e2b_backend *b, const char *body, size_t len, int *
     sandbox_list_free(&l);
     buf_free(&ps.changed);
     free(ps.same);
-    free(ps.hashes);
-    free(ps.lens);
+    free(ps.sigs);
     return rc;
 }
 
@@ -1125,7 +1120,7 @@ static void e2b_destroy(struct backend *be)
     free(b->list_token);
     if (b->timer) loop_timer_cancel(be->loop, b->timer);
     api_free(b->api); /* cancels the calls in flight without callbacks */
-    hist_slots_clear(b, 0);
+    hist_slots_clear(b);
     hist_queue_clear(b);
     free(b->hist_queue);
     free(b->batch_ids);
@@ -1246,7 +1241,7 @@ int backend_e2b_connect(struct backend *be, const char *api_url, const char *api
     char *watch = b->watch_id ? strdup(b->watch_id) : NULL;
     detail_stop(b);
     if (b->api) api_free(b->api);
-    hist_slots_clear(b, 0);
+    hist_slots_clear(b);
     hist_queue_clear(b);
     b->hist_fails = 0;
     b->list_call = b->tpl_call = NULL;

@@ -72,7 +72,6 @@ struct box {
     unsigned wanted;    /* model.demand when a view last asked for its metrics (on screen) */
     unsigned sampled;   /* backend round of its latest polled sample (0 = none) */
     int hist_full;      /* its history window was fetched since it last missed a round */
-    unsigned batch;     /* backend round whose batch metrics call asks for it (backend_e2b.c) */
     uint64_t list_hash; /* hash of its last list object as sent (0 = none): unchanged ones are
                            not parsed again (backend_e2b.c) */
     uint32_t list_len;  /* and that object's length in bytes */

@@ -168,19 +168,26 @@ static int64_t count_step(int64_t ms)
     return ms < 600000 ? 1000 : ms < 86400000 ? 60000 : 3600000;
 }
 
+#define NO_COUNT INT64_MIN
+
+/* What an AGE (rising) or TTL (falling) cell counts at now, in ms (negative is shown as 0s),
+ * or NO_COUNT for "-". */
+static int64_t count_ms(const struct box *s, int c, int64_t now)
+{
+    if (c == C_AGE) return s->started_ms ? now - s->started_ms : NO_COUNT;
+    /* a paused sandbox does not count down (its timeout starts again on resume) */
+    return s->end_ms && s->state != BOX_PAUSED ? s->end_ms - now : NO_COUNT;
+}
+
 /* The AGE or TTL text of a sandbox at now; *warn: under a minute to live. */
 static void count_text(const struct box *s, int c, int64_t now, char *txt, size_t n, int *warn)
 {
-    *warn = 0;
-    if (c == C_AGE && s->started_ms) {
-        fmt_count(txt, n, now - s->started_ms);
-    } else if (c == C_TTL && s->end_ms && s->state != BOX_PAUSED) {
-        /* a paused sandbox does not count down (its timeout starts again on resume) */
-        fmt_count(txt, n, s->end_ms - now);
-        *warn = s->end_ms - now < TTL_WARN_MS;
-    } else {
+    int64_t d = count_ms(s, c, now);
+    *warn = c == C_TTL && d != NO_COUNT && d < TTL_WARN_MS;
+    if (d == NO_COUNT)
         snprintf(txt, n, "-");
-    }
+    else
+        fmt_count(txt, n, d);
 }
 
 static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct box *s, int c,
@@ -735,9 +742,8 @@ static void sb_demand(struct view *vv, struct app *a)
     enum sort_key k = col_sort[v->t.sort_col];
     if (k == SORT_CPU || k == SORT_MEM || k == SORT_DISK) a->model.metrics_all = 1;
     int h = v->body_h > 0 ? v->body_h : 64; /* not drawn yet: a tall terminal's worth */
-    if (v->body_h > 0)
-        table_scroll(&v->t, v->body_h); /* keys moved the selection: the
-                                           rows the next frame will show */
+    /* keys may have moved the selection: the rows the next frame will show */
+    if (v->body_h > 0) table_scroll(&v->t, v->body_h);
     int from = v->t.top > 0 ? v->t.top : 0;
     for (int i = from; i < v->nrows && i < from + h; i++)
         model_want(&a->model, v->rows[i]);
@@ -848,19 +854,15 @@ static int64_t sb_clock_due(struct view *vv, struct app *a)
     int64_t now = loop_wall_ms(), due = -1;
     int h = v->body_h > 0 ? v->body_h : 64;
     for (int r = 0; r < h && v->t.top + r < v->nrows; r++) {
-        const struct box *s = v->rows[v->t.top + r];
-        int64_t next = -1;
-        if (s->started_ms && now >= s->started_ms) { /* rising: at the next multiple */
-            int64_t d = now - s->started_ms, k = count_step(d);
-            next = k - d % k;
-        } else if (s->started_ms) { /* started "later" (clocks differ): 0s until then */
-            next = s->started_ms - now + 1;
+        for (int c = C_AGE; c <= C_TTL; c++) {
+            int64_t d = count_ms(v->rows[v->t.top + r], c, now), next = -1;
+            if (d == NO_COUNT) continue;
+            if (c == C_AGE) /* rising: at the next multiple; before its start it shows 0s */
+                next = d >= 0 ? count_step(d) - d % count_step(d) : -d + 1;
+            else if (d > 0) /* falling: below the current multiple, until 0s */
+                next = d % count_step(d) + 1;
+            if (next >= 0 && (due < 0 || next < due)) due = next;
         }
-        if (s->end_ms && s->state != BOX_PAUSED && s->end_ms > now) { /* falling to 0s */
-            int64_t d = s->end_ms - now, k = count_step(d), n = d % k + 1;
-            if (next < 0 || n < next) next = n;
-        }
-        if (next >= 0 && (due < 0 || next < due)) due = next;
     }
     return due;
 }
