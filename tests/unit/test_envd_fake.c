@@ -20,6 +20,7 @@
 
 #include "boxtop/buf.h"
 #include "boxtop/connect.h"
+#include "fake_conn.h"
 #include "test_envd_fake.h"
 
 /* BIG in decimal for JSON strings (3 MiB + 123). */
@@ -44,27 +45,6 @@ unsigned char big_byte(size_t i)
 }
 
 /* ---- the fake envd (child side: blocking I/O and short sleeps are fine) ---- */
-
-struct conn {
-    int fd;
-    char buf[65536];
-    size_t len;
-};
-
-static int fill(struct conn *c)
-{
-    if (c->len == sizeof c->buf) return -1;
-    ssize_t n = read(c->fd, c->buf + c->len, sizeof c->buf - c->len);
-    if (n <= 0) return -1;
-    c->len += (size_t)n;
-    return 0;
-}
-
-static void drop(struct conn *c, size_t n)
-{
-    memmove(c->buf, c->buf + n, c->len - n);
-    c->len -= n;
-}
 
 static void put(int fd, const void *p, size_t n)
 {
@@ -121,30 +101,30 @@ static int read_body(struct conn *c, const char *hdrs, struct buf *out, uint64_t
     if (cl && !chunked) {
         size_t need = strtoul(cl + 17, NULL, 10);
         while (need) {
-            if (!c->len && fill(c) < 0) return -1;
+            if (!c->len && conn_fill(c) < 0) return -1;
             size_t k = c->len < need ? c->len : need;
             h = fnv(h, (unsigned char *)c->buf, k);
             if (out->len < 65536) buf_append(out, c->buf, k);
             total += k;
-            drop(c, k);
+            conn_drop(c, k);
             need -= k;
         }
     } else if (chunked) {
         for (;;) {
             char *e;
             while (!(e = memmem(c->buf, c->len, "\r\n", 2)))
-                if (fill(c) < 0) return -1;
+                if (conn_fill(c) < 0) return -1;
             size_t sz = strtoul(c->buf, NULL, 16);
-            drop(c, (size_t)(e - c->buf) + 2);
+            conn_drop(c, (size_t)(e - c->buf) + 2);
             size_t need = sz + 2;
             while (need) {
-                if (!c->len && fill(c) < 0) return -1;
+                if (!c->len && conn_fill(c) < 0) return -1;
                 size_t k = c->len < need ? c->len : need;
                 size_t data = need > 2 ? (k < need - 2 ? k : need - 2) : 0;
                 h = fnv(h, (unsigned char *)c->buf, data);
                 if (out->len < 65536) buf_append(out, c->buf, data);
                 total += data;
-                drop(c, k);
+                conn_drop(c, k);
                 need -= k;
             }
             if (sz == 0) break;
@@ -195,11 +175,11 @@ static void serve_conn(struct conn *c, int fd, struct shared *sh)
     for (;;) {
         char *e;
         while (!(e = memmem(c->buf, c->len, "\r\n\r\n", 4)))
-            if (fill(c) < 0) return;
+            if (conn_fill(c) < 0) return;
         size_t hl = (size_t)(e - c->buf) + 4;
         char hdrs[8192];
         snprintf(hdrs, sizeof hdrs, "%.*s", (int)hl, c->buf);
-        drop(c, hl);
+        conn_drop(c, hl);
         char method[16], path[1024];
         if (sscanf(hdrs, "%15s %1023s", method, path) != 2) return;
         struct buf body = BUF_INIT;

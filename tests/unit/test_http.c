@@ -24,6 +24,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fake_conn.h"
+
 #include "boxtop/http.h"
 #include "boxtop/loop.h"
 
@@ -50,27 +52,6 @@ static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
         h *= 1099511628211ULL;
     }
     return h;
-}
-
-struct conn {
-    int fd;
-    char buf[65536];
-    size_t len;
-};
-
-static int conn_fill(struct conn *c)
-{
-    if (c->len == sizeof c->buf) return -1;
-    ssize_t n = read(c->fd, c->buf + c->len, sizeof c->buf - c->len);
-    if (n <= 0) return -1;
-    c->len += (size_t)n;
-    return 0;
-}
-
-static void conn_drop(struct conn *c, size_t n)
-{
-    memmove(c->buf, c->buf + n, c->len - n);
-    c->len -= n;
 }
 
 /* Read exactly n body bytes into the hash. */
@@ -532,18 +513,24 @@ static void test_timeout(void **state)
     loop_free(l);
 }
 
-static void test_connect_refused_retried(void **state)
+/* A loopback port that was free a moment ago (bound, read, closed): nothing listens there. */
+static int closed_port(void)
 {
-    (void)state;
-    /* A port that was free a moment ago: bind, read the port, close. */
     int s = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t al = sizeof a;
     assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof a), 0);
     getsockname(s, (struct sockaddr *)&a, &al);
     close(s);
+    return ntohs(a.sin_port);
+}
+
+static void test_connect_refused_retried(void **state)
+{
+    (void)state;
+    int port = closed_port();
     char u[128];
-    snprintf(u, sizeof u, "http://127.0.0.1:%d/x?sig=abc", ntohs(a.sin_port));
+    snprintf(u, sizeof u, "http://127.0.0.1:%d/x?sig=abc", port);
     struct loop *l = loop_new();
     struct http *h = http_new(l, NULL);
     struct result r = {0};
@@ -561,14 +548,9 @@ static void test_connect_refused_retried(void **state)
 static void test_userinfo_never_in_message(void **state)
 {
     (void)state;
-    int s = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof a;
-    assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof a), 0);
-    getsockname(s, (struct sockaddr *)&a, &al);
-    close(s);
+    int port = closed_port();
     char u[128];
-    snprintf(u, sizeof u, "http://alice:pw-s3cret@127.0.0.1:%d/x?sig=abc#frag", ntohs(a.sin_port));
+    snprintf(u, sizeof u, "http://alice:pw-s3cret@127.0.0.1:%d/x?sig=abc#frag", port);
     struct loop *l = loop_new();
     struct http *h = http_new(l, NULL);
     struct result r = {0};
