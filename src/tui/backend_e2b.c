@@ -349,12 +349,21 @@ static void merge_history(struct e2b_backend *b, struct box *s, const struct api
         v[i] = (struct sample){m->ts * 1000, m->cpu_pct,   m->mem_used,
                                m->mem_total, m->disk_used, m->disk_total};
     }
+    const struct sample *l = box_latest(s);
+    int64_t latest = l ? l->t_ms : -1;
     box_merge_samples(s, v, res->metrics.n);
     s->sampled = b->round;
     free(v);
-    /* not a model change: re-sorting 10 000 rows for each window fetched cost more than
-     * everything else in a round sorted by CPU */
-    backend_report(&b->base, BACKEND_SAMPLES, NULL);
+    l = box_latest(s);
+    if (!l || l->t_ms == latest) {
+        /* only older samples: not a model change (what a sorted table orders by is the
+         * latest sample; re-sorting 10 000 rows for each window cost more than all the rest
+         * of a round sorted by CPU) */
+        backend_report(&b->base, BACKEND_SAMPLES, NULL);
+    } else {
+        model_touch(b->base.model);
+        backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
+    }
 }
 
 static void hist_queue_clear(struct e2b_backend *b)
