@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -380,12 +381,20 @@ static int mkdir_p(const char *dir)
 
 static int spawn(struct local_backend *lb, const char *daemon, struct error *err)
 {
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) return error_set(err, ERROR_GENERIC, "fork: %s", strerror(errno));
     if (pid == 0) {
         /* Child: own process group so that a Ctrl-C aimed at boxtop's terminal does not
          * kill it behind boxtop's back; stdin from /dev/null, output kept for diagnosis. */
         setpgid(0, 0);
+        /* Ours to stop even when boxtop cannot (SIGKILL): it gets SIGTERM when boxtop dies,
+         * as local_backend_stop would send; a parent already gone counts too. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent) _exit(0);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL); /* not the caller's blocked signals */
         int nul = open("/dev/null", O_RDONLY);
         if (nul >= 0) {
             dup2(nul, 0);

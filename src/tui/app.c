@@ -11,6 +11,7 @@
 
 #include "boxtop/i18n.h"
 #include "app.h"
+#include "term_restore.h"
 
 void app_dirty(struct app *a, int what)
 {
@@ -395,10 +396,23 @@ static void frame_log_write(struct app *a, int drew_main)
     }
 }
 
+/* Raw keys while the top view asks for them (a terminal tab), cooked signals elsewhere. */
+static void keys_mode(struct app *a)
+{
+    struct view *v = app_top(a);
+    int want = !a->too_small && !a->quit && v && v->ops->raw_keys && v->ops->raw_keys(v);
+    if (want == a->raw_keys) return;
+    if (term_keys_raw(STDIN_FILENO, want) == 0) {
+        a->raw_keys = want;
+        def_prog_mode(); /* curses keeps it across endwin()/refresh (suspend, resume) */
+    }
+}
+
 /* The loop's before-sleep hook: at most one frame per loop turn, only the dirty windows. */
 void app_draw(struct app *a)
 {
     app_sync_model(a);
+    keys_mode(a);
     if (!a->dirty) return;
     int drew_main = !a->too_small && (a->dirty & DIRTY_MAIN);
     if (a->dirty & DIRTY_CLEAR) clearok(curscr, TRUE);

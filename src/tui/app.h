@@ -58,6 +58,10 @@ struct view_ops {
      * before doupdate() (not under help/confirm): views with windows of their own (the
      * terminal) wnoutrefresh them and place the cursor here. */
     void (*frame)(struct view *v, struct app *a);
+    /* Optional, the top view only: 1 while every key must reach it as a byte (a terminal
+     * tab): the outer tty then has no isig/ixon, so Ctrl-C, Ctrl-\, Ctrl-Z, Ctrl-S and Ctrl-Q
+     * are keys, not signals (app_draw switches the mode when the top view changes). */
+    int (*raw_keys)(struct view *v);
     /* Optional, the top view only, before the backend polls metrics: stamp box.wanted on the
      * sandboxes it shows, set model.metrics_all when it needs all of them (model.h). */
     void (*demand)(struct view *v, struct app *a);
@@ -127,6 +131,7 @@ struct app {
     uint64_t model_gen_seen;
     int quit;
     int exit_code;
+    int raw_keys;    /* the outer tty is in raw-keys mode (view_ops.raw_keys) */
     unsigned frames; /* frames drawn (for tests and --stats) */
     int frame_log;   /* BOXTOP_FRAME_LOG=FILE (bench/list): one line per early frame, else -1 */
     /* the header's running/paused counts, recounted only when the model changed (a count

@@ -45,6 +45,7 @@ static int map_input_key(int ch, int is_key)
     case '\n':
         return INPUT_KEY_ENTER;
     case 27:
+    case 3: /* Ctrl-C as a key (a terminal tab's raw mode) */
         return INPUT_KEY_ESCAPE;
     case '\t':
         return INPUT_KEY_TAB;
@@ -99,7 +100,7 @@ static void confirm_key(struct app *a, int ch, int is_key)
         a->mode = MODE_NORMAL;
         app_dirty(a, DIRTY_MAIN | DIRTY_FOOTER);
         if (a->confirm_fn) a->confirm_fn(a, a->confirm_ud);
-    } else if (ch == 'n' || ch == 'N' || ch == 27 || ch == 'q') {
+    } else if (ch == 'n' || ch == 'N' || ch == 27 || ch == 'q' || ch == 3) {
         a->mode = MODE_NORMAL;
         app_status(a, STATUS_INFO, _("cancelled"));
         app_dirty(a, DIRTY_MAIN | DIRTY_FOOTER);

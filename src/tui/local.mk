@@ -79,6 +79,10 @@ TUI_TMUX_TESTS = tests/tui/test_tui_replay.sh tests/tui/test_tui_hostile.sh \
 	tests/tui/test_tui_boxtopd.sh tests/tui/test_term_shell.sh tests/tui/test_tui_scale.sh
 TESTS += $(TUI_TMUX_TESTS)
 EXTRA_DIST += $(TUI_TMUX_TESTS) tests/tui/lib.sh tests/tui/three.json tests/tui/fake_api.js
+# Issue 24's terminal points, each against a real boxtopd (tests/tui/bxd.sh starts it).
+TUI_TERM24_TESTS = tests/tui/test_term_keys.sh
+TESTS += $(TUI_TERM24_TESTS)
+EXTRA_DIST += $(TUI_TERM24_TESTS) tests/tui/bxd.sh
 
 # Terminal benchmark (issue 7; not in make check): boxtop vs `e2b sandbox connect` vs a local
 # shell, all in tmux against one boxtopd sandbox. Needs tests/node_modules (cd tests && npm ci).

@@ -584,8 +584,15 @@ static void term_demand(struct view *vv, struct app *a)
     if (s) model_want(&a->model, s);
 }
 
+/* A tab shown: Ctrl-C and friends are the shell's keys (the prefix is the way out). */
+static int term_raw_keys(struct view *vv)
+{
+    return ((struct termview *)vv)->cur != NULL;
+}
+
 static const struct view_ops term_ops = {
     .name = "terminal",
+    .raw_keys = term_raw_keys,
     .demand = term_demand,
     .draw = term_draw,
     .key = term_key,
