@@ -36,6 +36,10 @@ static void on_signal(struct loop *l, int signo, void *ud)
         struct winsize ws;
         if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
             resizeterm(ws.ws_row, ws.ws_col);
+        /* resizeterm touched stdscr (all of it when shrinking, the new rows and columns when
+         * growing): the next get_wch() would refresh it and paint blanks over the header,
+         * tab bar and footer drawn below, which nothing redraws until they change. */
+        wnoutrefresh(stdscr);
         app_layout(a);
         break;
     }

@@ -80,7 +80,8 @@ TUI_TMUX_TESTS = tests/tui/test_tui_replay.sh tests/tui/test_tui_hostile.sh \
 TESTS += $(TUI_TMUX_TESTS)
 EXTRA_DIST += $(TUI_TMUX_TESTS) tests/tui/lib.sh tests/tui/three.json tests/tui/fake_api.js
 # Issue 24's terminal points, each against a real boxtopd (tests/tui/bxd.sh starts it).
-TUI_TERM24_TESTS = tests/tui/test_term_keys.sh tests/tui/test_exec_interrupt.sh
+TUI_TERM24_TESTS = tests/tui/test_term_keys.sh tests/tui/test_exec_interrupt.sh \
+	tests/tui/test_term_resize.sh
 TESTS += $(TUI_TERM24_TESTS)
 EXTRA_DIST += $(TUI_TERM24_TESTS) tests/tui/bxd.sh
 
