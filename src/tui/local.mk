@@ -81,7 +81,7 @@ TESTS += $(TUI_TMUX_TESTS)
 EXTRA_DIST += $(TUI_TMUX_TESTS) tests/tui/lib.sh tests/tui/three.json tests/tui/fake_api.js
 # Issue 24's terminal points, each against a real boxtopd (tests/tui/bxd.sh starts it).
 TUI_TERM24_TESTS = tests/tui/test_term_keys.sh tests/tui/test_exec_interrupt.sh \
-	tests/tui/test_term_resize.sh
+	tests/tui/test_term_resize.sh tests/tui/test_term_detached.sh tests/tui/test_term_pause.sh
 TESTS += $(TUI_TERM24_TESTS)
 EXTRA_DIST += $(TUI_TERM24_TESTS) tests/tui/bxd.sh
 

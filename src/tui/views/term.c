@@ -35,7 +35,7 @@ static struct termview *tv_of(struct app *a)
 
 static int is_tab(struct session *s)
 {
-    return session_state(s) != SESSION_DETACHED;
+    return !session_detached(s);
 }
 
 /* ---- frames ----------------------------------------------------------------------------- */
@@ -109,7 +109,7 @@ static void on_state(void *ud, struct session *s)
         app_status(a, STATUS_INFO, _("%s: attached (pid %u)"), session_sandbox(s),
                    (unsigned)session_pid(s));
     }
-    if (s == v->cur && st == SESSION_DETACHED) pick_tab(v);
+    if (s == v->cur && session_detached(s)) pick_tab(v);
     v->need_full = 1;
     app_dirty(a, DIRTY_MAIN);
 }
