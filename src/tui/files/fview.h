@@ -58,6 +58,9 @@ struct fview {
     struct xfer_job *view_job, *edit_job, *edit_up;
     char *edit_local, *edit_remote;
     unsigned char edit_sum[32];
+    /* a rename onto an existing name waits for the overwrite question (files_ops.c) */
+    char *ren_from, *ren_to, *ren_name;
+    int ren_pane;
     int64_t last_click_ms;
     long last_click_row;
 };

@@ -93,34 +93,94 @@ void fv_ask_mkdir(struct fview *v)
 
 /* ---- rename ---- */
 
+static void on_remote_renamed(const cJSON *resp, const struct error *err, void *ud)
+{
+    struct fview *v = ud;
+    on_remote_op(resp, err, ud);
+    if (!err) app_status(v->a, STATUS_INFO, "%s", _("renamed"));
+}
+
+static void ren_clear(struct fview *v)
+{
+    free(v->ren_from);
+    free(v->ren_to);
+    free(v->ren_name);
+    v->ren_from = v->ren_to = v->ren_name = NULL;
+}
+
+/* Move ren_from to ren_to in pane ren_pane (asked about already when it replaces something). */
+static void rename_go(struct fview *v)
+{
+    struct fpane *p = &v->p[v->ren_pane];
+    struct error err = {0};
+    if (!p->remote) {
+        if (rename(v->ren_from, v->ren_to) < 0)
+            app_status(v->a, STATUS_ERROR, "%s", strerror(errno));
+        else
+            app_status(v->a, STATUS_INFO, "%s", _("renamed"));
+        free(p->want_sel);
+        p->want_sel = strdup(v->ren_name);
+        fv_reload(v, p);
+    } else {
+        int ok = 0;
+        if (v->envd) {
+            struct xfer_call *t = xfer_call_begin(&v->x, on_remote_renamed, v);
+            if (!t)
+                error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));
+            else
+                ok = xfer_call_started(
+                    t, envd_fs_move(v->envd, v->ren_from, v->ren_to, xfer_call_cb, t, &err));
+        }
+        if (!ok) {
+            app_status(v->a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
+        } else {
+            free(p->want_sel);
+            p->want_sel = strdup(v->ren_name);
+        }
+    }
+    ren_clear(v);
+}
+
+static void rename_overwrite(struct app *a, void *ud)
+{
+    (void)a;
+    rename_go(ud);
+}
+
+/* Does name exist in pane p? Locally the file system says (the listing may be old); in the
+ * sandbox the listing, which the directory watch keeps fresh. */
+static int name_taken(struct fpane *p, const char *path, const char *name)
+{
+    struct stat st;
+    if (!p->remote) return lstat(path, &st) == 0;
+    return flist_has(&p->l, name);
+}
+
 static void rename_done(struct app *a, const char *text, int submit, void *ud)
 {
     struct fview *v = ud;
     struct fpane *p = fv_cur(v);
     const struct fent *e = fv_selected(v, p);
     if (!submit || !text || !e || !valid_name(a, text)) return;
-    char *from = fpath_join(p->l.path, e->name), *to = fpath_join(p->l.path, text);
-    struct error err = {0};
-    if (from && to) {
-        if (!p->remote) {
-            if (rename(from, to) < 0) app_status(a, STATUS_ERROR, "%s", strerror(errno));
-            p->want_sel = strdup(text);
-            fv_reload(v, p);
-        } else {
-            int ok = 0;
-            if (v->envd) REMOTE_OP(v, envd_fs_move(v->envd, from, to, xfer_call_cb, t, &err));
-            if (!ok) {
-                app_status(a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
-                free(from);
-                free(to);
-                return;
-            }
-            free(p->want_sel);
-            p->want_sel = strdup(text);
-        }
+    if (!strcmp(text, e->name)) return; /* nothing to do */
+    ren_clear(v);
+    v->ren_from = fpath_join(p->l.path, e->name);
+    v->ren_to = fpath_join(p->l.path, text);
+    v->ren_name = strdup(text);
+    v->ren_pane = v->act;
+    if (!v->ren_from || !v->ren_to || !v->ren_name) {
+        ren_clear(v);
+        return;
     }
-    free(from);
-    free(to);
+    if (!name_taken(p, v->ren_to, text)) {
+        rename_go(v);
+        return;
+    }
+    /* rename(2) and envd's Move replace the target: never without asking */
+    struct buf b = BUF_INIT;
+    buf_printf(&b, _("\"%s\" exists: overwrite it?"), text);
+    app_confirm(a, buf_cstr(&b), rename_overwrite, v); /* drawn through ui_text */
+    buf_free(&b);
 }
 
 void fv_ask_rename(struct fview *v)
@@ -369,6 +429,7 @@ void fv_ops_free(struct fview *v)
 {
     free(v->edit_remote);
     free(v->edit_local);
+    ren_clear(v);
     if (v->tmpdir) nftw(v->tmpdir, rm_tree, 16, FTW_DEPTH | FTW_PHYS);
     free(v->tmpdir);
 }
