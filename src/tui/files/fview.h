@@ -61,6 +61,7 @@ struct fview {
     /* a rename onto an existing name waits for the overwrite question (files_ops.c) */
     char *ren_from, *ren_to, *ren_name;
     int ren_pane;
+    int saw_paused; /* the model said paused: relist once it runs again */
     int64_t last_click_ms;
     long last_click_row;
 };
