@@ -21,6 +21,7 @@
 #include "boxtop/i18n.h"
 #include "boxtop/sanitize.h"
 #include "app.h"
+#include "files/fpeek.h"
 #include "files/fview.h"
 
 #define PAGER_MAX (4 * 1024 * 1024) /* the pager reads at most this much of a file */
@@ -309,6 +310,25 @@ static int file_sum(const char *path, unsigned char out[32])
     return n < 0 ? -1 : 0;
 }
 
+static void on_peek(int fd, size_t len, int more, const struct error *err, void *ud)
+{
+    struct fview *v = ud;
+    char *title = v->peek_title;
+    v->peek = NULL;
+    v->peek_title = NULL;
+    if (err) {
+        app_status(v->a, STATUS_ERROR, _("cannot fetch the file: %s"), err->msg);
+    } else {
+        app_status_clear(v->a); /* "fetching the file…" is over */
+        app_push_view(v->a, fv_pager_new_fd(v->a, fd, len, more, title));
+    }
+    if (fd >= 0) close(fd);
+    free(title);
+}
+
+/* The viewer reads only the head of a sandbox file (fpeek.h); a name with a line break goes
+ * through the transfer engine, which knows how to fetch those (its copy is removed as soon
+ * as the pager has read it). */
 void fv_view_file(struct fview *v)
 {
     struct fpane *p = fv_cur(v);
@@ -321,10 +341,25 @@ void fv_view_file(struct fview *v)
         free(path);
         return;
     }
+    fpeek_cancel(v->peek);
+    v->peek = NULL;
+    free(v->peek_title);
+    v->peek_title = NULL;
     char *local = NULL;
-    if (!v->envd || ensure_tmpdir(v) < 0 || !(local = scratch_path(v, e->name)) ||
-        !(v->view_job = xfer_add(&v->x, XFER_DOWN, path, local, 0)))
-        app_status(v->a, STATUS_ERROR, "%s", _("cannot fetch the file"));
+    struct error err = {0};
+    int ok = v->envd && ensure_tmpdir(v) == 0;
+    if (ok && strpbrk(path, "\r\n")) {
+        ok = (local = scratch_path(v, e->name)) &&
+             (v->view_job = xfer_add(&v->x, XFER_DOWN, path, local, 0));
+    } else if (ok) {
+        v->peek_title = strdup(path);
+        v->peek = v->peek_title ? fpeek_start(v->a->loop, v->envd, path, v->tmpdir, PAGER_MAX,
+                                              on_peek, v, &err)
+                                : NULL;
+        ok = v->peek != NULL;
+    }
+    if (!ok)
+        app_status(v->a, STATUS_ERROR, "%s", err.msg[0] ? err.msg : _("cannot fetch the file"));
     else
         app_status(v->a, STATUS_INFO, "%s", _("fetching the file…"));
     free(local);
@@ -385,7 +420,11 @@ void fv_ops_job_done(struct fview *v, struct xfer_job *j)
 {
     if (j == v->view_job) {
         v->view_job = NULL;
-        if (j->state == XS_DONE) app_push_view(v->a, fv_pager_new(v->a, j->dst, j->src));
+        if (j->state == XS_DONE) {
+            app_status_clear(v->a);
+            app_push_view(v->a, fv_pager_new(v->a, j->dst, j->src));
+            unlink(j->dst); /* the pager holds what it shows */
+        }
         return;
     }
     if (j == v->edit_up) {
@@ -430,6 +469,8 @@ void fv_ops_free(struct fview *v)
     free(v->edit_remote);
     free(v->edit_local);
     ren_clear(v);
+    fpeek_cancel(v->peek);
+    free(v->peek_title);
     if (v->tmpdir) nftw(v->tmpdir, rm_tree, 16, FTW_DEPTH | FTW_PHYS);
     free(v->tmpdir);
 }
@@ -585,20 +626,31 @@ struct view *fv_pager_new(struct app *a, const char *path, const char *title)
         app_status(a, STATUS_ERROR, "%s: %s", path, strerror(errno));
         return NULL;
     }
+    struct view *v = fv_pager_new_fd(a, fd, PAGER_MAX + 1, -1, title);
+    close(fd);
+    return v;
+}
+
+struct view *fv_pager_new_fd(struct app *a, int fd, size_t len, int more, const char *title)
+{
     struct pager *p = calloc(1, sizeof *p);
     if (p) p->data = malloc(PAGER_MAX + 1);
     if (!p || !p->data || !(p->title = strdup(title))) {
         if (p) free(p->data);
         free(p);
-        close(fd);
         return NULL;
     }
+    if (len > PAGER_MAX + 1) len = PAGER_MAX + 1;
     ssize_t n;
-    while (p->len < PAGER_MAX && (n = read(fd, p->data + p->len, PAGER_MAX - p->len)) > 0)
+    /* one byte more than shown tells whether the file goes on */
+    while (p->len < len && (n = pread(fd, p->data + p->len, len - p->len, (off_t)p->len)) > 0)
         p->len += (size_t)n;
-    char c;
-    p->truncated = p->len == PAGER_MAX && read(fd, &c, 1) == 1;
-    close(fd);
+    if (p->len > PAGER_MAX) {
+        p->len = PAGER_MAX;
+        more = 1;
+    }
+    (void)a;
+    p->truncated = more > 0;
     p->base.ops = &pg_ops;
     p->hex = looks_binary(p->data, p->len);
     size_t cap = 1024;
