@@ -11,6 +11,7 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/auth.c src/daemon/auth.h \
 	src/daemon/server.c src/daemon/server.h \
 	src/daemon/store.c src/daemon/store.h \
+	src/daemon/spawns.c src/daemon/spawns.h \
 	src/daemon/metrics_ring.c src/daemon/metrics_ring.h \
 	src/daemon/sblog.c src/daemon/sblog.h \
 	src/daemon/events.c src/daemon/events.h \
