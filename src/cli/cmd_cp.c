@@ -30,14 +30,6 @@ struct cp {
     bool tty, interrupted;
 };
 
-static void say(struct cp *cp, const char *fmt, const char *raw)
-{
-    char *s = sanitize_dup(raw ? raw : "", 0);
-    if (cp->tty) fputs("\r\033[K", cp->cli->stderr_fp); /* over the progress line */
-    fprintf(cp->cli->stderr_fp, fmt, s ? s : "?");
-    free(s);
-}
-
 static void human(double v, char *out, size_t n)
 {
     int i = 0;
@@ -68,7 +60,10 @@ static void progress(struct cp *cp, const struct xfer_job *j, bool final)
 static void on_note(void *ud, enum xfer_event ev, struct xfer_job *j)
 {
     struct cp *cp = ud;
-    if (ev == XEV_WARN) say(cp, _("boxtop cp: warning: %s\n"), j->warn);
+    char *w = ev == XEV_WARN ? sanitize_dup(j->warn, 0) : NULL;
+    if (w && cp->tty) fputs("\r\033[K", cp->cli->stderr_fp); /* over the progress line */
+    if (w) fprintf(cp->cli->stderr_fp, _("boxtop cp: warning: %s\n"), w);
+    free(w);
     if (cp->tty && j->state == XS_RUNNING) progress(cp, j, false);
     if (cp->tty && ev == XEV_STATE && j->state == XS_DONE) progress(cp, j, true);
 }
