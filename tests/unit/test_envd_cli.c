@@ -296,7 +296,8 @@ static void cp_upload(void **state)
     r = find_record(srv->sh, "start ");
     assert_non_null(r);
     assert_non_null(
-        strstr(r->what, "\"cmd\":\"/bin/chmod\",\"args\":[\"755\",\"--\",\"/updir/x\"]"));
+        strstr(r->what, "\"cmd\":\"/bin/sh\",\"args\":[\"-c\",\"exec /bin/chmod \\\"$@\\\"\","
+                        "\"boxtop-internal\",\"755\",\"--\",\"/updir/x\"]"));
     assert_null(strstr(r->what, "/updir/y"));
     assert_null(strstr(buf_cstr(&err), "could not set file modes"));
     assert_null(strstr(buf_cstr(&err), "warning"));
