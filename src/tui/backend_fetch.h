@@ -1,10 +1,10 @@
 /* backend_fetch.h - one-shot fetches for the logs, events, templates and team views.
  *
- * The views ask the backend for data (never the network themselves); these wrap the live
- * backend's api client. A replay backend has no server: every call then returns NULL and
- * fills err ("not available in a replay"). Results arrive from the loop through the api's
- * callback (struct api_result, freed when the callback returns); cancel with bfetch_cancel()
- * (no callback afterwards). */
+ * The views ask the backend for data (never the network themselves). Over the live backend
+ * these wrap its api client; over a replay they are answered from the recording's "api"
+ * section (backend_replay_fetch.c: the recorded response bodies, run through the same
+ * parsers). Results arrive from the loop through the api's callback (struct api_result, freed
+ * when the callback returns); cancel with bfetch_cancel() (no callback afterwards). */
 #ifndef BOXTOP_TUI_BACKEND_FETCH_H
 #define BOXTOP_TUI_BACKEND_FETCH_H
 
@@ -14,7 +14,10 @@
 #include "boxtop/error.h"
 #include "backend.h"
 
-struct bfetch; /* an api_call */
+/* A fetch in flight, whichever backend answers it. */
+struct bfetch {
+    void (*cancel)(struct bfetch *f); /* frees f; no callback afterwards */
+};
 
 struct bfetch *bfetch_logs(struct backend *b, const char *id, const struct api_logs_query *q,
                            api_done_cb cb, void *ud, struct error *err);
