@@ -61,15 +61,15 @@ tests_unit_test_xfer_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
 # Against a fake envd forked on loopback (like test_http): in TESTS, not UNIT_TESTS.
 check_PROGRAMS += tests/unit/test_envd_call
 TESTS += tests/unit/test_envd_call
-tests_unit_test_envd_call_SOURCES = tests/unit/test_envd_call.c tests/unit/test_envd_fake.c tests/unit/fake_conn.c \
-	tests/unit/test_envd_fake.h tests/unit/fake_conn.h
+tests_unit_test_envd_call_SOURCES = tests/unit/test_envd_call.c tests/unit/test_envd_fake.c tests/unit/fake_conn.c tests/unit/fake_server.c \
+	tests/unit/test_envd_fake.h tests/unit/fake_conn.h tests/unit/fake_server.h
 tests_unit_test_envd_call_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
 tests_unit_test_envd_call_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
 
 # boxtop exec/cp (the built binary) against the same fake backend.
 check_PROGRAMS += tests/unit/test_envd_cli
 TESTS += tests/unit/test_envd_cli
-tests_unit_test_envd_cli_SOURCES = tests/unit/test_envd_cli.c tests/unit/test_envd_fake.c tests/unit/fake_conn.c \
+tests_unit_test_envd_cli_SOURCES = tests/unit/test_envd_cli.c tests/unit/test_envd_fake.c tests/unit/fake_conn.c tests/unit/fake_server.c \
 	tests/unit/test_envd_fake.h tests/unit/boxtopd_child.c tests/unit/boxtopd_child.h
 tests_unit_test_envd_cli_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
 tests_unit_test_envd_cli_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)

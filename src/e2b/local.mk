@@ -24,7 +24,8 @@ E2B_TESTS = tests/unit/test_http $(E2B_PURE_TESTS)
 check_PROGRAMS += $(E2B_TESTS)
 TESTS += $(E2B_TESTS)
 UNIT_TESTS += $(E2B_PURE_TESTS)
-tests_unit_test_http_SOURCES = tests/unit/test_http.c tests/unit/fake_conn.c tests/unit/fake_conn.h
+tests_unit_test_http_SOURCES = tests/unit/test_http.c tests/unit/fake_conn.c tests/unit/fake_conn.h \
+	tests/unit/fake_server.c tests/unit/fake_server.h
 tests_unit_test_http_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
 tests_unit_test_http_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_models_SOURCES = tests/unit/test_models.c
@@ -69,6 +70,6 @@ tests_unit_test_api_local_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
 # Platform API calls against a loopback fake (batch split, fallbacks, queries).
 check_PROGRAMS += tests/unit/test_api_calls
 TESTS += tests/unit/test_api_calls
-tests_unit_test_api_calls_SOURCES = tests/unit/test_api_calls.c
+tests_unit_test_api_calls_SOURCES = tests/unit/test_api_calls.c tests/unit/fake_server.c tests/unit/fake_server.h
 tests_unit_test_api_calls_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_test_api_calls_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)

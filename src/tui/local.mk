@@ -64,7 +64,7 @@ tests_unit_test_tui_model_LDADD = $(TUI_TEST_LDADD)
 # The live backend against a fake platform server (loopback, forked).
 check_PROGRAMS += tests/unit/test_tui_backend
 TESTS += tests/unit/test_tui_backend
-tests_unit_test_tui_backend_SOURCES = tests/unit/test_tui_backend.c
+tests_unit_test_tui_backend_SOURCES = tests/unit/test_tui_backend.c tests/unit/fake_server.c tests/unit/fake_server.h
 tests_unit_test_tui_backend_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
 tests_unit_test_tui_backend_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
 	$(ZLIB_LIBS)
