@@ -17,6 +17,7 @@
 #include <cJSON.h>
 #include <openssl/sha.h>
 
+#include "boxtop/json.h"
 #include "boxtop/log.h"
 #include "boxtop/loop.h"
 #include "api/api.h"
@@ -275,7 +276,7 @@ static cJSON *execution_data(const struct sbx *s)
     cJSON *o = cJSON_CreateObject();
     char ts[64];
     if (!o) return NULL;
-    api_time(s->exec_started_ms, ts, sizeof ts);
+    json_format_time(s->exec_started_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "started_at", ts);
     cJSON_AddNumberToObject(o, "vcpu_count", s->cpu_count);
     cJSON_AddNumberToObject(o, "memory_mb", s->memory_mb);
@@ -466,7 +467,7 @@ void sbx_set_end(struct daemon *d, struct sbx *s, int64_t end_ms)
     s->end_at_ms = end_ms;
     sbx_save(d, s);
     if (s->state == SBX_RUNNING) arm_ttl(s);
-    api_time(end_ms, ts, sizeof ts);
+    json_format_time(end_ms, ts, sizeof ts);
     if (data) cJSON_AddStringToObject(data, "set_timeout", ts);
     events_emit(d->events, s, "updated", data);
 }

@@ -1,6 +1,6 @@
 # src/e2b: E2B client library (http over curl multi, platform API, models, local backend).
-# The Connect codec / envd client (src/e2b/connect.mk) may add sources to the same library:
-#   src_e2b_libboxtope2b_a_SOURCES += src/e2b/connect.c ...
+# The envd client (src/e2b/connect.mk) adds sources to the same library:
+#   src_e2b_libboxtope2b_a_SOURCES += src/e2b/envd_call.c ...
 noinst_LIBRARIES += src/e2b/libboxtope2b.a
 src_e2b_libboxtope2b_a_SOURCES = \
 	src/e2b/http.c \
