@@ -88,13 +88,45 @@ struct bfetch *bfetch_logs(struct backend *b, const char *id, const struct api_l
     return lf ? started(lf, api_logs_v2(api, id, q, live_done, lf), err) : NULL;
 }
 
-struct bfetch *bfetch_events(struct backend *b, const char *id, int limit, api_done_cb cb, void *ud,
-                             struct error *err)
+/* The events body becomes a list here, so the view never sees a status or a body. */
+struct events_fetch {
+    struct bfetch base;
+    struct bfetch *inner;
+    bfetch_events_cb cb;
+    void *ud;
+    int in_cb;
+};
+
+static void events_cancel(struct bfetch *f)
+{
+    struct events_fetch *ef = (struct events_fetch *)f;
+    if (ef->in_cb) return; /* dropped from inside its own callback: freed on return */
+    bfetch_cancel(ef->inner);
+    free(ef);
+}
+
+static void events_done(struct api_result *res, void *ud)
+{
+    struct events_fetch *ef = ud;
+    struct sbx_event_list l = {0};
+    struct error err = res->err;
+    if (err.kind == ERROR_NONE && res->status != 200)
+        error_set(&err, ERROR_PROTOCOL, _("the server answered %ld"), res->status);
+    else if (err.kind == ERROR_NONE)
+        events_parse(res->body ? res->body : "", res->body_len, &l, &err);
+    ef->in_cb = 1;
+    ef->cb(err.kind == ERROR_NONE ? &l : NULL, err.kind == ERROR_NONE ? NULL : &err, ef->ud);
+    events_list_free(&l);
+    free(ef);
+}
+
+static struct bfetch *events_start(struct backend *b, const char *id, int limit,
+                                   struct events_fetch *ef, struct error *err)
 {
     if (is_replay(b) && backend_replay_has_api(b))
-        return replay_fetch_events(b, id, limit, cb, ud, err);
+        return replay_fetch_events(b, id, limit, events_done, ef, err);
     struct api *api = api_of(b, err);
-    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    struct live_fetch *lf = api ? live_new(events_done, ef, err) : NULL;
     if (!lf) return NULL;
     struct buf p = BUF_INIT;
     buf_append_str(&p, "/events/sandboxes");
@@ -106,6 +138,24 @@ struct bfetch *bfetch_events(struct backend *b, const char *id, int limit, api_d
     struct bfetch *f = started(lf, api_get_raw(api, buf_cstr(&p), live_done, lf), err);
     buf_free(&p);
     return f;
+}
+
+struct bfetch *bfetch_events(struct backend *b, const char *id, int limit, bfetch_events_cb cb,
+                             void *ud, struct error *err)
+{
+    struct events_fetch *ef = calloc(1, sizeof *ef);
+    if (!ef) {
+        error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
+        return NULL;
+    }
+    ef->base.cancel = events_cancel;
+    ef->cb = cb;
+    ef->ud = ud;
+    if (!(ef->inner = events_start(b, id, limit, ef, err))) {
+        free(ef);
+        return NULL;
+    }
+    return &ef->base;
 }
 
 struct bfetch *bfetch_templates(struct backend *b, api_done_cb cb, void *ud, struct error *err)

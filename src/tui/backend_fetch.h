@@ -12,6 +12,7 @@
 
 #include "boxtop/api.h"
 #include "boxtop/error.h"
+#include "boxtop/events_parse.h"
 #include "backend.h"
 
 /* A fetch in flight, whichever backend answers it. */
@@ -21,9 +22,12 @@ struct bfetch {
 
 struct bfetch *bfetch_logs(struct backend *b, const char *id, const struct api_logs_query *q,
                            api_done_cb cb, void *ud, struct error *err);
-/* id NULL = the whole team; newest first; limit 1..100. */
-struct bfetch *bfetch_events(struct backend *b, const char *id, int limit, api_done_cb cb, void *ud,
-                             struct error *err);
+/* Lifecycle events of the team (id NULL) or of one sandbox, newest first, limit 1..100, handed
+ * over parsed: cb gets the list (move it out to keep it; it is freed when cb returns) or err
+ * (the transport's, the server's status, or why the body did not parse). */
+typedef void (*bfetch_events_cb)(struct sbx_event_list *l, const struct error *err, void *ud);
+struct bfetch *bfetch_events(struct backend *b, const char *id, int limit, bfetch_events_cb cb,
+                             void *ud, struct error *err);
 struct bfetch *bfetch_templates(struct backend *b, api_done_cb cb, void *ud, struct error *err);
 struct bfetch *bfetch_team(struct backend *b, int64_t start_s, int64_t end_s, api_done_cb cb,
                            void *ud, struct error *err);

@@ -11,8 +11,7 @@ src_tui_libboxtoptui_pure_a_SOURCES = \
 	src/tui/widgets/spark.c src/tui/widgets/spark.h \
 	src/tui/widgets/table.c src/tui/widgets/table.h \
 	src/tui/widgets/input.c src/tui/widgets/input.h \
-	src/tui/views/logs_store.c src/tui/views/logs_store.h \
-	src/tui/views/events_parse.c src/tui/views/events_parse.h
+	src/tui/views/logs_store.c src/tui/views/logs_store.h
 src_tui_libboxtoptui_pure_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS)
 
 src_tui_libboxtoptui_a_SOURCES = \
@@ -99,16 +98,13 @@ tests_unit_test_tui_session_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui \
 tests_unit_test_tui_session_LDADD = $(TUI_LIBS) $(CMOCKA_LIBS)
 # Issue 9 views (logs, events, templates, team): unit tests of their pure parts, tmux tests
 # against a fake API with hostile logs and against a real boxtopd.
-VIEWS_UNIT_TESTS = tests/unit/test_tui_logs tests/unit/test_tui_events
+VIEWS_UNIT_TESTS = tests/unit/test_tui_logs
 check_PROGRAMS += $(VIEWS_UNIT_TESTS)
 TESTS += $(VIEWS_UNIT_TESTS)
 UNIT_TESTS += $(VIEWS_UNIT_TESTS)
 tests_unit_test_tui_logs_SOURCES = tests/unit/test_tui_logs.c
 tests_unit_test_tui_logs_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_unit_test_tui_logs_LDADD = $(TUI_TEST_LDADD)
-tests_unit_test_tui_events_SOURCES = tests/unit/test_tui_events.c
-tests_unit_test_tui_events_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
-tests_unit_test_tui_events_LDADD = $(TUI_TEST_LDADD)
 VIEWS_TMUX_TESTS = tests/tui/test_logs_hostile.sh tests/tui/test_logs_live.sh
 TESTS += $(VIEWS_TMUX_TESTS)
 EXTRA_DIST += $(VIEWS_TMUX_TESTS) tests/tui/fake_logs.js
