@@ -26,6 +26,11 @@ void cli_sync_free(struct cli_sync *s);
 int cli_sync_stat(struct cli *c, struct envd_client *envd, const char *path, struct envd_entry *e,
                   struct error *err);
 
+/* An empty history (logs, metrics) may mean a sandbox the server never had: servers that
+ * answer those with 200 and nothing (not 404) are asked about the sandbox itself. Returns -1
+ * with err (ERROR_NOT_FOUND: exit 3) when it is unknown, 0 otherwise. */
+int cli_check_known(struct cli *c, const char *id, struct error *err);
+
 /* Let the loop run for ms (transfers keep going): how a command waits between polls. */
 void cli_wait_ms(struct cli *c, int ms);
 

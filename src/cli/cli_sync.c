@@ -77,6 +77,19 @@ void cli_sync_free(struct cli_sync *s)
     memset(s, 0, sizeof *s);
 }
 
+int cli_check_known(struct cli *c, const char *id, struct error *err)
+{
+    struct cli_sync g = {0};
+    int rc = 0;
+    if (cli_sync_wait(c, api_get_sandbox(c->api, id, cli_sync_cb, &g), &g) < 0 &&
+        g.err.kind == ERROR_NOT_FOUND) {
+        error_set(err, ERROR_NOT_FOUND, _("sandbox %s not found"), id);
+        rc = -1;
+    }
+    cli_sync_free(&g);
+    return rc;
+}
+
 void cli_print_json(struct cli *c, cJSON *doc, bool one_line)
 {
     char *txt = doc ? (one_line ? cJSON_PrintUnformatted(doc) : cJSON_Print(doc)) : NULL;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boxtop/commands.h"
 #include "boxtop/grow.h"
 #include "boxtop/files.h"
 #include "boxtop/fpath.h"
@@ -778,9 +779,11 @@ static int alias_start(struct xfer *x, struct xrun *r, struct error *err)
     /* the paths are arguments, never part of the script */
     const char *args[] = {
         "-c",           "ln -L -- \"$1\" \"$2\" 2>/dev/null || exec cp -- \"$1\" \"$2\"",
-        "boxtop-alias", r->it->src,
+        CMD_INTERNAL_TAG, r->it->src,
         al->path,       NULL};
-    struct envd_start_opts o = {.cmd = "/bin/sh", .args = args, .stdin_mode = -1};
+    /* boxtop's own process: the tag (and $0) let the commands view hide it */
+    struct envd_start_opts o = {
+        .cmd = "/bin/sh", .args = args, .stdin_mode = -1, .tag = CMD_INTERNAL_TAG};
     al->s = envd_process_start(x->envd, &o, alias_event, alias_end, al, err);
     if (!al->s) {
         free(al->path);
@@ -957,21 +960,26 @@ static void chmod_next(struct xfer_job *j)
         return;
     }
     uint32_t mode = j->items[j->mode_next].mode & 07777;
-    const char *args[CHMOD_BATCH + 4];
+    const char *args[CHMOD_BATCH + 7];
     char m[16];
     snprintf(m, sizeof m, "%o", mode);
     int n = 0;
+    /* as boxtop's own process (commands.h): sh with the tag as $0 runs chmod */
+    args[n++] = "-c";
+    args[n++] = "exec /bin/chmod \"$@\"";
+    args[n++] = CMD_INTERNAL_TAG;
     args[n++] = m;
     args[n++] = "--";
     /* this mode's paths from here on; others are picked up by later rounds */
-    for (size_t i = j->mode_next; i < j->nitems && n < CHMOD_BATCH + 2; i++) {
+    for (size_t i = j->mode_next; i < j->nitems && n < CHMOD_BATCH + 5; i++) {
         if (needs_chmod(&j->items[i]) && (j->items[i].mode & 07777) == mode) {
             args[n++] = j->items[i].dst;
             j->items[i].mode = j->items[i].is_dir ? 0755 : 0644; /* done */
         }
     }
     args[n] = NULL;
-    struct envd_start_opts o = {.cmd = "/bin/chmod", .args = args, .stdin_mode = -1};
+    struct envd_start_opts o = {
+        .cmd = "/bin/sh", .args = args, .stdin_mode = -1, .tag = CMD_INTERNAL_TAG};
     struct error err = {0};
     j->chmod_proc = envd_process_start(x->envd, &o, chmod_event, chmod_end, j, &err);
     if (!j->chmod_proc) {

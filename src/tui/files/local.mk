@@ -3,6 +3,7 @@
 # src/tui/local.mk (include this after it).
 src_tui_libboxtoptui_pure_a_SOURCES += src/tui/files/flist.c src/tui/files/flist.h
 src_tui_libboxtoptui_a_SOURCES += src/tui/files/fview.h \
+	src/tui/files/fpeek.c src/tui/files/fpeek.h \
 	src/tui/views/files.c src/tui/views/files_ops.c
 
 FILES_UNIT_TESTS = tests/unit/test_tui_files
