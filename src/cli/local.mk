@@ -29,7 +29,7 @@ TESTS += tests/unit/test_cli
 UNIT_TESTS += tests/unit/test_cli
 
 # The boxtop binary end to end against a fake platform server (loopback only).
-tests_unit_test_cli_e2e_SOURCES = tests/unit/test_cli_e2e.c
+tests_unit_test_cli_e2e_SOURCES = tests/unit/test_cli_e2e.c tests/unit/fake_server.c tests/unit/fake_server.h
 tests_unit_test_cli_e2e_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_test_cli_e2e_LDADD = $(CJSON_LIBS) $(CMOCKA_LIBS)
 check_PROGRAMS += tests/unit/test_cli_e2e

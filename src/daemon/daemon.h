@@ -80,7 +80,7 @@ struct daemon {
     char isolation_missing[256]; /* "" when complete */
 
     struct sbx **sbx; /* every known sandbox (running or paused) */
-    size_t n_sbx;
+    size_t n_sbx, cap_sbx;
     struct spawns spawns; /* templates' spawnCount / lastSpawnedAt, kept on disk */
 
     struct team_metrics *team;
@@ -91,7 +91,7 @@ struct daemon {
     struct server_timer *sample_timer;
 
     struct fdwatch *fds; /* fds the runtime asked us to watch */
-    size_t n_fds;
+    size_t n_fds, cap_fds;
 
     void *api_state; /* api/routes.c */
     struct webhooks *webhooks; /* webhooks.h */

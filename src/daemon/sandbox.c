@@ -18,6 +18,8 @@
 #include <cJSON.h>
 #include <openssl/sha.h>
 
+#include "boxtop/grow.h"
+#include "boxtop/json.h"
 #include "boxtop/log.h"
 #include "boxtop/loop.h"
 #include "api/api.h"
@@ -204,9 +206,7 @@ static struct sbx *sbx_alloc(struct daemon *d)
 
 static int sbx_add(struct daemon *d, struct sbx *s)
 {
-    struct sbx **nv = realloc(d->sbx, (d->n_sbx + 1) * sizeof *nv);
-    if (!nv) return -1;
-    d->sbx = nv;
+    if (GROW(d->sbx, d->cap_sbx, d->n_sbx + 1) < 0) return -1;
     d->sbx[d->n_sbx++] = s;
     return 0;
 }
@@ -284,7 +284,7 @@ static cJSON *execution_data(const struct sbx *s)
     cJSON *o = cJSON_CreateObject();
     char ts[64];
     if (!o) return NULL;
-    api_time(s->exec_started_ms, ts, sizeof ts);
+    json_format_time(s->exec_started_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "started_at", ts);
     cJSON_AddNumberToObject(o, "vcpu_count", s->cpu_count);
     cJSON_AddNumberToObject(o, "memory_mb", s->memory_mb);
@@ -476,7 +476,7 @@ void sbx_set_end(struct daemon *d, struct sbx *s, int64_t end_ms)
     s->end_at_ms = end_ms;
     sbx_save(d, s);
     if (s->state == SBX_RUNNING) arm_ttl(s);
-    api_time(end_ms, ts, sizeof ts);
+    json_format_time(end_ms, ts, sizeof ts);
     if (data) cJSON_AddStringToObject(data, "set_timeout", ts);
     events_emit(d->events, s, "updated", data);
 }
@@ -535,12 +535,8 @@ static void on_rt_fd(struct server_fd *w, int fd, int events, void *ud)
 static int hook_watch_fd(void *ud, int fd)
 {
     struct daemon *d = ud;
-    struct fdwatch *nv;
-
     if (fdwatch_find(d, fd)) return 0;
-    nv = realloc(d->fds, (d->n_fds + 1) * sizeof *nv);
-    if (!nv) return -1;
-    d->fds = nv;
+    if (GROW(d->fds, d->cap_fds, d->n_fds + 1) < 0) return -1;
     struct server_fd *w = server_watch_fd(d->srv, fd, on_rt_fd, d);
     if (!w) return -1;
     d->fds[d->n_fds++] = (struct fdwatch){fd, w};
@@ -746,7 +742,7 @@ void sbx_manager_free(struct daemon *d)
         sbx_free(d->sbx[i]);
     free(d->sbx);
     d->sbx = NULL;
-    d->n_sbx = 0;
+    d->n_sbx = d->cap_sbx = 0;
     for (size_t i = 0; i < d->n_archive; i++) {
         free(d->archive[i].metrics);
         sblog_free(d->archive[i].logs);
@@ -763,6 +759,7 @@ void sbx_manager_free(struct daemon *d)
     d->sample_timer = NULL;
     free(d->fds);
     d->fds = NULL;
+    d->cap_fds = 0;
     free(d->team);
     d->team = NULL;
     events_free(d->events);

@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "boxtop/base64.h"
+#include "boxtop/json.h"
 #include "api/api.h"
 #include "api/validate.h"
 #include "webhook_model.h"
@@ -215,7 +216,7 @@ cJSON *webhook_to_json(const struct webhook *w, const char *team_id)
     char ts[64];
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
-    api_time(w->created_ms, ts, sizeof ts);
+    json_format_time(w->created_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "id", w->id);
     cJSON_AddStringToObject(o, "teamID", team_id);
     cJSON_AddStringToObject(o, "name", w->name ? w->name : "");
@@ -231,7 +232,7 @@ static cJSON *attempt_json(const struct wh_attempt *a)
     char ts[64];
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
-    api_time(a->at_ms, ts, sizeof ts);
+    json_format_time(a->at_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "deliveryId", a->delivery_id);
     cJSON_AddStringToObject(o, "eventId", a->event_id);
     cJSON_AddStringToObject(o, "type", a->type);

@@ -11,14 +11,14 @@ src_tui_libboxtoptui_pure_a_SOURCES = \
 	src/tui/widgets/spark.c src/tui/widgets/spark.h \
 	src/tui/widgets/table.c src/tui/widgets/table.h \
 	src/tui/widgets/input.c src/tui/widgets/input.h \
-	src/tui/views/logs_store.c src/tui/views/logs_store.h \
-	src/tui/views/events_parse.c src/tui/views/events_parse.h
+	src/tui/views/logs_store.c src/tui/views/logs_store.h
 src_tui_libboxtoptui_pure_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS)
 
 src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/app.c src/tui/app.h \
 	src/tui/app_input.c src/tui/app_cmd.c src/tui/app_run.c \
-	src/tui/backend.h src/tui/backend_replay.c \
+	src/tui/backend.h src/tui/backend_replay.c src/tui/backend_replay.h \
+	src/tui/backend_replay_fetch.c \
 	src/tui/backend_e2b.c src/tui/backend_e2b.h \
 	src/tui/term_restore.c src/tui/term_restore.h \
 	src/tui/theme.c src/tui/theme.h src/tui/themes.c \
@@ -63,7 +63,7 @@ tests_unit_test_tui_model_LDADD = $(TUI_TEST_LDADD)
 # The live backend against a fake platform server (loopback, forked).
 check_PROGRAMS += tests/unit/test_tui_backend
 TESTS += tests/unit/test_tui_backend
-tests_unit_test_tui_backend_SOURCES = tests/unit/test_tui_backend.c
+tests_unit_test_tui_backend_SOURCES = tests/unit/test_tui_backend.c tests/unit/fake_server.c tests/unit/fake_server.h
 tests_unit_test_tui_backend_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
 tests_unit_test_tui_backend_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
 	$(ZLIB_LIBS)
@@ -103,16 +103,13 @@ tests_unit_test_tui_session_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui \
 tests_unit_test_tui_session_LDADD = $(TUI_LIBS) $(CMOCKA_LIBS)
 # Issue 9 views (logs, events, templates, team): unit tests of their pure parts, tmux tests
 # against a fake API with hostile logs and against a real boxtopd.
-VIEWS_UNIT_TESTS = tests/unit/test_tui_logs tests/unit/test_tui_events
+VIEWS_UNIT_TESTS = tests/unit/test_tui_logs
 check_PROGRAMS += $(VIEWS_UNIT_TESTS)
 TESTS += $(VIEWS_UNIT_TESTS)
 UNIT_TESTS += $(VIEWS_UNIT_TESTS)
 tests_unit_test_tui_logs_SOURCES = tests/unit/test_tui_logs.c
 tests_unit_test_tui_logs_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_unit_test_tui_logs_LDADD = $(TUI_TEST_LDADD)
-tests_unit_test_tui_events_SOURCES = tests/unit/test_tui_events.c
-tests_unit_test_tui_events_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
-tests_unit_test_tui_events_LDADD = $(TUI_TEST_LDADD)
 VIEWS_TMUX_TESTS = tests/tui/test_logs_hostile.sh tests/tui/test_logs_live.sh
 TESTS += $(VIEWS_TMUX_TESTS)
 EXTRA_DIST += $(VIEWS_TMUX_TESTS) tests/tui/fake_logs.js

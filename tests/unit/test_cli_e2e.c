@@ -26,6 +26,7 @@
 #include <cJSON.h>
 #include <cmocka.h>
 
+#include "fake_server.h"
 #define GOOD_KEY "e2b_1111111111111111111111111111111111111111"
 #define BAD_KEY  "e2b_2222222222222222222222222222222222222222"
 #define TOKEN    "tok_SECRET_envd_token"
@@ -37,7 +38,7 @@ struct shared {
 };
 
 struct env {
-    pid_t pid;
+    struct fake_server fs;
     int port;
     struct shared *sh;
     char tmp[64];
@@ -190,32 +191,18 @@ static void serve(int fd, struct shared *sh)
     }
 }
 
+static void serve_one(int fd, int no, void *shared)
+{
+    (void)no;
+    serve(fd, shared);
+}
+
 static int setup(void **state)
 {
     static struct env e;
-    e.sh = mmap(NULL, sizeof *e.sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (e.sh == MAP_FAILED) return -1;
-    int ls = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof a;
-    if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof a) < 0 || listen(ls, 64) < 0 ||
-        getsockname(ls, (struct sockaddr *)&a, &al) < 0)
-        return -1;
-    e.port = ntohs(a.sin_port);
-    if ((e.pid = fork()) == 0) {
-        setpgid(0, 0);
-        signal(SIGCHLD, SIG_IGN);
-        for (;;) {
-            int fd = accept(ls, NULL, NULL);
-            if (fd >= 0 && fork() == 0) {
-                serve(fd, e.sh);
-                _exit(0);
-            }
-            if (fd >= 0) close(fd);
-        }
-    }
-    setpgid(e.pid, e.pid);
-    close(ls);
+    if (fake_server_start(&e.fs, sizeof *e.sh, serve_one) < 0) return -1;
+    e.sh = e.fs.shared;
+    e.port = e.fs.port;
     snprintf(e.tmp, sizeof e.tmp, "/tmp/boxtop-cli-e2e-XXXXXX");
     if (!mkdtemp(e.tmp)) return -1;
     const char *top = getenv("abs_top_builddir");
@@ -227,12 +214,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct env *e = *state;
-    kill(-e->pid, SIGKILL);
-    waitpid(e->pid, NULL, 0);
+    fake_server_stop(&e->fs);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", e->tmp);
     if (system(cmd) != 0) return -1;
-    munmap(e->sh, sizeof *e->sh);
     return 0;
 }
 

@@ -30,7 +30,6 @@ struct sbx *api_sandbox_or_404(struct daemon *d, struct server_request *req, int
 /* Optional integer query parameter in [min,max]; answers 400 itself on a bad value. */
 int api_query_int(struct server_request *req, const char *name, long long def, long long min,
                   long long max, long long *out);
-void api_time(int64_t ms, char *out, size_t n); /* RFC 3339 UTC, ms precision */
 
 /* handler groups (api_*.c) */
 int api_health(struct daemon *d, struct server_request *req);

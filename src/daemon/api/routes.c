@@ -189,17 +189,3 @@ int api_query_int(struct server_request *req, const char *name, long long def, l
     *out = x;
     return 0;
 }
-
-void api_time(int64_t ms, char *out, size_t n)
-{
-    time_t s = (time_t)(ms / 1000);
-    struct tm tm;
-    int frac = (int)(ms % 1000);
-    if (frac < 0) {
-        frac += 1000;
-        s -= 1;
-    }
-    gmtime_r(&s, &tm);
-    snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-}

@@ -8,6 +8,7 @@
 
 #include <cJSON.h>
 
+#include "boxtop/json.h"
 #include "boxtop/loop.h"
 #include "../query.h"
 #include "../sandbox.h"
@@ -44,9 +45,9 @@ static cJSON *listed_json(const struct sbx *s, bool detail)
     cJSON_AddStringToObject(o, "alias", s->alias);
     cJSON_AddStringToObject(o, "sandboxID", s->id);
     cJSON_AddStringToObject(o, "clientID", CLIENT_ID);
-    api_time(s->started_at_ms, ts, sizeof ts);
+    json_format_time(s->started_at_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "startedAt", ts);
-    api_time(s->state == SBX_RUNNING ? s->end_at_ms : s->paused_at_ms, ts, sizeof ts);
+    json_format_time(s->state == SBX_RUNNING ? s->end_at_ms : s->paused_at_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "endAt", ts);
     cJSON_AddNumberToObject(o, "cpuCount", s->cpu_count);
     cJSON_AddNumberToObject(o, "memoryMB", s->memory_mb);

@@ -21,11 +21,11 @@
 #include <openssl/crypto.h>
 
 #include "boxtop/base64.h"
+#include "boxtop/files_sig.h"
 #include "envd_files.h"
 #include "envd_int.h"
 #include "runtime/runtime.h"
 #include "server.h"
-#include "sig.h"
 
 #define RPC_BODY_MAX   (16u << 20)
 #define DOWNLOAD_CHUNK (64 * 1024)
@@ -155,7 +155,7 @@ static int sig_match(void *arg, const struct envd_sandbox_info *sb)
 {
     struct sig_search *s = arg;
     if (!sb->token || !sb->token[0]) return 0;
-    if (envd_sig_verify(s->path, s->op, s->user, sb->token, s->exp, s->sig)) {
+    if (files_sig_verify(s->path, s->op, s->user, sb->token, s->exp, s->sig)) {
         snprintf(s->id, sizeof s->id, "%s", sb->id);
         s->found = true;
         return 1;
@@ -694,7 +694,7 @@ int envd_http_handle(struct server_request *req, void *ud)
     const char *expq = is_files ? server_request_query(req, "signature_expiration") : NULL;
     const char *pathq = server_request_query(req, "path");
     const char *userq = is_files ? server_request_query(req, "username") : NULL;
-    int64_t exp = -1;
+    int64_t exp = FILES_SIG_NO_EXPIRY;
     if (expq) {
         char *end;
         long long x = strtoll(expq, &end, 10);
@@ -747,8 +747,8 @@ int envd_http_handle(struct server_request *req, void *ud)
                 return 0;
             }
         } else if (sig) {
-            if (!envd_sig_verify(pathq ? pathq : "", post ? "write" : "read", userq ? userq : "",
-                                 info.token, exp, sig)) {
+            if (!files_sig_verify(pathq ? pathq : "", post ? "write" : "read", userq ? userq : "",
+                                  info.token, exp, sig)) {
                 respond_json_error(c, 401, "invalid signature");
                 return 0;
             }

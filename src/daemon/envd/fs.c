@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "boxtop/grow.h"
 #include "confine.h"
 #include "entry.h"
 #include "envd_int.h"
@@ -149,14 +150,9 @@ static int walk(struct walk *w, const char *dir, const char *shown, int level)
     int rc = 0;
     while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nn = realloc(names, cap * sizeof *names);
-            if (!nn) {
-                rc = -ENOMEM;
-                break;
-            }
-            names = nn;
+        if (GROW(names, cap, n + 1) < 0) {
+            rc = -ENOMEM;
+            break;
         }
         if (!(names[n] = strdup(de->d_name))) {
             rc = -ENOMEM;

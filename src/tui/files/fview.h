@@ -16,7 +16,7 @@ struct fpane {
     struct flist l;
     long sel, top;
     char **marks; /* marked names */
-    int nmarks;
+    int nmarks, capmarks;
     int loading;
     char err[ERROR_MSG_MAX + 64];
     struct xfer_call *req; /* remote ListDir in flight */

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/buf.h"
 #include "boxtop/envd.h"
 #include "boxtop/http.h"
@@ -47,7 +48,7 @@ void fv_marks_clear(struct fpane *p)
         free(p->marks[i]);
     free(p->marks);
     p->marks = NULL;
-    p->nmarks = 0;
+    p->nmarks = p->capmarks = 0;
 }
 
 static void mark_toggle(struct fpane *p, const char *name)
@@ -58,9 +59,7 @@ static void mark_toggle(struct fpane *p, const char *name)
             p->marks[i] = p->marks[--p->nmarks];
             return;
         }
-    char **nv = realloc(p->marks, (size_t)(p->nmarks + 1) * sizeof *nv);
-    if (!nv) return;
-    p->marks = nv;
+    if (GROW_INT(p->marks, p->capmarks, p->nmarks + 1) < 0) return;
     if ((p->marks[p->nmarks] = strdup(name))) p->nmarks++;
 }
 

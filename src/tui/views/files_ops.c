@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/buf.h"
 #include "boxtop/envd.h"
 #include "boxtop/i18n.h"
@@ -659,12 +660,7 @@ struct view *fv_pager_new_fd(struct app *a, int fd, size_t len, int more, const 
         p->lines[p->nlines++] = 0;
         for (size_t i = 0; i < p->len; i++) {
             if (p->data[i] != '\n' || i + 1 >= p->len) continue;
-            if (p->nlines == cap) {
-                size_t *nv = realloc(p->lines, cap * 2 * sizeof *nv);
-                if (!nv) break;
-                p->lines = nv;
-                cap *= 2;
-            }
+            if (GROW(p->lines, cap, p->nlines + 1) < 0) break;
             p->lines[p->nlines++] = i + 1;
         }
     }

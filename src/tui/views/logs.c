@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
 #include "boxtop/sanitize.h"
@@ -51,12 +52,7 @@ static void logs_fetch(struct logsv *l, enum fetch_kind kind);
 
 static void rebuild(struct logsv *l)
 {
-    if (l->vis_cap < l->st.n) {
-        int *v = realloc(l->vis, (size_t)l->st.n * sizeof(*v));
-        if (!v) return;
-        l->vis = v;
-        l->vis_cap = l->st.n;
-    }
+    if (GROW_INT(l->vis, l->vis_cap, l->st.n) < 0) return;
     l->nvis = 0;
     for (int i = 0; i < l->st.n; i++)
         if (log_line_visible(&l->st.v[i], l->min_level, l->search, 0)) l->vis[l->nvis++] = i;

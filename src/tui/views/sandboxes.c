@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
 #include "app.h"
@@ -72,15 +73,10 @@ static void sb_rebuild(struct sbview *v, struct app *a)
 {
     struct model *m = &a->model;
     if (v->cap < m->n) {
-        /* geometric: the first listing grows the model 100 sandboxes a page */
-        int nc = v->cap * 2 > m->n + 64 ? v->cap * 2 : m->n + 64;
-        struct box **r = realloc(v->rows, (size_t)nc * sizeof(*r));
-        if (!r) return;
-        v->rows = r;
-        const char **ids = realloc(v->ids, (size_t)nc * sizeof(*ids));
-        if (!ids) return;
-        v->ids = ids;
-        v->cap = nc;
+        /* rows and ids share one capacity: it moves only when both grew */
+        int cr = v->cap, ci = v->cap;
+        if (GROW_INT(v->rows, cr, m->n) < 0 || GROW_INT(v->ids, ci, m->n) < 0) return;
+        v->cap = cr < ci ? cr : ci;
     }
     /* marks follow sandboxes, not rows: drop only those whose sandbox is gone */
     table_marks_prune_by(&v->t, mark_alive, m);
