@@ -57,23 +57,49 @@ void app_clock_check(struct app *a)
     a->clock_at = at;
 }
 
+const void *app_status_owner_now(struct app *a)
+{
+    struct view *v = app_top(a);
+    if (v && v->ops->status_owner) return v->ops->status_owner(v);
+    return v;
+}
+
+/* Messages belong to their view (tab) and expire: info after STATUS_SHOW_MS, warnings and
+ * errors after STATUS_WARN_MS, any of them on the next key once read (app_input.c). */
+static void status_set(struct app *a, const void *owner, enum status_level lvl, const char *fmt,
+                       va_list ap)
+{
+    vsnprintf(a->status, sizeof(a->status), fmt, ap);
+    a->status_level = lvl;
+    a->status_owner = owner;
+    a->status_set_ms = loop_now_ms();
+    a->status_seq++;
+    a->status_until = a->status_set_ms + (lvl == STATUS_INFO ? STATUS_SHOW_MS : STATUS_WARN_MS);
+    app_dirty(a, DIRTY_STATUS);
+    app_clock_check(a);
+}
+
 void app_status(struct app *a, enum status_level lvl, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(a->status, sizeof(a->status), fmt, ap);
+    status_set(a, app_status_owner_now(a), lvl, fmt, ap);
     va_end(ap);
-    a->status_level = lvl;
-    /* errors stay until replaced; info fades */
-    a->status_until = lvl == STATUS_INFO ? loop_now_ms() + STATUS_SHOW_MS : 0;
-    app_dirty(a, DIRTY_STATUS);
-    app_clock_check(a);
+}
+
+void app_status_for(struct app *a, const void *owner, enum status_level lvl, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    status_set(a, owner, lvl, fmt, ap);
+    va_end(ap);
 }
 
 void app_status_clear(struct app *a)
 {
     a->status[0] = '\0';
     a->status_until = 0;
+    a->status_owner = NULL;
     app_dirty(a, DIRTY_STATUS);
 }
 
@@ -99,6 +125,7 @@ void app_pop_view(struct app *a)
 {
     if (a->depth <= 1) return;
     struct view *v = a->stack[--a->depth];
+    if (a->status_owner == v) app_status_clear(a); /* its messages go with it */
     v->ops->destroy(v);
     app_dirty(a, DIRTY_ALL);
     app_clock_check(a);
@@ -237,7 +264,7 @@ static void draw_status(struct app *a)
         }
         ui_text(a, w, 0, x, room, t, a->theme.attr[ROLE_NORMAL]);
         wmove(w, 0, x + (cc >= room ? room - 1 : cc));
-    } else if (a->status[0]) {
+    } else if (a->status[0] && (!a->status_owner || a->status_owner == app_status_owner_now(a))) {
         enum role r = a->status_level == STATUS_ERROR  ? ROLE_CRIT
                       : a->status_level == STATUS_WARN ? ROLE_WARN
                                                        : ROLE_NORMAL;

@@ -206,7 +206,19 @@ static void global_key(struct app *a, int ch, int is_key)
     }
 }
 
+static void handle_key(struct app *a, int ch, int is_key);
+
+/* A key is the next action: a message read long enough goes, unless the key said something. */
 void app_handle_key(struct app *a, int ch, int is_key)
+{
+    unsigned seq = a->status_seq;
+    int64_t shown = loop_now_ms() - a->status_set_ms;
+    handle_key(a, ch, is_key);
+    if (is_key && ch == KEY_RESIZE) return;
+    if (a->status[0] && a->status_seq == seq && shown >= STATUS_READ_MS) app_status_clear(a);
+}
+
+static void handle_key(struct app *a, int ch, int is_key)
 {
     app_sync_model(a);                      /* never read rows the last poll freed */
     if (is_key && ch == KEY_RESIZE) return; /* handled by the SIGWINCH watcher */

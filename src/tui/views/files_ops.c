@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,14 +29,41 @@
 
 /* ---- remote answers ---- */
 
+/* A batch of remote operations (mkdir, rename, delete of the marked entries) says its
+ * op_msg once all of them succeeded, or the first error. */
 static void on_remote_op(const cJSON *resp, const struct error *err, void *ud)
 {
     (void)resp;
     struct fview *v = ud;
-    if (err)
-        app_status(v->a, STATUS_ERROR, "%s", err->msg);
-    else
+    if (v->op_pending > 0) v->op_pending--;
+    if (err) {
+        app_status_for(v->a, &v->base, STATUS_ERROR, "%s", err->msg);
+        v->op_failed = 1;
+    } else {
+        if (!v->op_pending && !v->op_failed && v->op_msg[0])
+            app_status_for(v->a, &v->base, STATUS_INFO, "%s", v->op_msg);
         fv_reload(v, &v->p[1]);
+    }
+    if (!v->op_pending) {
+        v->op_failed = 0;
+        v->op_msg[0] = '\0';
+    }
+}
+
+/* What a finished operation (batch) says: local ones now, remote ones from on_remote_op. */
+static void said_when_done(struct fview *v, int remote, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void said_when_done(struct fview *v, int remote, const char *fmt, ...)
+{
+    char msg[sizeof v->op_msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (remote)
+        snprintf(v->op_msg, sizeof v->op_msg, "%s", msg);
+    else
+        app_status(v->a, STATUS_INFO, "%s", msg);
 }
 
 /* Start a remote operation answered by on_remote_op (abandoned if the view goes first); expr
@@ -47,6 +75,7 @@ static void on_remote_op(const cJSON *resp, const struct error *err, void *ud)
             error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));                              \
         else                                                                                       \
             ok = xfer_call_started(t, (expr));                                                     \
+        if (ok) (v)->op_pending++;                                                                 \
     } while (0)
 
 static int valid_name(struct app *a, const char *name)
@@ -68,6 +97,7 @@ static void mkdir_done(struct app *a, const char *text, int submit, void *ud)
     char *path = fpath_join(p->l.path, text);
     if (!path) return;
     struct error err = {0};
+    said_when_done(v, p->remote, _("made directory %s"), text);
     if (!p->remote) {
         if (mkdir(path, 0777) < 0) app_status(a, STATUS_ERROR, "%s: %s", path, strerror(errno));
         p->want_sel = strdup(text);
@@ -94,13 +124,6 @@ void fv_ask_mkdir(struct fview *v)
 
 /* ---- rename ---- */
 
-static void on_remote_renamed(const cJSON *resp, const struct error *err, void *ud)
-{
-    struct fview *v = ud;
-    on_remote_op(resp, err, ud);
-    if (!err) app_status(v->a, STATUS_INFO, "%s", _("renamed"));
-}
-
 static void ren_clear(struct fview *v)
 {
     free(v->ren_from);
@@ -124,14 +147,9 @@ static void rename_go(struct fview *v)
         fv_reload(v, p);
     } else {
         int ok = 0;
-        if (v->envd) {
-            struct xfer_call *t = xfer_call_begin(&v->x, on_remote_renamed, v);
-            if (!t)
-                error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));
-            else
-                ok = xfer_call_started(
-                    t, envd_fs_move(v->envd, v->ren_from, v->ren_to, xfer_call_cb, t, &err));
-        }
+        said_when_done(v, 1, "%s", _("renamed"));
+        if (v->envd)
+            REMOTE_OP(v, envd_fs_move(v->envd, v->ren_from, v->ren_to, xfer_call_cb, t, &err));
         if (!ok) {
             app_status(v->a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
         } else {
@@ -226,12 +244,15 @@ static void delete_confirmed(struct app *a, void *ud)
     (void)a;
     struct fview *v = ud;
     struct fpane *p = fv_cur(v);
+    /* said first: an error of any of them comes after and stays */
     if (p->nmarks) {
+        said_when_done(v, p->remote, _("deleted %d entries"), p->nmarks);
         for (int i = 0; i < p->nmarks; i++)
             delete_one(v, p, p->marks[i]);
         fv_marks_clear(p);
     } else if (fv_selected(v, p)) {
         char *n = strdup(fv_selected(v, p)->name);
+        if (n) said_when_done(v, p->remote, _("deleted %s"), n);
         if (n) delete_one(v, p, n);
         free(n);
     }
