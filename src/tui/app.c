@@ -233,7 +233,9 @@ static void draw_footer(struct app *a)
     ui_fill(w, 0, 0, a->cols, a->theme.attr[ROLE_TITLE]);
     const char *keys;
     struct view *v = app_top(a);
-    if (a->mode == MODE_PROMPT)
+    if (a->mode == MODE_PROMPT && a->prompt_hint[0])
+        keys = a->prompt_hint; /* what a Tab could complete to */
+    else if (a->mode == MODE_PROMPT)
         keys = _("Enter accept  Esc cancel  Tab complete  ↑/↓ history");
     else if (a->mode == MODE_CONFIRM)
         keys = _("y confirm  n/Esc cancel");

@@ -144,6 +144,11 @@ struct app {
 
     /* `:` completions: the commands plus "ctx NAME" for each configured context (owned) */
     char **cmd_cands;
+    /* ... plus "logs ID", "shell ID", "files ID" for the sandboxes known when `:` opened:
+     * pointers into one block (owned, rebuilt on each `:`) */
+    const char **cmd_all;
+    char *cmd_all_buf;
+    char prompt_hint[256]; /* a second Tab lists the matches here (the footer) */
     /* :ctx NAME (live backends only; NULL = not possible here) */
     int (*switch_ctx)(struct app *a, const char *name, struct error *err, void *ud);
     void *switch_ud;

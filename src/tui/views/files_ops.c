@@ -538,6 +538,30 @@ static int looks_binary(const char *d, size_t n)
     return bad * 20 > k;
 }
 
+/* A line with its tabs expanded to 8-column stops (the sanitizer would make each one space);
+ * columns are counted per character, which wide characters before a tab throw off a little. */
+static char *expand_tabs(const char *d, size_t n)
+{
+    size_t tabs = 0;
+    for (size_t i = 0; i < n; i++)
+        tabs += d[i] == '\t';
+    char *out = malloc(n + tabs * 7 + 1);
+    if (!out) return NULL;
+    size_t k = 0, col = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (d[i] == '\t') {
+            do
+                out[k++] = ' ';
+            while (++col % 8);
+            continue;
+        }
+        out[k++] = d[i];
+        if (((unsigned char)d[i] & 0xc0) != 0x80) col++;
+    }
+    out[k] = '\0';
+    return out;
+}
+
 static void pg_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 {
     struct pager *p = (struct pager *)vv;
@@ -570,7 +594,7 @@ static void pg_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
             ui_text(a, w, 1 + r, 0, wd, line, 0);
         } else {
             size_t s = p->lines[i], e = i + 1 < (long)p->nlines ? p->lines[i + 1] - 1 : p->len;
-            char *ln = strndup(p->data + s, e - s);
+            char *ln = expand_tabs(p->data + s, e - s);
             if (ln) ui_text(a, w, 1 + r, 0, wd, ln, 0); /* sanitized there */
             free(ln);
         }
