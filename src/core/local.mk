@@ -3,6 +3,7 @@ noinst_LIBRARIES += src/core/libboxtopcore.a
 src_core_libboxtopcore_a_SOURCES = \
 	src/core/error.c \
 	src/core/buf.c \
+	src/core/fpath.c \
 	src/core/loop.c \
 	src/core/i18n.c \
 	src/core/sanitize.c \
@@ -13,7 +14,7 @@ src_core_libboxtopcore_a_SOURCES = \
 	src/core/config.c \
 	src/core/config_file.c \
 	src/core/config_keycmd.c
-noinst_HEADERS += include/boxtop/buf.h include/boxtop/error.h include/boxtop/loop.h \
+noinst_HEADERS += include/boxtop/buf.h include/boxtop/fpath.h include/boxtop/error.h include/boxtop/loop.h \
 	include/boxtop/i18n.h include/boxtop/sanitize.h include/boxtop/base64.h \
 	include/boxtop/json.h include/boxtop/log.h include/boxtop/config.h
 src_core_libboxtopcore_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) \

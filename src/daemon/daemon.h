@@ -39,6 +39,7 @@ struct sbx;
 struct team_metrics;
 struct events;
 struct sbx_archive;
+struct webhooks;
 
 /* Hooks the envd module sets in envd_setup (all optional). */
 struct envd_ops {
@@ -93,6 +94,7 @@ struct daemon {
     size_t n_fds;
 
     void *api_state; /* api/routes.c */
+    struct webhooks *webhooks; /* webhooks.h */
     struct envd_ops envd_ops;
     bool shutting_down;
 };

@@ -6,7 +6,7 @@
 #include "app.h"
 #include "files/flist.h"
 #include "files/fpeek.h"
-#include "files/xfer.h"
+#include "boxtop/xfer.h"
 
 #define FV_RELIST_MS  100 /* coalesce a burst of WatchDir events into one ListDir */
 #define FV_REWATCH_MS 3000

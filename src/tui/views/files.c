@@ -1,6 +1,6 @@
 /* files.c - the two-pane file browser (issue 8): the local current directory on the left,
  * the sandbox on the right (starting in /home/user), Midnight-Commander style. Copies go
- * through the transfer engine (files/xfer.h) and show in a transfers panel at the bottom;
+ * through the transfer engine (src/e2b/xfer.c) and show in a transfers panel at the bottom;
  * the sandbox pane keeps itself fresh from a WatchDir stream on the shown directory. Names
  * are raw bytes everywhere and only sanitized when drawn (ui_text). */
 #include "config.h"
