@@ -660,7 +660,12 @@ static void restore_one(void *ud, const cJSON *rec, const char *file)
         sbx_log(s, LOG_INFO, NULL, "adopted after a boxtopd restart (%s)",
                 s->state == SBX_RUNNING ? "running" : "paused");
     } else {
-        if (s->state == SBX_RUNNING) s->paused_at_ms = loop_wall_ms();
+        if (s->state == SBX_RUNNING) {
+            /* boxtopd died without pausing it (a crash): say it was paused now */
+            s->paused_at_ms = loop_wall_ms();
+            s->state = SBX_PAUSED;
+            events_emit(d->events, s, "paused", NULL);
+        }
         s->state = SBX_PAUSED;
         s->frozen = false;
         sbx_log(s, LOG_INFO, NULL, "loaded after a boxtopd restart: paused, files intact");
@@ -727,6 +732,10 @@ void sbx_manager_stop(struct daemon *d)
         if (s->state == SBX_RUNNING) {
             s->state = SBX_PAUSED;
             s->paused_at_ms = loop_wall_ms();
+            /* the resume after the restart has its matching pause in the event history */
+            cJSON *data = cJSON_CreateObject();
+            if (data) cJSON_AddItemToObject(data, "execution", execution_data(s));
+            events_emit(d->events, s, "paused", data);
         }
         s->frozen = false;
         sbx_log(s, LOG_INFO, NULL, "boxtopd shutdown: processes stopped, files kept");

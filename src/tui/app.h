@@ -20,9 +20,11 @@
 #include "widgets/input.h"
 
 /* Named ticks (design.md §5): */
-#define TICK_CLOCK_MS   1000 /* countdowns and ages on screen */
-#define TICK_METRICS_MS 5000 /* list + metrics poll (the e2b backend, jittered ±10 %) */
-#define STATUS_SHOW_MS  6000 /* how long an info message stays */
+#define TICK_CLOCK_MS   1000  /* countdowns and ages on screen */
+#define TICK_METRICS_MS 5000  /* list + metrics poll (the e2b backend, jittered ±10 %) */
+#define STATUS_SHOW_MS  5000  /* how long an info message stays */
+#define STATUS_WARN_MS  10000 /* how long a warning or an error stays */
+#define STATUS_READ_MS  1000  /* a key clears a message shown at least this long */
 
 #define MIN_COLS       80
 #define MIN_ROWS       24
@@ -65,6 +67,9 @@ struct view_ops {
     /* Optional, the top view only, before the backend polls metrics: stamp box.wanted on the
      * sandboxes it shows, set model.metrics_all when it needs all of them (model.h). */
     void (*demand)(struct view *v, struct app *a);
+    /* Optional: who owns a status message set now, when it is not the view itself (the
+     * terminal: the tab shown, or its copy mode). Messages show only while their owner does. */
+    const void *(*status_owner)(struct view *v);
     /* 1: every key goes through a->keys (keymap.h) before key(), so the view's rebindable
      * actions follow the [keys] section; 0: only the global actions, after key() declined. */
     int keymap;
@@ -120,7 +125,10 @@ struct app {
 
     char status[256];
     enum status_level status_level;
-    int64_t status_until; /* monotonic ms; 0 = sticky */
+    int64_t status_until;     /* monotonic ms; 0 = sticky */
+    int64_t status_set_ms;    /* monotonic ms it was set */
+    const void *status_owner; /* the view (or tab) it belongs to; NULL = everywhere */
+    unsigned status_seq;      /* counts messages: did a key set one? */
     int offline;
 
     WINDOW *w_header, *w_main, *w_footer, *w_status;
@@ -141,6 +149,11 @@ struct app {
 
     /* `:` completions: the commands plus "ctx NAME" for each configured context (owned) */
     char **cmd_cands;
+    /* ... plus "logs ID", "shell ID", "files ID" for the sandboxes known when `:` opened:
+     * pointers into one block (owned, rebuilt on each `:`) */
+    const char **cmd_all;
+    char *cmd_all_buf;
+    char prompt_hint[256]; /* a second Tab lists the matches here (the footer) */
     /* :ctx NAME (live backends only; NULL = not possible here) */
     int (*switch_ctx)(struct app *a, const char *name, struct error *err, void *ud);
     void *switch_ud;
@@ -159,6 +172,11 @@ void app_free_contexts(struct app *a);
 void app_dirty(struct app *a, int what);
 void app_status(struct app *a, enum status_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same for a message that belongs to owner (a view, or what its status_owner returns), set
+ * while something else may be on top: it shows only while owner does. */
+void app_status_for(struct app *a, const void *owner, enum status_level lvl, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+const void *app_status_owner_now(struct app *a); /* the owner a message set now would get */
 void app_status_clear(struct app *a); /* the message is over (the thing it announced is done) */
 void app_push_view(struct app *a, struct view *v);
 void app_pop_view(struct app *a); /* the root view stays */

@@ -191,7 +191,7 @@ static int ev_key(struct view *vv, struct app *a, int ch, int is_key)
         v->type_i = (v->type_i + 1) % NTYPES;
         v->sel = v->top = 0;
     } else if (!is_key && ch == '/') {
-        app_prompt(a, _("sandbox:"), v->sbx_filter, NULL, on_sbx_filter, v);
+        app_prompt(a, _("sandbox: "), v->sbx_filter, NULL, on_sbx_filter, v);
         return 1;
     } else if (!is_key && ch == 'R') {
         ev_fetch(v);

@@ -276,10 +276,13 @@ static void on_xfer(void *ud, enum xfer_event ev, struct xfer_job *j)
     app_dirty(v->a, DIRTY_MAIN);
     if (ev != XEV_STATE) return;
     if (j->state == XS_DONE || j->state == XS_FAILED || j->state == XS_CANCELLED) {
+        int own = j != v->view_job && j != v->edit_job && j != v->edit_up; /* a copy */
         if (j->state == XS_FAILED)
-            app_status(v->a, STATUS_ERROR, _("copy failed: %s"), j->msg);
+            app_status_for(v->a, &v->base, STATUS_ERROR, _("copy failed: %s"), j->msg);
         else if (j->state == XS_DONE && j->msg[0])
-            app_status(v->a, STATUS_WARN, "%s", j->msg);
+            app_status_for(v->a, &v->base, STATUS_WARN, "%s", j->msg);
+        else if (j->state == XS_DONE && own)
+            app_status_for(v->a, &v->base, STATUS_INFO, _("copied %s"), j->src);
         fv_ops_job_done(v, j);
         /* the target side changed: local needs a re-read, the sandbox has its watch but a
          * listing now costs little and covers a watch that is down */

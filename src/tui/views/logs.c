@@ -203,7 +203,7 @@ static attr_t level_attr(const struct theme *th, int level)
                                      : th->attr[ROLE_DIM];
 }
 
-#define PREFIX_COLS 20 /* "HH:MM:SS.mmmZ LEVEL " */
+#define PREFIX_COLS 21 /* " HH:MM:SS.mmmZ LEVEL " */
 
 static int line_rows(struct logsv *l, int i, int tw)
 {
@@ -269,7 +269,7 @@ static void lg_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
         attr_t base = i == l->cur ? th->attr[ROLE_SELECTED] : th->attr[ROLE_NORMAL];
         if (i == l->cur) ui_fill(w, y, 0, wd, base);
         ui_text(a, w, y, 1, 13, ts, i == l->cur ? base : th->attr[ROLE_DIM]);
-        ui_text(a, w, y, 14, 5, log_level_label(e->level),
+        ui_text(a, w, y, 15, 5, log_level_label(e->level),
                 i == l->cur ? base : level_attr(th, e->level));
         size_t len = strlen(e->text), pos = 0;
         int r = 0, max = line_rows(l, i, tw);
@@ -420,7 +420,7 @@ static int lg_key(struct view *vv, struct app *a, int ch, int is_key)
         rebuild(l);
         break;
     case '/':
-        app_prompt(a, _("search:"), l->search, NULL, on_search, l);
+        app_prompt(a, _("search: "), l->search, NULL, on_search, l);
         return 1;
     case 'n':
         find_next(l, 1);
@@ -437,7 +437,7 @@ static int lg_key(struct view *vv, struct app *a, int ch, int is_key)
     case 'w': {
         char def[300];
         snprintf(def, sizeof(def), "boxtop-logs-%.200s.txt", l->id);
-        app_prompt(a, _("save visible lines to:"), def, NULL, on_save, l);
+        app_prompt(a, _("save visible lines to: "), def, NULL, on_save, l);
         return 1;
     }
     case 'R':

@@ -790,7 +790,7 @@ static const struct keyhelp sb_help[] = {
     {"< / >", N_("sort by the previous / next column")},
     {"I", N_("invert the sort order")},
     {"R", N_("refresh now")},
-    {"s f l", N_("shell, files, logs (later versions)")},
+    {"s f l", N_("a shell, the file browser, the logs of the sandbox")},
 };
 
 /* The actions of sb_help's rows (-1: fixed keys); "p / r" and "s f l" hold two and three. */

@@ -590,9 +590,18 @@ static int term_raw_keys(struct view *vv)
     return ((struct termview *)vv)->cur != NULL;
 }
 
+/* A message belongs to the tab it was said in, or to its copy mode (app.h). */
+static const void *term_status_owner(struct view *vv)
+{
+    struct termview *v = (struct termview *)vv;
+    if (v->copy.on) return &v->copy;
+    return v->cur ? (const void *)v->cur : (const void *)vv;
+}
+
 static const struct view_ops term_ops = {
     .name = "terminal",
     .raw_keys = term_raw_keys,
+    .status_owner = term_status_owner,
     .demand = term_demand,
     .draw = term_draw,
     .key = term_key,
