@@ -8,7 +8,7 @@
 BOXTOPD=$abs_top_builddir/src/boxtopd
 BOXTOP=$abs_top_builddir/src/boxtop
 STATE=$TMPD/bxd
-echo "1..33"
+echo "1..36"
 
 cleanup() {
     tui_stop
@@ -129,6 +129,18 @@ S=$(tui_screen)
     ! grep -q "$S_TUI\|$S_OK\|$S_DEAD" "$TMPD/boxtopd.log" "$TMPD/cli.err" && grep -q 'webhooks:' "$TMPD/boxtopd.log"
 ok $? "no secret on the screen, in the CLI's messages or in boxtopd's debug log"
 tui_keys Escape; tui_wait 'Sandboxes' 5; tui_keys q; tui_wait EXITED 5; tui_stop
+
+# ---- `boxtop webhook add` on a terminal: the secret typed at a prompt without echo -------------
+S_PROMPT=promptSecret$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+(BOXTOP_TUI="$BOXTOP"; tui_start 120 10 webhook add --name prompt-hook \
+    --url "http://127.0.0.1:$FP/hook/ok" --events killed)
+tui_wait 'Signature secret \(not shown\):' 10; ok $? "add on a terminal prompts for the secret"
+tui_type "$S_PROMPT"; sleep 0.3
+! tui_screen | grep -q "$S_PROMPT"; ok $? "the typed secret is not echoed"
+tui_keys Enter; tui_wait EXITED 10
+tui_screen | grep -Eq '^[0-9a-f-]{36}$' && [ "$(cat "$TMPD/exit")" = 0 ] && ! tui_screen | grep -q "$S_PROMPT"
+ok $? "the webhook is created and its id printed; the secret nowhere on screen"
+tui_stop
 
 # ---- the same view against E2B cloud's shapes ----------------------------------------------------
 (E2B_API_KEY=e2b_0000000000000000000000000000000000000000 E2B_API_URL="http://127.0.0.1:$FP" \

@@ -534,6 +534,32 @@ static int wh_key(struct view *vv, struct app *a, int ch, int is_key)
     return 1;
 }
 
+/* Click selects a webhook (a second click on it opens its deliveries), the wheel moves. */
+static int wh_mouse(struct view *vv, struct app *a, int y, int x, mmask_t b)
+{
+    struct whv *v = (struct whv *)vv;
+    (void)x;
+    if (v->form) return 1;
+    if (b & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+        int d = b & BUTTON4_PRESSED ? -1 : 1;
+        if (v->pane)
+            v->pane_top += d;
+        else if (v->sel + d >= 0 && v->sel + d < v->wl.n)
+            v->sel += d;
+    } else if (b & (BUTTON1_PRESSED | BUTTON1_CLICKED)) {
+        int i = v->top + y - 2;
+        if (y < 2 || i >= v->wl.n ||
+            (v->pane && y >= getmaxy(a->w_main) - (getmaxy(a->w_main) - 2) / 2))
+            return 0;
+        if (i == v->sel && !v->pane) open_pane(v);
+        v->sel = i;
+    } else {
+        return 0;
+    }
+    app_dirty(a, DIRTY_MAIN | DIRTY_FOOTER);
+    return 1;
+}
+
 static const char *wh_footer(struct view *vv)
 {
     struct whv *v = (struct whv *)vv;
@@ -582,6 +608,7 @@ static const struct view_ops wh_ops = {
     .name = N_("webhooks"),
     .draw = wh_draw,
     .key = wh_key,
+    .mouse = wh_mouse,
     .footer = wh_footer,
     .help = wh_helpfn,
     .destroy = wh_destroy,
