@@ -1,6 +1,7 @@
 // fake_webhooks.js - loopback helper of test_tui_webhooks.sh, two jobs on one port:
 //  - a webhook receiver: POST /hook/NAME checks e2b-signature against the secret of NAME
 //    (sha256(secret || raw body), unpadded base64) and appends "NAME TYPE sig=ok|BAD" to LOG;
+//    POST /hang never answers;
 //  - a stand-in for E2B cloud's platform API (X-API-Key required): /events/webhooks in the
 //    cloud's shapes (secret write-only), no delivery-history route (404, as the cloud), and an
 //    empty sandbox list so boxtop's sandboxes view has something to poll.
@@ -32,6 +33,7 @@ http.createServer((req, res) => {
   req.on('end', () => {
     const raw = Buffer.concat(chunks);
     const p = new URL(req.url, 'http://x').pathname;
+    if (p === '/hang') return; // a receiver that never answers
     let m = p.match(/^\/hook\/([\w-]+)$/);
     if (m && req.method === 'POST') {
       const want = crypto.createHash('sha256').update(Buffer.concat([Buffer.from(secrets[m[1]] || ''), raw]))
