@@ -41,7 +41,8 @@ struct whv {
     struct bfetch *call, *act;
     struct hist_slot *hist; /* one per webhook while fetching the last deliveries */
     int n_hist, loaded, sel, top;
-    bool no_history; /* the backend answered 404 to .../deliveries */
+    bool no_history;   /* the backend answered 404 to .../deliveries */
+    bool history_seen; /* ... and once it answered one: a 404 then means a webhook gone */
     int64_t timer;
     char err[ERROR_MSG_MAX];
     /* the deliveries pane */
@@ -58,6 +59,7 @@ struct whv {
 
 static void wh_fetch(struct whv *v);
 static void pane_fetch(struct whv *v);
+static void close_pane(struct whv *v);
 
 static void on_timer(struct loop *lp, void *ud)
 {
@@ -103,8 +105,9 @@ static void on_hist(struct api_result *res, void *ud)
     int i = slot->i;
     slot->call = NULL;
     if (webhook_no_history(res)) {
-        v->no_history = true;
+        v->no_history = !v->history_seen;
     } else if (res->err.kind == ERROR_NONE && i < v->wl.n) {
+        v->history_seen = true;
         struct webhook_attempts at;
         struct error err;
         if (webhook_attempts_parse(res->body ? res->body : "", res->body_len, &at, &err) == 0) {
@@ -183,7 +186,7 @@ static void on_pane(struct api_result *res, void *ud)
     struct whv *v = ud;
     struct error err = {0};
     v->pane_call = NULL;
-    if (webhook_no_history(res)) {
+    if (webhook_no_history(res) && !v->history_seen) {
         v->pane_state = 2;
         v->no_history = true;
     } else if (res->err.kind != ERROR_NONE) {
@@ -198,6 +201,7 @@ static void on_pane(struct api_result *res, void *ud)
             webhook_attempts_free(&v->at);
             v->at = at;
             v->pane_state = 1;
+            v->history_seen = true;
         }
     }
     maybe_rearm(v);
@@ -425,6 +429,7 @@ static void do_delete(struct app *a, void *ud)
     struct whv *v = ud;
     struct error err = {0};
     if (v->act || !v->del_id) return;
+    if (v->pane && v->pane_id && !strcmp(v->pane_id, v->del_id)) close_pane(v);
     v->act = bfetch_webhook_delete(a->be, v->del_id, on_action, v, &err);
     if (!v->act)
         app_status(a, STATUS_ERROR, "%s", err.msg);
