@@ -23,6 +23,7 @@
 #include "boxtop/error.h"
 #include "auth.h"
 #include "ratelimit.h"
+#include "spawns.h"
 
 #define BOXTOPD_VERSION "0.1.0"
 #define ENVD_VERSION    "0.6.13"
@@ -80,7 +81,7 @@ struct daemon {
 
     struct sbx **sbx; /* every known sandbox (running or paused) */
     size_t n_sbx;
-    uint64_t spawn_count; /* sandboxes created since start (templates' spawnCount) */
+    struct spawns spawns; /* templates' spawnCount / lastSpawnedAt, kept on disk */
 
     struct team_metrics *team;
     struct events *events;

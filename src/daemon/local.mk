@@ -11,8 +11,10 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/auth.c src/daemon/auth.h \
 	src/daemon/server.c src/daemon/server.h \
 	src/daemon/store.c src/daemon/store.h \
+	src/daemon/spawns.c src/daemon/spawns.h \
 	src/daemon/metrics_ring.c src/daemon/metrics_ring.h \
 	src/daemon/sblog.c src/daemon/sblog.h \
+	src/daemon/proclog.c src/daemon/proclog.h \
 	src/daemon/events.c src/daemon/events.h \
 	src/daemon/team_metrics.c src/daemon/team_metrics.h \
 	src/daemon/ratelimit.c src/daemon/ratelimit.h \
@@ -46,7 +48,7 @@ src_boxtopd_LDADD = $(DAEMON_LIBS)
 # Pure unit tests (no server, no sandboxes).
 DAEMON_TESTS = tests/unit/test_daemon_chunked tests/unit/test_daemon_query \
 	tests/unit/test_daemon_ids tests/unit/test_daemon_json tests/unit/test_daemon_store \
-	tests/unit/test_daemon_metrics
+	tests/unit/test_daemon_metrics tests/unit/test_daemon_proclog
 check_PROGRAMS += $(DAEMON_TESTS)
 TESTS += $(DAEMON_TESTS)
 UNIT_TESTS += $(DAEMON_TESTS)
@@ -70,6 +72,9 @@ tests_unit_test_daemon_store_LDADD = $(DAEMON_TEST_LIBS)
 tests_unit_test_daemon_metrics_SOURCES = tests/unit/test_daemon_metrics.c
 tests_unit_test_daemon_metrics_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_unit_test_daemon_metrics_LDADD = $(DAEMON_TEST_LIBS)
+tests_unit_test_daemon_proclog_SOURCES = tests/unit/test_daemon_proclog.c
+tests_unit_test_daemon_proclog_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_daemon_proclog_LDADD = $(DAEMON_TEST_LIBS)
 
 # The server framework over loopback (forks a client; not in UNIT_TESTS: it listens).
 check_PROGRAMS += tests/unit/test_daemon_server
