@@ -132,5 +132,6 @@ int cli_cmd_metrics(struct cli *c, int argc, char **argv);
 int cli_cmd_logs(struct cli *c, int argc, char **argv);
 int cli_cmd_exec(struct cli *c, int argc, char **argv);
 int cli_cmd_cp(struct cli *c, int argc, char **argv);
+int cli_cmd_webhook(struct cli *c, int argc, char **argv); /* cmd_webhook.c */
 
 #endif

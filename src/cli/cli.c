@@ -226,6 +226,7 @@ static const struct command commands[] = {
     {"logs", cli_cmd_logs, N_("a sandbox's logs")},
     {"exec", cli_cmd_exec, N_("run a command in a sandbox")},
     {"cp", cli_cmd_cp, N_("copy files to or from a sandbox")},
+    {"webhook", cli_cmd_webhook, N_("the team's lifecycle webhooks")},
     {NULL, NULL, NULL},
 };
 

@@ -46,6 +46,13 @@ static bool has_controls(const char *s)
     return false;
 }
 
+static bool is_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80) return false;
+    return true;
+}
+
 int webhook_url_check(const char *url, struct error *err)
 {
     if (strlen(url) > WEBHOOK_URL_MAX) {
@@ -55,6 +62,12 @@ int webhook_url_check(const char *url, struct error *err)
     }
     if (has_controls(url) || strchr(url, ' ')) {
         error_set(err, ERROR_USAGE, "validation error: url contains spaces or control characters");
+        return 400;
+    }
+    if (!is_ascii(url)) { /* what a URL carries is ASCII: IDN hosts as punycode, paths %-encoded */
+        error_set(err, ERROR_USAGE,
+                  "validation error: url must be ASCII (punycode the host, percent-encode the "
+                  "rest)");
         return 400;
     }
     CURLU *u = curl_url();

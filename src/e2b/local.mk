@@ -11,11 +11,13 @@ src_e2b_libboxtope2b_a_SOURCES = \
 	src/e2b/model_template.c \
 	src/e2b/model_json.c \
 	src/e2b/events_parse.c \
+	src/e2b/model_webhook.c \
+	src/e2b/webhooks_api.c \
 	src/e2b/api.c \
 	src/e2b/api_query.c \
 	src/e2b/local_backend.c
 noinst_HEADERS += include/boxtop/http.h include/boxtop/api.h include/boxtop/models.h \
-	include/boxtop/local_backend.h include/boxtop/events_parse.h
+	include/boxtop/local_backend.h include/boxtop/events_parse.h include/boxtop/webhooks.h
 src_e2b_libboxtope2b_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
 E2B_LIBS = src/e2b/libboxtope2b.a $(CORE_LIBS) $(CURL_LIBS) $(CJSON_LIBS)
 
@@ -82,3 +84,16 @@ TESTS += tests/unit/test_api_calls
 tests_unit_test_api_calls_SOURCES = tests/unit/test_api_calls.c tests/unit/fake_server.c tests/unit/fake_server.h
 tests_unit_test_api_calls_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_test_api_calls_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
+
+# Webhooks (issue 20): the client models' parsers and the CLI's event lists.
+FUZZ_PROGS += tests/fuzz/fuzz_webhook_client_json
+tests_fuzz_fuzz_webhook_client_json_SOURCES = tests/fuzz/fuzz_webhook_client_json.c
+tests_fuzz_fuzz_webhook_client_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_webhook_client_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_webhook_client_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+check_PROGRAMS += tests/unit/test_webhooks_client
+TESTS += tests/unit/test_webhooks_client
+UNIT_TESTS += tests/unit/test_webhooks_client
+tests_unit_test_webhooks_client_SOURCES = tests/unit/test_webhooks_client.c
+tests_unit_test_webhooks_client_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_webhooks_client_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)

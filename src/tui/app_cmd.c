@@ -39,6 +39,8 @@ void app_command(struct app *a, const char *line)
         app_push_view(a, view_events_new(a, arg[0] ? arg : NULL));
     } else if (!strcmp(cmd, "team")) {
         app_push_view(a, view_team_new(a));
+    } else if (!strcmp(cmd, "webhooks")) {
+        app_push_view(a, view_webhooks_new(a));
     } else if (!strcmp(cmd, "logs")) {
         if (!arg[0])
             app_status(a, STATUS_WARN, _("usage: :logs SANDBOX_ID"));

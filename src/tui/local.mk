@@ -31,7 +31,9 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/views/term_sessions.c \
 	src/tui/backend_fetch.c src/tui/backend_fetch.h \
 	src/tui/views/logs.c src/tui/views/events.c \
-	src/tui/views/templates.c src/tui/views/team.c
+	src/tui/views/templates.c src/tui/views/team.c \
+	src/tui/backend_webhooks.c src/tui/backend_webhooks.h \
+	src/tui/views/webhooks.c src/tui/views/webhooks_form.c src/tui/views/webhooks_form.h
 src_tui_libboxtoptui_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS) \
 	$(NCURSES_CFLAGS) $(CURL_CFLAGS) -I$(top_srcdir)/src/tui/term $(VTERM_CFLAGS)
 
@@ -138,3 +140,7 @@ tests_fuzz_fuzz_fastscan_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_fuzz_fuzz_fastscan_LDADD = $(FUZZ_MAIN) src/tui/libboxtoptui_pure.a src/e2b/libboxtope2b.a \
 	$(CORE_LIBS) -lm
 tests_fuzz_fuzz_fastscan_LDFLAGS = $(FUZZER_LINK_FLAGS)
+
+# Webhooks view and `boxtop webhook` (issue 20) in tmux, against boxtopd and a cloud-shaped fake.
+TESTS += tests/tui/test_tui_webhooks.sh
+EXTRA_DIST += tests/tui/test_tui_webhooks.sh tests/tui/fake_webhooks.js
