@@ -32,6 +32,7 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/backend_fetch.c src/tui/backend_fetch.h \
 	src/tui/views/logs.c src/tui/views/events.c \
 	src/tui/views/commands.c src/tui/views/commands_pane.c src/tui/views/commands_view.h \
+	src/tui/views/commands_timeline.c \
 	src/tui/views/templates.c src/tui/views/team.c
 src_tui_libboxtoptui_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS) \
 	$(NCURSES_CFLAGS) $(CURL_CFLAGS) -I$(top_srcdir)/src/tui/term $(VTERM_CFLAGS)
@@ -113,8 +114,10 @@ VIEWS_TMUX_TESTS = tests/tui/test_logs_hostile.sh tests/tui/test_logs_live.sh
 TESTS += $(VIEWS_TMUX_TESTS)
 EXTRA_DIST += $(VIEWS_TMUX_TESTS) tests/tui/fake_logs.js
 # Issue 16: the commands view and CLI against boxtopd, the e2b SDK as the agent.
-TESTS += tests/tui/test_commands.sh
-EXTRA_DIST += tests/tui/test_commands.sh tests/tui/commands_agent.mjs
+TESTS += tests/tui/test_commands.sh tests/tui/test_commands_cloud.sh tests/tui/test_commands_timeline.sh
+EXTRA_DIST += tests/tui/test_commands.sh tests/tui/commands_agent.mjs tests/tui/test_commands_cloud.sh \
+	tests/tui/test_commands_timeline.sh \
+	tests/tui/fake_cloud_cmds.js
 VIEWS_I18N_TESTS = tests/tui/test_i18n.sh
 TESTS += $(VIEWS_I18N_TESTS)
 EXTRA_DIST += $(VIEWS_I18N_TESTS)

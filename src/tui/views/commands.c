@@ -572,6 +572,11 @@ static int cv_key(struct view *vv, struct app *a, int ch, int is_key)
     case 'F':
         first_failure(v);
         break;
+    case 'T': {
+        struct view *tl = cmd_timeline_new(v);
+        if (tl) app_push_view(a, tl);
+        return 1;
+    }
     case '<':
     case '>':
         v->sort_col = (v->sort_col + (ch == '>' ? 1 : COL_N - 1)) % COL_N;
@@ -636,8 +641,8 @@ static const char *cv_footer(struct view *vv)
     if (v->focus_pane && v->pane.open)
         return _("j/k scroll  / search  n/N next  w save  f follow  i input  C interrupt  K kill  "
                  "Esc table");
-    return _("Enter output  / filter  F first failure  < > sort  i input  C interrupt  K kill  "
-             "A all  Esc back");
+    return _("Enter output  / filter  F first failure  T timeline  < > sort  i input  C interrupt  "
+             "K kill  A all  Esc back");
 }
 
 static const struct keyhelp cv_help[] = {
@@ -651,6 +656,7 @@ static const struct keyhelp cv_help[] = {
     {"K", N_("kill a running command (asks first)")},
     {"a", N_("attach a terminal to a running PTY")},
     {"A", N_("show boxtop's own helper processes too")},
+    {"T", N_("the timeline: commands, metrics, events, file changes on one time axis")},
     {"f", N_("follow on/off")},
     {"R", N_("reload now")},
     {"n/N w", N_("in the output: next / previous match, save to a file")},

@@ -80,7 +80,10 @@ static int on_live(const struct envd_proc_event *ev, void *ud, struct error *err
         out_poll(v); /* the log now holds everything before the attach */
     } else if (ev->kind == ENVD_PROC_DATA && o) {
         cmd_output_add_live(o, ev->output == ENVD_OUT_STDERR, ev->data, ev->len);
-        if (!o->seam_done) out_poll(v);
+        if (!o->seam_done && p->unsupported)
+            cmd_output_seam(o, true); /* nothing logged to line up with */
+        else if (!o->seam_done)
+            out_poll(v);
         app_dirty(v->app, DIRTY_MAIN);
     } else if (ev->kind == ENVD_PROC_END) {
         p->live_status = envd_proc_exit_status(ev);

@@ -63,6 +63,9 @@ const struct cmd *cmdsv_row(struct cmdsv *v, size_t vis_index);
 const struct cmd *cmdsv_selected(struct cmdsv *v);
 int cmdsv_is_pty(const struct cmd *c);
 
+/* The timeline (views/commands_timeline.c), pushed over the commands view. */
+struct view *cmd_timeline_new(struct cmdsv *cv);
+
 void cmd_pane_open(struct cmdsv *v, const struct cmd *c);
 void cmd_pane_close(struct cmdsv *v);
 void cmd_pane_draw(struct cmdsv *v, WINDOW *w, int y0, int h, int wd);
