@@ -111,13 +111,15 @@ void cmd_hist_free(struct cmd_hist *h);
 size_t cmd_hist_add(struct cmd_hist *h, struct cmd_evs *evs);
 /* Pair the events into commands (h->v, oldest start first; ends without start at their end). */
 void cmd_hist_rebuild(struct cmd_hist *h);
-/* Running processes from Process.List: those not matched to a running logged command (by pid)
- * are kept in h->listed, marked listed_only. */
+/* Running processes from Process.List at now_ns: those not matched to a running logged command
+ * (by pid) are kept in h->listed, marked listed_only. While the log has no process events at
+ * all (an envd that logs none), a listed process that is gone is kept as ended at the time
+ * it was missed: the commands seen while boxtop watched. */
 struct cmd_listed {
     uint32_t pid;
     const char *command, *cwd, *tag;
 };
-void cmd_hist_set_listed(struct cmd_hist *h, const struct cmd_listed *v, size_t n);
+void cmd_hist_set_listed(struct cmd_hist *h, const struct cmd_listed *v, size_t n, int64_t now_ns);
 
 /* The command as a person reads it: SDK wrappers removed ("/bin/bash -l -c X" -> "X"). */
 const char *cmd_display(const char *command);
@@ -185,6 +187,9 @@ struct cmd_feed *cmd_feed_new(struct api *a, const char *id, cmd_feed_cb cb, voi
 void cmd_feed_free(struct cmd_feed *f);
 /* Start a round; a no-op while one runs. Returns 0 or -1 (could not start: err). */
 int cmd_feed_poll(struct cmd_feed *f, struct error *err);
+/* Also call back after every full page (the history rebuilt, cmd_feed_busy() still true), so a
+ * long history shows its first screen at once (the TUI). */
+void cmd_feed_set_progress(struct cmd_feed *f, bool on);
 bool cmd_feed_busy(const struct cmd_feed *f);
 struct cmd_hist *cmd_feed_hist(struct cmd_feed *f);
 bool cmd_feed_uses_v2(const struct cmd_feed *f); /* results unknown: v2 has no exit codes */

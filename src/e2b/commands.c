@@ -224,12 +224,12 @@ void cmd_hist_rebuild(struct cmd_hist *h)
     h->n = n;
 }
 
-void cmd_hist_set_listed(struct cmd_hist *h, const struct cmd_listed *l, size_t n)
+void cmd_hist_set_listed(struct cmd_hist *h, const struct cmd_listed *l, size_t n, int64_t now_ns)
 {
-    cmds_free(h->listed, h->nlisted);
+    struct cmd *old = h->listed;
+    size_t nold = h->nlisted, cap = 0;
     h->listed = NULL;
     h->nlisted = 0;
-    size_t cap = 0;
     for (size_t i = 0; i < n; i++) {
         bool known = false;
         for (size_t j = 0; j < h->n && !known; j++)
@@ -239,7 +239,7 @@ void cmd_hist_set_listed(struct cmd_hist *h, const struct cmd_listed *l, size_t 
             }
         if (known) continue;
         struct cmd *c = cmds_push(&h->listed, &h->nlisted, &cap);
-        if (!c) return;
+        if (!c) break;
         c->pid = l[i].pid;
         c->command = strdup(l[i].command ? l[i].command : "");
         c->cwd = l[i].cwd ? strdup(l[i].cwd) : NULL;
@@ -247,6 +247,24 @@ void cmd_hist_set_listed(struct cmd_hist *h, const struct cmd_listed *l, size_t 
         c->internal =
             (l[i].tag && !strcmp(l[i].tag, CMD_INTERNAL_TAG)) || cmd_is_internal(c->command);
     }
+    /* no process events in the log: what boxtop saw end stays, as ended */
+    for (size_t k = 0; k < nold && !h->saw_process; k++) {
+        struct cmd *o = &old[k];
+        bool still = false; /* a running one listed again; the ended ones all stay */
+        for (size_t i = 0; o->result == CMD_RUNNING && i < h->nlisted && !still; i++)
+            still = h->listed[i].pid == o->pid && h->listed[i].result == CMD_RUNNING &&
+                    !strcmp(h->listed[i].command, o->command ? o->command : "");
+        if (still) continue;
+        struct cmd *c = cmds_push(&h->listed, &h->nlisted, &cap);
+        if (!c) break;
+        *c = *o;
+        memset(o, 0, sizeof *o);
+        if (c->result == CMD_RUNNING) {
+            c->result = CMD_ENDED;
+            c->end_ns = now_ns;
+        }
+    }
+    cmds_free(old, nold);
 }
 
 const char *cmd_display(const char *command)

@@ -24,6 +24,7 @@ struct cmd_feed {
     struct cmd_hist hist;
     int64_t cursor_ms; /* 0: the server's default window */
     bool v2;
+    bool progress;
 };
 
 static void feed_page(struct cmd_feed *f);
@@ -56,11 +57,20 @@ static void feed_done(struct api_result *res, void *ud)
     if (page.entries >= CMD_FEED_PAGE) {
         f->cursor_ms = page.last_ms > f->cursor_ms ? page.last_ms : f->cursor_ms + 1;
         feed_page(f);
+        if (f->progress && f->call) {
+            cmd_hist_rebuild(&f->hist);
+            f->cb(f->ud, NULL);
+        }
         return;
     }
     if (page.last_ms > f->cursor_ms) f->cursor_ms = page.last_ms;
     cmd_hist_rebuild(&f->hist);
     f->cb(f->ud, NULL);
+}
+
+void cmd_feed_set_progress(struct cmd_feed *f, bool on)
+{
+    f->progress = on;
 }
 
 static void feed_page(struct cmd_feed *f)

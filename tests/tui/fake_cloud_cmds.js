@@ -14,6 +14,10 @@ const box = {sandboxID: 'icloud', templateID: 'base', alias: 'base', clientID: '
   envdVersion: '0.6.13', state: 'running', startedAt: '2026-11-22T10:00:00Z',
   endAt: new Date(now + 3600000).toISOString(), cpuCount: 2, memoryMB: 512, diskSizeMB: 1024,
   metadata: {}};
+// a second sandbox whose envd logs no process events: Process.List shows "make build" twice,
+// then it is gone
+const nolog = {...box, sandboxID: 'inolog'};
+let nologLists = 0;
 function send(res, code, body, type) {
   const data = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
   res.writeHead(code, {'Content-Type': type || 'application/json', 'Content-Length': data.length});
@@ -33,7 +37,12 @@ http.createServer((req, res) => {
   req.on('data', (c) => body.push(c));
   req.on('end', () => {
     if (p === '/health') return send(res, 200, {});
-    if (p === '/v2/sandboxes' || p === '/sandboxes') return send(res, 200, [box]);
+    if (p === '/v2/sandboxes' || p === '/sandboxes') return send(res, 200, [box, nolog]);
+    if (p === '/sandboxes/inolog' || p.endsWith('/sandboxes/inolog/connect')) return send(res, 200, nolog);
+    if (p === '/sandboxes/inolog/logs') return send(res, 200, {logs: [], logEntries: []});
+    if (p === '/process.Process/List' && req.headers['e2b-sandbox-id'] === 'inolog')
+      return send(res, 200, ++nologLists <= 2 ? {processes: [
+        {pid: 300, config: {cmd: '/bin/bash', args: ['-l', '-c', 'make build'], cwd: '/home/user'}}]} : {});
     if (p === '/sandboxes/metrics') return send(res, 200, {sandboxes: {}});
     if (p === '/sandboxes/icloud') return send(res, 200, box);
     if (p === '/v2/sandboxes/icloud/connect' || p === '/sandboxes/icloud/connect') return send(res, 200, box);

@@ -5,7 +5,7 @@
 # process only Process.List knows, a backend that keeps no output (the pane says so and shows
 # the byte counts) and output captured live from the moment boxtop attaches.
 . "$(dirname "$0")/lib.sh"
-echo "1..6"
+echo "1..8"
 : > "$TMPD/fake.out"
 node "$abs_top_srcdir/tests/tui/fake_cloud_cmds.js" > "$TMPD/fake.out" 2>&1 &
 FAKE=$!
@@ -41,4 +41,11 @@ tui_wait 'attached, live' 5 && tui_wait 'showing it from the moment boxtop attac
 ok $? "a running command: attached with Process.Connect, the caveat shown"
 tui_wait 'epoch 3' 5 && [ "$(tui_screen | grep -c '^  epoch 1$')" -eq 1 ]
 ok $? "output captured live from the attach, each line once"
+# an envd that logs no process events: a note, and the commands seen while boxtop watched
+tui_keys Escape Escape; tui_keys :; tui_type 'commands inolog'; tui_keys Enter
+tui_wait 'Commands inolog' 5 && tui_wait 'no process events in this sandbox.s logs yet' 5 &&
+    tui_wait 'running, not in log +300 +make build' 10
+ok $? "no process events: a clear note, and what Process.List shows"
+tui_wait 'ended, seen by boxtop +300 +make build' 15
+ok $? "a process that ends while boxtop watches stays, as ended"
 exit $FAILED

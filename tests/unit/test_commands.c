@@ -147,12 +147,28 @@ static void boots_and_late_lines(void **state)
     struct cmd_listed l[] = {{6, "/bin/bash -l -c b", "/home/user", NULL},
                              {99, "/bin/sh -c x " CMD_INTERNAL_TAG, NULL, CMD_INTERNAL_TAG},
                              {100, "top", NULL, NULL}};
-    cmd_hist_set_listed(&h, l, 3);
+    cmd_hist_set_listed(&h, l, 3, 1000);
     assert_int_equal(h.nlisted, 2);
     assert_string_equal(h.v[1].cwd, "/home/user");
     assert_true(h.listed[0].internal);
     assert_true(h.listed[0].listed_only);
     assert_false(h.listed[1].internal);
+    /* the log has process events: a listed process that is gone is simply gone */
+    cmd_hist_set_listed(&h, l, 1, 2000);
+    assert_int_equal(h.nlisted, 0);
+    cmd_hist_free(&h);
+    /* an envd that logs no process events: what boxtop saw stays, as ended */
+    cmd_hist_init(&h);
+    cmd_hist_set_listed(&h, l + 2, 1, 1000);
+    assert_int_equal(h.nlisted, 1);
+    assert_int_equal(h.listed[0].result, CMD_RUNNING);
+    cmd_hist_set_listed(&h, NULL, 0, 5000);
+    assert_int_equal(h.nlisted, 1);
+    assert_int_equal(h.listed[0].result, CMD_ENDED);
+    assert_int_equal(h.listed[0].end_ns, 5000);
+    assert_string_equal(h.listed[0].command, "top");
+    cmd_hist_set_listed(&h, l + 2, 1, 6000); /* pid 100 again: a new run */
+    assert_int_equal(h.nlisted, 2);
     cmd_hist_free(&h);
     assert_true(cmd_is_internal("/bin/sh -c exec /bin/chmod \"$@\" " CMD_INTERNAL_TAG " 644 -- f"));
     assert_false(cmd_is_internal("/bin/bash -l -c echo " CMD_INTERNAL_TAG "x"));

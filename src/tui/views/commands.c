@@ -187,7 +187,7 @@ static void on_list(const cJSON *resp, const struct error *err, void *ud)
         l[i] = (struct cmd_listed){ps.v[i].pid, cmds[i], ps.v[i].cwd, ps.v[i].tag};
     }
     if (l && cmds) {
-        cmd_hist_set_listed(hist(v), l, ps.n);
+        cmd_hist_set_listed(hist(v), l, ps.n, loop_wall_ms() * 1000000);
         rebuild(v);
         app_dirty(v->app, DIRTY_MAIN);
     }
@@ -214,6 +214,10 @@ static void on_round(void *ud, const struct error *err)
     }
     rebuild(v);
     cmd_pane_history(v);
+    if (cmd_feed_busy(v->feed)) { /* more pages on the way: show what is here */
+        app_dirty(v->app, DIRTY_MAIN);
+        return;
+    }
     if (v->envd && !v->list_req && (v->polls++ % COMMANDS_LIST_EVERY) == 0) {
         struct error lerr = {0};
         v->list_req = envd_process_list(v->envd, on_list, v, &lerr);
@@ -322,21 +326,18 @@ static void draw_table(struct cmdsv *v, WINDOW *w, int y0, int rows, int wd)
         ui_text(a, w, y, cx[COL_START], 9, t, sel ? base : th->attr[ROLE_DIM]);
         cmdsv_fmt_dur(t, sizeof t, dur_ns(c, now));
         ui_text(a, w, y, cx[COL_DUR], 8, t, base);
-        if (c->listed_only)
+        if (c->listed_only && c->result == CMD_RUNNING)
             snprintf(t, sizeof t, "%s", _("running, not in log"));
+        else if (c->listed_only)
+            snprintf(t, sizeof t, "%s", _("ended, seen by boxtop"));
+        else if (c->result == CMD_RUNNING)
+            snprintf(t, sizeof t, "%s%s", a->theme.utf8 ? "▶ " : "", _("running"));
+        else if (c->result == CMD_ENDED)
+            snprintf(t, sizeof t, "%s", _("ended"));
+        else if (c->result == CMD_GONE)
+            snprintf(t, sizeof t, "%s", _("ended with the sandbox"));
         else
             cmd_result_text(c, t, sizeof t);
-        if (c->result == CMD_RUNNING && a->theme.utf8 && !c->listed_only) {
-            char r2[128];
-            snprintf(r2, sizeof r2, "▶ %s", _("running"));
-            snprintf(t, sizeof t, "%s", r2);
-        } else if (c->result == CMD_RUNNING && !c->listed_only) {
-            snprintf(t, sizeof t, "%s", _("running"));
-        } else if (c->result == CMD_ENDED) {
-            snprintf(t, sizeof t, "%s", _("ended"));
-        } else if (c->result == CMD_GONE) {
-            snprintf(t, sizeof t, "%s", _("ended with the sandbox"));
-        }
         ui_text(a, w, y, cx[COL_RESULT], 22, t, sel ? base : result_attr(th, c));
         snprintf(t, sizeof t, "%u", c->pid);
         ui_text_right(a, w, y, cx[COL_PID], 6, t, base);
@@ -367,7 +368,10 @@ static void cv_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     struct buf t = BUF_INIT;
     buf_printf(&t, _("Commands %s"), v->id);
     buf_printf(&t, _("  %zu commands, %zu failed, %zu running"), total, failed, running);
-    if (hs->nlisted) buf_printf(&t, _(", %zu not in the log"), hs->nlisted);
+    size_t nl = 0;
+    for (size_t i = 0; i < hs->nlisted; i++)
+        nl += hs->listed[i].result == CMD_RUNNING;
+    if (nl) buf_printf(&t, _(", %zu not in the log"), nl);
     buf_printf(&t, "  [%s]", v->follow ? _("following") : _("paused"));
     if (v->filter[0]) buf_printf(&t, _("  filter: %s"), v->filter);
     if (v->show_all) buf_printf(&t, "  %s", _("with boxtop's own"));
@@ -729,6 +733,7 @@ struct view *view_commands_new(struct app *a, const char *id)
         app_status(a, STATUS_WARN, "%s", _("invalid sandbox ID"));
         return NULL;
     }
+    cmd_feed_set_progress(v->feed, true);
     if (a->be->ops->envd_open) v->open_h = a->be->ops->envd_open(a->be, id, on_envd, v);
     poll_now(v);
     return &v->base;
