@@ -366,7 +366,8 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
     sbx_save(d, s);
     arm_ttl(s);
     team_metrics_start(d->team);
-    d->spawn_count++;
+    if (spawns_add(d->opt.state_dir, &d->spawns, loop_wall_ms()) < 0)
+        log_msg(d->log, LOG_WARN, "cannot save the spawn count");
     sample_now(d, s);
     events_emit(d->events, s, "created", NULL);
     sbx_log(s, LOG_INFO, NULL, "sandbox created from template base (timeout %llds)",
@@ -706,6 +707,7 @@ int sbx_manager_start(struct daemon *d, struct error *err)
         return error_prefix(err, "runtime");
     rt_get_caps(d->rt, &caps);
     snprintf(d->isolation_missing, sizeof d->isolation_missing, "%s", caps.missing);
+    spawns_load(d->opt.state_dir, &d->spawns);
     store_each(d->opt.state_dir, restore_one, d, err);
     d->sample_timer = server_timer_new(d->srv, sample_all, d);
     if (!d->sample_timer) return error_set(err, ERROR_GENERIC, "out of memory");

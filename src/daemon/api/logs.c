@@ -26,6 +26,13 @@ static void time_ns(int64_t ns, char *out, size_t n)
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)(ns % 1000000000));
 }
 
+/* E2B answers the logs of a sandbox it never had 404 (an empty 200 read as "no output yet"). */
+static int unknown_sandbox(struct server_request *req, const char *id)
+{
+    return server_respond_error(req, 404,
+                                "Sandbox \"%s\" doesn't exist or you don't have access to it", id);
+}
+
 static cJSON *entry_json(const struct sblog_entry *e)
 {
     char ts[64];
@@ -50,6 +57,7 @@ int api_sandbox_logs_v1(struct daemon *d, struct server_request *req)
         api_query_int(req, "limit", 1000, 0, 1LL << 31, &limit) < 0)
         return 0;
     const struct sblog *l = sbx_logs_of(d, id);
+    if (!l && !sbx_find(d, id)) return unknown_sandbox(req, id);
     cJSON *root = cJSON_CreateObject();
     cJSON *logs = root ? cJSON_AddArrayToObject(root, "logs") : NULL;
     cJSON *entries = root ? cJSON_AddArrayToObject(root, "logEntries") : NULL;
@@ -136,6 +144,7 @@ int api_sandbox_logs_v2(struct daemon *d, struct server_request *req)
     if (lo < now - WEEK_MS) lo = now - WEEK_MS;
 
     const struct sblog *l = sbx_logs_of(d, id);
+    if (!l && !sbx_find(d, id)) return unknown_sandbox(req, id);
     size_t n = sblog_count(l);
     cJSON *root = cJSON_CreateObject();
     cJSON *logs = root ? cJSON_AddArrayToObject(root, "logs") : NULL;
