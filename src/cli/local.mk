@@ -9,6 +9,7 @@ src_cli_libboxtopcli_a_SOURCES = \
 	src/cli/cmd_sandbox.c \
 	src/cli/cmd_metrics.c \
 	src/cli/cmd_logs.c \
+	src/cli/cmd_commands.c \
 	src/cli/cmd_exec.c \
 	src/cli/cmd_cp.c \
 	src/cli/cmd_webhook.c

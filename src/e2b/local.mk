@@ -97,3 +97,18 @@ UNIT_TESTS += tests/unit/test_webhooks_client
 tests_unit_test_webhooks_client_SOURCES = tests/unit/test_webhooks_client.c
 tests_unit_test_webhooks_client_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_test_webhooks_client_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
+# Command history (issue 16): parsing, pairing, fetching.
+src_e2b_libboxtope2b_a_SOURCES += src/e2b/commands_parse.c src/e2b/commands.c \
+	src/e2b/commands_feed.c
+noinst_HEADERS += include/boxtop/commands.h
+FUZZ_PROGS += tests/fuzz/fuzz_commands_json
+tests_fuzz_fuzz_commands_json_SOURCES = tests/fuzz/fuzz_commands_json.c
+tests_fuzz_fuzz_commands_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_commands_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_commands_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+check_PROGRAMS += tests/unit/test_commands
+TESTS += tests/unit/test_commands
+UNIT_TESTS += tests/unit/test_commands
+tests_unit_test_commands_SOURCES = tests/unit/test_commands.c
+tests_unit_test_commands_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_commands_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)

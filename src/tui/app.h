@@ -211,6 +211,7 @@ void term_open_shell(struct app *a, const char *sandbox_id); /* `s`, :shell ID *
 struct view *view_sessions_new(struct app *a);               /* :sessions */
 void term_sessions_free(struct app *a);                      /* app_run, at exit */
 struct view *view_logs_new(struct app *a, const char *id);   /* views/logs.c */
+struct view *view_commands_new(struct app *a, const char *id); /* views/commands.c */
 struct view *view_events_new(struct app *a, const char *id); /* views/events.c; NULL = team */
 struct view *view_templates_new(struct app *a);              /* views/templates.c */
 struct view *view_team_new(struct app *a);                   /* views/team.c */

@@ -46,6 +46,12 @@ void app_command(struct app *a, const char *line)
             app_status(a, STATUS_WARN, _("usage: :logs SANDBOX_ID"));
         else
             app_push_view(a, view_logs_new(a, arg));
+    } else if (!strcmp(cmd, "commands")) {
+        struct view *v = arg[0] ? view_commands_new(a, arg) : NULL;
+        if (!arg[0])
+            app_status(a, STATUS_WARN, _("usage: :commands SANDBOX_ID"));
+        else if (v)
+            app_push_view(a, v);
     } else if (!strcmp(cmd, "files")) {
         if (!arg[0])
             app_status(a, STATUS_WARN, _("usage: :files SANDBOX_ID"));

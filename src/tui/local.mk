@@ -31,6 +31,8 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/views/term_sessions.c \
 	src/tui/backend_fetch.c src/tui/backend_fetch.h \
 	src/tui/views/logs.c src/tui/views/events.c \
+	src/tui/views/commands.c src/tui/views/commands_pane.c src/tui/views/commands_view.h \
+	src/tui/views/commands_timeline.c \
 	src/tui/views/templates.c src/tui/views/team.c \
 	src/tui/backend_webhooks.c src/tui/backend_webhooks.h \
 	src/tui/views/webhooks.c src/tui/views/webhooks_form.c src/tui/views/webhooks_form.h
@@ -115,6 +117,11 @@ tests_unit_test_tui_logs_LDADD = $(TUI_TEST_LDADD)
 VIEWS_TMUX_TESTS = tests/tui/test_logs_hostile.sh tests/tui/test_logs_live.sh
 TESTS += $(VIEWS_TMUX_TESTS)
 EXTRA_DIST += $(VIEWS_TMUX_TESTS) tests/tui/fake_logs.js
+# Issue 16: the commands view and CLI against boxtopd, the e2b SDK as the agent.
+TESTS += tests/tui/test_commands.sh tests/tui/test_commands_cloud.sh tests/tui/test_commands_timeline.sh
+EXTRA_DIST += tests/tui/test_commands.sh tests/tui/commands_agent.mjs tests/tui/test_commands_cloud.sh \
+	tests/tui/test_commands_timeline.sh \
+	tests/tui/fake_cloud_cmds.js
 VIEWS_I18N_TESTS = tests/tui/test_i18n.sh
 TESTS += $(VIEWS_I18N_TESTS)
 EXTRA_DIST += $(VIEWS_I18N_TESTS)

@@ -60,7 +60,7 @@ struct sbview {
     /* footer and help with the keys of the [keys] section (keymap.h) */
     const struct keymap *km;
     char footer[512];
-    struct keyhelp help[17];
+    struct keyhelp help[18];
     char help_keys[17][40];
 };
 
@@ -686,6 +686,12 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
     case 'l':
         if (sb_selected(v)) app_push_view(a, view_logs_new(a, sb_selected(v)->id));
         return 1;
+    case 'c':
+        if (sb_selected(v)) {
+            struct view *cv = view_commands_new(a, sb_selected(v)->id);
+            if (cv) app_push_view(a, cv);
+        }
+        return 1;
     case 'R':
         a->be->ops->poll_now(a->be);
         app_status(a, STATUS_INFO, _("refreshing…"));
@@ -791,6 +797,7 @@ static const struct keyhelp sb_help[] = {
     {"I", N_("invert the sort order")},
     {"R", N_("refresh now")},
     {"s f l", N_("a shell, the file browser, the logs of the sandbox")},
+    {"c", N_("the commands the sandbox ran, their output")},
 };
 
 /* The actions of sb_help's rows (-1: fixed keys); "p / r" and "s f l" hold two and three. */
@@ -812,6 +819,7 @@ static const int sb_help_act[][3] = {
     {-1},
     {-1},
     {KA_SHELL, KA_FILES, KA_LOGS},
+    {-1},
 };
 
 static const struct keyhelp *sb_helpfn(struct view *vv, int *n)
