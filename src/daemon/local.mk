@@ -17,6 +17,7 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/team_metrics.c src/daemon/team_metrics.h \
 	src/daemon/ratelimit.c src/daemon/ratelimit.h \
 	src/daemon/sandbox.c src/daemon/sandbox.h \
+	src/daemon/snapshot.c src/daemon/snapshot.h \
 	src/daemon/daemon.h \
 	src/daemon/api/api.h \
 	src/daemon/api/routes.c \
@@ -27,6 +28,8 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/api/metrics.c \
 	src/daemon/api/logs.c \
 	src/daemon/api/templates.c \
+	src/daemon/api/snapshots.c \
+	src/daemon/api/volumes.c \
 	src/daemon/api/events.c
 src_daemon_libboxtopd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon \
 	$(CJSON_CFLAGS) $(LWS_CFLAGS) $(CRYPTO_CFLAGS)

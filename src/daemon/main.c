@@ -28,6 +28,7 @@
 #include "daemon.h"
 #include "fsutil.h"
 #include "sandbox.h"
+#include "snapshot.h"
 #include "server.h"
 
 static void usage(FILE *f)
@@ -389,6 +390,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "boxtopd: %s\n", err.msg);
         goto out;
     }
+    if (snapshots_load(&d, &err) < 0) {
+        log_msg(d.log, LOG_ERROR, "boxtopd: snapshots: %s", err.msg);
+        goto out;
+    }
     if (api_register(&d, &err) < 0) {
         log_msg(d.log, LOG_ERROR, "boxtopd: %s", err.msg);
         goto out;
@@ -428,6 +433,7 @@ out:
     if (d.envd_ops.shutdown) d.envd_ops.shutdown(d.envd_ops.ud);
     if (sigw) server_unwatch_fd(sigw);
     sbx_manager_free(&d);
+    snapshots_free(&d);
     server_free(d.srv);
     api_unregister(&d);
     if (sfd >= 0) close(sfd);

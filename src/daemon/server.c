@@ -90,6 +90,7 @@ static const struct {
     {"connect-content-encoding", -1},
     {"connect-accept-encoding", -1},
     {"keepalive-ping-interval", -1},
+    {"accept", WSI_TOKEN_HTTP_ACCEPT}, /* appended: the ones above are also used by index */
 };
 #define N_SNAP (sizeof snap_headers / sizeof snap_headers[0])
 
