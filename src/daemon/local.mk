@@ -18,6 +18,7 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/ratelimit.c src/daemon/ratelimit.h \
 	src/daemon/sandbox.c src/daemon/sandbox.h \
 	src/daemon/snapshot.c src/daemon/snapshot.h \
+	src/daemon/volume.c src/daemon/volume.h \
 	src/daemon/daemon.h \
 	src/daemon/api/api.h \
 	src/daemon/api/routes.c \

@@ -29,6 +29,7 @@
 #include "fsutil.h"
 #include "sandbox.h"
 #include "snapshot.h"
+#include "volume.h"
 #include "server.h"
 
 static void usage(FILE *f)
@@ -394,6 +395,10 @@ int main(int argc, char **argv)
         log_msg(d.log, LOG_ERROR, "boxtopd: snapshots: %s", err.msg);
         goto out;
     }
+    if (volumes_load(&d, &err) < 0) {
+        log_msg(d.log, LOG_ERROR, "boxtopd: volumes: %s", err.msg);
+        goto out;
+    }
     if (api_register(&d, &err) < 0) {
         log_msg(d.log, LOG_ERROR, "boxtopd: %s", err.msg);
         goto out;
@@ -434,6 +439,7 @@ out:
     if (sigw) server_unwatch_fd(sigw);
     sbx_manager_free(&d);
     snapshots_free(&d);
+    volumes_free(&d);
     server_free(d.srv);
     api_unregister(&d);
     if (sfd >= 0) close(sfd);

@@ -30,6 +30,7 @@
 #include "server.h"
 #include "store.h"
 #include "team_metrics.h"
+#include "volume.h"
 
 #define SAMPLE_MS      5000
 #define ARCHIVE_MAX    64
@@ -344,7 +345,16 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
     rt_spec_of(s, &spec);
     spec.seed_dir = o->seed_dir;
     spec.seed_idbase = o->seed_idbase;
-    if (rt_sandbox_create(d->rt, &spec, &s->rt, err) < 0) {
+    struct buf binds = BUF_INIT;
+    if (o->volume_mounts && volume_binds(d, o->volume_mounts, &binds, err) < 0) {
+        s->metadata = s->env_vars = NULL;
+        sbx_free(s);
+        return -1;
+    }
+    spec.binds = binds.len ? buf_cstr(&binds) : NULL;
+    int crc = rt_sandbox_create(d->rt, &spec, &s->rt, err);
+    buf_free(&binds);
+    if (crc < 0) {
         s->metadata = s->env_vars = NULL; /* still owned by the caller's opts */
         log_msg(d->log, LOG_ERROR, "sandbox %s: create failed: %s", s->id, err->msg);
         sbx_free(s);

@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,21 +26,9 @@ static int dir_path(const struct daemon *d, const char *leaf, char *out, size_t 
     return k > 0 && (size_t)k < n ? 0 : -1;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    if (flag == FTW_DP)
-        rmdir(path);
-    else
-        unlink(path);
-    return 0;
-}
-
-/* rm -rf; the tree is boxtopd's own (0700 state dir), so nothing follows symlinks. */
 static void rm_tree(const char *path)
 {
-    nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    fs_remove_tree(path);
 }
 
 void snapshot_id(const struct snapshot *s, char *out, size_t n)

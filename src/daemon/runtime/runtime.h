@@ -50,6 +50,9 @@ struct rt_spec {
      * the id base it reported). Used by rt_sandbox_create only. */
     const char *seed_dir;
     uint32_t seed_idbase;
+    /* Optional: host directories to bind into the sandbox, "<host dir>\t<sandbox path>\n" per
+     * line (volumes); kept with the sandbox for every later boot. Needs namespaces. */
+    const char *binds;
 };
 
 struct rt_spawn {
