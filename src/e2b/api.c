@@ -642,3 +642,9 @@ struct api_call *api_get_raw(struct api *a, const char *path_and_query, api_done
 {
     return start(a, K_NOBODY, "GET", path_and_query, NULL, cb, ud);
 }
+
+struct api_call *api_request_raw(struct api *a, const char *method, const char *path,
+                                 const char *body, api_done_cb cb, void *ud)
+{
+    return start(a, K_NOBODY, method, path, body, cb, ud);
+}

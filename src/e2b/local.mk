@@ -12,9 +12,10 @@ src_e2b_libboxtope2b_a_SOURCES = \
 	src/e2b/model_json.c \
 	src/e2b/api.c \
 	src/e2b/api_query.c \
+	src/e2b/api_snapvol.c \
 	src/e2b/local_backend.c
 noinst_HEADERS += include/boxtop/http.h include/boxtop/api.h include/boxtop/models.h \
-	include/boxtop/local_backend.h
+	include/boxtop/local_backend.h include/boxtop/snapvol.h
 src_e2b_libboxtope2b_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
 E2B_LIBS = src/e2b/libboxtope2b.a $(CORE_LIBS) $(CURL_LIBS) $(CJSON_LIBS)
 
@@ -36,7 +37,8 @@ tests_unit_test_api_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
 
 # Fuzz targets of the model parsers (see tests/fuzz/local.mk).
 FUZZ_PROGS += tests/fuzz/fuzz_sandbox_json tests/fuzz/fuzz_metrics_json \
-	tests/fuzz/fuzz_logs_json tests/fuzz/fuzz_template_json tests/fuzz/fuzz_team_json
+	tests/fuzz/fuzz_logs_json tests/fuzz/fuzz_template_json tests/fuzz/fuzz_team_json \
+	tests/fuzz/fuzz_snapvol_json
 tests_fuzz_fuzz_sandbox_json_SOURCES = tests/fuzz/fuzz_sandbox_json.c
 tests_fuzz_fuzz_sandbox_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
 tests_fuzz_fuzz_sandbox_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
@@ -72,3 +74,7 @@ TESTS += tests/unit/test_api_calls
 tests_unit_test_api_calls_SOURCES = tests/unit/test_api_calls.c
 tests_unit_test_api_calls_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_test_api_calls_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
+tests_fuzz_fuzz_snapvol_json_SOURCES = tests/fuzz/fuzz_snapvol_json.c
+tests_fuzz_fuzz_snapvol_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_snapvol_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_snapvol_json_LDFLAGS = $(FUZZER_LINK_FLAGS)

@@ -39,6 +39,10 @@ void app_command(struct app *a, const char *line)
         app_push_view(a, view_events_new(a, arg[0] ? arg : NULL));
     } else if (!strcmp(cmd, "team")) {
         app_push_view(a, view_team_new(a));
+    } else if (!strcmp(cmd, "snapshots") || !strcmp(cmd, "snap")) {
+        app_push_view(a, view_snapshots_new(a));
+    } else if (!strcmp(cmd, "volumes") || !strcmp(cmd, "vol")) {
+        app_push_view(a, view_volumes_new(a));
     } else if (!strcmp(cmd, "logs")) {
         if (!arg[0])
             app_status(a, STATUS_WARN, _("usage: :logs SANDBOX_ID"));

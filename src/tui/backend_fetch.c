@@ -89,6 +89,73 @@ struct bfetch *bfetch_team_max(struct backend *b, const char *metric, int64_t st
                : NULL;
 }
 
+struct bfetch *bfetch_snapshot_create(struct backend *b, const char *id, const char *name,
+                                      api_done_cb cb, void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    return api ? started(api_snapshot_create(api, id, name, cb, ud), err) : NULL;
+}
+
+struct bfetch *bfetch_snapshots(struct backend *b, api_done_cb cb, void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    return api ? started(api_snapshots_list(api, NULL, NULL, cb, ud), err) : NULL;
+}
+
+struct bfetch *bfetch_snapshot_delete(struct backend *b, const char *snapshot_id, api_done_cb cb,
+                                      void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    return api ? started(api_snapshot_delete(api, snapshot_id, cb, ud), err) : NULL;
+}
+
+struct bfetch *bfetch_fork(struct backend *b, const char *id, int count, api_done_cb cb, void *ud,
+                           struct error *err)
+{
+    struct api *api = api_of(b, err);
+    return api ? started(api_fork_sandbox(api, id, count, 300, cb, ud), err) : NULL;
+}
+
+struct bfetch *bfetch_pause_fs_only(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                    struct error *err)
+{
+    struct api *api = api_of(b, err);
+    return api ? started(api_pause_fs_only(api, id, cb, ud), err) : NULL;
+}
+
+struct bfetch *bfetch_volumes(struct backend *b, api_done_cb cb, void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    return api ? started(api_volumes_list(api, cb, ud), err) : NULL;
+}
+
+struct bfetch *bfetch_volume_create(struct backend *b, const char *name, api_done_cb cb, void *ud,
+                                    struct error *err)
+{
+    struct api *api = api_of(b, err);
+    return api ? started(api_volume_create(api, name, cb, ud), err) : NULL;
+}
+
+struct bfetch *bfetch_volume_delete(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                    struct error *err)
+{
+    struct api *api = api_of(b, err);
+    return api ? started(api_volume_delete(api, id, cb, ud), err) : NULL;
+}
+
+struct bfetch *bfetch_sandbox_detail(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                     struct error *err)
+{
+    struct api *api = api_of(b, err);
+    if (!api) return NULL;
+    struct buf p = BUF_INIT;
+    buf_append_str(&p, "/sandboxes/");
+    api_uri_component(id, &p);
+    struct bfetch *f = started(api_get_raw(api, buf_cstr(&p), cb, ud), err);
+    buf_free(&p);
+    return f;
+}
+
 void bfetch_cancel(struct bfetch *f)
 {
     if (f) api_cancel((struct api_call *)f);
