@@ -68,6 +68,7 @@ struct envd_sbx {
     struct rt_sandbox *rt;
     struct eproc *procs;
     struct ewatch *watchers;
+    uint64_t op_seq; /* envd's operation_id counter: one per Start/Connect, from 1 */
 };
 
 /* One authenticated, routed request as the services see it. */
