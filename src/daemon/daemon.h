@@ -39,6 +39,8 @@ struct sbx;
 struct team_metrics;
 struct events;
 struct sbx_archive;
+struct snapshots;
+struct volumes;
 struct webhooks;
 
 /* Hooks the envd module sets in envd_setup (all optional). */
@@ -93,7 +95,9 @@ struct daemon {
     struct fdwatch *fds; /* fds the runtime asked us to watch */
     size_t n_fds, cap_fds;
 
-    void *api_state; /* api/routes.c */
+    struct snapshots *snaps;   /* snapshot.h */
+    struct volumes *vols;      /* volume.h */
+    void *api_state;           /* api/routes.c */
     struct webhooks *webhooks; /* webhooks.h */
     struct envd_ops envd_ops;
     bool shutting_down;

@@ -28,6 +28,8 @@
 #include "daemon.h"
 #include "fsutil.h"
 #include "sandbox.h"
+#include "snapshot.h"
+#include "volume.h"
 #include "server.h"
 #include "webhooks.h"
 
@@ -390,6 +392,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "boxtopd: %s\n", err.msg);
         goto out;
     }
+    if (snapshots_load(&d, &err) < 0) {
+        log_msg(d.log, LOG_ERROR, "boxtopd: snapshots: %s", err.msg);
+        goto out;
+    }
+    if (volumes_load(&d, &err) < 0) {
+        log_msg(d.log, LOG_ERROR, "boxtopd: volumes: %s", err.msg);
+        goto out;
+    }
     if (api_register(&d, &err) < 0) {
         log_msg(d.log, LOG_ERROR, "boxtopd: %s", err.msg);
         goto out;
@@ -434,6 +444,8 @@ out:
     if (d.envd_ops.shutdown) d.envd_ops.shutdown(d.envd_ops.ud);
     if (sigw) server_unwatch_fd(sigw);
     sbx_manager_free(&d);
+    snapshots_free(&d);
+    volumes_free(&d);
     server_free(d.srv);
     api_unregister(&d);
     if (sfd >= 0) close(sfd);

@@ -33,6 +33,7 @@
 #include "server.h"
 #include "store.h"
 #include "team_metrics.h"
+#include "volume.h"
 
 #define SAMPLE_MS      5000
 #define ARCHIVE_MAX    64
@@ -270,6 +271,7 @@ static void sbx_free(struct sbx *s)
     sblog_free(s->logs);
     cJSON_Delete(s->metadata);
     cJSON_Delete(s->env_vars);
+    cJSON_Delete(s->volume_mounts);
     free(s);
 }
 
@@ -334,14 +336,15 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
         sbx_free(s);
         return error_set(err, ERROR_GENERIC, "no randomness");
     }
-    snprintf(s->template_id, sizeof s->template_id, "base");
-    snprintf(s->alias, sizeof s->alias, "base");
+    snprintf(s->template_id, sizeof s->template_id, "%s", o->template_id ? o->template_id : "base");
+    snprintf(s->alias, sizeof s->alias, "%s", o->alias ? o->alias : "base");
     s->started_at_ms = s->exec_started_ms = now;
     s->end_at_ms = now + o->timeout_s * 1000;
     s->cpu_count = BASE_CPU_COUNT;
     s->memory_mb = BASE_MEMORY_MB;
     s->disk_mb = BASE_DISK_MB;
     s->auto_pause = o->auto_pause;
+    s->auto_pause_fs_only = o->auto_pause_fs_only;
     s->auto_resume = o->auto_resume;
     s->secure = o->secure;
     s->allow_internet = o->allow_internet;
@@ -349,7 +352,18 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
     s->env_vars = o->env_vars;
     s->state = SBX_RUNNING;
     rt_spec_of(s, &spec);
-    if (rt_sandbox_create(d->rt, &spec, &s->rt, err) < 0) {
+    spec.seed_dir = o->seed_dir;
+    spec.seed_idbase = o->seed_idbase;
+    struct buf binds = BUF_INIT;
+    if (o->volume_mounts && volume_binds(d, o->volume_mounts, &binds, err) < 0) {
+        s->metadata = s->env_vars = NULL;
+        sbx_free(s);
+        return -1;
+    }
+    spec.binds = binds.len ? buf_cstr(&binds) : NULL;
+    int crc = rt_sandbox_create(d->rt, &spec, &s->rt, err);
+    buf_free(&binds);
+    if (crc < 0) {
         s->metadata = s->env_vars = NULL; /* still owned by the caller's opts */
         log_msg(d->log, LOG_ERROR, "sandbox %s: create failed: %s", s->id, err->msg);
         sbx_free(s);
@@ -363,6 +377,7 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
         sbx_free(s);
         return error_set(err, ERROR_GENERIC, "out of memory");
     }
+    s->volume_mounts = o->volume_mounts;
     sbx_save(d, s);
     arm_ttl(s);
     team_metrics_start(d->team);
@@ -370,7 +385,7 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
         log_msg(d->log, LOG_WARN, "cannot save the spawn count");
     sample_now(d, s);
     events_emit(d->events, s, "created", NULL);
-    sbx_log(s, LOG_INFO, NULL, "sandbox created from template base (timeout %llds)",
+    sbx_log(s, LOG_INFO, NULL, "sandbox created from template %s (timeout %llds)", s->alias,
             (long long)o->timeout_s);
     *out = s;
     return 0;
@@ -399,7 +414,7 @@ int sbx_kill(struct daemon *d, struct sbx *s, const char *reason, struct error *
     return 0;
 }
 
-int sbx_pause(struct daemon *d, struct sbx *s, struct error *err)
+int sbx_pause(struct daemon *d, struct sbx *s, bool memory, struct error *err)
 {
     if (s->state == SBX_PAUSED)
         return error_set(err, ERROR_CONFLICT, "Sandbox \"%s\" is already paused", s->id);
@@ -408,11 +423,14 @@ int sbx_pause(struct daemon *d, struct sbx *s, struct error *err)
     struct error ferr;
     bool frozen = false;
     if (s->rt && rt_sandbox_running(s->rt)) {
-        if (rt_sandbox_freeze(d->rt, s->rt, &ferr) == 0) {
+        if (memory && rt_sandbox_freeze(d->rt, s->rt, &ferr) == 0) {
             frozen = true;
         } else {
-            /* no freezer: keep the files, stop the processes (resume boots a fresh init) */
-            sbx_log(s, LOG_WARN, NULL, "freeze failed (%s); stopping processes instead", ferr.msg);
+            /* filesystem only, or no freezer: keep the files, stop the processes (resume
+             * boots a fresh init) */
+            if (memory)
+                sbx_log(s, LOG_WARN, NULL, "freeze failed (%s); stopping processes instead",
+                        ferr.msg);
             if (rt_sandbox_stop(d->rt, s->rt, &ferr) < 0) {
                 cJSON_Delete(data);
                 return error_set(err, ERROR_GENERIC, "cannot pause: %s", ferr.msg);
@@ -426,11 +444,12 @@ int sbx_pause(struct daemon *d, struct sbx *s, struct error *err)
     s->paused_at_ms = loop_wall_ms();
     sbx_save(d, s);
     events_emit(d->events, s, "paused", data);
-    sbx_log(s, LOG_INFO, NULL, "sandbox paused%s", frozen ? " (processes frozen)" : "");
+    sbx_log(s, LOG_INFO, NULL, "sandbox paused%s",
+            frozen ? " (processes frozen)" : " (filesystem only: processes stopped)");
     return 0;
 }
 
-int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, struct error *err)
+int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, bool memory, struct error *err)
 {
     if (s->state == SBX_RUNNING)
         return error_set(err, ERROR_CONFLICT, "Sandbox \"%s\" is already running", s->id);
@@ -447,6 +466,12 @@ int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, struct error 
         int rc = rt_sandbox_open(d->rt, &spec, &s->rt, err);
         if (rc < 0) return error_prefix(err, "cannot load the sandbox's files");
         rt_sandbox_set_ud(s->rt, s);
+    }
+    if (!memory && rt_sandbox_running(s->rt)) { /* restore from disk only: cold boot */
+        envd_stopping(d, s, false);             /* the frozen processes it kept are gone now */
+        if (s->frozen) rt_sandbox_thaw(d->rt, s->rt, err); /* v1 freezers keep killed tasks */
+        if (rt_sandbox_stop(d->rt, s->rt, err) < 0) return error_prefix(err, "cannot reboot");
+        s->frozen = false;
     }
     if (s->frozen && rt_sandbox_running(s->rt)) {
         if (rt_sandbox_thaw(d->rt, s->rt, err) < 0) return error_prefix(err, "cannot resume");
@@ -495,7 +520,7 @@ static void ttl_fire(struct server_timer *t, void *ud)
     }
     if (s->auto_pause) {
         sbx_log(s, LOG_INFO, NULL, "timeout reached: pausing");
-        if (sbx_pause(d, s, &err) == 0) return;
+        if (sbx_pause(d, s, !s->auto_pause_fs_only, &err) == 0) return;
         sbx_log(s, LOG_ERROR, NULL, "auto-pause failed (%s): killing", err.msg);
     }
     sbx_kill(d, s, "timeout", &err);

@@ -15,9 +15,11 @@ src_e2b_libboxtope2b_a_SOURCES = \
 	src/e2b/webhooks_api.c \
 	src/e2b/api.c \
 	src/e2b/api_query.c \
+	src/e2b/api_snapvol.c \
 	src/e2b/local_backend.c
 noinst_HEADERS += include/boxtop/http.h include/boxtop/api.h include/boxtop/models.h \
-	include/boxtop/local_backend.h include/boxtop/events_parse.h include/boxtop/webhooks.h
+	include/boxtop/local_backend.h include/boxtop/events_parse.h include/boxtop/webhooks.h \
+	include/boxtop/snapvol.h
 src_e2b_libboxtope2b_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
 E2B_LIBS = src/e2b/libboxtope2b.a $(CORE_LIBS) $(CURL_LIBS) $(CJSON_LIBS)
 
@@ -44,7 +46,7 @@ tests_unit_test_api_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
 # Fuzz targets of the model parsers (see tests/fuzz/local.mk).
 FUZZ_PROGS += tests/fuzz/fuzz_sandbox_json tests/fuzz/fuzz_metrics_json \
 	tests/fuzz/fuzz_logs_json tests/fuzz/fuzz_template_json tests/fuzz/fuzz_team_json \
-	tests/fuzz/fuzz_events_json
+	tests/fuzz/fuzz_events_json tests/fuzz/fuzz_snapvol_json
 tests_fuzz_fuzz_sandbox_json_SOURCES = tests/fuzz/fuzz_sandbox_json.c
 tests_fuzz_fuzz_sandbox_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
 tests_fuzz_fuzz_sandbox_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
@@ -112,3 +114,7 @@ UNIT_TESTS += tests/unit/test_commands
 tests_unit_test_commands_SOURCES = tests/unit/test_commands.c
 tests_unit_test_commands_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_test_commands_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
+tests_fuzz_fuzz_snapvol_json_SOURCES = tests/fuzz/fuzz_snapvol_json.c
+tests_fuzz_fuzz_snapvol_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_snapvol_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_snapvol_json_LDFLAGS = $(FUZZER_LINK_FLAGS)

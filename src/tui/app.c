@@ -153,6 +153,14 @@ void app_prompt(struct app *a, const char *label, const char *initial,
     app_dirty(a, DIRTY_STATUS | DIRTY_FOOTER);
 }
 
+void app_prompt_close(struct app *a)
+{
+    if (a->mode != MODE_PROMPT) return;
+    a->mode = MODE_NORMAL;
+    a->prompt_fn = NULL;
+    app_dirty(a, DIRTY_STATUS | DIRTY_FOOTER | DIRTY_MAIN);
+}
+
 void app_confirm(struct app *a, const char *msg, confirm_cb fn, void *ud)
 {
     a->mode = MODE_CONFIRM;

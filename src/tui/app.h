@@ -184,6 +184,9 @@ struct view *app_top(struct app *a);
 void app_quit(struct app *a);
 void app_prompt(struct app *a, const char *label, const char *initial,
                 const char *const *completions, prompt_cb fn, void *ud);
+/* From a prompt's change callback: end the prompt without calling it again (a one-key
+ * choice answered by its first key). */
+void app_prompt_close(struct app *a);
 void app_confirm(struct app *a, const char *msg, confirm_cb fn, void *ud);
 /* Refuse with a clear message in --readonly; returns 1 when refused. */
 int app_refuse_readonly(struct app *a, const char *action);
@@ -217,6 +220,17 @@ struct view *view_templates_new(struct app *a);              /* views/templates.
 struct view *view_team_new(struct app *a);                   /* views/team.c */
 struct view *view_webhooks_new(struct app *a);               /* views/webhooks.c */
 struct view *view_files_new(struct app *a, const char *id);  /* NULL + status on failure */
+/* Open the file browser of sandbox id at dir (NULL = home). */
+struct view *view_files_at(struct app *a, const char *id, const char *dir);
+struct view *view_snapshots_new(struct app *a); /* views/snapshots.c */
+struct view *view_volumes_new(struct app *a);   /* views/volumes.c */
+/* views/sandbox_actions.c: the sandboxes view's S (snapshot, asks a name), F (fork, asks a
+ * count) and p (asks "with memory / filesystem only" where the backend offers both; with
+ * memory calls pause_mem(a, ud), else pauses ids itself). */
+void sbact_snapshot(struct app *a, const char *id);
+void sbact_fork(struct app *a, const char *id);
+void sbact_pause(struct app *a, const char *const *ids, int n,
+                 void (*pause_mem)(struct app *a, void *ud), void *ud);
 
 /* Run the TUI with an already created backend. */
 int app_run(struct app *a);

@@ -41,6 +41,10 @@ void app_command(struct app *a, const char *line)
         app_push_view(a, view_team_new(a));
     } else if (!strcmp(cmd, "webhooks")) {
         app_push_view(a, view_webhooks_new(a));
+    } else if (!strcmp(cmd, "snapshots") || !strcmp(cmd, "snap")) {
+        app_push_view(a, view_snapshots_new(a));
+    } else if (!strcmp(cmd, "volumes") || !strcmp(cmd, "vol")) {
+        app_push_view(a, view_volumes_new(a));
     } else if (!strcmp(cmd, "logs")) {
         if (!arg[0])
             app_status(a, STATUS_WARN, _("usage: :logs SANDBOX_ID"));

@@ -122,9 +122,9 @@ static void command_done(struct app *a, const char *text, int submit, void *ud)
     app_command(a, text);
 }
 
-static const char *const command_names[] = {"sandboxes", "templates", "events", "logs ",   "team",
-                                            "ctx ",      "q",         "quit",   "record ", "shell ",
-                                            "sessions",  "files ",    "webhooks", NULL};
+static const char *const command_names[] = {
+    "sandboxes", "templates", "events",   "logs ",  "team",      "ctx ",    "q",        "quit",
+    "record ",   "shell ",    "sessions", "files ", "snapshots", "volumes", "webhooks", NULL};
 
 void app_free_contexts(struct app *a)
 {

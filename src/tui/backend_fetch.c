@@ -209,6 +209,82 @@ struct bfetch *bfetch_team_max(struct backend *b, const char *metric, int64_t st
               : NULL;
 }
 
+struct bfetch *bfetch_snapshot_create(struct backend *b, const char *id, const char *name,
+                                      api_done_cb cb, void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_snapshot_create(api, id, name, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_snapshots(struct backend *b, api_done_cb cb, void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_snapshots_list(api, NULL, NULL, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_snapshot_delete(struct backend *b, const char *snapshot_id, api_done_cb cb,
+                                      void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_snapshot_delete(api, snapshot_id, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_fork(struct backend *b, const char *id, int count, api_done_cb cb, void *ud,
+                           struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_fork_sandbox(api, id, count, 300, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_pause_fs_only(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                    struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_pause_fs_only(api, id, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_volumes(struct backend *b, api_done_cb cb, void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_volumes_list(api, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_volume_create(struct backend *b, const char *name, api_done_cb cb, void *ud,
+                                    struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_volume_create(api, name, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_volume_delete(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                    struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_volume_delete(api, id, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_sandbox_detail(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                     struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    if (!lf) return NULL;
+    struct buf p = BUF_INIT;
+    buf_append_str(&p, "/sandboxes/");
+    api_uri_component(id, &p);
+    struct bfetch *f = started(lf, api_get_raw(api, buf_cstr(&p), live_done, lf), err);
+    buf_free(&p);
+    return f;
+}
+
 void bfetch_cancel(struct bfetch *f)
 {
     if (f) f->cancel(f);

@@ -13,6 +13,7 @@
 #include "boxtop/api.h"
 #include "boxtop/error.h"
 #include "boxtop/events_parse.h"
+#include "boxtop/snapvol.h"
 #include "backend.h"
 
 /* A fetch in flight, whichever backend answers it. */
@@ -33,6 +34,25 @@ struct bfetch *bfetch_team(struct backend *b, int64_t start_s, int64_t end_s, ap
                            void *ud, struct error *err);
 struct bfetch *bfetch_team_max(struct backend *b, const char *metric, int64_t start_s,
                                int64_t end_s, api_done_cb cb, void *ud, struct error *err);
+/* Snapshots, forks, filesystem-only pause and volumes (snapvol.h; raw results: status and
+ * body, parsed by the caller). */
+struct bfetch *bfetch_snapshot_create(struct backend *b, const char *id, const char *name,
+                                      api_done_cb cb, void *ud, struct error *err);
+struct bfetch *bfetch_snapshots(struct backend *b, api_done_cb cb, void *ud, struct error *err);
+struct bfetch *bfetch_snapshot_delete(struct backend *b, const char *snapshot_id, api_done_cb cb,
+                                      void *ud, struct error *err);
+struct bfetch *bfetch_fork(struct backend *b, const char *id, int count, api_done_cb cb, void *ud,
+                           struct error *err);
+struct bfetch *bfetch_pause_fs_only(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                    struct error *err);
+struct bfetch *bfetch_volumes(struct backend *b, api_done_cb cb, void *ud, struct error *err);
+struct bfetch *bfetch_volume_create(struct backend *b, const char *name, api_done_cb cb, void *ud,
+                                    struct error *err);
+struct bfetch *bfetch_volume_delete(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                    struct error *err);
+/* GET /sandboxes/{id} (raw: the detail with volumeMounts). */
+struct bfetch *bfetch_sandbox_detail(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                     struct error *err);
 /* The team id the team metrics use, NULL when unknown. */
 const char *bfetch_team_id(struct backend *b);
 void bfetch_cancel(struct bfetch *f); /* NULL is fine */

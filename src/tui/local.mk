@@ -35,7 +35,8 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/views/commands_timeline.c \
 	src/tui/views/templates.c src/tui/views/team.c \
 	src/tui/backend_webhooks.c src/tui/backend_webhooks.h \
-	src/tui/views/webhooks.c src/tui/views/webhooks_form.c src/tui/views/webhooks_form.h
+	src/tui/views/webhooks.c src/tui/views/webhooks_form.c src/tui/views/webhooks_form.h \
+	src/tui/views/snapshots.c src/tui/views/volumes.c src/tui/views/sandbox_actions.c
 src_tui_libboxtoptui_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS) \
 	$(NCURSES_CFLAGS) $(CURL_CFLAGS) -I$(top_srcdir)/src/tui/term $(VTERM_CFLAGS)
 
@@ -80,7 +81,8 @@ tests_unit_test_tui_fastscan_LDADD = src/tui/libboxtoptui_pure.a src/e2b/libboxt
 # tmux-driven tests of the whole TUI (need tmux; they use their own tmux server socket).
 TUI_TMUX_TESTS = tests/tui/test_tui_replay.sh tests/tui/test_tui_hostile.sh \
 	tests/tui/test_tui_live.sh tests/tui/test_tui_term.sh tests/tui/test_tui_local.sh \
-	tests/tui/test_tui_boxtopd.sh tests/tui/test_term_shell.sh tests/tui/test_tui_scale.sh
+	tests/tui/test_tui_boxtopd.sh tests/tui/test_term_shell.sh tests/tui/test_tui_scale.sh \
+	tests/tui/test_tui_snapshots.sh
 TESTS += $(TUI_TMUX_TESTS)
 EXTRA_DIST += $(TUI_TMUX_TESTS) tests/tui/lib.sh tests/tui/three.json tests/tui/fake_api.js
 # Issue 24's terminal points, each against a real boxtopd (tests/tui/bxd.sh starts it).

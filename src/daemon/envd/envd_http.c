@@ -24,6 +24,7 @@
 #include "boxtop/files_sig.h"
 #include "envd_files.h"
 #include "envd_int.h"
+#include "xmeta.h"
 #include "runtime/runtime.h"
 #include "server.h"
 
@@ -409,16 +410,42 @@ static void upload_end(struct server_request *req, int status, void *ud)
     c->kind = K_DONE;
 }
 
+struct meta_collect {
+    cJSON *obj;
+    int bad;
+    char msg[300];
+};
+
+static void collect_meta(void *ud, const char *key, const char *value)
+{
+    struct meta_collect *m = ud;
+    if (!m->bad && xmeta_add(m->obj, key, value, m->msg, sizeof m->msg) < 0) m->bad = 1;
+}
+
 static void start_upload(struct envd_conn *c, const char *path)
 {
+    struct meta_collect meta = {cJSON_CreateObject(), 0, ""};
     struct envd_upload_req ur = {path, server_request_header(c->req, "content-type"),
-                                 server_request_header(c->req, "content-encoding")};
+                                 server_request_header(c->req, "content-encoding"), meta.obj};
     int status;
     char msg[512];
-    struct envd_cred cred;
-    envd_cred_enter(&c->call, &cred);
-    int rc = envd_upload_begin(&c->call, &ur, &c->up, &status, msg, sizeof msg);
-    envd_cred_leave(&cred);
+    int rc;
+    if (!meta.obj) {
+        rc = -1;
+        status = 500;
+        snprintf(msg, sizeof msg, "out of memory");
+    } else if (server_request_headers_prefixed(c->req, "x-metadata-", collect_meta, &meta),
+               meta.bad) {
+        rc = -1;
+        status = 400;
+        snprintf(msg, sizeof msg, "%s", meta.msg);
+    } else {
+        struct envd_cred cred;
+        envd_cred_enter(&c->call, &cred);
+        rc = envd_upload_begin(&c->call, &ur, &c->up, &status, msg, sizeof msg);
+        envd_cred_leave(&cred);
+    }
+    cJSON_Delete(meta.obj);
     c->kind = K_UPLOAD;
     if (rc < 0) {
         cJSON *j = cJSON_CreateObject();

@@ -10,7 +10,8 @@ src_daemon_envd_libboxtopd_envd_a_SOURCES = \
 	src/daemon/envd/entry.c src/daemon/envd/entry.h \
 	src/daemon/envd/rpcmsg.c src/daemon/envd/rpcmsg.h \
 	src/daemon/envd/files.c src/daemon/envd/envd_files.h \
-	src/daemon/envd/cred.c src/daemon/envd/envd_int.h
+	src/daemon/envd/cred.c src/daemon/envd/envd_int.h \
+	src/daemon/envd/xmeta.c src/daemon/envd/xmeta.h
 src_daemon_envd_libboxtopd_envd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon \
 	$(CJSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS)
 DAEMON_ENVD_LIBS = src/daemon/envd/libboxtopd_envd.a $(CONNECT_LIBS) $(CRYPTO_LIBS) \

@@ -7,6 +7,9 @@ src_daemon_runtime_libboxtopd_runtime_a_SOURCES = \
 	src/daemon/runtime/rt_boot.c \
 	src/daemon/runtime/rt_init.c \
 	src/daemon/runtime/rt_rootfs.c \
+	src/daemon/runtime/rt_layer.c \
+	src/daemon/runtime/rt_bootid.c \
+	src/daemon/runtime/rt_binds.c \
 	src/daemon/runtime/rt_cgroup.c \
 	src/daemon/runtime/rt_metrics.c \
 	src/daemon/runtime/rt_spawn.c \

@@ -281,6 +281,7 @@ static struct rt_sandbox *sb_new(struct rt *rt, const struct rt_spec *spec, stru
     snprintf(sb->id, sizeof sb->id, "%s", spec->id);
     sb->spec = *spec;
     sb->spec.id = sb->id;
+    sb->spec.seed_dir = sb->spec.binds = NULL; /* the caller's, only used while creating */
     sb->dir_fd = sb->pidfd = sb->ev_fd = sb->req_fd = sb->root_fd = -1;
     sb->disk.last = -1;
     if (rt_path(sb->dir, sizeof sb->dir, "%s/%s", rt->rt_dir, sb->id) < 0 ||
@@ -479,6 +480,9 @@ int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandb
         error_set(err, ERROR_GENERIC, "sandbox %s: meta: %s", spec->id, strerror(errno));
         goto fail;
     }
+    if (spec->seed_dir && rt_layer_seed(rt, sb, spec->seed_dir, spec->seed_idbase, err) < 0)
+        goto fail;
+    if (spec->binds && rt_binds_write(sb, spec->binds, err) < 0) goto fail;
     if (rt_sandbox_boot(rt, sb, err) < 0) goto fail;
     sb_link(rt, sb);
     *out = sb;

@@ -201,6 +201,19 @@ int rt_rootfs_mount_rootless(const char *sbdir, const char *state_dir, char *why
 int rt_rootfs_self_map(uid_t uid, gid_t gid, char *why, size_t n);
 int rt_rootfs_enter(const char *id, long devpts_gid, char *why, size_t n); /* cwd = root */
 
+/* rt_bootid.c: a fresh boot_id over /proc/sys/kernel/random/boot_id (in init, best effort) */
+void rt_bootid_mount(void);
+
+/* rt_binds.c: volumes. write: the list, at create; mount: in the setup child, after the root
+ * filesystem is mounted at root (idmap: full mode's idmapped binds) */
+int rt_binds_write(struct rt_sandbox *sb, const char *text, struct error *err);
+int rt_binds_mount(const char *sbdir, const char *root, uint32_t idbase, bool idmap, char *why,
+                   size_t n);
+
+/* rt_layer.c: sb's writable layer from a directory rt_sandbox_export filled (before boot) */
+int rt_layer_seed(struct rt *rt, struct rt_sandbox *sb, const char *seed_dir, uint32_t seed_idbase,
+                  struct error *err);
+
 /* rt_cgroup.c */
 void rt_cgroup_detect(struct rt *rt);
 int rt_cgroup_create(struct rt *rt, struct rt_sandbox *sb, struct error *err);

@@ -46,6 +46,13 @@ struct rt_spec {
     int cpu_count;
     int memory_mb;
     int pids_max; /* 0 = default */
+    /* Optional: the writable layer to start from (a directory rt_sandbox_export filled, and
+     * the id base it reported). Used by rt_sandbox_create only. */
+    const char *seed_dir;
+    uint32_t seed_idbase;
+    /* Optional: host directories to bind into the sandbox, "<host dir>\t<sandbox path>\n" per
+     * line (volumes); kept with the sandbox for every later boot. Needs namespaces. */
+    const char *binds;
 };
 
 struct rt_spawn {
@@ -107,6 +114,12 @@ int rt_sandbox_stop(struct rt *rt, struct rt_sandbox *sb, struct error *err);
  * (rt_on_readable) or by a later rt_sample/create/boot. */
 int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 const char *rt_sandbox_id(const struct rt_sandbox *sb);
+/* Copy what the sandbox changed (its writable layer, over whatever lower layer the runtime
+ * uses) into dir (created 0700 if missing), for a snapshot or a fork: rt_spec.seed_dir. A
+ * running sandbox is frozen during the copy (synchronous). *idbase: the owners' id base to
+ * give back as seed_idbase; *bytes: disk space the copy takes. */
+int rt_sandbox_export(struct rt *rt, struct rt_sandbox *sb, const char *dir, uint32_t *idbase,
+                      int64_t *bytes, struct error *err);
 void *rt_sandbox_get_ud(const struct rt_sandbox *sb);
 void rt_sandbox_set_ud(struct rt_sandbox *sb, void *ud);
 

@@ -20,7 +20,7 @@
 #include "boxtop/i18n.h"
 #include "boxtop/loop.h"
 #include "views/commands_view.h"
-#include "views/events_parse.h"
+#include "boxtop/events_parse.h"
 
 #define TIMELINE_POLL_MS 5000
 #define LABEL_W          8 /* "events  " */

@@ -987,6 +987,11 @@ static const struct view_ops fv_ops = {
 
 struct view *view_files_new(struct app *a, const char *id)
 {
+    return view_files_at(a, id, NULL);
+}
+
+struct view *view_files_at(struct app *a, const char *id, const char *dir)
+{
     if (!a->be->ops->envd_open) {
         app_status(a, STATUS_WARN, "%s", _("the file browser needs a live backend"));
         return NULL;
@@ -1003,7 +1008,7 @@ struct view *view_files_new(struct app *a, const char *id)
     v->last_click_row = -1;
     if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, "/");
     v->p[0].l.path = strdup(cwd);
-    v->p[1].l.path = strdup(REMOTE_HOME);
+    v->p[1].l.path = strdup(dir && dir[0] == '/' ? dir : REMOTE_HOME);
     fv_reload(v, &v->p[0]);
     v->saw_paused = box_paused(v);
     v->p[1].loading = 1;

@@ -60,8 +60,8 @@ struct sbview {
     /* footer and help with the keys of the [keys] section (keymap.h) */
     const struct keymap *km;
     char footer[512];
-    struct keyhelp help[18];
-    char help_keys[17][40];
+    struct keyhelp help[20];
+    char help_keys[20][40];
 };
 
 static int mark_alive(const char *id, void *ud)
@@ -562,6 +562,11 @@ static void sort_changed(struct sbview *v, struct app *a)
     app_dirty(a, DIRTY_MAIN);
 }
 
+static void pause_with_memory(struct app *a, void *ud)
+{
+    do_simple(ud, a, ACT_PAUSE);
+}
+
 static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
 {
     struct sbview *v = (struct sbview *)vv;
@@ -658,8 +663,18 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
     case 'K':
         ask_kill(v, a);
         return 1;
-    case 'p':
-        do_simple(v, a, ACT_PAUSE);
+    case 'p': {
+        int n;
+        const char **ids = sb_targets(v, a, &n);
+        if (ids) sbact_pause(a, ids, n, pause_with_memory, v);
+        free(ids);
+        return 1;
+    }
+    case 'S':
+        if (sb_selected(v)) sbact_snapshot(a, sb_selected(v)->id);
+        return 1;
+    case 'F':
+        if (sb_selected(v)) sbact_fork(a, sb_selected(v)->id);
         return 1;
     case 'r':
         do_simple(v, a, ACT_RESUME);
@@ -790,7 +805,9 @@ static const struct keyhelp sb_help[] = {
     {"a / u", N_("mark exactly the shown rows / unmark all")},
     {"n", N_("new sandbox (template, timeout, metadata)")},
     {"K", N_("kill marked or selected sandboxes (asks first)")},
-    {"p / r", N_("pause / resume")},
+    {"p / r", N_("pause (with memory or filesystem only) / resume")},
+    {"S", N_("snapshot the selected sandbox (asks a name)")},
+    {"F", N_("fork the selected sandbox (asks how many)")},
     {"t", N_("set the time to live")},
     {"e", N_("extend the time to live by 5 minutes")},
     {"< / >", N_("sort by the previous / next column")},
@@ -813,6 +830,8 @@ static const int sb_help_act[][3] = {
     {KA_NEW, -1},
     {KA_KILL, -1},
     {KA_PAUSE, KA_RESUME, -1},
+    {-1},
+    {-1},
     {KA_TIMEOUT, -1},
     {KA_EXTEND, -1},
     {-1},
