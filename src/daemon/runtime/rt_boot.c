@@ -95,7 +95,9 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
             snprintf(why, sizeof why, "unshare mount ns: %s", strerror(errno));
             child_fail(sync_fd, why);
         }
-        if (rt_rootfs_mount_host(sb->dir, rt->state_dir, why, sizeof why) < 0)
+        if (rt_on_image(rt) ? rt_imagefs_mount(sb->dir, rt->base.st.lower, false,
+                                               rt->base.lower_base, sb->idbase, why, sizeof why)
+                            : rt_rootfs_mount_host(sb->dir, rt->state_dir, why, sizeof why))
             child_fail(sync_fd, why);
         if (chdir(a.root) < 0) {
             snprintf(why, sizeof why, "chdir root: %s", strerror(errno));
@@ -118,7 +120,9 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
             child_fail(sync_fd, why);
         }
         if (rt_rootfs_self_map(uid, gid, why, sizeof why) < 0 ||
-            rt_rootfs_mount_rootless(sb->dir, rt->state_dir, why, sizeof why) < 0)
+            (rt_on_image(rt)
+                 ? rt_imagefs_mount(sb->dir, rt->base.st.lower, true, 0, 0, why, sizeof why)
+                 : rt_rootfs_mount_rootless(sb->dir, rt->state_dir, why, sizeof why)))
             child_fail(sync_fd, why);
         if (chdir(a.root) < 0) {
             snprintf(why, sizeof why, "chdir root: %s", strerror(errno));

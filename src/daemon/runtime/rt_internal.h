@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "rt_image.h"
 #include "runtime.h"
 
 #define RT_ID_MAX     64
@@ -98,6 +99,17 @@ struct rt_grave {
     pid_t pid; /* its init, reaped here if it became our child (boxtopd as pid 1/subreaper) */
 };
 
+/* The base image: its status, and the builder process while one runs. */
+struct rt_base {
+    struct rt_base_status st;
+    struct rt_image_job job;
+    uint32_t lower_base; /* host id of root in the unpacked lower layer (full mode) */
+    pid_t pid;           /* builder, or 0 */
+    int fd;              /* its message pipe (watched), or -1 */
+    char buf[1024];
+    size_t len;
+};
+
 struct rt {
     char state_dir[PATH_MAX];
     char rt_dir[PATH_MAX]; /* DIR/runtime */
@@ -112,6 +124,7 @@ struct rt {
     struct rt_sandbox *sandboxes;
     struct rt_grave *graves;
     unsigned trash_seq;
+    struct rt_base base;
 };
 
 /* --- control protocol (SOCK_SEQPACKET, one message per request/reply/event) --- */
@@ -194,12 +207,29 @@ void rt_grave_try(struct rt *rt); /* retry cleanup of destroyed sandboxes */
 void rt_sandbox_lost(struct rt *rt, struct rt_sandbox *sb);
 bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb);
 
+/* rt_image.c */
+bool rt_base_on_fd(struct rt *rt, int fd); /* true when fd was the builder's */
+void rt_base_stop(struct rt *rt);          /* ends a running build (rt_free) */
+
+/* rt_core.c: the subordinate id range (root's line in /etc/subuid, else 2^30 upwards) */
+void rt_idmap_detect(uint32_t *base, uint32_t *slots);
+
 /* rt_rootfs.c */
 int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, size_t n);
 int rt_rootfs_mount_rootless(const char *sbdir, const char *state_dir, char *why, size_t n);
 int rt_rootfs_self_map(uid_t uid, gid_t gid, char *why, size_t n);
 int rt_rootfs_enter(const char *id, long devpts_gid, char *why, size_t n); /* cwd = root */
+int rt_rootfs_mount_dev(const char *root, char *why, size_t n);
+
+/* rt_imagefs.c: the root filesystem on the base image */
+static inline bool rt_on_image(const struct rt *rt)
+{
+    return rt->mode != RT_MODE_PLAIN && rt->base.st.state != RT_BASE_HOST;
+}
+int rt_imagefs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+int rt_imagefs_mount(const char *sbdir, const char *lower, bool rootless, uint32_t lower_base,
+                     uint32_t idbase, char *why, size_t n);
 
 /* rt_cgroup.c */
 void rt_cgroup_detect(struct rt *rt);
