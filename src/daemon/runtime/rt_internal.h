@@ -6,7 +6,8 @@
  *   boxtopd ──fork──▶ setup child C: real root; new mount ns with the overlay root and /dev
  *                      │ binds; joins the cgroup; unshare(pid, uts, ipc)
  *                      └──fork──▶ init G: pid 1 inside. Still real root: hostname, /proc,
- *                                 devpts, pivot_root. Re-executes the binary (fresh memory),
+ *                                 devpts. Re-executes the binary (fresh memory; its libraries
+ *                                 are the host's, the image may lack them), pivot_root,
  *                                 then unshare(user) - boxtopd writes uid_map/gid_map - and
  *                                 becomes root of the sandbox's user ns; serves the control
  *                                 socket and reaps.
@@ -220,6 +221,7 @@ int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, si
 int rt_rootfs_mount_rootless(const char *sbdir, const char *state_dir, char *why, size_t n);
 int rt_rootfs_self_map(uid_t uid, gid_t gid, char *why, size_t n);
 int rt_rootfs_enter(const char *id, long devpts_gid, char *why, size_t n); /* cwd = root */
+int rt_rootfs_pivot(void); /* cwd becomes "/" (after the re-exec: host libraries) */
 int rt_rootfs_mount_dev(const char *root, char *why, size_t n);
 
 /* rt_imagefs.c: the root filesystem on the base image */

@@ -411,9 +411,10 @@ int rt_rootfs_mount_rootless(const char *sbdir, const char *state_dir, char *why
     return rt_rootfs_mount_dev(root, why, n);
 }
 
-/* In init before it enters the sandbox's user ns (full mode: still real root in a mount ns
- * of the host's user ns; rootless: in the user ns that owns the mount ns). The working
- * directory is the new root. devpts_gid: host gid of "tty" inside, or -1. */
+/* In init before it re-executes boxtopd and enters the sandbox's user ns (full mode: still
+ * real root in a mount ns of the host's user ns; rootless: in the user ns that owns the
+ * mount ns). The working directory is the new root; rt_rootfs_pivot makes it "/".
+ * devpts_gid: host gid of "tty" inside, or -1. */
 int rt_rootfs_enter(const char *id, long devpts_gid, char *why, size_t n)
 {
     char opts[128];
@@ -428,10 +429,15 @@ int rt_rootfs_enter(const char *id, long devpts_gid, char *why, size_t n)
         FAIL("mount /dev/pts");
     if (mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k") < 0)
         FAIL("mount /dev/shm");
-    /* pivot_root(".", ".") stacks the old root under the new one; detaching it leaves only
-     * the sandbox's tree in this mount namespace. */
-    if (syscall(SYS_pivot_root, ".", ".") < 0) FAIL("pivot_root");
-    if (umount2(".", MNT_DETACH) < 0) FAIL("detach old root");
-    if (chdir("/") < 0) FAIL("chdir /");
+    return 0;
+}
+
+/* In init after it re-executed boxtopd (whose libraries are the host's, not the image's):
+ * pivot_root(".", ".") stacks the old root under the new one; detaching it leaves only the
+ * sandbox's tree in this mount namespace. */
+int rt_rootfs_pivot(void)
+{
+    if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+        return -1;
     return 0;
 }
