@@ -42,3 +42,6 @@ base-image: src/boxtopd$(EXEEXT)
 # The runtime test once more on the host's root (boxtopd --base host).
 dist_check_SCRIPTS += tests/runtime/test_runtime_host.sh
 TESTS += tests/runtime/test_runtime_host.sh
+# And as an unprivileged user (rootless namespaces) on the same image.
+dist_check_SCRIPTS += tests/runtime/test_runtime_rootless.sh
+TESTS += tests/runtime/test_runtime_rootless.sh
