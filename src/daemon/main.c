@@ -46,15 +46,17 @@ static void usage(FILE *f)
               "  --foreground             stay attached, log to stderr\n"
               "  --log-level LEVEL        debug, info, warn or error (default info)\n"
               "  --print-env              print E2B_API_URL, E2B_SANDBOX_URL and E2B_API_KEY\n"
-              "  --base image|host        sandboxes' root: a Debian image built once with\n"
-              "                           mmdebstrap (default), or the host's root read-only\n"
+              "  --help, --version\n"));
+    fprintf(f, "%s",
+            _("\nThe sandboxes' base image:\n"
+              "  --base image|host        a Debian image built once with mmdebstrap (default),\n"
+              "                           or the host's root read-only (not isolated)\n"
               "  --base-suite SUITE       Debian suite of the image (default bookworm)\n"
               "  --base-packages LIST     extra packages in the image (comma separated)\n"
               "  --base-mirror URL        Debian mirror (default: the one apt uses here)\n"
               "  --base-rootfs TAR        use this root filesystem tarball as the image\n"
               "  --build-base             build the image now (with progress), then exit\n"
-              "  --rebuild-base           build the image again even if it is cached\n"
-              "  --help, --version\n"));
+              "  --rebuild-base           build the image again even if it is cached\n"));
 }
 
 static int parse_listen(const char *arg, char *host, size_t hn, int *port)
