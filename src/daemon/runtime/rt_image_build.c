@@ -31,9 +31,11 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rt_image.h"
@@ -97,7 +99,8 @@ static void on_line(struct progress *p, char *line)
     if (strncmp(line, "I: ", 3) == 0 || strncmp(line, "W: ", 3) == 0 ||
         strncmp(line, "E: ", 3) == 0) {
         say(p->out, "L %s", line);
-        if (line[0] == 'E') snprintf(p->err, sizeof p->err, "%s", line + 3);
+        if (line[0] == 'E' && !p->err[0]) /* the first one is the cause */
+            snprintf(p->err, sizeof p->err, "%s", line + 3);
         for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
             if (strncmp(line + 3, stages[i].prefix, strlen(stages[i].prefix)) == 0 &&
                 stages[i].from >= p->last) {
@@ -121,18 +124,29 @@ static void on_line(struct progress *p, char *line)
     }
 }
 
-/* Runs argv with stdout+stderr on a pty; lines go through on_line. Returns the exit status. */
+/* Runs argv with stdout+stderr on a pty; lines go through on_line. Returns the exit status.
+ * A SIGTERM to the builder (boxtopd stopping) is passed on to mmdebstrap's process group, so
+ * that it cleans up its temporary directory; it gets 10 s for that, then SIGKILL. */
 static int run_pty(char *const argv[], struct progress *p)
 {
+    sigset_t term, old;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigprocmask(SIG_BLOCK, &term, &old);
+    int sfd = signalfd(-1, &term, SFD_CLOEXEC);
     int master = -1;
     struct winsize ws = {.ws_row = 24, .ws_col = 100};
     pid_t pid = forkpty(&master, NULL, NULL, &ws);
-    if (pid < 0) return -1;
+    if (pid < 0) {
+        if (sfd >= 0) close(sfd);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return -1;
+    }
     if (pid == 0) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
         int nul = open("/dev/null", O_RDONLY);
         if (nul >= 0) dup2(nul, 0);
         setenv("LC_ALL", "C.UTF-8", 1);
-        unsetenv("TERM");
         setenv("TERM", "dumb", 1);
         execvp(argv[0], argv);
         fprintf(stderr, "E: cannot run %s: %s\n", argv[0], strerror(errno));
@@ -140,7 +154,27 @@ static int run_pty(char *const argv[], struct progress *p)
     }
     char buf[4096], line[1024];
     size_t ll = 0;
+    long long kill_at = 0; /* seconds (CLOCK_MONOTONIC) after a SIGTERM */
     for (;;) {
+        struct pollfd pf[2] = {{.fd = master, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
+        int r = poll(pf, sfd >= 0 ? 2 : 1, kill_at ? 1000 : -1);
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (kill_at && now.tv_sec >= kill_at) {
+            kill(-pid, SIGKILL);
+            kill_at = 0;
+        }
+        if (r < 0 && errno != EINTR) break;
+        if (r <= 0) continue;
+        if (sfd >= 0 && pf[1].revents) {
+            struct signalfd_siginfo si;
+            if (read(sfd, &si, sizeof si) > 0 && !kill_at) {
+                kill(-pid, SIGTERM);
+                kill_at = now.tv_sec + 10;
+                snprintf(p->err, sizeof p->err, "stopped (boxtopd is shutting down)");
+            }
+        }
+        if (!pf[0].revents) continue;
         ssize_t n = read(master, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break; /* EIO once the child's side is closed */
@@ -162,6 +196,9 @@ static int run_pty(char *const argv[], struct progress *p)
     int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
+    if (sfd >= 0) close(sfd);
+    /* a SIGTERM that came now ends the builder as it would have */
+    sigprocmask(SIG_SETMASK, &old, NULL);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
