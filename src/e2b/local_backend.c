@@ -489,8 +489,9 @@ void local_backend_base_note(const char *body, size_t len, char *out, size_t n)
         size_t kl = strlen(keys[k]);
         for (size_t i = 0; i + kl <= len; i++) {
             if (memcmp(body + i, keys[k], kl) != 0) continue;
-            size_t e = i;
-            while (e < len && body[e] != ')' && body[e] != '\n' && body[e] != ';')
+            /* up to the ")" that closes the health message (the note may hold one) */
+            size_t end = len && body[len - 1] == ')' ? len - 1 : len, e = i;
+            while (e < end && body[e] != '\n' && body[e] != ';')
                 e++;
             size_t l = e - i < n - 1 ? e - i : n - 1;
             memcpy(out, body + i, l); /* drawn through the sanitizer like every label */

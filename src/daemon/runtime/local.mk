@@ -48,3 +48,6 @@ TESTS += tests/runtime/test_runtime_rootless.sh
 # boxtopd while its base image is being built, or cannot be (the SDK against it).
 TESTS += tests/integration/base-image.sh
 EXTRA_DIST += tests/integration/base-image.sh tests/integration/base-image.mjs
+# boxtop's header with the image being built, and with --base host.
+TESTS += tests/tui/test_tui_base.sh
+EXTRA_DIST += tests/tui/test_tui_base.sh
