@@ -51,3 +51,6 @@ EXTRA_DIST += tests/integration/base-image.sh tests/integration/base-image.mjs
 # boxtop's header with the image being built, and with --base host.
 TESTS += tests/tui/test_tui_base.sh
 EXTRA_DIST += tests/tui/test_tui_base.sh
+# Tests that give boxtop or boxtopd a temporary HOME keep the user's cache, so that the base
+# image is built at most once per machine (tests wanting an empty cache set their own).
+AM_TESTS_ENVIRONMENT += XDG_CACHE_HOME="$${XDG_CACHE_HOME:-$$HOME/.cache}"; export XDG_CACHE_HOME;

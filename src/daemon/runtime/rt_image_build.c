@@ -229,7 +229,7 @@ static int run_mmdebstrap(const struct rt_image_job *j, const char *out_tar, str
     char *argv[] = {"mmdebstrap",     "--variant=minbase", "--format=tar",    include, hook,
                     (char *)j->suite, (char *)out_tar,     (char *)j->mirror, NULL};
     int rc = run_pty(argv, p);
-    if (rc == 127 && !p->err[0])
+    if (rc == 127 && strstr(p->err, "cannot run"))
         snprintf(p->err, sizeof p->err,
                  "mmdebstrap is not installed (apt-get install mmdebstrap), or use --base-rootfs "
                  "TAR or --base host");

@@ -16,8 +16,9 @@
  *   boxtopd and survives a boxtopd crash; boxtopd finds it again through
  *   DIR/runtime/<id>/ctl.sock and init.pid.
  *
- * Rootless (boxtopd not root): C makes a user ns first (its own uid mapped to "user"), builds
- * a tmpfs root with per-directory overlays inside it, then the same pid/uts/ipc + init.
+ * Rootless (boxtopd not root): C makes a user ns first (its own uid mapped to "user"), mounts
+ * the image's overlay (--base host: a tmpfs root with per-directory overlays) inside it, then
+ * the same pid/uts/ipc + init, which pivots at once and is not re-executed (see rt_boot.c).
  * Plain (no namespaces, or BOXTOPD_ISOLATION=plain): the same init without namespaces, in a
  * private directory. rt_get_caps says what is missing. */
 #ifndef BOXTOPD_RT_INTERNAL_H
