@@ -197,8 +197,7 @@ static int run_pty(char *const argv[], struct progress *p)
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
     if (sfd >= 0) close(sfd);
-    /* a SIGTERM that came now ends the builder as it would have */
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    /* SIGTERM stays blocked: the builder removes mmdebstrap's temporary files, then ends */
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
@@ -219,7 +218,23 @@ static const char hook_user[] =
     "rm -f \"$r/etc/hostname\" \"$r/etc/resolv.conf\"; "
     "rm -rf \"$r/var/lib/apt/lists\"/*_Packages* \"$r/var/cache/apt\"/*.bin";
 
+static int run_mmdebstrap_in(const struct rt_image_job *j, const char *out_tar, struct progress *p);
+
+/* Its temporary files (the chroot, a gpg home) go to the cache and are removed whatever
+ * happens: a failed or stopped build leaves nothing in /tmp. */
 static int run_mmdebstrap(const struct rt_image_job *j, const char *out_tar, struct progress *p)
+{
+    char tmp[PATH_MAX];
+    if (rt_path(tmp, sizeof tmp, "%s/tmp", j->dir) < 0) return -1;
+    rt_rm_rf(tmp);
+    if (mkdir(tmp, 0700) < 0) return -1;
+    setenv("TMPDIR", tmp, 1);
+    int rc = run_mmdebstrap_in(j, out_tar, p);
+    rt_rm_rf(tmp);
+    return rc;
+}
+
+static int run_mmdebstrap_in(const struct rt_image_job *j, const char *out_tar, struct progress *p)
 {
     char include[1400];
     snprintf(include, sizeof include, "--include=%s%s%s", RT_IMAGE_PACKAGES,
