@@ -66,6 +66,9 @@ struct daemon_options {
     int max_sandboxes;       /* concurrent running sandboxes, default 20 */
     int create_rate_per_min; /* creation rate limit (burst = one minute's worth), default 120 */
     bool foreground;
+    /* The base image (runtime.h struct rt_base_opts): --base, --base-suite ... */
+    bool base_host, rebuild_base;
+    const char *base_suite, *base_mirror, *base_packages, *base_rootfs;
 };
 
 struct fdwatch {

@@ -89,6 +89,10 @@ int api_answer_error(struct server_request *req, const struct error *err)
     case ERROR_USAGE:
         return server_respond_error(req, 400, "%s", err->msg);
     default:
+        if (err->code == 503) { /* the base image is being built */
+            server_add_header(req, "Retry-After", "5");
+            return server_respond_error(req, 503, "%s", err->msg);
+        }
         return server_respond_error(req, 500, "%s", err->msg);
     }
 }

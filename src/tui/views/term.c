@@ -177,8 +177,10 @@ static void draw_tabs(struct termview *v, struct app *a, WINDOW *w, int wd)
             snprintf(extra, sizeof(extra), " [%s]", session_state_name(st));
         if (session_recording(s)) strncat(extra, " REC", sizeof(extra) - strlen(extra) - 1);
         const char *title = term_engine_title(session_engine(s), NULL);
-        snprintf(label, sizeof(label), " %d:%s%s%s%s ", n, session_sandbox(s), title[0] ? " " : "",
-                 title, extra);
+        /* the state before the title: a long title (a shell's "user@host: ~") is what the
+         * 40-column cap cuts, never "[exit 3]" */
+        snprintf(label, sizeof(label), " %d:%s%s%s%s ", n, session_sandbox(s), extra,
+                 title[0] ? " " : "", title);
         attr_t at = s == v->cur ? th->attr[ROLE_SELECTED] : th->attr[ROLE_TITLE];
         int room = wd - x - 1 < 40 ? wd - x - 1 : 40;
         x += ui_text(a, w, 0, x, room, label, at) + 1;
