@@ -145,7 +145,6 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
             if (rt_rootfs_enter(sb->id, rt->mode == RT_MODE_FULL ? (long)sb->idbase + 5 : -1L, why,
                                 sizeof why) < 0)
                 child_fail(sync_fd, why);
-            rt_bootid_mount();
         } else if (chdir(a.home) < 0) {
             snprintf(why, sizeof why, "chdir home: %s", strerror(errno));
             child_fail(sync_fd, why);

@@ -18,7 +18,7 @@
 #define BOOT_ID_PROC "/proc/sys/kernel/random/boot_id"
 #define BOOT_ID_FILE "/dev/.boot_id"
 
-/* In init after rt_rootfs_enter (cwd and root are the sandbox's, /proc and /dev mounted, still
+/* In init after the pivot (rt_init_enter: "/" is the sandbox's, /proc and /dev mounted, still
  * privileged over its mount ns). Best effort: a sandbox without it boots all the same. */
 void rt_bootid_mount(void)
 {

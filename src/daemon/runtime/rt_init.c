@@ -417,6 +417,7 @@ static void enter_fail(struct rt_init_args *a, const char *step)
 void rt_init_enter(struct rt_init_args *a)
 {
     if (a->mode == RT_MODE_FULL && rt_rootfs_pivot() < 0) enter_fail(a, "pivot_root");
+    if (rt_mode_ns(a->mode)) rt_bootid_mount(); /* "/" is the sandbox's now, still privileged */
     if (a->mode == RT_MODE_FULL) {
         /* Entered last, after every mount was made by real root: the mount, pid, uts and ipc
          * namespaces stay owned by the host's user ns, so root inside cannot mount anything,

@@ -369,7 +369,7 @@ int cmd_pane_key(struct cmdsv *v, int ch, int is_key)
             p->stick = 1;
             return 1;
         case '/':
-            app_prompt(v->app, _("search:"), p->search, NULL, on_search, v);
+            app_prompt(v->app, _("search: "), p->search, NULL, on_search, v);
             return 1;
         case 'n':
             find(v, 1);
@@ -380,7 +380,7 @@ int cmd_pane_key(struct cmdsv *v, int ch, int is_key)
         case 'w': {
             char def[300];
             snprintf(def, sizeof def, "boxtop-%.100s-pid%u.txt", v->id, p->c.pid);
-            app_prompt(v->app, _("save the output to:"), def, NULL, on_save, v);
+            app_prompt(v->app, _("save the output to: "), def, NULL, on_save, v);
             return 1;
         }
         default:
