@@ -71,6 +71,9 @@ struct session *session_mgr_at(struct session_mgr *m, int i); /* in opening orde
 /* Start /bin/bash -i -l in a PTY of rows x cols in sandbox_id. NULL + err when impossible now. */
 struct session *session_open(struct session_mgr *m, const char *sandbox_id, int rows, int cols,
                              int scrollback, struct error *err);
+/* Attach to the running PTY process pid (Process.Connect) instead of starting a shell. */
+struct session *session_open_pid(struct session_mgr *m, const char *sandbox_id, uint32_t pid,
+                                 int rows, int cols, int scrollback, struct error *err);
 /* Close the stream; the process keeps running (Process.Connect reattaches). */
 void session_detach(struct session *s);
 /* Process.Connect by pid, then Update with the size and, on the alternate screen, ^L so a

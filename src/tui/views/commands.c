@@ -630,9 +630,7 @@ static int cv_key(struct view *vv, struct app *a, int ch, int is_key)
     case 'a': {
         const struct cmd *c = cmdsv_selected(v);
         if (c && c->result == CMD_RUNNING && cmdsv_is_pty(c))
-            app_status(a, STATUS_WARN, "%s",
-                       _("attaching a terminal to a running PTY is not available yet; press s "
-                         "in the sandboxes view for a new shell"));
+            term_attach_pid(a, v->id, c->pid);
         else
             app_status(a, STATUS_INFO, "%s", _("only a running terminal (PTY) can be attached"));
         return 1;
