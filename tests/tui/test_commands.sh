@@ -80,7 +80,9 @@ tui_keys Escape; tui_keys /; tui_keys C-u; tui_type 'tick'; tui_keys Enter
 tui_wait 'filter: tick' 3 && tui_keys Enter
 tui_wait 'attached, live' 10; ok $? "Enter on the running command attaches (Process.Connect)"
 t0=$(tui_screen | grep -oE 'tick [0-9]+' | tail -1 | cut -d' ' -f2)
-tui_wait "tick $((t0 + 2))" 3; ok $? "new output shows within a second or so (tick $t0 → $((t0 + 2)))"
+# the command prints a line every ~0.3 s: the next one must be on screen within 1 s
+tui_wait "tick $((t0 + 1))\$" 1 && tui_wait "tick $((t0 + 2))\$" 3
+ok $? "new output shows within 1 s (tick $t0 → $((t0 + 1)) → $((t0 + 2)))"
 sleep 1
 ticks=$(tui_screen | grep -oE '^  tick [0-9]+' | awk '{print $2}')
 printf '%s\n' "$ticks" | awk 'NR>1 && $1 != prev+1 {bad=1} {prev=$1} END {exit bad}' &&
