@@ -11,3 +11,11 @@ bench: all tests/node_modules/.boxtop-stamp
 	$(BENCH_NODE) $(abs_top_srcdir)/bench/create.mjs | tee bench/out/create.txt
 	$(BENCH_NODE) $(abs_top_srcdir)/bench/files.mjs | tee bench/out/files.txt
 .PHONY: bench
+
+# bench/commands (issue 16): the commands view on 10 000 commands next to `e2b sandbox logs`.
+EXTRA_DIST += bench/commands.mjs
+bench-commands: all tests/node_modules/.boxtop-stamp
+	@mkdir -p bench/out
+	$(BENCH_NODE) $(abs_top_srcdir)/bench/commands.mjs | tee bench/out/commands.txt
+bench: bench-commands
+.PHONY: bench-commands

@@ -48,6 +48,7 @@ struct session {
      * last start event, so another "not found" means the process itself is gone. */
     int recheck, confirmed, paused;
     int closing; /* closed by the user: on m->closing until its SIGKILL is delivered */
+    uint32_t attach_pid; /* session_open_pid: attach to this process instead of a new shell */
 
     int64_t end_ms; /* sandbox end of life (wall ms), 0 = unknown */
     struct api_call *ttl_call;
@@ -307,7 +308,8 @@ static int on_proc_event(const struct envd_proc_event *ev, void *ud, struct erro
             send_update(s);
             /* full-screen programs repaint on ^L; a shell prompt is left alone (bash would
              * clear the screen and the output kept here) */
-            if (term_engine_altscreen(s->eng)) on_engine_output("\f", 1, s);
+            if (term_engine_altscreen(s->eng) || s->attach_pid) on_engine_output("\f", 1, s);
+            s->attach_pid = 0; /* a fresh attach: ^L makes the program draw its screen */
         } else {
             s->notice[0] = '\0';
         }
@@ -522,6 +524,17 @@ static void on_lookup(struct api_result *res, void *ud)
     }
     s->envd_ready = 1;
     s->end_ms = res->sandbox.end_at_ms;
+    if (s->attach_pid) { /* a running PTY (the commands view's `a`) */
+        s->pid = s->attach_pid;
+        s->reattaching = 1;
+        s->state = SESSION_RECONNECTING;
+        if (connect_stream(s, &err)) {
+            s->state = SESSION_FAILED;
+            s_notice(s, "%s", err.msg);
+        }
+        s_notify(s);
+        return;
+    }
     start_shell(s);
 }
 
@@ -584,6 +597,17 @@ struct session *session_open(struct session_mgr *m, const char *sandbox_id, int 
     if (!s->lookup) {
         s->state = SESSION_FAILED;
         s_notice(s, _("could not look up sandbox %s"), sandbox_id);
+    }
+    return s;
+}
+
+struct session *session_open_pid(struct session_mgr *m, const char *sandbox_id, uint32_t pid,
+                                 int rows, int cols, int scrollback, struct error *err)
+{
+    struct session *s = session_open(m, sandbox_id, rows, cols, scrollback, err);
+    if (s) {
+        s->attach_pid = pid;
+        s_notice(s, _("attaching to pid %u in %s…"), (unsigned)pid, sandbox_id);
     }
     return s;
 }

@@ -71,6 +71,9 @@ struct session *session_mgr_at(struct session_mgr *m, int i); /* in opening orde
 /* Start /bin/bash -i -l in a PTY of rows x cols in sandbox_id. NULL + err when impossible now. */
 struct session *session_open(struct session_mgr *m, const char *sandbox_id, int rows, int cols,
                              int scrollback, struct error *err);
+/* Attach to the running PTY process pid (Process.Connect) instead of starting a shell. */
+struct session *session_open_pid(struct session_mgr *m, const char *sandbox_id, uint32_t pid,
+                                 int rows, int cols, int scrollback, struct error *err);
 /* No tab shows it any more: the process keeps running and the stream stays open, so the
  * screen keeps up with the output (within the engine's scrollback) for the next reattach. */
 void session_detach(struct session *s);

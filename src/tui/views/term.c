@@ -700,6 +700,26 @@ void term_open_shell(struct app *a, const char *sandbox_id)
     term_show_session(a, s);
 }
 
+void term_attach_pid(struct app *a, const char *sandbox_id, uint32_t pid)
+{
+    if (app_refuse_readonly(a, _("a shell"))) return;
+    if (ensure_mgr(a)) return;
+    struct termview *old = tv_of(a);
+    int rows = a->rows - 5, cols = a->cols;
+    if (old && old->pane) {
+        rows = old->ph;
+        cols = old->pw;
+    }
+    struct error err = {0};
+    struct session *s = session_open_pid(a->sessions, sandbox_id, pid, rows < 1 ? 1 : rows,
+                                         cols < 1 ? 1 : cols, 0, &err);
+    if (!s) {
+        app_status(a, STATUS_ERROR, "%s", err.msg);
+        return;
+    }
+    term_show_session(a, s);
+}
+
 void term_sessions_free(struct app *a)
 {
     session_mgr_free(a->sessions);
