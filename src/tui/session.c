@@ -375,6 +375,7 @@ static void on_retry(struct loop *l, void *ud)
     (void)l;
     struct session *s = ud;
     s->retry_timer = 0;
+    if (s->stream || s->lookup) return; /* a reattach got there first */
     if (s->recheck) {
         recheck_sandbox(s);
         return;
@@ -662,16 +663,21 @@ int session_reattach(struct session *s, int rows, int cols, struct error *err)
     session_resize(s, rows, cols);
     if (s->state == SESSION_ATTACHED) {
         ttl_arm(s);
-    } else if (s->state == SESSION_RECONNECTING && !s->stream) {
+    } else if (s->state == SESSION_RECONNECTING && !s->stream && !s->lookup) {
         /* no need to wait for the back-off: someone is looking now */
         if (s->retry_timer) loop_timer_cancel(s->m->loop, s->retry_timer);
         s->retry_timer = 0;
-        s->reattaching = 1;
-        if (connect_stream(s, err)) {
-            retry_arm(s);
-            return -1;
+        s->retry_ms = 0;
+        if (s->recheck) { /* paused or gone: the API says which first */
+            recheck_sandbox(s);
+        } else {
+            s->reattaching = 1;
+            if (connect_stream(s, err)) {
+                retry_arm(s);
+                return -1;
+            }
+            s_notice(s, _("reattaching to pid %u…"), (unsigned)s->pid);
         }
-        s_notice(s, _("reattaching to pid %u…"), (unsigned)s->pid);
     }
     s_notify(s);
     return 0;
