@@ -420,6 +420,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (want_build_base) return build_base(&d.opt); /* no state dir involved */
     if (!state_dir[0] && default_state_dir(state_dir, sizeof state_dir) < 0) {
         fprintf(stderr, _("boxtopd: cannot find a state directory; use --state-dir\n"));
         return 2;
@@ -428,8 +429,6 @@ int main(int argc, char **argv)
     if (want_print_env)
         return print_env(state_dir, d.opt.api_host, d.opt.api_port, d.opt.envd_host,
                          d.opt.envd_port);
-
-    if (want_build_base) return build_base(&d.opt);
 
     if (fs_mkdir_p(state_dir, 0700, &err) < 0) {
         fprintf(stderr, "boxtopd: %s\n", err.msg);

@@ -777,7 +777,6 @@ int sbx_manager_start(struct daemon *d, struct error *err)
         return error_prefix(err, "runtime");
     rt_get_caps(d->rt, &caps);
     snprintf(d->isolation_missing, sizeof d->isolation_missing, "%s", caps.missing);
-    spawns_load(d->opt.state_dir, &d->spawns);
     struct rt_base_opts bo = {.host = d->opt.base_host,
                               .rebuild = d->opt.rebuild_base,
                               .suite = d->opt.base_suite,
@@ -785,6 +784,7 @@ int sbx_manager_start(struct daemon *d, struct error *err)
                               .packages = d->opt.base_packages,
                               .tarball = d->opt.base_rootfs};
     if (rt_base_start(d->rt, &bo, err) < 0) return error_prefix(err, "base image");
+    spawns_load(d->opt.state_dir, &d->spawns);
     store_each(d->opt.state_dir, restore_one, d, err);
     d->sample_timer = server_timer_new(d->srv, sample_all, d);
     if (!d->sample_timer) return error_set(err, ERROR_GENERIC, "out of memory");
