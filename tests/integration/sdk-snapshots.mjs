@@ -119,7 +119,15 @@ test('snapshots survive a restart, count on disk, and deleting one frees its fil
   const h2 = (await d.api('GET', '/health', { headers: { Accept: 'application/json' } })).json;
   assert.deepEqual(h2.snapshots, { count: 0, bytes: 0 });
   assert.deepEqual(await all(Sandbox.listSnapshots()), []);
-  // the source came back paused from the restart: resume it for the fork tests
+  // the source came back paused from the restart: a paused sandbox can be snapshotted too
+  assert.equal((await Sandbox.getInfo(need().sandboxId)).state, 'paused');
+  const ps = await Sandbox.createSnapshot(need().sandboxId);
+  const fromPaused = await Sandbox.create(ps.snapshotId, { timeoutMs: 60_000 });
+  d.track(fromPaused);
+  assert.equal(await fromPaused.files.read('/home/user/keep.txt'), 'after snapshot');
+  await fromPaused.kill();
+  assert.equal(await Sandbox.deleteSnapshot(ps.snapshotId), true);
+  // resume it for the fork tests
   src = await Sandbox.connect(need().sandboxId, { timeoutMs: 300_000 });
 });
 
