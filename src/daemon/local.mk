@@ -35,7 +35,6 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/api/logs.c \
 	src/daemon/api/templates.c \
 	src/daemon/api/snapshots.c \
-	src/daemon/api/health_caps.c \
 	src/daemon/api/volumes.c \
 	src/daemon/api/events.c \
 	src/daemon/api/webhooks.c

@@ -40,7 +40,6 @@ int api_volume_mounts_check(struct daemon *d, const struct cJSON *mounts, struct
 
 /* handler groups (api_*.c) */
 int api_health(struct daemon *d, struct server_request *req);
-int api_health_caps(struct daemon *d, struct server_request *req); /* health_caps.c */
 int api_sandbox_create(struct daemon *d, struct server_request *req);
 int api_sandbox_create_v2(struct daemon *d, struct server_request *req);
 int api_sandbox_list_v1(struct daemon *d, struct server_request *req);

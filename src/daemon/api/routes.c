@@ -26,7 +26,7 @@ static const struct {
     api_fn fn;
     bool auth;
 } api_table[] = {
-    {"GET", "/health", api_health_caps, false}, /* JSON capabilities, else api_health */
+    {"GET", "/health", api_health, false},
     {"POST", "/sandboxes", api_sandbox_create, true},
     {"GET", "/sandboxes", api_sandbox_list_v1, true},
     {"POST", "/v2/sandboxes", api_sandbox_create_v2, true},

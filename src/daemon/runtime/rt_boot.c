@@ -95,9 +95,8 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
             snprintf(why, sizeof why, "unshare mount ns: %s", strerror(errno));
             child_fail(sync_fd, why);
         }
-        if (rt_rootfs_mount_host(sb->dir, rt->state_dir, why, sizeof why) < 0)
-            child_fail(sync_fd, why);
-        if (rt_binds_mount(sb->dir, a.root, sb->idbase, true, why, sizeof why) < 0) /* volumes */
+        if (rt_rootfs_mount_host(sb->dir, rt->state_dir, why, sizeof why) < 0 ||
+            rt_binds_mount(sb->dir, a.root, sb->idbase, true, why, sizeof why) < 0)
             child_fail(sync_fd, why);
         if (chdir(a.root) < 0) {
             snprintf(why, sizeof why, "chdir root: %s", strerror(errno));
@@ -120,9 +119,8 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
             child_fail(sync_fd, why);
         }
         if (rt_rootfs_self_map(uid, gid, why, sizeof why) < 0 ||
-            rt_rootfs_mount_rootless(sb->dir, rt->state_dir, why, sizeof why) < 0)
-            child_fail(sync_fd, why);
-        if (rt_binds_mount(sb->dir, a.root, sb->idbase, false, why, sizeof why) < 0) /* volumes */
+            rt_rootfs_mount_rootless(sb->dir, rt->state_dir, why, sizeof why) < 0 ||
+            rt_binds_mount(sb->dir, a.root, sb->idbase, false, why, sizeof why) < 0)
             child_fail(sync_fd, why);
         if (chdir(a.root) < 0) {
             snprintf(why, sizeof why, "chdir root: %s", strerror(errno));

@@ -15,17 +15,15 @@
 
 #include "rt_internal.h"
 
-/* Relative to the working directory, which is the sandbox's root whether or not init has
- * pivoted into it yet (never the host's "/dev" or "/proc"). */
-#define BOOT_ID_PROC "proc/sys/kernel/random/boot_id"
-#define BOOT_ID_FILE "dev/.boot_id"
+#define BOOT_ID_PROC "/proc/sys/kernel/random/boot_id"
+#define BOOT_ID_FILE "/dev/.boot_id"
 
-/* In init after rt_rootfs_enter (cwd = the sandbox's root with its /proc and /dev mounted,
- * still privileged over its mount ns). Best effort: a sandbox without it boots all the same. */
+/* In init after rt_rootfs_enter (cwd and root are the sandbox's, /proc and /dev mounted, still
+ * privileged over its mount ns). Best effort: a sandbox without it boots all the same. */
 void rt_bootid_mount(void)
 {
     char id[64];
-    ssize_t n = rt_read_file("proc/sys/kernel/random/uuid", id, sizeof id); /* new per read */
+    ssize_t n = rt_read_file("/proc/sys/kernel/random/uuid", id, sizeof id); /* new per read */
     if (n < 36) return;
     if (rt_write_file(BOOT_ID_FILE, id, (size_t)n, 0444) < 0) return;
     if (mount(BOOT_ID_FILE, BOOT_ID_PROC, "none", MS_BIND, NULL) < 0) return;
