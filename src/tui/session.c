@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cJSON.h>
+
 #include "boxtop/api.h"
 #include "boxtop/buf.h"
 #include "boxtop/envd.h"
@@ -67,6 +69,8 @@ struct session_mgr {
     struct session *closing; /* closed sessions whose shell is not killed yet */
     int64_t feed_timer;
     char *rec_dir;
+    session_cast_fn cast_fn;
+    void *cast_ud;
 };
 
 static void s_notify(struct session *s)
@@ -554,11 +558,17 @@ static int rec_start(struct session *s, const char *path, struct error *err)
     return s->rec ? 0 : -1;
 }
 
+static struct session *open_cast(struct session_mgr *m, const char *sandbox_id, int rows, int cols,
+                                 int scrollback, const cJSON *cast, struct error *err);
+
 struct session *session_open(struct session_mgr *m, const char *sandbox_id, int rows, int cols,
                              int scrollback, struct error *err)
 {
     struct session_env e;
-    if (get_env(m, &e, err)) return NULL;
+    if (get_env(m, &e, err)) {
+        const cJSON *cast = m->cast_fn ? m->cast_fn(m->cast_ud, sandbox_id) : NULL;
+        return cast ? open_cast(m, sandbox_id, rows, cols, scrollback, cast, err) : NULL;
+    }
     if (rows < 1 || cols < 1 || rows > 4096 || cols > 4096) {
         error_set(err, ERROR_USAGE, _("the pane is too small for a terminal"));
         return NULL;
@@ -610,6 +620,55 @@ struct session *session_open_pid(struct session_mgr *m, const char *sandbox_id, 
         s->attach_pid = pid;
         s_notice(s, _("attaching to pid %u in %s…"), (unsigned)pid, sandbox_id);
     }
+    return s;
+}
+
+/* ---- a recorded terminal (replay) ------------------------------------------------------- */
+
+void session_mgr_set_cast_source(struct session_mgr *m, session_cast_fn fn, void *ud)
+{
+    m->cast_fn = fn;
+    m->cast_ud = ud;
+}
+
+static struct session *open_cast(struct session_mgr *m, const char *sandbox_id, int rows, int cols,
+                                 int scrollback, const cJSON *cast, struct error *err)
+{
+    const cJSON *hdr = cJSON_GetArrayItem(cast, 0),
+                *ver = cJSON_GetObjectItemCaseSensitive(hdr, "version");
+    if (!cJSON_IsArray(cast) || !cJSON_IsNumber(ver) || ver->valueint != 2) {
+        error_set(err, ERROR_PROTOCOL, "%s", _("the recorded terminal is not asciicast v2"));
+        return NULL;
+    }
+    if (rows < 1 || cols < 1 || rows > 4096 || cols > 4096) {
+        error_set(err, ERROR_USAGE, _("the pane is too small for a terminal"));
+        return NULL;
+    }
+    struct session *s = calloc(1, sizeof(*s));
+    struct term_engine_opts eo = {rows, cols, scrollback, on_engine_output, s};
+    if (!s || !(s->sandbox = strdup(sandbox_id)) || !(s->eng = term_engine_new(&eo, err))) {
+        if (s) free(s->sandbox);
+        free(s);
+        if (err->kind == ERROR_NONE) error_set(err, ERROR_GENERIC, "out of memory");
+        return NULL;
+    }
+    s->m = m;
+    s->rows = rows;
+    s->cols = cols;
+    struct session **pp = &m->head;
+    while (*pp)
+        pp = &(*pp)->next;
+    *pp = s;
+    const cJSON *ev;
+    cJSON_ArrayForEach(ev, cast)
+    {
+        const cJSON *kind = cJSON_GetArrayItem(ev, 1), *data = cJSON_GetArrayItem(ev, 2);
+        if (ev != hdr && cJSON_IsString(kind) && !strcmp(kind->valuestring, "o") &&
+            cJSON_IsString(data))
+            queue_output(s, data->valuestring, strlen(data->valuestring));
+    }
+    s->state = SESSION_EXITED; /* a recording takes no input */
+    s_notice(s, "%s", _("a recorded terminal (replay)"));
     return s;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "boxtop/i18n.h"
+#include "backend_replay.h"
 #include "../app.h"
 #include "../session.h"
 #include "term.h"
@@ -658,11 +659,20 @@ static struct termview *term_view_get(struct app *a)
     return v;
 }
 
+/* A replay's recorded terminals (backend_replay.h: api.terminals). */
+static const cJSON *cast_of(void *ud, const char *sandbox_id)
+{
+    struct app *a = ud;
+    return a->be && !strcmp(a->be->ops->kind, "replay") ? backend_replay_cast(a->be, sandbox_id)
+                                                        : NULL;
+}
+
 static int ensure_mgr(struct app *a)
 {
     if (a->sessions) return 0;
     a->sessions = session_mgr_new(a->loop, env_of, a);
     if (!a->sessions) return -1;
+    session_mgr_set_cast_source(a->sessions, cast_of, a);
     if (a->rec_sessions_dir) session_mgr_set_record_dir(a->sessions, a->rec_sessions_dir);
     return 0;
 }
