@@ -61,9 +61,12 @@ struct sandbox {
 struct sandbox_list {
     struct sandbox *items;
     int n;
+    int skipped;                  /* items that were not valid sandboxes (left out) */
+    char skip_why[ERROR_MSG_MAX]; /* the first of their errors */
 };
 
-/* GET /v2/sandboxes (array of ListedSandbox). */
+/* GET /v2/sandboxes (array of ListedSandbox). An item that is not a valid sandbox is left
+ * out and counted (skipped, skip_why): one bad item does not hide the others. */
 int sandbox_list_parse(const char *text, size_t len, struct sandbox_list *out, struct error *err);
 /* GET /sandboxes/{id} (SandboxDetail). */
 int sandbox_detail_parse(const char *text, size_t len, struct sandbox *out, struct error *err);

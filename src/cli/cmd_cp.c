@@ -45,6 +45,7 @@
 struct mode_fix {
     char *path;
     unsigned mode;
+    bool created; /* download: this copy made the directory (removed again if left empty) */
 };
 
 struct cp {
@@ -233,7 +234,7 @@ static int fix_add(struct cp *cp, const char *path, unsigned mode)
     }
     char *p = strdup(path);
     if (!p) return -1;
-    cp->fixes[cp->nfixes++] = (struct mode_fix){p, mode};
+    cp->fixes[cp->nfixes++] = (struct mode_fix){p, mode, false};
     return 0;
 }
 
@@ -285,11 +286,20 @@ static int download_file(struct cp *cp, const char *remote, const char *local, u
     struct files_transfer *t =
         files_download(&cp->envd, remote, fd, on_progress, xfer_done, &w, err);
     int rc = xfer_wait(cp, t, &w, err);
+    if (rc < 0 && !cp->interrupted) { /* which file, in a tree copy */
+        char *clean = sanitize_dup(remote, 0);
+        error_prefix(err, "%s", clean ? clean : "?");
+        free(clean);
+    }
     if (rc == 0 && fchmod(fd, (mode_t)(mode ? (mode & 0777) : 0644)) < 0)
         rc = error_set(err, ERROR_GENERIC, "chmod: %s", strerror(errno));
     if (close(fd) < 0 && rc == 0) rc = error_set(err, ERROR_GENERIC, "close: %s", strerror(errno));
-    if (rc == 0 && rename(tmpl.data, local) < 0)
-        rc = error_set(err, ERROR_GENERIC, "rename: %s", strerror(errno));
+    if (rc == 0 && rename(tmpl.data, local) < 0) {
+        int e = errno;
+        char *clean = sanitize_dup(local, 0);
+        rc = error_set(err, ERROR_GENERIC, "%s: %s", clean ? clean : "?", strerror(e));
+        free(clean);
+    }
     if (rc < 0) {
         unlink(tmpl.data);
         if (cp->tty) fputc('\n', stderr);
@@ -311,15 +321,23 @@ static int local_is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* 1 when made, 0 when it was there already, -1 on error. */
 static int make_local_dir(const char *path, struct error *err)
 {
     /* Owner rwx until the copy is done; the real mode is applied at the end. */
-    if (mkdir(path, 0700) < 0 && !(errno == EEXIST && local_is_dir(path))) {
-        char *clean = sanitize_dup(path, 0);
-        error_set(err, ERROR_GENERIC, "%s: %s", clean ? clean : "?", strerror(errno));
-        free(clean);
-        return -1;
-    }
+    if (mkdir(path, 0700) == 0) return 1;
+    if (errno == EEXIST && local_is_dir(path)) return 0;
+    char *clean = sanitize_dup(path, 0);
+    error_set(err, ERROR_GENERIC, "%s: %s", clean ? clean : "?", strerror(errno));
+    free(clean);
+    return -1;
+}
+
+/* Remember a directory of the download for its mode; made = make_local_dir()'s answer. */
+static int dir_made(struct cp *cp, const char *path, unsigned mode, int made)
+{
+    if (made < 0 || fix_add(cp, path, mode) < 0) return -1;
+    cp->fixes[cp->nfixes - 1].created = made == 1;
     return 0;
 }
 
@@ -359,7 +377,7 @@ static int download(struct cp *cp, const char *src, const char *dst, struct erro
         goto out;
     }
     struct envd_entries list = {0};
-    if (make_local_dir(target, err) < 0 || fix_add(cp, target, root.mode ? root.mode : 0755) < 0 ||
+    if (dir_made(cp, target, root.mode ? root.mode : 0755, make_local_dir(target, err)) < 0 ||
         remote_list(cp, root.path, &list, err) < 0) {
         rc = -1;
         goto out;
@@ -381,7 +399,7 @@ static int download(struct cp *cp, const char *src, const char *dst, struct erro
         if (e->type == ENVD_FILE_DIRECTORY && e->symlink_target) {
             warn(cp, _("symbolic link to a directory, skipped"), e->path);
         } else if (e->type == ENVD_FILE_DIRECTORY) {
-            if (make_local_dir(local, err) < 0 || fix_add(cp, local, e->mode ? e->mode : 0755) < 0)
+            if (dir_made(cp, local, e->mode ? e->mode : 0755, make_local_dir(local, err)) < 0)
                 rc = -1;
         } else if (e->type == ENVD_FILE_FILE) {
             rc = download_file(cp, e->path, local, e->mode, (uint64_t)e->size, err);
@@ -396,6 +414,9 @@ static int download(struct cp *cp, const char *src, const char *dst, struct erro
         chmod(cp->fixes[i].path, (mode_t)(cp->fixes[i].mode & 0777));
 out:
     if (cp->interrupted && rc == 0) rc = error_set(err, ERROR_GENERIC, "%s", _("interrupted"));
+    /* a failed copy leaves no empty directories it made (rmdir keeps those with files) */
+    for (size_t i = cp->nfixes; rc < 0 && i-- > 0;)
+        if (cp->fixes[i].created) rmdir(cp->fixes[i].path);
     free(target);
     envd_entry_free(&root);
     return rc;

@@ -69,6 +69,11 @@ int envd_client_init(struct envd_client *c, struct http *h, const char *sandbox_
                          err) < 0)
         return -1;
     c->http = h;
+    /* BOXTOP_STALL_S: seconds without a byte before a /files transfer fails (tests, links
+     * known to pause longer) */
+    const char *st = getenv("BOXTOP_STALL_S");
+    long sv = st ? strtol(st, NULL, 10) : 0;
+    c->files_stall_ms = sv > 0 && sv <= 86400 ? sv * 1000 : ENVD_FILES_STALL_MS;
     if (access_token && http_add_secret(h, access_token) < 0) {
         envd_target_free(&c->target);
         return error_set(err, ERROR_GENERIC, "out of memory");
@@ -140,6 +145,8 @@ struct http_request *envd_unary(struct envd_client *c, const char *method, bool 
         .ud = u,
         .timeout_ms = ENVD_UNARY_TIMEOUT_MS,
         .accept_gzip = 1,
+        /* a 254 KB gzip ListDir answer inflated to 250 MiB was accepted under the default */
+        .max_body = strstr(method, "/ListDir") ? ENVD_LISTDIR_BODY_MAX : ENVD_UNARY_BODY_MAX,
     };
     struct http_request *req = http_start(c->http, &o, err);
     envd_wire_free(&w);

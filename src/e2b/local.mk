@@ -12,6 +12,7 @@ src_e2b_libboxtope2b_a_SOURCES = \
 	src/e2b/model_json.c \
 	src/e2b/api.c \
 	src/e2b/api_query.c \
+	src/e2b/api_paging.c \
 	src/e2b/local_backend.c
 noinst_HEADERS += include/boxtop/http.h include/boxtop/api.h include/boxtop/models.h \
 	include/boxtop/local_backend.h

@@ -52,6 +52,9 @@ static int p_list(const char *t, size_t n, struct error *e)
 {
     struct sandbox_list l;
     int rc = sandbox_list_parse(t, n, &l, e);
+    if (rc == 0 && l.skipped) { /* a bad item is left out and counted: an error here */
+        rc = error_set(e, ERROR_PROTOCOL, "%s", l.skip_why);
+    }
     if (rc == 0) sandbox_list_free(&l);
     return rc;
 }
@@ -212,7 +215,6 @@ static void test_listed_bad_values(void **state)
     struct sandbox_list l;
     const char *bad[] = {
         "{}",                    /* not an array */
-        "[1]",                   /* item not an object */
         "[{\"sandboxID\":\"x\"", /* truncated */
         "[] trailing",           /* garbage after */
     };
@@ -235,9 +237,22 @@ static void test_listed_bad_values(void **state)
         strcat(doc, at + strlen(fields[i][0]));
         strcat(doc, "]");
         err = (struct error){0};
-        assert_int_equal(sandbox_list_parse(doc, strlen(doc), &l, &err), -1);
-        assert_non_null(strstr(err.msg, "sandboxes[0]"));
+        /* the bad item is left out and counted, with the reason */
+        assert_int_equal(sandbox_list_parse(doc, strlen(doc), &l, &err), 0);
+        assert_int_equal(l.n, 0);
+        assert_int_equal(l.skipped, 1);
+        assert_non_null(strstr(l.skip_why, "sandboxes[0]"));
+        sandbox_list_free(&l);
     }
+    /* one bad item among good ones: the good ones stay, in order */
+    char doc[4096];
+    snprintf(doc, sizeof doc, "[%s,1,{\"sandboxID\":\"broken\",\"state\":42},%s]", LISTED, LISTED);
+    err = (struct error){0};
+    assert_int_equal(sandbox_list_parse(doc, strlen(doc), &l, &err), 0);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.skipped, 2);
+    assert_non_null(strstr(l.skip_why, "sandboxes[1]"));
+    sandbox_list_free(&l);
 }
 
 static void test_detail_and_created(void **state)
