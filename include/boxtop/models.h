@@ -121,8 +121,11 @@ struct log_entry {
     int64_t ts_ms;
     enum log_entry_level level;
     char *message;
-    struct kv_list fields;
+    struct kv_list fields; /* at most LOG_FIELDS_KEPT, in the order sent */
+    int fields_dropped;    /* fields beyond LOG_FIELDS_KEPT, left out */
 };
+/* Fields kept per entry: an entry of 1 500 fields of 1 000 bytes is not worth 1.5 MB. */
+#define LOG_FIELDS_KEPT 64
 
 struct log_list {
     struct log_entry *items;
