@@ -175,6 +175,7 @@ struct envd_stream {
     struct error end_err;
     /* typed adapters */
     envd_proc_cb proc_cb;
+    bool proc_started; /* the start event came (output before it is a protocol error) */
     envd_fs_cb fs_cb;
     void *typed_ud;
     struct envd_parse parse;
@@ -354,6 +355,13 @@ static int proc_msg(const char *json, size_t len, void *ud, struct error *err)
     struct envd_stream *s = ud;
     struct envd_proc_event ev;
     if (envd_proc_event_parse(json, len, &ev, &s->parse, err) < 0) return -1;
+    /* envd always sends start first (Start and Connect alike): output before it would be
+     * shown without knowing which process it belongs to */
+    if (ev.kind == ENVD_PROC_START)
+        s->proc_started = true;
+    else if (!s->proc_started && ev.kind != ENVD_PROC_KEEPALIVE)
+        return error_set(err, ERROR_PROTOCOL, "%s: output before the start event",
+                         short_method(s->method));
     return s->proc_cb(&ev, s->typed_ud, err);
 }
 
