@@ -164,7 +164,9 @@ static void draw_header(struct app *a)
     char line[256], lim[32] = "?", spm[32] = "?", upd[48] = "";
     if (a->model.concurrency_limit > 0)
         snprintf(lim, sizeof(lim), "%d", a->model.concurrency_limit);
-    if (a->model.starts_per_min >= 0) snprintf(spm, sizeof(spm), "%.1f", a->model.starts_per_min);
+    /* a recording or a server may say anything: inf and 1e300 stay "?" */
+    if (a->model.starts_per_min >= 0 && a->model.starts_per_min < 1e9)
+        snprintf(spm, sizeof(spm), "%.1f", a->model.starts_per_min);
     if (a->model.loading)
         snprintf(upd, sizeof(upd), "%s", _("loading…"));
     else if (a->model.updated_ms) {

@@ -350,6 +350,25 @@ static void test_logs(void **state)
     assert_int_equal(log_entry_level_parse("nope", &lv), -1);
 }
 
+/* Numbers a server may send that no display should take (issue 25). */
+static void test_absurd_numbers(void **state)
+{
+    (void)state;
+    struct error err = {0};
+    struct metric_list m;
+    char doc[1024];
+    const char *at = strstr(METRIC, "12.5");
+    snprintf(doc, sizeof doc, "[%.*s1.8e308%s]", (int)(at - METRIC), METRIC, at + 4);
+    assert_int_equal(metrics_parse(doc, strlen(doc), &m, &err), -1);
+    assert_non_null(strstr(err.msg, "cpuUsedPct: out of range"));
+    struct team_metric_list t;
+    const char *inf = "[{\"timestampUnix\":1,\"timestamp\":\"2026-01-01T00:00:00Z\","
+                      "\"concurrentSandboxes\":1,\"sandboxStartRate\":1e309}]";
+    err = (struct error){0};
+    assert_int_equal(team_metrics_parse(inf, strlen(inf), &t, &err), -1);
+    assert_non_null(strstr(err.msg, "sandboxStartRate: out of range"));
+}
+
 static void test_templates_and_team(void **state)
 {
     (void)state;
@@ -396,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_logs),
         cmocka_unit_test(test_templates_and_team),
+        cmocka_unit_test(test_absurd_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
