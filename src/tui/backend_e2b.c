@@ -401,6 +401,10 @@ static void on_row_hist(struct api_result *res, void *ud)
     slot->call = NULL;
     if (res->err.kind != ERROR_NONE) {
         if (res->err.kind != ERROR_NETWORK) b->hist_fails++;
+        /* an answer that makes no sense (a CPU of 1.8e308) is named, not dropped silently */
+        if (res->err.kind == ERROR_PROTOCOL)
+            backend_report(&b->base, BACKEND_ACTION_FAILED, _("metrics of %s: %s"), slot->id,
+                           res->err.msg);
         if (s) s->hist_full = 1; /* the batch call gives it samples from now on */
     } else {
         b->hist_fails = 0;

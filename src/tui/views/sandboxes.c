@@ -174,9 +174,10 @@ static int64_t count_step(int64_t ms)
  * or NO_COUNT for "-". */
 static int64_t count_ms(const struct box *s, int c, int64_t now)
 {
-    if (c == C_AGE) return s->started_ms ? now - s->started_ms : NO_COUNT;
+    /* a time before 1970 (a server's year 1) is as good as none */
+    if (c == C_AGE) return s->started_ms > 0 ? now - s->started_ms : NO_COUNT;
     /* a paused sandbox does not count down (its timeout starts again on resume) */
-    return s->end_ms && s->state != BOX_PAUSED ? s->end_ms - now : NO_COUNT;
+    return s->end_ms > 0 && s->state != BOX_PAUSED ? s->end_ms - now : NO_COUNT;
 }
 
 /* The AGE or TTL text of a sandbox at now; *warn: under a minute to live. */
