@@ -1,5 +1,5 @@
 /* files_tui_xfer.c - bench driver: one copy through the file browser's transfer engine
- * (src/tui/files/xfer.c, exactly what `c` in the TUI runs, minus the drawing), timed, with
+ * (src/e2b/xfer.c, exactly what `c` in the TUI and `boxtop cp` run, minus the drawing), timed, with
  * the process's peak RSS. Usage: files_tui_xfer up|down LOCAL REMOTE SANDBOX_ID
  * (E2B_API_URL, E2B_API_KEY, E2B_SANDBOX_URL from the environment). Prints
  * "bytes seconds peak_rss_kb". */
@@ -15,7 +15,7 @@
 #include "boxtop/http.h"
 #include "boxtop/loop.h"
 #include "boxtop/models.h"
-#include "files/xfer.h"
+#include "boxtop/xfer.h"
 
 struct run {
     struct loop *loop;

@@ -32,9 +32,4 @@ int cp_arg_parse(const char *arg, struct cp_arg *out, struct error *err);
 /* Exactly one side must be remote. */
 int cp_args_plan(const char *src, const char *dst, struct cp_plan *out, struct error *err);
 
-/* A relative path received from the sandbox (ListDir entry below the copied root) is safe to
- * join to a local directory: non-empty components, no "." or "..", not absolute, no NUL or
- * control characters. */
-bool cp_relpath_safe(const char *rel);
-
 #endif

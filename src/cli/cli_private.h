@@ -4,6 +4,7 @@
 
 #include "boxtop/api.h"
 #include "boxtop/cli.h"
+#include "boxtop/envd.h"
 
 /* The result of one API call, moved out of the callback for synchronous use. */
 struct cli_sync {
@@ -22,6 +23,14 @@ void cli_sync_cb(struct api_result *res, void *ud);
 /* Run the loop until call is done (call NULL = could not start: err set). 0 or -1. */
 int cli_sync_wait(struct cli *c, struct api_call *call, struct cli_sync *s);
 void cli_sync_free(struct cli_sync *s);
+/* Stat a sandbox path through envd, running the loop until the answer is in. 0 or -1. */
+int cli_sync_stat(struct cli *c, struct envd_client *envd, const char *path, struct envd_entry *e,
+                  struct error *err);
+
+/* An empty history (logs, metrics) may mean a sandbox the server never had: servers that
+ * answer those with 200 and nothing (not 404) are asked about the sandbox itself. Returns -1
+ * with err (ERROR_NOT_FOUND: exit 3) when it is unknown, 0 otherwise. */
+int cli_check_known(struct cli *c, const char *id, struct error *err);
 
 /* Let the loop run for ms (transfers keep going): how a command waits between polls. */
 void cli_wait_ms(struct cli *c, int ms);

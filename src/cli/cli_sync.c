@@ -39,6 +39,35 @@ int cli_sync_wait(struct cli *c, struct api_call *call, struct cli_sync *s)
     return s->done && s->err.kind == ERROR_NONE ? 0 : -1;
 }
 
+/* Stat a sandbox path, waiting for the answer. */
+struct stat_wait {
+    bool done;
+    int rc;
+    struct envd_entry e;
+    struct error err;
+};
+
+static void on_stat(const cJSON *resp, const struct error *err, void *ud)
+{
+    struct stat_wait *w = ud;
+    w->done = true;
+    if (err) w->err = *err;
+    w->rc = err ? -1 : envd_entry_response_parse(resp, &w->e, &w->err);
+}
+
+int cli_sync_stat(struct cli *c, struct envd_client *envd, const char *path, struct envd_entry *e,
+                  struct error *err)
+{
+    struct stat_wait w = {0};
+    if (!envd_fs_stat(envd, path, on_stat, &w, err)) return -1;
+    while (!w.done && loop_run_once(c->loop, 1000) >= 0)
+        ;
+    if (!w.done) return error_set(err, ERROR_GENERIC, "%s", _("event loop failed"));
+    *e = w.e;
+    if (w.rc < 0) *err = w.err;
+    return w.rc;
+}
+
 void cli_sync_free(struct cli_sync *s)
 {
     sandbox_list_free(&s->sandboxes);
@@ -47,6 +76,19 @@ void cli_sync_free(struct cli_sync *s)
     metric_list_free(&s->metrics);
     log_list_free(&s->logs);
     memset(s, 0, sizeof *s);
+}
+
+int cli_check_known(struct cli *c, const char *id, struct error *err)
+{
+    struct cli_sync g = {0};
+    int rc = 0;
+    if (cli_sync_wait(c, api_get_sandbox(c->api, id, cli_sync_cb, &g), &g) < 0 &&
+        g.err.kind == ERROR_NOT_FOUND) {
+        error_set(err, ERROR_NOT_FOUND, _("sandbox %s not found"), id);
+        rc = -1;
+    }
+    cli_sync_free(&g);
+    return rc;
 }
 
 void cli_print_json(struct cli *c, cJSON *doc, bool one_line)

@@ -176,6 +176,8 @@ int cli_cmd_logs(struct cli *c, int argc, char **argv)
     bool use_v1 = false;
     struct log_list page;
     if (fetch(c, id, &q, &use_v1, min, &page, &err) < 0) return cli_fail(c, &err);
+    if (page.n == 0 && !q.search && !q.level && cli_check_known(c, id, &err) < 0)
+        return cli_fail(c, &err);
     struct seen seen = {0};
     /* newest first from a backward read: print oldest first */
     cJSON *arr = c->out == CLI_OUT_JSON && !follow ? cJSON_CreateArray() : NULL;

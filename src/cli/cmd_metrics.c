@@ -39,8 +39,7 @@ static void print_sample(struct cli *c, const struct metric_sample *m)
              (long long)(m->mem_total >> 20));
     snprintf(disk, sizeof disk, "%lld/%lld", (long long)(m->disk_used >> 20),
              (long long)(m->disk_total >> 20));
-    fprintf(c->stdout_fp, "%-19s  %6.1f  %5d  %-21s  %s\n", t, m->cpu_pct, m->cpu_count, mem,
-            disk);
+    fprintf(c->stdout_fp, "%-19s  %6.1f  %5d  %-21s  %s\n", t, m->cpu_pct, m->cpu_count, mem, disk);
     fflush(c->stdout_fp);
 }
 
@@ -80,6 +79,10 @@ int cli_cmd_metrics(struct cli *c, int argc, char **argv)
             rc = cli_fail(c, &s.err);
             cli_sync_free(&s);
             break;
+        }
+        if (first && s.metrics.n == 0 && cli_check_known(c, id, &err) < 0) {
+            cli_sync_free(&s);
+            return cli_fail(c, &err);
         }
         if (first && c->out != CLI_OUT_JSON) print_header(c);
         if (first && c->out == CLI_OUT_JSON && !follow) {

@@ -3,6 +3,7 @@ noinst_LIBRARIES += src/core/libboxtopcore.a
 src_core_libboxtopcore_a_SOURCES = \
 	src/core/error.c \
 	src/core/buf.c \
+	src/core/fpath.c \
 	src/core/loop.c \
 	src/core/i18n.c \
 	src/core/sanitize.c \
@@ -13,10 +14,23 @@ src_core_libboxtopcore_a_SOURCES = \
 	src/core/config.c \
 	src/core/config_file.c \
 	src/core/config_keycmd.c
-noinst_HEADERS += include/boxtop/buf.h include/boxtop/error.h include/boxtop/loop.h \
+noinst_HEADERS += include/boxtop/buf.h include/boxtop/fpath.h include/boxtop/error.h include/boxtop/loop.h \
 	include/boxtop/i18n.h include/boxtop/sanitize.h include/boxtop/base64.h \
 	include/boxtop/json.h include/boxtop/log.h include/boxtop/config.h
-src_core_libboxtopcore_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+src_core_libboxtopcore_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) \
+	-DBOXTOP_BUILDDIR=\"$(abs_top_builddir)\"
+
+# The build's catalogues in the layout gettext looks them up in (po/locale/LL/LC_MESSAGES/),
+# so `LANG=de_DE.UTF-8 src/boxtop` speaks German uninstalled (src/core/i18n.c).
+all-local: build-tree-locale
+build-tree-locale:
+	@for g in $(top_builddir)/po/*.gmo $(top_srcdir)/po/*.gmo; do \
+	  test -f "$$g" || continue; l=$$(basename "$$g" .gmo); d=po/locale/$$l/LC_MESSAGES; \
+	  $(MKDIR_P) $$d && { cmp -s "$$g" $$d/$(PACKAGE).mo || cp "$$g" $$d/$(PACKAGE).mo; }; \
+	done
+clean-local:
+	rm -rf po/locale
+.PHONY: build-tree-locale
 CORE_LIBS = src/core/libboxtopcore.a $(CJSON_LIBS) $(LIBINTL) -lm
 
 # Unit tests of src/core (cmocka, TAP output).

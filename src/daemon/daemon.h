@@ -23,6 +23,7 @@
 #include "boxtop/error.h"
 #include "auth.h"
 #include "ratelimit.h"
+#include "spawns.h"
 
 #define BOXTOPD_VERSION "0.1.0"
 #define ENVD_VERSION    "0.6.13"
@@ -38,6 +39,7 @@ struct sbx;
 struct team_metrics;
 struct events;
 struct sbx_archive;
+struct webhooks;
 
 /* Hooks the envd module sets in envd_setup (all optional). */
 struct envd_ops {
@@ -79,7 +81,7 @@ struct daemon {
 
     struct sbx **sbx; /* every known sandbox (running or paused) */
     size_t n_sbx;
-    uint64_t spawn_count; /* sandboxes created since start (templates' spawnCount) */
+    struct spawns spawns; /* templates' spawnCount / lastSpawnedAt, kept on disk */
 
     struct team_metrics *team;
     struct events *events;
@@ -92,6 +94,7 @@ struct daemon {
     size_t n_fds;
 
     void *api_state; /* api/routes.c */
+    struct webhooks *webhooks; /* webhooks.h */
     struct envd_ops envd_ops;
     bool shutting_down;
 };

@@ -20,7 +20,16 @@ struct events {
     cJSON **v; /* ring */
     size_t head, n;
     int fd; /* events.jsonl, append */
+    events_hook_fn hook;
+    void *hook_ud;
 };
+
+void events_set_hook(struct events *ev, events_hook_fn fn, void *ud)
+{
+    if (!ev) return;
+    ev->hook = fn;
+    ev->hook_ud = ud;
+}
 
 const char *events_label(const char *t)
 {
@@ -150,6 +159,7 @@ void events_emit(struct events *ev, const struct sbx *s, const char *type, cJSON
         }
     }
     ring_push(ev, e);
+    if (ev->hook) ev->hook(ev->hook_ud, e);
 }
 
 static bool type_wanted(const cJSON *e, const char *const *types, size_t ntypes)

@@ -21,6 +21,11 @@ void events_free(struct events *ev);
  * sandbox.lifecycle.*); data: extra eventData members (taken; may be NULL). */
 void events_emit(struct events *ev, const struct sbx *s, const char *type, struct cJSON *data);
 
+/* Called with every event emitted (after it is recorded); fn NULL removes the hook. The
+ * webhooks deliver from here. */
+typedef void (*events_hook_fn)(void *ud, const struct cJSON *event);
+void events_set_hook(struct events *ev, events_hook_fn fn, void *ud);
+
 /* Matching events as a new JSON array: sandbox_id NULL = team-wide; types NULL/ntypes 0 = all
  * (full "sandbox.lifecycle.x" names). */
 struct cJSON *events_query(const struct events *ev, const char *sandbox_id, size_t offset,

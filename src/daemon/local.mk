@@ -11,12 +11,17 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/auth.c src/daemon/auth.h \
 	src/daemon/server.c src/daemon/server.h \
 	src/daemon/store.c src/daemon/store.h \
+	src/daemon/spawns.c src/daemon/spawns.h \
 	src/daemon/metrics_ring.c src/daemon/metrics_ring.h \
 	src/daemon/sblog.c src/daemon/sblog.h \
+	src/daemon/proclog.c src/daemon/proclog.h \
 	src/daemon/events.c src/daemon/events.h \
 	src/daemon/team_metrics.c src/daemon/team_metrics.h \
 	src/daemon/ratelimit.c src/daemon/ratelimit.h \
 	src/daemon/sandbox.c src/daemon/sandbox.h \
+	src/daemon/webhook_model.c src/daemon/webhook_model.h \
+	src/daemon/webhook_http.c src/daemon/webhook_http.h \
+	src/daemon/webhooks.c src/daemon/webhooks.h \
 	src/daemon/daemon.h \
 	src/daemon/api/api.h \
 	src/daemon/api/routes.c \
@@ -27,11 +32,12 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/api/metrics.c \
 	src/daemon/api/logs.c \
 	src/daemon/api/templates.c \
-	src/daemon/api/events.c
+	src/daemon/api/events.c \
+	src/daemon/api/webhooks.c
 src_daemon_libboxtopd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon \
-	$(CJSON_CFLAGS) $(LWS_CFLAGS) $(CRYPTO_CFLAGS)
+	$(CJSON_CFLAGS) $(LWS_CFLAGS) $(CRYPTO_CFLAGS) $(CURL_CFLAGS)
 DAEMON_LIBS = src/daemon/libboxtopd.a $(DAEMON_RUNTIME_LIBS) $(CORE_LIBS) \
-	$(LWS_LIBS) $(CRYPTO_LIBS) $(CJSON_LIBS) -lm
+	$(LWS_LIBS) $(CURL_LIBS) $(CRYPTO_LIBS) $(CJSON_LIBS) -lm
 
 bin_PROGRAMS += src/boxtopd
 src_boxtopd_SOURCES = src/daemon/main.c
@@ -42,7 +48,7 @@ src_boxtopd_LDADD = $(DAEMON_LIBS)
 # Pure unit tests (no server, no sandboxes).
 DAEMON_TESTS = tests/unit/test_daemon_chunked tests/unit/test_daemon_query \
 	tests/unit/test_daemon_ids tests/unit/test_daemon_json tests/unit/test_daemon_store \
-	tests/unit/test_daemon_metrics
+	tests/unit/test_daemon_metrics tests/unit/test_daemon_proclog
 check_PROGRAMS += $(DAEMON_TESTS)
 TESTS += $(DAEMON_TESTS)
 UNIT_TESTS += $(DAEMON_TESTS)
@@ -66,6 +72,9 @@ tests_unit_test_daemon_store_LDADD = $(DAEMON_TEST_LIBS)
 tests_unit_test_daemon_metrics_SOURCES = tests/unit/test_daemon_metrics.c
 tests_unit_test_daemon_metrics_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_unit_test_daemon_metrics_LDADD = $(DAEMON_TEST_LIBS)
+tests_unit_test_daemon_proclog_SOURCES = tests/unit/test_daemon_proclog.c
+tests_unit_test_daemon_proclog_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_daemon_proclog_LDADD = $(DAEMON_TEST_LIBS)
 
 # The server framework over loopback (forks a client; not in UNIT_TESTS: it listens).
 check_PROGRAMS += tests/unit/test_daemon_server
@@ -88,3 +97,16 @@ tests_fuzz_fuzz_daemon_json_SOURCES = tests/fuzz/fuzz_daemon_json.c
 tests_fuzz_fuzz_daemon_json_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_fuzz_fuzz_daemon_json_LDADD = $(FUZZ_MAIN) $(DAEMON_LIBS)
 tests_fuzz_fuzz_daemon_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+
+# Webhooks (issue 20): the pure model (validation, signature, state file) and its fuzz target.
+check_PROGRAMS += tests/unit/test_daemon_webhooks
+TESTS += tests/unit/test_daemon_webhooks
+UNIT_TESTS += tests/unit/test_daemon_webhooks
+tests_unit_test_daemon_webhooks_SOURCES = tests/unit/test_daemon_webhooks.c
+tests_unit_test_daemon_webhooks_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_daemon_webhooks_LDADD = $(DAEMON_TEST_LIBS)
+FUZZ_PROGS += tests/fuzz/fuzz_webhook_json
+tests_fuzz_fuzz_webhook_json_SOURCES = tests/fuzz/fuzz_webhook_json.c
+tests_fuzz_fuzz_webhook_json_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_fuzz_fuzz_webhook_json_LDADD = $(FUZZ_MAIN) $(DAEMON_LIBS)
+tests_fuzz_fuzz_webhook_json_LDFLAGS = $(FUZZER_LINK_FLAGS)

@@ -29,6 +29,7 @@
 #include "fsutil.h"
 #include "sandbox.h"
 #include "server.h"
+#include "webhooks.h"
 
 static void usage(FILE *f)
 {
@@ -393,6 +394,10 @@ int main(int argc, char **argv)
         log_msg(d.log, LOG_ERROR, "boxtopd: %s", err.msg);
         goto out;
     }
+    if (webhooks_start(&d, &err) < 0) {
+        log_msg(d.log, LOG_ERROR, "boxtopd: %s", err.msg);
+        goto out;
+    }
     struct server_route fb = {.handler = api_envd_unavailable, .ud = &d};
     server_set_fallback(d.srv, SERVER_VHOST_ENVD, &fb);
     if (envd_setup && envd_setup(&d, &err) < 0) {
@@ -425,6 +430,7 @@ out:
      * the lws context last (runtime fds and timers live in it). */
     if (d.srv) server_close_requests(d.srv);
     if (d.rt) sbx_manager_stop(&d);
+    webhooks_stop(&d);
     if (d.envd_ops.shutdown) d.envd_ops.shutdown(d.envd_ops.ud);
     if (sigw) server_unwatch_fd(sigw);
     sbx_manager_free(&d);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -152,6 +153,14 @@ void sbx_log(struct sbx *s, enum log_level level, const cJSON *fields, const cha
     sblog_add(s->logs, loop_wall_ms(), level, msg, fields);
     log_persist(s);
     log_msg(s->d->log, level == LOG_DEBUG ? LOG_DEBUG : LOG_INFO, "sandbox %s: %s", s->id, msg);
+}
+
+void sbx_log_raw(struct sbx *s, enum log_level level, const char *msg, const cJSON *raw)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    sblog_add_raw(s->logs, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec, level, msg, raw);
+    log_persist(s);
 }
 
 int sbx_save(struct daemon *d, struct sbx *s)
@@ -357,7 +366,8 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
     sbx_save(d, s);
     arm_ttl(s);
     team_metrics_start(d->team);
-    d->spawn_count++;
+    if (spawns_add(d->opt.state_dir, &d->spawns, loop_wall_ms()) < 0)
+        log_msg(d->log, LOG_WARN, "cannot save the spawn count");
     sample_now(d, s);
     events_emit(d->events, s, "created", NULL);
     sbx_log(s, LOG_INFO, NULL, "sandbox created from template base (timeout %llds)",
@@ -551,19 +561,7 @@ static void hook_proc_exited(void *ud, struct rt_sandbox *sb, pid_t pid, int cod
     struct daemon *d = ud;
     struct sbx *s = rt_sandbox_get_ud(sb);
     if (!s) return;
-    /* like envd's process_end log line (payloads are never logged) */
-    cJSON *f = cJSON_CreateObject();
-    if (f) {
-        cJSON_AddStringToObject(f, "logger", "process");
-        cJSON_AddStringToObject(f, "event_type", "process_end");
-        cJSON_AddNumberToObject(f, "pid", pid);
-        if (signo > 0)
-            cJSON_AddNumberToObject(f, "signal", signo);
-        else
-            cJSON_AddNumberToObject(f, "exit_code", code);
-    }
-    sbx_log(s, LOG_DEBUG, f, "Process ended");
-    cJSON_Delete(f);
+    /* envd logs the process_end line (envd/process.c) */
     if (d->envd_ops.proc_exited) d->envd_ops.proc_exited(d->envd_ops.ud, s, pid, code, signo);
 }
 
@@ -709,6 +707,7 @@ int sbx_manager_start(struct daemon *d, struct error *err)
         return error_prefix(err, "runtime");
     rt_get_caps(d->rt, &caps);
     snprintf(d->isolation_missing, sizeof d->isolation_missing, "%s", caps.missing);
+    spawns_load(d->opt.state_dir, &d->spawns);
     store_each(d->opt.state_dir, restore_one, d, err);
     d->sample_timer = server_timer_new(d->srv, sample_all, d);
     if (!d->sample_timer) return error_set(err, ERROR_GENERIC, "out of memory");

@@ -96,6 +96,9 @@ int sbx_save(struct daemon *d, struct sbx *s);
 const struct metrics_ring *sbx_metrics_of(struct daemon *d, const char *id);
 const struct sblog *sbx_logs_of(struct daemon *d, const char *id);
 
+/* envd's line (raw: see sblog_add_raw), stamped now to the ns; not echoed to boxtopd's own
+ * log: it may carry a command's output. */
+void sbx_log_raw(struct sbx *s, enum log_level level, const char *msg, const struct cJSON *raw);
 void sbx_log(struct sbx *s, enum log_level level, const struct cJSON *fields, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

@@ -1,4 +1,10 @@
-/* sblog.c - bounded per-sandbox log ring. */
+/* sblog.c - bounded per-sandbox log ring.
+ *
+ * Two kinds of entries: boxtopd's own lines (message + flat fields) and envd's lines (raw: the
+ * stored JSON as envd wrote it). E2B keeps envd's line whole and serves it twice: raw in the
+ * v1 `line`, flattened to strings in v2 `fields` (Loki's FlatJsonLogLineParser), where the
+ * nested process_result disappears and numbers take Go's %G form. Both are derived from raw
+ * when served, so a stored output line costs one string, not a cJSON tree. */
 #include "config.h"
 
 #include <math.h>
@@ -10,27 +16,74 @@
 
 #include "sblog.h"
 
+#define SBLOG_FIRST_CAP 256
+
 struct sblog *sblog_new(void)
 {
     struct sblog *l = calloc(1, sizeof *l);
     if (!l) return NULL;
-    l->e = calloc(SBLOG_CAP, sizeof *l->e);
+    l->e = calloc(SBLOG_FIRST_CAP, sizeof *l->e);
     if (!l->e) {
         free(l);
         return NULL;
     }
+    l->cap = SBLOG_FIRST_CAP;
     return l;
+}
+
+static void entry_clear(struct sblog_entry *e)
+{
+    free(e->message);
+    cJSON_Delete(e->fields);
+    free(e->raw);
+    memset(e, 0, sizeof *e);
 }
 
 void sblog_free(struct sblog *l)
 {
     if (!l) return;
-    for (size_t i = 0; i < SBLOG_CAP; i++) {
-        free(l->e[i].message);
-        cJSON_Delete(l->e[i].fields);
-    }
+    for (size_t i = 0; i < l->cap; i++)
+        entry_clear(&l->e[i]);
     free(l->e);
     free(l);
+}
+
+void sblog_format_number(double v, char *out, size_t n)
+{
+    char tmp[64], digits[32];
+    int nd = 0, exp = 0;
+
+    if (isnan(v)) {
+        snprintf(out, n, "NaN");
+        return;
+    }
+    if (isinf(v)) {
+        snprintf(out, n, "%sInf", v < 0 ? "-" : "+");
+        return;
+    }
+    if (v == 0) {
+        snprintf(out, n, "%s0", signbit(v) ? "-" : "");
+        return;
+    }
+    /* the shortest digit string that reads back as v, as Go's shortest mode finds */
+    for (int p = 1; p <= 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*e", p - 1, v);
+        if (strtod(tmp, NULL) == v || p == 17) break;
+    }
+    const char *q = tmp + (tmp[0] == '-');
+    for (; *q && *q != 'e' && nd < (int)sizeof digits - 1; q++)
+        if (*q >= '0' && *q <= '9') digits[nd++] = *q;
+    digits[nd] = '\0';
+    if (*q == 'e') exp = atoi(q + 1);
+    while (nd > 1 && digits[nd - 1] == '0')
+        digits[--nd] = '\0';
+    if (exp < -4 || exp >= 6) { /* shortest 'G' decides with precision 6 */
+        snprintf(out, n, "%s%c%s%sE%c%02d", v < 0 ? "-" : "", digits[0], nd > 1 ? "." : "",
+                 digits + 1, exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+        return;
+    }
+    int decimals = nd - (exp + 1);
+    snprintf(out, n, "%.*f", decimals > 0 ? decimals : 0, v);
 }
 
 static cJSON *copy_fields(const cJSON *f)
@@ -44,15 +97,12 @@ static cJSON *copy_fields(const cJSON *f)
     if (!o) return NULL;
     cJSON_ArrayForEach(it, f)
     {
-        if (!it->string) continue;
+        if (!it->string || cJSON_GetObjectItemCaseSensitive(o, it->string)) continue;
+        if (!strcmp(it->string, "level") || !strcmp(it->string, "message")) continue;
         if (cJSON_IsString(it)) {
             cJSON_AddStringToObject(o, it->string, it->valuestring);
         } else if (cJSON_IsNumber(it)) {
-            if (isfinite(it->valuedouble) && it->valuedouble == floor(it->valuedouble) &&
-                fabs(it->valuedouble) < 9e15)
-                snprintf(num, sizeof num, "%lld", (long long)it->valuedouble);
-            else
-                snprintf(num, sizeof num, "%G", it->valuedouble);
+            sblog_format_number(it->valuedouble, num, sizeof num);
             cJSON_AddStringToObject(o, it->string, num);
         } else if (cJSON_IsBool(it)) {
             cJSON_AddStringToObject(o, it->string, cJSON_IsTrue(it) ? "true" : "false");
@@ -61,25 +111,63 @@ static cJSON *copy_fields(const cJSON *f)
     return o;
 }
 
+/* The next slot, growing the ring while it is below SBLOG_CAP. */
+static struct sblog_entry *slot(struct sblog *l)
+{
+    if (l->n == l->cap && l->cap < SBLOG_CAP) {
+        size_t ncap = l->cap * 2 > SBLOG_CAP ? SBLOG_CAP : l->cap * 2;
+        struct sblog_entry *ne = calloc(ncap, sizeof *ne);
+        if (ne) { /* unrolled oldest first, so head = n */
+            size_t first = (l->head + l->cap - l->n) % l->cap;
+            for (size_t i = 0; i < l->n; i++)
+                ne[i] = l->e[(first + i) % l->cap];
+            free(l->e);
+            l->e = ne;
+            l->head = l->n;
+            l->cap = ncap;
+        }
+    }
+    struct sblog_entry *e = &l->e[l->head];
+    entry_clear(e);
+    l->head = (l->head + 1) % l->cap;
+    if (l->n < l->cap) l->n++;
+    return e;
+}
+
+static int64_t next_ns(struct sblog *l, int64_t ns)
+{
+    if (ns < l->last_ns + SBLOG_GAP_NS) ns = l->last_ns + SBLOG_GAP_NS;
+    l->last_ns = ns;
+    return ns;
+}
+
 void sblog_add(struct sblog *l, int64_t now_ms, enum log_level level, const char *msg,
                const cJSON *fields)
 {
-    struct sblog_entry *e;
-    int64_t ns = now_ms * 1000000;
-
     if (!l) return;
-    if (ns <= l->last_ns)
-        ns = l->last_ns + 1; /* keep (timestamp) unique so paging can de-duplicate */
-    l->last_ns = ns;
-    e = &l->e[l->head];
-    free(e->message);
-    cJSON_Delete(e->fields);
+    int64_t ns = next_ns(l, now_ms * 1000000);
+    struct sblog_entry *e = slot(l);
     e->ts_ns = ns;
     e->level = level;
     e->message = strdup(msg ? msg : "");
     e->fields = copy_fields(fields);
-    l->head = (l->head + 1) % SBLOG_CAP;
-    if (l->n < SBLOG_CAP) l->n++;
+}
+
+void sblog_add_raw(struct sblog *l, int64_t ts_ns, enum log_level level, const char *msg,
+                   const cJSON *raw)
+{
+    if (!l) return;
+    int64_t ns = next_ns(l, ts_ns);
+    struct sblog_entry *e = slot(l);
+    e->ts_ns = ns;
+    e->level = level;
+    e->message = strdup(msg ? msg : "");
+    e->raw = cJSON_IsObject(raw) ? cJSON_PrintUnformatted(raw) : NULL;
+    const cJSON *et = cJSON_GetObjectItemCaseSensitive(raw, "event_type");
+    const cJSON *pid = cJSON_GetObjectItemCaseSensitive(raw, "pid");
+    if (cJSON_IsString(et) && !strcmp(et->valuestring, "process_output") && cJSON_IsNumber(pid) &&
+        pid->valuedouble >= 1 && pid->valuedouble <= 4294967295.0)
+        e->out_pid = (uint32_t)pid->valuedouble;
 }
 
 size_t sblog_count(const struct sblog *l)
@@ -90,8 +178,8 @@ size_t sblog_count(const struct sblog *l)
 const struct sblog_entry *sblog_at(const struct sblog *l, size_t i)
 {
     if (!l || i >= l->n) return NULL;
-    size_t first = (l->head + SBLOG_CAP - l->n) % SBLOG_CAP;
-    return &l->e[(first + i) % SBLOG_CAP];
+    size_t first = (l->head + l->cap - l->n) % l->cap;
+    return &l->e[(first + i) % l->cap];
 }
 
 const char *sblog_level_name(enum log_level lv)
@@ -109,6 +197,42 @@ const char *sblog_level_name(enum log_level lv)
     return "info";
 }
 
+cJSON *sblog_entry_fields(const struct sblog_entry *e)
+{
+    if (!e->raw) return e->fields ? cJSON_Duplicate(e->fields, 1) : cJSON_CreateObject();
+    cJSON *raw = cJSON_Parse(e->raw);
+    cJSON *f = copy_fields(raw);
+    cJSON_Delete(raw);
+    return f ? f : cJSON_CreateObject();
+}
+
+char *sblog_entry_raw_line(const struct sblog_entry *e, const char *sandbox_id)
+{
+    cJSON *o = cJSON_CreateObject();
+    const cJSON *it;
+    char *s;
+    if (!o) return NULL;
+    cJSON_AddStringToObject(o, "level", sblog_level_name(e->level));
+    cJSON_AddStringToObject(o, "message", e->message ? e->message : "");
+    cJSON *raw = e->raw ? cJSON_Parse(e->raw) : NULL;
+    const cJSON *src = raw ? raw : e->fields;
+    if (src) {
+        cJSON_ArrayForEach(it, src)
+        {
+            if (it->string && !cJSON_GetObjectItemCaseSensitive(o, it->string))
+                cJSON_AddItemToObject(o, it->string, cJSON_Duplicate(it, 1));
+        }
+    }
+    cJSON_Delete(raw);
+    if (!cJSON_GetObjectItemCaseSensitive(o, "sandboxID"))
+        cJSON_AddStringToObject(o, "sandboxID", sandbox_id ? sandbox_id : "");
+    if (!cJSON_GetObjectItemCaseSensitive(o, "logger"))
+        cJSON_AddStringToObject(o, "logger", "boxtopd");
+    s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return s;
+}
+
 char *sblog_entry_line(const struct sblog_entry *e)
 {
     cJSON *o = cJSON_CreateObject();
@@ -118,6 +242,7 @@ char *sblog_entry_line(const struct sblog_entry *e)
     cJSON_AddStringToObject(o, "level", sblog_level_name(e->level));
     cJSON_AddStringToObject(o, "message", e->message ? e->message : "");
     if (e->fields) cJSON_AddItemToObject(o, "fields", cJSON_Duplicate(e->fields, 1));
+    if (e->raw) cJSON_AddItemToObject(o, "raw", cJSON_Parse(e->raw));
     s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return s;
@@ -129,6 +254,7 @@ int sblog_add_line(struct sblog *l, const char *line, size_t len)
     const cJSON *ts = cJSON_GetObjectItemCaseSensitive(o, "ts");
     const cJSON *lv = cJSON_GetObjectItemCaseSensitive(o, "level");
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(o, "message");
+    const cJSON *raw = cJSON_GetObjectItemCaseSensitive(o, "raw");
     enum log_level level = LOG_INFO;
     int rc = -1;
 
@@ -141,9 +267,11 @@ int sblog_add_line(struct sblog *l, const char *line, size_t len)
         level = LOG_WARN;
     else if (!strcmp(lv->valuestring, "error"))
         level = LOG_ERROR;
-    /* back to ms: sblog_add keeps the timestamps unique and increasing again */
-    sblog_add(l, (int64_t)ts->valuedouble / 1000000, level, msg->valuestring,
-              cJSON_GetObjectItemCaseSensitive(o, "fields"));
+    if (cJSON_IsObject(raw))
+        sblog_add_raw(l, (int64_t)ts->valuedouble, level, msg->valuestring, raw);
+    else /* back to ms: sblog_add keeps the timestamps unique and increasing again */
+        sblog_add(l, (int64_t)ts->valuedouble / 1000000, level, msg->valuestring,
+                  cJSON_GetObjectItemCaseSensitive(o, "fields"));
     rc = 0;
 out:
     cJSON_Delete(o);

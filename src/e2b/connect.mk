@@ -2,7 +2,7 @@
 # envd client (in libboxtope2b.a: process/filesystem RPCs, /files, cp argument parser).
 
 noinst_HEADERS += include/boxtop/connect.h include/boxtop/envd.h include/boxtop/files.h \
-	include/boxtop/cp_args.h
+	include/boxtop/cp_args.h include/boxtop/xfer.h
 noinst_LIBRARIES += src/e2b/libboxtopconnect.a
 src_e2b_libboxtopconnect_a_SOURCES = \
 	src/e2b/connect.c \
@@ -34,11 +34,13 @@ src_e2b_libboxtope2b_a_SOURCES += \
 	src/e2b/envd_call.c \
 	src/e2b/envd_lookup.c \
 	src/e2b/files.c \
+	src/e2b/xfer.c \
 	src/e2b/cp_args.c
 E2B_LIBS += src/e2b/libboxtopconnect.a $(CORE_LIBS) $(CRYPTO_LIBS)
 ENVDC_LIBS = $(E2B_LIBS)
 
-ENVDC_TESTS = tests/unit/test_envd tests/unit/test_files tests/unit/test_cp_args
+ENVDC_TESTS = tests/unit/test_envd tests/unit/test_files tests/unit/test_cp_args \
+	tests/unit/test_xfer
 check_PROGRAMS += $(ENVDC_TESTS)
 TESTS += $(ENVDC_TESTS)
 UNIT_TESTS += $(ENVDC_TESTS)
@@ -52,6 +54,9 @@ tests_unit_test_files_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_cp_args_SOURCES = tests/unit/test_cp_args.c
 tests_unit_test_cp_args_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
 tests_unit_test_cp_args_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_xfer_SOURCES = tests/unit/test_xfer.c
+tests_unit_test_xfer_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
+tests_unit_test_xfer_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
 
 # Against a fake envd forked on loopback (like test_http): in TESTS, not UNIT_TESTS.
 check_PROGRAMS += tests/unit/test_envd_call
@@ -68,6 +73,14 @@ tests_unit_test_envd_cli_SOURCES = tests/unit/test_envd_cli.c tests/unit/test_en
 	tests/unit/test_envd_fake.h tests/unit/boxtopd_child.c tests/unit/boxtopd_child.h
 tests_unit_test_envd_cli_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
 tests_unit_test_envd_cli_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
+
+# The transfer engine (src/e2b/xfer.c) and `boxtop cp`, its command-line driver, against the
+# real boxtopd (newline names, cancel, partial tree copies, modes, big files both ways).
+check_PROGRAMS += tests/unit/test_xfer_e2e
+TESTS += tests/unit/test_xfer_e2e
+tests_unit_test_xfer_e2e_SOURCES = tests/unit/test_xfer_e2e.c tests/unit/boxtopd_child.c tests/unit/boxtopd_child.h
+tests_unit_test_xfer_e2e_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS) $(CRYPTO_CFLAGS)
+tests_unit_test_xfer_e2e_LDADD = $(ENVDC_LIBS) $(CRYPTO_LIBS) $(CMOCKA_LIBS)
 
 # Against boxtopd's real envd and a real sandbox (the envd development harness): TESTS only.
 check_PROGRAMS += tests/unit/test_envd_e2e

@@ -1,5 +1,5 @@
-/* cp_args.c - parse `boxtop cp` arguments (local path vs ID:/path) and vet relative paths
- * that come back from a sandbox before they are joined to a local directory. */
+/* cp_args.c - parse `boxtop cp` arguments (local path vs ID:/path). Paths that come back from
+ * the sandbox are vetted by the transfer engine (xfer_relpath_safe). */
 #include "config.h"
 
 #include <string.h>
@@ -55,21 +55,4 @@ int cp_args_plan(const char *src, const char *dst, struct cp_plan *out, struct e
     out->dir = out->src.remote ? CP_DOWNLOAD : CP_UPLOAD;
     out->sandbox_id = out->src.remote ? out->src.id : out->dst.id;
     return 0;
-}
-
-bool cp_relpath_safe(const char *rel)
-{
-    if (!rel || !*rel || *rel == '/' || has_controls(rel) || strlen(rel) > CP_PATH_MAX)
-        return false;
-    const char *p = rel;
-    while (*p) {
-        const char *slash = strchr(p, '/');
-        size_t n = slash ? (size_t)(slash - p) : strlen(p);
-        if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-            return false;
-        if (!slash) break;
-        p = slash + 1;
-        if (!*p) return false; /* trailing slash */
-    }
-    return true;
 }

@@ -69,6 +69,13 @@ void app_status(struct app *a, enum status_level lvl, const char *fmt, ...)
     app_clock_check(a);
 }
 
+void app_status_clear(struct app *a)
+{
+    a->status[0] = '\0';
+    a->status_until = 0;
+    app_dirty(a, DIRTY_STATUS);
+}
+
 struct view *app_top(struct app *a)
 {
     return a->depth ? a->stack[a->depth - 1] : NULL;

@@ -154,6 +154,7 @@ void app_free_contexts(struct app *a);
 void app_dirty(struct app *a, int what);
 void app_status(struct app *a, enum status_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+void app_status_clear(struct app *a); /* the message is over (the thing it announced is done) */
 void app_push_view(struct app *a, struct view *v);
 void app_pop_view(struct app *a); /* the root view stays */
 struct view *app_top(struct app *a);

@@ -1,4 +1,5 @@
-/* fuzz_cp_args.c - `boxtop cp` argument parser and relative-path check on hostile strings. */
+/* fuzz_cp_args.c - `boxtop cp` argument parser and the transfer engine's relative-path check
+ * (xfer_relpath_safe) on hostile strings. */
 #include "config.h"
 
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "boxtop/cp_args.h"
+#include "boxtop/xfer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -34,8 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         free(second);
     }
-    if (cp_relpath_safe(s) && (s[0] == '/' || !strcmp(s, "..") || !strncmp(s, "../", 3) ||
-                               strstr(s, "/../") || strstr(s, "//")))
+    if (xfer_relpath_safe(s) && (s[0] == '/' || !strcmp(s, "..") || !strncmp(s, "../", 3) ||
+                                 strstr(s, "/../") || strstr(s, "//")))
         abort();
     free(s);
     return 0;

@@ -1,12 +1,14 @@
 // secrets.mjs - no secret in any output: drive a boxtopd at debug log level through every
 // path that carries a secret (API key, envd access tokens, signed URLs, wrong keys), then
 // search its log, every other integration test's log and every boxtopd log of this run for
-// them. The harness records only SHA-256 digests of secrets (logs/NAME.secrets), so the
+// them (webhook secrets and delivery signatures too). The harness records only SHA-256 digests of secrets (logs/NAME.secrets), so the
 // search tokenises each log and compares digests; full-looking API keys are caught by shape.
 import { test } from 'node:test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import nodeHttp from 'node:http';
+import crypto from 'node:crypto';
 import { assert, fileContext } from './lib/common.mjs';
 import { http, logDir, sha256, builddir } from './lib/boxtopd.mjs';
 
@@ -49,8 +51,50 @@ test('every secret-carrying path is exercised', T, async () => {
   assert.equal(r.status, 401);
   const c = await Sandbox.connect(s.sandboxId); // connect re-issues the token
   d.noteSecret(c.envdAccessToken);
-  await c.kill();
+  await webhookSecrets(d, c);
 });
+
+// Webhook secrets and the signatures made with them (issue 20): a receiver on loopback gets a
+// signed delivery, the secret is replaced by PATCH; neither the secrets nor the signatures may
+// appear in an answer or (checked below) in any log.
+async function webhookSecrets(d, sbx) {
+  const seen = [];
+  const srv = nodeHttp.createServer((req, res) => {
+    seen.push(req.headers['e2b-signature']);
+    req.resume();
+    req.on('end', () => res.writeHead(200).end());
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  try {
+    const s1 = 'whsec_' + crypto.randomBytes(18).toString('base64url');
+    const s2 = 'whsec_' + crypto.randomBytes(18).toString('base64url');
+    d.noteSecret(s1);
+    d.noteSecret(s2);
+    const url = `http://127.0.0.1:${srv.address().port}/h`;
+    const body = { name: 'secrets', url, events: ['sandbox.lifecycle.killed'], signatureSecret: s1 };
+    const answers = [];
+    const cr = await d.api('POST', '/events/webhooks', { body });
+    assert.equal(cr.status, 201);
+    answers.push(cr.text);
+    const bad = await d.api('POST', '/events/webhooks', { body: { ...body, url: 'file:///etc/passwd' } });
+    assert.equal(bad.status, 400);
+    answers.push(bad.text);
+    const p = await d.api('PATCH', `/events/webhooks/${cr.json.id}`, { body: { signatureSecret: s2 } });
+    answers.push(p.text);
+    await sbx.kill();
+    for (let i = 0; i < 200 && !seen.length; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(seen.length, 1, 'the delivery arrived');
+    d.noteSecret(seen[0]);
+    answers.push((await d.api('GET', '/events/webhooks')).text);
+    answers.push((await d.api('GET', `/events/webhooks/${cr.json.id}`)).text);
+    answers.push((await d.api('GET', `/events/webhooks/${cr.json.id}/deliveries`)).text);
+    for (const a of answers) for (const x of [s1, s2, seen[0]]) assert.ok(!a.includes(x), 'a webhook secret in an answer');
+    assert.equal((await d.api('DELETE', `/events/webhooks/${cr.json.id}`)).status, 204);
+  } finally {
+    srv.closeAllConnections();
+    await new Promise((r) => srv.close(r));
+  }
+}
 
 test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {
   await ctx.teardown();

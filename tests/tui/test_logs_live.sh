@@ -27,21 +27,27 @@ tui_wait "Logs $ID .*following" 5 && tui_wait 'INFO +sandbox created' 5
 ok $? "the logs view opens with the sandbox's first lines"
 
 for i in 1 2 3; do "$BOXTOP" exec "$ID" -- sh -c "exit $i" >/dev/null 2>&1; done
-tui_wait 'DEBUG +Process ended .*exit_code=3' 8 &&
-    [ "$(tui_screen | grep -c 'Process ended')" -ge 3 ]
+# envd's process_start / process_end lines (envd-process-logs.md)
+ended_lines() { tui_screen | grep -c 'INFO  *Process with pid [0-9]* ended'; }
+tui_wait 'INFO +Process with pid [0-9]+ ended' 8 &&
+    for i in $(seq 1 40); do [ "$(ended_lines)" -ge 3 ] && break; sleep 0.2; done &&
+    [ "$(ended_lines)" -ge 3 ]
 ok $? "three commands run with boxtop exec appear while following (no key pressed)"
-tui_screen | grep -q 'Process ended .*exit_code=1' && tui_screen | grep -q 'exit_code=2'
+[ "$(tui_screen | grep -c 'INFO  *Process with pid [0-9]* started')" -ge 3 ] &&
+    first_end=$(tui_screen | grep -n 'Process with pid [0-9]* ended' | head -1 | cut -d: -f1) &&
+    first_start=$(tui_screen | grep -n 'Process with pid [0-9]* started' | head -1 | cut -d: -f1) &&
+    [ "$first_start" -lt "$first_end" ]
 ok $? "every command's line is there, in order of time"
 
 tui_keys 4
 tui_wait 'level ≥ error' 3 && tui_wait 'no line matches the filter' 3 &&
     ! tui_screen | grep -Eq 'INFO|DEBUG'
 ok $? "the error filter hides info and debug lines"
-tui_keys 1; tui_wait 'DEBUG +Process ended' 3; ok $? "level debug shows everything again"
+tui_keys 1; tui_wait 'INFO +Process with pid [0-9]+ ended' 3; ok $? "level debug shows everything again"
 
-tui_keys /; tui_type 'exit_code=2'; tui_keys Enter
-tui_wait 'search: exit_code=2' 3 &&
-    tui_screen_e | grep 'exit_code=2' | grep -q $'\033\[[0-9;]*7m'
+tui_keys /; tui_type 'ended'; tui_keys Enter
+tui_wait 'search: ended' 3 &&
+    tui_screen_e | grep 'ended' | grep -q $'\033\[[0-9;]*7m'
 ok $? "a search match is highlighted (reverse video)"
 tui_keys Escape
 

@@ -28,6 +28,7 @@
 
 static char tmpdir[64];
 static struct buf all_output = BUF_INIT; /* everything boxtop printed, checked for secrets */
+static bool stderr_tty; /* run_boxtop: stderr is a terminal (a pty read into errout) */
 
 /* Run src/boxtop with argv (NULL-terminated, without the program name); stdin /dev/null. */
 static int run_boxtop(const struct server *srv, const char *const *args, struct buf *out,
@@ -44,6 +45,15 @@ static int run_boxtop(const struct server *srv, const char *const *args, struct 
     for (; args[n - 1] && n < 31; n++)
         argv[n] = args[n - 1];
     argv[n] = NULL;
+    int ptm = -1;
+    const char *pts = NULL;
+    if (stderr_tty) {
+        ptm = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
+        assert_true(ptm >= 0 && grantpt(ptm) == 0 && unlockpt(ptm) == 0);
+        pts = ptsname(ptm);
+        assert_non_null(pts);
+    }
+    struct buf tty = BUF_INIT;
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -55,7 +65,8 @@ static int run_boxtop(const struct server *srv, const char *const *args, struct 
         char *env[] = {home, api, sbx, key, "PATH=/usr/bin:/bin", "LANG=C", NULL};
         int in = open("/dev/null", O_RDONLY);
         int o = open(opath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(epath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e =
+            pts ? open(pts, O_WRONLY | O_NOCTTY) : open(epath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
             _exit(127);
         execve(prog, (char **)argv, env);
@@ -64,6 +75,10 @@ static int run_boxtop(const struct server *srv, const char *const *args, struct 
     int status = 0;
     time_t deadline = time(NULL) + 30;
     for (;;) {
+        char chunk[4096];
+        ssize_t got;
+        while (ptm >= 0 && (got = read(ptm, chunk, sizeof chunk)) > 0)
+            buf_append(&tty, chunk, (size_t)got);
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid) break;
         if (time(NULL) > deadline) {
@@ -77,7 +92,17 @@ static int run_boxtop(const struct server *srv, const char *const *args, struct 
     buf_reset(out);
     buf_reset(errout);
     slurp_file(opath, out);
-    slurp_file(epath, errout);
+    if (ptm >= 0) {
+        char chunk[4096];
+        ssize_t got;
+        while ((got = read(ptm, chunk, sizeof chunk)) > 0)
+            buf_append(&tty, chunk, (size_t)got);
+        close(ptm);
+        buf_append(errout, tty.data ? tty.data : "", tty.len);
+    } else {
+        slurp_file(epath, errout);
+    }
+    buf_free(&tty);
     buf_append(&all_output, out->data ? out->data : "", out->len);
     buf_append(&all_output, errout->data ? errout->data : "", errout->len);
     buf_append_str(out, "");
@@ -89,6 +114,27 @@ static const struct fake_record *find_record(const struct shared *sh, const char
 {
     for (int i = 0; i < sh->nrec && i < FAKE_MAX_RECORDS; i++)
         if (!strncmp(sh->rec[i].what, prefix, strlen(prefix))) return &sh->rec[i];
+    return NULL;
+}
+
+/* The upload that became remote path dst: the engine POSTs to a temporary name, then Moves it
+ * to dst; the upload record names the temporary (URL-encoded as on the wire). */
+static const struct fake_record *uploaded_as(const struct shared *sh, const char *dst)
+{
+    char want[300], src[256], enc[300];
+    snprintf(want, sizeof want, "\"destination\":\"%s\"", dst);
+    for (int i = 0; i < sh->nrec && i < FAKE_MAX_RECORDS; i++) {
+        const char *w = sh->rec[i].what, *s = strstr(w, "\"source\":\"");
+        if (strncmp(w, "move ", 5) || !strstr(w, want) || !s) continue;
+        snprintf(src, sizeof src, "%.*s", (int)strcspn(s + 10, "\""), s + 10);
+        size_t k = 0;
+        for (const char *c = src; *c && k < sizeof enc - 4; c++)
+            k +=
+                (size_t)(*c == '/' ? snprintf(enc + k, 4, "%%2F") : snprintf(enc + k, 2, "%c", *c));
+        char rec[320];
+        snprintf(rec, sizeof rec, "upload %s", enc);
+        return find_record(sh, rec);
+    }
     return NULL;
 }
 
@@ -186,6 +232,20 @@ static void cp_download(void **state)
     assert_int_equal(stat(path_in("dl/planted"), &st), -1);
     assert_int_not_equal(rc5, 0);
 
+    /* Progress goes to stderr only when it is a terminal: one line for the whole copy, redrawn
+     * in place, ending at 100 % with the file count. */
+    assert_null(strstr(buf_cstr(&err), "\r"));
+    stderr_tty = true;
+    snprintf(dst, sizeof dst, "%s", path_in("big.tty"));
+    const char *a6[] = {"cp", SBX ":/big", dst, NULL};
+    assert_int_equal(run_boxtop(srv, a6, &out, &err), 0);
+    stderr_tty = false;
+    assert_non_null(strstr(buf_cstr(&err), "\r\033[K"));
+    assert_non_null(strstr(buf_cstr(&err), "3.0 MiB / 3.0 MiB  100%"));
+    assert_non_null(strstr(buf_cstr(&err), "files 1/1"));
+    assert_int_equal(stat(dst, &st), 0);
+    assert_int_equal(st.st_size, BIG);
+
     /* Missing source: exit 3, nothing created. */
     snprintf(dst, sizeof dst, "%s", path_in("missing.out"));
     const char *a3[] = {"cp", SBX ":/nope", dst, NULL};
@@ -222,20 +282,22 @@ static void cp_upload(void **state)
     assert_int_equal(run_boxtop(srv, a1, &out, &err), 0);
     assert_non_null(find_record(srv->sh, "mkdir /updir"));
     assert_non_null(find_record(srv->sh, "mkdir /updir/sub"));
-    const struct fake_record *r = find_record(srv->sh, "upload %2Fupdir%2Fx");
+    const struct fake_record *r = uploaded_as(srv->sh, "/updir/x");
     assert_non_null(r);
     assert_int_equal(r->bytes, 2);
     assert_true(r->hash == fnv(FNV_INIT, (const unsigned char *)"xx", 2));
-    r = find_record(srv->sh, "upload %2Fupdir%2Fy");
+    r = uploaded_as(srv->sh, "/updir/y");
     assert_non_null(r);
     assert_int_equal(r->bytes, 3);
-    r = find_record(srv->sh, "upload %2Fupdir%2Fsub%2Fz");
+    r = uploaded_as(srv->sh, "/updir/sub/z");
     assert_non_null(r);
     assert_int_equal(r->bytes, 1);
     /* Mode 0755 of x is applied with chmod in the sandbox; 0644 files need nothing. */
     r = find_record(srv->sh, "start ");
     assert_non_null(r);
-    assert_non_null(strstr(r->what, "\"cmd\":\"chmod\",\"args\":[\"755\",\"--\",\"/updir/x\"]"));
+    assert_non_null(strstr(r->what,
+                           "\"cmd\":\"/bin/sh\",\"args\":[\"-c\",\"exec /bin/chmod \\\"$@\\\"\","
+                           "\"boxtop-internal\",\"755\",\"--\",\"/updir/x\"]"));
     assert_null(strstr(r->what, "/updir/y"));
     assert_null(strstr(buf_cstr(&err), "could not set file modes"));
     assert_null(strstr(buf_cstr(&err), "warning"));
@@ -245,7 +307,7 @@ static void cp_upload(void **state)
     snprintf(src, sizeof src, "%s", path_in("up/y"));
     const char *a2[] = {"cp", src, SBX ":/home", NULL};
     assert_int_equal(run_boxtop(srv, a2, &out, &err), 0);
-    r = find_record(srv->sh, "upload %2Fhome%2Fy");
+    r = uploaded_as(srv->sh, "/home/y");
     assert_non_null(r);
     assert_int_equal(r->bytes, 3);
     /* Missing local source. */

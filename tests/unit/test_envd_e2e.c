@@ -1,8 +1,8 @@
-/* test_envd_e2e.c - `boxtop exec` and `boxtop cp` against the real boxtopd (platform API +
- * envd, a real local sandbox), started on free loopback ports with a temporary state dir; the
- * sandbox is killed and boxtopd stopped in teardown. Checks streaming output and exit codes,
- * stdin forwarding, signals, and byte-exact copies (SHA-256) of a 200 MiB file and of a
- * directory tree with its modes, both ways, plus the not-found and authentication exits. */
+/* test_envd_e2e.c - `boxtop exec` against the real boxtopd (platform API + envd, a real local
+ * sandbox), started on free loopback ports with a temporary state dir; the sandbox is killed
+ * and boxtopd stopped in teardown. Checks streaming output and exit codes, stdin forwarding,
+ * signals, plus the not-found and authentication exits. (`boxtop cp` is tested with the
+ * transfer engine it drives: test_xfer_e2e.c.) */
 #include "config.h"
 
 #include <errno.h>
@@ -26,8 +26,6 @@
 #include <openssl/sha.h>
 
 #include "boxtop/buf.h"
-
-#define BIGFILE (200u * 1024u * 1024u + 7u) /* issue 5: 200 MiB each way */
 
 static char tmpdir[64];
 static struct boxtopd_child dev;
@@ -157,94 +155,6 @@ static void exec_output_exit_and_stdin(void **state)
     buf_free(&err);
 }
 
-static void cp_big_file_both_ways(void **state)
-{
-    (void)state;
-    struct buf out = BUF_INIT, err = BUF_INIT, back = BUF_INIT;
-    unsigned char *data = malloc(BIGFILE);
-    assert_non_null(data);
-    uint32_t x = 2463534242u;
-    for (size_t i = 0; i < BIGFILE; i++) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        data[i] = (unsigned char)x;
-    }
-    write_file(in_tmp("big.bin"), data, BIGFILE, 0640);
-    char want[65], dst[128];
-    sha256_hex(data, BIGFILE, want);
-    snprintf(dst, sizeof dst, "%s:/home/user/big.bin", sbx_id);
-    const char *a1[] = {"cp", in_tmp("big.bin"), dst, NULL};
-    assert_int_equal(run_boxtop(a1, NULL, &out, &err), 0);
-    const char *a2[] = {"exec", sbx_id, "--",
-                        "sha256sum /home/user/big.bin; stat -c %a /home/user/big.bin", NULL};
-    assert_int_equal(run_boxtop(a2, NULL, &out, &err), 0);
-    assert_int_equal(strncmp(buf_cstr(&out), want, 64), 0);
-    assert_non_null(strstr(buf_cstr(&out), "\n640\n"));
-    const char *a3[] = {"cp", dst, in_tmp("big.back"), NULL};
-    assert_int_equal(run_boxtop(a3, NULL, &out, &err), 0);
-    slurp_file(in_tmp("big.back"), &back);
-    assert_int_equal(back.len, BIGFILE);
-    assert_memory_equal(back.data, data, BIGFILE);
-    struct stat st;
-    assert_int_equal(stat(in_tmp("big.back"), &st), 0);
-    assert_int_equal(st.st_mode & 0777, 0640);
-    free(data);
-    buf_free(&back);
-    buf_free(&out);
-    buf_free(&err);
-}
-
-static void cp_tree_round_trip(void **state)
-{
-    (void)state;
-    struct buf out = BUF_INIT, err = BUF_INIT;
-    assert_int_equal(mkdir(in_tmp("tree"), 0755), 0);
-    assert_int_equal(mkdir(in_tmp("tree/a"), 0755), 0);
-    assert_int_equal(mkdir(in_tmp("tree/a/b"), 0700), 0);
-    write_file(in_tmp("tree/one.txt"), "one\n", 4, 0644);
-    write_file(in_tmp("tree/a/run.sh"), "#!/bin/sh\n", 10, 0755);
-    write_file(in_tmp("tree/a/b/private"), "secret\n", 7, 0600);
-    write_file(in_tmp("tree/empty"), "", 0, 0644);
-    char dst[128];
-    snprintf(dst, sizeof dst, "%s:/tmp/t1", sbx_id);
-    const char *a0[] = {"exec", sbx_id, "--", "rm -rf /tmp/t1 && mkdir /tmp/t1", NULL};
-    assert_int_equal(run_boxtop(a0, NULL, &out, &err), 0);
-    const char *a1[] = {"cp", in_tmp("tree"), dst, NULL};
-    assert_int_equal(run_boxtop(a1, NULL, &out, &err), 0);
-    const char *a2[] = {"exec", sbx_id, "--",
-                        "cd /tmp/t1/tree && stat -c '%a %n' a a/b && stat -c '%a %s %n' a/run.sh "
-                        "a/b/private empty one.txt",
-                        NULL};
-    assert_int_equal(run_boxtop(a2, NULL, &out, &err), 0);
-    assert_string_equal(buf_cstr(&out), "755 a\n700 a/b\n755 10 a/run.sh\n"
-                                        "600 7 a/b/private\n644 0 empty\n644 4 one.txt\n");
-    assert_int_equal(mkdir(in_tmp("back"), 0755), 0);
-    snprintf(dst, sizeof dst, "%s:/tmp/t1/tree", sbx_id);
-    const char *a3[] = {"cp", dst, in_tmp("back"), NULL};
-    assert_int_equal(run_boxtop(a3, NULL, &out, &err), 0);
-    struct buf b = BUF_INIT;
-    slurp_file(in_tmp("back/tree/a/b/private"), &b);
-    buf_append_str(&b, "");
-    assert_string_equal(buf_cstr(&b), "secret\n");
-    buf_free(&b);
-    struct stat st;
-    assert_int_equal(stat(in_tmp("back/tree/a/b/private"), &st), 0);
-    assert_int_equal(st.st_mode & 0777, 0600);
-    assert_int_equal(stat(in_tmp("back/tree/a/run.sh"), &st), 0);
-    assert_int_equal(st.st_mode & 0777, 0755);
-    assert_int_equal(stat(in_tmp("back/tree/a/b"), &st), 0);
-    assert_int_equal(st.st_mode & 0777, 0700);
-    assert_int_equal(stat(in_tmp("back/tree/empty"), &st), 0);
-    assert_int_equal(st.st_size, 0);
-    /* Missing remote path: exit 3. */
-    snprintf(dst, sizeof dst, "%s:/tmp/nothing-here", sbx_id);
-    const char *a4[] = {"cp", dst, in_tmp("nothing"), NULL};
-    assert_int_equal(run_boxtop(a4, NULL, &out, &err), 3);
-    buf_free(&out);
-    buf_free(&err);
-}
-
 /* Value of "key":"..." in a small JSON document (boxtopd.json has plain values). */
 
 static int setup(void **state)
@@ -312,8 +222,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(exec_output_exit_and_stdin),
-        cmocka_unit_test(cp_big_file_both_ways),
-        cmocka_unit_test(cp_tree_round_trip),
         cmocka_unit_test(errors_and_signals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

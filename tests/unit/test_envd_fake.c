@@ -298,6 +298,12 @@ static void serve_conn(struct conn *c, int fd, struct shared *sh)
                                                                                       "/dirx/odd",
                                                                                       "2",
                                                                                       "420") "]}");
+        } else if (!strcmp(path, "/filesystem.Filesystem/Move") ||
+                   !strcmp(path, "/filesystem.Filesystem/Remove")) {
+            /* "move {json}": the transfer engine uploads to a temporary name, then renames */
+            record(sh, path[23] == 'M' ? "move" : "remove", buf_cstr(&body), 0, 0);
+            reply(fd, 200, "application/json",
+                  path[23] == 'M' ? "{\"entry\":" FILE_ENTRY("x", "/x", "1", "420") "}" : "{}");
         } else if (!strcmp(path, "/filesystem.Filesystem/MakeDir")) {
             record(sh, "mkdir", rpath, 0, 0);
             reply(fd, 200, "application/json", "{\"entry\":" DIR_ENTRY("x", "/x", "493") "}");

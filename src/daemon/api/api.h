@@ -58,5 +58,11 @@ int api_template_get(struct daemon *d, struct server_request *req);
 int api_template_alias(struct daemon *d, struct server_request *req);
 int api_events_team(struct daemon *d, struct server_request *req);
 int api_events_sandbox(struct daemon *d, struct server_request *req);
+int api_webhooks_list(struct daemon *d, struct server_request *req); /* api/webhooks.c */
+int api_webhook_create(struct daemon *d, struct server_request *req);
+int api_webhook_get(struct daemon *d, struct server_request *req);
+int api_webhook_update(struct daemon *d, struct server_request *req);
+int api_webhook_delete(struct daemon *d, struct server_request *req);
+int api_webhook_deliveries(struct daemon *d, struct server_request *req);
 
 #endif

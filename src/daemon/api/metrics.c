@@ -42,6 +42,9 @@ int api_sandbox_metrics(struct daemon *d, struct server_request *req)
         api_query_int(req, "end", -1, 0, 1LL << 40, &end) < 0)
         return 0;
     const struct metrics_ring *r = sbx_metrics_of(d, id);
+    if (!r && !sbx_find(d, id)) /* never had it: E2B's 404, not an empty history */
+        return server_respond_error(
+            req, 404, "Sandbox \"%s\" doesn't exist or you don't have access to it", id);
     cJSON *arr = cJSON_CreateArray();
     if (!arr) return server_respond_error(req, 500, "out of memory");
     if (!r || r->n == 0) {

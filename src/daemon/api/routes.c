@@ -51,6 +51,12 @@ static const struct {
     {"GET", "/templates/*", api_template_get, true},
     {"GET", "/events/sandboxes", api_events_team, true},
     {"GET", "/events/sandboxes/*", api_events_sandbox, true},
+    {"POST", "/events/webhooks", api_webhook_create, true},
+    {"GET", "/events/webhooks", api_webhooks_list, true},
+    {"GET", "/events/webhooks/*", api_webhook_get, true},
+    {"PATCH", "/events/webhooks/*", api_webhook_update, true},
+    {"DELETE", "/events/webhooks/*", api_webhook_delete, true},
+    {"GET", "/events/webhooks/*/deliveries", api_webhook_deliveries, true},
 };
 #define N_API (sizeof api_table / sizeof api_table[0])
 

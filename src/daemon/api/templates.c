@@ -33,6 +33,7 @@ static cJSON *template_json(struct daemon *d, bool with_builds)
     char ts[64];
 
     if (!o) return NULL;
+    last = d->spawns.last_ms; /* also of sandboxes gone since */
     for (size_t i = 0; i < d->n_sbx; i++)
         if (d->sbx[i]->started_at_ms > last) last = d->sbx[i]->started_at_ms;
     cJSON_AddStringToObject(o, "templateID", "base");
@@ -52,7 +53,7 @@ static cJSON *template_json(struct daemon *d, bool with_builds)
     } else {
         cJSON_AddNullToObject(o, "lastSpawnedAt");
     }
-    cJSON_AddNumberToObject(o, "spawnCount", (double)d->spawn_count);
+    cJSON_AddNumberToObject(o, "spawnCount", (double)d->spawns.count);
     if (with_builds) {
         cJSON *builds = cJSON_AddArrayToObject(o, "builds");
         cJSON *b = cJSON_CreateObject();

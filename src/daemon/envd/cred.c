@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <sys/fsuid.h>
 
+#include "confine.h"
 #include "envd_int.h"
 
 void envd_cred_enter(const struct envd_call *c, struct envd_cred *save)
@@ -28,4 +29,20 @@ void envd_cred_leave(struct envd_cred *save)
     if (setgroups((size_t)save->ngroups, save->groups) < 0)
         setgroups(0, NULL); /* never keep the sandbox's group */
     save->active = false;
+}
+
+/* Upstream envd is root inside its VM, so a write to /0/x as the default user creates /0
+ * (then chowns it to the user). Here the sandbox's "/" belongs to nobody the sandbox maps,
+ * so the missing directories are made with boxtopd's own privileges for this one step -
+ * still confined to the sandbox root by openat2 (confine.h), and only directories. Not in
+ * plain mode, whose root is the host's "/". */
+int envd_mkdir_p_priv(const struct envd_call *c, const char *abs, int *created)
+{
+    if (!c->own_root || geteuid() != 0) return cf_mkdir_p(c->root_fd, abs, c->uid, c->gid, created);
+    uid_t pu = (uid_t)setfsuid(0);
+    gid_t pg = (gid_t)setfsgid(0);
+    int rc = cf_mkdir_p(c->root_fd, abs, c->uid, c->gid, created);
+    setfsgid(pg);
+    setfsuid(pu);
+    return rc;
 }

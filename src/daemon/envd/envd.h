@@ -40,6 +40,9 @@ struct envd_host {
     /* Call cb for every running sandbox until it returns nonzero. */
     void (*sandbox_foreach)(void *ud, int (*cb)(void *arg, const struct envd_sandbox_info *sb),
                             void *arg);
+    /* envd's own log line for sandbox id (level: enum log_level; raw: the stored line's keys
+     * besides level and message, see proclog.h), stamped now. NULL: not logged. */
+    void (*sandbox_log)(void *ud, const char *id, int level, const char *msg, const cJSON *raw);
 };
 
 int envd_new(struct envd **out, const struct envd_host *host, struct error *err);

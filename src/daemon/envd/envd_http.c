@@ -47,6 +47,8 @@ struct envd_conn {
     struct buf body;
     uint64_t body_in; /* upload payload bytes seen */
     struct envd_upload *up;
+    int up_fail_status; /* refused upload: answer this once the body is read */
+    struct buf up_fail_body;
     struct envd_download *dl;
     bool streaming, ended;
     bool was_high;
@@ -211,6 +213,9 @@ static int setup_call(struct envd_conn *c, const struct envd_sandbox_info *info,
     const char *home = NULL;
     if (rt_user_ids(info->rt, call->user, &call->uid, &call->gid, &home) < 0) return -EPERM;
     snprintf(call->home, sizeof call->home, "%s", home ? home : "/");
+    struct rt_caps caps;
+    rt_get_caps(c->e->host.rt, &caps);
+    call->own_root = caps.mountns; /* plain mode: the root is the host's "/" */
     call->timeout_ms = -1;
     call->keepalive_s = 90;
     const char *v = server_request_header(c->req, "connect-timeout-ms");
@@ -319,12 +324,40 @@ static void start_download(struct envd_conn *c, const char *path)
     pump_download(c);
 }
 
+/* A refused upload is answered only after its body was read (and thrown away): a client
+ * still sending when the connection closes sees a reset instead of the status (undici:
+ * "fetch failed"). Beyond UPLOAD_DRAIN_MAX it is answered at once and the connection closed. */
+#define UPLOAD_DRAIN_MAX (64u << 20)
+
+static void upload_refuse_later(struct envd_conn *c, int status, struct buf *body)
+{
+    buf_free(&c->up_fail_body);
+    c->up_fail_body = *body;
+    *body = (struct buf)BUF_INIT;
+    c->up_fail_status = status;
+}
+
+static void upload_answer_refusal(struct envd_conn *c)
+{
+    server_respond(c->req, c->up_fail_status, "application/json; charset=utf-8",
+                   c->up_fail_body.data, c->up_fail_body.len);
+    buf_free(&c->up_fail_body);
+    c->up_fail_status = 0;
+    c->kind = K_DONE;
+}
+
 static int upload_data(struct server_request *req, const char *data, size_t len, void *ud)
 {
     (void)req;
     struct envd_conn *c = ud;
-    if (c->kind != K_UPLOAD || !c->up) return 0;
+    if (c->kind != K_UPLOAD) return 0;
     c->body_in += len;
+    if (c->up_fail_status) {
+        if (c->body_in <= UPLOAD_DRAIN_MAX) return 0;
+        upload_answer_refusal(c);
+        return 1;
+    }
+    if (!c->up) return 0;
     if (c->body_in > CHUNKED_UPLOAD_MAX && server_request_is_chunked(c->req)) {
         envd_upload_free(c->up);
         c->up = NULL;
@@ -342,10 +375,7 @@ static int upload_data(struct server_request *req, const char *data, size_t len,
         envd_upload_finish(c->up, &status, &body);
         envd_upload_free(c->up);
         c->up = NULL;
-        server_respond(c->req, status, "application/json", body.data, body.len);
-        buf_free(&body);
-        c->kind = K_DONE;
-        return 1; /* stop reading the body; we answered */
+        upload_refuse_later(c, status, &body);
     }
     return 0;
 }
@@ -354,7 +384,12 @@ static void upload_end(struct server_request *req, int status, void *ud)
 {
     (void)req;
     struct envd_conn *c = ud;
-    if (c->kind != K_UPLOAD || !c->up) return;
+    if (c->kind != K_UPLOAD) return;
+    if (c->up_fail_status) {
+        upload_answer_refusal(c);
+        return;
+    }
+    if (!c->up) return;
     struct buf body = BUF_INIT;
     int st;
     if (status < 0) {
@@ -384,11 +419,17 @@ static void start_upload(struct envd_conn *c, const char *path)
     envd_cred_enter(&c->call, &cred);
     int rc = envd_upload_begin(&c->call, &ur, &c->up, &status, msg, sizeof msg);
     envd_cred_leave(&cred);
-    if (rc < 0) {
-        respond_json_error(c, status, msg);
-        return;
-    }
     c->kind = K_UPLOAD;
+    if (rc < 0) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddNumberToObject(j, "code", status);
+        cJSON_AddStringToObject(j, "message", msg);
+        struct buf b = BUF_INIT;
+        pjson_print(&b, j);
+        buf_append_str(&b, "\n");
+        cJSON_Delete(j);
+        upload_refuse_later(c, status, &b);
+    }
     server_request_set_body_cb(c->req, upload_data, upload_end, c);
 }
 
@@ -593,6 +634,7 @@ static void on_close(struct server_request *req, void *ud)
     envd_upload_free(c->up);
     envd_download_free(c->dl);
     buf_free(&c->body);
+    buf_free(&c->up_fail_body);
     free(c);
 }
 

@@ -68,6 +68,7 @@ struct envd_sbx {
     struct rt_sandbox *rt;
     struct eproc *procs;
     struct ewatch *watchers;
+    uint64_t op_seq; /* envd's operation_id counter: one per Start/Connect, from 1 */
 };
 
 /* One authenticated, routed request as the services see it. */
@@ -79,6 +80,7 @@ struct envd_call {
     uid_t uid;
     gid_t gid;
     char home[ENVD_PATH_MAX];
+    bool own_root;      /* root_fd is the sandbox's own root (not plain mode's host "/") */
     int64_t timeout_ms; /* Connect-Timeout-Ms, -1 when absent */
     int keepalive_s;    /* Keepalive-Ping-Interval, default 90 */
 };
@@ -103,6 +105,9 @@ struct envd_cred {
 };
 void envd_cred_enter(const struct envd_call *c, struct envd_cred *save);
 void envd_cred_leave(struct envd_cred *save);
+/* mkdir -p of abs like upstream envd (root in its VM): missing directories are created even
+ * where the user may not write, confined to the sandbox root, owned by the user. */
+int envd_mkdir_p_priv(const struct envd_call *c, const char *abs, int *created);
 
 struct envd_sbx *envd_sbx_get(struct envd *e, const char *id, struct rt_sandbox *rt);
 /* Name of a host uid/gid as the sandbox knows it ("user", "root", or the number). */

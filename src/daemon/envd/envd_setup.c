@@ -48,6 +48,12 @@ static void host_foreach(void *ud, int (*cb)(void *arg, const struct envd_sandbo
     }
 }
 
+static void host_log(void *ud, const char *id, int level, const char *msg, const cJSON *raw)
+{
+    struct sbx *s = sbx_find(ud, id);
+    if (s) sbx_log_raw(s, (enum log_level)level, msg, raw);
+}
+
 static void ops_proc_exited(void *ud, struct sbx *s, pid_t pid, int exit_code, int signo)
 {
     struct envd *e = ud;
@@ -76,6 +82,7 @@ int envd_setup(struct daemon *d, struct error *err)
         .srv = d->srv,
         .sandbox_get = host_get,
         .sandbox_foreach = host_foreach,
+        .sandbox_log = host_log,
     };
     struct envd *e;
     if (envd_new(&e, &host, err) < 0) return -1;

@@ -91,7 +91,7 @@ static int open_target_as_user(struct envd_upload *u, const char *raw)
                            path);
     }
     envd_path_split(path, parent, sizeof parent, base, sizeof base);
-    int rc = cf_mkdir_p(u->call.root_fd, parent, u->call.uid, u->call.gid, NULL);
+    int rc = envd_mkdir_p_priv(&u->call, parent, NULL);
     if (rc < 0)
         return up_fail(u, rc == -ENOSPC ? 507 : 500, "error ensuring directories: %s",
                        strerror(-rc));

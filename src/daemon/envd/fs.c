@@ -82,7 +82,7 @@ static int fs_makedir(struct envd_call *c, const cJSON *msg, struct envd_reply *
     if (rc != -ENOENT)
         return envd_reply_error(r, envd_errno_code(rc), "error getting file info: %s",
                                 strerror(-rc));
-    rc = cf_mkdir_p(c->root_fd, path, c->uid, c->gid, NULL);
+    rc = envd_mkdir_p_priv(c, path, NULL);
     if (rc < 0)
         return envd_reply_error(r, rc == -ENOTDIR ? CONNECT_INVALID_ARGUMENT : CONNECT_INTERNAL,
                                 "error creating directory: %s", strerror(-rc));
@@ -98,7 +98,7 @@ static int fs_move(struct envd_call *c, const cJSON *msg, struct envd_reply *r)
     if (cf_lstat(c->root_fd, src, &st) < 0)
         return envd_reply_error(r, CONNECT_NOT_FOUND, "source file not found: %s", src);
     envd_path_split(dst, parent, sizeof parent, base, sizeof base);
-    int rc = cf_mkdir_p(c->root_fd, parent, c->uid, c->gid, NULL);
+    int rc = envd_mkdir_p_priv(c, parent, NULL);
     if (rc < 0)
         return envd_reply_error(r, CONNECT_INTERNAL, "error creating destination directory: %s",
                                 strerror(-rc));

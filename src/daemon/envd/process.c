@@ -20,11 +20,13 @@
 #include <unistd.h>
 
 #include "boxtop/base64.h"
+#include "boxtop/log.h"
 #include "runtime/runtime.h"
 #include "envd_int.h"
 #include "entry.h"
 #include "rpcmsg.h"
 #include "confine.h"
+#include "../proclog.h"
 
 #define PTY_READ_MAX  (16 * 1024)
 #define PIPE_READ_MAX (32 * 1024)
@@ -57,6 +59,9 @@ struct eproc {
     struct buf end_json; /* the end event, once exited */
     struct envd_timer *retain;
     struct envd_timer *kill_at; /* Connect-Timeout-Ms of Start: the process lifetime */
+    char op_id[24];             /* envd's operation_id of the Start that made it */
+    uint64_t bytes[3];          /* read from stdout, stderr, pty (process_end) */
+    struct proclog_out *capture; /* process_output records (non-PTY only) */
 };
 
 static void proc_free(struct eproc *p);
@@ -184,6 +189,38 @@ static struct estream *stream_attach(struct envd_call *c, struct eproc *p, struc
     return s;
 }
 
+/* ---- envd's process log lines (proclog.h) ---- */
+
+static void plog(struct envd_sbx *sbx, enum log_level lv, const char *msg, cJSON *raw)
+{
+    struct envd_host *h = &sbx->e->host;
+    if (raw && h->sandbox_log) h->sandbox_log(h->ud, sbx->id, (int)lv, msg, raw);
+    cJSON_Delete(raw);
+}
+
+static void plog_ids(struct eproc *p, struct proclog_ids *ids)
+{
+    struct envd_sandbox_info info;
+    memset(&info, 0, sizeof info);
+    p->sbx->e->host.sandbox_get(p->sbx->e->host.ud, p->sbx->id, &info);
+    ids->operation_id = p->op_id[0] ? p->op_id : NULL;
+    ids->sandbox_id = p->sbx->id;
+    ids->template_id = info.template_id;
+    ids->team_id = "local";
+}
+
+static void plog_output(void *ud, bool is_stderr, bool marker, const char *line, size_t len)
+{
+    struct eproc *p = ud;
+    struct proclog_ids ids;
+    plog_ids(p, &ids);
+    char *msg = marker ? NULL : strndup(line, len);
+    if (!marker && !msg) return;
+    plog(p->sbx, marker ? LOG_WARN : LOG_INFO, marker ? PROCLOG_TRUNCATED : msg,
+         proclog_output_raw(&ids, p->pid, is_stderr));
+    free(msg);
+}
+
 /* ---- output ---- */
 
 static void fan_out(struct eproc *p, const char *kind, const char *data, size_t n)
@@ -227,6 +264,9 @@ static ssize_t read_some(struct eproc *p, int fd, const char *kind)
     size_t max = p->pty ? PTY_READ_MAX : PIPE_READ_MAX;
     ssize_t n = read(fd, buf, max);
     if (n > 0) {
+        bool is_err = strcmp(kind, "stderr") == 0;
+        p->bytes[p->pty ? 2 : is_err] += (uint64_t)n;
+        if (p->capture) proclog_out_feed(p->capture, is_err, buf, (size_t)n, plog_output, p);
         fan_out(p, kind, buf, (size_t)n);
         return n;
     }
@@ -391,6 +431,8 @@ static void proc_free(struct eproc *p)
     envd_timer_stop(p->kill_at);
     buf_free(&p->inq);
     buf_free(&p->end_json);
+    if (p->capture) proclog_out_free(p->capture);
+    free(p->capture);
     cJSON_Delete(p->config);
     free(p->tag);
     free(p);
@@ -402,22 +444,6 @@ static void retain_fire(void *arg)
     p->retain = NULL;
     proc_unlink(p);
     proc_free(p);
-}
-
-/* Go's ProcessState.String() for the end event's status. */
-static void exit_status_text(int exit_code, int signo, char *out, size_t n)
-{
-    if (signo > 0) {
-        const char *s = strsignal(signo);
-        char low[64];
-        size_t i = 0;
-        for (; s && s[i] && i + 1 < sizeof low; i++)
-            low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
-        low[i] = '\0';
-        snprintf(out, n, "signal: %s", low);
-    } else {
-        snprintf(out, n, "exit status %d", exit_code);
-    }
 }
 
 static void send_end_json(struct estream *s, const struct buf *end_json)
@@ -444,12 +470,19 @@ void envd_process_exited(struct envd_sbx *s, pid_t pid, int exit_code, int signo
         if (n <= 0) break;
     }
     p->exited = true;
+    if (p->capture) proclog_out_flush(p->capture, plog_output, p);
+    struct proclog_ids ids;
+    char msg[64];
+    plog_ids(p, &ids);
+    snprintf(msg, sizeof msg, "Process with pid %u ended", p->pid);
+    plog(s, LOG_INFO, msg,
+         proclog_end_raw(&ids, p->pid, exit_code, signo, p->bytes[0], p->bytes[1], p->bytes[2]));
     envd_timer_stop(p->kill_at);
     p->kill_at = NULL;
     p->exit_code = exit_code;
     p->signo = signo;
     char status[96];
-    exit_status_text(exit_code, signo, status, sizeof status);
+    proclog_status_text(exit_code, signo, status, sizeof status);
     cJSON *end = cJSON_CreateObject();
     int code = signo > 0 ? -1 : exit_code;
     if (code != 0) cJSON_AddNumberToObject(end, "exitCode", code);
@@ -541,6 +574,7 @@ static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *c
 {
     struct envd_start_req req;
     struct error err;
+    uint64_t op = ++c->sbx->op_seq; /* every Start/Connect RPC takes an operation_id */
     if (envd_parse_start(msg, &req, &err) < 0)
         return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
     int rc = -1;
@@ -650,6 +684,20 @@ static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *c
     }
     p->next = c->sbx->procs;
     c->sbx->procs = p;
+    snprintf(p->op_id, sizeof p->op_id, "%llu", (unsigned long long)op);
+    if (!p->pty && (p->capture = malloc(sizeof *p->capture))) proclog_out_init(p->capture);
+    {
+        struct proclog_ids ids;
+        char line[64];
+        char *command = proclog_command(req.cmd, req.args, req.nargs);
+        plog_ids(p, &ids);
+        snprintf(line, sizeof line, "Process with pid %u started", p->pid);
+        plog(c->sbx, LOG_INFO, line,
+             command ? proclog_start_raw(&ids, p->pid, command,
+                                         c->timeout_ms > 0 ? (double)c->timeout_ms : 0)
+                     : NULL);
+        free(command);
+    }
     if (c->timeout_ms > 0) p->kill_at = envd_timer_start(c->e, c->timeout_ms, kill_at_fire, p);
     struct estream *s = stream_attach(c, p, conn, true);
     if (!s) {
@@ -673,6 +721,7 @@ static int proc_connect(struct envd_call *c, const cJSON *msg, struct envd_conn 
     struct error err;
     if (envd_parse_selector(msg, "process", &sel, &err) < 0)
         return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    c->sbx->op_seq++; /* every Start/Connect RPC takes an operation_id */
     struct eproc *p = proc_find(c->sbx, &sel, false);
     if (!p) p = proc_find(c->sbx, &sel, true);
     if (!p) return not_found(r, &sel);

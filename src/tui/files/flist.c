@@ -230,32 +230,6 @@ int flist_has(const struct flist *l, const char *name)
     return 0;
 }
 
-char *fpath_join(const char *dir, const char *name)
-{
-    size_t dl = strlen(dir), nl = strlen(name);
-    int slash = dl && dir[dl - 1] == '/';
-    char *p = malloc(dl + nl + 2);
-    if (!p) return NULL;
-    memcpy(p, dir, dl);
-    if (!slash) p[dl++] = '/';
-    memcpy(p + dl, name, nl + 1);
-    return p;
-}
-
-char *fpath_parent(const char *path)
-{
-    size_t n = strlen(path);
-    while (n > 1 && path[n - 1] == '/')
-        n--;
-    while (n > 0 && path[n - 1] != '/')
-        n--;
-    while (n > 1 && path[n - 1] == '/')
-        n--;
-    if (n == 0) return strdup("/");
-    char *p = strndup(path, n);
-    return p;
-}
-
 void fmode_str(char *out, enum fent_type t, uint32_t m)
 {
     out[0] = t == FENT_DIR ? 'd' : t == FENT_LINK ? 'l' : t == FENT_OTHER ? '?' : '-';

@@ -10,6 +10,7 @@
 
 #include "boxtop/envd.h"
 #include "boxtop/error.h"
+#include "boxtop/fpath.h" /* fpath_join, fpath_parent */
 
 enum fent_type { FENT_FILE = 0, FENT_DIR, FENT_LINK, FENT_OTHER };
 
@@ -55,9 +56,6 @@ long flist_find(const struct flist *l, const char *name);
 /* Is name present (shown or not)? */
 int flist_has(const struct flist *l, const char *name);
 
-/* Paths (malloc'd): dir + "/" + name; the parent of a path ("/" stays "/"). */
-char *fpath_join(const char *dir, const char *name);
-char *fpath_parent(const char *path);
 /* "rwxr-xr-x" with the type letter first, out >= 11 bytes. */
 void fmode_str(char *out, enum fent_type t, uint32_t mode);
 /* A name free in l for a copy of name: "name.1", "name.2", ... (malloc'd). */

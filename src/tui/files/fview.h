@@ -5,7 +5,8 @@
 
 #include "app.h"
 #include "files/flist.h"
-#include "files/xfer.h"
+#include "files/fpeek.h"
+#include "boxtop/xfer.h"
 
 #define FV_RELIST_MS  100 /* coalesce a burst of WatchDir events into one ListDir */
 #define FV_REWATCH_MS 3000
@@ -56,8 +57,14 @@ struct fview {
     /* view / edit */
     char *tmpdir;
     struct xfer_job *view_job, *edit_job, *edit_up;
+    struct fpeek *peek; /* the viewer's bounded read in flight */
+    char *peek_title;
     char *edit_local, *edit_remote;
     unsigned char edit_sum[32];
+    /* a rename onto an existing name waits for the overwrite question (files_ops.c) */
+    char *ren_from, *ren_to, *ren_name;
+    int ren_pane;
+    int saw_paused; /* the model said paused: relist once it runs again */
     int64_t last_click_ms;
     long last_click_row;
 };
@@ -79,5 +86,7 @@ void fv_ops_job_done(struct fview *v, struct xfer_job *j);
 void fv_ops_free(struct fview *v);
 /* A pager over a local file (text sanitized, binary as hex); title is raw. */
 struct view *fv_pager_new(struct app *a, const char *path, const char *title);
+/* The same over the first len bytes of fd (read with pread); more: the file goes on. */
+struct view *fv_pager_new_fd(struct app *a, int fd, size_t len, int more, const char *title);
 
 #endif

@@ -1,6 +1,6 @@
 /* files.c - the two-pane file browser (issue 8): the local current directory on the left,
  * the sandbox on the right (starting in /home/user), Midnight-Commander style. Copies go
- * through the transfer engine (files/xfer.h) and show in a transfers panel at the bottom;
+ * through the transfer engine (src/e2b/xfer.c) and show in a transfers panel at the bottom;
  * the sandbox pane keeps itself fresh from a WatchDir stream on the shown directory. Names
  * are raw bytes everywhere and only sanitized when drawn (ui_text). */
 #include "config.h"
@@ -81,6 +81,13 @@ static void relisted(struct fpane *p, const char *keep)
 
 /* ---- listing ---- */
 
+/* envd of a paused sandbox answers "not found": the model knows better */
+static int box_paused(struct fview *v)
+{
+    struct box *b = model_find(&v->a->model, v->id);
+    return b && b->state == BOX_PAUSED;
+}
+
 static void watch_start(struct fview *v);
 static void pane_cd(struct fview *v, struct fpane *p, const char *path, const char *sel_name);
 
@@ -97,7 +104,8 @@ static void on_remote_list(const cJSON *resp, const struct error *err, void *ud)
     if (!keep && fv_selected(v, p)) keep = strdup(fv_selected(v, p)->name);
     free(p->want_sel);
     p->want_sel = NULL;
-    if (err && err->kind == ERROR_NOT_FOUND && !p->l.n && !strcmp(path, REMOTE_HOME)) {
+    if (err && err->kind == ERROR_NOT_FOUND && !p->l.n && !strcmp(path, REMOTE_HOME) &&
+        !box_paused(v)) {
         /* a template without the usual user home: start at the root instead */
         free(keep);
         pane_cd(v, p, "/", NULL);
@@ -466,7 +474,11 @@ static void draw_pane(struct fview *v, WINDOW *w, int pi, int y0, int x0, int h,
     buf_free(&hd);
     y++;
     int rows = h - 3;
-    if (pi == 1 && !v->envd && !p->err[0]) {
+    if (pi == 1 && box_paused(v)) {
+        ui_text(a, w, y, x, in_w, _("the sandbox is paused: r resumes it"), th->attr[ROLE_WARN]);
+        y++;
+        rows--;
+    } else if (pi == 1 && !v->envd && !p->err[0]) {
         ui_text(a, w, y, x, in_w, _("connecting to the sandbox…"), th->attr[ROLE_DIM]);
     } else if (p->err[0]) {
         ui_text(a, w, y, x, in_w, p->err, th->attr[ROLE_CRIT]);
@@ -780,6 +792,12 @@ static int fv_key(struct view *vv, struct app *a, int ch, int is_key)
         fv_ask_delete(v);
         return 1;
     case 'r':
+        if (box_paused(v)) {
+            if (app_refuse_readonly(a, _("resume"))) return 1;
+            a->be->ops->resume(a->be, v->id);
+            app_status(a, STATUS_INFO, "%s", _("resuming the sandbox…"));
+            return 1;
+        }
         fv_reload(v, p);
         return 1;
     case '.':
@@ -865,6 +883,29 @@ static int fv_mouse(struct view *vv, struct app *a, int y, int x, mmask_t b)
     return 1;
 }
 
+/* The sandbox ran again after a pause: list it afresh (a listing made while it was paused
+ * failed) and watch it again. */
+static void fv_model_changed(struct view *vv, struct app *a)
+{
+    struct fview *v = (struct fview *)vv;
+    if (box_paused(v)) {
+        v->saw_paused = 1;
+        app_dirty(a, DIRTY_MAIN);
+        return;
+    }
+    if (!v->saw_paused) return;
+    v->saw_paused = 0;
+    v->p[1].err[0] = '\0';
+    if (v->envd) {
+        fv_reload(v, &v->p[1]);
+        if (!v->watch) watch_start(v);
+    } else if (!v->open_h) {
+        v->p[1].loading = 1;
+        v->open_h = a->be->ops->envd_open(a->be, v->id, on_envd, v);
+    }
+    app_dirty(a, DIRTY_MAIN);
+}
+
 static const char *fv_footer(struct view *vv)
 {
     struct fview *v = (struct fview *)vv;
@@ -888,7 +929,7 @@ static const struct keyhelp fv_help[] = {
     {"/", N_("filter names (Esc clears)")},
     {".", N_("show / hide hidden files")},
     {"s S", N_("sort by name, size, modified / reverse")},
-    {"r", N_("reload the pane")},
+    {"r", N_("reload the pane (resume a paused sandbox)")},
     {"t", N_("transfers panel: j/k, x cancel, C clear finished")},
 };
 
@@ -935,6 +976,7 @@ static const struct view_ops fv_ops = {
     .draw = fv_draw,
     .key = fv_key,
     .mouse = fv_mouse,
+    .model_changed = fv_model_changed,
     .footer = fv_footer,
     .help = fv_helpfn,
     .needs_clock = fv_needs_clock,
@@ -961,6 +1003,7 @@ struct view *view_files_new(struct app *a, const char *id)
     v->p[0].l.path = strdup(cwd);
     v->p[1].l.path = strdup(REMOTE_HOME);
     fv_reload(v, &v->p[0]);
+    v->saw_paused = box_paused(v);
     v->p[1].loading = 1;
     v->open_h = a->be->ops->envd_open(a->be, id, on_envd, v);
     if (!v->open_h) {

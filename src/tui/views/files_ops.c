@@ -21,6 +21,7 @@
 #include "boxtop/i18n.h"
 #include "boxtop/sanitize.h"
 #include "app.h"
+#include "files/fpeek.h"
 #include "files/fview.h"
 
 #define PAGER_MAX (4 * 1024 * 1024) /* the pager reads at most this much of a file */
@@ -93,34 +94,94 @@ void fv_ask_mkdir(struct fview *v)
 
 /* ---- rename ---- */
 
+static void on_remote_renamed(const cJSON *resp, const struct error *err, void *ud)
+{
+    struct fview *v = ud;
+    on_remote_op(resp, err, ud);
+    if (!err) app_status(v->a, STATUS_INFO, "%s", _("renamed"));
+}
+
+static void ren_clear(struct fview *v)
+{
+    free(v->ren_from);
+    free(v->ren_to);
+    free(v->ren_name);
+    v->ren_from = v->ren_to = v->ren_name = NULL;
+}
+
+/* Move ren_from to ren_to in pane ren_pane (asked about already when it replaces something). */
+static void rename_go(struct fview *v)
+{
+    struct fpane *p = &v->p[v->ren_pane];
+    struct error err = {0};
+    if (!p->remote) {
+        if (rename(v->ren_from, v->ren_to) < 0)
+            app_status(v->a, STATUS_ERROR, "%s", strerror(errno));
+        else
+            app_status(v->a, STATUS_INFO, "%s", _("renamed"));
+        free(p->want_sel);
+        p->want_sel = strdup(v->ren_name);
+        fv_reload(v, p);
+    } else {
+        int ok = 0;
+        if (v->envd) {
+            struct xfer_call *t = xfer_call_begin(&v->x, on_remote_renamed, v);
+            if (!t)
+                error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));
+            else
+                ok = xfer_call_started(
+                    t, envd_fs_move(v->envd, v->ren_from, v->ren_to, xfer_call_cb, t, &err));
+        }
+        if (!ok) {
+            app_status(v->a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
+        } else {
+            free(p->want_sel);
+            p->want_sel = strdup(v->ren_name);
+        }
+    }
+    ren_clear(v);
+}
+
+static void rename_overwrite(struct app *a, void *ud)
+{
+    (void)a;
+    rename_go(ud);
+}
+
+/* Does name exist in pane p? Locally the file system says (the listing may be old); in the
+ * sandbox the listing, which the directory watch keeps fresh. */
+static int name_taken(struct fpane *p, const char *path, const char *name)
+{
+    struct stat st;
+    if (!p->remote) return lstat(path, &st) == 0;
+    return flist_has(&p->l, name);
+}
+
 static void rename_done(struct app *a, const char *text, int submit, void *ud)
 {
     struct fview *v = ud;
     struct fpane *p = fv_cur(v);
     const struct fent *e = fv_selected(v, p);
     if (!submit || !text || !e || !valid_name(a, text)) return;
-    char *from = fpath_join(p->l.path, e->name), *to = fpath_join(p->l.path, text);
-    struct error err = {0};
-    if (from && to) {
-        if (!p->remote) {
-            if (rename(from, to) < 0) app_status(a, STATUS_ERROR, "%s", strerror(errno));
-            p->want_sel = strdup(text);
-            fv_reload(v, p);
-        } else {
-            int ok = 0;
-            if (v->envd) REMOTE_OP(v, envd_fs_move(v->envd, from, to, xfer_call_cb, t, &err));
-            if (!ok) {
-                app_status(a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
-                free(from);
-                free(to);
-                return;
-            }
-            free(p->want_sel);
-            p->want_sel = strdup(text);
-        }
+    if (!strcmp(text, e->name)) return; /* nothing to do */
+    ren_clear(v);
+    v->ren_from = fpath_join(p->l.path, e->name);
+    v->ren_to = fpath_join(p->l.path, text);
+    v->ren_name = strdup(text);
+    v->ren_pane = v->act;
+    if (!v->ren_from || !v->ren_to || !v->ren_name) {
+        ren_clear(v);
+        return;
     }
-    free(from);
-    free(to);
+    if (!name_taken(p, v->ren_to, text)) {
+        rename_go(v);
+        return;
+    }
+    /* rename(2) and envd's Move replace the target: never without asking */
+    struct buf b = BUF_INIT;
+    buf_printf(&b, _("\"%s\" exists: overwrite it?"), text);
+    app_confirm(a, buf_cstr(&b), rename_overwrite, v); /* drawn through ui_text */
+    buf_free(&b);
 }
 
 void fv_ask_rename(struct fview *v)
@@ -249,6 +310,25 @@ static int file_sum(const char *path, unsigned char out[32])
     return n < 0 ? -1 : 0;
 }
 
+static void on_peek(int fd, size_t len, int more, const struct error *err, void *ud)
+{
+    struct fview *v = ud;
+    char *title = v->peek_title;
+    v->peek = NULL;
+    v->peek_title = NULL;
+    if (err) {
+        app_status(v->a, STATUS_ERROR, _("cannot fetch the file: %s"), err->msg);
+    } else {
+        app_status_clear(v->a); /* "fetching the file…" is over */
+        app_push_view(v->a, fv_pager_new_fd(v->a, fd, len, more, title));
+    }
+    if (fd >= 0) close(fd);
+    free(title);
+}
+
+/* The viewer reads only the head of a sandbox file (fpeek.h); a name with a line break goes
+ * through the transfer engine, which knows how to fetch those (its copy is removed as soon
+ * as the pager has read it). */
 void fv_view_file(struct fview *v)
 {
     struct fpane *p = fv_cur(v);
@@ -261,10 +341,25 @@ void fv_view_file(struct fview *v)
         free(path);
         return;
     }
+    fpeek_cancel(v->peek);
+    v->peek = NULL;
+    free(v->peek_title);
+    v->peek_title = NULL;
     char *local = NULL;
-    if (!v->envd || ensure_tmpdir(v) < 0 || !(local = scratch_path(v, e->name)) ||
-        !(v->view_job = xfer_add(&v->x, XFER_DOWN, path, local, 0)))
-        app_status(v->a, STATUS_ERROR, "%s", _("cannot fetch the file"));
+    struct error err = {0};
+    int ok = v->envd && ensure_tmpdir(v) == 0;
+    if (ok && strpbrk(path, "\r\n")) {
+        ok = (local = scratch_path(v, e->name)) &&
+             (v->view_job = xfer_add(&v->x, XFER_DOWN, path, local, 0));
+    } else if (ok) {
+        v->peek_title = strdup(path);
+        v->peek = v->peek_title ? fpeek_start(v->a->loop, v->envd, path, v->tmpdir, PAGER_MAX,
+                                              on_peek, v, &err)
+                                : NULL;
+        ok = v->peek != NULL;
+    }
+    if (!ok)
+        app_status(v->a, STATUS_ERROR, "%s", err.msg[0] ? err.msg : _("cannot fetch the file"));
     else
         app_status(v->a, STATUS_INFO, "%s", _("fetching the file…"));
     free(local);
@@ -325,7 +420,11 @@ void fv_ops_job_done(struct fview *v, struct xfer_job *j)
 {
     if (j == v->view_job) {
         v->view_job = NULL;
-        if (j->state == XS_DONE) app_push_view(v->a, fv_pager_new(v->a, j->dst, j->src));
+        if (j->state == XS_DONE) {
+            app_status_clear(v->a);
+            app_push_view(v->a, fv_pager_new(v->a, j->dst, j->src));
+            unlink(j->dst); /* the pager holds what it shows */
+        }
         return;
     }
     if (j == v->edit_up) {
@@ -369,6 +468,9 @@ void fv_ops_free(struct fview *v)
 {
     free(v->edit_remote);
     free(v->edit_local);
+    ren_clear(v);
+    fpeek_cancel(v->peek);
+    free(v->peek_title);
     if (v->tmpdir) nftw(v->tmpdir, rm_tree, 16, FTW_DEPTH | FTW_PHYS);
     free(v->tmpdir);
 }
@@ -524,20 +626,31 @@ struct view *fv_pager_new(struct app *a, const char *path, const char *title)
         app_status(a, STATUS_ERROR, "%s: %s", path, strerror(errno));
         return NULL;
     }
+    struct view *v = fv_pager_new_fd(a, fd, PAGER_MAX + 1, -1, title);
+    close(fd);
+    return v;
+}
+
+struct view *fv_pager_new_fd(struct app *a, int fd, size_t len, int more, const char *title)
+{
     struct pager *p = calloc(1, sizeof *p);
     if (p) p->data = malloc(PAGER_MAX + 1);
     if (!p || !p->data || !(p->title = strdup(title))) {
         if (p) free(p->data);
         free(p);
-        close(fd);
         return NULL;
     }
+    if (len > PAGER_MAX + 1) len = PAGER_MAX + 1;
     ssize_t n;
-    while (p->len < PAGER_MAX && (n = read(fd, p->data + p->len, PAGER_MAX - p->len)) > 0)
+    /* one byte more than shown tells whether the file goes on */
+    while (p->len < len && (n = pread(fd, p->data + p->len, len - p->len, (off_t)p->len)) > 0)
         p->len += (size_t)n;
-    char c;
-    p->truncated = p->len == PAGER_MAX && read(fd, &c, 1) == 1;
-    close(fd);
+    if (p->len > PAGER_MAX) {
+        p->len = PAGER_MAX;
+        more = 1;
+    }
+    (void)a;
+    p->truncated = more > 0;
     p->base.ops = &pg_ops;
     p->hex = looks_binary(p->data, p->len);
     size_t cap = 1024;

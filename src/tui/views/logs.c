@@ -108,7 +108,16 @@ static void on_logs(struct api_result *res, void *ud)
     enum fetch_kind kind = l->kind;
     l->call = NULL;
     l->kind = F_NONE;
-    if (res->err.kind != ERROR_NONE) {
+    if (res->err.kind == ERROR_NOT_FOUND && !l->loaded) {
+        /* a sandbox the server never had: say so instead of showing an empty view */
+        app_status(l->app, STATUS_ERROR, _("not found: %s"), l->id);
+        if (app_top(l->app) == &l->base) {
+            app_pop_view(l->app); /* frees l */
+            return;
+        }
+        snprintf(l->err, sizeof(l->err), "%s", res->err.msg);
+        l->follow = 0;
+    } else if (res->err.kind != ERROR_NONE) {
         snprintf(l->err, sizeof(l->err), "%s", res->err.msg);
     } else {
         l->err[0] = '\0';

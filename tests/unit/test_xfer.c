@@ -1,6 +1,8 @@
-/* test_tui_files_xfer.c - the transfer engine's pure parts (src/tui/files/xfer.c): the moving
- * rate window and ETA, and a copy whose source is missing failing with a message that names
- * it before anything touches the network. */
+/* test_xfer.c - the transfer engine's pure parts (src/e2b/xfer.c): the moving rate window and
+ * ETA, a copy whose source is missing failing with a message that names it before anything
+ * touches the network, which sandbox paths may be joined to a local directory, and the path
+ * strings both sides use (fpath.h). Against boxtopd (and as `boxtop cp`): test_xfer_e2e.c;
+ * `boxtop cp` against a hostile fake envd: test_envd_cli.c. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -10,8 +12,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
+
+#include "boxtop/fpath.h"
 #include "boxtop/loop.h"
-#include "files/xfer.h"
+#include "boxtop/xfer.h"
 
 static void test_rate_window(void **state)
 {
@@ -41,6 +46,50 @@ static void test_rate_window(void **state)
         xfer_sample(&j, before + i * 250);
     assert_true(xfer_rate(&j, before + XFER_RATE_WIN * 250) == 0);
     assert_int_equal(xfer_eta_ms(&j, 0), -1);
+}
+
+/* Paths from the sandbox below a copied directory: only ones that stay inside it. */
+static void test_relative_paths(void **state)
+{
+    (void)state;
+    assert_true(xfer_relpath_safe("a"));
+    assert_true(xfer_relpath_safe("a/b/c.txt"));
+    assert_true(xfer_relpath_safe("..a/b..")); /* names that merely contain dots */
+    assert_true(xfer_relpath_safe(".hidden"));
+    assert_true(xfer_relpath_safe("a/\nb")); /* copied byte-exact, sanitized when shown */
+    assert_false(xfer_relpath_safe(""));
+    assert_false(xfer_relpath_safe(NULL));
+    assert_false(xfer_relpath_safe("/etc/passwd"));
+    assert_false(xfer_relpath_safe(".."));
+    assert_false(xfer_relpath_safe("../x"));
+    assert_false(xfer_relpath_safe("a/../../x"));
+    assert_false(xfer_relpath_safe("a/./b"));
+    assert_false(xfer_relpath_safe("a//b"));
+    assert_false(xfer_relpath_safe("a/"));
+    assert_false(xfer_relpath_safe("a/.."));
+}
+
+static void expect_path(char *got, const char *want)
+{
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_paths(void **state)
+{
+    (void)state;
+    expect_path(fpath_join("/a", "b"), "/a/b");
+    expect_path(fpath_join("/", "b"), "/b");
+    expect_path(fpath_join("/a/", "b\nc"), "/a/b\nc");
+    expect_path(fpath_parent("/a/b/"), "/a");
+    expect_path(fpath_parent("/a"), "/");
+    expect_path(fpath_parent("a"), "/");
+    expect_path(fpath_parent("/"), "/");
+    expect_path(fpath_base("/a/b/"), "b");
+    expect_path(fpath_base("/a/.."), "..");
+    expect_path(fpath_base("name"), "name");
+    expect_path(fpath_base("/"), "/");
 }
 
 static int notes, last_state;
@@ -79,6 +128,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rate_window),
         cmocka_unit_test(test_missing_source),
+        cmocka_unit_test(test_relative_paths),
+        cmocka_unit_test(test_paths),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-/* xfer.c - the transfer engine of the file browser (see xfer.h for the design). */
+/* xfer.c - the transfer engine of the file browser and `boxtop cp` (see xfer.h for the design). */
 #include "config.h"
 
 #include <dirent.h>
@@ -11,11 +11,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boxtop/commands.h"
 #include "boxtop/files.h"
+#include "boxtop/fpath.h"
 #include "boxtop/http.h"
 #include "boxtop/i18n.h"
-#include "flist.h"
-#include "xfer.h"
+#include "boxtop/xfer.h"
 
 #define XFER_LIST_DEPTH 4096 /* "everything": envd walks the whole tree */
 #define XFER_NOTIFY_MS  200  /* progress redraws at most this often */
@@ -159,6 +160,14 @@ static void job_fail(struct xfer_job *j, const char *fmt, ...)
 static void item_fail(struct xfer_job *j, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* An entry left out on purpose: counted, said (XEV_WARN), the copy goes on. */
+static void item_skip(struct xfer_job *j, const char *path, const char *why)
+{
+    j->skipped++;
+    snprintf(j->warn, sizeof j->warn, "%s: %s", path, why);
+    notify(j->x, XEV_WARN, j);
+}
+
 /* Local tree, pre-order: each directory before what it holds. Files go to a second list so
  * that every directory exists before the first file starts. Links to files are followed (their
  * content is copied); other links and special files are skipped. */
@@ -180,7 +189,8 @@ static int walk_local(struct xfer_job *j, struct xfer_job *files, const char *sr
         } else if (stat(s, &st) == 0 && S_ISDIR(st.st_mode)) {
             struct stat ls;
             if (lstat(s, &ls) == 0 && S_ISLNK(ls.st_mode)) {
-                /* a link to a directory: not followed (loops) */
+                /* not followed: loops */
+                item_skip(j, s, _("symbolic link to a directory, skipped"));
             } else if (item_add(j, s, t, 1, st.st_mode & 07777, 0) < 0) {
                 rc = -1;
             } else {
@@ -188,6 +198,8 @@ static int walk_local(struct xfer_job *j, struct xfer_job *files, const char *sr
             }
         } else if (stat(s, &st) == 0 && S_ISREG(st.st_mode)) {
             if (item_add(files, s, t, 0, st.st_mode & 07777, (int64_t)st.st_size) < 0) rc = -1;
+        } else {
+            item_skip(j, s, _("not a regular file or directory, skipped"));
         }
         free(s);
         free(t);
@@ -239,16 +251,15 @@ static void plan_upload(struct xfer_job *j, int is_dir)
     items_append(j, &files);
 }
 
-/* A relative path from the sandbox must stay inside the target: no "..", no empty parts. */
-static int rel_safe(const char *rel)
+int xfer_relpath_safe(const char *rel)
 {
-    if (!rel[0] || rel[0] == '/') return 0;
+    if (!rel || !rel[0] || rel[0] == '/') return 0;
     const char *p = rel;
     while (*p) {
         size_t n = strcspn(p, "/");
         if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) return 0;
         p += n;
-        if (*p == '/') p++;
+        if (*p == '/' && !*++p) return 0; /* a trailing slash: an empty last part */
     }
     return 1;
 }
@@ -267,19 +278,26 @@ static void on_list(const cJSON *resp, const struct error *err, void *ud)
         struct xfer_job files = {0};
         size_t sl = strlen(j->src);
         int bad = 0;
-        if (item_add(j, j->src, j->dst, 1, 0755, 0) < 0) bad = 1;
         for (size_t i = 0; !bad && i < es.n; i++) {
             const struct envd_entry *e = &es.v[i];
             if (!e->path || strncmp(e->path, j->src, sl) || e->path[sl] != '/' ||
-                !rel_safe(e->path + sl + 1))
-                continue; /* outside the source: never a local path */
+                !xfer_relpath_safe(e->path + sl + 1)) {
+                /* outside the source: never a local path */
+                item_skip(j, e->path ? e->path : "?",
+                          _("unexpected path from the sandbox, skipped"));
+                continue;
+            }
             char *t = fpath_join(j->dst, e->path + sl + 1);
             if (!t) {
                 bad = 1;
-            } else if (e->type == ENVD_FILE_DIRECTORY && !e->symlink_target) {
+            } else if (e->type == ENVD_FILE_DIRECTORY && e->symlink_target) {
+                item_skip(j, e->path, _("symbolic link to a directory, skipped"));
+            } else if (e->type == ENVD_FILE_DIRECTORY) {
                 bad = item_add(j, e->path, t, 1, e->mode ? e->mode & 07777 : 0755, 0) < 0;
             } else if (e->type == ENVD_FILE_FILE) {
                 bad = item_add(&files, e->path, t, 0, e->mode & 07777, e->size) < 0;
+            } else {
+                item_skip(j, e->path, _("not a regular file or directory, skipped"));
             }
             free(t);
         }
@@ -292,6 +310,19 @@ static void on_list(const cJSON *resp, const struct error *err, void *ud)
     pump(j->x);
 }
 
+/* A directory: the whole tree in one ListDir (its root's mode came with the Stat). */
+static int list_start(struct xfer_job *j, struct error *err)
+{
+    j->prep = xfer_call_begin(j->x, on_list, j);
+    if (!j->prep) return error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
+    if (!xfer_call_started(j->prep, envd_fs_list_dir(j->x->envd, j->src, XFER_LIST_DEPTH,
+                                                     xfer_call_cb, j->prep, err))) {
+        j->prep = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 static void on_stat(const cJSON *resp, const struct error *err, void *ud)
 {
     struct xfer_job *j = ud;
@@ -302,6 +333,17 @@ static void on_stat(const cJSON *resp, const struct error *err, void *ud)
         job_fail(j, "%s: %s", j->src, err->msg);
     } else if (envd_entry_response_parse(resp, &e, &e2) < 0) {
         job_fail(j, "%s: %s", j->src, e2.msg);
+    } else if (e.type == ENVD_FILE_DIRECTORY) {
+        if (item_add(j, j->src, j->dst, 1, e.mode ? e.mode & 07777 : 0755, 0) < 0)
+            job_fail(j, "%s", _("out of memory"));
+        else if (list_start(j, &e2) < 0)
+            job_fail(j, "%s: %s", j->src, e2.msg);
+        envd_entry_free(&e);
+        if (j->prep) return; /* on_list goes on */
+        notify(j->x, XEV_STATE, j);
+        return;
+    } else if (e.type != ENVD_FILE_FILE) {
+        job_fail(j, "%s: %s", j->src, _("not a regular file or directory"));
     } else {
         if (item_add(j, j->src, j->dst, 0, e.mode & 07777, e.size) < 0)
             job_fail(j, "%s", _("out of memory"));
@@ -323,16 +365,14 @@ static void plan_start(struct xfer_job *j, int is_dir)
         if (j->state == XS_PREPARING) j->state = XS_RUNNING;
         return;
     }
-    j->prep = xfer_call_begin(j->x, is_dir ? on_list : on_stat, j);
+    /* what the sandbox path is (and a directory's own mode) comes from Stat */
+    j->prep = xfer_call_begin(j->x, on_stat, j);
     if (!j->prep) {
         job_fail(j, "%s", _("out of memory"));
         return;
     }
-    if (!xfer_call_started(
-            j->prep,
-            is_dir ? (const void *)envd_fs_list_dir(j->x->envd, j->src, XFER_LIST_DEPTH,
-                                                    xfer_call_cb, j->prep, &err)
-                   : (const void *)envd_fs_stat(j->x->envd, j->src, xfer_call_cb, j->prep, &err))) {
+    if (!xfer_call_started(j->prep,
+                           envd_fs_stat(j->x->envd, j->src, xfer_call_cb, j->prep, &err))) {
         j->prep = NULL;
         job_fail(j, "%s", err.msg);
     }
@@ -492,6 +532,16 @@ static void job_stop_runs(struct xfer *x, struct xfer_job *j)
     j->dir_busy = 0;
 }
 
+/* A download that failed or was cancelled leaves no empty directories it made (issue 25);
+ * rmdir keeps those that hold what was copied. Deepest first: items come parent first. */
+static void drop_made_dirs(struct xfer_job *j)
+{
+    if (j->dir != XFER_DOWN) return;
+    for (size_t i = j->nitems; i-- > 0;)
+        if (j->items[i].is_dir && j->items[i].made && rmdir(j->items[i].dst) == 0)
+            j->items[i].made = 0;
+}
+
 static void job_fail(struct xfer_job *j, const char *fmt, ...)
 {
     if (finished(j)) return;
@@ -502,6 +552,7 @@ static void job_fail(struct xfer_job *j, const char *fmt, ...)
     j->state = XS_FAILED;
     j->ended_ms = loop_now_ms();
     job_stop_runs(j->x, j);
+    drop_made_dirs(j);
 }
 
 /* One file or directory failed: count it, keep the first message, and go on with the rest
@@ -523,8 +574,12 @@ static void job_end(struct xfer *x, struct xfer_job *j)
     j->ended_ms = loop_now_ms();
     if (!j->errors) {
         j->state = XS_DONE;
+        if (j->skipped && !j->msg[0])
+            snprintf(j->msg, sizeof j->msg, _("%u entries skipped, the latest: %s"), j->skipped,
+                     j->warn);
     } else {
         j->state = XS_FAILED;
+        drop_made_dirs(j);
         if (j->nitems <= 1 && j->errors == 1)
             snprintf(j->msg, sizeof j->msg, "%s", j->first_err);
         else
@@ -745,11 +800,15 @@ static int alias_start(struct xfer *x, struct xrun *r, struct error *err)
     al->envd = x->envd;
     al->status = -1;
     /* the paths are arguments, never part of the script */
-    const char *args[] = {
-        "-c",           "ln -L -- \"$1\" \"$2\" 2>/dev/null || exec cp -- \"$1\" \"$2\"",
-        "boxtop-alias", r->it->src,
-        al->path,       NULL};
-    struct envd_start_opts o = {.cmd = "/bin/sh", .args = args, .stdin_mode = -1};
+    const char *args[] = {"-c",
+                          "ln -L -- \"$1\" \"$2\" 2>/dev/null || exec cp -- \"$1\" \"$2\"",
+                          CMD_INTERNAL_TAG,
+                          r->it->src,
+                          al->path,
+                          NULL};
+    /* boxtop's own process: the tag (and $0) let the commands view hide it */
+    struct envd_start_opts o = {
+        .cmd = "/bin/sh", .args = args, .stdin_mode = -1, .tag = CMD_INTERNAL_TAG};
     al->s = envd_process_start(x->envd, &o, alias_event, alias_end, al, err);
     if (!al->s) {
         free(al->path);
@@ -849,7 +908,9 @@ static int dir_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
 {
     if (j->dir == XFER_DOWN) {
         /* owner rwx while filling; the directory's own mode comes at the end */
-        if (mkdir(it->dst, 0700) < 0 && errno != EEXIST) {
+        if (mkdir(it->dst, 0700) == 0)
+            it->made = 1;
+        else if (errno != EEXIST) {
             it->mode = 0;
             item_fail(j, "%s: %s", it->dst, strerror(errno));
             return -1;
@@ -926,21 +987,26 @@ static void chmod_next(struct xfer_job *j)
         return;
     }
     uint32_t mode = j->items[j->mode_next].mode & 07777;
-    const char *args[CHMOD_BATCH + 4];
+    const char *args[CHMOD_BATCH + 7];
     char m[16];
     snprintf(m, sizeof m, "%o", mode);
     int n = 0;
+    /* as boxtop's own process (commands.h): sh with the tag as $0 runs chmod */
+    args[n++] = "-c";
+    args[n++] = "exec /bin/chmod \"$@\"";
+    args[n++] = CMD_INTERNAL_TAG;
     args[n++] = m;
     args[n++] = "--";
     /* this mode's paths from here on; others are picked up by later rounds */
-    for (size_t i = j->mode_next; i < j->nitems && n < CHMOD_BATCH + 2; i++) {
+    for (size_t i = j->mode_next; i < j->nitems && n < CHMOD_BATCH + 5; i++) {
         if (needs_chmod(&j->items[i]) && (j->items[i].mode & 07777) == mode) {
             args[n++] = j->items[i].dst;
             j->items[i].mode = j->items[i].is_dir ? 0755 : 0644; /* done */
         }
     }
     args[n] = NULL;
-    struct envd_start_opts o = {.cmd = "/bin/chmod", .args = args, .stdin_mode = -1};
+    struct envd_start_opts o = {
+        .cmd = "/bin/sh", .args = args, .stdin_mode = -1, .tag = CMD_INTERNAL_TAG};
     struct error err = {0};
     j->chmod_proc = envd_process_start(x->envd, &o, chmod_event, chmod_end, j, &err);
     if (!j->chmod_proc) {
@@ -1020,6 +1086,7 @@ void xfer_cancel(struct xfer *x, struct xfer_job *j)
     job_stop_runs(x, j);
     j->state = XS_CANCELLED;
     j->ended_ms = loop_now_ms();
+    drop_made_dirs(j);
     notify(x, XEV_STATE, j);
     pump(x);
 }

@@ -1,6 +1,9 @@
-/* test_tui_files_xfer_e2e.c - the file browser's transfer engine (src/tui/files/xfer.c)
- * against the real boxtopd (free loopback ports, temporary state dir, one local sandbox;
- * killed and stopped in teardown):
+/* test_xfer_e2e.c - the transfer engine (src/e2b/xfer.c) as both its faces drive it, the file
+ * browser (xfer_add in the loop) and `boxtop cp` (the built binary), against the real boxtopd
+ * (free loopback ports, temporary state dir, one local sandbox; killed and stopped in
+ * teardown):
+ *   - boxtop cp: a 200 MiB file both ways byte-exact (SHA-256) with its mode, a directory
+ *     tree with its modes both ways, a missing sandbox path exits 3;
  *   - sandbox names with LF and CR (in a file name, and in a directory name, whose second name
  *     then lives in /tmp) download byte-exact, and no second name is left in the sandbox;
  *   - a download cancelled, or a view closed (xfer_free + xfer_release_client), while the
@@ -28,12 +31,15 @@
 #include <cmocka.h>
 
 #include "boxtopd_child.h"
+#include <openssl/sha.h>
 
 #include "boxtop/buf.h"
 #include "boxtop/envd.h"
 #include "boxtop/http.h"
 #include "boxtop/loop.h"
-#include "files/xfer.h"
+#include "boxtop/xfer.h"
+
+#define BIGFILE (200u * 1024u * 1024u + 7u) /* issue 5: 200 MiB each way */
 
 static char tmpdir[64];
 static struct boxtopd_child dev;
@@ -392,6 +398,125 @@ static void download_goes_on_past_a_failure(void **state)
     assert_int_equal(local_entries(local), 2);
 }
 
+/* ---- boxtop cp, the command-line face ---- */
+
+static void sha256_hex(const void *p, size_t n, char out[65])
+{
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256(p, n, md);
+    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static void write_file(const char *path, const void *data, size_t n, unsigned mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, n), (ssize_t)n);
+    assert_int_equal(fchmod(fd, mode), 0);
+    close(fd);
+}
+
+static void cp_big_file_both_ways(void **state)
+{
+    (void)state;
+    struct buf out = BUF_INIT, back = BUF_INIT;
+    unsigned char *data = malloc(BIGFILE);
+    assert_non_null(data);
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < BIGFILE; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        data[i] = (unsigned char)x;
+    }
+    char big[128], bigback[128], want[65], dst[128];
+    in_tmp(big, sizeof big, "big.bin");
+    in_tmp(bigback, sizeof bigback, "big.back");
+    write_file(big, data, BIGFILE, 0640);
+    sha256_hex(data, BIGFILE, want);
+    snprintf(dst, sizeof dst, "%s:/home/user/big.bin", sbx_id);
+    const char *a1[] = {"cp", big, dst, NULL};
+    assert_int_equal(run_boxtop(a1, &out), 0);
+    assert_int_equal(sbx_sh("sha256sum /home/user/big.bin; stat -c %a /home/user/big.bin", &out),
+                     0);
+    assert_int_equal(strncmp(buf_cstr(&out), want, 64), 0);
+    assert_non_null(strstr(buf_cstr(&out), "\n640\n"));
+    const char *a3[] = {"cp", dst, bigback, NULL};
+    assert_int_equal(run_boxtop(a3, &out), 0);
+    slurp_file(bigback, &back);
+    assert_int_equal(back.len, BIGFILE);
+    assert_memory_equal(back.data, data, BIGFILE);
+    struct stat st;
+    assert_int_equal(stat(bigback, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0640);
+    free(data);
+    unlink(big);
+    unlink(bigback);
+    buf_free(&back);
+    buf_free(&out);
+}
+
+static void cp_tree_round_trip(void **state)
+{
+    (void)state;
+    struct buf out = BUF_INIT;
+    char t[128], p[192], dst[128];
+    in_tmp(t, sizeof t, "tree");
+    const char *dirs[] = {"", "/a", "/a/b"};
+    const unsigned dmodes[] = {0755, 0755, 0700};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s%s", t, dirs[i]);
+        assert_int_equal(mkdir(p, dmodes[i]), 0);
+    }
+    const char *files[] = {"/one.txt", "/a/run.sh", "/a/b/private", "/empty"};
+    const char *texts[] = {"one\n", "#!/bin/sh\n", "secret\n", ""};
+    const unsigned fmodes[] = {0644, 0755, 0600, 0644};
+    for (int i = 0; i < 4; i++) {
+        snprintf(p, sizeof p, "%s%s", t, files[i]);
+        write_file(p, texts[i], strlen(texts[i]), fmodes[i]);
+    }
+    assert_int_equal(sbx_sh("rm -rf /tmp/t1 && mkdir /tmp/t1", NULL), 0);
+    snprintf(dst, sizeof dst, "%s:/tmp/t1", sbx_id);
+    const char *a1[] = {"cp", t, dst, NULL};
+    assert_int_equal(run_boxtop(a1, &out), 0);
+    assert_int_equal(sbx_sh("cd /tmp/t1/tree && stat -c '%a %n' a a/b && stat -c '%a %s %n' "
+                            "a/run.sh a/b/private empty one.txt",
+                            &out),
+                     0);
+    assert_string_equal(buf_cstr(&out), "755 a\n700 a/b\n755 10 a/run.sh\n"
+                                        "600 7 a/b/private\n644 0 empty\n644 4 one.txt\n");
+    char back[128];
+    in_tmp(back, sizeof back, "back");
+    assert_int_equal(mkdir(back, 0755), 0);
+    snprintf(dst, sizeof dst, "%s:/tmp/t1/tree", sbx_id);
+    const char *a3[] = {"cp", dst, back, NULL};
+    assert_int_equal(run_boxtop(a3, &out), 0);
+    struct buf b = BUF_INIT, want = BUF_INIT;
+    buf_append_str(&want, "secret\n");
+    snprintf(p, sizeof p, "%s/tree/a/b/private", back);
+    assert_file_is(p, &want);
+    buf_free(&want);
+    struct stat st;
+    const char *got[] = {"/tree/a/b/private", "/tree/a/run.sh", "/tree/a/b", "/tree/empty"};
+    const unsigned gmodes[] = {0600, 0755, 0700, 0644};
+    for (int i = 0; i < 4; i++) {
+        snprintf(p, sizeof p, "%s%s", back, got[i]);
+        assert_int_equal(stat(p, &st), 0);
+        assert_int_equal(st.st_mode & 0777, gmodes[i]);
+    }
+    assert_int_equal(st.st_size, 0);
+    /* Missing remote path: exit 3. */
+    snprintf(dst, sizeof dst, "%s:/tmp/nothing-here", sbx_id);
+    in_tmp(p, sizeof p, "nothing");
+    const char *a4[] = {"cp", dst, p, NULL};
+    assert_int_equal(run_boxtop(a4, &out), 3);
+    assert_int_equal(stat(p, &st), -1);
+    assert_int_equal(sbx_leftovers(), 0);
+    buf_free(&b);
+    buf_free(&out);
+}
+
 /* ---- boxtopd and the sandbox ---- */
 
 static int setup(void **state)
@@ -445,6 +570,8 @@ int main(void)
         cmocka_unit_test(upload_goes_on_past_a_failure),
         cmocka_unit_test(upload_into_newline_directory),
         cmocka_unit_test(download_goes_on_past_a_failure),
+        cmocka_unit_test(cp_big_file_both_ways),
+        cmocka_unit_test(cp_tree_round_trip),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,8 +1,12 @@
-/* xfer.h - the file browser's transfer engine: a queue of copy jobs between the local disk and
- * one sandbox, run inside the event loop (several files at once, never a whole file in memory).
+/* xfer.h - the transfer engine: a queue of copy jobs between the local disk and one sandbox,
+ * run inside the event loop (several files at once, never a whole file in memory). The file
+ * browser (src/tui/views/files.c) and `boxtop cp` (src/cli/cmd_cp.c) both drive it, so a copy
+ * follows one policy whichever face started it. No curses, no drawing: progress and state
+ * changes go to one notify callback.
  *
  * A job copies one file or directory tree. It is first expanded into items (directories
- * first, pre-order, then files), then the files are streamed through envd's /files endpoint:
+ * first, pre-order, then files; a download asks the sandbox with Stat, then one ListDir of the
+ * whole tree), then the files are streamed through envd's /files endpoint:
  * an upload reads the local file as curl asks and POSTs it to a temporary name next to the
  * target, then filesystem Move renames it; a download writes bytes as they arrive into a local
  * temporary file (O_EXCL, 0600) that is fchmod'ed and rename(2)d on success. Cancel or
@@ -11,14 +15,16 @@
  * applied at the end of the job with one `chmod` process per distinct mode.
  *
  * A tree copy goes on past a file or directory that fails (as mc and rsync do); the job then
- * ends XS_FAILED with the number of errors and the first one in msg.
+ * ends XS_FAILED with the number of errors and the first one in msg. What is not copied on
+ * purpose (links to directories, special files, a sandbox path outside the copied tree) is
+ * skipped with an XEV_WARN; a job that only skipped ends XS_DONE with a note in msg.
  *
  * boxtopd's HTTP server (lws 4.1) cannot read a /files?path= query with CR or LF (see xfer.c):
  * a sandbox file whose path holds one is downloaded through a temporary second name (a hard
  * link or copy made in the sandbox), and an upload's temporary name goes into the nearest
  * directory without one. */
-#ifndef BOXTOP_TUI_FILES_XFER_H
-#define BOXTOP_TUI_FILES_XFER_H
+#ifndef BOXTOP_XFER_H
+#define BOXTOP_XFER_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -44,6 +50,8 @@ enum xfer_state {
 struct xitem {
     char *src, *dst;
     int is_dir;
+    int made; /* download: this job made the directory (removed again if the copy fails and
+                 leaves it empty) */
     uint32_t mode;
     int64_t size;
 };
@@ -59,6 +67,8 @@ struct xfer_job {
     unsigned files_total, files_done;
     unsigned errors;     /* items (files, directories) that failed; the job goes on */
     char first_err[400]; /* the first of them */
+    unsigned skipped;    /* entries left out on purpose (XEV_WARN each) */
+    char warn[400];      /* the latest of them (raw: sanitized when shown) */
     char msg[512];       /* why it failed (raw: sanitized when drawn) */
     int64_t started_ms, ended_ms;
     struct {
@@ -78,7 +88,9 @@ struct xfer_job {
     struct envd_stream *chmod_proc;
 };
 
-enum xfer_event { XEV_PROGRESS, XEV_STATE };
+/* XEV_PROGRESS at most every 200 ms; XEV_STATE on every state change; XEV_WARN when an entry
+ * is skipped (the reason in j->warn). */
+enum xfer_event { XEV_PROGRESS, XEV_STATE, XEV_WARN };
 typedef void (*xfer_notify_cb)(void *ud, enum xfer_event ev, struct xfer_job *j);
 
 struct xfer {
@@ -101,7 +113,7 @@ void xfer_init(struct xfer *x, struct loop *loop, struct envd_client *envd, xfer
 /* Cancels everything (temporaries removed) without notifications. */
 void xfer_free(struct xfer *x);
 /* Queue a copy of src (a file or a directory) to the full target path dst. is_dir tells
- * what src is. Returns the job or NULL (ENOMEM). */
+ * what a local src is (a sandbox src is asked with Stat). Returns the job or NULL (ENOMEM). */
 struct xfer_job *xfer_add(struct xfer *x, enum xfer_dir dir, const char *src, const char *dst,
                           int is_dir);
 void xfer_cancel(struct xfer *x, struct xfer_job *j);
@@ -125,6 +137,10 @@ void xfer_clear_finished(struct xfer *x);
 double xfer_rate(const struct xfer_job *j, int64_t now);
 int64_t xfer_eta_ms(const struct xfer_job *j, int64_t now);
 int xfer_busy(const struct xfer *x); /* jobs not finished */
+/* A path below a copied sandbox directory, relative to it, may be joined to a local directory:
+ * not empty, not absolute, no empty, "." or ".." component. Control characters are kept: such
+ * names are copied byte-exact (and sanitized when shown). */
+int xfer_relpath_safe(const char *rel);
 /* Record a rate sample (the engine calls it; exposed for tests). */
 void xfer_sample(struct xfer_job *j, int64_t now);
 

@@ -1,0 +1,47 @@
+#!/bin/bash
+# test_templates_restart.sh - issue 24 point 13: a template's spawn count survives a boxtopd
+# restart (it was reset to 0 while lastSpawnedAt was kept): the API and the templates view.
+. "$(dirname "$0")/lib.sh"
+. "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
+echo "1..3"
+BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
+if ! boxtopd_start templates-restart; then
+    for i in $(seq 1 3); do echo "not ok $i - boxtopd did not start"; done
+    exit 1
+fi
+for i in 1 2 3; do boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'; done
+ID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID')
+boxtopd_api DELETE "/sandboxes/$ID"
+boxtopd_api GET /templates
+before=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'String(j[0].spawnCount)')
+
+# restart on the same state directory
+kill -TERM "$BOXTOPD_PID"; wait "$BOXTOPD_PID"
+rm -f "$BOXTOPD_STATE/boxtopd.json"
+"$BOXTOPD_BIN" --foreground --state-dir "$BOXTOPD_STATE" --api-listen 127.0.0.1:0 \
+    --envd-listen 127.0.0.1:0 >>"$BOXTOPD_LOG" 2>&1 </dev/null &
+BOXTOPD_PID=$!
+for i in $(seq 1 300); do
+    info=$({ boxtopd_json 'j.pid+" "+j.apiUrl+" "+j.sandboxUrl' <"$BOXTOPD_STATE/boxtopd.json"; } 2>/dev/null)
+    [ "${info%% *}" = "$BOXTOPD_PID" ] && break
+    sleep 0.05
+done
+set -- $info
+export E2B_API_URL=$2 E2B_SANDBOX_URL=$3
+boxtopd_api GET /templates
+after=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'String(j[0].spawnCount)')
+[ "$before" = 3 ] && [ "$after" = 3 ]; ok $? "spawnCount is kept across a restart (before $before, after $after)"
+
+tui_start 160 30
+tui_wait 'running' 15
+tui_keys :; tui_type templates; tui_keys Enter
+tui_wait 'SPAWNS' 10
+tui_wait '^ *base .* 3 +[0-9]{4}-|^ *base .* 3 +[0-9]' 10; ok $? "the templates view shows 3 spawns after the restart"
+boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'
+boxtopd_api GET /templates
+n=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'String(j[0].spawnCount)')
+[ "$n" = 4 ]; ok $? "a new sandbox counts on from there ($n)"
+tui_stop
+boxtopd_teardown >/dev/null || echo "# teardown: $BOXTOPD_PROBLEMS"
+rm -rf "$TMPD"
+exit $FAILED
