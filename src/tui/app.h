@@ -127,8 +127,9 @@ struct app {
     uint64_t model_gen_seen;
     int quit;
     int exit_code;
-    unsigned frames; /* frames drawn (for tests and --stats) */
-    int frame_log;   /* BOXTOP_FRAME_LOG=FILE (bench/list): one line per early frame, else -1 */
+    unsigned frames;    /* frames drawn (for tests and --stats) */
+    unsigned keys_read; /* keys read (the frame log says which frame answered them) */
+    int frame_log;      /* BOXTOP_FRAME_LOG=FILE (bench/list): one line per early frame, else -1 */
     /* the header's running/paused counts, recounted only when the model changed (a count
      * visits every sandbox: 10 000 cache misses on each clock tick otherwise) */
     uint64_t counts_gen;

@@ -51,7 +51,8 @@ static char *line_text(const struct log_entry *le, int ascii)
     size_t len = strlen(msg), cut = len > LOGS_LINE_MAX ? LOGS_LINE_MAX : len;
     int flags = ascii ? SANITIZE_ASCII : 0;
     int rc = sanitize_append(&b, msg, cut, flags);
-    size_t more = rc < 0 ? 0 : cut_utf8(&b, 0, LOGS_LINE_MAX / 2) + (len - cut);
+    /* the message keeps three quarters, so that some fields still fit */
+    size_t more = rc < 0 ? 0 : cut_utf8(&b, 0, LOGS_LINE_MAX / 4 * 3) + (len - cut);
     if (more) rc |= buf_printf(&b, " [… %zu bytes more]", more);
     int shown = 0, fields = 0, full = 0;
     for (int i = 0; i < le->fields.n && rc >= 0; i++) {

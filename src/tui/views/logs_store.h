@@ -19,7 +19,7 @@
 #include "boxtop/models.h"
 
 #define LOGS_MAX_LINES   20000
-#define LOGS_LINE_MAX    (8 * 1024)
+#define LOGS_LINE_MAX    (16 * 1024)
 #define LOGS_FIELDS_MAX  32
 #define LOGS_STORE_BYTES ((size_t)48 * 1024 * 1024)
 
