@@ -6,7 +6,7 @@
 # of RSS (VmHWM), and a failed copy leaves no temporary file.
 . "$(dirname "$0")/../tui/lib.sh"
 . "$(dirname "$0")/lib.sh"
-echo "1..34"
+echo "1..43"
 cleanup() { fake_stop; tui_stop; rm -rf "$TMPD"; }
 trap cleanup EXIT
 export BOXTOP_STALL_S=3
@@ -62,20 +62,27 @@ tui_wait 'ListDir: .*response body too large \(more than 16 MiB\)' 15; ok $? "li
 ok_keys listdir-bomb
 ok_rss listdir-bomb
 
-# 2. endless pages of 60 KB sandboxes: the round is cut and says so, every round
-start fat-pages-fit
-tui_wait 'listing cut at [0-9]+ sandboxes' 60; ok $? "fat-pages: 'listing cut at ...' in the status line"
-ok_keys fat-pages
-sleep 6 # another round of the same
+# 2. endless pages of 300 KB sandboxes: a page is refused; of 60 KB ones: the round is cut
+COLS=220 start fat-pages
+tui_wait 'response body too large \(more than 16 MiB\)' 20 && tui_wait 'Waiting for the backend' 1
+ok $? "fat-pages: a 30 MB page is refused, said in the status line and the table"
 ok_rss fat-pages
+start fat-pages-fit
+tui_wait 'listing cut at [0-9]+ sandboxes' 60; ok $? "fat-pages-fit: 'listing cut at ...' in the status line"
+ok_keys fat-pages-fit
+sleep 6 # another round of the same
+ok_rss fat-pages-fit
 
 # 3. log entries of 1 500 fields x 1 000 invalid bytes, more every poll
 start logs-fat
 tui_wait 'box1' 10
 tui_keys l
 tui_wait 'entry [0-9]+ f0=' 15
-tui_keys W # wrapped, the newest line ends at the bottom: with its note
-tui_wait '\[… [0-9]+ more fields\]' 10; ok $? "logs-fat: lines say how many fields were left out"
+# the note is at the end of a 16 KB line: saved as shown (w), it is there
+tui_keys w; tui_wait 'save visible' 3; tui_keys C-u; tui_type "$TMPD/saved.txt"; tui_keys Enter
+tui_wait 'lines saved to' 5 && grep -Eq '\[… 14[0-9]{2} more fields\]$' "$TMPD/saved.txt" &&
+    [ "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$TMPD/saved.txt")" -lt 17000 ]
+ok $? "logs-fat: a line keeps 16 KB and says how many fields were left out"
 ok_keys logs-fat
 sleep 10
 ok_rss logs-fat
@@ -90,6 +97,25 @@ tui_keys c
 tui_wait 'nothing moved for 3 s' 20; ok $? "files-stall: the copy fails with 'nothing moved for 3 s'"
 [ -z "$(ls -A "$TMPD/local")" ]; ok $? "files-stall: no temporary file in the local directory"
 ok_keys files-stall
+# a /files that claims 10 GB and stalls after 64 MB
+start files-lie
+tui_wait 'box1' 10
+files_of box1
+tui_wait 'b\.bin' 15
+tui_keys Tab '/'; tui_type 'b.bin'; tui_keys Enter
+tui_keys c
+tui_wait 'nothing moved for 3 s' 30; ok $? "files-lie: the copy fails with 'nothing moved for 3 s'"
+[ -z "$(ls -A "$TMPD/local")" ]; ok $? "files-lie: no temporary file in the local directory"
+ok_rss files-lie
+# a directory whose files fail: said, and no empty directory left
+start cp-dir-fail
+tui_wait 'box1' 10
+files_of box1
+tui_wait 'sub/' 15
+tui_keys Tab '/'; tui_type 'sub'; tui_keys Enter
+tui_keys c
+tui_wait 'copy failed|errors: ' 15; ok $? "cp-dir-fail: the failed directory copy is said"
+[ -z "$(ls -A "$TMPD/local")" ]; ok $? "cp-dir-fail: no empty directory left behind"
 
 # 5. a 30 KB gzip list answer of 31 MiB
 start list-bomb
@@ -123,6 +149,11 @@ ok $? "status-500: a server error, not 'backend unreachable'"
 start retry-after
 tui_wait 'wait 99999999 s .*not retried' 15; ok $? "retry-after: the call is not retried for 99999999 s, said"
 ok_keys retry-after
+start repeat-token
+tui_wait 'same next-page token again' 15 && tui_wait 'p000000x2' 1; ok $? "repeat-token: the round ends with what it got and says why"
+start ignore-limit
+tui_wait 'same next-page token again' 15 && tui_screen | grep -q 'Sandboxes (100 of 100)'
+ok $? "ignore-limit: 100 a page is taken, the repeated token said"
 start bad-item
 tui_wait 'p000000x2' 15 && tui_wait '1 invalid sandboxes not shown' 2 && ! tui_screen | grep -q 'Loading sandboxes'
 ok $? "bad-item: the good sandboxes show, the bad one is counted"
