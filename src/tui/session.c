@@ -17,6 +17,7 @@
 #include "boxtop/http.h"
 #include "boxtop/i18n.h"
 #include "session.h"
+#include "session_dedup.h"
 #include "term.h"
 #include "term_rec.h"
 
@@ -51,6 +52,8 @@ struct session {
     int recheck, confirmed, paused;
     int closing; /* closed by the user: on m->closing until its SIGKILL is delivered */
     uint32_t attach_pid; /* session_open_pid: attach to this process instead of a new shell */
+    int64_t started_ms;  /* when the current stream's start event came (back-off reset) */
+    struct out_dedup dd; /* output a reconnected stream sends again is dropped */
 
     int64_t end_ms; /* sandbox end of life (wall ms), 0 = unknown */
     struct api_call *ttl_call;
@@ -304,8 +307,10 @@ static int on_proc_event(const struct envd_proc_event *ev, void *ud, struct erro
     case ENVD_PROC_START:
         if (!s->pid) s->pid = ev->pid;
         s->state = SESSION_ATTACHED;
-        s->retry_ms = 0;
         s->recheck = s->confirmed = s->paused = 0;
+        /* the back-off is reset only once a stream has lived (on_stream_end): a server that
+         * starts each stream and ends it badly was reconnected twice a second forever */
+        s->started_ms = loop_now_ms();
         if (s->reattaching) {
             s->reattaching = 0;
             s->notice[0] = '\0';
@@ -321,9 +326,14 @@ static int on_proc_event(const struct envd_proc_event *ev, void *ud, struct erro
         ttl_arm(s);
         s_notify(s);
         break;
-    case ENVD_PROC_DATA:
-        queue_output(s, ev->data, ev->len);
+    case ENVD_PROC_DATA: {
+        size_t dup = out_dedup_filter(&s->dd, ev->data, ev->len);
+        if (dup < ev->len) {
+            out_dedup_shown(&s->dd, ev->data + dup, ev->len - dup);
+            queue_output(s, ev->data + dup, ev->len - dup);
+        }
         break;
+    }
     case ENVD_PROC_END:
         s->exit_code = envd_proc_exit_status(ev);
         s->state = SESSION_EXITED;
@@ -359,10 +369,12 @@ static void on_stream_end(const struct error *err, void *ud)
         s->recheck = 1; /* paused, or gone with its sandbox: on_recheck tells */
     }
     s->state = SESSION_RECONNECTING;
-    s_notice(s, _("connection lost (%s) - reconnecting…"),
-             err ? err->msg : _("stream closed by the server"));
-    s_notify(s);
+    if (s->started_ms && loop_now_ms() - s->started_ms >= SESSION_STABLE_MS) s->retry_ms = 0;
+    s->started_ms = 0;
     retry_arm(s);
+    s_notice(s, _("connection lost (%s) - reconnecting in %d s…"),
+             err ? err->msg : _("stream closed by the server"), (s->retry_ms + 999) / 1000);
+    s_notify(s);
 }
 
 static int connect_stream(struct session *s, struct error *err)
@@ -391,6 +403,7 @@ static void on_retry(struct loop *l, void *ud)
     if (s->state != SESSION_RECONNECTING) return;
     struct error err = {0};
     s->reattaching = 1;
+    out_dedup_reconnect(&s->dd);
     if (connect_stream(s, &err)) {
         s_notice(s, _("reconnect failed: %s - retrying…"), err.msg);
         s_notify(s);
@@ -749,6 +762,7 @@ static void session_free(struct session *s)
     if (s->envd_ready) envd_client_free(&s->envd);
     term_engine_free(s->eng);
     buf_free(&s->out);
+    out_dedup_free(&s->dd);
     buf_free(&s->in);
     free(s->sandbox);
     free(s);

@@ -24,7 +24,8 @@
 #define SESSION_TTL_S            300               /* keep-alive: the time to live we ask for */
 #define SESSION_TTL_MARGIN_S     90                /* ... when less than this is left */
 #define SESSION_RECONNECT_MS     500 /* first retry after a dropped stream (doubles) */
-#define SESSION_RECONNECT_MAX_MS 8000
+#define SESSION_RECONNECT_MAX_MS 30000
+#define SESSION_STABLE_MS        10000 /* a stream that lived this long resets the back-off */
 
 struct http;
 struct api;
