@@ -50,6 +50,8 @@ enum xfer_state {
 struct xitem {
     char *src, *dst;
     int is_dir;
+    int made; /* download: this job made the directory (removed again if the copy fails and
+                 leaves it empty) */
     uint32_t mode;
     int64_t size;
 };
@@ -95,7 +97,7 @@ struct xfer {
     struct loop *loop;
     struct envd_client *envd; /* borrowed */
     struct xfer_job **jobs;
-    size_t njobs;
+    size_t njobs, cap_jobs;
     unsigned next_id;
     int active; /* runs in flight over all jobs */
     struct xrun *runs;

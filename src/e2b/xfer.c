@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "boxtop/commands.h"
+#include "boxtop/grow.h"
 #include "boxtop/files.h"
 #include "boxtop/fpath.h"
 #include "boxtop/http.h"
@@ -129,13 +130,7 @@ int64_t xfer_eta_ms(const struct xfer_job *j, int64_t now)
 static int item_add(struct xfer_job *j, const char *src, const char *dst, int is_dir, uint32_t mode,
                     int64_t size)
 {
-    if (j->nitems == j->cap) {
-        size_t nc = j->cap ? j->cap * 2 : 16;
-        struct xitem *nv = realloc(j->items, nc * sizeof *nv);
-        if (!nv) return -1;
-        j->items = nv;
-        j->cap = nc;
-    }
+    if (GROW(j->items, j->cap, j->nitems + 1) < 0) return -1;
     struct xitem *it = &j->items[j->nitems];
     it->src = strdup(src);
     it->dst = strdup(dst);
@@ -212,16 +207,10 @@ static int walk_local(struct xfer_job *j, struct xfer_job *files, const char *sr
 static void items_append(struct xfer_job *j, struct xfer_job *files)
 {
     for (size_t i = 0; i < files->nitems; i++) {
-        if (j->nitems == j->cap) {
-            size_t nc = j->cap ? j->cap * 2 : 16;
-            struct xitem *nv = realloc(j->items, nc * sizeof *nv);
-            if (!nv) {
-                free(files->items[i].src);
-                free(files->items[i].dst);
-                continue;
-            }
-            j->items = nv;
-            j->cap = nc;
+        if (GROW(j->items, j->cap, j->nitems + 1) < 0) {
+            free(files->items[i].src);
+            free(files->items[i].dst);
+            continue;
         }
         j->items[j->nitems++] = files->items[i];
     }
@@ -532,6 +521,16 @@ static void job_stop_runs(struct xfer *x, struct xfer_job *j)
     j->dir_busy = 0;
 }
 
+/* A download that failed or was cancelled leaves no empty directories it made (issue 25);
+ * rmdir keeps those that hold what was copied. Deepest first: items come parent first. */
+static void drop_made_dirs(struct xfer_job *j)
+{
+    if (j->dir != XFER_DOWN) return;
+    for (size_t i = j->nitems; i-- > 0;)
+        if (j->items[i].is_dir && j->items[i].made && rmdir(j->items[i].dst) == 0)
+            j->items[i].made = 0;
+}
+
 static void job_fail(struct xfer_job *j, const char *fmt, ...)
 {
     if (finished(j)) return;
@@ -542,6 +541,7 @@ static void job_fail(struct xfer_job *j, const char *fmt, ...)
     j->state = XS_FAILED;
     j->ended_ms = loop_now_ms();
     job_stop_runs(j->x, j);
+    drop_made_dirs(j);
 }
 
 /* One file or directory failed: count it, keep the first message, and go on with the rest
@@ -568,6 +568,7 @@ static void job_end(struct xfer *x, struct xfer_job *j)
                      j->warn);
     } else {
         j->state = XS_FAILED;
+        drop_made_dirs(j);
         if (j->nitems <= 1 && j->errors == 1)
             snprintf(j->msg, sizeof j->msg, "%s", j->first_err);
         else
@@ -788,10 +789,12 @@ static int alias_start(struct xfer *x, struct xrun *r, struct error *err)
     al->envd = x->envd;
     al->status = -1;
     /* the paths are arguments, never part of the script */
-    const char *args[] = {
-        "-c",           "ln -L -- \"$1\" \"$2\" 2>/dev/null || exec cp -- \"$1\" \"$2\"",
-        CMD_INTERNAL_TAG, r->it->src,
-        al->path,       NULL};
+    const char *args[] = {"-c",
+                          "ln -L -- \"$1\" \"$2\" 2>/dev/null || exec cp -- \"$1\" \"$2\"",
+                          CMD_INTERNAL_TAG,
+                          r->it->src,
+                          al->path,
+                          NULL};
     /* boxtop's own process: the tag (and $0) let the commands view hide it */
     struct envd_start_opts o = {
         .cmd = "/bin/sh", .args = args, .stdin_mode = -1, .tag = CMD_INTERNAL_TAG};
@@ -894,7 +897,9 @@ static int dir_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
 {
     if (j->dir == XFER_DOWN) {
         /* owner rwx while filling; the directory's own mode comes at the end */
-        if (mkdir(it->dst, 0700) < 0 && errno != EEXIST) {
+        if (mkdir(it->dst, 0700) == 0)
+            it->made = 1;
+        else if (errno != EEXIST) {
             it->mode = 0;
             item_fail(j, "%s: %s", it->dst, strerror(errno));
             return -1;
@@ -1045,14 +1050,12 @@ struct xfer_job *xfer_add(struct xfer *x, enum xfer_dir dir, const char *src, co
                           int is_dir)
 {
     struct xfer_job *j = calloc(1, sizeof *j);
-    struct xfer_job **nv = realloc(x->jobs, (x->njobs + 1) * sizeof *nv);
-    if (!j || !nv || !(j->src = strdup(src)) || !(j->dst = strdup(dst))) {
+    if (!j || GROW(x->jobs, x->cap_jobs, x->njobs + 1) < 0 || !(j->src = strdup(src)) ||
+        !(j->dst = strdup(dst))) {
         if (j) free(j->src);
         free(j);
-        if (nv) x->jobs = nv;
         return NULL;
     }
-    x->jobs = nv;
     j->id = x->next_id++;
     j->dir = dir;
     j->x = x;
@@ -1070,6 +1073,7 @@ void xfer_cancel(struct xfer *x, struct xfer_job *j)
     job_stop_runs(x, j);
     j->state = XS_CANCELLED;
     j->ended_ms = loop_now_ms();
+    drop_made_dirs(j);
     notify(x, XEV_STATE, j);
     pump(x);
 }
@@ -1110,5 +1114,5 @@ void xfer_free(struct xfer *x)
     }
     free(x->jobs);
     x->jobs = NULL;
-    x->njobs = 0;
+    x->njobs = x->cap_jobs = 0;
 }

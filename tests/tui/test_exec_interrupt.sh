@@ -26,7 +26,7 @@ tui_wait '^started' 15 && [ "$(remote_count 41)" = 1 ]; ok $? "the remote comman
 tui_keys C-c
 tui_wait 'rc=(130|137)$' 10; ok $? "Ctrl-C ends boxtop exec"
 n=40; while [ $n -gt 0 ] && [ "$(remote_count 41)" != 0 ]; do sleep 0.1; n=$((n-1)); done
-[ "$(remote_count 41)" = 0 ] && ! tui_screen | grep -q finished
+[ "$(remote_count 41)" = 0 ] && ! tui_screen | grep -q '^finished'
 ok $? "Ctrl-C ended the remote command's children too (no sleep 41 left)"
 
 "$BOXTOP" exec "$ID" -- 'sleep 42 & sleep 43; echo finished' > "$TMPD/out" 2>&1 &

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "boxtop/i18n.h"
+#include "backend_replay.h"
 #include "../app.h"
 #include "../session.h"
 #include "term.h"
@@ -177,8 +178,10 @@ static void draw_tabs(struct termview *v, struct app *a, WINDOW *w, int wd)
             snprintf(extra, sizeof(extra), " [%s]", session_state_name(st));
         if (session_recording(s)) strncat(extra, " REC", sizeof(extra) - strlen(extra) - 1);
         const char *title = term_engine_title(session_engine(s), NULL);
-        snprintf(label, sizeof(label), " %d:%s%s%s%s ", n, session_sandbox(s), title[0] ? " " : "",
-                 title, extra);
+        /* the state before the title: a long title (a shell's "user@host: ~") is what the
+         * 40-column cap cuts, never "[exit 3]" */
+        snprintf(label, sizeof(label), " %d:%s%s%s%s ", n, session_sandbox(s), extra,
+                 title[0] ? " " : "", title);
         attr_t at = s == v->cur ? th->attr[ROLE_SELECTED] : th->attr[ROLE_TITLE];
         int room = wd - x - 1 < 40 ? wd - x - 1 : 40;
         x += ui_text(a, w, 0, x, room, label, at) + 1;
@@ -590,9 +593,18 @@ static int term_raw_keys(struct view *vv)
     return ((struct termview *)vv)->cur != NULL;
 }
 
+/* A message belongs to the tab it was said in, or to its copy mode (app.h). */
+static const void *term_status_owner(struct view *vv)
+{
+    struct termview *v = (struct termview *)vv;
+    if (v->copy.on) return &v->copy;
+    return v->cur ? (const void *)v->cur : (const void *)vv;
+}
+
 static const struct view_ops term_ops = {
     .name = "terminal",
     .raw_keys = term_raw_keys,
+    .status_owner = term_status_owner,
     .demand = term_demand,
     .draw = term_draw,
     .key = term_key,
@@ -647,11 +659,20 @@ static struct termview *term_view_get(struct app *a)
     return v;
 }
 
+/* A replay's recorded terminals (backend_replay.h: api.terminals). */
+static const cJSON *cast_of(void *ud, const char *sandbox_id)
+{
+    struct app *a = ud;
+    return a->be && !strcmp(a->be->ops->kind, "replay") ? backend_replay_cast(a->be, sandbox_id)
+                                                        : NULL;
+}
+
 static int ensure_mgr(struct app *a)
 {
     if (a->sessions) return 0;
     a->sessions = session_mgr_new(a->loop, env_of, a);
     if (!a->sessions) return -1;
+    session_mgr_set_cast_source(a->sessions, cast_of, a);
     if (a->rec_sessions_dir) session_mgr_set_record_dir(a->sessions, a->rec_sessions_dir);
     return 0;
 }
@@ -682,6 +703,26 @@ void term_open_shell(struct app *a, const char *sandbox_id)
     struct error err = {0};
     struct session *s =
         session_open(a->sessions, sandbox_id, rows < 1 ? 1 : rows, cols < 1 ? 1 : cols, 0, &err);
+    if (!s) {
+        app_status(a, STATUS_ERROR, "%s", err.msg);
+        return;
+    }
+    term_show_session(a, s);
+}
+
+void term_attach_pid(struct app *a, const char *sandbox_id, uint32_t pid)
+{
+    if (app_refuse_readonly(a, _("a shell"))) return;
+    if (ensure_mgr(a)) return;
+    struct termview *old = tv_of(a);
+    int rows = a->rows - 5, cols = a->cols;
+    if (old && old->pane) {
+        rows = old->ph;
+        cols = old->pw;
+    }
+    struct error err = {0};
+    struct session *s = session_open_pid(a->sessions, sandbox_id, pid, rows < 1 ? 1 : rows,
+                                         cols < 1 ? 1 : cols, 0, &err);
     if (!s) {
         app_status(a, STATUS_ERROR, "%s", err.msg);
         return;
