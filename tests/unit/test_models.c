@@ -52,10 +52,9 @@ static int p_list(const char *t, size_t n, struct error *e)
 {
     struct sandbox_list l;
     int rc = sandbox_list_parse(t, n, &l, e);
-    if (rc == 0 && l.skipped) { /* a bad item is left out and counted: an error here */
+    if (rc == 0 && l.skipped) /* a bad item is left out and counted: an error here */
         rc = error_set(e, ERROR_PROTOCOL, "%s", l.skip_why);
-    }
-    if (rc == 0) sandbox_list_free(&l);
+    sandbox_list_free(&l); /* also after a failed parse: it leaves the list empty */
     return rc;
 }
 
