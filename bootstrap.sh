@@ -1,12 +1,14 @@
 #!/bin/sh
-# bootstrap.sh - install the Debian build dependencies (as root), then configure and build.
+# bootstrap.sh - install the Debian build dependencies (as root), then configure and build, and
+# make boxtopd's sandbox image (Debian bookworm via mmdebstrap, once per machine: cached under
+# $XDG_CACHE_HOME/boxtop, else ~/.cache/boxtop), so that src/boxtop starts with it ready.
 # Usage: ./bootstrap.sh [configure options...]
 set -eu
 cd "$(dirname "$0")"
 
 DEPS="build-essential autoconf automake libtool pkg-config autopoint gettext \
 libncurses-dev libcurl4-openssl-dev libcjson-dev libvterm-dev libwebsockets-dev \
-libssl-dev zlib1g-dev libcmocka-dev tmux nodejs npm uidmap locales man-db"
+libssl-dev zlib1g-dev libcmocka-dev tmux nodejs npm uidmap locales man-db mmdebstrap"
 
 missing=""
 for p in $DEPS; do
@@ -39,3 +41,7 @@ if [ ! -f Makefile ]; then
     ./configure "$@"
 fi
 make -j"$(nproc)"
+
+# The sandbox image: a no-op when the cache has it. A failure is not fatal to the build:
+# boxtopd then says why at start (or run it with --base host).
+src/boxtopd --build-base || echo "bootstrap: boxtopd's base image could not be built (see above)" >&2

@@ -116,6 +116,9 @@ struct api_call *api_health(struct api *a, api_done_cb cb, void *ud);
 /* GET path_and_query (already escaped, e.g. "/events/sandboxes?limit=100") for the endpoints
  * without a model here: the result has only status and body (the caller parses it). */
 struct api_call *api_get_raw(struct api *a, const char *path_and_query, api_done_cb cb, void *ud);
+/* Any method with an optional JSON body (copied), same result shape as api_get_raw. */
+struct api_call *api_request_raw(struct api *a, const char *method, const char *path,
+                                 const char *json_body, api_done_cb cb, void *ud);
 
 /* Query building, exposed for tests: the metadata filter exactly as the JS SDK encodes it
  * (encodeURIComponent per key/value, URLSearchParams join, then encodeURIComponent of the

@@ -130,7 +130,13 @@ int cli_cmd_lifecycle(struct cli *c, int argc, char **argv); /* kill|pause|resum
 int cli_cmd_timeout(struct cli *c, int argc, char **argv);
 int cli_cmd_metrics(struct cli *c, int argc, char **argv);
 int cli_cmd_logs(struct cli *c, int argc, char **argv);
+int cli_cmd_commands(struct cli *c, int argc, char **argv); /* cmd_commands.c */
 int cli_cmd_exec(struct cli *c, int argc, char **argv);
 int cli_cmd_cp(struct cli *c, int argc, char **argv);
+int cli_cmd_webhook(struct cli *c, int argc, char **argv); /* cmd_webhook.c */
+int cli_cmd_snapshot(struct cli *c, int argc, char **argv);  /* cmd_snapvol.c */
+int cli_cmd_snapshots(struct cli *c, int argc, char **argv); /* list | rm */
+int cli_cmd_fork(struct cli *c, int argc, char **argv);
+int cli_cmd_volume(struct cli *c, int argc, char **argv); /* ls | create | rm */
 
 #endif

@@ -111,13 +111,15 @@ void cmd_hist_free(struct cmd_hist *h);
 size_t cmd_hist_add(struct cmd_hist *h, struct cmd_evs *evs);
 /* Pair the events into commands (h->v, oldest start first; ends without start at their end). */
 void cmd_hist_rebuild(struct cmd_hist *h);
-/* Running processes from Process.List: those not matched to a running logged command (by pid)
- * are kept in h->listed, marked listed_only. */
+/* Running processes from Process.List at now_ns: those not matched to a running logged command
+ * (by pid) are kept in h->listed, marked listed_only. While the log has no process events at
+ * all (an envd that logs none), a listed process that is gone is kept as ended at the time
+ * it was missed: the commands seen while boxtop watched. */
 struct cmd_listed {
     uint32_t pid;
     const char *command, *cwd, *tag;
 };
-void cmd_hist_set_listed(struct cmd_hist *h, const struct cmd_listed *v, size_t n);
+void cmd_hist_set_listed(struct cmd_hist *h, const struct cmd_listed *v, size_t n, int64_t now_ns);
 
 /* The command as a person reads it: SDK wrappers removed ("/bin/bash -l -c X" -> "X"). */
 const char *cmd_display(const char *command);
@@ -163,10 +165,47 @@ void cmd_output_add_live(struct cmd_output *o, bool is_stderr, const char *data,
 /* The stream ended: partial lines become lines. */
 void cmd_output_live_end(struct cmd_output *o);
 /* Place the logged lines that overlap the live head once the log has caught up: of the logged
- * lines after the attach time, those that are not the start of the live lines come first. */
-void cmd_output_seam(struct cmd_output *o);
+ * lines after the attach time, those that are not the start of the live lines come first.
+ * Waits for the first live line unless final (the stream ended). */
+void cmd_output_seam(struct cmd_output *o, bool final);
 /* Pure seam rule, exposed for tests: how many of log[0..nlog) precede live[0..nlive): the
  * smallest i such that log[i..] and live[0..] agree on their common length. */
 size_t cmd_seam_split(const char *const *log, size_t nlog, const char *const *live, size_t nlive);
+
+/* ---- 3. fetching ---- */
+
+struct api;
+struct cmd_feed;
+/* A fetch round ended (err NULL: caught up with the log). */
+typedef void (*cmd_feed_cb)(void *ud, const struct error *err);
+
+#define CMD_FEED_PAGE 1000
+
+/* The history of sandbox id: every round pages the logs forward from where the last one
+ * stopped (v1 for the exit codes; v2 when the server has no v1) until a short page. */
+struct cmd_feed *cmd_feed_new(struct api *a, const char *id, cmd_feed_cb cb, void *ud);
+void cmd_feed_free(struct cmd_feed *f);
+/* Start a round; a no-op while one runs. Returns 0 or -1 (could not start: err). */
+int cmd_feed_poll(struct cmd_feed *f, struct error *err);
+/* Also call back after every full page (the history rebuilt, cmd_feed_busy() still true), so a
+ * long history shows its first screen at once (the TUI). */
+void cmd_feed_set_progress(struct cmd_feed *f, bool on);
+bool cmd_feed_busy(const struct cmd_feed *f);
+struct cmd_hist *cmd_feed_hist(struct cmd_feed *f);
+bool cmd_feed_uses_v2(const struct cmd_feed *f); /* results unknown: v2 has no exit codes */
+
+/* One command's logged output (GET /v2/sandboxes/{id}/logs?pid=, infra PR #2935): lines of
+ * that command only (its operation_id, else its time window). */
+struct cmd_out_feed;
+struct cmd_out_feed *cmd_out_feed_new(struct api *a, const char *id, const struct cmd *c,
+                                      cmd_feed_cb cb, void *ud);
+void cmd_out_feed_free(struct cmd_out_feed *f);
+int cmd_out_feed_poll(struct cmd_out_feed *f, struct error *err);
+bool cmd_out_feed_busy(const struct cmd_out_feed *f);
+/* The server does not filter by pid (E2B cloud today: 501/400): no logged output. */
+bool cmd_out_feed_unsupported(const struct cmd_out_feed *f);
+/* The command ended: its end time bounds the window. */
+void cmd_out_feed_set_end(struct cmd_out_feed *f, int64_t end_ns);
+struct cmd_output *cmd_out_feed_output(struct cmd_out_feed *f);
 
 #endif

@@ -15,14 +15,9 @@
 #include "boxtop/envd.h"
 #include "boxtop/error.h"
 
-/* Signed-URL signature: "v1_" + unpadded standard base64(SHA-256(path:op:user:token[:exp]))
- * where user is "" when no username parameter is sent and ":exp" is added only when
- * expiration > 0. op is "read" or "write". out must hold at least 48 bytes. */
-int files_signature(const char *path, const char *op, const char *user, const char *token,
-                    int64_t expiration, char *out, size_t n);
-
 /* Full /files URL for path: [username=..&]path=..[&signature=..[&signature_expiration=..]]
- * (a signature only when sign is set and the target has a token). Values percent-encoded. */
+ * (a signature only when sign is set and the target has a token: files_sig.h, expiration
+ * FILES_SIG_NO_EXPIRY for none). Values percent-encoded. */
 int files_url(const struct envd_target *t, const char *path, bool sign, const char *op,
               int64_t expiration, struct buf *out, struct error *err);
 

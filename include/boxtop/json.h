@@ -65,5 +65,9 @@ const char *json_path_index(char *out, size_t n, const char *path, int index);
 int json_parse_time(const char *s, int64_t *ms_out);
 /* Format Unix ms as RFC 3339 UTC with millisecond precision ("2026-11-25T12:00:00.123Z"). */
 void json_format_time(int64_t ms, char *out, size_t n);
+/* The one RFC 3339 formatter (UTC, "Z"): digits 3 or 9 fractional digits, 0 none, or
+ * JSON_TIME_SHORTEST for 0, 3, 6 or 9 as the value needs (envd's file times). */
+#define JSON_TIME_SHORTEST (-1)
+void json_format_time_ns(int64_t sec, long nsec, int digits, char *out, size_t n);
 
 #endif

@@ -63,6 +63,15 @@ bool local_backend_started_by_us(const struct local_backend *lb);
  * free lb. A daemon we merely found keeps running. */
 void local_backend_stop(struct local_backend *lb);
 
+/* After the backend answered: follow the state of boxtopd's base image through /health.
+ * cb gets a short note ("base: downloading packages 40 %", "base image failed: ...", "base:
+ * host root ...") each time it changes, "" once the image is ready. While it is being built
+ * /health is asked every second; otherwise once. Stopped by local_backend_stop. */
+typedef void (*local_backend_base_cb)(struct local_backend *lb, const char *note, void *ud);
+void local_backend_watch_base(struct local_backend *lb, local_backend_base_cb cb, void *ud);
+/* The note in a /health body (exposed for tests): "" when it has none. */
+void local_backend_base_note(const char *body, size_t len, char *out, size_t n);
+
 /* Convenience for the CLI: run the loop until the backend of dir answers /health (without
  * starting it). 0 + info, or -1 + err (ERROR_NOT_FOUND when none is running). */
 int local_backend_probe(struct loop *l, struct http *h, const char *dir,

@@ -97,7 +97,7 @@ struct xfer {
     struct loop *loop;
     struct envd_client *envd; /* borrowed */
     struct xfer_job **jobs;
-    size_t njobs;
+    size_t njobs, cap_jobs;
     unsigned next_id;
     int active; /* runs in flight over all jobs */
     struct xrun *runs;

@@ -224,8 +224,14 @@ static const struct command commands[] = {
     {"timeout", cli_cmd_timeout, N_("set a sandbox's remaining lifetime")},
     {"metrics", cli_cmd_metrics, N_("CPU, memory and disk samples of a sandbox")},
     {"logs", cli_cmd_logs, N_("a sandbox's logs")},
+    {"commands", cli_cmd_commands, N_("the commands a sandbox ran, and their output")},
     {"exec", cli_cmd_exec, N_("run a command in a sandbox")},
     {"cp", cli_cmd_cp, N_("copy files to or from a sandbox")},
+    {"webhook", cli_cmd_webhook, N_("the team's lifecycle webhooks")},
+    {"snapshot", cli_cmd_snapshot, N_("snapshot a sandbox's filesystem")},
+    {"snapshots", cli_cmd_snapshots, N_("list or delete snapshots")},
+    {"fork", cli_cmd_fork, N_("start new sandboxes from a sandbox's files")},
+    {"volume", cli_cmd_volume, N_("list, create or delete volumes")},
     {NULL, NULL, NULL},
 };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/buf.h"
 #include "boxtop/cli.h"
 #include "boxtop/sanitize.h"
@@ -16,6 +17,7 @@ struct cli_table {
     int ncols;
     int nrows;
     char **cells; /* (nrows + 1) * ncols, row 0 = headers */
+    size_t cap;   /* cells allocated */
     int *width;
 };
 
@@ -51,9 +53,8 @@ struct cli_table *cli_table_new(int ncols, const char *const *headers)
 int cli_table_add_row(struct cli_table *t, const char *const *cells)
 {
     int row = t->cells ? t->nrows + 1 : 0;
-    char **p = realloc(t->cells, (size_t)(row + 1) * (size_t)t->ncols * sizeof *p);
-    if (!p) return -1;
-    t->cells = p;
+    if (GROW(t->cells, t->cap, (size_t)(row + 1) * (size_t)t->ncols) < 0) return -1;
+    char **p = t->cells;
     for (int i = 0; i < t->ncols; i++) {
         char *c = clean(cells[i]);
         p[row * t->ncols + i] = c;

@@ -9,8 +9,11 @@ src_cli_libboxtopcli_a_SOURCES = \
 	src/cli/cmd_sandbox.c \
 	src/cli/cmd_metrics.c \
 	src/cli/cmd_logs.c \
+	src/cli/cmd_commands.c \
 	src/cli/cmd_exec.c \
-	src/cli/cmd_cp.c
+	src/cli/cmd_cp.c \
+	src/cli/cmd_webhook.c \
+	src/cli/cmd_snapvol.c
 noinst_HEADERS += include/boxtop/cli.h include/boxtop/tui.h
 src_cli_libboxtopcli_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
 CLI_LIBS = src/cli/libboxtopcli.a $(E2B_LIBS)
@@ -29,7 +32,7 @@ TESTS += tests/unit/test_cli
 UNIT_TESTS += tests/unit/test_cli
 
 # The boxtop binary end to end against a fake platform server (loopback only).
-tests_unit_test_cli_e2e_SOURCES = tests/unit/test_cli_e2e.c
+tests_unit_test_cli_e2e_SOURCES = tests/unit/test_cli_e2e.c tests/unit/fake_server.c tests/unit/fake_server.h
 tests_unit_test_cli_e2e_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_test_cli_e2e_LDADD = $(CJSON_LIBS) $(CMOCKA_LIBS)
 check_PROGRAMS += tests/unit/test_cli_e2e

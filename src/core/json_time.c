@@ -99,20 +99,36 @@ int json_parse_time(const char *s, int64_t *ms_out)
     return 0;
 }
 
-void json_format_time(int64_t ms, char *out, size_t n)
+void json_format_time_ns(int64_t sec, long nsec, int digits, char *out, size_t n)
 {
     if (n == 0) return;
     /* Floor division so that times before 1970 format correctly. */
-    int64_t rem = ms % 86400000;
-    int64_t days = ms / 86400000;
+    int64_t rem = sec % 86400, days = sec / 86400;
     if (rem < 0) {
-        rem += 86400000;
+        rem += 86400;
         days--;
     }
+    if (nsec < 0 || nsec > 999999999) nsec = 0;
     int64_t y;
     int m, d;
     civil_from_days(days, &y, &m, &d);
-    snprintf(out, n, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", (long long)y, m, d,
-             (int)(rem / 3600000), (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),
-             (int)(rem % 1000));
+    if (digits == JSON_TIME_SHORTEST) /* 0, 3, 6 or 9 digits: as few as the value needs */
+        digits = nsec == 0 ? 0 : nsec % 1000000 == 0 ? 3 : nsec % 1000 == 0 ? 6 : 9;
+    char frac[16] = "";
+    if (digits == 3 || digits == 6 || digits == 9) {
+        long div = digits == 3 ? 1000000 : digits == 6 ? 1000 : 1;
+        snprintf(frac, sizeof frac, ".%0*ld", digits, nsec / div);
+    }
+    snprintf(out, n, "%04lld-%02d-%02dT%02d:%02d:%02d%sZ", (long long)y, m, d, (int)(rem / 3600),
+             (int)(rem / 60 % 60), (int)(rem % 60), frac);
+}
+
+void json_format_time(int64_t ms, char *out, size_t n)
+{
+    int64_t sec = ms / 1000, rem = ms % 1000;
+    if (rem < 0) {
+        rem += 1000;
+        sec--;
+    }
+    json_format_time_ns(sec, (long)rem * 1000000L, 3, out, n);
 }

@@ -4,6 +4,7 @@ src_core_libboxtopcore_a_SOURCES = \
 	src/core/error.c \
 	src/core/buf.c \
 	src/core/fpath.c \
+	src/core/grow.c \
 	src/core/loop.c \
 	src/core/i18n.c \
 	src/core/sanitize.c \
@@ -14,7 +15,7 @@ src_core_libboxtopcore_a_SOURCES = \
 	src/core/config.c \
 	src/core/config_file.c \
 	src/core/config_keycmd.c
-noinst_HEADERS += include/boxtop/buf.h include/boxtop/fpath.h include/boxtop/error.h include/boxtop/loop.h \
+noinst_HEADERS += include/boxtop/buf.h include/boxtop/fpath.h include/boxtop/grow.h include/boxtop/error.h include/boxtop/loop.h \
 	include/boxtop/i18n.h include/boxtop/sanitize.h include/boxtop/base64.h \
 	include/boxtop/json.h include/boxtop/log.h include/boxtop/config.h
 src_core_libboxtopcore_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) \

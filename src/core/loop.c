@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/loop.h"
 
 struct fd_watch {
@@ -106,14 +107,8 @@ int loop_fd_add(struct loop *l, int fd, int events, loop_fd_cb cb, void *ud)
         return -EINVAL;
     struct fd_watch *w = find_fd(l, fd);
     if (!w) {
-        if (l->n_fds == l->cap_fds) {
-            int cap = l->cap_fds ? l->cap_fds * 2 : 16;
-            struct fd_watch *p = realloc(l->fds, (size_t)cap * sizeof *p);
-            if (!p)
-                return -ENOMEM;
-            l->fds = p;
-            l->cap_fds = cap;
-        }
+        if (GROW_INT(l->fds, l->cap_fds, l->n_fds + 1) < 0)
+            return -ENOMEM;
         w = &l->fds[l->n_fds++];
     }
     w->fd = fd;
@@ -150,14 +145,8 @@ int64_t loop_timer_add(struct loop *l, int64_t ms, loop_timer_cb cb, void *ud)
             break;
         }
     if (!t) {
-        if (l->n_timers == l->cap_timers) {
-            int cap = l->cap_timers ? l->cap_timers * 2 : 16;
-            struct timer *p = realloc(l->timers, (size_t)cap * sizeof *p);
-            if (!p)
-                return -ENOMEM;
-            l->timers = p;
-            l->cap_timers = cap;
-        }
+        if (GROW_INT(l->timers, l->cap_timers, l->n_timers + 1) < 0)
+            return -ENOMEM;
         t = &l->timers[l->n_timers++];
     }
     t->id = ++l->next_timer_id;
@@ -272,13 +261,8 @@ int loop_run_once(struct loop *l, int max_wait_ms)
      * look at the fds without sleeping so the caller gets control back this turn. */
     if (fired || l->stop)
         wait = 0;
-    if (l->n_fds > l->cap_pfds) {
-        struct pollfd *p = realloc(l->pfds, (size_t)l->n_fds * sizeof *p);
-        if (!p)
-            return -ENOMEM;
-        l->pfds = p;
-        l->cap_pfds = l->n_fds;
-    }
+    if (GROW_INT(l->pfds, l->cap_pfds, l->n_fds) < 0)
+        return -ENOMEM;
     int n = l->n_fds;
     for (int i = 0; i < n; i++) {
         l->pfds[i].fd = l->fds[i].fd;

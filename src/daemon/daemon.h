@@ -39,6 +39,8 @@ struct sbx;
 struct team_metrics;
 struct events;
 struct sbx_archive;
+struct snapshots;
+struct volumes;
 struct webhooks;
 
 /* Hooks the envd module sets in envd_setup (all optional). */
@@ -64,6 +66,9 @@ struct daemon_options {
     int max_sandboxes;       /* concurrent running sandboxes, default 20 */
     int create_rate_per_min; /* creation rate limit (burst = one minute's worth), default 120 */
     bool foreground;
+    /* The base image (runtime.h struct rt_base_opts): --base, --base-suite ... */
+    bool base_host, rebuild_base;
+    const char *base_suite, *base_mirror, *base_packages, *base_rootfs;
 };
 
 struct fdwatch {
@@ -80,7 +85,7 @@ struct daemon {
     char isolation_missing[256]; /* "" when complete */
 
     struct sbx **sbx; /* every known sandbox (running or paused) */
-    size_t n_sbx;
+    size_t n_sbx, cap_sbx;
     struct spawns spawns; /* templates' spawnCount / lastSpawnedAt, kept on disk */
 
     struct team_metrics *team;
@@ -91,9 +96,11 @@ struct daemon {
     struct server_timer *sample_timer;
 
     struct fdwatch *fds; /* fds the runtime asked us to watch */
-    size_t n_fds;
+    size_t n_fds, cap_fds;
 
-    void *api_state; /* api/routes.c */
+    struct snapshots *snaps;   /* snapshot.h */
+    struct volumes *vols;      /* volume.h */
+    void *api_state;           /* api/routes.c */
     struct webhooks *webhooks; /* webhooks.h */
     struct envd_ops envd_ops;
     bool shutting_down;

@@ -9,6 +9,7 @@
 
 #include <cJSON.h>
 
+#include "boxtop/json.h"
 #include "boxtop/buf.h"
 #include "boxtop/loop.h"
 #include "api/api.h"
@@ -130,7 +131,7 @@ void events_emit(struct events *ev, const struct sbx *s, const char *type, cJSON
     if (data && s->metadata)
         cJSON_AddItemToObject(data, "sandbox_metadata", cJSON_Duplicate(s->metadata, 1));
     ids_uuid4(uuid, sizeof uuid);
-    api_time(loop_wall_ms(), ts, sizeof ts);
+    json_format_time(loop_wall_ms(), ts, sizeof ts);
     snprintf(full, sizeof full, "sandbox.lifecycle.%s", type);
     cJSON_AddStringToObject(e, "version", "v2");
     cJSON_AddStringToObject(e, "id", uuid);

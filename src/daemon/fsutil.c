@@ -1,7 +1,9 @@
 /* fsutil.c - atomic state-dir writes (temp + fsync + rename + dir fsync) and bounded reads. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -117,4 +119,49 @@ int fs_mkdir_p(const char *path, mode_t mode, struct error *err)
         }
     }
     return 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (flag == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+void fs_remove_tree(const char *path)
+{
+    nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+static int64_t du_dir(int dfd, int depth)
+{
+    int64_t total = 0;
+    DIR *dp = fdopendir(dfd);
+    if (!dp) {
+        close(dfd);
+        return 0;
+    }
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        struct stat st;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        if (fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
+        total += (int64_t)st.st_blocks * 512;
+        if (S_ISDIR(st.st_mode) && depth < 256) {
+            int sub = openat(dirfd(dp), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0) total += du_dir(sub, depth + 1);
+        }
+    }
+    closedir(dp);
+    return total;
+}
+
+int64_t fs_tree_bytes(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    return fd < 0 ? 0 : du_dir(fd, 0);
 }

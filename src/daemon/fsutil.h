@@ -3,6 +3,7 @@
 #define BOXTOPD_FSUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "boxtop/buf.h"
@@ -14,5 +15,10 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 int fs_read_file(const char *path, struct buf *b, size_t max, struct error *err);
 /* mkdir -p with mode for the created components. */
 int fs_mkdir_p(const char *path, mode_t mode, struct error *err);
+
+/* rm -rf of a tree boxtopd owns (never follows symlinks, stays on one filesystem). */
+void fs_remove_tree(const char *path);
+/* Bytes allocated by the files of a tree (du). */
+int64_t fs_tree_bytes(const char *path);
 
 #endif

@@ -19,6 +19,8 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/team_metrics.c src/daemon/team_metrics.h \
 	src/daemon/ratelimit.c src/daemon/ratelimit.h \
 	src/daemon/sandbox.c src/daemon/sandbox.h \
+	src/daemon/snapshot.c src/daemon/snapshot.h \
+	src/daemon/volume.c src/daemon/volume.h \
 	src/daemon/webhook_model.c src/daemon/webhook_model.h \
 	src/daemon/webhook_http.c src/daemon/webhook_http.h \
 	src/daemon/webhooks.c src/daemon/webhooks.h \
@@ -32,6 +34,8 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/api/metrics.c \
 	src/daemon/api/logs.c \
 	src/daemon/api/templates.c \
+	src/daemon/api/snapshots.c \
+	src/daemon/api/volumes.c \
 	src/daemon/api/events.c \
 	src/daemon/api/webhooks.c
 src_daemon_libboxtopd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon \

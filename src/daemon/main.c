@@ -27,7 +27,10 @@
 #include "api/api.h"
 #include "daemon.h"
 #include "fsutil.h"
+#include "runtime/runtime.h"
 #include "sandbox.h"
+#include "snapshot.h"
+#include "volume.h"
 #include "server.h"
 #include "webhooks.h"
 
@@ -47,6 +50,16 @@ static void usage(FILE *f)
               "  --log-level LEVEL        debug, info, warn or error (default info)\n"
               "  --print-env              print E2B_API_URL, E2B_SANDBOX_URL and E2B_API_KEY\n"
               "  --help, --version\n"));
+    fprintf(f, "%s",
+            _("\nThe sandboxes' base image:\n"
+              "  --base image|host        a Debian image built once with mmdebstrap (default),\n"
+              "                           or the host's root read-only (not isolated)\n"
+              "  --base-suite SUITE       Debian suite of the image (default bookworm)\n"
+              "  --base-packages LIST     extra packages in the image (comma separated)\n"
+              "  --base-mirror URL        Debian mirror (default: the one apt uses here)\n"
+              "  --base-rootfs TAR        use this root filesystem tarball as the image\n"
+              "  --build-base             build the image now (with progress), then exit\n"
+              "  --rebuild-base           build the image again even if it is cached\n"));
 }
 
 static int parse_listen(const char *arg, char *host, size_t hn, int *port)
@@ -216,6 +229,29 @@ static void report_ready(int fd, bool ok)
     }
 }
 
+/* ------------------------------------------------------------------ --build-base */
+/* bootstrap.sh and `make check` make the image before anything needs it; progress goes to
+ * stderr, one line per step. */
+static int build_base(const struct daemon_options *o)
+{
+    struct rt_base_opts bo = {.host = o->base_host,
+                              .rebuild = o->rebuild_base,
+                              .suite = o->base_suite,
+                              .mirror = o->base_mirror,
+                              .packages = o->base_packages,
+                              .tarball = o->base_rootfs};
+    struct error err;
+    if (bo.host) {
+        fprintf(stderr, _("boxtopd: --base host needs no image\n"));
+        return 0;
+    }
+    if (rt_base_build_now(&bo, 2, &err) < 0) {
+        fprintf(stderr, "boxtopd: %s\n", err.msg);
+        return 1;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------------ main */
 
 int main(int argc, char **argv)
@@ -229,6 +265,13 @@ int main(int argc, char **argv)
         {"foreground", no_argument, NULL, 'f'},
         {"log-level", required_argument, NULL, 'l'},
         {"print-env", no_argument, NULL, 'p'},
+        {"base", required_argument, NULL, 'B'},
+        {"base-suite", required_argument, NULL, 'S'},
+        {"base-packages", required_argument, NULL, 'P'},
+        {"base-mirror", required_argument, NULL, 'M'},
+        {"base-rootfs", required_argument, NULL, 'T'},
+        {"build-base", no_argument, NULL, 'b'},
+        {"rebuild-base", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -237,7 +280,7 @@ int main(int argc, char **argv)
     struct error err;
     char state_dir[4096], path[4096 + 64];
     enum log_level level = LOG_INFO;
-    bool want_print_env = false;
+    bool want_print_env = false, want_build_base = false;
     int c, ready_fd = -1, lock_fd = -1, status = 1;
     sigset_t mask;
     int sfd = -1;
@@ -307,6 +350,31 @@ int main(int argc, char **argv)
         case 'p':
             want_print_env = true;
             break;
+        case 'B':
+            if (strcmp(optarg, "host") != 0 && strcmp(optarg, "image") != 0) {
+                fprintf(stderr, _("boxtopd: bad --base '%s' (want image or host)\n"), optarg);
+                return 2;
+            }
+            d.opt.base_host = strcmp(optarg, "host") == 0;
+            break;
+        case 'S':
+            d.opt.base_suite = optarg;
+            break;
+        case 'P':
+            d.opt.base_packages = optarg;
+            break;
+        case 'M':
+            d.opt.base_mirror = optarg;
+            break;
+        case 'T':
+            d.opt.base_rootfs = optarg;
+            break;
+        case 'b':
+            want_build_base = true;
+            break;
+        case 'R':
+            d.opt.rebuild_base = true;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -330,6 +398,8 @@ int main(int argc, char **argv)
     if (want_print_env)
         return print_env(state_dir, d.opt.api_host, d.opt.api_port, d.opt.envd_host,
                          d.opt.envd_port);
+
+    if (want_build_base) return build_base(&d.opt);
 
     if (fs_mkdir_p(state_dir, 0700, &err) < 0) {
         fprintf(stderr, "boxtopd: %s\n", err.msg);
@@ -390,6 +460,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "boxtopd: %s\n", err.msg);
         goto out;
     }
+    if (snapshots_load(&d, &err) < 0) {
+        log_msg(d.log, LOG_ERROR, "boxtopd: snapshots: %s", err.msg);
+        goto out;
+    }
+    if (volumes_load(&d, &err) < 0) {
+        log_msg(d.log, LOG_ERROR, "boxtopd: volumes: %s", err.msg);
+        goto out;
+    }
     if (api_register(&d, &err) < 0) {
         log_msg(d.log, LOG_ERROR, "boxtopd: %s", err.msg);
         goto out;
@@ -414,6 +492,20 @@ int main(int argc, char **argv)
             server_port(d.srv, SERVER_VHOST_ENVD), state_dir);
     if (d.isolation_missing[0])
         log_msg(d.log, LOG_WARN, "boxtopd: isolation missing: %s", d.isolation_missing);
+    {
+        struct rt_base_status bst;
+        rt_base_get_status(d.rt, &bst);
+        if (bst.state == RT_BASE_HOST)
+            log_msg(d.log, LOG_WARN,
+                    "boxtopd: --base host: sandboxes see the host's root "
+                    "filesystem read-only (world-readable files included)");
+        else if (bst.state == RT_BASE_FAILED)
+            log_msg(d.log, LOG_ERROR, "boxtopd: no base image: %s", bst.error);
+        else if (bst.state == RT_BASE_BUILDING)
+            log_msg(d.log, LOG_WARN,
+                    "boxtopd: the base image is being built; sandboxes can be "
+                    "created once it is ready (GET /health shows progress)");
+    }
     report_ready(ready_fd, true);
     ready_fd = -1;
 
@@ -434,6 +526,8 @@ out:
     if (d.envd_ops.shutdown) d.envd_ops.shutdown(d.envd_ops.ud);
     if (sigw) server_unwatch_fd(sigw);
     sbx_manager_free(&d);
+    snapshots_free(&d);
+    volumes_free(&d);
     server_free(d.srv);
     api_unregister(&d);
     if (sfd >= 0) close(sfd);

@@ -18,6 +18,8 @@
 #include <cJSON.h>
 #include <openssl/sha.h>
 
+#include "boxtop/grow.h"
+#include "boxtop/json.h"
 #include "boxtop/log.h"
 #include "boxtop/loop.h"
 #include "api/api.h"
@@ -31,6 +33,7 @@
 #include "server.h"
 #include "store.h"
 #include "team_metrics.h"
+#include "volume.h"
 
 #define SAMPLE_MS      5000
 #define ARCHIVE_MAX    64
@@ -204,9 +207,7 @@ static struct sbx *sbx_alloc(struct daemon *d)
 
 static int sbx_add(struct daemon *d, struct sbx *s)
 {
-    struct sbx **nv = realloc(d->sbx, (d->n_sbx + 1) * sizeof *nv);
-    if (!nv) return -1;
-    d->sbx = nv;
+    if (GROW(d->sbx, d->cap_sbx, d->n_sbx + 1) < 0) return -1;
     d->sbx[d->n_sbx++] = s;
     return 0;
 }
@@ -270,6 +271,7 @@ static void sbx_free(struct sbx *s)
     sblog_free(s->logs);
     cJSON_Delete(s->metadata);
     cJSON_Delete(s->env_vars);
+    cJSON_Delete(s->volume_mounts);
     free(s);
 }
 
@@ -284,7 +286,7 @@ static cJSON *execution_data(const struct sbx *s)
     cJSON *o = cJSON_CreateObject();
     char ts[64];
     if (!o) return NULL;
-    api_time(s->exec_started_ms, ts, sizeof ts);
+    json_format_time(s->exec_started_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "started_at", ts);
     cJSON_AddNumberToObject(o, "vcpu_count", s->cpu_count);
     cJSON_AddNumberToObject(o, "memory_mb", s->memory_mb);
@@ -334,14 +336,15 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
         sbx_free(s);
         return error_set(err, ERROR_GENERIC, "no randomness");
     }
-    snprintf(s->template_id, sizeof s->template_id, "base");
-    snprintf(s->alias, sizeof s->alias, "base");
+    snprintf(s->template_id, sizeof s->template_id, "%s", o->template_id ? o->template_id : "base");
+    snprintf(s->alias, sizeof s->alias, "%s", o->alias ? o->alias : "base");
     s->started_at_ms = s->exec_started_ms = now;
     s->end_at_ms = now + o->timeout_s * 1000;
     s->cpu_count = BASE_CPU_COUNT;
     s->memory_mb = BASE_MEMORY_MB;
     s->disk_mb = BASE_DISK_MB;
     s->auto_pause = o->auto_pause;
+    s->auto_pause_fs_only = o->auto_pause_fs_only;
     s->auto_resume = o->auto_resume;
     s->secure = o->secure;
     s->allow_internet = o->allow_internet;
@@ -349,7 +352,18 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
     s->env_vars = o->env_vars;
     s->state = SBX_RUNNING;
     rt_spec_of(s, &spec);
-    if (rt_sandbox_create(d->rt, &spec, &s->rt, err) < 0) {
+    spec.seed_dir = o->seed_dir;
+    spec.seed_idbase = o->seed_idbase;
+    struct buf binds = BUF_INIT;
+    if (o->volume_mounts && volume_binds(d, o->volume_mounts, &binds, err) < 0) {
+        s->metadata = s->env_vars = NULL;
+        sbx_free(s);
+        return -1;
+    }
+    spec.binds = binds.len ? buf_cstr(&binds) : NULL;
+    int crc = rt_sandbox_create(d->rt, &spec, &s->rt, err);
+    buf_free(&binds);
+    if (crc < 0) {
         s->metadata = s->env_vars = NULL; /* still owned by the caller's opts */
         log_msg(d->log, LOG_ERROR, "sandbox %s: create failed: %s", s->id, err->msg);
         sbx_free(s);
@@ -363,6 +377,7 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
         sbx_free(s);
         return error_set(err, ERROR_GENERIC, "out of memory");
     }
+    s->volume_mounts = o->volume_mounts;
     sbx_save(d, s);
     arm_ttl(s);
     team_metrics_start(d->team);
@@ -370,7 +385,7 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
         log_msg(d->log, LOG_WARN, "cannot save the spawn count");
     sample_now(d, s);
     events_emit(d->events, s, "created", NULL);
-    sbx_log(s, LOG_INFO, NULL, "sandbox created from template base (timeout %llds)",
+    sbx_log(s, LOG_INFO, NULL, "sandbox created from template %s (timeout %llds)", s->alias,
             (long long)o->timeout_s);
     *out = s;
     return 0;
@@ -399,7 +414,7 @@ int sbx_kill(struct daemon *d, struct sbx *s, const char *reason, struct error *
     return 0;
 }
 
-int sbx_pause(struct daemon *d, struct sbx *s, struct error *err)
+int sbx_pause(struct daemon *d, struct sbx *s, bool memory, struct error *err)
 {
     if (s->state == SBX_PAUSED)
         return error_set(err, ERROR_CONFLICT, "Sandbox \"%s\" is already paused", s->id);
@@ -408,11 +423,14 @@ int sbx_pause(struct daemon *d, struct sbx *s, struct error *err)
     struct error ferr;
     bool frozen = false;
     if (s->rt && rt_sandbox_running(s->rt)) {
-        if (rt_sandbox_freeze(d->rt, s->rt, &ferr) == 0) {
+        if (memory && rt_sandbox_freeze(d->rt, s->rt, &ferr) == 0) {
             frozen = true;
         } else {
-            /* no freezer: keep the files, stop the processes (resume boots a fresh init) */
-            sbx_log(s, LOG_WARN, NULL, "freeze failed (%s); stopping processes instead", ferr.msg);
+            /* filesystem only, or no freezer: keep the files, stop the processes (resume
+             * boots a fresh init) */
+            if (memory)
+                sbx_log(s, LOG_WARN, NULL, "freeze failed (%s); stopping processes instead",
+                        ferr.msg);
             if (rt_sandbox_stop(d->rt, s->rt, &ferr) < 0) {
                 cJSON_Delete(data);
                 return error_set(err, ERROR_GENERIC, "cannot pause: %s", ferr.msg);
@@ -426,11 +444,12 @@ int sbx_pause(struct daemon *d, struct sbx *s, struct error *err)
     s->paused_at_ms = loop_wall_ms();
     sbx_save(d, s);
     events_emit(d->events, s, "paused", data);
-    sbx_log(s, LOG_INFO, NULL, "sandbox paused%s", frozen ? " (processes frozen)" : "");
+    sbx_log(s, LOG_INFO, NULL, "sandbox paused%s",
+            frozen ? " (processes frozen)" : " (filesystem only: processes stopped)");
     return 0;
 }
 
-int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, struct error *err)
+int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, bool memory, struct error *err)
 {
     if (s->state == SBX_RUNNING)
         return error_set(err, ERROR_CONFLICT, "Sandbox \"%s\" is already running", s->id);
@@ -447,6 +466,12 @@ int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, struct error 
         int rc = rt_sandbox_open(d->rt, &spec, &s->rt, err);
         if (rc < 0) return error_prefix(err, "cannot load the sandbox's files");
         rt_sandbox_set_ud(s->rt, s);
+    }
+    if (!memory && rt_sandbox_running(s->rt)) { /* restore from disk only: cold boot */
+        envd_stopping(d, s, false);             /* the frozen processes it kept are gone now */
+        if (s->frozen) rt_sandbox_thaw(d->rt, s->rt, err); /* v1 freezers keep killed tasks */
+        if (rt_sandbox_stop(d->rt, s->rt, err) < 0) return error_prefix(err, "cannot reboot");
+        s->frozen = false;
     }
     if (s->frozen && rt_sandbox_running(s->rt)) {
         if (rt_sandbox_thaw(d->rt, s->rt, err) < 0) return error_prefix(err, "cannot resume");
@@ -476,7 +501,7 @@ void sbx_set_end(struct daemon *d, struct sbx *s, int64_t end_ms)
     s->end_at_ms = end_ms;
     sbx_save(d, s);
     if (s->state == SBX_RUNNING) arm_ttl(s);
-    api_time(end_ms, ts, sizeof ts);
+    json_format_time(end_ms, ts, sizeof ts);
     if (data) cJSON_AddStringToObject(data, "set_timeout", ts);
     events_emit(d->events, s, "updated", data);
 }
@@ -495,7 +520,7 @@ static void ttl_fire(struct server_timer *t, void *ud)
     }
     if (s->auto_pause) {
         sbx_log(s, LOG_INFO, NULL, "timeout reached: pausing");
-        if (sbx_pause(d, s, &err) == 0) return;
+        if (sbx_pause(d, s, !s->auto_pause_fs_only, &err) == 0) return;
         sbx_log(s, LOG_ERROR, NULL, "auto-pause failed (%s): killing", err.msg);
     }
     sbx_kill(d, s, "timeout", &err);
@@ -535,12 +560,8 @@ static void on_rt_fd(struct server_fd *w, int fd, int events, void *ud)
 static int hook_watch_fd(void *ud, int fd)
 {
     struct daemon *d = ud;
-    struct fdwatch *nv;
-
     if (fdwatch_find(d, fd)) return 0;
-    nv = realloc(d->fds, (d->n_fds + 1) * sizeof *nv);
-    if (!nv) return -1;
-    d->fds = nv;
+    if (GROW(d->fds, d->cap_fds, d->n_fds + 1) < 0) return -1;
     struct server_fd *w = server_watch_fd(d->srv, fd, on_rt_fd, d);
     if (!w) return -1;
     d->fds[d->n_fds++] = (struct fdwatch){fd, w};
@@ -664,7 +685,12 @@ static void restore_one(void *ud, const cJSON *rec, const char *file)
         sbx_log(s, LOG_INFO, NULL, "adopted after a boxtopd restart (%s)",
                 s->state == SBX_RUNNING ? "running" : "paused");
     } else {
-        if (s->state == SBX_RUNNING) s->paused_at_ms = loop_wall_ms();
+        if (s->state == SBX_RUNNING) {
+            /* boxtopd died without pausing it (a crash): say it was paused now */
+            s->paused_at_ms = loop_wall_ms();
+            s->state = SBX_PAUSED;
+            events_emit(d->events, s, "paused", NULL);
+        }
         s->state = SBX_PAUSED;
         s->frozen = false;
         sbx_log(s, LOG_INFO, NULL, "loaded after a boxtopd restart: paused, files intact");
@@ -708,6 +734,13 @@ int sbx_manager_start(struct daemon *d, struct error *err)
     rt_get_caps(d->rt, &caps);
     snprintf(d->isolation_missing, sizeof d->isolation_missing, "%s", caps.missing);
     spawns_load(d->opt.state_dir, &d->spawns);
+    struct rt_base_opts bo = {.host = d->opt.base_host,
+                              .rebuild = d->opt.rebuild_base,
+                              .suite = d->opt.base_suite,
+                              .mirror = d->opt.base_mirror,
+                              .packages = d->opt.base_packages,
+                              .tarball = d->opt.base_rootfs};
+    if (rt_base_start(d->rt, &bo, err) < 0) return error_prefix(err, "base image");
     store_each(d->opt.state_dir, restore_one, d, err);
     d->sample_timer = server_timer_new(d->srv, sample_all, d);
     if (!d->sample_timer) return error_set(err, ERROR_GENERIC, "out of memory");
@@ -731,6 +764,10 @@ void sbx_manager_stop(struct daemon *d)
         if (s->state == SBX_RUNNING) {
             s->state = SBX_PAUSED;
             s->paused_at_ms = loop_wall_ms();
+            /* the resume after the restart has its matching pause in the event history */
+            cJSON *data = cJSON_CreateObject();
+            if (data) cJSON_AddItemToObject(data, "execution", execution_data(s));
+            events_emit(d->events, s, "paused", data);
         }
         s->frozen = false;
         sbx_log(s, LOG_INFO, NULL, "boxtopd shutdown: processes stopped, files kept");
@@ -746,7 +783,7 @@ void sbx_manager_free(struct daemon *d)
         sbx_free(d->sbx[i]);
     free(d->sbx);
     d->sbx = NULL;
-    d->n_sbx = 0;
+    d->n_sbx = d->cap_sbx = 0;
     for (size_t i = 0; i < d->n_archive; i++) {
         free(d->archive[i].metrics);
         sblog_free(d->archive[i].logs);
@@ -763,6 +800,7 @@ void sbx_manager_free(struct daemon *d)
     d->sample_timer = NULL;
     free(d->fds);
     d->fds = NULL;
+    d->cap_fds = 0;
     free(d->team);
     d->team = NULL;
     events_free(d->events);

@@ -39,12 +39,14 @@ struct sbx {
     int64_t paused_at_ms;    /* when paused (endAt of a paused sandbox) */
     int64_t exec_started_ms; /* this execution (create or resume) */
     int cpu_count, memory_mb, disk_mb;
-    bool auto_pause; /* lifecycle.onTimeout = pause */
+    bool auto_pause;         /* lifecycle.onTimeout = pause */
+    bool auto_pause_fs_only; /* ... without memory: stop the processes, keep the files */
     bool auto_resume;
-    bool secure;            /* envd requires X-Access-Token (always for v2 creates) */
-    bool allow_internet;    /* recorded; network is shared with the host */
-    struct cJSON *metadata; /* object of strings, or NULL */
-    struct cJSON *env_vars; /* object of strings, or NULL */
+    bool secure;                 /* envd requires X-Access-Token (always for v2 creates) */
+    bool allow_internet;         /* recorded; network is shared with the host */
+    struct cJSON *metadata;      /* object of strings, or NULL */
+    struct cJSON *env_vars;      /* object of strings, or NULL */
+    struct cJSON *volume_mounts; /* [{"name","path"}], or NULL */
     enum sbx_state state;
     bool frozen;           /* paused with processes kept (freezer) */
     struct rt_sandbox *rt; /* runtime handle; NULL when no files are loaded */
@@ -59,6 +61,12 @@ struct sbx {
 
 struct sbx_create_opts {
     const char *template_ref; /* "base" */
+    /* from a snapshot or a fork: the template shown, and the writable layer to start with */
+    const char *template_id, *alias; /* NULL: "base" */
+    const char *seed_dir;
+    uint32_t seed_idbase;
+    bool auto_pause_fs_only;
+    struct cJSON *volume_mounts; /* taken: [{"name","path"}] already checked */
     int64_t timeout_s;
     bool auto_pause;
     bool auto_resume;
@@ -82,10 +90,12 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
                struct error *err);
 /* kill_reason: "request", "timeout", ... (lifecycle event) */
 int sbx_kill(struct daemon *d, struct sbx *s, const char *reason, struct error *err);
-/* ERROR_CONFLICT when already paused. */
-int sbx_pause(struct daemon *d, struct sbx *s, struct error *err);
-/* Paused -> running with end_at = now + timeout_s. */
-int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, struct error *err);
+/* ERROR_CONFLICT when already paused. memory: freeze the processes (resume continues them);
+ * false: stop them and keep the files (resume cold-boots: init and start command again). */
+int sbx_pause(struct daemon *d, struct sbx *s, bool memory, struct error *err);
+/* Paused -> running with end_at = now + timeout_s. memory false: cold-boot even a sandbox
+ * paused with its memory. */
+int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, bool memory, struct error *err);
 /* Set end_at (ms) and re-arm the TTL timer; records an `updated` event. */
 void sbx_set_end(struct daemon *d, struct sbx *s, int64_t end_ms);
 int sbx_save(struct daemon *d, struct sbx *s);

@@ -90,6 +90,7 @@ static const struct {
     {"connect-content-encoding", -1},
     {"connect-accept-encoding", -1},
     {"keepalive-ping-interval", -1},
+    {"accept", WSI_TOKEN_HTTP_ACCEPT}, /* appended: the ones above are also used by index */
 };
 #define N_SNAP (sizeof snap_headers / sizeof snap_headers[0])
 
@@ -458,6 +459,104 @@ const char *server_request_header(struct server_request *req, const char *lname)
     nx[req->n_extra_hdrs].value = v;
     req->n_extra_hdrs++;
     return v;
+}
+
+/* lws 4.1 has no iterator over custom headers (lws_hdr_custom_name_foreach came in 4.3), and
+ * envd's file metadata arrives as X-Metadata-<any key>. lws keeps custom headers as a linked
+ * list in the request's header buffer, each node "name length (16-bit BE), value length (16-bit
+ * BE), next node offset (32-bit BE), lowercase name with its colon, value", and the method's
+ * URI is the first thing in that buffer. So: scan forward from the URI for the first node, then
+ * follow the links. Nothing found this way is trusted: every node must be one lws itself finds
+ * by name with the same value length (lws_hdr_custom_length), values are read through
+ * lws_hdr_custom_copy, and the scan only reads bytes lws wrote: it runs only when a custom
+ * header we know of exists (so a real node, all written, ends it) and a candidate name stops at
+ * the first byte that cannot be in a name (the zero bytes of a real node's lengths). The URI
+ * pointer comes from lws_http_get_uri_and_method. Checked by test_daemon_server. */
+#define UHO_NLEN        0
+#define UHO_VLEN        2
+#define UHO_LL          4
+#define UHO_NAME        8
+#define CUSTOM_SCAN_MAX 32768 /* the header buffer's size (max_http_header_data2) */
+#define CUSTOM_NAME_MAX 1024
+
+static unsigned be16(const unsigned char *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+static bool hdr_name_char(unsigned char c)
+{
+    return c > 0x20 && c < 0x7f && c != ':';
+}
+
+/* A node at p (offset off of the buffer) that lws knows: its name length, else 0. */
+static unsigned custom_node_at(struct lws *wsi, const unsigned char *p, size_t off)
+{
+    unsigned nlen = be16(p + UHO_NLEN);
+    if (nlen < 2 || nlen > CUSTOM_NAME_MAX || off + UHO_NAME + nlen > CUSTOM_SCAN_MAX) return 0;
+    for (unsigned i = 0; i + 1 < nlen; i++)
+        if (!hdr_name_char(p[UHO_NAME + i])) return 0;
+    if (p[UHO_NAME + nlen - 1] != ':') return 0;
+    int vlen = lws_hdr_custom_length(wsi, (const char *)p + UHO_NAME, (int)nlen);
+    return vlen >= 0 && (unsigned)vlen == be16(p + UHO_VLEN) ? nlen : 0;
+}
+
+int server_request_headers_prefixed(struct server_request *req, const char *prefix,
+                                    void (*fn)(void *ud, const char *name, const char *value),
+                                    void *ud)
+{
+    char *uri = NULL;
+    int ulen = 0;
+    if (!req->wsi || lws_http_get_uri_and_method(req->wsi, &uri, &ulen) < 0 || !uri) return -1;
+    const unsigned char *base = (const unsigned char *)uri;
+    /* The scan must end at a real node: one of the custom headers we read anyway must exist. */
+    bool known = false;
+    for (size_t i = 0; i < N_SNAP; i++)
+        if (snap_headers[i].token < 0 && req->snap[i]) known = true;
+    if (!known) return 0;
+    size_t head = 0;
+    bool found = false;
+    for (size_t off = 0; off + UHO_NAME < CUSTOM_SCAN_MAX && !found; off++)
+        if (base[off] == 0 && custom_node_at(req->wsi, base + off, off)) {
+            head = off;
+            found = true;
+        }
+    if (!found) return 0;
+    size_t plen = strlen(prefix);
+    int count = 0;
+    /* Links are offsets from the buffer's start, which lies a few bytes before the URI (9 in
+     * lws 4.1.6): found once, from the first link, by scanning forward again. */
+    long delta = -1;
+    for (size_t off = head, hops = 0; hops < 1024; hops++) {
+        unsigned nlen = custom_node_at(req->wsi, base + off, off);
+        if (!nlen) break;
+        char name[CUSTOM_NAME_MAX + 1];
+        memcpy(name, base + off + UHO_NAME, nlen);
+        name[nlen] = '\0';
+        if (nlen - 1 > plen && strncmp(name, prefix, plen) == 0) {
+            int vlen = lws_hdr_custom_length(req->wsi, name, (int)nlen);
+            char *v = vlen >= 0 ? malloc((size_t)vlen + 1) : NULL;
+            if (v && lws_hdr_custom_copy(req->wsi, v, vlen + 1, name, (int)nlen) >= 0) {
+                name[nlen - 1] = '\0'; /* the colon */
+                fn(ud, name + plen, v);
+                count++;
+            }
+            free(v);
+        }
+        const unsigned char *ll = base + off + UHO_LL;
+        size_t next = (size_t)ll[0] << 24 | (size_t)ll[1] << 16 | (size_t)ll[2] << 8 | ll[3];
+        if (next == 0 || next >= CUSTOM_SCAN_MAX) break; /* the tail */
+        if (delta < 0) {
+            for (size_t dl = next < 64 ? next : 64; dl-- > 0 && delta < 0;)
+                if (next - dl > off + UHO_NAME + nlen &&
+                    custom_node_at(req->wsi, base + next - dl, next - dl))
+                    delta = (long)dl;
+            if (delta < 0) break;
+        }
+        if (next < (size_t)delta || next - (size_t)delta <= off) break;
+        off = next - (size_t)delta;
+    }
+    return count;
 }
 
 const char *server_request_body(const struct server_request *req, size_t *len)

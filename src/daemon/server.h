@@ -134,6 +134,11 @@ struct query *server_request_query_all(struct server_request *req); /* NULL if m
 const char *server_request_capture(const struct server_request *req, int i);
 /* Lowercase name without colon. Returns the value (valid until the request ends) or NULL. */
 const char *server_request_header(struct server_request *req, const char *lname);
+/* Every custom (non-standard) header whose lowercase name starts with prefix ("x-metadata-"):
+ * fn(ud, name without the prefix, value) in arrival order; returns how many, or -1. */
+int server_request_headers_prefixed(struct server_request *req, const char *prefix,
+                                    void (*fn)(void *ud, const char *name, const char *value),
+                                    void *ud);
 /* BUFFER mode: the whole body (NUL-terminated after len). */
 const char *server_request_body(const struct server_request *req, size_t *len);
 int64_t server_request_content_length(const struct server_request *req); /* -1 = unknown */

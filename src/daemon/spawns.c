@@ -17,18 +17,10 @@ static void path_of(const char *state_dir, char *out, size_t n)
     snprintf(out, n, "%s/spawns.json", state_dir);
 }
 
-void spawns_load(const char *state_dir, struct spawns *sp)
+void spawns_parse(const char *data, size_t len, struct spawns *sp)
 {
-    char path[4200];
-    struct buf b = BUF_INIT;
-    struct error err = {0};
     memset(sp, 0, sizeof *sp);
-    path_of(state_dir, path, sizeof path);
-    if (fs_read_file(path, &b, SPAWNS_FILE_MAX, &err) < 0) {
-        buf_free(&b);
-        return;
-    }
-    cJSON *j = cJSON_ParseWithLength(b.data ? b.data : "", b.len);
+    cJSON *j = cJSON_ParseWithLength(data, len);
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "spawnCount");
     const cJSON *l = cJSON_GetObjectItemCaseSensitive(j, "lastSpawnedAtMs");
     /* hostile or damaged values count as none (doubles are exact up to 2^53) */
@@ -37,6 +29,17 @@ void spawns_load(const char *state_dir, struct spawns *sp)
     if (cJSON_IsNumber(l) && l->valuedouble > 0 && l->valuedouble < 9007199254740992.0)
         sp->last_ms = (int64_t)l->valuedouble;
     cJSON_Delete(j);
+}
+
+void spawns_load(const char *state_dir, struct spawns *sp)
+{
+    char path[4200];
+    struct buf b = BUF_INIT;
+    struct error err = {0};
+    memset(sp, 0, sizeof *sp);
+    path_of(state_dir, path, sizeof path);
+    if (fs_read_file(path, &b, SPAWNS_FILE_MAX, &err) == 0)
+        spawns_parse(b.data ? b.data : "", b.len, sp);
     buf_free(&b);
 }
 

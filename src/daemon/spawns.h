@@ -4,6 +4,7 @@
 #ifndef BOXTOPD_SPAWNS_H
 #define BOXTOPD_SPAWNS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct spawns {
@@ -11,6 +12,8 @@ struct spawns {
     int64_t last_ms; /* wall clock; 0 = never */
 };
 
+/* Parse the file's contents into sp (pure; zeroes for anything invalid). */
+void spawns_parse(const char *data, size_t len, struct spawns *sp);
 /* Read DIR/spawns.json into sp (zeroes when absent or invalid). */
 void spawns_load(const char *state_dir, struct spawns *sp);
 /* Count one spawn at now_ms and save; 0 or -1 (the count in memory is kept either way). */

@@ -34,6 +34,9 @@ cJSON *store_record_to_json(const struct sbx *s)
     cJSON_AddNumberToObject(o, "diskSizeMB", s->disk_mb);
     cJSON_AddBoolToObject(o, "autoPause", s->auto_pause);
     cJSON_AddBoolToObject(o, "autoResume", s->auto_resume);
+    if (s->auto_pause_fs_only) cJSON_AddBoolToObject(o, "autoPauseFsOnly", true);
+    if (s->volume_mounts)
+        cJSON_AddItemToObject(o, "volumeMounts", cJSON_Duplicate(s->volume_mounts, 1));
     cJSON_AddBoolToObject(o, "secure", s->secure);
     cJSON_AddBoolToObject(o, "allowInternetAccess", s->allow_internet);
     cJSON_AddStringToObject(o, "state", s->state == SBX_RUNNING ? "running" : "paused");
@@ -120,6 +123,19 @@ int store_record_from_json(const cJSON *j, struct sbx *s, struct error *err)
     s->disk_mb = (int)v;
     get_bool(j, "autoPause", &s->auto_pause);
     get_bool(j, "autoResume", &s->auto_resume);
+    get_bool(j, "autoPauseFsOnly", &s->auto_pause_fs_only);
+    const cJSON *vm = cJSON_GetObjectItemCaseSensitive(j, "volumeMounts");
+    cJSON_Delete(s->volume_mounts);
+    s->volume_mounts = NULL;
+    if (cJSON_IsArray(vm)) { /* checked again by the runtime before each boot */
+        const cJSON *m;
+        cJSON_ArrayForEach(
+            m, vm) if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(m, "name")) ||
+                       !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(
+                           m, "path"))) return error_set(err, ERROR_PROTOCOL,
+                                                         "record field volumeMounts is malformed");
+        s->volume_mounts = cJSON_Duplicate(vm, 1);
+    }
     get_bool(j, "secure", &s->secure);
     get_bool(j, "allowInternetAccess", &s->allow_internet);
     get_bool(j, "frozen", &s->frozen);

@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "boxtop/base64.h"
+#include "boxtop/json.h"
 #include "api/api.h"
 #include "api/validate.h"
 #include "webhook_model.h"
@@ -45,6 +46,13 @@ static bool has_controls(const char *s)
     return false;
 }
 
+static bool is_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80) return false;
+    return true;
+}
+
 int webhook_url_check(const char *url, struct error *err)
 {
     if (strlen(url) > WEBHOOK_URL_MAX) {
@@ -54,6 +62,12 @@ int webhook_url_check(const char *url, struct error *err)
     }
     if (has_controls(url) || strchr(url, ' ')) {
         error_set(err, ERROR_USAGE, "validation error: url contains spaces or control characters");
+        return 400;
+    }
+    if (!is_ascii(url)) { /* what a URL carries is ASCII: IDN hosts as punycode, paths %-encoded */
+        error_set(err, ERROR_USAGE,
+                  "validation error: url must be ASCII (punycode the host, percent-encode the "
+                  "rest)");
         return 400;
     }
     CURLU *u = curl_url();
@@ -215,7 +229,7 @@ cJSON *webhook_to_json(const struct webhook *w, const char *team_id)
     char ts[64];
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
-    api_time(w->created_ms, ts, sizeof ts);
+    json_format_time(w->created_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "id", w->id);
     cJSON_AddStringToObject(o, "teamID", team_id);
     cJSON_AddStringToObject(o, "name", w->name ? w->name : "");
@@ -231,7 +245,7 @@ static cJSON *attempt_json(const struct wh_attempt *a)
     char ts[64];
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
-    api_time(a->at_ms, ts, sizeof ts);
+    json_format_time(a->at_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "deliveryId", a->delivery_id);
     cJSON_AddStringToObject(o, "eventId", a->event_id);
     cJSON_AddStringToObject(o, "type", a->type);

@@ -643,3 +643,9 @@ struct api_call *api_get_raw(struct api *a, const char *path_and_query, api_done
 {
     return start(a, K_NOBODY, "GET", path_and_query, NULL, cb, ud);
 }
+
+struct api_call *api_request_raw(struct api *a, const char *method, const char *path,
+                                 const char *json_body, api_done_cb cb, void *ud)
+{
+    return start(a, K_NOBODY, method, path, json_body, cb, ud);
+}

@@ -1,33 +1,12 @@
-# src/e2b/connect.mk: Connect RPC codec (libboxtopconnect.a, also linked by boxtopd) and the
-# envd client (in libboxtope2b.a: process/filesystem RPCs, /files, cp argument parser).
+# src/e2b/connect.mk: the envd client (in libboxtope2b.a: process/filesystem RPCs, /files, the
+# transfer engine, cp argument parser). The Connect codec it speaks is src/proto (shared with
+# boxtopd).
 
-noinst_HEADERS += include/boxtop/connect.h include/boxtop/envd.h include/boxtop/files.h \
+noinst_HEADERS += include/boxtop/envd.h include/boxtop/files.h \
 	include/boxtop/cp_args.h include/boxtop/xfer.h
-noinst_LIBRARIES += src/e2b/libboxtopconnect.a
-src_e2b_libboxtopconnect_a_SOURCES = \
-	src/e2b/connect.c \
-	src/e2b/connect_decode.c \
-	src/e2b/connect_json.c
-src_e2b_libboxtopconnect_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
-# Link order: the codec needs core (buf, base64, sanitize) and cJSON.
-CONNECT_LIBS = src/e2b/libboxtopconnect.a $(CORE_LIBS)
-
-CONNECT_TESTS = tests/unit/test_connect
-check_PROGRAMS += $(CONNECT_TESTS)
-TESTS += $(CONNECT_TESTS)
-UNIT_TESTS += $(CONNECT_TESTS)
-tests_unit_test_connect_SOURCES = tests/unit/test_connect.c
-tests_unit_test_connect_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
-tests_unit_test_connect_LDADD = $(CONNECT_LIBS) $(CMOCKA_LIBS)
-
-FUZZ_PROGS += tests/fuzz/fuzz_connect_frames
-tests_fuzz_fuzz_connect_frames_SOURCES = tests/fuzz/fuzz_connect_frames.c
-tests_fuzz_fuzz_connect_frames_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
-tests_fuzz_fuzz_connect_frames_LDADD = $(FUZZ_MAIN) $(CONNECT_LIBS)
-tests_fuzz_fuzz_connect_frames_LDFLAGS = $(FUZZER_LINK_FLAGS)
 
 # envd client: joins the E2B client library (it needs http.c and api.c, and the CLI links
-# E2B_LIBS); the codec library follows it on the link line, then core again for the codec.
+# E2B_LIBS); the protocol library follows it on the link line, then core again for it.
 src_e2b_libboxtope2b_a_SOURCES += \
 	src/e2b/envd_target.c \
 	src/e2b/envd_msg.c \
@@ -36,7 +15,7 @@ src_e2b_libboxtope2b_a_SOURCES += \
 	src/e2b/files.c \
 	src/e2b/xfer.c \
 	src/e2b/cp_args.c
-E2B_LIBS += src/e2b/libboxtopconnect.a $(CORE_LIBS) $(CRYPTO_LIBS)
+E2B_LIBS += $(PROTO_LIBS)
 ENVDC_LIBS = $(E2B_LIBS)
 
 ENVDC_TESTS = tests/unit/test_envd tests/unit/test_files tests/unit/test_cp_args \
@@ -61,15 +40,15 @@ tests_unit_test_xfer_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
 # Against a fake envd forked on loopback (like test_http): in TESTS, not UNIT_TESTS.
 check_PROGRAMS += tests/unit/test_envd_call
 TESTS += tests/unit/test_envd_call
-tests_unit_test_envd_call_SOURCES = tests/unit/test_envd_call.c tests/unit/test_envd_fake.c tests/unit/fake_conn.c \
-	tests/unit/test_envd_fake.h tests/unit/fake_conn.h
+tests_unit_test_envd_call_SOURCES = tests/unit/test_envd_call.c tests/unit/test_envd_fake.c tests/unit/fake_conn.c tests/unit/fake_server.c \
+	tests/unit/test_envd_fake.h tests/unit/fake_conn.h tests/unit/fake_server.h
 tests_unit_test_envd_call_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
 tests_unit_test_envd_call_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)
 
 # boxtop exec/cp (the built binary) against the same fake backend.
 check_PROGRAMS += tests/unit/test_envd_cli
 TESTS += tests/unit/test_envd_cli
-tests_unit_test_envd_cli_SOURCES = tests/unit/test_envd_cli.c tests/unit/test_envd_fake.c tests/unit/fake_conn.c \
+tests_unit_test_envd_cli_SOURCES = tests/unit/test_envd_cli.c tests/unit/test_envd_fake.c tests/unit/fake_conn.c tests/unit/fake_server.c \
 	tests/unit/test_envd_fake.h tests/unit/boxtopd_child.c tests/unit/boxtopd_child.h
 tests_unit_test_envd_cli_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS)
 tests_unit_test_envd_cli_LDADD = $(ENVDC_LIBS) $(CMOCKA_LIBS)

@@ -18,30 +18,8 @@
 #include <openssl/sha.h>
 
 #include "boxtop/files.h"
+#include "boxtop/files_sig.h"
 #include "boxtop/http.h"
-
-int files_signature(const char *path, const char *op, const char *user, const char *token,
-                    int64_t expiration, char *out, size_t n)
-{
-    struct buf s = BUF_INIT;
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    unsigned char b64[4 * ((SHA256_DIGEST_LENGTH + 2) / 3) + 1];
-    if (!path || !op || !token || n < 48) return -1;
-    buf_printf(&s, "%s:%s:%s:%s", path, op, user ? user : "", token);
-    if (expiration > 0) buf_printf(&s, ":%" PRId64, expiration);
-    if (!s.data) {
-        buf_free(&s);
-        return -1;
-    }
-    SHA256((const unsigned char *)s.data, s.len, md);
-    memset(s.data, 0, s.len); /* held the token */
-    buf_free(&s);
-    int len = EVP_EncodeBlock(b64, md, sizeof md);
-    while (len > 0 && b64[len - 1] == '=')
-        len--;
-    snprintf(out, n, "v1_%.*s", len, (const char *)b64);
-    return 0;
-}
 
 static int query_add(struct buf *out, const char *name, const char *value, bool *first)
 {
@@ -63,12 +41,12 @@ int files_url(const struct envd_target *t, const char *path, bool sign, const ch
     if (t->user) rc |= query_add(out, "username", t->user, &first);
     rc |= query_add(out, "path", path, &first);
     if (sign && t->access_token) {
-        char sig[64];
+        char sig[FILES_SIG_MAX];
         char exp[32];
-        if (files_signature(path, op, t->user, t->access_token, expiration, sig, sizeof sig) < 0)
+        if (files_sig_compute(path, op, t->user, t->access_token, expiration, sig) < 0)
             return error_set(err, ERROR_GENERIC, "cannot sign the URL");
         rc |= query_add(out, "signature", sig, &first);
-        if (expiration > 0) {
+        if (expiration >= 0) {
             snprintf(exp, sizeof exp, "%" PRId64, expiration);
             rc |= query_add(out, "signature_expiration", exp, &first);
         }
@@ -89,7 +67,7 @@ static int wire_build(const struct envd_target *t, const char *path, const char 
 {
     memset(w, 0, sizeof *w);
     struct buf url = BUF_INIT;
-    if (files_url(t, path, false, NULL, 0, &url, err) < 0) {
+    if (files_url(t, path, false, NULL, FILES_SIG_NO_EXPIRY, &url, err) < 0) {
         buf_free(&url);
         return -1;
     }

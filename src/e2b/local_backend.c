@@ -15,10 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cJSON.h>
 
 #include "boxtop/api.h"
 #include "boxtop/http.h"
@@ -50,6 +53,12 @@ struct local_backend {
     bool reported;
     bool child_exited;
     int exit_status;
+    /* the base image's state (local_backend_watch_base) */
+    local_backend_base_cb base_cb;
+    void *base_ud;
+    struct api_call *base_call;
+    int64_t base_timer;
+    char base_note[256];
 };
 
 /* ---- files ------------------------------------------------------------------------------- */
@@ -380,12 +389,20 @@ static int mkdir_p(const char *dir)
 
 static int spawn(struct local_backend *lb, const char *daemon, struct error *err)
 {
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) return error_set(err, ERROR_GENERIC, "fork: %s", strerror(errno));
     if (pid == 0) {
         /* Child: own process group so that a Ctrl-C aimed at boxtop's terminal does not
          * kill it behind boxtop's back; stdin from /dev/null, output kept for diagnosis. */
         setpgid(0, 0);
+        /* Ours to stop even when boxtop cannot (SIGKILL): it gets SIGTERM when boxtop dies,
+         * as local_backend_stop would send; a parent already gone counts too. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent) _exit(0);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL); /* not the caller's blocked signals */
         int nul = open("/dev/null", O_RDONLY);
         if (nul >= 0) {
             dup2(nul, 0);
@@ -472,10 +489,77 @@ static void on_stop_pidfd(struct loop *l, int fd, int events, void *ud)
     loop_fd_remove(l, fd);
 }
 
+/* ---- the base image ----------------------------------------------------------------------- */
+
+void local_backend_base_note(const char *body, size_t len, char *out, size_t n)
+{
+    static const char *const keys[] = {"base image failed: ", "base: "};
+    out[0] = '\0';
+    if (n == 0) return;
+    if (len && body[0] == '{') { /* the JSON answer (Accept: application/json) names it "base" */
+        cJSON *o = cJSON_ParseWithLength(body, len);
+        const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "base");
+        if (cJSON_IsString(b)) snprintf(out, n, "%s", b->valuestring);
+        cJSON_Delete(o);
+        return;
+    }
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        size_t kl = strlen(keys[k]);
+        for (size_t i = 0; i + kl <= len; i++) {
+            if (memcmp(body + i, keys[k], kl) != 0) continue;
+            /* up to the ")" that closes the health message (the note may hold one) */
+            size_t end = len && body[len - 1] == ')' ? len - 1 : len, e = i;
+            while (e < end && body[e] != '\n' && body[e] != ';')
+                e++;
+            size_t l = e - i < n - 1 ? e - i : n - 1;
+            memcpy(out, body + i, l); /* drawn through the sanitizer like every label */
+            out[l] = '\0';
+            return;
+        }
+    }
+}
+
+static void base_poll(struct loop *l, void *ud);
+
+static void on_base_health(struct api_result *res, void *ud)
+{
+    struct local_backend *lb = ud;
+    lb->base_call = NULL;
+    char note[sizeof lb->base_note];
+    if (res->err.kind != ERROR_NONE || !res->body) return; /* boxtopd is going away */
+    local_backend_base_note(res->body, res->body_len, note, sizeof note);
+    if (strcmp(note, lb->base_note) != 0) {
+        snprintf(lb->base_note, sizeof lb->base_note, "%s", note);
+        if (lb->base_cb) lb->base_cb(lb, note, lb->base_ud);
+    }
+    /* only a build in progress changes by itself */
+    if (strncmp(note, "base: ", 6) == 0 && !strstr(note, "--base host"))
+        lb->base_timer = loop_timer_add(lb->loop, 1000, base_poll, lb);
+}
+
+static void base_poll(struct loop *l, void *ud)
+{
+    (void)l;
+    struct local_backend *lb = ud;
+    lb->base_timer = 0;
+    if (lb->api && !lb->base_call) lb->base_call = api_health(lb->api, on_base_health, lb);
+}
+
+void local_backend_watch_base(struct local_backend *lb, local_backend_base_cb cb, void *ud)
+{
+    lb->base_cb = cb;
+    lb->base_ud = ud;
+    lb->base_note[0] = '\0';
+    if (!lb->base_timer && !lb->base_call) base_poll(lb->loop, lb);
+}
+
 void local_backend_stop(struct local_backend *lb)
 {
     if (!lb) return;
     lb->reported = true; /* no callback from here on */
+    lb->base_cb = NULL;
+    if (lb->base_timer > 0) loop_timer_cancel(lb->loop, lb->base_timer);
+    if (lb->base_call) api_cancel(lb->base_call);
     if (lb->timer) loop_timer_cancel(lb->loop, lb->timer);
     if (lb->child_poll) loop_timer_cancel(lb->loop, lb->child_poll);
     if (lb->health) api_cancel(lb->health);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "boxtop/commands.h"
+#include "boxtop/grow.h"
 #include "boxtop/files.h"
 #include "boxtop/fpath.h"
 #include "boxtop/http.h"
@@ -129,13 +130,7 @@ int64_t xfer_eta_ms(const struct xfer_job *j, int64_t now)
 static int item_add(struct xfer_job *j, const char *src, const char *dst, int is_dir, uint32_t mode,
                     int64_t size)
 {
-    if (j->nitems == j->cap) {
-        size_t nc = j->cap ? j->cap * 2 : 16;
-        struct xitem *nv = realloc(j->items, nc * sizeof *nv);
-        if (!nv) return -1;
-        j->items = nv;
-        j->cap = nc;
-    }
+    if (GROW(j->items, j->cap, j->nitems + 1) < 0) return -1;
     struct xitem *it = &j->items[j->nitems];
     it->src = strdup(src);
     it->dst = strdup(dst);
@@ -212,16 +207,10 @@ static int walk_local(struct xfer_job *j, struct xfer_job *files, const char *sr
 static void items_append(struct xfer_job *j, struct xfer_job *files)
 {
     for (size_t i = 0; i < files->nitems; i++) {
-        if (j->nitems == j->cap) {
-            size_t nc = j->cap ? j->cap * 2 : 16;
-            struct xitem *nv = realloc(j->items, nc * sizeof *nv);
-            if (!nv) {
-                free(files->items[i].src);
-                free(files->items[i].dst);
-                continue;
-            }
-            j->items = nv;
-            j->cap = nc;
+        if (GROW(j->items, j->cap, j->nitems + 1) < 0) {
+            free(files->items[i].src);
+            free(files->items[i].dst);
+            continue;
         }
         j->items[j->nitems++] = files->items[i];
     }
@@ -1061,14 +1050,12 @@ struct xfer_job *xfer_add(struct xfer *x, enum xfer_dir dir, const char *src, co
                           int is_dir)
 {
     struct xfer_job *j = calloc(1, sizeof *j);
-    struct xfer_job **nv = realloc(x->jobs, (x->njobs + 1) * sizeof *nv);
-    if (!j || !nv || !(j->src = strdup(src)) || !(j->dst = strdup(dst))) {
+    if (!j || GROW(x->jobs, x->cap_jobs, x->njobs + 1) < 0 || !(j->src = strdup(src)) ||
+        !(j->dst = strdup(dst))) {
         if (j) free(j->src);
         free(j);
-        if (nv) x->jobs = nv;
         return NULL;
     }
-    x->jobs = nv;
     j->id = x->next_id++;
     j->dir = dir;
     j->x = x;
@@ -1127,5 +1114,5 @@ void xfer_free(struct xfer *x)
     }
     free(x->jobs);
     x->jobs = NULL;
-    x->njobs = 0;
+    x->njobs = x->cap_jobs = 0;
 }

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "boxtop/i18n.h"
+#include "boxtop/sanitize.h"
 #include "app.h"
+#include "term_restore.h"
 
 void app_dirty(struct app *a, int what)
 {
@@ -56,23 +58,49 @@ void app_clock_check(struct app *a)
     a->clock_at = at;
 }
 
+const void *app_status_owner_now(struct app *a)
+{
+    struct view *v = app_top(a);
+    if (v && v->ops->status_owner) return v->ops->status_owner(v);
+    return v;
+}
+
+/* Messages belong to their view (tab) and expire: info after STATUS_SHOW_MS, warnings and
+ * errors after STATUS_WARN_MS, any of them on the next key once read (app_input.c). */
+static void status_set(struct app *a, const void *owner, enum status_level lvl, const char *fmt,
+                       va_list ap)
+{
+    vsnprintf(a->status, sizeof(a->status), fmt, ap);
+    a->status_level = lvl;
+    a->status_owner = owner;
+    a->status_set_ms = loop_now_ms();
+    a->status_seq++;
+    a->status_until = a->status_set_ms + (lvl == STATUS_INFO ? STATUS_SHOW_MS : STATUS_WARN_MS);
+    app_dirty(a, DIRTY_STATUS);
+    app_clock_check(a);
+}
+
 void app_status(struct app *a, enum status_level lvl, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(a->status, sizeof(a->status), fmt, ap);
+    status_set(a, app_status_owner_now(a), lvl, fmt, ap);
     va_end(ap);
-    a->status_level = lvl;
-    /* errors stay until replaced; info fades */
-    a->status_until = lvl == STATUS_INFO ? loop_now_ms() + STATUS_SHOW_MS : 0;
-    app_dirty(a, DIRTY_STATUS);
-    app_clock_check(a);
+}
+
+void app_status_for(struct app *a, const void *owner, enum status_level lvl, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    status_set(a, owner, lvl, fmt, ap);
+    va_end(ap);
 }
 
 void app_status_clear(struct app *a)
 {
     a->status[0] = '\0';
     a->status_until = 0;
+    a->status_owner = NULL;
     app_dirty(a, DIRTY_STATUS);
 }
 
@@ -98,6 +126,7 @@ void app_pop_view(struct app *a)
 {
     if (a->depth <= 1) return;
     struct view *v = a->stack[--a->depth];
+    if (a->status_owner == v) app_status_clear(a); /* its messages go with it */
     v->ops->destroy(v);
     app_dirty(a, DIRTY_ALL);
     app_clock_check(a);
@@ -122,6 +151,14 @@ void app_prompt(struct app *a, const char *label, const char *initial,
     a->prompt_ud = ud;
     curs_set(1);
     app_dirty(a, DIRTY_STATUS | DIRTY_FOOTER);
+}
+
+void app_prompt_close(struct app *a)
+{
+    if (a->mode != MODE_PROMPT) return;
+    a->mode = MODE_NORMAL;
+    a->prompt_fn = NULL;
+    app_dirty(a, DIRTY_STATUS | DIRTY_FOOTER | DIRTY_MAIN);
 }
 
 void app_confirm(struct app *a, const char *msg, confirm_cb fn, void *ud)
@@ -207,7 +244,9 @@ static void draw_footer(struct app *a)
     ui_fill(w, 0, 0, a->cols, a->theme.attr[ROLE_TITLE]);
     const char *keys;
     struct view *v = app_top(a);
-    if (a->mode == MODE_PROMPT)
+    if (a->mode == MODE_PROMPT && a->prompt_hint[0])
+        keys = a->prompt_hint; /* what a Tab could complete to */
+    else if (a->mode == MODE_PROMPT)
         keys = _("Enter accept  Esc cancel  Tab complete  ↑/↓ history");
     else if (a->mode == MODE_CONFIRM)
         keys = _("y confirm  n/Esc cancel");
@@ -238,7 +277,7 @@ static void draw_status(struct app *a)
         }
         ui_text(a, w, 0, x, room, t, a->theme.attr[ROLE_NORMAL]);
         wmove(w, 0, x + (cc >= room ? room - 1 : cc));
-    } else if (a->status[0]) {
+    } else if (a->status[0] && (!a->status_owner || a->status_owner == app_status_owner_now(a))) {
         enum role r = a->status_level == STATUS_ERROR  ? ROLE_CRIT
                       : a->status_level == STATUS_WARN ? ROLE_WARN
                                                        : ROLE_NORMAL;
@@ -249,7 +288,7 @@ static void draw_status(struct app *a)
 
 static const struct keyhelp global_help[] = {
     {"?", N_("this help")},
-    {":", N_("command line (:sandboxes :templates :events :logs ID :team :ctx NAME :q)")},
+    {":", N_("command line (:sandboxes :templates :events :logs ID :team :webhooks :ctx NAME :q)")},
     {":shell ID", N_("a terminal in that sandbox (:sessions lists the shells)")},
     {"Esc q", N_("back (q on the first view quits)")},
     {"Ctrl-L", N_("redraw the screen")},
@@ -257,50 +296,132 @@ static const struct keyhelp global_help[] = {
     {N_("mouse"), N_("click selects, wheel scrolls, header click sorts")},
 };
 
+/* One row of the help box: the keys (first row of an entry only) and a piece of the text. */
+struct help_row {
+    const char *keys; /* NULL on continuation rows */
+    const char *text; /* sanitized; len bytes of it */
+    size_t len;
+    int heading;
+};
+
+/* Split text (sanitized) into rows of at most cols columns, at spaces where there are some.
+ * Returns the rows added (rows may be NULL to count). */
+static int help_wrap(const char *keys, const char *text, int cols, struct help_row *rows)
+{
+    int n = 0;
+    size_t left = strlen(text);
+    do {
+        size_t cut = sanitize_fit(text, left, cols, NULL);
+        if (cut < left) {
+            size_t sp = cut;
+            while (sp > 0 && text[sp] != ' ')
+                sp--;
+            if (sp > 0) cut = sp;
+        }
+        if (cut == 0) cut = left; /* a column too narrow for one character: ui_text cuts */
+        if (rows) rows[n] = (struct help_row){n ? NULL : keys, text, cut, 0};
+        n++;
+        text += cut;
+        left -= cut;
+        while (left && *text == ' ') {
+            text++;
+            left--;
+        }
+    } while (left);
+    return n;
+}
+
+/* The help box: as wide as its longest line needs, at most the terminal; a text that does
+ * not fit wraps under itself (nothing is cut); j/k scroll when it is taller. */
 static void draw_help(struct app *a, WINDOW *w, int h, int wd)
 {
     struct view *v = app_top(a);
     int nv = 0;
     const struct keyhelp *vh = v && v->ops->help ? v->ops->help(v, &nv) : NULL;
     int ng = (int)(sizeof(global_help) / sizeof(global_help[0]));
-    int total = nv + ng + 3;
-    int bw = wd - 8 < 76 ? wd - 8 : 76, bh = total + 2 < h - 2 ? total + 2 : h - 2;
+    int ne = nv + ng;
+    char(*keys)[KEYMAP_NAME_MAX + 16] = calloc((size_t)ne, sizeof *keys);
+    char **what = calloc((size_t)ne, sizeof *what);
+    struct help_row *rows = NULL;
+    int kw = 4, tw = 0;
+    for (int i = 0; keys && what && i < ne; i++) {
+        const struct keyhelp *k = i < nv ? &vh[i] : &global_help[i - nv];
+        char q[KEYMAP_NAME_MAX];
+        /* the global keys as bound in [keys] */
+        if (k == &global_help[0])
+            keymap_name(&a->keys, KA_HELP, keys[i], sizeof keys[i]);
+        else if (k == &global_help[1])
+            keymap_name(&a->keys, KA_COMMAND, keys[i], sizeof keys[i]);
+        else if (k == &global_help[3])
+            snprintf(keys[i], sizeof keys[i], "Esc %s",
+                     keymap_name(&a->keys, KA_QUIT, q, sizeof q));
+        else
+            snprintf(keys[i], sizeof keys[i], "%s", _(k->keys));
+        what[i] = sanitize_dup(_(k->what), a->theme.utf8 ? 0 : SANITIZE_ASCII);
+        int kl = sanitize_width(keys[i], strlen(keys[i]));
+        if (kl > kw) kw = kl;
+        if (what[i]) {
+            int l = sanitize_width(what[i], strlen(what[i]));
+            if (l > tw) tw = l;
+        }
+    }
+    if (kw > wd / 3) kw = wd / 3;
+    char title[96];
+    snprintf(title, sizeof(title), _(" Keys: %s "), v ? _(v->ops->name) : "");
+    int need = 2 + kw + 2 + tw + 2, tl = sanitize_width(title, strlen(title)) + 4;
+    int bw = need > tl ? need : tl;
+    if (bw > wd - 2) bw = wd - 2;
+    int textw = bw - 4 - kw - 2;
+    if (textw < 8) textw = 8;
+    /* rows: the view's entries, a blank, "Everywhere", the global entries */
+    int total = 2;
+    for (int i = 0; what && i < ne; i++)
+        total += what[i] ? help_wrap(keys[i], what[i], textw, NULL) : 1;
+    rows = keys && what ? calloc((size_t)total, sizeof *rows) : NULL;
+    int nr = 0;
+    for (int i = 0; rows && i < ne; i++) {
+        if (i == nv) {
+            rows[nr++] = (struct help_row){NULL, "", 0, 0};
+            rows[nr++] = (struct help_row){NULL, _("Everywhere"), strlen(_("Everywhere")), 1};
+        }
+        if (what[i])
+            nr += help_wrap(keys[i], what[i], textw, rows + nr);
+        else
+            rows[nr++] = (struct help_row){keys[i], "", 0, 0};
+    }
+    int bh = nr + 2 < h - 2 ? nr + 2 : h - 2;
     int by = (h - bh) / 2, bx = (wd - bw) / 2;
     attr_t n = a->theme.attr[ROLE_NORMAL];
     for (int y = 0; y < bh; y++)
         ui_fill(w, by + y, bx, bw, n);
     ui_box(a, w, by, bx, bh, bw, a->theme.attr[ROLE_ACCENT]);
-    char title[96];
-    snprintf(title, sizeof(title), _(" Keys: %s "), v ? v->ops->name : "");
     ui_text(a, w, by, bx + 2, bw - 4, title, a->theme.attr[ROLE_ACCENT] | A_BOLD);
     int inner = bh - 2;
-    int maxscroll = total - inner > 0 ? total - inner : 0;
+    int maxscroll = nr - inner > 0 ? nr - inner : 0;
     if (a->help_scroll > maxscroll) a->help_scroll = maxscroll;
-    for (int i = 0; i < inner; i++) {
+    /* more above / below: say so on the frame */
+    const char *up = a->theme.utf8 ? "↑" : "^", *down = a->theme.utf8 ? "↓" : "v";
+    if (a->help_scroll > 0) ui_text(a, w, by, bx + bw - 3, 1, up, a->theme.attr[ROLE_ACCENT]);
+    if (a->help_scroll < maxscroll)
+        ui_text(a, w, by + bh - 1, bx + bw - 3, 1, down, a->theme.attr[ROLE_ACCENT]);
+    for (int i = 0; i < inner && rows; i++) {
         int li = i + a->help_scroll, y = by + 1 + i;
-        const struct keyhelp *k = NULL;
-        if (li < nv)
-            k = &vh[li];
-        else if (li == nv + 1)
-            ui_text(a, w, y, bx + 2, bw - 4, _("Everywhere"), a->theme.attr[ROLE_TITLE]);
-        else if (li >= nv + 2 && li < nv + 2 + ng)
-            k = &global_help[li - nv - 2];
-        if (k) {
-            /* the global keys as bound in [keys] */
-            const char *keys = _(k->keys);
-            char kb[32], q[KEYMAP_NAME_MAX];
-            if (k == &global_help[0])
-                keys = keymap_name(&a->keys, KA_HELP, kb, sizeof kb);
-            else if (k == &global_help[1])
-                keys = keymap_name(&a->keys, KA_COMMAND, kb, sizeof kb);
-            else if (k == &global_help[3]) {
-                snprintf(kb, sizeof kb, "Esc %s", keymap_name(&a->keys, KA_QUIT, q, sizeof q));
-                keys = kb;
-            }
-            ui_text(a, w, y, bx + 2, 14, keys, a->theme.attr[ROLE_WARN]);
-            ui_text(a, w, y, bx + 17, bw - 19, _(k->what), n);
+        if (li >= nr) break;
+        const struct help_row *r = &rows[li];
+        if (r->heading) {
+            ui_text(a, w, y, bx + 2, bw - 4, r->text, a->theme.attr[ROLE_TITLE]);
+            continue;
         }
+        if (r->keys) ui_text(a, w, y, bx + 2, kw, r->keys, a->theme.attr[ROLE_WARN]);
+        char *piece = strndup(r->text, r->len);
+        if (piece) ui_text(a, w, y, bx + 2 + kw + 2, bw - 4 - kw - 2, piece, n);
+        free(piece);
     }
+    for (int i = 0; what && i < ne; i++)
+        free(what[i]);
+    free(what);
+    free(keys);
+    free(rows);
 }
 
 static void draw_confirm(struct app *a, WINDOW *w, int h, int wd)
@@ -406,10 +527,23 @@ static void frame_log_write(struct app *a, int drew_main)
     }
 }
 
+/* Raw keys while the top view asks for them (a terminal tab), cooked signals elsewhere. */
+static void keys_mode(struct app *a)
+{
+    struct view *v = app_top(a);
+    int want = !a->too_small && !a->quit && v && v->ops->raw_keys && v->ops->raw_keys(v);
+    if (want == a->raw_keys) return;
+    if (term_keys_raw(STDIN_FILENO, want) == 0) {
+        a->raw_keys = want;
+        def_prog_mode(); /* curses keeps it across endwin()/refresh (suspend, resume) */
+    }
+}
+
 /* The loop's before-sleep hook: at most one frame per loop turn, only the dirty windows. */
 void app_draw(struct app *a)
 {
     app_sync_model(a);
+    keys_mode(a);
     if (!a->dirty) return;
     int drew_main = !a->too_small && (a->dirty & DIRTY_MAIN);
     if (a->dirty & DIRTY_CLEAR) clearok(curscr, TRUE);

@@ -20,9 +20,11 @@
 #include "widgets/input.h"
 
 /* Named ticks (design.md §5): */
-#define TICK_CLOCK_MS   1000 /* countdowns and ages on screen */
-#define TICK_METRICS_MS 5000 /* list + metrics poll (the e2b backend, jittered ±10 %) */
-#define STATUS_SHOW_MS  6000 /* how long an info message stays */
+#define TICK_CLOCK_MS   1000  /* countdowns and ages on screen */
+#define TICK_METRICS_MS 5000  /* list + metrics poll (the e2b backend, jittered ±10 %) */
+#define STATUS_SHOW_MS  5000  /* how long an info message stays */
+#define STATUS_WARN_MS  10000 /* how long a warning or an error stays */
+#define STATUS_READ_MS  1000  /* a key clears a message shown at least this long */
 
 #define MIN_COLS       80
 #define MIN_ROWS       24
@@ -58,9 +60,16 @@ struct view_ops {
      * before doupdate() (not under help/confirm): views with windows of their own (the
      * terminal) wnoutrefresh them and place the cursor here. */
     void (*frame)(struct view *v, struct app *a);
+    /* Optional, the top view only: 1 while every key must reach it as a byte (a terminal
+     * tab): the outer tty then has no isig/ixon, so Ctrl-C, Ctrl-\, Ctrl-Z, Ctrl-S and Ctrl-Q
+     * are keys, not signals (app_draw switches the mode when the top view changes). */
+    int (*raw_keys)(struct view *v);
     /* Optional, the top view only, before the backend polls metrics: stamp box.wanted on the
      * sandboxes it shows, set model.metrics_all when it needs all of them (model.h). */
     void (*demand)(struct view *v, struct app *a);
+    /* Optional: who owns a status message set now, when it is not the view itself (the
+     * terminal: the tab shown, or its copy mode). Messages show only while their owner does. */
+    const void *(*status_owner)(struct view *v);
     /* 1: every key goes through a->keys (keymap.h) before key(), so the view's rebindable
      * actions follow the [keys] section; 0: only the global actions, after key() declined. */
     int keymap;
@@ -116,7 +125,10 @@ struct app {
 
     char status[256];
     enum status_level status_level;
-    int64_t status_until; /* monotonic ms; 0 = sticky */
+    int64_t status_until;     /* monotonic ms; 0 = sticky */
+    int64_t status_set_ms;    /* monotonic ms it was set */
+    const void *status_owner; /* the view (or tab) it belongs to; NULL = everywhere */
+    unsigned status_seq;      /* counts messages: did a key set one? */
     int offline;
 
     WINDOW *w_header, *w_main, *w_footer, *w_status;
@@ -127,6 +139,7 @@ struct app {
     uint64_t model_gen_seen;
     int quit;
     int exit_code;
+    int raw_keys;       /* the outer tty is in raw-keys mode (view_ops.raw_keys) */
     unsigned frames;    /* frames drawn (for tests and --stats) */
     unsigned keys_read; /* keys read (the frame log says which frame answered them) */
     int frame_log;      /* BOXTOP_FRAME_LOG=FILE (bench/list): one line per early frame, else -1 */
@@ -137,6 +150,11 @@ struct app {
 
     /* `:` completions: the commands plus "ctx NAME" for each configured context (owned) */
     char **cmd_cands;
+    /* ... plus "logs ID", "shell ID", "files ID" for the sandboxes known when `:` opened:
+     * pointers into one block (owned, rebuilt on each `:`) */
+    const char **cmd_all;
+    char *cmd_all_buf;
+    char prompt_hint[256]; /* a second Tab lists the matches here (the footer) */
     /* :ctx NAME (live backends only; NULL = not possible here) */
     int (*switch_ctx)(struct app *a, const char *name, struct error *err, void *ud);
     void *switch_ud;
@@ -155,6 +173,11 @@ void app_free_contexts(struct app *a);
 void app_dirty(struct app *a, int what);
 void app_status(struct app *a, enum status_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same for a message that belongs to owner (a view, or what its status_owner returns), set
+ * while something else may be on top: it shows only while owner does. */
+void app_status_for(struct app *a, const void *owner, enum status_level lvl, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+const void *app_status_owner_now(struct app *a); /* the owner a message set now would get */
 void app_status_clear(struct app *a); /* the message is over (the thing it announced is done) */
 void app_push_view(struct app *a, struct view *v);
 void app_pop_view(struct app *a); /* the root view stays */
@@ -162,6 +185,9 @@ struct view *app_top(struct app *a);
 void app_quit(struct app *a);
 void app_prompt(struct app *a, const char *label, const char *initial,
                 const char *const *completions, prompt_cb fn, void *ud);
+/* From a prompt's change callback: end the prompt without calling it again (a one-key
+ * choice answered by its first key). */
+void app_prompt_close(struct app *a);
 void app_confirm(struct app *a, const char *msg, confirm_cb fn, void *ud);
 /* Refuse with a clear message in --readonly; returns 1 when refused. */
 int app_refuse_readonly(struct app *a, const char *action);
@@ -189,10 +215,23 @@ void term_open_shell(struct app *a, const char *sandbox_id); /* `s`, :shell ID *
 struct view *view_sessions_new(struct app *a);               /* :sessions */
 void term_sessions_free(struct app *a);                      /* app_run, at exit */
 struct view *view_logs_new(struct app *a, const char *id);   /* views/logs.c */
+struct view *view_commands_new(struct app *a, const char *id); /* views/commands.c */
 struct view *view_events_new(struct app *a, const char *id); /* views/events.c; NULL = team */
 struct view *view_templates_new(struct app *a);              /* views/templates.c */
 struct view *view_team_new(struct app *a);                   /* views/team.c */
+struct view *view_webhooks_new(struct app *a);               /* views/webhooks.c */
 struct view *view_files_new(struct app *a, const char *id);  /* NULL + status on failure */
+/* Open the file browser of sandbox id at dir (NULL = home). */
+struct view *view_files_at(struct app *a, const char *id, const char *dir);
+struct view *view_snapshots_new(struct app *a); /* views/snapshots.c */
+struct view *view_volumes_new(struct app *a);   /* views/volumes.c */
+/* views/sandbox_actions.c: the sandboxes view's S (snapshot, asks a name), F (fork, asks a
+ * count) and p (asks "with memory / filesystem only" where the backend offers both; with
+ * memory calls pause_mem(a, ud), else pauses ids itself). */
+void sbact_snapshot(struct app *a, const char *id);
+void sbact_fork(struct app *a, const char *id);
+void sbact_pause(struct app *a, const char *const *ids, int n,
+                 void (*pause_mem)(struct app *a, void *ud), void *ud);
 
 /* Run the TUI with an already created backend. */
 int app_run(struct app *a);

@@ -39,11 +39,23 @@ void app_command(struct app *a, const char *line)
         app_push_view(a, view_events_new(a, arg[0] ? arg : NULL));
     } else if (!strcmp(cmd, "team")) {
         app_push_view(a, view_team_new(a));
+    } else if (!strcmp(cmd, "webhooks")) {
+        app_push_view(a, view_webhooks_new(a));
+    } else if (!strcmp(cmd, "snapshots") || !strcmp(cmd, "snap")) {
+        app_push_view(a, view_snapshots_new(a));
+    } else if (!strcmp(cmd, "volumes") || !strcmp(cmd, "vol")) {
+        app_push_view(a, view_volumes_new(a));
     } else if (!strcmp(cmd, "logs")) {
         if (!arg[0])
             app_status(a, STATUS_WARN, _("usage: :logs SANDBOX_ID"));
         else
             app_push_view(a, view_logs_new(a, arg));
+    } else if (!strcmp(cmd, "commands")) {
+        struct view *v = arg[0] ? view_commands_new(a, arg) : NULL;
+        if (!arg[0])
+            app_status(a, STATUS_WARN, _("usage: :commands SANDBOX_ID"));
+        else if (v)
+            app_push_view(a, v);
     } else if (!strcmp(cmd, "files")) {
         if (!arg[0])
             app_status(a, STATUS_WARN, _("usage: :files SANDBOX_ID"));

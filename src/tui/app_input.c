@@ -45,6 +45,7 @@ static int map_input_key(int ch, int is_key)
     case '\n':
         return INPUT_KEY_ENTER;
     case 27:
+    case 3: /* Ctrl-C as a key (a terminal tab's raw mode) */
         return INPUT_KEY_ESCAPE;
     case '\t':
         return INPUT_KEY_TAB;
@@ -64,11 +65,18 @@ static int map_input_key(int ch, int is_key)
     }
 }
 
+static void list_matches(struct app *a);
+
 static void prompt_key(struct app *a, int ch, int is_key)
 {
     int k = map_input_key(ch, is_key);
     if (!k) return;
+    char before[INPUT_MAX];
+    snprintf(before, sizeof before, "%s", a->prompt.text);
+    if (a->prompt_hint[0]) app_dirty(a, DIRTY_FOOTER);
+    a->prompt_hint[0] = '\0';
     enum input_result r = input_key(&a->prompt, k);
+    if (k == INPUT_KEY_TAB && a->prompt.cands && !strcmp(before, a->prompt.text)) list_matches(a);
     prompt_cb fn = a->prompt_fn;
     void *ud = a->prompt_ud;
     switch (r) {
@@ -99,7 +107,7 @@ static void confirm_key(struct app *a, int ch, int is_key)
         a->mode = MODE_NORMAL;
         app_dirty(a, DIRTY_MAIN | DIRTY_FOOTER);
         if (a->confirm_fn) a->confirm_fn(a, a->confirm_ud);
-    } else if (ch == 'n' || ch == 'N' || ch == 27 || ch == 'q') {
+    } else if (ch == 'n' || ch == 'N' || ch == 27 || ch == 'q' || ch == 3) {
         a->mode = MODE_NORMAL;
         app_status(a, STATUS_INFO, _("cancelled"));
         app_dirty(a, DIRTY_MAIN | DIRTY_FOOTER);
@@ -114,9 +122,9 @@ static void command_done(struct app *a, const char *text, int submit, void *ud)
     app_command(a, text);
 }
 
-static const char *const command_names[] = {"sandboxes", "templates", "events", "logs ",   "team",
-                                            "ctx ",      "q",         "quit",   "record ", "shell ",
-                                            "sessions",  "files ",    NULL};
+static const char *const command_names[] = {
+    "sandboxes", "templates", "events",   "logs ",  "team",      "ctx ",    "q",        "quit",
+    "record ",   "shell ",    "sessions", "files ", "snapshots", "volumes", "webhooks", NULL};
 
 void app_free_contexts(struct app *a)
 {
@@ -124,6 +132,10 @@ void app_free_contexts(struct app *a)
         free(a->cmd_cands[i]);
     free(a->cmd_cands);
     a->cmd_cands = NULL;
+    free(a->cmd_all); /* it points into the list above */
+    free(a->cmd_all_buf);
+    a->cmd_all = NULL;
+    a->cmd_all_buf = NULL;
 }
 
 void app_set_contexts(struct app *a, const char *const *names, int n)
@@ -149,10 +161,84 @@ void app_set_contexts(struct app *a, const char *const *names, int n)
     a->cmd_cands = v;
 }
 
+static const char *const id_commands[] = {"logs ", "shell ", "files "};
+#define N_ID_COMMANDS (sizeof id_commands / sizeof id_commands[0])
+
+/* The `:` candidates: the commands, then each command that takes a sandbox id with each id the
+ * model knows (one block of strings: cheap at 10 000 sandboxes). */
+static const char *const *command_candidates(struct app *a)
+{
+    const char *const *base = a->cmd_cands ? (const char *const *)a->cmd_cands : command_names;
+    free(a->cmd_all);
+    free(a->cmd_all_buf);
+    a->cmd_all = NULL;
+    a->cmd_all_buf = NULL;
+    size_t nb = 0, bytes = 0;
+    while (base[nb])
+        nb++;
+    for (int i = 0; i < a->model.n; i++)
+        bytes += N_ID_COMMANDS * (strlen(a->model.sb[i]->id) + 8);
+    size_t total = nb + N_ID_COMMANDS * (size_t)a->model.n + 1;
+    a->cmd_all = calloc(total, sizeof *a->cmd_all);
+    a->cmd_all_buf = malloc(bytes + 1);
+    if (!a->cmd_all || !a->cmd_all_buf) {
+        free(a->cmd_all);
+        free(a->cmd_all_buf);
+        a->cmd_all = NULL;
+        a->cmd_all_buf = NULL;
+        return base;
+    }
+    size_t k = 0, off = 0;
+    for (size_t i = 0; i < nb; i++)
+        a->cmd_all[k++] = base[i];
+    for (size_t c = 0; c < N_ID_COMMANDS; c++)
+        for (int i = 0; i < a->model.n; i++) {
+            int w = snprintf(a->cmd_all_buf + off, bytes + 1 - off, "%s%s", id_commands[c],
+                             a->model.sb[i]->id);
+            if (w < 0 || (size_t)w >= bytes + 1 - off) break;
+            a->cmd_all[k++] = a->cmd_all_buf + off;
+            off += (size_t)w + 1;
+        }
+    a->cmd_all[k] = NULL;
+    return a->cmd_all;
+}
+
+/* A Tab that completed nothing more: list what matches in the footer, each by its next word
+ * after the last space typed ("logs " lists the ids), as many as fit. */
+static void list_matches(struct app *a)
+{
+    const char *const *c = a->prompt.cands;
+    const char *text = a->prompt.text;
+    size_t len = strlen(text), skip = 0, n = 0, more = 0, used = 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == ' ') skip = i + 1;
+    a->prompt_hint[0] = '\0';
+    const char *shown[64];
+    for (int i = 0; c && c[i]; i++) {
+        if (strncmp(c[i], text, len)) continue;
+        const char *w = c[i] + skip;
+        size_t wl = strcspn(w, " ");
+        int dup = 0;
+        for (size_t j = 0; j < n && !dup; j++)
+            dup = strlen(shown[j]) >= wl && !strncmp(shown[j], w, wl) &&
+                  (shown[j][wl] == ' ' || !shown[j][wl]);
+        if (dup) continue;
+        if (n == 64 || used + wl + 2 >= sizeof a->prompt_hint - 24) {
+            more++;
+            continue;
+        }
+        shown[n++] = w;
+        used += (size_t)snprintf(a->prompt_hint + used, sizeof a->prompt_hint - used, "%s%.*s",
+                                 used ? "  " : "", (int)wl, w);
+    }
+    if (more)
+        snprintf(a->prompt_hint + used, sizeof a->prompt_hint - used, _("  (+%zu more)"), more);
+    app_dirty(a, DIRTY_FOOTER);
+}
+
 static void open_command_line(struct app *a)
 {
-    app_prompt(a, ":", "", a->cmd_cands ? (const char *const *)a->cmd_cands : command_names,
-               command_done, NULL);
+    app_prompt(a, ":", "", command_candidates(a), command_done, NULL);
     /* share the command history between prompts */
     for (int i = 0; i < a->cmd_hist.nhist; i++)
         input_history_add(&a->prompt, a->cmd_hist.hist[i]);
@@ -206,7 +292,19 @@ static void global_key(struct app *a, int ch, int is_key)
     }
 }
 
+static void handle_key(struct app *a, int ch, int is_key);
+
+/* A key is the next action: a message read long enough goes, unless the key said something. */
 void app_handle_key(struct app *a, int ch, int is_key)
+{
+    unsigned seq = a->status_seq;
+    int64_t shown = loop_now_ms() - a->status_set_ms;
+    handle_key(a, ch, is_key);
+    if (is_key && ch == KEY_RESIZE) return;
+    if (a->status[0] && a->status_seq == seq && shown >= STATUS_READ_MS) app_status_clear(a);
+}
+
+static void handle_key(struct app *a, int ch, int is_key)
 {
     app_sync_model(a);                      /* never read rows the last poll freed */
     if (is_key && ch == KEY_RESIZE) return; /* handled by the SIGWINCH watcher */

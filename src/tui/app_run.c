@@ -1,6 +1,7 @@
 /* app_run.c - terminal set-up and tear-down around the loop: curses in cbreak/nodelay mode,
- * stdin watched by the loop, SIGWINCH/SIGTERM/SIGINT/SIGHUP/SIGCONT delivered through the
- * loop's signalfd, crash handlers that restore the terminal, and exactly one endwin(). */
+ * stdin watched by the loop, SIGWINCH/SIGTERM/SIGINT/SIGQUIT/SIGHUP/SIGCONT delivered through
+ * the loop's signalfd (a quit by signal is a clean exit with status 128+N), crash handlers that
+ * restore the terminal, and exactly one endwin(). */
 #include "config.h"
 
 #include <signal.h>
@@ -35,14 +36,18 @@ static void on_signal(struct loop *l, int signo, void *ud)
         struct winsize ws;
         if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
             resizeterm(ws.ws_row, ws.ws_col);
+        /* resizeterm touched stdscr (all of it when shrinking, the new rows and columns when
+         * growing): the next get_wch() would refresh it and paint blanks over the header,
+         * tab bar and footer drawn below, which nothing redraws until they change. */
+        wnoutrefresh(stdscr);
         app_layout(a);
         break;
     }
     case SIGCONT:
         app_dirty(a, DIRTY_ALL | DIRTY_CLEAR);
         break;
-    default: /* SIGINT, SIGTERM, SIGHUP */
-        a->exit_code = signo == SIGINT ? 130 : 0;
+    default: /* SIGINT, SIGQUIT, SIGTERM, SIGHUP: a clean exit (terminal, started boxtopd) */
+        a->exit_code = 128 + signo;
         app_quit(a);
     }
 }
@@ -131,7 +136,7 @@ int app_run(struct app *a)
     a->be->on_event = on_backend_event;
     a->be->ud = a;
     loop_fd_add(a->loop, STDIN_FILENO, LOOP_READ, app_on_stdin, a);
-    int sigs[] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGCONT};
+    int sigs[] = {SIGWINCH, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCONT};
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         loop_signal_add(a->loop, sigs[i], on_signal, a);
     loop_set_before_sleep(a->loop, before_sleep, a);

@@ -25,6 +25,7 @@
 #include <malloc.h>
 #endif
 
+#include "boxtop/grow.h"
 #include "boxtop/api.h"
 #include "boxtop/envd.h"
 #include "boxtop/http.h"
@@ -113,7 +114,6 @@ struct action {
 };
 
 static void poll_start(struct e2b_backend *b);
-static int grow(void **v, int *cap, int need, size_t sz);
 static struct box *watched(struct e2b_backend *b);
 static void e2b_poll_now(struct backend *be);
 
@@ -263,13 +263,7 @@ static void merge_sandbox(struct e2b_backend *b, struct sandbox *src, struct obj
 
 static int stage(struct e2b_backend *b, struct box *s, const struct metric_sample *m)
 {
-    if (b->nstaged == b->cap_staged) {
-        int nc = b->cap_staged ? b->cap_staged * 2 : 1024;
-        struct staged *p = realloc(b->staged, (size_t)nc * sizeof(*p));
-        if (!p) return -1;
-        b->staged = p;
-        b->cap_staged = nc;
-    }
+    if (GROW_INT(b->staged, b->cap_staged, b->nstaged + 1) < 0) return -1;
     b->staged[b->nstaged++] = (struct staged){
         s, {m->ts * 1000, m->cpu_pct, m->mem_used, m->mem_total, m->disk_used, m->disk_total}};
     return 0;
@@ -445,9 +439,7 @@ static void hist_next(struct e2b_backend *b)
 
 static void hist_push(struct e2b_backend *b, const char *id)
 {
-    if (grow((void **)&b->hist_queue, &b->cap_hist_queue, b->nhist_queue + 1,
-             sizeof(*b->hist_queue)))
-        return;
+    if (GROW_INT(b->hist_queue, b->cap_hist_queue, b->nhist_queue + 1)) return;
     char *d = strdup(id);
     if (d) b->hist_queue[b->nhist_queue++] = d;
 }
@@ -463,7 +455,7 @@ static void demand_box(struct e2b_backend *b, struct box *s, int batch, int hist
     if (want && !s->hist_full && hist_ok) {
         if (!hist_busy(b, s->id)) hist_push(b, s->id);
     } else if (batch && (want || m->metrics_all) &&
-               !grow((void **)&b->batch_ids, &b->cap_batch, b->nbatch + 1, sizeof(*b->batch_ids))) {
+               !GROW_INT(b->batch_ids, b->cap_batch, b->nbatch + 1)) {
         b->batch_ids[b->nbatch++] = s->id; /* each sandbox comes once: model_want() lists it once */
     }
 }
@@ -566,19 +558,6 @@ struct page_scan {
     struct box *known; /* the sandbox known_object() recognised, for on_list_object() */
 };
 
-static int grow(void **v, int *cap, int need, size_t sz)
-{
-    if (need <= *cap) return 0;
-    int nc = *cap ? *cap * 2 : 128;
-    while (nc < need)
-        nc *= 2;
-    void *p = realloc(*v, (size_t)nc * sz);
-    if (!p) return -1;
-    *v = p;
-    *cap = nc;
-    return 0;
-}
-
 /* The sandbox an object of the list is about. Listings come in the same order every round
  * and the model keeps the order they were first listed in, so the next sandbox of the model
  * is tried before the hash index (whose lookups are cache misses at 10 000 sandboxes); a
@@ -624,7 +603,7 @@ static int on_list_object(const struct scan_obj *o, void *ud)
 {
     struct page_scan *ps = ud;
     if (!o->id && ps->known) {
-        if (grow((void **)&ps->same, &ps->cap, ps->nsame + 1, sizeof(*ps->same))) return -1;
+        if (GROW_INT(ps->same, ps->cap, ps->nsame + 1)) return -1;
         ps->same[ps->nsame++] = ps->known;
         ps->known = NULL;
         return 0;
@@ -633,12 +612,12 @@ static int on_list_object(const struct scan_obj *o, void *ud)
     if (o->id && !memchr(o->id, '\0', o->id_len)) {
         struct box *s = listed_box(ps->b, o->id, o->id_len);
         if (s && s->list_hash == h) {
-            if (grow((void **)&ps->same, &ps->cap, ps->nsame + 1, sizeof(*ps->same))) return -1;
+            if (GROW_INT(ps->same, ps->cap, ps->nsame + 1)) return -1;
             ps->same[ps->nsame++] = s;
             return 0;
         }
     }
-    if (grow((void **)&ps->sigs, &ps->sigcap, ps->nchanged + 1, sizeof(*ps->sigs))) return -1;
+    if (GROW_INT(ps->sigs, ps->sigcap, ps->nchanged + 1)) return -1;
     ps->sigs[ps->nchanged++] = (struct obj_sig){h, o->len > UINT32_MAX ? 0 : (uint32_t)o->len};
     if (buf_append_byte(&ps->changed, ps->changed.len ? ',' : '[') < 0 ||
         buf_append(&ps->changed, o->p, o->len) < 0)

@@ -1,13 +1,57 @@
 /* backend_fetch.c - the views' one-shot fetches over the live backend's api client (see
- * backend_fetch.h). Kept apart from backend_e2b.c, which owns the polling of the model. */
+ * backend_fetch.h); a replay's are answered by backend_replay_fetch.c. Kept apart from
+ * backend_e2b.c, which owns the polling of the model. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
 #include "backend_e2b.h"
 #include "backend_fetch.h"
+#include "backend_replay.h"
+
+/* An api call behind the bfetch face: the callback goes through here so the wrapper is freed
+ * exactly once (after the callback, or at cancel). */
+struct live_fetch {
+    struct bfetch base;
+    struct api_call *call;
+    api_done_cb cb;
+    void *ud;
+    int in_cb;
+};
+
+static void live_cancel(struct bfetch *f)
+{
+    struct live_fetch *lf = (struct live_fetch *)f;
+    if (lf->in_cb) { /* the view drops it from inside its own callback: freed on return */
+        return;
+    }
+    api_cancel(lf->call);
+    free(lf);
+}
+
+static void live_done(struct api_result *res, void *ud)
+{
+    struct live_fetch *lf = ud;
+    lf->in_cb = 1;
+    lf->cb(res, lf->ud);
+    free(lf);
+}
+
+static struct live_fetch *live_new(api_done_cb cb, void *ud, struct error *err)
+{
+    struct live_fetch *lf = calloc(1, sizeof *lf);
+    if (!lf) {
+        error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
+        return NULL;
+    }
+    lf->base.cancel = live_cancel;
+    lf->cb = cb;
+    lf->ud = ud;
+    return lf;
+}
 
 static struct api *api_of(struct backend *b, struct error *err)
 {
@@ -19,24 +63,71 @@ static struct api *api_of(struct backend *b, struct error *err)
     return api;
 }
 
-static struct bfetch *started(struct api_call *c, struct error *err)
+static struct bfetch *started(struct live_fetch *lf, struct api_call *c, struct error *err)
 {
-    if (!c) error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
-    return (struct bfetch *)c;
+    if (!c) {
+        error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
+        free(lf);
+        return NULL;
+    }
+    lf->call = c;
+    return &lf->base;
+}
+
+static int is_replay(struct backend *b)
+{
+    return b && !strcmp(b->ops->kind, "replay");
 }
 
 struct bfetch *bfetch_logs(struct backend *b, const char *id, const struct api_logs_query *q,
                            api_done_cb cb, void *ud, struct error *err)
 {
+    if (is_replay(b) && backend_replay_has_api(b)) return replay_fetch_logs(b, id, q, cb, ud, err);
     struct api *api = api_of(b, err);
-    return api ? started(api_logs_v2(api, id, q, cb, ud), err) : NULL;
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_logs_v2(api, id, q, live_done, lf), err) : NULL;
 }
 
-struct bfetch *bfetch_events(struct backend *b, const char *id, int limit, api_done_cb cb, void *ud,
-                             struct error *err)
+/* The events body becomes a list here, so the view never sees a status or a body. */
+struct events_fetch {
+    struct bfetch base;
+    struct bfetch *inner;
+    bfetch_events_cb cb;
+    void *ud;
+    int in_cb;
+};
+
+static void events_cancel(struct bfetch *f)
 {
+    struct events_fetch *ef = (struct events_fetch *)f;
+    if (ef->in_cb) return; /* dropped from inside its own callback: freed on return */
+    bfetch_cancel(ef->inner);
+    free(ef);
+}
+
+static void events_done(struct api_result *res, void *ud)
+{
+    struct events_fetch *ef = ud;
+    struct sbx_event_list l = {0};
+    struct error err = res->err;
+    if (err.kind == ERROR_NONE && res->status != 200)
+        error_set(&err, ERROR_PROTOCOL, _("the server answered %ld"), res->status);
+    else if (err.kind == ERROR_NONE)
+        events_parse(res->body ? res->body : "", res->body_len, &l, &err);
+    ef->in_cb = 1;
+    ef->cb(err.kind == ERROR_NONE ? &l : NULL, err.kind == ERROR_NONE ? NULL : &err, ef->ud);
+    events_list_free(&l);
+    free(ef);
+}
+
+static struct bfetch *events_start(struct backend *b, const char *id, int limit,
+                                   struct events_fetch *ef, struct error *err)
+{
+    if (is_replay(b) && backend_replay_has_api(b))
+        return replay_fetch_events(b, id, limit, events_done, ef, err);
     struct api *api = api_of(b, err);
-    if (!api) return NULL;
+    struct live_fetch *lf = api ? live_new(events_done, ef, err) : NULL;
+    if (!lf) return NULL;
     struct buf p = BUF_INIT;
     buf_append_str(&p, "/events/sandboxes");
     if (id) {
@@ -44,19 +135,40 @@ struct bfetch *bfetch_events(struct backend *b, const char *id, int limit, api_d
         api_uri_component(id, &p);
     }
     buf_printf(&p, "?limit=%d&orderAsc=false", limit < 1 ? 1 : limit > 100 ? 100 : limit);
-    struct bfetch *f = started(api_get_raw(api, buf_cstr(&p), cb, ud), err);
+    struct bfetch *f = started(lf, api_get_raw(api, buf_cstr(&p), live_done, lf), err);
     buf_free(&p);
     return f;
 }
 
+struct bfetch *bfetch_events(struct backend *b, const char *id, int limit, bfetch_events_cb cb,
+                             void *ud, struct error *err)
+{
+    struct events_fetch *ef = calloc(1, sizeof *ef);
+    if (!ef) {
+        error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
+        return NULL;
+    }
+    ef->base.cancel = events_cancel;
+    ef->cb = cb;
+    ef->ud = ud;
+    if (!(ef->inner = events_start(b, id, limit, ef, err))) {
+        free(ef);
+        return NULL;
+    }
+    return &ef->base;
+}
+
 struct bfetch *bfetch_templates(struct backend *b, api_done_cb cb, void *ud, struct error *err)
 {
+    if (is_replay(b) && backend_replay_has_api(b)) return replay_fetch_templates(b, cb, ud, err);
     struct api *api = api_of(b, err);
-    return api ? started(api_list_templates(api, NULL, NULL, cb, ud), err) : NULL;
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_list_templates(api, NULL, NULL, live_done, lf), err) : NULL;
 }
 
 const char *bfetch_team_id(struct backend *b)
 {
+    if (is_replay(b)) return backend_replay_team_id(b);
     return b && !strcmp(b->ops->kind, "e2b") ? backend_e2b_team(b) : NULL;
 }
 
@@ -74,22 +186,106 @@ static struct api *team_api(struct backend *b, struct error *err)
 struct bfetch *bfetch_team(struct backend *b, int64_t start_s, int64_t end_s, api_done_cb cb,
                            void *ud, struct error *err)
 {
+    if (is_replay(b) && backend_replay_has_api(b))
+        return replay_fetch_team(b, NULL, start_s, end_s, cb, ud, err);
     struct api *api = team_api(b, err);
-    return api ? started(api_team_metrics(api, bfetch_team_id(b), start_s, end_s, cb, ud), err)
-               : NULL;
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_team_metrics(api, bfetch_team_id(b), start_s, end_s, live_done, lf),
+                        err)
+              : NULL;
 }
 
 struct bfetch *bfetch_team_max(struct backend *b, const char *metric, int64_t start_s,
                                int64_t end_s, api_done_cb cb, void *ud, struct error *err)
 {
+    if (is_replay(b) && backend_replay_has_api(b))
+        return replay_fetch_team(b, metric, start_s, end_s, cb, ud, err);
     struct api *api = team_api(b, err);
-    return api ? started(
-                     api_team_metrics_max(api, bfetch_team_id(b), metric, start_s, end_s, cb, ud),
-                     err)
-               : NULL;
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf,
+                        api_team_metrics_max(api, bfetch_team_id(b), metric, start_s, end_s,
+                                             live_done, lf),
+                        err)
+              : NULL;
+}
+
+struct bfetch *bfetch_snapshot_create(struct backend *b, const char *id, const char *name,
+                                      api_done_cb cb, void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_snapshot_create(api, id, name, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_snapshots(struct backend *b, api_done_cb cb, void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_snapshots_list(api, NULL, NULL, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_snapshot_delete(struct backend *b, const char *snapshot_id, api_done_cb cb,
+                                      void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_snapshot_delete(api, snapshot_id, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_fork(struct backend *b, const char *id, int count, api_done_cb cb, void *ud,
+                           struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_fork_sandbox(api, id, count, 300, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_pause_fs_only(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                    struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_pause_fs_only(api, id, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_volumes(struct backend *b, api_done_cb cb, void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_volumes_list(api, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_volume_create(struct backend *b, const char *name, api_done_cb cb, void *ud,
+                                    struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_volume_create(api, name, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_volume_delete(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                    struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    return lf ? started(lf, api_volume_delete(api, id, live_done, lf), err) : NULL;
+}
+
+struct bfetch *bfetch_sandbox_detail(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                     struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    if (!lf) return NULL;
+    struct buf p = BUF_INIT;
+    buf_append_str(&p, "/sandboxes/");
+    api_uri_component(id, &p);
+    struct bfetch *f = started(lf, api_get_raw(api, buf_cstr(&p), live_done, lf), err);
+    buf_free(&p);
+    return f;
 }
 
 void bfetch_cancel(struct bfetch *f)
 {
-    if (f) api_cancel((struct api_call *)f);
+    if (f) f->cancel(f);
 }

@@ -1,10 +1,10 @@
 /* backend_fetch.h - one-shot fetches for the logs, events, templates and team views.
  *
- * The views ask the backend for data (never the network themselves); these wrap the live
- * backend's api client. A replay backend has no server: every call then returns NULL and
- * fills err ("not available in a replay"). Results arrive from the loop through the api's
- * callback (struct api_result, freed when the callback returns); cancel with bfetch_cancel()
- * (no callback afterwards). */
+ * The views ask the backend for data (never the network themselves). Over the live backend
+ * these wrap its api client; over a replay they are answered from the recording's "api"
+ * section (backend_replay_fetch.c: the recorded response bodies, run through the same
+ * parsers). Results arrive from the loop through the api's callback (struct api_result, freed
+ * when the callback returns); cancel with bfetch_cancel() (no callback afterwards). */
 #ifndef BOXTOP_TUI_BACKEND_FETCH_H
 #define BOXTOP_TUI_BACKEND_FETCH_H
 
@@ -12,20 +12,47 @@
 
 #include "boxtop/api.h"
 #include "boxtop/error.h"
+#include "boxtop/events_parse.h"
+#include "boxtop/snapvol.h"
 #include "backend.h"
 
-struct bfetch; /* an api_call */
+/* A fetch in flight, whichever backend answers it. */
+struct bfetch {
+    void (*cancel)(struct bfetch *f); /* frees f; no callback afterwards */
+};
 
 struct bfetch *bfetch_logs(struct backend *b, const char *id, const struct api_logs_query *q,
                            api_done_cb cb, void *ud, struct error *err);
-/* id NULL = the whole team; newest first; limit 1..100. */
-struct bfetch *bfetch_events(struct backend *b, const char *id, int limit, api_done_cb cb, void *ud,
-                             struct error *err);
+/* Lifecycle events of the team (id NULL) or of one sandbox, newest first, limit 1..100, handed
+ * over parsed: cb gets the list (move it out to keep it; it is freed when cb returns) or err
+ * (the transport's, the server's status, or why the body did not parse). */
+typedef void (*bfetch_events_cb)(struct sbx_event_list *l, const struct error *err, void *ud);
+struct bfetch *bfetch_events(struct backend *b, const char *id, int limit, bfetch_events_cb cb,
+                             void *ud, struct error *err);
 struct bfetch *bfetch_templates(struct backend *b, api_done_cb cb, void *ud, struct error *err);
 struct bfetch *bfetch_team(struct backend *b, int64_t start_s, int64_t end_s, api_done_cb cb,
                            void *ud, struct error *err);
 struct bfetch *bfetch_team_max(struct backend *b, const char *metric, int64_t start_s,
                                int64_t end_s, api_done_cb cb, void *ud, struct error *err);
+/* Snapshots, forks, filesystem-only pause and volumes (snapvol.h; raw results: status and
+ * body, parsed by the caller). */
+struct bfetch *bfetch_snapshot_create(struct backend *b, const char *id, const char *name,
+                                      api_done_cb cb, void *ud, struct error *err);
+struct bfetch *bfetch_snapshots(struct backend *b, api_done_cb cb, void *ud, struct error *err);
+struct bfetch *bfetch_snapshot_delete(struct backend *b, const char *snapshot_id, api_done_cb cb,
+                                      void *ud, struct error *err);
+struct bfetch *bfetch_fork(struct backend *b, const char *id, int count, api_done_cb cb, void *ud,
+                           struct error *err);
+struct bfetch *bfetch_pause_fs_only(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                    struct error *err);
+struct bfetch *bfetch_volumes(struct backend *b, api_done_cb cb, void *ud, struct error *err);
+struct bfetch *bfetch_volume_create(struct backend *b, const char *name, api_done_cb cb, void *ud,
+                                    struct error *err);
+struct bfetch *bfetch_volume_delete(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                    struct error *err);
+/* GET /sandboxes/{id} (raw: the detail with volumeMounts). */
+struct bfetch *bfetch_sandbox_detail(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                     struct error *err);
 /* The team id the team metrics use, NULL when unknown. */
 const char *bfetch_team_id(struct backend *b);
 void bfetch_cancel(struct bfetch *f); /* NULL is fine */

@@ -11,12 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxtop/buf.h"
 #include "boxtop/i18n.h"
 #include "backend.h"
+#include "backend_replay.h"
 #include "model_json.h"
 
 struct replay {
     struct backend base;
+    cJSON *api; /* the recording's "api" section (backend_replay.h), NULL = none */
     char *templates[33];
     int ntemplates;
     unsigned created;
@@ -160,7 +163,45 @@ static void replay_destroy(struct backend *b)
     struct replay *r = (struct replay *)b;
     for (int i = 0; i < r->ntemplates; i++)
         free(r->templates[i]);
+    cJSON_Delete(r->api);
     free(r);
+}
+
+int backend_replay_has_api(struct backend *b)
+{
+    return ((struct replay *)b)->api != NULL;
+}
+
+const cJSON *backend_replay_api(struct backend *b, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(((struct replay *)b)->api, key);
+}
+
+const char *backend_replay_team_id(struct backend *b)
+{
+    const cJSON *t = backend_replay_api(b, "teamID");
+    return cJSON_IsString(t) ? t->valuestring : NULL;
+}
+
+/* The "api" section, read on its own: the model loader knows only the model's part. */
+static cJSON *load_api(const char *path)
+{
+    struct buf b = BUF_INIT;
+    FILE *f = fopen(path, "rb");
+    char chunk[65536];
+    size_t n;
+    while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&b, chunk, n);
+    if (f) fclose(f);
+    cJSON *root = b.len ? cJSON_ParseWithLength(b.data, b.len) : NULL;
+    buf_free(&b);
+    cJSON *api = cJSON_DetachItemFromObjectCaseSensitive(root, "api");
+    cJSON_Delete(root);
+    if (api && !cJSON_IsObject(api)) {
+        cJSON_Delete(api);
+        api = NULL;
+    }
+    return api;
 }
 
 static const struct backend_ops replay_ops = {
@@ -201,6 +242,7 @@ struct backend *backend_replay_new(struct loop *loop, struct model *model, const
         free(r);
         return NULL;
     }
+    r->api = load_api(path);
     add_template(r, "base");
     for (int i = 0; i < model->n; i++) {
         add_template(r, model->sb[i]->alias);

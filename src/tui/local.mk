@@ -11,14 +11,14 @@ src_tui_libboxtoptui_pure_a_SOURCES = \
 	src/tui/widgets/spark.c src/tui/widgets/spark.h \
 	src/tui/widgets/table.c src/tui/widgets/table.h \
 	src/tui/widgets/input.c src/tui/widgets/input.h \
-	src/tui/views/logs_store.c src/tui/views/logs_store.h \
-	src/tui/views/events_parse.c src/tui/views/events_parse.h
+	src/tui/views/logs_store.c src/tui/views/logs_store.h
 src_tui_libboxtoptui_pure_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS)
 
 src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/app.c src/tui/app.h \
 	src/tui/app_input.c src/tui/app_cmd.c src/tui/app_run.c \
-	src/tui/backend.h src/tui/backend_replay.c \
+	src/tui/backend.h src/tui/backend_replay.c src/tui/backend_replay.h \
+	src/tui/backend_replay_fetch.c \
 	src/tui/backend_e2b.c src/tui/backend_e2b.h \
 	src/tui/term_restore.c src/tui/term_restore.h \
 	src/tui/theme.c src/tui/theme.h src/tui/themes.c \
@@ -32,7 +32,12 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/views/term_sessions.c \
 	src/tui/backend_fetch.c src/tui/backend_fetch.h \
 	src/tui/views/logs.c src/tui/views/events.c \
-	src/tui/views/templates.c src/tui/views/team.c
+	src/tui/views/commands.c src/tui/views/commands_pane.c src/tui/views/commands_view.h \
+	src/tui/views/commands_timeline.c \
+	src/tui/views/templates.c src/tui/views/team.c \
+	src/tui/backend_webhooks.c src/tui/backend_webhooks.h \
+	src/tui/views/webhooks.c src/tui/views/webhooks_form.c src/tui/views/webhooks_form.h \
+	src/tui/views/snapshots.c src/tui/views/volumes.c src/tui/views/sandbox_actions.c
 src_tui_libboxtoptui_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS) \
 	$(NCURSES_CFLAGS) $(CURL_CFLAGS) -I$(top_srcdir)/src/tui/term $(VTERM_CFLAGS)
 
@@ -64,7 +69,7 @@ tests_unit_test_tui_model_LDADD = $(TUI_TEST_LDADD)
 # The live backend against a fake platform server (loopback, forked).
 check_PROGRAMS += tests/unit/test_tui_backend
 TESTS += tests/unit/test_tui_backend
-tests_unit_test_tui_backend_SOURCES = tests/unit/test_tui_backend.c
+tests_unit_test_tui_backend_SOURCES = tests/unit/test_tui_backend.c tests/unit/fake_server.c tests/unit/fake_server.h
 tests_unit_test_tui_backend_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
 tests_unit_test_tui_backend_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
 	$(ZLIB_LIBS)
@@ -77,9 +82,15 @@ tests_unit_test_tui_fastscan_LDADD = src/tui/libboxtoptui_pure.a src/e2b/libboxt
 # tmux-driven tests of the whole TUI (need tmux; they use their own tmux server socket).
 TUI_TMUX_TESTS = tests/tui/test_tui_replay.sh tests/tui/test_tui_hostile.sh \
 	tests/tui/test_tui_live.sh tests/tui/test_tui_term.sh tests/tui/test_tui_local.sh \
-	tests/tui/test_tui_boxtopd.sh tests/tui/test_term_shell.sh tests/tui/test_tui_scale.sh
+	tests/tui/test_tui_boxtopd.sh tests/tui/test_term_shell.sh tests/tui/test_tui_scale.sh \
+	tests/tui/test_tui_snapshots.sh
 TESTS += $(TUI_TMUX_TESTS)
 EXTRA_DIST += $(TUI_TMUX_TESTS) tests/tui/lib.sh tests/tui/three.json tests/tui/fake_api.js
+# Issue 24's terminal points, each against a real boxtopd (tests/tui/bxd.sh starts it).
+TUI_TERM24_TESTS = tests/tui/test_term_keys.sh tests/tui/test_exec_interrupt.sh \
+	tests/tui/test_term_resize.sh tests/tui/test_term_detached.sh tests/tui/test_term_pause.sh
+TESTS += $(TUI_TERM24_TESTS)
+EXTRA_DIST += $(TUI_TERM24_TESTS) tests/tui/bxd.sh
 
 # Terminal benchmark (issue 7; not in make check): boxtop vs `e2b sandbox connect` vs a local
 # shell, all in tmux against one boxtopd sandbox. Needs tests/node_modules (cd tests && npm ci).
@@ -106,19 +117,21 @@ tests_unit_test_tui_dedup_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CM
 tests_unit_test_tui_dedup_LDADD = $(CMOCKA_LIBS)
 # Issue 9 views (logs, events, templates, team): unit tests of their pure parts, tmux tests
 # against a fake API with hostile logs and against a real boxtopd.
-VIEWS_UNIT_TESTS = tests/unit/test_tui_logs tests/unit/test_tui_events
+VIEWS_UNIT_TESTS = tests/unit/test_tui_logs
 check_PROGRAMS += $(VIEWS_UNIT_TESTS)
 TESTS += $(VIEWS_UNIT_TESTS)
 UNIT_TESTS += $(VIEWS_UNIT_TESTS)
 tests_unit_test_tui_logs_SOURCES = tests/unit/test_tui_logs.c
 tests_unit_test_tui_logs_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_unit_test_tui_logs_LDADD = $(TUI_TEST_LDADD)
-tests_unit_test_tui_events_SOURCES = tests/unit/test_tui_events.c
-tests_unit_test_tui_events_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
-tests_unit_test_tui_events_LDADD = $(TUI_TEST_LDADD)
 VIEWS_TMUX_TESTS = tests/tui/test_logs_hostile.sh tests/tui/test_logs_live.sh
 TESTS += $(VIEWS_TMUX_TESTS)
 EXTRA_DIST += $(VIEWS_TMUX_TESTS) tests/tui/fake_logs.js
+# Issue 16: the commands view and CLI against boxtopd, the e2b SDK as the agent.
+TESTS += tests/tui/test_commands.sh tests/tui/test_commands_cloud.sh tests/tui/test_commands_timeline.sh
+EXTRA_DIST += tests/tui/test_commands.sh tests/tui/commands_agent.mjs tests/tui/test_commands_cloud.sh \
+	tests/tui/test_commands_timeline.sh \
+	tests/tui/fake_cloud_cmds.js
 VIEWS_I18N_TESTS = tests/tui/test_i18n.sh
 TESTS += $(VIEWS_I18N_TESTS)
 EXTRA_DIST += $(VIEWS_I18N_TESTS)
@@ -144,3 +157,7 @@ tests_fuzz_fuzz_fastscan_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_fuzz_fuzz_fastscan_LDADD = $(FUZZ_MAIN) src/tui/libboxtoptui_pure.a src/e2b/libboxtope2b.a \
 	$(CORE_LIBS) -lm
 tests_fuzz_fuzz_fastscan_LDFLAGS = $(FUZZER_LINK_FLAGS)
+
+# Webhooks view and `boxtop webhook` (issue 20) in tmux, against boxtopd and a cloud-shaped fake.
+TESTS += tests/tui/test_tui_webhooks.sh
+EXTRA_DIST += tests/tui/test_tui_webhooks.sh tests/tui/fake_webhooks.js

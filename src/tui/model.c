@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/i18n.h"
 #include "model.h"
 
@@ -135,13 +136,8 @@ struct box *model_find(struct model *m, const char *id)
 void model_want(struct model *m, struct box *s)
 {
     if (s->wanted == m->demand) return;
-    if (m->nwanted == m->cap_wanted) {
-        int nc = m->cap_wanted ? m->cap_wanted * 2 : 64;
-        struct box **p = realloc(m->wanted, (size_t)nc * sizeof(*p));
-        if (!p) return; /* not stamped either: the list and the stamps agree */
-        m->wanted = p;
-        m->cap_wanted = nc;
-    }
+    /* out of memory: not stamped either, so the list and the stamps agree */
+    if (GROW_INT(m->wanted, m->cap_wanted, m->nwanted + 1) < 0) return;
     s->wanted = m->demand;
     m->wanted[m->nwanted++] = s;
 }
@@ -155,13 +151,7 @@ struct box *model_upsert(struct model *m, const char *id)
 {
     struct box *s = model_find(m, id);
     if (s) return s;
-    if (m->n == m->cap) {
-        int nc = m->cap ? m->cap * 2 : 64;
-        struct box **p = realloc(m->sb, (size_t)nc * sizeof(*p));
-        if (!p) return NULL;
-        m->sb = p;
-        m->cap = nc;
-    }
+    if (GROW_INT(m->sb, m->cap, m->n + 1) < 0) return NULL;
     /* the id lives right after the struct: one allocation, and the id is next to the fields
      * that lookups and sorting read anyway */
     size_t idlen = strlen(id) + 1;

@@ -23,7 +23,8 @@ struct session {
     struct session_mgr *m;
     struct session *next;
     char *sandbox;
-    enum session_state state;
+    enum session_state state; /* of the stream; shown as DETACHED while detached is set */
+    int detached;             /* no tab shows it: the stream and the screen keep going */
     uint32_t pid;
     int exit_code;
     char notice[256];
@@ -45,6 +46,11 @@ struct session {
     int reattaching;     /* force a repaint after the next start event */
     int64_t started_ms;  /* when the current stream's start event came (back-off reset) */
     struct out_dedup dd; /* output a reconnected stream sends again is dropped */
+    /* envd said "not found": E2B's proxy says so for a paused sandbox too, so the platform
+     * API is asked (recheck) before the next Connect; confirmed = it said running since the
+     * last start event, so another "not found" means the process itself is gone. */
+    int recheck, confirmed, paused;
+    int closing; /* closed by the user: on m->closing until its SIGKILL is delivered */
 
     int64_t end_ms; /* sandbox end of life (wall ms), 0 = unknown */
     struct api_call *ttl_call;
@@ -60,13 +66,14 @@ struct session_mgr {
     void *env_ud;
     struct session_hooks hooks;
     struct session *head;
+    struct session *closing; /* closed sessions whose shell is not killed yet */
     int64_t feed_timer;
     char *rec_dir;
 };
 
 static void s_notify(struct session *s)
 {
-    if (s->m->hooks.state) s->m->hooks.state(s->m->hooks.ud, s);
+    if (!s->closing && s->m->hooks.state) s->m->hooks.state(s->m->hooks.ud, s);
 }
 
 static void s_notice(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -259,8 +266,7 @@ static void on_ttl_timer(struct loop *l, void *ud)
     (void)l;
     struct session *s = ud;
     s->ttl_timer = 0;
-    if (s->state == SESSION_EXITED || s->state == SESSION_FAILED || s->state == SESSION_DETACHED)
-        return;
+    if (s->state != SESSION_ATTACHED || s->detached) return; /* the start event re-arms */
     struct session_env e;
     struct error err = {0};
     if (get_env(s->m, &e, &err)) return;
@@ -299,6 +305,7 @@ static int on_proc_event(const struct envd_proc_event *ev, void *ud, struct erro
         /* the back-off is reset only once a stream has lived (on_stream_end): a server that
          * starts each stream and ends it badly was reconnected twice a second forever */
         s->started_ms = loop_now_ms();
+        s->recheck = s->confirmed = s->paused = 0;
         if (s->reattaching) {
             s->reattaching = 0;
             s->notice[0] = '\0';
@@ -337,7 +344,7 @@ static void on_stream_end(const struct error *err, void *ud)
 {
     struct session *s = ud;
     s->stream = NULL;
-    if (s->state == SESSION_EXITED || s->state == SESSION_DETACHED) return;
+    if (s->state == SESSION_EXITED) return;
     if (!s->pid) {
         s->state = SESSION_FAILED;
         s_notice(s, _("the shell did not start: %s"),
@@ -346,11 +353,14 @@ static void on_stream_end(const struct error *err, void *ud)
         return;
     }
     if (err && err->kind == ERROR_NOT_FOUND) {
-        s->state = SESSION_EXITED;
-        s->exit_code = -1;
-        s_notice(s, _("the shell is gone (%s)"), err->msg);
-        s_notify(s);
-        return;
+        if (s->confirmed) { /* the sandbox runs, the process does not */
+            s->state = SESSION_EXITED;
+            s->exit_code = -1;
+            s_notice(s, _("the shell is gone (%s)"), err->msg);
+            s_notify(s);
+            return;
+        }
+        s->recheck = 1; /* paused, or gone with its sandbox: on_recheck tells */
     }
     s->state = SESSION_RECONNECTING;
     if (s->started_ms && loop_now_ms() - s->started_ms >= SESSION_STABLE_MS) s->retry_ms = 0;
@@ -367,11 +377,22 @@ static int connect_stream(struct session *s, struct error *err)
     return s->stream ? 0 : -1;
 }
 
+static void recheck_sandbox(struct session *s);
+static void close_kill(struct session *s);
+
 static void on_retry(struct loop *l, void *ud)
 {
     (void)l;
     struct session *s = ud;
     s->retry_timer = 0;
+    if (s->recheck) {
+        recheck_sandbox(s);
+        return;
+    }
+    if (s->closing) {
+        close_kill(s);
+        return;
+    }
     if (s->state != SESSION_RECONNECTING) return;
     struct error err = {0};
     s->reattaching = 1;
@@ -389,6 +410,83 @@ static void retry_arm(struct session *s)
     s->retry_ms = s->retry_ms ? s->retry_ms * 2 : SESSION_RECONNECT_MS;
     if (s->retry_ms > SESSION_RECONNECT_MAX_MS) s->retry_ms = SESSION_RECONNECT_MAX_MS;
     s->retry_timer = loop_timer_add(s->m->loop, s->retry_ms, on_retry, s);
+}
+
+/* ---- a sandbox that went away: paused (E2B's proxy answers "not found" then) or gone ---- */
+
+static void session_free(struct session *s);
+
+static void reap(struct session *s)
+{
+    for (struct session **pp = &s->m->closing; *pp; pp = &(*pp)->next)
+        if (*pp == s) {
+            *pp = s->next;
+            break;
+        }
+    session_free(s);
+}
+
+static void on_recheck(struct api_result *res, void *ud)
+{
+    struct session *s = ud;
+    s->lookup = NULL;
+    if (res->err.kind == ERROR_NOT_FOUND) { /* the sandbox itself is gone, its shell too */
+        if (s->closing) {
+            reap(s);
+            return;
+        }
+        s->state = SESSION_EXITED;
+        s->exit_code = -1;
+        s_notice(s, _("the sandbox is gone (%s)"), res->err.msg);
+        s_notify(s);
+        return;
+    }
+    if (res->err.kind == ERROR_NONE && res->sandbox.state == SANDBOX_PAUSED) {
+        if (!s->paused) {
+            s->paused = 1;
+            s_notice(s, _("the sandbox is paused - the shell reconnects after a resume"));
+            s_notify(s);
+        }
+    } else if (res->err.kind == ERROR_NONE) {
+        s->recheck = 0;
+        s->confirmed = 1;
+        s->paused = 0;
+        s->retry_ms = 0;
+    }
+    retry_arm(s); /* running: Connect (or the kill) at the first back-off step */
+}
+
+static void recheck_sandbox(struct session *s)
+{
+    struct session_env e;
+    struct error err = {0};
+    if (!get_env(s->m, &e, &err)) {
+        s->lookup_api = e.api;
+        s->lookup = api_get_sandbox(e.api, s->sandbox, on_recheck, s);
+    }
+    if (!s->lookup) retry_arm(s);
+}
+
+static void on_close_kill(const cJSON *resp, const struct error *err, void *ud)
+{
+    (void)resp;
+    struct session *s = ud;
+    s->kill_req = NULL;
+    if (!err || (err->kind == ERROR_NOT_FOUND && s->confirmed)) {
+        reap(s); /* killed, or no such process in a running sandbox */
+        return;
+    }
+    if (err->kind == ERROR_NOT_FOUND) s->recheck = 1; /* paused? */
+    retry_arm(s);
+}
+
+/* SIGKILL the shell of a closed session, again after a pause if need be (interactive bash
+ * ignores SIGTERM); the session is freed when that is done. */
+static void close_kill(struct session *s)
+{
+    struct error err = {0};
+    s->kill_req = envd_process_signal(&s->envd, s->pid, SIGKILL, on_close_kill, s, &err);
+    if (!s->kill_req) retry_arm(s);
 }
 
 static void start_shell(struct session *s)
@@ -528,44 +626,44 @@ static void stop_io(struct session *s)
         }
 }
 
+/* Detached is like a tmux session without a client: the stream stays open and the screen keeps
+ * following the output (the engine's scrollback is the memory bound), so reattaching shows
+ * the current screen; a stream that drops meanwhile reconnects as for a tab. Only the keys and
+ * the sandbox keep-alive stop. */
 void session_detach(struct session *s)
 {
-    if (s->state != SESSION_ATTACHED && s->state != SESSION_RECONNECTING) return;
-    stop_io(s);
+    if (s->detached || (s->state != SESSION_ATTACHED && s->state != SESSION_RECONNECTING)) return;
+    s->detached = 1;
     buf_reset(&s->in);
-    s->state = SESSION_DETACHED;
+    if (s->flush_timer) loop_timer_cancel(s->m->loop, s->flush_timer);
+    s->flush_timer = 0;
+    if (s->ttl_timer) loop_timer_cancel(s->m->loop, s->ttl_timer);
+    s->ttl_timer = 0;
     s_notice(s, _("detached (pid %u keeps running)"), (unsigned)s->pid);
     s_notify(s);
 }
 
 int session_reattach(struct session *s, int rows, int cols, struct error *err)
 {
-    if (s->state != SESSION_DETACHED && s->state != SESSION_RECONNECTING)
-        return error_set(err, ERROR_USAGE, _("this session is not detached"));
-    if (s->stream) return 0;
-    if (s->retry_timer) {
-        loop_timer_cancel(s->m->loop, s->retry_timer);
+    if (!s->detached) return error_set(err, ERROR_USAGE, _("this session is not detached"));
+    s->detached = 0;
+    s->notice[0] = '\0';
+    session_resize(s, rows, cols);
+    if (s->state == SESSION_ATTACHED) {
+        ttl_arm(s);
+    } else if (s->state == SESSION_RECONNECTING && !s->stream) {
+        /* no need to wait for the back-off: someone is looking now */
+        if (s->retry_timer) loop_timer_cancel(s->m->loop, s->retry_timer);
         s->retry_timer = 0;
+        s->reattaching = 1;
+        if (connect_stream(s, err)) {
+            retry_arm(s);
+            return -1;
+        }
+        s_notice(s, _("reattaching to pid %u…"), (unsigned)s->pid);
     }
-    s->reattaching = 1;
-    /* the Update after the start event carries the size */
-    if (rows != s->rows || cols != s->cols) {
-        s->rows = rows;
-        s->cols = cols;
-        term_engine_resize(s->eng, rows, cols);
-    }
-    if (connect_stream(s, err)) return -1;
-    s->state = SESSION_RECONNECTING;
-    s_notice(s, _("reattaching to pid %u…"), (unsigned)s->pid);
     s_notify(s);
     return 0;
-}
-
-static void on_kill_done(const cJSON *resp, const struct error *err, void *ud)
-{
-    (void)resp;
-    (void)err;
-    (void)ud; /* best effort: the session is gone already */
 }
 
 static void session_free(struct session *s)
@@ -584,18 +682,24 @@ static void session_free(struct session *s)
 void session_close(struct session *s)
 {
     struct session_mgr *m = s->m;
-    if (s->pid && s->envd_ready && s->state != SESSION_EXITED && s->state != SESSION_FAILED) {
-        /* interactive bash ignores SIGTERM; the request outlives the session (no callback
-         * data), so it is not cancelled below */
-        struct error err = {0};
-        envd_process_signal(&s->envd, s->pid, SIGKILL, on_kill_done, NULL, &err);
-    }
     for (struct session **pp = &m->head; *pp; pp = &(*pp)->next)
         if (*pp == s) {
             *pp = s->next;
             break;
         }
-    session_free(s);
+    if (!s->pid || !s->envd_ready || s->state == SESSION_EXITED || s->state == SESSION_FAILED) {
+        session_free(s);
+        return;
+    }
+    /* no orphan shells: the kill is retried (through a pause) until envd took it */
+    stop_io(s);
+    if (s->rec) term_rec_close(s->rec, NULL);
+    s->rec = NULL;
+    s->closing = 1;
+    s->retry_ms = 0;
+    s->next = m->closing;
+    m->closing = s;
+    close_kill(s);
 }
 
 int session_record(struct session *s, const char *path, struct error *err)
@@ -633,6 +737,11 @@ void session_mgr_free(struct session_mgr *m)
     while (m->head) {
         struct session *s = m->head;
         m->head = s->next;
+        session_free(s);
+    }
+    while (m->closing) {
+        struct session *s = m->closing;
+        m->closing = s->next;
         session_free(s);
     }
     if (m->feed_timer) loop_timer_cancel(m->loop, m->feed_timer);
@@ -677,7 +786,13 @@ struct term_engine *session_engine(struct session *s)
 }
 enum session_state session_state(const struct session *s)
 {
+    if (s->detached && (s->state == SESSION_ATTACHED || s->state == SESSION_RECONNECTING))
+        return SESSION_DETACHED;
     return s->state;
+}
+int session_detached(const struct session *s)
+{
+    return s->detached;
 }
 const char *session_sandbox(const struct session *s)
 {

@@ -46,7 +46,7 @@ typedef int (*session_env_fn)(void *ud, struct session_env *out);
 enum session_state {
     SESSION_STARTING,     /* looking up the sandbox / waiting for the start event */
     SESSION_ATTACHED,     /* stream open, output flowing */
-    SESSION_DETACHED,     /* stream closed on purpose, process running */
+    SESSION_DETACHED,     /* no tab shows it; the stream and screen keep going */
     SESSION_RECONNECTING, /* stream dropped; Process.Connect again after a back-off */
     SESSION_EXITED,       /* end event seen: exit_code is valid */
     SESSION_FAILED,       /* could not start (message in notice) */
@@ -72,10 +72,11 @@ struct session *session_mgr_at(struct session_mgr *m, int i); /* in opening orde
 /* Start /bin/bash -i -l in a PTY of rows x cols in sandbox_id. NULL + err when impossible now. */
 struct session *session_open(struct session_mgr *m, const char *sandbox_id, int rows, int cols,
                              int scrollback, struct error *err);
-/* Close the stream; the process keeps running (Process.Connect reattaches). */
+/* No tab shows it any more: the process keeps running and the stream stays open, so the
+ * screen keeps up with the output (within the engine's scrollback) for the next reattach. */
 void session_detach(struct session *s);
-/* Process.Connect by pid, then Update with the size and, on the alternate screen, ^L so a
- * full-screen program repaints (envd replays nothing). 0 or -1 + err. */
+/* Shown again at rows x cols: the current screen at once; a dropped stream reconnects now
+ * (Process.Connect by pid). 0 or -1 + err. */
 int session_reattach(struct session *s, int rows, int cols, struct error *err);
 /* Kill the process (SIGKILL) unless it ended, and free the session. */
 void session_close(struct session *s);
@@ -92,6 +93,7 @@ int session_recording(const struct session *s);
 
 struct term_engine *session_engine(struct session *s);
 enum session_state session_state(const struct session *s);
+int session_detached(const struct session *s); /* detached, running or ended since */
 const char *session_sandbox(const struct session *s);
 uint32_t session_pid(const struct session *s);
 int session_exit_code(const struct session *s);

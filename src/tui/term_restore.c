@@ -58,3 +58,23 @@ void term_restore_uninstall(void)
         sigaction(crash_signals[i], &sa, NULL);
     crash_state.fd = -1;
 }
+
+int term_keys_raw(int fd, int on)
+{
+    struct termios t;
+    if (tcgetattr(fd, &t) < 0) return -1;
+    if (on) {
+        t.c_lflag &= ~(tcflag_t)(ISIG | IEXTEN);
+        t.c_iflag &= ~(tcflag_t)IXON;
+    } else {
+        /* back to what the user had (a terminal without ixon keeps it off) */
+        tcflag_t lf = ISIG | IEXTEN, xon = IXON; /* unknown: the usual cooked defaults */
+        if (crash_state.saved) {
+            lf = crash_state.tio.c_lflag & (ISIG | IEXTEN);
+            xon = crash_state.tio.c_iflag & IXON;
+        }
+        t.c_lflag = (t.c_lflag & ~(tcflag_t)(ISIG | IEXTEN)) | lf;
+        t.c_iflag = (t.c_iflag & ~(tcflag_t)IXON) | xon;
+    }
+    return tcsetattr(fd, TCSADRAIN, &t);
+}

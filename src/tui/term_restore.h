@@ -10,4 +10,10 @@
 int term_restore_install(int fd);
 void term_restore_uninstall(void);
 
+/* Raw keys for a terminal tab (on=1): no ISIG/IEXTEN (Ctrl-C, Ctrl-\, Ctrl-Z, Ctrl-V are
+ * bytes for the shell) and no IXON (Ctrl-S/Ctrl-Q too), as tmux does; on=0 puts back the
+ * user's own ISIG/IEXTEN/IXON as saved by term_restore_install. The caller tells curses
+ * (def_prog_mode) so a later endwin()/refresh keeps it. */
+int term_keys_raw(int fd, int on);
+
 #endif

@@ -116,6 +116,7 @@ struct live {
     struct app *a;
     struct http *http;
     struct local_backend *lb;
+    char *local_label; /* the local boxtopd's label, before the base image's note */
 };
 
 static void set_label(struct app *a, const char *fmt, const char *url, const char *extra)
@@ -125,6 +126,16 @@ static void set_label(struct app *a, const char *fmt, const char *url, const cha
     box_set_str(&a->model.backend_label, buf_cstr(&b));
     buf_free(&b);
     app_dirty(a, DIRTY_HEADER);
+}
+
+/* boxtopd's base image while it is built, when it failed, or --base host: shown in the
+ * header next to the backend, so that a slow first create has its reason in sight. */
+static void on_base_note(struct local_backend *lb, const char *note, void *ud)
+{
+    (void)lb;
+    struct live *lv = ud;
+    if (!lv->local_label) return;
+    set_label(lv->a, note[0] ? "%s  [%s]" : "%s%s", lv->local_label, note);
 }
 
 static void on_local_ready(struct local_backend *lb, const struct local_backend_info *info,
@@ -140,12 +151,15 @@ static void on_local_ready(struct local_backend *lb, const struct local_backend_
     }
     struct error err = {0};
     /* boxtopd has one team, "local" (the team view and the header's start rate use it) */
-    if (backend_e2b_connect(a->be, info->api_url, info->api_key, info->sandbox_url, NULL,
-                            "local", &err))
+    if (backend_e2b_connect(a->be, info->api_url, info->api_key, info->sandbox_url, NULL, "local",
+                            &err))
         backend_report(a->be, BACKEND_ACTION_FAILED, "%s", err.msg);
     set_label(a, _("local boxtopd %s %s"), info->api_url,
               local_backend_started_by_us(lb) ? _("(started by boxtop, stopped on exit)")
                                               : _("(already running)"));
+    free(lv->local_label);
+    lv->local_label = a->model.backend_label ? strdup(a->model.backend_label) : NULL;
+    local_backend_watch_base(lb, on_base_note, lv);
 }
 
 /* Start (or find) the local boxtopd of the state dir (local_backend.h; it sends boxtopd's
@@ -277,13 +291,12 @@ static int load_look(struct app *a, const struct tui_opts *o, struct error *err)
     a->theme_id = THEME_DARK;
     if (o->theme) {
         if ((a->theme_id = theme_by_name(o->theme)) < 0) {
-            error_set(err, ERROR_USAGE, _("unknown theme %s (valid: %s)"), o->theme,
-                      theme_names());
+            error_set(err, ERROR_USAGE, _("unknown theme %s (valid: %s)"), o->theme, theme_names());
             goto out;
         }
     } else if (cfg.theme && (a->theme_id = theme_by_name(cfg.theme)) < 0) {
-        error_set(err, ERROR_USAGE, _("%s:%d: unknown theme %s (valid: %s)"), file,
-                  cfg.theme_line, cfg.theme, theme_names());
+        error_set(err, ERROR_USAGE, _("%s:%d: unknown theme %s (valid: %s)"), file, cfg.theme_line,
+                  cfg.theme, theme_names());
         goto out;
     }
     if (keymap_apply(&a->keys, cfg.keys, cfg.n_keys, file, err)) goto out;
@@ -315,7 +328,7 @@ int tui_main(int argc, char **argv)
     keymap_init(&a->keys);
     model_init(&a->model);
     if (o.flags.context) box_set_str(&a->model.context, o.flags.context);
-    struct live lv = {a, NULL, NULL};
+    struct live lv = {a, NULL, NULL, NULL};
     a->loop = loop_new();
     struct error err = {0};
     if (!a->loop) {
@@ -347,6 +360,7 @@ int tui_main(int argc, char **argv)
 out:
     if (a->be) a->be->ops->destroy(a->be);
     if (lv.lb) live_stop_local(&lv);
+    free(lv.local_label);
     if (lv.http) http_free(lv.http);
     if (a->loop) loop_free(a->loop);
     app_free_contexts(a);

@@ -1,5 +1,6 @@
 /* fuzz_daemon_json.c - every platform API body validator and the sandbox record reader on
- * arbitrary bytes: no crash, no leak, and accepted creates are within the documented limits. */
+ * arbitrary bytes (and the spawns.json reader): no crash, no leak, and accepted creates are within
+ * the documented limits. */
 #include "config.h"
 
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include "api/validate.h"
 #include "sandbox.h"
 #include "sblog.h"
+#include "spawns.h"
 #include "store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,11 +39,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     validate_resume(b, size, &t, &ap, &has, &err);
     validate_pause(b, size, &err);
 
+    struct spawns sp;
+    spawns_parse(b, size, &sp);
+    if (sp.count > (1ULL << 53) || sp.last_ms < 0) abort();
+
     struct sblog *l = sblog_new();
     if (l) {
         sblog_add_line(l, b, size);
-        if (sblog_count(l) > 1)
-            abort();
+        if (sblog_count(l) > 1) abort();
         sblog_free(l);
     }
 

@@ -1,5 +1,6 @@
 /* fuzz_sandbox_json.c - sandbox list/detail/created parsers, the JSON emitter and the
- * metadata query encoder on what they parsed; also boxtopd.json (local backend state). */
+ * metadata query encoder on what they parsed; also boxtopd.json (local backend state) and
+ * the base image's note in boxtopd's /health text. */
 #include "config.h"
 
 #include <stdint.h>
@@ -50,5 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!info.api_url || strncmp(info.api_url, "http", 4) || info.pid <= 1) abort();
         local_backend_info_free(&info);
     }
+    char note[64];
+    local_backend_base_note((const char *)data, size, note, sizeof note);
+    if (strlen(note) >= sizeof note || (note[0] && strncmp(note, "base", 4) != 0)) abort();
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cJSON.h>
 
@@ -17,7 +18,10 @@ static void check_input(const struct webhook_input *in, bool create)
 {
     if (create && (!in->name || !in->url || !in->secret || !in->has_events)) abort();
     if (in->name && (!*in->name || strlen(in->name) > WEBHOOK_NAME_MAX)) abort();
-    if (in->url && (strncmp(in->url, "http", 4) != 0 || strlen(in->url) > WEBHOOK_URL_MAX)) abort();
+    if (in->url && (strncasecmp(in->url, "http", 4) != 0 || strlen(in->url) > WEBHOOK_URL_MAX))
+        abort();
+    for (const char *p = in->url; p && *p; p++) /* ASCII, no spaces, no controls */
+        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f) abort();
     if (in->secret && (!*in->secret || strlen(in->secret) > WEBHOOK_SECRET_MAX)) abort();
     if (in->has_events && (!in->events || in->events >= (1u << WEBHOOK_EVENT_TYPES))) abort();
 }

@@ -1,5 +1,5 @@
 // isolation.mjs - issue 4 isolation, seen through the official SDK (complements the runtime's
-// own C tests): own pid namespace, host /usr and /etc unchanged by writes, root inside cannot
+// own C tests): the Debian image as / (issue 14), own pid namespace, host /usr and /etc unchanged by writes, root inside cannot
 // read host secrets, sandboxes cannot see each other's files, a memory hog is stopped by its
 // cgroup while boxtopd and other sandboxes keep working.
 import { test } from 'node:test';
@@ -28,6 +28,65 @@ test('boxtopd starts and two sandboxes are created', T, async () => {
   d.track(A);
   B = await ctx.E.Sandbox.create('base', { timeoutMs: 300_000, metadata: { who: 'B' } });
   d.track(B);
+});
+
+// Issue 14: a sandbox's / is its own Debian image, not the host's root.
+const IMAGE_TOP = new Set(['bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib32', 'lib64', 'libx32', 'media', 'mnt',
+  'opt', 'proc', 'root', 'run', 'sbin', 'srv', 'sys', 'tmp', 'usr', 'var']);
+
+test('ls / shows only the image; host markers (new top-level dir, host home) are invisible', T, async () => {
+  assert.ok(A, 'sandbox missing');
+  const top = (await run(A, 'ls -A /')).stdout.trim().split('\n');
+  assert.deepEqual(top.filter((n) => !IMAGE_TOP.has(n)), [], `not the image's: ${top.join(' ')}`);
+  for (const n of ['etc', 'usr', 'home', 'tmp', 'proc', 'dev']) assert.ok(top.includes(n), `/${n} missing`);
+  const tag = `boxtop-marker-${uniq()}`;
+  const dir = `/${tag}`;
+  const home = `${os.homedir()}/.${tag}`;
+  fs.mkdirSync(dir);
+  try {
+    fs.writeFileSync(`${dir}/marker`, 'm\n');
+    fs.writeFileSync(home, 'm\n');
+    const hostOnly = fs.readdirSync('/').filter((n) => !IMAGE_TOP.has(n));
+    assert.ok(hostOnly.includes(tag));
+    const probe = [...hostOnly.map((n) => `/${n}`), `${dir}/marker`, home]
+      .map((p) => `test -e '${p}' && echo "SEEN ${p}"`).join('; ');
+    const r = await run(A, `${probe}; find / -xdev -name '*${tag}*' 2>/dev/null; echo done`, { user: 'root' });
+    assert.equal(r.stdout, 'done\n', `host paths visible inside:\n${r.stdout}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(home, { force: true });
+  }
+});
+
+test('Debian bookworm with the base template tools; sudo -n as user is root', T, async () => {
+  assert.ok(A, 'sandbox missing');
+  const os1 = await run(A, '. /etc/os-release; echo "$ID $VERSION_CODENAME"');
+  assert.equal(os1.stdout, 'debian bookworm\n');
+  const tools = await run(A, "python3 -c 'import sys; print(sys.version_info[0])' && pip --version && git --version && curl --version");
+  assert.equal(tools.exitCode, 0, tools.stderr);
+  assert.match(tools.stdout, /^3\n/);
+  assert.match(tools.stdout, /\npip \d/);
+  assert.match(tools.stdout, /\ngit version \d/);
+  assert.match(tools.stdout, /\ncurl \d/);
+  const su = await run(A, 'sudo -n id -u');
+  assert.equal(su.stdout, '0\n', `sudo: ${su.stderr}`);
+  const venv = await run(A, 'python3 -m venv /tmp/v && /tmp/v/bin/python -c "print(7*6)"');
+  assert.equal(venv.stdout, '42\n', venv.stderr);
+});
+
+test('per sandbox: hostname in /etc/hosts, the host\'s resolvers in resolv.conf', T, async () => {
+  assert.ok(A && B, 'sandboxes missing');
+  const h = await run(A, 'cat /etc/hostname; grep -c "$(hostname)" /etc/hosts');
+  assert.deepEqual(h.stdout.trim().split('\n'), [A.sandboxId, '1']);
+  const ns = (txt) => txt.split('\n').filter((l) => /^nameserver\s/.test(l)).join('\n');
+  let host = '';
+  try {
+    host = fs.readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    /* no resolver configured: then none inside either */
+  }
+  const inside = await run(B, 'cat /etc/resolv.conf 2>/dev/null');
+  assert.equal(ns(inside.stdout), ns(host));
 });
 
 test('ps -e inside a sandbox shows only its own processes', T, async () => {

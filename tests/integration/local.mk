@@ -21,6 +21,9 @@ INTEGRATION_TESTS = \
 	tests/integration/sdk-commands.sh \
 	tests/integration/sdk-files.sh \
 	tests/integration/sdk-files-today.sh \
+	tests/integration/sdk-snapshots.sh \
+	tests/integration/sdk-pause-fs.sh \
+	tests/integration/sdk-volumes.sh \
 	tests/integration/streams.sh \
 	tests/integration/envd-extras.sh \
 	tests/integration/cli.sh \
@@ -35,7 +38,8 @@ check_SCRIPTS += tests/node_modules/.boxtop-stamp
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/harness.mjs tests/integration/sdk-sandbox.mjs tests/integration/api-extras.mjs \
 	tests/integration/sdk-commands.mjs tests/integration/sdk-files.mjs tests/integration/streams.mjs \
-	tests/integration/sdk-files-today.mjs \
+	tests/integration/sdk-files-today.mjs tests/integration/sdk-snapshots.mjs tests/integration/sdk-pause-fs.mjs \
+	tests/integration/sdk-volumes.mjs \
 	tests/integration/envd-extras.mjs \
 	tests/integration/cli.mjs tests/integration/hostile.mjs tests/integration/restart.mjs \
 	tests/integration/isolation.mjs tests/integration/secrets.mjs \
@@ -51,7 +55,8 @@ INTEGRATION_LAST_LOG = tests/integration/secrets.sh.log
 $(INTEGRATION_LAST_LOG): tests/integration/harness.sh.log \
 	tests/integration/sdk-sandbox.sh.log tests/integration/api-extras.sh.log \
 	tests/integration/sdk-commands.sh.log tests/integration/sdk-files.sh.log \
-	tests/integration/sdk-files-today.sh.log \
+	tests/integration/sdk-files-today.sh.log tests/integration/sdk-snapshots.sh.log \
+	tests/integration/sdk-pause-fs.sh.log tests/integration/sdk-volumes.sh.log \
 	tests/integration/streams.sh.log tests/integration/envd-extras.sh.log tests/integration/cli.sh.log \
 	tests/integration/cli-connect.sh.log tests/integration/hostile.sh.log \
 	tests/integration/restart.sh.log tests/integration/isolation.sh.log \

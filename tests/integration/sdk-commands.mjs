@@ -1,6 +1,7 @@
 // sdk-commands.mjs - issue 5 acceptance (processes and PTYs) with the official e2b SDK:
 // commands.run output/exit codes, streaming callbacks, background + kill + wait, stdin,
-// list, connect after a disconnect, PTY create/sendInput/resize/kill, envd /health.
+// list, connect after a disconnect, PTY create/sendInput/resize/kill, envd /health, sandbox
+// envs with and without sudo.
 import { test } from 'node:test';
 import { assert, fileContext, rejectsWith } from './lib/common.mjs';
 import { http, sleep, waitFor } from './lib/boxtopd.mjs';
@@ -172,6 +173,26 @@ test('a command outliving its timeoutMs is killed at the deadline', T, async () 
   assert.ok(Date.now() - t0 < 10000, 'deadline not enforced');
   const gone = await waitFor(async () => !(await need().commands.list()).some((p) => [p.cmd, ...p.args].join(' ').includes('sleep 30')), 3000);
   assert.ok(gone, 'the process was still running 3 s after its deadline');
+});
+
+// As the upstream js-sdk envVars tests do: sandbox-wide envs reach commands, also through
+// the base template's passwordless sudo (issue 14).
+test('sandbox envs reach commands, also under sudo; sudo -n works for user', T, async () => {
+  const d = ctx.need();
+  const s = await ctx.E.Sandbox.create('base', { envs: { FOO: 'bar' }, timeoutMs: 120_000 });
+  d.track(s);
+  try {
+    const r = await s.commands.run('echo "$FOO"');
+    assert.equal(r.exitCode, 0);
+    assert.equal(r.stdout.trim(), 'bar');
+    const su = await s.commands.run('sudo echo "$FOO"');
+    assert.equal(su.exitCode, 0, su.stderr);
+    assert.equal(su.stdout.trim(), 'bar');
+    const id = await s.commands.run('sudo -n id -u; sudo -n sh -c \'echo "$SUDO_USER"\'');
+    assert.deepEqual(id.stdout.trim().split('\n'), ['0', 'user']);
+  } finally {
+    await s.kill();
+  }
 });
 
 test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {

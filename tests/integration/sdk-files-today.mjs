@@ -1,7 +1,8 @@
 // sdk-files-today.mjs - issue 21, files as today's E2B has them, through the official SDK:
 // writes outside home create their missing parents like upstream envd (the upstream test
 // "write multiple files" writes /0/... as the default user), and refused uploads come back as
-// an HTTP status the SDK can report, never as a dropped connection.
+// an HTTP status the SDK can report, never as a dropped connection; file metadata
+// (X-Metadata-* headers → user.e2b.* xattrs) comes back from write, stat, list and rename.
 import { test } from 'node:test';
 import { assert, fileContext } from './lib/common.mjs';
 
@@ -77,6 +78,58 @@ test('refused uploads are answered with a status, the connection is not dropped'
   assert.equal(await sh('cat /tmp/only-root'), 'root\n');
   // and the sandbox keeps serving
   assert.equal(await s.files.read('/0/a/one.txt'), 'one');
+});
+
+test('file metadata: write reply, getInfo, list and rename return it; a new write replaces it', T, async () => {
+  const s = need();
+  const md = { owner: 'me', 'build.id': '42', note: 'printable ASCII ~!' };
+  const w = await s.files.write('/home/user/md/a.txt', 'x', { metadata: md });
+  assert.deepEqual(w.metadata, md, 'write reply');
+  assert.deepEqual((await s.files.getInfo('/home/user/md/a.txt')).metadata, md, 'stat');
+  const listed = (await s.files.list('/home/user/md')).find((e) => e.name === 'a.txt');
+  assert.deepEqual(listed.metadata, md, 'list');
+  const moved = await s.files.rename('/home/user/md/a.txt', '/home/user/md/b.txt');
+  assert.deepEqual(moved.metadata, md, 'rename');
+  // stored as the file's user.e2b.* extended attributes
+  assert.equal(await sh('getfattr --version >/dev/null 2>&1 && getfattr -n user.e2b.owner --only-values /home/user/md/b.txt || python3 -c "import os;print(os.getxattr(\'/home/user/md/b.txt\',\'user.e2b.owner\').decode(),end=\'\')"'), 'me');
+  // octet-stream uploads and multi-file uploads carry it too
+  const o = await s.files.write('/home/user/md/o.bin', new Uint8Array([1]).buffer, { metadata: { k: 'v' }, useOctetStream: true });
+  assert.deepEqual(o.metadata, { k: 'v' });
+  const multi = await s.files.write([{ path: '/home/user/md/m1', data: '1' }, { path: '/home/user/md/m2', data: '2' }], { metadata: { batch: 'yes' } });
+  for (const f of multi) assert.deepEqual(f.metadata, { batch: 'yes' });
+  // the set is replaced on every upload; none clears it
+  const again = await s.files.write('/home/user/md/b.txt', 'y');
+  assert.equal(again.metadata, undefined);
+  assert.equal((await s.files.getInfo('/home/user/md/b.txt')).metadata, undefined);
+  const plain = (await s.files.list('/home/user')).find((e) => e.name === 'md');
+  assert.equal(plain.metadata, undefined, 'a directory without metadata has none');
+});
+
+test('file metadata is validated like upstream: bad values and oversize sets → 400', T, async () => {
+  const s = need();
+  const d = ctx.need();
+  const up = (headers) =>
+    fetch(`${d.sandboxUrl}/files?path=/home/user/md/v.txt`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', 'X-Access-Token': s.envdAccessToken, 'E2b-Sandbox-Id': s.sandboxId, ...headers },
+      body: 'v',
+    });
+  let r = await up({ 'X-Metadata-Ok': 'fine' });
+  assert.equal(r.status, 200, await r.text());
+  r = await up({ 'X-Metadata-Bad': 'tab\there' });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).message, /printable ASCII/);
+  r = await up({ ['X-Metadata-' + 'k'.repeat(247)]: 'v' });
+  assert.equal(r.status, 400);
+  const many = {};
+  for (let i = 0; i < 20; i++) many[`X-Metadata-k${i}`] = 'v'.repeat(250);
+  r = await up(many);
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).message, /too large/);
+  // a refused upload leaves the earlier file and its metadata as they were
+  assert.deepEqual((await s.files.getInfo('/home/user/md/v.txt')).metadata, { ok: 'fine' });
+  // the SDK itself refuses keys that are not HTTP tokens
+  await assert.rejects(s.files.write('/home/user/md/w.txt', 'w', { metadata: { 'bad key': 'v' } }), ctx.E.InvalidArgumentError);
 });
 
 test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {

@@ -214,6 +214,13 @@ test('500 twice → delivered on the third attempt; never answering → given up
   assert.deepEqual(fh.map((h) => [h.attempt, h.statusCode, h.success]), [[3, 200, true], [2, 500, false], [1, 500, false]]);
   assert.equal(fh[1].error, 'HTTP 500');
 
+  // a delivery hanging in flight never holds up the API (deliveries run in the event loop)
+  assert.ok(await waitFor(() => dead.got.length >= 1, 5000), 'the hanging receiver got the first attempt');
+  for (let i = 0; i < 5; i++) {
+    const t0 = Date.now();
+    assert.equal((await d.api('GET', '/events/webhooks')).status, 200);
+    assert.ok(Date.now() - t0 < 500, `an API call took ${Date.now() - t0} ms while a delivery hung`);
+  }
   const giveUp = 4 * TIMEOUT_MS + 3 * RETRY_MS;
   assert.ok(await waitFor(async () => (await d.api('GET', `/events/webhooks/${wd.id}/deliveries`)).json.length >= 4, giveUp + 10000), 'four attempts');
   await sleep(TIMEOUT_MS + RETRY_MS + 500);

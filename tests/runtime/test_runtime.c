@@ -238,8 +238,23 @@ static struct rt *new_rt(struct tctx *t)
                              .sandbox_died = h_died};
     struct error err = {0};
     struct rt *rt = NULL;
-    if (rt_new(&rt, t->state, t->instance, NULL, &hooks, &err) < 0)
+    if (rt_new(&rt, t->state, t->instance, NULL, &hooks, &err) < 0) {
         printf("# rt_new: %s\n", err.msg);
+        return NULL;
+    }
+    /* The base image from the user's cache (built once per machine; `make check` builds it
+     * before the tests run), or the host's root with BOXTOPD_TEST_BASE=host. */
+    const char *b = getenv("BOXTOPD_TEST_BASE");
+    struct rt_base_opts bo = {.host = b && strcmp(b, "host") == 0,
+                              .tarball = getenv("BOXTOPD_TEST_BASE_ROOTFS")};
+    t->rt = rt;
+    if (rt_base_start(rt, &bo, &err) < 0) printf("# base: %s\n", err.msg);
+    struct rt_base_status st;
+    int64_t end = now_ms() + 15 * 60 * 1000;
+    for (rt_base_get_status(rt, &st); st.state == RT_BASE_BUILDING && now_ms() < end;
+         rt_base_get_status(rt, &st))
+        pump(t, NULL, 0, 200);
+    if (st.state == RT_BASE_FAILED) printf("# base image: %s\n", st.error);
     return rt;
 }
 
@@ -306,6 +321,11 @@ int main(void)
     }
 
     bool ns = caps.userns; /* full (root) or rootless namespaces */
+    struct rt_base_status bst0;
+    rt_base_get_status(t.rt, &bst0);
+    bool image = ns && bst0.state == RT_BASE_READY; /* else --base host or plain */
+    printf("# base: %s\n", image ? bst0.lower : bst0.state == RT_BASE_HOST ? "host" : "none");
+    if (ns && !getenv("BOXTOPD_TEST_BASE")) ok(image, "the base image is ready: %s", bst0.error);
     if (ns) {
         rc = run(&t, a, "user", "ps -e -o pid=,comm=", out, sizeof out, false, 0, 0);
         int lines = 0;
@@ -330,14 +350,79 @@ int main(void)
         snprintf(p, sizeof p, "%s/api-key", t.state);
         rt_write_file(p, "e2b_secret\n", 11, 0600);
         char cmd[1024];
-        rc = run(&t, a, "root", "cat /etc/shadow", out, sizeof out, false, 0, 0);
-        ok(rc != 0 && !strstr(out, "root:"), "root inside cannot read /etc/shadow (rc=%d)", rc);
+        /* On the image, /etc/shadow is the image's own (root inside may read it); the host's
+         * must stay out of reach under every name. */
+        char hostsh[8192] = "";
+        bool have_host_shadow = rt_read_file("/etc/shadow", hostsh, sizeof hostsh) > 0;
+        char *nl = strchr(hostsh, '\n');
+        if (nl) *nl = '\0'; /* its first line ("root:<hash>:...") */
+        rc = run(&t, a, "root", "cat /etc/shadow /proc/1/root/etc/shadow 2>&1", out, sizeof out,
+                 false, 0, 0);
+        ok(image ? (!have_host_shadow || !strstr(out, hostsh)) : (rc != 0 && !strstr(out, "root:")),
+           "root inside cannot read the host's /etc/shadow (rc=%d)", rc);
         snprintf(cmd, sizeof cmd, "cat %s/api-key; ls -a %s", t.state, t.state);
         rc = run(&t, a, "root", cmd, out, sizeof out, false, 0, 0);
         ok(!strstr(out, "e2b_secret") && !strstr(out, "runtime"),
            "state dir hidden from sandbox root: %.60s", out);
         rc = run(&t, a, "root", "ls /root/ | wc -l", out, sizeof out, false, 0, 0);
         ok(rc == 0 && atoi(out) == 0, "host /root not visible (%s)", out);
+    }
+    if (image) {
+        /* Only the image: the same top-level names as the unpacked image, no host marker
+         * (a new top-level directory, the host user's home), Debian bookworm everywhere, the
+         * base template's tools, and sudo for user. */
+        char marker_dir[64], marker[PATH_MAX], home_marker[PATH_MAX], want[4096] = "",
+                                                                      cmd[3 * PATH_MAX];
+        snprintf(marker_dir, sizeof marker_dir, "/boxtop-marker-%d", (int)getpid());
+        snprintf(marker, sizeof marker, "%s/marker", marker_dir);
+        const char *home = getenv("HOME");
+        snprintf(home_marker, sizeof home_marker, "%s/.boxtop-marker-%d", home ? home : "/root",
+                 (int)getpid());
+        /* Not root: a wrapper (test_runtime_rootless.sh) placed the top-level one. */
+        const char *given = getenv("BOXTOPD_TEST_MARKER");
+        bool placed =
+            given ? host_exists(given)
+                  : mkdir(marker_dir, 0755) == 0 && rt_write_file(marker, "m\n", 2, 0644) == 0;
+        if (given) snprintf(marker, sizeof marker, "%s", given);
+        placed = placed && rt_write_file(home_marker, "m\n", 2, 0644) == 0;
+        struct rt_base_status bst;
+        rt_base_get_status(t.rt, &bst);
+        snprintf(cmd, sizeof cmd, "ls -A %s | sort | tr '\\n' ' '", bst.lower);
+        FILE *f = popen(cmd, "r");
+        if (f) {
+            if (!fgets(want, sizeof want, f)) want[0] = '\0';
+            pclose(f);
+        }
+        rc = run(&t, a, "user", "ls -A / | sort | tr '\\n' ' '", out, sizeof out, false, 0, 0);
+        ok(rc == 0 && want[0] && strcmp(out, want) == 0, "ls / shows the image's directories: %s",
+           out);
+        snprintf(cmd, sizeof cmd,
+                 "test -e %s && echo SEEN; test -e %s && echo SEEN; "
+                 "find / -xdev -name '*boxtop-marker*' 2>/dev/null | grep . ; echo done",
+                 marker, home_marker);
+        rc = run(&t, a, "root", cmd, out, sizeof out, false, 0, 0);
+        ok(placed && strcmp(out, "done\n") == 0,
+           "host markers (a new top-level dir, the host's home) are invisible: %.200s", out);
+        if (!given) {
+            unlink(marker);
+            rmdir(marker_dir);
+        }
+        unlink(home_marker);
+        rc = run(&t, a, "user", ". /etc/os-release; echo \"$ID $VERSION_CODENAME\"", out,
+                 sizeof out, false, 0, 0);
+        ok(rc == 0 && strcmp(out, "debian bookworm\n") == 0, "/etc/os-release: %.60s", out);
+        rc = run(&t, a, "user",
+                 "python3 -c 'import sys' && pip --version && git --version && curl --version "
+                 "| head -1",
+                 out, sizeof out, false, 0, 0);
+        ok(rc == 0 && strstr(out, "pip ") && strstr(out, "git version") && strstr(out, "curl "),
+           "python3, pip, git and curl work: %.200s", out);
+        rc = run(&t, a, "user", "sudo -n id -u", out, sizeof out, false, 0, 0);
+        if (root)
+            ok(rc == 0 && strcmp(out, "0\n") == 0, "sudo -n id -u as user prints 0: %.200s", out);
+        else /* rootless: only "user" is mapped, there is no root to become */
+            ok(rc != 0 && strcmp(out, "0\n") != 0, "rootless: sudo cannot become root: %.100s",
+               out);
     }
     if (ns) {
         /* init cannot be taken over (ptrace, /proc/1/environ) and nothing can be unmounted

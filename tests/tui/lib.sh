@@ -3,6 +3,7 @@
 #
 # Usage: tui_start COLSxROWS CMD...   tui_wait TEXT [SECONDS]   tui_screen   tui_keys ...
 #        ok COND NAME                  tui_done
+# TUI_EXPORTS: shell lines run before boxtop starts (golden.sh fixes the clock with it).
 
 : "${abs_top_builddir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${abs_top_srcdir:=$abs_top_builddir}"
@@ -28,6 +29,7 @@ tui_start() { # tui_start COLS ROWS ARGS... (runs boxtop-tui ARGS in a fresh pan
     cat > "$TMPD/run.sh" <<EOS
 echo \$\$ > "$TMPD/pid"
 export TERM=xterm-256color LANG=\${TUI_LANG:-C.UTF-8} LC_ALL=\${TUI_LANG:-C.UTF-8}
+${TUI_EXPORTS:-}
 exec "$BOXTOP_TUI" "\$@"
 EOS
     rm -f "$TMPD/pid" "$TMPD/exit"

@@ -101,7 +101,7 @@ ok $? "n creates a sandbox that appears in the table"
 
 tui_keys /; tui_keys C-u; tui_type 'meta:owner=alice'; tui_keys Enter; tui_wait 'Sandboxes \(1 of 5\)'
 state() { "$BOXTOP" info "$1" --json | js j.state; }
-tui_keys p; tui_wait "$A +base +paused" 10 && [ "$(state "$A")" = paused ]; ok $? "p pauses (boxtop info agrees)"
+tui_keys p; tui_wait "Pause: m with memory" 3 && tui_keys m; tui_wait "$A +base +paused" 10 && [ "$(state "$A")" = paused ]; ok $? "p asks, m pauses with memory (boxtop info agrees)"
 tui_keys r; tui_wait "$A +base +running" 10 && [ "$(state "$A")" = running ]; ok $? "r resumes"
 tui_keys t; tui_wait 'time to live'; tui_type '2h'; tui_keys Enter
 tui_wait "$A .* 1h59m" 10

@@ -67,7 +67,7 @@ tui_keys j K; tui_wait 'Kill process 42'; tui_keys y
 tui_wait 'Processes \(1\)' 8 && ! tui_screen | grep -Eq '42 yes'; ok $? "detail: K kills the process through envd"
 ! tui_screen | grep -q 'tok-'; ok $? "the envd access token is not on screen"
 tui_keys Escape; tui_wait 'Sandboxes \(1 of 2\)'
-tui_keys p; tui_wait 'fake0001 +base +paused' 8; ok $? "p pauses (state from the server)"
+tui_keys p; tui_wait 'Pause: m with memory' 3 && tui_keys m; tui_wait 'fake0001 +base +paused' 8; ok $? "p asks, m pauses with memory (state from the server)"
 tui_keys r; tui_wait 'fake0001 +base +running' 8; ok $? "r resumes"
 tui_keys t; tui_wait 'time to live'; tui_type '2h'; tui_keys Enter
 tui_wait 'fake0001 .* 1h59m' 8; t=$(ttl fake0001); [ "$t" -gt 7000 ] && [ "$t" -le 7200 ]

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fake_server.h"
 #include "boxtop/api.h"
 #include "boxtop/buf.h"
 #include "boxtop/http.h"
@@ -42,7 +43,7 @@ struct shared {
 };
 
 struct env {
-    pid_t pid;
+    struct fake_server fs;
     int port;
     struct shared *sh;
     struct loop *loop;
@@ -144,31 +145,18 @@ static void serve(int fd, struct shared *sh)
     }
 }
 
+static void serve_one(int fd, int no, void *shared)
+{
+    (void)no;
+    serve(fd, shared);
+}
+
 static int setup(void **state)
 {
     static struct env e;
-    e.sh = mmap(NULL, sizeof *e.sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    int ls = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof a;
-    if (e.sh == MAP_FAILED || ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof a) < 0 ||
-        listen(ls, 64) < 0 || getsockname(ls, (struct sockaddr *)&a, &al) < 0)
-        return -1;
-    e.port = ntohs(a.sin_port);
-    if ((e.pid = fork()) == 0) {
-        setpgid(0, 0);
-        signal(SIGCHLD, SIG_IGN);
-        for (;;) {
-            int fd = accept(ls, NULL, NULL);
-            if (fd >= 0 && fork() == 0) {
-                serve(fd, e.sh);
-                _exit(0);
-            }
-            if (fd >= 0) close(fd);
-        }
-    }
-    setpgid(e.pid, e.pid);
-    close(ls);
+    if (fake_server_start(&e.fs, sizeof *e.sh, serve_one) < 0) return -1;
+    e.sh = e.fs.shared;
+    e.port = e.fs.port;
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", e.port); /* trailing slash is dropped */
     e.loop = loop_new();
@@ -184,9 +172,7 @@ static int teardown(void **state)
     api_free(e->api);
     http_free(e->http);
     loop_free(e->loop);
-    kill(-e->pid, SIGKILL);
-    waitpid(e->pid, NULL, 0);
-    munmap(e->sh, sizeof *e->sh);
+    fake_server_stop(&e->fs);
     return 0;
 }
 

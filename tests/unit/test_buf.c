@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "boxtop/buf.h"
+#include "boxtop/grow.h"
 #include "boxtop/error.h"
 
 static void append_and_consume(void **state)
@@ -47,11 +48,48 @@ static void error_prefix_keeps_message(void **state)
     assert_int_equal(error_set(NULL, ERROR_GENERIC, "x"), -1);
 }
 
+/* Growable arrays (grow.h): room is made by doubling, contents kept, nothing changes on an
+ * impossible size. */
+static void grow_arrays(void **state)
+{
+    (void)state;
+    struct pair {
+        int a;
+        long b;
+    } *v = NULL;
+    size_t cap = 0, n = 0;
+    for (int i = 0; i < 1000; i++) {
+        assert_int_equal(GROW(v, cap, n + 1), 0);
+        assert_true(cap >= n + 1);
+        v[n++] = (struct pair){i, -i};
+    }
+    assert_int_equal(cap, 1024); /* 16, 32, ... 1024: doubling */
+    for (int i = 0; i < 1000; i++)
+        assert_true(v[i].a == i && v[i].b == -i);
+    struct pair *before = v;
+    assert_int_equal(GROW(v, cap, 10), 0); /* already there: untouched */
+    assert_ptr_equal(v, before);
+    assert_int_equal(GROW(v, cap, SIZE_MAX / 2), -1); /* overflows: refused, nothing lost */
+    assert_ptr_equal(v, before);
+    assert_int_equal(cap, 1024);
+    free(v);
+
+    char **s = NULL;
+    int icap = 0;
+    assert_int_equal(GROW_INT(s, icap, 3), 0);
+    assert_int_equal(icap, GROW_MIN);
+    assert_int_equal(GROW_INT(s, icap, 40), 0);
+    assert_int_equal(icap, 64);
+    assert_int_equal(GROW_INT(s, icap, -1), 0); /* nothing needed */
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(append_and_consume),
         cmocka_unit_test(error_prefix_keeps_message),
+        cmocka_unit_test(grow_arrays),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,9 @@
 #include <cJSON.h>
 #include <cmocka.h>
 
+#include "commands_cloud_fixture.h"
+#include "fake_server.h"
+
 #define GOOD_KEY "e2b_1111111111111111111111111111111111111111"
 #define BAD_KEY  "e2b_2222222222222222222222222222222222222222"
 #define TOKEN    "tok_SECRET_envd_token"
@@ -37,7 +40,7 @@ struct shared {
 };
 
 struct env {
-    pid_t pid;
+    struct fake_server fs;
     int port;
     struct shared *sh;
     char tmp[64];
@@ -60,7 +63,7 @@ static void record(struct shared *sh, const char *s)
 
 static void say(int fd, int status, const char *extra, const char *body)
 {
-    char out[8192];
+    char out[16384];
     int n = snprintf(out, sizeof out,
                      "HTTP/1.1 %d X\r\nContent-Length: %zu\r\nContent-Type: application/json\r\n"
                      "%s\r\n%s",
@@ -142,6 +145,16 @@ static void route(int fd, const char *method, const char *path, const char *key,
             "1073741824,\"diskTotal\":2147483648},{\"timestamp\":\"x\",\"timestampUnix\":"
             "1795372845,\"cpuCount\":2,\"cpuUsedPct\":50,\"memUsed\":209715200,\"memTotal\":"
             "536870912,\"memCache\":0,\"diskUsed\":1073741824,\"diskTotal\":2147483648}]");
+    } else if (!strncmp(path, "/sandboxes/icloud/logs?", 23)) {
+        say(fd, 200, "", CLOUD_V1); /* E2B cloud's shapes: commands.h */
+    } else if (!strncmp(path, "/v2/sandboxes/icloud/logs?", 26) && strstr(path, "pid=")) {
+        say(fd, 501, "",
+            "{\"code\":501,\"message\":\"Filtering sandbox logs by pid is not supported by "
+            "this cluster yet\"}");
+    } else if (!strncmp(path, "/sandboxes/iv2only/logs?", 24)) {
+        say(fd, 404, "", "{\"code\":404,\"message\":\"Not Found\"}");
+    } else if (!strncmp(path, "/v2/sandboxes/iv2only/logs?", 27)) {
+        say(fd, 200, "", CLOUD_V2);
     } else if (!strncmp(path, "/v2/sandboxes/ibox1/logs", 24)) {
         /* backward: newest first */
         say(fd, 200, "",
@@ -190,32 +203,18 @@ static void serve(int fd, struct shared *sh)
     }
 }
 
+static void serve_one(int fd, int no, void *shared)
+{
+    (void)no;
+    serve(fd, shared);
+}
+
 static int setup(void **state)
 {
     static struct env e;
-    e.sh = mmap(NULL, sizeof *e.sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (e.sh == MAP_FAILED) return -1;
-    int ls = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof a;
-    if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof a) < 0 || listen(ls, 64) < 0 ||
-        getsockname(ls, (struct sockaddr *)&a, &al) < 0)
-        return -1;
-    e.port = ntohs(a.sin_port);
-    if ((e.pid = fork()) == 0) {
-        setpgid(0, 0);
-        signal(SIGCHLD, SIG_IGN);
-        for (;;) {
-            int fd = accept(ls, NULL, NULL);
-            if (fd >= 0 && fork() == 0) {
-                serve(fd, e.sh);
-                _exit(0);
-            }
-            if (fd >= 0) close(fd);
-        }
-    }
-    setpgid(e.pid, e.pid);
-    close(ls);
+    if (fake_server_start(&e.fs, sizeof *e.sh, serve_one) < 0) return -1;
+    e.sh = e.fs.shared;
+    e.port = e.fs.port;
     snprintf(e.tmp, sizeof e.tmp, "/tmp/boxtop-cli-e2e-XXXXXX");
     if (!mkdtemp(e.tmp)) return -1;
     const char *top = getenv("abs_top_builddir");
@@ -227,12 +226,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct env *e = *state;
-    kill(-e->pid, SIGKILL);
-    waitpid(e->pid, NULL, 0);
+    fake_server_stop(&e->fs);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", e->tmp);
     if (system(cmd) != 0) return -1;
-    munmap(e->sh, sizeof *e->sh);
     return 0;
 }
 
@@ -429,6 +426,55 @@ static void test_metrics_and_logs(void **state)
     assert_int_equal(run(e, GOOD_KEY, "logs", "ibox1", "--level", "loud", NULL), 2);
 }
 
+/* issue 16: the command history from E2B cloud's entries (exit codes from v1 lines, out of
+ * order, a reused pid, an end without a start, no process_output) */
+static void test_commands_cloud(void **state)
+{
+    struct env *e = *state;
+    assert_int_equal(run(e, GOOD_KEY, "commands", "icloud", "--json", NULL), 0);
+    assert_non_null(strstr(e->sh->log, "GET /sandboxes/icloud/logs?limit=1000\n"));
+    cJSON *doc = cJSON_Parse(e->out);
+    assert_int_equal(cJSON_GetArraySize(doc), 5);
+    static const char *const results[] = {"exit 0", "exit 1", "exit 2", "signal: killed",
+                                          "running"};
+    static const int pids[] = {12, 40, 7, 12, 71};
+    for (int i = 0; i < 5; i++) {
+        cJSON *it = cJSON_GetArrayItem(doc, i);
+        assert_string_equal(cJSON_GetObjectItem(it, "result")->valuestring, results[i]);
+        assert_int_equal(cJSON_GetObjectItem(it, "pid")->valueint, pids[i]);
+    }
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 1), "display")->valuestring,
+                        "pytest -x tests/");
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 0), "durationMs")->valuedouble,
+                     900);
+    cJSON_Delete(doc);
+    /* --json escapes the ESC of the hostile command line */
+    assert_null(strchr(e->out, '\033'));
+    assert_int_equal(run(e, GOOD_KEY, "commands", "icloud", "--state", "failed", NULL), 0);
+    assert_non_null(strstr(e->out, "pytest -x tests/"));
+    assert_non_null(strstr(e->out, "signal: killed"));
+    assert_null(strstr(e->out, "pip install"));
+    assert_null(strstr(e->out, "train.py"));
+    assert_int_equal(run(e, GOOD_KEY, "commands", "icloud", NULL), 0);
+    assert_non_null(strstr(e->out, "train.py --epochs 3"));
+    assert_null(strchr(e->out, '\033')); /* the table is sanitized */
+    /* one command: no output kept by the cloud; exit status of the newest pid 12 (killed) */
+    assert_int_equal(run(e, GOOD_KEY, "commands", "icloud", "12", NULL), 137);
+    assert_non_null(strstr(e->err, "keeps no command output"));
+    assert_int_equal(run(e, GOOD_KEY, "commands", "icloud", "40", NULL), 1);
+    assert_int_equal(run(e, GOOD_KEY, "commands", "icloud", "555", NULL), 3);
+    /* a server without v1: v2 entries, results unknown */
+    assert_int_equal(run(e, GOOD_KEY, "commands", "iv2only", "--json", NULL), 0);
+    assert_non_null(strstr(e->sh->log, "GET /v2/sandboxes/iv2only/logs?direction=forward"));
+    assert_non_null(strstr(e->err, "exit codes are unknown"));
+    doc = cJSON_Parse(e->out);
+    assert_int_equal(cJSON_GetArraySize(doc), 5);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 0), "result")->valuestring,
+                        "ended");
+    cJSON_Delete(doc);
+    assert_int_equal(run(e, GOOD_KEY, "commands", "icloud", "--state", "done", NULL), 2);
+}
+
 static void test_usage_and_no_backend(void **state)
 {
     struct env *e = *state;
@@ -453,6 +499,7 @@ int main(void)
         cmocka_unit_test(test_lifecycle),
         cmocka_unit_test(test_create_falls_back_to_v1),
         cmocka_unit_test(test_metrics_and_logs),
+        cmocka_unit_test(test_commands_cloud),
         cmocka_unit_test(test_usage_and_no_backend),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -130,6 +131,71 @@ static void other_bodies(void **state)
     assert_int_equal(validate_pause(S("{}"), &err), 0);
     assert_int_equal(validate_pause(S("{\"memory\":1}"), &err), 400);
     assert_int_equal(validate_pause(S("nul"), &err), 400);
+    assert_true(validate_memory_flag(S("{}")));
+    assert_true(validate_memory_flag(S("")));
+    assert_true(validate_memory_flag(S("{\"memory\":true}")));
+    assert_false(validate_memory_flag(S("{\"memory\":false}")));
+}
+
+static bool only_snap(void *ud, const char *ref)
+{
+    return strcmp(ref, ud) == 0;
+}
+
+/* issue 21: autoPauseMemory, volumeMounts, snapshot templates */
+static void create_today(void **state)
+{
+    (void)state;
+    struct create_req r;
+    struct error err;
+    assert_int_equal(validate_create(S("{\"templateID\":\"base\",\"autoPause\":true,"
+                                       "\"autoPauseMemory\":false}"),
+                                     true, &r, &err),
+                     0);
+    assert_true(r.auto_pause_fs_only);
+    create_req_free(&r);
+    assert_int_equal(
+        validate_create(S("{\"templateID\":\"base\",\"autoPauseMemory\":false}"), true, &r, &err),
+        0);
+    assert_false(r.auto_pause_fs_only); /* only with autoPause */
+    assert_int_equal(
+        validate_create(S("{\"templateID\":\"base\",\"autoPause\":true,"
+                          "\"autoPauseMemory\":false,\"autoResume\":{\"enabled\":true}}"),
+                        true, &r, &err),
+        400);
+    assert_int_equal(validate_create(S("{\"templateID\":\"base\",\"volumeMounts\":"
+                                       "[{\"name\":\"data\",\"path\":\"/mnt/data\"}]}"),
+                                     true, &r, &err),
+                     0);
+    assert_int_equal(cJSON_GetArraySize(r.volume_mounts), 1);
+    create_req_free(&r);
+    assert_null(r.volume_mounts);
+    /* every bad mount is reported, numbered */
+    assert_int_equal(validate_create(S("{\"templateID\":\"base\",\"volumeMounts\":["
+                                       "{\"name\":\"a b\",\"path\":\"/x\"},"
+                                       "{\"name\":\"ok\",\"path\":\"rel\"},"
+                                       "{\"name\":\"ok\",\"path\":\"/y/../z\"},"
+                                       "{\"name\":\"ok\",\"path\":\"/m\"},"
+                                       "{\"name\":\"ok2\",\"path\":\"/m\"},"
+                                       "{\"name\":\"ok\",\"path\":\"/\"}]}"),
+                                     true, &r, &err),
+                     400);
+    for (int i = 0; i < 6; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "volume mount #%d:", i);
+        if (i == 3)
+            assert_null(strstr(err.msg, want));
+        else
+            assert_non_null(strstr(err.msg, want));
+    }
+    /* a snapshot id is a template only where the caller knows it */
+    assert_int_equal(validate_create(S("{\"templateID\":\"local/snap:default\"}"), true, &r, &err),
+                     404);
+    assert_int_equal(validate_create_ex(S("{\"templateID\":\"local/snap:default\"}"), true,
+                                        only_snap, "local/snap:default", &r, &err),
+                     0);
+    assert_string_equal(r.template_ref, "local/snap:default");
+    create_req_free(&r);
 }
 
 int main(void)
@@ -138,6 +204,7 @@ int main(void)
         cmocka_unit_test(create_sdk_bodies),
         cmocka_unit_test(create_rejects),
         cmocka_unit_test(other_bodies),
+        cmocka_unit_test(create_today),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -229,6 +229,24 @@ static int h_hdr(struct server_request *req, void *ud)
     return server_respond(req, 200, "text/plain", out, (size_t)n);
 }
 
+static void add_meta(void *ud, const char *name, const char *value)
+{
+    struct buf *b = ud;
+    buf_printf(b, "%s=%s;", name, value);
+}
+
+/* X-Metadata-* headers, enumerated (lws 4.1 has no iterator; see server.c) */
+static int h_meta(struct server_request *req, void *ud)
+{
+    (void)ud;
+    struct buf b = BUF_INIT;
+    int n = server_request_headers_prefixed(req, "x-metadata-", add_meta, &b);
+    buf_printf(&b, "%d", n);
+    int rc = server_respond(req, 200, "text/plain", b.data, b.len);
+    buf_free(&b);
+    return rc;
+}
+
 static int h_query(struct server_request *req, void *ud)
 {
     (void)ud;
@@ -441,7 +459,7 @@ static void client(void)
     struct resp r;
     int fd;
 
-    printf("1..26\n");
+    printf("1..29\n");
     /* 1-2: JSON + keep-alive */
     fd = dial(port_api);
     send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -568,6 +586,22 @@ static void client(void)
     ok(read_resp(fd, &r, 2000) == 0 && body_is(&r, "20.20.2|k1"),
        "underscore and mixed-case custom headers");
     buf_free(&r.body);
+    /* 17b: custom headers by prefix, before and after other custom and standard ones; the
+     * connection's second request must not see the first one's (the header buffer is reused) */
+    send_str(fd, "POST /meta?x=1 HTTP/1.1\r\nHost: x\r\nX-Metadata-Owner: me\r\n"
+                 "Content-Length: 0\r\nE2b-Sandbox-Id: i123\r\nx-metadata-a.b_c: v 2\r\n"
+                 "X-Other: o\r\nX-METADATA-Last: !~\r\n\r\n");
+    int mrc = read_resp(fd, &r, 2000);
+    ok(mrc == 0 && body_is(&r, "owner=me;a.b_c=v 2;last=!~;3"),
+       "X-Metadata-* headers enumerated in order");
+    buf_free(&r.body);
+    send_str(fd, "POST /meta HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nX-API-Key: k\r\n\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && body_is(&r, "0"), "none on the next request");
+    buf_free(&r.body);
+    send_str(fd, "POST /meta HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nX-Metadata-k: v\r\n\r\n");
+    ok(read_resp(fd, &r, 2000) == 0 && body_is(&r, "0"),
+       "without a known custom header the buffer is not scanned (documented limit)");
+    buf_free(&r.body);
     /* 18: the SDK's triple-encoded metadata */
     send_str(fd, "GET /q?metadata=purpose%3Dtranscript%26odd%252520key%3Da%252520b%252526c&"
                  "state=running,paused HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -689,6 +723,7 @@ int main(void)
         {"GET", "/drain", h_drain, &c, SERVER_BODY_BUFFER, 0},
         {"GET", "/pipe", h_pipe, &c, SERVER_BODY_BUFFER, 0},
         {"GET", "/hdr", h_hdr, &c, SERVER_BODY_BUFFER, 0},
+        {"POST", "/meta", h_meta, &c, SERVER_BODY_BUFFER, 0},
         {"GET", "/q", h_query, &c, SERVER_BODY_BUFFER, 0},
         {"GET", "/cap/*/x/**", h_capture, &c, SERVER_BODY_BUFFER, 0},
         {"POST", "/early", h_early, &c, SERVER_BODY_STREAM, 0},

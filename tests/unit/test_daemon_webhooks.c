@@ -44,6 +44,9 @@ static void t_url(void **st)
     assert_int_equal(webhook_url_check("example.com/hook", &err), 400);
     assert_int_equal(webhook_url_check("http://a b/", &err), 400);
     assert_int_equal(webhook_url_check("http://a/\r\nX: y", &err), 400);
+    assert_int_equal(webhook_url_check("http://caf\xc3\xa9.example/", &err), 400);
+    assert_non_null(strstr(err.msg, "ASCII"));
+    assert_int_equal(webhook_url_check("HTTP://Example.COM/x", &err), 0); /* schemes ignore case */
 }
 
 static void t_create(void **st)

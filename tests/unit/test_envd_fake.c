@@ -21,6 +21,7 @@
 #include "boxtop/buf.h"
 #include "boxtop/connect.h"
 #include "fake_conn.h"
+#include "fake_server.h"
 #include "test_envd_fake.h"
 
 /* BIG in decimal for JSON strings (3 MiB + 123). */
@@ -373,37 +374,18 @@ static void serve(int fd, struct shared *sh)
     free(c);
 }
 
+static void serve_one(int fd, int no, void *shared)
+{
+    (void)no;
+    serve(fd, shared);
+}
+
 int server_start(void **state)
 {
     static struct server srv;
-    srv.sh = mmap(NULL, sizeof *srv.sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (srv.sh == MAP_FAILED) return -1;
-    memset(srv.sh, 0, sizeof *srv.sh);
-    int ls = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof a;
-    if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof a) < 0 || listen(ls, 64) < 0 ||
-        getsockname(ls, (struct sockaddr *)&a, &al) < 0)
-        return -1;
-    srv.port = ntohs(a.sin_port);
-    srv.pid = fork();
-    if (srv.pid < 0) return -1;
-    if (srv.pid == 0) {
-        setpgid(0, 0);
-        signal(SIGCHLD, SIG_IGN);
-        for (;;) {
-            int fd = accept(ls, NULL, NULL);
-            if (fd < 0) continue;
-            if (fork() == 0) {
-                close(ls);
-                serve(fd, srv.sh);
-                _exit(0);
-            }
-            close(fd);
-        }
-    }
-    setpgid(srv.pid, srv.pid);
-    close(ls);
+    if (fake_server_start(&srv.fs, sizeof *srv.sh, serve_one) < 0) return -1;
+    srv.sh = srv.fs.shared;
+    srv.port = srv.fs.port;
     *state = &srv;
     return 0;
 }
@@ -411,8 +393,6 @@ int server_start(void **state)
 int server_stop(void **state)
 {
     struct server *srv = *state;
-    kill(-srv->pid, SIGKILL);
-    waitpid(srv->pid, NULL, 0);
-    munmap(srv->sh, sizeof *srv->sh);
+    fake_server_stop(&srv->fs);
     return 0;
 }

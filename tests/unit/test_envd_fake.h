@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "fake_server.h"
+
 #define TOKEN            "envd-token-0123456789"
 #define API_KEY          "e2b_0123456789abcdef0123456789abcdef01234567"
 #define SBX              "sbx1"
@@ -29,7 +31,7 @@ struct shared {
 };
 
 struct server {
-    pid_t pid;
+    struct fake_server fs;
     int port;
     struct shared *sh;
 };

@@ -17,6 +17,7 @@
 
 #include "envd_files.h"
 #include "envd_int.h"
+#include "xmeta.h"
 
 struct fx {
     char top[64];
@@ -70,7 +71,7 @@ static char *slurp(struct fx *f, const char *rel, size_t *len)
 static int upload(struct fx *f, const char *path, const char *ctype, const char *cenc,
                   const void *body, size_t len, size_t chunk, struct buf *resp)
 {
-    struct envd_upload_req req = {path, ctype, cenc};
+    struct envd_upload_req req = {path, ctype, cenc, NULL};
     struct envd_upload *u;
     int status;
     char msg[512];
@@ -257,6 +258,65 @@ static void errors(void **state)
     assert_int_equal(st, 400);
 }
 
+/* X-Metadata-* rules, and the xattrs an upload leaves (replaced by the next upload) */
+static void metadata(void **state)
+{
+    struct fx *f = *state;
+    char msg[300];
+    cJSON *o = cJSON_CreateObject();
+    assert_int_equal(xmeta_add(o, "Owner", "me", msg, sizeof msg), 0);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(o, "owner")->valuestring, "me");
+    assert_int_equal(xmeta_add(o, "owner", "again", msg, sizeof msg), 0); /* last wins */
+    assert_int_equal(cJSON_GetArraySize(o), 1);
+    assert_int_equal(xmeta_add(o, "a b", "v", msg, sizeof msg), -1);
+    assert_int_equal(xmeta_add(o, "", "v", msg, sizeof msg), -1);
+    assert_int_equal(xmeta_add(o, "k", "caf\xc3\xa9", msg, sizeof msg), -1);
+    assert_int_equal(xmeta_add(o, "k", "new\nline", msg, sizeof msg), -1);
+    char key[300];
+    memset(key, 'k', sizeof key);
+    key[XMETA_KEY_MAX] = '\0';
+    assert_int_equal(xmeta_add(o, key, "", msg, sizeof msg), 0);
+    key[XMETA_KEY_MAX] = 'k';
+    key[XMETA_KEY_MAX + 1] = '\0';
+    assert_int_equal(xmeta_add(o, key, "", msg, sizeof msg), -1);
+    char big[XMETA_TOTAL_MAX + 1];
+    memset(big, 'v', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_int_equal(xmeta_add(o, "big", big, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "too large"));
+    cJSON_Delete(o);
+
+    /* upload with metadata, then without: the attribute goes (skipped where the test's
+     * filesystem has no user xattrs) */
+    cJSON *md = cJSON_CreateObject();
+    cJSON_AddStringToObject(md, "owner", "me");
+    struct envd_upload_req req = {"/tmp/t/md.txt", "application/octet-stream", NULL, md};
+    struct envd_upload *u;
+    int status;
+    struct buf resp = BUF_INIT;
+    assert_int_equal(envd_upload_begin(&f->call, &req, &u, &status, msg, sizeof msg), 0);
+    envd_upload_feed(u, "x", 1);
+    envd_upload_finish(u, &status, &resp);
+    envd_upload_free(u);
+    cJSON_Delete(md);
+    if (status == 500 && strstr(buf_cstr(&resp), "not supported")) {
+        buf_free(&resp);
+        skip();
+    }
+    assert_int_equal(status, 200);
+    assert_non_null(strstr(buf_cstr(&resp), "\"metadata\":{\"owner\":\"me\"}"));
+    buf_free(&resp);
+    cJSON *back = xmeta_read(f->call.root_fd, "/tmp/t/md.txt");
+    assert_non_null(back);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(back, "owner")->valuestring, "me");
+    cJSON_Delete(back);
+    assert_int_equal(upload(f, "/tmp/t/md.txt", "application/octet-stream", NULL, "y", 1, 1, &resp),
+                     200);
+    assert_null(strstr(buf_cstr(&resp), "metadata"));
+    buf_free(&resp);
+    assert_null(xmeta_read(f->call.root_fd, "/tmp/t/md.txt"));
+}
+
 static void confined(void **state)
 {
     struct fx *f = *state;
@@ -302,6 +362,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(octet_stream_and_gzip, setup, teardown),
         cmocka_unit_test_setup_teardown(errors, setup, teardown),
         cmocka_unit_test_setup_teardown(confined, setup, teardown),
+        cmocka_unit_test_setup_teardown(metadata, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "fake_conn.h"
+#include "fake_server.h"
 
 #include "boxtop/http.h"
 #include "boxtop/loop.h"
@@ -39,7 +40,7 @@ struct shared {
 };
 
 struct server {
-    pid_t pid;
+    struct fake_server fs;
     int port;
     struct shared *sh;
 };
@@ -192,38 +193,19 @@ static void serve_conn(int fd, int id, struct shared *sh)
     }
 }
 
+static void serve_one(int fd, int id, void *shared)
+{
+    struct shared *sh = shared;
+    __atomic_add_fetch(&sh->conns, 1, __ATOMIC_SEQ_CST);
+    serve_conn(fd, id, sh);
+}
+
 static int server_start(void **state)
 {
     static struct server srv; /* handed to the tests through cmocka's state */
-    srv.sh = mmap(NULL, sizeof *srv.sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (srv.sh == MAP_FAILED) return -1;
-    memset(srv.sh, 0, sizeof *srv.sh);
-    int ls = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof a;
-    if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof a) < 0 || listen(ls, 64) < 0 ||
-        getsockname(ls, (struct sockaddr *)&a, &al) < 0)
-        return -1;
-    srv.port = ntohs(a.sin_port);
-    srv.pid = fork();
-    if (srv.pid < 0) return -1;
-    if (srv.pid == 0) {
-        setpgid(0, 0);
-        signal(SIGCHLD, SIG_IGN);
-        for (int id = 1;; id++) {
-            int fd = accept(ls, NULL, NULL);
-            if (fd < 0) continue;
-            __atomic_add_fetch(&srv.sh->conns, 1, __ATOMIC_SEQ_CST);
-            if (fork() == 0) {
-                close(ls);
-                serve_conn(fd, id, srv.sh);
-                _exit(0);
-            }
-            close(fd);
-        }
-    }
-    setpgid(srv.pid, srv.pid);
-    close(ls);
+    if (fake_server_start(&srv.fs, sizeof *srv.sh, serve_one) < 0) return -1;
+    srv.sh = srv.fs.shared;
+    srv.port = srv.fs.port;
     *state = &srv;
     return 0;
 }
@@ -231,9 +213,7 @@ static int server_start(void **state)
 static int server_stop(void **state)
 {
     struct server *srv = *state;
-    kill(-srv->pid, SIGKILL);
-    waitpid(srv->pid, NULL, 0);
-    munmap(srv->sh, sizeof *srv->sh);
+    fake_server_stop(&srv->fs);
     return 0;
 }
 

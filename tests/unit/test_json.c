@@ -286,6 +286,22 @@ static void time_format(void **state)
     assert_string_equal(buf, "197");
     json_format_time(-62167219200000LL, buf, sizeof buf);
     assert_string_equal(buf, "0000-01-01T00:00:00.000Z");
+    /* The nanosecond form both programs use (logs: 9 digits; envd file times: as few as
+     * needed, like Go's): one formatter behind all of them. */
+    json_format_time_ns(1767225600, 123456789, 9, buf, sizeof buf);
+    assert_string_equal(buf, "2026-01-01T00:00:00.123456789Z");
+    json_format_time_ns(1767225600, 5, 9, buf, sizeof buf);
+    assert_string_equal(buf, "2026-01-01T00:00:00.000000005Z");
+    json_format_time_ns(1767225600, 0, JSON_TIME_SHORTEST, buf, sizeof buf);
+    assert_string_equal(buf, "2026-01-01T00:00:00Z");
+    json_format_time_ns(1767225600, 120000000, JSON_TIME_SHORTEST, buf, sizeof buf);
+    assert_string_equal(buf, "2026-01-01T00:00:00.120Z");
+    json_format_time_ns(1767225600, 123456000, JSON_TIME_SHORTEST, buf, sizeof buf);
+    assert_string_equal(buf, "2026-01-01T00:00:00.123456Z");
+    json_format_time_ns(-1, 999999999, 9, buf, sizeof buf);
+    assert_string_equal(buf, "1969-12-31T23:59:59.999999999Z");
+    json_format_time_ns(0, 2000000000, 3, buf, sizeof buf); /* out of range: 0 */
+    assert_string_equal(buf, "1970-01-01T00:00:00.000Z");
     /* Round trip over a spread of instants. */
     for (int64_t t = -62167219200000LL; t < 253402300800000LL; t += 7777777777777LL) {
         int64_t back;

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "boxtop/models.h"
+#include "boxtop/snapvol.h"
 
 /* Shapes taken from openapi.yml and the SDK transcripts. */
 static const char *LISTED =
@@ -405,6 +406,63 @@ static void test_templates_and_team(void **state)
     assert_non_null(strstr(err.msg, "value"));
 }
 
+/* issue 21: snapshots, volumes, fork answers (E2B cloud's shapes and boxtopd's extras) */
+static void test_snapvol(void **state)
+{
+    (void)state;
+    struct error err = {0};
+    const char *cloud = "[{\"snapshotID\":\"acme/my-snap:default\",\"names\":[\"acme/my-snap\"]},"
+                        "{\"snapshotID\":\"k3j2v7q9x0a1b2c3d4e5:default\",\"names\":[]},"
+                        "{\"names\":[\"no id: skipped\"]}]";
+    struct snapshot_list sl;
+    assert_int_equal(snapshot_list_parse(cloud, strlen(cloud), &sl, &err), 0);
+    assert_int_equal(sl.n, 2);
+    assert_string_equal(sl.items[0].id, "acme/my-snap:default");
+    assert_string_equal(sl.items[0].name, "acme/my-snap");
+    assert_null(sl.items[1].name);
+    assert_null(sl.items[0].sandbox_id);
+    assert_int_equal(sl.items[0].size, -1); /* the cloud does not say */
+    snapshot_list_free(&sl);
+    const char *local = "[{\"snapshotID\":\"local/a:default\",\"names\":[\"local/a\"],"
+                        "\"sandboxID\":\"iabc\",\"createdAt\":\"2026-01-02T03:04:05.678Z\","
+                        "\"sizeBytes\":53248}]";
+    assert_int_equal(snapshot_list_parse(local, strlen(local), &sl, &err), 0);
+    assert_string_equal(sl.items[0].sandbox_id, "iabc");
+    assert_int_equal(sl.items[0].size, 53248);
+    assert_int_equal(sl.items[0].created_ms, 1767323045678LL);
+    snapshot_list_free(&sl);
+    assert_int_equal(snapshot_list_parse("{}", 2, &sl, &err), -1);
+
+    const char *vols = "[{\"volumeID\":\"v1\",\"name\":\"data\"},"
+                       "{\"volumeID\":\"v2\",\"name\":\"x\",\"sizeBytes\":10,"
+                       "\"mountedBy\":[\"i1\",7,\"i2\"]}]";
+    struct volume_list vl;
+    assert_int_equal(volume_list_parse(vols, strlen(vols), &vl, &err), 0);
+    assert_int_equal(vl.n, 2);
+    assert_int_equal(vl.items[0].n_mounted, -1);
+    assert_int_equal(vl.items[1].n_mounted, 2);
+    assert_string_equal(vl.items[1].mounted_by[1], "i2");
+    volume_list_free(&vl);
+
+    const char *fork = "[{\"sandbox\":{\"sandboxID\":\"iaa\",\"envdAccessToken\":\"t\"}},"
+                       "{\"error\":{\"code\":429,\"message\":\"limit\"}}]";
+    struct fork_results fr;
+    assert_int_equal(fork_results_parse(fork, strlen(fork), &fr, &err), 0);
+    assert_int_equal(fr.n, 2);
+    assert_string_equal(fr.items[0].sandbox_id, "iaa");
+    assert_null(fr.items[1].sandbox_id);
+    assert_int_equal(fr.items[1].code, 429);
+    assert_string_equal(fr.items[1].message, "limit");
+    fork_results_free(&fr);
+
+    const char *detail = "{\"volumeMounts\":[{\"name\":\"o\",\"path\":\"/o\"},"
+                         "{\"name\":\"data\",\"path\":\"/mnt/data\"}]}";
+    char path[64];
+    assert_int_equal(volume_mount_path(detail, strlen(detail), "data", path, sizeof path, &err), 0);
+    assert_string_equal(path, "/mnt/data");
+    assert_int_equal(volume_mount_path(detail, strlen(detail), "zz", path, sizeof path, &err), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +473,7 @@ int main(void)
         cmocka_unit_test(test_logs),
         cmocka_unit_test(test_templates_and_team),
         cmocka_unit_test(test_absurd_numbers),
+        cmocka_unit_test(test_snapvol),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

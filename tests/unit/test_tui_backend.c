@@ -25,6 +25,7 @@
 #include "backend_e2b.h"
 #include "model.h"
 
+#include "fake_server.h"
 enum mode { EMPTY_PAGES, SAME_TOKEN, FRESH_TOKENS };
 
 struct shared {
@@ -33,7 +34,7 @@ struct shared {
 };
 
 struct env {
-    pid_t pid;
+    struct fake_server fs;
     int port;
     struct shared *sh;
 };
@@ -84,31 +85,18 @@ static void serve(int fd, struct shared *sh)
     }
 }
 
+static void serve_one(int fd, int no, void *shared)
+{
+    (void)no;
+    serve(fd, shared);
+}
+
 static int setup(void **state)
 {
     struct env *e = calloc(1, sizeof *e);
-    e->sh = mmap(NULL, sizeof *e->sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    int s = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof a;
-    if (bind(s, (struct sockaddr *)&a, sizeof a) < 0 || listen(s, 16) < 0) return -1;
-    getsockname(s, (struct sockaddr *)&a, &al);
-    e->port = ntohs(a.sin_port);
-    e->pid = fork();
-    if (e->pid == 0) {
-        for (;;) {
-            int c = accept(s, NULL, NULL);
-            if (c < 0) _exit(0);
-            if (fork() == 0) {
-                serve(c, e->sh);
-                _exit(0);
-            }
-            close(c);
-            while (waitpid(-1, NULL, WNOHANG) > 0) {
-            }
-        }
-    }
-    close(s);
+    if (!e || fake_server_start(&e->fs, sizeof *e->sh, serve_one) < 0) return -1;
+    e->sh = e->fs.shared;
+    e->port = e->fs.port;
     *state = e;
     return 0;
 }
@@ -116,9 +104,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct env *e = *state;
-    kill(e->pid, SIGKILL);
-    waitpid(e->pid, NULL, 0);
-    munmap(e->sh, sizeof *e->sh);
+    fake_server_stop(&e->fs);
     free(e);
     return 0;
 }

@@ -30,7 +30,12 @@ struct sbx *api_sandbox_or_404(struct daemon *d, struct server_request *req, int
 /* Optional integer query parameter in [min,max]; answers 400 itself on a bad value. */
 int api_query_int(struct server_request *req, const char *name, long long def, long long min,
                   long long max, long long *out);
-void api_time(int64_t ms, char *out, size_t n); /* RFC 3339 UTC, ms precision */
+/* The Sandbox JSON of create/connect (sandboxes.c). */
+struct cJSON *api_sandbox_json(const struct sbx *s);
+/* An error of the sandbox manager as its HTTP status (429 with Retry-After, 404, 409, 400). */
+int api_answer_error(struct server_request *req, const struct error *err);
+/* volumeMounts of a create: every named volume exists (volumes.c); 0, or -1 with err. */
+int api_volume_mounts_check(struct daemon *d, const struct cJSON *mounts, struct error *err);
 
 /* handler groups (api_*.c) */
 int api_health(struct daemon *d, struct server_request *req);
@@ -58,6 +63,14 @@ int api_template_get(struct daemon *d, struct server_request *req);
 int api_template_alias(struct daemon *d, struct server_request *req);
 int api_events_team(struct daemon *d, struct server_request *req);
 int api_events_sandbox(struct daemon *d, struct server_request *req);
+int api_sandbox_snapshot(struct daemon *d, struct server_request *req);
+int api_snapshots_list(struct daemon *d, struct server_request *req);
+int api_template_delete(struct daemon *d, struct server_request *req);
+int api_sandbox_fork(struct daemon *d, struct server_request *req);
+int api_volumes_list(struct daemon *d, struct server_request *req);
+int api_volume_create(struct daemon *d, struct server_request *req);
+int api_volume_get(struct daemon *d, struct server_request *req);
+int api_volume_delete(struct daemon *d, struct server_request *req);
 int api_webhooks_list(struct daemon *d, struct server_request *req); /* api/webhooks.c */
 int api_webhook_create(struct daemon *d, struct server_request *req);
 int api_webhook_get(struct daemon *d, struct server_request *req);

@@ -10,6 +10,7 @@
 
 #include <cJSON.h>
 
+#include "boxtop/json.h"
 #include "boxtop/loop.h"
 #include "../sandbox.h"
 #include "../sblog.h"
@@ -19,11 +20,7 @@
 
 static void time_ns(int64_t ns, char *out, size_t n)
 {
-    time_t s = (time_t)(ns / 1000000000);
-    struct tm tm;
-    gmtime_r(&s, &tm);
-    snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)(ns % 1000000000));
+    json_format_time_ns(ns / 1000000000, (long)(ns % 1000000000), 9, out, n);
 }
 
 /* E2B answers the logs of a sandbox it never had 404 (an empty 200 read as "no output yet"). */

@@ -7,6 +7,7 @@
 
 #include <cJSON.h>
 
+#include "boxtop/json.h"
 #include "boxtop/loop.h"
 #include "../metrics_ring.h"
 #include "../query.h"
@@ -19,7 +20,7 @@ static cJSON *metric_json(const struct metric_sample *m)
     char ts[64];
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
-    api_time(m->ts_ms, ts, sizeof ts);
+    json_format_time(m->ts_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "timestamp", ts);
     cJSON_AddNumberToObject(o, "timestampUnix", (double)(m->ts_ms / 1000));
     cJSON_AddNumberToObject(o, "cpuCount", m->cpu_count);
@@ -152,7 +153,7 @@ int api_team_metrics(struct daemon *d, struct server_request *req)
     for (size_t i = 0; i < n; i++) {
         cJSON *o = cJSON_CreateObject();
         if (!o) break;
-        api_time(b[i].ts_s * 1000, ts, sizeof ts);
+        json_format_time(b[i].ts_s * 1000, ts, sizeof ts);
         cJSON_AddStringToObject(o, "timestamp", ts);
         cJSON_AddNumberToObject(o, "timestampUnix", (double)b[i].ts_s);
         cJSON_AddNumberToObject(o, "concurrentSandboxes", b[i].concurrent);
@@ -185,7 +186,7 @@ int api_team_metrics_max(struct daemon *d, struct server_request *req)
     if (!team_metrics_max(d->team, metric, start, end, &ts_s, &value)) ts_s = loop_wall_ms() / 1000;
     cJSON *o = cJSON_CreateObject();
     if (!o) return server_respond_error(req, 500, "out of memory");
-    api_time(ts_s * 1000, ts, sizeof ts);
+    json_format_time(ts_s * 1000, ts, sizeof ts);
     cJSON_AddStringToObject(o, "timestamp", ts);
     cJSON_AddNumberToObject(o, "timestampUnix", (double)ts_s);
     cJSON_AddNumberToObject(o, "value", value);

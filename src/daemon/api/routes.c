@@ -35,6 +35,14 @@ static const struct {
     {"GET", "/sandboxes/*", api_sandbox_get, true},
     {"DELETE", "/sandboxes/*", api_sandbox_kill, true},
     {"POST", "/sandboxes/*/pause", api_sandbox_pause, true},
+    {"POST", "/sandboxes/*/snapshots", api_sandbox_snapshot, true},
+    {"POST", "/sandboxes/*/fork", api_sandbox_fork, true},
+    {"GET", "/snapshots", api_snapshots_list, true},
+    {"DELETE", "/templates/**", api_template_delete, true},
+    {"GET", "/volumes", api_volumes_list, true},
+    {"POST", "/volumes", api_volume_create, true},
+    {"GET", "/volumes/*", api_volume_get, true},
+    {"DELETE", "/volumes/*", api_volume_delete, true},
     {"POST", "/sandboxes/*/resume", api_sandbox_resume, true},
     {"POST", "/sandboxes/*/connect", api_sandbox_connect, true},
     {"POST", "/v2/sandboxes/*/connect", api_sandbox_connect_v2, true},
@@ -188,18 +196,4 @@ int api_query_int(struct server_request *req, const char *name, long long def, l
     }
     *out = x;
     return 0;
-}
-
-void api_time(int64_t ms, char *out, size_t n)
-{
-    time_t s = (time_t)(ms / 1000);
-    struct tm tm;
-    int frac = (int)(ms % 1000);
-    if (frac < 0) {
-        frac += 1000;
-        s -= 1;
-    }
-    gmtime_r(&s, &tm);
-    snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
 }

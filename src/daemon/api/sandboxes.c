@@ -8,9 +8,11 @@
 
 #include <cJSON.h>
 
+#include "boxtop/json.h"
 #include "boxtop/loop.h"
 #include "../query.h"
 #include "../sandbox.h"
+#include "../snapshot.h"
 #include "api.h"
 #include "list_filter.h"
 #include "validate.h"
@@ -22,7 +24,7 @@
 
 /* ------------------------------------------------------------------ JSON shapes */
 
-static cJSON *sandbox_json(const struct sbx *s)
+cJSON *api_sandbox_json(const struct sbx *s)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
@@ -44,9 +46,9 @@ static cJSON *listed_json(const struct sbx *s, bool detail)
     cJSON_AddStringToObject(o, "alias", s->alias);
     cJSON_AddStringToObject(o, "sandboxID", s->id);
     cJSON_AddStringToObject(o, "clientID", CLIENT_ID);
-    api_time(s->started_at_ms, ts, sizeof ts);
+    json_format_time(s->started_at_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "startedAt", ts);
-    api_time(s->state == SBX_RUNNING ? s->end_at_ms : s->paused_at_ms, ts, sizeof ts);
+    json_format_time(s->state == SBX_RUNNING ? s->end_at_ms : s->paused_at_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "endAt", ts);
     cJSON_AddNumberToObject(o, "cpuCount", s->cpu_count);
     cJSON_AddNumberToObject(o, "memoryMB", s->memory_mb);
@@ -55,7 +57,9 @@ static cJSON *listed_json(const struct sbx *s, bool detail)
     cJSON_AddStringToObject(o, "state", s->state == SBX_RUNNING ? "running" : "paused");
     cJSON_AddStringToObject(o, "envdVersion", ENVD_VERSION);
     if (!detail || s->state == SBX_RUNNING)
-        cJSON_AddItemToObject(o, "volumeMounts", cJSON_CreateArray());
+        cJSON_AddItemToObject(o, "volumeMounts",
+                              s->volume_mounts ? cJSON_Duplicate(s->volume_mounts, 1)
+                                               : cJSON_CreateArray());
     if (detail) {
         if (s->secure) cJSON_AddStringToObject(o, "envdAccessToken", s->envd_token);
         cJSON_AddBoolToObject(o, "allowInternetAccess", s->allow_internet);
@@ -63,12 +67,13 @@ static cJSON *listed_json(const struct sbx *s, bool detail)
         if (lc) {
             cJSON_AddBoolToObject(lc, "autoResume", s->auto_resume);
             cJSON_AddStringToObject(lc, "onTimeout", s->auto_pause ? "pause" : "kill");
+            if (s->auto_pause) cJSON_AddBoolToObject(lc, "autoPauseMemory", !s->auto_pause_fs_only);
         }
     }
     return o;
 }
 
-static int answer_error(struct server_request *req, const struct error *err)
+int api_answer_error(struct server_request *req, const struct error *err)
 {
     switch (err->kind) {
     case ERROR_RATE_LIMIT: {
@@ -84,6 +89,10 @@ static int answer_error(struct server_request *req, const struct error *err)
     case ERROR_USAGE:
         return server_respond_error(req, 400, "%s", err->msg);
     default:
+        if (err->code == 503) { /* the base image is being built */
+            server_add_header(req, "Retry-After", "5");
+            return server_respond_error(req, 503, "%s", err->msg);
+        }
         return server_respond_error(req, 500, "%s", err->msg);
     }
 }
@@ -95,6 +104,11 @@ static int send_validation(struct server_request *req, int status, const struct 
     return server_respond_error(req, status, "%s", err->msg);
 }
 
+static bool snapshot_known(void *ud, const char *ref)
+{
+    return snapshot_find(ud, ref) != NULL;
+}
+
 static int create_common(struct daemon *d, struct server_request *req, bool v2)
 {
     struct create_req cr;
@@ -103,10 +117,24 @@ static int create_common(struct daemon *d, struct server_request *req, bool v2)
     struct sbx *s;
     size_t len;
     const char *body = server_request_body(req, &len);
-    int rc = validate_create(body, len, v2, &cr, &err);
+    int rc = validate_create_ex(body, len, v2, snapshot_known, d, &cr, &err);
 
     if (rc) return send_validation(req, rc, &err);
     memset(&o, 0, sizeof o);
+    const struct snapshot *snap =
+        validate_template_ref(cr.template_ref) ? NULL : snapshot_find(d, cr.template_ref);
+    if (snap) { /* a sandbox from a snapshot: its files, processes from the start */
+        o.template_id = snap->template_id;
+        o.alias = snap->name[0] ? snap->name : snap->template_id;
+        o.seed_dir = snap->dir;
+        o.seed_idbase = snap->idbase;
+    }
+    o.auto_pause_fs_only = cr.auto_pause_fs_only;
+    if (cr.volume_mounts && api_volume_mounts_check(d, cr.volume_mounts, &err) < 0) {
+        create_req_free(&cr);
+        return send_validation(req, 400, &err);
+    }
+    o.volume_mounts = cr.volume_mounts;
     o.template_ref = cr.template_ref;
     o.timeout_s = cr.timeout_s;
     o.auto_pause = cr.auto_pause;
@@ -117,10 +145,11 @@ static int create_common(struct daemon *d, struct server_request *req, bool v2)
     o.env_vars = cr.env_vars;
     if (sbx_create(d, &o, &s, &err) < 0) {
         create_req_free(&cr);
-        return answer_error(req, &err);
+        return api_answer_error(req, &err);
     }
+    cr.volume_mounts = NULL; /* the sandbox's now */
     /* the sandbox owns metadata and env vars now */
-    return server_respond_json(req, 201, sandbox_json(s));
+    return server_respond_json(req, 201, api_sandbox_json(s));
 }
 
 int api_sandbox_create(struct daemon *d, struct server_request *req)
@@ -198,7 +227,8 @@ int api_sandbox_pause(struct daemon *d, struct server_request *req)
     if (rc) return send_validation(req, rc, &err);
     struct sbx *s = api_sandbox_or_404(d, req, 0);
     if (!s) return 0;
-    if (sbx_pause(d, s, &err) < 0) return answer_error(req, &err);
+    if (sbx_pause(d, s, validate_memory_flag(body, len), &err) < 0)
+        return api_answer_error(req, &err);
     return server_respond(req, 204, NULL, NULL, 0);
 }
 
@@ -220,11 +250,12 @@ static int connect_common(struct daemon *d, struct server_request *req, bool v2)
         int64_t cap = s->started_at_ms + (int64_t)MAX_TIMEOUT_S * 1000;
         if (want > cap) want = cap;
         if (timeout > 0 && want > s->end_at_ms) sbx_set_end(d, s, want);
-        return server_respond_json(req, 200, sandbox_json(s));
+        return server_respond_json(req, 200, api_sandbox_json(s));
     }
-    if (sbx_resume(d, s, timeout ? timeout : V2_DEFAULT_TTL, &err) < 0)
-        return answer_error(req, &err);
-    return server_respond_json(req, 201, sandbox_json(s));
+    if (sbx_resume(d, s, timeout ? timeout : V2_DEFAULT_TTL, validate_memory_flag(body, len),
+                   &err) < 0)
+        return api_answer_error(req, &err);
+    return server_respond_json(req, 201, api_sandbox_json(s));
 }
 
 int api_sandbox_connect(struct daemon *d, struct server_request *req)
@@ -252,8 +283,9 @@ int api_sandbox_resume(struct daemon *d, struct server_request *req)
     if (s->state == SBX_RUNNING)
         return server_respond_error(req, 409, "Sandbox \"%s\" is already running", s->id);
     if (has_ap) s->auto_pause = auto_pause;
-    if (sbx_resume(d, s, timeout, &err) < 0) return answer_error(req, &err);
-    return server_respond_json(req, 201, sandbox_json(s));
+    if (sbx_resume(d, s, timeout, validate_memory_flag(body, len), &err) < 0)
+        return api_answer_error(req, &err);
+    return server_respond_json(req, 201, api_sandbox_json(s));
 }
 
 int api_sandbox_timeout(struct daemon *d, struct server_request *req)

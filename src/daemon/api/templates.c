@@ -7,6 +7,8 @@
 
 #include <cJSON.h>
 
+#include "boxtop/json.h"
+
 #include "../sandbox.h"
 #include "api.h"
 
@@ -48,7 +50,7 @@ static cJSON *template_json(struct daemon *d, bool with_builds)
     cJSON_AddStringToObject(o, "updatedAt", BASE_CREATED);
     if (!with_builds) cJSON_AddNullToObject(o, "createdBy");
     if (last) {
-        api_time(last, ts, sizeof ts);
+        json_format_time(last, ts, sizeof ts);
         cJSON_AddStringToObject(o, "lastSpawnedAt", ts);
     } else {
         cJSON_AddNullToObject(o, "lastSpawnedAt");

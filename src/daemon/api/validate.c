@@ -149,14 +149,104 @@ void create_req_free(struct create_req *r)
 {
     cJSON_Delete(r->metadata);
     cJSON_Delete(r->env_vars);
-    r->metadata = r->env_vars = NULL;
+    cJSON_Delete(r->volume_mounts);
+    r->metadata = r->env_vars = r->volume_mounts = NULL;
+}
+
+static bool clean_abs_path(const char *p)
+{
+    if (p[0] != '/') return false;
+    if (strcmp(p, "/") == 0) return false; /* a volume over the whole root: no */
+    size_t n = strlen(p);
+    if (p[n - 1] == '/' || strstr(p, "//") || strstr(p, "/./") || strstr(p, "/../")) return false;
+    if (n >= 2 && strcmp(p + n - 2, "/.") == 0) return false;
+    if (n >= 3 && strcmp(p + n - 3, "/..") == 0) return false;
+    for (const char *q = p; *q; q++)
+        if ((unsigned char)*q < 0x20 || *q == 0x7f) return false;
+    return n < 1024;
+}
+
+static bool volume_name_ok(const char *n)
+{
+    size_t l = strlen(n);
+    if (l == 0 || l > 64) return false;
+    for (; *n; n++)
+        if (!((*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') || (*n >= '0' && *n <= '9') ||
+              *n == '-' || *n == '_'))
+            return false;
+    return true;
+}
+
+/* volumeMounts: every problem reported at once, like upstream ("invalid mounts:\n\t- ..."). */
+static int opt_volume_mounts(const cJSON *o, cJSON **out, struct error *err)
+{
+    const cJSON *vm = cJSON_GetObjectItemCaseSensitive(o, "volumeMounts");
+    *out = NULL;
+    if (!vm || cJSON_IsNull(vm)) return 0;
+    if (!cJSON_IsArray(vm) || cJSON_GetArraySize(vm) > 32) {
+        error_set(err, ERROR_USAGE,
+                  "validation error: field \"volumeMounts\" must be an array "
+                  "of at most 32 mounts");
+        return 400;
+    }
+    char msg[sizeof err->msg] = "invalid mounts:";
+    size_t ml = strlen(msg);
+    bool bad = false;
+    int i = 0;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, vm)
+    {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(m, "name");
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(m, "path");
+        const char *why = NULL;
+        if (!cJSON_IsObject(m) || !cJSON_IsString(n) || !cJSON_IsString(p))
+            why = "expected {\"name\": string, \"path\": string}";
+        else if (!volume_name_ok(n->valuestring))
+            why = "invalid volume name";
+        else if (!clean_abs_path(p->valuestring))
+            why = "path must be absolute and clean (and not /)";
+        for (const cJSON *e = vm->child; !why && e != m; e = e->next) {
+            const cJSON *ep = cJSON_GetObjectItemCaseSensitive(e, "path");
+            if (cJSON_IsString(ep) && strcmp(ep->valuestring, p->valuestring) == 0)
+                why = "path is used by another mount";
+        }
+        if (why) {
+            bad = true;
+            if (ml < sizeof msg)
+                ml += (size_t)snprintf(msg + ml, sizeof msg - ml, "\n\t- volume mount #%d: %s", i,
+                                       why);
+        }
+        i++;
+    }
+    if (bad) {
+        error_set(err, ERROR_USAGE, "%s", msg);
+        return 400;
+    }
+    *out = cJSON_Duplicate(vm, 1);
+    return *out ? 0 : 500;
+}
+
+bool validate_memory_flag(const char *body, size_t len)
+{
+    cJSON *o = cJSON_ParseWithLength(body ? body : "", len);
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "memory");
+    bool memory = !cJSON_IsFalse(m);
+    cJSON_Delete(o);
+    return memory;
 }
 
 int validate_create(const char *body, size_t len, bool v2, struct create_req *out,
                     struct error *err)
 {
+    return validate_create_ex(body, len, v2, NULL, NULL, out, err);
+}
+
+int validate_create_ex(const char *body, size_t len, bool v2, bool (*known)(void *, const char *),
+                       void *ud, struct create_req *out, struct error *err)
+{
     cJSON *o;
     int rc;
+    bool memory = true;
 
     memset(out, 0, sizeof *out);
     if ((rc = validate_object(body, len, false, &o, err))) return rc;
@@ -172,8 +262,11 @@ int validate_create(const char *body, size_t len, bool v2, struct create_req *ou
         (rc = opt_bool(o, "secure", false, &out->secure, err)) ||
         (rc = opt_bool(o, "allow_internet_access", true, &out->allow_internet, err)) ||
         (rc = opt_string_map(o, "metadata", &out->metadata, err)) ||
-        (rc = opt_string_map(o, "envVars", &out->env_vars, err)))
+        (rc = opt_string_map(o, "envVars", &out->env_vars, err)) ||
+        (rc = opt_bool(o, "autoPauseMemory", true, &memory, err)) ||
+        (rc = opt_volume_mounts(o, &out->volume_mounts, err)))
         goto out;
+    out->auto_pause_fs_only = out->auto_pause && !memory;
     const cJSON *ar = cJSON_GetObjectItemCaseSensitive(o, "autoResume");
     if (ar && !cJSON_IsNull(ar)) {
         if (!cJSON_IsObject(ar)) {
@@ -186,6 +279,13 @@ int validate_create(const char *body, size_t len, bool v2, struct create_req *ou
         if ((rc = opt_bool(ar, "enabled", false, &out->auto_resume, err))) goto out;
         if (out->auto_resume && !out->auto_pause) {
             error_set(err, ERROR_USAGE, "autoResume requires autoPause");
+            rc = 400;
+            goto out;
+        }
+        if (out->auto_resume && out->auto_pause_fs_only) {
+            error_set(err, ERROR_USAGE,
+                      "autoResume cannot be combined with autoPauseMemory: false (a "
+                      "filesystem-only pause must be resumed explicitly)");
             rc = 400;
             goto out;
         }
@@ -202,7 +302,7 @@ int validate_create(const char *body, size_t len, bool v2, struct create_req *ou
         goto out;
     }
     if (strlen(tpl->valuestring) >= sizeof out->template_ref ||
-        !validate_template_ref(tpl->valuestring)) {
+        (!validate_template_ref(tpl->valuestring) && !(known && known(ud, tpl->valuestring)))) {
         char shown[64];
         size_t k = 0;
         for (const char *p = tpl->valuestring; *p && k < sizeof shown - 1; p++)

@@ -18,8 +18,10 @@ struct create_req {
     char template_ref[128];
     int64_t timeout_s;
     bool auto_pause, auto_resume, secure, allow_internet;
-    struct cJSON *metadata; /* owned; NULL when absent */
-    struct cJSON *env_vars; /* owned; NULL when absent */
+    struct cJSON *metadata;      /* owned; NULL when absent */
+    struct cJSON *env_vars;      /* owned; NULL when absent */
+    bool auto_pause_fs_only;     /* autoPauseMemory: false */
+    struct cJSON *volume_mounts; /* owned [{"name","path"}] (names not looked up); NULL */
 };
 
 /* Parse body (exactly len bytes) as a JSON object; empty -> {} when allow_empty. */
@@ -28,7 +30,13 @@ int validate_object(const char *body, size_t len, bool allow_empty, struct cJSON
 /* POST /sandboxes (v2=false) and /v2/sandboxes (v2=true). */
 int validate_create(const char *body, size_t len, bool v2, struct create_req *out,
                     struct error *err);
+/* The same, where known(ud, ref) may accept template references other than base (snapshots). */
+int validate_create_ex(const char *body, size_t len, bool v2, bool (*known)(void *, const char *),
+                       void *ud, struct create_req *out, struct error *err);
 void create_req_free(struct create_req *r);
+/* The optional "memory" flag of pause/connect/resume bodies (default true; the body was
+ * validated by the call's own function first). */
+bool validate_memory_flag(const char *body, size_t len);
 /* True for the template references boxtopd has: base, base:default, base:latest, ns/base. */
 bool validate_template_ref(const char *ref);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "boxtop/json.h"
 #include "confine.h"
 #include "entry.h"
 
@@ -50,20 +51,7 @@ void envd_mode_string(mode_t m, char out[16])
 
 void envd_format_timestamp(struct timespec ts, char *out, size_t n)
 {
-    struct tm tm;
-    time_t t = ts.tv_sec;
-    gmtime_r(&t, &tm);
-    char base[40];
-    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-    long ns = ts.tv_nsec;
-    if (ns == 0)
-        snprintf(out, n, "%sZ", base);
-    else if (ns % 1000000 == 0)
-        snprintf(out, n, "%s.%03ldZ", base, ns / 1000000);
-    else if (ns % 1000 == 0)
-        snprintf(out, n, "%s.%06ldZ", base, ns / 1000);
-    else
-        snprintf(out, n, "%s.%09ldZ", base, ns);
+    json_format_time_ns(ts.tv_sec, ts.tv_nsec, JSON_TIME_SHORTEST, out, n);
 }
 
 static enum envd_file_type type_of(mode_t m)

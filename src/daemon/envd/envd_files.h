@@ -12,11 +12,13 @@
 struct envd_call;
 struct envd_upload;
 struct envd_download;
+struct cJSON;
 
 struct envd_upload_req {
     const char *path;             /* "path" query value, NULL when absent */
     const char *content_type;     /* request header, may be NULL */
     const char *content_encoding; /* request header, may be NULL */
+    const struct cJSON *metadata; /* checked X-Metadata-* (xmeta.h), NULL = none */
 };
 
 /* Start an upload. On failure: -1, *status (400/500/507) and msg. */

@@ -21,11 +21,12 @@
 #include <openssl/crypto.h>
 
 #include "boxtop/base64.h"
+#include "boxtop/files_sig.h"
 #include "envd_files.h"
 #include "envd_int.h"
+#include "xmeta.h"
 #include "runtime/runtime.h"
 #include "server.h"
-#include "sig.h"
 
 #define RPC_BODY_MAX   (16u << 20)
 #define DOWNLOAD_CHUNK (64 * 1024)
@@ -155,7 +156,7 @@ static int sig_match(void *arg, const struct envd_sandbox_info *sb)
 {
     struct sig_search *s = arg;
     if (!sb->token || !sb->token[0]) return 0;
-    if (envd_sig_verify(s->path, s->op, s->user, sb->token, s->exp, s->sig)) {
+    if (files_sig_verify(s->path, s->op, s->user, sb->token, s->exp, s->sig)) {
         snprintf(s->id, sizeof s->id, "%s", sb->id);
         s->found = true;
         return 1;
@@ -409,16 +410,42 @@ static void upload_end(struct server_request *req, int status, void *ud)
     c->kind = K_DONE;
 }
 
+struct meta_collect {
+    cJSON *obj;
+    int bad;
+    char msg[300];
+};
+
+static void collect_meta(void *ud, const char *key, const char *value)
+{
+    struct meta_collect *m = ud;
+    if (!m->bad && xmeta_add(m->obj, key, value, m->msg, sizeof m->msg) < 0) m->bad = 1;
+}
+
 static void start_upload(struct envd_conn *c, const char *path)
 {
+    struct meta_collect meta = {cJSON_CreateObject(), 0, ""};
     struct envd_upload_req ur = {path, server_request_header(c->req, "content-type"),
-                                 server_request_header(c->req, "content-encoding")};
+                                 server_request_header(c->req, "content-encoding"), meta.obj};
     int status;
     char msg[512];
-    struct envd_cred cred;
-    envd_cred_enter(&c->call, &cred);
-    int rc = envd_upload_begin(&c->call, &ur, &c->up, &status, msg, sizeof msg);
-    envd_cred_leave(&cred);
+    int rc;
+    if (!meta.obj) {
+        rc = -1;
+        status = 500;
+        snprintf(msg, sizeof msg, "out of memory");
+    } else if (server_request_headers_prefixed(c->req, "x-metadata-", collect_meta, &meta),
+               meta.bad) {
+        rc = -1;
+        status = 400;
+        snprintf(msg, sizeof msg, "%s", meta.msg);
+    } else {
+        struct envd_cred cred;
+        envd_cred_enter(&c->call, &cred);
+        rc = envd_upload_begin(&c->call, &ur, &c->up, &status, msg, sizeof msg);
+        envd_cred_leave(&cred);
+    }
+    cJSON_Delete(meta.obj);
     c->kind = K_UPLOAD;
     if (rc < 0) {
         cJSON *j = cJSON_CreateObject();
@@ -694,7 +721,7 @@ int envd_http_handle(struct server_request *req, void *ud)
     const char *expq = is_files ? server_request_query(req, "signature_expiration") : NULL;
     const char *pathq = server_request_query(req, "path");
     const char *userq = is_files ? server_request_query(req, "username") : NULL;
-    int64_t exp = -1;
+    int64_t exp = FILES_SIG_NO_EXPIRY;
     if (expq) {
         char *end;
         long long x = strtoll(expq, &end, 10);
@@ -747,8 +774,8 @@ int envd_http_handle(struct server_request *req, void *ud)
                 return 0;
             }
         } else if (sig) {
-            if (!envd_sig_verify(pathq ? pathq : "", post ? "write" : "read", userq ? userq : "",
-                                 info.token, exp, sig)) {
+            if (!files_sig_verify(pathq ? pathq : "", post ? "write" : "read", userq ? userq : "",
+                                  info.token, exp, sig)) {
                 respond_json_error(c, 401, "invalid signature");
                 return 0;
             }

@@ -21,6 +21,7 @@
 #include "envd_files.h"
 #include "envd_int.h"
 #include "multipart.h"
+#include "xmeta.h"
 
 #define INFLATE_CHUNK (64 * 1024)
 #define WRITE_BUF     (256 * 1024) /* lws hands over ~4 KiB pieces: batch them per write(2) */
@@ -40,7 +41,8 @@ struct envd_upload {
     bool skipping_part; /* a multipart part that is not named "file" */
     int status;         /* HTTP status of the first error, 0 while fine */
     char message[512];
-    cJSON *written; /* response array */
+    cJSON *written;  /* response array */
+    cJSON *metadata; /* for every file of this upload ({} = none) */
     int nfiles;
 };
 
@@ -111,11 +113,19 @@ static int open_target_as_user(struct envd_upload *u, const char *raw)
         close(fd);
         return up_fail(u, 500, "error changing file ownership: %s", strerror(e));
     }
+    int mr = xmeta_write_fd(fd, u->metadata); /* the set is replaced: none clears it */
+    if (mr < 0 && !(mr == -ENOTSUP && cJSON_GetArraySize(u->metadata) == 0)) {
+        close(fd);
+        return up_fail(u, mr == -ENOSPC || mr == -EDQUOT ? 507 : 500,
+                       "error setting file metadata: %s", strerror(-mr));
+    }
     u->fd = fd;
     cJSON *ent = cJSON_CreateObject();
     cJSON_AddStringToObject(ent, "path", path);
     cJSON_AddStringToObject(ent, "name", strcmp(path, "/") ? base : "/");
     cJSON_AddStringToObject(ent, "type", "file");
+    if (cJSON_GetArraySize(u->metadata) > 0)
+        cJSON_AddItemToObject(ent, "metadata", cJSON_Duplicate(u->metadata, 1));
     cJSON_AddItemToArray(u->written, ent);
     u->nfiles++;
     return 0;
@@ -220,6 +230,7 @@ int envd_upload_begin(struct envd_call *c, const struct envd_upload_req *req,
     u->fd = -1;
     u->wbuf = malloc(WRITE_BUF); /* NULL: unbuffered writes */
     u->written = cJSON_CreateArray();
+    u->metadata = req->metadata ? cJSON_Duplicate(req->metadata, 1) : cJSON_CreateObject();
     if (req->path && req->path[0]) {
         u->has_path_q = true;
         snprintf(u->path_q, sizeof u->path_q, "%s", req->path);
@@ -368,6 +379,7 @@ void envd_upload_free(struct envd_upload *u)
     if (u->zs_ready) inflateEnd(&u->zs);
     free(u->mp);
     cJSON_Delete(u->written);
+    cJSON_Delete(u->metadata);
     free(u);
 }
 

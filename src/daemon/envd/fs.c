@@ -12,10 +12,12 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "boxtop/grow.h"
 #include "confine.h"
 #include "entry.h"
 #include "envd_int.h"
 #include "rpcmsg.h"
+#include "xmeta.h"
 
 #define LISTDIR_MAX_ENTRIES 100000
 
@@ -33,11 +35,15 @@ static int resolve(struct envd_call *c, const cJSON *msg, const char *key, char 
     return 0;
 }
 
-static cJSON *entry_json(struct envd_call *c, const struct envd_entry *e)
+/* EntryInfo, with the file's metadata (xmeta.h) read from the confined path abs. */
+static cJSON *entry_json(struct envd_call *c, const struct envd_entry *e, const char *abs)
 {
     char owner[64], group[64];
     envd_owner_names(c, e->uid, e->gid, owner, sizeof owner, group, sizeof group);
-    return envd_entry_json(e, owner, group);
+    cJSON *o = envd_entry_json(e, owner, group);
+    cJSON *md = o && !e->has_target ? xmeta_read(c->root_fd, abs) : NULL;
+    if (md) cJSON_AddItemToObject(o, "metadata", md);
+    return o;
 }
 
 /* Stat-like answer {"entry":EntryInfo} for path. */
@@ -54,7 +60,7 @@ static int reply_entry(struct envd_call *c, const char *path, struct envd_reply 
                                 strerror(-rc));
     }
     cJSON *resp = cJSON_CreateObject();
-    cJSON_AddItemToObject(resp, "entry", entry_json(c, e));
+    cJSON_AddItemToObject(resp, "entry", entry_json(c, e, path));
     free(e);
     return envd_reply_json(r, resp);
 }
@@ -149,14 +155,9 @@ static int walk(struct walk *w, const char *dir, const char *shown, int level)
     int rc = 0;
     while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nn = realloc(names, cap * sizeof *names);
-            if (!nn) {
-                rc = -ENOMEM;
-                break;
-            }
-            names = nn;
+        if (GROW(names, cap, n + 1) < 0) {
+            rc = -ENOMEM;
+            break;
         }
         if (!(names[n] = strdup(de->d_name))) {
             rc = -ENOMEM;
@@ -180,7 +181,7 @@ static int walk(struct walk *w, const char *dir, const char *shown, int level)
         if (l1 >= ENVD_PATH_MAX || l2 >= ENVD_PATH_MAX) continue;
         if (envd_entry_stat(w->c->root_fd, sub, e) < 0) continue; /* vanished mid-walk */
         snprintf(e->path, sizeof e->path, "%s", subshown);
-        cJSON_AddItemToArray(w->arr, entry_json(w->c, e));
+        cJSON_AddItemToArray(w->arr, entry_json(w->c, e, sub));
         /* descend into real directories only, never through symlinks */
         if (level < w->depth && e->type == ENVD_FT_DIRECTORY && !e->has_target)
             rc = walk(w, sub, subshown, level + 1);

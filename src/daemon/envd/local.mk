@@ -5,13 +5,13 @@
 noinst_LIBRARIES += src/daemon/envd/libboxtopd_envd.a
 src_daemon_envd_libboxtopd_envd_a_SOURCES = \
 	src/daemon/envd/multipart.c src/daemon/envd/multipart.h \
-	src/daemon/envd/sig.c src/daemon/envd/sig.h \
 	src/daemon/envd/path.c src/daemon/envd/path.h \
 	src/daemon/envd/confine.c src/daemon/envd/confine.h \
 	src/daemon/envd/entry.c src/daemon/envd/entry.h \
 	src/daemon/envd/rpcmsg.c src/daemon/envd/rpcmsg.h \
 	src/daemon/envd/files.c src/daemon/envd/envd_files.h \
-	src/daemon/envd/cred.c src/daemon/envd/envd_int.h
+	src/daemon/envd/cred.c src/daemon/envd/envd_int.h \
+	src/daemon/envd/xmeta.c src/daemon/envd/xmeta.h
 src_daemon_envd_libboxtopd_envd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon \
 	$(CJSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS)
 DAEMON_ENVD_LIBS = src/daemon/envd/libboxtopd_envd.a $(CONNECT_LIBS) $(CRYPTO_LIBS) \
@@ -26,7 +26,7 @@ src_boxtopd_LDADD += $(DAEMON_ENVD_LIBS)
 ENVD_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon -I$(top_srcdir)/src/daemon/envd \
 	$(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 ENVD_TEST_LIBS = $(DAEMON_ENVD_LIBS) $(CMOCKA_LIBS)
-ENVD_TESTS = tests/unit/test_envd_multipart tests/unit/test_envd_sig \
+ENVD_TESTS = tests/unit/test_envd_multipart \
 	tests/unit/test_envd_path tests/unit/test_envd_entry tests/unit/test_envd_rpcmsg \
 	tests/unit/test_envd_files
 check_PROGRAMS += $(ENVD_TESTS)
@@ -35,9 +35,6 @@ UNIT_TESTS += $(ENVD_TESTS)
 tests_unit_test_envd_multipart_SOURCES = tests/unit/test_envd_multipart.c
 tests_unit_test_envd_multipart_CPPFLAGS = $(ENVD_TEST_CPPFLAGS)
 tests_unit_test_envd_multipart_LDADD = $(ENVD_TEST_LIBS)
-tests_unit_test_envd_sig_SOURCES = tests/unit/test_envd_sig.c
-tests_unit_test_envd_sig_CPPFLAGS = $(ENVD_TEST_CPPFLAGS)
-tests_unit_test_envd_sig_LDADD = $(ENVD_TEST_LIBS)
 tests_unit_test_envd_path_SOURCES = tests/unit/test_envd_path.c
 tests_unit_test_envd_path_CPPFLAGS = $(ENVD_TEST_CPPFLAGS)
 tests_unit_test_envd_path_LDADD = $(ENVD_TEST_LIBS)

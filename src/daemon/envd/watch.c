@@ -21,6 +21,7 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 
+#include "boxtop/grow.h"
 #include "confine.h"
 #include "entry.h"
 #include "envd_int.h"
@@ -46,7 +47,7 @@ struct ewatch {
     int ifd;
     struct envd_fdw *fdw;
     struct wdir *dirs;
-    size_t ndirs;
+    size_t ndirs, cap_dirs;
     /* stream mode */
     struct envd_conn *conn;
     struct envd_timer *keepalive, *deadline;
@@ -95,9 +96,8 @@ static int add_dir(struct ewatch *w, const char *rel)
     if (wd < 0) return -e;
     for (size_t i = 0; i < w->ndirs; i++)
         if (w->dirs[i].wd == wd) return 0; /* already watched (same inode) */
-    struct wdir *nd = realloc(w->dirs, (w->ndirs + 1) * sizeof *nd);
-    if (!nd) return -ENOMEM;
-    w->dirs = nd;
+    if (GROW(w->dirs, w->cap_dirs, w->ndirs + 1) < 0) return -ENOMEM;
+    struct wdir *nd = w->dirs;
     if (!(nd[w->ndirs].rel = strdup(rel))) return -ENOMEM;
     nd[w->ndirs++].wd = wd;
     if (!w->recursive) return 0;

@@ -95,7 +95,10 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
             snprintf(why, sizeof why, "unshare mount ns: %s", strerror(errno));
             child_fail(sync_fd, why);
         }
-        if (rt_rootfs_mount_host(sb->dir, rt->state_dir, why, sizeof why) < 0)
+        if ((rt_on_image(rt) ? rt_imagefs_mount(sb->dir, rt->base.st.lower, false,
+                                                rt->base.lower_base, sb->idbase, why, sizeof why)
+                             : rt_rootfs_mount_host(sb->dir, rt->state_dir, why, sizeof why)) < 0 ||
+            rt_binds_mount(sb->dir, a.root, sb->idbase, true, why, sizeof why) < 0)
             child_fail(sync_fd, why);
         if (chdir(a.root) < 0) {
             snprintf(why, sizeof why, "chdir root: %s", strerror(errno));
@@ -118,7 +121,10 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
             child_fail(sync_fd, why);
         }
         if (rt_rootfs_self_map(uid, gid, why, sizeof why) < 0 ||
-            rt_rootfs_mount_rootless(sb->dir, rt->state_dir, why, sizeof why) < 0)
+            (rt_on_image(rt)
+                 ? rt_imagefs_mount(sb->dir, rt->base.st.lower, true, 0, 0, why, sizeof why)
+                 : rt_rootfs_mount_rootless(sb->dir, rt->state_dir, why, sizeof why)) < 0 ||
+            rt_binds_mount(sb->dir, a.root, sb->idbase, false, why, sizeof why) < 0)
             child_fail(sync_fd, why);
         if (chdir(a.root) < 0) {
             snprintf(why, sizeof why, "chdir root: %s", strerror(errno));
@@ -143,8 +149,16 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
             snprintf(why, sizeof why, "chdir home: %s", strerror(errno));
             child_fail(sync_fd, why);
         }
-        rt_init_exec(&a);  /* continues in rt_init_enter + rt_init_main of the new image */
-        rt_init_enter(&a); /* exec failed: the same, in this copy */
+        /* Rootless: exec would drop the capabilities (uid "user", not root, in its user ns)
+         * that pivot_root needs, and after it the image lacks boxtopd's libraries; so init
+         * pivots now and stays the forked copy (non-dumpable, as after an exec). */
+        if (rt->mode == RT_MODE_ROOTLESS && rt_rootfs_pivot() < 0) {
+            snprintf(why, sizeof why, "pivot_root: %s", strerror(errno));
+            child_fail(sync_fd, why);
+        }
+        if (rt->mode != RT_MODE_ROOTLESS)
+            rt_init_exec(&a); /* continues in rt_init_enter + rt_init_main of the new image */
+        rt_init_enter(&a);    /* exec failed: the same, in this copy */
         rt_init_main(&a);
     }
     char pidtxt[32];

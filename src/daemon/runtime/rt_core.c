@@ -92,10 +92,10 @@ static void probe(struct rt *rt, bool *mountns, bool *overlay, bool *userns)
 }
 
 /* Subordinate ids: root's line in /etc/subuid, else 2^30 upwards (far above real users). */
-static void idmap_setup(struct rt *rt)
+void rt_idmap_detect(uint32_t *base, uint32_t *slots)
 {
-    rt->idmap_base = 1u << 30;
-    rt->idmap_slots = 4096;
+    *base = 1u << 30;
+    *slots = 4096;
     char buf[8192];
     if (rt_read_file("/etc/subuid", buf, sizeof buf) < 0) return;
     for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : 0) {
@@ -103,8 +103,8 @@ static void idmap_setup(struct rt *rt)
         if ((strncmp(line, "root:", 5) == 0 || strncmp(line, "0:", 2) == 0) &&
             sscanf(strchr(line, ':') + 1, "%lu:%lu", &start, &count) == 2 &&
             count >= RT_IDMAP_SIZE && start > 0 && start + count <= 0xffffffffUL) {
-            rt->idmap_base = (uint32_t)start;
-            rt->idmap_slots = (uint32_t)(count / RT_IDMAP_SIZE);
+            *base = (uint32_t)start;
+            *slots = (uint32_t)(count / RT_IDMAP_SIZE);
             return;
         }
     }
@@ -133,7 +133,8 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
         return -1;
     }
     chmod(rt->state_dir, 0700); /* sandboxes map to other uids: nothing here is theirs */
-    idmap_setup(rt);
+    rt_idmap_detect(&rt->idmap_base, &rt->idmap_slots);
+    rt->base.fd = -1;
     bool mountns, overlay, userns;
     /* BOXTOPD_ISOLATION=plain turns namespaces off (kernels where they misbehave; tests). */
     const char *iso = getenv("BOXTOPD_ISOLATION");
@@ -198,6 +199,25 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     return 0;
 }
 
+/* Namespaced sandboxes need the base image (plain ones run on the host's files anyway). */
+static int rt_base_check(struct rt *rt, struct error *err)
+{
+    const struct rt_base_status *st = &rt->base.st;
+    if (!rt_mode_ns(rt->mode) || st->state == RT_BASE_READY || st->state == RT_BASE_HOST) return 0;
+    if (st->state == RT_BASE_BUILDING) {
+        error_set(err, ERROR_GENERIC, "the base image is being built (%s %d %%): try again shortly",
+                  st->phase, st->percent);
+        if (err) err->code = 503;
+        return -1;
+    }
+    if (st->state == RT_BASE_FAILED)
+        return error_set(err, ERROR_GENERIC,
+                         "no base image: %s (start boxtopd with --base host to "
+                         "use the host's root instead)",
+                         st->error);
+    return error_set(err, ERROR_GENERIC, "no base image configured");
+}
+
 void rt_get_caps(const struct rt *rt, struct rt_caps *caps)
 {
     *caps = rt->caps;
@@ -238,6 +258,7 @@ static void graves_drain(struct rt *rt, int budget_ms)
 void rt_free(struct rt *rt)
 {
     if (!rt) return;
+    rt_base_stop(rt);
     graves_drain(rt, 3000);
     while (rt->graves) {
         struct rt_grave *g = rt->graves;
@@ -281,6 +302,7 @@ static struct rt_sandbox *sb_new(struct rt *rt, const struct rt_spec *spec, stru
     snprintf(sb->id, sizeof sb->id, "%s", spec->id);
     sb->spec = *spec;
     sb->spec.id = sb->id;
+    sb->spec.seed_dir = sb->spec.binds = NULL; /* the caller's, only used while creating */
     sb->dir_fd = sb->pidfd = sb->ev_fd = sb->req_fd = sb->root_fd = -1;
     sb->disk.last = -1;
     if (rt_path(sb->dir, sizeof sb->dir, "%s/%s", rt->rt_dir, sb->id) < 0 ||
@@ -440,6 +462,7 @@ int rt_sandbox_boot(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
     rt_grave_try(rt);
     if (sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is running", sb->id);
+    if (rt_base_check(rt, err) < 0) return -1;
     if (rt_rootfs_prepare(rt, sb, err) < 0 || rt_boot_init(rt, sb, err) < 0) return -1;
     if (write_init_pid(sb) < 0 || attach(rt, sb, err) < 0) {
         if (!err || !err->msg[0])
@@ -458,6 +481,7 @@ int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandb
 {
     *out = NULL;
     rt_grave_try(rt);
+    if (rt_base_check(rt, err) < 0) return -1;
     struct rt_sandbox *sb = sb_new(rt, spec, err);
     if (!sb) return -1;
     if (mkdir(sb->dir, 0711) < 0) {
@@ -479,6 +503,9 @@ int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandb
         error_set(err, ERROR_GENERIC, "sandbox %s: meta: %s", spec->id, strerror(errno));
         goto fail;
     }
+    if (spec->seed_dir && rt_layer_seed(rt, sb, spec->seed_dir, spec->seed_idbase, err) < 0)
+        goto fail;
+    if (spec->binds && rt_binds_write(sb, spec->binds, err) < 0) goto fail;
     if (rt_sandbox_boot(rt, sb, err) < 0) goto fail;
     sb_link(rt, sb);
     *out = sb;

@@ -320,9 +320,11 @@ static void init_signal(struct init *in, const char *msg, size_t len)
     } else {
         memcpy(&s, msg, sizeof s);
         rep.h.seq = s.h.seq;
+        /* every process runs as the leader of its own session and group (child_exec): the
+         * signal goes to the group, so a killed `bash -c` takes its children along */
         if (s.pid <= 1 || s.signo < 0 || s.signo > 64)
             rep.err = EINVAL;
-        else if (kill(s.pid, s.signo) < 0)
+        else if (kill(-s.pid, s.signo) < 0 && kill(s.pid, s.signo) < 0)
             rep.err = errno;
     }
     if (in->req_fd >= 0 && rt_msg_send(in->req_fd, &rep, sizeof rep, NULL, 0) < 0) {
@@ -414,6 +416,8 @@ static void enter_fail(struct rt_init_args *a, const char *step)
 
 void rt_init_enter(struct rt_init_args *a)
 {
+    if (a->mode == RT_MODE_FULL && rt_rootfs_pivot() < 0) enter_fail(a, "pivot_root");
+    if (rt_mode_ns(a->mode)) rt_bootid_mount(); /* "/" is the sandbox's now, still privileged */
     if (a->mode == RT_MODE_FULL) {
         /* Entered last, after every mount was made by real root: the mount, pid, uts and ipc
          * namespaces stay owned by the host's user ns, so root inside cannot mount anything,
@@ -426,7 +430,11 @@ void rt_init_enter(struct rt_init_args *a)
         if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
             enter_fail(a, "become root in the user ns");
     }
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    /* Rootless init was not re-executed: its memory belongs to the host's user ns, where
+     * boxtopd has no CAP_SYS_PTRACE, so non-dumpable would hide /proc/PID/root from boxtopd
+     * (rt_root_fd). Dumpable, it stays out of reach of the sandbox's processes anyway: they
+     * hold none of the capabilities init has in the sandbox's user ns. */
+    if (a->mode != RT_MODE_ROOTLESS) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (send(a->sync_fd, "R", 1, MSG_NOSIGNAL) != 1) _exit(1);
     close(a->sync_fd);
     a->sync_fd = -1;

@@ -6,7 +6,8 @@
  *   boxtopd ──fork──▶ setup child C: real root; new mount ns with the overlay root and /dev
  *                      │ binds; joins the cgroup; unshare(pid, uts, ipc)
  *                      └──fork──▶ init G: pid 1 inside. Still real root: hostname, /proc,
- *                                 devpts, pivot_root. Re-executes the binary (fresh memory),
+ *                                 devpts. Re-executes the binary (fresh memory; its libraries
+ *                                 are the host's, the image may lack them), pivot_root,
  *                                 then unshare(user) - boxtopd writes uid_map/gid_map - and
  *                                 becomes root of the sandbox's user ns; serves the control
  *                                 socket and reaps.
@@ -15,8 +16,9 @@
  *   boxtopd and survives a boxtopd crash; boxtopd finds it again through
  *   DIR/runtime/<id>/ctl.sock and init.pid.
  *
- * Rootless (boxtopd not root): C makes a user ns first (its own uid mapped to "user"), builds
- * a tmpfs root with per-directory overlays inside it, then the same pid/uts/ipc + init.
+ * Rootless (boxtopd not root): C makes a user ns first (its own uid mapped to "user"), mounts
+ * the image's overlay (--base host: a tmpfs root with per-directory overlays) inside it, then
+ * the same pid/uts/ipc + init, which pivots at once and is not re-executed (see rt_boot.c).
  * Plain (no namespaces, or BOXTOPD_ISOLATION=plain): the same init without namespaces, in a
  * private directory. rt_get_caps says what is missing. */
 #ifndef BOXTOPD_RT_INTERNAL_H
@@ -28,6 +30,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "rt_image.h"
 #include "runtime.h"
 
 #define RT_ID_MAX     64
@@ -98,6 +101,17 @@ struct rt_grave {
     pid_t pid; /* its init, reaped here if it became our child (boxtopd as pid 1/subreaper) */
 };
 
+/* The base image: its status, and the builder process while one runs. */
+struct rt_base {
+    struct rt_base_status st;
+    struct rt_image_job job;
+    uint32_t lower_base; /* host id of root in the unpacked lower layer (full mode) */
+    pid_t pid;           /* builder, or 0 */
+    int fd;              /* its message pipe (watched), or -1 */
+    char buf[1024];
+    size_t len;
+};
+
 struct rt {
     char state_dir[PATH_MAX];
     char rt_dir[PATH_MAX]; /* DIR/runtime */
@@ -112,6 +126,7 @@ struct rt {
     struct rt_sandbox *sandboxes;
     struct rt_grave *graves;
     unsigned trash_seq;
+    struct rt_base base;
 };
 
 /* --- control protocol (SOCK_SEQPACKET, one message per request/reply/event) --- */
@@ -194,12 +209,43 @@ void rt_grave_try(struct rt *rt); /* retry cleanup of destroyed sandboxes */
 void rt_sandbox_lost(struct rt *rt, struct rt_sandbox *sb);
 bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb);
 
+/* rt_image.c */
+bool rt_base_on_fd(struct rt *rt, int fd); /* true when fd was the builder's */
+void rt_base_stop(struct rt *rt);          /* ends a running build (rt_free) */
+
+/* rt_core.c: the subordinate id range (root's line in /etc/subuid, else 2^30 upwards) */
+void rt_idmap_detect(uint32_t *base, uint32_t *slots);
+
 /* rt_rootfs.c */
 int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, size_t n);
 int rt_rootfs_mount_rootless(const char *sbdir, const char *state_dir, char *why, size_t n);
 int rt_rootfs_self_map(uid_t uid, gid_t gid, char *why, size_t n);
 int rt_rootfs_enter(const char *id, long devpts_gid, char *why, size_t n); /* cwd = root */
+int rt_rootfs_pivot(void); /* cwd becomes "/" (after the re-exec: host libraries) */
+int rt_rootfs_mount_dev(const char *root, char *why, size_t n);
+
+/* rt_imagefs.c: the root filesystem on the base image */
+static inline bool rt_on_image(const struct rt *rt)
+{
+    return rt->mode != RT_MODE_PLAIN && rt->base.st.state != RT_BASE_HOST;
+}
+int rt_imagefs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+int rt_imagefs_mount(const char *sbdir, const char *lower, bool rootless, uint32_t lower_base,
+                     uint32_t idbase, char *why, size_t n);
+
+/* rt_bootid.c: a fresh boot_id over /proc/sys/kernel/random/boot_id (in init, best effort) */
+void rt_bootid_mount(void);
+
+/* rt_binds.c: volumes. write: the list, at create; mount: in the setup child, after the root
+ * filesystem is mounted at root (idmap: full mode's idmapped binds) */
+int rt_binds_write(struct rt_sandbox *sb, const char *text, struct error *err);
+int rt_binds_mount(const char *sbdir, const char *root, uint32_t idbase, bool idmap, char *why,
+                   size_t n);
+
+/* rt_layer.c: sb's writable layer from a directory rt_sandbox_export filled (before boot) */
+int rt_layer_seed(struct rt *rt, struct rt_sandbox *sb, const char *seed_dir, uint32_t seed_idbase,
+                  struct error *err);
 
 /* rt_cgroup.c */
 void rt_cgroup_detect(struct rt *rt);

@@ -1,4 +1,5 @@
-/* rt_rootfs.c - a sandbox's root filesystem.
+/* rt_rootfs.c - a sandbox's root filesystem with --base host (the base image's is in
+ * rt_imagefs.c), plus what both share: /dev, and entering the new root.
  *
  * Full mode (boxtopd is root): an overlay whose lower layer is the host's "/" and whose upper
  * layer is DIR/runtime/<id>/upper. It is mounted by real root in a private mount namespace
@@ -153,6 +154,7 @@ int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
             return error_set(err, ERROR_GENERIC, "sandbox home: %s", strerror(errno));
         return 0;
     }
+    if (rt_on_image(rt)) return rt_imagefs_prepare(rt, sb, err);
     if (rt->mode == RT_MODE_ROOTLESS) return prepare_rootless(sb, err);
     struct {
         const char *rel;
@@ -209,7 +211,7 @@ int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 
 /* /dev: a small tmpfs with the host's harmless devices bound in; pts and shm come later
  * from init (a devpts instance of the sandbox's own). */
-static int mount_dev(const char *root, char *why, size_t n)
+int rt_rootfs_mount_dev(const char *root, char *why, size_t n)
 {
     char p[PATH_MAX], src[64];
     if (rt_path(p, sizeof p, "%s/dev", root) < 0) FAIL("path");
@@ -305,7 +307,7 @@ int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, si
         FAIL("path");
     if (mount("overlay", root, "overlay", MS_NOSUID, opts) < 0) FAIL("mount overlay on %s", root);
     if (bind_host_mounts(root, state_dir, why, n) < 0) return -1;
-    return mount_dev(root, why, n);
+    return rt_rootfs_mount_dev(root, why, n);
 }
 
 /* Rootless: map boxtopd's own uid/gid to "user" (1000); the only mapping an unprivileged
@@ -406,12 +408,13 @@ int rt_rootfs_mount_rootless(const char *sbdir, const char *state_dir, char *why
     if (rt_path(p, sizeof p, "%s/run", root) < 0 ||
         mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=16m") < 0)
         FAIL("mount /run");
-    return mount_dev(root, why, n);
+    return rt_rootfs_mount_dev(root, why, n);
 }
 
-/* In init before it enters the sandbox's user ns (full mode: still real root in a mount ns
- * of the host's user ns; rootless: in the user ns that owns the mount ns). The working
- * directory is the new root. devpts_gid: host gid of "tty" inside, or -1. */
+/* In init before it re-executes boxtopd and enters the sandbox's user ns (full mode: still
+ * real root in a mount ns of the host's user ns; rootless: in the user ns that owns the
+ * mount ns). The working directory is the new root; rt_rootfs_pivot makes it "/".
+ * devpts_gid: host gid of "tty" inside, or -1. */
 int rt_rootfs_enter(const char *id, long devpts_gid, char *why, size_t n)
 {
     char opts[128];
@@ -426,10 +429,15 @@ int rt_rootfs_enter(const char *id, long devpts_gid, char *why, size_t n)
         FAIL("mount /dev/pts");
     if (mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k") < 0)
         FAIL("mount /dev/shm");
-    /* pivot_root(".", ".") stacks the old root under the new one; detaching it leaves only
-     * the sandbox's tree in this mount namespace. */
-    if (syscall(SYS_pivot_root, ".", ".") < 0) FAIL("pivot_root");
-    if (umount2(".", MNT_DETACH) < 0) FAIL("detach old root");
-    if (chdir("/") < 0) FAIL("chdir /");
+    return 0;
+}
+
+/* In init after it re-executed boxtopd (whose libraries are the host's, not the image's):
+ * pivot_root(".", ".") stacks the old root under the new one; detaching it leaves only the
+ * sandbox's tree in this mount namespace. */
+int rt_rootfs_pivot(void)
+{
+    if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+        return -1;
     return 0;
 }

@@ -183,6 +183,7 @@ int rt_pty_resize(int pty_fd, int rows, int cols)
 
 void rt_on_readable(struct rt *rt, int fd)
 {
+    if (rt_base_on_fd(rt, fd)) return;
     struct rt_sandbox *sb = rt->sandboxes;
     while (sb && sb->ev_fd != fd)
         sb = sb->next;

@@ -46,6 +46,13 @@ struct rt_spec {
     int cpu_count;
     int memory_mb;
     int pids_max; /* 0 = default */
+    /* Optional: the writable layer to start from (a directory rt_sandbox_export filled, and
+     * the id base it reported). Used by rt_sandbox_create only. */
+    const char *seed_dir;
+    uint32_t seed_idbase;
+    /* Optional: host directories to bind into the sandbox, "<host dir>\t<sandbox path>\n" per
+     * line (volumes); kept with the sandbox for every later boot. Needs namespaces. */
+    const char *binds;
 };
 
 struct rt_spawn {
@@ -76,6 +83,34 @@ struct rt_metrics {
     int64_t oom_kills; /* processes the sandbox's memory limit has killed so far (cgroups) */
 };
 
+/* The base image every sandbox's root stacks on (rt_image.c). */
+struct rt_base_opts {
+    bool host;             /* the host's root read-only instead of an image (old mode) */
+    bool rebuild;          /* build again even if the cache has it */
+    const char *suite;     /* Debian suite, NULL = "bookworm" */
+    const char *mirror;    /* NULL = the Debian mirror of the host's apt sources */
+    const char *packages;  /* extra packages, comma or space separated, or NULL */
+    const char *tarball;   /* use this root filesystem tarball instead of mmdebstrap */
+    const char *cache_dir; /* NULL = $XDG_CACHE_HOME/boxtop (else ~/.cache/boxtop) */
+};
+
+enum rt_base_state {
+    RT_BASE_NONE,     /* rt_base_start not called */
+    RT_BASE_BUILDING, /* a builder process runs (or waits for another one's build) */
+    RT_BASE_READY,
+    RT_BASE_FAILED,
+    RT_BASE_HOST, /* --base host */
+};
+
+struct rt_base_status {
+    enum rt_base_state state;
+    int percent;       /* while building: 0..100 */
+    char phase[64];    /* while building: "downloading packages" ... */
+    char error[300];   /* when failed: why, in a sentence */
+    char lower[4096];  /* when ready: the unpacked root filesystem */
+    char recipe[6144]; /* what the image is made of (suite, mirror, packages) */
+};
+
 /* state_dir is made 0700; sandboxes live in state_dir/runtime/<id>. instance names the cgroup
  * parent (boxtopd-<instance>): [A-Za-z0-9_-], at most 40 chars. Probes what isolation works
  * (forks a short-lived child once): as root full namespaces + overlay + cgroups; as another
@@ -85,6 +120,15 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
            const struct rt_hooks *hooks, struct error *err);
 void rt_free(struct rt *rt); /* leaves sandboxes as they are (see rt_sandbox_stop) */
 void rt_get_caps(const struct rt *rt, struct rt_caps *caps);
+
+/* Makes the base image ready: at once when the cache has it, else a builder process (its fd
+ * watched through the hooks) builds it while boxtopd runs; creates fail with err->code 503
+ * until then. Only one build per cache dir runs at a time, across processes (a lock). */
+int rt_base_start(struct rt *rt, const struct rt_base_opts *o, struct error *err);
+void rt_base_get_status(const struct rt *rt, struct rt_base_status *st);
+/* The same build in this process, blocking (boxtopd --build-base, bootstrap.sh): progress
+ * lines go to progress_fd (-1: none). Returns 0 when the image is ready. */
+int rt_base_build_now(const struct rt_base_opts *o, int progress_fd, struct error *err);
 void rt_on_readable(struct rt *rt, int fd);
 
 /* Create files and boot init. */
@@ -107,6 +151,12 @@ int rt_sandbox_stop(struct rt *rt, struct rt_sandbox *sb, struct error *err);
  * (rt_on_readable) or by a later rt_sample/create/boot. */
 int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 const char *rt_sandbox_id(const struct rt_sandbox *sb);
+/* Copy what the sandbox changed (its writable layer, over whatever lower layer the runtime
+ * uses) into dir (created 0700 if missing), for a snapshot or a fork: rt_spec.seed_dir. A
+ * running sandbox is frozen during the copy (synchronous). *idbase: the owners' id base to
+ * give back as seed_idbase; *bytes: disk space the copy takes. */
+int rt_sandbox_export(struct rt *rt, struct rt_sandbox *sb, const char *dir, uint32_t *idbase,
+                      int64_t *bytes, struct error *err);
 void *rt_sandbox_get_ud(const struct rt_sandbox *sb);
 void rt_sandbox_set_ud(struct rt_sandbox *sb, void *ud);
 

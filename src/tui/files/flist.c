@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/i18n.h"
 #include "flist.h"
 
@@ -71,15 +72,9 @@ int flist_read_local(struct flist *l, const char *path, struct error *err)
     int rc = 0;
     while ((de = readdir(d))) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-        if (l->n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            struct fent *nv = realloc(l->v, nc * sizeof *nv);
-            if (!nv) {
-                rc = error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
-                break;
-            }
-            l->v = nv;
-            cap = nc;
+        if (GROW(l->v, cap, l->n + 1) < 0) {
+            rc = error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
+            break;
         }
         struct fent *e = &l->v[l->n];
         memset(e, 0, sizeof *e);

@@ -16,7 +16,7 @@ struct fpane {
     struct flist l;
     long sel, top;
     char **marks; /* marked names */
-    int nmarks;
+    int nmarks, capmarks;
     int loading;
     char err[ERROR_MSG_MAX + 64];
     struct xfer_call *req; /* remote ListDir in flight */
@@ -65,6 +65,9 @@ struct fview {
     char *ren_from, *ren_to, *ren_name;
     int ren_pane;
     int saw_paused; /* the model said paused: relist once it runs again */
+    /* remote operations in flight and what they say when all succeeded (files_ops.c) */
+    int op_pending, op_failed;
+    char op_msg[160];
     int64_t last_click_ms;
     long last_click_row;
 };

@@ -12,7 +12,6 @@
 #include "boxtop/i18n.h"
 #include "app.h"
 #include "backend_fetch.h"
-#include "views/events_parse.h"
 
 #define EVENTS_POLL_MS 2000
 #define EVENTS_LIMIT   100
@@ -45,21 +44,16 @@ static void on_timer(struct loop *lp, void *ud)
     ev_fetch(v);
 }
 
-static void on_events(struct api_result *res, void *ud)
+static void on_events(struct sbx_event_list *l, const struct error *err, void *ud)
 {
     struct eventsv *v = ud;
     v->call = NULL;
-    struct error err = {0};
-    struct sbx_event_list l;
-    if (res->err.kind != ERROR_NONE) {
-        snprintf(v->err, sizeof(v->err), "%s", res->err.msg);
-    } else if (res->status != 200) {
-        snprintf(v->err, sizeof(v->err), _("the server answered %ld"), res->status);
-    } else if (events_parse(res->body ? res->body : "", res->body_len, &l, &err) < 0) {
-        snprintf(v->err, sizeof(v->err), "%s", err.msg);
+    if (err) {
+        snprintf(v->err, sizeof(v->err), "%s", err->msg);
     } else {
         events_list_free(&v->ev);
-        v->ev = l;
+        v->ev = *l; /* moved out: the backend frees an empty list */
+        memset(l, 0, sizeof *l);
         v->err[0] = '\0';
         v->loaded = 1;
     }
@@ -199,7 +193,7 @@ static int ev_key(struct view *vv, struct app *a, int ch, int is_key)
         v->type_i = (v->type_i + 1) % NTYPES;
         v->sel = v->top = 0;
     } else if (!is_key && ch == '/') {
-        app_prompt(a, _("sandbox:"), v->sbx_filter, NULL, on_sbx_filter, v);
+        app_prompt(a, _("sandbox: "), v->sbx_filter, NULL, on_sbx_filter, v);
         return 1;
     } else if (!is_key && ch == 'R') {
         ev_fetch(v);

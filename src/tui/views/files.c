@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/buf.h"
 #include "boxtop/envd.h"
 #include "boxtop/http.h"
@@ -47,7 +48,7 @@ void fv_marks_clear(struct fpane *p)
         free(p->marks[i]);
     free(p->marks);
     p->marks = NULL;
-    p->nmarks = 0;
+    p->nmarks = p->capmarks = 0;
 }
 
 static void mark_toggle(struct fpane *p, const char *name)
@@ -58,9 +59,7 @@ static void mark_toggle(struct fpane *p, const char *name)
             p->marks[i] = p->marks[--p->nmarks];
             return;
         }
-    char **nv = realloc(p->marks, (size_t)(p->nmarks + 1) * sizeof *nv);
-    if (!nv) return;
-    p->marks = nv;
+    if (GROW_INT(p->marks, p->capmarks, p->nmarks + 1) < 0) return;
     if ((p->marks[p->nmarks] = strdup(name))) p->nmarks++;
 }
 
@@ -277,10 +276,13 @@ static void on_xfer(void *ud, enum xfer_event ev, struct xfer_job *j)
     app_dirty(v->a, DIRTY_MAIN);
     if (ev != XEV_STATE) return;
     if (j->state == XS_DONE || j->state == XS_FAILED || j->state == XS_CANCELLED) {
+        int own = j != v->view_job && j != v->edit_job && j != v->edit_up; /* a copy */
         if (j->state == XS_FAILED)
-            app_status(v->a, STATUS_ERROR, _("copy failed: %s"), j->msg);
+            app_status_for(v->a, &v->base, STATUS_ERROR, _("copy failed: %s"), j->msg);
         else if (j->state == XS_DONE && j->msg[0])
-            app_status(v->a, STATUS_WARN, "%s", j->msg);
+            app_status_for(v->a, &v->base, STATUS_WARN, "%s", j->msg);
+        else if (j->state == XS_DONE && own)
+            app_status_for(v->a, &v->base, STATUS_INFO, _("copied %s"), j->src);
         fv_ops_job_done(v, j);
         /* the target side changed: local needs a re-read, the sandbox has its watch but a
          * listing now costs little and covers a watch that is down */
@@ -985,6 +987,11 @@ static const struct view_ops fv_ops = {
 
 struct view *view_files_new(struct app *a, const char *id)
 {
+    return view_files_at(a, id, NULL);
+}
+
+struct view *view_files_at(struct app *a, const char *id, const char *dir)
+{
     if (!a->be->ops->envd_open) {
         app_status(a, STATUS_WARN, "%s", _("the file browser needs a live backend"));
         return NULL;
@@ -1001,7 +1008,7 @@ struct view *view_files_new(struct app *a, const char *id)
     v->last_click_row = -1;
     if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, "/");
     v->p[0].l.path = strdup(cwd);
-    v->p[1].l.path = strdup(REMOTE_HOME);
+    v->p[1].l.path = strdup(dir && dir[0] == '/' ? dir : REMOTE_HOME);
     fv_reload(v, &v->p[0]);
     v->saw_paused = box_paused(v);
     v->p[1].loading = 1;

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/buf.h"
 #include "boxtop/envd.h"
 #include "boxtop/i18n.h"
@@ -28,14 +30,41 @@
 
 /* ---- remote answers ---- */
 
+/* A batch of remote operations (mkdir, rename, delete of the marked entries) says its
+ * op_msg once all of them succeeded, or the first error. */
 static void on_remote_op(const cJSON *resp, const struct error *err, void *ud)
 {
     (void)resp;
     struct fview *v = ud;
-    if (err)
-        app_status(v->a, STATUS_ERROR, "%s", err->msg);
-    else
+    if (v->op_pending > 0) v->op_pending--;
+    if (err) {
+        app_status_for(v->a, &v->base, STATUS_ERROR, "%s", err->msg);
+        v->op_failed = 1;
+    } else {
+        if (!v->op_pending && !v->op_failed && v->op_msg[0])
+            app_status_for(v->a, &v->base, STATUS_INFO, "%s", v->op_msg);
         fv_reload(v, &v->p[1]);
+    }
+    if (!v->op_pending) {
+        v->op_failed = 0;
+        v->op_msg[0] = '\0';
+    }
+}
+
+/* What a finished operation (batch) says: local ones now, remote ones from on_remote_op. */
+static void said_when_done(struct fview *v, int remote, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void said_when_done(struct fview *v, int remote, const char *fmt, ...)
+{
+    char msg[sizeof v->op_msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (remote)
+        snprintf(v->op_msg, sizeof v->op_msg, "%s", msg);
+    else
+        app_status(v->a, STATUS_INFO, "%s", msg);
 }
 
 /* Start a remote operation answered by on_remote_op (abandoned if the view goes first); expr
@@ -47,6 +76,7 @@ static void on_remote_op(const cJSON *resp, const struct error *err, void *ud)
             error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));                              \
         else                                                                                       \
             ok = xfer_call_started(t, (expr));                                                     \
+        if (ok) (v)->op_pending++;                                                                 \
     } while (0)
 
 static int valid_name(struct app *a, const char *name)
@@ -68,6 +98,7 @@ static void mkdir_done(struct app *a, const char *text, int submit, void *ud)
     char *path = fpath_join(p->l.path, text);
     if (!path) return;
     struct error err = {0};
+    said_when_done(v, p->remote, _("made directory %s"), text);
     if (!p->remote) {
         if (mkdir(path, 0777) < 0) app_status(a, STATUS_ERROR, "%s: %s", path, strerror(errno));
         p->want_sel = strdup(text);
@@ -94,13 +125,6 @@ void fv_ask_mkdir(struct fview *v)
 
 /* ---- rename ---- */
 
-static void on_remote_renamed(const cJSON *resp, const struct error *err, void *ud)
-{
-    struct fview *v = ud;
-    on_remote_op(resp, err, ud);
-    if (!err) app_status(v->a, STATUS_INFO, "%s", _("renamed"));
-}
-
 static void ren_clear(struct fview *v)
 {
     free(v->ren_from);
@@ -124,14 +148,9 @@ static void rename_go(struct fview *v)
         fv_reload(v, p);
     } else {
         int ok = 0;
-        if (v->envd) {
-            struct xfer_call *t = xfer_call_begin(&v->x, on_remote_renamed, v);
-            if (!t)
-                error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));
-            else
-                ok = xfer_call_started(
-                    t, envd_fs_move(v->envd, v->ren_from, v->ren_to, xfer_call_cb, t, &err));
-        }
+        said_when_done(v, 1, "%s", _("renamed"));
+        if (v->envd)
+            REMOTE_OP(v, envd_fs_move(v->envd, v->ren_from, v->ren_to, xfer_call_cb, t, &err));
         if (!ok) {
             app_status(v->a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
         } else {
@@ -226,12 +245,15 @@ static void delete_confirmed(struct app *a, void *ud)
     (void)a;
     struct fview *v = ud;
     struct fpane *p = fv_cur(v);
+    /* said first: an error of any of them comes after and stays */
     if (p->nmarks) {
+        said_when_done(v, p->remote, _("deleted %d entries"), p->nmarks);
         for (int i = 0; i < p->nmarks; i++)
             delete_one(v, p, p->marks[i]);
         fv_marks_clear(p);
     } else if (fv_selected(v, p)) {
         char *n = strdup(fv_selected(v, p)->name);
+        if (n) said_when_done(v, p->remote, _("deleted %s"), n);
         if (n) delete_one(v, p, n);
         free(n);
     }
@@ -517,6 +539,30 @@ static int looks_binary(const char *d, size_t n)
     return bad * 20 > k;
 }
 
+/* A line with its tabs expanded to 8-column stops (the sanitizer would make each one space);
+ * columns are counted per character, which wide characters before a tab throw off a little. */
+static char *expand_tabs(const char *d, size_t n)
+{
+    size_t tabs = 0;
+    for (size_t i = 0; i < n; i++)
+        tabs += d[i] == '\t';
+    char *out = malloc(n + tabs * 7 + 1);
+    if (!out) return NULL;
+    size_t k = 0, col = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (d[i] == '\t') {
+            do
+                out[k++] = ' ';
+            while (++col % 8);
+            continue;
+        }
+        out[k++] = d[i];
+        if (((unsigned char)d[i] & 0xc0) != 0x80) col++;
+    }
+    out[k] = '\0';
+    return out;
+}
+
 static void pg_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 {
     struct pager *p = (struct pager *)vv;
@@ -549,7 +595,7 @@ static void pg_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
             ui_text(a, w, 1 + r, 0, wd, line, 0);
         } else {
             size_t s = p->lines[i], e = i + 1 < (long)p->nlines ? p->lines[i + 1] - 1 : p->len;
-            char *ln = strndup(p->data + s, e - s);
+            char *ln = expand_tabs(p->data + s, e - s);
             if (ln) ui_text(a, w, 1 + r, 0, wd, ln, 0); /* sanitized there */
             free(ln);
         }
@@ -659,12 +705,7 @@ struct view *fv_pager_new_fd(struct app *a, int fd, size_t len, int more, const 
         p->lines[p->nlines++] = 0;
         for (size_t i = 0; i < p->len; i++) {
             if (p->data[i] != '\n' || i + 1 >= p->len) continue;
-            if (p->nlines == cap) {
-                size_t *nv = realloc(p->lines, cap * 2 * sizeof *nv);
-                if (!nv) break;
-                p->lines = nv;
-                cap *= 2;
-            }
+            if (GROW(p->lines, cap, p->nlines + 1) < 0) break;
             p->lines[p->nlines++] = i + 1;
         }
     }

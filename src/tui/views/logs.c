@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
 #include "boxtop/sanitize.h"
@@ -51,12 +52,7 @@ static void logs_fetch(struct logsv *l, enum fetch_kind kind);
 
 static void rebuild(struct logsv *l)
 {
-    if (l->vis_cap < l->st.n) {
-        int *v = realloc(l->vis, (size_t)l->st.n * sizeof(*v));
-        if (!v) return;
-        l->vis = v;
-        l->vis_cap = l->st.n;
-    }
+    if (GROW_INT(l->vis, l->vis_cap, l->st.n) < 0) return;
     l->nvis = 0;
     for (int i = 0; i < l->st.n; i++)
         if (log_line_visible(&l->st.v[i], l->min_level, l->search, 0)) l->vis[l->nvis++] = i;
@@ -110,11 +106,15 @@ static void on_logs(struct api_result *res, void *ud)
     l->kind = F_NONE;
     if (res->err.kind == ERROR_NOT_FOUND && !l->loaded) {
         /* a sandbox the server never had: say so instead of showing an empty view */
-        app_status(l->app, STATUS_ERROR, _("not found: %s"), l->id);
         if (app_top(l->app) == &l->base) {
-            app_pop_view(l->app); /* frees l */
+            struct app *a = l->app;
+            char id[128];
+            snprintf(id, sizeof id, "%s", l->id);
+            app_pop_view(a); /* frees l; the message then belongs to the view below */
+            app_status(a, STATUS_ERROR, _("not found: %s"), id);
             return;
         }
+        app_status(l->app, STATUS_ERROR, _("not found: %s"), l->id);
         snprintf(l->err, sizeof(l->err), "%s", res->err.msg);
         l->follow = 0;
     } else if (res->err.kind != ERROR_NONE) {
@@ -207,7 +207,7 @@ static attr_t level_attr(const struct theme *th, int level)
                                      : th->attr[ROLE_DIM];
 }
 
-#define PREFIX_COLS 20 /* "HH:MM:SS.mmmZ LEVEL " */
+#define PREFIX_COLS 21 /* " HH:MM:SS.mmmZ LEVEL " */
 
 static int line_rows(struct logsv *l, int i, int tw)
 {
@@ -273,7 +273,7 @@ static void lg_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
         attr_t base = i == l->cur ? th->attr[ROLE_SELECTED] : th->attr[ROLE_NORMAL];
         if (i == l->cur) ui_fill(w, y, 0, wd, base);
         ui_text(a, w, y, 1, 13, ts, i == l->cur ? base : th->attr[ROLE_DIM]);
-        ui_text(a, w, y, 14, 5, log_level_label(e->level),
+        ui_text(a, w, y, 15, 5, log_level_label(e->level),
                 i == l->cur ? base : level_attr(th, e->level));
         size_t len = strlen(e->text), pos = 0;
         int r = 0, max = line_rows(l, i, tw);
@@ -424,7 +424,7 @@ static int lg_key(struct view *vv, struct app *a, int ch, int is_key)
         rebuild(l);
         break;
     case '/':
-        app_prompt(a, _("search:"), l->search, NULL, on_search, l);
+        app_prompt(a, _("search: "), l->search, NULL, on_search, l);
         return 1;
     case 'n':
         find_next(l, 1);
@@ -441,7 +441,7 @@ static int lg_key(struct view *vv, struct app *a, int ch, int is_key)
     case 'w': {
         char def[300];
         snprintf(def, sizeof(def), "boxtop-logs-%.200s.txt", l->id);
-        app_prompt(a, _("save visible lines to:"), def, NULL, on_save, l);
+        app_prompt(a, _("save visible lines to: "), def, NULL, on_save, l);
         return 1;
     }
     case 'R':

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/sanitize.h"
 #include "logs_store.h"
 
@@ -94,13 +95,7 @@ static int line_cmp(const void *pa, const void *pb)
 int log_store_add(struct log_store *s, const struct log_list *l)
 {
     if (!l->n) return 0;
-    if (s->n + l->n > s->cap) {
-        int cap = s->n + l->n + 64;
-        struct log_line *v = realloc(s->v, (size_t)cap * sizeof(*v));
-        if (!v) return -1;
-        s->v = v;
-        s->cap = cap;
-    }
+    if (GROW_INT(s->v, s->cap, s->n + l->n) < 0) return -1;
     int before = s->n;
     for (int i = 0; i < l->n; i++) {
         const struct log_entry *le = &l->items[i];

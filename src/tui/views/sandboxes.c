@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
 #include "app.h"
@@ -59,8 +60,8 @@ struct sbview {
     /* footer and help with the keys of the [keys] section (keymap.h) */
     const struct keymap *km;
     char footer[512];
-    struct keyhelp help[17];
-    char help_keys[17][40];
+    struct keyhelp help[20];
+    char help_keys[20][40];
 };
 
 static int mark_alive(const char *id, void *ud)
@@ -72,15 +73,10 @@ static void sb_rebuild(struct sbview *v, struct app *a)
 {
     struct model *m = &a->model;
     if (v->cap < m->n) {
-        /* geometric: the first listing grows the model 100 sandboxes a page */
-        int nc = v->cap * 2 > m->n + 64 ? v->cap * 2 : m->n + 64;
-        struct box **r = realloc(v->rows, (size_t)nc * sizeof(*r));
-        if (!r) return;
-        v->rows = r;
-        const char **ids = realloc(v->ids, (size_t)nc * sizeof(*ids));
-        if (!ids) return;
-        v->ids = ids;
-        v->cap = nc;
+        /* rows and ids share one capacity: it moves only when both grew */
+        int cr = v->cap, ci = v->cap;
+        if (GROW_INT(v->rows, cr, m->n) < 0 || GROW_INT(v->ids, ci, m->n) < 0) return;
+        v->cap = cr < ci ? cr : ci;
     }
     /* marks follow sandboxes, not rows: drop only those whose sandbox is gone */
     table_marks_prune_by(&v->t, mark_alive, m);
@@ -567,6 +563,11 @@ static void sort_changed(struct sbview *v, struct app *a)
     app_dirty(a, DIRTY_MAIN);
 }
 
+static void pause_with_memory(struct app *a, void *ud)
+{
+    do_simple(ud, a, ACT_PAUSE);
+}
+
 static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
 {
     struct sbview *v = (struct sbview *)vv;
@@ -663,8 +664,18 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
     case 'K':
         ask_kill(v, a);
         return 1;
-    case 'p':
-        do_simple(v, a, ACT_PAUSE);
+    case 'p': {
+        int n;
+        const char **ids = sb_targets(v, a, &n);
+        if (ids) sbact_pause(a, ids, n, pause_with_memory, v);
+        free(ids);
+        return 1;
+    }
+    case 'S':
+        if (sb_selected(v)) sbact_snapshot(a, sb_selected(v)->id);
+        return 1;
+    case 'F':
+        if (sb_selected(v)) sbact_fork(a, sb_selected(v)->id);
         return 1;
     case 'r':
         do_simple(v, a, ACT_RESUME);
@@ -690,6 +701,12 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
         return 1;
     case 'l':
         if (sb_selected(v)) app_push_view(a, view_logs_new(a, sb_selected(v)->id));
+        return 1;
+    case 'c':
+        if (sb_selected(v)) {
+            struct view *cv = view_commands_new(a, sb_selected(v)->id);
+            if (cv) app_push_view(a, cv);
+        }
         return 1;
     case 'R':
         a->be->ops->poll_now(a->be);
@@ -789,13 +806,16 @@ static const struct keyhelp sb_help[] = {
     {"a / u", N_("mark exactly the shown rows / unmark all")},
     {"n", N_("new sandbox (template, timeout, metadata)")},
     {"K", N_("kill marked or selected sandboxes (asks first)")},
-    {"p / r", N_("pause / resume")},
+    {"p / r", N_("pause (with memory or filesystem only) / resume")},
+    {"S", N_("snapshot the selected sandbox (asks a name)")},
+    {"F", N_("fork the selected sandbox (asks how many)")},
     {"t", N_("set the time to live")},
     {"e", N_("extend the time to live by 5 minutes")},
     {"< / >", N_("sort by the previous / next column")},
     {"I", N_("invert the sort order")},
     {"R", N_("refresh now")},
-    {"s f l", N_("shell, files, logs (later versions)")},
+    {"s f l", N_("a shell, the file browser, the logs of the sandbox")},
+    {"c", N_("the commands the sandbox ran, their output")},
 };
 
 /* The actions of sb_help's rows (-1: fixed keys); "p / r" and "s f l" hold two and three. */
@@ -811,12 +831,15 @@ static const int sb_help_act[][3] = {
     {KA_NEW, -1},
     {KA_KILL, -1},
     {KA_PAUSE, KA_RESUME, -1},
+    {-1},
+    {-1},
     {KA_TIMEOUT, -1},
     {KA_EXTEND, -1},
     {-1},
     {-1},
     {-1},
     {KA_SHELL, KA_FILES, KA_LOGS},
+    {-1},
 };
 
 static const struct keyhelp *sb_helpfn(struct view *vv, int *n)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
@@ -102,10 +103,21 @@ static void tm_fetch(struct teamv *v)
 }
 
 /* The samples placed by time over the chosen range in `bins` bins (the maximum of each),
- * so the graph's x axis is the range, not the number of samples. Returns bins. */
+ * so the graph's x axis is the range, not the number of samples. A sample holds until the
+ * next one (both are levels over a step: a sandbox that ran all along is a solid line, not
+ * one dot per 30 s step when a bin is narrower than the server's step); a gap of more than
+ * a few steps stays empty (no data there). Returns bins. */
 static int binned(const struct teamv *v, int which, int bins, double *vals)
 {
     int64_t span = ranges[v->range].secs, end = loop_wall_ms() / 1000, start = end - span;
+    int64_t step = 0; /* the samples' spacing: the smallest gap between two of them */
+    int last_b = -1;
+    double last = 0;
+    for (int i = 1; i < v->tm.n; i++) {
+        int64_t d = v->tm.items[i].ts - v->tm.items[i - 1].ts;
+        if (d > 0 && (!step || d < step)) step = d;
+    }
+    int64_t prev_ts = 0;
     for (int b = 0; b < bins; b++)
         vals[b] = 0;
     for (int i = 0; i < v->tm.n; i++) {
@@ -113,9 +125,31 @@ static int binned(const struct teamv *v, int which, int bins, double *vals)
         if (m->ts < start || m->ts > end) continue;
         int b = (int)((m->ts - start) * bins / (span + 1));
         double x = which ? m->start_rate : m->concurrent_sandboxes;
+        if (last_b >= 0 && b > last_b + 1 && step && m->ts - prev_ts <= 3 * step)
+            for (int k = last_b + 1; k < b; k++)
+                vals[k] = last;
         if (x > vals[b]) vals[b] = x;
+        last_b = b;
+        last = x;
+        prev_ts = m->ts;
     }
     return bins;
+}
+
+/* The time axis under a graph: the range's start, middle and end as clock times. */
+static void draw_time_axis(struct teamv *v, struct app *a, WINDOW *w, int y, int x0, int gw)
+{
+    int64_t span = ranges[v->range].secs, end = loop_wall_ms() / 1000;
+    const char *fmt = span > 24 * 3600 ? "%a %H:%M" : "%H:%M";
+    for (int k = 0; k < 3; k++) {
+        time_t t = (time_t)(end - span + span * k / 2);
+        struct tm tm;
+        char lab[32];
+        localtime_r(&t, &tm);
+        strftime(lab, sizeof lab, fmt, &tm);
+        int lw = (int)strlen(lab), x = k == 0 ? x0 : k == 1 ? x0 + (gw - lw) / 2 : x0 + gw - lw;
+        ui_text(a, w, y, x, lw, lab, a->theme.attr[ROLE_DIM]);
+    }
 }
 
 static void draw_graph(struct teamv *v, struct app *a, WINDOW *w, int y, int wd, int rows,
@@ -178,6 +212,7 @@ static void draw_graph(struct teamv *v, struct app *a, WINDOW *w, int y, int wd,
         }
         wattrset(w, A_NORMAL);
     }
+    draw_time_axis(v, a, w, y + 1 + rows, axis + 2, gw);
 }
 
 static void tv_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
@@ -195,11 +230,11 @@ static void tv_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
                 th->attr[ROLE_DIM]);
         return;
     }
-    int rows = (h - 6) / 2;
+    int rows = (h - 8) / 2; /* two graphs, each with a title and a time axis */
     if (rows > 12) rows = 12;
     draw_graph(v, a, w, 2, wd, rows, 0, _("Concurrent sandboxes"),
                a->model.concurrency_limit > 0 ? a->model.concurrency_limit : 0);
-    draw_graph(v, a, w, 4 + rows, wd, rows, 1, _("Sandbox start rate"), 0);
+    draw_graph(v, a, w, 5 + rows, wd, rows, 1, _("Sandbox start rate"), 0);
 }
 
 static int tv_key(struct view *vv, struct app *a, int ch, int is_key)

@@ -35,7 +35,7 @@ static struct termview *tv_of(struct app *a)
 
 static int is_tab(struct session *s)
 {
-    return session_state(s) != SESSION_DETACHED;
+    return !session_detached(s);
 }
 
 /* ---- frames ----------------------------------------------------------------------------- */
@@ -109,7 +109,7 @@ static void on_state(void *ud, struct session *s)
         app_status(a, STATUS_INFO, _("%s: attached (pid %u)"), session_sandbox(s),
                    (unsigned)session_pid(s));
     }
-    if (s == v->cur && st == SESSION_DETACHED) pick_tab(v);
+    if (s == v->cur && session_detached(s)) pick_tab(v);
     v->need_full = 1;
     app_dirty(a, DIRTY_MAIN);
 }
@@ -177,8 +177,10 @@ static void draw_tabs(struct termview *v, struct app *a, WINDOW *w, int wd)
             snprintf(extra, sizeof(extra), " [%s]", session_state_name(st));
         if (session_recording(s)) strncat(extra, " REC", sizeof(extra) - strlen(extra) - 1);
         const char *title = term_engine_title(session_engine(s), NULL);
-        snprintf(label, sizeof(label), " %d:%s%s%s%s ", n, session_sandbox(s), title[0] ? " " : "",
-                 title, extra);
+        /* the state before the title: a long title (a shell's "user@host: ~") is what the
+         * 40-column cap cuts, never "[exit 3]" */
+        snprintf(label, sizeof(label), " %d:%s%s%s%s ", n, session_sandbox(s), extra,
+                 title[0] ? " " : "", title);
         attr_t at = s == v->cur ? th->attr[ROLE_SELECTED] : th->attr[ROLE_TITLE];
         int room = wd - x - 1 < 40 ? wd - x - 1 : 40;
         x += ui_text(a, w, 0, x, room, label, at) + 1;
@@ -584,8 +586,24 @@ static void term_demand(struct view *vv, struct app *a)
     if (s) model_want(&a->model, s);
 }
 
+/* A tab shown: Ctrl-C and friends are the shell's keys (the prefix is the way out). */
+static int term_raw_keys(struct view *vv)
+{
+    return ((struct termview *)vv)->cur != NULL;
+}
+
+/* A message belongs to the tab it was said in, or to its copy mode (app.h). */
+static const void *term_status_owner(struct view *vv)
+{
+    struct termview *v = (struct termview *)vv;
+    if (v->copy.on) return &v->copy;
+    return v->cur ? (const void *)v->cur : (const void *)vv;
+}
+
 static const struct view_ops term_ops = {
     .name = "terminal",
+    .raw_keys = term_raw_keys,
+    .status_owner = term_status_owner,
     .demand = term_demand,
     .draw = term_draw,
     .key = term_key,

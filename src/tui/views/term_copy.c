@@ -131,8 +131,8 @@ static void search_done(struct app *a, const char *text, int submit, void *ud)
 {
     struct termview *v = ud;
     (void)a;
-    if (!submit || !text || !text[0] || !v->copy.on || !v->cur) return;
-    snprintf(v->copy.needle, sizeof(v->copy.needle), "%s", text);
+    if (!submit || !text || !v->copy.on || !v->cur) return;
+    if (text[0]) snprintf(v->copy.needle, sizeof(v->copy.needle), "%s", text);
     search(v, 1);
 }
 
@@ -219,7 +219,10 @@ void termcopy_key(struct termview *v, int ch, int is_key)
         break;
     }
     case '/':
-        app_prompt(v->a, "/", v->copy.needle, NULL, search_done, v);
+        /* a new term each time (as less and tmux do): ↑ brings the last one back, an empty
+         * one repeats it */
+        app_prompt(v->a, "/", "", NULL, search_done, v);
+        input_history_add(&v->a->prompt, v->copy.needle);
         return;
     case 'n':
         search(v, 1);

@@ -1,6 +1,6 @@
 /* term_sessions.c - the sessions list (:sessions, prefix s): every shell this boxtop opened,
  * grouped by sandbox, attached or detached. Enter shows an attached one or reattaches a
- * detached one (Process.Connect by pid, keeping the client-side scrollback); x closes. */
+ * detached one (its screen kept up to date meanwhile, session.h); x closes. */
 #include "config.h"
 
 #include <stdio.h>
@@ -103,7 +103,7 @@ static int ss_key(struct view *vv, struct app *a, int ch, int is_key)
     } else if ((!is_key && (ch == '\r' || ch == '\n')) || (is_key && ch == KEY_ENTER)) {
         struct session *s = selected(v, a);
         if (!s) return 1;
-        if (session_state(s) == SESSION_DETACHED) {
+        if (session_detached(s)) {
             struct error err = {0};
             /* the size is fixed by the terminal view when it shows the session */
             int rows, cols;

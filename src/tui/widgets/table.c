@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxtop/grow.h"
 #include "table.h"
 
 void table_init(struct table *t, struct table_col *cols, int ncols)
@@ -208,13 +209,7 @@ void table_marks_prune_by(struct table *t, int (*alive)(const char *id, void *ud
 
 int table_mark_add(struct table *t, const char *id)
 {
-    if (t->nmarks == t->capmarks) {
-        int nc = t->capmarks ? t->capmarks * 2 : 16;
-        char **p = realloc(t->marks, (size_t)nc * sizeof(*p));
-        if (!p) return -1;
-        t->marks = p;
-        t->capmarks = nc;
-    }
+    if (GROW_INT(t->marks, t->capmarks, t->nmarks + 1) < 0) return -1;
     if (!(t->marks[t->nmarks] = strdup(id))) return -1;
     t->nmarks++;
     return 1;

@@ -1,67 +1,21 @@
-/* events_parse.c - lifecycle events JSON → struct sbx_event_list (see events_parse.h). */
+/* events_parse.c - lifecycle events JSON (GET /events/sandboxes) → struct sbx_event_list (see
+ * boxtop/events_parse.h). Part of the E2B client: the events view only reads the list. */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cJSON.h>
 
 #include "boxtop/buf.h"
+#include "boxtop/events_parse.h"
 #include "boxtop/json.h"
-#include "views/events_parse.h"
-
-static int digits(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)s[i])) return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 0;
-}
 
 int64_t events_parse_time(const char *s)
 {
-    int Y, M, D, h, m, sec, ms = 0;
-    if (!s || strlen(s) < 19 || digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) ||
-        s[7] != '-' || digits(s + 8, 2, &D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-        digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &m) || s[16] != ':' ||
-        digits(s + 17, 2, &sec))
-        return -1;
-    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60) return -1;
-    const char *p = s + 19;
-    if (*p == '.') {
-        int k = 0;
-        for (p++; isdigit((unsigned char)*p); p++, k++)
-            if (k < 3) ms = ms * 10 + (*p - '0');
-        if (!k) return -1;
-        for (; k < 3; k++)
-            ms *= 10;
-    }
-    int off = 0;
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int oh, om;
-        if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om)) return -1;
-        off = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
-        p += 6;
-    } else {
-        return -1;
-    }
-    if (*p) return -1;
-    struct tm tm = {.tm_year = Y - 1900,
-                    .tm_mon = M - 1,
-                    .tm_mday = D,
-                    .tm_hour = h,
-                    .tm_min = m,
-                    .tm_sec = sec};
-    time_t t = timegm(&tm);
-    return ((int64_t)t - off) * 1000 + ms;
+    int64_t ms;
+    return s && json_parse_time(s, &ms) == 0 ? ms : -1; /* the one RFC 3339 parser (core) */
 }
 
 static const char *str_of(const cJSON *o, const char *k)

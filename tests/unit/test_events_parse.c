@@ -1,5 +1,6 @@
-/* test_tui_events.c - lifecycle events JSON: types shortened, newest first, duplicates and
- * malformed entries dropped, eventData summarized, RFC 3339 times with fractions and offsets. */
+/* test_events_parse.c - lifecycle events JSON (src/e2b/events_parse.c): types shortened, newest
+ * first, duplicates and malformed entries dropped, eventData summarized, RFC 3339 times with
+ * fractions and offsets. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -11,7 +12,7 @@
 #include <cmocka.h>
 
 #include "boxtop/buf.h"
-#include "views/events_parse.h"
+#include "boxtop/events_parse.h"
 
 static void t_time(void **state)
 {

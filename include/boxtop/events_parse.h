@@ -1,7 +1,8 @@
-/* events_parse.h - lifecycle events (GET /events/sandboxes[/{id}]) into a flat list for the
- * events view (pure, unit-tested). Strings are kept raw: the view sanitizes when drawing. */
-#ifndef BOXTOP_TUI_EVENTS_PARSE_H
-#define BOXTOP_TUI_EVENTS_PARSE_H
+/* events_parse.h - lifecycle events (GET /events/sandboxes[/{id}]) into a flat list (pure,
+ * unit-tested, fuzzed: tests/fuzz/fuzz_events_json.c). The backend hands the list to the
+ * events view (backend_fetch.h). Strings are kept raw: the view sanitizes when drawing. */
+#ifndef BOXTOP_EVENTS_PARSE_H
+#define BOXTOP_EVENTS_PARSE_H
 
 #include <stddef.h>
 #include <stdint.h>

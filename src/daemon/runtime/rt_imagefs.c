@@ -1,0 +1,191 @@
+/* rt_imagefs.c - a sandbox's root filesystem on the base image: an overlay of the sandbox's
+ * writable layer (DIR/runtime/<id>/upper) over the unpacked image (the read-only lower
+ * layer in the user's cache, shared by every sandbox). Nothing of the host is visible.
+ *
+ * Full mode (boxtopd is root): the image is unpacked once owned by the first subordinate id
+ * range (root inside = its first id, never host root). A sandbox whose range is another one
+ * sees it through an idmapped mount (mount_setattr MOUNT_ATTR_IDMAP), so files are owned by
+ * its own root and user without a copy. The overlay is mounted by real root in a private
+ * mount namespace before the sandbox's user namespace exists, so root inside can neither
+ * unmount it nor reach the host tree under it. Set-uid programs keep working (sudo), since
+ * every owner in the image is a sandbox id.
+ * Rootless: the image belongs to boxtopd's own user (= "user" inside, the only id mapped);
+ * the overlay is made inside the sandbox's user namespace (userxattr).
+ *
+ * Written per sandbox into the writable layer: /etc/hostname, /etc/hosts (the image's plus
+ * the sandbox's name) and /etc/resolv.conf (the host's resolvers: the network is shared). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+
+#define FAIL(...)                                                                                  \
+    do {                                                                                           \
+        int e_ = errno;                                                                            \
+        snprintf(why, n, __VA_ARGS__);                                                             \
+        size_t l_ = strlen(why);                                                                   \
+        snprintf(why + l_, n - l_, ": %s", strerror(e_));                                          \
+        return -1;                                                                                 \
+    } while (0)
+
+static int put(const char *path, const char *text, uid_t uid, gid_t gid, bool replace)
+{
+    struct stat st;
+    if (!replace && lstat(path, &st) == 0) return 0;
+    if (replace) unlink(path);
+    if (rt_write_file(path, text, strlen(text), 0644) < 0) return -1;
+    if (uid != (uid_t)-1 && chown(path, uid, gid) < 0) return -1;
+    return 0;
+}
+
+static int mkdir_owned(const char *path, mode_t mode, uid_t uid, gid_t gid)
+{
+    if (mkdir(path, mode) < 0) return errno == EEXIST ? 0 : -1;
+    if (uid != (uid_t)-1 && chown(path, uid, gid) < 0) return -1;
+    return chmod(path, mode);
+}
+
+int rt_imagefs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
+{
+    bool full = rt->mode == RT_MODE_FULL;
+    uid_t r = full ? sb->idbase : (uid_t)-1;
+    char p[PATH_MAX];
+    static const struct {
+        const char *rel;
+        mode_t mode;
+        bool own; /* owned by the sandbox's root (else boxtopd's) */
+    } dirs[] = {{"upper", 0755, true},
+                {"work", 0700, false},
+                {"root", 0755, false},
+                {"lower", 0755, false},
+                {"upper/etc", 0755, true}};
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+        if (rt_path(p, sizeof p, "%s/%s", sb->dir, dirs[i].rel) < 0 ||
+            mkdir_owned(p, dirs[i].mode, dirs[i].own ? r : (uid_t)-1, dirs[i].own ? r : (gid_t)-1) <
+                0)
+            return error_set(err, ERROR_GENERIC, "sandbox dir %s: %s", dirs[i].rel,
+                             strerror(errno));
+    char hostname[RT_ID_MAX + 2], img[4096], hosts[4096 + 256], resolv[8192];
+    snprintf(hostname, sizeof hostname, "%s\n", sb->id);
+    if (rt_path(p, sizeof p, "%s/etc/hosts", rt->base.st.lower) < 0 ||
+        rt_read_file(p, img, sizeof img) < 0)
+        snprintf(img, sizeof img, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n");
+    snprintf(hosts, sizeof hosts, "%s127.0.1.1\t%s\n", img, sb->id);
+    const struct {
+        const char *name, *text;
+    } files[] = {{"hostname", hostname}, {"hosts", hosts}};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        if (rt_path(p, sizeof p, "%s/upper/etc/%s", sb->dir, files[i].name) < 0 ||
+            put(p, files[i].text, r, r, false) < 0)
+            return error_set(err, ERROR_GENERIC, "sandbox /etc/%s: %s", files[i].name,
+                             strerror(errno));
+    /* The host's resolvers as they are now (a symlink into the host's /run is followed). */
+    if (rt_read_file("/etc/resolv.conf", resolv, sizeof resolv) >= 0 &&
+        (rt_path(p, sizeof p, "%s/upper/etc/resolv.conf", sb->dir) < 0 ||
+         put(p, resolv, r, r, true) < 0))
+        return error_set(err, ERROR_GENERIC, "sandbox /etc/resolv.conf: %s", strerror(errno));
+    return 0;
+}
+
+/* A user namespace mapping ids [from, from+RT_IDMAP_SIZE) to [to, ...): the idmap of a mount.
+ * A short-lived child makes it; its namespace lives on through the returned fd. */
+static int idmap_userns(uint32_t from, uint32_t to)
+{
+    int sp[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        char c;
+        close(sp[0]);
+        if (unshare(CLONE_NEWUSER) < 0 || write(sp[1], "u", 1) != 1) _exit(1);
+        if (read(sp[1], &c, 1) < 0) { /* until the parent is done with the namespace */
+        }
+        _exit(0);
+    }
+    close(sp[1]);
+    if (pid < 0) {
+        close(sp[0]);
+        return -1;
+    }
+    int fd = -1;
+    char c = 0, p[64], map[64];
+    snprintf(map, sizeof map, "%u %u %u\n", from, to, RT_IDMAP_SIZE);
+    if (read(sp[0], &c, 1) == 1 && c == 'u') {
+        snprintf(p, sizeof p, "/proc/%d/uid_map", (int)pid);
+        bool ok = rt_write_str(p, map) == 0;
+        snprintf(p, sizeof p, "/proc/%d/gid_map", (int)pid);
+        ok = ok && rt_write_str(p, map) == 0;
+        snprintf(p, sizeof p, "/proc/%d/ns/user", (int)pid);
+        if (ok) fd = open(p, O_RDONLY | O_CLOEXEC);
+    }
+    int e = errno;
+    close(sp[0]); /* the child's read returns: it exits */
+    kill(pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    errno = e;
+    return fd;
+}
+
+/* The image's lower layer shifted from the ids it was unpacked with to the sandbox's. */
+static int mount_idmapped(const char *lower, const char *target, uint32_t from, uint32_t to,
+                          char *why, size_t n)
+{
+    int ns = idmap_userns(from, to);
+    if (ns < 0) FAIL("user namespace for the idmapped image");
+    int t = (int)syscall(SYS_open_tree, AT_FDCWD, lower, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (t < 0) {
+        close(ns);
+        FAIL("open_tree %s", lower);
+    }
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY,
+                              .userns_fd = (uint64_t)ns};
+    int rc = (int)syscall(SYS_mount_setattr, t, "", AT_EMPTY_PATH, &attr, sizeof attr);
+    int e = errno;
+    close(ns);
+    if (rc < 0) {
+        close(t);
+        errno = e;
+        FAIL("idmapped mount of the image");
+    }
+    rc = (int)syscall(SYS_move_mount, t, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH);
+    e = errno;
+    close(t);
+    errno = e;
+    if (rc < 0) FAIL("move_mount of the image");
+    return 0;
+}
+
+/* In the setup child, in its own mount namespace: as real root (full mode), or inside the
+ * sandbox's user namespace (rootless). */
+int rt_imagefs_mount(const char *sbdir, const char *lower, bool rootless, uint32_t lower_base,
+                     uint32_t idbase, char *why, size_t n)
+{
+    char root[PATH_MAX], shifted[PATH_MAX], opts[3 * PATH_MAX + 64];
+    if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) FAIL("make / private");
+    if (rt_path(root, sizeof root, "%s/root", sbdir) < 0 ||
+        rt_path(shifted, sizeof shifted, "%s/lower", sbdir) < 0)
+        FAIL("path");
+    if (!rootless && lower_base != idbase) {
+        if (mount_idmapped(lower, shifted, lower_base, idbase, why, n) < 0) return -1;
+        lower = shifted;
+    }
+    if (rt_path(opts, sizeof opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s", lower, sbdir,
+                sbdir, rootless ? ",userxattr" : "") < 0)
+        FAIL("path");
+    if (mount("overlay", root, "overlay", MS_NODEV, opts) < 0) FAIL("mount overlay on %s", root);
+    return rt_rootfs_mount_dev(root, why, n);
+}

@@ -1,0 +1,291 @@
+/* rt_layer.c - copies of a sandbox's writable layer: snapshots and forks.
+ *
+ * What a sandbox changed lives in DIR/runtime/<id>/upper (full and rootless modes: the
+ * overlay's upper directory, whiteouts and opaque markers included) or DIR/runtime/<id>/home
+ * (plain mode). Whatever the lower layer is (the host's "/" today, an image later), a copy of
+ * that directory on top of the same lower layer is the sandbox's filesystem as it was.
+ *
+ * Export copies it into a directory of the caller's (a snapshot, a fork's seed) and reports
+ * the id base it was written with; a new sandbox is seeded from such a copy before its first
+ * boot, shifting owners from the old id base to its own (full mode maps each sandbox to its
+ * own range of host ids). The copy keeps modes, owners, times, symlinks, device nodes (the
+ * overlay's whiteouts) and extended attributes (trusted.overlay.opaque, user.e2b.*); hard
+ * links become separate files. A running sandbox is frozen during its export so that the copy
+ * is one point in time.
+ *
+ * The copy runs in the caller's turn of the loop: a fresh sandbox's layer is a few files and
+ * it takes milliseconds; a layer of gigabytes holds boxtopd for as long as the copy takes
+ * (see the README's note on snapshots). */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+
+#define LAYER_DEPTH_MAX 256
+
+struct layer_copy {
+    uint32_t from, to; /* owners in [from, from + RT_IDMAP_SIZE) move to the same place at to */
+    bool shift;
+    int64_t bytes;
+    int err; /* first errno */
+};
+
+static uid_t shift_id(const struct layer_copy *lc, uid_t id)
+{
+    if (!lc->shift || id < lc->from || id - lc->from >= RT_IDMAP_SIZE) return id;
+    return id - lc->from + lc->to;
+}
+
+static void note(struct layer_copy *lc, int e)
+{
+    if (!lc->err) lc->err = e ? e : EIO;
+}
+
+/* Extended attributes of an open file (not of symlinks or devices: the kernel keeps user.*
+ * off them and the overlay's markers live on directories). */
+static void copy_xattrs(struct layer_copy *lc, int sfd, int dfd)
+{
+    char names[8192], val[65536];
+    ssize_t n = flistxattr(sfd, names, sizeof names);
+    for (ssize_t off = 0; n > 0 && off < n; off += (ssize_t)strlen(names + off) + 1) {
+        ssize_t vl = fgetxattr(sfd, names + off, val, sizeof val);
+        if (vl < 0) continue;
+        if (fsetxattr(dfd, names + off, val, (size_t)vl, 0) < 0 && errno != ENOTSUP &&
+            errno != EPERM)
+            note(lc, errno);
+    }
+}
+
+static void copy_data(struct layer_copy *lc, int sfd, int dfd, off_t size)
+{
+    off_t left = size;
+    while (left > 0) {
+        ssize_t n = copy_file_range(sfd, NULL, dfd, NULL, (size_t)left, 0);
+        if (n > 0) {
+            left -= n;
+            continue;
+        }
+        if (n == 0) break; /* shrank meanwhile */
+        if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
+            note(lc, errno);
+            return;
+        }
+        char buf[65536]; /* no copy_file_range between these filesystems: read/write */
+        for (;;) {
+            ssize_t r = read(sfd, buf, sizeof buf);
+            if (r == 0) return;
+            if (r < 0) {
+                if (errno == EINTR) continue;
+                note(lc, errno);
+                return;
+            }
+            for (ssize_t w = 0; w < r;) {
+                ssize_t k = write(dfd, buf + w, (size_t)(r - w));
+                if (k < 0) {
+                    if (errno == EINTR) continue;
+                    note(lc, errno);
+                    return;
+                }
+                w += k;
+            }
+        }
+    }
+}
+
+static void copy_dir(struct layer_copy *lc, int sdir, int ddir, int depth);
+
+static void copy_entry(struct layer_copy *lc, int sdir, int ddir, const char *name, int depth)
+{
+    struct stat st;
+    if (fstatat(sdir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) return; /* vanished */
+    uid_t uid = shift_id(lc, st.st_uid);
+    gid_t gid = (gid_t)shift_id(lc, st.st_gid);
+    struct timespec times[2] = {st.st_atim, st.st_mtim};
+    mode_t perm = st.st_mode & 07777;
+    if (S_ISDIR(st.st_mode)) {
+        if (depth >= LAYER_DEPTH_MAX) {
+            note(lc, ELOOP);
+            return;
+        }
+        if (mkdirat(ddir, name, 0700) < 0 && errno != EEXIST) {
+            note(lc, errno);
+            return;
+        }
+        int s = openat(sdir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int d = openat(ddir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (s >= 0 && d >= 0) {
+            copy_xattrs(lc, s, d);
+            copy_dir(lc, s, d, depth + 1);
+            if (fchown(d, uid, gid) < 0 && !lc->err && geteuid() == 0) note(lc, errno);
+            fchmod(d, perm);
+            futimens(d, times);
+        } else {
+            note(lc, errno);
+        }
+        if (s >= 0) close(s);
+        if (d >= 0) close(d);
+        lc->bytes += (int64_t)st.st_blocks * 512;
+        return;
+    }
+    if (S_ISREG(st.st_mode)) {
+        int s = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        int d = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (s >= 0 && d >= 0) {
+            copy_data(lc, s, d, st.st_size);
+            copy_xattrs(lc, s, d);
+            if (fchown(d, uid, gid) < 0 && geteuid() == 0) note(lc, errno);
+            fchmod(d, perm);
+            futimens(d, times);
+        } else {
+            note(lc, errno);
+        }
+        if (s >= 0) close(s);
+        if (d >= 0) close(d);
+        lc->bytes += (int64_t)st.st_blocks * 512;
+        return;
+    }
+    if (S_ISLNK(st.st_mode)) {
+        char target[PATH_MAX];
+        ssize_t n = readlinkat(sdir, name, target, sizeof target - 1);
+        if (n < 0) return;
+        target[n] = '\0';
+        if (symlinkat(target, ddir, name) < 0) {
+            note(lc, errno);
+            return;
+        }
+    } else if (mknodat(ddir, name, st.st_mode, st.st_rdev) < 0) { /* whiteouts, fifos */
+        note(lc, errno);
+        return;
+    }
+    if (fchownat(ddir, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 && geteuid() == 0) note(lc, errno);
+    utimensat(ddir, name, times, AT_SYMLINK_NOFOLLOW);
+}
+
+static void copy_dir(struct layer_copy *lc, int sdir, int ddir, int depth)
+{
+    int fd = dup(sdir);
+    DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!dp) {
+        if (fd >= 0) close(fd);
+        note(lc, errno);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        copy_entry(lc, sdir, ddir, e->d_name, depth);
+    }
+    closedir(dp);
+}
+
+/* Copy the directory src (its contents, attributes and owner) to dst, which must not exist. */
+static int copy_tree(const char *src, const char *dst, struct layer_copy *lc, struct error *err)
+{
+    char parent[PATH_MAX];
+    if (rt_path(parent, sizeof parent, "%s", dst) < 0)
+        return error_set(err, ERROR_GENERIC, "path too long");
+    char *slash = strrchr(parent, '/');
+    if (!slash || !slash[1]) return error_set(err, ERROR_GENERIC, "bad destination %s", dst);
+    *slash = '\0';
+    int sp = open(src, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sp < 0) return error_set(err, ERROR_GENERIC, "copy %s: %s", src, strerror(errno));
+    int dp = open(parent[0] ? parent : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dp < 0) {
+        close(sp);
+        return error_set(err, ERROR_GENERIC, "copy to %s: %s", parent, strerror(errno));
+    }
+    /* copy_entry wants a parent and a name: src's own parent and name */
+    char sparent[PATH_MAX];
+    rt_path(sparent, sizeof sparent, "%s", src);
+    char *ss = strrchr(sparent, '/');
+    int spp = -1;
+    if (ss && ss[1]) {
+        *ss = '\0';
+        spp = open(sparent[0] ? sparent : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+    if (spp < 0) {
+        close(sp);
+        close(dp);
+        return error_set(err, ERROR_GENERIC, "copy %s: bad source", src);
+    }
+    if (mkdirat(dp, slash + 1, 0700) < 0) {
+        int e = errno;
+        close(sp);
+        close(dp);
+        close(spp);
+        return error_set(err, e == EEXIST ? ERROR_CONFLICT : ERROR_GENERIC, "copy to %s: %s", dst,
+                         strerror(e));
+    }
+    copy_entry(lc, spp, dp, ss + 1, 0); /* the directory exists: fills it and sets its attrs */
+    close(sp);
+    close(dp);
+    close(spp);
+    if (lc->err)
+        return error_set(err, ERROR_GENERIC, "copying the writable layer: %s", strerror(lc->err));
+    return 0;
+}
+
+/* The directory that holds what the sandbox changed, by mode. */
+static const char *layer_name(const struct rt *rt)
+{
+    return rt->mode == RT_MODE_PLAIN ? "home" : "upper";
+}
+
+int rt_sandbox_export(struct rt *rt, struct rt_sandbox *sb, const char *dir, uint32_t *idbase,
+                      int64_t *bytes, struct error *err)
+{
+    char src[PATH_MAX], dst[PATH_MAX];
+    if (rt_path(src, sizeof src, "%s/%s", sb->dir, layer_name(rt)) < 0 ||
+        rt_path(dst, sizeof dst, "%s/%s", dir, layer_name(rt)) < 0)
+        return error_set(err, ERROR_GENERIC, "path too long");
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return error_set(err, ERROR_GENERIC, "%s: %s", dir, strerror(errno));
+    bool thaw = false;
+    struct error ferr;
+    if (sb->running && !sb->frozen && rt_sandbox_freeze(rt, sb, &ferr) == 0) thaw = true;
+    struct layer_copy lc = {0};
+    int rc = copy_tree(src, dst, &lc, err);
+    if (thaw && rt_sandbox_thaw(rt, sb, &ferr) < 0 && rc == 0)
+        rc = error_set(err, ERROR_GENERIC, "%s", ferr.msg);
+    if (rc < 0) {
+        rt_rm_rf(dst);
+        return -1;
+    }
+    *idbase = sb->idbase;
+    *bytes = lc.bytes;
+    return 0;
+}
+
+/* Before the first boot of sb: its writable layer from spec->seed_dir. Files that name the
+ * old sandbox (/etc/hostname, /etc/hosts as prepared) are dropped so that the preparation
+ * writes them for the new one. */
+int rt_layer_seed(struct rt *rt, struct rt_sandbox *sb, const char *seed_dir, uint32_t seed_idbase,
+                  struct error *err)
+{
+    char src[PATH_MAX], dst[PATH_MAX];
+    if (rt_path(src, sizeof src, "%s/%s", seed_dir, layer_name(rt)) < 0 ||
+        rt_path(dst, sizeof dst, "%s/%s", sb->dir, layer_name(rt)) < 0)
+        return error_set(err, ERROR_GENERIC, "path too long");
+    struct layer_copy lc = {.from = seed_idbase,
+                            .to = sb->idbase,
+                            .shift = rt->mode != RT_MODE_ROOTLESS && seed_idbase != sb->idbase};
+    if (copy_tree(src, dst, &lc, err) < 0) return error_prefix(err, "seeding the sandbox");
+    if (rt->mode == RT_MODE_FULL) {
+        static const char *const named[] = {"etc/hostname", "etc/hosts"};
+        for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+            char p[PATH_MAX];
+            if (rt_path(p, sizeof p, "%s/%s", dst, named[i]) == 0) unlink(p);
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,36 @@
+/* backend_replay.h - what the replay backend (--replay FILE) offers besides its vtable: the
+ * recording's "api" section, the response bodies of the endpoints the logs, events, templates
+ * and team views fetch, served by backend_replay_fetch.c through the same parsers as live
+ * answers. Format (each value exactly as the E2B API returns it):
+ *   "api": {"teamID": "...",
+ *           "logs": {"SANDBOX_ID": {"logs": [...]}},            GET /v2/sandboxes/{id}/logs
+ *           "events": [...],                                     GET /events/sandboxes
+ *           "templates": [...],                                  GET /templates
+ *           "teamMetrics": [...],                                GET /teams/{id}/metrics
+ *           "teamMetricsMax": {"concurrent_sandboxes": {...},    GET /teams/{id}/metrics/max
+ *                              "sandbox_start_rate": {...}}}
+ * A recording without the section answers every fetch "not available in a replay". */
+#ifndef BOXTOP_TUI_BACKEND_REPLAY_H
+#define BOXTOP_TUI_BACKEND_REPLAY_H
+
+#include <cJSON.h>
+#include <stdint.h>
+
+#include "backend_fetch.h"
+
+int backend_replay_has_api(struct backend *b);
+/* api.<key>, NULL when the recording has none. */
+const cJSON *backend_replay_api(struct backend *b, const char *key);
+const char *backend_replay_team_id(struct backend *b);
+
+struct bfetch *replay_fetch_logs(struct backend *b, const char *id, const struct api_logs_query *q,
+                                 api_done_cb cb, void *ud, struct error *err);
+struct bfetch *replay_fetch_events(struct backend *b, const char *id, int limit, api_done_cb cb,
+                                   void *ud, struct error *err);
+struct bfetch *replay_fetch_templates(struct backend *b, api_done_cb cb, void *ud,
+                                      struct error *err);
+/* metric NULL: the metrics series; else the max of that metric. */
+struct bfetch *replay_fetch_team(struct backend *b, const char *metric, int64_t start_s,
+                                 int64_t end_s, api_done_cb cb, void *ud, struct error *err);
+
+#endif

@@ -1,0 +1,59 @@
+/* backend_webhooks.c - see backend_webhooks.h. */
+#include "config.h"
+
+#include <string.h>
+
+#include "boxtop/i18n.h"
+#include "backend_e2b.h"
+#include "backend_webhooks.h"
+
+static struct api *api_of(struct backend *b, struct error *err)
+{
+    bool live = b && !strcmp(b->ops->kind, "e2b");
+    struct api *api = live ? backend_e2b_api(b) : NULL;
+    if (!api)
+        error_set(err, ERROR_GENERIC, "%s",
+                  live ? _("not connected to a server yet") : _("not available in a replay"));
+    return api;
+}
+
+static struct bfetch *started(struct api_call *c, struct error *err)
+{
+    if (!c) error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
+    return (struct bfetch *)c;
+}
+
+struct bfetch *bfetch_webhooks(struct backend *b, api_done_cb cb, void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    return api ? started(api_webhooks_list(api, cb, ud), err) : NULL;
+}
+
+struct bfetch *bfetch_webhook_create(struct backend *b, const struct webhook_fields *f,
+                                     api_done_cb cb, void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    return api ? started(api_webhook_create(api, f, cb, ud), err) : NULL;
+}
+
+struct bfetch *bfetch_webhook_update(struct backend *b, const char *id,
+                                     const struct webhook_fields *f, api_done_cb cb, void *ud,
+                                     struct error *err)
+{
+    struct api *api = api_of(b, err);
+    return api ? started(api_webhook_update(api, id, f, cb, ud), err) : NULL;
+}
+
+struct bfetch *bfetch_webhook_delete(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                     struct error *err)
+{
+    struct api *api = api_of(b, err);
+    return api ? started(api_webhook_delete(api, id, cb, ud), err) : NULL;
+}
+
+struct bfetch *bfetch_webhook_deliveries(struct backend *b, const char *id, api_done_cb cb,
+                                         void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    return api ? started(api_webhook_deliveries(api, id, cb, ud), err) : NULL;
+}

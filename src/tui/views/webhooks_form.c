@@ -1,0 +1,259 @@
+/* webhooks_form.c - the webhook create/edit form (see webhooks_form.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxtop/i18n.h"
+#include "app.h"
+#include "webhooks_form.h"
+
+/* Focus order: the three text fields, enabled, the six events, Save, Cancel. */
+enum {
+    F_NAME,
+    F_URL,
+    F_SECRET,
+    F_ENABLED,
+    F_EV0,
+    F_SAVE = F_EV0 + WEBHOOK_N_EVENTS,
+    F_CANCEL,
+    F_N
+};
+
+struct whform {
+    struct input text[3]; /* name, url, secret */
+    bool enabled;
+    unsigned events;
+    int focus;
+    bool busy;
+    char *edit_id;
+    char error[256];
+    whform_submit_fn fn;
+    void *ud;
+};
+
+struct whform *whform_new(const struct webhook_info *edit, whform_submit_fn fn, void *ud)
+{
+    struct whform *f = calloc(1, sizeof *f);
+    if (!f) return NULL;
+    for (int i = 0; i < 3; i++)
+        input_init(&f->text[i]);
+    f->fn = fn;
+    f->ud = ud;
+    f->enabled = true;
+    f->events = (1u << WEBHOOK_N_EVENTS) - 1;
+    if (edit) {
+        f->edit_id = strdup(edit->id ? edit->id : "");
+        input_set(&f->text[F_NAME], edit->name ? edit->name : "");
+        input_set(&f->text[F_URL], edit->url ? edit->url : "");
+        f->enabled = edit->enabled;
+        f->events = edit->events;
+    }
+    return f;
+}
+
+void whform_free(struct whform *f)
+{
+    if (!f) return;
+    memset(f->text[F_SECRET].text, 0, sizeof f->text[F_SECRET].text);
+    for (int i = 0; i < 3; i++)
+        input_free(&f->text[i]);
+    free(f->edit_id);
+    free(f);
+}
+
+const char *whform_edit_id(const struct whform *f)
+{
+    return f->edit_id;
+}
+
+void whform_set_error(struct whform *f, const char *msg)
+{
+    snprintf(f->error, sizeof f->error, "%s", msg ? msg : "");
+}
+
+void whform_set_busy(struct whform *f, bool busy)
+{
+    f->busy = busy;
+}
+
+static void submit(struct whform *f)
+{
+    const char *name = f->text[F_NAME].text, *url = f->text[F_URL].text,
+               *secret = f->text[F_SECRET].text;
+    if (!name[0])
+        whform_set_error(f, _("the name is empty"));
+    else if (!url[0])
+        whform_set_error(f, _("the URL is empty"));
+    else if (!f->events)
+        whform_set_error(f, _("choose at least one event type"));
+    else if (!f->edit_id && !secret[0])
+        whform_set_error(f, _("a new webhook needs a signature secret"));
+    else {
+        struct webhook_fields w = {
+            .name = name,
+            .url = url,
+            .secret = secret[0] ? secret : NULL,
+            .has_enabled = true,
+            .enabled = f->enabled,
+            .has_events = true,
+            .events = f->events,
+        };
+        whform_set_error(f, NULL);
+        f->fn(f, &w, f->ud);
+    }
+}
+
+static int input_code(int ch, int is_key)
+{
+    if (is_key) {
+        switch (ch) {
+        case KEY_LEFT:
+            return INPUT_KEY_LEFT;
+        case KEY_RIGHT:
+            return INPUT_KEY_RIGHT;
+        case KEY_HOME:
+            return INPUT_KEY_HOME;
+        case KEY_END:
+            return INPUT_KEY_END;
+        case KEY_BACKSPACE:
+            return INPUT_KEY_BACKSPACE;
+        case KEY_DC:
+            return INPUT_KEY_DELETE;
+        default:
+            return 0;
+        }
+    }
+    switch (ch) {
+    case 127:
+    case 8:
+        return INPUT_KEY_BACKSPACE;
+    case 21:
+        return INPUT_KEY_KILL_LINE;
+    case 23:
+        return INPUT_KEY_KILL_WORD;
+    case 1:
+        return INPUT_KEY_HOME;
+    case 5:
+        return INPUT_KEY_END;
+    default:
+        return ch >= 32 ? ch : 0;
+    }
+}
+
+int whform_key(struct whform *f, int ch, int is_key, int *cancel)
+{
+    *cancel = 0;
+    if (f->busy) return 1; /* waiting for the server: keys would edit what is being sent */
+    bool text = f->focus <= F_SECRET;
+    if ((!is_key && ch == 27) || (f->focus == F_CANCEL && !is_key && (ch == '\n' || ch == '\r'))) {
+        *cancel = 1;
+        return 1;
+    }
+    if ((!is_key && ch == '\t') || (is_key && ch == KEY_DOWN)) {
+        f->focus = (f->focus + 1) % F_N;
+    } else if ((is_key && (ch == KEY_BTAB || ch == KEY_UP))) {
+        f->focus = (f->focus + F_N - 1) % F_N;
+    } else if ((!is_key && (ch == '\n' || ch == '\r')) || (is_key && ch == KEY_ENTER)) {
+        if (text)
+            f->focus++;
+        else if (f->focus == F_SAVE)
+            submit(f);
+        else if (f->focus == F_ENABLED)
+            f->enabled = !f->enabled;
+        else
+            f->events ^= 1u << (f->focus - F_EV0);
+    } else if (!text && !is_key && ch == ' ') {
+        if (f->focus == F_ENABLED)
+            f->enabled = !f->enabled;
+        else if (f->focus >= F_EV0 && f->focus < F_SAVE)
+            f->events ^= 1u << (f->focus - F_EV0);
+        else if (f->focus == F_SAVE)
+            submit(f);
+        else
+            *cancel = 1;
+    } else if (text) {
+        int k = input_code(ch, is_key);
+        if (k) input_key(&f->text[f->focus], k);
+    }
+    return 1;
+}
+
+static void draw_field(struct whform *f, struct app *a, WINDOW *w, int y, int x, int wd, int idx,
+                       const char *label)
+{
+    const struct theme *th = &a->theme;
+    bool focus = f->focus == idx;
+    int lw = 9;
+    ui_text(a, w, y, x, lw, label, th->attr[ROLE_NORMAL]);
+    int fw = wd - lw - 1;
+    if (fw < 4) return;
+    attr_t at = focus ? th->attr[ROLE_SELECTED] : th->attr[ROLE_DIM] | A_UNDERLINE;
+    ui_fill(w, y, x + lw, fw, at);
+    const struct input *in = &f->text[idx];
+    char shown[INPUT_MAX];
+    if (idx == F_SECRET) { /* never the secret itself: one '*' per character */
+        int n = 0;
+        for (size_t i = 0; i < in->len && n < (int)sizeof shown - 1; i++)
+            if ((in->text[i] & 0xC0) != 0x80) shown[n++] = '*';
+        shown[n] = '\0';
+    } else {
+        snprintf(shown, sizeof shown, "%s", in->text);
+    }
+    int col = input_cursor_col(in), start = col >= fw - 1 ? col - fw + 2 : 0;
+    /* scroll long text so the cursor stays visible (ASCII-width estimate, as input.h) */
+    const char *p = shown;
+    for (int i = 0; i < start && *p; i++) {
+        p++;
+        while ((*p & 0xC0) == 0x80)
+            p++;
+    }
+    ui_text(a, w, y, x + lw, fw, p, at);
+    if (focus && !f->busy) mvwchgat(w, y, x + lw + col - start, 1, A_REVERSE, 0, NULL);
+}
+
+static void draw_check(struct whform *f, struct app *a, WINDOW *w, int y, int x, int wd, int idx,
+                       bool on, const char *label)
+{
+    const struct theme *th = &a->theme;
+    char b[128];
+    snprintf(b, sizeof b, "[%c] %s", on ? 'x' : ' ', label);
+    ui_text(a, w, y, x, wd, b, f->focus == idx ? th->attr[ROLE_SELECTED] : th->attr[ROLE_NORMAL]);
+}
+
+void whform_draw(struct whform *f, struct app *a, WINDOW *w, int h, int wd)
+{
+    const struct theme *th = &a->theme;
+    int bw = wd - 4 < 78 ? wd - 4 : 78, bh = 14;
+    if (bh > h) bh = h;
+    int y0 = (h - bh) / 2, x0 = (wd - bw) / 2, x = x0 + 2, iw = bw - 4;
+    for (int y = y0; y < y0 + bh; y++)
+        ui_fill(w, y, x0, bw, th->attr[ROLE_NORMAL]);
+    ui_box(a, w, y0, x0, bh, bw, th->attr[ROLE_ACCENT]);
+    ui_text(a, w, y0, x0 + 2, bw - 4, f->edit_id ? _(" Edit webhook ") : _(" New webhook "),
+            th->attr[ROLE_TITLE] | A_BOLD);
+    draw_field(f, a, w, y0 + 1, x, iw, F_NAME, _("Name"));
+    draw_field(f, a, w, y0 + 2, x, iw, F_URL, _("URL"));
+    draw_field(f, a, w, y0 + 3, x, iw, F_SECRET, _("Secret"));
+    ui_text(a, w, y0 + 4, x + 9, iw - 9,
+            f->edit_id ? _("signs every delivery; empty keeps the current secret")
+                       : _("signs every delivery; typed once, never shown again"),
+            th->attr[ROLE_DIM]);
+    draw_check(f, a, w, y0 + 5, x, iw, F_ENABLED, f->enabled, _("enabled"));
+    ui_text(a, w, y0 + 6, x, 9, _("Events"), th->attr[ROLE_NORMAL]);
+    int cw = (iw - 9) / 2;
+    for (int i = 0; i < WEBHOOK_N_EVENTS; i++)
+        draw_check(f, a, w, y0 + 6 + i % 3, x + 9 + (i / 3) * cw, cw - 1, F_EV0 + i,
+                   f->events & (1u << i), webhook_event_short[i]);
+    attr_t n = th->attr[ROLE_NORMAL], s = th->attr[ROLE_SELECTED];
+    int bx = x + 9;
+    bx += ui_text(a, w, y0 + 10, bx, 12, _("[ Save ]"), f->focus == F_SAVE ? s : n) + 2;
+    ui_text(a, w, y0 + 10, bx, 12, _("[ Cancel ]"), f->focus == F_CANCEL ? s : n);
+    if (bh > 12)
+        ui_text(a, w, y0 + 11, x, iw,
+                f->busy ? _("saving…")
+                        : _("Tab/↑↓ move  Space toggles  Enter on Save saves  Esc cancels"),
+                th->attr[ROLE_DIM]);
+    if (f->error[0] && bh > 13) ui_text(a, w, y0 + 12, x, iw, f->error, th->attr[ROLE_CRIT]);
+}

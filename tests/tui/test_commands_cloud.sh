@@ -1,0 +1,51 @@
+#!/bin/sh
+# test_commands_cloud.sh - the commands view against a loopback fake of E2B cloud
+# (fake_cloud_cmds.js): cloud-format process lines (no process_output; exit codes from v1
+# lines; out of order; a reused pid; an end without a start; a hostile command line), a
+# process only Process.List knows, a backend that keeps no output (the pane says so and shows
+# the byte counts) and output captured live from the moment boxtop attaches.
+. "$(dirname "$0")/lib.sh"
+echo "1..8"
+: > "$TMPD/fake.out"
+node "$abs_top_srcdir/tests/tui/fake_cloud_cmds.js" > "$TMPD/fake.out" 2>&1 &
+FAKE=$!
+cleanup() { kill "$FAKE" 2>/dev/null; wait "$FAKE" 2>/dev/null; tui_stop; rm -rf "$TMPD"; }
+trap cleanup EXIT
+n=100; while [ $n -gt 0 ] && ! grep -q PORT "$TMPD/fake.out"; do sleep 0.05; n=$((n-1)); done
+PORT=$(awk '/PORT/ {print $2}' "$TMPD/fake.out")
+export E2B_API_KEY=e2b_00000000000000000000000000000000deadbeef
+export E2B_SANDBOX_URL="http://127.0.0.1:$PORT"
+
+tui_start 180 40 --api-url "http://127.0.0.1:$PORT"
+tui_wait 'icloud' 10
+tui_keys c
+tui_wait 'Commands icloud +5 commands, 3 failed, 1 running, 1 not in the log' 10
+ok $? "c: 5 commands from cloud-format lines, 3 failed, 1 running, 1 only in Process.List"
+scr=$(tui_screen)
+printf '%s\n' "$scr" | grep -Eq 'exit 0 +12 +pip install -r requirements.txt' &&
+    printf '%s\n' "$scr" | grep -Eq 'exit 1 +40 +pytest -x tests/' &&
+    printf '%s\n' "$scr" | grep -Eq 'exit 2 +7 +\(started before the log\)' &&
+    printf '%s\n' "$scr" | grep -Eq 'signal: killed +12 +sleep 100' &&
+    printf '%s\n' "$scr" | grep -Eq 'running +71 +python train.py --epochs 3' &&
+    printf '%s\n' "$scr" | grep -Eq 'running, not in log +500 +/usr/bin/top -b'
+ok $? "results from v1 lines, the reused pid 12 twice, the end without a start, the listed one"
+! tui_screen_e | grep 'train.py' | grep -q $'\033\\[2J'
+ok $? "the hostile command line is sanitized"
+tui_keys /; tui_type pytest; tui_keys Enter; tui_wait 'filter: pytest' 3 && tui_keys Enter
+tui_wait 'keeps no command output .*only the byte counts' 5 && tui_wait 'stdout 80(\.0)? ?K' 3 &&
+    tui_wait '— exit 1 —' 3
+ok $? "a finished command: no output kept (said so), its byte counts and result"
+tui_keys Escape; tui_keys /; tui_keys C-u; tui_type train; tui_keys Enter
+tui_wait 'filter: train' 3 && tui_keys Enter
+tui_wait 'attached, live' 5 && tui_wait 'showing it from the moment boxtop attached' 3
+ok $? "a running command: attached with Process.Connect, the caveat shown"
+tui_wait 'epoch 3' 5 && [ "$(tui_screen | grep -c '^  epoch 1$')" -eq 1 ]
+ok $? "output captured live from the attach, each line once"
+# an envd that logs no process events: a note, and the commands seen while boxtop watched
+tui_keys Escape Escape; tui_keys :; tui_type 'commands inolog'; tui_keys Enter
+tui_wait 'Commands inolog' 5 && tui_wait 'no process events in this sandbox.s logs yet' 5 &&
+    tui_wait 'running, not in log +300 +make build' 10
+ok $? "no process events: a clear note, and what Process.List shows"
+tui_wait 'ended, seen by boxtop +300 +make build' 15
+ok $? "a process that ends while boxtop watches stays, as ended"
+exit $FAILED

@@ -1,0 +1,13 @@
+#!/bin/sh
+# test_screen_templates.sh - golden screens of the templates view (golden.sh: recorded session, keys,
+# capture-pane compared with tests/tui/screens/templates*.screen; UPDATE_SCREENS=1 rewrites them).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/golden.sh"
+echo "1..2"
+golden_start 120 30 --replay "$GOLDEN_SESSION"
+tui_wait ibx3idle
+tui_keys :; tui_type templates; tui_keys Enter
+golden templates
+tui_keys j Enter
+golden templates_detail
+tui_done

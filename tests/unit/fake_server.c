@@ -1,0 +1,59 @@
+/* fake_server.c - loopback fake servers for the unit tests (see fake_server.h). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fake_server.h"
+
+int fake_server_start(struct fake_server *s, size_t shared_size, fake_serve_fn serve)
+{
+    memset(s, 0, sizeof *s);
+    s->shared_size = shared_size ? shared_size : 1;
+    s->shared =
+        mmap(NULL, s->shared_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (s->shared == MAP_FAILED) return -1;
+    int ls = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t al = sizeof a;
+    if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof a) < 0 || listen(ls, 64) < 0 ||
+        getsockname(ls, (struct sockaddr *)&a, &al) < 0 || (s->pid = fork()) < 0) {
+        if (ls >= 0) close(ls);
+        munmap(s->shared, s->shared_size);
+        return -1;
+    }
+    s->port = ntohs(a.sin_port);
+    if (s->pid == 0) {
+        setpgid(0, 0);
+        signal(SIGCHLD, SIG_IGN); /* connection children reap themselves */
+        for (int no = 1;; no++) {
+            int fd = accept(ls, NULL, NULL);
+            if (fd < 0) continue;
+            if (fork() == 0) {
+                close(ls);
+                serve(fd, no, s->shared);
+                _exit(0);
+            }
+            close(fd);
+        }
+    }
+    setpgid(s->pid, s->pid); /* both sides: no race with the kill in stop */
+    close(ls);
+    return 0;
+}
+
+void fake_server_stop(struct fake_server *s)
+{
+    if (s->pid > 0) {
+        kill(-s->pid, SIGKILL);
+        waitpid(s->pid, NULL, 0);
+    }
+    if (s->shared && s->shared != MAP_FAILED) munmap(s->shared, s->shared_size);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,26 @@
+/* fake_server.h - the loopback fake servers the unit tests fork (test_http, test_envd_fake,
+ * test_api_calls, test_cli_e2e, test_tui_backend): 127.0.0.1 on a free port, a server process
+ * in its own process group that forks one child per connection, and memory shared with the
+ * test (what the server saw, switches the test flips). Stopping kills the whole group, so no
+ * process is left behind. Reading requests: fake_conn.h. */
+#ifndef BOXTOP_TESTS_FAKE_SERVER_H
+#define BOXTOP_TESTS_FAKE_SERVER_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* One connection, in its own child process: fd, its number (1, 2, ...), the shared memory. */
+typedef void (*fake_serve_fn)(int fd, int conn_no, void *shared);
+
+struct fake_server {
+    pid_t pid;
+    int port;
+    void *shared; /* shared_size bytes, zeroed, MAP_SHARED with every server process */
+    size_t shared_size;
+};
+
+/* 0, or -1 when the socket, the mapping or the fork failed. */
+int fake_server_start(struct fake_server *s, size_t shared_size, fake_serve_fn serve);
+void fake_server_stop(struct fake_server *s);
+
+#endif
