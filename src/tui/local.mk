@@ -83,7 +83,7 @@ tests_unit_test_tui_fastscan_LDADD = src/tui/libboxtoptui_pure.a src/e2b/libboxt
 TUI_TMUX_TESTS = tests/tui/test_tui_replay.sh tests/tui/test_tui_hostile.sh \
 	tests/tui/test_tui_live.sh tests/tui/test_tui_term.sh tests/tui/test_tui_local.sh \
 	tests/tui/test_tui_boxtopd.sh tests/tui/test_term_shell.sh tests/tui/test_tui_scale.sh \
-	tests/tui/test_tui_snapshots.sh
+	tests/tui/test_tui_snapshots.sh tests/tui/test_tui_snapvol_cloud.sh
 TESTS += $(TUI_TMUX_TESTS)
 EXTRA_DIST += $(TUI_TMUX_TESTS) tests/tui/lib.sh tests/tui/three.json tests/tui/fake_api.js
 # Issue 24's terminal points, each against a real boxtopd (tests/tui/bxd.sh starts it).

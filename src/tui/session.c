@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cJSON.h>
+
 #include "boxtop/api.h"
 #include "boxtop/buf.h"
 #include "boxtop/envd.h"
@@ -43,14 +45,15 @@ struct session {
     int upd_pending; /* a resize arrived while an Update was in flight */
     int64_t flush_timer, retry_timer, ttl_timer;
     int retry_ms;
-    int reattaching;     /* force a repaint after the next start event */
-    int64_t started_ms;  /* when the current stream's start event came (back-off reset) */
-    struct out_dedup dd; /* output a reconnected stream sends again is dropped */
+    int reattaching; /* force a repaint after the next start event */
     /* envd said "not found": E2B's proxy says so for a paused sandbox too, so the platform
      * API is asked (recheck) before the next Connect; confirmed = it said running since the
      * last start event, so another "not found" means the process itself is gone. */
     int recheck, confirmed, paused;
     int closing; /* closed by the user: on m->closing until its SIGKILL is delivered */
+    uint32_t attach_pid; /* session_open_pid: attach to this process instead of a new shell */
+    int64_t started_ms;  /* when the current stream's start event came (back-off reset) */
+    struct out_dedup dd; /* output a reconnected stream sends again is dropped */
 
     int64_t end_ms; /* sandbox end of life (wall ms), 0 = unknown */
     struct api_call *ttl_call;
@@ -69,6 +72,8 @@ struct session_mgr {
     struct session *closing; /* closed sessions whose shell is not killed yet */
     int64_t feed_timer;
     char *rec_dir;
+    session_cast_fn cast_fn;
+    void *cast_ud;
 };
 
 static void s_notify(struct session *s)
@@ -302,17 +307,18 @@ static int on_proc_event(const struct envd_proc_event *ev, void *ud, struct erro
     case ENVD_PROC_START:
         if (!s->pid) s->pid = ev->pid;
         s->state = SESSION_ATTACHED;
+        s->recheck = s->confirmed = s->paused = 0;
         /* the back-off is reset only once a stream has lived (on_stream_end): a server that
          * starts each stream and ends it badly was reconnected twice a second forever */
         s->started_ms = loop_now_ms();
-        s->recheck = s->confirmed = s->paused = 0;
         if (s->reattaching) {
             s->reattaching = 0;
             s->notice[0] = '\0';
             send_update(s);
             /* full-screen programs repaint on ^L; a shell prompt is left alone (bash would
              * clear the screen and the output kept here) */
-            if (term_engine_altscreen(s->eng)) on_engine_output("\f", 1, s);
+            if (term_engine_altscreen(s->eng) || s->attach_pid) on_engine_output("\f", 1, s);
+            s->attach_pid = 0; /* a fresh attach: ^L makes the program draw its screen */
         } else {
             s->notice[0] = '\0';
         }
@@ -385,6 +391,7 @@ static void on_retry(struct loop *l, void *ud)
     (void)l;
     struct session *s = ud;
     s->retry_timer = 0;
+    if (s->stream || s->lookup) return; /* a reattach got there first */
     if (s->recheck) {
         recheck_sandbox(s);
         return;
@@ -535,6 +542,17 @@ static void on_lookup(struct api_result *res, void *ud)
     }
     s->envd_ready = 1;
     s->end_ms = res->sandbox.end_at_ms;
+    if (s->attach_pid) { /* a running PTY (the commands view's `a`) */
+        s->pid = s->attach_pid;
+        s->reattaching = 1;
+        s->state = SESSION_RECONNECTING;
+        if (connect_stream(s, &err)) {
+            s->state = SESSION_FAILED;
+            s_notice(s, "%s", err.msg);
+        }
+        s_notify(s);
+        return;
+    }
     start_shell(s);
 }
 
@@ -553,11 +571,17 @@ static int rec_start(struct session *s, const char *path, struct error *err)
     return s->rec ? 0 : -1;
 }
 
+static struct session *open_cast(struct session_mgr *m, const char *sandbox_id, int rows, int cols,
+                                 int scrollback, const cJSON *cast, struct error *err);
+
 struct session *session_open(struct session_mgr *m, const char *sandbox_id, int rows, int cols,
                              int scrollback, struct error *err)
 {
     struct session_env e;
-    if (get_env(m, &e, err)) return NULL;
+    if (get_env(m, &e, err)) {
+        const cJSON *cast = m->cast_fn ? m->cast_fn(m->cast_ud, sandbox_id) : NULL;
+        return cast ? open_cast(m, sandbox_id, rows, cols, scrollback, cast, err) : NULL;
+    }
     if (rows < 1 || cols < 1 || rows > 4096 || cols > 4096) {
         error_set(err, ERROR_USAGE, _("the pane is too small for a terminal"));
         return NULL;
@@ -598,6 +622,66 @@ struct session *session_open(struct session_mgr *m, const char *sandbox_id, int 
         s->state = SESSION_FAILED;
         s_notice(s, _("could not look up sandbox %s"), sandbox_id);
     }
+    return s;
+}
+
+struct session *session_open_pid(struct session_mgr *m, const char *sandbox_id, uint32_t pid,
+                                 int rows, int cols, int scrollback, struct error *err)
+{
+    struct session *s = session_open(m, sandbox_id, rows, cols, scrollback, err);
+    if (s) {
+        s->attach_pid = pid;
+        s_notice(s, _("attaching to pid %u in %s…"), (unsigned)pid, sandbox_id);
+    }
+    return s;
+}
+
+/* ---- a recorded terminal (replay) ------------------------------------------------------- */
+
+void session_mgr_set_cast_source(struct session_mgr *m, session_cast_fn fn, void *ud)
+{
+    m->cast_fn = fn;
+    m->cast_ud = ud;
+}
+
+static struct session *open_cast(struct session_mgr *m, const char *sandbox_id, int rows, int cols,
+                                 int scrollback, const cJSON *cast, struct error *err)
+{
+    const cJSON *hdr = cJSON_GetArrayItem(cast, 0),
+                *ver = cJSON_GetObjectItemCaseSensitive(hdr, "version");
+    if (!cJSON_IsArray(cast) || !cJSON_IsNumber(ver) || ver->valueint != 2) {
+        error_set(err, ERROR_PROTOCOL, "%s", _("the recorded terminal is not asciicast v2"));
+        return NULL;
+    }
+    if (rows < 1 || cols < 1 || rows > 4096 || cols > 4096) {
+        error_set(err, ERROR_USAGE, _("the pane is too small for a terminal"));
+        return NULL;
+    }
+    struct session *s = calloc(1, sizeof(*s));
+    struct term_engine_opts eo = {rows, cols, scrollback, on_engine_output, s};
+    if (!s || !(s->sandbox = strdup(sandbox_id)) || !(s->eng = term_engine_new(&eo, err))) {
+        if (s) free(s->sandbox);
+        free(s);
+        if (err->kind == ERROR_NONE) error_set(err, ERROR_GENERIC, "out of memory");
+        return NULL;
+    }
+    s->m = m;
+    s->rows = rows;
+    s->cols = cols;
+    struct session **pp = &m->head;
+    while (*pp)
+        pp = &(*pp)->next;
+    *pp = s;
+    const cJSON *ev;
+    cJSON_ArrayForEach(ev, cast)
+    {
+        const cJSON *kind = cJSON_GetArrayItem(ev, 1), *data = cJSON_GetArrayItem(ev, 2);
+        if (ev != hdr && cJSON_IsString(kind) && !strcmp(kind->valuestring, "o") &&
+            cJSON_IsString(data))
+            queue_output(s, data->valuestring, strlen(data->valuestring));
+    }
+    s->state = SESSION_EXITED; /* a recording takes no input */
+    s_notice(s, "%s", _("a recorded terminal (replay)"));
     return s;
 }
 
@@ -651,16 +735,21 @@ int session_reattach(struct session *s, int rows, int cols, struct error *err)
     session_resize(s, rows, cols);
     if (s->state == SESSION_ATTACHED) {
         ttl_arm(s);
-    } else if (s->state == SESSION_RECONNECTING && !s->stream) {
+    } else if (s->state == SESSION_RECONNECTING && !s->stream && !s->lookup) {
         /* no need to wait for the back-off: someone is looking now */
         if (s->retry_timer) loop_timer_cancel(s->m->loop, s->retry_timer);
         s->retry_timer = 0;
-        s->reattaching = 1;
-        if (connect_stream(s, err)) {
-            retry_arm(s);
-            return -1;
+        s->retry_ms = 0;
+        if (s->recheck) { /* paused or gone: the API says which first */
+            recheck_sandbox(s);
+        } else {
+            s->reattaching = 1;
+            if (connect_stream(s, err)) {
+                retry_arm(s);
+                return -1;
+            }
+            s_notice(s, _("reattaching to pid %u…"), (unsigned)s->pid);
         }
-        s_notice(s, _("reattaching to pid %u…"), (unsigned)s->pid);
     }
     s_notify(s);
     return 0;
