@@ -162,6 +162,7 @@ struct app {
      * app_run; rec_sessions_dir is --record-sessions DIR (asciicast v2 per session). */
     struct session_mgr *sessions;
     const char *rec_sessions_dir;
+    struct api_log *api_log; /* `:api` (issue 18): NULL over a replay */
 };
 
 /* Build the `:` completion list with these context names (copied). */
