@@ -497,9 +497,9 @@ static void observe_end(struct http_request *r, const struct http_result *res)
         .secrets = (const char *const *)h->secrets,
         .n_secrets = h->n_secrets,
     };
+    h->observer(&c, h->observer_ud);
     free(r->obs_method);
     r->obs_method = NULL;
-    h->observer(&c, h->observer_ud);
     buf_free(&rh);
 }
 

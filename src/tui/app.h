@@ -225,6 +225,7 @@ struct view *view_files_new(struct app *a, const char *id);  /* NULL + status on
 struct view *view_files_at(struct app *a, const char *id, const char *dir);
 struct view *view_snapshots_new(struct app *a); /* views/snapshots.c */
 struct view *view_volumes_new(struct app *a);   /* views/volumes.c */
+struct view *view_apilog_new(struct app *a);    /* views/apilog.c: `:api` (issue 18) */
 /* views/sandbox_actions.c: the sandboxes view's S (snapshot, asks a name), F (fork, asks a
  * count) and p (asks "with memory / filesystem only" where the backend offers both; with
  * memory calls pause_mem(a, ud), else pauses ids itself). */

@@ -87,6 +87,8 @@ void app_command(struct app *a, const char *line)
             app_status(a, STATUS_WARN, _("usage: :shell SANDBOX_ID"));
         else
             term_open_shell(a, arg);
+    } else if (!strcmp(cmd, "api")) {
+        app_push_view(a, view_apilog_new(a));
     } else if (!strcmp(cmd, "sessions")) {
         app_push_view(a, view_sessions_new(a));
     } else {
