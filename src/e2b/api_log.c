@@ -233,8 +233,9 @@ static char *body_copy(const char *p, size_t len, const struct http_call *c, siz
     *out_len = 0;
     if (!p || !len) return NULL;
     struct buf b = BUF_INIT;
-    api_log_redact(&b, p, len < API_LOG_BODY_MAX ? len : API_LOG_BODY_MAX, c->secrets,
-                   c->n_secrets);
+    /* a little past the cut, so that no secret straddling it leaves its first part behind */
+    size_t take = len < API_LOG_BODY_MAX + 1024 ? len : API_LOG_BODY_MAX + 1024;
+    api_log_redact(&b, p, take, c->secrets, c->n_secrets);
     if (b.len > API_LOG_BODY_MAX) b.len = API_LOG_BODY_MAX;
     *out_len = b.len;
     return buf_steal(&b);
@@ -252,6 +253,17 @@ void api_log_observe(const struct http_call *c, void *ud)
         free(e->origin);
         e->origin = strdup("?");
         e->path = strdup("?");
+    }
+    char **parts[] = {&e->origin, &e->path};
+    for (int k = 0; k < 2; k++) { /* a secret in the path too */
+        char **part = parts[k];
+        struct buf b = BUF_INIT;
+        if (*part && !api_log_redact(&b, *part, strlen(*part), c->secrets, c->n_secrets) &&
+            b.data) {
+            free(*part);
+            *part = buf_steal(&b);
+        }
+        buf_free(&b);
     }
     e->status = c->status;
     e->cancelled = c->cancelled;

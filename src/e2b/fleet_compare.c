@@ -182,12 +182,12 @@ int fleet_line_diff(const char *path_a, const char *path_b, struct buf *out, str
             buf_printf(out, "  %.*s\n", (int)a.len[i], a.v[i]);
             i++;
             j++;
-        } else if (j < b.n && (i == a.n || L[i * w + j + 1] >= L[(i + 1) * w + j])) {
+        } else if (i < a.n && (j == b.n || L[(i + 1) * w + j] >= L[i * w + j + 1])) {
+            buf_printf(out, "- %.*s\n", (int)a.len[i], a.v[i]); /* removals first, as diff -u */
+            i++;
+        } else {
             buf_printf(out, "+ %.*s\n", (int)b.len[j], b.v[j]);
             j++;
-        } else {
-            buf_printf(out, "- %.*s\n", (int)a.len[i], a.v[i]);
-            i++;
         }
     }
     free(L);

@@ -333,6 +333,7 @@ static void on_fleet(struct fleet *f, int i, void *ud)
     app_dirty(v->a, DIRTY_MAIN);
     if (i >= 0) return;
     v->over = 1;
+    app_dirty(v->a, DIRTY_FOOTER); /* :compare's keys change with its groups */
     if (v->compare) make_groups(v);
     int n = fleet_count(f), bad = 0;
     for (int k = 0; k < n; k++) {
