@@ -16,7 +16,7 @@
 
 #define API_LOG_MAX         2000
 #define API_LOG_BODY_MAX    (64 * 1024)
-#define API_LOG_BODY_BUDGET ((size_t)16 * 1024 * 1024)
+#define API_LOG_BODY_BUDGET ((size_t)4 * 1024 * 1024)
 #define API_LOG_REDACTED    "[REDACTED]"
 
 struct http_call;

@@ -185,7 +185,8 @@ static void detail_text(const struct api_log_entry *e, struct buf *b)
         buf_printf(b, "%.*s\n", (int)e->req_body_len, e->req_body);
     else
         buf_printf(b, "%s\n",
-                   e->body_dropped ? _("(dropped: the log keeps 16 MiB of bodies)") : _("(none)"));
+                   e->body_dropped ? _("(dropped: the log keeps the newest 4 MiB of bodies)")
+                                   : _("(none)"));
     buf_printf(b, "\n%s\n%s", _("Response headers"), e->resp_headers ? e->resp_headers : "");
     buf_printf(b, "\n%s\n", _("Response body"));
     if (e->resp_body)
