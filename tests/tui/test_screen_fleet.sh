@@ -22,7 +22,7 @@ for i in 1 2 3; do
     "$BOXTOP" exec "$(eval echo \$$i)" -- "printf 'first\n$note\nlast\n' > /tmp/note" >/dev/null
 done
 GOLDEN_MASK="s|$1|S1|g; s|$2|S2|g; s|$3|S3|g; s|$VICTIM|SV|g; s|http://127.0.0.1:[0-9]*|API|g;
- s|starts/min [0-9.?]*|starts/min N|; s|API calls (\([0-9]*\) of [0-9]*|API calls (\1 of N|; s| [0-9]*\.[0-9]s | T.Ts |g; s|  *[0-9]*ms  *[0-9.]*m*s~* | LAT TOTAL |g"
+ s|^[a-z]* finished in [0-9]* sandboxes.*$||; s|starts/min [0-9.?]*|starts/min N|; s|API calls (\([0-9]*\) of [0-9]*|API calls (\1 of N|; s| [0-9]*\.[0-9]s | T.Ts |g; s|  *[0-9]*ms  *[0-9.]*m*s~* | LAT TOTAL |g"
 golden_start 150 30
 tui_wait "$3" 15
 tui_keys /; tui_type 'meta:n'; tui_keys Enter; tui_wait 'Sandboxes \(4 of 4\)'

@@ -5,12 +5,14 @@
 # boxtop command line; neither the screen nor the copied text holds the key or a token.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bxd.sh"
-echo "1..9"
-cleanup() { tui_stop; for id in $S1 $S2; do "$BOXTOP" kill "$id" >/dev/null 2>&1; done; bxd_stop; rm -rf "$TMPD"; }
+echo "1..10"
+cleanup() { tui_stop; for id in $S1 $S2 $S3; do "$BOXTOP" kill "$id" >/dev/null 2>&1; done; bxd_stop; rm -rf "$TMPD"; }
 trap cleanup EXIT
 bxd_start
 S1=$("$BOXTOP" create --timeout 600 --meta role=victim)
 S2=$("$BOXTOP" create --timeout 600 --meta role=other)
+# hostile bytes in an answer body: a bidi override and an escape sequence in metadata
+S3=$("$BOXTOP" create --timeout 600 --meta "evil=a$(printf '\342\200\256')RTL$(printf '\033')[5mX")
 TOKEN=$(curl -s -H "X-API-Key: $E2B_API_KEY" "$E2B_API_URL/sandboxes/$S1" |
     sed -n 's/.*"envdAccessToken": *"\([^"]*\)".*/\1/p')
 [ -n "$S1" ] && [ -n "$S2" ] && [ -n "$E2B_API_KEY" ]; ok $? "boxtopd up, two sandboxes"
@@ -18,9 +20,9 @@ TOKEN=$(curl -s -H "X-API-Key: $E2B_API_KEY" "$E2B_API_URL/sandboxes/$S1" |
 tui_start 200 40
 tm set -g set-clipboard on
 tui_wait "$S2" 15
-tui_keys /; tui_type "$S1"; tui_keys Enter; tui_wait 'Sandboxes \(1 of 2\)'
+tui_keys /; tui_type "$S1"; tui_keys Enter; tui_wait 'Sandboxes \(1 of 3\)'
 tui_keys K; tui_wait 'Kill' && tui_keys y
-tui_wait "Sandboxes \(0 of 1\)" 10; ok $? "the sandbox is killed from the TUI"
+tui_wait "Sandboxes \(0 of 2\)" 10; ok $? "the sandbox is killed from the TUI"
 
 tui_keys Escape; tui_keys :; tui_type api; tui_keys Enter; tui_wait 'API calls'
 tui_screen | grep -Eq "DELETE +204 .*/sandboxes/$S1"; ok $? ":api lists DELETE /sandboxes/ID with status 204"
@@ -53,4 +55,9 @@ secret_in() { printf '%s' "$1" | grep -qF -e "$E2B_API_KEY" ${TOKEN:+-e "$TOKEN"
 tui_keys Escape; tui_keys /; tui_keys C-u; tui_keys Enter
 for k in 1 2 3 4 5 6 7 8; do tui_keys Enter; s=$(tui_screen); tui_keys Escape j; secret_in "$s" && break; done
 ! secret_in "$s"; ok $? "no secret in the details of the newest calls"
+# a list answer holding the hostile metadata, opened: the body wraps, the bytes are inert
+tui_keys /; tui_keys C-u; tui_type 'GET 200 v2/sandboxes'; tui_keys Enter
+tui_wait 'filter: GET 200 v2/sandboxes'; tui_keys Enter; tui_wait 'Response body'
+tui_wait 'RTL.u001b.5mX' 5 && ! tui_screen_e | grep -q "$(printf '\342\200\256')" && ! tui_screen_e | grep -q "$(printf '\033')\[5m"
+ok $? "hostile bytes of an answer body are sanitized in the API log's detail"
 tui_done

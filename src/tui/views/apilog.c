@@ -18,6 +18,7 @@
 #include "boxtop/base64.h"
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
+#include "boxtop/sanitize.h"
 #include "app.h"
 
 #define APILOG_SLOW_MS 1000
@@ -209,19 +210,31 @@ static void draw_detail(struct apiv *v, struct app *a, WINDOW *w, int h, int wd)
     struct buf b = BUF_INIT;
     detail_text(e, &b);
     const char *p = buf_cstr(&b);
-    int line = 0, y = 1;
+    int line = 0, y = 1, cols = wd - 2 > 8 ? wd - 2 : 8;
     while (*p && y < h) {
         size_t l = strcspn(p, "\n");
-        if (line >= v->scroll) {
-            char *s = strndup(p, l);
-            attr_t at = y == 1 ? th->attr[ROLE_HEADER] : th->attr[ROLE_NORMAL];
-            if (s && (!strcmp(s, _("Request headers")) || !strcmp(s, _("Request body")) ||
-                      !strcmp(s, _("Response headers")) || !strcmp(s, _("Response body"))))
-                at = th->attr[ROLE_TITLE];
-            ui_text(a, w, y++, 1, wd - 2, s ? s : "", at);
-            free(s);
-        }
-        line++;
+        char *raw = strndup(p, l);
+        attr_t at = line == 0 ? th->attr[ROLE_HEADER] : th->attr[ROLE_NORMAL];
+        if (raw && (!strcmp(raw, _("Request headers")) || !strcmp(raw, _("Request body")) ||
+                    !strcmp(raw, _("Response headers")) || !strcmp(raw, _("Response body"))))
+            at = th->attr[ROLE_TITLE];
+        /* long lines (a JSON body is one) wrap: every byte of a body can be read */
+        char *s = raw ? sanitize_dup(raw, 0) : NULL;
+        const char *q = s ? s : "";
+        size_t left = strlen(q);
+        do {
+            size_t n = sanitize_fit(q, left, cols, NULL);
+            if (!n && left) n = left; /* a glyph wider than the pane */
+            if (line++ >= v->scroll && y < h) {
+                char *chunk = strndup(q, n);
+                ui_text(a, w, y++, 1, cols, chunk ? chunk : "", at);
+                free(chunk);
+            }
+            q += n;
+            left -= n;
+        } while (left);
+        free(s);
+        free(raw);
         p += l + (p[l] == '\n');
     }
     buf_free(&b);
