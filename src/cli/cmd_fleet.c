@@ -242,12 +242,16 @@ int cli_cmd_exec_all(struct cli *c, int argc, char **argv)
     loop_signal_add(c->loop, SIGTERM, on_signal, &fc);
     while (!fc.over && loop_run_once(c->loop, 1000) >= 0)
         ;
+    /* a cancel is quiet: the cancelled ones are reported here */
+    for (int i = 0; i < n; i++)
+        if (fleet_item(fc.f, i)->state == FLEET_CANCELLED) print_item(&fc, fleet_item(fc.f, i));
     fleet_free(fc.f);
     /* the kills of cancelled commands still answer */
     for (int64_t end = loop_now_ms() + 5000; http_active(c->http) && loop_now_ms() < end;)
         loop_run_once(c->loop, 100);
     if (c->out != CLI_OUT_JSON)
-        fprintf(c->stderr_fp, _("%d sandboxes: %d exited 0, %d exited non-zero, %d failed\n"), n,
+        fprintf(c->stderr_fp,
+                _("%d sandboxes: %d exited 0, %d exited non-zero, %d failed or cancelled\n"), n,
                 n - fc.n_nonzero - fc.n_fail, fc.n_nonzero, fc.n_fail);
     rc = fc.n_fail || fc.n_nonzero || fc.signals ? CLI_EXIT_ERROR : CLI_EXIT_OK;
 out:
