@@ -163,6 +163,10 @@ struct app {
      * app_run; rec_sessions_dir is --record-sessions DIR (asciicast v2 per session). */
     struct session_mgr *sessions;
     const char *rec_sessions_dir;
+    struct api_log *api_log; /* `:api` (issue 18): NULL over a replay */
+    /* the sandboxes `:exec` & co. act on (set by the sandboxes view): the marked ones, else
+     * the rows a filter shows, else the selected one; malloc'd copies, NULL-terminated */
+    char **(*fleet_targets)(struct app *a, int *n);
 };
 
 /* Build the `:` completion list with these context names (copied). */
@@ -226,6 +230,10 @@ struct view *view_files_new(struct app *a, const char *id);  /* NULL + status on
 struct view *view_files_at(struct app *a, const char *id, const char *dir);
 struct view *view_snapshots_new(struct app *a); /* views/snapshots.c */
 struct view *view_volumes_new(struct app *a);   /* views/volumes.c */
+struct view *view_apilog_new(struct app *a);    /* views/apilog.c: `:api` (issue 18) */
+/* views/fleet.c (issue 18): op "exec" (arg CMD), "put" (LOCAL REMOTE), "get" (REMOTE LOCALDIR),
+ * "compare" (PATH) over ids; pushes the results view, or says why not in the status line. */
+void fleet_view_run(struct app *a, const char *op, const char *arg, const char *const *ids, int n);
 /* views/sandbox_actions.c: the sandboxes view's S (snapshot, asks a name), F (fork, asks a
  * count) and p (asks "with memory / filesystem only" where the backend offers both; with
  * memory calls pause_mem(a, ud), else pauses ids itself). */

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "boxtop/error.h"
@@ -87,6 +88,19 @@ void app_command(struct app *a, const char *line)
             app_status(a, STATUS_WARN, _("usage: :shell SANDBOX_ID"));
         else
             term_open_shell(a, arg);
+    } else if (!strcmp(cmd, "exec") || !strcmp(cmd, "put") || !strcmp(cmd, "get") ||
+               !strcmp(cmd, "compare")) {
+        int nt = 0;
+        char **ids = a->fleet_targets ? a->fleet_targets(a, &nt) : NULL;
+        if (!nt)
+            app_status(a, STATUS_WARN, _("mark sandboxes (Space) or filter them (/) first"));
+        else
+            fleet_view_run(a, cmd, arg, (const char *const *)ids, nt);
+        for (int i = 0; ids && i < nt; i++)
+            free(ids[i]);
+        free(ids);
+    } else if (!strcmp(cmd, "api")) {
+        app_push_view(a, view_apilog_new(a));
     } else if (!strcmp(cmd, "sessions")) {
         app_push_view(a, view_sessions_new(a));
     } else {

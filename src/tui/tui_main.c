@@ -21,6 +21,7 @@
 #include "boxtop/buf.h"
 #include "boxtop/error.h"
 #include "boxtop/config.h"
+#include "boxtop/api_log.h"
 #include "boxtop/http.h"
 #include "boxtop/i18n.h"
 #include "boxtop/local_backend.h"
@@ -239,6 +240,9 @@ static struct backend *backend_live_new(struct live *lv, const struct tui_opts *
     a->switch_ctx = live_switch_ctx;
     a->switch_ud = lv;
     lv->http = http_new(a->loop, NULL);
+    /* `:api` (views/apilog.c): every call from now on, redacted as it is stored */
+    if (lv->http && (a->api_log = api_log_new(API_LOG_MAX)))
+        http_set_observer(lv->http, api_log_observe, a->api_log);
     struct backend *be = lv->http ? backend_e2b_new(a->loop, &a->model, lv->http) : NULL;
     if (!be) {
         error_set(err, ERROR_GENERIC, "out of memory");
@@ -362,6 +366,7 @@ out:
     if (lv.lb) live_stop_local(&lv);
     free(lv.local_label);
     if (lv.http) http_free(lv.http);
+    api_log_free(a->api_log);
     if (a->loop) loop_free(a->loop);
     app_free_contexts(a);
     model_free(&a->model);

@@ -60,8 +60,8 @@ struct sbview {
     /* footer and help with the keys of the [keys] section (keymap.h) */
     const struct keymap *km;
     char footer[512];
-    struct keyhelp help[20];
-    char help_keys[20][40];
+    struct keyhelp help[21];
+    char help_keys[21][40];
 };
 
 static int mark_alive(const char *id, void *ud)
@@ -355,6 +355,9 @@ static int sb_tick(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     }
     return 1;
 }
+
+static char **sb_fleet_targets(struct app *a, int *count); /* issue 18, below */
+static void exec_done(struct app *a, const char *text, int submit, void *ud);
 
 /* ---- actions ---------------------------------------------------------------------------- */
 
@@ -664,6 +667,17 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
     case 'K':
         ask_kill(v, a);
         return 1;
+    case 'X': { /* one command in the marked (or filtered) sandboxes at once, issue 18 */
+        int n;
+        char **ids = sb_fleet_targets(a, &n);
+        char label[96];
+        snprintf(label, sizeof label, _("exec in %d sandboxes: "), n);
+        if (n) app_prompt(a, label, "", NULL, exec_done, v);
+        for (int i = 0; ids && i < n; i++)
+            free(ids[i]);
+        free(ids);
+        return 1;
+    }
     case 'p': {
         int n;
         const char **ids = sb_targets(v, a, &n);
@@ -816,6 +830,7 @@ static const struct keyhelp sb_help[] = {
     {"R", N_("refresh now")},
     {"s f l", N_("a shell, the file browser, the logs of the sandbox")},
     {"c", N_("the commands the sandbox ran, their output")},
+    {"X", N_("run a command in the marked (or filtered) sandboxes at once")},
 };
 
 /* The actions of sb_help's rows (-1: fixed keys); "p / r" and "s f l" hold two and three. */
@@ -839,6 +854,7 @@ static const int sb_help_act[][3] = {
     {-1},
     {-1},
     {KA_SHELL, KA_FILES, KA_LOGS},
+    {-1},
     {-1},
 };
 
@@ -919,6 +935,37 @@ static const struct view_ops sb_ops = {
     .keymap = 1,
 };
 
+/* Issue 18: what `:exec`, `:put`, `:get` and `:compare` act on - the marked sandboxes, else
+ * the rows a filter shows, else the selected one (app.h fleet_targets). */
+static char **sb_fleet_targets(struct app *a, int *count)
+{
+    struct sbview *v = a->depth && a->stack[0]->ops == &sb_ops ? (struct sbview *)a->stack[0]
+                                                                : NULL;
+    *count = 0;
+    if (!v) return NULL;
+    int n = v->t.nmarks ? v->t.nmarks : v->filter_text[0] ? v->nrows : sb_selected(v) ? 1 : 0;
+    char **ids = calloc((size_t)n + 1, sizeof *ids);
+    for (int i = 0; ids && i < n; i++) {
+        const char *id = v->t.nmarks ? v->t.marks[i] : v->filter_text[0] ? v->rows[i]->id
+                                                                        : sb_selected(v)->id;
+        if (!(ids[*count] = strdup(id))) break;
+        (*count)++;
+    }
+    return ids;
+}
+
+static void exec_done(struct app *a, const char *text, int submit, void *ud)
+{
+    (void)ud;
+    if (!submit || !text || !text[0]) return;
+    int n;
+    char **ids = sb_fleet_targets(a, &n);
+    if (n) fleet_view_run(a, "exec", text, (const char *const *)ids, n);
+    for (int i = 0; ids && i < n; i++)
+        free(ids[i]);
+    free(ids);
+}
+
 struct view *view_sandboxes_new(struct app *a)
 {
     struct sbview *v = calloc(1, sizeof(*v));
@@ -940,5 +987,6 @@ struct view *view_sandboxes_new(struct app *a)
     v->sorted_col = -1;
     filter_parse(&v->f, "");
     sb_rebuild(v, a);
+    a->fleet_targets = sb_fleet_targets;
     return &v->base;
 }
