@@ -267,6 +267,9 @@ int64_t rt_disk_step(struct rt_disk_walk *w, int dir_fd);
 
 /* rt_util.c */
 int rt_proc_tree(pid_t root, pid_t *pids, int max); /* root and its descendants, from /proc */
+/* The steps that run before exec (no log yet) say what failed in why: "STEP: strerror(errno)"
+ * with the errno of the failed call. Returns -1. */
+int rt_fail(char *why, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int rt_write_file(const char *path, const char *data, size_t len, mode_t mode);
 int rt_write_str(const char *path, const char *s); /* existing file (sysfs), no O_CREAT */
 ssize_t rt_read_file(const char *path, char *buf, size_t cap);

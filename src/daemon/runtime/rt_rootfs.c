@@ -200,14 +200,8 @@ int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     return 0;
 }
 
-#define FAIL(...)                                                                                  \
-    do {                                                                                           \
-        int e_ = errno;                                                                            \
-        snprintf(why, n, __VA_ARGS__);                                                             \
-        size_t l_ = strlen(why);                                                                   \
-        snprintf(why + l_, n - l_, ": %s", strerror(e_));                                          \
-        return -1;                                                                                 \
-    } while (0)
+/* why = the step that failed and errno's text (rt_fail); returns -1 from the caller. */
+#define FAIL(...) return rt_fail(why, n, __VA_ARGS__)
 
 /* A read-only recursive bind; the remount must keep the flags the kernel locked. */
 static int bind_ro(const char *src, const char *dst)

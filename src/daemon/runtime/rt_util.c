@@ -268,3 +268,15 @@ void rt_idmap_detect(uint32_t *base, uint32_t *slots)
         }
     }
 }
+
+int rt_fail(char *why, size_t n, const char *fmt, ...)
+{
+    int e = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, n, fmt, ap);
+    va_end(ap);
+    size_t l = strlen(why);
+    snprintf(why + l, n - l, ": %s", strerror(e));
+    return -1;
+}
