@@ -206,6 +206,8 @@ void ui_fill(WINDOW *w, int y, int x, int n, attr_t attr);
 void ui_box(struct app *a, WINDOW *w, int y, int x, int h, int wd, attr_t attr);
 void ui_fmt_bytes(char *out, size_t n, int64_t bytes);
 void ui_fmt_duration(char *out, size_t n, int64_t ms); /* "3d4h", "12m05s", "45s" */
+/* Under a minute with tenths ("0.4s"), else as above; "-" when ns < 0. */
+void ui_fmt_duration_ns(char *out, size_t n, int64_t ns);
 
 /* Views */
 struct view *view_sandboxes_new(struct app *a);
