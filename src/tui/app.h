@@ -32,6 +32,7 @@
 
 struct app;
 struct view;
+struct session;
 
 struct keyhelp {
     const char *keys; /* "j/k ↑/↓" */
@@ -215,7 +216,6 @@ struct view *view_detail_new(struct app *a, const char *id);
 /* Terminals (views/term.c, views/term_sessions.c; issue 7). */
 void term_open_shell(struct app *a, const char *sandbox_id); /* `s`, :shell ID */
 void term_attach_pid(struct app *a, const char *sandbox_id, uint32_t pid); /* commands `a` */
-struct view *view_sessions_new(struct app *a);               /* :sessions */
 void term_sessions_free(struct app *a);                      /* app_run, at exit */
 struct view *view_logs_new(struct app *a, const char *id);   /* views/logs.c */
 struct view *view_commands_new(struct app *a, const char *id); /* views/commands.c */
@@ -235,6 +235,11 @@ void sbact_snapshot(struct app *a, const char *id);
 void sbact_fork(struct app *a, const char *id);
 void sbact_pause(struct app *a, const char *const *ids, int n,
                  void (*pause_mem)(struct app *a, void *ud), void *ud);
+/* views/term_sessions.c, :sessions: Enter hands the chosen session to show
+ * (term_show_session; the sessions view does not know the terminal view). */
+struct view *view_sessions_new(struct app *a, void (*show)(struct app *a, struct session *s));
+/* views/term.c: show s in the terminal view (pushed when it is not open). */
+void term_show_session(struct app *a, struct session *s);
 
 /* Run the TUI with an already created backend. */
 int app_run(struct app *a);

@@ -88,7 +88,7 @@ void app_command(struct app *a, const char *line)
         else
             term_open_shell(a, arg);
     } else if (!strcmp(cmd, "sessions")) {
-        app_push_view(a, view_sessions_new(a));
+        app_push_view(a, view_sessions_new(a, term_show_session));
     } else {
         app_status(a, STATUS_WARN, _("unknown command :%s (Tab completes, ? lists keys)"), cmd);
     }
