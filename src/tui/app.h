@@ -219,7 +219,6 @@ void term_attach_pid(struct app *a, const char *sandbox_id, uint32_t pid); /* co
 void term_sessions_free(struct app *a);                      /* app_run, at exit */
 struct view *view_logs_new(struct app *a, const char *id);   /* views/logs.c */
 struct view *view_commands_new(struct app *a, const char *id); /* views/commands.c */
-struct view *view_events_new(struct app *a, const char *id); /* views/events.c; NULL = team */
 struct view *view_templates_new(struct app *a);              /* views/templates.c */
 struct view *view_team_new(struct app *a);                   /* views/team.c */
 struct view *view_webhooks_new(struct app *a);               /* views/webhooks.c */
@@ -240,6 +239,10 @@ void sbact_pause(struct app *a, const char *const *ids, int n,
 struct view *view_sessions_new(struct app *a, void (*show)(struct app *a, struct session *s));
 /* views/term.c: show s in the terminal view (pushed when it is not open). */
 void term_show_session(struct app *a, struct session *s);
+/* views/events.c: sandbox id's events (NULL = the team's); Enter on one opens
+ * open_sandbox(a, event's sandbox) (view_detail_new: the events view does not know it). */
+struct view *view_events_new(struct app *a, const char *id,
+                             struct view *(*open_sandbox)(struct app *a, const char *id));
 
 /* Run the TUI with an already created backend. */
 int app_run(struct app *a);
