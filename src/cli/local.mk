@@ -3,6 +3,8 @@
 noinst_LIBRARIES += src/cli/libboxtopcli.a
 src_cli_libboxtopcli_a_SOURCES = \
 	src/cli/cli.c \
+	src/cli/cli_errors.c \
+	src/cli/cli_backend.c \
 	src/cli/cli_args.c \
 	src/cli/cli_table.c \
 	src/cli/cli_sync.c src/cli/cli_private.h \

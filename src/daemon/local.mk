@@ -27,6 +27,7 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/daemon.h \
 	src/daemon/api/api.h \
 	src/daemon/api/routes.c \
+	src/daemon/api/api_request.c \
 	src/daemon/api/health.c \
 	src/daemon/api/sandboxes.c \
 	src/daemon/api/list_filter.c src/daemon/api/list_filter.h \

@@ -690,6 +690,7 @@ static void sample_all(struct server_timer *t, void *ud)
     struct daemon *d = ud;
     int64_t now = loop_wall_ms();
 
+    rt_tick(d->rt); /* finishes the cleanup of destroyed sandboxes where no pidfd tells */
     for (size_t i = 0; i < d->n_sbx; i++)
         if (d->sbx[i]->state == SBX_RUNNING) sample_one(d, d->sbx[i], now);
     team_metrics_sample(d->team, now, (int)sbx_count_running(d));

@@ -32,6 +32,7 @@
 
 struct app;
 struct view;
+struct session;
 
 struct keyhelp {
     const char *keys; /* "j/k ↑/↓" */
@@ -210,6 +211,8 @@ void ui_fill(WINDOW *w, int y, int x, int n, attr_t attr);
 void ui_box(struct app *a, WINDOW *w, int y, int x, int h, int wd, attr_t attr);
 void ui_fmt_bytes(char *out, size_t n, int64_t bytes);
 void ui_fmt_duration(char *out, size_t n, int64_t ms); /* "3d4h", "12m05s", "45s" */
+/* Under a minute with tenths ("0.4s"), else as above; "-" when ns < 0. */
+void ui_fmt_duration_ns(char *out, size_t n, int64_t ns);
 
 /* Views */
 struct view *view_sandboxes_new(struct app *a);
@@ -217,11 +220,9 @@ struct view *view_detail_new(struct app *a, const char *id);
 /* Terminals (views/term.c, views/term_sessions.c; issue 7). */
 void term_open_shell(struct app *a, const char *sandbox_id); /* `s`, :shell ID */
 void term_attach_pid(struct app *a, const char *sandbox_id, uint32_t pid); /* commands `a` */
-struct view *view_sessions_new(struct app *a);               /* :sessions */
 void term_sessions_free(struct app *a);                      /* app_run, at exit */
 struct view *view_logs_new(struct app *a, const char *id);   /* views/logs.c */
 struct view *view_commands_new(struct app *a, const char *id); /* views/commands.c */
-struct view *view_events_new(struct app *a, const char *id); /* views/events.c; NULL = team */
 struct view *view_templates_new(struct app *a);              /* views/templates.c */
 struct view *view_team_new(struct app *a);                   /* views/team.c */
 struct view *view_webhooks_new(struct app *a);               /* views/webhooks.c */
@@ -241,6 +242,15 @@ void sbact_snapshot(struct app *a, const char *id);
 void sbact_fork(struct app *a, const char *id);
 void sbact_pause(struct app *a, const char *const *ids, int n,
                  void (*pause_mem)(struct app *a, void *ud), void *ud);
+/* views/term_sessions.c, :sessions: Enter hands the chosen session to show
+ * (term_show_session; the sessions view does not know the terminal view). */
+struct view *view_sessions_new(struct app *a, void (*show)(struct app *a, struct session *s));
+/* views/term.c: show s in the terminal view (pushed when it is not open). */
+void term_show_session(struct app *a, struct session *s);
+/* views/events.c: sandbox id's events (NULL = the team's); Enter on one opens
+ * open_sandbox(a, event's sandbox) (view_detail_new: the events view does not know it). */
+struct view *view_events_new(struct app *a, const char *id,
+                             struct view *(*open_sandbox)(struct app *a, const char *id));
 
 /* Run the TUI with an already created backend. */
 int app_run(struct app *a);

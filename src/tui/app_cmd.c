@@ -37,7 +37,7 @@ void app_command(struct app *a, const char *line)
     } else if (!strcmp(cmd, "templates")) {
         app_push_view(a, view_templates_new(a));
     } else if (!strcmp(cmd, "events")) {
-        app_push_view(a, view_events_new(a, arg[0] ? arg : NULL));
+        app_push_view(a, view_events_new(a, arg[0] ? arg : NULL, view_detail_new));
     } else if (!strcmp(cmd, "team")) {
         app_push_view(a, view_team_new(a));
     } else if (!strcmp(cmd, "webhooks")) {
@@ -102,7 +102,7 @@ void app_command(struct app *a, const char *line)
     } else if (!strcmp(cmd, "api")) {
         app_push_view(a, view_apilog_new(a));
     } else if (!strcmp(cmd, "sessions")) {
-        app_push_view(a, view_sessions_new(a));
+        app_push_view(a, view_sessions_new(a, term_show_session));
     } else {
         app_status(a, STATUS_WARN, _("unknown command :%s (Tab completes, ? lists keys)"), cmd);
     }

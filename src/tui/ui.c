@@ -124,3 +124,14 @@ void ui_fmt_duration(char *out, size_t n, int64_t ms)
     else
         snprintf(out, n, "%llds", (long long)s);
 }
+
+/* Under a minute with a tenth of a second: how long a command ran. */
+void ui_fmt_duration_ns(char *out, size_t n, int64_t ns)
+{
+    if (ns < 0)
+        snprintf(out, n, "-");
+    else if (ns < 60000000000LL)
+        snprintf(out, n, "%.1fs", (double)ns / 1e9);
+    else
+        ui_fmt_duration(out, n, ns / 1000000);
+}

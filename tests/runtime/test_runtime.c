@@ -225,7 +225,7 @@ static void destroy_all(struct tctx *t)
     int64_t end = now_ms() + 3000;
     while (t->rt->graves && now_ms() < end) {
         pump(t, NULL, 0, 50);
-        rt_grave_try(t->rt); /* what the daemon's periodic rt_sample does without pidfds */
+        rt_tick(t->rt); /* what the daemon's sample timer does (needed without pidfds) */
     }
 }
 

@@ -1,16 +1,15 @@
-/* routes.c - the platform API route table, the X-API-Key check, and helpers for handlers. */
+/* routes.c - the platform API route table and the X-API-Key check (request helpers for the
+ * handlers: api_request.c). */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cJSON.h>
 
 #include "boxtop/log.h"
 #include "../ids.h"
-#include "../query.h"
 #include "../sandbox.h"
 #include "api.h"
 
@@ -148,52 +147,4 @@ int api_envd_unavailable(struct server_request *req, void *ud)
         cJSON_AddNumberToObject(o, "code", 502);
     }
     return server_respond_json(req, 502, o);
-}
-
-/* ------------------------------------------------------------------ helpers */
-
-const char *api_sandbox_id(struct server_request *req, int capture, char *out, size_t n)
-{
-    const char *raw = server_request_capture(req, capture);
-    if (!raw || ids_sandbox_parse(raw, out, n) < 0) {
-        server_respond_error(req, 400, "Invalid sandbox ID");
-        return NULL;
-    }
-    return out;
-}
-
-struct sbx *api_sandbox_or_404(struct daemon *d, struct server_request *req, int capture)
-{
-    char id[IDS_SANDBOX_MAX + 1];
-    if (!api_sandbox_id(req, capture, id, sizeof id)) return NULL;
-    struct sbx *s = sbx_find(d, id);
-    if (!s)
-        server_respond_error(req, 404,
-                             "Sandbox \"%s\" doesn't exist or you don't have access "
-                             "to it",
-                             id);
-    return s;
-}
-
-int api_query_int(struct server_request *req, const char *name, long long def, long long min,
-                  long long max, long long *out)
-{
-    struct query *q = server_request_query_all(req);
-    if (!q) {
-        server_respond_error(req, 400, "validation error: malformed query string");
-        return -1;
-    }
-    const char *v = query_get(q, name);
-    *out = def;
-    if (!v) return 0;
-    long long x;
-    if (query_parse_int64(v, &x) < 0 || x < min || x > max) {
-        server_respond_error(req, 400,
-                             "validation error: parameter \"%s\" must be an integer in "
-                             "[%lld, %lld]",
-                             name, min, max);
-        return -1;
-    }
-    *out = x;
-    return 0;
 }

@@ -22,6 +22,7 @@
 
 #include "boxtop/base64.h"
 #include "boxtop/files_sig.h"
+#include "envd_conn.h"
 #include "envd_files.h"
 #include "envd_int.h"
 #include "xmeta.h"
@@ -35,60 +36,6 @@
  * bytes there (then spins on the unread rest). A chunked upload that gets close to it is
  * refused with a clear 413 instead of hanging; uploads with a Content-Length have no limit. */
 #define CHUNKED_UPLOAD_MAX ((100u << 20) - (256u << 10))
-
-enum conn_kind { K_NONE, K_RPC, K_UPLOAD, K_DOWNLOAD, K_STREAM, K_DONE };
-
-struct envd_conn {
-    struct server_request *req;
-    struct envd *e;
-    enum conn_kind kind;
-    char service[32], method[32];
-    bool stream_rpc;
-    struct envd_call call;
-    struct buf body;
-    uint64_t body_in; /* upload payload bytes seen */
-    struct envd_upload *up;
-    int up_fail_status; /* refused upload: answer this once the body is read */
-    struct buf up_fail_body;
-    struct envd_download *dl;
-    bool streaming, ended;
-    bool was_high;
-    struct envd_conn_owner owner;
-};
-
-/* ---- the engine's view of a response ---- */
-
-int envd_conn_write(struct envd_conn *c, const void *p, size_t n)
-{
-    if (!c->req || !c->streaming || c->ended) return -1;
-    int rc = server_stream_write(c->req, p, n);
-    if (server_stream_queued(c->req) > ENVD_BACKLOG_HIGH) c->was_high = true;
-    return rc;
-}
-
-void envd_conn_finish(struct envd_conn *c)
-{
-    if (!c->req || c->ended) return;
-    c->ended = true;
-    server_stream_end(c->req);
-}
-
-void envd_conn_abort(struct envd_conn *c)
-{
-    /* Ending the chunked body without a Connect end-stream frame: the client sees a cut
-     * stream ("missing EndStreamResponse"), which is what a vanished sandbox looks like. */
-    envd_conn_finish(c);
-}
-
-size_t envd_conn_backlog(const struct envd_conn *c)
-{
-    return c->req ? server_stream_queued(c->req) : 0;
-}
-
-void envd_conn_set_owner(struct envd_conn *c, const struct envd_conn_owner *o)
-{
-    c->owner = *o;
-}
 
 static void on_drain(struct server_request *req, void *ud);
 

@@ -3,7 +3,7 @@
  *
  * Layering: the service files never see the server (server.h). They talk to
  *   - envd_fd_* / envd_timer_*: fds and timers in the server's single loop (envd_loop.c);
- *   - envd_conn_*: one HTTP response being written (envd_http.c), with a backlog count so a
+ *   - envd_conn_*: one HTTP response being written (envd_conn.c), with a backlog count so a
  *     producer can stop reading its source while the client is slow.
  * Every per-sandbox object hangs off struct envd_sbx, and every sbx off struct envd, so a
  * sandbox that dies takes all its processes, watchers and streams with it. */
@@ -44,7 +44,7 @@ typedef void (*envd_timer_cb)(void *arg);
 struct envd_timer *envd_timer_start(struct envd *e, int64_t ms, envd_timer_cb cb, void *arg);
 void envd_timer_stop(struct envd_timer *t); /* NULL is fine; not after it fired */
 
-/* ---- response side (envd_http.c) ---- */
+/* ---- response side (envd_conn.c) ---- */
 /* Queue bytes of the body (headers were sent when the stream was opened). */
 int envd_conn_write(struct envd_conn *c, const void *p, size_t n);
 /* No more body: finish after the queue drains. */

@@ -20,6 +20,8 @@ DAEMON_ENVD_LIBS = src/daemon/envd/libboxtopd_envd.a $(CONNECT_LIBS) $(CRYPTO_LI
 src_boxtopd_SOURCES += \
 	src/daemon/envd/envd_setup.c src/daemon/envd/envd.h src/daemon/envd/envd_int.h \
 	src/daemon/envd/envd.c src/daemon/envd/envd_http.c src/daemon/envd/envd_loop.c \
+	src/daemon/envd/envd_conn.c src/daemon/envd/envd_conn.h src/daemon/envd/envd_reply.c \
+	src/daemon/envd/envd_owner.c \
 	src/daemon/envd/process.c src/daemon/envd/fs.c src/daemon/envd/watch.c
 src_boxtopd_LDADD += $(DAEMON_ENVD_LIBS)
 

@@ -91,25 +91,6 @@ static void probe(struct rt *rt, bool *mountns, bool *overlay, bool *userns)
     rt_rm_rf(base);
 }
 
-/* Subordinate ids: root's line in /etc/subuid, else 2^30 upwards (far above real users). */
-void rt_idmap_detect(uint32_t *base, uint32_t *slots)
-{
-    *base = 1u << 30;
-    *slots = 4096;
-    char buf[8192];
-    if (rt_read_file("/etc/subuid", buf, sizeof buf) < 0) return;
-    for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : 0) {
-        unsigned long start, count;
-        if ((strncmp(line, "root:", 5) == 0 || strncmp(line, "0:", 2) == 0) &&
-            sscanf(strchr(line, ':') + 1, "%lu:%lu", &start, &count) == 2 &&
-            count >= RT_IDMAP_SIZE && start > 0 && start + count <= 0xffffffffUL) {
-            *base = (uint32_t)start;
-            *slots = (uint32_t)(count / RT_IDMAP_SIZE);
-            return;
-        }
-    }
-}
-
 int rt_new(struct rt **out, const char *state_dir, const char *instance, struct log *lg,
            const struct rt_hooks *hooks, struct error *err)
 {
@@ -242,6 +223,11 @@ void rt_grave_try(struct rt *rt)
             pp = &g->next;
         }
     }
+}
+
+void rt_tick(struct rt *rt)
+{
+    if (rt && rt->graves) rt_grave_try(rt);
 }
 
 /* Shutdown only: give killed sandboxes a bounded moment to finish dying so that their cgroups
@@ -566,40 +552,6 @@ bool rt_sandbox_running(const struct rt_sandbox *sb)
 bool rt_sandbox_frozen(const struct rt_sandbox *sb)
 {
     return sb->running && sb->frozen;
-}
-
-static int signal_tree(struct rt *rt, struct rt_sandbox *sb, int signo)
-{
-    pid_t pids[4096];
-    int n = rt->cg.version ? rt_cgroup_pids(rt, sb->id, pids, 4096) : -1;
-    if (n < 0) n = rt_proc_tree(sb->init_pid, pids, 4096);
-    for (int i = 0; i < n; i++)
-        kill(pids[i], signo);
-    return n < 0 ? -1 : 0;
-}
-
-int rt_sandbox_freeze(struct rt *rt, struct rt_sandbox *sb, struct error *err)
-{
-    if (!sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
-    int rc = rt_cgroup_freeze(rt, sb, true);
-    if (rc == -ENOTSUP) rc = signal_tree(rt, sb, SIGSTOP);
-    if (rc < 0) return error_set(err, ERROR_GENERIC, "freeze %s: %s", sb->id, strerror(-rc));
-    sb->frozen = true;
-    char p[PATH_MAX];
-    if (rt_path(p, sizeof p, "%s/frozen", sb->dir) == 0)
-        rt_write_file(p, "", 0, 0600); /* how open() knows after a restart without a freezer */
-    return 0;
-}
-
-int rt_sandbox_thaw(struct rt *rt, struct rt_sandbox *sb, struct error *err)
-{
-    if (!sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
-    int rc = rt_cgroup_freeze(rt, sb, false);
-    if (rc == -ENOTSUP) rc = signal_tree(rt, sb, SIGCONT);
-    if (rc < 0) return error_set(err, ERROR_GENERIC, "thaw %s: %s", sb->id, strerror(-rc));
-    sb->frozen = false;
-    unlinkat(sb->dir_fd, "frozen", 0);
-    return 0;
 }
 
 /* Bounded wait for init's end (boxtopd shutdown / reboot on the same files): the old mount

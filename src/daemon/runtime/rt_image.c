@@ -175,12 +175,6 @@ int rt_image_job_init(struct rt_image_job *j, const struct rt_base_opts *o, bool
     return 0;
 }
 
-int rt_image_lower_path(const struct rt_image_job *j, char *out, size_t n)
-{
-    if (j->as_root) return rt_path(out, n, "%s/rootfs-%u", j->dir, j->idbase);
-    return rt_path(out, n, "%s/rootfs-user%u", j->dir, (unsigned)getuid());
-}
-
 /* ------------------------------------------------------------------ builder messages */
 
 static void on_message(struct rt_base_status *st, struct log *lg, char *line)

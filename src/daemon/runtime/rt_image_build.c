@@ -41,6 +41,13 @@
 #include "rt_image.h"
 #include "rt_internal.h"
 
+/* Where a job's unpacked rootfs lives (rt_image.c checks it before starting a build). */
+int rt_image_lower_path(const struct rt_image_job *j, char *out, size_t n)
+{
+    if (j->as_root) return rt_path(out, n, "%s/rootfs-%u", j->dir, j->idbase);
+    return rt_path(out, n, "%s/rootfs-user%u", j->dir, (unsigned)getuid());
+}
+
 static void say(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(int fd, const char *fmt, ...)
 {

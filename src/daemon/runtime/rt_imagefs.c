@@ -32,14 +32,8 @@
 
 #include "rt_internal.h"
 
-#define FAIL(...)                                                                                  \
-    do {                                                                                           \
-        int e_ = errno;                                                                            \
-        snprintf(why, n, __VA_ARGS__);                                                             \
-        size_t l_ = strlen(why);                                                                   \
-        snprintf(why + l_, n - l_, ": %s", strerror(e_));                                          \
-        return -1;                                                                                 \
-    } while (0)
+/* why = the step that failed and errno's text (rt_fail); returns -1 from the caller. */
+#define FAIL(...) return rt_fail(why, n, __VA_ARGS__)
 
 static int put(const char *path, const char *text, uid_t uid, gid_t gid, bool replace)
 {

@@ -213,7 +213,7 @@ bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb);
 bool rt_base_on_fd(struct rt *rt, int fd); /* true when fd was the builder's */
 void rt_base_stop(struct rt *rt);          /* ends a running build (rt_free) */
 
-/* rt_core.c: the subordinate id range (root's line in /etc/subuid, else 2^30 upwards) */
+/* rt_util.c: the subordinate id range (root's line in /etc/subuid, else 2^30 upwards) */
 void rt_idmap_detect(uint32_t *base, uint32_t *slots);
 
 /* rt_rootfs.c */
@@ -223,6 +223,8 @@ int rt_rootfs_mount_rootless(const char *sbdir, const char *state_dir, char *why
 int rt_rootfs_self_map(uid_t uid, gid_t gid, char *why, size_t n);
 int rt_rootfs_enter(const char *id, long devpts_gid, char *why, size_t n); /* cwd = root */
 int rt_rootfs_pivot(void); /* cwd becomes "/" (after the re-exec: host libraries) */
+
+/* rt_dev.c: the sandbox's /dev under root (a tmpfs with the harmless host devices) */
 int rt_rootfs_mount_dev(const char *root, char *why, size_t n);
 
 /* rt_imagefs.c: the root filesystem on the base image */
@@ -262,9 +264,12 @@ int rt_cgroup_sample(const struct rt *rt, const char *id, struct rt_metrics *m);
 /* rt_metrics.c */
 void rt_disk_reset(struct rt_disk_walk *w);
 int64_t rt_disk_step(struct rt_disk_walk *w, int dir_fd);
-int rt_proc_tree(pid_t root, pid_t *pids, int max);
 
 /* rt_util.c */
+int rt_proc_tree(pid_t root, pid_t *pids, int max); /* root and its descendants, from /proc */
+/* The steps that run before exec (no log yet) say what failed in why: "STEP: strerror(errno)"
+ * with the errno of the failed call. Returns -1. */
+int rt_fail(char *why, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int rt_write_file(const char *path, const char *data, size_t len, mode_t mode);
 int rt_write_str(const char *path, const char *s); /* existing file (sysfs), no O_CREAT */
 ssize_t rt_read_file(const char *path, char *buf, size_t cap);

@@ -1,6 +1,7 @@
 /* rt_metrics.c - rt_sample(): cgroup counters, the size of the writable layer (walked
  * incrementally, RT_DISK_STEP entries per call, so a huge upper dir never stalls the loop),
- * and a /proc fallback for process trees without cgroups. */
+ * and a /proc fallback for process trees without cgroups. Cleaning up after destroyed
+ * sandboxes is not sampling's job: the daemon's timer calls rt_tick(). */
 #include "config.h"
 
 #include <dirent.h>
@@ -68,44 +69,6 @@ int64_t rt_disk_step(struct rt_disk_walk *w, int base_fd)
     return w->last >= 0 ? w->last : w->partial;
 }
 
-/* The pids of root and all its descendants (by ppid), from /proc. */
-int rt_proc_tree(pid_t root, pid_t *pids, int max)
-{
-    enum { CAP = 32768 };
-    pid_t *all = malloc(sizeof(pid_t) * 2 * CAP);
-    if (!all) return -1;
-    pid_t *ppid = all + CAP;
-    int n = 0;
-    DIR *d = opendir("/proc");
-    if (!d) {
-        free(all);
-        return -1;
-    }
-    struct dirent *e;
-    while ((e = readdir(d)) && n < CAP) {
-        char *end;
-        long v = strtol(e->d_name, &end, 10);
-        if (*end || v <= 0) continue;
-        char path[64], buf[512];
-        snprintf(path, sizeof path, "/proc/%ld/stat", v);
-        if (rt_read_file(path, buf, sizeof buf) <= 0) continue;
-        char *p = strrchr(buf, ')');
-        if (!p || strlen(p) < 4) continue;
-        all[n] = (pid_t)v;
-        ppid[n] = (pid_t)strtol(p + 4, NULL, 10); /* ") S ppid" */
-        n++;
-    }
-    closedir(d);
-    int out = 0;
-    if (max > 0) pids[out++] = root;
-    /* Breadth-first over the found list; pids[] doubles as the queue. */
-    for (int q = 0; q < out; q++)
-        for (int i = 0; i < n && out < max; i++)
-            if (ppid[i] == pids[q] && all[i] != root) pids[out++] = all[i];
-    free(all);
-    return out;
-}
-
 static void sample_proc_tree(pid_t root, struct rt_metrics *m)
 {
     pid_t pids[4096];
@@ -140,7 +103,6 @@ static void sample_proc_tree(pid_t root, struct rt_metrics *m)
 int rt_sample(struct rt *rt, struct rt_sandbox *sb, struct rt_metrics *out, struct error *err)
 {
     memset(out, 0, sizeof *out);
-    if (rt->graves) rt_grave_try(rt); /* the periodic call that also works without pidfds */
     if (rt->cg.version != 0)
         rt_cgroup_sample(rt, sb->id, out);
     else if (sb->running && sb->init_pid > 0)

@@ -200,45 +200,8 @@ int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     return 0;
 }
 
-#define FAIL(...)                                                                                  \
-    do {                                                                                           \
-        int e_ = errno;                                                                            \
-        snprintf(why, n, __VA_ARGS__);                                                             \
-        size_t l_ = strlen(why);                                                                   \
-        snprintf(why + l_, n - l_, ": %s", strerror(e_));                                          \
-        return -1;                                                                                 \
-    } while (0)
-
-/* /dev: a small tmpfs with the host's harmless devices bound in; pts and shm come later
- * from init (a devpts instance of the sandbox's own). */
-int rt_rootfs_mount_dev(const char *root, char *why, size_t n)
-{
-    char p[PATH_MAX], src[64];
-    if (rt_path(p, sizeof p, "%s/dev", root) < 0) FAIL("path");
-    if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k,nr_inodes=64") < 0)
-        FAIL("mount /dev tmpfs");
-    static const char *const devs[] = {"null", "zero", "full", "random", "urandom", "tty"};
-    for (size_t i = 0; i < sizeof devs / sizeof devs[0]; i++) {
-        snprintf(src, sizeof src, "/dev/%s", devs[i]);
-        if (rt_path(p, sizeof p, "%s/dev/%s", root, devs[i]) < 0 ||
-            rt_write_file(p, "", 0, 0666) < 0)
-            FAIL("create /dev/%s", devs[i]);
-        if (mount(src, p, "none", MS_BIND, NULL) < 0) FAIL("bind /dev/%s", devs[i]);
-    }
-    static const char *const links[][2] = {
-        {"ptmx", "pts/ptmx"},          {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"},
-        {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
-    };
-    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
-        if (rt_path(p, sizeof p, "%s/dev/%s", root, links[i][0]) < 0 || symlink(links[i][1], p) < 0)
-            FAIL("symlink /dev/%s", links[i][0]);
-    }
-    static const char *const dirs[] = {"pts", "shm"};
-    for (size_t i = 0; i < 2; i++)
-        if (rt_path(p, sizeof p, "%s/dev/%s", root, dirs[i]) < 0 || mkdir(p, 0755) < 0)
-            FAIL("mkdir /dev/%s", dirs[i]);
-    return 0;
-}
+/* why = the step that failed and errno's text (rt_fail); returns -1 from the caller. */
+#define FAIL(...) return rt_fail(why, n, __VA_ARGS__)
 
 /* A read-only recursive bind; the remount must keep the flags the kernel locked. */
 static int bind_ro(const char *src, const char *dst)

@@ -1,4 +1,5 @@
-/* rt_util.c - small file helpers of the runtime (sysfs writes, recursive delete, ids). */
+/* rt_util.c - small helpers of the runtime (sysfs writes, recursive delete, ids, the process
+ * tree from /proc, the subordinate id range). */
 #include "config.h"
 
 #include <errno.h>
@@ -209,4 +210,73 @@ unsigned long long rt_proc_starttime(pid_t pid)
     }
     if (!p) return 0;
     return strtoull(p + 1, NULL, 10);
+}
+
+/* The pids of root and all its descendants (by ppid), from /proc. */
+int rt_proc_tree(pid_t root, pid_t *pids, int max)
+{
+    enum { CAP = 32768 };
+    pid_t *all = malloc(sizeof(pid_t) * 2 * CAP);
+    if (!all) return -1;
+    pid_t *ppid = all + CAP;
+    int n = 0;
+    DIR *d = opendir("/proc");
+    if (!d) {
+        free(all);
+        return -1;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) && n < CAP) {
+        char *end;
+        long v = strtol(e->d_name, &end, 10);
+        if (*end || v <= 0) continue;
+        char path[64], buf[512];
+        snprintf(path, sizeof path, "/proc/%ld/stat", v);
+        if (rt_read_file(path, buf, sizeof buf) <= 0) continue;
+        char *p = strrchr(buf, ')');
+        if (!p || strlen(p) < 4) continue;
+        all[n] = (pid_t)v;
+        ppid[n] = (pid_t)strtol(p + 4, NULL, 10); /* ") S ppid" */
+        n++;
+    }
+    closedir(d);
+    int out = 0;
+    if (max > 0) pids[out++] = root;
+    /* Breadth-first over the found list; pids[] doubles as the queue. */
+    for (int q = 0; q < out; q++)
+        for (int i = 0; i < n && out < max; i++)
+            if (ppid[i] == pids[q] && all[i] != root) pids[out++] = all[i];
+    free(all);
+    return out;
+}
+
+/* Subordinate ids: root's line in /etc/subuid, else 2^30 upwards (far above real users). */
+void rt_idmap_detect(uint32_t *base, uint32_t *slots)
+{
+    *base = 1u << 30;
+    *slots = 4096;
+    char buf[8192];
+    if (rt_read_file("/etc/subuid", buf, sizeof buf) < 0) return;
+    for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : 0) {
+        unsigned long start, count;
+        if ((strncmp(line, "root:", 5) == 0 || strncmp(line, "0:", 2) == 0) &&
+            sscanf(strchr(line, ':') + 1, "%lu:%lu", &start, &count) == 2 &&
+            count >= RT_IDMAP_SIZE && start > 0 && start + count <= 0xffffffffUL) {
+            *base = (uint32_t)start;
+            *slots = (uint32_t)(count / RT_IDMAP_SIZE);
+            return;
+        }
+    }
+}
+
+int rt_fail(char *why, size_t n, const char *fmt, ...)
+{
+    int e = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, n, fmt, ap);
+    va_end(ap);
+    size_t l = strlen(why);
+    snprintf(why + l, n - l, ": %s", strerror(e));
+    return -1;
 }

@@ -148,7 +148,7 @@ int rt_sandbox_thaw(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 int rt_sandbox_stop(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 /* Kill the whole tree, unmount, delete the writable layer, free sb. Whatever cannot be
  * removed while processes are still dying (cgroups) is finished when init's pidfd fires
- * (rt_on_readable) or by a later rt_sample/create/boot. */
+ * (rt_on_readable) or by a later rt_tick/create/boot. */
 int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 const char *rt_sandbox_id(const struct rt_sandbox *sb);
 /* Copy what the sandbox changed (its writable layer, over whatever lower layer the runtime
@@ -173,6 +173,9 @@ int rt_pty_resize(int pty_fd, int rows, int cols);
  * for a huge layer disk_used is the last complete walk). mem_used = usage minus inactive page
  * cache; mem_total = the limit (or host RAM); disk_total = size of the state dir's fs. */
 int rt_sample(struct rt *rt, struct rt_sandbox *sb, struct rt_metrics *out, struct error *err);
+/* Periodic housekeeping (the daemon's sample timer): retries the cleanup of destroyed
+ * sandboxes, which is what finishes it where no pidfd says when their processes are gone. */
+void rt_tick(struct rt *rt);
 
 /* Host-side directory fd of the sandbox's root, for confined file access with
  * openat2(RESOLVE_IN_ROOT); and the host uid/gid a sandbox user maps to. The fd belongs to sb

@@ -269,16 +269,6 @@ static void fmt_clock(char *out, size_t n, int64_t ns)
     strftime(out, n, "%H:%M:%S", &tm);
 }
 
-void cmdsv_fmt_dur(char *out, size_t n, int64_t ns)
-{
-    if (ns < 0)
-        snprintf(out, n, "-");
-    else if (ns < 60000000000LL)
-        snprintf(out, n, "%.1fs", (double)ns / 1e9);
-    else
-        ui_fmt_duration(out, n, ns / 1000000);
-}
-
 static attr_t result_attr(const struct theme *th, const struct cmd *c)
 {
     switch (c->result) {
@@ -329,7 +319,7 @@ static void draw_table(struct cmdsv *v, WINDOW *w, int y0, int rows, int wd)
         char t[128];
         fmt_clock(t, sizeof t, c->start_ns);
         ui_text(a, w, y, cx[COL_START], 9, t, sel ? base : th->attr[ROLE_DIM]);
-        cmdsv_fmt_dur(t, sizeof t, dur_ns(c, now));
+        ui_fmt_duration_ns(t, sizeof t, dur_ns(c, now));
         ui_text(a, w, y, cx[COL_DUR], 8, t, base);
         if (c->listed_only && c->result == CMD_RUNNING)
             snprintf(t, sizeof t, "%s", _("running, not in log"));
@@ -582,7 +572,7 @@ static int cv_key(struct view *vv, struct app *a, int ch, int is_key)
         first_failure(v);
         break;
     case 'T': {
-        struct view *tl = cmd_timeline_new(v);
+        struct view *tl = cmd_timeline_new(v, cmdsv_selected(v));
         if (tl) app_push_view(a, tl);
         return 1;
     }

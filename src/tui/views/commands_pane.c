@@ -224,7 +224,7 @@ void cmd_pane_draw(struct cmdsv *v, WINDOW *w, int y0, int h, int wd)
     cmd_result_text(&p->c, res, sizeof res);
     buf_printf(&t, " %s   %s", p->title ? p->title : "", res);
     if (p->c.start_ns && p->c.end_ns) {
-        cmdsv_fmt_dur(dur, sizeof dur, p->c.end_ns - p->c.start_ns);
+        ui_fmt_duration_ns(dur, sizeof dur, p->c.end_ns - p->c.start_ns);
         buf_printf(&t, _(" after %s"), dur);
     }
     if (p->c.has_bytes) {

@@ -555,7 +555,7 @@ static const struct view_ops tl_ops = {
     .destroy = tl_destroy,
 };
 
-struct view *cmd_timeline_new(struct cmdsv *cv)
+struct view *cmd_timeline_new(struct cmdsv *cv, const struct cmd *c)
 {
     struct tlv *t = calloc(1, sizeof *t);
     if (!t) return NULL;
@@ -564,8 +564,7 @@ struct view *cmd_timeline_new(struct cmdsv *cv)
     t->cv = cv;
     t->zoom = 1;
     t->ctx_for = t->ctx_at = -1;
-    /* start at the selected command: the middle of its run */
-    const struct cmd *c = cmdsv_selected(cv);
+    /* start at the given command (the selected one): the middle of its run */
     int64_t now = loop_wall_ms();
     t->cursor = now;
     if (c && c->start_ns) {

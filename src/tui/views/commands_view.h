@@ -59,13 +59,13 @@ struct cmdsv {
     struct cmd_pane pane;
 };
 
-void cmdsv_fmt_dur(char *out, size_t n, int64_t ns); /* "0.4s", "12m05s"; "-" when < 0 */
 const struct cmd *cmdsv_row(struct cmdsv *v, size_t vis_index);
 const struct cmd *cmdsv_selected(struct cmdsv *v);
 int cmdsv_is_pty(const struct cmd *c);
 
-/* The timeline (views/commands_timeline.c), pushed over the commands view. */
-struct view *cmd_timeline_new(struct cmdsv *cv);
+/* The timeline (views/commands_timeline.c), pushed over the commands view; its cursor starts
+ * at c (NULL: now). */
+struct view *cmd_timeline_new(struct cmdsv *cv, const struct cmd *c);
 
 void cmd_pane_open(struct cmdsv *v, const struct cmd *c);
 void cmd_pane_close(struct cmdsv *v);

@@ -276,7 +276,8 @@ static int dt_key(struct view *vv, struct app *a, int ch, int is_key)
         buf_free(&b);
         return 1;
     } else if (!is_key && (ch == 'E' || ch == 'l')) { /* issue 9: its events, its logs */
-        app_push_view(a, ch == 'E' ? view_events_new(a, d->id) : view_logs_new(a, d->id));
+        app_push_view(a, ch == 'E' ? view_events_new(a, d->id, view_detail_new)
+                                   : view_logs_new(a, d->id));
         return 1;
     } else if (!is_key && ch == 'R') {
         a->be->ops->watch(a->be, NULL);

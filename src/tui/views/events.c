@@ -23,7 +23,8 @@ static const char *const types[] = {NULL,          N_("created"), N_("paused"),
 struct eventsv {
     struct view base;
     struct app *app;
-    char *id; /* NULL = team */
+    char *id;                                                    /* NULL = team */
+    struct view *(*open_sandbox)(struct app *a, const char *id); /* Enter: the detail view */
     struct sbx_event_list ev;
     struct bfetch *call;
     int64_t timer;
@@ -202,8 +203,8 @@ static int ev_key(struct view *vv, struct app *a, int ch, int is_key)
         if (!e) return 1;
         if (!model_find(&a->model, e->sandbox))
             app_status(a, STATUS_WARN, _("sandbox %s is gone (killed or timed out)"), e->sandbox);
-        else
-            app_push_view(a, view_detail_new(a, e->sandbox));
+        else if (v->open_sandbox)
+            app_push_view(a, v->open_sandbox(a, e->sandbox));
         return 1;
     } else if (!is_key && ch == 'l') {
         const struct sbx_event *e = nth(v, v->sel);
@@ -257,7 +258,8 @@ static const struct view_ops ev_ops = {
     .destroy = ev_destroy,
 };
 
-struct view *view_events_new(struct app *a, const char *id)
+struct view *view_events_new(struct app *a, const char *id,
+                             struct view *(*open_sandbox)(struct app *a, const char *id))
 {
     struct eventsv *v = calloc(1, sizeof(*v));
     if (!v || (id && !(v->id = strdup(id)))) {
@@ -266,6 +268,7 @@ struct view *view_events_new(struct app *a, const char *id)
     }
     v->base.ops = &ev_ops;
     v->app = a;
+    v->open_sandbox = open_sandbox;
     ev_fetch(v);
     return &v->base;
 }

@@ -383,22 +383,16 @@ static void toggle_record(struct termview *v)
     app_dirty(v->a, DIRTY_MAIN);
 }
 
-void app_command(struct app *a, const char *line); /* app_cmd.c */
-
-static void command_done(struct app *a, const char *text, int submit, void *ud)
-{
-    (void)ud;
-    if (submit && text) app_command(a, text);
-}
-
-static void prefix_key(struct termview *v, struct app *a, int ch, int is_key)
+/* The key after the prefix. Returns 0 for the app's own keys (: and ?), which the app then
+ * handles as in every view (its command line has completion and history). */
+static int prefix_key(struct termview *v, struct app *a, int ch, int is_key)
 {
     struct session *tabs[64];
     int ci = 0, n = tab_count(a, &ci, v->cur, tabs, 64);
-    if (is_key) return;
+    if (is_key) return 1;
     if ((uint32_t)ch == v->prefix) { /* twice: the prefix itself goes to the shell */
         if (v->cur) session_send_curses(v->cur, 0, (uint32_t)ch);
-        return;
+        return 1;
     }
     switch (ch) {
     case 'n':
@@ -443,20 +437,15 @@ static void prefix_key(struct termview *v, struct app *a, int ch, int is_key)
         if (v->cur) term_open_shell(a, session_sandbox(v->cur));
         break;
     case 's':
-        app_push_view(a, view_sessions_new(a));
+        app_push_view(a, view_sessions_new(a, term_show_session));
         break;
     case 'q':
     case 27:
         app_pop_view(a); /* the shells stay attached: :sessions or `s` come back */
         break;
     case ':':
-        app_prompt(a, ":", "", NULL, command_done, NULL);
-        break;
     case '?':
-        a->mode = MODE_HELP;
-        a->help_scroll = 0;
-        app_dirty(a, DIRTY_MAIN | DIRTY_FOOTER);
-        break;
+        return 0;
     default:
         if (ch >= '1' && ch <= '9') {
             int k = ch - '1';
@@ -464,6 +453,7 @@ static void prefix_key(struct termview *v, struct app *a, int ch, int is_key)
         }
         break;
     }
+    return 1;
 }
 
 static void scroll_by(struct termview *v, int d)
@@ -488,8 +478,7 @@ static int term_key(struct view *vv, struct app *a, int ch, int is_key)
     if (v->prefix_pending) {
         v->prefix_pending = 0;
         app_dirty(a, DIRTY_MAIN);
-        prefix_key(v, a, ch, is_key);
-        return 1;
+        return prefix_key(v, a, ch, is_key);
     }
     if (!is_key && (uint32_t)ch == v->prefix) {
         v->prefix_pending = 1;

@@ -12,11 +12,10 @@
 #include "../session.h"
 #include "term.h"
 
-void term_show_session(struct app *a, struct session *s); /* term.c */
-
 struct sessview {
     struct view base;
     int sel;
+    void (*show)(struct app *a, struct session *s); /* Enter: the terminal view's */
 };
 
 static int count(struct app *a)
@@ -113,8 +112,9 @@ static int ss_key(struct view *vv, struct app *a, int ch, int is_key)
                 return 1;
             }
         }
+        void (*show)(struct app *, struct session *) = v->show;
         app_pop_view(a); /* v is freed here */
-        term_show_session(a, s);
+        if (show) show(a, s);
         return 1;
     } else if (!is_key && ch == 'x') {
         if (selected(v, a))
@@ -145,11 +145,12 @@ static const struct view_ops sessions_ops = {
     .destroy = ss_destroy,
 };
 
-struct view *view_sessions_new(struct app *a)
+struct view *view_sessions_new(struct app *a, void (*show)(struct app *a, struct session *s))
 {
     (void)a;
     struct sessview *v = calloc(1, sizeof(*v));
     if (!v) return NULL;
     v->base.ops = &sessions_ops;
+    v->show = show;
     return &v->base;
 }

@@ -1,0 +1,161 @@
+/* cli_backend.c - the global flags and the backend they select.
+ *
+ * Backend choice: a key from flags/env/config uses that API (cloud or self-hosted); without
+ * a key a running local boxtopd (its state dir's boxtopd.json + api-key) is used; with
+ * neither the command fails with a message saying how to get one. The CLI never starts
+ * boxtopd itself: that is the TUI's job (it also stops what it started). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "boxtop/api.h"
+#include "boxtop/cli.h"
+#include "boxtop/http.h"
+#include "boxtop/i18n.h"
+#include "boxtop/local_backend.h"
+#include "boxtop/loop.h"
+
+/* ---- global flags ------------------------------------------------------------------------ */
+
+static const struct cli_opt global_opts[] = {
+    {"api-key", 0, true}, {"api-url", 0, true}, {"sandbox-url", 0, true}, {"domain", 0, true},
+    {"context", 0, true}, {"config", 0, true},  {"state-dir", 0, true},   {NULL, 0, false},
+};
+
+int cli_take_global_flags(struct cli *c, int *argc, char **argv, struct error *err)
+{
+    int out = 1;
+    for (int i = 1; i < *argc; i++) {
+        const char *s = argv[i];
+        if (!strcmp(s, "--")) { /* everything after belongs to the command */
+            while (i < *argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        int k = -1;
+        const char *val = NULL;
+        for (int j = 0; global_opts[j].name && k < 0; j++) {
+            size_t n = strlen(global_opts[j].name);
+            if (strncmp(s, "--", 2) || strncmp(s + 2, global_opts[j].name, n)) continue;
+            if (s[2 + n] == '=') {
+                k = j;
+                val = s + 3 + n;
+            } else if (s[2 + n] == '\0') {
+                k = j;
+                if (i + 1 >= *argc)
+                    return error_set(err, ERROR_USAGE, _("option --%s needs a value"),
+                                     global_opts[j].name);
+                val = argv[++i];
+            }
+        }
+        if (k < 0) {
+            argv[out++] = argv[i];
+            continue;
+        }
+        switch (k) {
+        case 0:
+            c->flags.api_key = val;
+            break;
+        case 1:
+            c->flags.api_url = val;
+            break;
+        case 2:
+            c->flags.sandbox_url = val;
+            break;
+        case 3:
+            c->flags.domain = val;
+            break;
+        case 4:
+            c->flags.context = val;
+            break;
+        case 5:
+            c->flags.config_path = val;
+            break;
+        case 6:
+            c->state_dir_flag = val;
+            break;
+        }
+    }
+    *argc = out;
+    argv[out] = NULL;
+    return 0;
+}
+
+/* ---- backend ----------------------------------------------------------------------------- */
+
+static int dup_into(char **dst, const char *src, struct error *err)
+{
+    free(*dst);
+    *dst = src ? strdup(src) : NULL;
+    if (src && !*dst) return error_set(err, ERROR_GENERIC, "out of memory");
+    return 0;
+}
+
+int cli_connect(struct cli *c, struct error *err)
+{
+    if (c->api) return 0;
+    if (!c->cfg_loaded) {
+        if (config_load(&c->cfg, &c->flags, NULL, err) < 0) return -1;
+        c->cfg_loaded = true;
+    }
+    c->state_dir = c->state_dir_flag ? strdup(c->state_dir_flag) : local_backend_default_dir();
+    if (!(c->loop = loop_new()) || !(c->http = http_new(c->loop, NULL)))
+        return error_set(err, ERROR_GENERIC, "out of memory");
+    if (dup_into(&c->domain, c->cfg.domain ? c->cfg.domain : "e2b.app", err) < 0 ||
+        dup_into(&c->sandbox_url, c->cfg.sandbox_url, err) < 0)
+        return -1;
+
+    if (c->cfg.api_key) {
+        if (dup_into(&c->api_url, c->cfg.api_url, err) < 0 ||
+            dup_into(&c->api_key, c->cfg.api_key, err) < 0)
+            return -1;
+    } else {
+        struct local_backend_info info;
+        struct error lerr = {0};
+        bool have_local =
+            c->state_dir && local_backend_probe(c->loop, c->http, c->state_dir, &info, &lerr) == 0;
+        if (have_local && (!c->cfg.api_url_explicit || !strcmp(c->cfg.api_url, info.api_url))) {
+            c->local = true;
+            if (dup_into(&c->api_url, info.api_url, err) < 0 ||
+                dup_into(&c->api_key, info.api_key, err) < 0 ||
+                (!c->sandbox_url && dup_into(&c->sandbox_url, info.sandbox_url, err) < 0)) {
+                local_backend_info_free(&info);
+                return -1;
+            }
+        } else if (c->cfg.api_url_explicit) {
+            /* An explicit URL without a key: try it; the server says 401 if it needs one. */
+            if (dup_into(&c->api_url, c->cfg.api_url, err) < 0) return -1;
+        } else {
+            if (have_local) local_backend_info_free(&info);
+            if (lerr.kind != ERROR_NONE && lerr.kind != ERROR_NOT_FOUND)
+                return error_set(err, ERROR_AUTH,
+                                 _("no backend: %s; set E2B_API_KEY, use --api-url, or run "
+                                   "boxtop to start the local backend"),
+                                 lerr.msg);
+            return error_set(err, ERROR_AUTH,
+                             _("no backend: set E2B_API_KEY, use --api-url, or run boxtop to "
+                               "start the local backend"));
+        }
+        if (have_local) local_backend_info_free(&info);
+    }
+    c->api = api_new(c->http, c->api_url, c->api_key, err);
+    return c->api ? 0 : -1;
+}
+
+void cli_free(struct cli *c)
+{
+    api_free(c->api);
+    http_free(c->http);
+    loop_free(c->loop);
+    if (c->cfg_loaded) config_free(&c->cfg);
+    free(c->state_dir);
+    free(c->api_url);
+    if (c->api_key) {
+        memset(c->api_key, 0, strlen(c->api_key));
+        free(c->api_key);
+    }
+    free(c->sandbox_url);
+    free(c->domain);
+    memset(c, 0, sizeof *c);
+}

@@ -1,0 +1,39 @@
+/* envd_conn.c - the response writer of a streaming envd request: body bytes queued on the
+ * server's stream, with a backlog so a producer (process output, watch events) can stop
+ * reading its source while the client is slow. */
+#include "config.h"
+
+#include "envd_conn.h"
+#include "server.h"
+
+int envd_conn_write(struct envd_conn *c, const void *p, size_t n)
+{
+    if (!c->req || !c->streaming || c->ended) return -1;
+    int rc = server_stream_write(c->req, p, n);
+    if (server_stream_queued(c->req) > ENVD_BACKLOG_HIGH) c->was_high = true;
+    return rc;
+}
+
+void envd_conn_finish(struct envd_conn *c)
+{
+    if (!c->req || c->ended) return;
+    c->ended = true;
+    server_stream_end(c->req);
+}
+
+void envd_conn_abort(struct envd_conn *c)
+{
+    /* Ending the chunked body without a Connect end-stream frame: the client sees a cut
+     * stream ("missing EndStreamResponse"), which is what a vanished sandbox looks like. */
+    envd_conn_finish(c);
+}
+
+size_t envd_conn_backlog(const struct envd_conn *c)
+{
+    return c->req ? server_stream_queued(c->req) : 0;
+}
+
+void envd_conn_set_owner(struct envd_conn *c, const struct envd_conn_owner *o)
+{
+    c->owner = *o;
+}
