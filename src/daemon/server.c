@@ -935,7 +935,7 @@ static int req_dispatch(struct server_request *req)
 }
 
 static int req_start(struct server *srv, struct lws *wsi, enum server_vhost vh, struct conn *c,
-                     const char *uri)
+                     const char *uri, size_t uri_len)
 {
     struct server_request *req = calloc(1, sizeof *req);
     struct route_table *t = &srv->routes[vh];
@@ -994,6 +994,13 @@ static int req_start(struct server *srv, struct lws *wsi, enum server_vhost vh, 
 
     if (method_of(wsi, req->method, sizeof req->method) < 0) {
         server_respond_error(req, 405, "method not allowed");
+        return 0;
+    }
+    /* lws decodes %00 into the path, which then ends there: refuse instead of routing the rest */
+    if (uri && uri_len > strlen(uri)) {
+        req->close_after = true;
+        req->discard_body = true;
+        server_respond_error(req, 400, "request path holds an encoded NUL (%%00)");
         return 0;
     }
 
@@ -1096,7 +1103,7 @@ static int cb_http(struct lws *wsi, enum lws_callback_reasons reason, void *user
         if (!c || !vhp) return -1;
         if (c->req) /* a new request while the old one is unfinished: drop it */
             req_finish(c->req, true);
-        if (req_start(srv, wsi, (enum server_vhost) * vhp, c, in) < 0) return -1;
+        if (req_start(srv, wsi, (enum server_vhost) * vhp, c, in, len) < 0) return -1;
         return 0;
     case LWS_CALLBACK_HTTP_BODY:
         if (c && c->req) return req_body_in(c->req, in, len);
