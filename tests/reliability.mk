@@ -2,3 +2,19 @@
 RELIABILITY_TESTS = tests/tui/test_supervise.sh tests/fault/test_answers.sh
 TESTS += $(RELIABILITY_TESTS)
 EXTRA_DIST += $(RELIABILITY_TESTS)
+
+# The --replay loader (issue 15: every parser of outside input has a fuzz target).
+FUZZ_PROGS += tests/fuzz/fuzz_replay_file
+tests_fuzz_fuzz_replay_file_SOURCES = tests/fuzz/fuzz_replay_file.c
+tests_fuzz_fuzz_replay_file_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
+tests_fuzz_fuzz_replay_file_LDADD = $(FUZZ_MAIN) src/tui/libboxtoptui_pure.a src/e2b/libboxtope2b.a \
+	$(CORE_LIBS) -lm
+tests_fuzz_fuzz_replay_file_LDFLAGS = $(FUZZER_LINK_FLAGS)
+
+# make fuzz-smoke: every fuzz target for FUZZ_SECONDS (20) under libFuzzer, in a build
+# configured with --enable-fuzzing and ASan+UBSan (tests/fuzz/README.md); .ci/run runs it.
+EXTRA_DIST += tests/fuzz/smoke.sh
+fuzz-smoke: $(FUZZ_PROGS)
+	FUZZ_PROGS='$(FUZZ_PROGS)' FUZZ_SECONDS='$(FUZZ_SECONDS)' abs_top_srcdir='$(abs_top_srcdir)' \
+	abs_top_builddir='$(abs_top_builddir)' sh $(abs_top_srcdir)/tests/fuzz/smoke.sh
+.PHONY: fuzz-smoke
