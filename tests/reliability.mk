@@ -18,3 +18,8 @@ fuzz-smoke: $(FUZZ_PROGS)
 	FUZZ_PROGS='$(FUZZ_PROGS)' FUZZ_SECONDS='$(FUZZ_SECONDS)' abs_top_srcdir='$(abs_top_srcdir)' \
 	abs_top_builddir='$(abs_top_builddir)' sh $(abs_top_srcdir)/tests/fuzz/smoke.sh
 .PHONY: fuzz-smoke
+
+# The loopback fault proxy the fault tests put between clients and boxtopd.
+check_PROGRAMS += tests/fault/proxy
+tests_fault_proxy_SOURCES = tests/fault/proxy.c
+RELIABILITY_TESTS += tests/fault/test_faults.sh
