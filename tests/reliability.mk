@@ -23,3 +23,11 @@ fuzz-smoke: $(FUZZ_PROGS)
 check_PROGRAMS += tests/fault/proxy
 tests_fault_proxy_SOURCES = tests/fault/proxy.c
 RELIABILITY_TESTS += tests/fault/test_faults.sh
+EXTRA_DIST += tests/fault/sdk-faults.mjs
+
+# make soak (not in make check): SOAK_MIN minutes (60) of churn; CSV + chart in soak-out/.
+EXTRA_DIST += tests/soak/soak.sh
+soak: all
+	abs_top_srcdir='$(abs_top_srcdir)' abs_top_builddir='$(abs_top_builddir)' \
+	SOAK_MIN='$(SOAK_MIN)' SOAK_SANDBOXES='$(SOAK_SANDBOXES)' sh $(abs_top_srcdir)/tests/soak/soak.sh
+.PHONY: soak

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../tui/lib.sh"
 . "$abs_top_srcdir/tests/tui/bxd.sh"
 PROXY=$abs_top_builddir/tests/fault/proxy
-echo "1..12"
+echo "1..21"
 PIDS=
 cleanup() {
     tui_stop
@@ -92,4 +92,17 @@ E2B_SANDBOX_URL=$PENVD "$BOXTOP" cp "$SB:/tmp/big" "$TMPD/dl/big" > "$TMPD/cp.ou
     [ "$(sha256sum < "$TMPD/dl/big")" = "$sum" ]
 ok $? "healed: the retry is byte-identical"
 [ "$(ls -A "$TMPD/dl")" = big ]; ok $? "no partial files left beside it"
+
+# the official SDK through the same proxies (8 checks, TAP lines numbered here)
+SDK=$abs_top_builddir/tests/node_modules/e2b/dist/index.mjs
+E2B_API_URL=$PAPI E2B_SANDBOX_URL=$PENVD E2B_API_KEY=$E2B_API_KEY timeout 300 node \
+    "$abs_top_srcdir/tests/fault/sdk-faults.mjs" "$SDK" "$SB" "$TMPD/api.mode" "$TMPD/envd.mode" \
+    /tmp/big > "$TMPD/sdk.tap" 2>&1
+grep '^#' "$TMPD/sdk.tap"
+grep -E '^(not )?ok' "$TMPD/sdk.tap" > "$TMPD/sdk.ok"
+while read -r line; do
+    case $line in "ok - "*) ok 0 "SDK: ${line#ok - }";; *) ok 1 "SDK: ${line#not ok - }";; esac
+done < "$TMPD/sdk.ok"
+[ "$(grep -c '^ok' "$TMPD/sdk.ok")" = 8 ]; ok $? "the SDK script ran all 8 checks ($(grep -c '^ok' "$TMPD/sdk.ok") passed)"
+grep -v -E '^(not )?ok|^#' "$TMPD/sdk.tap" | head -20 | sed 's/^/# sdk: /'
 tui_done
