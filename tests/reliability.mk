@@ -23,7 +23,7 @@ fuzz-smoke: $(FUZZ_PROGS)
 check_PROGRAMS += tests/fault/proxy
 tests_fault_proxy_SOURCES = tests/fault/proxy.c
 RELIABILITY_TESTS += tests/fault/test_faults.sh
-EXTRA_DIST += tests/fault/sdk-faults.mjs
+EXTRA_DIST += tests/fault/sdk-faults.mjs tests/fault/sdk-killed.mjs
 
 # make soak (not in make check): SOAK_MIN minutes (60) of churn; CSV + chart in soak-out/.
 EXTRA_DIST += tests/soak/soak.sh

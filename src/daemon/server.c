@@ -748,6 +748,15 @@ int server_stream_end(struct server_request *req)
     return 0;
 }
 
+int server_stream_cut(struct server_request *req)
+{
+    if (!req->streaming || req->stream_ended) return -1;
+    req->stream_ended = true; /* no terminating chunk: what is queued goes, then the close */
+    req->close_after = true;
+    req_wake(req);
+    return 0;
+}
+
 /* Write the status line and headers. */
 static int write_headers(struct server_request *req)
 {

@@ -3,10 +3,11 @@
 # (checked with curl against a real boxtopd): ids of any length that name nothing 404, %00 in
 # a path 400, a 1 MiB metadata value 413, \u0000 in metadata or environment 400 (never stored
 # cut short), unknown Connect procedures 404, an invalid enum or base64 400 invalid_argument
-# also for a process that does not exist.
+# also for a process that does not exist; a sandbox killed while a command streams: the
+# official SDK reports a TimeoutError saying it was killed (upstream sandboxKilledDuringRun).
 . "$(dirname "$0")/../tui/lib.sh"
 . "$abs_top_srcdir/tests/tui/bxd.sh"
-echo "1..9"
+echo "1..10"
 cleanup() { [ -n "$SB" ] && "$BOXTOP" kill "$SB" >/dev/null 2>&1; bxd_stop; rm -rf "$TMPD"; }
 trap cleanup EXIT
 bxd_start
@@ -41,4 +42,9 @@ r=$(rpc process.Process/SendSignal '{"process":{"pid":999999},"signal":"SIGNAL_N
 case $r in "400 "*invalid_argument*) ok 0 "invalid enum: 400 invalid_argument";; *) ok 1 "invalid enum: 400 invalid_argument";; esac
 r=$(rpc process.Process/SendInput '{"process":{"pid":999999},"input":{"stdin":"!!*"}}'); echo "# $r"
 case $r in "400 "*invalid_argument*) ok 0 "invalid base64: 400 invalid_argument";; *) ok 1 "invalid base64: 400 invalid_argument";; esac
+
+SDK=$abs_top_builddir/tests/node_modules/e2b/dist/index.mjs
+r=$(timeout 120 node "$abs_top_srcdir/tests/fault/sdk-killed.mjs" "$SDK" 2>&1 | tail -1); echo "# $r"
+case $r in "ok "*) ok 0 "a sandbox killed while a command streams: the SDK says it was killed (TimeoutError)";;
+    *) ok 1 "a sandbox killed while a command streams: the SDK says it was killed (TimeoutError)";; esac
 exit 0

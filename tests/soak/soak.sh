@@ -22,8 +22,14 @@ cleanup() {
     rm -rf "$TMPD"
 }
 trap cleanup EXIT
-bxd_start
 STATE=$TMPD/bxd
+mkdir -p "$STATE"
+# room for the population and its churn (the defaults are 20 running, 120 creates a minute)
+"$BOXTOPD" --foreground --state-dir "$STATE" --api-listen 127.0.0.1:0 --envd-listen 127.0.0.1:0 \
+    --max-sandboxes $((NSB + 20)) --create-rate 100000 >> "$TMPD/boxtopd.log" 2>&1 &
+DPID=$!
+n=300; while [ $n -gt 0 ] && [ ! -s "$STATE/boxtopd.json" ]; do sleep 0.05; n=$((n-1)); done
+eval "$("$BOXTOPD" --print-env --state-dir "$STATE")"
 inst=boxtopd-$(printf '%s' "$STATE" | sha256sum | cut -c1-8)
 
 # the population: NSB sandboxes, then churn (kill a random one, create one) until stopped
@@ -50,7 +56,7 @@ tui_type 'while :; do date +%s.%N; ls /tmp >/dev/null; sleep 0.05; done'; tui_ke
 TPID=$(cat "$TMPD/pid")
 
 sample() { # pid: rss_kb cpu_ticks fds
-    rss=$(sed -n 's/^VmRSS: *\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
     cpu=$(awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null)
     fds=$(ls "/proc/$1/fd" 2>/dev/null | wc -l)
     echo "${rss:-0},${cpu:-0},$fds"
