@@ -30,7 +30,7 @@ mkdir -p "$STATE"
 DPID=$!
 n=300; while [ $n -gt 0 ] && [ ! -s "$STATE/boxtopd.json" ]; do sleep 0.05; n=$((n-1)); done
 eval "$("$BOXTOPD" --print-env --state-dir "$STATE")"
-inst=boxtopd-$(printf '%s' "$STATE" | sha256sum | cut -c1-8)
+inst=$(printf '%s' "$STATE" | sha256sum | cut -c1-8) # boxtopd's cgroups: boxtopd-boxtopd-<inst>
 
 # the population: NSB sandboxes, then churn (kill a random one, create one) until stopped
 i=0; while [ $i -lt "$NSB" ]; do "$BOXTOP" create --timeout 3600 >> "$TMPD/ids" 2>/dev/null; i=$((i+1)); done
@@ -52,7 +52,9 @@ tui_start 160 40
 tui_wait "Sandboxes \\(" 60
 tui_keys : ; tui_type "shell $T"; tui_keys Enter
 tui_wait '[$#] *$' 30
-tui_type 'while :; do date +%s.%N; ls /tmp >/dev/null; sleep 0.05; done'; tui_keys Enter
+# bursts of 20 lines: the 10 000-line scrollback is full within a minute, so growth after
+# the warm-up is not the scrollback filling up
+tui_type 'while :; do for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do date +%s.%N; done; sleep 0.05; done'; tui_keys Enter
 TPID=$(cat "$TMPD/pid")
 
 sample() { # pid: rss_kb cpu_ticks fds
@@ -87,7 +89,7 @@ verdict=$(awk -F, -v warm="$warm" 'NR > 1 && $1 >= warm {
         ok = rg < 5 && dg < 5 && f1 <= f0 && g1 <= g0
         printf "%s boxtop RSS %+.1f%% (%d->%d kB), fds %d->%d; boxtopd RSS %+.1f%% (%d->%d kB), fds %d->%d (%d samples after %d s)\n",
             ok ? "PASS" : "FAIL", rg, r0, r1, f0, f1, dg, d0, d1, g0, g1, n, warm }' "$CSV")
-cg=$(find /sys/fs/cgroup -maxdepth 3 -type d -name "$inst*" 2>/dev/null | wc -l)
+cg=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "*$inst*" 2>/dev/null | wc -l)
 mnt=$(grep -c "$STATE" /proc/self/mountinfo)
 procs=$(ps -eo args | grep -c "[s]tate-dir $STATE")
 echo "# $verdict"
