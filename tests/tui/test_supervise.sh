@@ -7,13 +7,13 @@
 . "$(dirname "$0")/lib.sh"
 . "$abs_top_srcdir/tests/tui/bxd.sh"
 STATE=$TMPD/state
-echo "1..9"
+echo "1..13"
 
 cleanup() {
     tui_stop
     if [ -s "$STATE/boxtopd.json" ]; then
         eval "$("$BOXTOPD" --print-env --state-dir "$STATE" 2>/dev/null)"
-        for id in $A $B; do "$BOXTOP" kill "$id" >/dev/null 2>&1; done
+        for id in $A $B $(cat "$TMPD/more" 2>/dev/null); do "$BOXTOP" kill "$id" >/dev/null 2>&1; done
         p=$(bxd_pid_of "$STATE"); [ -n "$p" ] && kill "$p" 2>/dev/null
     fi
     [ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
@@ -39,13 +39,23 @@ a=$(echo "$A" | cut -c1-16); b=$(echo "$B" | cut -c1-16) # the table shortens id
 echo keep-me > "$TMPD/f"; "$BOXTOP" cp "$TMPD/f" "$A:/tmp/kept" >/dev/null 2>&1
 tui_wait "$b" 20 && tui_screen | grep -q "$a"; ok $? "boxtop started boxtopd; two sandboxes listed"
 
-tui_keys : ; tui_type "shell $A"; tui_keys Enter
+# five sandboxes in all, two terminals, and a 200 MiB upload in flight when boxtopd dies
+for i in 3 4 5; do "$BOXTOP" create --timeout 600 >> "$TMPD/more"; done
+tui_keys : ; tui_type "shell $B"; tui_keys Enter
+tui_wait '[$#] *$' 20
+pfx : ; tui_type "shell $A"; tui_keys Enter
 tui_wait '[$#] *$' 20
 run 'echo BEFORE-$((1+1))'; tui_wait '^BEFORE-2' 10
+head -c $((200 * 1024 * 1024)) /dev/urandom > "$TMPD/big"
+sum=$(sha256sum < "$TMPD/big")
+"$BOXTOP" cp "$TMPD/big" "$A:/tmp/big" > "$TMPD/cp.out" 2>&1 & CPP=$!
+sleep 0.2
 
 OLD=$(bxd_pid_of "$STATE"); kill -9 "$OLD"
 tui_wait 'restarting in 0\.5 s' 10; ok $? "SIGKILLed: the header says it restarts in 0.5 s"
 wait_new_pid "$OLD"; ok $? "boxtop started a new boxtopd on the same state dir"
+wait "$CPP"; rc=$?; echo "# upload in flight: rc=$rc $(head -c 200 "$TMPD/cp.out")"
+[ $rc -ne 0 ] && [ -s "$TMPD/cp.out" ]; ok $? "the upload in flight fails with a message"
 OLD=$(bxd_pid_of "$STATE"); kill -9 "$OLD"
 tui_wait 'restarting in 1\.0 s' 10; ok $? "killed again within 10 s: the back-off doubled (1.0 s)"
 wait_new_pid "$OLD"
@@ -60,6 +70,14 @@ ok $? "the list is back with both sandboxes, online"
 tui_keys : ; tui_type "shell $A"; tui_keys Enter
 tui_wait '[$#] *$' 20 && run 'cat /tmp/kept' && tui_wait '^keep-me' 10
 ok $? "a new shell in the surviving sandbox works and its file is there"
+run 'ls /tmp | grep -c "^big$"; echo LS-DONE'; tui_wait '^LS-DONE' 10
+tui_screen | grep -B1 '^LS-DONE' | head -1 | grep -q '^0'; ok $? "nothing was left under the upload's final name"
+eval "$("$BOXTOPD" --print-env --state-dir "$STATE")"
+"$BOXTOP" cp "$TMPD/big" "$A:/tmp/big" > "$TMPD/cp.out" 2>&1 && rm -f "$TMPD/back" &&
+    "$BOXTOP" cp "$A:/tmp/big" "$TMPD/back" >/dev/null 2>&1 && [ "$(sha256sum < "$TMPD/back")" = "$sum" ]
+ok $? "the upload's retry succeeds (byte-identical)"
+n=0; for id in $A $B $(cat "$TMPD/more"); do "$BOXTOP" info "$id" >/dev/null 2>&1 && n=$((n+1)); done
+[ $n = 5 ]; ok $? "all five sandboxes are back ($n)"
 pfx q; tui_wait 'Sandboxes' 10
 tui_keys q; tui_wait EXITED 20
 
