@@ -18,10 +18,11 @@ src_e2b_libboxtope2b_a_SOURCES = \
 	src/e2b/api_query.c \
 	src/e2b/api_paging.c \
 	src/e2b/api_snapvol.c \
-	src/e2b/local_backend.c
+	src/e2b/local_backend.c \
+	src/e2b/supervise.c
 noinst_HEADERS += include/boxtop/http.h include/boxtop/api.h include/boxtop/models.h \
-	include/boxtop/local_backend.h include/boxtop/events_parse.h include/boxtop/webhooks.h \
-	include/boxtop/snapvol.h include/boxtop/api_log.h
+	include/boxtop/local_backend.h include/boxtop/supervise.h include/boxtop/events_parse.h \
+	include/boxtop/webhooks.h include/boxtop/snapvol.h include/boxtop/api_log.h
 src_e2b_libboxtope2b_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
 E2B_LIBS = src/e2b/libboxtope2b.a $(CORE_LIBS) $(CURL_LIBS) $(CJSON_LIBS)
 
