@@ -73,6 +73,9 @@ struct view_ops {
     /* 1: every key goes through a->keys (keymap.h) before key(), so the view's rebindable
      * actions follow the [keys] section; 0: only the global actions, after key() declined. */
     int keymap;
+    /* Optional: the sandbox this view works in (a terminal tab, file browser, commands view),
+     * NULL = none. When it ends, its post-mortem card is pushed over the view (issue 17). */
+    const char *(*sandbox_id)(struct view *v);
 };
 
 struct view {
@@ -162,6 +165,8 @@ struct app {
      * app_run; rec_sessions_dir is --record-sessions DIR (asciicast v2 per session). */
     struct session_mgr *sessions;
     const char *rec_sessions_dir;
+    /* Ended sandboxes and their post-mortems (issue 17, postmortem_track.h). */
+    struct pm_track *pm;
 };
 
 /* Build the `:` completion list with these context names (copied). */
@@ -223,6 +228,9 @@ struct view *view_files_new(struct app *a, const char *id);  /* NULL + status on
 /* Open the file browser of sandbox id at dir (NULL = home). */
 struct view *view_files_at(struct app *a, const char *id, const char *dir);
 struct view *view_snapshots_new(struct app *a); /* views/snapshots.c */
+/* views/postmortem.c: the post-mortem card of an ended sandbox (kept, or in the store). */
+struct view *view_postmortem_new(struct app *a, const char *id);
+struct view *view_ended_new(struct app *a); /* views/ended.c: :ended */
 struct view *view_volumes_new(struct app *a);   /* views/volumes.c */
 /* views/sandbox_actions.c: the sandboxes view's S (snapshot, asks a name), F (fork, asks a
  * count) and p (asks "with memory / filesystem only" where the backend offers both; with

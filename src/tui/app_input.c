@@ -124,7 +124,8 @@ static void command_done(struct app *a, const char *text, int submit, void *ud)
 
 static const char *const command_names[] = {
     "sandboxes", "templates", "events",   "logs ",  "team",      "ctx ",    "q",        "quit",
-    "record ",   "shell ",    "sessions", "files ", "snapshots", "volumes", "webhooks", NULL};
+    "record ",   "shell ",    "sessions", "files ", "snapshots", "volumes", "webhooks",
+    "postmortem ", "ended", NULL};
 
 void app_free_contexts(struct app *a)
 {

@@ -15,6 +15,7 @@
 #include "boxtop/i18n.h"
 #include "app.h"
 #include "model_json.h"
+#include "postmortem_track.h"
 #include "term_restore.h"
 
 void app_layout(struct app *a);                                  /* app.c */
@@ -142,6 +143,7 @@ int app_run(struct app *a)
     loop_set_before_sleep(a->loop, before_sleep, a);
 
     app_layout(a);
+    a->pm = pm_track_new(a, view_postmortem_new);
     app_push_view(a, view_sandboxes_new(a));
     /* the first frame goes out before any response: the table shows "loading" */
     app_draw(a);
@@ -154,6 +156,8 @@ int app_run(struct app *a)
         v->ops->destroy(v);
     }
     term_sessions_free(a);
+    pm_track_free(a->pm);
+    a->pm = NULL;
     if (a->clock_timer) loop_timer_cancel(a->loop, a->clock_timer);
     loop_fd_remove(a->loop, STDIN_FILENO);
     loop_set_before_sleep(a->loop, NULL, NULL);

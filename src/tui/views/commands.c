@@ -700,8 +700,14 @@ static void cv_destroy(struct view *vv)
     free(v);
 }
 
+static const char *cv_sandbox_id(struct view *vv)
+{
+    return ((struct cmdsv *)vv)->id;
+}
+
 static const struct view_ops cv_ops = {
     .name = N_("commands"),
+    .sandbox_id = cv_sandbox_id,
     .draw = cv_draw,
     .key = cv_key,
     .footer = cv_footer,

@@ -1,0 +1,18 @@
+# Issue 17: ended sandboxes and their post-mortems. The record, its JSON and store are pure
+# (libboxtope2b, shared with `boxtop postmortem`); the tracker and the views are the TUI's.
+src_e2b_libboxtope2b_a_SOURCES += src/e2b/postmortem.c src/e2b/postmortem_card.c
+noinst_HEADERS += include/boxtop/postmortem.h
+src_tui_libboxtoptui_a_SOURCES += src/tui/postmortem_track.c src/tui/postmortem_track.h \
+	src/tui/views/postmortem.c src/tui/views/ended.c
+src_cli_libboxtopcli_a_SOURCES += src/cli/cmd_postmortem.c
+
+tests_unit_test_postmortem_SOURCES = tests/unit/test_postmortem.c
+tests_unit_test_postmortem_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_postmortem_LDADD = $(E2B_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS) $(CJSON_LIBS)
+check_PROGRAMS += tests/unit/test_postmortem
+TESTS += tests/unit/test_postmortem
+UNIT_TESTS += tests/unit/test_postmortem
+
+# tmux against a real boxtopd (tests/tui/bxd.sh) and the SDK.
+TESTS += tests/tui/test_postmortem.sh
+EXTRA_DIST += tests/tui/test_postmortem.sh
