@@ -167,6 +167,9 @@ struct app {
     const char *rec_sessions_dir;
     /* Ended sandboxes and their post-mortems (issue 17, postmortem_track.h). */
     struct pm_track *pm;
+    struct expiry *expiry; /* expiry.h: ends within a minute, the alert */
+    const char *expiry_alert; /* set by expiry_frame(): the alert line (raw), NULL = none */
+    int n_expiring;           /* set by expiry_frame(): running ones ending within 1 min */
 };
 
 /* Build the `:` completion list with these context names (copied). */

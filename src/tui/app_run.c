@@ -15,6 +15,7 @@
 #include "boxtop/i18n.h"
 #include "app.h"
 #include "model_json.h"
+#include "expiry.h"
 #include "postmortem_track.h"
 #include "term_restore.h"
 
@@ -25,7 +26,10 @@ void app_on_stdin(struct loop *l, int fd, int events, void *ud); /* app_input.c 
 static void before_sleep(struct loop *l, void *ud)
 {
     (void)l;
-    app_draw(ud);
+    struct app *a = ud;
+    /* not for terminal output alone (DIRTY_FRAME): ends move with the model and the clock */
+    if (a->dirty & (DIRTY_HEADER | DIRTY_MAIN | DIRTY_STATUS | DIRTY_TICK)) expiry_frame(a);
+    app_draw(a);
 }
 
 static void on_signal(struct loop *l, int signo, void *ud)
@@ -157,6 +161,7 @@ int app_run(struct app *a)
     }
     term_sessions_free(a);
     pm_track_free(a->pm);
+    expiry_free(a);
     a->pm = NULL;
     if (a->clock_timer) loop_timer_cancel(a->loop, a->clock_timer);
     loop_fd_remove(a->loop, STDIN_FILENO);

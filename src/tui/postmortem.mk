@@ -3,7 +3,8 @@
 src_e2b_libboxtope2b_a_SOURCES += src/e2b/postmortem.c src/e2b/postmortem_card.c
 noinst_HEADERS += include/boxtop/postmortem.h
 src_tui_libboxtoptui_a_SOURCES += src/tui/postmortem_track.c src/tui/postmortem_track.h \
-	src/tui/views/postmortem.c src/tui/views/ended.c
+	src/tui/views/postmortem.c src/tui/views/ended.c \
+	src/tui/expiry.c src/tui/expiry.h
 src_cli_libboxtopcli_a_SOURCES += src/cli/cmd_postmortem.c
 
 tests_unit_test_postmortem_SOURCES = tests/unit/test_postmortem.c
@@ -16,3 +17,5 @@ UNIT_TESTS += tests/unit/test_postmortem
 # tmux against a real boxtopd (tests/tui/bxd.sh) and the SDK.
 TESTS += tests/tui/test_postmortem.sh
 EXTRA_DIST += tests/tui/test_postmortem.sh
+TESTS += tests/tui/test_expiry.sh
+EXTRA_DIST += tests/tui/test_expiry.sh
