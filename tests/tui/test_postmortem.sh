@@ -7,11 +7,12 @@
 # reach the card sanitized.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bxd.sh"
-echo "1..11"
+echo "1..13"
 
 cleanup() {
     tui_stop
-    for i in $ID $ID2; do "$BOXTOP" kill "$i" >/dev/null 2>&1; done
+    for i in $ID $ID2 $ID3; do "$BOXTOP" kill "$i" >/dev/null 2>&1; done
+    [ -n "$XPID" ] && kill "$XPID" 2>/dev/null
     bxd_stop
     rm -rf "$TMPD"
 }
@@ -79,4 +80,25 @@ ok $? "the SDK killed the sandbox"
 tui_wait "Post-mortem +$ID2" 30 && tui_wait "$ID2 ended .* killed by a request" 20
 ok $? "the card replaces the open terminal, cause 'killed by a request'"
 ID2=
+tui_keys Escape; tui_wait_gone 'Post-mortem' 5; tui_keys C-]; tui_keys q  # card, then the tab
+tui_wait 'Sandboxes \(' 5
+
+# a process that fills memory to its limit (512 MiB): the card gives the peak as evidence
+# and names the command that was running when the sandbox went
+ID3=$("$BOXTOP" create --timeout 300)
+S3=$(echo "$ID3" | cut -c1-12)
+"$BOXTOP" exec "$ID3" -- "perl -e 'push @a, \"a\" x 1048576 for 1..490; print qq(filled\\n); sleep 600' # pm-fill" \
+    > "$TMPD/fill.out" 2>&1 &
+XPID=$!
+tui_wait "$S3" 15
+tui_wait "$S3.* 4[89][0-9]M/512M" 40
+"$BOXTOP" kill "$ID3" >/dev/null
+tui_wait "$S3.* ended" 30
+tui_keys /; tui_type "$S3"; tui_keys Enter; tui_wait 'filter: ' 5; tui_keys Enter
+tui_wait "Post-mortem +$ID3" 10 && tui_wait 'killed by a request' 20 &&
+    tui_wait 'memory peak 4[89][0-9] MiB of 512 MiB \((9[5-9]|100) %\)' 5
+ok $? "the card shows the memory peak at >= 95 % of the limit"
+tui_wait 'ended with the sandbox +perl .*pm-fill' 20
+ok $? "the card names the command that was running"
+kill "$XPID" 2>/dev/null; XPID=; ID3=
 tui_done
