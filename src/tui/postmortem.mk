@@ -19,3 +19,7 @@ TESTS += tests/tui/test_postmortem.sh
 EXTRA_DIST += tests/tui/test_postmortem.sh
 TESTS += tests/tui/test_expiry.sh
 EXTRA_DIST += tests/tui/test_expiry.sh
+# Golden screens of the ended rows, the card and :ended (tests/tui/README.md).
+TESTS += tests/tui/test_screen_postmortem.sh
+EXTRA_DIST += tests/tui/test_screen_postmortem.sh tests/tui/screens/postmortem_rows.screen \
+	tests/tui/screens/postmortem_card.screen tests/tui/screens/postmortem_ended.screen

@@ -48,7 +48,11 @@ static void en_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
         if (localtime_r(&tt, &tm)) strftime(t, sizeof(t), "%H:%M:%S", &tm);
         ui_text(a, w, y, 1, 10, t, at);
         ui_text(a, w, y, 11, 24, b->id, at);
-        ui_text(a, w, y, 36, 16, b->template_id ? b->template_id : "-", at);
+        ui_text(a, w, y, 36, 16,
+                b->alias && b->alias[0] ? b->alias
+                : b->template_id        ? b->template_id
+                                        : "-",
+                at);
         if (p) pm_cause_text(p, why, sizeof(why));
         ui_text(a, w, y, 53, wd - 54, why, at);
     }

@@ -187,6 +187,8 @@ static int64_t count_step(int64_t ms)
  * or NO_COUNT for "-". */
 static int64_t count_ms(const struct box *s, int c, int64_t now)
 {
+    if (c == C_AGE && s->state == BOX_ENDED) /* its age stopped at the end */
+        return s->started_ms ? s->end_ms - s->started_ms : NO_COUNT;
     if (c == C_AGE) return s->started_ms ? now - s->started_ms : NO_COUNT;
     /* a paused sandbox does not count down (its timeout starts again on resume) */
     return s->end_ms && s->state != BOX_PAUSED && s->state != BOX_ENDED ? s->end_ms - now
