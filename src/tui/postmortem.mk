@@ -23,3 +23,6 @@ EXTRA_DIST += tests/tui/test_expiry.sh
 TESTS += tests/tui/test_screen_postmortem.sh
 EXTRA_DIST += tests/tui/test_screen_postmortem.sh tests/tui/screens/postmortem_rows.screen \
 	tests/tui/screens/postmortem_card.screen tests/tui/screens/postmortem_ended.screen
+# Causes from E2B cloud's shapes (a loopback fake).
+TESTS += tests/tui/test_postmortem_cloud.sh
+EXTRA_DIST += tests/tui/test_postmortem_cloud.sh tests/tui/fake_cloud_ends.js
