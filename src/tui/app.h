@@ -170,6 +170,7 @@ struct app {
     struct expiry *expiry; /* expiry.h: ends within a minute, the alert */
     const char *expiry_alert; /* set by expiry_frame(): the alert line (raw), NULL = none */
     int n_expiring;           /* set by expiry_frame(): running ones ending within 1 min */
+    struct chg_marks *chg;    /* changes_track.h: `m` marks and their deletion watchers */
 };
 
 /* Build the `:` completion list with these context names (copied). */
@@ -234,6 +235,7 @@ struct view *view_snapshots_new(struct app *a); /* views/snapshots.c */
 /* views/postmortem.c: the post-mortem card of an ended sandbox (kept, or in the store). */
 struct view *view_postmortem_new(struct app *a, const char *id);
 struct view *view_ended_new(struct app *a); /* views/ended.c: :ended */
+struct view *view_changes_new(struct app *a, const char *id); /* views/changes.c: d */
 struct view *view_volumes_new(struct app *a);   /* views/volumes.c */
 /* views/sandbox_actions.c: the sandboxes view's S (snapshot, asks a name), F (fork, asks a
  * count) and p (asks "with memory / filesystem only" where the backend offers both; with

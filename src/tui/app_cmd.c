@@ -95,6 +95,12 @@ void app_command(struct app *a, const char *line)
             app_status(a, STATUS_WARN, _("usage: :postmortem SANDBOX_ID"));
         else if (v)
             app_push_view(a, v);
+    } else if (!strcmp(cmd, "changes")) {
+        struct view *v = arg[0] ? view_changes_new(a, arg) : NULL;
+        if (!arg[0])
+            app_status(a, STATUS_WARN, _("usage: :changes SANDBOX_ID"));
+        else if (v)
+            app_push_view(a, v);
     } else if (!strcmp(cmd, "ended")) {
         app_push_view(a, view_ended_new(a));
     } else {

@@ -126,7 +126,7 @@ static void command_done(struct app *a, const char *text, int submit, void *ud)
 static const char *const command_names[] = {
     "sandboxes", "templates", "events",   "logs ",  "team",      "ctx ",    "q",        "quit",
     "record ",   "shell ",    "sessions", "files ", "snapshots", "volumes", "webhooks",
-    "postmortem ", "ended", NULL};
+    "postmortem ", "ended", "changes ", NULL};
 
 void app_free_contexts(struct app *a)
 {

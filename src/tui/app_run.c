@@ -15,6 +15,7 @@
 #include "boxtop/i18n.h"
 #include "app.h"
 #include "model_json.h"
+#include "changes_track.h"
 #include "expiry.h"
 #include "postmortem_track.h"
 #include "term_restore.h"
@@ -162,6 +163,7 @@ int app_run(struct app *a)
     term_sessions_free(a);
     pm_track_free(a->pm);
     expiry_free(a);
+    chg_marks_free(a);
     a->pm = NULL;
     if (a->clock_timer) loop_timer_cancel(a->loop, a->clock_timer);
     loop_fd_remove(a->loop, STDIN_FILENO);

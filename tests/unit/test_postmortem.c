@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "boxtop/changes.h"
 #include "boxtop/postmortem.h"
 
 static void add_event(struct postmortem *p, int64_t t, const char *type, const char *detail)
@@ -217,6 +218,50 @@ static void t_store(void **state)
     free(dir);
 }
 
+/* find's records, cut anywhere, hostile paths and fields */
+static void t_changes(void **state)
+{
+    (void)state;
+    static const char in[] = "1733561234.5\t19\tuser\t644\t/home/user/notes.txt\0"
+                             "1733561235.25\t307200\troot\t4755\t/a b\tc\nd\0"
+                             "x\t1\tu\t644\t/bad-time\0"
+                             "1.0\t1\tu\t999\t/bad-mode\0"
+                             "1.0\t1\tu\t644\trelative\0"
+                             "1.0\t-5\tu\t644\t/neg\0";
+    for (size_t cut = 0; cut < sizeof(in) - 1; cut += 7) {
+        struct chg_parser p = {0};
+        struct chg_list l = {0};
+        int a = chg_feed(&p, in, cut, &l);
+        int b = chg_feed(&p, in + cut, sizeof(in) - 1 - cut, &l);
+        assert_int_equal(a + b, 2);
+        assert_int_equal(p.bad, 4);
+        assert_string_equal(l.v[0].path, "/home/user/notes.txt");
+        assert_int_equal(l.v[0].size, 19);
+        assert_int_equal(l.v[0].mtime_ms, 1733561234500LL);
+        assert_int_equal(l.v[0].mode, 0644);
+        assert_string_equal(l.v[1].path, "/a b\tc\nd"); /* tabs, newlines kept */
+        assert_int_equal(l.v[1].mode, 04755);
+        assert_int_equal(chg_add_deleted(&l, "/home/user/notes.txt", 5), 0); /* still there */
+        assert_int_equal(chg_add_deleted(&l, "/gone", 5), 0);
+        assert_int_equal(l.n, 3);
+        chg_sort(&l);
+        assert_string_equal(l.v[0].path, "/a b\tc\nd"); /* newest first */
+        assert_true(l.v[2].deleted);                   /* deletions last */
+        chg_list_free(&l);
+        chg_parser_free(&p);
+    }
+    /* a record longer than CHG_RECORD_MAX is dropped, the next one kept */
+    struct chg_parser p = {0};
+    struct chg_list l = {0};
+    char *big = malloc(CHG_RECORD_MAX * 2);
+    memset(big, 'a', CHG_RECORD_MAX * 2);
+    assert_int_equal(chg_feed(&p, big, CHG_RECORD_MAX * 2, &l), 0);
+    assert_int_equal(chg_feed(&p, in, sizeof(in) - 1, &l), 1); /* the first one ends the big */
+    free(big);
+    chg_list_free(&l);
+    chg_parser_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +269,7 @@ int main(void)
         cmocka_unit_test(t_peak_and_card),
         cmocka_unit_test(t_json),
         cmocka_unit_test(t_store),
+        cmocka_unit_test(t_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

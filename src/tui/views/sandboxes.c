@@ -12,6 +12,7 @@
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
 #include "app.h"
+#include "changes_track.h"
 #include "filter.h"
 #include "postmortem_track.h"
 #include "sort.h"
@@ -65,8 +66,8 @@ struct sbview {
     /* footer and help with the keys of the [keys] section (keymap.h) */
     const struct keymap *km;
     char footer[512];
-    struct keyhelp help[20];
-    char help_keys[20][40];
+    struct keyhelp help[23];
+    char help_keys[23][40];
 };
 
 static int mark_alive(const char *id, void *ud)
@@ -653,7 +654,7 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
         app_dirty(a, DIRTY_MAIN);
         return 1;
     }
-    if (sb_selected(v) && sb_selected(v)->state == BOX_ENDED && ch > 0 && ch < 128 && strchr("pSFrtsfcK", ch) &&
+    if (sb_selected(v) && sb_selected(v)->state == BOX_ENDED && ch > 0 && ch < 128 && strchr("pSFrtsfcKmd", ch) &&
         !v->t.nmarks) {
         app_status(a, STATUS_WARN, _("%s has ended (Enter shows why)"), sb_selected(v)->id);
         return 1;
@@ -661,6 +662,15 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
     switch (ch) {
     case 'x':
         pm_track_toggle_shown(a->pm);
+        return 1;
+    case 'm': /* changed files count from here (d) */
+        if (sb_selected(v)) chg_mark(a, sb_selected(v)->id);
+        return 1;
+    case 'd':
+        if (sb_selected(v)) {
+            struct view *cv = view_changes_new(a, sb_selected(v)->id);
+            if (cv) app_push_view(a, cv);
+        }
         return 1;
     case 'j':
         table_move(&v->t, 1);
@@ -882,6 +892,9 @@ static const struct keyhelp sb_help[] = {
     {"R", N_("refresh now")},
     {"s f l", N_("a shell, the file browser, the logs of the sandbox")},
     {"c", N_("the commands the sandbox ran, their output")},
+    {"x", N_("show / hide ended sandboxes (Enter: why it ended)")},
+    {"m", N_("mark now: changed files count from here, deletions are watched")},
+    {"d", N_("files created or modified since the start or the mark")},
 };
 
 /* The actions of sb_help's rows (-1: fixed keys); "p / r" and "s f l" hold two and three. */
@@ -905,6 +918,9 @@ static const int sb_help_act[][3] = {
     {-1},
     {-1},
     {KA_SHELL, KA_FILES, KA_LOGS},
+    {-1},
+    {-1},
+    {-1},
     {-1},
 };
 
