@@ -581,6 +581,11 @@ static int cv_key(struct view *vv, struct app *a, int ch, int is_key)
         if (tl) app_push_view(a, tl);
         return 1;
     }
+    case 'd': { /* what the commands changed on disk (issue 17) */
+        struct view *cv = view_changes_new(a, v->id);
+        if (cv) app_push_view(a, cv);
+        return 1;
+    }
     case '<':
     case '>':
         v->sort_col = (v->sort_col + (ch == '>' ? 1 : COL_N - 1)) % COL_N;
@@ -661,6 +666,7 @@ static const struct keyhelp cv_help[] = {
     {"a", N_("attach a terminal to a running PTY")},
     {"A", N_("show boxtop's own helper processes too")},
     {"T", N_("the timeline: commands, metrics, events, file changes on one time axis")},
+    {"d", N_("the files changed since the start or the mark (m in the list)")},
     {"f", N_("follow on/off")},
     {"R", N_("reload now")},
     {"n/N w", N_("in the output: next / previous match, save to a file")},
