@@ -37,3 +37,8 @@ tests_fuzz_fuzz_changes_SOURCES = tests/fuzz/fuzz_changes.c
 tests_fuzz_fuzz_changes_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
 tests_fuzz_fuzz_changes_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
 tests_fuzz_fuzz_changes_LDFLAGS = $(FUZZER_LINK_FLAGS)
+# Golden screens of the changed-files view against a loopback cloud + envd fake.
+TESTS += tests/tui/test_screen_changes.sh
+EXTRA_DIST += tests/tui/test_screen_changes.sh tests/tui/fake_cloud_changes.js \
+	tests/tui/screens/changes.screen tests/tui/screens/changes_filter.screen \
+	tests/tui/screens/changes_pager.screen
