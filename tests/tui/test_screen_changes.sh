@@ -4,7 +4,7 @@
 # them with a hostile name, and malformed output): the list, the filter, the pager.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/golden.sh"
-echo "1..4"
+echo "1..6"
 : > "$TMPD/fake.out"
 node "$abs_top_srcdir/tests/tui/fake_cloud_changes.js" > "$TMPD/fake.out" 2>&1 &
 FAKE=$!
@@ -28,4 +28,14 @@ golden changes_filter
 tui_keys Enter
 tui_wait 'the agent was here' 10
 golden changes_pager
+
+# a huge tree: rows show while the walk goes on, Esc stops it in the sandbox too
+tui_keys Escape; tui_keys Escape
+tui_keys :; tui_type 'changes islow'; tui_keys Enter
+tui_wait 'scanning… \(Esc stops\)' 10 && tui_wait '/data/f00003' 10
+ok $? "results stream in while the scan runs"
+tui_keys Escape
+tui_wait 'islow .* stopped' 5 && n1=$(tui_screen | grep -c '/data/f') && sleep 1 &&
+    [ "$(tui_screen | grep -c '/data/f')" = "$n1" ] && grep -q '^SIGNAL 77 ' "$TMPD/fake.out"
+ok $? "Esc stops the scan: no more rows, the process is killed (SendSignal to pid 77)"
 tui_done
