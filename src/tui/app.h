@@ -76,6 +76,9 @@ struct view_ops {
     /* Optional: the sandbox this view works in (a terminal tab, file browser, commands view),
      * NULL = none. When it ends, its post-mortem card is pushed over the view (issue 17). */
     const char *(*sandbox_id)(struct view *v);
+    /* Optional: 1 when the user works with sandbox id here without it being the view's own
+     * (a marked row of the sandboxes view): its expiry alert shows too (expiry.c). */
+    int (*works_with)(struct view *v, const char *id);
 };
 
 struct view {

@@ -1,6 +1,6 @@
 /* expiry.c - warnings before a sandbox ends (issue 17): the header's count of sandboxes
  * ending within a minute, and a one-line alert, from any view, when a sandbox the user works
- * with (a terminal, file browser or commands view anywhere in the view stack) is
+ * with (a terminal, file browser or commands view anywhere in the view stack, or a marked row) is
  * EXPIRY_ALERT_MS from its end, with one key (EXPIRY_KEY) that extends it by EXPIRY_EXTEND_S.
  *
  * Idle costs nothing: the end times within EXPIRY_HORIZON_MS are collected (sorted) only when
@@ -26,8 +26,11 @@
 
 struct expiry {
     struct app *a;
-    uint64_t gen;  /* model generation the ends were collected at (+1) */
-    int64_t *ends; /* sorted end times of running sandboxes within the horizon */
+    uint64_t gen; /* model generation the ends were collected at (+1) */
+    struct expiry_end {
+        int64_t end_ms;
+        const struct box *box; /* valid until the model changes (then collected again) */
+    } * ends;                  /* running sandboxes ending within the horizon, soonest first */
     int n, cap;
     int64_t timer;         /* the next wake-up, 0 = none */
     char id[128];          /* the sandbox of the alert, "" = none */
@@ -39,9 +42,10 @@ struct expiry {
     char line[256];
 };
 
-static int cmp_i64(const void *pa, const void *pb)
+static int soonest_first(const void *pa, const void *pb)
 {
-    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    int64_t a = ((const struct expiry_end *)pa)->end_ms,
+            b = ((const struct expiry_end *)pb)->end_ms;
     return a < b ? -1 : a > b;
 }
 
@@ -56,13 +60,14 @@ static void collect(struct expiry *e, int64_t now)
             continue;
         if (e->n == e->cap) {
             int nc = e->cap ? e->cap * 2 : 64;
-            int64_t *nv = realloc(e->ends, (size_t)nc * sizeof(*nv));
+            struct expiry_end *nv = realloc(e->ends, (size_t)nc * sizeof(*nv));
             if (!nv) break;
             e->ends = nv, e->cap = nc;
         }
-        e->ends[e->n++] = s->end_ms;
+        e->ends[e->n].end_ms = s->end_ms;
+        e->ends[e->n++].box = s;
     }
-    qsort(e->ends, (size_t)e->n, sizeof(*e->ends), cmp_i64);
+    qsort(e->ends, (size_t)e->n, sizeof(*e->ends), soonest_first);
     e->gen = m->generation + 1;
 }
 
@@ -74,20 +79,26 @@ static void on_timer(struct loop *l, void *ud)
     app_dirty(e->a, DIRTY_HEADER | DIRTY_STATUS);
 }
 
-/* The sandbox of a view in the stack that ends soonest, within the alert window. */
-static const struct box *worked_on(struct app *a, int64_t now)
+static int works_with(struct app *a, const struct box *s)
 {
-    const struct box *best = NULL;
     for (int i = 0; i < a->depth; i++) {
         struct view *v = a->stack[i];
         const char *id = v->ops->sandbox_id ? v->ops->sandbox_id(v) : NULL;
-        const struct box *s = id ? model_find(&a->model, id) : NULL;
-        if (!s || s->state != BOX_RUNNING || !s->end_ms || s->end_ms <= now ||
-            s->end_ms - now > EXPIRY_ALERT_MS)
-            continue;
-        if (!best || s->end_ms < best->end_ms) best = s;
+        if ((id && !strcmp(id, s->id)) || (v->ops->works_with && v->ops->works_with(v, s->id)))
+            return 1;
     }
-    return best;
+    return 0;
+}
+
+/* The sandbox the user works with (a view in the stack is about it, or its row is marked)
+ * that ends soonest, within the alert window. Only the few ending that soon are asked. */
+static const struct box *worked_on(struct expiry *e, struct app *a, int64_t now)
+{
+    for (int i = 0; i < e->n && e->ends[i].end_ms <= now + EXPIRY_ALERT_MS; i++) {
+        const struct box *s = e->ends[i].box;
+        if (e->ends[i].end_ms > now && s->end_ms == e->ends[i].end_ms && works_with(a, s)) return s;
+    }
+    return NULL;
 }
 
 /* GET /sandboxes/{id}: lifecycle.onTimeout says whether the end is a pause. */
@@ -120,7 +131,7 @@ void expiry_frame(struct app *a)
     if (!e) return;
     int64_t now = loop_wall_ms();
     if (e->gen != a->model.generation + 1) collect(e, now);
-    const struct box *s = worked_on(a, now);
+    const struct box *s = worked_on(e, a, now);
     if (s && now < e->quiet_until && !strcmp(s->id, e->quiet_id)) s = NULL;
     e->line[0] = '\0';
     if (s) {
@@ -147,8 +158,8 @@ void expiry_frame(struct app *a)
         due = 1000 - now % 1000;
     } else {
         for (int i = 0; i < e->n; i++)
-            if (e->ends[i] - EXPIRY_SOON_MS > now) {
-                due = e->ends[i] - EXPIRY_SOON_MS - now;
+            if (e->ends[i].end_ms - EXPIRY_SOON_MS > now) {
+                due = e->ends[i].end_ms - EXPIRY_SOON_MS - now;
                 break;
             }
     }
@@ -169,8 +180,8 @@ int expiry_soon_count(struct app *a)
     if (!e) return 0;
     int64_t now = loop_wall_ms();
     int n = 0;
-    for (int i = 0; i < e->n && e->ends[i] <= now + EXPIRY_SOON_MS; i++)
-        if (e->ends[i] > now) n++;
+    for (int i = 0; i < e->n && e->ends[i].end_ms <= now + EXPIRY_SOON_MS; i++)
+        if (e->ends[i].end_ms > now) n++;
     return n;
 }
 

@@ -5,11 +5,11 @@
 # checked through the API; the TTL cell turns to the alert colour under 15 s.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bxd.sh"
-echo "1..5"
+echo "1..7"
 
 cleanup() {
     tui_stop
-    for i in $ID $ID2; do "$BOXTOP" kill "$i" >/dev/null 2>&1; done
+    for i in $ID $ID2 $ID3; do "$BOXTOP" kill "$i" >/dev/null 2>&1; done
     bxd_stop
     rm -rf "$TMPD"
 }
@@ -43,4 +43,18 @@ done
 [ "$left2" -gt 280 ] && [ "$left2" -le $((left + 301)) ]
 ok $? "+ extends the time to live by 5 minutes ($left s -> $left2 s, through the API)"
 tui_wait_gone 'press \+ to extend' 15; ok $? "the alert goes once it is extended"
+
+# a marked row is a sandbox the user works with too
+tui_keys Escape
+ID3=$("$BOXTOP" create --timeout 40)
+S3=$(echo "$ID3" | cut -c1-12)
+tui_wait "$S3" 15
+tui_keys /; tui_type "$S3"; tui_keys Enter; tui_wait 'filter: ' 5; tui_keys Space
+tui_wait 'marked: 1' 5 && tui_wait "$ID3 ends in [0-9]+s — press \+ to extend" 30
+ok $? "the alert appears for a marked row"
+tui_keys +
+n=0; while [ $n -lt 20 ]; do
+    left3=$(ends_in "$ID3"); [ "$left3" -gt 280 ] 2>/dev/null && break; sleep 0.5; n=$((n+1))
+done
+[ "$left3" -gt 280 ]; ok $? "+ extends the marked sandbox ($left3 s left, through the API)"
 tui_done

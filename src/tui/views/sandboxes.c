@@ -987,7 +987,14 @@ static void sb_destroy(struct view *vv)
     free(v);
 }
 
+/* Marked rows are sandboxes the user works with: their expiry alert shows (expiry.c). */
+static int sb_works_with(struct view *vv, const char *id)
+{
+    return table_is_marked(&((struct sbview *)vv)->t, id);
+}
+
 static const struct view_ops sb_ops = {
+    .works_with = sb_works_with,
     .name = N_("sandboxes"),
     .draw = sb_draw,
     .key = sb_key,
