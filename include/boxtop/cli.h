@@ -130,6 +130,7 @@ int cli_cmd_lifecycle(struct cli *c, int argc, char **argv); /* kill|pause|resum
 int cli_cmd_timeout(struct cli *c, int argc, char **argv);
 int cli_cmd_metrics(struct cli *c, int argc, char **argv);
 int cli_cmd_logs(struct cli *c, int argc, char **argv);
+int cli_cmd_postmortem(struct cli *c, int argc, char **argv); /* cmd_postmortem.c */
 int cli_cmd_commands(struct cli *c, int argc, char **argv); /* cmd_commands.c */
 int cli_cmd_exec(struct cli *c, int argc, char **argv);
 int cli_cmd_exec_all(struct cli *c, int argc, char **argv); /* exec --all: cmd_fleet.c */

@@ -36,6 +36,7 @@ static const struct command commands[] = {
     {"snapshots", cli_cmd_snapshots, N_("list or delete snapshots")},
     {"fork", cli_cmd_fork, N_("start new sandboxes from a sandbox's files")},
     {"volume", cli_cmd_volume, N_("list, create or delete volumes")},
+    {"postmortem", cli_cmd_postmortem, N_("why a sandbox ended (as the terminal UI saw it)")},
     {NULL, NULL, NULL},
 };
 

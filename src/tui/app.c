@@ -230,6 +230,12 @@ static void draw_header(struct app *a)
         snprintf(line, sizeof(line), _(" running %d  paused %d  starts/min %s"), running, paused,
                  spm);
     x = ui_text(a, w, 1, 0, a->cols, line, a->theme.attr[ROLE_NORMAL]);
+    int soon = a->n_expiring;
+    if (soon > 0) {
+        char exp[64];
+        snprintf(exp, sizeof(exp), _("ending <1m %d"), soon);
+        x += 2 + ui_text(a, w, 1, x + 2, a->cols - x - 2, exp, a->theme.attr[ROLE_WARN] | A_BOLD);
+    }
     if (a->offline)
         ui_text(a, w, 1, x + 2, a->cols - x - 2, _("OFFLINE"), a->theme.attr[ROLE_CRIT]);
     else
@@ -277,6 +283,10 @@ static void draw_status(struct app *a)
         }
         ui_text(a, w, 0, x, room, t, a->theme.attr[ROLE_NORMAL]);
         wmove(w, 0, x + (cc >= room ? room - 1 : cc));
+    } else if (a->expiry_alert && (!a->status[0] || a->status_level != STATUS_ERROR)) {
+        /* a sandbox the user works with is about to end: above everything but errors */
+        ui_fill(w, 0, 0, a->cols, a->theme.attr[ROLE_CRIT] | A_REVERSE);
+        ui_text(a, w, 0, 0, a->cols, a->expiry_alert, a->theme.attr[ROLE_CRIT] | A_REVERSE);
     } else if (a->status[0] && (!a->status_owner || a->status_owner == app_status_owner_now(a))) {
         enum role r = a->status_level == STATUS_ERROR  ? ROLE_CRIT
                       : a->status_level == STATUS_WARN ? ROLE_WARN

@@ -74,6 +74,12 @@ struct view_ops {
     /* 1: every key goes through a->keys (keymap.h) before key(), so the view's rebindable
      * actions follow the [keys] section; 0: only the global actions, after key() declined. */
     int keymap;
+    /* Optional: the sandbox this view works in (a terminal tab, file browser, commands view),
+     * NULL = none. When it ends, its post-mortem card is pushed over the view (issue 17). */
+    const char *(*sandbox_id)(struct view *v);
+    /* Optional: 1 when the user works with sandbox id here without it being the view's own
+     * (a marked row of the sandboxes view): its expiry alert shows too (expiry.c). */
+    int (*works_with)(struct view *v, const char *id);
 };
 
 struct view {
@@ -168,6 +174,12 @@ struct app {
     /* the sandboxes `:exec` & co. act on (set by the sandboxes view): the marked ones, else
      * the rows a filter shows, else the selected one; malloc'd copies, NULL-terminated */
     char **(*fleet_targets)(struct app *a, int *n);
+    /* Ended sandboxes and their post-mortems (issue 17, postmortem_track.h). */
+    struct pm_track *pm;
+    struct expiry *expiry; /* expiry.h: ends within a minute, the alert */
+    const char *expiry_alert; /* set by expiry_frame(): the alert line (raw), NULL = none */
+    int n_expiring;           /* set by expiry_frame(): running ones ending within 1 min */
+    struct chg_marks *chg;    /* changes_track.h: `m` marks and their deletion watchers */
 };
 
 /* Build the `:` completion list with these context names (copied). */
@@ -230,6 +242,10 @@ struct view *view_files_new(struct app *a, const char *id);  /* NULL + status on
 /* Open the file browser of sandbox id at dir (NULL = home). */
 struct view *view_files_at(struct app *a, const char *id, const char *dir);
 struct view *view_snapshots_new(struct app *a); /* views/snapshots.c */
+/* views/postmortem.c: the post-mortem card of an ended sandbox (kept, or in the store). */
+struct view *view_postmortem_new(struct app *a, const char *id);
+struct view *view_ended_new(struct app *a); /* views/ended.c: :ended */
+struct view *view_changes_new(struct app *a, const char *id); /* views/changes.c: d */
 struct view *view_volumes_new(struct app *a);   /* views/volumes.c */
 struct view *view_apilog_new(struct app *a);    /* views/apilog.c: `:api` (issue 18) */
 /* views/fleet.c (issue 18): op "exec" (arg CMD), "put" (LOCAL REMOTE), "get" (REMOTE LOCALDIR),

@@ -103,6 +103,20 @@ void app_command(struct app *a, const char *line)
         app_push_view(a, view_apilog_new(a));
     } else if (!strcmp(cmd, "sessions")) {
         app_push_view(a, view_sessions_new(a, term_show_session));
+    } else if (!strcmp(cmd, "postmortem") || !strcmp(cmd, "pm")) {
+        struct view *v = arg[0] ? view_postmortem_new(a, arg) : NULL;
+        if (!arg[0])
+            app_status(a, STATUS_WARN, _("usage: :postmortem SANDBOX_ID"));
+        else if (v)
+            app_push_view(a, v);
+    } else if (!strcmp(cmd, "changes")) {
+        struct view *v = arg[0] ? view_changes_new(a, arg) : NULL;
+        if (!arg[0])
+            app_status(a, STATUS_WARN, _("usage: :changes SANDBOX_ID"));
+        else if (v)
+            app_push_view(a, v);
+    } else if (!strcmp(cmd, "ended")) {
+        app_push_view(a, view_ended_new(a));
     } else {
         app_status(a, STATUS_WARN, _("unknown command :%s (Tab completes, ? lists keys)"), cmd);
     }

@@ -233,8 +233,11 @@ static int live_switch_ctx(struct app *a, const char *name, struct error *err, v
         goto out;
     }
     /* the old backend's sandboxes are not this one's */
+    void (*gone)(struct model *, struct box *, void *) = a->model.on_gone;
+    a->model.on_gone = NULL; /* leaving a context does not end its sandboxes */
     while (a->model.n)
         model_remove(&a->model, a->model.sb[0]->id);
+    a->model.on_gone = gone;
     a->model.loading = 1;
     a->model.starts_per_min = -1;
     model_touch(&a->model);

@@ -973,8 +973,14 @@ static void fv_destroy(struct view *vv)
     free(v);
 }
 
+static const char *fv_sandbox_id(struct view *vv)
+{
+    return ((struct fview *)vv)->id;
+}
+
 static const struct view_ops fv_ops = {
     .name = N_("files"),
+    .sandbox_id = fv_sandbox_id,
     .draw = fv_draw,
     .key = fv_key,
     .mouse = fv_mouse,

@@ -6,12 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "boxtop/grow.h"
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
 #include "app.h"
+#include "changes_track.h"
 #include "filter.h"
+#include "postmortem_track.h"
 #include "sort.h"
 #include "widgets/spark.h"
 #include "widgets/table.h"
@@ -27,6 +30,7 @@ static const enum sort_key col_sort[C_N] = {SORT_ID,  SORT_TEMPLATE, SORT_STATE,
 #define DEFAULT_TIMEOUT_S 300
 #define WHEEL_ROWS        3
 #define TTL_WARN_MS       60000
+#define TTL_ALERT_MS      15000
 
 /* The sparklines of one row on screen as last drawn. Frames come every second (ages and TTLs
  * count) but a sparkline changes only with its samples, which is every 5 s at most. */
@@ -42,6 +46,8 @@ struct sbview {
     struct view base;
     struct spark_memo *memo[2]; /* CPU, memory: one per body row */
     char (*counts)[2][24];      /* AGE and TTL as drawn: one per body row */
+    int had_ended;              /* ended rows were listed at the last rebuild */
+    int n_ended_rows;           /* of nrows, the ended ones (at the end) */
     int nmemo;
     struct table t;
     struct table_col cols[C_N];
@@ -60,8 +66,8 @@ struct sbview {
     /* footer and help with the keys of the [keys] section (keymap.h) */
     const struct keymap *km;
     char footer[512];
-    struct keyhelp help[21];
-    char help_keys[21][40];
+    struct keyhelp help[24];
+    char help_keys[24][40];
 };
 
 static int mark_alive(const char *id, void *ud)
@@ -72,16 +78,20 @@ static int mark_alive(const char *id, void *ud)
 static void sb_rebuild(struct sbview *v, struct app *a)
 {
     struct model *m = &a->model;
-    if (v->cap < m->n) {
+    int n_ended = pm_track_shown(a->pm) ? pm_track_count(a->pm) : 0;
+    if (v->cap < m->n + n_ended) {
         /* rows and ids share one capacity: it moves only when both grew */
         int cr = v->cap, ci = v->cap;
-        if (GROW_INT(v->rows, cr, m->n) < 0 || GROW_INT(v->ids, ci, m->n) < 0) return;
+        if (GROW_INT(v->rows, cr, m->n + n_ended) < 0 ||
+            GROW_INT(v->ids, ci, m->n + n_ended) < 0)
+            return;
         v->cap = cr < ci ? cr : ci;
     }
     /* marks follow sandboxes, not rows: drop only those whose sandbox is gone */
     table_marks_prune_by(&v->t, mark_alive, m);
     int n = 0;
-    int same = !v->filter_text[0] && v->members == m->members && v->nrows == m->n;
+    int same = !v->filter_text[0] && v->members == m->members && v->nrows == m->n && !n_ended &&
+               !v->had_ended;
     if (same) {
         /* the same sandboxes, unfiltered: keep the last order, which sorting then usually
          * only has to confirm (O(n) instead of a full sort at every refresh) */
@@ -99,6 +109,14 @@ static void sb_rebuild(struct sbview *v, struct app *a)
         v->sorted_col = -1;
     else
         v->sorted_col = v->t.sort_col, v->sorted_rev = v->t.reverse;
+    /* ended sandboxes (issue 17) follow the live ones, the latest end first */
+    v->had_ended = n_ended;
+    int live = n;
+    for (int i = 0; i < n_ended; i++) {
+        struct box *e = pm_track_box(a->pm, i);
+        if (e && filter_match(&v->f, e)) v->rows[n++] = e;
+    }
+    v->n_ended_rows = n - live;
     for (int i = 0; i < n; i++)
         v->ids[i] = v->rows[i]->id;
     v->nrows = n;
@@ -170,21 +188,47 @@ static int64_t count_step(int64_t ms)
  * or NO_COUNT for "-". */
 static int64_t count_ms(const struct box *s, int c, int64_t now)
 {
+    if (c == C_AGE && s->state == BOX_ENDED) /* its age stopped at the end */
+        return s->started_ms > 0 ? s->end_ms - s->started_ms : NO_COUNT;
     /* a time before 1970 (a server's year 1) is as good as none */
     if (c == C_AGE) return s->started_ms > 0 ? now - s->started_ms : NO_COUNT;
     /* a paused sandbox does not count down (its timeout starts again on resume) */
-    return s->end_ms > 0 && s->state != BOX_PAUSED ? s->end_ms - now : NO_COUNT;
+    return s->end_ms > 0 && s->state != BOX_PAUSED && s->state != BOX_ENDED ? s->end_ms - now
+                                                                           : NO_COUNT;
 }
 
 /* The AGE or TTL text of a sandbox at now; *warn: under a minute to live. */
 static void count_text(const struct box *s, int c, int64_t now, char *txt, size_t n, int *warn)
 {
     int64_t d = count_ms(s, c, now);
-    *warn = c == C_TTL && d != NO_COUNT && d < TTL_WARN_MS;
+    *warn = c != C_TTL || d == NO_COUNT ? 0 : d < TTL_ALERT_MS ? 2 : d < TTL_WARN_MS;
     if (d == NO_COUNT)
         snprintf(txt, n, "-");
     else
         fmt_count(txt, n, d);
+}
+
+/* The cells of an ended row that differ from a live one: 1 when drawn. */
+static int draw_ended_cell(struct app *a, WINDOW *w, int y, const struct box *s, int c, int x,
+                           int cw, attr_t at)
+{
+    if (c == C_STATE) {
+        ui_text(a, w, y, x, cw, _("ended"), at);
+        return 1;
+    }
+    if (c != C_META && c != C_TTL) return 0;
+    const struct postmortem *p = pm_track_find(a->pm, s->id);
+    if (c == C_TTL) {
+        char t[16] = "-";
+        time_t tt = (time_t)(s->end_ms / 1000);
+        struct tm tm;
+        if (localtime_r(&tt, &tm)) strftime(t, sizeof(t), cw >= 8 ? "%H:%M:%S" : "%H:%M", &tm);
+        ui_text_right(a, w, y, x, cw, t, at);
+        return 1;
+    }
+    char why[160];
+    ui_text(a, w, y, x, cw, p ? pm_cause_text(p, why, sizeof(why)) : "", at);
+    return 1;
 }
 
 static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct box *s, int c,
@@ -198,6 +242,10 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
     char txt[128];
     const struct sample *l = box_latest(s);
     int64_t now = loop_wall_ms();
+    if (s->state == BOX_ENDED) {
+        if (draw_ended_cell(a, w, y, s, c, x, cw, selected ? base : dim)) return;
+        base = selected ? base : dim;
+    }
     switch (c) {
     case C_ID: {
         int marked = table_is_marked(&v->t, s->id);
@@ -256,9 +304,10 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
         count_text(s, c, now, ct, sizeof(ct), &warn);
         if (y - 2 >= 0 && y - 2 < v->nmemo) memcpy(v->counts[y - 2][c - C_AGE], ct, sizeof(ct));
         ui_text_right(a, w, y, x, cw, ct,
-                      c == C_AGE          ? dim
-                      : warn && !selected ? th->attr[ROLE_WARN]
-                                          : base);
+                      c == C_AGE               ? dim
+                      : warn == 2 && !selected ? th->attr[ROLE_CRIT] | A_BOLD
+                      : warn && !selected      ? th->attr[ROLE_WARN]
+                                               : base);
         break;
     }
     case C_META: {
@@ -296,12 +345,18 @@ static void sb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 
     /* title line */
     char title[INPUT_MAX + 160];
-    int n = snprintf(title, sizeof(title), _("Sandboxes (%d of %d)"), v->nrows, a->model.n);
+    int n = snprintf(title, sizeof(title), _("Sandboxes (%d of %d)"), v->nrows - v->n_ended_rows,
+                     a->model.n);
     if (v->filter_text[0])
         n += snprintf(title + n, sizeof(title) - (size_t)n, _("  filter: %s"), v->filter_text);
     n += snprintf(title + n, sizeof(title) - (size_t)n, _("  sort: %s %s"),
                   sort_key_name(col_sort[v->t.sort_col]), v->t.reverse ? "(rev)" : "");
-    if (v->t.nmarks) snprintf(title + n, sizeof(title) - (size_t)n, _("  marked: %d"), v->t.nmarks);
+    if (v->t.nmarks)
+        n += snprintf(title + n, sizeof(title) - (size_t)n, _("  marked: %d"), v->t.nmarks);
+    if (pm_track_count(a->pm))
+        snprintf(title + n, sizeof(title) - (size_t)n,
+                 pm_track_shown(a->pm) ? _("  ended: %d (x hides)") : _("  ended: %d (x shows)"),
+                 pm_track_count(a->pm));
     ui_text(a, w, 0, 1, wd - 2, title, th->attr[ROLE_ACCENT] | A_BOLD);
 
     /* column titles */
@@ -603,7 +658,24 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
         app_dirty(a, DIRTY_MAIN);
         return 1;
     }
+    if (sb_selected(v) && sb_selected(v)->state == BOX_ENDED && ch > 0 && ch < 128 && strchr("pSFrtsfcKmd", ch) &&
+        !v->t.nmarks) {
+        app_status(a, STATUS_WARN, _("%s has ended (Enter shows why)"), sb_selected(v)->id);
+        return 1;
+    }
     switch (ch) {
+    case 'x':
+        pm_track_toggle_shown(a->pm);
+        return 1;
+    case 'm': /* changed files count from here (d) */
+        if (sb_selected(v)) chg_mark(a, sb_selected(v)->id);
+        return 1;
+    case 'd':
+        if (sb_selected(v)) {
+            struct view *cv = view_changes_new(a, sb_selected(v)->id);
+            if (cv) app_push_view(a, cv);
+        }
+        return 1;
     case 'j':
         table_move(&v->t, 1);
         break;
@@ -640,7 +712,12 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
     case '\r':
     case '\n':
     enter:
-        if (sb_selected(v)) app_push_view(a, view_detail_new(a, sb_selected(v)->id));
+        if (sb_selected(v) && sb_selected(v)->state == BOX_ENDED) {
+            struct view *pv = view_postmortem_new(a, sb_selected(v)->id);
+            if (pv) app_push_view(a, pv);
+        } else if (sb_selected(v)) {
+            app_push_view(a, view_detail_new(a, sb_selected(v)->id));
+        }
         return 1;
     case '/':
         snprintf(v->filter_before, sizeof(v->filter_before), "%s", v->filter_text);
@@ -778,7 +855,7 @@ static void sb_demand(struct view *vv, struct app *a)
     if (v->body_h > 0) table_scroll(&v->t, v->body_h);
     int from = v->t.top > 0 ? v->t.top : 0;
     for (int i = from; i < v->nrows && i < from + h; i++)
-        model_want(&a->model, v->rows[i]);
+        if (v->rows[i]->state != BOX_ENDED) model_want(&a->model, v->rows[i]);
 }
 
 static const char *sb_footer(struct view *vv)
@@ -831,6 +908,9 @@ static const struct keyhelp sb_help[] = {
     {"s f l", N_("a shell, the file browser, the logs of the sandbox")},
     {"c", N_("the commands the sandbox ran, their output")},
     {"X", N_("run a command in the marked (or filtered) sandboxes at once")},
+    {"x", N_("show / hide ended sandboxes (Enter: why it ended)")},
+    {"m", N_("mark now: changed files count from here, deletions are watched")},
+    {"d", N_("files created or modified since the start or the mark")},
 };
 
 /* The actions of sb_help's rows (-1: fixed keys); "p / r" and "s f l" hold two and three. */
@@ -854,6 +934,9 @@ static const int sb_help_act[][3] = {
     {-1},
     {-1},
     {KA_SHELL, KA_FILES, KA_LOGS},
+    {-1},
+    {-1},
+    {-1},
     {-1},
     {-1},
 };
@@ -920,7 +1003,14 @@ static void sb_destroy(struct view *vv)
     free(v);
 }
 
+/* Marked rows are sandboxes the user works with: their expiry alert shows (expiry.c). */
+static int sb_works_with(struct view *vv, const char *id)
+{
+    return table_is_marked(&((struct sbview *)vv)->t, id);
+}
+
 static const struct view_ops sb_ops = {
+    .works_with = sb_works_with,
     .name = N_("sandboxes"),
     .draw = sb_draw,
     .key = sb_key,

@@ -590,8 +590,16 @@ static const void *term_status_owner(struct view *vv)
     return v->cur ? (const void *)v->cur : (const void *)vv;
 }
 
+/* The sandbox of the tab shown (its end brings the post-mortem card). */
+static const char *term_sandbox_id(struct view *vv)
+{
+    struct termview *v = (struct termview *)vv;
+    return v->cur ? session_sandbox(v->cur) : NULL;
+}
+
 static const struct view_ops term_ops = {
     .name = "terminal",
+    .sandbox_id = term_sandbox_id,
     .raw_keys = term_raw_keys,
     .status_owner = term_status_owner,
     .demand = term_demand,
