@@ -232,6 +232,7 @@ static const struct command commands[] = {
     {"snapshots", cli_cmd_snapshots, N_("list or delete snapshots")},
     {"fork", cli_cmd_fork, N_("start new sandboxes from a sandbox's files")},
     {"volume", cli_cmd_volume, N_("list, create or delete volumes")},
+    {"template", cli_cmd_template, N_("build, list, follow, tag and delete templates")},
     {NULL, NULL, NULL},
 };
 
