@@ -1,7 +1,7 @@
 # bench: `make bench` (not part of make check). Each benchmark starts its own boxtopd on
 # loopback (tests/integration/lib/boxtopd.mjs) and prints its numbers next to a baseline
 # measured in the same run; results are also kept in bench/out/.
-EXTRA_DIST += bench/lib.mjs bench/create.mjs bench/files.mjs
+EXTRA_DIST += bench/lib.mjs bench/create.mjs bench/files.mjs bench/snapshot.mjs
 
 BENCH_NODE = env abs_top_srcdir='$(abs_top_srcdir)' abs_top_builddir='$(abs_top_builddir)' \
 	NO_UPDATE_NOTIFIER=1 LANG=C.UTF-8 $(NODE) --require $(abs_top_srcdir)/tests/integration/lib/loopback-only.cjs
@@ -11,3 +11,19 @@ bench: all tests/node_modules/.boxtop-stamp
 	$(BENCH_NODE) $(abs_top_srcdir)/bench/create.mjs | tee bench/out/create.txt
 	$(BENCH_NODE) $(abs_top_srcdir)/bench/files.mjs | tee bench/out/files.txt
 .PHONY: bench
+
+# bench/commands (issue 16): the commands view on 10 000 commands next to `e2b sandbox logs`.
+EXTRA_DIST += bench/commands.mjs
+bench-commands: all tests/node_modules/.boxtop-stamp
+	@mkdir -p bench/out
+	$(BENCH_NODE) $(abs_top_srcdir)/bench/commands.mjs | tee bench/out/commands.txt
+bench: bench-commands
+.PHONY: bench-commands
+
+# bench-snapshot (issue 21): snapshot, create-from-snapshot and fork of a BENCH_SNAP_MB MiB
+# writable layer next to `cp -a` of it, and how long boxtopd's loop is held meanwhile.
+bench-snapshot: all tests/node_modules/.boxtop-stamp
+	@mkdir -p bench/out
+	$(BENCH_NODE) $(abs_top_srcdir)/bench/snapshot.mjs | tee bench/out/snapshot.txt
+bench: bench-snapshot
+.PHONY: bench-snapshot

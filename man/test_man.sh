@@ -25,6 +25,6 @@ check_flags() { # PAGE TEXT
         echo "not ok $n - $1 documents every flag (missing:$missing)"; fail=1; fi
 }
 B=$abs_top_builddir/src
-check_flags boxtop.1 "$("$B/boxtop" --help 2>&1; for c in ls info create kill timeout metrics logs exec cp snapshot snapshots fork volume; do "$B/boxtop" $c --help 2>&1; done; "$B/tui/boxtop-tui" --help 2>&1)"
+check_flags boxtop.1 "$("$B/boxtop" --help 2>&1; for c in ls info create kill timeout metrics logs commands exec cp snapshot snapshots fork volume; do "$B/boxtop" $c --help 2>&1; done; "$B/tui/boxtop-tui" --help 2>&1)"
 check_flags boxtopd.8 "$("$B/boxtopd" --help 2>&1)"
 exit $fail

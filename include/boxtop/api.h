@@ -125,6 +125,30 @@ struct api_call *api_request_raw(struct api *a, const char *method, const char *
  * whole), and the full list path "/v2/sandboxes?...". */
 int api_encode_metadata(const struct kv_list *md, struct buf *out);
 int api_list_path(const struct api_list_query *q, struct buf *out);
+
+/* Bounds of one listing (all the pages of one `ls` or one poll round), whichever comes first;
+ * a page itself is at most 16 MiB after decoding. 20 000 sandboxes is twice what boxtop is
+ * measured at (bench/list); 32 MiB is ~3 times what 20 000 ordinary sandboxes take. */
+#define API_LIST_MAX_PAGES 1000
+#define API_LIST_MAX_ITEMS 20000
+#define API_LIST_MAX_BYTES ((size_t)32 * 1024 * 1024)
+
+enum api_paging_step {
+    API_PAGING_MORE,  /* fetch the page of p->token */
+    API_PAGING_DONE,  /* the last page */
+    API_PAGING_STUCK, /* a repeated token or an empty page with a token: p->why says so */
+    API_PAGING_CUT,   /* a bound above was reached: p->why says what was cut */
+};
+struct api_paging {
+    int pages, items;
+    size_t bytes;
+    char *token;   /* the token to ask for next (owned) */
+    char why[256]; /* translated, for STUCK and CUT */
+};
+/* Account one page (its item count, body size and next token) and say how to go on. */
+enum api_paging_step api_paging_next(struct api_paging *p, int items, size_t bytes,
+                                     const char *next_token);
+void api_paging_free(struct api_paging *p);
 /* encodeURIComponent (UTF-8 bytes, upper-case hex). */
 int api_uri_component(const char *s, struct buf *out);
 

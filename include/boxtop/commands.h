@@ -103,11 +103,13 @@ struct cmd_hist {
     bool saw_output;    /* any process_output line: the backend keeps output */
     struct cmd *listed; /* from Process.List, not matched to a logged command */
     size_t nlisted;
+    uint64_t gen; /* bumped when events were added or the commands rebuilt */
 };
 
 void cmd_hist_init(struct cmd_hist *h);
 void cmd_hist_free(struct cmd_hist *h);
-/* Take the events of evs (evs is emptied). Returns how many were new. */
+/* Take the events of evs (evs is emptied; duplicates of known events dropped). Returns how
+ * many were new. */
 size_t cmd_hist_add(struct cmd_hist *h, struct cmd_evs *evs);
 /* Pair the events into commands (h->v, oldest start first; ends without start at their end). */
 void cmd_hist_rebuild(struct cmd_hist *h);

@@ -25,6 +25,12 @@
 #define ENVD_UNARY_TIMEOUT_MS  60000
 /* A stream that delivers nothing (not even a keepalive) for this long is dead. */
 #define ENVD_STREAM_IDLE_MS (3 * ENVD_KEEPALIVE_SECONDS * 1000)
+/* Answers of unary calls after decoding (gzip): a directory listing of unbounded depth may be
+ * big, nothing else is. JSON_MAX_VALUES bounds what the parser builds from them. */
+#define ENVD_UNARY_BODY_MAX   ((size_t)4 * 1024 * 1024)
+#define ENVD_LISTDIR_BODY_MAX ((size_t)16 * 1024 * 1024)
+/* A /files transfer that moves no byte for this long fails (BOXTOP_STALL_S overrides it). */
+#define ENVD_FILES_STALL_MS 60000L
 
 struct http;
 struct http_request;
@@ -204,6 +210,7 @@ struct envd_client {
     struct http *http; /* not owned */
     struct envd_target target;
     long stream_idle_ms;   /* watchdog for streams; 0 = ENVD_STREAM_IDLE_MS */
+    long files_stall_ms;   /* /files: no byte for this long fails; 0 = ENVD_FILES_STALL_MS */
     bool multipart_upload; /* envd < 0.5.7: /files uploads as multipart/form-data */
 };
 

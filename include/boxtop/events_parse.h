@@ -21,10 +21,15 @@ struct sbx_event {
 struct sbx_event_list {
     struct sbx_event *v;
     int n;
+    int skipped; /* entries that were not valid events (counted, the view says so) */
+    int cut;     /* valid entries beyond EVENTS_MAX_ITEMS, left out */
 };
 
-/* Parse a JSON array; entries that are not objects with a type and a sandboxId are skipped,
- * duplicates (same id) dropped; sorted newest first. 0, or -1 with err. */
+/* The view asks for 100; a server that sends more gets this many read. */
+#define EVENTS_MAX_ITEMS 2000
+
+/* Parse a JSON array; entries that are not objects with a type and a sandboxId are skipped
+ * and counted, duplicates (same id) dropped; sorted newest first. 0, or -1 with err. */
 int events_parse(const char *text, size_t len, struct sbx_event_list *out, struct error *err);
 void events_list_free(struct sbx_event_list *l);
 /* RFC 3339 ("2026-11-25T13:02:42.123456789Z", offsets allowed) to Unix ms; -1 when bad. */

@@ -3,8 +3,9 @@
  * Every HTTP call of boxtop goes through here (never curl_easy_perform). Requests reuse
  * connections, use HTTP/2 when the server offers it over TLS, and always send an empty
  * "Expect:" header (lws never answers 100-continue). A response body is either collected
- * (default) or streamed to on_data as it arrives; a request body is either in memory or pulled
- * from read_cb (chunked when body_size < 0), so files never sit whole in memory. */
+ * (default) or streamed to on_data as it arrives (only 2xx: a redirect is not followed but
+ * fails with "redirect not followed", like any status >= 300); a request body is either in memory
+ * or pulled from read_cb (chunked when body_size < 0), so files never sit whole in memory. */
 #ifndef BOXTOP_HTTP_H
 #define BOXTOP_HTTP_H
 
@@ -52,7 +53,10 @@ struct http_opts {
     void *ud;
     long timeout_ms;         /* whole-transfer timeout; 0 = none (streams) */
     long connect_timeout_ms; /* 0 = default 10 s */
-    int max_retries;         /* retries on 429/503 (Retry-After honoured) and connect
+    long stall_ms;           /* fail when no byte moved either way for this long; 0 = never
+                                (for transfers without timeout_ms: downloads, uploads) */
+    int max_retries;         /* retries on 429/503 (Retry-After honoured up to 10 s, a longer
+                                one fails the call at once and says so) and connect
                                 errors, with exponential backoff; only for requests
                                 without read_cb */
     int accept_gzip;         /* let curl decode Content-Encoding: gzip */

@@ -12,8 +12,15 @@
 #include <cJSON.h>
 #include "boxtop/error.h"
 
-/* Parse exactly len bytes (no trailing garbage, no NUL needed). NULL + err on failure. */
+/* At most this many values (objects, arrays, members, elements) in one parsed document:
+ * ~80 MB of cJSON nodes, some 80 000 directory entries or 1000 log entries of 1000 fields. */
+#define JSON_MAX_VALUES 1000000
+
+/* Parse exactly len bytes (no trailing garbage, no NUL needed). NULL + err on failure,
+ * also when the document holds more than JSON_MAX_VALUES values (nothing is built then). */
 cJSON *json_parse(const char *text, size_t len, struct error *err);
+/* An upper bound of the values in a JSON text (counting stops once above stop_above). */
+size_t json_count_values(const char *text, size_t len, size_t stop_above);
 
 /* Required fields: missing or wrong type is an error. The returned string points into obj. */
 int json_get_string(const cJSON *obj, const char *path, const char *key, const char **out,

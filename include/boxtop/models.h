@@ -61,9 +61,12 @@ struct sandbox {
 struct sandbox_list {
     struct sandbox *items;
     int n;
+    int skipped;                  /* items that were not valid sandboxes (left out) */
+    char skip_why[ERROR_MSG_MAX]; /* the first of their errors */
 };
 
-/* GET /v2/sandboxes (array of ListedSandbox). */
+/* GET /v2/sandboxes (array of ListedSandbox). An item that is not a valid sandbox is left
+ * out and counted (skipped, skip_why): one bad item does not hide the others. */
 int sandbox_list_parse(const char *text, size_t len, struct sandbox_list *out, struct error *err);
 /* GET /sandboxes/{id} (SandboxDetail). */
 int sandbox_detail_parse(const char *text, size_t len, struct sandbox *out, struct error *err);
@@ -118,8 +121,11 @@ struct log_entry {
     int64_t ts_ms;
     enum log_entry_level level;
     char *message;
-    struct kv_list fields;
+    struct kv_list fields; /* at most LOG_FIELDS_KEPT, in the order sent */
+    int fields_dropped;    /* fields beyond LOG_FIELDS_KEPT, left out */
 };
+/* Fields kept per entry: an entry of 1 500 fields of 1 000 bytes is not worth 1.5 MB. */
+#define LOG_FIELDS_KEPT 64
 
 struct log_list {
     struct log_entry *items;

@@ -2,8 +2,8 @@
  *
  * Removes C0/C1 controls and ESC together with the whole CSI/OSC/DCS/SOS/PM/APC sequence they
  * start (7-bit ESC forms, raw 8-bit bytes 0x80-0x9F and UTF-8 encoded U+0080-U+009F alike),
- * bidi embeddings/overrides/isolates/marks, and repairs invalid UTF-8 (bad lead bytes,
- * overlong forms, surrogates, > U+10FFFF, truncated sequences): each maximal ill-formed
+ * shows bidi embeddings/overrides/isolates/marks as U+FFFD, and repairs invalid UTF-8 (bad lead
+ * bytes, overlong forms, surrogates, > U+10FFFF, truncated sequences): each maximal ill-formed
  * subpart becomes U+FFFD, or '?' with SANITIZE_ASCII. Widths come from wcwidth(3), so the
  * program must have called setlocale(LC_ALL, "") first. Details in src/core/sanitize.c. */
 #ifndef BOXTOP_SANITIZE_H

@@ -50,6 +50,8 @@ enum xfer_state {
 struct xitem {
     char *src, *dst;
     int is_dir;
+    int made; /* download: this job made the directory (removed again if the copy fails and
+                 leaves it empty) */
     uint32_t mode;
     int64_t size;
 };

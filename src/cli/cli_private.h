@@ -12,6 +12,7 @@ struct cli_sync {
     struct error err;
     long status;
     struct sandbox_list sandboxes;
+    size_t body_len; /* bytes of the answer (listings count them) */
     char *next_token;
     struct sandbox sandbox;
     struct metric_list metrics;

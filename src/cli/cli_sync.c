@@ -14,6 +14,7 @@ void cli_sync_cb(struct api_result *res, void *ud)
     s->done = true;
     s->err = res->err;
     s->status = res->status;
+    s->body_len = res->body_len;
     /* move the models out: the API frees what is left in res */
     s->sandboxes = res->sandboxes;
     memset(&res->sandboxes, 0, sizeof res->sandboxes);

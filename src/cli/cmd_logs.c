@@ -60,11 +60,12 @@ static void print_entry(struct cli *c, const struct log_entry *e, bool one_line)
         cli_print_json(c, log_entry_to_json(e), one_line);
         return;
     }
-    char t[32];
+    char t[32], ms[8] = "";
     cli_format_time(e->ts_ms, t, sizeof t);
+    if (e->ts_ms > 0) /* a time before 1970 (year 1) is shown as "-", without "-.000" */
+        snprintf(ms, sizeof ms, ".%03d", (int)(e->ts_ms % 1000));
     struct buf line = BUF_INIT;
-    buf_printf(&line, "%s.%03d %-5s %s", t, (int)(e->ts_ms % 1000), log_entry_level_name(e->level),
-               e->message);
+    buf_printf(&line, "%s%s %-5s %s", t, ms, log_entry_level_name(e->level), e->message);
     for (int i = 0; i < e->fields.n; i++)
         buf_printf(&line, " %s=%s", e->fields.items[i].key, e->fields.items[i].value);
     cli_print_line(c->stdout_fp, buf_cstr(&line));

@@ -6,11 +6,10 @@
 
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
+#include "boxtop/sanitize.h"
 #include "cli_private.h"
 
 #define LS_PAGE 100
-/* A server that never stops handing out a next page must not keep us paging forever. */
-#define LS_MAX_PAGES 1000
 
 static void metadata_text(const struct kv_list *md, struct buf *b)
 {
@@ -77,50 +76,60 @@ int cli_cmd_ls(struct cli *c, int argc, char **argv)
     }
     q.metadata = &md;
     struct sandbox_list all = {0};
-    char *token = NULL;
-    int pages = 0;
-    do {
+    struct api_paging pg = {0};
+    int skipped = 0;
+    char skip_why[sizeof all.skip_why] = "";
+    bool more = true, failed = false;
+    while (more && (limit == 0 || all.n < limit)) {
         struct cli_sync s = {0};
-        if (++pages > LS_MAX_PAGES) {
-            struct error e = {0};
-            error_set(&e, ERROR_PROTOCOL,
-                      _("the server still had more pages after %d pages of sandboxes; use "
-                        "--limit"),
-                      LS_MAX_PAGES);
-            rc = cli_fail(c, &e);
-            break;
-        }
         q.limit = limit > 0 && limit - all.n < LS_PAGE ? limit - all.n : LS_PAGE;
-        q.next_token = token;
+        q.next_token = pg.token;
         if (cli_sync_wait(c, api_list_sandboxes(c->api, &q, cli_sync_cb, &s), &s) < 0) {
             rc = cli_fail(c, &s.err);
             cli_sync_free(&s);
+            failed = true;
             break;
         }
-        int got = s.sandboxes.n;
-        /* append the page */
-        struct sandbox *p = realloc(all.items, (size_t)(all.n + s.sandboxes.n) * sizeof *p);
-        if (!p && all.n + s.sandboxes.n > 0) {
+        /* a server that ignores ?limit= gets no more rows printed than asked for */
+        int got = s.sandboxes.n, keep = limit > 0 && got > limit - all.n ? limit - all.n : got;
+        if (s.sandboxes.skipped && !skipped++)
+            snprintf(skip_why, sizeof skip_why, "%s", s.sandboxes.skip_why);
+        skipped += s.sandboxes.skipped ? s.sandboxes.skipped - 1 : 0;
+        struct sandbox *p = realloc(all.items, (size_t)(all.n + keep) * sizeof *p);
+        if (!p && all.n + keep > 0) {
             cli_sync_free(&s);
             rc = CLI_EXIT_ERROR;
+            failed = true;
             break;
         }
         all.items = p;
-        memcpy(all.items + all.n, s.sandboxes.items, (size_t)s.sandboxes.n * sizeof *p);
-        all.n += s.sandboxes.n;
+        memcpy(all.items + all.n, s.sandboxes.items, (size_t)keep * sizeof *p);
+        all.n += keep;
+        for (int i = keep; i < got; i++)
+            sandbox_free(&s.sandboxes.items[i]);
         free(s.sandboxes.items);
         s.sandboxes.items = NULL;
         s.sandboxes.n = 0;
-        /* an empty page or the same token again: the server is not making progress */
-        bool stuck = got == 0 || (token && s.next_token && !strcmp(token, s.next_token));
-        free(token);
-        token = stuck ? NULL : s.next_token;
-        if (!stuck) s.next_token = NULL;
+        enum api_paging_step st =
+            api_paging_next(&pg, got + s.sandboxes.skipped, s.body_len, s.next_token);
         cli_sync_free(&s);
-    } while (token && (limit == 0 || all.n < limit));
-    free(token);
+        more = st == API_PAGING_MORE;
+        if (st == API_PAGING_CUT || st == API_PAGING_STUCK) {
+            fprintf(c->stderr_fp, "boxtop: %s\n", pg.why);
+            if (limit == 0 || all.n < limit) rc = CLI_EXIT_ERROR; /* the output is incomplete */
+        }
+    }
+    api_paging_free(&pg);
+    if (skipped) {
+        char *why = sanitize_dup(skip_why, 0);
+        fprintf(c->stderr_fp,
+                _("boxtop: not valid, not shown: %d sandboxes of the answer (the first: %s)\n"),
+                skipped, why ? why : "?");
+        free(why);
+        if (rc == CLI_EXIT_OK) rc = CLI_EXIT_ERROR;
+    }
 
-    if (rc == CLI_EXIT_OK) {
+    if (!failed) {
         if (c->out == CLI_OUT_JSON) {
             cJSON *arr = cJSON_CreateArray();
             for (int i = 0; i < all.n; i++)

@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/buf.h"
 #include "boxtop/json.h"
 #include "boxtop/log.h"
@@ -28,7 +29,7 @@ struct log {
     bool own_fp;
     enum log_level min_level;
     char **secrets; /* longest first, so a secret containing another is masked whole */
-    int n_secrets;
+    int n_secrets, cap_secrets;
 };
 
 static const char *const level_names[] = {"DEBUG", "INFO", "WARN", "ERROR"};
@@ -96,9 +97,7 @@ int log_add_secret(struct log *lg, const char *secret)
     if (!lg || !secret || !*secret) return -EINVAL;
     for (int i = 0; i < lg->n_secrets; i++)
         if (strcmp(lg->secrets[i], secret) == 0) return 0;
-    char **p = realloc(lg->secrets, (size_t)(lg->n_secrets + 1) * sizeof *p);
-    if (!p) return -ENOMEM;
-    lg->secrets = p;
+    if (GROW_INT(lg->secrets, lg->cap_secrets, lg->n_secrets + 1) < 0) return -ENOMEM;
     char *copy = strdup(secret);
     if (!copy) return -ENOMEM;
     size_t len = strlen(copy);

@@ -44,7 +44,7 @@ struct loop {
     int n_timers, cap_timers;
     int64_t next_timer_id;
     struct sig_watch *sigs;
-    int n_sigs;
+    int n_sigs, cap_sigs;
     int sigfd;
     sigset_t sigmask;
     loop_idle_cb before_sleep;
@@ -179,10 +179,8 @@ static void on_signalfd(struct loop *l, int fd, int events, void *ud)
 
 int loop_signal_add(struct loop *l, int signo, loop_signal_cb cb, void *ud)
 {
-    struct sig_watch *p = realloc(l->sigs, (size_t)(l->n_sigs + 1) * sizeof *p);
-    if (!p)
+    if (GROW_INT(l->sigs, l->cap_sigs, l->n_sigs + 1) < 0)
         return -ENOMEM;
-    l->sigs = p;
     l->sigs[l->n_sigs++] = (struct sig_watch){signo, cb, ud};
     sigaddset(&l->sigmask, signo);
     if (sigprocmask(SIG_BLOCK, &l->sigmask, NULL) < 0)

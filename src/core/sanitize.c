@@ -8,7 +8,8 @@
  *    U+0080-U+009F (which xterm and others obey in UTF-8 mode), with the sequences that CSI
  *    (0x9B), OSC (0x9D), DCS (0x90), SOS (0x98), PM (0x9E) and APC (0x9F) start;
  *  - bidi embeddings, overrides, isolates and marks (U+202A-U+202E, U+2066-U+2069,
- *    U+200E/U+200F, U+061C), which can make text display in a different order than it is.
+ *    U+200E/U+200F, U+061C), which can make text display in a different order than it is:
+ *    each becomes a visible U+FFFD, so "U+202E exe.txt" does not look like "exe.txt".
  * Invalid UTF-8 (bad lead bytes, overlong forms, surrogates, code points above U+10FFFF,
  * truncated sequences) becomes U+FFFD per maximal ill-formed subpart, as WHATWG decoders do;
  * noncharacters become U+FFFD too. With SANITIZE_ASCII every non-ASCII character becomes '?'.
@@ -202,8 +203,8 @@ int sanitize_append(struct buf *out, const char *in, size_t len, int flags)
             }
             continue;
         }
-        if ((cp >= 0 && cp < 0x20) || (cp >= 0x7F && cp <= 0x9F) || is_bidi_control(cp)) continue;
-        if (cp < 0 || is_noncharacter(cp)) cp = 0xFFFD;
+        if ((cp >= 0 && cp < 0x20) || (cp >= 0x7F && cp <= 0x9F)) continue;
+        if (cp < 0 || is_noncharacter(cp) || is_bidi_control(cp)) cp = 0xFFFD;
         if (cp >= 0x80 && (flags & SANITIZE_ASCII)) {
             rc = buf_append_byte(out, '?');
             col++;

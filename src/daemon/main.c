@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -186,6 +188,33 @@ static void on_signal_fd(struct server_fd *w, int fd, int events, void *ud)
     }
 }
 
+/* Started by a process that wants us gone with it (boxtop sets PR_SET_PDEATHSIG before the
+ * exec)? The kernel drops that request at our first setfsuid (envd/cred.c), so the parent's
+ * pidfd is watched as well: its exit stops us as the signal would. Before this watch exists
+ * the signal is still armed, so no exit goes unnoticed. */
+static void on_parent_exit(struct server_fd *w, int fd, int events, void *ud)
+{
+    struct daemon *d = ud;
+    (void)w;
+    (void)fd;
+    (void)events;
+    if (d->shutting_down) return;
+    log_msg(d->log, LOG_INFO, "boxtopd: the process that started it exited, shutting down");
+    d->shutting_down = true;
+    server_stop(d->srv);
+}
+
+static struct server_fd *watch_parent(struct daemon *d, int *pfd)
+{
+    int sig = 0;
+    *pfd = -1;
+    if (prctl(PR_GET_PDEATHSIG, &sig) < 0 || !sig) return NULL;
+    *pfd = (int)syscall(SYS_pidfd_open, getppid(), 0);
+    if (*pfd < 0) return NULL; /* Linux < 5.3: the signal alone */
+    fcntl(*pfd, F_SETFD, FD_CLOEXEC);
+    return server_watch_fd(d->srv, *pfd, on_parent_exit, d);
+}
+
 /* ------------------------------------------------------------------ daemonize */
 
 /* Fork into the background; the parent exits once the child reports that it listens (or
@@ -286,7 +315,8 @@ int main(int argc, char **argv)
     int c, ready_fd = -1, lock_fd = -1, status = 1;
     sigset_t mask;
     int sfd = -1;
-    struct server_fd *sigw = NULL;
+    struct server_fd *sigw = NULL, *parentw = NULL;
+    int parent_fd = -1;
 
     i18n_init();
     memset(&d, 0, sizeof d);
@@ -392,6 +422,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (want_build_base) return build_base(&d.opt); /* no state dir involved */
     if (!state_dir[0] && default_state_dir(state_dir, sizeof state_dir) < 0) {
         fprintf(stderr, _("boxtopd: cannot find a state directory; use --state-dir\n"));
         return 2;
@@ -400,8 +431,6 @@ int main(int argc, char **argv)
     if (want_print_env)
         return print_env(state_dir, d.opt.api_host, d.opt.api_port, d.opt.envd_host,
                          d.opt.envd_port);
-
-    if (want_build_base) return build_base(&d.opt);
 
     if (fs_mkdir_p(state_dir, 0700, &err) < 0) {
         fprintf(stderr, "boxtopd: %s\n", err.msg);
@@ -457,6 +486,7 @@ int main(int argc, char **argv)
         log_msg(d.log, LOG_ERROR, "boxtopd: cannot watch signals");
         goto out;
     }
+    parentw = watch_parent(&d, &parent_fd);
     if (sbx_manager_start(&d, &err) < 0) {
         log_msg(d.log, LOG_ERROR, "boxtopd: %s", err.msg);
         fprintf(stderr, "boxtopd: %s\n", err.msg);
@@ -533,6 +563,7 @@ out:
     webhooks_stop(&d);
     if (d.envd_ops.shutdown) d.envd_ops.shutdown(d.envd_ops.ud);
     if (sigw) server_unwatch_fd(sigw);
+    if (parentw) server_unwatch_fd(parentw);
     sbx_manager_free(&d);
     snapshots_free(&d);
     tpls_free(&d);
@@ -540,6 +571,7 @@ out:
     server_free(d.srv);
     api_unregister(&d);
     if (sfd >= 0) close(sfd);
+    if (parent_fd >= 0) close(parent_fd);
     log_msg(d.log, LOG_INFO, "boxtopd: stopped");
     log_close(d.log);
     if (lock_fd >= 0) close(lock_fd);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxtop/grow.h"
 #include "query.h"
 
 static int hexval(unsigned char ch)
@@ -61,14 +62,13 @@ void query_free(struct query *q)
     }
     free(q->params);
     q->params = NULL;
-    q->n = 0;
+    q->n = q->cap = 0;
 }
 
 static int add_pair(struct query *q, const char *s, size_t len, struct error *err, const char *what)
 {
     const char *eq = memchr(s, '=', len);
     size_t nlen = eq ? (size_t)(eq - s) : len;
-    struct query_param *np;
     char *name = NULL, *value = NULL;
 
     if (q->n >= QUERY_MAX_PARAMS)
@@ -78,13 +78,11 @@ static int add_pair(struct query *q, const char *s, size_t len, struct error *er
         free(name);
         return error_set(err, ERROR_USAGE, "invalid escape in %s", what);
     }
-    np = realloc(q->params, (q->n + 1) * sizeof *np);
-    if (!np) {
+    if (GROW(q->params, q->cap, q->n + 1) < 0) {
         free(name);
         free(value);
         return error_set(err, ERROR_GENERIC, "out of memory");
     }
-    q->params = np;
     q->params[q->n].name = name;
     q->params[q->n].value = value;
     q->n++;
@@ -97,7 +95,7 @@ static int parse_pairs(struct query *q, const char *raw, size_t len, struct erro
     size_t start = 0;
 
     q->params = NULL;
-    q->n = 0;
+    q->n = q->cap = 0;
     for (size_t i = 0; i <= len; i++) {
         if (i == len || raw[i] == '&') {
             if (i > start && add_pair(q, raw + start, i - start, err, what) < 0) {

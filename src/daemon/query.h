@@ -20,7 +20,7 @@ struct query_param {
 
 struct query {
     struct query_param *params;
-    size_t n;
+    size_t n, cap;
 };
 
 #define QUERY_MAX_PARAMS 256

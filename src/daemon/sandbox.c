@@ -77,6 +77,28 @@ static int log_path(const struct daemon *d, const char *id, char *out, size_t n)
     return k > 0 && (size_t)k < n ? 0 : -1;
 }
 
+/* The file holds what the ring holds, plus what was appended since; past LOG_FILE_MAX of
+ * appends it is rewritten from the ring (process output makes logs grow fast: 10 000 lines a
+ * command), so the disk use stays bounded. */
+#define LOG_FILE_MAX (48u << 20)
+
+static void log_compact(struct sbx *s, const char *path)
+{
+    struct buf out = BUF_INIT;
+    struct error err;
+    for (size_t i = 0; i < sblog_count(s->logs); i++) {
+        char *line = sblog_entry_line(sblog_at(s->logs, i));
+        if (line) {
+            buf_append_str(&out, line);
+            buf_append_byte(&out, '\n');
+            free(line);
+        }
+    }
+    if (fs_write_atomic(path, out.data ? out.data : "", out.len, 0600, &err) == 0)
+        s->log_bytes = out.len;
+    buf_free(&out);
+}
+
 static void log_persist(struct sbx *s)
 {
     char path[4200];
@@ -103,8 +125,41 @@ static void log_persist(struct sbx *s)
             /* the memory copy still serves the logs endpoints */
         }
         close(fd);
+        s->log_bytes += n + 1;
+        if (s->log_bytes > LOG_FILE_MAX) log_compact(s, path);
     }
     free(line);
+}
+
+/* The last max bytes of path from a line start (an older file may be larger). */
+static int read_tail(const char *path, size_t max, struct buf *b)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    char chunk[65536];
+    if (fd < 0) return -1;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return -1;
+    }
+    bool cut = (size_t)st.st_size > max;
+    if (cut && lseek(fd, st.st_size - (off_t)max, SEEK_SET) < 0) {
+        close(fd);
+        return -1;
+    }
+    for (size_t total = 0; total < max;) {
+        ssize_t r = read(fd, chunk, sizeof chunk);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        if (buf_append(b, chunk, (size_t)r) < 0) break;
+        total += (size_t)r;
+    }
+    close(fd);
+    if (cut) { /* drop the partial first line */
+        char *nl = memchr(b->data, '\n', b->len);
+        buf_consume(b, nl ? (size_t)(nl - b->data) + 1 : b->len);
+    }
+    return 0;
 }
 
 /* At restore: read the file back (a torn last line is skipped), keep the newest SBLOG_CAP
@@ -112,11 +167,9 @@ static void log_persist(struct sbx *s)
 static void log_restore(struct sbx *s)
 {
     char path[4200];
-    struct buf b = BUF_INIT, out = BUF_INIT;
-    struct error err;
+    struct buf b = BUF_INIT;
 
-    if (log_path(s->d, s->id, path, sizeof path) < 0 ||
-        fs_read_file(path, &b, 64u << 20, &err) < 0) {
+    if (log_path(s->d, s->id, path, sizeof path) < 0 || read_tail(path, 64u << 20, &b) < 0) {
         buf_free(&b);
         return;
     }
@@ -127,16 +180,7 @@ static void log_restore(struct sbx *s)
         p = nl + 1;
     }
     buf_free(&b);
-    for (size_t i = 0; i < sblog_count(s->logs); i++) {
-        char *line = sblog_entry_line(sblog_at(s->logs, i));
-        if (line) {
-            buf_append_str(&out, line);
-            buf_append_byte(&out, '\n');
-            free(line);
-        }
-    }
-    fs_write_atomic(path, out.data ? out.data : "", out.len, 0600, &err);
-    buf_free(&out);
+    log_compact(s, path);
 }
 
 static void log_remove(struct daemon *d, const char *id)
@@ -736,7 +780,6 @@ int sbx_manager_start(struct daemon *d, struct error *err)
         return error_prefix(err, "runtime");
     rt_get_caps(d->rt, &caps);
     snprintf(d->isolation_missing, sizeof d->isolation_missing, "%s", caps.missing);
-    spawns_load(d->opt.state_dir, &d->spawns);
     struct rt_base_opts bo = {.host = d->opt.base_host,
                               .rebuild = d->opt.rebuild_base,
                               .suite = d->opt.base_suite,
@@ -744,6 +787,7 @@ int sbx_manager_start(struct daemon *d, struct error *err)
                               .packages = d->opt.base_packages,
                               .tarball = d->opt.base_rootfs};
     if (rt_base_start(d->rt, &bo, err) < 0) return error_prefix(err, "base image");
+    spawns_load(d->opt.state_dir, &d->spawns);
     store_each(d->opt.state_dir, restore_one, d, err);
     d->sample_timer = server_timer_new(d->srv, sample_all, d);
     if (!d->sample_timer) return error_set(err, ERROR_GENERIC, "out of memory");

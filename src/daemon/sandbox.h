@@ -54,6 +54,7 @@ struct sbx {
     struct server_timer *ttl;
     struct metrics_ring *metrics; /* shared with the metrics archive after kill */
     struct sblog *logs;
+    size_t log_bytes; /* in DIR/logs/<id>.jsonl (compacted past a bound: sandbox.c) */
     int64_t prev_cpu_ns;
     int64_t prev_sample_ms;
     void *envd_ud; /* free for the envd module */

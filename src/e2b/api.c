@@ -17,8 +17,9 @@
 #define API_TIMEOUT_MS 60000L /* the SDK's default request timeout */
 #define API_RETRIES    3
 /* Platform API answers are pages of at most 100 sandboxes or 1000 log entries: far below
- * this. A hostile server's 256 MiB list would cost ~1.5 GB once parsed into cJSON. */
-#define API_BODY_MAX ((size_t)32 * 1024 * 1024)
+ * this. A hostile server's 256 MiB list would cost ~1.5 GB once parsed into cJSON; a 30 KB
+ * gzip answer of 31 MiB [{},{},...] cost 1 GB and blocked keys for a second. */
+#define API_BODY_MAX ((size_t)16 * 1024 * 1024)
 #define BATCH_MAX    100
 
 enum call_kind {

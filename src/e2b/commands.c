@@ -78,13 +78,37 @@ static size_t evs_normalize(struct cmd_evs *e)
     return w;
 }
 
+/* Is ev already in the sorted, unique h->evs? (binary search) */
+static bool hist_has(const struct cmd_hist *h, const struct cmd_ev *ev)
+{
+    size_t lo = 0, hi = h->evs.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = ev_cmp(&h->evs.v[mid], ev);
+        if (c == 0) return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
 size_t cmd_hist_add(struct cmd_hist *h, struct cmd_evs *evs)
 {
     size_t before = h->evs.n;
+    bool in_order = true;
+    /* pages overlap (ms cursors): most of a follow-up page is known already, and a known
+     * event costs a binary search, not a sort of the whole history */
+    evs_normalize(evs);
     for (size_t i = 0; i < evs->n; i++) {
         struct cmd_ev *ev = &evs->v[i];
         h->saw_process = true;
         if (ev->type == CMD_EV_OUTPUT || ev->type == CMD_EV_MARKER) h->saw_output = true;
+        if (hist_has(h, ev)) {
+            free(ev->text);
+            continue;
+        }
         if (h->evs.n == h->evs.cap) {
             size_t nc = h->evs.cap ? h->evs.cap * 2 : 256;
             struct cmd_ev *nv = realloc(h->evs.v, nc * sizeof *nv);
@@ -95,12 +119,15 @@ size_t cmd_hist_add(struct cmd_hist *h, struct cmd_evs *evs)
             h->evs.v = nv;
             h->evs.cap = nc;
         }
+        if (h->evs.n > before && ev_cmp(&h->evs.v[h->evs.n - 1], ev) > 0) in_order = false;
+        if (h->evs.n == before && before && ev_cmp(&h->evs.v[before - 1], ev) > 0) in_order = false;
         h->evs.v[h->evs.n++] = *ev;
     }
     free(evs->v);
     memset(evs, 0, sizeof *evs);
-    evs_normalize(&h->evs);
-    return h->evs.n > before ? h->evs.n - before : 0;
+    if (!in_order) evs_normalize(&h->evs); /* a late line: sort it into place */
+    if (h->evs.n > before) h->gen++;
+    return h->evs.n - before;
 }
 
 bool cmd_is_internal(const char *command)
@@ -222,6 +249,7 @@ void cmd_hist_rebuild(struct cmd_hist *h)
     cmds_free(h->v, h->n);
     h->v = v;
     h->n = n;
+    h->gen++;
 }
 
 void cmd_hist_set_listed(struct cmd_hist *h, const struct cmd_listed *l, size_t n, int64_t now_ns)

@@ -25,6 +25,7 @@ struct cmd_feed {
     int64_t cursor_ms; /* 0: the server's default window */
     bool v2;
     bool progress;
+    bool dirty; /* events added since the last rebuild */
 };
 
 static void feed_page(struct cmd_feed *f);
@@ -53,18 +54,22 @@ static void feed_done(struct api_result *res, void *ud)
         f->cb(f->ud, &err);
         return;
     }
-    cmd_hist_add(&f->hist, &evs);
+    if (cmd_hist_add(&f->hist, &evs)) f->dirty = true;
     if (page.entries >= CMD_FEED_PAGE) {
         f->cursor_ms = page.last_ms > f->cursor_ms ? page.last_ms : f->cursor_ms + 1;
         feed_page(f);
-        if (f->progress && f->call) {
+        if (f->progress && f->call && f->dirty) {
+            f->dirty = false;
             cmd_hist_rebuild(&f->hist);
             f->cb(f->ud, NULL);
         }
         return;
     }
     if (page.last_ms > f->cursor_ms) f->cursor_ms = page.last_ms;
-    cmd_hist_rebuild(&f->hist);
+    if (f->dirty) { /* nothing new: the commands stay as they are */
+        f->dirty = false;
+        cmd_hist_rebuild(&f->hist);
+    }
     f->cb(f->ud, NULL);
 }
 
@@ -110,6 +115,7 @@ struct cmd_feed *cmd_feed_new(struct api *a, const char *id, cmd_feed_cb cb, voi
     f->api = a;
     f->cb = cb;
     f->ud = ud;
+    f->dirty = true; /* the first round always builds */
     cmd_hist_init(&f->hist);
     return f;
 }

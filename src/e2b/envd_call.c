@@ -69,6 +69,11 @@ int envd_client_init(struct envd_client *c, struct http *h, const char *sandbox_
                          err) < 0)
         return -1;
     c->http = h;
+    /* BOXTOP_STALL_S: seconds without a byte before a /files transfer fails (tests, links
+     * known to pause longer) */
+    const char *st = getenv("BOXTOP_STALL_S");
+    long sv = st ? strtol(st, NULL, 10) : 0;
+    c->files_stall_ms = sv > 0 && sv <= 86400 ? sv * 1000 : ENVD_FILES_STALL_MS;
     if (access_token && http_add_secret(h, access_token) < 0) {
         envd_target_free(&c->target);
         return error_set(err, ERROR_GENERIC, "out of memory");
@@ -140,6 +145,8 @@ struct http_request *envd_unary(struct envd_client *c, const char *method, bool 
         .ud = u,
         .timeout_ms = ENVD_UNARY_TIMEOUT_MS,
         .accept_gzip = 1,
+        /* a 254 KB gzip ListDir answer inflated to 250 MiB was accepted under the default */
+        .max_body = strstr(method, "/ListDir") ? ENVD_LISTDIR_BODY_MAX : ENVD_UNARY_BODY_MAX,
     };
     struct http_request *req = http_start(c->http, &o, err);
     envd_wire_free(&w);
@@ -168,6 +175,7 @@ struct envd_stream {
     struct error end_err;
     /* typed adapters */
     envd_proc_cb proc_cb;
+    bool proc_started; /* the start event came (output before it is a protocol error) */
     envd_fs_cb fs_cb;
     void *typed_ud;
     struct envd_parse parse;
@@ -347,6 +355,13 @@ static int proc_msg(const char *json, size_t len, void *ud, struct error *err)
     struct envd_stream *s = ud;
     struct envd_proc_event ev;
     if (envd_proc_event_parse(json, len, &ev, &s->parse, err) < 0) return -1;
+    /* envd always sends start first (Start and Connect alike): output before it would be
+     * shown without knowing which process it belongs to */
+    if (ev.kind == ENVD_PROC_START)
+        s->proc_started = true;
+    else if (!s->proc_started && ev.kind != ENVD_PROC_KEEPALIVE)
+        return error_set(err, ERROR_PROTOCOL, "%s: output before the start event",
+                         short_method(s->method));
     return s->proc_cb(&ev, s->typed_ud, err);
 }
 

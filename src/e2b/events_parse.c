@@ -41,7 +41,8 @@ static char *summary(const cJSON *data)
     const cJSON *ex = cJSON_GetObjectItemCaseSensitive(data, "execution");
     const cJSON *et =
         cJSON_IsObject(ex) ? cJSON_GetObjectItemCaseSensitive(ex, "execution_time") : NULL;
-    if (cJSON_IsNumber(et)) buf_printf(&b, "execution_time=%.1fs ", et->valuedouble / 1000.0);
+    if (cJSON_IsNumber(et) && et->valuedouble >= 0 && et->valuedouble < 1e12)
+        buf_printf(&b, "execution_time=%.1fs ", et->valuedouble / 1000.0);
     if (!b.len) return NULL;
     b.data[--b.len] = '\0';
     return buf_steal(&b);
@@ -75,13 +76,15 @@ static int newest_first(const void *pa, const void *pb)
 int events_parse(const char *text, size_t len, struct sbx_event_list *out, struct error *err)
 {
     memset(out, 0, sizeof(*out));
-    cJSON *root = cJSON_ParseWithLength(text, len);
+    cJSON *root = json_parse(text, len, err); /* bounded: JSON_MAX_VALUES */
+    if (!root) return -1;
     if (!cJSON_IsArray(root)) {
         cJSON_Delete(root);
         error_set(err, ERROR_PROTOCOL, "events: expected a JSON array");
         return -1;
     }
     int n = cJSON_GetArraySize(root);
+    if (n > EVENTS_MAX_ITEMS) n = EVENTS_MAX_ITEMS; /* the id check below is quadratic */
     out->v = calloc((size_t)(n ? n : 1), sizeof(*out->v));
     if (!out->v) {
         cJSON_Delete(root);
@@ -92,7 +95,14 @@ int events_parse(const char *text, size_t len, struct sbx_event_list *out, struc
     cJSON_ArrayForEach(it, root)
     {
         const char *type = str_of(it, "type"), *sbx = str_of(it, "sandboxId");
-        if (!type || !sbx) continue;
+        if (!type || !sbx) { /* one rule with the sandboxes list: skip, count, say so */
+            out->skipped++;
+            continue;
+        }
+        if (out->n == n) {
+            out->cut++;
+            continue;
+        }
         const char *id = str_of(it, "id");
         int dup = 0;
         for (int i = 0; id && i < out->n && !dup; i++)

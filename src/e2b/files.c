@@ -249,7 +249,8 @@ static struct files_transfer *transfer_start(struct envd_client *c, const char *
         .headers = (const char *const *)w.headers,
         .on_done = transfer_done,
         .ud = t,
-        .timeout_ms = 0, /* big files take as long as they take */
+        .timeout_ms = 0,               /* big files take as long as they take, */
+        .stall_ms = c->files_stall_ms, /* but a server that stops sending fails */
     };
     if (upload) {
         o.read_cb = upload_read;

@@ -31,9 +31,11 @@
 #define HTTP_DEFAULT_CONNECT_MS 10000L
 #define HTTP_BACKOFF_BASE_MS    250
 #define HTTP_BACKOFF_MAX_MS     8000
-#define HTTP_RETRY_AFTER_MAX_S  30
-#define HTTP_ERROR_BODY_MAX     (64 * 1024)
-#define HTTP_BODY_MAX           ((size_t)256 * 1024 * 1024)
+/* A Retry-After above this is not waited for: the call fails at once and says so (a server
+ * asking for 99999999 s kept `boxtop ls` silent for 3 x 30 s). */
+#define HTTP_RETRY_AFTER_MAX_S 10
+#define HTTP_ERROR_BODY_MAX    (64 * 1024)
+#define HTTP_BODY_MAX          ((size_t)256 * 1024 * 1024)
 
 enum req_state {
     REQ_ACTIVE,  /* in the multi handle */
@@ -52,6 +54,13 @@ struct http_request {
     bool paused;
     bool aborted_by_receiver;
     bool too_big;
+    bool retry_too_far; /* a Retry-After beyond HTTP_RETRY_AFTER_MAX_S: not retried */
+    bool stalled;       /* failed by the stall watchdog */
+    /* the stall watchdog: curl's low-speed limit averages over seconds that still hold the
+     * last burst (64 MB, then silence, went unnoticed for minutes), so count silence here */
+    long stall_ms;
+    int64_t last_byte_ms;
+    int64_t stall_timer;
     size_t max_body;
     int attempt;
     int64_t retry_timer;
@@ -110,6 +119,36 @@ static void easy_give_back(struct http *h, CURL *e)
         curl_easy_cleanup(e);
 }
 static void on_retry_timer(struct loop *l, void *ud);
+static void finish(struct http_request *r, CURLcode rc);
+
+/* ---- the stall watchdog (re-armed lazily: bytes only stamp last_byte_ms) ------------------ */
+
+static void on_stall_timer(struct loop *l, void *ud)
+{
+    struct http_request *r = ud;
+    struct http *h = r->h;
+    r->stall_timer = 0;
+    if (r->state != REQ_ACTIVE || r->cancelled) return;
+    int64_t quiet = loop_now_ms() - r->last_byte_ms;
+    if (quiet < r->stall_ms || r->paused) { /* a paused upload waits for its own source */
+        r->stall_timer = loop_timer_add(l, quiet < r->stall_ms ? r->stall_ms - quiet : r->stall_ms,
+                                        on_stall_timer, r);
+        return;
+    }
+    r->stalled = true;
+    curl_multi_remove_handle(h->multi, r->easy);
+    h->active--;
+    r->state = REQ_WAITING;
+    finish(r, CURLE_OPERATION_TIMEDOUT);
+}
+
+static void stall_arm(struct http_request *r)
+{
+    if (r->stall_ms <= 0 || r->stall_timer) return;
+    r->last_byte_ms = loop_now_ms();
+    int64_t id = loop_timer_add(r->h->loop, r->stall_ms, on_stall_timer, r);
+    r->stall_timer = id > 0 ? id : 0;
+}
 
 /* ---- secrets ----------------------------------------------------------------------------- */
 
@@ -328,6 +367,7 @@ static size_t header_cb(char *p, size_t size, size_t n, void *ud)
     struct http_request *r = ud;
     size_t len = size * n;
     if (r->cancelled) return 0;
+    r->last_byte_ms = loop_now_ms();
     if (len >= 5 && !memcmp(p, "HTTP/", 5)) {
         buf_reset(&r->headers); /* a new response (after 100 Continue or a retry) */
         return len;
@@ -359,8 +399,9 @@ static size_t write_cb(char *p, size_t size, size_t n, void *ud)
     struct http_request *r = ud;
     size_t len = size * n;
     if (r->cancelled) return 0;
+    r->last_byte_ms = loop_now_ms();
     long st = response_status(r);
-    if (st >= 400) {
+    if (st >= 300) { /* redirects are not followed: their body is an error body too */
         if (r->body.len < HTTP_ERROR_BODY_MAX)
             buf_append(&r->body, p, len < HTTP_ERROR_BODY_MAX ? len : HTTP_ERROR_BODY_MAX);
         return len;
@@ -404,6 +445,7 @@ static size_t read_cb(char *p, size_t size, size_t n, void *ud)
         return CURL_READFUNC_PAUSE;
     }
     if (got < 0) return CURL_READFUNC_ABORT;
+    r->last_byte_ms = loop_now_ms();
     return (size_t)got;
 }
 
@@ -450,6 +492,7 @@ static void req_destroy(struct http_request *r)
         h->wait_status = -1;
     }
     if (r->retry_timer) loop_timer_cancel(h->loop, r->retry_timer);
+    if (r->stall_timer) loop_timer_cancel(h->loop, r->stall_timer);
     if (r->state == REQ_ACTIVE) {
         curl_multi_remove_handle(h->multi, r->easy);
         h->active--;
@@ -573,6 +616,7 @@ struct http_request *http_start(struct http *h, const struct http_opts *o, struc
     curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "boxtop/" PACKAGE_VERSION);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->timeout_ms > 0 ? o->timeout_ms : 0L);
+    r->stall_ms = o->stall_ms > 0 ? o->stall_ms : 0;
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
                      o->connect_timeout_ms > 0 ? o->connect_timeout_ms : HTTP_DEFAULT_CONNECT_MS);
     if (o->accept_gzip) curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "gzip");
@@ -615,6 +659,7 @@ struct http_request *http_start(struct http *h, const struct http_opts *o, struc
     }
     r->state = REQ_ACTIVE;
     h->active++;
+    stall_arm(r);
     return r;
 }
 
@@ -692,6 +737,7 @@ static void on_retry_timer(struct loop *l, void *ud)
     }
     r->state = REQ_ACTIVE;
     h->active++;
+    stall_arm(r);
 }
 
 /* Delay before the next attempt, or -1 when the failure is not retryable. */
@@ -708,16 +754,15 @@ static int64_t retry_delay(struct http_request *r, CURLcode rc, long status)
         char *end;
         long s = strtol(v, &end, 10);
         if (end != v && *end == '\0' && s >= 0) {
-            ms = (int64_t)(s > HTTP_RETRY_AFTER_MAX_S ? HTTP_RETRY_AFTER_MAX_S : s) * 1000;
+            ms = s > HTTP_RETRY_AFTER_MAX_S ? -1 : (int64_t)s * 1000;
         } else {
             time_t t = curl_getdate(v, NULL);
             if (t > 0) {
                 int64_t d = (int64_t)t * 1000 - loop_wall_ms();
-                ms = d < 0                               ? 0
-                     : d > HTTP_RETRY_AFTER_MAX_S * 1000 ? HTTP_RETRY_AFTER_MAX_S * 1000
-                                                         : d;
+                ms = d < 0 ? 0 : d > HTTP_RETRY_AFTER_MAX_S * 1000 ? -1 : d;
             }
         }
+        if (ms < 0) r->retry_too_far = true;
     } else {
         ms += loop_now_ms() % (ms / 4 + 1); /* jitter so that clients do not retry in step */
     }
@@ -731,14 +776,17 @@ static void transport_error(struct http_request *r, CURLcode rc, struct error *e
     const char *detail = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
     enum error_kind kind = ERROR_NETWORK;
     if (r->too_big) {
-        error_set(err, ERROR_PROTOCOL, _("%s: response body too large"), where);
+        error_set(err, ERROR_PROTOCOL, _("%s: response body too large (more than %zu MiB)"), where,
+                  r->max_body >> 20);
         return;
     }
     if (r->aborted_by_receiver) {
         error_set(err, ERROR_GENERIC, _("%s: transfer aborted by the receiver"), where);
         return;
     }
-    if (rc == CURLE_OPERATION_TIMEDOUT)
+    if (r->stalled)
+        error_set(err, kind, _("%s: nothing moved for %ld s"), where, r->stall_ms / 1000);
+    else if (rc == CURLE_OPERATION_TIMEDOUT)
         error_set(err, kind, _("%s: timed out (%s)"), where, detail);
     else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
         error_set(err, kind, _("cannot connect to %s (%s)"), where, detail);
@@ -767,6 +815,19 @@ static void finish(struct http_request *r, CURLcode rc)
         transport_error(r, rc, &res.err);
     else if (status >= 400)
         http_error_from_response(&res.err, status, r->body.data, r->body.len);
+    else if (status >= 300)
+        error_set(&res.err, ERROR_PROTOCOL, _("redirect not followed (HTTP %ld)"), status);
+    else if (status < 200)
+        error_set(&res.err, ERROR_PROTOCOL, _("unexpected HTTP status %ld"), status);
+    if (r->retry_too_far) {
+        char v[64] = "", shown[32];
+        http_response_header(r, "retry-after", v, sizeof v);
+        copy_plain(shown, sizeof shown, v, strlen(v)); /* a header is hostile text too */
+        size_t l = strlen(res.err.msg);
+        snprintf(res.err.msg + l, sizeof res.err.msg - l,
+                 _("; the server asks to wait %s s (more than %d s): not retried"), shown,
+                 HTTP_RETRY_AFTER_MAX_S);
+    }
     redact(h, res.err.msg, sizeof res.err.msg);
     if (rc != CURLE_OK) res.status = 0;
     char *ct = NULL;

@@ -21,6 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
 #include "boxtop/api.h"
 #include "boxtop/http.h"
 #include "boxtop/i18n.h"
@@ -494,6 +496,13 @@ void local_backend_base_note(const char *body, size_t len, char *out, size_t n)
     static const char *const keys[] = {"base image failed: ", "base: "};
     out[0] = '\0';
     if (n == 0) return;
+    if (len && body[0] == '{') { /* the JSON answer (Accept: application/json) names it "base" */
+        cJSON *o = cJSON_ParseWithLength(body, len);
+        const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "base");
+        if (cJSON_IsString(b)) snprintf(out, n, "%s", b->valuestring);
+        cJSON_Delete(o);
+        return;
+    }
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
         size_t kl = strlen(keys[k]);
         for (size_t i = 0; i + kl <= len; i++) {

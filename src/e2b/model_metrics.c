@@ -18,6 +18,9 @@ static int nonneg(const cJSON *o, const char *path, const char *key, int64_t *ou
     return 0;
 }
 
+/* cpuUsedPct is of the whole sandbox (0..100); servers that sum cores reach 100 x cores. */
+#define METRIC_CPU_PCT_MAX (100.0 * 4096)
+
 static int parse_sample(const cJSON *o, const char *path, struct metric_sample *m,
                         struct error *err)
 {
@@ -32,7 +35,8 @@ static int parse_sample(const cJSON *o, const char *path, struct metric_sample *
         return -1;
     /* memCache is required by the spec but absent from envd < 0.5.9 data: default 0. */
     if (json_opt_int64(o, path, "memCache", &m->mem_cache, 0, err) < 0) return -1;
-    if (!isfinite(m->cpu_pct) || m->cpu_pct < 0)
+    /* a percentage of the sandbox; 1.8e308 printed 309 digits */
+    if (!isfinite(m->cpu_pct) || m->cpu_pct < 0 || m->cpu_pct > METRIC_CPU_PCT_MAX)
         return error_set(err, ERROR_PROTOCOL, "%s.cpuUsedPct: out of range", path);
     return 0;
 }
@@ -125,6 +129,11 @@ int team_metrics_parse(const char *text, size_t len, struct team_metric_list *ou
                                 &m->concurrent_sandboxes, err)) < 0 ||
             (rc = json_get_double(it, path, "sandboxStartRate", &m->start_rate, err)) < 0)
             break;
+        /* starts a second: 1e309 showed "starts/min inf" */
+        if (!isfinite(m->start_rate) || m->start_rate < 0 || m->start_rate > 1e6) {
+            rc = error_set(err, ERROR_PROTOCOL, "%s.sandboxStartRate: out of range", path);
+            break;
+        }
     }
     cJSON_Delete(doc);
     if (rc < 0) team_metric_list_free(out);

@@ -1,6 +1,7 @@
 /* model_sandbox.c - struct sandbox from ListedSandbox, SandboxDetail and Sandbox JSON. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,19 +107,22 @@ int sandbox_list_parse(const char *text, size_t len, struct sandbox_list *out, s
         cJSON_Delete(doc);
         return error_set(err, ERROR_GENERIC, "out of memory");
     }
-    int i = 0, rc = 0;
+    int i = 0;
     const cJSON *it;
     cJSON_ArrayForEach(it, doc)
     {
         char path[64];
-        json_path_index(path, sizeof path, "sandboxes", i);
-        rc = parse_one(it, path, SHAPE_LISTED, &out->items[i], err);
-        out->n = ++i; /* the failed one too, so that sandbox_list_free frees its parts */
-        if (rc < 0) break;
+        struct error e = {0};
+        json_path_index(path, sizeof path, "sandboxes", i++);
+        if (parse_one(it, path, SHAPE_LISTED, &out->items[out->n], &e) == 0) {
+            out->n++;
+            continue;
+        }
+        sandbox_free(&out->items[out->n]);
+        if (!out->skipped++) snprintf(out->skip_why, sizeof out->skip_why, "%s", e.msg);
     }
     cJSON_Delete(doc);
-    if (rc < 0) sandbox_list_free(out);
-    return rc;
+    return 0;
 }
 
 void sandbox_free(struct sandbox *s)

@@ -521,6 +521,16 @@ static void job_stop_runs(struct xfer *x, struct xfer_job *j)
     j->dir_busy = 0;
 }
 
+/* A download that failed or was cancelled leaves no empty directories it made (issue 25);
+ * rmdir keeps those that hold what was copied. Deepest first: items come parent first. */
+static void drop_made_dirs(struct xfer_job *j)
+{
+    if (j->dir != XFER_DOWN) return;
+    for (size_t i = j->nitems; i-- > 0;)
+        if (j->items[i].is_dir && j->items[i].made && rmdir(j->items[i].dst) == 0)
+            j->items[i].made = 0;
+}
+
 static void job_fail(struct xfer_job *j, const char *fmt, ...)
 {
     if (finished(j)) return;
@@ -531,6 +541,7 @@ static void job_fail(struct xfer_job *j, const char *fmt, ...)
     j->state = XS_FAILED;
     j->ended_ms = loop_now_ms();
     job_stop_runs(j->x, j);
+    drop_made_dirs(j);
 }
 
 /* One file or directory failed: count it, keep the first message, and go on with the rest
@@ -557,6 +568,7 @@ static void job_end(struct xfer *x, struct xfer_job *j)
                      j->warn);
     } else {
         j->state = XS_FAILED;
+        drop_made_dirs(j);
         if (j->nitems <= 1 && j->errors == 1)
             snprintf(j->msg, sizeof j->msg, "%s", j->first_err);
         else
@@ -777,10 +789,12 @@ static int alias_start(struct xfer *x, struct xrun *r, struct error *err)
     al->envd = x->envd;
     al->status = -1;
     /* the paths are arguments, never part of the script */
-    const char *args[] = {
-        "-c",           "ln -L -- \"$1\" \"$2\" 2>/dev/null || exec cp -- \"$1\" \"$2\"",
-        CMD_INTERNAL_TAG, r->it->src,
-        al->path,       NULL};
+    const char *args[] = {"-c",
+                          "ln -L -- \"$1\" \"$2\" 2>/dev/null || exec cp -- \"$1\" \"$2\"",
+                          CMD_INTERNAL_TAG,
+                          r->it->src,
+                          al->path,
+                          NULL};
     /* boxtop's own process: the tag (and $0) let the commands view hide it */
     struct envd_start_opts o = {
         .cmd = "/bin/sh", .args = args, .stdin_mode = -1, .tag = CMD_INTERNAL_TAG};
@@ -883,7 +897,9 @@ static int dir_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
 {
     if (j->dir == XFER_DOWN) {
         /* owner rwx while filling; the directory's own mode comes at the end */
-        if (mkdir(it->dst, 0700) < 0 && errno != EEXIST) {
+        if (mkdir(it->dst, 0700) == 0)
+            it->made = 1;
+        else if (errno != EEXIST) {
             it->mode = 0;
             item_fail(j, "%s: %s", it->dst, strerror(errno));
             return -1;
@@ -1057,6 +1073,7 @@ void xfer_cancel(struct xfer *x, struct xfer_job *j)
     job_stop_runs(x, j);
     j->state = XS_CANCELLED;
     j->ended_ms = loop_now_ms();
+    drop_made_dirs(j);
     notify(x, XEV_STATE, j);
     pump(x);
 }

@@ -10,7 +10,10 @@
 #include <string.h>
 
 #include "boxtop/connect.h"
+#include "boxtop/json.h"
 #include "boxtop/sanitize.h"
+
+#define CONNECT_END_MAX_VALUES 10000
 
 static const char *const code_names[] = {
     "ok",
@@ -220,6 +223,10 @@ static int metadata_check(const cJSON *md, struct error *err)
 int connect_end_parse(const char *payload, size_t len, struct connect_end *out, struct error *err)
 {
     memset(out, 0, sizeof *out);
+    /* an end frame is an error and a little metadata: a 16 MiB one of [{},{},...] is not
+     * built into millions of cJSON nodes */
+    if (json_count_values(payload, len, CONNECT_END_MAX_VALUES) > CONNECT_END_MAX_VALUES)
+        return error_set(err, ERROR_PROTOCOL, "end-stream: payload too large");
     cJSON *root = cJSON_ParseWithLengthOpts(payload, len, NULL, 0);
     if (!root || !cJSON_IsObject(root)) {
         cJSON_Delete(root);

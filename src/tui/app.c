@@ -208,7 +208,9 @@ static void draw_header(struct app *a)
     char line[256], lim[32] = "?", spm[32] = "?", upd[48] = "";
     if (a->model.concurrency_limit > 0)
         snprintf(lim, sizeof(lim), "%d", a->model.concurrency_limit);
-    if (a->model.starts_per_min >= 0) snprintf(spm, sizeof(spm), "%.1f", a->model.starts_per_min);
+    /* a recording or a server may say anything: inf and 1e300 stay "?" */
+    if (a->model.starts_per_min >= 0 && a->model.starts_per_min < 1e9)
+        snprintf(spm, sizeof(spm), "%.1f", a->model.starts_per_min);
     if (a->model.loading)
         snprintf(upd, sizeof(upd), "%s", _("loading…"));
     else if (a->model.updated_ms) {
@@ -508,15 +510,17 @@ void app_sync_model(struct app *a)
 
 /* bench/list measures the time to the first full frame from this: wall clock in µs (the
  * benchmark's start stamp is wall clock too), the sandboxes known and whether the main area was
- * redrawn. Only the first frames: the log is for start-up, not for the refresh cost. */
-#define FRAME_LOG_MAX 256
+ * redrawn; tests/hostile measures how fast keys are answered from the keys read so far (the
+ * first frame with a higher count answered the key sent). Bounded: a line is ~70 bytes. */
+#define FRAME_LOG_MAX 100000
 static void frame_log_write(struct app *a, int drew_main)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     char line[128];
-    int n = snprintf(line, sizeof(line), "frame %u t_us %lld sandboxes %d main %d\n", a->frames,
-                     (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000, a->model.n, drew_main);
+    int n = snprintf(line, sizeof(line), "frame %u t_us %lld sandboxes %d main %d keys %u\n",
+                     a->frames, (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000, a->model.n,
+                     drew_main, a->keys_read);
     if (write(a->frame_log, line, (size_t)n) != n) {
         close(a->frame_log);
         a->frame_log = -1;

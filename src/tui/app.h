@@ -139,9 +139,10 @@ struct app {
     uint64_t model_gen_seen;
     int quit;
     int exit_code;
-    int raw_keys;    /* the outer tty is in raw-keys mode (view_ops.raw_keys) */
-    unsigned frames; /* frames drawn (for tests and --stats) */
-    int frame_log;   /* BOXTOP_FRAME_LOG=FILE (bench/list): one line per early frame, else -1 */
+    int raw_keys;       /* the outer tty is in raw-keys mode (view_ops.raw_keys) */
+    unsigned frames;    /* frames drawn (for tests and --stats) */
+    unsigned keys_read; /* keys read (the frame log says which frame answered them) */
+    int frame_log;      /* BOXTOP_FRAME_LOG=FILE (bench/list): one line per early frame, else -1 */
     /* the header's running/paused counts, recounted only when the model changed (a count
      * visits every sandbox: 10 000 cache misses on each clock tick otherwise) */
     uint64_t counts_gen;
@@ -211,6 +212,7 @@ struct view *view_sandboxes_new(struct app *a);
 struct view *view_detail_new(struct app *a, const char *id);
 /* Terminals (views/term.c, views/term_sessions.c; issue 7). */
 void term_open_shell(struct app *a, const char *sandbox_id); /* `s`, :shell ID */
+void term_attach_pid(struct app *a, const char *sandbox_id, uint32_t pid); /* commands `a` */
 struct view *view_sessions_new(struct app *a);               /* :sessions */
 void term_sessions_free(struct app *a);                      /* app_run, at exit */
 struct view *view_logs_new(struct app *a, const char *id);   /* views/logs.c */

@@ -354,8 +354,10 @@ void app_on_stdin(struct loop *l, int fd, int events, void *ud)
     wint_t wc;
     int r;
     /* drain everything that arrived; nodelay makes get_wch return ERR when empty */
-    while (!a->quit && (r = get_wch(&wc)) != ERR)
+    while (!a->quit && (r = get_wch(&wc)) != ERR) {
+        a->keys_read++;
         app_handle_key(a, (int)wc, r == KEY_CODE_YES);
+    }
     /* keys scroll, sort and switch views: rows that came on screen need their metrics */
     if (!a->quit && a->be && a->be->ops->demand_now) a->be->ops->demand_now(a->be);
 }

@@ -37,8 +37,6 @@
 #include "session.h"
 
 #define MAX_TEMPLATES 64
-/* A server that always has a next page must not keep a round going forever. */
-#define LIST_MAX_PAGES 1000
 /* Rows' history windows fetched at once (a screenful takes a few turns of these). */
 #define HIST_SLOTS 8
 
@@ -64,8 +62,10 @@ struct e2b_backend {
     int offline; /* last poll failed at the network level */
     int metrics_warned;
     unsigned round;
-    int list_pages;   /* pages fetched in this round */
-    char *list_token; /* the token of the page being fetched (a repeat means no progress) */
+    struct api_paging paging; /* this round's pages: bounded like `boxtop ls` (api_paging.c) */
+    int list_skipped;         /* items of this round that were not valid sandboxes */
+    char skip_why[256];
+    char note[320]; /* what the last round cut or skipped, as last reported ("" = nothing) */
     /* starts per minute: ids first seen with a recent start time */
     int64_t starts[256];
     int nstarts;
@@ -158,8 +158,12 @@ static void round_done(struct e2b_backend *b)
 
 static void set_offline(struct e2b_backend *b, const struct error *err)
 {
+    /* only a network failure is "unreachable": a 500 or a redirect answered */
     if (!b->offline)
-        backend_report(&b->base, BACKEND_OFFLINE, _("backend unreachable: %s (retrying every %ds)"),
+        backend_report(&b->base, BACKEND_OFFLINE,
+                       err->kind == ERROR_NETWORK
+                           ? _("backend unreachable: %s (retrying every %ds)")
+                           : _("the backend answers with an error: %s (retrying every %ds)"),
                        err->msg, TICK_METRICS_MS / 1000);
     b->offline = 1;
 }
@@ -391,6 +395,10 @@ static void on_row_hist(struct api_result *res, void *ud)
     slot->call = NULL;
     if (res->err.kind != ERROR_NONE) {
         if (res->err.kind != ERROR_NETWORK) b->hist_fails++;
+        /* an answer that makes no sense (a CPU of 1.8e308) is named, not dropped silently */
+        if (res->err.kind == ERROR_PROTOCOL)
+            backend_report(&b->base, BACKEND_ACTION_FAILED, _("metrics of %s: %s"), slot->id,
+                           res->err.msg);
         if (s) s->hist_full = 1; /* the batch call gives it samples from now on */
     } else {
         b->hist_fails = 0;
@@ -646,7 +654,10 @@ static int merge_page(struct e2b_backend *b, const char *body, size_t len, int *
         if (sandbox_list_parse(body, len, &l, err) == 0) {
             for (int i = 0; i < l.n; i++)
                 merge_sandbox(b, &l.items[i], (struct obj_sig){0, 0});
-            *items = l.n;
+            *items = l.n + l.skipped;
+            if (l.skipped && !b->list_skipped)
+                snprintf(b->skip_why, sizeof b->skip_why, "%.200s", l.skip_why);
+            b->list_skipped += l.skipped;
             rc = 0;
         } else {
             err->kind = ERROR_PROTOCOL;
@@ -660,6 +671,24 @@ static int merge_page(struct e2b_backend *b, const char *body, size_t len, int *
     return rc;
 }
 
+/* Say what a round left out (cut, stuck, invalid items) once, and again only when it
+ * changes; why NULL = nothing was cut. */
+static void list_note(struct e2b_backend *b, const char *why)
+{
+    char note[sizeof b->note] = "";
+    if (why && b->list_skipped)
+        snprintf(note, sizeof note, _("%s; %d invalid sandboxes not shown (%s)"), why,
+                 b->list_skipped, b->skip_why);
+    else if (why)
+        snprintf(note, sizeof note, "%s", why);
+    else if (b->list_skipped)
+        snprintf(note, sizeof note, _("%d invalid sandboxes not shown (the first: %s)"),
+                 b->list_skipped, b->skip_why);
+    if (!strcmp(note, b->note)) return;
+    snprintf(b->note, sizeof b->note, "%s", note);
+    if (note[0]) backend_report(&b->base, BACKEND_ACTION_FAILED, "%s", note);
+}
+
 static void on_list(struct api_result *res, void *ud)
 {
     struct e2b_backend *b = ud;
@@ -669,21 +698,25 @@ static void on_list(struct api_result *res, void *ud)
     if (res->err.kind == ERROR_NONE)
         merge_page(b, res->body ? res->body : "", res->body_len, &items, &res->err);
     if (res->err.kind != ERROR_NONE) {
-        if (res->err.kind == ERROR_NETWORK || res->status >= 500)
-            set_offline(b, &res->err);
-        else
-            backend_report(&b->base, BACKEND_ACTION_FAILED, _("listing sandboxes failed: %s"),
-                           res->err.msg);
+        /* no listing at all: the table cannot show anything current (a redirect, a 500, a
+         * page too large): say so in the status line and the table, keep polling */
+        set_offline(b, &res->err);
         round_done(b);
         return;
     }
     set_online(b);
-    /* An empty page, the same token again or too many pages: the server is not making
-     * progress, so the round ends with what it listed. */
-    if (res->next_token && items > 0 && b->list_pages < LIST_MAX_PAGES &&
-        !(b->list_token && !strcmp(b->list_token, res->next_token))) {
-        list_page(b, res->next_token);
+    switch (api_paging_next(&b->paging, items, res->body_len, res->next_token)) {
+    case API_PAGING_MORE:
+        list_page(b, b->paging.token);
         return;
+    case API_PAGING_DONE:
+        list_note(b, NULL);
+        break;
+    case API_PAGING_STUCK:
+    case API_PAGING_CUT:
+        /* the round ends with what was listed (the rest is pruned: memory stays bounded) */
+        list_note(b, b->paging.why);
+        break;
     }
     /* every sandbox of the model listed again: nothing to prune (no walk over all of them) */
     if (b->listed != m->n) model_prune(m, b->round);
@@ -717,9 +750,6 @@ static void list_page(struct e2b_backend *b, const char *next_token)
     q.states = API_STATE_RUNNING | API_STATE_PAUSED;
     q.limit = 100;
     q.next_token = next_token;
-    free(b->list_token);
-    b->list_token = next_token ? strdup(next_token) : NULL;
-    b->list_pages = next_token ? b->list_pages + 1 : 1;
     b->list_call = api_list_sandboxes(b->api, &q, on_list, b);
     if (!b->list_call)
         round_done(b);
@@ -737,6 +767,8 @@ static void poll_start(struct e2b_backend *b)
     b->round++;
     b->cursor = 0;
     b->listed = 0;
+    api_paging_free(&b->paging);
+    b->list_skipped = 0;
     list_page(b, NULL);
 }
 
@@ -1105,7 +1137,7 @@ static void e2b_destroy(struct backend *be)
     free(b->sandbox_url);
     free(b->domain);
     free(b->team_id);
-    free(b->list_token);
+    api_paging_free(&b->paging);
     if (b->timer) loop_timer_cancel(be->loop, b->timer);
     api_free(b->api); /* cancels the calls in flight without callbacks */
     hist_slots_clear(b);

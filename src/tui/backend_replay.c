@@ -183,6 +183,13 @@ const char *backend_replay_team_id(struct backend *b)
     return cJSON_IsString(t) ? t->valuestring : NULL;
 }
 
+const cJSON *backend_replay_cast(struct backend *b, const char *sandbox_id)
+{
+    const cJSON *c =
+        cJSON_GetObjectItemCaseSensitive(backend_replay_api(b, "terminals"), sandbox_id);
+    return cJSON_IsArray(c) ? c : NULL;
+}
+
 /* The "api" section, read on its own: the model loader knows only the model's part. */
 static cJSON *load_api(const char *path)
 {

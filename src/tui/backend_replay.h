@@ -8,7 +8,10 @@
  *           "templates": [...],                                  GET /templates
  *           "teamMetrics": [...],                                GET /teams/{id}/metrics
  *           "teamMetricsMax": {"concurrent_sandboxes": {...},    GET /teams/{id}/metrics/max
- *                              "sandbox_start_rate": {...}}}
+ *                              "sandbox_start_rate": {...}},
+ *           "terminals": {"SANDBOX_ID": [asciicast v2 header, [t, "o", data], ...]}}
+ * (terminals: a shell's recording, one JSON value per line of the .cast file, shown by the
+ * terminal view as an exited session.)
  * A recording without the section answers every fetch "not available in a replay". */
 #ifndef BOXTOP_TUI_BACKEND_REPLAY_H
 #define BOXTOP_TUI_BACKEND_REPLAY_H
@@ -22,6 +25,8 @@ int backend_replay_has_api(struct backend *b);
 /* api.<key>, NULL when the recording has none. */
 const cJSON *backend_replay_api(struct backend *b, const char *key);
 const char *backend_replay_team_id(struct backend *b);
+/* api.terminals.<id> (session.h: session_mgr_set_cast_source), NULL when none. */
+const cJSON *backend_replay_cast(struct backend *b, const char *sandbox_id);
 
 struct bfetch *replay_fetch_logs(struct backend *b, const char *id, const struct api_logs_query *q,
                                  api_done_cb cb, void *ud, struct error *err);

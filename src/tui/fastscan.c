@@ -382,7 +382,7 @@ static int scan_sample(struct cur *c, char dp, struct metric_sample *m)
             f = F_CPUS, rc = read_uint(c, &v), m->cpu_count = (int)v, rc |= v > 4096;
         else if (key_is(k, kl, "cpuUsedPct"))
             f = F_PCT, rc = read_double(c, dp, &m->cpu_pct),
-            rc |= !isfinite(m->cpu_pct) || m->cpu_pct < 0;
+            rc |= !isfinite(m->cpu_pct) || m->cpu_pct < 0 || m->cpu_pct > 100.0 * 4096;
         else if (key_is(k, kl, "memUsed"))
             f = F_MU, rc = read_uint(c, &m->mem_used);
         else if (key_is(k, kl, "memTotal"))

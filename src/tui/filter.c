@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "boxtop/grow.h"
 #include "filter.h"
 
 void filter_free(struct filter *f)
@@ -16,7 +17,7 @@ void filter_free(struct filter *f)
     }
     free(f->terms);
     f->terms = NULL;
-    f->n = 0;
+    f->n = f->cap = 0;
 }
 
 static char *dup_n(const char *s, size_t n)
@@ -77,9 +78,7 @@ int filter_parse(struct filter *f, const char *text)
         const char *e = p;
         while (*e && !isspace((unsigned char)*e))
             e++;
-        struct filter_term *nt = realloc(f->terms, (size_t)(f->n + 1) * sizeof(*nt));
-        if (!nt) return -1;
-        f->terms = nt;
+        if (GROW_INT(f->terms, f->cap, f->n + 1) < 0) return -1;
         if (term_fill(&f->terms[f->n], p, (size_t)(e - p)) < 0) {
             free(f->terms[f->n].a);
             free(f->terms[f->n].b);

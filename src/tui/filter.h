@@ -24,7 +24,7 @@ struct filter_term {
 
 struct filter {
     struct filter_term *terms;
-    int n;
+    int n, cap;
 };
 
 /* Parse text into f (f is reset first). Returns 0, or -1 on ENOMEM. */

@@ -27,6 +27,7 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/views/sandboxes.c src/tui/views/detail.c \
 	src/tui/tui_main.c \
 	src/tui/session.c src/tui/session.h \
+	src/tui/session_dedup.c src/tui/session_dedup.h \
 	src/tui/views/term.c src/tui/views/term_view.h src/tui/views/term_copy.c \
 	src/tui/views/term_sessions.c \
 	src/tui/backend_fetch.c src/tui/backend_fetch.h \
@@ -82,7 +83,7 @@ tests_unit_test_tui_fastscan_LDADD = src/tui/libboxtoptui_pure.a src/e2b/libboxt
 TUI_TMUX_TESTS = tests/tui/test_tui_replay.sh tests/tui/test_tui_hostile.sh \
 	tests/tui/test_tui_live.sh tests/tui/test_tui_term.sh tests/tui/test_tui_local.sh \
 	tests/tui/test_tui_boxtopd.sh tests/tui/test_term_shell.sh tests/tui/test_tui_scale.sh \
-	tests/tui/test_tui_snapshots.sh
+	tests/tui/test_tui_snapshots.sh tests/tui/test_tui_snapvol_cloud.sh
 TESTS += $(TUI_TMUX_TESTS)
 EXTRA_DIST += $(TUI_TMUX_TESTS) tests/tui/lib.sh tests/tui/three.json tests/tui/fake_api.js
 # Issue 24's terminal points, each against a real boxtopd (tests/tui/bxd.sh starts it).
@@ -107,6 +108,13 @@ tests_unit_test_tui_session_SOURCES = tests/unit/test_tui_session.c
 tests_unit_test_tui_session_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui \
 	-I$(top_srcdir)/src/tui/term $(VTERM_CFLAGS) $(NCURSES_CFLAGS) $(CJSON_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_tui_session_LDADD = $(TUI_LIBS) $(CMOCKA_LIBS)
+# Issue 25: output a reconnected stream replays is dropped (session_dedup.c).
+check_PROGRAMS += tests/unit/test_tui_dedup
+TESTS += tests/unit/test_tui_dedup
+UNIT_TESTS += tests/unit/test_tui_dedup
+tests_unit_test_tui_dedup_SOURCES = tests/unit/test_tui_dedup.c src/tui/session_dedup.c
+tests_unit_test_tui_dedup_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CMOCKA_CFLAGS)
+tests_unit_test_tui_dedup_LDADD = $(CMOCKA_LIBS)
 # Issue 9 views (logs, events, templates, team): unit tests of their pure parts, tmux tests
 # against a fake API with hostile logs and against a real boxtopd.
 VIEWS_UNIT_TESTS = tests/unit/test_tui_logs

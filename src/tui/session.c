@@ -9,12 +9,15 @@
 #include <string.h>
 #include <time.h>
 
+#include <cJSON.h>
+
 #include "boxtop/api.h"
 #include "boxtop/buf.h"
 #include "boxtop/envd.h"
 #include "boxtop/http.h"
 #include "boxtop/i18n.h"
 #include "session.h"
+#include "session_dedup.h"
 #include "term.h"
 #include "term_rec.h"
 
@@ -48,6 +51,9 @@ struct session {
      * last start event, so another "not found" means the process itself is gone. */
     int recheck, confirmed, paused;
     int closing; /* closed by the user: on m->closing until its SIGKILL is delivered */
+    uint32_t attach_pid; /* session_open_pid: attach to this process instead of a new shell */
+    int64_t started_ms;  /* when the current stream's start event came (back-off reset) */
+    struct out_dedup dd; /* output a reconnected stream sends again is dropped */
 
     int64_t end_ms; /* sandbox end of life (wall ms), 0 = unknown */
     struct api_call *ttl_call;
@@ -66,6 +72,8 @@ struct session_mgr {
     struct session *closing; /* closed sessions whose shell is not killed yet */
     int64_t feed_timer;
     char *rec_dir;
+    session_cast_fn cast_fn;
+    void *cast_ud;
 };
 
 static void s_notify(struct session *s)
@@ -299,15 +307,18 @@ static int on_proc_event(const struct envd_proc_event *ev, void *ud, struct erro
     case ENVD_PROC_START:
         if (!s->pid) s->pid = ev->pid;
         s->state = SESSION_ATTACHED;
-        s->retry_ms = 0;
         s->recheck = s->confirmed = s->paused = 0;
+        /* the back-off is reset only once a stream has lived (on_stream_end): a server that
+         * starts each stream and ends it badly was reconnected twice a second forever */
+        s->started_ms = loop_now_ms();
         if (s->reattaching) {
             s->reattaching = 0;
             s->notice[0] = '\0';
             send_update(s);
             /* full-screen programs repaint on ^L; a shell prompt is left alone (bash would
              * clear the screen and the output kept here) */
-            if (term_engine_altscreen(s->eng)) on_engine_output("\f", 1, s);
+            if (term_engine_altscreen(s->eng) || s->attach_pid) on_engine_output("\f", 1, s);
+            s->attach_pid = 0; /* a fresh attach: ^L makes the program draw its screen */
         } else {
             s->notice[0] = '\0';
         }
@@ -315,9 +326,14 @@ static int on_proc_event(const struct envd_proc_event *ev, void *ud, struct erro
         ttl_arm(s);
         s_notify(s);
         break;
-    case ENVD_PROC_DATA:
-        queue_output(s, ev->data, ev->len);
+    case ENVD_PROC_DATA: {
+        size_t dup = out_dedup_filter(&s->dd, ev->data, ev->len);
+        if (dup < ev->len) {
+            out_dedup_shown(&s->dd, ev->data + dup, ev->len - dup);
+            queue_output(s, ev->data + dup, ev->len - dup);
+        }
         break;
+    }
     case ENVD_PROC_END:
         s->exit_code = envd_proc_exit_status(ev);
         s->state = SESSION_EXITED;
@@ -353,10 +369,12 @@ static void on_stream_end(const struct error *err, void *ud)
         s->recheck = 1; /* paused, or gone with its sandbox: on_recheck tells */
     }
     s->state = SESSION_RECONNECTING;
-    s_notice(s, _("connection lost (%s) - reconnecting…"),
-             err ? err->msg : _("stream closed by the server"));
-    s_notify(s);
+    if (s->started_ms && loop_now_ms() - s->started_ms >= SESSION_STABLE_MS) s->retry_ms = 0;
+    s->started_ms = 0;
     retry_arm(s);
+    s_notice(s, _("connection lost (%s) - reconnecting in %d s…"),
+             err ? err->msg : _("stream closed by the server"), (s->retry_ms + 999) / 1000);
+    s_notify(s);
 }
 
 static int connect_stream(struct session *s, struct error *err)
@@ -373,6 +391,7 @@ static void on_retry(struct loop *l, void *ud)
     (void)l;
     struct session *s = ud;
     s->retry_timer = 0;
+    if (s->stream || s->lookup) return; /* a reattach got there first */
     if (s->recheck) {
         recheck_sandbox(s);
         return;
@@ -384,6 +403,7 @@ static void on_retry(struct loop *l, void *ud)
     if (s->state != SESSION_RECONNECTING) return;
     struct error err = {0};
     s->reattaching = 1;
+    out_dedup_reconnect(&s->dd);
     if (connect_stream(s, &err)) {
         s_notice(s, _("reconnect failed: %s - retrying…"), err.msg);
         s_notify(s);
@@ -522,6 +542,17 @@ static void on_lookup(struct api_result *res, void *ud)
     }
     s->envd_ready = 1;
     s->end_ms = res->sandbox.end_at_ms;
+    if (s->attach_pid) { /* a running PTY (the commands view's `a`) */
+        s->pid = s->attach_pid;
+        s->reattaching = 1;
+        s->state = SESSION_RECONNECTING;
+        if (connect_stream(s, &err)) {
+            s->state = SESSION_FAILED;
+            s_notice(s, "%s", err.msg);
+        }
+        s_notify(s);
+        return;
+    }
     start_shell(s);
 }
 
@@ -540,11 +571,17 @@ static int rec_start(struct session *s, const char *path, struct error *err)
     return s->rec ? 0 : -1;
 }
 
+static struct session *open_cast(struct session_mgr *m, const char *sandbox_id, int rows, int cols,
+                                 int scrollback, const cJSON *cast, struct error *err);
+
 struct session *session_open(struct session_mgr *m, const char *sandbox_id, int rows, int cols,
                              int scrollback, struct error *err)
 {
     struct session_env e;
-    if (get_env(m, &e, err)) return NULL;
+    if (get_env(m, &e, err)) {
+        const cJSON *cast = m->cast_fn ? m->cast_fn(m->cast_ud, sandbox_id) : NULL;
+        return cast ? open_cast(m, sandbox_id, rows, cols, scrollback, cast, err) : NULL;
+    }
     if (rows < 1 || cols < 1 || rows > 4096 || cols > 4096) {
         error_set(err, ERROR_USAGE, _("the pane is too small for a terminal"));
         return NULL;
@@ -585,6 +622,66 @@ struct session *session_open(struct session_mgr *m, const char *sandbox_id, int 
         s->state = SESSION_FAILED;
         s_notice(s, _("could not look up sandbox %s"), sandbox_id);
     }
+    return s;
+}
+
+struct session *session_open_pid(struct session_mgr *m, const char *sandbox_id, uint32_t pid,
+                                 int rows, int cols, int scrollback, struct error *err)
+{
+    struct session *s = session_open(m, sandbox_id, rows, cols, scrollback, err);
+    if (s) {
+        s->attach_pid = pid;
+        s_notice(s, _("attaching to pid %u in %s…"), (unsigned)pid, sandbox_id);
+    }
+    return s;
+}
+
+/* ---- a recorded terminal (replay) ------------------------------------------------------- */
+
+void session_mgr_set_cast_source(struct session_mgr *m, session_cast_fn fn, void *ud)
+{
+    m->cast_fn = fn;
+    m->cast_ud = ud;
+}
+
+static struct session *open_cast(struct session_mgr *m, const char *sandbox_id, int rows, int cols,
+                                 int scrollback, const cJSON *cast, struct error *err)
+{
+    const cJSON *hdr = cJSON_GetArrayItem(cast, 0),
+                *ver = cJSON_GetObjectItemCaseSensitive(hdr, "version");
+    if (!cJSON_IsArray(cast) || !cJSON_IsNumber(ver) || ver->valueint != 2) {
+        error_set(err, ERROR_PROTOCOL, "%s", _("the recorded terminal is not asciicast v2"));
+        return NULL;
+    }
+    if (rows < 1 || cols < 1 || rows > 4096 || cols > 4096) {
+        error_set(err, ERROR_USAGE, _("the pane is too small for a terminal"));
+        return NULL;
+    }
+    struct session *s = calloc(1, sizeof(*s));
+    struct term_engine_opts eo = {rows, cols, scrollback, on_engine_output, s};
+    if (!s || !(s->sandbox = strdup(sandbox_id)) || !(s->eng = term_engine_new(&eo, err))) {
+        if (s) free(s->sandbox);
+        free(s);
+        if (err->kind == ERROR_NONE) error_set(err, ERROR_GENERIC, "out of memory");
+        return NULL;
+    }
+    s->m = m;
+    s->rows = rows;
+    s->cols = cols;
+    struct session **pp = &m->head;
+    while (*pp)
+        pp = &(*pp)->next;
+    *pp = s;
+    const cJSON *ev;
+    cJSON_ArrayForEach(ev, cast)
+    {
+        const cJSON *kind = cJSON_GetArrayItem(ev, 1), *data = cJSON_GetArrayItem(ev, 2);
+        if (ev != hdr && cJSON_IsString(kind) && !strcmp(kind->valuestring, "o") &&
+            cJSON_IsString(data))
+            queue_output(s, data->valuestring, strlen(data->valuestring));
+    }
+    s->state = SESSION_EXITED; /* a recording takes no input */
+    s_notice(s, "%s", _("a recorded terminal (replay)"));
     return s;
 }
 
@@ -638,16 +735,21 @@ int session_reattach(struct session *s, int rows, int cols, struct error *err)
     session_resize(s, rows, cols);
     if (s->state == SESSION_ATTACHED) {
         ttl_arm(s);
-    } else if (s->state == SESSION_RECONNECTING && !s->stream) {
+    } else if (s->state == SESSION_RECONNECTING && !s->stream && !s->lookup) {
         /* no need to wait for the back-off: someone is looking now */
         if (s->retry_timer) loop_timer_cancel(s->m->loop, s->retry_timer);
         s->retry_timer = 0;
-        s->reattaching = 1;
-        if (connect_stream(s, err)) {
-            retry_arm(s);
-            return -1;
+        s->retry_ms = 0;
+        if (s->recheck) { /* paused or gone: the API says which first */
+            recheck_sandbox(s);
+        } else {
+            s->reattaching = 1;
+            if (connect_stream(s, err)) {
+                retry_arm(s);
+                return -1;
+            }
+            s_notice(s, _("reattaching to pid %u…"), (unsigned)s->pid);
         }
-        s_notice(s, _("reattaching to pid %u…"), (unsigned)s->pid);
     }
     s_notify(s);
     return 0;
@@ -660,6 +762,7 @@ static void session_free(struct session *s)
     if (s->envd_ready) envd_client_free(&s->envd);
     term_engine_free(s->eng);
     buf_free(&s->out);
+    out_dedup_free(&s->dd);
     buf_free(&s->in);
     free(s->sandbox);
     free(s);

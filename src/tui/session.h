@@ -24,7 +24,8 @@
 #define SESSION_TTL_S            300               /* keep-alive: the time to live we ask for */
 #define SESSION_TTL_MARGIN_S     90                /* ... when less than this is left */
 #define SESSION_RECONNECT_MS     500 /* first retry after a dropped stream (doubles) */
-#define SESSION_RECONNECT_MAX_MS 8000
+#define SESSION_RECONNECT_MAX_MS 30000
+#define SESSION_STABLE_MS        10000 /* a stream that lived this long resets the back-off */
 
 struct http;
 struct api;
@@ -68,9 +69,21 @@ int session_mgr_set_record_dir(struct session_mgr *m, const char *dir);
 int session_mgr_count(const struct session_mgr *m);
 struct session *session_mgr_at(struct session_mgr *m, int i); /* in opening order */
 
-/* Start /bin/bash -i -l in a PTY of rows x cols in sandbox_id. NULL + err when impossible now. */
+/* Where a replay's recorded terminals come from (NULL fn: none). fn answers a sandbox's
+ * recorded terminal as asciicast v2 in one JSON array: the header object, then the events
+ * [time, "o", data] (other kinds are skipped: the pane decides the size), or NULL. */
+struct cJSON;
+typedef const struct cJSON *(*session_cast_fn)(void *ud, const char *sandbox_id);
+void session_mgr_set_cast_source(struct session_mgr *m, session_cast_fn fn, void *ud);
+
+/* Start /bin/bash -i -l in a PTY of rows x cols in sandbox_id. NULL + err when impossible now.
+ * Without a live backend, a recorded terminal of the sandbox (session_mgr_set_cast_source) is
+ * opened instead: its output fed to the engine at once, the session EXITED, no input taken. */
 struct session *session_open(struct session_mgr *m, const char *sandbox_id, int rows, int cols,
                              int scrollback, struct error *err);
+/* Attach to the running PTY process pid (Process.Connect) instead of starting a shell. */
+struct session *session_open_pid(struct session_mgr *m, const char *sandbox_id, uint32_t pid,
+                                 int rows, int cols, int scrollback, struct error *err);
 /* No tab shows it any more: the process keeps running and the stream stays open, so the
  * screen keeps up with the output (within the engine's scrollback) for the next reattach. */
 void session_detach(struct session *s);

@@ -17,7 +17,13 @@ static struct {
     struct termios tio;
 } crash_state = {-1, 0, {0}};
 
-static const int crash_signals[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
+/* Crashes, and every other signal whose default action ends the process: none may leave the
+ * terminal raw. (INT, QUIT, TERM and HUP are a clean quit through the loop's signalfd while it
+ * runs; they land here only before and after.) */
+static const int crash_signals[] = {SIGSEGV, SIGABRT, SIGBUS,    SIGFPE,  SIGILL,  SIGSYS,
+                                    SIGTRAP, SIGINT,  SIGQUIT,   SIGTERM, SIGHUP,  SIGPIPE,
+                                    SIGUSR1, SIGUSR2, SIGALRM,   SIGXCPU, SIGXFSZ, SIGVTALRM,
+                                    SIGPROF, SIGPWR,  SIGSTKFLT, SIGIO};
 
 /* mouse reporting off (1000/1002/1006), keypad off, leave the alternate screen, cursor on,
  * attributes off */

@@ -1,8 +1,9 @@
 /* term_restore.h - leave the terminal as we found it even when boxtop crashes.
  *
- * Normal exits go through endwin(). For SIGSEGV/SIGABRT/SIGBUS/SIGFPE/SIGILL a handler writes a
- * fixed reset sequence (mouse off, alternate screen off, cursor on, attributes off) and puts the
- * saved termios back with tcsetattr (both async-signal-safe), then re-raises the signal. */
+ * Normal exits go through endwin(). For crashes (SIGSEGV, SIGABRT, ...) and every other signal
+ * that would end the process unhandled (SIGUSR1, SIGPIPE, SIGALRM, ...) a handler writes a fixed
+ * reset sequence (mouse off, alternate screen off, cursor on, attributes off) and puts the saved
+ * termios back with tcsetattr (both async-signal-safe), then re-raises the signal. */
 #ifndef BOXTOP_TUI_TERM_RESTORE_H
 #define BOXTOP_TUI_TERM_RESTORE_H
 

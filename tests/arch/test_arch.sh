@@ -6,7 +6,8 @@
 #      and ask the backend (backend.h, backend_fetch.h).
 # The pairs and includes that break a rule today are listed in tests/arch/known_loops.txt and
 # tests/arch/known_view_includes.txt with the issue item that removes them. A new one fails;
-# so does a listed one that is gone (delete its line: the lists only shrink).
+# so does a listed one that is gone (delete its line: the lists only shrink). An entry naming
+# a file this tree does not have (another branch's, before it is merged) is not checked.
 srcdir=${abs_top_srcdir:-.}
 builddir=${abs_top_builddir:-.}
 here="$srcdir/tests/arch"
@@ -14,6 +15,11 @@ echo "1..4"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/boxtop-arch.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 known() { grep -v '^#' "$1" | sed 's/ *#.*//; /^$/d' | sort -u; }
+present() { # the entries whose files all exist here
+    while read -r a b; do
+        [ -f "$srcdir/$a" ] && { [ -z "$b" ] || [ -f "$srcdir/$b" ]; } && echo "$a${b:+ $b}"
+    done
+}
 
 sh "$here/callgraph.sh" "$builddir" "$srcdir" > "$TMP/edges"
 awk '{ e[$1 " " $2] = 1 } END { for (k in e) { split(k, p, " ");
@@ -29,7 +35,7 @@ if [ $? -eq 0 ]; then echo "ok 1 - no new pair of .c files calls each other ($(w
     echo "$new" | sed 's/^/# calls each other: /'
     echo "# (split out what both use, or let one hand the other a callback)"
 fi
-gone=$(comm -13 "$TMP/loops" "$TMP/known_loops")
+gone=$(present < "$TMP/known_loops" | comm -13 "$TMP/loops" -)
 if [ -z "$gone" ]; then echo "ok 2 - tests/arch/known_loops.txt lists no pair that is gone"; else
     echo "not ok 2 - tests/arch/known_loops.txt lists no pair that is gone"
     echo "$gone" | sed 's/^/# fixed, delete its line: /'
@@ -44,7 +50,7 @@ if [ -z "$new" ]; then echo "ok 3 - no new view includes an HTTP or envd header"
     echo "not ok 3 - no new view includes an HTTP or envd header"
     echo "$new" | sed 's/^/# ask the backend instead: /'
 fi
-gone=$(comm -13 "$TMP/views" "$TMP/known_views")
+gone=$(present < "$TMP/known_views" | comm -13 "$TMP/views" -)
 if [ -z "$gone" ]; then echo "ok 4 - known_view_includes.txt lists no view that is clean"; else
     echo "not ok 4 - known_view_includes.txt lists no view that is clean"
     echo "$gone" | sed 's/^/# clean now, delete its line: /'

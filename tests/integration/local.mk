@@ -34,6 +34,7 @@ INTEGRATION_TESTS = \
 	tests/integration/restart.sh \
 	tests/integration/isolation.sh \
 	tests/integration/webhooks.sh \
+	tests/integration/process-logs.sh \
 	tests/integration/secrets.sh
 TESTS += $(INTEGRATION_TESTS)
 check_SCRIPTS += tests/node_modules/.boxtop-stamp
@@ -46,7 +47,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/envd-extras.mjs \
 	tests/integration/cli.mjs tests/integration/hostile.mjs tests/integration/restart.mjs \
 	tests/integration/isolation.mjs tests/integration/secrets.mjs \
-	tests/integration/webhooks.mjs \
+	tests/integration/webhooks.mjs tests/integration/process-logs.mjs \
 	tests/integration/lib/boxtopd.mjs tests/integration/lib/common.mjs \
 	tests/integration/lib/loopback-only.cjs tests/integration/lib/tap-node.sh \
 	tests/integration/lib/boxtopd.sh tests/integration/README.md tests/integration/.gitignore
@@ -63,7 +64,7 @@ $(INTEGRATION_LAST_LOG): tests/integration/harness.sh.log \
 	tests/integration/streams.sh.log tests/integration/envd-extras.sh.log tests/integration/cli.sh.log \
 	tests/integration/cli-connect.sh.log tests/integration/hostile.sh.log \
 	tests/integration/restart.sh.log tests/integration/isolation.sh.log \
-	tests/integration/webhooks.sh.log
+	tests/integration/webhooks.sh.log tests/integration/process-logs.sh.log
 
 clean-local: clean-local-integration
 clean-local-integration:

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { assert, fileContext } from './lib/common.mjs';
+import { http } from './lib/boxtopd.mjs';
 
 const ctx = fileContext('restart');
 const T = { timeout: 90000 };
@@ -22,6 +23,22 @@ async function prepare(label) {
   await keep.files.write('/home/user/persist.txt', r.content);
   await keep.commands.run('mkdir -p /home/user/dir/sub && echo deep > /home/user/dir/sub/f');
   r.bgPid = (await keep.commands.run('sleep 900', { background: true })).pid;
+  await keep.commands.run('echo persisted-output-' + label + '; exit 0');
+}
+
+// envd's process lines survive the restart (issue 16): the raw v1 line keeps process_result,
+// the output line is still there
+async function verifyProcessLogs(label) {
+  const d = ctx.need();
+  const r = rounds[label];
+  const res = await http(`${d.apiUrl}/sandboxes/${r.id}/logs?limit=100000`, { headers: { 'X-API-Key': d.apiKey } });
+  assert.equal(res.status, 200, res.text);
+  const lines = res.json.logs.map((l) => JSON.parse(l.line));
+  const out = lines.find((l) => l.event_type === 'process_output' && l.message === 'persisted-output-' + label);
+  assert.ok(out, 'the output line is kept');
+  const end = lines.find((l) => l.event_type === 'process_end' && l.pid === out.pid && l.operation_id === out.operation_id);
+  assert.ok(end, 'the process_end line is kept');
+  assert.deepEqual(end.process_result, { exited: true, status: 'exit status 0' });
 }
 
 async function verify(label) {
@@ -44,6 +61,7 @@ async function verify(label) {
   assert.equal((await s.commands.run('cat /home/user/dir/sub/f')).stdout, 'deep\n');
   assert.equal((await s.commands.run('hostname')).stdout.trim(), r.id, 'hostname');
   r.handle = s;
+  await verifyProcessLogs(label);
 }
 
 test('boxtopd starts', T, async () => {

@@ -28,6 +28,10 @@ test('the boot id is the sandbox\'s own: sandboxes differ from each other and fr
   assert.notEqual(ia, await bootId(b));
   const { readFileSync } = await import('node:fs');
   assert.notEqual(ia, readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+  // the sandbox's boot id lives in its own /dev, never the host's (other boxtopds may run on
+  // this machine: the check is that the host's file, if any, holds none of our ids)
+  const hostFile = (await import('node:fs')).existsSync('/dev/.boot_id') ? readFileSync('/dev/.boot_id', 'utf8').trim() : '';
+  assert.ok(hostFile !== ia && hostFile !== (await bootId(b)), 'our boot ids were not written to the host /dev');
   await a.kill();
   await b.kill();
 });

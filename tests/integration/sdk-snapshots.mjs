@@ -119,7 +119,15 @@ test('snapshots survive a restart, count on disk, and deleting one frees its fil
   const h2 = (await d.api('GET', '/health', { headers: { Accept: 'application/json' } })).json;
   assert.deepEqual(h2.snapshots, { count: 0, bytes: 0 });
   assert.deepEqual(await all(Sandbox.listSnapshots()), []);
-  // the source came back paused from the restart: resume it for the fork tests
+  // the source came back paused from the restart: a paused sandbox can be snapshotted too
+  assert.equal((await Sandbox.getInfo(need().sandboxId)).state, 'paused');
+  const ps = await Sandbox.createSnapshot(need().sandboxId);
+  const fromPaused = await Sandbox.create(ps.snapshotId, { timeoutMs: 60_000 });
+  d.track(fromPaused);
+  assert.equal(await fromPaused.files.read('/home/user/keep.txt'), 'after snapshot');
+  await fromPaused.kill();
+  assert.equal(await Sandbox.deleteSnapshot(ps.snapshotId), true);
+  // resume it for the fork tests
   src = await Sandbox.connect(need().sandboxId, { timeoutMs: 300_000 });
 });
 
@@ -175,6 +183,32 @@ test('fork errors: count 0 refused, killed/unknown → SandboxNotFoundError, pau
   const r = await d.api('POST', `/sandboxes/${p.sandboxId}/fork`, { body: { count: 1 } });
   assert.equal(r.status, 409, r.text);
   await Sandbox.kill(p.sandboxId);
+});
+
+test('hostile input: bad names, tokens, ids and bodies → 4xx JSON, nothing created', T, async () => {
+  const d = ctx.need();
+  const id = need().sandboxId;
+  for (const name of ['a b', '../x', 'other-team/x', 'x:'.padEnd(80, 'y'), 'é', '', 'ok:bad tag']) {
+    const r = await d.api('POST', `/sandboxes/${id}/snapshots`, { body: { name } });
+    assert.ok(name === '' ? r.status === 201 || r.status === 400 : r.status === 400, `${JSON.stringify(name)} → ${r.status}`);
+    if (r.status === 201) await d.api('DELETE', `/templates/${encodeURIComponent(r.json.snapshotID)}`);
+  }
+  for (const body of ['{', '[]', '{"name":5}']) {
+    const r = await d.api('POST', `/sandboxes/${id}/snapshots`, { body, headers: { 'Content-Type': 'application/json' } });
+    assert.equal(r.status, 400, `${body} → ${r.status}`);
+  }
+  for (const q of ['nextToken=x', 'nextToken=-1', 'limit=0', 'limit=101', 'name=a%20b']) {
+    const r = await d.api('GET', `/snapshots?${q}`);
+    assert.equal(r.status, 400, `${q} → ${r.status}`);
+  }
+  assert.equal((await d.api('DELETE', '/templates/base')).status, 400, 'base stays');
+  assert.equal((await d.api('DELETE', '/templates/..%2F..%2Fetc')).status, 404);
+  for (const body of [{ count: 1.5 }, { count: '3' }, { count: 101 }, { timeout: 0 }, { timeout: -5 }]) {
+    const r = await d.api('POST', `/sandboxes/${id}/fork`, { body });
+    assert.equal(r.status, 400, `${JSON.stringify(body)} → ${r.status}`);
+  }
+  assert.deepEqual((await d.api('GET', '/snapshots')).json, [], 'nothing was created');
+  assert.equal(fs.readdirSync(path.join(d.stateDir, 'snapshots')).filter((f) => !f.startsWith('.')).length, 0);
 });
 
 test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {

@@ -25,6 +25,8 @@ for (const s of boxes.values()) {
   s.endAt = s.endAt || now() + 600000;
 }
 let created = 0;
+let forked = 0;
+const snapshots = [];
 
 function save() {
   fs.writeFileSync(stateFile, JSON.stringify([...boxes.values()]));
@@ -124,6 +126,45 @@ const server = http.createServer((req, res) => {
       save();
       return send(res, 204);
     }
+    // issue 21, in E2B cloud's shapes (no boxtopd extras); requests logged for the tests
+    if (/^\/(snapshots|volumes|templates\/)|\/(snapshots|fork|pause)$/.test(p))
+      process.stdout.write(`${req.method} ${req.url} ${body}\n`);
+    if ((m = p.match(/^\/sandboxes\/([^/]+)\/snapshots$/)) && req.method === 'POST') {
+      if (!boxes.get(decodeURIComponent(m[1]))) return send(res, 404, {code: 404, message: 'not found'});
+      const name = JSON.parse(body || '{}').name;
+      const snap = name ? {snapshotID: `acme/${name}:default`, names: [`acme/${name}`]}
+        : {snapshotID: 'k3j2v7q9x0a1b2c3d4e5:default', names: []};
+      snapshots.unshift(snap);
+      return send(res, 201, snap);
+    }
+    if (req.method === 'GET' && p === '/snapshots') return send(res, 200, snapshots);
+    if ((m = p.match(/^\/templates\/(.+)$/)) && req.method === 'DELETE') {
+      const id = decodeURIComponent(m[1]);
+      const i = snapshots.findIndex((x) => x.snapshotID === id);
+      if (i < 0) return send(res, 404, {code: 404, message: 'template not found'});
+      snapshots.splice(i, 1);
+      return send(res, 204);
+    }
+    if ((m = p.match(/^\/sandboxes\/([^/]+)\/fork$/)) && req.method === 'POST') {
+      const src = boxes.get(decodeURIComponent(m[1]));
+      if (!src) return send(res, 404, {code: 404, message: 'not found'});
+      const count = JSON.parse(body || '{}').count || 1;
+      const out = [];
+      for (let i = 0; i < count; i++) {
+        if (i > 0) { // the cloud's per-fork failure shape
+          out.push({error: {code: 429, message: 'you have reached the maximum number of concurrent E2B sandboxes (20)'}});
+          continue;
+        }
+        const id = 'fork' + String(++forked).padStart(4, '0');
+        boxes.set(id, {sandboxID: id, templateID: src.templateID || 'base', state: 'running',
+          metadata: src.metadata || {}, startedAt: now(), endAt: now() + 300000});
+        out.push({sandbox: {sandboxID: id, templateID: 'base', clientID: 'fake', envdVersion: '0.2.0'}});
+      }
+      save();
+      return send(res, 201, out);
+    }
+    if (req.method === 'GET' && p === '/volumes')
+      return send(res, 200, [{volumeID: '00000000-0000-4000-8000-000000000001', name: 'shared'}]);
     if ((m = p.match(/^\/sandboxes\/([^/]+)\/pause$/)) && req.method === 'POST') {
       const s = boxes.get(decodeURIComponent(m[1]));
       if (!s) return send(res, 404, {code: 404, message: 'not found'});

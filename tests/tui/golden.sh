@@ -8,6 +8,8 @@
 #   golden_start COLS ROWS ARGS...   boxtop-tui ARGS with the fixed clock
 #   golden NAME [SECONDS]            ok when the screen equals screens/NAME.screen (waits for
 #                                    it up to SECONDS, default 5; prints a diff otherwise)
+#   GOLDEN_MASK='s|$ID|SANDBOX|g'    a sed script applied to the screen first, for what
+#                                    changes per run and is not the view's (ids, temp paths)
 
 GOLDEN_DIR="$abs_top_srcdir/tests/tui/screens"
 GOLDEN_SESSION="$GOLDEN_DIR/session.json"
@@ -19,17 +21,19 @@ golden_start() {
     TUI_EXPORTS=
 }
 
+golden_screen() { tui_screen | sed "${GOLDEN_MASK:-}"; }
+
 golden() {
     want="$GOLDEN_DIR/$1.screen"
     if [ -n "${UPDATE_SCREENS:-}" ]; then
         sleep 1 # let every fetch land
-        tui_screen > "$want"
+        golden_screen > "$want"
         ok 0 "$1: screens/$1.screen written (review with git diff)"
         return
     fi
     n=$(( ${2:-5} * 20 ))
     while :; do
-        tui_screen > "$TMPD/got.screen"
+        golden_screen > "$TMPD/got.screen"
         if cmp -s "$want" "$TMPD/got.screen" || [ "$n" -le 0 ]; then break; fi
         sleep 0.05; n=$((n - 1))
     done

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
 BOXTOP=${BOXTOP:-$abs_top_builddir/src/boxtop}
-N=13
+N=15
 echo "1..$N"
 BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
 fail_all() { for i in $(seq 1 $N); do echo "not ok $i - $1"; done; exit 1; }
@@ -80,7 +80,9 @@ tui_keys Escape; tui_keys /; tui_keys C-u; tui_type 'tick'; tui_keys Enter
 tui_wait 'filter: tick' 3 && tui_keys Enter
 tui_wait 'attached, live' 10; ok $? "Enter on the running command attaches (Process.Connect)"
 t0=$(tui_screen | grep -oE 'tick [0-9]+' | tail -1 | cut -d' ' -f2)
-tui_wait "tick $((t0 + 2))" 3; ok $? "new output shows within a second or so (tick $t0 → $((t0 + 2)))"
+# the command prints a line every ~0.3 s: the next one must be on screen within 1 s
+tui_wait "tick $((t0 + 1))\$" 1 && tui_wait "tick $((t0 + 2))\$" 3
+ok $? "new output shows within 1 s (tick $t0 → $((t0 + 1)) → $((t0 + 2)))"
 sleep 1
 ticks=$(tui_screen | grep -oE '^  tick [0-9]+' | awk '{print $2}')
 printf '%s\n' "$ticks" | awk 'NR>1 && $1 != prev+1 {bad=1} {prev=$1} END {exit bad}' &&
@@ -93,6 +95,21 @@ tui_wait 'signal: killed' 8 && tui_wait 'Commands .* 6 failed, 0 running' 8
 ok $? "K (after asking) kills it; its row turns to signal: killed"
 "$BOXTOP" commands "$ID" --state running --json | grep -q '^\[\]$'
 ok $? "boxtop commands --state running lists nothing any more"
+
+# a: attach a terminal to a running PTY (one more SDK call: a PTY left open)
+ID="$ID" node --input-type=module -e '
+const E = await import(process.env.BOXTOP_NODE_MODULES + "/e2b/dist/index.mjs");
+const s = await E.Sandbox.connect(process.env.ID);
+const p = await s.pty.create({ cols: 80, rows: 24, onData: () => {} });
+console.log(p.pid);
+process.exit(0);' > "$TMPD/pty.pid" 2>"$TMPD/pty.err"
+PTY=$(cat "$TMPD/pty.pid")
+tui_keys Escape; tui_keys /; tui_keys C-u; tui_type 'state:running'; tui_keys Enter
+tui_wait "running +$PTY +bash \(terminal\)" 8
+ok $? "a PTY left open shows as a running terminal (pid $PTY)"
+tui_keys a
+sleep 1; tui_type 'echo attached-$((6*7))'; tui_keys Enter
+tui_wait 'attached-42' 8; ok $? "a attaches a terminal to it: typed input runs in that shell"
 
 tui_screen > "${COMMANDS_SHOT:-/dev/null}"; tui_stop
 boxtopd_teardown || { echo "# $BOXTOPD_PROBLEMS"; FAILED=1; }

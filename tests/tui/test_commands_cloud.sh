@@ -1,11 +1,11 @@
-#!/bin/sh
+#!/bin/bash
 # test_commands_cloud.sh - the commands view against a loopback fake of E2B cloud
 # (fake_cloud_cmds.js): cloud-format process lines (no process_output; exit codes from v1
 # lines; out of order; a reused pid; an end without a start; a hostile command line), a
 # process only Process.List knows, a backend that keeps no output (the pane says so and shows
 # the byte counts) and output captured live from the moment boxtop attaches.
 . "$(dirname "$0")/lib.sh"
-echo "1..8"
+echo "1..10"
 : > "$TMPD/fake.out"
 node "$abs_top_srcdir/tests/tui/fake_cloud_cmds.js" > "$TMPD/fake.out" 2>&1 &
 FAKE=$!
@@ -41,6 +41,13 @@ tui_wait 'attached, live' 5 && tui_wait 'showing it from the moment boxtop attac
 ok $? "a running command: attached with Process.Connect, the caveat shown"
 tui_wait 'epoch 3' 5 && [ "$(tui_screen | grep -c '^  epoch 1$')" -eq 1 ]
 ok $? "output captured live from the attach, each line once"
+tui_keys /; tui_keys C-u; tui_type 'epoch 2'; tui_keys Enter; tui_keys n
+tui_wait 'search: epoch 2' 3 && sleep 0.3 &&
+    tui_screen_e | grep 'epoch 2' | grep -v 'search:' | grep -q $'\033\[[0-9;]*7m'
+ok $? "/ and n in the output find a line and show it highlighted"
+tui_keys w; tui_wait 'save the output to' 3 && tui_keys C-u && tui_type "$TMPD/out.txt" && tui_keys Enter
+tui_wait 'lines saved to' 5 && grep -qx 'epoch 1' "$TMPD/out.txt" && grep -qx 'epoch 3' "$TMPD/out.txt"
+ok $? "w saves the output to a file"
 # an envd that logs no process events: a note, and the commands seen while boxtop watched
 tui_keys Escape Escape; tui_keys :; tui_type 'commands inolog'; tui_keys Enter
 tui_wait 'Commands inolog' 5 && tui_wait 'no process events in this sandbox.s logs yet' 5 &&

@@ -62,8 +62,8 @@ tui_screen | grep -q 'Sandboxes (6 of 6)'; ok $? "all six rows"
 # hostile metadata
 E=$(tui_screen_e)
 ! printf '%s' "$E" | grep -Eq '\[(1;)?31m|\[5m|;5m' && ! tui_screen | grep -q "$(printf '\342\200\256')" &&
-    tui_screen | grep -q 'evil=aREDx' && tui_screen | grep "$X" | grep -q '…' && ! tui_screen | grep -q 'yEND'
-ok $? "hostile metadata shown sanitized and truncated, no injected attributes"
+    tui_screen | grep -q "evil=aRED$(printf '\357\277\275')x" && tui_screen | grep "$X" | grep -q '…' && ! tui_screen | grep -q 'yEND'
+ok $? "hostile metadata shown sanitized (the bidi override as U+FFFD) and truncated, no injected attributes"
 
 # CPU under yes vs idle, after at least 12 s
 while [ $(( $(date +%s) - START )) -lt 13 ]; do sleep 0.5; done

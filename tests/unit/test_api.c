@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -71,12 +72,57 @@ static void test_uri_component(void **state)
     buf_free(&b);
 }
 
+/* One listing's pages: the same bounds and messages for `boxtop ls` and the TUI. */
+static void test_paging_bounds(void **state)
+{
+    (void)state;
+    struct api_paging p = {0};
+    assert_int_equal(api_paging_next(&p, 100, 1000, "t1"), API_PAGING_MORE);
+    assert_string_equal(p.token, "t1");
+    assert_int_equal(api_paging_next(&p, 100, 1000, NULL), API_PAGING_DONE);
+    api_paging_free(&p);
+    /* the same token again, or an empty page that has a next one: stuck, said */
+    assert_int_equal(api_paging_next(&p, 3, 10, "same"), API_PAGING_MORE);
+    assert_int_equal(api_paging_next(&p, 3, 10, "same"), API_PAGING_STUCK);
+    assert_non_null(strstr(p.why, "same next-page token"));
+    api_paging_free(&p);
+    assert_int_equal(api_paging_next(&p, 0, 2, "x"), API_PAGING_STUCK);
+    assert_non_null(strstr(p.why, "empty page"));
+    api_paging_free(&p);
+    /* endless fresh tokens: cut at the item, byte or page bound, whichever comes first */
+    char tok[32];
+    enum api_paging_step st = API_PAGING_MORE;
+    int pages = 0;
+    while (st == API_PAGING_MORE) {
+        snprintf(tok, sizeof tok, "t%d", pages++);
+        st = api_paging_next(&p, 100, 50000, tok);
+    }
+    assert_int_equal(st, API_PAGING_CUT);
+    assert_int_equal(p.items, API_LIST_MAX_ITEMS);
+    assert_non_null(strstr(p.why, "listing cut at 20000 sandboxes"));
+    api_paging_free(&p);
+    pages = 0;
+    do /* fat pages: the byte bound */
+        snprintf(tok, sizeof tok, "t%d", pages++);
+    while ((st = api_paging_next(&p, 100, 6 << 20, tok)) == API_PAGING_MORE);
+    assert_int_equal(st, API_PAGING_CUT);
+    assert_true(p.bytes >= API_LIST_MAX_BYTES && p.bytes < API_LIST_MAX_BYTES + (6 << 20));
+    api_paging_free(&p);
+    pages = 0;
+    do /* one sandbox a page: the page bound */
+        snprintf(tok, sizeof tok, "t%d", pages++);
+    while ((st = api_paging_next(&p, 1, 100, tok)) == API_PAGING_MORE);
+    assert_int_equal(p.pages, API_LIST_MAX_PAGES);
+    api_paging_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_metadata_like_sdk),
         cmocka_unit_test(test_list_path),
         cmocka_unit_test(test_uri_component),
+        cmocka_unit_test(test_paging_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

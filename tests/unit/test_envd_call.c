@@ -212,6 +212,23 @@ static void end_stream_error_and_missing_end(void **state)
     env_close(&e);
 }
 
+/* Output before the start event is refused (it was shown, issue 25). */
+static void output_before_start_refused(void **state)
+{
+    struct env e;
+    env_open(&e, *state, TOKEN);
+    struct run r = {0};
+    struct error err;
+    assert_non_null(envd_process_connect(&e.c, 6, proc_cb, end_cb, &r, &err));
+    run_until(&e, &r.done);
+    assert_true(r.failed);
+    assert_int_equal(r.err.kind, ERROR_PROTOCOL);
+    assert_non_null(strstr(r.err.msg, "output before the start event"));
+    assert_string_equal(buf_cstr(&r.log), ""); /* nothing reached the caller */
+    buf_free(&r.log);
+    env_close(&e);
+}
+
 static void silent_stream_times_out(void **state)
 {
     struct env e;
@@ -428,6 +445,7 @@ int main(void)
         cmocka_unit_test(start_stream_split_in_3_byte_chunks),
         cmocka_unit_test(end_stream_error_and_missing_end),
         cmocka_unit_test(silent_stream_times_out),
+        cmocka_unit_test(output_before_start_refused),
         cmocka_unit_test(cancel_from_callback),
         cmocka_unit_test(unary_calls_and_errors),
         cmocka_unit_test(files_both_ways),

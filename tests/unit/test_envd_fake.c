@@ -239,6 +239,15 @@ static void serve_conn(struct conn *c, int fd, struct shared *sh)
             buf_free(&s);
             sleep(20);
             return;
+        } else if (!strcmp(path, "/process.Process/Connect") && body.len > 5 &&
+                   strstr(body.data + 5, "\"pid\":6}")) {
+            /* output before the start event (issue 25): the client must refuse it */
+            struct buf s = BUF_INIT;
+            frames_add(&s, 0, "{\"event\":{\"data\":{\"pty\":\"RUFSTFk=\"}}}");
+            frames_add(&s, 0, "{\"event\":{\"start\":{\"pid\":6}}}");
+            frames_add(&s, CONNECT_FLAG_END_STREAM, "{}");
+            send_chunked(fd, "application/connect+json", s.data, s.len, 7);
+            buf_free(&s);
         } else if (!strcmp(path, "/process.Process/Connect")) {
             struct buf s = BUF_INIT;
             frames_add(&s, CONNECT_FLAG_END_STREAM,

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "boxtop/buf.h"
 #include "boxtop/events_parse.h"
 
 static void t_time(void **state)
@@ -51,7 +52,25 @@ static void t_parse(void **state)
     assert_null(l.v[1].detail);
     assert_string_equal(l.v[2].type, "custom.thing"); /* unknown types kept, time 0 */
     assert_int_equal(l.v[2].t_ms, 0);
+    assert_int_equal(l.skipped, 4); /* counted, the view says so (issue 25) */
+    assert_int_equal(l.cut, 0);
     events_list_free(&l);
+    /* a server that ignores the limit: at most EVENTS_MAX_ITEMS read, the rest counted; an
+     * absurd execution time is left out of the summary (it printed 309 digits) */
+    struct buf many = BUF_INIT;
+    buf_append_str(&many, "[");
+    for (int i = 0; i < EVENTS_MAX_ITEMS + 5; i++)
+        buf_printf(&many,
+                   "%s{\"id\":\"e%d\",\"type\":\"t\",\"sandboxId\":\"s\",\"eventData\":"
+                   "{\"execution\":{\"execution_time\":1.8e308}}}",
+                   i ? "," : "", i);
+    buf_append_str(&many, "]");
+    assert_int_equal(events_parse(many.data, many.len, &l, &err), 0);
+    assert_int_equal(l.n, EVENTS_MAX_ITEMS);
+    assert_int_equal(l.cut, 5);
+    assert_null(l.v[0].detail);
+    events_list_free(&l);
+    buf_free(&many);
     assert_int_equal(events_parse("{}", 2, &l, &err), -1);
     assert_int_equal(events_parse("[", 1, &l, &err), -1);
     assert_int_equal(events_parse("[]", 2, &l, &err), 0);

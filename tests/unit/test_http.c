@@ -36,6 +36,7 @@ struct shared {
     int conns;
     int retry_hits;
     int hits503;
+    int hits_far;
 };
 
 struct server {
@@ -175,6 +176,15 @@ static void serve_conn(int fd, int id, struct shared *sh)
         } else if (!strcmp(path, "/slow")) {
             sleep(2);
             reply(fd, 200, "", "late");
+        } else if (!strcmp(path, "/redirect")) {
+            reply(fd, 307, "Location: http://127.0.0.1:1/elsewhere\r\n", "[]");
+        } else if (!strcmp(path, "/retry-far")) {
+            __atomic_add_fetch(&sh->hits_far, 1, __ATOMIC_SEQ_CST);
+            reply(fd, 429, "Retry-After: 99999999\r\n", "{\"code\":429,\"message\":\"later\"}");
+        } else if (!strcmp(path, "/stall")) { /* 10 of 100 bytes, then silence */
+            say(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
+            sleep(3);
+            return;
         } else if (!strcmp(path, "/page")) {
             reply(fd, 200, "X-Next-Token: tok_2\r\n", "[]");
         } else {
@@ -477,6 +487,67 @@ static void test_header_injection_refused(void **state)
     loop_free(l);
 }
 
+/* A redirect is not followed and not taken for a success (a 307 was parsed as the answer). */
+static void test_redirect_is_an_error(void **state)
+{
+    struct server *srv = *state;
+    struct loop *l = loop_new();
+    struct http *h = http_new(l, NULL);
+    struct result r = {0};
+    run(h, &(struct http_opts){.url = url(srv, "/redirect"), .timeout_ms = 5000}, &r);
+    assert_int_equal(r.status, 307);
+    assert_int_equal(r.err.kind, ERROR_PROTOCOL);
+    assert_non_null(strstr(r.err.msg, "redirect not followed (HTTP 307)"));
+    struct result s = {0}; /* streamed: the redirect's body never reaches on_data */
+    run(h,
+        &(struct http_opts){.url = url(srv, "/redirect"), .on_data = on_data, .timeout_ms = 5000},
+        &s);
+    assert_int_equal(s.n_data, 0);
+    assert_int_equal(s.err.kind, ERROR_PROTOCOL);
+    http_free(h);
+    loop_free(l);
+}
+
+/* Retry-After: 99999999 is not waited for (the CLI was silent for 90 s): at once, said. */
+static void test_retry_after_too_far(void **state)
+{
+    struct server *srv = *state;
+    struct loop *l = loop_new();
+    struct http *h = http_new(l, NULL);
+    struct result r = {0};
+    int64_t t0 = loop_now_ms();
+    run(h, &(struct http_opts){.url = url(srv, "/retry-far"), .max_retries = 3, .timeout_ms = 5000},
+        &r);
+    assert_int_equal(r.status, 429);
+    assert_int_equal(r.err.kind, ERROR_RATE_LIMIT);
+    assert_non_null(strstr(r.err.msg, "99999999"));
+    assert_non_null(strstr(r.err.msg, "not retried"));
+    assert_int_equal(__atomic_load_n(&srv->sh->hits_far, __ATOMIC_SEQ_CST), 1);
+    assert_true(loop_now_ms() - t0 < 1000);
+    http_free(h);
+    loop_free(l);
+}
+
+/* A transfer without a whole-transfer timeout still fails when no byte comes for stall_ms. */
+static void test_stall(void **state)
+{
+    struct server *srv = *state;
+    struct loop *l = loop_new();
+    struct http *h = http_new(l, NULL);
+    struct result r = {0};
+    int64_t t0 = loop_now_ms();
+    run(h, &(struct http_opts){.url = url(srv, "/stall"), .on_data = on_data, .stall_ms = 1000},
+        &r);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(r.err.kind, ERROR_NETWORK);
+    if (!strstr(r.err.msg, "nothing moved for 1 s")) fprintf(stderr, "# msg: %s\n", r.err.msg);
+    assert_non_null(strstr(r.err.msg, "nothing moved for 1 s"));
+    assert_string_equal(r.body, "0123456789");
+    assert_true(loop_now_ms() - t0 < 2900); /* before the server's 3 s silence ends */
+    http_free(h);
+    loop_free(l);
+}
+
 static void test_timeout(void **state)
 {
     struct server *srv = *state;
@@ -708,6 +779,9 @@ int main(void)
         cmocka_unit_test(test_post_memory_body),
         cmocka_unit_test(test_header_injection_refused),
         cmocka_unit_test(test_timeout),
+        cmocka_unit_test(test_redirect_is_an_error),
+        cmocka_unit_test(test_retry_after_too_far),
+        cmocka_unit_test(test_stall),
         cmocka_unit_test(test_connect_refused_retried),
         cmocka_unit_test(test_userinfo_never_in_message),
         cmocka_unit_test(test_max_body),

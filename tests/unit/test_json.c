@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -19,6 +20,36 @@ static cJSON *parse(const char *s)
     cJSON *j = json_parse(s, strlen(s), &err);
     assert_non_null(j);
     return j;
+}
+
+/* A document of more than JSON_MAX_VALUES values is refused before cJSON builds anything
+ * (a 250 MiB [{},{},...] became 85 M nodes); commas and brackets inside strings do not count. */
+static void value_bound(void **state)
+{
+    (void)state;
+    struct error err;
+    assert_int_equal(json_count_values("[1,2,{\"a\":[3]}]", 15, 100), 6);
+    assert_int_equal(json_count_values("\",[{\\\",\"", 8, 100), 1);
+    size_t n = (size_t)JSON_MAX_VALUES + 1;
+    char *big = malloc(3 * n + 2);
+    assert_non_null(big);
+    big[0] = '[';
+    for (size_t i = 0; i < n; i++)
+        memcpy(big + 1 + 3 * i, "{},", 3);
+    big[3 * n] = ']';
+    error_clear(&err);
+    assert_null(json_parse(big, 3 * n + 1, &err));
+    assert_int_equal(err.kind, ERROR_PROTOCOL);
+    assert_non_null(strstr(err.msg, "more than 1000000 JSON values"));
+    /* just under the bound parses */
+    size_t m = (size_t)JSON_MAX_VALUES / 2 - 2;
+    big[3 * m] = ']';
+    error_clear(&err);
+    cJSON *ok = json_parse(big, 3 * m + 1, &err);
+    assert_non_null(ok);
+    assert_int_equal(cJSON_GetArraySize(ok), (int)m);
+    cJSON_Delete(ok);
+    free(big);
 }
 
 static void parse_exact_length(void **state)
@@ -284,6 +315,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parse_exact_length),
+        cmocka_unit_test(value_bound),
         cmocka_unit_test(wrong_types_name_the_path),
         cmocka_unit_test(missing_and_optional),
         cmocka_unit_test(int64_rules),

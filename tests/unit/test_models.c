@@ -53,6 +53,9 @@ static int p_list(const char *t, size_t n, struct error *e)
 {
     struct sandbox_list l;
     int rc = sandbox_list_parse(t, n, &l, e);
+    if (rc == 0 && l.skipped) { /* a bad item is left out and counted: an error here */
+        rc = error_set(e, ERROR_PROTOCOL, "%s", l.skip_why);
+    }
     if (rc == 0) sandbox_list_free(&l);
     return rc;
 }
@@ -213,7 +216,6 @@ static void test_listed_bad_values(void **state)
     struct sandbox_list l;
     const char *bad[] = {
         "{}",                    /* not an array */
-        "[1]",                   /* item not an object */
         "[{\"sandboxID\":\"x\"", /* truncated */
         "[] trailing",           /* garbage after */
     };
@@ -236,9 +238,22 @@ static void test_listed_bad_values(void **state)
         strcat(doc, at + strlen(fields[i][0]));
         strcat(doc, "]");
         err = (struct error){0};
-        assert_int_equal(sandbox_list_parse(doc, strlen(doc), &l, &err), -1);
-        assert_non_null(strstr(err.msg, "sandboxes[0]"));
+        /* the bad item is left out and counted, with the reason */
+        assert_int_equal(sandbox_list_parse(doc, strlen(doc), &l, &err), 0);
+        assert_int_equal(l.n, 0);
+        assert_int_equal(l.skipped, 1);
+        assert_non_null(strstr(l.skip_why, "sandboxes[0]"));
+        sandbox_list_free(&l);
     }
+    /* one bad item among good ones: the good ones stay, in order */
+    char doc[4096];
+    snprintf(doc, sizeof doc, "[%s,1,{\"sandboxID\":\"broken\",\"state\":42},%s]", LISTED, LISTED);
+    err = (struct error){0};
+    assert_int_equal(sandbox_list_parse(doc, strlen(doc), &l, &err), 0);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.skipped, 2);
+    assert_non_null(strstr(l.skip_why, "sandboxes[1]"));
+    sandbox_list_free(&l);
 }
 
 static void test_detail_and_created(void **state)
@@ -334,6 +349,25 @@ static void test_logs(void **state)
     assert_int_equal(log_entry_level_parse("ERROR", &lv), 0);
     assert_int_equal(lv, LOG_ENTRY_ERROR);
     assert_int_equal(log_entry_level_parse("nope", &lv), -1);
+}
+
+/* Numbers a server may send that no display should take (issue 25). */
+static void test_absurd_numbers(void **state)
+{
+    (void)state;
+    struct error err = {0};
+    struct metric_list m;
+    char doc[1024];
+    const char *at = strstr(METRIC, "12.5");
+    snprintf(doc, sizeof doc, "[%.*s1.8e308%s]", (int)(at - METRIC), METRIC, at + 4);
+    assert_int_equal(metrics_parse(doc, strlen(doc), &m, &err), -1);
+    assert_non_null(strstr(err.msg, "cpuUsedPct: out of range"));
+    struct team_metric_list t;
+    const char *inf = "[{\"timestampUnix\":1,\"timestamp\":\"2026-01-01T00:00:00Z\","
+                      "\"concurrentSandboxes\":1,\"sandboxStartRate\":1e309}]";
+    err = (struct error){0};
+    assert_int_equal(team_metrics_parse(inf, strlen(inf), &t, &err), -1);
+    assert_non_null(strstr(err.msg, "sandboxStartRate: out of range"));
 }
 
 static void test_templates_and_team(void **state)
@@ -440,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_logs),
         cmocka_unit_test(test_templates_and_team),
         cmocka_unit_test(test_snapvol),
+        cmocka_unit_test(test_absurd_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

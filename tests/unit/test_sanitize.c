@@ -120,18 +120,22 @@ static void c0_controls_and_newlines(void **state)
 static void bidi_controls(void **state)
 {
     (void)state;
-    /* RLO, LRI, PDI, RLM, LRE, PDF, FSI, RLI, LRM, ALM */
+    /* RLO, LRI, PDI, RLM, LRE, PDF, FSI, RLI, LRM, ALM: each shown as U+FFFD (issue 25: a
+     * file named "U+202E exe.txt" looked exactly like "exe.txt") */
+#define R "\xef\xbf\xbd"
     check("a\xe2\x80\xae"
           "b\xe2\x81\xa6"
           "c\xe2\x81\xa9\xe2\x80\x8f"
           "d",
-          0, "abcd");
+          0, "a" R "b" R "c" R R "d");
     check("\xe2\x80\xaa"
           "1\xe2\x80\xac\xe2\x81\xa8"
           "2\xe2\x81\xa7\xe2\x80\x8e\xd8\x9c"
           "3",
-          0, "123");
-    check("evil\xe2\x80\xaetxt.exe", 0, "eviltxt.exe");
+          0, R "1" R R "2" R R R "3");
+    check("evil\xe2\x80\xaetxt.exe", 0, "evil" R "txt.exe");
+    check("\xe2\x80\xae exe.txt", SANITIZE_ASCII, "? exe.txt");
+#undef R
 }
 
 static void invalid_and_overlong_utf8(void **state)

@@ -81,9 +81,61 @@ static void t_sanitize_on_arrival(void **state)
     assert_non_null(strstr(s.v[0].text, "pid=42"));
     assert_null(strstr(s.v[0].text, "logger"));
     assert_non_null(strstr(s.v[1].text, "valid"));
-    assert_true(strlen(s.v[2].text) < LOGS_TEXT_MAX + 64);
+    assert_true(strlen(s.v[2].text) < LOGS_LINE_MAX + 64);
     assert_non_null(strstr(s.v[2].text, "bytes more"));
     free(huge);
+    log_store_free(&s);
+}
+
+/* Issue 25: entries of 1 500 fields of 1 000 invalid-UTF-8 bytes (3 bytes each once
+ * replaced) grew the view by GBs: a line keeps LOGS_LINE_MAX bytes and LOGS_FIELDS_MAX fields
+ * and says how many were left out; all lines keep LOGS_STORE_BYTES. */
+static void t_fat_entries_bounded(void **state)
+{
+    (void)state;
+    struct log_store s;
+    log_store_init(&s, 0);
+    char bad[1001];
+    memset(bad, 0xff, 1000);
+    bad[1000] = '\0';
+    enum { NF = 1500 };
+    struct kv *f = calloc(NF, sizeof *f);
+    char(*keys)[8] = calloc(NF, 8);
+    assert_non_null(f);
+    assert_non_null(keys);
+    for (int i = 0; i < NF; i++) {
+        snprintf(keys[i], 8, "f%d", i);
+        f[i] = (struct kv){keys[i], bad};
+    }
+    char stamp[32];
+    size_t peak = 0;
+    for (int round = 0; round < 1000; round++) { /* 60 MB of lines, 10 a page */
+        struct log_entry e[10];
+        for (int i = 0; i < 10; i++) {
+            snprintf(stamp, sizeof stamp, "%d", round * 10 + i);
+            e[i] = mk(stamp, round * 10 + i, LOG_ENTRY_INFO, bad);
+            e[i].timestamp = strdup(stamp); /* mk's stamp is a literal normally */
+            e[i].fields.items = f;
+            e[i].fields.n = NF;
+        }
+        struct log_list l = {e, 10};
+        assert_true(log_store_add(&s, &l) >= 0); /* new lines, less the oldest dropped */
+        for (int i = 0; i < 10; i++)
+            free(e[i].timestamp);
+        if (s.bytes > peak) peak = s.bytes;
+    }
+    assert_true(peak <= LOGS_STORE_BYTES);
+    assert_true(s.trimmed);
+    size_t sum = 0;
+    for (int i = 0; i < s.n; i++) {
+        assert_true(strlen(s.v[i].text) <= LOGS_LINE_MAX + 64);
+        sum += strlen(s.v[i].text) + strlen(s.v[i].stamp);
+    }
+    assert_int_equal(sum, s.bytes);
+    assert_non_null(strstr(s.v[0].text, "more fields]"));
+    assert_non_null(strstr(s.v[0].text, "\xef\xbf\xbd")); /* the bad bytes, replaced */
+    free(f);
+    free(keys);
     log_store_free(&s);
 }
 
@@ -144,6 +196,7 @@ int main(void)
         cmocka_unit_test(t_merge_dedupe),
         cmocka_unit_test(t_sanitize_on_arrival),
         cmocka_unit_test(t_filter_search_format),
+        cmocka_unit_test(t_fat_entries_bounded),
         cmocka_unit_test(t_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -51,6 +51,8 @@ static void in_tmp(char *out, size_t n, const char *rel)
     snprintf(out, n, "%s/%s", tmpdir, rel);
 }
 
+static int sigint_after_ms; /* run_boxtop: ^C boxtop after this long (0 = never) */
+
 /* Run src/boxtop with args (NULL-terminated); stdout into out. Returns the exit status. */
 static int run_boxtop(const char *const *args, struct buf *out)
 {
@@ -78,9 +80,12 @@ static int run_boxtop(const char *const *args, struct buf *out)
         execve(prog, (char **)argv, env);
         _exit(127);
     }
-    int status = 0;
+    int status = 0, slept_ms = 0;
     time_t deadline = time(NULL) + 60;
     while (waitpid(pid, &status, WNOHANG) != pid) {
+        if (sigint_after_ms > 0 && slept_ms >= sigint_after_ms && slept_ms < sigint_after_ms + 5)
+            kill(pid, SIGINT);
+        slept_ms += 5;
         if (time(NULL) > deadline) {
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
@@ -457,6 +462,49 @@ static void cp_big_file_both_ways(void **state)
     buf_free(&out);
 }
 
+/* ^C in the middle of a copy: boxtop cp says so, exits 1, and leaves no part of the file
+ * (no target, no temporary) on either side. The files are sparse 4 GiB ones, so the copy is
+ * still running when the signal comes. */
+static void cp_interrupted_leaves_nothing(void **state)
+{
+    (void)state;
+    struct buf out = BUF_INIT;
+    char big[128], back[128], dst[128];
+    in_tmp(big, sizeof big, "sparse.bin");
+    in_tmp(back, sizeof back, "sparse.back");
+    int fd = open(big, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)4 << 30), 0);
+    close(fd);
+    snprintf(dst, sizeof dst, "%s:/home/user/sparse.bin", sbx_id);
+    sigint_after_ms = 400;
+    const char *a1[] = {"cp", big, dst, NULL};
+    assert_int_equal(run_boxtop(a1, &out), 1);
+    assert_int_equal(sbx_sh("test -e /home/user/sparse.bin && echo there || true", &out), 0);
+    assert_string_equal(buf_cstr(&out), "");
+    sigint_after_ms = 0;
+    assert_int_equal(sbx_leftovers(), 0);
+    assert_int_equal(sbx_sh("truncate -s 4G /home/user/remote.bin", NULL), 0);
+    snprintf(dst, sizeof dst, "%s:/home/user/remote.bin", sbx_id);
+    sigint_after_ms = 400;
+    const char *a2[] = {"cp", dst, back, NULL};
+    assert_int_equal(run_boxtop(a2, &out), 1);
+    sigint_after_ms = 0;
+    struct stat st;
+    assert_int_equal(stat(back, &st), -1);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ls -A '%s' | grep -c '^\\.boxtop-' || true", tmpdir);
+    FILE *f = popen(cmd, "r");
+    int parts = -1;
+    assert_non_null(f);
+    assert_int_equal(fscanf(f, "%d", &parts), 1);
+    pclose(f);
+    assert_int_equal(parts, 0);
+    assert_int_equal(sbx_sh("rm -f /home/user/remote.bin", NULL), 0);
+    unlink(big);
+    buf_free(&out);
+}
+
 static void cp_tree_round_trip(void **state)
 {
     (void)state;
@@ -572,6 +620,7 @@ int main(void)
         cmocka_unit_test(download_goes_on_past_a_failure),
         cmocka_unit_test(cp_big_file_both_ways),
         cmocka_unit_test(cp_tree_round_trip),
+        cmocka_unit_test(cp_interrupted_leaves_nothing),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
     return cmocka_run_group_tests(tests, setup, teardown);

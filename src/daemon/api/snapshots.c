@@ -66,11 +66,8 @@ int api_sandbox_snapshot(struct daemon *d, struct server_request *req)
         cJSON_Delete(body);
         return 0;
     }
-    if (s->state != SBX_RUNNING) { /* upstream: only running sandboxes are snapshotted */
-        cJSON_Delete(body);
-        return server_respond_error(
-            req, 404, "Sandbox \"%s\" doesn't exist or you don't have access to it", s->id);
-    }
+    /* Running or paused (the issue asks for both; E2B cloud answers 404 for a paused one):
+     * either way it is the files, frozen for the copy while running. */
     struct snapshot *snap;
     rc = snapshot_create(d, s, cJSON_IsString(name) ? name->valuestring : NULL, &snap, &err);
     cJSON_Delete(body);

@@ -151,7 +151,7 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
         }
         /* Rootless: exec would drop the capabilities (uid "user", not root, in its user ns)
          * that pivot_root needs, and after it the image lacks boxtopd's libraries; so init
-         * pivots now and stays the forked copy (non-dumpable, as after an exec). */
+         * pivots now and stays the forked copy (rt_init_enter says why it stays dumpable). */
         if (rt->mode == RT_MODE_ROOTLESS && rt_rootfs_pivot() < 0) {
             snprintf(why, sizeof why, "pivot_root: %s", strerror(errno));
             child_fail(sync_fd, why);

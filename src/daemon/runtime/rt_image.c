@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,9 @@ static int cache_root(const struct rt_base_opts *o, char *out, size_t n)
     if (o->cache_dir && *o->cache_dir) return rt_path(out, n, "%s", o->cache_dir);
     if (xdg && xdg[0] == '/') return rt_path(out, n, "%s/boxtop", xdg);
     if (home && home[0] == '/') return rt_path(out, n, "%s/.cache/boxtop", home);
+    struct passwd *pw = getpwuid(getuid()); /* a service started without HOME */
+    if (pw && pw->pw_dir && pw->pw_dir[0] == '/')
+        return rt_path(out, n, "%s/.cache/boxtop", pw->pw_dir);
     errno = ENOENT;
     return -1;
 }

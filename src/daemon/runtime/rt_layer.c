@@ -280,7 +280,7 @@ int rt_layer_seed(struct rt *rt, struct rt_sandbox *sb, const char *seed_dir, ui
                             .to = sb->idbase,
                             .shift = rt->mode != RT_MODE_ROOTLESS && seed_idbase != sb->idbase};
     if (copy_tree(src, dst, &lc, err) < 0) return error_prefix(err, "seeding the sandbox");
-    if (rt->mode == RT_MODE_FULL) {
+    if (rt->mode != RT_MODE_PLAIN) {
         static const char *const named[] = {"etc/hostname", "etc/hosts"};
         for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
             char p[PATH_MAX];

@@ -201,6 +201,7 @@ static void on_list(const cJSON *resp, const struct error *err, void *ud)
 static void on_round(void *ud, const struct error *err)
 {
     struct cmdsv *v = ud;
+    bool changed = !v->loaded || (err != NULL) != (v->err[0] != '\0');
     if (err)
         snprintf(v->err, sizeof v->err, "%s", err->msg);
     else
@@ -212,8 +213,12 @@ static void on_round(void *ud, const struct error *err)
         h->sandbox_gone = gone;
         cmd_hist_rebuild(h);
     }
-    rebuild(v);
-    cmd_pane_history(v);
+    if (h->gen != v->gen_seen) { /* idle rounds change nothing: no work, no redraw */
+        v->gen_seen = h->gen;
+        rebuild(v);
+        cmd_pane_history(v);
+        changed = true;
+    }
     if (cmd_feed_busy(v->feed)) { /* more pages on the way: show what is here */
         app_dirty(v->app, DIRTY_MAIN);
         return;
@@ -223,7 +228,7 @@ static void on_round(void *ud, const struct error *err)
         v->list_req = envd_process_list(v->envd, on_list, v, &lerr);
     }
     arm(v);
-    app_dirty(v->app, DIRTY_MAIN);
+    if (changed) app_dirty(v->app, DIRTY_MAIN);
 }
 
 static void poll_now(struct cmdsv *v)
@@ -625,9 +630,7 @@ static int cv_key(struct view *vv, struct app *a, int ch, int is_key)
     case 'a': {
         const struct cmd *c = cmdsv_selected(v);
         if (c && c->result == CMD_RUNNING && cmdsv_is_pty(c))
-            app_status(a, STATUS_WARN, "%s",
-                       _("attaching a terminal to a running PTY is not available yet; press s "
-                         "in the sandboxes view for a new shell"));
+            term_attach_pid(a, v->id, c->pid);
         else
             app_status(a, STATUS_INFO, "%s", _("only a running terminal (PTY) can be attached"));
         return 1;

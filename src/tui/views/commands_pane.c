@@ -283,6 +283,7 @@ static void on_search(struct app *a, const char *text, int submit, void *ud)
     (void)submit;
     struct cmdsv *v = ud;
     snprintf(v->pane.search, sizeof v->pane.search, "%s", text ? text : "");
+    v->pane.match = -1; /* a new search starts from the screen */
 }
 
 static void find(struct cmdsv *v, int dir)
@@ -292,13 +293,16 @@ static void find(struct cmdsv *v, int dir)
     size_t n = shown(v);
     if (!p->search[0] || !o) return;
     int from = p->match >= 0 ? p->match : dir > 0 ? p->top - 1 : p->top + 1;
-    for (int i = from + dir; i >= 0 && (size_t)i < n; i += dir)
+    /* from the screen on, then around from the other end (like vim's wrapscan) */
+    for (int k = 1; k <= (int)n; k++) {
+        int i = ((from + dir * k) % (int)n + (int)n) % (int)n;
         if (o->v[i].text && log_find_ci(o->v[i].text, p->search)) {
             p->match = i;
             p->stick = 0;
             p->top = i > 2 ? i - 2 : 0;
             return;
         }
+    }
     app_status(v->app, STATUS_INFO, _("no more matches for \"%s\""), p->search);
 }
 

@@ -42,6 +42,7 @@ struct cmdsv {
     struct cmd_feed *feed;
     int64_t timer;
     int follow, loaded, polls;
+    uint64_t gen_seen; /* the history's gen the rows were built from */
     char err[ERROR_MSG_MAX];
     void *open_h;
     struct envd_client *envd;

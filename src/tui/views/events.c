@@ -111,6 +111,8 @@ static void ev_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     else
         buf_printf(&t, "%s", _("Events (team)"));
     buf_printf(&t, _("  %d shown"), n);
+    if (v->ev.skipped) buf_printf(&t, _("  %d not valid (skipped)"), v->ev.skipped);
+    if (v->ev.cut) buf_printf(&t, _("  %d more not read"), v->ev.cut);
     buf_printf(&t, _("  type: %s"), v->type_i ? _(types[v->type_i]) : _("all"));
     if (v->sbx_filter[0]) buf_printf(&t, _("  sandbox: %s"), v->sbx_filter);
     int x = ui_text(a, w, 0, 1, wd - 2, buf_cstr(&t), th->attr[ROLE_ACCENT] | A_BOLD);

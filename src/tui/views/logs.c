@@ -106,11 +106,15 @@ static void on_logs(struct api_result *res, void *ud)
     l->kind = F_NONE;
     if (res->err.kind == ERROR_NOT_FOUND && !l->loaded) {
         /* a sandbox the server never had: say so instead of showing an empty view */
-        app_status(l->app, STATUS_ERROR, _("not found: %s"), l->id);
         if (app_top(l->app) == &l->base) {
-            app_pop_view(l->app); /* frees l */
+            struct app *a = l->app;
+            char id[128];
+            snprintf(id, sizeof id, "%s", l->id);
+            app_pop_view(a); /* frees l; the message then belongs to the view below */
+            app_status(a, STATUS_ERROR, _("not found: %s"), id);
             return;
         }
+        app_status(l->app, STATUS_ERROR, _("not found: %s"), l->id);
         snprintf(l->err, sizeof(l->err), "%s", res->err.msg);
         l->follow = 0;
     } else if (res->err.kind != ERROR_NONE) {

@@ -31,25 +31,52 @@ void log_store_free(struct log_store *s)
     memset(s, 0, sizeof(*s));
 }
 
-/* The message (cut at LOGS_TEXT_MAX raw bytes) and its fields, sanitized to one line. */
+/* Cut b to at most max bytes on a UTF-8 boundary; the bytes cut. */
+static size_t cut_utf8(struct buf *b, size_t from, size_t max)
+{
+    if (b->len - from <= max) return 0;
+    size_t n = from + max, was = b->len;
+    while (n > from && ((unsigned char)b->data[n] & 0xC0) == 0x80)
+        n--;
+    b->len = n;
+    b->data[n] = '\0';
+    return was - n;
+}
+
+/* The message and its fields, sanitized to one line of at most ~LOGS_LINE_MAX bytes. */
 static char *line_text(const struct log_entry *le, int ascii)
 {
     struct buf b = BUF_INIT;
     const char *msg = le->message ? le->message : "";
-    size_t len = strlen(msg), cut = len > LOGS_TEXT_MAX ? LOGS_TEXT_MAX : len;
+    /* never more raw bytes than could be kept: sanitizing turns 1 byte into 3 at most */
+    size_t len = strlen(msg), cut = len > LOGS_LINE_MAX ? LOGS_LINE_MAX : len;
     int flags = ascii ? SANITIZE_ASCII : 0;
     int rc = sanitize_append(&b, msg, cut, flags);
-    if (cut < len) rc |= buf_printf(&b, " [… %zu bytes more]", len - cut);
+    /* the message keeps three quarters, so that some fields still fit */
+    size_t more = rc < 0 ? 0 : cut_utf8(&b, 0, LOGS_LINE_MAX / 4 * 3) + (len - cut);
+    if (more) rc |= buf_printf(&b, " [… %zu bytes more]", more);
+    int shown = 0, fields = 0, full = 0;
     for (int i = 0; i < le->fields.n && rc >= 0; i++) {
         const struct kv *f = &le->fields.items[i];
         if (!f->key || !strcmp(f->key, "logger")) continue; /* says nothing to a person */
+        fields++;
+        if (full || shown == LOGS_FIELDS_MAX) continue; /* only counted */
         const char *v = f->value ? f->value : "";
-        size_t vl = strlen(v);
+        size_t vl = strlen(v), at = b.len;
         rc |= buf_append_byte(&b, ' ');
         rc |= sanitize_append(&b, f->key, strnlen(f->key, 256), flags);
         rc |= buf_append_byte(&b, '=');
         rc |= sanitize_append(&b, v, vl > 1024 ? 1024 : vl, flags);
+        if (rc >= 0 && b.len > LOGS_LINE_MAX) { /* the field does not fit: left out whole */
+            b.len = at;
+            b.data[at] = '\0';
+            full = 1;
+            continue;
+        }
+        shown++;
     }
+    fields += le->fields_dropped;
+    if (rc >= 0 && fields > shown) rc |= buf_printf(&b, " [… %d more fields]", fields - shown);
     if (rc < 0) {
         buf_free(&b);
         return NULL;
@@ -81,20 +108,30 @@ int log_store_add(struct log_store *s, const struct log_list *l)
             line_free(e);
             return -1;
         }
+        s->bytes += strlen(e->stamp) + strlen(e->text);
         s->n++;
     }
     qsort(s->v, (size_t)s->n, sizeof(*s->v), line_cmp);
     int w = 0;
     for (int r = 0; r < s->n; r++) {
         if (w > 0 && !line_cmp(&s->v[w - 1], &s->v[r])) {
+            s->bytes -= strlen(s->v[r].stamp) + strlen(s->v[r].text);
             line_free(&s->v[r]);
             continue;
         }
         s->v[w++] = s->v[r];
     }
     s->n = w;
-    if (s->n > LOGS_MAX_LINES) {
-        int drop = s->n - LOGS_MAX_LINES;
+    int drop = s->n > LOGS_MAX_LINES ? s->n - LOGS_MAX_LINES : 0;
+    size_t left = s->bytes;
+    for (int i = 0; i < drop; i++)
+        left -= strlen(s->v[i].stamp) + strlen(s->v[i].text);
+    while (left > LOGS_STORE_BYTES && drop < s->n - 1) {
+        left -= strlen(s->v[drop].stamp) + strlen(s->v[drop].text);
+        drop++;
+    }
+    if (drop) {
+        s->bytes = left;
         for (int i = 0; i < drop; i++)
             line_free(&s->v[i]);
         memmove(s->v, s->v + drop, (size_t)(s->n - drop) * sizeof(*s->v));

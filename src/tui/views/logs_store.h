@@ -4,8 +4,11 @@
  * paging back) in any order and overlapping; the store keeps them sorted by time without
  * duplicates. Every message is sanitized once, on arrival: drawing, searching and saving
  * then work on exactly what the person sees, and a hostile line (ESC sequences, invalid
- * UTF-8) costs nothing more than a plain one. A message longer than LOGS_TEXT_MAX bytes is
- * cut there with a note saying how much was left out, so a 1 MB line stays cheap. */
+ * UTF-8) costs nothing more than a plain one. A line keeps at most LOGS_LINE_MAX bytes of
+ * sanitized text (replacement characters count: one invalid byte becomes three) and
+ * LOGS_FIELDS_MAX fields, with a note saying what was left out, so a 1 MB line or an entry of
+ * 1 500 fields of 1 000 invalid bytes stays cheap; all lines together keep at most
+ * LOGS_STORE_BYTES (the oldest go first, as for LOGS_MAX_LINES: 3.4 GB in 60 s before). */
 #ifndef BOXTOP_TUI_LOGS_STORE_H
 #define BOXTOP_TUI_LOGS_STORE_H
 
@@ -15,8 +18,10 @@
 #include "boxtop/buf.h"
 #include "boxtop/models.h"
 
-#define LOGS_MAX_LINES 20000
-#define LOGS_TEXT_MAX  (16 * 1024)
+#define LOGS_MAX_LINES   20000
+#define LOGS_LINE_MAX    (16 * 1024)
+#define LOGS_FIELDS_MAX  32
+#define LOGS_STORE_BYTES ((size_t)48 * 1024 * 1024)
 
 struct log_line {
     int64_t t_ms;
@@ -28,8 +33,9 @@ struct log_line {
 struct log_store {
     struct log_line *v; /* oldest first */
     int n, cap;
-    int ascii;   /* sanitize to ASCII (non-UTF-8 terminal) */
-    int trimmed; /* the oldest lines were dropped to stay under LOGS_MAX_LINES */
+    int ascii;    /* sanitize to ASCII (non-UTF-8 terminal) */
+    int trimmed;  /* the oldest lines were dropped to stay under LOGS_MAX_LINES/STORE_BYTES */
+    size_t bytes; /* text and stamps of all lines */
 };
 
 void log_store_init(struct log_store *s, int ascii);

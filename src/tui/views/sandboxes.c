@@ -170,9 +170,10 @@ static int64_t count_step(int64_t ms)
  * or NO_COUNT for "-". */
 static int64_t count_ms(const struct box *s, int c, int64_t now)
 {
-    if (c == C_AGE) return s->started_ms ? now - s->started_ms : NO_COUNT;
+    /* a time before 1970 (a server's year 1) is as good as none */
+    if (c == C_AGE) return s->started_ms > 0 ? now - s->started_ms : NO_COUNT;
     /* a paused sandbox does not count down (its timeout starts again on resume) */
-    return s->end_ms && s->state != BOX_PAUSED ? s->end_ms - now : NO_COUNT;
+    return s->end_ms > 0 && s->state != BOX_PAUSED ? s->end_ms - now : NO_COUNT;
 }
 
 /* The AGE or TTL text of a sandbox at now; *warn: under a minute to live. */
@@ -261,14 +262,14 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
         break;
     }
     case C_META: {
-        int used = 0;
-        for (int i = 0; i < s->n_meta && used < cw; i++) {
-            struct buf b = BUF_INIT;
-            /* keys and values are untrusted: ui_text sanitizes them, here we only join */
+        /* keys and values are untrusted: ui_text sanitizes them, here we only join (one call,
+         * so a pair that ends exactly at the edge still gets the ellipsis when more follow);
+         * ui_text reads at most 8 bytes a column, so joining stops soon after that */
+        struct buf b = BUF_INIT;
+        for (int i = 0; i < s->n_meta && b.len <= (size_t)cw * 8 + 64; i++)
             buf_printf(&b, "%s%s=%s", i ? " " : "", s->meta[i].key, s->meta[i].value);
-            used += ui_text(a, w, y, x + used, cw - used, buf_cstr(&b), dim);
-            buf_free(&b);
-        }
+        ui_text(a, w, y, x, cw, buf_cstr(&b), dim);
+        buf_free(&b);
         break;
     }
     default:

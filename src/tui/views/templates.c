@@ -202,10 +202,10 @@ static void new_timeout_done(struct app *a, const char *text, int submit, void *
     }
     const char *kv[1] = {NULL};
     struct create_req req = {v->new_id, secs, kv};
-    app_status(a, STATUS_INFO, _("creating a sandbox…"));
     a->be->ops->create(a->be, &req);
     while (a->depth > 1) /* back to the sandboxes, where it appears (this view is freed) */
         app_pop_view(a);
+    app_status(a, STATUS_INFO, _("creating a sandbox…")); /* said there, where it appears */
 }
 
 static int tp_key(struct view *vv, struct app *a, int ch, int is_key)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "boxtop/i18n.h"
+#include "backend_replay.h"
 #include "../app.h"
 #include "../session.h"
 #include "term.h"
@@ -658,11 +659,20 @@ static struct termview *term_view_get(struct app *a)
     return v;
 }
 
+/* A replay's recorded terminals (backend_replay.h: api.terminals). */
+static const cJSON *cast_of(void *ud, const char *sandbox_id)
+{
+    struct app *a = ud;
+    return a->be && !strcmp(a->be->ops->kind, "replay") ? backend_replay_cast(a->be, sandbox_id)
+                                                        : NULL;
+}
+
 static int ensure_mgr(struct app *a)
 {
     if (a->sessions) return 0;
     a->sessions = session_mgr_new(a->loop, env_of, a);
     if (!a->sessions) return -1;
+    session_mgr_set_cast_source(a->sessions, cast_of, a);
     if (a->rec_sessions_dir) session_mgr_set_record_dir(a->sessions, a->rec_sessions_dir);
     return 0;
 }
@@ -693,6 +703,26 @@ void term_open_shell(struct app *a, const char *sandbox_id)
     struct error err = {0};
     struct session *s =
         session_open(a->sessions, sandbox_id, rows < 1 ? 1 : rows, cols < 1 ? 1 : cols, 0, &err);
+    if (!s) {
+        app_status(a, STATUS_ERROR, "%s", err.msg);
+        return;
+    }
+    term_show_session(a, s);
+}
+
+void term_attach_pid(struct app *a, const char *sandbox_id, uint32_t pid)
+{
+    if (app_refuse_readonly(a, _("a shell"))) return;
+    if (ensure_mgr(a)) return;
+    struct termview *old = tv_of(a);
+    int rows = a->rows - 5, cols = a->cols;
+    if (old && old->pane) {
+        rows = old->ph;
+        cols = old->pw;
+    }
+    struct error err = {0};
+    struct session *s = session_open_pid(a->sessions, sandbox_id, pid, rows < 1 ? 1 : rows,
+                                         cols < 1 ? 1 : cols, 0, &err);
     if (!s) {
         app_status(a, STATUS_ERROR, "%s", err.msg);
         return;
