@@ -62,7 +62,11 @@ struct job {
     enum phase phase;
     struct server_timer *limit, *tick;
     int64_t started_ms, ready_deadline;
+    bool begun; /* the sandbox part runs after the 202 went out */
+    char *from_img, *from_tpl;
 };
+
+static void job_begin(struct job *j);
 
 static void job_next(struct job *j);
 static void job_fail(struct job *j, const char *step, const char *fmt, ...)
@@ -215,6 +219,8 @@ static void job_free(struct job *j)
     free(j->user);
     free(j->workdir);
     free(j->what);
+    free(j->from_img);
+    free(j->from_tpl);
     buf_free(&j->lo);
     buf_free(&j->le);
     if (j->b) j->b->job = NULL;
@@ -453,6 +459,11 @@ static void on_tick(struct server_timer *t, void *ud)
         if (j->we) server_unwatch_fd(j->we);
         j->wo = j->we = NULL;
         proc_done(j);
+        return;
+    }
+    if (!j->begun) {
+        j->begun = true;
+        job_begin(j);
         return;
     }
     if (j->phase == PH_READY && !j->running) run(j, j->ready_cmd, NULL, j->workdir, false, NULL);
@@ -841,6 +852,18 @@ int tpl_build_start(struct daemon *d, struct tpl *t, struct tpl_build *b, const 
         return 0;
     }
     server_timer_start(j->limit, TPL_BUILD_TIMEOUT_MS);
+    set_str(&j->from_img, img);
+    set_str(&j->from_tpl, from);
+    server_timer_start(j->tick, 0); /* job_begin, after the handler answered */
+    return 0;
+}
+
+/* The parent, the cache, the build sandbox, the first step. */
+static void job_begin(struct job *j)
+{
+    struct daemon *d = j->d;
+    struct tpl_build *b = j->b;
+    const char *img = j->from_img, *from = j->from_tpl;
 
     /* the parent: base, or a template built here */
     char parent[128];
@@ -853,7 +876,7 @@ int tpl_build_start(struct daemon *d, struct tpl *t, struct tpl_build *b, const 
                      "fromImage '%.200s': boxtopd has no local image store; use fromBaseImage() "
                      "or fromTemplate()",
                      img);
-            return 0;
+            return;
         }
         tpl_log_add(b, LOG_INFO, "base", "[base] FROM %s", img);
         snprintf(parent, sizeof parent, "image:e2bdev/base");
@@ -865,7 +888,7 @@ int tpl_build_start(struct daemon *d, struct tpl *t, struct tpl_build *b, const 
             snprintf(parent, sizeof parent, "image:e2bdev/base");
         } else if (!pt || !pb || pb == b || !pb->layer[0]) {
             job_fail(j, "base", "template '%.100s' not found", from);
-            return 0;
+            return;
         } else {
             snprintf(parent, sizeof parent, "layer:%s", pb->layer);
             tpl_layer_dir(d, pb->layer, seed_dir, sizeof seed_dir);
@@ -885,7 +908,7 @@ int tpl_build_start(struct daemon *d, struct tpl *t, struct tpl_build *b, const 
         tpl_log_add(b, LOG_INFO, "base", "[base] FROM TEMPLATE %s", from);
     }
     key_of(parent, j->steps, j->start_cmd, j->ready_cmd, j->key);
-    struct tpl_build *hit = force ? NULL : cached_build(d, j->key);
+    struct tpl_build *hit = j->force ? NULL : cached_build(d, j->key);
     if (hit) { /* nothing changed: the same layer */
         for (j->step = 0; j->step < j->n_steps; j->step++) {
             snprintf(j->stepname, sizeof j->stepname, "%zu", j->step + 1);
@@ -902,12 +925,12 @@ int tpl_build_start(struct daemon *d, struct tpl *t, struct tpl_build *b, const 
         cJSON_Delete(b->envs);
         b->envs = hit->envs ? cJSON_Duplicate(hit->envs, true) : NULL;
         finish(j, TPL_READY);
-        return 0;
+        return;
     }
     if (tpl_layers_bytes(d) > TPL_LAYERS_MAX_BYTES) {
         job_fail(j, "base", "template layers use more than %lld GiB; delete templates first",
                  TPL_LAYERS_MAX_BYTES >> 30);
-        return 0;
+        return;
     }
     char rnd[13];
     ids_random_hex(rnd, 6);
@@ -921,10 +944,10 @@ int tpl_build_start(struct daemon *d, struct tpl *t, struct tpl_build *b, const 
     if (rt_sandbox_create(d->rt, &spec, &j->sb, &e2) < 0) {
         j->sb = NULL;
         job_fail(j, "base", "cannot start the build sandbox: %s", e2.msg);
-        return 0;
+        return;
     }
     job_next(j);
-    return 0;
+    return;
 }
 
 void tpl_builds_stop(struct daemon *d)

@@ -300,6 +300,9 @@ int api_tpl_upload(struct daemon *d, struct server_request *req)
     snprintf(p, sizeof p, "%s/%s.tar", dir, path);
     if (fs_mkdir_p(dir, 0700, &err) < 0 || fs_write_atomic(p, body, len, 0600, &err) < 0)
         return server_respond_error(req, 500, "%s", err.msg);
+    /* the uploader's next request on this connection made lws 4.1 spin in its rx-flow
+     * service (a PUT with a body, then a POST with one, on one keep-alive connection): close */
+    server_add_header(req, "Connection", "close");
     return server_respond(req, 200, NULL, NULL, 0);
 }
 
