@@ -27,3 +27,11 @@ bench-snapshot: all tests/node_modules/.boxtop-stamp
 	$(BENCH_NODE) $(abs_top_srcdir)/bench/snapshot.mjs | tee bench/out/snapshot.txt
 bench: bench-snapshot
 .PHONY: bench-snapshot
+
+# bench-template (issue 19): a 5-step template's build time, and create from it vs from base.
+EXTRA_DIST += bench/template.mjs
+bench-template: all tests/node_modules/.boxtop-stamp
+	@mkdir -p bench/out
+	$(BENCH_NODE) $(abs_top_srcdir)/bench/template.mjs | tee bench/out/template.txt
+bench: bench-template
+.PHONY: bench-template
