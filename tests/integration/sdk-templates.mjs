@@ -202,6 +202,24 @@ test('hostile uploads: ../ entries, device files, control characters are refused
     assert.equal(again.json.present, false, `${what}: nothing stored`);
   }
   assert.ok(!fs.existsSync('/evil.txt') && !fs.existsSync('/etc/evil'));
+  // a name with control characters, and a COPY step that leaves the context, sent raw
+  const badName = await d.api('POST', '/v3/templates', { body: { name: 'bad\u001b[31mname' } });
+  assert.equal(badName.status, 400);
+  assert.match(badName.json.message, /Invalid name/);
+  const cr = await d.api('POST', '/v3/templates', { body: { name: `esc-${uniq()}` } });
+  assert.equal(cr.status, 202);
+  const st = await d.api('POST', `/v2/templates/${cr.json.templateID}/builds/${cr.json.buildID}`, {
+    body: { fromImage: 'e2bdev/base', steps: [{ type: 'COPY', args: ['../outside', '/x', '', ''], filesHash: 'b'.repeat(64) }] },
+  });
+  assert.equal(st.status, 202);
+  let s2;
+  for (let i = 0; i < 100; i++) {
+    s2 = await d.api('GET', `/templates/${cr.json.templateID}/builds/${cr.json.buildID}/status`);
+    if (s2.json.status === 'error' || s2.json.status === 'ready') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(s2.json.status, 'error');
+  assert.match(s2.json.reason.message, /outside the build context/);
   const forged = await fetch(`${d.apiUrl}/upload?path=${'a'.repeat(64)}&expires=9999999999&token=${'0'.repeat(64)}`, { method: 'PUT', body: 'x' });
   assert.equal(forged.status, 403);
 });

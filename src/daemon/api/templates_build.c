@@ -168,9 +168,11 @@ static int create_common(struct daemon *d, struct server_request *req, int versi
         b->ready_cmd = ready ? strdup(ready) : NULL;
     }
     tpl_save(d, t);
-    cJSON_Delete(o);
     cJSON *r = cJSON_CreateObject();
-    if (!r) return server_respond_error(req, 500, "out of memory");
+    if (!r) {
+        cJSON_Delete(o);
+        return server_respond_error(req, 500, "out of memory");
+    }
     cJSON_AddStringToObject(r, "templateID", t->id);
     cJSON_AddStringToObject(r, "buildID", b->id);
     cJSON_AddItemToObject(r, "names", names_of(t, true));
@@ -179,6 +181,7 @@ static int create_common(struct daemon *d, struct server_request *req, int versi
     for (size_t i = 0; tg && i < nt; i++)
         cJSON_AddItemToArray(tg, cJSON_CreateString(tags[i]));
     cJSON_AddBoolToObject(r, "public", t->public);
+    cJSON_Delete(o); /* tags[] pointed into it */
     return server_respond_json(req, 202, r);
 }
 
