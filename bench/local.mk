@@ -36,3 +36,11 @@ bench-fleet: all tests/node_modules/.boxtop-stamp
 	$(BENCH_NODE) $(abs_top_srcdir)/bench/fleet.mjs | tee bench/out/fleet.txt
 bench: bench-fleet
 .PHONY: bench-fleet
+
+# bench-template (issue 19): a 5-step template's build time, and create from it vs from base.
+EXTRA_DIST += bench/template.mjs
+bench-template: all tests/node_modules/.boxtop-stamp
+	@mkdir -p bench/out
+	$(BENCH_NODE) $(abs_top_srcdir)/bench/template.mjs | tee bench/out/template.txt
+bench: bench-template
+.PHONY: bench-template

@@ -140,5 +140,6 @@ int cli_cmd_snapshot(struct cli *c, int argc, char **argv);  /* cmd_snapvol.c */
 int cli_cmd_snapshots(struct cli *c, int argc, char **argv); /* list | rm */
 int cli_cmd_fork(struct cli *c, int argc, char **argv);
 int cli_cmd_volume(struct cli *c, int argc, char **argv); /* ls | create | rm */
+int cli_cmd_template(struct cli *c, int argc, char **argv); /* cmd_template.c */
 
 #endif

@@ -37,6 +37,7 @@ static const struct command commands[] = {
     {"fork", cli_cmd_fork, N_("start new sandboxes from a sandbox's files")},
     {"volume", cli_cmd_volume, N_("list, create or delete volumes")},
     {"postmortem", cli_cmd_postmortem, N_("why a sandbox ended (as the terminal UI saw it)")},
+    {"template", cli_cmd_template, N_("build, list, follow, tag and delete templates")},
     {NULL, NULL, NULL},
 };
 

@@ -19,12 +19,16 @@ src_e2b_libboxtope2b_a_SOURCES = \
 	src/e2b/api_paging.c \
 	src/e2b/api_snapvol.c \
 	src/e2b/local_backend.c \
-	src/e2b/supervise.c
+	src/e2b/supervise.c \
+	src/e2b/dockerfile.c \
+	src/e2b/tpl_context.c
 noinst_HEADERS += include/boxtop/http.h include/boxtop/api.h include/boxtop/models.h \
 	include/boxtop/local_backend.h include/boxtop/supervise.h include/boxtop/events_parse.h \
-	include/boxtop/webhooks.h include/boxtop/snapvol.h include/boxtop/api_log.h
-src_e2b_libboxtope2b_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
-E2B_LIBS = src/e2b/libboxtope2b.a $(CORE_LIBS) $(CURL_LIBS) $(CJSON_LIBS)
+	include/boxtop/webhooks.h include/boxtop/snapvol.h include/boxtop/api_log.h \
+	include/boxtop/dockerfile.h include/boxtop/tpl_context.h
+src_e2b_libboxtope2b_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) \
+	$(ZLIB_CFLAGS)
+E2B_LIBS = src/e2b/libboxtope2b.a $(CORE_LIBS) $(CURL_LIBS) $(CJSON_LIBS) $(CRYPTO_LIBS) $(ZLIB_LIBS)
 
 # Unit tests of src/e2b (cmocka, TAP output). test_http talks to a loopback server it forks.
 E2B_PURE_TESTS = tests/unit/test_models tests/unit/test_api tests/unit/test_events_parse \
@@ -125,3 +129,10 @@ tests_fuzz_fuzz_snapvol_json_SOURCES = tests/fuzz/fuzz_snapvol_json.c
 tests_fuzz_fuzz_snapvol_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
 tests_fuzz_fuzz_snapvol_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
 tests_fuzz_fuzz_snapvol_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+
+# Templates (issue 19): the e2b.Dockerfile parser reads files a user hands us.
+FUZZ_PROGS += tests/fuzz/fuzz_dockerfile
+tests_fuzz_fuzz_dockerfile_SOURCES = tests/fuzz/fuzz_dockerfile.c
+tests_fuzz_fuzz_dockerfile_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_dockerfile_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_dockerfile_LDFLAGS = $(FUZZER_LINK_FLAGS)

@@ -236,6 +236,8 @@ void term_sessions_free(struct app *a);                      /* app_run, at exit
 struct view *view_logs_new(struct app *a, const char *id);   /* views/logs.c */
 struct view *view_commands_new(struct app *a, const char *id); /* views/commands.c */
 struct view *view_templates_new(struct app *a);              /* views/templates.c */
+struct view *view_template_build_new(struct app *a, const char *file, const char *name, int cpu,
+                                     int memory_mb, struct error *err); /* template_build.c */
 struct view *view_team_new(struct app *a);                   /* views/team.c */
 struct view *view_webhooks_new(struct app *a);               /* views/webhooks.c */
 struct view *view_files_new(struct app *a, const char *id);  /* NULL + status on failure */

@@ -586,7 +586,8 @@ static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *c
     memset(&info, 0, sizeof info);
     c->e->host.sandbox_get(c->e->host.ud, c->sbx->id, &info);
 
-    if (envd_path_resolve(req.cwd ? req.cwd : "", c->home, cwd, sizeof cwd, &err) < 0) {
+    const char *want = req.cwd ? req.cwd : info.default_workdir ? info.default_workdir : "";
+    if (envd_path_resolve(want, c->home, cwd, sizeof cwd, &err) < 0) {
         envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "invalid cwd: %s", err.msg);
         goto out;
     }
