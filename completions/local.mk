@@ -30,4 +30,4 @@ uninstall-completions-unit:
 # make check: bash completion against a test boxtopd; install/uninstall leave nothing behind.
 PKG_TESTS = tests/pkg/test_completion.sh tests/pkg/test_install.sh
 TESTS += $(PKG_TESTS)
-EXTRA_DIST += $(PKG_TESTS)
+EXTRA_DIST += $(PKG_TESTS) tests/pkg/test_debs.sh
