@@ -18,6 +18,7 @@
 #include "boxtop/local_backend.h"
 #include "boxtop/loop.h"
 #include "boxtop/sanitize.h"
+#include "cli_private.h"
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
@@ -77,6 +78,10 @@ int cli_take_global_flags(struct cli *c, int *argc, char **argv, struct error *e
             while (i < *argc)
                 argv[out++] = argv[i++];
             break;
+        }
+        if (!strcmp(s, "--no-start")) {
+            c->no_start = true;
+            continue;
         }
         int k = -1;
         const char *val = NULL;
@@ -160,6 +165,12 @@ int cli_connect(struct cli *c, struct error *err)
         struct error lerr = {0};
         bool have_local =
             c->state_dir && local_backend_probe(c->loop, c->http, c->state_dir, &info, &lerr) == 0;
+        /* none running (not one that fails to answer): start it, as the TUI would */
+        if (!have_local && !c->cfg.api_url_explicit && !c->no_start && c->state_dir &&
+            lerr.kind == ERROR_NOT_FOUND) {
+            if (cli_start_local(c, &info, err) < 0) return -1;
+            have_local = true;
+        }
         if (have_local && (!c->cfg.api_url_explicit || !strcmp(c->cfg.api_url, info.api_url))) {
             c->local = true;
             if (dup_into(&c->api_url, info.api_url, err) < 0 ||
@@ -252,6 +263,7 @@ static void print_help(FILE *fp)
               "  --context NAME     use a context of ~/.config/boxtop/config\n"
               "  --config FILE      read this config file instead\n"
               "  --state-dir DIR    local boxtopd state dir ($BOXTOP_STATE_DIR)\n"
+              "  --no-start         without a key, do not start the local boxtopd (exit 4)\n"
               "\nExit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 authentication or no "
               "backend.\nRun 'boxtop COMMAND --help' for a command's options.\n"));
 }

@@ -210,7 +210,7 @@ static void draw_header(struct app *a)
         snprintf(lim, sizeof(lim), "%d", a->model.concurrency_limit);
     /* a recording or a server may say anything: inf and 1e300 stay "?" */
     if (a->model.starts_per_min >= 0 && a->model.starts_per_min < 1e9)
-        snprintf(spm, sizeof(spm), "%.1f", a->model.starts_per_min);
+        snprintf(spm, sizeof(spm), "%.0f", a->model.starts_per_min); /* a count, not a rate */
     if (a->model.loading)
         snprintf(upd, sizeof(upd), "%s", _("loading…"));
     else if (a->model.updated_ms) {

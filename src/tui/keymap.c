@@ -14,13 +14,21 @@ static const struct {
     const char *name;
     struct keyspec def;
 } actions[KA_N] = {
-    [KA_KILL] = {"kill", {'K', 0}},       [KA_PAUSE] = {"pause", {'p', 0}},
-    [KA_RESUME] = {"resume", {'r', 0}},   [KA_FILTER] = {"filter", {'/', 0}},
-    [KA_NEW] = {"new", {'n', 0}},         [KA_TIMEOUT] = {"timeout", {'t', 0}},
-    [KA_EXTEND] = {"extend", {'e', 0}},   [KA_DETAIL] = {"detail", {'\r', 0}},
-    [KA_MARK] = {"mark", {' ', 0}},       [KA_SHELL] = {"shell", {'s', 0}},
-    [KA_FILES] = {"files", {'f', 0}},     [KA_LOGS] = {"logs", {'l', 0}},
-    [KA_QUIT] = {"quit", {'q', 0}},       [KA_HELP] = {"help", {'?', 0}},
+    [KA_KILL] = {"kill", {'K', 0}},
+    [KA_PAUSE] = {"pause", {'p', 0}},
+    [KA_RESUME] = {"resume", {'r', 0}},
+    [KA_FILTER] = {"filter", {'/', 0}},
+    [KA_NEW] = {"new", {'n', 0}},
+    [KA_TIMEOUT] = {"timeout", {'t', 0}},
+    [KA_EXTEND] = {"extend", {'e', 0}},
+    [KA_DETAIL] = {"detail", {'\r', 0}},
+    [KA_MARK] = {"mark", {' ', 0}},
+    [KA_SHELL] = {"shell", {'s', 0}},
+    [KA_ANOTHER_SHELL] = {"another_shell", {'o', 0}},
+    [KA_FILES] = {"files", {'f', 0}},
+    [KA_LOGS] = {"logs", {'l', 0}},
+    [KA_QUIT] = {"quit", {'q', 0}},
+    [KA_HELP] = {"help", {'?', 0}},
     [KA_COMMAND] = {"command", {':', 0}},
 };
 

@@ -25,6 +25,7 @@ enum keymap_action {
     KA_DETAIL,
     KA_MARK,
     KA_SHELL,
+    KA_ANOTHER_SHELL,
     KA_FILES,
     KA_LOGS,
     KA_QUIT,    /* global */
