@@ -73,6 +73,8 @@ struct view_ops {
     /* 1: every key goes through a->keys (keymap.h) before key(), so the view's rebindable
      * actions follow the [keys] section; 0: only the global actions, after key() declined. */
     int keymap;
+    /* Optional: 1 while the view takes typed text itself (a form): no key is rebound then. */
+    int (*typing)(struct view *v);
 };
 
 struct view {
@@ -211,13 +213,13 @@ void ui_fmt_duration(char *out, size_t n, int64_t ms); /* "3d4h", "12m05s", "45s
 struct view *view_sandboxes_new(struct app *a);
 struct view *view_detail_new(struct app *a, const char *id);
 /* Terminals (views/term.c, views/term_sessions.c; issue 7). */
-void term_open_shell(struct app *a, const char *sandbox_id); /* `s`, :shell ID */
-void term_open_another_shell(struct app *a, const char *sandbox_id); /* prefix c, `o` */
+void term_open_shell(struct app *a, const char *sandbox_id);               /* `s`, :shell ID */
+void term_open_another_shell(struct app *a, const char *sandbox_id);       /* prefix c, `o` */
 void term_attach_pid(struct app *a, const char *sandbox_id, uint32_t pid); /* commands `a` */
-struct view *view_sessions_new(struct app *a);               /* :sessions */
-void term_sessions_free(struct app *a);                      /* app_run, at exit */
-struct view *view_logs_new(struct app *a, const char *id);   /* views/logs.c */
-struct view *view_commands_new(struct app *a, const char *id); /* views/commands.c */
+struct view *view_sessions_new(struct app *a);                             /* :sessions */
+void term_sessions_free(struct app *a);                                    /* app_run, at exit */
+struct view *view_logs_new(struct app *a, const char *id);                 /* views/logs.c */
+struct view *view_commands_new(struct app *a, const char *id);             /* views/commands.c */
 struct view *view_events_new(struct app *a, const char *id); /* views/events.c; NULL = team */
 struct view *view_templates_new(struct app *a);              /* views/templates.c */
 struct view *view_team_new(struct app *a);                   /* views/team.c */

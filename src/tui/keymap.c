@@ -37,27 +37,28 @@ static const struct {
 static const struct {
     struct keyspec k;
     const char *what;
+    int motion; /* fixed in every view, not only the sandboxes view */
 } fixed[] = {
-    {{'j', 0}, "move-down"},
-    {{'k', 0}, "move-up"},
-    {{'g', 0}, "first-row"},
-    {{'G', 0}, "last-row"},
-    {{'a', 0}, "mark-shown"},
-    {{'u', 0}, "unmark-all"},
-    {{'<', 0}, "sort-previous"},
-    {{'>', 0}, "sort-next"},
-    {{'I', 0}, "sort-invert"},
-    {{'R', 0}, "refresh"},
-    {{'E', 0}, "events"},
-    {{27, 0}, "back"},
-    {{12, 0}, "redraw"},
-    {{4, 0}, "half-page-down"},
-    {{21, 0}, "half-page-up"},
+    {{'j', 0}, "move-down", 1},
+    {{'k', 0}, "move-up", 1},
+    {{'g', 0}, "first-row", 1},
+    {{'G', 0}, "last-row", 1},
+    {{'a', 0}, "mark-shown", 0},
+    {{'u', 0}, "unmark-all", 0},
+    {{'<', 0}, "sort-previous", 0},
+    {{'>', 0}, "sort-next", 0},
+    {{'I', 0}, "sort-invert", 0},
+    {{'R', 0}, "refresh", 0},
+    {{'E', 0}, "events", 0},
+    {{27, 0}, "back", 1},
+    {{12, 0}, "redraw", 1},
+    {{4, 0}, "half-page-down", 1},
+    {{21, 0}, "half-page-up", 1},
     /* the terminal driver takes these in cbreak mode before boxtop sees them */
-    {{3, 0}, "interrupt"},
-    {{26, 0}, "suspend"},
-    {{17, 0}, "flow-control"},
-    {{19, 0}, "flow-control"},
+    {{3, 0}, "interrupt", 1},
+    {{26, 0}, "suspend", 1},
+    {{17, 0}, "flow-control", 1},
+    {{19, 0}, "flow-control", 1},
 };
 
 static int is_global(int act)
@@ -69,6 +70,7 @@ void keymap_init(struct keymap *km)
 {
     for (int i = 0; i < KA_N; i++)
         km->key[i] = actions[i].def;
+    keymap_views_init(km);
 }
 
 int keymap_action_by_name(const char *name)
@@ -172,7 +174,37 @@ int keymap_apply(struct keymap *km, const struct config_keybind *binds, int n, c
     int line[KA_N] = {0};
     keymap_init(&m);
     if (!file) file = "config";
+    int vline[KEYMAP_VIEW_ACTS] = {0};
     for (int i = 0; i < n; i++) {
+        const char *dot = strchr(binds[i].action, '.');
+        if (dot) { /* VIEW.action: an action of another view (keymap_views.c) */
+            char view[KEYMAP_NAME_MAX * 2];
+            snprintf(view, sizeof view, "%.*s", (int)(dot - binds[i].action), binds[i].action);
+            int va = keymap_views_find(view, dot + 1);
+            if (va < 0) {
+                char valid[512];
+                if (!keymap_views_known(view))
+                    return error_set(err, ERROR_USAGE, _("%s:%d: no view %s has rebindable keys"),
+                                     file, binds[i].line, view);
+                keymap_views_list(view, valid, sizeof valid);
+                return error_set(err, ERROR_USAGE, _("%s:%d: unknown action %s (valid: %s)"), file,
+                                 binds[i].line, binds[i].action, valid);
+            }
+            struct keyspec k;
+            if (keymap_parse_key(binds[i].key, &k) < 0)
+                return error_set(err, ERROR_USAGE,
+                                 _("%s:%d: %s: not a key (use x, C-x, F1-F12, Enter, Space, Tab "
+                                   "or Esc)"),
+                                 file, binds[i].line, binds[i].action);
+            /* the motion keys and the ways out stay, in every view */
+            for (size_t f = 0; f < sizeof fixed / sizeof fixed[0]; f++)
+                if (fixed[f].motion && same(&fixed[f].k, &k))
+                    return error_set(err, ERROR_USAGE, _("%s:%d: %s: key %s is fixed to %s"), file,
+                                     binds[i].line, binds[i].action, binds[i].key, fixed[f].what);
+            m.vkey[va] = k;
+            vline[va] = binds[i].line;
+            continue;
+        }
         int act = keymap_action_by_name(binds[i].action);
         if (act < 0) {
             char valid[256] = "";
@@ -215,6 +247,29 @@ int keymap_apply(struct keymap *km, const struct config_keybind *binds, int n, c
                 return error_set(err, ERROR_USAGE, _("%s:%d: %s and %s are both on key %s"), file,
                                  line[x], actions[x].name, actions[y].name, kn);
             }
+    /* quit, help and command reach every view: no view's action may sit on them (the
+     * terminal's actions come after the prefix) */
+    for (int i = 0; i < KEYMAP_VIEW_ACTS; i++) {
+        const char *view, *vn = keymap_views_name(i, &view);
+        for (int g = 0; g < KA_N && strcmp(view, "terminal"); g++)
+            if (is_global(g) && same(&m.key[g], &m.vkey[i])) {
+                char kn[KEYMAP_NAME_MAX];
+                keymap_key_name(&m.vkey[i], kn, sizeof kn);
+                return error_set(err, ERROR_USAGE, _("%s:%d: %s.%s and %s are both on key %s"),
+                                 file, vline[i] >= line[g] ? vline[i] : line[g], view, vn,
+                                 actions[g].name, kn);
+            }
+    }
+    int va, vb;
+    if (keymap_views_conflict(&m, &va, &vb)) {
+        char kn[KEYMAP_NAME_MAX];
+        const char *view;
+        keymap_key_name(&m.vkey[va], kn, sizeof kn);
+        int x = vline[va] >= vline[vb] ? va : vb, y = x == va ? vb : va;
+        const char *xn = keymap_views_name(x, &view), *yn = keymap_views_name(y, NULL);
+        return error_set(err, ERROR_USAGE, _("%s:%d: %s.%s and %s.%s are both on key %s"), file,
+                         vline[x], view, xn, view, yn, kn);
+    }
     *km = m;
     return 0;
 }

@@ -400,6 +400,8 @@ static void prefix_key(struct termview *v, struct app *a, int ch, int is_key)
         if (v->cur) session_send_curses(v->cur, 0, (uint32_t)ch);
         return;
     }
+    /* the keys after the prefix as [keys.terminal] binds them */
+    if (keymap_translate_view(&a->keys, "terminal", &ch, &is_key) < 0) return;
     switch (ch) {
     case 'n':
         if (n) termview_show(v, tabs[(ci + 1) % n]);
@@ -538,10 +540,12 @@ static const char *term_footer(struct view *vv)
     struct termview *v = (struct termview *)vv;
     if (v->copy.on)
         return _("COPY: arrows/hjkl move  PgUp/PgDn  g/G  / search  n/N  v select  y copy  q quit");
-    snprintf(v->footer, sizeof(v->footer),
-             _("%s then: n/p/1-9 tab  d detach  [ copy  x close  c new  g graphs  r record  s "
-               "sessions  q back  ? help"),
-             v->prefix_name);
+    char keys[200];
+    keymap_rewrite(&v->a->keys, "terminal",
+                   _("n/p/1-9 tab  d detach  [ copy  x close  c new  g graphs  r record  s "
+                     "sessions  q back  ? help"),
+                   0, keys, sizeof keys);
+    snprintf(v->footer, sizeof(v->footer), _("%s then: %s"), v->prefix_name, keys);
     return v->footer;
 }
 
