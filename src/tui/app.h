@@ -214,7 +214,7 @@ struct view *view_sandboxes_new(struct app *a);
 struct view *view_detail_new(struct app *a, const char *id);
 /* Terminals (views/term.c, views/term_sessions.c; issue 7). */
 void term_open_shell(struct app *a, const char *sandbox_id);               /* `s`, :shell ID */
-void term_open_another_shell(struct app *a, const char *sandbox_id);       /* prefix c, `o` */
+void term_open_another_shell(struct app *a, const char *sandbox_id);       /* prefix c, `O` */
 void term_attach_pid(struct app *a, const char *sandbox_id, uint32_t pid); /* commands `a` */
 struct view *view_sessions_new(struct app *a);                             /* :sessions */
 void term_sessions_free(struct app *a);                                    /* app_run, at exit */

@@ -24,7 +24,7 @@ static const struct {
     [KA_DETAIL] = {"detail", {'\r', 0}},
     [KA_MARK] = {"mark", {' ', 0}},
     [KA_SHELL] = {"shell", {'s', 0}},
-    [KA_ANOTHER_SHELL] = {"another_shell", {'o', 0}},
+    [KA_ANOTHER_SHELL] = {"another_shell", {'O', 0}},
     [KA_FILES] = {"files", {'f', 0}},
     [KA_LOGS] = {"logs", {'l', 0}},
     [KA_QUIT] = {"quit", {'q', 0}},

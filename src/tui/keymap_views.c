@@ -97,6 +97,14 @@ static const struct vact {
     /* sessions (the shells list) */
     {"sessions", "open", {'\r', 0}},
     {"sessions", "kill", {'x', 0}},
+    /* the commands' timeline */
+    {"timeline", "previous_event", {'H', 0}},
+    {"timeline", "next_event", {'L', 0}},
+    {"timeline", "zoom_in", {'+', 0}},
+    {"timeline", "zoom_out", {'-', 0}},
+    {"timeline", "fit", {'0', 0}},
+    /* the file pager */
+    {"pager", "hex", {'x', 0}},
     /* terminal: the keys after the prefix */
     {"terminal", "next_tab", {'n', 0}},
     {"terminal", "previous_tab", {'p', 0}},
@@ -115,7 +123,7 @@ _Static_assert(sizeof vacts / sizeof vacts[0] == KEYMAP_VIEW_ACTS, "KEYMAP_VIEW_
 /* The view names of the config and of view_ops.name, where they differ. */
 static const struct {
     const char *config, *ops;
-} view_names[] = {{"detail", "sandbox detail"}};
+} view_names[] = {{"detail", "sandbox detail"}, {"pager", "file"}};
 
 static const char *config_view(const char *ops_name)
 {

@@ -155,14 +155,14 @@ static void t_translate(void **state)
     /* defaults: nothing changes */
     assert_int_equal(tr(&km, 1, 'K', 0, &out), 0);
     assert_int_equal(out, 'K');
-    struct config_keybind b[] = {BIND("kill", "X", 1), BIND("quit", "Q", 2), BIND("detail", "v", 3),
+    struct config_keybind b[] = {BIND("kill", "X", 1), BIND("quit", "Q", 2), BIND("detail", "o", 3),
                                  BIND("help", "F1", 4)};
     assert_int_equal(keymap_apply(&km, b, 4, "cfg", &err), 0);
     assert_int_equal(tr(&km, 1, 'X', 0, &out), 1);
     assert_int_equal(out, 'K');                     /* X asks to kill */
     assert_int_equal(tr(&km, 1, 'K', 0, &out), -1); /* K does nothing */
     assert_int_equal(tr(&km, 1, 'p', 0, &out), 0);  /* unbound actions keep their key */
-    assert_int_equal(tr(&km, 1, 'v', 0, &out), 1);
+    assert_int_equal(tr(&km, 1, 'o', 0, &out), 1);
     assert_int_equal(out, '\r');
     assert_int_equal(tr(&km, 1, '\r', 0, &out), -1); /* Enter no longer opens the detail */
     assert_int_equal(tr(&km, 1, '\n', 0, &out), -1);

@@ -715,7 +715,7 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
     case 's':
         if (sb_selected(v)) term_open_shell(a, sb_selected(v)->id);
         return 1;
-    case 'o':
+    case 'O':
         if (sb_selected(v)) term_open_another_shell(a, sb_selected(v)->id);
         return 1;
     case 'f':
@@ -837,7 +837,7 @@ static const struct keyhelp sb_help[] = {
     {"I", N_("invert the sort order")},
     {"R", N_("refresh now")},
     {"s f l", N_("a shell (its open tab if any), the file browser, the logs of the sandbox")},
-    {"o", N_("another shell in the sandbox (a new tab even when one is open)")},
+    {"O", N_("another shell in the sandbox (a new tab even when one is open)")},
     {"c", N_("the commands the sandbox ran, their output")},
 };
 

@@ -701,7 +701,7 @@ static struct session *open_tab_of(struct app *a, const char *sandbox_id)
     return NULL;
 }
 
-/* `s`: a sandbox's shell is one tab; a second one is asked for (prefix c, `o`). */
+/* `s`: a sandbox's shell is one tab; a second one is asked for (prefix c, `O`). */
 void term_open_shell(struct app *a, const char *sandbox_id)
 {
     if (app_refuse_readonly(a, _("a shell"))) return;
