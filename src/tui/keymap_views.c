@@ -246,8 +246,10 @@ void keymap_rewrite(const struct keymap *km, const char *ops_name, const char *i
     const char *p = in;
     if (n == 0) return;
     while (*p && o + 1 < n) {
-        if (keypos && *p != ' ' && *p != '/') {
-            size_t len = strcspn(p, " /");
+        /* a lone "/" (the search key) is a name; elsewhere '/' joins two names */
+        int slash_key = *p == '/' && (p == in || p[-1] == ' ') && (p[1] == ' ' || !p[1]);
+        if (keypos && *p != ' ' && (*p != '/' || slash_key)) {
+            size_t len = slash_key ? 1 : strcspn(p, " /");
             char buf[KEYMAP_NAME_MAX];
             const char *r = view ? moved_name(km, view, p, len, buf, sizeof buf) : NULL;
             const char *src = r ? r : p;

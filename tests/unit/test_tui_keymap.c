@@ -205,6 +205,12 @@ static void t_views(void **state)
     assert_string_equal(f, "Tab pane  y/F5 copy  f file");
     keymap_rewrite(&km, "files", "c F5", 1, f, sizeof f);
     assert_string_equal(f, "y F5");
+    struct config_keybind b2[] = {BIND("logs.search", "s", 1)};
+    assert_int_equal(keymap_apply(&km, b2, 1, "cfg", &err), 0);
+    keymap_rewrite(&km, "logs", "/ search  n/N next", 0, f, sizeof f);
+    assert_string_equal(f, "s search  n/N next");
+    keymap_rewrite(&km, "logs", "/", 1, f, sizeof f);
+    assert_string_equal(f, "s");
     /* unknown names, clashes within a view and with the global keys */
     struct config_keybind bad1[] = {BIND("logs.flolow", "F", 3)};
     assert_int_equal(keymap_apply(&km, bad1, 1, "cfg", &err), -1);
