@@ -65,10 +65,6 @@ static void on_backend_event(void *ud, enum backend_event ev, const char *msg)
          * sorted table takes new samples into its order with the next poll round) */
         app_dirty(a, DIRTY_MAIN);
         break;
-    case BACKEND_REFRESHED:
-        /* the figures above a terminal tab are current: "updated" says so */
-        app_dirty(a, DIRTY_HEADER);
-        break;
     case BACKEND_DEMAND: {
         app_sync_model(a); /* the views' rows point into the model: current ones first */
         struct view *top = app_top(a);

@@ -17,7 +17,6 @@ enum backend_event {
     BACKEND_MODEL_CHANGED, /* the model was updated (views re-read it) */
     BACKEND_DEMAND,        /* stamp model.demand on the sandboxes shown (model.h), now */
     BACKEND_SAMPLES,       /* only samples of known sandboxes changed: redraw, keep the rows */
-    BACKEND_REFRESHED,     /* a round ended with nothing changed: the header's time moves */
     BACKEND_ACTION_OK,     /* msg: what was done ("paused sbx_1") */
     BACKEND_ACTION_FAILED, /* msg: why (never a secret) */
     BACKEND_OFFLINE,       /* msg: the backend stopped answering */

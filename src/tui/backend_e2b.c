@@ -92,9 +92,8 @@ struct e2b_backend {
     int listed;               /* distinct sandboxes listed in this round */
     const char **batch_ids;   /* the round's batch metrics ids (box ids, see demand_scan) */
     int nbatch, cap_batch;
-    int changed;   /* the model changed in this round: report it when the round ends */
-    int refreshed; /* the list answered in this round (model.updated_ms moved) */
-    int cursor;    /* model.sb index expected for the next listed sandbox (see on_list_object) */
+    int changed; /* the model changed in this round: report it when the round ends */
+    int cursor;  /* model.sb index expected for the next listed sandbox (see on_list_object) */
 };
 
 /* What identifies a list object as sent: unchanged ones are not parsed again (box.list_*). */
@@ -147,11 +146,7 @@ static void round_done(struct e2b_backend *b)
         b->changed = 0;
         model_touch(b->base.model);
         backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
-    } else if (b->refreshed) {
-        /* nothing new (a terminal tab asks for no samples): the header's time still moves */
-        backend_report(&b->base, BACKEND_REFRESHED, NULL);
     }
-    b->refreshed = 0;
     detail_fetch(b);
     if (b->again) {
         b->again = 0;
@@ -739,7 +734,6 @@ static void on_list(struct api_result *res, void *ud)
     if (b->listed != m->n) model_prune(m, b->round);
     m->loading = 0;
     m->updated_ms = loop_wall_ms();
-    b->refreshed = 1;
     if (!b->team_ok) m->starts_per_min = b->first_done ? starts_per_min(b) : -1;
     team_fetch(b);
     if (b->first_done) {
