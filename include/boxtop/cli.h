@@ -32,6 +32,7 @@ enum cli_output { CLI_OUT_TABLE = 0, CLI_OUT_JSON };
 struct cli {
     struct config_flags flags;  /* global flags as given (point into argv) */
     const char *state_dir_flag; /* --state-dir */
+    bool no_start;              /* --no-start: never start the local backend */
     struct config cfg;
     bool cfg_loaded;
     char *state_dir; /* boxtopd state dir in use */

@@ -58,6 +58,7 @@ static void print_help(FILE *fp)
               "  --context NAME     use a context of ~/.config/boxtop/config\n"
               "  --config FILE      read this config file instead\n"
               "  --state-dir DIR    local boxtopd state dir ($BOXTOP_STATE_DIR)\n"
+              "  --no-start         without a key, do not start the local boxtopd (exit 4)\n"
               "\nExit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 authentication or no "
               "backend.\nRun 'boxtop COMMAND --help' for a command's options.\n"));
 }

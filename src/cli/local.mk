@@ -8,6 +8,7 @@ src_cli_libboxtopcli_a_SOURCES = \
 	src/cli/cli_args.c \
 	src/cli/cli_table.c \
 	src/cli/cli_sync.c src/cli/cli_private.h \
+	src/cli/cli_local.c \
 	src/cli/cmd_sandbox.c \
 	src/cli/cmd_metrics.c \
 	src/cli/cmd_logs.c \

@@ -210,7 +210,7 @@ static void draw_header(struct app *a)
         snprintf(lim, sizeof(lim), "%d", a->model.concurrency_limit);
     /* a recording or a server may say anything: inf and 1e300 stay "?" */
     if (a->model.starts_per_min >= 0 && a->model.starts_per_min < 1e9)
-        snprintf(spm, sizeof(spm), "%.1f", a->model.starts_per_min);
+        snprintf(spm, sizeof(spm), "%.0f", a->model.starts_per_min); /* a count, not a rate */
     if (a->model.loading)
         snprintf(upd, sizeof(upd), "%s", _("loading…"));
     else if (a->model.updated_ms) {
@@ -260,6 +260,13 @@ static void draw_footer(struct app *a)
         keys = _("j/k scroll  any other key closes help");
     else
         keys = v && v->ops->footer ? v->ops->footer(v) : "";
+    char bound[512]; /* the view's footer with its keys as [keys.VIEW] moved them */
+    /* (a terminal rewrites its own: its footer starts with the prefix) */
+    if (a->mode == MODE_NORMAL && v && !v->ops->raw_keys &&
+        keymap_views_moved(&a->keys, v->ops->name)) {
+        keymap_rewrite(&a->keys, v->ops->name, keys, 0, bound, sizeof bound);
+        keys = bound;
+    }
     ui_text(a, w, 0, 1, a->cols - 2, keys, a->theme.attr[ROLE_TITLE]);
     wnoutrefresh(w);
 }
@@ -365,6 +372,8 @@ static void draw_help(struct app *a, WINDOW *w, int h, int wd)
         else if (k == &global_help[3])
             snprintf(keys[i], sizeof keys[i], "Esc %s",
                      keymap_name(&a->keys, KA_QUIT, q, sizeof q));
+        else if (i < nv && keymap_views_moved(&a->keys, v->ops->name))
+            keymap_rewrite(&a->keys, v->ops->name, _(k->keys), 1, keys[i], sizeof keys[i]);
         else
             snprintf(keys[i], sizeof keys[i], "%s", _(k->keys));
         what[i] = sanitize_dup(_(k->what), a->theme.utf8 ? 0 : SANITIZE_ASCII);

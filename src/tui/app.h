@@ -80,6 +80,8 @@ struct view_ops {
     /* Optional: 1 when the user works with sandbox id here without it being the view's own
      * (a marked row of the sandboxes view): its expiry alert shows too (expiry.c). */
     int (*works_with)(struct view *v, const char *id);
+    /* Optional: 1 while the view takes typed text itself (a form): no key is rebound then. */
+    int (*typing)(struct view *v);
 };
 
 struct view {
@@ -230,11 +232,12 @@ void ui_fmt_duration_ns(char *out, size_t n, int64_t ns);
 struct view *view_sandboxes_new(struct app *a);
 struct view *view_detail_new(struct app *a, const char *id);
 /* Terminals (views/term.c, views/term_sessions.c; issue 7). */
-void term_open_shell(struct app *a, const char *sandbox_id); /* `s`, :shell ID */
+void term_open_shell(struct app *a, const char *sandbox_id);               /* `s`, :shell ID */
+void term_open_another_shell(struct app *a, const char *sandbox_id);       /* prefix c, `O` */
 void term_attach_pid(struct app *a, const char *sandbox_id, uint32_t pid); /* commands `a` */
-void term_sessions_free(struct app *a);                      /* app_run, at exit */
-struct view *view_logs_new(struct app *a, const char *id);   /* views/logs.c */
-struct view *view_commands_new(struct app *a, const char *id); /* views/commands.c */
+void term_sessions_free(struct app *a);                                    /* app_run, at exit */
+struct view *view_logs_new(struct app *a, const char *id);                 /* views/logs.c */
+struct view *view_commands_new(struct app *a, const char *id);             /* views/commands.c */
 struct view *view_templates_new(struct app *a);              /* views/templates.c */
 struct view *view_template_build_new(struct app *a, const char *file, const char *name, int cpu,
                                      int memory_mb, struct error *err); /* template_build.c */

@@ -86,8 +86,8 @@ void app_command(struct app *a, const char *line)
     } else if (!strcmp(cmd, "shell")) {
         if (!arg[0])
             app_status(a, STATUS_WARN, _("usage: :shell SANDBOX_ID"));
-        else
-            term_open_shell(a, arg);
+        else /* typed out: always a new tab (`s` switches to an open one) */
+            term_open_another_shell(a, arg);
     } else if (!strcmp(cmd, "exec") || !strcmp(cmd, "put") || !strcmp(cmd, "get") ||
                !strcmp(cmd, "compare")) {
         int nt = 0;

@@ -343,6 +343,10 @@ static void handle_key(struct app *a, int ch, int is_key)
      * view declined (a terminal view keeps every key as typed) */
     if (all && keymap_translate(&a->keys, 1, &ch, &is_key) < 0) return;
     if (!(v && v->ops->raw_keys && v->ops->raw_keys(v)) && expiry_key(a, ch, is_key)) return;
+    /* the view's own actions ([keys.VIEW], keymap_views.c), unless it is taking text */
+    if (v && !(v->ops->typing && v->ops->typing(v)) &&
+        keymap_translate_view(&a->keys, v->ops->name, &ch, &is_key) < 0)
+        return;
     if (v && v->ops->key && v->ops->key(v, a, ch, is_key)) return;
     if (!all && keymap_translate(&a->keys, 0, &ch, &is_key) < 0) return;
     global_key(a, ch, is_key);

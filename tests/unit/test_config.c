@@ -560,6 +560,20 @@ static void keys_section(void **state)
     assert_null(cfg.theme);
     assert_int_equal(cfg.n_keys, 1);
     config_free(&cfg);
+    /* the keys of other views: VIEW.action in [keys], or action under [keys.VIEW] */
+    const char t3[] = "[keys]\nfiles.hidden = H\n[keys.logs]\nfollow = F\n";
+    assert_int_equal(config_parse_text(&cfg, t3, sizeof t3 - 1, "mem", &err), 0);
+    assert_int_equal(cfg.n_keys, 2);
+    assert_string_equal(cfg.keys[0].action, "files.hidden");
+    assert_string_equal(cfg.keys[1].action, "logs.follow");
+    assert_int_equal(cfg.keys[1].line, 4);
+    config_free(&cfg);
+    const char t4[] = "[keys.logs]\nfiles.hidden = H\n"; /* no second view inside one */
+    assert_int_equal(config_parse_text(&cfg, t4, sizeof t4 - 1, "mem", &err), -1);
+    config_free(&cfg);
+    const char t5[] = "[keys.Logs]\n";
+    assert_int_equal(config_parse_text(&cfg, t5, sizeof t5 - 1, "mem", &err), -1);
+    config_free(&cfg);
 }
 
 /* config_read_file: the same file, parsed only (no key command runs). */

@@ -19,6 +19,9 @@
 #include "widgets/spark.h"
 #include "widgets/table.h"
 
+/* A longer id (a hostile server's) is cut rather than crowding out every other column. */
+#define SB_ID_MAX 48
+
 enum { C_ID, C_TEMPLATE, C_STATE, C_CPU, C_MEM, C_DISK, C_AGE, C_TTL, C_META, C_N };
 
 /* column → sort key (same order) */
@@ -66,13 +69,28 @@ struct sbview {
     /* footer and help with the keys of the [keys] section (keymap.h) */
     const struct keymap *km;
     char footer[512];
-    struct keyhelp help[24];
-    char help_keys[24][40];
+    struct keyhelp help[25];
+    char help_keys[25][40];
 };
 
 static int mark_alive(const char *id, void *ud)
 {
     return model_find(ud, id) != NULL;
+}
+
+/* The id is what people copy into other tools, so its column is as wide as the longest id
+ * listed (E2B's are 21 characters, others differ) and other columns drop before it is cut. */
+static void size_id_column(struct sbview *v, int n)
+{
+    size_t longest = 4; /* "ID" and the sort arrow */
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(v->rows[i]->id);
+        if (l > longest) longest = l;
+    }
+    int w = 2 + (int)(longest < SB_ID_MAX ? longest : SB_ID_MAX); /* 2: the mark */
+    if (w == v->cols[C_ID].min_w) return;
+    v->cols[C_ID].min_w = v->cols[C_ID].max_w = w;
+    v->t.width = -1; /* lay the columns out again at the next draw */
 }
 
 static void sb_rebuild(struct sbview *v, struct app *a)
@@ -117,6 +135,7 @@ static void sb_rebuild(struct sbview *v, struct app *a)
         if (e && filter_match(&v->f, e)) v->rows[n++] = e;
     }
     v->n_ended_rows = n - live;
+    if (!same) size_id_column(v, n);
     for (int i = 0; i < n; i++)
         v->ids[i] = v->rows[i]->id;
     v->nrows = n;
@@ -787,6 +806,9 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
     case 's':
         if (sb_selected(v)) term_open_shell(a, sb_selected(v)->id);
         return 1;
+    case 'O':
+        if (sb_selected(v)) term_open_another_shell(a, sb_selected(v)->id);
+        return 1;
     case 'f':
         if (sb_selected(v)) app_push_view(a, view_files_new(a, sb_selected(v)->id));
         return 1;
@@ -905,7 +927,8 @@ static const struct keyhelp sb_help[] = {
     {"< / >", N_("sort by the previous / next column")},
     {"I", N_("invert the sort order")},
     {"R", N_("refresh now")},
-    {"s f l", N_("a shell, the file browser, the logs of the sandbox")},
+    {"s f l", N_("a shell (its open tab if any), the file browser, the logs of the sandbox")},
+    {"O", N_("another shell in the sandbox (a new tab even when one is open)")},
     {"c", N_("the commands the sandbox ran, their output")},
     {"X", N_("run a command in the marked (or filtered) sandboxes at once")},
     {"x", N_("show / hide ended sandboxes (Enter: why it ended)")},
@@ -934,6 +957,7 @@ static const int sb_help_act[][3] = {
     {-1},
     {-1},
     {KA_SHELL, KA_FILES, KA_LOGS},
+    {KA_ANOTHER_SHELL, -1},
     {-1},
     {-1},
     {-1},
@@ -1063,15 +1087,17 @@ struct view *view_sandboxes_new(struct app *a)
     v->base.ops = &sb_ops;
     v->km = &a->keys;
     /*                 title            min  max flex right hide */
-    v->cols[C_ID] = (struct table_col){_("ID"), 14, 34, 2, 0, 0, 0, 0};
-    v->cols[C_TEMPLATE] = (struct table_col){_("TEMPLATE"), 8, 24, 1, 0, 3, 0, 0};
+    /* the id column is sized by the ids (size_id_column); when too narrow, metadata drops
+     * first, then disk, age and template */
+    v->cols[C_ID] = (struct table_col){_("ID"), 23, 23, 0, 0, 0, 0, 0};
+    v->cols[C_TEMPLATE] = (struct table_col){_("TEMPLATE"), 8, 24, 1, 0, 2, 0, 0};
     v->cols[C_STATE] = (struct table_col){_("STATE"), 7, 8, 0, 0, 0, 0, 0};
     v->cols[C_CPU] = (struct table_col){_("CPU"), 13, 30, 2, 0, 0, 0, 0};
     v->cols[C_MEM] = (struct table_col){_("MEMORY"), 17, 34, 2, 0, 0, 0, 0};
     v->cols[C_DISK] = (struct table_col){_("DISK"), 11, 13, 0, 1, 4, 0, 0};
-    v->cols[C_AGE] = (struct table_col){_("AGE"), 6, 7, 0, 1, 5, 0, 0};
+    v->cols[C_AGE] = (struct table_col){_("AGE"), 6, 7, 0, 1, 3, 0, 0};
     v->cols[C_TTL] = (struct table_col){_("TTL"), 7, 8, 0, 1, 0, 0, 0};
-    v->cols[C_META] = (struct table_col){_("METADATA"), 8, 0, 4, 0, 2, 0, 0};
+    v->cols[C_META] = (struct table_col){_("METADATA"), 8, 0, 4, 0, 5, 0, 0};
     table_init(&v->t, v->cols, C_N);
     v->t.sort_col = C_ID;
     v->sorted_col = -1;
