@@ -15,8 +15,8 @@ src_e2b_libboxtope2b_a_SOURCES = \
 	src/e2b/webhooks_api.c \
 	src/e2b/api.c \
 	src/e2b/api_query.c \
-	src/e2b/api_snapvol.c \
 	src/e2b/api_paging.c \
+	src/e2b/api_snapvol.c \
 	src/e2b/local_backend.c
 noinst_HEADERS += include/boxtop/http.h include/boxtop/api.h include/boxtop/models.h \
 	include/boxtop/local_backend.h include/boxtop/events_parse.h include/boxtop/webhooks.h \

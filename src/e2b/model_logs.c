@@ -46,16 +46,8 @@ static int parse_entry(const cJSON *o, const char *path, struct log_entry *e, st
         return error_set(err, ERROR_PROTOCOL, "%s.level: unknown level", path);
     char sub[96];
     /* The API formats numbers and bools as strings; older servers may not: be lenient. */
-    if (model_kv_object(fields, json_path_key(sub, sizeof sub, path, "fields"), &e->fields, 1,
-                        err) < 0)
-        return -1;
-    while (e->fields.n > LOG_FIELDS_KEPT) {
-        struct kv *f = &e->fields.items[--e->fields.n];
-        free(f->key);
-        free(f->value);
-        e->fields_dropped++;
-    }
-    return 0;
+    return model_kv_object_max(fields, json_path_key(sub, sizeof sub, path, "fields"), &e->fields,
+                               1, LOG_FIELDS_KEPT, &e->fields_dropped, err);
 }
 
 static int parse_array(const cJSON *arr, const char *path, struct log_list *out, struct error *err)

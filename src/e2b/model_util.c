@@ -85,9 +85,19 @@ int model_opt_time(const cJSON *o, const char *path, const char *key, int64_t *o
 int model_kv_object(const cJSON *o, const char *path, struct kv_list *l, int lenient,
                     struct error *err)
 {
+    return model_kv_object_max(o, path, l, lenient, 0, NULL, err);
+}
+
+int model_kv_object_max(const cJSON *o, const char *path, struct kv_list *l, int lenient, int max,
+                        int *dropped, struct error *err)
+{
     const cJSON *it;
     cJSON_ArrayForEach(it, o)
     {
+        if (max > 0 && l->n >= max) { /* counted, not copied */
+            if (dropped) (*dropped)++;
+            continue;
+        }
         char num[64];
         const char *v = NULL;
         if (cJSON_IsString(it))

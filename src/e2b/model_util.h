@@ -26,6 +26,9 @@ int model_opt_time(const cJSON *o, const char *path, const char *key, int64_t *o
  * in which case numbers and booleans are formatted and other types skipped). */
 int model_kv_object(const cJSON *o, const char *path, struct kv_list *l, int lenient,
                     struct error *err);
+/* The same, keeping at most max pairs (0 = all); the others are counted in *dropped. */
+int model_kv_object_max(const cJSON *o, const char *path, struct kv_list *l, int lenient, int max,
+                        int *dropped, struct error *err);
 /* Parse text as a document whose top level is an object (or an array with want_array). */
 cJSON *model_parse_doc(const char *text, size_t len, int want_array, const char *what,
                        struct error *err);

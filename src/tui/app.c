@@ -469,6 +469,7 @@ static void draw_tick(struct app *a)
         wnoutrefresh(a->w_main);
         return;
     }
+    a->dirty |= DIRTY_MAIN; /* the whole main window is drawn again: frame() hooks repaint too */
     draw_main(a);
 }
 

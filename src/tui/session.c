@@ -50,7 +50,7 @@ struct session {
      * API is asked (recheck) before the next Connect; confirmed = it said running since the
      * last start event, so another "not found" means the process itself is gone. */
     int recheck, confirmed, paused;
-    int closing; /* closed by the user: on m->closing until its SIGKILL is delivered */
+    int closing;         /* closed by the user: on m->closing until its SIGKILL is delivered */
     uint32_t attach_pid; /* session_open_pid: attach to this process instead of a new shell */
     int64_t started_ms;  /* when the current stream's start event came (back-off reset) */
     struct out_dedup dd; /* output a reconnected stream sends again is dropped */
@@ -454,6 +454,10 @@ static void on_recheck(struct api_result *res, void *ud)
             s_notice(s, _("the sandbox is paused - the shell reconnects after a resume"));
             s_notify(s);
         }
+        /* a cheap GET at a steady pace, not the back-off: the resume is seen within seconds */
+        if (!s->retry_timer)
+            s->retry_timer = loop_timer_add(s->m->loop, SESSION_PAUSED_POLL_MS, on_retry, s);
+        return;
     } else if (res->err.kind == ERROR_NONE) {
         s->recheck = 0;
         s->confirmed = 1;
@@ -744,6 +748,7 @@ int session_reattach(struct session *s, int rows, int cols, struct error *err)
             recheck_sandbox(s);
         } else {
             s->reattaching = 1;
+            out_dedup_reconnect(&s->dd);
             if (connect_stream(s, err)) {
                 retry_arm(s);
                 return -1;

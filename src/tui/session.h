@@ -26,6 +26,7 @@
 #define SESSION_RECONNECT_MS     500 /* first retry after a dropped stream (doubles) */
 #define SESSION_RECONNECT_MAX_MS 30000
 #define SESSION_STABLE_MS        10000 /* a stream that lived this long resets the back-off */
+#define SESSION_PAUSED_POLL_MS   3000  /* a paused sandbox: how often to look for the resume */
 
 struct http;
 struct api;

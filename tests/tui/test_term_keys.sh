@@ -9,7 +9,7 @@
 # checked; SIGKILL takes boxtopd along.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bxd.sh"
-echo "1..29"
+echo "1..30"
 
 cleanup() {
     tui_stop
@@ -64,6 +64,9 @@ twice() { [ "$(tui_screen | grep -c '^\^Safter-S\^Q *$')" = 2 ]; }
 n=100; while [ $n -gt 0 ] && ! twice; do sleep 0.05; n=$((n-1)); done
 twice; ok $? "after Ctrl-S the screen still updates (cat's echo and its output line)"
 tui_keys C-d; tui_wait '[$#] *$' 5
+pfx '['; tui_wait 'COPY [0-9]+/' 5 && tui_keys C-c && tui_wait_gone 'COPY [0-9]+/' 5 &&
+    [ ! -s "$TMPD/exit" ]
+ok $? "Ctrl-C leaves copy mode (and only that)"
 
 pfx q; tui_wait 'Sandboxes' 5
 has_mode isig && has_mode ixon; ok $? "back in the sandboxes view the tty has isig and ixon again"

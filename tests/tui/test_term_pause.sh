@@ -28,8 +28,9 @@ run 'X=kept-$((20+3)); echo pid-$$'; tui_wait '^pid-[0-9]+' 5; ok $? "a shell"
 SP=$(tui_screen | sed -n 's/^pid-\([0-9]*\).*/\1/p' | head -1)
 
 "$BOXTOP" pause "$ID" >/dev/null; sleep 3
-! tui_screen | grep -q 'exit -1' && ! tui_screen | grep -q 'shell is gone'
-ok $? "while paused the tab is not declared dead"
+! tui_screen | grep -q 'exit -1' && ! tui_screen | grep -q 'shell is gone' &&
+    tui_wait 'sandbox is paused' 5
+ok $? "while paused the tab is not declared dead (it says the sandbox is paused)"
 "$BOXTOP" resume "$ID" >/dev/null
 tui_wait 'attached \(pid' 20 && run 'echo $X-pid-$$' && tui_wait "^kept-23-pid-$SP" 5
 ok $? "after the resume the tab is the same shell again (pid $SP, its variables kept)"

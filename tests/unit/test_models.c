@@ -53,10 +53,9 @@ static int p_list(const char *t, size_t n, struct error *e)
 {
     struct sandbox_list l;
     int rc = sandbox_list_parse(t, n, &l, e);
-    if (rc == 0 && l.skipped) { /* a bad item is left out and counted: an error here */
+    if (rc == 0 && l.skipped) /* a bad item is left out and counted: an error here */
         rc = error_set(e, ERROR_PROTOCOL, "%s", l.skip_why);
-    }
-    if (rc == 0) sandbox_list_free(&l);
+    sandbox_list_free(&l); /* also after a failed parse: it leaves the list empty */
     return rc;
 }
 
@@ -473,8 +472,8 @@ int main(void)
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_logs),
         cmocka_unit_test(test_templates_and_team),
-        cmocka_unit_test(test_snapvol),
         cmocka_unit_test(test_absurd_numbers),
+        cmocka_unit_test(test_snapvol),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -242,6 +242,7 @@ void termcopy_key(struct termview *v, int ch, int is_key)
         return;
     case 'q':
     case 27:
+    case 3: /* Ctrl-C, a key in a tab's raw mode: leaves as in tmux */
         leave(v);
         return;
     default:
