@@ -27,3 +27,20 @@ bench-snapshot: all tests/node_modules/.boxtop-stamp
 	$(BENCH_NODE) $(abs_top_srcdir)/bench/snapshot.mjs | tee bench/out/snapshot.txt
 bench: bench-snapshot
 .PHONY: bench-snapshot
+
+# bench-fleet (issue 18): `:exec 'echo hi'` over BENCH_FLEET_N (200) sandboxes next to a shell
+# loop of the official `e2b sandbox exec` over the same ones.
+EXTRA_DIST += bench/fleet.mjs
+bench-fleet: all tests/node_modules/.boxtop-stamp
+	@mkdir -p bench/out
+	$(BENCH_NODE) $(abs_top_srcdir)/bench/fleet.mjs | tee bench/out/fleet.txt
+bench: bench-fleet
+.PHONY: bench-fleet
+
+# bench-template (issue 19): a 5-step template's build time, and create from it vs from base.
+EXTRA_DIST += bench/template.mjs
+bench-template: all tests/node_modules/.boxtop-stamp
+	@mkdir -p bench/out
+	$(BENCH_NODE) $(abs_top_srcdir)/bench/template.mjs | tee bench/out/template.txt
+bench: bench-template
+.PHONY: bench-template

@@ -32,6 +32,7 @@ enum cli_output { CLI_OUT_TABLE = 0, CLI_OUT_JSON };
 struct cli {
     struct config_flags flags;  /* global flags as given (point into argv) */
     const char *state_dir_flag; /* --state-dir */
+    bool no_start;              /* --no-start: never start the local backend */
     struct config cfg;
     bool cfg_loaded;
     char *state_dir; /* boxtopd state dir in use */
@@ -130,13 +131,16 @@ int cli_cmd_lifecycle(struct cli *c, int argc, char **argv); /* kill|pause|resum
 int cli_cmd_timeout(struct cli *c, int argc, char **argv);
 int cli_cmd_metrics(struct cli *c, int argc, char **argv);
 int cli_cmd_logs(struct cli *c, int argc, char **argv);
+int cli_cmd_postmortem(struct cli *c, int argc, char **argv); /* cmd_postmortem.c */
 int cli_cmd_commands(struct cli *c, int argc, char **argv); /* cmd_commands.c */
 int cli_cmd_exec(struct cli *c, int argc, char **argv);
+int cli_cmd_exec_all(struct cli *c, int argc, char **argv); /* exec --all: cmd_fleet.c */
 int cli_cmd_cp(struct cli *c, int argc, char **argv);
 int cli_cmd_webhook(struct cli *c, int argc, char **argv); /* cmd_webhook.c */
 int cli_cmd_snapshot(struct cli *c, int argc, char **argv);  /* cmd_snapvol.c */
 int cli_cmd_snapshots(struct cli *c, int argc, char **argv); /* list | rm */
 int cli_cmd_fork(struct cli *c, int argc, char **argv);
 int cli_cmd_volume(struct cli *c, int argc, char **argv); /* ls | create | rm */
+int cli_cmd_template(struct cli *c, int argc, char **argv); /* cmd_template.c */
 
 #endif

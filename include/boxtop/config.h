@@ -37,6 +37,8 @@ struct config_context { /* one [context NAME] section of the config file */
     char *team_id;
 };
 
+#define CONFIG_KEYS_VIEW_MAX 15 /* the VIEW of [keys.VIEW] */
+
 struct config_keybind { /* one "ACTION = KEY" line of the [keys] section (checked by the TUI) */
     char *action;
     char *key;
@@ -61,6 +63,7 @@ struct config {
     int theme_line;              /* its line, for messages */
     struct config_keybind *keys; /* the [keys] section, in file order */
     int n_keys;
+    int keys_seen;     /* [keys] was read (it may appear once; [keys.VIEW] once each too) */
     char *config_path; /* the file actually read (may not exist) */
 };
 

@@ -82,6 +82,31 @@ const char *http_response_header(const struct http_request *req, const char *nam
  * occurrence in a server's error text is masked as "e2b_…1234". */
 int http_add_secret(struct http *h, const char *secret);
 
+/* One finished (or cancelled) call as the API log sees it (api_log.h). Raw: the observer
+ * must redact; secrets lists what http_add_secret registered. Valid during the callback. */
+struct http_call {
+    const char *method, *url;
+    const char *req_headers; /* "Name: value\n" lines as sent */
+    const char *req_body;    /* in-memory request body (NULL when streamed from read_cb) */
+    size_t req_body_len;
+    const char *resp_headers; /* "name: value\n" of the final response */
+    const char *resp_body;    /* collected body, NULL when it was streamed to on_data */
+    size_t resp_body_len;
+    long status;         /* 0 = no response */
+    int cancelled;       /* cancelled by its owner (streams closed) */
+    int streamed;        /* the response went to on_data */
+    int64_t started_ms;  /* wall clock */
+    int64_t ttfb_us;     /* time to the first response byte */
+    int64_t total_us;    /* whole call */
+    int64_t bytes_out, bytes_in;
+    const char *error;   /* transport/HTTP error message (already redacted) or NULL */
+    const char *const *secrets;
+    int n_secrets;
+};
+typedef void (*http_observer_cb)(const struct http_call *c, void *ud);
+/* Tell cb about every call when it ends (NULL = nobody; nothing is kept then). */
+void http_set_observer(struct http *h, http_observer_cb cb, void *ud);
+
 /* Run the loop until req is done (CLI helpers); returns the status or -1. */
 int http_run_until_done(struct http *h, struct http_request *req);
 

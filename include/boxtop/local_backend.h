@@ -57,6 +57,12 @@ typedef void (*local_backend_cb)(struct local_backend *lb, const struct local_ba
 struct local_backend *local_backend_start(struct loop *l, struct http *h, const char *dir,
                                           const char *daemon_path, int timeout_ms,
                                           local_backend_cb cb, void *ud, struct error *err);
+/* The same, for the command line: a daemon started here is meant to outlive the caller (its
+ * own session, no parent-death signal), and local_backend_stop leaves it running once it
+ * answered (it still stops one that never became ready). */
+struct local_backend *local_backend_start_kept(struct loop *l, struct http *h, const char *dir,
+                                               const char *daemon_path, int timeout_ms,
+                                               local_backend_cb cb, void *ud, struct error *err);
 /* True when local_backend_start launched the daemon (rather than finding one running). */
 bool local_backend_started_by_us(const struct local_backend *lb);
 /* Stop a daemon we started (SIGTERM, then SIGKILL after 3 s; waits through the loop) and

@@ -36,6 +36,8 @@ static const struct command commands[] = {
     {"snapshots", cli_cmd_snapshots, N_("list or delete snapshots")},
     {"fork", cli_cmd_fork, N_("start new sandboxes from a sandbox's files")},
     {"volume", cli_cmd_volume, N_("list, create or delete volumes")},
+    {"postmortem", cli_cmd_postmortem, N_("why a sandbox ended (as the terminal UI saw it)")},
+    {"template", cli_cmd_template, N_("build, list, follow, tag and delete templates")},
     {NULL, NULL, NULL},
 };
 
@@ -56,6 +58,7 @@ static void print_help(FILE *fp)
               "  --context NAME     use a context of ~/.config/boxtop/config\n"
               "  --config FILE      read this config file instead\n"
               "  --state-dir DIR    local boxtopd state dir ($BOXTOP_STATE_DIR)\n"
+              "  --no-start         without a key, do not start the local boxtopd (exit 4)\n"
               "\nExit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 authentication or no "
               "backend.\nRun 'boxtop COMMAND --help' for a command's options.\n"));
 }

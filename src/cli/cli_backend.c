@@ -15,6 +15,7 @@
 #include "boxtop/i18n.h"
 #include "boxtop/local_backend.h"
 #include "boxtop/loop.h"
+#include "cli_private.h"
 
 /* ---- global flags ------------------------------------------------------------------------ */
 
@@ -32,6 +33,10 @@ int cli_take_global_flags(struct cli *c, int *argc, char **argv, struct error *e
             while (i < *argc)
                 argv[out++] = argv[i++];
             break;
+        }
+        if (!strcmp(s, "--no-start")) {
+            c->no_start = true;
+            continue;
         }
         int k = -1;
         const char *val = NULL;
@@ -115,6 +120,12 @@ int cli_connect(struct cli *c, struct error *err)
         struct error lerr = {0};
         bool have_local =
             c->state_dir && local_backend_probe(c->loop, c->http, c->state_dir, &info, &lerr) == 0;
+        /* none running (not one that fails to answer): start it, as the TUI would */
+        if (!have_local && !c->cfg.api_url_explicit && !c->no_start && c->state_dir &&
+            lerr.kind == ERROR_NOT_FOUND) {
+            if (cli_start_local(c, &info, err) < 0) return -1;
+            have_local = true;
+        }
         if (have_local && (!c->cfg.api_url_explicit || !strcmp(c->cfg.api_url, info.api_url))) {
             c->local = true;
             if (dup_into(&c->api_url, info.api_url, err) < 0 ||

@@ -32,6 +32,11 @@ int cli_sync_stat(struct cli *c, struct envd_client *envd, const char *path, str
  * with err (ERROR_NOT_FOUND: exit 3) when it is unknown, 0 otherwise. */
 int cli_check_known(struct cli *c, const char *id, struct error *err);
 
+/* No key and no boxtopd running: start the local backend and leave it running (cli_local.c).
+ * 0 + out (free with local_backend_info_free), or -1 + err. */
+struct local_backend_info;
+int cli_start_local(struct cli *c, struct local_backend_info *out, struct error *err);
+
 /* Let the loop run for ms (transfers keep going): how a command waits between polls. */
 void cli_wait_ms(struct cli *c, int ms);
 

@@ -245,6 +245,11 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
     struct error err;
     error_clear(&err);
     if (!envs) return 1;
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--all")) { /* many sandboxes at once (issue 18) */
+            free(envs);
+            return cli_cmd_exec_all(cli, argc, argv);
+        }
     /* Options may come before or after ID; the command starts after "--", or at the first
      * word after ID, and keeps its own flags. */
     for (int i = 1; i < argc && cmd_at < 0; i++) {

@@ -7,6 +7,8 @@
  * (timestamp, message). Servers without v2 (404/405) get the v1 endpoint, filtered here. */
 #include "config.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,29 +31,55 @@ static const char LOGS_HELP[] =
     "  -n, --limit N      at most N entries (1..1000, default 1000)\n"
     "      --json         a JSON array (JSON lines with --follow)\n";
 
-/* Entries printed at the newest millisecond, to skip them when pages overlap. */
+/* Entries printed at the newest millisecond, to skip them when pages overlap: hashes of
+ * (timestamp, message), at most SEEN_MAX of them. A hostile stream may send any number of
+ * lines in one millisecond; past SEEN_MAX the rest of that millisecond is given up (said once
+ * on stderr) and reading goes on after it, so memory stays bounded and --follow cannot keep
+ * fetching the same full page. */
+#define SEEN_MAX 4096
+
 struct seen {
     int64_t ms;
-    struct kv_list keys; /* key = timestamp, value = message */
+    int n;
+    bool full;   /* SEEN_MAX reached at ms: the next read starts after it */
+    bool warned; /* the user has been told */
+    uint64_t h[SEEN_MAX];
 };
+
+static uint64_t entry_hash(const struct log_entry *e)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (const char *p = e->timestamp ? e->timestamp : ""; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    h = (h ^ 0xff) * 1099511628211ULL; /* a separator no UTF-8 text holds */
+    for (const char *p = e->message ? e->message : ""; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return h;
+}
 
 static bool seen_has(const struct seen *s, const struct log_entry *e)
 {
     if (e->ts_ms != s->ms) return false;
-    for (int i = 0; i < s->keys.n; i++)
-        if (!strcmp(s->keys.items[i].key, e->timestamp) &&
-            !strcmp(s->keys.items[i].value, e->message))
-            return true;
+    if (s->full) return true; /* that millisecond is over for us */
+    uint64_t h = entry_hash(e);
+    for (int i = 0; i < s->n; i++)
+        if (s->h[i] == h) return true;
     return false;
 }
 
 static void seen_add(struct seen *s, const struct log_entry *e)
 {
     if (e->ts_ms > s->ms) {
-        kv_list_free(&s->keys);
+        s->n = 0;
+        s->full = false;
         s->ms = e->ts_ms;
     }
-    if (e->ts_ms == s->ms) kv_list_add(&s->keys, e->timestamp, e->message);
+    if (e->ts_ms != s->ms || s->full) return;
+    if (s->n == SEEN_MAX) {
+        s->full = true;
+        return;
+    }
+    s->h[s->n++] = entry_hash(e);
 }
 
 static void print_entry(struct cli *c, const struct log_entry *e, bool one_line)
@@ -178,7 +206,12 @@ int cli_cmd_logs(struct cli *c, int argc, char **argv)
     if (fetch(c, id, &q, &use_v1, min, &page, &err) < 0) return cli_fail(c, &err);
     if (page.n == 0 && !q.search && !q.level && cli_check_known(c, id, &err) < 0)
         return cli_fail(c, &err);
-    struct seen seen = {0};
+    struct seen *seen = calloc(1, sizeof *seen); /* 32 KiB: not on the stack */
+    if (!seen) {
+        log_list_free(&page);
+        error_set(&err, ERROR_GENERIC, _("out of memory"));
+        return cli_fail(c, &err);
+    }
     /* newest first from a backward read: print oldest first */
     cJSON *arr = c->out == CLI_OUT_JSON && !follow ? cJSON_CreateArray() : NULL;
     for (int i = page.n - 1; i >= 0; i--) {
@@ -186,7 +219,7 @@ int cli_cmd_logs(struct cli *c, int argc, char **argv)
             cJSON_AddItemToArray(arr, log_entry_to_json(&page.items[i]));
         else
             print_entry(c, &page.items[i], true);
-        seen_add(&seen, &page.items[i]);
+        seen_add(seen, &page.items[i]);
     }
     if (arr) cli_print_json(c, arr, false);
     log_list_free(&page);
@@ -196,16 +229,29 @@ int cli_cmd_logs(struct cli *c, int argc, char **argv)
         cli_wait_ms(c, FOLLOW_MS);
         struct api_logs_query fq = q;
         fq.direction = "forward";
-        fq.cursor_ms = seen.ms ? seen.ms : loop_wall_ms() - 1000;
+        fq.cursor_ms = seen->ms ? seen->ms + (seen->full ? 1 : 0) : loop_wall_ms() - 1000;
+        if (seen->full && !seen->warned) {
+            fprintf(c->stderr_fp,
+                    _("boxtop: a flood of log lines in one millisecond; the rest of it is "
+                      "skipped\n"));
+            seen->warned = true;
+        }
         if (fetch(c, id, &fq, &use_v1, min, &page, &err) < 0) {
             rc = cli_fail(c, &err);
             break;
         }
-        for (int i = 0; i < page.n; i++)
-            if (!seen_has(&seen, &page.items[i]) && page.items[i].ts_ms >= seen.ms) {
+        int fresh = 0, at_cursor = 0;
+        for (int i = 0; i < page.n; i++) {
+            at_cursor += page.items[i].ts_ms == seen->ms;
+            if (!seen_has(seen, &page.items[i]) && page.items[i].ts_ms >= seen->ms) {
                 print_entry(c, &page.items[i], true);
-                seen_add(&seen, &page.items[i]);
+                seen_add(seen, &page.items[i]);
+                fresh++;
             }
+        }
+        /* a full page of that millisecond's lines, all printed before: the server cannot
+         * take us further from this cursor, so the next read starts after it */
+        if (!fresh && page.n >= fq.limit && at_cursor == page.n) seen->full = true;
         log_list_free(&page);
         if (poll % STATE_CHECK_EVERY == 0) {
             struct cli_sync g = {0};
@@ -221,6 +267,6 @@ int cli_cmd_logs(struct cli *c, int argc, char **argv)
             cli_sync_free(&g);
         }
     }
-    kv_list_free(&seen.keys);
+    free(seen);
     return rc;
 }

@@ -8,6 +8,7 @@ src_cli_libboxtopcli_a_SOURCES = \
 	src/cli/cli_args.c \
 	src/cli/cli_table.c \
 	src/cli/cli_sync.c src/cli/cli_private.h \
+	src/cli/cli_local.c \
 	src/cli/cmd_sandbox.c \
 	src/cli/cmd_metrics.c \
 	src/cli/cmd_logs.c \
@@ -15,7 +16,9 @@ src_cli_libboxtopcli_a_SOURCES = \
 	src/cli/cmd_exec.c \
 	src/cli/cmd_cp.c \
 	src/cli/cmd_webhook.c \
-	src/cli/cmd_snapvol.c
+	src/cli/cmd_snapvol.c \
+	src/cli/cmd_template.c src/cli/cmd_template.h \
+	src/cli/cmd_template_build.c
 noinst_HEADERS += include/boxtop/cli.h include/boxtop/tui.h
 src_cli_libboxtopcli_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
 CLI_LIBS = src/cli/libboxtopcli.a $(E2B_LIBS)

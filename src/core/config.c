@@ -242,6 +242,47 @@ static int profile_key(struct config *cfg, const struct config_context *ctx, str
     return 0;
 }
 
+static bool same_url(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    while (la && a[la - 1] == '/')
+        la--;
+    while (lb && b[lb - 1] == '/')
+        lb--;
+    return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+/* A key read from a file (~/.e2b/config.json: E2B's API; a context: the context's API) goes
+ * only to the API it belongs to: one given elsewhere (--api-url, E2B_API_URL, or a context's
+ * URL for the e2b file's key) without a key for it would receive someone else's secret. */
+static int check_key_owner(struct config *cfg, const struct config_context *ctx, struct error *err)
+{
+    if (!cfg->api_key || !cfg->api_url_explicit) return 0;
+    if (cfg->key_source != CONFIG_SRC_E2B_FILE && cfg->key_source != CONFIG_SRC_PROFILE) return 0;
+    if (cfg->key_source == CONFIG_SRC_PROFILE && cfg->url_source == CONFIG_SRC_PROFILE) return 0;
+    struct buf owner = BUF_INIT;
+    if (cfg->key_source == CONFIG_SRC_PROFILE && ctx && ctx->api_url)
+        buf_append_str(&owner, ctx->api_url);
+    else
+        buf_printf(&owner, "https://api.%s", cfg->domain);
+    bool ok = owner.data && same_url(owner.data, cfg->api_url);
+    if (!ok)
+        error_set(err, ERROR_USAGE,
+                  _("not sending the API key from %s to %s (it belongs to %s): give that API's "
+                    "key with --api-key or E2B_API_KEY"),
+                  cfg->key_source == CONFIG_SRC_E2B_FILE ? _("~/.e2b/config.json")
+                                                         : _("the config file's context"),
+                  cfg->api_url, owner.data ? owner.data : "?");
+    buf_free(&owner);
+    if (!ok) {
+        explicit_bzero(cfg->api_key, strlen(cfg->api_key));
+        free(cfg->api_key);
+        cfg->api_key = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 static int resolve(struct config *cfg, const struct config_flags *flags, const char *home,
                    struct error *err)
 {
@@ -336,7 +377,7 @@ static int resolve(struct config *cfg, const struct config_flags *flags, const c
         return -1;
     }
     if (cfg->api_key && check_key(cfg->api_key, cfg->key_source, err) < 0) return -1;
-    return 0;
+    return check_key_owner(cfg, ctx, err);
 }
 
 int config_read_file(struct config *cfg, const char *config_path, const char *home,

@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,7 +103,7 @@ static char **setting_slot(struct config *cfg, struct config_context *ctx, const
 enum section { SEC_TOP = 0, SEC_CONTEXT, SEC_KEYS };
 
 static int parse_section(struct config *cfg, const char *s, const char *e, const char *name,
-                         int line, enum section *sec, struct error *err)
+                         int line, enum section *sec, char *view, size_t view_n, struct error *err)
 {
     if (e - s < 2 || e[-1] != ']')
         return error_set(err, ERROR_USAGE, _("%s:%d: expected [context NAME] or [keys]"), name,
@@ -110,9 +111,23 @@ static int parse_section(struct config *cfg, const char *s, const char *e, const
     s++;
     e--;
     trim(&s, &e);
+    view[0] = '\0';
+    /* [keys.VIEW]: the keys of one view ("follow = F" there is "VIEW.follow = F") */
+    if (e - s > 5 && strncmp(s, "keys.", 5) == 0) {
+        size_t vl = (size_t)(e - s - 5);
+        for (size_t i = 0; i < vl; i++)
+            if (s[5 + i] < 'a' || s[5 + i] > 'z' || vl >= view_n)
+                return error_set(err, ERROR_USAGE, _("%s:%d: expected [keys.VIEW] (a view name)"),
+                                 name, line);
+        memcpy(view, s + 5, vl);
+        view[vl] = '\0';
+        *sec = SEC_KEYS;
+        return 0;
+    }
     if (e - s == 4 && strncmp(s, "keys", 4) == 0) {
-        if (*sec == SEC_KEYS || cfg->keys)
+        if (cfg->keys_seen)
             return error_set(err, ERROR_USAGE, _("%s:%d: [keys] appears twice"), name, line);
+        cfg->keys_seen = 1;
         *sec = SEC_KEYS;
         return 0;
     }
@@ -170,7 +185,7 @@ static int parse_keybind(struct config *cfg, const char *key, const char *vs, co
 }
 
 static int parse_setting(struct config *cfg, struct config_context *ctx, enum section sec,
-                         const char *s, const char *e, const char *name, int line,
+                         const char *view, const char *s, const char *e, const char *name, int line,
                          struct error *err)
 {
     const char *eq = memchr(s, '=', (size_t)(e - s));
@@ -183,14 +198,18 @@ static int parse_setting(struct config *cfg, struct config_context *ctx, enum se
     if (kn == 0 || kn >= sizeof key)
         return error_set(err, ERROR_USAGE, _("%s:%d: expected KEY = VALUE"), name, line);
     for (size_t i = 0; i < kn; i++) {
-        if ((ks[i] < 'a' || ks[i] > 'z') && ks[i] != '_')
+        /* '.' only in [keys]: VIEW.action */
+        if ((ks[i] < 'a' || ks[i] > 'z') && ks[i] != '_' &&
+            (ks[i] != '.' || sec != SEC_KEYS || view[0]))
             return error_set(err, ERROR_USAGE, _("%s:%d: expected KEY = VALUE"), name, line);
         key[i] = ks[i];
     }
     key[kn] = '\0';
     if (sec == SEC_KEYS) {
         /* no quote stripping: `"` may be a key, and `"x"` is not a key name */
-        return parse_keybind(cfg, key, vs, ve, name, line, err);
+        char full[sizeof key + CONFIG_KEYS_VIEW_MAX + 1];
+        snprintf(full, sizeof full, "%s%s%s", view, view[0] ? "." : "", key);
+        return parse_keybind(cfg, full, vs, ve, name, line, err);
     }
     char **slot = setting_slot(cfg, ctx, key);
     if (!slot) {
@@ -224,6 +243,7 @@ int config_parse_text(struct config *cfg, const char *text, size_t len, const ch
     if (!name) name = "config";
     int line = 0;
     enum section sec = SEC_TOP;
+    char view[CONFIG_KEYS_VIEW_MAX + 1] = ""; /* of a [keys.VIEW] section */
     const char *p = text, *end = text + len;
     while (p < end) {
         line++;
@@ -238,10 +258,10 @@ int config_parse_text(struct config *cfg, const char *text, size_t len, const ch
         trim(&s, &e);
         if (s == e || *s == '#') continue;
         int rc = *s == '['
-                     ? parse_section(cfg, s, e, name, line, &sec, err)
+                     ? parse_section(cfg, s, e, name, line, &sec, view, sizeof view, err)
                      : parse_setting(
                            cfg, sec == SEC_CONTEXT ? &cfg->contexts[cfg->n_contexts - 1] : NULL,
-                           sec, s, e, name, line, err);
+                           sec, view, s, e, name, line, err);
         if (rc < 0) return rc;
     }
     return 0;

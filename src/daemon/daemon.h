@@ -103,6 +103,11 @@ struct daemon {
     void *api_state;           /* api/routes.c */
     struct webhooks *webhooks; /* webhooks.h */
     struct envd_ops envd_ops;
+    struct tpls *tpls; /* tpl.h: templates built here */
+    void *tpl_jobs;    /* tpl_build.c: builds in progress */
+    /* tpl_build.c: a process of a build sandbox (one with no struct sbx) ended */
+    void (*tpl_proc_exited)(struct daemon *d, struct rt_sandbox *sb, pid_t pid, int code,
+                            int signo);
     bool shutting_down;
 };
 

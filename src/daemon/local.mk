@@ -20,6 +20,10 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/ratelimit.c src/daemon/ratelimit.h \
 	src/daemon/sandbox.c src/daemon/sandbox.h \
 	src/daemon/snapshot.c src/daemon/snapshot.h \
+	src/daemon/tpl.c src/daemon/tpl.h \
+	src/daemon/tpl_tar.c src/daemon/tpl_tar.h \
+	src/daemon/tpl_build.c src/daemon/tpl_build.h \
+	src/daemon/tpl_sandbox.c src/daemon/tpl_sandbox.h \
 	src/daemon/volume.c src/daemon/volume.h \
 	src/daemon/webhook_model.c src/daemon/webhook_model.h \
 	src/daemon/webhook_http.c src/daemon/webhook_http.h \
@@ -35,13 +39,15 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/api/metrics.c \
 	src/daemon/api/logs.c \
 	src/daemon/api/templates.c \
+	src/daemon/api/templates_build.c \
 	src/daemon/api/snapshots.c \
 	src/daemon/api/volumes.c \
 	src/daemon/api/events.c \
 	src/daemon/api/webhooks.c
 src_daemon_libboxtopd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon \
-	$(CJSON_CFLAGS) $(LWS_CFLAGS) $(CRYPTO_CFLAGS) $(CURL_CFLAGS)
-DAEMON_LIBS = src/daemon/libboxtopd.a $(DAEMON_RUNTIME_LIBS) $(CORE_LIBS) \
+	$(CJSON_CFLAGS) $(LWS_CFLAGS) $(CRYPTO_CFLAGS) $(CURL_CFLAGS) \
+	$(ZLIB_CFLAGS)
+DAEMON_LIBS = src/daemon/libboxtopd.a $(DAEMON_RUNTIME_LIBS) $(CORE_LIBS) $(ZLIB_LIBS) \
 	$(LWS_LIBS) $(CURL_LIBS) $(CRYPTO_LIBS) $(CJSON_LIBS) -lm
 
 bin_PROGRAMS += src/boxtopd
@@ -115,3 +121,10 @@ tests_fuzz_fuzz_webhook_json_SOURCES = tests/fuzz/fuzz_webhook_json.c
 tests_fuzz_fuzz_webhook_json_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_fuzz_fuzz_webhook_json_LDADD = $(FUZZ_MAIN) $(DAEMON_LIBS)
 tests_fuzz_fuzz_webhook_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+
+# Templates (issue 19): the COPY archive check is a parser of outside input.
+FUZZ_PROGS += tests/fuzz/fuzz_tpl_tar
+tests_fuzz_fuzz_tpl_tar_SOURCES = tests/fuzz/fuzz_tpl_tar.c
+tests_fuzz_fuzz_tpl_tar_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS) $(ZLIB_CFLAGS)
+tests_fuzz_fuzz_tpl_tar_LDADD = $(FUZZ_MAIN) $(DAEMON_LIBS)
+tests_fuzz_fuzz_tpl_tar_LDFLAGS = $(FUZZER_LINK_FLAGS)

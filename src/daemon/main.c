@@ -32,6 +32,8 @@
 #include "runtime/runtime.h"
 #include "sandbox.h"
 #include "snapshot.h"
+#include "tpl.h"
+#include "tpl_build.h"
 #include "volume.h"
 #include "server.h"
 #include "webhooks.h"
@@ -494,6 +496,11 @@ int main(int argc, char **argv)
         log_msg(d.log, LOG_ERROR, "boxtopd: snapshots: %s", err.msg);
         goto out;
     }
+    if (tpls_load(&d, &err) < 0) {
+        log_msg(d.log, LOG_ERROR, "boxtopd: templates: %s", err.msg);
+        goto out;
+    }
+    tpl_builds_cleanup(&d);
     if (volumes_load(&d, &err) < 0) {
         log_msg(d.log, LOG_ERROR, "boxtopd: volumes: %s", err.msg);
         goto out;
@@ -551,6 +558,7 @@ out:
      * sandboxes (envd hears sandbox_stopping), then envd, then the runtime and timers, and
      * the lws context last (runtime fds and timers live in it). */
     if (d.srv) server_close_requests(d.srv);
+    tpl_builds_stop(&d);
     if (d.rt) sbx_manager_stop(&d);
     webhooks_stop(&d);
     if (d.envd_ops.shutdown) d.envd_ops.shutdown(d.envd_ops.ud);
@@ -558,6 +566,7 @@ out:
     if (parentw) server_unwatch_fd(parentw);
     sbx_manager_free(&d);
     snapshots_free(&d);
+    tpls_free(&d);
     volumes_free(&d);
     server_free(d.srv);
     api_unregister(&d);

@@ -625,7 +625,10 @@ static void hook_proc_exited(void *ud, struct rt_sandbox *sb, pid_t pid, int cod
 {
     struct daemon *d = ud;
     struct sbx *s = rt_sandbox_get_ud(sb);
-    if (!s) return;
+    if (!s) { /* a template build's sandbox */
+        if (d->tpl_proc_exited) d->tpl_proc_exited(d, sb, pid, code, signo);
+        return;
+    }
     /* envd logs the process_end line (envd/process.c) */
     if (d->envd_ops.proc_exited) d->envd_ops.proc_exited(d->envd_ops.ud, s, pid, code, signo);
 }

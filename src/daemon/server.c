@@ -748,6 +748,15 @@ int server_stream_end(struct server_request *req)
     return 0;
 }
 
+int server_stream_cut(struct server_request *req)
+{
+    if (!req->streaming || req->stream_ended) return -1;
+    req->stream_ended = true; /* no terminating chunk: what is queued goes, then the close */
+    req->close_after = true;
+    req_wake(req);
+    return 0;
+}
+
 /* Write the status line and headers. */
 static int write_headers(struct server_request *req)
 {
@@ -935,7 +944,7 @@ static int req_dispatch(struct server_request *req)
 }
 
 static int req_start(struct server *srv, struct lws *wsi, enum server_vhost vh, struct conn *c,
-                     const char *uri)
+                     const char *uri, size_t uri_len)
 {
     struct server_request *req = calloc(1, sizeof *req);
     struct route_table *t = &srv->routes[vh];
@@ -994,6 +1003,13 @@ static int req_start(struct server *srv, struct lws *wsi, enum server_vhost vh, 
 
     if (method_of(wsi, req->method, sizeof req->method) < 0) {
         server_respond_error(req, 405, "method not allowed");
+        return 0;
+    }
+    /* lws decodes %00 into the path, which then ends there: refuse instead of routing the rest */
+    if (uri && uri_len > strlen(uri)) {
+        req->close_after = true;
+        req->discard_body = true;
+        server_respond_error(req, 400, "request path holds an encoded NUL (%%00)");
         return 0;
     }
 
@@ -1096,7 +1112,7 @@ static int cb_http(struct lws *wsi, enum lws_callback_reasons reason, void *user
         if (!c || !vhp) return -1;
         if (c->req) /* a new request while the old one is unfinished: drop it */
             req_finish(c->req, true);
-        if (req_start(srv, wsi, (enum server_vhost) * vhp, c, in) < 0) return -1;
+        if (req_start(srv, wsi, (enum server_vhost) * vhp, c, in, len) < 0) return -1;
         return 0;
     case LWS_CALLBACK_HTTP_BODY:
         if (c && c->req) return req_body_in(c->req, in, len);

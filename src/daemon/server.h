@@ -181,6 +181,9 @@ int server_stream_begin(struct server_request *req, int status, const char *cont
 int server_stream_write(struct server_request *req, const void *data, size_t len);
 size_t server_stream_queued(const struct server_request *req);
 int server_stream_end(struct server_request *req);
+/* End a stream the way a dying peer does: the queued bytes, then the connection closes
+ * without the final chunk (clients see it cut, e.g. undici's "terminated"). */
+int server_stream_cut(struct server_request *req);
 
 /* ---- fds and timers in the lws loop ---- */
 enum { SERVER_FD_READABLE = 1, SERVER_FD_CLOSED = 2 };

@@ -89,6 +89,10 @@ int cmd_parse_time_ns(const char *s, int64_t *ns)
                     .tm_sec = sec};
     time_t t = timegm(&tm);
     if (t == (time_t)-1) return -1;
+    /* past year 2262 nanoseconds do not fit in 64 bits: a hostile year is refused */
+    if ((int64_t)t - off > INT64_MAX / 1000000000LL - 1 ||
+        (int64_t)t - off < INT64_MIN / 1000000000LL + 1)
+        return -1;
     *ns = ((int64_t)t - off) * 1000000000LL + frac;
     return 0;
 }

@@ -75,6 +75,10 @@ struct http_request {
     struct buf body;    /* collected body (or error body) */
     struct buf headers; /* "lowercase-name: value\n" of the final response */
     char errbuf[CURL_ERROR_SIZE];
+    /* the API log (http_set_observer): what was asked, kept only while someone observes */
+    char *obs_method;
+    struct buf obs_body;
+    int64_t obs_started_ms;
 };
 
 #define HTTP_IDLE_EASY 8
@@ -98,6 +102,8 @@ struct http {
      * sandboxes); curl_easy_reset() gives back one with default options */
     CURL *idle[HTTP_IDLE_EASY];
     int n_idle;
+    http_observer_cb observer;
+    void *observer_ud;
 };
 
 static void check_done(struct http *h);
@@ -483,10 +489,67 @@ static void req_unlink(struct http_request *r)
     r->prev = r->next = NULL;
 }
 
+/* ---- the API log's hook ------------------------------------------------------------------ */
+
+void http_set_observer(struct http *h, http_observer_cb cb, void *ud)
+{
+    h->observer = cb;
+    h->observer_ud = ud;
+}
+
+static void observe_start(struct http_request *r, const struct http_opts *o)
+{
+    if (!r->h->observer) return;
+    r->obs_method = strdup(o->method ? o->method : "GET");
+    r->obs_started_ms = loop_wall_ms();
+    if (o->body) buf_append(&r->obs_body, o->body, o->body_len);
+}
+
+/* Hand the call to the observer once (at its end, or when it is cancelled). */
+static void observe_end(struct http_request *r, const struct http_result *res)
+{
+    struct http *h = r->h;
+    if (!h->observer || !r->obs_method) return;
+    struct buf rh = BUF_INIT;
+    for (struct curl_slist *l = r->hdrs; l; l = l->next)
+        if (strcmp(l->data, "Expect:")) buf_printf(&rh, "%s\n", l->data);
+    curl_off_t ttfb = 0, total = 0, up = 0, down = 0;
+    curl_easy_getinfo(r->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
+    curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &total);
+    curl_easy_getinfo(r->easy, CURLINFO_SIZE_UPLOAD_T, &up);
+    curl_easy_getinfo(r->easy, CURLINFO_SIZE_DOWNLOAD_T, &down);
+    struct http_call c = {
+        .method = r->obs_method,
+        .url = r->url,
+        .req_headers = buf_cstr(&rh),
+        .req_body = r->read_cb ? NULL : buf_cstr(&r->obs_body),
+        .req_body_len = r->obs_body.len,
+        .resp_headers = buf_cstr(&r->headers),
+        .resp_body = res && !r->on_data ? res->body.data : NULL,
+        .resp_body_len = res && !r->on_data ? res->body.len : 0,
+        .status = res ? res->status : response_status(r),
+        .cancelled = !res,
+        .streamed = r->on_data != NULL,
+        .started_ms = r->obs_started_ms,
+        .ttfb_us = ttfb,
+        .total_us = res ? total : (loop_wall_ms() - r->obs_started_ms) * 1000,
+        .bytes_out = up,
+        .bytes_in = down,
+        .error = res && res->err.kind != ERROR_NONE ? res->err.msg : NULL,
+        .secrets = (const char *const *)h->secrets,
+        .n_secrets = h->n_secrets,
+    };
+    h->observer(&c, h->observer_ud);
+    free(r->obs_method);
+    r->obs_method = NULL;
+    buf_free(&rh);
+}
+
 /* Remove from the multi (if there), unlink and free. Never from inside a curl callback. */
 static void req_destroy(struct http_request *r)
 {
     struct http *h = r->h;
+    if (r->obs_method) observe_end(r, NULL); /* cancelled (finish() reports the others) */
     if (h->wait_req == r && !h->wait_done) { /* cancelled under http_run_until_done */
         h->wait_done = true;
         h->wait_status = -1;
@@ -501,6 +564,8 @@ static void req_destroy(struct http_request *r)
     easy_give_back(h, r->easy);
     curl_slist_free_all(r->hdrs);
     free(r->url);
+    free(r->obs_method);
+    buf_free(&r->obs_body);
     buf_free(&r->body);
     buf_free(&r->headers);
     free(r);
@@ -647,7 +712,10 @@ struct http_request *http_start(struct http *h, const struct http_opts *o, struc
         /* curl refuses add_handle from inside its callbacks: start on the next loop turn. */
         r->state = REQ_WAITING;
         r->retry_timer = loop_timer_add(h->loop, 0, on_retry_timer, r);
-        if (r->retry_timer > 0) return r;
+        if (r->retry_timer > 0) {
+            observe_start(r, o);
+            return r;
+        }
         r->retry_timer = 0;
         r->state = REQ_DONE;
         ok = false;
@@ -660,6 +728,7 @@ struct http_request *http_start(struct http *h, const struct http_opts *o, struc
     r->state = REQ_ACTIVE;
     h->active++;
     stall_arm(r);
+    observe_start(r, o);
     return r;
 }
 
@@ -839,6 +908,7 @@ static void finish(struct http_request *r, CURLcode rc)
         h->wait_done = true;
         h->wait_status = rc == CURLE_OK ? (int)status : -1;
     }
+    observe_end(r, &res);
     if (r->on_done) r->on_done(r, &res, r->ud);
     buf_free(&res.body);
     req_destroy(r);

@@ -4,6 +4,7 @@
 noinst_LIBRARIES += src/e2b/libboxtope2b.a
 src_e2b_libboxtope2b_a_SOURCES = \
 	src/e2b/http.c \
+	src/e2b/api_log.c \
 	src/e2b/model_util.c src/e2b/model_util.h \
 	src/e2b/model_sandbox.c \
 	src/e2b/model_metrics.c \
@@ -17,15 +18,21 @@ src_e2b_libboxtope2b_a_SOURCES = \
 	src/e2b/api_query.c \
 	src/e2b/api_paging.c \
 	src/e2b/api_snapvol.c \
-	src/e2b/local_backend.c
+	src/e2b/local_backend.c \
+	src/e2b/supervise.c \
+	src/e2b/dockerfile.c \
+	src/e2b/tpl_context.c
 noinst_HEADERS += include/boxtop/http.h include/boxtop/api.h include/boxtop/models.h \
-	include/boxtop/local_backend.h include/boxtop/events_parse.h include/boxtop/webhooks.h \
-	include/boxtop/snapvol.h
-src_e2b_libboxtope2b_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
-E2B_LIBS = src/e2b/libboxtope2b.a $(CORE_LIBS) $(CURL_LIBS) $(CJSON_LIBS)
+	include/boxtop/local_backend.h include/boxtop/supervise.h include/boxtop/events_parse.h \
+	include/boxtop/webhooks.h include/boxtop/snapvol.h include/boxtop/api_log.h \
+	include/boxtop/dockerfile.h include/boxtop/tpl_context.h
+src_e2b_libboxtope2b_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) \
+	$(ZLIB_CFLAGS)
+E2B_LIBS = src/e2b/libboxtope2b.a $(CORE_LIBS) $(CURL_LIBS) $(CJSON_LIBS) $(CRYPTO_LIBS) $(ZLIB_LIBS)
 
 # Unit tests of src/e2b (cmocka, TAP output). test_http talks to a loopback server it forks.
-E2B_PURE_TESTS = tests/unit/test_models tests/unit/test_api tests/unit/test_events_parse
+E2B_PURE_TESTS = tests/unit/test_models tests/unit/test_api tests/unit/test_events_parse \
+	tests/unit/test_api_log
 E2B_TESTS = tests/unit/test_http $(E2B_PURE_TESTS)
 check_PROGRAMS += $(E2B_TESTS)
 TESTS += $(E2B_TESTS)
@@ -40,6 +47,9 @@ tests_unit_test_models_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_events_parse_SOURCES = tests/unit/test_events_parse.c
 tests_unit_test_events_parse_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_test_events_parse_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_api_log_SOURCES = tests/unit/test_api_log.c
+tests_unit_test_api_log_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_api_log_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_api_SOURCES = tests/unit/test_api.c
 tests_unit_test_api_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_test_api_LDADD = $(E2B_LIBS) $(CMOCKA_LIBS)
@@ -119,3 +129,10 @@ tests_fuzz_fuzz_snapvol_json_SOURCES = tests/fuzz/fuzz_snapvol_json.c
 tests_fuzz_fuzz_snapvol_json_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
 tests_fuzz_fuzz_snapvol_json_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
 tests_fuzz_fuzz_snapvol_json_LDFLAGS = $(FUZZER_LINK_FLAGS)
+
+# Templates (issue 19): the e2b.Dockerfile parser reads files a user hands us.
+FUZZ_PROGS += tests/fuzz/fuzz_dockerfile
+tests_fuzz_fuzz_dockerfile_SOURCES = tests/fuzz/fuzz_dockerfile.c
+tests_fuzz_fuzz_dockerfile_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_dockerfile_LDADD = $(FUZZ_MAIN) $(E2B_LIBS)
+tests_fuzz_fuzz_dockerfile_LDFLAGS = $(FUZZER_LINK_FLAGS)

@@ -41,6 +41,8 @@ struct local_backend {
     local_backend_cb cb;
     void *ud;
     pid_t child;          /* > 0 when we started it */
+    bool keep;            /* started to outlive us (local_backend_start_kept) */
+    bool ready;           /* reported an answering backend */
     int pidfd;            /* -1 when none */
     int inotify_fd;       /* -1 when none */
     int64_t timer;        /* overall timeout */
@@ -248,6 +250,7 @@ static void report(struct local_backend *lb, const struct error *err)
 {
     if (lb->reported) return;
     lb->reported = true;
+    lb->ready = !err;
     if (lb->timer) {
         loop_timer_cancel(lb->loop, lb->timer);
         lb->timer = 0;
@@ -395,11 +398,16 @@ static int spawn(struct local_backend *lb, const char *daemon, struct error *err
     if (pid == 0) {
         /* Child: own process group so that a Ctrl-C aimed at boxtop's terminal does not
          * kill it behind boxtop's back; stdin from /dev/null, output kept for diagnosis. */
-        setpgid(0, 0);
-        /* Ours to stop even when boxtop cannot (SIGKILL): it gets SIGTERM when boxtop dies,
-         * as local_backend_stop would send; a parent already gone counts too. */
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        if (getppid() != parent) _exit(0);
+        if (lb->keep) {
+            /* the command line's backend outlives it: its own session, no death signal */
+            setsid();
+        } else {
+            setpgid(0, 0);
+            /* Ours to stop even when boxtop cannot (SIGKILL): it gets SIGTERM when boxtop
+             * dies, as local_backend_stop would send; a parent already gone counts too. */
+            prctl(PR_SET_PDEATHSIG, SIGTERM);
+            if (getppid() != parent) _exit(0);
+        }
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL); /* not the caller's blocked signals */
@@ -430,9 +438,9 @@ static int spawn(struct local_backend *lb, const char *daemon, struct error *err
     return 0;
 }
 
-struct local_backend *local_backend_start(struct loop *l, struct http *h, const char *dir,
-                                          const char *daemon_path, int timeout_ms,
-                                          local_backend_cb cb, void *ud, struct error *err)
+static struct local_backend *start(struct loop *l, struct http *h, const char *dir,
+                                   const char *daemon_path, int timeout_ms, local_backend_cb cb,
+                                   void *ud, bool keep, struct error *err)
 {
     struct local_backend *lb = calloc(1, sizeof *lb);
     if (!lb || !(lb->dir = strdup(dir))) {
@@ -440,6 +448,7 @@ struct local_backend *local_backend_start(struct loop *l, struct http *h, const 
         error_set(err, ERROR_GENERIC, "out of memory");
         return NULL;
     }
+    lb->keep = keep;
     lb->loop = l;
     lb->http = h;
     lb->cb = cb;
@@ -474,6 +483,20 @@ struct local_backend *local_backend_start(struct loop *l, struct http *h, const 
     free(daemon);
     lb->timer = loop_timer_add(l, timeout_ms, on_timeout, lb);
     return lb;
+}
+
+struct local_backend *local_backend_start(struct loop *l, struct http *h, const char *dir,
+                                          const char *daemon_path, int timeout_ms,
+                                          local_backend_cb cb, void *ud, struct error *err)
+{
+    return start(l, h, dir, daemon_path, timeout_ms, cb, ud, false, err);
+}
+
+struct local_backend *local_backend_start_kept(struct loop *l, struct http *h, const char *dir,
+                                               const char *daemon_path, int timeout_ms,
+                                               local_backend_cb cb, void *ud, struct error *err)
+{
+    return start(l, h, dir, daemon_path, timeout_ms, cb, ud, true, err);
 }
 
 bool local_backend_started_by_us(const struct local_backend *lb)
@@ -568,7 +591,9 @@ void local_backend_stop(struct local_backend *lb)
         loop_fd_remove(lb->loop, lb->inotify_fd);
         close(lb->inotify_fd);
     }
-    if (lb->child > 0) {
+    if (lb->child > 0 && lb->keep && lb->ready && !lb->child_exited) {
+        /* kept and ready: it runs on without us (init reaps it once we are gone) */
+    } else if (lb->child > 0) {
         /* Ours and alive: ask it to stop (it removes boxtopd.json), give it 3 s. The pidfd
          * wakes the loop when it exits, so this waits without sleeping or polling. */
         bool exited = false;

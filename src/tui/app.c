@@ -210,7 +210,7 @@ static void draw_header(struct app *a)
         snprintf(lim, sizeof(lim), "%d", a->model.concurrency_limit);
     /* a recording or a server may say anything: inf and 1e300 stay "?" */
     if (a->model.starts_per_min >= 0 && a->model.starts_per_min < 1e9)
-        snprintf(spm, sizeof(spm), "%.1f", a->model.starts_per_min);
+        snprintf(spm, sizeof(spm), "%.0f", a->model.starts_per_min); /* a count, not a rate */
     if (a->model.loading)
         snprintf(upd, sizeof(upd), "%s", _("loading…"));
     else if (a->model.updated_ms) {
@@ -230,6 +230,12 @@ static void draw_header(struct app *a)
         snprintf(line, sizeof(line), _(" running %d  paused %d  starts/min %s"), running, paused,
                  spm);
     x = ui_text(a, w, 1, 0, a->cols, line, a->theme.attr[ROLE_NORMAL]);
+    int soon = a->n_expiring;
+    if (soon > 0) {
+        char exp[64];
+        snprintf(exp, sizeof(exp), _("ending <1m %d"), soon);
+        x += 2 + ui_text(a, w, 1, x + 2, a->cols - x - 2, exp, a->theme.attr[ROLE_WARN] | A_BOLD);
+    }
     if (a->offline)
         ui_text(a, w, 1, x + 2, a->cols - x - 2, _("OFFLINE"), a->theme.attr[ROLE_CRIT]);
     else
@@ -254,6 +260,13 @@ static void draw_footer(struct app *a)
         keys = _("j/k scroll  any other key closes help");
     else
         keys = v && v->ops->footer ? v->ops->footer(v) : "";
+    char bound[512]; /* the view's footer with its keys as [keys.VIEW] moved them */
+    /* (a terminal rewrites its own: its footer starts with the prefix) */
+    if (a->mode == MODE_NORMAL && v && !v->ops->raw_keys &&
+        keymap_views_moved(&a->keys, v->ops->name)) {
+        keymap_rewrite(&a->keys, v->ops->name, keys, 0, bound, sizeof bound);
+        keys = bound;
+    }
     ui_text(a, w, 0, 1, a->cols - 2, keys, a->theme.attr[ROLE_TITLE]);
     wnoutrefresh(w);
 }
@@ -277,6 +290,10 @@ static void draw_status(struct app *a)
         }
         ui_text(a, w, 0, x, room, t, a->theme.attr[ROLE_NORMAL]);
         wmove(w, 0, x + (cc >= room ? room - 1 : cc));
+    } else if (a->expiry_alert && (!a->status[0] || a->status_level != STATUS_ERROR)) {
+        /* a sandbox the user works with is about to end: above everything but errors */
+        ui_fill(w, 0, 0, a->cols, a->theme.attr[ROLE_CRIT] | A_REVERSE);
+        ui_text(a, w, 0, 0, a->cols, a->expiry_alert, a->theme.attr[ROLE_CRIT] | A_REVERSE);
     } else if (a->status[0] && (!a->status_owner || a->status_owner == app_status_owner_now(a))) {
         enum role r = a->status_level == STATUS_ERROR  ? ROLE_CRIT
                       : a->status_level == STATUS_WARN ? ROLE_WARN
@@ -288,11 +305,11 @@ static void draw_status(struct app *a)
 
 static const struct keyhelp global_help[] = {
     {"?", N_("this help")},
-    {":", N_("command line (:sandboxes :templates :events :logs ID :team :webhooks :ctx NAME :q)")},
+    {":", N_("command line (:sandboxes :templates :events :logs ID :commands ID :team :webhooks :snapshots :volumes :ctx NAME :q)")},
     {":shell ID", N_("a terminal in that sandbox (:sessions lists the shells)")},
     {"Esc q", N_("back (q on the first view quits)")},
-    {"Ctrl-L", N_("redraw the screen")},
-    {"Ctrl-C", N_("quit")},
+    {"Ctrl-L", N_("redraw the screen (in a terminal tab it goes to the shell)")},
+    {"Ctrl-C", N_("quit (in a terminal tab it goes to the shell)")},
     {N_("mouse"), N_("click selects, wheel scrolls, header click sorts")},
 };
 
@@ -355,6 +372,8 @@ static void draw_help(struct app *a, WINDOW *w, int h, int wd)
         else if (k == &global_help[3])
             snprintf(keys[i], sizeof keys[i], "Esc %s",
                      keymap_name(&a->keys, KA_QUIT, q, sizeof q));
+        else if (i < nv && keymap_views_moved(&a->keys, v->ops->name))
+            keymap_rewrite(&a->keys, v->ops->name, _(k->keys), 1, keys[i], sizeof keys[i]);
         else
             snprintf(keys[i], sizeof keys[i], "%s", _(k->keys));
         what[i] = sanitize_dup(_(k->what), a->theme.utf8 ? 0 : SANITIZE_ASCII);

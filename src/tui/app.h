@@ -74,6 +74,14 @@ struct view_ops {
     /* 1: every key goes through a->keys (keymap.h) before key(), so the view's rebindable
      * actions follow the [keys] section; 0: only the global actions, after key() declined. */
     int keymap;
+    /* Optional: the sandbox this view works in (a terminal tab, file browser, commands view),
+     * NULL = none. When it ends, its post-mortem card is pushed over the view (issue 17). */
+    const char *(*sandbox_id)(struct view *v);
+    /* Optional: 1 when the user works with sandbox id here without it being the view's own
+     * (a marked row of the sandboxes view): its expiry alert shows too (expiry.c). */
+    int (*works_with)(struct view *v, const char *id);
+    /* Optional: 1 while the view takes typed text itself (a form): no key is rebound then. */
+    int (*typing)(struct view *v);
 };
 
 struct view {
@@ -164,6 +172,16 @@ struct app {
      * app_run; rec_sessions_dir is --record-sessions DIR (asciicast v2 per session). */
     struct session_mgr *sessions;
     const char *rec_sessions_dir;
+    struct api_log *api_log; /* `:api` (issue 18): NULL over a replay */
+    /* the sandboxes `:exec` & co. act on (set by the sandboxes view): the marked ones, else
+     * the rows a filter shows, else the selected one; malloc'd copies, NULL-terminated */
+    char **(*fleet_targets)(struct app *a, int *n);
+    /* Ended sandboxes and their post-mortems (issue 17, postmortem_track.h). */
+    struct pm_track *pm;
+    struct expiry *expiry; /* expiry.h: ends within a minute, the alert */
+    const char *expiry_alert; /* set by expiry_frame(): the alert line (raw), NULL = none */
+    int n_expiring;           /* set by expiry_frame(): running ones ending within 1 min */
+    struct chg_marks *chg;    /* changes_track.h: `m` marks and their deletion watchers */
 };
 
 /* Build the `:` completion list with these context names (copied). */
@@ -214,19 +232,30 @@ void ui_fmt_duration_ns(char *out, size_t n, int64_t ns);
 struct view *view_sandboxes_new(struct app *a);
 struct view *view_detail_new(struct app *a, const char *id);
 /* Terminals (views/term.c, views/term_sessions.c; issue 7). */
-void term_open_shell(struct app *a, const char *sandbox_id); /* `s`, :shell ID */
+void term_open_shell(struct app *a, const char *sandbox_id);               /* `s`, :shell ID */
+void term_open_another_shell(struct app *a, const char *sandbox_id);       /* prefix c, `O` */
 void term_attach_pid(struct app *a, const char *sandbox_id, uint32_t pid); /* commands `a` */
-void term_sessions_free(struct app *a);                      /* app_run, at exit */
-struct view *view_logs_new(struct app *a, const char *id);   /* views/logs.c */
-struct view *view_commands_new(struct app *a, const char *id); /* views/commands.c */
+void term_sessions_free(struct app *a);                                    /* app_run, at exit */
+struct view *view_logs_new(struct app *a, const char *id);                 /* views/logs.c */
+struct view *view_commands_new(struct app *a, const char *id);             /* views/commands.c */
 struct view *view_templates_new(struct app *a);              /* views/templates.c */
+struct view *view_template_build_new(struct app *a, const char *file, const char *name, int cpu,
+                                     int memory_mb, struct error *err); /* template_build.c */
 struct view *view_team_new(struct app *a);                   /* views/team.c */
 struct view *view_webhooks_new(struct app *a);               /* views/webhooks.c */
 struct view *view_files_new(struct app *a, const char *id);  /* NULL + status on failure */
 /* Open the file browser of sandbox id at dir (NULL = home). */
 struct view *view_files_at(struct app *a, const char *id, const char *dir);
 struct view *view_snapshots_new(struct app *a); /* views/snapshots.c */
+/* views/postmortem.c: the post-mortem card of an ended sandbox (kept, or in the store). */
+struct view *view_postmortem_new(struct app *a, const char *id);
+struct view *view_ended_new(struct app *a); /* views/ended.c: :ended */
+struct view *view_changes_new(struct app *a, const char *id); /* views/changes.c: d */
 struct view *view_volumes_new(struct app *a);   /* views/volumes.c */
+struct view *view_apilog_new(struct app *a);    /* views/apilog.c: `:api` (issue 18) */
+/* views/fleet.c (issue 18): op "exec" (arg CMD), "put" (LOCAL REMOTE), "get" (REMOTE LOCALDIR),
+ * "compare" (PATH) over ids; pushes the results view, or says why not in the status line. */
+void fleet_view_run(struct app *a, const char *op, const char *arg, const char *const *ids, int n);
 /* views/sandbox_actions.c: the sandboxes view's S (snapshot, asks a name), F (fork, asks a
  * count) and p (asks "with memory / filesystem only" where the backend offers both; with
  * memory calls pause_mem(a, ud), else pauses ids itself). */

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "boxtop/error.h"
@@ -85,10 +86,37 @@ void app_command(struct app *a, const char *line)
     } else if (!strcmp(cmd, "shell")) {
         if (!arg[0])
             app_status(a, STATUS_WARN, _("usage: :shell SANDBOX_ID"));
+        else /* typed out: always a new tab (`s` switches to an open one) */
+            term_open_another_shell(a, arg);
+    } else if (!strcmp(cmd, "exec") || !strcmp(cmd, "put") || !strcmp(cmd, "get") ||
+               !strcmp(cmd, "compare")) {
+        int nt = 0;
+        char **ids = a->fleet_targets ? a->fleet_targets(a, &nt) : NULL;
+        if (!nt)
+            app_status(a, STATUS_WARN, _("mark sandboxes (Space) or filter them (/) first"));
         else
-            term_open_shell(a, arg);
+            fleet_view_run(a, cmd, arg, (const char *const *)ids, nt);
+        for (int i = 0; ids && i < nt; i++)
+            free(ids[i]);
+        free(ids);
+    } else if (!strcmp(cmd, "api")) {
+        app_push_view(a, view_apilog_new(a));
     } else if (!strcmp(cmd, "sessions")) {
         app_push_view(a, view_sessions_new(a, term_show_session));
+    } else if (!strcmp(cmd, "postmortem") || !strcmp(cmd, "pm")) {
+        struct view *v = arg[0] ? view_postmortem_new(a, arg) : NULL;
+        if (!arg[0])
+            app_status(a, STATUS_WARN, _("usage: :postmortem SANDBOX_ID"));
+        else if (v)
+            app_push_view(a, v);
+    } else if (!strcmp(cmd, "changes")) {
+        struct view *v = arg[0] ? view_changes_new(a, arg) : NULL;
+        if (!arg[0])
+            app_status(a, STATUS_WARN, _("usage: :changes SANDBOX_ID"));
+        else if (v)
+            app_push_view(a, v);
+    } else if (!strcmp(cmd, "ended")) {
+        app_push_view(a, view_ended_new(a));
     } else {
         app_status(a, STATUS_WARN, _("unknown command :%s (Tab completes, ? lists keys)"), cmd);
     }

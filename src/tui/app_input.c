@@ -10,6 +10,7 @@
 
 #include "boxtop/i18n.h"
 #include "app.h"
+#include "expiry.h"
 
 void app_command(struct app *a, const char *line); /* app_cmd.c */
 void app_layout(struct app *a);                    /* app.c */
@@ -124,7 +125,8 @@ static void command_done(struct app *a, const char *text, int submit, void *ud)
 
 static const char *const command_names[] = {
     "sandboxes", "templates", "events",   "logs ",  "team",      "ctx ",    "q",        "quit",
-    "record ",   "shell ",    "sessions", "files ", "snapshots", "volumes", "webhooks", NULL};
+    "record ",   "shell ",    "sessions", "files ", "snapshots", "volumes", "webhooks", "api",
+    "exec ", "put ", "get ", "compare ", "postmortem ", "ended", "changes ", NULL};
 
 void app_free_contexts(struct app *a)
 {
@@ -340,6 +342,11 @@ static void handle_key(struct app *a, int ch, int is_key)
     /* rebound keys (keymap.h): before an opted-in view, else only the global ones after the
      * view declined (a terminal view keeps every key as typed) */
     if (all && keymap_translate(&a->keys, 1, &ch, &is_key) < 0) return;
+    if (!(v && v->ops->raw_keys && v->ops->raw_keys(v)) && expiry_key(a, ch, is_key)) return;
+    /* the view's own actions ([keys.VIEW], keymap_views.c), unless it is taking text */
+    if (v && !(v->ops->typing && v->ops->typing(v)) &&
+        keymap_translate_view(&a->keys, v->ops->name, &ch, &is_key) < 0)
+        return;
     if (v && v->ops->key && v->ops->key(v, a, ch, is_key)) return;
     if (!all && keymap_translate(&a->keys, 0, &ch, &is_key) < 0) return;
     global_key(a, ch, is_key);

@@ -15,6 +15,9 @@
 #include "boxtop/i18n.h"
 #include "app.h"
 #include "model_json.h"
+#include "changes_track.h"
+#include "expiry.h"
+#include "postmortem_track.h"
 #include "term_restore.h"
 
 void app_layout(struct app *a);                                  /* app.c */
@@ -24,7 +27,10 @@ void app_on_stdin(struct loop *l, int fd, int events, void *ud); /* app_input.c 
 static void before_sleep(struct loop *l, void *ud)
 {
     (void)l;
-    app_draw(ud);
+    struct app *a = ud;
+    /* not for terminal output alone (DIRTY_FRAME): ends move with the model and the clock */
+    if (a->dirty & (DIRTY_HEADER | DIRTY_MAIN | DIRTY_STATUS | DIRTY_TICK)) expiry_frame(a);
+    app_draw(a);
 }
 
 static void on_signal(struct loop *l, int signo, void *ud)
@@ -142,6 +148,7 @@ int app_run(struct app *a)
     loop_set_before_sleep(a->loop, before_sleep, a);
 
     app_layout(a);
+    a->pm = pm_track_new(a, view_postmortem_new);
     app_push_view(a, view_sandboxes_new(a));
     /* the first frame goes out before any response: the table shows "loading" */
     app_draw(a);
@@ -154,6 +161,10 @@ int app_run(struct app *a)
         v->ops->destroy(v);
     }
     term_sessions_free(a);
+    pm_track_free(a->pm);
+    expiry_free(a);
+    chg_marks_free(a);
+    a->pm = NULL;
     if (a->clock_timer) loop_timer_cancel(a->loop, a->clock_timer);
     loop_fd_remove(a->loop, STDIN_FILENO);
     loop_set_before_sleep(a->loop, NULL, NULL);

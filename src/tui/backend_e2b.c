@@ -530,11 +530,23 @@ static void on_team(struct api_result *res, void *ud)
         b->team_dead = res->err.kind != ERROR_NONE && res->err.kind != ERROR_NETWORK;
         return;
     }
-    const struct team_metric *last = &res->team.items[0];
-    for (int i = 1; i < res->team.n; i++)
-        if (res->team.items[i].ts > last->ts) last = &res->team.items[i];
+    /* Starts over the last minute: each bucket's rate times its width, summed over the
+     * buckets that overlap that minute. The latest bucket's rate times 60 would read one
+     * start in a 5 s bucket as 12 a minute. The width is the spacing of the buckets; with a
+     * single bucket it is unknown, and our own count of new sandboxes stands. */
+    int64_t now_s = loop_wall_ms() / 1000, step = 0;
+    for (int i = 1; i < res->team.n; i++) { /* the series comes in time order */
+        int64_t d = res->team.items[i].ts - res->team.items[i - 1].ts;
+        if (d < 0) d = -d;
+        if (d > 0 && (!step || d < step)) step = d;
+    }
+    if (!step) return;
+    double starts = 0;
+    for (int i = 0; i < res->team.n; i++)
+        if (res->team.items[i].ts + step > now_s - 60 && res->team.items[i].ts <= now_s)
+            starts += res->team.items[i].start_rate * (double)step;
     b->team_ok = 1;
-    b->base.model->starts_per_min = last->start_rate * 60;
+    b->base.model->starts_per_min = (double)(long long)(starts + 0.5);
     model_touch(b->base.model);
     backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
 }

@@ -285,6 +285,21 @@ struct bfetch *bfetch_sandbox_detail(struct backend *b, const char *id, api_done
     return f;
 }
 
+struct bfetch *bfetch_template_delete(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                      struct error *err)
+{
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    if (!lf) return NULL;
+    struct buf p = BUF_INIT;
+    buf_append_str(&p, "/templates/");
+    api_uri_component(id, &p);
+    struct bfetch *f =
+        started(lf, api_request_raw(api, "DELETE", buf_cstr(&p), NULL, live_done, lf), err);
+    buf_free(&p);
+    return f;
+}
+
 void bfetch_cancel(struct bfetch *f)
 {
     if (f) f->cancel(f);

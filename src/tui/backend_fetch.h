@@ -53,6 +53,9 @@ struct bfetch *bfetch_volume_delete(struct backend *b, const char *id, api_done_
 /* GET /sandboxes/{id} (raw: the detail with volumeMounts). */
 struct bfetch *bfetch_sandbox_detail(struct backend *b, const char *id, api_done_cb cb, void *ud,
                                      struct error *err);
+/* DELETE /templates/{id} (raw result). */
+struct bfetch *bfetch_template_delete(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                      struct error *err);
 /* The team id the team metrics use, NULL when unknown. */
 const char *bfetch_team_id(struct backend *b);
 void bfetch_cancel(struct bfetch *f); /* NULL is fine */

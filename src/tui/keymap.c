@@ -14,13 +14,21 @@ static const struct {
     const char *name;
     struct keyspec def;
 } actions[KA_N] = {
-    [KA_KILL] = {"kill", {'K', 0}},       [KA_PAUSE] = {"pause", {'p', 0}},
-    [KA_RESUME] = {"resume", {'r', 0}},   [KA_FILTER] = {"filter", {'/', 0}},
-    [KA_NEW] = {"new", {'n', 0}},         [KA_TIMEOUT] = {"timeout", {'t', 0}},
-    [KA_EXTEND] = {"extend", {'e', 0}},   [KA_DETAIL] = {"detail", {'\r', 0}},
-    [KA_MARK] = {"mark", {' ', 0}},       [KA_SHELL] = {"shell", {'s', 0}},
-    [KA_FILES] = {"files", {'f', 0}},     [KA_LOGS] = {"logs", {'l', 0}},
-    [KA_QUIT] = {"quit", {'q', 0}},       [KA_HELP] = {"help", {'?', 0}},
+    [KA_KILL] = {"kill", {'K', 0}},
+    [KA_PAUSE] = {"pause", {'p', 0}},
+    [KA_RESUME] = {"resume", {'r', 0}},
+    [KA_FILTER] = {"filter", {'/', 0}},
+    [KA_NEW] = {"new", {'n', 0}},
+    [KA_TIMEOUT] = {"timeout", {'t', 0}},
+    [KA_EXTEND] = {"extend", {'e', 0}},
+    [KA_DETAIL] = {"detail", {'\r', 0}},
+    [KA_MARK] = {"mark", {' ', 0}},
+    [KA_SHELL] = {"shell", {'s', 0}},
+    [KA_ANOTHER_SHELL] = {"another_shell", {'O', 0}},
+    [KA_FILES] = {"files", {'f', 0}},
+    [KA_LOGS] = {"logs", {'l', 0}},
+    [KA_QUIT] = {"quit", {'q', 0}},
+    [KA_HELP] = {"help", {'?', 0}},
     [KA_COMMAND] = {"command", {':', 0}},
 };
 
@@ -29,27 +37,28 @@ static const struct {
 static const struct {
     struct keyspec k;
     const char *what;
+    int motion; /* fixed in every view, not only the sandboxes view */
 } fixed[] = {
-    {{'j', 0}, "move-down"},
-    {{'k', 0}, "move-up"},
-    {{'g', 0}, "first-row"},
-    {{'G', 0}, "last-row"},
-    {{'a', 0}, "mark-shown"},
-    {{'u', 0}, "unmark-all"},
-    {{'<', 0}, "sort-previous"},
-    {{'>', 0}, "sort-next"},
-    {{'I', 0}, "sort-invert"},
-    {{'R', 0}, "refresh"},
-    {{'E', 0}, "events"},
-    {{27, 0}, "back"},
-    {{12, 0}, "redraw"},
-    {{4, 0}, "half-page-down"},
-    {{21, 0}, "half-page-up"},
+    {{'j', 0}, "move-down", 1},
+    {{'k', 0}, "move-up", 1},
+    {{'g', 0}, "first-row", 1},
+    {{'G', 0}, "last-row", 1},
+    {{'a', 0}, "mark-shown", 0},
+    {{'u', 0}, "unmark-all", 0},
+    {{'<', 0}, "sort-previous", 0},
+    {{'>', 0}, "sort-next", 0},
+    {{'I', 0}, "sort-invert", 0},
+    {{'R', 0}, "refresh", 0},
+    {{'E', 0}, "events", 0},
+    {{27, 0}, "back", 1},
+    {{12, 0}, "redraw", 1},
+    {{4, 0}, "half-page-down", 1},
+    {{21, 0}, "half-page-up", 1},
     /* the terminal driver takes these in cbreak mode before boxtop sees them */
-    {{3, 0}, "interrupt"},
-    {{26, 0}, "suspend"},
-    {{17, 0}, "flow-control"},
-    {{19, 0}, "flow-control"},
+    {{3, 0}, "interrupt", 1},
+    {{26, 0}, "suspend", 1},
+    {{17, 0}, "flow-control", 1},
+    {{19, 0}, "flow-control", 1},
 };
 
 static int is_global(int act)
@@ -61,6 +70,7 @@ void keymap_init(struct keymap *km)
 {
     for (int i = 0; i < KA_N; i++)
         km->key[i] = actions[i].def;
+    keymap_views_init(km);
 }
 
 int keymap_action_by_name(const char *name)
@@ -73,65 +83,6 @@ int keymap_action_by_name(const char *name)
 const char *keymap_action_name(enum keymap_action act)
 {
     return (unsigned)act < KA_N ? actions[act].name : "?";
-}
-
-int keymap_parse_key(const char *s, struct keyspec *k)
-{
-    static const struct {
-        const char *name;
-        int ch;
-    } named[] = {{"Enter", '\r'}, {"Space", ' '}, {"Tab", '\t'}, {"Esc", 27}};
-    k->is_key = 0;
-    size_t n = strlen(s);
-    if (n == 1 && s[0] > ' ' && s[0] < 0x7f) {
-        k->ch = (unsigned char)s[0];
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
-        if (strcasecmp(s, named[i].name) == 0) {
-            k->ch = named[i].ch;
-            return 0;
-        }
-    if (n == 3 && (s[0] == 'C' || s[0] == 'c') && s[1] == '-' &&
-        ((s[2] >= 'a' && s[2] <= 'z') || (s[2] >= 'A' && s[2] <= 'Z'))) {
-        k->ch = s[2] & 0x1f;
-        if (k->ch == '\n') k->ch = '\r'; /* C-j and C-m are Enter on a terminal */
-        return 0;
-    }
-    if ((n == 2 || n == 3) && (s[0] == 'F' || s[0] == 'f') && s[1] >= '1' && s[1] <= '9') {
-        int f = s[1] - '0';
-        if (n == 3) {
-            if (s[2] < '0' || s[2] > '9') return -1;
-            f = f * 10 + (s[2] - '0');
-        }
-        if (f < 1 || f > 12) return -1;
-        k->ch = KEY_F(f);
-        k->is_key = 1;
-        return 0;
-    }
-    return -1;
-}
-
-void keymap_key_name(const struct keyspec *k, char *out, size_t n)
-{
-    if (k->is_key && k->ch >= KEY_F(1) && k->ch <= KEY_F(12))
-        snprintf(out, n, "F%d", k->ch - KEY_F0);
-    else if (k->is_key)
-        snprintf(out, n, "?");
-    else if (k->ch == '\r')
-        snprintf(out, n, "Enter");
-    else if (k->ch == ' ')
-        snprintf(out, n, "Space");
-    else if (k->ch == '\t')
-        snprintf(out, n, "Tab");
-    else if (k->ch == 27)
-        snprintf(out, n, "Esc");
-    else if (k->ch >= 1 && k->ch <= 26)
-        snprintf(out, n, "C-%c", 'a' + k->ch - 1);
-    else if (k->ch > ' ' && k->ch < 0x7f)
-        snprintf(out, n, "%c", k->ch);
-    else
-        snprintf(out, n, "?");
 }
 
 const char *keymap_name(const struct keymap *km, enum keymap_action act, char *out, size_t n)
@@ -164,7 +115,37 @@ int keymap_apply(struct keymap *km, const struct config_keybind *binds, int n, c
     int line[KA_N] = {0};
     keymap_init(&m);
     if (!file) file = "config";
+    int vline[KEYMAP_VIEW_ACTS] = {0};
     for (int i = 0; i < n; i++) {
+        const char *dot = strchr(binds[i].action, '.');
+        if (dot) { /* VIEW.action: an action of another view (keymap_views.c) */
+            char view[KEYMAP_NAME_MAX * 2];
+            snprintf(view, sizeof view, "%.*s", (int)(dot - binds[i].action), binds[i].action);
+            int va = keymap_views_find(view, dot + 1);
+            if (va < 0) {
+                char valid[512];
+                if (!keymap_views_known(view))
+                    return error_set(err, ERROR_USAGE, _("%s:%d: no view %s has rebindable keys"),
+                                     file, binds[i].line, view);
+                keymap_views_list(view, valid, sizeof valid);
+                return error_set(err, ERROR_USAGE, _("%s:%d: unknown action %s (valid: %s)"), file,
+                                 binds[i].line, binds[i].action, valid);
+            }
+            struct keyspec k;
+            if (keymap_parse_key(binds[i].key, &k) < 0)
+                return error_set(err, ERROR_USAGE,
+                                 _("%s:%d: %s: not a key (use x, C-x, F1-F12, Enter, Space, Tab "
+                                   "or Esc)"),
+                                 file, binds[i].line, binds[i].action);
+            /* the motion keys and the ways out stay, in every view */
+            for (size_t f = 0; f < sizeof fixed / sizeof fixed[0]; f++)
+                if (fixed[f].motion && same(&fixed[f].k, &k))
+                    return error_set(err, ERROR_USAGE, _("%s:%d: %s: key %s is fixed to %s"), file,
+                                     binds[i].line, binds[i].action, binds[i].key, fixed[f].what);
+            m.vkey[va] = k;
+            vline[va] = binds[i].line;
+            continue;
+        }
         int act = keymap_action_by_name(binds[i].action);
         if (act < 0) {
             char valid[256] = "";
@@ -207,6 +188,29 @@ int keymap_apply(struct keymap *km, const struct config_keybind *binds, int n, c
                 return error_set(err, ERROR_USAGE, _("%s:%d: %s and %s are both on key %s"), file,
                                  line[x], actions[x].name, actions[y].name, kn);
             }
+    /* quit, help and command reach every view: no view's action may sit on them (the
+     * terminal's actions come after the prefix) */
+    for (int i = 0; i < KEYMAP_VIEW_ACTS; i++) {
+        const char *view, *vn = keymap_views_name(i, &view);
+        for (int g = 0; g < KA_N && strcmp(view, "terminal"); g++)
+            if (is_global(g) && same(&m.key[g], &m.vkey[i])) {
+                char kn[KEYMAP_NAME_MAX];
+                keymap_key_name(&m.vkey[i], kn, sizeof kn);
+                return error_set(err, ERROR_USAGE, _("%s:%d: %s.%s and %s are both on key %s"),
+                                 file, vline[i] >= line[g] ? vline[i] : line[g], view, vn,
+                                 actions[g].name, kn);
+            }
+    }
+    int va, vb;
+    if (keymap_views_conflict(&m, &va, &vb)) {
+        char kn[KEYMAP_NAME_MAX];
+        const char *view;
+        keymap_key_name(&m.vkey[va], kn, sizeof kn);
+        int x = vline[va] >= vline[vb] ? va : vb, y = x == va ? vb : va;
+        const char *xn = keymap_views_name(x, &view), *yn = keymap_views_name(y, NULL);
+        return error_set(err, ERROR_USAGE, _("%s:%d: %s.%s and %s.%s are both on key %s"), file,
+                         vline[x], view, xn, view, yn, kn);
+    }
     *km = m;
     return 0;
 }

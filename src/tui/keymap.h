@@ -25,6 +25,7 @@ enum keymap_action {
     KA_DETAIL,
     KA_MARK,
     KA_SHELL,
+    KA_ANOTHER_SHELL,
     KA_FILES,
     KA_LOGS,
     KA_QUIT,    /* global */
@@ -38,8 +39,12 @@ struct keyspec {
     int is_key;
 };
 
+/* The actions of the other views (keymap_views.c), each "VIEW.name" in [keys]. */
+#define KEYMAP_VIEW_ACTS 81
+
 struct keymap {
-    struct keyspec key[KA_N]; /* effective */
+    struct keyspec key[KA_N];              /* effective */
+    struct keyspec vkey[KEYMAP_VIEW_ACTS]; /* effective, keymap_views.c's order */
 };
 
 #define KEYMAP_NAME_MAX 16
@@ -70,5 +75,26 @@ int keymap_apply(struct keymap *km, const struct config_keybind *binds, int n, c
  * default key, 0 when the key is not a rebound one (unchanged), -1 when the key is the old
  * default of a moved action and must be ignored. */
 int keymap_translate(const struct keymap *km, int all, int *ch, int *is_key);
+
+/* ---- the other views (keymap_views.c) ---- */
+void keymap_views_init(struct keymap *km);
+/* 1 when view ("logs", "files", ...) has actions of its own. */
+int keymap_views_known(const char *view);
+/* The index of VIEW's action name, or -1. */
+int keymap_views_find(const char *view, const char *name);
+const char *keymap_views_name(int i, const char **view);
+int keymap_views_default_of(int i, struct keyspec *k);
+/* "follow, level, ..." of a view, for messages. */
+void keymap_views_list(const char *view, char *out, size_t n);
+/* Two actions of one view on one key: 1 and their indexes. */
+int keymap_views_conflict(const struct keymap *km, int *a, int *b);
+/* Like keymap_translate for the view whose view_ops.name is ops_name (every action of it). */
+int keymap_translate_view(const struct keymap *km, const char *ops_name, int *ch, int *is_key);
+/* 1 when some action of that view is not on its default key. */
+int keymap_views_moved(const struct keymap *km, const char *ops_name);
+/* A footer (help 0) or a help row's keys (help 1) with the default key names of moved actions
+ * replaced by their keys. */
+void keymap_rewrite(const struct keymap *km, const char *ops_name, const char *in, int help,
+                    char *out, size_t n);
 
 #endif

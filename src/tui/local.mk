@@ -22,7 +22,7 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/backend_e2b.c src/tui/backend_e2b.h \
 	src/tui/term_restore.c src/tui/term_restore.h \
 	src/tui/theme.c src/tui/theme.h src/tui/themes.c \
-	src/tui/keymap.c src/tui/keymap.h \
+	src/tui/keymap.c src/tui/keymap.h src/tui/keymap_views.c src/tui/keymap_keys.c \
 	src/tui/ui.c \
 	src/tui/views/sandboxes.c src/tui/views/detail.c \
 	src/tui/tui_main.c \
@@ -35,6 +35,8 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/views/commands.c src/tui/views/commands_pane.c src/tui/views/commands_view.h \
 	src/tui/views/commands_timeline.c \
 	src/tui/views/templates.c src/tui/views/team.c \
+	src/tui/views/apilog.c \
+	src/tui/views/template_build.c src/tui/tpl_builder.c src/tui/tpl_builder.h \
 	src/tui/backend_webhooks.c src/tui/backend_webhooks.h \
 	src/tui/views/webhooks.c src/tui/views/webhooks_form.c src/tui/views/webhooks_form.h \
 	src/tui/views/snapshots.c src/tui/views/volumes.c src/tui/views/sandbox_actions.c
@@ -141,7 +143,7 @@ THEMES_UNIT_TESTS = tests/unit/test_tui_keymap tests/unit/test_tui_theme
 check_PROGRAMS += $(THEMES_UNIT_TESTS)
 TESTS += $(THEMES_UNIT_TESTS)
 UNIT_TESTS += $(THEMES_UNIT_TESTS)
-tests_unit_test_tui_keymap_SOURCES = tests/unit/test_tui_keymap.c src/tui/keymap.c
+tests_unit_test_tui_keymap_SOURCES = tests/unit/test_tui_keymap.c src/tui/keymap.c src/tui/keymap_views.c src/tui/keymap_keys.c
 tests_unit_test_tui_keymap_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(NCURSES_CFLAGS)
 tests_unit_test_tui_keymap_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_tui_theme_SOURCES = tests/unit/test_tui_theme.c src/tui/themes.c

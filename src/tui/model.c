@@ -16,7 +16,7 @@ void model_init(struct model *m)
     m->starts_per_min = -1;
 }
 
-static void box_free(struct box *s)
+void box_free(struct box *s)
 {
     if (!s) return;
     if (s->id != (char *)(s + 1)) free(s->id); /* normally allocated with the box */
@@ -171,7 +171,10 @@ struct box *model_upsert(struct model *m, const char *id)
 
 static void model_remove_at(struct model *m, int i)
 {
-    box_free(m->sb[i]);
+    if (m->on_gone)
+        m->on_gone(m, m->sb[i], m->gone_ud);
+    else
+        box_free(m->sb[i]);
     m->sb[i] = m->sb[--m->n];
     m->members++;
     m->idx_stale = 1;
@@ -400,6 +403,8 @@ const char *box_state_name(enum box_state st)
         return N_("running"); /* N_: the views show _(name); filters and JSON use it as is */
     case BOX_PAUSED:
         return N_("paused");
+    case BOX_ENDED:
+        return N_("ended");
     default:
         return N_("unknown");
     }

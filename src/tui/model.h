@@ -18,7 +18,9 @@
 #define MODEL_HISTORY     120
 #define MODEL_HISTORY_ROW 32
 
-enum box_state { BOX_RUNNING = 0, BOX_PAUSED, BOX_UNKNOWN };
+/* BOX_ENDED: a sandbox that left the list, kept by the post-mortem tracker (never in the
+ * model itself: postmortem_track.h). */
+enum box_state { BOX_RUNNING = 0, BOX_PAUSED, BOX_UNKNOWN, BOX_ENDED };
 
 struct box_kv {
     char *key;
@@ -115,6 +117,10 @@ struct model {
     uint64_t *idx;
     int idx_cap; /* power of two, at least 2 * n */
     int idx_stale;
+    /* Called instead of freeing a sandbox that leaves the model (model_remove, model_prune):
+     * the callee owns s from then on and frees it with box_free(). NULL = freed at once. */
+    void (*on_gone)(struct model *m, struct box *s, void *ud);
+    void *gone_ud;
 };
 
 void model_init(struct model *m);
@@ -132,6 +138,8 @@ int model_prune(struct model *m, unsigned round);
 /* Ask for s's metrics in the current demand (model.h "metrics demand"): stamps box.wanted
  * and lists s in model.wanted once. */
 void model_want(struct model *m, struct box *s);
+
+void box_free(struct box *s);
 
 /* Sandbox field setters duplicate their strings; they return 0 or -1 on ENOMEM. */
 int box_set_str(char **field, const char *value);

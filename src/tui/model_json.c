@@ -120,6 +120,14 @@ static int get_num(const cJSON *o, const char *path, const char *k, double lo, d
     return 0;
 }
 
+/* A recorded time moved to now (0 = none); one that would land before 1970 counts as none,
+ * so that a recording of a replay replays again (found by fuzz_replay_file). */
+static int64_t shifted(double t, int64_t shift)
+{
+    int64_t v = t ? (int64_t)t + shift : 0;
+    return v > 0 ? v : 0;
+}
+
 static int get_str(const cJSON *o, const char *path, const char *k, const char **out,
                    struct error *err)
 {
@@ -194,7 +202,7 @@ static int logs_from_json(struct box *s, const cJSON *o, const char *path, int64
             box_set_logs(s, v, i);
             return -1;
         }
-        v[i].t_ms = t ? (int64_t)t + shift : 0;
+        v[i].t_ms = shifted(t, shift);
         v[i].level = lvl ? strdup(lvl) : NULL;
         v[i].msg = strdup(msg ? msg : "");
         i++;
@@ -229,8 +237,8 @@ static int box_from_json(struct model *m, const cJSON *o, const char *path, int6
     s->cpu_count = (int)cpu;
     s->memory_mb = (int)mem;
     s->disk_mb = (int)disk;
-    s->started_ms = st ? (int64_t)st + shift : 0;
-    s->end_ms = end ? (int64_t)end + shift : 0;
+    s->started_ms = shifted(st, shift);
+    s->end_ms = shifted(end, shift);
     s->seen = m->round;
     box_clear_meta(s);
     const cJSON *md = cJSON_GetObjectItemCaseSensitive(o, "metadata");
@@ -269,9 +277,9 @@ static int box_from_json(struct model *m, const cJSON *o, const char *path, int6
                 get_num(x, p, "diskUsed", 0, 1e18, &du, err) ||
                 get_num(x, p, "diskTotal", 0, 1e18, &dt, err))
                 return -1;
-            struct sample smp = {(int64_t)t + shift, c,           (int64_t)mu,
-                                 (int64_t)mt,        (int64_t)du, (int64_t)dt};
-            box_add_sample(s, &smp);
+            struct sample smp = {shifted(t, shift), c,           (int64_t)mu,
+                                 (int64_t)mt,       (int64_t)du, (int64_t)dt};
+            if (smp.t_ms) box_add_sample(s, &smp); /* one without a time cannot be drawn */
         }
     }
     return 0;

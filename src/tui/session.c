@@ -386,11 +386,34 @@ static int connect_stream(struct session *s, struct error *err)
 static void recheck_sandbox(struct session *s);
 static void close_kill(struct session *s);
 
+/* The backend may have been replaced since (a restarted local boxtopd has new ports and a
+ * new API object): calls made on the old API were cancelled with it, without a callback, and
+ * envd is now at the new sandbox URL. The process keeps its pid, so Connect finds it there. */
+static void follow_backend(struct session *s)
+{
+    struct session_env e;
+    struct error err = {0};
+    if (get_env(s->m, &e, &err)) return;
+    if (s->lookup && e.api != s->lookup_api) s->lookup = NULL;
+    if (s->ttl_call && e.api != s->ttl_api) s->ttl_call = NULL;
+    if (!s->envd_ready || !e.sandbox_url || !s->envd.target.base_url) return;
+    size_t n = strlen(e.sandbox_url);
+    while (n > 8 && e.sandbox_url[n - 1] == '/')
+        n--;
+    if (strlen(s->envd.target.base_url) == n && !strncmp(s->envd.target.base_url, e.sandbox_url, n))
+        return;
+    char *url = strndup(e.sandbox_url, n);
+    if (!url) return;
+    free(s->envd.target.base_url);
+    s->envd.target.base_url = url;
+}
+
 static void on_retry(struct loop *l, void *ud)
 {
     (void)l;
     struct session *s = ud;
     s->retry_timer = 0;
+    follow_backend(s);
     if (s->stream || s->lookup) return; /* a reattach got there first */
     if (s->recheck) {
         recheck_sandbox(s);

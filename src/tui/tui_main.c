@@ -21,9 +21,11 @@
 #include "boxtop/buf.h"
 #include "boxtop/error.h"
 #include "boxtop/config.h"
+#include "boxtop/api_log.h"
 #include "boxtop/http.h"
 #include "boxtop/i18n.h"
 #include "boxtop/local_backend.h"
+#include "boxtop/supervise.h"
 #include "boxtop/loop.h"
 #include "boxtop/tui.h"
 #include "app.h"
@@ -115,8 +117,9 @@ static int parse_opts(int argc, char **argv, struct tui_opts *o)
 struct live {
     struct app *a;
     struct http *http;
-    struct local_backend *lb;
+    struct supervisor *sup; /* keeps the local boxtopd (supervise.h) */
     char *local_label; /* the local boxtopd's label, before the base image's note */
+    int local_down;    /* reported offline by on_local_down: say when it is back */
 };
 
 static void set_label(struct app *a, const char *fmt, const char *url, const char *extra)
@@ -138,19 +141,15 @@ static void on_base_note(struct local_backend *lb, const char *note, void *ud)
     set_label(lv->a, note[0] ? "%s  [%s]" : "%s%s", lv->local_label, note);
 }
 
-static void on_local_ready(struct local_backend *lb, const struct local_backend_info *info,
-                           const struct error *e, void *ud)
+static void on_local_ready(struct supervisor *sup, struct local_backend *lb,
+                           const struct local_backend_info *info, void *ud)
 {
+    (void)sup;
     struct live *lv = ud;
     struct app *a = lv->a;
-    if (e) {
-        backend_report(a->be, BACKEND_OFFLINE, _("the local boxtopd did not start: %s"), e->msg);
-        a->model.loading = 0;
-        set_label(a, _("local boxtopd (not running)%s%s"), "", NULL);
-        return;
-    }
     struct error err = {0};
-    /* boxtopd has one team, "local" (the team view and the header's start rate use it) */
+    /* boxtopd has one team, "local" (the team view and the header's start rate use it); a
+     * restarted one has new URLs: the views follow the backend (sessions re-read them) */
     if (backend_e2b_connect(a->be, info->api_url, info->api_key, info->sandbox_url, NULL, "local",
                             &err))
         backend_report(a->be, BACKEND_ACTION_FAILED, "%s", err.msg);
@@ -160,6 +159,33 @@ static void on_local_ready(struct local_backend *lb, const struct local_backend_
     free(lv->local_label);
     lv->local_label = a->model.backend_label ? strdup(a->model.backend_label) : NULL;
     local_backend_watch_base(lb, on_base_note, lv);
+    if (lv->local_down) /* it answered /health: online again */
+        backend_report(a->be, BACKEND_ONLINE, _("local boxtopd is back at %s"), info->api_url);
+    lv->local_down = 0;
+}
+
+/* The local boxtopd went away or did not start: the header says so and when the next try is. */
+static void on_local_down(struct supervisor *sup, const char *why, int retry_ms, bool restarting,
+                          void *ud)
+{
+    (void)sup;
+    struct live *lv = ud;
+    struct app *a = lv->a;
+    free(lv->local_label);
+    lv->local_label = NULL; /* no base note over this */
+    lv->local_down = 1;
+    char when[32];
+    snprintf(when, sizeof when, "%d.%d s", retry_ms / 1000, retry_ms % 1000 / 100);
+    if (restarting) {
+        backend_report(a->be, BACKEND_OFFLINE, _("local boxtopd: %s - restarting in %s"), why,
+                       when);
+        set_label(a, _("local boxtopd (down, restarting in %s)%s"), when, NULL);
+    } else {
+        backend_report(a->be, BACKEND_OFFLINE, _("local boxtopd: %s - looking again in %s"), why,
+                       when);
+        set_label(a, _("local boxtopd (down, looking again in %s)%s"), when, NULL);
+    }
+    a->model.loading = 0;
 }
 
 /* Start (or find) the local boxtopd of the state dir (local_backend.h; it sends boxtopd's
@@ -169,10 +195,10 @@ static int live_start_local(struct live *lv, const char *state_dir, struct error
     char *dir = state_dir ? strdup(state_dir) : local_backend_default_dir();
     if (!dir)
         return error_set(err, ERROR_USAGE, _("no home directory for the local boxtopd state"));
-    lv->lb = local_backend_start(lv->a->loop, lv->http, dir, NULL, LOCAL_START_TIMEOUT_MS,
-                                 on_local_ready, lv, err);
+    struct supervise_cbs cbs = {on_local_ready, on_local_down, lv};
+    lv->sup = supervise_start(lv->a->loop, lv->http, dir, NULL, LOCAL_START_TIMEOUT_MS, &cbs, err);
     free(dir);
-    if (!lv->lb) return -1;
+    if (!lv->sup) return -1;
     box_set_str(&lv->a->model.backend_label, _("local boxtopd (starting…)"));
     return 0;
 }
@@ -207,8 +233,11 @@ static int live_switch_ctx(struct app *a, const char *name, struct error *err, v
         goto out;
     }
     /* the old backend's sandboxes are not this one's */
+    void (*gone)(struct model *, struct box *, void *) = a->model.on_gone;
+    a->model.on_gone = NULL; /* leaving a context does not end its sandboxes */
     while (a->model.n)
         model_remove(&a->model, a->model.sb[0]->id);
+    a->model.on_gone = gone;
     a->model.loading = 1;
     a->model.starts_per_min = -1;
     model_touch(&a->model);
@@ -239,6 +268,9 @@ static struct backend *backend_live_new(struct live *lv, const struct tui_opts *
     a->switch_ctx = live_switch_ctx;
     a->switch_ud = lv;
     lv->http = http_new(a->loop, NULL);
+    /* `:api` (views/apilog.c): every call from now on, redacted as it is stored */
+    if (lv->http && (a->api_log = api_log_new(API_LOG_MAX)))
+        http_set_observer(lv->http, api_log_observe, a->api_log);
     struct backend *be = lv->http ? backend_e2b_new(a->loop, &a->model, lv->http) : NULL;
     if (!be) {
         error_set(err, ERROR_GENERIC, "out of memory");
@@ -267,8 +299,8 @@ static struct backend *backend_live_new(struct live *lv, const struct tui_opts *
 static void on_stop_timer(struct loop *l, void *ud)
 {
     struct live *lv = ud;
-    local_backend_stop(lv->lb); /* waits for boxtopd through nested loop turns */
-    lv->lb = NULL;
+    supervise_stop(lv->sup); /* waits for boxtopd through nested loop turns */
+    lv->sup = NULL;
     loop_stop(l);
 }
 
@@ -328,7 +360,7 @@ int tui_main(int argc, char **argv)
     keymap_init(&a->keys);
     model_init(&a->model);
     if (o.flags.context) box_set_str(&a->model.context, o.flags.context);
-    struct live lv = {a, NULL, NULL, NULL};
+    struct live lv = {a, NULL, NULL, NULL, 0};
     a->loop = loop_new();
     struct error err = {0};
     if (!a->loop) {
@@ -359,9 +391,10 @@ int tui_main(int argc, char **argv)
     rc = app_run(a);
 out:
     if (a->be) a->be->ops->destroy(a->be);
-    if (lv.lb) live_stop_local(&lv);
+    if (lv.sup) live_stop_local(&lv);
     free(lv.local_label);
     if (lv.http) http_free(lv.http);
+    api_log_free(a->api_log);
     if (a->loop) loop_free(a->loop);
     app_free_contexts(a);
     model_free(&a->model);

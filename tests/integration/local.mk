@@ -22,6 +22,8 @@ INTEGRATION_TESTS = \
 	tests/integration/sdk-files.sh \
 	tests/integration/sdk-files-today.sh \
 	tests/integration/sdk-snapshots.sh \
+	tests/integration/sdk-templates.sh \
+	tests/integration/cli-template.sh \
 	tests/integration/sdk-pause-fs.sh \
 	tests/integration/sdk-volumes.sh \
 	tests/integration/streams.sh \
@@ -38,6 +40,7 @@ TESTS += $(INTEGRATION_TESTS)
 check_SCRIPTS += tests/node_modules/.boxtop-stamp
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/harness.mjs tests/integration/sdk-sandbox.mjs tests/integration/api-extras.mjs \
+	tests/integration/sdk-templates.mjs tests/integration/cli-template.mjs \
 	tests/integration/sdk-commands.mjs tests/integration/sdk-files.mjs tests/integration/streams.mjs \
 	tests/integration/sdk-files-today.mjs tests/integration/sdk-snapshots.mjs tests/integration/sdk-pause-fs.mjs \
 	tests/integration/sdk-volumes.mjs \

@@ -90,8 +90,8 @@ const server = http.createServer((req, res) => {
     }
     if ((m = p.match(/^\/teams\/([^/]+)\/metrics$/)) && req.method === 'GET') {
       const t = Math.floor(now() / 1000);
-      return send(res, 200, [{timestampUnix: t - 10, timestamp: new Date((t - 10) * 1000).toISOString(), concurrentSandboxes: boxes.size, sandboxStartRate: 0.01},
-        {timestampUnix: t - 5, timestamp: new Date((t - 5) * 1000).toISOString(), concurrentSandboxes: boxes.size, sandboxStartRate: 0.05}]);
+      return send(res, 200, [{timestampUnix: t - 10, timestamp: new Date((t - 10) * 1000).toISOString(), concurrentSandboxes: boxes.size, sandboxStartRate: 0.2},
+        {timestampUnix: t - 5, timestamp: new Date((t - 5) * 1000).toISOString(), concurrentSandboxes: boxes.size, sandboxStartRate: 0.4}]);
     }
     if ((m = p.match(/^\/v2\/sandboxes\/([^/]+)\/logs$/)) && req.method === 'GET') {
       return send(res, 200, {logs: [

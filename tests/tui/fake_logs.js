@@ -1,6 +1,7 @@
 // fake_logs.js - a loopback stand-in for the E2B platform API serving one sandbox whose v2 logs
 // are hostile: ESC/OSC sequences, a 1 MB line, invalid UTF-8, mixed levels; a new "tick N"
-// line is added every 300 ms (for follow mode). Prints "PORT n" once listening.
+// line is added every 300 ms (for follow mode); FLOOD=N instead adds N lines in one millisecond
+// after 2.5 s, then one more. Prints "PORT n" once listening.
 //   node fake_logs.js
 'use strict';
 const http = require('http');
@@ -18,7 +19,17 @@ add('info', 'BIG' + 'x'.repeat(1024 * 1024) + 'END', {}, t0 + 5000);
 add('info', 'INVALIDUTF8 @@@ tail', {}, t0 + 6000); // @@@ becomes raw bytes below
 add('error', 'second failure here', {}, t0 + 7000);
 let tick = 0;
-setInterval(() => add('info', `tick ${++tick}`), 300);
+if (process.env.FLOOD) {
+  // a hostile flood: FLOOD distinct lines in one millisecond, then one line after it (a
+  // follower must neither hold them all nor keep reading the same full page forever)
+  setTimeout(() => {
+    const at = Date.now();
+    for (let i = 0; i < Number(process.env.FLOOD); i++) add('info', `flood ${i}`, {}, at);
+    add('info', 'after the flood', {}, at + 1);
+  }, 2500);
+} else {
+  setInterval(() => add('info', `tick ${++tick}`), 300);
+}
 
 function entry(e) {
   return {timestamp: new Date(e.ts).toISOString(), level: e.level, message: e.message, fields: e.fields};
@@ -42,6 +53,7 @@ http.createServer((req, res) => {
   if (p === '/health') return send(res, 200, {});
   if (p === '/v2/sandboxes' || p === '/sandboxes') return send(res, 200, [box]);
   if (p === '/sandboxes/metrics') return send(res, 200, {sandboxes: {}});
+  if (process.env.FLOOD && p === '/sandboxes/hostile1') return send(res, 200, box); // still running
   if (p === '/v2/sandboxes/hostile1/logs') {
     const cursor = Number(u.searchParams.get('cursor') || 0);
     const fwd = u.searchParams.get('direction') === 'forward';

@@ -29,6 +29,7 @@ tui_start() { # tui_start COLS ROWS ARGS... (runs boxtop-tui ARGS in a fresh pan
     cat > "$TMPD/run.sh" <<EOS
 echo \$\$ > "$TMPD/pid"
 export TERM=xterm-256color LANG=\${TUI_LANG:-C.UTF-8} LC_ALL=\${TUI_LANG:-C.UTF-8}
+export XDG_STATE_HOME=\${XDG_STATE_HOME:-$TMPD/state} # post-mortems stay in the test's dir
 ${TUI_EXPORTS:-}
 exec "$BOXTOP_TUI" "\$@"
 EOS

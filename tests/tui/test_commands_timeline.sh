@@ -61,7 +61,9 @@ after=$(tui_screen | grep -oE 'at [0-9:]+:' | head -1)
 [ -n "$after" ] && [ "$before" != "$after" ]; ok $? "a mouse click sets the cursor ($before → $after)"
 # the sandbox is killed: the command that was still running ended with it
 tui_keys Escape; tui_keys /; tui_keys C-u; tui_type 'sleep 600'; tui_keys Enter
+# (its post-mortem card shows over the commands view, issue 17: Esc goes back to it)
 tui_wait '▶ running +[0-9]+ +sleep 600' 5 && boxtopd_api DELETE "/sandboxes/$ID" &&
+    tui_wait 'ended .* — killed by a request' 20 && tui_keys Escape &&
     tui_wait 'ended with the sandbox +[0-9]+ +sleep 600' 20
 ok $? "killing the sandbox turns its running command to 'ended with the sandbox'"
 tui_stop

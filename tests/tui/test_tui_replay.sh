@@ -38,8 +38,9 @@ tui_wait 'sort: id'
 tui_keys g Space Space K
 tui_wait 'Kill 2 sandboxes\?'; ok $? "K asks, naming how many"
 tui_keys y
-tui_wait_gone 'ibx2paused0+2 +base' && ! tui_screen | grep -Eq 'ibx1running0+1 +base' && tui_wait 'Sandboxes \(1 of 1\)' && tui_screen | grep -q ibx3idle
-ok $? "confirming kills exactly the two marked rows"
+# killed rows stay as ended rows (issue 17) below the live ones
+tui_wait 'ibx2paused0+2 +base +ended' && tui_screen | grep -Eq 'ibx1running0+1 +base +ended' && tui_wait 'Sandboxes \(1 of 1\)  sort: id   ended: 2' && tui_screen | grep -q 'ibx3idle.*running'
+ok $? "confirming kills exactly the two marked rows (kept as ended rows)"
 
 # n: template, timeout, metadata
 tui_keys n; tui_wait 'Template'; tui_keys Enter

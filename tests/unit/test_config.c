@@ -213,6 +213,49 @@ static void url_and_domain_precedence(void **state)
     config_free(&cfg);
 }
 
+/* Issue 15: a key read from a file goes only to the API it belongs to. */
+static void key_stays_with_its_api(void **state)
+{
+    struct fixture *f = *state;
+    struct config cfg;
+    struct error err;
+    error_clear(&err);
+    put(f, ".e2b/config.json", e2b_v2);
+    setenv("E2B_API_URL", "http://127.0.0.1:4000", 1);
+    assert_int_equal(config_load(&cfg, NULL, f->home, &err), -1);
+    assert_null(cfg.api_key);
+    assert_non_null(strstr(err.msg, "not sending the API key from ~/.e2b/config.json to "
+                                    "http://127.0.0.1:4000"));
+    assert_null(strstr(err.msg, FILE_KEY));
+    setenv("E2B_API_URL", "https://api.e2b.app/", 1); /* its own API, spelled out: fine */
+    assert_int_equal(config_load(&cfg, NULL, f->home, &err), 0);
+    assert_string_equal(cfg.api_key, FILE_KEY);
+    config_free(&cfg);
+    setenv("E2B_API_URL", "http://127.0.0.1:4000", 1);
+    setenv("E2B_API_KEY", ENV_KEY, 1); /* an explicit key goes where it is told */
+    assert_int_equal(config_load(&cfg, NULL, f->home, &err), 0);
+    assert_string_equal(cfg.api_key, ENV_KEY);
+    config_free(&cfg);
+    unsetenv("E2B_API_KEY");
+    unsetenv("E2B_API_URL");
+
+    /* a context's key: to the context's URL only; not over --api-url elsewhere */
+    put(f, ".config/boxtop/config",
+        "context = c\n[context c]\napi_key = " CTX_KEY "\napi_url = https://ctx-api.example\n"
+        "[context u]\napi_url = https://other.example\n");
+    assert_int_equal(config_load(&cfg, NULL, f->home, &err), 0);
+    assert_string_equal(cfg.api_key, CTX_KEY);
+    config_free(&cfg);
+    struct config_flags flags = {.api_url = "http://127.0.0.1:3999"};
+    assert_int_equal(config_load(&cfg, &flags, f->home, &err), -1);
+    assert_non_null(strstr(err.msg, "belongs to https://ctx-api.example"));
+    assert_null(strstr(err.msg, CTX_KEY));
+    /* a context with a URL but no key does not get the e2b file's key */
+    flags = (struct config_flags){.context = "u"};
+    assert_int_equal(config_load(&cfg, &flags, f->home, &err), -1);
+    assert_non_null(strstr(err.msg, "https://other.example"));
+}
+
 static void debug_mode(void **state)
 {
     struct fixture *f = *state;
@@ -517,6 +560,20 @@ static void keys_section(void **state)
     assert_null(cfg.theme);
     assert_int_equal(cfg.n_keys, 1);
     config_free(&cfg);
+    /* the keys of other views: VIEW.action in [keys], or action under [keys.VIEW] */
+    const char t3[] = "[keys]\nfiles.hidden = H\n[keys.logs]\nfollow = F\n";
+    assert_int_equal(config_parse_text(&cfg, t3, sizeof t3 - 1, "mem", &err), 0);
+    assert_int_equal(cfg.n_keys, 2);
+    assert_string_equal(cfg.keys[0].action, "files.hidden");
+    assert_string_equal(cfg.keys[1].action, "logs.follow");
+    assert_int_equal(cfg.keys[1].line, 4);
+    config_free(&cfg);
+    const char t4[] = "[keys.logs]\nfiles.hidden = H\n"; /* no second view inside one */
+    assert_int_equal(config_parse_text(&cfg, t4, sizeof t4 - 1, "mem", &err), -1);
+    config_free(&cfg);
+    const char t5[] = "[keys.Logs]\n";
+    assert_int_equal(config_parse_text(&cfg, t5, sizeof t5 - 1, "mem", &err), -1);
+    config_free(&cfg);
 }
 
 /* config_read_file: the same file, parsed only (no key command runs). */
@@ -565,6 +622,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(key_precedence, setup, teardown),
         cmocka_unit_test_setup_teardown(url_and_domain_precedence, setup, teardown),
         cmocka_unit_test_setup_teardown(debug_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(key_stays_with_its_api, setup, teardown),
         cmocka_unit_test_setup_teardown(contexts_and_theme, setup, teardown),
         cmocka_unit_test_setup_teardown(key_command, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_files, setup, teardown),

@@ -178,12 +178,63 @@ static void t_translate(void **state)
     assert_int_equal(tr(&km, 0, 'j', 0, &out), 0);
 }
 
+/* The other views' actions: VIEW.action, translation within the view, footer rewriting. */
+static void t_views(void **state)
+{
+    (void)state;
+    struct keymap km;
+    struct error err;
+    keymap_init(&km);
+    struct config_keybind b[] = {BIND("logs.follow", "F", 1), BIND("files.copy", "y", 2)};
+    assert_int_equal(keymap_apply(&km, b, 2, "cfg", &err), 0);
+    int ch = 'F', is_key = 0;
+    assert_int_equal(keymap_translate_view(&km, "logs", &ch, &is_key), 1);
+    assert_int_equal(ch, 'f');
+    ch = 'f';
+    assert_int_equal(keymap_translate_view(&km, "logs", &ch, &is_key), -1); /* moved away */
+    ch = 'W';
+    assert_int_equal(keymap_translate_view(&km, "logs", &ch, &is_key), 0);
+    ch = 'f'; /* another view's f is its own */
+    assert_int_equal(keymap_translate_view(&km, "volumes", &ch, &is_key), 0);
+    ch = 'F';
+    assert_int_equal(keymap_translate_view(&km, "sandboxes", &ch, &is_key), 0);
+    char f[128];
+    keymap_rewrite(&km, "logs", "f follow  L/1-4 level  n/N next  Esc back", 0, f, sizeof f);
+    assert_string_equal(f, "F follow  L/1-4 level  n/N next  Esc back");
+    keymap_rewrite(&km, "files", "Tab pane  c/F5 copy  f file", 0, f, sizeof f);
+    assert_string_equal(f, "Tab pane  y/F5 copy  f file");
+    keymap_rewrite(&km, "files", "c F5", 1, f, sizeof f);
+    assert_string_equal(f, "y F5");
+    struct config_keybind b2[] = {BIND("logs.search", "s", 1)};
+    assert_int_equal(keymap_apply(&km, b2, 1, "cfg", &err), 0);
+    keymap_rewrite(&km, "logs", "/ search  n/N next", 0, f, sizeof f);
+    assert_string_equal(f, "s search  n/N next");
+    keymap_rewrite(&km, "logs", "/", 1, f, sizeof f);
+    assert_string_equal(f, "s");
+    /* unknown names, clashes within a view and with the global keys */
+    struct config_keybind bad1[] = {BIND("logs.flolow", "F", 3)};
+    assert_int_equal(keymap_apply(&km, bad1, 1, "cfg", &err), -1);
+    assert_non_null(strstr(err.msg, "cfg:3: unknown action logs.flolow (valid: follow, "));
+    struct config_keybind bad2[] = {BIND("nosuchview.x", "F", 4)};
+    assert_int_equal(keymap_apply(&km, bad2, 1, "cfg", &err), -1);
+    struct config_keybind bad3[] = {BIND("logs.follow", "W", 5)};
+    assert_int_equal(keymap_apply(&km, bad3, 1, "cfg", &err), -1);
+    assert_non_null(strstr(err.msg, "logs.follow and logs.wrap are both on key W"));
+    struct config_keybind bad4[] = {BIND("logs.follow", "?", 6)};
+    assert_int_equal(keymap_apply(&km, bad4, 1, "cfg", &err), -1);
+    struct config_keybind bad5[] = {BIND("files.copy", "j", 7)};
+    assert_int_equal(keymap_apply(&km, bad5, 1, "cfg", &err), -1);
+    /* after the terminal's prefix, q is its own (not quit) */
+    struct config_keybind okt[] = {BIND("terminal.back", "b", 8)};
+    assert_int_equal(keymap_apply(&km, okt, 1, "cfg", &err), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_parse_key), cmocka_unit_test(t_names_round_trip),
         cmocka_unit_test(t_apply),     cmocka_unit_test(t_apply_errors),
-        cmocka_unit_test(t_translate),
+        cmocka_unit_test(t_translate), cmocka_unit_test(t_views),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,5 +77,20 @@ int api_webhook_get(struct daemon *d, struct server_request *req);
 int api_webhook_update(struct daemon *d, struct server_request *req);
 int api_webhook_delete(struct daemon *d, struct server_request *req);
 int api_webhook_deliveries(struct daemon *d, struct server_request *req);
+int api_tpl_create_v3(struct daemon *d, struct server_request *req); /* api/templates_build.c */
+int api_tpl_create_v2(struct daemon *d, struct server_request *req);
+int api_tpl_create_v1(struct daemon *d, struct server_request *req);
+int api_tpl_files(struct daemon *d, struct server_request *req);
+int api_tpl_upload(struct daemon *d, struct server_request *req);
+int api_tpl_build_start(struct daemon *d, struct server_request *req);
+int api_tpl_build_status(struct daemon *d, struct server_request *req);
+int api_tpl_build_logs(struct daemon *d, struct server_request *req);
+int api_tpl_get(struct daemon *d, struct server_request *req);
+int api_tpl_patch(struct daemon *d, struct server_request *req);
+int api_tpl_delete(struct daemon *d, struct server_request *req);
+int api_tpl_alias(struct daemon *d, struct server_request *req);
+int api_tpl_tags_get(struct daemon *d, struct server_request *req);
+int api_tpl_tags_assign(struct daemon *d, struct server_request *req);
+int api_tpl_tags_remove(struct daemon *d, struct server_request *req);
 
 #endif

@@ -3,6 +3,8 @@
  * answers the error itself, so a handler just returns when it gets NULL / -1. */
 #include "config.h"
 
+#include <string.h>
+
 #include "../ids.h"
 #include "../query.h"
 #include "../sandbox.h"
@@ -12,7 +14,11 @@ const char *api_sandbox_id(struct server_request *req, int capture, char *out, s
 {
     const char *raw = server_request_capture(req, capture);
     if (!raw || ids_sandbox_parse(raw, out, n) < 0) {
-        server_respond_error(req, 400, "Invalid sandbox ID");
+        /* an id of id characters names no sandbox whatever its length: 404, as for any id */
+        if (raw && *raw && strspn(raw, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(raw))
+            server_respond_error(req, 404, "Sandbox doesn't exist or you don't have access to it");
+        else
+            server_respond_error(req, 400, "Invalid sandbox ID");
         return NULL;
     }
     return out;

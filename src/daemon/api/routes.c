@@ -11,6 +11,7 @@
 #include "boxtop/log.h"
 #include "../ids.h"
 #include "../sandbox.h"
+#include "../tpl_tar.h"
 #include "api.h"
 
 struct api_ctx {
@@ -37,6 +38,21 @@ static const struct {
     {"POST", "/sandboxes/*/snapshots", api_sandbox_snapshot, true},
     {"POST", "/sandboxes/*/fork", api_sandbox_fork, true},
     {"GET", "/snapshots", api_snapshots_list, true},
+    {"POST", "/v3/templates", api_tpl_create_v3, true},
+    {"POST", "/v2/templates", api_tpl_create_v2, true},
+    {"POST", "/templates", api_tpl_create_v1, true},
+    {"PUT", "/upload", api_tpl_upload, false}, /* signed link of /templates/{id}/files/{h} */
+    {"POST", "/templates/tags", api_tpl_tags_assign, true},
+    {"DELETE", "/templates/tags", api_tpl_tags_remove, true},
+    {"GET", "/templates/*/files/*", api_tpl_files, true},
+    {"POST", "/v2/templates/*/builds/*", api_tpl_build_start, true},
+    {"POST", "/templates/*/builds/*", api_tpl_build_start, true},
+    {"GET", "/templates/*/builds/*/status", api_tpl_build_status, true},
+    {"GET", "/templates/*/builds/*/logs", api_tpl_build_logs, true},
+    {"GET", "/templates/*/tags", api_tpl_tags_get, true},
+    {"PATCH", "/v2/templates/*", api_tpl_patch, true},
+    {"PATCH", "/templates/*", api_tpl_patch, true},
+    {"DELETE", "/templates/*", api_tpl_delete, true},
     {"DELETE", "/templates/**", api_template_delete, true},
     {"GET", "/volumes", api_volumes_list, true},
     {"POST", "/volumes", api_volume_create, true},
@@ -54,8 +70,8 @@ static const struct {
     {"GET", "/teams/*/metrics/max", api_team_metrics_max, true},
     {"GET", "/templates", api_templates_list, true},
     {"GET", "/v2/templates", api_templates_list_v2, true},
-    {"GET", "/templates/aliases/*", api_template_alias, true},
-    {"GET", "/templates/*", api_template_get, true},
+    {"GET", "/templates/aliases/**", api_tpl_alias, true},
+    {"GET", "/templates/*", api_tpl_get, true},
     {"GET", "/events/sandboxes", api_events_team, true},
     {"GET", "/events/sandboxes/*", api_events_sandbox, true},
     {"POST", "/events/webhooks", api_webhook_create, true},
@@ -119,6 +135,8 @@ int api_register(struct daemon *d, struct error *err)
             .body_mode = SERVER_BODY_BUFFER,
             .max_body = 1u << 20, /* JSON bodies: 1 MiB is plenty */
         };
+        if (strcmp(api_table[i].pattern, "/upload") == 0)
+            r.max_body = TPL_TAR_MAX_BYTES; /* COPY archives */
         if (server_route_add(d->srv, SERVER_VHOST_API, &r) < 0)
             return error_set(err, ERROR_GENERIC, "cannot add route %s", r.pattern);
     }

@@ -13,6 +13,8 @@
 #include "../query.h"
 #include "../sandbox.h"
 #include "../snapshot.h"
+#include "../tpl.h"
+#include "../tpl_sandbox.h"
 #include "api.h"
 #include "list_filter.h"
 #include "validate.h"
@@ -106,7 +108,8 @@ static int send_validation(struct server_request *req, int status, const struct 
 
 static bool snapshot_known(void *ud, const char *ref)
 {
-    return snapshot_find(ud, ref) != NULL;
+    struct tpl_build *b = NULL;
+    return snapshot_find(ud, ref) != NULL || (tpl_find(ud, ref, &b) && b);
 }
 
 static int create_common(struct daemon *d, struct server_request *req, bool v2)
@@ -129,6 +132,18 @@ static int create_common(struct daemon *d, struct server_request *req, bool v2)
         o.seed_dir = snap->dir;
         o.seed_idbase = snap->idbase;
     }
+    struct tpl_build *tb = NULL;
+    struct tpl *tp =
+        snap || validate_template_ref(cr.template_ref) ? NULL : tpl_find(d, cr.template_ref, &tb);
+    char tpl_dir[4200];
+    if (tp && tb) { /* a template built here: its layer, env, user, workdir, start command */
+        o.template_id = tp->id;
+        o.alias = tp->alias;
+        tpl_layer_dir(d, tb->layer, tpl_dir, sizeof tpl_dir);
+        o.seed_dir = tpl_dir;
+        o.seed_idbase = tb->idbase;
+        cr.env_vars = tpl_sandbox_env(tb, cr.env_vars);
+    }
     o.auto_pause_fs_only = cr.auto_pause_fs_only;
     if (cr.volume_mounts && api_volume_mounts_check(d, cr.volume_mounts, &err) < 0) {
         create_req_free(&cr);
@@ -148,6 +163,8 @@ static int create_common(struct daemon *d, struct server_request *req, bool v2)
         return api_answer_error(req, &err);
     }
     cr.volume_mounts = NULL; /* the sandbox's now */
+    if (tp && tb && tpl_sandbox_start_cmd(d, s, tb, &err) < 0)
+        sbx_log(s, LOG_ERROR, NULL, "%s", err.msg);
     /* the sandbox owns metadata and env vars now */
     return server_respond_json(req, 201, api_sandbox_json(s));
 }

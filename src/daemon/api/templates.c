@@ -10,6 +10,7 @@
 #include "boxtop/json.h"
 
 #include "../sandbox.h"
+#include "../tpl.h"
 #include "api.h"
 
 #define BASE_BUILD_ID "00000000-0000-4000-8000-000000000001"
@@ -96,6 +97,7 @@ int api_templates_list(struct daemon *d, struct server_request *req)
     if (check_team(req) < 0) return 0;
     cJSON *a = cJSON_CreateArray();
     if (a) cJSON_AddItemToArray(a, template_json(d, false));
+    if (a) tpl_list_add(d, a);
     return server_respond_json(req, 200, a);
 }
 
@@ -105,8 +107,10 @@ int api_templates_list_v2(struct daemon *d, struct server_request *req)
     if (check_team(req) < 0 || api_query_int(req, "limit", 100, 1, 100, &limit) < 0) return 0;
     cJSON *a = cJSON_CreateArray();
     const char *tok = server_request_query(req, "nextToken");
-    if (a && !(tok && *tok)) /* one template: a second page is empty */
+    if (a && !(tok && *tok)) { /* base and the built ones: a second page is empty */
         cJSON_AddItemToArray(a, template_json(d, false));
+        tpl_list_add(d, a);
+    }
     return server_respond_json(req, 200, a);
 }
 

@@ -15,6 +15,18 @@ static bool is_ws(char c)
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
+/* A JSON string escape \u0000 anywhere in the text: cJSON keeps C strings, so such a value
+ * (metadata, environment, ...) would be cut at the NUL and stored silently shortened. */
+static bool has_nul_escape(const char *s, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (s[i] != '\\') continue;
+        if (s[i + 1] == 'u' && i + 5 < len && !memcmp(s + i + 2, "0000", 4)) return true;
+        i++; /* the escaped character (also a second backslash) */
+    }
+    return false;
+}
+
 int validate_object(const char *body, size_t len, bool allow_empty, cJSON **out, struct error *err)
 {
     size_t i = 0;
@@ -40,6 +52,12 @@ int validate_object(const char *body, size_t len, bool allow_empty, cJSON **out,
     }
     if (memchr(body, '\0', len)) {
         error_set(err, ERROR_USAGE, "validation error: request body is not valid JSON");
+        return 400;
+    }
+    if (has_nul_escape(body, len)) {
+        error_set(err, ERROR_USAGE,
+                  "validation error: a string holds \\u0000, which cannot be "
+                  "stored");
         return 400;
     }
     j = cJSON_ParseWithLengthOpts(body, len, &end, 0);

@@ -27,6 +27,8 @@ struct envd_sandbox_info {
     const cJSON *env_vars;   /* object of string values from create, or NULL */
     int cpu_count;
     double cpu_used_pct;
+    const char *default_user;    /* a template's USER, or NULL ("user") */
+    const char *default_workdir; /* a template's WORKDIR, or NULL (the user's home) */
 };
 
 struct server;

@@ -23,9 +23,12 @@ void envd_conn_finish(struct envd_conn *c)
 
 void envd_conn_abort(struct envd_conn *c)
 {
-    /* Ending the chunked body without a Connect end-stream frame: the client sees a cut
-     * stream ("missing EndStreamResponse"), which is what a vanished sandbox looks like. */
-    envd_conn_finish(c);
+    /* Cut as E2B's edge cuts the streams of a sandbox that goes away: no Connect end-stream
+     * frame and no end of the chunked body, the connection just closes. The SDK then asks
+     * /health, gets 502 and reports that the sandbox was killed (sandboxKilledDuringRun). */
+    if (!c->req || c->ended) return;
+    c->ended = true;
+    server_stream_cut(c->req);
 }
 
 size_t envd_conn_backlog(const struct envd_conn *c)

@@ -160,7 +160,9 @@ static int setup_call(struct envd_conn *c, const struct envd_sandbox_info *info,
     call->sbx = envd_sbx_get(c->e, info->id, info->rt);
     if (!call->sbx) return -ENOMEM;
     call->root_fd = rt_root_fd(info->rt);
-    const char *u = user && *user ? user : "user";
+    const char *u = user && *user                                   ? user
+                    : info->default_user && *info->default_user ? info->default_user
+                                                                  : "user";
     size_t ul = strlen(u);
     if (ul >= sizeof call->user) return -EPERM; /* no such user; never a truncated name */
     memcpy(call->user, u, ul + 1);

@@ -10,6 +10,7 @@
 #include "envd.h"
 #include "sandbox.h"
 #include "server.h"
+#include "tpl.h"
 
 static bool usable(const struct sbx *s)
 {
@@ -25,6 +26,11 @@ static void fill(const struct sbx *s, struct envd_sandbox_info *out)
     out->template_id = s->template_id[0] ? s->template_id : NULL;
     out->env_vars = s->env_vars;
     out->cpu_count = s->cpu_count;
+    struct tpl_build *b = NULL;
+    if (strcmp(s->template_id, "base") != 0 && tpl_find(s->d, s->template_id, &b) && b) {
+        out->default_user = b->user;
+        out->default_workdir = b->workdir;
+    }
 }
 
 static int host_get(void *ud, const char *id, struct envd_sandbox_info *out)

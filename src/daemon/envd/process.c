@@ -58,9 +58,9 @@ struct eproc {
     int exit_code, signo;
     struct buf end_json; /* the end event, once exited */
     struct envd_timer *retain;
-    struct envd_timer *kill_at; /* Connect-Timeout-Ms of Start: the process lifetime */
-    char op_id[24];             /* envd's operation_id of the Start that made it */
-    uint64_t bytes[3];          /* read from stdout, stderr, pty (process_end) */
+    struct envd_timer *kill_at;  /* Connect-Timeout-Ms of Start: the process lifetime */
+    char op_id[24];              /* envd's operation_id of the Start that made it */
+    uint64_t bytes[3];           /* read from stdout, stderr, pty (process_end) */
     struct proclog_out *capture; /* process_output records (non-PTY only) */
 };
 
@@ -586,7 +586,8 @@ static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *c
     memset(&info, 0, sizeof info);
     c->e->host.sandbox_get(c->e->host.ud, c->sbx->id, &info);
 
-    if (envd_path_resolve(req.cwd ? req.cwd : "", c->home, cwd, sizeof cwd, &err) < 0) {
+    const char *want = req.cwd ? req.cwd : info.default_workdir ? info.default_workdir : "";
+    if (envd_path_resolve(want, c->home, cwd, sizeof cwd, &err) < 0) {
         envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "invalid cwd: %s", err.msg);
         goto out;
     }
@@ -770,22 +771,31 @@ int envd_process_unary(struct envd_call *c, const char *method, const cJSON *msg
     if (strcmp(method, "List") == 0) return proc_list(c, r);
     bool known = strcmp(method, "SendInput") == 0 || strcmp(method, "Update") == 0 ||
                  strcmp(method, "SendSignal") == 0 || strcmp(method, "CloseStdin") == 0;
-    if (!known)
-        return envd_reply_error(r, CONNECT_UNIMPLEMENTED, "unknown method process.Process/%s",
+    if (!known) /* as Connect's router: an unknown procedure is not found */
+        return envd_reply_error(r, CONNECT_NOT_FOUND, "unknown procedure process.Process/%s",
                                 method);
     struct envd_selector sel;
     struct error err;
     if (envd_parse_selector(msg, "process", &sel, &err) < 0)
         return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    /* the whole message is decoded before any lookup, as protojson does: a bad enum or
+     * base64 is invalid_argument whether or not the process exists */
+    struct envd_input in = {ENVD_INPUT_NONE, BUF_INIT};
+    int signo = 0;
+    if ((strcmp(method, "SendInput") == 0 &&
+         envd_parse_input(cJSON_GetObjectItemCaseSensitive(msg, "input"), &in, &err) < 0) ||
+        (strcmp(method, "SendSignal") == 0 && envd_parse_signal(msg, &signo, &err) < 0)) {
+        buf_free(&in.data);
+        return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    }
     struct eproc *p = proc_find(c->sbx, &sel, false);
-    if (!p) return not_found(r, &sel);
+    if (!p) {
+        buf_free(&in.data);
+        return not_found(r, &sel);
+    }
 
     if (strcmp(method, "SendInput") == 0) {
-        struct envd_input in = {ENVD_INPUT_NONE, BUF_INIT};
-        const cJSON *io = cJSON_GetObjectItemCaseSensitive(msg, "input");
-        int rc = envd_parse_input(io, &in, &err) < 0
-                     ? envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg)
-                     : proc_input(p, in.kind, &in.data, r);
+        int rc = proc_input(p, in.kind, &in.data, r);
         buf_free(&in.data);
         return rc < 0 ? rc : envd_reply_json(r, cJSON_CreateObject());
     }
@@ -804,9 +814,6 @@ int envd_process_unary(struct envd_call *c, const char *method, const cJSON *msg
         return envd_reply_json(r, cJSON_CreateObject());
     }
     if (strcmp(method, "SendSignal") == 0) {
-        int signo;
-        if (envd_parse_signal(msg, &signo, &err) < 0)
-            return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
         if (signo == 0) return envd_reply_error(r, CONNECT_UNIMPLEMENTED, "invalid signal");
         if (rt_signal(c->e->host.rt, c->sbx->rt, (pid_t)p->pid, signo, &err) < 0)
             return envd_reply_error(r, CONNECT_INTERNAL, "error sending signal: %s", err.msg);

@@ -222,6 +222,8 @@ int envd_parse_signal(const cJSON *msg, int *signo, struct error *err)
             *signo = 9;
         else if (strcmp(v->valuestring, "SIGNAL_SIGTERM") == 0)
             *signo = 15;
+        else if (strcmp(v->valuestring, "SIGNAL_UNSPECIFIED") != 0) /* as protojson refuses */
+            return error_set(err, ERROR_USAGE, "field signal: invalid enum value");
         return 0;
     }
     if (cJSON_IsNumber(v)) {

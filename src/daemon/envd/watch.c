@@ -385,7 +385,7 @@ int envd_watch_unary(struct envd_call *c, const char *method, const cJSON *msg,
         watch_free(w);
         return envd_reply_json(r, cJSON_CreateObject());
     }
-    return envd_reply_error(r, CONNECT_UNIMPLEMENTED, "unknown method filesystem.Filesystem/%s",
+    return envd_reply_error(r, CONNECT_NOT_FOUND, "unknown procedure filesystem.Filesystem/%s",
                             method);
 }
 

@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/openat2.h>
 
 #include "rt_internal.h"
 
@@ -680,10 +681,56 @@ int rt_root_fd(struct rt_sandbox *sb)
     return sb->root_fd;
 }
 
+/* A user a template build created (useradd): its line in the sandbox's /etc/passwd, read
+ * through openat2(RESOLVE_IN_ROOT) so no link in the sandbox reaches a host file. */
+static int passwd_lookup(struct rt_sandbox *sb, const char *user, uid_t *uid, gid_t *gid)
+{
+    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
+                           .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+    if (sb->root_fd < 0 || !user || !*user || strchr(user, ':') || strlen(user) > 64) return -1;
+    int fd = (int)syscall(SYS_openat2, sb->root_fd, "/etc/passwd", &how, sizeof how);
+    if (fd < 0) return -1;
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        close(fd);
+        return -1;
+    }
+    char line[1024];
+    size_t ul = strlen(user);
+    int rc = -1;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, user, ul) != 0 || line[ul] != ':') continue;
+        char *save = NULL, *fld[7] = {0};
+        int n = 0;
+        for (char *p = strtok_r(line, ":\n", &save); p && n < 7; p = strtok_r(NULL, ":\n", &save))
+            fld[n++] = p;
+        /* name:x:uid:gid:gecos:home:shell (gecos may be empty: strtok skips it) */
+        if (n < 5) break;
+        unsigned long u = strtoul(fld[2], NULL, 10), g = strtoul(fld[3], NULL, 10);
+        const char *home = n >= 6 ? fld[n - 2] : fld[4];
+        if (u >= RT_IDMAP_SIZE || g >= RT_IDMAP_SIZE || home[0] != '/') break;
+        *uid = (uid_t)u;
+        *gid = (gid_t)g;
+        snprintf(sb->other_home, sizeof sb->other_home, "%s", home);
+        rc = 0;
+        break;
+    }
+    fclose(f);
+    return rc;
+}
+
 int rt_user_ids(struct rt_sandbox *sb, const char *user, uid_t *uid, gid_t *gid, const char **home)
 {
     bool root = user && strcmp(user, "root") == 0;
-    if (user && !root && strcmp(user, "user") != 0) return -1;
+    if (user && !root && strcmp(user, "user") != 0) {
+        uid_t u;
+        gid_t g;
+        if (sb->rt->mode != RT_MODE_FULL || passwd_lookup(sb, user, &u, &g) < 0) return -1;
+        *uid = sb->idbase + u;
+        *gid = sb->idbase + g;
+        if (home) *home = sb->other_home;
+        return 0;
+    }
     if (sb->rt->mode == RT_MODE_ROOTLESS) {
         *uid = getuid();
         *gid = getgid();

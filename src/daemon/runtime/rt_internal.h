@@ -88,6 +88,7 @@ struct rt_sandbox {
     int root_fd;                   /* O_PATH on the sandbox's / (host side), or -1 */
     uint32_t seq;
     char home[PATH_MAX]; /* plain mode: host path of /home/user */
+    char other_home[256]; /* full mode: home of the last other user rt_user_ids looked up */
     struct rt_disk_walk disk;
     void *ud;
 };

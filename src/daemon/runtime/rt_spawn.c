@@ -87,7 +87,8 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
     uid_t uid;
     gid_t gid;
     const char *user = sp->user ? sp->user : "user";
-    if (rt_user_ids(sb, user, &uid, &gid, NULL) < 0)
+    const char *home = NULL;
+    if (rt_user_ids(sb, user, &uid, &gid, &home) < 0)
         return error_set(err, ERROR_USAGE, "unknown user '%s' (use user or root)", user);
     bool root = strcmp(user, "root") == 0;
     struct rt_msg_spawn m = {.h = {RT_MSG_SPAWN, ++sb->seq}};
@@ -95,15 +96,19 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
               (root ? RT_SPAWN_ROOT : 0);
     m.rows = (uint16_t)(sp->rows > 0 && sp->rows < 65536 ? sp->rows : 24);
     m.cols = (uint16_t)(sp->cols > 0 && sp->cols < 65536 ? sp->cols : 80);
-    if (rt->mode == RT_MODE_FULL) {
-        m.uid = m.gid = root ? 0 : RT_USER_UID;
+    if (rt->mode == RT_MODE_FULL) { /* "user", or one a template build added */
+        m.uid = root ? 0 : uid - sb->idbase;
+        m.gid = root ? 0 : gid - sb->idbase;
     } else if (rt->mode == RT_MODE_ROOTLESS) {
         m.uid = m.gid = RT_USER_UID; /* the only id mapped: "root" runs as user */
     } else {
         m.uid = uid;
         m.gid = gid;
     }
-    size_t len = sizeof m + strlen(sp->cwd ? sp->cwd : "") + 1;
+    const char *cwd = sp->cwd                                                     ? sp->cwd
+                      : rt->mode == RT_MODE_FULL && !root && strcmp(user, "user") ? home
+                                                                                  : "";
+    size_t len = sizeof m + strlen(cwd) + 1;
     for (m.argc = 0; sp->argv[m.argc]; m.argc++)
         len += strlen(sp->argv[m.argc]) + 1;
     for (m.envc = 0; sp->envp && sp->envp[m.envc]; m.envc++)
@@ -114,7 +119,6 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
     if (!buf) return error_set(err, ERROR_GENERIC, "out of memory");
     memcpy(p, &m, sizeof m);
     p += sizeof m;
-    const char *cwd = sp->cwd ? sp->cwd : "";
     size_t l = strlen(cwd) + 1;
     memcpy(p, cwd, l);
     p += l;

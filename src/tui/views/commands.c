@@ -576,6 +576,11 @@ static int cv_key(struct view *vv, struct app *a, int ch, int is_key)
         if (tl) app_push_view(a, tl);
         return 1;
     }
+    case 'd': { /* what the commands changed on disk (issue 17) */
+        struct view *cv = view_changes_new(a, v->id);
+        if (cv) app_push_view(a, cv);
+        return 1;
+    }
     case '<':
     case '>':
         v->sort_col = (v->sort_col + (ch == '>' ? 1 : COL_N - 1)) % COL_N;
@@ -654,6 +659,7 @@ static const struct keyhelp cv_help[] = {
     {"a", N_("attach a terminal to a running PTY")},
     {"A", N_("show boxtop's own helper processes too")},
     {"T", N_("the timeline: commands, metrics, events, file changes on one time axis")},
+    {"d", N_("the files changed since the start or the mark (m in the list)")},
     {"f", N_("follow on/off")},
     {"R", N_("reload now")},
     {"n/N w", N_("in the output: next / previous match, save to a file")},
@@ -693,8 +699,14 @@ static void cv_destroy(struct view *vv)
     free(v);
 }
 
+static const char *cv_sandbox_id(struct view *vv)
+{
+    return ((struct cmdsv *)vv)->id;
+}
+
 static const struct view_ops cv_ops = {
     .name = N_("commands"),
+    .sandbox_id = cv_sandbox_id,
     .draw = cv_draw,
     .key = cv_key,
     .footer = cv_footer,

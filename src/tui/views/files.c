@@ -908,6 +908,12 @@ static void fv_model_changed(struct view *vv, struct app *a)
     app_dirty(a, DIRTY_MAIN);
 }
 
+/* A question at the bottom takes its answer as typed (no [keys.files] rebinding). */
+static int fv_typing(struct view *vv)
+{
+    return ((struct fview *)vv)->ask != 0;
+}
+
 static const char *fv_footer(struct view *vv)
 {
     struct fview *v = (struct fview *)vv;
@@ -973,8 +979,15 @@ static void fv_destroy(struct view *vv)
     free(v);
 }
 
+static const char *fv_sandbox_id(struct view *vv)
+{
+    return ((struct fview *)vv)->id;
+}
+
 static const struct view_ops fv_ops = {
     .name = N_("files"),
+    .sandbox_id = fv_sandbox_id,
+    .typing = fv_typing,
     .draw = fv_draw,
     .key = fv_key,
     .mouse = fv_mouse,

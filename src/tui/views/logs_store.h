@@ -21,7 +21,7 @@
 #define LOGS_MAX_LINES   20000
 #define LOGS_LINE_MAX    (16 * 1024)
 #define LOGS_FIELDS_MAX  32
-#define LOGS_STORE_BYTES ((size_t)48 * 1024 * 1024)
+#define LOGS_STORE_BYTES ((size_t)32 * 1024 * 1024)
 
 struct log_line {
     int64_t t_ms;

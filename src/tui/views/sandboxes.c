@@ -6,15 +6,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "boxtop/grow.h"
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
 #include "app.h"
+#include "changes_track.h"
 #include "filter.h"
+#include "postmortem_track.h"
 #include "sort.h"
 #include "widgets/spark.h"
 #include "widgets/table.h"
+
+/* A longer id (a hostile server's) is cut rather than crowding out every other column. */
+#define SB_ID_MAX 48
 
 enum { C_ID, C_TEMPLATE, C_STATE, C_CPU, C_MEM, C_DISK, C_AGE, C_TTL, C_META, C_N };
 
@@ -27,6 +33,7 @@ static const enum sort_key col_sort[C_N] = {SORT_ID,  SORT_TEMPLATE, SORT_STATE,
 #define DEFAULT_TIMEOUT_S 300
 #define WHEEL_ROWS        3
 #define TTL_WARN_MS       60000
+#define TTL_ALERT_MS      15000
 
 /* The sparklines of one row on screen as last drawn. Frames come every second (ages and TTLs
  * count) but a sparkline changes only with its samples, which is every 5 s at most. */
@@ -42,6 +49,8 @@ struct sbview {
     struct view base;
     struct spark_memo *memo[2]; /* CPU, memory: one per body row */
     char (*counts)[2][24];      /* AGE and TTL as drawn: one per body row */
+    int had_ended;              /* ended rows were listed at the last rebuild */
+    int n_ended_rows;           /* of nrows, the ended ones (at the end) */
     int nmemo;
     struct table t;
     struct table_col cols[C_N];
@@ -60,8 +69,8 @@ struct sbview {
     /* footer and help with the keys of the [keys] section (keymap.h) */
     const struct keymap *km;
     char footer[512];
-    struct keyhelp help[20];
-    char help_keys[20][40];
+    struct keyhelp help[25];
+    char help_keys[25][40];
 };
 
 static int mark_alive(const char *id, void *ud)
@@ -69,19 +78,38 @@ static int mark_alive(const char *id, void *ud)
     return model_find(ud, id) != NULL;
 }
 
+/* The id is what people copy into other tools, so its column is as wide as the longest id
+ * listed (E2B's are 21 characters, others differ) and other columns drop before it is cut. */
+static void size_id_column(struct sbview *v, int n)
+{
+    size_t longest = 4; /* "ID" and the sort arrow */
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(v->rows[i]->id);
+        if (l > longest) longest = l;
+    }
+    int w = 2 + (int)(longest < SB_ID_MAX ? longest : SB_ID_MAX); /* 2: the mark */
+    if (w == v->cols[C_ID].min_w) return;
+    v->cols[C_ID].min_w = v->cols[C_ID].max_w = w;
+    v->t.width = -1; /* lay the columns out again at the next draw */
+}
+
 static void sb_rebuild(struct sbview *v, struct app *a)
 {
     struct model *m = &a->model;
-    if (v->cap < m->n) {
+    int n_ended = pm_track_shown(a->pm) ? pm_track_count(a->pm) : 0;
+    if (v->cap < m->n + n_ended) {
         /* rows and ids share one capacity: it moves only when both grew */
         int cr = v->cap, ci = v->cap;
-        if (GROW_INT(v->rows, cr, m->n) < 0 || GROW_INT(v->ids, ci, m->n) < 0) return;
+        if (GROW_INT(v->rows, cr, m->n + n_ended) < 0 ||
+            GROW_INT(v->ids, ci, m->n + n_ended) < 0)
+            return;
         v->cap = cr < ci ? cr : ci;
     }
     /* marks follow sandboxes, not rows: drop only those whose sandbox is gone */
     table_marks_prune_by(&v->t, mark_alive, m);
     int n = 0;
-    int same = !v->filter_text[0] && v->members == m->members && v->nrows == m->n;
+    int same = !v->filter_text[0] && v->members == m->members && v->nrows == m->n && !n_ended &&
+               !v->had_ended;
     if (same) {
         /* the same sandboxes, unfiltered: keep the last order, which sorting then usually
          * only has to confirm (O(n) instead of a full sort at every refresh) */
@@ -99,6 +127,15 @@ static void sb_rebuild(struct sbview *v, struct app *a)
         v->sorted_col = -1;
     else
         v->sorted_col = v->t.sort_col, v->sorted_rev = v->t.reverse;
+    /* ended sandboxes (issue 17) follow the live ones, the latest end first */
+    v->had_ended = n_ended;
+    int live = n;
+    for (int i = 0; i < n_ended; i++) {
+        struct box *e = pm_track_box(a->pm, i);
+        if (e && filter_match(&v->f, e)) v->rows[n++] = e;
+    }
+    v->n_ended_rows = n - live;
+    if (!same) size_id_column(v, n);
     for (int i = 0; i < n; i++)
         v->ids[i] = v->rows[i]->id;
     v->nrows = n;
@@ -170,21 +207,47 @@ static int64_t count_step(int64_t ms)
  * or NO_COUNT for "-". */
 static int64_t count_ms(const struct box *s, int c, int64_t now)
 {
+    if (c == C_AGE && s->state == BOX_ENDED) /* its age stopped at the end */
+        return s->started_ms > 0 ? s->end_ms - s->started_ms : NO_COUNT;
     /* a time before 1970 (a server's year 1) is as good as none */
     if (c == C_AGE) return s->started_ms > 0 ? now - s->started_ms : NO_COUNT;
     /* a paused sandbox does not count down (its timeout starts again on resume) */
-    return s->end_ms > 0 && s->state != BOX_PAUSED ? s->end_ms - now : NO_COUNT;
+    return s->end_ms > 0 && s->state != BOX_PAUSED && s->state != BOX_ENDED ? s->end_ms - now
+                                                                           : NO_COUNT;
 }
 
 /* The AGE or TTL text of a sandbox at now; *warn: under a minute to live. */
 static void count_text(const struct box *s, int c, int64_t now, char *txt, size_t n, int *warn)
 {
     int64_t d = count_ms(s, c, now);
-    *warn = c == C_TTL && d != NO_COUNT && d < TTL_WARN_MS;
+    *warn = c != C_TTL || d == NO_COUNT ? 0 : d < TTL_ALERT_MS ? 2 : d < TTL_WARN_MS;
     if (d == NO_COUNT)
         snprintf(txt, n, "-");
     else
         fmt_count(txt, n, d);
+}
+
+/* The cells of an ended row that differ from a live one: 1 when drawn. */
+static int draw_ended_cell(struct app *a, WINDOW *w, int y, const struct box *s, int c, int x,
+                           int cw, attr_t at)
+{
+    if (c == C_STATE) {
+        ui_text(a, w, y, x, cw, _("ended"), at);
+        return 1;
+    }
+    if (c != C_META && c != C_TTL) return 0;
+    const struct postmortem *p = pm_track_find(a->pm, s->id);
+    if (c == C_TTL) {
+        char t[16] = "-";
+        time_t tt = (time_t)(s->end_ms / 1000);
+        struct tm tm;
+        if (localtime_r(&tt, &tm)) strftime(t, sizeof(t), cw >= 8 ? "%H:%M:%S" : "%H:%M", &tm);
+        ui_text_right(a, w, y, x, cw, t, at);
+        return 1;
+    }
+    char why[160];
+    ui_text(a, w, y, x, cw, p ? pm_cause_text(p, why, sizeof(why)) : "", at);
+    return 1;
 }
 
 static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct box *s, int c,
@@ -198,6 +261,10 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
     char txt[128];
     const struct sample *l = box_latest(s);
     int64_t now = loop_wall_ms();
+    if (s->state == BOX_ENDED) {
+        if (draw_ended_cell(a, w, y, s, c, x, cw, selected ? base : dim)) return;
+        base = selected ? base : dim;
+    }
     switch (c) {
     case C_ID: {
         int marked = table_is_marked(&v->t, s->id);
@@ -256,9 +323,10 @@ static void draw_cell(struct sbview *v, struct app *a, WINDOW *w, int y, struct 
         count_text(s, c, now, ct, sizeof(ct), &warn);
         if (y - 2 >= 0 && y - 2 < v->nmemo) memcpy(v->counts[y - 2][c - C_AGE], ct, sizeof(ct));
         ui_text_right(a, w, y, x, cw, ct,
-                      c == C_AGE          ? dim
-                      : warn && !selected ? th->attr[ROLE_WARN]
-                                          : base);
+                      c == C_AGE               ? dim
+                      : warn == 2 && !selected ? th->attr[ROLE_CRIT] | A_BOLD
+                      : warn && !selected      ? th->attr[ROLE_WARN]
+                                               : base);
         break;
     }
     case C_META: {
@@ -296,12 +364,18 @@ static void sb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 
     /* title line */
     char title[INPUT_MAX + 160];
-    int n = snprintf(title, sizeof(title), _("Sandboxes (%d of %d)"), v->nrows, a->model.n);
+    int n = snprintf(title, sizeof(title), _("Sandboxes (%d of %d)"), v->nrows - v->n_ended_rows,
+                     a->model.n);
     if (v->filter_text[0])
         n += snprintf(title + n, sizeof(title) - (size_t)n, _("  filter: %s"), v->filter_text);
     n += snprintf(title + n, sizeof(title) - (size_t)n, _("  sort: %s %s"),
                   sort_key_name(col_sort[v->t.sort_col]), v->t.reverse ? "(rev)" : "");
-    if (v->t.nmarks) snprintf(title + n, sizeof(title) - (size_t)n, _("  marked: %d"), v->t.nmarks);
+    if (v->t.nmarks)
+        n += snprintf(title + n, sizeof(title) - (size_t)n, _("  marked: %d"), v->t.nmarks);
+    if (pm_track_count(a->pm))
+        snprintf(title + n, sizeof(title) - (size_t)n,
+                 pm_track_shown(a->pm) ? _("  ended: %d (x hides)") : _("  ended: %d (x shows)"),
+                 pm_track_count(a->pm));
     ui_text(a, w, 0, 1, wd - 2, title, th->attr[ROLE_ACCENT] | A_BOLD);
 
     /* column titles */
@@ -355,6 +429,9 @@ static int sb_tick(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     }
     return 1;
 }
+
+static char **sb_fleet_targets(struct app *a, int *count); /* issue 18, below */
+static void exec_done(struct app *a, const char *text, int submit, void *ud);
 
 /* ---- actions ---------------------------------------------------------------------------- */
 
@@ -600,7 +677,24 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
         app_dirty(a, DIRTY_MAIN);
         return 1;
     }
+    if (sb_selected(v) && sb_selected(v)->state == BOX_ENDED && ch > 0 && ch < 128 && strchr("pSFrtsfcKmd", ch) &&
+        !v->t.nmarks) {
+        app_status(a, STATUS_WARN, _("%s has ended (Enter shows why)"), sb_selected(v)->id);
+        return 1;
+    }
     switch (ch) {
+    case 'x':
+        pm_track_toggle_shown(a->pm);
+        return 1;
+    case 'm': /* changed files count from here (d) */
+        if (sb_selected(v)) chg_mark(a, sb_selected(v)->id);
+        return 1;
+    case 'd':
+        if (sb_selected(v)) {
+            struct view *cv = view_changes_new(a, sb_selected(v)->id);
+            if (cv) app_push_view(a, cv);
+        }
+        return 1;
     case 'j':
         table_move(&v->t, 1);
         break;
@@ -637,7 +731,12 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
     case '\r':
     case '\n':
     enter:
-        if (sb_selected(v)) app_push_view(a, view_detail_new(a, sb_selected(v)->id));
+        if (sb_selected(v) && sb_selected(v)->state == BOX_ENDED) {
+            struct view *pv = view_postmortem_new(a, sb_selected(v)->id);
+            if (pv) app_push_view(a, pv);
+        } else if (sb_selected(v)) {
+            app_push_view(a, view_detail_new(a, sb_selected(v)->id));
+        }
         return 1;
     case '/':
         snprintf(v->filter_before, sizeof(v->filter_before), "%s", v->filter_text);
@@ -664,6 +763,17 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
     case 'K':
         ask_kill(v, a);
         return 1;
+    case 'X': { /* one command in the marked (or filtered) sandboxes at once, issue 18 */
+        int n;
+        char **ids = sb_fleet_targets(a, &n);
+        char label[96];
+        snprintf(label, sizeof label, _("exec in %d sandboxes: "), n);
+        if (n) app_prompt(a, label, "", NULL, exec_done, v);
+        for (int i = 0; ids && i < n; i++)
+            free(ids[i]);
+        free(ids);
+        return 1;
+    }
     case 'p': {
         int n;
         const char **ids = sb_targets(v, a, &n);
@@ -695,6 +805,9 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
         return 1;
     case 's':
         if (sb_selected(v)) term_open_shell(a, sb_selected(v)->id);
+        return 1;
+    case 'O':
+        if (sb_selected(v)) term_open_another_shell(a, sb_selected(v)->id);
         return 1;
     case 'f':
         if (sb_selected(v)) app_push_view(a, view_files_new(a, sb_selected(v)->id));
@@ -764,7 +877,7 @@ static void sb_demand(struct view *vv, struct app *a)
     if (v->body_h > 0) table_scroll(&v->t, v->body_h);
     int from = v->t.top > 0 ? v->t.top : 0;
     for (int i = from; i < v->nrows && i < from + h; i++)
-        model_want(&a->model, v->rows[i]);
+        if (v->rows[i]->state != BOX_ENDED) model_want(&a->model, v->rows[i]);
 }
 
 static const char *sb_footer(struct view *vv)
@@ -814,8 +927,13 @@ static const struct keyhelp sb_help[] = {
     {"< / >", N_("sort by the previous / next column")},
     {"I", N_("invert the sort order")},
     {"R", N_("refresh now")},
-    {"s f l", N_("a shell, the file browser, the logs of the sandbox")},
+    {"s f l", N_("a shell (its open tab if any), the file browser, the logs of the sandbox")},
+    {"O", N_("another shell in the sandbox (a new tab even when one is open)")},
     {"c", N_("the commands the sandbox ran, their output")},
+    {"X", N_("run a command in the marked (or filtered) sandboxes at once")},
+    {"x", N_("show / hide ended sandboxes (Enter: why it ended)")},
+    {"m", N_("mark now: changed files count from here, deletions are watched")},
+    {"d", N_("files created or modified since the start or the mark")},
 };
 
 /* The actions of sb_help's rows (-1: fixed keys); "p / r" and "s f l" hold two and three. */
@@ -839,6 +957,11 @@ static const int sb_help_act[][3] = {
     {-1},
     {-1},
     {KA_SHELL, KA_FILES, KA_LOGS},
+    {KA_ANOTHER_SHELL, -1},
+    {-1},
+    {-1},
+    {-1},
+    {-1},
     {-1},
 };
 
@@ -904,7 +1027,14 @@ static void sb_destroy(struct view *vv)
     free(v);
 }
 
+/* Marked rows are sandboxes the user works with: their expiry alert shows (expiry.c). */
+static int sb_works_with(struct view *vv, const char *id)
+{
+    return table_is_marked(&((struct sbview *)vv)->t, id);
+}
+
 static const struct view_ops sb_ops = {
+    .works_with = sb_works_with,
     .name = N_("sandboxes"),
     .draw = sb_draw,
     .key = sb_key,
@@ -919,6 +1049,37 @@ static const struct view_ops sb_ops = {
     .keymap = 1,
 };
 
+/* Issue 18: what `:exec`, `:put`, `:get` and `:compare` act on - the marked sandboxes, else
+ * the rows a filter shows, else the selected one (app.h fleet_targets). */
+static char **sb_fleet_targets(struct app *a, int *count)
+{
+    struct sbview *v = a->depth && a->stack[0]->ops == &sb_ops ? (struct sbview *)a->stack[0]
+                                                                : NULL;
+    *count = 0;
+    if (!v) return NULL;
+    int n = v->t.nmarks ? v->t.nmarks : v->filter_text[0] ? v->nrows : sb_selected(v) ? 1 : 0;
+    char **ids = calloc((size_t)n + 1, sizeof *ids);
+    for (int i = 0; ids && i < n; i++) {
+        const char *id = v->t.nmarks ? v->t.marks[i] : v->filter_text[0] ? v->rows[i]->id
+                                                                        : sb_selected(v)->id;
+        if (!(ids[*count] = strdup(id))) break;
+        (*count)++;
+    }
+    return ids;
+}
+
+static void exec_done(struct app *a, const char *text, int submit, void *ud)
+{
+    (void)ud;
+    if (!submit || !text || !text[0]) return;
+    int n;
+    char **ids = sb_fleet_targets(a, &n);
+    if (n) fleet_view_run(a, "exec", text, (const char *const *)ids, n);
+    for (int i = 0; ids && i < n; i++)
+        free(ids[i]);
+    free(ids);
+}
+
 struct view *view_sandboxes_new(struct app *a)
 {
     struct sbview *v = calloc(1, sizeof(*v));
@@ -926,19 +1087,22 @@ struct view *view_sandboxes_new(struct app *a)
     v->base.ops = &sb_ops;
     v->km = &a->keys;
     /*                 title            min  max flex right hide */
-    v->cols[C_ID] = (struct table_col){_("ID"), 14, 34, 2, 0, 0, 0, 0};
-    v->cols[C_TEMPLATE] = (struct table_col){_("TEMPLATE"), 8, 24, 1, 0, 3, 0, 0};
+    /* the id column is sized by the ids (size_id_column); when too narrow, metadata drops
+     * first, then disk, age and template */
+    v->cols[C_ID] = (struct table_col){_("ID"), 23, 23, 0, 0, 0, 0, 0};
+    v->cols[C_TEMPLATE] = (struct table_col){_("TEMPLATE"), 8, 24, 1, 0, 2, 0, 0};
     v->cols[C_STATE] = (struct table_col){_("STATE"), 7, 8, 0, 0, 0, 0, 0};
     v->cols[C_CPU] = (struct table_col){_("CPU"), 13, 30, 2, 0, 0, 0, 0};
     v->cols[C_MEM] = (struct table_col){_("MEMORY"), 17, 34, 2, 0, 0, 0, 0};
     v->cols[C_DISK] = (struct table_col){_("DISK"), 11, 13, 0, 1, 4, 0, 0};
-    v->cols[C_AGE] = (struct table_col){_("AGE"), 6, 7, 0, 1, 5, 0, 0};
+    v->cols[C_AGE] = (struct table_col){_("AGE"), 6, 7, 0, 1, 3, 0, 0};
     v->cols[C_TTL] = (struct table_col){_("TTL"), 7, 8, 0, 1, 0, 0, 0};
-    v->cols[C_META] = (struct table_col){_("METADATA"), 8, 0, 4, 0, 2, 0, 0};
+    v->cols[C_META] = (struct table_col){_("METADATA"), 8, 0, 4, 0, 5, 0, 0};
     table_init(&v->t, v->cols, C_N);
     v->t.sort_col = C_ID;
     v->sorted_col = -1;
     filter_parse(&v->f, "");
     sb_rebuild(v, a);
+    a->fleet_targets = sb_fleet_targets;
     return &v->base;
 }

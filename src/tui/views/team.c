@@ -136,6 +136,24 @@ static int binned(const struct teamv *v, int which, int bins, double *vals)
     return bins;
 }
 
+/* The starts over the range: each sample's rate times the samples' spacing (a rate scaled
+ * to a minute would read one start in a 5 s bucket as 12). -1 with fewer than two samples. */
+static double range_starts(const struct teamv *v)
+{
+    int64_t span = ranges[v->range].secs, end = loop_wall_ms() / 1000, start = end - span;
+    int64_t step = 0;
+    for (int i = 1; i < v->tm.n; i++) {
+        int64_t d = v->tm.items[i].ts - v->tm.items[i - 1].ts;
+        if (d > 0 && (!step || d < step)) step = d;
+    }
+    if (!step) return -1;
+    double n = 0;
+    for (int i = 0; i < v->tm.n; i++)
+        if (v->tm.items[i].ts >= start && v->tm.items[i].ts <= end)
+            n += v->tm.items[i].start_rate * (double)step;
+    return n;
+}
+
 /* The time axis under a graph: the range's start, middle and end as clock times. */
 static void draw_time_axis(struct teamv *v, struct app *a, WINDOW *w, int y, int x0, int gw)
 {
@@ -183,6 +201,12 @@ static void draw_graph(struct teamv *v, struct app *a, WINDOW *w, int y, int wd,
     if (limit > 0) snprintf(lim, sizeof(lim), _("  limit %.0f"), limit);
     snprintf(line, sizeof(line), _("%s  now %s  max over %s %s%s"), title, cur,
              ranges[v->range].label, mx, lim);
+    double started = which ? range_starts(v) : -1;
+    if (started >= 0 && started < 1e12) {
+        size_t l = strlen(line);
+        snprintf(line + l, sizeof line - l, _("  %.0f started over %s, %.1f a minute"), started,
+                 ranges[v->range].label, started * 60 / (double)ranges[v->range].secs);
+    }
     ui_text(a, w, y, 1, wd - 2, line, th->attr[ROLE_TITLE]);
     int lim_row = -1;
     if (limit > 0) lim_row = rows - 1 - (int)(limit / top * rows);

@@ -22,7 +22,10 @@ struct tplv {
     struct bfetch *call;
     int loaded, sel, top, details;
     char err[ERROR_MSG_MAX];
-    char *new_id; /* template of the pending `n` */
+    char *new_id;     /* template of the pending `n` */
+    char *build_file; /* the pending `b`: file given, name asked next */
+    char *del_id;     /* the pending `D` */
+    struct bfetch *del;
 };
 
 static void on_templates(struct api_result *res, void *ud)
@@ -208,6 +211,56 @@ static void new_timeout_done(struct app *a, const char *text, int submit, void *
     app_status(a, STATUS_INFO, _("creating a sandbox…")); /* said there, where it appears */
 }
 
+static void build_name_done(struct app *a, const char *text, int submit, void *ud)
+{
+    struct tplv *v = ud;
+    if (!submit || !text || !v->build_file) return;
+    char name[128];
+    int cpu = 2, mem = 1024;
+    if (sscanf(text, "%127s %d %d", name, &cpu, &mem) < 1) {
+        app_status(a, STATUS_ERROR, _("a template needs a name"));
+        return;
+    }
+    struct error err = {0};
+    struct view *bv = view_template_build_new(a, v->build_file, name, cpu, mem, &err);
+    if (!bv) {
+        app_status(a, STATUS_ERROR, "%s", err.msg);
+        return;
+    }
+    app_push_view(a, bv);
+}
+
+static void build_file_done(struct app *a, const char *text, int submit, void *ud)
+{
+    struct tplv *v = ud;
+    if (!submit || !text || !text[0]) return;
+    free(v->build_file);
+    v->build_file = strdup(text);
+    app_prompt(a, _("Template name [CPU MEMORY_MB] (e.g. my-app 2 1024): "), "", NULL,
+               build_name_done, v);
+}
+
+static void on_deleted(struct api_result *res, void *ud)
+{
+    struct tplv *v = ud;
+    v->del = NULL;
+    if (res->err.kind != ERROR_NONE)
+        app_status(v->app, STATUS_ERROR, "%s", res->err.msg);
+    else
+        app_status(v->app, STATUS_INFO, _("template %s deleted"), v->del_id ? v->del_id : "");
+    tpl_fetch(v);
+}
+
+static void delete_yes(struct app *a, void *ud)
+{
+    struct tplv *v = ud;
+    struct error err = {0};
+    if (!v->del_id) return;
+    bfetch_cancel(v->del);
+    v->del = bfetch_template_delete(a->be, v->del_id, on_deleted, v, &err);
+    if (!v->del) app_status(a, STATUS_ERROR, "%s", err.msg);
+}
+
 static int tp_key(struct view *vv, struct app *a, int ch, int is_key)
 {
     struct tplv *v = (struct tplv *)vv;
@@ -219,6 +272,34 @@ static int tp_key(struct view *vv, struct app *a, int ch, int is_key)
         v->details = !v->details;
     } else if (!is_key && ch == 'R') {
         tpl_fetch(v);
+    } else if (!is_key && ch == 'b') {
+        if (app_refuse_readonly(a, _("build"))) return 1;
+        app_prompt(a, _("Build from template file (e2b.Dockerfile): "), "e2b.Dockerfile", NULL,
+                   build_file_done, v);
+        return 1;
+    } else if (!is_key && ch == 'D') {
+        if (app_refuse_readonly(a, _("delete")) || !v->tl.n) return 1;
+        const struct template_info *ti = &v->tl.items[v->sel];
+        if (!ti->id || !strcmp(ti->id, "base")) {
+            app_status(a, STATUS_ERROR, _("the base template cannot be deleted"));
+            return 1;
+        }
+        int users = 0;
+        for (int i = 0; i < a->model.n; i++)
+            if (a->model.sb[i]->template_id && !strcmp(a->model.sb[i]->template_id, ti->id))
+                users++;
+        free(v->del_id);
+        v->del_id = strdup(ti->id);
+        char msg[300];
+        if (users)
+            snprintf(msg, sizeof msg,
+                     _("Delete template %s? %d sandboxes use it (the server refuses while they "
+                       "run)"),
+                     ti->id, users);
+        else
+            snprintf(msg, sizeof msg, _("Delete template %s? No sandbox uses it"), ti->id);
+        app_confirm(a, msg, delete_yes, v);
+        return 1;
     } else if (!is_key && ch == 'n') {
         if (app_refuse_readonly(a, _("create")) || !v->tl.n) return 1;
         free(v->new_id);
@@ -236,13 +317,16 @@ static int tp_key(struct view *vv, struct app *a, int ch, int is_key)
 static const char *tp_footer(struct view *vv)
 {
     (void)vv;
-    return _("j/k move  Enter details  n new sandbox  R reload  Esc back  ? help");
+    return _(
+        "j/k move  Enter details  n new sandbox  b build  D delete  R reload  Esc back  ? help");
 }
 
 static const struct keyhelp tp_help[] = {
     {"j/k ↑/↓", N_("move")},
     {"Enter", N_("show or hide every field of the template")},
     {"n", N_("create a sandbox from the template")},
+    {"b", N_("build a template from an e2b.Dockerfile (live build pane)")},
+    {"D", N_("delete the template (asks; says how many sandboxes use it)")},
     {"R", N_("reload")},
 };
 
@@ -257,8 +341,11 @@ static void tp_destroy(struct view *vv)
 {
     struct tplv *v = (struct tplv *)vv;
     bfetch_cancel(v->call);
+    bfetch_cancel(v->del);
     template_list_free(&v->tl);
     free(v->new_id);
+    free(v->build_file);
+    free(v->del_id);
     free(v);
 }
 

@@ -394,6 +394,8 @@ static int prefix_key(struct termview *v, struct app *a, int ch, int is_key)
         if (v->cur) session_send_curses(v->cur, 0, (uint32_t)ch);
         return 1;
     }
+    /* the keys after the prefix as [keys.terminal] binds them */
+    if (keymap_translate_view(&a->keys, "terminal", &ch, &is_key) < 0) return 1;
     switch (ch) {
     case 'n':
         if (n) termview_show(v, tabs[(ci + 1) % n]);
@@ -434,7 +436,7 @@ static int prefix_key(struct termview *v, struct app *a, int ch, int is_key)
         toggle_record(v);
         break;
     case 'c':
-        if (v->cur) term_open_shell(a, session_sandbox(v->cur));
+        if (v->cur) term_open_another_shell(a, session_sandbox(v->cur));
         break;
     case 's':
         app_push_view(a, view_sessions_new(a, term_show_session));
@@ -527,10 +529,12 @@ static const char *term_footer(struct view *vv)
     struct termview *v = (struct termview *)vv;
     if (v->copy.on)
         return _("COPY: arrows/hjkl move  PgUp/PgDn  g/G  / search  n/N  v select  y copy  q quit");
-    snprintf(v->footer, sizeof(v->footer),
-             _("%s then: n/p/1-9 tab  d detach  [ copy  x close  c new  g graphs  r record  s "
-               "sessions  q back  ? help"),
-             v->prefix_name);
+    char keys[200];
+    keymap_rewrite(&v->a->keys, "terminal",
+                   _("n/p/1-9 tab  d detach  [ copy  x close  c new  g graphs  r record  s "
+                     "sessions  q back  ? help"),
+                   0, keys, sizeof keys);
+    snprintf(v->footer, sizeof(v->footer), _("%s then: %s"), v->prefix_name, keys);
     return v->footer;
 }
 
@@ -590,8 +594,16 @@ static const void *term_status_owner(struct view *vv)
     return v->cur ? (const void *)v->cur : (const void *)vv;
 }
 
+/* The sandbox of the tab shown (its end brings the post-mortem card). */
+static const char *term_sandbox_id(struct view *vv)
+{
+    struct termview *v = (struct termview *)vv;
+    return v->cur ? session_sandbox(v->cur) : NULL;
+}
+
 static const struct view_ops term_ops = {
     .name = "terminal",
+    .sandbox_id = term_sandbox_id,
     .raw_keys = term_raw_keys,
     .status_owner = term_status_owner,
     .demand = term_demand,
@@ -673,7 +685,36 @@ void term_show_session(struct app *a, struct session *s)
     if (v) termview_show(v, s);
 }
 
+/* The sandbox's open tab (not a detached one, not one that ended), or NULL. */
+static struct session *open_tab_of(struct app *a, const char *sandbox_id)
+{
+    for (int i = 0; a->sessions && i < session_mgr_count(a->sessions); i++) {
+        struct session *s = session_mgr_at(a->sessions, i);
+        enum session_state st = session_state(s);
+        if (is_tab(s) && st != SESSION_EXITED && st != SESSION_FAILED &&
+            !strcmp(session_sandbox(s), sandbox_id))
+            return s;
+    }
+    return NULL;
+}
+
+/* `s`: a sandbox's shell is one tab; a second one is asked for (prefix c, `O`). */
 void term_open_shell(struct app *a, const char *sandbox_id)
+{
+    if (app_refuse_readonly(a, _("a shell"))) return;
+    if (ensure_mgr(a)) return;
+    struct session *open = open_tab_of(a, sandbox_id);
+    if (open) {
+        term_show_session(a, open);
+        struct termview *v = tv_of(a);
+        app_status(a, STATUS_INFO, _("switched to the open shell of %s (%s c opens another)"),
+                   sandbox_id, v ? v->prefix_name : "Ctrl-]");
+        return;
+    }
+    term_open_another_shell(a, sandbox_id);
+}
+
+void term_open_another_shell(struct app *a, const char *sandbox_id)
 {
     if (app_refuse_readonly(a, _("a shell"))) return;
     if (ensure_mgr(a)) return;

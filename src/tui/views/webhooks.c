@@ -565,6 +565,12 @@ static int wh_mouse(struct view *vv, struct app *a, int y, int x, mmask_t b)
     return 1;
 }
 
+/* The form takes typed text: no [keys.webhooks] rebinding while it is open. */
+static int wh_typing(struct view *vv)
+{
+    return ((struct whv *)vv)->form != NULL;
+}
+
 static const char *wh_footer(struct view *vv)
 {
     struct whv *v = (struct whv *)vv;
@@ -611,6 +617,7 @@ static void wh_destroy(struct view *vv)
 
 static const struct view_ops wh_ops = {
     .name = N_("webhooks"),
+    .typing = wh_typing,
     .draw = wh_draw,
     .key = wh_key,
     .mouse = wh_mouse,

@@ -1,0 +1,586 @@
+/* tpl.c - template and build records, tags, layers on disk (see tpl.h). */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "boxtop/buf.h"
+#include "boxtop/json.h"
+#include "boxtop/log.h"
+#include "boxtop/loop.h"
+#include "daemon.h"
+#include "fsutil.h"
+#include "ids.h"
+#include "sandbox.h"
+#include "tpl.h"
+
+const char *tpl_status_name(enum tpl_status s)
+{
+    static const char *const names[] = {"waiting", "building", "ready", "error"};
+    return names[s];
+}
+
+static enum tpl_status status_parse(const char *s)
+{
+    if (s && strcmp(s, "ready") == 0) return TPL_READY;
+    if (s && strcmp(s, "waiting") == 0) return TPL_WAITING;
+    return TPL_ERROR; /* a build that was running when boxtopd stopped did not finish */
+}
+
+void tpl_layer_dir(const struct daemon *d, const char *key, char *out, size_t n)
+{
+    snprintf(out, n, "%s/templates/layers/%s", d->opt.state_dir, key);
+}
+
+static void record_path(const struct daemon *d, const char *id, char *out, size_t n)
+{
+    snprintf(out, n, "%s/templates/%s.json", d->opt.state_dir, id);
+}
+
+/* ------------------------------------------------------------------ names */
+
+static bool alias_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+int tpl_name_parse(const char *in, char *alias, size_t an, char *tag, size_t tn, struct error *err)
+{
+    char buf[160];
+    while (in && (*in == ' ' || *in == '\t'))
+        in++;
+    size_t len = in ? strlen(in) : 0;
+    while (len && (in[len - 1] == ' ' || in[len - 1] == '\t'))
+        len--;
+    if (!len) return error_set(err, ERROR_USAGE, "Name is required");
+    if (len >= sizeof buf) return error_set(err, ERROR_USAGE, "Invalid name: too long");
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (in[i] >= 'A' && in[i] <= 'Z') ? (char)(in[i] - 'A' + 'a') : in[i];
+    buf[len] = '\0';
+    char *a = buf, *slash = strchr(buf, '/');
+    if (slash) {
+        *slash = '\0';
+        if (strcmp(buf, TEAM_ID) != 0)
+            return error_set(err, ERROR_USAGE, "namespace '%.40s' must match your team '%s'", buf,
+                             TEAM_ID);
+        a = slash + 1;
+    }
+    char *colon = strchr(a, ':');
+    const char *t = "";
+    if (colon) {
+        *colon = '\0';
+        t = colon + 1;
+        if (strcmp(t, "default") == 0) t = "";
+    }
+    size_t al = strlen(a), tl = strlen(t);
+    if (!al || al > TPL_ALIAS_MAX || al >= an)
+        return error_set(err, ERROR_USAGE, "Invalid name: must be 1 to %d characters",
+                         TPL_ALIAS_MAX);
+    for (const char *p = a; *p; p++)
+        if (!alias_char(*p))
+            return error_set(err, ERROR_USAGE,
+                             "Invalid name: only letters, digits, '-' and '_' are allowed");
+    if (tl >= TPL_TAG_MAX || tl >= tn) return error_set(err, ERROR_USAGE, "Invalid tag: too long");
+    for (const char *p = t; *p; p++)
+        if (!alias_char(*p) && *p != '.')
+            return error_set(err, ERROR_USAGE,
+                             "Invalid tag: only letters, digits, '-', '_' and '.' are allowed");
+    memcpy(alias, a, al + 1);
+    memcpy(tag, t, tl + 1);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ lookup */
+
+struct tpl_build *tpl_build_find(struct tpl *t, const char *bid)
+{
+    for (size_t i = 0; i < t->n_builds; i++)
+        if (strcmp(t->builds[i]->id, bid) == 0) return t->builds[i];
+    return NULL;
+}
+
+static struct tpl_build *tagged(struct tpl *t, const char *tag)
+{
+    for (size_t i = 0; i < t->n_tags; i++)
+        if (strcmp(t->tags[i].name, tag) == 0) return tpl_build_find(t, t->tags[i].build);
+    return NULL;
+}
+
+struct tpl_build *tpl_current(struct tpl *t)
+{
+    struct tpl_build *b = tagged(t, "default");
+    if (b && b->status == TPL_READY) return b;
+    for (size_t i = t->n_builds; i-- > 0;)
+        if (t->builds[i]->status == TPL_READY) return t->builds[i];
+    return NULL;
+}
+
+struct tpl *tpl_find(struct daemon *d, const char *ref, struct tpl_build **build)
+{
+    char buf[160];
+    if (build) *build = NULL;
+    if (!d->tpls || !ref || strlen(ref) >= sizeof buf) return NULL;
+    snprintf(buf, sizeof buf, "%s", ref);
+    char *name = buf, *slash = strchr(buf, '/');
+    if (slash) {
+        *slash = '\0';
+        if (strcmp(buf, TEAM_ID) != 0) return NULL;
+        name = slash + 1;
+    }
+    char *colon = strchr(name, ':');
+    const char *tag = NULL;
+    if (colon) {
+        *colon = '\0';
+        tag = colon + 1;
+    }
+    for (size_t i = 0; i < d->tpls->n; i++) {
+        struct tpl *t = d->tpls->v[i];
+        if (strcmp(t->id, name) != 0 && strcmp(t->alias, name) != 0) continue;
+        if (build) *build = tag ? tagged(t, tag) : tpl_current(t);
+        if (tag && (!build || !*build) && !tagged(t, tag)) return NULL;
+        return t;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ records */
+
+static void build_free(struct tpl_build *b)
+{
+    if (!b) return;
+    for (size_t i = 0; i < b->n_logs; i++)
+        free(b->logs[i].msg);
+    free(b->logs);
+    free(b->reason);
+    free(b->user);
+    free(b->workdir);
+    free(b->start_cmd);
+    free(b->ready_cmd);
+    cJSON_Delete(b->envs);
+    free(b);
+}
+
+static void tpl_free_one(struct tpl *t)
+{
+    for (size_t i = 0; i < t->n_builds; i++)
+        build_free(t->builds[i]);
+    free(t->builds);
+    free(t->tags);
+    free(t);
+}
+
+void tpl_log_add(struct tpl_build *b, int level, const char *step, const char *fmt, ...)
+{
+    if (b->n_logs >= TPL_LOG_MAX) return;
+    if (b->n_logs == b->cap_logs) {
+        size_t nc = b->cap_logs ? b->cap_logs * 2 : 32;
+        struct tpl_log *nl = realloc(b->logs, nc * sizeof *nl);
+        if (!nl) return;
+        b->logs = nl;
+        b->cap_logs = nc;
+    }
+    struct buf m = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = buf_vprintf(&m, fmt, ap);
+    va_end(ap);
+    if (rc < 0) return;
+    struct tpl_log *l = &b->logs[b->n_logs++];
+    l->ms = loop_wall_ms();
+    l->level = level;
+    snprintf(l->step, sizeof l->step, "%s", step ? step : "");
+    l->msg = buf_steal(&m);
+    if (!l->msg) l->msg = strdup("");
+    b->updated_ms = l->ms;
+}
+
+struct tpl *tpl_new(struct daemon *d, const char *alias, struct error *err)
+{
+    struct tpl *t = calloc(1, sizeof *t);
+    struct tpl **nv = t ? realloc(d->tpls->v, (d->tpls->n + 1) * sizeof *nv) : NULL;
+    if (!nv) {
+        free(t);
+        error_set(err, ERROR_GENERIC, "out of memory");
+        return NULL;
+    }
+    d->tpls->v = nv;
+    static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    unsigned char r[20];
+    if (ids_random(r, sizeof r) < 0) {
+        free(t);
+        error_set(err, ERROR_GENERIC, "no randomness");
+        return NULL;
+    }
+    for (size_t i = 0; i < 20; i++)
+        t->id[i] = alnum[r[i] % 36];
+    snprintf(t->alias, sizeof t->alias, "%s", alias);
+    t->created_ms = t->updated_ms = loop_wall_ms();
+    d->tpls->v[d->tpls->n++] = t;
+    return t;
+}
+
+struct tpl_build *tpl_build_add(struct tpl *t, int cpu, int memory_mb, struct error *err)
+{
+    struct tpl_build *b = calloc(1, sizeof *b);
+    struct tpl_build **nv = b ? realloc(t->builds, (t->n_builds + 1) * sizeof *nv) : NULL;
+    if (!nv || ids_uuid4(b->id, sizeof b->id) < 0) {
+        free(b);
+        error_set(err, ERROR_GENERIC, "out of memory");
+        return NULL;
+    }
+    t->builds = nv;
+    b->status = TPL_WAITING;
+    b->created_ms = b->updated_ms = loop_wall_ms();
+    b->cpu = cpu;
+    b->memory_mb = memory_mb;
+    t->builds[t->n_builds++] = b;
+    return b;
+}
+
+int tpl_tag_set(struct tpl *t, const char *tag, const char *bid)
+{
+    for (size_t i = 0; i < t->n_tags; i++)
+        if (strcmp(t->tags[i].name, tag) == 0) {
+            snprintf(t->tags[i].build, sizeof t->tags[i].build, "%s", bid);
+            t->tags[i].at_ms = loop_wall_ms();
+            return 0;
+        }
+    struct tpl_tag *nt = realloc(t->tags, (t->n_tags + 1) * sizeof *nt);
+    if (!nt) return -1;
+    t->tags = nt;
+    struct tpl_tag *g = &t->tags[t->n_tags++];
+    snprintf(g->name, sizeof g->name, "%s", tag);
+    snprintf(g->build, sizeof g->build, "%s", bid);
+    g->at_ms = loop_wall_ms();
+    return 0;
+}
+
+bool tpl_tag_remove(struct tpl *t, const char *tag)
+{
+    for (size_t i = 0; i < t->n_tags; i++)
+        if (strcmp(t->tags[i].name, tag) == 0) {
+            t->tags[i] = t->tags[--t->n_tags];
+            return true;
+        }
+    return false;
+}
+
+bool tpl_layer_used(const struct daemon *d, const char *key, const struct tpl_build *except)
+{
+    for (size_t i = 0; d->tpls && i < d->tpls->n; i++)
+        for (size_t j = 0; j < d->tpls->v[i]->n_builds; j++) {
+            const struct tpl_build *b = d->tpls->v[i]->builds[j];
+            if (b != except && b->layer[0] && strcmp(b->layer, key) == 0) return true;
+        }
+    return false;
+}
+
+int64_t tpl_layers_bytes(const struct daemon *d)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/templates/layers", d->opt.state_dir);
+    return fs_tree_bytes(dir);
+}
+
+void tpl_delete(struct daemon *d, struct tpl *t)
+{
+    char p[4200];
+    for (size_t j = 0; j < t->n_builds; j++) {
+        struct tpl_build *b = t->builds[j];
+        if (!b->layer[0]) continue;
+        char key[sizeof b->layer];
+        snprintf(key, sizeof key, "%s", b->layer);
+        b->layer[0] = '\0';
+        if (!tpl_layer_used(d, key, NULL)) {
+            tpl_layer_dir(d, key, p, sizeof p);
+            fs_remove_tree(p);
+        }
+    }
+    record_path(d, t->id, p, sizeof p);
+    unlink(p);
+    for (size_t i = 0; i < d->tpls->n; i++)
+        if (d->tpls->v[i] == t) {
+            memmove(&d->tpls->v[i], &d->tpls->v[i + 1], (d->tpls->n - i - 1) * sizeof t);
+            d->tpls->n--;
+            break;
+        }
+    tpl_free_one(t);
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+static void add_time(cJSON *o, const char *k, int64_t ms)
+{
+    char ts[64];
+    if (!ms) {
+        cJSON_AddNullToObject(o, k);
+        return;
+    }
+    json_format_time(ms, ts, sizeof ts);
+    cJSON_AddStringToObject(o, k, ts);
+}
+
+cJSON *tpl_build_json(const struct tpl_build *b)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON_AddStringToObject(o, "buildID", b->id);
+    cJSON_AddStringToObject(o, "status", tpl_status_name(b->status));
+    add_time(o, "createdAt", b->created_ms);
+    add_time(o, "updatedAt", b->updated_ms);
+    if (b->finished_ms) add_time(o, "finishedAt", b->finished_ms);
+    cJSON_AddNumberToObject(o, "cpuCount", b->cpu);
+    cJSON_AddNumberToObject(o, "memoryMB", b->memory_mb);
+    cJSON_AddNumberToObject(o, "diskSizeMB", 2048);
+    cJSON_AddStringToObject(o, "envdVersion", ENVD_VERSION);
+    return o;
+}
+
+static cJSON *names_json(const struct tpl *t, bool with_ns)
+{
+    cJSON *a = cJSON_CreateArray();
+    char n[TPL_ALIAS_MAX + 40];
+    snprintf(n, sizeof n, "%s%s%s", with_ns ? TEAM_ID : "", with_ns ? "/" : "", t->alias);
+    if (a && t->alias[0]) cJSON_AddItemToArray(a, cJSON_CreateString(n));
+    return a;
+}
+
+cJSON *tpl_json(struct daemon *d, const struct tpl *t, bool with_builds)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    const struct tpl_build *last = t->n_builds ? t->builds[t->n_builds - 1] : NULL;
+    const struct tpl_build *cur = tpl_current((struct tpl *)t);
+    int64_t spawned = 0;
+    int spawns = 0;
+    for (size_t i = 0; i < d->n_sbx; i++)
+        if (strcmp(d->sbx[i]->template_id, t->id) == 0) {
+            spawns++;
+            if (d->sbx[i]->started_at_ms > spawned) spawned = d->sbx[i]->started_at_ms;
+        }
+    cJSON_AddStringToObject(o, "templateID", t->id);
+    if (!with_builds) cJSON_AddStringToObject(o, "buildID", cur ? cur->id : last ? last->id : "");
+    cJSON_AddNumberToObject(o, "cpuCount", last ? last->cpu : 2);
+    cJSON_AddNumberToObject(o, "memoryMB", last ? last->memory_mb : 1024);
+    cJSON_AddNumberToObject(o, "diskSizeMB", 2048);
+    cJSON_AddBoolToObject(o, "public", t->public);
+    cJSON_AddItemToObject(o, "aliases", names_json(t, false));
+    cJSON_AddItemToObject(o, "names", names_json(t, true));
+    add_time(o, "createdAt", t->created_ms);
+    add_time(o, "updatedAt", t->updated_ms);
+    add_time(o, "lastSpawnedAt", spawned);
+    cJSON_AddNumberToObject(o, "spawnCount", spawns);
+    if (with_builds) {
+        cJSON *a = cJSON_AddArrayToObject(o, "builds");
+        for (size_t i = t->n_builds; a && i-- > 0;)
+            cJSON_AddItemToArray(a, tpl_build_json(t->builds[i]));
+    } else {
+        cJSON_AddNullToObject(o, "createdBy");
+        cJSON_AddNumberToObject(o, "buildCount", (double)t->n_builds);
+        cJSON_AddStringToObject(o, "envdVersion", ENVD_VERSION);
+        cJSON_AddStringToObject(o, "buildStatus", last ? tpl_status_name(last->status) : "waiting");
+    }
+    cJSON *tags = cJSON_AddArrayToObject(o, "tags");
+    for (size_t i = 0; tags && i < t->n_tags; i++)
+        cJSON_AddItemToArray(tags, cJSON_CreateString(t->tags[i].name));
+    return o;
+}
+
+/* ------------------------------------------------------------------ persistence */
+
+static cJSON *record_json(const struct tpl *t)
+{
+    cJSON *o = cJSON_CreateObject(), *bs, *tags;
+    if (!o) return NULL;
+    cJSON_AddStringToObject(o, "id", t->id);
+    cJSON_AddStringToObject(o, "alias", t->alias);
+    cJSON_AddBoolToObject(o, "public", t->public);
+    cJSON_AddNumberToObject(o, "created", (double)t->created_ms);
+    cJSON_AddNumberToObject(o, "updated", (double)t->updated_ms);
+    tags = cJSON_AddArrayToObject(o, "tags");
+    for (size_t i = 0; tags && i < t->n_tags; i++) {
+        cJSON *g = cJSON_CreateObject();
+        cJSON_AddStringToObject(g, "tag", t->tags[i].name);
+        cJSON_AddStringToObject(g, "build", t->tags[i].build);
+        cJSON_AddNumberToObject(g, "at", (double)t->tags[i].at_ms);
+        cJSON_AddItemToArray(tags, g);
+    }
+    bs = cJSON_AddArrayToObject(o, "builds");
+    for (size_t i = 0; bs && i < t->n_builds; i++) {
+        const struct tpl_build *b = t->builds[i];
+        cJSON *j = cJSON_CreateObject(), *logs;
+        if (!j) break;
+        cJSON_AddStringToObject(j, "id", b->id);
+        cJSON_AddStringToObject(j, "status", tpl_status_name(b->status));
+        cJSON_AddNumberToObject(j, "created", (double)b->created_ms);
+        cJSON_AddNumberToObject(j, "updated", (double)b->updated_ms);
+        cJSON_AddNumberToObject(j, "finished", (double)b->finished_ms);
+        cJSON_AddNumberToObject(j, "cpu", b->cpu);
+        cJSON_AddNumberToObject(j, "memory", b->memory_mb);
+        if (b->reason) cJSON_AddStringToObject(j, "reason", b->reason);
+        cJSON_AddStringToObject(j, "reasonStep", b->reason_step);
+        cJSON_AddStringToObject(j, "layer", b->layer);
+        cJSON_AddNumberToObject(j, "idbase", b->idbase);
+        cJSON_AddNumberToObject(j, "bytes", (double)b->bytes);
+        if (b->user) cJSON_AddStringToObject(j, "user", b->user);
+        if (b->workdir) cJSON_AddStringToObject(j, "workdir", b->workdir);
+        if (b->start_cmd) cJSON_AddStringToObject(j, "startCmd", b->start_cmd);
+        if (b->ready_cmd) cJSON_AddStringToObject(j, "readyCmd", b->ready_cmd);
+        if (b->envs) cJSON_AddItemToObject(j, "envs", cJSON_Duplicate(b->envs, true));
+        logs = cJSON_AddArrayToObject(j, "logs");
+        for (size_t k = 0; logs && k < b->n_logs; k++) {
+            cJSON *l = cJSON_CreateObject();
+            cJSON_AddNumberToObject(l, "t", (double)b->logs[k].ms);
+            cJSON_AddNumberToObject(l, "l", b->logs[k].level);
+            cJSON_AddStringToObject(l, "s", b->logs[k].step);
+            cJSON_AddStringToObject(l, "m", b->logs[k].msg);
+            cJSON_AddItemToArray(logs, l);
+        }
+        cJSON_AddItemToArray(bs, j);
+    }
+    return o;
+}
+
+int tpl_save(struct daemon *d, struct tpl *t)
+{
+    char p[4200];
+    struct error err;
+    snprintf(p, sizeof p, "%s/templates", d->opt.state_dir);
+    if (fs_mkdir_p(p, 0700, &err) < 0) return -1;
+    record_path(d, t->id, p, sizeof p);
+    cJSON *o = record_json(t);
+    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    if (!text) return -1;
+    int rc = fs_write_atomic(p, text, strlen(text), 0600, &err);
+    free(text);
+    if (rc < 0) log_msg(d->log, LOG_ERROR, "template %s: %s", t->id, err.msg);
+    return rc;
+}
+
+static const char *js(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double jn(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static char *jdup(const cJSON *o, const char *k)
+{
+    const char *s = js(o, k);
+    return s ? strdup(s) : NULL;
+}
+
+static struct tpl *record_parse(const cJSON *o)
+{
+    const char *id = js(o, "id"), *alias = js(o, "alias");
+    if (!id || strlen(id) != 20 || !alias || strlen(alias) > TPL_ALIAS_MAX) return NULL;
+    struct tpl *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    snprintf(t->id, sizeof t->id, "%s", id);
+    snprintf(t->alias, sizeof t->alias, "%s", alias);
+    t->public = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "public"));
+    t->created_ms = (int64_t)jn(o, "created");
+    t->updated_ms = (int64_t)jn(o, "updated");
+    const cJSON *g, *j;
+    cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(o, "tags"))
+    {
+        if (js(g, "tag") && js(g, "build") && strlen(js(g, "tag")) < TPL_TAG_MAX)
+            tpl_tag_set(t, js(g, "tag"), js(g, "build"));
+    }
+    cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(o, "builds"))
+    {
+        struct error err;
+        struct tpl_build *b = tpl_build_add(t, (int)jn(j, "cpu"), (int)jn(j, "memory"), &err);
+        if (!b) break;
+        snprintf(b->id, sizeof b->id, "%s", js(j, "id") ? js(j, "id") : "");
+        b->status = status_parse(js(j, "status"));
+        b->created_ms = (int64_t)jn(j, "created");
+        b->updated_ms = (int64_t)jn(j, "updated");
+        b->finished_ms = (int64_t)jn(j, "finished");
+        b->reason = jdup(j, "reason");
+        snprintf(b->reason_step, sizeof b->reason_step, "%s",
+                 js(j, "reasonStep") ? js(j, "reasonStep") : "");
+        snprintf(b->layer, sizeof b->layer, "%s", js(j, "layer") ? js(j, "layer") : "");
+        b->idbase = (uint32_t)jn(j, "idbase");
+        b->bytes = (int64_t)jn(j, "bytes");
+        b->user = jdup(j, "user");
+        b->workdir = jdup(j, "workdir");
+        b->start_cmd = jdup(j, "startCmd");
+        b->ready_cmd = jdup(j, "readyCmd");
+        const cJSON *ev = cJSON_GetObjectItemCaseSensitive(j, "envs");
+        if (cJSON_IsObject(ev)) b->envs = cJSON_Duplicate(ev, true);
+        if (!js(j, "status") || strcmp(js(j, "status"), "building") == 0) {
+            if (!b->reason) b->reason = strdup("build was interrupted by a boxtopd restart");
+            b->finished_ms = b->updated_ms;
+        }
+        const cJSON *l;
+        cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(j, "logs"))
+        {
+            tpl_log_add(b, (int)jn(l, "l"), js(l, "s"), "%s", js(l, "m") ? js(l, "m") : "");
+            b->logs[b->n_logs - 1].ms = (int64_t)jn(l, "t");
+        }
+    }
+    return t;
+}
+
+int tpls_load(struct daemon *d, struct error *err)
+{
+    char dir[4200], p[4400];
+    d->tpls = calloc(1, sizeof *d->tpls);
+    if (!d->tpls) return error_set(err, ERROR_GENERIC, "out of memory");
+    snprintf(dir, sizeof dir, "%s/templates", d->opt.state_dir);
+    DIR *dh = opendir(dir);
+    if (!dh) return 0;
+    struct dirent *e;
+    while ((e = readdir(dh))) {
+        size_t l = strlen(e->d_name);
+        if (l < 6 || strcmp(e->d_name + l - 5, ".json") != 0) continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        struct buf b = BUF_INIT;
+        struct error e2;
+        if (fs_read_file(p, &b, 64u << 20, &e2) < 0) continue;
+        cJSON *o = cJSON_ParseWithLength(buf_cstr(&b), b.len);
+        buf_free(&b);
+        struct tpl *t = o ? record_parse(o) : NULL;
+        cJSON_Delete(o);
+        struct tpl **nv = t ? realloc(d->tpls->v, (d->tpls->n + 1) * sizeof *nv) : NULL;
+        if (!nv) {
+            if (t) tpl_free_one(t);
+            log_msg(d->log, LOG_WARN, "template record %s: unreadable, skipped", e->d_name);
+            continue;
+        }
+        d->tpls->v = nv;
+        d->tpls->v[d->tpls->n++] = t;
+    }
+    closedir(dh);
+    return 0;
+}
+
+void tpls_free(struct daemon *d)
+{
+    if (!d->tpls) return;
+    for (size_t i = 0; i < d->tpls->n; i++)
+        tpl_free_one(d->tpls->v[i]);
+    free(d->tpls->v);
+    free(d->tpls);
+    d->tpls = NULL;
+}
+
+void tpl_list_add(struct daemon *d, cJSON *arr)
+{
+    for (size_t i = 0; d->tpls && i < d->tpls->n; i++)
+        if (tpl_current(d->tpls->v[i]))
+            cJSON_AddItemToArray(arr, tpl_json(d, d->tpls->v[i], false));
+}

@@ -1,0 +1,405 @@
+/* api_log.c - the ring of HTTP calls behind `:api` (see api_log.h).
+ *
+ * Redaction happens here, once, when a call is stored: the view and the clipboard only ever
+ * see redacted copies. Three layers: header values and query parameters whose names carry a
+ * secret, JSON string values under such names, and every registered secret (API key, envd
+ * access tokens) wherever it appears. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "boxtop/api_log.h"
+#include "boxtop/http.h"
+
+struct api_log {
+    struct api_log_entry **ring; /* cap slots; head = next to write */
+    int cap, n, head;
+    uint64_t seq;
+    size_t body_bytes;
+};
+
+static int has_ci(const char *s, size_t len, const char *word)
+{
+    size_t wl = strlen(word);
+    for (size_t i = 0; i + wl <= len; i++)
+        if (!strncasecmp(s + i, word, wl)) return 1;
+    return 0;
+}
+
+int api_log_secret_name(const char *name, size_t len)
+{
+    if (has_ci(name, len, "token") || has_ci(name, len, "secret") ||
+        has_ci(name, len, "signature") || has_ci(name, len, "password") ||
+        has_ci(name, len, "authorization") || has_ci(name, len, "cookie"))
+        return 1;
+    /* "…key" (x-api-key, apiKey) but not "keyword"/"keys" */
+    return len >= 3 && !strncasecmp(name + len - 3, "key", 3);
+}
+
+static void replace_all(struct buf *b, const char *s)
+{
+    size_t sl = strlen(s);
+    if (sl < 4 || !b->len) return;
+    struct buf o = BUF_INIT;
+    const char *p = buf_cstr(b), *end = p + b->len, *hit;
+    int any = 0;
+    while (p < end && (hit = memmem(p, (size_t)(end - p), s, sl))) {
+        buf_append(&o, p, (size_t)(hit - p));
+        buf_append_str(&o, API_LOG_REDACTED);
+        p = hit + sl;
+        any = 1;
+    }
+    if (!any) {
+        buf_free(&o);
+        return;
+    }
+    buf_append(&o, p, (size_t)(end - p));
+    buf_free(b);
+    *b = o;
+}
+
+int api_log_redact(struct buf *out, const char *in, size_t len, const char *const *secrets,
+                   int n_secrets)
+{
+    struct buf b = BUF_INIT;
+    /* JSON "name": "value" with a secret name: the value goes. Strings are walked whole
+     * (escapes included) so a quote inside one never shifts keys and values. */
+    size_t i = 0;
+    while (i < len) {
+        const char *q = memchr(in + i, '"', len - i);
+        if (!q) break;
+        size_t ks = (size_t)(q - in) + 1, ke = ks;
+        while (ke < len && in[ke] != '"')
+            ke += in[ke] == '\\' ? 2 : 1;
+        if (ke >= len) break;
+        buf_append(&b, in + i, ke + 1 - i);
+        i = ke + 1;
+        size_t v = i;
+        while (v < len && isspace((unsigned char)in[v]))
+            v++;
+        if (v >= len || in[v] != ':' || !api_log_secret_name(in + ks, ke - ks)) continue;
+        v++;
+        while (v < len && isspace((unsigned char)in[v]))
+            v++;
+        if (v >= len || in[v] != '"') continue;
+        size_t e = v + 1;
+        while (e < len && in[e] != '"')
+            e += in[e] == '\\' ? 2 : 1;
+        buf_append(&b, in + i, v + 1 - i);
+        buf_append_str(&b, API_LOG_REDACTED);
+        i = e < len ? e : len; /* the closing quote stays */
+        if (i < len) {
+            buf_append_byte(&b, '"');
+            i++;
+        }
+    }
+    if (i < len) buf_append(&b, in + i, len - i);
+    for (int k = 0; k < n_secrets; k++)
+        replace_all(&b, secrets[k]);
+    if (b.len && !b.data) return -ENOMEM;
+    buf_free(out);
+    *out = b;
+    return 0;
+}
+
+/* Header lines "Name: value\n" with secret-named values replaced, then the secrets. */
+static char *redact_headers(const char *in, const char *const *secrets, int n)
+{
+    struct buf b = BUF_INIT;
+    for (const char *p = in ? in : ""; *p;) {
+        size_t l = strcspn(p, "\n");
+        const char *colon = memchr(p, ':', l);
+        if (colon && api_log_secret_name(p, (size_t)(colon - p)))
+            buf_printf(&b, "%.*s: %s\n", (int)(colon - p), p, API_LOG_REDACTED);
+        else
+            buf_printf(&b, "%.*s\n", (int)l, p);
+        p += l + (p[l] == '\n');
+    }
+    struct buf out = BUF_INIT;
+    api_log_redact(&out, buf_cstr(&b), b.len, secrets, n);
+    buf_free(&b);
+    return buf_steal(&out);
+}
+
+int api_log_split_url(const char *url, char **origin, char **path)
+{
+    *origin = *path = NULL;
+    CURLU *u = curl_url();
+    char *scheme = NULL, *host = NULL, *port = NULL, *p = NULL, *query = NULL;
+    int rc = -EINVAL;
+    if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) goto out;
+    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+    curl_url_get(u, CURLUPART_HOST, &host, 0);
+    curl_url_get(u, CURLUPART_PORT, &port, 0);
+    curl_url_get(u, CURLUPART_PATH, &p, 0);
+    curl_url_get(u, CURLUPART_QUERY, &query, 0);
+    struct buf o = BUF_INIT, q = BUF_INIT;
+    buf_printf(&o, "%s://%s%s%s", scheme ? scheme : "http", host ? host : "", port ? ":" : "",
+               port ? port : "");
+    buf_append_str(&q, p ? p : "/");
+    int first = 1;
+    for (const char *s = query; s && *s;) {
+        size_t l = strcspn(s, "&");
+        size_t nl = strcspn(s, "=");
+        if (nl > l) nl = l;
+        if (l && !api_log_secret_name(s, nl)) {
+            buf_printf(&q, "%c%.*s", first ? '?' : '&', (int)l, s);
+            first = 0;
+        }
+        s += l + (s[l] == '&');
+    }
+    *origin = buf_steal(&o);
+    *path = buf_steal(&q);
+    rc = *origin && *path ? 0 : -ENOMEM;
+out:
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    curl_free(p);
+    curl_free(query);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+/* ---- the ring ---------------------------------------------------------------------------- */
+
+struct api_log *api_log_new(int cap)
+{
+    struct api_log *l = calloc(1, sizeof *l);
+    if (!l) return NULL;
+    l->cap = cap > 0 ? cap : API_LOG_MAX;
+    if (!(l->ring = calloc((size_t)l->cap, sizeof *l->ring))) {
+        free(l);
+        return NULL;
+    }
+    return l;
+}
+
+static void drop_bodies(struct api_log *l, struct api_log_entry *e)
+{
+    l->body_bytes -= e->req_body_len + e->resp_body_len;
+    free(e->req_body);
+    free(e->resp_body);
+    e->req_body = e->resp_body = NULL;
+    e->req_body_len = e->resp_body_len = 0;
+    e->body_dropped = 1;
+}
+
+static void entry_free(struct api_log *l, struct api_log_entry *e)
+{
+    if (!e) return;
+    drop_bodies(l, e);
+    free(e->origin);
+    free(e->path);
+    free(e->error);
+    free(e->req_headers);
+    free(e->resp_headers);
+    free(e);
+}
+
+void api_log_free(struct api_log *l)
+{
+    if (!l) return;
+    for (int i = 0; i < l->cap; i++)
+        entry_free(l, l->ring[i]);
+    free(l->ring);
+    free(l);
+}
+
+int api_log_count(const struct api_log *l)
+{
+    return l ? l->n : 0;
+}
+
+uint64_t api_log_seq(const struct api_log *l)
+{
+    return l ? l->seq : 0;
+}
+
+const struct api_log_entry *api_log_at(const struct api_log *l, int i)
+{
+    if (!l || i < 0 || i >= l->n) return NULL;
+    return l->ring[((l->head - 1 - i) % l->cap + l->cap) % l->cap];
+}
+
+static char *body_copy(const char *p, size_t len, const struct http_call *c, size_t *out_len)
+{
+    *out_len = 0;
+    if (!p || !len) return NULL;
+    struct buf b = BUF_INIT;
+    /* a little past the cut, so that no secret straddling it leaves its first part behind */
+    size_t take = len < API_LOG_BODY_MAX + 1024 ? len : API_LOG_BODY_MAX + 1024;
+    api_log_redact(&b, p, take, c->secrets, c->n_secrets);
+    if (b.len > API_LOG_BODY_MAX) b.len = API_LOG_BODY_MAX;
+    *out_len = b.len;
+    return buf_steal(&b);
+}
+
+void api_log_observe(const struct http_call *c, void *ud)
+{
+    struct api_log *l = ud;
+    struct api_log_entry *e = calloc(1, sizeof *e);
+    if (!e) return;
+    e->seq = ++l->seq;
+    e->started_ms = c->started_ms;
+    snprintf(e->method, sizeof e->method, "%s", c->method ? c->method : "GET");
+    if (api_log_split_url(c->url, &e->origin, &e->path) < 0) {
+        free(e->origin);
+        e->origin = strdup("?");
+        e->path = strdup("?");
+    }
+    char **parts[] = {&e->origin, &e->path};
+    for (int k = 0; k < 2; k++) { /* a secret in the path too */
+        char **part = parts[k];
+        struct buf b = BUF_INIT;
+        if (*part && !api_log_redact(&b, *part, strlen(*part), c->secrets, c->n_secrets) &&
+            b.data) {
+            free(*part);
+            *part = buf_steal(&b);
+        }
+        buf_free(&b);
+    }
+    e->status = c->status;
+    e->cancelled = c->cancelled;
+    e->streamed = c->streamed;
+    e->ttfb_ms = c->ttfb_us / 1000;
+    e->total_ms = c->total_us / 1000;
+    e->bytes_out = c->bytes_out;
+    e->bytes_in = c->bytes_in;
+    if (c->error) {
+        struct buf b = BUF_INIT;
+        api_log_redact(&b, c->error, strlen(c->error), c->secrets, c->n_secrets);
+        e->error = buf_steal(&b);
+    }
+    e->req_headers = redact_headers(c->req_headers, c->secrets, c->n_secrets);
+    e->resp_headers = redact_headers(c->resp_headers, c->secrets, c->n_secrets);
+    e->req_body = body_copy(c->req_body, c->req_body_len, c, &e->req_body_len);
+    e->resp_body = body_copy(c->resp_body, c->resp_body_len, c, &e->resp_body_len);
+    l->body_bytes += e->req_body_len + e->resp_body_len;
+
+    entry_free(l, l->ring[l->head]); /* the oldest, when full */
+    l->ring[l->head] = e;
+    l->head = (l->head + 1) % l->cap;
+    if (l->n < l->cap) l->n++;
+    /* over the budget: the oldest bodies go first */
+    for (int i = l->n - 1; i > 0 && l->body_bytes > API_LOG_BODY_BUDGET; i--) {
+        struct api_log_entry *o = (struct api_log_entry *)api_log_at(l, i);
+        if (o->req_body || o->resp_body) drop_bodies(l, o);
+    }
+}
+
+/* ---- what a person can run again --------------------------------------------------------- */
+
+static void shell_quote(struct buf *out, const char *s, size_t len)
+{
+    buf_append_byte(out, '\'');
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\'')
+            buf_append_str(out, "'\\''");
+        else
+            buf_append_byte(out, (unsigned char)s[i]);
+    }
+    buf_append_byte(out, '\'');
+}
+
+int api_log_curl(const struct api_log_entry *e, struct buf *out)
+{
+    buf_append_str(out, "curl -sS");
+    if (strcmp(e->method, "GET")) buf_printf(out, " -X %s", e->method);
+    buf_append_byte(out, ' ');
+    struct buf url = BUF_INIT;
+    buf_printf(&url, "%s%s", e->origin, e->path);
+    shell_quote(out, url.data, url.len);
+    buf_free(&url);
+    for (const char *p = e->req_headers ? e->req_headers : ""; *p;) {
+        size_t l = strcspn(p, "\n");
+        const char *colon = memchr(p, ':', l);
+        if (colon) {
+            size_t nl = (size_t)(colon - p);
+            if (nl == 9 && !strncasecmp(p, "x-api-key", 9))
+                buf_append_str(out, " -H \"X-API-Key: $E2B_API_KEY\"");
+            else if (nl == 14 && !strncasecmp(p, "x-access-token", 14))
+                buf_append_str(out, " -H \"X-Access-Token: $E2B_ACCESS_TOKEN\"");
+            else if (!api_log_secret_name(p, nl) && strncasecmp(p, "user-agent", 10) &&
+                     strncasecmp(p, "keepalive", 9)) {
+                buf_append_str(out, " -H ");
+                shell_quote(out, p, l);
+            }
+        }
+        p += l + (p[l] == '\n');
+    }
+    if (e->req_body && e->req_body_len) {
+        buf_append_str(out, " --data-binary ");
+        shell_quote(out, e->req_body, e->req_body_len);
+    }
+    return 0;
+}
+
+/* "/sandboxes/ID[/tail]" or "/v2/sandboxes/ID[/tail]": copies ID and points tail. */
+static int sandbox_path(const char *path, char *id, size_t n, const char **tail)
+{
+    const char *p = path;
+    if (!strncmp(p, "/v2", 3)) p += 3;
+    if (strncmp(p, "/sandboxes", 10)) return -1;
+    p += 10;
+    if (*p != '/') {
+        *id = '\0';
+        *tail = p;
+        return 0;
+    }
+    p++;
+    size_t l = strcspn(p, "/?");
+    if (!l || l >= n) return -1;
+    for (size_t i = 0; i < l; i++)
+        if (!isalnum((unsigned char)p[i]) && p[i] != '-' && p[i] != '_') return -1;
+    memcpy(id, p, l);
+    id[l] = '\0';
+    *tail = p + l;
+    return 0;
+}
+
+static int json_int(const char *body, const char *name, long *v)
+{
+    const char *p = body ? strstr(body, name) : NULL;
+    if (!p || !(p = strchr(p + strlen(name), ':'))) return -1;
+    char *end;
+    *v = strtol(p + 1, &end, 10);
+    return end == p + 1 ? -1 : 0;
+}
+
+int api_log_boxtop(const struct api_log_entry *e, struct buf *out)
+{
+    char id[128];
+    const char *tail;
+    if (sandbox_path(e->path, id, sizeof id, &tail) < 0) return 0;
+    long v;
+    if (!strcmp(e->method, "DELETE") && id[0] && (!*tail || *tail == '?'))
+        buf_printf(out, "boxtop kill %s", id);
+    else if (!strcmp(e->method, "POST") && id[0] && !strcmp(tail, "/pause"))
+        buf_printf(out, "boxtop pause %s", id);
+    else if (!strcmp(e->method, "POST") && id[0] &&
+             (!strcmp(tail, "/resume") || !strcmp(tail, "/connect")))
+        buf_printf(out, "boxtop resume %s", id);
+    else if (!strcmp(e->method, "POST") && id[0] && !strcmp(tail, "/timeout") &&
+             !json_int(e->req_body, "\"timeout\"", &v))
+        buf_printf(out, "boxtop timeout %s %ld", id, v);
+    else if (!strcmp(e->method, "POST") && !id[0] && !*tail) {
+        buf_append_str(out, "boxtop create");
+        const char *t = e->req_body ? strstr(e->req_body, "\"templateID\"") : NULL;
+        if (t && (t = strchr(t + 12, '"'))) {
+            size_t l = strcspn(t + 1, "\"");
+            int ok = l > 0 && l < 128;
+            for (size_t i = 0; ok && i < l; i++)
+                ok = isalnum((unsigned char)t[1 + i]) || strchr("-_./:", t[1 + i]);
+            if (ok) buf_printf(out, " %.*s", (int)l, t + 1);
+        }
+    } else
+        return 0;
+    return 1;
+}

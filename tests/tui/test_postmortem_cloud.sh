@@ -1,0 +1,34 @@
+#!/bin/sh
+# test_postmortem_cloud.sh - issue 17's causes from E2B cloud's shapes (fake_cloud_ends.js):
+# kill_reason timeout, request (its event arriving late: asked again), admin (said as the
+# reason), no event at all (unknown, never guessed); hostile aliases and log lines sanitized
+# on the ended rows and the card.
+. "$(dirname "$0")/lib.sh"
+echo "1..6"
+: > "$TMPD/fake.out"
+node "$abs_top_srcdir/tests/tui/fake_cloud_ends.js" > "$TMPD/fake.out" 2>&1 &
+FAKE=$!
+cleanup() { kill "$FAKE" 2>/dev/null; wait "$FAKE" 2>/dev/null; tui_stop; rm -rf "$TMPD"; }
+trap cleanup EXIT
+n=100; while [ $n -gt 0 ] && ! grep -q PORT "$TMPD/fake.out"; do sleep 0.05; n=$((n-1)); done
+PORT=$(awk '/PORT/ {print $2}' "$TMPD/fake.out")
+export E2B_API_KEY=e2b_00000000000000000000000000000000deadbeef
+export E2B_SANDBOX_URL="http://127.0.0.1:$PORT"
+
+tui_start 160 40 --api-url "http://127.0.0.1:$PORT"
+tui_wait 'ittl' 10
+tui_keys R
+tui_wait 'ittl .* ended .*time to live reached' 20; ok $? "kill_reason timeout: time to live reached"
+tui_wait 'ireq .* ended .*killed by a request' 20
+ok $? "kill_reason request, its event late: asked again until it came"
+tui_wait 'iadmin .* ended .*killed \(reason: admin\)' 20; ok $? "another kill_reason is named"
+tui_wait 'inone .* ended .*cause unknown \(no lifecycle e' 20
+ok $? "no event: the cause is unknown, not guessed"
+! tui_screen_e | grep -q "$(printf '\033')]0;" && [ "$(tui_fmt '#{pane_title}')" != pwned ] &&
+    tui_screen | grep -q 'ittl .*evil'
+ok $? "a hostile alias on an ended row is sanitized"
+tui_keys /; tui_type ittl; tui_keys Enter; tui_wait 'filter: ittl' 5; tui_keys Enter
+tui_wait 'Post-mortem +ittl' 5 && tui_wait 'last words of ittl' 10 && tui_screen | grep -q 'hostile' &&
+    ! tui_screen_e | grep -q "$(printf '\033')]0;" && [ "$(tui_fmt '#{pane_title}')" != pwned ]
+ok $? "the card shows the cloud's log lines sanitized"
+tui_done

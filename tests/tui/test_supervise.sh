@@ -1,0 +1,104 @@
+#!/bin/sh
+# test_supervise.sh - issue 15.1: boxtop outlives the boxtopd it started. With two sandboxes
+# (one with a file) and a shell open, boxtopd is SIGKILLed: the header says it is restarting
+# (0.5 s), boxtop starts it again (new ports, same state dir), the list comes back with both
+# sandboxes and their files; killed again at once, the back-off has doubled (1.0 s). A boxtopd boxtop did not
+# start, restarted by hand on new ports, is found through the discovery file.
+. "$(dirname "$0")/lib.sh"
+. "$abs_top_srcdir/tests/tui/bxd.sh"
+STATE=$TMPD/state
+echo "1..13"
+
+cleanup() {
+    tui_stop
+    if [ -s "$STATE/boxtopd.json" ]; then
+        eval "$("$BOXTOPD" --print-env --state-dir "$STATE" 2>/dev/null)"
+        for id in $A $B $(cat "$TMPD/more" 2>/dev/null); do "$BOXTOP" kill "$id" >/dev/null 2>&1; done
+        p=$(bxd_pid_of "$STATE"); [ -n "$p" ] && kill "$p" 2>/dev/null
+    fi
+    [ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
+    n=60; while [ $n -gt 0 ] && [ -n "$(bxd_pid_of "$STATE")" ] && kill -0 "$(bxd_pid_of "$STATE")" 2>/dev/null; do sleep 0.1; n=$((n-1)); done
+    rm -rf "$TMPD"
+}
+trap cleanup EXIT
+bxd_local_env "$STATE"
+
+pfx() { tui_keys C-]; tui_keys "$@"; }
+run() { tui_type "$1"; tui_keys Enter; }
+wait_new_pid() { # wait_new_pid OLD: the state dir names another live boxtopd
+    n=400; while [ $n -gt 0 ]; do
+        p=$(bxd_pid_of "$STATE"); [ -n "$p" ] && [ "$p" != "$1" ] && kill -0 "$p" 2>/dev/null && return 0
+        sleep 0.05; n=$((n-1)); done; return 1
+}
+
+tui_start 140 30
+tui_wait 'started by boxtop' 60
+eval "$("$BOXTOPD" --print-env --state-dir "$STATE")"
+A=$("$BOXTOP" create --timeout 600); B=$("$BOXTOP" create --timeout 600)
+a=$(echo "$A" | cut -c1-16); b=$(echo "$B" | cut -c1-16) # the table shortens ids
+echo keep-me > "$TMPD/f"; "$BOXTOP" cp "$TMPD/f" "$A:/tmp/kept" >/dev/null 2>&1
+tui_wait "$b" 20 && tui_screen | grep -q "$a"; ok $? "boxtop started boxtopd; two sandboxes listed"
+
+# five sandboxes in all, two terminals, and a 200 MiB upload in flight when boxtopd dies
+for i in 3 4 5; do "$BOXTOP" create --timeout 600 >> "$TMPD/more"; done
+tui_keys : ; tui_type "shell $B"; tui_keys Enter
+tui_wait '[$#] *$' 20
+pfx : ; tui_type "shell $A"; tui_keys Enter
+tui_wait '[$#] *$' 20
+run 'echo BEFORE-$((1+1))'; tui_wait '^BEFORE-2' 10
+head -c $((200 * 1024 * 1024)) /dev/urandom > "$TMPD/big"
+sum=$(sha256sum < "$TMPD/big")
+"$BOXTOP" cp "$TMPD/big" "$A:/tmp/big" > "$TMPD/cp.out" 2>&1 & CPP=$!
+sleep 0.2
+
+OLD=$(bxd_pid_of "$STATE"); kill -9 "$OLD"
+tui_wait 'restarting in 0\.5 s' 10; ok $? "SIGKILLed: the header says it restarts in 0.5 s"
+wait_new_pid "$OLD"; ok $? "boxtop started a new boxtopd on the same state dir"
+wait "$CPP"; rc=$?; echo "# upload in flight: rc=$rc $(head -c 200 "$TMPD/cp.out")"
+[ $rc -ne 0 ] && [ -s "$TMPD/cp.out" ]; ok $? "the upload in flight fails with a message"
+OLD=$(bxd_pid_of "$STATE"); kill -9 "$OLD"
+tui_wait 'restarting in 1\.0 s' 10; ok $? "killed again within 10 s: the back-off doubled (1.0 s)"
+wait_new_pid "$OLD"
+NEWURL=$(sed -n 's/.*"apiUrl": *"\([^"]*\)".*/\1/p' "$STATE/boxtopd.json")
+tui_wait "local boxtopd $NEWURL" 30; ok $? "the header names the new boxtopd ($NEWURL)"
+# boxtopd's sandbox init hands the PTY master over and keeps no copy (rt_init.c), so the
+# shell dies with boxtopd; the tab must say so instead of hanging in "reconnecting"
+tui_wait 'exit -1|gone' 40; ok $? "the tab of the shell that died with boxtopd says it is gone"
+pfx q; tui_wait "Sandboxes \\(" 10
+tui_wait "$b" 30 && tui_screen | grep -q "$a" && tui_wait_gone 'OFFLINE' 30
+ok $? "the list is back with both sandboxes, online"
+tui_keys : ; tui_type "shell $A"; tui_keys Enter
+tui_wait '[$#] *$' 20 && run 'cat /tmp/kept' && tui_wait '^keep-me' 10
+ok $? "a new shell in the surviving sandbox works and its file is there"
+run 'ls /tmp | grep -c "^big$"; echo LS-DONE'; tui_wait '^LS-DONE' 10
+tui_screen | grep -B1 '^LS-DONE' | head -1 | grep -q '^0'; ok $? "nothing was left under the upload's final name"
+eval "$("$BOXTOPD" --print-env --state-dir "$STATE")"
+"$BOXTOP" cp "$TMPD/big" "$A:/tmp/big" > "$TMPD/cp.out" 2>&1 && rm -f "$TMPD/back" &&
+    "$BOXTOP" cp "$A:/tmp/big" "$TMPD/back" >/dev/null 2>&1 && [ "$(sha256sum < "$TMPD/back")" = "$sum" ]
+ok $? "the upload's retry succeeds (byte-identical)"
+n=0; for id in $A $B $(cat "$TMPD/more"); do "$BOXTOP" info "$id" >/dev/null 2>&1 && n=$((n+1)); done
+[ $n = 5 ]; ok $? "all five sandboxes are back ($n)"
+pfx q; tui_wait 'Sandboxes' 10
+tui_keys q; tui_wait EXITED 20
+
+# not started by boxtop: restarted by hand on new ports, found through boxtopd.json
+p=$(bxd_pid_of "$STATE"); n=60; while [ $n -gt 0 ] && kill -0 "$p" 2>/dev/null; do sleep 0.1; n=$((n-1)); done
+tui_stop
+bxd_local_env "$STATE" # no URL in the environment: the state dir's boxtopd
+"$BOXTOPD" --foreground --state-dir "$STATE" --api-listen 127.0.0.1:0 --envd-listen 127.0.0.1:0 \
+    >> "$TMPD/boxtopd.log" 2>&1 &
+DPID=$!
+wait_new_pid "$p"
+tui_start 140 30
+tui_wait 'already running' 30
+kill "$DPID"; wait "$DPID" 2>/dev/null
+OLD=$DPID
+"$BOXTOPD" --foreground --state-dir "$STATE" --api-listen 127.0.0.1:0 --envd-listen 127.0.0.1:0 \
+    >> "$TMPD/boxtopd.log" 2>&1 &
+DPID=$!
+wait_new_pid "$OLD"
+NEWURL=$(sed -n 's/.*"apiUrl": *"\([^"]*\)".*/\1/p' "$STATE/boxtopd.json")
+tui_wait "local boxtopd $NEWURL \\(already running\\)" 30 && tui_wait "$b" 30
+ok $? "a boxtopd restarted by hand on new ports is found and used"
+tui_keys q; tui_wait EXITED 20
+tui_done

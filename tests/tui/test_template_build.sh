@@ -1,0 +1,94 @@
+#!/bin/bash
+# test_template_build.sh - issue 19 in the templates view, driven as a person would: `b` builds
+# an e2b.Dockerfile (RUN writing files and a script, COPY of a folder with a relative and an
+# absolute symlink, ENV, WORKDIR, USER, CMD) and the pane shows the steps live to "ready"; `n`
+# there creates a sandbox from it; a failing RUN shows error and its output; a file with an
+# unknown instruction is refused naming the line; `D` asks and deletes.
+. "$(dirname "$0")/lib.sh"
+. "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
+echo "1..8"
+BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
+if ! boxtopd_start template-build; then
+    for i in $(seq 1 8); do echo "not ok $i - boxtopd did not start"; done
+    exit 1
+fi
+CTX="$TMPD/ctx"
+mkdir -p "$CTX/folder/sub"
+echo copied >"$CTX/folder/a.txt"
+printf '#!/bin/sh\n' >"$CTX/folder/sub/x.sh"
+ln -s a.txt "$CTX/folder/rel"
+ln -s /etc/os-release "$CTX/folder/abs"
+cat >"$CTX/e2b.Dockerfile" <<'DF'
+FROM base
+RUN mkdir -p /srv/app && echo from-run > /srv/app/out.txt
+COPY folder /srv/app/folder
+ENV GREETING=hello
+WORKDIR /srv/app
+RUN printf '#!/bin/sh\necho hi\n' > hi.sh && chmod 755 hi.sh && chown -R user /srv/app
+USER user
+CMD sleep 3603
+DF
+printf 'FROM base\nRUN echo visible-before-exit; exit 1\n' >"$CTX/fail.Dockerfile"
+printf 'FROM base\nFROBNICATE now\n' >"$CTX/bad.Dockerfile"
+
+build() { # build FILE NAME
+    tui_keys b
+    tui_wait 'Build from template file' 5
+    tui_keys C-u; tui_type "$1"; tui_keys Enter
+    tui_wait 'Template name' 5
+    tui_type "$2"; tui_keys Enter
+}
+
+tui_start 160 40
+tui_wait 'running|No sandboxes|no sandboxes' 20
+tui_keys :; tui_type templates; tui_keys Enter
+tui_wait 'SPAWNS' 10
+
+build "$CTX/e2b.Dockerfile" "tui-app 2 1024"
+tui_wait 'Building tui-app' 10; ok $? "b opens the build pane"
+tui_wait 'step [0-9]+/8' 20 && tui_wait '\[builder 4/8\] COPY folder' 20
+ok $? "the pane shows the steps live (step i/N, COPY folder)"
+tui_wait 'Build finished' 60 && tui_wait 'ready' 5
+ok $? "the build ends ready"
+tui_screen | sed -n '2,14p' | sed 's/^/# /' 
+
+boxtopd_api GET /templates
+TID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.find(t=>t.aliases[0]==="tui-app").templateID')
+tui_keys n
+tui_wait_gone 'Building tui-app' 5
+for i in $(seq 1 100); do
+    boxtopd_api GET /v2/sandboxes
+    n=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json "String(j.filter(s=>s.templateID===\"$TID\").length)")
+    [ "$n" = 1 ] && break
+    sleep 0.2
+done
+[ "$n" = 1 ]; ok $? "n in the pane creates a sandbox from the template ($TID)"
+
+tui_keys :; tui_type templates; tui_keys Enter
+tui_wait 'SPAWNS' 10
+build "$CTX/fail.Dockerfile" "tui-fail"
+tui_wait 'visible-before-exit' 30 && tui_wait 'exit status 1' 30
+ok $? "a failing RUN: its output and the error in the pane"
+tui_keys Escape
+tui_wait 'SPAWNS' 5
+
+build "$CTX/bad.Dockerfile" "tui-bad"
+tui_wait "line 2: unknown instruction 'FROBNICATE'" 5
+ok $? "an unknown instruction is refused naming the line"
+
+# D on tui-app: asks, saying a sandbox uses it; the server refuses while it runs
+tui_keys R
+tui_wait 'tui-app' 10
+for i in $(seq 1 10); do tui_screen | grep -q '^.*tui-app' && break; done
+while ! tui_screen | grep -E '^ *[a-z0-9]{20} +tui-app' | grep -q .; do sleep 0.1; done
+row=$(tui_screen | grep -nE '^ *(base|[a-z0-9]{20}) ' | grep -n 'tui-app' | cut -d: -f1)
+for i in $(seq 2 "${row:-1}"); do tui_keys j; done
+tui_keys D
+tui_wait 'Delete template .* 1 sandboxes use it' 5; ok $? "D asks and says how many sandboxes use it"
+tui_keys y
+tui_wait 'running sandboxes using it' 10; ok $? "the server's refusal is shown while a sandbox runs"
+
+tui_stop
+boxtopd_teardown >/dev/null || echo "# teardown: $BOXTOPD_PROBLEMS"
+rm -rf "$TMPD"
+exit $FAILED

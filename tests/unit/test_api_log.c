@@ -1,0 +1,155 @@
+/* test_api_log.c - the `:api` ring (src/e2b/api_log.c): secrets never stored (names, values,
+ * registered secrets, query parameters), the ring keeps the newest, bodies are bounded, and the
+ * curl/boxtop command lines carry $E2B_API_KEY instead of the key. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "boxtop/api_log.h"
+#include "boxtop/http.h"
+
+#define KEY "e2b_0123456789abcdef0123456789abcdef"
+#define TOK "f00dfeedf00dfeedf00dfeedf00dfeed"
+
+static const char *const secrets[] = {KEY, TOK};
+
+static void t_redact(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    const char *in =
+        "{\"envdAccessToken\": \"" TOK "\",\"sandboxID\":\"abc\",\"apiKey\":\"x\\\"y\","
+        "\"keys\":\"kept\",\"note\":\"key=" KEY "\"}";
+    assert_int_equal(api_log_redact(&b, in, strlen(in), secrets, 2), 0);
+    const char *s = buf_cstr(&b);
+    assert_null(strstr(s, TOK));
+    assert_null(strstr(s, KEY));
+    assert_null(strstr(s, "x\\\"y"));
+    assert_non_null(strstr(s, "\"envdAccessToken\": \"" API_LOG_REDACTED "\""));
+    assert_non_null(strstr(s, "\"sandboxID\":\"abc\""));
+    assert_non_null(strstr(s, "\"keys\":\"kept\""));
+    buf_free(&b);
+    assert_true(api_log_secret_name("X-API-Key", 9));
+    assert_true(api_log_secret_name("signature_expiration", 20));
+    assert_false(api_log_secret_name("path", 4));
+    assert_false(api_log_secret_name("keyword", 7));
+}
+
+static void t_url(void **state)
+{
+    (void)state;
+    char *o, *p;
+    assert_int_equal(api_log_split_url("http://u:pw@127.0.0.1:8080/files?path=%2Fetc&signature="
+                                       "v1_abc&username=user&signature_expiration=9",
+                                       &o, &p),
+                     0);
+    assert_string_equal(o, "http://127.0.0.1:8080");
+    assert_string_equal(p, "/files?path=%2Fetc&username=user");
+    free(o);
+    free(p);
+    assert_int_not_equal(api_log_split_url("::not a url", &o, &p), 0);
+}
+
+static void observe(struct api_log *l, const char *method, const char *url, const char *body,
+                    long status)
+{
+    struct http_call c = {
+        .method = method,
+        .url = url,
+        .req_headers = "X-API-Key: " KEY "\nContent-Type: application/json\nUser-Agent: b\n",
+        .req_body = body,
+        .req_body_len = body ? strlen(body) : 0,
+        .resp_headers = "content-type: application/json\nset-cookie: s=" TOK "\n",
+        .resp_body = "{\"envdAccessToken\":\"" TOK "\"}",
+        .resp_body_len = 53,
+        .status = status,
+        .total_us = 12000,
+        .secrets = secrets,
+        .n_secrets = 2,
+    };
+    api_log_observe(&c, l);
+}
+
+static void t_ring(void **state)
+{
+    (void)state;
+    struct api_log *l = api_log_new(3);
+    for (int i = 0; i < 5; i++) {
+        char url[64];
+        snprintf(url, sizeof url, "http://h/sandboxes/s%d", i);
+        observe(l, "DELETE", url, NULL, 204);
+    }
+    assert_int_equal(api_log_count(l), 3);
+    assert_string_equal(api_log_at(l, 0)->path, "/sandboxes/s4");
+    assert_string_equal(api_log_at(l, 2)->path, "/sandboxes/s2");
+    assert_null(api_log_at(l, 3));
+    const struct api_log_entry *e = api_log_at(l, 0);
+    assert_int_equal(e->status, 204);
+    assert_int_equal(e->total_ms, 12);
+    assert_null(strstr(e->req_headers, KEY));
+    assert_non_null(strstr(e->req_headers, "X-API-Key: " API_LOG_REDACTED));
+    assert_null(strstr(e->resp_headers, TOK));
+    assert_null(strstr(e->resp_body, TOK));
+
+    struct buf b = BUF_INIT;
+    api_log_curl(e, &b);
+    assert_string_equal(buf_cstr(&b), "curl -sS -X DELETE 'http://h/sandboxes/s4' -H \"X-API-Key: "
+                                      "$E2B_API_KEY\" -H 'Content-Type: application/json'");
+    buf_reset(&b);
+    assert_int_equal(api_log_boxtop(e, &b), 1);
+    assert_string_equal(buf_cstr(&b), "boxtop kill s4");
+    api_log_free(l);
+
+    l = api_log_new(0);
+    observe(l, "POST", "http://h/sandboxes/ab1/timeout", "{\"timeout\": 60}", 204);
+    observe(l, "POST", "http://h/v2/sandboxes", "{\"templateID\":\"base\",\"x\":\"it's\"}", 201);
+    observe(l, "GET", "http://h/v2/sandboxes?limit=100", NULL, 200);
+    buf_reset(&b);
+    assert_int_equal(api_log_boxtop(api_log_at(l, 0), &b), 0);
+    assert_int_equal(api_log_boxtop(api_log_at(l, 1), &b), 1);
+    assert_string_equal(buf_cstr(&b), "boxtop create base");
+    buf_reset(&b);
+    api_log_curl(api_log_at(l, 1), &b);
+    assert_non_null(
+        strstr(buf_cstr(&b), "--data-binary '{\"templateID\":\"base\",\"x\":\"it'\\''s\"}'"));
+    buf_reset(&b);
+    assert_int_equal(api_log_boxtop(api_log_at(l, 2), &b), 1);
+    assert_string_equal(buf_cstr(&b), "boxtop timeout ab1 60");
+    buf_free(&b);
+    api_log_free(l);
+}
+
+static void t_budget(void **state)
+{
+    (void)state;
+    struct api_log *l = api_log_new(0);
+    char *big = malloc(API_LOG_BODY_MAX * 2 + 1);
+    memset(big, 'a', API_LOG_BODY_MAX * 2);
+    big[API_LOG_BODY_MAX * 2] = '\0';
+    int n = (int)(API_LOG_BODY_BUDGET / API_LOG_BODY_MAX) + 10;
+    for (int i = 0; i < n; i++)
+        observe(l, "POST", "http://h/x", big, 200);
+    assert_int_equal(api_log_at(l, 0)->req_body_len, API_LOG_BODY_MAX);
+    assert_non_null(api_log_at(l, 0)->req_body);
+    assert_true(api_log_at(l, n - 1)->body_dropped);
+    free(big);
+    api_log_free(l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(t_redact),
+        cmocka_unit_test(t_url),
+        cmocka_unit_test(t_ring),
+        cmocka_unit_test(t_budget),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
