@@ -47,15 +47,21 @@ static int stream_start(struct envd_conn *c, const char *ctype)
 
 /* ---- error answers ---- */
 
-static void respond_json_error(struct envd_conn *c, int status, const char *msg)
+/* envd's plain-HTTP error body: {"code":status,"message":msg} and a newline. */
+static void json_error_body(struct buf *b, int status, const char *msg)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddNumberToObject(j, "code", status);
     cJSON_AddStringToObject(j, "message", msg);
-    struct buf b = BUF_INIT;
-    pjson_print(&b, j);
-    buf_append_str(&b, "\n");
+    pjson_print(b, j);
+    buf_append_str(b, "\n");
     cJSON_Delete(j);
+}
+
+static void respond_json_error(struct envd_conn *c, int status, const char *msg)
+{
+    struct buf b = BUF_INIT;
+    json_error_body(&b, status, msg);
     server_respond(c->req, status, "application/json; charset=utf-8", b.data, b.len);
     buf_free(&b);
     c->kind = K_DONE;
@@ -397,13 +403,8 @@ static void start_upload(struct envd_conn *c, const char *path)
     cJSON_Delete(meta.obj);
     c->kind = K_UPLOAD;
     if (rc < 0) {
-        cJSON *j = cJSON_CreateObject();
-        cJSON_AddNumberToObject(j, "code", status);
-        cJSON_AddStringToObject(j, "message", msg);
         struct buf b = BUF_INIT;
-        pjson_print(&b, j);
-        buf_append_str(&b, "\n");
-        cJSON_Delete(j);
+        json_error_body(&b, status, msg);
         upload_refuse_later(c, status, &b);
     }
     server_request_set_body_cb(c->req, upload_data, upload_end, c);
