@@ -39,14 +39,16 @@ a=$(echo "$A" | cut -c1-16); b=$(echo "$B" | cut -c1-16) # the table shortens id
 echo keep-me > "$TMPD/f"; "$BOXTOP" cp "$TMPD/f" "$A:/tmp/kept" >/dev/null 2>&1
 tui_wait "$b" 20 && tui_screen | grep -q "$a"; ok $? "boxtop started boxtopd; two sandboxes listed"
 
-# five sandboxes in all, two terminals, and a 200 MiB upload in flight when boxtopd dies
+# five sandboxes in all, two terminals, and a 1 GiB upload in flight when boxtopd dies
 for i in 3 4 5; do "$BOXTOP" create --timeout 600 >> "$TMPD/more"; done
 tui_keys : ; tui_type "shell $B"; tui_keys Enter
 tui_wait '[$#] *$' 20
 pfx : ; tui_type "shell $A"; tui_keys Enter
 tui_wait '[$#] *$' 20
 run 'echo BEFORE-$((1+1))'; tui_wait '^BEFORE-2' 10
-head -c $((200 * 1024 * 1024)) /dev/urandom > "$TMPD/big"
+# 1 GiB (64 MiB random, the rest sparse): boxtopd takes uploads at ~1 GiB/s since its 256 KiB
+# serve buffer, so a 200 MiB one could finish before the kill below
+head -c $((64 * 1024 * 1024)) /dev/urandom > "$TMPD/big"; truncate -s 1G "$TMPD/big"
 sum=$(sha256sum < "$TMPD/big")
 "$BOXTOP" cp "$TMPD/big" "$A:/tmp/big" > "$TMPD/cp.out" 2>&1 & CPP=$!
 sleep 0.2
