@@ -22,7 +22,7 @@
 #include "boxtop/json.h"
 #include "boxtop/log.h"
 #include "boxtop/loop.h"
-#include "api/api.h"
+#include "api/dapi.h"
 #include "daemon.h"
 #include "events.h"
 #include "fsutil.h"

@@ -15,8 +15,8 @@
 #include <zlib.h>
 #include <cmocka.h>
 
-#include "envd_files.h"
-#include "envd_int.h"
+#include "denvd_files.h"
+#include "denvd_int.h"
 #include "xmeta.h"
 
 struct fx {

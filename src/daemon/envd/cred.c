@@ -6,7 +6,7 @@
 #include <sys/fsuid.h>
 
 #include "confine.h"
-#include "envd_int.h"
+#include "denvd_int.h"
 
 void envd_cred_enter(const struct envd_call *c, struct envd_cred *save)
 {

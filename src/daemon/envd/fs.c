@@ -15,7 +15,7 @@
 #include "boxtop/grow.h"
 #include "confine.h"
 #include "entry.h"
-#include "envd_int.h"
+#include "denvd_int.h"
 #include "rpcmsg.h"
 #include "xmeta.h"
 

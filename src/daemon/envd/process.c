@@ -22,7 +22,7 @@
 #include "boxtop/base64.h"
 #include "boxtop/log.h"
 #include "runtime/runtime.h"
-#include "envd_int.h"
+#include "denvd_int.h"
 #include "entry.h"
 #include "rpcmsg.h"
 #include "confine.h"

@@ -24,7 +24,7 @@
 #include "boxtop/grow.h"
 #include "confine.h"
 #include "entry.h"
-#include "envd_int.h"
+#include "denvd_int.h"
 #include "rpcmsg.h"
 
 #define WATCH_QUEUE_MAX 10000

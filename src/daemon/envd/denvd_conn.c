@@ -3,7 +3,7 @@
  * reading its source while the client is slow. */
 #include "config.h"
 
-#include "envd_conn.h"
+#include "denvd_conn.h"
 #include "server.h"
 
 int envd_conn_write(struct envd_conn *c, const void *p, size_t n)

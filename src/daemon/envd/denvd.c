@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "runtime/runtime.h"
-#include "envd_int.h"
+#include "denvd_int.h"
 
 int envd_new(struct envd **out, const struct envd_host *host, struct error *err)
 {

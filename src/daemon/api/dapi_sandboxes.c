@@ -15,9 +15,9 @@
 #include "../snapshot.h"
 #include "../tpl.h"
 #include "../tpl_sandbox.h"
-#include "api.h"
-#include "list_filter.h"
-#include "validate.h"
+#include "dapi.h"
+#include "dapi_list_filter.h"
+#include "dapi_validate.h"
 
 #define CLIENT_ID      "6532622b"
 #define MAX_TIMEOUT_S  VALIDATE_MAX_TIMEOUT_S

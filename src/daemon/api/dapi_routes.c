@@ -12,7 +12,7 @@
 #include "../ids.h"
 #include "../sandbox.h"
 #include "../tpl_tar.h"
-#include "api.h"
+#include "dapi.h"
 
 struct api_ctx {
     struct daemon *d;

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "runtime/runtime.h"
-#include "envd_int.h"
+#include "denvd_int.h"
 
 void envd_owner_names(struct envd_call *c, uid_t uid, gid_t gid, char *owner, size_t on,
                       char *group, size_t gn)

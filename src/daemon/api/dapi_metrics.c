@@ -13,7 +13,7 @@
 #include "../query.h"
 #include "../sandbox.h"
 #include "../team_metrics.h"
-#include "api.h"
+#include "dapi.h"
 
 static cJSON *metric_json(const struct metric_sample *m)
 {

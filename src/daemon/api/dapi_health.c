@@ -11,7 +11,7 @@
 
 #include "../runtime/runtime.h"
 #include "../snapshot.h"
-#include "api.h"
+#include "dapi.h"
 
 /* " (base: downloading packages 40 %)"-style note, "" when the image is ready. */
 static void base_note(struct daemon *d, char *out, size_t n)

@@ -7,7 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "envd_int.h"
+#include "denvd_int.h"
 
 int envd_reply_error(struct envd_reply *r, enum connect_code code, const char *fmt, ...)
 {

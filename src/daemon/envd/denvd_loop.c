@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "envd_int.h"
+#include "denvd_int.h"
 #include "server.h"
 
 #define WRITE_RETRY_MS 10

@@ -12,8 +12,8 @@
 #include "../runtime/runtime.h"
 #include "../sandbox.h"
 #include "../volume.h"
-#include "api.h"
-#include "validate.h"
+#include "dapi.h"
+#include "dapi_validate.h"
 
 static cJSON *volume_json(struct daemon *d, const struct volume *v, bool token, bool extra)
 {

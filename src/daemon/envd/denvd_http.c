@@ -22,9 +22,9 @@
 
 #include "boxtop/base64.h"
 #include "boxtop/files_sig.h"
-#include "envd_conn.h"
-#include "envd_files.h"
-#include "envd_int.h"
+#include "denvd_conn.h"
+#include "denvd_files.h"
+#include "denvd_int.h"
 #include "xmeta.h"
 #include "runtime/runtime.h"
 #include "server.h"

@@ -14,7 +14,7 @@
 #include "boxtop/loop.h"
 #include "../sandbox.h"
 #include "../sblog.h"
-#include "api.h"
+#include "dapi.h"
 
 #define WEEK_MS (7LL * 24 * 3600 * 1000)
 

@@ -8,7 +8,7 @@
 #include "../events.h"
 #include "../query.h"
 #include "../sandbox.h"
-#include "api.h"
+#include "dapi.h"
 
 static int events_common(struct daemon *d, struct server_request *req, const char *id)
 {

@@ -18,8 +18,8 @@
 #include <zlib.h>
 
 #include "confine.h"
-#include "envd_files.h"
-#include "envd_int.h"
+#include "denvd_files.h"
+#include "denvd_int.h"
 #include "multipart.h"
 #include "xmeta.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "daemon.h"
-#include "envd.h"
+#include "denvd.h"
 #include "sandbox.h"
 #include "server.h"
 #include "tpl.h"

@@ -4,7 +4,7 @@
 #ifndef BOXTOPD_ENVD_CONN_H
 #define BOXTOPD_ENVD_CONN_H
 
-#include "envd_int.h"
+#include "denvd_int.h"
 
 struct server_request;
 struct envd_upload;

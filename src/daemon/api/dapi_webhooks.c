@@ -8,7 +8,7 @@
 #include <cJSON.h>
 
 #include "../webhooks.h"
-#include "api.h"
+#include "dapi.h"
 
 static struct webhook *webhook_or_404(struct daemon *d, struct server_request *req)
 {

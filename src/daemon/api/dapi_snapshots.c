@@ -15,8 +15,8 @@
 #include "../query.h"
 #include "../sandbox.h"
 #include "../snapshot.h"
-#include "api.h"
-#include "validate.h"
+#include "dapi.h"
+#include "dapi_validate.h"
 
 #define FORK_MAX_COUNT   100
 #define FORK_DEFAULT_TTL 15

@@ -11,7 +11,7 @@
 
 #include "../sandbox.h"
 #include "../tpl.h"
-#include "api.h"
+#include "dapi.h"
 
 #define BASE_BUILD_ID "00000000-0000-4000-8000-000000000001"
 #define BASE_CREATED  "2026-01-01T00:00:00.000Z"

@@ -18,7 +18,7 @@
 #include "boxtop/buf.h"
 #include "boxtop/connect.h"
 #include "boxtop/error.h"
-#include "envd.h"
+#include "denvd.h"
 #include "path.h"
 
 struct envd_fdw;

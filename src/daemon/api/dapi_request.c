@@ -8,7 +8,7 @@
 #include "../ids.h"
 #include "../query.h"
 #include "../sandbox.h"
-#include "api.h"
+#include "dapi.h"
 
 const char *api_sandbox_id(struct server_request *req, int capture, char *out, size_t n)
 {

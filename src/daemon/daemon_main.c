@@ -26,7 +26,7 @@
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
 #include "boxtop/log.h"
-#include "api/api.h"
+#include "api/dapi.h"
 #include "daemon.h"
 #include "fsutil.h"
 #include "runtime/runtime.h"

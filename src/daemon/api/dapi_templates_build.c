@@ -24,7 +24,7 @@
 #include "../tpl.h"
 #include "../tpl_build.h"
 #include "../tpl_tar.h"
-#include "api.h"
+#include "dapi.h"
 
 #define UPLOAD_TTL_S 1800
 
