@@ -1,6 +1,6 @@
 /* api.h - the E2B platform API handlers (SERVER_VHOST_API) and small shared helpers.
  *
- * api_register() adds every route; each handler runs after the X-API-Key check (except
+ * dapi_register() adds every route; each handler runs after the X-API-Key check (except
  * /health). Handlers answer with server_respond_*; errors are {"code":N,"message":...}. */
 #ifndef BOXTOPD_API_H
 #define BOXTOPD_API_H
@@ -14,83 +14,83 @@
 struct cJSON;
 struct sbx;
 
-typedef int (*api_fn)(struct daemon *d, struct server_request *req);
+typedef int (*dapi_fn)(struct daemon *d, struct server_request *req);
 
-int api_register(struct daemon *d, struct error *err);
-void api_unregister(struct daemon *d);
+int dapi_register(struct daemon *d, struct error *err);
+void dapi_unregister(struct daemon *d);
 
 /* Fallback of the envd vhost while no envd is linked: E2B's proxy 502 body. */
-int api_envd_unavailable(struct server_request *req, void *ud);
+int dapi_envd_unavailable(struct server_request *req, void *ud);
 
 /* ---- helpers shared by the handler files ---- */
 /* The {id} capture validated (answers 400 "Invalid sandbox ID" itself on failure). */
-const char *api_sandbox_id(struct server_request *req, int capture, char *out, size_t n);
+const char *dapi_sandbox_id(struct server_request *req, int capture, char *out, size_t n);
 /* Sandbox by {id} capture, or answers 404 itself and returns NULL. */
-struct sbx *api_sandbox_or_404(struct daemon *d, struct server_request *req, int capture);
+struct sbx *dapi_sandbox_or_404(struct daemon *d, struct server_request *req, int capture);
 /* Optional integer query parameter in [min,max]; answers 400 itself on a bad value. */
-int api_query_int(struct server_request *req, const char *name, long long def, long long min,
-                  long long max, long long *out);
+int dapi_query_int(struct server_request *req, const char *name, long long def, long long min,
+                   long long max, long long *out);
 /* The Sandbox JSON of create/connect (sandboxes.c). */
-struct cJSON *api_sandbox_json(const struct sbx *s);
+struct cJSON *dapi_sandbox_json(const struct sbx *s);
 /* An error of the sandbox manager as its HTTP status (429 with Retry-After, 404, 409, 400). */
-int api_answer_error(struct server_request *req, const struct error *err);
+int dapi_answer_error(struct server_request *req, const struct error *err);
 /* volumeMounts of a create: every named volume exists (volumes.c); 0, or -1 with err. */
-int api_volume_mounts_check(struct daemon *d, const struct cJSON *mounts, struct error *err);
+int dapi_volume_mounts_check(struct daemon *d, const struct cJSON *mounts, struct error *err);
 
 /* handler groups (api_*.c) */
-int api_health(struct daemon *d, struct server_request *req);
-int api_sandbox_create(struct daemon *d, struct server_request *req);
-int api_sandbox_create_v2(struct daemon *d, struct server_request *req);
-int api_sandbox_list_v1(struct daemon *d, struct server_request *req);
-int api_sandbox_list_v2(struct daemon *d, struct server_request *req);
-int api_sandbox_get(struct daemon *d, struct server_request *req);
-int api_sandbox_kill(struct daemon *d, struct server_request *req);
-int api_sandbox_pause(struct daemon *d, struct server_request *req);
-int api_sandbox_resume(struct daemon *d, struct server_request *req);
-int api_sandbox_connect(struct daemon *d, struct server_request *req);
-int api_sandbox_connect_v2(struct daemon *d, struct server_request *req);
-int api_sandbox_timeout(struct daemon *d, struct server_request *req);
-int api_sandbox_refreshes(struct daemon *d, struct server_request *req);
-int api_sandbox_metrics(struct daemon *d, struct server_request *req);
-int api_sandboxes_metrics(struct daemon *d, struct server_request *req);
-int api_sandbox_logs_v1(struct daemon *d, struct server_request *req);
-int api_sandbox_logs_v2(struct daemon *d, struct server_request *req);
-int api_team_metrics(struct daemon *d, struct server_request *req);
-int api_team_metrics_max(struct daemon *d, struct server_request *req);
-int api_templates_list(struct daemon *d, struct server_request *req);
-int api_templates_list_v2(struct daemon *d, struct server_request *req);
-int api_template_get(struct daemon *d, struct server_request *req);
-int api_template_alias(struct daemon *d, struct server_request *req);
-int api_events_team(struct daemon *d, struct server_request *req);
-int api_events_sandbox(struct daemon *d, struct server_request *req);
-int api_sandbox_snapshot(struct daemon *d, struct server_request *req);
-int api_snapshots_list(struct daemon *d, struct server_request *req);
-int api_template_delete(struct daemon *d, struct server_request *req);
-int api_sandbox_fork(struct daemon *d, struct server_request *req);
-int api_volumes_list(struct daemon *d, struct server_request *req);
-int api_volume_create(struct daemon *d, struct server_request *req);
-int api_volume_get(struct daemon *d, struct server_request *req);
-int api_volume_delete(struct daemon *d, struct server_request *req);
-int api_webhooks_list(struct daemon *d, struct server_request *req); /* api/webhooks.c */
-int api_webhook_create(struct daemon *d, struct server_request *req);
-int api_webhook_get(struct daemon *d, struct server_request *req);
-int api_webhook_update(struct daemon *d, struct server_request *req);
-int api_webhook_delete(struct daemon *d, struct server_request *req);
-int api_webhook_deliveries(struct daemon *d, struct server_request *req);
-int api_tpl_create_v3(struct daemon *d, struct server_request *req); /* api/templates_build.c */
-int api_tpl_create_v2(struct daemon *d, struct server_request *req);
-int api_tpl_create_v1(struct daemon *d, struct server_request *req);
-int api_tpl_files(struct daemon *d, struct server_request *req);
-int api_tpl_upload(struct daemon *d, struct server_request *req);
-int api_tpl_build_start(struct daemon *d, struct server_request *req);
-int api_tpl_build_status(struct daemon *d, struct server_request *req);
-int api_tpl_build_logs(struct daemon *d, struct server_request *req);
-int api_tpl_get(struct daemon *d, struct server_request *req);
-int api_tpl_patch(struct daemon *d, struct server_request *req);
-int api_tpl_delete(struct daemon *d, struct server_request *req);
-int api_tpl_alias(struct daemon *d, struct server_request *req);
-int api_tpl_tags_get(struct daemon *d, struct server_request *req);
-int api_tpl_tags_assign(struct daemon *d, struct server_request *req);
-int api_tpl_tags_remove(struct daemon *d, struct server_request *req);
+int dapi_health(struct daemon *d, struct server_request *req);
+int dapi_sandbox_create(struct daemon *d, struct server_request *req);
+int dapi_sandbox_create_v2(struct daemon *d, struct server_request *req);
+int dapi_sandbox_list_v1(struct daemon *d, struct server_request *req);
+int dapi_sandbox_list_v2(struct daemon *d, struct server_request *req);
+int dapi_sandbox_get(struct daemon *d, struct server_request *req);
+int dapi_sandbox_kill(struct daemon *d, struct server_request *req);
+int dapi_sandbox_pause(struct daemon *d, struct server_request *req);
+int dapi_sandbox_resume(struct daemon *d, struct server_request *req);
+int dapi_sandbox_connect(struct daemon *d, struct server_request *req);
+int dapi_sandbox_connect_v2(struct daemon *d, struct server_request *req);
+int dapi_sandbox_timeout(struct daemon *d, struct server_request *req);
+int dapi_sandbox_refreshes(struct daemon *d, struct server_request *req);
+int dapi_sandbox_metrics(struct daemon *d, struct server_request *req);
+int dapi_sandboxes_metrics(struct daemon *d, struct server_request *req);
+int dapi_sandbox_logs_v1(struct daemon *d, struct server_request *req);
+int dapi_sandbox_logs_v2(struct daemon *d, struct server_request *req);
+int dapi_team_metrics(struct daemon *d, struct server_request *req);
+int dapi_team_metrics_max(struct daemon *d, struct server_request *req);
+int dapi_templates_list(struct daemon *d, struct server_request *req);
+int dapi_templates_list_v2(struct daemon *d, struct server_request *req);
+int dapi_template_get(struct daemon *d, struct server_request *req);
+int dapi_template_alias(struct daemon *d, struct server_request *req);
+int dapi_events_team(struct daemon *d, struct server_request *req);
+int dapi_events_sandbox(struct daemon *d, struct server_request *req);
+int dapi_sandbox_snapshot(struct daemon *d, struct server_request *req);
+int dapi_snapshots_list(struct daemon *d, struct server_request *req);
+int dapi_template_delete(struct daemon *d, struct server_request *req);
+int dapi_sandbox_fork(struct daemon *d, struct server_request *req);
+int dapi_volumes_list(struct daemon *d, struct server_request *req);
+int dapi_volume_create(struct daemon *d, struct server_request *req);
+int dapi_volume_get(struct daemon *d, struct server_request *req);
+int dapi_volume_delete(struct daemon *d, struct server_request *req);
+int dapi_webhooks_list(struct daemon *d, struct server_request *req); /* api/webhooks.c */
+int dapi_webhook_create(struct daemon *d, struct server_request *req);
+int dapi_webhook_get(struct daemon *d, struct server_request *req);
+int dapi_webhook_update(struct daemon *d, struct server_request *req);
+int dapi_webhook_delete(struct daemon *d, struct server_request *req);
+int dapi_webhook_deliveries(struct daemon *d, struct server_request *req);
+int dapi_tpl_create_v3(struct daemon *d, struct server_request *req); /* api/templates_build.c */
+int dapi_tpl_create_v2(struct daemon *d, struct server_request *req);
+int dapi_tpl_create_v1(struct daemon *d, struct server_request *req);
+int dapi_tpl_files(struct daemon *d, struct server_request *req);
+int dapi_tpl_upload(struct daemon *d, struct server_request *req);
+int dapi_tpl_build_start(struct daemon *d, struct server_request *req);
+int dapi_tpl_build_status(struct daemon *d, struct server_request *req);
+int dapi_tpl_build_logs(struct daemon *d, struct server_request *req);
+int dapi_tpl_get(struct daemon *d, struct server_request *req);
+int dapi_tpl_patch(struct daemon *d, struct server_request *req);
+int dapi_tpl_delete(struct daemon *d, struct server_request *req);
+int dapi_tpl_alias(struct daemon *d, struct server_request *req);
+int dapi_tpl_tags_get(struct daemon *d, struct server_request *req);
+int dapi_tpl_tags_assign(struct daemon *d, struct server_request *req);
+int dapi_tpl_tags_remove(struct daemon *d, struct server_request *req);
 
 #endif

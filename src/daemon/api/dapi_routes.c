@@ -1,5 +1,5 @@
 /* routes.c - the platform API route table and the X-API-Key check (request helpers for the
- * handlers: api_request.c). */
+ * handlers: dapi_request.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -14,78 +14,78 @@
 #include "../tpl_tar.h"
 #include "dapi.h"
 
-struct api_ctx {
+struct dapi_ctx {
     struct daemon *d;
-    api_fn fn;
+    dapi_fn fn;
     bool auth;
 };
 
 static const struct {
     const char *method;
     const char *pattern;
-    api_fn fn;
+    dapi_fn fn;
     bool auth;
-} api_table[] = {
-    {"GET", "/health", api_health, false},
-    {"POST", "/sandboxes", api_sandbox_create, true},
-    {"GET", "/sandboxes", api_sandbox_list_v1, true},
-    {"POST", "/v2/sandboxes", api_sandbox_create_v2, true},
-    {"GET", "/v2/sandboxes", api_sandbox_list_v2, true},
-    {"GET", "/sandboxes/metrics", api_sandboxes_metrics, true},
-    {"GET", "/sandboxes/*", api_sandbox_get, true},
-    {"DELETE", "/sandboxes/*", api_sandbox_kill, true},
-    {"POST", "/sandboxes/*/pause", api_sandbox_pause, true},
-    {"POST", "/sandboxes/*/snapshots", api_sandbox_snapshot, true},
-    {"POST", "/sandboxes/*/fork", api_sandbox_fork, true},
-    {"GET", "/snapshots", api_snapshots_list, true},
-    {"POST", "/v3/templates", api_tpl_create_v3, true},
-    {"POST", "/v2/templates", api_tpl_create_v2, true},
-    {"POST", "/templates", api_tpl_create_v1, true},
-    {"PUT", "/upload", api_tpl_upload, false}, /* signed link of /templates/{id}/files/{h} */
-    {"POST", "/templates/tags", api_tpl_tags_assign, true},
-    {"DELETE", "/templates/tags", api_tpl_tags_remove, true},
-    {"GET", "/templates/*/files/*", api_tpl_files, true},
-    {"POST", "/v2/templates/*/builds/*", api_tpl_build_start, true},
-    {"POST", "/templates/*/builds/*", api_tpl_build_start, true},
-    {"GET", "/templates/*/builds/*/status", api_tpl_build_status, true},
-    {"GET", "/templates/*/builds/*/logs", api_tpl_build_logs, true},
-    {"GET", "/templates/*/tags", api_tpl_tags_get, true},
-    {"PATCH", "/v2/templates/*", api_tpl_patch, true},
-    {"PATCH", "/templates/*", api_tpl_patch, true},
-    {"DELETE", "/templates/*", api_tpl_delete, true},
-    {"DELETE", "/templates/**", api_template_delete, true},
-    {"GET", "/volumes", api_volumes_list, true},
-    {"POST", "/volumes", api_volume_create, true},
-    {"GET", "/volumes/*", api_volume_get, true},
-    {"DELETE", "/volumes/*", api_volume_delete, true},
-    {"POST", "/sandboxes/*/resume", api_sandbox_resume, true},
-    {"POST", "/sandboxes/*/connect", api_sandbox_connect, true},
-    {"POST", "/v2/sandboxes/*/connect", api_sandbox_connect_v2, true},
-    {"POST", "/sandboxes/*/timeout", api_sandbox_timeout, true},
-    {"POST", "/sandboxes/*/refreshes", api_sandbox_refreshes, true},
-    {"GET", "/sandboxes/*/metrics", api_sandbox_metrics, true},
-    {"GET", "/sandboxes/*/logs", api_sandbox_logs_v1, true},
-    {"GET", "/v2/sandboxes/*/logs", api_sandbox_logs_v2, true},
-    {"GET", "/teams/*/metrics", api_team_metrics, true},
-    {"GET", "/teams/*/metrics/max", api_team_metrics_max, true},
-    {"GET", "/templates", api_templates_list, true},
-    {"GET", "/v2/templates", api_templates_list_v2, true},
-    {"GET", "/templates/aliases/**", api_tpl_alias, true},
-    {"GET", "/templates/*", api_tpl_get, true},
-    {"GET", "/events/sandboxes", api_events_team, true},
-    {"GET", "/events/sandboxes/*", api_events_sandbox, true},
-    {"POST", "/events/webhooks", api_webhook_create, true},
-    {"GET", "/events/webhooks", api_webhooks_list, true},
-    {"GET", "/events/webhooks/*", api_webhook_get, true},
-    {"PATCH", "/events/webhooks/*", api_webhook_update, true},
-    {"DELETE", "/events/webhooks/*", api_webhook_delete, true},
-    {"GET", "/events/webhooks/*/deliveries", api_webhook_deliveries, true},
+} dapi_table[] = {
+    {"GET", "/health", dapi_health, false},
+    {"POST", "/sandboxes", dapi_sandbox_create, true},
+    {"GET", "/sandboxes", dapi_sandbox_list_v1, true},
+    {"POST", "/v2/sandboxes", dapi_sandbox_create_v2, true},
+    {"GET", "/v2/sandboxes", dapi_sandbox_list_v2, true},
+    {"GET", "/sandboxes/metrics", dapi_sandboxes_metrics, true},
+    {"GET", "/sandboxes/*", dapi_sandbox_get, true},
+    {"DELETE", "/sandboxes/*", dapi_sandbox_kill, true},
+    {"POST", "/sandboxes/*/pause", dapi_sandbox_pause, true},
+    {"POST", "/sandboxes/*/snapshots", dapi_sandbox_snapshot, true},
+    {"POST", "/sandboxes/*/fork", dapi_sandbox_fork, true},
+    {"GET", "/snapshots", dapi_snapshots_list, true},
+    {"POST", "/v3/templates", dapi_tpl_create_v3, true},
+    {"POST", "/v2/templates", dapi_tpl_create_v2, true},
+    {"POST", "/templates", dapi_tpl_create_v1, true},
+    {"PUT", "/upload", dapi_tpl_upload, false}, /* signed link of /templates/{id}/files/{h} */
+    {"POST", "/templates/tags", dapi_tpl_tags_assign, true},
+    {"DELETE", "/templates/tags", dapi_tpl_tags_remove, true},
+    {"GET", "/templates/*/files/*", dapi_tpl_files, true},
+    {"POST", "/v2/templates/*/builds/*", dapi_tpl_build_start, true},
+    {"POST", "/templates/*/builds/*", dapi_tpl_build_start, true},
+    {"GET", "/templates/*/builds/*/status", dapi_tpl_build_status, true},
+    {"GET", "/templates/*/builds/*/logs", dapi_tpl_build_logs, true},
+    {"GET", "/templates/*/tags", dapi_tpl_tags_get, true},
+    {"PATCH", "/v2/templates/*", dapi_tpl_patch, true},
+    {"PATCH", "/templates/*", dapi_tpl_patch, true},
+    {"DELETE", "/templates/*", dapi_tpl_delete, true},
+    {"DELETE", "/templates/**", dapi_template_delete, true},
+    {"GET", "/volumes", dapi_volumes_list, true},
+    {"POST", "/volumes", dapi_volume_create, true},
+    {"GET", "/volumes/*", dapi_volume_get, true},
+    {"DELETE", "/volumes/*", dapi_volume_delete, true},
+    {"POST", "/sandboxes/*/resume", dapi_sandbox_resume, true},
+    {"POST", "/sandboxes/*/connect", dapi_sandbox_connect, true},
+    {"POST", "/v2/sandboxes/*/connect", dapi_sandbox_connect_v2, true},
+    {"POST", "/sandboxes/*/timeout", dapi_sandbox_timeout, true},
+    {"POST", "/sandboxes/*/refreshes", dapi_sandbox_refreshes, true},
+    {"GET", "/sandboxes/*/metrics", dapi_sandbox_metrics, true},
+    {"GET", "/sandboxes/*/logs", dapi_sandbox_logs_v1, true},
+    {"GET", "/v2/sandboxes/*/logs", dapi_sandbox_logs_v2, true},
+    {"GET", "/teams/*/metrics", dapi_team_metrics, true},
+    {"GET", "/teams/*/metrics/max", dapi_team_metrics_max, true},
+    {"GET", "/templates", dapi_templates_list, true},
+    {"GET", "/v2/templates", dapi_templates_list_v2, true},
+    {"GET", "/templates/aliases/**", dapi_tpl_alias, true},
+    {"GET", "/templates/*", dapi_tpl_get, true},
+    {"GET", "/events/sandboxes", dapi_events_team, true},
+    {"GET", "/events/sandboxes/*", dapi_events_sandbox, true},
+    {"POST", "/events/webhooks", dapi_webhook_create, true},
+    {"GET", "/events/webhooks", dapi_webhooks_list, true},
+    {"GET", "/events/webhooks/*", dapi_webhook_get, true},
+    {"PATCH", "/events/webhooks/*", dapi_webhook_update, true},
+    {"DELETE", "/events/webhooks/*", dapi_webhook_delete, true},
+    {"GET", "/events/webhooks/*/deliveries", dapi_webhook_deliveries, true},
 };
-#define N_API (sizeof api_table / sizeof api_table[0])
+#define N_API (sizeof dapi_table / sizeof dapi_table[0])
 
-static int api_dispatch(struct server_request *req, void *ud)
+static int dapi_dispatch(struct server_request *req, void *ud)
 {
-    struct api_ctx *c = ud;
+    struct dapi_ctx *c = ud;
     struct daemon *d = c->d;
 
     if (c->auth) {
@@ -103,9 +103,9 @@ static int api_dispatch(struct server_request *req, void *ud)
     return c->fn(d, req);
 }
 
-static int api_not_found(struct server_request *req, void *ud)
+static int dapi_not_found(struct server_request *req, void *ud)
 {
-    struct api_ctx *c = ud;
+    struct dapi_ctx *c = ud;
     const char *key = server_request_header(req, "x-api-key");
     if (!key || !*key) return server_respond_error(req, 401, "authorization header is missing");
     if (!auth_key_matches(c->d->api_key, key))
@@ -115,44 +115,44 @@ static int api_not_found(struct server_request *req, void *ud)
 }
 
 /* One ctx per route, allocated once; kept in a static-free array hung off the daemon. */
-struct api_state {
-    struct api_ctx ctx[N_API];
-    struct api_ctx fallback;
+struct dapi_state {
+    struct dapi_ctx ctx[N_API];
+    struct dapi_ctx fallback;
 };
 
-int api_register(struct daemon *d, struct error *err)
+int dapi_register(struct daemon *d, struct error *err)
 {
-    struct api_state *st = calloc(1, sizeof *st);
+    struct dapi_state *st = calloc(1, sizeof *st);
     if (!st) return error_set(err, ERROR_GENERIC, "out of memory");
-    d->api_state = st;
+    d->dapi_state = st;
     for (size_t i = 0; i < N_API; i++) {
-        st->ctx[i] = (struct api_ctx){d, api_table[i].fn, api_table[i].auth};
+        st->ctx[i] = (struct dapi_ctx){d, dapi_table[i].fn, dapi_table[i].auth};
         struct server_route r = {
-            .method = api_table[i].method,
-            .pattern = api_table[i].pattern,
-            .handler = api_dispatch,
+            .method = dapi_table[i].method,
+            .pattern = dapi_table[i].pattern,
+            .handler = dapi_dispatch,
             .ud = &st->ctx[i],
             .body_mode = SERVER_BODY_BUFFER,
             .max_body = 1u << 20, /* JSON bodies: 1 MiB is plenty */
         };
-        if (strcmp(api_table[i].pattern, "/upload") == 0)
+        if (strcmp(dapi_table[i].pattern, "/upload") == 0)
             r.max_body = TPL_TAR_MAX_BYTES; /* COPY archives */
         if (server_route_add(d->srv, SERVER_VHOST_API, &r) < 0)
             return error_set(err, ERROR_GENERIC, "cannot add route %s", r.pattern);
     }
-    st->fallback = (struct api_ctx){d, NULL, true};
-    struct server_route fb = {.handler = api_not_found, .ud = &st->fallback, .max_body = 1u << 20};
+    st->fallback = (struct dapi_ctx){d, NULL, true};
+    struct server_route fb = {.handler = dapi_not_found, .ud = &st->fallback, .max_body = 1u << 20};
     server_set_fallback(d->srv, SERVER_VHOST_API, &fb);
     return 0;
 }
 
-void api_unregister(struct daemon *d)
+void dapi_unregister(struct daemon *d)
 {
-    free(d->api_state);
-    d->api_state = NULL;
+    free(d->dapi_state);
+    d->dapi_state = NULL;
 }
 
-int api_envd_unavailable(struct server_request *req, void *ud)
+int dapi_envd_unavailable(struct server_request *req, void *ud)
 {
     (void)ud;
     const char *sid = server_request_header(req, "e2b-sandbox-id");

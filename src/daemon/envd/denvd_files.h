@@ -1,4 +1,4 @@
-/* envd_files.h - streaming state machines behind envd's GET/POST /files (files.c). */
+/* denvd_files.h - streaming state machines behind envd's GET/POST /files (files.c). */
 #ifndef BOXTOPD_ENVD_FILES_H
 #define BOXTOPD_ENVD_FILES_H
 
@@ -9,12 +9,12 @@
 
 #include "boxtop/buf.h"
 
-struct envd_call;
-struct envd_upload;
-struct envd_download;
+struct denvd_call;
+struct denvd_upload;
+struct denvd_download;
 struct cJSON;
 
-struct envd_upload_req {
+struct denvd_upload_req {
     const char *path;             /* "path" query value, NULL when absent */
     const char *content_type;     /* request header, may be NULL */
     const char *content_encoding; /* request header, may be NULL */
@@ -22,28 +22,28 @@ struct envd_upload_req {
 };
 
 /* Start an upload. On failure: -1, *status (400/500/507) and msg. */
-int envd_upload_begin(struct envd_call *c, const struct envd_upload_req *req,
-                      struct envd_upload **out, int *status, char *msg, size_t msgn);
+int denvd_upload_begin(struct denvd_call *c, const struct denvd_upload_req *req,
+                       struct denvd_upload **out, int *status, char *msg, size_t msgn);
 /* Next body bytes (already de-chunked). -1 once something failed: stop reading, answer
- * with envd_upload_finish(). */
-int envd_upload_feed(struct envd_upload *u, const void *data, size_t len);
+ * with denvd_upload_finish(). */
+int denvd_upload_feed(struct denvd_upload *u, const void *data, size_t len);
 /* Body complete (or abandoned): *status and the JSON body to send. */
-int envd_upload_finish(struct envd_upload *u, int *status, struct buf *body);
-int envd_upload_status(const struct envd_upload *u, const char **message);
-void envd_upload_free(struct envd_upload *u);
+int denvd_upload_finish(struct denvd_upload *u, int *status, struct buf *body);
+int denvd_upload_status(const struct denvd_upload *u, const char **message);
+void denvd_upload_free(struct denvd_upload *u);
 
-struct envd_download_info {
+struct denvd_download_info {
     char name[256];
     int64_t size;
     bool gzip;
     time_t mtime;
 };
 
-int envd_download_open(struct envd_call *c, const char *raw_path, const char *accept_encoding,
-                       struct envd_download **out, struct envd_download_info *info, int *status,
-                       char *msg, size_t msgn);
+int denvd_download_open(struct denvd_call *c, const char *raw_path, const char *accept_encoding,
+                        struct denvd_download **out, struct denvd_download_info *info, int *status,
+                        char *msg, size_t msgn);
 /* Fill up to n bytes of body; 0 at the end, -1 on a read error. */
-ssize_t envd_download_read(struct envd_download *d, void *out, size_t n);
-void envd_download_free(struct envd_download *d);
+ssize_t denvd_download_read(struct denvd_download *d, void *out, size_t n);
+void denvd_download_free(struct denvd_download *d);
 
 #endif
