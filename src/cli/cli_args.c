@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "boxtop/api.h"
-#include "boxtop/cli.h"
+#include "cli.h"
 #include "boxtop/i18n.h"
 #include "boxtop/models.h"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "boxtop/api.h"
-#include "boxtop/cli.h"
+#include "cli.h"
 #include "boxtop/http.h"
 #include "boxtop/i18n.h"
 #include "boxtop/local_backend.h"

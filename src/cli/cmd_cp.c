@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "boxtop/cp_args.h"
+#include "../e2b/cp_args.h"
 #include "boxtop/fpath.h"
 #include "boxtop/http.h"
 #include "boxtop/i18n.h"

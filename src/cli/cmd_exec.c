@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "boxtop/api.h"
-#include "boxtop/cli.h"
+#include "cli.h"
 #include "boxtop/config.h"
 #include "boxtop/envd.h"
 #include "boxtop/http.h"

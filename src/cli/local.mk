@@ -19,7 +19,7 @@ src_cli_libboxtopcli_a_SOURCES = \
 	src/cli/cmd_snapvol.c \
 	src/cli/cmd_template.c src/cli/cmd_template.h \
 	src/cli/cmd_template_build.c
-noinst_HEADERS += include/boxtop/cli.h include/boxtop/tui.h
+noinst_HEADERS += src/cli/cli.h src/tui/tui.h
 src_cli_libboxtopcli_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
 CLI_LIBS = src/cli/libboxtopcli.a $(E2B_LIBS)
 

@@ -513,9 +513,7 @@ int main(int argc, char **argv)
         log_msg(d.log, LOG_ERROR, "boxtopd: %s", err.msg);
         goto out;
     }
-    struct server_route fb = {.handler = dapi_envd_unavailable, .ud = &d};
-    server_set_fallback(d.srv, SERVER_VHOST_ENVD, &fb);
-    if (denvd_setup && denvd_setup(&d, &err) < 0) {
+    if (denvd_setup(&d, &err) < 0) {
         log_msg(d.log, LOG_ERROR, "boxtopd: envd: %s", err.msg);
         fprintf(stderr, "boxtopd: envd: %s\n", err.msg);
         goto out;

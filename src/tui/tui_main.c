@@ -27,7 +27,7 @@
 #include "boxtop/local_backend.h"
 #include "boxtop/supervise.h"
 #include "boxtop/loop.h"
-#include "boxtop/tui.h"
+#include "tui.h"
 #include "app.h"
 #include "backend_e2b.h"
 

@@ -14,7 +14,7 @@
 #include <cJSON.h>
 
 #include "boxtop/api.h"
-#include "boxtop/cli.h"
+#include "../../src/cli/cli.h"
 #include "boxtop/models.h"
 
 static void test_global_flags(void **state)

@@ -19,9 +19,6 @@ typedef int (*dapi_fn)(struct daemon *d, struct server_request *req);
 int dapi_register(struct daemon *d, struct error *err);
 void dapi_unregister(struct daemon *d);
 
-/* Fallback of the envd vhost while no envd is linked: E2B's proxy 502 body. */
-int dapi_envd_unavailable(struct server_request *req, void *ud);
-
 /* ---- helpers shared by the handler files ---- */
 /* The {id} capture validated (answers 400 "Invalid sandbox ID" itself on failure). */
 const char *dapi_sandbox_id(struct server_request *req, int capture, char *out, size_t n);

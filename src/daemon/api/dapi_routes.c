@@ -9,7 +9,6 @@
 #include <cJSON.h>
 
 #include "boxtop/log.h"
-#include "../ids.h"
 #include "../sandbox.h"
 #include "../tpl_tar.h"
 #include "dapi.h"
@@ -150,19 +149,4 @@ void dapi_unregister(struct daemon *d)
 {
     free(d->dapi_state);
     d->dapi_state = NULL;
-}
-
-int dapi_envd_unavailable(struct server_request *req, void *ud)
-{
-    (void)ud;
-    const char *sid = server_request_header(req, "e2b-sandbox-id");
-    char id[IDS_SANDBOX_MAX + 1];
-    cJSON *o = cJSON_CreateObject();
-    if (o) {
-        cJSON_AddStringToObject(o, "sandboxId",
-                                sid && ids_sandbox_parse(sid, id, sizeof id) == 0 ? id : "");
-        cJSON_AddStringToObject(o, "message", "The sandbox was not found");
-        cJSON_AddNumberToObject(o, "code", 502);
-    }
-    return server_respond_json(req, 502, o);
 }

@@ -1,7 +1,6 @@
 # src/daemon/envd: envd served by boxtopd for every sandbox (process, filesystem, /files).
 # Pure parts (parsers, confinement, EntryInfo, /files state machines) in a library the unit
-# tests and fuzz targets link; the parts that need boxtopd's server go straight into boxtopd
-# (daemon.h: denvd_setup is a weak reference, so it must be an object, not an archive member).
+# tests and fuzz targets link; the parts that need boxtopd's server go straight into boxtopd.
 noinst_LIBRARIES += src/daemon/envd/libboxtopd_envd.a
 src_daemon_envd_libboxtopd_envd_a_SOURCES = \
 	src/daemon/envd/multipart.c src/daemon/envd/multipart.h \
