@@ -36,7 +36,16 @@ static void t_redact(void **state)
     assert_non_null(strstr(s, "\"sandboxID\":\"abc\""));
     assert_non_null(strstr(s, "\"keys\":\"kept\""));
     buf_free(&b);
+    /* a string ending in an escaped backslash ends there: the next key is still seen */
+    const char *bs = "{\"path\":\"c:\\\\\",\"password\" : \"hunter22\",\"n\":1}";
+    assert_int_equal(api_log_redact(&b, bs, strlen(bs), secrets, 0), 0);
+    assert_string_equal(buf_cstr(&b),
+                        "{\"path\":\"c:\\\\\",\"password\" : \"" API_LOG_REDACTED "\",\"n\":1}");
+    buf_free(&b);
     assert_true(api_log_secret_name("X-API-Key", 9));
+    assert_true(api_log_secret_name("AUTHORIZATION", 13));
+    assert_true(api_log_secret_name("x-sessionCookie", 15));
+    assert_false(api_log_secret_name("stoke", 5));
     assert_true(api_log_secret_name("signature_expiration", 20));
     assert_false(api_log_secret_name("path", 4));
     assert_false(api_log_secret_name("keyword", 7));

@@ -62,6 +62,9 @@ struct sbview {
     int nrows, cap;
     uint64_t members;           /* model.members when rows were built */
     int sorted_col, sorted_rev; /* the order rows are in (-1: none yet) */
+    int64_t sorted_ms;          /* when rows were last sorted (monotonic) */
+    int64_t resort_timer;       /* a deferred metric re-sort is due (loop timer id) */
+    struct app *app;
     int body_h;
     /* the `n` form */
     char new_template[256];
@@ -93,15 +96,27 @@ static void size_id_column(struct sbview *v, int n)
     v->t.width = -1; /* lay the columns out again at the next draw */
 }
 
+static void sb_rebuild(struct sbview *v, struct app *a);
+
+static void resort_due(struct loop *l, void *ud)
+{
+    struct sbview *v = ud;
+    (void)l;
+    v->resort_timer = 0;
+    v->sorted_ms = INT64_MIN / 2;
+    sb_rebuild(v, v->app);
+    app_dirty(v->app, DIRTY_MAIN);
+}
+
 static void sb_rebuild(struct sbview *v, struct app *a)
 {
+    v->app = a;
     struct model *m = &a->model;
     int n_ended = pm_track_shown(a->pm) ? pm_track_count(a->pm) : 0;
     if (v->cap < m->n + n_ended) {
         /* rows and ids share one capacity: it moves only when both grew */
         int cr = v->cap, ci = v->cap;
-        if (GROW_INT(v->rows, cr, m->n + n_ended) < 0 ||
-            GROW_INT(v->ids, ci, m->n + n_ended) < 0)
+        if (GROW_INT(v->rows, cr, m->n + n_ended) < 0 || GROW_INT(v->ids, ci, m->n + n_ended) < 0)
             return;
         v->cap = cr < ci ? cr : ci;
     }
@@ -120,13 +135,24 @@ static void sb_rebuild(struct sbview *v, struct app *a)
     }
     v->members = m->members;
     /* ids never change: rows already sorted by id stay sorted while the set is the same */
-    int keep = same && col_sort[v->t.sort_col] == SORT_ID && v->sorted_col == v->t.sort_col &&
-               v->sorted_rev == v->t.reverse;
-    if (!keep &&
-        sort_sandboxes(v->rows, n, col_sort[v->t.sort_col], v->t.reverse, loop_wall_ms()) < 0)
-        v->sorted_col = -1;
-    else
-        v->sorted_col = v->t.sort_col, v->sorted_rev = v->t.reverse;
+    /* Sorted by a metric, every batch of samples moves rows: re-sort at most once a second
+     * while the set is the same (10 000 rows sorted per arriving batch cost more than the
+     * batches; htop re-sorts once per refresh too). A new sort or filter sorts at once. */
+    enum sort_key key = col_sort[v->t.sort_col];
+    int by_metric = key == SORT_CPU || key == SORT_MEM || key == SORT_DISK;
+    int64_t now = loop_now_ms();
+    int same_order = same && v->sorted_col == v->t.sort_col && v->sorted_rev == v->t.reverse;
+    int keep = same_order && (key == SORT_ID || (by_metric && now - v->sorted_ms < 1000));
+    if (keep && key != SORT_ID && !v->resort_timer) /* the samples of the last second too */
+        v->resort_timer = loop_timer_add(a->loop, 1000 - (now - v->sorted_ms), resort_due, v);
+    if (!keep) {
+        if (sort_sandboxes(v->rows, n, key, v->t.reverse, loop_wall_ms()) < 0) {
+            v->sorted_col = -1;
+        } else {
+            v->sorted_col = v->t.sort_col, v->sorted_rev = v->t.reverse;
+            v->sorted_ms = now;
+        }
+    }
     /* ended sandboxes (issue 17) follow the live ones, the latest end first */
     v->had_ended = n_ended;
     int live = n;
@@ -213,7 +239,7 @@ static int64_t count_ms(const struct box *s, int c, int64_t now)
     if (c == C_AGE) return s->started_ms > 0 ? now - s->started_ms : NO_COUNT;
     /* a paused sandbox does not count down (its timeout starts again on resume) */
     return s->end_ms > 0 && s->state != BOX_PAUSED && s->state != BOX_ENDED ? s->end_ms - now
-                                                                           : NO_COUNT;
+                                                                            : NO_COUNT;
 }
 
 /* The AGE or TTL text of a sandbox at now; *warn: under a minute to live. */
@@ -677,8 +703,8 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
         app_dirty(a, DIRTY_MAIN);
         return 1;
     }
-    if (sb_selected(v) && sb_selected(v)->state == BOX_ENDED && ch > 0 && ch < 128 && strchr("pSFrtsfcKmd", ch) &&
-        !v->t.nmarks) {
+    if (sb_selected(v) && sb_selected(v)->state == BOX_ENDED && ch > 0 && ch < 128 &&
+        strchr("pSFrtsfcKmd", ch) && !v->t.nmarks) {
         app_status(a, STATUS_WARN, _("%s has ended (Enter shows why)"), sb_selected(v)->id);
         return 1;
     }
@@ -1017,6 +1043,7 @@ static int64_t sb_clock_due(struct view *vv, struct app *a)
 static void sb_destroy(struct view *vv)
 {
     struct sbview *v = (struct sbview *)vv;
+    if (v->resort_timer) loop_timer_cancel(v->app->loop, v->resort_timer);
     table_free(&v->t);
     filter_free(&v->f);
     free(v->memo[0]);
@@ -1053,15 +1080,16 @@ static const struct view_ops sb_ops = {
  * the rows a filter shows, else the selected one (app.h fleet_targets). */
 static char **sb_fleet_targets(struct app *a, int *count)
 {
-    struct sbview *v = a->depth && a->stack[0]->ops == &sb_ops ? (struct sbview *)a->stack[0]
-                                                                : NULL;
+    struct sbview *v =
+        a->depth && a->stack[0]->ops == &sb_ops ? (struct sbview *)a->stack[0] : NULL;
     *count = 0;
     if (!v) return NULL;
     int n = v->t.nmarks ? v->t.nmarks : v->filter_text[0] ? v->nrows : sb_selected(v) ? 1 : 0;
     char **ids = calloc((size_t)n + 1, sizeof *ids);
     for (int i = 0; ids && i < n; i++) {
-        const char *id = v->t.nmarks ? v->t.marks[i] : v->filter_text[0] ? v->rows[i]->id
-                                                                        : sb_selected(v)->id;
+        const char *id = v->t.nmarks         ? v->t.marks[i]
+                         : v->filter_text[0] ? v->rows[i]->id
+                                             : sb_selected(v)->id;
         if (!(ids[*count] = strdup(id))) break;
         (*count)++;
     }
