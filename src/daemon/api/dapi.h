@@ -27,6 +27,9 @@ struct sbx *dapi_sandbox_or_404(struct daemon *d, struct server_request *req, in
 /* Optional integer query parameter in [min,max]; answers 400 itself on a bad value. */
 int dapi_query_int(struct server_request *req, const char *name, long long def, long long min,
                    long long max, long long *out);
+/* The request's body as a JSON object (allow_empty: no body is {}); on a bad one answers
+ * the 400 itself and returns NULL. The caller deletes it. */
+struct cJSON *dapi_body_object(struct server_request *req, bool allow_empty);
 /* The Sandbox JSON of create/connect (sandboxes.c). */
 struct cJSON *dapi_sandbox_json(const struct sbx *s);
 /* An error of the sandbox manager as its HTTP status (429 with Retry-After, 404, 409, 400). */
