@@ -26,6 +26,10 @@ void cli_sync_cb(struct api_result *res, void *ud);
 int cli_sync_wait(struct cli *c, struct api_call *call, struct cli_sync *s);
 void cli_sync_free(struct cli_sync *s);
 
+/* --follow's stop: whether sandbox id still runs. When it does not, says so on stderr, or
+ * (an error other than "not found") prints the error and sets *rc to its exit code. */
+bool cli_sandbox_running(struct cli *c, const char *id, int *rc);
+
 /* One call whose answer is kept as bytes (the body copied out of the callback). */
 struct cli_raw {
     bool done;

@@ -1,6 +1,7 @@
 /* cli_sync.c - synchronous use of the async API for one-shot commands, and JSON output. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,19 @@ int cli_sync_wait(struct cli *c, struct api_call *call, struct cli_sync *s)
     api_wait(c->api, call);
     if (!s->done) error_set(&s->err, ERROR_GENERIC, _("the request did not finish"));
     return s->done && s->err.kind == ERROR_NONE ? 0 : -1;
+}
+
+bool cli_sandbox_running(struct cli *c, const char *id, int *rc)
+{
+    struct cli_sync g = {0};
+    bool running = cli_sync_wait(c, api_get_sandbox(c->api, id, cli_sync_cb, &g), &g) == 0 &&
+                   g.sandbox.state == SANDBOX_RUNNING;
+    if (!running && g.err.kind != ERROR_NONE && g.err.kind != ERROR_NOT_FOUND)
+        *rc = cli_fail(c, &g.err);
+    else if (!running)
+        fprintf(c->stderr_fp, "%s", _("boxtop: the sandbox is no longer running\n"));
+    cli_sync_free(&g);
+    return running;
 }
 
 void cli_raw_cb(struct api_result *res, void *ud)

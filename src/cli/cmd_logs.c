@@ -249,19 +249,7 @@ int cli_cmd_logs(struct cli *c, int argc, char **argv)
          * take us further from this cursor, so the next read starts after it */
         if (!fresh && page.n >= fq.limit && at_cursor == page.n) seen->full = true;
         log_list_free(&page);
-        if (poll % STATE_CHECK_EVERY == 0) {
-            struct cli_sync g = {0};
-            if (cli_sync_wait(c, api_get_sandbox(c->api, id, cli_sync_cb, &g), &g) < 0 ||
-                g.sandbox.state != SANDBOX_RUNNING) {
-                if (g.err.kind != ERROR_NONE && g.err.kind != ERROR_NOT_FOUND)
-                    rc = cli_fail(c, &g.err);
-                else
-                    fprintf(c->stderr_fp, _("boxtop: the sandbox is no longer running\n"));
-                cli_sync_free(&g);
-                break;
-            }
-            cli_sync_free(&g);
-        }
+        if (poll % STATE_CHECK_EVERY == 0 && !cli_sandbox_running(c, id, &rc)) break;
     }
     free(seen);
     return rc;

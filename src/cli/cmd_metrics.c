@@ -97,17 +97,7 @@ int cli_cmd_metrics(struct cli *c, int argc, char **argv)
         if (!follow) break;
         cli_wait_ms(c, FOLLOW_MS);
         /* Stop with the sandbox: a paused or gone sandbox records nothing more. */
-        struct cli_sync g = {0};
-        if (cli_sync_wait(c, api_get_sandbox(c->api, id, cli_sync_cb, &g), &g) < 0 ||
-            g.sandbox.state != SANDBOX_RUNNING) {
-            if (g.err.kind != ERROR_NONE && g.err.kind != ERROR_NOT_FOUND)
-                rc = cli_fail(c, &g.err);
-            else
-                fprintf(c->stderr_fp, _("boxtop: the sandbox is no longer running\n"));
-            cli_sync_free(&g);
-            break;
-        }
-        cli_sync_free(&g);
+        if (!cli_sandbox_running(c, id, &rc)) break;
     }
     return rc;
 }

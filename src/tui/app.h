@@ -227,6 +227,11 @@ void ui_fmt_bytes(char *out, size_t n, int64_t bytes);
 void ui_fmt_duration(char *out, size_t n, int64_t ms); /* "3d4h", "12m05s", "45s" */
 /* Under a minute with tenths ("0.4s"), else as above; "-" when ns < 0. */
 void ui_fmt_duration_ns(char *out, size_t n, int64_t ns);
+/* A time to live as typed: seconds, or with s, m or h ("90", "10m", "2h"), 1 s to 30 days;
+ * 0, or -1 when it is not one. */
+int ui_parse_duration(const char *text, int *secs);
+/* ms since the epoch in local time with strftime's fmt; "-" for 0 (not known). */
+void ui_fmt_localtime(char *out, size_t n, int64_t ms, const char *fmt);
 
 /* A list view's table (ui_list.c): title (formatted), err (the last load's, or ""), the
  * columns (titles N_()), n rows, and the view's selection and first shown row. */

@@ -3,7 +3,9 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "boxtop/buf.h"
 #include "boxtop/sanitize.h"
@@ -123,6 +125,36 @@ void ui_fmt_duration(char *out, size_t n, int64_t ms)
         snprintf(out, n, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
     else
         snprintf(out, n, "%llds", (long long)s);
+}
+
+int ui_parse_duration(const char *text, int *secs)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (end == text) return -1;
+    if (*end == 'm')
+        v *= 60, end++;
+    else if (*end == 'h')
+        v *= 3600, end++;
+    else if (*end == 's')
+        end++;
+    while (*end == ' ')
+        end++;
+    if (*end || v <= 0 || v > 30L * 24 * 3600) return -1;
+    *secs = (int)v;
+    return 0;
+}
+
+void ui_fmt_localtime(char *out, size_t n, int64_t ms, const char *fmt)
+{
+    if (!ms) {
+        snprintf(out, n, "-");
+        return;
+    }
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, n, fmt, &tm);
 }
 
 /* Under a minute with a tenth of a second: how long a command ran. */

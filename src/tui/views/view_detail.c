@@ -28,18 +28,6 @@ struct detail {
     char help_keys[2][KEYMAP_NAME_MAX * 2];
 };
 
-static void fmt_time(char *out, size_t n, int64_t ms)
-{
-    if (!ms) {
-        snprintf(out, n, "-");
-        return;
-    }
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
 enum metric { M_CPU, M_MEM, M_DISK };
 
 static double metric_value(const struct sample *s, enum metric m)
@@ -199,8 +187,8 @@ static void dt_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     }
     int lw = wd / 2 - 2, y = 2;
     char t1[64], t2[64], spec[96], left[32];
-    fmt_time(t1, sizeof(t1), s->started_ms);
-    fmt_time(t2, sizeof(t2), s->end_ms);
+    ui_fmt_localtime(t1, sizeof(t1), s->started_ms, "%Y-%m-%d %H:%M:%S");
+    ui_fmt_localtime(t2, sizeof(t2), s->end_ms, "%Y-%m-%d %H:%M:%S");
     if (s->end_ms) {
         char dur[24];
         ui_fmt_duration(dur, sizeof(dur), s->end_ms - loop_wall_ms());

@@ -140,26 +140,10 @@ void sbact_fork(struct app *a, const char *id)
 
 /* ---- n in the snapshots and templates views ---- */
 
-static int parse_secs(const char *s, int *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (end == s || v <= 0) return -1;
-    if (*end == 'm')
-        v *= 60, end++;
-    else if (*end == 'h')
-        v *= 3600, end++;
-    else if (*end == 's')
-        end++;
-    if (*end || v > 30L * 24 * 3600) return -1;
-    *out = (int)v;
-    return 0;
-}
-
 void sbact_create_from(struct app *a, const char *template_id, const char *ttl, int def_s)
 {
     int secs = def_s;
-    if (ttl[0] && parse_secs(ttl, &secs)) {
+    if (ttl[0] && ui_parse_duration(ttl, &secs)) {
         app_status(a, STATUS_ERROR, _("not a duration: use seconds, or 10m, 2h"));
         return;
     }

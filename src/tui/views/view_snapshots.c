@@ -55,18 +55,6 @@ static void snap_fetch(struct snapv *v)
     if (!v->call) snprintf(v->err, sizeof v->err, "%s", err.msg);
 }
 
-static void fmt_when(char *out, size_t n, int64_t ms)
-{
-    if (!ms) {
-        snprintf(out, n, "-");
-        return;
-    }
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(out, n, "%Y-%m-%d %H:%M", &tm);
-}
-
 static void sn_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 {
     struct snapv *v = (struct snapv *)vv;
@@ -90,7 +78,7 @@ static void sn_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
         char f[4][64];
         snprintf(f[0], sizeof f[0], "%s", s->id);
         snprintf(f[1], sizeof f[1], "%s", s->sandbox_id ? s->sandbox_id : "-");
-        fmt_when(f[2], sizeof f[2], s->created_ms);
+        ui_fmt_localtime(f[2], sizeof f[2], s->created_ms, "%Y-%m-%d %H:%M");
         if (s->size >= 0)
             ui_fmt_bytes(f[3], sizeof f[3], s->size);
         else
