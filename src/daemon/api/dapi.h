@@ -1,4 +1,4 @@
-/* api.h - the E2B platform API handlers (SERVER_VHOST_API) and small shared helpers.
+/* dapi.h - the E2B platform API handlers (SERVER_VHOST_API) and small shared helpers.
  *
  * dapi_register() adds every route; each handler runs after the X-API-Key check (except
  * /health). Handlers answer with server_respond_*; errors are {"code":N,"message":...}. */

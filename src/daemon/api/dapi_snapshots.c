@@ -1,4 +1,4 @@
-/* snapshots.c - snapshot and fork routes: POST /sandboxes/{id}/snapshots, GET /snapshots,
+/* dapi_snapshots.c - snapshot and fork routes: POST /sandboxes/{id}/snapshots, GET /snapshots,
  * DELETE /templates/{snapshotID} (how the SDK deletes a snapshot), POST /sandboxes/{id}/fork.
  * Both are copies of the sandbox's writable layer (snapshot.h); shapes and errors:
  * protocol/snapshots-volumes.md §2-3. */

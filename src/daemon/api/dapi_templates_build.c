@@ -1,4 +1,4 @@
-/* templates_build.c - E2B's template build API on boxtopd (protocol/templates-build.md):
+/* dapi_templates_build.c - E2B's template build API on boxtopd (protocol/templates-build.md):
  * POST /v3/templates (and the older /v2/templates, /templates), COPY file links and the
  * upload they point to, POST /v2/templates/{id}/builds/{bid}, build status and logs, PATCH,
  * DELETE, tags and aliases. The records are tpl.h's, the builds run in tpl_build.c. */

@@ -1,4 +1,4 @@
-/* detail.c - one sandbox in full: facts, metadata, CPU/memory/disk graphs over the kept
+/* view_detail.c - one sandbox in full: facts, metadata, CPU/memory/disk graphs over the kept
  * history (multi-row braille with axis labels and current/peak values), the process list from
  * envd Process.List (with kill) and the latest log lines. While the view is open it asks the
  * backend to watch this sandbox, which keeps processes and logs fresh in the model. */

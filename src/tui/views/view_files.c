@@ -1,4 +1,4 @@
-/* files.c - the two-pane file browser (issue 8): the local current directory on the left,
+/* view_files.c - the two-pane file browser (issue 8): the local current directory on the left,
  * the sandbox on the right (starting in /home/user), Midnight-Commander style. Copies go
  * through the transfer engine (src/e2b/xfer.c) and show in a transfers panel at the bottom;
  * the sandbox pane keeps itself fresh from a WatchDir stream on the shown directory. Names

@@ -1,4 +1,4 @@
-/* sandbox_actions.c - the sandboxes view's actions of today's E2B: S snapshots the selected
+/* view_sandbox_actions.c - the sandboxes view's actions of today's E2B: S snapshots the selected
  * sandbox (asks a name, Enter for none), F forks it (asks how many; the new rows appear with
  * the next poll, which is asked for at once), p asks whether to pause with memory or keep
  * only the filesystem (one key answers) where the backend offers both: every live E2B

@@ -1,4 +1,4 @@
-/* sandboxes.c - the first screen: every sandbox with live CPU/memory sparklines, filter, sort,
+/* view_sandboxes.c - the first screen: every sandbox with live CPU/memory sparklines, filter, sort,
  * marks and one-key actions. Rows are rebuilt (filter → sort → ids) only when the model, the
  * filter or the sort changes; drawing reads the cached row list. */
 #include "config.h"

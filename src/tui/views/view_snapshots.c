@@ -1,4 +1,4 @@
-/* snapshots.c - the team's snapshots (`:snapshots`, GET /snapshots): name, source sandbox,
+/* view_snapshots.c - the team's snapshots (`:snapshots`, GET /snapshots): name, source sandbox,
  * created, size, newest first. `n` creates a sandbox from the selected one (asks the time to
  * live) and goes back to the sandboxes; `D` deletes it (asks first); `R` reloads. */
 #include "config.h"

@@ -1,4 +1,4 @@
-/* templates.c - the team's templates (GET /v2/templates): id, aliases, CPU/memory, disk, build
+/* view_templates.c - the team's templates (GET /v2/templates): id, aliases, CPU/memory, disk, build
  * status, public, builds, spawns, last used. Enter shows every field of the selected one; `n`
  * creates a sandbox from it (asks the time to live) and goes back to the sandboxes. */
 #include "config.h"

@@ -1,4 +1,4 @@
-/* term.c - the terminal view (issue 7): tabs of PTY sessions (session.h), each drawn from its
+/* view_term.c - the terminal view (issue 7): tabs of PTY sessions (session.h), each drawn from its
  * engine's dirty rows into a window of its own, at most TERM_FRAME_MS apart (slower while a
  * flood is still queued: intermediate frames are skipped, the drained state is drawn once).
  * Every key goes to the shell except the prefix key (Ctrl-] by default, BOXTOP_PREFIX=C-a

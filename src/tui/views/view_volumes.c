@@ -1,4 +1,4 @@
-/* volumes.c - the team's volumes (`:volumes`, GET /volumes): name, size and the sandboxes that
+/* view_volumes.c - the team's volumes (`:volumes`, GET /volumes): name, size and the sandboxes that
  * mount it (sizes and mounts where the backend says: boxtopd does, E2B cloud does not). `c`
  * creates one (asks a name), `D` deletes the selected one (asks first), Enter or `f` browses
  * its files in the file browser of a running sandbox that mounts it, at the mount path. */

@@ -1,4 +1,4 @@
-/* webhooks_form.c - the webhook create/edit form (see webhooks_form.h). */
+/* view_webhooks_form.c - the webhook create/edit form (see webhooks_form.h). */
 #include "config.h"
 
 #include <stdio.h>
