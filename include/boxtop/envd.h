@@ -137,6 +137,9 @@ int envd_proc_event_parse(const char *json, size_t len, struct envd_proc_event *
                           struct envd_parse *keep, struct error *err);
 /* From the END fields: the exit code a shell reports (0..255; 128+n for signal n). */
 int envd_proc_exit_status(const struct envd_proc_event *end);
+/* The signal number behind the text after "signal: " in a Go ProcessState ("killed",
+ * "aborted (core dumped)", "signal 34"); 0 when it names none. */
+int envd_signal_number(const char *s);
 
 enum envd_file_type {
     ENVD_FILE_UNSPECIFIED = 0,

@@ -119,6 +119,12 @@ void cli_args_init(struct cli_args *a, int argc, char **argv);
  * err. Long options are matched whole (no abbreviations), so a typo is an error. */
 int cli_args_next(struct cli_args *a, const struct option *opts, struct error *err);
 
+/* What a "COMMAND [options] SANDBOX_ID" loop treats like every other: -h/--help (help),
+ * --json, the one positional (into *id), a second one, a parse error. Returns -1 when k is
+ * done with (or is the command's own option), else the exit code to return. */
+int cli_args_common(struct cli *c, const char *cmd, const char *help, int k,
+                    const struct cli_args *a, const struct error *err, const char **id);
+
 /* "k=v" into l (key must be non-empty). */
 int cli_parse_kv(const char *arg, struct kv_list *l, struct error *err);
 /* "running,paused" into API_STATE_* bits. */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "boxtop/api.h"
-#include "cli.h"
+#include "cli_private.h"
 #include "boxtop/i18n.h"
 #include "boxtop/models.h"
 
@@ -102,6 +102,21 @@ int cli_args_next(struct cli_args *a, const struct option *opts, struct error *e
     }
     a->value = optarg;
     return k;
+}
+
+int cli_args_common(struct cli *c, const char *cmd, const char *help, int k,
+                    const struct cli_args *a, const struct error *err, const char **id)
+{
+    if (k == 'h') return cli_help(c, help);
+    if (k == OPT_JSON) c->out = CLI_OUT_JSON;
+    if (k == CLI_ARG_POSITIONAL && !*id) {
+        *id = a->value;
+        return -1;
+    }
+    if (k == CLI_ARG_POSITIONAL)
+        return cli_usage_error(c, cmd, _("unexpected argument \"%.40s\""), a->value);
+    if (k == CLI_ARG_ERROR) return cli_usage_error(c, cmd, "%s", err->msg);
+    return -1;
 }
 
 int cli_parse_kv(const char *arg, struct kv_list *l, struct error *err)

@@ -1,4 +1,4 @@
-/* main.c - boxtop entry point: command-line mode when a subcommand is given, else the TUI
+/* cli_main.c - boxtop entry point: command-line mode when a subcommand is given, else the TUI
  * (cli_main decides). */
 #include "config.h"
 

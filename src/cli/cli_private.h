@@ -6,6 +6,8 @@
 #include "cli.h"
 #include "boxtop/envd.h"
 
+struct cJSON;
+
 /* The result of one API call, moved out of the callback for synchronous use. */
 struct cli_sync {
     bool done;
@@ -23,6 +25,26 @@ void cli_sync_cb(struct api_result *res, void *ud);
 /* Run the loop until call is done (call NULL = could not start: err set). 0 or -1. */
 int cli_sync_wait(struct cli *c, struct api_call *call, struct cli_sync *s);
 void cli_sync_free(struct cli_sync *s);
+
+/* --follow's stop: whether sandbox id still runs. When it does not, says so on stderr, or
+ * (an error other than "not found") prints the error and sets *rc to its exit code. */
+bool cli_sandbox_running(struct cli *c, const char *id, int *rc);
+
+/* One call whose answer is kept as bytes (the body copied out of the callback). */
+struct cli_raw {
+    bool done;
+    struct error err;
+    long status;
+    char *body; /* NUL-terminated; the caller frees it */
+    size_t len;
+};
+void cli_raw_cb(struct api_result *res, void *ud);
+/* Run the loop until call is done (call NULL = could not start: r->err set). 0 or -1. */
+int cli_raw_wait(struct cli *c, struct api_call *call, struct cli_raw *r);
+/* method path (a JSON body or NULL) → *out, the parsed answer (NULL for an empty body; out
+ * may be NULL). 0, or -1 with err. */
+int cli_json_call(struct cli *c, const char *method, const char *path, struct cJSON *body,
+                  struct cJSON **out, struct error *err);
 /* Stat a sandbox path through envd, running the loop until the answer is in. 0 or -1. */
 int cli_sync_stat(struct cli *c, struct envd_client *envd, const char *path, struct envd_entry *e,
                   struct error *err);

@@ -1,8 +1,11 @@
 /* cli_sync.c - synchronous use of the async API for one-shot commands, and JSON output. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cJSON.h>
 
 #include "boxtop/i18n.h"
 #include "boxtop/loop.h"
@@ -37,6 +40,57 @@ int cli_sync_wait(struct cli *c, struct api_call *call, struct cli_sync *s)
     api_wait(c->api, call);
     if (!s->done) error_set(&s->err, ERROR_GENERIC, _("the request did not finish"));
     return s->done && s->err.kind == ERROR_NONE ? 0 : -1;
+}
+
+bool cli_sandbox_running(struct cli *c, const char *id, int *rc)
+{
+    struct cli_sync g = {0};
+    bool running = cli_sync_wait(c, api_get_sandbox(c->api, id, cli_sync_cb, &g), &g) == 0 &&
+                   g.sandbox.state == SANDBOX_RUNNING;
+    if (!running && g.err.kind != ERROR_NONE && g.err.kind != ERROR_NOT_FOUND)
+        *rc = cli_fail(c, &g.err);
+    else if (!running)
+        fprintf(c->stderr_fp, "%s", _("boxtop: the sandbox is no longer running\n"));
+    cli_sync_free(&g);
+    return running;
+}
+
+void cli_raw_cb(struct api_result *res, void *ud)
+{
+    struct cli_raw *r = ud;
+    r->done = true;
+    r->err = res->err;
+    r->status = res->status;
+    if (res->body && (r->body = malloc(res->body_len + 1))) {
+        memcpy(r->body, res->body, res->body_len);
+        r->body[res->body_len] = '\0';
+        r->len = res->body_len;
+    }
+}
+
+int cli_raw_wait(struct cli *c, struct api_call *call, struct cli_raw *r)
+{
+    if (!call) return error_set(&r->err, ERROR_GENERIC, _("cannot start the request"));
+    api_wait(c->api, call);
+    if (!r->done) return error_set(&r->err, ERROR_GENERIC, _("the request did not finish"));
+    return r->err.kind == ERROR_NONE ? 0 : -1;
+}
+
+int cli_json_call(struct cli *c, const char *method, const char *path, cJSON *body, cJSON **out,
+                  struct error *err)
+{
+    struct cli_raw r = {0};
+    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+    int rc = cli_raw_wait(c, api_request_raw(c->api, method, path, text, cli_raw_cb, &r), &r);
+    free(text);
+    if (rc < 0) {
+        *err = r.err;
+        free(r.body);
+        return -1;
+    }
+    if (out) *out = r.body && r.len ? cJSON_ParseWithLength(r.body, r.len) : NULL;
+    free(r.body);
+    return 0;
 }
 
 /* Stat a sandbox path, waiting for the answer. */

@@ -228,31 +228,30 @@ static void follow_print(struct cli *c, const struct cmd_hist *h, const char *st
     }
 }
 
-static bool sandbox_running(struct cli *c, const char *id, int *rc)
+/* The sandbox's command feed with its first round read; NULL with *rc the exit code. */
+static struct cmd_feed *feed_open(struct cli *c, const char *id, struct round *r, int *rc)
 {
-    struct cli_sync g = {0};
-    bool ok = cli_sync_wait(c, api_get_sandbox(c->api, id, cli_sync_cb, &g), &g) == 0 &&
-              g.sandbox.state == SANDBOX_RUNNING;
-    if (!ok) {
-        if (g.err.kind != ERROR_NONE && g.err.kind != ERROR_NOT_FOUND)
-            *rc = cli_fail(c, &g.err);
-        else
-            fprintf(c->stderr_fp, "%s", _("boxtop: the sandbox is no longer running\n"));
+    struct error err = {0};
+    struct cmd_feed *f = cmd_feed_new(c->api, id, round_cb, r);
+    if (!f) {
+        *rc = cli_usage_error(c, "commands", _("invalid sandbox ID"));
+        return NULL;
     }
-    cli_sync_free(&g);
-    return ok;
+    if (hist_round(c, f, r, &err) < 0) {
+        cmd_feed_free(f);
+        *rc = cli_fail(c, &err);
+        return NULL;
+    }
+    return f;
 }
 
 static int history(struct cli *c, const char *id, bool follow, const char *state, bool all)
 {
     struct error err = {0};
     struct round r;
-    struct cmd_feed *f = cmd_feed_new(c->api, id, round_cb, &r);
-    if (!f) return cli_usage_error(c, "commands", _("invalid sandbox ID"));
-    if (hist_round(c, f, &r, &err) < 0) {
-        cmd_feed_free(f);
-        return cli_fail(c, &err);
-    }
+    int rc = CLI_EXIT_OK;
+    struct cmd_feed *f = feed_open(c, id, &r, &rc);
+    if (!f) return rc;
     struct cmd_hist *h = cmd_feed_hist(f);
     if (!h->saw_process)
         fprintf(c->stderr_fp, "%s",
@@ -261,7 +260,6 @@ static int history(struct cli *c, const char *id, bool follow, const char *state
     else if (cmd_feed_uses_v2(f))
         fprintf(c->stderr_fp, "%s",
                 _("boxtop: this server has no v1 logs endpoint: exit codes are unknown\n"));
-    int rc = CLI_EXIT_OK;
     if (!follow) {
         if (c->out == CLI_OUT_JSON) {
             cJSON *arr = cJSON_CreateArray();
@@ -286,7 +284,7 @@ static int history(struct cli *c, const char *id, bool follow, const char *state
             break;
         }
         follow_print(c, h, state, all, &shown, &nshown);
-        if (poll % STATE_CHECK_EVERY == 0 && !sandbox_running(c, id, &rc)) break;
+        if (poll % STATE_CHECK_EVERY == 0 && !cli_sandbox_running(c, id, &rc)) break;
     }
     free(shown);
     cmd_feed_free(f);
@@ -383,12 +381,9 @@ static int output(struct cli *c, const char *id, uint32_t pid, bool follow)
 {
     struct error err = {0};
     struct round r;
-    struct cmd_feed *f = cmd_feed_new(c->api, id, round_cb, &r);
-    if (!f) return cli_usage_error(c, "commands", _("invalid sandbox ID"));
-    if (hist_round(c, f, &r, &err) < 0) {
-        cmd_feed_free(f);
-        return cli_fail(c, &err);
-    }
+    int rc = CLI_EXIT_OK;
+    struct cmd_feed *f = feed_open(c, id, &r, &rc);
+    if (!f) return rc;
     const struct cmd *k = find_pid(cmd_feed_hist(f), pid);
     if (!k) {
         cmd_feed_free(f);
@@ -398,7 +393,6 @@ static int output(struct cli *c, const char *id, uint32_t pid, bool follow)
     struct cmd kc = *k; /* the history is rebuilt by later rounds */
     struct cmd_out_feed *of = cmd_out_feed_new(c->api, id, &kc, round_cb, &r);
     struct out_run x = {.c = c, .raw = !isatty(STDOUT_FILENO)};
-    int rc = CLI_EXIT_OK;
     if (!of) {
         cmd_feed_free(f);
         return cli_usage_error(c, "commands", _("invalid sandbox ID"));

@@ -173,7 +173,7 @@ int cli_cmd_logs(struct cli *c, int argc, char **argv)
     bool follow = false;
     enum log_entry_level min = LOG_ENTRY_DEBUG;
     struct api_logs_query q = {.direction = "backward", .limit = 1000};
-    int k;
+    int k, r;
     cli_args_init(&a, argc, argv);
     while ((k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
         if (k == 'f')
@@ -191,16 +191,8 @@ int cli_cmd_logs(struct cli *c, int argc, char **argv)
             if (cli_parse_int(a.value, "--limit", &q.limit, &err) < 0 || q.limit < 1 ||
                 q.limit > 1000)
                 return cli_usage_error(c, "logs", _("--limit must be between 1 and 1000"));
-        } else if (k == OPT_JSON)
-            c->out = CLI_OUT_JSON;
-        else if (k == 'h')
-            return cli_help(c, LOGS_HELP);
-        else if (k == CLI_ARG_POSITIONAL && !id)
-            id = a.value;
-        else if (k == CLI_ARG_POSITIONAL)
-            return cli_usage_error(c, "logs", _("unexpected argument \"%.40s\""), a.value);
-        else if (k == CLI_ARG_ERROR)
-            return cli_usage_error(c, "logs", "%s", err.msg);
+        } else if ((r = cli_args_common(c, "logs", LOGS_HELP, k, &a, &err, &id)) >= 0)
+            return r;
     }
     if (!id) return cli_usage_error(c, "logs", _("missing SANDBOX_ID"));
     if (cli_connect(c, &err) < 0) return cli_fail(c, &err);
@@ -257,19 +249,7 @@ int cli_cmd_logs(struct cli *c, int argc, char **argv)
          * take us further from this cursor, so the next read starts after it */
         if (!fresh && page.n >= fq.limit && at_cursor == page.n) seen->full = true;
         log_list_free(&page);
-        if (poll % STATE_CHECK_EVERY == 0) {
-            struct cli_sync g = {0};
-            if (cli_sync_wait(c, api_get_sandbox(c->api, id, cli_sync_cb, &g), &g) < 0 ||
-                g.sandbox.state != SANDBOX_RUNNING) {
-                if (g.err.kind != ERROR_NONE && g.err.kind != ERROR_NOT_FOUND)
-                    rc = cli_fail(c, &g.err);
-                else
-                    fprintf(c->stderr_fp, _("boxtop: the sandbox is no longer running\n"));
-                cli_sync_free(&g);
-                break;
-            }
-            cli_sync_free(&g);
-        }
+        if (poll % STATE_CHECK_EVERY == 0 && !cli_sandbox_running(c, id, &rc)) break;
     }
     free(seen);
     return rc;

@@ -53,21 +53,13 @@ int cli_cmd_metrics(struct cli *c, int argc, char **argv)
     struct error err = {0};
     const char *id = NULL;
     bool follow = false;
-    int k;
+    int k, r;
     cli_args_init(&a, argc, argv);
     while ((k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
         if (k == 'f')
             follow = true;
-        else if (k == OPT_JSON)
-            c->out = CLI_OUT_JSON;
-        else if (k == 'h')
-            return cli_help(c, METRICS_HELP);
-        else if (k == CLI_ARG_POSITIONAL && !id)
-            id = a.value;
-        else if (k == CLI_ARG_POSITIONAL)
-            return cli_usage_error(c, "metrics", _("unexpected argument \"%.40s\""), a.value);
-        else if (k == CLI_ARG_ERROR)
-            return cli_usage_error(c, "metrics", "%s", err.msg);
+        else if ((r = cli_args_common(c, "metrics", METRICS_HELP, k, &a, &err, &id)) >= 0)
+            return r;
     }
     if (!id) return cli_usage_error(c, "metrics", _("missing SANDBOX_ID"));
     if (cli_connect(c, &err) < 0) return cli_fail(c, &err);
@@ -105,17 +97,7 @@ int cli_cmd_metrics(struct cli *c, int argc, char **argv)
         if (!follow) break;
         cli_wait_ms(c, FOLLOW_MS);
         /* Stop with the sandbox: a paused or gone sandbox records nothing more. */
-        struct cli_sync g = {0};
-        if (cli_sync_wait(c, api_get_sandbox(c->api, id, cli_sync_cb, &g), &g) < 0 ||
-            g.sandbox.state != SANDBOX_RUNNING) {
-            if (g.err.kind != ERROR_NONE && g.err.kind != ERROR_NOT_FOUND)
-                rc = cli_fail(c, &g.err);
-            else
-                fprintf(c->stderr_fp, _("boxtop: the sandbox is no longer running\n"));
-            cli_sync_free(&g);
-            break;
-        }
-        cli_sync_free(&g);
+        if (!cli_sandbox_running(c, id, &rc)) break;
     }
     return rc;
 }

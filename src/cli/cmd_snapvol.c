@@ -29,37 +29,7 @@
        "       boxtop volume rm VOLUME_ID|NAME...\n"                                               \
        "Team volumes: persistent directories that sandboxes mount at create.\n")
 
-/* One raw call's outcome (body copied out of the callback). */
-struct raw {
-    bool done;
-    struct error err;
-    long status;
-    char *body;
-    size_t len;
-};
-
-static void raw_cb(struct api_result *res, void *ud)
-{
-    struct raw *r = ud;
-    r->done = true;
-    r->err = res->err;
-    r->status = res->status;
-    if (res->body && (r->body = malloc(res->body_len + 1))) {
-        memcpy(r->body, res->body, res->body_len);
-        r->body[res->body_len] = '\0';
-        r->len = res->body_len;
-    }
-}
-
-static int raw_wait(struct cli *c, struct api_call *call, struct raw *r)
-{
-    if (!call) return error_set(&r->err, ERROR_GENERIC, _("cannot start the request"));
-    api_wait(c->api, call);
-    if (!r->done) return error_set(&r->err, ERROR_GENERIC, _("the request did not finish"));
-    return r->err.kind == ERROR_NONE ? 0 : -1;
-}
-
-static void print_raw_json(struct cli *c, const struct raw *r)
+static void print_raw_json(struct cli *c, const struct cli_raw *r)
 {
     cJSON *doc = cJSON_ParseWithLength(r->body ? r->body : "null", r->body ? r->len : 4);
     cli_print_json(c, doc, false);
@@ -104,9 +74,9 @@ int cli_cmd_snapshot(struct cli *c, int argc, char **argv)
     if (npos != 1) return cli_usage_error(c, argv[0], _("missing SANDBOX_ID"));
     struct error err = {0};
     if (cli_connect(c, &err) < 0) return cli_fail(c, &err);
-    struct raw r = {0};
+    struct cli_raw r = {0};
     struct snapshot_info si = {0};
-    if (raw_wait(c, api_snapshot_create(c->api, pos[0], vals['n'], raw_cb, &r), &r) < 0 ||
+    if (cli_raw_wait(c, api_snapshot_create(c->api, pos[0], vals['n'], cli_raw_cb, &r), &r) < 0 ||
         snapshot_info_parse(r.body, r.len, &si, &r.err) < 0) {
         free(r.body);
         return cli_fail(c, &r.err);
@@ -127,8 +97,8 @@ static int snapshots_rm(struct cli *c, const char **ids, int n)
     if (cli_connect(c, &err) < 0) return cli_fail(c, &err);
     int rc = CLI_EXIT_OK;
     for (int i = 0; i < n; i++) {
-        struct raw r = {0};
-        if (raw_wait(c, api_snapshot_delete(c->api, ids[i], raw_cb, &r), &r) < 0) {
+        struct cli_raw r = {0};
+        if (cli_raw_wait(c, api_snapshot_delete(c->api, ids[i], cli_raw_cb, &r), &r) < 0) {
             rc = cli_fail(c, &r.err);
         } else {
             char line[512];
@@ -154,9 +124,9 @@ int cli_cmd_snapshots(struct cli *c, int argc, char **argv)
     struct error err = {0};
     if (cli_connect(c, &err) < 0) return cli_fail(c, &err);
     /* the first 100 (newest first): the raw result does not carry X-Next-Token */
-    struct raw r = {0};
+    struct cli_raw r = {0};
     struct snapshot_list all = {0};
-    if (raw_wait(c, api_snapshots_list(c->api, vals['s'], NULL, raw_cb, &r), &r) < 0 ||
+    if (cli_raw_wait(c, api_snapshots_list(c->api, vals['s'], NULL, cli_raw_cb, &r), &r) < 0 ||
         snapshot_list_parse(r.body, r.len, &all, &r.err) < 0) {
         free(r.body);
         return cli_fail(c, &r.err);
@@ -209,9 +179,9 @@ int cli_cmd_fork(struct cli *c, int argc, char **argv)
         return cli_usage_error(c, argv[0], "%s",
                                err.msg[0] ? err.msg : _("--timeout must be >= 1"));
     if (cli_connect(c, &err) < 0) return cli_fail(c, &err);
-    struct raw r = {0};
+    struct cli_raw r = {0};
     struct fork_results fr = {0};
-    if (raw_wait(c, api_fork_sandbox(c->api, pos[0], count, timeout, raw_cb, &r), &r) < 0 ||
+    if (cli_raw_wait(c, api_fork_sandbox(c->api, pos[0], count, timeout, cli_raw_cb, &r), &r) < 0 ||
         fork_results_parse(r.body, r.len, &fr, &r.err) < 0) {
         free(r.body);
         return cli_fail(c, &r.err);
@@ -238,9 +208,9 @@ static int volume_ls(struct cli *c)
 {
     struct error err = {0};
     if (cli_connect(c, &err) < 0) return cli_fail(c, &err);
-    struct raw r = {0};
+    struct cli_raw r = {0};
     struct volume_list l = {0};
-    if (raw_wait(c, api_volumes_list(c->api, raw_cb, &r), &r) < 0 ||
+    if (cli_raw_wait(c, api_volumes_list(c->api, cli_raw_cb, &r), &r) < 0 ||
         volume_list_parse(r.body, r.len, &l, &r.err) < 0) {
         free(r.body);
         return cli_fail(c, &r.err);
@@ -278,10 +248,10 @@ static int volume_ls(struct cli *c)
 /* A volume id, or the id of the volume with that name. */
 static int volume_resolve(struct cli *c, const char *ref, char **id, struct error *err)
 {
-    struct raw r = {0};
+    struct cli_raw r = {0};
     struct volume_list l = {0};
     *id = NULL;
-    if (raw_wait(c, api_volumes_list(c->api, raw_cb, &r), &r) < 0 ||
+    if (cli_raw_wait(c, api_volumes_list(c->api, cli_raw_cb, &r), &r) < 0 ||
         volume_list_parse(r.body, r.len, &l, &r.err) < 0) {
         *err = r.err;
         free(r.body);
@@ -309,9 +279,9 @@ int cli_cmd_volume(struct cli *c, int argc, char **argv)
     if (!strcmp(pos[0], "create")) {
         if (npos != 2) return cli_usage_error(c, "volume create", _("missing NAME"));
         if (cli_connect(c, &err) < 0) return cli_fail(c, &err);
-        struct raw r = {0};
+        struct cli_raw r = {0};
         struct volume_info v = {0};
-        if (raw_wait(c, api_volume_create(c->api, pos[1], raw_cb, &r), &r) < 0 ||
+        if (cli_raw_wait(c, api_volume_create(c->api, pos[1], cli_raw_cb, &r), &r) < 0 ||
             volume_info_parse(r.body, r.len, &v, &r.err) < 0) {
             free(r.body);
             return cli_fail(c, &r.err);
@@ -334,12 +304,12 @@ int cli_cmd_volume(struct cli *c, int argc, char **argv)
         rc = CLI_EXIT_OK;
         for (int i = 1; i < npos; i++) {
             char *id;
-            struct raw r = {0};
+            struct cli_raw r = {0};
             if (volume_resolve(c, pos[i], &id, &err) < 0) {
                 rc = cli_fail(c, &err);
                 continue;
             }
-            if (raw_wait(c, api_volume_delete(c->api, id, raw_cb, &r), &r) < 0) {
+            if (cli_raw_wait(c, api_volume_delete(c->api, id, cli_raw_cb, &r), &r) < 0) {
                 rc = cli_fail(c, &r.err);
             } else {
                 char line[512];

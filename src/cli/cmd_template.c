@@ -23,48 +23,12 @@
        "WORKDIR, USER, ARG; its directory is the build context), follow builds, delete\n"          \
        "and tag them.\n")
 
-struct raw {
-    bool done;
-    struct error err;
-    long status;
-    char *body;
-    size_t len;
-};
-
-static void raw_cb(struct api_result *res, void *ud)
-{
-    struct raw *r = ud;
-    r->done = true;
-    r->err = res->err;
-    r->status = res->status;
-    if (res->body && (r->body = malloc(res->body_len + 1))) {
-        memcpy(r->body, res->body, res->body_len);
-        r->body[res->body_len] = '\0';
-        r->len = res->body_len;
-    }
-}
-
 /* method path (json body) → parsed answer in *out; on failure prints and returns the code. */
 static int req(struct cli *c, const char *method, const char *path, cJSON *body, cJSON **out)
 {
-    struct raw r = {0};
     struct error err = {0};
-    if (cli_connect(c, &err) < 0) return cli_fail(c, &err);
-    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
-    struct api_call *k = api_request_raw(c->api, method, path, text, raw_cb, &r);
-    free(text);
-    if (k) api_wait(c->api, k);
-    if (!k || !r.done) {
-        free(r.body);
-        error_set(&err, ERROR_GENERIC, _("the request did not finish"));
+    if (cli_connect(c, &err) < 0 || cli_json_call(c, method, path, body, out, &err) < 0)
         return cli_fail(c, &err);
-    }
-    if (r.err.kind != ERROR_NONE) {
-        free(r.body);
-        return cli_fail(c, &r.err);
-    }
-    if (out) *out = r.body && r.len ? cJSON_ParseWithLength(r.body, r.len) : NULL;
-    free(r.body);
     return -1;
 }
 

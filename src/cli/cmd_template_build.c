@@ -20,48 +20,6 @@
 
 #define POLL_MS 200
 
-struct raw {
-    bool done;
-    struct error err;
-    long status;
-    char *body;
-    size_t len;
-};
-
-static void raw_cb(struct api_result *res, void *ud)
-{
-    struct raw *r = ud;
-    r->done = true;
-    r->err = res->err;
-    r->status = res->status;
-    if (res->body && (r->body = malloc(res->body_len + 1))) {
-        memcpy(r->body, res->body, res->body_len);
-        r->body[res->body_len] = '\0';
-        r->len = res->body_len;
-    }
-}
-
-/* One JSON call; *out = the parsed answer (may be NULL for an empty body). */
-static int call(struct cli *c, const char *method, const char *path, cJSON *body, cJSON **out,
-                struct error *err)
-{
-    struct raw r = {0};
-    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
-    struct api_call *k = api_request_raw(c->api, method, path, text, raw_cb, &r);
-    free(text);
-    if (!k) return error_set(err, ERROR_GENERIC, _("cannot start the request"));
-    api_wait(c->api, k);
-    if (!r.done || r.err.kind != ERROR_NONE) {
-        *err = r.done ? r.err : (struct error){.kind = ERROR_GENERIC};
-        if (!r.done) error_set(err, ERROR_GENERIC, _("the request did not finish"));
-        free(r.body);
-        return -1;
-    }
-    if (out) *out = r.body && r.len ? cJSON_ParseWithLength(r.body, r.len) : NULL;
-    free(r.body);
-    return 0;
-}
-
 static const char *jstr(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
@@ -132,7 +90,7 @@ static int copy_steps(struct cli *c, const char *tid, const char *ctx, cJSON *st
         snprintf(path, sizeof path, "/files/%s", hash);
         buf_append_str(&p, path);
         cJSON *link = NULL;
-        int rc = call(c, "GET", buf_cstr(&p), NULL, &link, err);
+        int rc = cli_json_call(c, "GET", buf_cstr(&p), NULL, &link, err);
         buf_free(&p);
         const cJSON *present = cJSON_GetObjectItemCaseSensitive(link, "present");
         const char *url = jstr(link, "url");
@@ -165,7 +123,7 @@ int cli_template_follow(struct cli *c, const char *tid, const char *bid, bool fo
         api_uri_component(bid, &p);
         buf_printf(&p, "/status?logsOffset=%lld", offset);
         cJSON *st = NULL;
-        int rc = call(c, "GET", buf_cstr(&p), NULL, &st, err);
+        int rc = cli_json_call(c, "GET", buf_cstr(&p), NULL, &st, err);
         buf_free(&p);
         if (rc < 0) return -1;
         const char *s = jstr(st, "status");
@@ -231,7 +189,7 @@ int cli_template_build(struct cli *c, const char *file, const char *name, int cp
     cJSON_AddStringToObject(req, "name", name);
     cJSON_AddNumberToObject(req, "cpuCount", cpu);
     cJSON_AddNumberToObject(req, "memoryMB", memory);
-    if (call(c, "POST", "/v3/templates", req, &resp, &err) < 0) goto fail;
+    if (cli_json_call(c, "POST", "/v3/templates", req, &resp, &err) < 0) goto fail;
     const char *tid = jstr(resp, "templateID"), *bid = jstr(resp, "buildID");
     if (!tid || !bid) {
         error_set(&err, ERROR_PROTOCOL, _("the server's answer has no templateID/buildID"));
@@ -251,7 +209,7 @@ int cli_template_build(struct cli *c, const char *file, const char *name, int cp
     api_uri_component(tid, &p);
     buf_append_str(&p, "/builds/");
     api_uri_component(bid, &p);
-    int k = call(c, "POST", buf_cstr(&p), start, NULL, &err);
+    int k = cli_json_call(c, "POST", buf_cstr(&p), start, NULL, &err);
     buf_free(&p);
     if (k < 0) goto fail;
     char status[32] = "building";

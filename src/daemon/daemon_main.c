@@ -1,4 +1,4 @@
-/* main.c - boxtopd: options, state dir, API key, the server loop and a clean shutdown.
+/* daemon_main.c - boxtopd: options, state dir, API key, the server loop and a clean shutdown.
  *
  * Startup order: options -> state dir (0700, one instance per dir via flock) -> API key ->
  * log -> server (both vhosts listening) -> runtime -> routes (API, envd) -> sandboxes

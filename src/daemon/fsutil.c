@@ -137,6 +137,26 @@ void fs_remove_tree(const char *path)
     nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
+int fs_scan_records(const char *dir, const char *leftover, void (*one)(void *ud, const char *name),
+                    void *ud, struct error *err)
+{
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return error_set(err, ERROR_GENERIC, "%s: %s", dir, strerror(errno));
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    size_t nl = strlen(leftover);
+    while (dp && (e = readdir(dp))) {
+        if (e->d_name[0] != '.') {
+            one(ud, e->d_name);
+        } else if (nl && strncmp(e->d_name, leftover, nl) == 0) {
+            char p[4400];
+            if (snprintf(p, sizeof p, "%s/%s", dir, e->d_name) < (int)sizeof p) fs_remove_tree(p);
+        }
+    }
+    if (dp) closedir(dp);
+    return 0;
+}
+
 static int64_t du_dir(int dfd, int depth)
 {
     int64_t total = 0;

@@ -18,6 +18,11 @@ int fs_mkdir_p(const char *path, mode_t mode, struct error *err);
 
 /* rm -rf of a tree boxtopd owns (never follows symlinks, stays on one filesystem). */
 void fs_remove_tree(const char *path);
+/* The records of a state directory (snapshots, volumes): dir is created (0700) if missing, a
+ * leftover of an operation an earlier run did not finish (a name starting with leftover,
+ * e.g. ".tmp-") is removed, and every name not starting with '.' goes to one(ud, name). */
+int fs_scan_records(const char *dir, const char *leftover, void (*one)(void *ud, const char *name),
+                    void *ud, struct error *err);
 /* Bytes allocated by the files of a tree (du). */
 int64_t fs_tree_bytes(const char *path);
 

@@ -142,8 +142,9 @@ static int add(struct daemon *d, struct snapshot *s)
     return 0;
 }
 
-static void load_one(struct daemon *d, const char *leaf)
+static void load_one(void *ud, const char *leaf)
 {
+    struct daemon *d = ud;
     char dir[4096], path[4200];
     struct buf b = BUF_INIT;
     struct error err;
@@ -193,23 +194,8 @@ int snapshots_load(struct daemon *d, struct error *err)
     d->snaps = calloc(1, sizeof *d->snaps);
     if (!d->snaps || dir_path(d, NULL, dir, sizeof dir) < 0)
         return error_set(err, ERROR_GENERIC, "out of memory");
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-        return error_set(err, ERROR_GENERIC, "%s: %s", dir, strerror(errno));
-    DIR *dp = opendir(dir);
-    struct dirent *e;
-    while (dp && (e = readdir(dp))) {
-        if (e->d_name[0] == '.') {
-            /* a snapshot or fork copy an earlier run did not finish */
-            if (strncmp(e->d_name, ".tmp-", 5) == 0) {
-                char p[4300];
-                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-                rm_tree(p);
-            }
-            continue;
-        }
-        load_one(d, e->d_name);
-    }
-    if (dp) closedir(dp);
+    /* .tmp-*: a snapshot or fork copy an earlier run did not finish */
+    if (fs_scan_records(dir, ".tmp-", load_one, d, err) < 0) return -1;
     if (d->snaps->n) qsort(d->snaps->v, d->snaps->n, sizeof *d->snaps->v, by_created);
     return 0;
 }

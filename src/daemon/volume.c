@@ -65,8 +65,9 @@ static const char *jstr(const cJSON *o, const char *k)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static void load_one(struct daemon *d, const char *leaf)
+static void load_one(void *ud, const char *leaf)
 {
+    struct daemon *d = ud;
     char dir[4096], path[4200];
     struct buf b = BUF_INIT;
     struct error err;
@@ -104,21 +105,8 @@ int volumes_load(struct daemon *d, struct error *err)
     d->vols = calloc(1, sizeof *d->vols);
     if (!d->vols || dir_path(d, NULL, dir, sizeof dir) < 0)
         return error_set(err, ERROR_GENERIC, "out of memory");
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-        return error_set(err, ERROR_GENERIC, "%s: %s", dir, strerror(errno));
-    DIR *dp = opendir(dir);
-    struct dirent *e;
-    while (dp && (e = readdir(dp))) {
-        if (strncmp(e->d_name, ".del-", 5) == 0) { /* a delete an earlier run did not finish */
-            char p[4200];
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            fs_remove_tree(p);
-            continue;
-        }
-        if (e->d_name[0] != '.') load_one(d, e->d_name);
-    }
-    if (dp) closedir(dp);
-    return 0;
+    /* .del-*: a delete an earlier run did not finish */
+    return fs_scan_records(dir, ".del-", load_one, d, err);
 }
 
 void volumes_free(struct daemon *d)

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "boxtop/commands.h"
+#include "boxtop/envd.h"
 
 void cmd_hist_init(struct cmd_hist *h)
 {
@@ -337,31 +338,14 @@ bool cmd_failed(const struct cmd *c)
     return c->result == CMD_EXIT || c->result == CMD_SIGNAL;
 }
 
-static const char *const sig_names[] = {"hangup",
-                                        "interrupt",
-                                        "quit",
-                                        "illegal instruction",
-                                        "trace/breakpoint trap",
-                                        "aborted",
-                                        "bus error",
-                                        "floating point exception",
-                                        "killed",
-                                        "user defined signal 1",
-                                        "segmentation fault",
-                                        "user defined signal 2",
-                                        "broken pipe",
-                                        "alarm clock",
-                                        "terminated"};
-
 int cmd_exit_status(const struct cmd *c)
 {
     if (c->result == CMD_OK) return 0;
     if (c->result == CMD_EXIT) return c->exit_code & 0xff;
     if (c->result == CMD_SIGNAL) {
         const char *s = c->status && !strncmp(c->status, "signal: ", 8) ? c->status + 8 : "";
-        for (size_t i = 0; i < sizeof sig_names / sizeof sig_names[0]; i++)
-            if (!strcmp(s, sig_names[i])) return 128 + (int)i + 1;
-        return 128 + 9;
+        int sig = envd_signal_number(s);
+        return 128 + (sig ? sig : 9); /* a signal it does not name: as if killed */
     }
     return -1;
 }

@@ -117,6 +117,19 @@ static void unary_done(struct http_request *req, struct http_result *res, void *
     free(u);
 }
 
+/* The POST that carries a built call (the wire must outlive http_start, which copies it). */
+static struct http_opts wire_post(const struct envd_wire *w, void *ud)
+{
+    return (struct http_opts){
+        .method = "POST",
+        .url = w->url,
+        .headers = (const char *const *)w->headers,
+        .body = w->body.data,
+        .body_len = w->body.len,
+        .ud = ud,
+    };
+}
+
 struct http_request *envd_unary(struct envd_client *c, const char *method, bool with_user,
                                 cJSON *msg, envd_unary_cb cb, void *ud, struct error *err)
 {
@@ -135,19 +148,12 @@ struct http_request *envd_unary(struct envd_client *c, const char *method, bool 
         return NULL;
     }
     *u = (struct unary){c, cb, ud, method};
-    struct http_opts o = {
-        .method = "POST",
-        .url = w.url,
-        .headers = (const char *const *)w.headers,
-        .body = w.body.data,
-        .body_len = w.body.len,
-        .on_done = unary_done,
-        .ud = u,
-        .timeout_ms = ENVD_UNARY_TIMEOUT_MS,
-        .accept_gzip = 1,
-        /* a 254 KB gzip ListDir answer inflated to 250 MiB was accepted under the default */
-        .max_body = strstr(method, "/ListDir") ? ENVD_LISTDIR_BODY_MAX : ENVD_UNARY_BODY_MAX,
-    };
+    struct http_opts o = wire_post(&w, u);
+    o.on_done = unary_done;
+    o.timeout_ms = ENVD_UNARY_TIMEOUT_MS;
+    o.accept_gzip = 1;
+    /* a 254 KB gzip ListDir answer inflated to 250 MiB was accepted under the default */
+    o.max_body = strstr(method, "/ListDir") ? ENVD_LISTDIR_BODY_MAX : ENVD_UNARY_BODY_MAX;
     struct http_request *req = http_start(c->http, &o, err);
     envd_wire_free(&w);
     if (!req) free(u);
@@ -316,17 +322,10 @@ struct envd_stream *envd_stream_open(struct envd_client *c, const char *method, 
     s->ud = ud;
     s->end_ud = ud;
     connect_decoder_init(&s->dec, 0);
-    struct http_opts o = {
-        .method = "POST",
-        .url = w.url,
-        .headers = (const char *const *)w.headers,
-        .body = w.body.data,
-        .body_len = w.body.len,
-        .on_data = stream_data,
-        .on_done = stream_done,
-        .ud = s,
-        .timeout_ms = 0,
-    };
+    struct http_opts o = wire_post(&w, s);
+    o.on_data = stream_data;
+    o.on_done = stream_done;
+    o.timeout_ms = 0;
     s->req = http_start(c->http, &o, err);
     envd_wire_free(&w);
     if (!s->req) {

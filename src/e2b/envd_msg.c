@@ -306,16 +306,20 @@ int envd_proc_exit_status(const struct envd_proc_event *end)
         if (end->exit_code >= 0 && end->exit_code <= 255) return end->exit_code;
         return end->exit_code < 0 ? 255 : 1;
     }
-    const char *s = end->status + 8;
+    int sig = envd_signal_number(end->status + 8);
+    return sig ? 128 + sig : 255;
+}
+
+int envd_signal_number(const char *s)
+{
     for (size_t i = 1; i < sizeof go_signal_names / sizeof go_signal_names[0]; i++) {
         size_t n = strlen(go_signal_names[i]);
-        if (!strncmp(s, go_signal_names[i], n) && (s[n] == '\0' || s[n] == ' '))
-            return 128 + (int)i;
+        if (!strncmp(s, go_signal_names[i], n) && (s[n] == '\0' || s[n] == ' ')) return (int)i;
     }
-    /* "signal: signal 34" for signals without a name. */
+    /* "signal 34" for signals without a name. */
     int n = 0;
-    if (!strncmp(s, "signal ", 7) && (n = atoi(s + 7)) > 0 && n < 128) return 128 + n;
-    return 255;
+    if (!strncmp(s, "signal ", 7) && (n = atoi(s + 7)) > 0 && n < 128) return n;
+    return 0;
 }
 
 static char *dup_opt(const char *s)

@@ -227,6 +227,36 @@ void ui_fmt_bytes(char *out, size_t n, int64_t bytes);
 void ui_fmt_duration(char *out, size_t n, int64_t ms); /* "3d4h", "12m05s", "45s" */
 /* Under a minute with tenths ("0.4s"), else as above; "-" when ns < 0. */
 void ui_fmt_duration_ns(char *out, size_t n, int64_t ns);
+/* Copy text to the terminal's clipboard with OSC 52 (at most 64 KiB of it; terminals cap
+ * the sequence anyway). Returns the bytes sent, or -1 when BOXTOP_OSC52=0 turns it off
+ * (said in the status line) or it could not be built. */
+int ui_clipboard(struct app *a, const char *text, size_t len);
+/* A time to live as typed: seconds, or with s, m or h ("90", "10m", "2h"), 1 s to 30 days;
+ * 0, or -1 when it is not one. */
+int ui_parse_duration(const char *text, int *secs);
+/* ms since the epoch in local time with strftime's fmt; "-" for 0 (not known). */
+void ui_fmt_localtime(char *out, size_t n, int64_t ms, const char *fmt);
+
+/* A list view's table (ui_list.c): title (formatted), err (the last load's, or ""), the
+ * columns (titles N_()), n rows, and the view's selection and first shown row. */
+struct ui_col {
+    const char *title;
+    int w;
+};
+struct ui_list {
+    const char *title, *err, *fail_msg, *empty_msg; /* fail_msg: not loaded after an error */
+    int loaded, n, ncols;
+    const struct ui_col *cols;
+    int *sel, *top;
+};
+/* Title, error, loading / empty state and column header; keeps *sel in view. Returns how
+ * many rows to draw from *top at y = 2 (0: none). */
+int ui_list_frame(struct app *a, WINDOW *w, int h, int wd, const struct ui_list *l);
+/* Row i's cells under the columns at y (the selected row highlighted). */
+void ui_list_row(struct app *a, WINDOW *w, int y, int wd, const struct ui_list *l, int i,
+                 const char *const *cells);
+/* j/k and the arrows move *sel within n rows; 1 when ch was one of them. */
+int ui_list_move(int ch, int is_key, int *sel, int n);
 
 /* Views */
 struct view *view_sandboxes_new(struct app *a);
@@ -261,6 +291,10 @@ void fleet_view_run(struct app *a, const char *op, const char *arg, const char *
  * memory calls pause_mem(a, ud), else pauses ids itself). */
 void sbact_snapshot(struct app *a, const char *id);
 void sbact_fork(struct app *a, const char *id);
+/* The answer to a "time to live" prompt (seconds, 10m, 2h; empty = def_s): creates a sandbox
+ * from template_id (a template or a snapshot) and goes back to the sandboxes view, where it
+ * appears; a bad answer is said in the status line. */
+void sbact_create_from(struct app *a, const char *template_id, const char *ttl, int def_s);
 void sbact_pause(struct app *a, const char *const *ids, int n,
                  void (*pause_mem)(struct app *a, void *ud), void *ud);
 /* views/term_sessions.c, :sessions: Enter hands the chosen session to show

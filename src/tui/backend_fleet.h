@@ -1,5 +1,5 @@
 /* backend_fleet.h - the fleet engine (boxtop/fleet.h) over the live backend's clients, for
- * views that act on many sandboxes (views/fleet.c). Over a replay there is nothing to run. */
+ * views that act on many sandboxes (views/view_fleet.c). Over a replay there is nothing to run. */
 #ifndef BOXTOP_TUI_BACKEND_FLEET_H
 #define BOXTOP_TUI_BACKEND_FLEET_H
 

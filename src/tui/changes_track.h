@@ -1,4 +1,4 @@
-/* changes_track.h - the sandbox side of "changed files" (issue 17), for views/changes.c (which
+/* changes_track.h - the sandbox side of "changed files" (issue 17), for views/view_changes.c (which
  * never talks to envd itself): marks, the watcher that sees deletions, the scan, reading a
  * file for the pager and downloading the changed files.
  *

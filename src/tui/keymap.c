@@ -108,6 +108,16 @@ static int same(const struct keyspec *a, const struct keyspec *b)
     return a->ch == b->ch && a->is_key == b->is_key;
 }
 
+/* The key of a binding, or -1 with an error naming its line. */
+static int bind_key(const struct config_keybind *b, const char *file, struct keyspec *k,
+                    struct error *err)
+{
+    if (keymap_parse_key(b->key, k) == 0) return 0;
+    return error_set(err, ERROR_USAGE,
+                     _("%s:%d: %s: not a key (use x, C-x, F1-F12, Enter, Space, Tab or Esc)"), file,
+                     b->line, b->action);
+}
+
 int keymap_apply(struct keymap *km, const struct config_keybind *binds, int n, const char *file,
                  struct error *err)
 {
@@ -132,11 +142,7 @@ int keymap_apply(struct keymap *km, const struct config_keybind *binds, int n, c
                                  binds[i].line, binds[i].action, valid);
             }
             struct keyspec k;
-            if (keymap_parse_key(binds[i].key, &k) < 0)
-                return error_set(err, ERROR_USAGE,
-                                 _("%s:%d: %s: not a key (use x, C-x, F1-F12, Enter, Space, Tab "
-                                   "or Esc)"),
-                                 file, binds[i].line, binds[i].action);
+            if (bind_key(&binds[i], file, &k, err) < 0) return -1;
             /* the motion keys and the ways out stay, in every view */
             for (size_t f = 0; f < sizeof fixed / sizeof fixed[0]; f++)
                 if (fixed[f].motion && same(&fixed[f].k, &k))
@@ -157,11 +163,7 @@ int keymap_apply(struct keymap *km, const struct config_keybind *binds, int n, c
                              binds[i].line, binds[i].action, valid);
         }
         struct keyspec k;
-        if (keymap_parse_key(binds[i].key, &k) < 0)
-            return error_set(err, ERROR_USAGE,
-                             _("%s:%d: %s: not a key (use x, C-x, F1-F12, Enter, Space, Tab "
-                               "or Esc)"),
-                             file, binds[i].line, binds[i].action);
+        if (bind_key(&binds[i], file, &k, err) < 0) return -1;
         /* The ways out must work on every terminal and on the too-small screen, so they
          * stay on plain characters or Ctrl-letters (`:q` always quits as well). */
         if ((act == KA_QUIT || act == KA_COMMAND) &&

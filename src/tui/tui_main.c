@@ -318,7 +318,7 @@ static struct backend *backend_live_new(struct live *lv, const struct tui_opts *
     a->switch_ctx = live_switch_ctx;
     a->switch_ud = lv;
     lv->http = http_new(a->loop, NULL);
-    /* `:api` (views/apilog.c): every call from now on, redacted as it is stored */
+    /* `:api` (views/view_apilog.c): every call from now on, redacted as it is stored */
     if (lv->http && (a->api_log = api_log_new(API_LOG_MAX)))
         http_set_observer(lv->http, api_log_observe, a->api_log);
     struct backend *be = lv->http ? backend_e2b_new(a->loop, &a->model, lv->http) : NULL;

@@ -1,4 +1,4 @@
-/* model_json.c - model <-> JSON for recordings and replays (format in model_json.h).
+/* tui_model_json.c - model <-> JSON for recordings and replays (format in model_json.h).
  * The reader treats the file as hostile: wrong types are errors naming the field, numbers are
  * range-checked, and strings are stored raw (the views sanitize them when drawing). */
 #include "config.h"

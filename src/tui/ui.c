@@ -2,12 +2,20 @@
  * through ui_text(), which sanitizes it (sanitize.h) and truncates it with an ellipsis. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "boxtop/base64.h"
 #include "boxtop/buf.h"
+#include "boxtop/i18n.h"
 #include "boxtop/sanitize.h"
 #include "app.h"
+
+#define OSC52_MAX (64 * 1024) /* bytes of text; terminals cap the sequence anyway */
 
 /* Sanitize at most this many raw bytes per column: a 10 000-character metadata value costs
  * no more to draw than a short one. */
@@ -35,7 +43,9 @@ static int ui_prepare(struct app *a, const char *raw, int maxw, struct buf *out,
     return used + 1;
 }
 
-int ui_text(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, attr_t attr)
+/* right: the text ends at x + maxw instead of starting at x */
+static int text_at(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, attr_t attr,
+                   bool right)
 {
     if (maxw <= 0) return 0;
     struct buf b = BUF_INIT;
@@ -43,26 +53,21 @@ int ui_text(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, a
     int width = ui_prepare(a, raw, maxw, &b, &len);
     if (width > 0) {
         wattr_set(w, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
-        mvwaddnstr(w, y, x, buf_cstr(&b), (int)len);
+        mvwaddnstr(w, y, right ? x + maxw - width : x, buf_cstr(&b), (int)len);
         wattr_set(w, A_NORMAL, 0, NULL);
     }
     buf_free(&b);
     return width < 0 ? 0 : width;
 }
 
+int ui_text(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, attr_t attr)
+{
+    return text_at(a, w, y, x, maxw, raw, attr, false);
+}
+
 int ui_text_right(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, attr_t attr)
 {
-    if (maxw <= 0) return 0;
-    struct buf b = BUF_INIT;
-    size_t len = 0;
-    int width = ui_prepare(a, raw, maxw, &b, &len);
-    if (width > 0) {
-        wattr_set(w, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
-        mvwaddnstr(w, y, x + maxw - width, buf_cstr(&b), (int)len);
-        wattr_set(w, A_NORMAL, 0, NULL);
-    }
-    buf_free(&b);
-    return width < 0 ? 0 : width;
+    return text_at(a, w, y, x, maxw, raw, attr, true);
 }
 
 void ui_fill(WINDOW *w, int y, int x, int n, attr_t attr)
@@ -123,6 +128,61 @@ void ui_fmt_duration(char *out, size_t n, int64_t ms)
         snprintf(out, n, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
     else
         snprintf(out, n, "%llds", (long long)s);
+}
+
+int ui_clipboard(struct app *a, const char *text, size_t len)
+{
+    const char *env = getenv("BOXTOP_OSC52");
+    if (env && !strcmp(env, "0")) {
+        app_status(a, STATUS_WARN, _("OSC 52 is off (BOXTOP_OSC52=0): nothing copied"));
+        return -1;
+    }
+    if (len > OSC52_MAX) len = OSC52_MAX;
+    struct buf b = BUF_INIT;
+    int rc = -1;
+    if (!buf_append_str(&b, "\033]52;c;") && !base64_encode(&b, text, len) &&
+        !buf_append_str(&b, "\a")) {
+        /* an OSC moves nothing on screen, so curses' idea of the terminal stays right */
+        size_t off = 0;
+        while (off < b.len) {
+            ssize_t w = write(STDOUT_FILENO, b.data + off, b.len - off);
+            if (w <= 0) break;
+            off += (size_t)w;
+        }
+        rc = (int)len;
+    }
+    buf_free(&b);
+    return rc;
+}
+
+int ui_parse_duration(const char *text, int *secs)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (end == text) return -1;
+    if (*end == 'm')
+        v *= 60, end++;
+    else if (*end == 'h')
+        v *= 3600, end++;
+    else if (*end == 's')
+        end++;
+    while (*end == ' ')
+        end++;
+    if (*end || v <= 0 || v > 30L * 24 * 3600) return -1;
+    *secs = (int)v;
+    return 0;
+}
+
+void ui_fmt_localtime(char *out, size_t n, int64_t ms, const char *fmt)
+{
+    if (!ms) {
+        snprintf(out, n, "-");
+        return;
+    }
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, n, fmt, &tm);
 }
 
 /* Under a minute with a tenth of a second: how long a command ran. */

@@ -401,6 +401,20 @@ static void list_and_stat_responses(void **state)
     cJSON_Delete(doc);
 }
 
+/* Go's signal texts, shared by the exit status of a process event and of a logged command. */
+static void signal_names(void **state)
+{
+    (void)state;
+    assert_int_equal(envd_signal_number("killed"), 9);
+    assert_int_equal(envd_signal_number("hangup"), 1);
+    assert_int_equal(envd_signal_number("terminated"), 15);
+    assert_int_equal(envd_signal_number("aborted (core dumped)"), 6);
+    assert_int_equal(envd_signal_number("signal 34"), 34);
+    assert_int_equal(envd_signal_number("signal 999"), 0);
+    assert_int_equal(envd_signal_number("killedx"), 0);
+    assert_int_equal(envd_signal_number(""), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +424,7 @@ int main(void)
         cmocka_unit_test(start_matches_pty_create),
         cmocka_unit_test(unary_messages_match_transcripts),
         cmocka_unit_test(process_events),
+        cmocka_unit_test(signal_names),
         cmocka_unit_test(entries_and_fs_events),
         cmocka_unit_test(list_and_stat_responses),
     };

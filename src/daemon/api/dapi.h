@@ -1,4 +1,4 @@
-/* api.h - the E2B platform API handlers (SERVER_VHOST_API) and small shared helpers.
+/* dapi.h - the E2B platform API handlers (SERVER_VHOST_API) and small shared helpers.
  *
  * dapi_register() adds every route; each handler runs after the X-API-Key check (except
  * /health). Handlers answer with server_respond_*; errors are {"code":N,"message":...}. */
@@ -27,14 +27,17 @@ struct sbx *dapi_sandbox_or_404(struct daemon *d, struct server_request *req, in
 /* Optional integer query parameter in [min,max]; answers 400 itself on a bad value. */
 int dapi_query_int(struct server_request *req, const char *name, long long def, long long min,
                    long long max, long long *out);
-/* The Sandbox JSON of create/connect (sandboxes.c). */
+/* The request's body as a JSON object (allow_empty: no body is {}); on a bad one answers
+ * the 400 itself and returns NULL. The caller deletes it. */
+struct cJSON *dapi_body_object(struct server_request *req, bool allow_empty);
+/* The Sandbox JSON of create/connect (dapi_sandboxes.c). */
 struct cJSON *dapi_sandbox_json(const struct sbx *s);
 /* An error of the sandbox manager as its HTTP status (429 with Retry-After, 404, 409, 400). */
 int dapi_answer_error(struct server_request *req, const struct error *err);
-/* volumeMounts of a create: every named volume exists (volumes.c); 0, or -1 with err. */
+/* volumeMounts of a create: every named volume exists (dapi_volumes.c); 0, or -1 with err. */
 int dapi_volume_mounts_check(struct daemon *d, const struct cJSON *mounts, struct error *err);
 
-/* handler groups (api_*.c) */
+/* handler groups (dapi_*.c) */
 int dapi_health(struct daemon *d, struct server_request *req);
 int dapi_sandbox_create(struct daemon *d, struct server_request *req);
 int dapi_sandbox_create_v2(struct daemon *d, struct server_request *req);
@@ -68,7 +71,7 @@ int dapi_volumes_list(struct daemon *d, struct server_request *req);
 int dapi_volume_create(struct daemon *d, struct server_request *req);
 int dapi_volume_get(struct daemon *d, struct server_request *req);
 int dapi_volume_delete(struct daemon *d, struct server_request *req);
-int dapi_webhooks_list(struct daemon *d, struct server_request *req); /* api/webhooks.c */
+int dapi_webhooks_list(struct daemon *d, struct server_request *req); /* dapi_webhooks.c */
 int dapi_webhook_create(struct daemon *d, struct server_request *req);
 int dapi_webhook_get(struct daemon *d, struct server_request *req);
 int dapi_webhook_update(struct daemon *d, struct server_request *req);

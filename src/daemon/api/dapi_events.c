@@ -1,4 +1,4 @@
-/* events.c - GET /events/sandboxes and /events/sandboxes/{id} (platform-api.md §8). */
+/* dapi_events.c - GET /events/sandboxes and /events/sandboxes/{id} (platform-api.md §8). */
 #include "config.h"
 
 #include <string.h>

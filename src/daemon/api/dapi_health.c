@@ -1,4 +1,4 @@
-/* health.c - GET /health: liveness, which isolation is missing and how the base image is
+/* dapi_health.c - GET /health: liveness, which isolation is missing and how the base image is
  * (building with its progress, failed and why, or the host's root) in one plain-text line; with
  * Accept: application/json also what this backend can do of today's E2B. Snapshots and forks
  * copy the filesystem only: processes start afresh from them, memory is not captured. */

@@ -1,4 +1,4 @@
-/* list_filter.h - GET /sandboxes and /v2/sandboxes: filters, order and paging over the
+/* dapi_list_filter.h - GET /sandboxes and /v2/sandboxes: filters, order and paging over the
  * sandbox table (pure: no I/O, unit-tested).
  *
  * nextToken is opaque to clients: hex of "<startedAt ms>_<sandboxID>_<asc|desc>"; a token from

@@ -1,4 +1,4 @@
-/* logs.c - GET /sandboxes/{id}/logs (v1, oldest first) and /v2/sandboxes/{id}/logs (cursor,
+/* dapi_logs.c - GET /sandboxes/{id}/logs (v1, oldest first) and /v2/sandboxes/{id}/logs (cursor,
  * direction, level, search, pid). Entries: metrics-logs-events.md §3; envd's process lines:
  * envd-process-logs.md. */
 #include "config.h"

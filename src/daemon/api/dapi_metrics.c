@@ -1,4 +1,4 @@
-/* metrics.c - GET /sandboxes/{id}/metrics, GET /sandboxes/metrics (batch), team metrics. */
+/* dapi_metrics.c - GET /sandboxes/{id}/metrics, GET /sandboxes/metrics (batch), team metrics. */
 #include "config.h"
 
 #include <stdio.h>

@@ -5,10 +5,13 @@
 
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "../ids.h"
 #include "../query.h"
 #include "../sandbox.h"
 #include "dapi.h"
+#include "dapi_validate.h"
 
 const char *dapi_sandbox_id(struct server_request *req, int capture, char *out, size_t n)
 {
@@ -58,4 +61,18 @@ int dapi_query_int(struct server_request *req, const char *name, long long def, 
     }
     *out = x;
     return 0;
+}
+
+cJSON *dapi_body_object(struct server_request *req, bool allow_empty)
+{
+    struct error err;
+    cJSON *body = NULL;
+    size_t len;
+    const char *raw = server_request_body(req, &len);
+    int rc = validate_object(raw, len, allow_empty, &body, &err);
+    if (rc) {
+        server_respond_error(req, rc, "%s", err.msg);
+        return NULL;
+    }
+    return body;
 }

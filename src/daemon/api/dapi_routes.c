@@ -1,4 +1,4 @@
-/* routes.c - the platform API route table and the X-API-Key check (request helpers for the
+/* dapi_routes.c - the platform API route table and the X-API-Key check (request helpers for the
  * handlers: dapi_request.c). */
 #include "config.h"
 

@@ -1,4 +1,4 @@
-/* sandboxes.c - sandbox lifecycle routes: create (v1/v2), list (v1/v2), get, kill, pause,
+/* dapi_sandboxes.c - sandbox lifecycle routes: create (v1/v2), list (v1/v2), get, kill, pause,
  * resume, connect (v1/v2), timeout, refreshes. Shapes: platform-api.md §5, §10. */
 #include "config.h"
 

@@ -1,4 +1,4 @@
-/* snapshots.c - snapshot and fork routes: POST /sandboxes/{id}/snapshots, GET /snapshots,
+/* dapi_snapshots.c - snapshot and fork routes: POST /sandboxes/{id}/snapshots, GET /snapshots,
  * DELETE /templates/{snapshotID} (how the SDK deletes a snapshot), POST /sandboxes/{id}/fork.
  * Both are copies of the sandbox's writable layer (snapshot.h); shapes and errors:
  * protocol/snapshots-volumes.md §2-3. */
@@ -51,11 +51,8 @@ static cJSON *snapshot_listed(const struct snapshot *s)
 int dapi_sandbox_snapshot(struct daemon *d, struct server_request *req)
 {
     struct error err;
-    cJSON *body = NULL;
-    size_t len;
-    const char *raw = server_request_body(req, &len);
-    int rc = validate_object(raw, len, true, &body, &err);
-    if (rc) return server_respond_error(req, rc, "%s", err.msg);
+    cJSON *body = dapi_body_object(req, true);
+    if (!body) return 0;
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(body, "name");
     if (name && !cJSON_IsNull(name) && !cJSON_IsString(name)) {
         cJSON_Delete(body);
@@ -69,7 +66,7 @@ int dapi_sandbox_snapshot(struct daemon *d, struct server_request *req)
     /* Running or paused (the issue asks for both; E2B cloud answers 404 for a paused one):
      * either way it is the files, frozen for the copy while running. */
     struct snapshot *snap;
-    rc = snapshot_create(d, s, cJSON_IsString(name) ? name->valuestring : NULL, &snap, &err);
+    int rc = snapshot_create(d, s, cJSON_IsString(name) ? name->valuestring : NULL, &snap, &err);
     cJSON_Delete(body);
     if (rc < 0) return dapi_answer_error(req, &err);
     char id[128];
@@ -164,11 +161,8 @@ static int error_status(const struct error *err)
 int dapi_sandbox_fork(struct daemon *d, struct server_request *req)
 {
     struct error err;
-    cJSON *body = NULL;
-    size_t len;
-    const char *raw = server_request_body(req, &len);
-    int rc = validate_object(raw, len, true, &body, &err);
-    if (rc) return server_respond_error(req, rc, "%s", err.msg);
+    cJSON *body = dapi_body_object(req, true);
+    if (!body) return 0;
     const cJSON *jt = cJSON_GetObjectItemCaseSensitive(body, "timeout");
     const cJSON *jc = cJSON_GetObjectItemCaseSensitive(body, "count");
     bool bad = (jt && !cJSON_IsNull(jt) && !cJSON_IsNumber(jt)) ||

@@ -1,4 +1,4 @@
-/* templates.c - the one local template, `base`: the host's root filesystem, read-only,
+/* dapi_templates.c - the one local template, `base`: the host's root filesystem, read-only,
  * under a per-sandbox writable layer. GET /templates, /v2/templates, /templates/{id},
  * /templates/aliases/{alias}. */
 #include "config.h"

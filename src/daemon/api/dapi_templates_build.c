@@ -1,4 +1,4 @@
-/* templates_build.c - E2B's template build API on boxtopd (protocol/templates-build.md):
+/* dapi_templates_build.c - E2B's template build API on boxtopd (protocol/templates-build.md):
  * POST /v3/templates (and the older /v2/templates, /templates), COPY file links and the
  * upload they point to, POST /v2/templates/{id}/builds/{bid}, build status and logs, PATCH,
  * DELETE, tags and aliases. The records are tpl.h's, the builds run in tpl_build.c. */
@@ -347,25 +347,6 @@ int dapi_tpl_build_start(struct daemon *d, struct server_request *req)
 
 /* Optional integer query parameter in [min,max] (answers 400 itself); not routes.c's helper
  * so that this file and the route table do not call each other. */
-static int query_int(struct server_request *req, const char *name, long long def, long long min,
-                     long long max, long long *out)
-{
-    const char *v = server_request_query(req, name);
-    *out = def;
-    if (!v) return 0;
-    char *end = NULL;
-    long long x = strtoll(v, &end, 10);
-    if (!*v || *end || x < min || x > max) {
-        server_respond_error(req, 400,
-                             "validation error: parameter \"%s\" must be an integer in "
-                             "[%lld, %lld]",
-                             name, min, max);
-        return -1;
-    }
-    *out = x;
-    return 0;
-}
-
 static const char *level_name(int l)
 {
     return l >= LOG_ERROR ? "error" : l >= LOG_WARN ? "warn" : l <= LOG_DEBUG ? "debug" : "info";
@@ -406,8 +387,8 @@ int dapi_tpl_build_status(struct daemon *d, struct server_request *req)
     struct tpl_build *b = build_or_400(t, req, 1);
     if (!b) return 0;
     long long off, limit;
-    if (query_int(req, "logsOffset", 0, 0, 1LL << 40, &off) < 0 ||
-        query_int(req, "limit", 100, 0, 100, &limit) < 0)
+    if (dapi_query_int(req, "logsOffset", 0, 0, 1LL << 40, &off) < 0 ||
+        dapi_query_int(req, "limit", 100, 0, 100, &limit) < 0)
         return 0;
     int min = level_rank(server_request_query(req, "level"));
     if (min < 0) return server_respond_error(req, 400, "Invalid level");
@@ -454,8 +435,8 @@ int dapi_tpl_build_logs(struct daemon *d, struct server_request *req)
     struct tpl_build *b = build_or_400(t, req, 1);
     if (!b) return 0;
     long long cursor, limit;
-    if (query_int(req, "cursor", 0, 0, 1LL << 52, &cursor) < 0 ||
-        query_int(req, "limit", 100, 0, 100, &limit) < 0)
+    if (dapi_query_int(req, "cursor", 0, 0, 1LL << 52, &cursor) < 0 ||
+        dapi_query_int(req, "limit", 100, 0, 100, &limit) < 0)
         return 0;
     const char *dir = server_request_query(req, "direction");
     bool back = dir && !strcmp(dir, "backward");

@@ -1,4 +1,4 @@
-/* validate.c - request body validation for the platform API (see validate.h). Messages follow
+/* dapi_validate.c - request body validation for the platform API (see validate.h). Messages follow
  * E2B's ("validation error: ...", "Timeout must be greater than 0"). */
 #include "config.h"
 

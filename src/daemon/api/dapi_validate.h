@@ -1,4 +1,4 @@
-/* validate.h - pure parsing and validation of the platform API's JSON request bodies (no
+/* dapi_validate.h - pure parsing and validation of the platform API's JSON request bodies (no
  * server, no sandboxes), so they can be unit-tested and fuzzed. Each function returns 0, or
  * an HTTP status (400, 404) with err->msg set to the message to send. */
 #ifndef BOXTOPD_VALIDATE_H

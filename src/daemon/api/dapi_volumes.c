@@ -1,4 +1,4 @@
-/* volumes.c - team volume routes (GET/POST /volumes, GET/DELETE /volumes/{id}) and the
+/* dapi_volumes.c - team volume routes (GET/POST /volumes, GET/DELETE /volumes/{id}) and the
  * volumeMounts check of a create. Shapes: protocol/snapshots-volumes.md §4. The content API
  * (/volumecontent) is not served: files of a volume are reached through a sandbox that
  * mounts it. GET /volumes adds sizeBytes and mountedBy (sandbox ids) for list views. */
@@ -51,14 +51,11 @@ int dapi_volumes_list(struct daemon *d, struct server_request *req)
 int dapi_volume_create(struct daemon *d, struct server_request *req)
 {
     struct error err;
-    cJSON *body;
-    size_t len;
-    const char *raw = server_request_body(req, &len);
-    int rc = validate_object(raw, len, false, &body, &err);
-    if (rc) return server_respond_error(req, rc, "%s", err.msg);
+    cJSON *body = dapi_body_object(req, false);
+    if (!body) return 0;
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(body, "name");
     struct volume *v;
-    rc = volume_create(d, cJSON_IsString(name) ? name->valuestring : NULL, &v, &err);
+    int rc = volume_create(d, cJSON_IsString(name) ? name->valuestring : NULL, &v, &err);
     cJSON_Delete(body);
     if (rc < 0)
         return server_respond_error(req, err.kind == ERROR_USAGE ? 400 : 500, "%s", err.msg);

@@ -1,4 +1,4 @@
-/* webhooks.c - /events/webhooks[/{id}] as E2B (protocol/webhooks.md; the secret is
+/* dapi_webhooks.c - /events/webhooks[/{id}] as E2B (protocol/webhooks.md; the secret is
  * write-only) and GET /events/webhooks/{id}/deliveries, boxtopd's extension: the last
  * WEBHOOK_HISTORY delivery attempts, newest first. */
 #include "config.h"

@@ -1,4 +1,4 @@
-/* envd.c - the envd object: per-sandbox state and the hooks the daemon forwards from the
+/* denvd.c - the envd object: per-sandbox state and the hooks the daemon forwards from the
  * runtime. Routing and auth: denvd_http.c; replies: denvd_reply.c; the response writer:
  * denvd_conn.c. */
 #include "config.h"

@@ -1,4 +1,4 @@
-/* envd.h - envd for every sandbox, served by boxtopd on the envd port.
+/* denvd.h - envd for every sandbox, served by boxtopd on the envd port.
  *
  * boxtopd hands every request on the envd listener to envd; envd routes it by the
  * E2b-Sandbox-Id header (or, for signed /files URLs, by the sandbox whose token made the

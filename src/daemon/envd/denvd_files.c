@@ -1,4 +1,4 @@
-/* files.c - envd's /files: streaming upload (multipart or octet-stream, optionally gzip) and
+/* denvd_files.c - envd's /files: streaming upload (multipart or octet-stream, optionally gzip) and
  * streaming download (optionally gzip), confined to the sandbox root.
  *
  * Both directions are pull/push state machines driven by the HTTP glue, so boxtopd never

@@ -1,4 +1,4 @@
-/* apilog.c - `:api`: every HTTP call boxtop made, newest first (issue 18).
+/* view_apilog.c - `:api`: every HTTP call boxtop made, newest first (issue 18).
  *
  * Reads the redacted ring of src/e2b/api_log.c; nothing here sees a secret. A slow call
  * (over APILOG_SLOW_MS to its first byte) is drawn as a warning, a failed one (no answer, or
@@ -22,7 +22,6 @@
 #include "app.h"
 
 #define APILOG_SLOW_MS 1000
-#define OSC52_MAX      (64 * 1024)
 
 struct apiv {
     struct view base;
@@ -250,27 +249,6 @@ static void av_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
         draw_list(v, a, w, h, wd);
 }
 
-static void osc52(struct app *a, const char *text, size_t len)
-{
-    const char *env = getenv("BOXTOP_OSC52");
-    if (env && !strcmp(env, "0")) {
-        app_status(a, STATUS_WARN, _("OSC 52 is off (BOXTOP_OSC52=0): nothing copied"));
-        return;
-    }
-    if (len > OSC52_MAX) len = OSC52_MAX;
-    struct buf b = BUF_INIT;
-    if (!buf_append_str(&b, "\033]52;c;") && !base64_encode(&b, text, len) &&
-        !buf_append_str(&b, "\a")) {
-        size_t off = 0;
-        while (off < b.len) {
-            ssize_t n = write(STDOUT_FILENO, b.data + off, b.len - off);
-            if (n <= 0) break;
-            off += (size_t)n;
-        }
-    }
-    buf_free(&b);
-}
-
 static void copy_call(struct apiv *v, struct app *a)
 {
     const struct api_log_entry *e =
@@ -281,10 +259,10 @@ static void copy_call(struct apiv *v, struct app *a)
     buf_append_byte(&b, '\n');
     int action = api_log_boxtop(e, &b);
     if (action) buf_append_byte(&b, '\n');
-    osc52(a, b.data, b.len);
-    app_status(a, STATUS_INFO,
-               action ? _("copied the curl command and the boxtop command line (OSC 52)")
-                      : _("copied the curl command (OSC 52; the key is $E2B_API_KEY)"));
+    if (ui_clipboard(a, b.data, b.len) >= 0) /* else it said why not */
+        app_status(a, STATUS_INFO,
+                   action ? _("copied the curl command and the boxtop command line (OSC 52)")
+                          : _("copied the curl command (OSC 52; the key is $E2B_API_KEY)"));
     buf_free(&b);
 }
 

@@ -1,4 +1,4 @@
-/* changes.c - `d`: the files a sandbox's agent created or modified since it started or since
+/* view_changes.c - `d`: the files a sandbox's agent created or modified since it started or since
  * the mark (`m`), newest first, as the scan streams them in (changes_track.h); deletions the
  * watcher saw are listed after them, saying so. `/` filters, Enter reads a file in the pager
  * (text sanitized, binary as hex), `c` downloads the selected file and `C` all shown ones into

@@ -1,4 +1,4 @@
-/* commands.c - "what did the agent run": every command of one sandbox since it started, from
+/* view_commands.c - "what did the agent run": every command of one sandbox since it started, from
  * envd's process log lines (commands.h), newest at the bottom, following live.
  *
  * Data flow: a timer (COMMANDS_POLL_MS while following) starts a history round (cmd_feed:

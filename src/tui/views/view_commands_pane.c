@@ -1,4 +1,4 @@
-/* commands_pane.c - one command's output below the commands table: stdout and stderr in their
+/* view_commands_pane.c - one command's output below the commands table: stdout and stderr in their
  * real order (stderr in the warning colour with a "!" in the gutter), searchable, savable,
  * with the exit result at the end.
  *

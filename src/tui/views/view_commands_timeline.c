@@ -1,4 +1,4 @@
-/* commands_timeline.c - the timeline (`T` in the commands view): the whole life of a sandbox
+/* view_commands_timeline.c - the timeline (`T` in the commands view): the whole life of a sandbox
  * on one time axis, to answer "what was running when memory spiked".
  *
  * Lanes: lifecycle events (events API) as markers, CPU and memory from the kept metrics

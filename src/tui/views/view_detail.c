@@ -1,4 +1,4 @@
-/* detail.c - one sandbox in full: facts, metadata, CPU/memory/disk graphs over the kept
+/* view_detail.c - one sandbox in full: facts, metadata, CPU/memory/disk graphs over the kept
  * history (multi-row braille with axis labels and current/peak values), the process list from
  * envd Process.List (with kill) and the latest log lines. While the view is open it asks the
  * backend to watch this sandbox, which keeps processes and logs fresh in the model. */
@@ -27,18 +27,6 @@ struct detail {
     struct keyhelp help[5];
     char help_keys[2][KEYMAP_NAME_MAX * 2];
 };
-
-static void fmt_time(char *out, size_t n, int64_t ms)
-{
-    if (!ms) {
-        snprintf(out, n, "-");
-        return;
-    }
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm);
-}
 
 enum metric { M_CPU, M_MEM, M_DISK };
 
@@ -199,8 +187,8 @@ static void dt_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     }
     int lw = wd / 2 - 2, y = 2;
     char t1[64], t2[64], spec[96], left[32];
-    fmt_time(t1, sizeof(t1), s->started_ms);
-    fmt_time(t2, sizeof(t2), s->end_ms);
+    ui_fmt_localtime(t1, sizeof(t1), s->started_ms, "%Y-%m-%d %H:%M:%S");
+    ui_fmt_localtime(t2, sizeof(t2), s->end_ms, "%Y-%m-%d %H:%M:%S");
     if (s->end_ms) {
         char dur[24];
         ui_fmt_duration(dur, sizeof(dur), s->end_ms - loop_wall_ms());

@@ -1,4 +1,4 @@
-/* ended.c - `:ended`: every ended sandbox boxtop keeps (the last PM_KEEP_MS), newest end
+/* view_ended.c - `:ended`: every ended sandbox boxtop keeps (the last PM_KEEP_MS), newest end
  * first, with when and why; Enter opens the post-mortem card. */
 #include "config.h"
 

@@ -1,4 +1,4 @@
-/* events.c - lifecycle events (created, paused, resumed, updated, killed) of the team or of
+/* view_events.c - lifecycle events (created, paused, resumed, updated, killed) of the team or of
  * one sandbox, newest first, polled every EVENTS_POLL_MS while the view is open so new ones
  * appear without a key press. Filter by type (t) and sandbox (/); Enter opens the sandbox. */
 #include "config.h"

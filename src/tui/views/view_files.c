@@ -1,4 +1,4 @@
-/* files.c - the two-pane file browser (issue 8): the local current directory on the left,
+/* view_files.c - the two-pane file browser (issue 8): the local current directory on the left,
  * the sandbox on the right (starting in /home/user), Midnight-Commander style. Copies go
  * through the transfer engine (src/e2b/xfer.c) and show in a transfers panel at the bottom;
  * the sandbox pane keeps itself fresh from a WatchDir stream on the shown directory. Names
@@ -428,14 +428,7 @@ static void on_envd(struct envd_client *c, const struct error *err, void *ud)
 
 static void fmt_mtime(char *out, size_t n, int64_t ms)
 {
-    if (!ms) {
-        snprintf(out, n, "-");
-        return;
-    }
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(out, n, "%Y-%m-%d %H:%M", &tm);
+    ui_fmt_localtime(out, n, ms, "%Y-%m-%d %H:%M");
 }
 
 static void draw_pane(struct fview *v, WINDOW *w, int pi, int y0, int x0, int h, int wd)

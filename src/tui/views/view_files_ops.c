@@ -1,4 +1,4 @@
-/* files_ops.c - the file browser's operations on either side: mkdir, rename, delete (asks
+/* view_files_ops.c - the file browser's operations on either side: mkdir, rename, delete (asks
  * first), view (a pager: text sanitized, binary as hex) and edit of a sandbox file in
  * $EDITOR (downloaded through the transfer engine, edited with curses suspended, uploaded
  * through it again when the content changed). */

@@ -1,4 +1,4 @@
-/* fleet.c - `:exec CMD` (key X), `:put LOCAL REMOTE`, `:get REMOTE LOCALDIR` and
+/* view_fleet.c - `:exec CMD` (key X), `:put LOCAL REMOTE`, `:get REMOTE LOCALDIR` and
  * `:compare PATH` over the marked sandboxes (issue 18): a results table that fills in as the
  * sandboxes finish, at most BOXTOP_PARALLEL (default 8) at a time.
  *

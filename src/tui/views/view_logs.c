@@ -1,4 +1,4 @@
-/* logs.c - one sandbox's logs (v2 logs API): follow mode polls forward from the newest line
+/* view_logs.c - one sandbox's logs (v2 logs API): follow mode polls forward from the newest line
  * every LOGS_POLL_MS and appends what arrives; moving the cursor above the first line pages
  * back (backward from the oldest kept). Level filter, `/` search with highlighted matches,
  * wrap, local/UTC time and saving to a file. The lines are sanitized once on arrival

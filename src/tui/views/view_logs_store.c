@@ -1,4 +1,4 @@
-/* logs_store.c - sorted, de-duplicated, pre-sanitized log lines (see logs_store.h). */
+/* view_logs_store.c - sorted, de-duplicated, pre-sanitized log lines (see logs_store.h). */
 #include "config.h"
 
 #include <ctype.h>

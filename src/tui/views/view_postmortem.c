@@ -1,4 +1,4 @@
-/* postmortem.c - the post-mortem card of an ended sandbox (issue 17): when and why it ended,
+/* view_postmortem.c - the post-mortem card of an ended sandbox (issue 17): when and why it ended,
  * what it ran, its last metrics, log lines and lifecycle events.
  *
  * The text comes from pm_card_lines() (the same lines `boxtop postmortem ID` prints). A

@@ -1,8 +1,9 @@
-/* sandbox_actions.c - the sandboxes view's actions of today's E2B: S snapshots the selected
+/* view_sandbox_actions.c - the sandboxes view's actions of today's E2B: S snapshots the selected
  * sandbox (asks a name, Enter for none), F forks it (asks how many; the new rows appear with
  * the next poll, which is asked for at once), p asks whether to pause with memory or keep
  * only the filesystem (one key answers) where the backend offers both: every live E2B
- * backend does, a replay does not. Results arrive on the app (the root view never goes). */
+ * backend does, a replay does not. Results arrive on the app (the root view never goes).
+ * Also n of the snapshots and templates views: a sandbox from one, with a time to live. */
 #include "config.h"
 
 #include <stdio.h>
@@ -135,6 +136,23 @@ void sbact_fork(struct app *a, const char *id)
     if (app_refuse_readonly(a, _("fork"))) return;
     struct pending *p = pending_new(id);
     if (p) app_prompt(a, _("Fork: how many (Enter for 1): "), "", NULL, fork_count_done, p);
+}
+
+/* ---- n in the snapshots and templates views ---- */
+
+void sbact_create_from(struct app *a, const char *template_id, const char *ttl, int def_s)
+{
+    int secs = def_s;
+    if (ttl[0] && ui_parse_duration(ttl, &secs)) {
+        app_status(a, STATUS_ERROR, _("not a duration: use seconds, or 10m, 2h"));
+        return;
+    }
+    const char *kv[1] = {NULL};
+    struct create_req req = {template_id, secs, kv};
+    a->be->ops->create(a->be, &req);
+    while (a->depth > 1) /* back to the sandboxes, where it appears (the caller is freed) */
+        app_pop_view(a);
+    app_status(a, STATUS_INFO, _("creating a sandbox…")); /* said there, where it appears */
 }
 
 /* ---- p ---- */

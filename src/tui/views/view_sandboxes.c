@@ -1,4 +1,4 @@
-/* sandboxes.c - the first screen: every sandbox with live CPU/memory sparklines, filter, sort,
+/* view_sandboxes.c - the first screen: every sandbox with live CPU/memory sparklines, filter, sort,
  * marks and one-key actions. Rows are rebuilt (filter → sort → ids) only when the model, the
  * filter or the sort changes; drawing reads the cached row list. */
 #include "config.h"
@@ -557,30 +557,12 @@ static void do_simple(struct sbview *v, struct app *a, enum simple_action act)
     free(ends);
 }
 
-static int parse_seconds(const char *t, int *out)
-{
-    char *end;
-    long v = strtol(t, &end, 10);
-    if (end == t) return -1;
-    if (*end == 'm')
-        v *= 60, end++;
-    else if (*end == 'h')
-        v *= 3600, end++;
-    else if (*end == 's')
-        end++;
-    while (*end == ' ')
-        end++;
-    if (*end || v <= 0 || v > 30L * 24 * 3600) return -1;
-    *out = (int)v;
-    return 0;
-}
-
 static void timeout_done(struct app *a, const char *text, int submit, void *ud)
 {
     struct sbview *v = ud;
     int secs;
     if (!submit || !text) return;
-    if (parse_seconds(text, &secs)) {
+    if (ui_parse_duration(text, &secs)) {
         app_status(a, STATUS_ERROR, _("not a duration: use seconds, or 10m, 2h"));
         return;
     }
@@ -627,7 +609,7 @@ static void new_timeout_done(struct app *a, const char *text, int submit, void *
     if (!submit || !text) return;
     if (!text[0])
         v->new_timeout = DEFAULT_TIMEOUT_S;
-    else if (parse_seconds(text, &v->new_timeout)) {
+    else if (ui_parse_duration(text, &v->new_timeout)) {
         app_status(a, STATUS_ERROR, _("not a duration: use seconds, or 10m, 2h"));
         return;
     }

@@ -1,4 +1,4 @@
-/* snapshots.c - the team's snapshots (`:snapshots`, GET /snapshots): name, source sandbox,
+/* view_snapshots.c - the team's snapshots (`:snapshots`, GET /snapshots): name, source sandbox,
  * created, size, newest first. `n` creates a sandbox from the selected one (asks the time to
  * live) and goes back to the sandboxes; `D` deletes it (asks first); `R` reloads. */
 #include "config.h"
@@ -55,103 +55,44 @@ static void snap_fetch(struct snapv *v)
     if (!v->call) snprintf(v->err, sizeof v->err, "%s", err.msg);
 }
 
-static void fmt_when(char *out, size_t n, int64_t ms)
-{
-    if (!ms) {
-        snprintf(out, n, "-");
-        return;
-    }
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(out, n, "%Y-%m-%d %H:%M", &tm);
-}
-
 static void sn_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 {
     struct snapv *v = (struct snapv *)vv;
-    const struct theme *th = &a->theme;
+    static const struct ui_col cols[] = {
+        {N_("SNAPSHOT"), 36}, {N_("SOURCE"), 22}, {N_("CREATED"), 16}, {N_("SIZE"), 9}};
     struct buf t = BUF_INIT;
     buf_printf(&t, _("Snapshots (%d)"), v->sl.n);
-    int x = ui_text(a, w, 0, 1, wd - 2, buf_cstr(&t), th->attr[ROLE_ACCENT] | A_BOLD);
-    buf_free(&t);
-    if (v->err[0]) ui_text(a, w, 0, x + 3, wd - x - 4, v->err, th->attr[ROLE_CRIT]);
-    if (!v->loaded) {
-        ui_text(a, w, 2, 2, wd - 4, v->err[0] ? _("cannot load the snapshots") : _("loading…"),
-                th->attr[ROLE_DIM]);
-        return;
-    }
-    static const struct {
-        const char *title;
-        int w;
-    } cols[] = {{N_("SNAPSHOT"), 36}, {N_("SOURCE"), 22}, {N_("CREATED"), 16}, {N_("SIZE"), 9}};
-    int nc = (int)(sizeof cols / sizeof cols[0]);
-    ui_fill(w, 1, 0, wd, th->attr[ROLE_TITLE]);
-    int cx = 1;
-    for (int c = 0; c < nc && cx < wd; c++) {
-        ui_text(a, w, 1, cx, cols[c].w, _(cols[c].title), th->attr[ROLE_TITLE]);
-        cx += cols[c].w + 1;
-    }
-    if (!v->sl.n) {
-        ui_text(a, w, 3, 2, wd - 4, _("no snapshots: S in the sandboxes view takes one"),
-                th->attr[ROLE_DIM]);
-        return;
-    }
-    if (v->sel >= v->sl.n) v->sel = v->sl.n - 1;
-    int rows = h - 2 > 0 ? h - 2 : 1;
-    if (v->sel < v->top) v->top = v->sel;
-    if (v->sel >= v->top + rows) v->top = v->sel - rows + 1;
+    struct ui_list l = {buf_cstr(&t),
+                        v->err,
+                        _("cannot load the snapshots"),
+                        _("no snapshots: S in the sandboxes view takes one"),
+                        v->loaded,
+                        v->sl.n,
+                        (int)(sizeof cols / sizeof cols[0]),
+                        cols,
+                        &v->sel,
+                        &v->top};
+    int rows = ui_list_frame(a, w, h, wd, &l);
     for (int i = v->top, y = 2; i < v->sl.n && y < 2 + rows; i++, y++) {
         const struct snapshot_info *s = &v->sl.items[i];
-        attr_t at = i == v->sel ? th->attr[ROLE_SELECTED] : th->attr[ROLE_NORMAL];
-        if (i == v->sel) ui_fill(w, y, 0, wd, at);
         char f[4][64];
         snprintf(f[0], sizeof f[0], "%s", s->id);
         snprintf(f[1], sizeof f[1], "%s", s->sandbox_id ? s->sandbox_id : "-");
-        fmt_when(f[2], sizeof f[2], s->created_ms);
+        ui_fmt_localtime(f[2], sizeof f[2], s->created_ms, "%Y-%m-%d %H:%M");
         if (s->size >= 0)
             ui_fmt_bytes(f[3], sizeof f[3], s->size);
         else
             snprintf(f[3], sizeof f[3], "-");
-        cx = 1;
-        for (int c = 0; c < nc && cx < wd; c++) {
-            ui_text(a, w, y, cx, cols[c].w < wd - cx ? cols[c].w : wd - cx, f[c], at);
-            cx += cols[c].w + 1;
-        }
+        ui_list_row(a, w, y, wd, &l, i, (const char *const[]){f[0], f[1], f[2], f[3]});
     }
-}
-
-static int parse_secs(const char *s, int *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (end == s || v <= 0) return -1;
-    if (*end == 'm')
-        v *= 60, end++;
-    else if (*end == 'h')
-        v *= 3600, end++;
-    else if (*end == 's')
-        end++;
-    if (*end || v > 30L * 24 * 3600) return -1;
-    *out = (int)v;
-    return 0;
+    buf_free(&t);
 }
 
 static void new_timeout_done(struct app *a, const char *text, int submit, void *ud)
 {
     struct snapv *v = ud;
-    if (!submit || !text || !v->pending_id) return;
-    int secs = SNAP_DEFAULT_TIMEOUT_S;
-    if (text[0] && parse_secs(text, &secs)) {
-        app_status(a, STATUS_ERROR, _("not a duration: use seconds, or 10m, 2h"));
-        return;
-    }
-    const char *kv[1] = {NULL};
-    struct create_req req = {v->pending_id, secs, kv};
-    app_status(a, STATUS_INFO, _("creating a sandbox…"));
-    a->be->ops->create(a->be, &req);
-    while (a->depth > 1) /* back to the sandboxes, where it appears (this view is freed) */
-        app_pop_view(a);
+    if (submit && text && v->pending_id)
+        sbact_create_from(a, v->pending_id, text, SNAP_DEFAULT_TIMEOUT_S);
 }
 
 static void on_deleted(struct api_result *res, void *ud)
@@ -184,10 +125,7 @@ static void set_pending(struct snapv *v)
 static int sn_key(struct view *vv, struct app *a, int ch, int is_key)
 {
     struct snapv *v = (struct snapv *)vv;
-    if ((is_key && ch == KEY_DOWN) || (!is_key && ch == 'j')) {
-        if (v->sel + 1 < v->sl.n) v->sel++;
-    } else if ((is_key && ch == KEY_UP) || (!is_key && ch == 'k')) {
-        if (v->sel > 0) v->sel--;
+    if (ui_list_move(ch, is_key, &v->sel, v->sl.n)) {
     } else if (!is_key && ch == 'R') {
         snap_fetch(v);
     } else if (!is_key && ch == 'n') {

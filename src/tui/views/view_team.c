@@ -1,4 +1,4 @@
-/* team.c - the team's load over time: concurrent sandboxes and the sandbox start rate as
+/* view_team.c - the team's load over time: concurrent sandboxes and the sandbox start rate as
  * graphs (the braille graph widget) with the concurrency limit as a line when it is known, and
  * the maxima over the chosen range (1 h, 6 h, 24 h, 7 d) from /teams/{id}/metrics and
  * /teams/{id}/metrics/max. Polled every TICK_METRICS_MS while open. */

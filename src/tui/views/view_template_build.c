@@ -1,4 +1,4 @@
-/* template_build.c - the live build pane: a template build started with `b` in the templates
+/* view_template_build.c - the live build pane: a template build started with `b` in the templates
  * view (tpl_builder.h) — step i/N, elapsed time, status, and the build's log lines coloured
  * by level, following the end unless scrolled. Esc detaches: the pane closes, the build goes
  * on on the server (the templates view shows its status). `n` on a ready build creates a

@@ -1,4 +1,4 @@
-/* templates.c - the team's templates (GET /v2/templates): id, aliases, CPU/memory, disk, build
+/* view_templates.c - the team's templates (GET /v2/templates): id, aliases, CPU/memory, disk, build
  * status, public, builds, spawns, last used. Enter shows every field of the selected one; `n`
  * creates a sandbox from it (asks the time to live) and goes back to the sandboxes. */
 #include "config.h"
@@ -178,37 +178,10 @@ static void tp_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     buf_free(&b);
 }
 
-static int parse_secs(const char *s, int *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (end == s || v <= 0) return -1;
-    if (*end == 'm')
-        v *= 60, end++;
-    else if (*end == 'h')
-        v *= 3600, end++;
-    else if (*end == 's')
-        end++;
-    if (*end || v > 30L * 24 * 3600) return -1;
-    *out = (int)v;
-    return 0;
-}
-
 static void new_timeout_done(struct app *a, const char *text, int submit, void *ud)
 {
     struct tplv *v = ud;
-    if (!submit || !text || !v->new_id) return;
-    int secs = TPL_DEFAULT_TIMEOUT_S;
-    if (text[0] && parse_secs(text, &secs)) {
-        app_status(a, STATUS_ERROR, _("not a duration: use seconds, or 10m, 2h"));
-        return;
-    }
-    const char *kv[1] = {NULL};
-    struct create_req req = {v->new_id, secs, kv};
-    a->be->ops->create(a->be, &req);
-    while (a->depth > 1) /* back to the sandboxes, where it appears (this view is freed) */
-        app_pop_view(a);
-    app_status(a, STATUS_INFO, _("creating a sandbox…")); /* said there, where it appears */
+    if (submit && text && v->new_id) sbact_create_from(a, v->new_id, text, TPL_DEFAULT_TIMEOUT_S);
 }
 
 static void build_name_done(struct app *a, const char *text, int submit, void *ud)

@@ -1,4 +1,4 @@
-/* term.c - the terminal view (issue 7): tabs of PTY sessions (session.h), each drawn from its
+/* view_term.c - the terminal view (issue 7): tabs of PTY sessions (session.h), each drawn from its
  * engine's dirty rows into a window of its own, at most TERM_FRAME_MS apart (slower while a
  * flood is still queued: intermediate frames are skipped, the drained state is drawn once).
  * Every key goes to the shell except the prefix key (Ctrl-] by default, BOXTOP_PREFIX=C-a
@@ -714,6 +714,17 @@ void term_open_shell(struct app *a, const char *sandbox_id)
     term_open_another_shell(a, sandbox_id);
 }
 
+/* A new session's size: the open pane's, else the main window minus the tab bar (the split
+ * keeps its width); at least 1x1. */
+static void pane_size(struct app *a, int *rows, int *cols)
+{
+    struct termview *old = tv_of(a);
+    *rows = old && old->pane ? old->ph : a->rows - 5;
+    *cols = old && old->pane ? old->pw : a->cols;
+    if (*rows < 1) *rows = 1;
+    if (*cols < 1) *cols = 1;
+}
+
 void term_open_another_shell(struct app *a, const char *sandbox_id)
 {
     if (app_refuse_readonly(a, _("a shell"))) return;
@@ -723,16 +734,10 @@ void term_open_another_shell(struct app *a, const char *sandbox_id)
         app_status(a, STATUS_WARN, _("%s is paused: resume it (r) first"), sandbox_id);
         return;
     }
-    /* the pane's size: the main window minus the tab bar (the split keeps its width) */
-    struct termview *old = tv_of(a);
-    int rows = a->rows - 5, cols = a->cols;
-    if (old && old->pane) {
-        rows = old->ph;
-        cols = old->pw;
-    }
+    int rows, cols;
+    pane_size(a, &rows, &cols);
     struct error err = {0};
-    struct session *s =
-        session_open(a->sessions, sandbox_id, rows < 1 ? 1 : rows, cols < 1 ? 1 : cols, 0, &err);
+    struct session *s = session_open(a->sessions, sandbox_id, rows, cols, 0, &err);
     if (!s) {
         app_status(a, STATUS_ERROR, "%s", err.msg);
         return;
@@ -744,15 +749,10 @@ void term_attach_pid(struct app *a, const char *sandbox_id, uint32_t pid)
 {
     if (app_refuse_readonly(a, _("a shell"))) return;
     if (ensure_mgr(a)) return;
-    struct termview *old = tv_of(a);
-    int rows = a->rows - 5, cols = a->cols;
-    if (old && old->pane) {
-        rows = old->ph;
-        cols = old->pw;
-    }
+    int rows, cols;
+    pane_size(a, &rows, &cols);
     struct error err = {0};
-    struct session *s = session_open_pid(a->sessions, sandbox_id, pid, rows < 1 ? 1 : rows,
-                                         cols < 1 ? 1 : cols, 0, &err);
+    struct session *s = session_open_pid(a->sessions, sandbox_id, pid, rows, cols, 0, &err);
     if (!s) {
         app_status(a, STATUS_ERROR, "%s", err.msg);
         return;

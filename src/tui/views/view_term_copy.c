@@ -1,4 +1,4 @@
-/* term_copy.c - the terminal view's copy mode: a cursor over scrollback and screen, `/` search
+/* view_term_copy.c - the terminal view's copy mode: a cursor over scrollback and screen, `/` search
  * (backwards from the cursor, n/N repeat), a selection, and y to put it on the outer terminal's
  * clipboard with OSC 52 (unless BOXTOP_OSC52=0; tmux passes it on with set-clipboard on). */
 #include "config.h"
@@ -13,8 +13,6 @@
 #include "boxtop/i18n.h"
 #include "../session.h"
 #include "term_view.h"
-
-#define OSC52_MAX (64 * 1024) /* bytes of text; terminals cap the sequence anyway */
 
 static struct term_engine *eng(struct termview *v)
 {
@@ -84,25 +82,9 @@ void termcopy_highlight(struct termview *v, int row)
 
 static void osc52(struct termview *v, const char *text, size_t len)
 {
-    const char *env = getenv("BOXTOP_OSC52");
-    if (env && !strcmp(env, "0")) {
-        app_status(v->a, STATUS_WARN, _("OSC 52 is off (BOXTOP_OSC52=0): nothing copied"));
-        return;
-    }
-    if (len > OSC52_MAX) len = OSC52_MAX;
-    struct buf b = BUF_INIT;
-    if (!buf_append_str(&b, "\033]52;c;") && !base64_encode(&b, text, len) &&
-        !buf_append_str(&b, "\a")) {
-        /* an OSC moves nothing on screen, so curses' idea of the terminal stays right */
-        size_t off = 0;
-        while (off < b.len) {
-            ssize_t w = write(STDOUT_FILENO, b.data + off, b.len - off);
-            if (w <= 0) break;
-            off += (size_t)w;
-        }
-        app_status(v->a, STATUS_INFO, _("copied %zu bytes to the clipboard (OSC 52)"), len);
-    }
-    buf_free(&b);
+    int n = ui_clipboard(v->a, text, len);
+    if (n >= 0)
+        app_status(v->a, STATUS_INFO, _("copied %zu bytes to the clipboard (OSC 52)"), (size_t)n);
 }
 
 static void yank(struct termview *v)

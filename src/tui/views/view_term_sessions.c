@@ -1,4 +1,4 @@
-/* term_sessions.c - the sessions list (:sessions, prefix s): every shell this boxtop opened,
+/* view_term_sessions.c - the sessions list (:sessions, prefix s): every shell this boxtop opened,
  * grouped by sandbox, attached or detached. Enter shows an attached one or reattaches a
  * detached one (its screen kept up to date meanwhile, session.h); x closes. */
 #include "config.h"

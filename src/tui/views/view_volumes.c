@@ -1,4 +1,4 @@
-/* volumes.c - the team's volumes (`:volumes`, GET /volumes): name, size and the sandboxes that
+/* view_volumes.c - the team's volumes (`:volumes`, GET /volumes): name, size and the sandboxes that
  * mount it (sizes and mounts where the backend says: boxtopd does, E2B cloud does not). `c`
  * creates one (asks a name), `D` deletes the selected one (asks first), Enter or `f` browses
  * its files in the file browser of a running sandbox that mounts it, at the mount path. */
@@ -57,40 +57,17 @@ static void vol_fetch(struct volv *v)
 static void vo_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 {
     struct volv *v = (struct volv *)vv;
-    const struct theme *th = &a->theme;
+    static const struct ui_col cols[] = {
+        {N_("NAME"), 20}, {N_("SIZE"), 9}, {N_("MOUNTED BY"), 46}, {N_("VOLUME ID"), 36}};
     struct buf t = BUF_INIT;
     buf_printf(&t, _("Volumes (%d)"), v->vl.n);
-    int x = ui_text(a, w, 0, 1, wd - 2, buf_cstr(&t), th->attr[ROLE_ACCENT] | A_BOLD);
-    buf_free(&t);
-    if (v->err[0]) ui_text(a, w, 0, x + 3, wd - x - 4, v->err, th->attr[ROLE_CRIT]);
-    if (!v->loaded) {
-        ui_text(a, w, 2, 2, wd - 4, v->err[0] ? _("cannot load the volumes") : _("loading…"),
-                th->attr[ROLE_DIM]);
-        return;
-    }
-    static const struct {
-        const char *title;
-        int w;
-    } cols[] = {{N_("NAME"), 20}, {N_("SIZE"), 9}, {N_("MOUNTED BY"), 46}, {N_("VOLUME ID"), 36}};
-    int nc = (int)(sizeof cols / sizeof cols[0]);
-    ui_fill(w, 1, 0, wd, th->attr[ROLE_TITLE]);
-    int cx = 1;
-    for (int c = 0; c < nc && cx < wd; c++) {
-        ui_text(a, w, 1, cx, cols[c].w, _(cols[c].title), th->attr[ROLE_TITLE]);
-        cx += cols[c].w + 1;
-    }
-    if (!v->vl.n) {
-        ui_text(a, w, 3, 2, wd - 4, _("no volumes: c creates one"), th->attr[ROLE_DIM]);
-        return;
-    }
-    if (v->sel >= v->vl.n) v->sel = v->vl.n - 1;
-    int rows = h - 2 > 0 ? h - 2 : 1;
-    if (v->sel < v->top) v->top = v->sel;
-    if (v->sel >= v->top + rows) v->top = v->sel - rows + 1;
+    struct ui_list l = {
+        buf_cstr(&t), v->err,  _("cannot load the volumes"),        _("no volumes: c creates one"),
+        v->loaded,    v->vl.n, (int)(sizeof cols / sizeof cols[0]), cols,
+        &v->sel,      &v->top};
+    int rows = ui_list_frame(a, w, h, wd, &l);
     for (int i = v->top, y = 2; i < v->vl.n && y < 2 + rows; i++, y++) {
         const struct volume_info *vi = &v->vl.items[i];
-        attr_t at = i == v->sel ? th->attr[ROLE_SELECTED] : th->attr[ROLE_NORMAL];
-        if (i == v->sel) ui_fill(w, y, 0, wd, at);
         char size[32];
         struct buf by = BUF_INIT;
         if (vi->size >= 0)
@@ -101,13 +78,10 @@ static void vo_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
             buf_printf(&by, "%s%s", k ? " " : "", vi->mounted_by[k]);
         const char *f[4] = {vi->name ? vi->name : "-", size,
                             vi->n_mounted > 0 ? buf_cstr(&by) : "-", vi->id};
-        cx = 1;
-        for (int c = 0; c < nc && cx < wd; c++) {
-            ui_text(a, w, y, cx, cols[c].w < wd - cx ? cols[c].w : wd - cx, f[c], at);
-            cx += cols[c].w + 1;
-        }
+        ui_list_row(a, w, y, wd, &l, i, f);
         buf_free(&by);
     }
+    buf_free(&t);
 }
 
 static void on_action(struct api_result *res, void *ud)
@@ -184,10 +158,7 @@ static void browse(struct volv *v, struct app *a)
 static int vo_key(struct view *vv, struct app *a, int ch, int is_key)
 {
     struct volv *v = (struct volv *)vv;
-    if ((is_key && ch == KEY_DOWN) || (!is_key && ch == 'j')) {
-        if (v->sel + 1 < v->vl.n) v->sel++;
-    } else if ((is_key && ch == KEY_UP) || (!is_key && ch == 'k')) {
-        if (v->sel > 0) v->sel--;
+    if (ui_list_move(ch, is_key, &v->sel, v->vl.n)) {
     } else if (!is_key && ch == 'R') {
         vol_fetch(v);
     } else if (!is_key && ch == 'c') {

@@ -1,4 +1,4 @@
-/* webhooks.c - `:webhooks`: the team's lifecycle webhooks (name, URL, events, enabled, the
+/* view_webhooks.c - `:webhooks`: the team's lifecycle webhooks (name, URL, events, enabled, the
  * last delivery's result and time), `n` new and `e` edit (webhooks_form.c), Space enables or
  * disables, `D` deletes (asks), Enter opens the deliveries pane of the selected webhook (the
  * attempts newest first; says so when the backend keeps no delivery history, as E2B cloud).

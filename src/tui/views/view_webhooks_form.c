@@ -1,4 +1,4 @@
-/* webhooks_form.c - the webhook create/edit form (see webhooks_form.h). */
+/* view_webhooks_form.c - the webhook create/edit form (see webhooks_form.h). */
 #include "config.h"
 
 #include <stdio.h>
@@ -105,43 +105,6 @@ static void submit(struct whform *f)
     }
 }
 
-static int input_code(int ch, int is_key)
-{
-    if (is_key) {
-        switch (ch) {
-        case KEY_LEFT:
-            return INPUT_KEY_LEFT;
-        case KEY_RIGHT:
-            return INPUT_KEY_RIGHT;
-        case KEY_HOME:
-            return INPUT_KEY_HOME;
-        case KEY_END:
-            return INPUT_KEY_END;
-        case KEY_BACKSPACE:
-            return INPUT_KEY_BACKSPACE;
-        case KEY_DC:
-            return INPUT_KEY_DELETE;
-        default:
-            return 0;
-        }
-    }
-    switch (ch) {
-    case 127:
-    case 8:
-        return INPUT_KEY_BACKSPACE;
-    case 21:
-        return INPUT_KEY_KILL_LINE;
-    case 23:
-        return INPUT_KEY_KILL_WORD;
-    case 1:
-        return INPUT_KEY_HOME;
-    case 5:
-        return INPUT_KEY_END;
-    default:
-        return ch >= 32 ? ch : 0;
-    }
-}
-
 int whform_key(struct whform *f, int ch, int is_key, int *cancel)
 {
     *cancel = 0;
@@ -174,7 +137,9 @@ int whform_key(struct whform *f, int ch, int is_key, int *cancel)
         else
             *cancel = 1;
     } else if (text) {
-        int k = input_code(ch, is_key);
+        int k = input_key_code(ch, is_key);
+        /* Ctrl-C and other controls type nothing here (Esc closed the form above) */
+        if (k == INPUT_KEY_ESCAPE || (k >= 0 && k < 32)) k = 0;
         if (k) input_key(&f->text[f->focus], k);
     }
     return 1;

@@ -36,6 +36,10 @@ struct input {
     const char *const *cands; /* completion candidates (borrowed), NULL-terminated */
 };
 
+/* A terminal key (is_key: an ncurses KEY_*, else a character) as a key code of this widget
+ * (INPUT_KEY_*, or the character itself); 0 for a key it does not use (input_keys.c). */
+int input_key_code(int ch, int is_key);
+
 void input_init(struct input *in);
 void input_free(struct input *in);
 void input_set(struct input *in, const char *text);
