@@ -25,7 +25,8 @@ struct error {
     char msg[ERROR_MSG_MAX];
 };
 
-/* Fill err (may be NULL) and return -1. The message is printf-formatted. */
+/* Fill err (may be NULL) and return -1: kind, the printf-formatted message, and code 0 (a
+ * caller that knows the status sets it after; an err left uninitialised before is whole). */
 int error_set(struct error *err, enum error_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Prefix an existing message with more context: "ctx: old message". */

@@ -17,6 +17,7 @@ int error_set(struct error *err, enum error_kind kind, const char *fmt, ...)
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
     err->kind = kind;
+    err->code = 0; /* a new error: callers that know a status set it after */
     return -1;
 }
 

@@ -37,7 +37,7 @@ CORE_LIBS = src/core/libboxtopcore.a $(CJSON_LIBS) $(LIBINTL) -lm
 # Unit tests of src/core (cmocka, TAP output).
 CORE_TESTS = tests/unit/test_buf tests/unit/test_loop tests/unit/test_sanitize \
 	tests/unit/test_base64 tests/unit/test_json \
-	tests/unit/test_log tests/unit/test_config
+	tests/unit/test_log tests/unit/test_config tests/unit/test_error
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 UNIT_TESTS += $(CORE_TESTS)
@@ -63,6 +63,9 @@ tests_unit_test_log_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_config_SOURCES = tests/unit/test_config.c
 tests_unit_test_config_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
 tests_unit_test_config_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_error_SOURCES = tests/unit/test_error.c
+tests_unit_test_error_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_unit_test_error_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 
 # Fuzz targets of src/core (see tests/fuzz/local.mk).
 FUZZ_PROGS += tests/fuzz/fuzz_sanitize

@@ -59,7 +59,7 @@ src_boxtopd_LDADD = $(DAEMON_LIBS)
 # Pure unit tests (no server, no sandboxes).
 DAEMON_TESTS = tests/unit/test_daemon_chunked tests/unit/test_daemon_query \
 	tests/unit/test_daemon_ids tests/unit/test_daemon_json tests/unit/test_daemon_store \
-	tests/unit/test_daemon_metrics tests/unit/test_daemon_proclog
+	tests/unit/test_daemon_metrics tests/unit/test_daemon_proclog tests/unit/test_daemon_events
 check_PROGRAMS += $(DAEMON_TESTS)
 TESTS += $(DAEMON_TESTS)
 UNIT_TESTS += $(DAEMON_TESTS)
@@ -86,6 +86,9 @@ tests_unit_test_daemon_metrics_LDADD = $(DAEMON_TEST_LIBS)
 tests_unit_test_daemon_proclog_SOURCES = tests/unit/test_daemon_proclog.c
 tests_unit_test_daemon_proclog_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_unit_test_daemon_proclog_LDADD = $(DAEMON_TEST_LIBS)
+tests_unit_test_daemon_events_SOURCES = tests/unit/test_daemon_events.c
+tests_unit_test_daemon_events_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_daemon_events_LDADD = $(DAEMON_TEST_LIBS)
 
 # The server framework over loopback (forks a client; not in UNIT_TESTS: it listens).
 check_PROGRAMS += tests/unit/test_daemon_server

@@ -255,6 +255,8 @@ static void show_card_if_open(struct pm_track *t, const char *id)
     if (card) app_push_view(t->a, card);
 }
 
+static void trim(struct pm_track *t);
+
 static void on_gone(struct model *m, struct box *s, void *ud)
 {
     (void)m;
@@ -280,18 +282,19 @@ static void on_gone(struct model *m, struct box *s, void *ud)
     ask_cmds(e);
     save_if_done(e);
     show_card_if_open(t, e->rec.id);
+    if (t->n > PM_KEEP_MAX) trim(t);
 }
 
-static void expire(struct loop *l, void *ud)
+/* Ended rows go after PM_KEEP_MS, and beyond the newest PM_KEEP_MAX (v is newest first), once
+ * nothing is in flight for them; a card open on one reads the record from the store. */
+static void trim(struct pm_track *t)
 {
-    struct pm_track *t = ud;
-    t->expire_timer = loop_timer_add(l, PM_EXPIRE_TICK_MS, expire, t);
     int64_t now = loop_now_ms();
     int kept = 0;
     for (int i = 0; i < t->n; i++) {
         struct pm_entry *e = t->v[i];
-        /* a card open on it reads the record from the store from then on */
-        if (now - e->gone_mono >= PM_KEEP_MS && !e->ev_call && !e->log_call && !e->feed) {
+        if ((now - e->gone_mono >= PM_KEEP_MS || kept >= PM_KEEP_MAX) && !e->ev_call &&
+            !e->log_call && !e->feed) {
             if (!e->saved && t->dir) save_if_done(e);
             entry_free(e);
         } else {
@@ -302,6 +305,13 @@ static void expire(struct loop *l, void *ud)
         t->n = kept;
         changed(t);
     }
+}
+
+static void expire(struct loop *l, void *ud)
+{
+    struct pm_track *t = ud;
+    t->expire_timer = loop_timer_add(l, PM_EXPIRE_TICK_MS, expire, t);
+    trim(t);
 }
 
 struct pm_track *pm_track_new(struct app *a,

@@ -1,5 +1,6 @@
 /* postmortem_track.h - the sandboxes that left the list (issue 17): kept as ended rows for
- * PM_KEEP_MS with a post-mortem each, written to the store (postmortem.h) once complete.
+ * PM_KEEP_MS (the newest PM_KEEP_MAX at most) with a post-mortem each, written to the store
+ * (postmortem.h) once complete.
  *
  * Data flow: the model hands over a sandbox it drops (model.on_gone) → the tracker keeps the
  * box (state BOX_ENDED, its metric history intact) and starts a post-mortem from what boxtop
@@ -14,6 +15,9 @@
 #include "model.h"
 
 #define PM_KEEP_MS (15 * 60 * 1000) /* ended rows stay this long */
+/* and no more of them than this: under churn (make soak: ~50 ends a minute) 15 minutes of
+ * rows would hold ~750 boxes with their metric histories; older ones are on disk */
+#define PM_KEEP_MAX 256
 
 struct app;
 struct view;
