@@ -52,6 +52,19 @@ static void write_oom_adj(const char *v)
     }
 }
 
+/* The sandbox's root filesystem at DIR/root, in the setup child's new mount ns: the base
+ * image, or the host's root (--base host; rootless: a tmpfs with per-directory overlays). */
+static int mount_root(struct rt *rt, struct rt_sandbox *sb, char *why, size_t n)
+{
+    bool rootless = rt->mode == RT_MODE_ROOTLESS;
+    if (rt_on_image(rt))
+        return rootless ? rt_imagefs_mount(sb->dir, rt->base.st.lower, true, 0, 0, why, n)
+                        : rt_imagefs_mount(sb->dir, rt->base.st.lower, false, rt->base.lower_base,
+                                           sb->idbase, why, n);
+    return rootless ? rt_rootfs_mount_rootless(sb->dir, rt->state_dir, why, n)
+                    : rt_rootfs_mount_host(sb->dir, rt->state_dir, why, n);
+}
+
 /* The setup child C. Never returns. */
 static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int sync_fd)
 {
@@ -88,43 +101,23 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
     struct rt_init_args a = {
         .mode = rt->mode, .listen_fd = listen_fd, .sync_fd = sync_fd, .id = sb->id};
     snprintf(a.home, sizeof a.home, "%s", sb->home);
-    if (rt->mode == RT_MODE_FULL) {
-        if (rt_path(a.root, sizeof a.root, "%s/root", sb->dir) < 0)
-            child_fail(sync_fd, "path too long");
-        if (unshare(CLONE_NEWNS) < 0) {
-            snprintf(why, sizeof why, "unshare mount ns: %s", strerror(errno));
-            child_fail(sync_fd, why);
-        }
-        if ((rt_on_image(rt) ? rt_imagefs_mount(sb->dir, rt->base.st.lower, false,
-                                                rt->base.lower_base, sb->idbase, why, sizeof why)
-                             : rt_rootfs_mount_host(sb->dir, rt->state_dir, why, sizeof why)) < 0 ||
-            rt_binds_mount(sb->dir, a.root, sb->idbase, true, why, sizeof why) < 0)
-            child_fail(sync_fd, why);
-        if (chdir(a.root) < 0) {
-            snprintf(why, sizeof why, "chdir root: %s", strerror(errno));
-            child_fail(sync_fd, why);
-        }
-        /* Owned by the host's user ns: root inside the sandbox cannot mount, unmount or
-         * rename the host; init enters the sandbox's user ns last (see rt_init_enter). */
-        if (unshare(CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) < 0) {
-            snprintf(why, sizeof why, "unshare namespaces: %s", strerror(errno));
-            child_fail(sync_fd, why);
-        }
-    }
-    if (rt->mode == RT_MODE_ROOTLESS) {
-        uid_t uid = getuid();
+    if (rt_mode_ns(rt->mode)) {
+        bool rootless = rt->mode == RT_MODE_ROOTLESS;
+        uid_t uid = getuid(); /* before the user ns: unmapped, it reads as the overflow id */
         gid_t gid = getgid();
         if (rt_path(a.root, sizeof a.root, "%s/root", sb->dir) < 0)
             child_fail(sync_fd, "path too long");
-        if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
-            snprintf(why, sizeof why, "unshare user+mount ns: %s", strerror(errno));
+        /* Full mode: a mount ns of the host's user ns (root inside can neither mount nor
+         * unmount; init enters the sandbox's user ns last, see rt_init_enter). Rootless: the
+         * user ns first, whose ids then own the mount ns. */
+        if (unshare(rootless ? CLONE_NEWUSER | CLONE_NEWNS : CLONE_NEWNS) < 0) {
+            snprintf(why, sizeof why, "unshare %s ns: %s", rootless ? "user+mount" : "mount",
+                     strerror(errno));
             child_fail(sync_fd, why);
         }
-        if (rt_rootfs_self_map(uid, gid, why, sizeof why) < 0 ||
-            (rt_on_image(rt)
-                 ? rt_imagefs_mount(sb->dir, rt->base.st.lower, true, 0, 0, why, sizeof why)
-                 : rt_rootfs_mount_rootless(sb->dir, rt->state_dir, why, sizeof why)) < 0 ||
-            rt_binds_mount(sb->dir, a.root, sb->idbase, false, why, sizeof why) < 0)
+        if ((rootless && rt_rootfs_self_map(uid, gid, why, sizeof why) < 0) ||
+            mount_root(rt, sb, why, sizeof why) < 0 ||
+            rt_binds_mount(sb->dir, a.root, sb->idbase, !rootless, why, sizeof why) < 0)
             child_fail(sync_fd, why);
         if (chdir(a.root) < 0) {
             snprintf(why, sizeof why, "chdir root: %s", strerror(errno));
