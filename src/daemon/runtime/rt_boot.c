@@ -52,6 +52,43 @@ static void write_oom_adj(const char *v)
     }
 }
 
+/* A candidate boxtopd-init that boxtopd may run as root: a regular executable file nobody but
+ * root or boxtopd's own user can change. */
+static int exe_open(const char *path)
+{
+    int fd = open(path, O_PATH | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) return -1;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & S_IXUSR) ||
+        (st.st_mode & (S_IWGRP | S_IWOTH)) || (st.st_uid != 0 && st.st_uid != geteuid())) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int rt_init_exe_open(void)
+{
+    char self[PATH_MAX], p[PATH_MAX + 32];
+    /* next to the running binary (the build tree: src/), then where make install put it */
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(p, sizeof p, "%s/boxtopd-init", self);
+            int fd = exe_open(p);
+            if (fd >= 0) return fd;
+        }
+    }
+#ifdef BOXTOP_LIBEXECDIR
+    return exe_open(BOXTOP_LIBEXECDIR "/boxtop/boxtopd-init");
+#else
+    return -1;
+#endif
+}
+
 /* The sandbox's root filesystem at DIR/root, in the setup child's new mount ns: the base
  * image, or the host's root (--base host; rootless: a tmpfs with per-directory overlays). */
 static int mount_root(struct rt *rt, struct rt_sandbox *sb, char *why, size_t n)
@@ -70,8 +107,9 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
 {
     char why[512];
     /* Keep only the two sockets: boxtopd's listeners and clients must not live on in init. */
-    /* ...and the running binary, for init to re-execute after pivot_root (fd 5). */
-    int exe = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+    /* ...and the binary init re-executes after pivot_root (fd 5): boxtopd-init, else the
+     * running one. */
+    int exe = rt->init_exe >= 0 ? rt->init_exe : open("/proc/self/exe", O_PATH | O_CLOEXEC);
     if (dup2(listen_fd, 3) < 0 || dup2(sync_fd, 4) < 0) _exit(1);
     if (exe < 0 || dup2(exe, 5) < 0) close(5);
     listen_fd = 3;

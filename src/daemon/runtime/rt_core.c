@@ -117,6 +117,7 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     chmod(rt->state_dir, 0700); /* sandboxes map to other uids: nothing here is theirs */
     rt_idmap_detect(&rt->idmap_base, &rt->idmap_slots);
     rt->base.fd = -1;
+    rt->init_exe = rt_init_exe_open();
     bool mountns, overlay, userns;
     /* BOXTOPD_ISOLATION=plain turns namespaces off (kernels where they misbehave; tests). */
     const char *iso = getenv("BOXTOPD_ISOLATION");
@@ -265,6 +266,7 @@ void rt_free(struct rt *rt)
         free(sb);
     }
     rt_cgroup_cleanup_parent(rt);
+    if (rt->init_exe >= 0) close(rt->init_exe);
     free(rt);
 }
 

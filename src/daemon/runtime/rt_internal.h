@@ -87,7 +87,7 @@ struct rt_sandbox {
     int req_fd;                    /* request connection to init, or -1 */
     int root_fd;                   /* O_PATH on the sandbox's / (host side), or -1 */
     uint32_t seq;
-    char home[PATH_MAX]; /* plain mode: host path of /home/user */
+    char home[PATH_MAX];  /* plain mode: host path of /home/user */
     char other_home[256]; /* full mode: home of the last other user rt_user_ids looked up */
     struct rt_disk_walk disk;
     void *ud;
@@ -128,6 +128,7 @@ struct rt {
     struct rt_grave *graves;
     unsigned trash_seq;
     struct rt_base base;
+    int init_exe; /* O_PATH on boxtopd-init, or -1: init re-executes boxtopd itself */
 };
 
 /* --- control protocol (SOCK_SEQPACKET, one message per request/reply/event) --- */
@@ -201,6 +202,7 @@ void rt_init_enter(struct rt_init_args *a);
 void rt_init_main(struct rt_init_args *a) __attribute__((noreturn));
 
 /* rt_boot.c */
+int rt_init_exe_open(void); /* boxtopd-init next to boxtopd or installed, or -1 */
 int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 int rt_ctl_connect(struct rt_sandbox *sb, uint32_t hello); /* fd, or -1 with errno */
 
