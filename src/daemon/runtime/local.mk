@@ -20,7 +20,8 @@ src_daemon_runtime_libboxtopd_runtime_a_SOURCES = \
 	src/daemon/runtime/rt_proto.c \
 	src/daemon/runtime/rt_util.c \
 	src/daemon/runtime/rt_freeze.c \
-	src/daemon/runtime/rt_dev.c
+	src/daemon/runtime/rt_dev.c \
+	src/daemon/runtime/rt_subid.c
 src_daemon_runtime_libboxtopd_runtime_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon/runtime
 # What boxtopd links (the runtime uses only libc and struct error from core).
 DAEMON_RUNTIME_LIBS = src/daemon/runtime/libboxtopd_runtime.a

@@ -1,7 +1,8 @@
 /* rt_boot.c - starting a sandbox's init (see rt_internal.h for the process structure).
  *
  * boxtopd and the setup child talk over a SOCK_SEQPACKET pair with one-letter messages:
- *   C→boxtopd "U"          user ns created: write uid_map/gid_map now   (full mode)
+ *   C→boxtopd "U"          user ns created: write uid_map/gid_map now   (full mode: from
+ *                          init; rootless with a subordinate range: from C, by newuidmap)
  *   boxtopd→C "M"          maps written
  *   C→boxtopd "P <pid>"    init's host pid
  *   init→boxtopd "R"       root filesystem entered, control socket served
@@ -102,6 +103,17 @@ static int mount_root(struct rt *rt, struct rt_sandbox *sb, char *why, size_t n)
                     : rt_rootfs_mount_host(sb->dir, rt->state_dir, why, n);
 }
 
+/* Rootless with a subordinate range: boxtopd maps this process's new user ns (newuidmap). */
+static int wait_maps(int sync_fd, char *why, size_t n)
+{
+    char c = 0;
+    if (send(sync_fd, "U", 1, MSG_NOSIGNAL) != 1 || recv(sync_fd, &c, 1, 0) != 1 || c != 'M') {
+        snprintf(why, n, "no uid map from boxtopd");
+        return -1;
+    }
+    return 0;
+}
+
 /* The setup child C. Never returns. */
 static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int sync_fd)
 {
@@ -153,7 +165,8 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
                      strerror(errno));
             child_fail(sync_fd, why);
         }
-        if ((rootless && rt_rootfs_self_map(uid, gid, why, sizeof why) < 0) ||
+        if ((rootless && (rt->sub.ok ? wait_maps(sync_fd, why, sizeof why)
+                                     : rt_rootfs_self_map(uid, gid, why, sizeof why)) < 0) ||
             mount_root(rt, sb, why, sizeof why) < 0 ||
             rt_binds_mount(sb->dir, a.root, sb->idbase, !rootless, why, sizeof why) < 0)
             child_fail(sync_fd, why);
@@ -173,9 +186,9 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
     }
     if (g == 0) {
         if (rt_mode_ns(rt->mode)) {
-            if (rt_rootfs_enter(sb->id, rt->mode == RT_MODE_FULL ? (long)sb->idbase + 5 : -1L, why,
-                                sizeof why) < 0)
-                child_fail(sync_fd, why);
+            /* devpts' "tty" group: a host id (full), 5 inside (rootless range), or none */
+            long tty = rt->mode == RT_MODE_FULL ? (long)sb->idbase + 5 : rt->sub.ok ? 5L : -1L;
+            if (rt_rootfs_enter(sb->id, tty, why, sizeof why) < 0) child_fail(sync_fd, why);
         } else if (chdir(a.home) < 0) {
             snprintf(why, sizeof why, "chdir home: %s", strerror(errno));
             child_fail(sync_fd, why);
@@ -337,12 +350,18 @@ int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err)
         } else if (msg[0] == 'R') {
             ready = true;
         }
-        if (want_maps && g > 0) {
+        /* full mode: init's user ns (after "P"); rootless: the setup child's, by newuidmap */
+        bool rootless = rt->mode == RT_MODE_ROOTLESS;
+        if (want_maps && (rootless || g > 0)) {
             want_maps = false;
-            if (write_maps(g, sb->idbase) < 0 || send(fd, "M", 1, MSG_NOSIGNAL) != 1) {
-                error_set(err, ERROR_GENERIC, "sandbox %s: uid map: %s", sb->id, strerror(errno));
+            char why[300] = "";
+            if ((rootless ? rt_subid_write_maps(&rt->sub, c, why, sizeof why)
+                          : write_maps(g, sb->idbase)) < 0 ||
+                send(fd, "M", 1, MSG_NOSIGNAL) != 1) {
+                error_set(err, ERROR_GENERIC, "sandbox %s: uid map: %s", sb->id,
+                          why[0] ? why : strerror(errno));
                 close(fd);
-                return boot_fail(rt, sb, 0, g, err);
+                return boot_fail(rt, sb, c_done ? 0 : c, g, err);
             }
         }
     }
