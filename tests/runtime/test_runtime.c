@@ -312,7 +312,9 @@ int main(void)
             ok(!strstr(caps.missing, "sudo unavailable"),
                "rootless with a subordinate range: a root inside (missing='%s')", caps.missing);
         else
-            ok(strstr(caps.missing, want) && strstr(caps.missing, "usermod --add-subuids"),
+            ok(strstr(caps.missing, want) && strstr(caps.missing, "usermod --add-subuids") &&
+                   strstr(caps.missing, "install uidmap)") &&
+                   (caps.cgroup || strstr(caps.missing, "cgroups (no memory/cpu/pids limits)")),
                "no subordinate range: boxtopd says so and how to add one: %s", caps.missing);
     }
 
