@@ -81,7 +81,7 @@ struct daemon {
     struct log *log;
     struct server *srv;
     struct rt *rt;
-    char isolation_missing[256]; /* "" when complete */
+    char isolation_missing[768]; /* "" when complete */
 
     struct sbx **sbx; /* every known sandbox (running or paused) */
     size_t n_sbx, cap_sbx;

@@ -1,9 +1,11 @@
-/* fsutil.c - atomic state-dir writes (temp + fsync + rename + dir fsync) and bounded reads. */
+/* fsutil.c - atomic state-dir writes (temp + fsync + rename + dir fsync, or temp + rename) and
+ * bounded reads. */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -29,7 +31,8 @@ static int fsync_dir_of(const char *path)
     return rc;
 }
 
-int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct error *err)
+static int write_renamed(const char *path, const void *data, size_t len, mode_t mode, bool durable,
+                         struct error *err)
 {
     char tmp[4096], rnd[17];
     const char *p = data;
@@ -50,20 +53,30 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
         p += w;
         len -= (size_t)w;
     }
-    if (fsync(fd) < 0) goto fail;
+    if (durable && fsync(fd) < 0) goto fail;
     if (close(fd) < 0) {
         fd = -1;
         goto fail;
     }
     fd = -1;
     if (rename(tmp, path) < 0) goto fail;
-    fsync_dir_of(path);
+    if (durable) fsync_dir_of(path);
     return 0;
 fail:
     error_set(err, ERROR_GENERIC, "cannot write %s: %s", path, strerror(errno));
     if (fd >= 0) close(fd);
     unlink(tmp);
     return -1;
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct error *err)
+{
+    return write_renamed(path, data, len, mode, true, err);
+}
+
+int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode, struct error *err)
+{
+    return write_renamed(path, data, len, mode, false, err);
 }
 
 int fs_read_file(const char *path, struct buf *b, size_t max, struct error *err)

@@ -11,6 +11,11 @@
 
 /* Write path atomically: temp file in the same directory, fsync, rename, fsync the dir. */
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct error *err);
+/* The same without the two fsyncs: readers see the old or the new file whole, and a crash of
+ * boxtopd loses nothing (the page cache has it); a crash of the machine within the kernel's
+ * writeback interval may keep the old one. For state whose loss then costs nothing. */
+int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode,
+                     struct error *err);
 /* Read a whole regular file of at most max bytes into b (appended). */
 int fs_read_file(const char *path, struct buf *b, size_t max, struct error *err);
 /* mkdir -p with mode for the created components. */

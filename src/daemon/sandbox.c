@@ -422,7 +422,9 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
         return error_set(err, ERROR_GENERIC, "out of memory");
     }
     s->volume_mounts = o->volume_mounts;
-    sbx_save(d, s);
+    struct error serr;
+    if (store_save_new(d->opt.state_dir, s, &serr) < 0)
+        log_msg(d->log, LOG_ERROR, "sandbox %s: cannot save its record: %s", s->id, serr.msg);
     arm_ttl(s);
     team_metrics_start(d->team);
     if (spawns_add(d->opt.state_dir, &d->spawns, loop_wall_ms()) < 0)

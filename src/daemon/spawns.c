@@ -52,5 +52,6 @@ int spawns_add(const char *state_dir, struct spawns *sp, int64_t now_ms)
     path_of(state_dir, path, sizeof path);
     int n = snprintf(txt, sizeof txt, "{\"spawnCount\":%llu,\"lastSpawnedAtMs\":%lld}\n",
                      (unsigned long long)sp->count, (long long)sp->last_ms);
-    return fs_write_atomic(path, txt, (size_t)n, 0600, &err) < 0 ? -1 : 0;
+    /* a counter: a machine crash may lose the last few creates' counts, nothing more */
+    return fs_write_replace(path, txt, (size_t)n, 0600, &err) < 0 ? -1 : 0;
 }

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,7 +159,7 @@ int store_record_from_json(const cJSON *j, struct sbx *s, struct error *err)
     return 0;
 }
 
-int store_save(const char *state_dir, const struct sbx *s, struct error *err)
+static int save(const char *state_dir, const struct sbx *s, bool durable, struct error *err)
 {
     char path[4096];
     cJSON *o = store_record_to_json(s);
@@ -173,9 +174,20 @@ int store_save(const char *state_dir, const struct sbx *s, struct error *err)
         return -1;
     }
     snprintf(path, sizeof path, "%s/records/%s.json", state_dir, s->id);
-    rc = fs_write_atomic(path, txt, strlen(txt), 0600, err);
+    rc = durable ? fs_write_atomic(path, txt, strlen(txt), 0600, err)
+                 : fs_write_replace(path, txt, strlen(txt), 0600, err);
     free(txt);
     return rc;
+}
+
+int store_save(const char *state_dir, const struct sbx *s, struct error *err)
+{
+    return save(state_dir, s, true, err);
+}
+
+int store_save_new(const char *state_dir, const struct sbx *s, struct error *err)
+{
+    return save(state_dir, s, false, err);
 }
 
 void store_remove(const char *state_dir, const char *id)

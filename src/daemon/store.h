@@ -16,6 +16,10 @@ struct cJSON *store_record_to_json(const struct sbx *s);
 int store_record_from_json(const struct cJSON *j, struct sbx *s, struct error *err);
 
 int store_save(const char *state_dir, const struct sbx *s, struct error *err);
+/* A just-created running sandbox's first record, without fsync (fs_write_replace): a machine
+ * crash soon after takes its processes and its unsynced writable layer anyway, and every
+ * later change of state (pause, resume, timeout, kill) is saved with store_save. */
+int store_save_new(const char *state_dir, const struct sbx *s, struct error *err);
 void store_remove(const char *state_dir, const char *id);
 
 /* Call fn for every readable, valid record in DIR/records (others are logged by the caller

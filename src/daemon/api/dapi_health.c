@@ -75,7 +75,7 @@ static int health_json(struct daemon *d, struct server_request *req, const char 
 
 int dapi_health(struct daemon *d, struct server_request *req)
 {
-    char msg[1024], base[400];
+    char msg[1600], base[400];
     int n;
 
     if (d->shutting_down)

@@ -20,7 +20,8 @@ src_daemon_runtime_libboxtopd_runtime_a_SOURCES = \
 	src/daemon/runtime/rt_proto.c \
 	src/daemon/runtime/rt_util.c \
 	src/daemon/runtime/rt_freeze.c \
-	src/daemon/runtime/rt_dev.c
+	src/daemon/runtime/rt_dev.c \
+	src/daemon/runtime/rt_subid.c
 src_daemon_runtime_libboxtopd_runtime_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon/runtime
 # What boxtopd links (the runtime uses only libc and struct error from core).
 DAEMON_RUNTIME_LIBS = src/daemon/runtime/libboxtopd_runtime.a
@@ -59,3 +60,10 @@ EXTRA_DIST += tests/tui/test_tui_base.sh
 # Tests that give boxtop or boxtopd a temporary HOME keep the user's cache, so that the base
 # image is built at most once per machine (tests wanting an empty cache set their own).
 AM_TESTS_ENVIRONMENT += XDG_CACHE_HOME="$${XDG_CACHE_HOME:-$$HOME/.cache}"; export XDG_CACHE_HOME;
+
+# boxtopd-init: the small program a sandbox's init re-executes into (see init_main.c). Only
+# the runtime and libboxtopcore (no cJSON, curl, lws, ssl): a fast exec.
+pkglibexec_PROGRAMS = src/boxtopd-init
+src_boxtopd_init_SOURCES = src/daemon/runtime/init_main.c
+src_boxtopd_init_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon/runtime
+src_boxtopd_init_LDADD = $(DAEMON_RUNTIME_LIBS) src/core/libboxtopcore.a

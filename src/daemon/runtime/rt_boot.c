@@ -1,7 +1,8 @@
 /* rt_boot.c - starting a sandbox's init (see rt_internal.h for the process structure).
  *
  * boxtopd and the setup child talk over a SOCK_SEQPACKET pair with one-letter messages:
- *   C→boxtopd "U"          user ns created: write uid_map/gid_map now   (full mode)
+ *   C→boxtopd "U"          user ns created: write uid_map/gid_map now   (full mode: from
+ *                          init; rootless with a subordinate range: from C, by newuidmap)
  *   boxtopd→C "M"          maps written
  *   C→boxtopd "P <pid>"    init's host pid
  *   init→boxtopd "R"       root filesystem entered, control socket served
@@ -52,13 +53,75 @@ static void write_oom_adj(const char *v)
     }
 }
 
+/* A candidate boxtopd-init that boxtopd may run as root: a regular executable file nobody but
+ * root or boxtopd's own user can change. */
+static int exe_open(const char *path)
+{
+    int fd = open(path, O_PATH | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) return -1;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & S_IXUSR) ||
+        (st.st_mode & (S_IWGRP | S_IWOTH)) || (st.st_uid != 0 && st.st_uid != geteuid())) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int rt_init_exe_open(void)
+{
+    char self[PATH_MAX], p[PATH_MAX + 32];
+    /* next to the running binary (the build tree: src/), then where make install put it */
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(p, sizeof p, "%s/boxtopd-init", self);
+            int fd = exe_open(p);
+            if (fd >= 0) return fd;
+        }
+    }
+#ifdef BOXTOP_LIBEXECDIR
+    return exe_open(BOXTOP_LIBEXECDIR "/boxtop/boxtopd-init");
+#else
+    return -1;
+#endif
+}
+
+/* The sandbox's root filesystem at DIR/root, in the setup child's new mount ns: the base
+ * image, or the host's root (--base host; rootless: a tmpfs with per-directory overlays). */
+static int mount_root(struct rt *rt, struct rt_sandbox *sb, char *why, size_t n)
+{
+    bool rootless = rt->mode == RT_MODE_ROOTLESS;
+    if (rt_on_image(rt))
+        return rootless ? rt_imagefs_mount(sb->dir, rt->base.st.lower, true, 0, 0, why, n)
+                        : rt_imagefs_mount(sb->dir, rt->base.st.lower, false, rt->base.lower_base,
+                                           sb->idbase, why, n);
+    return rootless ? rt_rootfs_mount_rootless(sb->dir, rt->state_dir, why, n)
+                    : rt_rootfs_mount_host(sb->dir, rt->state_dir, why, n);
+}
+
+/* Rootless with a subordinate range: boxtopd maps this process's new user ns (newuidmap). */
+static int wait_maps(int sync_fd, char *why, size_t n)
+{
+    char c = 0;
+    if (send(sync_fd, "U", 1, MSG_NOSIGNAL) != 1 || recv(sync_fd, &c, 1, 0) != 1 || c != 'M') {
+        snprintf(why, n, "no uid map from boxtopd");
+        return -1;
+    }
+    return 0;
+}
+
 /* The setup child C. Never returns. */
 static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int sync_fd)
 {
     char why[512];
     /* Keep only the two sockets: boxtopd's listeners and clients must not live on in init. */
-    /* ...and the running binary, for init to re-execute after pivot_root (fd 5). */
-    int exe = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+    /* ...and the binary init re-executes after pivot_root (fd 5): boxtopd-init, else the
+     * running one. */
+    int exe = rt->init_exe >= 0 ? rt->init_exe : open("/proc/self/exe", O_PATH | O_CLOEXEC);
     if (dup2(listen_fd, 3) < 0 || dup2(sync_fd, 4) < 0) _exit(1);
     if (exe < 0 || dup2(exe, 5) < 0) close(5);
     listen_fd = 3;
@@ -88,43 +151,24 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
     struct rt_init_args a = {
         .mode = rt->mode, .listen_fd = listen_fd, .sync_fd = sync_fd, .id = sb->id};
     snprintf(a.home, sizeof a.home, "%s", sb->home);
-    if (rt->mode == RT_MODE_FULL) {
-        if (rt_path(a.root, sizeof a.root, "%s/root", sb->dir) < 0)
-            child_fail(sync_fd, "path too long");
-        if (unshare(CLONE_NEWNS) < 0) {
-            snprintf(why, sizeof why, "unshare mount ns: %s", strerror(errno));
-            child_fail(sync_fd, why);
-        }
-        if ((rt_on_image(rt) ? rt_imagefs_mount(sb->dir, rt->base.st.lower, false,
-                                                rt->base.lower_base, sb->idbase, why, sizeof why)
-                             : rt_rootfs_mount_host(sb->dir, rt->state_dir, why, sizeof why)) < 0 ||
-            rt_binds_mount(sb->dir, a.root, sb->idbase, true, why, sizeof why) < 0)
-            child_fail(sync_fd, why);
-        if (chdir(a.root) < 0) {
-            snprintf(why, sizeof why, "chdir root: %s", strerror(errno));
-            child_fail(sync_fd, why);
-        }
-        /* Owned by the host's user ns: root inside the sandbox cannot mount, unmount or
-         * rename the host; init enters the sandbox's user ns last (see rt_init_enter). */
-        if (unshare(CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) < 0) {
-            snprintf(why, sizeof why, "unshare namespaces: %s", strerror(errno));
-            child_fail(sync_fd, why);
-        }
-    }
-    if (rt->mode == RT_MODE_ROOTLESS) {
-        uid_t uid = getuid();
+    if (rt_mode_ns(rt->mode)) {
+        bool rootless = rt->mode == RT_MODE_ROOTLESS;
+        uid_t uid = getuid(); /* before the user ns: unmapped, it reads as the overflow id */
         gid_t gid = getgid();
         if (rt_path(a.root, sizeof a.root, "%s/root", sb->dir) < 0)
             child_fail(sync_fd, "path too long");
-        if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
-            snprintf(why, sizeof why, "unshare user+mount ns: %s", strerror(errno));
+        /* Full mode: a mount ns of the host's user ns (root inside can neither mount nor
+         * unmount; init enters the sandbox's user ns last, see rt_init_enter). Rootless: the
+         * user ns first, whose ids then own the mount ns. */
+        if (unshare(rootless ? CLONE_NEWUSER | CLONE_NEWNS : CLONE_NEWNS) < 0) {
+            snprintf(why, sizeof why, "unshare %s ns: %s", rootless ? "user+mount" : "mount",
+                     strerror(errno));
             child_fail(sync_fd, why);
         }
-        if (rt_rootfs_self_map(uid, gid, why, sizeof why) < 0 ||
-            (rt_on_image(rt)
-                 ? rt_imagefs_mount(sb->dir, rt->base.st.lower, true, 0, 0, why, sizeof why)
-                 : rt_rootfs_mount_rootless(sb->dir, rt->state_dir, why, sizeof why)) < 0 ||
-            rt_binds_mount(sb->dir, a.root, sb->idbase, false, why, sizeof why) < 0)
+        if ((rootless && (rt->sub.ok ? wait_maps(sync_fd, why, sizeof why)
+                                     : rt_rootfs_self_map(uid, gid, why, sizeof why)) < 0) ||
+            mount_root(rt, sb, why, sizeof why) < 0 ||
+            rt_binds_mount(sb->dir, a.root, sb->idbase, !rootless, why, sizeof why) < 0)
             child_fail(sync_fd, why);
         if (chdir(a.root) < 0) {
             snprintf(why, sizeof why, "chdir root: %s", strerror(errno));
@@ -142,9 +186,9 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
     }
     if (g == 0) {
         if (rt_mode_ns(rt->mode)) {
-            if (rt_rootfs_enter(sb->id, rt->mode == RT_MODE_FULL ? (long)sb->idbase + 5 : -1L, why,
-                                sizeof why) < 0)
-                child_fail(sync_fd, why);
+            /* devpts' "tty" group: a host id (full), 5 inside (rootless range), or none */
+            long tty = rt->mode == RT_MODE_FULL ? (long)sb->idbase + 5 : rt->sub.ok ? 5L : -1L;
+            if (rt_rootfs_enter(sb->id, tty, why, sizeof why) < 0) child_fail(sync_fd, why);
         } else if (chdir(a.home) < 0) {
             snprintf(why, sizeof why, "chdir home: %s", strerror(errno));
             child_fail(sync_fd, why);
@@ -306,12 +350,18 @@ int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err)
         } else if (msg[0] == 'R') {
             ready = true;
         }
-        if (want_maps && g > 0) {
+        /* full mode: init's user ns (after "P"); rootless: the setup child's, by newuidmap */
+        bool rootless = rt->mode == RT_MODE_ROOTLESS;
+        if (want_maps && (rootless || g > 0)) {
             want_maps = false;
-            if (write_maps(g, sb->idbase) < 0 || send(fd, "M", 1, MSG_NOSIGNAL) != 1) {
-                error_set(err, ERROR_GENERIC, "sandbox %s: uid map: %s", sb->id, strerror(errno));
+            char why[300] = "";
+            if ((rootless ? rt_subid_write_maps(&rt->sub, c, why, sizeof why)
+                          : write_maps(g, sb->idbase)) < 0 ||
+                send(fd, "M", 1, MSG_NOSIGNAL) != 1) {
+                error_set(err, ERROR_GENERIC, "sandbox %s: uid map: %s", sb->id,
+                          why[0] ? why : strerror(errno));
                 close(fd);
-                return boot_fail(rt, sb, 0, g, err);
+                return boot_fail(rt, sb, c_done ? 0 : c, g, err);
             }
         }
     }

@@ -117,6 +117,7 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     chmod(rt->state_dir, 0700); /* sandboxes map to other uids: nothing here is theirs */
     rt_idmap_detect(&rt->idmap_base, &rt->idmap_slots);
     rt->base.fd = -1;
+    rt->init_exe = rt_init_exe_open();
     bool mountns, overlay, userns;
     /* BOXTOPD_ISOLATION=plain turns namespaces off (kernels where they misbehave; tests). */
     const char *iso = getenv("BOXTOPD_ISOLATION");
@@ -129,6 +130,9 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     else
         rt->mode = mountns && userns ? RT_MODE_ROOTLESS : RT_MODE_PLAIN;
     rt_cgroup_detect(rt);
+    /* Rootless: a real root inside (sudo) needs the user's subordinate ids; else say how. */
+    char subid_why[512] = "";
+    if (rt->mode == RT_MODE_ROOTLESS) rt_subid_usable(&rt->sub, subid_why, sizeof subid_why);
 
     struct rt_caps *c = &rt->caps;
     /* Deletions an earlier run did not finish: continue them bit by bit. */
@@ -167,8 +171,7 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
         {ns, "namespaces (user/pid/mount/uts/ipc): sandboxes are plain process trees sharing the "
              "host's files and pids"},
         {!ns || overlay, "overlayfs (host directories are bound read-only)"},
-        {rt->mode != RT_MODE_ROOTLESS, "uid range (not root: only the sandbox user is mapped, "
-                                       "root requests run as user)"},
+        {rt->mode != RT_MODE_ROOTLESS || rt->sub.ok, subid_why},
         {c->cgroup, "cgroups (no memory/cpu/pids limits)"},
         {c->freezer, "cgroup freezer (pause uses SIGSTOP)"},
     };
@@ -215,7 +218,17 @@ void rt_grave_try(struct rt *rt)
             cg_gone = rt_cgroup_remove(rt, g->id) == 0;
         }
         /* bounded: a huge writable layer is deleted over several calls */
-        if (g->trash[0] && rt_rm_step(g->trash, RT_RM_STEP) == 0) g->trash[0] = '\0';
+        if (g->rm_pid > 0 && waitpid(g->rm_pid, NULL, WNOHANG) != 0) g->rm_pid = 0;
+        if (g->trash[0] && g->rm_pid == 0) {
+            int r = rt_rm_step(g->trash, RT_RM_STEP);
+            if (r == 0) g->trash[0] = '\0';
+            /* rootless: files the sandbox's root made belong to the subordinate range */
+            if (r < 0 && rt->sub.ok && !g->rm_spawned) {
+                g->rm_spawned = true; /* once: what is still stuck then stays for later runs */
+                g->rm_pid = rt_subid_rm_spawn(&rt->sub, g->trash);
+                if (g->rm_pid < 0) g->rm_pid = 0;
+            }
+        }
         if (cg_gone && !g->trash[0]) {
             *pp = g->next;
             unwatch_close(rt, &g->pidfd);
@@ -265,6 +278,7 @@ void rt_free(struct rt *rt)
         free(sb);
     }
     rt_cgroup_cleanup_parent(rt);
+    if (rt->init_exe >= 0) close(rt->init_exe);
     free(rt);
 }
 

@@ -120,12 +120,13 @@ static int cache_root(const struct rt_base_opts *o, char *out, size_t n)
 }
 
 int rt_image_job_init(struct rt_image_job *j, const struct rt_base_opts *o, bool as_root,
-                      uint32_t idbase, struct error *err)
+                      uint32_t idbase, const struct rt_subid *sub, struct error *err)
 {
     memset(j, 0, sizeof *j);
     j->rebuild = o->rebuild;
     j->as_root = as_root;
     j->idbase = as_root ? idbase : 0;
+    if (!as_root && sub && sub->ok) j->sub = *sub;
     const char *suite = o->suite && *o->suite ? o->suite : "bookworm";
     if (strlen(suite) >= sizeof j->suite ||
         strspn(suite, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(suite))
@@ -265,7 +266,7 @@ int rt_base_start(struct rt *rt, const struct rt_base_opts *o, struct error *err
         return 0;
     }
     struct rt_image_job *j = &b->job;
-    if (rt_image_job_init(j, o, rt->is_root, rt->idmap_base, err) < 0) return -1;
+    if (rt_image_job_init(j, o, rt->is_root, rt->idmap_base, &rt->sub, err) < 0) return -1;
     snprintf(st->recipe, sizeof st->recipe, "%s", j->recipe);
     b->lower_base = j->idbase;
     char lower[PATH_MAX];
@@ -347,7 +348,10 @@ int rt_base_build_now(const struct rt_base_opts *o, int progress_fd, struct erro
     uint32_t base = 0, slots = 0;
     bool root = geteuid() == 0;
     rt_idmap_detect(&base, &slots);
-    if (rt_image_job_init(&j, o, root, base, err) < 0) return -1;
+    struct rt_subid sub;
+    char why[512];
+    if (!root) rt_subid_usable(&sub, why, sizeof why);
+    if (rt_image_job_init(&j, o, root, base, root ? NULL : &sub, err) < 0) return -1;
     struct rt_base b = {.fd = -1};
     struct rt_base_status *st = &b.st;
     st->state = RT_BASE_BUILDING;

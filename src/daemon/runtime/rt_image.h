@@ -7,7 +7,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <sys/types.h>
+
 #include "runtime.h"
+
+/* Rootless: the user's subordinate id range (rt_subid.c), when newuidmap can map it. */
+struct rt_subid {
+    bool ok;
+    uid_t uid; /* boxtopd's own ids: "user" (1000) inside */
+    gid_t gid;
+    uint32_t uid_start, gid_start; /* root inside */
+    char user[64];
+};
 
 /* What E2B's base template offers agents (nodejs/npm cost +310 MB: an extra package). */
 #define RT_IMAGE_PACKAGES                                                                          \
@@ -23,14 +34,15 @@ struct rt_image_job {
     char packages[1024]; /* extra packages, comma separated */
     char tarball[PATH_MAX];
     bool rebuild;
-    bool as_root;    /* unpack with ids shifted to idbase (else owned by the caller) */
-    uint32_t idbase; /* host id of root inside the image */
+    bool as_root;        /* unpack with ids shifted to idbase (else owned by the caller) */
+    uint32_t idbase;     /* host id of root inside the image */
+    struct rt_subid sub; /* rootless with a range (sub.ok): unpacked with the sandbox map */
 };
 
 /* Recipe, key and paths from the options; idbase is the first id of the subordinate range
- * (root) or the caller's uid. */
+ * (root) or the caller's uid; sub (not root): the caller's usable range, or NULL. */
 int rt_image_job_init(struct rt_image_job *j, const struct rt_base_opts *o, bool as_root,
-                      uint32_t idbase, struct error *err);
+                      uint32_t idbase, const struct rt_subid *sub, struct error *err);
 int rt_image_lower_path(const struct rt_image_job *j, char *out, size_t n);
 /* Blocking build (in a child process); messages to out, see rt_image_build.c. 0 = ready. */
 int rt_image_build(const struct rt_image_job *j, int out);

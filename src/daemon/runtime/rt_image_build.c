@@ -45,6 +45,9 @@
 int rt_image_lower_path(const struct rt_image_job *j, char *out, size_t n)
 {
     if (j->as_root) return rt_path(out, n, "%s/rootfs-%u", j->dir, j->idbase);
+    if (j->sub.ok) /* the sandbox map: root = the range's start, user = the caller */
+        return rt_path(out, n, "%s/rootfs-user%u-%u-%u", j->dir, (unsigned)j->sub.uid,
+                       j->sub.uid_start, j->sub.gid_start);
     return rt_path(out, n, "%s/rootfs-user%u", j->dir, (unsigned)getuid());
 }
 
@@ -258,9 +261,39 @@ static int run_mmdebstrap_in(const struct rt_image_job *j, const char *out_tar, 
     return rc;
 }
 
+static int tar_fn(void *dir)
+{
+    if (chdir(dir) < 0) return -1;
+    execlp("tar", "tar", "-xpf", "-", "--numeric-owner", "--exclude=./dev/*", (char *)NULL);
+    return -1;
+}
+
+/* Rootless with a subordinate range: tar as root of a namespace with the sandbox map, so the
+ * files' owners are the ids a sandbox's root and user have (sudo stays set-uid root). */
+static int unpack_subid(const char *tar, const char *dir, const struct rt_subid *sub, char *why,
+                        size_t n)
+{
+    int tfd = open(tar, O_RDONLY | O_CLOEXEC);
+    if (tfd < 0 || dup2(tfd, 0) < 0) {
+        snprintf(why, n, "open %s: %s", tar, strerror(errno));
+        if (tfd >= 0) close(tfd);
+        return -1;
+    }
+    close(tfd);
+    if (mkdir(dir, 0755) < 0) {
+        snprintf(why, n, "mkdir %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (rt_subid_run(sub, tar_fn, (void *)dir) < 0) {
+        snprintf(why, n, "unpacking %s in %s's subordinate range failed", tar, sub->user);
+        return -1;
+    }
+    return 0;
+}
+
 /* Unpacks the tarball into dir, owned by ids base+N (root: tar runs in a user namespace that
- * maps 0..65535 to base..; not root: everything belongs to the calling user). /dev's nodes
- * are left out: each sandbox gets its own /dev. */
+ * maps 0..65535 to base..; not root: everything belongs to the calling user, or see
+ * unpack_subid). /dev's nodes are left out: each sandbox gets its own /dev. */
 static int unpack(const char *tar, const char *dir, bool root, uint32_t base, char *why, size_t n)
 {
     int tfd = open(tar, O_RDONLY | O_CLOEXEC);
@@ -380,17 +413,19 @@ int rt_image_build(const struct rt_image_job *j, int out)
         }
     }
     say(out, "P 95 unpacking");
-    rt_rm_rf(tmp);
-    if (unpack(src, tmp, j->as_root, j->idbase, why, sizeof why) < 0) {
-        rt_rm_rf(tmp);
+    const struct rt_subid *sub = j->sub.ok ? &j->sub : NULL;
+    rt_subid_rm_rf(sub, tmp);
+    if ((sub ? unpack_subid(src, tmp, sub, why, sizeof why)
+             : unpack(src, tmp, j->as_root, j->idbase, why, sizeof why)) < 0) {
+        rt_subid_rm_rf(sub, tmp);
         say(out, "E %s", why);
         return -1;
     }
     if (exists(lower)) { /* a rebuild: set the old one aside, then delete it */
         char old[PATH_MAX];
         if (rt_path(old, sizeof old, "%s.old", lower) == 0) {
-            rt_rm_rf(old);
-            if (rename(lower, old) == 0) rt_rm_rf(old);
+            rt_subid_rm_rf(sub, old);
+            if (rename(lower, old) == 0) rt_subid_rm_rf(sub, old);
         }
     }
     if (rename(tmp, lower) < 0) {

@@ -9,8 +9,10 @@
  * mount namespace before the sandbox's user namespace exists, so root inside can neither
  * unmount it nor reach the host tree under it. Set-uid programs keep working (sudo), since
  * every owner in the image is a sandbox id.
- * Rootless: the image belongs to boxtopd's own user (= "user" inside, the only id mapped);
- * the overlay is made inside the sandbox's user namespace (userxattr).
+ * Rootless: the image is unpacked with the sandbox map of the user's subordinate range (root's
+ * files owned by its first id, user's by boxtopd's own uid: rt_subid.c), or without a range
+ * owned by boxtopd's user (= "user" inside, the only id mapped); the overlay is made inside
+ * the sandbox's user namespace (userxattr).
  *
  * Written per sandbox into the writable layer: /etc/hostname, /etc/hosts (the image's plus
  * the sandbox's name) and /etc/resolv.conf (the host's resolvers: the network is shared). */

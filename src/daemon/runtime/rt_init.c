@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "rt_internal.h"
 
@@ -114,6 +115,21 @@ static void exec_in_path(char *const argv[], char *const envp[])
     errno = saved;
 }
 
+/* Rootless: the sandbox's user ns owns its mount and pid namespaces, so its root (a real one
+ * with a subordinate id range) must not get the capabilities that would reach init or the
+ * mounts: no mount/umount, no ptrace of init (whose permitted set then stays larger), no raw
+ * devices. What root usually needs (chown, setuid, kill, DAC override...) stays. */
+static int drop_bounding(void)
+{
+    static const int caps[] = {
+        CAP_SYS_ADMIN,  CAP_SYS_PTRACE,    CAP_SYS_MODULE,     CAP_SYS_RAWIO, CAP_SYS_BOOT,
+        CAP_SYS_TIME,   CAP_MAC_ADMIN,     CAP_MAC_OVERRIDE,   CAP_SYSLOG,    CAP_SYS_PACCT,
+        CAP_WAKE_ALARM, CAP_BLOCK_SUSPEND, CAP_LINUX_IMMUTABLE};
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
+        if (prctl(PR_CAPBSET_DROP, caps[i], 0, 0, 0) < 0 && errno != EINVAL) return -1;
+    return 0;
+}
+
 /* Runs in the forked child: never returns. Failures go to errp as an errno + step. */
 static void child_exec(const struct rt_msg_spawn *sp, const char *cwd, char **argv, char **envp,
                        int in_fd, int out_fd, int err_fd, int pty_slave, int errp,
@@ -142,6 +158,8 @@ static void child_exec(const struct rt_msg_spawn *sp, const char *cwd, char **ar
         }
         close(oom);
     }
+    step = "drop capabilities";
+    if (mode == RT_MODE_ROOTLESS && drop_bounding() < 0) goto fail;
     if (getuid() != sp->uid || getgid() != sp->gid) {
         step = "switch user";
         gid_t g = sp->gid;

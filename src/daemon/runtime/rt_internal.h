@@ -16,7 +16,9 @@
  *   boxtopd and survives a boxtopd crash; boxtopd finds it again through
  *   DIR/runtime/<id>/ctl.sock and init.pid.
  *
- * Rootless (boxtopd not root): C makes a user ns first (its own uid mapped to "user"), mounts
+ * Rootless (boxtopd not root): C makes a user ns first (with the user's subordinate id range,
+ * boxtopd maps it by newuidmap: root = the range's first id, "user" = boxtopd's uid, see
+ * rt_subid.c; without one only its own uid, as "user", by itself), mounts
  * the image's overlay (--base host: a tmpfs root with per-directory overlays) inside it, then
  * the same pid/uts/ipc + init, which pivots at once and is not re-executed (see rt_boot.c).
  * Plain (no namespaces, or BOXTOPD_ISOLATION=plain): the same init without namespaces, in a
@@ -44,8 +46,8 @@
 enum rt_mode {
     RT_MODE_FULL,     /* user+pid+mount+uts+ipc namespaces, overlay root */
     RT_MODE_PLAIN,    /* no namespaces: a process tree in a private directory */
-    RT_MODE_ROOTLESS, /* boxtopd not root: the same namespaces, only its own uid mapped
-                       * (to "user"), a tmpfs root with per-directory overlays or binds */
+    RT_MODE_ROOTLESS, /* boxtopd not root: the same namespaces, its own uid mapped to "user"
+                       * and the rest to its subordinate range (or nothing else) */
 };
 
 /* Namespaced modes: the sandbox has its own root, pids and hostname. */
@@ -87,7 +89,7 @@ struct rt_sandbox {
     int req_fd;                    /* request connection to init, or -1 */
     int root_fd;                   /* O_PATH on the sandbox's / (host side), or -1 */
     uint32_t seq;
-    char home[PATH_MAX]; /* plain mode: host path of /home/user */
+    char home[PATH_MAX];  /* plain mode: host path of /home/user */
     char other_home[256]; /* full mode: home of the last other user rt_user_ids looked up */
     struct rt_disk_walk disk;
     void *ud;
@@ -99,7 +101,9 @@ struct rt_grave {
     char id[RT_ID_MAX + 1];
     char trash[PATH_MAX]; /* renamed sandbox directory still to delete, "" when done */
     int pidfd;
-    pid_t pid; /* its init, reaped here if it became our child (boxtopd as pid 1/subreaper) */
+    pid_t pid;    /* its init, reaped here if it became our child (boxtopd as pid 1/subreaper) */
+    pid_t rm_pid; /* rootless: a deletion running in the subordinate range's namespace, or 0 */
+    bool rm_spawned;
 };
 
 /* The base image: its status, and the builder process while one runs. */
@@ -128,6 +132,8 @@ struct rt {
     struct rt_grave *graves;
     unsigned trash_seq;
     struct rt_base base;
+    struct rt_subid sub; /* rootless only */
+    int init_exe;        /* O_PATH on boxtopd-init, or -1: init re-executes boxtopd itself */
 };
 
 /* --- control protocol (SOCK_SEQPACKET, one message per request/reply/event) --- */
@@ -201,6 +207,7 @@ void rt_init_enter(struct rt_init_args *a);
 void rt_init_main(struct rt_init_args *a) __attribute__((noreturn));
 
 /* rt_boot.c */
+int rt_init_exe_open(void); /* boxtopd-init next to boxtopd or installed, or -1 */
 int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 int rt_ctl_connect(struct rt_sandbox *sb, uint32_t hello); /* fd, or -1 with errno */
 
@@ -216,6 +223,19 @@ void rt_base_stop(struct rt *rt);          /* ends a running build (rt_free) */
 
 /* rt_util.c: the subordinate id range (root's line in /etc/subuid, else 2^30 upwards) */
 void rt_idmap_detect(uint32_t *base, uint32_t *slots);
+
+/* rt_subid.c. detect: false with why (a sentence for the log and /health) when there is no
+ * usable range. write_maps: the sandbox map on pid's fresh user ns (newuidmap/newgidmap).
+ * usable: detect, then one trial map. spawn: fn(arg) as root of a fresh ns with that map, in a
+ * child process (returned; 0 exit status = fn returned 0); run: the same, waited for. rm_rf:
+ * rt_rm_rf, then again in such a namespace if s is usable (files of the range). */
+bool rt_subid_detect(struct rt_subid *s, char *why, size_t n);
+bool rt_subid_usable(struct rt_subid *s, char *why, size_t n); /* detect + a trial map */
+int rt_subid_write_maps(const struct rt_subid *s, pid_t pid, char *why, size_t n);
+pid_t rt_subid_spawn(const struct rt_subid *s, int (*fn)(void *), void *arg);
+int rt_subid_run(const struct rt_subid *s, int (*fn)(void *), void *arg);
+pid_t rt_subid_rm_spawn(const struct rt_subid *s, const char *path);
+int rt_subid_rm_rf(const struct rt_subid *s, const char *path);
 
 /* rt_rootfs.c */
 int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err);

@@ -99,8 +99,8 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
     if (rt->mode == RT_MODE_FULL) { /* "user", or one a template build added */
         m.uid = root ? 0 : uid - sb->idbase;
         m.gid = root ? 0 : gid - sb->idbase;
-    } else if (rt->mode == RT_MODE_ROOTLESS) {
-        m.uid = m.gid = RT_USER_UID; /* the only id mapped: "root" runs as user */
+    } else if (rt->mode == RT_MODE_ROOTLESS) { /* without a range, "user" is the only id */
+        m.uid = m.gid = root && rt->sub.ok ? 0 : RT_USER_UID;
     } else {
         m.uid = uid;
         m.gid = gid;

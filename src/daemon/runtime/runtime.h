@@ -38,7 +38,7 @@ struct rt_hooks {
 struct rt_caps {
     bool userns, pidns, mountns, overlay, cgroup, freezer;
     int cgroup_version; /* 1, 2 or 0 */
-    char missing[256];  /* human list of missing isolation, "" when complete */
+    char missing[768];  /* human list of missing isolation, "" when complete */
 };
 
 struct rt_spec {
