@@ -115,7 +115,7 @@ int api_log_redact(struct buf *out, const char *in, size_t len, const char *cons
      * (escapes included) so a quote inside one never shifts keys and values. Bytes are copied
      * in runs, up to each redacted value (most bodies have none: one copy). */
     size_t i = 0, copied = 0;
-    buf_reserve(&b, len + 1);
+    if (buf_reserve(&b, len) == 0) b.data[0] = '\0'; /* one allocation; "" if nothing comes */
     while (i < len) {
         const char *q = memchr(in + i, '"', len - i);
         if (!q) break;

@@ -42,6 +42,11 @@ static void t_redact(void **state)
     assert_string_equal(buf_cstr(&b),
                         "{\"path\":\"c:\\\\\",\"password\" : \"" API_LOG_REDACTED "\",\"n\":1}");
     buf_free(&b);
+    /* nothing in, an empty string out (not an unterminated buffer) */
+    assert_int_equal(api_log_redact(&b, "", 0, secrets, 2), 0);
+    assert_true(b.data == NULL || b.data[0] == '\0');
+    assert_string_equal(buf_cstr(&b), "");
+    buf_free(&b);
     assert_true(api_log_secret_name("X-API-Key", 9));
     assert_true(api_log_secret_name("AUTHORIZATION", 13));
     assert_true(api_log_secret_name("x-sessionCookie", 15));
