@@ -1,10 +1,14 @@
 # src/tui/files: the file browser (issue 8): directory listings (pure) and the view (the
 # transfer engine it drives is src/e2b/xfer.c). Appended to the TUI libraries of
 # src/tui/local.mk (include this after it).
-src_tui_libboxtoptui_pure_a_SOURCES += src/tui/files/flist.c src/tui/files/flist.h
+src_tui_libboxtoptui_pure_a_SOURCES += src/tui/files/flist.c src/tui/files/flist.h \
+	src/tui/files/flist_envd.c src/tui/files/flist_envd.h
 src_tui_libboxtoptui_a_SOURCES += src/tui/files/fview.h \
-	src/tui/files/fpeek.c src/tui/files/fpeek.h \
-	src/tui/views/files.c src/tui/views/files_ops.c
+	src/tui/backend_remote.h src/tui/backend_e2b_remote.c src/tui/backend_e2b_remote.h \
+	src/tui/backend_e2b_rcall.c src/tui/backend_e2b_proc.c \
+	src/tui/backend_e2b_peek.c src/tui/backend_e2b_peek.h \
+	src/tui/views/files.c src/tui/views/files_pane.c src/tui/views/files_draw.c \
+	src/tui/views/files_copy.c src/tui/views/files_ops.c src/tui/views/files_pager.c
 
 FILES_UNIT_TESTS = tests/unit/test_tui_files
 check_PROGRAMS += $(FILES_UNIT_TESTS)
