@@ -32,3 +32,12 @@ bench/files_tui: all tests/node_modules/.boxtop-stamp
 	abs_top_builddir=$(abs_top_builddir) abs_top_srcdir=$(abs_top_srcdir) \
 	  bash $(top_srcdir)/bench/files_tui.sh
 .PHONY: bench/files_tui
+
+# The E2B backend's remote face of a sandbox (backend_remote.h) against boxtopd: TESTS only.
+check_PROGRAMS += tests/unit/test_tui_remote
+TESTS += tests/unit/test_tui_remote
+tests_unit_test_tui_remote_SOURCES = tests/unit/test_tui_remote.c tests/unit/boxtopd_child.c \
+	tests/unit/boxtopd_child.h
+tests_unit_test_tui_remote_CPPFLAGS = $(ENVDC_TEST_CPPFLAGS) -I$(top_srcdir)/src/tui
+tests_unit_test_tui_remote_LDADD = src/tui/libboxtoptui.a src/tui/libboxtoptui_pure.a \
+	$(ENVDC_LIBS) $(CRYPTO_LIBS) $(CMOCKA_LIBS)
