@@ -64,10 +64,14 @@ static void rs_retry(struct bremote *rr)
     if (connect_start(r, &err) < 0) r->ev.ready(r->ud, &err);
 }
 
+static void rs_peek_cancel(struct bremote *rr, struct brem_peek *k);
+
 static void rs_close(struct bremote *rr)
 {
     struct e2b_remote *r = R(rr);
     if (r->open_h) r->be->ops->envd_cancel(r->be, r->open_h);
+    while (r->peeks)
+        rs_peek_cancel(rr, r->peeks);
     rcall_close_all(r);
     if (r->envd) {
         xfer_free(&r->x);
@@ -194,22 +198,64 @@ static void rs_unwatch(struct bremote *rr, struct brem_watch *w)
     rwatch_cancel(w);
 }
 
+/* A peek in flight, on the session's list so that closing it cancels the read (the /files
+ * download uses the envd client the session frees). */
+struct brem_peek {
+    struct brem_peek *next, **pprev;
+    struct fpeek *p;
+    brem_peek_cb cb;
+    void *ud;
+};
+
+static void peek_unlink(struct brem_peek *k)
+{
+    *k->pprev = k->next;
+    if (k->next) k->next->pprev = k->pprev;
+}
+
+static void on_peeked(int fd, size_t len, int more, const struct error *err, void *ud)
+{
+    struct brem_peek *k = ud;
+    brem_peek_cb cb = k->cb;
+    void *cud = k->ud;
+    peek_unlink(k); /* the read freed itself */
+    free(k);
+    cb(fd, len, more, err, cud);
+}
+
 static struct brem_peek *rs_peek(struct bremote *rr, const char *path, const char *tmpdir,
                                  size_t max, brem_peek_cb cb, void *ud, struct error *err)
 {
     struct e2b_remote *r = R(rr);
+    struct brem_peek *k = NULL;
     if (r->st != BREM_READY) {
         error_set(err, ERROR_GENERIC, "%s", _("not connected"));
         return NULL;
     }
-    /* the peek answers once and is gone: the view forgets it in its callback */
-    return (struct brem_peek *)fpeek_start(r->be->loop, r->envd, path, tmpdir, max, cb, ud, err);
+    if (!(k = calloc(1, sizeof *k))) {
+        error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
+        return NULL;
+    }
+    k->cb = cb;
+    k->ud = ud;
+    if (!(k->p = fpeek_start(r->be->loop, r->envd, path, tmpdir, max, on_peeked, k, err))) {
+        free(k);
+        return NULL;
+    }
+    k->next = r->peeks;
+    if (k->next) k->next->pprev = &k->next;
+    k->pprev = &r->peeks;
+    r->peeks = k;
+    return k;
 }
 
-static void rs_peek_cancel(struct bremote *rr, struct brem_peek *p)
+static void rs_peek_cancel(struct bremote *rr, struct brem_peek *k)
 {
     (void)rr;
-    fpeek_cancel((struct fpeek *)p);
+    if (!k) return;
+    fpeek_cancel(k->p);
+    peek_unlink(k);
+    free(k);
 }
 
 /* ---- transfers ---- */

@@ -22,6 +22,7 @@ struct e2b_remote {
     struct xfer x;            /* the transfer engine, on envd once ready */
     struct brem_req *reqs;    /* calls in flight */
     struct brem_watch *watches;
+    struct brem_peek *peeks; /* backend_e2b_remote.c */
 };
 
 /* backend_ops.remote_open of the E2B backend (its envd_open looks the sandbox up). */

@@ -6,7 +6,8 @@
  *     directory is ERROR_NOT_FOUND;
  *   - an upload through the transfer engine, then the peek of its head (cut, and whole);
  *   - the process list, attaching to a running command's output and its exit, a signal;
- *   - closing a session with a listing in flight: its callback never runs;
+ *   - closing a session with a listing, a mkdir, a watch and a peek in flight: no callback
+ *     runs afterwards;
  *   - a lookup that fails (FAILED, calls refused, retry looks up again) or cannot start. */
 #include "config.h"
 
@@ -477,6 +478,7 @@ static void close_abandons(void **state)
     assert_int_equal(t.r->ops->mkdir(t.r, "/home/user/abandoned", on_done, &t, &err), 0);
     struct brem_watch *w = t.r->ops->watch(t.r, "/home/user", 1, on_change, NULL, &t, &err);
     assert_non_null(w);
+    assert_non_null(t.r->ops->peek(t.r, "/home/user/.bashrc", tmpdir, 100, on_peek, &t, &err));
     t.done = 0;
     t.r->ops->close(t.r);
     t.r = NULL;
