@@ -31,67 +31,10 @@
 
 #include "boxtop/envd.h"
 #include "boxtop/loop.h"
+#include "boxtop/xfer_job.h"
 
 #define XFER_MAX_ACTIVE 4  /* files moving at once, over all jobs */
-#define XFER_RATE_WIN   20 /* rate samples kept (one per XFER_SAMPLE_MS: a 5 s window) */
 #define XFER_SAMPLE_MS  250
-
-enum xfer_dir { XFER_UP = 0, XFER_DOWN };
-enum xfer_state {
-    XS_QUEUED = 0,
-    XS_PREPARING,
-    XS_RUNNING,
-    XS_MODES,
-    XS_DONE,
-    XS_FAILED,
-    XS_CANCELLED
-};
-
-struct xitem {
-    char *src, *dst;
-    int is_dir;
-    int made; /* download: this job made the directory (removed again if the copy fails and
-                 leaves it empty) */
-    uint32_t mode;
-    int64_t size;
-};
-
-struct xrun;
-
-struct xfer_job {
-    unsigned id;
-    enum xfer_dir dir;
-    char *src, *dst; /* full paths: source and final target */
-    enum xfer_state state;
-    uint64_t total, done; /* bytes */
-    unsigned files_total, files_done;
-    unsigned errors;     /* items (files, directories) that failed; the job goes on */
-    char first_err[400]; /* the first of them */
-    unsigned skipped;    /* entries left out on purpose (XEV_WARN each) */
-    char warn[400];      /* the latest of them (raw: sanitized when shown) */
-    char msg[512];       /* why it failed (raw: sanitized when drawn) */
-    int64_t started_ms, ended_ms;
-    struct {
-        int64_t t;
-        uint64_t b;
-    } win[XFER_RATE_WIN];
-    int nwin, hwin;
-    /* plan */
-    struct xitem *items;
-    size_t nitems, next, cap;
-    int active;   /* runs in flight */
-    int dir_busy; /* a remote MakeDir in flight (directories go one by one) */
-    void *prep;   /* ListDir request (download) in flight */
-    struct xfer *x;
-    /* upload modes to fix afterwards */
-    size_t mode_next;
-    struct envd_stream *chmod_proc;
-};
-
-/* XEV_PROGRESS at most every 200 ms; XEV_STATE on every state change; XEV_WARN when an entry
- * is skipped (the reason in j->warn). */
-enum xfer_event { XEV_PROGRESS, XEV_STATE, XEV_WARN };
-typedef void (*xfer_notify_cb)(void *ud, enum xfer_event ev, struct xfer_job *j);
 
 struct xfer {
     struct loop *loop;
@@ -133,9 +76,6 @@ void xfer_call_abandon(struct xfer_call *t);
 void xfer_release_client(struct xfer *x, struct envd_client *envd);
 /* Forget finished jobs (done, failed, cancelled). */
 void xfer_clear_finished(struct xfer *x);
-/* Bytes per second over the last window (0 when unknown); ETA in ms (-1 when unknown). */
-double xfer_rate(const struct xfer_job *j, int64_t now);
-int64_t xfer_eta_ms(const struct xfer_job *j, int64_t now);
 int xfer_busy(const struct xfer *x); /* jobs not finished */
 /* A path below a copied sandbox directory, relative to it, may be joined to a local directory:
  * not empty, not absolute, no empty, "." or ".." component. Control characters are kept: such

@@ -32,6 +32,8 @@ struct create_req {
 struct backend;
 struct session_env;
 struct envd_client;
+struct bremote;
+struct brem_events;
 
 /* envd_open's answer: c (owned by the callee: envd_client_free + free) or err. */
 typedef void (*backend_envd_cb)(struct envd_client *c, const struct error *err, void *ud);
@@ -61,6 +63,11 @@ struct backend_ops {
      * returned handle is passed to envd_cancel first. NULL ops = not possible (replay). */
     void *(*envd_open)(struct backend *b, const char *id, backend_envd_cb cb, void *ud);
     void (*envd_cancel)(struct backend *b, void *handle);
+    /* Sandbox id's file system and processes for the views (backend_remote.h): a session that
+     * connects in the background and tells ev (ud) when it is ready. NULL + err when the
+     * lookup cannot start; NULL op = not possible (replay). */
+    struct bremote *(*remote_open)(struct backend *b, const char *id,
+                                   const struct brem_events *ev, void *ud, struct error *err);
 };
 
 typedef void (*backend_event_cb)(void *ud, enum backend_event ev, const char *msg);

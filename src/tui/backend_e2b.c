@@ -33,6 +33,7 @@
 #include "app.h"
 #include "backend.h"
 #include "backend_e2b.h"
+#include "backend_e2b_remote.h"
 #include "fastscan.h"
 #include "session.h"
 
@@ -1251,6 +1252,7 @@ static const struct backend_ops e2b_ops = {
     .session_env = e2b_session_env,
     .envd_open = e2b_envd_open,
     .envd_cancel = e2b_envd_cancel,
+    .remote_open = e2b_remote_open,
 };
 
 struct backend *backend_e2b_new(struct loop *loop, struct model *model, struct http *http)

@@ -15,7 +15,7 @@
 #include "boxtop/xfer.h"
 #include "app.h"
 #include "changes_track.h"
-#include "files/fpeek.h"
+#include "backend_e2b_peek.h"
 
 #define CHG_WATCH_DIR "/home/user" /* E2B's default user's home: where agents write */
 #define CHG_PEEK_MAX  (1 << 20)

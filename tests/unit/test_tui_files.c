@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "files/flist.h"
+#include "files/flist_envd.h"
 
 static char dir[64];
 

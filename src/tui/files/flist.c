@@ -17,7 +17,7 @@
 #include "boxtop/i18n.h"
 #include "flist.h"
 
-static void fent_free(struct fent *e)
+void fent_free(struct fent *e)
 {
     free(e->name);
     free(e->owner);
@@ -109,40 +109,22 @@ int flist_read_local(struct flist *l, const char *path, struct error *err)
     return rc;
 }
 
-int flist_set_envd(struct flist *l, const char *path, const struct envd_entries *es,
-                   struct error *err)
+/* fresh's entries and path replace l's (l keeps its sort, filter and hidden settings). */
+void flist_take(struct flist *l, struct flist *fresh)
 {
     flist_clear(l);
-    if (es->n && !(l->v = calloc(es->n, sizeof *l->v)))
-        return error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
-    for (size_t i = 0; i < es->n; i++) {
-        const struct envd_entry *s = &es->v[i];
-        if (!s->name || !s->name[0] || strchr(s->name, '/') || !strcmp(s->name, ".") ||
-            !strcmp(s->name, ".."))
-            continue; /* hostile or useless names never become paths */
-        struct fent *e = &l->v[l->n];
-        e->name = strdup(s->name);
-        if (!e->name) continue;
-        e->type = s->type == ENVD_FILE_DIRECTORY ? FENT_DIR
-                  : s->type == ENVD_FILE_SYMLINK ? FENT_LINK
-                  : s->type == ENVD_FILE_FILE    ? FENT_FILE
-                                                 : FENT_OTHER;
-        e->size = s->size;
-        e->mode = s->mode & 07777;
-        e->owner = strdup(s->owner ? s->owner : "");
-        e->mtime_ms = s->mtime_ms;
-        if (s->symlink_target) e->target = strdup(s->symlink_target);
-        /* envd reports a link's own type; a link to a directory lists as a directory in E2B,
-         * so a symlink_target on a directory entry marks a followable link. */
-        if (s->type == ENVD_FILE_DIRECTORY && s->symlink_target) {
-            e->type = FENT_LINK;
-            e->link_dir = 1;
-        }
-        l->n++;
+    l->v = fresh->v;
+    l->n = fresh->n;
+    if (fresh->path) {
+        free(l->path);
+        l->path = fresh->path;
     }
-    if (set_path(l, path) < 0) return error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
+    free(fresh->idx);
+    fresh->v = NULL;
+    fresh->idx = NULL;
+    fresh->path = NULL;
+    fresh->n = fresh->nidx = 0;
     flist_apply(l);
-    return 0;
 }
 
 static int is_dirish(const struct fent *e)

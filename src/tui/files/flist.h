@@ -1,14 +1,14 @@
 /* flist.h - one directory listing of either side (local or sandbox) as the file panes show it:
  * entries with name, type, size, mode, owner, mtime and symlink target; sorting, the `/`
  * filter and hidden files are applied to build the shown order (idx) without moving entries.
- * Pure: no curses, no network (tests/unit/test_tui_files.c). */
+ * Pure: no curses, no network (tests/unit/test_tui_files.c). An envd answer becomes a listing
+ * in flist_envd.h, on the backend's side. */
 #ifndef BOXTOP_TUI_FILES_FLIST_H
 #define BOXTOP_TUI_FILES_FLIST_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "boxtop/envd.h"
 #include "boxtop/error.h"
 #include "boxtop/fpath.h" /* fpath_join, fpath_parent */
 
@@ -44,9 +44,10 @@ void flist_free(struct flist *l); /* entries and idx; keeps sort/filter settings
 void flist_clear(struct flist *l);
 /* Read a local directory (lstat each entry; stat through symlinks for link_dir). */
 int flist_read_local(struct flist *l, const char *path, struct error *err);
-/* Take an envd ListDir answer (depth 1) for path. */
-int flist_set_envd(struct flist *l, const char *path, const struct envd_entries *es,
-                   struct error *err);
+/* fresh's entries and path replace l's; l keeps its sort, filter and hidden settings and
+ * fresh is left empty (a remote listing, backend_remote.h). */
+void flist_take(struct flist *l, struct flist *fresh);
+void fent_free(struct fent *e); /* the strings of e */
 /* Rebuild idx after a change of entries, sort, filter or hidden. */
 void flist_apply(struct flist *l);
 /* Shown entry i or NULL. */

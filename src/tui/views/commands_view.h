@@ -9,12 +9,10 @@
 #include "boxtop/commands.h"
 #include "boxtop/error.h"
 #include "app.h"
+#include "backend_remote.h"
 
 #define COMMANDS_POLL_MS    1000 /* the history while following */
 #define COMMANDS_LIST_EVERY 5    /* polls between Process.List calls */
-
-struct envd_client;
-struct envd_stream;
 
 /* One command's output pane. */
 struct cmd_pane {
@@ -23,11 +21,11 @@ struct cmd_pane {
     char *title;     /* the display command (owned) */
     char status[64]; /* c.status points here ("signal: killed") */
     struct cmd_out_feed *feed;
-    struct envd_stream *live;
-    int live_state;  /* 0 none, 1 attaching, 2 attached, 3 ended */
-    int live_status; /* the shell's exit status from the stream's end event */
-    int unsupported; /* the backend keeps no output */
-    int top, stick;  /* first line shown; keep the newest line in view */
+    struct brem_watch *live; /* the attach to the running command */
+    int live_state;          /* 0 none, 1 attaching, 2 attached, 3 ended */
+    int live_status;         /* the shell's exit status from the stream's end event */
+    int unsupported;         /* the backend keeps no output */
+    int top, stick;          /* first line shown; keep the newest line in view */
     char search[128];
     int match; /* line of the current match, -1 none */
     int64_t timer;
@@ -44,9 +42,8 @@ struct cmdsv {
     int follow, loaded, polls;
     uint64_t gen_seen; /* the history's gen the rows were built from */
     char err[ERROR_MSG_MAX];
-    void *open_h;
-    struct envd_client *envd;
-    struct http_request *list_req;
+    struct bremote *rem; /* the sandbox's processes (backend_remote.h) */
+    struct brem_req *list_req;
     /* the table */
     size_t *vis; /* indices: < hist.n a logged command, else hist.listed[i - n] */
     size_t nvis, vis_cap;
@@ -58,6 +55,12 @@ struct cmdsv {
     int focus_pane;
     struct cmd_pane pane;
 };
+
+/* The sandbox's processes answer (its remote session is connected). */
+static inline int cmdsv_ready(const struct cmdsv *v)
+{
+    return v->rem && v->rem->ops->state(v->rem) == BREM_READY;
+}
 
 const struct cmd *cmdsv_row(struct cmdsv *v, size_t vis_index);
 const struct cmd *cmdsv_selected(struct cmdsv *v);
@@ -73,7 +76,7 @@ void cmd_pane_draw(struct cmdsv *v, WINDOW *w, int y0, int h, int wd);
 int cmd_pane_key(struct cmdsv *v, int ch, int is_key);
 /* The history changed: the command may have ended. */
 void cmd_pane_history(struct cmdsv *v);
-/* The envd client became available: attach to a running command. */
+/* The sandbox's session became ready: attach to a running command. */
 void cmd_pane_envd_ready(struct cmdsv *v);
 
 #endif

@@ -14,8 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "boxtop/envd.h"
-#include "boxtop/http.h"
+#include "boxtop/buf.h"
 #include "boxtop/i18n.h"
 #include "boxtop/loop.h"
 #include "session.h"
@@ -166,36 +165,14 @@ static void arm(struct cmdsv *v)
         v->timer = loop_timer_add(v->app->loop, COMMANDS_POLL_MS, on_timer, v);
 }
 
-static void on_list(const cJSON *resp, const struct error *err, void *ud)
+static void on_list(const struct cmd_listed *l, size_t n, const struct error *err, void *ud)
 {
     struct cmdsv *v = ud;
     v->list_req = NULL;
-    if (err || !resp) return; /* the log still shows what it has */
-    struct envd_processes ps = {0};
-    struct error perr = {0};
-    if (envd_processes_parse(resp, &ps, &perr) < 0) return;
-    struct cmd_listed *l = calloc(ps.n ? ps.n : 1, sizeof *l);
-    char **cmds = calloc(ps.n ? ps.n : 1, sizeof *cmds);
-    for (size_t i = 0; l && cmds && i < ps.n; i++) {
-        struct buf b = BUF_INIT; /* envd's form: cmd and args joined by spaces */
-        buf_append_str(&b, ps.v[i].cmd ? ps.v[i].cmd : "");
-        for (char **a = ps.v[i].args; a && *a; a++) {
-            buf_append_byte(&b, ' ');
-            buf_append_str(&b, *a);
-        }
-        cmds[i] = buf_steal(&b);
-        l[i] = (struct cmd_listed){ps.v[i].pid, cmds[i], ps.v[i].cwd, ps.v[i].tag};
-    }
-    if (l && cmds) {
-        cmd_hist_set_listed(hist(v), l, ps.n, loop_wall_ms() * 1000000);
-        rebuild(v);
-        app_dirty(v->app, DIRTY_MAIN);
-    }
-    for (size_t i = 0; cmds && i < ps.n; i++)
-        free(cmds[i]);
-    free(cmds);
-    free(l);
-    envd_processes_free(&ps);
+    if (err) return; /* the log still shows what it has */
+    cmd_hist_set_listed(hist(v), l, n, loop_wall_ms() * 1000000);
+    rebuild(v);
+    app_dirty(v->app, DIRTY_MAIN);
 }
 
 static void on_round(void *ud, const struct error *err)
@@ -223,9 +200,9 @@ static void on_round(void *ud, const struct error *err)
         app_dirty(v->app, DIRTY_MAIN);
         return;
     }
-    if (v->envd && !v->list_req && (v->polls++ % COMMANDS_LIST_EVERY) == 0) {
+    if (cmdsv_ready(v) && !v->list_req && (v->polls++ % COMMANDS_LIST_EVERY) == 0) {
         struct error lerr = {0};
-        v->list_req = envd_process_list(v->envd, on_list, v, &lerr);
+        v->list_req = v->rem->ops->procs(v->rem, on_list, v, &lerr);
     }
     arm(v);
     if (changed) app_dirty(v->app, DIRTY_MAIN);
@@ -241,16 +218,14 @@ static void poll_now(struct cmdsv *v)
     }
 }
 
-static void on_envd(struct envd_client *c, const struct error *err, void *ud)
+static void on_ready(void *ud, const struct error *err)
 {
     struct cmdsv *v = ud;
-    v->open_h = NULL;
-    if (!c) {
-        snprintf(v->err, sizeof v->err, "%s", err ? err->msg : "?");
+    if (err) {
+        snprintf(v->err, sizeof v->err, "%s", err->msg);
         app_dirty(v->app, DIRTY_MAIN);
         return;
     }
-    v->envd = c;
     v->polls = 0;
     cmd_pane_envd_ready(v);
 }
@@ -394,9 +369,8 @@ static void cv_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 
 /* ---- actions ---- */
 
-static void on_unary(const cJSON *resp, const struct error *err, void *ud)
+static void on_unary(const struct error *err, void *ud)
 {
-    (void)resp;
     struct cmdsv *v = ud;
     if (err) app_status(v->app, STATUS_ERROR, "%s", err->msg);
 }
@@ -410,7 +384,7 @@ static const struct cmd *running_selected(struct cmdsv *v, const char *what)
         app_status(v->app, STATUS_WARN, "%s", _("the command is not running"));
         return NULL;
     }
-    if (!v->envd) {
+    if (!cmdsv_ready(v)) {
         app_status(v->app, STATUS_WARN, "%s", _("not connected to the sandbox's envd yet"));
         return NULL;
     }
@@ -428,7 +402,7 @@ static void on_input(struct app *a, const char *text, int submit, void *ud)
     buf_append_str(&b, text);
     buf_append_byte(&b, pty ? '\r' : '\n');
     struct error err = {0};
-    if (!envd_process_send_input(v->envd, c->pid, pty, b.data, b.len, on_unary, v, &err))
+    if (v->rem->ops->input(v->rem, c->pid, pty, b.data, b.len, on_unary, v, &err) < 0)
         app_status(a, STATUS_ERROR, "%s", err.msg);
     else
         app_status(a, STATUS_INFO, _("sent a line to pid %u"), c->pid);
@@ -441,7 +415,7 @@ static void do_kill(struct app *a, void *ud)
     const struct cmd *c = running_selected(v, _("kill"));
     if (!c) return;
     struct error err = {0};
-    if (!envd_process_signal(v->envd, c->pid, 9, on_unary, v, &err))
+    if (v->rem->ops->signal(v->rem, c->pid, 9, on_unary, v, &err) < 0)
         app_status(a, STATUS_ERROR, "%s", err.msg);
     else
         app_status(a, STATUS_INFO, _("killed pid %u"), c->pid);
@@ -454,9 +428,9 @@ static void interrupt(struct cmdsv *v)
     if (!c) return;
     struct error err = {0};
     /* envd's signals are SIGTERM and SIGKILL: a terminal gets Ctrl-C, a pipe SIGTERM */
-    bool ok = cmdsv_is_pty(c) ? envd_process_send_input(v->envd, c->pid, true, "\003", 1, on_unary,
-                                                        v, &err) != NULL
-                              : envd_process_signal(v->envd, c->pid, 15, on_unary, v, &err) != NULL;
+    bool ok = cmdsv_is_pty(c)
+                  ? v->rem->ops->input(v->rem, c->pid, 1, "\003", 1, on_unary, v, &err) == 0
+                  : v->rem->ops->signal(v->rem, c->pid, 15, on_unary, v, &err) == 0;
     if (!ok)
         app_status(v->app, STATUS_ERROR, "%s", err.msg);
     else
@@ -686,12 +660,9 @@ static void cv_destroy(struct view *vv)
     struct cmdsv *v = (struct cmdsv *)vv;
     cmd_pane_close(v);
     if (v->timer) loop_timer_cancel(v->app->loop, v->timer);
-    if (v->open_h && v->app->be->ops->envd_cancel)
-        v->app->be->ops->envd_cancel(v->app->be, v->open_h);
-    if (v->list_req) http_cancel(v->list_req);
-    if (v->envd) {
-        envd_client_free(v->envd);
-        free(v->envd);
+    if (v->rem) {
+        v->rem->ops->cancel(v->rem, v->list_req);
+        v->rem->ops->close(v->rem); /* after the pane's attach is gone */
     }
     cmd_feed_free(v->feed);
     free(v->vis);
@@ -739,7 +710,11 @@ struct view *view_commands_new(struct app *a, const char *id)
         return NULL;
     }
     cmd_feed_set_progress(v->feed, true);
-    if (a->be->ops->envd_open) v->open_h = a->be->ops->envd_open(a->be, id, on_envd, v);
+    if (a->be->ops->remote_open) {
+        static const struct brem_events ev = {.ready = on_ready};
+        struct error err = {0};
+        v->rem = a->be->ops->remote_open(a->be, id, &ev, v, &err);
+    }
     poll_now(v);
     return &v->base;
 }

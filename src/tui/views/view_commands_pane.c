@@ -17,7 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "boxtop/envd.h"
 #include "boxtop/i18n.h"
 #include "boxtop/loop.h"
 #include "boxtop/sanitize.h"
@@ -69,26 +68,24 @@ static void out_poll(struct cmdsv *v)
         snprintf(v->pane.err, sizeof v->pane.err, "%s", err.msg);
 }
 
-static int on_live(const struct envd_proc_event *ev, void *ud, struct error *err)
+static void on_live(const struct brem_proc_event *ev, void *ud)
 {
-    (void)err;
     struct cmdsv *v = ud;
     struct cmd_pane *p = &v->pane;
     struct cmd_output *o = out_of(v);
-    if (ev->kind == ENVD_PROC_START) {
+    if (ev->kind == BREM_PROC_START) {
         p->live_state = 2;
         out_poll(v); /* the log now holds everything before the attach */
-    } else if (ev->kind == ENVD_PROC_DATA && o) {
-        cmd_output_add_live(o, ev->output == ENVD_OUT_STDERR, ev->data, ev->len);
+    } else if (ev->kind == BREM_PROC_DATA && o) {
+        cmd_output_add_live(o, ev->is_stderr, ev->data, ev->len);
         if (!o->seam_done && p->unsupported)
             cmd_output_seam(o, true); /* nothing logged to line up with */
         else if (!o->seam_done)
             out_poll(v);
         app_dirty(v->app, DIRTY_MAIN);
-    } else if (ev->kind == ENVD_PROC_END) {
-        p->live_status = envd_proc_exit_status(ev);
+    } else if (ev->kind == BREM_PROC_END) {
+        p->live_status = ev->exit_status;
     }
-    return 0;
 }
 
 static void on_live_end(const struct error *err, void *ud)
@@ -109,10 +106,11 @@ static void on_live_end(const struct error *err, void *ud)
 static void attach(struct cmdsv *v)
 {
     struct cmd_pane *p = &v->pane;
-    if (!v->envd || p->live || p->live_state || p->c.result != CMD_RUNNING || !p->feed) return;
+    if (!cmdsv_ready(v) || p->live || p->live_state || p->c.result != CMD_RUNNING || !p->feed)
+        return;
     struct error err = {0};
     cmd_output_attach(out_of(v), loop_wall_ms() * 1000000);
-    p->live = envd_process_connect(v->envd, p->c.pid, on_live, on_live_end, v, &err);
+    p->live = v->rem->ops->attach(v->rem, p->c.pid, on_live, on_live_end, v, &err);
     if (!p->live) {
         snprintf(p->err, sizeof p->err, "%s", err.msg);
         p->live_state = 3;
@@ -125,7 +123,7 @@ static void attach(struct cmdsv *v)
 void cmd_pane_close(struct cmdsv *v)
 {
     struct cmd_pane *p = &v->pane;
-    if (p->live) envd_stream_cancel(p->live);
+    if (p->live) v->rem->ops->unwatch(v->rem, p->live);
     if (p->timer) loop_timer_cancel(v->app->loop, p->timer);
     cmd_out_feed_free(p->feed);
     free(p->title);

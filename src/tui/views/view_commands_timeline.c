@@ -16,7 +16,6 @@
 #include <time.h>
 
 #include "boxtop/api.h"
-#include "boxtop/envd.h"
 #include "boxtop/i18n.h"
 #include "boxtop/loop.h"
 #include "views/commands_view.h"
@@ -44,7 +43,7 @@ struct tlv {
     int nlogs, nfiles;
     int64_t logs_cursor;
     struct api_call *mcall, *ecall, *lcall, *ccall;
-    struct envd_stream *watch;
+    struct brem_watch *watch; /* files changed in /home/user */
     int64_t timer;
     int64_t cursor; /* ms */
     double zoom;    /* 1 = the whole life */
@@ -165,15 +164,11 @@ static void on_ctx(struct api_result *res, void *ud)
     app_dirty(t->app, DIRTY_MAIN);
 }
 
-static int on_fs(const struct envd_fs_event *ev, void *ud, struct error *err)
+static void on_fs(void *ud)
 {
-    (void)err;
     struct tlv *t = ud;
-    if (ev->kind == ENVD_FS_EVENT) {
-        add_mark(&t->files, &t->nfiles, loop_wall_ms(), 0);
-        app_dirty(t->app, DIRTY_MAIN);
-    }
-    return 0;
+    add_mark(&t->files, &t->nfiles, loop_wall_ms(), 0);
+    app_dirty(t->app, DIRTY_MAIN);
 }
 
 static void on_fs_end(const struct error *err, void *ud)
@@ -198,9 +193,9 @@ static void poll_data(struct tlv *t)
             .cursor_ms = t->logs_cursor, .direction = "forward", .limit = 1000, .level = "warn"};
         t->lcall = api_logs_v2(api, t->cv->id, &q, on_logmarks, t);
     }
-    if (!t->watch && t->cv->envd) {
+    if (!t->watch && cmdsv_ready(t->cv)) {
         struct error err = {0};
-        t->watch = envd_fs_watch_dir(t->cv->envd, "/home/user", true, on_fs, on_fs_end, t, &err);
+        t->watch = t->cv->rem->ops->watch(t->cv->rem, "/home/user", 1, on_fs, on_fs_end, t, &err);
     }
     if (!t->mcall && !t->timer)
         t->timer = loop_timer_add(t->app->loop, TIMELINE_POLL_MS, on_timer, t);
@@ -536,7 +531,7 @@ static void tl_destroy(struct view *vv)
     if (t->ecall) api_cancel(t->ecall);
     if (t->lcall) api_cancel(t->lcall);
     if (t->ccall) api_cancel(t->ccall);
-    if (t->watch) envd_stream_cancel(t->watch);
+    if (t->watch) t->cv->rem->ops->unwatch(t->cv->rem, t->watch);
     if (t->timer) loop_timer_cancel(t->app->loop, t->timer);
     free(t->ms);
     events_list_free(&t->ev);

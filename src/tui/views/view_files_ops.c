@@ -1,7 +1,8 @@
 /* view_files_ops.c - the file browser's operations on either side: mkdir, rename, delete (asks
- * first), view (a pager: text sanitized, binary as hex) and edit of a sandbox file in
- * $EDITOR (downloaded through the transfer engine, edited with curses suspended, uploaded
- * through it again when the content changed). */
+ * first), view (the head of a sandbox file through the remote face's peek, shown in the
+ * pager, view_files_pager.c) and edit of a sandbox file in $EDITOR (downloaded through the
+ * transfer engine, edited with curses suspended, uploaded through it again when the content
+ * changed). The sandbox side goes through the backend's remote face (backend_remote.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -17,24 +18,17 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 
-#include "boxtop/grow.h"
 #include "boxtop/buf.h"
-#include "boxtop/envd.h"
 #include "boxtop/i18n.h"
-#include "boxtop/sanitize.h"
 #include "app.h"
-#include "files/fpeek.h"
 #include "files/fview.h"
-
-#define PAGER_MAX (4 * 1024 * 1024) /* the pager reads at most this much of a file */
 
 /* ---- remote answers ---- */
 
 /* A batch of remote operations (mkdir, rename, delete of the marked entries) says its
  * op_msg once all of them succeeded, or the first error. */
-static void on_remote_op(const cJSON *resp, const struct error *err, void *ud)
+static void on_remote_op(const struct error *err, void *ud)
 {
-    (void)resp;
     struct fview *v = ud;
     if (v->op_pending > 0) v->op_pending--;
     if (err) {
@@ -67,17 +61,13 @@ static void said_when_done(struct fview *v, int remote, const char *fmt, ...)
         app_status(v->a, STATUS_INFO, "%s", msg);
 }
 
-/* Start a remote operation answered by on_remote_op (abandoned if the view goes first); expr
- * is the envd call, with xfer_call_cb and the ticket t as its callback. Sets ok / err. */
-#define REMOTE_OP(v, expr)                                                                         \
-    do {                                                                                           \
-        struct xfer_call *t = xfer_call_begin(&(v)->x, on_remote_op, (v));                         \
-        if (!t)                                                                                    \
-            error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));                              \
-        else                                                                                       \
-            ok = xfer_call_started(t, (expr));                                                     \
-        if (ok) (v)->op_pending++;                                                                 \
-    } while (0)
+/* Start a remote operation answered by on_remote_op (abandoned if the view goes first): op
+ * is the remote face's call, given on_remote_op and v. 0 when it started, else -1 and err. */
+#define REMOTE_OP(v, op, ...)                                                                      \
+    (fv_ready(v) ? ((v)->rem->ops->op((v)->rem, __VA_ARGS__, on_remote_op, (v), &err) == 0         \
+                        ? ((v)->op_pending++, 0)                                                   \
+                        : -1)                                                                      \
+                 : (error_set(&err, ERROR_GENERIC, "%s", _("not connected")), -1))
 
 static int valid_name(struct app *a, const char *name)
 {
@@ -104,10 +94,8 @@ static void mkdir_done(struct app *a, const char *text, int submit, void *ud)
         p->want_sel = strdup(text);
         fv_reload(v, p);
     } else {
-        int ok = 0;
-        if (v->envd) REMOTE_OP(v, envd_fs_make_dir(v->envd, path, xfer_call_cb, t, &err));
-        if (!ok) {
-            app_status(a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
+        if (REMOTE_OP(v, mkdir, path) < 0) {
+            app_status(a, STATUS_ERROR, "%s", err.msg);
             free(path);
             return;
         }
@@ -147,12 +135,9 @@ static void rename_go(struct fview *v)
         p->want_sel = strdup(v->ren_name);
         fv_reload(v, p);
     } else {
-        int ok = 0;
         said_when_done(v, 1, "%s", _("renamed"));
-        if (v->envd)
-            REMOTE_OP(v, envd_fs_move(v->envd, v->ren_from, v->ren_to, xfer_call_cb, t, &err));
-        if (!ok) {
-            app_status(v->a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
+        if (REMOTE_OP(v, rename, v->ren_from, v->ren_to) < 0) {
+            app_status(v->a, STATUS_ERROR, "%s", err.msg);
         } else {
             free(p->want_sel);
             p->want_sel = strdup(v->ren_name);
@@ -233,9 +218,7 @@ static void delete_one(struct fview *v, struct fpane *p, const char *name)
                      : unlink(path);
         if (rc < 0) app_status(v->a, STATUS_ERROR, "%s: %s", path, strerror(errno));
     } else {
-        int ok = 0;
-        if (v->envd) REMOTE_OP(v, envd_fs_remove(v->envd, path, xfer_call_cb, t, &err));
-        if (!ok) app_status(v->a, STATUS_ERROR, "%s", v->envd ? err.msg : _("not connected"));
+        if (REMOTE_OP(v, remove, path) < 0) app_status(v->a, STATUS_ERROR, "%s", err.msg);
     }
     free(path);
 }
@@ -302,7 +285,7 @@ static char *scratch_path(struct fview *v, const char *name)
         if (*c < 0x20 || *c >= 0x7f) plain = 0;
     char sub[32];
     static const char *const none = "file";
-    snprintf(sub, sizeof sub, "%u", v->x.next_id);
+    snprintf(sub, sizeof sub, "%u", ++v->scratch_seq);
     char *d = fpath_join(v->tmpdir, sub);
     if (!d) return NULL;
     mkdir(d, 0700);
@@ -348,9 +331,9 @@ static void on_peek(int fd, size_t len, int more, const struct error *err, void 
     free(title);
 }
 
-/* The viewer reads only the head of a sandbox file (fpeek.h); a name with a line break goes
- * through the transfer engine, which knows how to fetch those (its copy is removed as soon
- * as the pager has read it). */
+/* The viewer reads only the head of a sandbox file (the remote face's peek); a name with a line
+ * break goes through the transfer engine, which knows how to fetch those (its copy is removed as
+ * soon as the pager has read it). */
 void fv_view_file(struct fview *v)
 {
     struct fpane *p = fv_cur(v);
@@ -363,21 +346,21 @@ void fv_view_file(struct fview *v)
         free(path);
         return;
     }
-    fpeek_cancel(v->peek);
+    if (v->peek) v->rem->ops->peek_cancel(v->rem, v->peek);
     v->peek = NULL;
     free(v->peek_title);
     v->peek_title = NULL;
     char *local = NULL;
     struct error err = {0};
-    int ok = v->envd && ensure_tmpdir(v) == 0;
+    int ok = fv_ready(v) && ensure_tmpdir(v) == 0;
     if (ok && strpbrk(path, "\r\n")) {
         ok = (local = scratch_path(v, e->name)) &&
-             (v->view_job = xfer_add(&v->x, XFER_DOWN, path, local, 0));
+             (v->view_job = v->rem->ops->copy(v->rem, XFER_DOWN, path, local, 0));
     } else if (ok) {
         v->peek_title = strdup(path);
-        v->peek = v->peek_title ? fpeek_start(v->a->loop, v->envd, path, v->tmpdir, PAGER_MAX,
-                                              on_peek, v, &err)
-                                : NULL;
+        v->peek = v->peek_title
+                      ? v->rem->ops->peek(v->rem, path, v->tmpdir, PAGER_MAX, on_peek, v, &err)
+                      : NULL;
         ok = v->peek != NULL;
     }
     if (!ok)
@@ -403,8 +386,8 @@ void fv_edit_file(struct fview *v)
         return;
     }
     char *path = fpath_join(p->l.path, e->name), *local = NULL;
-    if (!path || !v->envd || ensure_tmpdir(v) < 0 || !(local = scratch_path(v, e->name)) ||
-        !(v->edit_job = xfer_add(&v->x, XFER_DOWN, path, local, 0))) {
+    if (!path || !fv_ready(v) || ensure_tmpdir(v) < 0 || !(local = scratch_path(v, e->name)) ||
+        !(v->edit_job = v->rem->ops->copy(v->rem, XFER_DOWN, path, local, 0))) {
         app_status(v->a, STATUS_ERROR, "%s", _("cannot fetch the file"));
         free(path);
         free(local);
@@ -470,7 +453,7 @@ void fv_ops_job_done(struct fview *v, struct xfer_job *j)
     if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         app_status(v->a, STATUS_WARN, "%s", _("the editor failed; nothing uploaded"));
     } else if (file_sum(v->edit_local, after) == 0 && memcmp(after, v->edit_sum, 32)) {
-        v->edit_up = xfer_add(&v->x, XFER_UP, v->edit_local, v->edit_remote, 0);
+        v->edit_up = v->rem->ops->copy(v->rem, XFER_UP, v->edit_local, v->edit_remote, 0);
         if (v->edit_up) return;
         app_status(v->a, STATUS_ERROR, "%s", _("cannot upload the edited file"));
     } else {
@@ -491,224 +474,9 @@ void fv_ops_free(struct fview *v)
     free(v->edit_remote);
     free(v->edit_local);
     ren_clear(v);
-    fpeek_cancel(v->peek);
+    if (v->peek) v->rem->ops->peek_cancel(v->rem, v->peek);
+    v->peek = NULL;
     free(v->peek_title);
     if (v->tmpdir) nftw(v->tmpdir, rm_tree, 16, FTW_DEPTH | FTW_PHYS);
     free(v->tmpdir);
-}
-
-/* ---- pager ---- */
-
-struct pager {
-    struct view base;
-    char *title;
-    char *data;
-    size_t len;
-    int truncated;
-    int hex;
-    size_t *lines; /* text: start offsets */
-    size_t nlines;
-    long top;
-    int h;
-};
-
-static int looks_binary(const char *d, size_t n)
-{
-    size_t k = n < 8192 ? n : 8192;
-    if (memchr(d, '\0', k)) return 1;
-    /* invalid UTF-8 in more than a few places: hex is more useful */
-    size_t bad = 0;
-    for (size_t i = 0; i < k;) {
-        unsigned char c = (unsigned char)d[i];
-        size_t need = c < 0x80             ? 0
-                      : (c & 0xe0) == 0xc0 ? 1
-                      : (c & 0xf0) == 0xe0 ? 2
-                      : (c & 0xf8) == 0xf0 ? 3
-                                           : 99;
-        if (need == 99 || i + need >= k + (k < n ? 0 : 1)) {
-            bad++;
-            i++;
-            continue;
-        }
-        size_t j = 1;
-        for (; j <= need && i + j < k; j++)
-            if (((unsigned char)d[i + j] & 0xc0) != 0x80) break;
-        if (j <= need) bad++;
-        i += j;
-    }
-    return bad * 20 > k;
-}
-
-/* A line with its tabs expanded to 8-column stops (the sanitizer would make each one space);
- * columns are counted per character, which wide characters before a tab throw off a little. */
-static char *expand_tabs(const char *d, size_t n)
-{
-    size_t tabs = 0;
-    for (size_t i = 0; i < n; i++)
-        tabs += d[i] == '\t';
-    char *out = malloc(n + tabs * 7 + 1);
-    if (!out) return NULL;
-    size_t k = 0, col = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (d[i] == '\t') {
-            do
-                out[k++] = ' ';
-            while (++col % 8);
-            continue;
-        }
-        out[k++] = d[i];
-        if (((unsigned char)d[i] & 0xc0) != 0x80) col++;
-    }
-    out[k] = '\0';
-    return out;
-}
-
-static void pg_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
-{
-    struct pager *p = (struct pager *)vv;
-    p->h = h - 1;
-    ui_fill(w, 0, 0, wd, a->theme.attr[ROLE_TITLE]);
-    struct buf t = BUF_INIT;
-    buf_printf(&t, "%s  (%s%s)", p->title, p->hex ? _("hex") : _("text"),
-               p->truncated ? _(", first 4 MiB") : "");
-    ui_text(a, w, 0, 1, wd - 2, buf_cstr(&t), a->theme.attr[ROLE_TITLE]);
-    buf_free(&t);
-    long total = p->hex ? (long)((p->len + 15) / 16) : (long)p->nlines;
-    if (p->top > total - p->h) p->top = total - p->h;
-    if (p->top < 0) p->top = 0;
-    for (int r = 0; r < p->h && p->top + r < total; r++) {
-        long i = p->top + r;
-        if (p->hex) {
-            char line[128];
-            size_t off = (size_t)i * 16, n = p->len - off < 16 ? p->len - off : 16;
-            int k = snprintf(line, sizeof line, "%08zx  ", off);
-            for (size_t b = 0; b < 16; b++)
-                k += b < n ? snprintf(line + k, sizeof line - (size_t)k, "%02x ",
-                                      (unsigned char)p->data[off + b])
-                           : snprintf(line + k, sizeof line - (size_t)k, "   ");
-            k += snprintf(line + k, sizeof line - (size_t)k, " ");
-            for (size_t b = 0; b < n; b++) {
-                unsigned char c = (unsigned char)p->data[off + b];
-                line[k++] = c >= 0x20 && c < 0x7f ? (char)c : '.';
-            }
-            line[k] = '\0';
-            ui_text(a, w, 1 + r, 0, wd, line, 0);
-        } else {
-            size_t s = p->lines[i], e = i + 1 < (long)p->nlines ? p->lines[i + 1] - 1 : p->len;
-            char *ln = expand_tabs(p->data + s, e - s);
-            if (ln) ui_text(a, w, 1 + r, 0, wd, ln, 0); /* sanitized there */
-            free(ln);
-        }
-    }
-}
-
-static int pg_key(struct view *vv, struct app *a, int ch, int is_key)
-{
-    struct pager *p = (struct pager *)vv;
-    long page = p->h > 1 ? p->h - 1 : 1;
-    if (is_key) {
-        if (ch == KEY_DOWN)
-            p->top++;
-        else if (ch == KEY_UP)
-            p->top--;
-        else if (ch == KEY_NPAGE)
-            p->top += page;
-        else if (ch == KEY_PPAGE)
-            p->top -= page;
-        else if (ch == KEY_HOME)
-            p->top = 0;
-        else if (ch == KEY_END)
-            p->top = 1L << 40;
-        else
-            return 0;
-    } else if (ch == 'j')
-        p->top++;
-    else if (ch == 'k')
-        p->top--;
-    else if (ch == ' ' || ch == 'f')
-        p->top += page;
-    else if (ch == 'b')
-        p->top -= page;
-    else if (ch == 'g')
-        p->top = 0;
-    else if (ch == 'G')
-        p->top = 1L << 40;
-    else if (ch == 'x')
-        p->hex = !p->hex;
-    else
-        return 0;
-    if (p->top < 0) p->top = 0;
-    app_dirty(a, DIRTY_MAIN);
-    return 1;
-}
-
-static const char *pg_footer(struct view *vv)
-{
-    (void)vv;
-    return _("j/k line  Space/b page  g/G top/end  x hex/text  q back");
-}
-
-static void pg_destroy(struct view *vv)
-{
-    struct pager *p = (struct pager *)vv;
-    free(p->title);
-    free(p->data);
-    free(p->lines);
-    free(p);
-}
-
-static const struct view_ops pg_ops = {
-    .name = N_("file"),
-    .draw = pg_draw,
-    .key = pg_key,
-    .footer = pg_footer,
-    .destroy = pg_destroy,
-};
-
-struct view *fv_pager_new(struct app *a, const char *path, const char *title)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        app_status(a, STATUS_ERROR, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct view *v = fv_pager_new_fd(a, fd, PAGER_MAX + 1, -1, title);
-    close(fd);
-    return v;
-}
-
-struct view *fv_pager_new_fd(struct app *a, int fd, size_t len, int more, const char *title)
-{
-    struct pager *p = calloc(1, sizeof *p);
-    if (p) p->data = malloc(PAGER_MAX + 1);
-    if (!p || !p->data || !(p->title = strdup(title))) {
-        if (p) free(p->data);
-        free(p);
-        return NULL;
-    }
-    if (len > PAGER_MAX + 1) len = PAGER_MAX + 1;
-    ssize_t n;
-    /* one byte more than shown tells whether the file goes on */
-    while (p->len < len && (n = pread(fd, p->data + p->len, len - p->len, (off_t)p->len)) > 0)
-        p->len += (size_t)n;
-    if (p->len > PAGER_MAX) {
-        p->len = PAGER_MAX;
-        more = 1;
-    }
-    (void)a;
-    p->truncated = more > 0;
-    p->base.ops = &pg_ops;
-    p->hex = looks_binary(p->data, p->len);
-    size_t cap = 1024;
-    p->lines = malloc(cap * sizeof *p->lines);
-    if (p->lines) {
-        p->lines[p->nlines++] = 0;
-        for (size_t i = 0; i < p->len; i++) {
-            if (p->data[i] != '\n' || i + 1 >= p->len) continue;
-            if (GROW(p->lines, cap, p->nlines + 1) < 0) break;
-            p->lines[p->nlines++] = i + 1;
-        }
-    }
-    if (!p->lines) p->hex = 1;
-    return &p->base;
 }

@@ -1,9 +1,10 @@
-/* fpeek.h - read the head of a sandbox file for the viewer: a bounded read of envd's /files
+/* backend_e2b_peek.h - read the head of a sandbox file (the remote file system's peek, for
+ * the viewer; the changes tracker's diffs): a bounded read of envd's /files
  * download, stopped once `max` bytes are in, into an already unlinked temporary file (so
  * nothing is left on disk whatever happens, and the viewer never waits for a whole 3 GB file).
  * A server that honours no Range still sends the whole file: the read is simply cut. */
-#ifndef BOXTOP_TUI_FILES_FPEEK_H
-#define BOXTOP_TUI_FILES_FPEEK_H
+#ifndef BOXTOP_TUI_BACKEND_E2B_PEEK_H
+#define BOXTOP_TUI_BACKEND_E2B_PEEK_H
 
 #include <stddef.h>
 

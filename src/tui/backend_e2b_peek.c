@@ -1,4 +1,5 @@
-/* fpeek.c - the viewer's bounded read of a sandbox file (see fpeek.h). */
+/* backend_e2b_peek.c - the bounded read of a sandbox file behind the remote file system's peek
+ * (see backend_e2b_peek.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -10,7 +11,7 @@
 #include "boxtop/buf.h"
 #include "boxtop/files.h"
 #include "boxtop/i18n.h"
-#include "fpeek.h"
+#include "backend_e2b_peek.h"
 
 struct fpeek {
     struct loop *loop;
