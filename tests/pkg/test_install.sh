@@ -17,6 +17,7 @@ want=$(sort <<'LIST'
 ./usr/bin/boxtop
 ./usr/bin/boxtopd
 ./usr/lib/systemd/user/boxtopd.service
+./usr/libexec/boxtop/boxtopd-init
 ./usr/share/bash-completion/completions/boxtop
 ./usr/share/bash-completion/completions/boxtopd
 ./usr/share/fish/vendor_completions.d/boxtop.fish
