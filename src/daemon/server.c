@@ -1,30 +1,37 @@
-/* server.c - HTTP/1.1 server on libwebsockets 4.1 (interface and lifecycle in server.h).
+/* server.c - boxtopd's HTTP/1.1 server (interface and lifecycle in server.h).
  *
- * Design notes (why it looks like this; measured facts in libs-notes §4):
- * - lws does not de-chunk request bodies and never fires BODY_COMPLETION for them, so a
- *   chunked body goes through our decoder (chunked.h) and its end is our completion.
- * - lws never answers `Expect: 100-continue`; we write the interim response ourselves as soon
- *   as the headers are in, so curl-based clients do not stall for a second.
- * - Responses are written only from HTTP_WRITEABLE, one lws_write per callback, and only for
- *   requests whose "ready" flag is set: a wakeup meant for another request is ignored.
- * - Streaming responses use our own chunked framing so the connection stays keep-alive.
- * - A connection is reused only when both the request body was consumed exactly and the
- *   response was complete; anything else (early error answer, body left unread) closes it,
- *   so no byte is ever mistaken for the next request. A chunked request always closes its
- *   connection: lws 4.1 cannot find the next request after one (it stalls 5 s).
+ * Design notes (why it looks like this):
+ * - libwebsockets 4.1 is only the event loop here. Its HTTP parser could not take chunked
+ *   bodies past ~100 MiB, ended the request line at a decoded %0D/%0A, collapsed "//" and had
+ *   no custom-header iterator (libs-notes §4), so every connection is a RAW_FILE wsi whose
+ *   bytes we read and write ourselves: the request head goes through http_head.c, bodies
+ *   through a Content-Length count or our chunked decoder (chunked.h), and responses are
+ *   written with write(2) straight from one queue per connection.
+ * - API calls never write or finish synchronously: they queue bytes and ask for a writeable
+ *   callback, which writes until the socket is full, runs the drain callback, and finishes
+ *   the request once its response is out. So no handler ever sees its request freed under it.
+ * - A connection is reused only when the request body was consumed exactly and the response
+ *   was complete; otherwise it is closed after the response, lingering: our side is shut
+ *   down for writing and whatever the client still sends is read and dropped for a while, so
+ *   a client still uploading reads the status instead of a reset (EPIPE).
  * - Watched fds are dup()ed before adoption: lws closes the fd of a RAW_FILE wsi, while the
- *   caller keeps owning its own descriptor. */
+ *   caller keeps owning its own descriptor. Connection sockets are lws's to close. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
-#include <fcntl.h>
 
 #include <cJSON.h>
 #include <libwebsockets.h>
@@ -33,10 +40,16 @@
 #include "boxtop/log.h"
 #include "boxtop/sanitize.h"
 #include "chunked.h"
+#include "http_head.h"
 #include "query.h"
 #include "server.h"
 
-#define WRITE_PIECE (32u << 10) /* bytes handed to lws_write per writeable callback */
+#define READ_PIECE     (256u << 10) /* bytes per read(2) */
+#define READS_PER_TURN 4            /* reads per readable callback before polling again */
+#define PIPELINE_MAX   (64u << 10)  /* buffered bytes of a following request before we stop */
+#define IDLE_SECS      75           /* keep-alive idle, or a request that stopped arriving */
+#define LINGER_SECS    10           /* reading and dropping after our last byte before closing */
+#define OUT_KEEP       (1u << 20)   /* an idle queue bigger than this gives its memory back */
 
 struct route {
     char *method;
@@ -54,68 +67,44 @@ struct route_table {
     bool has_fallback;
 };
 
+struct conn;
+
+struct listener {
+    struct server *srv;
+    enum server_vhost vh;
+    int fd; /* lws owns it once adopted */
+    int port;
+    struct lws *wsi;
+};
+
 struct server {
     struct lws_context *ctx;
-    struct lws_vhost *vh[SERVER_VHOST_COUNT];
+    struct lws_vhost *vhost;
     struct route_table routes[SERVER_VHOST_COUNT];
+    struct listener listeners[SERVER_VHOST_COUNT];
     struct log *log;
     bool stop;
     struct server_request *active; /* every unfinished request */
-    struct lws_protocols protocols[SERVER_VHOST_COUNT][3];
-    int vh_index[SERVER_VHOST_COUNT]; /* stable storage for the protocol user pointer */
-};
-
-/* Headers copied when a request starts (lws token, or -1 = custom header). */
-static const struct {
-    const char *name;
-    int token;
-} snap_headers[] = {
-    {"content-type", WSI_TOKEN_HTTP_CONTENT_TYPE},
-    {"content-length", WSI_TOKEN_HTTP_CONTENT_LENGTH},
-    {"transfer-encoding", WSI_TOKEN_HTTP_TRANSFER_ENCODING},
-    {"content-encoding", WSI_TOKEN_HTTP_CONTENT_ENCODING},
-    {"accept-encoding", WSI_TOKEN_HTTP_ACCEPT_ENCODING},
-    {"authorization", WSI_TOKEN_HTTP_AUTHORIZATION},
-    {"expect", WSI_TOKEN_HTTP_EXPECT},
-    {"host", WSI_TOKEN_HOST},
-    {"user-agent", WSI_TOKEN_HTTP_USER_AGENT},
-    {"range", WSI_TOKEN_HTTP_RANGE},
-    {"connection", WSI_TOKEN_CONNECTION},
-    {"x-api-key", -1},
-    {"x-access-token", -1},
-    {"e2b-sandbox-id", -1},
-    {"e2b-sandbox-port", -1},
-    {"connect-protocol-version", -1},
-    {"connect-timeout-ms", -1},
-    {"connect-content-encoding", -1},
-    {"connect-accept-encoding", -1},
-    {"keepalive-ping-interval", -1},
-    {"accept", WSI_TOKEN_HTTP_ACCEPT}, /* appended: the ones above are also used by index */
-};
-#define N_SNAP (sizeof snap_headers / sizeof snap_headers[0])
-
-struct hdr_extra {
-    char *name;
-    char *value;
+    struct conn *conns;
+    int n_conns, max_conns;
+    char *scratch; /* READ_PIECE bytes: one loop, one read at a time */
+    struct lws_protocols protocols[4];
 };
 
 struct server_request {
     struct server *srv;
     struct server_request *prev, *next; /* srv->active */
-    struct lws *wsi;
+    struct conn *conn;
     enum server_vhost vh;
-    char method[8];
-    char *path;
-    char *query_raw;
+    struct http_head head;
+    char method[16];
     struct query query;
     int query_state; /* 0 not parsed, 1 ok, -1 malformed */
     char *captures[SERVER_MAX_CAPTURES];
-    char *snap[N_SNAP];
-    struct hdr_extra *extra_hdrs; /* other headers read through server_request_header */
-    size_t n_extra_hdrs;
-    char peer[64];
     const struct route *route;
     void *ud;
+    bool head_only; /* HEAD: no body in the answer */
+    bool http10;
 
     /* body in */
     int64_t content_length; /* -1 unknown */
@@ -126,7 +115,6 @@ struct server_request {
     bool body_done;
     bool body_error;
     bool discard_body; /* already answered (413, error): swallow the rest */
-    bool line_cut;     /* request_line_cut: answer 400 once the body is drained */
     bool handler_ran;
     size_t max_body;
     server_body_data_fn on_data;
@@ -136,26 +124,34 @@ struct server_request {
     server_close_fn on_close;
     void *close_ud;
 
-    /* response out */
-    bool responded; /* a response has been committed */
-    bool ready;     /* something to write */
-    bool headers_sent;
+    /* response out (bytes go to conn->out as they are produced) */
+    bool responded;
     bool streaming;
     bool stream_ended;
-    bool finished; /* last byte handed to lws */
     bool close_after;
     int status;
-    char *content_type;
-    int64_t resp_len;
-    struct buf resp_hdrs; /* "name\0value\0" pairs */
-    struct buf out;       /* body bytes (framed when streaming) */
-    size_t out_off;
+    struct buf resp_hdrs; /* "name:\0value\0" pairs */
     server_drain_fn on_drain;
     void *drain_ud;
 };
 
 struct conn {
+    lws_sorted_usec_list_t rearm; /* first: lws hands us a pointer to it */
+    struct server *srv;
+    struct conn *prev, *next;
+    struct lws *wsi;
+    enum server_vhost vh;
+    char peer[64];
+    struct buf in; /* bytes not yet consumed: a partial head, a paused body, the next request */
+    size_t in_off;
+    struct buf out; /* bytes not yet written */
+    size_t out_off;
     struct server_request *req;
+    bool paused;       /* the handler paused the body */
+    bool rx_off;       /* POLLIN disabled */
+    bool lingering;    /* shut down for writing; dropping input until EOF or LINGER_SECS */
+    bool in_writeable; /* inside the writeable callback (see conn_wake) */
+    bool want_write;
 };
 
 struct server_fd {
@@ -174,8 +170,12 @@ struct server_timer {
     void *ud;
 };
 
+enum { OPAQUE_LISTENER = 1, OPAQUE_CONN, OPAQUE_FD };
+
 static void req_finish(struct server_request *req, bool conn_closing);
 static int req_dispatch(struct server_request *req);
+static void conn_wake(struct conn *c);
+static void conn_rx_update(struct conn *c);
 
 /* ------------------------------------------------------------------ routing */
 
@@ -184,7 +184,7 @@ static bool seg_match(const char *pat, size_t plen, const char *seg, size_t slen
     return plen == slen && memcmp(pat, seg, plen) == 0;
 }
 
-/* Match path against pattern; on success fill caps (malloc'd; lws has already
+/* Match path against pattern; on success fill caps (malloc'd; http_head.c has already
  * percent-decoded the path and resolved dot segments). Returns 1 match, 0 no match, -1 when
  * out of memory. */
 static int pattern_match(const char *pattern, const char *path, char **caps)
@@ -268,130 +268,14 @@ void server_set_fallback(struct server *srv, enum server_vhost vh, const struct 
 
 /* ------------------------------------------------------------------ requests */
 
-static int method_of(struct lws *wsi, char *out, size_t n)
-{
-    static const struct {
-        int tok;
-        const char *name;
-    } m[] = {
-        {WSI_TOKEN_GET_URI, "GET"},     {WSI_TOKEN_POST_URI, "POST"},
-        {WSI_TOKEN_PUT_URI, "PUT"},     {WSI_TOKEN_DELETE_URI, "DELETE"},
-        {WSI_TOKEN_PATCH_URI, "PATCH"}, {WSI_TOKEN_OPTIONS_URI, "OPTIONS"},
-        {WSI_TOKEN_HEAD_URI, "HEAD"},
-    };
-    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
-        if (lws_hdr_total_length(wsi, m[i].tok) > 0) {
-            snprintf(out, n, "%s", m[i].name);
-            return 0;
-        }
-    }
-    return -1;
-}
-
-static char *hdr_dup(struct lws *wsi, const char *lname, int token)
-{
-    int len;
-    char *v;
-
-    if (token >= 0) {
-        len = lws_hdr_total_length(wsi, (enum lws_token_indexes)token);
-        if (len <= 0) return NULL;
-        v = malloc((size_t)len + 1);
-        if (!v) return NULL;
-        if (lws_hdr_copy(wsi, v, len + 1, (enum lws_token_indexes)token) < 0) {
-            free(v);
-            return NULL;
-        }
-        return v;
-    }
-    char name[80];
-    int nlen = snprintf(name, sizeof name, "%s:", lname);
-    if (nlen <= 0 || (size_t)nlen >= sizeof name) return NULL;
-    len = lws_hdr_custom_length(wsi, name, nlen);
-    if (len < 0) return NULL;
-    v = malloc((size_t)len + 1);
-    if (!v) return NULL;
-    if (lws_hdr_custom_copy(wsi, v, len + 1, name, nlen) < 0) {
-        free(v);
-        return NULL;
-    }
-    v[len] = '\0';
-    /* A NUL inside a header value would cut it short for every C caller ("ID\0../x" read
-     * as "ID"): make it a byte no id, key or token can contain, so the value stays invalid. */
-    for (int i = 0; i < len; i++)
-        if (v[i] == '\0') v[i] = 0x7f;
-    return v;
-}
-
-/* The raw query string. lws 4.1 only keeps the args as '&'-split fragments (each one
- * already percent-decoded by lws, which is too early for the metadata filter), so we rebuild
- * "a=1&b=2" from the fragments after re-escaping the characters that matter to query_parse. */
-static char *query_rebuild(struct lws *wsi)
-{
-    struct buf b = BUF_INIT;
-    char frag[8192];
-
-    for (int i = 0;; i++) {
-        int n = lws_hdr_copy_fragment(wsi, frag, sizeof frag, WSI_TOKEN_HTTP_URI_ARGS, i);
-        if (n < 0) break;
-        if (b.len && buf_append_byte(&b, '&') < 0) goto oom;
-        /* the first '=' separates name and value; re-escape %, &, + and later '=' */
-        bool seen_eq = false;
-        for (int j = 0; j < n; j++) {
-            unsigned char c = (unsigned char)frag[j];
-            int rc;
-            if (c == '=' && !seen_eq) {
-                seen_eq = true;
-                rc = buf_append_byte(&b, c);
-            } else if (c == '%' || c == '&' || c == '+' || c == '=' || c == '#' || c < 0x21 ||
-                       c == 0x7f) {
-                rc = buf_printf(&b, "%%%02X", c);
-            } else {
-                rc = buf_append_byte(&b, c);
-            }
-            if (rc < 0) goto oom;
-        }
-    }
-    if (!b.data) return strdup("");
-    return buf_steal(&b);
-oom:
-    buf_free(&b);
-    return NULL;
-}
-
-/* lws 4.1 percent-decodes the request URI while it parses the request line, and its
- * end-of-line check runs on the decoded byte: a %0D or %0A in the URI ends the request line
- * there (lib/roles/http/parsers.c, lws_parse "bail at EOL"). After a %0D the rest of the line
- * is skipped; after a %0A it is taken as a header name (lower-cased) that no public API can
- * enumerate. Either way the bytes are gone, and what is left looks like a valid shorter
- * request: "GET /files?path=/home/user/a%0Ab&username=user" arrives as path=/home/user/a, the
- * wrong file. Such a request line never reached its " HTTP/1.x" part, so lws has no version
- * token for it: refuse it (400) rather than act on the truncated URI. Real clients always send
- * the version; h2 streams have none and cannot be cut this way. */
-static bool request_line_cut(struct lws *wsi)
-{
-    if (lws_get_network_wsi(wsi) != wsi) return false; /* an h2 stream */
-    return lws_hdr_total_length(wsi, WSI_TOKEN_HTTP) <= 0;
-}
-
 static void req_free(struct server_request *req)
 {
-    free(req->path);
-    free(req->query_raw);
+    http_head_free(&req->head);
     query_free(&req->query);
     for (int i = 0; i < SERVER_MAX_CAPTURES; i++)
         free(req->captures[i]);
-    for (size_t i = 0; i < N_SNAP; i++)
-        free(req->snap[i]);
-    for (size_t i = 0; i < req->n_extra_hdrs; i++) {
-        free(req->extra_hdrs[i].name);
-        free(req->extra_hdrs[i].value);
-    }
-    free(req->extra_hdrs);
     buf_free(&req->body);
     buf_free(&req->resp_hdrs);
-    buf_free(&req->out);
-    free(req->content_type);
     free(req);
 }
 
@@ -407,12 +291,12 @@ const char *server_request_method(const struct server_request *req)
 
 const char *server_request_path(const struct server_request *req)
 {
-    return req->path;
+    return req->head.path ? req->head.path : "/";
 }
 
 const char *server_request_query_raw(const struct server_request *req)
 {
-    return req->query_raw ? req->query_raw : "";
+    return req->head.query ? req->head.query : "";
 }
 
 struct query *server_request_query_all(struct server_request *req)
@@ -439,122 +323,21 @@ const char *server_request_capture(const struct server_request *req, int i)
 
 const char *server_request_header(struct server_request *req, const char *lname)
 {
-    for (size_t i = 0; i < N_SNAP; i++)
-        if (strcmp(snap_headers[i].name, lname) == 0) return req->snap[i];
-    for (size_t i = 0; i < req->n_extra_hdrs; i++)
-        if (strcmp(req->extra_hdrs[i].name, lname) == 0) return req->extra_hdrs[i].value;
-    if (!req->wsi) return NULL;
-    char *v = hdr_dup(req->wsi, lname, -1);
-    if (!v) return NULL;
-    struct hdr_extra *nx = realloc(req->extra_hdrs, (req->n_extra_hdrs + 1) * sizeof *nx);
-    char *name = strdup(lname);
-    if (!nx || !name) {
-        if (nx) req->extra_hdrs = nx;
-        free(name);
-        free(v);
-        return NULL;
-    }
-    req->extra_hdrs = nx;
-    nx[req->n_extra_hdrs].name = name;
-    nx[req->n_extra_hdrs].value = v;
-    req->n_extra_hdrs++;
-    return v;
-}
-
-/* lws 4.1 has no iterator over custom headers (lws_hdr_custom_name_foreach came in 4.3), and
- * envd's file metadata arrives as X-Metadata-<any key>. lws keeps custom headers as a linked
- * list in the request's header buffer, each node "name length (16-bit BE), value length (16-bit
- * BE), next node offset (32-bit BE), lowercase name with its colon, value", and the method's
- * URI is the first thing in that buffer. So: scan forward from the URI for the first node, then
- * follow the links. Nothing found this way is trusted: every node must be one lws itself finds
- * by name with the same value length (lws_hdr_custom_length), values are read through
- * lws_hdr_custom_copy, and the scan only reads bytes lws wrote: it runs only when a custom
- * header we know of exists (so a real node, all written, ends it) and a candidate name stops at
- * the first byte that cannot be in a name (the zero bytes of a real node's lengths). The URI
- * pointer comes from lws_http_get_uri_and_method. Checked by test_daemon_server. */
-#define UHO_NLEN        0
-#define UHO_VLEN        2
-#define UHO_LL          4
-#define UHO_NAME        8
-#define CUSTOM_SCAN_MAX 32768 /* the header buffer's size (max_http_header_data2) */
-#define CUSTOM_NAME_MAX 1024
-
-static unsigned be16(const unsigned char *p)
-{
-    return (unsigned)p[0] << 8 | p[1];
-}
-
-static bool hdr_name_char(unsigned char c)
-{
-    return c > 0x20 && c < 0x7f && c != ':';
-}
-
-/* A node at p (offset off of the buffer) that lws knows: its name length, else 0. */
-static unsigned custom_node_at(struct lws *wsi, const unsigned char *p, size_t off)
-{
-    unsigned nlen = be16(p + UHO_NLEN);
-    if (nlen < 2 || nlen > CUSTOM_NAME_MAX || off + UHO_NAME + nlen > CUSTOM_SCAN_MAX) return 0;
-    for (unsigned i = 0; i + 1 < nlen; i++)
-        if (!hdr_name_char(p[UHO_NAME + i])) return 0;
-    if (p[UHO_NAME + nlen - 1] != ':') return 0;
-    int vlen = lws_hdr_custom_length(wsi, (const char *)p + UHO_NAME, (int)nlen);
-    return vlen >= 0 && (unsigned)vlen == be16(p + UHO_VLEN) ? nlen : 0;
+    return http_head_get(&req->head, lname);
 }
 
 int server_request_headers_prefixed(struct server_request *req, const char *prefix,
                                     void (*fn)(void *ud, const char *name, const char *value),
                                     void *ud)
 {
-    char *uri = NULL;
-    int ulen = 0;
-    if (!req->wsi || lws_http_get_uri_and_method(req->wsi, &uri, &ulen) < 0 || !uri) return -1;
-    const unsigned char *base = (const unsigned char *)uri;
-    /* The scan must end at a real node: one of the custom headers we read anyway must exist. */
-    bool known = false;
-    for (size_t i = 0; i < N_SNAP; i++)
-        if (snap_headers[i].token < 0 && req->snap[i]) known = true;
-    if (!known) return 0;
-    size_t head = 0;
-    bool found = false;
-    for (size_t off = 0; off + UHO_NAME < CUSTOM_SCAN_MAX && !found; off++)
-        if (base[off] == 0 && custom_node_at(req->wsi, base + off, off)) {
-            head = off;
-            found = true;
-        }
-    if (!found) return 0;
     size_t plen = strlen(prefix);
     int count = 0;
-    /* Links are offsets from the buffer's start, which lies a few bytes before the URI (9 in
-     * lws 4.1.6): found once, from the first link, by scanning forward again. */
-    long delta = -1;
-    for (size_t off = head, hops = 0; hops < 1024; hops++) {
-        unsigned nlen = custom_node_at(req->wsi, base + off, off);
-        if (!nlen) break;
-        char name[CUSTOM_NAME_MAX + 1];
-        memcpy(name, base + off + UHO_NAME, nlen);
-        name[nlen] = '\0';
-        if (nlen - 1 > plen && strncmp(name, prefix, plen) == 0) {
-            int vlen = lws_hdr_custom_length(req->wsi, name, (int)nlen);
-            char *v = vlen >= 0 ? malloc((size_t)vlen + 1) : NULL;
-            if (v && lws_hdr_custom_copy(req->wsi, v, vlen + 1, name, (int)nlen) >= 0) {
-                name[nlen - 1] = '\0'; /* the colon */
-                fn(ud, name + plen, v);
-                count++;
-            }
-            free(v);
+    for (size_t i = 0; i < req->head.n_fields; i++) {
+        const struct http_field *f = &req->head.fields[i];
+        if (strlen(f->name) > plen && strncmp(f->name, prefix, plen) == 0) {
+            fn(ud, f->name + plen, f->value);
+            count++;
         }
-        const unsigned char *ll = base + off + UHO_LL;
-        size_t next = (size_t)ll[0] << 24 | (size_t)ll[1] << 16 | (size_t)ll[2] << 8 | ll[3];
-        if (next == 0 || next >= CUSTOM_SCAN_MAX) break; /* the tail */
-        if (delta < 0) {
-            for (size_t dl = next < 64 ? next : 64; dl-- > 0 && delta < 0;)
-                if (next - dl > off + UHO_NAME + nlen &&
-                    custom_node_at(req->wsi, base + next - dl, next - dl))
-                    delta = (long)dl;
-            if (delta < 0) break;
-        }
-        if (next < (size_t)delta || next - (size_t)delta <= off) break;
-        off = next - (size_t)delta;
     }
     return count;
 }
@@ -577,7 +360,7 @@ bool server_request_is_chunked(const struct server_request *req)
 
 const char *server_request_peer(const struct server_request *req)
 {
-    return req->peer;
+    return req->conn ? req->conn->peer : "";
 }
 
 void server_request_set_ud(struct server_request *req, void *ud)
@@ -600,7 +383,11 @@ void server_request_set_body_cb(struct server_request *req, server_body_data_fn 
 
 void server_request_pause_body(struct server_request *req, bool paused)
 {
-    if (req->wsi) lws_rx_flow_control(req->wsi, paused ? 0 : 1);
+    struct conn *c = req->conn;
+    if (!c || c->req != req || c->paused == paused) return;
+    c->paused = paused;
+    conn_rx_update(c);
+    if (!paused) conn_wake(c); /* the writeable turn feeds what was buffered meanwhile */
 }
 
 void server_request_set_close_cb(struct server_request *req, server_close_fn fn, void *ud)
@@ -611,10 +398,50 @@ void server_request_set_close_cb(struct server_request *req, server_close_fn fn,
 
 /* ------------------------------------------------------------------ responses */
 
-static void req_wake(struct server_request *req)
+static const char *reason_phrase(int status)
 {
-    req->ready = true;
-    if (req->wsi) lws_callback_on_writable(req->wsi);
+    static const struct {
+        int code;
+        const char *text;
+    } r[] = {
+        {100, "Continue"},
+        {200, "OK"},
+        {201, "Created"},
+        {202, "Accepted"},
+        {204, "No Content"},
+        {206, "Partial Content"},
+        {301, "Moved Permanently"},
+        {302, "Found"},
+        {304, "Not Modified"},
+        {400, "Bad Request"},
+        {401, "Unauthorized"},
+        {403, "Forbidden"},
+        {404, "Not Found"},
+        {405, "Method Not Allowed"},
+        {406, "Not Acceptable"},
+        {408, "Request Timeout"},
+        {409, "Conflict"},
+        {410, "Gone"},
+        {411, "Length Required"},
+        {412, "Precondition Failed"},
+        {413, "Content Too Large"},
+        {414, "URI Too Long"},
+        {415, "Unsupported Media Type"},
+        {416, "Range Not Satisfiable"},
+        {422, "Unprocessable Content"},
+        {429, "Too Many Requests"},
+        {431, "Request Header Fields Too Large"},
+        {500, "Internal Server Error"},
+        {501, "Not Implemented"},
+        {502, "Bad Gateway"},
+        {503, "Service Unavailable"},
+        {504, "Gateway Timeout"},
+        {505, "HTTP Version Not Supported"},
+        {507, "Insufficient Storage"},
+    };
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
+        if (r[i].code == status) return r[i].text;
+    return "";
 }
 
 int server_add_header(struct server_request *req, const char *name, const char *value)
@@ -638,12 +465,35 @@ int server_add_header(struct server_request *req, const char *name, const char *
     return 0;
 }
 
-static int respond_common(struct server_request *req, int status, const char *content_type)
+/* Status line and headers into the connection's queue. len < 0: a stream. */
+static int queue_headers(struct server_request *req, const char *content_type, int64_t len)
+{
+    struct buf *o = &req->conn->out;
+    int rc = buf_printf(o, "HTTP/1.%d %d %s\r\n", req->http10 ? 0 : 1, req->status,
+                        reason_phrase(req->status));
+    if (content_type && !strpbrk(content_type, "\r\n"))
+        rc |= buf_printf(o, "content-type: %s\r\n", content_type);
+    if (len < 0) {
+        if (!req->http10) rc |= buf_append_str(o, "transfer-encoding: chunked\r\n");
+    } else if (req->status != 204 && req->status != 304) {
+        rc |= buf_printf(o, "content-length: %lld\r\n", (long long)len);
+    }
+    if (req->close_after) rc |= buf_append_str(o, "connection: close\r\n");
+    for (size_t off = 0; off < req->resp_hdrs.len;) {
+        const char *name = req->resp_hdrs.data + off;
+        const char *val = name + strlen(name) + 1;
+        off = (size_t)(val - req->resp_hdrs.data) + strlen(val) + 1;
+        rc |= buf_printf(o, "%s %s\r\n", name, val);
+    }
+    rc |= buf_append_str(o, "\r\n");
+    return rc < 0 ? -1 : 0;
+}
+
+static int respond_common(struct server_request *req, int status)
 {
     if (req->responded) return -1;
     req->responded = true;
     req->status = status;
-    req->content_type = content_type ? strdup(content_type) : NULL;
     /* An answer given before the body was read (errors, 413): the rest of the body would be
      * read as the next request, so close the connection afterwards. A streaming handler may
      * answer early and still want its body: it keeps getting on_data/on_end. */
@@ -652,19 +502,19 @@ static int respond_common(struct server_request *req, int status, const char *co
         if (!req->route || req->route->body_mode != SERVER_BODY_STREAM || !req->handler_ran)
             req->discard_body = true;
     }
+    if (req->http10) req->close_after = true;
     return 0;
 }
 
 int server_respond(struct server_request *req, int status, const char *content_type,
                    const void *body, size_t len)
 {
-    if (respond_common(req, status, content_type) < 0) return -1;
-    req->resp_len = (int64_t)len;
-    if (len && buf_append(&req->out, body, len) < 0) {
-        req->close_after = true;
-        req->resp_len = 0;
-    }
-    req_wake(req);
+    if (respond_common(req, status) < 0) return -1;
+    if (!req->conn) return 0;
+    if (queue_headers(req, content_type, (int64_t)len) < 0 ||
+        (len && !req->head_only && buf_append(&req->conn->out, body, len) < 0))
+        req->close_after = true; /* out of memory: the client sees the connection end */
+    conn_wake(req->conn);
     return 0;
 }
 
@@ -711,40 +561,47 @@ bool server_responded(const struct server_request *req)
 int server_stream_begin(struct server_request *req, int status, const char *content_type,
                         server_drain_fn on_drain, void *ud)
 {
-    if (respond_common(req, status, content_type) < 0) return -1;
+    if (respond_common(req, status) < 0) return -1;
     req->streaming = true;
-    req->resp_len = -1;
     req->on_drain = on_drain;
     req->drain_ud = ud;
-    /* [envd edit] lws leaves its 5 s request timeout armed on GETs: without this, every
-     * streaming answer to a GET (a /files download) was cut 5 s after it started. */
-    if (req->wsi) lws_set_timeout(req->wsi, NO_PENDING_TIMEOUT, 0);
-    req_wake(req);
+    if (!req->conn) return 0;
+    if (req->http10) req->close_after = true; /* the body ends with the connection */
+    if (queue_headers(req, content_type, -1) < 0) req->close_after = true;
+    /* a long-lived answer (a PTY, a watch) is not an idle connection */
+    if (req->body_done) lws_set_timeout(req->conn->wsi, NO_PENDING_TIMEOUT, 0);
+    conn_wake(req->conn);
     return 0;
 }
 
 int server_stream_write(struct server_request *req, const void *data, size_t len)
 {
     if (!req->streaming || req->stream_ended) return -1;
-    if (len == 0) return 0;
-    if (buf_printf(&req->out, "%zx\r\n", len) < 0 || buf_append(&req->out, data, len) < 0 ||
-        buf_append(&req->out, "\r\n", 2) < 0)
+    if (len == 0 || !req->conn || req->head_only) return 0;
+    struct buf *o = &req->conn->out;
+    if (req->http10) {
+        if (buf_append(o, data, len) < 0) return -1;
+    } else if (buf_printf(o, "%zx\r\n", len) < 0 || buf_append(o, data, len) < 0 ||
+               buf_append(o, "\r\n", 2) < 0) {
         return -1;
-    req_wake(req);
+    }
+    conn_wake(req->conn);
     return 0;
 }
 
 size_t server_stream_queued(const struct server_request *req)
 {
-    return req->out.len - req->out_off;
+    return req->conn ? req->conn->out.len - req->conn->out_off : 0;
 }
 
 int server_stream_end(struct server_request *req)
 {
     if (!req->streaming || req->stream_ended) return -1;
     req->stream_ended = true;
-    if (buf_append(&req->out, "0\r\n\r\n", 5) < 0) req->close_after = true;
-    req_wake(req);
+    if (!req->conn) return 0;
+    if (!req->http10 && !req->head_only && buf_append(&req->conn->out, "0\r\n\r\n", 5) < 0)
+        req->close_after = true;
+    conn_wake(req->conn);
     return 0;
 }
 
@@ -753,118 +610,20 @@ int server_stream_cut(struct server_request *req)
     if (!req->streaming || req->stream_ended) return -1;
     req->stream_ended = true; /* no terminating chunk: what is queued goes, then the close */
     req->close_after = true;
-    req_wake(req);
+    if (req->conn) conn_wake(req->conn);
     return 0;
 }
 
-/* Write the status line and headers. */
-static int write_headers(struct server_request *req)
+static bool response_complete(const struct server_request *req)
 {
-    struct lws *wsi = req->wsi;
-    size_t hsz = 1024 + req->resp_hdrs.len;
-    unsigned char *mem = malloc(LWS_PRE + hsz);
-    unsigned char *start, *p, *end;
-    int rc = -1;
-
-    if (!mem) return -1;
-    start = p = mem + LWS_PRE;
-    end = start + hsz - 1;
-    if (lws_add_http_header_status(wsi, (unsigned int)req->status, &p, end)) goto out;
-    if (req->content_type && lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE,
-                                                          (const unsigned char *)req->content_type,
-                                                          (int)strlen(req->content_type), &p, end))
-        goto out;
-    if (req->streaming) {
-        if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING,
-                                         (const unsigned char *)"chunked", 7, &p, end))
-            goto out;
-    } else if (req->status != 204 && req->status != 304 &&
-               lws_add_http_header_content_length(wsi, (lws_filepos_t)req->resp_len, &p, end)) {
-        goto out;
-    }
-    if (req->close_after &&
-        lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close", 5,
-                                     &p, end))
-        goto out;
-    for (size_t off = 0; off < req->resp_hdrs.len;) {
-        const char *name = req->resp_hdrs.data + off;
-        const char *val = name + strlen(name) + 1;
-        off = (size_t)(val - req->resp_hdrs.data) + strlen(val) + 1;
-        if (lws_add_http_header_by_name(wsi, (const unsigned char *)name,
-                                        (const unsigned char *)val, (int)strlen(val), &p, end))
-            goto out;
-    }
-    if (lws_finalize_write_http_header(wsi, start, &p, end)) goto out;
-    rc = 0;
-out:
-    free(mem);
-    return rc;
-}
-
-/* One writeable turn: headers, or one piece of the body. Returns -1 to close the wsi. */
-static int req_writeable(struct server_request *req)
-{
-    struct lws *wsi = req->wsi;
-
-    if (!req->ready || req->finished) return 0; /* someone else's wakeup */
-    if (!req->headers_sent) {
-        if (write_headers(req) < 0) return -1;
-        req->headers_sent = true;
-        lws_callback_on_writable(wsi);
-        return 0;
-    }
-    size_t avail = req->out.len - req->out_off;
-    bool last = req->streaming ? req->stream_ended : true;
-    if (avail == 0 && !last) {
-        req->ready = false; /* nothing queued: wait for server_stream_write */
-        return 0;
-    }
-    if (avail) {
-        size_t n = avail > WRITE_PIECE ? WRITE_PIECE : avail;
-        bool final = last && n == avail;
-        unsigned char *mem = malloc(LWS_PRE + n);
-        if (!mem) return -1;
-        memcpy(mem + LWS_PRE, req->out.data + req->out_off, n);
-        int w = lws_write(wsi, mem + LWS_PRE, n,
-                          (final && !req->streaming) ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP);
-        free(mem);
-        if (w < (int)n) return -1;
-        req->out_off += n;
-        if (req->out_off > (256u << 10) && req->out_off * 2 > req->out.len) {
-            buf_consume(&req->out, req->out_off); /* keep the queue from growing forever */
-            req->out_off = 0;
-        }
-        if (!final) {
-            lws_callback_on_writable(wsi);
-            if (req->streaming && req->on_drain &&
-                req->out.len - req->out_off < SERVER_STREAM_LOW_WATER)
-                req->on_drain(req, req->drain_ud);
-            return 0;
-        }
-    }
-    /* everything is out */
-    req->finished = true;
-    bool reuse = !req->close_after && req->body_done && !req->body_error;
-    req_finish(req, false);
-    if (!reuse) return -1;
-    if (lws_http_transaction_completed(wsi)) return -1;
-    return 0;
+    return req->responded && (!req->streaming || req->stream_ended);
 }
 
 /* ------------------------------------------------------------------ body */
 
-static void line_cut_answer(struct server_request *req)
-{
-    if (!req->responded)
-        server_respond_error(req, 400,
-                             "request URI holds an encoded CR or LF (%%0D/%%0A), which this "
-                             "server cannot read");
-}
-
 static void body_complete(struct server_request *req)
 {
     req->body_done = true;
-    if (req->line_cut) line_cut_answer(req);
     if (req->discard_body) return;
     if (req->route && req->route->body_mode == SERVER_BODY_STREAM) {
         if (req->on_end) req->on_end(req, 0, req->body_ud);
@@ -911,25 +670,24 @@ static void body_fail(struct server_request *req, const char *why)
     if (!req->responded) server_respond_error(req, 400, "malformed request body: %s", why);
 }
 
-static int req_body_in(struct server_request *req, const char *in, size_t len)
+/* Hand body bytes to the request; returns how many belonged to its body. */
+static size_t body_feed(struct server_request *req, const char *in, size_t len)
 {
-    if (req->body_done) return 0; /* bytes past a complete body: the connection will be closed */
     if (req->chunked) {
         size_t used = 0;
         int rc = chunked_feed(&req->dec, in, len, &used, body_bytes, req);
         if (rc < 0) {
             body_fail(req, req->dec.error ? req->dec.error : "bad chunked framing");
-            return 0;
+            return len; /* the connection closes: the rest means nothing */
         }
-        if (chunked_done(&req->dec)) {
-            if (used < len)
-                req->close_after = true; /* pipelined bytes we cannot hand back to lws */
-            body_complete(req);
-        }
-        return 0;
+        if (chunked_done(&req->dec)) body_complete(req);
+        return used;
     }
-    body_bytes(req, in, len);
-    return 0;
+    uint64_t left = (uint64_t)(req->content_length - req->body_seen);
+    size_t take = left < len ? (size_t)left : len;
+    body_bytes(req, in, take);
+    if (req->body_seen == req->content_length) body_complete(req);
+    return take;
 }
 
 /* ------------------------------------------------------------------ dispatch */
@@ -943,90 +701,97 @@ static int req_dispatch(struct server_request *req)
     return 0;
 }
 
-static int req_start(struct server *srv, struct lws *wsi, enum server_vhost vh, struct conn *c,
-                     const char *uri, size_t uri_len)
+static bool known_method(const char *m)
 {
+    static const char *const ok[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strcmp(m, ok[i]) == 0) return true;
+    return false;
+}
+
+/* Body framing from the headers (RFC 9112 §6). 0, or answered (an error). */
+static int req_framing(struct server_request *req)
+{
+    const char *te = http_head_get(&req->head, "transfer-encoding");
+    const char *cl = http_head_get(&req->head, "content-length");
+    if (te) {
+        if (http_head_count(&req->head, "transfer-encoding") != 1 || strcasecmp(te, "chunked")) {
+            req->body_done = true;
+            req->close_after = true;
+            server_respond_error(req, 501, "unsupported transfer-encoding");
+            return -1;
+        }
+        req->chunked = true;
+        if (cl) req->close_after = true; /* both: chunked wins, the connection is not trusted */
+        chunked_init(&req->dec);
+        return 0;
+    }
+    if (cl) {
+        long long v;
+        for (size_t i = 0; i < req->head.n_fields; i++) /* repeated: all must agree */
+            if (strcmp(req->head.fields[i].name, "content-length") == 0 &&
+                strcmp(req->head.fields[i].value, cl) != 0)
+                cl = "";
+        if (query_parse_int64(cl, &v) < 0 || v < 0) {
+            req->body_done = true;
+            req->close_after = true;
+            server_respond_error(req, 400, "invalid content-length");
+            return -1;
+        }
+        req->content_length = v;
+    }
+    if (req->content_length <= 0) req->body_done = true;
+    return 0;
+}
+
+/* A request head arrived on c (head is taken over). Creates c->req and routes it. Returns -1
+ * only when out of memory (the connection is then dropped). */
+static int req_start(struct conn *c, struct http_head *head, int head_status, const char *why)
+{
+    struct server *srv = c->srv;
     struct server_request *req = calloc(1, sizeof *req);
-    struct route_table *t = &srv->routes[vh];
+    struct route_table *t = &srv->routes[c->vh];
     bool path_matched = false;
 
-    if (!req) return -1;
+    if (!req) {
+        http_head_free(head);
+        return -1;
+    }
     req->srv = srv;
-    req->wsi = wsi;
-    req->vh = vh;
+    req->conn = c;
+    req->vh = c->vh;
+    req->head = *head;
+    memset(head, 0, sizeof *head);
     req->content_length = -1;
+    req->http10 = req->head.minor == 0;
+    snprintf(req->method, sizeof req->method, "%s", req->head.method);
+    req->head_only = strcmp(req->method, "HEAD") == 0;
     c->req = req;
     req->next = srv->active;
     if (srv->active) srv->active->prev = req;
     srv->active = req;
-    for (size_t i = 0; i < N_SNAP; i++)
-        req->snap[i] = hdr_dup(wsi, snap_headers[i].name, snap_headers[i].token);
-    lws_get_peer_simple(wsi, req->peer, sizeof req->peer);
-    req->path = strdup(uri ? uri : "/");
-    req->query_raw = query_rebuild(wsi);
-    if (!req->path || !req->query_raw) return -1;
+    if (req->http10) req->close_after = true;
 
-    const char *te = req->snap[2];
-    const char *cl = req->snap[1];
-    if (te) {
-        if (strcasecmp(te, "chunked") != 0) {
-            req->body_done = true;
-            server_respond_error(req, 501, "unsupported transfer-encoding");
-            return 0;
-        }
-        req->chunked = true;
-        /* lws 4.1 does not know where a chunked body ends: after one, the next request on
-         * the connection is swallowed as body and stalls until lws's timeout (measured: 5 s),
-         * so chunked requests always end their connection. */
+    if (head_status) {
+        /* unreadable head: its body framing is unknown, so the connection ends after this */
+        req->body_done = true;
         req->close_after = true;
-        chunked_init(&req->dec);
-    } else if (cl) {
-        long long v;
-        if (query_parse_int64(cl, &v) < 0 || v < 0) {
-            req->body_done = true;
-            server_respond_error(req, 400, "invalid content-length");
-            return 0;
-        }
-        req->content_length = v;
-    }
-    if (!req->chunked && req->content_length <= 0) req->body_done = true;
-
-    if (request_line_cut(wsi)) {
-        /* Answered after the body (dropped) has arrived: a client still sending when the
-         * answer and the close come sees only a broken connection ("fetch failed"). */
-        req->line_cut = true;
-        req->close_after = true;
-        req->discard_body = true;
-        if (req->body_done) line_cut_answer(req);
+        server_respond_error(req, head_status, "%s", why);
         return 0;
     }
+    if (req_framing(req) < 0) return 0;
+    const char *conn_hdr = http_head_get(&req->head, "connection");
+    if (conn_hdr && strcasestr(conn_hdr, "close")) req->close_after = true;
 
-    if (method_of(wsi, req->method, sizeof req->method) < 0) {
+    if (!known_method(req->method)) {
         server_respond_error(req, 405, "method not allowed");
         return 0;
     }
-    /* lws decodes %00 into the path, which then ends there: refuse instead of routing the rest */
-    if (uri && uri_len > strlen(uri)) {
-        req->close_after = true;
-        req->discard_body = true;
-        server_respond_error(req, 400, "request path holds an encoded NUL (%%00)");
-        return 0;
-    }
-
-    /* Expect: 100-continue (libcurl's default for unknown-size uploads) */
-    const char *expect = req->snap[6];
-    if (expect && strcasecmp(expect, "100-continue") == 0 && !req->body_done) {
-        static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-        unsigned char mem[LWS_PRE + sizeof cont];
-        memcpy(mem + LWS_PRE, cont, sizeof cont - 1);
-        if (lws_write(wsi, mem + LWS_PRE, sizeof cont - 1, LWS_WRITE_HTTP) < 0) return -1;
-    }
-
     for (size_t i = 0; i < t->n; i++) {
         char *caps[SERVER_MAX_CAPTURES] = {0};
-        int m = pattern_match(t->v[i].pattern, req->path, caps);
+        int m = pattern_match(t->v[i].pattern, req->head.path, caps);
         if (m < 0) {
-            server_respond_error(req, 400, "invalid path");
+            server_respond_error(req, 500, "out of memory");
             return 0;
         }
         if (m == 0) continue;
@@ -1042,11 +807,12 @@ static int req_start(struct server *srv, struct lws *wsi, enum server_vhost vh, 
     }
     if (!req->route) {
         if (path_matched) {
-            server_respond_error(req, 405, "method %s not allowed on %s", req->method, req->path);
+            server_respond_error(req, 405, "method %s not allowed on %s", req->method,
+                                 req->head.path);
             return 0;
         }
         if (!t->has_fallback) {
-            server_respond_error(req, 404, "no route for %s %s", req->method, req->path);
+            server_respond_error(req, 404, "no route for %s %s", req->method, req->head.path);
             return 0;
         }
         req->route = &t->fallback;
@@ -1057,9 +823,16 @@ static int req_start(struct server *srv, struct lws *wsi, enum server_vhost vh, 
         server_respond_error(req, 413, "request body too large (limit %zu bytes)", req->max_body);
         return 0;
     }
+    /* Expect: 100-continue (libcurl's default for unknown-size uploads): the client waits
+     * for this before sending the body, so it goes out before the handler's answer. */
+    const char *expect = http_head_get(&req->head, "expect");
+    if (expect && strcasecmp(expect, "100-continue") == 0 && !req->body_done && !req->http10) {
+        buf_append_str(&c->out, "HTTP/1.1 100 Continue\r\n\r\n");
+        conn_wake(c);
+    }
     if (req->route->body_mode == SERVER_BODY_STREAM || req->body_done) req_dispatch(req);
     if (req->body_done && req->route->body_mode == SERVER_BODY_STREAM && req->on_end &&
-        !req->discard_body)
+        !req->discard_body && c->req == req)
         req->on_end(req, 0, req->body_ud); /* no body at all */
     return 0;
 }
@@ -1067,16 +840,18 @@ static int req_start(struct server *srv, struct lws *wsi, enum server_vhost vh, 
 /* The request is over (response sent, or connection gone): tell the owner, free it. */
 static void req_finish(struct server_request *req, bool conn_closing)
 {
-    struct lws *wsi = req->wsi;
-    struct conn *c = wsi ? (struct conn *)lws_wsi_user(wsi) : NULL;
+    struct conn *c = req->conn;
 
     if (conn_closing && !req->body_done && !req->discard_body && req->route &&
         req->route->body_mode == SERVER_BODY_STREAM && req->on_end && req->handler_ran) {
         req->body_done = true;
         req->on_end(req, -ECONNRESET, req->body_ud);
     }
-    req->wsi = NULL;
-    if (c && c->req == req) c->req = NULL;
+    req->conn = NULL;
+    if (c && c->req == req) {
+        c->req = NULL;
+        c->paused = false;
+    }
     if (req->prev)
         req->prev->next = req->next;
     else if (req->srv->active == req)
@@ -1091,45 +866,313 @@ void server_close_requests(struct server *srv)
 {
     while (srv->active) {
         struct server_request *req = srv->active;
-        struct lws *wsi = req->wsi;
+        struct conn *c = req->conn;
         req_finish(req, true);
-        if (wsi) lws_set_timeout(wsi, PENDING_TIMEOUT_AWAITING_PROXY_RESPONSE, LWS_TO_KILL_ASYNC);
+        if (c && c->wsi)
+            lws_set_timeout(c->wsi, PENDING_TIMEOUT_AWAITING_PROXY_RESPONSE, LWS_TO_KILL_ASYNC);
+    }
+}
+
+/* ------------------------------------------------------------------ connections */
+
+static void conn_rearm_fire(lws_sorted_usec_list_t *sul)
+{
+    struct conn *c = (struct conn *)sul;
+    if (c->wsi && !c->lingering) lws_callback_on_writable(c->wsi);
+}
+
+/* lws's RAW_FILE role clears POLLOUT after the writeable callback returns (ops-raw-file.c), so
+ * a wakeup asked for inside it would be lost: it is asked for again from a timer right after. */
+static void conn_wake(struct conn *c)
+{
+    if (!c->wsi || c->lingering) return;
+    if (c->in_writeable)
+        c->want_write = true;
+    else
+        lws_callback_on_writable(c->wsi);
+}
+
+static size_t conn_in_pending(const struct conn *c)
+{
+    return c->in.len - c->in_off;
+}
+
+/* Read from the socket only while the bytes have somewhere to go. */
+static void conn_rx_update(struct conn *c)
+{
+    bool want = true;
+    if (!c->lingering) {
+        if (c->paused)
+            want = false;
+        else if (c->req && c->req->body_done && conn_in_pending(c) >= PIPELINE_MAX)
+            want = false; /* pipelined requests wait for the current one */
+    }
+    if (!c->wsi || want == !c->rx_off) return;
+    c->rx_off = !want;
+    lws_rx_flow_control(c->wsi, want ? 1 : 0);
+}
+
+/* Idle limits: waiting for a request or its body; none while the answer is being made. */
+static void conn_timeout_update(struct conn *c)
+{
+    if (c->lingering || !c->wsi) return;
+    if (!c->req)
+        lws_set_timeout(c->wsi, PENDING_TIMEOUT_HTTP_KEEPALIVE_IDLE, IDLE_SECS);
+    else if (!c->req->body_done)
+        lws_set_timeout(c->wsi, PENDING_TIMEOUT_HTTP_CONTENT, IDLE_SECS);
+    else
+        lws_set_timeout(c->wsi, NO_PENDING_TIMEOUT, 0);
+}
+
+/* Parse and feed what c->in holds, as far as the current request allows. */
+static int conn_process(struct conn *c)
+{
+    while (!c->lingering) {
+        size_t avail = conn_in_pending(c);
+        const char *p = c->in.data + c->in_off;
+        struct server_request *req = c->req;
+        if (!req) {
+            if (!avail) break;
+            size_t end = http_head_end(p, avail);
+            if (!end && avail <= HTTP_HEAD_MAX) break;
+            struct http_head h;
+            const char *why = "request head too large";
+            int st = 431;
+            if (end && end <= HTTP_HEAD_MAX) {
+                st = http_head_parse(&h, p, end, &why);
+            } else {
+                memset(&h, 0, sizeof h);
+                h.minor = 1;
+            }
+            c->in_off += end && end <= HTTP_HEAD_MAX ? end : avail;
+            if (req_start(c, &h, st, why) < 0) return -1;
+            continue;
+        }
+        if (req->body_done || c->paused || !avail) break;
+        size_t k = body_feed(req, p, avail);
+        c->in_off += k;
+        if (!k) break;
+    }
+    if (c->in_off == c->in.len) {
+        if (c->in.cap > PIPELINE_MAX + HTTP_HEAD_MAX)
+            buf_free(&c->in);
+        else
+            buf_reset(&c->in);
+        c->in_off = 0;
+    } else if (c->in_off > (64u << 10)) {
+        buf_consume(&c->in, c->in_off);
+        c->in_off = 0;
+    }
+    conn_rx_update(c);
+    return 0;
+}
+
+/* Bytes read from the socket: straight into the body when nothing waits before them. */
+static int conn_input(struct conn *c, const char *data, size_t n)
+{
+    if (!conn_in_pending(c) && c->req && !c->req->body_done && !c->paused) {
+        size_t k = body_feed(c->req, data, n);
+        data += k;
+        n -= k;
+    }
+    if (n && buf_append(&c->in, data, n) < 0) return -1;
+    return conn_process(c);
+}
+
+/* Our answer is out but the connection cannot carry another request: shut down our side and
+ * read (and drop) whatever the client still sends, so it reads our status rather than a reset,
+ * until it closes or LINGER_SECS pass. */
+static int conn_linger(struct conn *c)
+{
+    c->lingering = true;
+    c->paused = false;
+    buf_free(&c->in);
+    buf_free(&c->out);
+    c->in_off = c->out_off = 0;
+    if (shutdown(lws_get_socket_fd(c->wsi), SHUT_WR) < 0) return -1;
+    conn_rx_update(c);
+    lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, LINGER_SECS);
+    return 0;
+}
+
+static int conn_readable(struct conn *c)
+{
+    int fd = lws_get_socket_fd(c->wsi);
+    char *buf = c->srv->scratch;
+    for (int i = 0; i < READS_PER_TURN; i++) {
+        ssize_t n = recv(fd, buf, READ_PIECE, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+            return -1;
+        }
+        if (n == 0) return -1; /* the client is gone */
+        if (c->lingering) continue;
+        if (conn_input(c, buf, (size_t)n) < 0) return -1;
+        if (c->rx_off || c->lingering || (size_t)n < READ_PIECE) break;
+    }
+    conn_timeout_update(c);
+    return 0;
+}
+
+/* Write what is queued, keep streams topped up, finish the request once its answer is out. */
+static int conn_writeable_turn(struct conn *c);
+
+static int conn_writeable(struct conn *c)
+{
+    c->in_writeable = true;
+    c->want_write = false;
+    int rc = conn_writeable_turn(c);
+    c->in_writeable = false;
+    if (rc == 0 && c->want_write && !c->lingering)
+        lws_sul_schedule(c->srv->ctx, 0, &c->rearm, conn_rearm_fire, 1);
+    return rc;
+}
+
+static int conn_writeable_turn(struct conn *c)
+{
+    int fd = lws_get_socket_fd(c->wsi);
+    if (c->lingering) return 0;
+    for (int round = 0; round < 64; round++) {
+        size_t pending = c->out.len - c->out_off;
+        while (pending) {
+            ssize_t w = send(fd, c->out.data + c->out_off, pending, MSG_NOSIGNAL);
+            if (w < 0) {
+                if (errno == EINTR) continue;
+                if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+                return -1;
+            }
+            c->out_off += (size_t)w;
+            pending -= (size_t)w;
+        }
+        if (!pending) {
+            if (c->out.cap > OUT_KEEP)
+                buf_free(&c->out);
+            else
+                buf_reset(&c->out);
+            c->out_off = 0;
+        } else if (c->out_off > (256u << 10) && c->out_off * 2 > c->out.len) {
+            buf_consume(&c->out, c->out_off);
+            c->out_off = 0;
+        }
+        struct server_request *req = c->req;
+        size_t before = c->out.len;
+        if (req && req->streaming && !req->stream_ended && req->on_drain &&
+            pending < SERVER_STREAM_LOW_WATER)
+            req->on_drain(req, req->drain_ud);
+        if (pending || c->out.len == before) break;
+    }
+    if (c->out.len > c->out_off) {
+        conn_wake(c);
+        return 0;
+    }
+    struct server_request *req = c->req;
+    if (req && response_complete(req)) {
+        bool reuse = !req->close_after && req->body_done && !req->body_error;
+        req_finish(req, false);
+        if (!reuse) return conn_linger(c);
+        conn_timeout_update(c);
+        return conn_process(c); /* a pipelined request may be waiting */
+    }
+    if (req && !c->paused && !req->body_done && conn_in_pending(c)) return conn_process(c);
+    return 0;
+}
+
+static void conn_closed(struct conn *c)
+{
+    struct server *srv = c->srv;
+    c->wsi = NULL;
+    lws_sul_schedule(srv->ctx, 0, &c->rearm, NULL, LWS_SET_TIMER_USEC_CANCEL);
+    if (c->req) req_finish(c->req, true);
+    if (c->prev)
+        c->prev->next = c->next;
+    else if (srv->conns == c)
+        srv->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    srv->n_conns--;
+    buf_free(&c->in);
+    buf_free(&c->out);
+    free(c);
+}
+
+static void listener_accept(struct listener *l)
+{
+    struct server *srv = l->srv;
+    int lfd = lws_get_socket_fd(l->wsi);
+    for (int i = 0; i < 64; i++) {
+        struct sockaddr_in sa;
+        socklen_t sl = sizeof sa;
+        int fd = accept4(lfd, (struct sockaddr *)&sa, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            break;
+        }
+        struct conn *c = srv->n_conns < srv->max_conns ? calloc(1, sizeof *c) : NULL;
+        if (!c) {
+            close(fd); /* over the limit: the client sees a refused connection */
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        c->srv = srv;
+        c->vh = l->vh;
+        if (sa.sin_family == AF_INET) inet_ntop(AF_INET, &sa.sin_addr, c->peer, sizeof c->peer);
+        lws_sock_file_fd_type u;
+        u.filefd = fd;
+        c->wsi = lws_adopt_descriptor_vhost(srv->vhost, LWS_ADOPT_RAW_FILE_DESC, u, "boxtopd-conn",
+                                            NULL);
+        if (!c->wsi) {
+            close(fd);
+            free(c);
+            continue;
+        }
+        lws_set_opaque_user_data(c->wsi, c);
+        c->next = srv->conns;
+        if (srv->conns) srv->conns->prev = c;
+        srv->conns = c;
+        srv->n_conns++;
+        conn_timeout_update(c);
     }
 }
 
 /* ------------------------------------------------------------------ lws callbacks */
 
-static int cb_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+static int cb_conn(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                    size_t len)
 {
-    struct conn *c = user;
-    const struct lws_protocols *proto = lws_get_protocol(wsi);
-    int *vhp = proto ? (int *)proto->user : NULL;
-    struct server *srv = lws_context_user(lws_get_context(wsi));
-
+    struct conn *c = lws_get_opaque_user_data(wsi);
+    (void)user;
+    (void)in;
+    (void)len;
     switch (reason) {
-    case LWS_CALLBACK_HTTP:
-        if (!c || !vhp) return -1;
-        if (c->req) /* a new request while the old one is unfinished: drop it */
-            req_finish(c->req, true);
-        if (req_start(srv, wsi, (enum server_vhost) * vhp, c, in, len) < 0) return -1;
-        return 0;
-    case LWS_CALLBACK_HTTP_BODY:
-        if (c && c->req) return req_body_in(c->req, in, len);
-        return 0;
-    case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        if (c && c->req && !c->req->chunked && !c->req->body_done) body_complete(c->req);
-        return 0;
-    case LWS_CALLBACK_HTTP_WRITEABLE:
-        if (c && c->req) return req_writeable(c->req);
-        return 0;
-    case LWS_CALLBACK_CLOSED_HTTP:
-        if (c && c->req) req_finish(c->req, true);
+    case LWS_CALLBACK_RAW_RX_FILE:
+        return c ? conn_readable(c) : 0;
+    case LWS_CALLBACK_RAW_WRITEABLE_FILE:
+        return c ? conn_writeable(c) : 0;
+    case LWS_CALLBACK_RAW_CLOSE_FILE:
+        if (c) {
+            lws_set_opaque_user_data(wsi, NULL);
+            conn_closed(c);
+        }
         return 0;
     default:
-        break;
+        return 0;
     }
-    return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+static int cb_listen(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                     size_t len)
+{
+    struct listener *l = lws_get_opaque_user_data(wsi);
+    (void)user;
+    (void)in;
+    (void)len;
+    if (reason == LWS_CALLBACK_RAW_RX_FILE && l) listener_accept(l);
+    if (reason == LWS_CALLBACK_RAW_CLOSE_FILE && l) {
+        lws_set_opaque_user_data(wsi, NULL);
+        l->wsi = NULL;
+    }
+    return 0;
 }
 
 static int cb_fd(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -1171,8 +1214,7 @@ struct server_fd *server_watch_fd(struct server *srv, int fd, server_fd_fn fn, v
         free(w);
         return NULL;
     }
-    w->wsi = lws_adopt_descriptor_vhost(srv->vh[SERVER_VHOST_API], LWS_ADOPT_RAW_FILE_DESC, u,
-                                        "boxtopd-fd", NULL);
+    w->wsi = lws_adopt_descriptor_vhost(srv->vhost, LWS_ADOPT_RAW_FILE_DESC, u, "boxtopd-fd", NULL);
     if (!w->wsi) {
         close(u.filefd);
         free(w);
@@ -1231,61 +1273,88 @@ static void lws_log_to_ours(int level, const char *line)
     (void)line; /* lws's own chatter is dropped; our log says what matters */
 }
 
+static int listen_on(struct server *srv, enum server_vhost vh, const struct server_listen *ls,
+                     struct error *err)
+{
+    struct listener *l = &srv->listeners[vh];
+    struct addrinfo hints = {
+        .ai_family = AF_INET, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV | AI_PASSIVE};
+    struct addrinfo *ai = NULL;
+    char port[16];
+    snprintf(port, sizeof port, "%d", ls->port);
+    l->srv = srv;
+    l->vh = vh;
+    if (getaddrinfo(ls->host, port, &hints, &ai) != 0 || !ai)
+        return error_set(err, ERROR_GENERIC, "cannot resolve %s", ls->host);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int one = 1;
+    struct sockaddr_in sa;
+    socklen_t sl = sizeof sa;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+        bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 1024) < 0 ||
+        getsockname(fd, (struct sockaddr *)&sa, &sl) < 0) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        freeaddrinfo(ai);
+        return error_set(err, ERROR_GENERIC, "cannot listen on %s:%d: %s", ls->host, ls->port,
+                         strerror(e));
+    }
+    freeaddrinfo(ai);
+    l->port = ntohs(sa.sin_port);
+    lws_sock_file_fd_type u;
+    u.filefd = fd;
+    l->wsi =
+        lws_adopt_descriptor_vhost(srv->vhost, LWS_ADOPT_RAW_FILE_DESC, u, "boxtopd-listen", NULL);
+    if (!l->wsi) {
+        close(fd);
+        return error_set(err, ERROR_GENERIC, "cannot watch the %s:%d listener", ls->host, ls->port);
+    }
+    lws_set_opaque_user_data(l->wsi, l);
+    return 0;
+}
+
 int server_new(struct server **out, const struct server_config *cfg, struct error *err)
 {
     struct server *srv = calloc(1, sizeof *srv);
     struct lws_context_creation_info info;
-    static const char *const names[SERVER_VHOST_COUNT] = {"api", "envd"};
 
     *out = NULL;
-    if (!srv) return error_set(err, ERROR_GENERIC, "out of memory");
+    if (!srv || !(srv->scratch = malloc(READ_PIECE))) {
+        free(srv);
+        return error_set(err, ERROR_GENERIC, "out of memory");
+    }
     srv->log = cfg->log;
+    srv->max_conns = cfg->max_connections > 0 ? cfg->max_connections : 1024;
     lws_set_log_level(LLL_ERR, lws_log_to_ours);
 
     memset(&info, 0, sizeof info);
     info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_DISABLE_IPV6;
     info.user = srv;
-    /* lws drops a connection whose headers exceed this (default 4 KiB) without answering;
-     * 32 KiB lets long hostile ids and keys reach us and get a JSON 400/401. */
-    info.max_http_header_data2 = 32768;
-    /* lws reads and writes bodies through this per-thread buffer (default 4 KiB): a 1 GiB
-     * /files transfer cost 2 syscalls per 4 KiB (strace -c: 66 812 recvfrom + 66 812 poll
-     * per 256 MiB), so larger chunks mean fewer turns of the loop (issue 22). */
-    info.pt_serv_buf_size = 256 * 1024;
-    info.fd_limit_per_thread =
-        (unsigned int)(cfg->max_connections > 0 ? cfg->max_connections + 64 : 1024 + 64);
+    info.fd_limit_per_thread = (unsigned int)srv->max_conns + 256;
     srv->ctx = lws_create_context(&info);
     if (!srv->ctx) {
+        free(srv->scratch);
         free(srv);
         return error_set(err, ERROR_GENERIC, "cannot create the lws context");
     }
+    static const char *const names[] = {"boxtopd-conn", "boxtopd-listen", "boxtopd-fd"};
+    lws_callback_function *const cbs[] = {cb_conn, cb_listen, cb_fd};
+    for (int i = 0; i < 3; i++)
+        srv->protocols[i] = (struct lws_protocols){.name = names[i], .callback = cbs[i]};
+    memset(&srv->protocols[3], 0, sizeof srv->protocols[3]);
+    memset(&info, 0, sizeof info);
+    info.vhost_name = "boxtopd";
+    info.port = CONTEXT_PORT_NO_LISTEN;
+    info.protocols = srv->protocols;
+    info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
+    srv->vhost = lws_create_vhost(srv->ctx, &info);
+    if (!srv->vhost) {
+        error_set(err, ERROR_GENERIC, "cannot create the lws vhost");
+        server_free(srv);
+        return -1;
+    }
     for (int v = 0; v < SERVER_VHOST_COUNT; v++) {
-        srv->vh_index[v] = v;
-        srv->protocols[v][0] = (struct lws_protocols){
-            .name = "http",
-            .callback = cb_http,
-            .per_session_data_size = sizeof(struct conn),
-            .rx_buffer_size = 0,
-            .user = &srv->vh_index[v],
-        };
-        srv->protocols[v][1] = (struct lws_protocols){
-            .name = "boxtopd-fd",
-            .callback = cb_fd,
-        };
-        memset(&srv->protocols[v][2], 0, sizeof srv->protocols[v][2]);
-
-        memset(&info, 0, sizeof info);
-        info.vhost_name = names[v];
-        info.iface = cfg->listen[v].host;
-        info.port = cfg->listen[v].port;
-        info.protocols = cfg->protocols[v] ? cfg->protocols[v] : srv->protocols[v];
-        info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
-        info.keepalive_timeout = 75;
-        info.timeout_secs = 75;
-        srv->vh[v] = lws_create_vhost(srv->ctx, &info);
-        if (!srv->vh[v] || lws_get_vhost_listen_port(srv->vh[v]) <= 0) {
-            error_set(err, ERROR_GENERIC, "cannot listen on %s:%d for the %s server",
-                      cfg->listen[v].host, cfg->listen[v].port, names[v]);
+        if (listen_on(srv, (enum server_vhost)v, &cfg->listen[v], err) < 0) {
             server_free(srv);
             return -1;
         }
@@ -1294,19 +1363,9 @@ int server_new(struct server **out, const struct server_config *cfg, struct erro
     return 0;
 }
 
-struct lws_context *server_lws_context(struct server *srv)
-{
-    return srv->ctx;
-}
-
-struct lws_vhost *server_lws_vhost(struct server *srv, enum server_vhost vh)
-{
-    return srv->vh[vh];
-}
-
 int server_port(const struct server *srv, enum server_vhost vh)
 {
-    return lws_get_vhost_listen_port(srv->vh[vh]);
+    return srv->listeners[vh].port;
 }
 
 int server_run(struct server *srv)
@@ -1326,7 +1385,7 @@ void server_stop(struct server *srv)
 void server_free(struct server *srv)
 {
     if (!srv) return;
-    if (srv->ctx) lws_context_destroy(srv->ctx); /* CLOSED_HTTP runs for every open request */
+    if (srv->ctx) lws_context_destroy(srv->ctx); /* RAW_CLOSE_FILE runs for every connection */
     for (int v = 0; v < SERVER_VHOST_COUNT; v++) {
         for (size_t i = 0; i < srv->routes[v].n; i++) {
             free(srv->routes[v].v[i].method);
@@ -1334,5 +1393,6 @@ void server_free(struct server *srv)
         }
         free(srv->routes[v].v);
     }
+    free(srv->scratch);
     free(srv);
 }
