@@ -160,6 +160,12 @@ void server_request_set_close_cb(struct server_request *req, server_close_fn fn,
 int server_add_header(struct server_request *req, const char *name, const char *value);
 int server_respond(struct server_request *req, int status, const char *content_type,
                    const void *body, size_t len);
+/* A complete answer whose body is len bytes of the regular file fd from offset, sent with
+ * sendfile(2) and a Content-Length. The server works on its own dup of fd. If the file turns
+ * out shorter, the connection is cut (the client sees a short body, never a complete one).
+ * Returns -1 (nothing sent) when fd cannot be duplicated. */
+int server_respond_fd(struct server_request *req, int status, const char *content_type, int fd,
+                      int64_t offset, int64_t len);
 /* Takes ownership of json (freed). */
 int server_respond_json(struct server_request *req, int status, struct cJSON *json);
 /* {"code":status,"message":msg} */

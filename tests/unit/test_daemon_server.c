@@ -293,6 +293,28 @@ static int h_early(struct server_request *req, void *ud)
     return server_stream_begin(req, 200, "text/plain", NULL, NULL);
 }
 
+/* A file body by sendfile: FILE_LEN bytes of a pattern; /shortfile claims one byte more than
+ * the file has (the file shrank): the client must see the connection cut, not a whole body. */
+#define FILE_LEN (3u << 20)
+static int h_file(struct server_request *req, void *ud)
+{
+    (void)ud;
+    char tmpl[] = "/tmp/test_daemon_server.XXXXXX";
+    int fd = mkstemp(tmpl);
+    if (fd < 0) return -1;
+    unlink(tmpl);
+    static char block[4096];
+    for (size_t off = 0; off < FILE_LEN; off += sizeof block) {
+        for (size_t i = 0; i < sizeof block; i++)
+            block[i] = (char)((off + i) % 251);
+        if (write(fd, block, sizeof block) != (ssize_t)sizeof block) return -1;
+    }
+    bool shrink = strcmp(server_request_path(req), "/shortfile") == 0;
+    int rc = server_respond_fd(req, 200, "application/octet-stream", fd, 0, FILE_LEN + shrink);
+    close(fd); /* the server has its own */
+    return rc;
+}
+
 static int h_envd(struct server_request *req, void *ud)
 {
     (void)ud;
@@ -459,7 +481,7 @@ static void client(void)
     struct resp r;
     int fd;
 
-    printf("1..35\n");
+    printf("1..38\n");
     /* 1-2: JSON + keep-alive */
     fd = dial(port_api);
     send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -729,6 +751,30 @@ static void client(void)
     ok(read_resp(fd, &r, 2000) == 0 && r.status == 413, "413 read after sending the whole body");
     buf_free(&r.body);
     close(fd);
+    /* 25d: a file body by sendfile, its HEAD, and a file shorter than announced */
+    fd = dial(port_api);
+    send_str(fd, "GET /file HTTP/1.1\r\nHost: x\r\n\r\n");
+    {
+        bool same = read_resp(fd, &r, 3000) == 0 && r.status == 200 && r.body.len == FILE_LEN &&
+                    strstr(r.headers, "content-length: 3145728") && !r.closed;
+        for (size_t i = 0; same && i < r.body.len; i += 4093)
+            same = (unsigned char)r.body.data[i] == i % 251;
+        ok(same, "a 3 MiB file body by sendfile, byte-exact, keep-alive");
+        buf_free(&r.body);
+    }
+    send_str(fd, "HEAD /file HTTP/1.1\r\nHost: x\r\n\r\n");
+    {
+        char hb[512] = {0};
+        struct pollfd hp = {fd, POLLIN, 0};
+        ssize_t hn = poll(&hp, 1, 2000) > 0 ? read(fd, hb, sizeof hb - 1) : -1;
+        ok(hn > 0 && strstr(hb, "content-length: 3145728") && strstr(hb, "\r\n\r\n") &&
+               strstr(hb, "\r\n\r\n")[4] == '\0',
+           "HEAD: the length, no body");
+    }
+    send_str(fd, "GET /shortfile HTTP/1.1\r\nHost: x\r\n\r\n");
+    ok(read_resp(fd, &r, 3000) < 0, "a file shorter than announced: the connection is cut");
+    buf_free(&r.body);
+    close(fd);
     /* 26: the envd vhost has its own routes/fallback */
     fd = dial(port_envd);
     send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -766,6 +812,8 @@ int main(void)
         {"GET", "/cap/*/x/**", h_capture, &c, SERVER_BODY_BUFFER, 0},
         {"POST", "/early", h_early, &c, SERVER_BODY_STREAM, 0},
         {"POST", "/errecho", h_errecho, &c, SERVER_BODY_BUFFER, 4096},
+        {NULL, "/file", h_file, &c, SERVER_BODY_BUFFER, 0},
+        {"GET", "/shortfile", h_file, &c, SERVER_BODY_BUFFER, 0},
     };
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
         server_route_add(c.srv, SERVER_VHOST_API, &routes[i]);

@@ -462,6 +462,11 @@ int envd_download_open(struct envd_call *c, const char *raw_path, const char *ac
     return 0;
 }
 
+int envd_download_plain_fd(const struct envd_download *d)
+{
+    return d->gzip ? -1 : d->fd;
+}
+
 ssize_t envd_download_read(struct envd_download *d, void *out, size_t n)
 {
     if (d->done) return 0;
