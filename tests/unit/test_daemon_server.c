@@ -510,12 +510,26 @@ static void client(void)
     send_str(fd, "\nhel");
     pause_ms(20);
     send_str(fd, "lo\r\n6;x=y\r\n world\r\n0\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
-    ok(read_resp(fd, &r, 2000) == 0 && r.status == 200 && body_is(&r, "hello world") && !r.closed,
-       "chunked body de-chunked across splits; connection kept");
-    buf_free(&r.body);
-    ok(read_resp(fd, &r, 2000) == 0 && r.status == 200 && body_is(&r, "{\"hi\":1}"),
-       "the request pipelined after a chunked body is answered");
-    buf_free(&r.body);
+    {
+        /* both answers may come in one read: collect until the second one is complete */
+        struct buf got = BUF_INIT;
+        char tmp[4096];
+        for (;;) {
+            struct pollfd pp = {fd, POLLIN, 0};
+            if (poll(&pp, 1, 2000) <= 0) break;
+            ssize_t k = read(fd, tmp, sizeof tmp);
+            if (k <= 0) break;
+            buf_append(&got, tmp, (size_t)k);
+            if (strstr(buf_cstr(&got), "{\"hi\":1}")) break;
+        }
+        const char *g = buf_cstr(&got);
+        const char *first = strstr(g, "\r\n\r\nhello world");
+        ok(strncmp(g, "HTTP/1.1 200", 12) == 0 && first && !strstr(g, "connection: close"),
+           "chunked body de-chunked across splits; connection kept");
+        ok(first && strstr(first, "HTTP/1.1 200") && strstr(first, "{\"hi\":1}"),
+           "the request pipelined after a chunked body is answered");
+        buf_free(&got);
+    }
     close(fd);
 
     /* 6: Expect: 100-continue answered before the body is sent */
