@@ -10,7 +10,8 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/ids.c src/daemon/ids.h \
 	src/daemon/fsutil.c src/daemon/fsutil.h \
 	src/daemon/auth.c src/daemon/auth.h \
-	src/daemon/server.c src/daemon/server.h \
+	src/daemon/server.c src/daemon/server.h src/daemon/server_conn.c src/daemon/server_int.h \
+	src/daemon/server_wake.c \
 	src/daemon/store.c src/daemon/store.h \
 	src/daemon/spawns.c src/daemon/spawns.h \
 	src/daemon/metrics_ring.c src/daemon/metrics_ring.h \
