@@ -5,11 +5,13 @@
 noinst_LIBRARIES += src/daemon/libboxtopd.a
 src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/chunked.c src/daemon/chunked.h \
+	src/daemon/http_head.c src/daemon/http_head.h \
 	src/daemon/query.c src/daemon/query.h \
 	src/daemon/ids.c src/daemon/ids.h \
 	src/daemon/fsutil.c src/daemon/fsutil.h \
 	src/daemon/auth.c src/daemon/auth.h \
-	src/daemon/server.c src/daemon/server.h \
+	src/daemon/server.c src/daemon/server.h src/daemon/server_conn.c src/daemon/server_int.h \
+	src/daemon/server_wake.c \
 	src/daemon/store.c src/daemon/store.h \
 	src/daemon/spawns.c src/daemon/spawns.h \
 	src/daemon/metrics_ring.c src/daemon/metrics_ring.h \
@@ -98,7 +100,12 @@ tests_unit_test_daemon_server_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_unit_test_daemon_server_LDADD = $(DAEMON_TEST_LIBS)
 
 # Fuzz targets: chunked decoder, query/metadata decoding, daemon JSON request handling.
-FUZZ_PROGS += tests/fuzz/fuzz_chunked tests/fuzz/fuzz_query tests/fuzz/fuzz_daemon_json
+FUZZ_PROGS += tests/fuzz/fuzz_chunked tests/fuzz/fuzz_query tests/fuzz/fuzz_daemon_json \
+	tests/fuzz/fuzz_http_head
+tests_fuzz_fuzz_http_head_SOURCES = tests/fuzz/fuzz_http_head.c
+tests_fuzz_fuzz_http_head_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_fuzz_fuzz_http_head_LDADD = $(FUZZ_MAIN) $(DAEMON_LIBS)
+tests_fuzz_fuzz_http_head_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_chunked_SOURCES = tests/fuzz/fuzz_chunked.c
 tests_fuzz_fuzz_chunked_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_fuzz_fuzz_chunked_LDADD = $(FUZZ_MAIN) $(DAEMON_LIBS)

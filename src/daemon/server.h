@@ -1,16 +1,20 @@
-/* server.h - boxtopd's HTTP/1.1 server on libwebsockets: one lws context, one thread, two vhosts.
+/* server.h - boxtopd's HTTP/1.1 server: one event loop (libwebsockets 4.1 as the poll loop
+ * only), one thread, two listeners.
  *
  * SERVER_VHOST_API serves the E2B platform API (--api-listen), SERVER_VHOST_ENVD serves envd
- * for every sandbox (--envd-listen). Both speak plain HTTP/1.1 with keep-alive (lws h2c is
- * unusable, libs-notes §4). Everything runs in lws's loop: sockets, adopted fds and timers.
+ * for every sandbox (--envd-listen). Both speak plain HTTP/1.1 with keep-alive; requests are
+ * read by our own parser (http_head.h) and bodies by our own framing (Content-Length or
+ * chunked.h, any size), so paths may hold encoded CR/LF, "//x" is not "/x", and an encoded
+ * NUL in a path is a 400. Everything runs in one loop: sockets, adopted fds and timers.
  *
  * Routing. Modules register routes per vhost with server_route_add(). A pattern is an exact
  * path whose segments may be "*" (one segment, captured) or a final "**" (the rest, captured):
  * "/sandboxes/ * /pause" style ("/sandboxes/x/pause" captures "x"). Routes are tried in the
  * order added; the first whose pattern matches and whose method matches (NULL = any) wins. If
  * a pattern matched but no method did: 405. Nothing matched: the vhost's fallback handler
- * (server_set_fallback) or a JSON 404. lws hands us the path already percent-decoded with
- * "." and ".." segments resolved, so captures are plain strings (validate them anyway).
+ * (server_set_fallback) or a JSON 404. The path is already percent-decoded with "." and ".."
+ * segments resolved, so captures are plain strings (validate them anyway: they may hold any
+ * byte but NUL).
  *
  * Request lifecycle (struct server_request, owned by the server; never free it):
  *   1. headers arrive; the route is chosen; `Expect: 100-continue` is answered right away.
@@ -27,19 +31,18 @@
  *      or the connection dies (client gone, server shutdown). After it returns the request
  *      pointer is invalid: drop every reference to it there.
  *
- * Connections: HTTP/1.1 keep-alive, except that a request with a chunked body, or one answered
- * before its body was read (413, auth errors), closes its connection after the response: lws
- * 4.1 cannot find the next request after a chunked body (measured: a 5 s stall).
+ * Connections: HTTP/1.1 keep-alive (pipelining included), except that a request answered
+ * before its body was read (413, auth errors), a malformed one, or HTTP/1.0 closes its
+ * connection after the response; the close lingers (our side shut down, the client's late
+ * bytes read and dropped for a while) so a client still sending reads the status, not EPIPE.
  *
  * Headers: server_request_header() takes a lowercase name without colon ("x-api-key",
- * "content-type", "lang_version"); well-known names map to lws tokens, others are lws custom
- * headers. Header values are copied when the request starts only for the names listed in
- * server.c (the common ones); any other name is readable while the handler runs from the
- * headers callback or the body callbacks (lws keeps the header storage until the response).
+ * "content-type", "lang_version") and gives the first such field; values live as long as the
+ * request. A NUL byte inside a value arrives as 0x7f (see http_head.h).
  *
- * Streaming output: server_stream_write() queues bytes (framed as one chunk) and asks lws for
- * a writeable callback; the queue is flushed as the socket allows. Producers that could
- * outrun the socket (downloads, PTY floods) check server_stream_queued() and register
+ * Streaming output: server_stream_write() queues bytes (framed as one chunk) and asks the loop
+ * for a writeable callback; the queue is written as far as the socket takes it. Producers that
+ * could outrun the socket (downloads, PTY floods) check server_stream_queued() and register
  * on_drain (server_stream_begin) to be called when the queue falls below
  * SERVER_STREAM_LOW_WATER. Wakeups are per request ("ready" flags), never per protocol.
  *
@@ -157,6 +160,12 @@ void server_request_set_close_cb(struct server_request *req, server_close_fn fn,
 int server_add_header(struct server_request *req, const char *name, const char *value);
 int server_respond(struct server_request *req, int status, const char *content_type,
                    const void *body, size_t len);
+/* A complete answer whose body is len bytes of the regular file fd from offset, sent with
+ * sendfile(2) and a Content-Length. The server works on its own dup of fd. If the file turns
+ * out shorter, the connection is cut (the client sees a short body, never a complete one).
+ * Returns -1 (nothing sent) when fd cannot be duplicated. */
+int server_respond_fd(struct server_request *req, int status, const char *content_type, int fd,
+                      int64_t offset, int64_t len);
 /* Takes ownership of json (freed). */
 int server_respond_json(struct server_request *req, int status, struct cJSON *json);
 /* {"code":status,"message":msg} */

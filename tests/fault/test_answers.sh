@@ -1,13 +1,13 @@
 #!/bin/sh
 # test_answers.sh - issue 15.2: boxtopd answers what it refuses with a status and a message
 # (checked with curl against a real boxtopd): ids of any length that name nothing 404, %00 in
-# a path 400, a 1 MiB metadata value 413, \u0000 in metadata or environment 400 (never stored
-# cut short), unknown Connect procedures 404, an invalid enum or base64 400 invalid_argument
+# a path 400, //sandboxes 404, a 1 MiB metadata value 413, \u0000 in metadata or environment
+# 400 (never stored cut short), unknown Connect procedures 404, an invalid enum or base64 400 invalid_argument
 # also for a process that does not exist; a sandbox killed while a command streams: the
 # official SDK reports a TimeoutError saying it was killed (upstream sandboxKilledDuringRun).
 . "$(dirname "$0")/../tui/lib.sh"
 . "$abs_top_srcdir/tests/tui/bxd.sh"
-echo "1..10"
+echo "1..11"
 cleanup() { [ -n "$SB" ] && "$BOXTOP" kill "$SB" >/dev/null 2>&1; bxd_stop; rm -rf "$TMPD"; }
 trap cleanup EXIT
 bxd_start
@@ -21,6 +21,8 @@ r=$(code "$E2B_API_URL/sandboxes/$long" -H "$H"); echo "# $r" | cut -c1-120
 case $r in "404 "*"doesn't exist"*) ok 0 "a 5000-character id: 404";; *) ok 1 "a 5000-character id: 404";; esac
 r=$(code "$E2B_API_URL/sandboxes/%00abc" -H "$H"); echo "# $r"
 case $r in "400 "*"NUL"*) ok 0 "%00 in the path: 400 saying so";; *) ok 1 "%00 in the path: 400 saying so";; esac
+r=$(code "$E2B_API_URL//sandboxes" -H "$H"); echo "# $r"
+case $r in "404 "*) ok 0 "//sandboxes: 404";; *) ok 1 "//sandboxes: 404";; esac
 python3 -c 'import json; print(json.dumps({"templateID":"base","metadata":{"a":"x"*(1<<20)}}))' > "$TMPD/big.json"
 r=$(code "$E2B_API_URL/sandboxes" -H "$H" -H 'Content-Type: application/json' --data-binary @"$TMPD/big.json"); echo "# $r"
 case $r in "413 "*"too large"*) ok 0 "a 1 MiB metadata value: 413 with a message";; *) ok 1 "a 1 MiB metadata value: 413 with a message";; esac

@@ -462,6 +462,11 @@ int denvd_download_open(struct denvd_call *c, const char *raw_path, const char *
     return 0;
 }
 
+int denvd_download_plain_fd(const struct denvd_download *d)
+{
+    return d->gzip ? -1 : d->fd;
+}
+
 ssize_t denvd_download_read(struct denvd_download *d, void *out, size_t n)
 {
     if (d->done) return 0;

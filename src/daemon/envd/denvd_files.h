@@ -44,6 +44,9 @@ int denvd_download_open(struct denvd_call *c, const char *raw_path, const char *
                         char *msg, size_t msgn);
 /* Fill up to n bytes of body; 0 at the end, -1 on a read error. */
 ssize_t denvd_download_read(struct denvd_download *d, void *out, size_t n);
+/* The open regular file when the body is its bytes as they are (no gzip), else -1: the server
+ * can then send it with sendfile(2) (issue 22). Still owned by d. */
+int denvd_download_plain_fd(const struct denvd_download *d);
 void denvd_download_free(struct denvd_download *d);
 
 #endif
