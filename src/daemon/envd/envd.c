@@ -47,6 +47,7 @@ struct envd_sbx *envd_sbx_get(struct envd *e, const char *id, struct rt_sandbox 
                 envd_process_sbx_free(s);
                 envd_watch_sbx_free(s);
                 s->rt = rt;
+                envd_process_adopt(s); /* none after a reboot; those kept while boxtopd was down */
             }
             return s;
         }
@@ -58,6 +59,7 @@ struct envd_sbx *envd_sbx_get(struct envd *e, const char *id, struct rt_sandbox 
     snprintf(s->id, sizeof s->id, "%s", id);
     s->next = e->sbxs;
     e->sbxs = s;
+    if (rt) envd_process_adopt(s); /* a boxtopd restarted after a crash: its processes */
     return s;
 }
 

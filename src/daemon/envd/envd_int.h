@@ -137,6 +137,9 @@ int envd_process_unary(struct envd_call *c, const char *method, const cJSON *msg
 int envd_process_stream(struct envd_call *c, const char *method, const cJSON *msg,
                         struct envd_conn *conn, struct envd_reply *r);
 void envd_process_exited(struct envd_sbx *s, pid_t pid, int exit_code, int signo);
+/* The processes a crashed boxtopd left in the sandbox (its init kept them): into the table,
+ * once per envd_sbx and boot. Returns how many, -1 when init could not say. */
+int envd_process_adopt(struct envd_sbx *s);
 void envd_process_sbx_free(struct envd_sbx *s);
 void envd_process_sbx_cut(struct envd_sbx *s); /* streams only */
 
