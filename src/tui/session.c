@@ -396,16 +396,7 @@ static void follow_backend(struct session *s)
     if (get_env(s->m, &e, &err)) return;
     if (s->lookup && e.api != s->lookup_api) s->lookup = NULL;
     if (s->ttl_call && e.api != s->ttl_api) s->ttl_call = NULL;
-    if (!s->envd_ready || !e.sandbox_url || !s->envd.target.base_url) return;
-    size_t n = strlen(e.sandbox_url);
-    while (n > 8 && e.sandbox_url[n - 1] == '/')
-        n--;
-    if (strlen(s->envd.target.base_url) == n && !strncmp(s->envd.target.base_url, e.sandbox_url, n))
-        return;
-    char *url = strndup(e.sandbox_url, n);
-    if (!url) return;
-    free(s->envd.target.base_url);
-    s->envd.target.base_url = url;
+    if (s->envd_ready) envd_target_follow(&s->envd.target, e.sandbox_url);
 }
 
 static void on_retry(struct loop *l, void *ud)

@@ -87,6 +87,9 @@ void fv_edit_file(struct fview *v);
 /* The transfer j finished: a view/edit download or the edit's upload. */
 void fv_ops_job_done(struct fview *v, struct xfer_job *j);
 void fv_ops_free(struct fview *v);
+/* files_retry.c: the retry key (a) and following a restarted local boxtopd's envd URL */
+void fv_retry(struct fview *v);
+void fv_follow_backend(struct fview *v);
 /* A pager over a local file (text sanitized, binary as hex); title is raw. */
 struct view *fv_pager_new(struct app *a, const char *path, const char *title);
 /* The same over the first len bytes of fd (read with pread); more: the file goes on. */

@@ -146,6 +146,7 @@ void fv_reload(struct fview *v, struct fpane *p)
         return;
     }
     if (!v->envd) return;
+    fv_follow_backend(v);      /* a restarted local boxtopd has new ports */
     xfer_call_abandon(p->req); /* a newer listing wins */
     p->loading = 1;
     p->req = xfer_call_begin(&v->x, on_remote_list, v);
@@ -238,6 +239,7 @@ static void rewatch_fire(struct loop *l, void *ud)
     (void)l;
     struct fview *v = ud;
     v->rewatch_timer = 0;
+    fv_follow_backend(v); /* the watch broke: maybe boxtopd was restarted on new ports */
     watch_start(v);
 }
 
@@ -277,7 +279,9 @@ static void on_xfer(void *ud, enum xfer_event ev, struct xfer_job *j)
     if (ev != XEV_STATE) return;
     if (j->state == XS_DONE || j->state == XS_FAILED || j->state == XS_CANCELLED) {
         int own = j != v->view_job && j != v->edit_job && j != v->edit_up; /* a copy */
-        if (j->state == XS_FAILED)
+        if (j->state == XS_FAILED && own)
+            app_status_for(v->a, &v->base, STATUS_ERROR, _("copy failed: %s - a retries"), j->msg);
+        else if (j->state == XS_FAILED)
             app_status_for(v->a, &v->base, STATUS_ERROR, _("copy failed: %s"), j->msg);
         else if (j->state == XS_DONE && j->msg[0])
             app_status_for(v->a, &v->base, STATUS_WARN, "%s", j->msg);
@@ -567,8 +571,12 @@ static void draw_xfers(struct fview *v, WINDOW *w, int y0, int h, int wd)
     const struct theme *th = &a->theme;
     int64_t now = loop_now_ms();
     ui_fill(w, y0, 0, wd, th->attr[ROLE_TITLE]);
+    int failed = 0; /* then the title names the retry key */
+    for (size_t i = 0; i < v->x.njobs; i++)
+        failed |= v->x.jobs[i]->state == XS_FAILED;
     ui_text(a, w, y0, 1, wd - 2,
-            v->xfocus ? _("Transfers (t back to panes, x cancel, C clear finished)")
+            v->xfocus ? _("Transfers (t back to panes, x cancel, a retry, C clear finished)")
+            : failed  ? _("Transfers (t to select, a retries a failed copy)")
                       : _("Transfers (t to select)"),
             th->attr[ROLE_TITLE]);
     long n = (long)v->x.njobs;
@@ -670,6 +678,8 @@ static int xfer_key(struct fview *v, int ch, int is_key)
         }
     } else if (!is_key && ch == 'C')
         xfer_clear_finished(&v->x);
+    else if (!is_key && ch == 'a')
+        fv_retry(v);
     else if (!is_key && (ch == 't' || ch == '\t' || ch == 27))
         v->xfocus = 0;
     else
@@ -777,6 +787,9 @@ static int fv_key(struct view *vv, struct app *a, int ch, int is_key)
         break;
     case 'c':
         start_copy(v);
+        return 1;
+    case 'a':
+        fv_retry(v);
         return 1;
     case 'v':
         fv_view_file(v);
@@ -918,7 +931,7 @@ static const char *fv_footer(struct view *vv)
 {
     struct fview *v = (struct fview *)vv;
     if (v->ask) return _("answer the question at the bottom");
-    if (v->xfocus) return _("j/k select  x cancel  C clear finished  t panes");
+    if (v->xfocus) return _("j/k select  x cancel  a retry  C clear finished  t panes");
     return _("Tab pane  Enter open  Bksp up  c/F5 copy  v view  e edit  M mkdir  R rename  "
              "D delete  / filter  . hidden  s sort  t transfers  ? help");
 }
@@ -938,7 +951,8 @@ static const struct keyhelp fv_help[] = {
     {".", N_("show / hide hidden files")},
     {"s S", N_("sort by name, size, modified / reverse")},
     {"r", N_("reload the pane (resume a paused sandbox)")},
-    {"t", N_("transfers panel: j/k, x cancel, C clear finished")},
+    {"t", N_("transfers panel: j/k, x cancel, a retry, C clear finished")},
+    {"a", N_("copy the failed transfer again (the selected one, else the newest)")},
 };
 
 static const struct keyhelp *fv_helpfn(struct view *vv, int *n)
