@@ -71,6 +71,9 @@ static struct bfetch *started(struct live_fetch *lf, struct api_call *c, struct 
         return NULL;
     }
     lf->call = c;
+    /* a restarted local boxtopd (new api object) answers it with an error instead of leaving
+     * the view waiting for ever: the view asks again, from its cursor */
+    api_call_notify_drop(c);
     return &lf->base;
 }
 

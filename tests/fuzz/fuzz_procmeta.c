@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "procmeta.h"
 
@@ -12,13 +13,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *tag = NULL;
     cJSON *config = NULL;
-    if (procmeta_parse((const char *)data, size, &tag, &config) < 0) {
+    char op[24];
+    if (procmeta_parse((const char *)data, size, op, sizeof op, &tag, &config) < 0) {
         if (tag || config) abort();
         return 0;
     }
     if (!cJSON_IsObject(config)) abort();
     struct buf out = BUF_INIT;
-    if (procmeta_build(&out, tag, config, 256) == 0 && out.len > 256) abort();
+    if (strlen(op) >= sizeof op) abort();
+    if (procmeta_build(&out, op, tag, config, 256) == 0 && out.len > 256) abort();
     buf_free(&out);
     free(tag);
     cJSON_Delete(config);

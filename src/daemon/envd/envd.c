@@ -63,6 +63,17 @@ struct envd_sbx *envd_sbx_get(struct envd *e, const char *id, struct rt_sandbox 
     return s;
 }
 
+static int adopt_one(void *arg, const struct envd_sandbox_info *sb)
+{
+    envd_sbx_get(arg, sb->id, sb->rt);
+    return 0;
+}
+
+void envd_adopt_running(struct envd *e)
+{
+    if (e && e->host.sandbox_foreach) e->host.sandbox_foreach(e->host.ud, adopt_one, e);
+}
+
 void envd_on_proc_exited(struct envd *e, struct rt_sandbox *sb, pid_t pid, int exit_code, int signo)
 {
     if (!e || !sb) return;

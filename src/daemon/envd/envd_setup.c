@@ -102,5 +102,6 @@ int envd_setup(struct daemon *d, struct error *err)
     d->envd_ops.proc_exited = ops_proc_exited;
     d->envd_ops.sandbox_stopping = ops_sandbox_stopping;
     d->envd_ops.shutdown = ops_shutdown;
+    envd_adopt_running(e);
     return 0;
 }

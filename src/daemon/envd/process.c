@@ -623,8 +623,16 @@ static void adopt_one(void *ud, const struct rt_adopted *a)
     struct envd_sbx *sbx = ud;
     char *tag = NULL;
     cJSON *config = NULL;
-    if (procmeta_parse(a->meta, a->metalen, &tag, &config) < 0) config = cJSON_CreateObject();
-    if (!proc_add(sbx, &a->proc, a->pty, tag, config)) {
+    char op[24];
+    if (procmeta_parse(a->meta, a->metalen, op, sizeof op, &tag, &config) < 0)
+        config = cJSON_CreateObject();
+    struct eproc *p = proc_add(sbx, &a->proc, a->pty, tag, config);
+    if (p) {
+        snprintf(p->op_id, sizeof p->op_id, "%s", op);
+        /* new Starts must not reuse a running process's operation_id */
+        unsigned long long v = strtoull(op, NULL, 10);
+        if (v > sbx->op_seq) sbx->op_seq = v;
+    } else {
         int fds[] = {a->proc.pty_fd, a->proc.stdin_fd, a->proc.stdout_fd, a->proc.stderr_fd};
         for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
             if (fds[i] >= 0) close(fds[i]);
@@ -722,7 +730,9 @@ static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *c
         .want_stdin = !req.has_stdin || req.stdin_on,
     };
     struct buf meta = BUF_INIT; /* kept by init for a boxtopd restarted after a crash */
-    if (procmeta_build(&meta, req.tag, cJSON_GetObjectItemCaseSensitive(msg, "process"),
+    char op_id[24];
+    snprintf(op_id, sizeof op_id, "%llu", (unsigned long long)op);
+    if (procmeta_build(&meta, op_id, req.tag, cJSON_GetObjectItemCaseSensitive(msg, "process"),
                        PROCMETA_MAX) == 0) {
         sp.meta = meta.data;
         sp.metalen = meta.len;
