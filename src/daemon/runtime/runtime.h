@@ -184,10 +184,11 @@ struct rt_adopted {
     const char *meta;
     size_t metalen;
 };
-/* Every process init kept (a boxtopd that died left them behind), once per process and
- * sandbox boot: init keeps copies of their pty master / pipe ends until it reaps them, so
- * this is how shells survive a boxtopd crash. Returns how many, or -1 (init unreachable).
- * A paused sandbox has none to give (its init is frozen): call again after the resume. */
+/* Every process init kept (a boxtopd that died left them behind): init keeps copies of their
+ * pty master / pipe ends until it reaps them, so this is how shells survive a boxtopd crash.
+ * Each call gives them all again (new fds): call it once per adopted sandbox. Returns how
+ * many, or -1 (init unreachable). A paused sandbox has none to give (its init is frozen):
+ * call it after the resume. */
 int rt_procs_adopt(struct rt *rt, struct rt_sandbox *sb,
                    void (*cb)(void *ud, const struct rt_adopted *p), void *ud, struct error *err);
 int rt_pty_resize(int pty_fd, int rows, int cols);
