@@ -569,7 +569,7 @@ int main(void)
     /* A shell on a pty whose master boxtopd loses (a crash): init's copy keeps it alive. */
     const char *sh_argv[] = {"/bin/sh", NULL};
     struct rt_spawn shs = {
-        .argv = sh_argv, .envp = env_user, .pty = true, .meta = "m-sh", .metalen = 4};
+        .argv = sh_argv, .envp = env_user, .pty = true, .keep = true, .meta = "m-sh", .metalen = 4};
     struct rt_proc shp;
     rc = rt_spawn(t.rt, a, &shs, &shp, &err);
     ok(rc == 0, "a pty shell with metadata starts: %s", err.msg);

@@ -728,6 +728,7 @@ static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *c
         .rows = req.pty.rows ? (int)req.pty.rows : 24,
         .cols = req.pty.cols ? (int)req.pty.cols : 80,
         .want_stdin = !req.has_stdin || req.stdin_on,
+        .keep = true, /* the process outlives a boxtopd crash with its stdio */
     };
     struct buf meta = BUF_INIT; /* kept by init for a boxtopd restarted after a crash */
     char op_id[24];

@@ -357,8 +357,8 @@ static void init_spawn(struct init *in, char *msg, size_t len)
         fds[nfds++] = child_fds[4];
         child_fds[1] = child_fds[2] = child_fds[4] = -1;
     }
-    /* sent below and kept here: a copy survives boxtopd */
-    keep = init_track(in, pid, kept, fds, nfds, meta, sp.metalen);
+    /* sent below and, when asked, kept here: a copy survives boxtopd */
+    keep = init_track(in, pid, kept, fds, (sp.flags & RT_SPAWN_KEEP) ? nfds : 0, meta, sp.metalen);
 reply:
     if (rep.err) nfds = 0;
     rep.nfds = (uint32_t)nfds;

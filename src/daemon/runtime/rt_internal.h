@@ -87,7 +87,7 @@ struct rt_sandbox {
     int req_fd;                    /* request connection to init, or -1 */
     int root_fd;                   /* O_PATH on the sandbox's / (host side), or -1 */
     uint32_t seq;
-    char home[PATH_MAX]; /* plain mode: host path of /home/user */
+    char home[PATH_MAX];  /* plain mode: host path of /home/user */
     char other_home[256]; /* full mode: home of the last other user rt_user_ids looked up */
     struct rt_disk_walk disk;
     void *ud;
@@ -153,6 +153,7 @@ struct rt_msg_hdr {
 #define RT_SPAWN_PTY   1u
 #define RT_SPAWN_STDIN 2u
 #define RT_SPAWN_ROOT  4u
+#define RT_SPAWN_KEEP  8u /* init keeps the stdio for a restarted boxtopd (rt_spawn.keep) */
 
 #define RT_META_MAX (16 * 1024) /* metadata init keeps per process (bytes) */
 

@@ -100,7 +100,7 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
     bool root = strcmp(user, "root") == 0;
     struct rt_msg_spawn m = {.h = {RT_MSG_SPAWN, ++sb->seq}};
     m.flags = (sp->pty ? RT_SPAWN_PTY : 0) | (sp->want_stdin ? RT_SPAWN_STDIN : 0) |
-              (root ? RT_SPAWN_ROOT : 0);
+              (root ? RT_SPAWN_ROOT : 0) | (sp->keep ? RT_SPAWN_KEEP : 0);
     m.rows = (uint16_t)(sp->rows > 0 && sp->rows < 65536 ? sp->rows : 24);
     m.cols = (uint16_t)(sp->cols > 0 && sp->cols < 65536 ? sp->cols : 80);
     if (rt->mode == RT_MODE_FULL) { /* "user", or one a template build added */
@@ -115,7 +115,7 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
     const char *cwd = sp->cwd                                                     ? sp->cwd
                       : rt->mode == RT_MODE_FULL && !root && strcmp(user, "user") ? home
                                                                                   : "";
-    if (sp->meta && sp->metalen <= RT_META_MAX) m.metalen = (uint32_t)sp->metalen;
+    if (sp->keep && sp->meta && sp->metalen <= RT_META_MAX) m.metalen = (uint32_t)sp->metalen;
     size_t len = sizeof m + strlen(cwd) + 1 + m.metalen;
     for (m.argc = 0; sp->argv[m.argc]; m.argc++)
         len += strlen(sp->argv[m.argc]) + 1;

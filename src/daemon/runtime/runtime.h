@@ -63,8 +63,10 @@ struct rt_spawn {
     bool pty;                /* one pty for stdin/stdout/stderr, ICRNL on */
     int rows, cols;          /* pty size */
     bool want_stdin;         /* pipes only: keep a stdin pipe, else /dev/null */
-    /* Opaque bytes init keeps with the process (at most 16 KiB, else none is kept) and gives
-     * back with it to a restarted boxtopd (rt_procs_adopt). */
+    /* init keeps a copy of the pty master / pipe ends, and meta (opaque, at most 16 KiB,
+     * else none), for a boxtopd restarted after a crash (rt_procs_adopt). Leave it off when
+     * the caller closes an end on purpose (the process must see EOF or EPIPE, not block). */
+    bool keep;
     const void *meta;
     size_t metalen;
 };
