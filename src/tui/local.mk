@@ -33,7 +33,7 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/backend_fetch.c src/tui/backend_fetch.h \
 	src/tui/views/logs.c src/tui/views/events.c \
 	src/tui/views/commands.c src/tui/views/commands_pane.c src/tui/views/commands_view.h \
-	src/tui/views/commands_timeline.c \
+	src/tui/views/commands_timeline.c src/tui/views/commands_follow.c \
 	src/tui/views/templates.c src/tui/views/team.c \
 	src/tui/views/apilog.c \
 	src/tui/views/template_build.c src/tui/tpl_builder.c src/tui/tpl_builder.h \

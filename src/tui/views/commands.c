@@ -231,18 +231,6 @@ static void on_round(void *ud, const struct error *err)
     if (changed) app_dirty(v->app, DIRTY_MAIN);
 }
 
-void cmdsv_follow_backend(struct cmdsv *v)
-{
-    struct app *a = v->app;
-    struct session_env env;
-    if (!a->be || !a->be->ops->session_env || a->be->ops->session_env(a->be, &env) < 0 || !env.api)
-        return;
-    v->api = env.api;
-    cmd_feed_set_api(v->feed, env.api);
-    cmd_out_feed_set_api(v->pane.feed, env.api);
-    if (v->envd) envd_target_follow(&v->envd->target, env.sandbox_url);
-}
-
 static void poll_now(struct cmdsv *v)
 {
     struct error err = {0};

@@ -8,20 +8,14 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "boxtop/envd.h"
 #include "boxtop/i18n.h"
 #include "app.h"
-#include "backend.h"
-#include "session.h"
+#include "backend_fetch.h"
 #include "files/fview.h"
 
 void fv_follow_backend(struct fview *v)
 {
-    struct session_env env;
-    if (!v->envd || !v->a->be || !v->a->be->ops->session_env ||
-        v->a->be->ops->session_env(v->a->be, &env) < 0)
-        return;
-    envd_target_follow(&v->envd->target, env.sandbox_url);
+    bfetch_follow_envd(v->a->be, v->envd);
 }
 
 static int is_copy(const struct fview *v, const struct xfer_job *j)
