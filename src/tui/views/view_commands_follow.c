@@ -1,7 +1,7 @@
 /* commands_follow.c - the commands view, its output pane and its timeline keep the backend's
  * api and envd client; a local boxtopd that boxtop restarted comes with new ones (a new api
  * object, envd on new ports). They take them again before every call (cmdsv_follow_backend):
- * the feeds go on from their cursors. Apart from commands.c so that the pane and the
+ * the feeds go on from their cursors. Apart from view_commands.c so that the pane and the
  * timeline need nothing from it. */
 #include "config.h"
 
