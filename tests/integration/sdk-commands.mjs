@@ -148,7 +148,8 @@ test('pty.create + sendInput("echo hi\\n") + resize (stty size follows) + kill',
   assert.ok(await waitFor(() => ptyHas(out, 'hi'), 10000), `no "hi" line in ${JSON.stringify(out.slice(-300))}`);
   await s.pty.sendInput(h.pid, enc.encode('stty size; echo "T=$TERM"\n'));
   assert.ok(await waitFor(() => ptyHas(out, '24 80'), 10000), `stty size 24 80 not seen: ${JSON.stringify(out.slice(-300))}`);
-  assert.ok(/T=xterm-256color/.test(out), 'TERM=xterm-256color in the PTY');
+  // its own read: "24 80" can arrive before the echo's line does
+  assert.ok(await waitFor(() => /T=xterm-256color/.test(out), 10000), 'TERM=xterm-256color in the PTY');
   await s.pty.resize(h.pid, { cols: 100, rows: 30 });
   await s.pty.sendInput(h.pid, enc.encode('stty size\r')); // \r: ICRNL on, as the CLI sends Enter
   assert.ok(await waitFor(() => ptyHas(out, '30 100'), 10000), `stty size 30 100 not seen: ${JSON.stringify(out.slice(-300))}`);
