@@ -1,6 +1,6 @@
 # Issue 15 (reliability): boxtop supervising its boxtopd, fault injection, soak, fuzz smoke.
 RELIABILITY_TESTS = tests/tui/test_supervise.sh tests/fault/test_answers.sh \
-	tests/tui/test_postmortem_cap.sh
+	tests/tui/test_postmortem_cap.sh tests/tui/test_views_restart.sh
 TESTS += $(RELIABILITY_TESTS)
 EXTRA_DIST += $(RELIABILITY_TESTS)
 

@@ -76,6 +76,11 @@ void api_cancel(struct api_call *c); /* no callback afterwards; a no-op inside c
  * body, and decodes it itself (the TUI's poller at 10 000 sandboxes, which skips what has not
  * changed). Call right after starting the call; results always arrive from the loop. */
 void api_call_set_raw(struct api_call *c);
+/* If the api is freed while c runs (a restarted local boxtopd has a new URL and the backend
+ * makes a new api), c's callback still runs once, from the loop, with ERROR_NETWORK, instead
+ * of c being dropped silently: for callers that wait for their answer before asking again
+ * (views polling with a cursor). api_cancel works on it as before. */
+void api_call_notify_drop(struct api_call *c);
 
 struct api_call *api_list_sandboxes(struct api *a, const struct api_list_query *q, api_done_cb cb,
                                     void *ud);

@@ -187,6 +187,9 @@ typedef void (*cmd_feed_cb)(void *ud, const struct error *err);
  * stopped (v1 for the exit codes; v2 when the server has no v1) until a short page. */
 struct cmd_feed *cmd_feed_new(struct api *a, const char *id, cmd_feed_cb cb, void *ud);
 void cmd_feed_free(struct cmd_feed *f);
+/* The backend made a new api (a restarted local boxtopd): go on with it from the cursor. A
+ * round in flight on the old one ends with an error (api_call_notify_drop). */
+void cmd_feed_set_api(struct cmd_feed *f, struct api *a);
 /* Start a round; a no-op while one runs. Returns 0 or -1 (could not start: err). */
 int cmd_feed_poll(struct cmd_feed *f, struct error *err);
 /* Also call back after every full page (the history rebuilt, cmd_feed_busy() still true), so a
@@ -202,6 +205,7 @@ struct cmd_out_feed;
 struct cmd_out_feed *cmd_out_feed_new(struct api *a, const char *id, const struct cmd *c,
                                       cmd_feed_cb cb, void *ud);
 void cmd_out_feed_free(struct cmd_out_feed *f);
+void cmd_out_feed_set_api(struct cmd_out_feed *f, struct api *a); /* as cmd_feed_set_api */
 int cmd_out_feed_poll(struct cmd_out_feed *f, struct error *err);
 bool cmd_out_feed_busy(const struct cmd_out_feed *f);
 /* The server does not filter by pid (E2B cloud today: 501/400): no logged output. */

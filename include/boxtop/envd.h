@@ -52,6 +52,10 @@ int envd_target_init(struct envd_target *t, const char *sandbox_id, const char *
                      const char *domain, bool debug, const char *access_token, const char *user,
                      struct error *err);
 void envd_target_free(struct envd_target *t);
+/* A restarted local boxtopd serves envd on new ports: point t at the backend's sandbox URL
+ * now (a valid E2B_SANDBOX_URL-style base; NULL, "" or invalid leave t as it is). Returns 1
+ * when the URL changed. */
+int envd_target_follow(struct envd_target *t, const char *sandbox_url);
 
 /* ---- 2. requests ---- */
 

@@ -7,6 +7,7 @@
  * when served, so a stored output line costs one string, not a cJSON tree. */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,16 +142,21 @@ static int64_t next_ns(struct sblog *l, int64_t ns)
     return ns;
 }
 
-void sblog_add(struct sblog *l, int64_t now_ms, enum log_level level, const char *msg,
-               const cJSON *fields)
+static void add_ns(struct sblog *l, int64_t ts_ns, enum log_level level, const char *msg,
+                   const cJSON *fields)
 {
-    if (!l) return;
-    int64_t ns = next_ns(l, now_ms * 1000000);
+    int64_t ns = next_ns(l, ts_ns);
     struct sblog_entry *e = slot(l);
     e->ts_ns = ns;
     e->level = level;
     e->message = strdup(msg ? msg : "");
     e->fields = copy_fields(fields);
+}
+
+void sblog_add(struct sblog *l, int64_t now_ms, enum log_level level, const char *msg,
+               const cJSON *fields)
+{
+    if (l) add_ns(l, now_ms * 1000000, level, msg, fields);
 }
 
 void sblog_add_raw(struct sblog *l, int64_t ts_ns, enum log_level level, const char *msg,
@@ -238,7 +244,12 @@ char *sblog_entry_line(const struct sblog_entry *e)
     cJSON *o = cJSON_CreateObject();
     char *s;
     if (!o) return NULL;
-    cJSON_AddNumberToObject(o, "ts", (double)e->ts_ns); /* exact to the µs: fine for logs */
+    /* a string: a double is exact only to 256 ns at today's epoch, and a line read back with
+     * another timestamp than the one served before boxtopd restarted would be a new line to a
+     * client following with a cursor (a duplicate at the seam, or the cursor stepping back) */
+    char ts[32];
+    snprintf(ts, sizeof ts, "%lld", (long long)e->ts_ns);
+    cJSON_AddStringToObject(o, "ts", ts);
     cJSON_AddStringToObject(o, "level", sblog_level_name(e->level));
     cJSON_AddStringToObject(o, "message", e->message ? e->message : "");
     if (e->fields) cJSON_AddItemToObject(o, "fields", cJSON_Duplicate(e->fields, 1));
@@ -258,9 +269,17 @@ int sblog_add_line(struct sblog *l, const char *line, size_t len)
     enum log_level level = LOG_INFO;
     int rc = -1;
 
-    if (!l || !cJSON_IsNumber(ts) || !cJSON_IsString(lv) || !cJSON_IsString(msg) ||
-        !isfinite(ts->valuedouble) || ts->valuedouble < 0 || ts->valuedouble > 9.2e18)
-        goto out;
+    int64_t ts_ns = -1;
+    if (cJSON_IsString(ts)) { /* exact */
+        char *end;
+        errno = 0;
+        long long v = strtoll(ts->valuestring, &end, 10);
+        if (!errno && end != ts->valuestring && !*end && v >= 0) ts_ns = v;
+    } else if (cJSON_IsNumber(ts) && isfinite(ts->valuedouble) && ts->valuedouble >= 0 &&
+               ts->valuedouble <= 9.2e18) { /* files written before it was a string */
+        ts_ns = (int64_t)ts->valuedouble;
+    }
+    if (!l || ts_ns < 0 || !cJSON_IsString(lv) || !cJSON_IsString(msg)) goto out;
     if (!strcmp(lv->valuestring, "debug"))
         level = LOG_DEBUG;
     else if (!strcmp(lv->valuestring, "warn"))
@@ -268,10 +287,9 @@ int sblog_add_line(struct sblog *l, const char *line, size_t len)
     else if (!strcmp(lv->valuestring, "error"))
         level = LOG_ERROR;
     if (cJSON_IsObject(raw))
-        sblog_add_raw(l, (int64_t)ts->valuedouble, level, msg->valuestring, raw);
-    else /* back to ms: sblog_add keeps the timestamps unique and increasing again */
-        sblog_add(l, (int64_t)ts->valuedouble / 1000000, level, msg->valuestring,
-                  cJSON_GetObjectItemCaseSensitive(o, "fields"));
+        sblog_add_raw(l, ts_ns, level, msg->valuestring, raw);
+    else /* as served before: next_ns keeps them unique and increasing */
+        add_ns(l, ts_ns, level, msg->valuestring, cJSON_GetObjectItemCaseSensitive(o, "fields"));
     rc = 0;
 out:
     cJSON_Delete(o);

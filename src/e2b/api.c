@@ -60,6 +60,8 @@ struct api_call {
     int64_t deferred; /* timer of a failure reported from the loop, 0 = none */
     bool finishing;   /* the callback runs: cancel is a no-op */
     bool raw;         /* api_call_set_raw(): the caller decodes res.body itself */
+    bool notify_drop; /* api_call_notify_drop(): api_free reports it instead of dropping it */
+    struct loop *loop;
     struct api_result res;
 };
 
@@ -108,13 +110,13 @@ static void result_free(struct api_result *r)
 
 static void call_free(struct api_call *c)
 {
-    struct api *a = c->api;
+    struct api *a = c->api; /* NULL once its api was freed (notify_drop) */
     if (c->prev)
         c->prev->next = c->next;
-    else if (a->calls == c)
+    else if (a && a->calls == c)
         a->calls = c->next;
     if (c->next) c->next->prev = c->prev;
-    if (a->wait_call == c) a->wait_done = true;
+    if (a && a->wait_call == c) a->wait_done = true;
     result_free(&c->res);
     free(c->reqs);
     free(c->fallback_path);
@@ -125,16 +127,51 @@ static void call_free(struct api_call *c)
 void api_cancel(struct api_call *c)
 {
     if (!c) return;
+    if (c->finishing) return; /* inside its own callback: finish_call frees it */
     for (int i = 0; i < c->n_reqs; i++)
         if (c->reqs[i]) http_cancel(c->reqs[i]);
+    if (c->deferred) loop_timer_cancel(c->loop, c->deferred);
     call_free(c);
+}
+
+static void on_deferred_fail(struct loop *l, void *ud);
+
+/* api_free of a call that asked to hear about it: it leaves the api and reports from the loop */
+static bool call_orphan(struct api_call *c)
+{
+    if (!c->notify_drop || c->finishing) return false;
+    for (int i = 0; i < c->n_reqs; i++)
+        if (c->reqs[i]) http_cancel(c->reqs[i]);
+    for (int i = 0; i < c->n_reqs; i++)
+        c->reqs[i] = NULL;
+    c->pending = 0;
+    if (!c->deferred) c->deferred = loop_timer_add(c->loop, 0, on_deferred_fail, c);
+    if (c->deferred <= 0) {
+        c->deferred = 0;
+        return false;
+    }
+    struct api *a = c->api;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        a->calls = c->next;
+    if (c->next) c->next->prev = c->prev;
+    if (a->wait_call == c) a->wait_done = true;
+    c->prev = c->next = NULL;
+    c->api = NULL;
+    result_free(&c->res);
+    memset(&c->res, 0, sizeof c->res);
+    c->res.total_running = -1;
+    error_set(&c->res.err, ERROR_NETWORK, "%s",
+              _("the connection to the backend was replaced (it restarted): asking again"));
+    return true;
 }
 
 void api_free(struct api *a)
 {
     if (!a) return;
     while (a->calls)
-        api_cancel(a->calls);
+        if (!call_orphan(a->calls)) api_cancel(a->calls);
     if (a->key_header) {
         memset(a->key_header, 0, strlen(a->key_header));
         free(a->key_header);
@@ -292,6 +329,11 @@ void api_call_set_raw(struct api_call *c)
     if (c) c->raw = true;
 }
 
+void api_call_notify_drop(struct api_call *c)
+{
+    if (c) c->notify_drop = true;
+}
+
 static struct api_call *call_new(struct api *a, enum call_kind kind, int n_reqs, api_done_cb cb,
                                  void *ud)
 {
@@ -301,6 +343,7 @@ static struct api_call *call_new(struct api *a, enum call_kind kind, int n_reqs,
         return NULL;
     }
     c->api = a;
+    c->loop = http_loop(a->http);
     c->kind = kind;
     c->cb = cb;
     c->ud = ud;
@@ -326,7 +369,7 @@ static struct api_call *fail_later(struct api_call *c, const struct error *err)
 {
     c->res.err = *err;
     if (c->pending > 0) return c; /* other parts of a batch are running: they finish the call */
-    c->deferred = loop_timer_add(http_loop(c->api->http), 0, on_deferred_fail, c);
+    c->deferred = loop_timer_add(c->loop, 0, on_deferred_fail, c);
     if (c->deferred < 0) {
         c->deferred = 0;
         call_free(c);

@@ -92,6 +92,7 @@ static void feed_page(struct cmd_feed *f)
     }
     f->call = api_get_raw(f->api, path, feed_done, f);
     if (f->call) api_call_set_raw(f->call);
+    api_call_notify_drop(f->call); /* the backend restarted: an error, then cmd_feed_set_api */
 }
 
 /* Sandbox ids are [a-z0-9]: anything else would change the path. */
@@ -118,6 +119,11 @@ struct cmd_feed *cmd_feed_new(struct api *a, const char *id, cmd_feed_cb cb, voi
     f->dirty = true; /* the first round always builds */
     cmd_hist_init(&f->hist);
     return f;
+}
+
+void cmd_feed_set_api(struct cmd_feed *f, struct api *a)
+{
+    if (f && a) f->api = a;
 }
 
 void cmd_feed_free(struct cmd_feed *f)
@@ -223,6 +229,12 @@ static void out_page(struct cmd_out_feed *f)
              (unsigned)f->pid, CMD_FEED_PAGE, (long long)f->cursor_ms);
     f->call = api_get_raw(f->api, path, out_done, f);
     if (f->call) api_call_set_raw(f->call);
+    api_call_notify_drop(f->call);
+}
+
+void cmd_out_feed_set_api(struct cmd_out_feed *f, struct api *a)
+{
+    if (f && a) f->api = a;
 }
 
 struct cmd_out_feed *cmd_out_feed_new(struct api *a, const char *id, const struct cmd *c,

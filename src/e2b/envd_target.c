@@ -203,3 +203,20 @@ bool envd_version_at_least(const char *version, int maj, int min, int patch)
     if (v[1] != min) return v[1] > min;
     return v[2] >= patch;
 }
+
+int envd_target_follow(struct envd_target *t, const char *sandbox_url)
+{
+    if (!t->base_url || !t->sandbox_id || !sandbox_url || !*sandbox_url) return 0;
+    struct envd_target n;
+    struct error err;
+    if (envd_target_init(&n, t->sandbox_id, sandbox_url, NULL, false, NULL, NULL, &err) < 0)
+        return 0;
+    int changed = strcmp(n.base_url, t->base_url) != 0;
+    if (changed) {
+        free(t->base_url);
+        t->base_url = n.base_url;
+        n.base_url = NULL;
+    }
+    envd_target_free(&n);
+    return changed;
+}

@@ -8,6 +8,7 @@
 
 #include "boxtop/i18n.h"
 #include "backend_e2b_remote.h"
+#include "backend_fetch.h"
 
 static void req_unlink(struct brem_req *q)
 {
@@ -29,6 +30,11 @@ static void on_answer(const cJSON *resp, const struct error *err, void *ud)
     req_free(q);
 }
 
+void e2b_remote_follow(struct e2b_remote *r)
+{
+    if (r->envd) bfetch_follow_envd(r->be, r->envd);
+}
+
 struct brem_req *rcall_begin(struct e2b_remote *r, rcall_answer_fn answer, void (*cb)(void),
                              void *ud, struct error *err)
 {
@@ -37,6 +43,7 @@ struct brem_req *rcall_begin(struct e2b_remote *r, rcall_answer_fn answer, void 
         error_set(err, ERROR_GENERIC, "%s", _("not connected"));
         return NULL;
     }
+    e2b_remote_follow(r);
     if (!(q = calloc(1, sizeof *q)) || !(q->t = xfer_call_begin(&r->x, on_answer, q))) {
         free(q);
         error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
@@ -83,6 +90,7 @@ struct brem_watch *rwatch_new(struct e2b_remote *r, void *ud, brem_end_cb on_end
         error_set(err, ERROR_GENERIC, "%s", _("not connected"));
         return NULL;
     }
+    e2b_remote_follow(r);
     if (!(w = calloc(1, sizeof *w))) {
         error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
         return NULL;

@@ -232,6 +232,7 @@ static struct brem_peek *rs_peek(struct bremote *rr, const char *path, const cha
         error_set(err, ERROR_GENERIC, "%s", _("not connected"));
         return NULL;
     }
+    e2b_remote_follow(r);
     if (!(k = calloc(1, sizeof *k))) {
         error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
         return NULL;
@@ -264,7 +265,9 @@ static struct xfer_job *rs_copy(struct bremote *rr, enum xfer_dir dir, const cha
                                 const char *dst, int is_dir)
 {
     struct e2b_remote *r = R(rr);
-    return r->st == BREM_READY ? xfer_add(&r->x, dir, src, dst, is_dir) : NULL;
+    if (r->st != BREM_READY) return NULL;
+    e2b_remote_follow(r); /* a retry after boxtopd's restart goes to its new ports */
+    return xfer_add(&r->x, dir, src, dst, is_dir);
 }
 
 static void rs_copy_cancel(struct bremote *rr, struct xfer_job *j)

@@ -31,6 +31,11 @@ struct bremote *e2b_remote_open(struct backend *be, const char *id, const struct
 
 /* ---- backend_e2b_rcall.c ---- */
 
+/* Point envd at the backend's sandbox URL now: a local boxtopd that boxtop restarted serves
+ * envd on new ports (the sandbox and its processes survive). Every call, watch, peek and copy
+ * does this first, so a view's next request after the restart simply works. */
+void e2b_remote_follow(struct e2b_remote *r);
+
 /* Hands a unary answer on: parses resp (NULL on error) for the caller's cb. */
 typedef void (*rcall_answer_fn)(struct brem_req *q, const cJSON *resp, const struct error *err);
 

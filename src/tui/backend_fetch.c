@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "boxtop/buf.h"
+#include "boxtop/envd.h"
 #include "boxtop/i18n.h"
 #include "backend_e2b.h"
 #include "backend_fetch.h"
 #include "backend_replay.h"
+#include "session.h"
 
 /* An api call behind the bfetch face: the callback goes through here so the wrapper is freed
  * exactly once (after the callback, or at cancel). */
@@ -71,6 +73,9 @@ static struct bfetch *started(struct live_fetch *lf, struct api_call *c, struct 
         return NULL;
     }
     lf->call = c;
+    /* a restarted local boxtopd (new api object) answers it with an error instead of leaving
+     * the view waiting for ever: the view asks again, from its cursor */
+    api_call_notify_drop(c);
     return &lf->base;
 }
 
@@ -298,6 +303,13 @@ struct bfetch *bfetch_template_delete(struct backend *b, const char *id, api_don
         started(lf, api_request_raw(api, "DELETE", buf_cstr(&p), NULL, live_done, lf), err);
     buf_free(&p);
     return f;
+}
+
+int bfetch_follow_envd(struct backend *b, struct envd_client *c)
+{
+    struct session_env env;
+    if (!b || !c || !b->ops->session_env || b->ops->session_env(b, &env) < 0) return 0;
+    return envd_target_follow(&c->target, env.sandbox_url);
 }
 
 void bfetch_cancel(struct bfetch *f)

@@ -56,6 +56,10 @@ struct bfetch *bfetch_sandbox_detail(struct backend *b, const char *id, api_done
 /* DELETE /templates/{id} (raw result). */
 struct bfetch *bfetch_template_delete(struct backend *b, const char *id, api_done_cb cb, void *ud,
                                       struct error *err);
+struct envd_client;
+/* Point c at the backend's sandbox URL now: a local boxtopd that boxtop restarted serves envd
+ * on new ports (views keep their envd client). Returns 1 when it moved. */
+int bfetch_follow_envd(struct backend *b, struct envd_client *c);
 /* The team id the team metrics use, NULL when unknown. */
 const char *bfetch_team_id(struct backend *b);
 void bfetch_cancel(struct bfetch *f); /* NULL is fine */

@@ -49,6 +49,7 @@ static const struct vact {
     {"files", "sort_reverse", {'S', 0}},
     {"files", "filter", {'/', 0}},
     {"files", "transfers", {'t', 0}},
+    {"files", "retry", {'a', 0}},
     /* detail (its kill and logs are the [keys] kill and logs) */
     {"detail", "events", {'E', 0}},
     /* events */

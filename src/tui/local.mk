@@ -33,7 +33,7 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/backend_fetch.c src/tui/backend_fetch.h \
 	src/tui/views/view_logs.c src/tui/views/view_events.c \
 	src/tui/views/view_commands.c src/tui/views/view_commands_pane.c src/tui/views/commands_view.h \
-	src/tui/views/view_commands_timeline.c \
+	src/tui/views/view_commands_timeline.c src/tui/views/view_commands_follow.c \
 	src/tui/views/view_templates.c src/tui/views/view_team.c \
 	src/tui/views/view_apilog.c \
 	src/tui/views/view_template_build.c src/tui/tpl_builder.c src/tui/tpl_builder.h \

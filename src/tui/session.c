@@ -37,7 +37,6 @@ struct session {
     int envd_ready;
     struct envd_stream *stream;
     struct api_call *lookup; /* GET /sandboxes/{id} for the envd token */
-    struct api *lookup_api;  /* the api it was issued on (cancel only if still current) */
 
     struct buf out; /* output not yet parsed */
     struct buf in;  /* input not yet sent */
@@ -57,7 +56,6 @@ struct session {
 
     int64_t end_ms; /* sandbox end of life (wall ms), 0 = unknown */
     struct api_call *ttl_call;
-    struct api *ttl_api;
 
     struct term_rec *rec;
     int64_t rec_t0;
@@ -279,8 +277,8 @@ static void on_ttl_timer(struct loop *l, void *ud)
         ttl_arm(s);
         return;
     }
-    s->ttl_api = e.api;
     s->ttl_call = api_set_timeout(e.api, s->sandbox, SESSION_TTL_S, on_ttl_done, s);
+    api_call_notify_drop(s->ttl_call);
     if (!s->ttl_call) ttl_arm(s);
 }
 
@@ -387,25 +385,14 @@ static void recheck_sandbox(struct session *s);
 static void close_kill(struct session *s);
 
 /* The backend may have been replaced since (a restarted local boxtopd has new ports and a
- * new API object): calls made on the old API were cancelled with it, without a callback, and
+ * new API object): calls made on the old API end with an error (api_call_notify_drop), and
  * envd is now at the new sandbox URL. The process keeps its pid, so Connect finds it there. */
 static void follow_backend(struct session *s)
 {
     struct session_env e;
     struct error err = {0};
     if (get_env(s->m, &e, &err)) return;
-    if (s->lookup && e.api != s->lookup_api) s->lookup = NULL;
-    if (s->ttl_call && e.api != s->ttl_api) s->ttl_call = NULL;
-    if (!s->envd_ready || !e.sandbox_url || !s->envd.target.base_url) return;
-    size_t n = strlen(e.sandbox_url);
-    while (n > 8 && e.sandbox_url[n - 1] == '/')
-        n--;
-    if (strlen(s->envd.target.base_url) == n && !strncmp(s->envd.target.base_url, e.sandbox_url, n))
-        return;
-    char *url = strndup(e.sandbox_url, n);
-    if (!url) return;
-    free(s->envd.target.base_url);
-    s->envd.target.base_url = url;
+    if (s->envd_ready) envd_target_follow(&s->envd.target, e.sandbox_url);
 }
 
 static void on_retry(struct loop *l, void *ud)
@@ -495,8 +482,8 @@ static void recheck_sandbox(struct session *s)
     struct session_env e;
     struct error err = {0};
     if (!get_env(s->m, &e, &err)) {
-        s->lookup_api = e.api;
         s->lookup = api_get_sandbox(e.api, s->sandbox, on_recheck, s);
+        api_call_notify_drop(s->lookup); /* a new api (restarted boxtopd): an error, a retry */
     }
     if (!s->lookup) retry_arm(s);
 }
@@ -643,8 +630,8 @@ struct session *session_open(struct session_mgr *m, const char *sandbox_id, int 
         struct error rerr = {0};
         if (rec_start(s, path, &rerr)) s_notice(s, _("not recording: %s"), rerr.msg);
     }
-    s->lookup_api = e.api;
     s->lookup = api_get_sandbox(e.api, sandbox_id, on_lookup, s);
+    api_call_notify_drop(s->lookup);
     if (!s->lookup) {
         s->state = SESSION_FAILED;
         s_notice(s, _("could not look up sandbox %s"), sandbox_id);
@@ -714,14 +701,12 @@ static struct session *open_cast(struct session_mgr *m, const char *sandbox_id, 
 
 static void stop_io(struct session *s)
 {
-    struct session_env e;
-    struct error err = {0};
-    int have_env = get_env(s->m, &e, &err) == 0;
     if (s->stream) envd_stream_cancel(s->stream);
     s->stream = NULL;
-    if (s->lookup && have_env && e.api == s->lookup_api) api_cancel(s->lookup);
+    /* valid until their callback even when the backend replaced its api (notify_drop) */
+    api_cancel(s->lookup);
     s->lookup = NULL;
-    if (s->ttl_call && have_env && e.api == s->ttl_api) api_cancel(s->ttl_call);
+    api_cancel(s->ttl_call);
     s->ttl_call = NULL;
     struct http_request **rq[] = {&s->in_req, &s->upd_req, &s->kill_req};
     for (size_t i = 0; i < 3; i++)

@@ -1,12 +1,25 @@
 // restart.mjs - issue 4 durability: create a sandbox, write a file, stop boxtopd with SIGTERM
 // (then, in a second round, SIGKILL), start it again on the same state dir: the sandbox is
 // listed, connect brings it back running with the file intact, a killed sandbox stays gone.
+// Issue 15: after the SIGKILL the processes started before it (a PTY shell, a piped `cat`, a
+// background command) are listed again and Connect by pid reaches them: the sandbox's init
+// kept their pty master and pipe ends.
 import { test } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { assert, fileContext } from './lib/common.mjs';
 import { http } from './lib/boxtopd.mjs';
 
 const ctx = fileContext('restart');
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+async function waitFor(cond, what, ms = 20000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
 const T = { timeout: 90000 };
 const rounds = {};
 
@@ -24,6 +37,13 @@ async function prepare(label) {
   await keep.commands.run('mkdir -p /home/user/dir/sub && echo deep > /home/user/dir/sub/f');
   r.bgPid = (await keep.commands.run('sleep 900', { background: true })).pid;
   await keep.commands.run('echo persisted-output-' + label + '; exit 0');
+  if (label !== 'kill') return;
+  const pty = await keep.pty.create({ cols: 80, rows: 24, timeoutMs: 0, onData: () => {} });
+  r.ptyPid = pty.pid;
+  // printed while boxtopd is down: it waits in the pty for whoever connects next
+  await keep.pty.sendInput(r.ptyPid, enc.encode('sleep 1; echo WHILE-DOWN-$((6*7))\n'));
+  const cat = await keep.commands.run('cat', { background: true, stdin: true, timeoutMs: 0 });
+  r.catPid = cat.pid;
 }
 
 // envd's process lines survive the restart (issue 16): the raw v1 line keeps process_result,
@@ -104,6 +124,33 @@ test('SIGKILL: the sandbox\'s processes survived the crash and were adopted', T,
   assert.ok(r && r.handle, 'round not verified');
   const list = await r.handle.commands.run(`kill -0 ${r.bgPid} && echo alive || echo dead`);
   assert.equal(list.stdout.trim(), 'alive', 'background process after crash + restart');
+});
+
+test('SIGKILL: its PTY shell and piped command are listed and answer through Connect by pid', T, async () => {
+  const r = rounds.kill;
+  assert.ok(r && r.handle, 'round not verified');
+  const s = r.handle;
+  const procs = await s.commands.list();
+  const pids = procs.map((p) => p.pid);
+  for (const pid of [r.bgPid, r.ptyPid, r.catPid]) assert.ok(pids.includes(pid), `pid ${pid} listed: ${JSON.stringify(procs)}`);
+  const bg = procs.find((p) => p.pid === r.bgPid);
+  assert.ok([bg.cmd, ...bg.args].join(' ').includes('sleep 900'), `config kept: ${JSON.stringify(bg)}`);
+
+  let out = '';
+  const sh = await s.pty.connect(r.ptyPid, { timeoutMs: 0, onData: (d) => { out += dec.decode(d); } });
+  await s.pty.sendInput(r.ptyPid, enc.encode('echo AFTER-$((2+3))\n'));
+  await waitFor(() => out.includes('AFTER-5'), 'the shell to answer after the restart');
+  assert.ok(out.includes('WHILE-DOWN-42'), `what the shell printed while boxtopd was down: ${JSON.stringify(out)}`);
+
+  let cout = '';
+  const c = await s.commands.connect(r.catPid, { timeoutMs: 0, onStdout: (d) => { cout += d; } });
+  await s.commands.sendStdin(r.catPid, 'piped-after-restart\n');
+  await waitFor(() => cout.includes('piped-after-restart'), 'cat to echo its stdin');
+  await s.commands.closeStdin(r.catPid); // cat ends only if init let go of its stdin copy too
+  const res = await c.wait();
+  assert.equal(res.exitCode, 0);
+  await s.pty.kill(r.ptyPid);
+  await sh.wait().catch(() => {});
 });
 
 test('the first round\'s sandbox still works after the second restart', T, async () => {

@@ -176,6 +176,29 @@ static int run(struct tctx *t, struct rt_sandbox *sb, const char *user, const ch
     return ex->sig ? 128 + ex->sig : ex->code;
 }
 
+struct adopted {
+    pid_t pid;
+    bool pty;
+    int fd;
+    char meta[64];
+};
+
+static void on_adopted(void *ud, const struct rt_adopted *p)
+{
+    struct adopted *a = ud;
+    if (a->pid) { /* one expected: a second one is closed */
+        a->pid = -1;
+        int fds[] = {p->proc.pty_fd, p->proc.stdin_fd, p->proc.stdout_fd, p->proc.stderr_fd};
+        for (int i = 0; i < 4; i++)
+            if (fds[i] >= 0) close(fds[i]);
+        return;
+    }
+    a->pid = p->proc.pid;
+    a->pty = p->pty;
+    a->fd = p->proc.pty_fd;
+    snprintf(a->meta, sizeof a->meta, "%.*s", (int)p->metalen, p->meta);
+}
+
 static struct rt_sandbox *make(struct tctx *t, const char *id, int mem_mb)
 {
     struct rt_spec spec = {.id = id, .cpu_count = 1, .memory_mb = mem_mb, .pids_max = 256};
@@ -591,6 +614,14 @@ int main(void)
 
     /* Restart: a new rt adopts the running A; after a stop A comes back files-only. */
     run(&t, a, "user", "echo kept > $HOME/keep", NULL, 0, false, 0, 0);
+    /* A shell on a pty whose master boxtopd loses (a crash): init's copy keeps it alive. */
+    const char *sh_argv[] = {"/bin/sh", NULL};
+    struct rt_spawn shs = {
+        .argv = sh_argv, .envp = env_user, .pty = true, .keep = true, .meta = "m-sh", .metalen = 4};
+    struct rt_proc shp;
+    rc = rt_spawn(t.rt, a, &shs, &shp, &err);
+    ok(rc == 0, "a pty shell with metadata starts: %s", err.msg);
+    if (rc == 0) close(shp.pty_fd);
     rt_free(t.rt);
     t.nwatched = 0;
     t.rt = new_rt(&t);
@@ -598,6 +629,27 @@ int main(void)
     rc = t.rt ? rt_sandbox_open(t.rt, &spec, &a, &err) : -1;
     ok(rc == 1 && rt_sandbox_running(a), "open adopts a running sandbox (%d %s)", rc, err.msg);
     if (rc != 1) goto out;
+    struct adopted got = {.fd = -1};
+    int nad = rt_procs_adopt(t.rt, a, on_adopted, &got, &err);
+    ok(nad == 1 && got.pid == shp.pid && got.pty && got.fd >= 0 && strcmp(got.meta, "m-sh") == 0,
+       "the shell is given back with its metadata (%d: pid %d/%d, meta '%s') %s", nad, (int)got.pid,
+       (int)shp.pid, got.meta, nad < 0 ? err.msg : "");
+    if (got.fd >= 0) {
+        char sh_out[4096] = {0};
+        size_t sl = 0;
+        static const char cmd[] = "echo ADOPTED-$((3*4))\n";
+        bool sent = write(got.fd, cmd, sizeof cmd - 1) == (ssize_t)(sizeof cmd - 1);
+        for (int64_t end = now_ms() + 10000;
+             sent && now_ms() < end && !strstr(sh_out, "ADOPTED-12");) {
+            int fd1[1] = {got.fd};
+            pump(&t, fd1, 1, 100);
+            ssize_t r = read(got.fd, sh_out + sl, sizeof sh_out - 1 - sl);
+            if (r > 0) sl += (size_t)r;
+        }
+        ok(strstr(sh_out, "ADOPTED-12") != NULL, "the adopted shell answers on its pty");
+        rt_signal(t.rt, a, got.pid, SIGKILL, &err);
+        close(got.fd);
+    }
     rc = run(&t, a, "user", "cat $HOME/keep", out, sizeof out, false, 0, 0);
     ok(rc == 0 && strcmp(out, "kept\n") == 0, "adopted sandbox runs commands");
     /* A paused sandbox stays paused across a restart, and thaws. */

@@ -321,9 +321,41 @@ static void test_not_found_and_cancel(void **state)
     assert_int_equal(c.calls, 0);
 }
 
+/* Issue 15: a restarted local boxtopd makes the backend free its api with calls open. A call
+ * that asked (api_call_notify_drop) still ends through its callback, from the loop, with a
+ * network error; the others stay silent; api_cancel of a reported one before it fires works. */
+static void test_drop_notifies(void **state)
+{
+    struct env *e = *state;
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", e->port);
+    struct api *old = api_new(e->http, url, KEY, NULL);
+    assert_non_null(old);
+    struct got told = {0}, silent = {0}, cancelled = {0};
+    struct api_logs_query q = {.limit = 10};
+    struct api_call *a = api_get_raw(old, "/slow", on_done, &told);
+    struct api_call *b = api_logs_v2(old, "s1", &q, on_done, &silent);
+    struct api_call *c = api_get_raw(old, "/slow", on_done, &cancelled);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(c);
+    api_call_notify_drop(a);
+    api_call_notify_drop(c);
+    api_free(old);
+    assert_int_equal(told.calls, 0); /* never from inside api_free */
+    api_cancel(c);
+    for (int i = 0; i < 5; i++)
+        loop_run_once(e->loop, 20);
+    assert_int_equal(told.calls, 1);
+    assert_int_equal(told.r.err.kind, ERROR_NETWORK);
+    assert_int_equal(silent.calls, 0);
+    assert_int_equal(cancelled.calls, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_drop_notifies),
         cmocka_unit_test(test_batch_split),
         cmocka_unit_test(test_fallbacks),
         cmocka_unit_test(test_team_and_logs),

@@ -47,6 +47,7 @@ struct denvd_sbx *denvd_sbx_get(struct envd *e, const char *id, struct rt_sandbo
                 denvd_process_sbx_free(s);
                 denvd_watch_sbx_free(s);
                 s->rt = rt;
+                denvd_process_adopt(s); /* none after a reboot; those kept while boxtopd was down */
             }
             return s;
         }
@@ -58,7 +59,19 @@ struct denvd_sbx *denvd_sbx_get(struct envd *e, const char *id, struct rt_sandbo
     snprintf(s->id, sizeof s->id, "%s", id);
     s->next = e->sbxs;
     e->sbxs = s;
+    if (rt) denvd_process_adopt(s); /* a boxtopd restarted after a crash: its processes */
     return s;
+}
+
+static int adopt_one(void *arg, const struct denvd_sandbox_info *sb)
+{
+    denvd_sbx_get(arg, sb->id, sb->rt);
+    return 0;
+}
+
+void denvd_adopt_running(struct envd *e)
+{
+    if (e && e->host.sandbox_foreach) e->host.sandbox_foreach(e->host.ud, adopt_one, e);
 }
 
 void denvd_on_proc_exited(struct envd *e, struct rt_sandbox *sb, pid_t pid, int exit_code,

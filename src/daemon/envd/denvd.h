@@ -49,6 +49,10 @@ struct envd_host {
 
 int denvd_new(struct envd **out, const struct envd_host *host, struct error *err);
 void denvd_free(struct envd *e);
+/* At start: take back the processes a crashed boxtopd left in the running sandboxes (their
+ * init kept them), so their output is read and logged and their exits are seen at once,
+ * not only when a client first calls into the sandbox. */
+void denvd_adopt_running(struct envd *e);
 void denvd_on_proc_exited(struct envd *e, struct rt_sandbox *sb, pid_t pid, int exit_code,
                           int signo);
 /* The sandbox was killed or its init died: cut its streams, forget its processes. */

@@ -137,6 +137,9 @@ int denvd_process_unary(struct denvd_call *c, const char *method, const cJSON *m
 int denvd_process_stream(struct denvd_call *c, const char *method, const cJSON *msg,
                          struct denvd_conn *conn, struct denvd_reply *r);
 void denvd_process_exited(struct denvd_sbx *s, pid_t pid, int exit_code, int signo);
+/* The processes a crashed boxtopd left in the sandbox (its init kept them): into the table,
+ * once per denvd_sbx and boot. Returns how many, -1 when init could not say. */
+int denvd_process_adopt(struct denvd_sbx *s);
 void denvd_process_sbx_free(struct denvd_sbx *s);
 void denvd_process_sbx_cut(struct denvd_sbx *s); /* streams only */
 

@@ -102,5 +102,6 @@ int denvd_setup(struct daemon *d, struct error *err)
     d->denvd_ops.proc_exited = ops_proc_exited;
     d->denvd_ops.sandbox_stopping = ops_sandbox_stopping;
     d->denvd_ops.shutdown = ops_shutdown;
+    denvd_adopt_running(e);
     return 0;
 }

@@ -10,7 +10,8 @@ src_daemon_envd_libboxtopd_envd_a_SOURCES = \
 	src/daemon/envd/rpcmsg.c src/daemon/envd/rpcmsg.h \
 	src/daemon/envd/denvd_files.c src/daemon/envd/denvd_files.h \
 	src/daemon/envd/cred.c src/daemon/envd/denvd_int.h \
-	src/daemon/envd/xmeta.c src/daemon/envd/xmeta.h
+	src/daemon/envd/xmeta.c src/daemon/envd/xmeta.h \
+	src/daemon/envd/procmeta.c src/daemon/envd/procmeta.h
 src_daemon_envd_libboxtopd_envd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon \
 	$(CJSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS)
 DAEMON_ENVD_LIBS = src/daemon/envd/libboxtopd_envd.a $(CONNECT_LIBS) $(CRYPTO_LIBS) \
@@ -59,3 +60,16 @@ tests_fuzz_fuzz_envd_request_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_unit_test_envd_files_SOURCES = tests/unit/test_envd_files.c
 tests_unit_test_envd_files_CPPFLAGS = $(ENVD_TEST_CPPFLAGS)
 tests_unit_test_envd_files_LDADD = $(ENVD_TEST_LIBS)
+
+# Issue 15: the process metadata init keeps for a boxtopd restarted after a crash.
+check_PROGRAMS += tests/unit/test_envd_procmeta
+TESTS += tests/unit/test_envd_procmeta
+UNIT_TESTS += tests/unit/test_envd_procmeta
+tests_unit_test_envd_procmeta_SOURCES = tests/unit/test_envd_procmeta.c
+tests_unit_test_envd_procmeta_CPPFLAGS = $(ENVD_TEST_CPPFLAGS)
+tests_unit_test_envd_procmeta_LDADD = $(ENVD_TEST_LIBS)
+FUZZ_PROGS += tests/fuzz/fuzz_procmeta
+tests_fuzz_fuzz_procmeta_SOURCES = tests/fuzz/fuzz_procmeta.c
+tests_fuzz_fuzz_procmeta_CPPFLAGS = $(ENVD_TEST_CPPFLAGS)
+tests_fuzz_fuzz_procmeta_LDADD = $(FUZZ_MAIN) $(DAEMON_ENVD_LIBS)
+tests_fuzz_fuzz_procmeta_LDFLAGS = $(FUZZER_LINK_FLAGS)

@@ -8,7 +8,13 @@
  * kernel pipe fills and the process blocks: bounded memory, like envd's synchronous fan-out.
  * The runtime reports the exit (denvd_process_exited): what is still buffered in the fds is
  * drained, the end event goes to every stream, then the streams end with "{}". The end event
- * is kept 30 s for a late Connect, like envd. */
+ * is kept 30 s for a late Connect, like envd.
+ *
+ * A boxtopd that crashed leaves its processes running: the sandbox's init keeps a copy of
+ * their pty masters and pipe ends with their tag, config and operation_id (procmeta.h), and
+ * the restarted boxtopd takes them back as it starts (denvd_process_adopt), so their output is
+ * logged again, List shows them and Connect by pid attaches. What they wrote meanwhile
+ * waits in the pty or pipe. */
 #include "config.h"
 
 #include <errno.h>
@@ -26,6 +32,7 @@
 #include "entry.h"
 #include "rpcmsg.h"
 #include "confine.h"
+#include "procmeta.h"
 #include "../proclog.h"
 
 #define PTY_READ_MAX  (16 * 1024)
@@ -569,6 +576,84 @@ static int set_nonblock(int fd)
     return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+/* A process in the table with its fds in the loop; takes tag and config (freed on failure,
+ * when the caller still owns rp's fds). */
+static struct eproc *proc_add(struct denvd_sbx *sbx, const struct rt_proc *rp, bool pty, char *tag,
+                              cJSON *config)
+{
+    struct eproc *p = calloc(1, sizeof *p);
+    if (!p) {
+        free(tag);
+        cJSON_Delete(config);
+        return NULL;
+    }
+    struct envd *e = sbx->e;
+    p->sbx = sbx;
+    p->pid = (uint32_t)rp->pid;
+    p->tag = tag;
+    p->pty = pty;
+    p->config = config;
+    if (p->pty) {
+        p->out_fd = p->in_fd = rp->pty_fd;
+        p->err_fd = -1;
+    } else {
+        p->out_fd = rp->stdout_fd;
+        p->err_fd = rp->stderr_fd;
+        p->in_fd = rp->stdin_fd;
+    }
+    if (p->out_fd >= 0) {
+        set_nonblock(p->out_fd);
+        p->out_w = denvd_fd_watch(e, p->out_fd, on_output, p);
+    }
+    if (p->err_fd >= 0) {
+        set_nonblock(p->err_fd);
+        p->err_w = denvd_fd_watch(e, p->err_fd, on_output, p);
+    }
+    if (!p->pty && p->in_fd >= 0) {
+        set_nonblock(p->in_fd);
+        p->in_w = denvd_fd_watch(e, p->in_fd, on_stdin, p);
+    }
+    p->next = sbx->procs;
+    sbx->procs = p;
+    if (!p->pty && (p->capture = malloc(sizeof *p->capture))) proclog_out_init(p->capture);
+    return p;
+}
+
+static void adopt_one(void *ud, const struct rt_adopted *a)
+{
+    struct denvd_sbx *sbx = ud;
+    char *tag = NULL;
+    cJSON *config = NULL;
+    char op[24];
+    if (procmeta_parse(a->meta, a->metalen, op, sizeof op, &tag, &config) < 0)
+        config = cJSON_CreateObject();
+    struct eproc *p = proc_add(sbx, &a->proc, a->pty, tag, config);
+    if (p) {
+        snprintf(p->op_id, sizeof p->op_id, "%s", op);
+        /* new Starts must not reuse a running process's operation_id */
+        unsigned long long v = strtoull(op, NULL, 10);
+        if (v > sbx->op_seq) sbx->op_seq = v;
+    } else {
+        int fds[] = {a->proc.pty_fd, a->proc.stdin_fd, a->proc.stdout_fd, a->proc.stderr_fd};
+        for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+            if (fds[i] >= 0) close(fds[i]);
+    }
+}
+
+int denvd_process_adopt(struct denvd_sbx *s)
+{
+    struct error err;
+    int n = rt_procs_adopt(s->e->host.rt, s->rt, adopt_one, s, &err);
+    char msg[sizeof err.msg + 64];
+    if (n > 0)
+        snprintf(msg, sizeof msg, "took back %d process%s after a boxtopd restart", n,
+                 n == 1 ? "" : "es");
+    else if (n < 0)
+        snprintf(msg, sizeof msg, "could not take back the running processes: %s", err.msg);
+    if (n != 0) plog(s, n > 0 ? LOG_INFO : LOG_WARN, msg, cJSON_CreateObject());
+    return n;
+}
+
 static int proc_start(struct denvd_call *c, const cJSON *msg, struct denvd_conn *conn,
                       struct denvd_reply *r)
 {
@@ -644,49 +729,33 @@ static int proc_start(struct denvd_call *c, const cJSON *msg, struct denvd_conn 
         .rows = req.pty.rows ? (int)req.pty.rows : 24,
         .cols = req.pty.cols ? (int)req.pty.cols : 80,
         .want_stdin = !req.has_stdin || req.stdin_on,
+        .keep = true, /* the process outlives a boxtopd crash with its stdio */
     };
+    struct buf meta = BUF_INIT; /* kept by init for a boxtopd restarted after a crash */
+    char op_id[24];
+    snprintf(op_id, sizeof op_id, "%llu", (unsigned long long)op);
+    if (procmeta_build(&meta, op_id, req.tag, cJSON_GetObjectItemCaseSensitive(msg, "process"),
+                       PROCMETA_MAX) == 0) {
+        sp.meta = meta.data;
+        sp.metalen = meta.len;
+    }
     struct rt_proc rp;
-    if (rt_spawn(c->e->host.rt, c->sbx->rt, &sp, &rp, &err) < 0) {
+    int src2 = rt_spawn(c->e->host.rt, c->sbx->rt, &sp, &rp, &err);
+    buf_free(&meta);
+    if (src2 < 0) {
         denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "error starting process: %s", err.msg);
         goto out;
     }
-    struct eproc *p = calloc(1, sizeof *p);
+    struct eproc *p =
+        proc_add(c->sbx, &rp, req.pty.present, req.tag ? strdup(req.tag) : NULL,
+                 cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "process"), 1));
     if (!p) {
         struct error e2;
         rt_signal(c->e->host.rt, c->sbx->rt, rp.pid, SIGKILL, &e2);
         denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
         goto out;
     }
-    p->sbx = c->sbx;
-    p->pid = (uint32_t)rp.pid;
-    p->tag = req.tag ? strdup(req.tag) : NULL;
-    p->pty = req.pty.present;
-    const cJSON *pc = cJSON_GetObjectItemCaseSensitive(msg, "process");
-    p->config = cJSON_Duplicate(pc, 1);
-    if (p->pty) {
-        p->out_fd = p->in_fd = rp.pty_fd;
-        p->err_fd = -1;
-    } else {
-        p->out_fd = rp.stdout_fd;
-        p->err_fd = rp.stderr_fd;
-        p->in_fd = rp.stdin_fd;
-    }
-    if (p->out_fd >= 0) {
-        set_nonblock(p->out_fd);
-        p->out_w = denvd_fd_watch(c->e, p->out_fd, on_output, p);
-    }
-    if (p->err_fd >= 0) {
-        set_nonblock(p->err_fd);
-        p->err_w = denvd_fd_watch(c->e, p->err_fd, on_output, p);
-    }
-    if (!p->pty && p->in_fd >= 0) {
-        set_nonblock(p->in_fd);
-        p->in_w = denvd_fd_watch(c->e, p->in_fd, on_stdin, p);
-    }
-    p->next = c->sbx->procs;
-    c->sbx->procs = p;
     snprintf(p->op_id, sizeof p->op_id, "%llu", (unsigned long long)op);
-    if (!p->pty && (p->capture = malloc(sizeof *p->capture))) proclog_out_init(p->capture);
     {
         struct proclog_ids ids;
         char line[64];
@@ -826,6 +895,9 @@ int denvd_process_unary(struct denvd_call *c, const char *method, const cJSON *m
                                  "error closing stdin: cannot close stdin for PTY process — "
                                  "send Ctrl+D (0x04) instead");
     p->stdin_closing = true;
+    /* init's copy too, else the process never sees EOF; best effort (init unreachable =
+     * the sandbox is going away anyway) */
+    rt_close_stdin(c->e->host.rt, c->sbx->rt, (pid_t)p->pid, &err);
     flush_input(p);
     return denvd_reply_json(r, cJSON_CreateObject());
 }

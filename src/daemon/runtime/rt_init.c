@@ -6,7 +6,12 @@
  * one for events (EXIT of a spawned process). A restarted boxtopd just connects again; the
  * newest connection of each kind wins. init is a forked copy of boxtopd and runs one poll loop;
  * it never waits on boxtopd except to hand over a reply or event (non-blocking, dropped when
- * boxtopd is not reading, since nobody would be left to care). */
+ * boxtopd is not reading, since nobody would be left to care).
+ *
+ * init keeps its own copy of every process's pty master or pipe ends (and the metadata
+ * boxtopd gave with SPAWN) until it reaps the process: when boxtopd dies, no shell is hung up
+ * and no pipe breaks (a process that fills its pty or pipe just waits), and the boxtopd that
+ * adopts the sandbox takes them back with LIST. It never reads or writes them itself. */
 #include "config.h"
 
 #include <errno.h>
@@ -20,6 +25,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -32,31 +38,76 @@
 
 #define INIT_MAX_PENDING 4
 #define INIT_MAX_TRACKED 4096
+#define INIT_MAX_KEPT    1024 /* processes whose fds and metadata are kept (bounds init) */
+
+/* A process init started: its EXIT goes to boxtopd; its stdio is kept for a new boxtopd. */
+struct iproc {
+    pid_t pid;
+    uint32_t flags; /* RT_SPAWN_PTY / RT_SPAWN_STDIN of what is kept */
+    int fd[3];      /* as in struct rt_msg_proc */
+    int nfd;
+    char *meta;
+    uint32_t metalen;
+};
 
 struct init {
     struct rt_init_args *a;
     int sig_fd;
     int req_fd, ev_fd;
     int pending[INIT_MAX_PENDING];
-    pid_t tracked[INIT_MAX_TRACKED];
-    int ntracked;
+    struct iproc *tracked; /* INIT_MAX_TRACKED */
+    int ntracked, nkept;
+    struct rlimit nofile; /* as init got it: what the processes it starts get */
     char *buf;
 };
 
-static void init_track(struct init *in, pid_t pid)
+static void iproc_drop(struct init *in, struct iproc *p)
 {
-    if (in->ntracked < INIT_MAX_TRACKED) in->tracked[in->ntracked++] = pid;
+    for (int i = 0; i < p->nfd; i++)
+        close(p->fd[i]);
+    if (p->nfd) in->nkept--;
+    p->nfd = 0;
+    free(p->meta);
+    p->meta = NULL;
+    p->metalen = 0;
+}
+
+/* Returns true when it kept the fds (else they stay the caller's) and a copy of meta. */
+static bool init_track(struct init *in, pid_t pid, uint32_t flags, const int *fds, int nfd,
+                       const char *meta, uint32_t metalen)
+{
+    struct iproc *p = in->ntracked < INIT_MAX_TRACKED ? &in->tracked[in->ntracked] : NULL;
+    char *m = p && nfd && metalen ? malloc(metalen) : NULL;
+    if (!p || in->nkept >= INIT_MAX_KEPT || (metalen && !m)) {
+        free(m);
+        nfd = 0;
+        m = NULL;
+        metalen = 0;
+        if (!p) return false;
+    }
+    in->ntracked++;
+    *p = (struct iproc){.pid = pid, .flags = flags, .nfd = nfd, .meta = m, .metalen = metalen};
+    if (m) memcpy(m, meta, metalen);
+    for (int i = 0; i < nfd; i++)
+        p->fd[i] = fds[i];
+    if (nfd) in->nkept++;
+    return nfd > 0;
+}
+
+static struct iproc *init_find(struct init *in, pid_t pid)
+{
+    for (int i = 0; i < in->ntracked; i++)
+        if (in->tracked[i].pid == pid) return &in->tracked[i];
+    return NULL;
 }
 
 static bool init_untrack(struct init *in, pid_t pid)
 {
-    for (int i = 0; i < in->ntracked; i++) {
-        if (in->tracked[i] == pid) {
-            in->tracked[i] = in->tracked[--in->ntracked];
-            return true;
-        }
-    }
-    return false;
+    struct iproc *p = init_find(in, pid);
+    if (!p) return false;
+    iproc_drop(in, p);
+    *p = in->tracked[--in->ntracked];
+    return true;
 }
 
 static void init_reap(struct init *in)
@@ -187,6 +238,7 @@ static void init_spawn(struct init *in, char *msg, size_t len)
     int fds[3], nfds = 0;
     int child_fds[6] = {-1, -1, -1, -1, -1, -1}; /* in_r,in_w,out_r,out_w,err_r,err_w */
     int master = -1, slave = -1, errp[2] = {-1, -1};
+    bool keep = false;
     char **vec = NULL;
     if (len < sizeof sp) {
         rep.err = EINVAL;
@@ -223,6 +275,11 @@ static void init_spawn(struct init *in, char *msg, size_t len)
         else
             envp[i - sp.argc] = p;
         p = z + 1;
+    }
+    const char *meta = p;
+    if (sp.metalen > RT_META_MAX || sp.metalen > (size_t)(end - p)) {
+        rep.err = EINVAL;
+        goto reply;
     }
     argv[sp.argc] = NULL;
     envp[sp.envc] = NULL;
@@ -283,10 +340,10 @@ static void init_spawn(struct init *in, char *msg, size_t len)
     }
     if (pid == 0) {
         close(errp[0]);
+        setrlimit(RLIMIT_NOFILE, &in->nofile);
         child_exec(&sp, cwd, argv, envp, child_fds[0], child_fds[3], child_fds[5], slave, errp[1],
                    in->a->mode);
     }
-    init_track(in, pid);
     close(errp[1]);
     errp[1] = -1;
     /* EOF = exec succeeded (errp is close-on-exec); otherwise "errno step". Bounded: the
@@ -302,17 +359,24 @@ static void init_spawn(struct init *in, char *msg, size_t len)
         rep.err = atoi(ebuf);
         if (rep.err <= 0) rep.err = EIO;
         snprintf(rep.msg, sizeof rep.msg, "%s", sp2 ? sp2 + 1 : "exec");
-        init_untrack(in, pid); /* the reaper collects it without an EXIT event */
-        goto reply;
+        goto reply; /* untracked: the reaper collects it without an EXIT event */
     }
     rep.pid = pid;
+    uint32_t kept = sp.flags & RT_SPAWN_PTY;
     if (master >= 0) {
         fds[nfds++] = master;
+        master = -1;
     } else {
-        if (sp.flags & RT_SPAWN_STDIN) fds[nfds++] = child_fds[1];
+        if (sp.flags & RT_SPAWN_STDIN) {
+            fds[nfds++] = child_fds[1];
+            kept |= RT_SPAWN_STDIN;
+        }
         fds[nfds++] = child_fds[2];
         fds[nfds++] = child_fds[4];
+        child_fds[1] = child_fds[2] = child_fds[4] = -1;
     }
+    /* sent below and, when asked, kept here: a copy survives boxtopd */
+    keep = init_track(in, pid, kept, fds, (sp.flags & RT_SPAWN_KEEP) ? nfds : 0, meta, sp.metalen);
 reply:
     if (rep.err) nfds = 0;
     rep.nfds = (uint32_t)nfds;
@@ -320,6 +384,9 @@ reply:
         close(in->req_fd);
         in->req_fd = -1;
     }
+    if (!keep)
+        for (int i = 0; i < nfds; i++)
+            close(fds[i]);
     free(vec);
     for (int i = 0; i < 6; i++)
         if (child_fds[i] >= 0) close(child_fds[i]);
@@ -351,6 +418,65 @@ static void init_signal(struct init *in, const char *msg, size_t len)
     }
 }
 
+static void init_reply(struct init *in, const void *msg, size_t len, const int *fds, int nfds)
+{
+    if (in->req_fd >= 0 && rt_msg_send(in->req_fd, msg, len, fds, nfds) < 0) {
+        close(in->req_fd);
+        in->req_fd = -1;
+    }
+}
+
+/* The kept process with the smallest pid above the one asked for: a restarted boxtopd walks
+ * the table one request at a time, so no answer can overflow the socket. */
+static void init_list(struct init *in, const char *msg, size_t len)
+{
+    struct rt_msg_list l;
+    struct rt_msg_proc rep = {.h = {RT_MSG_PROC, 0}, .err = ENOENT};
+    const struct iproc *best = NULL;
+    if (len < sizeof l) {
+        rep.err = EINVAL;
+    } else {
+        memcpy(&l, msg, sizeof l);
+        rep.h.seq = l.h.seq;
+        for (int i = 0; i < in->ntracked; i++) {
+            const struct iproc *p = &in->tracked[i];
+            if (p->nfd && p->pid > l.after && (!best || p->pid < best->pid)) best = p;
+        }
+    }
+    if (!best) {
+        init_reply(in, &rep, sizeof rep, NULL, 0);
+        return;
+    }
+    rep.err = 0;
+    rep.pid = best->pid;
+    rep.flags = best->flags;
+    rep.nfds = (uint32_t)best->nfd;
+    rep.metalen = best->metalen;
+    memcpy(in->buf, &rep, sizeof rep);
+    if (best->metalen) memcpy(in->buf + sizeof rep, best->meta, best->metalen);
+    init_reply(in, in->buf, sizeof rep + best->metalen, best->fd, best->nfd);
+}
+
+static void init_close_stdin(struct init *in, const char *msg, size_t len)
+{
+    struct rt_msg_pid m;
+    struct rt_msg_reply rep = {.h = {RT_MSG_REPLY, 0}};
+    if (len < sizeof m) {
+        rep.err = EINVAL;
+    } else {
+        memcpy(&m, msg, sizeof m);
+        rep.h.seq = m.h.seq;
+        struct iproc *p = init_find(in, m.pid);
+        if (p && p->nfd && (p->flags & RT_SPAWN_STDIN)) {
+            close(p->fd[0]); /* the stdin write end comes first */
+            memmove(p->fd, p->fd + 1, sizeof p->fd[0] * (size_t)(p->nfd - 1));
+            p->nfd--;
+            p->flags &= ~RT_SPAWN_STDIN;
+        }
+    }
+    init_reply(in, &rep, sizeof rep, NULL, 0);
+}
+
 static void init_on_request(struct init *in)
 {
     ssize_t n = rt_msg_recv(in->req_fd, in->buf, RT_MSG_MAX, NULL, NULL, MSG_DONTWAIT);
@@ -366,6 +492,10 @@ static void init_on_request(struct init *in)
         init_spawn(in, in->buf, (size_t)n);
     else if (h.type == RT_MSG_SIGNAL)
         init_signal(in, in->buf, (size_t)n);
+    else if (h.type == RT_MSG_LIST)
+        init_list(in, in->buf, (size_t)n);
+    else if (h.type == RT_MSG_CLOSE_STDIN)
+        init_close_stdin(in, in->buf, (size_t)n);
 }
 
 static void init_on_pending(struct init *in, int i)
@@ -495,7 +625,15 @@ void rt_init_main(struct rt_init_args *a)
     sigprocmask(SIG_BLOCK, &chld, NULL);
     in.sig_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
     in.buf = malloc(RT_MSG_MAX);
-    if (in.sig_fd < 0 || !in.buf) _exit(1);
+    in.tracked = calloc(INIT_MAX_TRACKED, sizeof *in.tracked);
+    if (in.sig_fd < 0 || !in.buf || !in.tracked) _exit(1);
+    /* up to three kept fds per process: the hard limit, not the soft 1024 */
+    if (getrlimit(RLIMIT_NOFILE, &in.nofile) < 0) /* the children's setrlimit fails: kept */
+        in.nofile = (struct rlimit){RLIM_INFINITY, RLIM_INFINITY};
+    else if (in.nofile.rlim_cur < in.nofile.rlim_max) {
+        struct rlimit rl = {in.nofile.rlim_max, in.nofile.rlim_max};
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
     fcntl(a->listen_fd, F_SETFL, O_NONBLOCK);
 
     for (;;) {

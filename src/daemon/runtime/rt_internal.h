@@ -144,6 +144,11 @@ enum rt_msg_type {
     RT_MSG_SIGNAL,
     RT_MSG_REPLY, /* init → boxtopd: answer to SPAWN/SIGNAL (fds attached) */
     RT_MSG_EXIT,  /* init → boxtopd: a spawned process ended */
+    /* A restarted boxtopd takes the processes back: init keeps a copy of every process's
+     * pty master or pipe ends, and the metadata boxtopd gave at SPAWN, until it reaps it. */
+    RT_MSG_LIST,        /* boxtopd → init: the kept process with the smallest pid > after */
+    RT_MSG_PROC,        /* init → boxtopd: one kept process (fds attached), or err ENOENT */
+    RT_MSG_CLOSE_STDIN, /* boxtopd → init: drop the kept stdin (CloseStdin); REPLY */
 };
 
 struct rt_msg_hdr {
@@ -154,14 +159,39 @@ struct rt_msg_hdr {
 #define RT_SPAWN_PTY   1u
 #define RT_SPAWN_STDIN 2u
 #define RT_SPAWN_ROOT  4u
+#define RT_SPAWN_KEEP  8u /* init keeps the stdio for a restarted boxtopd (rt_spawn.keep) */
 
-/* Followed by cwd\0, argc strings, envc strings. */
+#define RT_META_MAX (16 * 1024) /* metadata init keeps per process (bytes) */
+
+/* Followed by cwd\0, argc strings, envc strings, then metalen bytes of metadata. */
 struct rt_msg_spawn {
     struct rt_msg_hdr h;
     uint32_t flags;
     uint16_t rows, cols;
     uint32_t argc, envc;
     uint32_t uid, gid; /* ids to run as, in init's view (plain mode: host ids) */
+    uint32_t metalen;  /* at most RT_META_MAX */
+};
+
+struct rt_msg_list {
+    struct rt_msg_hdr h;
+    int32_t after; /* pid */
+};
+
+/* Followed by metalen bytes; fds: pty master, or [stdin write end,] stdout, stderr read ends
+ * (flags say which: RT_SPAWN_PTY, RT_SPAWN_STDIN). */
+struct rt_msg_proc {
+    struct rt_msg_hdr h;
+    int32_t err; /* 0, or ENOENT after the last one */
+    int32_t pid;
+    uint32_t flags;
+    uint32_t nfds;
+    uint32_t metalen;
+};
+
+struct rt_msg_pid {
+    struct rt_msg_hdr h;
+    int32_t pid;
 };
 
 struct rt_msg_signal {

@@ -28,9 +28,10 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Sends one request and waits for the reply with the same seq. */
-static int request(struct rt_sandbox *sb, const void *msg, size_t len, struct rt_msg_reply *rep,
-                   int *fds, int *nfds, struct error *err)
+/* Sends one request and waits for the answer of type want with the same seq (into rep, cap
+ * bytes, at least min). Returns its length, or -1 with err. */
+static ssize_t request(struct rt_sandbox *sb, const void *msg, size_t len, uint32_t want_type,
+                       void *rep, size_t cap, size_t min, int *fds, int *nfds, struct error *err)
 {
     int want = nfds ? *nfds : 0;
     if (nfds) *nfds = 0;
@@ -54,25 +55,31 @@ static int request(struct rt_sandbox *sb, const void *msg, size_t len, struct rt
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) break;
         int n = want;
-        ssize_t got = rt_msg_recv(sb->req_fd, rep, sizeof *rep, fds, &n, MSG_DONTWAIT);
+        ssize_t got = rt_msg_recv(sb->req_fd, rep, cap, fds, &n, MSG_DONTWAIT);
         if (got < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-        if (got < (ssize_t)sizeof *rep || rep->h.type != RT_MSG_REPLY) {
+        struct rt_msg_hdr rh = {0, 0};
+        if (got >= (ssize_t)sizeof rh) memcpy(&rh, rep, sizeof rh);
+        if (got < (ssize_t)min || rh.type != want_type || rh.seq != h.seq) {
+            /* garbage, or the answer to a request that timed out earlier */
             for (int i = 0; i < n; i++)
                 close(fds[i]);
             if (got <= 0) break;
             continue;
         }
-        if (rep->h.seq != h.seq) { /* answer to a request that timed out earlier */
-            for (int i = 0; i < n; i++)
-                close(fds[i]);
-            continue;
-        }
         if (nfds) *nfds = n;
-        return 0;
+        return got;
     }
     close(sb->req_fd);
     sb->req_fd = -1;
     return error_set(err, ERROR_GENERIC, "sandbox %s: init did not answer", sb->id);
+}
+
+static int request_reply(struct rt_sandbox *sb, const void *msg, size_t len,
+                         struct rt_msg_reply *rep, int *fds, int *nfds, struct error *err)
+{
+    return request(sb, msg, len, RT_MSG_REPLY, rep, sizeof *rep, sizeof *rep, fds, nfds, err) < 0
+               ? -1
+               : 0;
 }
 
 int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, struct rt_proc *out,
@@ -93,7 +100,7 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
     bool root = strcmp(user, "root") == 0;
     struct rt_msg_spawn m = {.h = {RT_MSG_SPAWN, ++sb->seq}};
     m.flags = (sp->pty ? RT_SPAWN_PTY : 0) | (sp->want_stdin ? RT_SPAWN_STDIN : 0) |
-              (root ? RT_SPAWN_ROOT : 0);
+              (root ? RT_SPAWN_ROOT : 0) | (sp->keep ? RT_SPAWN_KEEP : 0);
     m.rows = (uint16_t)(sp->rows > 0 && sp->rows < 65536 ? sp->rows : 24);
     m.cols = (uint16_t)(sp->cols > 0 && sp->cols < 65536 ? sp->cols : 80);
     if (rt->mode == RT_MODE_FULL) { /* "user", or one a template build added */
@@ -108,7 +115,8 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
     const char *cwd = sp->cwd                                                     ? sp->cwd
                       : rt->mode == RT_MODE_FULL && !root && strcmp(user, "user") ? home
                                                                                   : "";
-    size_t len = sizeof m + strlen(cwd) + 1;
+    if (sp->keep && sp->meta && sp->metalen <= RT_META_MAX) m.metalen = (uint32_t)sp->metalen;
+    size_t len = sizeof m + strlen(cwd) + 1 + m.metalen;
     for (m.argc = 0; sp->argv[m.argc]; m.argc++)
         len += strlen(sp->argv[m.argc]) + 1;
     for (m.envc = 0; sp->envp && sp->envp[m.envc]; m.envc++)
@@ -132,9 +140,10 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
         memcpy(p, sp->envp[i], l);
         p += l;
     }
+    if (m.metalen) memcpy(p, sp->meta, m.metalen);
     struct rt_msg_reply rep;
     int fds[3], nfds = 3;
-    int rc = request(sb, buf, len, &rep, fds, &nfds, err);
+    int rc = request_reply(sb, buf, len, &rep, fds, &nfds, err);
     free(buf);
     if (rc < 0) return -1;
     if (rep.err) {
@@ -171,11 +180,84 @@ int rt_signal(struct rt *rt, struct rt_sandbox *sb, pid_t pid, int signo, struct
     if (sb->frozen) return error_set(err, ERROR_CONFLICT, "sandbox %s is paused", sb->id);
     struct rt_msg_signal m = {.h = {RT_MSG_SIGNAL, ++sb->seq}, .pid = pid, .signo = signo};
     struct rt_msg_reply rep;
-    if (request(sb, &m, sizeof m, &rep, NULL, NULL, err) < 0) return -1;
+    if (request_reply(sb, &m, sizeof m, &rep, NULL, NULL, err) < 0) return -1;
     if (rep.err)
         return error_set(err, rep.err == ESRCH ? ERROR_NOT_FOUND : ERROR_GENERIC,
                          "signal %d to %d: %s", signo, (int)pid, strerror(rep.err));
     return 0;
+}
+
+int rt_close_stdin(struct rt *rt, struct rt_sandbox *sb, pid_t pid, struct error *err)
+{
+    (void)rt;
+    if (!sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
+    if (sb->frozen) return error_set(err, ERROR_CONFLICT, "sandbox %s is paused", sb->id);
+    struct rt_msg_pid m = {.h = {RT_MSG_CLOSE_STDIN, ++sb->seq}, .pid = pid};
+    struct rt_msg_reply rep;
+    if (request_reply(sb, &m, sizeof m, &rep, NULL, NULL, err) < 0) return -1;
+    if (rep.err)
+        return error_set(err, ERROR_GENERIC, "close stdin of %d: %s", (int)pid, strerror(rep.err));
+    return 0;
+}
+
+/* One process at a time (smallest pid above the last): every answer fits the socket. */
+int rt_procs_adopt(struct rt *rt, struct rt_sandbox *sb,
+                   void (*cb)(void *ud, const struct rt_adopted *p), void *ud, struct error *err)
+{
+    (void)rt;
+    if (!sb->running || sb->frozen) return 0;
+    char *buf = malloc(sizeof(struct rt_msg_proc) + RT_META_MAX);
+    if (!buf) return error_set(err, ERROR_GENERIC, "out of memory");
+    int count = 0;
+    int32_t after = 0;
+    for (;;) {
+        struct rt_msg_list m = {.h = {RT_MSG_LIST, ++sb->seq}, .after = after};
+        struct rt_msg_proc rep;
+        int fds[3], nfds = 3;
+        ssize_t n = request(sb, &m, sizeof m, RT_MSG_PROC, buf, sizeof rep + RT_META_MAX,
+                            sizeof rep, fds, &nfds, err);
+        if (n < 0) {
+            count = -1;
+            break;
+        }
+        memcpy(&rep, buf, sizeof rep);
+        bool pty = rep.flags & RT_SPAWN_PTY, in = rep.flags & RT_SPAWN_STDIN;
+        int need = pty ? 1 : in ? 3 : 2;
+        bool sane = rep.err == 0 && rep.pid > after && rep.nfds == (uint32_t)nfds && nfds == need &&
+                    rep.metalen == (size_t)n - sizeof rep;
+        if (!sane) {
+            for (int i = 0; i < nfds; i++)
+                close(fds[i]);
+            if (rep.err != ENOENT) {
+                error_set(err, ERROR_PROTOCOL, "sandbox %s: init sent a bad process entry", sb->id);
+                count = -1;
+            }
+            break;
+        }
+        after = rep.pid;
+        for (int i = 0; i < nfds; i++)
+            fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+        struct rt_adopted a = {.proc = {.pid = rep.pid,
+                                        .pty_fd = -1,
+                                        .stdin_fd = -1,
+                                        .stdout_fd = -1,
+                                        .stderr_fd = -1},
+                               .pty = pty,
+                               .meta = buf + sizeof rep,
+                               .metalen = rep.metalen};
+        if (pty) {
+            a.proc.pty_fd = fds[0];
+        } else {
+            int k = 0;
+            if (in) a.proc.stdin_fd = fds[k++];
+            a.proc.stdout_fd = fds[k++];
+            a.proc.stderr_fd = fds[k];
+        }
+        cb(ud, &a);
+        count++;
+    }
+    free(buf);
+    return count;
 }
 
 int rt_pty_resize(int pty_fd, int rows, int cols)

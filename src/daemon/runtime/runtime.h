@@ -63,6 +63,12 @@ struct rt_spawn {
     bool pty;                /* one pty for stdin/stdout/stderr, ICRNL on */
     int rows, cols;          /* pty size */
     bool want_stdin;         /* pipes only: keep a stdin pipe, else /dev/null */
+    /* init keeps a copy of the pty master / pipe ends, and meta (opaque, at most 16 KiB,
+     * else none), for a boxtopd restarted after a crash (rt_procs_adopt). Leave it off when
+     * the caller closes an end on purpose (the process must see EOF or EPIPE, not block). */
+    bool keep;
+    const void *meta;
+    size_t metalen;
 };
 
 struct rt_proc {
@@ -167,6 +173,26 @@ void rt_sandbox_set_ud(struct rt_sandbox *sb, void *ud);
 int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, struct rt_proc *out,
              struct error *err);
 int rt_signal(struct rt *rt, struct rt_sandbox *sb, pid_t pid, int signo, struct error *err);
+/* A process's stdin is closed for good (envd's CloseStdin): init drops the copy it keeps, so
+ * the process sees EOF once the caller closes its own. */
+int rt_close_stdin(struct rt *rt, struct rt_sandbox *sb, pid_t pid, struct error *err);
+
+/* One process a sandbox's init still runs, given back to a restarted boxtopd. The fds are
+ * the callback's (O_NONBLOCK, close-on-exec), -1 where the process has none. meta: what
+ * rt_spawn was given (valid during the callback). */
+struct rt_adopted {
+    struct rt_proc proc;
+    bool pty;
+    const char *meta;
+    size_t metalen;
+};
+/* Every process init kept (a boxtopd that died left them behind): init keeps copies of their
+ * pty master / pipe ends until it reaps them, so this is how shells survive a boxtopd crash.
+ * Each call gives them all again (new fds): call it once per adopted sandbox. Returns how
+ * many, or -1 (init unreachable). A paused sandbox has none to give (its init is frozen):
+ * call it after the resume. */
+int rt_procs_adopt(struct rt *rt, struct rt_sandbox *sb,
+                   void (*cb)(void *ud, const struct rt_adopted *p), void *ud, struct error *err);
 int rt_pty_resize(int pty_fd, int rows, int cols);
 
 /* Cheap (a few sysfs reads; the writable layer is walked at most 4096 entries per call, so

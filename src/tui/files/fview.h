@@ -114,6 +114,9 @@ void fv_edit_file(struct fview *v);
 void fv_ops_job_done(struct fview *v, struct xfer_job *j);
 void fv_ops_free(struct fview *v);
 
+/* view_files_retry.c: the retry key (a) */
+void fv_retry(struct fview *v);
+
 /* view_files_pager.c */
 #define PAGER_MAX (4 * 1024 * 1024) /* the pager reads at most this much of a file */
 /* A pager over a local file (text sanitized, binary as hex); title is raw. */

@@ -8,7 +8,8 @@ src_tui_libboxtoptui_a_SOURCES += src/tui/files/fview.h \
 	src/tui/backend_e2b_rcall.c src/tui/backend_e2b_proc.c \
 	src/tui/backend_e2b_peek.c src/tui/backend_e2b_peek.h \
 	src/tui/views/view_files.c src/tui/views/view_files_pane.c src/tui/views/view_files_draw.c \
-	src/tui/views/view_files_copy.c src/tui/views/view_files_ops.c src/tui/views/view_files_pager.c
+	src/tui/views/view_files_copy.c src/tui/views/view_files_ops.c src/tui/views/view_files_pager.c \
+	src/tui/views/view_files_retry.c
 
 FILES_UNIT_TESTS = tests/unit/test_tui_files
 check_PROGRAMS += $(FILES_UNIT_TESTS)

@@ -63,6 +63,9 @@ static inline int cmdsv_ready(const struct cmdsv *v)
 }
 
 const struct cmd *cmdsv_row(struct cmdsv *v, size_t vis_index);
+/* Take the backend's api and envd URL now (a restarted local boxtopd has new ones): before
+ * every call that uses v->api or the feeds. */
+void cmdsv_follow_backend(struct cmdsv *v);
 const struct cmd *cmdsv_selected(struct cmdsv *v);
 int cmdsv_is_pty(const struct cmd *c);
 

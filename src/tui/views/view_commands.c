@@ -211,6 +211,7 @@ static void on_round(void *ud, const struct error *err)
 static void poll_now(struct cmdsv *v)
 {
     struct error err = {0};
+    cmdsv_follow_backend(v); /* a restarted local boxtopd: new api, the same cursor */
     if (!v->feed || cmd_feed_busy(v->feed)) return;
     if (cmd_feed_poll(v->feed, &err) < 0) {
         snprintf(v->err, sizeof v->err, "%s", err.msg);

@@ -63,6 +63,7 @@ static void on_out_round(void *ud, const struct error *err)
 static void out_poll(struct cmdsv *v)
 {
     struct error err = {0};
+    cmdsv_follow_backend(v);
     if (v->pane.feed && !cmd_out_feed_busy(v->pane.feed) &&
         cmd_out_feed_poll(v->pane.feed, &err) < 0)
         snprintf(v->pane.err, sizeof v->pane.err, "%s", err.msg);
@@ -150,6 +151,7 @@ void cmd_pane_open(struct cmdsv *v, const struct cmd *c)
         p->title = t;
     }
     if (!c->pid) return;
+    cmdsv_follow_backend(v);
     p->feed = cmd_out_feed_new(v->api, v->id, c, on_out_round, v);
     if (!p->feed) return;
     if (c->result == CMD_RUNNING && !c->listed_only) attach(v);

@@ -180,13 +180,18 @@ static void on_fs_end(const struct error *err, void *ud)
 
 static void poll_data(struct tlv *t)
 {
+    cmdsv_follow_backend(t->cv);
     struct api *api = t->cv->api;
-    if (!t->mcall) t->mcall = api_sandbox_metrics(api, t->cv->id, 0, 0, on_metrics, t);
+    if (!t->mcall) {
+        t->mcall = api_sandbox_metrics(api, t->cv->id, 0, 0, on_metrics, t);
+        api_call_notify_drop(t->mcall); /* a restarted boxtopd: an error, then asked again */
+    }
     if (!t->ecall) {
         char p[256];
         snprintf(p, sizeof p, "/events/sandboxes/%s?limit=100&orderAsc=false", t->cv->id);
         t->ecall = api_get_raw(api, p, on_events, t);
         if (t->ecall) api_call_set_raw(t->ecall);
+        api_call_notify_drop(t->ecall);
     }
     if (!t->lcall) {
         struct api_logs_query q = {
@@ -413,7 +418,9 @@ static void tl_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
         struct api_logs_query q = {
             .cursor_ms = t->cursor + 1, .direction = "backward", .limit = CTX_LINES};
         t->ctx_for = t->cursor;
+        cmdsv_follow_backend(t->cv);
         t->ccall = api_logs_v2(t->cv->api, t->cv->id, &q, on_ctx, t);
+        api_call_notify_drop(t->ccall);
     }
     for (int i = 0; t->ctx_at == t->cursor && i < t->nctx && y < h; i++)
         ui_text(a, w, y++, 3, wd - 4, t->ctx[i], th->attr[ROLE_DIM]);

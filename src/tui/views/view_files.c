@@ -3,8 +3,8 @@
  * the view itself: keys, mouse, help, and its life over the backend's remote face of the
  * sandbox (backend_remote.h: listings, watch, operations and the transfer engine, whose jobs
  * show in a transfers panel at the bottom). The rest is in view_files_pane.c, view_files_draw.c,
- * view_files_copy.c, view_files_ops.c and view_files_pager.c (fview.h says which way calls go). Names are
- * raw bytes everywhere and only sanitized when drawn (ui_text). */
+ * view_files_copy.c, view_files_ops.c and view_files_pager.c (fview.h says which way calls go).
+ * Names are raw bytes everywhere and only sanitized when drawn (ui_text). */
 #include "config.h"
 
 #include <stdio.h>
@@ -42,7 +42,9 @@ static void on_xfer(void *ud, enum xfer_event ev, struct xfer_job *j)
     if (ev != XEV_STATE) return;
     if (j->state == XS_DONE || j->state == XS_FAILED || j->state == XS_CANCELLED) {
         int own = j != v->view_job && j != v->edit_job && j != v->edit_up; /* a copy */
-        if (j->state == XS_FAILED)
+        if (j->state == XS_FAILED && own)
+            app_status_for(v->a, &v->base, STATUS_ERROR, _("copy failed: %s - a retries"), j->msg);
+        else if (j->state == XS_FAILED)
             app_status_for(v->a, &v->base, STATUS_ERROR, _("copy failed: %s"), j->msg);
         else if (j->state == XS_DONE && j->msg[0])
             app_status_for(v->a, &v->base, STATUS_WARN, "%s", j->msg);
@@ -122,6 +124,8 @@ static int xfer_key(struct fview *v, int ch, int is_key)
         }
     } else if (!is_key && ch == 'C') {
         if (v->rem) v->rem->ops->clear_finished(v->rem);
+    } else if (!is_key && ch == 'a') {
+        fv_retry(v);
     } else if (!is_key && (ch == 't' || ch == '\t' || ch == 27))
         v->xfocus = 0;
     else
@@ -229,6 +233,9 @@ static int fv_key(struct view *vv, struct app *a, int ch, int is_key)
         break;
     case 'c':
         fv_start_copy(v);
+        return 1;
+    case 'a':
+        fv_retry(v);
         return 1;
     case 'v':
         fv_view_file(v);
@@ -373,7 +380,7 @@ static const char *fv_footer(struct view *vv)
 {
     struct fview *v = (struct fview *)vv;
     if (v->ask) return _("answer the question at the bottom");
-    if (v->xfocus) return _("j/k select  x cancel  C clear finished  t panes");
+    if (v->xfocus) return _("j/k select  x cancel  a retry  C clear finished  t panes");
     return _("Tab pane  Enter open  Bksp up  c/F5 copy  v view  e edit  M mkdir  R rename  "
              "D delete  / filter  . hidden  s sort  t transfers  ? help");
 }
@@ -393,7 +400,8 @@ static const struct keyhelp fv_help[] = {
     {".", N_("show / hide hidden files")},
     {"s S", N_("sort by name, size, modified / reverse")},
     {"r", N_("reload the pane (resume a paused sandbox)")},
-    {"t", N_("transfers panel: j/k, x cancel, C clear finished")},
+    {"t", N_("transfers panel: j/k, x cancel, a retry, C clear finished")},
+    {"a", N_("copy the failed transfer again (the selected one, else the newest)")},
 };
 
 static const struct keyhelp *fv_helpfn(struct view *vv, int *n)

@@ -148,12 +148,16 @@ static void draw_xfers(struct fview *v, WINDOW *w, int y0, int h, int wd)
     const struct theme *th = &a->theme;
     int64_t now = loop_now_ms();
     ui_fill(w, y0, 0, wd, th->attr[ROLE_TITLE]);
-    ui_text(a, w, y0, 1, wd - 2,
-            v->xfocus ? _("Transfers (t back to panes, x cancel, C clear finished)")
-                      : _("Transfers (t to select)"),
-            th->attr[ROLE_TITLE]);
     size_t nj = 0;
     struct xfer_job *const *jobs = fv_ready(v) ? v->rem->ops->jobs(v->rem, &nj) : NULL;
+    int failed = 0; /* then the title names the retry key */
+    for (size_t i = 0; i < nj; i++)
+        failed |= jobs[i]->state == XS_FAILED;
+    ui_text(a, w, y0, 1, wd - 2,
+            v->xfocus ? _("Transfers (t back to panes, x cancel, a retry, C clear finished)")
+            : failed  ? _("Transfers (t to select, a retries a failed copy)")
+                      : _("Transfers (t to select)"),
+            th->attr[ROLE_TITLE]);
     long n = (long)nj;
     if (v->xsel >= n) v->xsel = n - 1;
     if (v->xsel < 0) v->xsel = 0;
