@@ -208,6 +208,10 @@ void app_prompt(struct app *a, const char *label, const char *initial,
  * choice answered by its first key). */
 void app_prompt_close(struct app *a);
 void app_confirm(struct app *a, const char *msg, confirm_cb fn, void *ud);
+/* Copy text to the terminal's clipboard with OSC 52 (at most 64 KiB of it; terminals cap
+ * the sequence anyway; clipboard.c). Returns the bytes sent, or -1 when BOXTOP_OSC52=0
+ * turns it off (said in the status line) or it could not be built. */
+int app_clipboard(struct app *a, const char *text, size_t len);
 /* Refuse with a clear message in --readonly; returns 1 when refused. */
 int app_refuse_readonly(struct app *a, const char *action);
 void app_clock_check(struct app *a); /* (re)arm or drop the 1 s tick */
@@ -227,10 +231,6 @@ void ui_fmt_bytes(char *out, size_t n, int64_t bytes);
 void ui_fmt_duration(char *out, size_t n, int64_t ms); /* "3d4h", "12m05s", "45s" */
 /* Under a minute with tenths ("0.4s"), else as above; "-" when ns < 0. */
 void ui_fmt_duration_ns(char *out, size_t n, int64_t ns);
-/* Copy text to the terminal's clipboard with OSC 52 (at most 64 KiB of it; terminals cap
- * the sequence anyway). Returns the bytes sent, or -1 when BOXTOP_OSC52=0 turns it off
- * (said in the status line) or it could not be built. */
-int ui_clipboard(struct app *a, const char *text, size_t len);
 /* A time to live as typed: seconds, or with s, m or h ("90", "10m", "2h"), 1 s to 30 days;
  * 0, or -1 when it is not one. */
 int ui_parse_duration(const char *text, int *secs);

@@ -23,7 +23,7 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/term_restore.c src/tui/term_restore.h \
 	src/tui/theme.c src/tui/theme.h src/tui/themes.c \
 	src/tui/keymap.c src/tui/keymap.h src/tui/keymap_views.c src/tui/keymap_keys.c \
-	src/tui/ui.c src/tui/ui_list.c src/tui/widgets/input_keys.c \
+	src/tui/ui.c src/tui/ui_list.c src/tui/clipboard.c src/tui/widgets/input_keys.c \
 	src/tui/views/view_sandboxes.c src/tui/views/view_detail.c \
 	src/tui/tui_main.c \
 	src/tui/session.c src/tui/session.h \
