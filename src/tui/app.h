@@ -231,6 +231,9 @@ void ui_fmt_bytes(char *out, size_t n, int64_t bytes);
 void ui_fmt_duration(char *out, size_t n, int64_t ms); /* "3d4h", "12m05s", "45s" */
 /* Under a minute with tenths ("0.4s"), else as above; "-" when ns < 0. */
 void ui_fmt_duration_ns(char *out, size_t n, int64_t ns);
+/* The cursor move of a navigation key (an ncurses KEY_*): arrows by 1, PgUp/PgDn by page,
+ * Home/End past either end of n rows (the view clamps). 1 with *delta, 0 for another key. */
+int ui_nav_delta(int key, int page, int n, int *delta);
 /* A time to live as typed: seconds, or with s, m or h ("90", "10m", "2h"), 1 s to 30 days;
  * 0, or -1 when it is not one. */
 int ui_parse_duration(const char *text, int *secs);

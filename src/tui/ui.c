@@ -125,6 +125,32 @@ void ui_fmt_duration(char *out, size_t n, int64_t ms)
         snprintf(out, n, "%llds", (long long)s);
 }
 
+int ui_nav_delta(int key, int page, int n, int *delta)
+{
+    switch (key) {
+    case KEY_DOWN:
+        *delta = 1;
+        return 1;
+    case KEY_UP:
+        *delta = -1;
+        return 1;
+    case KEY_NPAGE:
+        *delta = page;
+        return 1;
+    case KEY_PPAGE:
+        *delta = -page;
+        return 1;
+    case KEY_HOME:
+        *delta = -n - 1;
+        return 1;
+    case KEY_END:
+        *delta = n;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 int ui_parse_duration(const char *text, int *secs)
 {
     char *end;

@@ -353,29 +353,10 @@ static int lg_key(struct view *vv, struct app *a, int ch, int is_key)
     int page = getmaxy(a->w_main) - 2;
     if (page < 1) page = 1;
     if (is_key) {
-        switch (ch) {
-        case KEY_DOWN:
-            move_cur(l, 1);
-            break;
-        case KEY_UP:
-            move_cur(l, -1);
-            break;
-        case KEY_NPAGE:
-            move_cur(l, page);
-            break;
-        case KEY_PPAGE:
-            move_cur(l, -page);
-            break;
-        case KEY_HOME:
-            move_cur(l, -l->nvis - 1);
-            break;
-        case KEY_END:
-            move_cur(l, l->nvis);
-            l->stick = 1;
-            break;
-        default:
-            return 0;
-        }
+        int d;
+        if (!ui_nav_delta(ch, page, l->nvis, &d)) return 0;
+        move_cur(l, d);
+        if (ch == KEY_END) l->stick = 1; /* follow new lines from the end */
         app_dirty(a, DIRTY_MAIN);
         return 1;
     }
