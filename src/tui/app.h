@@ -31,6 +31,7 @@
 #define VIEW_STACK_MAX 8
 
 struct app;
+struct buf;
 struct view;
 struct session;
 
@@ -208,6 +209,9 @@ void app_prompt(struct app *a, const char *label, const char *initial,
  * choice answered by its first key). */
 void app_prompt_close(struct app *a);
 void app_confirm(struct app *a, const char *msg, confirm_cb fn, void *ud);
+/* Write text (lines of it) to path, created 0600 and never through a symlink, and say the
+ * outcome in the status line (app_save.c). 0 or -1. */
+int app_save_text(struct app *a, const char *path, const struct buf *text, size_t lines);
 /* Copy text to the terminal's clipboard with OSC 52 (at most 64 KiB of it; terminals cap
  * the sequence anyway; clipboard.c). Returns the bytes sent, or -1 when BOXTOP_OSC52=0
  * turns it off (said in the status line) or it could not be built. */

@@ -16,7 +16,7 @@ src_tui_libboxtoptui_pure_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(
 
 src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/app.c src/tui/app.h \
-	src/tui/app_input.c src/tui/app_cmd.c src/tui/app_run.c \
+	src/tui/app_input.c src/tui/app_cmd.c src/tui/app_run.c src/tui/app_save.c \
 	src/tui/backend.h src/tui/backend_replay.c src/tui/backend_replay.h \
 	src/tui/backend_replay_fetch.c \
 	src/tui/backend_e2b.c src/tui/backend_e2b.h \
