@@ -31,6 +31,7 @@
 #define VIEW_STACK_MAX 8
 
 struct app;
+struct buf;
 struct view;
 struct session;
 
@@ -208,6 +209,13 @@ void app_prompt(struct app *a, const char *label, const char *initial,
  * choice answered by its first key). */
 void app_prompt_close(struct app *a);
 void app_confirm(struct app *a, const char *msg, confirm_cb fn, void *ud);
+/* Write text (lines of it) to path, created 0600 and never through a symlink, and say the
+ * outcome in the status line (app_save.c). 0 or -1. */
+int app_save_text(struct app *a, const char *path, const struct buf *text, size_t lines);
+/* Copy text to the terminal's clipboard with OSC 52 (at most 64 KiB of it; terminals cap
+ * the sequence anyway; clipboard.c). Returns the bytes sent, or -1 when BOXTOP_OSC52=0
+ * turns it off (said in the status line) or it could not be built. */
+int app_clipboard(struct app *a, const char *text, size_t len);
 /* Refuse with a clear message in --readonly; returns 1 when refused. */
 int app_refuse_readonly(struct app *a, const char *action);
 void app_clock_check(struct app *a); /* (re)arm or drop the 1 s tick */
@@ -227,10 +235,9 @@ void ui_fmt_bytes(char *out, size_t n, int64_t bytes);
 void ui_fmt_duration(char *out, size_t n, int64_t ms); /* "3d4h", "12m05s", "45s" */
 /* Under a minute with tenths ("0.4s"), else as above; "-" when ns < 0. */
 void ui_fmt_duration_ns(char *out, size_t n, int64_t ns);
-/* Copy text to the terminal's clipboard with OSC 52 (at most 64 KiB of it; terminals cap
- * the sequence anyway). Returns the bytes sent, or -1 when BOXTOP_OSC52=0 turns it off
- * (said in the status line) or it could not be built. */
-int ui_clipboard(struct app *a, const char *text, size_t len);
+/* The cursor move of a navigation key (an ncurses KEY_*): arrows by 1, PgUp/PgDn by page,
+ * Home/End past either end of n rows (the view clamps). 1 with *delta, 0 for another key. */
+int ui_nav_delta(int key, int page, int n, int *delta);
 /* A time to live as typed: seconds, or with s, m or h ("90", "10m", "2h"), 1 s to 30 days;
  * 0, or -1 when it is not one. */
 int ui_parse_duration(const char *text, int *secs);

@@ -16,14 +16,14 @@ src_tui_libboxtoptui_pure_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(
 
 src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/app.c src/tui/app.h \
-	src/tui/app_input.c src/tui/app_cmd.c src/tui/app_run.c \
+	src/tui/app_input.c src/tui/app_cmd.c src/tui/app_run.c src/tui/app_save.c \
 	src/tui/backend.h src/tui/backend_replay.c src/tui/backend_replay.h \
 	src/tui/backend_replay_fetch.c \
 	src/tui/backend_e2b.c src/tui/backend_e2b.h \
 	src/tui/term_restore.c src/tui/term_restore.h \
 	src/tui/theme.c src/tui/theme.h src/tui/themes.c \
 	src/tui/keymap.c src/tui/keymap.h src/tui/keymap_views.c src/tui/keymap_keys.c \
-	src/tui/ui.c src/tui/ui_list.c src/tui/widgets/input_keys.c \
+	src/tui/ui.c src/tui/ui_list.c src/tui/clipboard.c src/tui/widgets/input_keys.c \
 	src/tui/views/view_sandboxes.c src/tui/views/view_detail.c \
 	src/tui/tui_main.c \
 	src/tui/session.c src/tui/session.h \

@@ -7,15 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "boxtop/base64.h"
 #include "boxtop/buf.h"
-#include "boxtop/i18n.h"
 #include "boxtop/sanitize.h"
 #include "app.h"
-
-#define OSC52_MAX (64 * 1024) /* bytes of text; terminals cap the sequence anyway */
 
 /* Sanitize at most this many raw bytes per column: a 10 000-character metadata value costs
  * no more to draw than a short one. */
@@ -130,29 +125,30 @@ void ui_fmt_duration(char *out, size_t n, int64_t ms)
         snprintf(out, n, "%llds", (long long)s);
 }
 
-int ui_clipboard(struct app *a, const char *text, size_t len)
+int ui_nav_delta(int key, int page, int n, int *delta)
 {
-    const char *env = getenv("BOXTOP_OSC52");
-    if (env && !strcmp(env, "0")) {
-        app_status(a, STATUS_WARN, _("OSC 52 is off (BOXTOP_OSC52=0): nothing copied"));
-        return -1;
+    switch (key) {
+    case KEY_DOWN:
+        *delta = 1;
+        return 1;
+    case KEY_UP:
+        *delta = -1;
+        return 1;
+    case KEY_NPAGE:
+        *delta = page;
+        return 1;
+    case KEY_PPAGE:
+        *delta = -page;
+        return 1;
+    case KEY_HOME:
+        *delta = -n - 1;
+        return 1;
+    case KEY_END:
+        *delta = n;
+        return 1;
+    default:
+        return 0;
     }
-    if (len > OSC52_MAX) len = OSC52_MAX;
-    struct buf b = BUF_INIT;
-    int rc = -1;
-    if (!buf_append_str(&b, "\033]52;c;") && !base64_encode(&b, text, len) &&
-        !buf_append_str(&b, "\a")) {
-        /* an OSC moves nothing on screen, so curses' idea of the terminal stays right */
-        size_t off = 0;
-        while (off < b.len) {
-            ssize_t w = write(STDOUT_FILENO, b.data + off, b.len - off);
-            if (w <= 0) break;
-            off += (size_t)w;
-        }
-        rc = (int)len;
-    }
-    buf_free(&b);
-    return rc;
 }
 
 int ui_parse_duration(const char *text, int *secs)

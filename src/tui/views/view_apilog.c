@@ -259,7 +259,7 @@ static void copy_call(struct apiv *v, struct app *a)
     buf_append_byte(&b, '\n');
     int action = api_log_boxtop(e, &b);
     if (action) buf_append_byte(&b, '\n');
-    if (ui_clipboard(a, b.data, b.len) >= 0) /* else it said why not */
+    if (app_clipboard(a, b.data, b.len) >= 0) /* else it said why not */
         app_status(a, STATUS_INFO,
                    action ? _("copied the curl command and the boxtop command line (OSC 52)")
                           : _("copied the curl command (OSC 52; the key is $E2B_API_KEY)"));

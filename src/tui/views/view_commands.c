@@ -491,30 +491,10 @@ static int cv_key(struct view *vv, struct app *a, int ch, int is_key)
     int page = getmaxy(a->w_main) / 2;
     if (page < 1) page = 1;
     if (is_key) {
-        switch (ch) {
-        case KEY_DOWN:
-            cv_move(v, 1);
-            break;
-        case KEY_UP:
-            cv_move(v, -1);
-            break;
-        case KEY_NPAGE:
-            cv_move(v, page);
-            break;
-        case KEY_PPAGE:
-            cv_move(v, -page);
-            break;
-        case KEY_HOME:
-            cv_move(v, -(int)v->nvis);
-            break;
-        case KEY_END:
-            cv_move(v, (int)v->nvis);
-            break;
-        case KEY_ENTER:
-            goto enter;
-        default:
-            return 0;
-        }
+        int d;
+        if (ch == KEY_ENTER) goto enter;
+        if (!ui_nav_delta(ch, page, (int)v->nvis, &d)) return 0;
+        cv_move(v, d);
         app_dirty(a, DIRTY_MAIN);
         return 1;
     }

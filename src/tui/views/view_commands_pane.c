@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boxtop/buf.h"
 #include "boxtop/i18n.h"
 #include "boxtop/loop.h"
 #include "boxtop/sanitize.h"
@@ -311,22 +312,16 @@ static void on_save(struct app *a, const char *text, int submit, void *ud)
     struct cmdsv *v = ud;
     struct cmd_output *o = out_of(v);
     if (!submit || !text || !*text || !o) return;
-    int fd = open(text, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-    int e = errno;
+    struct buf out = BUF_INIT;
     size_t n = shown(v);
-    for (size_t i = 0; fp && i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         const struct cmd_line *l = &o->v[i];
-        fprintf(fp, "%s%s\n", l->is_stderr ? "stderr: " : "",
-                l->marker ? _("[output truncated: command exceeded log capture limit]")
-                          : (l->text ? l->text : ""));
+        buf_printf(&out, "%s%s\n", l->is_stderr ? "stderr: " : "",
+                   l->marker ? _("[output truncated: command exceeded log capture limit]")
+                             : (l->text ? l->text : ""));
     }
-    if (fp && fclose(fp) == 0)
-        app_status(a, STATUS_INFO, _("%zu lines saved to %s"), n, text);
-    else {
-        if (!fp && fd >= 0) close(fd);
-        app_status(a, STATUS_ERROR, _("cannot save to %s: %s"), text, strerror(e ? e : errno));
-    }
+    app_save_text(a, text, &out, n);
+    buf_free(&out);
 }
 
 int cmd_pane_key(struct cmdsv *v, int ch, int is_key)

@@ -323,27 +323,10 @@ static void on_save(struct app *a, const char *text, int submit, void *ud)
     struct logsv *l = ud;
     if (!submit || !text || !*text) return;
     struct buf out = BUF_INIT;
-    int rc = log_store_format(&l->st, l->min_level, l->search, 0, l->utc, &out);
-    int fd = rc < 0 ? -1 : open(text, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    int e = errno;
-    size_t done = 0;
-    while (fd >= 0 && done < out.len) {
-        ssize_t k = write(fd, out.data + done, out.len - done);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) {
-            e = errno;
-            break;
-        }
-        done += (size_t)k;
-    }
-    if (fd >= 0 && close(fd) < 0 && done == out.len) {
-        e = errno;
-        done = 0;
-    }
-    if (fd >= 0 && done == out.len)
-        app_status(a, STATUS_INFO, _("%d lines saved to %s"), l->nvis, text);
+    if (log_store_format(&l->st, l->min_level, l->search, 0, l->utc, &out) < 0)
+        app_status(a, STATUS_ERROR, _("cannot save to %s: %s"), text, strerror(ENOMEM));
     else
-        app_status(a, STATUS_ERROR, _("cannot save to %s: %s"), text, strerror(e));
+        app_save_text(a, text, &out, (size_t)l->nvis);
     buf_free(&out);
 }
 
@@ -353,29 +336,10 @@ static int lg_key(struct view *vv, struct app *a, int ch, int is_key)
     int page = getmaxy(a->w_main) - 2;
     if (page < 1) page = 1;
     if (is_key) {
-        switch (ch) {
-        case KEY_DOWN:
-            move_cur(l, 1);
-            break;
-        case KEY_UP:
-            move_cur(l, -1);
-            break;
-        case KEY_NPAGE:
-            move_cur(l, page);
-            break;
-        case KEY_PPAGE:
-            move_cur(l, -page);
-            break;
-        case KEY_HOME:
-            move_cur(l, -l->nvis - 1);
-            break;
-        case KEY_END:
-            move_cur(l, l->nvis);
-            l->stick = 1;
-            break;
-        default:
-            return 0;
-        }
+        int d;
+        if (!ui_nav_delta(ch, page, l->nvis, &d)) return 0;
+        move_cur(l, d);
+        if (ch == KEY_END) l->stick = 1; /* follow new lines from the end */
         app_dirty(a, DIRTY_MAIN);
         return 1;
     }

@@ -658,30 +658,10 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
     struct sbview *v = (struct sbview *)vv;
     int page = v->body_h > 1 ? v->body_h - 1 : 1;
     if (is_key) {
-        switch (ch) {
-        case KEY_UP:
-            table_move(&v->t, -1);
-            break;
-        case KEY_DOWN:
-            table_move(&v->t, 1);
-            break;
-        case KEY_PPAGE:
-            table_move(&v->t, -page);
-            break;
-        case KEY_NPAGE:
-            table_move(&v->t, page);
-            break;
-        case KEY_HOME:
-            table_select(&v->t, 0);
-            break;
-        case KEY_END:
-            table_select(&v->t, v->nrows - 1);
-            break;
-        case KEY_ENTER:
-            goto enter;
-        default:
-            return 0;
-        }
+        int d;
+        if (ch == KEY_ENTER) goto enter;
+        if (!ui_nav_delta(ch, page, v->nrows, &d)) return 0;
+        table_move(&v->t, d);
         app_dirty(a, DIRTY_MAIN);
         return 1;
     }

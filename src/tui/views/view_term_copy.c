@@ -82,7 +82,7 @@ void termcopy_highlight(struct termview *v, int row)
 
 static void osc52(struct termview *v, const char *text, size_t len)
 {
-    int n = ui_clipboard(v->a, text, len);
+    int n = app_clipboard(v->a, text, len);
     if (n >= 0)
         app_status(v->a, STATUS_INFO, _("copied %zu bytes to the clipboard (OSC 52)"), (size_t)n);
 }
