@@ -90,6 +90,7 @@ struct rt_sandbox {
     char home[PATH_MAX]; /* plain mode: host path of /home/user */
     char other_home[256]; /* full mode: home of the last other user rt_user_ids looked up */
     struct rt_disk_walk disk;
+    char *lowers; /* rt_spec.lowers as kept in DIR/runtime/<id>/lowers, or NULL */
     void *ud;
 };
 
@@ -236,6 +237,13 @@ static inline bool rt_on_image(const struct rt *rt)
 int rt_imagefs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 int rt_imagefs_mount(const char *sbdir, const char *lower, bool rootless, uint32_t lower_base,
                      uint32_t idbase, char *why, size_t n);
+int rt_idmap_mount(int userns_fd, const char *src, const char *target, char *why, size_t n);
+
+/* rt_stack.c: read-only layers between the writable layer and the image (rt_spec.lowers) */
+#define RT_LOWERS_MAX 64
+int rt_lowers_write(struct rt *rt, struct rt_sandbox *sb, const char *text, struct error *err);
+void rt_lowers_load(struct rt_sandbox *sb);
+int rt_lowers_mount(int userns_fd, char *opts, size_t cap, char *why, size_t n);
 
 /* rt_bootid.c: a fresh boot_id over /proc/sys/kernel/random/boot_id (in init, best effort) */
 void rt_bootid_mount(void);
