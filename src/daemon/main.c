@@ -501,6 +501,7 @@ int main(int argc, char **argv)
         goto out;
     }
     tpl_builds_cleanup(&d);
+    tpl_layers_gc(&d); /* layers whose last user went while boxtopd was down */
     if (volumes_load(&d, &err) < 0) {
         log_msg(d.log, LOG_ERROR, "boxtopd: volumes: %s", err.msg);
         goto out;

@@ -64,6 +64,9 @@ struct job {
     int64_t started_ms, ready_deadline;
     bool begun; /* the sandbox part runs after the 202 went out */
     char *from_img, *from_tpl;
+    bool stacked;  /* the layer will be the build's changes only (rt_layer_take) */
+    char *parents; /* keys under it (tpl_build.parents) */
+    char *lowers;  /* the build sandbox's rt_spec.lowers */
 };
 
 static void job_begin(struct job *j);
@@ -221,6 +224,8 @@ static void job_free(struct job *j)
     free(j->what);
     free(j->from_img);
     free(j->from_tpl);
+    free(j->parents);
+    free(j->lowers);
     buf_free(&j->lo);
     buf_free(&j->le);
     if (j->b) j->b->job = NULL;
@@ -257,7 +262,7 @@ static void job_fail(struct job *j, const char *step, const char *fmt, ...)
     snprintf(b->reason_step, sizeof b->reason_step, "%s", step ? step : "");
     tpl_log_add(b, LOG_ERROR, step, "Build failed: %s", b->reason);
     char p[4200];
-    if (j->key[0] && !tpl_layer_used(j->d, j->key, b)) {
+    if (j->key[0]) { /* the partial layer is this build's alone */
         tpl_layer_dir(j->d, j->key, p, sizeof p);
         snprintf(p + strlen(p), sizeof p - strlen(p), ".part");
         fs_remove_tree(p);
@@ -687,11 +692,35 @@ static void step_log(struct job *j, const cJSON *s, bool cached)
     buf_free(&a);
 }
 
+/* The build's result as a layer: moved out of the build sandbox (stacked) or copied. */
+static int save_layer(struct job *j, const char *part, uint32_t *idbase, int64_t *bytes,
+                      struct error *err)
+{
+    if (rt_sandbox_stop(j->d->rt, j->sb, err) < 0) return -1;
+    if (!j->stacked) return rt_sandbox_export(j->d->rt, j->sb, part, idbase, bytes, err);
+    char up[4400];
+    snprintf(up, sizeof up, "%s/upper", part);
+    if (mkdir(part, 0700) < 0) return error_set(err, ERROR_GENERIC, "%s", strerror(errno));
+    *idbase = 0;
+    return rt_layer_take(j->d->rt, j->sb, up, bytes, err);
+}
+
 static void export_layer(struct job *j)
 {
     struct error err;
     char dir[4200], part[4300];
+    struct stat st;
     tpl_layer_dir(j->d, j->key, dir, sizeof dir);
+    if (j->stacked && j->force && stat(dir, &st) == 0) {
+        /* a forced rebuild: sandboxes may stack on the old layer; this one gets its own key */
+        char salted[200];
+        snprintf(salted, sizeof salted, "%s;%s", j->key, j->b->id);
+        unsigned char h[SHA256_DIGEST_LENGTH];
+        SHA256((const unsigned char *)salted, strlen(salted), h);
+        for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
+            snprintf(j->key + 2 * i, 3, "%02x", h[i]);
+        tpl_layer_dir(j->d, j->key, dir, sizeof dir);
+    }
     snprintf(part, sizeof part, "%s.part", dir);
     fs_remove_tree(part);
     char *slash = strrchr(dir, '/');
@@ -704,20 +733,25 @@ static void export_layer(struct job *j)
     }
     uint32_t idbase = 0;
     int64_t bytes = 0;
-    if (rt_sandbox_stop(j->d->rt, j->sb, &err) < 0 ||
-        rt_sandbox_export(j->d->rt, j->sb, part, &idbase, &bytes, &err) < 0) {
+    if (save_layer(j, part, &idbase, &bytes, &err) < 0) {
         job_fail(j, "optimize", "saving the template's layer: %s", err.msg);
         return;
     }
-    fs_remove_tree(dir);
-    if (rename(part, dir) < 0) {
-        job_fail(j, "optimize", "saving the template's layer: %s", strerror(errno));
-        return;
+    if (j->stacked && stat(dir, &st) == 0) {
+        fs_remove_tree(part); /* the same layer exists (sandboxes may use it): keep that one */
+    } else {
+        fs_remove_tree(dir);
+        if (rename(part, dir) < 0) {
+            job_fail(j, "optimize", "saving the template's layer: %s", strerror(errno));
+            return;
+        }
     }
     struct tpl_build *b = j->b;
     snprintf(b->layer, sizeof b->layer, "%s", j->key);
     b->idbase = idbase;
     b->bytes = bytes;
+    b->stacked = j->stacked;
+    set_str(&b->parents, j->parents);
     set_str(&b->user, j->user);
     set_str(&b->workdir, j->workdir);
     set_str(&b->start_cmd, j->start_cmd);
@@ -864,6 +898,7 @@ static void job_begin(struct job *j)
     struct daemon *d = j->d;
     struct tpl_build *b = j->b;
     const char *img = j->from_img, *from = j->from_tpl;
+    j->stacked = rt_can_stack(d->rt);
 
     /* the parent: base, or a template built here */
     char parent[128];
@@ -891,9 +926,27 @@ static void job_begin(struct job *j)
             return;
         } else {
             snprintf(parent, sizeof parent, "layer:%s", pb->layer);
-            tpl_layer_dir(d, pb->layer, seed_dir, sizeof seed_dir);
-            seed = seed_dir;
-            seed_idbase = pb->idbase;
+            if (j->stacked && pb->stacked) { /* on the parent's layers: nothing copied */
+                size_t depth = 1;
+                for (const char *q = pb->parents ? pb->parents : ""; *q; q++)
+                    depth += *q == '\n';
+                if (depth >= TPL_CHAIN_MAX) {
+                    job_fail(j, "base",
+                             "template '%.100s' already stacks %zu layers; at most %d can be "
+                             "stacked",
+                             from, depth, TPL_CHAIN_MAX);
+                    return;
+                }
+                struct buf pk = BUF_INIT;
+                buf_printf(&pk, "%s\n%s", pb->layer, pb->parents ? pb->parents : "");
+                j->parents = buf_steal(&pk);
+                j->lowers = tpl_lowers(d, pb);
+            } else { /* a layer that is a full copy (no stacking here, or an older build) */
+                j->stacked = false;
+                tpl_layer_dir(d, pb->layer, seed_dir, sizeof seed_dir);
+                seed = seed_dir;
+                seed_idbase = pb->idbase;
+            }
             set_str(&j->user, pb->user ? pb->user : "user");
             set_str(&j->workdir, pb->workdir);
             if (pb->envs) {
@@ -918,6 +971,8 @@ static void job_begin(struct job *j)
         snprintf(b->layer, sizeof b->layer, "%s", hit->layer);
         b->idbase = hit->idbase;
         b->bytes = hit->bytes;
+        b->stacked = hit->stacked;
+        set_str(&b->parents, hit->parents);
         set_str(&b->user, hit->user);
         set_str(&b->workdir, hit->workdir);
         set_str(&b->start_cmd, hit->start_cmd);
@@ -939,7 +994,8 @@ static void job_begin(struct job *j)
                            .cpu_count = b->cpu > 0 ? b->cpu : 2,
                            .memory_mb = b->memory_mb > 0 ? b->memory_mb : 1024,
                            .seed_dir = seed,
-                           .seed_idbase = seed_idbase};
+                           .seed_idbase = seed_idbase,
+                           .lowers = j->lowers};
     struct error e2;
     if (rt_sandbox_create(d->rt, &spec, &j->sb, &e2) < 0) {
         j->sb = NULL;
@@ -948,6 +1004,13 @@ static void job_begin(struct job *j)
     }
     job_next(j);
     return;
+}
+
+bool tpl_builds_use_layer(struct daemon *d, const char *key)
+{
+    for (struct job *j = *jobs_head(d); j; j = j->next)
+        if (j->lowers && strstr(j->lowers, key)) return true;
+    return false;
 }
 
 void tpl_builds_stop(struct daemon *d)
