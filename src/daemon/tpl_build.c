@@ -64,12 +64,14 @@ struct job {
     int64_t started_ms, ready_deadline;
     bool begun; /* the sandbox part runs after the 202 went out */
     char *from_img, *from_tpl;
-    bool stacked;  /* the layer will be the build's changes only (rt_layer_take) */
-    char *parents; /* keys under it (tpl_build.parents) */
-    char *lowers;  /* the build sandbox's rt_spec.lowers */
+    bool stacked;        /* the layer will be the build's changes only (rt_layer_take) */
+    char *parents;       /* keys under it (tpl_build.parents) */
+    char *lowers;        /* the build sandbox's rt_spec.lowers */
+    char seed_dir[4200]; /* else the copy it starts from, "" for none */
+    uint32_t seed_idbase;
 };
 
-static void job_begin(struct job *j);
+static void job_begin(struct job *j, bool boot);
 
 static void job_next(struct job *j);
 static void job_fail(struct job *j, const char *step, const char *fmt, ...)
@@ -468,7 +470,7 @@ static void on_tick(struct server_timer *t, void *ud)
     }
     if (!j->begun) {
         j->begun = true;
-        job_begin(j);
+        job_begin(j, true);
         return;
     }
     if (j->phase == PH_READY && !j->running) run(j, j->ready_cmd, NULL, j->workdir, false, NULL);
@@ -888,23 +890,24 @@ int tpl_build_start(struct daemon *d, struct tpl *t, struct tpl_build *b, const 
     server_timer_start(j->limit, TPL_BUILD_TIMEOUT_MS);
     set_str(&j->from_img, img);
     set_str(&j->from_tpl, from);
-    server_timer_start(j->tick, 0); /* job_begin, after the handler answered */
+    /* the parent and the cache now (an unchanged rebuild is ready before the 202), the build
+     * sandbox after the handler answered */
+    server_timer_start(j->tick, 0);
+    job_begin(j, false);
     return 0;
 }
 
 /* The parent, the cache, the build sandbox, the first step. */
-static void job_begin(struct job *j)
+static void job_begin(struct job *j, bool boot)
 {
     struct daemon *d = j->d;
     struct tpl_build *b = j->b;
     const char *img = j->from_img, *from = j->from_tpl;
+    if (j->key[0]) goto boot; /* resolved and not cached (the first call) */
     j->stacked = rt_can_stack(d->rt);
 
     /* the parent: base, or a template built here */
     char parent[128];
-    const char *seed = NULL;
-    uint32_t seed_idbase = 0;
-    char seed_dir[4200];
     if (img) {
         if (!base_image(img)) {
             job_fail(j, "base",
@@ -943,9 +946,8 @@ static void job_begin(struct job *j)
                 j->lowers = tpl_lowers(d, pb);
             } else { /* a layer that is a full copy (no stacking here, or an older build) */
                 j->stacked = false;
-                tpl_layer_dir(d, pb->layer, seed_dir, sizeof seed_dir);
-                seed = seed_dir;
-                seed_idbase = pb->idbase;
+                tpl_layer_dir(d, pb->layer, j->seed_dir, sizeof j->seed_dir);
+                j->seed_idbase = pb->idbase;
             }
             set_str(&j->user, pb->user ? pb->user : "user");
             set_str(&j->workdir, pb->workdir);
@@ -982,6 +984,8 @@ static void job_begin(struct job *j)
         finish(j, TPL_READY);
         return;
     }
+boot:
+    if (!boot) return; /* the build sandbox is made after the 202 went out */
     if (tpl_layers_bytes(d) > TPL_LAYERS_MAX_BYTES) {
         job_fail(j, "base", "template layers use more than %lld GiB; delete templates first",
                  TPL_LAYERS_MAX_BYTES >> 30);
@@ -993,8 +997,8 @@ static void job_begin(struct job *j)
     struct rt_spec spec = {.id = j->sbid,
                            .cpu_count = b->cpu > 0 ? b->cpu : 2,
                            .memory_mb = b->memory_mb > 0 ? b->memory_mb : 1024,
-                           .seed_dir = seed,
-                           .seed_idbase = seed_idbase,
+                           .seed_dir = j->seed_dir[0] ? j->seed_dir : NULL,
+                           .seed_idbase = j->seed_idbase,
                            .lowers = j->lowers};
     struct error e2;
     if (rt_sandbox_create(d->rt, &spec, &j->sb, &e2) < 0) {

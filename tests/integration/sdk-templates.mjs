@@ -88,7 +88,7 @@ function appTemplate(E) {
 }
 
 test('boxtopd starts; a build context with a folder and two symlinks', T, async () => {
-  await ctx.start();
+  await ctx.start({ extraArgs: ['--ready-timeout', '6'] });
   fs.mkdirSync(path.join(ctxDir, 'folder', 'sub'), { recursive: true });
   fs.writeFileSync(path.join(ctxDir, 'folder', 'a.txt'), 'copied\n');
   fs.writeFileSync(path.join(ctxDir, 'folder', 'sub', 'b.sh'), '#!/bin/sh\necho b\n', { mode: 0o755 });
@@ -192,6 +192,42 @@ test("the build's CPU and memory size its sandboxes (cgroup and API)", T, async 
   assert.equal(await run(s, 'cat /tmp/small /home/user/app/run.txt'), 'small\nfrom-run\n');
   await s.kill();
   await ctx.need().api('DELETE', `/templates/${small}`);
+});
+
+test('create returns once the ready command passes, or fails clearly after its timeout', T, async () => {
+  const d = ctx.need();
+  const { Template, Sandbox } = ctx.E;
+  const slow = `slow-${uniq()}`;
+  // the start command marks the sandbox up after 1.5 s (its own id: a mark the build left in
+  // the layer does not count); in a sandbox created with NOT_READY it is never ready
+  await Template.build(
+    Template()
+      .fromBaseImage()
+      .setStartCmd('sleep 1.5 && echo "$E2B_SANDBOX_ID" > /tmp/up && sleep 3600', '[ -z "$NOT_READY" ] && [ "$(cat /tmp/up 2>/dev/null)" = "$E2B_SANDBOX_ID" ]'),
+    slow,
+  );
+  const t0 = Date.now();
+  const s = await Sandbox.create(slow, { timeoutMs: 60_000 });
+  const ms = Date.now() - t0;
+  d.track(s);
+  assert.equal(await run(s, 'cat /tmp/up'), `${s.sandboxId}\n`, `the ready command had passed when create returned (${ms} ms)`);
+  assert.ok(ms >= 1400, `create waited for the start command to become ready (${ms} ms)`);
+  await s.kill();
+  const t1 = Date.now();
+  let err;
+  try {
+    await Sandbox.create(slow, { timeoutMs: 60_000, envs: { NOT_READY: '1' } });
+  } catch (e) {
+    err = e;
+  }
+  const waited = Date.now() - t1;
+  assert.ok(err, 'create failed');
+  assert.match(err.message, new RegExp(`template '${slow}': ready command .* did not pass within 6s .*the sandbox was removed`));
+  assert.ok(waited >= 5500 && waited < 30_000, `after the timeout (${waited} ms)`);
+  const tid = (await d.api('GET', `/templates/aliases/${slow}`)).json.templateID;
+  const left = (await d.api('GET', '/v2/sandboxes')).json.filter((x) => x.templateID === tid);
+  assert.deepEqual(left, [], 'the sandbox is gone');
+  assert.equal((await d.api('DELETE', `/templates/${slow}`)).status, 204);
 });
 
 test('rebuilding unchanged is cached and takes < 10 % of the first build', T, async () => {

@@ -176,6 +176,12 @@ static int create_common(struct daemon *d, struct server_request *req, bool v2)
     cr.volume_mounts = NULL; /* the sandbox's now */
     if (tp && tb && tpl_sandbox_start_cmd(d, s, tb, &err) < 0)
         sbx_log(s, LOG_ERROR, NULL, "%s", err.msg);
+    if (tp && tb && tb->ready_cmd && tb->ready_cmd[0]) { /* answers when it passes */
+        if (tpl_sandbox_ready_wait(d, req, s, tp, tb, &err) == 0) return 0;
+        struct error kerr;
+        sbx_kill(d, s, "ready command failed", &kerr);
+        return api_answer_error(req, &err);
+    }
     /* the sandbox owns metadata and env vars now */
     return server_respond_json(req, 201, api_sandbox_json(s));
 }
