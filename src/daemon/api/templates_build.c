@@ -339,7 +339,7 @@ int api_tpl_build_start(struct daemon *d, struct server_request *req)
         if (err.kind == ERROR_RATE_LIMIT) return server_respond_error(req, 429, "%s", err.msg);
         return server_respond_error(req, err.kind == ERROR_USAGE ? 400 : 500, "%s", err.msg);
     }
-    tpl_save(d, t);
+    if (b->job) tpl_save(d, t); /* a cached or failed start was saved when it finished */
     return server_respond(req, 202, NULL, NULL, 0);
 }
 
