@@ -21,7 +21,6 @@
 #include "sandbox.h"
 #include "snapshot.h"
 #include "tpl.h"
-#include "tpl_build.h"
 
 const char *tpl_status_name(enum tpl_status s)
 {
@@ -320,7 +319,7 @@ static bool layer_in_use(struct daemon *d, const char *key)
         if (d->sbx[i]->rt && strstr(rt_sandbox_lowers(d->sbx[i]->rt), key)) return true;
     for (size_t i = 0; d->snaps && i < d->snaps->n; i++)
         if (d->snaps->v[i]->lowers && strstr(d->snaps->v[i]->lowers, key)) return true;
-    return tpl_builds_use_layer(d, key);
+    return false; /* a running build's parents are on its build record already */
 }
 
 void tpl_layers_gc(struct daemon *d)
@@ -558,7 +557,7 @@ static struct tpl *record_parse(const cJSON *o)
                  js(j, "reasonStep") ? js(j, "reasonStep") : "");
         snprintf(b->layer, sizeof b->layer, "%s", js(j, "layer") ? js(j, "layer") : "");
         b->stacked = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "stacked"));
-        b->parents = jdup(j, "parents");
+        if (b->status == TPL_READY) b->parents = jdup(j, "parents"); /* else it holds none */
         b->idbase = (uint32_t)jn(j, "idbase");
         b->bytes = (int64_t)jn(j, "bytes");
         b->user = jdup(j, "user");

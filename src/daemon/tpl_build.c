@@ -270,6 +270,9 @@ static void job_fail(struct job *j, const char *step, const char *fmt, ...)
         fs_remove_tree(p);
     }
     b->layer[0] = '\0';
+    free(b->parents);
+    b->parents = NULL;
+    b->stacked = false;
     finish(j, TPL_ERROR);
 }
 
@@ -944,6 +947,7 @@ static void job_begin(struct job *j, bool boot)
                 buf_printf(&pk, "%s\n%s", pb->layer, pb->parents ? pb->parents : "");
                 j->parents = buf_steal(&pk);
                 j->lowers = tpl_lowers(d, pb);
+                set_str(&b->parents, j->parents); /* keeps them while it builds */
             } else { /* a layer that is a full copy (no stacking here, or an older build) */
                 j->stacked = false;
                 tpl_layer_dir(d, pb->layer, j->seed_dir, sizeof j->seed_dir);
@@ -1008,13 +1012,6 @@ boot:
     }
     job_next(j);
     return;
-}
-
-bool tpl_builds_use_layer(struct daemon *d, const char *key)
-{
-    for (struct job *j = *jobs_head(d); j; j = j->next)
-        if (j->lowers && strstr(j->lowers, key)) return true;
-    return false;
 }
 
 void tpl_builds_stop(struct daemon *d)

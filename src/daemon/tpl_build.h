@@ -36,8 +36,6 @@ int tpl_build_start(struct daemon *d, struct tpl *t, struct tpl_build *b, const 
                     struct error *err);
 /* Cancel every running build (shutdown): status error, sandboxes removed. */
 void tpl_builds_stop(struct daemon *d);
-/* Does a running build stack on the layer with this key? */
-bool tpl_builds_use_layer(struct daemon *d, const char *key);
 /* Remove build sandboxes and partial layers a previous run left behind. */
 void tpl_builds_cleanup(struct daemon *d);
 

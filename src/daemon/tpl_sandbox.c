@@ -11,7 +11,6 @@
 
 #include <cJSON.h>
 
-#include "api/api.h"
 #include "boxtop/loop.h"
 #include "runtime/runtime.h"
 #include "sandbox.h"
@@ -102,6 +101,7 @@ int tpl_sandbox_start_cmd(struct daemon *d, struct sbx *s, const struct tpl_buil
 struct ready_wait {
     struct daemon *d;
     struct server_request *req; /* NULL once answered */
+    cJSON *created;             /* the 201 body */
     char sbx_id[IDS_SANDBOX_MAX + 1];
     char *script, *user, *workdir, *cmd, *tpl_alias;
     struct server_timer *retry, *limit;
@@ -136,9 +136,11 @@ static void answer(struct ready_wait *rw, bool ok, const char *why)
     if (ok && s) {
         sbx_log(s, LOG_INFO, NULL, "ready command passed after %d tries (%lld ms)", rw->tries,
                 (long long)(loop_now_ms() - rw->started_ms));
-        server_respond_json(req, 201, api_sandbox_json(s));
+        server_respond_json(req, 201, rw->created);
+        rw->created = NULL;
         return;
     }
+    if (!why) why = "the sandbox was removed while waiting for its template's ready command";
     struct error err;
     if (s) {
         sbx_log(s, LOG_ERROR, NULL, "%s", why);
@@ -228,6 +230,7 @@ static void ready_free(struct ready_wait *rw)
     free(rw->workdir);
     free(rw->cmd);
     free(rw->tpl_alias);
+    cJSON_Delete(rw->created);
     free(rw);
 }
 
@@ -238,10 +241,15 @@ static void on_close(struct server_request *req, void *ud)
 }
 
 int tpl_sandbox_ready_wait(struct daemon *d, struct server_request *req, struct sbx *s,
-                           const struct tpl *t, const struct tpl_build *b, struct error *err)
+                           const struct tpl *t, const struct tpl_build *b, cJSON *created,
+                           struct error *err)
 {
     struct ready_wait *rw = calloc(1, sizeof *rw);
-    if (!rw) return error_set(err, ERROR_GENERIC, "out of memory");
+    if (!rw) {
+        cJSON_Delete(created);
+        return error_set(err, ERROR_GENERIC, "out of memory");
+    }
+    rw->created = created;
     rw->d = d;
     rw->req = req;
     rw->fd = -1;
@@ -258,8 +266,8 @@ int tpl_sandbox_ready_wait(struct daemon *d, struct server_request *req, struct 
     rw->limit = server_timer_new(d->srv, on_limit, rw);
     if (asprintf(&rw->script, "(%s) </dev/null >/dev/null 2>&1; echo $?", b->ready_cmd) < 0)
         rw->script = NULL;
-    if (!rw->user || !rw->cmd || !rw->tpl_alias || !rw->retry || !rw->limit || !rw->script ||
-        (b->workdir && !rw->workdir)) {
+    if (!rw->created || !rw->user || !rw->cmd || !rw->tpl_alias || !rw->retry || !rw->limit ||
+        !rw->script || (b->workdir && !rw->workdir)) {
         ready_free(rw);
         return error_set(err, ERROR_GENERIC, "out of memory");
     }

@@ -23,8 +23,10 @@ struct cJSON *tpl_sandbox_env(const struct tpl_build *b, struct cJSON *req);
 int tpl_sandbox_start_cmd(struct daemon *d, struct sbx *s, const struct tpl_build *b,
                           struct error *err);
 
-/* Answer req (201 with s, or 500 and s killed) once b's ready command passed in s. */
+/* Answer req once b's ready command passed in s: 201 with created (taken), or 500 with s
+ * killed. */
 int tpl_sandbox_ready_wait(struct daemon *d, struct server_request *req, struct sbx *s,
-                           const struct tpl *t, const struct tpl_build *b, struct error *err);
+                           const struct tpl *t, const struct tpl_build *b, struct cJSON *created,
+                           struct error *err);
 
 #endif

@@ -314,8 +314,7 @@ static void test_stack(struct tctx *t)
     snprintf(p, sizeof p, "%s/opt/one", l2);
     struct stat wst;
     ok(rc == 0 && lstat(p, &wst) == 0 && S_ISCHR(wst.st_mode) && wst.st_rdev == 0,
-       "a second layer over the first is taken, with a whiteout for a deleted file: %s",
-       err.msg);
+       "a second layer over the first is taken, with a whiteout for a deleted file: %s", err.msg);
     snprintf(p, sizeof p, "%s/opt/one", l1);
     ok(host_exists(p), "the first layer is left as it was");
 

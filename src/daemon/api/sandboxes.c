@@ -177,7 +177,7 @@ static int create_common(struct daemon *d, struct server_request *req, bool v2)
     if (tp && tb && tpl_sandbox_start_cmd(d, s, tb, &err) < 0)
         sbx_log(s, LOG_ERROR, NULL, "%s", err.msg);
     if (tp && tb && tb->ready_cmd && tb->ready_cmd[0]) { /* answers when it passes */
-        if (tpl_sandbox_ready_wait(d, req, s, tp, tb, &err) == 0) return 0;
+        if (tpl_sandbox_ready_wait(d, req, s, tp, tb, api_sandbox_json(s), &err) == 0) return 0;
         struct error kerr;
         sbx_kill(d, s, "ready command failed", &kerr);
         return api_answer_error(req, &err);

@@ -237,6 +237,10 @@ static inline bool rt_on_image(const struct rt *rt)
 int rt_imagefs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 int rt_imagefs_mount(const char *sbdir, const char *lower, bool rootless, uint32_t lower_base,
                      uint32_t idbase, char *why, size_t n);
+
+/* rt_idmap.c: a user namespace (fd) mapping ids [from, from + RT_IDMAP_SIZE) to [to, ...),
+ * -1 with errno; src mounted read-only at target with that map */
+int rt_idmap_userns(uint32_t from, uint32_t to);
 int rt_idmap_mount(int userns_fd, const char *src, const char *target, char *why, size_t n);
 
 /* rt_stack.c: read-only layers between the writable layer and the image (rt_spec.lowers) */
