@@ -175,7 +175,7 @@ static void load_one(struct daemon *d, const char *leaf)
         s->idbase = (uint32_t)jnum(o, "idbase");
         s->lowers = jstr(o, "lowers") ? strdup(jstr(o, "lowers")) : NULL;
         snprintf(s->dir, sizeof s->dir, "%s", dir);
-        ok = add(d, s) == 0;
+        ok = (!s->lowers || tpl_lowers_valid(d, s->lowers)) && add(d, s) == 0;
     }
     cJSON_Delete(o);
     if (!ok) {

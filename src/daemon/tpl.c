@@ -307,6 +307,22 @@ static bool key_name(const char *s)
     return n == 64 && strspn(s, "0123456789abcdef") == n;
 }
 
+bool tpl_lowers_valid(const struct daemon *d, const char *text)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/templates/layers/", d->opt.state_dir);
+    size_t dl = strlen(dir);
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        /* DIR/templates/layers/<64 hex>/upper */
+        if (n != dl + 64 + 6 || strncmp(p, dir, dl) != 0 ||
+            strspn(p + dl, "0123456789abcdef") != 64 || strncmp(p + dl + 64, "/upper", 6) != 0)
+            return false;
+        p += n + (p[n] == '\n');
+    }
+    return true;
+}
+
 static bool layer_in_use(struct daemon *d, const char *key)
 {
     for (size_t i = 0; d->tpls && i < d->tpls->n; i++)

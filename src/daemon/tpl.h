@@ -100,6 +100,8 @@ void tpl_delete(struct daemon *d, struct tpl *t);
 void tpl_layer_dir(const struct daemon *d, const char *key, char *out, size_t n);
 /* rt_spec.lowers for a sandbox from b (stacked builds): b's layer, then its parents'. */
 char *tpl_lowers(const struct daemon *d, const struct tpl_build *b);
+/* Is text a stack of this state dir's layers (a snapshot record's, read back from disk)? */
+bool tpl_lowers_valid(const struct daemon *d, const char *text);
 /* Remove layers nothing uses any more: no build's layer or parent, no sandbox's or
  * snapshot's stack, no running build. Cheap: a directory listing. */
 void tpl_layers_gc(struct daemon *d);

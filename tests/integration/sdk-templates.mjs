@@ -408,11 +408,18 @@ test('templates survive a restart', T, async () => {
   const d = ctx.need();
   const list1 = (await d.api('GET', '/templates')).json.map((t) => t.templateID).sort();
   await d.stop();
+  // a snapshot record that would stack the host's root under a sandbox is not loaded
+  const forged = path.join(d.stateDir, 'snapshots', 'forgedsnap0000000000');
+  fs.mkdirSync(forged, { recursive: true });
+  fs.writeFileSync(path.join(forged, 'snapshot.json'), JSON.stringify({ templateID: 'forgedsnap0000000000', name: '', tag: 'default', sandboxID: 'ixx', createdMs: 1, bytes: 0, idbase: 0, lowers: '/\n' }));
   await d.restart();
   d.applyEnv();
   const list2 = (await d.api('GET', '/templates')).json.map((t) => t.templateID).sort();
   assert.deepEqual(list2, list1);
   assert.ok(list2.length >= 1, 'base at least');
+  const r = await d.api('POST', '/sandboxes', { body: { templateID: 'forgedsnap0000000000', timeout: 30 } });
+  assert.equal(r.status, 404, `the forged snapshot is unknown: ${JSON.stringify(r.json)}`);
+  fs.rmSync(forged, { recursive: true, force: true });
 });
 
 test('teardown leaves nothing behind', T, async () => {
