@@ -68,6 +68,7 @@ struct daemon_options {
     /* The base image (runtime.h struct rt_base_opts): --base, --base-suite ... */
     bool base_host, rebuild_base;
     const char *base_suite, *base_mirror, *base_packages, *base_rootfs;
+    int ready_timeout_s; /* create waits this long for a template's ready command */
 };
 
 struct fdwatch {

@@ -64,6 +64,10 @@ static void usage(FILE *f)
               "  --base-rootfs TAR        use this root filesystem tarball as the image\n"
               "  --build-base             build the image now (with progress), then exit\n"
               "  --rebuild-base           build the image again even if it is cached\n"));
+    fprintf(f, "%s",
+            _("\nTemplates built here:\n"
+              "  --ready-timeout SECONDS  how long a create waits for the template's ready\n"
+              "                           command (default 50)\n"));
 }
 
 static int parse_listen(const char *arg, char *host, size_t hn, int *port)
@@ -303,6 +307,7 @@ int main(int argc, char **argv)
         {"base-rootfs", required_argument, NULL, 'T'},
         {"build-base", no_argument, NULL, 'b'},
         {"rebuild-base", no_argument, NULL, 'R'},
+        {"ready-timeout", required_argument, NULL, 'y'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -326,6 +331,7 @@ int main(int argc, char **argv)
     d.opt.envd_port = 49983;
     d.opt.max_sandboxes = 20;
     d.opt.create_rate_per_min = 120;
+    d.opt.ready_timeout_s = 50; /* under the SDK's 60 s request timeout */
     state_dir[0] = '\0';
 
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -368,6 +374,17 @@ int main(int argc, char **argv)
                 return 2;
             }
             d.opt.create_rate_per_min = (int)v;
+            break;
+        }
+        case 'y': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 3600) {
+                fprintf(stderr, _("boxtopd: bad --ready-timeout '%s' (1 to 3600 seconds)\n"),
+                        optarg);
+                return 2;
+            }
+            d.opt.ready_timeout_s = (int)v;
             break;
         }
         case 'f':
@@ -501,6 +518,7 @@ int main(int argc, char **argv)
         goto out;
     }
     tpl_builds_cleanup(&d);
+    tpl_layers_gc(&d); /* layers whose last user went while boxtopd was down */
     if (volumes_load(&d, &err) < 0) {
         log_msg(d.log, LOG_ERROR, "boxtopd: volumes: %s", err.msg);
         goto out;

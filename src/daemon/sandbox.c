@@ -33,6 +33,7 @@
 #include "server.h"
 #include "store.h"
 #include "team_metrics.h"
+#include "tpl.h"
 #include "volume.h"
 
 #define SAMPLE_MS      5000
@@ -384,8 +385,8 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
     snprintf(s->alias, sizeof s->alias, "%s", o->alias ? o->alias : "base");
     s->started_at_ms = s->exec_started_ms = now;
     s->end_at_ms = now + o->timeout_s * 1000;
-    s->cpu_count = BASE_CPU_COUNT;
-    s->memory_mb = BASE_MEMORY_MB;
+    s->cpu_count = o->cpu_count > 0 ? o->cpu_count : BASE_CPU_COUNT;
+    s->memory_mb = o->memory_mb > 0 ? o->memory_mb : BASE_MEMORY_MB;
     s->disk_mb = BASE_DISK_MB;
     s->auto_pause = o->auto_pause;
     s->auto_pause_fs_only = o->auto_pause_fs_only;
@@ -398,6 +399,7 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
     rt_spec_of(s, &spec);
     spec.seed_dir = o->seed_dir;
     spec.seed_idbase = o->seed_idbase;
+    spec.lowers = o->lowers;
     struct buf binds = BUF_INIT;
     if (o->volume_mounts && volume_binds(d, o->volume_mounts, &binds, err) < 0) {
         s->metadata = s->env_vars = NULL;
@@ -457,6 +459,7 @@ int sbx_kill(struct daemon *d, struct sbx *s, const char *reason, struct error *
     sbx_remove(d, s);
     archive_add(d, s);
     sbx_free(s);
+    tpl_layers_gc(d); /* a deleted template's layers may have waited for this sandbox */
     return 0;
 }
 

@@ -66,6 +66,8 @@ struct sbx_create_opts {
     const char *template_id, *alias; /* NULL: "base" */
     const char *seed_dir;
     uint32_t seed_idbase;
+    const char *lowers;        /* read-only layers under it (a template's), or NULL */
+    int cpu_count, memory_mb; /* a template's size; 0 = base's */
     bool auto_pause_fs_only;
     struct cJSON *volume_mounts; /* taken: [{"name","path"}] already checked */
     int64_t timeout_s;

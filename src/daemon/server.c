@@ -441,6 +441,11 @@ bool server_responded(const struct server_request *req)
     return req->responded;
 }
 
+void server_request_hold(struct server_request *req)
+{
+    if (req->wsi) lws_set_timeout(req->wsi, NO_PENDING_TIMEOUT, 0);
+}
+
 int server_stream_begin(struct server_request *req, int status, const char *content_type,
                         server_drain_fn on_drain, void *ud)
 {

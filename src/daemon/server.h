@@ -172,6 +172,9 @@ int server_respond_json(struct server_request *req, int status, struct cJSON *js
 int server_respond_error(struct server_request *req, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool server_responded(const struct server_request *req);
+/* The answer will come later than lws's 5 s request timeout allows (a create waiting for a
+ * ready command): turn that timeout off for req. */
+void server_request_hold(struct server_request *req);
 
 typedef void (*server_drain_fn)(struct server_request *req, void *ud);
 /* Headers now, body later (chunked). on_drain may be NULL. */

@@ -18,6 +18,7 @@
 #include "runtime/runtime.h"
 #include "sandbox.h"
 #include "snapshot.h"
+#include "tpl.h"
 
 static int dir_path(const struct daemon *d, const char *leaf, char *out, size_t n)
 {
@@ -94,6 +95,7 @@ static cJSON *record_json(const struct snapshot *s)
     cJSON_AddNumberToObject(o, "createdMs", (double)s->created_ms);
     cJSON_AddNumberToObject(o, "bytes", (double)s->bytes);
     cJSON_AddNumberToObject(o, "idbase", (double)s->idbase);
+    if (s->lowers) cJSON_AddStringToObject(o, "lowers", s->lowers);
     return o;
 }
 
@@ -172,12 +174,14 @@ static void load_one(void *ud, const char *leaf)
         s->created_ms = (int64_t)jnum(o, "createdMs");
         s->bytes = (int64_t)jnum(o, "bytes");
         s->idbase = (uint32_t)jnum(o, "idbase");
+        s->lowers = jstr(o, "lowers") ? strdup(jstr(o, "lowers")) : NULL;
         snprintf(s->dir, sizeof s->dir, "%s", dir);
-        ok = add(d, s) == 0;
+        ok = (!s->lowers || tpl_lowers_valid(d, s->lowers)) && add(d, s) == 0;
     }
     cJSON_Delete(o);
     if (!ok) {
         log_msg(d->log, LOG_WARN, "snapshot %s: unreadable record; skipped", leaf);
+        if (s) free(s->lowers);
         free(s);
     }
 }
@@ -203,8 +207,10 @@ int snapshots_load(struct daemon *d, struct error *err)
 void snapshots_free(struct daemon *d)
 {
     if (!d->snaps) return;
-    for (size_t i = 0; i < d->snaps->n; i++)
+    for (size_t i = 0; i < d->snaps->n; i++) {
+        free(d->snaps->v[i]->lowers);
         free(d->snaps->v[i]);
+    }
     free(d->snaps->v);
     free(d->snaps);
     d->snaps = NULL;
@@ -303,9 +309,12 @@ int snapshot_create(struct daemon *d, struct sbx *src, const char *name, struct 
     next.created_ms = loop_wall_ms();
     next.bytes = bytes;
     next.idbase = idbase;
+    const char *lw = rt_sandbox_lowers(src->rt);
+    next.lowers = *lw ? strdup(lw) : NULL;
     snprintf(next.dir, sizeof next.dir, "%s", tmp);
-    if (save(d, &next, err) < 0) {
+    if ((*lw && !next.lowers) || save(d, &next, err) < 0) {
         rm_tree(tmp);
+        free(next.lowers);
         if (fresh) free(s);
         return error_prefix(err, "snapshot record");
     }
@@ -317,13 +326,16 @@ int snapshot_create(struct daemon *d, struct sbx *src, const char *name, struct 
     if (rename(tmp, s->dir) < 0) {
         int e = errno;
         rm_tree(tmp);
+        free(next.lowers);
         if (fresh) free(s);
         return error_set(err, ERROR_GENERIC, "snapshot: %s", strerror(e));
     }
     snprintf(next.dir, sizeof next.dir, "%s", s->dir);
+    free(s->lowers);
     *s = next;
     if (fresh && add(d, s) < 0) {
         rm_tree(s->dir);
+        free(s->lowers);
         free(s);
         return error_set(err, ERROR_GENERIC, "out of memory");
     }
@@ -361,6 +373,8 @@ int snapshot_delete(struct daemon *d, struct snapshot *s, struct error *err)
             ss->n--;
             break;
         }
+    free(s->lowers);
     free(s);
+    tpl_layers_gc(d); /* the template's layers may have waited for this snapshot */
     return 0;
 }

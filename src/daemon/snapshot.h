@@ -2,7 +2,8 @@
  *
  * A snapshot is a copy of a sandbox's writable layer (runtime.h rt_sandbox_export) kept in
  * DIR/snapshots/<templateID>/ with its record snapshot.json, so it survives restarts and the
- * sandbox it came from. Sandbox.create(snapshotID) starts a new sandbox seeded from it; its
+ * sandbox it came from; a sandbox from a template keeps stacking on the template's layers
+ * (lowers), which stay while the snapshot does. Sandbox.create(snapshotID) starts a new sandbox seeded from it; its
  * processes start afresh (memory is not captured). A name ("my-snap", "local/my-snap:v1")
  * makes the id "local/my-snap:<tag>"; snapshotting under an existing name replaces that
  * snapshot's files (a new build of the same template). Forks use the same export, into a
@@ -30,6 +31,7 @@ struct snapshot {
     int64_t created_ms;
     int64_t bytes; /* disk space of its copy */
     uint32_t idbase;
+    char *lowers;   /* the read-only layers the copy goes on (rt_spec.lowers), or NULL */
     char dir[4096]; /* DIR/snapshots/<template_id> */
 };
 

@@ -17,7 +17,9 @@
 #include "daemon.h"
 #include "fsutil.h"
 #include "ids.h"
+#include "runtime/runtime.h"
 #include "sandbox.h"
+#include "snapshot.h"
 #include "tpl.h"
 
 const char *tpl_status_name(enum tpl_status s)
@@ -36,6 +38,26 @@ static enum tpl_status status_parse(const char *s)
 void tpl_layer_dir(const struct daemon *d, const char *key, char *out, size_t n)
 {
     snprintf(out, n, "%s/templates/layers/%s", d->opt.state_dir, key);
+}
+
+char *tpl_lowers(const struct daemon *d, const struct tpl_build *b)
+{
+    struct buf out = BUF_INIT;
+    char dir[4200];
+    tpl_layer_dir(d, b->layer, dir, sizeof dir);
+    buf_printf(&out, "%s/upper\n", dir);
+    for (const char *p = b->parents ? b->parents : ""; *p;) {
+        size_t n = strcspn(p, "\n");
+        if (n > 0 && n < 72) {
+            char key[72];
+            snprintf(key, sizeof key, "%.*s", (int)n, p);
+            tpl_layer_dir(d, key, dir, sizeof dir);
+            buf_printf(&out, "%s/upper\n", dir);
+        }
+        p += n + (p[n] == '\n');
+    }
+    char *r = buf_steal(&out);
+    return r ? r : strdup("");
 }
 
 static void record_path(const struct daemon *d, const char *id, char *out, size_t n)
@@ -158,6 +180,7 @@ static void build_free(struct tpl_build *b)
         free(b->logs[i].msg);
     free(b->logs);
     free(b->reason);
+    free(b->parents);
     free(b->user);
     free(b->workdir);
     free(b->start_cmd);
@@ -271,16 +294,6 @@ bool tpl_tag_remove(struct tpl *t, const char *tag)
     return false;
 }
 
-bool tpl_layer_used(const struct daemon *d, const char *key, const struct tpl_build *except)
-{
-    for (size_t i = 0; d->tpls && i < d->tpls->n; i++)
-        for (size_t j = 0; j < d->tpls->v[i]->n_builds; j++) {
-            const struct tpl_build *b = d->tpls->v[i]->builds[j];
-            if (b != except && b->layer[0] && strcmp(b->layer, key) == 0) return true;
-        }
-    return false;
-}
-
 int64_t tpl_layers_bytes(const struct daemon *d)
 {
     char dir[4200];
@@ -288,20 +301,63 @@ int64_t tpl_layers_bytes(const struct daemon *d)
     return fs_tree_bytes(dir);
 }
 
+static bool key_name(const char *s)
+{
+    size_t n = strlen(s);
+    return n == 64 && strspn(s, "0123456789abcdef") == n;
+}
+
+bool tpl_lowers_valid(const struct daemon *d, const char *text)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/templates/layers/", d->opt.state_dir);
+    size_t dl = strlen(dir);
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        /* DIR/templates/layers/<64 hex>/upper */
+        if (n != dl + 64 + 6 || strncmp(p, dir, dl) != 0 ||
+            strspn(p + dl, "0123456789abcdef") != 64 || strncmp(p + dl + 64, "/upper", 6) != 0)
+            return false;
+        p += n + (p[n] == '\n');
+    }
+    return true;
+}
+
+static bool layer_in_use(struct daemon *d, const char *key)
+{
+    for (size_t i = 0; d->tpls && i < d->tpls->n; i++)
+        for (size_t j = 0; j < d->tpls->v[i]->n_builds; j++) {
+            const struct tpl_build *b = d->tpls->v[i]->builds[j];
+            if ((b->layer[0] && !strcmp(b->layer, key)) || (b->parents && strstr(b->parents, key)))
+                return true;
+        }
+    for (size_t i = 0; i < d->n_sbx; i++)
+        if (d->sbx[i]->rt && strstr(rt_sandbox_lowers(d->sbx[i]->rt), key)) return true;
+    for (size_t i = 0; d->snaps && i < d->snaps->n; i++)
+        if (d->snaps->v[i]->lowers && strstr(d->snaps->v[i]->lowers, key)) return true;
+    return false; /* a running build's parents are on its build record already */
+}
+
+void tpl_layers_gc(struct daemon *d)
+{
+    char dir[4200], p[4400];
+    if (!d->tpls || !d->snaps) return; /* not all users known yet (startup) */
+    snprintf(dir, sizeof dir, "%s/templates/layers", d->opt.state_dir);
+    DIR *dh = opendir(dir);
+    if (!dh) return;
+    struct dirent *e;
+    while ((e = readdir(dh))) {
+        if (!key_name(e->d_name) || layer_in_use(d, e->d_name)) continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        log_msg(d->log, LOG_INFO, "template layer %.12s freed", e->d_name);
+        fs_remove_tree(p);
+    }
+    closedir(dh);
+}
+
 void tpl_delete(struct daemon *d, struct tpl *t)
 {
     char p[4200];
-    for (size_t j = 0; j < t->n_builds; j++) {
-        struct tpl_build *b = t->builds[j];
-        if (!b->layer[0]) continue;
-        char key[sizeof b->layer];
-        snprintf(key, sizeof key, "%s", b->layer);
-        b->layer[0] = '\0';
-        if (!tpl_layer_used(d, key, NULL)) {
-            tpl_layer_dir(d, key, p, sizeof p);
-            fs_remove_tree(p);
-        }
-    }
     record_path(d, t->id, p, sizeof p);
     unlink(p);
     for (size_t i = 0; i < d->tpls->n; i++)
@@ -311,6 +367,7 @@ void tpl_delete(struct daemon *d, struct tpl *t)
             break;
         }
     tpl_free_one(t);
+    tpl_layers_gc(d);
 }
 
 /* ------------------------------------------------------------------ JSON */
@@ -426,6 +483,8 @@ static cJSON *record_json(const struct tpl *t)
         if (b->reason) cJSON_AddStringToObject(j, "reason", b->reason);
         cJSON_AddStringToObject(j, "reasonStep", b->reason_step);
         cJSON_AddStringToObject(j, "layer", b->layer);
+        if (b->stacked) cJSON_AddBoolToObject(j, "stacked", true);
+        if (b->parents) cJSON_AddStringToObject(j, "parents", b->parents);
         cJSON_AddNumberToObject(j, "idbase", b->idbase);
         cJSON_AddNumberToObject(j, "bytes", (double)b->bytes);
         if (b->user) cJSON_AddStringToObject(j, "user", b->user);
@@ -513,6 +572,8 @@ static struct tpl *record_parse(const cJSON *o)
         snprintf(b->reason_step, sizeof b->reason_step, "%s",
                  js(j, "reasonStep") ? js(j, "reasonStep") : "");
         snprintf(b->layer, sizeof b->layer, "%s", js(j, "layer") ? js(j, "layer") : "");
+        b->stacked = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "stacked"));
+        if (b->status == TPL_READY) b->parents = jdup(j, "parents"); /* else it holds none */
         b->idbase = (uint32_t)jn(j, "idbase");
         b->bytes = (int64_t)jn(j, "bytes");
         b->user = jdup(j, "user");

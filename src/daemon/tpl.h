@@ -1,13 +1,17 @@
 /* tpl.h - templates built on boxtopd (E2B's template build API), their builds and tags.
  *
  * A template has an alias ("my-app"), tags pointing at builds, and builds. A build goes
- * waiting -> building -> ready | error (tpl_build.c runs it); a ready build owns a layer: the
- * build sandbox's writable layer exported into DIR/templates/layers/<key>/ (rt_sandbox_export),
- * which new sandboxes are seeded from, plus the defaults its steps left (user, workdir, env,
- * start and ready commands). Layers are keyed by the hash of everything that made them, so an
- * unchanged rebuild reuses one (reported "CACHED"). Records live in
- * DIR/templates/<templateID>.json, uploaded COPY archives in DIR/templates/files/<hash>.tar.
- * Shapes: protocol/templates-build.md. */
+ * waiting -> building -> ready | error (tpl_build.c runs it); a ready build owns a layer in
+ * DIR/templates/layers/<key>/upper plus the defaults its steps left (user, workdir, env, start
+ * and ready commands). Where the runtime can stack layers (rt_can_stack) the layer is only
+ * what the build changed (the build sandbox's writable layer, moved there read-only) and
+ * `parents` names the layers under it, so a sandbox from the template stacks
+ * layer : parents... : base image and copies nothing. Elsewhere (plain mode, --base host) the
+ * layer is a full copy new sandboxes are seeded from. Layers are keyed by the hash of
+ * everything that made them, so an unchanged rebuild reuses one (reported "CACHED"). A layer
+ * is freed once no build, sandbox, snapshot or running build stacks on it (tpl_layers_gc).
+ * Records live in DIR/templates/<templateID>.json, uploaded COPY archives in
+ * DIR/templates/files/<hash>.tar. Shapes: protocol/templates-build.md. */
 #ifndef BOXTOPD_TPL_H
 #define BOXTOPD_TPL_H
 
@@ -22,6 +26,7 @@ struct cJSON;
 #define TPL_ALIAS_MAX 48
 #define TPL_TAG_MAX   32
 #define TPL_LOG_MAX   20000 /* entries kept per build */
+#define TPL_CHAIN_MAX 32    /* layers a template may stack on (the runtime takes 64) */
 
 enum tpl_status { TPL_WAITING, TPL_BUILDING, TPL_READY, TPL_ERROR };
 
@@ -43,6 +48,8 @@ struct tpl_build {
     size_t n_logs, cap_logs;
     /* the result (ready) */
     char layer[72]; /* layer key (hex), "" = none */
+    bool stacked;   /* layer holds only this build's changes, over `parents` */
+    char *parents;  /* keys of the layers under it, "k\n" each, topmost first, or NULL */
     uint32_t idbase;
     int64_t bytes;
     char *user, *workdir, *start_cmd, *ready_cmd;
@@ -88,10 +95,16 @@ struct tpl *tpl_new(struct daemon *d, const char *alias, struct error *err);
 struct tpl_build *tpl_build_add(struct tpl *t, int cpu, int memory_mb, struct error *err);
 int tpl_tag_set(struct tpl *t, const char *tag, const char *bid);
 bool tpl_tag_remove(struct tpl *t, const char *tag);
-/* Forget the template and free layers no other build uses. */
+/* Forget the template; its layers go when nothing else stacks on them (tpl_layers_gc). */
 void tpl_delete(struct daemon *d, struct tpl *t);
-bool tpl_layer_used(const struct daemon *d, const char *key, const struct tpl_build *except);
 void tpl_layer_dir(const struct daemon *d, const char *key, char *out, size_t n);
+/* rt_spec.lowers for a sandbox from b (stacked builds): b's layer, then its parents'. */
+char *tpl_lowers(const struct daemon *d, const struct tpl_build *b);
+/* Is text a stack of this state dir's layers (a snapshot record's, read back from disk)? */
+bool tpl_lowers_valid(const struct daemon *d, const char *text);
+/* Remove layers nothing uses any more: no build's layer or parent, no sandbox's or
+ * snapshot's stack, no running build. Cheap: a directory listing. */
+void tpl_layers_gc(struct daemon *d);
 int64_t tpl_layers_bytes(const struct daemon *d);
 
 void tpl_log_add(struct tpl_build *b, int level, const char *step, const char *fmt, ...)

@@ -64,9 +64,14 @@ struct job {
     int64_t started_ms, ready_deadline;
     bool begun; /* the sandbox part runs after the 202 went out */
     char *from_img, *from_tpl;
+    bool stacked;        /* the layer will be the build's changes only (rt_layer_take) */
+    char *parents;       /* keys under it (tpl_build.parents) */
+    char *lowers;        /* the build sandbox's rt_spec.lowers */
+    char seed_dir[4200]; /* else the copy it starts from, "" for none */
+    uint32_t seed_idbase;
 };
 
-static void job_begin(struct job *j);
+static void job_begin(struct job *j, bool boot);
 
 static void job_next(struct job *j);
 static void job_fail(struct job *j, const char *step, const char *fmt, ...)
@@ -221,6 +226,8 @@ static void job_free(struct job *j)
     free(j->what);
     free(j->from_img);
     free(j->from_tpl);
+    free(j->parents);
+    free(j->lowers);
     buf_free(&j->lo);
     buf_free(&j->le);
     if (j->b) j->b->job = NULL;
@@ -257,12 +264,15 @@ static void job_fail(struct job *j, const char *step, const char *fmt, ...)
     snprintf(b->reason_step, sizeof b->reason_step, "%s", step ? step : "");
     tpl_log_add(b, LOG_ERROR, step, "Build failed: %s", b->reason);
     char p[4200];
-    if (j->key[0] && !tpl_layer_used(j->d, j->key, b)) {
+    if (j->key[0]) { /* the partial layer is this build's alone */
         tpl_layer_dir(j->d, j->key, p, sizeof p);
         snprintf(p + strlen(p), sizeof p - strlen(p), ".part");
         fs_remove_tree(p);
     }
     b->layer[0] = '\0';
+    free(b->parents);
+    b->parents = NULL;
+    b->stacked = false;
     finish(j, TPL_ERROR);
 }
 
@@ -463,7 +473,7 @@ static void on_tick(struct server_timer *t, void *ud)
     }
     if (!j->begun) {
         j->begun = true;
-        job_begin(j);
+        job_begin(j, true);
         return;
     }
     if (j->phase == PH_READY && !j->running) run(j, j->ready_cmd, NULL, j->workdir, false, NULL);
@@ -687,11 +697,35 @@ static void step_log(struct job *j, const cJSON *s, bool cached)
     buf_free(&a);
 }
 
+/* The build's result as a layer: moved out of the build sandbox (stacked) or copied. */
+static int save_layer(struct job *j, const char *part, uint32_t *idbase, int64_t *bytes,
+                      struct error *err)
+{
+    if (rt_sandbox_stop(j->d->rt, j->sb, err) < 0) return -1;
+    if (!j->stacked) return rt_sandbox_export(j->d->rt, j->sb, part, idbase, bytes, err);
+    char up[4400];
+    snprintf(up, sizeof up, "%s/upper", part);
+    if (mkdir(part, 0700) < 0) return error_set(err, ERROR_GENERIC, "%s", strerror(errno));
+    *idbase = 0;
+    return rt_layer_take(j->d->rt, j->sb, up, bytes, err);
+}
+
 static void export_layer(struct job *j)
 {
     struct error err;
     char dir[4200], part[4300];
+    struct stat st;
     tpl_layer_dir(j->d, j->key, dir, sizeof dir);
+    if (j->stacked && j->force && stat(dir, &st) == 0) {
+        /* a forced rebuild: sandboxes may stack on the old layer; this one gets its own key */
+        char salted[200];
+        snprintf(salted, sizeof salted, "%s;%s", j->key, j->b->id);
+        unsigned char h[SHA256_DIGEST_LENGTH];
+        SHA256((const unsigned char *)salted, strlen(salted), h);
+        for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
+            snprintf(j->key + 2 * i, 3, "%02x", h[i]);
+        tpl_layer_dir(j->d, j->key, dir, sizeof dir);
+    }
     snprintf(part, sizeof part, "%s.part", dir);
     fs_remove_tree(part);
     char *slash = strrchr(dir, '/');
@@ -704,20 +738,25 @@ static void export_layer(struct job *j)
     }
     uint32_t idbase = 0;
     int64_t bytes = 0;
-    if (rt_sandbox_stop(j->d->rt, j->sb, &err) < 0 ||
-        rt_sandbox_export(j->d->rt, j->sb, part, &idbase, &bytes, &err) < 0) {
+    if (save_layer(j, part, &idbase, &bytes, &err) < 0) {
         job_fail(j, "optimize", "saving the template's layer: %s", err.msg);
         return;
     }
-    fs_remove_tree(dir);
-    if (rename(part, dir) < 0) {
-        job_fail(j, "optimize", "saving the template's layer: %s", strerror(errno));
-        return;
+    if (j->stacked && stat(dir, &st) == 0) {
+        fs_remove_tree(part); /* the same layer exists (sandboxes may use it): keep that one */
+    } else {
+        fs_remove_tree(dir);
+        if (rename(part, dir) < 0) {
+            job_fail(j, "optimize", "saving the template's layer: %s", strerror(errno));
+            return;
+        }
     }
     struct tpl_build *b = j->b;
     snprintf(b->layer, sizeof b->layer, "%s", j->key);
     b->idbase = idbase;
     b->bytes = bytes;
+    b->stacked = j->stacked;
+    set_str(&b->parents, j->parents);
     set_str(&b->user, j->user);
     set_str(&b->workdir, j->workdir);
     set_str(&b->start_cmd, j->start_cmd);
@@ -854,22 +893,24 @@ int tpl_build_start(struct daemon *d, struct tpl *t, struct tpl_build *b, const 
     server_timer_start(j->limit, TPL_BUILD_TIMEOUT_MS);
     set_str(&j->from_img, img);
     set_str(&j->from_tpl, from);
-    server_timer_start(j->tick, 0); /* job_begin, after the handler answered */
+    /* the parent and the cache now (an unchanged rebuild is ready before the 202), the build
+     * sandbox after the handler answered */
+    server_timer_start(j->tick, 0);
+    job_begin(j, false);
     return 0;
 }
 
 /* The parent, the cache, the build sandbox, the first step. */
-static void job_begin(struct job *j)
+static void job_begin(struct job *j, bool boot)
 {
     struct daemon *d = j->d;
     struct tpl_build *b = j->b;
     const char *img = j->from_img, *from = j->from_tpl;
+    if (j->key[0]) goto boot; /* resolved and not cached (the first call) */
+    j->stacked = rt_can_stack(d->rt);
 
     /* the parent: base, or a template built here */
     char parent[128];
-    const char *seed = NULL;
-    uint32_t seed_idbase = 0;
-    char seed_dir[4200];
     if (img) {
         if (!base_image(img)) {
             job_fail(j, "base",
@@ -891,9 +932,27 @@ static void job_begin(struct job *j)
             return;
         } else {
             snprintf(parent, sizeof parent, "layer:%s", pb->layer);
-            tpl_layer_dir(d, pb->layer, seed_dir, sizeof seed_dir);
-            seed = seed_dir;
-            seed_idbase = pb->idbase;
+            if (j->stacked && pb->stacked) { /* on the parent's layers: nothing copied */
+                size_t depth = 1;
+                for (const char *q = pb->parents ? pb->parents : ""; *q; q++)
+                    depth += *q == '\n';
+                if (depth >= TPL_CHAIN_MAX) {
+                    job_fail(j, "base",
+                             "template '%.100s' already stacks %zu layers; at most %d can be "
+                             "stacked",
+                             from, depth, TPL_CHAIN_MAX);
+                    return;
+                }
+                struct buf pk = BUF_INIT;
+                buf_printf(&pk, "%s\n%s", pb->layer, pb->parents ? pb->parents : "");
+                j->parents = buf_steal(&pk);
+                j->lowers = tpl_lowers(d, pb);
+                set_str(&b->parents, j->parents); /* keeps them while it builds */
+            } else { /* a layer that is a full copy (no stacking here, or an older build) */
+                j->stacked = false;
+                tpl_layer_dir(d, pb->layer, j->seed_dir, sizeof j->seed_dir);
+                j->seed_idbase = pb->idbase;
+            }
             set_str(&j->user, pb->user ? pb->user : "user");
             set_str(&j->workdir, pb->workdir);
             if (pb->envs) {
@@ -918,6 +977,8 @@ static void job_begin(struct job *j)
         snprintf(b->layer, sizeof b->layer, "%s", hit->layer);
         b->idbase = hit->idbase;
         b->bytes = hit->bytes;
+        b->stacked = hit->stacked;
+        set_str(&b->parents, hit->parents);
         set_str(&b->user, hit->user);
         set_str(&b->workdir, hit->workdir);
         set_str(&b->start_cmd, hit->start_cmd);
@@ -927,6 +988,8 @@ static void job_begin(struct job *j)
         finish(j, TPL_READY);
         return;
     }
+boot:
+    if (!boot) return; /* the build sandbox is made after the 202 went out */
     if (tpl_layers_bytes(d) > TPL_LAYERS_MAX_BYTES) {
         job_fail(j, "base", "template layers use more than %lld GiB; delete templates first",
                  TPL_LAYERS_MAX_BYTES >> 30);
@@ -938,8 +1001,9 @@ static void job_begin(struct job *j)
     struct rt_spec spec = {.id = j->sbid,
                            .cpu_count = b->cpu > 0 ? b->cpu : 2,
                            .memory_mb = b->memory_mb > 0 ? b->memory_mb : 1024,
-                           .seed_dir = seed,
-                           .seed_idbase = seed_idbase};
+                           .seed_dir = j->seed_dir[0] ? j->seed_dir : NULL,
+                           .seed_idbase = j->seed_idbase,
+                           .lowers = j->lowers};
     struct error e2;
     if (rt_sandbox_create(d->rt, &spec, &j->sb, &e2) < 0) {
         j->sb = NULL;

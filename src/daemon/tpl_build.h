@@ -1,13 +1,14 @@
 /* tpl_build.h - runs a template build: its steps in a build sandbox, then the layer.
  *
- * The build sandbox is a runtime sandbox (never listed) seeded from the parent's layer
- * (nothing for base). Each step runs as E2B's orchestrator runs it: RUN through
+ * The build sandbox is a runtime sandbox (never listed) stacked on the parent's layers
+ * (nothing for base; seeded with a copy where the runtime cannot stack). Each step runs as E2B's orchestrator runs it: RUN through
  * `/bin/bash -l -c` as the step's user in the current workdir with the current env; COPY
  * checks the uploaded archive on the host (tpl_tar.h), hands the plain tar into the sandbox's
  * /tmp and unpacks it there as root (so no archive entry can reach a host path), then copies
  * with Docker's semantics and chowns; ENV/ARG expand $VAR from the current env; WORKDIR and
  * USER create what is missing. Then the start command (background) and the ready command
- * (every 2 s), then the writable layer is exported as the build's layer. A failure ends the
+ * (every 2 s), then the writable layer becomes the build's layer (moved, or copied where
+ * the runtime cannot stack). A failure ends the
  * build with status error, the step and its output, and removes the sandbox and the partial
  * layer. The whole build is keyed (tpl_build_key) so an unchanged rebuild reuses the layer.
  * All of it runs in boxtopd's loop: process output and exits arrive as fd callbacks. */

@@ -293,6 +293,99 @@ static struct rt *new_rt(struct tctx *t)
     return rt;
 }
 
+/* A finished sandbox's writable layer taken as a read-only layer (a template build), stacked
+ * under new sandboxes: its files, whiteouts and opaque directories show, two layers stack,
+ * nothing of them is copied into a sandbox, and a snapshot seed keeps working on top. */
+static void test_stack(struct tctx *t)
+{
+    struct error err = {0};
+    char out[8192], l1[512], l2[512], p[PATH_MAX], lowers[1100];
+    snprintf(l1, sizeof l1, "%s/layer-one", t->state);
+    snprintf(l2, sizeof l2, "%s/layer-two", t->state);
+    if (!rt_can_stack(t->rt)) {
+        struct rt_spec spec = {.id = "sbl1", .memory_mb = 128, .lowers = l1};
+        struct rt_sandbox *x = NULL;
+        ok(rt_sandbox_create(t->rt, &spec, &x, &err) < 0 && err.kind == ERROR_USAGE,
+           "without the image no stacked layers: %s", err.msg);
+        return;
+    }
+    int64_t bytes = 0;
+    struct rt_sandbox *b1 = make(t, "sbl1", 256);
+    int rc = b1 ? run(t, b1, "root",
+                      "echo one > /opt/one && mkdir -p /opt/d && echo x > /opt/d/x && "
+                      "rm /etc/issue && echo mine > /home/user/mine",
+                      out, sizeof out, false, 0, 0)
+                : -1;
+    rc |= b1 ? rt_sandbox_stop(t->rt, b1, &err) : -1;
+    rc |= b1 ? rt_layer_take(t->rt, b1, l1, &bytes, &err) : -1;
+    snprintf(p, sizeof p, "%s/opt/one", l1);
+    ok(rc == 0 && host_exists(p) && bytes > 0, "a stopped sandbox's layer is taken (%lld B) %s",
+       (long long)bytes, err.msg);
+    snprintf(p, sizeof p, "%s/etc/hostname", l1);
+    ok(!host_exists(p), "the layer has no per-sandbox /etc/hostname");
+    if (b1) rt_sandbox_destroy(t->rt, b1, &err);
+    if (rc) return;
+
+    struct rt_spec spec = {.id = "sbl2", .cpu_count = 1, .memory_mb = 256, .lowers = l1};
+    struct rt_sandbox *b2 = NULL;
+    rc = rt_sandbox_create(t->rt, &spec, &b2, &err);
+    ok(rc == 0, "a sandbox on one layer: %s", err.msg);
+    if (rc) return;
+    rc = run(t, b2, "root",
+             "cat /opt/one /opt/d/x /home/user/mine; test ! -e /etc/issue && echo gone; "
+             "test $(stat -c %u /opt/one) = $(id -u) && echo owned; cat /etc/hostname",
+             out, sizeof out, false, 0, 0);
+    ok(rc == 0 && strcmp(out, "one\nx\nmine\ngone\nowned\nsbl2\n") == 0,
+       "its files, whiteout, owners and own hostname show: %s", out);
+    snprintf(p, sizeof p, "%s/runtime/sbl2/upper/opt", t->state);
+    ok(!host_exists(p), "nothing of the layer is copied into the sandbox");
+    rc = run(t, b2, "root",
+             "echo two > /opt/two && rm /opt/one && rm -rf /opt/d && mkdir /opt/d && "
+             "echo y > /opt/d/y",
+             out, sizeof out, false, 0, 0);
+    rc |= rt_sandbox_stop(t->rt, b2, &err);
+    rc |= rt_layer_take(t->rt, b2, l2, &bytes, &err);
+    rt_sandbox_destroy(t->rt, b2, &err);
+    snprintf(p, sizeof p, "%s/opt/one", l2);
+    struct stat wst;
+    ok(rc == 0 && lstat(p, &wst) == 0 && S_ISCHR(wst.st_mode) && wst.st_rdev == 0,
+       "a second layer over the first is taken, with a whiteout for a deleted file: %s", err.msg);
+    snprintf(p, sizeof p, "%s/opt/one", l1);
+    ok(host_exists(p), "the first layer is left as it was");
+
+    snprintf(lowers, sizeof lowers, "%s\n%s\n", l2, l1);
+    spec.id = "sbl3";
+    spec.lowers = lowers;
+    struct rt_sandbox *b3 = NULL;
+    rc = rt_sandbox_create(t->rt, &spec, &b3, &err);
+    ok(rc == 0 && strcmp(rt_sandbox_lowers(b3), lowers) == 0, "a sandbox on two layers: %s",
+       err.msg);
+    if (rc) return;
+    rc = run(t, b3, "user",
+             "cat /opt/two; test ! -e /opt/one && echo one-gone; ls /opt/d; "
+             "test ! -e /etc/issue && echo issue-gone; echo new > /home/user/new",
+             out, sizeof out, false, 0, 0);
+    ok(rc == 0 && strcmp(out, "two\none-gone\ny\nissue-gone\n") == 0,
+       "the upper layer's whiteout and opaque directory hide the lower one's files: %s", out);
+
+    uint32_t idbase;
+    char seed[PATH_MAX];
+    snprintf(seed, sizeof seed, "%s/seed", t->state);
+    rc = rt_sandbox_export(t->rt, b3, seed, &idbase, &bytes, &err);
+    spec.id = "sbl4";
+    spec.seed_dir = seed;
+    spec.seed_idbase = idbase;
+    spec.lowers = rt_sandbox_lowers(b3);
+    struct rt_sandbox *b4 = NULL;
+    rc |= rt_sandbox_create(t->rt, &spec, &b4, &err);
+    rc |= b4 ? run(t, b4, "user", "cat /home/user/new /opt/two /home/user/mine", out, sizeof out,
+                   false, 0, 0)
+             : -1;
+    ok(rc == 0 && strcmp(out, "new\ntwo\nmine\n") == 0,
+       "a snapshot of it starts on the same layers with its changes: %s %s", out, err.msg);
+    rt_rm_rf(seed);
+}
+
 int main(void)
 {
     static struct tctx t;
@@ -716,6 +809,7 @@ int main(void)
         rc = run(&t, kb, "user", "cat $HOME/k", out, sizeof out, false, 0, 0);
         ok(rc == 0 && strcmp(out, "survived\n") == 0, "its files and init work after adoption");
     }
+    test_stack(&t);
     destroy_all(&t);
     snprintf(p, sizeof p, "%s/runtime/sbxa", t.state);
     ok(!host_exists(p) &&

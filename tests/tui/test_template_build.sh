@@ -76,7 +76,11 @@ build "$CTX/bad.Dockerfile" "tui-bad"
 tui_wait "line 2: unknown instruction 'FROBNICATE'" 5
 ok $? "an unknown instruction is refused naming the line"
 
-# D on tui-app: asks, saying a sandbox uses it; the server refuses while it runs
+# D on tui-app: asks, saying a sandbox uses it; the server refuses while it is paused (E2B
+# lets running sandboxes go on and frees the layer after them)
+boxtopd_api GET /v2/sandboxes
+SID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json "j.find(s=>s.templateID===\"$TID\").sandboxID")
+boxtopd_api POST "/sandboxes/$SID/pause" '{}'
 tui_keys R
 tui_wait 'tui-app' 10
 for i in $(seq 1 10); do tui_screen | grep -q '^.*tui-app' && break; done
@@ -86,7 +90,7 @@ for i in $(seq 2 "${row:-1}"); do tui_keys j; done
 tui_keys D
 tui_wait 'Delete template .* 1 sandboxes use it' 5; ok $? "D asks and says how many sandboxes use it"
 tui_keys y
-tui_wait 'running sandboxes using it' 10; ok $? "the server's refusal is shown while a sandbox runs"
+tui_wait 'paused sandboxes using it' 10; ok $? "the server's refusal is shown while a sandbox is paused"
 
 tui_stop
 boxtopd_teardown >/dev/null || echo "# teardown: $BOXTOPD_PROBLEMS"

@@ -131,21 +131,30 @@ static int create_common(struct daemon *d, struct server_request *req, bool v2)
         o.alias = snap->name[0] ? snap->name : snap->template_id;
         o.seed_dir = snap->dir;
         o.seed_idbase = snap->idbase;
+        o.lowers = snap->lowers;
     }
     struct tpl_build *tb = NULL;
     struct tpl *tp =
         snap || validate_template_ref(cr.template_ref) ? NULL : tpl_find(d, cr.template_ref, &tb);
     char tpl_dir[4200];
-    if (tp && tb) { /* a template built here: its layer, env, user, workdir, start command */
+    char *lowers = NULL;
+    if (tp && tb) { /* a template built here: its layers, size, env, user, workdir, commands */
         o.template_id = tp->id;
         o.alias = tp->alias;
-        tpl_layer_dir(d, tb->layer, tpl_dir, sizeof tpl_dir);
-        o.seed_dir = tpl_dir;
-        o.seed_idbase = tb->idbase;
+        if (tb->stacked) {
+            o.lowers = lowers = tpl_lowers(d, tb);
+        } else {
+            tpl_layer_dir(d, tb->layer, tpl_dir, sizeof tpl_dir);
+            o.seed_dir = tpl_dir;
+            o.seed_idbase = tb->idbase;
+        }
+        o.cpu_count = tb->cpu;
+        o.memory_mb = tb->memory_mb;
         cr.env_vars = tpl_sandbox_env(tb, cr.env_vars);
     }
     o.auto_pause_fs_only = cr.auto_pause_fs_only;
     if (cr.volume_mounts && dapi_volume_mounts_check(d, cr.volume_mounts, &err) < 0) {
+        free(lowers);
         create_req_free(&cr);
         return send_validation(req, 400, &err);
     }
@@ -158,13 +167,21 @@ static int create_common(struct daemon *d, struct server_request *req, bool v2)
     o.allow_internet = cr.allow_internet;
     o.metadata = cr.metadata;
     o.env_vars = cr.env_vars;
-    if (sbx_create(d, &o, &s, &err) < 0) {
+    int crc = sbx_create(d, &o, &s, &err);
+    free(lowers);
+    if (crc < 0) {
         create_req_free(&cr);
         return dapi_answer_error(req, &err);
     }
     cr.volume_mounts = NULL; /* the sandbox's now */
     if (tp && tb && tpl_sandbox_start_cmd(d, s, tb, &err) < 0)
         sbx_log(s, LOG_ERROR, NULL, "%s", err.msg);
+    if (tp && tb && tb->ready_cmd && tb->ready_cmd[0]) { /* answers when it passes */
+        if (tpl_sandbox_ready_wait(d, req, s, tp, tb, dapi_sandbox_json(s), &err) == 0) return 0;
+        struct error kerr;
+        sbx_kill(d, s, "ready command failed", &kerr);
+        return dapi_answer_error(req, &err);
+    }
     /* the sandbox owns metadata and env vars now */
     return server_respond_json(req, 201, dapi_sandbox_json(s));
 }

@@ -13,6 +13,7 @@
 #include "boxtop/json.h"
 
 #include "../query.h"
+#include "../runtime/runtime.h"
 #include "../sandbox.h"
 #include "../snapshot.h"
 #include "dapi.h"
@@ -193,6 +194,9 @@ int dapi_sandbox_fork(struct daemon *d, struct server_request *req)
     uint32_t idbase;
     if (snapshot_export_tmp(d, src, seed, sizeof seed, &idbase, &err) < 0)
         return server_respond_error(req, 500, "Error forking sandbox: %s", err.msg);
+    /* the forks stack on the same read-only layers as src (a template's), if any */
+    char *lowers =
+        src->rt && *rt_sandbox_lowers(src->rt) ? strdup(rt_sandbox_lowers(src->rt)) : NULL;
     cJSON *out = cJSON_CreateArray();
     int made = 0;
     for (int i = 0; out && i < (int)count; i++) {
@@ -202,6 +206,9 @@ int dapi_sandbox_fork(struct daemon *d, struct server_request *req)
             .alias = src->alias,
             .seed_dir = seed,
             .seed_idbase = idbase,
+            .lowers = lowers,
+            .cpu_count = src->cpu_count,
+            .memory_mb = src->memory_mb,
             .timeout_s = (int64_t)timeout,
             .auto_pause = src->auto_pause,
             .auto_pause_fs_only = src->auto_pause_fs_only,
@@ -227,6 +234,7 @@ int dapi_sandbox_fork(struct daemon *d, struct server_request *req)
         made++;
     }
     snapshot_tmp_remove(seed);
+    free(lowers);
     sbx_log(src, LOG_INFO, NULL, "forked %d of %d", made, (int)count);
     if (!out) return server_respond_error(req, 500, "out of memory");
     return server_respond_json(req, 201, out);

@@ -339,7 +339,7 @@ int dapi_tpl_build_start(struct daemon *d, struct server_request *req)
         if (err.kind == ERROR_RATE_LIMIT) return server_respond_error(req, 429, "%s", err.msg);
         return server_respond_error(req, err.kind == ERROR_USAGE ? 400 : 500, "%s", err.msg);
     }
-    tpl_save(d, t);
+    if (b->job) tpl_save(d, t); /* a cached or failed start was saved when it finished */
     return server_respond(req, 202, NULL, NULL, 0);
 }
 
@@ -508,19 +508,14 @@ int dapi_tpl_delete(struct daemon *d, struct server_request *req)
         if (t->builds[i]->job)
             return server_respond_error(
                 req, 400, "cannot delete template '%s' while it is building", t->alias);
-    size_t running = 0, paused = 0;
+    /* As E2B: paused sandboxes from it refuse the delete; running ones go on, and its layers
+     * are freed when the last sandbox, snapshot or child template stacked on them is gone. */
     for (size_t i = 0; i < d->n_sbx; i++)
-        if (!strcmp(d->sbx[i]->template_id, t->id)) {
-            if (d->sbx[i]->state == SBX_RUNNING)
-                running++;
-            else
-                paused++;
-        }
-    if (running || paused)
-        return server_respond_error(req, 400,
-                                    "cannot delete template '%s' because there are %s sandboxes "
-                                    "using it",
-                                    t->alias, running ? "running" : "paused");
+        if (!strcmp(d->sbx[i]->template_id, t->id) && d->sbx[i]->state != SBX_RUNNING)
+            return server_respond_error(req, 400,
+                                        "cannot delete template '%s' because there are paused "
+                                        "sandboxes using it",
+                                        t->id);
     tpl_delete(d, t);
     return server_respond(req, 204, NULL, NULL, 0);
 }

@@ -8,6 +8,8 @@ src_daemon_runtime_libboxtopd_runtime_a_SOURCES = \
 	src/daemon/runtime/rt_init.c \
 	src/daemon/runtime/rt_rootfs.c \
 	src/daemon/runtime/rt_layer.c \
+	src/daemon/runtime/rt_stack.c \
+	src/daemon/runtime/rt_idmap.c \
 	src/daemon/runtime/rt_bootid.c \
 	src/daemon/runtime/rt_binds.c \
 	src/daemon/runtime/rt_imagefs.c \

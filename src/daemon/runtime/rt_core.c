@@ -275,6 +275,7 @@ void rt_free(struct rt *rt)
         if (sb->root_fd >= 0) close(sb->root_fd);
         if (sb->dir_fd >= 0) close(sb->dir_fd);
         rt_disk_reset(&sb->disk);
+        free(sb->lowers);
         free(sb);
     }
     rt_cgroup_cleanup_parent(rt);
@@ -303,7 +304,8 @@ static struct rt_sandbox *sb_new(struct rt *rt, const struct rt_spec *spec, stru
     snprintf(sb->id, sizeof sb->id, "%s", spec->id);
     sb->spec = *spec;
     sb->spec.id = sb->id;
-    sb->spec.seed_dir = sb->spec.binds = NULL; /* the caller's, only used while creating */
+    /* the caller's, only used while creating */
+    sb->spec.seed_dir = sb->spec.binds = sb->spec.lowers = NULL;
     sb->dir_fd = sb->pidfd = sb->ev_fd = sb->req_fd = sb->root_fd = -1;
     sb->disk.last = -1;
     if (rt_path(sb->dir, sizeof sb->dir, "%s/%s", rt->rt_dir, sb->id) < 0 ||
@@ -318,6 +320,7 @@ static struct rt_sandbox *sb_new(struct rt *rt, const struct rt_spec *spec, stru
 static void sb_free(struct rt_sandbox *sb)
 {
     if (sb->dir_fd >= 0) close(sb->dir_fd);
+    free(sb->lowers);
     rt_disk_reset(&sb->disk);
     free(sb);
 }
@@ -507,6 +510,7 @@ int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandb
     if (spec->seed_dir && rt_layer_seed(rt, sb, spec->seed_dir, spec->seed_idbase, err) < 0)
         goto fail;
     if (spec->binds && rt_binds_write(sb, spec->binds, err) < 0) goto fail;
+    if (spec->lowers && rt_lowers_write(rt, sb, spec->lowers, err) < 0) goto fail;
     if (rt_sandbox_boot(rt, sb, err) < 0) goto fail;
     sb_link(rt, sb);
     *out = sb;
@@ -531,6 +535,7 @@ int rt_sandbox_open(struct rt *rt, const struct rt_spec *spec, struct rt_sandbox
         sb_free(sb);
         return -1;
     }
+    rt_lowers_load(sb);
     char p[PATH_MAX], buf[64];
     int pid = 0;
     unsigned long long start = 0;

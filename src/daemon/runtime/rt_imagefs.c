@@ -96,91 +96,33 @@ int rt_imagefs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     return 0;
 }
 
-/* A user namespace mapping ids [from, from+RT_IDMAP_SIZE) to [to, ...): the idmap of a mount.
- * A short-lived child makes it; its namespace lives on through the returned fd. */
-static int idmap_userns(uint32_t from, uint32_t to)
-{
-    int sp[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        char c;
-        close(sp[0]);
-        if (unshare(CLONE_NEWUSER) < 0 || write(sp[1], "u", 1) != 1) _exit(1);
-        if (read(sp[1], &c, 1) < 0) { /* until the parent is done with the namespace */
-        }
-        _exit(0);
-    }
-    close(sp[1]);
-    if (pid < 0) {
-        close(sp[0]);
-        return -1;
-    }
-    int fd = -1;
-    char c = 0, p[64], map[64];
-    snprintf(map, sizeof map, "%u %u %u\n", from, to, RT_IDMAP_SIZE);
-    if (read(sp[0], &c, 1) == 1 && c == 'u') {
-        snprintf(p, sizeof p, "/proc/%d/uid_map", (int)pid);
-        bool ok = rt_write_str(p, map) == 0;
-        snprintf(p, sizeof p, "/proc/%d/gid_map", (int)pid);
-        ok = ok && rt_write_str(p, map) == 0;
-        snprintf(p, sizeof p, "/proc/%d/ns/user", (int)pid);
-        if (ok) fd = open(p, O_RDONLY | O_CLOEXEC);
-    }
-    int e = errno;
-    close(sp[0]); /* the child's read returns: it exits */
-    kill(pid, SIGKILL);
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-        ;
-    errno = e;
-    return fd;
-}
-
-/* The image's lower layer shifted from the ids it was unpacked with to the sandbox's. */
-static int mount_idmapped(const char *lower, const char *target, uint32_t from, uint32_t to,
-                          char *why, size_t n)
-{
-    int ns = idmap_userns(from, to);
-    if (ns < 0) FAIL("user namespace for the idmapped image");
-    int t = (int)syscall(SYS_open_tree, AT_FDCWD, lower, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-    if (t < 0) {
-        close(ns);
-        FAIL("open_tree %s", lower);
-    }
-    struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY,
-                              .userns_fd = (uint64_t)ns};
-    int rc = (int)syscall(SYS_mount_setattr, t, "", AT_EMPTY_PATH, &attr, sizeof attr);
-    int e = errno;
-    close(ns);
-    if (rc < 0) {
-        close(t);
-        errno = e;
-        FAIL("idmapped mount of the image");
-    }
-    rc = (int)syscall(SYS_move_mount, t, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH);
-    e = errno;
-    close(t);
-    errno = e;
-    if (rc < 0) FAIL("move_mount of the image");
-    return 0;
-}
-
 /* In the setup child, in its own mount namespace: as real root (full mode), or inside the
- * sandbox's user namespace (rootless). */
+ * sandbox's user namespace (rootless). Options name the layers relative to the sandbox
+ * directory (rt_stack.c says why). */
 int rt_imagefs_mount(const char *sbdir, const char *lower, bool rootless, uint32_t lower_base,
                      uint32_t idbase, char *why, size_t n)
 {
-    char root[PATH_MAX], shifted[PATH_MAX], opts[3 * PATH_MAX + 64];
+    char root[PATH_MAX], opts[3 * PATH_MAX + 64];
     if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) FAIL("make / private");
-    if (rt_path(root, sizeof root, "%s/root", sbdir) < 0 ||
-        rt_path(shifted, sizeof shifted, "%s/lower", sbdir) < 0)
-        FAIL("path");
+    if (rt_path(root, sizeof root, "%s/root", sbdir) < 0) FAIL("path");
+    if (chdir(sbdir) < 0) FAIL("chdir %s", sbdir);
+    int ns = -1;
     if (!rootless && lower_base != idbase) {
-        if (mount_idmapped(lower, shifted, lower_base, idbase, why, n) < 0) return -1;
-        lower = shifted;
+        ns = rt_idmap_userns(lower_base, idbase);
+        if (ns < 0) FAIL("user namespace for the idmapped image");
+        if (rt_idmap_mount(ns, lower, "lower", why, n) < 0) {
+            close(ns);
+            return -1;
+        }
+        lower = "lower";
     }
-    if (rt_path(opts, sizeof opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s", lower, sbdir,
-                sbdir, rootless ? ",userxattr" : "") < 0)
+    snprintf(opts, sizeof opts, "lowerdir=");
+    int rc = rt_lowers_mount(ns, opts, sizeof opts, why, n);
+    if (ns >= 0) close(ns);
+    if (rc < 0) return -1;
+    size_t l = strlen(opts);
+    if (rt_path(opts + l, sizeof opts - l, "%s,upperdir=upper,workdir=work%s", lower,
+                rootless ? ",userxattr" : "") < 0)
         FAIL("path");
     if (mount("overlay", root, "overlay", MS_NODEV, opts) < 0) FAIL("mount overlay on %s", root);
     return rt_rootfs_mount_dev(root, why, n);

@@ -92,6 +92,7 @@ struct rt_sandbox {
     char home[PATH_MAX];  /* plain mode: host path of /home/user */
     char other_home[256]; /* full mode: home of the last other user rt_user_ids looked up */
     struct rt_disk_walk disk;
+    char *lowers; /* rt_spec.lowers as kept in DIR/runtime/<id>/lowers, or NULL */
     void *ud;
 };
 
@@ -286,6 +287,17 @@ static inline bool rt_on_image(const struct rt *rt)
 int rt_imagefs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err);
 int rt_imagefs_mount(const char *sbdir, const char *lower, bool rootless, uint32_t lower_base,
                      uint32_t idbase, char *why, size_t n);
+
+/* rt_idmap.c: a user namespace (fd) mapping ids [from, from + RT_IDMAP_SIZE) to [to, ...),
+ * -1 with errno; src mounted read-only at target with that map */
+int rt_idmap_userns(uint32_t from, uint32_t to);
+int rt_idmap_mount(int userns_fd, const char *src, const char *target, char *why, size_t n);
+
+/* rt_stack.c: read-only layers between the writable layer and the image (rt_spec.lowers) */
+#define RT_LOWERS_MAX 64
+int rt_lowers_write(struct rt *rt, struct rt_sandbox *sb, const char *text, struct error *err);
+void rt_lowers_load(struct rt_sandbox *sb);
+int rt_lowers_mount(int userns_fd, char *opts, size_t cap, char *why, size_t n);
 
 /* rt_bootid.c: a fresh boot_id over /proc/sys/kernel/random/boot_id (in init, best effort) */
 void rt_bootid_mount(void);

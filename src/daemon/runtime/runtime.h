@@ -53,6 +53,10 @@ struct rt_spec {
     /* Optional: host directories to bind into the sandbox, "<host dir>\t<sandbox path>\n" per
      * line (volumes); kept with the sandbox for every later boot. Needs namespaces. */
     const char *binds;
+    /* Optional, where rt_can_stack(): read-only layers (directories rt_layer_take filled)
+     * stacked between the writable layer and the base image, one absolute path a line,
+     * topmost first, at most 64; kept with the sandbox for every later boot. */
+    const char *lowers;
 };
 
 struct rt_spawn {
@@ -163,6 +167,17 @@ const char *rt_sandbox_id(const struct rt_sandbox *sb);
  * give back as seed_idbase; *bytes: disk space the copy takes. */
 int rt_sandbox_export(struct rt *rt, struct rt_sandbox *sb, const char *dir, uint32_t *idbase,
                       int64_t *bytes, struct error *err);
+/* Stacked layers: only on the base image with namespaces (else a sandbox is seeded with a
+ * copy, rt_spec.seed_dir). rt_sandbox_lowers: the sandbox's rt_spec.lowers, "" when none. */
+bool rt_can_stack(const struct rt *rt);
+const char *rt_sandbox_lowers(const struct rt_sandbox *sb);
+/* After rt_sandbox_stop: moves (no copy) sb's writable layer to dir, which must not exist
+ * and be on the state dir's filesystem, as a read-only layer for rt_spec.lowers: only what
+ * sb changed over its own lowers, whiteouts and opaque markers kept, owners in the image's id
+ * range, the per-sandbox /etc/hostname, hosts and resolv.conf dropped. *bytes: its disk use.
+ * sb has no writable layer left: destroy it next. */
+int rt_layer_take(struct rt *rt, struct rt_sandbox *sb, const char *dir, int64_t *bytes,
+                  struct error *err);
 void *rt_sandbox_get_ud(const struct rt_sandbox *sb);
 void rt_sandbox_set_ud(struct rt_sandbox *sb, void *ud);
 
