@@ -37,6 +37,7 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/views/templates.c src/tui/views/team.c \
 	src/tui/views/apilog.c \
 	src/tui/views/template_build.c src/tui/tpl_builder.c src/tui/tpl_builder.h \
+	src/tui/views/templates_view.h src/tui/views/templates_pane.c src/tui/views/templates_edit.c \
 	src/tui/backend_webhooks.c src/tui/backend_webhooks.h \
 	src/tui/views/webhooks.c src/tui/views/webhooks_form.c src/tui/views/webhooks_form.h \
 	src/tui/views/snapshots.c src/tui/views/volumes.c src/tui/views/sandbox_actions.c
