@@ -62,7 +62,7 @@ struct bfetch *bfetch_template_delete(struct backend *b, const char *id, api_don
 struct bfetch *bfetch_template_builds(struct backend *b, const char *id, api_done_cb cb, void *ud,
                                       struct error *err);
 struct bfetch *bfetch_template_tags(struct backend *b, const char *id, api_done_cb cb, void *ud,
-                                   struct error *err);
+                                    struct error *err);
 /* add 1: POST /templates/tags {"target":"NAME:FROM_TAG","tags":[...]} (the build that carries
  * from_tag gets the tags); add 0: DELETE /templates/tags {"name":NAME,"tags":[...]}
  * (from_tag unused). Raw results. */
@@ -71,7 +71,7 @@ struct bfetch *bfetch_template_tags_edit(struct backend *b, int add, const char 
                                          api_done_cb cb, void *ud, struct error *err);
 /* PATCH /v2/templates/{id} {"public":...} (raw result). */
 struct bfetch *bfetch_template_publish(struct backend *b, const char *id, int public_,
-                                      api_done_cb cb, void *ud, struct error *err);
+                                       api_done_cb cb, void *ud, struct error *err);
 /* The team id the team metrics use, NULL when unknown. */
 const char *bfetch_team_id(struct backend *b);
 void bfetch_cancel(struct bfetch *f); /* NULL is fine */
