@@ -65,6 +65,8 @@ static const struct vact {
     {"templates", "untag", {'T', 0}},
     {"templates", "publish", {'P', 0}},
     {"templates", "reload", {'R', 0}},
+    {"templates", "builds", {'\t', 0}},
+    {"templates", "log", {'l', 0}},
     /* team */
     {"team", "range_1h", {'1', 0}},
     {"team", "range_6h", {'2', 0}},

@@ -119,9 +119,12 @@ http.createServer((req, res) => {
       const entries = [{timestamp: iso(b.created), level: 'info', message: `Building template ${t.id}/${b.id}`},
         {timestamp: iso(b.created + 1000), level: 'info', message: '[builder 1/1] RUN echo hi'},
         {timestamp: iso(b.created + 2000), level: 'info', message: '[builder 1/1] [stdout]: hi'}];
+      const why = "failed to run command 'false': exit status 1";
+      if (b.status === 'error') entries.push({timestamp: iso(b.finished), level: 'error', message: `Build failed: ${why}`, step: '1'});
       const off = Number(u.searchParams.get('logsOffset') || 0);
-      return send(res, 200, {templateID: t.id, buildID: b.id, status: b.status, logs: [],
-        logEntries: entries.slice(off)});
+      const out = {templateID: t.id, buildID: b.id, status: b.status, logs: [], logEntries: entries.slice(off)};
+      if (b.status === 'error') out.reason = {message: why, step: '1', logEntries: null};
+      return send(res, 200, out);
     }
     m = p.match(/^\/(v2\/)?templates\/([^/]+)$/);
     if (m && req.method === 'PATCH') {

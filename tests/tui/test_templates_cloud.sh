@@ -7,7 +7,7 @@
 # D asking with the number of sandboxes using it; the tag action on another key through
 # [keys.templates]; the exact requests the cloud receives.
 . "$(dirname "$0")/lib.sh"
-echo "1..18"
+echo "1..20"
 : > "$TMPD/fake.out"
 FAKE_RUN_POLLS=5 node "$abs_top_srcdir/tests/tui/fake_cloud_templates.js" > "$TMPD/fake.out" 2>&1 &
 FAKE=$!
@@ -40,6 +40,17 @@ tui_wait "Template $APP" 5 && tui_wait "$(B 2) +ready +default,v1 .* 1m12s" 5 &&
 ok $? "Enter: names, tags and the builds with status, tags and duration (a running one counting)"
 tui_wait "$(B 3) +ready " 30 && tui_wait "$APP +my-app .* ready" 10
 ok $? "the running build is followed until ready; the list's status follows"
+
+tui_keys Tab j j
+tui_wait 'j/k build  Enter its log' 5 && tui_keys Enter
+tui_wait "Building my-app .* error" 10 && tui_wait '\[builder 1/1\] \[stdout\]: hi' 5 &&
+    tui_wait "Build failed: failed to run command 'false': exit status 1" 5 &&
+    tui_screen | grep -Eq 'Building my-app +step 1/1 +9\.0s +error'
+ok $? "Tab, j j, Enter: the failed build's log with its reason and duration (9.0s)"
+tui_keys Escape
+tui_wait "Template $APP" 5 && tui_keys Escape && tui_wait 'Tab builds  ' 5 && tui_keys j &&
+    tui_wait "Template $EVIL" 5 && tui_keys k && tui_wait "Template $APP" 5
+ok $? "Esc closes the log, Esc again gives j/k back to the templates"
 
 tui_screen | tail -2 | grep -q 'a/T tag/untag' && ! tui_screen | tail -2 | grep -q 't/T tag'
 ok $? "[keys.templates] tag = a: the footer says a/T tag/untag"

@@ -228,6 +228,7 @@ static void delete_yes(struct app *a, void *ud)
 static int tp_key(struct view *vv, struct app *a, int ch, int is_key)
 {
     struct tplv *v = (struct tplv *)vv;
+    if (tpl_pane_key(v, a, ch, is_key)) return 1; /* Tab, and the keys of the builds */
     if ((is_key && ch == KEY_DOWN) || (!is_key && ch == 'j')) {
         if (v->sel + 1 < v->tl.n) v->sel++;
         if (v->details && tplv_selected(v)) tpl_pane_show(v, tplv_selected(v)->id, 0);
@@ -236,6 +237,7 @@ static int tp_key(struct view *vv, struct app *a, int ch, int is_key)
         if (v->details && tplv_selected(v)) tpl_pane_show(v, tplv_selected(v)->id, 0);
     } else if ((is_key && ch == KEY_ENTER) || (!is_key && (ch == '\n' || ch == '\r'))) {
         v->details = !v->details && tplv_selected(v);
+        v->pane.focus = 0;
         if (v->details) tpl_pane_show(v, tplv_selected(v)->id, 1);
     } else if (!is_key && tpl_edit_key(v, a, ch)) {
         return 1;
@@ -297,6 +299,7 @@ static const struct keyhelp tp_help[] = {
     {"n", N_("create a sandbox from the template")},
     {"b", N_("build a template from an e2b.Dockerfile (live build pane)")},
     {"D", N_("delete the template (asks; says how many sandboxes use it)")},
+    {"Tab", N_("move j/k into the template's builds and back (Enter or l: a build's log, live)")},
     {"t", N_("add tags to a build (FROM_TAG: NEW_TAG..., from the latest by default)")},
     {"T", N_("remove tags (the default tag stays)")},
     {"P", N_("make the template public or private")},

@@ -1,7 +1,8 @@
 /* templates_pane.c - the pane under the templates list (Enter): the selected template's
  * aliases, names, tags, resources and dates, and its builds (GET /templates/{id}), newest
  * first, with status, tags, start and duration. While a build is waiting or building the
- * pane (and the list) are fetched again every TPL_PANE_POLL_MS and its duration counts. */
+ * pane (and the list) are fetched again every TPL_PANE_POLL_MS and its duration counts. Tab
+ * moves j/k into the builds; Enter there follows the selected build's log (template_build.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -100,7 +101,9 @@ void tpl_pane_show(struct tplv *v, const char *id, int force)
     int same = p->id && !strcmp(p->id, id);
     if (same && !force) return;
     if (!same) { /* another template: nothing of the last one may show under its name */
+        int focus = p->focus;
         tpl_pane_free(p, v->app->loop);
+        p->focus = focus;
         if (!(p->id = strdup(id))) return;
     }
     struct error err = {0};
@@ -166,9 +169,19 @@ static void draw_builds(struct tplv *v, struct app *a, WINDOW *w, int y, int row
     }
     if (!p->d.n_builds) ui_text(a, w, y + 1, 2, wd - 4, _("no builds"), th->attr[ROLE_DIM]);
     int64_t now = loop_wall_ms();
-    int shown = p->d.n_builds > rows ? rows - 1 : p->d.n_builds;
-    for (int i = 0; i < shown; i++) {
-        const struct template_build *b = &p->d.builds[i];
+    int fit = p->d.n_builds > rows ? rows - 1 : p->d.n_builds; /* a row says how many more */
+    struct tpl_pane *pm = &v->pane;
+    if (pm->bsel >= p->d.n_builds) pm->bsel = p->d.n_builds ? p->d.n_builds - 1 : 0;
+    if (pm->bsel < pm->btop) pm->btop = pm->bsel;
+    if (fit > 0 && pm->bsel >= pm->btop + fit) pm->btop = pm->bsel - fit + 1;
+    if (pm->btop + fit > p->d.n_builds) pm->btop = p->d.n_builds - fit;
+    if (pm->btop < 0) pm->btop = 0;
+    int shown = 0;
+    for (int k = pm->btop; k < p->d.n_builds && shown < fit; k++, shown++) {
+        int i = shown; /* the row */
+        const struct template_build *b = &p->d.builds[k];
+        int selected = p->focus && k == p->bsel;
+        if (selected) ui_fill(w, y + 1 + i, 1, wd - 2, th->attr[ROLE_SELECTED]);
         char f[8][64];
         struct buf t = BUF_INIT;
         build_tags(p, b->id, &t);
@@ -194,11 +207,13 @@ static void draw_builds(struct tplv *v, struct app *a, WINDOW *w, int y, int row
         cx = 2;
         for (int c = 0; c < nc && cx < wd - 2; c++) {
             ui_text(a, w, y + 1 + i, cx, cols[c].w < wd - 2 - cx ? cols[c].w : wd - 2 - cx, f[c],
-                    c == 1 ? st : th->attr[ROLE_NORMAL]);
+                    selected ? th->attr[ROLE_SELECTED]
+                    : c == 1 ? st
+                             : th->attr[ROLE_NORMAL]);
             cx += cols[c].w + 1;
         }
     }
-    if (p->d.n_builds > rows) {
+    if (p->d.n_builds > shown) {
         char more[64];
         snprintf(more, sizeof more, _("… %d more builds"), p->d.n_builds - shown);
         ui_text(a, w, y + rows, 2, wd - 4, more, th->attr[ROLE_DIM]);
@@ -247,8 +262,52 @@ void tpl_pane_draw(struct tplv *v, struct app *a, WINDOW *w, int y, int rows, in
     buf_free(&b);
     draw_builds(v, a, w, y + 5, rows - PANE_FIXED_ROWS, wd);
     ui_text(a, w, y + rows - 2, 2, wd - 4,
-            _("t add tags  T remove tags  P public/private  n new sandbox  D delete  Enter closes"),
+            p->focus ? _("j/k build  Enter its log  Tab or Esc back to the templates")
+                     : _("Tab builds  t add tags  T remove tags  P public/private  n new sandbox  "
+                         "D delete  Enter closes"),
             th->attr[ROLE_DIM]);
+}
+
+static void open_log(struct tplv *v, struct app *a)
+{
+    const struct tpl_pane *p = &v->pane;
+    const struct template_info *ti = tplv_selected(v);
+    if (!p->have_d || p->bsel >= p->d.n_builds || !ti) return;
+    const struct template_build *b = &p->d.builds[p->bsel];
+    const char *name = ti->n_aliases && ti->aliases[0] ? ti->aliases[0] : p->d.id;
+    struct error err = {0};
+    struct view *bv =
+        view_template_build_attach(a, p->d.id, b->id, name, b->created_ms, b->finished_ms, &err);
+    if (!bv) {
+        app_status(a, STATUS_ERROR, "%s", err.msg);
+        return;
+    }
+    app_push_view(a, bv);
+}
+
+int tpl_pane_key(struct tplv *v, struct app *a, int ch, int is_key)
+{
+    struct tpl_pane *p = &v->pane;
+    if (!v->details) return 0;
+    if (!is_key && ch == '\t') {
+        p->focus = !p->focus;
+    } else if (!p->focus) {
+        return 0;
+    } else if (!is_key && ch == 27) {
+        p->focus = 0;
+    } else if ((is_key && ch == KEY_DOWN) || (!is_key && ch == 'j')) {
+        if (p->have_d && p->bsel + 1 < p->d.n_builds) p->bsel++;
+    } else if ((is_key && ch == KEY_UP) || (!is_key && ch == 'k')) {
+        if (p->bsel > 0) p->bsel--;
+    } else if ((is_key && ch == KEY_ENTER) ||
+               (!is_key && (ch == '\n' || ch == '\r' || ch == 'l'))) {
+        open_log(v, a);
+        return 1;
+    } else {
+        return 0;
+    }
+    app_dirty(a, DIRTY_MAIN);
+    return 1;
 }
 
 void tpl_pane_free(struct tpl_pane *p, struct loop *lp)

@@ -24,6 +24,8 @@ struct tpl_pane {
     char derr[ERROR_MSG_MAX], terr[ERROR_MSG_MAX];
     struct bfetch *fd, *ft;
     int64_t poll; /* timer id, 0 = none */
+    int focus;    /* 1: j/k move in the builds (Tab), not in the templates */
+    int bsel, btop;
 };
 
 struct tplv {
@@ -56,6 +58,9 @@ int tpl_pane_rows(const struct tplv *v, int h);
 void tpl_pane_draw(struct tplv *v, struct app *a, WINDOW *w, int y, int rows, int wd);
 /* 1 while a build shown is waiting or building (its duration counts on screen). */
 int tpl_pane_running(const struct tplv *v);
+/* Tab (focus the builds or the templates), and while the builds have it j/k, Enter or l (the
+ * selected build's log, live while it runs), Esc (back to the templates): 1 = handled. */
+int tpl_pane_key(struct tplv *v, struct app *a, int ch, int is_key);
 void tpl_pane_free(struct tpl_pane *p, struct loop *lp);
 
 /* t (add tags), T (remove tags), P (public/private) on the selected template: 1 = handled. */
