@@ -8,10 +8,10 @@
 # output; a file with an unknown instruction is refused naming the line; `D` asks and deletes.
 . "$(dirname "$0")/lib.sh"
 . "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
-echo "1..9"
+echo "1..13"
 BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
 if ! boxtopd_start template-build; then
-    for i in $(seq 1 9); do echo "not ok $i - boxtopd did not start"; done
+    for i in $(seq 1 13); do echo "not ok $i - boxtopd did not start"; done
     exit 1
 fi
 export BOXTOP_NODE_MODULES="$abs_top_builddir/tests/node_modules"
@@ -118,6 +118,27 @@ tui_keys D
 tui_wait 'Delete template .* 1 sandboxes use it' 5; ok $? "D asks and says how many sandboxes use it"
 tui_keys y
 tui_wait 'running sandboxes using it' 10; ok $? "the server's refusal is shown while a sandbox runs"
+
+# Enter: the pane with boxtopd's builds and tags of tui-app; t/T edit the tags; Tab Enter: its log
+boxtopd_api GET "/templates/$TID"
+BID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.builds[0].buildID')
+tui_keys Enter
+tui_wait "Template $TID" 5 && tui_wait "$BID +ready +default +[0-9-]+ [0-9:]+ +[0-9]+s " 10 &&
+    tui_screen | grep -q 'names: .*tui-app'
+ok $? "Enter: boxtopd's build of the template with status, tag and duration"
+tui_keys t; tui_wait 'Add tags to a build' 5; tui_keys C-u; tui_type 'default: v2 stable'; tui_keys Enter
+tui_wait "$BID +ready +default,v2,stable |$BID +ready +(v2|stable|default),(v2|stable|default),(v2|stable|default) " 10 &&
+    tui_keys T && tui_wait 'Remove tags' 5 && tui_type 'stable' && tui_keys Enter &&
+    tui_wait "$BID +ready +(default,v2|v2,default) " 10
+ok $? "t and T add and remove tags on boxtopd"
+tui_keys Tab Enter
+tui_wait 'Building tui-app' 5 && tui_wait 'Build finished' 10 && tui_wait '\[builder 9/9\] RUN sleep 2' 5
+ok $? "Tab Enter: the build's whole log from boxtopd"
+tui_keys Escape; tui_wait "Template $TID" 5; tui_keys Escape
+for i in $(seq 1 "${row:-1}"); do tui_keys k; done
+# (boxtopd answers GET /templates/base/tags with 404 so far: the tags line says so)
+tui_wait 'Template [a-z0-9]+─' 5 && tui_wait 'aliases: base ' 5 && tui_wait '[0-9a-f-]{36} +ready ' 5
+ok $? "the pane shows boxtopd's base template with its build"
 
 tui_stop
 boxtopd_teardown >/dev/null || echo "# teardown: $BOXTOPD_PROBLEMS"
