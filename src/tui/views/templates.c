@@ -35,17 +35,12 @@ static void on_templates(struct api_result *res, void *ud)
     app_dirty(v->app, DIRTY_MAIN);
 }
 
-void tplv_fetch(struct tplv *v)
+static void tplv_fetch(struct tplv *v)
 {
     if (v->call) return;
     struct error err = {0};
     v->call = bfetch_templates(v->app->be, on_templates, v, &err);
     if (!v->call) snprintf(v->err, sizeof(v->err), "%s", err.msg);
-}
-
-const struct template_info *tplv_selected(const struct tplv *v)
-{
-    return v->loaded && v->sel >= 0 && v->sel < v->tl.n ? &v->tl.items[v->sel] : NULL;
 }
 
 static void fmt_when(char *out, size_t n, int64_t ms, const char *never)
@@ -349,6 +344,7 @@ struct view *view_templates_new(struct app *a)
     if (!v) return NULL;
     v->base.ops = &tp_ops;
     v->app = a;
+    v->reload = tplv_fetch;
     tplv_fetch(v);
     return &v->base;
 }

@@ -24,7 +24,7 @@ static void on_edited(struct api_result *res, void *ud)
     }
     app_status(v->app, STATUS_INFO, _("template %s updated"), v->edit_id ? v->edit_id : "");
     if (v->details && v->edit_id) tpl_pane_show(v, v->edit_id, 1);
-    tplv_fetch(v);
+    v->reload(v);
 }
 
 /* Split text at blanks into at most TPL_EDIT_MAX_TAGS words (in place). */

@@ -44,7 +44,7 @@ static void poll_fire(struct loop *lp, void *ud)
     v->pane.poll = 0;
     if (!v->details || !v->pane.id) return;
     tpl_pane_show(v, v->pane.id, 1);
-    tplv_fetch(v); /* the list's status column follows the build */
+    v->reload(v); /* the list's status column follows the build */
 }
 
 static void maybe_poll(struct tplv *v)

@@ -43,12 +43,16 @@ struct tplv {
     char *edit_id;       /* template of the pending t/T/P */
     int edit_public;     /* P: the value asked for */
     struct bfetch *edit; /* the edit in flight */
+    /* templates.c's: fetch the list again (a no-op while a fetch is in flight); the pane and
+     * the edits call it after a change, without calling back into templates.c */
+    void (*reload)(struct tplv *v);
 };
 
 /* The selected template, NULL when the list is empty. */
-const struct template_info *tplv_selected(const struct tplv *v);
-/* Fetch the list again (a no-op while a fetch is in flight). */
-void tplv_fetch(struct tplv *v);
+static inline const struct template_info *tplv_selected(const struct tplv *v)
+{
+    return v->loaded && v->sel >= 0 && v->sel < v->tl.n ? &v->tl.items[v->sel] : NULL;
+}
 
 /* Show template id in the pane (fetches its builds and tags unless shown already; force 1
  * fetches again). */
