@@ -1,5 +1,6 @@
 /* cmd_template.c - `boxtop template ls | info ID | build FILE --name N [--cpu N] [--memory MB]
- * [--follow] | status ID BUILD [--follow] | rm ID... | tag ID TAG...`, all with --json. */
+ * [--follow] | status ID BUILD [--follow] | rm ID... | tag ID TAG... | untag ID TAG...`, all
+ * with --json. */
 #include "config.h"
 
 #include <stdio.h>
@@ -22,6 +23,7 @@
        "       boxtop template status TEMPLATE BUILD_ID [--follow] [--json]\n"                     \
        "       boxtop template rm TEMPLATE...\n"                                                   \
        "       boxtop template tag TEMPLATE[:TAG] NEW_TAG... [--json]\n"                           \
+       "       boxtop template untag TEMPLATE TAG...\n"                                            \
        "Build templates from an e2b.Dockerfile (FROM base or a template, RUN, COPY, ENV,\n"        \
        "WORKDIR, USER, ARG; its directory is the build context), follow builds, delete\n"          \
        "and tag them.\n")
@@ -283,6 +285,23 @@ static int tpl_tag(struct cli *c, const char **pos, int n)
     return CLI_EXIT_OK;
 }
 
+/* DELETE /templates/tags with a JSON body (the cloud refuses "default"). */
+static int tpl_untag(struct cli *c, const char **pos, int n)
+{
+    if (n < 2) return cli_usage_error(c, "template untag", _("missing TEMPLATE or TAG"));
+    cJSON *body = cJSON_CreateObject(), *tags = cJSON_AddArrayToObject(body, "tags");
+    cJSON_AddStringToObject(body, "name", pos[0]);
+    for (int i = 1; i < n; i++)
+        cJSON_AddItemToArray(tags, cJSON_CreateString(pos[i]));
+    int rc = req(c, "DELETE", "/templates/tags", body, NULL);
+    cJSON_Delete(body);
+    if (rc >= 0) return rc;
+    char line[300];
+    snprintf(line, sizeof line, _("removed %d tags from %s"), n - 1, pos[0]);
+    cli_print_line(c->stdout_fp, line);
+    return CLI_EXIT_OK;
+}
+
 static int tpl_status(struct cli *c, const char *id, const char *bid, bool follow)
 {
     struct error err = {0};
@@ -344,6 +363,7 @@ int cli_cmd_template(struct cli *c, int argc, char **argv)
     }
     if (!strcmp(sub, "rm")) return tpl_rm(c, pos + 1, npos - 1);
     if (!strcmp(sub, "tag")) return tpl_tag(c, pos + 1, npos - 1);
+    if (!strcmp(sub, "untag")) return tpl_untag(c, pos + 1, npos - 1);
     if (!strcmp(sub, "status")) {
         if (npos != 3)
             return cli_usage_error(c, "template status", _("missing TEMPLATE or BUILD_ID"));

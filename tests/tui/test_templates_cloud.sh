@@ -5,9 +5,9 @@
 # duration; a running one counting and followed until ready), tags added and removed (the
 # server's refusal of "default" shown), public toggled, a sandbox created from the template,
 # D asking with the number of sandboxes using it; the tag action on another key through
-# [keys.templates]; the exact requests the cloud receives.
+# [keys.templates]; `boxtop template untag`; the exact requests the cloud receives.
 . "$(dirname "$0")/lib.sh"
-echo "1..20"
+echo "1..21"
 : > "$TMPD/fake.out"
 FAKE_RUN_POLLS=5 node "$abs_top_srcdir/tests/tui/fake_cloud_templates.js" > "$TMPD/fake.out" 2>&1 &
 FAKE=$!
@@ -115,4 +115,10 @@ sed 's/^/# /' "$TMPD/status"
 out=$("$BOXTOP" template tag my-app:default stable --json)
 [ "$(printf '%s' "$out" | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>{const j=JSON.parse(s);process.stdout.write(j.buildID+" "+j.tags.join())})')" = "$(B 2) stable" ]
 ok $? "template tag --json: the cloud's answer"
+"$BOXTOP" template untag my-app prod stable > "$TMPD/untag" 2>&1 &&
+    "$BOXTOP" template info my-app | grep -q '^tags: default$' &&
+    [ "$(seen DELETE /templates/tags)" = '{"tags":["prod","stable"],"name":"my-app"}' ] &&
+    ! "$BOXTOP" template untag my-app default 2> "$TMPD/untag.err" &&
+    grep -q "Cannot delete the 'default' tag" "$TMPD/untag.err"
+ok $? "template untag removes tags (DELETE /templates/tags); the cloud's refusal of default is shown"
 tui_done
