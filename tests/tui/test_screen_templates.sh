@@ -6,7 +6,7 @@
 # Tab gives j/k to the builds (the hint line says so).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/golden.sh"
-echo "1..4"
+echo "1..5"
 golden_start 120 30 --replay "$GOLDEN_SESSION"
 tui_wait ibx3idle
 tui_keys :; tui_type templates; tui_keys Enter
@@ -17,4 +17,13 @@ tui_keys k
 golden templates_detail_base
 tui_keys j Tab j
 golden templates_builds_focus
+tui_stop
+# at 80 columns a build's id is cut to its ends so that status, duration, start and tags show
+golden_start 80 24 --replay "$GOLDEN_SESSION"
+tui_wait ibx3idle
+tui_keys :; tui_type templates; tui_keys Enter
+tui_wait 'py3tmpl' 5
+tui_keys j Enter
+tui_wait 'Template py3tmpl' 5
+golden templates_detail_80
 tui_done

@@ -123,13 +123,13 @@ tui_wait 'running sandboxes using it' 10; ok $? "the server's refusal is shown w
 boxtopd_api GET "/templates/$TID"
 BID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.builds[0].buildID')
 tui_keys Enter
-tui_wait "Template $TID" 5 && tui_wait "$BID +ready +default +[0-9-]+ [0-9:]+ +[0-9]+s " 10 &&
+tui_wait "Template $TID" 5 && tui_wait "$BID +ready +[0-9]+s +[0-9-]+ [0-9:]+ +default " 10 &&
     tui_screen | grep -q 'names: .*tui-app'
 ok $? "Enter: boxtopd's build of the template with status, tag and duration"
 tui_keys t; tui_wait 'Add tags to a build' 5; tui_keys C-u; tui_type 'default: v2 stable'; tui_keys Enter
-tui_wait "$BID +ready +default,v2,stable |$BID +ready +(v2|stable|default),(v2|stable|default),(v2|stable|default) " 10 &&
+tui_wait "$BID +ready .* (v2|stable|default),(v2|stable|default),(v2|stable|default) " 10 &&
     tui_keys T && tui_wait 'Remove tags' 5 && tui_type 'stable' && tui_keys Enter &&
-    tui_wait "$BID +ready +(default,v2|v2,default) " 10
+    tui_wait "$BID +ready .* (default,v2|v2,default) " 10
 ok $? "t and T add and remove tags on boxtopd"
 tui_keys Tab Enter
 tui_wait 'Building tui-app' 5 && tui_wait 'Build finished' 10 && tui_wait '\[builder 9/9\] RUN sleep 2' 5

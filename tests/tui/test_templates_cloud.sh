@@ -34,8 +34,8 @@ tui_wait "$APP +my-app .* building" 10 && tui_screen | grep -Eq "$EVIL +evil" &&
 ok $? "the cloud's templates are listed; a hostile alias is sanitized"
 
 tui_keys j Enter
-tui_wait "Template $APP" 5 && tui_wait "$(B 2) +ready +default,v1 .* 1m12s" 5 &&
-    tui_wait "$(B 1) +error .* 9s " 5 && tui_wait "$(B 3) +building .* 1m[0-9][0-9]s" 5 &&
+tui_wait "Template $APP" 5 && tui_wait "$(B 2) +ready +1m12s +[0-9-]+ [0-9:]+ +default,v1 " 5 &&
+    tui_wait "$(B 1) +error +9s " 5 && tui_wait "$(B 3) +building +1m[0-9][0-9]s " 5 &&
     tui_screen | grep -q 'names: acme/my-app' && tui_screen | grep -q 'tags: default, v1'
 ok $? "Enter: names, tags and the builds with status, tags and duration (a running one counting)"
 tui_wait "$(B 3) +ready " 30 && tui_wait "$APP +my-app .* ready" 10
@@ -59,12 +59,12 @@ tui_keys t; sleep 0.5
 tui_keys a
 tui_wait 'Add tags to a build \(FROM_TAG: NEW_TAG...\): default:' 5; ok $? "a asks for tags, from default"
 tui_keys C-u; tui_type 'v1: prod'; tui_keys Enter
-tui_wait "$(B 2) +ready +default,v1,prod " 10 &&
+tui_wait "$(B 2) +ready .* default,v1,prod " 10 &&
     [ "$(seen POST /templates/tags)" = "{\"tags\":[\"prod\"],\"target\":\"$APP:v1\"}" ]
 ok $? "v1: prod tags v1's build (POST /templates/tags {target: ID:v1, tags})"
 
 tui_keys T; tui_wait 'Remove tags' 5; tui_type 'v1'; tui_keys Enter
-tui_wait "$(B 2) +ready +default,prod " 10 &&
+tui_wait "$(B 2) +ready .* default,prod " 10 &&
     [ "$(seen DELETE /templates/tags)" = "{\"tags\":[\"v1\"],\"name\":\"$APP\"}" ]
 ok $? "T removes a tag (DELETE /templates/tags with the JSON body)"
 tui_keys T; tui_wait 'Remove tags' 5; tui_type 'default'; tui_keys Enter

@@ -89,7 +89,8 @@ static void tp_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     ui_fill(w, 1, 0, wd, th->attr[ROLE_TITLE]);
     int cx = 1;
     for (int c = 0; c < nc && cx < wd; c++) {
-        ui_text(a, w, 1, cx, cols[c].w, _(cols[c].title), th->attr[ROLE_TITLE]);
+        ui_text(a, w, 1, cx, cols[c].w < wd - cx ? cols[c].w : wd - cx, _(cols[c].title),
+                th->attr[ROLE_TITLE]);
         cx += cols[c].w + 1;
     }
     if (!v->tl.n) {

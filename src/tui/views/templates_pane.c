@@ -17,6 +17,10 @@
 
 /* Box, names, tags, resources, dates, builds header, hint, box: the rows around the builds. */
 #define PANE_FIXED_ROWS 8
+/* A build's row: a whole id (a UUID) and the other columns; a short id is 8…4 characters. */
+#define BUILD_ID_COLS  36
+#define BUILD_ID_SHORT 13
+#define BUILD_ROW_COLS (BUILD_ID_COLS + 1 + 9 + 1 + 8 + 1 + 16 + 1 + 20 + 1 + 4 + 1 + 7 + 1 + 7)
 
 static void fmt_when(char *out, size_t n, int64_t ms, const char *never)
 {
@@ -153,8 +157,11 @@ static void draw_builds(struct tplv *v, struct app *a, WINDOW *w, int y, int row
 {
     const struct theme *th = &a->theme;
     const struct tpl_pane *p = &v->pane;
-    const struct col cols[] = {{N_("BUILD"), 36},   {N_("STATUS"), 9}, {N_("TAGS"), 20},
-                               {N_("STARTED"), 16}, {N_("TOOK"), 8},   {N_("CPU"), 4},
+    /* the duration right after the status, and a whole build id only where everything fits:
+     * at 80 columns id, status, duration, start and tags still show */
+    int idw = wd >= BUILD_ROW_COLS + 4 ? BUILD_ID_COLS : BUILD_ID_SHORT;
+    const struct col cols[] = {{N_("BUILD"), idw},  {N_("STATUS"), 9}, {N_("TOOK"), 8},
+                               {N_("STARTED"), 16}, {N_("TAGS"), 20},  {N_("CPU"), 4},
                                {N_("MEMORY"), 7},   {N_("DISK"), 7}};
     int nc = (int)(sizeof cols / sizeof cols[0]), cx = 2;
     for (int c = 0; c < nc && cx < wd - 2; c++) {
@@ -185,16 +192,20 @@ static void draw_builds(struct tplv *v, struct app *a, WINDOW *w, int y, int row
         char f[8][64];
         struct buf t = BUF_INIT;
         build_tags(p, b->id, &t);
-        snprintf(f[0], sizeof f[0], "%s", b->id);
+        size_t idl = strlen(b->id);
+        if ((int)idl > idw && idl > 4) /* "6f1c2d3e…0002": the ends tell builds apart */
+            snprintf(f[0], sizeof f[0], "%.8s…%s", b->id, b->id + idl - 4);
+        else
+            snprintf(f[0], sizeof f[0], "%s", b->id);
         snprintf(f[1], sizeof f[1], "%s", b->status);
-        snprintf(f[2], sizeof f[2], "%s", buf_cstr(&t));
+        snprintf(f[4], sizeof f[4], "%s", buf_cstr(&t));
         buf_free(&t);
         fmt_when(f[3], sizeof f[3], b->created_ms, "-");
         int64_t took = template_build_duration_ms(b, now);
         if (took >= 0)
-            ui_fmt_duration(f[4], sizeof f[4], took);
+            ui_fmt_duration(f[2], sizeof f[2], took);
         else
-            snprintf(f[4], sizeof f[4], "-");
+            snprintf(f[2], sizeof f[2], "-");
         snprintf(f[5], sizeof f[5], "%d", b->cpu_count);
         ui_fmt_bytes(f[6], sizeof f[6], (int64_t)b->memory_mb * 1024 * 1024);
         if (b->disk_size_mb)
