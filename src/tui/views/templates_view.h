@@ -1,6 +1,6 @@
-/* templates_view.h - the templates view's parts (private to src/tui/views/templates*.c):
- * the list (templates.c), the pane under it with one template's fields, tags and builds
- * (templates_pane.c), and the tag and publish edits (templates_edit.c). */
+/* templates_view.h - the templates view's parts (private to src/tui/views/view_templates*.c):
+ * the list (view_templates.c), the pane under it with one template's fields, tags and builds
+ * (view_templates_pane.c), and the tag and publish edits (view_templates_edit.c). */
 #ifndef BOXTOP_TEMPLATES_VIEW_H
 #define BOXTOP_TEMPLATES_VIEW_H
 
@@ -43,8 +43,8 @@ struct tplv {
     char *edit_id;       /* template of the pending t/T/P */
     int edit_public;     /* P: the value asked for */
     struct bfetch *edit; /* the edit in flight */
-    /* templates.c's: fetch the list again (a no-op while a fetch is in flight); the pane and
-     * the edits call it after a change, without calling back into templates.c */
+    /* view_templates.c's: fetch the list again (a no-op while a fetch is in flight); the pane
+     * and the edits call it after a change, without calling back into view_templates.c */
     void (*reload)(struct tplv *v);
 };
 
