@@ -1,14 +1,18 @@
 /* cmd_template.c - `boxtop template ls | info ID | build FILE --name N [--cpu N] [--memory MB]
- * [--follow] | status ID BUILD [--follow] | rm ID... | tag ID TAG...`, all with --json. */
+ * [--follow] | status ID BUILD [--follow] | rm ID... | tag ID TAG... | untag ID TAG...`, all
+ * with --json. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cJSON.h>
 
 #include "boxtop/i18n.h"
+#include "boxtop/loop.h"
+#include "boxtop/template_builds.h"
 #include "cli_private.h"
 #include "cmd_template.h"
 
@@ -19,6 +23,7 @@
        "       boxtop template status TEMPLATE BUILD_ID [--follow] [--json]\n"                     \
        "       boxtop template rm TEMPLATE...\n"                                                   \
        "       boxtop template tag TEMPLATE[:TAG] NEW_TAG... [--json]\n"                           \
+       "       boxtop template untag TEMPLATE TAG...\n"                                            \
        "Build templates from an e2b.Dockerfile (FROM base or a template, RUN, COPY, ENV,\n"        \
        "WORKDIR, USER, ARG; its directory is the build context), follow builds, delete\n"          \
        "and tag them.\n")
@@ -90,6 +95,49 @@ static void tpl_path(struct buf *p, const char *id, const char *suffix)
     buf_append_str(p, suffix);
 }
 
+/* "1m12s", "45s", "2h03m"; "-" when it cannot be told. */
+static void fmt_took(char *out, size_t n, int64_t ms)
+{
+    int64_t s = ms / 1000;
+    if (ms < 0)
+        snprintf(out, n, "-");
+    else if (s < 60)
+        snprintf(out, n, "%llds", (long long)s);
+    else if (s < 3600)
+        snprintf(out, n, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
+    else
+        snprintf(out, n, "%lldh%02lldm", (long long)(s / 3600), (long long)(s / 60 % 60));
+}
+
+static void fmt_utc(char *out, size_t n, int64_t ms)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (!ms || !gmtime_r(&t, &tm))
+        snprintf(out, n, "-");
+    else
+        strftime(out, n, "%Y-%m-%d %H:%M:%SZ", &tm);
+}
+
+static void join_strs(struct buf *b, char **v, int n)
+{
+    for (int i = 0; i < n; i++)
+        buf_printf(b, "%s%s", i ? "," : "", v[i]);
+    if (!n) buf_append_str(b, "-");
+}
+
+/* The tags of build id among tl, "-" when none. */
+static void tags_of(const struct template_tag_list *tl, const char *id, struct buf *b)
+{
+    int n = 0;
+    for (int i = 0; i < tl->n; i++)
+        if (!strcmp(tl->items[i].build_id, id))
+            buf_printf(b, "%s%s", n++ ? "," : "", tl->items[i].tag);
+    if (!n) buf_append_str(b, "-");
+}
+
+/* GET /templates/{id} (TemplateWithBuilds) and /templates/{id}/tags: the template's names,
+ * tags and builds with status and duration. --json prints the server's document as it is. */
 static int tpl_info(struct cli *c, const char *id)
 {
     struct buf p = BUF_INIT;
@@ -102,27 +150,60 @@ static int tpl_info(struct cli *c, const char *id)
         cli_print_json(c, o, false);
         return CLI_EXIT_OK;
     }
-    char line[512], name[80];
-    first_name(o, name, sizeof name);
-    snprintf(line, sizeof line, _("template %s (%s)  %.0f vCPU  %.0f MiB  public: %s"),
-             js(o, "templateID"), name, jn(o, "cpuCount"), jn(o, "memoryMB"),
-             cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "public")) ? _("yes") : _("no"));
-    cli_print_line(c->stdout_fp, line);
-    static const char *const hdr[] = {N_("BUILD"), N_("STATUS"), N_("CREATED"), N_("FINISHED")};
-    const char *h[4];
-    for (int i = 0; i < 4; i++)
+    struct error err = {0};
+    struct template_detail d;
+    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    rc = template_detail_parse(text ? text : "", text ? strlen(text) : 0, &d, &err);
+    free(text);
+    if (rc < 0) return cli_fail(c, &err);
+    /* the tags are a second call; a server without it still shows the builds */
+    struct template_tag_list tl = {0};
+    cJSON *tags = NULL;
+    tpl_path(&p, d.id, "/tags");
+    if (req(c, "GET", buf_cstr(&p), NULL, &tags) < 0 && tags) {
+        char *tt = cJSON_PrintUnformatted(tags);
+        if (tt && template_tags_parse(tt, strlen(tt), &tl, &err) < 0) memset(&tl, 0, sizeof tl);
+        free(tt);
+    }
+    cJSON_Delete(tags);
+    buf_free(&p);
+    struct buf line = BUF_INIT;
+    buf_printf(&line, _("template %s  names: "), d.id);
+    join_strs(&line, d.n_names ? d.names : d.aliases, d.n_names ? d.n_names : d.n_aliases);
+    buf_printf(&line, _("  public: %s"), d.public_ ? _("yes") : _("no"));
+    cli_print_line(c->stdout_fp, buf_cstr(&line));
+    buf_reset(&line);
+    buf_printf(&line, "%s: ", _("tags"));
+    for (int i = 0; i < tl.n; i++)
+        buf_printf(&line, "%s%s", i ? ", " : "", tl.items[i].tag);
+    if (!tl.n) buf_append_str(&line, "-");
+    cli_print_line(c->stdout_fp, buf_cstr(&line));
+    buf_free(&line);
+    static const char *const hdr[] = {N_("BUILD"), N_("STATUS"), N_("TAGS"),  N_("STARTED"),
+                                      N_("TOOK"),  N_("CPU"),    N_("MEMORY")};
+    const char *h[7];
+    for (int i = 0; i < 7; i++)
         h[i] = _(hdr[i]);
-    struct cli_table *t = cli_table_new(4, h);
-    const cJSON *b;
-    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(o, "builds"))
-    {
-        const char *row[4] = {js(b, "buildID"), js(b, "status"), js(b, "createdAt"),
-                              *js(b, "finishedAt") ? js(b, "finishedAt") : "-"};
-        if (t) cli_table_add_row(t, row);
+    struct cli_table *t = cli_table_new(7, h);
+    int64_t now = loop_wall_ms();
+    for (int i = 0; t && i < d.n_builds; i++) {
+        const struct template_build *b = &d.builds[i];
+        char started[40], took[24], cpu[16], mem[24];
+        struct buf tg = BUF_INIT;
+        tags_of(&tl, b->id, &tg);
+        fmt_utc(started, sizeof started, b->created_ms);
+        fmt_took(took, sizeof took, template_build_duration_ms(b, now));
+        snprintf(cpu, sizeof cpu, "%d", b->cpu_count);
+        snprintf(mem, sizeof mem, "%dM", b->memory_mb);
+        const char *row[7] = {b->id, b->status, buf_cstr(&tg), started, took, cpu, mem};
+        cli_table_add_row(t, row);
+        buf_free(&tg);
     }
     if (t) cli_table_print(t, c->stdout_fp);
     cli_table_free(t);
-    cJSON_Delete(o);
+    template_tag_list_free(&tl);
+    template_detail_free(&d);
     return CLI_EXIT_OK;
 }
 
@@ -165,6 +246,23 @@ static int tpl_tag(struct cli *c, const char **pos, int n)
         cli_print_line(c->stdout_fp, line);
         cJSON_Delete(o);
     }
+    return CLI_EXIT_OK;
+}
+
+/* DELETE /templates/tags with a JSON body (the cloud refuses "default"). */
+static int tpl_untag(struct cli *c, const char **pos, int n)
+{
+    if (n < 2) return cli_usage_error(c, "template untag", _("missing TEMPLATE or TAG"));
+    cJSON *body = cJSON_CreateObject(), *tags = cJSON_AddArrayToObject(body, "tags");
+    cJSON_AddStringToObject(body, "name", pos[0]);
+    for (int i = 1; i < n; i++)
+        cJSON_AddItemToArray(tags, cJSON_CreateString(pos[i]));
+    int rc = req(c, "DELETE", "/templates/tags", body, NULL);
+    cJSON_Delete(body);
+    if (rc >= 0) return rc;
+    char line[300];
+    snprintf(line, sizeof line, _("removed %d tags from %s"), n - 1, pos[0]);
+    cli_print_line(c->stdout_fp, line);
     return CLI_EXIT_OK;
 }
 
@@ -229,6 +327,7 @@ int cli_cmd_template(struct cli *c, int argc, char **argv)
     }
     if (!strcmp(sub, "rm")) return tpl_rm(c, pos + 1, npos - 1);
     if (!strcmp(sub, "tag")) return tpl_tag(c, pos + 1, npos - 1);
+    if (!strcmp(sub, "untag")) return tpl_untag(c, pos + 1, npos - 1);
     if (!strcmp(sub, "status")) {
         if (npos != 3)
             return cli_usage_error(c, "template status", _("missing TEMPLATE or BUILD_ID"));

@@ -443,7 +443,7 @@ bool server_responded(const struct server_request *req)
 
 void server_request_hold(struct server_request *req)
 {
-    if (req->wsi) lws_set_timeout(req->wsi, NO_PENDING_TIMEOUT, 0);
+    if (req->conn) lws_set_timeout(req->conn->wsi, NO_PENDING_TIMEOUT, 0);
 }
 
 int server_stream_begin(struct server_request *req, int status, const char *content_type,

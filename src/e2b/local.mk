@@ -10,6 +10,7 @@ src_e2b_libboxtope2b_a_SOURCES = \
 	src/e2b/model_metrics.c \
 	src/e2b/model_logs.c \
 	src/e2b/model_template.c \
+	src/e2b/model_template_builds.c \
 	src/e2b/model_json.c \
 	src/e2b/events_parse.c \
 	src/e2b/model_webhook.c \
@@ -25,7 +26,7 @@ src_e2b_libboxtope2b_a_SOURCES = \
 noinst_HEADERS += include/boxtop/http.h include/boxtop/api.h include/boxtop/models.h \
 	include/boxtop/local_backend.h include/boxtop/supervise.h include/boxtop/events_parse.h \
 	include/boxtop/webhooks.h include/boxtop/snapvol.h include/boxtop/api_log.h \
-	include/boxtop/dockerfile.h include/boxtop/tpl_context.h
+	include/boxtop/dockerfile.h include/boxtop/tpl_context.h include/boxtop/template_builds.h
 src_e2b_libboxtope2b_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) \
 	$(ZLIB_CFLAGS)
 E2B_LIBS = src/e2b/libboxtope2b.a $(CORE_LIBS) $(CURL_LIBS) $(CJSON_LIBS) $(CRYPTO_LIBS) $(ZLIB_LIBS)

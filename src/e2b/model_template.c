@@ -8,29 +8,6 @@
 #include "boxtop/models.h"
 #include "model_util.h"
 
-static int str_array(const cJSON *o, const char *path, const char *key, char ***out, int *n,
-                     struct error *err)
-{
-    const cJSON *arr, *it;
-    char sub[96];
-    if (json_get_array(o, path, key, &arr, err) < 0) return -1;
-    json_path_key(sub, sizeof sub, path, key);
-    int i = 0;
-    cJSON_ArrayForEach(it, arr)
-    {
-        if (!cJSON_IsString(it)) {
-            char p[128];
-            return error_set(err, ERROR_PROTOCOL, "%s: expected a string",
-                             json_path_index(p, sizeof p, sub, i));
-        }
-        char **slot = model_grow((void **)out, n, sizeof *slot);
-        if (!slot || !(*slot = strdup(it->valuestring)))
-            return error_set(err, ERROR_GENERIC, "out of memory");
-        i++;
-    }
-    return 0;
-}
-
 static int parse_template(const cJSON *o, const char *path, struct template_info *t,
                           struct error *err)
 {
@@ -43,7 +20,7 @@ static int parse_template(const cJSON *o, const char *path, struct template_info
         model_req_int(o, path, "memoryMB", 0, 1 << 30, &t->memory_mb, err) < 0 ||
         model_req_int(o, path, "diskSizeMB", 0, 1 << 30, &t->disk_size_mb, err) < 0 ||
         json_get_bool(o, path, "public", &pub, err) < 0 ||
-        str_array(o, path, "aliases", &t->aliases, &t->n_aliases, err) < 0 ||
+        model_str_array(o, path, "aliases", &t->aliases, &t->n_aliases, err) < 0 ||
         model_req_time(o, path, "createdAt", &t->created_at_ms, err) < 0 ||
         model_req_time(o, path, "updatedAt", &t->updated_at_ms, err) < 0 ||
         model_opt_time(o, path, "lastSpawnedAt", &t->last_spawned_at_ms, err) < 0 ||
@@ -57,7 +34,7 @@ static int parse_template(const cJSON *o, const char *path, struct template_info
     /* names[] is newer than aliases[]: optional so that older servers still parse. */
     const cJSON *names = NULL;
     if (json_opt_array(o, path, "names", &names, err) < 0) return -1;
-    return names ? str_array(o, path, "names", &t->names, &t->n_names, err) : 0;
+    return names ? model_str_array(o, path, "names", &t->names, &t->n_names, err) : 0;
 }
 
 int templates_parse(const char *text, size_t len, struct template_list *out, struct error *err)
@@ -84,21 +61,14 @@ int templates_parse(const char *text, size_t len, struct template_list *out, str
     return rc;
 }
 
-static void free_strv(char **v, int n)
-{
-    for (int i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 void template_list_free(struct template_list *l)
 {
     for (int i = 0; i < l->n; i++) {
         struct template_info *t = &l->items[i];
         free(t->id);
         free(t->build_id);
-        free_strv(t->aliases, t->n_aliases);
-        free_strv(t->names, t->n_names);
+        model_strv_free(t->aliases, t->n_aliases);
+        model_strv_free(t->names, t->n_names);
         free(t->envd_version);
         free(t->build_status);
     }

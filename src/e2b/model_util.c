@@ -132,6 +132,36 @@ cJSON *model_parse_doc(const char *text, size_t len, int want_array, const char 
     return doc;
 }
 
+int model_str_array(const cJSON *o, const char *path, const char *key, char ***out, int *n,
+                    struct error *err)
+{
+    const cJSON *arr, *it;
+    char sub[96];
+    if (json_get_array(o, path, key, &arr, err) < 0) return -1;
+    json_path_key(sub, sizeof sub, path, key);
+    int i = 0;
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (!cJSON_IsString(it)) {
+            char p[128];
+            return error_set(err, ERROR_PROTOCOL, "%s: expected a string",
+                             json_path_index(p, sizeof p, sub, i));
+        }
+        char **slot = model_grow((void **)out, n, sizeof *slot);
+        if (!slot || !(*slot = strdup(it->valuestring)))
+            return error_set(err, ERROR_GENERIC, "out of memory");
+        i++;
+    }
+    return 0;
+}
+
+void model_strv_free(char **v, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
 void *model_grow(void **items, int *n, size_t size)
 {
     char *p = realloc(*items, (size_t)(*n + 1) * size);

@@ -32,6 +32,10 @@ int model_kv_object_max(const cJSON *o, const char *path, struct kv_list *l, int
 /* Parse text as a document whose top level is an object (or an array with want_array). */
 cJSON *model_parse_doc(const char *text, size_t len, int want_array, const char *what,
                        struct error *err);
+/* A required array of strings at key into *out (*n entries; free with model_strv_free). */
+int model_str_array(const cJSON *o, const char *path, const char *key, char ***out, int *n,
+                    struct error *err);
+void model_strv_free(char **v, int n);
 /* Grow-by-one for the model arrays; returns the new zeroed slot or NULL. */
 void *model_grow(void **items, int *n, size_t size);
 

@@ -179,7 +179,7 @@ struct app {
     char **(*fleet_targets)(struct app *a, int *n);
     /* Ended sandboxes and their post-mortems (issue 17, postmortem_track.h). */
     struct pm_track *pm;
-    struct expiry *expiry; /* expiry.h: ends within a minute, the alert */
+    struct expiry *expiry;    /* expiry.h: ends within a minute, the alert */
     const char *expiry_alert; /* set by expiry_frame(): the alert line (raw), NULL = none */
     int n_expiring;           /* set by expiry_frame(): running ones ending within 1 min */
     struct chg_marks *chg;    /* changes_track.h: `m` marks and their deletion watchers */
@@ -275,21 +275,25 @@ void term_attach_pid(struct app *a, const char *sandbox_id, uint32_t pid); /* co
 void term_sessions_free(struct app *a);                                    /* app_run, at exit */
 struct view *view_logs_new(struct app *a, const char *id);                 /* views/logs.c */
 struct view *view_commands_new(struct app *a, const char *id);             /* views/commands.c */
-struct view *view_templates_new(struct app *a);              /* views/templates.c */
+struct view *view_templates_new(struct app *a);                            /* views/templates.c */
 struct view *view_template_build_new(struct app *a, const char *file, const char *name, int cpu,
                                      int memory_mb, struct error *err); /* template_build.c */
-struct view *view_team_new(struct app *a);                   /* views/team.c */
-struct view *view_webhooks_new(struct app *a);               /* views/webhooks.c */
-struct view *view_files_new(struct app *a, const char *id);  /* NULL + status on failure */
+/* The pane on a build that exists (its log, live until it ends); views/template_build.c. */
+struct view *view_template_build_attach(struct app *a, const char *tid, const char *bid,
+                                        const char *name, int64_t created_ms, int64_t finished_ms,
+                                        struct error *err);
+struct view *view_team_new(struct app *a);                  /* views/team.c */
+struct view *view_webhooks_new(struct app *a);              /* views/webhooks.c */
+struct view *view_files_new(struct app *a, const char *id); /* NULL + status on failure */
 /* Open the file browser of sandbox id at dir (NULL = home). */
 struct view *view_files_at(struct app *a, const char *id, const char *dir);
 struct view *view_snapshots_new(struct app *a); /* views/snapshots.c */
 /* views/postmortem.c: the post-mortem card of an ended sandbox (kept, or in the store). */
 struct view *view_postmortem_new(struct app *a, const char *id);
-struct view *view_ended_new(struct app *a); /* views/ended.c: :ended */
+struct view *view_ended_new(struct app *a);                   /* views/ended.c: :ended */
 struct view *view_changes_new(struct app *a, const char *id); /* views/changes.c: d */
-struct view *view_volumes_new(struct app *a);   /* views/volumes.c */
-struct view *view_apilog_new(struct app *a);    /* views/apilog.c: `:api` (issue 18) */
+struct view *view_volumes_new(struct app *a);                 /* views/volumes.c */
+struct view *view_apilog_new(struct app *a); /* views/apilog.c: `:api` (issue 18) */
 /* views/fleet.c (issue 18): op "exec" (arg CMD), "put" (LOCAL REMOTE), "get" (REMOTE LOCALDIR),
  * "compare" (PATH) over ids; pushes the results view, or says why not in the status line. */
 void fleet_view_run(struct app *a, const char *op, const char *arg, const char *const *ids, int n);

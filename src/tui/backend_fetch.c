@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "boxtop/buf.h"
 #include "boxtop/envd.h"
 #include "boxtop/i18n.h"
@@ -310,6 +312,82 @@ int bfetch_follow_envd(struct backend *b, struct envd_client *c)
     struct session_env env;
     if (!b || !c || !b->ops->session_env || b->ops->session_env(b, &env) < 0) return 0;
     return envd_target_follow(&c->target, env.sandbox_url);
+}
+
+/* A call on /templates/{id}SUFFIX, or its recorded answer (section.<id>) in a replay. */
+static struct bfetch *template_get(struct backend *b, const char *id, const char *suffix,
+                                   const char *section, api_done_cb cb, void *ud, struct error *err)
+{
+    if (is_replay(b) && backend_replay_has_api(b))
+        return replay_fetch_keyed(b, section, id, cb, ud, err);
+    struct api *api = api_of(b, err);
+    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
+    if (!lf) return NULL;
+    struct buf p = BUF_INIT;
+    buf_append_str(&p, "/templates/");
+    api_uri_component(id, &p);
+    buf_append_str(&p, suffix);
+    struct bfetch *f = started(lf, api_get_raw(api, buf_cstr(&p), live_done, lf), err);
+    buf_free(&p);
+    return f;
+}
+
+struct bfetch *bfetch_template_builds(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                      struct error *err)
+{
+    return template_get(b, id, "", "templateBuilds", cb, ud, err);
+}
+
+struct bfetch *bfetch_template_tags(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                    struct error *err)
+{
+    return template_get(b, id, "/tags", "templateTags", cb, ud, err);
+}
+
+/* A JSON body call (method path body) whose body the caller built (freed here). */
+static struct bfetch *json_call(struct backend *b, const char *method, const char *path,
+                                cJSON *body, api_done_cb cb, void *ud, struct error *err)
+{
+    struct api *api = api_of(b, err);
+    char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+    cJSON_Delete(body);
+    struct live_fetch *lf = api && text ? live_new(cb, ud, err) : NULL;
+    if (api && !text) error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
+    struct bfetch *f =
+        lf ? started(lf, api_request_raw(api, method, path, text, live_done, lf), err) : NULL;
+    free(text);
+    return f;
+}
+
+struct bfetch *bfetch_template_tags_edit(struct backend *b, int add, const char *name,
+                                         const char *from_tag, const char *const *tags, int n,
+                                         api_done_cb cb, void *ud, struct error *err)
+{
+    cJSON *o = cJSON_CreateObject(), *arr = o ? cJSON_AddArrayToObject(o, "tags") : NULL;
+    for (int i = 0; arr && i < n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(tags[i]));
+    if (add) {
+        struct buf t = BUF_INIT;
+        buf_printf(&t, "%s:%s", name, from_tag && *from_tag ? from_tag : "default");
+        cJSON_AddStringToObject(o, "target", buf_cstr(&t));
+        buf_free(&t);
+    } else {
+        cJSON_AddStringToObject(o, "name", name);
+    }
+    return json_call(b, add ? "POST" : "DELETE", "/templates/tags", o, cb, ud, err);
+}
+
+struct bfetch *bfetch_template_publish(struct backend *b, const char *id, int public_,
+                                       api_done_cb cb, void *ud, struct error *err)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "public", public_);
+    struct buf p = BUF_INIT;
+    buf_append_str(&p, "/v2/templates/");
+    api_uri_component(id, &p);
+    struct bfetch *f = json_call(b, "PATCH", buf_cstr(&p), o, cb, ud, err);
+    buf_free(&p);
+    return f;
 }
 
 void bfetch_cancel(struct bfetch *f)

@@ -60,6 +60,22 @@ struct envd_client;
 /* Point c at the backend's sandbox URL now: a local boxtopd that boxtop restarted serves envd
  * on new ports (views keep their envd client). Returns 1 when it moved. */
 int bfetch_follow_envd(struct backend *b, struct envd_client *c);
+/* One template's builds (GET /templates/{id}: TemplateWithBuilds) and tags
+ * (GET /templates/{id}/tags), raw results (template_builds.h parses them); a replay answers
+ * them from api.templateBuilds.<id> and api.templateTags.<id>. */
+struct bfetch *bfetch_template_builds(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                      struct error *err);
+struct bfetch *bfetch_template_tags(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                    struct error *err);
+/* add 1: POST /templates/tags {"target":"NAME:FROM_TAG","tags":[...]} (the build that carries
+ * from_tag gets the tags); add 0: DELETE /templates/tags {"name":NAME,"tags":[...]}
+ * (from_tag unused). Raw results. */
+struct bfetch *bfetch_template_tags_edit(struct backend *b, int add, const char *name,
+                                         const char *from_tag, const char *const *tags, int n,
+                                         api_done_cb cb, void *ud, struct error *err);
+/* PATCH /v2/templates/{id} {"public":...} (raw result). */
+struct bfetch *bfetch_template_publish(struct backend *b, const char *id, int public_,
+                                       api_done_cb cb, void *ud, struct error *err);
 /* The team id the team metrics use, NULL when unknown. */
 const char *bfetch_team_id(struct backend *b);
 void bfetch_cancel(struct bfetch *f); /* NULL is fine */

@@ -34,6 +34,9 @@ struct bfetch *replay_fetch_events(struct backend *b, const char *id, int limit,
                                    void *ud, struct error *err);
 struct bfetch *replay_fetch_templates(struct backend *b, api_done_cb cb, void *ud,
                                       struct error *err);
+/* api.<section>.<id> as a raw result (the caller parses the body). */
+struct bfetch *replay_fetch_keyed(struct backend *b, const char *section, const char *id,
+                                  api_done_cb cb, void *ud, struct error *err);
 /* metric NULL: the metrics series; else the max of that metric. */
 struct bfetch *replay_fetch_team(struct backend *b, const char *metric, int64_t start_s,
                                  int64_t end_s, api_done_cb cb, void *ud, struct error *err);

@@ -12,7 +12,7 @@
 #include "boxtop/i18n.h"
 #include "backend_replay.h"
 
-enum rkind { R_LOGS, R_EVENTS, R_TEMPLATES, R_TEAM, R_TEAM_MAX };
+enum rkind { R_LOGS, R_RAW, R_TEMPLATES, R_TEAM, R_TEAM_MAX };
 
 struct replay_fetch {
     struct bfetch base;
@@ -66,8 +66,8 @@ static void rf_fire(struct loop *lp, void *ud)
         if (logs_v2_parse(res.body, res.body_len, &res.logs, &res.err) == 0)
             logs_cut(&res.logs, &rf->q);
         break;
-    case R_EVENTS:
-        break; /* the events view decodes the body itself */
+    case R_RAW:
+        break; /* the caller decodes the body itself (events, a template's builds) */
     case R_TEMPLATES:
         templates_parse(res.body, res.body_len, &res.templates, &res.err);
         break;
@@ -136,7 +136,7 @@ struct bfetch *replay_fetch_events(struct backend *b, const char *id, int limit,
         if (id && !(cJSON_IsString(sid) && !strcmp(sid->valuestring, id))) continue;
         cJSON_AddItemToArray(cut, cJSON_Duplicate(e, 1));
     }
-    struct bfetch *f = answer(b, R_EVENTS, cut, cb, ud, err);
+    struct bfetch *f = answer(b, R_RAW, cut, cb, ud, err);
     cJSON_Delete(cut);
     return f;
 }
@@ -156,4 +156,11 @@ struct bfetch *replay_fetch_team(struct backend *b, const char *metric, int64_t 
     const cJSON *max =
         cJSON_GetObjectItemCaseSensitive(backend_replay_api(b, "teamMetricsMax"), metric);
     return answer(b, R_TEAM_MAX, max, cb, ud, err);
+}
+
+struct bfetch *replay_fetch_keyed(struct backend *b, const char *section, const char *id,
+                                  api_done_cb cb, void *ud, struct error *err)
+{
+    const cJSON *all = backend_replay_api(b, section);
+    return answer(b, R_RAW, id ? cJSON_GetObjectItemCaseSensitive(all, id) : NULL, cb, ud, err);
 }

@@ -60,6 +60,14 @@ static const struct vact {
     /* templates */
     {"templates", "open", {'\r', 0}},
     {"templates", "new", {'n', 0}},
+    {"templates", "build", {'b', 0}},
+    {"templates", "delete", {'D', 0}},
+    {"templates", "tag", {'t', 0}},
+    {"templates", "untag", {'T', 0}},
+    {"templates", "publish", {'P', 0}},
+    {"templates", "reload", {'R', 0}},
+    {"templates", "builds", {'\t', 0}},
+    {"templates", "log", {'l', 0}},
     /* team */
     {"team", "range_1h", {'1', 0}},
     {"team", "range_6h", {'2', 0}},

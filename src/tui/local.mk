@@ -37,6 +37,8 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/views/view_templates.c src/tui/views/view_team.c \
 	src/tui/views/view_apilog.c \
 	src/tui/views/view_template_build.c src/tui/tpl_builder.c src/tui/tpl_builder.h \
+	src/tui/views/templates_view.h src/tui/views/view_templates_pane.c \
+	src/tui/views/view_templates_edit.c \
 	src/tui/backend_webhooks.c src/tui/backend_webhooks.h \
 	src/tui/views/view_webhooks.c src/tui/views/view_webhooks_form.c src/tui/views/webhooks_form.h \
 	src/tui/views/view_snapshots.c src/tui/views/view_volumes.c src/tui/views/view_sandbox_actions.c

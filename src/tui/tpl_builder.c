@@ -359,6 +359,43 @@ struct tpl_builder *tpl_builder_start(struct backend *be, const char *file, cons
     return &p->pub;
 }
 
+struct tpl_builder *tpl_builder_attach(struct backend *be, const char *tid, const char *bid,
+                                       const char *name, int64_t created_ms, int64_t finished_ms,
+                                       tpl_builder_cb cb, void *ud, struct error *err)
+{
+    struct session_env env = {0};
+    if (!be->ops->session_env || be->ops->session_env(be, &env) < 0 || !env.api || !env.http) {
+        error_set(err, ERROR_GENERIC, "%s", _("not connected to a server yet"));
+        return NULL;
+    }
+    struct priv *p = calloc(1, sizeof *p);
+    if (!p) {
+        error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
+        return NULL;
+    }
+    p->loop = be->loop;
+    p->api = env.api;
+    p->http = env.http;
+    p->cb = cb;
+    p->ud = ud;
+    snprintf(p->pub.name, sizeof p->pub.name, "%s", name);
+    snprintf(p->pub.tid, sizeof p->pub.tid, "%s", tid);
+    snprintf(p->pub.bid, sizeof p->pub.bid, "%s", bid);
+    snprintf(p->pub.status, sizeof p->pub.status, "%s", _("loading"));
+    /* the elapsed time counts from the build's creation, on the monotonic clock */
+    int64_t now = loop_now_ms(), age = created_ms ? loop_wall_ms() - created_ms : 0;
+    p->pub.started_ms = now - (age > 0 ? age : 0);
+    if (finished_ms && created_ms && finished_ms >= created_ms)
+        p->pub.finished_ms = p->pub.started_ms + (finished_ms - created_ms);
+    poll_status(p);
+    if (!p->call) {
+        tpl_builder_free(&p->pub);
+        error_set(err, ERROR_GENERIC, "%s", _("cannot start the request"));
+        return NULL;
+    }
+    return &p->pub;
+}
+
 void tpl_builder_free(struct tpl_builder *t)
 {
     if (!t) return;

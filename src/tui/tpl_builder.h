@@ -34,6 +34,11 @@ typedef void (*tpl_builder_cb)(void *ud); /* something changed: redraw */
 struct tpl_builder *tpl_builder_start(struct backend *be, const char *file, const char *name,
                                       int cpu, int memory_mb, tpl_builder_cb cb, void *ud,
                                       struct error *err);
+/* Follow a build that exists already (its log from the start, then live until it ends):
+ * created_ms/finished_ms are its createdAt/finishedAt (wall clock ms, 0 = unknown / not yet). */
+struct tpl_builder *tpl_builder_attach(struct backend *be, const char *tid, const char *bid,
+                                       const char *name, int64_t created_ms, int64_t finished_ms,
+                                       tpl_builder_cb cb, void *ud, struct error *err);
 void tpl_builder_free(struct tpl_builder *t);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "boxtop/models.h"
 #include "boxtop/snapvol.h"
+#include "boxtop/template_builds.h"
 
 /* Shapes taken from openapi.yml and the SDK transcripts. */
 static const char *LISTED =
@@ -463,6 +464,60 @@ static void test_snapvol(void **state)
     assert_int_equal(volume_mount_path(detail, strlen(detail), "zz", path, sizeof path, &err), -1);
 }
 
+/* GET /templates/{id} and /templates/{id}/tags as the cloud sends them (template_get.go):
+ * builds newest first, finishedAt only once ended, diskSizeMB/envdVersion optional. */
+static void test_template_builds_and_tags(void **state)
+{
+    (void)state;
+    const char *doc =
+        "{\"templateID\":\"k3j2\",\"public\":false,\"aliases\":[\"my-app\"],"
+        "\"names\":[\"acme/my-app\"],\"createdAt\":\"2025-10-01T00:00:00Z\","
+        "\"updatedAt\":\"2025-11-20T08:00:00Z\",\"lastSpawnedAt\":null,\"spawnCount\":0,"
+        "\"builds\":[{\"buildID\":\"b2\",\"status\":\"building\",\"createdAt\":"
+        "\"2025-11-25T11:58:00Z\",\"updatedAt\":\"2025-11-25T11:59:00Z\",\"cpuCount\":2,"
+        "\"memoryMB\":1024},{\"buildID\":\"b1\",\"status\":\"ready\",\"createdAt\":"
+        "\"2025-11-20T08:00:00Z\",\"updatedAt\":\"2025-11-20T08:01:12Z\",\"finishedAt\":"
+        "\"2025-11-20T08:01:12Z\",\"cpuCount\":2,\"memoryMB\":1024,\"diskSizeMB\":5120,"
+        "\"envdVersion\":\"0.2.0\"}]}";
+    struct template_detail d;
+    struct error err = {0};
+    assert_int_equal(template_detail_parse(doc, strlen(doc), &d, &err), 0);
+    assert_string_equal(d.id, "k3j2");
+    assert_int_equal(d.n_builds, 2);
+    assert_string_equal(d.names[0], "acme/my-app");
+    assert_string_equal(d.builds[1].status, "ready");
+    assert_int_equal(d.builds[1].disk_size_mb, 5120);
+    assert_true(d.builds[0].finished_ms == 0 && !d.builds[0].envd_version);
+    assert_true(template_build_duration_ms(&d.builds[1], 0) == 72000);
+    /* a running build counts up to now; an ended one without finishedAt cannot be told */
+    assert_true(template_build_duration_ms(&d.builds[0], d.builds[0].created_ms + 5000) == 5000);
+    free(d.builds[0].status);
+    d.builds[0].status = strdup("error");
+    assert_true(template_build_duration_ms(&d.builds[0], d.builds[0].created_ms + 5000) == -1);
+    template_detail_free(&d);
+
+    const char *bad = "{\"templateID\":\"k\",\"public\":false,\"builds\":[{\"buildID\":\"b\","
+                      "\"status\":\"ready\",\"createdAt\":\"x\",\"updatedAt\":\"x\","
+                      "\"cpuCount\":2,\"memoryMB\":1}]}";
+    assert_int_equal(template_detail_parse(bad, strlen(bad), &d, &err), -1);
+    assert_non_null(strstr(err.msg, "template.builds[0].createdAt"));
+    const char *nobuilds = "{\"templateID\":\"k\",\"public\":false}";
+    assert_int_equal(template_detail_parse(nobuilds, strlen(nobuilds), &d, &err), -1);
+    assert_non_null(strstr(err.msg, "builds"));
+
+    const char *tags = "[{\"tag\":\"default\",\"buildID\":\"b1\",\"createdAt\":"
+                       "\"2025-11-20T08:01:12Z\"},{\"tag\":\"v1\",\"buildID\":\"b1\","
+                       "\"createdAt\":\"2025-11-20T08:05:00Z\"}]";
+    struct template_tag_list tl;
+    assert_int_equal(template_tags_parse(tags, strlen(tags), &tl, &err), 0);
+    assert_int_equal(tl.n, 2);
+    assert_string_equal(tl.items[1].tag, "v1");
+    template_tag_list_free(&tl);
+    const char *badtag = "[{\"tag\":7,\"buildID\":\"b1\",\"createdAt\":\"2025-11-20T08:05:00Z\"}]";
+    assert_int_equal(template_tags_parse(badtag, strlen(badtag), &tl, &err), -1);
+    assert_non_null(strstr(err.msg, "tags[0].tag"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_templates_and_team),
         cmocka_unit_test(test_absurd_numbers),
         cmocka_unit_test(test_snapvol),
+        cmocka_unit_test(test_template_builds_and_tags),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

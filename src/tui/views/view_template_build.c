@@ -147,8 +147,7 @@ static const struct view_ops tb_ops = {
     .destroy = tb_destroy,
 };
 
-struct view *view_template_build_new(struct app *a, const char *file, const char *name, int cpu,
-                                     int memory_mb, struct error *err)
+static struct tbv *tbv_new(struct app *a, struct error *err)
 {
     struct tbv *v = calloc(1, sizeof(*v));
     if (!v) {
@@ -157,6 +156,28 @@ struct view *view_template_build_new(struct app *a, const char *file, const char
     }
     v->base.ops = &tb_ops;
     v->app = a;
+    return v;
+}
+
+struct view *view_template_build_attach(struct app *a, const char *tid, const char *bid,
+                                        const char *name, int64_t created_ms, int64_t finished_ms,
+                                        struct error *err)
+{
+    struct tbv *v = tbv_new(a, err);
+    if (!v) return NULL;
+    v->b = tpl_builder_attach(a->be, tid, bid, name, created_ms, finished_ms, on_change, v, err);
+    if (!v->b) {
+        free(v);
+        return NULL;
+    }
+    return &v->base;
+}
+
+struct view *view_template_build_new(struct app *a, const char *file, const char *name, int cpu,
+                                     int memory_mb, struct error *err)
+{
+    struct tbv *v = tbv_new(a, err);
+    if (!v) return NULL;
     v->b = tpl_builder_start(a->be, file, name, cpu, memory_mb, on_change, v, err);
     if (!v->b) {
         free(v);

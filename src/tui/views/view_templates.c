@@ -1,6 +1,8 @@
 /* view_templates.c - the team's templates (GET /v2/templates): id, aliases, CPU/memory, disk, build
- * status, public, builds, spawns, last used. Enter shows every field of the selected one; `n`
- * creates a sandbox from it (asks the time to live) and goes back to the sandboxes. */
+ * status, public, builds, spawns, last used. Enter opens the pane with every field of the
+ * selected one, its tags and its builds (view_templates_pane.c); t/T/P edit tags and visibility
+ * (view_templates_edit.c); `n` creates a sandbox from it (asks the time to live) and goes back to
+ * the sandboxes; `b` builds one from an e2b.Dockerfile (view_template_build.c); `D` deletes. */
 #include "config.h"
 
 #include <stdio.h>
@@ -10,23 +12,9 @@
 
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
-#include "app.h"
-#include "backend_fetch.h"
+#include "templates_view.h"
 
 #define TPL_DEFAULT_TIMEOUT_S 300
-
-struct tplv {
-    struct view base;
-    struct app *app;
-    struct template_list tl;
-    struct bfetch *call;
-    int loaded, sel, top, details;
-    char err[ERROR_MSG_MAX];
-    char *new_id;     /* template of the pending `n` */
-    char *build_file; /* the pending `b`: file given, name asked next */
-    char *del_id;     /* the pending `D` */
-    struct bfetch *del;
-};
 
 static void on_templates(struct api_result *res, void *ud)
 {
@@ -40,11 +28,14 @@ static void on_templates(struct api_result *res, void *ud)
         memset(&res->templates, 0, sizeof(res->templates));
         v->err[0] = '\0';
         v->loaded = 1;
+        if (v->sel >= v->tl.n) v->sel = v->tl.n ? v->tl.n - 1 : 0;
+        if (v->details && tplv_selected(v)) tpl_pane_show(v, tplv_selected(v)->id, 0);
+        if (!v->tl.n) v->details = 0;
     }
     app_dirty(v->app, DIRTY_MAIN);
 }
 
-static void tpl_fetch(struct tplv *v)
+static void tplv_fetch(struct tplv *v)
 {
     if (v->call) return;
     struct error err = {0};
@@ -98,7 +89,8 @@ static void tp_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     ui_fill(w, 1, 0, wd, th->attr[ROLE_TITLE]);
     int cx = 1;
     for (int c = 0; c < nc && cx < wd; c++) {
-        ui_text(a, w, 1, cx, cols[c].w, _(cols[c].title), th->attr[ROLE_TITLE]);
+        ui_text(a, w, 1, cx, cols[c].w < wd - cx ? cols[c].w : wd - cx, _(cols[c].title),
+                th->attr[ROLE_TITLE]);
         cx += cols[c].w + 1;
     }
     if (!v->tl.n) {
@@ -106,7 +98,7 @@ static void tp_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
         return;
     }
     if (v->sel >= v->tl.n) v->sel = v->tl.n - 1;
-    int detail_rows = v->details ? 9 : 0;
+    int detail_rows = v->details ? tpl_pane_rows(v, h) : 0;
     int rows = h - 2 - detail_rows;
     if (rows < 1) rows = 1;
     if (v->sel < v->top) v->top = v->sel;
@@ -143,39 +135,7 @@ static void tp_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
             cx += cols[c].w + 1;
         }
     }
-    if (!v->details) return;
-    const struct template_info *ti = &v->tl.items[v->sel];
-    int y = h - detail_rows;
-    char c1[32], c2[32], c3[32];
-    struct buf b = BUF_INIT;
-    ui_box(a, w, y, 0, detail_rows, wd, th->attr[ROLE_DIM]);
-    buf_printf(&b, _("Template %s"), ti->id ? ti->id : "?");
-    ui_text(a, w, y, 2, wd - 4, buf_cstr(&b), th->attr[ROLE_TITLE]);
-    buf_reset(&b);
-    buf_printf(&b, "%s: ", _("aliases"));
-    join(&b, ti->aliases, ti->n_aliases);
-    buf_printf(&b, "   %s: ", _("names"));
-    join(&b, ti->names, ti->n_names);
-    ui_text(a, w, y + 1, 2, wd - 4, buf_cstr(&b), th->attr[ROLE_NORMAL]);
-    buf_reset(&b);
-    buf_printf(&b, _("build %s (%s), %d builds, envd %s"), ti->build_id ? ti->build_id : "-",
-               ti->build_status ? ti->build_status : "-", ti->build_count,
-               ti->envd_version ? ti->envd_version : "-");
-    ui_text(a, w, y + 2, 2, wd - 4, buf_cstr(&b), th->attr[ROLE_NORMAL]);
-    buf_reset(&b);
-    buf_printf(&b, _("%d vCPU, %d MiB memory, %d MiB disk, %s"), ti->cpu_count, ti->memory_mb,
-               ti->disk_size_mb, ti->public_ ? _("public") : _("private"));
-    ui_text(a, w, y + 3, 2, wd - 4, buf_cstr(&b), th->attr[ROLE_NORMAL]);
-    buf_reset(&b);
-    fmt_when(c1, sizeof(c1), ti->created_at_ms, "-");
-    fmt_when(c2, sizeof(c2), ti->updated_at_ms, "-");
-    fmt_when(c3, sizeof(c3), ti->last_spawned_at_ms, _("never"));
-    buf_printf(&b, _("created %s, updated %s, last used %s, %lld sandboxes started"), c1, c2, c3,
-               (long long)ti->spawn_count);
-    ui_text(a, w, y + 4, 2, wd - 4, buf_cstr(&b), th->attr[ROLE_NORMAL]);
-    ui_text(a, w, y + 6, 2, wd - 4, _("n creates a sandbox from this template; Enter closes"),
-            th->attr[ROLE_DIM]);
-    buf_free(&b);
+    if (v->details) tpl_pane_draw(v, a, w, h - detail_rows, detail_rows, wd);
 }
 
 static void new_timeout_done(struct app *a, const char *text, int submit, void *ud)
@@ -221,7 +181,7 @@ static void on_deleted(struct api_result *res, void *ud)
         app_status(v->app, STATUS_ERROR, "%s", res->err.msg);
     else
         app_status(v->app, STATUS_INFO, _("template %s deleted"), v->del_id ? v->del_id : "");
-    tpl_fetch(v);
+    tplv_fetch(v);
 }
 
 static void delete_yes(struct app *a, void *ud)
@@ -237,14 +197,22 @@ static void delete_yes(struct app *a, void *ud)
 static int tp_key(struct view *vv, struct app *a, int ch, int is_key)
 {
     struct tplv *v = (struct tplv *)vv;
+    if (tpl_pane_key(v, a, ch, is_key)) return 1; /* Tab, and the keys of the builds */
     if ((is_key && ch == KEY_DOWN) || (!is_key && ch == 'j')) {
         if (v->sel + 1 < v->tl.n) v->sel++;
+        if (v->details && tplv_selected(v)) tpl_pane_show(v, tplv_selected(v)->id, 0);
     } else if ((is_key && ch == KEY_UP) || (!is_key && ch == 'k')) {
         if (v->sel > 0) v->sel--;
+        if (v->details && tplv_selected(v)) tpl_pane_show(v, tplv_selected(v)->id, 0);
     } else if ((is_key && ch == KEY_ENTER) || (!is_key && (ch == '\n' || ch == '\r'))) {
-        v->details = !v->details;
+        v->details = !v->details && tplv_selected(v);
+        v->pane.focus = 0;
+        if (v->details) tpl_pane_show(v, tplv_selected(v)->id, 1);
+    } else if (!is_key && tpl_edit_key(v, a, ch)) {
+        return 1;
     } else if (!is_key && ch == 'R') {
-        tpl_fetch(v);
+        tplv_fetch(v);
+        if (v->details && tplv_selected(v)) tpl_pane_show(v, tplv_selected(v)->id, 1);
     } else if (!is_key && ch == 'b') {
         if (app_refuse_readonly(a, _("build"))) return 1;
         app_prompt(a, _("Build from template file (e2b.Dockerfile): "), "e2b.Dockerfile", NULL,
@@ -290,16 +258,20 @@ static int tp_key(struct view *vv, struct app *a, int ch, int is_key)
 static const char *tp_footer(struct view *vv)
 {
     (void)vv;
-    return _(
-        "j/k move  Enter details  n new sandbox  b build  D delete  R reload  Esc back  ? help");
+    return _("j/k move  Enter builds  n new sandbox  b build  t/T tag/untag  P public  D delete  "
+             "R reload  Esc back  ? help");
 }
 
 static const struct keyhelp tp_help[] = {
     {"j/k ↑/↓", N_("move")},
-    {"Enter", N_("show or hide every field of the template")},
+    {"Enter", N_("show or hide the template's fields, tags and builds (status, duration)")},
     {"n", N_("create a sandbox from the template")},
     {"b", N_("build a template from an e2b.Dockerfile (live build pane)")},
     {"D", N_("delete the template (asks; says how many sandboxes use it)")},
+    {"Tab", N_("move j/k into the template's builds and back (Enter or l: a build's log, live)")},
+    {"t", N_("add tags to a build (FROM_TAG: NEW_TAG..., from the latest by default)")},
+    {"T", N_("remove tags (the default tag stays)")},
+    {"P", N_("make the template public or private")},
     {"R", N_("reload")},
 };
 
@@ -310,12 +282,20 @@ static const struct keyhelp *tp_helpfn(struct view *vv, int *n)
     return tp_help;
 }
 
+static int tp_needs_clock(struct view *vv, struct app *a)
+{
+    (void)a;
+    return tpl_pane_running((struct tplv *)vv); /* a build's duration counts */
+}
+
 static void tp_destroy(struct view *vv)
 {
     struct tplv *v = (struct tplv *)vv;
     bfetch_cancel(v->call);
     bfetch_cancel(v->del);
     template_list_free(&v->tl);
+    tpl_pane_free(&v->pane, v->app->loop);
+    tpl_edit_free(v);
     free(v->new_id);
     free(v->build_file);
     free(v->del_id);
@@ -328,6 +308,7 @@ static const struct view_ops tp_ops = {
     .key = tp_key,
     .footer = tp_footer,
     .help = tp_helpfn,
+    .needs_clock = tp_needs_clock,
     .destroy = tp_destroy,
 };
 
@@ -337,6 +318,7 @@ struct view *view_templates_new(struct app *a)
     if (!v) return NULL;
     v->base.ops = &tp_ops;
     v->app = a;
-    tpl_fetch(v);
+    v->reload = tplv_fetch;
+    tplv_fetch(v);
     return &v->base;
 }
