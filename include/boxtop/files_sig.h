@@ -1,5 +1,5 @@
 /* files_sig.h - envd's signed /files URLs, one implementation for both programs: boxtop signs
- * (files.c: files_url), boxtopd verifies (envd_http.c).
+ * (files.c: files_url), boxtopd verifies (src/daemon/envd/denvd_http.c).
  *
  * signature = "v1_" + unpadded standard base64(SHA-256("path:op:user:token[:exp]")), as envd
  * in Go computes it. user is "" when the URL carries no username; op is "read" or "write".

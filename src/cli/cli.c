@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "boxtop/cli.h"
+#include "cli.h"
 #include "boxtop/i18n.h"
 
 /* ---- dispatch ---------------------------------------------------------------------------- */

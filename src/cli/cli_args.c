@@ -1,14 +1,16 @@
-/* cli_args.c - command-line parsing for the CLI: options mixed with positionals, "--x V"
- * and "--x=V", short flags, "--" ending options; plus k=v, state list and integer values. */
+/* cli_args.c - command-line parsing for the CLI on getopt_long: options mixed with
+ * positionals, "--x V" and "--x=V", short flags, "--" ending options; plus k=v, state list
+ * and integer values. */
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "boxtop/api.h"
-#include "boxtop/cli.h"
+#include "cli.h"
 #include "boxtop/i18n.h"
 #include "boxtop/models.h"
 
@@ -20,47 +22,86 @@ void cli_args_init(struct cli_args *a, int argc, char **argv)
     a->i = 1;
 }
 
-int cli_args_next(struct cli_args *a, const struct cli_opt *opts, struct error *err)
+/* "unknown option --name" without its value: a mistyped "--api-key=..." must not be echoed. */
+static int unknown(const char *arg, struct error *err)
 {
-    a->value = NULL;
-    if (a->i >= a->argc) return CLI_ARG_END;
-    const char *s = a->argv[a->i++];
-    if (a->only_positional || s[0] != '-' || !s[1]) {
-        a->value = s; /* "-" alone is a positional (stdin/stdout by convention) */
+    bool dd = arg[0] == '-' && arg[1] == '-';
+    size_t nl = strcspn(arg + (dd ? 2 : 1), "=");
+    return error_set(err, ERROR_USAGE, _("unknown option %.*s"),
+                     (int)(nl > 40 ? 40 : nl) + (dd ? 2 : 1), arg);
+}
+
+static const struct option *find_val(const struct option *opts, int val)
+{
+    for (; opts && opts->name; opts++)
+        if (opts->val == val) return opts;
+    return NULL;
+}
+
+int cli_args_next(struct cli_args *a, const struct option *opts, struct error *err)
+{
+    a->value = a->arg = NULL;
+    if (a->only_positional) {
+        if (a->i >= a->argc) return CLI_ARG_END;
+        a->value = a->arg = a->argv[a->i++];
         return CLI_ARG_POSITIONAL;
     }
-    if (!strcmp(s, "--")) {
-        a->only_positional = true;
-        return CLI_ARG_DASHDASH;
-    }
-    const char *name = s + (s[1] == '-' ? 2 : 1);
-    size_t nl = strcspn(name, "=");
-    const char *inline_val = name[nl] == '=' ? name + nl + 1 : NULL;
-    for (int k = 0; opts && opts[k].name; k++) {
-        bool match = s[1] == '-' ? strlen(opts[k].name) == nl && !strncmp(opts[k].name, name, nl)
-                                 : opts[k].short_name && nl == 1 && name[0] == opts[k].short_name;
-        if (!match) continue;
-        if (!opts[k].has_value) {
-            if (inline_val) {
-                error_set(err, ERROR_USAGE, _("option --%s takes no value"), opts[k].name);
-                return CLI_ARG_ERROR;
-            }
-            return k;
+    /* "-" first: positionals come back in place (value 1); ":" first: a missing value is
+     * ':' and nothing is printed (opterr 0) — the messages are ours. */
+    char shorts[2 + 3 * 64] = "-:";
+    size_t n = 2;
+    for (const struct option *o = opts; o && o->name && n + 3 < sizeof shorts; o++)
+        if (o->val > 32 && o->val < 127) {
+            shorts[n++] = (char)o->val;
+            if (o->has_arg == required_argument) shorts[n++] = ':';
         }
-        if (inline_val) {
-            a->value = inline_val;
-        } else if (a->i < a->argc) {
-            a->value = a->argv[a->i++];
-        } else {
-            error_set(err, ERROR_USAGE, _("option --%s needs a value"), opts[k].name);
+    shorts[n] = '\0';
+    if (!a->started) {
+        optind = 0; /* glibc: start over on this argv */
+        a->started = true;
+    }
+    opterr = 0;
+    int at = optind > 0 ? optind : 1;
+    int k = getopt_long(a->argc, a->argv, shorts, opts, NULL);
+    const char *arg = at < a->argc ? a->argv[at] : "";
+    a->arg = arg;
+    a->i = optind;
+    bool dd = arg[0] == '-' && arg[1] == '-';
+    if (k == -1) {
+        if (optind == at + 1 && at < a->argc && !strcmp(a->argv[at], "--")) {
+            a->only_positional = true;
+            a->i = optind;
+            return CLI_ARG_DASHDASH;
+        }
+        return CLI_ARG_END;
+    }
+    if (k == 1) {
+        a->value = optarg;
+        return CLI_ARG_POSITIONAL;
+    }
+    if (k == ':') {
+        const struct option *o = find_val(opts, optopt);
+        error_set(err, ERROR_USAGE, _("option --%s needs a value"), o ? o->name : "?");
+        return CLI_ARG_ERROR;
+    }
+    if (k == '?') {
+        const struct option *o = dd && optopt ? find_val(opts, optopt) : NULL;
+        if (o)
+            error_set(err, ERROR_USAGE, _("option --%s takes no value"), o->name);
+        else
+            unknown(arg, err);
+        return CLI_ARG_ERROR;
+    }
+    if (dd) { /* getopt_long takes a unique prefix; we want the whole name */
+        const struct option *o = find_val(opts, k);
+        size_t nl = strcspn(arg + 2, "=");
+        if (!o || strlen(o->name) != nl || strncmp(o->name, arg + 2, nl)) {
+            unknown(arg, err);
             return CLI_ARG_ERROR;
         }
-        return k;
     }
-    /* Don't echo a whole "--api-key=..."-like argument back: name only, and bounded. */
-    error_set(err, ERROR_USAGE, _("unknown option %.*s"),
-              (int)(nl > 40 ? 40 : nl) + (s[1] == '-' ? 2 : 1), s);
-    return CLI_ARG_ERROR;
+    a->value = optarg;
+    return k;
 }
 
 int cli_parse_kv(const char *arg, struct kv_list *l, struct error *err)

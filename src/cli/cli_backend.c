@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "boxtop/api.h"
-#include "boxtop/cli.h"
+#include "cli.h"
 #include "boxtop/http.h"
 #include "boxtop/i18n.h"
 #include "boxtop/local_backend.h"
@@ -19,13 +19,20 @@
 
 /* ---- global flags ------------------------------------------------------------------------ */
 
-static const struct cli_opt global_opts[] = {
-    {"api-key", 0, true}, {"api-url", 0, true}, {"sandbox-url", 0, true}, {"domain", 0, true},
-    {"context", 0, true}, {"config", 0, true},  {"state-dir", 0, true},   {NULL, 0, false},
-};
-
+/* The global flags are taken out of argv wherever they stand before a "--" and the rest is
+ * left in place for the command's own getopt_long: a filter, which getopt cannot be (it
+ * would stop at, or reorder, the options it does not know). Each flag names its destination. */
 int cli_take_global_flags(struct cli *c, int *argc, char **argv, struct error *err)
 {
+    const struct {
+        const char *name;
+        const char **dst;
+    } global[] = {
+        {"api-key", &c->flags.api_key},         {"api-url", &c->flags.api_url},
+        {"sandbox-url", &c->flags.sandbox_url}, {"domain", &c->flags.domain},
+        {"context", &c->flags.context},         {"config", &c->flags.config_path},
+        {"state-dir", &c->state_dir_flag},
+    };
     int out = 1;
     for (int i = 1; i < *argc; i++) {
         const char *s = argv[i];
@@ -38,49 +45,26 @@ int cli_take_global_flags(struct cli *c, int *argc, char **argv, struct error *e
             c->no_start = true;
             continue;
         }
-        int k = -1;
-        const char *val = NULL;
-        for (int j = 0; global_opts[j].name && k < 0; j++) {
-            size_t n = strlen(global_opts[j].name);
-            if (strncmp(s, "--", 2) || strncmp(s + 2, global_opts[j].name, n)) continue;
+        const char **dst = NULL, *val = NULL;
+        for (size_t j = 0; j < sizeof global / sizeof global[0] && !dst; j++) {
+            size_t n = strlen(global[j].name);
+            if (strncmp(s, "--", 2) || strncmp(s + 2, global[j].name, n)) continue;
             if (s[2 + n] == '=') {
-                k = j;
+                dst = global[j].dst;
                 val = s + 3 + n;
             } else if (s[2 + n] == '\0') {
-                k = j;
+                dst = global[j].dst;
                 if (i + 1 >= *argc)
                     return error_set(err, ERROR_USAGE, _("option --%s needs a value"),
-                                     global_opts[j].name);
+                                     global[j].name);
                 val = argv[++i];
             }
         }
-        if (k < 0) {
+        if (!dst) {
             argv[out++] = argv[i];
             continue;
         }
-        switch (k) {
-        case 0:
-            c->flags.api_key = val;
-            break;
-        case 1:
-            c->flags.api_url = val;
-            break;
-        case 2:
-            c->flags.sandbox_url = val;
-            break;
-        case 3:
-            c->flags.domain = val;
-            break;
-        case 4:
-            c->flags.context = val;
-            break;
-        case 5:
-            c->flags.config_path = val;
-            break;
-        case 6:
-            c->state_dir_flag = val;
-            break;
-        }
+        *dst = val;
     }
     *argc = out;
     argv[out] = NULL;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "boxtop/buf.h"
-#include "boxtop/cli.h"
+#include "cli.h"
 #include "boxtop/i18n.h"
 #include "boxtop/sanitize.h"
 

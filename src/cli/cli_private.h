@@ -3,7 +3,7 @@
 #define BOXTOP_CLI_PRIVATE_H
 
 #include "boxtop/api.h"
-#include "boxtop/cli.h"
+#include "cli.h"
 #include "boxtop/envd.h"
 
 /* The result of one API call, moved out of the callback for synchronous use. */

@@ -8,7 +8,7 @@
 
 #include "boxtop/grow.h"
 #include "boxtop/buf.h"
-#include "boxtop/cli.h"
+#include "cli.h"
 #include "boxtop/sanitize.h"
 
 #define CELL_MAX_COLS 60 /* a long metadata value must not push every other column away */

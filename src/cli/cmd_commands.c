@@ -488,9 +488,10 @@ out:
 
 int cli_cmd_commands(struct cli *c, int argc, char **argv)
 {
-    static const struct cli_opt opts[] = {{"follow", 'f', false}, {"state", 0, true},
-                                          {"all", 'a', false},    {"json", 0, false},
-                                          {"help", 'h', false},   {NULL, 0, false}};
+    static const struct option opts[] = {
+        {"follow", no_argument, NULL, 'f'}, {"state", required_argument, NULL, OPT_STATE},
+        {"all", no_argument, NULL, 'a'},    {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, 'h'},   {NULL, 0, NULL, 0}};
     struct cli_args a;
     struct error err = {0};
     const char *id = NULL, *pid_s = NULL, *state = NULL;
@@ -498,18 +499,18 @@ int cli_cmd_commands(struct cli *c, int argc, char **argv)
     int k;
     cli_args_init(&a, argc, argv);
     while ((k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
-        if (k == 0)
+        if (k == 'f')
             follow = true;
-        else if (k == 1) {
+        else if (k == OPT_STATE) {
             if (strcmp(a.value, "failed") != 0 && strcmp(a.value, "running") != 0)
                 return cli_usage_error(c, "commands",
                                        _("unknown state \"%.20s\" (failed, running)"), a.value);
             state = a.value;
-        } else if (k == 2)
+        } else if (k == 'a')
             all = true;
-        else if (k == 3)
+        else if (k == OPT_JSON)
             c->out = CLI_OUT_JSON;
-        else if (k == 4)
+        else if (k == 'h')
             return cli_help(c, COMMANDS_HELP);
         else if (k == CLI_ARG_POSITIONAL && !id)
             id = a.value;

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "boxtop/cp_args.h"
+#include "../e2b/cp_args.h"
 #include "boxtop/fpath.h"
 #include "boxtop/http.h"
 #include "boxtop/i18n.h"
@@ -141,30 +141,33 @@ static int copy(struct cp *cp, const struct cp_plan *p, struct error *err)
 
 int cli_cmd_cp(struct cli *cli, int argc, char **argv)
 {
-    const char *user = NULL;
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (!strcmp(argv[i], "--")) {
-            i++;
-            break;
-        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+    static const struct option opts[] = {{"user", required_argument, NULL, 'u'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *user = NULL, *pos[2];
+    int npos = 0, k;
+    bool bad = false;
+    struct cli_args a;
+    struct cp_plan p;
+    struct error err = {0};
+    cli_args_init(&a, argc, argv);
+    while (!bad && (k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
+        if (k == 'h')
             return cli_help(cli, _("usage: boxtop cp [--user USER] SRC DST\n"
                                    "Copy files or directories between this machine and a "
                                    "sandbox; write the\nsandbox side as ID:/path (ID:relative/"
                                    "path is relative to the user's home).\n"));
-        } else if ((!strcmp(argv[i], "--user") || !strcmp(argv[i], "-u")) && i + 1 < argc) {
-            user = argv[++i];
-        } else if (!strncmp(argv[i], "--user=", 7)) {
-            user = argv[i] + 7;
-        } else {
-            break; /* an unknown option: the usage error below */
-        }
+        if (k == 'u') user = a.value;
+        if (k == CLI_ARG_POSITIONAL && npos < 2)
+            pos[npos++] = a.value;
+        else if (k == CLI_ARG_POSITIONAL || k == CLI_ARG_ERROR)
+            bad = true;
     }
-    struct cp_plan p;
-    struct error err = {0};
-    if (argc - i != 2 || argv[i][0] == '-')
+    /* a local path that looks like an option is written ./-name */
+    if (bad || npos != 2 || pos[0][0] == '-')
         return cli_usage_error(cli, "cp", "%s", _("expected SRC DST (see boxtop cp --help)"));
-    if (cp_args_plan(argv[i], argv[i + 1], &p, &err) < 0) return cli_fail(cli, &err);
+    error_clear(&err);
+    if (cp_args_plan(pos[0], pos[1], &p, &err) < 0) return cli_fail(cli, &err);
     struct sandbox sb = {0};
     struct envd_client *envd = calloc(1, sizeof *envd);
     struct cp cp = {.cli = cli, .tty = isatty(fileno(cli->stderr_fp))};

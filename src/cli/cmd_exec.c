@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "boxtop/api.h"
-#include "boxtop/cli.h"
+#include "cli.h"
 #include "boxtop/config.h"
 #include "boxtop/envd.h"
 #include "boxtop/http.h"
@@ -251,41 +251,40 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
             return cli_cmd_exec_all(cli, argc, argv);
         }
     /* Options may come before or after ID; the command starts after "--", or at the first
-     * word after ID, and keeps its own flags. */
-    for (int i = 1; i < argc && cmd_at < 0; i++) {
-        const char *a = argv[i];
-        const char *val = NULL;
-        int which = 0;
-        if (!strcmp(a, "--")) {
-            cmd_at = i + 1;
-            break;
-        }
-        if (a[0] != '-' || !a[1]) {
+     * word after ID, and keeps its own flags (parsing stops there). */
+    static const struct option opts[] = {{"user", required_argument, NULL, 'u'},
+                                         {"cwd", required_argument, NULL, 'c'},
+                                         {"env", required_argument, NULL, 'e'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    struct cli_args a;
+    int k;
+    cli_args_init(&a, argc, argv);
+    while (cmd_at < 0 && (k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
+        if (k == CLI_ARG_DASHDASH) {
+            cmd_at = a.i;
+        } else if (k == CLI_ARG_POSITIONAL) {
             if (!id)
-                id = a;
+                id = a.value;
             else
-                cmd_at = i;
-            continue;
-        }
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+                cmd_at = a.i - 1;
+        } else if (k == 'h') {
             usage(stdout);
             free(envs);
             return 0;
-        }
-        static const char *const longs[] = {"--user", "--cwd", "--env"};
-        static const char shorts[] = {'u', 'c', 'e'};
-        for (int k = 0; k < 3 && !which; k++) {
-            size_t n = strlen(longs[k]);
-            if (!strcmp(a, longs[k]) || (a[1] == shorts[k] && !a[2])) {
-                which = shorts[k];
-                val = i + 1 < argc ? argv[++i] : NULL;
-            } else if (!strncmp(a, longs[k], n) && a[n] == '=') {
-                which = shorts[k];
-                val = a + n + 1;
+        } else if (k == 'u') {
+            user = a.value;
+        } else if (k == 'c') {
+            cwd = a.value;
+        } else if (k == 'e') {
+            if (!strchr(a.value, '=') || a.value[0] == '=') {
+                fprintf(stderr, "%s", _("boxtop exec: --env expects KEY=VALUE\n"));
+                free(envs);
+                return 2;
             }
-        }
-        if (!which || !val) {
-            char *clean = sanitize_dup(a, 0);
+            envs[nenv++] = a.value;
+        } else {
+            char *clean = sanitize_dup(a.arg ? a.arg : "", 0);
             fprintf(stderr, _("boxtop exec: unknown option or missing value: %s\n"),
                     clean ? clean : "?");
             free(clean);
@@ -293,17 +292,8 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
             free(envs);
             return 2;
         }
-        if (which == 'u') user = val;
-        if (which == 'c') cwd = val;
-        if (which == 'e') {
-            if (!strchr(val, '=') || val[0] == '=') {
-                fprintf(stderr, "%s", _("boxtop exec: --env expects KEY=VALUE\n"));
-                free(envs);
-                return 2;
-            }
-            envs[nenv++] = val;
-        }
     }
+    error_clear(&err);
     if (!id || cmd_at < 0 || cmd_at >= argc) {
         fprintf(stderr, "%s",
                 !id ? _("boxtop exec: missing sandbox ID\n") : _("boxtop exec: missing COMMAND\n"));

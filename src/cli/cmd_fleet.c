@@ -154,9 +154,13 @@ static int list_all(struct cli *c, struct api_list_query *q, char ***ids, int *n
 
 int cli_cmd_exec_all(struct cli *c, int argc, char **argv)
 {
-    static const struct cli_opt opts[] = {
-        {"all", 'a', false}, {"meta", 'm', true},  {"state", 's', true}, {"parallel", 'p', true},
-        {"json", 0, false},  {"help", 'h', false}, {NULL, 0, false}};
+    static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
+                                         {"meta", required_argument, NULL, 'm'},
+                                         {"state", required_argument, NULL, 's'},
+                                         {"parallel", required_argument, NULL, 'p'},
+                                         {"json", no_argument, NULL, OPT_JSON},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     struct cli_args a;
     struct error err = {0};
     struct kv_list md = {0};
@@ -165,25 +169,25 @@ int cli_cmd_exec_all(struct cli *c, int argc, char **argv)
     cli_args_init(&a, argc, argv);
     while (!bad && cmd_at < 0 && (k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
         switch (k) {
-        case 0:
+        case 'a':
             break;
-        case 1:
+        case 'm':
             bad = cli_parse_kv(a.value, &md, &err);
             break;
-        case 2:
+        case 's':
             bad = cli_parse_states(a.value, &q.states, &err);
             break;
-        case 3:
+        case 'p':
             bad = cli_parse_int(a.value, "--parallel", &parallel, &err);
             if (!bad && (parallel < 1 || parallel > 1000)) {
                 error_set(&err, ERROR_USAGE, _("--parallel takes 1 to 1000"));
                 bad = -1;
             }
             break;
-        case 4:
+        case OPT_JSON:
             c->out = CLI_OUT_JSON;
             break;
-        case 5:
+        case 'h':
             kv_list_free(&md);
             return cli_help(c, EXEC_ALL_HELP);
         case CLI_ARG_DASHDASH:

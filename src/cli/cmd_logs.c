@@ -160,9 +160,13 @@ static int fetch(struct cli *c, const char *id, const struct api_logs_query *q, 
 
 int cli_cmd_logs(struct cli *c, int argc, char **argv)
 {
-    static const struct cli_opt opts[] = {
-        {"follow", 'f', false}, {"level", 0, true},   {"search", 0, true}, {"limit", 'n', true},
-        {"json", 0, false},     {"help", 'h', false}, {NULL, 0, false}};
+    static const struct option opts[] = {{"follow", no_argument, NULL, 'f'},
+                                         {"level", required_argument, NULL, OPT_LEVEL},
+                                         {"search", required_argument, NULL, OPT_SEARCH},
+                                         {"limit", required_argument, NULL, 'n'},
+                                         {"json", no_argument, NULL, OPT_JSON},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     struct cli_args a;
     struct error err = {0};
     const char *id = NULL;
@@ -172,24 +176,24 @@ int cli_cmd_logs(struct cli *c, int argc, char **argv)
     int k;
     cli_args_init(&a, argc, argv);
     while ((k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
-        if (k == 0)
+        if (k == 'f')
             follow = true;
-        else if (k == 1) {
+        else if (k == OPT_LEVEL) {
             if (log_entry_level_parse(a.value, &min) < 0)
                 return cli_usage_error(c, "logs",
                                        _("unknown level \"%.20s\" (debug, info, "
                                          "warn, error)"),
                                        a.value);
             q.level = log_entry_level_name(min);
-        } else if (k == 2)
+        } else if (k == OPT_SEARCH)
             q.search = a.value;
-        else if (k == 3) {
+        else if (k == 'n') {
             if (cli_parse_int(a.value, "--limit", &q.limit, &err) < 0 || q.limit < 1 ||
                 q.limit > 1000)
                 return cli_usage_error(c, "logs", _("--limit must be between 1 and 1000"));
-        } else if (k == 4)
+        } else if (k == OPT_JSON)
             c->out = CLI_OUT_JSON;
-        else if (k == 5)
+        else if (k == 'h')
             return cli_help(c, LOGS_HELP);
         else if (k == CLI_ARG_POSITIONAL && !id)
             id = a.value;

@@ -45,8 +45,10 @@ static void print_sample(struct cli *c, const struct metric_sample *m)
 
 int cli_cmd_metrics(struct cli *c, int argc, char **argv)
 {
-    static const struct cli_opt opts[] = {
-        {"follow", 'f', false}, {"json", 0, false}, {"help", 'h', false}, {NULL, 0, false}};
+    static const struct option opts[] = {{"follow", no_argument, NULL, 'f'},
+                                         {"json", no_argument, NULL, OPT_JSON},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     struct cli_args a;
     struct error err = {0};
     const char *id = NULL;
@@ -54,11 +56,11 @@ int cli_cmd_metrics(struct cli *c, int argc, char **argv)
     int k;
     cli_args_init(&a, argc, argv);
     while ((k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
-        if (k == 0)
+        if (k == 'f')
             follow = true;
-        else if (k == 1)
+        else if (k == OPT_JSON)
             c->out = CLI_OUT_JSON;
-        else if (k == 2)
+        else if (k == 'h')
             return cli_help(c, METRICS_HELP);
         else if (k == CLI_ARG_POSITIONAL && !id)
             id = a.value;

@@ -37,17 +37,18 @@ static int usage(struct cli *c, const char *msg)
 
 int cli_cmd_postmortem(struct cli *c, int argc, char **argv)
 {
-    static const struct cli_opt opts[] = {
-        {"json", 0, false}, {"help", 'h', false}, {NULL, 0, false}};
+    static const struct option opts[] = {{"json", no_argument, NULL, OPT_JSON},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     struct cli_args a;
     struct error err = {0};
     const char *id = NULL;
     int k;
     cli_args_init(&a, argc, argv);
     while ((k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
-        if (k == 0)
+        if (k == OPT_JSON)
             c->out = CLI_OUT_JSON;
-        else if (k == 1)
+        else if (k == 'h')
             return cli_help(c, POSTMORTEM_HELP);
         else if (k == CLI_ARG_POSITIONAL && !id)
             id = a.value;

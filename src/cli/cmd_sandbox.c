@@ -29,9 +29,13 @@ static const char LS_HELP[] =
 
 int cli_cmd_ls(struct cli *c, int argc, char **argv)
 {
-    static const struct cli_opt opts[] = {
-        {"state", 's', true}, {"meta", 'm', true},  {"metadata", 0, true}, {"limit", 'l', true},
-        {"json", 0, false},   {"help", 'h', false}, {NULL, 0, false}};
+    static const struct option opts[] = {{"state", required_argument, NULL, 's'},
+                                         {"meta", required_argument, NULL, 'm'},
+                                         {"metadata", required_argument, NULL, OPT_METADATA},
+                                         {"limit", required_argument, NULL, 'l'},
+                                         {"json", no_argument, NULL, OPT_JSON},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     struct cli_args a;
     struct error err = {0};
     struct kv_list md = {0};
@@ -41,20 +45,20 @@ int cli_cmd_ls(struct cli *c, int argc, char **argv)
     while ((k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
         int bad = 0;
         switch (k) {
-        case 0:
+        case 's':
             bad = cli_parse_states(a.value, &q.states, &err);
             break;
-        case 1:
-        case 2:
+        case 'm':
+        case OPT_METADATA:
             bad = cli_parse_kv(a.value, &md, &err);
             break;
-        case 3:
+        case 'l':
             bad = cli_parse_int(a.value, "--limit", &limit, &err);
             break;
-        case 4:
+        case OPT_JSON:
             c->out = CLI_OUT_JSON;
             break;
-        case 5:
+        case 'h':
             kv_list_free(&md);
             return cli_help(c, LS_HELP);
         case CLI_ARG_POSITIONAL:
@@ -174,17 +178,18 @@ static const char INFO_HELP[] = "Usage: boxtop info SANDBOX_ID [--json]\n"
 static int one_id(struct cli *c, int argc, char **argv, const char *cmd, const char *help,
                   const char **id, int *rc)
 {
-    static const struct cli_opt opts[] = {
-        {"json", 0, false}, {"help", 'h', false}, {NULL, 0, false}};
+    static const struct option opts[] = {{"json", no_argument, NULL, OPT_JSON},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     struct cli_args a;
     struct error err = {0};
     int k;
     *id = NULL;
     cli_args_init(&a, argc, argv);
     while ((k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
-        if (k == 0)
+        if (k == OPT_JSON)
             c->out = CLI_OUT_JSON;
-        else if (k == 1) {
+        else if (k == 'h') {
             *rc = cli_help(c, help);
             return -1;
         } else if (k == CLI_ARG_POSITIONAL && !*id)
@@ -269,9 +274,13 @@ static const char CREATE_HELP[] =
 
 int cli_cmd_create(struct cli *c, int argc, char **argv)
 {
-    static const struct cli_opt opts[] = {
-        {"timeout", 't', true}, {"meta", 'm', true},  {"metadata", 0, true}, {"env", 'e', true},
-        {"json", 0, false},     {"help", 'h', false}, {NULL, 0, false}};
+    static const struct option opts[] = {{"timeout", required_argument, NULL, 't'},
+                                         {"meta", required_argument, NULL, 'm'},
+                                         {"metadata", required_argument, NULL, OPT_METADATA},
+                                         {"env", required_argument, NULL, 'e'},
+                                         {"json", no_argument, NULL, OPT_JSON},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     struct cli_args a;
     struct error err = {0};
     struct kv_list md = {0}, env = {0};
@@ -280,15 +289,15 @@ int cli_cmd_create(struct cli *c, int argc, char **argv)
     cli_args_init(&a, argc, argv);
     while (rc == CLI_EXIT_OK && (k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
         int bad = 0;
-        if (k == 0)
+        if (k == 't')
             bad = cli_parse_int(a.value, "--timeout", &o.timeout_s, &err);
-        else if (k == 1 || k == 2)
+        else if (k == 'm' || k == OPT_METADATA)
             bad = cli_parse_kv(a.value, &md, &err);
-        else if (k == 3)
+        else if (k == 'e')
             bad = cli_parse_kv(a.value, &env, &err);
-        else if (k == 4)
+        else if (k == OPT_JSON)
             c->out = CLI_OUT_JSON;
-        else if (k == 5)
+        else if (k == 'h')
             rc = cli_help(c, CREATE_HELP) - 1; /* -1: stop, exit 0 below */
         else if (k == CLI_ARG_POSITIONAL && !o.template_id)
             o.template_id = a.value;
@@ -338,8 +347,10 @@ struct one_op {
 
 int cli_cmd_lifecycle(struct cli *c, int argc, char **argv)
 {
-    static const struct cli_opt opts[] = {
-        {"json", 0, false}, {"help", 'h', false}, {"timeout", 't', true}, {NULL, 0, false}};
+    static const struct option opts[] = {{"json", no_argument, NULL, OPT_JSON},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"timeout", required_argument, NULL, 't'},
+                                         {NULL, 0, NULL, 0}};
     const char *cmd = argv[0];
     struct cli_args a;
     struct error err = {0};
@@ -350,13 +361,13 @@ int cli_cmd_lifecycle(struct cli *c, int argc, char **argv)
     cli_args_init(&a, argc, argv);
     while ((k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
         int rc = -1;
-        if (k == 0)
+        if (k == OPT_JSON)
             c->out = CLI_OUT_JSON;
-        else if (k == 1)
+        else if (k == 'h')
             rc = cli_help(c, LIFECYCLE_HELP);
-        else if (k == 2 && strcmp(cmd, "resume"))
+        else if (k == 't' && strcmp(cmd, "resume"))
             rc = cli_usage_error(c, cmd, _("--timeout is only for resume"));
-        else if (k == 2 && cli_parse_int(a.value, "--timeout", &timeout, &err) < 0)
+        else if (k == 't' && cli_parse_int(a.value, "--timeout", &timeout, &err) < 0)
             rc = cli_usage_error(c, cmd, "%s", err.msg);
         else if (k == CLI_ARG_POSITIONAL)
             ops[n++].id = a.value;
@@ -434,16 +445,17 @@ static const char TIMEOUT_HELP[] =
 
 int cli_cmd_timeout(struct cli *c, int argc, char **argv)
 {
-    static const struct cli_opt opts[] = {
-        {"help", 'h', false}, {"json", 0, false}, {NULL, 0, false}};
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                         {"json", no_argument, NULL, OPT_JSON},
+                                         {NULL, 0, NULL, 0}};
     struct cli_args a;
     struct error err = {0};
     const char *pos[2] = {NULL, NULL};
     int np = 0, k, secs;
     cli_args_init(&a, argc, argv);
     while ((k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
-        if (k == 0) return cli_help(c, TIMEOUT_HELP);
-        if (k == 1)
+        if (k == 'h') return cli_help(c, TIMEOUT_HELP);
+        if (k == OPT_JSON)
             c->out = CLI_OUT_JSON;
         else if (k == CLI_ARG_POSITIONAL && np < 2)
             pos[np++] = a.value;

@@ -66,7 +66,7 @@ static void print_raw_json(struct cli *c, const struct raw *r)
 }
 
 /* Parse [ID] plus the options; returns -1 to go on, else an exit code. */
-static int parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, const char *help,
+static int parse(struct cli *c, int argc, char **argv, const struct option *opts, const char *help,
                  const char **vals, const char **pos, int max_pos, int *npos)
 {
     struct cli_args a;
@@ -82,21 +82,23 @@ static int parse(struct cli *c, int argc, char **argv, const struct cli_opt *opt
             pos[(*npos)++] = a.value;
             continue;
         }
-        if (!strcmp(opts[k].name, "help")) return cli_help(c, help);
-        if (!strcmp(opts[k].name, "json")) {
+        if (k == 'h') return cli_help(c, help);
+        if (k == OPT_JSON) {
             c->out = CLI_OUT_JSON;
             continue;
         }
-        vals[k] = a.value;
+        if (k > 0 && k < 128) vals[k] = a.value; /* the options with a value have a letter */
     }
     return -1;
 }
 
 int cli_cmd_snapshot(struct cli *c, int argc, char **argv)
 {
-    static const struct cli_opt opts[] = {
-        {"name", 'n', true}, {"json", 0, false}, {"help", 'h', false}, {NULL, 0, false}};
-    const char *vals[3] = {0}, *pos[1];
+    static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
+                                         {"json", no_argument, NULL, OPT_JSON},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *vals[128] = {0}, *pos[1];
     int npos, rc = parse(c, argc, argv, opts, _(SNAPSHOT_HELP), vals, pos, 1, &npos);
     if (rc >= 0) return rc;
     if (npos != 1) return cli_usage_error(c, argv[0], _("missing SANDBOX_ID"));
@@ -104,7 +106,7 @@ int cli_cmd_snapshot(struct cli *c, int argc, char **argv)
     if (cli_connect(c, &err) < 0) return cli_fail(c, &err);
     struct raw r = {0};
     struct snapshot_info si = {0};
-    if (raw_wait(c, api_snapshot_create(c->api, pos[0], vals[0], raw_cb, &r), &r) < 0 ||
+    if (raw_wait(c, api_snapshot_create(c->api, pos[0], vals['n'], raw_cb, &r), &r) < 0 ||
         snapshot_info_parse(r.body, r.len, &si, &r.err) < 0) {
         free(r.body);
         return cli_fail(c, &r.err);
@@ -140,9 +142,11 @@ static int snapshots_rm(struct cli *c, const char **ids, int n)
 
 int cli_cmd_snapshots(struct cli *c, int argc, char **argv)
 {
-    static const struct cli_opt opts[] = {
-        {"sandbox", 's', true}, {"json", 0, false}, {"help", 'h', false}, {NULL, 0, false}};
-    const char *vals[3] = {0}, *pos[64];
+    static const struct option opts[] = {{"sandbox", required_argument, NULL, 's'},
+                                         {"json", no_argument, NULL, OPT_JSON},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *vals[128] = {0}, *pos[64];
     int npos, rc = parse(c, argc, argv, opts, _(SNAPSHOTS_HELP), vals, pos, 64, &npos);
     if (rc >= 0) return rc;
     if (npos > 0 && !strcmp(pos[0], "rm")) return snapshots_rm(c, pos + 1, npos - 1);
@@ -152,7 +156,7 @@ int cli_cmd_snapshots(struct cli *c, int argc, char **argv)
     /* the first 100 (newest first): the raw result does not carry X-Next-Token */
     struct raw r = {0};
     struct snapshot_list all = {0};
-    if (raw_wait(c, api_snapshots_list(c->api, vals[0], NULL, raw_cb, &r), &r) < 0 ||
+    if (raw_wait(c, api_snapshots_list(c->api, vals['s'], NULL, raw_cb, &r), &r) < 0 ||
         snapshot_list_parse(r.body, r.len, &all, &r.err) < 0) {
         free(r.body);
         return cli_fail(c, &r.err);
@@ -188,20 +192,20 @@ int cli_cmd_snapshots(struct cli *c, int argc, char **argv)
 
 int cli_cmd_fork(struct cli *c, int argc, char **argv)
 {
-    static const struct cli_opt opts[] = {{"count", 'n', true},
-                                          {"timeout", 't', true},
-                                          {"json", 0, false},
-                                          {"help", 'h', false},
-                                          {NULL, 0, false}};
-    const char *vals[4] = {0}, *pos[1];
+    static const struct option opts[] = {{"count", required_argument, NULL, 'n'},
+                                         {"timeout", required_argument, NULL, 't'},
+                                         {"json", no_argument, NULL, OPT_JSON},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *vals[128] = {0}, *pos[1];
     int npos, rc = parse(c, argc, argv, opts, _(FORK_HELP), vals, pos, 1, &npos);
     if (rc >= 0) return rc;
     if (npos != 1) return cli_usage_error(c, argv[0], _("missing SANDBOX_ID"));
     struct error err = {0};
     int count = 1, timeout = 300;
-    if (vals[0] && (cli_parse_int(vals[0], "--count", &count, &err) < 0 || count < 1))
+    if (vals['n'] && (cli_parse_int(vals['n'], "--count", &count, &err) < 0 || count < 1))
         return cli_usage_error(c, argv[0], "%s", err.msg[0] ? err.msg : _("--count must be >= 1"));
-    if (vals[1] && (cli_parse_int(vals[1], "--timeout", &timeout, &err) < 0 || timeout < 1))
+    if (vals['t'] && (cli_parse_int(vals['t'], "--timeout", &timeout, &err) < 0 || timeout < 1))
         return cli_usage_error(c, argv[0], "%s",
                                err.msg[0] ? err.msg : _("--timeout must be >= 1"));
     if (cli_connect(c, &err) < 0) return cli_fail(c, &err);
@@ -294,9 +298,10 @@ static int volume_resolve(struct cli *c, const char *ref, char **id, struct erro
 
 int cli_cmd_volume(struct cli *c, int argc, char **argv)
 {
-    static const struct cli_opt opts[] = {
-        {"json", 0, false}, {"help", 'h', false}, {NULL, 0, false}};
-    const char *vals[2] = {0}, *pos[64];
+    static const struct option opts[] = {{"json", no_argument, NULL, OPT_JSON},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *vals[128] = {0}, *pos[64];
     int npos, rc = parse(c, argc, argv, opts, _(VOLUME_HELP), vals, pos, 64, &npos);
     if (rc >= 0) return rc;
     if (npos == 0 || !strcmp(pos[0], "ls") || !strcmp(pos[0], "list")) return volume_ls(c);

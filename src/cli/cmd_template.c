@@ -227,10 +227,14 @@ static int tpl_status(struct cli *c, const char *id, const char *bid, bool follo
 
 int cli_cmd_template(struct cli *c, int argc, char **argv)
 {
-    static const struct cli_opt opts[] = {
-        {"name", 'n', true}, {"cpu", 0, true},     {"memory", 0, true}, {"follow", 'f', false},
-        {"json", 0, false},  {"help", 'h', false}, {NULL, 0, false}};
-    const char *vals[6] = {0}, *pos[64];
+    static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
+                                         {"cpu", required_argument, NULL, OPT_CPU},
+                                         {"memory", required_argument, NULL, OPT_MEMORY},
+                                         {"follow", no_argument, NULL, 'f'},
+                                         {"json", no_argument, NULL, OPT_JSON},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *name = NULL, *cpu_s = NULL, *mem_s = NULL, *pos[64];
     int npos = 0;
     bool follow = false;
     struct cli_args a;
@@ -245,16 +249,12 @@ int cli_cmd_template(struct cli *c, int argc, char **argv)
             pos[npos++] = a.value;
             continue;
         }
-        if (!strcmp(opts[k].name, "help")) return cli_help(c, _(TEMPLATE_HELP));
-        if (!strcmp(opts[k].name, "json")) {
-            c->out = CLI_OUT_JSON;
-            continue;
-        }
-        if (!strcmp(opts[k].name, "follow")) {
-            follow = true;
-            continue;
-        }
-        vals[k] = a.value;
+        if (k == 'h') return cli_help(c, _(TEMPLATE_HELP));
+        if (k == OPT_JSON) c->out = CLI_OUT_JSON;
+        if (k == 'f') follow = true;
+        if (k == 'n') name = a.value;
+        if (k == OPT_CPU) cpu_s = a.value;
+        if (k == OPT_MEMORY) mem_s = a.value;
     }
     if (!npos) return cli_help(c, _(TEMPLATE_HELP));
     const char *sub = pos[0];
@@ -273,12 +273,12 @@ int cli_cmd_template(struct cli *c, int argc, char **argv)
     if (!strcmp(sub, "build")) {
         int cpu = 2, mem = 1024;
         if (npos != 2) return cli_usage_error(c, "template build", _("missing FILE"));
-        if (!vals[0]) return cli_usage_error(c, "template build", _("missing --name"));
-        if (vals[1] && cli_parse_int(vals[1], "--cpu", &cpu, &err) < 0)
+        if (!name) return cli_usage_error(c, "template build", _("missing --name"));
+        if (cpu_s && cli_parse_int(cpu_s, "--cpu", &cpu, &err) < 0)
             return cli_usage_error(c, "template build", "%s", err.msg);
-        if (vals[2] && cli_parse_int(vals[2], "--memory", &mem, &err) < 0)
+        if (mem_s && cli_parse_int(mem_s, "--memory", &mem, &err) < 0)
             return cli_usage_error(c, "template build", "%s", err.msg);
-        return cli_template_build(c, pos[1], vals[0], cpu, mem, follow);
+        return cli_template_build(c, pos[1], name, cpu, mem, follow);
     }
     return cli_usage_error(c, argv[0], _("unknown argument: %s"), sub);
 }

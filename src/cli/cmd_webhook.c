@@ -218,15 +218,16 @@ static void print_attempts(struct cli *c, const struct webhook_attempts *a)
 
 /* ---- subcommands ------------------------------------------------------------------------- */
 
-enum { O_NAME, O_URL, O_EVENTS, O_SECRET, O_ENABLE, O_DISABLE, O_DISABLED, O_JSON, O_HELP };
-
-static const struct cli_opt opts[] = {
-    [O_NAME] = {"name", 0, true},          [O_URL] = {"url", 0, true},
-    [O_EVENTS] = {"events", 0, true},      [O_SECRET] = {"secret-from", 0, true},
-    [O_ENABLE] = {"enable", 0, false},     [O_DISABLE] = {"disable", 0, false},
-    [O_DISABLED] = {"disabled", 0, false}, [O_JSON] = {"json", 0, false},
-    [O_HELP] = {"help", 'h', false},       {NULL, 0, false},
-};
+static const struct option opts[] = {{"name", required_argument, NULL, OPT_NAME},
+                                     {"url", required_argument, NULL, OPT_URL},
+                                     {"events", required_argument, NULL, OPT_EVENTS},
+                                     {"secret-from", required_argument, NULL, OPT_SECRET_FROM},
+                                     {"enable", no_argument, NULL, OPT_ENABLE},
+                                     {"disable", no_argument, NULL, OPT_DISABLE},
+                                     {"disabled", no_argument, NULL, OPT_DISABLED},
+                                     {"json", no_argument, NULL, OPT_JSON},
+                                     {"help", no_argument, NULL, 'h'},
+                                     {NULL, 0, NULL, 0}};
 
 int cli_cmd_webhook(struct cli *c, int argc, char **argv)
 {
@@ -238,28 +239,28 @@ int cli_cmd_webhook(struct cli *c, int argc, char **argv)
     cli_args_init(&a, argc, argv);
     while ((k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
         switch (k) {
-        case O_NAME:
+        case OPT_NAME:
             f.name = a.value;
             break;
-        case O_URL:
+        case OPT_URL:
             f.url = a.value;
             break;
-        case O_EVENTS:
+        case OPT_EVENTS:
             events = a.value;
             break;
-        case O_SECRET:
+        case OPT_SECRET_FROM:
             secret_src = a.value;
             break;
-        case O_ENABLE:
-        case O_DISABLE:
-        case O_DISABLED:
+        case OPT_ENABLE:
+        case OPT_DISABLE:
+        case OPT_DISABLED:
             f.has_enabled = true;
-            f.enabled = k == O_ENABLE;
+            f.enabled = k == OPT_ENABLE;
             break;
-        case O_JSON:
+        case OPT_JSON:
             c->out = CLI_OUT_JSON;
             break;
-        case O_HELP:
+        case 'h':
             return cli_help(c, WEBHOOK_HELP);
         case CLI_ARG_POSITIONAL:
             if (!sub)

@@ -19,12 +19,12 @@ src_cli_libboxtopcli_a_SOURCES = \
 	src/cli/cmd_snapvol.c \
 	src/cli/cmd_template.c src/cli/cmd_template.h \
 	src/cli/cmd_template_build.c
-noinst_HEADERS += include/boxtop/cli.h include/boxtop/tui.h
+noinst_HEADERS += src/cli/cli.h src/tui/tui.h
 src_cli_libboxtopcli_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
 CLI_LIBS = src/cli/libboxtopcli.a $(E2B_LIBS)
 
 bin_PROGRAMS += src/boxtop
-src_boxtop_SOURCES = src/cli/main.c
+src_boxtop_SOURCES = src/cli/cli_main.c
 src_boxtop_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS) $(NCURSES_CFLAGS) $(VTERM_CFLAGS)
 src_boxtop_LDADD = $(TUI_LIBS) $(CLI_LIBS) $(CORE_LIBS) $(CURL_LIBS) $(NCURSES_LIBS) $(VTERM_LIBS) $(CRYPTO_LIBS) $(ZLIB_LIBS)
 

@@ -2,12 +2,11 @@
  *
  * How the envd module plugs in (src/daemon/envd, built into the same program):
  *   - its sources are added to boxtopd with `src_boxtopd_SOURCES += ...` in
- *     src/daemon/envd/local.mk (objects, not an archive: envd_setup is a weak reference);
- *   - it defines   int envd_setup(struct daemon *d, struct error *err);
- *     main.c calls it once after the server and runtime exist and before the loop runs. There
- *     it installs its handler on SERVER_VHOST_ENVD (server_route_add / server_set_fallback)
- *     and sets d->envd_ops so that it hears about sandboxes and processes. Without envd the
- *     envd vhost answers every request with E2B's proxy 502 body.
+ *     src/daemon/envd/local.mk;
+ *   - it defines   int denvd_setup(struct daemon *d, struct error *err);
+ *     daemon_main.c calls it once after the server and runtime exist and before the loop
+ *     runs. There it installs its handler on SERVER_VHOST_ENVD (server_set_fallback) and sets
+ *     d->denvd_ops so that it hears about sandboxes and processes.
  *   - sandboxes: sbx_find(d, id) (sandbox.h) gives a struct sbx with its envd access token,
  *     env vars, state and the runtime handle (s->rt, NULL while not booted); d->rt is the
  *     runtime. sbx_log() adds a line to the sandbox's logs (served by the logs endpoints).
@@ -43,8 +42,8 @@ struct snapshots;
 struct volumes;
 struct webhooks;
 
-/* Hooks the envd module sets in envd_setup (all optional). */
-struct envd_ops {
+/* Hooks the envd module sets in denvd_setup (all optional). */
+struct denvd_ops {
     void *ud;
     /* A process started with rt_spawn ended (forwarded from the runtime). */
     void (*proc_exited)(void *ud, struct sbx *s, pid_t pid, int exit_code, int signo);
@@ -100,9 +99,9 @@ struct daemon {
 
     struct snapshots *snaps;   /* snapshot.h */
     struct volumes *vols;      /* volume.h */
-    void *api_state;           /* api/routes.c */
+    void *dapi_state;          /* api/routes.c */
     struct webhooks *webhooks; /* webhooks.h */
-    struct envd_ops envd_ops;
+    struct denvd_ops denvd_ops;
     struct tpls *tpls; /* tpl.h: templates built here */
     void *tpl_jobs;    /* tpl_build.c: builds in progress */
     /* tpl_build.c: a process of a build sandbox (one with no struct sbx) ended */
@@ -111,7 +110,7 @@ struct daemon {
     bool shutting_down;
 };
 
-/* Provided by src/daemon/envd when it is linked in (weak: boxtopd also builds without it). */
-int envd_setup(struct daemon *d, struct error *err) __attribute__((weak));
+/* src/daemon/envd/denvd_setup.c: serve envd on SERVER_VHOST_ENVD (see the top of this file). */
+int denvd_setup(struct daemon *d, struct error *err);
 
 #endif

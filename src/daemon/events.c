@@ -20,7 +20,7 @@
 #include "boxtop/json.h"
 #include "boxtop/buf.h"
 #include "boxtop/loop.h"
-#include "api/api.h"
+#include "api/dapi.h"
 #include "events.h"
 #include "fsutil.h"
 #include "sandbox.h"

@@ -29,21 +29,21 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/webhook_http.c src/daemon/webhook_http.h \
 	src/daemon/webhooks.c src/daemon/webhooks.h \
 	src/daemon/daemon.h \
-	src/daemon/api/api.h \
-	src/daemon/api/routes.c \
-	src/daemon/api/api_request.c \
-	src/daemon/api/health.c \
-	src/daemon/api/sandboxes.c \
-	src/daemon/api/list_filter.c src/daemon/api/list_filter.h \
-	src/daemon/api/validate.c src/daemon/api/validate.h \
-	src/daemon/api/metrics.c \
-	src/daemon/api/logs.c \
-	src/daemon/api/templates.c \
-	src/daemon/api/templates_build.c \
-	src/daemon/api/snapshots.c \
-	src/daemon/api/volumes.c \
-	src/daemon/api/events.c \
-	src/daemon/api/webhooks.c
+	src/daemon/api/dapi.h \
+	src/daemon/api/dapi_routes.c \
+	src/daemon/api/dapi_request.c \
+	src/daemon/api/dapi_health.c \
+	src/daemon/api/dapi_sandboxes.c \
+	src/daemon/api/dapi_list_filter.c src/daemon/api/dapi_list_filter.h \
+	src/daemon/api/dapi_validate.c src/daemon/api/dapi_validate.h \
+	src/daemon/api/dapi_metrics.c \
+	src/daemon/api/dapi_logs.c \
+	src/daemon/api/dapi_templates.c \
+	src/daemon/api/dapi_templates_build.c \
+	src/daemon/api/dapi_snapshots.c \
+	src/daemon/api/dapi_volumes.c \
+	src/daemon/api/dapi_events.c \
+	src/daemon/api/dapi_webhooks.c
 src_daemon_libboxtopd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon \
 	$(CJSON_CFLAGS) $(LWS_CFLAGS) $(CRYPTO_CFLAGS) $(CURL_CFLAGS) \
 	$(ZLIB_CFLAGS)
@@ -51,7 +51,7 @@ DAEMON_LIBS = src/daemon/libboxtopd.a $(DAEMON_RUNTIME_LIBS) $(CORE_LIBS) $(ZLIB
 	$(LWS_LIBS) $(CURL_LIBS) $(CRYPTO_LIBS) $(CJSON_LIBS) -lm
 
 bin_PROGRAMS += src/boxtopd
-src_boxtopd_SOURCES = src/daemon/main.c
+src_boxtopd_SOURCES = src/daemon/daemon_main.c
 src_boxtopd_CPPFLAGS = $(src_daemon_libboxtopd_a_CPPFLAGS) -I$(top_srcdir)/src \
 	$(ZLIB_CFLAGS)
 src_boxtopd_LDADD = $(DAEMON_LIBS)

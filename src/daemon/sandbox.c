@@ -22,7 +22,7 @@
 #include "boxtop/json.h"
 #include "boxtop/log.h"
 #include "boxtop/loop.h"
-#include "api/api.h"
+#include "api/dapi.h"
 #include "daemon.h"
 #include "events.h"
 #include "fsutil.h"
@@ -338,9 +338,9 @@ static cJSON *execution_data(const struct sbx *s)
     return o;
 }
 
-static void envd_stopping(struct daemon *d, struct sbx *s, bool survive)
+static void denvd_stopping(struct daemon *d, struct sbx *s, bool survive)
 {
-    if (d->envd_ops.sandbox_stopping) d->envd_ops.sandbox_stopping(d->envd_ops.ud, s, survive);
+    if (d->denvd_ops.sandbox_stopping) d->denvd_ops.sandbox_stopping(d->denvd_ops.ud, s, survive);
 }
 
 /* ------------------------------------------------------------------ lifecycle */
@@ -439,7 +439,7 @@ int sbx_kill(struct daemon *d, struct sbx *s, const char *reason, struct error *
 {
     cJSON *data = cJSON_CreateObject();
 
-    envd_stopping(d, s, false);
+    denvd_stopping(d, s, false);
     server_timer_stop(s->ttl);
     if (s->rt && rt_sandbox_destroy(d->rt, s->rt, err) < 0)
         log_msg(d->log, LOG_ERROR, "sandbox %s: destroy: %s", s->id, err->msg);
@@ -481,7 +481,7 @@ int sbx_pause(struct daemon *d, struct sbx *s, bool memory, struct error *err)
             }
         }
     }
-    envd_stopping(d, s, frozen);
+    denvd_stopping(d, s, frozen);
     server_timer_stop(s->ttl);
     s->state = SBX_PAUSED;
     s->frozen = frozen;
@@ -512,7 +512,7 @@ int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, bool memory, 
         rt_sandbox_set_ud(s->rt, s);
     }
     if (!memory && rt_sandbox_running(s->rt)) { /* restore from disk only: cold boot */
-        envd_stopping(d, s, false);             /* the frozen processes it kept are gone now */
+        denvd_stopping(d, s, false);            /* the frozen processes it kept are gone now */
         if (s->frozen) rt_sandbox_thaw(d->rt, s->rt, err); /* v1 freezers keep killed tasks */
         if (rt_sandbox_stop(d->rt, s->rt, err) < 0) return error_prefix(err, "cannot reboot");
         s->frozen = false;
@@ -630,7 +630,7 @@ static void hook_proc_exited(void *ud, struct rt_sandbox *sb, pid_t pid, int cod
         return;
     }
     /* envd logs the process_end line (envd/process.c) */
-    if (d->envd_ops.proc_exited) d->envd_ops.proc_exited(d->envd_ops.ud, s, pid, code, signo);
+    if (d->denvd_ops.proc_exited) d->denvd_ops.proc_exited(d->denvd_ops.ud, s, pid, code, signo);
 }
 
 static void hook_sandbox_died(void *ud, struct rt_sandbox *sb, const char *why)
@@ -641,7 +641,7 @@ static void hook_sandbox_died(void *ud, struct rt_sandbox *sb, const char *why)
     if (!s || d->shutting_down) return;
     sbx_log(s, LOG_ERROR, NULL, "sandbox init died: %s", why ? why : "unknown");
     if (s->state != SBX_RUNNING) return;
-    envd_stopping(d, s, false);
+    denvd_stopping(d, s, false);
     server_timer_stop(s->ttl);
     s->state = SBX_PAUSED; /* files are intact: connect boots a fresh init */
     s->frozen = false;
@@ -804,7 +804,7 @@ void sbx_manager_stop(struct daemon *d)
     for (size_t i = 0; i < d->n_sbx; i++) {
         struct sbx *s = d->sbx[i];
         server_timer_stop(s->ttl);
-        envd_stopping(d, s, false);
+        denvd_stopping(d, s, false);
         if (s->rt && rt_sandbox_running(s->rt)) {
             if (rt_sandbox_stop(d->rt, s->rt, &err) < 0)
                 log_msg(d->log, LOG_ERROR, "sandbox %s: stop: %s", s->id, err.msg);

@@ -57,7 +57,7 @@ struct sbx {
     size_t log_bytes; /* in DIR/logs/<id>.jsonl (compacted past a bound: sandbox.c) */
     int64_t prev_cpu_ns;
     int64_t prev_sample_ms;
-    void *envd_ud; /* free for the envd module */
+    void *denvd_ud; /* free for the envd module */
 };
 
 struct sbx_create_opts {

@@ -1278,7 +1278,7 @@ int server_new(struct server **out, const struct server_config *cfg, struct erro
         info.vhost_name = names[v];
         info.iface = cfg->listen[v].host;
         info.port = cfg->listen[v].port;
-        info.protocols = cfg->protocols[v] ? cfg->protocols[v] : srv->protocols[v];
+        info.protocols = srv->protocols[v];
         info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
         info.keepalive_timeout = 75;
         info.timeout_secs = 75;
@@ -1292,16 +1292,6 @@ int server_new(struct server **out, const struct server_config *cfg, struct erro
     }
     *out = srv;
     return 0;
-}
-
-struct lws_context *server_lws_context(struct server *srv)
-{
-    return srv->ctx;
-}
-
-struct lws_vhost *server_lws_vhost(struct server *srv, enum server_vhost vh)
-{
-    return srv->vh[vh];
 }
 
 int server_port(const struct server *srv, enum server_vhost vh)

@@ -91,16 +91,8 @@ struct server_listen {
     int port;         /* 0 = pick a free port */
 };
 
-struct lws_context;
-struct lws_vhost;
-struct lws_protocols;
-
 struct server_config {
     struct server_listen listen[SERVER_VHOST_COUNT];
-    /* A module that brings its own lws protocol handlers for a whole vhost (envd does): the
-     * list (terminated by an empty entry) replaces ours there, so routes and the fallback of
-     * that vhost are not used. NULL = our router. */
-    const struct lws_protocols *protocols[SERVER_VHOST_COUNT];
     struct log *log;
     int max_connections; /* per process; 0 = 1024 */
 };
@@ -109,8 +101,6 @@ int server_new(struct server **out, const struct server_config *cfg, struct erro
 void server_free(struct server *srv); /* closes every connection (on_close runs) */
 /* The bound port (useful after port 0). */
 int server_port(const struct server *srv, enum server_vhost vh);
-struct lws_context *server_lws_context(struct server *srv);
-struct lws_vhost *server_lws_vhost(struct server *srv, enum server_vhost vh);
 /* Serve until server_stop(); returns 0. */
 int server_run(struct server *srv);
 void server_stop(struct server *srv);

@@ -12,8 +12,8 @@
 
 #include "boxtop/base64.h"
 #include "boxtop/json.h"
-#include "api/api.h"
-#include "api/validate.h"
+#include "api/dapi.h"
+#include "api/dapi_validate.h"
 #include "webhook_model.h"
 
 const char *const webhook_event_names[WEBHOOK_EVENT_TYPES] = {

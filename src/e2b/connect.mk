@@ -3,7 +3,7 @@
 # boxtopd).
 
 noinst_HEADERS += include/boxtop/envd.h include/boxtop/files.h \
-	include/boxtop/cp_args.h include/boxtop/xfer.h
+	src/e2b/cp_args.h include/boxtop/xfer.h
 
 # envd client: joins the E2B client library (it needs http.c and api.c, and the CLI links
 # E2B_LIBS); the protocol library follows it on the link line, then core again for it.

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "boxtop/cp_args.h"
+#include "cp_args.h"
 
 static bool has_controls(const char *s)
 {

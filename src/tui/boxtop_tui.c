@@ -5,7 +5,7 @@
 #include <locale.h>
 
 #include "boxtop/i18n.h"
-#include "boxtop/tui.h"
+#include "tui.h"
 
 int main(int argc, char **argv)
 {

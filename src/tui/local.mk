@@ -4,14 +4,14 @@
 noinst_LIBRARIES += src/tui/libboxtoptui_pure.a src/tui/libboxtoptui.a
 src_tui_libboxtoptui_pure_a_SOURCES = \
 	src/tui/model.c src/tui/model.h \
-	src/tui/model_json.c src/tui/model_json.h \
+	src/tui/tui_model_json.c src/tui/model_json.h \
 	src/tui/filter.c src/tui/filter.h \
 	src/tui/sort.c src/tui/sort.h \
 	src/tui/fastscan.c src/tui/fastscan.h \
 	src/tui/widgets/spark.c src/tui/widgets/spark.h \
 	src/tui/widgets/table.c src/tui/widgets/table.h \
 	src/tui/widgets/input.c src/tui/widgets/input.h \
-	src/tui/views/logs_store.c src/tui/views/logs_store.h
+	src/tui/views/view_logs_store.c src/tui/views/logs_store.h
 src_tui_libboxtoptui_pure_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS)
 
 src_tui_libboxtoptui_a_SOURCES = \
@@ -24,22 +24,22 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/theme.c src/tui/theme.h src/tui/themes.c \
 	src/tui/keymap.c src/tui/keymap.h src/tui/keymap_views.c src/tui/keymap_keys.c \
 	src/tui/ui.c \
-	src/tui/views/sandboxes.c src/tui/views/detail.c \
+	src/tui/views/view_sandboxes.c src/tui/views/view_detail.c \
 	src/tui/tui_main.c \
 	src/tui/session.c src/tui/session.h \
 	src/tui/session_dedup.c src/tui/session_dedup.h \
-	src/tui/views/term.c src/tui/views/term_view.h src/tui/views/term_copy.c \
-	src/tui/views/term_sessions.c \
+	src/tui/views/view_term.c src/tui/views/term_view.h src/tui/views/view_term_copy.c \
+	src/tui/views/view_term_sessions.c \
 	src/tui/backend_fetch.c src/tui/backend_fetch.h \
-	src/tui/views/logs.c src/tui/views/events.c \
-	src/tui/views/commands.c src/tui/views/commands_pane.c src/tui/views/commands_view.h \
-	src/tui/views/commands_timeline.c \
-	src/tui/views/templates.c src/tui/views/team.c \
-	src/tui/views/apilog.c \
-	src/tui/views/template_build.c src/tui/tpl_builder.c src/tui/tpl_builder.h \
+	src/tui/views/view_logs.c src/tui/views/view_events.c \
+	src/tui/views/view_commands.c src/tui/views/view_commands_pane.c src/tui/views/commands_view.h \
+	src/tui/views/view_commands_timeline.c \
+	src/tui/views/view_templates.c src/tui/views/view_team.c \
+	src/tui/views/view_apilog.c \
+	src/tui/views/view_template_build.c src/tui/tpl_builder.c src/tui/tpl_builder.h \
 	src/tui/backend_webhooks.c src/tui/backend_webhooks.h \
-	src/tui/views/webhooks.c src/tui/views/webhooks_form.c src/tui/views/webhooks_form.h \
-	src/tui/views/snapshots.c src/tui/views/volumes.c src/tui/views/sandbox_actions.c
+	src/tui/views/view_webhooks.c src/tui/views/view_webhooks_form.c src/tui/views/webhooks_form.h \
+	src/tui/views/view_snapshots.c src/tui/views/view_volumes.c src/tui/views/view_sandbox_actions.c
 src_tui_libboxtoptui_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS) \
 	$(NCURSES_CFLAGS) $(CURL_CFLAGS) -I$(top_srcdir)/src/tui/term $(VTERM_CFLAGS)
 

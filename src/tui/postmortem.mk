@@ -4,9 +4,9 @@ src_e2b_libboxtope2b_a_SOURCES += src/e2b/postmortem.c src/e2b/postmortem_card.c
 	src/e2b/changes_parse.c
 noinst_HEADERS += include/boxtop/postmortem.h include/boxtop/changes.h
 src_tui_libboxtoptui_a_SOURCES += src/tui/postmortem_track.c src/tui/postmortem_track.h \
-	src/tui/views/postmortem.c src/tui/views/ended.c \
+	src/tui/views/view_postmortem.c src/tui/views/view_ended.c \
 	src/tui/expiry.c src/tui/expiry.h \
-	src/tui/changes_track.c src/tui/changes_track.h src/tui/views/changes.c
+	src/tui/changes_track.c src/tui/changes_track.h src/tui/views/view_changes.c
 src_cli_libboxtopcli_a_SOURCES += src/cli/cmd_postmortem.c
 
 tests_unit_test_postmortem_SOURCES = tests/unit/test_postmortem.c

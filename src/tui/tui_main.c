@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <locale.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -27,7 +28,7 @@
 #include "boxtop/local_backend.h"
 #include "boxtop/supervise.h"
 #include "boxtop/loop.h"
-#include "boxtop/tui.h"
+#include "tui.h"
 #include "app.h"
 #include "backend_e2b.h"
 
@@ -50,62 +51,111 @@ static void usage(FILE *f)
 }
 
 /* The global flags of the command-line mode (same names, "--flag VALUE" or "--flag=VALUE"),
- * plus the TUI's own. */
+ * plus the TUI's own, with getopt_long (whole names only: no abbreviations). */
+enum {
+    O_READONLY = 256,
+    O_NO_COLOR,
+    O_REPLAY,
+    O_RECORD,
+    O_RECORD_SESSIONS,
+    O_THEME,
+    O_STATE_DIR,
+    O_API_KEY,
+    O_API_URL,
+    O_SANDBOX_URL,
+    O_DOMAIN,
+    O_CONTEXT,
+    O_CONFIG,
+};
+
+static const struct option tui_opts_table[] = {
+    {"readonly", no_argument, NULL, O_READONLY},
+    {"no-color", no_argument, NULL, O_NO_COLOR},
+    {"help", no_argument, NULL, 'h'},
+    {"replay", required_argument, NULL, O_REPLAY},
+    {"record", required_argument, NULL, O_RECORD},
+    {"record-sessions", required_argument, NULL, O_RECORD_SESSIONS},
+    {"theme", required_argument, NULL, O_THEME},
+    {"state-dir", required_argument, NULL, O_STATE_DIR},
+    {"api-key", required_argument, NULL, O_API_KEY},
+    {"api-url", required_argument, NULL, O_API_URL},
+    {"sandbox-url", required_argument, NULL, O_SANDBOX_URL},
+    {"domain", required_argument, NULL, O_DOMAIN},
+    {"context", required_argument, NULL, O_CONTEXT},
+    {"config", required_argument, NULL, O_CONFIG},
+    {NULL, 0, NULL, 0},
+};
+
+static const char **opt_dst(struct tui_opts *o, int k)
+{
+    switch (k) {
+    case O_REPLAY:
+        return &o->replay;
+    case O_RECORD:
+        return &o->record;
+    case O_RECORD_SESSIONS:
+        return &o->record_sessions;
+    case O_THEME:
+        return &o->theme;
+    case O_STATE_DIR:
+        return &o->state_dir;
+    case O_API_KEY:
+        return &o->flags.api_key;
+    case O_API_URL:
+        return &o->flags.api_url;
+    case O_SANDBOX_URL:
+        return &o->flags.sandbox_url;
+    case O_DOMAIN:
+        return &o->flags.domain;
+    case O_CONTEXT:
+        return &o->flags.context;
+    case O_CONFIG:
+        return &o->flags.config_path;
+    default:
+        return NULL;
+    }
+}
+
 static int parse_opts(int argc, char **argv, struct tui_opts *o)
 {
-    const struct {
-        const char *name;
-        const char **dst;
-    } valued[] = {
-        {"replay", &o->replay},
-        {"record", &o->record},
-        {"record-sessions", &o->record_sessions},
-        {"theme", &o->theme},
-        {"state-dir", &o->state_dir},
-        {"api-key", &o->flags.api_key},
-        {"api-url", &o->flags.api_url},
-        {"sandbox-url", &o->flags.sandbox_url},
-        {"domain", &o->flags.domain},
-        {"context", &o->flags.context},
-        {"config", &o->flags.config_path},
-    };
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--readonly")) {
-            o->readonly = 1;
-            continue;
+    optind = 0; /* glibc: start over on this argv */
+    opterr = 0; /* the messages are ours */
+    for (;;) {
+        int at = optind > 0 ? optind : 1;
+        int k = getopt_long(argc, argv, "-:h", tui_opts_table, NULL);
+        if (k == -1) break;
+        const char *a = at < argc ? argv[at] : "";
+        size_t nl = strcspn(a, "=");
+        const struct option *opt = NULL;
+        for (const struct option *t = tui_opts_table; t->name && !opt; t++)
+            if (t->val == (k == ':' ? optopt : k)) opt = t;
+        /* getopt_long takes a unique prefix; a flag must be spelled whole */
+        bool whole = opt && (a[1] != '-' ||
+                             (strlen(opt->name) == nl - 2 && !strncmp(a + 2, opt->name, nl - 2)));
+        if (k == ':' && whole) {
+            fprintf(stderr, _("boxtop: %s needs a value\n"), a);
+            return -1;
         }
-        if (!strcmp(a, "--no-color")) {
-            o->no_color = 1;
-            continue;
-        }
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            return 1;
-        }
-        size_t k = 0, nv = sizeof(valued) / sizeof(valued[0]);
-        for (; k < nv; k++) {
-            size_t n = strlen(valued[k].name);
-            if (strncmp(a, "--", 2) || strncmp(a + 2, valued[k].name, n)) continue;
-            if (a[2 + n] == '=') {
-                *valued[k].dst = a + 3 + n;
-                break;
-            }
-            if (a[2 + n] == '\0') {
-                if (i + 1 >= argc) {
-                    fprintf(stderr, _("boxtop: %s needs a value\n"), a);
-                    return -1;
-                }
-                *valued[k].dst = argv[++i];
-                break;
-            }
-        }
-        if (k == nv) {
+        if (k == 1 || k == '?' || k == ':' || !whole) {
             /* the option name only: never echo a value that might be a key */
-            fprintf(stderr, _("boxtop: unknown option %.*s\n"), (int)strcspn(a, "="), a);
+            fprintf(stderr, _("boxtop: unknown option %.*s\n"), (int)nl, a);
             usage(stderr);
             return -1;
         }
+        if (k == 'h') {
+            usage(stdout);
+            return 1;
+        }
+        if (k == O_READONLY) o->readonly = 1;
+        if (k == O_NO_COLOR) o->no_color = 1;
+        const char **dst = opt_dst(o, k);
+        if (dst) *dst = optarg;
+    }
+    if (optind < argc) { /* after "--": the TUI takes no arguments */
+        fprintf(stderr, _("boxtop: unknown option %.*s\n"), (int)strcspn(argv[optind - 1], "="),
+                argv[optind - 1]);
+        usage(stderr);
+        return -1;
     }
     const char *nc = getenv("NO_COLOR");
     if (nc && nc[0]) o->no_color = 1;

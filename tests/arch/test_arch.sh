@@ -3,7 +3,9 @@
 #   1. no two .c files under src/ call each other (the file-level call graph of the built
 #      objects, tests/arch/callgraph.sh, has no pair A→B and B→A);
 #   2. no view (src/tui/views/) includes an e2b HTTP or envd header: views read the model
-#      and ask the backend (backend.h, backend_fetch.h).
+#      and ask the backend (backend.h, backend_fetch.h);
+#   3. no two .c files under src/ share a basename (names say where they live: view_*, dapi_*,
+#      denvd_*, *_main.c), so a name in a log, a trace or a review points at one file.
 # The pairs and includes that break a rule today are listed in tests/arch/known_loops.txt and
 # tests/arch/known_view_includes.txt with the issue item that removes them. A new one fails;
 # so does a listed one that is gone (delete its line: the lists only shrink). An entry naming
@@ -11,7 +13,7 @@
 srcdir=${abs_top_srcdir:-.}
 builddir=${abs_top_builddir:-.}
 here="$srcdir/tests/arch"
-echo "1..4"
+echo "1..5"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/boxtop-arch.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 known() { grep -v '^#' "$1" | sed 's/ *#.*//; /^$/d' | sort -u; }
@@ -54,4 +56,10 @@ gone=$(present < "$TMP/known_views" | comm -13 "$TMP/views" -)
 if [ -z "$gone" ]; then echo "ok 4 - known_view_includes.txt lists no view that is clean"; else
     echo "not ok 4 - known_view_includes.txt lists no view that is clean"
     echo "$gone" | sed 's/^/# clean now, delete its line: /'
+fi
+dups=$(find src -name '*.c' | sed 's#.*/##' | sort | uniq -d)
+if [ -z "$dups" ]; then echo "ok 5 - no two .c files under src/ share a basename"; else
+    echo "not ok 5 - no two .c files under src/ share a basename"
+    echo "$dups" | sed 's/^/# more than one: /'
+    echo "# (give the file its folder's prefix: view_, dapi_, denvd_, ...)"
 fi

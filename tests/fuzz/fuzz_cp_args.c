@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "boxtop/cp_args.h"
+#include "../../src/e2b/cp_args.h"
 #include "boxtop/xfer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

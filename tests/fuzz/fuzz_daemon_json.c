@@ -9,7 +9,7 @@
 
 #include <cJSON.h>
 
-#include "api/validate.h"
+#include "api/dapi_validate.h"
 #include "sandbox.h"
 #include "sblog.h"
 #include "spawns.h"

@@ -17,45 +17,45 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct error err;
     switch (data[0] % 6) {
     case 0: {
-        struct envd_start_req req;
-        if (envd_parse_start(msg, &req, &err) == 0) {
+        struct denvd_start_req req;
+        if (denvd_parse_start(msg, &req, &err) == 0) {
             for (size_t i = 0; i < req.nargs; i++)
                 if (!req.args[i]) abort();
             for (size_t i = 0; i < req.nenvs; i++)
                 if (!req.env_keys[i] || !req.env_vals[i] || strchr(req.env_keys[i], '=')) abort();
-            envd_start_req_free(&req);
+            denvd_start_req_free(&req);
         }
         break;
     }
     case 1: {
-        struct envd_selector sel;
-        if (envd_parse_selector(msg, "process", &sel, &err) == 0 && !sel.has_pid && !sel.tag)
+        struct denvd_selector sel;
+        if (denvd_parse_selector(msg, "process", &sel, &err) == 0 && !sel.has_pid && !sel.tag)
             abort();
         break;
     }
     case 2: {
-        struct envd_input in = {ENVD_INPUT_NONE, BUF_INIT};
+        struct denvd_input in = {ENVD_INPUT_NONE, BUF_INIT};
         const cJSON *io = cJSON_GetObjectItemCaseSensitive(msg, "input");
-        if (envd_parse_input(io, &in, &err) == 0 && in.kind == ENVD_INPUT_NONE && in.data.len)
+        if (denvd_parse_input(io, &in, &err) == 0 && in.kind == ENVD_INPUT_NONE && in.data.len)
             abort();
         buf_free(&in.data);
         break;
     }
     case 3: {
-        struct envd_pty_size pty;
-        if (envd_parse_pty(msg, &pty, &err) == 0 && (pty.cols > 0xffff || pty.rows > 0xffff))
+        struct denvd_pty_size pty;
+        if (denvd_parse_pty(msg, &pty, &err) == 0 && (pty.cols > 0xffff || pty.rows > 0xffff))
             abort();
         break;
     }
     case 4: {
         int signo;
-        if (envd_parse_signal(msg, &signo, &err) == 0 && signo != 0 && signo != 9 && signo != 15)
+        if (denvd_parse_signal(msg, &signo, &err) == 0 && signo != 0 && signo != 9 && signo != 15)
             abort();
         break;
     }
     default: {
-        struct envd_watch_req w;
-        if (envd_parse_watch(msg, &w, &err) == 0 && !w.path) abort();
+        struct denvd_watch_req w;
+        if (denvd_parse_watch(msg, &w, &err) == 0 && !w.path) abort();
         break;
     }
     }

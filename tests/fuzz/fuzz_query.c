@@ -8,7 +8,7 @@
 
 #include "ids.h"
 #include "query.h"
-#include "api/list_filter.h"
+#include "api/dapi_list_filter.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@ noinst_HEADERS += include/boxtop/fleet.h
 src_cli_libboxtopcli_a_SOURCES += src/cli/cmd_fleet.c
 src_e2b_libboxtope2b_a_SOURCES += src/e2b/fleet_compare.c
 noinst_HEADERS += include/boxtop/fleet_compare.h
-src_tui_libboxtoptui_a_SOURCES += src/tui/views/fleet.c src/tui/backend_fleet.c \
+src_tui_libboxtoptui_a_SOURCES += src/tui/views/view_fleet.c src/tui/backend_fleet.c \
 	src/tui/backend_fleet.h
 
 # unit tests and the fuzz target of the pure parts

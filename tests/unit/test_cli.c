@@ -14,7 +14,7 @@
 #include <cJSON.h>
 
 #include "boxtop/api.h"
-#include "boxtop/cli.h"
+#include "../../src/cli/cli.h"
 #include "boxtop/models.h"
 
 static void test_global_flags(void **state)
@@ -48,15 +48,18 @@ static void test_global_flags(void **state)
 static void test_args_mixed(void **state)
 {
     (void)state;
-    static const struct cli_opt opts[] = {
-        {"state", 's', true}, {"json", 0, false}, {"follow", 'f', false}, {NULL, 0, false}};
+    static const struct option opts[] = {{"state", required_argument, NULL, 's'},
+                                         {"json", no_argument, NULL, OPT_JSON},
+                                         {"follow", no_argument, NULL, 'f'},
+                                         {NULL, 0, NULL, 0}};
     char *argv[] = {"ls",  "ID1", "-s", "running", "--json", "--state=paused",
                     "ID2", "-f",  "--", "--json",  NULL};
     struct cli_args a;
     struct error err = {0};
     cli_args_init(&a, 10, argv);
-    int want[] = {CLI_ARG_POSITIONAL, 0,          1, 0, CLI_ARG_POSITIONAL, 2, CLI_ARG_DASHDASH,
-                  CLI_ARG_POSITIONAL, CLI_ARG_END};
+    int want[] = {CLI_ARG_POSITIONAL, 's', OPT_JSON,         's',
+                  CLI_ARG_POSITIONAL, 'f', CLI_ARG_DASHDASH, CLI_ARG_POSITIONAL,
+                  CLI_ARG_END};
     const char *vals[] = {"ID1", "running", NULL, "paused", "ID2", NULL, NULL, "--json", NULL};
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         int k = cli_args_next(&a, opts, &err);
@@ -77,6 +80,32 @@ static void test_args_mixed(void **state)
     char *noval[] = {"ls", "--json=yes", NULL};
     cli_args_init(&a, 2, noval);
     assert_int_equal(cli_args_next(&a, opts, &err), CLI_ARG_ERROR);
+    assert_non_null(strstr(err.msg, "--json takes no value"));
+
+    char *abbrev[] = {"ls", "--sta", "running", NULL}; /* getopt_long alone would take it */
+    cli_args_init(&a, 3, abbrev);
+    assert_int_equal(cli_args_next(&a, opts, &err), CLI_ARG_ERROR);
+    assert_non_null(strstr(err.msg, "unknown option --sta"));
+
+    char *shortmiss[] = {"ls", "-s", NULL};
+    cli_args_init(&a, 2, shortmiss);
+    assert_int_equal(cli_args_next(&a, opts, &err), CLI_ARG_ERROR);
+    assert_non_null(strstr(err.msg, "option --state needs a value"));
+
+    char *shortbad[] = {"ls", "-x", NULL};
+    cli_args_init(&a, 2, shortbad);
+    assert_int_equal(cli_args_next(&a, opts, &err), CLI_ARG_ERROR);
+    assert_non_null(strstr(err.msg, "unknown option -x"));
+
+    /* "-" is a positional; a cluster is its letters; the value may follow the letter */
+    char *mix[] = {"ls", "-", "-fsrunning", NULL};
+    int want2[] = {CLI_ARG_POSITIONAL, 'f', 's', CLI_ARG_END};
+    const char *vals2[] = {"-", NULL, "running", NULL};
+    cli_args_init(&a, 3, mix);
+    for (size_t i = 0; i < sizeof want2 / sizeof *want2; i++) {
+        assert_int_equal(cli_args_next(&a, opts, &err), want2[i]);
+        if (vals2[i]) assert_string_equal(a.value, vals2[i]);
+    }
 }
 
 static void test_values(void **state)

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "boxtop/cp_args.h"
+#include "../../src/e2b/cp_args.h"
 
 static void parse_table(void **state)
 {

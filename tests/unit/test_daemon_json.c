@@ -12,7 +12,7 @@
 
 #include <cJSON.h>
 
-#include "api/validate.h"
+#include "api/dapi_validate.h"
 
 #define S(x) x, strlen(x)
 

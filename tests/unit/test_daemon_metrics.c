@@ -14,7 +14,7 @@
 
 #include <cJSON.h>
 
-#include "api/list_filter.h"
+#include "api/dapi_list_filter.h"
 #include "events.h"
 #include "metrics_ring.h"
 #include "ratelimit.h"

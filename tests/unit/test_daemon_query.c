@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "query.h"
-#include "api/list_filter.h"
+#include "api/dapi_list_filter.h"
 
 static void unescape_rules(void **state)
 {

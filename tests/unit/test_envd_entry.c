@@ -31,7 +31,7 @@ static void mode_strings(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char s[16];
-        envd_mode_string(cases[i].m, s);
+        denvd_mode_string(cases[i].m, s);
         assert_string_equal(s, cases[i].s);
     }
 }
@@ -40,13 +40,13 @@ static void timestamps(void **state)
 {
     (void)state;
     char s[64];
-    envd_format_timestamp((struct timespec){1767225600, 0}, s, sizeof s);
+    denvd_format_timestamp((struct timespec){1767225600, 0}, s, sizeof s);
     assert_string_equal(s, "2026-01-01T00:00:00Z");
-    envd_format_timestamp((struct timespec){1767225600, 123000000}, s, sizeof s);
+    denvd_format_timestamp((struct timespec){1767225600, 123000000}, s, sizeof s);
     assert_string_equal(s, "2026-01-01T00:00:00.123Z");
-    envd_format_timestamp((struct timespec){1767225600, 123456000}, s, sizeof s);
+    denvd_format_timestamp((struct timespec){1767225600, 123456000}, s, sizeof s);
     assert_string_equal(s, "2026-01-01T00:00:00.123456Z");
-    envd_format_timestamp((struct timespec){1767225600, 123456789}, s, sizeof s);
+    denvd_format_timestamp((struct timespec){1767225600, 123456789}, s, sizeof s);
     assert_string_equal(s, "2026-01-01T00:00:00.123456789Z");
 }
 
@@ -75,8 +75,8 @@ static void stat_and_json(void **state)
     int root = open(top, O_PATH | O_DIRECTORY);
     assert_true(root >= 0);
 
-    struct envd_entry e;
-    assert_int_equal(envd_entry_stat(root, "/d/a.txt", &e), 0);
+    struct denvd_entry e;
+    assert_int_equal(denvd_entry_stat(root, "/d/a.txt", &e), 0);
     assert_string_equal(e.name, "a.txt");
     assert_string_equal(e.path, "/d/a.txt");
     assert_int_equal(e.type, ENVD_FT_FILE);
@@ -84,7 +84,7 @@ static void stat_and_json(void **state)
     assert_int_equal(e.mode, 0640);
     assert_string_equal(e.perms, "-rw-r-----");
     assert_false(e.has_target);
-    cJSON *j = envd_entry_json(&e, "user", "user");
+    cJSON *j = denvd_entry_json(&e, "user", "user");
     char *txt = cJSON_PrintUnformatted(j);
     assert_non_null(strstr(txt, "\"size\":\"3\""));
     assert_non_null(strstr(txt, "\"type\":\"FILE_TYPE_FILE\""));
@@ -94,36 +94,36 @@ static void stat_and_json(void **state)
     free(txt);
     cJSON_Delete(j);
 
-    assert_int_equal(envd_entry_stat(root, "/d/empty", &e), 0);
-    j = envd_entry_json(&e, "root", "root");
+    assert_int_equal(denvd_entry_stat(root, "/d/empty", &e), 0);
+    j = denvd_entry_json(&e, "root", "root");
     txt = cJSON_PrintUnformatted(j);
     assert_null(strstr(txt, "\"size\"")); /* proto3 omits zero */
     free(txt);
     cJSON_Delete(j);
 
-    assert_int_equal(envd_entry_stat(root, "/d/link", &e), 0);
+    assert_int_equal(denvd_entry_stat(root, "/d/link", &e), 0);
     assert_int_equal(e.type, ENVD_FT_FILE);
     assert_int_equal(e.mode, 0640);
     assert_string_equal(e.perms, "Lrwxrwxrwx");
     assert_true(e.has_target);
     assert_string_equal(e.target, "/d/a.txt");
 
-    assert_int_equal(envd_entry_stat(root, "/d/dirlink", &e), 0);
+    assert_int_equal(denvd_entry_stat(root, "/d/dirlink", &e), 0);
     assert_int_equal(e.type, ENVD_FT_DIRECTORY);
     assert_string_equal(e.target, "/d"); /* resolved inside the root, not on the host */
 
-    assert_int_equal(envd_entry_stat(root, "/d/dangling", &e), 0);
+    assert_int_equal(denvd_entry_stat(root, "/d/dangling", &e), 0);
     assert_int_equal(e.type, ENVD_FT_UNSPECIFIED);
-    j = envd_entry_json(&e, "root", "root");
+    j = denvd_entry_json(&e, "root", "root");
     txt = cJSON_PrintUnformatted(j);
     assert_null(strstr(txt, "\"type\""));
     free(txt);
     cJSON_Delete(j);
 
-    assert_int_equal(envd_entry_stat(root, "/d", &e), 0);
+    assert_int_equal(denvd_entry_stat(root, "/d", &e), 0);
     assert_int_equal(e.type, ENVD_FT_DIRECTORY);
     assert_string_equal(e.perms, "drwxr-x---");
-    assert_true(envd_entry_stat(root, "/d/missing", &e) < 0);
+    assert_true(denvd_entry_stat(root, "/d/missing", &e) < 0);
     close(root);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);

@@ -15,13 +15,13 @@
 #include <zlib.h>
 #include <cmocka.h>
 
-#include "envd_files.h"
-#include "envd_int.h"
+#include "denvd_files.h"
+#include "denvd_int.h"
 #include "xmeta.h"
 
 struct fx {
     char top[64];
-    struct envd_call call;
+    struct denvd_call call;
 };
 
 static int setup(void **state)
@@ -71,19 +71,19 @@ static char *slurp(struct fx *f, const char *rel, size_t *len)
 static int upload(struct fx *f, const char *path, const char *ctype, const char *cenc,
                   const void *body, size_t len, size_t chunk, struct buf *resp)
 {
-    struct envd_upload_req req = {path, ctype, cenc, NULL};
-    struct envd_upload *u;
+    struct denvd_upload_req req = {path, ctype, cenc, NULL};
+    struct denvd_upload *u;
     int status;
     char msg[512];
-    if (envd_upload_begin(&f->call, &req, &u, &status, msg, sizeof msg) < 0) {
+    if (denvd_upload_begin(&f->call, &req, &u, &status, msg, sizeof msg) < 0) {
         buf_append_str(resp, msg);
         return status;
     }
     for (size_t at = 0; at < len; at += chunk)
-        if (envd_upload_feed(u, (const char *)body + at, len - at < chunk ? len - at : chunk) < 0)
+        if (denvd_upload_feed(u, (const char *)body + at, len - at < chunk ? len - at : chunk) < 0)
             break;
-    envd_upload_finish(u, &status, resp);
-    envd_upload_free(u);
+    denvd_upload_finish(u, &status, resp);
+    denvd_upload_free(u);
     return status;
 }
 
@@ -186,13 +186,13 @@ static void octet_stream_and_gzip(void **state)
 
     /* download plain and gzip, in small reads */
     for (int gz = 0; gz < 2; gz++) {
-        struct envd_download *d;
-        struct envd_download_info info;
+        struct denvd_download *d;
+        struct denvd_download_info info;
         int st;
         char msg[256];
-        assert_int_equal(envd_download_open(&f->call, "/home/user/big.bin",
-                                            gz ? "gzip, deflate" : NULL, &d, &info, &st, msg,
-                                            sizeof msg),
+        assert_int_equal(denvd_download_open(&f->call, "/home/user/big.bin",
+                                             gz ? "gzip, deflate" : NULL, &d, &info, &st, msg,
+                                             sizeof msg),
                          0);
         assert_int_equal(info.size, (int64_t)n);
         assert_int_equal(info.gzip, gz);
@@ -200,10 +200,10 @@ static void octet_stream_and_gzip(void **state)
         struct buf got = BUF_INIT;
         char chunk[1000];
         ssize_t r;
-        while ((r = envd_download_read(d, chunk, sizeof chunk)) > 0)
+        while ((r = denvd_download_read(d, chunk, sizeof chunk)) > 0)
             buf_append(&got, chunk, (size_t)r);
         assert_int_equal(r, 0);
-        envd_download_free(d);
+        denvd_download_free(d);
         if (gz) {
             unsigned char *plain = malloc(n + 1);
             z_stream is;
@@ -246,14 +246,14 @@ static void errors(void **state)
     assert_int_equal(upload(f, NULL, "multipart/form-data; boundary=XyZ", NULL, MP, 60, 7, &resp),
                      400);
     buf_free(&resp);
-    struct envd_download *d;
-    struct envd_download_info info;
+    struct denvd_download *d;
+    struct denvd_download_info info;
     int st;
     char msg[256];
     assert_int_equal(
-        envd_download_open(&f->call, "/missing", NULL, &d, &info, &st, msg, sizeof msg), -1);
+        denvd_download_open(&f->call, "/missing", NULL, &d, &info, &st, msg, sizeof msg), -1);
     assert_int_equal(st, 404);
-    assert_int_equal(envd_download_open(&f->call, "/home", NULL, &d, &info, &st, msg, sizeof msg),
+    assert_int_equal(denvd_download_open(&f->call, "/home", NULL, &d, &info, &st, msg, sizeof msg),
                      -1);
     assert_int_equal(st, 400);
 }
@@ -290,14 +290,14 @@ static void metadata(void **state)
      * filesystem has no user xattrs) */
     cJSON *md = cJSON_CreateObject();
     cJSON_AddStringToObject(md, "owner", "me");
-    struct envd_upload_req req = {"/tmp/t/md.txt", "application/octet-stream", NULL, md};
-    struct envd_upload *u;
+    struct denvd_upload_req req = {"/tmp/t/md.txt", "application/octet-stream", NULL, md};
+    struct denvd_upload *u;
     int status;
     struct buf resp = BUF_INIT;
-    assert_int_equal(envd_upload_begin(&f->call, &req, &u, &status, msg, sizeof msg), 0);
-    envd_upload_feed(u, "x", 1);
-    envd_upload_finish(u, &status, &resp);
-    envd_upload_free(u);
+    assert_int_equal(denvd_upload_begin(&f->call, &req, &u, &status, msg, sizeof msg), 0);
+    denvd_upload_feed(u, "x", 1);
+    denvd_upload_finish(u, &status, &resp);
+    denvd_upload_free(u);
     cJSON_Delete(md);
     if (status == 500 && strstr(buf_cstr(&resp), "not supported")) {
         buf_free(&resp);
@@ -340,16 +340,16 @@ static void confined(void **state)
     struct stat st;
     assert_int_equal(stat("/tmp/esc2", &st), -1);
     /* reading the host's /etc/passwd through the symlink gives the sandbox's (absent) one */
-    struct envd_download *d;
-    struct envd_download_info info;
+    struct denvd_download *d;
+    struct denvd_download_info info;
     int code;
     char msg[256];
-    assert_int_equal(
-        envd_download_open(&f->call, "/escape/etc/passwd", NULL, &d, &info, &code, msg, sizeof msg),
-        -1);
+    assert_int_equal(denvd_download_open(&f->call, "/escape/etc/passwd", NULL, &d, &info, &code,
+                                         msg, sizeof msg),
+                     -1);
     assert_int_equal(code, 404);
-    assert_int_equal(envd_download_open(&f->call, "../../../../etc/passwd", NULL, &d, &info, &code,
-                                        msg, sizeof msg),
+    assert_int_equal(denvd_download_open(&f->call, "../../../../etc/passwd", NULL, &d, &info, &code,
+                                         msg, sizeof msg),
                      -1);
     assert_int_equal(code, 404);
 }

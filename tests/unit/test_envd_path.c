@@ -40,7 +40,7 @@ static void clean_like_go(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char p[64];
         snprintf(p, sizeof p, "%s", cases[i][0]);
-        envd_path_clean(p);
+        denvd_path_clean(p);
         assert_string_equal(p, cases[i][1]);
     }
 }
@@ -50,35 +50,35 @@ static void resolve_against_home(void **state)
     (void)state;
     char out[ENVD_PATH_MAX];
     struct error err;
-    assert_int_equal(envd_path_resolve("", "/home/user", out, sizeof out, &err), 0);
+    assert_int_equal(denvd_path_resolve("", "/home/user", out, sizeof out, &err), 0);
     assert_string_equal(out, "/home/user");
-    assert_int_equal(envd_path_resolve("~", "/home/user", out, sizeof out, &err), 0);
+    assert_int_equal(denvd_path_resolve("~", "/home/user", out, sizeof out, &err), 0);
     assert_string_equal(out, "/home/user");
-    assert_int_equal(envd_path_resolve("~/x/../y", "/home/user", out, sizeof out, &err), 0);
+    assert_int_equal(denvd_path_resolve("~/x/../y", "/home/user", out, sizeof out, &err), 0);
     assert_string_equal(out, "/home/user/y");
-    assert_int_equal(envd_path_resolve("a.txt", "/root", out, sizeof out, &err), 0);
+    assert_int_equal(denvd_path_resolve("a.txt", "/root", out, sizeof out, &err), 0);
     assert_string_equal(out, "/root/a.txt");
-    assert_int_equal(envd_path_resolve("../../../etc/passwd", "/home/user", out, sizeof out, &err),
+    assert_int_equal(denvd_path_resolve("../../../etc/passwd", "/home/user", out, sizeof out, &err),
                      0);
     assert_string_equal(out, "/etc/passwd"); /* inside the sandbox: confined by openat2 */
-    assert_int_equal(envd_path_resolve("/tmp//t/", "/home/user", out, sizeof out, &err), 0);
+    assert_int_equal(denvd_path_resolve("/tmp//t/", "/home/user", out, sizeof out, &err), 0);
     assert_string_equal(out, "/tmp/t");
-    assert_int_equal(envd_path_resolve("~other/x", "/home/user", out, sizeof out, &err), -1);
+    assert_int_equal(denvd_path_resolve("~other/x", "/home/user", out, sizeof out, &err), -1);
     char small[8];
-    assert_int_equal(envd_path_resolve("/a/long/path", "/h", small, sizeof small, &err), -1);
+    assert_int_equal(denvd_path_resolve("/a/long/path", "/h", small, sizeof small, &err), -1);
 }
 
 static void split(void **state)
 {
     (void)state;
     char p[64], b[64];
-    envd_path_split("/a/b/c", p, sizeof p, b, sizeof b);
+    denvd_path_split("/a/b/c", p, sizeof p, b, sizeof b);
     assert_string_equal(p, "/a/b");
     assert_string_equal(b, "c");
-    envd_path_split("/a", p, sizeof p, b, sizeof b);
+    denvd_path_split("/a", p, sizeof p, b, sizeof b);
     assert_string_equal(p, "/");
     assert_string_equal(b, "a");
-    envd_path_split("/", p, sizeof p, b, sizeof b);
+    denvd_path_split("/", p, sizeof p, b, sizeof b);
     assert_string_equal(p, "/");
     assert_string_equal(b, ".");
 }

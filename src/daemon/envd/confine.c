@@ -44,7 +44,7 @@ int cf_open_parent(int root_fd, const char *abs, char *base, size_t n)
     char parent[ENVD_PATH_MAX];
     char b[NAME_MAX + 1];
     if (strlen(abs) >= sizeof parent) return -ENAMETOOLONG;
-    envd_path_split(abs, parent, sizeof parent, b, sizeof b);
+    denvd_path_split(abs, parent, sizeof parent, b, sizeof b);
     if (strlen(b) + 1 > n) return -ENAMETOOLONG;
     memcpy(base, b, strlen(b) + 1);
     return openat2_in_root(root_fd, parent, O_PATH | O_DIRECTORY, 0);

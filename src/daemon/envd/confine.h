@@ -5,7 +5,7 @@
  * so no path a sandbox can create reaches a host file. Operations on a final component
  * (mkdir, unlink, rename, lstat) open the parent that way and then act on the bare name with
  * the *at() call, which never follows a symlink in the last component.
- * Paths given here are absolute sandbox paths already cleaned by envd_path_resolve().
+ * Paths given here are absolute sandbox paths already cleaned by denvd_path_resolve().
  * Functions return >= 0 or -errno. */
 #ifndef BOXTOPD_ENVD_CONFINE_H
 #define BOXTOPD_ENVD_CONFINE_H

@@ -1,4 +1,4 @@
-/* cred.c - run a file operation with the sandbox user's host ids (see envd_int.h). */
+/* cred.c - run a file operation with the sandbox user's host ids (see denvd_int.h). */
 #include "config.h"
 
 #include <grp.h>
@@ -6,9 +6,9 @@
 #include <sys/fsuid.h>
 
 #include "confine.h"
-#include "envd_int.h"
+#include "denvd_int.h"
 
-void envd_cred_enter(const struct envd_call *c, struct envd_cred *save)
+void denvd_cred_enter(const struct denvd_call *c, struct denvd_cred *save)
 {
     save->active = false;
     if (geteuid() != 0 || c->uid == 0) return;
@@ -21,7 +21,7 @@ void envd_cred_enter(const struct envd_call *c, struct envd_cred *save)
     save->active = true;
 }
 
-void envd_cred_leave(struct envd_cred *save)
+void denvd_cred_leave(struct denvd_cred *save)
 {
     if (!save->active) return;
     setfsuid(save->fsuid);
@@ -36,7 +36,7 @@ void envd_cred_leave(struct envd_cred *save)
  * so the missing directories are made with boxtopd's own privileges for this one step -
  * still confined to the sandbox root by openat2 (confine.h), and only directories. Not in
  * plain mode, whose root is the host's "/". */
-int envd_mkdir_p_priv(const struct envd_call *c, const char *abs, int *created)
+int denvd_mkdir_p_priv(const struct denvd_call *c, const char *abs, int *created)
 {
     if (!c->own_root || geteuid() != 0) return cf_mkdir_p(c->root_fd, abs, c->uid, c->gid, created);
     uid_t pu = (uid_t)setfsuid(0);

@@ -11,7 +11,7 @@
 #include "confine.h"
 #include "entry.h"
 
-void envd_mode_string(mode_t m, char out[16])
+void denvd_mode_string(mode_t m, char out[16])
 {
     /* Go prints its type bits in the order of "dalTLDpSugct?"; only the ones a Unix mode
      * can map to are reachable here. */
@@ -49,12 +49,12 @@ void envd_mode_string(mode_t m, char out[16])
     out[w] = '\0';
 }
 
-void envd_format_timestamp(struct timespec ts, char *out, size_t n)
+void denvd_format_timestamp(struct timespec ts, char *out, size_t n)
 {
     json_format_time_ns(ts.tv_sec, ts.tv_nsec, JSON_TIME_SHORTEST, out, n);
 }
 
-static enum envd_file_type type_of(mode_t m)
+static enum denvd_file_type type_of(mode_t m)
 {
     if (S_ISREG(m)) return ENVD_FT_FILE;
     if (S_ISDIR(m)) return ENVD_FT_DIRECTORY;
@@ -62,18 +62,18 @@ static enum envd_file_type type_of(mode_t m)
     return ENVD_FT_UNSPECIFIED;
 }
 
-int envd_entry_stat(int root_fd, const char *abs, struct envd_entry *e)
+int denvd_entry_stat(int root_fd, const char *abs, struct denvd_entry *e)
 {
     struct stat st;
     int r = cf_lstat(root_fd, abs, &st);
     if (r < 0) return r;
     memset(e, 0, sizeof *e);
     char parent[ENVD_PATH_MAX];
-    envd_path_split(abs, parent, sizeof parent, e->name, sizeof e->name);
+    denvd_path_split(abs, parent, sizeof parent, e->name, sizeof e->name);
     if (strcmp(abs, "/") == 0) snprintf(e->name, sizeof e->name, "/");
     snprintf(e->path, sizeof e->path, "%s", abs);
     e->size = (int64_t)st.st_size;
-    envd_mode_string(st.st_mode, e->perms);
+    denvd_mode_string(st.st_mode, e->perms);
     e->uid = st.st_uid;
     e->gid = st.st_gid;
     e->mtime = st.st_mtim;
@@ -97,7 +97,7 @@ int envd_entry_stat(int root_fd, const char *abs, struct envd_entry *e)
     return 0;
 }
 
-const char *envd_file_type_name(enum envd_file_type t)
+const char *denvd_file_type_name(enum denvd_file_type t)
 {
     switch (t) {
     case ENVD_FT_FILE:
@@ -111,14 +111,14 @@ const char *envd_file_type_name(enum envd_file_type t)
     }
 }
 
-cJSON *envd_entry_json(const struct envd_entry *e, const char *owner, const char *group)
+cJSON *denvd_entry_json(const struct denvd_entry *e, const char *owner, const char *group)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
     char num[32], ts[64];
     cJSON_AddStringToObject(o, "name", e->name);
     if (e->type != ENVD_FT_UNSPECIFIED) /* proto3 omits the zero enum */
-        cJSON_AddStringToObject(o, "type", envd_file_type_name(e->type));
+        cJSON_AddStringToObject(o, "type", denvd_file_type_name(e->type));
     cJSON_AddStringToObject(o, "path", e->path);
     if (e->size != 0) {
         snprintf(num, sizeof num, "%" PRId64, e->size);
@@ -128,7 +128,7 @@ cJSON *envd_entry_json(const struct envd_entry *e, const char *owner, const char
     cJSON_AddStringToObject(o, "permissions", e->perms);
     if (owner && *owner) cJSON_AddStringToObject(o, "owner", owner);
     if (group && *group) cJSON_AddStringToObject(o, "group", group);
-    envd_format_timestamp(e->mtime, ts, sizeof ts);
+    denvd_format_timestamp(e->mtime, ts, sizeof ts);
     cJSON_AddStringToObject(o, "modifiedTime", ts);
     if (e->has_target) cJSON_AddStringToObject(o, "symlinkTarget", e->target);
     return o;

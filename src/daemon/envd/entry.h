@@ -11,17 +11,17 @@
 
 #include "path.h"
 
-enum envd_file_type {
+enum denvd_file_type {
     ENVD_FT_UNSPECIFIED = 0,
     ENVD_FT_FILE = 1,
     ENVD_FT_DIRECTORY = 2,
     ENVD_FT_SYMLINK = 3,
 };
 
-struct envd_entry {
+struct denvd_entry {
     char name[256];
     char path[ENVD_PATH_MAX];
-    enum envd_file_type type;
+    enum denvd_file_type type;
     int64_t size;
     uint32_t mode;  /* permission bits of the entry (of the target for symlinks) */
     char perms[16]; /* Go FileMode.String() of the lstat mode */
@@ -33,13 +33,13 @@ struct envd_entry {
 };
 
 /* Go's os.FileMode.String() for a Unix st_mode, e.g. "-rw-r--r--", "dtrwxrwxrwx". */
-void envd_mode_string(mode_t m, char out[16]);
+void denvd_mode_string(mode_t m, char out[16]);
 /* protobuf Timestamp JSON: UTC, 0/3/6/9 fraction digits, "Z". */
-void envd_format_timestamp(struct timespec ts, char *out, size_t n);
+void denvd_format_timestamp(struct timespec ts, char *out, size_t n);
 /* Fill e for the sandbox path abs (reported as e->path). -errno on failure. */
-int envd_entry_stat(int root_fd, const char *abs, struct envd_entry *e);
+int denvd_entry_stat(int root_fd, const char *abs, struct denvd_entry *e);
 /* Build the EntryInfo JSON object (NULL on allocation failure). */
-cJSON *envd_entry_json(const struct envd_entry *e, const char *owner, const char *group);
-const char *envd_file_type_name(enum envd_file_type t);
+cJSON *denvd_entry_json(const struct denvd_entry *e, const char *owner, const char *group);
+const char *denvd_file_type_name(enum denvd_file_type t);
 
 #endif

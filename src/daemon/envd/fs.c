@@ -15,64 +15,64 @@
 #include "boxtop/grow.h"
 #include "confine.h"
 #include "entry.h"
-#include "envd_int.h"
+#include "denvd_int.h"
 #include "rpcmsg.h"
 #include "xmeta.h"
 
 #define LISTDIR_MAX_ENTRIES 100000
 
-static int resolve(struct envd_call *c, const cJSON *msg, const char *key, char *out,
-                   struct envd_reply *r)
+static int resolve(struct denvd_call *c, const cJSON *msg, const char *key, char *out,
+                   struct denvd_reply *r)
 {
     const char *p = NULL;
     struct error err;
     if (!cJSON_IsObject(msg))
-        return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "request: expected an object");
-    if (envd_get_str(msg, key, NULL, &p, &err) < 0)
-        return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
-    if (envd_path_resolve(p ? p : "", c->home, out, ENVD_PATH_MAX, &err) < 0)
-        return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "request: expected an object");
+    if (denvd_get_str(msg, key, NULL, &p, &err) < 0)
+        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    if (denvd_path_resolve(p ? p : "", c->home, out, ENVD_PATH_MAX, &err) < 0)
+        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
     return 0;
 }
 
 /* EntryInfo, with the file's metadata (xmeta.h) read from the confined path abs. */
-static cJSON *entry_json(struct envd_call *c, const struct envd_entry *e, const char *abs)
+static cJSON *entry_json(struct denvd_call *c, const struct denvd_entry *e, const char *abs)
 {
     char owner[64], group[64];
-    envd_owner_names(c, e->uid, e->gid, owner, sizeof owner, group, sizeof group);
-    cJSON *o = envd_entry_json(e, owner, group);
+    denvd_owner_names(c, e->uid, e->gid, owner, sizeof owner, group, sizeof group);
+    cJSON *o = denvd_entry_json(e, owner, group);
     cJSON *md = o && !e->has_target ? xmeta_read(c->root_fd, abs) : NULL;
     if (md) cJSON_AddItemToObject(o, "metadata", md);
     return o;
 }
 
 /* Stat-like answer {"entry":EntryInfo} for path. */
-static int reply_entry(struct envd_call *c, const char *path, struct envd_reply *r)
+static int reply_entry(struct denvd_call *c, const char *path, struct denvd_reply *r)
 {
-    struct envd_entry *e = malloc(sizeof *e);
-    if (!e) return envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
-    int rc = envd_entry_stat(c->root_fd, path, e);
+    struct denvd_entry *e = malloc(sizeof *e);
+    if (!e) return denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+    int rc = denvd_entry_stat(c->root_fd, path, e);
     if (rc < 0) {
         free(e);
         if (rc == -ENOENT || rc == -ENOTDIR)
-            return envd_reply_error(r, CONNECT_NOT_FOUND, "file not found: %s", path);
-        return envd_reply_error(r, envd_errno_code(rc), "error getting file info: %s",
-                                strerror(-rc));
+            return denvd_reply_error(r, CONNECT_NOT_FOUND, "file not found: %s", path);
+        return denvd_reply_error(r, denvd_errno_code(rc), "error getting file info: %s",
+                                 strerror(-rc));
     }
     cJSON *resp = cJSON_CreateObject();
     cJSON_AddItemToObject(resp, "entry", entry_json(c, e, path));
     free(e);
-    return envd_reply_json(r, resp);
+    return denvd_reply_json(r, resp);
 }
 
-static int fs_stat(struct envd_call *c, const cJSON *msg, struct envd_reply *r)
+static int fs_stat(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
 {
     char path[ENVD_PATH_MAX];
     if (resolve(c, msg, "path", path, r) < 0) return -1;
     return reply_entry(c, path, r);
 }
 
-static int fs_makedir(struct envd_call *c, const cJSON *msg, struct envd_reply *r)
+static int fs_makedir(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
 {
     char path[ENVD_PATH_MAX];
     if (resolve(c, msg, "path", path, r) < 0) return -1;
@@ -80,50 +80,50 @@ static int fs_makedir(struct envd_call *c, const cJSON *msg, struct envd_reply *
     int rc = cf_stat(c->root_fd, path, &st);
     if (rc == 0) {
         if (S_ISDIR(st.st_mode))
-            return envd_reply_error(r, CONNECT_ALREADY_EXISTS, "directory already exists: %s",
-                                    path);
-        return envd_reply_error(r, CONNECT_INVALID_ARGUMENT,
-                                "path already exists but it is not a directory: %s", path);
+            return denvd_reply_error(r, CONNECT_ALREADY_EXISTS, "directory already exists: %s",
+                                     path);
+        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT,
+                                 "path already exists but it is not a directory: %s", path);
     }
     if (rc != -ENOENT)
-        return envd_reply_error(r, envd_errno_code(rc), "error getting file info: %s",
-                                strerror(-rc));
-    rc = envd_mkdir_p_priv(c, path, NULL);
+        return denvd_reply_error(r, denvd_errno_code(rc), "error getting file info: %s",
+                                 strerror(-rc));
+    rc = denvd_mkdir_p_priv(c, path, NULL);
     if (rc < 0)
-        return envd_reply_error(r, rc == -ENOTDIR ? CONNECT_INVALID_ARGUMENT : CONNECT_INTERNAL,
-                                "error creating directory: %s", strerror(-rc));
+        return denvd_reply_error(r, rc == -ENOTDIR ? CONNECT_INVALID_ARGUMENT : CONNECT_INTERNAL,
+                                 "error creating directory: %s", strerror(-rc));
     return reply_entry(c, path, r);
 }
 
-static int fs_move(struct envd_call *c, const cJSON *msg, struct envd_reply *r)
+static int fs_move(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
 {
     char src[ENVD_PATH_MAX], dst[ENVD_PATH_MAX], parent[ENVD_PATH_MAX], base[256];
     if (resolve(c, msg, "source", src, r) < 0 || resolve(c, msg, "destination", dst, r) < 0)
         return -1;
     struct stat st;
     if (cf_lstat(c->root_fd, src, &st) < 0)
-        return envd_reply_error(r, CONNECT_NOT_FOUND, "source file not found: %s", src);
-    envd_path_split(dst, parent, sizeof parent, base, sizeof base);
-    int rc = envd_mkdir_p_priv(c, parent, NULL);
+        return denvd_reply_error(r, CONNECT_NOT_FOUND, "source file not found: %s", src);
+    denvd_path_split(dst, parent, sizeof parent, base, sizeof base);
+    int rc = denvd_mkdir_p_priv(c, parent, NULL);
     if (rc < 0)
-        return envd_reply_error(r, CONNECT_INTERNAL, "error creating destination directory: %s",
-                                strerror(-rc));
+        return denvd_reply_error(r, CONNECT_INTERNAL, "error creating destination directory: %s",
+                                 strerror(-rc));
     rc = cf_rename(c->root_fd, src, dst);
     if (rc == -ENOENT)
-        return envd_reply_error(r, CONNECT_NOT_FOUND, "source file not found: %s", src);
-    if (rc < 0) return envd_reply_error(r, CONNECT_INTERNAL, "error renaming: %s", strerror(-rc));
+        return denvd_reply_error(r, CONNECT_NOT_FOUND, "source file not found: %s", src);
+    if (rc < 0) return denvd_reply_error(r, CONNECT_INTERNAL, "error renaming: %s", strerror(-rc));
     return reply_entry(c, dst, r);
 }
 
-static int fs_remove(struct envd_call *c, const cJSON *msg, struct envd_reply *r)
+static int fs_remove(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
 {
     char path[ENVD_PATH_MAX];
     if (resolve(c, msg, "path", path, r) < 0) return -1;
     int rc = cf_remove_all(c->root_fd, path);
     if (rc < 0)
-        return envd_reply_error(r, CONNECT_INTERNAL, "error removing file or directory: %s",
-                                strerror(-rc));
-    return envd_reply_json(r, cJSON_CreateObject());
+        return denvd_reply_error(r, CONNECT_INTERNAL, "error removing file or directory: %s",
+                                 strerror(-rc));
+    return denvd_reply_json(r, cJSON_CreateObject());
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -132,7 +132,7 @@ static int name_cmp(const void *a, const void *b)
 }
 
 struct walk {
-    struct envd_call *c;
+    struct denvd_call *c;
     cJSON *arr;
     int count;
     int depth;
@@ -167,7 +167,7 @@ static int walk(struct walk *w, const char *dir, const char *shown, int level)
     }
     closedir(d);
     if (n) qsort(names, n, sizeof *names, name_cmp);
-    struct envd_entry *e = malloc(sizeof *e);
+    struct denvd_entry *e = malloc(sizeof *e);
     char *sub = malloc(ENVD_PATH_MAX), *subshown = malloc(ENVD_PATH_MAX);
     if (!e || !sub || !subshown) rc = -ENOMEM;
     for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -179,7 +179,7 @@ static int walk(struct walk *w, const char *dir, const char *shown, int level)
         int l2 =
             snprintf(subshown, ENVD_PATH_MAX, "%s/%s", strcmp(shown, "/") ? shown : "", names[i]);
         if (l1 >= ENVD_PATH_MAX || l2 >= ENVD_PATH_MAX) continue;
-        if (envd_entry_stat(w->c->root_fd, sub, e) < 0) continue; /* vanished mid-walk */
+        if (denvd_entry_stat(w->c->root_fd, sub, e) < 0) continue; /* vanished mid-walk */
         snprintf(e->path, sizeof e->path, "%s", subshown);
         cJSON_AddItemToArray(w->arr, entry_json(w->c, e, sub));
         /* descend into real directories only, never through symlinks */
@@ -195,60 +195,61 @@ static int walk(struct walk *w, const char *dir, const char *shown, int level)
     return rc;
 }
 
-static int fs_listdir(struct envd_call *c, const cJSON *msg, struct envd_reply *r)
+static int fs_listdir(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
 {
     char path[ENVD_PATH_MAX], real[ENVD_PATH_MAX];
     if (resolve(c, msg, "path", path, r) < 0) return -1;
     uint32_t depth = 0;
     struct error err;
-    if (envd_get_u32(msg, "depth", NULL, &depth, &err) < 0)
-        return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    if (denvd_get_u32(msg, "depth", NULL, &depth, &err) < 0)
+        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
     if (depth == 0) depth = 1;
     int rc = cf_realpath(c->root_fd, path, real, sizeof real);
     if (rc == -ENOENT || rc == -ENOTDIR)
-        return envd_reply_error(r, CONNECT_NOT_FOUND, "path not found: %s", path);
+        return denvd_reply_error(r, CONNECT_NOT_FOUND, "path not found: %s", path);
     if (rc == -ELOOP)
-        return envd_reply_error(r, CONNECT_FAILED_PRECONDITION,
-                                "cyclic symlink or chain >255 links at \"%s\"", path);
+        return denvd_reply_error(r, CONNECT_FAILED_PRECONDITION,
+                                 "cyclic symlink or chain >255 links at \"%s\"", path);
     if (rc < 0)
-        return envd_reply_error(r, CONNECT_INTERNAL, "error resolving symlink: %s", strerror(-rc));
+        return denvd_reply_error(r, CONNECT_INTERNAL, "error resolving symlink: %s", strerror(-rc));
     struct stat st;
     if (cf_stat(c->root_fd, real, &st) < 0)
-        return envd_reply_error(r, CONNECT_NOT_FOUND, "directory not found: %s", path);
+        return denvd_reply_error(r, CONNECT_NOT_FOUND, "directory not found: %s", path);
     if (!S_ISDIR(st.st_mode))
-        return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "path is not a directory: %s", path);
+        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "path is not a directory: %s", path);
     cJSON *resp = cJSON_CreateObject();
     struct walk w = {c, cJSON_CreateArray(), 0, depth > 64 ? 64 : (int)depth};
     rc = walk(&w, real, path, 1);
     if (rc < 0) {
         cJSON_Delete(w.arr);
         cJSON_Delete(resp);
-        return envd_reply_error(r, CONNECT_INTERNAL, "error reading directory %s: %s", path,
-                                strerror(-rc));
+        return denvd_reply_error(r, CONNECT_INTERNAL, "error reading directory %s: %s", path,
+                                 strerror(-rc));
     }
     if (cJSON_GetArraySize(w.arr) > 0) /* proto3: an empty list is omitted */
         cJSON_AddItemToObject(resp, "entries", w.arr);
     else
         cJSON_Delete(w.arr);
-    return envd_reply_json(r, resp);
+    return denvd_reply_json(r, resp);
 }
 
-static int fs_dispatch(struct envd_call *c, const char *method, const cJSON *msg,
-                       struct envd_reply *r)
+static int fs_dispatch(struct denvd_call *c, const char *method, const cJSON *msg,
+                       struct denvd_reply *r)
 {
     if (strcmp(method, "Stat") == 0) return fs_stat(c, msg, r);
     if (strcmp(method, "MakeDir") == 0) return fs_makedir(c, msg, r);
     if (strcmp(method, "Move") == 0) return fs_move(c, msg, r);
     if (strcmp(method, "ListDir") == 0) return fs_listdir(c, msg, r);
     if (strcmp(method, "Remove") == 0) return fs_remove(c, msg, r);
-    return envd_watch_unary(c, method, msg, r);
+    return denvd_watch_unary(c, method, msg, r);
 }
 
-int envd_fs_unary(struct envd_call *c, const char *method, const cJSON *msg, struct envd_reply *r)
+int denvd_fs_unary(struct denvd_call *c, const char *method, const cJSON *msg,
+                   struct denvd_reply *r)
 {
-    struct envd_cred cred;
-    envd_cred_enter(c, &cred);
+    struct denvd_cred cred;
+    denvd_cred_enter(c, &cred);
     int rc = fs_dispatch(c, method, msg, r);
-    envd_cred_leave(&cred);
+    denvd_cred_leave(&cred);
     return rc;
 }

@@ -1,7 +1,6 @@
 # src/daemon/envd: envd served by boxtopd for every sandbox (process, filesystem, /files).
 # Pure parts (parsers, confinement, EntryInfo, /files state machines) in a library the unit
-# tests and fuzz targets link; the parts that need boxtopd's server go straight into boxtopd
-# (daemon.h: envd_setup is a weak reference, so it must be an object, not an archive member).
+# tests and fuzz targets link; the parts that need boxtopd's server go straight into boxtopd.
 noinst_LIBRARIES += src/daemon/envd/libboxtopd_envd.a
 src_daemon_envd_libboxtopd_envd_a_SOURCES = \
 	src/daemon/envd/multipart.c src/daemon/envd/multipart.h \
@@ -9,8 +8,8 @@ src_daemon_envd_libboxtopd_envd_a_SOURCES = \
 	src/daemon/envd/confine.c src/daemon/envd/confine.h \
 	src/daemon/envd/entry.c src/daemon/envd/entry.h \
 	src/daemon/envd/rpcmsg.c src/daemon/envd/rpcmsg.h \
-	src/daemon/envd/files.c src/daemon/envd/envd_files.h \
-	src/daemon/envd/cred.c src/daemon/envd/envd_int.h \
+	src/daemon/envd/denvd_files.c src/daemon/envd/denvd_files.h \
+	src/daemon/envd/cred.c src/daemon/envd/denvd_int.h \
 	src/daemon/envd/xmeta.c src/daemon/envd/xmeta.h
 src_daemon_envd_libboxtopd_envd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon \
 	$(CJSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS)
@@ -18,10 +17,10 @@ DAEMON_ENVD_LIBS = src/daemon/envd/libboxtopd_envd.a $(CONNECT_LIBS) $(CRYPTO_LI
 	$(ZLIB_LIBS) $(CJSON_LIBS)
 
 src_boxtopd_SOURCES += \
-	src/daemon/envd/envd_setup.c src/daemon/envd/envd.h src/daemon/envd/envd_int.h \
-	src/daemon/envd/envd.c src/daemon/envd/envd_http.c src/daemon/envd/envd_loop.c \
-	src/daemon/envd/envd_conn.c src/daemon/envd/envd_conn.h src/daemon/envd/envd_reply.c \
-	src/daemon/envd/envd_owner.c \
+	src/daemon/envd/denvd_setup.c src/daemon/envd/denvd.h src/daemon/envd/denvd_int.h \
+	src/daemon/envd/denvd.c src/daemon/envd/denvd_http.c src/daemon/envd/denvd_loop.c \
+	src/daemon/envd/denvd_conn.c src/daemon/envd/denvd_conn.h src/daemon/envd/denvd_reply.c \
+	src/daemon/envd/denvd_owner.c \
 	src/daemon/envd/process.c src/daemon/envd/fs.c src/daemon/envd/watch.c
 src_boxtopd_LDADD += $(DAEMON_ENVD_LIBS)
 

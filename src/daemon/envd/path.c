@@ -6,7 +6,7 @@
 
 #include "path.h"
 
-void envd_path_clean(char *p)
+void denvd_path_clean(char *p)
 {
     int rooted = p[0] == '/';
     size_t r = 0, w = 0, n = strlen(p);
@@ -43,7 +43,7 @@ void envd_path_clean(char *p)
     p[w] = '\0';
 }
 
-int envd_path_resolve(const char *in, const char *home, char *out, size_t n, struct error *err)
+int denvd_path_resolve(const char *in, const char *home, char *out, size_t n, struct error *err)
 {
     int len;
     if (in[0] == '\0' || strcmp(in, "~") == 0)
@@ -59,11 +59,11 @@ int envd_path_resolve(const char *in, const char *home, char *out, size_t n, str
         len = snprintf(out, n, "%s/%s", home, in);
     if (len < 0 || (size_t)len >= n) return error_set(err, ERROR_USAGE, "path too long");
     if (out[0] != '/') return error_set(err, ERROR_USAGE, "home directory is not absolute");
-    envd_path_clean(out);
+    denvd_path_clean(out);
     return 0;
 }
 
-void envd_path_split(const char *abs, char *parent, size_t pn, char *base, size_t bn)
+void denvd_path_split(const char *abs, char *parent, size_t pn, char *base, size_t bn)
 {
     const char *slash = strrchr(abs, '/');
     if (!slash || strcmp(abs, "/") == 0) {

@@ -11,14 +11,14 @@
 #define ENVD_PATH_MAX 4096
 
 /* Lexically clean an absolute or relative path in place ("" becomes "."). */
-void envd_path_clean(char *p);
+void denvd_path_clean(char *p);
 
 /* in → absolute cleaned sandbox path in out. "" → home; "~", "~/x" → home-based; "~user" →
  * error (ERROR_USAGE, as envd's invalid_argument); relative → home + "/" + in. */
-int envd_path_resolve(const char *in, const char *home, char *out, size_t n, struct error *err);
+int denvd_path_resolve(const char *in, const char *home, char *out, size_t n, struct error *err);
 
 /* Split an absolute cleaned path into its parent ("/" for top level) and base name. For "/"
  * itself base is "." (the directory itself). */
-void envd_path_split(const char *abs, char *parent, size_t pn, char *base, size_t bn);
+void denvd_path_split(const char *abs, char *parent, size_t pn, char *base, size_t bn);
 
 #endif

@@ -1,12 +1,12 @@
 /* process.c - envd's process.Process service: Start/Connect streams, List, SendInput,
  * Update, SendSignal, CloseStdin, for the processes of one sandbox.
  *
- * Data flow: rt_spawn gives pty/pipe fds; they sit in the server loop (envd_fd_watch). Each
+ * Data flow: rt_spawn gives pty/pipe fds; they sit in the server loop (denvd_fd_watch). Each
  * read is one data event, sent to every attached stream (Start or Connect responses) and
  * dropped when none is attached, as envd does. When a client is slow (its backlog passes
  * ENVD_BACKLOG_HIGH) the process's output fds stop being read until it drains, so the
  * kernel pipe fills and the process blocks: bounded memory, like envd's synchronous fan-out.
- * The runtime reports the exit (envd_process_exited): what is still buffered in the fds is
+ * The runtime reports the exit (denvd_process_exited): what is still buffered in the fds is
  * drained, the end event goes to every stream, then the streams end with "{}". The end event
  * is kept 30 s for a late Connect, like envd. */
 #include "config.h"
@@ -22,7 +22,7 @@
 #include "boxtop/base64.h"
 #include "boxtop/log.h"
 #include "runtime/runtime.h"
-#include "envd_int.h"
+#include "denvd_int.h"
 #include "entry.h"
 #include "rpcmsg.h"
 #include "confine.h"
@@ -35,21 +35,21 @@
 struct estream {
     struct estream *next;
     struct eproc *p;
-    struct envd_conn *conn;
-    struct envd_timer *keepalive, *deadline;
+    struct denvd_conn *conn;
+    struct denvd_timer *keepalive, *deadline;
     int64_t keepalive_ms;
     bool is_start; /* the Start stream (vs Connect) */
 };
 
 struct eproc {
     struct eproc *next;
-    struct envd_sbx *sbx;
+    struct denvd_sbx *sbx;
     uint32_t pid;
     char *tag;
     cJSON *config; /* ProcessConfig as sent, for List */
     bool pty;
     int out_fd, err_fd, in_fd; /* pty: out_fd == in_fd == master */
-    struct envd_fdw *out_w, *err_w, *in_w;
+    struct denvd_fdw *out_w, *err_w, *in_w;
     bool paused;
     struct buf inq;
     bool stdin_closing;
@@ -57,8 +57,8 @@ struct eproc {
     bool exited;
     int exit_code, signo;
     struct buf end_json; /* the end event, once exited */
-    struct envd_timer *retain;
-    struct envd_timer *kill_at;  /* Connect-Timeout-Ms of Start: the process lifetime */
+    struct denvd_timer *retain;
+    struct denvd_timer *kill_at; /* Connect-Timeout-Ms of Start: the process lifetime */
     char op_id[24];              /* envd's operation_id of the Start that made it */
     uint64_t bytes[3];           /* read from stdout, stderr, pty (process_end) */
     struct proclog_out *capture; /* process_output records (non-PTY only) */
@@ -72,8 +72,8 @@ static void stream_end(struct estream *s, enum connect_code code, const char *ms
 static int stream_send(struct estream *s, cJSON *ev)
 {
     struct buf f = BUF_INIT;
-    int rc = envd_frame_json(&f, ev);
-    if (rc == 0) rc = envd_conn_write(s->conn, f.data, f.len);
+    int rc = denvd_frame_json(&f, ev);
+    if (rc == 0) rc = denvd_conn_write(s->conn, f.data, f.len);
     buf_free(&f);
     return rc;
 }
@@ -98,13 +98,13 @@ static void keepalive_fire(void *arg)
     struct estream *s = arg;
     s->keepalive = NULL;
     stream_send(s, event_wrap("keepalive", cJSON_CreateObject()));
-    s->keepalive = envd_timer_start(s->p->sbx->e, s->keepalive_ms, keepalive_fire, s);
+    s->keepalive = denvd_timer_start(s->p->sbx->e, s->keepalive_ms, keepalive_fire, s);
 }
 
 static void keepalive_reset(struct estream *s)
 {
-    envd_timer_stop(s->keepalive);
-    s->keepalive = envd_timer_start(s->p->sbx->e, s->keepalive_ms, keepalive_fire, s);
+    denvd_timer_stop(s->keepalive);
+    s->keepalive = denvd_timer_start(s->p->sbx->e, s->keepalive_ms, keepalive_fire, s);
 }
 
 /* ---- streams ---- */
@@ -115,8 +115,8 @@ static void stream_unlink(struct estream *s)
     while (*pp && *pp != s)
         pp = &(*pp)->next;
     if (*pp) *pp = s->next;
-    envd_timer_stop(s->keepalive);
-    envd_timer_stop(s->deadline);
+    denvd_timer_stop(s->keepalive);
+    denvd_timer_stop(s->deadline);
     s->keepalive = s->deadline = NULL;
 }
 
@@ -141,11 +141,11 @@ static void stream_end(struct estream *s, enum connect_code code, const char *ms
 {
     struct buf f = BUF_INIT;
     if (connect_end_stream_append(&f, code, msg, NULL) == 0)
-        envd_conn_write(s->conn, f.data, f.len);
+        denvd_conn_write(s->conn, f.data, f.len);
     buf_free(&f);
-    struct envd_conn_owner none = {NULL, NULL, NULL};
-    envd_conn_set_owner(s->conn, &none);
-    envd_conn_finish(s->conn);
+    struct denvd_conn_owner none = {NULL, NULL, NULL};
+    denvd_conn_set_owner(s->conn, &none);
+    denvd_conn_finish(s->conn);
     stream_unlink(s);
     free(s);
 }
@@ -172,7 +172,7 @@ static void kill_at_fire(void *arg)
     }
 }
 
-static struct estream *stream_attach(struct envd_call *c, struct eproc *p, struct envd_conn *conn,
+static struct estream *stream_attach(struct denvd_call *c, struct eproc *p, struct denvd_conn *conn,
                                      bool is_start)
 {
     struct estream *s = calloc(1, sizeof *s);
@@ -183,15 +183,15 @@ static struct estream *stream_attach(struct envd_call *c, struct eproc *p, struc
     s->keepalive_ms = (int64_t)c->keepalive_s * 1000;
     s->next = p->streams;
     p->streams = s;
-    struct envd_conn_owner o = {stream_gone, stream_drained, s};
-    envd_conn_set_owner(conn, &o);
-    if (c->timeout_ms > 0) s->deadline = envd_timer_start(c->e, c->timeout_ms, deadline_fire, s);
+    struct denvd_conn_owner o = {stream_gone, stream_drained, s};
+    denvd_conn_set_owner(conn, &o);
+    if (c->timeout_ms > 0) s->deadline = denvd_timer_start(c->e, c->timeout_ms, deadline_fire, s);
     return s;
 }
 
 /* ---- envd's process log lines (proclog.h) ---- */
 
-static void plog(struct envd_sbx *sbx, enum log_level lv, const char *msg, cJSON *raw)
+static void plog(struct denvd_sbx *sbx, enum log_level lv, const char *msg, cJSON *raw)
 {
     struct envd_host *h = &sbx->e->host;
     if (raw && h->sandbox_log) h->sandbox_log(h->ud, sbx->id, (int)lv, msg, raw);
@@ -200,7 +200,7 @@ static void plog(struct envd_sbx *sbx, enum log_level lv, const char *msg, cJSON
 
 static void plog_ids(struct eproc *p, struct proclog_ids *ids)
 {
-    struct envd_sandbox_info info;
+    struct denvd_sandbox_info info;
     memset(&info, 0, sizeof info);
     p->sbx->e->host.sandbox_get(p->sbx->e->host.ud, p->sbx->id, &info);
     ids->operation_id = p->op_id[0] ? p->op_id : NULL;
@@ -245,16 +245,16 @@ static void proc_update_flow(struct eproc *p)
 {
     bool slow = false;
     for (struct estream *s = p->streams; s; s = s->next)
-        if (envd_conn_backlog(s->conn) > ENVD_BACKLOG_HIGH) slow = true;
+        if (denvd_conn_backlog(s->conn) > ENVD_BACKLOG_HIGH) slow = true;
     bool want_pause = slow;
     if (!want_pause && p->paused) {
         for (struct estream *s = p->streams; s; s = s->next)
-            if (envd_conn_backlog(s->conn) > ENVD_BACKLOG_LOW) want_pause = true;
+            if (denvd_conn_backlog(s->conn) > ENVD_BACKLOG_LOW) want_pause = true;
     }
     if (want_pause == p->paused) return;
     p->paused = want_pause;
-    if (p->out_w) envd_fd_pause_read(p->out_w, want_pause);
-    if (p->err_w) envd_fd_pause_read(p->err_w, want_pause);
+    if (p->out_w) denvd_fd_pause_read(p->out_w, want_pause);
+    if (p->err_w) denvd_fd_pause_read(p->err_w, want_pause);
 }
 
 /* Read once from fd; returns bytes read, 0 at EOF (or EIO on a pty), -1 when nothing now. */
@@ -278,12 +278,12 @@ static ssize_t read_some(struct eproc *p, int fd, const char *kind)
 static void out_closed(struct eproc *p, int fd)
 {
     if (fd == p->out_fd) {
-        if (p->out_w) envd_fd_close(p->out_w);
+        if (p->out_w) denvd_fd_close(p->out_w);
         p->out_w = NULL;
         if (p->pty) p->in_fd = -1;
         p->out_fd = -1;
     } else if (fd == p->err_fd) {
-        if (p->err_w) envd_fd_close(p->err_w);
+        if (p->err_w) denvd_fd_close(p->err_w);
         p->err_w = NULL;
         p->err_fd = -1;
     }
@@ -327,11 +327,11 @@ static void flush_input(struct eproc *p)
         }
         buf_consume(&p->inq, (size_t)n);
     }
-    struct envd_fdw *w = p->pty ? p->out_w : p->in_w;
-    if (w) envd_fd_want_write(w, p->inq.len > 0);
+    struct denvd_fdw *w = p->pty ? p->out_w : p->in_w;
+    if (w) denvd_fd_want_write(w, p->inq.len > 0);
     if (!p->inq.len && p->stdin_closing && !p->pty && p->in_fd >= 0) {
         if (p->in_w)
-            envd_fd_close(p->in_w);
+            denvd_fd_close(p->in_w);
         else
             close(p->in_fd);
         p->in_w = NULL;
@@ -345,39 +345,39 @@ static void on_stdin(void *arg, int fd, int what)
     (void)fd;
     if (what & ENVD_FD_WRITE) flush_input(p);
     if ((what & ENVD_FD_HUP) && p->in_w) {
-        envd_fd_close(p->in_w);
+        denvd_fd_close(p->in_w);
         p->in_w = NULL;
         p->in_fd = -1;
         buf_reset(&p->inq);
     }
 }
 
-static int proc_input(struct eproc *p, enum envd_input_kind kind, const struct buf *data,
-                      struct envd_reply *r)
+static int proc_input(struct eproc *p, enum denvd_input_kind kind, const struct buf *data,
+                      struct denvd_reply *r)
 {
     if (kind == ENVD_INPUT_NONE)
-        return envd_reply_error(r, CONNECT_UNIMPLEMENTED, "invalid input type");
+        return denvd_reply_error(r, CONNECT_UNIMPLEMENTED, "invalid input type");
     if (kind == ENVD_INPUT_PTY && !p->pty)
-        return envd_reply_error(r, CONNECT_INTERNAL,
-                                "error writing to tty: tty not assigned to process");
+        return denvd_reply_error(r, CONNECT_INTERNAL,
+                                 "error writing to tty: tty not assigned to process");
     if (kind == ENVD_INPUT_STDIN && p->pty)
-        return envd_reply_error(r, CONNECT_INTERNAL,
-                                "error writing to stdin: tty assigned to process — input "
-                                "should be written to the pty");
+        return denvd_reply_error(r, CONNECT_INTERNAL,
+                                 "error writing to stdin: tty assigned to process — input "
+                                 "should be written to the pty");
     if (p->in_fd < 0 || p->stdin_closing)
-        return envd_reply_error(r, CONNECT_INTERNAL,
-                                "error writing to stdin: stdin not enabled or closed");
+        return denvd_reply_error(r, CONNECT_INTERNAL,
+                                 "error writing to stdin: stdin not enabled or closed");
     if (p->inq.len + data->len > (8u << 20))
-        return envd_reply_error(r, CONNECT_RESOURCE_EXHAUSTED, "input queue full");
+        return denvd_reply_error(r, CONNECT_RESOURCE_EXHAUSTED, "input queue full");
     if (buf_append(&p->inq, data->data ? data->data : "", data->len) < 0)
-        return envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+        return denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
     flush_input(p);
     return 0;
 }
 
 /* ---- table ---- */
 
-static struct eproc *proc_find(struct envd_sbx *s, const struct envd_selector *sel,
+static struct eproc *proc_find(struct denvd_sbx *s, const struct denvd_selector *sel,
                                bool include_exited)
 {
     for (struct eproc *p = s->procs; p; p = p->next) {
@@ -387,11 +387,11 @@ static struct eproc *proc_find(struct envd_sbx *s, const struct envd_selector *s
     return NULL;
 }
 
-static int not_found(struct envd_reply *r, const struct envd_selector *sel)
+static int not_found(struct denvd_reply *r, const struct denvd_selector *sel)
 {
     if (sel->has_pid)
-        return envd_reply_error(r, CONNECT_NOT_FOUND, "process with pid %u not found", sel->pid);
-    return envd_reply_error(r, CONNECT_NOT_FOUND, "process with tag %s not found", sel->tag);
+        return denvd_reply_error(r, CONNECT_NOT_FOUND, "process with pid %u not found", sel->pid);
+    return denvd_reply_error(r, CONNECT_NOT_FOUND, "process with tag %s not found", sel->tag);
 }
 
 static void proc_unlink(struct eproc *p)
@@ -405,16 +405,16 @@ static void proc_unlink(struct eproc *p)
 static void proc_close_fds(struct eproc *p)
 {
     if (p->out_w)
-        envd_fd_close(p->out_w);
+        denvd_fd_close(p->out_w);
     else if (p->out_fd >= 0)
         close(p->out_fd);
     if (p->err_w)
-        envd_fd_close(p->err_w);
+        denvd_fd_close(p->err_w);
     else if (p->err_fd >= 0)
         close(p->err_fd);
     if (!p->pty) {
         if (p->in_w)
-            envd_fd_close(p->in_w);
+            denvd_fd_close(p->in_w);
         else if (p->in_fd >= 0)
             close(p->in_fd);
     }
@@ -427,8 +427,8 @@ static void proc_free(struct eproc *p)
     while (p->streams)
         stream_end(p->streams, CONNECT_UNAVAILABLE, "sandbox is gone");
     proc_close_fds(p);
-    envd_timer_stop(p->retain);
-    envd_timer_stop(p->kill_at);
+    denvd_timer_stop(p->retain);
+    denvd_timer_stop(p->kill_at);
     buf_free(&p->inq);
     buf_free(&p->end_json);
     if (p->capture) proclog_out_free(p->capture);
@@ -452,7 +452,7 @@ static void send_end_json(struct estream *s, const struct buf *end_json)
     if (ev) stream_send(s, event_wrap("end", ev));
 }
 
-void envd_process_exited(struct envd_sbx *s, pid_t pid, int exit_code, int signo)
+void denvd_process_exited(struct denvd_sbx *s, pid_t pid, int exit_code, int signo)
 {
     struct eproc *p = NULL;
     for (struct eproc *q = s->procs; q; q = q->next)
@@ -477,7 +477,7 @@ void envd_process_exited(struct envd_sbx *s, pid_t pid, int exit_code, int signo
     snprintf(msg, sizeof msg, "Process with pid %u ended", p->pid);
     plog(s, LOG_INFO, msg,
          proclog_end_raw(&ids, p->pid, exit_code, signo, p->bytes[0], p->bytes[1], p->bytes[2]));
-    envd_timer_stop(p->kill_at);
+    denvd_timer_stop(p->kill_at);
     p->kill_at = NULL;
     p->exit_code = exit_code;
     p->signo = signo;
@@ -498,32 +498,32 @@ void envd_process_exited(struct envd_sbx *s, pid_t pid, int exit_code, int signo
     }
     /* Background children may keep the pipes open; envd stops reading at exit too. */
     proc_close_fds(p);
-    p->retain = envd_timer_start(s->e, END_RETAIN_MS, retain_fire, p);
+    p->retain = denvd_timer_start(s->e, END_RETAIN_MS, retain_fire, p);
 }
 
-void envd_process_sbx_cut(struct envd_sbx *s)
+void denvd_process_sbx_cut(struct denvd_sbx *s)
 {
     for (struct eproc *p = s->procs; p; p = p->next)
         while (p->streams) {
             struct estream *st = p->streams;
-            struct envd_conn_owner none = {NULL, NULL, NULL};
-            envd_conn_set_owner(st->conn, &none);
-            envd_conn_abort(st->conn);
+            struct denvd_conn_owner none = {NULL, NULL, NULL};
+            denvd_conn_set_owner(st->conn, &none);
+            denvd_conn_abort(st->conn);
             stream_unlink(st);
             free(st);
         }
 }
 
-void envd_process_sbx_free(struct envd_sbx *s)
+void denvd_process_sbx_free(struct denvd_sbx *s)
 {
     while (s->procs) {
         struct eproc *p = s->procs;
         s->procs = p->next;
         while (p->streams) {
             struct estream *st = p->streams;
-            struct envd_conn_owner none = {NULL, NULL, NULL};
-            envd_conn_set_owner(st->conn, &none);
-            envd_conn_abort(st->conn); /* "a stream whose sandbox dies is cut" */
+            struct denvd_conn_owner none = {NULL, NULL, NULL};
+            denvd_conn_set_owner(st->conn, &none);
+            denvd_conn_abort(st->conn); /* "a stream whose sandbox dies is cut" */
             stream_unlink(st);
             free(st);
         }
@@ -569,35 +569,35 @@ static int set_nonblock(int fd)
     return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
-static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *conn,
-                      struct envd_reply *r)
+static int proc_start(struct denvd_call *c, const cJSON *msg, struct denvd_conn *conn,
+                      struct denvd_reply *r)
 {
-    struct envd_start_req req;
+    struct denvd_start_req req;
     struct error err;
     uint64_t op = ++c->sbx->op_seq; /* every Start/Connect RPC takes an operation_id */
-    if (envd_parse_start(msg, &req, &err) < 0)
-        return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    if (denvd_parse_start(msg, &req, &err) < 0)
+        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
     int rc = -1;
     char cwd[ENVD_PATH_MAX];
     char **envp = NULL;
     size_t nenv = 0;
     const char **argv = NULL;
-    struct envd_sandbox_info info;
+    struct denvd_sandbox_info info;
     memset(&info, 0, sizeof info);
     c->e->host.sandbox_get(c->e->host.ud, c->sbx->id, &info);
 
     const char *want = req.cwd ? req.cwd : info.default_workdir ? info.default_workdir : "";
-    if (envd_path_resolve(want, c->home, cwd, sizeof cwd, &err) < 0) {
-        envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "invalid cwd: %s", err.msg);
+    if (denvd_path_resolve(want, c->home, cwd, sizeof cwd, &err) < 0) {
+        denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "invalid cwd: %s", err.msg);
         goto out;
     }
     struct stat st;
-    struct envd_cred cred;
-    envd_cred_enter(c, &cred);
+    struct denvd_cred cred;
+    denvd_cred_enter(c, &cred);
     int src = cf_stat(c->root_fd, cwd, &st);
-    envd_cred_leave(&cred);
+    denvd_cred_leave(&cred);
     if (src < 0 || !S_ISDIR(st.st_mode)) {
-        envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "cwd '%s' does not exist", cwd);
+        denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "cwd '%s' does not exist", cwd);
         goto out;
     }
     /* envd's environment: PATH, the user's HOME/USER/LOGNAME, E2B globals, sandbox env
@@ -609,7 +609,7 @@ static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *c
         env_add(&envp, &nenv, "E2B_SANDBOX", "true") < 0 ||
         env_add(&envp, &nenv, "E2B_SANDBOX_ID", c->sbx->id) < 0 ||
         (info.template_id && env_add(&envp, &nenv, "E2B_TEMPLATE_ID", info.template_id) < 0)) {
-        envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+        denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
         goto out;
     }
     if (req.pty.present) {
@@ -623,12 +623,12 @@ static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *c
             env_add(&envp, &nenv, ev->string, ev->valuestring);
     for (size_t i = 0; i < req.nenvs; i++)
         if (env_add(&envp, &nenv, req.env_keys[i], req.env_vals[i]) < 0) {
-            envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+            denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
             goto out;
         }
     argv = calloc(req.nargs + 2, sizeof *argv);
     if (!argv) {
-        envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+        denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
         goto out;
     }
     argv[0] = req.cmd;
@@ -647,14 +647,14 @@ static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *c
     };
     struct rt_proc rp;
     if (rt_spawn(c->e->host.rt, c->sbx->rt, &sp, &rp, &err) < 0) {
-        envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "error starting process: %s", err.msg);
+        denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "error starting process: %s", err.msg);
         goto out;
     }
     struct eproc *p = calloc(1, sizeof *p);
     if (!p) {
         struct error e2;
         rt_signal(c->e->host.rt, c->sbx->rt, rp.pid, SIGKILL, &e2);
-        envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+        denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
         goto out;
     }
     p->sbx = c->sbx;
@@ -673,15 +673,15 @@ static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *c
     }
     if (p->out_fd >= 0) {
         set_nonblock(p->out_fd);
-        p->out_w = envd_fd_watch(c->e, p->out_fd, on_output, p);
+        p->out_w = denvd_fd_watch(c->e, p->out_fd, on_output, p);
     }
     if (p->err_fd >= 0) {
         set_nonblock(p->err_fd);
-        p->err_w = envd_fd_watch(c->e, p->err_fd, on_output, p);
+        p->err_w = denvd_fd_watch(c->e, p->err_fd, on_output, p);
     }
     if (!p->pty && p->in_fd >= 0) {
         set_nonblock(p->in_fd);
-        p->in_w = envd_fd_watch(c->e, p->in_fd, on_stdin, p);
+        p->in_w = denvd_fd_watch(c->e, p->in_fd, on_stdin, p);
     }
     p->next = c->sbx->procs;
     c->sbx->procs = p;
@@ -699,10 +699,10 @@ static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *c
                      : NULL);
         free(command);
     }
-    if (c->timeout_ms > 0) p->kill_at = envd_timer_start(c->e, c->timeout_ms, kill_at_fire, p);
+    if (c->timeout_ms > 0) p->kill_at = denvd_timer_start(c->e, c->timeout_ms, kill_at_fire, p);
     struct estream *s = stream_attach(c, p, conn, true);
     if (!s) {
-        envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+        denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
         goto out;
     }
     send_start(s);
@@ -711,23 +711,23 @@ static int proc_start(struct envd_call *c, const cJSON *msg, struct envd_conn *c
 out:
     free(argv);
     env_free(envp, nenv);
-    envd_start_req_free(&req);
+    denvd_start_req_free(&req);
     return rc;
 }
 
-static int proc_connect(struct envd_call *c, const cJSON *msg, struct envd_conn *conn,
-                        struct envd_reply *r)
+static int proc_connect(struct denvd_call *c, const cJSON *msg, struct denvd_conn *conn,
+                        struct denvd_reply *r)
 {
-    struct envd_selector sel;
+    struct denvd_selector sel;
     struct error err;
-    if (envd_parse_selector(msg, "process", &sel, &err) < 0)
-        return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    if (denvd_parse_selector(msg, "process", &sel, &err) < 0)
+        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
     c->sbx->op_seq++; /* every Start/Connect RPC takes an operation_id */
     struct eproc *p = proc_find(c->sbx, &sel, false);
     if (!p) p = proc_find(c->sbx, &sel, true);
     if (!p) return not_found(r, &sel);
     struct estream *s = stream_attach(c, p, conn, false);
-    if (!s) return envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+    if (!s) return denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
     send_start(s);
     if (p->exited) {
         send_end_json(s, &p->end_json);
@@ -738,17 +738,18 @@ static int proc_connect(struct envd_call *c, const cJSON *msg, struct envd_conn 
     return 0;
 }
 
-int envd_process_stream(struct envd_call *c, const char *method, const cJSON *msg,
-                        struct envd_conn *conn, struct envd_reply *r)
+int denvd_process_stream(struct denvd_call *c, const char *method, const cJSON *msg,
+                         struct denvd_conn *conn, struct denvd_reply *r)
 {
     if (strcmp(method, "Start") == 0) return proc_start(c, msg, conn, r);
     if (strcmp(method, "Connect") == 0) return proc_connect(c, msg, conn, r);
-    return envd_reply_error(r, CONNECT_UNIMPLEMENTED, "process.Process/%s is not a stream", method);
+    return denvd_reply_error(r, CONNECT_UNIMPLEMENTED, "process.Process/%s is not a stream",
+                             method);
 }
 
 /* ---- unary ---- */
 
-static int proc_list(struct envd_call *c, struct envd_reply *r)
+static int proc_list(struct denvd_call *c, struct denvd_reply *r)
 {
     cJSON *resp = cJSON_CreateObject();
     cJSON *arr = NULL;
@@ -762,31 +763,31 @@ static int proc_list(struct envd_call *c, struct envd_reply *r)
         if (p->tag) cJSON_AddStringToObject(pi, "tag", p->tag);
         cJSON_AddItemToArray(arr, pi);
     }
-    return envd_reply_json(r, resp);
+    return denvd_reply_json(r, resp);
 }
 
-int envd_process_unary(struct envd_call *c, const char *method, const cJSON *msg,
-                       struct envd_reply *r)
+int denvd_process_unary(struct denvd_call *c, const char *method, const cJSON *msg,
+                        struct denvd_reply *r)
 {
     if (strcmp(method, "List") == 0) return proc_list(c, r);
     bool known = strcmp(method, "SendInput") == 0 || strcmp(method, "Update") == 0 ||
                  strcmp(method, "SendSignal") == 0 || strcmp(method, "CloseStdin") == 0;
     if (!known) /* as Connect's router: an unknown procedure is not found */
-        return envd_reply_error(r, CONNECT_NOT_FOUND, "unknown procedure process.Process/%s",
-                                method);
-    struct envd_selector sel;
+        return denvd_reply_error(r, CONNECT_NOT_FOUND, "unknown procedure process.Process/%s",
+                                 method);
+    struct denvd_selector sel;
     struct error err;
-    if (envd_parse_selector(msg, "process", &sel, &err) < 0)
-        return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    if (denvd_parse_selector(msg, "process", &sel, &err) < 0)
+        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
     /* the whole message is decoded before any lookup, as protojson does: a bad enum or
      * base64 is invalid_argument whether or not the process exists */
-    struct envd_input in = {ENVD_INPUT_NONE, BUF_INIT};
+    struct denvd_input in = {ENVD_INPUT_NONE, BUF_INIT};
     int signo = 0;
     if ((strcmp(method, "SendInput") == 0 &&
-         envd_parse_input(cJSON_GetObjectItemCaseSensitive(msg, "input"), &in, &err) < 0) ||
-        (strcmp(method, "SendSignal") == 0 && envd_parse_signal(msg, &signo, &err) < 0)) {
+         denvd_parse_input(cJSON_GetObjectItemCaseSensitive(msg, "input"), &in, &err) < 0) ||
+        (strcmp(method, "SendSignal") == 0 && denvd_parse_signal(msg, &signo, &err) < 0)) {
         buf_free(&in.data);
-        return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
     }
     struct eproc *p = proc_find(c->sbx, &sel, false);
     if (!p) {
@@ -797,34 +798,34 @@ int envd_process_unary(struct envd_call *c, const char *method, const cJSON *msg
     if (strcmp(method, "SendInput") == 0) {
         int rc = proc_input(p, in.kind, &in.data, r);
         buf_free(&in.data);
-        return rc < 0 ? rc : envd_reply_json(r, cJSON_CreateObject());
+        return rc < 0 ? rc : denvd_reply_json(r, cJSON_CreateObject());
     }
     if (strcmp(method, "Update") == 0) {
-        struct envd_pty_size pty;
-        if (envd_parse_pty(msg, &pty, &err) < 0)
-            return envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+        struct denvd_pty_size pty;
+        if (denvd_parse_pty(msg, &pty, &err) < 0)
+            return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
         if (pty.present) {
             if (!p->pty || p->out_fd < 0)
-                return envd_reply_error(r, CONNECT_INTERNAL,
-                                        "error resizing tty: tty not assigned to process");
+                return denvd_reply_error(r, CONNECT_INTERNAL,
+                                         "error resizing tty: tty not assigned to process");
             if (rt_pty_resize(p->out_fd, (int)pty.rows, (int)pty.cols) < 0)
-                return envd_reply_error(r, CONNECT_INTERNAL, "error resizing tty: %s",
-                                        strerror(errno));
+                return denvd_reply_error(r, CONNECT_INTERNAL, "error resizing tty: %s",
+                                         strerror(errno));
         }
-        return envd_reply_json(r, cJSON_CreateObject());
+        return denvd_reply_json(r, cJSON_CreateObject());
     }
     if (strcmp(method, "SendSignal") == 0) {
-        if (signo == 0) return envd_reply_error(r, CONNECT_UNIMPLEMENTED, "invalid signal");
+        if (signo == 0) return denvd_reply_error(r, CONNECT_UNIMPLEMENTED, "invalid signal");
         if (rt_signal(c->e->host.rt, c->sbx->rt, (pid_t)p->pid, signo, &err) < 0)
-            return envd_reply_error(r, CONNECT_INTERNAL, "error sending signal: %s", err.msg);
-        return envd_reply_json(r, cJSON_CreateObject());
+            return denvd_reply_error(r, CONNECT_INTERNAL, "error sending signal: %s", err.msg);
+        return denvd_reply_json(r, cJSON_CreateObject());
     }
     /* CloseStdin */
     if (p->pty)
-        return envd_reply_error(r, CONNECT_UNKNOWN,
-                                "error closing stdin: cannot close stdin for PTY process — "
-                                "send Ctrl+D (0x04) instead");
+        return denvd_reply_error(r, CONNECT_UNKNOWN,
+                                 "error closing stdin: cannot close stdin for PTY process — "
+                                 "send Ctrl+D (0x04) instead");
     p->stdin_closing = true;
     flush_input(p);
-    return envd_reply_json(r, cJSON_CreateObject());
+    return denvd_reply_json(r, cJSON_CreateObject());
 }

@@ -17,8 +17,8 @@ static const cJSON *field(const cJSON *msg, const char *json_name, const char *p
     return v;
 }
 
-int envd_get_str(const cJSON *msg, const char *json_name, const char *proto_name, const char **out,
-                 struct error *err)
+int denvd_get_str(const cJSON *msg, const char *json_name, const char *proto_name, const char **out,
+                  struct error *err)
 {
     *out = NULL;
     const cJSON *v = field(msg, json_name, proto_name);
@@ -50,16 +50,16 @@ static int u32_of(const cJSON *v, const char *name, uint32_t *out, struct error 
     return error_set(err, ERROR_USAGE, "field %s: expected a number", name);
 }
 
-int envd_get_u32(const cJSON *msg, const char *json_name, const char *proto_name, uint32_t *out,
-                 struct error *err)
+int denvd_get_u32(const cJSON *msg, const char *json_name, const char *proto_name, uint32_t *out,
+                  struct error *err)
 {
     const cJSON *v = field(msg, json_name, proto_name);
     if (!v) return 0; /* keep the caller's default */
     return u32_of(v, json_name, out, err);
 }
 
-int envd_get_bool(const cJSON *msg, const char *json_name, const char *proto_name, bool *out,
-                  struct error *err)
+int denvd_get_bool(const cJSON *msg, const char *json_name, const char *proto_name, bool *out,
+                   struct error *err)
 {
     const cJSON *v = field(msg, json_name, proto_name);
     if (!v) return 0;
@@ -69,8 +69,8 @@ int envd_get_bool(const cJSON *msg, const char *json_name, const char *proto_nam
     return 0;
 }
 
-int envd_parse_selector(const cJSON *msg, const char *key, struct envd_selector *sel,
-                        struct error *err)
+int denvd_parse_selector(const cJSON *msg, const char *key, struct denvd_selector *sel,
+                         struct error *err)
 {
     memset(sel, 0, sizeof *sel);
     const cJSON *p = field(msg, key, NULL);
@@ -81,12 +81,12 @@ int envd_parse_selector(const cJSON *msg, const char *key, struct envd_selector 
         sel->has_pid = true;
         return 0;
     }
-    if (envd_get_str(p, "tag", NULL, &sel->tag, err) < 0) return -1;
+    if (denvd_get_str(p, "tag", NULL, &sel->tag, err) < 0) return -1;
     if (!sel->tag) return error_set(err, ERROR_USAGE, "empty process selector");
     return 0;
 }
 
-int envd_parse_pty(const cJSON *msg, struct envd_pty_size *pty, struct error *err)
+int denvd_parse_pty(const cJSON *msg, struct denvd_pty_size *pty, struct error *err)
 {
     memset(pty, 0, sizeof *pty);
     const cJSON *p = field(msg, "pty", NULL);
@@ -96,8 +96,8 @@ int envd_parse_pty(const cJSON *msg, struct envd_pty_size *pty, struct error *er
     const cJSON *size = field(p, "size", NULL);
     if (size && !cJSON_IsObject(size))
         return error_set(err, ERROR_USAGE, "field pty.size: expected an object");
-    if (envd_get_u32(size, "cols", NULL, &pty->cols, err) < 0 ||
-        envd_get_u32(size, "rows", NULL, &pty->rows, err) < 0)
+    if (denvd_get_u32(size, "cols", NULL, &pty->cols, err) < 0 ||
+        denvd_get_u32(size, "rows", NULL, &pty->rows, err) < 0)
         return -1;
     /* envd truncates to uint16 */
     pty->cols &= 0xffff;
@@ -105,7 +105,7 @@ int envd_parse_pty(const cJSON *msg, struct envd_pty_size *pty, struct error *er
     return 0;
 }
 
-void envd_start_req_free(struct envd_start_req *req)
+void denvd_start_req_free(struct denvd_start_req *req)
 {
     free(req->args);
     free(req->env_keys);
@@ -113,14 +113,14 @@ void envd_start_req_free(struct envd_start_req *req)
     memset(req, 0, sizeof *req);
 }
 
-int envd_parse_start(const cJSON *msg, struct envd_start_req *req, struct error *err)
+int denvd_parse_start(const cJSON *msg, struct denvd_start_req *req, struct error *err)
 {
     memset(req, 0, sizeof *req);
     if (!cJSON_IsObject(msg)) return error_set(err, ERROR_USAGE, "request: expected an object");
     const cJSON *proc = field(msg, "process", NULL);
     if (!proc || !cJSON_IsObject(proc))
         return error_set(err, ERROR_USAGE, "missing process config");
-    if (envd_get_str(proc, "cmd", NULL, &req->cmd, err) < 0) goto fail;
+    if (denvd_get_str(proc, "cmd", NULL, &req->cmd, err) < 0) goto fail;
     if (!req->cmd || !req->cmd[0]) {
         error_set(err, ERROR_USAGE, "missing command");
         goto fail;
@@ -172,9 +172,9 @@ int envd_parse_start(const cJSON *msg, struct envd_start_req *req, struct error 
             req->env_vals[req->nenvs++] = e->valuestring;
         }
     }
-    if (envd_get_str(proc, "cwd", NULL, &req->cwd, err) < 0 ||
-        envd_parse_pty(msg, &req->pty, err) < 0 ||
-        envd_get_str(msg, "tag", NULL, &req->tag, err) < 0)
+    if (denvd_get_str(proc, "cwd", NULL, &req->cwd, err) < 0 ||
+        denvd_parse_pty(msg, &req->pty, err) < 0 ||
+        denvd_get_str(msg, "tag", NULL, &req->tag, err) < 0)
         goto fail;
     const cJSON *st = field(msg, "stdin", NULL);
     if (st) {
@@ -187,11 +187,11 @@ int envd_parse_start(const cJSON *msg, struct envd_start_req *req, struct error 
     }
     return 0;
 fail:
-    envd_start_req_free(req);
+    denvd_start_req_free(req);
     return -1;
 }
 
-int envd_parse_input(const cJSON *input_obj, struct envd_input *in, struct error *err)
+int denvd_parse_input(const cJSON *input_obj, struct denvd_input *in, struct error *err)
 {
     in->kind = ENVD_INPUT_NONE;
     buf_reset(&in->data);
@@ -199,11 +199,11 @@ int envd_parse_input(const cJSON *input_obj, struct envd_input *in, struct error
     if (!cJSON_IsObject(input_obj))
         return error_set(err, ERROR_USAGE, "field input: expected an object");
     const char *b64 = NULL;
-    if (envd_get_str(input_obj, "stdin", NULL, &b64, err) < 0) return -1;
+    if (denvd_get_str(input_obj, "stdin", NULL, &b64, err) < 0) return -1;
     if (b64) {
         in->kind = ENVD_INPUT_STDIN;
     } else {
-        if (envd_get_str(input_obj, "pty", NULL, &b64, err) < 0) return -1;
+        if (denvd_get_str(input_obj, "pty", NULL, &b64, err) < 0) return -1;
         if (b64) in->kind = ENVD_INPUT_PTY;
     }
     if (!b64) return 0;
@@ -212,7 +212,7 @@ int envd_parse_input(const cJSON *input_obj, struct envd_input *in, struct error
     return 0;
 }
 
-int envd_parse_signal(const cJSON *msg, int *signo, struct error *err)
+int denvd_parse_signal(const cJSON *msg, int *signo, struct error *err)
 {
     *signo = 0;
     const cJSON *v = field(msg, "signal", NULL);
@@ -233,13 +233,13 @@ int envd_parse_signal(const cJSON *msg, int *signo, struct error *err)
     return error_set(err, ERROR_USAGE, "field signal: expected an enum");
 }
 
-int envd_parse_watch(const cJSON *msg, struct envd_watch_req *w, struct error *err)
+int denvd_parse_watch(const cJSON *msg, struct denvd_watch_req *w, struct error *err)
 {
     memset(w, 0, sizeof *w);
     if (!cJSON_IsObject(msg)) return error_set(err, ERROR_USAGE, "request: expected an object");
-    if (envd_get_str(msg, "path", NULL, &w->path, err) < 0 ||
-        envd_get_bool(msg, "recursive", NULL, &w->recursive, err) < 0 ||
-        envd_get_bool(msg, "includeEntry", "include_entry", &w->include_entry, err) < 0)
+    if (denvd_get_str(msg, "path", NULL, &w->path, err) < 0 ||
+        denvd_get_bool(msg, "recursive", NULL, &w->recursive, err) < 0 ||
+        denvd_get_bool(msg, "includeEntry", "include_entry", &w->include_entry, err) < 0)
         return -1;
     if (!w->path) w->path = "";
     return 0;

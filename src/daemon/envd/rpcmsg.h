@@ -14,58 +14,58 @@
 #include "boxtop/buf.h"
 #include "boxtop/error.h"
 
-struct envd_selector {
+struct denvd_selector {
     bool has_pid;
     uint32_t pid;
     const char *tag; /* when !has_pid */
 };
 
-struct envd_pty_size {
+struct denvd_pty_size {
     bool present;
     uint32_t cols, rows;
 };
 
-struct envd_start_req {
+struct denvd_start_req {
     const char *cmd;
     const char **args; /* malloc'd array of nargs pointers into the tree */
     size_t nargs;
     const char **env_keys, **env_vals;
     size_t nenvs;
     const char *cwd; /* NULL when absent */
-    struct envd_pty_size pty;
+    struct denvd_pty_size pty;
     const char *tag;
     bool has_stdin, stdin_on;
 };
 
-enum envd_input_kind { ENVD_INPUT_NONE = 0, ENVD_INPUT_STDIN, ENVD_INPUT_PTY };
+enum denvd_input_kind { ENVD_INPUT_NONE = 0, ENVD_INPUT_STDIN, ENVD_INPUT_PTY };
 
-struct envd_input {
-    enum envd_input_kind kind;
+struct denvd_input {
+    enum denvd_input_kind kind;
     struct buf data; /* decoded bytes; caller frees */
 };
 
-struct envd_watch_req {
+struct denvd_watch_req {
     const char *path;
     bool recursive, include_entry;
 };
 
-int envd_parse_selector(const cJSON *msg, const char *key, struct envd_selector *sel,
-                        struct error *err);
-int envd_parse_start(const cJSON *msg, struct envd_start_req *req, struct error *err);
-void envd_start_req_free(struct envd_start_req *req);
+int denvd_parse_selector(const cJSON *msg, const char *key, struct denvd_selector *sel,
+                         struct error *err);
+int denvd_parse_start(const cJSON *msg, struct denvd_start_req *req, struct error *err);
+void denvd_start_req_free(struct denvd_start_req *req);
 /* SendInputRequest / StreamInput data: {"process":…, "input":{"stdin"|"pty":"b64"}}. The
  * selector is optional here (StreamInput data events carry none). */
-int envd_parse_input(const cJSON *input_obj, struct envd_input *in, struct error *err);
-int envd_parse_pty(const cJSON *msg, struct envd_pty_size *pty, struct error *err);
+int denvd_parse_input(const cJSON *input_obj, struct denvd_input *in, struct error *err);
+int denvd_parse_pty(const cJSON *msg, struct denvd_pty_size *pty, struct error *err);
 /* "SIGNAL_SIGKILL" / 9 → 9, "SIGNAL_SIGTERM" / 15 → 15, anything else → 0. */
-int envd_parse_signal(const cJSON *msg, int *signo, struct error *err);
+int denvd_parse_signal(const cJSON *msg, int *signo, struct error *err);
 /* Optional string field (proto name accepted too); NULL when absent. */
-int envd_get_str(const cJSON *msg, const char *json_name, const char *proto_name, const char **out,
-                 struct error *err);
-int envd_get_u32(const cJSON *msg, const char *json_name, const char *proto_name, uint32_t *out,
-                 struct error *err);
-int envd_get_bool(const cJSON *msg, const char *json_name, const char *proto_name, bool *out,
+int denvd_get_str(const cJSON *msg, const char *json_name, const char *proto_name, const char **out,
                   struct error *err);
-int envd_parse_watch(const cJSON *msg, struct envd_watch_req *w, struct error *err);
+int denvd_get_u32(const cJSON *msg, const char *json_name, const char *proto_name, uint32_t *out,
+                  struct error *err);
+int denvd_get_bool(const cJSON *msg, const char *json_name, const char *proto_name, bool *out,
+                   struct error *err);
+int denvd_parse_watch(const cJSON *msg, struct denvd_watch_req *w, struct error *err);
 
 #endif

@@ -24,7 +24,7 @@
 #include "boxtop/grow.h"
 #include "confine.h"
 #include "entry.h"
-#include "envd_int.h"
+#include "denvd_int.h"
 #include "rpcmsg.h"
 
 #define WATCH_QUEUE_MAX 10000
@@ -39,18 +39,18 @@ struct wdir {
 
 struct ewatch {
     struct ewatch *next;
-    struct envd_sbx *sbx;
-    struct envd_call call; /* user/home/root for entries */
+    struct denvd_sbx *sbx;
+    struct denvd_call call; /* user/home/root for entries */
     char id[32];
     char path[ENVD_PATH_MAX]; /* resolved sandbox path of the watched directory */
     bool recursive, include_entry;
     int ifd;
-    struct envd_fdw *fdw;
+    struct denvd_fdw *fdw;
     struct wdir *dirs;
     size_t ndirs, cap_dirs;
     /* stream mode */
-    struct envd_conn *conn;
-    struct envd_timer *keepalive, *deadline;
+    struct denvd_conn *conn;
+    struct denvd_timer *keepalive, *deadline;
     int64_t keepalive_ms;
     /* polling mode */
     cJSON *events;
@@ -60,14 +60,14 @@ struct ewatch {
 static void watch_free(struct ewatch *w)
 {
     if (w->fdw)
-        envd_fd_close(w->fdw);
+        denvd_fd_close(w->fdw);
     else if (w->ifd >= 0)
         close(w->ifd);
     for (size_t i = 0; i < w->ndirs; i++)
         free(w->dirs[i].rel);
     free(w->dirs);
-    envd_timer_stop(w->keepalive);
-    envd_timer_stop(w->deadline);
+    denvd_timer_stop(w->keepalive);
+    denvd_timer_stop(w->deadline);
     cJSON_Delete(w->events);
     free(w);
 }
@@ -133,10 +133,10 @@ static void keepalive_fire(void *arg);
 static void send_frame(struct ewatch *w, cJSON *msg)
 {
     struct buf f = BUF_INIT;
-    if (envd_frame_json(&f, msg) == 0) envd_conn_write(w->conn, f.data, f.len);
+    if (denvd_frame_json(&f, msg) == 0) denvd_conn_write(w->conn, f.data, f.len);
     buf_free(&f);
-    envd_timer_stop(w->keepalive);
-    w->keepalive = envd_timer_start(w->sbx->e, w->keepalive_ms, keepalive_fire, w);
+    denvd_timer_stop(w->keepalive);
+    w->keepalive = denvd_timer_start(w->sbx->e, w->keepalive_ms, keepalive_fire, w);
 }
 
 static void keepalive_fire(void *arg)
@@ -152,11 +152,11 @@ static void stream_close(struct ewatch *w, enum connect_code code, const char *m
 {
     struct buf f = BUF_INIT;
     if (connect_end_stream_append(&f, code, msg, NULL) == 0)
-        envd_conn_write(w->conn, f.data, f.len);
+        denvd_conn_write(w->conn, f.data, f.len);
     buf_free(&f);
-    struct envd_conn_owner none = {NULL, NULL, NULL};
-    envd_conn_set_owner(w->conn, &none);
-    envd_conn_finish(w->conn);
+    struct denvd_conn_owner none = {NULL, NULL, NULL};
+    denvd_conn_set_owner(w->conn, &none);
+    denvd_conn_finish(w->conn);
     watch_unlink(w);
     watch_free(w);
 }
@@ -168,12 +168,12 @@ static void emit(struct ewatch *w, const char *name, const char *type, bool with
     cJSON_AddStringToObject(ev, "type", type);
     if (with_entry && w->include_entry) {
         char path[ENVD_PATH_MAX];
-        struct envd_entry *e = malloc(sizeof *e);
+        struct denvd_entry *e = malloc(sizeof *e);
         if (e && snprintf(path, sizeof path, "%s/%s", w->path, name) < (int)sizeof path &&
-            envd_entry_stat(w->call.root_fd, path, e) == 0) {
+            denvd_entry_stat(w->call.root_fd, path, e) == 0) {
             char owner[64], group[64];
-            envd_owner_names(&w->call, e->uid, e->gid, owner, sizeof owner, group, sizeof group);
-            cJSON_AddItemToObject(ev, "entry", envd_entry_json(e, owner, group));
+            denvd_owner_names(&w->call, e->uid, e->gid, owner, sizeof owner, group, sizeof group);
+            cJSON_AddItemToObject(ev, "entry", denvd_entry_json(e, owner, group));
         }
         free(e);
     }
@@ -203,8 +203,8 @@ static void on_inotify(void *arg, int fd, int what)
     char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
     ssize_t n = read(fd, buf, sizeof buf);
     if (n <= 0) return;
-    struct envd_cred cred; /* entries and new subdirectory watches, as the user */
-    envd_cred_enter(&w->call, &cred);
+    struct denvd_cred cred; /* entries and new subdirectory watches, as the user */
+    denvd_cred_enter(&w->call, &cred);
     for (char *p = buf; p < buf + n;) {
         struct inotify_event *ev = (struct inotify_event *)p;
         p += sizeof *ev + ev->len;
@@ -228,21 +228,21 @@ static void on_inotify(void *arg, int fd, int what)
         if (ev->mask & IN_MODIFY) emit(w, name, "EVENT_TYPE_WRITE", true);
         if (ev->mask & IN_DELETE) emit(w, name, "EVENT_TYPE_REMOVE", false);
     }
-    envd_cred_leave(&cred);
+    denvd_cred_leave(&cred);
 }
 
 /* Common checks of WatchDir and CreateWatcher; returns the new watcher or NULL + r. */
-static struct ewatch *watch_new(struct envd_call *c, const cJSON *msg, struct envd_reply *r)
+static struct ewatch *watch_new(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
 {
-    struct envd_watch_req req;
+    struct denvd_watch_req req;
     struct error err;
-    if (envd_parse_watch(msg, &req, &err) < 0) {
-        envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    if (denvd_parse_watch(msg, &req, &err) < 0) {
+        denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
         return NULL;
     }
     struct ewatch *w = calloc(1, sizeof *w);
     if (!w) {
-        envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+        denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
         return NULL;
     }
     w->ifd = -1;
@@ -251,37 +251,37 @@ static struct ewatch *watch_new(struct envd_call *c, const cJSON *msg, struct en
     w->recursive = req.recursive;
     w->include_entry = req.include_entry;
     char path[ENVD_PATH_MAX];
-    if (envd_path_resolve(req.path, c->home, path, sizeof path, &err) < 0) {
-        envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    if (denvd_path_resolve(req.path, c->home, path, sizeof path, &err) < 0) {
+        denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
         goto fail;
     }
     int rc = cf_realpath(c->root_fd, path, w->path, sizeof w->path);
     struct stat st;
     if (rc == -ENOENT || rc == -ENOTDIR || (rc == 0 && cf_stat(c->root_fd, w->path, &st) < 0)) {
-        envd_reply_error(r, CONNECT_NOT_FOUND, "path %s not found", path);
+        denvd_reply_error(r, CONNECT_NOT_FOUND, "path %s not found", path);
         goto fail;
     }
     if (rc < 0) {
-        envd_reply_error(r, CONNECT_INTERNAL, "error resolving path: %s", strerror(-rc));
+        denvd_reply_error(r, CONNECT_INTERNAL, "error resolving path: %s", strerror(-rc));
         goto fail;
     }
     if (!S_ISDIR(st.st_mode)) {
-        envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "path %s not a directory", path);
+        denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "path %s not a directory", path);
         goto fail;
     }
     w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (w->ifd < 0) {
-        envd_reply_error(r, CONNECT_INTERNAL, "error creating watcher: %s", strerror(errno));
+        denvd_reply_error(r, CONNECT_INTERNAL, "error creating watcher: %s", strerror(errno));
         goto fail;
     }
     rc = add_dir(w, "");
     if (rc < 0) {
-        envd_reply_error(r, CONNECT_INTERNAL, "error watching %s: %s", path, strerror(-rc));
+        denvd_reply_error(r, CONNECT_INTERNAL, "error watching %s: %s", path, strerror(-rc));
         goto fail;
     }
-    w->fdw = envd_fd_watch(c->e, w->ifd, on_inotify, w);
+    w->fdw = denvd_fd_watch(c->e, w->ifd, on_inotify, w);
     if (!w->fdw) {
-        envd_reply_error(r, CONNECT_INTERNAL, "error watching %s", path);
+        denvd_reply_error(r, CONNECT_INTERNAL, "error watching %s", path);
         goto fail;
     }
     w->next = c->sbx->watchers;
@@ -307,50 +307,50 @@ static void deadline_fire(void *arg)
     stream_close(w, CONNECT_DEADLINE_EXCEEDED, "context deadline exceeded");
 }
 
-int envd_fs_stream(struct envd_call *c, const char *method, const cJSON *msg,
-                   struct envd_conn *conn, struct envd_reply *r)
+int denvd_fs_stream(struct denvd_call *c, const char *method, const cJSON *msg,
+                    struct denvd_conn *conn, struct denvd_reply *r)
 {
     if (strcmp(method, "WatchDir") != 0)
-        return envd_reply_error(r, CONNECT_UNIMPLEMENTED,
-                                "filesystem.Filesystem/%s is not a stream", method);
-    struct envd_cred cred;
-    envd_cred_enter(c, &cred);
+        return denvd_reply_error(r, CONNECT_UNIMPLEMENTED,
+                                 "filesystem.Filesystem/%s is not a stream", method);
+    struct denvd_cred cred;
+    denvd_cred_enter(c, &cred);
     struct ewatch *w = watch_new(c, msg, r);
-    envd_cred_leave(&cred);
+    denvd_cred_leave(&cred);
     if (!w) return -1;
     w->conn = conn;
     w->keepalive_ms = (int64_t)c->keepalive_s * 1000;
-    struct envd_conn_owner o = {conn_gone, NULL, w};
-    envd_conn_set_owner(conn, &o);
-    if (c->timeout_ms > 0) w->deadline = envd_timer_start(c->e, c->timeout_ms, deadline_fire, w);
+    struct denvd_conn_owner o = {conn_gone, NULL, w};
+    denvd_conn_set_owner(conn, &o);
+    if (c->timeout_ms > 0) w->deadline = denvd_timer_start(c->e, c->timeout_ms, deadline_fire, w);
     cJSON *m = cJSON_CreateObject();
     cJSON_AddObjectToObject(m, "start");
     send_frame(w, m);
     return 0;
 }
 
-static struct ewatch *find_watcher(struct envd_call *c, const cJSON *msg, struct envd_reply *r)
+static struct ewatch *find_watcher(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
 {
     const char *id = NULL;
     struct error err;
-    if (envd_get_str(msg, "watcherId", "watcher_id", &id, &err) < 0) {
-        envd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    if (denvd_get_str(msg, "watcherId", "watcher_id", &id, &err) < 0) {
+        denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
         return NULL;
     }
     for (struct ewatch *w = c->sbx->watchers; id && w; w = w->next)
         if (!w->conn && strcmp(w->id, id) == 0) return w;
-    envd_reply_error(r, CONNECT_NOT_FOUND, "watcher with id %s not found", id ? id : "");
+    denvd_reply_error(r, CONNECT_NOT_FOUND, "watcher with id %s not found", id ? id : "");
     return NULL;
 }
 
-int envd_watch_unary(struct envd_call *c, const char *method, const cJSON *msg,
-                     struct envd_reply *r)
+int denvd_watch_unary(struct denvd_call *c, const char *method, const cJSON *msg,
+                      struct denvd_reply *r)
 {
     if (strcmp(method, "CreateWatcher") == 0) {
-        struct envd_cred cred;
-        envd_cred_enter(c, &cred);
+        struct denvd_cred cred;
+        denvd_cred_enter(c, &cred);
         struct ewatch *w = watch_new(c, msg, r);
-        envd_cred_leave(&cred);
+        denvd_cred_leave(&cred);
         if (!w) return -1;
         w->events = cJSON_CreateArray();
         /* "w" + 20 random alphanumerics, like envd's ids */
@@ -365,39 +365,39 @@ int envd_watch_unary(struct envd_call *c, const char *method, const cJSON *msg,
         w->id[21] = '\0';
         cJSON *resp = cJSON_CreateObject();
         cJSON_AddStringToObject(resp, "watcherId", w->id);
-        return envd_reply_json(r, resp);
+        return denvd_reply_json(r, resp);
     }
     if (strcmp(method, "GetWatcherEvents") == 0) {
         struct ewatch *w = find_watcher(c, msg, r);
         if (!w) return -1;
-        if (w->error[0]) return envd_reply_error(r, CONNECT_INTERNAL, "%s", w->error);
+        if (w->error[0]) return denvd_reply_error(r, CONNECT_INTERNAL, "%s", w->error);
         cJSON *resp = cJSON_CreateObject();
         if (cJSON_GetArraySize(w->events) > 0) {
             cJSON_AddItemToObject(resp, "events", w->events);
             w->events = cJSON_CreateArray();
         }
-        return envd_reply_json(r, resp);
+        return denvd_reply_json(r, resp);
     }
     if (strcmp(method, "RemoveWatcher") == 0) {
         struct ewatch *w = find_watcher(c, msg, r);
         if (!w) return -1;
         watch_unlink(w);
         watch_free(w);
-        return envd_reply_json(r, cJSON_CreateObject());
+        return denvd_reply_json(r, cJSON_CreateObject());
     }
-    return envd_reply_error(r, CONNECT_NOT_FOUND, "unknown procedure filesystem.Filesystem/%s",
-                            method);
+    return denvd_reply_error(r, CONNECT_NOT_FOUND, "unknown procedure filesystem.Filesystem/%s",
+                             method);
 }
 
-void envd_watch_sbx_free(struct envd_sbx *s)
+void denvd_watch_sbx_free(struct denvd_sbx *s)
 {
     while (s->watchers) {
         struct ewatch *w = s->watchers;
         s->watchers = w->next;
         if (w->conn) {
-            struct envd_conn_owner none = {NULL, NULL, NULL};
-            envd_conn_set_owner(w->conn, &none);
-            envd_conn_abort(w->conn);
+            struct denvd_conn_owner none = {NULL, NULL, NULL};
+            denvd_conn_set_owner(w->conn, &none);
+            denvd_conn_abort(w->conn);
         }
         watch_free(w);
     }

@@ -4,7 +4,7 @@
 src_tui_libboxtoptui_pure_a_SOURCES += src/tui/files/flist.c src/tui/files/flist.h
 src_tui_libboxtoptui_a_SOURCES += src/tui/files/fview.h \
 	src/tui/files/fpeek.c src/tui/files/fpeek.h \
-	src/tui/views/files.c src/tui/views/files_ops.c
+	src/tui/views/view_files.c src/tui/views/view_files_ops.c
 
 FILES_UNIT_TESTS = tests/unit/test_tui_files
 check_PROGRAMS += $(FILES_UNIT_TESTS)

@@ -1,12 +1,12 @@
-/* envd_conn.c - the response writer of a streaming envd request: body bytes queued on the
+/* denvd_conn.c - the response writer of a streaming envd request: body bytes queued on the
  * server's stream, with a backlog so a producer (process output, watch events) can stop
  * reading its source while the client is slow. */
 #include "config.h"
 
-#include "envd_conn.h"
+#include "denvd_conn.h"
 #include "server.h"
 
-int envd_conn_write(struct envd_conn *c, const void *p, size_t n)
+int denvd_conn_write(struct denvd_conn *c, const void *p, size_t n)
 {
     if (!c->req || !c->streaming || c->ended) return -1;
     int rc = server_stream_write(c->req, p, n);
@@ -14,14 +14,14 @@ int envd_conn_write(struct envd_conn *c, const void *p, size_t n)
     return rc;
 }
 
-void envd_conn_finish(struct envd_conn *c)
+void denvd_conn_finish(struct denvd_conn *c)
 {
     if (!c->req || c->ended) return;
     c->ended = true;
     server_stream_end(c->req);
 }
 
-void envd_conn_abort(struct envd_conn *c)
+void denvd_conn_abort(struct denvd_conn *c)
 {
     /* Cut as E2B's edge cuts the streams of a sandbox that goes away: no Connect end-stream
      * frame and no end of the chunked body, the connection just closes. The SDK then asks
@@ -31,12 +31,12 @@ void envd_conn_abort(struct envd_conn *c)
     server_stream_cut(c->req);
 }
 
-size_t envd_conn_backlog(const struct envd_conn *c)
+size_t denvd_conn_backlog(const struct denvd_conn *c)
 {
     return c->req ? server_stream_queued(c->req) : 0;
 }
 
-void envd_conn_set_owner(struct envd_conn *c, const struct envd_conn_owner *o)
+void denvd_conn_set_owner(struct denvd_conn *c, const struct denvd_conn_owner *o)
 {
     c->owner = *o;
 }

@@ -26,7 +26,7 @@
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
 #include "boxtop/log.h"
-#include "api/api.h"
+#include "api/dapi.h"
 #include "daemon.h"
 #include "fsutil.h"
 #include "runtime/runtime.h"
@@ -505,7 +505,7 @@ int main(int argc, char **argv)
         log_msg(d.log, LOG_ERROR, "boxtopd: volumes: %s", err.msg);
         goto out;
     }
-    if (api_register(&d, &err) < 0) {
+    if (dapi_register(&d, &err) < 0) {
         log_msg(d.log, LOG_ERROR, "boxtopd: %s", err.msg);
         goto out;
     }
@@ -513,9 +513,7 @@ int main(int argc, char **argv)
         log_msg(d.log, LOG_ERROR, "boxtopd: %s", err.msg);
         goto out;
     }
-    struct server_route fb = {.handler = api_envd_unavailable, .ud = &d};
-    server_set_fallback(d.srv, SERVER_VHOST_ENVD, &fb);
-    if (envd_setup && envd_setup(&d, &err) < 0) {
+    if (denvd_setup(&d, &err) < 0) {
         log_msg(d.log, LOG_ERROR, "boxtopd: envd: %s", err.msg);
         fprintf(stderr, "boxtopd: envd: %s\n", err.msg);
         goto out;
@@ -561,7 +559,7 @@ out:
     tpl_builds_stop(&d);
     if (d.rt) sbx_manager_stop(&d);
     webhooks_stop(&d);
-    if (d.envd_ops.shutdown) d.envd_ops.shutdown(d.envd_ops.ud);
+    if (d.denvd_ops.shutdown) d.denvd_ops.shutdown(d.denvd_ops.ud);
     if (sigw) server_unwatch_fd(sigw);
     if (parentw) server_unwatch_fd(parentw);
     sbx_manager_free(&d);
@@ -569,7 +567,7 @@ out:
     tpls_free(&d);
     volumes_free(&d);
     server_free(d.srv);
-    api_unregister(&d);
+    dapi_unregister(&d);
     if (sfd >= 0) close(sfd);
     if (parent_fd >= 0) close(parent_fd);
     log_msg(d.log, LOG_INFO, "boxtopd: stopped");

@@ -4,7 +4,7 @@
  * E2b-Sandbox-Id header (or, for signed /files URLs, by the sandbox whose token made the
  * signature), checks X-Access-Token, and serves process.Process and filesystem.Filesystem
  * over Connect (JSON codec) plus /files, /health, /metrics and /envs. What envd needs from
- * the daemon is in struct envd_host; envd_setup.c wires it into boxtopd (daemon.h). */
+ * the daemon is in struct envd_host; denvd_setup.c wires it into boxtopd (daemon.h). */
 #ifndef BOXTOPD_ENVD_H
 #define BOXTOPD_ENVD_H
 
@@ -19,7 +19,7 @@ struct rt;
 struct rt_sandbox;
 
 /* What envd may know about one sandbox (valid until the callback returns). */
-struct envd_sandbox_info {
+struct denvd_sandbox_info {
     const char *id;
     const char *token;       /* envdAccessToken; "" or NULL = unsecured sandbox */
     struct rt_sandbox *rt;   /* the running sandbox */
@@ -38,26 +38,26 @@ struct envd_host {
     struct rt *rt;
     struct server *srv; /* fds, timers and requests live in this server's loop */
     /* 0 and *out filled when id names a running sandbox; -1 when unknown, killed or paused. */
-    int (*sandbox_get)(void *ud, const char *id, struct envd_sandbox_info *out);
+    int (*sandbox_get)(void *ud, const char *id, struct denvd_sandbox_info *out);
     /* Call cb for every running sandbox until it returns nonzero. */
-    void (*sandbox_foreach)(void *ud, int (*cb)(void *arg, const struct envd_sandbox_info *sb),
+    void (*sandbox_foreach)(void *ud, int (*cb)(void *arg, const struct denvd_sandbox_info *sb),
                             void *arg);
     /* envd's own log line for sandbox id (level: enum log_level; raw: the stored line's keys
      * besides level and message, see proclog.h), stamped now. NULL: not logged. */
     void (*sandbox_log)(void *ud, const char *id, int level, const char *msg, const cJSON *raw);
 };
 
-int envd_new(struct envd **out, const struct envd_host *host, struct error *err);
-void envd_free(struct envd *e);
-void envd_on_proc_exited(struct envd *e, struct rt_sandbox *sb, pid_t pid, int exit_code,
-                         int signo);
+int denvd_new(struct envd **out, const struct envd_host *host, struct error *err);
+void denvd_free(struct envd *e);
+void denvd_on_proc_exited(struct envd *e, struct rt_sandbox *sb, pid_t pid, int exit_code,
+                          int signo);
 /* The sandbox was killed or its init died: cut its streams, forget its processes. */
-void envd_on_sandbox_gone(struct envd *e, const char *id);
+void denvd_on_sandbox_gone(struct envd *e, const char *id);
 /* The sandbox was frozen (pause): cut its streams, keep its processes for after resume. */
-void envd_on_sandbox_paused(struct envd *e, const char *id);
+void denvd_on_sandbox_paused(struct envd *e, const char *id);
 
 struct server_request;
 /* The envd vhost's request handler (server_route handler; ud = struct envd). */
-int envd_http_handle(struct server_request *req, void *ud);
+int denvd_http_handle(struct server_request *req, void *ud);
 
 #endif

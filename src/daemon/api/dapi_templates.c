@@ -11,7 +11,7 @@
 
 #include "../sandbox.h"
 #include "../tpl.h"
-#include "api.h"
+#include "dapi.h"
 
 #define BASE_BUILD_ID "00000000-0000-4000-8000-000000000001"
 #define BASE_CREATED  "2026-01-01T00:00:00.000Z"
@@ -92,7 +92,7 @@ static int check_team(struct server_request *req)
     return 0;
 }
 
-int api_templates_list(struct daemon *d, struct server_request *req)
+int dapi_templates_list(struct daemon *d, struct server_request *req)
 {
     if (check_team(req) < 0) return 0;
     cJSON *a = cJSON_CreateArray();
@@ -101,10 +101,10 @@ int api_templates_list(struct daemon *d, struct server_request *req)
     return server_respond_json(req, 200, a);
 }
 
-int api_templates_list_v2(struct daemon *d, struct server_request *req)
+int dapi_templates_list_v2(struct daemon *d, struct server_request *req)
 {
     long long limit;
-    if (check_team(req) < 0 || api_query_int(req, "limit", 100, 1, 100, &limit) < 0) return 0;
+    if (check_team(req) < 0 || dapi_query_int(req, "limit", 100, 1, 100, &limit) < 0) return 0;
     cJSON *a = cJSON_CreateArray();
     const char *tok = server_request_query(req, "nextToken");
     if (a && !(tok && *tok)) { /* base and the built ones: a second page is empty */
@@ -114,14 +114,14 @@ int api_templates_list_v2(struct daemon *d, struct server_request *req)
     return server_respond_json(req, 200, a);
 }
 
-int api_template_get(struct daemon *d, struct server_request *req)
+int dapi_template_get(struct daemon *d, struct server_request *req)
 {
     const char *id = server_request_capture(req, 0);
     if (!id || !is_base(id)) return server_respond_error(req, 404, "Template not found");
     return server_respond_json(req, 200, template_json(d, true));
 }
 
-int api_template_alias(struct daemon *d, struct server_request *req)
+int dapi_template_alias(struct daemon *d, struct server_request *req)
 {
     (void)d;
     const char *alias = server_request_capture(req, 0);

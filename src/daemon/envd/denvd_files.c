@@ -18,16 +18,16 @@
 #include <zlib.h>
 
 #include "confine.h"
-#include "envd_files.h"
-#include "envd_int.h"
+#include "denvd_files.h"
+#include "denvd_int.h"
 #include "multipart.h"
 #include "xmeta.h"
 
 #define INFLATE_CHUNK (64 * 1024)
 #define WRITE_BUF     (256 * 1024) /* lws hands over ~4 KiB pieces: batch them per write(2) */
 
-struct envd_upload {
-    struct envd_call call;
+struct denvd_upload {
+    struct denvd_call call;
     bool multipart;
     bool gzip;
     z_stream zs;
@@ -46,9 +46,9 @@ struct envd_upload {
     int nfiles;
 };
 
-static int up_fail(struct envd_upload *u, int status, const char *fmt, ...)
+static int up_fail(struct denvd_upload *u, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static int up_fail(struct envd_upload *u, int status, const char *fmt, ...)
+static int up_fail(struct denvd_upload *u, int status, const char *fmt, ...)
 {
     if (u->status == 0) {
         u->status = status;
@@ -60,9 +60,9 @@ static int up_fail(struct envd_upload *u, int status, const char *fmt, ...)
     return -1;
 }
 
-static int flush_file(struct envd_upload *u);
+static int flush_file(struct denvd_upload *u);
 
-static int close_file(struct envd_upload *u)
+static int close_file(struct denvd_upload *u)
 {
     if (u->fd < 0) return 0;
     if (flush_file(u) < 0) {
@@ -76,11 +76,11 @@ static int close_file(struct envd_upload *u)
 }
 
 /* Open the target of one file (raw path as sent, resolved against home). */
-static int open_target_as_user(struct envd_upload *u, const char *raw)
+static int open_target_as_user(struct denvd_upload *u, const char *raw)
 {
     char path[ENVD_PATH_MAX], parent[ENVD_PATH_MAX], base[256];
     struct error err;
-    if (envd_path_resolve(raw, u->call.home, path, sizeof path, &err) < 0)
+    if (denvd_path_resolve(raw, u->call.home, path, sizeof path, &err) < 0)
         return up_fail(u, 400, "error resolving path: %s", err.msg);
     cJSON *it;
     cJSON_ArrayForEach(it, u->written)
@@ -92,8 +92,8 @@ static int open_target_as_user(struct envd_upload *u, const char *raw)
                            "upload request, only the first specified file was uploaded",
                            path);
     }
-    envd_path_split(path, parent, sizeof parent, base, sizeof base);
-    int rc = envd_mkdir_p_priv(&u->call, parent, NULL);
+    denvd_path_split(path, parent, sizeof parent, base, sizeof base);
+    int rc = denvd_mkdir_p_priv(&u->call, parent, NULL);
     if (rc < 0)
         return up_fail(u, rc == -ENOSPC ? 507 : 500, "error ensuring directories: %s",
                        strerror(-rc));
@@ -131,17 +131,17 @@ static int open_target_as_user(struct envd_upload *u, const char *raw)
     return 0;
 }
 
-/* Directories and the file are made with the sandbox user's ids (envd_cred_*). */
-static int open_target(struct envd_upload *u, const char *raw)
+/* Directories and the file are made with the sandbox user's ids (denvd_cred_*). */
+static int open_target(struct denvd_upload *u, const char *raw)
 {
-    struct envd_cred cred;
-    envd_cred_enter(&u->call, &cred);
+    struct denvd_cred cred;
+    denvd_cred_enter(&u->call, &cred);
     int rc = open_target_as_user(u, raw);
-    envd_cred_leave(&cred);
+    denvd_cred_leave(&cred);
     return rc;
 }
 
-static int write_raw(struct envd_upload *u, const void *data, size_t len)
+static int write_raw(struct denvd_upload *u, const void *data, size_t len)
 {
     const char *p = data;
     while (len) {
@@ -159,7 +159,7 @@ static int write_raw(struct envd_upload *u, const void *data, size_t len)
     return 0;
 }
 
-static int flush_file(struct envd_upload *u)
+static int flush_file(struct denvd_upload *u)
 {
     if (u->fd < 0 || u->wlen == 0) return 0;
     int rc = write_raw(u, u->wbuf, u->wlen);
@@ -167,7 +167,7 @@ static int flush_file(struct envd_upload *u)
     return rc;
 }
 
-static int write_all(struct envd_upload *u, const void *data, size_t len)
+static int write_all(struct denvd_upload *u, const void *data, size_t len)
 {
     if (!u->wbuf) return write_raw(u, data, len);
     if (u->wlen + len > WRITE_BUF && flush_file(u) < 0) return -1;
@@ -181,7 +181,7 @@ static int write_all(struct envd_upload *u, const void *data, size_t len)
 
 static int mp_begin(void *ud, const struct mp_part *part)
 {
-    struct envd_upload *u = ud;
+    struct denvd_upload *u = ud;
     if (strcmp(part->name, "file") != 0) {
         u->skipping_part = true;
         return 0;
@@ -202,25 +202,25 @@ static int mp_begin(void *ud, const struct mp_part *part)
 
 static int mp_data(void *ud, const void *d, size_t n)
 {
-    struct envd_upload *u = ud;
+    struct denvd_upload *u = ud;
     if (u->skipping_part || u->fd < 0) return 0;
     return write_all(u, d, n);
 }
 
 static int mp_end(void *ud)
 {
-    struct envd_upload *u = ud;
+    struct denvd_upload *u = ud;
     if (u->skipping_part) return 0;
     return close_file(u);
 }
 
 /* ---- upload ---- */
 
-int envd_upload_begin(struct envd_call *c, const struct envd_upload_req *req,
-                      struct envd_upload **out, int *status, char *msg, size_t msgn)
+int denvd_upload_begin(struct denvd_call *c, const struct denvd_upload_req *req,
+                       struct denvd_upload **out, int *status, char *msg, size_t msgn)
 {
     *out = NULL;
-    struct envd_upload *u = calloc(1, sizeof *u);
+    struct denvd_upload *u = calloc(1, sizeof *u);
     if (!u) {
         *status = 500;
         snprintf(msg, msgn, "out of memory");
@@ -286,11 +286,11 @@ int envd_upload_begin(struct envd_call *c, const struct envd_upload_req *req,
 fail:
     *status = u->status;
     snprintf(msg, msgn, "%s", u->message);
-    envd_upload_free(u);
+    denvd_upload_free(u);
     return -1;
 }
 
-static int consume(struct envd_upload *u, const void *data, size_t len)
+static int consume(struct denvd_upload *u, const void *data, size_t len)
 {
     if (!u->multipart) return write_all(u, data, len);
     struct error err;
@@ -300,7 +300,7 @@ static int consume(struct envd_upload *u, const void *data, size_t len)
     return rc < 0 ? -1 : 0;
 }
 
-int envd_upload_feed(struct envd_upload *u, const void *data, size_t len)
+int denvd_upload_feed(struct denvd_upload *u, const void *data, size_t len)
 {
     if (u->status) return -1;
     if (!u->gzip) return consume(u, data, len);
@@ -326,7 +326,7 @@ int envd_upload_feed(struct envd_upload *u, const void *data, size_t len)
     return 0;
 }
 
-int envd_upload_finish(struct envd_upload *u, int *status, struct buf *body)
+int denvd_upload_finish(struct denvd_upload *u, int *status, struct buf *body)
 {
     if (u->status == 0 && u->gzip) {
         /* drain what zlib still holds, and insist on a complete member */
@@ -365,13 +365,13 @@ int envd_upload_finish(struct envd_upload *u, int *status, struct buf *body)
     return 0;
 }
 
-int envd_upload_status(const struct envd_upload *u, const char **message)
+int denvd_upload_status(const struct denvd_upload *u, const char **message)
 {
     if (message) *message = u->message;
     return u->status;
 }
 
-void envd_upload_free(struct envd_upload *u)
+void denvd_upload_free(struct denvd_upload *u)
 {
     if (!u) return;
     if (u->fd >= 0) close(u->fd);
@@ -385,7 +385,7 @@ void envd_upload_free(struct envd_upload *u)
 
 /* ---- download ---- */
 
-struct envd_download {
+struct denvd_download {
     int fd;
     bool gzip;
     z_stream zs;
@@ -394,14 +394,14 @@ struct envd_download {
     int64_t size;
 };
 
-int envd_download_open(struct envd_call *c, const char *raw_path, const char *accept_encoding,
-                       struct envd_download **out, struct envd_download_info *info, int *status,
-                       char *msg, size_t msgn)
+int denvd_download_open(struct denvd_call *c, const char *raw_path, const char *accept_encoding,
+                        struct denvd_download **out, struct denvd_download_info *info, int *status,
+                        char *msg, size_t msgn)
 {
     char path[ENVD_PATH_MAX];
     struct error err;
     *out = NULL;
-    if (envd_path_resolve(raw_path ? raw_path : "", c->home, path, sizeof path, &err) < 0) {
+    if (denvd_path_resolve(raw_path ? raw_path : "", c->home, path, sizeof path, &err) < 0) {
         *status = 400;
         snprintf(msg, msgn, "error resolving path: %s", err.msg);
         return -1;
@@ -430,7 +430,7 @@ int envd_download_open(struct envd_call *c, const char *raw_path, const char *ac
         snprintf(msg, msgn, "path '%s' is not a regular file", path);
         return -1;
     }
-    struct envd_download *d = calloc(1, sizeof *d);
+    struct denvd_download *d = calloc(1, sizeof *d);
     if (!d) {
         close(fd);
         *status = 500;
@@ -446,7 +446,7 @@ int envd_download_open(struct envd_call *c, const char *raw_path, const char *ac
     }
     if (d->gzip) {
         if (deflateInit2(&d->zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-            envd_download_free(d);
+            denvd_download_free(d);
             *status = 500;
             snprintf(msg, msgn, "error initialising gzip encoder");
             return -1;
@@ -462,7 +462,7 @@ int envd_download_open(struct envd_call *c, const char *raw_path, const char *ac
     return 0;
 }
 
-ssize_t envd_download_read(struct envd_download *d, void *out, size_t n)
+ssize_t denvd_download_read(struct denvd_download *d, void *out, size_t n)
 {
     if (d->done) return 0;
     if (!d->gzip) {
@@ -504,7 +504,7 @@ ssize_t envd_download_read(struct envd_download *d, void *out, size_t n)
     return (ssize_t)(n - d->zs.avail_out);
 }
 
-void envd_download_free(struct envd_download *d)
+void denvd_download_free(struct denvd_download *d)
 {
     if (!d) return;
     if (d->fd >= 0) close(d->fd);

@@ -1,15 +1,15 @@
-/* envd_reply.c - how the envd services answer: a unary reply (JSON message or Connect error),
+/* denvd_reply.c - how the envd services answer: a unary reply (JSON message or Connect error),
  * one stream frame, and errno as a Connect code. Shared by process, filesystem and watch, so
- * none of them reaches back into envd.c or envd_http.c for it. */
+ * none of them reaches back into envd.c or denvd_http.c for it. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "envd_int.h"
+#include "denvd_int.h"
 
-int envd_reply_error(struct envd_reply *r, enum connect_code code, const char *fmt, ...)
+int denvd_reply_error(struct denvd_reply *r, enum connect_code code, const char *fmt, ...)
 {
     r->code = code;
     va_list ap;
@@ -19,18 +19,18 @@ int envd_reply_error(struct envd_reply *r, enum connect_code code, const char *f
     return -1;
 }
 
-int envd_reply_json(struct envd_reply *r, cJSON *msg)
+int denvd_reply_json(struct denvd_reply *r, cJSON *msg)
 {
-    if (!msg) return envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+    if (!msg) return denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
     buf_reset(&r->body);
     int rc = pjson_print(&r->body, msg);
     cJSON_Delete(msg);
-    if (rc < 0) return envd_reply_error(r, CONNECT_INTERNAL, "out of memory");
+    if (rc < 0) return denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
     r->code = CONNECT_OK;
     return 0;
 }
 
-int envd_frame_json(struct buf *out, cJSON *msg)
+int denvd_frame_json(struct buf *out, cJSON *msg)
 {
     if (!msg) return -ENOMEM;
     struct buf j = BUF_INIT;
@@ -41,7 +41,7 @@ int envd_frame_json(struct buf *out, cJSON *msg)
     return rc;
 }
 
-enum connect_code envd_errno_code(int err)
+enum connect_code denvd_errno_code(int err)
 {
     if (err < 0) err = -err;
     switch (err) {

@@ -1,22 +1,22 @@
-/* envd_loop.c - envd's fds and timers in boxtopd's loop, on the server's fd watches and
+/* denvd_loop.c - envd's fds and timers in boxtopd's loop, on the server's fd watches and
  * timers (server.h). The server's watches are read-only and cannot be paused, so:
  *   - write interest (stdin/pty input that hit EAGAIN) is a 10 ms retry timer;
  *   - pausing reads (a slow client) drops the watch and adopting the fd again resumes it.
- * The server watches a dup, so the fd itself stays ours: envd_fd_close() closes it. */
+ * The server watches a dup, so the fd itself stays ours: denvd_fd_close() closes it. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "envd_int.h"
+#include "denvd_int.h"
 #include "server.h"
 
 #define WRITE_RETRY_MS 10
 
-struct envd_fdw {
+struct denvd_fdw {
     struct envd *e;
     int fd;
-    envd_fd_cb cb;
+    denvd_fd_cb cb;
     void *arg;
     struct server_fd *sw; /* NULL while paused or after the server reported the hangup */
     bool paused, hung_up;
@@ -24,9 +24,9 @@ struct envd_fdw {
     bool want_write;
 };
 
-struct envd_timer {
+struct denvd_timer {
     struct server_timer *t;
-    envd_timer_cb cb;
+    denvd_timer_cb cb;
     void *arg;
 };
 
@@ -34,7 +34,7 @@ static void on_fd(struct server_fd *sw, int fd, int events, void *ud)
 {
     (void)sw;
     (void)fd;
-    struct envd_fdw *w = ud;
+    struct denvd_fdw *w = ud;
     if (events & SERVER_FD_CLOSED) {
         w->sw = NULL; /* the server frees its watch after this call */
         w->hung_up = true;
@@ -47,13 +47,13 @@ static void on_fd(struct server_fd *sw, int fd, int events, void *ud)
 static void on_write_retry(struct server_timer *t, void *ud)
 {
     (void)t;
-    struct envd_fdw *w = ud;
+    struct denvd_fdw *w = ud;
     if (w->want_write && w->cb) w->cb(w->arg, w->fd, ENVD_FD_WRITE);
 }
 
-struct envd_fdw *envd_fd_watch(struct envd *e, int fd, envd_fd_cb cb, void *arg)
+struct denvd_fdw *denvd_fd_watch(struct envd *e, int fd, denvd_fd_cb cb, void *arg)
 {
-    struct envd_fdw *w = calloc(1, sizeof *w);
+    struct denvd_fdw *w = calloc(1, sizeof *w);
     if (!w) return NULL;
     w->e = e;
     w->fd = fd;
@@ -70,7 +70,7 @@ struct envd_fdw *envd_fd_watch(struct envd *e, int fd, envd_fd_cb cb, void *arg)
     return w;
 }
 
-void envd_fd_want_write(struct envd_fdw *w, bool on)
+void denvd_fd_want_write(struct denvd_fdw *w, bool on)
 {
     if (!w) return;
     w->want_write = on;
@@ -80,7 +80,7 @@ void envd_fd_want_write(struct envd_fdw *w, bool on)
         server_timer_stop(w->wtimer);
 }
 
-void envd_fd_pause_read(struct envd_fdw *w, bool paused)
+void denvd_fd_pause_read(struct denvd_fdw *w, bool paused)
 {
     if (!w || w->hung_up || w->paused == paused) return;
     w->paused = paused;
@@ -92,7 +92,7 @@ void envd_fd_pause_read(struct envd_fdw *w, bool paused)
     }
 }
 
-void envd_fd_close(struct envd_fdw *w)
+void denvd_fd_close(struct denvd_fdw *w)
 {
     if (!w) return;
     if (w->sw) server_unwatch_fd(w->sw);
@@ -103,18 +103,18 @@ void envd_fd_close(struct envd_fdw *w)
 
 static void on_timer(struct server_timer *st, void *ud)
 {
-    struct envd_timer *t = ud;
-    envd_timer_cb cb = t->cb;
+    struct denvd_timer *t = ud;
+    denvd_timer_cb cb = t->cb;
     void *arg = t->arg;
     server_timer_free(st); /* allowed from its own callback */
     free(t);
     cb(arg);
 }
 
-struct envd_timer *envd_timer_start(struct envd *e, int64_t ms, envd_timer_cb cb, void *arg)
+struct denvd_timer *denvd_timer_start(struct envd *e, int64_t ms, denvd_timer_cb cb, void *arg)
 {
     if (ms <= 0) return NULL;
-    struct envd_timer *t = calloc(1, sizeof *t);
+    struct denvd_timer *t = calloc(1, sizeof *t);
     if (!t) return NULL;
     t->cb = cb;
     t->arg = arg;
@@ -127,7 +127,7 @@ struct envd_timer *envd_timer_start(struct envd *e, int64_t ms, envd_timer_cb cb
     return t;
 }
 
-void envd_timer_stop(struct envd_timer *t)
+void denvd_timer_stop(struct denvd_timer *t)
 {
     if (!t) return;
     server_timer_free(t->t);

@@ -14,7 +14,7 @@
 #include "boxtop/loop.h"
 #include "../sandbox.h"
 #include "../sblog.h"
-#include "api.h"
+#include "dapi.h"
 
 #define WEEK_MS (7LL * 24 * 3600 * 1000)
 
@@ -43,15 +43,15 @@ static cJSON *entry_json(const struct sblog_entry *e)
     return o;
 }
 
-int api_sandbox_logs_v1(struct daemon *d, struct server_request *req)
+int dapi_sandbox_logs_v1(struct daemon *d, struct server_request *req)
 {
     char id[IDS_SANDBOX_MAX + 1], ts[64];
     long long start, limit;
     int64_t now = loop_wall_ms();
 
-    if (!api_sandbox_id(req, 0, id, sizeof id)) return 0;
-    if (api_query_int(req, "start", now - WEEK_MS, 0, 1LL << 50, &start) < 0 ||
-        api_query_int(req, "limit", 1000, 0, 1LL << 31, &limit) < 0)
+    if (!dapi_sandbox_id(req, 0, id, sizeof id)) return 0;
+    if (dapi_query_int(req, "start", now - WEEK_MS, 0, 1LL << 50, &start) < 0 ||
+        dapi_query_int(req, "limit", 1000, 0, 1LL << 31, &limit) < 0)
         return 0;
     const struct sblog *l = sbx_logs_of(d, id);
     if (!l && !sbx_find(d, id)) return unknown_sandbox(req, id);
@@ -92,7 +92,7 @@ static int level_rank(const char *s)
     return -1;
 }
 
-int api_sandbox_logs_v2(struct daemon *d, struct server_request *req)
+int dapi_sandbox_logs_v2(struct daemon *d, struct server_request *req)
 {
     char id[IDS_SANDBOX_MAX + 1];
     long long cursor, limit;
@@ -100,9 +100,9 @@ int api_sandbox_logs_v2(struct daemon *d, struct server_request *req)
     int min_level = LOG_DEBUG;
     bool forward = false;
 
-    if (!api_sandbox_id(req, 0, id, sizeof id)) return 0;
-    if (api_query_int(req, "cursor", -1, 0, 1LL << 50, &cursor) < 0 ||
-        api_query_int(req, "limit", 1000, 0, 1000, &limit) < 0)
+    if (!dapi_sandbox_id(req, 0, id, sizeof id)) return 0;
+    if (dapi_query_int(req, "cursor", -1, 0, 1LL << 50, &cursor) < 0 ||
+        dapi_query_int(req, "limit", 1000, 0, 1000, &limit) < 0)
         return 0;
     const char *dir = server_request_query(req, "direction");
     if (dir) {
@@ -121,7 +121,7 @@ int api_sandbox_logs_v2(struct daemon *d, struct server_request *req)
     /* ?pid= (infra PR #2935, ahead of E2B cloud): that process's output lines only; the
      * level filter does not apply to them */
     long long pid = 0;
-    if (api_query_int(req, "pid", 0, 1, 2147483647LL, &pid) < 0) return 0;
+    if (dapi_query_int(req, "pid", 0, 1, 2147483647LL, &pid) < 0) return 0;
     if (pid > 0) min_level = LOG_DEBUG;
     const char *search = server_request_query(req, "search");
     if (search && strlen(search) > 256)

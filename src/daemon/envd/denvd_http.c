@@ -1,11 +1,11 @@
-/* envd_http.c - envd's HTTP side on boxtopd's server (server.h): routing by E2b-Sandbox-Id,
+/* denvd_http.c - envd's HTTP side on boxtopd's server (server.h): routing by E2b-Sandbox-Id,
  * auth (X-Access-Token, signed /files URLs, Basic user), Connect unary/stream framing, /files
  * streaming, /health, /metrics, /envs.
  *
  * Every request on the envd vhost comes through one fallback route in streaming-body mode, so
  * routing and auth happen as soon as the headers are in (before an upload's body is read),
- * and unknown sandboxes get E2B's proxy 502 whatever the path. One struct envd_conn per
- * request carries what the services need (the engine only sees envd_conn_*); it dies in the
+ * and unknown sandboxes get E2B's proxy 502 whatever the path. One struct denvd_conn per
+ * request carries what the services need (the engine only sees denvd_conn_*); it dies in the
  * request's on_close. Downloads are pumped from the drain callback, so a slow client holds
  * boxtopd at about SERVER_STREAM_LOW_WATER + one read per download; uploads are written to
  * disk as each body piece arrives and the server reads no further meanwhile. */
@@ -22,9 +22,9 @@
 
 #include "boxtop/base64.h"
 #include "boxtop/files_sig.h"
-#include "envd_conn.h"
-#include "envd_files.h"
-#include "envd_int.h"
+#include "denvd_conn.h"
+#include "denvd_files.h"
+#include "denvd_int.h"
 #include "xmeta.h"
 #include "runtime/runtime.h"
 #include "server.h"
@@ -39,7 +39,7 @@
 
 static void on_drain(struct server_request *req, void *ud);
 
-static int stream_start(struct envd_conn *c, const char *ctype)
+static int stream_start(struct denvd_conn *c, const char *ctype)
 {
     c->streaming = true;
     return server_stream_begin(c->req, 200, ctype, on_drain, c);
@@ -58,7 +58,7 @@ static void json_error_body(struct buf *b, int status, const char *msg)
     cJSON_Delete(j);
 }
 
-static void respond_json_error(struct envd_conn *c, int status, const char *msg)
+static void respond_json_error(struct denvd_conn *c, int status, const char *msg)
 {
     struct buf b = BUF_INIT;
     json_error_body(&b, status, msg);
@@ -67,7 +67,7 @@ static void respond_json_error(struct envd_conn *c, int status, const char *msg)
     c->kind = K_DONE;
 }
 
-static void respond_sandbox_not_found(struct envd_conn *c, const char *id)
+static void respond_sandbox_not_found(struct denvd_conn *c, const char *id)
 {
     cJSON *j = cJSON_CreateObject();
     if (id) cJSON_AddStringToObject(j, "sandboxId", id);
@@ -77,7 +77,7 @@ static void respond_sandbox_not_found(struct envd_conn *c, const char *id)
     c->kind = K_DONE;
 }
 
-static void respond_connect_error(struct envd_conn *c, enum connect_code code, const char *msg)
+static void respond_connect_error(struct denvd_conn *c, enum connect_code code, const char *msg)
 {
     struct buf b = BUF_INIT;
     connect_error_json_append(&b, code, msg);
@@ -87,7 +87,7 @@ static void respond_connect_error(struct envd_conn *c, enum connect_code code, c
 }
 
 /* A stream RPC that fails before it starts: HTTP 200 + one end-stream frame (connect-go). */
-static void stream_error(struct envd_conn *c, enum connect_code code, const char *msg)
+static void stream_error(struct denvd_conn *c, enum connect_code code, const char *msg)
 {
     struct buf b = BUF_INIT;
     connect_end_stream_append(&b, code, msg, NULL);
@@ -105,7 +105,7 @@ struct sig_search {
     bool found;
 };
 
-static int sig_match(void *arg, const struct envd_sandbox_info *sb)
+static int sig_match(void *arg, const struct denvd_sandbox_info *sb)
 {
     struct sig_search *s = arg;
     if (!sb->token || !sb->token[0]) return 0;
@@ -152,12 +152,12 @@ static int basic_user(struct server_request *req, char *out, size_t n)
     return rc;
 }
 
-static int setup_call(struct envd_conn *c, const struct envd_sandbox_info *info, const char *user)
+static int setup_call(struct denvd_conn *c, const struct denvd_sandbox_info *info, const char *user)
 {
-    struct envd_call *call = &c->call;
+    struct denvd_call *call = &c->call;
     memset(call, 0, sizeof *call);
     call->e = c->e;
-    call->sbx = envd_sbx_get(c->e, info->id, info->rt);
+    call->sbx = denvd_sbx_get(c->e, info->id, info->rt);
     if (!call->sbx) return -ENOMEM;
     call->root_fd = rt_root_fd(info->rt);
     const char *u = user && *user                                   ? user
@@ -192,7 +192,7 @@ static int setup_call(struct envd_conn *c, const struct envd_sandbox_info *info,
 
 /* ---- simple endpoints ---- */
 
-static void handle_metrics(struct envd_conn *c, const struct envd_sandbox_info *info)
+static void handle_metrics(struct denvd_conn *c, const struct denvd_sandbox_info *info)
 {
     struct rt_metrics m;
     struct error err;
@@ -214,7 +214,7 @@ static void handle_metrics(struct envd_conn *c, const struct envd_sandbox_info *
     server_respond_json(c->req, 200, j);
 }
 
-static void handle_envs(struct envd_conn *c, const struct envd_sandbox_info *info)
+static void handle_envs(struct denvd_conn *c, const struct denvd_sandbox_info *info)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "E2B_SANDBOX", "true");
@@ -229,41 +229,41 @@ static void handle_envs(struct envd_conn *c, const struct envd_sandbox_info *inf
 
 /* ---- /files ---- */
 
-static void pump_download(struct envd_conn *c)
+static void pump_download(struct denvd_conn *c)
 {
     char *chunk = malloc(DOWNLOAD_CHUNK);
     if (!chunk) {
-        envd_conn_finish(c);
+        denvd_conn_finish(c);
         return;
     }
     while (c->dl && !c->ended && server_stream_queued(c->req) < DOWNLOAD_QUEUE) {
-        ssize_t r = envd_download_read(c->dl, chunk, DOWNLOAD_CHUNK);
+        ssize_t r = denvd_download_read(c->dl, chunk, DOWNLOAD_CHUNK);
         if (r > 0) {
             server_stream_write(c->req, chunk, (size_t)r);
             continue;
         }
         /* end, or a read error after the headers: ending is all we can do; on error the
          * body is short (and without the terminating gzip trailer when compressed) */
-        envd_download_free(c->dl);
+        denvd_download_free(c->dl);
         c->dl = NULL;
-        envd_conn_finish(c);
+        denvd_conn_finish(c);
     }
     free(chunk);
 }
 
-static void start_download(struct envd_conn *c, const char *path)
+static void start_download(struct denvd_conn *c, const char *path)
 {
     const char *ae = server_request_header(c->req, "accept-encoding");
     const char *range = server_request_header(c->req, "range");
     if (range && *range)
         ae = NULL; /* envd serves ranges identity-encoded (we send the whole file) */
-    struct envd_download_info info;
+    struct denvd_download_info info;
     int status;
     char msg[512];
-    struct envd_cred cred;
-    envd_cred_enter(&c->call, &cred);
-    int rc = envd_download_open(&c->call, path, ae, &c->dl, &info, &status, msg, sizeof msg);
-    envd_cred_leave(&cred);
+    struct denvd_cred cred;
+    denvd_cred_enter(&c->call, &cred);
+    int rc = denvd_download_open(&c->call, path, ae, &c->dl, &info, &status, msg, sizeof msg);
+    denvd_cred_leave(&cred);
     if (rc < 0) {
         respond_json_error(c, status, msg);
         return;
@@ -285,7 +285,7 @@ static void start_download(struct envd_conn *c, const char *path)
  * "fetch failed"). Beyond UPLOAD_DRAIN_MAX it is answered at once and the connection closed. */
 #define UPLOAD_DRAIN_MAX (64u << 20)
 
-static void upload_refuse_later(struct envd_conn *c, int status, struct buf *body)
+static void upload_refuse_later(struct denvd_conn *c, int status, struct buf *body)
 {
     buf_free(&c->up_fail_body);
     c->up_fail_body = *body;
@@ -293,7 +293,7 @@ static void upload_refuse_later(struct envd_conn *c, int status, struct buf *bod
     c->up_fail_status = status;
 }
 
-static void upload_answer_refusal(struct envd_conn *c)
+static void upload_answer_refusal(struct denvd_conn *c)
 {
     server_respond(c->req, c->up_fail_status, "application/json; charset=utf-8",
                    c->up_fail_body.data, c->up_fail_body.len);
@@ -305,7 +305,7 @@ static void upload_answer_refusal(struct envd_conn *c)
 static int upload_data(struct server_request *req, const char *data, size_t len, void *ud)
 {
     (void)req;
-    struct envd_conn *c = ud;
+    struct denvd_conn *c = ud;
     if (c->kind != K_UPLOAD) return 0;
     c->body_in += len;
     if (c->up_fail_status) {
@@ -315,7 +315,7 @@ static int upload_data(struct server_request *req, const char *data, size_t len,
     }
     if (!c->up) return 0;
     if (c->body_in > CHUNKED_UPLOAD_MAX && server_request_is_chunked(c->req)) {
-        envd_upload_free(c->up);
+        denvd_upload_free(c->up);
         c->up = NULL;
         respond_json_error(c, 413,
                            "chunked uploads are limited to 100 MiB by this server (lws 4.1); "
@@ -324,12 +324,12 @@ static int upload_data(struct server_request *req, const char *data, size_t len,
     }
     /* no credential switch per piece: writes go to an open fd, and a multipart part that
      * opens a new file switches inside files.c */
-    int rc = envd_upload_feed(c->up, data, len);
+    int rc = denvd_upload_feed(c->up, data, len);
     if (rc < 0) {
         int status;
         struct buf body = BUF_INIT;
-        envd_upload_finish(c->up, &status, &body);
-        envd_upload_free(c->up);
+        denvd_upload_finish(c->up, &status, &body);
+        denvd_upload_free(c->up);
         c->up = NULL;
         upload_refuse_later(c, status, &body);
     }
@@ -339,7 +339,7 @@ static int upload_data(struct server_request *req, const char *data, size_t len,
 static void upload_end(struct server_request *req, int status, void *ud)
 {
     (void)req;
-    struct envd_conn *c = ud;
+    struct denvd_conn *c = ud;
     if (c->kind != K_UPLOAD) return;
     if (c->up_fail_status) {
         upload_answer_refusal(c);
@@ -349,16 +349,16 @@ static void upload_end(struct server_request *req, int status, void *ud)
     struct buf body = BUF_INIT;
     int st;
     if (status < 0) {
-        envd_upload_free(c->up);
+        denvd_upload_free(c->up);
         c->up = NULL;
         respond_json_error(c, 400, "error reading request body");
         return;
     }
-    struct envd_cred cred;
-    envd_cred_enter(&c->call, &cred);
-    envd_upload_finish(c->up, &st, &body);
-    envd_cred_leave(&cred);
-    envd_upload_free(c->up);
+    struct denvd_cred cred;
+    denvd_cred_enter(&c->call, &cred);
+    denvd_upload_finish(c->up, &st, &body);
+    denvd_cred_leave(&cred);
+    denvd_upload_free(c->up);
     c->up = NULL;
     server_respond(c->req, st, "application/json", body.data, body.len);
     buf_free(&body);
@@ -377,11 +377,11 @@ static void collect_meta(void *ud, const char *key, const char *value)
     if (!m->bad && xmeta_add(m->obj, key, value, m->msg, sizeof m->msg) < 0) m->bad = 1;
 }
 
-static void start_upload(struct envd_conn *c, const char *path)
+static void start_upload(struct denvd_conn *c, const char *path)
 {
     struct meta_collect meta = {cJSON_CreateObject(), 0, ""};
-    struct envd_upload_req ur = {path, server_request_header(c->req, "content-type"),
-                                 server_request_header(c->req, "content-encoding"), meta.obj};
+    struct denvd_upload_req ur = {path, server_request_header(c->req, "content-type"),
+                                  server_request_header(c->req, "content-encoding"), meta.obj};
     int status;
     char msg[512];
     int rc;
@@ -395,10 +395,10 @@ static void start_upload(struct envd_conn *c, const char *path)
         status = 400;
         snprintf(msg, sizeof msg, "%s", meta.msg);
     } else {
-        struct envd_cred cred;
-        envd_cred_enter(&c->call, &cred);
-        rc = envd_upload_begin(&c->call, &ur, &c->up, &status, msg, sizeof msg);
-        envd_cred_leave(&cred);
+        struct denvd_cred cred;
+        denvd_cred_enter(&c->call, &cred);
+        rc = denvd_upload_begin(&c->call, &ur, &c->up, &status, msg, sizeof msg);
+        denvd_cred_leave(&cred);
     }
     cJSON_Delete(meta.obj);
     c->kind = K_UPLOAD;
@@ -432,9 +432,9 @@ static int frame_cb(const struct connect_frame *f, void *ud, struct error *err)
 }
 
 /* StreamInput: start{process} then data{input}…, answered once the body ended. */
-static void stream_input(struct envd_conn *c, struct frames *fr)
+static void stream_input(struct denvd_conn *c, struct frames *fr)
 {
-    struct envd_reply r = {CONNECT_OK, "", BUF_INIT};
+    struct denvd_reply r = {CONNECT_OK, "", BUF_INIT};
     cJSON *sel = NULL;
     for (int i = 0; i < fr->n && r.code == CONNECT_OK; i++) {
         const cJSON *ev = fr->msgs[i];
@@ -447,13 +447,13 @@ static void stream_input(struct envd_conn *c, struct frames *fr)
         }
         if (!data) continue; /* keepalive */
         if (!sel) {
-            envd_reply_error(&r, CONNECT_INVALID_ARGUMENT, "data event before start event");
+            denvd_reply_error(&r, CONNECT_INVALID_ARGUMENT, "data event before start event");
             break;
         }
         cJSON *req = cJSON_Duplicate(sel, 1);
         const cJSON *input = cJSON_GetObjectItemCaseSensitive(data, "input");
         if (input) cJSON_AddItemToObject(req, "input", cJSON_Duplicate(input, 1));
-        envd_process_unary(&c->call, "SendInput", req, &r);
+        denvd_process_unary(&c->call, "SendInput", req, &r);
         cJSON_Delete(req);
     }
     cJSON_Delete(sel);
@@ -470,9 +470,9 @@ static void stream_input(struct envd_conn *c, struct frames *fr)
     buf_free(&r.body);
 }
 
-static void rpc_complete(struct envd_conn *c)
+static void rpc_complete(struct denvd_conn *c)
 {
-    struct envd_reply r = {CONNECT_OK, "", BUF_INIT};
+    struct denvd_reply r = {CONNECT_OK, "", BUF_INIT};
     bool is_proc = strcmp(c->service, "process.Process") == 0;
     if (!c->stream_rpc) {
         cJSON *msg =
@@ -482,8 +482,8 @@ static void rpc_complete(struct envd_conn *c)
             respond_connect_error(c, CONNECT_INVALID_ARGUMENT, "request body is not a JSON object");
             return;
         }
-        int rc = is_proc ? envd_process_unary(&c->call, c->method, msg, &r)
-                         : envd_fs_unary(&c->call, c->method, msg, &r);
+        int rc = is_proc ? denvd_process_unary(&c->call, c->method, msg, &r)
+                         : denvd_fs_unary(&c->call, c->method, msg, &r);
         cJSON_Delete(msg);
         if (rc < 0 || r.code != CONNECT_OK)
             respond_connect_error(c, r.code, r.message);
@@ -512,14 +512,14 @@ static void rpc_complete(struct envd_conn *c)
         /* headers go out now; the service writes its frames through the conn */
         stream_start(c, "application/connect+json");
         c->kind = K_STREAM;
-        int src = is_proc ? envd_process_stream(&c->call, c->method, fr.msgs[0], c, &r)
-                          : envd_fs_stream(&c->call, c->method, fr.msgs[0], c, &r);
+        int src = is_proc ? denvd_process_stream(&c->call, c->method, fr.msgs[0], c, &r)
+                          : denvd_fs_stream(&c->call, c->method, fr.msgs[0], c, &r);
         if (src < 0) {
             struct buf b = BUF_INIT;
             connect_end_stream_append(&b, r.code, r.message, NULL);
-            envd_conn_write(c, b.data, b.len);
+            denvd_conn_write(c, b.data, b.len);
             buf_free(&b);
-            envd_conn_finish(c);
+            denvd_conn_finish(c);
         }
     }
     for (int i = 0; i < fr.n; i++)
@@ -530,7 +530,7 @@ static void rpc_complete(struct envd_conn *c)
 static int rpc_data(struct server_request *req, const char *data, size_t len, void *ud)
 {
     (void)req;
-    struct envd_conn *c = ud;
+    struct denvd_conn *c = ud;
     if (c->kind != K_RPC) return 0;
     if (c->body.len + len > RPC_BODY_MAX) {
         if (c->stream_rpc)
@@ -545,7 +545,7 @@ static int rpc_data(struct server_request *req, const char *data, size_t len, vo
 static void rpc_end(struct server_request *req, int status, void *ud)
 {
     (void)req;
-    struct envd_conn *c = ud;
+    struct denvd_conn *c = ud;
     if (c->kind != K_RPC) return;
     if (status < 0) {
         respond_connect_error(c, CONNECT_INVALID_ARGUMENT, "malformed request body");
@@ -562,7 +562,7 @@ static bool is_stream_method(const char *service, const char *method)
     return strcmp(method, "WatchDir") == 0;
 }
 
-static void start_rpc(struct envd_conn *c, const char *path)
+static void start_rpc(struct denvd_conn *c, const char *path)
 {
     const char *method = server_request_method(c->req);
     const char *slash = strchr(path + 1, '/');
@@ -601,15 +601,15 @@ static void start_rpc(struct envd_conn *c, const char *path)
 static void on_close(struct server_request *req, void *ud)
 {
     (void)req;
-    struct envd_conn *c = ud;
+    struct denvd_conn *c = ud;
     c->req = NULL;
     if (c->owner.gone) {
         void (*gone)(void *) = c->owner.gone;
         c->owner.gone = NULL;
         gone(c->owner.arg);
     }
-    envd_upload_free(c->up);
-    envd_download_free(c->dl);
+    denvd_upload_free(c->up);
+    denvd_download_free(c->dl);
     buf_free(&c->body);
     buf_free(&c->up_fail_body);
     free(c);
@@ -618,7 +618,7 @@ static void on_close(struct server_request *req, void *ud)
 static void on_drain(struct server_request *req, void *ud)
 {
     (void)req;
-    struct envd_conn *c = ud;
+    struct denvd_conn *c = ud;
     if (c->dl) {
         pump_download(c);
         return;
@@ -638,10 +638,10 @@ static bool reserved_path(const char *path)
     return false;
 }
 
-int envd_http_handle(struct server_request *req, void *ud)
+int denvd_http_handle(struct server_request *req, void *ud)
 {
     struct envd *e = ud;
-    struct envd_conn *c = calloc(1, sizeof *c);
+    struct denvd_conn *c = calloc(1, sizeof *c);
     if (!c) return -1;
     c->req = req;
     c->e = e;
@@ -681,7 +681,7 @@ int envd_http_handle(struct server_request *req, void *ud)
         }
         exp = x;
     }
-    struct envd_sandbox_info info;
+    struct denvd_sandbox_info info;
     memset(&info, 0, sizeof info);
     if (id && !*id) {
         respond_sandbox_not_found(c, NULL);

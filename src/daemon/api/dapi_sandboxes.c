@@ -15,9 +15,9 @@
 #include "../snapshot.h"
 #include "../tpl.h"
 #include "../tpl_sandbox.h"
-#include "api.h"
-#include "list_filter.h"
-#include "validate.h"
+#include "dapi.h"
+#include "dapi_list_filter.h"
+#include "dapi_validate.h"
 
 #define CLIENT_ID      "6532622b"
 #define MAX_TIMEOUT_S  VALIDATE_MAX_TIMEOUT_S
@@ -26,7 +26,7 @@
 
 /* ------------------------------------------------------------------ JSON shapes */
 
-cJSON *api_sandbox_json(const struct sbx *s)
+cJSON *dapi_sandbox_json(const struct sbx *s)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
@@ -75,7 +75,7 @@ static cJSON *listed_json(const struct sbx *s, bool detail)
     return o;
 }
 
-int api_answer_error(struct server_request *req, const struct error *err)
+int dapi_answer_error(struct server_request *req, const struct error *err)
 {
     switch (err->kind) {
     case ERROR_RATE_LIMIT: {
@@ -145,7 +145,7 @@ static int create_common(struct daemon *d, struct server_request *req, bool v2)
         cr.env_vars = tpl_sandbox_env(tb, cr.env_vars);
     }
     o.auto_pause_fs_only = cr.auto_pause_fs_only;
-    if (cr.volume_mounts && api_volume_mounts_check(d, cr.volume_mounts, &err) < 0) {
+    if (cr.volume_mounts && dapi_volume_mounts_check(d, cr.volume_mounts, &err) < 0) {
         create_req_free(&cr);
         return send_validation(req, 400, &err);
     }
@@ -160,21 +160,21 @@ static int create_common(struct daemon *d, struct server_request *req, bool v2)
     o.env_vars = cr.env_vars;
     if (sbx_create(d, &o, &s, &err) < 0) {
         create_req_free(&cr);
-        return api_answer_error(req, &err);
+        return dapi_answer_error(req, &err);
     }
     cr.volume_mounts = NULL; /* the sandbox's now */
     if (tp && tb && tpl_sandbox_start_cmd(d, s, tb, &err) < 0)
         sbx_log(s, LOG_ERROR, NULL, "%s", err.msg);
     /* the sandbox owns metadata and env vars now */
-    return server_respond_json(req, 201, api_sandbox_json(s));
+    return server_respond_json(req, 201, dapi_sandbox_json(s));
 }
 
-int api_sandbox_create(struct daemon *d, struct server_request *req)
+int dapi_sandbox_create(struct daemon *d, struct server_request *req)
 {
     return create_common(d, req, false);
 }
 
-int api_sandbox_create_v2(struct daemon *d, struct server_request *req)
+int dapi_sandbox_create_v2(struct daemon *d, struct server_request *req)
 {
     return create_common(d, req, true);
 }
@@ -207,45 +207,45 @@ static int list_common(struct daemon *d, struct server_request *req, bool v2)
     return server_respond_json(req, 200, arr);
 }
 
-int api_sandbox_list_v1(struct daemon *d, struct server_request *req)
+int dapi_sandbox_list_v1(struct daemon *d, struct server_request *req)
 {
     return list_common(d, req, false);
 }
 
-int api_sandbox_list_v2(struct daemon *d, struct server_request *req)
+int dapi_sandbox_list_v2(struct daemon *d, struct server_request *req)
 {
     return list_common(d, req, true);
 }
 
 /* ------------------------------------------------------------------ one sandbox */
 
-int api_sandbox_get(struct daemon *d, struct server_request *req)
+int dapi_sandbox_get(struct daemon *d, struct server_request *req)
 {
-    struct sbx *s = api_sandbox_or_404(d, req, 0);
+    struct sbx *s = dapi_sandbox_or_404(d, req, 0);
     if (!s) return 0;
     return server_respond_json(req, 200, listed_json(s, true));
 }
 
-int api_sandbox_kill(struct daemon *d, struct server_request *req)
+int dapi_sandbox_kill(struct daemon *d, struct server_request *req)
 {
     struct error err;
-    struct sbx *s = api_sandbox_or_404(d, req, 0);
+    struct sbx *s = dapi_sandbox_or_404(d, req, 0);
     if (!s) return 0;
     sbx_kill(d, s, "request", &err);
     return server_respond(req, 204, NULL, NULL, 0);
 }
 
-int api_sandbox_pause(struct daemon *d, struct server_request *req)
+int dapi_sandbox_pause(struct daemon *d, struct server_request *req)
 {
     struct error err;
     size_t len;
     const char *body = server_request_body(req, &len);
     int rc = validate_pause(body, len, &err);
     if (rc) return send_validation(req, rc, &err);
-    struct sbx *s = api_sandbox_or_404(d, req, 0);
+    struct sbx *s = dapi_sandbox_or_404(d, req, 0);
     if (!s) return 0;
     if (sbx_pause(d, s, validate_memory_flag(body, len), &err) < 0)
-        return api_answer_error(req, &err);
+        return dapi_answer_error(req, &err);
     return server_respond(req, 204, NULL, NULL, 0);
 }
 
@@ -260,32 +260,32 @@ static int connect_common(struct daemon *d, struct server_request *req, bool v2)
 
     (void)v2;
     if (rc) return send_validation(req, rc, &err);
-    struct sbx *s = api_sandbox_or_404(d, req, 0);
+    struct sbx *s = dapi_sandbox_or_404(d, req, 0);
     if (!s) return 0;
     if (s->state == SBX_RUNNING) {
         int64_t want = loop_wall_ms() + timeout * 1000;
         int64_t cap = s->started_at_ms + (int64_t)MAX_TIMEOUT_S * 1000;
         if (want > cap) want = cap;
         if (timeout > 0 && want > s->end_at_ms) sbx_set_end(d, s, want);
-        return server_respond_json(req, 200, api_sandbox_json(s));
+        return server_respond_json(req, 200, dapi_sandbox_json(s));
     }
     if (sbx_resume(d, s, timeout ? timeout : V2_DEFAULT_TTL, validate_memory_flag(body, len),
                    &err) < 0)
-        return api_answer_error(req, &err);
-    return server_respond_json(req, 201, api_sandbox_json(s));
+        return dapi_answer_error(req, &err);
+    return server_respond_json(req, 201, dapi_sandbox_json(s));
 }
 
-int api_sandbox_connect(struct daemon *d, struct server_request *req)
+int dapi_sandbox_connect(struct daemon *d, struct server_request *req)
 {
     return connect_common(d, req, false);
 }
 
-int api_sandbox_connect_v2(struct daemon *d, struct server_request *req)
+int dapi_sandbox_connect_v2(struct daemon *d, struct server_request *req)
 {
     return connect_common(d, req, true);
 }
 
-int api_sandbox_resume(struct daemon *d, struct server_request *req)
+int dapi_sandbox_resume(struct daemon *d, struct server_request *req)
 {
     struct error err;
     int64_t timeout;
@@ -295,17 +295,17 @@ int api_sandbox_resume(struct daemon *d, struct server_request *req)
     int rc = validate_resume(body, len, &timeout, &auto_pause, &has_ap, &err);
 
     if (rc) return send_validation(req, rc, &err);
-    struct sbx *s = api_sandbox_or_404(d, req, 0);
+    struct sbx *s = dapi_sandbox_or_404(d, req, 0);
     if (!s) return 0;
     if (s->state == SBX_RUNNING)
         return server_respond_error(req, 409, "Sandbox \"%s\" is already running", s->id);
     if (has_ap) s->auto_pause = auto_pause;
     if (sbx_resume(d, s, timeout, validate_memory_flag(body, len), &err) < 0)
-        return api_answer_error(req, &err);
-    return server_respond_json(req, 201, api_sandbox_json(s));
+        return dapi_answer_error(req, &err);
+    return server_respond_json(req, 201, dapi_sandbox_json(s));
 }
 
-int api_sandbox_timeout(struct daemon *d, struct server_request *req)
+int dapi_sandbox_timeout(struct daemon *d, struct server_request *req)
 {
     struct error err;
     int64_t timeout;
@@ -314,7 +314,7 @@ int api_sandbox_timeout(struct daemon *d, struct server_request *req)
     int rc = validate_timeout(body, len, &timeout, &err);
 
     if (rc) return send_validation(req, rc, &err);
-    struct sbx *s = api_sandbox_or_404(d, req, 0);
+    struct sbx *s = dapi_sandbox_or_404(d, req, 0);
     if (!s) return 0;
     if (s->state != SBX_RUNNING)
         return server_respond_error(req, 404, "Sandbox \"%s\" is paused", s->id);
@@ -326,7 +326,7 @@ int api_sandbox_timeout(struct daemon *d, struct server_request *req)
     return server_respond(req, 204, NULL, NULL, 0);
 }
 
-int api_sandbox_refreshes(struct daemon *d, struct server_request *req)
+int dapi_sandbox_refreshes(struct daemon *d, struct server_request *req)
 {
     struct error err;
     int64_t duration;
@@ -335,7 +335,7 @@ int api_sandbox_refreshes(struct daemon *d, struct server_request *req)
     int rc = validate_refresh(body, len, &duration, &err);
 
     if (rc) return send_validation(req, rc, &err);
-    struct sbx *s = api_sandbox_or_404(d, req, 0);
+    struct sbx *s = dapi_sandbox_or_404(d, req, 0);
     if (!s) return 0;
     if (s->state != SBX_RUNNING)
         return server_respond_error(req, 404, "Sandbox \"%s\" is paused", s->id);

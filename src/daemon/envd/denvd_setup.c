@@ -1,13 +1,13 @@
-/* envd_setup.c - plugs envd into boxtopd (see daemon.h): one fallback route on the envd
+/* denvd_setup.c - plugs envd into boxtopd (see daemon.h): one fallback route on the envd
  * vhost that takes every request, the sandbox table as struct envd_host, and the runtime's
- * process/sandbox hooks forwarded through d->envd_ops. */
+ * process/sandbox hooks forwarded through d->denvd_ops. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "daemon.h"
-#include "envd.h"
+#include "denvd.h"
 #include "sandbox.h"
 #include "server.h"
 #include "tpl.h"
@@ -17,7 +17,7 @@ static bool usable(const struct sbx *s)
     return s && sbx_is_running(s) && s->rt && !s->frozen;
 }
 
-static void fill(const struct sbx *s, struct envd_sandbox_info *out)
+static void fill(const struct sbx *s, struct denvd_sandbox_info *out)
 {
     memset(out, 0, sizeof *out);
     out->id = s->id;
@@ -33,7 +33,7 @@ static void fill(const struct sbx *s, struct envd_sandbox_info *out)
     }
 }
 
-static int host_get(void *ud, const char *id, struct envd_sandbox_info *out)
+static int host_get(void *ud, const char *id, struct denvd_sandbox_info *out)
 {
     struct daemon *d = ud;
     struct sbx *s = sbx_find(d, id);
@@ -42,13 +42,13 @@ static int host_get(void *ud, const char *id, struct envd_sandbox_info *out)
     return 0;
 }
 
-static void host_foreach(void *ud, int (*cb)(void *arg, const struct envd_sandbox_info *sb),
+static void host_foreach(void *ud, int (*cb)(void *arg, const struct denvd_sandbox_info *sb),
                          void *arg)
 {
     struct daemon *d = ud;
     for (size_t i = 0; i < d->n_sbx; i++) {
         if (!usable(d->sbx[i])) continue;
-        struct envd_sandbox_info info;
+        struct denvd_sandbox_info info;
         fill(d->sbx[i], &info);
         if (cb(arg, &info)) return;
     }
@@ -63,24 +63,24 @@ static void host_log(void *ud, const char *id, int level, const char *msg, const
 static void ops_proc_exited(void *ud, struct sbx *s, pid_t pid, int exit_code, int signo)
 {
     struct envd *e = ud;
-    if (s && s->rt) envd_on_proc_exited(e, s->rt, pid, exit_code, signo);
+    if (s && s->rt) denvd_on_proc_exited(e, s->rt, pid, exit_code, signo);
 }
 
 static void ops_sandbox_stopping(void *ud, struct sbx *s, bool processes_survive)
 {
     struct envd *e = ud;
     if (processes_survive)
-        envd_on_sandbox_paused(e, s->id);
+        denvd_on_sandbox_paused(e, s->id);
     else
-        envd_on_sandbox_gone(e, s->id);
+        denvd_on_sandbox_gone(e, s->id);
 }
 
 static void ops_shutdown(void *ud)
 {
-    envd_free(ud);
+    denvd_free(ud);
 }
 
-int envd_setup(struct daemon *d, struct error *err)
+int denvd_setup(struct daemon *d, struct error *err)
 {
     struct envd_host host = {
         .ud = d,
@@ -91,16 +91,16 @@ int envd_setup(struct daemon *d, struct error *err)
         .sandbox_log = host_log,
     };
     struct envd *e;
-    if (envd_new(&e, &host, err) < 0) return -1;
+    if (denvd_new(&e, &host, err) < 0) return -1;
     struct server_route all = {
-        .handler = envd_http_handle,
+        .handler = denvd_http_handle,
         .ud = e,
         .body_mode = SERVER_BODY_STREAM, /* routing and auth before any body is read */
     };
     server_set_fallback(d->srv, SERVER_VHOST_ENVD, &all);
-    d->envd_ops.ud = e;
-    d->envd_ops.proc_exited = ops_proc_exited;
-    d->envd_ops.sandbox_stopping = ops_sandbox_stopping;
-    d->envd_ops.shutdown = ops_shutdown;
+    d->denvd_ops.ud = e;
+    d->denvd_ops.proc_exited = ops_proc_exited;
+    d->denvd_ops.sandbox_stopping = ops_sandbox_stopping;
+    d->denvd_ops.shutdown = ops_shutdown;
     return 0;
 }

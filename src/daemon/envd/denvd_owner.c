@@ -1,13 +1,13 @@
-/* envd_owner.c - a file's host uid/gid as the sandbox names them (EntryInfo owner/group). */
+/* denvd_owner.c - a file's host uid/gid as the sandbox names them (EntryInfo owner/group). */
 #include "config.h"
 
 #include <stdio.h>
 
 #include "runtime/runtime.h"
-#include "envd_int.h"
+#include "denvd_int.h"
 
-void envd_owner_names(struct envd_call *c, uid_t uid, gid_t gid, char *owner, size_t on,
-                      char *group, size_t gn)
+void denvd_owner_names(struct denvd_call *c, uid_t uid, gid_t gid, char *owner, size_t on,
+                       char *group, size_t gn)
 {
     /* Files carry host ids: the sandbox's ids shifted by its base (root's host uid). Show
      * them as the sandbox does: its two users by name, other ids of its range by number,

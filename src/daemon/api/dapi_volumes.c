@@ -12,8 +12,8 @@
 #include "../runtime/runtime.h"
 #include "../sandbox.h"
 #include "../volume.h"
-#include "api.h"
-#include "validate.h"
+#include "dapi.h"
+#include "dapi_validate.h"
 
 static cJSON *volume_json(struct daemon *d, const struct volume *v, bool token, bool extra)
 {
@@ -39,7 +39,7 @@ static cJSON *volume_json(struct daemon *d, const struct volume *v, bool token, 
     return o;
 }
 
-int api_volumes_list(struct daemon *d, struct server_request *req)
+int dapi_volumes_list(struct daemon *d, struct server_request *req)
 {
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; arr && d->vols && i < d->vols->n; i++)
@@ -48,7 +48,7 @@ int api_volumes_list(struct daemon *d, struct server_request *req)
     return server_respond_json(req, 200, arr);
 }
 
-int api_volume_create(struct daemon *d, struct server_request *req)
+int dapi_volume_create(struct daemon *d, struct server_request *req)
 {
     struct error err;
     cJSON *body;
@@ -88,14 +88,14 @@ static struct volume *volume_or_error(struct daemon *d, struct server_request *r
     return v;
 }
 
-int api_volume_get(struct daemon *d, struct server_request *req)
+int dapi_volume_get(struct daemon *d, struct server_request *req)
 {
     struct volume *v = volume_or_error(d, req);
     if (!v) return 0;
     return server_respond_json(req, 200, volume_json(d, v, true, false));
 }
 
-int api_volume_delete(struct daemon *d, struct server_request *req)
+int dapi_volume_delete(struct daemon *d, struct server_request *req)
 {
     struct volume *v = volume_or_error(d, req);
     if (!v) return 0;
@@ -103,7 +103,7 @@ int api_volume_delete(struct daemon *d, struct server_request *req)
     return server_respond(req, 204, NULL, NULL, 0);
 }
 
-int api_volume_mounts_check(struct daemon *d, const cJSON *mounts, struct error *err)
+int dapi_volume_mounts_check(struct daemon *d, const cJSON *mounts, struct error *err)
 {
     char msg[sizeof err->msg] = "invalid mounts:";
     size_t ml = strlen(msg);

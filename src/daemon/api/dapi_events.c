@@ -8,7 +8,7 @@
 #include "../events.h"
 #include "../query.h"
 #include "../sandbox.h"
-#include "api.h"
+#include "dapi.h"
 
 static int events_common(struct daemon *d, struct server_request *req, const char *id)
 {
@@ -17,8 +17,8 @@ static int events_common(struct daemon *d, struct server_request *req, const cha
     const char *types[16];
     size_t ntypes = 0;
 
-    if (api_query_int(req, "offset", 0, 0, 1LL << 31, &offset) < 0 ||
-        api_query_int(req, "limit", 10, 1, 100, &limit) < 0)
+    if (dapi_query_int(req, "offset", 0, 0, 1LL << 31, &offset) < 0 ||
+        dapi_query_int(req, "limit", 10, 1, 100, &limit) < 0)
         return 0;
     struct query *q = server_request_query_all(req);
     const char *oa = q ? query_get(q, "orderAsc") : NULL;
@@ -38,14 +38,14 @@ static int events_common(struct daemon *d, struct server_request *req, const cha
     return server_respond_json(req, 200, arr);
 }
 
-int api_events_team(struct daemon *d, struct server_request *req)
+int dapi_events_team(struct daemon *d, struct server_request *req)
 {
     return events_common(d, req, NULL);
 }
 
-int api_events_sandbox(struct daemon *d, struct server_request *req)
+int dapi_events_sandbox(struct daemon *d, struct server_request *req)
 {
     char id[IDS_SANDBOX_MAX + 1];
-    if (!api_sandbox_id(req, 0, id, sizeof id)) return 0;
+    if (!dapi_sandbox_id(req, 0, id, sizeof id)) return 0;
     return events_common(d, req, id);
 }

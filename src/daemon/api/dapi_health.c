@@ -11,7 +11,7 @@
 
 #include "../runtime/runtime.h"
 #include "../snapshot.h"
-#include "api.h"
+#include "dapi.h"
 
 /* " (base: downloading packages 40 %)"-style note, "" when the image is ready. */
 static void base_note(struct daemon *d, char *out, size_t n)
@@ -73,7 +73,7 @@ static int health_json(struct daemon *d, struct server_request *req, const char 
     return server_respond_json(req, 200, o);
 }
 
-int api_health(struct daemon *d, struct server_request *req)
+int dapi_health(struct daemon *d, struct server_request *req)
 {
     char msg[1024], base[400];
     int n;

@@ -8,7 +8,7 @@
 #include <cJSON.h>
 
 #include "../webhooks.h"
-#include "api.h"
+#include "dapi.h"
 
 static struct webhook *webhook_or_404(struct daemon *d, struct server_request *req)
 {
@@ -18,7 +18,7 @@ static struct webhook *webhook_or_404(struct daemon *d, struct server_request *r
     return w;
 }
 
-int api_webhooks_list(struct daemon *d, struct server_request *req)
+int dapi_webhooks_list(struct daemon *d, struct server_request *req)
 {
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; arr && i < webhooks_count(d->webhooks); i++)
@@ -27,7 +27,7 @@ int api_webhooks_list(struct daemon *d, struct server_request *req)
     return server_respond_json(req, 200, arr);
 }
 
-int api_webhook_create(struct daemon *d, struct server_request *req)
+int dapi_webhook_create(struct daemon *d, struct server_request *req)
 {
     struct webhook_input in;
     struct webhook *w = NULL;
@@ -41,13 +41,13 @@ int api_webhook_create(struct daemon *d, struct server_request *req)
     return server_respond_json(req, 201, webhook_to_json(w, TEAM_ID));
 }
 
-int api_webhook_get(struct daemon *d, struct server_request *req)
+int dapi_webhook_get(struct daemon *d, struct server_request *req)
 {
     struct webhook *w = webhook_or_404(d, req);
     return w ? server_respond_json(req, 200, webhook_to_json(w, TEAM_ID)) : 0;
 }
 
-int api_webhook_update(struct daemon *d, struct server_request *req)
+int dapi_webhook_update(struct daemon *d, struct server_request *req)
 {
     struct webhook *w = webhook_or_404(d, req);
     if (!w) return 0;
@@ -62,7 +62,7 @@ int api_webhook_update(struct daemon *d, struct server_request *req)
     return server_respond_json(req, 200, webhook_to_json(w, TEAM_ID));
 }
 
-int api_webhook_delete(struct daemon *d, struct server_request *req)
+int dapi_webhook_delete(struct daemon *d, struct server_request *req)
 {
     struct webhook *w = webhook_or_404(d, req);
     if (!w) return 0;
@@ -70,7 +70,7 @@ int api_webhook_delete(struct daemon *d, struct server_request *req)
     return server_respond(req, 204, NULL, NULL, 0);
 }
 
-int api_webhook_deliveries(struct daemon *d, struct server_request *req)
+int dapi_webhook_deliveries(struct daemon *d, struct server_request *req)
 {
     struct webhook *w = webhook_or_404(d, req);
     return w ? server_respond_json(req, 200, webhook_history_json(w)) : 0;

@@ -8,7 +8,7 @@
 
 #include <cJSON.h>
 
-#include "validate.h"
+#include "dapi_validate.h"
 
 static bool is_ws(char c)
 {

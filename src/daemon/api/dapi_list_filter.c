@@ -9,7 +9,7 @@
 
 #include "boxtop/json.h"
 #include "../sandbox.h"
-#include "list_filter.h"
+#include "dapi_list_filter.h"
 
 int list_token_encode(int64_t ms, const char *id, bool asc, char *out, size_t n)
 {

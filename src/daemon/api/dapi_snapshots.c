@@ -15,8 +15,8 @@
 #include "../query.h"
 #include "../sandbox.h"
 #include "../snapshot.h"
-#include "api.h"
-#include "validate.h"
+#include "dapi.h"
+#include "dapi_validate.h"
 
 #define FORK_MAX_COUNT   100
 #define FORK_DEFAULT_TTL 15
@@ -48,7 +48,7 @@ static cJSON *snapshot_listed(const struct snapshot *s)
     return o;
 }
 
-int api_sandbox_snapshot(struct daemon *d, struct server_request *req)
+int dapi_sandbox_snapshot(struct daemon *d, struct server_request *req)
 {
     struct error err;
     cJSON *body = NULL;
@@ -61,7 +61,7 @@ int api_sandbox_snapshot(struct daemon *d, struct server_request *req)
         cJSON_Delete(body);
         return server_respond_error(req, 400, "validation error: field \"name\" must be a string");
     }
-    struct sbx *s = api_sandbox_or_404(d, req, 0);
+    struct sbx *s = dapi_sandbox_or_404(d, req, 0);
     if (!s) {
         cJSON_Delete(body);
         return 0;
@@ -71,19 +71,19 @@ int api_sandbox_snapshot(struct daemon *d, struct server_request *req)
     struct snapshot *snap;
     rc = snapshot_create(d, s, cJSON_IsString(name) ? name->valuestring : NULL, &snap, &err);
     cJSON_Delete(body);
-    if (rc < 0) return api_answer_error(req, &err);
+    if (rc < 0) return dapi_answer_error(req, &err);
     char id[128];
     snapshot_id(snap, id, sizeof id);
     sbx_log(s, LOG_INFO, NULL, "snapshot %s taken (%lld bytes)", id, (long long)snap->bytes);
     return server_respond_json(req, 201, snapshot_info(snap));
 }
 
-int api_snapshots_list(struct daemon *d, struct server_request *req)
+int dapi_snapshots_list(struct daemon *d, struct server_request *req)
 {
     struct query *q = server_request_query_all(req);
     if (!q) return server_respond_error(req, 400, "validation error: malformed query string");
     long long limit, start = 0;
-    if (api_query_int(req, "limit", LIST_MAX, 1, LIST_MAX, &limit) < 0) return 0;
+    if (dapi_query_int(req, "limit", LIST_MAX, 1, LIST_MAX, &limit) < 0) return 0;
     const char *tok = query_get(q, "nextToken");
     if (tok && (query_parse_int64(tok, &start) < 0 || start < 0))
         return server_respond_error(req, 400, "Invalid next token");
@@ -121,7 +121,7 @@ int api_snapshots_list(struct daemon *d, struct server_request *req)
 }
 
 /* DELETE /templates/{id}: snapshots only (boxtopd's one real template, base, stays). */
-int api_template_delete(struct daemon *d, struct server_request *req)
+int dapi_template_delete(struct daemon *d, struct server_request *req)
 {
     const char *ref = server_request_capture(req, 0);
     struct error err;
@@ -161,7 +161,7 @@ static int error_status(const struct error *err)
     }
 }
 
-int api_sandbox_fork(struct daemon *d, struct server_request *req)
+int dapi_sandbox_fork(struct daemon *d, struct server_request *req)
 {
     struct error err;
     cJSON *body = NULL;
@@ -190,7 +190,7 @@ int api_sandbox_fork(struct daemon *d, struct server_request *req)
         return server_respond_error(
             req, 400, "Count must be lower than the maximum number of concurrent sandboxes (%d)",
             d->opt.max_sandboxes);
-    struct sbx *src = api_sandbox_or_404(d, req, 0);
+    struct sbx *src = dapi_sandbox_or_404(d, req, 0);
     if (!src) return 0;
     if (src->state != SBX_RUNNING)
         return server_respond_error(
@@ -227,7 +227,7 @@ int api_sandbox_fork(struct daemon *d, struct server_request *req)
             continue;
         }
         cJSON *e = cJSON_CreateObject();
-        if (e) cJSON_AddItemToObject(e, "sandbox", api_sandbox_json(f));
+        if (e) cJSON_AddItemToObject(e, "sandbox", dapi_sandbox_json(f));
         cJSON_AddItemToArray(out, e);
         sbx_log(f, LOG_INFO, NULL, "forked from %s", src->id);
         made++;

@@ -6,6 +6,7 @@
 #ifndef BOXTOP_CLI_H
 #define BOXTOP_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -74,30 +75,49 @@ int cli_fail(struct cli *c, const struct error *err); /* prints, returns the exi
 int cli_usage_error(struct cli *c, const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* ---- argument parsing (no global state, options and positionals may mix) ---------------- */
+/* ---- argument parsing: getopt_long, options and positionals may mix --------------------- */
 
-struct cli_opt {
-    const char *name; /* long name without "--" */
-    char short_name;  /* 0 = none */
-    bool has_value;
+/* A command's options are a getopt_long table (struct option, <getopt.h>): an option with a
+ * short form answers with that letter, a long-only one with one of these (shared, so the same
+ * option has the same name in every command). */
+enum cli_long_opt {
+    OPT_JSON = 256,
+    OPT_LEVEL,
+    OPT_SEARCH,
+    OPT_STATE,
+    OPT_METADATA,
+    OPT_CPU,
+    OPT_MEMORY,
+    OPT_NAME,
+    OPT_URL,
+    OPT_EVENTS,
+    OPT_SECRET_FROM,
+    OPT_ENABLE,
+    OPT_DISABLE,
+    OPT_DISABLED,
+    OPT_USER,
 };
 
 struct cli_args {
     int argc;
     char **argv;
-    int i;                /* next index */
+    int i;                /* the index of the next argument */
     bool only_positional; /* after "--" */
+    bool started;         /* getopt_long has been reset for this argv */
     const char *value;    /* option value or positional */
+    const char *arg;      /* the argument that gave the last item (for error messages) */
 };
 
 enum { CLI_ARG_END = -1, CLI_ARG_POSITIONAL = -2, CLI_ARG_ERROR = -3, CLI_ARG_DASHDASH = -4 };
 
-/* argv[0] is the command name and is skipped. */
+/* argv[0] is the command name and is skipped. One argv is parsed at a time (getopt_long
+ * keeps its place in libc's optind). */
 void cli_args_init(struct cli_args *a, int argc, char **argv);
-/* Next item: an option index into opts (value in a->value when has_value), a positional
- * (CLI_ARG_POSITIONAL, a->value), CLI_ARG_DASHDASH once when "--" is seen (the rest are
- * positionals; a->i is the index after "--"), CLI_ARG_END, or CLI_ARG_ERROR with err. */
-int cli_args_next(struct cli_args *a, const struct cli_opt *opts, struct error *err);
+/* Next item: an option's val from opts (its value in a->value when it takes one), a
+ * positional (CLI_ARG_POSITIONAL, a->value), CLI_ARG_DASHDASH once when "--" is seen (the
+ * rest are positionals; a->i is the index after "--"), CLI_ARG_END, or CLI_ARG_ERROR with
+ * err. Long options are matched whole (no abbreviations), so a typo is an error. */
+int cli_args_next(struct cli_args *a, const struct option *opts, struct error *err);
 
 /* "k=v" into l (key must be non-empty). */
 int cli_parse_kv(const char *arg, struct kv_list *l, struct error *err);
@@ -132,15 +152,15 @@ int cli_cmd_timeout(struct cli *c, int argc, char **argv);
 int cli_cmd_metrics(struct cli *c, int argc, char **argv);
 int cli_cmd_logs(struct cli *c, int argc, char **argv);
 int cli_cmd_postmortem(struct cli *c, int argc, char **argv); /* cmd_postmortem.c */
-int cli_cmd_commands(struct cli *c, int argc, char **argv); /* cmd_commands.c */
+int cli_cmd_commands(struct cli *c, int argc, char **argv);   /* cmd_commands.c */
 int cli_cmd_exec(struct cli *c, int argc, char **argv);
 int cli_cmd_exec_all(struct cli *c, int argc, char **argv); /* exec --all: cmd_fleet.c */
 int cli_cmd_cp(struct cli *c, int argc, char **argv);
-int cli_cmd_webhook(struct cli *c, int argc, char **argv); /* cmd_webhook.c */
+int cli_cmd_webhook(struct cli *c, int argc, char **argv);   /* cmd_webhook.c */
 int cli_cmd_snapshot(struct cli *c, int argc, char **argv);  /* cmd_snapvol.c */
 int cli_cmd_snapshots(struct cli *c, int argc, char **argv); /* list | rm */
 int cli_cmd_fork(struct cli *c, int argc, char **argv);
-int cli_cmd_volume(struct cli *c, int argc, char **argv); /* ls | create | rm */
+int cli_cmd_volume(struct cli *c, int argc, char **argv);   /* ls | create | rm */
 int cli_cmd_template(struct cli *c, int argc, char **argv); /* cmd_template.c */
 
 #endif

@@ -4,9 +4,9 @@
 
 #include <locale.h>
 
-#include "boxtop/cli.h"
+#include "cli.h"
 #include "boxtop/i18n.h"
-#include "boxtop/tui.h"
+#include "../tui/tui.h"
 
 int main(int argc, char **argv)
 {

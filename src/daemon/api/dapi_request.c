@@ -1,4 +1,4 @@
-/* api_request.c - what every platform API handler asks of a request: the {id} capture as a
+/* dapi_request.c - what every platform API handler asks of a request: the {id} capture as a
  * valid sandbox ID, the sandbox it names (or a 404), a bounded integer query parameter. Each
  * answers the error itself, so a handler just returns when it gets NULL / -1. */
 #include "config.h"
@@ -8,9 +8,9 @@
 #include "../ids.h"
 #include "../query.h"
 #include "../sandbox.h"
-#include "api.h"
+#include "dapi.h"
 
-const char *api_sandbox_id(struct server_request *req, int capture, char *out, size_t n)
+const char *dapi_sandbox_id(struct server_request *req, int capture, char *out, size_t n)
 {
     const char *raw = server_request_capture(req, capture);
     if (!raw || ids_sandbox_parse(raw, out, n) < 0) {
@@ -24,10 +24,10 @@ const char *api_sandbox_id(struct server_request *req, int capture, char *out, s
     return out;
 }
 
-struct sbx *api_sandbox_or_404(struct daemon *d, struct server_request *req, int capture)
+struct sbx *dapi_sandbox_or_404(struct daemon *d, struct server_request *req, int capture)
 {
     char id[IDS_SANDBOX_MAX + 1];
-    if (!api_sandbox_id(req, capture, id, sizeof id)) return NULL;
+    if (!dapi_sandbox_id(req, capture, id, sizeof id)) return NULL;
     struct sbx *s = sbx_find(d, id);
     if (!s)
         server_respond_error(req, 404,
@@ -37,8 +37,8 @@ struct sbx *api_sandbox_or_404(struct daemon *d, struct server_request *req, int
     return s;
 }
 
-int api_query_int(struct server_request *req, const char *name, long long def, long long min,
-                  long long max, long long *out)
+int dapi_query_int(struct server_request *req, const char *name, long long def, long long min,
+                   long long max, long long *out)
 {
     struct query *q = server_request_query_all(req);
     if (!q) {

@@ -13,7 +13,7 @@
 #include "../query.h"
 #include "../sandbox.h"
 #include "../team_metrics.h"
-#include "api.h"
+#include "dapi.h"
 
 static cJSON *metric_json(const struct metric_sample *m)
 {
@@ -33,14 +33,14 @@ static cJSON *metric_json(const struct metric_sample *m)
     return o;
 }
 
-int api_sandbox_metrics(struct daemon *d, struct server_request *req)
+int dapi_sandbox_metrics(struct daemon *d, struct server_request *req)
 {
     char id[IDS_SANDBOX_MAX + 1];
     long long start, end;
 
-    if (!api_sandbox_id(req, 0, id, sizeof id)) return 0;
-    if (api_query_int(req, "start", -1, 0, 1LL << 40, &start) < 0 ||
-        api_query_int(req, "end", -1, 0, 1LL << 40, &end) < 0)
+    if (!dapi_sandbox_id(req, 0, id, sizeof id)) return 0;
+    if (dapi_query_int(req, "start", -1, 0, 1LL << 40, &start) < 0 ||
+        dapi_query_int(req, "end", -1, 0, 1LL << 40, &end) < 0)
         return 0;
     const struct metrics_ring *r = sbx_metrics_of(d, id);
     if (!r && !sbx_find(d, id)) /* never had it: E2B's 404, not an empty history */
@@ -73,7 +73,7 @@ int api_sandbox_metrics(struct daemon *d, struct server_request *req)
     return server_respond_json(req, 200, arr);
 }
 
-int api_sandboxes_metrics(struct daemon *d, struct server_request *req)
+int dapi_sandboxes_metrics(struct daemon *d, struct server_request *req)
 {
     const char *ids = server_request_query(req, "sandbox_ids");
     char id[IDS_SANDBOX_MAX + 1];
@@ -126,8 +126,8 @@ static int team_check(struct server_request *req)
 static int team_range(struct server_request *req, long long *start, long long *end)
 {
     long long now = loop_wall_ms() / 1000;
-    if (api_query_int(req, "start", now - 7 * 24 * 3600, 0, 1LL << 40, start) < 0 ||
-        api_query_int(req, "end", now, 0, 1LL << 40, end) < 0)
+    if (dapi_query_int(req, "start", now - 7 * 24 * 3600, 0, 1LL << 40, start) < 0 ||
+        dapi_query_int(req, "end", now, 0, 1LL << 40, end) < 0)
         return -1;
     if (*start > *end) {
         server_respond_error(req, 400, "Invalid time range for metrics");
@@ -136,7 +136,7 @@ static int team_range(struct server_request *req, long long *start, long long *e
     return 0;
 }
 
-int api_team_metrics(struct daemon *d, struct server_request *req)
+int dapi_team_metrics(struct daemon *d, struct server_request *req)
 {
     long long start, end;
     char ts[64];
@@ -164,7 +164,7 @@ int api_team_metrics(struct daemon *d, struct server_request *req)
     return server_respond_json(req, 200, arr);
 }
 
-int api_team_metrics_max(struct daemon *d, struct server_request *req)
+int dapi_team_metrics_max(struct daemon *d, struct server_request *req)
 {
     long long start, end;
     int64_t ts_s = loop_wall_ms() / 1000;

@@ -24,7 +24,7 @@
 #include "../tpl.h"
 #include "../tpl_build.h"
 #include "../tpl_tar.h"
-#include "api.h"
+#include "dapi.h"
 
 #define UPLOAD_TTL_S 1800
 
@@ -185,17 +185,17 @@ static int create_common(struct daemon *d, struct server_request *req, int versi
     return server_respond_json(req, 202, r);
 }
 
-int api_tpl_create_v3(struct daemon *d, struct server_request *req)
+int dapi_tpl_create_v3(struct daemon *d, struct server_request *req)
 {
     return create_common(d, req, 3);
 }
 
-int api_tpl_create_v2(struct daemon *d, struct server_request *req)
+int dapi_tpl_create_v2(struct daemon *d, struct server_request *req)
 {
     return create_common(d, req, 2);
 }
 
-int api_tpl_create_v1(struct daemon *d, struct server_request *req)
+int dapi_tpl_create_v1(struct daemon *d, struct server_request *req)
 {
     return create_common(d, req, 1);
 }
@@ -246,7 +246,7 @@ static bool hex64(const char *h)
     return true;
 }
 
-int api_tpl_files(struct daemon *d, struct server_request *req)
+int dapi_tpl_files(struct daemon *d, struct server_request *req)
 {
     struct tpl *t = tpl_or_404(d, req, 0);
     if (!t) return 0;
@@ -274,7 +274,7 @@ int api_tpl_files(struct daemon *d, struct server_request *req)
     return server_respond_json(req, 201, o);
 }
 
-int api_tpl_upload(struct daemon *d, struct server_request *req)
+int dapi_tpl_upload(struct daemon *d, struct server_request *req)
 {
     const char *path = server_request_query(req, "path"),
                *exp = server_request_query(req, "expires"),
@@ -311,7 +311,7 @@ int api_tpl_upload(struct daemon *d, struct server_request *req)
 
 /* ------------------------------------------------------------------ build start */
 
-int api_tpl_build_start(struct daemon *d, struct server_request *req)
+int dapi_tpl_build_start(struct daemon *d, struct server_request *req)
 {
     struct tpl *t = tpl_or_404(d, req, 0);
     if (!t) return 0;
@@ -399,7 +399,7 @@ static cJSON *entry_json(const struct tpl_log *l)
     return e;
 }
 
-int api_tpl_build_status(struct daemon *d, struct server_request *req)
+int dapi_tpl_build_status(struct daemon *d, struct server_request *req)
 {
     struct tpl *t = tpl_or_404(d, req, 0);
     if (!t) return 0;
@@ -447,7 +447,7 @@ int api_tpl_build_status(struct daemon *d, struct server_request *req)
     return server_respond_json(req, 200, o);
 }
 
-int api_tpl_build_logs(struct daemon *d, struct server_request *req)
+int dapi_tpl_build_logs(struct daemon *d, struct server_request *req)
 {
     struct tpl *t = tpl_or_404(d, req, 0);
     if (!t) return 0;
@@ -485,15 +485,15 @@ int api_tpl_build_logs(struct daemon *d, struct server_request *req)
 
 /* ------------------------------------------------------------------ get, patch, delete */
 
-int api_tpl_get(struct daemon *d, struct server_request *req)
+int dapi_tpl_get(struct daemon *d, struct server_request *req)
 {
     const char *id = server_request_capture(req, 0);
     struct tpl *t = id ? tpl_find(d, id, NULL) : NULL;
-    if (!t) return api_template_get(d, req);
+    if (!t) return dapi_template_get(d, req);
     return server_respond_json(req, 200, tpl_json(d, t, true));
 }
 
-int api_tpl_patch(struct daemon *d, struct server_request *req)
+int dapi_tpl_patch(struct daemon *d, struct server_request *req)
 {
     struct tpl *t = tpl_or_404(d, req, 0);
     if (!t) return 0;
@@ -513,7 +513,7 @@ int api_tpl_patch(struct daemon *d, struct server_request *req)
     return server_respond_json(req, 200, r);
 }
 
-int api_tpl_delete(struct daemon *d, struct server_request *req)
+int dapi_tpl_delete(struct daemon *d, struct server_request *req)
 {
     const char *ref = server_request_capture(req, 0);
     struct tpl *t = ref ? tpl_find(d, ref, NULL) : NULL;
@@ -522,7 +522,7 @@ int api_tpl_delete(struct daemon *d, struct server_request *req)
         snprintf(base, sizeof base, "%.*s", (int)(strchr(ref, ':') - ref), ref);
         t = tpl_find(d, base, NULL);
     }
-    if (!t) return api_template_delete(d, req);
+    if (!t) return dapi_template_delete(d, req);
     for (size_t i = 0; i < t->n_builds; i++)
         if (t->builds[i]->job)
             return server_respond_error(
@@ -546,12 +546,12 @@ int api_tpl_delete(struct daemon *d, struct server_request *req)
 
 /* ------------------------------------------------------------------ aliases, tags */
 
-int api_tpl_alias(struct daemon *d, struct server_request *req)
+int dapi_tpl_alias(struct daemon *d, struct server_request *req)
 {
     const char *ref = server_request_capture(req, 0);
     struct tpl_build *b = NULL;
     struct tpl *t = ref ? tpl_find(d, ref, &b) : NULL;
-    if (!t || !usable(t)) return api_template_alias(d, req);
+    if (!t || !usable(t)) return dapi_template_alias(d, req);
     if (ref && strchr(ref, ':') && !b)
         return server_respond_error(req, 404, "tag does not exist for template '%s'", t->alias);
     cJSON *o = cJSON_CreateObject();
@@ -562,7 +562,7 @@ int api_tpl_alias(struct daemon *d, struct server_request *req)
     return server_respond_json(req, 200, o);
 }
 
-int api_tpl_tags_get(struct daemon *d, struct server_request *req)
+int dapi_tpl_tags_get(struct daemon *d, struct server_request *req)
 {
     struct tpl *t = tpl_or_404(d, req, 0);
     if (!t) return 0;
@@ -581,7 +581,7 @@ int api_tpl_tags_get(struct daemon *d, struct server_request *req)
     return server_respond_json(req, 200, a);
 }
 
-int api_tpl_tags_assign(struct daemon *d, struct server_request *req)
+int dapi_tpl_tags_assign(struct daemon *d, struct server_request *req)
 {
     cJSON *o = body_json(req);
     const cJSON *tg = o ? cJSON_GetObjectItemCaseSensitive(o, "target") : NULL;
@@ -625,7 +625,7 @@ int api_tpl_tags_assign(struct daemon *d, struct server_request *req)
     return server_respond_json(req, 201, r);
 }
 
-int api_tpl_tags_remove(struct daemon *d, struct server_request *req)
+int dapi_tpl_tags_remove(struct daemon *d, struct server_request *req)
 {
     cJSON *o = body_json(req);
     const cJSON *nm = o ? cJSON_GetObjectItemCaseSensitive(o, "name") : NULL;

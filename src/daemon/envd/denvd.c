@@ -1,6 +1,6 @@
 /* envd.c - the envd object: per-sandbox state and the hooks the daemon forwards from the
- * runtime. Routing and auth: envd_http.c; replies: envd_reply.c; the response writer:
- * envd_conn.c. */
+ * runtime. Routing and auth: denvd_http.c; replies: denvd_reply.c; the response writer:
+ * denvd_conn.c. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "runtime/runtime.h"
-#include "envd_int.h"
+#include "denvd_int.h"
 
-int envd_new(struct envd **out, const struct envd_host *host, struct error *err)
+int denvd_new(struct envd **out, const struct envd_host *host, struct error *err)
 {
     struct envd *e = calloc(1, sizeof *e);
     if (!e) return error_set(err, ERROR_GENERIC, "out of memory");
@@ -20,38 +20,38 @@ int envd_new(struct envd **out, const struct envd_host *host, struct error *err)
     return 0;
 }
 
-static void sbx_free(struct envd_sbx *s)
+static void sbx_free(struct denvd_sbx *s)
 {
-    envd_process_sbx_free(s);
-    envd_watch_sbx_free(s);
+    denvd_process_sbx_free(s);
+    denvd_watch_sbx_free(s);
     free(s);
 }
 
-void envd_free(struct envd *e)
+void denvd_free(struct envd *e)
 {
     if (!e) return;
     while (e->sbxs) {
-        struct envd_sbx *s = e->sbxs;
+        struct denvd_sbx *s = e->sbxs;
         e->sbxs = s->next;
         sbx_free(s);
     }
     free(e);
 }
 
-struct envd_sbx *envd_sbx_get(struct envd *e, const char *id, struct rt_sandbox *rt)
+struct denvd_sbx *denvd_sbx_get(struct envd *e, const char *id, struct rt_sandbox *rt)
 {
-    for (struct envd_sbx *s = e->sbxs; s; s = s->next)
+    for (struct denvd_sbx *s = e->sbxs; s; s = s->next)
         if (strcmp(s->id, id) == 0) {
             if (rt && s->rt != rt) {
                 /* the sandbox was rebooted (resume after restart): old fds are gone */
-                envd_process_sbx_free(s);
-                envd_watch_sbx_free(s);
+                denvd_process_sbx_free(s);
+                denvd_watch_sbx_free(s);
                 s->rt = rt;
             }
             return s;
         }
     if (strlen(id) >= sizeof e->sbxs->id) return NULL;
-    struct envd_sbx *s = calloc(1, sizeof *s);
+    struct denvd_sbx *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->e = e;
     s->rt = rt;
@@ -61,35 +61,36 @@ struct envd_sbx *envd_sbx_get(struct envd *e, const char *id, struct rt_sandbox 
     return s;
 }
 
-void envd_on_proc_exited(struct envd *e, struct rt_sandbox *sb, pid_t pid, int exit_code, int signo)
+void denvd_on_proc_exited(struct envd *e, struct rt_sandbox *sb, pid_t pid, int exit_code,
+                          int signo)
 {
     if (!e || !sb) return;
-    for (struct envd_sbx *s = e->sbxs; s; s = s->next)
+    for (struct denvd_sbx *s = e->sbxs; s; s = s->next)
         if (s->rt == sb) {
-            envd_process_exited(s, pid, exit_code, signo);
+            denvd_process_exited(s, pid, exit_code, signo);
             return;
         }
 }
 
-void envd_on_sandbox_gone(struct envd *e, const char *id)
+void denvd_on_sandbox_gone(struct envd *e, const char *id)
 {
     if (!e || !id) return;
-    for (struct envd_sbx **pp = &e->sbxs; *pp; pp = &(*pp)->next)
+    for (struct denvd_sbx **pp = &e->sbxs; *pp; pp = &(*pp)->next)
         if (strcmp((*pp)->id, id) == 0) {
-            struct envd_sbx *s = *pp;
+            struct denvd_sbx *s = *pp;
             *pp = s->next;
             sbx_free(s);
             return;
         }
 }
 
-void envd_on_sandbox_paused(struct envd *e, const char *id)
+void denvd_on_sandbox_paused(struct envd *e, const char *id)
 {
     if (!e || !id) return;
-    for (struct envd_sbx *s = e->sbxs; s; s = s->next)
+    for (struct denvd_sbx *s = e->sbxs; s; s = s->next)
         if (strcmp(s->id, id) == 0) {
-            envd_process_sbx_cut(s);
-            envd_watch_sbx_free(s);
+            denvd_process_sbx_cut(s);
+            denvd_watch_sbx_free(s);
             return;
         }
 }

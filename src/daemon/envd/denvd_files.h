@@ -1,0 +1,49 @@
+/* denvd_files.h - streaming state machines behind envd's GET/POST /files (files.c). */
+#ifndef BOXTOPD_ENVD_FILES_H
+#define BOXTOPD_ENVD_FILES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "boxtop/buf.h"
+
+struct denvd_call;
+struct denvd_upload;
+struct denvd_download;
+struct cJSON;
+
+struct denvd_upload_req {
+    const char *path;             /* "path" query value, NULL when absent */
+    const char *content_type;     /* request header, may be NULL */
+    const char *content_encoding; /* request header, may be NULL */
+    const struct cJSON *metadata; /* checked X-Metadata-* (xmeta.h), NULL = none */
+};
+
+/* Start an upload. On failure: -1, *status (400/500/507) and msg. */
+int denvd_upload_begin(struct denvd_call *c, const struct denvd_upload_req *req,
+                       struct denvd_upload **out, int *status, char *msg, size_t msgn);
+/* Next body bytes (already de-chunked). -1 once something failed: stop reading, answer
+ * with denvd_upload_finish(). */
+int denvd_upload_feed(struct denvd_upload *u, const void *data, size_t len);
+/* Body complete (or abandoned): *status and the JSON body to send. */
+int denvd_upload_finish(struct denvd_upload *u, int *status, struct buf *body);
+int denvd_upload_status(const struct denvd_upload *u, const char **message);
+void denvd_upload_free(struct denvd_upload *u);
+
+struct denvd_download_info {
+    char name[256];
+    int64_t size;
+    bool gzip;
+    time_t mtime;
+};
+
+int denvd_download_open(struct denvd_call *c, const char *raw_path, const char *accept_encoding,
+                        struct denvd_download **out, struct denvd_download_info *info, int *status,
+                        char *msg, size_t msgn);
+/* Fill up to n bytes of body; 0 at the end, -1 on a read error. */
+ssize_t denvd_download_read(struct denvd_download *d, void *out, size_t n);
+void denvd_download_free(struct denvd_download *d);
+
+#endif
