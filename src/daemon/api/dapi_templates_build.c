@@ -345,7 +345,7 @@ int dapi_tpl_build_start(struct daemon *d, struct server_request *req)
 
 /* ------------------------------------------------------------------ status, logs */
 
-/* Optional integer query parameter in [min,max] (answers 400 itself); not routes.c's helper
+/* Optional integer query parameter in [min,max] (answers 400 itself); not dapi_routes.c's helper
  * so that this file and the route table do not call each other. */
 static const char *level_name(int l)
 {

@@ -2,7 +2,8 @@
  * aliases, names, tags, resources and dates, and its builds (GET /templates/{id}), newest
  * first, with status, tags, start and duration. While a build is waiting or building the
  * pane (and the list) are fetched again every TPL_PANE_POLL_MS and its duration counts. Tab
- * moves j/k into the builds; Enter there follows the selected build's log (template_build.c). */
+ * moves j/k into the builds; Enter there follows the selected build's log (view_template_build.c).
+ */
 #include "config.h"
 
 #include <stdio.h>
