@@ -304,15 +304,8 @@ int cli_cmd_template(struct cli *c, int argc, char **argv)
     int k;
     cli_args_init(&a, argc, argv);
     while ((k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
-        if (k == CLI_ARG_ERROR) return cli_usage_error(c, argv[0], "%s", err.msg);
-        if (k == CLI_ARG_DASHDASH) continue;
-        if (k == CLI_ARG_POSITIONAL) {
-            if (npos == 64) return cli_usage_error(c, argv[0], _("too many arguments"));
-            pos[npos++] = a.value;
-            continue;
-        }
-        if (k == 'h') return cli_help(c, _(TEMPLATE_HELP));
-        if (k == OPT_JSON) c->out = CLI_OUT_JSON;
+        int rc = cli_args_many(c, _(TEMPLATE_HELP), k, &a, &err, pos, 64, &npos);
+        if (rc >= 0) return rc;
         if (k == 'f') follow = true;
         if (k == 'n') name = a.value;
         if (k == OPT_CPU) cpu_s = a.value;
