@@ -208,34 +208,27 @@ static cJSON *parse_doc(const char *body, size_t len, const cJSON **logs, struct
     return doc;
 }
 
-int cmd_parse_v1(const char *body, size_t len, bool keep_text, struct cmd_evs *out,
-                 struct cmd_page *page, struct error *err)
+/* One log entry's event: v1 carries its keys as a JSON text in "line" (level and message
+ * inside), v2 as the object "fields" beside "level" and "message". Entries without keys are
+ * passed over. */
+static int item_event(const cJSON *it, bool v2, int64_t ns, bool keep_text, struct cmd_evs *out)
 {
-    const cJSON *logs, *it;
-    memset(page, 0, sizeof *page);
-    cJSON *doc = parse_doc(body, len, &logs, err);
-    if (!doc) return -1;
-    int rc = 0;
-    cJSON_ArrayForEach(it, logs)
-    {
-        const char *ts = str_of(it, "timestamp"), *line = str_of(it, "line");
-        int64_t ns;
-        if (!ts || cmd_parse_time_ns(ts, &ns) < 0) continue;
-        page->entries++;
-        page_time(page, ns);
-        cJSON *raw = line ? cJSON_Parse(line) : NULL;
-        if (cJSON_IsObject(raw))
-            rc = entry_event(ns, str_of(raw, "level"), str_of(raw, "message"), raw, keep_text, out);
-        cJSON_Delete(raw);
-        if (rc < 0) break;
+    if (v2) {
+        const cJSON *fields = cJSON_GetObjectItemCaseSensitive(it, "fields");
+        if (!cJSON_IsObject(fields)) return 0;
+        return entry_event(ns, str_of(it, "level"), str_of(it, "message"), fields, keep_text, out);
     }
-    cJSON_Delete(doc);
-    if (rc < 0) error_set(err, ERROR_GENERIC, "out of memory");
+    const char *line = str_of(it, "line");
+    cJSON *raw = line ? cJSON_Parse(line) : NULL;
+    int rc = 0;
+    if (cJSON_IsObject(raw))
+        rc = entry_event(ns, str_of(raw, "level"), str_of(raw, "message"), raw, keep_text, out);
+    cJSON_Delete(raw);
     return rc;
 }
 
-int cmd_parse_v2(const char *body, size_t len, bool keep_text, struct cmd_evs *out,
-                 struct cmd_page *page, struct error *err)
+static int parse_page(const char *body, size_t len, bool v2, bool keep_text, struct cmd_evs *out,
+                      struct cmd_page *page, struct error *err)
 {
     const cJSON *logs, *it;
     memset(page, 0, sizeof *page);
@@ -245,17 +238,26 @@ int cmd_parse_v2(const char *body, size_t len, bool keep_text, struct cmd_evs *o
     cJSON_ArrayForEach(it, logs)
     {
         const char *ts = str_of(it, "timestamp");
-        const cJSON *fields = cJSON_GetObjectItemCaseSensitive(it, "fields");
         int64_t ns;
         if (!ts || cmd_parse_time_ns(ts, &ns) < 0) continue;
         page->entries++;
         page_time(page, ns);
-        if (cJSON_IsObject(fields))
-            rc =
-                entry_event(ns, str_of(it, "level"), str_of(it, "message"), fields, keep_text, out);
+        rc = item_event(it, v2, ns, keep_text, out);
         if (rc < 0) break;
     }
     cJSON_Delete(doc);
     if (rc < 0) error_set(err, ERROR_GENERIC, "out of memory");
     return rc;
+}
+
+int cmd_parse_v1(const char *body, size_t len, bool keep_text, struct cmd_evs *out,
+                 struct cmd_page *page, struct error *err)
+{
+    return parse_page(body, len, false, keep_text, out, page, err);
+}
+
+int cmd_parse_v2(const char *body, size_t len, bool keep_text, struct cmd_evs *out,
+                 struct cmd_page *page, struct error *err)
+{
+    return parse_page(body, len, true, keep_text, out, page, err);
 }
