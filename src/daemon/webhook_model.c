@@ -12,6 +12,7 @@
 
 #include "boxtop/base64.h"
 #include "boxtop/json.h"
+#include "boxtop/secret.h"
 #include "api/dapi.h"
 #include "api/dapi_validate.h"
 #include "webhook_model.h"
@@ -32,10 +33,7 @@ void webhook_input_free(struct webhook_input *in)
 {
     free(in->name);
     free(in->url);
-    if (in->secret) {
-        memset(in->secret, 0, strlen(in->secret));
-        free(in->secret);
-    }
+    secret_free(in->secret);
     memset(in, 0, sizeof *in);
 }
 
@@ -209,10 +207,7 @@ void webhook_free(struct webhook *w)
     free(w->q);
     free(w->name);
     free(w->url);
-    if (w->secret) {
-        memset(w->secret, 0, strlen(w->secret));
-        free(w->secret);
-    }
+    secret_free(w->secret);
     memset(w, 0, sizeof *w);
 }
 
