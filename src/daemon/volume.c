@@ -11,6 +11,7 @@
 
 #include <cJSON.h>
 
+#include "boxtop/json.h"
 #include "boxtop/log.h"
 #include "boxtop/loop.h"
 #include "daemon.h"
@@ -59,12 +60,6 @@ static int add(struct daemon *d, struct volume *v)
     return 0;
 }
 
-static const char *jstr(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static void load_one(void *ud, const char *leaf)
 {
     struct daemon *d = ud;
@@ -79,7 +74,8 @@ static void load_one(void *ud, const char *leaf)
     }
     cJSON *o = cJSON_ParseWithLength(b.data ? b.data : "", b.len);
     buf_free(&b);
-    const char *id = jstr(o, "volumeID"), *name = jstr(o, "name"), *tok = jstr(o, "token");
+    const char *id = json_str(o, "volumeID"), *name = json_str(o, "name"),
+               *tok = json_str(o, "token");
     const cJSON *cr = cJSON_GetObjectItemCaseSensitive(o, "createdMs");
     struct volume *v = calloc(1, sizeof *v);
     bool ok = v && id && strcmp(id, leaf) == 0 && name && name_ok(name) && tok &&
@@ -211,7 +207,7 @@ int volume_binds(struct daemon *d, const cJSON *mounts, struct buf *out, struct 
     const cJSON *m;
     cJSON_ArrayForEach(m, mounts)
     {
-        const char *name = jstr(m, "name"), *path = jstr(m, "path");
+        const char *name = json_str(m, "name"), *path = json_str(m, "path");
         struct volume *v = name ? volume_find_name(d, name) : NULL;
         if (!v || !path)
             return error_set(err, ERROR_NOT_FOUND, "volume '%s' not found", name ? name : "");

@@ -11,6 +11,7 @@
 #include "boxtop/api.h"
 #include "boxtop/dockerfile.h"
 #include "boxtop/http.h"
+#include "boxtop/json.h"
 #include "boxtop/i18n.h"
 #include "boxtop/loop.h"
 #include "boxtop/tpl_context.h"
@@ -81,12 +82,6 @@ static void fail(struct priv *p, const char *fmt, const char *detail)
     changed(p);
 }
 
-static const char *jstr(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* An API answer arrived: false (and the build failed) when it is an error. */
 static bool call_done(struct priv *p, const struct api_result *res)
 {
@@ -129,25 +124,25 @@ static void on_status(struct api_result *res, void *ud)
     struct priv *p = ud;
     if (!call_done(p, res)) return;
     cJSON *o = cJSON_ParseWithLength(res->body ? res->body : "", res->body_len);
-    const char *st = jstr(o, "status");
+    const char *st = json_str(o, "status");
     const cJSON *e;
     int n = 0;
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(o, "logEntries"))
     {
-        const char *lv = jstr(e, "level");
+        const char *lv = json_str(e, "level");
         int level = !lv                    ? 1
                     : !strcmp(lv, "error") ? 3
                     : !strcmp(lv, "warn")  ? 2
                     : !strcmp(lv, "debug") ? 0
                                            : 1;
-        add_line(p, level, jstr(e, "message"));
+        add_line(p, level, json_str(e, "message"));
         n++;
     }
     p->offset += n;
     bool terminal = st && (!strcmp(st, "ready") || !strcmp(st, "error"));
     if (st) snprintf(p->pub.status, sizeof p->pub.status, "%s", st);
     if (st && !strcmp(st, "error")) {
-        const char *why = jstr(cJSON_GetObjectItemCaseSensitive(o, "reason"), "message");
+        const char *why = json_str(cJSON_GetObjectItemCaseSensitive(o, "reason"), "message");
         snprintf(p->pub.error, sizeof p->pub.error, "%s", why ? why : _("the build failed"));
     }
     cJSON_Delete(o);
@@ -226,7 +221,7 @@ static void on_link(struct api_result *res, void *ud)
     if (!call_done(p, res)) return;
     cJSON *o = cJSON_ParseWithLength(res->body ? res->body : "", res->body_len);
     bool present = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "present"));
-    const char *url = jstr(o, "url");
+    const char *url = json_str(o, "url");
     if (present || !url) {
         cJSON_Delete(o);
         p->up_i++;
@@ -256,7 +251,7 @@ static void next_upload(struct priv *p)
     }
     snprintf(p->pub.status, sizeof p->pub.status, "uploading");
     changed(p);
-    const char *hash = jstr(p->ups[p->up_i].step, "filesHash");
+    const char *hash = json_str(p->ups[p->up_i].step, "filesHash");
     struct buf path = BUF_INIT;
     buf_append_str(&path, "/templates/");
     api_uri_component(p->pub.tid, &path);
@@ -269,7 +264,7 @@ static void on_created(struct api_result *res, void *ud)
     struct priv *p = ud;
     if (!call_done(p, res)) return;
     cJSON *o = cJSON_ParseWithLength(res->body ? res->body : "", res->body_len);
-    const char *tid = jstr(o, "templateID"), *bid = jstr(o, "buildID");
+    const char *tid = json_str(o, "templateID"), *bid = json_str(o, "buildID");
     if (!tid || !bid || strlen(tid) >= sizeof p->pub.tid || strlen(bid) >= sizeof p->pub.bid) {
         cJSON_Delete(o);
         fail(p, "%s", _("the server's answer has no templateID/buildID"));
@@ -344,12 +339,12 @@ struct tpl_builder *tpl_builder_start(struct backend *be, const char *file, cons
     char *fc = strdup(file);
     const char *ctx = fc ? dirname(fc) : ".";
     cJSON *s;
-    cJSON_ArrayForEach(s, p->df.steps) if (!strcmp(jstr(s, "type"), "COPY")) p->n_ups++;
+    cJSON_ArrayForEach(s, p->df.steps) if (!strcmp(json_str(s, "type"), "COPY")) p->n_ups++;
     p->ups = calloc((size_t)p->n_ups + 1, sizeof *p->ups);
     int k = 0;
     cJSON_ArrayForEach(s, p->df.steps)
     {
-        if (rc < 0 || !p->ups || strcmp(jstr(s, "type"), "COPY") != 0) continue;
+        if (rc < 0 || !p->ups || strcmp(json_str(s, "type"), "COPY") != 0) continue;
         const cJSON *args = cJSON_GetObjectItemCaseSensitive(s, "args");
         char hash[65];
         p->ups[k].step = s;
