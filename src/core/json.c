@@ -55,6 +55,13 @@ double json_num(const cJSON *o, const char *key, double def)
     return cJSON_IsNumber(v) ? v->valuedouble : def;
 }
 
+cJSON *json_add_time(cJSON *o, const char *key, int64_t ms)
+{
+    char ts[64];
+    json_format_time(ms, ts, sizeof ts);
+    return cJSON_AddStringToObject(o, key, ts);
+}
+
 cJSON *json_parse(const char *text, size_t len, struct error *err)
 {
     const char *end = NULL;

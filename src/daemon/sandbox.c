@@ -329,10 +329,8 @@ static void arm_ttl(struct sbx *s)
 static cJSON *execution_data(const struct sbx *s)
 {
     cJSON *o = cJSON_CreateObject();
-    char ts[64];
     if (!o) return NULL;
-    json_format_time(s->exec_started_ms, ts, sizeof ts);
-    cJSON_AddStringToObject(o, "started_at", ts);
+    json_add_time(o, "started_at", s->exec_started_ms);
     cJSON_AddNumberToObject(o, "vcpu_count", s->cpu_count);
     cJSON_AddNumberToObject(o, "memory_mb", s->memory_mb);
     cJSON_AddNumberToObject(o, "execution_time", (double)(loop_wall_ms() - s->exec_started_ms));

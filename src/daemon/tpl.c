@@ -374,13 +374,11 @@ void tpl_delete(struct daemon *d, struct tpl *t)
 
 static void add_time(cJSON *o, const char *k, int64_t ms)
 {
-    char ts[64];
     if (!ms) {
         cJSON_AddNullToObject(o, k);
         return;
     }
-    json_format_time(ms, ts, sizeof ts);
-    cJSON_AddStringToObject(o, k, ts);
+    json_add_time(o, k, ms);
 }
 
 cJSON *tpl_build_json(const struct tpl_build *b)

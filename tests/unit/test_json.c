@@ -333,6 +333,16 @@ static void lenient_getters(void **state)
     cJSON_Delete(o);
 }
 
+static void add_time_member(void **state)
+{
+    (void)state;
+    cJSON *o = cJSON_CreateObject();
+    assert_non_null(json_add_time(o, "at", 1732000000123LL));
+    assert_string_equal(json_str(o, "at"), "2024-11-19T07:06:40.123Z");
+    assert_null(json_add_time(NULL, "at", 0)); /* no object: nothing added, no crash */
+    cJSON_Delete(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +356,7 @@ int main(void)
         cmocka_unit_test(time_parse),
         cmocka_unit_test(time_format),
         cmocka_unit_test(lenient_getters),
+        cmocka_unit_test(add_time_member),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
