@@ -542,14 +542,12 @@ int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, bool memory, 
 
 void sbx_set_end(struct daemon *d, struct sbx *s, int64_t end_ms)
 {
-    char ts[64];
     cJSON *data = cJSON_CreateObject();
 
     s->end_at_ms = end_ms;
     sbx_save(d, s);
     if (s->state == SBX_RUNNING) arm_ttl(s);
-    json_format_time(end_ms, ts, sizeof ts);
-    if (data) cJSON_AddStringToObject(data, "set_timeout", ts);
+    json_add_time(data, "set_timeout", end_ms); /* no data (out of memory): nothing */
     events_emit(d->events, s, "updated", data);
 }
 

@@ -221,31 +221,27 @@ static cJSON *events_array(unsigned bits)
 
 cJSON *webhook_to_json(const struct webhook *w, const char *team_id)
 {
-    char ts[64];
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
-    json_format_time(w->created_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "id", w->id);
     cJSON_AddStringToObject(o, "teamID", team_id);
     cJSON_AddStringToObject(o, "name", w->name ? w->name : "");
     cJSON_AddStringToObject(o, "url", w->url ? w->url : "");
     cJSON_AddBoolToObject(o, "enabled", w->enabled);
     cJSON_AddItemToObject(o, "events", events_array(w->events));
-    cJSON_AddStringToObject(o, "createdAt", ts);
+    json_add_time(o, "createdAt", w->created_ms);
     return o;
 }
 
 static cJSON *attempt_json(const struct wh_attempt *a)
 {
-    char ts[64];
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
-    json_format_time(a->at_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "deliveryId", a->delivery_id);
     cJSON_AddStringToObject(o, "eventId", a->event_id);
     cJSON_AddStringToObject(o, "type", a->type);
     cJSON_AddNumberToObject(o, "attempt", a->attempt);
-    cJSON_AddStringToObject(o, "timestamp", ts);
+    json_add_time(o, "timestamp", a->at_ms);
     if (a->status)
         cJSON_AddNumberToObject(o, "statusCode", a->status);
     else

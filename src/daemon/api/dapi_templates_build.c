@@ -554,11 +554,9 @@ int dapi_tpl_tags_get(struct daemon *d, struct server_request *req)
         struct tpl_build *b = tpl_build_find(t, t->tags[i].build);
         if (!b || b->status != TPL_READY) continue;
         cJSON *g = cJSON_CreateObject();
-        char ts[64];
-        json_format_time(t->tags[i].at_ms, ts, sizeof ts);
         cJSON_AddStringToObject(g, "tag", t->tags[i].name);
         cJSON_AddStringToObject(g, "buildID", t->tags[i].build);
-        cJSON_AddStringToObject(g, "createdAt", ts);
+        json_add_time(g, "createdAt", t->tags[i].at_ms);
         cJSON_AddItemToArray(a, g);
     }
     return server_respond_json(req, 200, a);
