@@ -137,17 +137,14 @@ static void load_one(void *ud, const char *leaf)
 {
     struct daemon *d = ud;
     char dir[4096], path[4200];
-    struct buf b = BUF_INIT;
     struct error err;
+    cJSON *o;
     if (!tid_valid(leaf) || dir_path(d, leaf, dir, sizeof dir) < 0) return;
     snprintf(path, sizeof path, "%s/snapshot.json", dir);
-    if (fs_read_file(path, &b, 64 << 10, &err) < 0) {
+    if (fs_read_json(path, 64 << 10, &o, &err) < 0) {
         log_msg(d->log, LOG_WARN, "snapshot %s: no record (%s); skipped", leaf, err.msg);
-        buf_free(&b);
         return;
     }
-    cJSON *o = cJSON_ParseWithLength(b.data ? b.data : "", b.len);
-    buf_free(&b);
     struct snapshot *s = calloc(1, sizeof *s);
     const char *tid = json_str(o, "templateID"), *name = json_str(o, "name"),
                *tag = json_str(o, "tag"), *sid = json_str(o, "sandboxID");

@@ -597,11 +597,9 @@ int tpls_load(struct daemon *d, struct error *err)
         size_t l = strlen(e->d_name);
         if (l < 6 || strcmp(e->d_name + l - 5, ".json") != 0) continue;
         snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        struct buf b = BUF_INIT;
         struct error e2;
-        if (fs_read_file(p, &b, 64u << 20, &e2) < 0) continue;
-        cJSON *o = cJSON_ParseWithLength(buf_cstr(&b), b.len);
-        buf_free(&b);
+        cJSON *o;
+        if (fs_read_json(p, 64u << 20, &o, &e2) < 0) continue;
         struct tpl *t = o ? record_parse(o) : NULL;
         cJSON_Delete(o);
         struct tpl **nv = t ? realloc(d->tpls->v, (d->tpls->n + 1) * sizeof *nv) : NULL;

@@ -64,16 +64,11 @@ static void load_one(void *ud, const char *leaf)
 {
     struct daemon *d = ud;
     char dir[4096], path[4200];
-    struct buf b = BUF_INIT;
     struct error err;
+    cJSON *o;
     if (!uuid_ok(leaf) || dir_path(d, leaf, dir, sizeof dir) < 0) return;
     snprintf(path, sizeof path, "%s/volume.json", dir);
-    if (fs_read_file(path, &b, 16 << 10, &err) < 0) {
-        buf_free(&b);
-        return;
-    }
-    cJSON *o = cJSON_ParseWithLength(b.data ? b.data : "", b.len);
-    buf_free(&b);
+    if (fs_read_json(path, 16 << 10, &o, &err) < 0) return;
     const char *id = json_str(o, "volumeID"), *name = json_str(o, "name"),
                *tok = json_str(o, "token");
     const cJSON *cr = cJSON_GetObjectItemCaseSensitive(o, "createdMs");
