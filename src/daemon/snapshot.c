@@ -11,6 +11,7 @@
 
 #include <cJSON.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/json.h"
 #include "boxtop/log.h"
 #include "boxtop/loop.h"
@@ -126,9 +127,7 @@ static bool tid_valid(const char *t)
 static int add(struct daemon *d, struct snapshot *s)
 {
     struct snapshots *ss = d->snaps;
-    struct snapshot **nv = realloc(ss->v, (ss->n + 1) * sizeof *nv);
-    if (!nv) return -1;
-    ss->v = nv;
+    if (GROW(ss->v, ss->cap, ss->n + 1) < 0) return -1;
     ss->v[ss->n++] = s;
     return 0;
 }

@@ -11,6 +11,7 @@
 
 #include <cJSON.h>
 
+#include "boxtop/grow.h"
 #include "boxtop/json.h"
 #include "boxtop/log.h"
 #include "boxtop/loop.h"
@@ -53,9 +54,7 @@ static bool uuid_ok(const char *s)
 static int add(struct daemon *d, struct volume *v)
 {
     struct volumes *vs = d->vols;
-    struct volume **nv = realloc(vs->v, (vs->n + 1) * sizeof *nv);
-    if (!nv) return -1;
-    vs->v = nv;
+    if (GROW(vs->v, vs->cap, vs->n + 1) < 0) return -1;
     vs->v[vs->n++] = v;
     return 0;
 }
