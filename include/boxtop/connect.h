@@ -8,7 +8,7 @@
  *   - the end-stream frame (flag 0x02): {"error":{code,message,details},"metadata":{...}};
  *   - Connect error codes, their names, and the connect-go v1.18.1 code <-> HTTP status tables;
  *   - unary error bodies {"code":"not_found","message":"..."} in both directions.
- * proto3-JSON helpers live in connect_json.h. */
+ * proto3-JSON helpers (below) live in src/proto/connect_json.c. */
 #ifndef BOXTOP_CONNECT_H
 #define BOXTOP_CONNECT_H
 

@@ -19,6 +19,13 @@
 /* Parse exactly len bytes (no trailing garbage, no NUL needed). NULL + err on failure,
  * also when the document holds more than JSON_MAX_VALUES values (nothing is built then). */
 cJSON *json_parse(const char *text, size_t len, struct error *err);
+/* o's member key (case-sensitive) when it is a string, else NULL; json_num: when it is a
+ * number, else def. o may be NULL or not an object. For lenient readers of our own files and
+ * of optional fields; the json_get_* family below reports what is wrong. */
+const char *json_str(const cJSON *o, const char *key);
+double json_num(const cJSON *o, const char *key, double def);
+/* o[key] = ms (Unix milliseconds) as json_format_time writes it; the added item or NULL. */
+cJSON *json_add_time(cJSON *o, const char *key, int64_t ms);
 /* An upper bound of the values in a JSON text (counting stops once above stop_above). */
 size_t json_count_values(const char *text, size_t len, size_t stop_above);
 

@@ -125,6 +125,11 @@ int cli_args_next(struct cli_args *a, const struct option *opts, struct error *e
 int cli_args_common(struct cli *c, const char *cmd, const char *help, int k,
                     const struct cli_args *a, const struct error *err, const char **id);
 
+/* The same for a "COMMAND [options] ARGS..." loop: -h/--help, --json, the positionals (into
+ * pos[*npos], at most max), a parse error; "--" is skipped. Usage errors name argv[0]. */
+int cli_args_many(struct cli *c, const char *help, int k, const struct cli_args *a,
+                  const struct error *err, const char **pos, int max, int *npos);
+
 /* "k=v" into l (key must be non-empty). */
 int cli_parse_kv(const char *arg, struct kv_list *l, struct error *err);
 /* "running,paused" into API_STATE_* bits. */

@@ -119,6 +119,19 @@ int cli_args_common(struct cli *c, const char *cmd, const char *help, int k,
     return -1;
 }
 
+int cli_args_many(struct cli *c, const char *help, int k, const struct cli_args *a,
+                  const struct error *err, const char **pos, int max, int *npos)
+{
+    if (k == CLI_ARG_ERROR) return cli_usage_error(c, a->argv[0], "%s", err->msg);
+    if (k == CLI_ARG_POSITIONAL) {
+        if (*npos == max) return cli_usage_error(c, a->argv[0], _("too many arguments"));
+        pos[(*npos)++] = a->value;
+    }
+    if (k == 'h') return cli_help(c, help);
+    if (k == OPT_JSON) c->out = CLI_OUT_JSON;
+    return -1;
+}
+
 int cli_parse_kv(const char *arg, struct kv_list *l, struct error *err)
 {
     const char *eq = strchr(arg, '=');

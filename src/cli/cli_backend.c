@@ -15,6 +15,7 @@
 #include "boxtop/i18n.h"
 #include "boxtop/local_backend.h"
 #include "boxtop/loop.h"
+#include "boxtop/secret.h"
 #include "cli_private.h"
 
 /* ---- global flags ------------------------------------------------------------------------ */
@@ -146,10 +147,7 @@ void cli_free(struct cli *c)
     if (c->cfg_loaded) config_free(&c->cfg);
     free(c->state_dir);
     free(c->api_url);
-    if (c->api_key) {
-        memset(c->api_key, 0, strlen(c->api_key));
-        free(c->api_key);
-    }
+    secret_free(c->api_key);
     free(c->sandbox_url);
     free(c->domain);
     memset(c, 0, sizeof *c);

@@ -45,18 +45,8 @@ static int parse(struct cli *c, int argc, char **argv, const struct option *opts
     *npos = 0;
     cli_args_init(&a, argc, argv);
     while ((k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
-        if (k == CLI_ARG_ERROR) return cli_usage_error(c, argv[0], "%s", err.msg);
-        if (k == CLI_ARG_DASHDASH) continue;
-        if (k == CLI_ARG_POSITIONAL) {
-            if (*npos == max_pos) return cli_usage_error(c, argv[0], _("too many arguments"));
-            pos[(*npos)++] = a.value;
-            continue;
-        }
-        if (k == 'h') return cli_help(c, help);
-        if (k == OPT_JSON) {
-            c->out = CLI_OUT_JSON;
-            continue;
-        }
+        int rc = cli_args_many(c, help, k, &a, &err, pos, max_pos, npos);
+        if (rc >= 0) return rc;
         if (k > 0 && k < 128) vals[k] = a.value; /* the options with a value have a letter */
     }
     return -1;

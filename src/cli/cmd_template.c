@@ -11,6 +11,7 @@
 #include <cJSON.h>
 
 #include "boxtop/i18n.h"
+#include "boxtop/json.h"
 #include "boxtop/loop.h"
 #include "boxtop/template_builds.h"
 #include "cli_private.h"
@@ -43,12 +44,6 @@ static const char *js(const cJSON *o, const char *k)
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-static double jn(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
 static void first_name(const cJSON *t, char *out, size_t n)
 {
     const cJSON *a = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(t, "aliases"), 0);
@@ -75,9 +70,9 @@ static int tpl_ls(struct cli *c)
     {
         char name[80], builds[16], cpu[16], mem[24];
         first_name(x, name, sizeof name);
-        snprintf(builds, sizeof builds, "%.0f", jn(x, "buildCount"));
-        snprintf(cpu, sizeof cpu, "%.0f", jn(x, "cpuCount"));
-        snprintf(mem, sizeof mem, "%.0fM", jn(x, "memoryMB"));
+        snprintf(builds, sizeof builds, "%.0f", json_num(x, "buildCount", 0));
+        snprintf(cpu, sizeof cpu, "%.0f", json_num(x, "cpuCount", 0));
+        snprintf(mem, sizeof mem, "%.0fM", json_num(x, "memoryMB", 0));
         const char *row[7] = {js(x, "templateID"), name, js(x, "buildStatus"), builds, cpu, mem,
                               js(x, "updatedAt")};
         if (t) cli_table_add_row(t, row);
@@ -304,15 +299,8 @@ int cli_cmd_template(struct cli *c, int argc, char **argv)
     int k;
     cli_args_init(&a, argc, argv);
     while ((k = cli_args_next(&a, opts, &err)) != CLI_ARG_END) {
-        if (k == CLI_ARG_ERROR) return cli_usage_error(c, argv[0], "%s", err.msg);
-        if (k == CLI_ARG_DASHDASH) continue;
-        if (k == CLI_ARG_POSITIONAL) {
-            if (npos == 64) return cli_usage_error(c, argv[0], _("too many arguments"));
-            pos[npos++] = a.value;
-            continue;
-        }
-        if (k == 'h') return cli_help(c, _(TEMPLATE_HELP));
-        if (k == OPT_JSON) c->out = CLI_OUT_JSON;
+        int rc = cli_args_many(c, _(TEMPLATE_HELP), k, &a, &err, pos, 64, &npos);
+        if (rc >= 0) return rc;
         if (k == 'f') follow = true;
         if (k == 'n') name = a.value;
         if (k == OPT_CPU) cpu_s = a.value;

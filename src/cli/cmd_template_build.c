@@ -13,18 +13,13 @@
 
 #include "boxtop/dockerfile.h"
 #include "boxtop/http.h"
+#include "boxtop/json.h"
 #include "boxtop/i18n.h"
 #include "boxtop/tpl_context.h"
 #include "cli_private.h"
 #include "cmd_template.h"
 
 #define POLL_MS 200
-
-static const char *jstr(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 struct put {
     bool done;
@@ -73,7 +68,7 @@ static int copy_steps(struct cli *c, const char *tid, const char *ctx, cJSON *st
     cJSON *s;
     cJSON_ArrayForEach(s, steps)
     {
-        if (strcmp(jstr(s, "type"), "COPY") != 0) continue;
+        if (strcmp(json_str(s, "type"), "COPY") != 0) continue;
         const cJSON *args = cJSON_GetObjectItemCaseSensitive(s, "args");
         const char *src = cJSON_GetArrayItem(args, 0)->valuestring;
         const char *dest = cJSON_GetArrayItem(args, 1)->valuestring;
@@ -93,7 +88,7 @@ static int copy_steps(struct cli *c, const char *tid, const char *ctx, cJSON *st
         int rc = cli_json_call(c, "GET", buf_cstr(&p), NULL, &link, err);
         buf_free(&p);
         const cJSON *present = cJSON_GetObjectItemCaseSensitive(link, "present");
-        const char *url = jstr(link, "url");
+        const char *url = json_str(link, "url");
         if (rc == 0 && !cJSON_IsTrue(present) && url) rc = upload(c, url, &tgz, err);
         if (rc == 0 && c->out != CLI_OUT_JSON) {
             char line[600];
@@ -126,7 +121,7 @@ int cli_template_follow(struct cli *c, const char *tid, const char *bid, bool fo
         int rc = cli_json_call(c, "GET", buf_cstr(&p), NULL, &st, err);
         buf_free(&p);
         if (rc < 0) return -1;
-        const char *s = jstr(st, "status");
+        const char *s = json_str(st, "status");
         snprintf(status, sn, "%s", s ? s : "unknown");
         const cJSON *ents = cJSON_GetObjectItemCaseSensitive(st, "logEntries"), *e;
         int n = 0;
@@ -135,15 +130,15 @@ int cli_template_follow(struct cli *c, const char *tid, const char *bid, bool fo
             n++;
             if (c->out == CLI_OUT_JSON) continue;
             char line[4200];
-            const char *lvl = jstr(e, "level"), *msg = jstr(e, "message");
+            const char *lvl = json_str(e, "level"), *msg = json_str(e, "message");
             snprintf(line, sizeof line, "%-5s %s", lvl ? lvl : "", msg ? msg : "");
             cli_print_line(c->stdout_fp, line);
         }
         offset += n;
         if (s && (!strcmp(s, "ready") || !strcmp(s, "error"))) {
             const cJSON *reason = cJSON_GetObjectItemCaseSensitive(st, "reason");
-            if (!strcmp(s, "error") && jstr(reason, "message"))
-                error_set(err, ERROR_GENERIC, _("build failed: %s"), jstr(reason, "message"));
+            if (!strcmp(s, "error") && json_str(reason, "message"))
+                error_set(err, ERROR_GENERIC, _("build failed: %s"), json_str(reason, "message"));
             if (n == 0 || terminal) {
                 cJSON_Delete(st);
                 break;
@@ -190,7 +185,7 @@ int cli_template_build(struct cli *c, const char *file, const char *name, int cp
     cJSON_AddNumberToObject(req, "cpuCount", cpu);
     cJSON_AddNumberToObject(req, "memoryMB", memory);
     if (cli_json_call(c, "POST", "/v3/templates", req, &resp, &err) < 0) goto fail;
-    const char *tid = jstr(resp, "templateID"), *bid = jstr(resp, "buildID");
+    const char *tid = json_str(resp, "templateID"), *bid = json_str(resp, "buildID");
     if (!tid || !bid) {
         error_set(&err, ERROR_PROTOCOL, _("the server's answer has no templateID/buildID"));
         goto fail;

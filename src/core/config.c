@@ -24,6 +24,7 @@
 #include "boxtop/config.h"
 #include "boxtop/i18n.h"
 #include "boxtop/json.h"
+#include "boxtop/secret.h"
 
 #define CONFIG_FILE_MAX (1024 * 1024)
 #define DEFAULT_DOMAIN  "e2b.app"
@@ -60,8 +61,7 @@ static void free_context(struct config_context *c)
 void config_free(struct config *cfg)
 {
     if (!cfg) return;
-    if (cfg->api_key) explicit_bzero(cfg->api_key, strlen(cfg->api_key));
-    free(cfg->api_key);
+    secret_free(cfg->api_key);
     free(cfg->domain);
     free(cfg->api_url);
     free(cfg->sandbox_url);

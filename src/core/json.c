@@ -43,6 +43,25 @@ size_t json_count_values(const char *text, size_t len, size_t stop_above)
     return n;
 }
 
+const char *json_str(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+double json_num(const cJSON *o, const char *key, double def)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : def;
+}
+
+cJSON *json_add_time(cJSON *o, const char *key, int64_t ms)
+{
+    char ts[64];
+    json_format_time(ms, ts, sizeof ts);
+    return cJSON_AddStringToObject(o, key, ts);
+}
+
 cJSON *json_parse(const char *text, size_t len, struct error *err)
 {
     const char *end = NULL;

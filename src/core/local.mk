@@ -8,6 +8,7 @@ src_core_libboxtopcore_a_SOURCES = \
 	src/core/loop.c \
 	src/core/i18n.c \
 	src/core/sanitize.c \
+	src/core/secret.c \
 	src/core/base64.c \
 	src/core/json.c \
 	src/core/json_time.c \
@@ -16,7 +17,7 @@ src_core_libboxtopcore_a_SOURCES = \
 	src/core/config_file.c \
 	src/core/config_keycmd.c
 noinst_HEADERS += include/boxtop/buf.h include/boxtop/fpath.h include/boxtop/grow.h include/boxtop/error.h include/boxtop/loop.h \
-	include/boxtop/i18n.h include/boxtop/sanitize.h include/boxtop/base64.h \
+	include/boxtop/i18n.h include/boxtop/sanitize.h include/boxtop/secret.h include/boxtop/base64.h \
 	include/boxtop/json.h include/boxtop/log.h include/boxtop/config.h
 src_core_libboxtopcore_a_CPPFLAGS = $(AM_CPPFLAGS) $(CJSON_CFLAGS) \
 	-DBOXTOP_BUILDDIR=\"$(abs_top_builddir)\"

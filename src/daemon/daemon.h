@@ -100,7 +100,7 @@ struct daemon {
 
     struct snapshots *snaps;   /* snapshot.h */
     struct volumes *vols;      /* volume.h */
-    void *dapi_state;          /* api/routes.c */
+    void *dapi_state;          /* api/dapi_routes.c */
     struct webhooks *webhooks; /* webhooks.h */
     struct denvd_ops denvd_ops;
     struct tpls *tpls; /* tpl.h: templates built here */

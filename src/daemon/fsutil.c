@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
 #include "fsutil.h"
 #include "ids.h"
 
@@ -113,6 +115,16 @@ int fs_read_file(const char *path, struct buf *b, size_t max, struct error *err)
     }
     close(fd);
     return 0;
+}
+
+int fs_read_json(const char *path, size_t max, cJSON **out, struct error *err)
+{
+    struct buf b = BUF_INIT;
+    *out = NULL;
+    int rc = fs_read_file(path, &b, max, err);
+    if (rc == 0) *out = cJSON_ParseWithLength(b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return rc < 0 ? -1 : 0;
 }
 
 int fs_mkdir_p(const char *path, mode_t mode, struct error *err)

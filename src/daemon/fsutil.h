@@ -18,6 +18,10 @@ int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode
                      struct error *err);
 /* Read a whole regular file of at most max bytes into b (appended). */
 int fs_read_file(const char *path, struct buf *b, size_t max, struct error *err);
+/* The same file as JSON: -1 (err) when it cannot be read, else 0 with *out the document
+ * (NULL when it is not JSON; the caller deletes it). For the state dir's records. */
+struct cJSON;
+int fs_read_json(const char *path, size_t max, struct cJSON **out, struct error *err);
 /* mkdir -p with mode for the created components. */
 int fs_mkdir_p(const char *path, mode_t mode, struct error *err);
 

@@ -32,6 +32,14 @@ static bool tchar(unsigned char c)
     return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
 
+/* s[0..n) is an RFC 9110 token (a method, a field name). */
+static bool token(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!tchar((unsigned char)s[i])) return false;
+    return true;
+}
+
 static int hexval(unsigned char c)
 {
     if (c >= '0' && c <= '9') return c - '0';
@@ -109,11 +117,10 @@ static int parse_request_line(struct http_head *h, const char *s, size_t n, cons
         return 400;
     }
     size_t ml = (size_t)(sp1 - s);
-    for (size_t i = 0; i < ml; i++)
-        if (!tchar((unsigned char)s[i])) {
-            *why = "malformed request method";
-            return 400;
-        }
+    if (!token(s, ml)) {
+        *why = "malformed request method";
+        return 400;
+    }
     if (ml >= sizeof h->method) {
         *why = "method not allowed";
         return 405;
@@ -180,11 +187,10 @@ static int parse_field(struct http_head *h, const char *s, size_t n, const char 
         return 400;
     }
     size_t nl = (size_t)(colon - s);
-    for (size_t i = 0; i < nl; i++)
-        if (!tchar((unsigned char)s[i])) {
-            *why = "malformed header field name";
-            return 400;
-        }
+    if (!token(s, nl)) {
+        *why = "malformed header field name";
+        return 400;
+    }
     const char *v = colon + 1, *ve = s + n;
     while (v < ve && (*v == ' ' || *v == '\t'))
         v++;

@@ -329,10 +329,8 @@ static void arm_ttl(struct sbx *s)
 static cJSON *execution_data(const struct sbx *s)
 {
     cJSON *o = cJSON_CreateObject();
-    char ts[64];
     if (!o) return NULL;
-    json_format_time(s->exec_started_ms, ts, sizeof ts);
-    cJSON_AddStringToObject(o, "started_at", ts);
+    json_add_time(o, "started_at", s->exec_started_ms);
     cJSON_AddNumberToObject(o, "vcpu_count", s->cpu_count);
     cJSON_AddNumberToObject(o, "memory_mb", s->memory_mb);
     cJSON_AddNumberToObject(o, "execution_time", (double)(loop_wall_ms() - s->exec_started_ms));
@@ -544,14 +542,12 @@ int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, bool memory, 
 
 void sbx_set_end(struct daemon *d, struct sbx *s, int64_t end_ms)
 {
-    char ts[64];
     cJSON *data = cJSON_CreateObject();
 
     s->end_at_ms = end_ms;
     sbx_save(d, s);
     if (s->state == SBX_RUNNING) arm_ttl(s);
-    json_format_time(end_ms, ts, sizeof ts);
-    if (data) cJSON_AddStringToObject(data, "set_timeout", ts);
+    json_add_time(data, "set_timeout", end_ms); /* no data (out of memory): nothing */
     events_emit(d->events, s, "updated", data);
 }
 

@@ -11,6 +11,8 @@
 
 #include <cJSON.h>
 
+#include "boxtop/grow.h"
+#include "boxtop/json.h"
 #include "boxtop/log.h"
 #include "boxtop/loop.h"
 #include "daemon.h"
@@ -113,18 +115,6 @@ static int save(struct daemon *d, const struct snapshot *s, struct error *err)
     return rc;
 }
 
-static const char *jstr(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static double jnum(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(v) ? v->valuedouble : -1;
-}
-
 static bool tid_valid(const char *t)
 {
     size_t n = t ? strlen(t) : 0;
@@ -137,9 +127,7 @@ static bool tid_valid(const char *t)
 static int add(struct daemon *d, struct snapshot *s)
 {
     struct snapshots *ss = d->snaps;
-    struct snapshot **nv = realloc(ss->v, (ss->n + 1) * sizeof *nv);
-    if (!nv) return -1;
-    ss->v = nv;
+    if (GROW(ss->v, ss->cap, ss->n + 1) < 0) return -1;
     ss->v[ss->n++] = s;
     return 0;
 }
@@ -148,33 +136,30 @@ static void load_one(void *ud, const char *leaf)
 {
     struct daemon *d = ud;
     char dir[4096], path[4200];
-    struct buf b = BUF_INIT;
     struct error err;
+    cJSON *o;
     if (!tid_valid(leaf) || dir_path(d, leaf, dir, sizeof dir) < 0) return;
     snprintf(path, sizeof path, "%s/snapshot.json", dir);
-    if (fs_read_file(path, &b, 64 << 10, &err) < 0) {
+    if (fs_read_json(path, 64 << 10, &o, &err) < 0) {
         log_msg(d->log, LOG_WARN, "snapshot %s: no record (%s); skipped", leaf, err.msg);
-        buf_free(&b);
         return;
     }
-    cJSON *o = cJSON_ParseWithLength(b.data ? b.data : "", b.len);
-    buf_free(&b);
     struct snapshot *s = calloc(1, sizeof *s);
-    const char *tid = jstr(o, "templateID"), *name = jstr(o, "name"), *tag = jstr(o, "tag"),
-               *sid = jstr(o, "sandboxID");
+    const char *tid = json_str(o, "templateID"), *name = json_str(o, "name"),
+               *tag = json_str(o, "tag"), *sid = json_str(o, "sandboxID");
     char nn[sizeof s->name], tt[sizeof s->tag];
     bool ok = s && o && tid && strcmp(tid, leaf) == 0 && name && tag && sid &&
-              strlen(sid) < sizeof s->sandbox_id && jnum(o, "idbase") >= 0 &&
+              strlen(sid) < sizeof s->sandbox_id && json_num(o, "idbase", -1) >= 0 &&
               (!*name || snapshot_name_parse(name, nn, sizeof nn, tt, sizeof tt, &err) == 0);
     if (ok) {
         snprintf(s->template_id, sizeof s->template_id, "%s", tid);
         snprintf(s->name, sizeof s->name, "%s", name);
         snprintf(s->tag, sizeof s->tag, "%s", *tag ? tag : "default");
         snprintf(s->sandbox_id, sizeof s->sandbox_id, "%s", sid);
-        s->created_ms = (int64_t)jnum(o, "createdMs");
-        s->bytes = (int64_t)jnum(o, "bytes");
-        s->idbase = (uint32_t)jnum(o, "idbase");
-        s->lowers = jstr(o, "lowers") ? strdup(jstr(o, "lowers")) : NULL;
+        s->created_ms = (int64_t)json_num(o, "createdMs", -1);
+        s->bytes = (int64_t)json_num(o, "bytes", -1);
+        s->idbase = (uint32_t)json_num(o, "idbase", -1);
+        s->lowers = json_str(o, "lowers") ? strdup(json_str(o, "lowers")) : NULL;
         snprintf(s->dir, sizeof s->dir, "%s", dir);
         ok = (!s->lowers || tpl_lowers_valid(d, s->lowers)) && add(d, s) == 0;
     }

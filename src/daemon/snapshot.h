@@ -3,11 +3,11 @@
  * A snapshot is a copy of a sandbox's writable layer (runtime.h rt_sandbox_export) kept in
  * DIR/snapshots/<templateID>/ with its record snapshot.json, so it survives restarts and the
  * sandbox it came from; a sandbox from a template keeps stacking on the template's layers
- * (lowers), which stay while the snapshot does. Sandbox.create(snapshotID) starts a new sandbox seeded from it; its
- * processes start afresh (memory is not captured). A name ("my-snap", "local/my-snap:v1")
- * makes the id "local/my-snap:<tag>"; snapshotting under an existing name replaces that
- * snapshot's files (a new build of the same template). Forks use the same export, into a
- * temporary directory. Shapes: protocol/snapshots-volumes.md §2-3. */
+ * (lowers), which stay while the snapshot does. Sandbox.create(snapshotID) starts a new sandbox
+ * seeded from it; its processes start afresh (memory is not captured). A name ("my-snap",
+ * "local/my-snap:v1") makes the id "local/my-snap:<tag>"; snapshotting under an existing name
+ * replaces that snapshot's files (a new build of the same template). Forks use the same export,
+ * into a temporary directory. Shapes: protocol/snapshots-volumes.md §2-3. */
 #ifndef BOXTOPD_SNAPSHOT_H
 #define BOXTOPD_SNAPSHOT_H
 
@@ -37,7 +37,7 @@ struct snapshot {
 
 struct snapshots {
     struct snapshot **v; /* oldest first */
-    size_t n;
+    size_t n, cap;
 };
 
 /* Startup: read DIR/snapshots/ (records that fail to parse are logged and skipped). */

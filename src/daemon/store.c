@@ -211,14 +211,9 @@ int store_each(const char *state_dir, store_each_fn fn, void *ud, struct error *
         size_t n = strlen(de->d_name);
         if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0) continue;
         char file[4096 + 300];
-        struct buf b = BUF_INIT;
+        cJSON *j;
         snprintf(file, sizeof file, "%s/%s", path, de->d_name);
-        if (fs_read_file(file, &b, 1u << 20, err) < 0) {
-            buf_free(&b);
-            continue;
-        }
-        cJSON *j = cJSON_ParseWithLength(b.data ? b.data : "", b.len);
-        buf_free(&b);
+        if (fs_read_json(file, 1u << 20, &j, err) < 0) continue;
         if (j) fn(ud, j, file);
         cJSON_Delete(j);
     }

@@ -374,13 +374,11 @@ void tpl_delete(struct daemon *d, struct tpl *t)
 
 static void add_time(cJSON *o, const char *k, int64_t ms)
 {
-    char ts[64];
     if (!ms) {
         cJSON_AddNullToObject(o, k);
         return;
     }
-    json_format_time(ms, ts, sizeof ts);
-    cJSON_AddStringToObject(o, k, ts);
+    json_add_time(o, k, ms);
 }
 
 cJSON *tpl_build_json(const struct tpl_build *b)
@@ -523,74 +521,64 @@ int tpl_save(struct daemon *d, struct tpl *t)
     return rc;
 }
 
-static const char *js(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static double jn(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
 static char *jdup(const cJSON *o, const char *k)
 {
-    const char *s = js(o, k);
+    const char *s = json_str(o, k);
     return s ? strdup(s) : NULL;
 }
 
 static struct tpl *record_parse(const cJSON *o)
 {
-    const char *id = js(o, "id"), *alias = js(o, "alias");
+    const char *id = json_str(o, "id"), *alias = json_str(o, "alias");
     if (!id || strlen(id) != 20 || !alias || strlen(alias) > TPL_ALIAS_MAX) return NULL;
     struct tpl *t = calloc(1, sizeof *t);
     if (!t) return NULL;
     snprintf(t->id, sizeof t->id, "%s", id);
     snprintf(t->alias, sizeof t->alias, "%s", alias);
     t->public = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "public"));
-    t->created_ms = (int64_t)jn(o, "created");
-    t->updated_ms = (int64_t)jn(o, "updated");
+    t->created_ms = (int64_t)json_num(o, "created", 0);
+    t->updated_ms = (int64_t)json_num(o, "updated", 0);
     const cJSON *g, *j;
     cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(o, "tags"))
     {
-        if (js(g, "tag") && js(g, "build") && strlen(js(g, "tag")) < TPL_TAG_MAX)
-            tpl_tag_set(t, js(g, "tag"), js(g, "build"));
+        if (json_str(g, "tag") && json_str(g, "build") && strlen(json_str(g, "tag")) < TPL_TAG_MAX)
+            tpl_tag_set(t, json_str(g, "tag"), json_str(g, "build"));
     }
     cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(o, "builds"))
     {
         struct error err;
-        struct tpl_build *b = tpl_build_add(t, (int)jn(j, "cpu"), (int)jn(j, "memory"), &err);
+        struct tpl_build *b =
+            tpl_build_add(t, (int)json_num(j, "cpu", 0), (int)json_num(j, "memory", 0), &err);
         if (!b) break;
-        snprintf(b->id, sizeof b->id, "%s", js(j, "id") ? js(j, "id") : "");
-        b->status = status_parse(js(j, "status"));
-        b->created_ms = (int64_t)jn(j, "created");
-        b->updated_ms = (int64_t)jn(j, "updated");
-        b->finished_ms = (int64_t)jn(j, "finished");
+        snprintf(b->id, sizeof b->id, "%s", json_str(j, "id") ? json_str(j, "id") : "");
+        b->status = status_parse(json_str(j, "status"));
+        b->created_ms = (int64_t)json_num(j, "created", 0);
+        b->updated_ms = (int64_t)json_num(j, "updated", 0);
+        b->finished_ms = (int64_t)json_num(j, "finished", 0);
         b->reason = jdup(j, "reason");
         snprintf(b->reason_step, sizeof b->reason_step, "%s",
-                 js(j, "reasonStep") ? js(j, "reasonStep") : "");
-        snprintf(b->layer, sizeof b->layer, "%s", js(j, "layer") ? js(j, "layer") : "");
+                 json_str(j, "reasonStep") ? json_str(j, "reasonStep") : "");
+        snprintf(b->layer, sizeof b->layer, "%s", json_str(j, "layer") ? json_str(j, "layer") : "");
         b->stacked = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "stacked"));
         if (b->status == TPL_READY) b->parents = jdup(j, "parents"); /* else it holds none */
-        b->idbase = (uint32_t)jn(j, "idbase");
-        b->bytes = (int64_t)jn(j, "bytes");
+        b->idbase = (uint32_t)json_num(j, "idbase", 0);
+        b->bytes = (int64_t)json_num(j, "bytes", 0);
         b->user = jdup(j, "user");
         b->workdir = jdup(j, "workdir");
         b->start_cmd = jdup(j, "startCmd");
         b->ready_cmd = jdup(j, "readyCmd");
         const cJSON *ev = cJSON_GetObjectItemCaseSensitive(j, "envs");
         if (cJSON_IsObject(ev)) b->envs = cJSON_Duplicate(ev, true);
-        if (!js(j, "status") || strcmp(js(j, "status"), "building") == 0) {
+        if (!json_str(j, "status") || strcmp(json_str(j, "status"), "building") == 0) {
             if (!b->reason) b->reason = strdup("build was interrupted by a boxtopd restart");
             b->finished_ms = b->updated_ms;
         }
         const cJSON *l;
         cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(j, "logs"))
         {
-            tpl_log_add(b, (int)jn(l, "l"), js(l, "s"), "%s", js(l, "m") ? js(l, "m") : "");
-            b->logs[b->n_logs - 1].ms = (int64_t)jn(l, "t");
+            tpl_log_add(b, (int)json_num(l, "l", 0), json_str(l, "s"), "%s",
+                        json_str(l, "m") ? json_str(l, "m") : "");
+            b->logs[b->n_logs - 1].ms = (int64_t)json_num(l, "t", 0);
         }
     }
     return t;
@@ -609,11 +597,9 @@ int tpls_load(struct daemon *d, struct error *err)
         size_t l = strlen(e->d_name);
         if (l < 6 || strcmp(e->d_name + l - 5, ".json") != 0) continue;
         snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        struct buf b = BUF_INIT;
         struct error e2;
-        if (fs_read_file(p, &b, 64u << 20, &e2) < 0) continue;
-        cJSON *o = cJSON_ParseWithLength(buf_cstr(&b), b.len);
-        buf_free(&b);
+        cJSON *o;
+        if (fs_read_json(p, 64u << 20, &o, &e2) < 0) continue;
         struct tpl *t = o ? record_parse(o) : NULL;
         cJSON_Delete(o);
         struct tpl **nv = t ? realloc(d->tpls->v, (d->tpls->n + 1) * sizeof *nv) : NULL;

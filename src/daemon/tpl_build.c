@@ -18,6 +18,7 @@
 #include <openssl/sha.h>
 
 #include "boxtop/buf.h"
+#include "boxtop/json.h"
 #include "boxtop/log.h"
 #include "boxtop/loop.h"
 #include "daemon.h"
@@ -817,12 +818,6 @@ static void job_next(struct job *j)
 
 /* ------------------------------------------------------------------ start */
 
-static const char *jstr(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static bool base_image(const char *img)
 {
     return !strcmp(img, "e2bdev/base") || !strcmp(img, "e2bdev/base:latest");
@@ -832,7 +827,7 @@ int tpl_build_start(struct daemon *d, struct tpl *t, struct tpl_build *b, const 
                     struct error *err)
 {
     if (!d->tpl_proc_exited) d->tpl_proc_exited = on_exit_cb;
-    const char *img = jstr(body, "fromImage"), *from = jstr(body, "fromTemplate");
+    const char *img = json_str(body, "fromImage"), *from = json_str(body, "fromTemplate");
     const cJSON *steps = cJSON_GetObjectItemCaseSensitive(body, "steps");
     if (steps && !cJSON_IsArray(steps))
         return error_set(err, ERROR_USAGE, "steps must be an array");
@@ -879,8 +874,8 @@ int tpl_build_start(struct daemon *d, struct tpl *t, struct tpl_build *b, const 
     b->job = j;
     b->status = TPL_BUILDING;
     b->updated_ms = loop_wall_ms();
-    set_str(&j->start_cmd, jstr(body, "startCmd"));
-    set_str(&j->ready_cmd, jstr(body, "readyCmd"));
+    set_str(&j->start_cmd, json_str(body, "startCmd"));
+    set_str(&j->ready_cmd, json_str(body, "readyCmd"));
     bool force = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "force"));
     cJSON_ArrayForEach(s, j->steps) if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "force")))
         force = true;

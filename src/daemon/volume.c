@@ -11,6 +11,8 @@
 
 #include <cJSON.h>
 
+#include "boxtop/grow.h"
+#include "boxtop/json.h"
 #include "boxtop/log.h"
 #include "boxtop/loop.h"
 #include "daemon.h"
@@ -52,34 +54,22 @@ static bool uuid_ok(const char *s)
 static int add(struct daemon *d, struct volume *v)
 {
     struct volumes *vs = d->vols;
-    struct volume **nv = realloc(vs->v, (vs->n + 1) * sizeof *nv);
-    if (!nv) return -1;
-    vs->v = nv;
+    if (GROW(vs->v, vs->cap, vs->n + 1) < 0) return -1;
     vs->v[vs->n++] = v;
     return 0;
-}
-
-static const char *jstr(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 static void load_one(void *ud, const char *leaf)
 {
     struct daemon *d = ud;
     char dir[4096], path[4200];
-    struct buf b = BUF_INIT;
     struct error err;
+    cJSON *o;
     if (!uuid_ok(leaf) || dir_path(d, leaf, dir, sizeof dir) < 0) return;
     snprintf(path, sizeof path, "%s/volume.json", dir);
-    if (fs_read_file(path, &b, 16 << 10, &err) < 0) {
-        buf_free(&b);
-        return;
-    }
-    cJSON *o = cJSON_ParseWithLength(b.data ? b.data : "", b.len);
-    buf_free(&b);
-    const char *id = jstr(o, "volumeID"), *name = jstr(o, "name"), *tok = jstr(o, "token");
+    if (fs_read_json(path, 16 << 10, &o, &err) < 0) return;
+    const char *id = json_str(o, "volumeID"), *name = json_str(o, "name"),
+               *tok = json_str(o, "token");
     const cJSON *cr = cJSON_GetObjectItemCaseSensitive(o, "createdMs");
     struct volume *v = calloc(1, sizeof *v);
     bool ok = v && id && strcmp(id, leaf) == 0 && name && name_ok(name) && tok &&
@@ -211,7 +201,7 @@ int volume_binds(struct daemon *d, const cJSON *mounts, struct buf *out, struct 
     const cJSON *m;
     cJSON_ArrayForEach(m, mounts)
     {
-        const char *name = jstr(m, "name"), *path = jstr(m, "path");
+        const char *name = json_str(m, "name"), *path = json_str(m, "path");
         struct volume *v = name ? volume_find_name(d, name) : NULL;
         if (!v || !path)
             return error_set(err, ERROR_NOT_FOUND, "volume '%s' not found", name ? name : "");

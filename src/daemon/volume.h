@@ -23,7 +23,7 @@ struct volume {
 
 struct volumes {
     struct volume **v;
-    size_t n;
+    size_t n, cap;
 };
 
 int volumes_load(struct daemon *d, struct error *err);

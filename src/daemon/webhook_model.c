@@ -12,6 +12,7 @@
 
 #include "boxtop/base64.h"
 #include "boxtop/json.h"
+#include "boxtop/secret.h"
 #include "api/dapi.h"
 #include "api/dapi_validate.h"
 #include "webhook_model.h"
@@ -32,10 +33,7 @@ void webhook_input_free(struct webhook_input *in)
 {
     free(in->name);
     free(in->url);
-    if (in->secret) {
-        memset(in->secret, 0, strlen(in->secret));
-        free(in->secret);
-    }
+    secret_free(in->secret);
     memset(in, 0, sizeof *in);
 }
 
@@ -209,10 +207,7 @@ void webhook_free(struct webhook *w)
     free(w->q);
     free(w->name);
     free(w->url);
-    if (w->secret) {
-        memset(w->secret, 0, strlen(w->secret));
-        free(w->secret);
-    }
+    secret_free(w->secret);
     memset(w, 0, sizeof *w);
 }
 
@@ -226,31 +221,27 @@ static cJSON *events_array(unsigned bits)
 
 cJSON *webhook_to_json(const struct webhook *w, const char *team_id)
 {
-    char ts[64];
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
-    json_format_time(w->created_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "id", w->id);
     cJSON_AddStringToObject(o, "teamID", team_id);
     cJSON_AddStringToObject(o, "name", w->name ? w->name : "");
     cJSON_AddStringToObject(o, "url", w->url ? w->url : "");
     cJSON_AddBoolToObject(o, "enabled", w->enabled);
     cJSON_AddItemToObject(o, "events", events_array(w->events));
-    cJSON_AddStringToObject(o, "createdAt", ts);
+    json_add_time(o, "createdAt", w->created_ms);
     return o;
 }
 
 static cJSON *attempt_json(const struct wh_attempt *a)
 {
-    char ts[64];
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
-    json_format_time(a->at_ms, ts, sizeof ts);
     cJSON_AddStringToObject(o, "deliveryId", a->delivery_id);
     cJSON_AddStringToObject(o, "eventId", a->event_id);
     cJSON_AddStringToObject(o, "type", a->type);
     cJSON_AddNumberToObject(o, "attempt", a->attempt);
-    cJSON_AddStringToObject(o, "timestamp", ts);
+    json_add_time(o, "timestamp", a->at_ms);
     if (a->status)
         cJSON_AddNumberToObject(o, "statusCode", a->status);
     else

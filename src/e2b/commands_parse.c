@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "boxtop/commands.h"
+#include "boxtop/json.h"
 
 void cmd_evs_free(struct cmd_evs *e)
 {
@@ -97,12 +98,6 @@ int cmd_parse_time_ns(const char *s, int64_t *ns)
     return 0;
 }
 
-static const char *str_of(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* A number sent as a number or as a string ("412", "2E+06"). */
 static bool num_of(const cJSON *o, const char *k, double *out)
 {
@@ -131,8 +126,8 @@ static bool u64_of(const cJSON *o, const char *k, uint64_t *out)
 static int entry_event(int64_t ts_ns, const char *level, const char *message, const cJSON *keys,
                        bool keep_text, struct cmd_evs *out)
 {
-    const char *logger = str_of(keys, "logger");
-    const char *et = str_of(keys, "event_type");
+    const char *logger = json_str(keys, "logger");
+    const char *et = json_str(keys, "event_type");
     double pid;
     if (!logger || strcmp(logger, "process") != 0 || !et) return 0;
     enum cmd_ev_type type;
@@ -151,7 +146,7 @@ static int entry_event(int64_t ts_ns, const char *level, const char *message, co
     ev->type = type;
     ev->pid = (uint32_t)pid;
     ev->op = -1;
-    const char *op = str_of(keys, "operation_id");
+    const char *op = json_str(keys, "operation_id");
     double opn;
     if (op) {
         char *end;
@@ -160,11 +155,11 @@ static int entry_event(int64_t ts_ns, const char *level, const char *message, co
     } else if (num_of(keys, "operation_id", &opn) && opn >= 0 && opn < 9e15) {
         ev->op = (int64_t)opn;
     }
-    const char *stream = str_of(keys, "stream");
+    const char *stream = json_str(keys, "stream");
     ev->is_stderr = stream && !strcmp(stream, "stderr");
     const char *text = NULL;
     if (type == CMD_EV_START) {
-        text = str_of(keys, "command");
+        text = json_str(keys, "command");
         if (!text) text = "";
         if (!num_of(keys, "request_timeout_ms", &ev->timeout_ms)) ev->timeout_ms = 0;
     } else if (type == CMD_EV_OUTPUT) {
@@ -181,7 +176,7 @@ static int entry_event(int64_t ts_ns, const char *level, const char *message, co
             ev->exited = cJSON_IsTrue(ex);
             if (num_of(r, "exit_code", &code) && code >= -2147483648.0 && code <= 2147483647.0)
                 ev->exit_code = (int)code;
-            text = str_of(r, "status");
+            text = json_str(r, "status");
         }
     }
     if (text && !(ev->text = strdup(text))) return -1;
@@ -208,8 +203,28 @@ static cJSON *parse_doc(const char *body, size_t len, const cJSON **logs, struct
     return doc;
 }
 
-int cmd_parse_v1(const char *body, size_t len, bool keep_text, struct cmd_evs *out,
-                 struct cmd_page *page, struct error *err)
+/* One log entry's event: v1 carries its keys as a JSON text in "line" (level and message
+ * inside), v2 as the object "fields" beside "level" and "message". Entries without keys are
+ * passed over. */
+static int item_event(const cJSON *it, bool v2, int64_t ns, bool keep_text, struct cmd_evs *out)
+{
+    if (v2) {
+        const cJSON *fields = cJSON_GetObjectItemCaseSensitive(it, "fields");
+        if (!cJSON_IsObject(fields)) return 0;
+        return entry_event(ns, json_str(it, "level"), json_str(it, "message"), fields, keep_text,
+                           out);
+    }
+    const char *line = json_str(it, "line");
+    cJSON *raw = line ? cJSON_Parse(line) : NULL;
+    int rc = 0;
+    if (cJSON_IsObject(raw))
+        rc = entry_event(ns, json_str(raw, "level"), json_str(raw, "message"), raw, keep_text, out);
+    cJSON_Delete(raw);
+    return rc;
+}
+
+static int parse_page(const char *body, size_t len, bool v2, bool keep_text, struct cmd_evs *out,
+                      struct cmd_page *page, struct error *err)
 {
     const cJSON *logs, *it;
     memset(page, 0, sizeof *page);
@@ -218,15 +233,12 @@ int cmd_parse_v1(const char *body, size_t len, bool keep_text, struct cmd_evs *o
     int rc = 0;
     cJSON_ArrayForEach(it, logs)
     {
-        const char *ts = str_of(it, "timestamp"), *line = str_of(it, "line");
+        const char *ts = json_str(it, "timestamp");
         int64_t ns;
         if (!ts || cmd_parse_time_ns(ts, &ns) < 0) continue;
         page->entries++;
         page_time(page, ns);
-        cJSON *raw = line ? cJSON_Parse(line) : NULL;
-        if (cJSON_IsObject(raw))
-            rc = entry_event(ns, str_of(raw, "level"), str_of(raw, "message"), raw, keep_text, out);
-        cJSON_Delete(raw);
+        rc = item_event(it, v2, ns, keep_text, out);
         if (rc < 0) break;
     }
     cJSON_Delete(doc);
@@ -234,28 +246,14 @@ int cmd_parse_v1(const char *body, size_t len, bool keep_text, struct cmd_evs *o
     return rc;
 }
 
+int cmd_parse_v1(const char *body, size_t len, bool keep_text, struct cmd_evs *out,
+                 struct cmd_page *page, struct error *err)
+{
+    return parse_page(body, len, false, keep_text, out, page, err);
+}
+
 int cmd_parse_v2(const char *body, size_t len, bool keep_text, struct cmd_evs *out,
                  struct cmd_page *page, struct error *err)
 {
-    const cJSON *logs, *it;
-    memset(page, 0, sizeof *page);
-    cJSON *doc = parse_doc(body, len, &logs, err);
-    if (!doc) return -1;
-    int rc = 0;
-    cJSON_ArrayForEach(it, logs)
-    {
-        const char *ts = str_of(it, "timestamp");
-        const cJSON *fields = cJSON_GetObjectItemCaseSensitive(it, "fields");
-        int64_t ns;
-        if (!ts || cmd_parse_time_ns(ts, &ns) < 0) continue;
-        page->entries++;
-        page_time(page, ns);
-        if (cJSON_IsObject(fields))
-            rc =
-                entry_event(ns, str_of(it, "level"), str_of(it, "message"), fields, keep_text, out);
-        if (rc < 0) break;
-    }
-    cJSON_Delete(doc);
-    if (rc < 0) error_set(err, ERROR_GENERIC, "out of memory");
-    return rc;
+    return parse_page(body, len, true, keep_text, out, page, err);
 }

@@ -11,6 +11,7 @@
 
 #include "boxtop/base64.h"
 #include "boxtop/envd.h"
+#include "boxtop/secret.h"
 
 static bool id_valid(const char *id)
 {
@@ -102,11 +103,7 @@ void envd_target_free(struct envd_target *t)
 {
     free(t->base_url);
     free(t->sandbox_id);
-    if (t->access_token) {
-        /* Do not leave the secret lying around in freed memory. */
-        memset(t->access_token, 0, strlen(t->access_token));
-        free(t->access_token);
-    }
+    secret_free(t->access_token);
     free(t->user);
     free(t->user_agent);
     memset(t, 0, sizeof *t);
@@ -177,11 +174,8 @@ int envd_wire_build(const struct envd_target *t, const char *method, enum envd_c
 void envd_wire_free(struct envd_wire *w)
 {
     free(w->url);
-    for (size_t i = 0; i < ENVD_WIRE_MAX_HEADERS && w->headers[i]; i++) {
-        /* Headers may hold the access token. */
-        memset(w->headers[i], 0, strlen(w->headers[i]));
-        free(w->headers[i]);
-    }
+    for (size_t i = 0; i < ENVD_WIRE_MAX_HEADERS && w->headers[i]; i++)
+        secret_free(w->headers[i]); /* headers may hold the access token */
     buf_free(&w->body);
     memset(w, 0, sizeof *w);
 }

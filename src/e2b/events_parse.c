@@ -18,12 +18,6 @@ int64_t events_parse_time(const char *s)
     return s && json_parse_time(s, &ms) == 0 ? ms : -1; /* the one RFC 3339 parser (core) */
 }
 
-static const char *str_of(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static char *dup_or_null(const char *s)
 {
     return s ? strdup(s) : NULL;
@@ -34,9 +28,9 @@ static char *summary(const cJSON *data)
 {
     if (!cJSON_IsObject(data)) return NULL;
     struct buf b = BUF_INIT;
-    const char *kr = str_of(data, "kill_reason");
+    const char *kr = json_str(data, "kill_reason");
     if (kr) buf_printf(&b, "kill_reason=%.64s ", kr);
-    const char *st = str_of(data, "set_timeout");
+    const char *st = json_str(data, "set_timeout");
     if (st) buf_printf(&b, "set_timeout=%.64s ", st);
     const cJSON *ex = cJSON_GetObjectItemCaseSensitive(data, "execution");
     const cJSON *et =
@@ -94,7 +88,7 @@ int events_parse(const char *text, size_t len, struct sbx_event_list *out, struc
     const cJSON *it;
     cJSON_ArrayForEach(it, root)
     {
-        const char *type = str_of(it, "type"), *sbx = str_of(it, "sandboxId");
+        const char *type = json_str(it, "type"), *sbx = json_str(it, "sandboxId");
         if (!type || !sbx) { /* one rule with the sandboxes list: skip, count, say so */
             out->skipped++;
             continue;
@@ -103,7 +97,7 @@ int events_parse(const char *text, size_t len, struct sbx_event_list *out, struc
             out->cut++;
             continue;
         }
-        const char *id = str_of(it, "id");
+        const char *id = json_str(it, "id");
         int dup = 0;
         for (int i = 0; id && i < out->n && !dup; i++)
             dup = out->v[i].id && !strcmp(out->v[i].id, id);
@@ -113,9 +107,9 @@ int events_parse(const char *text, size_t len, struct sbx_event_list *out, struc
         e->id = dup_or_null(id);
         e->type = strdup(shortt);
         e->sandbox = strdup(sbx);
-        e->tmpl = dup_or_null(str_of(it, "sandboxTemplateId"));
+        e->tmpl = dup_or_null(json_str(it, "sandboxTemplateId"));
         e->detail = summary(cJSON_GetObjectItemCaseSensitive(it, "eventData"));
-        int64_t t = events_parse_time(str_of(it, "timestamp"));
+        int64_t t = events_parse_time(json_str(it, "timestamp"));
         e->t_ms = t < 0 ? 0 : t;
         if (!e->type || !e->sandbox) {
             ev_free(e);

@@ -29,6 +29,7 @@
 #include "boxtop/json.h"
 #include "boxtop/local_backend.h"
 #include "boxtop/loop.h"
+#include "boxtop/secret.h"
 
 #define STATE_FILE "boxtopd.json"
 #define KEY_FILE   "api-key"
@@ -110,10 +111,7 @@ void local_backend_info_free(struct local_backend_info *info)
     free(info->api_url);
     free(info->sandbox_url);
     free(info->version);
-    if (info->api_key) {
-        memset(info->api_key, 0, strlen(info->api_key));
-        free(info->api_key);
-    }
+    secret_free(info->api_key);
     memset(info, 0, sizeof *info);
 }
 

@@ -9,10 +9,7 @@
 
 static void add_time(cJSON *o, const char *key, int64_t ms)
 {
-    if (!ms) return;
-    char t[40];
-    json_format_time(ms, t, sizeof t);
-    cJSON_AddStringToObject(o, key, t);
+    if (ms) json_add_time(o, key, ms); /* 0: unknown, left out */
 }
 
 static void add_opt_str(cJSON *o, const char *key, const char *v)

@@ -210,7 +210,6 @@ static cJSON *events_json(unsigned bits)
 
 cJSON *webhook_info_to_json(const struct webhook_info *w)
 {
-    char ts[40];
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
     cJSON_AddStringToObject(o, "id", w->id ? w->id : "");
@@ -220,8 +219,7 @@ cJSON *webhook_info_to_json(const struct webhook_info *w)
     cJSON_AddBoolToObject(o, "enabled", w->enabled);
     cJSON_AddItemToObject(o, "events", events_json(w->events));
     if (w->created_at_ms) {
-        json_format_time(w->created_at_ms, ts, sizeof ts);
-        cJSON_AddStringToObject(o, "createdAt", ts);
+        json_add_time(o, "createdAt", w->created_at_ms);
     }
     return o;
 }

@@ -169,7 +169,7 @@ struct app {
     int (*switch_ctx)(struct app *a, const char *name, struct error *err, void *ud);
     void *switch_ud;
 
-    /* Terminal sessions (issue 7, views/term.c): created on the first shell, freed by
+    /* Terminal sessions (issue 7, views/view_term.c): created on the first shell, freed by
      * app_run; rec_sessions_dir is --record-sessions DIR (asciicast v2 per session). */
     struct session_mgr *sessions;
     const char *rec_sessions_dir;
@@ -268,36 +268,38 @@ int ui_list_move(int ch, int is_key, int *sel, int n);
 /* Views */
 struct view *view_sandboxes_new(struct app *a);
 struct view *view_detail_new(struct app *a, const char *id);
-/* Terminals (views/term.c, views/term_sessions.c; issue 7). */
+/* Terminals (views/view_term.c, views/view_term_sessions.c; issue 7). */
 void term_open_shell(struct app *a, const char *sandbox_id);               /* `s`, :shell ID */
 void term_open_another_shell(struct app *a, const char *sandbox_id);       /* prefix c, `O` */
 void term_attach_pid(struct app *a, const char *sandbox_id, uint32_t pid); /* commands `a` */
 void term_sessions_free(struct app *a);                                    /* app_run, at exit */
-struct view *view_logs_new(struct app *a, const char *id);                 /* views/logs.c */
-struct view *view_commands_new(struct app *a, const char *id);             /* views/commands.c */
-struct view *view_templates_new(struct app *a);                            /* views/templates.c */
+struct view *view_logs_new(struct app *a, const char *id);                 /* views/view_logs.c */
+struct view *view_commands_new(struct app *a, const char *id); /* views/view_commands.c */
+struct view *view_templates_new(struct app *a);                /* views/view_templates.c */
 struct view *view_template_build_new(struct app *a, const char *file, const char *name, int cpu,
-                                     int memory_mb, struct error *err); /* template_build.c */
-/* The pane on a build that exists (its log, live until it ends); views/template_build.c. */
+                                     int memory_mb,
+                                     struct error *err); /* views/view_template_build.c */
+/* The pane on a build that exists (its log, live until it ends); views/view_template_build.c. */
 struct view *view_template_build_attach(struct app *a, const char *tid, const char *bid,
                                         const char *name, int64_t created_ms, int64_t finished_ms,
                                         struct error *err);
-struct view *view_team_new(struct app *a);                  /* views/team.c */
-struct view *view_webhooks_new(struct app *a);              /* views/webhooks.c */
+struct view *view_team_new(struct app *a);                  /* views/view_team.c */
+struct view *view_webhooks_new(struct app *a);              /* views/view_webhooks.c */
 struct view *view_files_new(struct app *a, const char *id); /* NULL + status on failure */
 /* Open the file browser of sandbox id at dir (NULL = home). */
 struct view *view_files_at(struct app *a, const char *id, const char *dir);
-struct view *view_snapshots_new(struct app *a); /* views/snapshots.c */
-/* views/postmortem.c: the post-mortem card of an ended sandbox (kept, or in the store). */
+struct view *view_snapshots_new(struct app *a); /* views/view_snapshots.c */
+/* views/view_postmortem.c: the post-mortem card of an ended sandbox (kept, or in the store). */
 struct view *view_postmortem_new(struct app *a, const char *id);
-struct view *view_ended_new(struct app *a);                   /* views/ended.c: :ended */
-struct view *view_changes_new(struct app *a, const char *id); /* views/changes.c: d */
-struct view *view_volumes_new(struct app *a);                 /* views/volumes.c */
-struct view *view_apilog_new(struct app *a); /* views/apilog.c: `:api` (issue 18) */
-/* views/fleet.c (issue 18): op "exec" (arg CMD), "put" (LOCAL REMOTE), "get" (REMOTE LOCALDIR),
- * "compare" (PATH) over ids; pushes the results view, or says why not in the status line. */
+struct view *view_ended_new(struct app *a);                   /* views/view_ended.c: :ended */
+struct view *view_changes_new(struct app *a, const char *id); /* views/view_changes.c: d */
+struct view *view_volumes_new(struct app *a);                 /* views/view_volumes.c */
+struct view *view_apilog_new(struct app *a); /* views/view_apilog.c: `:api` (issue 18) */
+/* views/view_fleet.c (issue 18): op "exec" (arg CMD), "put" (LOCAL REMOTE), "get" (REMOTE
+ * LOCALDIR), "compare" (PATH) over ids; pushes the results view, or says why not in the status
+ * line. */
 void fleet_view_run(struct app *a, const char *op, const char *arg, const char *const *ids, int n);
-/* views/sandbox_actions.c: the sandboxes view's S (snapshot, asks a name), F (fork, asks a
+/* views/view_sandbox_actions.c: the sandboxes view's S (snapshot, asks a name), F (fork, asks a
  * count) and p (asks "with memory / filesystem only" where the backend offers both; with
  * memory calls pause_mem(a, ud), else pauses ids itself). */
 void sbact_snapshot(struct app *a, const char *id);
@@ -308,12 +310,12 @@ void sbact_fork(struct app *a, const char *id);
 void sbact_create_from(struct app *a, const char *template_id, const char *ttl, int def_s);
 void sbact_pause(struct app *a, const char *const *ids, int n,
                  void (*pause_mem)(struct app *a, void *ud), void *ud);
-/* views/term_sessions.c, :sessions: Enter hands the chosen session to show
+/* views/view_term_sessions.c, :sessions: Enter hands the chosen session to show
  * (term_show_session; the sessions view does not know the terminal view). */
 struct view *view_sessions_new(struct app *a, void (*show)(struct app *a, struct session *s));
-/* views/term.c: show s in the terminal view (pushed when it is not open). */
+/* views/view_term.c: show s in the terminal view (pushed when it is not open). */
 void term_show_session(struct app *a, struct session *s);
-/* views/events.c: sandbox id's events (NULL = the team's); Enter on one opens
+/* views/view_events.c: sandbox id's events (NULL = the team's); Enter on one opens
  * open_sandbox(a, event's sandbox) (view_detail_new: the events view does not know it). */
 struct view *view_events_new(struct app *a, const char *id,
                              struct view *(*open_sandbox)(struct app *a, const char *id));

@@ -11,6 +11,7 @@
 #include "boxtop/api.h"
 #include "boxtop/dockerfile.h"
 #include "boxtop/http.h"
+#include "boxtop/json.h"
 #include "boxtop/i18n.h"
 #include "boxtop/loop.h"
 #include "boxtop/tpl_context.h"
@@ -81,10 +82,36 @@ static void fail(struct priv *p, const char *fmt, const char *detail)
     changed(p);
 }
 
-static const char *jstr(const cJSON *o, const char *k)
+/* An API answer arrived: false (and the build failed) when it is an error. */
+static bool call_done(struct priv *p, const struct api_result *res)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
+    p->call = NULL;
+    if (res->err.kind == ERROR_NONE) return true;
+    fail(p, "%s", res->err.msg);
+    return false;
+}
+
+/* After starting a request: one that could not start fails the build. */
+static void check_started(struct priv *p)
+{
+    if (!p->call) fail(p, "%s", _("cannot start the request"));
+}
+
+/* GET path (freed here); cb gets the answer. */
+static void get_path(struct priv *p, struct buf *path, api_done_cb cb)
+{
+    p->call = api_get_raw(p->api, buf_cstr(path), cb, p);
+    buf_free(path);
+    check_started(p);
+}
+
+/* prefix + "<templateID>/builds/<buildID>", both escaped. */
+static void build_path(const struct priv *p, const char *prefix, struct buf *path)
+{
+    buf_append_str(path, prefix);
+    api_uri_component(p->pub.tid, path);
+    buf_append_str(path, "/builds/");
+    api_uri_component(p->pub.bid, path);
 }
 
 static void next_upload(struct priv *p);
@@ -95,31 +122,27 @@ static void on_timer(struct loop *l, void *ud);
 static void on_status(struct api_result *res, void *ud)
 {
     struct priv *p = ud;
-    p->call = NULL;
-    if (res->err.kind != ERROR_NONE) {
-        fail(p, "%s", res->err.msg);
-        return;
-    }
+    if (!call_done(p, res)) return;
     cJSON *o = cJSON_ParseWithLength(res->body ? res->body : "", res->body_len);
-    const char *st = jstr(o, "status");
+    const char *st = json_str(o, "status");
     const cJSON *e;
     int n = 0;
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(o, "logEntries"))
     {
-        const char *lv = jstr(e, "level");
+        const char *lv = json_str(e, "level");
         int level = !lv                    ? 1
                     : !strcmp(lv, "error") ? 3
                     : !strcmp(lv, "warn")  ? 2
                     : !strcmp(lv, "debug") ? 0
                                            : 1;
-        add_line(p, level, jstr(e, "message"));
+        add_line(p, level, json_str(e, "message"));
         n++;
     }
     p->offset += n;
     bool terminal = st && (!strcmp(st, "ready") || !strcmp(st, "error"));
     if (st) snprintf(p->pub.status, sizeof p->pub.status, "%s", st);
     if (st && !strcmp(st, "error")) {
-        const char *why = jstr(cJSON_GetObjectItemCaseSensitive(o, "reason"), "message");
+        const char *why = json_str(cJSON_GetObjectItemCaseSensitive(o, "reason"), "message");
         snprintf(p->pub.error, sizeof p->pub.error, "%s", why ? why : _("the build failed"));
     }
     cJSON_Delete(o);
@@ -140,24 +163,15 @@ static void on_timer(struct loop *l, void *ud)
 static void poll_status(struct priv *p)
 {
     struct buf path = BUF_INIT;
-    buf_append_str(&path, "/templates/");
-    api_uri_component(p->pub.tid, &path);
-    buf_append_str(&path, "/builds/");
-    api_uri_component(p->pub.bid, &path);
+    build_path(p, "/templates/", &path);
     buf_printf(&path, "/status?logsOffset=%lld", p->offset);
-    p->call = api_get_raw(p->api, buf_cstr(&path), on_status, p);
-    buf_free(&path);
-    if (!p->call) fail(p, "%s", _("cannot start the request"));
+    get_path(p, &path, on_status);
 }
 
 static void on_started(struct api_result *res, void *ud)
 {
     struct priv *p = ud;
-    p->call = NULL;
-    if (res->err.kind != ERROR_NONE) {
-        fail(p, "%s", res->err.msg);
-        return;
-    }
+    if (!call_done(p, res)) return;
     snprintf(p->pub.status, sizeof p->pub.status, "building");
     changed(p);
     poll_status(p);
@@ -176,14 +190,11 @@ static void start_build(struct priv *p)
     char *text = cJSON_PrintUnformatted(b);
     cJSON_Delete(b);
     struct buf path = BUF_INIT;
-    buf_append_str(&path, "/v2/templates/");
-    api_uri_component(p->pub.tid, &path);
-    buf_append_str(&path, "/builds/");
-    api_uri_component(p->pub.bid, &path);
+    build_path(p, "/v2/templates/", &path);
     p->call = api_request_raw(p->api, "POST", buf_cstr(&path), text, on_started, p);
     buf_free(&path);
     free(text);
-    if (!p->call) fail(p, "%s", _("cannot start the request"));
+    check_started(p);
 }
 
 static void on_put(struct http_request *req, struct http_result *res, void *ud)
@@ -207,14 +218,10 @@ static void on_put(struct http_request *req, struct http_result *res, void *ud)
 static void on_link(struct api_result *res, void *ud)
 {
     struct priv *p = ud;
-    p->call = NULL;
-    if (res->err.kind != ERROR_NONE) {
-        fail(p, "%s", res->err.msg);
-        return;
-    }
+    if (!call_done(p, res)) return;
     cJSON *o = cJSON_ParseWithLength(res->body ? res->body : "", res->body_len);
     bool present = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "present"));
-    const char *url = jstr(o, "url");
+    const char *url = json_str(o, "url");
     if (present || !url) {
         cJSON_Delete(o);
         p->up_i++;
@@ -244,26 +251,20 @@ static void next_upload(struct priv *p)
     }
     snprintf(p->pub.status, sizeof p->pub.status, "uploading");
     changed(p);
-    const char *hash = jstr(p->ups[p->up_i].step, "filesHash");
+    const char *hash = json_str(p->ups[p->up_i].step, "filesHash");
     struct buf path = BUF_INIT;
     buf_append_str(&path, "/templates/");
     api_uri_component(p->pub.tid, &path);
     buf_printf(&path, "/files/%s", hash);
-    p->call = api_get_raw(p->api, buf_cstr(&path), on_link, p);
-    buf_free(&path);
-    if (!p->call) fail(p, "%s", _("cannot start the request"));
+    get_path(p, &path, on_link);
 }
 
 static void on_created(struct api_result *res, void *ud)
 {
     struct priv *p = ud;
-    p->call = NULL;
-    if (res->err.kind != ERROR_NONE) {
-        fail(p, "%s", res->err.msg);
-        return;
-    }
+    if (!call_done(p, res)) return;
     cJSON *o = cJSON_ParseWithLength(res->body ? res->body : "", res->body_len);
-    const char *tid = jstr(o, "templateID"), *bid = jstr(o, "buildID");
+    const char *tid = json_str(o, "templateID"), *bid = json_str(o, "buildID");
     if (!tid || !bid || strlen(tid) >= sizeof p->pub.tid || strlen(bid) >= sizeof p->pub.bid) {
         cJSON_Delete(o);
         fail(p, "%s", _("the server's answer has no templateID/buildID"));
@@ -275,15 +276,43 @@ static void on_created(struct api_result *res, void *ud)
     next_upload(p);
 }
 
+/* The backend's API and HTTP clients, or why there are none yet. */
+static int connected_env(struct backend *be, struct session_env *env, struct error *err)
+{
+    if (!be->ops->session_env || be->ops->session_env(be, env) < 0 || !env->api || !env->http) {
+        error_set(err, ERROR_GENERIC, "%s", _("not connected to a server yet"));
+        return -1;
+    }
+    return 0;
+}
+
+static void bind_env(struct priv *p, struct loop *l, const struct session_env *env,
+                     tpl_builder_cb cb, void *ud)
+{
+    p->loop = l;
+    p->api = env->api;
+    p->http = env->http;
+    p->cb = cb;
+    p->ud = ud;
+}
+
+/* The builder whose first request started, or NULL (freed) when it could not start. */
+static struct tpl_builder *started_or_free(struct priv *p, struct error *err)
+{
+    if (!p->call) {
+        tpl_builder_free(&p->pub);
+        error_set(err, ERROR_GENERIC, "%s", _("cannot start the request"));
+        return NULL;
+    }
+    return &p->pub;
+}
+
 struct tpl_builder *tpl_builder_start(struct backend *be, const char *file, const char *name,
                                       int cpu, int memory_mb, tpl_builder_cb cb, void *ud,
                                       struct error *err)
 {
     struct session_env env = {0};
-    if (!be->ops->session_env || be->ops->session_env(be, &env) < 0 || !env.api || !env.http) {
-        error_set(err, ERROR_GENERIC, "%s", _("not connected to a server yet"));
-        return NULL;
-    }
+    if (connected_env(be, &env, err) < 0) return NULL;
     struct buf text = BUF_INIT;
     FILE *f = fopen(file, "rb");
     if (!f) {
@@ -310,12 +339,12 @@ struct tpl_builder *tpl_builder_start(struct backend *be, const char *file, cons
     char *fc = strdup(file);
     const char *ctx = fc ? dirname(fc) : ".";
     cJSON *s;
-    cJSON_ArrayForEach(s, p->df.steps) if (!strcmp(jstr(s, "type"), "COPY")) p->n_ups++;
+    cJSON_ArrayForEach(s, p->df.steps) if (!strcmp(json_str(s, "type"), "COPY")) p->n_ups++;
     p->ups = calloc((size_t)p->n_ups + 1, sizeof *p->ups);
     int k = 0;
     cJSON_ArrayForEach(s, p->df.steps)
     {
-        if (rc < 0 || !p->ups || strcmp(jstr(s, "type"), "COPY") != 0) continue;
+        if (rc < 0 || !p->ups || strcmp(json_str(s, "type"), "COPY") != 0) continue;
         const cJSON *args = cJSON_GetObjectItemCaseSensitive(s, "args");
         char hash[65];
         p->ups[k].step = s;
@@ -332,11 +361,7 @@ struct tpl_builder *tpl_builder_start(struct backend *be, const char *file, cons
         tpl_builder_free(&p->pub);
         return NULL;
     }
-    p->loop = be->loop;
-    p->api = env.api;
-    p->http = env.http;
-    p->cb = cb;
-    p->ud = ud;
+    bind_env(p, be->loop, &env, cb, ud);
     p->cpu = cpu;
     p->memory = memory_mb;
     snprintf(p->pub.name, sizeof p->pub.name, "%s", name);
@@ -351,12 +376,7 @@ struct tpl_builder *tpl_builder_start(struct backend *be, const char *file, cons
     cJSON_Delete(req);
     p->call = api_request_raw(p->api, "POST", "/v3/templates", body, on_created, p);
     free(body);
-    if (!p->call) {
-        tpl_builder_free(&p->pub);
-        error_set(err, ERROR_GENERIC, "%s", _("cannot start the request"));
-        return NULL;
-    }
-    return &p->pub;
+    return started_or_free(p, err);
 }
 
 struct tpl_builder *tpl_builder_attach(struct backend *be, const char *tid, const char *bid,
@@ -364,20 +384,13 @@ struct tpl_builder *tpl_builder_attach(struct backend *be, const char *tid, cons
                                        tpl_builder_cb cb, void *ud, struct error *err)
 {
     struct session_env env = {0};
-    if (!be->ops->session_env || be->ops->session_env(be, &env) < 0 || !env.api || !env.http) {
-        error_set(err, ERROR_GENERIC, "%s", _("not connected to a server yet"));
-        return NULL;
-    }
+    if (connected_env(be, &env, err) < 0) return NULL;
     struct priv *p = calloc(1, sizeof *p);
     if (!p) {
         error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
         return NULL;
     }
-    p->loop = be->loop;
-    p->api = env.api;
-    p->http = env.http;
-    p->cb = cb;
-    p->ud = ud;
+    bind_env(p, be->loop, &env, cb, ud);
     snprintf(p->pub.name, sizeof p->pub.name, "%s", name);
     snprintf(p->pub.tid, sizeof p->pub.tid, "%s", tid);
     snprintf(p->pub.bid, sizeof p->pub.bid, "%s", bid);
@@ -388,12 +401,7 @@ struct tpl_builder *tpl_builder_attach(struct backend *be, const char *tid, cons
     if (finished_ms && created_ms && finished_ms >= created_ms)
         p->pub.finished_ms = p->pub.started_ms + (finished_ms - created_ms);
     poll_status(p);
-    if (!p->call) {
-        tpl_builder_free(&p->pub);
-        error_set(err, ERROR_GENERIC, "%s", _("cannot start the request"));
-        return NULL;
-    }
-    return &p->pub;
+    return started_or_free(p, err);
 }
 
 void tpl_builder_free(struct tpl_builder *t)

@@ -311,6 +311,38 @@ static void time_format(void **state)
     }
 }
 
+/* The lenient getters: the member only when its type is right, never a crash on odd input. */
+static void lenient_getters(void **state)
+{
+    (void)state;
+    cJSON *o = cJSON_Parse("{\"s\":\"x\",\"n\":2.5,\"S\":1,\"z\":null}");
+    assert_non_null(o);
+    assert_string_equal(json_str(o, "s"), "x");
+    assert_null(json_str(o, "S")); /* a number, and keys are case-sensitive */
+    assert_null(json_str(o, "n"));
+    assert_null(json_str(o, "missing"));
+    assert_null(json_str(NULL, "s"));
+    assert_true(json_num(o, "n", -1) == 2.5);
+    assert_true(json_num(o, "s", -1) == -1);
+    assert_true(json_num(o, "z", 7) == 7);
+    assert_true(json_num(NULL, "n", 0) == 0);
+    cJSON *arr = cJSON_Parse("[1,2]");
+    assert_null(json_str(arr, "s"));
+    assert_true(json_num(arr, "n", 3) == 3);
+    cJSON_Delete(arr);
+    cJSON_Delete(o);
+}
+
+static void add_time_member(void **state)
+{
+    (void)state;
+    cJSON *o = cJSON_CreateObject();
+    assert_non_null(json_add_time(o, "at", 1732000000123LL));
+    assert_string_equal(json_str(o, "at"), "2024-11-19T07:06:40.123Z");
+    assert_null(json_add_time(NULL, "at", 0)); /* no object: nothing added, no crash */
+    cJSON_Delete(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +355,8 @@ int main(void)
         cmocka_unit_test(paths),
         cmocka_unit_test(time_parse),
         cmocka_unit_test(time_format),
+        cmocka_unit_test(lenient_getters),
+        cmocka_unit_test(add_time_member),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

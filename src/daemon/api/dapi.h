@@ -77,7 +77,8 @@ int dapi_webhook_get(struct daemon *d, struct server_request *req);
 int dapi_webhook_update(struct daemon *d, struct server_request *req);
 int dapi_webhook_delete(struct daemon *d, struct server_request *req);
 int dapi_webhook_deliveries(struct daemon *d, struct server_request *req);
-int dapi_tpl_create_v3(struct daemon *d, struct server_request *req); /* api/templates_build.c */
+int dapi_tpl_create_v3(struct daemon *d,
+                       struct server_request *req); /* api/dapi_templates_build.c */
 int dapi_tpl_create_v2(struct daemon *d, struct server_request *req);
 int dapi_tpl_create_v1(struct daemon *d, struct server_request *req);
 int dapi_tpl_files(struct daemon *d, struct server_request *req);

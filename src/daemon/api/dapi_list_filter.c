@@ -1,4 +1,4 @@
-/* dapi_list_filter.c - sandbox list filtering/paging (see list_filter.h). */
+/* dapi_list_filter.c - sandbox list filtering/paging (see dapi_list_filter.h). */
 #include "config.h"
 
 #include <stdio.h>

@@ -17,11 +17,9 @@
 
 static cJSON *metric_json(const struct metric_sample *m)
 {
-    char ts[64];
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
-    json_format_time(m->ts_ms, ts, sizeof ts);
-    cJSON_AddStringToObject(o, "timestamp", ts);
+    json_add_time(o, "timestamp", m->ts_ms);
     cJSON_AddNumberToObject(o, "timestampUnix", (double)(m->ts_ms / 1000));
     cJSON_AddNumberToObject(o, "cpuCount", m->cpu_count);
     cJSON_AddNumberToObject(o, "cpuUsedPct", m->cpu_pct);
@@ -139,7 +137,6 @@ static int team_range(struct server_request *req, long long *start, long long *e
 int dapi_team_metrics(struct daemon *d, struct server_request *req)
 {
     long long start, end;
-    char ts[64];
 
     if (team_check(req) < 0 || team_range(req, &start, &end) < 0) return 0;
     struct team_bucket *b = malloc(TEAM_METRICS_CAP * sizeof *b);
@@ -153,8 +150,7 @@ int dapi_team_metrics(struct daemon *d, struct server_request *req)
     for (size_t i = 0; i < n; i++) {
         cJSON *o = cJSON_CreateObject();
         if (!o) break;
-        json_format_time(b[i].ts_s * 1000, ts, sizeof ts);
-        cJSON_AddStringToObject(o, "timestamp", ts);
+        json_add_time(o, "timestamp", b[i].ts_s * 1000);
         cJSON_AddNumberToObject(o, "timestampUnix", (double)b[i].ts_s);
         cJSON_AddNumberToObject(o, "concurrentSandboxes", b[i].concurrent);
         cJSON_AddNumberToObject(o, "sandboxStartRate", b[i].start_rate);
@@ -169,7 +165,6 @@ int dapi_team_metrics_max(struct daemon *d, struct server_request *req)
     long long start, end;
     int64_t ts_s = loop_wall_ms() / 1000;
     double value = 0;
-    char ts[64];
     int metric;
 
     if (team_check(req) < 0) return 0;
@@ -186,8 +181,7 @@ int dapi_team_metrics_max(struct daemon *d, struct server_request *req)
     if (!team_metrics_max(d->team, metric, start, end, &ts_s, &value)) ts_s = loop_wall_ms() / 1000;
     cJSON *o = cJSON_CreateObject();
     if (!o) return server_respond_error(req, 500, "out of memory");
-    json_format_time(ts_s * 1000, ts, sizeof ts);
-    cJSON_AddStringToObject(o, "timestamp", ts);
+    json_add_time(o, "timestamp", ts_s * 1000);
     cJSON_AddNumberToObject(o, "timestampUnix", (double)ts_s);
     cJSON_AddNumberToObject(o, "value", value);
     return server_respond_json(req, 200, o);

@@ -41,17 +41,14 @@ cJSON *dapi_sandbox_json(const struct sbx *s)
 
 static cJSON *listed_json(const struct sbx *s, bool detail)
 {
-    char ts[64];
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
     cJSON_AddStringToObject(o, "templateID", s->template_id);
     cJSON_AddStringToObject(o, "alias", s->alias);
     cJSON_AddStringToObject(o, "sandboxID", s->id);
     cJSON_AddStringToObject(o, "clientID", CLIENT_ID);
-    json_format_time(s->started_at_ms, ts, sizeof ts);
-    cJSON_AddStringToObject(o, "startedAt", ts);
-    json_format_time(s->state == SBX_RUNNING ? s->end_at_ms : s->paused_at_ms, ts, sizeof ts);
-    cJSON_AddStringToObject(o, "endAt", ts);
+    json_add_time(o, "startedAt", s->started_at_ms);
+    json_add_time(o, "endAt", s->state == SBX_RUNNING ? s->end_at_ms : s->paused_at_ms);
     cJSON_AddNumberToObject(o, "cpuCount", s->cpu_count);
     cJSON_AddNumberToObject(o, "memoryMB", s->memory_mb);
     cJSON_AddNumberToObject(o, "diskSizeMB", s->disk_mb);

@@ -39,12 +39,10 @@ static cJSON *snapshot_info(const struct snapshot *s)
  * clients ignore unknown ones). */
 static cJSON *snapshot_listed(const struct snapshot *s)
 {
-    char ts[64];
     cJSON *o = snapshot_info(s);
     if (!o) return NULL;
     cJSON_AddStringToObject(o, "sandboxID", s->sandbox_id);
-    json_format_time(s->created_ms, ts, sizeof ts);
-    cJSON_AddStringToObject(o, "createdAt", ts);
+    json_add_time(o, "createdAt", s->created_ms);
     cJSON_AddNumberToObject(o, "sizeBytes", (double)s->bytes);
     return o;
 }

@@ -33,7 +33,6 @@ static cJSON *template_json(struct daemon *d, bool with_builds)
 {
     cJSON *o = cJSON_CreateObject();
     int64_t last = 0;
-    char ts[64];
 
     if (!o) return NULL;
     last = d->spawns.last_ms; /* also of sandboxes gone since */
@@ -51,8 +50,7 @@ static cJSON *template_json(struct daemon *d, bool with_builds)
     cJSON_AddStringToObject(o, "updatedAt", BASE_CREATED);
     if (!with_builds) cJSON_AddNullToObject(o, "createdBy");
     if (last) {
-        json_format_time(last, ts, sizeof ts);
-        cJSON_AddStringToObject(o, "lastSpawnedAt", ts);
+        json_add_time(o, "lastSpawnedAt", last);
     } else {
         cJSON_AddNullToObject(o, "lastSpawnedAt");
     }

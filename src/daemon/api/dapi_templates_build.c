@@ -345,7 +345,7 @@ int dapi_tpl_build_start(struct daemon *d, struct server_request *req)
 
 /* ------------------------------------------------------------------ status, logs */
 
-/* Optional integer query parameter in [min,max] (answers 400 itself); not routes.c's helper
+/* Optional integer query parameter in [min,max] (answers 400 itself); not dapi_routes.c's helper
  * so that this file and the route table do not call each other. */
 static const char *level_name(int l)
 {
@@ -370,26 +370,38 @@ static int rank_of(int l)
 static cJSON *entry_json(const struct tpl_log *l)
 {
     cJSON *e = cJSON_CreateObject();
-    char ts[64];
     if (!e) return NULL;
-    json_format_time(l->ms, ts, sizeof ts);
-    cJSON_AddStringToObject(e, "timestamp", ts);
+    json_add_time(e, "timestamp", l->ms);
     cJSON_AddStringToObject(e, "level", level_name(l->level));
     cJSON_AddStringToObject(e, "message", l->msg);
     if (l->step[0]) cJSON_AddStringToObject(e, "step", l->step);
     return e;
 }
 
-int dapi_tpl_build_status(struct daemon *d, struct server_request *req)
+/* The build the path names (/templates/{id}/builds/{bid}/...) and its page: the query's
+ * `from` (0 by default, 0..max) and limit (100 by default, 0..100); *tp (if tp) the template.
+ * NULL when the answer (404, 400) has been sent. */
+static struct tpl_build *build_page(struct daemon *d, struct server_request *req, struct tpl **tp,
+                                    const char *from, long long max, long long *from_v,
+                                    long long *limit)
 {
     struct tpl *t = tpl_or_404(d, req, 0);
-    if (!t) return 0;
+    if (tp) *tp = t;
+    if (!t) return NULL;
     struct tpl_build *b = build_or_400(t, req, 1);
-    if (!b) return 0;
+    if (!b) return NULL;
+    if (dapi_query_int(req, from, 0, 0, max, from_v) < 0 ||
+        dapi_query_int(req, "limit", 100, 0, 100, limit) < 0)
+        return NULL;
+    return b;
+}
+
+int dapi_tpl_build_status(struct daemon *d, struct server_request *req)
+{
+    struct tpl *t;
     long long off, limit;
-    if (dapi_query_int(req, "logsOffset", 0, 0, 1LL << 40, &off) < 0 ||
-        dapi_query_int(req, "limit", 100, 0, 100, &limit) < 0)
-        return 0;
+    struct tpl_build *b = build_page(d, req, &t, "logsOffset", 1LL << 40, &off, &limit);
+    if (!b) return 0;
     int min = level_rank(server_request_query(req, "level"));
     if (min < 0) return server_respond_error(req, 400, "Invalid level");
     cJSON *o = cJSON_CreateObject();
@@ -430,14 +442,9 @@ int dapi_tpl_build_status(struct daemon *d, struct server_request *req)
 
 int dapi_tpl_build_logs(struct daemon *d, struct server_request *req)
 {
-    struct tpl *t = tpl_or_404(d, req, 0);
-    if (!t) return 0;
-    struct tpl_build *b = build_or_400(t, req, 1);
-    if (!b) return 0;
     long long cursor, limit;
-    if (dapi_query_int(req, "cursor", 0, 0, 1LL << 52, &cursor) < 0 ||
-        dapi_query_int(req, "limit", 100, 0, 100, &limit) < 0)
-        return 0;
+    struct tpl_build *b = build_page(d, req, NULL, "cursor", 1LL << 52, &cursor, &limit);
+    if (!b) return 0;
     const char *dir = server_request_query(req, "direction");
     bool back = dir && !strcmp(dir, "backward");
     if (dir && !back && strcmp(dir, "forward") != 0)
@@ -547,11 +554,9 @@ int dapi_tpl_tags_get(struct daemon *d, struct server_request *req)
         struct tpl_build *b = tpl_build_find(t, t->tags[i].build);
         if (!b || b->status != TPL_READY) continue;
         cJSON *g = cJSON_CreateObject();
-        char ts[64];
-        json_format_time(t->tags[i].at_ms, ts, sizeof ts);
         cJSON_AddStringToObject(g, "tag", t->tags[i].name);
         cJSON_AddStringToObject(g, "buildID", t->tags[i].build);
-        cJSON_AddStringToObject(g, "createdAt", ts);
+        json_add_time(g, "createdAt", t->tags[i].at_ms);
         cJSON_AddItemToArray(a, g);
     }
     return server_respond_json(req, 200, a);

@@ -1,5 +1,5 @@
-/* dapi_validate.c - request body validation for the platform API (see validate.h). Messages follow
- * E2B's ("validation error: ...", "Timeout must be greater than 0"). */
+/* dapi_validate.c - request body validation for the platform API (see dapi_validate.h). Messages
+ * follow E2B's ("validation error: ...", "Timeout must be greater than 0"). */
 #include "config.h"
 
 #include <math.h>

@@ -1,4 +1,4 @@
-/* denvd_files.h - streaming state machines behind envd's GET/POST /files (files.c). */
+/* denvd_files.h - streaming state machines behind envd's GET/POST /files (denvd_files.c). */
 #ifndef BOXTOPD_ENVD_FILES_H
 #define BOXTOPD_ENVD_FILES_H
 

@@ -321,7 +321,7 @@ static int upload_data(struct server_request *req, const char *data, size_t len,
     }
     if (!c->up) return 0;
     /* no credential switch per piece: writes go to an open fd, and a multipart part that
-     * opens a new file switches inside files.c */
+     * opens a new file switches inside denvd_files.c */
     int rc = denvd_upload_feed(c->up, data, len);
     if (rc < 0) {
         int status;

@@ -1,6 +1,6 @@
 /* denvd_reply.c - how the envd services answer: a unary reply (JSON message or Connect error),
  * one stream frame, and errno as a Connect code. Shared by process, filesystem and watch, so
- * none of them reaches back into envd.c or denvd_http.c for it. */
+ * none of them reaches back into denvd.c or denvd_http.c for it. */
 #include "config.h"
 
 #include <errno.h>

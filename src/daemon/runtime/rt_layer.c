@@ -104,6 +104,24 @@ static void copy_data(struct layer_copy *lc, int sfd, int dfd, off_t size)
 
 static void copy_dir(struct layer_copy *lc, int sdir, int ddir, int depth);
 
+/* The end of a directory's or a file's copy (s and d as opened, either may be -1: the open's
+ * errno is noted): d gets the source's owner (shifted), mode and times; both are closed and
+ * the source's blocks counted. A refused chown is an error only as root. */
+static void settle(struct layer_copy *lc, int s, int d, const struct stat *st, uid_t uid, gid_t gid)
+{
+    if (s >= 0 && d >= 0) {
+        struct timespec times[2] = {st->st_atim, st->st_mtim};
+        if (fchown(d, uid, gid) < 0 && geteuid() == 0) note(lc, errno);
+        fchmod(d, st->st_mode & 07777);
+        futimens(d, times);
+    } else {
+        note(lc, errno);
+    }
+    if (s >= 0) close(s);
+    if (d >= 0) close(d);
+    lc->bytes += (int64_t)st->st_blocks * 512;
+}
+
 static void copy_entry(struct layer_copy *lc, int sdir, int ddir, const char *name, int depth)
 {
     struct stat st;
@@ -111,7 +129,6 @@ static void copy_entry(struct layer_copy *lc, int sdir, int ddir, const char *na
     uid_t uid = shift_id(lc, st.st_uid);
     gid_t gid = (gid_t)shift_id(lc, st.st_gid);
     struct timespec times[2] = {st.st_atim, st.st_mtim};
-    mode_t perm = st.st_mode & 07777;
     if (S_ISDIR(st.st_mode)) {
         if (depth >= LAYER_DEPTH_MAX) {
             note(lc, ELOOP);
@@ -126,15 +143,8 @@ static void copy_entry(struct layer_copy *lc, int sdir, int ddir, const char *na
         if (s >= 0 && d >= 0) {
             copy_xattrs(lc, s, d);
             copy_dir(lc, s, d, depth + 1);
-            if (fchown(d, uid, gid) < 0 && !lc->err && geteuid() == 0) note(lc, errno);
-            fchmod(d, perm);
-            futimens(d, times);
-        } else {
-            note(lc, errno);
         }
-        if (s >= 0) close(s);
-        if (d >= 0) close(d);
-        lc->bytes += (int64_t)st.st_blocks * 512;
+        settle(lc, s, d, &st, uid, gid);
         return;
     }
     if (S_ISREG(st.st_mode)) {
@@ -143,15 +153,8 @@ static void copy_entry(struct layer_copy *lc, int sdir, int ddir, const char *na
         if (s >= 0 && d >= 0) {
             copy_data(lc, s, d, st.st_size);
             copy_xattrs(lc, s, d);
-            if (fchown(d, uid, gid) < 0 && geteuid() == 0) note(lc, errno);
-            fchmod(d, perm);
-            futimens(d, times);
-        } else {
-            note(lc, errno);
         }
-        if (s >= 0) close(s);
-        if (d >= 0) close(d);
-        lc->bytes += (int64_t)st.st_blocks * 512;
+        settle(lc, s, d, &st, uid, gid);
         return;
     }
     if (S_ISLNK(st.st_mode)) {

@@ -1,5 +1,5 @@
-/* commands_view.h - internals shared by the commands view (views/commands.c: the table of a
- * sandbox's commands, actions) and its output pane (views/commands_pane.c: one command's
+/* commands_view.h - internals shared by the commands view (views/view_commands.c: the table of a
+ * sandbox's commands, actions) and its output pane (views/view_commands_pane.c: one command's
  * output, logged and live). Not a public interface. */
 #ifndef BOXTOP_TUI_COMMANDS_VIEW_H
 #define BOXTOP_TUI_COMMANDS_VIEW_H
@@ -69,7 +69,7 @@ void cmdsv_follow_backend(struct cmdsv *v);
 const struct cmd *cmdsv_selected(struct cmdsv *v);
 int cmdsv_is_pty(const struct cmd *c);
 
-/* The timeline (views/commands_timeline.c), pushed over the commands view; its cursor starts
+/* The timeline (views/view_commands_timeline.c), pushed over the commands view; its cursor starts
  * at c (NULL: now). */
 struct view *cmd_timeline_new(struct cmdsv *cv, const struct cmd *c);
 

@@ -67,6 +67,12 @@ int tpl_pane_running(const struct tplv *v);
 int tpl_pane_key(struct tplv *v, struct app *a, int ch, int is_key);
 void tpl_pane_free(struct tpl_pane *p, struct loop *lp);
 
+/* Shared by the list and the pane (defined in view_templates_pane.c): a time as
+ * "YYYY-MM-DD HH:MM" local, never when ms is 0; names joined by commas, "-" for none. */
+void tpl_fmt_when(char *out, size_t n, int64_t ms, const char *never);
+struct buf;
+void tpl_join(struct buf *b, char **v, int n);
+
 /* t (add tags), T (remove tags), P (public/private) on the selected template: 1 = handled. */
 int tpl_edit_key(struct tplv *v, struct app *a, int ch);
 void tpl_edit_free(struct tplv *v);

@@ -1,5 +1,5 @@
-/* term_view.h - the terminal view's state, shared by term.c (tabs, frames, keys) and
- * term_copy.c (copy mode). Not for other views: they use app.h's term_open_shell(). */
+/* term_view.h - the terminal view's state, shared by view_term.c (tabs, frames, keys) and
+ * view_term_copy.c (copy mode). Not for other views: they use app.h's term_open_shell(). */
 #ifndef BOXTOP_TUI_TERM_VIEW_H
 #define BOXTOP_TUI_TERM_VIEW_H
 
@@ -44,7 +44,7 @@ struct termview {
 
 void termview_show(struct termview *v, struct session *s);
 void termview_want_frame(struct termview *v);
-/* Copy mode (term_copy.c). */
+/* Copy mode (view_term_copy.c). */
 void termcopy_enter(struct termview *v);
 void termcopy_key(struct termview *v, int ch, int is_key);
 void termcopy_highlight(struct termview *v, int row); /* after row was drawn */

@@ -5,7 +5,7 @@
  * the logs API paged forward from where the last round stopped); the round's end rebuilds
  * the rows. Every COMMANDS_LIST_EVERY rounds Process.List adds processes running now that
  * the log does not (yet) show. Enter opens the selected command's output below the table
- * (commands_pane.c). Actions on a running command go to envd: i (a line to stdin), C
+ * (view_commands_pane.c). Actions on a running command go to envd: i (a line to stdin), C
  * (interrupt), K (kill, asks first). */
 #include "config.h"
 

@@ -2,7 +2,7 @@
  * every LOGS_POLL_MS and appends what arrives; moving the cursor above the first line pages
  * back (backward from the oldest kept). Level filter, `/` search with highlighted matches,
  * wrap, local/UTC time and saving to a file. The lines are sanitized once on arrival
- * (logs_store.c), so drawing is plain text. */
+ * (view_logs_store.c), so drawing is plain text. */
 #include "config.h"
 
 #include <errno.h>

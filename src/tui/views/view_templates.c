@@ -43,25 +43,6 @@ static void tplv_fetch(struct tplv *v)
     if (!v->call) snprintf(v->err, sizeof(v->err), "%s", err.msg);
 }
 
-static void fmt_when(char *out, size_t n, int64_t ms, const char *never)
-{
-    if (!ms) {
-        snprintf(out, n, "%s", never);
-        return;
-    }
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(out, n, "%Y-%m-%d %H:%M", &tm);
-}
-
-static void join(struct buf *b, char **v, int n)
-{
-    for (int i = 0; i < n; i++)
-        buf_printf(b, "%s%s", i ? "," : "", v[i] ? v[i] : "");
-    if (!n) buf_append_str(b, "-");
-}
-
 struct col {
     const char *title;
     int w;
@@ -109,7 +90,7 @@ static void tp_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
         if (i == v->sel) ui_fill(w, y, 0, wd, base);
         char f[10][64];
         struct buf al = BUF_INIT;
-        join(&al, ti->aliases, ti->n_aliases);
+        tpl_join(&al, ti->aliases, ti->n_aliases);
         snprintf(f[0], sizeof(f[0]), "%s", ti->id ? ti->id : "?");
         snprintf(f[1], sizeof(f[1]), "%s", buf_cstr(&al));
         buf_free(&al);
@@ -123,7 +104,7 @@ static void tp_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
         snprintf(f[6], sizeof(f[6]), "%s", ti->public_ ? _("yes") : _("no"));
         snprintf(f[7], sizeof(f[7]), "%d", ti->build_count);
         snprintf(f[8], sizeof(f[8]), "%lld", (long long)ti->spawn_count);
-        fmt_when(f[9], sizeof(f[9]), ti->last_spawned_at_ms, _("never"));
+        tpl_fmt_when(f[9], sizeof(f[9]), ti->last_spawned_at_ms, _("never"));
         cx = 1;
         for (int c = 0; c < nc && cx < wd; c++) {
             attr_t at = base;

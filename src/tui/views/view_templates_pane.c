@@ -2,7 +2,8 @@
  * aliases, names, tags, resources and dates, and its builds (GET /templates/{id}), newest
  * first, with status, tags, start and duration. While a build is waiting or building the
  * pane (and the list) are fetched again every TPL_PANE_POLL_MS and its duration counts. Tab
- * moves j/k into the builds; Enter there follows the selected build's log (template_build.c). */
+ * moves j/k into the builds; Enter there follows the selected build's log (view_template_build.c).
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -22,7 +23,7 @@
 #define BUILD_ID_SHORT 13
 #define BUILD_ROW_COLS (BUILD_ID_COLS + 1 + 9 + 1 + 8 + 1 + 16 + 1 + 20 + 1 + 4 + 1 + 7 + 1 + 7)
 
-static void fmt_when(char *out, size_t n, int64_t ms, const char *never)
+void tpl_fmt_when(char *out, size_t n, int64_t ms, const char *never)
 {
     if (!ms) {
         snprintf(out, n, "%s", never);
@@ -34,7 +35,7 @@ static void fmt_when(char *out, size_t n, int64_t ms, const char *never)
     strftime(out, n, "%Y-%m-%d %H:%M", &tm);
 }
 
-static void join(struct buf *b, char **v, int n)
+void tpl_join(struct buf *b, char **v, int n)
 {
     for (int i = 0; i < n; i++)
         buf_printf(b, "%s%s", i ? "," : "", v[i] ? v[i] : "");
@@ -200,7 +201,7 @@ static void draw_builds(struct tplv *v, struct app *a, WINDOW *w, int y, int row
         snprintf(f[1], sizeof f[1], "%s", b->status);
         snprintf(f[4], sizeof f[4], "%s", buf_cstr(&t));
         buf_free(&t);
-        fmt_when(f[3], sizeof f[3], b->created_ms, "-");
+        tpl_fmt_when(f[3], sizeof f[3], b->created_ms, "-");
         int64_t took = template_build_duration_ms(b, now);
         if (took >= 0)
             ui_fmt_duration(f[2], sizeof f[2], took);
@@ -244,9 +245,9 @@ void tpl_pane_draw(struct tplv *v, struct app *a, WINDOW *w, int y, int rows, in
     ui_text(a, w, y, 2, wd - 4, buf_cstr(&b), th->attr[ROLE_TITLE]);
     buf_reset(&b);
     buf_printf(&b, "%s: ", _("aliases"));
-    join(&b, ti->aliases, ti->n_aliases);
+    tpl_join(&b, ti->aliases, ti->n_aliases);
     buf_printf(&b, "   %s: ", _("names"));
-    join(&b, ti->names, ti->n_names);
+    tpl_join(&b, ti->names, ti->n_names);
     ui_text(a, w, y + 1, 2, wd - 4, buf_cstr(&b), th->attr[ROLE_NORMAL]);
     buf_reset(&b);
     buf_printf(&b, "%s: ", _("tags"));
@@ -264,9 +265,9 @@ void tpl_pane_draw(struct tplv *v, struct app *a, WINDOW *w, int y, int rows, in
                ti->envd_version ? ti->envd_version : "-");
     ui_text(a, w, y + 3, 2, wd - 4, buf_cstr(&b), th->attr[ROLE_NORMAL]);
     buf_reset(&b);
-    fmt_when(c1, sizeof(c1), ti->created_at_ms, "-");
-    fmt_when(c2, sizeof(c2), ti->updated_at_ms, "-");
-    fmt_when(c3, sizeof(c3), ti->last_spawned_at_ms, _("never"));
+    tpl_fmt_when(c1, sizeof(c1), ti->created_at_ms, "-");
+    tpl_fmt_when(c2, sizeof(c2), ti->updated_at_ms, "-");
+    tpl_fmt_when(c3, sizeof(c3), ti->last_spawned_at_ms, _("never"));
     buf_printf(&b, _("created %s, updated %s, last used %s, %lld sandboxes started"), c1, c2, c3,
                (long long)ti->spawn_count);
     ui_text(a, w, y + 4, 2, wd - 4, buf_cstr(&b), th->attr[ROLE_NORMAL]);

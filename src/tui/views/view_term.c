@@ -2,7 +2,7 @@
  * engine's dirty rows into a window of its own, at most TERM_FRAME_MS apart (slower while a
  * flood is still queued: intermediate frames are skipped, the drained state is drawn once).
  * Every key goes to the shell except the prefix key (Ctrl-] by default, BOXTOP_PREFIX=C-a
- * changes it), which reaches boxtop: tabs, detach, copy mode (term_copy.c), close, graphs
+ * changes it), which reaches boxtop: tabs, detach, copy mode (view_term_copy.c), close, graphs
  * split, recording, help. */
 #include "config.h"
 

@@ -1,5 +1,5 @@
 /* view_webhooks.c - `:webhooks`: the team's lifecycle webhooks (name, URL, events, enabled, the
- * last delivery's result and time), `n` new and `e` edit (webhooks_form.c), Space enables or
+ * last delivery's result and time), `n` new and `e` edit (view_webhooks_form.c), Space enables or
  * disables, `D` deletes (asks), Enter opens the deliveries pane of the selected webhook (the
  * attempts newest first; says so when the backend keeps no delivery history, as E2B cloud).
  * Polled every TICK_METRICS_MS while open: the list, then each webhook's history for the last

@@ -1,6 +1,6 @@
 /* table.h - the table widget shared by every list view: column sizing, selection that follows
  * the same row id when rows move, scrolling, marks, sort column. The state here is pure (no
- * ncurses); table_draw.c draws it with a per-cell callback supplied by the view. */
+ * ncurses); table.c draws it with a per-cell callback supplied by the view. */
 #ifndef BOXTOP_TUI_TABLE_H
 #define BOXTOP_TUI_TABLE_H
 
