@@ -19,7 +19,9 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/app_input.c src/tui/app_cmd.c src/tui/app_run.c src/tui/app_save.c \
 	src/tui/backend.h src/tui/backend_replay.c src/tui/backend_replay.h \
 	src/tui/backend_replay_fetch.c \
-	src/tui/backend_e2b.c src/tui/backend_e2b.h \
+	src/tui/backend_e2b.c src/tui/backend_e2b.h src/tui/backend_e2b_int.h \
+	src/tui/backend_e2b_round.c src/tui/backend_e2b_list.c src/tui/backend_e2b_metrics.c \
+	src/tui/backend_e2b_actions.c src/tui/backend_e2b_detail.c \
 	src/tui/term_restore.c src/tui/term_restore.h \
 	src/tui/theme.c src/tui/theme.h src/tui/themes.c \
 	src/tui/keymap.c src/tui/keymap.h src/tui/keymap_views.c src/tui/keymap_keys.c \
