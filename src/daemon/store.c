@@ -125,17 +125,17 @@ int store_record_from_json(const cJSON *j, struct sbx *s, struct error *err)
     get_bool(j, "autoPause", &s->auto_pause);
     get_bool(j, "autoResume", &s->auto_resume);
     get_bool(j, "autoPauseFsOnly", &s->auto_pause_fs_only);
+    /* volume mounts are kept, like metadata below, only once the whole record checked out:
+     * a record refused half-way leaves nothing allocated behind */
     const cJSON *vm = cJSON_GetObjectItemCaseSensitive(j, "volumeMounts");
-    cJSON_Delete(s->volume_mounts);
-    s->volume_mounts = NULL;
     if (cJSON_IsArray(vm)) { /* checked again by the runtime before each boot */
         const cJSON *m;
-        cJSON_ArrayForEach(
-            m, vm) if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(m, "name")) ||
-                       !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(
-                           m, "path"))) return error_set(err, ERROR_PROTOCOL,
-                                                         "record field volumeMounts is malformed");
-        s->volume_mounts = cJSON_Duplicate(vm, 1);
+        cJSON_ArrayForEach(m, vm)
+        {
+            if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(m, "name")) ||
+                !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(m, "path")))
+                return error_set(err, ERROR_PROTOCOL, "record field volumeMounts is malformed");
+        }
     }
     get_bool(j, "secure", &s->secure);
     get_bool(j, "allowInternetAccess", &s->allow_internet);
@@ -152,10 +152,18 @@ int store_record_from_json(const cJSON *j, struct sbx *s, struct error *err)
         cJSON_Delete(md);
         return -1;
     }
+    cJSON *vms = cJSON_IsArray(vm) ? cJSON_Duplicate(vm, 1) : NULL;
+    if (cJSON_IsArray(vm) && !vms) {
+        cJSON_Delete(md);
+        cJSON_Delete(ev);
+        return error_set(err, ERROR_GENERIC, "out of memory");
+    }
     cJSON_Delete(s->metadata);
     cJSON_Delete(s->env_vars);
+    cJSON_Delete(s->volume_mounts);
     s->metadata = md;
     s->env_vars = ev;
+    s->volume_mounts = vms;
     return 0;
 }
 

@@ -57,6 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (store_record_from_json(j, &s, &err) == 0 && !ids_sandbox_valid(s.id)) abort();
         cJSON_Delete(s.metadata);
         cJSON_Delete(s.env_vars);
+        cJSON_Delete(s.volume_mounts);
         cJSON_Delete(j);
     }
     return 0;
