@@ -34,6 +34,20 @@ if [ "$(id -u)" = 0 ] && ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; 
     localedef -i de_DE -f UTF-8 de_DE.UTF-8 || echo "bootstrap: could not generate de_DE.UTF-8" >&2
 fi
 
+# make check runs the rootless runtime test as an unprivileged user with a subordinate id range
+# (issue 14: a real root inside rootless sandboxes, so sudo works); as root, make that user here
+# (useradd gives the range from login.defs, usermod adds one when it did not).
+if [ "$(id -u)" = 0 ]; then
+    id -u boxtop-rootless >/dev/null 2>&1 ||
+        useradd --no-create-home --shell /usr/sbin/nologin boxtop-rootless ||
+        echo "bootstrap: could not add the user boxtop-rootless" >&2
+    if id -u boxtop-rootless >/dev/null 2>&1 &&
+        ! { grep -q '^boxtop-rootless:' /etc/subuid && grep -q '^boxtop-rootless:' /etc/subgid; }; then
+        usermod --add-subuids 100000-165535 --add-subgids 100000-165535 boxtop-rootless ||
+            echo "bootstrap: could not give boxtop-rootless a subordinate id range" >&2
+    fi
+fi
+
 if [ ! -x configure ] || [ configure.ac -nt configure ]; then
     autoreconf -fi
 fi
