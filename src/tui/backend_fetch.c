@@ -278,33 +278,35 @@ struct bfetch *bfetch_volume_delete(struct backend *b, const char *id, api_done_
     return lf ? started(lf, api_volume_delete(api, id, live_done, lf), err) : NULL;
 }
 
-struct bfetch *bfetch_sandbox_detail(struct backend *b, const char *id, api_done_cb cb, void *ud,
-                                     struct error *err)
+/* A raw call (no body) on PREFIX<id, escaped>SUFFIX: the sandbox detail, a template's builds,
+ * tags and delete. */
+static struct bfetch *raw_on_id(struct backend *b, const char *method, const char *prefix,
+                                const char *id, const char *suffix, api_done_cb cb, void *ud,
+                                struct error *err)
 {
     struct api *api = api_of(b, err);
     struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
     if (!lf) return NULL;
     struct buf p = BUF_INIT;
-    buf_append_str(&p, "/sandboxes/");
+    buf_append_str(&p, prefix);
     api_uri_component(id, &p);
-    struct bfetch *f = started(lf, api_get_raw(api, buf_cstr(&p), live_done, lf), err);
+    buf_append_str(&p, suffix);
+    struct bfetch *f =
+        started(lf, api_request_raw(api, method, buf_cstr(&p), NULL, live_done, lf), err);
     buf_free(&p);
     return f;
+}
+
+struct bfetch *bfetch_sandbox_detail(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                     struct error *err)
+{
+    return raw_on_id(b, "GET", "/sandboxes/", id, "", cb, ud, err);
 }
 
 struct bfetch *bfetch_template_delete(struct backend *b, const char *id, api_done_cb cb, void *ud,
                                       struct error *err)
 {
-    struct api *api = api_of(b, err);
-    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
-    if (!lf) return NULL;
-    struct buf p = BUF_INIT;
-    buf_append_str(&p, "/templates/");
-    api_uri_component(id, &p);
-    struct bfetch *f =
-        started(lf, api_request_raw(api, "DELETE", buf_cstr(&p), NULL, live_done, lf), err);
-    buf_free(&p);
-    return f;
+    return raw_on_id(b, "DELETE", "/templates/", id, "", cb, ud, err);
 }
 
 int bfetch_follow_envd(struct backend *b, struct envd_client *c)
@@ -320,16 +322,7 @@ static struct bfetch *template_get(struct backend *b, const char *id, const char
 {
     if (is_replay(b) && backend_replay_has_api(b))
         return replay_fetch_keyed(b, section, id, cb, ud, err);
-    struct api *api = api_of(b, err);
-    struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
-    if (!lf) return NULL;
-    struct buf p = BUF_INIT;
-    buf_append_str(&p, "/templates/");
-    api_uri_component(id, &p);
-    buf_append_str(&p, suffix);
-    struct bfetch *f = started(lf, api_get_raw(api, buf_cstr(&p), live_done, lf), err);
-    buf_free(&p);
-    return f;
+    return raw_on_id(b, "GET", "/templates/", id, suffix, cb, ud, err);
 }
 
 struct bfetch *bfetch_template_builds(struct backend *b, const char *id, api_done_cb cb, void *ud,

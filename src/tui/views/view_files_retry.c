@@ -6,7 +6,6 @@
  * succeeds once it is back. */
 #include "config.h"
 
-#include <stdio.h>
 #include <sys/stat.h>
 
 #include "boxtop/i18n.h"
@@ -43,13 +42,11 @@ void fv_retry(struct fview *v)
     }
     struct stat st; /* a sandbox source is asked with Stat; a local one is looked at again */
     int is_dir = j->dir == XFER_UP && stat(j->src, &st) == 0 && S_ISDIR(st.st_mode);
-    /* the job array may move when the copy is added: keep what the message needs first */
-    char src[4096];
-    snprintf(src, sizeof src, "%s", j->src);
+    /* the failed job stays listed (only the array of pointers grows): j is still valid */
     if (!v->rem->ops->copy(v->rem, j->dir, j->src, j->dst, is_dir)) {
         app_status(a, STATUS_ERROR, "%s", _("out of memory"));
         return;
     }
-    app_status(a, STATUS_INFO, _("copying %s again"), src);
+    app_status(a, STATUS_INFO, _("copying %s again"), j->src);
     app_dirty(a, DIRTY_MAIN);
 }
