@@ -5,6 +5,7 @@
 
 #include "boxtop/i18n.h"
 #include "backend_e2b.h"
+#include "backend_replay.h"
 #include "backend_webhooks.h"
 
 static struct api *api_of(struct backend *b, struct error *err)
@@ -17,6 +18,12 @@ static struct api *api_of(struct backend *b, struct error *err)
     return api;
 }
 
+/* A recording with an "api" section answers the reads (backend_replay.h); writes stay live. */
+static bool replay_api(struct backend *b)
+{
+    return b && !strcmp(b->ops->kind, "replay") && backend_replay_has_api(b);
+}
+
 static struct bfetch *started(struct api_call *c, struct error *err)
 {
     if (!c) error_set(err, ERROR_GENERIC, "%s", _("out of memory"));
@@ -25,6 +32,7 @@ static struct bfetch *started(struct api_call *c, struct error *err)
 
 struct bfetch *bfetch_webhooks(struct backend *b, api_done_cb cb, void *ud, struct error *err)
 {
+    if (replay_api(b)) return replay_fetch_raw(b, "webhooks", cb, ud, err);
     struct api *api = api_of(b, err);
     return api ? started(api_webhooks_list(api, cb, ud), err) : NULL;
 }
@@ -54,6 +62,7 @@ struct bfetch *bfetch_webhook_delete(struct backend *b, const char *id, api_done
 struct bfetch *bfetch_webhook_deliveries(struct backend *b, const char *id, api_done_cb cb,
                                          void *ud, struct error *err)
 {
+    if (replay_api(b)) return replay_fetch_deliveries(b, id, cb, ud, err);
     struct api *api = api_of(b, err);
     return api ? started(api_webhook_deliveries(api, id, cb, ud), err) : NULL;
 }

@@ -9,7 +9,10 @@ GOLDEN_TESTS = \
 	tests/tui/test_screen_templates.sh \
 	tests/tui/test_screen_team.sh \
 	tests/tui/test_screen_files.sh \
-	tests/tui/test_screen_terminal.sh
+	tests/tui/test_screen_terminal.sh \
+	tests/tui/test_screen_snapshots.sh \
+	tests/tui/test_screen_volumes.sh \
+	tests/tui/test_screen_webhooks.sh
 TESTS += $(GOLDEN_TESTS)
 EXTRA_DIST += $(GOLDEN_TESTS) tests/tui/golden.sh tests/tui/fixed_clock.c tests/tui/README.md \
 	tests/tui/screens
