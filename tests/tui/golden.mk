@@ -12,7 +12,9 @@ GOLDEN_TESTS = \
 	tests/tui/test_screen_terminal.sh \
 	tests/tui/test_screen_snapshots.sh \
 	tests/tui/test_screen_volumes.sh \
-	tests/tui/test_screen_webhooks.sh
+	tests/tui/test_screen_webhooks.sh \
+	tests/tui/test_screen_sandbox_actions.sh \
+	tests/tui/test_screen_term_sessions.sh
 TESTS += $(GOLDEN_TESTS)
 EXTRA_DIST += $(GOLDEN_TESTS) tests/tui/golden.sh tests/tui/fixed_clock.c tests/tui/README.md \
 	tests/tui/screens
