@@ -36,15 +36,17 @@ static void tb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     int64_t end = b->finished_ms ? b->finished_ms : loop_now_ms();
     struct buf t = BUF_INIT;
     buf_printf(&t, _("Building %s"), b->name);
-    int x = ui_text(a, w, 0, 1, wd - 2, buf_cstr(&t), th->attr[ROLE_ACCENT] | A_BOLD);
+    /* x: the column after what is drawn; the parts stand two spaces apart */
+    int x = 1 + ui_text(a, w, 0, 1, wd - 2, buf_cstr(&t), th->attr[ROLE_ACCENT] | A_BOLD);
     buf_reset(&t);
     if (b->n_steps) buf_printf(&t, _("step %d/%d"), b->step, b->n_steps);
-    buf_printf(&t, "  %.1fs  ", (double)(end - b->started_ms) / 1000.0);
-    x += 1 + ui_text(a, w, 0, x + 2, wd - x - 3, buf_cstr(&t), th->attr[ROLE_NORMAL]);
+    buf_printf(&t, "%s%.1fs", b->n_steps ? "  " : "", (double)(end - b->started_ms) / 1000.0);
+    if (x + 2 < wd - 1)
+        x += 2 + ui_text(a, w, 0, x + 2, wd - x - 3, buf_cstr(&t), th->attr[ROLE_NORMAL]);
     attr_t st = !strcmp(b->status, "ready")   ? th->attr[ROLE_OK]
                 : !strcmp(b->status, "error") ? th->attr[ROLE_CRIT]
                                               : th->attr[ROLE_WARN];
-    ui_text(a, w, 0, x + 2, wd - x - 3, b->status, st | A_BOLD);
+    if (x + 2 < wd - 1) ui_text(a, w, 0, x + 2, wd - x - 3, b->status, st | A_BOLD);
     buf_free(&t);
     int top = 1, rows = h - top - (b->error[0] ? 1 : 0);
     if (rows < 1) rows = 1;
