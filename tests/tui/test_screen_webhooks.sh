@@ -4,11 +4,12 @@
 # delivery of each (api.webhookDeliveries: a success, a time-out, none, a hostile one), the
 # deliveries pane, the new and edit forms (a check that fails, a save a replay cannot do),
 # the same at 80x24 (long names and URLs cut at the right edge, never wrapped), an empty team
-# whose backend keeps no delivery history (screens/session_empty.json) and a recording
-# without the section (three.json: the error state).
+# (screens/session_empty.json), a backend that keeps no delivery history as E2B cloud
+# (screens/session_hostile.json) and a recording without the section (three.json: the error
+# state).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/golden.sh"
-echo "1..11"
+echo "1..13"
 golden_start 120 30 --replay "$GOLDEN_SESSION"
 tui_wait ibx3idle
 tui_keys :; tui_type webhooks; tui_keys Enter
@@ -59,6 +60,17 @@ tui_wait ibx9only
 tui_keys :; tui_type webhooks; tui_keys Enter
 tui_wait 'Webhooks \(0\)'
 golden webhooks_empty
+tui_stop
+
+# a backend without delivery history, as E2B cloud (no api.webhookDeliveries: its 404)
+golden_start 120 30 --replay "$GOLDEN_DIR/session_hostile.json"
+tui_wait ilong
+tui_keys :; tui_type webhooks; tui_keys Enter
+tui_wait 'keeps no delivery history'
+golden webhooks_no_history
+tui_keys Enter
+tui_wait 'Deliveries of'
+golden webhooks_no_history_pane
 tui_stop
 
 golden_start 120 30 --replay "$abs_top_srcdir/tests/tui/three.json"
