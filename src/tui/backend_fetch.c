@@ -391,3 +391,18 @@ void bfetch_cancel(struct bfetch *f)
 {
     if (f) f->cancel(f);
 }
+
+struct live_fetch *bfetch_live_new(api_done_cb cb, void *ud, struct error *err)
+{
+    return live_new(cb, ud, err);
+}
+
+void bfetch_live_done(struct api_result *res, void *live)
+{
+    live_done(res, live);
+}
+
+struct bfetch *bfetch_live_started(struct live_fetch *lf, struct api_call *c, struct error *err)
+{
+    return started(lf, c, err);
+}

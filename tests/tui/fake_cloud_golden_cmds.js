@@ -9,6 +9,8 @@
 //    events and warning/error log lines for the timeline.
 //  - iquiet: a sandbox whose log has no process events and no processes: nothing ran yet.
 //  - ibroken: its logs answer 500: the error state.
+//  - ihang: its logs never answer, nor do /snapshots, /volumes and /events/webhooks: the
+//    loading states (test_screen_loading.sh).
 // Prints "PORT n" once listening.
 'use strict';
 const http = require('http');
@@ -17,7 +19,7 @@ const T = (hms) => `2025-11-25T${hms}Z`;
 const box = (id) => ({sandboxID: id, templateID: 'rki5dems9wqfm4r03t7g', alias: 'base',
   clientID: 'c', envdVersion: '0.2.0', state: 'running', startedAt: T('11:50:00'),
   endAt: T('13:00:00'), cpuCount: 2, memoryMB: 512, diskSizeMB: 1024, metadata: {}});
-const boxes = {icmd: box('icmd'), iquiet: box('iquiet'), ibroken: box('ibroken')};
+const boxes = {icmd: box('icmd'), iquiet: box('iquiet'), ibroken: box('ibroken'), ihang: box('ihang')};
 
 const LONG = 'python -m training.run --config configs/experiments/2025-11-25/' +
   'large-model-with-a-very-long-config-name.yaml --epochs 100 --seed 42 --output /data/runs/42';
@@ -92,6 +94,9 @@ http.createServer((req, res) => {
     if (p === '/v2/sandboxes' || p === '/sandboxes') return send(res, 200, Object.values(boxes));
     if (p === '/sandboxes/metrics') return send(res, 200, {sandboxes: {}});
     if ((m = p.match(/^(?:\/v2)?\/sandboxes\/(\w+)(?:\/connect)?$/)) && boxes[m[1]]) return send(res, 200, boxes[m[1]]);
+    if (p === '/sandboxes/ihang/logs' || p === '/v2/sandboxes/ihang/logs' || p === '/snapshots' ||
+        p === '/volumes' || p === '/events/webhooks')
+      return; // never answered: the views stay loading
     if (p === '/sandboxes/ibroken/logs' || p === '/v2/sandboxes/ibroken/logs')
       return send(res, 500, {code: 500, message: 'logs backend unavailable'});
     if (p === '/sandboxes/icmd/logs') return send(res, 200, v1);

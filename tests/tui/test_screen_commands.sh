@@ -22,6 +22,7 @@ GOLDEN_MASK="s|127.0.0.1:$PORT|FAKE|g"
 
 golden_start 120 30 --api-url "http://127.0.0.1:$PORT"
 tui_wait icmd 10
+tui_wait 'starts/min 0' 20 # the second listing: the header's count stops changing
 tui_keys :; tui_type 'commands icmd'; tui_keys Enter
 tui_wait 'not in the log' 10
 golden commands
@@ -45,6 +46,7 @@ tui_stop
 
 golden_start 80 24 --api-url "http://127.0.0.1:$PORT"
 tui_wait icmd 10
+tui_wait 'starts/min 0' 20 # the second listing: the header's count stops changing
 tui_keys :; tui_type 'commands icmd'; tui_keys Enter
 tui_wait 'not in the log' 10
 golden commands_80
@@ -55,6 +57,7 @@ tui_stop
 
 golden_start 120 30 --api-url "http://127.0.0.1:$PORT"
 tui_wait icmd 10
+tui_wait 'starts/min 0' 20 # the second listing: the header's count stops changing
 tui_keys :; tui_type 'commands iquiet'; tui_keys Enter
 tui_wait 'Commands iquiet' 10
 golden commands_empty

@@ -23,6 +23,7 @@ EVIL=h0st1le0000000000000
 
 golden_start 120 30 --api-url "http://127.0.0.1:$PORT"
 tui_wait 'No sandboxes|no sandboxes|running' 15
+tui_wait 'starts/min 0' 20 # the second listing: the header's count stops changing
 tui_keys :; tui_type templates; tui_keys Enter
 tui_wait "$APP" 10
 tui_keys j Enter; tui_wait "Template $APP" 5
@@ -40,6 +41,7 @@ tui_stop
 
 golden_start 80 24 --api-url "http://127.0.0.1:$PORT"
 tui_wait 'No sandboxes|no sandboxes|running' 15
+tui_wait 'starts/min 0' 20 # the second listing: the header's count stops changing
 tui_keys :; tui_type templates; tui_keys Enter
 tui_wait "$APP" 10
 tui_keys j Enter; tui_wait "Template $APP" 5

@@ -345,7 +345,8 @@ static void cv_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     }
     struct buf t = BUF_INIT;
     buf_printf(&t, _("Commands %s"), v->id);
-    buf_printf(&t, _("  %zu commands, %zu failed, %zu running"), total, failed, running);
+    if (v->loaded) /* before the first answer a count of 0 would be a claim */
+        buf_printf(&t, _("  %zu commands, %zu failed, %zu running"), total, failed, running);
     size_t nl = 0;
     for (size_t i = 0; i < hs->nlisted; i++)
         nl += hs->listed[i].result == CMD_RUNNING;
