@@ -67,12 +67,15 @@ static void tb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 
 static void created(struct app *a, struct tbv *v)
 {
-    const char *kv[1] = {NULL};
-    struct create_req req = {v->b->tid, 300, kv};
-    a->be->ops->create(a->be, &req);
+    /* back to the sandboxes first (v is freed), so the backend's answer is said there */
+    char tid[256];
+    snprintf(tid, sizeof tid, "%s", v->b->tid);
     while (a->depth > 1)
         app_pop_view(a);
     app_status(a, STATUS_INFO, _("creating a sandbox…"));
+    const char *kv[1] = {NULL};
+    struct create_req req = {tid, 300, kv};
+    a->be->ops->create(a->be, &req);
 }
 
 static int tb_key(struct view *vv, struct app *a, int ch, int is_key)
