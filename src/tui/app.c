@@ -305,8 +305,7 @@ static void draw_status(struct app *a)
 
 static const struct keyhelp global_help[] = {
     {"?", N_("this help")},
-    {":", N_("command line (:sandboxes :templates :events :logs ID :commands ID :team :webhooks "
-             ":snapshots :volumes :ctx NAME :q)")},
+    {":", N_("command line (:sandboxes :templates :events :logs ID :commands ID :team :webhooks :snapshots :volumes :ctx NAME :q)")},
     {":shell ID", N_("a terminal in that sandbox (:sessions lists the shells)")},
     {"Esc q", N_("back (q on the first view quits)")},
     {"Ctrl-L", N_("redraw the screen (in a terminal tab it goes to the shell)")},
