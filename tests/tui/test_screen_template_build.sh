@@ -3,13 +3,14 @@
 # in the templates view's pane, view_template_build.c; golden.sh, UPDATE_SCREENS=1 rewrites
 # them) against the loopback fake of E2B cloud's template API (fake_cloud_templates.js): a
 # failed build (its reason at the bottom), a build of the template with a hostile alias
-# (title drawn sanitized), a ready one at 80x24 and a running one (its elapsed time, which
-# counts on the real clock, masked).
+# (title drawn sanitized), a ready one at 80x24 (a long warning cut at the edge, a line with
+# escape sequences sanitized; FAKE_LONG_LOG) and a running one (its elapsed time, which counts
+# on the real clock, masked).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/golden.sh"
 echo "1..5"
 : > "$TMPD/fake.out"
-FAKE_RUN_POLLS=1000000 node "$abs_top_srcdir/tests/tui/fake_cloud_templates.js" > "$TMPD/fake.out" 2>&1 &
+FAKE_RUN_POLLS=1000000 FAKE_LONG_LOG=1 node "$abs_top_srcdir/tests/tui/fake_cloud_templates.js" > "$TMPD/fake.out" 2>&1 &
 FAKE=$!
 cleanup() { kill "$FAKE" 2>/dev/null; wait "$FAKE" 2>/dev/null; tui_stop; rm -rf "$TMPD"; }
 trap cleanup EXIT
