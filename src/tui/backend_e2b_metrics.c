@@ -110,6 +110,12 @@ void e2b_merge_history(struct e2b_backend *b, struct box *s, const struct api_re
          * latest sample; re-sorting 10 000 rows for each window cost more than all the rest
          * of a round sorted by CPU) */
         backend_report(&b->base, BACKEND_SAMPLES, NULL);
+    } else if (b->list_call || b->metrics_pending) {
+        /* a newer latest sample while a round is in flight (the windows of the rows on
+         * screen race the round's batch calls): the round's end takes it into the order with
+         * its own samples, once, instead of one model change per window */
+        b->changed = 1;
+        backend_report(&b->base, BACKEND_SAMPLES, NULL);
     } else {
         model_touch(b->base.model);
         backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
