@@ -145,12 +145,26 @@ static int hist_busy(struct e2b_backend *b, const char *id)
     return 0;
 }
 
+/* A window read raw: the fast reader, else the strict parser (which names what is wrong). */
+static void hist_decode(struct e2b_backend *b, struct api_result *res)
+{
+    if (res->err.kind != ERROR_NONE) return;
+    const char *body = res->body ? res->body : "";
+    metric_list_free(&res->metrics);
+    if (scan_metrics_array(body, res->body_len, &res->metrics) == 0) return;
+    if (metrics_parse(body, res->body_len, &res->metrics, &res->err) < 0) {
+        res->err.kind = ERROR_PROTOCOL;
+        error_prefix(&res->err, _("unexpected response from %s"), api_base_url(b->api));
+    }
+}
+
 static void on_row_hist(struct api_result *res, void *ud)
 {
     struct row_hist *slot = ud;
     struct e2b_backend *b = slot->b;
     struct box *s = model_find(b->base.model, slot->id);
     slot->call = NULL;
+    hist_decode(b, res);
     if (res->err.kind != ERROR_NONE) {
         if (res->err.kind != ERROR_NETWORK) b->hist_fails++;
         /* an answer that makes no sense (a CPU of 1.8e308) is named, not dropped silently */
@@ -191,6 +205,8 @@ static void hist_next(struct e2b_backend *b)
         if (!slot->call) {
             free(slot->id);
             slot->id = NULL;
+        } else {
+            api_call_set_raw(slot->call); /* hist_decode() reads it */
         }
     }
 }

@@ -491,3 +491,37 @@ int scan_metrics_batch(const char *text, size_t len, scan_metric_cb cb, void *ud
     ws(&c);
     return got && c.p == c.end ? 0 : -1;
 }
+
+/* ---- a sandbox's metrics window ----------------------------------------------------------- */
+
+int scan_metrics_array(const char *text, size_t len, struct metric_list *out)
+{
+    struct cur c = {text, text + len, 0};
+    char dp = localeconv()->decimal_point[0];
+    memset(out, 0, sizeof(*out));
+    ws(&c);
+    if (c.p >= c.end || *c.p != '[') return -1;
+    c.p++;
+    ws(&c);
+    /* one allocation: a sample holds its seven required members, 99 bytes at the least, and
+     * one more comma: (len + 1) / 100 samples at the most */
+    size_t cap = (len + 1) / 100 + 1;
+    if (!(out->items = malloc(cap * sizeof(*out->items)))) return -1;
+    if (c.p < c.end && *c.p == ']') {
+        c.p++;
+    } else {
+        for (;;) {
+            if ((size_t)out->n == cap || scan_sample(&c, dp, &out->items[out->n])) goto fail;
+            out->n++;
+            int nx = next_item(&c, ']');
+            if (nx < 0) goto fail;
+            if (!nx) break;
+        }
+    }
+    ws(&c);
+    if (c.p == c.end) return 0;
+fail:
+    metric_list_free(out);
+    memset(out, 0, sizeof(*out));
+    return -1;
+}
