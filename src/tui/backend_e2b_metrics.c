@@ -218,6 +218,18 @@ static void hist_push(struct e2b_backend *b, const char *id)
     if (d) b->hist_queue[b->nhist_queue++] = d;
 }
 
+/* Sorted by a metric, every round's samples reorder the table and the rows on screen change
+ * with them (all of them, when the load moves): a row's history window is fetched once it has
+ * stayed on screen into a second round, or on the first screen of the sort. Until then it
+ * shows the samples the batch gave it every round since the sort. Fetching the windows of
+ * rows that are gone again five seconds later was 40 calls a round at 10 000 sandboxes. */
+static int hist_due(struct e2b_backend *b, struct box *s)
+{
+    if (s->shown_round + 1 < b->round) s->shown_since = b->round; /* (back) on screen */
+    s->shown_round = b->round;
+    return !b->base.model->metrics_all || s->shown_since < b->round || b->round == b->all_from;
+}
+
 /* One sandbox of the demand: its history window is queued when it is on screen without one,
  * else (batch) its id goes into the round's batch call. */
 static void demand_box(struct e2b_backend *b, struct box *s, int batch, int hist_ok)
@@ -226,7 +238,7 @@ static void demand_box(struct e2b_backend *b, struct box *s, int batch, int hist
     if (s->state != BOX_RUNNING) return;                      /* paused: no fresh metrics */
     if (batch && s->sampled + 1 < b->round) s->hist_full = 0; /* missed a round: a gap */
     int want = s->wanted == m->demand;
-    if (want && !s->hist_full && hist_ok) {
+    if (want && !s->hist_full && hist_ok && hist_due(b, s)) {
         if (!hist_busy(b, s->id)) hist_push(b, s->id);
     } else if (batch && (want || m->metrics_all) &&
                !GROW_INT(b->batch_ids, b->cap_batch, b->nbatch + 1)) {
@@ -248,6 +260,8 @@ static void demand_scan(struct e2b_backend *b, int batch)
     backend_report(&b->base, BACKEND_DEMAND, NULL);
     struct box *w = e2b_watched(b);
     if (w) model_want(m, w);
+    if (batch && m->metrics_all && !b->all_before) b->all_from = b->round; /* a new sort */
+    if (batch) b->all_before = m->metrics_all;
     e2b_hist_queue_clear(b);
     int hist_ok = b->hist_fails < HIST_DEAD_AFTER;
     if (batch && m->metrics_all)

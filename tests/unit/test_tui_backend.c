@@ -3,8 +3,8 @@
  * "loading") after a bounded number of requests, instead of hammering the server forever.
  * And the history windows of the rows on screen that arrive while the round's batch metrics
  * are still out change the model once, with the round, not once each (issue 22: each change
- * re-sorts 10 000 rows); and the app draws bursts of new samples at most every
- * APP_SAMPLES_FRAME_MS. */
+ * re-sorts 10 000 rows); sorted by a metric, rows that flash by get no history window; and
+ * the app draws bursts of new samples at most every APP_SAMPLES_FRAME_MS. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -178,6 +178,7 @@ struct race_view {
     struct model *m;
     int changes; /* BACKEND_MODEL_CHANGED */
     int samples; /* BACKEND_SAMPLES */
+    int from;    /* the first row on screen (RACE_SHOWN rows) */
 };
 
 #define RACE_SHOWN 2
@@ -192,7 +193,7 @@ static void on_race_event(void *ud, enum backend_event ev, const char *msg)
     if (ev == BACKEND_SAMPLES) v->samples++;
     if (ev == BACKEND_DEMAND) {
         v->m->metrics_all = 1;
-        for (int i = 0; i < v->m->n && i < RACE_SHOWN; i++)
+        for (int i = v->from; i < v->m->n && i < v->from + RACE_SHOWN; i++)
             model_want(v->m, v->m->sb[i]);
     }
 }
@@ -205,7 +206,7 @@ static void test_history_during_round(void **state)
     struct http *h = http_new(l, NULL);
     struct model m;
     model_init(&m);
-    struct race_view v = {&m, 0, 0};
+    struct race_view v = {&m, 0, 0, 0};
     struct backend *be = backend_e2b_new(l, &m, h);
     be->on_event = on_race_event;
     be->ud = &v;
@@ -276,6 +277,54 @@ static void test_endless_paging_ends(void **state)
     assert_int_equal(rows, n);
 }
 
+static int shared_at_least(struct loop *l, int *counter, int n)
+{
+    int64_t end = loop_now_ms() + 20000;
+    while (__atomic_load_n(counter, __ATOMIC_SEQ_CST) < n && loop_now_ms() < end)
+        loop_run_once(l, 50);
+    for (int i = 0; i < 10; i++) /* the answer read and applied */
+        loop_run_once(l, 20);
+    return __atomic_load_n(counter, __ATOMIC_SEQ_CST) >= n;
+}
+
+/* Sorted by a metric the rows on screen churn: the first screen of the sort gets its history
+ * windows at once, later rows once they stay on screen into a second round. */
+static void test_history_of_rows_that_stay(void **state)
+{
+    struct env *e = *state;
+    e->sh->mode = HIST_RACE;
+    struct loop *l = loop_new();
+    struct http *h = http_new(l, NULL);
+    struct model m;
+    model_init(&m);
+    struct race_view v = {&m, 0, 0, 0};
+    struct backend *be = backend_e2b_new(l, &m, h);
+    be->on_event = on_race_event;
+    be->ud = &v;
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", e->port);
+    struct error err = {0};
+    assert_int_equal(backend_e2b_connect(be, url, "e2b_0000000000000000000000000000000000001234",
+                                         NULL, NULL, NULL, &err),
+                     0);
+    int *hists = &e->sh->hists, *batches = &e->sh->batches;
+    assert_true(shared_at_least(l, batches, 1)); /* the sort's first round: rows 0, 1 */
+    assert_int_equal(__atomic_load_n(hists, __ATOMIC_SEQ_CST), RACE_SHOWN);
+    v.from = 2; /* the order moved: rows 2, 3 come on screen */
+    be->ops->poll_now(be);
+    assert_true(shared_at_least(l, batches, 2));
+    assert_int_equal(__atomic_load_n(hists, __ATOMIC_SEQ_CST), RACE_SHOWN); /* not yet */
+    assert_true(m.sb[2]->hist_len <= 2); /* the batch's samples of two rounds, no window */
+    be->ops->poll_now(be);               /* they stayed: their windows now */
+    assert_true(shared_at_least(l, batches, 3));
+    assert_int_equal(__atomic_load_n(hists, __ATOMIC_SEQ_CST), 2 * RACE_SHOWN);
+    assert_true(m.sb[2]->hist_len >= 4 && m.sb[3]->hist_len >= 4);
+    be->ops->destroy(be);
+    http_free(h);
+    model_free(&m);
+    loop_free(l);
+}
+
 static void test_samples_frame_rate(void **state)
 {
     (void)state;
@@ -308,6 +357,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_endless_paging_ends, setup, teardown),
         cmocka_unit_test_setup_teardown(test_history_during_round, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_history_of_rows_that_stay, setup, teardown),
         cmocka_unit_test(test_samples_frame_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
