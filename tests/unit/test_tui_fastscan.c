@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -315,6 +316,49 @@ static void t_window_same_as_strict(void **state)
     }
 }
 
+/* CPU shares read without strtod (plain decimals up to 15 digits) are strtod's doubles, bit
+ * for bit: random decimals of 1 to 17 digits, and the edges, against strtod. */
+static void t_decimals_as_strtod(void **state)
+{
+    (void)state;
+    const char *edge[] = {"0",
+                          "0.1",
+                          "99.99",
+                          "100",
+                          "0.000000000000001",
+                          "123.456789012345",
+                          "409.599999999999",
+                          "1.2345678901234567",
+                          "0.30000000000000004"};
+    unsigned seed = 22;
+    for (int i = 0; i < 20000 + (int)(sizeof(edge) / sizeof(edge[0])); i++) {
+        char num[40];
+        if (i < (int)(sizeof(edge) / sizeof(edge[0]))) {
+            snprintf(num, sizeof num, "%s", edge[i]);
+        } else {
+            seed = seed * 1103515245u + 12345u;
+            int ip = (int)(seed >> 16) % 1000, fd = (int)(seed >> 8) % 15;
+            int l = snprintf(num, sizeof num, "%d", ip);
+            if (fd) num[l++] = '.';
+            for (int k = 0; k < fd; k++) {
+                seed = seed * 1103515245u + 12345u;
+                num[l++] = (char)('0' + (seed >> 16) % 10);
+            }
+            num[l] = '\0';
+        }
+        char body[300];
+        snprintf(body, sizeof body,
+                 "[{\"timestampUnix\":1,\"cpuCount\":1,\"cpuUsedPct\":%s,\"memUsed\":1,"
+                 "\"memTotal\":1,\"diskUsed\":1,\"diskTotal\":1}]",
+                 num);
+        struct metric_list f = {0};
+        assert_int_equal(scan_metrics_array(body, strlen(body), &f), 0);
+        double want = strtod(num, NULL);
+        if (memcmp(&f.items[0].cpu_pct, &want, sizeof want)) fail_msg("%s", num);
+        metric_list_free(&f);
+    }
+}
+
 static void t_packed_history(void **state)
 {
     (void)state;
@@ -353,7 +397,7 @@ int main(void)
         cmocka_unit_test(t_list_objects),           cmocka_unit_test(t_hash),
         cmocka_unit_test(t_list_objects_known),     cmocka_unit_test(t_metrics_same_as_strict),
         cmocka_unit_test(t_metrics_left_to_strict), cmocka_unit_test(t_window_same_as_strict),
-        cmocka_unit_test(t_packed_history),
+        cmocka_unit_test(t_decimals_as_strtod),     cmocka_unit_test(t_packed_history),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
