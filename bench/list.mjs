@@ -12,6 +12,8 @@
 //   e2b CLI: `e2b sandbox list --state running,paused --limit 0` (all pages): wall time, CPU
 //           time and peak RSS from GNU time, median of BENCH_CLI_RUNS runs.
 // Targets (issue 6): first full frame < 100 ms, refresh < 10 ms CPU, RSS < 32 MiB.
+// BOXTOP_BASELINE=path: the same measures of another boxtop binary (an older build) in the same
+// run, against the same fixture, printed with the ratios of this one to it (issue 22).
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const top = process.env.abs_top_srcdir || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const build = process.env.abs_top_builddir || top;
 const BOXTOP = process.env.BOXTOP || path.join(build, 'src/boxtop');
+const BASELINE = process.env.BOXTOP_BASELINE || '';
 const N = +(process.env.BENCH_SANDBOXES || 10000);
 const ROUNDS = +(process.env.BENCH_ROUNDS || 12); // utime+stime counts 10 ms ticks: 4 rounds could only say 7.5, 10 or 12.5 ms
 const CLI_RUNS = +(process.env.BENCH_CLI_RUNS || 3);
@@ -89,15 +92,16 @@ async function waitFor(what, fn, ms) {
   }
 }
 
-async function runBoxtop(url) {
+async function runBoxtop(url, bin = BOXTOP) {
   const t0f = path.join(tmp, 't0'), flog = path.join(tmp, 'frames'), pidf = path.join(tmp, 'pid');
   const home = path.join(tmp, 'home');
+  for (const f of [t0f, flog, pidf]) fs.rmSync(f, { force: true }); // a previous binary's run
   fs.mkdirSync(home, { recursive: true });
   const base = (await stats(url)).listFirst; // the CLI's listings so far
   const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
   // bash stamps the wall clock and its pid (= boxtop's after exec), then execs boxtop
   const cmd = `echo $$ > ${q(pidf)}; echo $EPOCHREALTIME > ${q(t0f)}; exec env HOME=${q(home)} LANG=C.UTF-8 TERM=xterm-256color ` +
-    `BOXTOP_FRAME_LOG=${q(flog)} ${q(BOXTOP)} --api-url ${q(url)} --api-key ${KEY}`;
+    `BOXTOP_FRAME_LOG=${q(flog)} ${q(bin)} --api-url ${q(url)} --api-key ${KEY}`;
   tmux('new-session', '-d', '-s', 'b', '-x', String(COLS), '-y', String(ROWS), 'bash', '--norc', '--noprofile', '-c', cmd);
   const frame = await waitFor('a full frame', () => {
     if (!fs.existsSync(flog)) return null;
@@ -151,6 +155,7 @@ try {
   const cli = [];
   for (let i = 0; i < CLI_RUNS; i++) cli.push(runCli(fx.url));
   const c = { wall_ms: median(cli.map((x) => x.wall_ms)), cpu_ms: median(cli.map((x) => x.cpu_ms)), rss_mib: median(cli.map((x) => x.rss_mib)) };
+  const base = BASELINE ? await runBoxtop(fx.url, BASELINE) : null;
   const b = await runBoxtop(fx.url);
   const f1 = (x) => x.toFixed(1);
   const ok = (v, t) => (v < t ? 'ok' : 'MISSED');
@@ -165,6 +170,15 @@ try {
     `refresh CPU vs CLI CPU ${(b.refresh_sched_ms / c.cpu_ms).toFixed(3)}, peak RSS ${(b.hwm_mib / c.rss_mib).toFixed(3)}`);
   console.log(`  targets: first full frame < 100 ms: ${ok(b.first_frame_ms, 100)}; refresh < 10 ms CPU: ${ok(Math.max(b.refresh_cpu_ms, b.refresh_sched_ms), 10)}; ` +
     `RSS < 32 MiB: ${ok(b.hwm_mib, 32)}`);
+  if (base) { // worded apart from the lines above: bench/summary.mjs reads those
+    const r = (x, y) => (x / y).toFixed(3);
+    console.log(`  baseline ${BASELINE}: by id ${f1(base.refresh_cpu_ms)} / ${f1(base.refresh_sched_ms)} ms a round, ` +
+      `by cpu ${f1(base.sorted_cpu_ms)} / ${f1(base.sorted_sched_ms)} ms a round (utime+stime / schedstat), ` +
+      `first frame ${f1(base.first_frame_ms)} ms, peak ${f1(base.hwm_mib)} MiB`);
+    console.log(`  ratios boxtop/baseline (schedstat): by id ${r(b.refresh_sched_ms, base.refresh_sched_ms)}, ` +
+      `by cpu ${r(b.sorted_sched_ms, base.sorted_sched_ms)}, first frame ${r(b.first_frame_ms, base.first_frame_ms)}, ` +
+      `peak memory ${r(b.hwm_mib, base.hwm_mib)}`);
+  }
 } catch (e) {
   console.error(`bench/list: ${e.message}`);
   failed = true;

@@ -1,11 +1,11 @@
 /* api_log.h - every HTTP call boxtop made (issue 18's `:api`): a bounded ring fed by http's
- * observer hook, with every secret removed on the way in.
+ * observer hook, with every secret removed before anything leaves it.
  *
- * What is kept is already safe to show: API keys, access tokens, signatures and any
- * registered secret are replaced in URLs, headers and bodies before an entry is stored.
+ * What api_log_at() hands out is safe to show: API keys, access tokens, signatures and any
+ * registered secret are replaced in URLs, headers and bodies. A call is stored raw and
+ * redacted on its first read, so an unopened log costs one copy per call (no scan).
  * The ring holds the last API_LOG_MAX calls; bodies keep their first 64 KiB, and all bodies
- * together at most API_LOG_BODY_BUDGET (older entries lose theirs first). Nothing is drawn
- * or formatted until a view asks, so an unopened log costs one copy per call. */
+ * together at most API_LOG_BODY_BUDGET (older entries lose theirs first). */
 #ifndef BOXTOP_API_LOG_H
 #define BOXTOP_API_LOG_H
 
@@ -48,8 +48,9 @@ void api_log_free(struct api_log *l);
 /* http_observer_cb: add one call (ud is the log). */
 void api_log_observe(const struct http_call *c, void *ud);
 int api_log_count(const struct api_log *l);
-/* i = 0 is the newest; NULL when out of range. Valid until the next observe. */
-const struct api_log_entry *api_log_at(const struct api_log *l, int i);
+/* i = 0 is the newest, redacted (on its first read); NULL when out of range. Valid until the
+ * next observe. */
+const struct api_log_entry *api_log_at(struct api_log *l, int i);
 uint64_t api_log_seq(const struct api_log *l); /* changes with every new entry */
 
 /* Pure helpers (unit-tested). */

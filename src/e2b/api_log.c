@@ -1,9 +1,12 @@
 /* api_log.c - the ring of HTTP calls behind `:api` (see api_log.h).
  *
- * Redaction happens here, once, when a call is stored: the view and the clipboard only ever
- * see redacted copies. Three layers: header values and query parameters whose names carry a
- * secret, JSON string values under such names, and every registered secret (API key, envd
- * access tokens) wherever it appears. */
+ * A call is stored raw and redacted the first time it is read (api_log_at), once: the view
+ * and the clipboard only ever see redacted copies, and the poller's hundred list pages every
+ * 5 s cost a copy each instead of a scan (redacting every stored body was half of boxtop's
+ * CPU at 10 000 sandboxes, issue 22). Three layers: header values and query parameters whose
+ * names carry a secret, JSON string values under such names, and every secret registered with
+ * http (API key, envd access tokens) wherever it appears. The log keeps its own copies of those
+ * secrets, since a raw entry may be read after the call's list has changed. */
 #include "config.h"
 
 #include <ctype.h>
@@ -16,12 +19,26 @@
 
 #include "boxtop/api_log.h"
 #include "boxtop/http.h"
+#include "boxtop/secret.h"
+
+/* An entry and, until it is first read, what it was made of. While raw, e's bodies hold the
+ * raw bytes (at most API_LOG_BODY_MAX + 1024 of each) and e's other strings are NULL. */
+struct slot {
+    struct api_log_entry e; /* first: api_log_at() hands out &slot->e */
+    int raw;
+    char *url, *req_headers, *resp_headers, *error;
+};
 
 struct api_log {
-    struct api_log_entry **ring; /* cap slots; head = next to write */
+    struct slot **ring; /* cap slots; head = next to write */
     int cap, n, head;
     uint64_t seq;
     size_t body_bytes;
+    uint64_t body_from; /* the seq of the oldest entry that may hold a body */
+    char **secrets;     /* every secret seen, copied (the union redacts: more is only safer) */
+    int n_secrets;
+    const char *const *seen; /* the caller's secret list last merged, and its length */
+    int seen_n;
 };
 
 /* One pass over the name: the six words start with five different letters, so most positions
@@ -145,25 +162,6 @@ int api_log_redact(struct buf *out, const char *in, size_t len, const char *cons
     return 0;
 }
 
-/* Header lines "Name: value\n" with secret-named values replaced, then the secrets. */
-static char *redact_headers(const char *in, const char *const *secrets, int n)
-{
-    struct buf b = BUF_INIT;
-    for (const char *p = in ? in : ""; *p;) {
-        size_t l = strcspn(p, "\n");
-        const char *colon = memchr(p, ':', l);
-        if (colon && api_log_secret_name(p, (size_t)(colon - p)))
-            buf_printf(&b, "%.*s: %s\n", (int)(colon - p), p, API_LOG_REDACTED);
-        else
-            buf_printf(&b, "%.*s\n", (int)l, p);
-        p += l + (p[l] == '\n');
-    }
-    struct buf out = BUF_INIT;
-    api_log_redact(&out, buf_cstr(&b), b.len, secrets, n);
-    buf_free(&b);
-    return buf_steal(&out);
-}
-
 int api_log_split_url(const char *url, char **origin, char **path)
 {
     *origin = *path = NULL;
@@ -228,23 +226,38 @@ static void drop_bodies(struct api_log *l, struct api_log_entry *e)
     e->body_dropped = 1;
 }
 
-static void entry_free(struct api_log *l, struct api_log_entry *e)
+static void raw_free(struct slot *s)
 {
-    if (!e) return;
+    free(s->url);
+    free(s->req_headers);
+    free(s->resp_headers);
+    free(s->error);
+    s->url = s->req_headers = s->resp_headers = s->error = NULL;
+    s->raw = 0;
+}
+
+static void slot_free(struct api_log *l, struct slot *s)
+{
+    if (!s) return;
+    struct api_log_entry *e = &s->e;
     drop_bodies(l, e);
+    raw_free(s);
     free(e->origin);
     free(e->path);
     free(e->error);
     free(e->req_headers);
     free(e->resp_headers);
-    free(e);
+    free(s);
 }
 
 void api_log_free(struct api_log *l)
 {
     if (!l) return;
     for (int i = 0; i < l->cap; i++)
-        entry_free(l, l->ring[i]);
+        slot_free(l, l->ring[i]);
+    for (int i = 0; i < l->n_secrets; i++)
+        secret_free(l->secrets[i]);
+    free(l->secrets);
     free(l->ring);
     free(l);
 }
@@ -259,49 +272,133 @@ uint64_t api_log_seq(const struct api_log *l)
     return l ? l->seq : 0;
 }
 
-const struct api_log_entry *api_log_at(const struct api_log *l, int i)
+static struct slot *slot_at(const struct api_log *l, int i)
 {
     if (!l || i < 0 || i >= l->n) return NULL;
     return l->ring[((l->head - 1 - i) % l->cap + l->cap) % l->cap];
 }
 
-static char *body_copy(const char *p, size_t len, const struct http_call *c, size_t *out_len)
+static char *redacted(const struct api_log *l, const char *in, size_t len)
 {
-    *out_len = 0;
-    if (!p || !len) return NULL;
     struct buf b = BUF_INIT;
-    /* a little past the cut, so that no secret straddling it leaves its first part behind */
-    size_t take = len < API_LOG_BODY_MAX + 1024 ? len : API_LOG_BODY_MAX + 1024;
-    api_log_redact(&b, p, take, c->secrets, c->n_secrets);
-    if (b.len > API_LOG_BODY_MAX) b.len = API_LOG_BODY_MAX;
-    *out_len = b.len;
+    api_log_redact(&b, in, len, (const char *const *)l->secrets, l->n_secrets);
     return buf_steal(&b);
 }
 
-void api_log_observe(const struct http_call *c, void *ud)
+/* Header lines "Name: value\n" with secret-named values replaced, then the secrets. */
+static char *redact_headers(const struct api_log *l, const char *in)
 {
-    struct api_log *l = ud;
-    struct api_log_entry *e = calloc(1, sizeof *e);
-    if (!e) return;
-    e->seq = ++l->seq;
-    e->started_ms = c->started_ms;
-    snprintf(e->method, sizeof e->method, "%s", c->method ? c->method : "GET");
-    if (api_log_split_url(c->url, &e->origin, &e->path) < 0) {
+    struct buf b = BUF_INIT;
+    for (const char *p = in ? in : ""; *p;) {
+        size_t n = strcspn(p, "\n");
+        const char *colon = memchr(p, ':', n);
+        if (colon && api_log_secret_name(p, (size_t)(colon - p)))
+            buf_printf(&b, "%.*s: %s\n", (int)(colon - p), p, API_LOG_REDACTED);
+        else
+            buf_printf(&b, "%.*s\n", (int)n, p);
+        p += n + (p[n] == '\n');
+    }
+    char *out = redacted(l, buf_cstr(&b), b.len);
+    buf_free(&b);
+    return out;
+}
+
+/* A raw body replaced by its redacted first API_LOG_BODY_MAX bytes. */
+static void redact_body(struct api_log *l, char **body, size_t *len)
+{
+    if (!*body) return;
+    struct buf b = BUF_INIT;
+    if (api_log_redact(&b, *body, *len, (const char *const *)l->secrets, l->n_secrets) < 0)
+        b.len = 0; /* out of memory: nothing rather than the raw bytes */
+    size_t n = b.len > API_LOG_BODY_MAX ? API_LOG_BODY_MAX : b.len;
+    l->body_bytes = l->body_bytes - *len + n;
+    free(*body);
+    *len = n;
+    *body = buf_steal(&b);
+    if (*body) (*body)[n] = '\0';
+}
+
+/* The first read of an entry: everything redacted, the raw parts freed. */
+static void slot_redact(struct api_log *l, struct slot *s)
+{
+    struct api_log_entry *e = &s->e;
+    if (!s->raw) return;
+    if (api_log_split_url(s->url ? s->url : "", &e->origin, &e->path) < 0) {
         free(e->origin);
+        free(e->path);
         e->origin = strdup("?");
         e->path = strdup("?");
     }
     char **parts[] = {&e->origin, &e->path};
     for (int k = 0; k < 2; k++) { /* a secret in the path too */
-        char **part = parts[k];
-        struct buf b = BUF_INIT;
-        if (*part && !api_log_redact(&b, *part, strlen(*part), c->secrets, c->n_secrets) &&
-            b.data) {
-            free(*part);
-            *part = buf_steal(&b);
+        char *r = *parts[k] ? redacted(l, *parts[k], strlen(*parts[k])) : NULL;
+        if (r) {
+            free(*parts[k]);
+            *parts[k] = r;
         }
-        buf_free(&b);
     }
+    if (s->error) e->error = redacted(l, s->error, strlen(s->error));
+    e->req_headers = redact_headers(l, s->req_headers);
+    e->resp_headers = redact_headers(l, s->resp_headers);
+    redact_body(l, &e->req_body, &e->req_body_len);
+    redact_body(l, &e->resp_body, &e->resp_body_len);
+    raw_free(s);
+}
+
+const struct api_log_entry *api_log_at(struct api_log *l, int i)
+{
+    struct slot *s = slot_at(l, i);
+    if (!s) return NULL;
+    slot_redact(l, s);
+    return &s->e;
+}
+
+/* The caller's secrets into the log's own list. http's list only grows, so the same array
+ * with the same length holds nothing new (the common case: a pointer compare per call). */
+static void secrets_merge(struct api_log *l, const char *const *sec, int n)
+{
+    if (sec == l->seen && n == l->seen_n) return;
+    for (int k = 0; k < n; k++) {
+        if (!sec[k]) continue;
+        int known = 0;
+        for (int j = 0; j < l->n_secrets && !known; j++)
+            known = !strcmp(l->secrets[j], sec[k]);
+        if (known) continue;
+        char **v = realloc(l->secrets, (size_t)(l->n_secrets + 1) * sizeof *v);
+        if (!v) return; /* seen stays stale: the next call tries again */
+        l->secrets = v;
+        if (!(v[l->n_secrets] = strdup(sec[k]))) return;
+        l->n_secrets++;
+    }
+    l->seen = sec;
+    l->seen_n = n;
+}
+
+static char *raw_copy(const char *p, size_t len, size_t *out_len)
+{
+    *out_len = 0;
+    if (!p || !len) return NULL;
+    /* a little past the cut, so that no secret straddling it leaves its first part behind */
+    size_t take = len < API_LOG_BODY_MAX + 1024 ? len : API_LOG_BODY_MAX + 1024;
+    char *c = malloc(take + 1);
+    if (!c) return NULL;
+    memcpy(c, p, take);
+    c[take] = '\0';
+    *out_len = take;
+    return c;
+}
+
+void api_log_observe(const struct http_call *c, void *ud)
+{
+    struct api_log *l = ud;
+    secrets_merge(l, c->secrets, c->n_secrets);
+    struct slot *s = calloc(1, sizeof *s);
+    if (!s) return;
+    struct api_log_entry *e = &s->e;
+    s->raw = 1;
+    e->seq = ++l->seq;
+    e->started_ms = c->started_ms;
+    snprintf(e->method, sizeof e->method, "%s", c->method ? c->method : "GET");
     e->status = c->status;
     e->cancelled = c->cancelled;
     e->streamed = c->streamed;
@@ -309,25 +406,25 @@ void api_log_observe(const struct http_call *c, void *ud)
     e->total_ms = c->total_us / 1000;
     e->bytes_out = c->bytes_out;
     e->bytes_in = c->bytes_in;
-    if (c->error) {
-        struct buf b = BUF_INIT;
-        api_log_redact(&b, c->error, strlen(c->error), c->secrets, c->n_secrets);
-        e->error = buf_steal(&b);
-    }
-    e->req_headers = redact_headers(c->req_headers, c->secrets, c->n_secrets);
-    e->resp_headers = redact_headers(c->resp_headers, c->secrets, c->n_secrets);
-    e->req_body = body_copy(c->req_body, c->req_body_len, c, &e->req_body_len);
-    e->resp_body = body_copy(c->resp_body, c->resp_body_len, c, &e->resp_body_len);
+    s->url = strdup(c->url ? c->url : "");
+    s->error = c->error ? strdup(c->error) : NULL;
+    s->req_headers = c->req_headers ? strdup(c->req_headers) : NULL;
+    s->resp_headers = c->resp_headers ? strdup(c->resp_headers) : NULL;
+    e->req_body = raw_copy(c->req_body, c->req_body_len, &e->req_body_len);
+    e->resp_body = raw_copy(c->resp_body, c->resp_body_len, &e->resp_body_len);
     l->body_bytes += e->req_body_len + e->resp_body_len;
 
-    entry_free(l, l->ring[l->head]); /* the oldest, when full */
-    l->ring[l->head] = e;
+    slot_free(l, l->ring[l->head]); /* the oldest, when full */
+    l->ring[l->head] = s;
     l->head = (l->head + 1) % l->cap;
     if (l->n < l->cap) l->n++;
-    /* over the budget: the oldest bodies go first */
-    for (int i = l->n - 1; i > 0 && l->body_bytes > API_LOG_BODY_BUDGET; i--) {
-        struct api_log_entry *o = (struct api_log_entry *)api_log_at(l, i);
+    /* over the budget: the oldest bodies go first, from the oldest entry that may still
+     * have one (a walk from the ring's end touched 2000 entries a call) */
+    if (l->body_from + (uint64_t)l->n <= l->seq) l->body_from = l->seq - (uint64_t)l->n + 1;
+    while (l->body_bytes > API_LOG_BODY_BUDGET && l->body_from < l->seq) {
+        struct api_log_entry *o = &slot_at(l, (int)(l->seq - l->body_from))->e;
         if (o->req_body || o->resp_body) drop_bodies(l, o);
+        l->body_from++;
     }
 }
 

@@ -24,10 +24,20 @@ static int is_alnum(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+static int unreserved(unsigned char c)
+{
+    return is_alnum(c) || (c && strchr("-_.!~*'()", c));
+}
+
 int api_uri_component(const char *s, struct buf *out)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        int rc = is_alnum(*p) || strchr("-_.!~*'()", *p) ? buf_append_byte(out, *p) : pct(out, *p);
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        const unsigned char *run = p; /* unreserved bytes in one copy (9 000 ids a round) */
+        while (unreserved(*p))
+            p++;
+        int rc = p > run ? buf_append(out, run, (size_t)(p - run)) : 0;
+        if (rc == 0 && *p) rc = pct(out, *p++);
         if (rc < 0) return rc;
     }
     return 0;

@@ -19,6 +19,24 @@ void app_dirty(struct app *a, int what)
     a->dirty |= what;
 }
 
+static void on_samples_due(struct loop *l, void *ud)
+{
+    (void)l;
+    struct app *a = ud;
+    a->samples_timer = 0;
+    app_dirty(a, DIRTY_MAIN);
+}
+
+void app_samples_changed(struct app *a)
+{
+    if (a->samples_timer || (a->dirty & DIRTY_MAIN)) return; /* a frame is coming anyway */
+    int64_t wait = a->main_ms + APP_SAMPLES_FRAME_MS - loop_now_ms();
+    if (wait <= 0 || (a->samples_timer = loop_timer_add(a->loop, wait, on_samples_due, a)) <= 0) {
+        a->samples_timer = 0;
+        app_dirty(a, DIRTY_MAIN);
+    }
+}
+
 static void on_clock(struct loop *l, void *ud)
 {
     (void)l;
@@ -305,7 +323,8 @@ static void draw_status(struct app *a)
 
 static const struct keyhelp global_help[] = {
     {"?", N_("this help")},
-    {":", N_("command line (:sandboxes :templates :events :logs ID :commands ID :team :webhooks :snapshots :volumes :ctx NAME :q)")},
+    {":", N_("command line (:sandboxes :templates :events :logs ID :commands ID :team :webhooks "
+             ":snapshots :volumes :ctx NAME :q)")},
     {":shell ID", N_("a terminal in that sandbox (:sessions lists the shells)")},
     {"Esc q", N_("back (q on the first view quits)")},
     {"Ctrl-L", N_("redraw the screen (in a terminal tab it goes to the shell)")},
@@ -616,6 +635,7 @@ void app_draw(struct app *a)
     if (!a->too_small && tv && tv->ops->frame && a->mode != MODE_HELP && a->mode != MODE_CONFIRM)
         tv->ops->frame(tv, a);
     doupdate();
+    if (drew_main) a->main_ms = loop_now_ms();
     if (a->frame_log >= 0 && a->frames < FRAME_LOG_MAX) frame_log_write(a, drew_main);
     a->dirty = 0;
     a->frames++;

@@ -157,6 +157,10 @@ struct app {
      * visits every sandbox: 10 000 cache misses on each clock tick otherwise) */
     uint64_t counts_gen;
     int n_running, n_paused;
+    /* the last frame that drew the main area (monotonic ms), and a frame for new samples that
+     * is due (app_samples_changed; timer id, 0 = none) */
+    int64_t main_ms;
+    int64_t samples_timer;
 
     /* `:` completions: the commands plus "ctx NAME" for each configured context (owned) */
     char **cmd_cands;
@@ -191,6 +195,10 @@ void app_free_contexts(struct app *a);
 
 /* Flow */
 void app_dirty(struct app *a, int what);
+/* New samples of known sandboxes (no row came or went): the main area is drawn with them at
+ * most every APP_SAMPLES_FRAME_MS (history windows arrive in bursts of dozens). */
+#define APP_SAMPLES_FRAME_MS 250
+void app_samples_changed(struct app *a);
 void app_status(struct app *a, enum status_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The same for a message that belongs to owner (a view, or what its status_owner returns), set

@@ -69,7 +69,7 @@ static void on_backend_event(void *ud, enum backend_event ev, const char *msg)
     case BACKEND_SAMPLES:
         /* no sandbox came or went: the views' rows stay valid and are drawn as they are (a
          * sorted table takes new samples into its order with the next poll round) */
-        app_dirty(a, DIRTY_MAIN);
+        app_samples_changed(a);
         break;
     case BACKEND_DEMAND: {
         app_sync_model(a); /* the views' rows point into the model: current ones first */
@@ -166,6 +166,8 @@ int app_run(struct app *a)
     chg_marks_free(a);
     a->pm = NULL;
     if (a->clock_timer) loop_timer_cancel(a->loop, a->clock_timer);
+    if (a->samples_timer) loop_timer_cancel(a->loop, a->samples_timer);
+    a->samples_timer = 0;
     loop_fd_remove(a->loop, STDIN_FILENO);
     loop_set_before_sleep(a->loop, NULL, NULL);
     WINDOW **ws[] = {&a->w_header, &a->w_main, &a->w_footer, &a->w_status};

@@ -61,7 +61,9 @@ struct e2b_backend {
     char **hist_queue;
     int nhist_queue, cap_hist_queue;
     struct row_hist hist_slots[HIST_SLOTS];
-    int hist_fails; /* in a row: a backend without the per-sandbox endpoint is not asked again */
+    int hist_fails;    /* in a row: a backend without the per-sandbox endpoint is not asked again */
+    unsigned all_from; /* the first round of the current sort by a metric (see hist_due) */
+    int all_before;    /* the last round's batch asked for every running sandbox */
     struct http_request *procs_req;
     char *templates[MAX_TEMPLATES + 1];
     int ntemplates;

@@ -110,6 +110,12 @@ void e2b_merge_history(struct e2b_backend *b, struct box *s, const struct api_re
          * latest sample; re-sorting 10 000 rows for each window cost more than all the rest
          * of a round sorted by CPU) */
         backend_report(&b->base, BACKEND_SAMPLES, NULL);
+    } else if (b->list_call || b->metrics_pending) {
+        /* a newer latest sample while a round is in flight (the windows of the rows on
+         * screen race the round's batch calls): the round's end takes it into the order with
+         * its own samples, once, instead of one model change per window */
+        b->changed = 1;
+        backend_report(&b->base, BACKEND_SAMPLES, NULL);
     } else {
         model_touch(b->base.model);
         backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
@@ -139,12 +145,26 @@ static int hist_busy(struct e2b_backend *b, const char *id)
     return 0;
 }
 
+/* A window read raw: the fast reader, else the strict parser (which names what is wrong). */
+static void hist_decode(struct e2b_backend *b, struct api_result *res)
+{
+    if (res->err.kind != ERROR_NONE) return;
+    const char *body = res->body ? res->body : "";
+    metric_list_free(&res->metrics);
+    if (scan_metrics_array(body, res->body_len, &res->metrics) == 0) return;
+    if (metrics_parse(body, res->body_len, &res->metrics, &res->err) < 0) {
+        res->err.kind = ERROR_PROTOCOL;
+        error_prefix(&res->err, _("unexpected response from %s"), api_base_url(b->api));
+    }
+}
+
 static void on_row_hist(struct api_result *res, void *ud)
 {
     struct row_hist *slot = ud;
     struct e2b_backend *b = slot->b;
     struct box *s = model_find(b->base.model, slot->id);
     slot->call = NULL;
+    hist_decode(b, res);
     if (res->err.kind != ERROR_NONE) {
         if (res->err.kind != ERROR_NETWORK) b->hist_fails++;
         /* an answer that makes no sense (a CPU of 1.8e308) is named, not dropped silently */
@@ -185,6 +205,8 @@ static void hist_next(struct e2b_backend *b)
         if (!slot->call) {
             free(slot->id);
             slot->id = NULL;
+        } else {
+            api_call_set_raw(slot->call); /* hist_decode() reads it */
         }
     }
 }
@@ -196,6 +218,18 @@ static void hist_push(struct e2b_backend *b, const char *id)
     if (d) b->hist_queue[b->nhist_queue++] = d;
 }
 
+/* Sorted by a metric, every round's samples reorder the table and the rows on screen change
+ * with them (all of them, when the load moves): a row's history window is fetched once it has
+ * stayed on screen into a second round, or on the first screen of the sort. Until then it
+ * shows the samples the batch gave it every round since the sort. Fetching the windows of
+ * rows that are gone again five seconds later was 40 calls a round at 10 000 sandboxes. */
+static int hist_due(struct e2b_backend *b, struct box *s)
+{
+    if (s->shown_round + 1 < b->round) s->shown_since = b->round; /* (back) on screen */
+    s->shown_round = b->round;
+    return !b->base.model->metrics_all || s->shown_since < b->round || b->round == b->all_from;
+}
+
 /* One sandbox of the demand: its history window is queued when it is on screen without one,
  * else (batch) its id goes into the round's batch call. */
 static void demand_box(struct e2b_backend *b, struct box *s, int batch, int hist_ok)
@@ -204,7 +238,7 @@ static void demand_box(struct e2b_backend *b, struct box *s, int batch, int hist
     if (s->state != BOX_RUNNING) return;                      /* paused: no fresh metrics */
     if (batch && s->sampled + 1 < b->round) s->hist_full = 0; /* missed a round: a gap */
     int want = s->wanted == m->demand;
-    if (want && !s->hist_full && hist_ok) {
+    if (want && !s->hist_full && hist_ok && hist_due(b, s)) {
         if (!hist_busy(b, s->id)) hist_push(b, s->id);
     } else if (batch && (want || m->metrics_all) &&
                !GROW_INT(b->batch_ids, b->cap_batch, b->nbatch + 1)) {
@@ -226,6 +260,8 @@ static void demand_scan(struct e2b_backend *b, int batch)
     backend_report(&b->base, BACKEND_DEMAND, NULL);
     struct box *w = e2b_watched(b);
     if (w) model_want(m, w);
+    if (batch && m->metrics_all && !b->all_before) b->all_from = b->round; /* a new sort */
+    if (batch) b->all_before = m->metrics_all;
     e2b_hist_queue_clear(b);
     int hist_ok = b->hist_fails < HIST_DEAD_AFTER;
     if (batch && m->metrics_all)

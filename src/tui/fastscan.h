@@ -2,7 +2,8 @@
  * 5 s, so that a refresh at 10 000 sandboxes stays cheap:
  *   - a /v2/sandboxes page is split into its objects (raw spans with their sandboxID) so the
  *     poller can hash each one and skip those that did not change since the last refresh;
- *   - a /sandboxes/metrics answer is read straight into samples, without a cJSON tree.
+ *   - a /sandboxes/metrics answer, and a sandbox's window of samples, are read straight into
+ *     samples, without a cJSON tree.
  * Both only accept the plain shapes the API sends; on anything else they return -1 and the
  * caller falls back to the strict parsers of include/boxtop/models.h, which give the same
  * result or the canonical error message. Never trusted for more than that. */
@@ -49,5 +50,10 @@ typedef int (*scan_metric_cb)(const char *id, size_t id_len, const struct metric
 /* Read {"sandboxes": {"<id>": SandboxMetric, ...}}. 0 when read, -1 when the text is anything
  * else (then use metrics_batch_parse()). cb may be called before a -1: callers stage. */
 int scan_metrics_batch(const char *text, size_t len, scan_metric_cb cb, void *ud);
+
+/* Read a window of samples, [SandboxMetric, ...] (GET /sandboxes/{id}/metrics), into out (as
+ * metrics_parse() fills it: free with metric_list_free()). 0 when read, -1 (out empty) when the
+ * text is anything else: then use metrics_parse(). */
+int scan_metrics_array(const char *text, size_t len, struct metric_list *out);
 
 #endif

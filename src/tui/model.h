@@ -86,6 +86,8 @@ struct box {
     int n_logs;
     enum panel_state logs_state;
     char *logs_err;
+    /* backend rounds: the last one it was on screen in, and since when (without a gap) */
+    unsigned shown_round, shown_since;
 };
 
 struct model {

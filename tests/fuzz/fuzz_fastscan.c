@@ -1,6 +1,7 @@
 /* fuzz_fastscan.c - the sandboxes view's fast readers (src/tui/fastscan.c) on hostile bytes:
  * no crash, every span they hand out lies inside the input, and the fast metrics reader never
- * accepts what the strict parser rejects, nor reads a different number of entries. */
+ * accepts what the strict parser rejects, nor reads a different number of entries; the window
+ * reader (scan_metrics_array) gives exactly the strict parser's samples. */
 #include "config.h"
 
 #include <stdint.h>
@@ -25,7 +26,8 @@ static int on_obj(const struct scan_obj *o, void *ud)
 {
     struct span_check *c = ud;
     if (!inside(c, o->p, o->len)) abort();
-    if (o->id && (!inside(c, o->id, o->id_len) || o->id < o->p || o->id + o->id_len > o->p + o->len))
+    if (o->id &&
+        (!inside(c, o->id, o->id_len) || o->id < o->p || o->id + o->id_len > o->p + o->len))
         abort();
     c->n++;
     return 0;
@@ -54,5 +56,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (l.n != mc.n) abort();
         sandbox_metric_list_free(&l);
     }
+    struct metric_list w = {0}, ws = {0};
+    if (scan_metrics_array(text, size, &w) == 0) {
+        struct error err = {0};
+        if (metrics_parse(text, size, &ws, &err) != 0 || ws.n != w.n) abort();
+        for (int i = 0; i < w.n; i++) {
+            const struct metric_sample *x = &w.items[i], *y = &ws.items[i];
+            if (x->ts != y->ts || x->cpu_count != y->cpu_count || x->cpu_pct != y->cpu_pct ||
+                x->mem_used != y->mem_used || x->mem_total != y->mem_total ||
+                x->mem_cache != y->mem_cache || x->disk_used != y->disk_used ||
+                x->disk_total != y->disk_total)
+                abort();
+        }
+        metric_list_free(&ws);
+    } else if (w.n || w.items) {
+        abort(); /* refused: nothing left behind */
+    }
+    metric_list_free(&w);
     return 0;
 }

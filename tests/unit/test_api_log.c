@@ -157,13 +157,102 @@ static void t_budget(void **state)
     api_log_free(l);
 }
 
+/* Calls are stored raw and redacted when first read: what the caller's secret list held at
+ * the time counts even when its strings changed since, a secret registered by a later call
+ * is redacted from an earlier one too, and a secret straddling the 64 KiB cut leaves no part. */
+static void t_lazy(void **state)
+{
+    (void)state;
+    struct api_log *l = api_log_new(0);
+    char k1[] = KEY, t1[] = TOK;
+    const char *list1[] = {k1};
+    struct http_call c = {
+        .method = "GET",
+        .url = "http://h/v2/sandboxes?limit=100&x=" KEY,
+        .req_headers = "X-API-Key: " KEY "\n",
+        .resp_headers = "x-note: " TOK "\n",
+        .resp_body = "[{\"sandboxID\":\"a\",\"note\":\"" KEY " " TOK "\"}]",
+        .status = 200,
+        .error = "bad " KEY,
+        .secrets = list1,
+        .n_secrets = 1,
+    };
+    c.resp_body_len = strlen(c.resp_body);
+    api_log_observe(&c, l);
+    memset(k1, 'x', sizeof k1 - 1); /* the caller's strings are gone: the log kept its copy */
+    const char *list2[] = {k1, t1}; /* a later call registers the token */
+    struct http_call c2 = {
+        .method = "GET", .url = "http://h/health", .status = 200, .secrets = list2, .n_secrets = 2};
+    api_log_observe(&c2, l);
+    memset(t1, 'x', sizeof t1 - 1);
+    const struct api_log_entry *e = api_log_at(l, 1);
+    assert_non_null(e);
+    assert_string_equal(e->path, "/v2/sandboxes?limit=100&x=" API_LOG_REDACTED);
+    assert_string_equal(e->error, "bad " API_LOG_REDACTED);
+    assert_string_equal(e->req_headers, "X-API-Key: " API_LOG_REDACTED "\n");
+    assert_string_equal(e->resp_headers, "x-note: " API_LOG_REDACTED "\n");
+    assert_string_equal(e->resp_body, "[{\"sandboxID\":\"a\",\"note\":\"" API_LOG_REDACTED
+                                      " " API_LOG_REDACTED "\"}]");
+    assert_int_equal(e->resp_body_len, strlen(e->resp_body));
+    /* read again: the same (already redacted) entry */
+    assert_ptr_equal(api_log_at(l, 1), e);
+    assert_string_equal(e->error, "bad " API_LOG_REDACTED);
+
+    /* a secret across the cut: stored raw past it, redacted before the cut is made */
+    char *big = malloc(API_LOG_BODY_MAX * 2);
+    memset(big, 'a', API_LOG_BODY_MAX * 2);
+    memcpy(big + API_LOG_BODY_MAX - 8, KEY, strlen(KEY));
+    const char *list3[] = {KEY};
+    struct http_call c3 = {.method = "GET",
+                           .url = "http://h/x",
+                           .status = 200,
+                           .resp_body = big,
+                           .resp_body_len = API_LOG_BODY_MAX * 2,
+                           .secrets = list3,
+                           .n_secrets = 1};
+    api_log_observe(&c3, l);
+    free(big);
+    e = api_log_at(l, 0);
+    assert_int_equal(e->resp_body_len, API_LOG_BODY_MAX);
+    assert_null(memmem(e->resp_body, e->resp_body_len, "e2b_", 4));
+    assert_non_null(memmem(e->resp_body, e->resp_body_len, "[REDA", 5));
+    api_log_free(l);
+}
+
+/* Entries never read are dropped by the budget and the ring like read ones (ASan/valgrind
+ * see that nothing leaks), and reading after the drops still works. */
+static void t_lazy_budget(void **state)
+{
+    (void)state;
+    struct api_log *l = api_log_new(80);
+    char *body = malloc(API_LOG_BODY_MAX);
+    memset(body, 'b', API_LOG_BODY_MAX);
+    int n = (int)(API_LOG_BODY_BUDGET / API_LOG_BODY_MAX) + 30;
+    for (int i = 0; i < n; i++) {
+        struct http_call c = {.method = "GET",
+                              .url = "http://h/v2/sandboxes",
+                              .status = 200,
+                              .resp_body = body,
+                              .resp_body_len = API_LOG_BODY_MAX,
+                              .secrets = secrets,
+                              .n_secrets = 2};
+        api_log_observe(&c, l);
+        if (i % 7 == 0) assert_non_null(api_log_at(l, 0)); /* some read, some raw */
+    }
+    free(body);
+    assert_int_equal(api_log_count(l), 80); /* the ring dropped the oldest 14 */
+    assert_non_null(api_log_at(l, 0)->resp_body);
+    assert_true(api_log_at(l, 79)->body_dropped); /* 80 x 64 KiB: over the 4 MiB budget */
+    assert_null(api_log_at(l, 79)->resp_body);
+    assert_string_equal(api_log_at(l, 79)->path, "/v2/sandboxes");
+    api_log_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(t_redact),
-        cmocka_unit_test(t_url),
-        cmocka_unit_test(t_ring),
-        cmocka_unit_test(t_budget),
+        cmocka_unit_test(t_redact), cmocka_unit_test(t_url),  cmocka_unit_test(t_ring),
+        cmocka_unit_test(t_budget), cmocka_unit_test(t_lazy), cmocka_unit_test(t_lazy_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

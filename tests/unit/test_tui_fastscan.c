@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -266,6 +267,98 @@ static void t_metrics_left_to_strict(void **state)
     }
 }
 
+/* A window of samples: the same samples as metrics_parse(), or -1 and nothing left. */
+static void t_window_same_as_strict(void **state)
+{
+    (void)state;
+    const char *good[] = {
+        "[" SAMPLE("") ", " SAMPLE(",\"new\":{\"a\":[1]}") "]", " [ ] ",
+        "[{\"timestampUnix\":0,\"cpuCount\":0,\"cpuUsedPct\":0,\"memUsed\":0,\"memTotal\":0,"
+        "\"diskUsed\":0,\"diskTotal\":0},{\"timestampUnix\":0,\"cpuCount\":0,\"cpuUsedPct\":0,"
+        "\"memUsed\":0,\"memTotal\":0,\"diskUsed\":0,\"diskTotal\":0}]", /* the shortest */
+    };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        struct metric_list f = {0}, l = {0};
+        struct error err = {0};
+        print_message("good window %zu\n", i);
+        assert_int_equal(scan_metrics_array(good[i], strlen(good[i]), &f), 0);
+        assert_int_equal(metrics_parse(good[i], strlen(good[i]), &l, &err), 0);
+        assert_int_equal(f.n, l.n);
+        for (int k = 0; k < l.n; k++) {
+            const struct metric_sample *x = &f.items[k], *y = &l.items[k];
+            assert_true(x->ts == y->ts && x->cpu_count == y->cpu_count &&
+                        x->cpu_pct == y->cpu_pct && x->mem_used == y->mem_used &&
+                        x->mem_total == y->mem_total && x->mem_cache == y->mem_cache &&
+                        x->disk_used == y->disk_used && x->disk_total == y->disk_total);
+        }
+        metric_list_free(&f);
+        metric_list_free(&l);
+    }
+    const char *bad[] = {
+        "",
+        "{}",
+        "[" SAMPLE("") "",                         /* unterminated */
+        "[" SAMPLE("") "] x",                      /* trailing */
+        "[" SAMPLE("") ",]",                       /* trailing comma */
+        "[" SAMPLE(",\"memUsed\":1") "]",          /* repeated key */
+        "[{\"timestampUnix\":5,\"cpuCount\":1}]",  /* fields missing */
+        "[" SAMPLE("") ",{\"timestampUnix\":-5}]", /* negative */
+        "[1]",
+        "[{\"timestampUnix\":1,\"cpuCount\":1,\"cpuUsedPct\":1.8e308,\"memUsed\":1,"
+        "\"memTotal\":1,\"diskUsed\":1,\"diskTotal\":1}]", /* not a CPU share */
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct metric_list f = {0};
+        print_message("bad window %zu\n", i);
+        assert_int_equal(scan_metrics_array(bad[i], strlen(bad[i]), &f), -1);
+        assert_null(f.items);
+        assert_int_equal(f.n, 0);
+    }
+}
+
+/* CPU shares read without strtod (plain decimals up to 15 digits) are strtod's doubles, bit
+ * for bit: random decimals of 1 to 17 digits, and the edges, against strtod. */
+static void t_decimals_as_strtod(void **state)
+{
+    (void)state;
+    const char *edge[] = {"0",
+                          "0.1",
+                          "99.99",
+                          "100",
+                          "0.000000000000001",
+                          "123.456789012345",
+                          "409.599999999999",
+                          "1.2345678901234567",
+                          "0.30000000000000004"};
+    unsigned seed = 22;
+    for (int i = 0; i < 20000 + (int)(sizeof(edge) / sizeof(edge[0])); i++) {
+        char num[40];
+        if (i < (int)(sizeof(edge) / sizeof(edge[0]))) {
+            snprintf(num, sizeof num, "%s", edge[i]);
+        } else {
+            seed = seed * 1103515245u + 12345u;
+            int ip = (int)(seed >> 16) % 1000, fd = (int)(seed >> 8) % 15;
+            int l = snprintf(num, sizeof num, "%d", ip);
+            if (fd) num[l++] = '.';
+            for (int k = 0; k < fd; k++) {
+                seed = seed * 1103515245u + 12345u;
+                num[l++] = (char)('0' + (seed >> 16) % 10);
+            }
+            num[l] = '\0';
+        }
+        char body[300];
+        snprintf(body, sizeof body,
+                 "[{\"timestampUnix\":1,\"cpuCount\":1,\"cpuUsedPct\":%s,\"memUsed\":1,"
+                 "\"memTotal\":1,\"diskUsed\":1,\"diskTotal\":1}]",
+                 num);
+        struct metric_list f = {0};
+        assert_int_equal(scan_metrics_array(body, strlen(body), &f), 0);
+        double want = strtod(num, NULL);
+        if (memcmp(&f.items[0].cpu_pct, &want, sizeof want)) fail_msg("%s", num);
+        metric_list_free(&f);
+    }
+}
+
 static void t_packed_history(void **state)
 {
     (void)state;
@@ -303,7 +396,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_list_objects),           cmocka_unit_test(t_hash),
         cmocka_unit_test(t_list_objects_known),     cmocka_unit_test(t_metrics_same_as_strict),
-        cmocka_unit_test(t_metrics_left_to_strict), cmocka_unit_test(t_packed_history),
+        cmocka_unit_test(t_metrics_left_to_strict), cmocka_unit_test(t_window_same_as_strict),
+        cmocka_unit_test(t_decimals_as_strtod),     cmocka_unit_test(t_packed_history),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
