@@ -59,7 +59,7 @@ function add(measure, b, base, ratio, target, pass) {
   const row = (tool) => num(t, new RegExp(`^${tool}\\s+(\\d+)\\s+(\\d+)`, 'm'));
   const b = row('boxtop'), c = row('curl');
   // Only boxtop's and curl's transfers count here (the SDK's upload is known to stall).
-  const bad = /# (boxtop|curl)_\w+ failed|CHECKSUM MISMATCH: \S*\/[bc]\.out/.test(t);
+  const bad = /# (boxtop|curl)_\w+ failed|CHECKSUM MISMATCH: .*\((upload|download) of (boxtop|curl)\)/.test(t);
   add('file browser upload 1 GiB, MiB/s (vs curl)', b?.[0], c?.[0], b?.[0] / c?.[0], '≥ 0.95× curl', !bad && b?.[0] / c?.[0] >= 0.95);
   add('file browser download 1 GiB, MiB/s (vs curl)', b?.[1], c?.[1], b?.[1] / c?.[1], '≥ 0.95× curl', !bad && b?.[1] / c?.[1] >= 0.95);
 }
