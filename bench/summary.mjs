@@ -53,6 +53,10 @@ function add(measure, b, base, ratio, target, pass) {
   add('boxtopd /files upload 1 GiB (curl), s (vs cp)', up, cp, up / cp, '≤ 1.5× cp', okUp && up / cp <= 1.5);
   add('boxtopd /files download 1 GiB (curl), s (vs cp)', down, cp, down / cp, '≤ 1.5× cp', okDown && down / cp <= 1.5);
   add('boxtopd peak RSS during /files, MiB', hwm, null, null, '< 16 MiB', hwm < 16);
+  // what the client side allows on this machine: curl writing nothing, and a splice(2) client
+  const cn = num(t, /curl -o \/dev\/null:\s+([\d.]+) s/)?.[0], sp = num(t, /splice client \(download\):\s+([\d.]+) s/)?.[0];
+  add('ceiling: curl -o /dev/null 1 GiB, s (vs cp)', cn, cp, cn / cp, '—', null);
+  add('ceiling: splice client download 1 GiB, s (vs cp)', sp, cp, sp / cp, '—', null);
 }
 { // bench/files_tui (issue 22): the file browser's transfer vs curl -T, throughput
   const t = read('files_tui.txt');
