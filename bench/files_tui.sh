@@ -86,7 +86,7 @@ for ((i = 1; i <= RUNS; i++)); do
     for t in $order; do down "$t"; done
 done
 if [ -z "${BENCH_NO_SDK:-}" ]; then
-    # against boxtopd the SDK upload stalls near 100 MiB (reported); one run each
+    # one run each: the SDK holds the whole file in memory (1.1 GB peak RSS for 1 GiB)
     run sdk_up $TO node "$abs_top_srcdir/bench/files_tui.mjs" up "$W/src.bin" /home/user/u.bin "$ID"
     remote_check /home/user/u.bin sdk
     run sdk_down $TO node "$abs_top_srcdir/bench/files_tui.mjs" down "$W/o.bin" /home/user/d.bin "$ID"
