@@ -240,6 +240,42 @@ static bool cgroup_gone(const char *instance, const char *id)
     return !host_exists(p);
 }
 
+/* /proc/self/cgroup of a process in sandbox id: every controller boxtopd uses (v1: memory,
+ * cpuacct, cpu, pids, freezer; v2: the one unified line) names the sandbox's own group. */
+static bool in_own_cgroups(const char *text, const char *instance, const char *id, int version)
+{
+    static const char *const want[] = {"memory", "cpuacct", "cpu", "pids", "freezer"};
+    char tail[128];
+    snprintf(tail, sizeof tail, "/boxtopd-%s/%s", instance, id);
+    int found = 0, need = version == 1 ? 5 : 1;
+    for (const char *line = text; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        char l[512];
+        snprintf(l, sizeof l, "%.*s", (int)(len < sizeof l ? len : sizeof l - 1), line);
+        char *c1 = strchr(l, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (c1 && c2) {
+            *c2 = '\0';
+            const char *ctrls = c1 + 1, *path = c2 + 1;
+            bool ours = strlen(path) >= strlen(tail) &&
+                        strcmp(path + strlen(path) - strlen(tail), tail) == 0;
+            if (version == 2 && !*ctrls) found += ours;
+            for (size_t i = 0; version == 1 && i < sizeof want / sizeof want[0]; i++) {
+                char buf[64];
+                snprintf(buf, sizeof buf, ",%s,", ctrls);
+                char w[32];
+                snprintf(w, sizeof w, ",%s,", want[i]);
+                if (strstr(buf, w)) {
+                    if (!ours) return false;
+                    found++;
+                }
+            }
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    return found >= need;
+}
+
 /* sudo as user: root (0) where the sandbox has a root, a clear failure where it has none. */
 static void check_sudo(struct tctx *t, struct rt_sandbox *a, bool expected)
 {
@@ -457,6 +493,12 @@ int main(void)
     ok(rc == 0 && strstr(out, "hello\n") &&
            (!caps.userns || (strstr(out, "1000\nuser\n/home/user") != NULL)),
        "spawn as user: rc=%d out=%.60s", rc, out);
+
+    if (caps.cgroup && caps.cgroup_version > 0) {
+        rc = run(&t, a, "user", "cat /proc/self/cgroup", out, sizeof out, false, 0, 0);
+        ok(rc == 0 && in_own_cgroups(out, t.instance, "sbxa", caps.cgroup_version),
+           "a process inside is in the sandbox's cgroup in every controller: %.300s", out);
+    }
 
     rc = run(&t, a, "user", "exit 7", NULL, 0, false, 0, 0);
     ok(rc == 7, "exit code reported (%d)", rc);

@@ -141,13 +141,21 @@ int rt_cgroup_create(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     return ok ? 0 : -1;
 }
 
-/* In the setup child before it forks init: everything below inherits the groups. */
+/* In the setup child before it forks init: everything below inherits the groups.
+ * v1: the child is single-threaded (a fork), so "0" (the writing thread) into "tasks" moves the
+ * whole process. That is what keeps a create fast: moving a process through cgroup.procs takes
+ * the kernel's global threadgroup lock for writing, an RCU grace period (7-16 ms on a busy
+ * machine when no other migration ran just before: issue 22), while moving the writer's own
+ * single thread skips that lock. cgroup.procs stays the fallback. */
 int rt_cgroup_attach_self(const struct rt *rt, const char *id)
 {
     char p[PATH_MAX], pid[32];
     snprintf(pid, sizeof pid, "%d", (int)getpid());
     for (int c = 0; c < RT_CG_N; c++) {
         if (!rt->cg.have[c] || (rt->cg.version == 2 && c > 0)) continue;
+        if (rt->cg.version == 1 && cg_file(rt, c, id, "tasks", p, sizeof p) == 0 &&
+            rt_write_str(p, "0") == 0)
+            continue;
         if (cg_file(rt, c, id, "cgroup.procs", p, sizeof p) < 0 || rt_write_str(p, pid) < 0)
             return -errno;
     }
