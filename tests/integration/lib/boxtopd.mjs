@@ -159,8 +159,9 @@ export async function http(url, { method = 'GET', headers = {}, body, timeoutMs 
 let instanceCounter = 0;
 
 export class Boxtopd {
-  constructor(name, stateDir, ownsStateDir, extraArgs) {
+  constructor(name, stateDir, ownsStateDir, extraArgs, bin = boxtopdBin) {
     this.name = name;
+    this.bin = bin;
     this.stateDir = stateDir;
     this.ownsStateDir = ownsStateDir;
     this.extraArgs = extraArgs;
@@ -200,7 +201,7 @@ export class Boxtopd {
     ];
     const env = { ...process.env };
     for (const k of Object.keys(env)) if (k.startsWith('E2B_')) delete env[k];
-    this.proc = spawn(boxtopdBin, args, { stdio: ['ignore', out, out], env });
+    this.proc = spawn(this.bin, args, { stdio: ['ignore', out, out], env });
     this.allProcs.push(this.proc);
     fs.closeSync(out);
     this.exit = null;
@@ -477,11 +478,12 @@ process.on('exit', () => {
 });
 
 /** Start a boxtopd on free loopback ports with a fresh state dir (or `stateDir`). */
-export async function startBoxtopd({ name = 'test', stateDir, extraArgs = [] } = {}) {
+/** bin: another boxtopd binary than the build's (a benchmark comparing two builds). */
+export async function startBoxtopd({ name = 'test', stateDir, extraArgs = [], bin } = {}) {
   fs.mkdirSync(logDir, { recursive: true });
   const owns = !stateDir;
   const dir = stateDir || fs.mkdtempSync(path.join(os.tmpdir(), `boxtopd-${name}-`));
-  const d = new Boxtopd(name, dir, owns, extraArgs);
+  const d = new Boxtopd(name, dir, owns, extraArgs, bin);
   live.add(d);
   try {
     await d.launch();
