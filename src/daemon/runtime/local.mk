@@ -5,6 +5,7 @@ src_daemon_runtime_libboxtopd_runtime_a_SOURCES = \
 	src/daemon/runtime/rt_internal.h \
 	src/daemon/runtime/rt_core.c \
 	src/daemon/runtime/rt_boot.c \
+	src/daemon/runtime/rt_spare.c \
 	src/daemon/runtime/rt_init.c \
 	src/daemon/runtime/rt_rootfs.c \
 	src/daemon/runtime/rt_layer.c \

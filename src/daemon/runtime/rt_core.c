@@ -139,7 +139,8 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     DIR *d = opendir(rt->rt_dir);
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        if (strncmp(e->d_name, ".trash-", 7) != 0) continue;
+        bool spare = strncmp(e->d_name, RT_SPARE_PREFIX, 7) == 0;
+        if (strncmp(e->d_name, ".trash-", 7) != 0 && !spare) continue;
         struct rt_grave *g = calloc(1, sizeof *g);
         if (!g) break;
         g->pidfd = -1;
@@ -147,6 +148,8 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
             free(g);
             continue;
         }
+        /* a spare of a boxtopd that died: its init and cgroups go too */
+        if (spare) rt_spare_leftover(rt, g, e->d_name);
         g->next = rt->graves;
         rt->graves = g;
     }
@@ -180,12 +183,13 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
         size_t l = strlen(c->missing);
         snprintf(c->missing + l, sizeof c->missing - l, "%s%s", l ? "; " : "", need[i].what);
     }
+    rt_spare_init(rt);
     *out = rt;
     return 0;
 }
 
 /* Namespaced sandboxes need the base image (plain ones run on the host's files anyway). */
-static int rt_base_check(struct rt *rt, struct error *err)
+int rt_base_check(struct rt *rt, struct error *err)
 {
     const struct rt_base_status *st = &rt->base.st;
     if (!rt_mode_ns(rt->mode) || st->state == RT_BASE_READY || st->state == RT_BASE_HOST) return 0;
@@ -259,6 +263,7 @@ void rt_free(struct rt *rt)
 {
     if (!rt) return;
     rt_base_stop(rt);
+    rt_spare_free(rt);
     graves_drain(rt, 3000);
     while (rt->graves) {
         struct rt_grave *g = rt->graves;
@@ -283,37 +288,61 @@ void rt_free(struct rt *rt)
     free(rt);
 }
 
-static struct rt_sandbox *sb_new(struct rt *rt, const struct rt_spec *spec, struct error *err)
+/* sb's name: id, DIR/runtime/<id>, the spec (the caller's pointers dropped: only used while
+ * creating). A spare is renamed this way when it is taken. */
+int rt_sb_name(struct rt *rt, struct rt_sandbox *sb, const char *id, const struct rt_spec *spec)
 {
-    if (!spec || !rt_id_valid(spec->id)) {
-        error_set(err, ERROR_USAGE, "invalid sandbox id");
-        return NULL;
-    }
-    for (struct rt_sandbox *s = rt->sandboxes; s; s = s->next) {
-        if (strcmp(s->id, spec->id) == 0) {
-            error_set(err, ERROR_CONFLICT, "sandbox %s is already loaded", spec->id);
-            return NULL;
-        }
-    }
-    struct rt_sandbox *sb = calloc(1, sizeof *sb);
-    if (!sb) {
-        error_set(err, ERROR_GENERIC, "out of memory");
-        return NULL;
-    }
-    sb->rt = rt;
-    snprintf(sb->id, sizeof sb->id, "%s", spec->id);
-    sb->spec = *spec;
+    snprintf(sb->id, sizeof sb->id, "%s", id);
+    if (spec) sb->spec = *spec;
     sb->spec.id = sb->id;
-    /* the caller's, only used while creating */
     sb->spec.seed_dir = sb->spec.binds = sb->spec.lowers = NULL;
+    if (rt_path(sb->dir, sizeof sb->dir, "%s/%s", rt->rt_dir, sb->id) < 0 ||
+        rt_path(sb->home, sizeof sb->home, "%s/home/user", sb->dir) < 0)
+        return -1;
+    return 0;
+}
+
+struct rt_sandbox *rt_sb_alloc(struct rt *rt, const char *id, const struct rt_spec *spec)
+{
+    struct rt_sandbox *sb = calloc(1, sizeof *sb);
+    if (!sb) return NULL;
+    sb->rt = rt;
     sb->dir_fd = sb->pidfd = sb->ev_fd = sb->req_fd = sb->root_fd = -1;
     sb->disk.last = -1;
-    if (rt_path(sb->dir, sizeof sb->dir, "%s/%s", rt->rt_dir, sb->id) < 0 ||
-        rt_path(sb->home, sizeof sb->home, "%s/home/user", sb->dir) < 0) {
-        error_set(err, ERROR_USAGE, "state dir path too long");
+    if (rt_sb_name(rt, sb, id, spec) < 0) {
         free(sb);
+        errno = ENAMETOOLONG;
         return NULL;
     }
+    return sb;
+}
+
+/* Why a sandbox with this id cannot be made now (NULL: it can). */
+const char *rt_sb_refused(struct rt *rt, const char *id, enum error_kind *kind)
+{
+    *kind = ERROR_USAGE;
+    if (!rt_id_valid(id)) return "invalid sandbox id";
+    *kind = ERROR_CONFLICT;
+    for (struct rt_sandbox *s = rt->sandboxes; s; s = s->next)
+        if (strcmp(s->id, id) == 0) return "is already loaded";
+    return NULL;
+}
+
+static struct rt_sandbox *sb_new(struct rt *rt, const struct rt_spec *spec, struct error *err)
+{
+    enum error_kind kind = ERROR_USAGE;
+    const char *why = spec ? rt_sb_refused(rt, spec->id, &kind) : "invalid sandbox id";
+    if (why) {
+        if (kind == ERROR_CONFLICT)
+            error_set(err, ERROR_CONFLICT, "sandbox %s %s", spec->id, why);
+        else
+            error_set(err, ERROR_USAGE, "%s", why);
+        return NULL;
+    }
+    struct rt_sandbox *sb = rt_sb_alloc(rt, spec->id, spec);
+    if (!sb)
+        error_set(err, errno == ENAMETOOLONG ? ERROR_USAGE : ERROR_GENERIC, "%s",
+                  errno == ENAMETOOLONG ? "state dir path too long" : "out of memory");
     return sb;
 }
 
@@ -363,7 +392,7 @@ static int read_meta(struct rt_sandbox *sb)
     return 0;
 }
 
-/* The lowest id slot no other sandbox directory uses. */
+/* The lowest id slot no other sandbox directory (spares included) uses. */
 static int pick_idbase(struct rt *rt, uint32_t *out)
 {
     uint32_t n = rt->idmap_slots > 4096 ? 4096 : rt->idmap_slots;
@@ -372,7 +401,7 @@ static int pick_idbase(struct rt *rt, uint32_t *out)
     if (!d) return -1;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (!rt_id_valid(e->d_name)) continue;
+        if (!rt_id_valid(e->d_name) && strncmp(e->d_name, RT_SPARE_PREFIX, 7) != 0) continue;
         char p[PATH_MAX], buf[128];
         unsigned long v;
         if (rt_path(p, sizeof p, "%s/%s/meta", rt->rt_dir, e->d_name) < 0 ||
@@ -393,7 +422,7 @@ static int pick_idbase(struct rt *rt, uint32_t *out)
     return -1;
 }
 
-static int write_init_pid(struct rt_sandbox *sb)
+int rt_sb_write_pid(struct rt_sandbox *sb)
 {
     char buf[64], p[PATH_MAX];
     snprintf(buf, sizeof buf, "%d %llu\n", (int)sb->init_pid, sb->init_start);
@@ -468,7 +497,7 @@ int rt_sandbox_boot(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     if (sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is running", sb->id);
     if (rt_base_check(rt, err) < 0) return -1;
     if (rt_rootfs_prepare(rt, sb, err) < 0 || rt_boot_init(rt, sb, err) < 0) return -1;
-    if (write_init_pid(sb) < 0 || attach(rt, sb, err) < 0) {
+    if (rt_sb_write_pid(sb) < 0 || attach(rt, sb, err) < 0) {
         if (!err || !err->msg[0])
             error_set(err, ERROR_GENERIC, "sandbox %s: %s", sb->id, strerror(errno));
         kill_tree(rt, sb);
@@ -480,33 +509,64 @@ int rt_sandbox_boot(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     return 0;
 }
 
+/* A new sandbox's directory with its meta (id base). 1 = made (sb->dir_fd set), 0 = not made
+ * (err set), -1 = made but incomplete (err set; destroy sb). */
+int rt_sb_mkdir(struct rt *rt, struct rt_sandbox *sb, struct error *err)
+{
+    if (mkdir(sb->dir, 0711) < 0) {
+        int e = errno;
+        error_set(err, e == EEXIST ? ERROR_CONFLICT : ERROR_GENERIC, "sandbox %s: %s", sb->id,
+                  strerror(e));
+        return 0;
+    }
+    char meta[64];
+    sb->dir_fd = open(sb->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (sb->dir_fd < 0 || pick_idbase(rt, &sb->idbase) < 0)
+        return error_set(err, ERROR_GENERIC, "sandbox %s: %s", sb->id, strerror(errno));
+    snprintf(meta, sizeof meta, "idbase %u\n", sb->idbase);
+    char p[PATH_MAX];
+    if (rt_path(p, sizeof p, "%s/meta", sb->dir) < 0 ||
+        rt_write_file(p, meta, strlen(meta), 0600) < 0)
+        return error_set(err, ERROR_GENERIC, "sandbox %s: meta: %s", sb->id, strerror(errno));
+    return 1;
+}
+
+/* A spare taken for this create (rt_spare.c): its init runs, named; connect and limit it. */
+static int create_from_spare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
+{
+    if (rt_cgroup_limits(rt, sb, err) < 0 || rt_sb_write_pid(sb) < 0 || attach(rt, sb, err) < 0) {
+        if (!err || !err->msg[0])
+            error_set(err, ERROR_GENERIC, "sandbox %s: %s", sb->id, strerror(errno));
+        sb_link(rt, sb);
+        rt_sandbox_destroy(rt, sb, NULL);
+        return -1;
+    }
+    sb->frozen = false;
+    rt_disk_reset(&sb->disk);
+    sb_link(rt, sb);
+    return 0;
+}
+
 int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandbox **out,
                       struct error *err)
 {
     *out = NULL;
     rt_grave_try(rt);
     if (rt_base_check(rt, err) < 0) return -1;
-    struct rt_sandbox *sb = sb_new(rt, spec, err);
+    struct rt_sandbox *sb = rt_spare_take(rt, spec);
+    if (sb) {
+        if (create_from_spare(rt, sb, err) < 0) return -1;
+        *out = sb;
+        return 0;
+    }
+    sb = sb_new(rt, spec, err);
     if (!sb) return -1;
-    if (mkdir(sb->dir, 0711) < 0) {
-        int e = errno;
+    int made = rt_sb_mkdir(rt, sb, err);
+    if (made == 0) {
         sb_free(sb);
-        return error_set(err, e == EEXIST ? ERROR_CONFLICT : ERROR_GENERIC, "sandbox %s: %s",
-                         spec->id, strerror(e));
+        return -1;
     }
-    char meta[64];
-    sb->dir_fd = open(sb->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (sb->dir_fd < 0 || pick_idbase(rt, &sb->idbase) < 0) {
-        error_set(err, ERROR_GENERIC, "sandbox %s: %s", spec->id, strerror(errno));
-        goto fail;
-    }
-    snprintf(meta, sizeof meta, "idbase %u\n", sb->idbase);
-    char p[PATH_MAX];
-    if (rt_path(p, sizeof p, "%s/meta", sb->dir) < 0 ||
-        rt_write_file(p, meta, strlen(meta), 0600) < 0) {
-        error_set(err, ERROR_GENERIC, "sandbox %s: meta: %s", spec->id, strerror(errno));
-        goto fail;
-    }
+    if (made < 0) goto fail;
     if (spec->seed_dir && rt_layer_seed(rt, sb, spec->seed_dir, spec->seed_idbase, err) < 0)
         goto fail;
     if (spec->binds && rt_binds_write(sb, spec->binds, err) < 0) goto fail;
