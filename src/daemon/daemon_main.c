@@ -334,7 +334,17 @@ int main(int argc, char **argv)
     d.opt.ready_timeout_s = 50; /* under the SDK's 60 s request timeout */
     state_dir[0] = '\0';
 
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    for (int at = optind, li = -1; (c = getopt_long(argc, argv, "+", opts, &li)) != -1;
+         at = optind, li = -1) {
+        /* getopt_long takes a unique prefix; like boxtop, we want the whole name, so a typo
+         * (or a future option's prefix) is an error ("+": argv[at] is the option itself) */
+        size_t nl = at < argc ? strcspn(argv[at], "=") : 0;
+        if (c != '?' && (li < 0 || nl < 2 || strlen(opts[li].name) != nl - 2 ||
+                         strncmp(argv[at] + 2, opts[li].name, nl - 2))) {
+            fprintf(stderr, _("boxtopd: unknown option %.*s\n"), (int)nl, argv[at]);
+            usage(stderr);
+            return 2;
+        }
         switch (c) {
         case 'a':
             if (parse_listen(optarg, d.opt.api_host, sizeof d.opt.api_host, &d.opt.api_port) < 0) {

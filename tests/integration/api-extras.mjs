@@ -155,6 +155,16 @@ test('templates: GET /templates and /v2/templates list base', T, async () => {
     assert.ok(base, `${p}: no base template in ${r.text.slice(0, 300)}`);
     assert.ok(base.cpuCount >= 1 && base.memoryMB >= 1, 'cpu/memory of base');
   }
+  // base's tags as the cloud answers them (the SDK's Template.getTags('base')): its one build is "default"
+  const tags = await d.api('GET', '/templates/base/tags');
+  assert.equal(tags.status, 200, `/templates/base/tags → ${tags.status} ${tags.text}`);
+  assert.deepEqual(tags.json.map((t) => t.tag), ['default']);
+  assert.match(tags.json[0].buildID, /^[0-9a-f-]{36}$/);
+  assert.ok(!Number.isNaN(Date.parse(tags.json[0].createdAt)), 'createdAt is a time');
+  const none = await d.api('GET', '/templates/no-such-template/tags');
+  assert.equal(none.status, 404);
+  const viaSdk = await ctx.E.Template.getTags('base');
+  assert.deepEqual(viaSdk.map((t) => t.tag), ['default']);
 });
 
 test('--max-sandboxes: the next create → 429 with Retry-After; killing one frees a slot', T, async () => {

@@ -16,6 +16,7 @@ tests/node_modules/.boxtop-stamp: $(top_srcdir)/tests/package-lock.json
 # process of it is left. boxtopd logs and secret digests go to tests/integration/logs/.
 INTEGRATION_TESTS = \
 	tests/integration/harness.sh \
+	tests/integration/boxtopd-args.sh \
 	tests/integration/sdk-sandbox.sh \
 	tests/integration/api-extras.sh \
 	tests/integration/sdk-commands.sh \

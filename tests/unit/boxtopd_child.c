@@ -120,3 +120,26 @@ void boxtopd_child_stop(struct boxtopd_child *c)
     }
     c->pid = 0;
 }
+
+int boxtopd_child_create_sandbox(const struct boxtopd_child *c, const char *dir, char *id,
+                                 size_t idn, char *token, size_t tokn)
+{
+    char cmd[1024], outp[256];
+    snprintf(outp, sizeof outp, "%s/create.json", dir);
+    snprintf(cmd, sizeof cmd,
+             "curl -s --max-time 60 -o '%s' -X POST -H 'X-API-Key: %s' -H 'Content-Type: "
+             "application/json' -H 'Expect:' --data-binary '{\"templateID\":\"base\","
+             "\"timeout\":600}' '%s/sandboxes'",
+             outp, c->api_key, c->api_url);
+    struct buf out = BUF_INIT;
+    if (system(cmd) == 0) slurp_file(outp, &out);
+    buf_append_str(&out, "");
+    int rc = 0;
+    if (json_flat_str(buf_cstr(&out), "sandboxID", id, idn) < 0) {
+        fprintf(stderr, "sandbox create failed: %s\n", buf_cstr(&out));
+        rc = -1;
+    }
+    if (json_flat_str(buf_cstr(&out), "envdAccessToken", token, tokn) < 0) token[0] = '\0';
+    buf_free(&out);
+    return rc;
+}

@@ -25,6 +25,12 @@ void slurp_file(const char *path, struct buf *out);
  * command-line mode's --json output): 0, or -1 when absent or longer than n - 1. */
 int json_flat_str(const char *doc, const char *key, char *out, size_t n);
 
+/* Create a base sandbox the way the SDK does (POST /sandboxes with curl, 600 s timeout), its
+ * response kept in DIR/create.json: its id into id, its envd access token into token ("" when
+ * it has none). 0, or -1 with the response on stderr. */
+int boxtopd_child_create_sandbox(const struct boxtopd_child *c, const char *dir, char *id,
+                                 size_t idn, char *token, size_t tokn);
+
 /* SIGTERM, then SIGKILL after 15 s; waits for it. */
 void boxtopd_child_stop(struct boxtopd_child *c);
 

@@ -526,25 +526,8 @@ static int setup(void **state)
     snprintf(tmpdir, sizeof tmpdir, "/tmp/boxtop-remote-XXXXXX");
     if (!mkdtemp(tmpdir)) return -1;
     if (boxtopd_child_start(&dev, tmpdir) < 0) return -1;
-    char cmd[1024], outp[128];
-    snprintf(outp, sizeof outp, "%s/create.json", tmpdir);
-    snprintf(cmd, sizeof cmd,
-             "curl -s --max-time 60 -o '%s' -X POST -H 'X-API-Key: %s' -H 'Content-Type: "
-             "application/json' -H 'Expect:' --data-binary '{\"templateID\":\"base\","
-             "\"timeout\":600}' '%s/sandboxes'",
-             outp, dev.api_key, dev.api_url);
-    struct buf out = BUF_INIT;
-    if (system(cmd) == 0) slurp_file(outp, &out);
-    buf_append_str(&out, "");
-    int rc = 0;
-    if (json_flat_str(buf_cstr(&out), "sandboxID", sbx_id, sizeof sbx_id) < 0) {
-        fprintf(stderr, "sandbox create failed: %s\n", buf_cstr(&out));
-        rc = -1;
-    }
-    if (json_flat_str(buf_cstr(&out), "envdAccessToken", sbx_token, sizeof sbx_token) < 0)
-        sbx_token[0] = '\0';
-    buf_free(&out);
-    return rc;
+    return boxtopd_child_create_sandbox(&dev, tmpdir, sbx_id, sizeof sbx_id, sbx_token,
+                                        sizeof sbx_token);
 }
 
 static int teardown(void **state)

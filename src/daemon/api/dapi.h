@@ -60,6 +60,7 @@ int dapi_team_metrics_max(struct daemon *d, struct server_request *req);
 int dapi_templates_list(struct daemon *d, struct server_request *req);
 int dapi_templates_list_v2(struct daemon *d, struct server_request *req);
 int dapi_template_get(struct daemon *d, struct server_request *req);
+int dapi_template_tags(struct daemon *d, struct server_request *req); /* base's */
 int dapi_template_alias(struct daemon *d, struct server_request *req);
 int dapi_events_team(struct daemon *d, struct server_request *req);
 int dapi_events_sandbox(struct daemon *d, struct server_request *req);

@@ -119,6 +119,26 @@ int dapi_template_get(struct daemon *d, struct server_request *req)
     return server_respond_json(req, 200, template_json(d, true));
 }
 
+/* GET /templates/base/tags: the one build of base is its "default" tag, as on E2B cloud */
+int dapi_template_tags(struct daemon *d, struct server_request *req)
+{
+    (void)d;
+    const char *id = server_request_capture(req, 0);
+    if (!id || !is_base(id))
+        return server_respond_error(req, 404, "Error when getting template: template not found");
+    cJSON *a = cJSON_CreateArray(), *g = cJSON_CreateObject();
+    if (g) {
+        cJSON_AddStringToObject(g, "tag", "default");
+        cJSON_AddStringToObject(g, "buildID", BASE_BUILD_ID);
+        cJSON_AddStringToObject(g, "createdAt", BASE_CREATED);
+    }
+    if (a && g)
+        cJSON_AddItemToArray(a, g);
+    else
+        cJSON_Delete(g);
+    return server_respond_json(req, 200, a);
+}
+
 int dapi_template_alias(struct daemon *d, struct server_request *req)
 {
     (void)d;

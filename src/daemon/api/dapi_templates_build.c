@@ -547,8 +547,9 @@ int dapi_tpl_alias(struct daemon *d, struct server_request *req)
 
 int dapi_tpl_tags_get(struct daemon *d, struct server_request *req)
 {
-    struct tpl *t = tpl_or_404(d, req, 0);
-    if (!t) return 0;
+    const char *id = server_request_capture(req, 0);
+    struct tpl *t = id ? tpl_find(d, id, NULL) : NULL;
+    if (!t) return dapi_template_tags(d, req);
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; a && i < t->n_tags; i++) {
         struct tpl_build *b = tpl_build_find(t, t->tags[i].build);

@@ -21,7 +21,8 @@ static void en_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     const struct theme *th = &a->theme;
     int n = pm_track_count(a->pm);
     char title[128];
-    snprintf(title, sizeof(title), _("Ended sandboxes (%d, kept 15 minutes)"), n);
+    snprintf(title, sizeof(title), _("Ended sandboxes (%d, kept %d minutes, at most %d)"), n,
+             PM_KEEP_MS / 60000, PM_KEEP_MAX);
     ui_text(a, w, 0, 1, wd - 2, title, th->attr[ROLE_ACCENT] | A_BOLD);
     ui_fill(w, 1, 0, wd, th->attr[ROLE_TITLE]);
     ui_text(a, w, 1, 1, 10, _("ENDED"), th->attr[ROLE_TITLE]);
