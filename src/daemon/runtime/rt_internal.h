@@ -22,7 +22,9 @@
  * the image's overlay (--base host: a tmpfs root with per-directory overlays) inside it, then
  * the same pid/uts/ipc + init, which pivots at once and is not re-executed (see rt_boot.c).
  * Plain (no namespaces, or BOXTOPD_ISOLATION=plain): the same init without namespaces, in a
- * private directory. rt_get_caps says what is missing. */
+ * private directory. rt_get_caps says what is missing.
+ * Full mode keeps one sandbox booted ahead of time up to its name (a spare, rt_spare.c): a
+ * create takes it, and then it is that sandbox in every way. */
 #ifndef BOXTOPD_RT_INTERNAL_H
 #define BOXTOPD_RT_INTERNAL_H
 
