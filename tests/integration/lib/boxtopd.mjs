@@ -403,7 +403,10 @@ export class Boxtopd {
     let table = procTable();
     const mine = new Map();
     if (this.proc && !this.exit) for (const p of descendants(this.pid, table)) mine.set(p.pid, p);
-    for (const p of procsInCgroupsOf(ids, table)) if (p.pid !== process.pid) mine.set(p.pid, p);
+    // and the sandbox each boxtopd keeps booted ahead (cgroup .spare-<boxtopd pid>-<n>): its init
+    // must end with boxtopd, also after a SIGKILL
+    const spares = this.allProcs.map((p) => `.spare-${p.pid}-`);
+    for (const p of procsInCgroupsOf([...ids, ...spares], table)) if (p.pid !== process.pid) mine.set(p.pid, p);
 
     if (this.proc && !this.exit) {
       const st = await this.stop('SIGTERM', 15000);
