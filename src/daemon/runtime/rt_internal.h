@@ -284,15 +284,34 @@ int rt_ctl_connect(struct rt_sandbox *sb, uint32_t hello); /* fd, or -1 with err
 
 /* rt_core.c */
 int rt_base_check(struct rt *rt, struct error *err); /* 503 while the image is being built */
+void rt_on_pidfd(struct rt *rt, int fd);
+void rt_sandbox_lost(struct rt *rt, struct rt_sandbox *sb);
+bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb);
+
+/* rt_sb.c: a sandbox's record. alloc: named (rt_sb_name), nothing on disk yet. refused: why
+ * no sandbox id can be made now (NULL: it can). mkdir: DIR/runtime/<id> with its meta (id
+ * base); 1 made, 0 not made, -1 made but incomplete (destroy sb); err says why. */
 struct rt_sandbox *rt_sb_alloc(struct rt *rt, const char *id, const struct rt_spec *spec);
 int rt_sb_name(struct rt *rt, struct rt_sandbox *sb, const char *id, const struct rt_spec *spec);
 const char *rt_sb_refused(struct rt *rt, const char *id, enum error_kind *kind);
 int rt_sb_mkdir(struct rt *rt, struct rt_sandbox *sb, struct error *err);
-int rt_sb_write_pid(struct rt_sandbox *sb);
-void rt_on_pidfd(struct rt *rt, int fd);
-void rt_grave_try(struct rt *rt); /* retry cleanup of destroyed sandboxes */
-void rt_sandbox_lost(struct rt *rt, struct rt_sandbox *sb);
-bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb);
+int rt_sb_write_pid(struct rt_sandbox *sb); /* DIR/runtime/<id>/init.pid */
+void rt_sb_free(struct rt_sandbox *sb);
+void rt_sb_link(struct rt *rt, struct rt_sandbox *sb); /* into rt->sandboxes */
+void rt_sb_unlink(struct rt *rt, struct rt_sandbox *sb);
+void rt_watch(struct rt *rt, int fd); /* through the hooks */
+void rt_unwatch_close(struct rt *rt, int *fd);
+
+/* rt_grave.c: kill_tree: SIGKILL to every process of sb (nothing waits); detach: forget a (no
+ * longer) running init (fds, pid file); grave_try: retry the cleanup of destroyed sandboxes;
+ * graves_drain: the same for at most budget_ms (shutdown only: it waits). */
+void rt_kill_tree(struct rt *rt, struct rt_sandbox *sb);
+void rt_detach(struct rt *rt, struct rt_sandbox *sb);
+void rt_grave_try(struct rt *rt);
+void rt_graves_drain(struct rt *rt, int budget_ms);
+
+/* rt_etc.c */
+void rt_etc_texts(const struct rt *rt, const char *id, struct rt_etc *e);
 
 /* rt_spare.c: one sandbox booted ahead of time, taken by a create that needs nothing of its
  * own before boot (no seed, volumes or layers): full mode on cgroup v1 (renamed) or none. */
@@ -328,7 +347,6 @@ int rt_subid_rm_rf(const struct rt_subid *s, const char *path);
 
 /* rt_rootfs.c */
 int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err);
-void rt_etc_texts(const struct rt *rt, const char *id, struct rt_etc *e);
 int rt_rootfs_mount_host(const char *sbdir, const char *state_dir, char *why, size_t n);
 int rt_rootfs_mount_rootless(const char *sbdir, const char *state_dir, char *why, size_t n);
 int rt_rootfs_self_map(uid_t uid, gid_t gid, char *why, size_t n);

@@ -105,7 +105,8 @@ static void boot(struct rt *rt)
 {
     struct rt_spare *s = &rt->spare;
     struct error err = {0};
-    if (!s->enabled || s->sb || rt_base_check(rt, NULL) < 0) return;
+    enum rt_base_state base = rt->base.st.state;
+    if (!s->enabled || s->sb || (base != RT_BASE_READY && base != RT_BASE_HOST)) return;
     char id[64];
     snprintf(id, sizeof id, RT_SPARE_PREFIX "%d-%u", (int)getpid(), s->seq++);
     struct rt_sandbox *sb = rt_sb_alloc(rt, id, NULL);
