@@ -350,7 +350,7 @@ void tpl_layers_gc(struct daemon *d)
         if (!key_name(e->d_name) || layer_in_use(d, e->d_name)) continue;
         snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
         log_msg(d->log, LOG_INFO, "template layer %.12s freed", e->d_name);
-        fs_remove_tree(p);
+        if (rt_remove_later(d->rt, p) < 0) fs_remove_tree(p); /* off the loop when it can */
     }
     closedir(dh);
 }

@@ -130,7 +130,7 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
         if (strncmp(e->d_name, ".trash-", 7) != 0 && !spare) continue;
         struct rt_grave *g = calloc(1, sizeof *g);
         if (!g) break;
-        g->pidfd = -1;
+        g->pidfd = g->rm_pidfd = -1;
         if (rt_path(g->trash, sizeof g->trash, "%s/%s", rt->rt_dir, e->d_name) < 0) {
             free(g);
             continue;
@@ -210,12 +210,7 @@ void rt_free(struct rt *rt)
     rt_base_stop(rt);
     rt_spare_free(rt);
     rt_graves_drain(rt, 3000);
-    while (rt->graves) {
-        struct rt_grave *g = rt->graves;
-        rt->graves = g->next;
-        rt_unwatch_close(rt, &g->pidfd);
-        free(g);
-    }
+    rt_graves_free(rt);
     while (rt->sandboxes) {
         struct rt_sandbox *sb = rt->sandboxes;
         rt->sandboxes = sb->next;
@@ -471,6 +466,7 @@ void rt_sandbox_lost(struct rt *rt, struct rt_sandbox *sb)
 
 void rt_on_pidfd(struct rt *rt, int fd)
 {
+    if (rt_grave_on_pidfd(rt, fd)) return;
     for (struct rt_grave *g = rt->graves; g; g = g->next) {
         if (g->pidfd == fd) {
             rt_unwatch_close(rt, &g->pidfd);

@@ -1,6 +1,8 @@
 /* rt_grave.c - ending sandboxes: kill every process, forget init, and bury the files and
  * cgroups (renamed to DIR/runtime/.trash-<id>-<n> first), which a later call finishes where
- * processes are still dying (init's pidfd, rt_tick, the next create). */
+ * processes are still dying (init's pidfd, rt_tick, the next create). The files are deleted
+ * by a child process the loop starts and reaps (its pidfd wakes the loop), never in the loop:
+ * freed template layers go the same way (rt_grave_bury). */
 #include "config.h"
 
 #include <errno.h>
@@ -10,33 +12,95 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "boxtop/log.h"
 #include "rt_internal.h"
+
+/* The deletion of g->trash in a child process, so that the loop never walks a big tree: a
+ * sandbox's agent may have written 100 000 files, and one unlinkat can take 100 ms on a busy
+ * disk. The child dies with boxtopd (the next start finds .trash-* and begins again), holds
+ * none of boxtopd's fds (a connection boxtopd closes must close), and runs niced. Exit 0:
+ * gone, 1: something could not be deleted. */
+static pid_t rm_spawn(struct rt *rt, struct rt_grave *g)
+{
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        prctl(PR_SET_NAME, "boxtopd-rm"); /* ps and the tests tell it from boxtopd */
+        if (getppid() != parent) _exit(1);
+        syscall(SYS_close_range, 3U, ~0U, 0U);
+        if (setpriority(PRIO_PROCESS, 0, 10) < 0) { /* best effort */
+        }
+        _exit(rt_rm_rf(g->trash) == 0 ? 0 : 1);
+    }
+    g->rm_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (g->rm_pidfd >= 0) {
+        fcntl(g->rm_pidfd, F_SETFD, FD_CLOEXEC);
+        rt_watch(rt, g->rm_pidfd);
+    }
+    return pid;
+}
+
+/* The deletion child ended (or none ran yet): what is next for g->trash. */
+static void rm_next(struct rt *rt, struct rt_grave *g)
+{
+    struct stat st;
+    if (lstat(g->trash, &st) < 0 && errno == ENOENT) {
+        g->trash[0] = '\0';
+        return;
+    }
+    if (g->rm_stage == 0) {
+        pid_t pid = rm_spawn(rt, g);
+        if (pid > 0) {
+            g->rm_pid = pid;
+            g->rm_stage = 1;
+        } else if (rt_rm_step(g->trash, RT_RM_STEP) == 0) { /* no fork: a bounded step here */
+            g->trash[0] = '\0';
+        }
+        return;
+    }
+    /* rootless: files the sandbox's root made belong to the subordinate range */
+    if (g->rm_stage == 1 && rt->sub.ok) {
+        g->rm_stage = 2;
+        g->rm_pid = rt_subid_rm_spawn(&rt->sub, g->trash);
+        if (g->rm_pid > 0) {
+            g->rm_pidfd = (int)syscall(SYS_pidfd_open, g->rm_pid, 0);
+            if (g->rm_pidfd >= 0) {
+                fcntl(g->rm_pidfd, F_SETFD, FD_CLOEXEC);
+                rt_watch(rt, g->rm_pidfd);
+            }
+            return;
+        }
+        g->rm_pid = 0;
+    }
+    /* stuck: what is left stays for a later run (which finds .trash-* again) */
+    if (rt->lg) log_msg(rt->lg, LOG_WARN, "could not delete %s completely", g->trash);
+    g->trash[0] = '\0';
+}
 
 void rt_grave_try(struct rt *rt)
 {
     for (struct rt_grave **pp = &rt->graves; *pp;) {
         struct rt_grave *g = *pp;
         bool cg_gone = true;
-        if (g->id[0]) { /* "" = a leftover directory from an earlier run */
+        if (g->id[0]) { /* "" = a leftover directory from an earlier run, or a freed layer */
             rt_cgroup_kill_all(rt, g->id);
             cg_gone = rt_cgroup_remove(rt, g->id) == 0;
         }
-        /* bounded: a huge writable layer is deleted over several calls */
-        if (g->rm_pid > 0 && waitpid(g->rm_pid, NULL, WNOHANG) != 0) g->rm_pid = 0;
-        if (g->trash[0] && g->rm_pid == 0) {
-            int r = rt_rm_step(g->trash, RT_RM_STEP);
-            if (r == 0) g->trash[0] = '\0';
-            /* rootless: files the sandbox's root made belong to the subordinate range */
-            if (r < 0 && rt->sub.ok && !g->rm_spawned) {
-                g->rm_spawned = true; /* once: what is still stuck then stays for later runs */
-                g->rm_pid = rt_subid_rm_spawn(&rt->sub, g->trash);
-                if (g->rm_pid < 0) g->rm_pid = 0;
-            }
+        if (g->rm_pid > 0 && waitpid(g->rm_pid, NULL, WNOHANG) != 0) {
+            g->rm_pid = 0;
+            rt_unwatch_close(rt, &g->rm_pidfd);
         }
-        if (cg_gone && !g->trash[0]) {
+        if (g->trash[0] && g->rm_pid == 0) rm_next(rt, g);
+        if (cg_gone && !g->trash[0] && g->rm_pid == 0) {
             *pp = g->next;
             rt_unwatch_close(rt, &g->pidfd);
             free(g);
@@ -44,6 +108,71 @@ void rt_grave_try(struct rt *rt)
             pp = &g->next;
         }
     }
+}
+
+/* A grave's deletion child ended: 1 when fd was one (handled), else 0. */
+int rt_grave_on_pidfd(struct rt *rt, int fd)
+{
+    for (struct rt_grave *g = rt->graves; g; g = g->next) {
+        if (g->rm_pidfd == fd) {
+            rt_grave_try(rt);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Shutdown: a deletion still running is stopped; the next start continues it. */
+void rt_graves_free(struct rt *rt)
+{
+    while (rt->graves) {
+        struct rt_grave *g = rt->graves;
+        rt->graves = g->next;
+        if (g->rm_pid > 0) {
+            kill(g->rm_pid, SIGKILL);
+            waitpid(g->rm_pid, NULL, 0);
+        }
+        rt_unwatch_close(rt, &g->rm_pidfd);
+        rt_unwatch_close(rt, &g->pidfd);
+        free(g);
+    }
+}
+
+/* src renamed to DIR/runtime/.trash-TAG-n (n: the first free one) into g->trash. */
+static int rename_to_trash(struct rt *rt, const char *src, const char *tag, struct rt_grave *g)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        if (rt_path(g->trash, sizeof g->trash, "%s/.trash-%s-%u", rt->rt_dir, tag,
+                    rt->trash_seq++) < 0)
+            break;
+        if (rename(src, g->trash) == 0) return 0;
+        if (errno != EEXIST && errno != ENOTEMPTY) break;
+    }
+    int e = errno;
+    g->trash[0] = '\0';
+    errno = e;
+    return -1;
+}
+
+static struct rt_grave *grave_new(void)
+{
+    struct rt_grave *g = calloc(1, sizeof *g);
+    if (g) g->pidfd = g->rm_pidfd = -1;
+    return g;
+}
+
+int rt_grave_bury(struct rt *rt, const char *path, const char *tag)
+{
+    struct rt_grave *g = grave_new();
+    if (!g) return -1;
+    if (rename_to_trash(rt, path, tag, g) < 0) {
+        free(g);
+        return -1;
+    }
+    g->next = rt->graves;
+    rt->graves = g;
+    rt_grave_try(rt);
+    return 0;
 }
 
 /* Shutdown only: give killed sandboxes a bounded moment to finish dying so that their cgroups
@@ -95,7 +224,7 @@ int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
     (void)err; /* cannot fail: what is not gone yet is retried later */
     sb->stopping = true;
-    struct rt_grave *g = calloc(1, sizeof *g);
+    struct rt_grave *g = grave_new();
     if (!g) { /* no memory for the retry list: do what can be done right now */
         rt_kill_tree(rt, sb);
         rt_detach(rt, sb);
@@ -112,19 +241,21 @@ int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     rt_kill_tree(rt, sb);
     rt_detach(rt, sb);
     rt_sb_unlink(rt, sb);
-    for (int tries = 0; tries < 100; tries++) {
-        if (rt_path(g->trash, sizeof g->trash, "%s/.trash-%s-%u", rt->rt_dir, sb->id,
-                    rt->trash_seq++) < 0)
-            break;
-        if (rename(sb->dir, g->trash) == 0) break;
-        g->trash[0] = '\0';
-        if (errno != EEXIST && errno != ENOTEMPTY) break;
-    }
-    if (!g->trash[0]) snprintf(g->trash, sizeof g->trash, "%s", sb->dir);
+    if (rename_to_trash(rt, sb->dir, sb->id, g) < 0)
+        snprintf(g->trash, sizeof g->trash, "%s", sb->dir);
     rt_sb_free(sb);
     g->next = rt->graves;
     rt->graves = g;
     rt_watch(rt, g->pidfd);
     rt_grave_try(rt);
     return 0;
+}
+
+int rt_remove_later(struct rt *rt, const char *path)
+{
+    if (!rt) {
+        errno = EINVAL;
+        return -1;
+    }
+    return rt_grave_bury(rt, path, "freed");
 }

@@ -105,8 +105,9 @@ struct rt_grave {
     char trash[PATH_MAX]; /* renamed sandbox directory still to delete, "" when done */
     int pidfd;
     pid_t pid;    /* its init, reaped here if it became our child (boxtopd as pid 1/subreaper) */
-    pid_t rm_pid; /* rootless: a deletion running in the subordinate range's namespace, or 0 */
-    bool rm_spawned;
+    pid_t rm_pid; /* the deletion running in a child (rt_grave_rm_spawn), or 0 */
+    int rm_pidfd; /* its pidfd (watched: its end wakes the loop), or -1 */
+    int rm_stage; /* 0 none yet, 1 own child ran, 2 rootless subordinate-range child ran */
 };
 
 /* A boot in steps, for a spare booted while the loop runs (rt_spare.c). */
@@ -308,6 +309,12 @@ void rt_unwatch_close(struct rt *rt, int *fd);
 void rt_kill_tree(struct rt *rt, struct rt_sandbox *sb);
 void rt_detach(struct rt *rt, struct rt_sandbox *sb);
 void rt_grave_try(struct rt *rt);
+int rt_grave_on_pidfd(struct rt *rt, int fd); /* 1: fd was a deletion child's (handled) */
+void rt_graves_free(struct rt *rt);           /* shutdown: stops running deletions, frees */
+/* rt_grave.c: path renamed into the graveyard (DIR/runtime/.trash-TAG-n) and deleted off the
+ * loop like a destroyed sandbox's files, also by the next start if boxtopd stops first.
+ * -1: it could not be renamed (errno) and is left as it is. */
+int rt_grave_bury(struct rt *rt, const char *path, const char *tag);
 void rt_graves_drain(struct rt *rt, int budget_ms);
 
 /* rt_etc.c */

@@ -217,6 +217,11 @@ int rt_sample(struct rt *rt, struct rt_sandbox *sb, struct rt_metrics *out, stru
 /* Periodic housekeeping (the daemon's sample timer): retries the cleanup of destroyed
  * sandboxes, which is what finishes it where no pidfd says when their processes are gone. */
 void rt_tick(struct rt *rt);
+/* A directory boxtopd no longer needs (a freed template layer): renamed into the graveyard
+ * and deleted by a child process, so that the loop never walks it; a boxtopd stopped before
+ * the end finishes it on its next start. 0, or -1 (errno) when it could not be moved: the
+ * caller deletes it itself. */
+int rt_remove_later(struct rt *rt, const char *path);
 
 /* Host-side directory fd of the sandbox's root, for confined file access with
  * openat2(RESOLVE_IN_ROOT); and the host uid/gid a sandbox user maps to. The fd belongs to sb

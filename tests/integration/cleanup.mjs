@@ -1,0 +1,91 @@
+// cleanup.mjs - a killed sandbox's files are deleted off boxtopd's loop: a sandbox whose agent
+// wrote 100 000 files is killed and the API keeps answering while the deletion runs in a child
+// process of boxtopd (named boxtopd-rm); a boxtopd SIGKILLed in the middle of such a deletion
+// finishes it on its next start (the teardown checks nothing is left: dirs, cgroups, processes).
+import { test } from 'node:test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { assert, fileContext } from './lib/common.mjs';
+import { http, procTable, waitFor } from './lib/boxtopd.mjs';
+
+const ctx = fileContext('cleanup');
+const T = { timeout: 300000 };
+const DIRS = 100; // x 1000 files each
+
+const trash = (d) => fs.readdirSync(path.join(d.stateDir, 'runtime')).filter((n) => n.startsWith('.trash-'));
+const rmChildren = (d) => [...procTable().values()].filter((p) => p.ppid === d.pid && p.comm === 'boxtopd-rm');
+
+async function bigSandbox() {
+  const { Sandbox } = ctx.E;
+  const s = await Sandbox.create('base', { timeoutMs: 600_000 });
+  ctx.need().track(s);
+  const r = await s.commands.run(
+    `mkdir -p /home/user/big && cd /home/user/big && for d in $(seq 1 ${DIRS}); do ` +
+      'mkdir $d && (cd $d && seq 1 1000 | xargs touch) || exit 1; done; find . -type f | wc -l',
+    { timeoutMs: 240_000 },
+  );
+  assert.equal(r.stdout.trim(), String(DIRS * 1000), 'the tree was written');
+  return s;
+}
+
+async function apiCall(d) {
+  const t0 = performance.now();
+  const res = await http(`${d.apiUrl}/sandboxes`, { headers: { 'X-API-Key': d.apiKey }, timeoutMs: 60000 });
+  assert.equal(res.status, 200, res.text);
+  return performance.now() - t0;
+}
+
+test('boxtopd starts', T, async () => {
+  await ctx.start();
+});
+
+test('a sandbox with 100 000 files is killed: the API answers while a child deletes them', T, async () => {
+  const d = ctx.need();
+  const s = await bigSandbox();
+  const base = [];
+  for (let i = 0; i < 7; i++) base.push(await apiCall(d));
+  base.sort((a, b) => a - b);
+  const median = base[3];
+  const bound = Math.max(100 * median, 2000); // generous: the machine is shared and busy
+  const res = await http(`${d.apiUrl}/sandboxes/${s.sandboxId}`, { method: 'DELETE', headers: { 'X-API-Key': d.apiKey } });
+  assert.equal(res.status, 204, res.text);
+  let overlapped = 0;
+  let slowest = 0;
+  let sawChild = false;
+  const end = Date.now() + 180000;
+  while (trash(d).length > 0 && Date.now() < end) {
+    const before = rmChildren(d).map((p) => p.pid);
+    const ms = await apiCall(d);
+    const after = rmChildren(d).map((p) => p.pid);
+    if (before.length) sawChild = true;
+    // the same deletion child ran before and after the call: the call overlapped it
+    if (before.some((p) => after.includes(p))) overlapped++;
+    slowest = Math.max(slowest, ms);
+  }
+  console.log(`# ${overlapped} calls during the deletion, slowest ${slowest.toFixed(1)} ms, baseline median ${median.toFixed(1)} ms`);
+  assert.deepEqual(trash(d), [], 'the tree was deleted');
+  assert.ok(sawChild, 'the deletion ran in a boxtopd-rm child');
+  assert.ok(overlapped >= 3, `API calls answered while the deletion ran: ${overlapped}`);
+  assert.ok(slowest < bound, `slowest call ${slowest.toFixed(0)} ms, baseline ${median.toFixed(1)} ms`);
+  assert.ok(await waitFor(() => rmChildren(d).length === 0, 10000), 'the deletion child was reaped');
+});
+
+test('boxtopd SIGKILLed mid-deletion: the next start finishes it', T, async () => {
+  const d = ctx.need();
+  const s = await bigSandbox();
+  const res = await http(`${d.apiUrl}/sandboxes/${s.sandboxId}`, { method: 'DELETE', headers: { 'X-API-Key': d.apiKey } });
+  assert.equal(res.status, 204, res.text);
+  const kid = await waitFor(() => rmChildren(d)[0], 20000, 5);
+  assert.ok(kid, 'a deletion child runs');
+  const st = await d.stop('SIGKILL');
+  assert.equal(st.signal, 'SIGKILL');
+  assert.ok(await waitFor(() => !procTable().has(kid.pid), 10000), 'the deletion child died with boxtopd');
+  assert.ok(trash(d).length > 0, 'killed in the middle: part of the tree is still there');
+  await d.restart();
+  assert.ok(await waitFor(() => trash(d).length === 0, 180000, 100), `left behind: ${trash(d)}`);
+  await apiCall(d);
+});
+
+test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {
+  await ctx.teardown();
+});
