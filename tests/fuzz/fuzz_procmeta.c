@@ -14,14 +14,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *tag = NULL;
     cJSON *config = NULL;
     char op[24];
-    if (procmeta_parse((const char *)data, size, op, sizeof op, &tag, &config) < 0) {
+    int64_t dl;
+    if (procmeta_parse((const char *)data, size, op, sizeof op, &dl, &tag, &config) < 0) {
         if (tag || config) abort();
         return 0;
     }
     if (!cJSON_IsObject(config)) abort();
     struct buf out = BUF_INIT;
     if (strlen(op) >= sizeof op) abort();
-    if (procmeta_build(&out, op, tag, config, 256) == 0 && out.len > 256) abort();
+    if (procmeta_build(&out, op, dl, tag, config, 256) == 0 && out.len > 256) abort();
     buf_free(&out);
     free(tag);
     cJSON_Delete(config);

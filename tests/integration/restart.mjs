@@ -44,6 +44,22 @@ async function prepare(label) {
   await keep.pty.sendInput(r.ptyPid, enc.encode('sleep 1; echo WHILE-DOWN-$((6*7))\n'));
   const cat = await keep.commands.run('cat', { background: true, stdin: true, timeoutMs: 0 });
   r.catPid = cat.pid;
+  // a time limit must outlive the crash: killed at its deadline, not before, not never
+  r.timedLimit = 40000;
+  r.timedStart = Date.now();
+  r.timedPid = (await keep.commands.run('sleep 600', { background: true, timeoutMs: r.timedLimit })).pid;
+  // the last operation before the crash is one whose process ended: no adopted process holds it
+  await keep.commands.run('echo last-op-before-crash');
+}
+
+async function opOf(label, message) {
+  const d = ctx.need();
+  const r = rounds[label];
+  const res = await http(`${d.apiUrl}/sandboxes/${r.id}/logs?limit=100000`, { headers: { 'X-API-Key': d.apiKey } });
+  assert.equal(res.status, 200, res.text);
+  const out = res.json.logs.map((l) => JSON.parse(l.line)).find((l) => l.event_type === 'process_output' && l.message === message);
+  assert.ok(out && out.operation_id, `an output line of ${message} with its operation_id`);
+  return +out.operation_id;
 }
 
 // envd's process lines survive the restart (issue 16): the raw v1 line keeps process_result,
@@ -151,6 +167,37 @@ test('SIGKILL: its PTY shell and piped command are listed and answer through Con
   assert.equal(res.exitCode, 0);
   await s.pty.kill(r.ptyPid);
   await sh.wait().catch(() => {});
+});
+
+test('SIGKILL: an adopted process keeps its time limit', { timeout: 180000 }, async () => {
+  const r = rounds.kill;
+  assert.ok(r && r.handle, 'round not verified');
+  const alive = async () => (await r.handle.commands.list()).some((p) => p.pid === r.timedPid);
+  const deadline = r.timedStart + r.timedLimit;
+  if (Date.now() < deadline - 3000) assert.ok(await alive(), 'killed long before its deadline');
+  while ((await alive()) && Date.now() < deadline + 60000) await new Promise((res) => setTimeout(res, 250));
+  assert.ok(!(await alive()), `still running 60 s after its ${r.timedLimit} ms limit ended`);
+  assert.ok(Date.now() >= deadline - 2000, 'killed before its deadline');
+});
+
+test('SIGKILL: operation ids continue after the restart, none is handed out again', T, async () => {
+  const d = ctx.need();
+  const r = rounds.kill;
+  assert.ok(r && r.handle, 'round not verified');
+  const before = await opOf('kill', 'last-op-before-crash');
+  await r.handle.commands.run('echo first-op-after-restart');
+  const after = await opOf('kill', 'first-op-after-restart');
+  assert.ok(after > before, `operation id ${after} after the restart, ${before} before it`);
+  // every process started in this sandbox, before and after the crash, has its own id
+  const res = await http(`${d.apiUrl}/sandboxes/${r.id}/logs?limit=100000`, { headers: { 'X-API-Key': d.apiKey } });
+  const pidsOf = new Map();
+  for (const l of res.json.logs.map((x) => JSON.parse(x.line))) {
+    if (l.event_type !== 'process_end' || !l.operation_id) continue;
+    if (!pidsOf.has(l.operation_id)) pidsOf.set(l.operation_id, new Set());
+    pidsOf.get(l.operation_id).add(l.pid);
+  }
+  assert.ok(pidsOf.size >= 3, `process_end lines: ${pidsOf.size}`);
+  for (const [op, pids] of pidsOf) assert.equal(pids.size, 1, `operation id ${op} used by processes ${[...pids]}`);
 });
 
 test('the first round\'s sandbox still works after the second restart', T, async () => {

@@ -16,19 +16,22 @@ static void round_trip(void **state)
     cJSON *cfg = cJSON_Parse("{\"cmd\":\"/bin/bash\",\"args\":[\"-l\",\"-c\",\"sleep 9\"],"
                              "\"envs\":{\"K\":\"v\"},\"cwd\":\"/tmp\"}");
     struct buf b = BUF_INIT;
-    assert_int_equal(procmeta_build(&b, "17", "web", cfg, PROCMETA_MAX), 0);
+    assert_int_equal(procmeta_build(&b, "17", 1796000000123, "web", cfg, PROCMETA_MAX), 0);
     char *tag, op[24];
+    int64_t dl;
     cJSON *back;
-    assert_int_equal(procmeta_parse(b.data, b.len, op, sizeof op, &tag, &back), 0);
+    assert_int_equal(procmeta_parse(b.data, b.len, op, sizeof op, &dl, &tag, &back), 0);
     assert_string_equal(op, "17");
+    assert_int_equal(dl, 1796000000123); /* the time limit outlives a boxtopd restart */
     assert_string_equal(tag, "web");
     assert_true(cJSON_Compare(cfg, back, 1));
     free(tag);
     cJSON_Delete(back);
     /* no tag: NULL, config kept */
-    assert_int_equal(procmeta_build(&b, NULL, NULL, cfg, PROCMETA_MAX), 0);
-    assert_int_equal(procmeta_parse(b.data, b.len, op, sizeof op, &tag, &back), 0);
+    assert_int_equal(procmeta_build(&b, NULL, 0, NULL, cfg, PROCMETA_MAX), 0);
+    assert_int_equal(procmeta_parse(b.data, b.len, op, sizeof op, &dl, &tag, &back), 0);
     assert_null(tag);
+    assert_int_equal(dl, 0);
     assert_string_equal(op, "");
     assert_true(cJSON_Compare(cfg, back, 1));
     cJSON_Delete(back);
@@ -51,21 +54,24 @@ static void shrinks_to_fit(void **state)
     cJSON_AddStringToObject(cJSON_AddObjectToObject(cfg, "envs"), "E", big);
     struct buf b = BUF_INIT;
     char *tag, op[24];
+    int64_t dl;
     cJSON *back;
-    assert_int_equal(procmeta_build(&b, "3", "t", cfg, 4000), 0); /* envs dropped */
+    assert_int_equal(procmeta_build(&b, "3", 5, "t", cfg, 4000), 0); /* envs dropped */
     assert_true(b.len <= 4000);
-    assert_int_equal(procmeta_parse(b.data, b.len, op, sizeof op, &tag, &back), 0);
+    assert_int_equal(procmeta_parse(b.data, b.len, op, sizeof op, &dl, &tag, &back), 0);
     assert_null(cJSON_GetObjectItem(back, "envs"));
     assert_non_null(cJSON_GetObjectItem(back, "args"));
     free(tag);
     cJSON_Delete(back);
-    assert_int_equal(procmeta_build(&b, "3", "t", cfg, 1000), 0); /* args dropped too */
-    assert_int_equal(procmeta_parse(b.data, b.len, op, sizeof op, &tag, &back), 0);
+    assert_int_equal(procmeta_build(&b, "3", 5, "t", cfg, 1000), 0); /* args dropped too */
+    assert_int_equal(procmeta_parse(b.data, b.len, op, sizeof op, &dl, &tag, &back), 0);
     assert_null(cJSON_GetObjectItem(back, "args"));
+    assert_int_equal(dl, 5); /* the time limit is never dropped to fit */
     assert_string_equal(cJSON_GetObjectItem(back, "cmd")->valuestring, "/bin/sh");
     free(tag);
     cJSON_Delete(back);
-    assert_int_equal(procmeta_build(&b, NULL, big, cfg, 1000), -1); /* the tag alone is too long */
+    assert_int_equal(procmeta_build(&b, NULL, 0, big, cfg, 1000),
+                     -1); /* the tag alone is too long */
     assert_int_equal(b.len, 0);
     buf_free(&b);
     cJSON_Delete(cfg);
@@ -74,13 +80,15 @@ static void shrinks_to_fit(void **state)
 static void hostile(void **state)
 {
     (void)state;
-    const char *bad[] = {"",           "[]", "{\"tag\":1}", "{\"config\":[]}", "{\"config\":\"x\"}",
-                         "{\"op\":5}", "{"};
+    const char *bad[] = {
+        "",           "[]", "{\"tag\":1}",          "{\"config\":[]}",   "{\"config\":\"x\"}",
+        "{\"op\":5}", "{",  "{\"deadline\":\"1\"}", "{\"deadline\":-1}", "{\"deadline\":1e300}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *tag = (char *)1;
         cJSON *c = (cJSON *)1;
         char op[8];
-        assert_int_equal(procmeta_parse(bad[i], strlen(bad[i]), op, sizeof op, &tag, &c), -1);
+        int64_t dl;
+        assert_int_equal(procmeta_parse(bad[i], strlen(bad[i]), op, sizeof op, &dl, &tag, &c), -1);
         assert_null(tag);
         assert_null(c);
     }

@@ -47,6 +47,7 @@ struct denvd_sbx *denvd_sbx_get(struct envd *e, const char *id, struct rt_sandbo
                 denvd_process_sbx_free(s);
                 denvd_watch_sbx_free(s);
                 s->rt = rt;
+                denvd_ops_load(s);
                 denvd_process_adopt(s); /* none after a reboot; those kept while boxtopd was down */
             }
             return s;
@@ -59,7 +60,10 @@ struct denvd_sbx *denvd_sbx_get(struct envd *e, const char *id, struct rt_sandbo
     snprintf(s->id, sizeof s->id, "%s", id);
     s->next = e->sbxs;
     e->sbxs = s;
-    if (rt) denvd_process_adopt(s); /* a boxtopd restarted after a crash: its processes */
+    if (rt) {
+        denvd_ops_load(s);      /* a restarted boxtopd continues its operation ids */
+        denvd_process_adopt(s); /* a boxtopd restarted after a crash: its processes */
+    }
     return s;
 }
 

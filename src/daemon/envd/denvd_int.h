@@ -68,8 +68,14 @@ struct denvd_sbx {
     struct rt_sandbox *rt;
     struct eproc *procs;
     struct ewatch *watchers;
-    uint64_t op_seq; /* envd's operation_id counter: one per Start/Connect, from 1 */
+    uint64_t op_seq;     /* envd's operation_id counter: one per Start/Connect, from 1 */
+    uint64_t op_ceiling; /* what the sandbox's directory says may be used (denvd_opseq.c) */
 };
+/* denvd_opseq.c: the counter from the sandbox's directory (a restarted boxtopd); ids up to
+ * used are taken (adopted processes); the next id. */
+void denvd_ops_load(struct denvd_sbx *s);
+void denvd_ops_reserve(struct denvd_sbx *s, uint64_t used);
+uint64_t denvd_ops_next(struct denvd_sbx *s);
 
 /* One authenticated, routed request as the services see it. */
 struct denvd_call {

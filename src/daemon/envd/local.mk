@@ -19,7 +19,8 @@ DAEMON_ENVD_LIBS = src/daemon/envd/libboxtopd_envd.a $(CONNECT_LIBS) $(CRYPTO_LI
 
 src_boxtopd_SOURCES += \
 	src/daemon/envd/denvd_setup.c src/daemon/envd/denvd.h src/daemon/envd/denvd_int.h \
-	src/daemon/envd/denvd.c src/daemon/envd/denvd_http.c src/daemon/envd/denvd_loop.c \
+	src/daemon/envd/denvd.c src/daemon/envd/denvd_opseq.c src/daemon/envd/denvd_http.c \
+	src/daemon/envd/denvd_loop.c \
 	src/daemon/envd/denvd_conn.c src/daemon/envd/denvd_conn.h src/daemon/envd/denvd_reply.c \
 	src/daemon/envd/denvd_owner.c \
 	src/daemon/envd/process.c src/daemon/envd/fs.c src/daemon/envd/watch.c

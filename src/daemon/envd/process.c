@@ -27,6 +27,7 @@
 
 #include "boxtop/base64.h"
 #include "boxtop/log.h"
+#include "boxtop/loop.h"
 #include "runtime/runtime.h"
 #include "denvd_int.h"
 #include "entry.h"
@@ -625,14 +626,19 @@ static void adopt_one(void *ud, const struct rt_adopted *a)
     char *tag = NULL;
     cJSON *config = NULL;
     char op[24];
-    if (procmeta_parse(a->meta, a->metalen, op, sizeof op, &tag, &config) < 0)
+    int64_t deadline = 0;
+    if (procmeta_parse(a->meta, a->metalen, op, sizeof op, &deadline, &tag, &config) < 0)
         config = cJSON_CreateObject();
     struct eproc *p = proc_add(sbx, &a->proc, a->pty, tag, config);
     if (p) {
         snprintf(p->op_id, sizeof p->op_id, "%s", op);
+        if (deadline > 0) { /* the time limit it was started with goes on where it was */
+            int64_t left = deadline - loop_wall_ms();
+            p->kill_at = denvd_timer_start(sbx->e, left > 0 ? left : 0, kill_at_fire, p);
+        }
         /* new Starts must not reuse a running process's operation_id */
         unsigned long long v = strtoull(op, NULL, 10);
-        if (v > sbx->op_seq) sbx->op_seq = v;
+        if (v > sbx->op_seq) denvd_ops_reserve(sbx, v);
     } else {
         int fds[] = {a->proc.pty_fd, a->proc.stdin_fd, a->proc.stdout_fd, a->proc.stderr_fd};
         for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
@@ -659,7 +665,7 @@ static int proc_start(struct denvd_call *c, const cJSON *msg, struct denvd_conn 
 {
     struct denvd_start_req req;
     struct error err;
-    uint64_t op = ++c->sbx->op_seq; /* every Start/Connect RPC takes an operation_id */
+    uint64_t op = denvd_ops_next(c->sbx); /* every Start/Connect RPC takes an operation_id */
     if (denvd_parse_start(msg, &req, &err) < 0)
         return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
     int rc = -1;
@@ -734,8 +740,9 @@ static int proc_start(struct denvd_call *c, const cJSON *msg, struct denvd_conn 
     struct buf meta = BUF_INIT; /* kept by init for a boxtopd restarted after a crash */
     char op_id[24];
     snprintf(op_id, sizeof op_id, "%llu", (unsigned long long)op);
-    if (procmeta_build(&meta, op_id, req.tag, cJSON_GetObjectItemCaseSensitive(msg, "process"),
-                       PROCMETA_MAX) == 0) {
+    int64_t deadline = c->timeout_ms > 0 ? loop_wall_ms() + c->timeout_ms : 0;
+    if (procmeta_build(&meta, op_id, deadline, req.tag,
+                       cJSON_GetObjectItemCaseSensitive(msg, "process"), PROCMETA_MAX) == 0) {
         sp.meta = meta.data;
         sp.metalen = meta.len;
     }
@@ -791,7 +798,7 @@ static int proc_connect(struct denvd_call *c, const cJSON *msg, struct denvd_con
     struct error err;
     if (denvd_parse_selector(msg, "process", &sel, &err) < 0)
         return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
-    c->sbx->op_seq++; /* every Start/Connect RPC takes an operation_id */
+    denvd_ops_next(c->sbx); /* every Start/Connect RPC takes an operation_id */
     struct eproc *p = proc_find(c->sbx, &sel, false);
     if (!p) p = proc_find(c->sbx, &sel, true);
     if (!p) return not_found(r, &sel);

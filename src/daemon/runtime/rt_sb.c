@@ -149,3 +149,21 @@ int rt_sb_mkdir(struct rt *rt, struct rt_sandbox *sb, struct error *err)
         return error_set(err, ERROR_GENERIC, "sandbox %s: meta: %s", sb->id, strerror(errno));
     return 1;
 }
+
+/* Written beside and renamed over: a crash never leaves half a value. */
+int rt_sandbox_note_put(struct rt_sandbox *sb, const char *name, const char *val)
+{
+    char p[PATH_MAX], tmp[PATH_MAX];
+    if (rt_path(p, sizeof p, "%s/note-%s", sb->dir, name) < 0 ||
+        rt_path(tmp, sizeof tmp, "%s/note-%s.tmp", sb->dir, name) < 0 ||
+        rt_write_file(tmp, val, strlen(val), 0600) < 0)
+        return -1;
+    return rename(tmp, p);
+}
+
+ssize_t rt_sandbox_note_get(struct rt_sandbox *sb, const char *name, char *buf, size_t n)
+{
+    char p[PATH_MAX];
+    if (rt_path(p, sizeof p, "%s/note-%s", sb->dir, name) < 0) return -1;
+    return rt_read_file(p, buf, n);
+}

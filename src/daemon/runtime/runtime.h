@@ -178,6 +178,11 @@ const char *rt_sandbox_lowers(const struct rt_sandbox *sb);
  * sb has no writable layer left: destroy it next. */
 int rt_layer_take(struct rt *rt, struct rt_sandbox *sb, const char *dir, int64_t *bytes,
                   struct error *err);
+/* A small value of the caller's kept in the sandbox's directory under name (a plain word):
+ * it survives boxtopd restarts and goes with the sandbox. put: 0 or -1 (errno); get: its
+ * length (NUL-terminated in buf), or -1. */
+int rt_sandbox_note_put(struct rt_sandbox *sb, const char *name, const char *val);
+ssize_t rt_sandbox_note_get(struct rt_sandbox *sb, const char *name, char *buf, size_t n);
 void *rt_sandbox_get_ud(const struct rt_sandbox *sb);
 void rt_sandbox_set_ud(struct rt_sandbox *sb, void *ud);
 
