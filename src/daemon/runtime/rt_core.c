@@ -136,7 +136,10 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
             continue;
         }
         /* a spare of a boxtopd that died: its init and cgroups go too */
-        if (spare) rt_spare_leftover(rt, g, e->d_name);
+        if (spare)
+            rt_spare_leftover(rt, g, e->d_name);
+        else
+            rt_grave_leftover_id(g, e->d_name);
         g->next = rt->graves;
         rt->graves = g;
     }

@@ -154,6 +154,18 @@ static int rename_to_trash(struct rt *rt, const char *src, const char *tag, stru
     return -1;
 }
 
+void rt_grave_leftover_id(struct rt_grave *g, const char *name)
+{
+    if (strncmp(name, ".trash-", 7) != 0) return;
+    const char *id = name + 7;
+    const char *dash = strrchr(id, '-');
+    if (!dash || dash == id || (size_t)(dash - id) >= sizeof g->id) return;
+    char buf[sizeof g->id];
+    memcpy(buf, id, (size_t)(dash - id));
+    buf[dash - id] = '\0';
+    if (rt_id_valid(buf)) memcpy(g->id, buf, sizeof buf);
+}
+
 static struct rt_grave *grave_new(void)
 {
     struct rt_grave *g = calloc(1, sizeof *g);
@@ -257,5 +269,5 @@ int rt_remove_later(struct rt *rt, const char *path)
         errno = EINVAL;
         return -1;
     }
-    return rt_grave_bury(rt, path, "freed");
+    return rt_grave_bury(rt, path, "freed.layer"); /* "." : no sandbox id */
 }

@@ -311,6 +311,9 @@ void rt_detach(struct rt *rt, struct rt_sandbox *sb);
 void rt_grave_try(struct rt *rt);
 int rt_grave_on_pidfd(struct rt *rt, int fd); /* 1: fd was a deletion child's (handled) */
 void rt_graves_free(struct rt *rt);           /* shutdown: stops running deletions, frees */
+/* g->id from a leftover ".trash-<id>-<n>" (a boxtopd killed before the sandbox's cgroups were
+ * gone): its cgroups are removed too. Names of freed layers hold no valid id: "" stays. */
+void rt_grave_leftover_id(struct rt_grave *g, const char *name);
 /* rt_grave.c: path renamed into the graveyard (DIR/runtime/.trash-TAG-n) and deleted off the
  * loop like a destroyed sandbox's files, also by the next start if boxtopd stops first.
  * -1: it could not be renamed (errno) and is left as it is. */
