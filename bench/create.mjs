@@ -5,6 +5,9 @@
 // `unshare --user --map-root-user --pid --mount --uts --ipc --fork` + exec of the same command.
 // Targets: the image no slower than the host root (issue 14), p50 at most 2x the bare unshare
 // (issue 22). The load average is printed with the numbers: on a loaded machine both shift.
+// BENCH_CREATE_VS=/path/to/another/boxtopd (with its boxtopd-init next to it) measures that
+// build too, interleaved with this one, and prints the ratio of the two: a change measured
+// against the binary before it in the same run.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -47,6 +50,18 @@ const kinds = [
   { name: 'image', d: image, ms: [], failures: 0 },
   { name: 'host', d: host, ms: [], failures: 0 },
 ];
+const vsBin = process.env.BENCH_CREATE_VS;
+if (vsBin) {
+  for (const [name, extra] of [['image (vs)', []], ['host (vs)', ['--base', 'host']]]) {
+    try {
+      const d = await startBoxtopd({ name: `bench-create-vs-${extra.length ? 'host' : 'image'}`, extraArgs: [...unlimited, ...extra], bin: vsBin });
+      kinds.push({ name, d, ms: [], failures: 0 });
+    } catch (e) {
+      for (const k of kinds) await k.d.teardown();
+      throw e;
+    }
+  }
+}
 const bare = [];
 
 async function boxOnce(k, record) {
@@ -83,7 +98,7 @@ try {
   fs.rmSync(bareHome, { recursive: true, force: true });
 }
 const a = summary(bare);
-const [im, ho] = kinds.map((k) => summary(k.ms));
+const [im, ho, imVs, hoVs] = kinds.map((k) => summary(k.ms));
 const line = (label, x) => `  ${label.padEnd(22)} p50 ${fmt(x.p50)} ms  p99 ${fmt(x.p99)} ms  (min ${fmt(x.min)}, max ${fmt(x.max)})`;
 const failed = kinds.reduce((n, k) => n + k.failures, 0);
 console.log(`bench/create: ${N} sandboxes per base (${failed} failed), create -> first output of "${CMD}" via boxtopd + e2b SDK; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -93,4 +108,10 @@ console.log(line('bare unshare:', a));
 console.log(`  ratio image/host: p50 ${fmt(im.p50 / ho.p50, 2)}x  p99 ${fmt(im.p99 / ho.p99, 2)}x  (target <= 1: no slower than the host root)`);
 console.log(`  ratio image/bare: p50 ${fmt(im.p50 / a.p50, 2)}x  p99 ${fmt(im.p99 / a.p99, 2)}x  (target p50 <= 2: issue 22)`);
 console.log(`  ratio host/bare:  p50 ${fmt(ho.p50 / a.p50, 2)}x  p99 ${fmt(ho.p99 / a.p99, 2)}x`);
-process.exitCode = failed || !im.n || !ho.n ? 1 : 0;
+if (vsBin) {
+  console.log(`  vs ${vsBin}:`);
+  console.log(line('  its Debian image:', imVs));
+  console.log(line('  its --base host:', hoVs));
+  console.log(`  ratio image/its image: p50 ${fmt(im.p50 / imVs.p50, 2)}x  host/its host: p50 ${fmt(ho.p50 / hoVs.p50, 2)}x  its image/bare: p50 ${fmt(imVs.p50 / a.p50, 2)}x`);
+}
+process.exitCode = failed || kinds.some((k) => !k.ms.length) ? 1 : 0;

@@ -6,7 +6,11 @@ EXTRA_DIST += bench/lib.mjs bench/create.mjs bench/files.mjs bench/snapshot.mjs
 BENCH_NODE = env abs_top_srcdir='$(abs_top_srcdir)' abs_top_builddir='$(abs_top_builddir)' \
 	NO_UPDATE_NOTIFIER=1 LANG=C.UTF-8 $(NODE) --require $(abs_top_srcdir)/tests/integration/lib/loopback-only.cjs
 
-bench: all tests/node_modules/.boxtop-stamp
+# bench/files_ceiling: the least work a /files client can do (splice, sendfile), next to curl
+noinst_PROGRAMS += bench/files_ceiling
+bench_files_ceiling_SOURCES = bench/files_ceiling.c
+
+bench: all tests/node_modules/.boxtop-stamp bench/files_ceiling$(EXEEXT)
 	@mkdir -p bench/out
 	$(BENCH_NODE) $(abs_top_srcdir)/bench/create.mjs | tee bench/out/create.txt
 	$(BENCH_NODE) $(abs_top_srcdir)/bench/files.mjs | tee bench/out/files.txt

@@ -35,6 +35,7 @@ struct cmd_ev {
     uint32_t pid;
     int64_t op;        /* operation_id, -1 when absent */
     char *text;        /* START: the command; OUTPUT: the line; END: status ("signal: killed") */
+    uint64_t out_len;  /* OUTPUT: the line's bytes with its newline, kept when the text is not */
     bool is_stderr;    /* OUTPUT, MARKER */
     double timeout_ms; /* START */
     bool has_result, exited;                        /* END: process_result seen (v1 only) */

@@ -39,6 +39,9 @@ typedef ssize_t (*http_read_cb)(char *buf, size_t n, void *ud);
  * result and its body are freed after the callback returns. */
 typedef void (*http_done_cb)(struct http_request *req, struct http_result *res, void *ud);
 
+/* curl's largest receive buffer (CURL_MAX_READ_SIZE), for http_opts.bulk */
+#define HTTP_BULK_BUFFER (512 * 1024L)
+
 struct http_opts {
     const char *method; /* "GET", "POST", "DELETE", ... */
     const char *url;
@@ -62,6 +65,8 @@ struct http_opts {
     int accept_gzip;         /* let curl decode Content-Encoding: gzip */
     size_t max_body;         /* limit of a collected (not streamed) body after decoding;
                                 0 = 256 MiB. Larger answers fail with ERROR_PROTOCOL. */
+    int bulk;                /* a file's bytes: HTTP_BULK_BUFFER curl buffers both ways, so a
+                                GiB takes a few thousand reads, sends and loop wakes */
 };
 
 struct http *http_new(struct loop *loop, struct log *lg);

@@ -242,6 +242,13 @@ void server_request_set_body_cb(struct server_request *req, server_body_data_fn 
     req->body_ud = ud;
 }
 
+void server_request_set_body_fd(struct server_request *req, int fd, server_body_sunk_fn on_sunk)
+{
+    if (req->chunked) return;
+    req->sink_fd = fd;
+    req->on_sunk = on_sunk;
+}
+
 void server_request_pause_body(struct server_request *req, bool paused)
 {
     struct conn *c = req->conn;
@@ -558,6 +565,26 @@ static void body_fail(struct server_request *req, const char *why)
     if (!req->responded) server_respond_error(req, 400, "malformed request body: %s", why);
 }
 
+bool server_body_sinking(const struct server_request *req)
+{
+    return req->sink_fd >= 0 && !req->chunked && !req->body_done && !req->discard_body &&
+           req->route && req->route->body_mode == SERVER_BODY_STREAM &&
+           req->body_seen < req->content_length;
+}
+
+void server_body_sunk(struct server_request *req, size_t written, int err)
+{
+    req->body_seen += (int64_t)written;
+    if (err) req->sink_fd = -1; /* the rest comes through on_data */
+    if (req->on_sunk && (written || err) && req->on_sunk(req, written, err, req->body_ud) != 0) {
+        req->sink_fd = -1;
+        req->discard_body = true;
+        if (!req->responded) server_respond_error(req, 400, "request body rejected");
+        req->close_after = true;
+    }
+    if (req->body_seen == req->content_length) body_complete(req);
+}
+
 /* Hand body bytes to the request; returns how many belonged to its body. */
 size_t server_body_feed(struct server_request *req, const char *in, size_t len)
 {
@@ -652,6 +679,7 @@ int server_req_start(struct conn *c, struct http_head *head, int head_status, co
     memset(head, 0, sizeof *head);
     req->content_length = -1;
     req->file_fd = -1;
+    req->sink_fd = -1;
     req->http10 = req->head.minor == 0;
     snprintf(req->method, sizeof req->method, "%s", req->head.method);
     req->head_only = strcmp(req->method, "HEAD") == 0;

@@ -151,6 +151,15 @@ void server_request_set_body_cb(struct server_request *req, server_body_data_fn 
                                 server_body_end_fn on_end, void *ud);
 /* Stop/restart reading the body from the socket (backpressure for slow sinks). */
 void server_request_pause_body(struct server_request *req, bool paused);
+/* STREAM mode with a Content-Length: the body bytes still in the socket go into fd by
+ * splice(2) (socket -> pipe -> fd: no copy through our memory) instead of to on_data; bytes
+ * that came in with the head still arrive through on_data first, so on_data must write to fd
+ * at once, unbuffered. on_sunk reports each piece written (err 0) or a write error (an errno):
+ * after an error nothing more is spliced and the rest of the body comes through on_data, as
+ * it does, without an error, from a fd that cannot be spliced into (EINVAL). Non-zero from
+ * on_sunk aborts the request as from on_data. Ignored for chunked bodies. */
+typedef int (*server_body_sunk_fn)(struct server_request *req, size_t n, int err, void *ud);
+void server_request_set_body_fd(struct server_request *req, int fd, server_body_sunk_fn on_sunk);
 
 typedef void (*server_close_fn)(struct server_request *req, void *ud);
 void server_request_set_close_cb(struct server_request *req, server_close_fn fn, void *ud);

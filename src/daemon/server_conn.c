@@ -102,11 +102,79 @@ static int conn_linger(struct conn *c)
     return 0;
 }
 
+/* The server's pipe for spliced bodies, made on first use; NULL when the kernel says no. */
+static int *splice_pipe(struct server *srv)
+{
+    if (srv->splice_pipe[0] >= 0) return srv->splice_pipe;
+    if (pipe2(srv->splice_pipe, O_CLOEXEC) < 0) {
+        srv->splice_pipe[0] = srv->splice_pipe[1] = -1;
+        return NULL;
+    }
+    fcntl(srv->splice_pipe[1], F_SETPIPE_SZ, SPLICE_PIPE); /* else the default 64 KiB */
+    int cap = fcntl(srv->splice_pipe[1], F_GETPIPE_SZ);
+    srv->splice_cap = cap > 0 ? (size_t)cap : 4096;
+    return srv->splice_pipe;
+}
+
+/* One piece of a body from the socket into its sink fd, through the pipe: 1 when bytes moved,
+ * 0 when the socket is empty, -1 when the client is gone. The pipe is empty again on return:
+ * what the sink did not take goes to on_data (a sink that cannot splice, EINVAL, is then
+ * written by on_data from here on, as before; after a write error on_data drops it). */
+static int conn_splice_body(struct conn *c, struct server_request *req, int sock)
+{
+    int *p = splice_pipe(c->srv);
+    if (!p) {
+        req->sink_fd = -1; /* on_data takes the body */
+        return 1;
+    }
+    uint64_t left = (uint64_t)(req->content_length - req->body_seen);
+    size_t want = left < c->srv->splice_cap ? (size_t)left : c->srv->splice_cap;
+    ssize_t n = splice(sock, NULL, p[1], NULL, want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (n < 0) {
+        if (errno == EINTR) return 1;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+        return -1;
+    }
+    if (n == 0) return -1; /* the client is gone mid-body */
+    size_t written = 0;
+    int err = 0;
+    while (written < (size_t)n) {
+        ssize_t w = splice(p[0], NULL, req->sink_fd, NULL, (size_t)n - written, SPLICE_F_MOVE);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            err = w < 0 ? errno : EIO;
+            break;
+        }
+        written += (size_t)w;
+    }
+    if (err == EINVAL) { /* this fd cannot be spliced into: not an error of the upload */
+        req->sink_fd = -1;
+        err = 0;
+    }
+    server_body_sunk(req, written, err);
+    for (size_t rest = (size_t)n - written; rest > 0;) {
+        ssize_t r = read(p[0], c->srv->scratch, rest < READ_PIECE ? rest : READ_PIECE);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return -1; /* cannot happen; never leave the pipe dirty */
+        rest -= (size_t)r;
+        server_body_feed(req, c->srv->scratch, (size_t)r);
+    }
+    return 1;
+}
+
 static int conn_readable(struct conn *c)
 {
     int fd = lws_get_socket_fd(c->wsi);
     char *buf = c->srv->scratch;
     for (int i = 0; i < READS_PER_TURN; i++) {
+        if (c->req && !c->lingering && !c->paused && !server_conn_in_pending(c) &&
+            server_body_sinking(c->req)) {
+            int rc = conn_splice_body(c, c->req, fd);
+            if (rc < 0) return -1;
+            if (rc == 0) break;
+            if (c->req->body_done && conn_process(c) < 0) return -1;
+            continue;
+        }
         ssize_t n = recv(fd, buf, READ_PIECE, 0);
         if (n < 0) {
             if (errno == EINTR) continue;
@@ -460,6 +528,7 @@ int server_new(struct server **out, const struct server_config *cfg, struct erro
         free(srv);
         return error_set(err, ERROR_GENERIC, "out of memory");
     }
+    srv->splice_pipe[0] = srv->splice_pipe[1] = -1;
     srv->log = cfg->log;
     srv->max_conns = cfg->max_connections > 0 ? cfg->max_connections : 1024;
     lws_set_log_level(LLL_ERR, lws_log_to_ours);
@@ -530,6 +599,8 @@ void server_free(struct server *srv)
         }
         free(srv->routes[v].v);
     }
+    for (int i = 0; i < 2; i++)
+        if (srv->splice_pipe[i] >= 0) close(srv->splice_pipe[i]);
     free(srv->scratch);
     free(srv);
 }

@@ -23,6 +23,7 @@
 #define IDLE_KEEP      (64u << 10)  /* the same between requests */
 #define SENDFILE_PIECE (4u << 20)   /* bytes per sendfile(2) */
 #define FILE_SNDBUF    (4 << 20)    /* SO_SNDBUF for big file bodies (the kernel doubles it) */
+#define SPLICE_PIPE    (1 << 20)    /* the pipe a spliced body passes through (when allowed) */
 
 struct route {
     char *method;
@@ -60,7 +61,9 @@ struct server {
     struct server_request *active; /* every unfinished request */
     struct conn *conns;
     int n_conns, max_conns;
-    char *scratch; /* READ_PIECE bytes: one loop, one read at a time */
+    char *scratch;      /* READ_PIECE bytes: one loop, one read at a time */
+    int splice_pipe[2]; /* spliced bodies pass through it, always empty between calls; -1 */
+    size_t splice_cap;  /* its size */
     struct lws_protocols protocols[4];
 };
 
@@ -93,6 +96,8 @@ struct server_request {
     server_body_data_fn on_data;
     server_body_end_fn on_end;
     void *body_ud;
+    int sink_fd; /* server_request_set_body_fd, -1 when none */
+    server_body_sunk_fn on_sunk;
 
     server_close_fn on_close;
     void *close_ud;
@@ -153,6 +158,10 @@ int server_req_start(struct conn *c, struct http_head *head, int head_status, co
 void server_req_finish(struct server_request *req, bool conn_closing);
 /* Body bytes for the request; returns how many belonged to its body. */
 size_t server_body_feed(struct server_request *req, const char *in, size_t len);
+/* The body goes to req->sink_fd by splice now: nothing buffered, a Content-Length, not done. */
+bool server_body_sinking(const struct server_request *req);
+/* written body bytes went from the socket into sink_fd; err: why not more (then no more). */
+void server_body_sunk(struct server_request *req, size_t written, int err);
 bool server_response_complete(const struct server_request *req);
 
 /* server_wake.c */

@@ -239,7 +239,8 @@ void cmd_hist_rebuild(struct cmd_hist *h)
                 c->truncated = true;
             } else {
                 c->out_lines++;
-                c->out_bytes += ev->text ? strlen(ev->text) + 1 : 0;
+                /* out_len: the size also when the parser dropped the text */
+                c->out_bytes += ev->text ? strlen(ev->text) + 1 : ev->out_len;
             }
         }
     }

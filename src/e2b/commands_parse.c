@@ -164,6 +164,7 @@ static int entry_event(int64_t ts_ns, const char *level, const char *message, co
         if (!num_of(keys, "request_timeout_ms", &ev->timeout_ms)) ev->timeout_ms = 0;
     } else if (type == CMD_EV_OUTPUT) {
         text = keep_text ? (message ? message : "") : NULL;
+        ev->out_len = (message ? strlen(message) : 0) + 1;
     } else if (type == CMD_EV_END) {
         ev->has_bytes = u64_of(keys, "stdout_bytes", &ev->stdout_bytes);
         ev->has_bytes &= u64_of(keys, "stderr_bytes", &ev->stderr_bytes);

@@ -681,7 +681,8 @@ struct http_request *http_start(struct http *h, const struct http_opts *o, struc
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     /* 16 KB by default: a 45 KB list page took three reads and as many write callbacks and
      * readiness checks. 64 KB stays under glibc's mmap threshold (one heap block per call). */
-    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 64 * 1024L);
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, o->bulk ? HTTP_BULK_BUFFER : 64 * 1024L);
+    if (o->bulk) curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, HTTP_BULK_BUFFER);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);

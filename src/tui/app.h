@@ -253,10 +253,11 @@ int ui_parse_duration(const char *text, int *secs);
 void ui_fmt_localtime(char *out, size_t n, int64_t ms, const char *fmt);
 
 /* A list view's table (ui_list.c): title (formatted), err (the last load's, or ""), the
- * columns (titles N_()), n rows, and the view's selection and first shown row. */
+ * columns (titles N_()), n rows, and the view's selection and first shown row. A column with
+ * a min narrows towards it, in column order, when the table is wider than the window. */
 struct ui_col {
     const char *title;
-    int w;
+    int w, min;
 };
 struct ui_list {
     const char *title, *err, *fail_msg, *empty_msg; /* fail_msg: not loaded after an error */
@@ -267,6 +268,8 @@ struct ui_list {
 /* Title, error, loading / empty state and column header; keeps *sel in view. Returns how
  * many rows to draw from *top at y = 2 (0: none). */
 int ui_list_frame(struct app *a, WINDOW *w, int h, int wd, const struct ui_list *l);
+/* The widths of n columns in a window wd wide (see struct ui_col), into out[n]. */
+void ui_cols_fit(const struct ui_col *cols, int n, int wd, int *out);
 /* Row i's cells under the columns at y (the selected row highlighted). */
 void ui_list_row(struct app *a, WINDOW *w, int y, int wd, const struct ui_list *l, int i,
                  const char *const *cells);

@@ -226,6 +226,8 @@ struct bfetch *bfetch_snapshot_create(struct backend *b, const char *id, const c
 
 struct bfetch *bfetch_snapshots(struct backend *b, api_done_cb cb, void *ud, struct error *err)
 {
+    if (is_replay(b) && backend_replay_has_api(b))
+        return replay_fetch_raw(b, "snapshots", cb, ud, err);
     struct api *api = api_of(b, err);
     struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
     return lf ? started(lf, api_snapshots_list(api, NULL, NULL, live_done, lf), err) : NULL;
@@ -257,6 +259,8 @@ struct bfetch *bfetch_pause_fs_only(struct backend *b, const char *id, api_done_
 
 struct bfetch *bfetch_volumes(struct backend *b, api_done_cb cb, void *ud, struct error *err)
 {
+    if (is_replay(b) && backend_replay_has_api(b))
+        return replay_fetch_raw(b, "volumes", cb, ud, err);
     struct api *api = api_of(b, err);
     struct live_fetch *lf = api ? live_new(cb, ud, err) : NULL;
     return lf ? started(lf, api_volumes_list(api, live_done, lf), err) : NULL;
@@ -386,4 +390,19 @@ struct bfetch *bfetch_template_publish(struct backend *b, const char *id, int pu
 void bfetch_cancel(struct bfetch *f)
 {
     if (f) f->cancel(f);
+}
+
+struct live_fetch *bfetch_live_new(api_done_cb cb, void *ud, struct error *err)
+{
+    return live_new(cb, ud, err);
+}
+
+void bfetch_live_done(struct api_result *res, void *live)
+{
+    live_done(res, live);
+}
+
+struct bfetch *bfetch_live_started(struct live_fetch *lf, struct api_call *c, struct error *err)
+{
+    return started(lf, c, err);
 }

@@ -80,4 +80,13 @@ struct bfetch *bfetch_template_publish(struct backend *b, const char *id, int pu
 const char *bfetch_team_id(struct backend *b);
 void bfetch_cancel(struct bfetch *f); /* NULL is fine */
 
+/* For the backend's other calls (backend_webhooks.c): a bfetch around an api call, never the
+ * call itself (an api_call is no bfetch). bfetch_live_new(cb, ud) gives the wrapper; start
+ * the call with bfetch_live_done as its callback and the wrapper as its ud; then
+ * bfetch_live_started(wrapper, call) (NULL call: err set, the wrapper freed). */
+struct live_fetch;
+struct live_fetch *bfetch_live_new(api_done_cb cb, void *ud, struct error *err);
+void bfetch_live_done(struct api_result *res, void *live);
+struct bfetch *bfetch_live_started(struct live_fetch *lf, struct api_call *c, struct error *err);
+
 #endif

@@ -9,9 +9,16 @@
  *           "teamMetrics": [...],                                GET /teams/{id}/metrics
  *           "teamMetricsMax": {"concurrent_sandboxes": {...},    GET /teams/{id}/metrics/max
  *                              "sandbox_start_rate": {...}},
- *           "terminals": {"SANDBOX_ID": [asciicast v2 header, [t, "o", data], ...]}}
+ *           "terminals": {"SANDBOX_ID": [asciicast v2 header, [t, "o", data], ...]},
+ *           "snapshots": [...],                                  GET /snapshots
+ *           "volumes": [...],                                    GET /volumes
+ *           "webhooks": [...],                                   GET /events/webhooks
+ *           "webhookDeliveries": {"WEBHOOK_ID": [...]}}          GET /events/webhooks/{id}/
+ *                                                                    deliveries
  * (terminals: a shell's recording, one JSON value per line of the .cast file, shown by the
  * terminal view as an exited session.)
+ * (webhookDeliveries: without it the recording's backend kept no delivery history, as E2B
+ * cloud: 404; a webhook it does not list has had no deliveries.)
  * A recording without the section answers every fetch "not available in a replay". */
 #ifndef BOXTOP_TUI_BACKEND_REPLAY_H
 #define BOXTOP_TUI_BACKEND_REPLAY_H
@@ -37,6 +44,12 @@ struct bfetch *replay_fetch_templates(struct backend *b, api_done_cb cb, void *u
 /* api.<section>.<id> as a raw result (the caller parses the body). */
 struct bfetch *replay_fetch_keyed(struct backend *b, const char *section, const char *id,
                                   api_done_cb cb, void *ud, struct error *err);
+/* api.<section> as a raw result (snapshots, volumes, webhooks). */
+struct bfetch *replay_fetch_raw(struct backend *b, const char *section, api_done_cb cb, void *ud,
+                                struct error *err);
+/* api.webhookDeliveries.<id> (see above for a recording without them). */
+struct bfetch *replay_fetch_deliveries(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                       struct error *err);
 /* metric NULL: the metrics series; else the max of that metric. */
 struct bfetch *replay_fetch_team(struct backend *b, const char *metric, int64_t start_s,
                                  int64_t end_s, api_done_cb cb, void *ud, struct error *err);

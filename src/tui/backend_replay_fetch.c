@@ -12,7 +12,7 @@
 #include "boxtop/i18n.h"
 #include "backend_replay.h"
 
-enum rkind { R_LOGS, R_RAW, R_TEMPLATES, R_TEAM, R_TEAM_MAX };
+enum rkind { R_LOGS, R_RAW, R_TEMPLATES, R_TEAM, R_TEAM_MAX, R_NOT_FOUND };
 
 struct replay_fetch {
     struct bfetch base;
@@ -65,6 +65,11 @@ static void rf_fire(struct loop *lp, void *ud)
     case R_LOGS:
         if (logs_v2_parse(res.body, res.body_len, &res.logs, &res.err) == 0)
             logs_cut(&res.logs, &rf->q);
+        break;
+    case R_NOT_FOUND: /* what a backend without the route answers */
+        res.status = 404;
+        res.body_len = 0;
+        error_set(&res.err, ERROR_NOT_FOUND, "%s", _("not found"));
         break;
     case R_RAW:
         break; /* the caller decodes the body itself (events, a template's builds) */
@@ -163,4 +168,27 @@ struct bfetch *replay_fetch_keyed(struct backend *b, const char *section, const 
 {
     const cJSON *all = backend_replay_api(b, section);
     return answer(b, R_RAW, id ? cJSON_GetObjectItemCaseSensitive(all, id) : NULL, cb, ud, err);
+}
+
+struct bfetch *replay_fetch_raw(struct backend *b, const char *section, api_done_cb cb, void *ud,
+                                struct error *err)
+{
+    return answer(b, R_RAW, backend_replay_api(b, section), cb, ud, err);
+}
+
+struct bfetch *replay_fetch_deliveries(struct backend *b, const char *id, api_done_cb cb, void *ud,
+                                       struct error *err)
+{
+    const cJSON *all = backend_replay_api(b, "webhookDeliveries");
+    if (!all) { /* the recorded backend kept no history: its 404, with an empty body */
+        cJSON *none = cJSON_CreateString("");
+        struct bfetch *f = answer(b, R_NOT_FOUND, none, cb, ud, err);
+        cJSON_Delete(none);
+        return f;
+    }
+    const cJSON *d = id ? cJSON_GetObjectItemCaseSensitive(all, id) : NULL;
+    cJSON *empty = d ? NULL : cJSON_CreateArray(); /* not listed: no deliveries yet */
+    struct bfetch *f = answer(b, R_RAW, d ? d : empty, cb, ud, err);
+    cJSON_Delete(empty);
+    return f;
 }

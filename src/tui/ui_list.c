@@ -1,10 +1,35 @@
 /* ui_list.c - the skeleton the team list views share (snapshots, volumes): a titled table of
- * fixed-width columns with a loading / error / empty state, a selection kept in view, and
- * j/k to move it. The views keep what differs: their rows' cells and their keys. */
+ * columns with a loading / error / empty state, a selection kept in view, and j/k to move it.
+ * Columns keep their width where the window is wide enough; in a narrow one those with a min
+ * give up width first, so the later columns still show (the last is cut at the edge). The
+ * views keep what differs: their rows' cells and their keys. */
 #include "config.h"
 
 #include "boxtop/i18n.h"
 #include "app.h"
+
+#define UI_LIST_MAXCOLS 16
+
+void ui_cols_fit(const struct ui_col *cols, int n, int wd, int *out)
+{
+    int need = 1;
+    for (int c = 0; c < n; c++) {
+        out[c] = cols[c].w;
+        need += out[c] + 1;
+    }
+    for (int c = 0; c < n && need > wd; c++) {
+        int give = cols[c].min > 0 ? out[c] - cols[c].min : 0;
+        if (give > need - wd) give = need - wd;
+        if (give <= 0) continue;
+        out[c] -= give;
+        need -= give;
+    }
+}
+
+static void col_widths(const struct ui_list *l, int wd, int *out)
+{
+    ui_cols_fit(l->cols, l->ncols < UI_LIST_MAXCOLS ? l->ncols : UI_LIST_MAXCOLS, wd, out);
+}
 
 int ui_list_frame(struct app *a, WINDOW *w, int h, int wd, const struct ui_list *l)
 {
@@ -17,10 +42,12 @@ int ui_list_frame(struct app *a, WINDOW *w, int h, int wd, const struct ui_list 
         return 0;
     }
     ui_fill(w, 1, 0, wd, th->attr[ROLE_TITLE]);
-    int cx = 1;
-    for (int c = 0; c < l->ncols && cx < wd; c++) {
-        ui_text(a, w, 1, cx, l->cols[c].w, _(l->cols[c].title), th->attr[ROLE_TITLE]);
-        cx += l->cols[c].w + 1;
+    int cw[UI_LIST_MAXCOLS], cx = 1;
+    col_widths(l, wd, cw);
+    for (int c = 0; c < l->ncols && c < UI_LIST_MAXCOLS && cx < wd; c++) {
+        ui_text(a, w, 1, cx, cw[c] < wd - cx ? cw[c] : wd - cx, _(l->cols[c].title),
+                th->attr[ROLE_TITLE]);
+        cx += cw[c] + 1;
     }
     if (!l->n) {
         ui_text(a, w, 3, 2, wd - 4, l->empty_msg, th->attr[ROLE_DIM]);
@@ -39,10 +66,11 @@ void ui_list_row(struct app *a, WINDOW *w, int y, int wd, const struct ui_list *
     const struct theme *th = &a->theme;
     attr_t at = i == *l->sel ? th->attr[ROLE_SELECTED] : th->attr[ROLE_NORMAL];
     if (i == *l->sel) ui_fill(w, y, 0, wd, at);
-    int cx = 1;
-    for (int c = 0; c < l->ncols && cx < wd; c++) {
-        ui_text(a, w, y, cx, l->cols[c].w < wd - cx ? l->cols[c].w : wd - cx, cells[c], at);
-        cx += l->cols[c].w + 1;
+    int cw[UI_LIST_MAXCOLS], cx = 1;
+    col_widths(l, wd, cw);
+    for (int c = 0; c < l->ncols && c < UI_LIST_MAXCOLS && cx < wd; c++) {
+        ui_text(a, w, y, cx, cw[c] < wd - cx ? cw[c] : wd - cx, cells[c], at);
+        cx += cw[c] + 1;
     }
 }
 

@@ -20,6 +20,7 @@ const ctx = fileContext('sdk-templates');
 const T = { timeout: 300000 };
 const name = `tpl-${uniq()}`;
 let firstMs = 0;
+let firstNonce = '';
 let tplId = '';
 let sbx = null;
 let bgName = '';
@@ -84,6 +85,7 @@ function appTemplate(E) {
     .runCmd('useradd -m builder && echo made-by-root > /opt/owned.txt')
     .setUser('builder')
     .runCmd('echo "$FULL" > /home/builder/env.txt')
+    .runCmd('od -An -N8 -tx1 /dev/urandom | tr -d " \\n" > /home/builder/nonce')
     .setStartCmd('sleep 3601', 'pgrep -f "sleep 3601"');
 }
 
@@ -127,6 +129,8 @@ test('a sandbox from the template has its files, env, workdir, user and start co
   assert.equal(await run(sbx, 'cat folder/a.txt folder/rel-link; readlink folder/rel-link folder/abs-link'), 'copied\ncopied\na.txt\n/etc/hostname\n');
   assert.equal(await run(sbx, 'stat -c "%a %U" folder/sub/b.sh'), '755 user\n', 'mode kept, owner = the USER at COPY time');
   assert.match(await run(sbx, 'pgrep -f "sleep 3601" >/dev/null && echo running'), /running/);
+  firstNonce = await run(sbx, 'cat /home/builder/nonce');
+  assert.match(firstNonce, /^[0-9a-f]{16}$/, 'a RUN step wrote its random nonce');
 });
 
 test('the layer is read-only and stacked: a sandbox from it copies nothing', T, async () => {
@@ -230,16 +234,24 @@ test('create returns once the ready command passes, or fails clearly after its t
   assert.equal((await d.api('DELETE', `/templates/${slow}`)).status, 204);
 });
 
-test('rebuilding unchanged is cached and takes < 10 % of the first build', T, async () => {
-  const { Template } = ctx.E;
+// Cached means no step ran again: the rebuilt template's sandbox has the nonce the first build's
+// RUN step drew from /dev/urandom, and every step says CACHED. (How fast that is, is a benchmark:
+// make bench-template; the times are printed here only as a diagnostic.)
+test('rebuilding unchanged is cached: every step CACHED, no RUN step runs again', T, async () => {
+  const { Template, Sandbox } = ctx.E;
   const logs = [];
   const t0 = Date.now();
   const info = await Template.build(appTemplate(ctx.E), name, { onBuildLogs: (e) => logs.push(e.message ?? String(e)) });
   const ms = Date.now() - t0;
   assert.equal(info.templateId, tplId, 'same alias, same template');
-  assert.ok(logs.join('\n').includes('CACHED'), 'the log says CACHED');
+  const text = logs.join('\n');
+  const cached = (text.match(/CACHED/g) || []).length;
+  assert.ok(cached >= 5, `every RUN step is CACHED (${cached} in the log):\n${text}`);
   console.log(`# first build ${firstMs} ms, cached rebuild ${ms} ms (${((100 * ms) / firstMs).toFixed(1)} %)`);
-  assert.ok(ms < firstMs * 0.1, `cached rebuild ${ms} ms vs first ${firstMs} ms`);
+  const s = await Sandbox.create(name, { timeoutMs: 60_000 });
+  ctx.need().track(s);
+  assert.equal(await run(s, 'cat /home/builder/nonce'), firstNonce, 'the RUN step did not run again');
+  await s.kill();
 });
 
 test('buildInBackground + getBuildStatus polling; tags', T, async () => {

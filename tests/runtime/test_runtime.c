@@ -114,6 +114,14 @@ static struct exit_rec *find_exit(struct tctx *t, struct rt_sandbox *sb, pid_t p
     return NULL;
 }
 
+/* A process just started: an exit recorded for the same sandbox pointer and pid is of an
+ * earlier sandbox that was freed (its memory reused for this one, pids restart at 2). */
+static void forget_exits(struct tctx *t, struct rt_sandbox *sb, pid_t pid)
+{
+    for (struct exit_rec *ex; (ex = find_exit(t, sb, pid));)
+        *ex = t->exits[--t->nexits];
+}
+
 static const char *env_user[] = {"PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
                                  "HOME=/home/user", "LANG=C.UTF-8", "TERM=xterm-256color", NULL};
 
@@ -141,6 +149,7 @@ static int run(struct tctx *t, struct rt_sandbox *sb, const char *user, const ch
         printf("# spawn '%s': %s\n", cmd, err.msg);
         return -1;
     }
+    forget_exits(t, sb, pr.pid);
     int fds[2] = {pty ? pr.pty_fd : pr.stdout_fd, pty ? -1 : pr.stderr_fd};
     int64_t deadline = now_ms() + 20000;
     struct exit_rec *ex = NULL;
@@ -240,6 +249,42 @@ static bool cgroup_gone(const char *instance, const char *id)
     return !host_exists(p);
 }
 
+/* /proc/self/cgroup of a process in sandbox id: every controller boxtopd uses (v1: memory,
+ * cpuacct, cpu, pids, freezer; v2: the one unified line) names the sandbox's own group. */
+static bool in_own_cgroups(const char *text, const char *instance, const char *id, int version)
+{
+    static const char *const want[] = {"memory", "cpuacct", "cpu", "pids", "freezer"};
+    char tail[128];
+    snprintf(tail, sizeof tail, "/boxtopd-%s/%s", instance, id);
+    int found = 0, need = version == 1 ? 5 : 1;
+    for (const char *line = text; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        char l[512];
+        snprintf(l, sizeof l, "%.*s", (int)(len < sizeof l ? len : sizeof l - 1), line);
+        char *c1 = strchr(l, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (c1 && c2) {
+            *c2 = '\0';
+            const char *ctrls = c1 + 1, *path = c2 + 1;
+            bool ours = strlen(path) >= strlen(tail) &&
+                        strcmp(path + strlen(path) - strlen(tail), tail) == 0;
+            if (version == 2 && !*ctrls) found += ours;
+            for (size_t i = 0; version == 1 && i < sizeof want / sizeof want[0]; i++) {
+                char buf[64];
+                snprintf(buf, sizeof buf, ",%s,", ctrls);
+                char w[32];
+                snprintf(w, sizeof w, ",%s,", want[i]);
+                if (strstr(buf, w)) {
+                    if (!ours) return false;
+                    found++;
+                }
+            }
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    return found >= need;
+}
+
 /* sudo as user: root (0) where the sandbox has a root, a clear failure where it has none. */
 static void check_sudo(struct tctx *t, struct rt_sandbox *a, bool expected)
 {
@@ -291,6 +336,59 @@ static struct rt *new_rt(struct tctx *t)
         pump(t, NULL, 0, 200);
     if (st.state == RT_BASE_FAILED) printf("# base image: %s\n", st.error);
     return rt;
+}
+
+static bool spare_ready(struct tctx *t, int ms)
+{
+    int64_t end = now_ms() + ms;
+    while (!t->rt->spare.ready && now_ms() < end)
+        pump(t, NULL, 0, 50);
+    return t->rt->spare.ready;
+}
+
+/* Spares (rt_spare.c): a create takes the sandbox booted ahead of time, which then is that
+ * sandbox in every way (name, files, limits, cgroups) and as fresh as a booted one; the next
+ * spare boots after it. */
+static void test_spare(struct tctx *t)
+{
+    char out[8192], p[PATH_MAX], want[128];
+    if (!t->rt->spare.enabled) {
+        printf("# no spare sandboxes in this mode\n");
+        return;
+    }
+    ok(spare_ready(t, 10000), "a spare sandbox is booted ahead of time");
+    const struct rt_sandbox *spare = t->rt->spare.sb;
+    char spare_id[RT_ID_MAX + 1];
+    snprintf(spare_id, sizeof spare_id, "%s", spare ? spare->id : "");
+    struct rt_sandbox *s = make(t, "sbsp", 192);
+    ok(s && s == spare && strcmp(rt_sandbox_id(s), "sbsp") == 0, "a create takes it as sbsp");
+    if (!s) return;
+    int rc = run(t, s, "user",
+                 "hostname; cat /etc/hostname; grep -c '^127.0.1.1\tsbsp$' /etc/hosts; "
+                 "ls -A /tmp | wc -l; ps -e | wc -l; id -u; test -s /etc/resolv.conf "
+                 "&& echo resolv",
+                 out, sizeof out, false, 0, 0);
+    ok(rc == 0 && strcmp(out, "sbsp\nsbsp\n1\n0\n5\n1000\nresolv\n") == 0,
+       "its hostname, /etc/hostname and hosts name it; it is fresh (empty /tmp, only init "
+       "and these processes): %.200s",
+       out);
+    snprintf(p, sizeof p, "%s/runtime/%s", t->state, spare_id);
+    bool dir_gone = !host_exists(p);
+    snprintf(p, sizeof p, "%s/runtime/sbsp/upper", t->state);
+    ok(dir_gone && host_exists(p), "its directory is the sandbox's now");
+    if (t->rt->cg.version == 1) {
+        long long limit = 0;
+        snprintf(p, sizeof p, "/sys/fs/cgroup/memory/boxtopd-%s/sbsp/memory.limit_in_bytes",
+                 t->instance);
+        rt_read_ll(p, &limit);
+        snprintf(want, sizeof want, "/sys/fs/cgroup/pids/boxtopd-%s/%s", t->instance, spare_id);
+        rc = run(t, s, "user", "cat /proc/self/cgroup", out, sizeof out, false, 0, 0);
+        ok(limit == 192LL << 20 && !host_exists(want) &&
+               in_own_cgroups(out, t->instance, "sbsp", 1),
+           "its cgroups are renamed to sbsp, with its limits (%lld)", limit);
+    }
+    ok(spare_ready(t, 10000) && t->rt->spare.sb != s, "the next spare boots after it");
+    rt_sandbox_destroy(t->rt, s, NULL);
 }
 
 /* A finished sandbox's writable layer taken as a read-only layer (a template build), stacked
@@ -400,6 +498,7 @@ int main(void)
     snprintf(t.instance, sizeof t.instance, "test%d", (int)getpid());
     bool root = geteuid() == 0;
     bool sudo_expected = root;
+    bool forced_plain = false;
 
     t.rt = new_rt(&t);
     ok(t.rt != NULL, "rt_new");
@@ -408,7 +507,7 @@ int main(void)
     rt_get_caps(t.rt, &caps);
     printf("# caps: userns=%d overlay=%d cgroup=v%d freezer=%d missing='%s'\n", caps.userns,
            caps.overlay, caps.cgroup_version, caps.freezer, caps.missing);
-    bool forced_plain = getenv("BOXTOPD_ISOLATION") != NULL;
+    forced_plain = getenv("BOXTOPD_ISOLATION") != NULL;
     if (root && !forced_plain)
         ok(caps.userns && caps.pidns && caps.overlay && caps.cgroup && caps.freezer &&
                !caps.missing[0],
@@ -457,6 +556,12 @@ int main(void)
     ok(rc == 0 && strstr(out, "hello\n") &&
            (!caps.userns || (strstr(out, "1000\nuser\n/home/user") != NULL)),
        "spawn as user: rc=%d out=%.60s", rc, out);
+
+    if (caps.cgroup && caps.cgroup_version > 0) {
+        rc = run(&t, a, "user", "cat /proc/self/cgroup", out, sizeof out, false, 0, 0);
+        ok(rc == 0 && in_own_cgroups(out, t.instance, "sbxa", caps.cgroup_version),
+           "a process inside is in the sandbox's cgroup in every controller: %.300s", out);
+    }
 
     rc = run(&t, a, "user", "exit 7", NULL, 0, false, 0, 0);
     ok(rc == 7, "exit code reported (%d)", rc);
@@ -809,6 +914,7 @@ int main(void)
         rc = run(&t, kb, "user", "cat $HOME/k", out, sizeof out, false, 0, 0);
         ok(rc == 0 && strcmp(out, "survived\n") == 0, "its files and init work after adoption");
     }
+    test_spare(&t);
     test_stack(&t);
     destroy_all(&t);
     snprintf(p, sizeof p, "%s/runtime/sbxa", t.state);
@@ -831,6 +937,18 @@ out:
     }
     destroy_all(&t);
     rt_free(t.rt);
+    if (root && !forced_plain) {
+        /* spares too (also the one of the SIGKILLed process above): no directory, no cgroup */
+        snprintf(p, sizeof p, "ls -A '%s/runtime' | grep -c '^\\.spare-'", t.state);
+        FILE *f = popen(p, "r");
+        int spares = -1;
+        if (f) {
+            if (fscanf(f, "%d", &spares) != 1) spares = -1;
+            pclose(f);
+        }
+        snprintf(p, sizeof p, "/sys/fs/cgroup/memory/boxtopd-%s", t.instance);
+        ok(spares == 0 && !host_exists(p), "nothing of spare sandboxes is left (%d)", spares);
+    }
     if (!root && sudo_expected) { /* the deletions in the range's namespace have finished */
         snprintf(p, sizeof p, "%s/runtime", t.state);
         char cmd[PATH_MAX + 32];

@@ -119,6 +119,10 @@ http.createServer((req, res) => {
       const entries = [{timestamp: iso(b.created), level: 'info', message: `Building template ${t.id}/${b.id}`},
         {timestamp: iso(b.created + 1000), level: 'info', message: '[builder 1/1] RUN echo hi'},
         {timestamp: iso(b.created + 2000), level: 'info', message: '[builder 1/1] [stdout]: hi'}];
+      if (process.env.FAKE_LONG_LOG) // a long warning and a hostile line (test_screen_template_build.sh)
+        entries.push({timestamp: iso(b.created + 2500), level: 'warn', message: '[builder 1/1] [stderr]: ' +
+          'WARNING: Running pip as the root user can result in broken permissions '.repeat(3) + 'END'},
+        {timestamp: iso(b.created + 2600), level: 'info', message: '[builder 1/1] [stdout]: \u001b]0;pwned\u0007\u001b[2Jcleared?'});
       const why = "failed to run command 'false': exit status 1";
       if (b.status === 'error') entries.push({timestamp: iso(b.finished), level: 'error', message: `Build failed: ${why}`, step: '1'});
       const off = Number(u.searchParams.get('logsOffset') || 0);

@@ -9,9 +9,18 @@ GOLDEN_TESTS = \
 	tests/tui/test_screen_templates.sh \
 	tests/tui/test_screen_team.sh \
 	tests/tui/test_screen_files.sh \
-	tests/tui/test_screen_terminal.sh
+	tests/tui/test_screen_terminal.sh \
+	tests/tui/test_screen_snapshots.sh \
+	tests/tui/test_screen_volumes.sh \
+	tests/tui/test_screen_webhooks.sh \
+	tests/tui/test_screen_sandbox_actions.sh \
+	tests/tui/test_screen_term_sessions.sh \
+	tests/tui/test_screen_commands.sh \
+	tests/tui/test_screen_template_build.sh \
+	tests/tui/test_screen_ended.sh \
+	tests/tui/test_screen_loading.sh
 TESTS += $(GOLDEN_TESTS)
-EXTRA_DIST += $(GOLDEN_TESTS) tests/tui/golden.sh tests/tui/fixed_clock.c tests/tui/README.md \
+EXTRA_DIST += $(GOLDEN_TESTS) tests/tui/fake_cloud_golden_cmds.js tests/tui/golden.sh tests/tui/fixed_clock.c tests/tui/README.md \
 	tests/tui/screens
 check_DATA = tests/tui/fixed_clock.so
 CLEANFILES += tests/tui/fixed_clock.so

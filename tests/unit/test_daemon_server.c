@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -315,6 +316,99 @@ static int h_file(struct server_request *req, void *ud)
     return rc;
 }
 
+/* A body spliced into a file (server_request_set_body_fd): /sink into a temporary file, whose
+ * bytes are checked against the client's pattern (byte i = i % 253) at the end; /sinkbad into
+ * a file opened read-only, where splicing fails (EBADF) and the rest comes through on_data;
+ * /sinkfull into /dev/full, which cannot be spliced into (EINVAL): on_data gets it all, and
+ * its write says ENOSPC. The answer counts both ways. */
+struct sink {
+    int fd;
+    size_t via_data, via_splice, on_disk;
+    int err, sunk_err;
+};
+
+static int sink_data(struct server_request *req, const char *d, size_t n, void *ud)
+{
+    struct sink *k = ud;
+    k->via_data += n;
+    if (k->err) return 0;
+    while (n) {
+        ssize_t w = write(k->fd, d, n);
+        if (w <= 0) {
+            k->err = w < 0 ? errno : EIO;
+            server_request_set_body_fd(req, -1, NULL);
+            return 0;
+        }
+        d += w;
+        n -= (size_t)w;
+        k->on_disk += (size_t)w;
+    }
+    return 0;
+}
+
+static int sink_sunk(struct server_request *req, size_t n, int err, void *ud)
+{
+    (void)req;
+    struct sink *k = ud;
+    k->on_disk += n;
+    if (err) k->err = k->sunk_err = err;
+    return 0;
+}
+
+static void sink_end(struct server_request *req, int status, void *ud)
+{
+    struct sink *k = ud;
+    if (status != 0) return;
+    k->via_splice = (size_t)server_request_content_length(req) - k->via_data;
+    int intact = k->on_disk == (size_t)server_request_content_length(req);
+    char b[4096];
+    ssize_t got;
+    for (off_t off = 0; intact && (got = pread(k->fd, b, sizeof b, off)) > 0; off += got)
+        for (ssize_t i = 0; i < got; i++)
+            if ((unsigned char)b[i] != (off + i) % 253) intact = 0;
+    char out[160];
+    int len = snprintf(out, sizeof out,
+                       "{\"data\":%zu,\"spliced\":%zu,\"err\":%d,\"sunkerr\":%d,\"intact\":%d}",
+                       k->via_data, k->via_splice, k->err, k->sunk_err, intact);
+    server_respond(req, k->err ? 507 : 200, "application/json", out, (size_t)len);
+}
+
+static void sink_close(struct server_request *req, void *ud)
+{
+    (void)req;
+    struct sink *k = ud;
+    close(k->fd);
+    free(k);
+}
+
+static int h_sink(struct server_request *req, void *ud)
+{
+    (void)ud;
+    struct sink *k = calloc(1, sizeof *k);
+    if (!k) return -1;
+    char tmpl[] = "/tmp/test_daemon_server.XXXXXX";
+    const char *path = server_request_path(req);
+    bool full = strcmp(path, "/sinkfull") == 0;
+    k->fd = full ? open("/dev/full", O_WRONLY | O_CLOEXEC) : mkstemp(tmpl);
+    if (k->fd < 0) {
+        free(k);
+        return -1;
+    }
+    if (strcmp(path, "/sinkbad") == 0) {
+        close(k->fd);
+        k->fd = open(tmpl, O_RDONLY | O_CLOEXEC);
+    }
+    if (!full) unlink(tmpl);
+    if (k->fd < 0) {
+        free(k);
+        return -1;
+    }
+    server_request_set_body_cb(req, sink_data, sink_end, k);
+    server_request_set_close_cb(req, sink_close, k);
+    server_request_set_body_fd(req, k->fd, sink_sunk);
+    return 0;
+}
+
 static int h_envd(struct server_request *req, void *ud)
 {
     (void)ud;
@@ -332,6 +426,7 @@ static void child_gone(struct server_fd *w, int fd, int events, void *ud)
 
 /* ------------------------------------------------------------------ client side */
 
+#define SINK_LEN (3u << 20)
 static int port_api, port_envd, ntest;
 
 static void ok(int cond, const char *fmt, ...)
@@ -481,7 +576,7 @@ static void client(void)
     struct resp r;
     int fd;
 
-    printf("1..38\n");
+    printf("1..44\n");
     /* 1-2: JSON + keep-alive */
     fd = dial(port_api);
     send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -789,6 +884,79 @@ static void client(void)
     ok(read_resp(fd, &r, 3000) < 0, "a file shorter than announced: the connection is cut");
     buf_free(&r.body);
     close(fd);
+    /* 39-44: a body spliced into a file: what came with the head through on_data, the rest
+     * by splice, every byte in place; into a full disk: the error, the rest of the body read
+     * through on_data, and the connection still good for the next request */
+    {
+        static char pat[SINK_LEN];
+        for (size_t i = 0; i < SINK_LEN; i++)
+            pat[i] = (char)(i % 253);
+        char head[160];
+        snprintf(head, sizeof head, "POST /sink HTTP/1.1\r\nHost: x\r\nContent-Length: %u\r\n\r\n",
+                 SINK_LEN);
+        fd = dial(port_api);
+        struct buf first = BUF_INIT;
+        buf_append(&first, head, strlen(head));
+        buf_append(&first, pat, 1000);
+        send_all(fd, first.data, first.len);
+        buf_free(&first);
+        pause_ms(30);
+        for (size_t off = 1000; off < SINK_LEN; off += 300000) {
+            send_all(fd, pat + off, SINK_LEN - off < 300000 ? SINK_LEN - off : 300000);
+            pause_ms(5);
+        }
+        ok(read_resp(fd, &r, 5000) == 0 && r.status == 200 && r.body.data &&
+               strstr(r.body.data, "\"err\":0,") && strstr(r.body.data, "\"intact\":1") &&
+               !strstr(r.body.data, "\"spliced\":0,"),
+           "a Content-Length body spliced into a file arrives whole and in order");
+        buf_free(&r.body);
+        close(fd);
+        static const struct {
+            const char *path, *want, *name;
+        } bad[] = {
+            {"/sinkbad", "\"err\":9,\"sunkerr\":9,",
+             "a spliced body the file refuses (EBADF): the error, the rest through on_data"},
+            {"/sinkfull", "\"spliced\":0,\"err\":28,\"sunkerr\":0,",
+             "a fd that cannot be spliced into: on_data writes it all (here: ENOSPC)"},
+        };
+        for (size_t k = 0; k < 2; k++) {
+            fd = dial(port_api);
+            snprintf(head, sizeof head, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Length: %u\r\n\r\n",
+                     bad[k].path, SINK_LEN);
+            send_str(fd, head);
+            pause_ms(30);
+            send_all(fd, pat, SINK_LEN);
+            char data[64];
+            snprintf(data, sizeof data, "{\"data\":%u,", SINK_LEN);
+            ok(read_resp(fd, &r, 5000) == 0 && r.status == 507 && r.body.data &&
+                   strstr(r.body.data, bad[k].want) && strstr(r.body.data, data),
+               "%s", bad[k].name);
+            buf_free(&r.body);
+            send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            ok(read_resp(fd, &r, 2000) == 0 && r.status == 200 && !r.closed,
+               "the connection carries the next request after it");
+            buf_free(&r.body);
+            close(fd);
+        }
+        buf_free(&r.body);
+        close(fd);
+        /* a client gone half-way through a spliced body: the server goes on */
+        fd = dial(port_api);
+        snprintf(head, sizeof head, "POST /sink HTTP/1.1\r\nHost: x\r\nContent-Length: %u\r\n\r\n",
+                 SINK_LEN);
+        send_str(fd, head);
+        pause_ms(30);
+        send_all(fd, pat, SINK_LEN / 2);
+        pause_ms(30);
+        close(fd);
+        fd = dial(port_api);
+        send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+        ok(read_resp(fd, &r, 2000) == 0 && r.status == 200,
+           "a client gone half-way through a spliced body leaves the server serving");
+        buf_free(&r.body);
+        close(fd);
+    }
+
     /* 26: the envd vhost has its own routes/fallback */
     fd = dial(port_envd);
     send_str(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -825,6 +993,9 @@ int main(void)
         {"GET", "/q", h_query, &c, SERVER_BODY_BUFFER, 0},
         {"GET", "/cap/*/x/**", h_capture, &c, SERVER_BODY_BUFFER, 0},
         {"POST", "/early", h_early, &c, SERVER_BODY_STREAM, 0},
+        {"POST", "/sink", h_sink, &c, SERVER_BODY_STREAM, 0},
+        {"POST", "/sinkfull", h_sink, &c, SERVER_BODY_STREAM, 0},
+        {"POST", "/sinkbad", h_sink, &c, SERVER_BODY_STREAM, 0},
         {"POST", "/errecho", h_errecho, &c, SERVER_BODY_BUFFER, 4096},
         {NULL, "/file", h_file, &c, SERVER_BODY_BUFFER, 0},
         {"GET", "/shortfile", h_file, &c, SERVER_BODY_BUFFER, 0},

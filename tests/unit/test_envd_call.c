@@ -392,6 +392,17 @@ static void files_both_ways(void **state)
     assert_int_equal(x.err.kind, ERROR_NOT_FOUND);
     assert_int_equal(lseek(fd, 0, SEEK_END), 0);
     close(fd);
+    /* A local disk that fills up: the batched writes fail and the transfer says why. */
+    fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+    assert_true(fd >= 0);
+    memset(&x, 0, sizeof x);
+    assert_non_null(files_download(&e.c, "/big", fd, xfer_progress, xfer_done, &x, &err));
+    run_until(&e, &x.done);
+    assert_true(x.failed);
+    assert_non_null(strstr(x.err.msg, "writing local file"));
+    assert_non_null(strstr(x.err.msg, strerror(ENOSPC)));
+    assert_int_equal(x.progress, 0);
+    close(fd);
     env_close(&e);
 }
 

@@ -141,6 +141,13 @@ static int open_target(struct denvd_upload *u, const char *raw)
     return rc;
 }
 
+static int write_failed(struct denvd_upload *u, int err)
+{
+    return up_fail(u, err == ENOSPC || err == EDQUOT ? 507 : 500,
+                   err == ENOSPC ? "not enough disk space available" : "error writing file: %s",
+                   strerror(err));
+}
+
 static int write_raw(struct denvd_upload *u, const void *data, size_t len)
 {
     const char *p = data;
@@ -148,10 +155,7 @@ static int write_raw(struct denvd_upload *u, const void *data, size_t len)
         ssize_t n = write(u->fd, p, len);
         if (n < 0) {
             if (errno == EINTR) continue;
-            return up_fail(u, errno == ENOSPC || errno == EDQUOT ? 507 : 500,
-                           errno == ENOSPC ? "not enough disk space available"
-                                           : "error writing file: %s",
-                           strerror(errno));
+            return write_failed(u, errno);
         }
         p += n;
         len -= (size_t)n;
@@ -369,6 +373,19 @@ int denvd_upload_status(const struct denvd_upload *u, const char **message)
 {
     if (message) *message = u->message;
     return u->status;
+}
+
+int denvd_upload_plain_fd(struct denvd_upload *u)
+{
+    if (u->multipart || u->gzip || u->fd < 0 || u->status || flush_file(u) < 0) return -1;
+    free(u->wbuf); /* unbuffered from now on */
+    u->wbuf = NULL;
+    return u->fd;
+}
+
+void denvd_upload_write_failed(struct denvd_upload *u, int err)
+{
+    write_failed(u, err);
 }
 
 void denvd_upload_free(struct denvd_upload *u)

@@ -30,6 +30,12 @@ int denvd_upload_feed(struct denvd_upload *u, const void *data, size_t len);
 /* Body complete (or abandoned): *status and the JSON body to send. */
 int denvd_upload_finish(struct denvd_upload *u, int *status, struct buf *body);
 int denvd_upload_status(const struct denvd_upload *u, const char **message);
+/* The open target when the body is the file's bytes as they are (octet-stream, no gzip), else
+ * -1: the server may then splice the body into it (issue 22). From then on fed bytes are
+ * written at once, unbuffered, so both ways keep their order. Still owned by u. */
+int denvd_upload_plain_fd(struct denvd_upload *u);
+/* A write into that fd failed with errno err: the upload fails as a failed write would. */
+void denvd_upload_write_failed(struct denvd_upload *u, int err);
 void denvd_upload_free(struct denvd_upload *u);
 
 struct denvd_download_info {

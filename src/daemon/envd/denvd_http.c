@@ -310,7 +310,6 @@ static void upload_answer_refusal(struct denvd_conn *c)
 
 static int upload_data(struct server_request *req, const char *data, size_t len, void *ud)
 {
-    (void)req;
     struct denvd_conn *c = ud;
     if (c->kind != K_UPLOAD) return 0;
     c->body_in += len;
@@ -329,8 +328,26 @@ static int upload_data(struct server_request *req, const char *data, size_t len,
         denvd_upload_finish(c->up, &status, &body);
         denvd_upload_free(c->up);
         c->up = NULL;
+        server_request_set_body_fd(req, -1, NULL); /* its fd is closed */
         upload_refuse_later(c, status, &body);
     }
+    return 0;
+}
+
+/* Body bytes spliced straight into the upload's file (server_request_set_body_fd). */
+static int upload_sunk(struct server_request *req, size_t n, int err, void *ud)
+{
+    (void)req;
+    struct denvd_conn *c = ud;
+    c->body_in += n;
+    if (!err || !c->up) return 0;
+    int status;
+    struct buf body = BUF_INIT;
+    denvd_upload_write_failed(c->up, err);
+    denvd_upload_finish(c->up, &status, &body);
+    denvd_upload_free(c->up);
+    c->up = NULL;
+    upload_refuse_later(c, status, &body);
     return 0;
 }
 
@@ -406,6 +423,8 @@ static void start_upload(struct denvd_conn *c, const char *path)
         upload_refuse_later(c, status, &b);
     }
     server_request_set_body_cb(c->req, upload_data, upload_end, c);
+    int fd = c->up ? denvd_upload_plain_fd(c->up) : -1;
+    if (fd >= 0) server_request_set_body_fd(c->req, fd, upload_sunk);
 }
 
 /* ---- Connect RPCs ---- */

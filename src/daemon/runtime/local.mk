@@ -5,6 +5,10 @@ src_daemon_runtime_libboxtopd_runtime_a_SOURCES = \
 	src/daemon/runtime/rt_internal.h \
 	src/daemon/runtime/rt_core.c \
 	src/daemon/runtime/rt_boot.c \
+	src/daemon/runtime/rt_spare.c \
+	src/daemon/runtime/rt_sb.c \
+	src/daemon/runtime/rt_grave.c \
+	src/daemon/runtime/rt_etc.c \
 	src/daemon/runtime/rt_init.c \
 	src/daemon/runtime/rt_rootfs.c \
 	src/daemon/runtime/rt_layer.c \

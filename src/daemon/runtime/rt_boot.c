@@ -7,6 +7,8 @@
  *   C→boxtopd "P <pid>"    init's host pid
  *   init→boxtopd "R"       root filesystem entered, control socket served
  *   any→boxtopd "E <text>" a step failed
+ * A spare (rt_spare.c) stops before "U": init→boxtopd "W" (waiting), and later
+ * boxtopd→init "N<id>\0<etc texts>" names it; then "U", "M", "R" as above.
  * Every wait is bounded by RT_REPLY_MS; the whole boot takes a few milliseconds. */
 #include "config.h"
 
@@ -115,7 +117,7 @@ static int wait_maps(int sync_fd, char *why, size_t n)
 }
 
 /* The setup child C. Never returns. */
-static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int sync_fd)
+static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int sync_fd, bool spare)
 {
     char why[512];
     /* Keep only the two sockets: boxtopd's listeners and clients must not live on in init. */
@@ -149,7 +151,7 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
     write_oom_adj("-999");
 
     struct rt_init_args a = {
-        .mode = rt->mode, .listen_fd = listen_fd, .sync_fd = sync_fd, .id = sb->id};
+        .mode = rt->mode, .listen_fd = listen_fd, .sync_fd = sync_fd, .id = sb->id, .spare = spare};
     snprintf(a.home, sizeof a.home, "%s", sb->home);
     if (rt_mode_ns(rt->mode)) {
         bool rootless = rt->mode == RT_MODE_ROOTLESS;
@@ -288,20 +290,23 @@ static int ctl_listen(struct rt_sandbox *sb)
     return fd;
 }
 
-static int boot_fail(struct rt *rt, struct rt_sandbox *sb, pid_t c, pid_t g, struct error *err)
+void rt_boot_abort(struct rt *rt, struct rt_sandbox *sb, struct rt_boot *b)
 {
-    if (g > 0) kill(g, SIGKILL);
-    if (c > 0) {
-        kill(c, SIGKILL);
-        waitpid(c, NULL, 0);
+    if (b->g > 0) kill(b->g, SIGKILL);
+    if (b->c > 0 && !b->c_done) {
+        kill(b->c, SIGKILL);
+        waitpid(b->c, NULL, 0);
     }
+    b->c_done = true;
+    if (b->fd >= 0) close(b->fd);
+    b->fd = -1;
     rt_cgroup_kill_all(rt, sb->id);
-    return -1;
-    (void)err;
 }
 
-int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err)
+int rt_boot_start(struct rt *rt, struct rt_sandbox *sb, bool spare, struct rt_boot *b,
+                  struct error *err)
 {
+    *b = (struct rt_boot){.fd = -1};
     if (rt_cgroup_create(rt, sb, err) < 0) return -1;
     rt_cgroup_kill_all(rt, sb->id); /* leftovers of a crashed earlier boot */
     int lfd = ctl_listen(sb);
@@ -320,53 +325,81 @@ int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     }
     if (c == 0) {
         close(sp[0]);
-        boot_child(rt, sb, lfd, sp[1]);
+        boot_child(rt, sb, lfd, sp[1], spare);
     }
     close(lfd);
     close(sp[1]);
-    int fd = sp[0];
-    int64_t deadline = now_ms() + RT_REPLY_MS;
-    pid_t g = 0;
-    bool ready = false, c_done = false, want_maps = false;
+    b->c = c;
+    b->fd = sp[0];
+    return 0;
+}
+
+/* One sync message (see the top): 1 when init is ready ("R", or "W" from a spare), 0 when more
+ * is to come, -1 when the boot failed (err says why; the boot is aborted). deadline < 0: only
+ * what is there already (the fd was readable). */
+int rt_boot_step(struct rt *rt, struct rt_sandbox *sb, struct rt_boot *b, int64_t deadline,
+                 struct error *err)
+{
     char msg[600];
-    while (!ready || g == 0) {
-        ssize_t n = sync_recv(fd, msg, sizeof msg, deadline);
-        if (n <= 0) {
+    ssize_t n = deadline < 0 ? recv(b->fd, msg, sizeof msg - 1, MSG_DONTWAIT)
+                             : sync_recv(b->fd, msg, sizeof msg, deadline);
+    if (n < 0 && deadline < 0 && (errno == EAGAIN || errno == EINTR)) return 0;
+    if (n > 0) msg[n] = '\0';
+    if (n <= 0 || msg[0] == 'E') {
+        if (n > 0)
+            error_set(err, ERROR_GENERIC, "sandbox %s: %s", sb->id, msg + 2);
+        else
             error_set(err, ERROR_GENERIC, "sandbox %s: init did not start: %s", sb->id,
                       n == 0 ? "setup process exited" : strerror(errno));
-            close(fd);
-            return boot_fail(rt, sb, c_done ? 0 : c, g, err);
-        }
-        if (msg[0] == 'E') {
-            error_set(err, ERROR_GENERIC, "sandbox %s: %s", sb->id, msg + 2);
-            close(fd);
-            return boot_fail(rt, sb, c_done ? 0 : c, g, err);
-        } else if (msg[0] == 'U') {
-            want_maps = true; /* init made its user ns (maybe before we know its pid) */
-        } else if (msg[0] == 'P') {
-            g = (pid_t)atoi(msg + 2);
-            waitpid(c, NULL, 0); /* C exits right after this message */
-            c_done = true;
-        } else if (msg[0] == 'R') {
-            ready = true;
-        }
-        /* full mode: init's user ns (after "P"); rootless: the setup child's, by newuidmap */
-        bool rootless = rt->mode == RT_MODE_ROOTLESS;
-        if (want_maps && (rootless || g > 0)) {
-            want_maps = false;
-            char why[300] = "";
-            if ((rootless ? rt_subid_write_maps(&rt->sub, c, why, sizeof why)
-                          : write_maps(g, sb->idbase)) < 0 ||
-                send(fd, "M", 1, MSG_NOSIGNAL) != 1) {
-                error_set(err, ERROR_GENERIC, "sandbox %s: uid map: %s", sb->id,
-                          why[0] ? why : strerror(errno));
-                close(fd);
-                return boot_fail(rt, sb, c_done ? 0 : c, g, err);
-            }
+        rt_boot_abort(rt, sb, b);
+        return -1;
+    }
+    if (msg[0] == 'U') {
+        b->want_maps = true; /* init made its user ns (maybe before we know its pid) */
+    } else if (msg[0] == 'P') {
+        b->g = (pid_t)atoi(msg + 2);
+        waitpid(b->c, NULL, 0); /* C exits right after this message */
+        b->c_done = true;
+    } else if (msg[0] == 'R') {
+        b->ready = true;
+    } else if (msg[0] == 'W') {
+        b->waiting = true;
+    }
+    /* full mode: init's user ns (after "P"); rootless: the setup child's, by newuidmap */
+    bool rootless = rt->mode == RT_MODE_ROOTLESS;
+    if (b->want_maps && (rootless || b->g > 0)) {
+        b->want_maps = false;
+        char why[300] = "";
+        if ((rootless ? rt_subid_write_maps(&rt->sub, b->c, why, sizeof why)
+                      : write_maps(b->g, sb->idbase)) < 0 ||
+            send(b->fd, "M", 1, MSG_NOSIGNAL) != 1) {
+            error_set(err, ERROR_GENERIC, "sandbox %s: uid map: %s", sb->id,
+                      why[0] ? why : strerror(errno));
+            rt_boot_abort(rt, sb, b);
+            return -1;
         }
     }
-    close(fd);
-    sb->init_pid = g;
-    sb->init_start = rt_proc_starttime(g);
+    return b->g > 0 && (b->ready || b->waiting) ? 1 : 0;
+}
+
+/* Until init is ready, at most RT_REPLY_MS; then it is sb's. */
+int rt_boot_finish(struct rt *rt, struct rt_sandbox *sb, struct rt_boot *b, struct error *err)
+{
+    int64_t deadline = now_ms() + RT_REPLY_MS;
+    int rc;
+    while ((rc = rt_boot_step(rt, sb, b, deadline, err)) == 0 || (rc == 1 && !b->ready))
+        ;
+    if (rc < 0) return -1;
+    close(b->fd);
+    b->fd = -1;
+    sb->init_pid = b->g;
+    sb->init_start = rt_proc_starttime(b->g);
     return 0;
+}
+
+int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err)
+{
+    struct rt_boot b;
+    if (rt_boot_start(rt, sb, false, &b, err) < 0) return -1;
+    return rt_boot_finish(rt, sb, &b, err);
 }

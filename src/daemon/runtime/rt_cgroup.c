@@ -106,6 +106,40 @@ int rt_cgroup_create(struct rt *rt, struct rt_sandbox *sb, struct error *err)
         if (mkdir(p, 0755) < 0 && errno != EEXIST)
             return error_set(err, ERROR_GENERIC, "mkdir %s: %s", p, strerror(errno));
     }
+    return rt_cgroup_limits(rt, sb, err);
+}
+
+/* A spare's groups get the sandbox's name when it is taken: v1 only (v2 cannot rename). On
+ * failure the ones renamed already are renamed back. */
+int rt_cgroup_rename(const struct rt *rt, const char *from, const char *to)
+{
+    if (rt->cg.version == 0) return 0;
+    if (rt->cg.version != 1) {
+        errno = EPERM;
+        return -1;
+    }
+    char a[PATH_MAX], b[PATH_MAX];
+    for (int c = 0; c < RT_CG_N; c++) {
+        if (!rt->cg.have[c]) continue;
+        if (cg_dir(rt, c, from, a, sizeof a) < 0 || cg_dir(rt, c, to, b, sizeof b) < 0 ||
+            rename(a, b) < 0) {
+            int e = errno;
+            while (c-- > 0)
+                if (rt->cg.have[c] && cg_dir(rt, c, from, a, sizeof a) == 0 &&
+                    cg_dir(rt, c, to, b, sizeof b) == 0)
+                    rename(b, a);
+            errno = e;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The spec's memory, cpu and pids limits on sb's groups. */
+int rt_cgroup_limits(struct rt *rt, struct rt_sandbox *sb, struct error *err)
+{
+    if (rt->cg.version == 0) return 0;
+    char p[PATH_MAX];
     bool ok = true;
     long long mem = (long long)sb->spec.memory_mb * 1024 * 1024;
     int pids = sb->spec.pids_max > 0 ? sb->spec.pids_max : 4096;
@@ -141,13 +175,21 @@ int rt_cgroup_create(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     return ok ? 0 : -1;
 }
 
-/* In the setup child before it forks init: everything below inherits the groups. */
+/* In the setup child before it forks init: everything below inherits the groups.
+ * v1: the child is single-threaded (a fork), so "0" (the writing thread) into "tasks" moves the
+ * whole process. That is what keeps a create fast: moving a process through cgroup.procs takes
+ * the kernel's global threadgroup lock for writing, an RCU grace period (7-16 ms on a busy
+ * machine when no other migration ran just before: issue 22), while moving the writer's own
+ * single thread skips that lock. cgroup.procs stays the fallback. */
 int rt_cgroup_attach_self(const struct rt *rt, const char *id)
 {
     char p[PATH_MAX], pid[32];
     snprintf(pid, sizeof pid, "%d", (int)getpid());
     for (int c = 0; c < RT_CG_N; c++) {
         if (!rt->cg.have[c] || (rt->cg.version == 2 && c > 0)) continue;
+        if (rt->cg.version == 1 && cg_file(rt, c, id, "tasks", p, sizeof p) == 0 &&
+            rt_write_str(p, "0") == 0)
+            continue;
         if (cg_file(rt, c, id, "cgroup.procs", p, sizeof p) < 0 || rt_write_str(p, pid) < 0)
             return -errno;
     }

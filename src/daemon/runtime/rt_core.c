@@ -26,19 +26,6 @@
 
 #include "rt_internal.h"
 
-static void watch(struct rt *rt, int fd)
-{
-    if (fd >= 0 && rt->hooks.watch_fd) rt->hooks.watch_fd(rt->hooks.ud, fd);
-}
-
-static void unwatch_close(struct rt *rt, int *fd)
-{
-    if (*fd < 0) return;
-    if (rt->hooks.unwatch_fd) rt->hooks.unwatch_fd(rt->hooks.ud, *fd);
-    close(*fd);
-    *fd = -1;
-}
-
 /* Can this process build namespaced sandboxes? A throwaway child tries the hard parts. As
  * root: an overlay with lowerdir=/ in a private mount ns, then user and pid namespaces. As
  * another user: user+mount+pid namespaces with its own uid mapped, and an overlay of /usr
@@ -139,7 +126,8 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     DIR *d = opendir(rt->rt_dir);
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        if (strncmp(e->d_name, ".trash-", 7) != 0) continue;
+        bool spare = strncmp(e->d_name, RT_SPARE_PREFIX, 7) == 0;
+        if (strncmp(e->d_name, ".trash-", 7) != 0 && !spare) continue;
         struct rt_grave *g = calloc(1, sizeof *g);
         if (!g) break;
         g->pidfd = -1;
@@ -147,6 +135,8 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
             free(g);
             continue;
         }
+        /* a spare of a boxtopd that died: its init and cgroups go too */
+        if (spare) rt_spare_leftover(rt, g, e->d_name);
         g->next = rt->graves;
         rt->graves = g;
     }
@@ -180,12 +170,13 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
         size_t l = strlen(c->missing);
         snprintf(c->missing + l, sizeof c->missing - l, "%s%s", l ? "; " : "", need[i].what);
     }
+    rt_spare_init(rt);
     *out = rt;
     return 0;
 }
 
 /* Namespaced sandboxes need the base image (plain ones run on the host's files anyway). */
-static int rt_base_check(struct rt *rt, struct error *err)
+int rt_base_check(struct rt *rt, struct error *err)
 {
     const struct rt_base_status *st = &rt->base.st;
     if (!rt_mode_ns(rt->mode) || st->state == RT_BASE_READY || st->state == RT_BASE_HOST) return 0;
@@ -208,69 +199,28 @@ void rt_get_caps(const struct rt *rt, struct rt_caps *caps)
     *caps = rt->caps;
 }
 
-void rt_grave_try(struct rt *rt)
-{
-    for (struct rt_grave **pp = &rt->graves; *pp;) {
-        struct rt_grave *g = *pp;
-        bool cg_gone = true;
-        if (g->id[0]) { /* "" = a leftover directory from an earlier run */
-            rt_cgroup_kill_all(rt, g->id);
-            cg_gone = rt_cgroup_remove(rt, g->id) == 0;
-        }
-        /* bounded: a huge writable layer is deleted over several calls */
-        if (g->rm_pid > 0 && waitpid(g->rm_pid, NULL, WNOHANG) != 0) g->rm_pid = 0;
-        if (g->trash[0] && g->rm_pid == 0) {
-            int r = rt_rm_step(g->trash, RT_RM_STEP);
-            if (r == 0) g->trash[0] = '\0';
-            /* rootless: files the sandbox's root made belong to the subordinate range */
-            if (r < 0 && rt->sub.ok && !g->rm_spawned) {
-                g->rm_spawned = true; /* once: what is still stuck then stays for later runs */
-                g->rm_pid = rt_subid_rm_spawn(&rt->sub, g->trash);
-                if (g->rm_pid < 0) g->rm_pid = 0;
-            }
-        }
-        if (cg_gone && !g->trash[0]) {
-            *pp = g->next;
-            unwatch_close(rt, &g->pidfd);
-            free(g);
-        } else {
-            pp = &g->next;
-        }
-    }
-}
-
 void rt_tick(struct rt *rt)
 {
     if (rt && rt->graves) rt_grave_try(rt);
-}
-
-/* Shutdown only: give killed sandboxes a bounded moment to finish dying so that their cgroups
- * and files go now instead of at the next start (the loop is ending, so waiting is fine). */
-static void graves_drain(struct rt *rt, int budget_ms)
-{
-    for (int waited = 0; rt->graves && waited < budget_ms; waited += 20) {
-        rt_grave_try(rt);
-        if (!rt->graves) break;
-        poll(NULL, 0, 20);
-    }
 }
 
 void rt_free(struct rt *rt)
 {
     if (!rt) return;
     rt_base_stop(rt);
-    graves_drain(rt, 3000);
+    rt_spare_free(rt);
+    rt_graves_drain(rt, 3000);
     while (rt->graves) {
         struct rt_grave *g = rt->graves;
         rt->graves = g->next;
-        unwatch_close(rt, &g->pidfd);
+        rt_unwatch_close(rt, &g->pidfd);
         free(g);
     }
     while (rt->sandboxes) {
         struct rt_sandbox *sb = rt->sandboxes;
         rt->sandboxes = sb->next;
-        unwatch_close(rt, &sb->ev_fd);
-        unwatch_close(rt, &sb->pidfd);
+        rt_unwatch_close(rt, &sb->ev_fd);
+        rt_unwatch_close(rt, &sb->pidfd);
         if (sb->req_fd >= 0) close(sb->req_fd);
         if (sb->root_fd >= 0) close(sb->root_fd);
         if (sb->dir_fd >= 0) close(sb->dir_fd);
@@ -285,60 +235,20 @@ void rt_free(struct rt *rt)
 
 static struct rt_sandbox *sb_new(struct rt *rt, const struct rt_spec *spec, struct error *err)
 {
-    if (!spec || !rt_id_valid(spec->id)) {
-        error_set(err, ERROR_USAGE, "invalid sandbox id");
+    enum error_kind kind = ERROR_USAGE;
+    const char *why = spec ? rt_sb_refused(rt, spec->id, &kind) : "invalid sandbox id";
+    if (why) {
+        if (kind == ERROR_CONFLICT)
+            error_set(err, ERROR_CONFLICT, "sandbox %s %s", spec->id, why);
+        else
+            error_set(err, ERROR_USAGE, "%s", why);
         return NULL;
     }
-    for (struct rt_sandbox *s = rt->sandboxes; s; s = s->next) {
-        if (strcmp(s->id, spec->id) == 0) {
-            error_set(err, ERROR_CONFLICT, "sandbox %s is already loaded", spec->id);
-            return NULL;
-        }
-    }
-    struct rt_sandbox *sb = calloc(1, sizeof *sb);
-    if (!sb) {
-        error_set(err, ERROR_GENERIC, "out of memory");
-        return NULL;
-    }
-    sb->rt = rt;
-    snprintf(sb->id, sizeof sb->id, "%s", spec->id);
-    sb->spec = *spec;
-    sb->spec.id = sb->id;
-    /* the caller's, only used while creating */
-    sb->spec.seed_dir = sb->spec.binds = sb->spec.lowers = NULL;
-    sb->dir_fd = sb->pidfd = sb->ev_fd = sb->req_fd = sb->root_fd = -1;
-    sb->disk.last = -1;
-    if (rt_path(sb->dir, sizeof sb->dir, "%s/%s", rt->rt_dir, sb->id) < 0 ||
-        rt_path(sb->home, sizeof sb->home, "%s/home/user", sb->dir) < 0) {
-        error_set(err, ERROR_USAGE, "state dir path too long");
-        free(sb);
-        return NULL;
-    }
+    struct rt_sandbox *sb = rt_sb_alloc(rt, spec->id, spec);
+    if (!sb)
+        error_set(err, errno == ENAMETOOLONG ? ERROR_USAGE : ERROR_GENERIC, "%s",
+                  errno == ENAMETOOLONG ? "state dir path too long" : "out of memory");
     return sb;
-}
-
-static void sb_free(struct rt_sandbox *sb)
-{
-    if (sb->dir_fd >= 0) close(sb->dir_fd);
-    free(sb->lowers);
-    rt_disk_reset(&sb->disk);
-    free(sb);
-}
-
-static void sb_link(struct rt *rt, struct rt_sandbox *sb)
-{
-    sb->next = rt->sandboxes;
-    rt->sandboxes = sb;
-}
-
-static void sb_unlink(struct rt *rt, struct rt_sandbox *sb)
-{
-    for (struct rt_sandbox **pp = &rt->sandboxes; *pp; pp = &(*pp)->next) {
-        if (*pp == sb) {
-            *pp = sb->next;
-            return;
-        }
-    }
 }
 
 bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb)
@@ -363,44 +273,6 @@ static int read_meta(struct rt_sandbox *sb)
     return 0;
 }
 
-/* The lowest id slot no other sandbox directory uses. */
-static int pick_idbase(struct rt *rt, uint32_t *out)
-{
-    uint32_t n = rt->idmap_slots > 4096 ? 4096 : rt->idmap_slots;
-    unsigned char used[4096] = {0};
-    DIR *d = opendir(rt->rt_dir);
-    if (!d) return -1;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!rt_id_valid(e->d_name)) continue;
-        char p[PATH_MAX], buf[128];
-        unsigned long v;
-        if (rt_path(p, sizeof p, "%s/%s/meta", rt->rt_dir, e->d_name) < 0 ||
-            rt_read_file(p, buf, sizeof buf) < 0 || sscanf(buf, "idbase %lu", &v) != 1 ||
-            v < rt->idmap_base)
-            continue;
-        unsigned long slot = (v - rt->idmap_base) / RT_IDMAP_SIZE;
-        if (slot < n) used[slot] = 1;
-    }
-    closedir(d);
-    for (uint32_t i = 0; i < n; i++) {
-        if (!used[i]) {
-            *out = rt->idmap_base + i * RT_IDMAP_SIZE;
-            return 0;
-        }
-    }
-    errno = ENOSPC;
-    return -1;
-}
-
-static int write_init_pid(struct rt_sandbox *sb)
-{
-    char buf[64], p[PATH_MAX];
-    snprintf(buf, sizeof buf, "%d %llu\n", (int)sb->init_pid, sb->init_start);
-    if (rt_path(p, sizeof p, "%s/init.pid", sb->dir) < 0) return -1;
-    return rt_write_file(p, buf, strlen(buf), 0600);
-}
-
 /* init runs: connect, watch, open the root. */
 static int attach(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
@@ -423,43 +295,9 @@ static int attach(struct rt *rt, struct rt_sandbox *sb, struct error *err)
         sb->root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     }
     sb->running = true;
-    watch(rt, sb->ev_fd);
-    watch(rt, sb->pidfd);
+    rt_watch(rt, sb->ev_fd);
+    rt_watch(rt, sb->pidfd);
     return 0;
-}
-
-/* Every process of the sandbox gets SIGKILL; nothing waits for them to be gone. */
-static void kill_tree(struct rt *rt, struct rt_sandbox *sb)
-{
-    if (sb->init_pid > 0 && rt_proc_starttime(sb->init_pid) == sb->init_start) {
-        if (rt->mode == RT_MODE_PLAIN || rt->cg.version == 0) {
-            pid_t pids[4096];
-            int n = rt_proc_tree(sb->init_pid, pids, 4096);
-            for (int i = 0; i < n; i++) {
-                kill(pids[i], SIGKILL);
-                kill(pids[i], SIGCONT);
-            }
-        }
-        kill(sb->init_pid, SIGKILL); /* in full mode this takes the whole pid ns with it */
-    }
-    rt_cgroup_kill_all(rt, sb->id);
-}
-
-/* Forget a (no longer) running init: fds, pid file. */
-static void detach(struct rt *rt, struct rt_sandbox *sb)
-{
-    unwatch_close(rt, &sb->ev_fd);
-    unwatch_close(rt, &sb->pidfd);
-    if (sb->req_fd >= 0) close(sb->req_fd);
-    sb->req_fd = -1;
-    if (sb->root_fd >= 0) close(sb->root_fd);
-    sb->root_fd = -1;
-    sb->running = sb->frozen = false;
-    sb->init_pid = 0;
-    sb->init_start = 0;
-    unlinkat(sb->dir_fd, "init.pid", 0);
-    unlinkat(sb->dir_fd, "frozen", 0);
-    unlinkat(sb->dir_fd, "ctl.sock", 0);
 }
 
 int rt_sandbox_boot(struct rt *rt, struct rt_sandbox *sb, struct error *err)
@@ -468,15 +306,31 @@ int rt_sandbox_boot(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     if (sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is running", sb->id);
     if (rt_base_check(rt, err) < 0) return -1;
     if (rt_rootfs_prepare(rt, sb, err) < 0 || rt_boot_init(rt, sb, err) < 0) return -1;
-    if (write_init_pid(sb) < 0 || attach(rt, sb, err) < 0) {
+    if (rt_sb_write_pid(sb) < 0 || attach(rt, sb, err) < 0) {
         if (!err || !err->msg[0])
             error_set(err, ERROR_GENERIC, "sandbox %s: %s", sb->id, strerror(errno));
-        kill_tree(rt, sb);
-        detach(rt, sb);
+        rt_kill_tree(rt, sb);
+        rt_detach(rt, sb);
         return -1;
     }
     sb->frozen = false;
     rt_disk_reset(&sb->disk);
+    return 0;
+}
+
+/* A spare taken for this create (rt_spare.c): its init runs, named; connect and limit it. */
+static int create_from_spare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
+{
+    if (rt_cgroup_limits(rt, sb, err) < 0 || rt_sb_write_pid(sb) < 0 || attach(rt, sb, err) < 0) {
+        if (!err || !err->msg[0])
+            error_set(err, ERROR_GENERIC, "sandbox %s: %s", sb->id, strerror(errno));
+        rt_sb_link(rt, sb);
+        rt_sandbox_destroy(rt, sb, NULL);
+        return -1;
+    }
+    sb->frozen = false;
+    rt_disk_reset(&sb->disk);
+    rt_sb_link(rt, sb);
     return 0;
 }
 
@@ -486,39 +340,32 @@ int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandb
     *out = NULL;
     rt_grave_try(rt);
     if (rt_base_check(rt, err) < 0) return -1;
-    struct rt_sandbox *sb = sb_new(rt, spec, err);
+    struct rt_sandbox *sb = rt_spare_take(rt, spec);
+    if (sb) {
+        if (create_from_spare(rt, sb, err) < 0) return -1;
+        *out = sb;
+        return 0;
+    }
+    sb = sb_new(rt, spec, err);
     if (!sb) return -1;
-    if (mkdir(sb->dir, 0711) < 0) {
-        int e = errno;
-        sb_free(sb);
-        return error_set(err, e == EEXIST ? ERROR_CONFLICT : ERROR_GENERIC, "sandbox %s: %s",
-                         spec->id, strerror(e));
+    int made = rt_sb_mkdir(rt, sb, err);
+    if (made == 0) {
+        rt_sb_free(sb);
+        return -1;
     }
-    char meta[64];
-    sb->dir_fd = open(sb->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (sb->dir_fd < 0 || pick_idbase(rt, &sb->idbase) < 0) {
-        error_set(err, ERROR_GENERIC, "sandbox %s: %s", spec->id, strerror(errno));
-        goto fail;
-    }
-    snprintf(meta, sizeof meta, "idbase %u\n", sb->idbase);
-    char p[PATH_MAX];
-    if (rt_path(p, sizeof p, "%s/meta", sb->dir) < 0 ||
-        rt_write_file(p, meta, strlen(meta), 0600) < 0) {
-        error_set(err, ERROR_GENERIC, "sandbox %s: meta: %s", spec->id, strerror(errno));
-        goto fail;
-    }
+    if (made < 0) goto fail;
     if (spec->seed_dir && rt_layer_seed(rt, sb, spec->seed_dir, spec->seed_idbase, err) < 0)
         goto fail;
     if (spec->binds && rt_binds_write(sb, spec->binds, err) < 0) goto fail;
     if (spec->lowers && rt_lowers_write(rt, sb, spec->lowers, err) < 0) goto fail;
     if (rt_sandbox_boot(rt, sb, err) < 0) goto fail;
-    sb_link(rt, sb);
+    rt_sb_link(rt, sb);
     *out = sb;
     return 0;
 fail:
     /* Like a destroy: processes of a half-booted init may still be dying, so the cgroups
      * and files go through the graveyard. err keeps the boot error. */
-    sb_link(rt, sb);
+    rt_sb_link(rt, sb);
     rt_sandbox_destroy(rt, sb, NULL);
     return -1;
 }
@@ -532,7 +379,7 @@ int rt_sandbox_open(struct rt *rt, const struct rt_spec *spec, struct rt_sandbox
     sb->dir_fd = open(sb->dir, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (sb->dir_fd < 0 || read_meta(sb) < 0) {
         error_set(err, ERROR_NOT_FOUND, "sandbox %s: files are gone", spec->id);
-        sb_free(sb);
+        rt_sb_free(sb);
         return -1;
     }
     rt_lowers_load(sb);
@@ -550,16 +397,16 @@ int rt_sandbox_open(struct rt *rt, const struct rt_spec *spec, struct rt_sandbox
             int fr = rt_cgroup_is_frozen(rt, sb->id);
             if (fr < 0) fr = faccessat(sb->dir_fd, "frozen", F_OK, 0) == 0;
             sb->frozen = fr == 1;
-            sb_link(rt, sb);
+            rt_sb_link(rt, sb);
             *out = sb;
             return 1;
         }
-        kill_tree(rt, sb); /* init exists but does not answer: start over */
+        rt_kill_tree(rt, sb); /* init exists but does not answer: start over */
     }
-    detach(rt, sb);
+    rt_detach(rt, sb);
     rt_cgroup_kill_all(rt, sb->id);
     rt_cgroup_remove(rt, sb->id);
-    sb_link(rt, sb);
+    rt_sb_link(rt, sb);
     *out = sb;
     return 0;
 }
@@ -591,52 +438,14 @@ int rt_sandbox_stop(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     int pidfd = -1;
     if (sb->pidfd >= 0) pidfd = dup(sb->pidfd);
     pid_t pid = sb->init_pid;
-    kill_tree(rt, sb);
-    detach(rt, sb);
+    rt_kill_tree(rt, sb);
+    rt_detach(rt, sb);
     wait_gone(pidfd, 2000);
     if (pidfd >= 0) close(pidfd);
     if (pid > 0) waitpid(pid, NULL, WNOHANG); /* only if it was orphaned to us */
     rt_cgroup_kill_all(rt, sb->id);
     rt_cgroup_remove(rt, sb->id);
     sb->stopping = false;
-    return 0;
-}
-
-int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err)
-{
-    (void)err; /* cannot fail: what is not gone yet is retried later */
-    sb->stopping = true;
-    struct rt_grave *g = calloc(1, sizeof *g);
-    if (!g) { /* no memory for the retry list: do what can be done right now */
-        kill_tree(rt, sb);
-        detach(rt, sb);
-        sb_unlink(rt, sb);
-        rt_rm_rf(sb->dir);
-        rt_cgroup_remove(rt, sb->id);
-        sb_free(sb);
-        return 0;
-    }
-    snprintf(g->id, sizeof g->id, "%s", sb->id);
-    g->pid = sb->init_pid;
-    g->pidfd = sb->pidfd >= 0 ? dup(sb->pidfd) : -1;
-    if (g->pidfd >= 0) fcntl(g->pidfd, F_SETFD, FD_CLOEXEC);
-    kill_tree(rt, sb);
-    detach(rt, sb);
-    sb_unlink(rt, sb);
-    for (int tries = 0; tries < 100; tries++) {
-        if (rt_path(g->trash, sizeof g->trash, "%s/.trash-%s-%u", rt->rt_dir, sb->id,
-                    rt->trash_seq++) < 0)
-            break;
-        if (rename(sb->dir, g->trash) == 0) break;
-        g->trash[0] = '\0';
-        if (errno != EEXIST && errno != ENOTEMPTY) break;
-    }
-    if (!g->trash[0]) snprintf(g->trash, sizeof g->trash, "%s", sb->dir);
-    sb_free(sb);
-    g->next = rt->graves;
-    rt->graves = g;
-    watch(rt, g->pidfd);
-    rt_grave_try(rt);
     return 0;
 }
 
@@ -653,8 +462,8 @@ void rt_sandbox_lost(struct rt *rt, struct rt_sandbox *sb)
         if (k && atoll(k + 9) > 0)
             snprintf(why, sizeof why, "init exited after out-of-memory kills");
     }
-    kill_tree(rt, sb);
-    detach(rt, sb);
+    rt_kill_tree(rt, sb);
+    rt_detach(rt, sb);
     rt_cgroup_kill_all(rt, sb->id);
     if (rt->hooks.sandbox_died)
         rt->hooks.sandbox_died(rt->hooks.ud, sb, why); /* may destroy sb: touch nothing after */
@@ -664,7 +473,7 @@ void rt_on_pidfd(struct rt *rt, int fd)
 {
     for (struct rt_grave *g = rt->graves; g; g = g->next) {
         if (g->pidfd == fd) {
-            unwatch_close(rt, &g->pidfd);
+            rt_unwatch_close(rt, &g->pidfd);
             if (g->pid > 0) waitpid(g->pid, NULL, WNOHANG); /* ECHILD unless orphaned to us */
             rt_grave_try(rt);
             return;

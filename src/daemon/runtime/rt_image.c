@@ -263,6 +263,7 @@ int rt_base_start(struct rt *rt, const struct rt_base_opts *o, struct error *err
     if (o->host) {
         st->state = RT_BASE_HOST;
         snprintf(st->recipe, sizeof st->recipe, "host");
+        rt_spare_schedule(rt, 0);
         return 0;
     }
     struct rt_image_job *j = &b->job;
@@ -276,6 +277,7 @@ int rt_base_start(struct rt *rt, const struct rt_base_opts *o, struct error *err
         st->state = RT_BASE_READY;
         st->percent = 100;
         snprintf(st->lower, sizeof st->lower, "%s", lower);
+        rt_spare_schedule(rt, 0);
         return 0;
     }
     st->state = RT_BASE_BUILDING;
@@ -321,6 +323,7 @@ bool rt_base_on_fd(struct rt *rt, int fd)
         else
             log_msg(rt->lg, LOG_ERROR, "base image: %s", b->st.error);
     }
+    if (b->st.state == RT_BASE_READY) rt_spare_schedule(rt, 0);
     return true;
 }
 

@@ -74,25 +74,21 @@ int rt_imagefs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
                 0)
             return error_set(err, ERROR_GENERIC, "sandbox dir %s: %s", dirs[i].rel,
                              strerror(errno));
-    char hostname[RT_ID_MAX + 2], img[4096], hosts[4096 + 256], resolv[8192];
-    snprintf(hostname, sizeof hostname, "%s\n", sb->id);
-    if (rt_path(p, sizeof p, "%s/etc/hosts", rt->base.st.lower) < 0 ||
-        rt_read_file(p, img, sizeof img) < 0)
-        snprintf(img, sizeof img, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n");
-    snprintf(hosts, sizeof hosts, "%s127.0.1.1\t%s\n", img, sb->id);
+    struct rt_etc e;
+    rt_etc_texts(rt, sb->id, &e);
+    /* resolv.conf replaced: the host's resolvers as they are now */
     const struct {
         const char *name, *text;
-    } files[] = {{"hostname", hostname}, {"hosts", hosts}};
+        bool replace;
+    } files[] = {{"hostname", e.hostname, false},
+                 {"hosts", e.hosts, false},
+                 {"resolv.conf", e.resolv, true}};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-        if (rt_path(p, sizeof p, "%s/upper/etc/%s", sb->dir, files[i].name) < 0 ||
-            put(p, files[i].text, r, r, false) < 0)
+        if (files[i].text[0] &&
+            (rt_path(p, sizeof p, "%s/upper/etc/%s", sb->dir, files[i].name) < 0 ||
+             put(p, files[i].text, r, r, files[i].replace) < 0))
             return error_set(err, ERROR_GENERIC, "sandbox /etc/%s: %s", files[i].name,
                              strerror(errno));
-    /* The host's resolvers as they are now (a symlink into the host's /run is followed). */
-    if (rt_read_file("/etc/resolv.conf", resolv, sizeof resolv) >= 0 &&
-        (rt_path(p, sizeof p, "%s/upper/etc/resolv.conf", sb->dir) < 0 ||
-         put(p, resolv, r, r, true) < 0))
-        return error_set(err, ERROR_GENERIC, "sandbox /etc/resolv.conf: %s", strerror(errno));
     return 0;
 }
 

@@ -542,7 +542,7 @@ void rt_init_exec(struct rt_init_args *a)
     if (a->listen_fd != 3 || a->sync_fd != 4) return;
     if (fcntl(3, F_SETFD, 0) < 0 || fcntl(4, F_SETFD, 0) < 0) return;
     char env[PATH_MAX + 64];
-    snprintf(env, sizeof env, RT_INIT_ENV "%d:%s", (int)a->mode, a->home);
+    snprintf(env, sizeof env, RT_INIT_ENV "%d%s:%s", (int)a->mode, a->spare ? "s" : "", a->home);
     char *argv[] = {"boxtopd-init", NULL};
     char *envp[] = {env, NULL};
     /* fd 5: the binary, opened by the setup child before the root changed */
@@ -562,10 +562,40 @@ static void enter_fail(struct rt_init_args *a, const char *step)
     _exit(1);
 }
 
+/* A spare (rt_spare.c) waits here, booted up to its name: "N" + the sandbox's id, then the
+ * per-sandbox /etc files' texts (rt_etc_texts), each ending in a NUL; an empty text leaves that
+ * file alone. Still real root over the mount and uts namespaces, so it names itself and writes
+ * the files through its own root before it becomes the sandbox's root below. Only existing
+ * files are rewritten (their owners stay the sandbox's). EOF: boxtopd dropped the spare. */
+static void spare_wait_name(struct rt_init_args *a)
+{
+    static char msg[1 + RT_ID_MAX + 1 + sizeof(struct rt_etc)];
+    if (send(a->sync_fd, "W", 1, MSG_NOSIGNAL) != 1) _exit(1);
+    ssize_t n = recv(a->sync_fd, msg, sizeof msg - 1, 0);
+    if (n < 3 || msg[0] != 'N') _exit(1);
+    msg[n] = '\0';
+    const char *id = msg + 1, *end = msg + n;
+    if (!rt_id_valid(id)) enter_fail(a, "spare name");
+    if (sethostname(id, strlen(id)) < 0) enter_fail(a, "sethostname");
+    static const char *const files[] = {"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"};
+    const char *text = id + strlen(id) + 1;
+    for (size_t i = 0; i < sizeof files / sizeof files[0] && text < end; i++) {
+        size_t len = strnlen(text, (size_t)(end - text));
+        int fd = len ? open(files[i], O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC) : -1;
+        if (fd >= 0) {
+            ssize_t w = write(fd, text, len);
+            close(fd);
+            if (w != (ssize_t)len) enter_fail(a, files[i]);
+        }
+        text += len + 1;
+    }
+}
+
 void rt_init_enter(struct rt_init_args *a)
 {
     if (a->mode == RT_MODE_FULL && rt_rootfs_pivot() < 0) enter_fail(a, "pivot_root");
     if (rt_mode_ns(a->mode)) rt_bootid_mount(); /* "/" is the sandbox's now, still privileged */
+    if (a->spare) spare_wait_name(a);
     if (a->mode == RT_MODE_FULL) {
         /* Entered last, after every mount was made by real root: the mount, pid, uts and ipc
          * namespaces stay owned by the host's user ns, so root inside cannot mount anything,
@@ -602,7 +632,9 @@ __attribute__((constructor)) static void rt_init_ctor(void)
     a.listen_fd = 3;
     a.sync_fd = 4;
     a.id = "";
-    if (v[1] == ':') snprintf(a.home, sizeof a.home, "%s", v + 2);
+    a.spare = v[1] == 's';
+    const char *colon = strchr(v, ':');
+    if (colon) snprintf(a.home, sizeof a.home, "%s", colon + 1);
     fcntl(3, F_SETFD, FD_CLOEXEC);
     fcntl(4, F_SETFD, FD_CLOEXEC);
     unsetenv("BOXTOPD_RT_INIT");

@@ -22,7 +22,9 @@
  * the image's overlay (--base host: a tmpfs root with per-directory overlays) inside it, then
  * the same pid/uts/ipc + init, which pivots at once and is not re-executed (see rt_boot.c).
  * Plain (no namespaces, or BOXTOPD_ISOLATION=plain): the same init without namespaces, in a
- * private directory. rt_get_caps says what is missing. */
+ * private directory. rt_get_caps says what is missing.
+ * Full mode keeps one sandbox booted ahead of time up to its name (a spare, rt_spare.c): a
+ * create takes it, and then it is that sandbox in every way. */
 #ifndef BOXTOPD_RT_INTERNAL_H
 #define BOXTOPD_RT_INTERNAL_H
 
@@ -107,6 +109,28 @@ struct rt_grave {
     bool rm_spawned;
 };
 
+/* A boot in steps, for a spare booted while the loop runs (rt_spare.c). */
+struct rt_boot {
+    pid_t c, g; /* setup child (reaped once c_done), init */
+    int fd;     /* sync socket, or -1 */
+    bool c_done, want_maps, waiting, ready;
+};
+
+/* A sandbox booted ahead of time up to its name (rt_spare.c): DIR/runtime/.spare-<pid>-<n>,
+ * its cgroups named alike. */
+#define RT_SPARE_PREFIX ".spare-"
+struct rt_spare {
+    bool enabled;
+    struct rt_sandbox *sb; /* booting or waiting, or NULL */
+    struct rt_boot boot;
+    bool ready;   /* init waits for its name */
+    bool kick;    /* taken: boot the next one after the next spawn */
+    int timer_fd; /* boot the next one; give up on a boot that hangs */
+    int64_t started_ms;
+    unsigned seq;
+    int failures; /* in a row; spares stop after a few (creates then boot as before) */
+};
+
 /* The base image: its status, and the builder process while one runs. */
 struct rt_base {
     struct rt_base_status st;
@@ -135,6 +159,7 @@ struct rt {
     struct rt_base base;
     struct rt_subid sub; /* rootless only */
     int init_exe;        /* O_PATH on boxtopd-init, or -1: init re-executes boxtopd itself */
+    struct rt_spare spare;
 };
 
 /* --- control protocol (SOCK_SEQPACKET, one message per request/reply/event) --- */
@@ -221,6 +246,15 @@ struct rt_init_args {
     const char *id;
     char root[PATH_MAX]; /* full mode: host path of the merged root (pivot target) */
     char home[PATH_MAX]; /* plain mode: home directory */
+    bool spare;          /* waits for its name before it enters the user ns (rt_spare.c) */
+};
+
+/* The per-sandbox files of a root filesystem, written at boot (rt_rootfs_prepare) or, for a
+ * spare, when it gets its name: "" = leave that file as it is. */
+struct rt_etc {
+    char hostname[RT_ID_MAX + 2];
+    char hosts[8192 + 256];
+    char resolv[8192];
 };
 
 /* rt_proto.c */
@@ -239,14 +273,57 @@ void rt_init_main(struct rt_init_args *a) __attribute__((noreturn));
 
 /* rt_boot.c */
 int rt_init_exe_open(void); /* boxtopd-init next to boxtopd or installed, or -1 */
-int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err); /* start + finish */
+int rt_boot_start(struct rt *rt, struct rt_sandbox *sb, bool spare, struct rt_boot *b,
+                  struct error *err);
+int rt_boot_step(struct rt *rt, struct rt_sandbox *sb, struct rt_boot *b, int64_t deadline,
+                 struct error *err);
+int rt_boot_finish(struct rt *rt, struct rt_sandbox *sb, struct rt_boot *b, struct error *err);
+void rt_boot_abort(struct rt *rt, struct rt_sandbox *sb, struct rt_boot *b);
 int rt_ctl_connect(struct rt_sandbox *sb, uint32_t hello); /* fd, or -1 with errno */
 
 /* rt_core.c */
+int rt_base_check(struct rt *rt, struct error *err); /* 503 while the image is being built */
 void rt_on_pidfd(struct rt *rt, int fd);
-void rt_grave_try(struct rt *rt); /* retry cleanup of destroyed sandboxes */
 void rt_sandbox_lost(struct rt *rt, struct rt_sandbox *sb);
 bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb);
+
+/* rt_sb.c: a sandbox's record. alloc: named (rt_sb_name), nothing on disk yet. refused: why
+ * no sandbox id can be made now (NULL: it can). mkdir: DIR/runtime/<id> with its meta (id
+ * base); 1 made, 0 not made, -1 made but incomplete (destroy sb); err says why. */
+struct rt_sandbox *rt_sb_alloc(struct rt *rt, const char *id, const struct rt_spec *spec);
+int rt_sb_name(struct rt *rt, struct rt_sandbox *sb, const char *id, const struct rt_spec *spec);
+const char *rt_sb_refused(struct rt *rt, const char *id, enum error_kind *kind);
+int rt_sb_mkdir(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+int rt_sb_write_pid(struct rt_sandbox *sb); /* DIR/runtime/<id>/init.pid */
+void rt_sb_free(struct rt_sandbox *sb);
+void rt_sb_link(struct rt *rt, struct rt_sandbox *sb); /* into rt->sandboxes */
+void rt_sb_unlink(struct rt *rt, struct rt_sandbox *sb);
+void rt_watch(struct rt *rt, int fd); /* through the hooks */
+void rt_unwatch_close(struct rt *rt, int *fd);
+
+/* rt_grave.c: kill_tree: SIGKILL to every process of sb (nothing waits); detach: forget a (no
+ * longer) running init (fds, pid file); grave_try: retry the cleanup of destroyed sandboxes;
+ * graves_drain: the same for at most budget_ms (shutdown only: it waits). */
+void rt_kill_tree(struct rt *rt, struct rt_sandbox *sb);
+void rt_detach(struct rt *rt, struct rt_sandbox *sb);
+void rt_grave_try(struct rt *rt);
+void rt_graves_drain(struct rt *rt, int budget_ms);
+
+/* rt_etc.c */
+void rt_etc_texts(const struct rt *rt, const char *id, struct rt_etc *e);
+
+/* rt_spare.c: one sandbox booted ahead of time, taken by a create that needs nothing of its
+ * own before boot (no seed, volumes or layers): full mode on cgroup v1 (renamed) or none. */
+void rt_spare_init(struct rt *rt);
+void rt_spare_schedule(struct rt *rt, int ms); /* boot one after ms, unless there is one */
+bool rt_spare_on_fd(struct rt *rt, int fd);    /* true when fd was the spare's */
+/* The spare named id with spec's limits to come, init running; NULL: none (boot as usual). */
+struct rt_sandbox *rt_spare_take(struct rt *rt, const struct rt_spec *spec);
+void rt_spare_free(struct rt *rt);        /* kills a spare (rt_free) */
+void rt_spare_after_spawn(struct rt *rt); /* a process started: time for the next spare */
+struct rt_grave;
+void rt_spare_leftover(struct rt *rt, struct rt_grave *g, const char *name);
 
 /* rt_image.c */
 bool rt_base_on_fd(struct rt *rt, int fd); /* true when fd was the builder's */
@@ -314,7 +391,9 @@ int rt_layer_seed(struct rt *rt, struct rt_sandbox *sb, const char *seed_dir, ui
 
 /* rt_cgroup.c */
 void rt_cgroup_detect(struct rt *rt);
-int rt_cgroup_create(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+int rt_cgroup_create(struct rt *rt, struct rt_sandbox *sb, struct error *err); /* + limits */
+int rt_cgroup_limits(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+int rt_cgroup_rename(const struct rt *rt, const char *from, const char *to); /* v1; -1 errno */
 int rt_cgroup_attach_self(const struct rt *rt, const char *id); /* in the child: 0 or -errno */
 int rt_cgroup_freeze(struct rt *rt, struct rt_sandbox *sb, bool frozen);
 int rt_cgroup_is_frozen(const struct rt *rt, const char *id);

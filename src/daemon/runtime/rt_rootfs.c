@@ -51,31 +51,6 @@ static int put_file(const char *path, const char *text, uid_t uid, gid_t gid)
     return 0;
 }
 
-/* Keeps the host's /etc/hosts and adds the sandbox's own name. */
-static int put_hosts(const char *path, const char *id, uid_t uid, gid_t gid)
-{
-    struct stat st;
-    if (lstat(path, &st) == 0) return 0;
-    char host[8192], text[8192 + 256];
-    if (rt_read_file("/etc/hosts", host, sizeof host) < 0)
-        snprintf(host, sizeof host, "127.0.0.1\tlocalhost\n::1\tlocalhost\n");
-    snprintf(text, sizeof text, "%s127.0.1.1\t%s\n", host, id);
-    return put_file(path, text, uid, gid);
-}
-
-/* /etc/resolv.conf is often a symlink into /run (systemd-resolved), and the sandbox's /run is
- * its own: put a copy of what it points to into the writable layer. The network is the
- * host's, so the host's resolver works. */
-static int put_resolv(const char *upper_etc, uid_t uid, gid_t gid)
-{
-    struct stat st;
-    char text[8192], p[PATH_MAX];
-    if (lstat("/etc/resolv.conf", &st) < 0 || !S_ISLNK(st.st_mode)) return 0;
-    if (rt_read_file("/etc/resolv.conf", text, sizeof text) < 0) return 0; /* dangling */
-    if (rt_path(p, sizeof p, "%s/resolv.conf", upper_etc) < 0) return -1;
-    return put_file(p, text, uid, gid);
-}
-
 /* The state directory must not show through the overlay's lower layer. If one of the
  * opaque directories above already hides it, nothing more is needed. */
 static int hide_state_dir(const char *upper, const char *state_dir)
@@ -103,7 +78,7 @@ static const char rt_group[] = "root:x:0:\ntty:x:5:user\nuser:x:1000:\nnogroup:x
 
 /* Rootless: everything belongs to boxtopd's own user (= "user" inside). The /etc files are
  * bound over the host's one by one, since /etc may only be a read-only bind. */
-static int prepare_rootless(struct rt_sandbox *sb, struct error *err)
+static int prepare_rootless(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
     static const struct {
         const char *rel;
@@ -116,27 +91,27 @@ static int prepare_rootless(struct rt_sandbox *sb, struct error *err)
                 {"upper/home", 0755},
                 {"upper/home/user", 0755},
                 {"upper/etc", 0755}};
-    char p[PATH_MAX], hostname[RT_ID_MAX + 2];
+    char p[PATH_MAX];
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
         if (rt_path(p, sizeof p, "%s/%s", sb->dir, dirs[i].rel) < 0 ||
             mk_dir(p, dirs[i].mode, (uid_t)-1, (gid_t)-1, false) < 0)
             return error_set(err, ERROR_GENERIC, "sandbox dir %s: %s", dirs[i].rel,
                              strerror(errno));
-    snprintf(hostname, sizeof hostname, "%s\n", sb->id);
+    struct rt_etc e;
+    rt_etc_texts(rt, sb->id, &e);
+    /* resolv.conf into the /etc overlay's upper dir (with read-only binds only, a symlinked
+     * one breaks) */
     const struct {
         const char *rel, *text;
-    } files[] = {{"etc/passwd", rt_passwd}, {"etc/group", rt_group}, {"etc/hostname", hostname}};
+    } files[] = {{"etc/passwd", rt_passwd},
+                 {"etc/group", rt_group},
+                 {"etc/hostname", e.hostname},
+                 {"etc/hosts", e.hosts},
+                 {"upper/etc/resolv.conf", e.resolv}};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-        if (rt_path(p, sizeof p, "%s/%s", sb->dir, files[i].rel) < 0 ||
-            put_file(p, files[i].text, (uid_t)-1, (gid_t)-1) < 0)
+        if (files[i].text[0] && (rt_path(p, sizeof p, "%s/%s", sb->dir, files[i].rel) < 0 ||
+                                 put_file(p, files[i].text, (uid_t)-1, (gid_t)-1) < 0))
             return error_set(err, ERROR_GENERIC, "sandbox %s: %s", files[i].rel, strerror(errno));
-    if (rt_path(p, sizeof p, "%s/etc/hosts", sb->dir) < 0 ||
-        put_hosts(p, sb->id, (uid_t)-1, (gid_t)-1) < 0)
-        return error_set(err, ERROR_GENERIC, "sandbox /etc/hosts: %s", strerror(errno));
-    /* into the /etc overlay's upper dir (with read-only binds only, a symlinked one breaks) */
-    if (rt_path(p, sizeof p, "%s/upper/etc", sb->dir) < 0 ||
-        put_resolv(p, (uid_t)-1, (gid_t)-1) < 0)
-        return error_set(err, ERROR_GENERIC, "sandbox /etc/resolv.conf: %s", strerror(errno));
     return 0;
 }
 
@@ -155,7 +130,7 @@ int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
         return 0;
     }
     if (rt_on_image(rt)) return rt_imagefs_prepare(rt, sb, err);
-    if (rt->mode == RT_MODE_ROOTLESS) return prepare_rootless(sb, err);
+    if (rt->mode == RT_MODE_ROOTLESS) return prepare_rootless(rt, sb, err);
     struct {
         const char *rel;
         mode_t mode;
@@ -180,21 +155,22 @@ int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
             return error_set(err, ERROR_GENERIC, "sandbox dir %s: %s", dirs[i].rel,
                              strerror(errno));
     }
-    char hostname[RT_ID_MAX + 2];
-    snprintf(hostname, sizeof hostname, "%s\n", sb->id);
+    struct rt_etc e;
+    rt_etc_texts(rt, sb->id, &e);
     const struct {
         const char *rel, *text;
-    } files[] = {{"passwd", rt_passwd}, {"group", rt_group}, {"hostname", hostname}};
+    } files[] = {{"passwd", rt_passwd},
+                 {"group", rt_group},
+                 {"hostname", e.hostname},
+                 {"hosts", e.hosts},
+                 {"resolv.conf", e.resolv}};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        if (rt_path(p, sizeof p, "%s/upper/etc/%s", sb->dir, files[i].rel) < 0 ||
-            put_file(p, files[i].text, r, r) < 0)
+        if (files[i].text[0] &&
+            (rt_path(p, sizeof p, "%s/upper/etc/%s", sb->dir, files[i].rel) < 0 ||
+             put_file(p, files[i].text, r, r) < 0))
             return error_set(err, ERROR_GENERIC, "sandbox /etc/%s: %s", files[i].rel,
                              strerror(errno));
     }
-    if (rt_path(p, sizeof p, "%s/upper/etc/hosts", sb->dir) < 0 || put_hosts(p, sb->id, r, r) < 0)
-        return error_set(err, ERROR_GENERIC, "sandbox /etc/hosts: %s", strerror(errno));
-    if (rt_path(p, sizeof p, "%s/upper/etc", sb->dir) < 0 || put_resolv(p, r, r) < 0)
-        return error_set(err, ERROR_GENERIC, "sandbox /etc/resolv.conf: %s", strerror(errno));
     if (rt_path(p, sizeof p, "%s/upper", sb->dir) < 0 || hide_state_dir(p, rt->state_dir) < 0)
         return error_set(err, ERROR_GENERIC, "hiding the state dir: %s", strerror(errno));
     return 0;

@@ -170,6 +170,7 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
         out->stdout_fd = fds[0];
         out->stderr_fd = fds[1];
     }
+    rt_spare_after_spawn(rt);
     return 0;
 }
 
@@ -269,7 +270,7 @@ int rt_pty_resize(int pty_fd, int rows, int cols)
 
 void rt_on_readable(struct rt *rt, int fd)
 {
-    if (rt_base_on_fd(rt, fd)) return;
+    if (rt_base_on_fd(rt, fd) || rt_spare_on_fd(rt, fd)) return;
     struct rt_sandbox *sb = rt->sandboxes;
     while (sb && sb->ev_fd != fd)
         sb = sb->next;

@@ -280,6 +280,13 @@ static void draw_table(struct cmdsv *v, WINDOW *w, int y0, int rows, int wd)
         const char *msg = !v->loaded                      ? _("loading…")
                           : hist(v)->n + hist(v)->nlisted ? _("no command matches the filter")
                                                           : _("no commands yet");
+        if (v->loaded && v->err[0] && !(hist(v)->n + hist(v)->nlisted)) {
+            /* a failed read is not an empty history: say so, with the whole error */
+            char m[ERROR_MSG_MAX + 64];
+            snprintf(m, sizeof m, _("cannot read the sandbox's logs: %s (R retries)"), v->err);
+            ui_text(a, w, y0 + 1, 2, wd - 4, m, th->attr[ROLE_CRIT]);
+            return;
+        }
         ui_text(a, w, y0 + 1, 2, wd - 4, msg, th->attr[ROLE_DIM]);
         return;
     }
@@ -338,7 +345,8 @@ static void cv_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     }
     struct buf t = BUF_INIT;
     buf_printf(&t, _("Commands %s"), v->id);
-    buf_printf(&t, _("  %zu commands, %zu failed, %zu running"), total, failed, running);
+    if (v->loaded) /* before the first answer a count of 0 would be a claim */
+        buf_printf(&t, _("  %zu commands, %zu failed, %zu running"), total, failed, running);
     size_t nl = 0;
     for (size_t i = 0; i < hs->nlisted; i++)
         nl += hs->listed[i].result == CMD_RUNNING;
@@ -351,7 +359,7 @@ static void cv_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     if (v->err[0]) ui_text(a, w, 0, x + 3, wd - x - 4, v->err, th->attr[ROLE_CRIT]);
     int y = 1;
     const char *note = NULL;
-    if (v->loaded && !hs->saw_process)
+    if (v->loaded && !v->err[0] && !hs->saw_process)
         note = _("no process events in this sandbox's logs yet (its envd may not log them): "
                  "showing what Process.List sees");
     else if (v->loaded && cmd_feed_uses_v2(v->feed))
@@ -484,7 +492,7 @@ static int cv_key(struct view *vv, struct app *a, int ch, int is_key)
         if (!is_key && (ch == 27 || ch == 'q')) {
             v->focus_pane = 0;
             cmd_pane_close(v);
-            app_dirty(a, DIRTY_MAIN);
+            app_dirty(a, DIRTY_MAIN | DIRTY_FOOTER); /* the table's keys again */
             return 1;
         }
     }
@@ -588,7 +596,7 @@ static int cv_key(struct view *vv, struct app *a, int ch, int is_key)
     default:
         return 0;
     }
-    app_dirty(a, DIRTY_MAIN);
+    app_dirty(a, DIRTY_MAIN | DIRTY_FOOTER); /* Enter gives the keys to the output pane */
     return 1;
 }
 

@@ -43,7 +43,8 @@ struct tlv {
     int nlogs, nfiles;
     int64_t logs_cursor;
     struct api_call *mcall, *ecall, *lcall, *ccall;
-    struct brem_watch *watch; /* files changed in /home/user */
+    struct brem_watch *watch;      /* files changed in /home/user */
+    char watch_err[ERROR_MSG_MAX]; /* why the last watch ended, "" while it works */
     int64_t timer;
     int64_t cursor; /* ms */
     double zoom;    /* 1 = the whole life */
@@ -167,15 +168,17 @@ static void on_ctx(struct api_result *res, void *ud)
 static void on_fs(void *ud)
 {
     struct tlv *t = ud;
+    t->watch_err[0] = '\0';
     add_mark(&t->files, &t->nfiles, loop_wall_ms(), 0);
     app_dirty(t->app, DIRTY_MAIN);
 }
 
 static void on_fs_end(const struct error *err, void *ud)
 {
-    (void)err;
     struct tlv *t = ud;
-    t->watch = NULL;
+    t->watch = NULL; /* asked again with the next poll */
+    if (err) snprintf(t->watch_err, sizeof t->watch_err, "%s", err->msg);
+    app_dirty(t->app, DIRTY_MAIN);
 }
 
 static void poll_data(struct tlv *t)
@@ -410,8 +413,11 @@ static void tl_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     int nf = 0;
     for (int i = 0; i < t->nfiles; i++)
         nf += t->files[i].ms >= t->cursor - 5000 && t->files[i].ms <= t->cursor + 5000;
-    snprintf(line, sizeof line, _("%d file changes within 5 s (watched while this view is open)"),
-             nf);
+    if (t->watch_err[0]) /* never claim a watch that failed: nothing would be counted */
+        snprintf(line, sizeof line, _("file changes not watched: %s"), t->watch_err);
+    else
+        snprintf(line, sizeof line,
+                 _("%d file changes within 5 s (watched while this view is open)"), nf);
     if (y < h) ui_text(a, w, y++, 1, wd - 2, line, th->attr[ROLE_DIM]);
     /* the log lines just before the cursor, fetched when it rests here */
     if (t->ctx_for != t->cursor && !t->ccall) {

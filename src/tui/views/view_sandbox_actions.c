@@ -147,12 +147,17 @@ void sbact_create_from(struct app *a, const char *template_id, const char *ttl, 
         app_status(a, STATUS_ERROR, _("not a duration: use seconds, or 10m, 2h"));
         return;
     }
-    const char *kv[1] = {NULL};
-    struct create_req req = {template_id, secs, kv};
-    a->be->ops->create(a->be, &req);
-    while (a->depth > 1) /* back to the sandboxes, where it appears (the caller is freed) */
+    /* back to the sandboxes first, where it appears (the caller and template_id are freed):
+     * the backend's answer then lands there too (a replay's at once, which a pop after the
+     * create cleared with the caller's messages) */
+    char tid[256];
+    snprintf(tid, sizeof tid, "%s", template_id);
+    while (a->depth > 1)
         app_pop_view(a);
-    app_status(a, STATUS_INFO, _("creating a sandbox…")); /* said there, where it appears */
+    app_status(a, STATUS_INFO, _("creating a sandbox…"));
+    const char *kv[1] = {NULL};
+    struct create_req req = {tid, secs, kv};
+    a->be->ops->create(a->be, &req);
 }
 
 /* ---- p ---- */

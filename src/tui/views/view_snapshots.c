@@ -58,10 +58,15 @@ static void snap_fetch(struct snapv *v)
 static void sn_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 {
     struct snapv *v = (struct snapv *)vv;
-    static const struct ui_col cols[] = {
-        {N_("SNAPSHOT"), 36}, {N_("SOURCE"), 22}, {N_("CREATED"), 16}, {N_("SIZE"), 9}};
+    static const struct ui_col cols[] = {{N_("SNAPSHOT"), 36, 16},
+                                         {N_("SOURCE"), 22, 0},
+                                         {N_("CREATED"), 16, 0},
+                                         {N_("SIZE"), 9, 0}};
     struct buf t = BUF_INIT;
-    buf_printf(&t, _("Snapshots (%d)"), v->sl.n);
+    if (v->loaded) /* no count before the first answer: 0 would be a claim */
+        buf_printf(&t, _("Snapshots (%d)"), v->sl.n);
+    else
+        buf_append_str(&t, _("Snapshots"));
     struct ui_list l = {buf_cstr(&t),
                         v->err,
                         _("cannot load the snapshots"),

@@ -36,15 +36,17 @@ static void tb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     int64_t end = b->finished_ms ? b->finished_ms : loop_now_ms();
     struct buf t = BUF_INIT;
     buf_printf(&t, _("Building %s"), b->name);
-    int x = ui_text(a, w, 0, 1, wd - 2, buf_cstr(&t), th->attr[ROLE_ACCENT] | A_BOLD);
+    /* x: the column after what is drawn; the parts stand two spaces apart */
+    int x = 1 + ui_text(a, w, 0, 1, wd - 2, buf_cstr(&t), th->attr[ROLE_ACCENT] | A_BOLD);
     buf_reset(&t);
     if (b->n_steps) buf_printf(&t, _("step %d/%d"), b->step, b->n_steps);
-    buf_printf(&t, "  %.1fs  ", (double)(end - b->started_ms) / 1000.0);
-    x += 1 + ui_text(a, w, 0, x + 2, wd - x - 3, buf_cstr(&t), th->attr[ROLE_NORMAL]);
+    buf_printf(&t, "%s%.1fs", b->n_steps ? "  " : "", (double)(end - b->started_ms) / 1000.0);
+    if (x + 2 < wd - 1)
+        x += 2 + ui_text(a, w, 0, x + 2, wd - x - 3, buf_cstr(&t), th->attr[ROLE_NORMAL]);
     attr_t st = !strcmp(b->status, "ready")   ? th->attr[ROLE_OK]
                 : !strcmp(b->status, "error") ? th->attr[ROLE_CRIT]
                                               : th->attr[ROLE_WARN];
-    ui_text(a, w, 0, x + 2, wd - x - 3, b->status, st | A_BOLD);
+    if (x + 2 < wd - 1) ui_text(a, w, 0, x + 2, wd - x - 3, b->status, st | A_BOLD);
     buf_free(&t);
     int top = 1, rows = h - top - (b->error[0] ? 1 : 0);
     if (rows < 1) rows = 1;
@@ -65,12 +67,15 @@ static void tb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 
 static void created(struct app *a, struct tbv *v)
 {
-    const char *kv[1] = {NULL};
-    struct create_req req = {v->b->tid, 300, kv};
-    a->be->ops->create(a->be, &req);
+    /* back to the sandboxes first (v is freed), so the backend's answer is said there */
+    char tid[256];
+    snprintf(tid, sizeof tid, "%s", v->b->tid);
     while (a->depth > 1)
         app_pop_view(a);
     app_status(a, STATUS_INFO, _("creating a sandbox…"));
+    const char *kv[1] = {NULL};
+    struct create_req req = {tid, 300, kv};
+    a->be->ops->create(a->be, &req);
 }
 
 static int tb_key(struct view *vv, struct app *a, int ch, int is_key)

@@ -52,27 +52,40 @@ static void ss_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     snprintf(title, sizeof(title), _(" Sessions (%d)"), n);
     ui_fill(w, 0, 0, wd, th->attr[ROLE_TITLE]);
     ui_text(a, w, 0, 0, wd, title, th->attr[ROLE_TITLE]);
-    char hdr[160];
-    snprintf(hdr, sizeof(hdr), "%-24s %-8s %-13s %-9s %s", _("SANDBOX"), _("PID"), _("STATE"),
-             _("HISTORY"), _("NOTE"));
-    ui_text(a, w, 1, 1, wd - 2, hdr, th->attr[ROLE_HEADER]);
+    /* cells drawn one by one: a long or hostile sandbox id is cut in its column instead of
+     * pushing the others off the row */
+    static const struct ui_col cols[] = {{N_("SANDBOX"), 24, 12},
+                                         {N_("PID"), 8, 0},
+                                         {N_("STATE"), 13, 0},
+                                         {N_("HISTORY"), 9, 0},
+                                         {N_("NOTE"), 20, 0}};
+    int cw[5];
+    ui_cols_fit(cols, 5, wd, cw);
+    for (int c = 0, cx = 1; c < 5 && cx < wd - 1; cx += cw[c] + 1, c++)
+        ui_text(a, w, 1, cx, c == 4 || cw[c] > wd - 1 - cx ? wd - 1 - cx : cw[c], _(cols[c].title),
+                th->attr[ROLE_HEADER]);
     if (!n)
         ui_text(a, w, 3, 2, wd - 4, _("no shells yet: press s on a sandbox"), th->attr[ROLE_DIM]);
     for (int i = 0; i < n && i + 2 < h; i++) {
         struct session *s = rows[i];
-        char line[512], st[48];
-        if (session_state(s) == SESSION_EXITED)
-            snprintf(st, sizeof(st), _("exit %d"), session_exit_code(s));
+        char f[3][48];
+        if (session_pid(s)) /* 0: none (a recorded terminal) */
+            snprintf(f[0], sizeof f[0], "%u", (unsigned)session_pid(s));
         else
-            snprintf(st, sizeof(st), "%s", session_state_name(session_state(s)));
-        snprintf(line, sizeof(line), "%-24s %-8u %-13s %-9d %s", session_sandbox(s),
-                 (unsigned)session_pid(s), st, term_engine_history(session_engine(s)),
-                 session_notice(s));
+            snprintf(f[0], sizeof f[0], "-");
+        if (session_state(s) == SESSION_EXITED)
+            snprintf(f[1], sizeof f[1], _("exit %d"), session_exit_code(s));
+        else
+            snprintf(f[1], sizeof f[1], "%s", session_state_name(session_state(s)));
+        snprintf(f[2], sizeof f[2], "%d", term_engine_history(session_engine(s)));
+        const char *cell[5] = {session_sandbox(s), f[0], f[1], f[2], session_notice(s)};
         attr_t at = i == v->sel                            ? th->attr[ROLE_SELECTED]
                     : session_state(s) == SESSION_DETACHED ? th->attr[ROLE_DIM]
                                                            : th->attr[ROLE_NORMAL];
         ui_fill(w, i + 2, 0, wd, at);
-        ui_text(a, w, i + 2, 1, wd - 2, line, at);
+        for (int c = 0, cx = 1; c < 5 && cx < wd - 1; cx += cw[c] + 1, c++)
+            ui_text(a, w, i + 2, cx, c == 4 || cw[c] > wd - 1 - cx ? wd - 1 - cx : cw[c], cell[c],
+                    at);
     }
 }
 

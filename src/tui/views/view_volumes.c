@@ -57,10 +57,15 @@ static void vol_fetch(struct volv *v)
 static void vo_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 {
     struct volv *v = (struct volv *)vv;
-    static const struct ui_col cols[] = {
-        {N_("NAME"), 20}, {N_("SIZE"), 9}, {N_("MOUNTED BY"), 46}, {N_("VOLUME ID"), 36}};
+    static const struct ui_col cols[] = {{N_("NAME"), 20, 0},
+                                         {N_("SIZE"), 9, 0},
+                                         {N_("MOUNTED BY"), 46, 21},
+                                         {N_("VOLUME ID"), 36, 0}};
     struct buf t = BUF_INIT;
-    buf_printf(&t, _("Volumes (%d)"), v->vl.n);
+    if (v->loaded) /* no count before the first answer: 0 would be a claim */
+        buf_printf(&t, _("Volumes (%d)"), v->vl.n);
+    else
+        buf_append_str(&t, _("Volumes"));
     struct ui_list l = {
         buf_cstr(&t), v->err,  _("cannot load the volumes"),        _("no volumes: c creates one"),
         v->loaded,    v->vl.n, (int)(sizeof cols / sizeof cols[0]), cols,

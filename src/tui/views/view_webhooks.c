@@ -319,7 +319,10 @@ static void wh_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     struct whv *v = (struct whv *)vv;
     const struct theme *th = &a->theme;
     struct buf t = BUF_INIT;
-    buf_printf(&t, _("Webhooks (%d)"), v->wl.n);
+    if (v->loaded) /* no count before the first answer: 0 would be a claim */
+        buf_printf(&t, _("Webhooks (%d)"), v->wl.n);
+    else
+        buf_append_str(&t, _("Webhooks"));
     int x = ui_text(a, w, 0, 1, wd - 2, buf_cstr(&t), th->attr[ROLE_ACCENT] | A_BOLD);
     buf_free(&t);
     if (v->err[0])
@@ -331,17 +334,21 @@ static void wh_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
         ui_text(a, w, 2, 2, wd - 4, v->err[0] ? _("cannot load the webhooks") : _("loading…"),
                 th->attr[ROLE_DIM]);
     } else {
-        const struct col cols[] = {{N_("NAME"), 18},
-                                   {N_("URL"), 34},
-                                   {N_("EVENTS"), 22},
-                                   {N_("ENABLED"), 7},
-                                   {N_("LAST DELIVERY"), 24}};
+        /* a narrow window narrows the URL, events and name first: enabled and the last
+         * delivery stay in view */
+        const struct ui_col cols[] = {{N_("NAME"), 18, 12},
+                                      {N_("URL"), 34, 20},
+                                      {N_("EVENTS"), 22, 14},
+                                      {N_("ENABLED"), 7, 0},
+                                      {N_("LAST DELIVERY"), 24, 0}};
+        int cws[5];
+        ui_cols_fit(cols, 5, wd, cws);
         ui_fill(w, 1, 0, wd, th->attr[ROLE_TITLE]);
         int cx = 1;
         for (int c = 0; c < 5 && cx < wd; c++) {
-            ui_text(a, w, 1, cx, cols[c].w < wd - cx ? cols[c].w : wd - cx, _(cols[c].title),
+            ui_text(a, w, 1, cx, cws[c] < wd - cx ? cws[c] : wd - cx, _(cols[c].title),
                     th->attr[ROLE_TITLE]);
-            cx += cols[c].w + 1;
+            cx += cws[c] + 1;
         }
         if (!v->wl.n) {
             ui_text(a, w, 3, 2, wd - 4, _("no webhooks: n creates one"), th->attr[ROLE_DIM]);
@@ -374,9 +381,9 @@ static void wh_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
                         at = th->attr[wi->enabled ? ROLE_OK : ROLE_WARN];
                     else if (i != v->sel && c == 4)
                         at = th->attr[role];
-                    int cw = c == 4 ? wd - cx - 1 : cols[c].w;
+                    int cw = c == 4 ? wd - cx - 1 : cws[c];
                     ui_text(a, w, y, cx, cw < wd - cx ? cw : wd - cx, f[c], at);
-                    cx += cols[c].w + 1;
+                    cx += cws[c] + 1;
                 }
             }
             if (v->pane) draw_pane(v, a, w, h - pane_rows, pane_rows, wd);

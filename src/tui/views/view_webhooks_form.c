@@ -166,8 +166,9 @@ static void draw_field(struct whform *f, struct app *a, WINDOW *w, int y, int x,
     } else {
         snprintf(shown, sizeof shown, "%s", in->text);
     }
-    int col = input_cursor_col(in), start = col >= fw - 1 ? col - fw + 2 : 0;
-    /* scroll long text so the cursor stays visible (ASCII-width estimate, as input.h) */
+    int col = input_cursor_col(in), start = focus && col >= fw - 1 ? col - fw + 2 : 0;
+    /* scroll long text so the cursor stays visible (ASCII-width estimate, as input.h); a
+     * field without the cursor shows its start, cut with an ellipsis */
     const char *p = shown;
     for (int i = 0; i < start && *p; i++) {
         p++;

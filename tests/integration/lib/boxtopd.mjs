@@ -159,8 +159,9 @@ export async function http(url, { method = 'GET', headers = {}, body, timeoutMs 
 let instanceCounter = 0;
 
 export class Boxtopd {
-  constructor(name, stateDir, ownsStateDir, extraArgs) {
+  constructor(name, stateDir, ownsStateDir, extraArgs, bin = boxtopdBin) {
     this.name = name;
+    this.bin = bin;
     this.stateDir = stateDir;
     this.ownsStateDir = ownsStateDir;
     this.extraArgs = extraArgs;
@@ -200,7 +201,7 @@ export class Boxtopd {
     ];
     const env = { ...process.env };
     for (const k of Object.keys(env)) if (k.startsWith('E2B_')) delete env[k];
-    this.proc = spawn(boxtopdBin, args, { stdio: ['ignore', out, out], env });
+    this.proc = spawn(this.bin, args, { stdio: ['ignore', out, out], env });
     this.allProcs.push(this.proc);
     fs.closeSync(out);
     this.exit = null;
@@ -402,7 +403,10 @@ export class Boxtopd {
     let table = procTable();
     const mine = new Map();
     if (this.proc && !this.exit) for (const p of descendants(this.pid, table)) mine.set(p.pid, p);
-    for (const p of procsInCgroupsOf(ids, table)) if (p.pid !== process.pid) mine.set(p.pid, p);
+    // and the sandbox each boxtopd keeps booted ahead (cgroup .spare-<boxtopd pid>-<n>): its init
+    // must end with boxtopd, also after a SIGKILL
+    const spares = this.allProcs.map((p) => `.spare-${p.pid}-`);
+    for (const p of procsInCgroupsOf([...ids, ...spares], table)) if (p.pid !== process.pid) mine.set(p.pid, p);
 
     if (this.proc && !this.exit) {
       const st = await this.stop('SIGTERM', 15000);
@@ -477,11 +481,12 @@ process.on('exit', () => {
 });
 
 /** Start a boxtopd on free loopback ports with a fresh state dir (or `stateDir`). */
-export async function startBoxtopd({ name = 'test', stateDir, extraArgs = [] } = {}) {
+/** bin: another boxtopd binary than the build's (a benchmark comparing two builds). */
+export async function startBoxtopd({ name = 'test', stateDir, extraArgs = [], bin } = {}) {
   fs.mkdirSync(logDir, { recursive: true });
   const owns = !stateDir;
   const dir = stateDir || fs.mkdtempSync(path.join(os.tmpdir(), `boxtopd-${name}-`));
-  const d = new Boxtopd(name, dir, owns, extraArgs);
+  const d = new Boxtopd(name, dir, owns, extraArgs, bin);
   live.add(d);
   try {
     await d.launch();

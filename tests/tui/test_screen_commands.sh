@@ -1,0 +1,68 @@
+#!/bin/sh
+# test_screen_commands.sh - golden screens of the commands view, its output pane and the
+# timeline (golden.sh, UPDATE_SCREENS=1 rewrites them) against a loopback fake of E2B cloud
+# and envd with fixed answers (fake_cloud_golden_cmds.js): the table (ok, failed, killed, a
+# very long and a hostile command line, one running, one only Process.List knows), the
+# output of a failed command (stderr marked, a hostile and a very long line), the live
+# output of the running one, the timeline, the same at 80x24, a sandbox where nothing ran
+# yet and one whose logs fail.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/golden.sh"
+echo "1..10"
+: > "$TMPD/fake.out"
+node "$abs_top_srcdir/tests/tui/fake_cloud_golden_cmds.js" > "$TMPD/fake.out" 2>&1 &
+FAKE=$!
+cleanup() { kill "$FAKE" 2>/dev/null; wait "$FAKE" 2>/dev/null; tui_stop; rm -rf "$TMPD"; }
+trap cleanup EXIT
+n=100; while [ $n -gt 0 ] && ! grep -q PORT "$TMPD/fake.out"; do sleep 0.05; n=$((n-1)); done
+PORT=$(awk '/PORT/ {print $2}' "$TMPD/fake.out")
+export E2B_API_KEY=e2b_00000000000000000000000000000000deadbeef
+export E2B_SANDBOX_URL="http://127.0.0.1:$PORT"
+GOLDEN_MASK="s|127.0.0.1:$PORT|FAKE|g"
+
+golden_start 120 30 --api-url "http://127.0.0.1:$PORT"
+tui_wait icmd 10
+tui_wait 'starts/min 0' 20 # the second listing: the header's count stops changing
+tui_keys :; tui_type 'commands icmd'; tui_keys Enter
+tui_wait 'not in the log' 10
+golden commands
+! tui_screen_e | grep -q "$(printf '\033')]0;" && [ "$(tui_fmt '#{pane_title}')" != pwned ]
+ok $? "a hostile command line is drawn sanitized"
+tui_keys /; tui_type pytest; tui_keys Enter; tui_wait 'filter: pytest' 5
+tui_keys Enter
+tui_wait 'exit 1 —' 10
+golden commands_output
+! tui_screen_e | grep -q "$(printf '\033')]0;" && [ "$(tui_fmt '#{pane_title}')" != pwned ]
+ok $? "a hostile output line is drawn sanitized"
+tui_keys Escape; tui_keys /; tui_keys C-u; tui_type train; tui_keys Enter
+tui_wait 'filter: train' 5; tui_keys Enter
+tui_wait 'epoch 2/3' 10
+golden commands_output_live
+tui_keys Escape; tui_keys /; tui_keys C-u; tui_keys Enter
+tui_keys T
+tui_wait 'OOM|oom|events' 10
+golden commands_timeline
+tui_stop
+
+golden_start 80 24 --api-url "http://127.0.0.1:$PORT"
+tui_wait icmd 10
+tui_wait 'starts/min 0' 20 # the second listing: the header's count stops changing
+tui_keys :; tui_type 'commands icmd'; tui_keys Enter
+tui_wait 'not in the log' 10
+golden commands_80
+tui_keys k k k k Enter
+tui_wait 'exit 1 —' 10
+golden commands_output_80
+tui_stop
+
+golden_start 120 30 --api-url "http://127.0.0.1:$PORT"
+tui_wait icmd 10
+tui_wait 'starts/min 0' 20 # the second listing: the header's count stops changing
+tui_keys :; tui_type 'commands iquiet'; tui_keys Enter
+tui_wait 'Commands iquiet' 10
+golden commands_empty
+tui_keys Escape
+tui_keys :; tui_type 'commands ibroken'; tui_keys Enter
+tui_wait 'Commands ibroken' 10
+golden commands_error
+tui_done
