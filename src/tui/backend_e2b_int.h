@@ -107,6 +107,7 @@ struct action {
     struct e2b_backend *b;
     char *id;
     const char *verb; /* already translated "killed", ... */
+    int ttl_s;        /* a new time to live: the report says when it ends instead */
 };
 
 /* backend_e2b_round.c: the poll timer and a round's end */
