@@ -120,6 +120,8 @@ http.createServer((req, res) => {
     let m = p.match(/^\/templates\/([^/]+)\/tags$/);
     if (m) {
       const t = byRef(decodeURIComponent(m[1]));
+      // FAKE_BAD_TAGS=1: "many"'s tags come back in a shape boxtop must refuse (not an array)
+      if (t && T.many && t.id === T.many.id && process.env.FAKE_BAD_TAGS) return send(res, 200, {tags: 'nope'});
       return t ? send(res, 200, tags[t.id]) : fail(res, 404, `template '${m[1]}' not found`);
     }
     m = p.match(/^\/templates\/([^/]+)\/builds\/([^/]+)\/status$/);

@@ -5,7 +5,7 @@
 # scrolls to the oldest; past TPL_BUILDS_MAX (1000) it stops and says the server has more.
 # (boxtopd's side of the same paging: tests/integration/sdk-templates.mjs.)
 . "$(dirname "$0")/lib.sh"
-echo "1..6"
+echo "1..7"
 MANY=m4nybu1ld5000000000
 B() { printf '6f1c2d3e-5a4b-4c3d-8e2f-%012d' "$1"; }
 FAKE=
@@ -45,6 +45,7 @@ ok $? "j scrolls down to the oldest build, the 250th; the row below counts the n
 tui_stop
 stop_fake
 
+export FAKE_BAD_TAGS=1 # and its tags answer is refused (the pane's tags row says why)
 start_fake 1150
 export E2B_SANDBOX_URL=$URL
 open_many
@@ -54,4 +55,6 @@ ok $? "past 1000 builds the pane stops reading and says the server has more"
 ok $? "ten pages were read, not twelve"
 tui_wait "$(B 2149) +ready " 5 && tui_screen | grep -Eq '… [0-9]+ more builds'
 ok $? "the newest build shows first, the rest counted below"
+tui_wait 'tags: [^ ]' 5 && ! tui_screen | grep -q 'tags: -' && ! tui_screen | grep -q 'tags: tags'
+ok $? "a refused tags answer is said once on the tags row ($(tui_screen | grep -o 'tags: .*' | head -1))"
 tui_done

@@ -143,8 +143,10 @@ static void on_tags(struct api_result *res, void *ud)
         p->tags = t;
         p->have_tags = 1;
         p->terr[0] = '\0';
-    } else {
-        snprintf(p->terr, sizeof p->terr, "%s", err.msg);
+    } else { /* the row's label says "tags: " already; the parser's path may too */
+        const char *m = err.msg;
+        if (!strncmp(m, "tags: ", 6)) m += 6;
+        snprintf(p->terr, sizeof p->terr, "%s", m);
     }
     maybe_poll(v);
     app_dirty(v->app, DIRTY_MAIN);
