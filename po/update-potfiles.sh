@@ -1,4 +1,4 @@
 #!/bin/sh
 # update-potfiles.sh - regenerate po/POTFILES.in: every source file that marks a string with
-# _() or N_() (tests/tui/test_i18n.sh checks exactly this list).
-cd "$(dirname "$0")/.." && grep -rlE '(^|[^A-Za-z0-9_])N?_\("' --include='*.c' src | sort > po/POTFILES.in
+# _(), N_() or ngettext_() (tests/tui/test_i18n.sh checks exactly this list).
+cd "$(dirname "$0")/.." && grep -rlE '(^|[^A-Za-z0-9_])(N|ngettext)?_\("' --include='*.c' src | sort > po/POTFILES.in

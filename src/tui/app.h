@@ -14,6 +14,7 @@
 
 #include "boxtop/loop.h"
 #include "backend.h"
+#include "duration.h"
 #include "keymap.h"
 #include "model.h"
 #include "theme.h"
@@ -123,8 +124,8 @@ struct app {
     int depth;
 
     enum app_mode mode;
-    struct input prompt; /* the bottom line in MODE_PROMPT */
-    char prompt_label[64];
+    struct input prompt;    /* the bottom line in MODE_PROMPT */
+    char prompt_label[256]; /* a prompt may name a sandbox (ui_fit) */
     prompt_cb prompt_fn;
     void *prompt_ud;
     struct input cmd_hist; /* keeps the `:` history across prompts */
@@ -233,6 +234,9 @@ void app_sync_model(struct app *a);  /* tell views the model changed (before rea
 /* Draw raw (untrusted) text at y,x within maxw columns, truncated with an ellipsis. Returns
  * columns used. */
 int ui_text(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, attr_t attr);
+/* raw sanitized and cut to maxw columns (with an ellipsis) into out, for text built before it
+ * is drawn (a prompt naming a sandbox); returns its width. */
+int ui_fit(struct app *a, const char *raw, int maxw, char *out, size_t n);
 /* Right-align within maxw. */
 int ui_text_right(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, attr_t attr);
 void ui_fill(WINDOW *w, int y, int x, int n, attr_t attr);
@@ -246,9 +250,10 @@ void ui_fmt_duration_ns(char *out, size_t n, int64_t ns);
 /* The cursor move of a navigation key (an ncurses KEY_*): arrows by 1, PgUp/PgDn by page,
  * Home/End past either end of n rows (the view clamps). 1 with *delta, 0 for another key. */
 int ui_nav_delta(int key, int page, int n, int *delta);
-/* A time to live as typed: seconds, or with s, m or h ("90", "10m", "2h"), 1 s to 30 days;
- * 0, or -1 when it is not one. */
-int ui_parse_duration(const char *text, int *secs);
+/* Every time-to-live prompt's label: with "Enter for DEF" when def_s > 0. */
+void ui_ttl_prompt(char *out, size_t n, int def_s);
+/* Every time-to-live prompt's answer to what ui_parse_duration refuses. */
+const char *ui_ttl_bad(void);
 /* ms since the epoch in local time with strftime's fmt; "-" for 0 (not known). */
 void ui_fmt_localtime(char *out, size_t n, int64_t ms, const char *fmt);
 

@@ -44,6 +44,8 @@ static void e2b_destroy(struct backend *be)
     e2b_hist_queue_clear(b);
     free(b->hist_queue);
     free(b->batch_ids);
+    free(b->batch_boxes);
+    free(b->parts);
     free(b->staged);
     for (int i = 0; i < b->ntemplates; i++)
         free(b->templates[i]);

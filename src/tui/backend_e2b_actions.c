@@ -10,12 +10,17 @@
 #include "boxtop/i18n.h"
 #include "app.h"
 #include "backend_e2b_int.h"
+#include "duration.h"
 
 static void on_action(struct api_result *res, void *ud)
 {
     struct action *ac = ud;
     struct e2b_backend *b = ac->b;
-    if (res->err.kind == ERROR_NONE)
+    char span[32];
+    ui_fmt_span(span, sizeof span, ac->ttl_s);
+    if (res->err.kind == ERROR_NONE && ac->ttl_s > 0)
+        backend_report(&b->base, BACKEND_ACTION_OK, _("%s now ends in %s"), ac->id, span);
+    else if (res->err.kind == ERROR_NONE)
         backend_report(&b->base, BACKEND_ACTION_OK, "%s %s", ac->verb, ac->id);
     else
         backend_report(&b->base, BACKEND_ACTION_FAILED, "%s: %s", ac->id, res->err.msg);
@@ -76,6 +81,7 @@ void e2b_set_timeout(struct backend *be, const char *id, int seconds)
 {
     struct e2b_backend *b = (struct e2b_backend *)be;
     struct action *ac = e2b_action_new(b, id, _("set the time to live of"));
+    if (ac) ac->ttl_s = seconds;
     if (ac) action_started(b, ac, api_set_timeout(b->api, id, seconds, on_action, ac));
 }
 

@@ -72,8 +72,20 @@ struct e2b_backend {
     int listed;               /* distinct sandboxes listed in this round */
     const char **batch_ids;   /* the round's batch metrics ids (box ids, see demand_scan) */
     int nbatch, cap_batch;
-    int changed; /* the model changed in this round: report it when the round ends */
-    int cursor;  /* model.sb index expected for the next listed sandbox (see on_list_object) */
+    /* the same sandboxes, and each call's share of them: an answer lists its sandboxes in
+     * the order asked (the fixture, boxtopd), which spares a hash lookup each while the model
+     * keeps the members it had (batch_members) */
+    struct box **batch_boxes;
+    int cap_batch_boxes;
+    struct batch_part {
+        struct e2b_backend *b;
+        int first, n;
+    } * parts;
+    int cap_parts;
+    uint64_t batch_members;
+    int scan_next; /* batch index the next entry of the answer being read is expected at */
+    int changed;   /* the model changed in this round: report it when the round ends */
+    int cursor;    /* model.sb index expected for the next listed sandbox (see on_list_object) */
     /* the jobs the round core (backend_e2b_round.c) starts, handed to it by backend_e2b_new()
      * so calls go one way: the job files call the core, never the other way round */
     void (*list_page)(struct e2b_backend *b, const char *next_token); /* a round's first page */
@@ -95,6 +107,7 @@ struct action {
     struct e2b_backend *b;
     char *id;
     const char *verb; /* already translated "killed", ... */
+    int ttl_s;        /* a new time to live: the report says when it ends instead */
 };
 
 /* backend_e2b_round.c: the poll timer and a round's end */

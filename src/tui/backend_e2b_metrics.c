@@ -24,6 +24,15 @@ static int stage(struct e2b_backend *b, struct box *s, const struct metric_sampl
 static int on_scanned_metric(const char *id, size_t id_len, const struct metric_sample *m, void *ud)
 {
     struct e2b_backend *b = ud;
+    int i = b->scan_next;
+    if (i >= 0 && i < b->nbatch && b->base.model->members == b->batch_members) {
+        const char *want = b->batch_ids[i];
+        if (!strncmp(want, id, id_len) && want[id_len] == '\0') {
+            b->scan_next++;
+            return stage(b, b->batch_boxes[i], m);
+        }
+    }
+    b->scan_next = -1; /* another order (E2B cloud sorts the ids): look each one up */
     char key[256];
     if (id_len >= sizeof(key)) return 0; /* no sandbox has such an id */
     memcpy(key, id, id_len);
@@ -56,7 +65,9 @@ static void metrics_done(struct e2b_backend *b)
 
 static void on_metrics(struct api_result *res, void *ud)
 {
-    struct e2b_backend *b = ud;
+    struct batch_part *part = ud;
+    struct e2b_backend *b = part->b;
+    b->scan_next = part->first;
     b->metrics_pending--;
     if (b->metrics_err.kind == ERROR_NONE && res->err.kind != ERROR_NONE) b->metrics_err = res->err;
     if (b->metrics_err.kind == ERROR_NONE) {
@@ -241,7 +252,9 @@ static void demand_box(struct e2b_backend *b, struct box *s, int batch, int hist
     if (want && !s->hist_full && hist_ok && hist_due(b, s)) {
         if (!hist_busy(b, s->id)) hist_push(b, s->id);
     } else if (batch && (want || m->metrics_all) &&
-               !GROW_INT(b->batch_ids, b->cap_batch, b->nbatch + 1)) {
+               !GROW_INT(b->batch_ids, b->cap_batch, b->nbatch + 1) &&
+               !GROW_INT(b->batch_boxes, b->cap_batch_boxes, b->nbatch + 1)) {
+        b->batch_boxes[b->nbatch] = s;
         b->batch_ids[b->nbatch++] = s->id; /* each sandbox comes once: model_want() lists it once */
     }
 }
@@ -295,9 +308,17 @@ void e2b_metrics_start(struct e2b_backend *b)
         b->staged = malloc((size_t)asked * sizeof(*b->staged));
         b->cap_staged = b->staged ? asked : 0;
     }
+    b->batch_members = b->base.model->members;
+    /* no call of the last round is out (poll_start waits for them): the parts can move */
+    if (GROW_INT(b->parts, b->cap_parts, asked / 100 + 1) < 0) {
+        e2b_round_done(b);
+        return;
+    }
     for (int i = 0; i < asked; i += 100) {
         int n = asked - i < 100 ? asked - i : 100;
-        struct api_call *c = api_metrics_batch(b->api, b->batch_ids + i, n, on_metrics, b);
+        struct batch_part *part = &b->parts[i / 100];
+        *part = (struct batch_part){b, i, n};
+        struct api_call *c = api_metrics_batch(b->api, b->batch_ids + i, n, on_metrics, part);
         if (!c) break;
         api_call_set_raw(c);
         b->metrics_pending++;

@@ -329,10 +329,18 @@ static struct bfetch *template_get(struct backend *b, const char *id, const char
     return raw_on_id(b, "GET", "/templates/", id, suffix, cb, ud, err);
 }
 
-struct bfetch *bfetch_template_builds(struct backend *b, const char *id, api_done_cb cb, void *ud,
-                                      struct error *err)
+struct bfetch *bfetch_template_builds(struct backend *b, const char *id, const char *next_token,
+                                      api_done_cb cb, void *ud, struct error *err)
 {
-    return template_get(b, id, "", "templateBuilds", cb, ud, err);
+    struct buf q = BUF_INIT;
+    buf_printf(&q, "?limit=%d", BFETCH_BUILDS_PAGE);
+    if (next_token && *next_token) {
+        buf_append_str(&q, "&nextToken=");
+        api_uri_component(next_token, &q);
+    }
+    struct bfetch *f = template_get(b, id, buf_cstr(&q), "templateBuilds", cb, ud, err);
+    buf_free(&q);
+    return f;
 }
 
 struct bfetch *bfetch_template_tags(struct backend *b, const char *id, api_done_cb cb, void *ud,

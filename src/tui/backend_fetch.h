@@ -60,11 +60,13 @@ struct envd_client;
 /* Point c at the backend's sandbox URL now: a local boxtopd that boxtop restarted serves envd
  * on new ports (views keep their envd client). Returns 1 when it moved. */
 int bfetch_follow_envd(struct backend *b, struct envd_client *c);
-/* One template's builds (GET /templates/{id}: TemplateWithBuilds) and tags
- * (GET /templates/{id}/tags), raw results (template_builds.h parses them); a replay answers
- * them from api.templateBuilds.<id> and api.templateTags.<id>. */
-struct bfetch *bfetch_template_builds(struct backend *b, const char *id, api_done_cb cb, void *ud,
-                                      struct error *err);
+/* One template's builds (GET /templates/{id}: TemplateWithBuilds, a page of
+ * BFETCH_BUILDS_PAGE from next_token, NULL for the first; res->next_token is the next page's)
+ * and tags (GET /templates/{id}/tags), raw results (template_builds.h parses them); a replay
+ * answers them from api.templateBuilds.<id> and api.templateTags.<id>, in one page. */
+#define BFETCH_BUILDS_PAGE 100
+struct bfetch *bfetch_template_builds(struct backend *b, const char *id, const char *next_token,
+                                      api_done_cb cb, void *ud, struct error *err);
 struct bfetch *bfetch_template_tags(struct backend *b, const char *id, api_done_cb cb, void *ud,
                                     struct error *err);
 /* add 1: POST /templates/tags {"target":"NAME:FROM_TAG","tags":[...]} (the build that carries

@@ -15,6 +15,7 @@
 #include "boxtop/i18n.h"
 #include "backend.h"
 #include "backend_replay.h"
+#include "duration.h"
 #include "model_json.h"
 
 struct replay {
@@ -90,7 +91,9 @@ static void replay_set_timeout(struct backend *b, const char *id, int seconds)
     if (!s) return;
     s->end_ms = loop_wall_ms() + (int64_t)seconds * 1000;
     model_touch(b->model);
-    backend_report(b, BACKEND_ACTION_OK, _("%s now ends in %d s"), id, seconds);
+    char span[32];
+    ui_fmt_span(span, sizeof span, seconds);
+    backend_report(b, BACKEND_ACTION_OK, _("%s now ends in %s"), id, span);
     backend_report(b, BACKEND_MODEL_CHANGED, NULL);
 }
 

@@ -11,7 +11,8 @@ src_tui_libboxtoptui_pure_a_SOURCES = \
 	src/tui/widgets/spark.c src/tui/widgets/spark.h \
 	src/tui/widgets/table.c src/tui/widgets/table.h \
 	src/tui/widgets/input.c src/tui/widgets/input.h \
-	src/tui/views/view_logs_store.c src/tui/views/logs_store.h
+	src/tui/views/view_logs_store.c src/tui/views/logs_store.h \
+	src/tui/duration.c src/tui/duration.h
 src_tui_libboxtoptui_pure_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS)
 
 src_tui_libboxtoptui_a_SOURCES = \
@@ -167,3 +168,11 @@ tests_fuzz_fuzz_fastscan_LDFLAGS = $(FUZZER_LINK_FLAGS)
 # Webhooks view and `boxtop webhook` (issue 20) in tmux, against boxtopd and a cloud-shaped fake.
 TESTS += tests/tui/test_tui_webhooks.sh
 EXTRA_DIST += tests/tui/test_tui_webhooks.sh tests/tui/fake_webhooks.js
+
+# the time-to-live syntax and spans of the action dialogs (duration.c)
+check_PROGRAMS += tests/unit/test_tui_ttl
+TESTS += tests/unit/test_tui_ttl
+UNIT_TESTS += tests/unit/test_tui_ttl
+tests_unit_test_tui_ttl_SOURCES = tests/unit/test_tui_ttl.c
+tests_unit_test_tui_ttl_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
+tests_unit_test_tui_ttl_LDADD = $(TUI_TEST_LDADD)

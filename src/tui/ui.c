@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "boxtop/buf.h"
+#include "boxtop/i18n.h"
 #include "boxtop/sanitize.h"
 #include "app.h"
 
@@ -53,6 +54,17 @@ static int text_at(struct app *a, WINDOW *w, int y, int x, int maxw, const char 
     }
     buf_free(&b);
     return width < 0 ? 0 : width;
+}
+
+int ui_fit(struct app *a, const char *raw, int maxw, char *out, size_t n)
+{
+    struct buf b = BUF_INIT;
+    size_t len = 0;
+    int width = maxw > 0 ? ui_prepare(a, raw, maxw, &b, &len) : 0;
+    if (width < 0) width = 0;
+    snprintf(out, n, "%.*s", (int)len, width ? buf_cstr(&b) : "");
+    buf_free(&b);
+    return width;
 }
 
 int ui_text(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, attr_t attr)
@@ -151,22 +163,20 @@ int ui_nav_delta(int key, int page, int n, int *delta)
     }
 }
 
-int ui_parse_duration(const char *text, int *secs)
+/* short enough for the half of an 80-column status line a prompt's label gets */
+void ui_ttl_prompt(char *out, size_t n, int def_s)
 {
-    char *end;
-    long v = strtol(text, &end, 10);
-    if (end == text) return -1;
-    if (*end == 'm')
-        v *= 60, end++;
-    else if (*end == 'h')
-        v *= 3600, end++;
-    else if (*end == 's')
-        end++;
-    while (*end == ' ')
-        end++;
-    if (*end || v <= 0 || v > 30L * 24 * 3600) return -1;
-    *secs = (int)v;
-    return 0;
+    char d[32];
+    ui_fmt_span(d, sizeof d, def_s);
+    if (def_s > 0)
+        snprintf(out, n, _("Time to live (15m, 1h 30m; Enter: %s): "), d);
+    else
+        snprintf(out, n, "%s", _("Time to live (15m, 1h 30m): "));
+}
+
+const char *ui_ttl_bad(void)
+{
+    return _("not a time to live: use 90s, 15m, 2h or 1h 30m (up to 30 days)");
 }
 
 void ui_fmt_localtime(char *out, size_t n, int64_t ms, const char *fmt)

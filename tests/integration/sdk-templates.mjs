@@ -254,6 +254,30 @@ test('rebuilding unchanged is cached: every step CACHED, no RUN step runs again'
   await s.kill();
 });
 
+// GET /templates/{id} pages its builds like E2B cloud (limit, nextToken, X-Next-Token), newest
+// first; the TUI's templates view follows the pages (tests/tui/test_templates_cloud.sh).
+test('the builds of a template page with limit and nextToken', T, async () => {
+  const d = ctx.need();
+  const all = await d.api('GET', `/templates/${tplId}`);
+  assert.equal(all.status, 200);
+  assert.ok(all.json.builds.length >= 2, `two builds at least: ${all.text}`);
+  assert.equal(all.headers.get('x-next-token'), null, 'one page holds them all');
+  const seen = [];
+  let token = null;
+  for (let i = 0; i < all.json.builds.length + 1; i++) {
+    const r = await d.api('GET', `/templates/${tplId}?limit=1${token ? `&nextToken=${encodeURIComponent(token)}` : ''}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.builds.length, 1, r.text);
+    assert.equal(r.json.templateID, tplId);
+    seen.push(r.json.builds[0].buildID);
+    token = r.headers.get('x-next-token');
+    if (!token) break;
+  }
+  assert.deepEqual(seen, all.json.builds.map((b) => b.buildID), 'the pages, in order, are the whole list');
+  for (const bad of ['limit=0', 'limit=101', 'nextToken=x', 'nextToken=0'])
+    assert.equal((await d.api('GET', `/templates/${tplId}?${bad}`)).status, 400, bad);
+});
+
 test('buildInBackground + getBuildStatus polling; tags', T, async () => {
   const { Template } = ctx.E;
   const tname = `bg-${uniq()}`;

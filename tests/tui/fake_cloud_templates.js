@@ -7,7 +7,8 @@
 // from a template and listed. my-app has a build that runs until the status has been asked
 // for RUN_POLLS times (then ready), one ready build (72 s, tags default and v1) and one that
 // failed after 9 s; a template's alias and a tag are hostile (escape sequences).
-// GET /_requests lists the mutating requests seen (method, path, body) for the tests' checks.
+// GET /_requests lists the mutating requests seen (method, path, body) for the tests' checks,
+// GET /_pages the query strings of GET /templates/{id} (its builds page: limit, nextToken).
 // Prints "PORT n" once listening.
 'use strict';
 const http = require('http');
@@ -28,6 +29,14 @@ const T = {
     public: false, cpu: 1, mem: 256, created: now - 3600000, spawns: 0, builds: [
       {id: uuid(7), status: 'ready', created: now - 3600000, finished: now - 3600000 + 5000}]},
 };
+// FAKE_MANY_BUILDS=N adds a template with N ready builds (uuid 1000..), for the builds' paging
+const MANY = Number(process.env.FAKE_MANY_BUILDS || 0);
+if (MANY > 0)
+  T.many = {id: 'm4nybu1ld5000000000', aliases: ['many'], names: ['acme/many'], public: false,
+    cpu: 1, mem: 512, created: now - 86400000 * 400, spawns: 0,
+    builds: Array.from({length: MANY}, (_, i) => ({id: uuid(1000 + MANY - 1 - i), status: 'ready',
+      created: now - 3600000 * (i + 1), finished: now - 3600000 * (i + 1) + 30000}))};
+const pages = []; // GET /templates/{id}'s query strings, for /_pages
 const tags = {
   [T.base.id]: [{tag: 'default', buildID: uuid(100), createdAt: iso(T.base.builds[0].finished)}],
   [T.app.id]: [{tag: 'default', buildID: uuid(2), createdAt: iso(now - 86400000 + 72000)},
@@ -36,6 +45,7 @@ const tags = {
     {tag: 'x\u001b[31mred', buildID: uuid(7), createdAt: iso(now - 3600000)}],
 };
 const sandboxes = [];
+if (T.many) tags[T.many.id] = [];
 const seen = [];
 const byRef = (ref) => Object.values(T).find((t) => t.id === ref || t.aliases.includes(ref) || t.names.includes(ref));
 const latest = (t) => t.builds.find((b) => b.status === 'ready') || t.builds[0];
@@ -72,6 +82,7 @@ http.createServer((req, res) => {
     if (req.method !== 'GET') seen.push({method: req.method, path: p, body});
     if (p === '/health') return send(res, 200, {});
     if (p === '/_requests') return send(res, 200, seen);
+    if (p === '/_pages') return send(res, 200, pages);
     if ((p === '/v2/sandboxes' || p === '/sandboxes') && req.method === 'GET') return send(res, 200, sandboxes);
     if (p === '/sandboxes/metrics') return send(res, 200, {sandboxes: {}});
     if ((p === '/v2/sandboxes' || p === '/sandboxes') && req.method === 'POST') {
@@ -109,6 +120,8 @@ http.createServer((req, res) => {
     let m = p.match(/^\/templates\/([^/]+)\/tags$/);
     if (m) {
       const t = byRef(decodeURIComponent(m[1]));
+      // FAKE_BAD_TAGS=1: "many"'s tags come back in a shape boxtop must refuse (not an array)
+      if (t && T.many && t.id === T.many.id && process.env.FAKE_BAD_TAGS) return send(res, 200, {tags: 'nope'});
       return t ? send(res, 200, tags[t.id]) : fail(res, 404, `template '${m[1]}' not found`);
     }
     m = p.match(/^\/templates\/([^/]+)\/builds\/([^/]+)\/status$/);
@@ -152,9 +165,18 @@ http.createServer((req, res) => {
         b.status = 'ready';
         b.finished = Date.now();
       }
+      // the cloud's paging (paginationLimit 1..100, default 100; X-Next-Token, opaque here too)
+      pages.push(u.search);
+      const limit = u.searchParams.has('limit') ? Number(u.searchParams.get('limit')) : 100;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) return fail(res, 400, 'limit must be 1..100');
+      const tok = u.searchParams.get('nextToken');
+      const from = tok ? Number(/^c([0-9]+)$/.exec(tok)?.[1] ?? NaN) : 0;
+      if (!Number.isInteger(from)) return fail(res, 400, 'invalid next token');
+      const page = t.builds.slice(from, from + limit);
+      if (from + limit < t.builds.length) res.setHeader('X-Next-Token', `c${from + limit}`);
       return send(res, 200, {templateID: t.id, public: t.public, aliases: t.aliases, names: t.names,
         createdAt: iso(t.created), updatedAt: iso(t.created), lastSpawnedAt: null, spawnCount: t.spawns,
-        builds: t.builds.map(build)});
+        builds: page.map(build)});
     }
     fail(res, 404, 'not found');
   });

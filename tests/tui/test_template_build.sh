@@ -141,7 +141,7 @@ ok $? "Tab Enter: the build's whole log from boxtopd"
 tui_keys Escape; tui_wait "Template $TID" 5; tui_keys Escape
 for i in $(seq 1 "${row:-1}"); do tui_keys k; done
 # (boxtopd answers GET /templates/base/tags with 404 so far: the tags line says so)
-tui_wait 'Template [a-z0-9]+─' 5 && tui_wait 'aliases: base ' 5 && tui_wait '[0-9a-f-]{36} +ready ' 5
+tui_wait 'Template [a-z0-9]+, 1 build─' 5 && tui_wait 'aliases: base ' 5 && tui_wait '[0-9a-f-]{36} +ready ' 5
 ok $? "the pane shows boxtopd's base template with its build"
 
 tui_stop

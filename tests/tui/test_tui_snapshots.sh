@@ -41,7 +41,7 @@ ok $? "boxtopd up, a sandbox with a file in it"
  BOXTOP_STATE_DIR="$STATE" HOME="$TMPD" tui_start 200 40)
 tui_wait "$A" 10; ok $? "the table shows it"
 
-tui_keys S; tui_wait 'Snapshot name' 3 && tui_type 'first'; tui_keys Enter
+tui_keys S; tui_wait 'Snapshot .*name' 3 && tui_type 'first'; tui_keys Enter
 tui_wait 'snapshot local/first:default taken' 10; ok $? "S asks a name and takes the snapshot"
 [ "$(snapdirs)" = 1 ]; ok $? "one snapshot on disk"
 

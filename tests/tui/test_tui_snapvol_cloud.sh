@@ -21,7 +21,7 @@ export E2B_SANDBOX_URL="http://127.0.0.1:$PORT"
 tui_start 160 40 --api-url "http://127.0.0.1:$PORT"
 tui_wait 'cloud1' 10; ok $? "the live table appears"
 
-tui_keys S; tui_wait 'Snapshot name' 3 && tui_type 'my-snap'; tui_keys Enter
+tui_keys S; tui_wait 'Snapshot .*name' 3 && tui_type 'my-snap'; tui_keys Enter
 tui_wait 'snapshot acme/my-snap:default taken' 8; ok $? "S: the cloud's SnapshotInfo is understood"
 
 tui_keys F; tui_wait 'how many' 3 && tui_type 2; tui_keys Enter

@@ -39,6 +39,7 @@ struct shared {
     int lists;   /* GET /v2/sandboxes answered */
     int hists;   /* GET /sandboxes/{id}/metrics answered */
     int batches; /* GET /sandboxes/metrics answered */
+    int reverse; /* the batch answer lists the sandboxes in the reverse order */
 };
 
 #define RACE_BOXES 5
@@ -90,7 +91,8 @@ static void serve_race(int fd, const char *req, struct shared *sh)
         l += (size_t)snprintf(body, sizeof body, "{\"sandboxes\":{");
         for (int i = 0; i < RACE_BOXES; i++) {
             metric(one, sizeof one, now - 10);
-            l += (size_t)snprintf(body + l, sizeof body - l, "%s\"ir%d\":%s", i ? "," : "", i, one);
+            l += (size_t)snprintf(body + l, sizeof body - l, "%s\"ir%d\":%s", i ? "," : "",
+                                  sh->reverse ? RACE_BOXES - 1 - i : i, one);
         }
         snprintf(body + l, sizeof body - l, "}}");
         __atomic_add_fetch(&sh->batches, 1, __ATOMIC_SEQ_CST);
@@ -325,6 +327,42 @@ static void test_history_of_rows_that_stay(void **state)
     loop_free(l);
 }
 
+/* The batch answer's samples reach their sandboxes in the order asked and in any other. */
+static void test_batch_any_order(void **state)
+{
+    struct env *e = *state;
+    for (int rev = 0; rev < 2; rev++) {
+        e->sh->mode = HIST_RACE;
+        e->sh->reverse = rev;
+        e->sh->batches = 0;
+        struct loop *l = loop_new();
+        struct http *h = http_new(l, NULL);
+        struct model m;
+        model_init(&m);
+        struct race_view v = {&m, 0, 0, RACE_BOXES}; /* no row on screen: no windows */
+        struct backend *be = backend_e2b_new(l, &m, h);
+        be->on_event = on_race_event;
+        be->ud = &v;
+        char url[64];
+        snprintf(url, sizeof url, "http://127.0.0.1:%d", e->port);
+        struct error err = {0};
+        assert_int_equal(backend_e2b_connect(be, url,
+                                             "e2b_0000000000000000000000000000000000001234", NULL,
+                                             NULL, NULL, &err),
+                         0);
+        assert_true(shared_at_least(l, &e->sh->batches, 1));
+        assert_int_equal(m.n, RACE_BOXES);
+        for (int i = 0; i < m.n; i++) {
+            assert_int_equal(m.sb[i]->hist_len, 1);
+            assert_true(box_latest(m.sb[i])->cpu_pct == 12.5);
+        }
+        be->ops->destroy(be);
+        http_free(h);
+        model_free(&m);
+        loop_free(l);
+    }
+}
+
 static void test_samples_frame_rate(void **state)
 {
     (void)state;
@@ -358,6 +396,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_endless_paging_ends, setup, teardown),
         cmocka_unit_test_setup_teardown(test_history_during_round, setup, teardown),
         cmocka_unit_test_setup_teardown(test_history_of_rows_that_stay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch_any_order, setup, teardown),
         cmocka_unit_test(test_samples_frame_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

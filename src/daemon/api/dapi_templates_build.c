@@ -20,6 +20,7 @@
 #include "boxtop/loop.h"
 
 #include "../fsutil.h"
+#include "../query.h"
 #include "../sandbox.h"
 #include "../tpl.h"
 #include "../tpl_build.h"
@@ -473,12 +474,37 @@ int dapi_tpl_build_logs(struct daemon *d, struct server_request *req)
 
 /* ------------------------------------------------------------------ get, patch, delete */
 
+/* GET /templates/{id}: its builds newest first, a page of `limit` (1..100, 100) at a time
+ * like E2B cloud, X-Next-Token naming the next. The token counts builds from the oldest
+ * (those not yet listed), so builds started while a client pages do not shift its pages. */
 int dapi_tpl_get(struct daemon *d, struct server_request *req)
 {
     const char *id = server_request_capture(req, 0);
     struct tpl *t = id ? tpl_find(d, id, NULL) : NULL;
+    long long limit, left = 0;
+    if (dapi_query_int(req, "limit", 100, 1, 100, &limit) < 0) return 0;
+    const char *tok = server_request_query(req, "nextToken");
+    if (tok && *tok && (query_parse_int64(tok, &left) < 0 || left < 1))
+        return server_respond_error(req, 400, "Invalid next token");
     if (!t) return dapi_template_get(d, req);
-    return server_respond_json(req, 200, tpl_json(d, t, true));
+    if (!(tok && *tok) || left > (long long)t->n_builds) left = (long long)t->n_builds;
+    cJSON *o = tpl_json(d, t, false);
+    if (!o) return server_respond_error(req, 500, "out of memory");
+    /* the listing's fields that TemplateWithBuilds does not have */
+    static const char *const listed_only[] = {"buildID", "createdBy", "buildCount", "envdVersion",
+                                              "buildStatus"};
+    for (size_t i = 0; i < sizeof listed_only / sizeof *listed_only; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(o, listed_only[i]);
+    cJSON *a = cJSON_AddArrayToObject(o, "builds");
+    long long i = left;
+    for (; a && i > 0 && left - i < limit; i--)
+        cJSON_AddItemToArray(a, tpl_build_json(t->builds[i - 1]));
+    if (i > 0) {
+        char next[32];
+        snprintf(next, sizeof next, "%lld", i);
+        server_add_header(req, "X-Next-Token", next);
+    }
+    return server_respond_json(req, 200, o);
 }
 
 int dapi_tpl_patch(struct daemon *d, struct server_request *req)

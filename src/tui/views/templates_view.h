@@ -19,6 +19,9 @@
 struct tpl_pane {
     char *id; /* the template shown, NULL = none yet */
     struct template_detail d;
+    struct template_detail stage; /* the pages of builds read so far, d when the last is in */
+    struct api_paging pg;         /* which page comes next */
+    int capped;                   /* d holds the newest TPL_BUILDS_MAX: the server has more */
     struct template_tag_list tags;
     int have_d, have_tags;
     char derr[ERROR_MSG_MAX], terr[ERROR_MSG_MAX];

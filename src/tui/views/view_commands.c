@@ -21,6 +21,8 @@
 #include "views/commands_view.h"
 
 enum { COL_START, COL_DUR, COL_RESULT, COL_PID, COL_COMMAND, COL_OUT, COL_N };
+#define RESULT_W   22 /* "ended with the sandbox" */
+#define RESULT_MIN 13 /* its short form, "sandbox ended" */
 static const char *const col_names[COL_N] = {N_("START"), N_("DURATION"), N_("RESULT"),
                                              N_("PID"),   N_("COMMAND"),  N_("OUT")};
 
@@ -260,19 +262,48 @@ static attr_t result_attr(const struct theme *th, const struct cmd *c)
     }
 }
 
+/* A row's RESULT; brief: the column is narrowed, so the long texts take their short forms
+ * (RESULT_MIN columns at most; the full ones are in the output pane). */
+static void result_text(const struct cmd *c, bool utf8, bool brief, char *t, size_t n)
+{
+    if (c->listed_only && c->result == CMD_RUNNING)
+        snprintf(t, n, "%s", brief ? _("running (ps)") : _("running, not in log"));
+    else if (c->listed_only)
+        snprintf(t, n, "%s", brief ? _("ended (ps)") : _("ended, seen by boxtop"));
+    else if (c->result == CMD_RUNNING)
+        snprintf(t, n, "%s%s", utf8 ? "▶ " : "", _("running"));
+    else if (c->result == CMD_ENDED)
+        snprintf(t, n, "%s", _("ended"));
+    else if (c->result == CMD_GONE)
+        snprintf(t, n, "%s", brief ? _("sandbox ended") : _("ended with the sandbox"));
+    else
+        cmd_result_text(c, t, n);
+    if (brief && c->result == CMD_SIGNAL && !c->listed_only && !strncmp(t, "signal: ", 8))
+        memmove(t, t + 8, strlen(t + 8) + 1); /* "killed": red says it was a signal */
+}
+
 static void draw_table(struct cmdsv *v, WINDOW *w, int y0, int rows, int wd)
 {
     struct app *a = v->app;
     const struct theme *th = &a->theme;
     int64_t now = loop_wall_ms() * 1000000;
-    int cx[COL_N] = {1, 11, 20, 43, 51, 0};
-    int out_w = 8, cmd_w = wd - cx[COL_COMMAND] - out_w - 2;
+    /* RESULT gives up width before COMMAND does (its texts have short forms), and COMMAND
+     * takes whatever is left; OUT stays at the right edge */
+    static const struct ui_col cols[COL_N] = {
+        {NULL, 9, 0}, {NULL, 8, 0},   {NULL, RESULT_W, RESULT_MIN},
+        {NULL, 7, 0}, {NULL, 28, 12}, {NULL, 8, 0}};
+    int cw[COL_N], cx[COL_N];
+    ui_cols_fit(cols, COL_N, wd, cw);
+    for (int i = 0, x = 1; i < COL_N; x += cw[i] + 1, i++)
+        cx[i] = x;
+    int out_w = cw[COL_OUT];
     cx[COL_OUT] = wd - out_w - 1;
+    int cmd_w = cx[COL_OUT] - cx[COL_COMMAND] - 1, res_w = cw[COL_RESULT];
     for (int i = 0; i < COL_N; i++) {
         char t[48];
         snprintf(t, sizeof t, "%s%s", _(col_names[i]),
                  i == v->sort_col ? (v->sort_desc ? "↓" : "↑") : "");
-        ui_text(a, w, y0, cx[i], i == COL_COMMAND ? cmd_w : 12, t, th->attr[ROLE_TITLE]);
+        ui_text(a, w, y0, cx[i], i == COL_COMMAND ? cmd_w : cw[i], t, th->attr[ROLE_TITLE]);
     }
     rows--;
     y0++;
@@ -304,19 +335,8 @@ static void draw_table(struct cmdsv *v, WINDOW *w, int y0, int rows, int wd)
         ui_text(a, w, y, cx[COL_START], 9, t, sel ? base : th->attr[ROLE_DIM]);
         ui_fmt_duration_ns(t, sizeof t, dur_ns(c, now));
         ui_text(a, w, y, cx[COL_DUR], 8, t, base);
-        if (c->listed_only && c->result == CMD_RUNNING)
-            snprintf(t, sizeof t, "%s", _("running, not in log"));
-        else if (c->listed_only)
-            snprintf(t, sizeof t, "%s", _("ended, seen by boxtop"));
-        else if (c->result == CMD_RUNNING)
-            snprintf(t, sizeof t, "%s%s", a->theme.utf8 ? "▶ " : "", _("running"));
-        else if (c->result == CMD_ENDED)
-            snprintf(t, sizeof t, "%s", _("ended"));
-        else if (c->result == CMD_GONE)
-            snprintf(t, sizeof t, "%s", _("ended with the sandbox"));
-        else
-            cmd_result_text(c, t, sizeof t);
-        ui_text(a, w, y, cx[COL_RESULT], 22, t, sel ? base : result_attr(th, c));
+        result_text(c, a->theme.utf8, res_w < RESULT_W, t, sizeof t);
+        ui_text(a, w, y, cx[COL_RESULT], res_w, t, sel ? base : result_attr(th, c));
         snprintf(t, sizeof t, "%u", c->pid);
         ui_text_right(a, w, y, cx[COL_PID], 6, t, base);
         const char *d = c->command ? cmd_display(c->command) : _("(started before the log)");

@@ -16,6 +16,8 @@
 #include "backend_fetch.h"
 
 #define FORK_MAX 100
+/* A prompt naming a sandbox shows at least this much of its id before it drops its hint. */
+#define PROMPT_ID_MIN 12
 
 struct pending {
     char id[128];
@@ -46,6 +48,25 @@ static bool failed(struct app *a, struct api_result *res, const char *what)
     if (res->err.kind == ERROR_NONE) return false;
     app_status(a, STATUS_ERROR, _("%s failed: %s"), what, res->err.msg);
     return true;
+}
+
+/* The prompt label of an action on id: full (with a hint) or brief, each with one %s for
+ * the id, sanitized and cut so the label fits the half of the status line it is given. */
+static void prompt_on(struct app *a, const char *full, const char *brief, const char *id,
+                      prompt_cb fn, void *ud)
+{
+    char fixed[160], cut[256], label[sizeof a->prompt_label];
+    int room = a->cols / 2, idw = ui_fit(a, id, 1000, cut, sizeof cut);
+    const char *fmt = full;
+    int fw = ui_fit(a, (snprintf(fixed, sizeof fixed, full, ""), fixed), 1000, fixed, sizeof fixed);
+    if (room - fw < (idw < PROMPT_ID_MIN ? idw : PROMPT_ID_MIN)) {
+        fmt = brief;
+        fw =
+            ui_fit(a, (snprintf(fixed, sizeof fixed, brief, ""), fixed), 1000, fixed, sizeof fixed);
+    }
+    ui_fit(a, id, room - fw > 1 ? room - fw : 1, cut, sizeof cut);
+    snprintf(label, sizeof label, fmt, cut);
+    app_prompt(a, label, "", NULL, fn, ud);
 }
 
 /* ---- S ---- */
@@ -82,7 +103,9 @@ void sbact_snapshot(struct app *a, const char *id)
 {
     if (app_refuse_readonly(a, _("snapshot"))) return;
     struct pending *p = pending_new(id);
-    if (p) app_prompt(a, _("Snapshot name (Enter for none): "), "", NULL, snapshot_name_done, p);
+    if (p)
+        prompt_on(a, _("Snapshot %s, name (Enter for none): "), _("Snapshot %s, name: "), id,
+                  snapshot_name_done, p);
 }
 
 /* ---- F ---- */
@@ -135,7 +158,9 @@ void sbact_fork(struct app *a, const char *id)
 {
     if (app_refuse_readonly(a, _("fork"))) return;
     struct pending *p = pending_new(id);
-    if (p) app_prompt(a, _("Fork: how many (Enter for 1): "), "", NULL, fork_count_done, p);
+    if (p)
+        prompt_on(a, _("Fork %s, how many (Enter for 1): "), _("Fork %s, how many: "), id,
+                  fork_count_done, p);
 }
 
 /* ---- n in the snapshots and templates views ---- */
@@ -144,7 +169,7 @@ void sbact_create_from(struct app *a, const char *template_id, const char *ttl, 
 {
     int secs = def_s;
     if (ttl[0] && ui_parse_duration(ttl, &secs)) {
-        app_status(a, STATUS_ERROR, _("not a duration: use seconds, or 10m, 2h"));
+        app_status(a, STATUS_ERROR, "%s", ui_ttl_bad());
         return;
     }
     /* back to the sandboxes first, where it appears (the caller and template_id are freed):

@@ -563,7 +563,7 @@ static void timeout_done(struct app *a, const char *text, int submit, void *ud)
     int secs;
     if (!submit || !text) return;
     if (ui_parse_duration(text, &secs)) {
-        app_status(a, STATUS_ERROR, _("not a duration: use seconds, or 10m, 2h"));
+        app_status(a, STATUS_ERROR, "%s", ui_ttl_bad());
         return;
     }
     int n;
@@ -610,7 +610,7 @@ static void new_timeout_done(struct app *a, const char *text, int submit, void *
     if (!text[0])
         v->new_timeout = DEFAULT_TIMEOUT_S;
     else if (ui_parse_duration(text, &v->new_timeout)) {
-        app_status(a, STATUS_ERROR, _("not a duration: use seconds, or 10m, 2h"));
+        app_status(a, STATUS_ERROR, "%s", ui_ttl_bad());
         return;
     }
     app_prompt(a, _("Metadata (key=value …, Enter for none): "), "", NULL, new_meta_done, v);
@@ -626,9 +626,9 @@ static void new_template_done(struct app *a, const char *text, int submit, void 
     while (l && t[l - 1] == ' ')
         t[--l] = '\0';
     snprintf(v->new_template, sizeof(v->new_template), "%s", t[0] ? t : "base");
-    char def[16];
-    snprintf(def, sizeof(def), "%d", DEFAULT_TIMEOUT_S);
-    app_prompt(a, _("Timeout (seconds, or 10m, 2h): "), def, NULL, new_timeout_done, v);
+    char label[96];
+    ui_ttl_prompt(label, sizeof label, DEFAULT_TIMEOUT_S);
+    app_prompt(a, label, "", NULL, new_timeout_done, v);
 }
 
 static void filter_changed(struct app *a, const char *text, int submit, void *ud)
@@ -782,8 +782,11 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
         do_simple(v, a, ACT_EXTEND);
         return 1;
     case 't':
-        if (!app_refuse_readonly(a, _("set timeout")) && sb_selected(v))
-            app_prompt(a, _("New time to live (seconds, or 10m, 2h): "), "", NULL, timeout_done, v);
+        if (!app_refuse_readonly(a, _("set timeout")) && sb_selected(v)) {
+            char label[96];
+            ui_ttl_prompt(label, sizeof label, 0);
+            app_prompt(a, label, "", NULL, timeout_done, v);
+        }
         return 1;
     case 'n':
         if (!app_refuse_readonly(a, _("create")))

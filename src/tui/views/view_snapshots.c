@@ -136,8 +136,9 @@ static int sn_key(struct view *vv, struct app *a, int ch, int is_key)
     } else if (!is_key && ch == 'n') {
         if (app_refuse_readonly(a, _("create")) || !v->sl.n) return 1;
         set_pending(v);
-        app_prompt(a, _("Time to live (seconds, or 10m, 2h; Enter for 5m): "), "", NULL,
-                   new_timeout_done, v);
+        char label[96];
+        ui_ttl_prompt(label, sizeof label, SNAP_DEFAULT_TIMEOUT_S);
+        app_prompt(a, label, "", NULL, new_timeout_done, v);
         return 1;
     } else if (!is_key && ch == 'D') {
         if (app_refuse_readonly(a, _("delete")) || !v->sl.n) return 1;

@@ -226,8 +226,9 @@ static int tp_key(struct view *vv, struct app *a, int ch, int is_key)
         if (app_refuse_readonly(a, _("create")) || !v->tl.n) return 1;
         free(v->new_id);
         v->new_id = strdup(v->tl.items[v->sel].id ? v->tl.items[v->sel].id : "base");
-        app_prompt(a, _("Time to live (seconds, or 10m, 2h; Enter for 5m): "), "", NULL,
-                   new_timeout_done, v);
+        char label[96];
+        ui_ttl_prompt(label, sizeof label, TPL_DEFAULT_TIMEOUT_S);
+        app_prompt(a, label, "", NULL, new_timeout_done, v);
         return 1;
     } else {
         return 0;

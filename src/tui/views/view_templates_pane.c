@@ -18,6 +18,7 @@
 
 /* Box, names, tags, resources, dates, builds header, hint, box: the rows around the builds. */
 #define PANE_FIXED_ROWS 8
+#define TPL_BUILDS_MAX  1000 /* builds read of one template: 10 pages */
 /* A build's row: a whole id (a UUID) and the other columns; a short id is 8…4 characters. */
 #define BUILD_ID_COLS  36
 #define BUILD_ID_SHORT 13
@@ -59,6 +60,36 @@ static void maybe_poll(struct tplv *v)
     if (v->pane.poll < 0) v->pane.poll = 0;
 }
 
+static void on_builds(struct api_result *res, void *ud);
+
+/* The page after p->pg.token (NULL: the first) of the template shown. */
+static void fetch_builds(struct tplv *v)
+{
+    struct tpl_pane *p = &v->pane;
+    struct error err = {0};
+    bfetch_cancel(p->fd);
+    p->fd = bfetch_template_builds(v->app->be, p->id, p->pg.token, on_builds, v, &err);
+    if (!p->fd) snprintf(p->derr, sizeof p->derr, "%s", err.msg);
+}
+
+/* A page's builds go after the stage's (newest first across pages); d is emptied. */
+static int stage_append(struct template_detail *stage, struct template_detail *d)
+{
+    int n = stage->n_builds + d->n_builds;
+    struct template_build *b = realloc(stage->builds, (size_t)(n ? n : 1) * sizeof *b);
+    if (!b) return -1;
+    memcpy(b + stage->n_builds, d->builds, (size_t)d->n_builds * sizeof *b);
+    stage->builds = b;
+    stage->n_builds = n;
+    free(d->builds);
+    d->builds = NULL;
+    d->n_builds = 0;
+    template_detail_free(d);
+    return 0;
+}
+
+/* Pages are followed (X-Next-Token) up to TPL_BUILDS_MAX builds; the list shown changes
+ * once, when the last page is in, so a refresh never shows a partial list. */
 static void on_builds(struct api_result *res, void *ud)
 {
     struct tplv *v = ud;
@@ -66,15 +97,35 @@ static void on_builds(struct api_result *res, void *ud)
     p->fd = NULL;
     struct template_detail d;
     struct error err = res->err;
-    if (err.kind == ERROR_NONE &&
-        template_detail_parse(res->body ? res->body : "", res->body_len, &d, &err) == 0) {
-        template_detail_free(&p->d);
-        p->d = d;
-        p->have_d = 1;
-        p->derr[0] = '\0';
-    } else {
+    if (err.kind != ERROR_NONE ||
+        template_detail_parse(res->body ? res->body : "", res->body_len, &d, &err) < 0) {
         snprintf(p->derr, sizeof p->derr, "%s", err.msg);
+        template_detail_free(&p->stage);
+        api_paging_free(&p->pg);
+        maybe_poll(v);
+        app_dirty(v->app, DIRTY_MAIN);
+        return;
     }
+    int items = d.n_builds, lost = 0;
+    if (!p->pg.pages) {
+        template_detail_free(&p->stage);
+        p->stage = d;
+    } else if (stage_append(&p->stage, &d) < 0) { /* what was read is shown, as cut */
+        template_detail_free(&d);
+        lost = 1;
+    }
+    enum api_paging_step step = api_paging_next(&p->pg, items, res->body_len, res->next_token);
+    if (step == API_PAGING_MORE && !lost && p->stage.n_builds < TPL_BUILDS_MAX) {
+        fetch_builds(v);
+        if (p->fd) return;
+    }
+    template_detail_free(&p->d);
+    p->d = p->stage;
+    memset(&p->stage, 0, sizeof p->stage);
+    p->capped = step != API_PAGING_DONE || lost; /* cut, stuck or short of memory */
+    p->have_d = 1;
+    p->derr[0] = '\0';
+    api_paging_free(&p->pg);
     maybe_poll(v);
     app_dirty(v->app, DIRTY_MAIN);
 }
@@ -92,8 +143,10 @@ static void on_tags(struct api_result *res, void *ud)
         p->tags = t;
         p->have_tags = 1;
         p->terr[0] = '\0';
-    } else {
-        snprintf(p->terr, sizeof p->terr, "%s", err.msg);
+    } else { /* the row's label says "tags: " already; the parser's path may too */
+        const char *m = err.msg;
+        if (!strncmp(m, "tags: ", 6)) m += 6;
+        snprintf(p->terr, sizeof p->terr, "%s", m);
     }
     maybe_poll(v);
     app_dirty(v->app, DIRTY_MAIN);
@@ -112,11 +165,10 @@ void tpl_pane_show(struct tplv *v, const char *id, int force)
         if (!(p->id = strdup(id))) return;
     }
     struct error err = {0};
-    bfetch_cancel(p->fd);
     bfetch_cancel(p->ft);
-    p->fd = bfetch_template_builds(v->app->be, id, on_builds, v, &err);
-    if (!p->fd) snprintf(p->derr, sizeof p->derr, "%s", err.msg);
-    err = (struct error){0};
+    api_paging_free(&p->pg); /* from the first page again */
+    template_detail_free(&p->stage);
+    fetch_builds(v);
     p->ft = bfetch_template_tags(v->app->be, id, on_tags, v, &err);
     if (!p->ft) snprintf(p->terr, sizeof p->terr, "%s", err.msg);
 }
@@ -225,9 +277,13 @@ static void draw_builds(struct tplv *v, struct app *a, WINDOW *w, int y, int row
             cx += cols[c].w + 1;
         }
     }
-    if (p->d.n_builds > shown) {
+    int below = p->d.n_builds - pm->btop - shown;
+    if (below > 0 || pm->btop > 0) { /* where the others are: below, or (at the end) above */
         char more[64];
-        snprintf(more, sizeof more, _("… %d more builds"), p->d.n_builds - shown);
+        if (below > 0)
+            snprintf(more, sizeof more, _("… %d more builds"), below);
+        else
+            snprintf(more, sizeof more, _("↑ %d newer builds above"), pm->btop);
         ui_text(a, w, y + rows, 2, wd - 4, more, th->attr[ROLE_DIM]);
     }
 }
@@ -241,7 +297,15 @@ void tpl_pane_draw(struct tplv *v, struct app *a, WINDOW *w, int y, int rows, in
     char c1[32], c2[32], c3[32];
     struct buf b = BUF_INIT;
     ui_box(a, w, y, 0, rows, wd, th->attr[ROLE_DIM]);
-    buf_printf(&b, _("Template %s"), ti->id ? ti->id : "?");
+    if (!p->have_d)
+        buf_printf(&b, _("Template %s"), ti->id ? ti->id : "?");
+    else if (p->capped) /* the newest ones: the server has more */
+        buf_printf(&b, _("Template %s, the newest %d builds (more not read)"),
+                   ti->id ? ti->id : "?", p->d.n_builds);
+    else
+        buf_printf(&b,
+                   p->d.n_builds == 1 ? _("Template %s, %d build") : _("Template %s, %d builds"),
+                   ti->id ? ti->id : "?", p->d.n_builds);
     ui_text(a, w, y, 2, wd - 4, buf_cstr(&b), th->attr[ROLE_TITLE]);
     buf_reset(&b);
     buf_printf(&b, "%s: ", _("aliases"));
@@ -328,6 +392,8 @@ void tpl_pane_free(struct tpl_pane *p, struct loop *lp)
     bfetch_cancel(p->ft);
     if (p->poll) loop_timer_cancel(lp, p->poll);
     template_detail_free(&p->d);
+    template_detail_free(&p->stage);
+    api_paging_free(&p->pg);
     template_tag_list_free(&p->tags);
     free(p->id);
     memset(p, 0, sizeof *p);

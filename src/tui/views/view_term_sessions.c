@@ -14,7 +14,7 @@
 
 struct sessview {
     struct view base;
-    int sel;
+    int sel, top;
     void (*show)(struct app *a, struct session *s); /* Enter: the terminal view's */
 };
 
@@ -45,29 +45,26 @@ static void ss_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 {
     struct sessview *v = (struct sessview *)vv;
     const struct theme *th = &a->theme;
-    struct session *rows[256];
-    int n = order(a, rows, 256);
+    struct session *list[256];
+    int n = order(a, list, 256);
     if (v->sel >= n) v->sel = n ? n - 1 : 0;
     char title[96];
-    snprintf(title, sizeof(title), _(" Sessions (%d)"), n);
-    ui_fill(w, 0, 0, wd, th->attr[ROLE_TITLE]);
-    ui_text(a, w, 0, 0, wd, title, th->attr[ROLE_TITLE]);
-    /* cells drawn one by one: a long or hostile sandbox id is cut in its column instead of
-     * pushing the others off the row */
+    snprintf(title, sizeof(title), _("Sessions (%d)"), n);
     static const struct ui_col cols[] = {{N_("SANDBOX"), 24, 12},
                                          {N_("PID"), 8, 0},
                                          {N_("STATE"), 13, 0},
                                          {N_("HISTORY"), 9, 0},
                                          {N_("NOTE"), 20, 0}};
+    /* the frame (title, header, empty state) of the other lists; the rows are drawn here:
+     * a detached shell is dimmed and NOTE takes the rest of the row */
+    struct ui_list l = {title, "",      "",     _("no shells yet: press s on a sandbox"), 1, n, 5,
+                        cols,  &v->sel, &v->top};
+    int rows = ui_list_frame(a, w, h, wd, &l);
     int cw[5];
     ui_cols_fit(cols, 5, wd, cw);
-    for (int c = 0, cx = 1; c < 5 && cx < wd - 1; cx += cw[c] + 1, c++)
-        ui_text(a, w, 1, cx, c == 4 || cw[c] > wd - 1 - cx ? wd - 1 - cx : cw[c], _(cols[c].title),
-                th->attr[ROLE_HEADER]);
-    if (!n)
-        ui_text(a, w, 3, 2, wd - 4, _("no shells yet: press s on a sandbox"), th->attr[ROLE_DIM]);
-    for (int i = 0; i < n && i + 2 < h; i++) {
-        struct session *s = rows[i];
+    for (int i = v->top; i < n && i - v->top < rows; i++) {
+        struct session *s = list[i];
+        int y = i - v->top + 2;
         char f[3][48];
         if (session_pid(s)) /* 0: none (a recorded terminal) */
             snprintf(f[0], sizeof f[0], "%u", (unsigned)session_pid(s));
@@ -82,10 +79,9 @@ static void ss_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
         attr_t at = i == v->sel                            ? th->attr[ROLE_SELECTED]
                     : session_state(s) == SESSION_DETACHED ? th->attr[ROLE_DIM]
                                                            : th->attr[ROLE_NORMAL];
-        ui_fill(w, i + 2, 0, wd, at);
+        ui_fill(w, y, 0, wd, at);
         for (int c = 0, cx = 1; c < 5 && cx < wd - 1; cx += cw[c] + 1, c++)
-            ui_text(a, w, i + 2, cx, c == 4 || cw[c] > wd - 1 - cx ? wd - 1 - cx : cw[c], cell[c],
-                    at);
+            ui_text(a, w, y, cx, c == 4 || cw[c] > wd - 1 - cx ? wd - 1 - cx : cw[c], cell[c], at);
     }
 }
 
