@@ -173,12 +173,16 @@ int volume_create(struct daemon *d, const char *name, struct volume **out, struc
 
 void volume_delete(struct daemon *d, struct volume *v)
 {
-    char trash[4200];
-    snprintf(trash, sizeof trash, "%s/volumes/.del-%s", d->opt.state_dir, v->id);
-    if (rename(v->dir, trash) == 0)
-        fs_remove_tree(trash);
-    else
-        fs_remove_tree(v->dir);
+    /* off the loop (the runtime's graveyard, a child deletes): a volume of many files must
+     * not freeze the API; the next start finishes a leftover */
+    if (rt_remove_later(d->rt, v->dir) < 0) {
+        char trash[4200];
+        snprintf(trash, sizeof trash, "%s/volumes/.del-%s", d->opt.state_dir, v->id);
+        if (rename(v->dir, trash) == 0)
+            fs_remove_tree(trash);
+        else
+            fs_remove_tree(v->dir);
+    }
     struct volumes *vs = d->vols;
     for (size_t i = 0; i < vs->n; i++)
         if (vs->v[i] == v) {
