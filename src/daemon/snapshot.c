@@ -306,7 +306,7 @@ int snapshot_create(struct daemon *d, struct sbx *src, const char *name, struct 
     if (!fresh) {
         char old[4300];
         snprintf(old, sizeof old, "%s/snapshots/.tmp-old-%s", d->opt.state_dir, s->template_id);
-        if (rename(s->dir, old) == 0) rm_tree(old);
+        if (rt_remove_later(d->rt, s->dir) < 0 && rename(s->dir, old) == 0) rm_tree(old);
     }
     if (rename(tmp, s->dir) < 0) {
         int e = errno;
@@ -345,12 +345,16 @@ int snapshot_delete(struct daemon *d, struct snapshot *s, struct error *err)
                              "cannot delete the snapshot: sandbox %s was created from it "
                              "and still exists",
                              d->sbx[i]->id);
-    char trash[4300];
-    snprintf(trash, sizeof trash, "%s/snapshots/.tmp-del-%s", d->opt.state_dir, s->template_id);
-    if (rename(s->dir, trash) == 0)
-        rm_tree(trash);
-    else
-        rm_tree(s->dir);
+    /* renamed into the runtime's graveyard and deleted by a child: a big snapshot must not
+     * freeze the loop; the name is free at once (the next start finishes a leftover) */
+    if (rt_remove_later(d->rt, s->dir) < 0) {
+        char trash[4300];
+        snprintf(trash, sizeof trash, "%s/snapshots/.tmp-del-%s", d->opt.state_dir, s->template_id);
+        if (rename(s->dir, trash) == 0)
+            rm_tree(trash);
+        else
+            rm_tree(s->dir);
+    }
     struct snapshots *ss = d->snaps;
     for (size_t i = 0; i < ss->n; i++)
         if (ss->v[i] == s) {

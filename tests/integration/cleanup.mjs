@@ -2,6 +2,8 @@
 // wrote 100 000 files is killed and the API keeps answering while the deletion runs in a child
 // process of boxtopd (named boxtopd-rm); a boxtopd SIGKILLed in the middle of such a deletion
 // finishes it on its next start (the teardown checks nothing is left: dirs, cgroups, processes).
+// The same for a deleted snapshot and a destroyed volume of 100 000 files: the name is free at
+// once, the id gone from lists, and the API answers while a boxtopd-rm child deletes the files.
 import { test } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,12 +17,12 @@ const DIRS = 100; // x 1000 files each
 const trash = (d) => fs.readdirSync(path.join(d.stateDir, 'runtime')).filter((n) => n.startsWith('.trash-'));
 const rmChildren = (d) => [...procTable().values()].filter((p) => p.ppid === d.pid && p.comm === 'boxtopd-rm');
 
-async function bigSandbox() {
+async function bigSandbox(dir = '/home/user/big', opts = {}) {
   const { Sandbox } = ctx.E;
-  const s = await Sandbox.create('base', { timeoutMs: 600_000 });
+  const s = await Sandbox.create('base', { timeoutMs: 600_000, ...opts });
   ctx.need().track(s);
   const r = await s.commands.run(
-    `mkdir -p /home/user/big && cd /home/user/big && for d in $(seq 1 ${DIRS}); do ` +
+    `mkdir -p ${dir} && cd ${dir} && for d in $(seq 1 ${DIRS}); do ` +
       'mkdir $d && (cd $d && seq 1 1000 | xargs touch) || exit 1; done; find . -type f | wc -l',
     { timeoutMs: 240_000 },
   );
@@ -68,6 +70,89 @@ test('a sandbox with 100 000 files is killed: the API answers while a child dele
   assert.ok(overlapped >= 3, `API calls answered while the deletion ran: ${overlapped}`);
   assert.ok(slowest < bound, `slowest call ${slowest.toFixed(0)} ms, baseline ${median.toFixed(1)} ms`);
   assert.ok(await waitFor(() => rmChildren(d).length === 0, 10000), 'the deletion child was reaped');
+});
+
+/* Runs del() (one deletion through the API) and measures API calls until the graveyard is
+ * empty: the same boxtopd-rm child must run before and after at least 3 of them. */
+async function overlapWith(d, del) {
+  assert.ok(await waitFor(() => trash(d).length === 0 && rmChildren(d).length === 0, 180000, 100), 'earlier trash gone');
+  const base = [];
+  for (let i = 0; i < 7; i++) base.push(await apiCall(d));
+  base.sort((a, b) => a - b);
+  const median = base[3];
+  const bound = Math.max(100 * median, 2000);
+  const t0 = performance.now();
+  await del();
+  const delMs = performance.now() - t0;
+  let overlapped = 0;
+  let slowest = delMs;
+  let sawChild = false;
+  const end = Date.now() + 180000;
+  while (trash(d).length > 0 && Date.now() < end) {
+    const before = rmChildren(d).map((p) => p.pid);
+    const ms = await apiCall(d);
+    const after = rmChildren(d).map((p) => p.pid);
+    if (before.length) sawChild = true;
+    if (before.some((p) => after.includes(p))) overlapped++;
+    slowest = Math.max(slowest, ms);
+  }
+  console.log(`# delete ${delMs.toFixed(1)} ms, ${overlapped} calls during the deletion, slowest ${slowest.toFixed(1)} ms, baseline median ${median.toFixed(1)} ms`);
+  assert.deepEqual(trash(d), [], 'the tree was deleted');
+  assert.ok(sawChild, 'the deletion ran in a boxtopd-rm child');
+  assert.ok(overlapped >= 3, `API calls answered while the deletion ran: ${overlapped}`);
+  assert.ok(slowest < bound, `slowest call ${slowest.toFixed(0)} ms, baseline ${median.toFixed(1)} ms`);
+  assert.ok(await waitFor(() => rmChildren(d).length === 0, 10000), 'the deletion child was reaped');
+}
+
+test('a snapshot of 100 000 files is deleted off the loop; its name is free at once', T, async () => {
+  const { Sandbox } = ctx.E;
+  const d = ctx.need();
+  const s = await bigSandbox();
+  const name = `big-${Date.now().toString(36)}`;
+  const snapDirs = () => fs.readdirSync(path.join(d.stateDir, 'snapshots')).filter((n) => !n.startsWith('.'));
+  const had = snapDirs();
+  const snap = await s.createSnapshot({ name });
+  await s.kill();
+  const mine = snapDirs().filter((n) => !had.includes(n));
+  assert.equal(mine.length, 1, `one new snapshot directory: ${mine}`);
+  const dir = path.join(d.stateDir, 'snapshots', mine[0]);
+  await overlapWith(d, async () => {
+    assert.equal(await Sandbox.deleteSnapshot(snap.snapshotId), true);
+    const ids = [];
+    const pages = Sandbox.listSnapshots();
+    while (pages.hasNext) ids.push(...(await pages.nextItems()).map((p) => p.snapshotId));
+    assert.ok(!ids.includes(snap.snapshotId), 'gone from the list at once');
+    assert.equal(await Sandbox.deleteSnapshot(snap.snapshotId), false, 'second delete → false');
+    assert.equal(fs.existsSync(dir), false, 'its directory name is free at once');
+  });
+  const src = await Sandbox.create('base', { timeoutMs: 120_000 });
+  d.track(src);
+  const again = await src.createSnapshot({ name });
+  assert.equal(again.snapshotId, snap.snapshotId, 'the same name works again');
+  const b = await Sandbox.create(again.snapshotId, { timeoutMs: 120_000 });
+  d.track(b);
+  assert.equal((await b.commands.run('ls /home/user/big 2>/dev/null | wc -l')).stdout.trim(), '0');
+  await b.kill();
+  await src.kill();
+  assert.equal(await Sandbox.deleteSnapshot(again.snapshotId), true);
+});
+
+test('a volume of 100 000 files is destroyed off the loop; its name is free at once', T, async () => {
+  const { Volume, VolumeNotFoundError } = ctx.E;
+  const d = ctx.need();
+  const name = `big-${Date.now().toString(36)}`;
+  const v = await Volume.create(name);
+  const s = await bigSandbox('/mnt/data/big', { volumeMounts: { '/mnt/data': v } });
+  await s.kill();
+  await overlapWith(d, async () => {
+    assert.equal(await Volume.destroy(v.volumeId), true);
+    assert.equal(await Volume.destroy(v.volumeId), false, 'second destroy → false');
+    await assert.rejects(Volume.getInfo(v.volumeId), VolumeNotFoundError);
+    assert.equal(fs.existsSync(path.join(d.stateDir, 'volumes', v.volumeId)), false);
+    const again = await Volume.create(name);
+    assert.notEqual(again.volumeId, v.volumeId);
+    assert.equal(await Volume.destroy(again.volumeId), true);
+  });
 });
 
 test('boxtopd SIGKILLed mid-deletion: the next start finishes it', T, async () => {
