@@ -78,6 +78,13 @@ static void job_next(struct job *j);
 static void job_fail(struct job *j, const char *step, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A layer tree (maybe large) renamed into the runtime's graveyard and deleted by a child: the
+ * loop never walks it; without a runtime (or when the rename fails) it goes right here. */
+static void remove_later(struct daemon *d, const char *path)
+{
+    if (rt_remove_later(d->rt, path) < 0) fs_remove_tree(path);
+}
+
 static struct job **jobs_head(struct daemon *d)
 {
     return (struct job **)&d->tpl_jobs;
@@ -268,7 +275,7 @@ static void job_fail(struct job *j, const char *step, const char *fmt, ...)
     if (j->key[0]) { /* the partial layer is this build's alone */
         tpl_layer_dir(j->d, j->key, p, sizeof p);
         snprintf(p + strlen(p), sizeof p - strlen(p), ".part");
-        fs_remove_tree(p);
+        remove_later(j->d, p);
     }
     b->layer[0] = '\0';
     free(b->parents);
@@ -728,7 +735,7 @@ static void export_layer(struct job *j)
         tpl_layer_dir(j->d, j->key, dir, sizeof dir);
     }
     snprintf(part, sizeof part, "%s.part", dir);
-    fs_remove_tree(part);
+    remove_later(j->d, part);
     char *slash = strrchr(dir, '/');
     *slash = '\0';
     int mk = fs_mkdir_p(dir, 0700, &err);
@@ -744,9 +751,9 @@ static void export_layer(struct job *j)
         return;
     }
     if (j->stacked && stat(dir, &st) == 0) {
-        fs_remove_tree(part); /* the same layer exists (sandboxes may use it): keep that one */
+        remove_later(j->d, part); /* the same layer exists (sandboxes may use it): keep that one */
     } else {
-        fs_remove_tree(dir);
+        remove_later(j->d, dir);
         if (rename(part, dir) < 0) {
             job_fail(j, "optimize", "saving the template's layer: %s", strerror(errno));
             return;
