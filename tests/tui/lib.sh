@@ -65,3 +65,21 @@ tui_wait_gone() { # tui_wait_gone REGEX [SECONDS]
 
 tui_stop() { tm kill-server 2>/dev/null; sleep 0.1; }
 tui_done() { tui_stop; rm -rf "$TMPD"; exit 0; }
+
+# fake_cloud_start SCRIPT.js [VAR=VALUE...]: a loopback fake of E2B cloud (tests/tui/SCRIPT.js,
+# with those variables) in the background: its pid in FAKE, its port in PORT (waits up to 5 s
+# for its "PORT n" line), E2B_API_KEY (a dummy) and E2B_SANDBOX_URL exported for it, and an
+# EXIT trap that stops it, tmux and TMPD.
+fake_cloud_start() {
+    _script=$1
+    shift
+    : > "$TMPD/fake.out"
+    env "$@" node "$abs_top_srcdir/tests/tui/$_script" > "$TMPD/fake.out" 2>&1 &
+    FAKE=$!
+    trap fake_cloud_cleanup EXIT
+    n=100; while [ $n -gt 0 ] && ! grep -q PORT "$TMPD/fake.out"; do sleep 0.05; n=$((n-1)); done
+    PORT=$(awk '/PORT/ {print $2}' "$TMPD/fake.out")
+    export E2B_API_KEY=e2b_00000000000000000000000000000000deadbeef
+    export E2B_SANDBOX_URL="http://127.0.0.1:$PORT"
+}
+fake_cloud_cleanup() { kill "$FAKE" 2>/dev/null; wait "$FAKE" 2>/dev/null; tui_stop; rm -rf "$TMPD"; }

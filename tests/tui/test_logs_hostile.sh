@@ -5,14 +5,7 @@
 # appends new lines, wrap, UTC and save work.
 . "$(dirname "$0")/lib.sh"
 echo "1..11"
-: > "$TMPD/fake.out"
-node "$abs_top_srcdir/tests/tui/fake_logs.js" > "$TMPD/fake.out" 2>&1 &
-FAKE=$!
-cleanup() { kill "$FAKE" 2>/dev/null; wait "$FAKE" 2>/dev/null; tui_stop; rm -rf "$TMPD"; }
-trap cleanup EXIT
-n=100; while [ $n -gt 0 ] && ! grep -q PORT "$TMPD/fake.out"; do sleep 0.05; n=$((n-1)); done
-PORT=$(awk '/PORT/ {print $2}' "$TMPD/fake.out")
-export E2B_API_KEY=e2b_00000000000000000000000000000000deadbeef
+fake_cloud_start fake_logs.js
 
 tui_start 160 40 --api-url "http://127.0.0.1:$PORT"
 tui_wait 'hostile1' 10

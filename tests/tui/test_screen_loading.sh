@@ -7,15 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/golden.sh"
 echo "1..5"
-: > "$TMPD/fake.out"
-node "$abs_top_srcdir/tests/tui/fake_cloud_golden_cmds.js" > "$TMPD/fake.out" 2>&1 &
-FAKE=$!
-cleanup() { kill "$FAKE" 2>/dev/null; wait "$FAKE" 2>/dev/null; tui_stop; rm -rf "$TMPD"; }
-trap cleanup EXIT
-n=100; while [ $n -gt 0 ] && ! grep -q PORT "$TMPD/fake.out"; do sleep 0.05; n=$((n-1)); done
-PORT=$(awk '/PORT/ {print $2}' "$TMPD/fake.out")
-export E2B_API_KEY=e2b_00000000000000000000000000000000deadbeef
-export E2B_SANDBOX_URL="http://127.0.0.1:$PORT"
+fake_cloud_start fake_cloud_golden_cmds.js
 GOLDEN_MASK="s|127.0.0.1:$PORT|FAKE|g"
 
 golden_start 120 30 --api-url "http://127.0.0.1:$PORT"

@@ -8,16 +8,8 @@
 # [keys.templates]; `boxtop template untag`; the exact requests the cloud receives.
 . "$(dirname "$0")/lib.sh"
 echo "1..21"
-: > "$TMPD/fake.out"
-FAKE_RUN_POLLS=5 node "$abs_top_srcdir/tests/tui/fake_cloud_templates.js" > "$TMPD/fake.out" 2>&1 &
-FAKE=$!
-cleanup() { kill "$FAKE" 2>/dev/null; wait "$FAKE" 2>/dev/null; tui_stop; rm -rf "$TMPD"; }
-trap cleanup EXIT
-n=100; while [ $n -gt 0 ] && ! grep -q PORT "$TMPD/fake.out"; do sleep 0.05; n=$((n-1)); done
-PORT=$(awk '/PORT/ {print $2}' "$TMPD/fake.out")
+fake_cloud_start fake_cloud_templates.js FAKE_RUN_POLLS=5
 URL="http://127.0.0.1:$PORT"
-export E2B_API_KEY=e2b_00000000000000000000000000000000deadbeef
-export E2B_SANDBOX_URL=$URL
 APP=k3j2v7q9x0a1b2c3d4e5
 EVIL=h0st1le0000000000000
 B() { printf '6f1c2d3e-5a4b-4c3d-8e2f-%012d' "$1"; }
