@@ -10,6 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { assert, fileContext } from './lib/common.mjs';
 import { http, waitFor } from './lib/boxtopd.mjs';
+import { END_STREAM, frame, readFrames } from '../lib/connect-frames.cjs';
 
 const ctx = fileContext('envd-extras');
 const T = { timeout: 60000 };
@@ -25,23 +26,6 @@ const hdrs = (s, extra = {}) => ({
   'Connect-Protocol-Version': '1',
   ...extra,
 });
-const envelope = (obj) => {
-  const p = Buffer.from(JSON.stringify(obj));
-  const h = Buffer.alloc(5);
-  h.writeUInt32BE(p.length, 1);
-  return Buffer.concat([h, p]);
-};
-function frames(buf) {
-  const out = [];
-  let b = buf;
-  while (b.length >= 5) {
-    const len = b.readUInt32BE(1);
-    if (b.length < 5 + len) break;
-    out.push({ flags: b[0], json: JSON.parse(b.subarray(5, 5 + len).toString() || '{}') });
-    b = b.subarray(5 + len);
-  }
-  return out;
-}
 const rpc = (s, name, body) =>
   http(`${ctx.d.sandboxUrl}/${name}`, { method: 'POST', headers: hdrs(s, { 'Content-Type': 'application/json' }), body: JSON.stringify(body) });
 
@@ -81,13 +65,13 @@ test('Process.Start streams keepalive frames at Keepalive-Ping-Interval (1 s)', 
   const r = await http(`${d.sandboxUrl}/process.Process/Start`, {
     method: 'POST',
     headers: hdrs(s, { 'Content-Type': 'application/connect+json', 'Keepalive-Ping-Interval': '1' }),
-    body: envelope({ process: { cmd: '/bin/bash', args: ['-c', 'sleep 3.5; echo end'] } }),
+    body: frame({ process: { cmd: '/bin/bash', args: ['-c', 'sleep 3.5; echo end'] } }),
     timeoutMs: 20000,
   });
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type') || '', /^application\/connect\+json/);
-  const fr = frames(r.buf);
-  const kinds = fr.map((f) => (f.flags & 2 ? 'END' : Object.keys(f.json.event || {})[0]));
+  const fr = readFrames(r.buf);
+  const kinds = fr.map((f) => (f.flags & END_STREAM ? 'END' : Object.keys(f.json.event || {})[0]));
   assert.equal(kinds[0], 'start', kinds.join(','));
   assert.equal(kinds[kinds.length - 1], 'END', 'ends with an end-stream frame');
   assert.deepEqual(fr[fr.length - 1].json, {}, 'successful end-stream payload is {}');

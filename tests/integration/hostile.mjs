@@ -11,6 +11,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { assert, fileContext, rejectsWith, uniq } from './lib/common.mjs';
 import { http, sleep } from './lib/boxtopd.mjs';
+import { END_STREAM, frame, readFrames } from '../lib/connect-frames.cjs';
 
 const ctx = fileContext('hostile');
 const T = { timeout: 60000 };
@@ -96,28 +97,11 @@ const envdHeaders = (extra = {}) => ({
   'Connect-Protocol-Version': '1',
   ...extra,
 });
-const envelope = (obj, flags = 0) => {
-  const p = Buffer.from(JSON.stringify(obj));
-  const h = Buffer.alloc(5);
-  h[0] = flags;
-  h.writeUInt32BE(p.length, 1);
-  return Buffer.concat([h, p]);
-};
 /** True when a Connect stream answer is an error: non-200, or an end-stream frame with error. */
 function connectStreamError(r) {
   if (r.status !== 200) return { http: r.status };
-  let b = r.buf;
-  while (b.length >= 5) {
-    const flags = b[0];
-    const len = b.readUInt32BE(1);
-    const p = b.subarray(5, 5 + len);
-    if (flags & 2) {
-      const j = JSON.parse(p.toString());
-      return j.error ? { code: j.error.code } : null;
-    }
-    b = b.subarray(5 + len);
-  }
-  return null;
+  const end = readFrames(r.buf).find((f) => f.flags & END_STREAM);
+  return end && end.json.error ? { code: end.json.error.code } : null;
 }
 
 test('boxtopd starts and a victim sandbox is created', T, async () => {
@@ -345,7 +329,7 @@ test('envd: truncated and oversized Connect envelopes → clear errors, no hang'
   const d = ctx.need();
   const url = d.sandboxUrl + '/process.Process/Start';
   const hdr = envdHeaders({ 'Content-Type': 'application/connect+json', 'Keepalive-Ping-Interval': '50' });
-  const good = envelope({ process: { cmd: '/bin/echo', args: ['x'] } });
+  const good = frame({ process: { cmd: '/bin/echo', args: ['x'] } });
   const cases = {
     truncatedHeader: good.subarray(0, 3),
     truncatedPayload: good.subarray(0, good.length - 4),
@@ -353,7 +337,7 @@ test('envd: truncated and oversized Connect envelopes → clear errors, no hang'
     compressedFlag: Buffer.concat([Buffer.from([1]), good.subarray(1)]),
     notJson: Buffer.concat([Buffer.from([0, 0, 0, 0, 4]), Buffer.from('{{{{')]),
     empty: Buffer.alloc(0),
-    bigPayload: envelope({ process: { cmd: '/bin/echo', args: ['x'.repeat(20 << 20)] } }),
+    bigPayload: frame({ process: { cmd: '/bin/echo', args: ['x'.repeat(20 << 20)] } }),
   };
   for (const [name, body] of Object.entries(cases)) {
     let r;

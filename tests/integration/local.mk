@@ -53,7 +53,8 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/webhooks.mjs tests/integration/process-logs.mjs \
 	tests/integration/lib/boxtopd.mjs tests/integration/lib/common.mjs \
 	tests/integration/lib/loopback-only.cjs tests/integration/lib/tap-node.sh \
-	tests/integration/lib/boxtopd.sh tests/integration/README.md tests/integration/.gitignore
+	tests/integration/lib/boxtopd.sh tests/integration/README.md tests/integration/.gitignore \
+	tests/lib/connect-frames.cjs
 
 # The no-secrets test reads every other test's log and boxtopd log, so it runs last (a plain
 # make prerequisite of its log; spelled through a variable so that automake does not take it

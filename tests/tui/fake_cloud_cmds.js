@@ -6,6 +6,7 @@
 // pid 71 streams "epoch N" every 300 ms. Prints "PORT n" once listening.
 'use strict';
 const http = require('http');
+const {startEvent, dataEvent} = require('../lib/connect-frames.cjs');
 const fs = require('fs');
 const path = require('path');
 const v1 = fs.readFileSync(path.join(__dirname, '../fuzz/corpus/commands_json/cloud-v1.json'));
@@ -22,13 +23,6 @@ function send(res, code, body, type) {
   const data = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
   res.writeHead(code, {'Content-Type': type || 'application/json', 'Content-Length': data.length});
   res.end(data);
-}
-function frame(obj, flags) {
-  const j = Buffer.from(JSON.stringify(obj));
-  const h = Buffer.alloc(5);
-  h[0] = flags || 0;
-  h.writeUInt32BE(j.length, 1);
-  return Buffer.concat([h, j]);
 }
 http.createServer((req, res) => {
   const u = new URL(req.url, 'http://x');
@@ -56,11 +50,11 @@ http.createServer((req, res) => {
         {pid: 500, config: {cmd: '/usr/bin/top', args: ['-b'], cwd: '/'}}]});
     if (p === '/process.Process/Connect') {
       res.writeHead(200, {'Content-Type': 'application/connect+json'});
-      res.write(frame({event: {start: {pid: 71}}}));
+      res.write(startEvent(71));
       let n = 0;
       const t = setInterval(() => {
         n++;
-        res.write(frame({event: {data: {stdout: Buffer.from(`epoch ${n}\n`).toString('base64')}}}));
+        res.write(dataEvent('stdout', `epoch ${n}\n`));
       }, 300);
       res.on('close', () => clearInterval(t));
       return;
