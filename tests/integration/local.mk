@@ -54,7 +54,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/lib/boxtopd.mjs tests/integration/lib/common.mjs \
 	tests/integration/lib/loopback-only.cjs tests/integration/lib/tap-node.sh \
 	tests/integration/lib/boxtopd.sh tests/integration/README.md tests/integration/.gitignore \
-	tests/lib/connect-frames.cjs
+	tests/lib/connect-frames.cjs tests/lib/fake-http.cjs
 
 # The no-secrets test reads every other test's log and boxtopd log, so it runs last (a plain
 # make prerequisite of its log; spelled through a variable so that automake does not take it

@@ -6,7 +6,7 @@
 // (the SendSignal it gets is printed as "SIGNAL pid signal").
 // Prints "PORT n" once listening.
 'use strict';
-const http = require('http');
+const {send, serveLoopback} = require('../lib/fake-http.cjs');
 const {END_STREAM, frame, startEvent, dataEvent} = require('../lib/connect-frames.cjs');
 const box = {sandboxID: 'ichg', templateID: 'rki5dems9wqfm4r03t7g', alias: 'base', clientID: 'c',
   envdVersion: '0.2.0', state: 'running', startedAt: '2025-11-25T11:50:00Z',
@@ -21,12 +21,7 @@ const find = rec(30, 19, 'user', '644', '/home/user/notes.txt') +
   rec(500, 12, 'root', '600', '/etc/agent.conf') +
   rec(530, 5, 'user', '644', '/home/user/evil\u001b]0;pwned\u0007\u001b[2J\nname.txt') +
   'garbage without a tab\0';
-function send(res, code, body, type) {
-  const data = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  res.writeHead(code, {'Content-Type': type || 'application/json', 'Content-Length': data.length});
-  res.end(data);
-}
-http.createServer((req, res) => {
+serveLoopback((req, res) => {
   const u = new URL(req.url, 'http://x');
   const p = u.pathname;
   const body = [];
@@ -68,6 +63,4 @@ http.createServer((req, res) => {
     if (p.startsWith('/process.Process/')) return send(res, 200, {});
     send(res, 404, {code: 404, message: 'not found'});
   });
-}).listen(0, '127.0.0.1', function () {
-  console.log('PORT ' + this.address().port);
 });

@@ -5,7 +5,7 @@
 // envd (E2B_SANDBOX_URL): Process.List shows one process the log does not, Process.Connect on
 // pid 71 streams "epoch N" every 300 ms. Prints "PORT n" once listening.
 'use strict';
-const http = require('http');
+const {send, serveLoopback} = require('../lib/fake-http.cjs');
 const {startEvent, dataEvent} = require('../lib/connect-frames.cjs');
 const fs = require('fs');
 const path = require('path');
@@ -19,12 +19,7 @@ const box = {sandboxID: 'icloud', templateID: 'base', alias: 'base', clientID: '
 // then it is gone
 const nolog = {...box, sandboxID: 'inolog'};
 let nologLists = 0;
-function send(res, code, body, type) {
-  const data = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  res.writeHead(code, {'Content-Type': type || 'application/json', 'Content-Length': data.length});
-  res.end(data);
-}
-http.createServer((req, res) => {
+serveLoopback((req, res) => {
   const u = new URL(req.url, 'http://x');
   const p = u.pathname;
   let body = [];
@@ -61,6 +56,4 @@ http.createServer((req, res) => {
     }
     send(res, 404, {code: 404, message: 'not found'});
   });
-}).listen(0, '127.0.0.1', function () {
-  console.log('PORT ' + this.address().port);
 });

@@ -13,7 +13,7 @@
 //    loading states (test_screen_loading.sh).
 // Prints "PORT n" once listening.
 'use strict';
-const http = require('http');
+const {send, serveLoopback} = require('../lib/fake-http.cjs');
 const {startEvent, dataEvent} = require('../lib/connect-frames.cjs');
 
 const T = (hms) => `2025-11-25T${hms}Z`;
@@ -72,12 +72,7 @@ const marks = {logs: [
   {timestamp: T('11:54:00'), level: 'warn', message: 'memory above 80 %', fields: {}},
   {timestamp: T('11:55:00'), level: 'error', message: 'OOM killer: killed process 41', fields: {}}]};
 
-function send(res, code, body, type) {
-  const data = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  res.writeHead(code, {'Content-Type': type || 'application/json', 'Content-Length': data.length});
-  res.end(data);
-}
-http.createServer((req, res) => {
+serveLoopback((req, res) => {
   const u = new URL(req.url, 'http://x');
   const p = u.pathname;
   const sbx = req.headers['e2b-sandbox-id'];
@@ -114,6 +109,4 @@ http.createServer((req, res) => {
     }
     send(res, 404, {code: 404, message: 'not found'});
   });
-}).listen(0, '127.0.0.1', function () {
-  console.log('PORT ' + this.address().port);
 });
