@@ -5,8 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/golden.sh"
 echo "1..6"
-fake_cloud_start fake_cloud_changes.js
-GOLDEN_MASK="s|127.0.0.1:$PORT|FAKE|g"
+golden_fake fake_cloud_changes.js
 
 golden_start 120 30 --api-url "http://127.0.0.1:$PORT"
 tui_wait ichg 10
