@@ -154,6 +154,16 @@ export async function http(url, { method = 'GET', headers = {}, body, timeoutMs 
   }
 }
 
+/** The headers of a raw envd call through boxtopd's sandbox URL, as the SDK sends them:
+ * sandbox s (its id and envd access token) on envd's port, the Connect protocol, extra. */
+export const envdHeaders = (s, extra = {}) => ({
+  'E2b-Sandbox-Id': s.sandboxId,
+  'E2b-Sandbox-Port': '49983',
+  'X-Access-Token': s.envdAccessToken,
+  'Connect-Protocol-Version': '1',
+  ...extra,
+});
+
 // ---- the instance ----
 
 let instanceCounter = 0;
