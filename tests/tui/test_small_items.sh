@@ -64,13 +64,8 @@ tui_stop
 kill $TPID; wait $TPID 2>/dev/null
 
 # ---- against boxtopd ----
-BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
-if ! boxtopd_start small-items; then
-    for i in $(seq 5 $N); do echo "not ok $i - boxtopd did not start"; done
-    exit 1
-fi
-boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'
-ID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID')
+tui_boxtopd small-items 5 $N
+ID=$(boxtopd_new_sandbox)
 "$BOXTOP" exec "$ID" -- sh -c 'printf "a\tb\n12345678\tc\n" > /home/user/tabs.txt'
 mkdir -p "$TMPD/local"; cd "$TMPD/local"
 tui_start 160 30

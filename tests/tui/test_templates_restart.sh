@@ -4,11 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
 echo "1..3"
-BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
-if ! boxtopd_start templates-restart; then
-    for i in $(seq 1 3); do echo "not ok $i - boxtopd did not start"; done
-    exit 1
-fi
+tui_boxtopd templates-restart 1 3
 for i in 1 2 3; do boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'; done
 ID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID')
 boxtopd_api DELETE "/sandboxes/$ID"

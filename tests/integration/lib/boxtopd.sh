@@ -6,6 +6,7 @@
 #   boxtopd_api METHOD PATH [JSON]   curl the platform API with the key; sets
 #                             $BOXTOPD_STATUS and $BOXTOPD_BODY (no subshell, so call it bare)
 #   boxtopd_json EXPR         read JSON on stdin, print the JS expression EXPR over `j`
+#   boxtopd_new_sandbox       POST /sandboxes (template base, 600 s to live); prints its id
 #   boxtopd_teardown          kill every sandbox via the API, SIGTERM boxtopd (SIGKILL after
 #                             15 s), check that no process of the instance is left; sets
 #                             $BOXTOPD_PROBLEMS and returns 1 if there are any (call it bare:
@@ -45,6 +46,11 @@ tap_ok() {
 }
 
 boxtopd_json() { node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>{let j;try{j=JSON.parse(s)}catch{process.exit(2)};const v=('"$1"');process.stdout.write(typeof v==="string"?v:JSON.stringify(v))})'; }
+
+boxtopd_new_sandbox() {
+    boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'
+    printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID'
+}
 
 e2b() { node "$BOXTOP_NODE_MODULES/@e2b/cli/dist/index.js" "$@"; }
 
