@@ -3,6 +3,8 @@
 #
 # Usage: bxd_start        (exports E2B_API_URL/E2B_SANDBOX_URL/E2B_API_KEY for boxtop and the CLI)
 #        bxd_stop         sandboxes killed, boxtopd stopped
+#        trap bxd_cleanup EXIT   for a test whose one sandbox is $ID: tmux stopped, that
+#                         sandbox killed, boxtopd stopped, TMPD removed
 #        bxd_local_env D  no key anywhere: boxtop starts the real boxtopd itself with state dir D
 BOXTOPD=$abs_top_builddir/src/boxtopd
 BOXTOP=$abs_top_builddir/src/boxtop
@@ -22,6 +24,13 @@ bxd_stop() {
         kill "$DPID"; wait "$DPID" 2>/dev/null
     fi
     DPID=
+}
+
+bxd_cleanup() {
+    tui_stop
+    [ -n "$ID" ] && "$BOXTOP" kill "$ID" >/dev/null 2>&1
+    bxd_stop
+    rm -rf "$TMPD"
 }
 
 bxd_local_env() {
