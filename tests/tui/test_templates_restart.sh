@@ -12,18 +12,7 @@ boxtopd_api GET /templates
 before=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'String(j[0].spawnCount)')
 
 # restart on the same state directory
-kill -TERM "$BOXTOPD_PID"; wait "$BOXTOPD_PID"
-rm -f "$BOXTOPD_STATE/boxtopd.json"
-"$BOXTOPD_BIN" --foreground --state-dir "$BOXTOPD_STATE" --api-listen 127.0.0.1:0 \
-    --envd-listen 127.0.0.1:0 >>"$BOXTOPD_LOG" 2>&1 </dev/null &
-BOXTOPD_PID=$!
-for i in $(seq 1 300); do
-    info=$({ boxtopd_json 'j.pid+" "+j.apiUrl+" "+j.sandboxUrl' <"$BOXTOPD_STATE/boxtopd.json"; } 2>/dev/null)
-    [ "${info%% *}" = "$BOXTOPD_PID" ] && break
-    sleep 0.05
-done
-set -- $info
-export E2B_API_URL=$2 E2B_SANDBOX_URL=$3
+boxtopd_restart
 boxtopd_api GET /templates
 after=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'String(j[0].spawnCount)')
 [ "$before" = 3 ] && [ "$after" = 3 ]; ok $? "spawnCount is kept across a restart (before $before, after $after)"
