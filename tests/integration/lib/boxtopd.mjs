@@ -134,6 +134,17 @@ function alive(p) {
 
 // ---- raw HTTP helper ----
 
+/** The bytes of the files below p (0 when p is gone), for "its disk was freed". */
+export function dirBytes(p) {
+  let n = 0;
+  if (!fs.existsSync(p)) return 0;
+  for (const e of fs.readdirSync(p, { withFileTypes: true })) {
+    const q = path.join(p, e.name);
+    n += e.isDirectory() ? dirBytes(q) : fs.lstatSync(q).size;
+  }
+  return n;
+}
+
 /** fetch() against boxtopd with sensible defaults; returns {status, headers, text, json}. */
 export async function http(url, { method = 'GET', headers = {}, body, timeoutMs = 15000 } = {}) {
   const ac = new AbortController();
