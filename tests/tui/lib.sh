@@ -63,6 +63,9 @@ tui_wait_gone() { # tui_wait_gone REGEX [SECONDS]
     return 1
 }
 
+# tui_title_safe: no OSC 0 (set title) sequence is on the pane and its title is not "pwned"
+# (what the tests' hostile strings try): hostile text was drawn sanitized
+tui_title_safe() { ! tui_screen_e | grep -q "$(printf '\033')]0;" && [ "$(tui_fmt '#{pane_title}')" != pwned ]; }
 tui_stop() { tm kill-server 2>/dev/null; sleep 0.1; }
 tui_done() { tui_stop; rm -rf "$TMPD"; exit 0; }
 

@@ -15,13 +15,13 @@ golden_start_fake 120 30 icmd
 tui_keys :; tui_type 'commands icmd'; tui_keys Enter
 tui_wait 'not in the log' 10
 golden commands
-! tui_screen_e | grep -q "$(printf '\033')]0;" && [ "$(tui_fmt '#{pane_title}')" != pwned ]
+tui_title_safe
 ok $? "a hostile command line is drawn sanitized"
 tui_keys /; tui_type pytest; tui_keys Enter; tui_wait 'filter: pytest' 5
 tui_keys Enter
 tui_wait 'exit 1 —' 10
 golden commands_output
-! tui_screen_e | grep -q "$(printf '\033')]0;" && [ "$(tui_fmt '#{pane_title}')" != pwned ]
+tui_title_safe
 ok $? "a hostile output line is drawn sanitized"
 tui_keys Escape; tui_keys /; tui_keys C-u; tui_type train; tui_keys Enter
 tui_wait 'filter: train' 5; tui_keys Enter
