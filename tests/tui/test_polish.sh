@@ -5,8 +5,7 @@
 # "updated" time moves while a terminal tab is open for 30 s; `s` twice on one sandbox leaves
 # one tab, prefix c makes a second.
 . "$(dirname "$0")/lib.sh"
-BOXTOPD=$abs_top_builddir/src/boxtopd
-BOXTOP=$abs_top_builddir/src/boxtop
+. "$(dirname "$0")/bxd.sh"
 STATE=$TMPD/bxd
 echo "1..9"
 
@@ -19,12 +18,7 @@ cleanup() {
     rm -rf "$TMPD"
 }
 trap cleanup EXIT
-mkdir -p "$STATE"
-"$BOXTOPD" --foreground --state-dir "$STATE" --api-listen 127.0.0.1:0 --envd-listen 127.0.0.1:0 \
-    >> "$TMPD/boxtopd.log" 2>&1 &
-DPID=$!
-n=200; while [ $n -gt 0 ] && [ ! -s "$STATE/boxtopd.json" ]; do sleep 0.05; n=$((n-1)); done
-eval "$("$BOXTOPD" --print-env --state-dir "$STATE")"
+bxd_start # in $STATE
 
 pfx() { tui_keys C-]; tui_keys "$@"; }
 updated() { tui_screen | sed -n 2p | grep -o 'updated [0-9:]*'; }

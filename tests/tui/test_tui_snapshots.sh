@@ -20,12 +20,7 @@ js() { node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const j=
 bx() { timeout 20 "$BOXTOP" "$@"; }
 snapdirs() { find "$STATE/snapshots" -mindepth 1 -maxdepth 1 ! -name '.*' 2>/dev/null | wc -l; }
 
-mkdir -p "$STATE"
-"$BOXTOPD" --foreground --state-dir "$STATE" --api-listen 127.0.0.1:0 --envd-listen 127.0.0.1:0 \
-    >> "$TMPD/boxtopd.log" 2>&1 &
-DPID=$!
-n=200; while [ $n -gt 0 ] && [ ! -s "$STATE/boxtopd.json" ]; do sleep 0.05; n=$((n-1)); done
-eval "$("$BOXTOPD" --print-env --state-dir "$STATE")"
+bxd_start # in $STATE
 A=$(bx create --timeout 900 --meta role=src)
 bx exec "$A" -- 'mkdir -p /home/user/proj && echo "made before the snapshot" > /home/user/proj/note.txt' >/dev/null
 [ -n "$A" ] && [ "$(bx exec "$A" -- cat /home/user/proj/note.txt)" = "made before the snapshot" ]
