@@ -1073,6 +1073,19 @@ static void exec_done(struct app *a, const char *text, int submit, void *ud)
     free(ids);
 }
 
+/* The STATE column fits its widest word as translated ("pausiert" is longer than "running"). */
+static int state_width(struct app *a)
+{
+    static const enum box_state st[] = {BOX_RUNNING, BOX_PAUSED, BOX_ENDED};
+    char t[64];
+    int w = ui_fit(a, _("STATE"), 64, t, sizeof t);
+    for (size_t i = 0; i < sizeof st / sizeof st[0]; i++) {
+        int n = ui_fit(a, _(box_state_name(st[i])), 64, t, sizeof t);
+        if (n > w) w = n;
+    }
+    return w < 7 ? 7 : w;
+}
+
 struct view *view_sandboxes_new(struct app *a)
 {
     struct sbview *v = calloc(1, sizeof(*v));
@@ -1084,7 +1097,8 @@ struct view *view_sandboxes_new(struct app *a)
      * first, then disk, age and template */
     v->cols[C_ID] = (struct table_col){_("ID"), 23, 23, 0, 0, 0, 0, 0};
     v->cols[C_TEMPLATE] = (struct table_col){_("TEMPLATE"), 8, 24, 1, 0, 2, 0, 0};
-    v->cols[C_STATE] = (struct table_col){_("STATE"), 7, 8, 0, 0, 0, 0, 0};
+    int stw = state_width(a);
+    v->cols[C_STATE] = (struct table_col){_("STATE"), stw, stw, 0, 0, 0, 0, 0};
     v->cols[C_CPU] = (struct table_col){_("CPU"), 13, 30, 2, 0, 0, 0, 0};
     v->cols[C_MEM] = (struct table_col){_("MEMORY"), 17, 34, 2, 0, 0, 0, 0};
     v->cols[C_DISK] = (struct table_col){_("DISK"), 11, 13, 0, 1, 4, 0, 0};
