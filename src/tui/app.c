@@ -223,6 +223,8 @@ int app_refuse_readonly(struct app *a, const char *action)
 
 /* ---- drawing ---------------------------------------------------------------------------- */
 
+#define HEADER_LABEL_MIN 14 /* " boxtop 0.1.0" stays beside a long note */
+
 static void draw_header(struct app *a)
 {
     WINDOW *w = a->w_header;
@@ -234,7 +236,16 @@ static void draw_header(struct app *a)
     snprintf(left, sizeof(left), " boxtop %s  %s: %s  %s: %s", PACKAGE_VERSION, _("context"),
              a->model.context ? a->model.context : _("default"), _("backend"),
              a->model.backend_label ? a->model.backend_label : "?");
-    int x = ui_text(a, w, 0, 0, a->cols, left, h);
+    /* the base image's note is why a first create is slow: the label is cut before it is */
+    char note[sizeof a->backend_note + 4], fit[8];
+    int nw = 0, room = a->cols;
+    if (a->backend_note[0]) {
+        snprintf(note, sizeof note, "[%s]", a->backend_note);
+        nw = ui_fit(a, note, a->cols, fit, sizeof fit);
+        room = a->cols - nw - 2 < HEADER_LABEL_MIN ? HEADER_LABEL_MIN : a->cols - nw - 2;
+    }
+    int x = ui_text(a, w, 0, 0, room, left, h);
+    if (nw) x += 2 + ui_text(a, w, 0, x + 2, a->cols - x - 2, note, h);
     if (a->readonly && x + 12 < a->cols)
         ui_text(a, w, 0, x + 2, a->cols - x - 2, _("[read-only]"), h);
 

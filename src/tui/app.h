@@ -169,7 +169,8 @@ struct app {
      * pointers into one block (owned, rebuilt on each `:`) */
     const char **cmd_all;
     char *cmd_all_buf;
-    char prompt_hint[256]; /* a second Tab lists the matches here (the footer) */
+    char prompt_hint[256];  /* a second Tab lists the matches here (the footer) */
+    char backend_note[256]; /* the local boxtopd's base image: the header's label gives way to it */
     /* :ctx NAME (live backends only; NULL = not possible here) */
     int (*switch_ctx)(struct app *a, const char *name, struct error *err, void *ud);
     void *switch_ud;
