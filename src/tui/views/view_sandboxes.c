@@ -409,8 +409,10 @@ static void sb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     for (int c = 0; c < C_N; c++) {
         if (!v->cols[c].w) continue;
         char t[64];
-        const char *arrow = c != v->t.sort_col ? "" : (v->t.reverse ? "v" : "^");
-        if (th->utf8 && c == v->t.sort_col) arrow = v->t.reverse ? "\xe2\x96\xbc" : "\xe2\x96\xb2";
+        /* ▼ when the biggest value is on top (CPU most first, or ids reversed) */
+        int down = sort_most_first(col_sort[c]) != v->t.reverse;
+        const char *arrow = c != v->t.sort_col ? "" : (down ? "v" : "^");
+        if (th->utf8 && c == v->t.sort_col) arrow = down ? "\xe2\x96\xbc" : "\xe2\x96\xb2";
         snprintf(t, sizeof(t), "%s%s", v->cols[c].title, arrow);
         int x = c == C_ID ? v->cols[c].x + 2 : v->cols[c].x;
         ui_text(a, w, 1, x, v->cols[c].w - (c == C_ID ? 2 : 0), t, th->attr[ROLE_TITLE]);
