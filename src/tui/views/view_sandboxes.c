@@ -757,7 +757,8 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
         int n;
         char **ids = sb_fleet_targets(a, &n);
         char label[96];
-        snprintf(label, sizeof label, _("exec in %d sandboxes: "), n);
+        snprintf(label, sizeof label,
+                 ngettext_("exec in %d sandbox: ", "exec in %d sandboxes: ", n), n);
         if (n) app_prompt(a, label, "", NULL, exec_done, v);
         for (int i = 0; ids && i < n; i++)
             free(ids[i]);

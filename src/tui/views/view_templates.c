@@ -215,8 +215,11 @@ static int tp_key(struct view *vv, struct app *a, int ch, int is_key)
         char msg[300];
         if (users)
             snprintf(msg, sizeof msg,
-                     _("Delete template %s? %d sandboxes use it (the server refuses while they "
-                       "run)"),
+                     ngettext_("Delete template %s? %d sandbox uses it (the server refuses while "
+                               "it runs)",
+                               "Delete template %s? %d sandboxes use it (the server refuses "
+                               "while they run)",
+                               users),
                      ti->id, users);
         else
             snprintf(msg, sizeof msg, _("Delete template %s? No sandbox uses it"), ti->id);
