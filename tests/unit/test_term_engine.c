@@ -99,7 +99,7 @@ static void alt_screen_resize_keeps_saved_cursor(void **state)
     assert_string_equal(tt_line(&t, e + 1), "NEXT");
     assert_int_equal(term_engine_check(t.e), 0);
 
-    /* ?1047 (no saved cursor) and a resize without a full-screen program are unchanged */
+    /* a resize without a full-screen program keeps the cursor under the last line */
     assert_int_equal(term_engine_resize(t.e, 8, 40), 0);
     tt_feed(&t, "\r\nlast");
     assert_string_equal(tt_line(&t, row_of(&t, "NEXT", 8) + 1), "last");
