@@ -223,10 +223,19 @@ static int ev_key(struct view *vv, struct app *a, int ch, int is_key)
     } else if ((is_key && ch == KEY_ENTER) || (!is_key && (ch == '\n' || ch == '\r'))) {
         const struct sbx_event *e = nth(v, v->sel);
         if (!e) return 1;
-        if (!model_find(&a->model, e->sandbox))
-            app_status(a, STATUS_WARN, _("sandbox %s is gone (killed or timed out)"), e->sandbox);
-        else if (v->open_sandbox)
+        const struct box *b = model_find(&a->model, e->sandbox);
+        if (!b || b->state == BOX_ENDED) { /* its post-mortem, when one is kept */
+            struct view *pv = view_postmortem_new(a, e->sandbox);
+            if (pv)
+                app_push_view(a, pv);
+            else
+                app_status(a, STATUS_WARN,
+                           _("sandbox %s is gone (killed or timed out); no post-mortem of it is "
+                             "kept"),
+                           e->sandbox);
+        } else if (v->open_sandbox) {
             app_push_view(a, v->open_sandbox(a, e->sandbox));
+        }
         return 1;
     } else if (!is_key && ch == 'l') {
         const struct sbx_event *e = nth(v, v->sel);
