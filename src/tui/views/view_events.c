@@ -12,6 +12,7 @@
 #include "boxtop/i18n.h"
 #include "app.h"
 #include "backend_fetch.h"
+#include "postmortem_track.h"
 
 #define EVENTS_POLL_MS 2000
 #define EVENTS_LIMIT   100
@@ -225,7 +226,7 @@ static int ev_key(struct view *vv, struct app *a, int ch, int is_key)
         if (!e) return 1;
         const struct box *b = model_find(&a->model, e->sandbox);
         if (!b || b->state == BOX_ENDED) { /* its post-mortem, when one is kept */
-            struct view *pv = view_postmortem_new(a, e->sandbox);
+            struct view *pv = pm_track_card(a->pm, e->sandbox);
             if (pv)
                 app_push_view(a, pv);
             else
