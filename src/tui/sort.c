@@ -58,6 +58,12 @@ static int cmp_item(const void *pa, const void *pb)
     return strcmp(a->s->id, b->s->id);
 }
 
+int sort_most_first(enum sort_key key)
+{
+    /* the column's biggest value on top: the metrics (negated in item_fill) and the age */
+    return key == SORT_CPU || key == SORT_MEM || key == SORT_DISK || key == SORT_AGE;
+}
+
 static void item_fill(struct sort_item *it, struct box *s, enum sort_key key, int64_t now)
 {
     /* only the metric keys read the history (one more cache miss per sandbox) */
