@@ -1,0 +1,86 @@
+// fidelity.mjs - less-used calls where boxtopd answered differently from today's E2B; each test
+// names the upstream file (e2b-dev/infra, e2b-dev/E2B) whose behaviour it asserts.
+import { test } from 'node:test';
+import { assert, fileContext, rejectsWith } from './lib/common.mjs';
+import { http } from './lib/boxtopd.mjs';
+
+const ctx = fileContext('fidelity');
+const T = { timeout: 60000 };
+let sbx;
+const need = () => {
+  if (!sbx) throw new Error('no sandbox (create failed)');
+  return sbx;
+};
+const hdrs = (s, extra = {}) => ({
+  'E2b-Sandbox-Id': s.sandboxId,
+  'E2b-Sandbox-Port': '49983',
+  'X-Access-Token': s.envdAccessToken,
+  'Connect-Protocol-Version': '1',
+  ...extra,
+});
+const basic = (user) => 'Basic ' + Buffer.from(`${user}:`).toString('base64');
+const envelope = (obj) => {
+  const p = Buffer.from(JSON.stringify(obj));
+  const h = Buffer.alloc(5);
+  h.writeUInt32BE(p.length, 1);
+  return Buffer.concat([h, p]);
+};
+function frames(buf) {
+  const out = [];
+  let b = buf;
+  while (b.length >= 5) {
+    const len = b.readUInt32BE(1);
+    if (b.length < 5 + len) break;
+    out.push({ flags: b[0], json: JSON.parse(b.subarray(5, 5 + len).toString() || '{}') });
+    b = b.subarray(5 + len);
+  }
+  return out;
+}
+const rpc = (s, name, body, extra = {}) =>
+  http(`${ctx.d.sandboxUrl}/${name}`, { method: 'POST', headers: hdrs(s, { 'Content-Type': 'application/json', ...extra }), body: JSON.stringify(body) });
+
+test('boxtopd starts and a sandbox is created', T, async () => {
+  const d = await ctx.start();
+  sbx = await ctx.E.Sandbox.create('base', { timeoutMs: 300_000 });
+  d.track(sbx);
+});
+
+// envd wraps its handlers in connectrpc.com/authn (infra packages/envd/internal/permissions/
+// authenticate.go: "invalid username: '%s'"); its errors go through connect-go's ErrorWriter,
+// which answers a streaming call (Content-Type application/connect+json) with HTTP 200 and an
+// end-stream frame, a unary one with the HTTP status and {code,message}. Go's
+// Request.BasicAuth ignores a header that is not Basic base64(user:pass): the default user.
+test('an unknown user: the SDK sees envd\'s message on streams too; a malformed header is no user', T, async () => {
+  const s = need();
+  const { AuthenticationError } = ctx.E;
+  const e = await rejectsWith(s.commands.run('whoami', { user: 'nouserx' }), AuthenticationError, 'run as nouserx');
+  assert.match(e.message, /invalid username: 'nouserx'/);
+  const p = await rejectsWith(s.pty.create({ cols: 80, rows: 24, user: 'nouserx', onData: () => {} }), AuthenticationError, 'pty as nouserx');
+  assert.match(p.message, /invalid username: 'nouserx'/);
+  const st = await http(`${ctx.d.sandboxUrl}/process.Process/Start`, {
+    method: 'POST',
+    headers: hdrs(s, { 'Content-Type': 'application/connect+json', Authorization: basic('nouserx') }),
+    body: envelope({ process: { cmd: '/bin/true' } }),
+  });
+  assert.equal(st.status, 200, 'a streaming call fails inside the stream');
+  assert.match(st.headers.get('content-type') || '', /^application\/connect\+json/);
+  const fr = frames(st.buf);
+  assert.equal(fr.length, 1, st.text);
+  assert.equal(fr[0].flags & 2, 2, 'an end-stream frame');
+  assert.deepEqual(fr[0].json.error, { code: 'unauthenticated', message: "invalid username: 'nouserx'" });
+  const u = await rpc(s, 'process.Process/List', {}, { Authorization: basic('nouserx') });
+  assert.equal(u.status, 401);
+  assert.deepEqual(u.json, { code: 'unauthenticated', message: "invalid username: 'nouserx'" });
+  const empty = await rpc(s, 'filesystem.Filesystem/Stat', { path: '.' }, { Authorization: basic('') });
+  assert.equal(empty.status, 401, 'an empty user name is looked up, and fails');
+  assert.equal(empty.json.message, "invalid username: ''");
+  for (const bad of ['Basic !!!', 'Bearer abc', 'Basic ' + Buffer.from('user').toString('base64')]) {
+    const r = await rpc(s, 'filesystem.Filesystem/Stat', { path: '.' }, { Authorization: bad });
+    assert.equal(r.status, 200, `Authorization: ${bad} → ${r.status} ${r.text}`);
+    assert.equal(r.json.entry.path, '/home/user', 'the default user');
+  }
+});
+
+test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {
+  await ctx.teardown();
+});
