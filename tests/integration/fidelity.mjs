@@ -81,6 +81,22 @@ test('an unknown user: the SDK sees envd\'s message on streams too; a malformed 
   }
 });
 
+// infra packages/envd/internal/services/process/handler/handler.go (WriteTty, WriteStdin) and
+// input.go: input of the wrong kind is CodeInternal with these texts, which the SDK passes on.
+test('stdin to a PTY process and PTY input to a pipe process: envd\'s error texts', T, async () => {
+  const s = need();
+  const cat = await s.commands.run('cat', { background: true, stdin: true });
+  const pty = await s.pty.create({ cols: 80, rows: 24, onData: () => {} });
+  const toPipe = await s.pty.sendInput(cat.pid, new TextEncoder().encode('x')).then(() => null, (e) => e);
+  assert.ok(toPipe, 'PTY input to a pipe process fails');
+  assert.match(toPipe.message, /\[internal\] error writing to tty: tty not assigned to process — input should be written to the stdin, not the tty$/);
+  const toPty = await s.commands.sendStdin(pty.pid, 'x').then(() => null, (e) => e);
+  assert.ok(toPty, 'stdin to a PTY process fails');
+  assert.match(toPty.message, /\[internal\] error writing to stdin: tty assigned to process — input should be written to the pty, not the stdin$/);
+  await s.commands.kill(cat.pid);
+  await s.pty.kill(pty.pid);
+});
+
 test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {
   await ctx.teardown();
 });

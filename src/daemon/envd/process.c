@@ -365,13 +365,15 @@ static int proc_input(struct eproc *p, enum denvd_input_kind kind, const struct 
 {
     if (kind == ENVD_INPUT_NONE)
         return denvd_reply_error(r, CONNECT_UNIMPLEMENTED, "invalid input type");
+    /* envd's texts (handler.go WriteTty / WriteStdin) */
     if (kind == ENVD_INPUT_PTY && !p->pty)
         return denvd_reply_error(r, CONNECT_INTERNAL,
-                                 "error writing to tty: tty not assigned to process");
+                                 "error writing to tty: tty not assigned to process — input "
+                                 "should be written to the stdin, not the tty");
     if (kind == ENVD_INPUT_STDIN && p->pty)
         return denvd_reply_error(r, CONNECT_INTERNAL,
                                  "error writing to stdin: tty assigned to process — input "
-                                 "should be written to the pty");
+                                 "should be written to the pty, not the stdin");
     if (p->in_fd < 0 || p->stdin_closing)
         return denvd_reply_error(r, CONNECT_INTERNAL,
                                  "error writing to stdin: stdin not enabled or closed");
