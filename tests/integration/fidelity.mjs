@@ -2,7 +2,7 @@
 // names the upstream file (e2b-dev/infra, e2b-dev/E2B) whose behaviour it asserts.
 import { test } from 'node:test';
 import { assert, fileContext, rejectsWith } from './lib/common.mjs';
-import { http } from './lib/boxtopd.mjs';
+import { http, waitFor } from './lib/boxtopd.mjs';
 
 const ctx = fileContext('fidelity');
 const T = { timeout: 60000 };
@@ -95,6 +95,37 @@ test('stdin to a PTY process and PTY input to a pipe process: envd\'s error text
   assert.match(toPty.message, /\[internal\] error writing to stdin: tty assigned to process — input should be written to the pty, not the stdin$/);
   await s.commands.kill(cat.pid);
   await s.pty.kill(pty.pid);
+});
+
+// infra packages/envd/internal/services/process/handler/handler.go: Wait() first waits for
+// outCtx, which ends when every output reader hit EOF (or on SendSignal KILL/TERM, or the
+// request timeout), and only then sends the end event and (service.go finalizeTermination)
+// drops the process from List. So a background child that inherited stdout keeps the command
+// running in E2B: its later output arrives, List and Connect still find the process.
+test('a background child holding stdout: the command ends when the output closes, as in E2B', T, async () => {
+  const s = need();
+  const t0 = Date.now();
+  const r = await s.commands.run('(sleep 2; echo late) & echo early', { timeoutMs: 30000 });
+  const ms = Date.now() - t0;
+  assert.equal(r.stdout, 'early\nlate\n', 'the child\'s later output is part of the command');
+  assert.equal(r.exitCode, 0);
+  assert.ok(ms >= 1800, `ended after ${ms} ms, before the child closed stdout`);
+
+  let out = '';
+  const h = await s.commands.run('(sleep 60; echo never) & echo started', { background: true, onStdout: (x) => (out += x) });
+  await waitFor(() => out === 'started\n', 10000);
+  const gone = await waitFor(async () => (await s.commands.run(`test -d /proc/${h.pid} && echo alive || echo gone`)).stdout === 'gone\n', 10000, 200);
+  assert.ok(gone, 'the shell itself has exited');
+  const listed = (await s.commands.list()).map((p) => p.pid);
+  assert.ok(listed.includes(h.pid), `List still shows ${h.pid}: ${JSON.stringify(listed)}`);
+  const again = await s.commands.connect(h.pid);
+  assert.equal(again.pid, h.pid, 'Connect by pid attaches');
+  assert.equal(await s.commands.kill(h.pid), true, 'kill answers true');
+  const end = await Promise.race([again.wait().then((x) => x, (e) => e), new Promise((res) => setTimeout(() => res('still open'), 10000))]);
+  assert.notEqual(end, 'still open', 'SIGKILL ends it at once');
+  assert.equal(end.exitCode, 0, 'the end carries the shell\'s own exit');
+  await waitFor(async () => !(await s.commands.list()).some((p) => p.pid === h.pid), 5000);
+  assert.ok(!(await s.commands.list()).some((p) => p.pid === h.pid), 'gone from List');
 });
 
 test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {

@@ -7,8 +7,11 @@
  * ENVD_BACKLOG_HIGH) the process's output fds stop being read until it drains, so the
  * kernel pipe fills and the process blocks: bounded memory, like envd's synchronous fan-out.
  * The runtime reports the exit (denvd_process_exited): what is still buffered in the fds is
- * drained, the end event goes to every stream, then the streams end with "{}". The end event
- * is kept 30 s for a late Connect, like envd.
+ * drained; like envd (handler.go Wait waits for its output readers), the end event waits
+ * until every output fd is at EOF, so a background child that keeps stdout open keeps the
+ * stream, List and Connect going. SIGKILL/SIGTERM through SendSignal and the Start timeout
+ * end it at once (envd's outCancel). Then the end event goes to every stream, and the
+ * streams end with "{}". The end event is kept 30 s for a late Connect, like envd.
  *
  * A boxtopd that crashed leaves its processes running: the sandbox's init keeps a copy of
  * their pty masters and pipe ends with their tag, config and operation_id (procmeta.h), and
@@ -62,7 +65,9 @@ struct eproc {
     struct buf inq;
     bool stdin_closing;
     struct estream *streams;
-    bool exited;
+    bool exit_known; /* the runtime reported the exit; outputs may still be open */
+    bool end_now;    /* SendSignal KILL/TERM or the timeout: do not wait for the outputs */
+    bool exited;     /* the end event is out */
     int exit_code, signo;
     struct buf end_json; /* the end event, once exited */
     struct denvd_timer *retain;
@@ -73,6 +78,7 @@ struct eproc {
 };
 
 static void proc_free(struct eproc *p);
+static void proc_finish(struct eproc *p);
 static void stream_end(struct estream *s, enum connect_code code, const char *msg);
 
 /* ---- frames ---- */
@@ -174,10 +180,11 @@ static void kill_at_fire(void *arg)
 {
     struct eproc *p = arg;
     p->kill_at = NULL;
-    if (!p->exited) {
-        struct error err;
-        rt_signal(p->sbx->e->host.rt, p->sbx->rt, (pid_t)p->pid, SIGKILL, &err);
-    }
+    if (p->exited) return;
+    p->end_now = true;
+    struct error err;
+    rt_signal(p->sbx->e->host.rt, p->sbx->rt, (pid_t)p->pid, SIGKILL, &err);
+    if (p->exit_known) proc_finish(p);
 }
 
 static struct estream *stream_attach(struct denvd_call *c, struct eproc *p, struct denvd_conn *conn,
@@ -295,6 +302,8 @@ static void out_closed(struct eproc *p, int fd)
         p->err_w = NULL;
         p->err_fd = -1;
     }
+    /* the last output of an exited process closed: now it ends */
+    if (p->exit_known && !p->exited && p->out_fd < 0 && p->err_fd < 0) proc_finish(p);
 }
 
 static void flush_input(struct eproc *p);
@@ -466,19 +475,31 @@ void denvd_process_exited(struct denvd_sbx *s, pid_t pid, int exit_code, int sig
 {
     struct eproc *p = NULL;
     for (struct eproc *q = s->procs; q; q = q->next)
-        if (!q->exited && q->pid == (uint32_t)pid) p = q;
+        if (!q->exit_known && q->pid == (uint32_t)pid) p = q;
     if (!p) return;
-    /* Output written just before the exit is still in the fds: deliver it first. */
-    for (int i = 0; i < 256 && p->out_fd >= 0; i++) {
+    p->exit_known = true;
+    p->exit_code = exit_code;
+    p->signo = signo;
+    /* Output written just before the exit is still in the fds: deliver it first. When no
+     * one else holds them, this reaches EOF and the process ends here (out_closed). */
+    for (int i = 0; i < 256 && p->out_fd >= 0 && !p->exited; i++) {
         ssize_t n = read_some(p, p->out_fd, p->pty ? "pty" : "stdout");
         if (n == 0) out_closed(p, p->out_fd);
         if (n <= 0) break;
     }
-    for (int i = 0; i < 256 && p->err_fd >= 0; i++) {
+    for (int i = 0; i < 256 && p->err_fd >= 0 && !p->exited; i++) {
         ssize_t n = read_some(p, p->err_fd, "stderr");
         if (n == 0) out_closed(p, p->err_fd);
         if (n <= 0) break;
     }
+    if (!p->exited && (p->end_now || (p->out_fd < 0 && p->err_fd < 0))) proc_finish(p);
+}
+
+/* The end: the process exited and its outputs are closed (or it was killed/timed out). */
+static void proc_finish(struct eproc *p)
+{
+    struct denvd_sbx *s = p->sbx;
+    int exit_code = p->exit_code, signo = p->signo;
     p->exited = true;
     if (p->capture) proclog_out_flush(p->capture, plog_output, p);
     struct proclog_ids ids;
@@ -489,8 +510,6 @@ void denvd_process_exited(struct denvd_sbx *s, pid_t pid, int exit_code, int sig
          proclog_end_raw(&ids, p->pid, exit_code, signo, p->bytes[0], p->bytes[1], p->bytes[2]));
     denvd_timer_stop(p->kill_at);
     p->kill_at = NULL;
-    p->exit_code = exit_code;
-    p->signo = signo;
     char status[96];
     proclog_status_text(exit_code, signo, status, sizeof status);
     cJSON *end = cJSON_CreateObject();
@@ -506,7 +525,8 @@ void denvd_process_exited(struct denvd_sbx *s, pid_t pid, int exit_code, int sig
         send_end_json(st, &p->end_json);
         stream_end(st, CONNECT_OK, NULL);
     }
-    /* Background children may keep the pipes open; envd stops reading at exit too. */
+    /* ended early (killed, timed out) while a background child holds the outputs: envd
+     * stops reading them too */
     proc_close_fds(p);
     p->retain = denvd_timer_start(s->e, END_RETAIN_MS, retain_fire, p);
 }
@@ -894,6 +914,13 @@ int denvd_process_unary(struct denvd_call *c, const char *method, const cJSON *m
     }
     if (strcmp(method, "SendSignal") == 0) {
         if (signo == 0) return denvd_reply_error(r, CONNECT_UNIMPLEMENTED, "invalid signal");
+        /* envd (handler.go SendSignal) stops waiting for the outputs on KILL and TERM */
+        if (signo == SIGKILL || signo == SIGTERM) p->end_now = true;
+        if (p->exit_known) { /* only its group may be left; the end is due now */
+            rt_signal(c->e->host.rt, c->sbx->rt, (pid_t)p->pid, signo, &err);
+            if (p->end_now) proc_finish(p);
+            return denvd_reply_json(r, cJSON_CreateObject());
+        }
         if (rt_signal(c->e->host.rt, c->sbx->rt, (pid_t)p->pid, signo, &err) < 0)
             return denvd_reply_error(r, CONNECT_INTERNAL, "error sending signal: %s", err.msg);
         return denvd_reply_json(r, cJSON_CreateObject());
