@@ -81,6 +81,29 @@ test('an unknown user: the SDK sees envd\'s message on streams too; a malformed 
   }
 });
 
+// /files looks the user up itself (infra packages/envd/internal/api/upload.go and download.go:
+// user.Lookup, 401 "error looking up user '%s': %w", Go's UnknownUserError text
+// "user: unknown user NAME"); a username= that is present but empty is looked up too.
+test('/files as an unknown user: 401 with envd\'s lookup text, read and write', T, async () => {
+  const s = need();
+  const { AuthenticationError } = ctx.E;
+  const want = "error looking up user 'nouserx': user: unknown user nouserx";
+  const e = await rejectsWith(s.files.read('/etc/hostname', { user: 'nouserx' }), AuthenticationError, 'read as nouserx');
+  assert.equal(e.message, want);
+  const w = await rejectsWith(s.files.write('/tmp/x.txt', 'x', { user: 'nouserx' }), AuthenticationError, 'write as nouserx');
+  assert.equal(w.message, want);
+  const r = await http(`${ctx.d.sandboxUrl}/files?path=/tmp/y.txt&username=nouserx`, {
+    method: 'POST',
+    headers: hdrs(s, { 'Content-Type': 'application/octet-stream' }),
+    body: 'y',
+  });
+  assert.equal(r.status, 401);
+  assert.deepEqual(r.json, { code: 401, message: want });
+  const empty = await http(`${ctx.d.sandboxUrl}/files?path=/etc/hostname&username=`, { headers: hdrs(s) });
+  assert.equal(empty.status, 401, `username= → ${empty.status} ${empty.text}`);
+  assert.equal(empty.json.message, "error looking up user '': user: unknown user ");
+});
+
 // infra packages/envd/internal/services/process/handler/handler.go (WriteTty, WriteStdin) and
 // input.go: input of the wrong kind is CodeInternal with these texts, which the SDK passes on.
 test('stdin to a PTY process and PTY input to a pipe process: envd\'s error texts', T, async () => {

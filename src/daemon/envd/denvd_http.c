@@ -773,9 +773,10 @@ int denvd_http_handle(struct server_request *req, void *ud)
 
     char user[64];
     int rc = 0;
-    if (is_files)
+    if (is_files) {
         snprintf(user, sizeof user, "%s", userq ? userq : "");
-    else if (basic_user(req, user, sizeof user) < 0)
+        if (userq && !*userq) rc = -EPERM; /* envd looks "" up (and fails) */
+    } else if (basic_user(req, user, sizeof user) < 0)
         rc = -EPERM;
     if (rc == 0) rc = setup_call(c, &info, user);
     if (rc == -ENOMEM) {
@@ -783,12 +784,15 @@ int denvd_http_handle(struct server_request *req, void *ud)
         return 0;
     }
     if (rc < 0) {
-        char m[128];
-        snprintf(m, sizeof m, "invalid username: '%.64s'", user);
-        if (is_files)
+        char m[192];
+        if (is_files) { /* envd's /files handlers look the user up themselves (upload.go) */
+            snprintf(m, sizeof m, "error looking up user '%.64s': user: unknown user %.64s", user,
+                     user);
             respond_json_error(c, 401, m);
-        else
+        } else {
+            snprintf(m, sizeof m, "invalid username: '%.64s'", user);
             respond_rpc_error(c, CONNECT_UNAUTHENTICATED, m);
+        }
         return 0;
     }
 
