@@ -151,6 +151,30 @@ test('a background child holding stdout: the command ends when the output closes
   assert.ok(!(await s.commands.list()).some((p) => p.pid === h.pid), 'gone from List');
 });
 
+// infra packages/api/internal/utils/sandboxes_list.go parseFilters: the metadata filter is
+// split on '&' and every piece must be exactly key=value, so a bare key, a trailing '&' or a
+// present-but-empty filter is a 400 — "Error parsing metadata" on v2 (handlers/
+// sandboxes_list.go GetV2Sandboxes), "Error parsing metadata: <why>" on v1. The pinned SDK
+// sends metadata= for `metadata: {}` and so gets that 400 from E2B too.
+test('list: a malformed metadata filter is 400 "Error parsing metadata", as in the API', T, async () => {
+  const d = ctx.need();
+  for (const m of ['a', 'a=1&', 'a=b=c', '']) {
+    const r = await d.api('GET', `/v2/sandboxes?metadata=${encodeURIComponent(m)}`);
+    assert.equal(r.status, 400, `v2 metadata=${JSON.stringify(m)} → ${r.status} ${r.text}`);
+    assert.deepEqual(r.json, { code: 400, message: 'Error parsing metadata' });
+    const v1 = await d.api('GET', `/sandboxes?metadata=${encodeURIComponent(m)}`);
+    assert.equal(v1.status, 400, `v1 metadata=${JSON.stringify(m)} → ${v1.status}`);
+    assert.deepEqual(v1.json, { code: 400, message: 'Error parsing metadata: error parsing metadata: invalid key value pair in query' });
+  }
+  const ok = await d.api('GET', `/v2/sandboxes?metadata=${encodeURIComponent('a=1&b=x%20y')}`);
+  assert.equal(ok.status, 200, ok.text);
+  const e = await ctx.E.Sandbox.list({ query: { metadata: {} } }).nextItems().then(() => null, (x) => x);
+  assert.ok(e, 'the SDK with metadata: {} fails');
+  assert.match(e.message, /Error parsing metadata/);
+  const items = await ctx.E.Sandbox.list({ query: { metadata: { nope: 'x' } } }).nextItems();
+  assert.deepEqual(items, []);
+});
+
 test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {
   await ctx.teardown();
 });
