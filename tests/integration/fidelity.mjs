@@ -175,6 +175,24 @@ test('list: a malformed metadata filter is 400 "Error parsing metadata", as in t
   assert.deepEqual(items, []);
 });
 
+// infra packages/api/internal/handlers/sandbox_pause.go (pauseHandleNotRunningSandbox: 409
+// "Error pausing sandbox - sandbox '<id>' is already paused") and sandbox_resume.go (409
+// "Sandbox <id> is already running", no quotes); the SDK's pause() turns the 409 into false.
+test('pause of a paused and resume of a running sandbox: 409 with the API\'s texts', T, async () => {
+  const d = ctx.need();
+  const s = await ctx.E.Sandbox.create('base', { timeoutMs: 120_000 });
+  d.track(s);
+  const r = await d.api('POST', `/sandboxes/${s.sandboxId}/resume`, { body: { timeout: 60 } });
+  assert.equal(r.status, 409);
+  assert.deepEqual(r.json, { code: 409, message: `Sandbox ${s.sandboxId} is already running` });
+  assert.equal(await s.pause(), true);
+  assert.equal(await s.pause(), false, 'the SDK reads the 409 as "already paused"');
+  const p = await d.api('POST', `/sandboxes/${s.sandboxId}/pause`, { body: {} });
+  assert.equal(p.status, 409);
+  assert.deepEqual(p.json, { code: 409, message: `Error pausing sandbox - sandbox '${s.sandboxId}' is already paused` });
+  await ctx.E.Sandbox.kill(s.sandboxId);
+});
+
 test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {
   await ctx.teardown();
 });

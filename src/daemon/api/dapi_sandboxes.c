@@ -312,7 +312,7 @@ int dapi_sandbox_resume(struct daemon *d, struct server_request *req)
     struct sbx *s = dapi_sandbox_or_404(d, req, 0);
     if (!s) return 0;
     if (s->state == SBX_RUNNING)
-        return server_respond_error(req, 409, "Sandbox \"%s\" is already running", s->id);
+        return server_respond_error(req, 409, "Sandbox %s is already running", s->id);
     if (has_ap) s->auto_pause = auto_pause;
     if (sbx_resume(d, s, timeout, validate_memory_flag(body, len), &err) < 0)
         return dapi_answer_error(req, &err);
