@@ -120,6 +120,31 @@ test('stdin to a PTY process and PTY input to a pipe process: envd\'s error text
   await s.pty.kill(pty.pid);
 });
 
+// infra packages/envd/internal/services/process/handler/handler.go New: every command runs as
+// /bin/sh -c 'echo 100 > /proc/$$/oom_score_adj && exec <ionice -c 2 -n 4> <nice -n 0> "${@}"'
+// (ionice/nice as found on PATH), so its OOM score is 100, its I/O class best-effort 4, and a
+// command that does not exist is a started process that exits 127 with nice's message.
+test('commands run through envd\'s wrapper: oom_score_adj 100, ionice best-effort 4, a missing command exits 127', T, async () => {
+  const s = need();
+  const r = await s.commands.run('cat /proc/self/oom_score_adj; ionice -p $$; nice');
+  assert.equal(r.stdout, '100\nbest-effort: prio 4\n0\n');
+  const root = await s.commands.run('cat /proc/self/oom_score_adj', { user: 'root' });
+  assert.equal(root.stdout, '100\n');
+  const st = await http(`${ctx.d.sandboxUrl}/process.Process/Start`, {
+    method: 'POST',
+    headers: hdrs(s, { 'Content-Type': 'application/connect+json' }),
+    body: envelope({ process: { cmd: '/no/such-command', args: ['x'] } }),
+  });
+  assert.equal(st.status, 200);
+  const fr = frames(st.buf);
+  const ev = fr.map((f) => f.json.event || {});
+  assert.ok(ev[0].start && ev[0].start.pid > 0, `a start event: ${st.text}`);
+  const err = ev.filter((e) => e.data && e.data.stderr).map((e) => Buffer.from(e.data.stderr, 'base64').toString()).join('');
+  assert.equal(err, "/usr/bin/nice: '/no/such-command': No such file or directory\n");
+  const end = ev.find((e) => e.end);
+  assert.deepEqual(end && end.end, { exitCode: 127, exited: true, status: 'exit status 127', error: 'exit status 127' });
+});
+
 // infra packages/envd/internal/services/process/handler/handler.go: Wait() first waits for
 // outCtx, which ends when every output reader hit EOF (or on SendSignal KILL/TERM, or the
 // request timeout), and only then sends the end event and (service.go finalizeTermination)

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "boxtop/base64.h"
@@ -563,6 +564,41 @@ void denvd_process_sbx_free(struct denvd_sbx *s)
 
 /* ---- Start ---- */
 
+#define ENVD_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* exec.LookPath in the sandbox: the first executable regular file named name on envd's PATH. */
+static bool look_path(int root_fd, const char *name, char *out, size_t n)
+{
+    const char *dir = ENVD_PATH;
+    while (*dir) {
+        size_t dl = strcspn(dir, ":");
+        struct stat st;
+        snprintf(out, n, "%.*s/%s", (int)dl, dir, name);
+        if (cf_stat(root_fd, out, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
+            return true;
+        dir += dl + (dir[dl] == ':');
+    }
+    return false;
+}
+
+/* envd runs every command through a shell that sets its OOM score, I/O and CPU priority and
+ * then execs it (handler.go New: oomWrapperScript, ioniceNicePrefix with whatever the image
+ * has): so a missing command is a process that exits 127 with nice's or sh's complaint on
+ * stderr, not a failed Start. */
+static void wrapper_script(int root_fd, char *out, size_t n)
+{
+    char ionice[64], nice[64], prefix[160] = "";
+    errno = 0;
+    int cur = getpriority(PRIO_PROCESS, 0); /* glibc: the nice value itself */
+    if (errno) cur = 0;
+    size_t at = 0;
+    if (look_path(root_fd, "ionice", ionice, sizeof ionice))
+        at += (size_t)snprintf(prefix + at, sizeof prefix - at, "%s -c 2 -n 4 ", ionice);
+    if (look_path(root_fd, "nice", nice, sizeof nice) && at < sizeof prefix)
+        snprintf(prefix + at, sizeof prefix - at, "%s -n %d ", nice, 0 - cur);
+    snprintf(out, n, "echo 100 > /proc/$$/oom_score_adj && exec %s\"${@}\"", prefix);
+}
+
 static int env_add(char ***envp, size_t *n, const char *k, const char *v)
 {
     size_t klen = strlen(k);
@@ -715,8 +751,7 @@ static int proc_start(struct denvd_call *c, const cJSON *msg, struct denvd_conn 
     }
     /* envd's environment: PATH, the user's HOME/USER/LOGNAME, E2B globals, sandbox env
      * vars, then the request's envs (later wins). */
-    if (env_add(&envp, &nenv, "PATH",
-                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") < 0 ||
+    if (env_add(&envp, &nenv, "PATH", ENVD_PATH) < 0 ||
         env_add(&envp, &nenv, "HOME", c->home) < 0 || env_add(&envp, &nenv, "USER", c->user) < 0 ||
         env_add(&envp, &nenv, "LOGNAME", c->user) < 0 ||
         env_add(&envp, &nenv, "E2B_SANDBOX", "true") < 0 ||
@@ -739,14 +774,20 @@ static int proc_start(struct denvd_call *c, const cJSON *msg, struct denvd_conn 
             denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
             goto out;
         }
-    argv = calloc(req.nargs + 2, sizeof *argv);
+    argv = calloc(req.nargs + 6, sizeof *argv);
     if (!argv) {
         denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
         goto out;
     }
-    argv[0] = req.cmd;
+    char script[256];
+    wrapper_script(c->root_fd, script, sizeof script);
+    argv[0] = "/bin/sh";
+    argv[1] = "-c";
+    argv[2] = script;
+    argv[3] = "--"; /* $0; the command and its arguments are "$@" */
+    argv[4] = req.cmd;
     for (size_t i = 0; i < req.nargs; i++)
-        argv[i + 1] = req.args[i];
+        argv[i + 5] = req.args[i];
 
     struct rt_spawn sp = {
         .argv = argv,
