@@ -145,6 +145,37 @@ test('commands run through envd\'s wrapper: oom_score_adj 100, ionice best-effor
   assert.deepEqual(end && end.end, { exitCode: 127, exited: true, status: 'exit status 127', error: 'exit status 127' });
 });
 
+// infra packages/envd/internal/services/process/service.go getProcess: a selector with neither
+// pid nor tag falls to "invalid input type %T" (CodeUnimplemented); start.go/handler.go: a Start
+// without a command still starts the wrapper, which exits 127.
+test('no process selector: unimplemented "invalid input type"; a Start without cmd exits 127', T, async () => {
+  const s = need();
+  const want = { code: 'unimplemented', message: 'invalid input type *process.ProcessSelector' };
+  for (const [m, body] of [['SendSignal', { signal: 'SIGNAL_SIGKILL' }], ['CloseStdin', { process: {} }], ['SendInput', { process: null, input: { stdin: 'eA==' } }]]) {
+    const r = await rpc(s, `process.Process/${m}`, body);
+    assert.equal(r.status, 501, `${m}: ${r.status} ${r.text}`);
+    assert.deepEqual(r.json, want);
+  }
+  const bad = await rpc(s, 'process.Process/SendInput', { input: { stdin: '!!' } });
+  assert.equal(bad.json.code, 'invalid_argument', 'the message is decoded first');
+  const c = await http(`${ctx.d.sandboxUrl}/process.Process/Connect`, {
+    method: 'POST',
+    headers: hdrs(s, { 'Content-Type': 'application/connect+json' }),
+    body: envelope({ process: {} }),
+  });
+  assert.deepEqual(frames(c.buf).map((f) => f.json), [{ error: want }]);
+  const st = await http(`${ctx.d.sandboxUrl}/process.Process/Start`, {
+    method: 'POST',
+    headers: hdrs(s, { 'Content-Type': 'application/connect+json' }),
+    body: envelope({}),
+  });
+  const ev = frames(st.buf).map((f) => f.json.event || {});
+  assert.ok(ev[0].start, st.text);
+  const err = ev.filter((e) => e.data && e.data.stderr).map((e) => Buffer.from(e.data.stderr, 'base64').toString()).join('');
+  assert.equal(err, "/usr/bin/nice: '': No such file or directory\n");
+  assert.equal(ev.find((e) => e.end).end.exitCode, 127);
+});
+
 // infra packages/envd/internal/services/process/handler/handler.go: Wait() first waits for
 // outCtx, which ends when every output reader hit EOF (or on SendSignal KILL/TERM, or the
 // request timeout), and only then sends the end event and (service.go finalizeTermination)

@@ -859,8 +859,11 @@ static int proc_connect(struct denvd_call *c, const cJSON *msg, struct denvd_con
 {
     struct denvd_selector sel;
     struct error err;
-    if (denvd_parse_selector(msg, "process", &sel, &err) < 0)
-        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    int src = denvd_parse_selector(msg, "process", &sel, &err);
+    if (src < 0)
+        return denvd_reply_error(
+            r, src == DENVD_SELECTOR_EMPTY ? CONNECT_UNIMPLEMENTED : CONNECT_INVALID_ARGUMENT, "%s",
+            err.msg);
     denvd_ops_next(c->sbx); /* every Start/Connect RPC takes an operation_id */
     struct eproc *p = proc_find(c->sbx, &sel, false);
     if (!p) p = proc_find(c->sbx, &sel, true);
@@ -915,9 +918,10 @@ int denvd_process_unary(struct denvd_call *c, const char *method, const cJSON *m
         return denvd_reply_error(r, CONNECT_NOT_FOUND, "unknown procedure process.Process/%s",
                                  method);
     struct denvd_selector sel;
-    struct error err;
-    if (denvd_parse_selector(msg, "process", &sel, &err) < 0)
-        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    struct error err, serr;
+    int src = denvd_parse_selector(msg, "process", &sel, &serr);
+    if (src < 0 && src != DENVD_SELECTOR_EMPTY)
+        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", serr.msg);
     /* the whole message is decoded before any lookup, as protojson does: a bad enum or
      * base64 is invalid_argument whether or not the process exists */
     struct denvd_input in = {ENVD_INPUT_NONE, BUF_INIT};
@@ -927,6 +931,10 @@ int denvd_process_unary(struct denvd_call *c, const char *method, const cJSON *m
         (strcmp(method, "SendSignal") == 0 && denvd_parse_signal(msg, &signo, &err) < 0)) {
         buf_free(&in.data);
         return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    }
+    if (src == DENVD_SELECTOR_EMPTY) {
+        buf_free(&in.data);
+        return denvd_reply_error(r, CONNECT_UNIMPLEMENTED, "%s", serr.msg);
     }
     struct eproc *p = proc_find(c->sbx, &sel, false);
     if (!p) {
