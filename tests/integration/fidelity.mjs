@@ -176,6 +176,27 @@ test('no process selector: unimplemented "invalid input type"; a Start without c
   assert.equal(ev.find((e) => e.end).end.exitCode, 127);
 });
 
+// envd's filesystem errors end in Go's error chain, which the SDK shows as is: utils.go
+// entryInfo ("file not found: " + os.Lstat's PathError), dir.go followSymlink ("path not found: "
+// + filepath.EvalSymlinks' error, naming the first missing component after the symlinks before
+// it), move.go ("source file not found: " + os.Rename's LinkError), watch.go/watch_sync.go
+// ("path %s not found: %w" of os.Stat, and "path %s not a directory: %w" of a nil error, which
+// Go's fmt prints as %!w(<nil>)).
+test('filesystem not-found errors carry envd\'s Go error texts', T, async () => {
+  const s = need();
+  const msg = (p) => p.then(() => 'no error', (e) => `${e.constructor.name}: ${e.message}`);
+  const nf = (t) => `FileNotFoundError: [not_found] ${t}`;
+  assert.equal(await msg(s.files.getInfo('/home/user/nope')), nf('file not found: lstat /home/user/nope: no such file or directory'));
+  assert.equal(await s.files.exists('/home/user/nope'), false);
+  assert.equal(await msg(s.files.list('/home/user/nope/deeper')), nf('path not found: lstat /home/user/nope: no such file or directory'));
+  await s.files.makeDir('/home/user/realdir');
+  await s.commands.run('ln -sfn /home/user/realdir /home/user/lnk');
+  assert.equal(await msg(s.files.list('/home/user/lnk/missing/x')), nf('path not found: lstat /home/user/realdir/missing: no such file or directory'));
+  assert.equal(await msg(s.files.rename('/home/user/nope', '/home/user/n2')), nf('source file not found: rename /home/user/nope /home/user/n2: no such file or directory'));
+  assert.equal(await msg(s.files.watchDir('/home/user/nope', () => {})), nf('path /home/user/nope not found: stat /home/user/nope: no such file or directory'));
+  assert.equal(await msg(s.files.watchDir('/etc/passwd', () => {})), 'InvalidArgumentError: [invalid_argument] path /etc/passwd not a directory: %!w(<nil>)');
+});
+
 // infra packages/envd/internal/services/process/handler/handler.go: Wait() first waits for
 // outCtx, which ends when every output reader hit EOF (or on SendSignal KILL/TERM, or the
 // request timeout), and only then sends the end event and (service.go finalizeTermination)

@@ -160,5 +160,8 @@ void denvd_watch_sbx_free(struct denvd_sbx *s);
 
 /* errno → Connect code for file operations */
 enum connect_code denvd_errno_code(int err);
+/* errno as Go prints it ("no such file or directory"): envd's messages end in Go error chains
+ * such as "lstat /x: no such file or directory". */
+const char *denvd_go_errno(int err, char *buf, size_t n);
 
 #endif

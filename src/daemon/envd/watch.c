@@ -258,7 +258,9 @@ static struct ewatch *watch_new(struct denvd_call *c, const cJSON *msg, struct d
     int rc = cf_realpath(c->root_fd, path, w->path, sizeof w->path);
     struct stat st;
     if (rc == -ENOENT || rc == -ENOTDIR || (rc == 0 && cf_stat(c->root_fd, w->path, &st) < 0)) {
-        denvd_reply_error(r, CONNECT_NOT_FOUND, "path %s not found", path);
+        char ge[64]; /* envd watch.go: os.Stat's PathError */
+        denvd_reply_error(r, CONNECT_NOT_FOUND, "path %s not found: stat %s: %s", path, path,
+                          denvd_go_errno(rc == -ENOTDIR ? ENOTDIR : ENOENT, ge, sizeof ge));
         goto fail;
     }
     if (rc < 0) {
@@ -266,7 +268,9 @@ static struct ewatch *watch_new(struct denvd_call *c, const cJSON *msg, struct d
         goto fail;
     }
     if (!S_ISDIR(st.st_mode)) {
-        denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "path %s not a directory", path);
+        /* envd wraps a nil error here; Go's fmt prints it so */
+        denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "path %s not a directory: %%!w(<nil>)",
+                          path);
         goto fail;
     }
     w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
