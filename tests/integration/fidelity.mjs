@@ -145,6 +145,20 @@ test('commands run through envd\'s wrapper: oom_score_adj 100, ionice best-effor
   assert.deepEqual(end && end.end, { exitCode: 127, exited: true, status: 'exit status 127', error: 'exit status 127' });
 });
 
+// infra packages/envd/internal/services/process/handler/handler.go New: the environment is PATH,
+// HOME, USER, LOGNAME, envd's defaults (E2B_*, the sandbox's envs) and the request's envs —
+// nothing else, also for a PTY (the SDK's pty.create sends TERM, LANG, LC_ALL itself).
+test('a PTY started without envs gets no TERM or LANG from envd', T, async () => {
+  const s = need();
+  const st = await http(`${ctx.d.sandboxUrl}/process.Process/Start`, {
+    method: 'POST',
+    headers: hdrs(s, { 'Content-Type': 'application/connect+json' }),
+    body: envelope({ process: { cmd: '/bin/sh', args: ['-c', 'echo "T=${TERM-unset} L=${LANG-unset} H=$HOME"'] }, pty: { size: { cols: 80, rows: 24 } } }),
+  });
+  const out = frames(st.buf).map((f) => f.json.event || {}).filter((e) => e.data && e.data.pty).map((e) => Buffer.from(e.data.pty, 'base64').toString()).join('');
+  assert.equal(out, 'T=unset L=unset H=/home/user\r\n');
+});
+
 // infra packages/envd/internal/services/process/service.go getProcess: a selector with neither
 // pid nor tag falls to "invalid input type %T" (CodeUnimplemented); start.go/handler.go: a Start
 // without a command still starts the wrapper, which exits 127.

@@ -750,7 +750,8 @@ static int proc_start(struct denvd_call *c, const cJSON *msg, struct denvd_conn 
         goto out;
     }
     /* envd's environment: PATH, the user's HOME/USER/LOGNAME, E2B globals, sandbox env
-     * vars, then the request's envs (later wins). */
+     * vars, then the request's envs (later wins); nothing else, not even TERM for a PTY (the
+     * SDK and CLI send their own). */
     if (env_add(&envp, &nenv, "PATH", ENVD_PATH) < 0 ||
         env_add(&envp, &nenv, "HOME", c->home) < 0 || env_add(&envp, &nenv, "USER", c->user) < 0 ||
         env_add(&envp, &nenv, "LOGNAME", c->user) < 0 ||
@@ -759,11 +760,6 @@ static int proc_start(struct denvd_call *c, const cJSON *msg, struct denvd_conn 
         (info.template_id && env_add(&envp, &nenv, "E2B_TEMPLATE_ID", info.template_id) < 0)) {
         denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
         goto out;
-    }
-    if (req.pty.present) {
-        /* what a terminal needs even when the client sends nothing */
-        env_add(&envp, &nenv, "TERM", "xterm-256color");
-        env_add(&envp, &nenv, "LANG", "C.UTF-8");
     }
     const cJSON *ev;
     if (info.env_vars)
