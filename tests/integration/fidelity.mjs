@@ -284,6 +284,22 @@ test('pause of a paused and resume of a running sandbox: 409 with the API\'s tex
   await ctx.E.Sandbox.kill(s.sandboxId);
 });
 
+// infra packages/api/internal/orchestrator/keep_alive.go KeepAliveFor: /timeout and /refreshes
+// set the end to now + seconds capped at the max instance length from the start
+// (getMaxAllowedTTL); "Max instance length exceeded" is only for a sandbox already past it.
+test('setTimeout beyond the max instance length is capped, not refused', T, async () => {
+  const d = ctx.need();
+  const s = await ctx.E.Sandbox.create('base', { timeoutMs: 120_000 });
+  d.track(s);
+  await s.setTimeout(30 * 3600 * 1000); // 30 h against boxtopd's 24 h
+  const info = await s.getInfo();
+  const len = info.endAt.getTime() - info.startedAt.getTime();
+  assert.ok(Math.abs(len - 24 * 3600 * 1000) < 3000, `endAt - startedAt = ${len} ms, not the 24 h cap`);
+  const r = await d.api('POST', `/sandboxes/${s.sandboxId}/timeout`, { body: { timeout: 100 * 3600 } });
+  assert.equal(r.status, 204, r.text);
+  await ctx.E.Sandbox.kill(s.sandboxId);
+});
+
 test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {
   await ctx.teardown();
 });
