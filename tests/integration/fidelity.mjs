@@ -284,6 +284,38 @@ test('pause of a paused and resume of a running sandbox: 409 with the API\'s tex
   await ctx.E.Sandbox.kill(s.sandboxId);
 });
 
+// In E2B a volume is an NFS mount (infra packages/envd/internal/api/init.go mountNFS), and envd
+// refuses to watch a path on a network filesystem unless allowNetworkMounts is set
+// (services/filesystem/watch.go and watch_sync.go: IsPathOnNetworkMount →
+// "cannot watch path on network filesystem: %s"). boxtopd's volumes are local bind mounts, so it
+// refuses by the sandbox's volume mounts instead.
+test('watching a volume needs allowNetworkMounts, as on E2B\'s NFS volumes', T, async () => {
+  const d = ctx.need();
+  const { Sandbox, Volume, InvalidArgumentError } = ctx.E;
+  const vol = await Volume.create(`fid-${Date.now().toString(36)}`);
+  const s = await Sandbox.create('base', { timeoutMs: 120_000, volumeMounts: { '/mnt/vol': vol } });
+  d.track(s);
+  try {
+    await s.commands.run('mkdir -p /mnt/vol/sub');
+    for (const p of ['/mnt/vol', '/mnt/vol/sub']) {
+      const e = await rejectsWith(s.files.watchDir(p, () => {}), InvalidArgumentError, `watchDir ${p}`);
+      assert.equal(e.message, `[invalid_argument] cannot watch path on network filesystem: ${p}`);
+    }
+    const c = await rpc(s, 'filesystem.Filesystem/CreateWatcher', { path: '/mnt/vol' });
+    assert.deepEqual(c.json, { code: 'invalid_argument', message: 'cannot watch path on network filesystem: /mnt/vol' });
+    const outside = await s.files.watchDir('/mnt', () => {});
+    await outside.stop();
+    const seen = [];
+    const w = await s.files.watchDir('/mnt/vol', (ev) => seen.push(ev.name), { allowNetworkMounts: true });
+    await s.files.write('/mnt/vol/x.txt', 'x');
+    assert.ok(await waitFor(() => seen.includes('x.txt'), 10000), `events: ${JSON.stringify(seen)}`);
+    await w.stop();
+  } finally {
+    await Sandbox.kill(s.sandboxId);
+    await Volume.destroy(vol.volumeId).catch(() => {});
+  }
+});
+
 // infra packages/api/internal/orchestrator/keep_alive.go KeepAliveFor: /timeout and /refreshes
 // set the end to now + seconds capped at the max instance length from the start
 // (getMaxAllowedTTL); "Max instance length exceeded" is only for a sandbox already past it.

@@ -241,7 +241,9 @@ int denvd_parse_watch(const cJSON *msg, struct denvd_watch_req *w, struct error 
     if (!cJSON_IsObject(msg)) return error_set(err, ERROR_USAGE, "request: expected an object");
     if (denvd_get_str(msg, "path", NULL, &w->path, err) < 0 ||
         denvd_get_bool(msg, "recursive", NULL, &w->recursive, err) < 0 ||
-        denvd_get_bool(msg, "includeEntry", "include_entry", &w->include_entry, err) < 0)
+        denvd_get_bool(msg, "includeEntry", "include_entry", &w->include_entry, err) < 0 ||
+        denvd_get_bool(msg, "allowNetworkMounts", "allow_network_mounts", &w->allow_network_mounts,
+                       err) < 0)
         return -1;
     if (!w->path) w->path = "";
     return 0;

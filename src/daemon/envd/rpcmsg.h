@@ -46,7 +46,7 @@ struct denvd_input {
 
 struct denvd_watch_req {
     const char *path;
-    bool recursive, include_entry;
+    bool recursive, include_entry, allow_network_mounts;
 };
 
 /* -1 for a malformed selector (invalid_argument); DENVD_SELECTOR_EMPTY when none is set (no
