@@ -289,14 +289,19 @@ test('pause of a paused and resume of a running sandbox: 409 with the API\'s tex
 // (services/filesystem/watch.go and watch_sync.go: IsPathOnNetworkMount →
 // "cannot watch path on network filesystem: %s"). boxtopd's volumes are local bind mounts, so it
 // refuses by the sandbox's volume mounts instead.
-test('watching a volume needs allowNetworkMounts, as on E2B\'s NFS volumes', T, async () => {
+test('a volume: makeDir and deep writes work as the user; watching it needs allowNetworkMounts, as on E2B\'s NFS volumes', T, async () => {
   const d = ctx.need();
   const { Sandbox, Volume, InvalidArgumentError } = ctx.E;
   const vol = await Volume.create(`fid-${Date.now().toString(36)}`);
   const s = await Sandbox.create('base', { timeoutMs: 120_000, volumeMounts: { '/mnt/vol': vol } });
   d.track(s);
   try {
-    await s.commands.run('mkdir -p /mnt/vol/sub');
+    const made = await s.files.makeDir('/mnt/vol/sub'); // a volume is an idmapped mount here
+    assert.equal(made, true);
+    const sub = await s.files.getInfo('/mnt/vol/sub');
+    assert.equal(sub.owner, 'user');
+    await s.files.write('/mnt/vol/deep/er/f.txt', 'f');
+    assert.equal((await s.commands.run('stat -c %U /mnt/vol/deep/er /mnt/vol/deep/er/f.txt')).stdout, 'user\nuser\n');
     for (const p of ['/mnt/vol', '/mnt/vol/sub']) {
       const e = await rejectsWith(s.files.watchDir(p, () => {}), InvalidArgumentError, `watchDir ${p}`);
       assert.equal(e.message, `[invalid_argument] cannot watch path on network filesystem: ${p}`);
