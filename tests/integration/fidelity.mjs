@@ -104,6 +104,22 @@ test('/files as an unknown user: 401 with envd\'s lookup text, read and write', 
   assert.equal(empty.json.message, "error looking up user '': user: unknown user ");
 });
 
+// infra packages/envd/internal/api/store.go (GetMetrics), envs.go: Cache-Control: no-store;
+// error.go jsonError: application/json; charset=utf-8 and X-Content-Type-Options: nosniff.
+test('envd headers: /metrics and /envs are no-store, JSON errors nosniff', T, async () => {
+  const s = need();
+  for (const p of ['/metrics', '/envs']) {
+    const r = await http(`${ctx.d.sandboxUrl}${p}`, { headers: hdrs(s) });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('cache-control'), 'no-store', p);
+  }
+  const e = await http(`${ctx.d.sandboxUrl}/files?path=/home/user/nope`, { headers: hdrs(s) });
+  assert.equal(e.status, 404);
+  assert.equal(e.headers.get('content-type'), 'application/json; charset=utf-8');
+  assert.equal(e.headers.get('x-content-type-options'), 'nosniff');
+  assert.deepEqual(e.json, { code: 404, message: "path '/home/user/nope' does not exist" });
+});
+
 // infra packages/envd/internal/services/process/handler/handler.go (WriteTty, WriteStdin) and
 // input.go: input of the wrong kind is CodeInternal with these texts, which the SDK passes on.
 test('stdin to a PTY process and PTY input to a pipe process: envd\'s error texts', T, async () => {

@@ -58,6 +58,7 @@ static void respond_json_error(struct denvd_conn *c, int status, const char *msg
 {
     struct buf b = BUF_INIT;
     json_error_body(&b, status, msg);
+    server_add_header(c->req, "X-Content-Type-Options", "nosniff"); /* envd's jsonError */
     server_respond(c->req, status, "application/json; charset=utf-8", b.data, b.len);
     buf_free(&b);
     c->kind = K_DONE;
@@ -222,6 +223,7 @@ static void handle_metrics(struct denvd_conn *c, const struct denvd_sandbox_info
     cJSON_AddNumberToObject(j, "mem_cache", 0);
     cJSON_AddNumberToObject(j, "disk_used", (double)m.disk_used);
     cJSON_AddNumberToObject(j, "disk_total", (double)m.disk_total);
+    server_add_header(c->req, "Cache-Control", "no-store"); /* as envd's /metrics and /envs */
     server_respond_json(c->req, 200, j);
 }
 
@@ -235,6 +237,7 @@ static void handle_envs(struct denvd_conn *c, const struct denvd_sandbox_info *i
     if (info->env_vars)
         cJSON_ArrayForEach(ev, info->env_vars) if (cJSON_IsString(ev) && ev->string)
             cJSON_AddStringToObject(j, ev->string, ev->valuestring);
+    server_add_header(c->req, "Cache-Control", "no-store");
     server_respond_json(c->req, 200, j);
 }
 
