@@ -227,6 +227,26 @@ test('filesystem not-found errors carry envd\'s Go error texts', T, async () => 
   assert.equal(await msg(s.files.watchDir('/etc/passwd', () => {})), 'InvalidArgumentError: [invalid_argument] path /etc/passwd not a directory: %!w(<nil>)');
 });
 
+// infra packages/envd/internal/services/process/input.go streamInputHandler: the start event
+// looks the process up at once (getProcess: not_found for an unknown pid), keepalives are
+// skipped, any other event is unimplemented "invalid event type %T" (<nil> for an empty one).
+test('StreamInput: an unknown pid in the start event is not_found; an empty event is unimplemented', T, async () => {
+  const s = need();
+  let out = '';
+  const h = await s.commands.run('cat', { background: true, stdin: true, onStdout: (x) => (out += x) });
+  const call = (msgs) => http(`${ctx.d.sandboxUrl}/process.Process/StreamInput`, {
+    method: 'POST',
+    headers: hdrs(s, { 'Content-Type': 'application/connect+json' }),
+    body: Buffer.concat(msgs.map(envelope)),
+  }).then((r) => frames(r.buf).map((f) => f.json));
+  const ok = await call([{ start: { process: { pid: h.pid } } }, { keepalive: {} }, { data: { input: { stdin: Buffer.from('streamed\n').toString('base64') } } }]);
+  assert.deepEqual(ok, [{}, {}], 'one response message and a clean end');
+  assert.ok(await waitFor(() => out === 'streamed\n', 5000), `cat echoed ${JSON.stringify(out)}`);
+  assert.deepEqual(await call([{ start: { process: { pid: 999999 } } }]), [{ error: { code: 'not_found', message: 'process with pid 999999 not found' } }]);
+  assert.deepEqual(await call([{ start: { process: { pid: h.pid } } }, {}]), [{ error: { code: 'unimplemented', message: 'invalid event type <nil>' } }]);
+  await s.commands.kill(h.pid);
+});
+
 // infra packages/envd/internal/services/process/handler/handler.go: Wait() first waits for
 // outCtx, which ends when every output reader hit EOF (or on SendSignal KILL/TERM, or the
 // request timeout), and only then sends the end event and (service.go finalizeTermination)

@@ -475,12 +475,17 @@ static void stream_input(struct denvd_conn *c, struct frames *fr)
         const cJSON *ev = fr->msgs[i];
         const cJSON *start = cJSON_GetObjectItemCaseSensitive(ev, "start");
         const cJSON *data = cJSON_GetObjectItemCaseSensitive(ev, "data");
-        if (start) {
+        if (start) { /* envd looks the process up at once (input.go streamInputHandler) */
+            if (denvd_process_lookup(&c->call, start, &r) < 0) break;
             cJSON_Delete(sel);
             sel = cJSON_Duplicate(start, 1);
             continue;
         }
-        if (!data) continue; /* keepalive */
+        if (cJSON_GetObjectItemCaseSensitive(ev, "keepalive")) continue;
+        if (!data) {
+            denvd_reply_error(&r, CONNECT_UNIMPLEMENTED, "invalid event type <nil>");
+            break;
+        }
         if (!sel) {
             denvd_reply_error(&r, CONNECT_INVALID_ARGUMENT, "data event before start event");
             break;

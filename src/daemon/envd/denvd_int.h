@@ -136,6 +136,8 @@ int denvd_frame_json(struct buf *out, cJSON *msg);
 
 /* ---- services ---- */
 /* process.Process */
+/* StreamInput's start event: envd's getProcess on msg's "process" selector (0, or -1 + r). */
+int denvd_process_lookup(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r);
 int denvd_process_unary(struct denvd_call *c, const char *method, const cJSON *msg,
                         struct denvd_reply *r);
 /* Start/Connect: on success the stream owns conn and has written its first frame; on failure

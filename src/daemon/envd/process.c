@@ -904,6 +904,18 @@ static int proc_list(struct denvd_call *c, struct denvd_reply *r)
     return denvd_reply_json(r, resp);
 }
 
+int denvd_process_lookup(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
+{
+    struct denvd_selector sel;
+    struct error err;
+    int src = denvd_parse_selector(msg, "process", &sel, &err);
+    if (src < 0)
+        return denvd_reply_error(
+            r, src == DENVD_SELECTOR_EMPTY ? CONNECT_UNIMPLEMENTED : CONNECT_INVALID_ARGUMENT, "%s",
+            err.msg);
+    return proc_find(c->sbx, &sel, false) ? 0 : not_found(r, &sel);
+}
+
 int denvd_process_unary(struct denvd_call *c, const char *method, const cJSON *msg,
                         struct denvd_reply *r)
 {
