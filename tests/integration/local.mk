@@ -29,6 +29,7 @@ INTEGRATION_TESTS = \
 	tests/integration/sdk-volumes.sh \
 	tests/integration/streams.sh \
 	tests/integration/envd-extras.sh \
+	tests/integration/fidelity.sh \
 	tests/integration/cli.sh \
 	tests/integration/cli-connect.sh \
 	tests/integration/hostile.sh \
@@ -46,7 +47,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/sdk-commands.mjs tests/integration/sdk-files.mjs tests/integration/streams.mjs \
 	tests/integration/sdk-files-today.mjs tests/integration/sdk-snapshots.mjs tests/integration/sdk-pause-fs.mjs \
 	tests/integration/sdk-volumes.mjs \
-	tests/integration/envd-extras.mjs \
+	tests/integration/envd-extras.mjs tests/integration/fidelity.mjs \
 	tests/integration/cli.mjs tests/integration/hostile.mjs tests/integration/restart.mjs \
 	tests/integration/cleanup.mjs \
 	tests/integration/isolation.mjs tests/integration/secrets.mjs \
