@@ -507,13 +507,16 @@ static void observe_start(struct http_request *r, const struct http_opts *o)
 }
 
 /* Hand the call to the observer once (at its end, or when it is cancelled). */
-static void observe_end(struct http_request *r, const struct http_result *res)
+static void observe_end(struct http_request *r, struct http_result *res)
 {
     struct http *h = r->h;
     if (!h->observer || !r->obs_method) return;
     struct buf rh = BUF_INIT;
     for (struct curl_slist *l = r->hdrs; l; l = l->next)
-        if (strcmp(l->data, "Expect:")) buf_printf(&rh, "%s\n", l->data);
+        if (strcmp(l->data, "Expect:")) {
+            buf_append_str(&rh, l->data);
+            buf_append_byte(&rh, '\n');
+        }
     curl_off_t ttfb = 0, total = 0, up = 0, down = 0;
     curl_easy_getinfo(r->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
     curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &total);
@@ -539,6 +542,11 @@ static void observe_end(struct http_request *r, const struct http_result *res)
         .error = res && res->err.kind != ERROR_NONE ? res->err.msg : NULL,
         .secrets = (const char *const *)h->secrets,
         .n_secrets = h->n_secrets,
+        /* all of it is freed after this: the log keeps it rather than a copy */
+        .keep_url = &r->url,
+        .keep_req_headers = &rh,
+        .keep_resp_headers = &r->headers,
+        .keep_resp_body = res && !r->on_data ? &res->body : NULL,
     };
     h->observer(&c, h->observer_ud);
     free(r->obs_method);
@@ -916,8 +924,8 @@ static void finish(struct http_request *r, CURLcode rc)
         h->wait_done = true;
         h->wait_status = rc == CURLE_OK ? (int)status : -1;
     }
-    observe_end(r, &res);
     if (r->on_done) r->on_done(r, &res, r->ud);
+    observe_end(r, &res); /* after: the log may take the body (and the url, the headers) */
     buf_free(&res.body);
     req_destroy(r);
 }
