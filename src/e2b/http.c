@@ -428,13 +428,14 @@ static size_t write_cb(char *p, size_t size, size_t n, void *ud)
         r->too_big = true;
         return 0;
     }
-    /* the announced length at once, not a chain of doublings and copies; a server's claim is
-     * trusted only up to 8 MiB (more grows as bytes arrive) */
+    /* the announced length at once and exactly (the API log keeps the buffer: no slack), not
+     * a chain of doublings and copies; a server's claim is trusted only up to 8 MiB (more
+     * grows as bytes arrive) */
     if (!r->body.cap) {
         curl_off_t cl = -1;
         if (curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
-            cl > (curl_off_t)len && cl <= 8 * 1024 * 1024 && (uint64_t)cl <= (uint64_t)r->max_body)
-            buf_reserve(&r->body, (size_t)cl);
+            cl >= (curl_off_t)len && cl <= 8 * 1024 * 1024 && (uint64_t)cl <= (uint64_t)r->max_body)
+            buf_reserve_exact(&r->body, (size_t)cl);
     }
     if (buf_append(&r->body, p, len) < 0) return 0;
     return len;
