@@ -184,7 +184,7 @@ int snapshots_load(struct daemon *d, struct error *err)
     if (!d->snaps || dir_path(d, NULL, dir, sizeof dir) < 0)
         return error_set(err, ERROR_GENERIC, "out of memory");
     /* .tmp-*: a snapshot or fork copy an earlier run did not finish */
-    if (fs_scan_records(dir, ".tmp-", load_one, d, err) < 0) return -1;
+    if (fs_scan_records(d->rt, dir, ".tmp-", load_one, d, err) < 0) return -1;
     if (d->snaps->n) qsort(d->snaps->v, d->snaps->n, sizeof *d->snaps->v, by_created);
     return 0;
 }
@@ -306,7 +306,7 @@ int snapshot_create(struct daemon *d, struct sbx *src, const char *name, struct 
     if (!fresh) {
         char old[4300];
         snprintf(old, sizeof old, "%s/snapshots/.tmp-old-%s", d->opt.state_dir, s->template_id);
-        if (rt_remove_later(d->rt, s->dir) < 0 && rename(s->dir, old) == 0) rm_tree(old);
+        fs_remove_now_or_later(d->rt, s->dir, old);
     }
     if (rename(tmp, s->dir) < 0) {
         int e = errno;
@@ -347,14 +347,9 @@ int snapshot_delete(struct daemon *d, struct snapshot *s, struct error *err)
                              d->sbx[i]->id);
     /* renamed into the runtime's graveyard and deleted by a child: a big snapshot must not
      * freeze the loop; the name is free at once (the next start finishes a leftover) */
-    if (rt_remove_later(d->rt, s->dir) < 0) {
-        char trash[4300];
-        snprintf(trash, sizeof trash, "%s/snapshots/.tmp-del-%s", d->opt.state_dir, s->template_id);
-        if (rename(s->dir, trash) == 0)
-            rm_tree(trash);
-        else
-            rm_tree(s->dir);
-    }
+    char trash[4300];
+    snprintf(trash, sizeof trash, "%s/snapshots/.tmp-del-%s", d->opt.state_dir, s->template_id);
+    fs_remove_now_or_later(d->rt, s->dir, trash);
     struct snapshots *ss = d->snaps;
     for (size_t i = 0; i < ss->n; i++)
         if (ss->v[i] == s) {
