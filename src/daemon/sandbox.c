@@ -223,6 +223,7 @@ int sbx_save(struct daemon *d, struct sbx *s)
 
 static void rt_spec_of(const struct sbx *s, struct rt_spec *spec)
 {
+    *spec = (struct rt_spec){0}; /* options the caller does not set are off */
     spec->id = s->id;
     spec->cpu_count = s->cpu_count;
     spec->memory_mb = s->memory_mb;
