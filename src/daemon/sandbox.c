@@ -398,6 +398,7 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
     rt_spec_of(s, &spec);
     spec.seed_dir = o->seed_dir;
     spec.seed_idbase = o->seed_idbase;
+    spec.seed_move = o->seed_move;
     spec.lowers = o->lowers;
     struct buf binds = BUF_INIT;
     if (o->volume_mounts && volume_binds(d, o->volume_mounts, &binds, err) < 0) {

@@ -112,21 +112,32 @@ static bool snapshot_known(void *ud, const char *ref)
 static int create_common(struct daemon *d, struct server_request *req, bool v2)
 {
     struct create_req cr;
-    struct sbx_create_opts o;
     struct error err;
-    struct sbx *s;
     size_t len;
     const char *body = server_request_body(req, &len);
     int rc = validate_create_ex(body, len, v2, snapshot_known, d, &cr, &err);
 
     if (rc) return send_validation(req, rc, &err);
-    memset(&o, 0, sizeof o);
     const struct snapshot *snap =
         validate_template_ref(cr.template_ref) ? NULL : snapshot_find(d, cr.template_ref);
-    if (snap) { /* a sandbox from a snapshot: its files, processes from the start */
+    if (snap) return dapi_create_seeded(d, req, &cr, snap); /* its files copied off the loop */
+    return dapi_create_rest(d, req, &cr, NULL, NULL);
+}
+
+int dapi_create_rest(struct daemon *d, struct server_request *req, struct create_req *crp,
+                     const struct snapshot *snap, const char *seed)
+{
+    struct create_req cr = *crp;
+    struct sbx_create_opts o;
+    struct error err;
+    struct sbx *s;
+
+    memset(&o, 0, sizeof o);
+    if (snap) { /* a sandbox from a snapshot: its files (a copy it takes), processes afresh */
         o.template_id = snap->template_id;
         o.alias = snap->name[0] ? snap->name : snap->template_id;
-        o.seed_dir = snap->dir;
+        o.seed_dir = seed;
+        o.seed_move = true;
         o.seed_idbase = snap->idbase;
         o.lowers = snap->lowers;
     }
