@@ -226,7 +226,7 @@ int64_t snapshots_bytes(const struct daemon *d)
     return t;
 }
 
-int snapshot_tmp_path(struct daemon *d, char *dir, size_t n, struct error *err)
+static int tmp_path(struct daemon *d, char *dir, size_t n, struct error *err)
 {
     char rnd[24], leaf[40];
     if (ids_random_hex(rnd, 8) < 0) return error_set(err, ERROR_GENERIC, "no randomness");
@@ -367,7 +367,7 @@ int snapshot_create_start(struct daemon *d, struct sbx *src, const char *name,
     p->d = d;
     p->done = done;
     p->ud = ud;
-    if (snapshot_tmp_path(d, p->tmp, sizeof p->tmp, err) < 0) goto fail;
+    if (tmp_path(d, p->tmp, sizeof p->tmp, err) < 0) goto fail;
     const char *dirs[1] = {p->tmp};
     if (rt_sandbox_copy_start(d->rt, src->rt, dirs, 1, &p->idbase, copied, p, err) < 0) goto fail;
     return 0;

@@ -56,9 +56,8 @@ struct snapshot *snapshot_find(struct daemon *d, const char *ref);
 typedef void (*snapshot_done_fn)(void *ud, struct snapshot *snap, const struct error *err);
 int snapshot_create_start(struct daemon *d, struct sbx *src, const char *name,
                           snapshot_done_fn done, void *ud, struct error *err);
-/* A fresh temporary path in DIR/snapshots (.tmp-*, swept at start): a fork's seeds. remove:
- * what is left of one (nothing, or a seed no sandbox took), deleted off the loop. */
-int snapshot_tmp_path(struct daemon *d, char *dir, size_t n, struct error *err);
+/* What is left of a temporary copy (an empty directory once a sandbox took its seed, or an
+ * untaken seed, rt_seed_dir): deleted off the loop. */
 void snapshot_tmp_remove(struct daemon *d, const char *dir);
 /* ERROR_CONFLICT while a sandbox still runs from it; files removed, record dropped. */
 int snapshot_delete(struct daemon *d, struct snapshot *s, struct error *err);

@@ -1,7 +1,8 @@
 // snapshot-copy.mjs - a snapshot's or fork's copy of a sandbox's files runs off boxtopd's loop:
 // while the writable layer of a sandbox whose agent wrote 100 000 files is copied by a child
 // of boxtopd (named boxtopd-copy), other API calls are answered before the snapshot's own
-// answer comes; the half-written copy is never listed; the snapshot and the fork work after.
+// answer comes (and the fork's, and a create's from the snapshot); the half-written copy is
+// never listed; the snapshot, the sandbox made from it and the fork have the files.
 // A source killed mid-copy fails the snapshot clearly and leaves nothing; a boxtopd SIGKILLed
 // mid-copy leaves no snapshot, its leftover is deleted at the next start, and the source
 // (frozen for the copy) runs again.
@@ -17,6 +18,8 @@ const DIRS = 100; // x 1000 files each
 
 const copyChildren = (d) => [...procTable().values()].filter((p) => p.ppid === d.pid && p.comm === 'boxtopd-copy');
 const snapTmp = (d) => fs.readdirSync(path.join(d.stateDir, 'snapshots')).filter((n) => n.startsWith('.tmp-'));
+const seeds = (d) => fs.readdirSync(path.join(d.stateDir, 'runtime')).filter((n) => n.startsWith('.seed-'));
+const partial = (d) => [...snapTmp(d), ...seeds(d)]; // copies being written: never listed
 const trash = (d) => fs.readdirSync(path.join(d.stateDir, 'runtime')).filter((n) => n.startsWith('.trash-'));
 
 async function bigSandbox() {
@@ -73,7 +76,7 @@ async function during(d, op, what) {
     if (kids.length) sawChild = true;
     if (!settled && kids.some((k) => after.includes(k))) overlapped++;
     slowest = Math.max(slowest, ms);
-    if (!settled && after.length && snapTmp(d).length) {
+    if (!settled && after.length && partial(d).length) {
       // the copy being written is not a snapshot (yet): a list answered while the same copy
       // child still ran afterwards came before the copy was complete
       const now = await listed(d);
@@ -87,7 +90,7 @@ async function during(d, op, what) {
   console.log(`# ${what}: ${overlapped} calls answered during the copy, slowest ${slowest.toFixed(1)} ms, baseline median ${median.toFixed(1)} ms`);
   assert.ok(sawChild, 'the copy ran in a boxtopd-copy child');
   assert.ok(overlapped >= 3, `API calls answered while the copy ran (before its answer): ${overlapped}`);
-  assert.ok(sawTmpUnlisted, 'a temporary copy existed and was not listed');
+  assert.ok(sawTmpUnlisted, 'a partial copy existed and was not listed');
   assert.ok(await waitFor(() => copyChildren(d).length === 0, 10000), 'the copy child was reaped');
   return out;
 }
@@ -97,7 +100,7 @@ test('boxtopd starts', T, async () => {
 });
 
 let big;
-test('a snapshot of 100 000 files is copied off the loop; it works once answered', T, async () => {
+test('a snapshot of 100 000 files is copied off the loop, and so is a create from it', T, async () => {
   const { Sandbox } = ctx.E;
   const d = ctx.need();
   big = await bigSandbox();
@@ -108,9 +111,11 @@ test('a snapshot of 100 000 files is copied off the loop; it works once answered
   assert.deepEqual(snapTmp(d), [], 'no temporary copy left');
   assert.equal(await big.isRunning(), true, 'the source runs (thawed)');
   assert.equal((await big.commands.run('echo alive')).stdout, 'alive\n');
-  const b = await Sandbox.create(snap.snapshotId, { timeoutMs: 120_000 });
+  const b = await during(d, () => Sandbox.create(snap.snapshotId, { timeoutMs: 120_000 }), 'create from it');
   d.track(b);
+  assert.deepEqual(seeds(d), [], 'the new sandbox took its seed whole');
   assert.equal((await b.commands.run('find /home/user/big -type f | wc -l', { timeoutMs: 120_000 })).stdout.trim(), String(DIRS * 1000));
+  assert.equal((await b.commands.run('stat -c %U /home/user/big/1/1')).stdout, 'user\n', 'owners are its own');
   await b.kill();
   assert.equal(await Sandbox.deleteSnapshot(snap.snapshotId), true);
 });
@@ -124,8 +129,9 @@ test('a fork of it copies off the loop too; the fork has the files', T, async ()
   d.track(f);
   assert.equal((await f.commands.run('find /home/user/big -type f | wc -l', { timeoutMs: 120_000 })).stdout.trim(), String(DIRS * 1000));
   assert.equal(await big.isRunning(), true, 'the source runs (thawed)');
+  assert.equal((await f.commands.run('stat -c %U /home/user/big/1/1')).stdout, 'user\n', 'owners are its own');
   await f.kill();
-  assert.deepEqual(snapTmp(d), [], 'no seed left');
+  assert.deepEqual(partial(d), [], 'no seed left');
 });
 
 test('the source killed mid-copy: the snapshot fails clearly, nothing is listed or left', T, async () => {
@@ -163,10 +169,10 @@ test('boxtopd SIGKILLed mid-copy: no snapshot after the restart, leftover delete
   const st = await d.stop('SIGKILL');
   assert.equal(st.signal, 'SIGKILL');
   assert.ok(await waitFor(() => !procTable().has(kid.pid), 10000), 'the copy child died with boxtopd');
-  assert.ok(snapTmp(d).length > 0, 'killed in the middle: a partial copy is there');
+  assert.ok(partial(d).length > 0, 'killed in the middle: a partial copy is there');
   await d.restart();
   assert.deepEqual(await listed(d), before, 'no snapshot from the killed copy');
-  assert.ok(await waitFor(() => snapTmp(d).length === 0 && trash(d).length === 0, 180000, 100), `left: ${snapTmp(d)} ${trash(d)}`);
+  assert.ok(await waitFor(() => partial(d).length === 0 && trash(d).length === 0, 180000, 100), `left: ${partial(d)} ${trash(d)}`);
   const r = await http(`${d.apiUrl}/sandboxes/${big.sandboxId}`, { headers: { 'X-API-Key': d.apiKey } });
   assert.equal(r.status, 200, r.text);
   assert.equal(JSON.parse(r.text).state, 'running');

@@ -235,8 +235,12 @@ int dapi_create_seeded(struct daemon *d, struct server_request *req, struct crea
         wait_free(w);
         return server_respond_error(req, 400, "%s", err.msg);
     }
-    if (snapshot_tmp_path(d, w->seeds[0], sizeof w->seeds[0], &err) < 0 ||
-        rt_dir_copy_start(d->rt, snap->dir, dirs, 1, seed_copied, w, &err) < 0) {
+    if (rt_seed_dir(d->rt, w->seeds[0], sizeof w->seeds[0], &err) < 0) {
+        wait_free(w);
+        return dapi_answer_error(req, &err);
+    }
+    if (rt_dir_copy_start(d->rt, snap->dir, snap->idbase, dirs, 1, seed_copied, w, &err) < 0) {
+        snapshot_tmp_remove(d, w->seeds[0]);
         wait_free(w);
         return dapi_answer_error(req, &err);
     }
@@ -446,7 +450,9 @@ int dapi_sandbox_fork(struct daemon *d, struct server_request *req)
     w->timeout_s = (int64_t)timeout;
     const char *dirs[FORK_MAX_COUNT];
     for (int i = 0; i < w->count; i++) {
-        if (snapshot_tmp_path(d, w->seeds[i], sizeof w->seeds[i], &err) < 0) {
+        if (rt_seed_dir(d->rt, w->seeds[i], sizeof w->seeds[i], &err) < 0) {
+            while (i-- > 0)
+                snapshot_tmp_remove(d, w->seeds[i]);
             wait_free(w);
             return server_respond_error(req, 500, "Error forking sandbox: %s", err.msg);
         }
@@ -454,6 +460,8 @@ int dapi_sandbox_fork(struct daemon *d, struct server_request *req)
     }
     if (rt_sandbox_copy_start(d->rt, src->rt, dirs, w->count, &w->idbase, fork_copied, w, &err) <
         0) {
+        for (int i = 0; i < w->count; i++)
+            snapshot_tmp_remove(d, w->seeds[i]);
         wait_free(w);
         return server_respond_error(req, 500, "Error forking sandbox: %s", err.msg);
     }

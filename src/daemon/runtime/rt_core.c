@@ -127,7 +127,8 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     struct dirent *e;
     while (d && (e = readdir(d))) {
         bool spare = strncmp(e->d_name, RT_SPARE_PREFIX, 7) == 0;
-        if (strncmp(e->d_name, ".trash-", 7) != 0 && !spare) continue;
+        bool seed = strncmp(e->d_name, RT_SEED_PREFIX, strlen(RT_SEED_PREFIX)) == 0;
+        if (strncmp(e->d_name, ".trash-", 7) != 0 && !spare && !seed) continue;
         struct rt_grave *g = calloc(1, sizeof *g);
         if (!g) break;
         g->pidfd = -1;
@@ -355,7 +356,9 @@ int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandb
     }
     sb = sb_new(rt, spec, err);
     if (!sb) return -1;
-    int made = rt_sb_mkdir(rt, sb, err);
+    uint32_t seed_ids;
+    bool seeded = spec->seed_move && rt_seed_idbase(spec->seed_dir, &seed_ids) == 0;
+    int made = rt_sb_mkdir(rt, sb, seeded ? &seed_ids : NULL, err);
     if (made == 0) {
         rt_sb_free(sb);
         return -1;

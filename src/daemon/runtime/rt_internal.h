@@ -298,7 +298,13 @@ bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb);
 struct rt_sandbox *rt_sb_alloc(struct rt *rt, const char *id, const struct rt_spec *spec);
 int rt_sb_name(struct rt *rt, struct rt_sandbox *sb, const char *id, const struct rt_spec *spec);
 const char *rt_sb_refused(struct rt *rt, const char *id, enum error_kind *kind);
-int rt_sb_mkdir(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+int rt_sb_mkdir(struct rt *rt, struct rt_sandbox *sb, const uint32_t *idbase, struct error *err);
+int rt_pick_idbase(struct rt *rt, uint32_t *out);
+/* A seed (rt_seed_dir): DIR/runtime/.seed-<pid>-<n> with a meta "idbase N" that keeps its id
+ * range from other sandboxes until the sandbox made from it has it. rt_seed_idbase: 0 and
+ * *out when dir is one. */
+#define RT_SEED_PREFIX ".seed-"
+int rt_seed_idbase(const char *dir, uint32_t *out);
 int rt_sb_write_pid(struct rt_sandbox *sb); /* DIR/runtime/<id>/init.pid */
 void rt_sb_free(struct rt_sandbox *sb);
 void rt_sb_link(struct rt *rt, struct rt_sandbox *sb); /* into rt->sandboxes */

@@ -288,9 +288,14 @@ int rt_layer_seed(struct rt *rt, struct rt_sandbox *sb, const char *seed_dir, ui
                             .to = sb->idbase,
                             .shift = rt->mode != RT_MODE_ROOTLESS && seed_idbase != sb->idbase};
     if (move) {
-        /* the caller's private copy (rt_sandbox_copy_start): taken whole, owners shifted */
+        /* the caller's private copy: taken whole. A seed (rt_seed_dir) was written for sb's
+         * id range already (rt_sb_mkdir took it); anything else has its owners shifted here */
+        uint32_t made_for;
+        if (rt_seed_idbase(seed_dir, &made_for) == 0 && made_for == sb->idbase) lc.shift = false;
         if (rename(src, dst) < 0)
             return error_set(err, ERROR_GENERIC, "seeding the sandbox: %s", strerror(errno));
+        char meta[PATH_MAX];
+        if (rt_path(meta, sizeof meta, "%s/meta", seed_dir) == 0) unlink(meta);
         if (lc.shift && shift_tree(dst, &lc) < 0)
             return error_set(err, ERROR_GENERIC, "seeding the sandbox: %s", strerror(lc.err));
     } else if (copy_tree(src, dst, &lc, err) < 0) {
@@ -359,6 +364,8 @@ struct copy_job {
     char sb_id[RT_ID_MAX + 1]; /* the frozen source sandbox, "" for a directory */
     char src[PATH_MAX];
     char (*dst)[PATH_MAX]; /* n destinations: DIR/<layer> of each caller's directory */
+    uint32_t from;         /* the source's id base */
+    uint32_t *to;          /* each destination's: a seed's own, else from (no shift) */
     int n;
     rt_copy_done_fn done;
     void *ud;
@@ -371,12 +378,21 @@ struct copy_report {
     char where[600];
 };
 
+static void job_free(struct copy_job *j)
+{
+    free(j->dst);
+    free(j->to);
+    free(j);
+}
+
 static int copy_work(void *arg, int report_fd)
 {
     struct copy_job *j = arg;
     struct copy_report r = {0};
     for (int i = 0; i < j->n && !r.err; i++) {
-        struct layer_copy lc = {0};
+        struct layer_copy lc = {.from = j->from,
+                                .to = j->to[i],
+                                .shift = j->rt->mode != RT_MODE_ROOTLESS && j->to[i] != j->from};
         struct error err;
         if (copy_tree(j->src, j->dst[i], &lc, &err) < 0) {
             r.err = lc.err ? lc.err : EIO;
@@ -409,7 +425,7 @@ static void copy_done(struct rt *rt, void *ud, int status, const char *report, s
     if (sb && --sb->copies == 0 && sb->copy_froze) {
         sb->copy_froze = false;
         unlinkat(sb->dir_fd, "copy-frozen", 0);
-        if (!rt->closing && rt_sandbox_thaw(rt, sb, &err) < 0 && rt->lg)
+        if (sb->running && rt_sandbox_thaw(rt, sb, &err) < 0 && rt->lg)
             log_msg(rt->lg, LOG_ERROR, "after copying %s: %s", sb->id, err.msg);
     }
     memset(&err, 0, sizeof err);
@@ -425,13 +441,15 @@ static void copy_done(struct rt *rt, void *ud, int status, const char *report, s
         error_set(&err, ERROR_GENERIC, "copying the writable layer: %s",
                   r.where[0] ? r.where : "the copy failed");
     j->done(j->ud, r.bytes, err.kind == ERROR_NONE ? NULL : &err);
-    free(j->dst);
-    free(j);
+    job_free(j);
 }
 
-/* A job copying src into dirs[i]/<layer>; each dirs[i] is made here (0700, must be new). */
-static struct copy_job *job_new(struct rt *rt, const char *src, const char *const *dirs, int n,
-                                rt_copy_done_fn done, void *ud, struct error *err)
+/* A job copying src (owners based at from) into dirs[i]/<layer>: a seed (rt_seed_dir) gets
+ * its owners for its own id range; any other dirs[i] is made here (0700, must be new). On
+ * failure the dirs made here are removed again. */
+static struct copy_job *job_new(struct rt *rt, const char *src, uint32_t from,
+                                const char *const *dirs, int n, rt_copy_done_fn done, void *ud,
+                                struct error *err)
 {
     if (n < 1 || n > COPY_DIRS_MAX) {
         error_set(err, ERROR_USAGE, "1 to %d copies", COPY_DIRS_MAX);
@@ -439,40 +457,42 @@ static struct copy_job *job_new(struct rt *rt, const char *src, const char *cons
     }
     struct copy_job *j = calloc(1, sizeof *j);
     if (j) j->dst = calloc((size_t)n, sizeof *j->dst);
-    if (!j || !j->dst) {
-        if (j) free(j);
+    if (j) j->to = calloc((size_t)n, sizeof *j->to);
+    if (!j || !j->dst || !j->to) {
+        if (j) job_free(j);
         error_set(err, ERROR_GENERIC, "out of memory");
         return NULL;
     }
     j->rt = rt;
     j->n = n;
+    j->from = from;
     j->done = done;
     j->ud = ud;
-    int made = 0;
-    bool ok = rt_path(j->src, sizeof j->src, "%s", src) == 0;
-    for (int i = 0; ok && i < n; i++) {
-        ok = rt_path(j->dst[i], sizeof j->dst[i], "%s/%s", dirs[i], layer_name(rt)) == 0;
-        if (ok && mkdir(dirs[i], 0700) < 0) {
-            error_set(err, ERROR_GENERIC, "%s: %s", dirs[i], strerror(errno));
-            free(j->dst);
-            free(j);
-            for (int k = 0; k < made; k++)
-                rmdir(dirs[k]);
-            return NULL;
+    bool *made = calloc((size_t)n, sizeof *made);
+    int rc = made && rt_path(j->src, sizeof j->src, "%s", src) == 0 ? 0 : -1;
+    if (rc < 0) error_set(err, ERROR_GENERIC, made ? "path too long" : "out of memory");
+    for (int i = 0; rc == 0 && i < n; i++) {
+        if (rt_path(j->dst[i], sizeof j->dst[i], "%s/%s", dirs[i], layer_name(rt)) < 0) {
+            rc = error_set(err, ERROR_GENERIC, "path too long");
+        } else if (rt_seed_idbase(dirs[i], &j->to[i]) < 0) {
+            j->to[i] = from;
+            if (mkdir(dirs[i], 0700) < 0)
+                rc = error_set(err, ERROR_GENERIC, "%s: %s", dirs[i], strerror(errno));
+            else
+                made[i] = true;
         }
-        made += ok;
     }
-    if (!ok) {
-        for (int k = 0; k < made; k++)
-            rmdir(dirs[k]);
-        free(j->dst);
-        free(j);
-        error_set(err, ERROR_GENERIC, "path too long");
-        return NULL;
+    if (rc < 0) {
+        for (int i = 0; made && i < n; i++)
+            if (made[i]) rmdir(dirs[i]);
+        job_free(j);
+        j = NULL;
     }
+    free(made);
     return j;
 }
 
+/* Not started: the directories the job made go again (a seed keeps its meta: the caller's) */
 static int job_start(struct rt *rt, struct copy_job *j, const char *const *dirs,
                      struct rt_sandbox *sb, struct error *err)
 {
@@ -481,11 +501,52 @@ static int job_start(struct rt *rt, struct copy_job *j, const char *const *dirs,
         int e = errno;
         for (int k = 0; k < j->n; k++)
             rmdir(dirs[k]);
-        free(j->dst);
-        free(j);
+        job_free(j);
         return error_set(err, ERROR_GENERIC, "cannot start the copy: %s", strerror(e));
     }
     if (sb) rt_child_reads(c, sb);
+    return 0;
+}
+
+int rt_seed_dir(struct rt *rt, char *out, size_t n, struct error *err)
+{
+    uint32_t idbase;
+    char meta[PATH_MAX], text[64];
+    if (rt->closing) return error_set(err, ERROR_CONFLICT, "boxtopd is stopping");
+    for (int tries = 0;; tries++) {
+        if (rt_path(out, n, "%s/" RT_SEED_PREFIX "%d-%u", rt->rt_dir, (int)getpid(),
+                    rt->trash_seq++) < 0)
+            return error_set(err, ERROR_GENERIC, "path too long");
+        if (mkdir(out, 0700) == 0) break;
+        if (errno != EEXIST || tries > 100)
+            return error_set(err, ERROR_GENERIC, "%s: %s", out, strerror(errno));
+    }
+    /* the meta makes the next pick see this range as used */
+    if (rt_pick_idbase(rt, &idbase) < 0 || rt_path(meta, sizeof meta, "%s/meta", out) < 0) {
+        int e = errno;
+        rmdir(out);
+        return error_set(err, ERROR_GENERIC, "seed: %s", strerror(e));
+    }
+    snprintf(text, sizeof text, "idbase %u\n", idbase);
+    if (rt_write_file(meta, text, strlen(text), 0600) < 0) {
+        int e = errno;
+        unlink(meta);
+        rmdir(out);
+        return error_set(err, ERROR_GENERIC, "seed: %s", strerror(e));
+    }
+    return 0;
+}
+
+int rt_seed_idbase(const char *dir, uint32_t *out)
+{
+    char meta[PATH_MAX], buf[64];
+    unsigned long v;
+    const char *leaf = strrchr(dir, '/');
+    if (!leaf || strncmp(leaf + 1, RT_SEED_PREFIX, strlen(RT_SEED_PREFIX)) != 0) return -1;
+    if (rt_path(meta, sizeof meta, "%s/meta", dir) < 0 || rt_read_file(meta, buf, sizeof buf) < 0 ||
+        sscanf(buf, "idbase %lu", &v) != 1 || v > UINT32_MAX)
+        return -1;
+    *out = (uint32_t)v;
     return 0;
 }
 
@@ -496,7 +557,7 @@ int rt_sandbox_copy_start(struct rt *rt, struct rt_sandbox *sb, const char *cons
     if (rt->closing) return error_set(err, ERROR_CONFLICT, "boxtopd is stopping");
     if (rt_path(src, sizeof src, "%s/%s", sb->dir, layer_name(rt)) < 0)
         return error_set(err, ERROR_GENERIC, "path too long");
-    struct copy_job *j = job_new(rt, src, dirs, n, done, ud, err);
+    struct copy_job *j = job_new(rt, src, sb->idbase, dirs, n, done, ud, err);
     if (!j) return -1;
     snprintf(j->sb_id, sizeof j->sb_id, "%s", sb->id);
     /* one point in time: frozen until the last copy of it ends (copy_done); a marker tells a
@@ -521,14 +582,14 @@ int rt_sandbox_copy_start(struct rt *rt, struct rt_sandbox *sb, const char *cons
     return 0;
 }
 
-int rt_dir_copy_start(struct rt *rt, const char *seed_dir, const char *const *dirs, int n,
-                      rt_copy_done_fn done, void *ud, struct error *err)
+int rt_dir_copy_start(struct rt *rt, const char *seed_dir, uint32_t idbase, const char *const *dirs,
+                      int n, rt_copy_done_fn done, void *ud, struct error *err)
 {
     char src[PATH_MAX];
     if (rt->closing) return error_set(err, ERROR_CONFLICT, "boxtopd is stopping");
     if (rt_path(src, sizeof src, "%s/%s", seed_dir, layer_name(rt)) < 0)
         return error_set(err, ERROR_GENERIC, "path too long");
-    struct copy_job *j = job_new(rt, src, dirs, n, done, ud, err);
+    struct copy_job *j = job_new(rt, src, idbase, dirs, n, done, ud, err);
     return j ? job_start(rt, j, dirs, NULL, err) : -1;
 }
 
