@@ -34,15 +34,6 @@ struct cJSON *dapi_body_object(struct server_request *req, bool allow_empty);
 struct cJSON *dapi_sandbox_json(const struct sbx *s);
 /* An error of the sandbox manager as its HTTP status (429 with Retry-After, 404, 409, 400). */
 int dapi_answer_error(struct server_request *req, const struct error *err);
-/* A create from a snapshot (dapi_snapshots.c): the snapshot's files are copied off the loop
- * into a seed the sandbox takes, then dapi_create_rest (dapi_sandboxes.c) creates it and
- * answers. cr is theirs (freed or given to the sandbox) either way. */
-struct create_req;
-struct snapshot;
-int dapi_create_seeded(struct daemon *d, struct server_request *req, struct create_req *cr,
-                       const struct snapshot *snap);
-int dapi_create_rest(struct daemon *d, struct server_request *req, struct create_req *cr,
-                     const struct snapshot *snap, const char *seed);
 /* volumeMounts of a create: every named volume exists (dapi_volumes.c); 0, or -1 with err. */
 int dapi_volume_mounts_check(struct daemon *d, const struct cJSON *mounts, struct error *err);
 

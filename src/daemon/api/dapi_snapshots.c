@@ -20,6 +20,7 @@
 #include "../server.h"
 #include "../snapshot.h"
 #include "dapi.h"
+#include "dapi_copy_wait.h"
 #include "dapi_validate.h"
 
 #define FORK_MAX_COUNT   100
@@ -50,84 +51,6 @@ static cJSON *snapshot_listed(const struct snapshot *s)
     return o;
 }
 
-/* A request answered once a copy ended (a snapshot or fork's seeds): the loop serves others
- * meanwhile. Freed by whichever comes last: the copy's end or the request's close. */
-struct copy_wait {
-    struct daemon *d;
-    struct server_request *req; /* NULL once closed */
-    struct server_timer *rehold;
-    bool copy_ended;
-    char sbx_id[IDS_SANDBOX_MAX + 1];
-    /* fork */
-    int count;
-    int64_t timeout_s;
-    uint32_t idbase;
-    char (*seeds)[4096];
-    /* create from a snapshot */
-    struct create_req cr;
-    char snap_tid[24];
-    int64_t snap_built; /* its created_ms: a rebuild meanwhile swapped the files out */
-};
-
-static void wait_free(struct copy_wait *w)
-{
-    server_timer_free(w->rehold);
-    create_req_free(&w->cr);
-    free(w->seeds);
-    free(w);
-}
-
-static void wait_closed(struct server_request *req, void *ud)
-{
-    (void)req;
-    struct copy_wait *w = ud;
-    w->req = NULL;
-    if (w->copy_ended) wait_free(w);
-}
-
-/* lws arms its request timeout after the handler returned: off again, the copy may be long */
-static void rehold(struct server_timer *t, void *ud)
-{
-    (void)t;
-    struct copy_wait *w = ud;
-    if (w->req) server_request_hold(w->req);
-}
-
-static struct copy_wait *wait_new(struct daemon *d, const char *sbx_id)
-{
-    struct copy_wait *w = calloc(1, sizeof *w);
-    if (!w) return NULL;
-    w->d = d;
-    w->rehold = server_timer_new(d->srv, rehold, w);
-    if (!w->rehold) {
-        free(w);
-        return NULL;
-    }
-    snprintf(w->sbx_id, sizeof w->sbx_id, "%s", sbx_id);
-    return w;
-}
-
-/* The copy started: the answer comes from its end. */
-static void wait_hold(struct copy_wait *w, struct server_request *req)
-{
-    w->req = req;
-    server_request_set_close_cb(req, wait_closed, w);
-    server_request_hold(req);
-    server_timer_start(w->rehold, 0);
-}
-
-/* The copy ended: the request to answer, or NULL when the client left (then w is freed here;
- * else by the request's close after the caller's answer: do not touch w after answering). */
-static struct server_request *wait_end(struct copy_wait *w)
-{
-    w->copy_ended = true;
-    if (!w->req) {
-        wait_free(w);
-        return NULL;
-    }
-    return w->req;
-}
-
 static void snapshot_taken(void *ud, struct snapshot *snap, const struct error *err)
 {
     struct copy_wait *w = ud;
@@ -142,7 +65,7 @@ static void snapshot_taken(void *ud, struct snapshot *snap, const struct error *
         sbx_log(s, LOG_ERROR, NULL, "%s", err->msg);
     }
     cJSON *info = snap ? snapshot_info(snap) : NULL;
-    struct server_request *req = wait_end(w);
+    struct server_request *req = copy_wait_end(w);
     if (!req) {
         cJSON_Delete(info);
         return;
@@ -171,7 +94,7 @@ int dapi_sandbox_snapshot(struct daemon *d, struct server_request *req)
     /* Running or paused (the issue asks for both; E2B cloud answers 404 for a paused one):
      * either way it is the files, frozen for the copy while running. The copy runs in a
      * child; like E2B's the answer (201) comes when the snapshot is usable. */
-    struct copy_wait *w = wait_new(d, s->id);
+    struct copy_wait *w = copy_wait_new(d, s->id);
     if (!w) {
         cJSON_Delete(body);
         return server_respond_error(req, 500, "out of memory");
@@ -180,71 +103,10 @@ int dapi_sandbox_snapshot(struct daemon *d, struct server_request *req)
                                    snapshot_taken, w, &err);
     cJSON_Delete(body);
     if (rc < 0) {
-        wait_free(w);
+        copy_wait_free(w);
         return dapi_answer_error(req, &err);
     }
-    wait_hold(w, req);
-    return 0;
-}
-
-/* The snapshot's files are copied into the new sandbox's seed: it is created from them. */
-static void seed_copied(void *ud, int64_t bytes, const struct error *cerr)
-{
-    (void)bytes;
-    struct copy_wait *w = ud;
-    struct daemon *d = w->d;
-    const struct snapshot *snap = snapshot_find(d, w->snap_tid);
-    if (snap && snap->created_ms != w->snap_built) snap = NULL;
-    struct create_req cr = w->cr; /* to dapi_create_rest, which frees or keeps its parts */
-    char seed[sizeof w->seeds[0]];
-    memcpy(seed, w->seeds[0], sizeof seed);
-    memset(&w->cr, 0, sizeof w->cr);
-    struct server_request *req = wait_end(w); /* w may be gone from here on */
-    struct error err;
-    if (cerr)
-        err = *cerr;
-    else if (!snap)
-        error_set(&err, ERROR_CONFLICT,
-                  "the snapshot was deleted or rebuilt while the sandbox was created from it");
-    if (req && !cerr && snap) {
-        dapi_create_rest(d, req, &cr, snap, seed);
-    } else {
-        create_req_free(&cr);
-        if (req) dapi_answer_error(req, &err);
-    }
-    snapshot_tmp_remove(d, seed); /* empty when the sandbox took it */
-}
-
-int dapi_create_seeded(struct daemon *d, struct server_request *req, struct create_req *cr,
-                       const struct snapshot *snap)
-{
-    struct error err;
-    struct copy_wait *w = wait_new(d, "");
-    if (w) w->seeds = calloc(1, sizeof *w->seeds);
-    if (!w || !w->seeds) {
-        if (w) wait_free(w);
-        create_req_free(cr);
-        return server_respond_error(req, 500, "out of memory");
-    }
-    w->cr = *cr;
-    memset(cr, 0, sizeof *cr);
-    snprintf(w->snap_tid, sizeof w->snap_tid, "%s", snap->template_id);
-    w->snap_built = snap->created_ms;
-    const char *dirs[1] = {w->seeds[0]};
-    if ((w->cr.volume_mounts && dapi_volume_mounts_check(d, w->cr.volume_mounts, &err) < 0)) {
-        wait_free(w);
-        return server_respond_error(req, 400, "%s", err.msg);
-    }
-    if (rt_seed_dir(d->rt, w->seeds[0], sizeof w->seeds[0], &err) < 0) {
-        wait_free(w);
-        return dapi_answer_error(req, &err);
-    }
-    if (rt_dir_copy_start(d->rt, snap->dir, snap->idbase, dirs, 1, seed_copied, w, &err) < 0) {
-        snapshot_tmp_remove(d, w->seeds[0]);
-        wait_free(w);
-        return dapi_answer_error(req, &err);
-    }
-    wait_hold(w, req);
+    copy_wait_hold(w, req);
     return 0;
 }
 
@@ -393,7 +255,7 @@ static void fork_copied(void *ud, int64_t bytes, const struct error *cerr)
         snapshot_tmp_remove(d, w->seeds[i]);
     if (src && out) sbx_log(src, LOG_INFO, NULL, "forked %d of %d", made, w->count);
     if (src && !out) sbx_log(src, LOG_ERROR, NULL, "fork failed: %s", err.msg);
-    struct server_request *req = wait_end(w);
+    struct server_request *req = copy_wait_end(w);
     if (!req) {
         cJSON_Delete(out);
         return;
@@ -440,10 +302,10 @@ int dapi_sandbox_fork(struct daemon *d, struct server_request *req)
     if (!src->rt) return server_respond_error(req, 409, "the sandbox's files are not loaded");
     /* one copy per fork, made in a child while src is frozen; each fork takes its own whole
      * (a rename), so the loop copies nothing */
-    struct copy_wait *w = wait_new(d, src->id);
+    struct copy_wait *w = copy_wait_new(d, src->id);
     if (w) w->seeds = calloc((size_t)count, sizeof *w->seeds);
     if (!w || !w->seeds) {
-        if (w) wait_free(w);
+        if (w) copy_wait_free(w);
         return server_respond_error(req, 500, "out of memory");
     }
     w->count = (int)count;
@@ -453,7 +315,7 @@ int dapi_sandbox_fork(struct daemon *d, struct server_request *req)
         if (rt_seed_dir(d->rt, w->seeds[i], sizeof w->seeds[i], &err) < 0) {
             while (i-- > 0)
                 snapshot_tmp_remove(d, w->seeds[i]);
-            wait_free(w);
+            copy_wait_free(w);
             return server_respond_error(req, 500, "Error forking sandbox: %s", err.msg);
         }
         dirs[i] = w->seeds[i];
@@ -462,9 +324,9 @@ int dapi_sandbox_fork(struct daemon *d, struct server_request *req)
         0) {
         for (int i = 0; i < w->count; i++)
             snapshot_tmp_remove(d, w->seeds[i]);
-        wait_free(w);
+        copy_wait_free(w);
         return server_respond_error(req, 500, "Error forking sandbox: %s", err.msg);
     }
-    wait_hold(w, req);
+    copy_wait_hold(w, req);
     return 0;
 }
