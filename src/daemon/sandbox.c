@@ -223,6 +223,7 @@ int sbx_save(struct daemon *d, struct sbx *s)
 
 static void rt_spec_of(const struct sbx *s, struct rt_spec *spec)
 {
+    *spec = (struct rt_spec){0}; /* options the caller does not set are off */
     spec->id = s->id;
     spec->cpu_count = s->cpu_count;
     spec->memory_mb = s->memory_mb;
@@ -397,6 +398,7 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
     rt_spec_of(s, &spec);
     spec.seed_dir = o->seed_dir;
     spec.seed_idbase = o->seed_idbase;
+    spec.seed_move = o->seed_move;
     spec.lowers = o->lowers;
     struct buf binds = BUF_INIT;
     if (o->volume_mounts && volume_binds(d, o->volume_mounts, &binds, err) < 0) {

@@ -16,6 +16,7 @@
 #include "../tpl.h"
 #include "../tpl_sandbox.h"
 #include "dapi.h"
+#include "dapi_copy_wait.h"
 #include "dapi_list_filter.h"
 #include "dapi_validate.h"
 
@@ -109,24 +110,44 @@ static bool snapshot_known(void *ud, const char *ref)
     return snapshot_find(ud, ref) != NULL || (tpl_find(ud, ref, &b) && b);
 }
 
+static int create_rest(struct daemon *d, struct server_request *req, struct create_req *crp,
+                       const struct snapshot *snap, const char *seed, const struct error *cerr);
+
 static int create_common(struct daemon *d, struct server_request *req, bool v2)
 {
     struct create_req cr;
-    struct sbx_create_opts o;
     struct error err;
-    struct sbx *s;
     size_t len;
     const char *body = server_request_body(req, &len);
     int rc = validate_create_ex(body, len, v2, snapshot_known, d, &cr, &err);
 
     if (rc) return send_validation(req, rc, &err);
-    memset(&o, 0, sizeof o);
     const struct snapshot *snap =
         validate_template_ref(cr.template_ref) ? NULL : snapshot_find(d, cr.template_ref);
-    if (snap) { /* a sandbox from a snapshot: its files, processes from the start */
+    if (snap) /* its files are copied off the loop first */
+        return dapi_create_seeded(d, req, &cr, snap, create_rest);
+    return create_rest(d, req, &cr, NULL, NULL, NULL);
+}
+
+/* The create itself (from a snapshot: once its files are in seed, or err why not). */
+static int create_rest(struct daemon *d, struct server_request *req, struct create_req *crp,
+                       const struct snapshot *snap, const char *seed, const struct error *cerr)
+{
+    struct create_req cr = *crp;
+    if (cerr) {
+        create_req_free(&cr);
+        return dapi_answer_error(req, cerr);
+    }
+    struct sbx_create_opts o;
+    struct error err;
+    struct sbx *s;
+
+    memset(&o, 0, sizeof o);
+    if (snap) { /* a sandbox from a snapshot: its files (a copy it takes), processes afresh */
         o.template_id = snap->template_id;
         o.alias = snap->name[0] ? snap->name : snap->template_id;
-        o.seed_dir = snap->dir;
+        o.seed_dir = seed;
+        o.seed_move = true;
         o.seed_idbase = snap->idbase;
         o.lowers = snap->lowers;
     }
