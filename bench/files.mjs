@@ -75,12 +75,13 @@ try {
   const rssStart = vm(d.pid, 'VmRSS');
 
   // One timed step: synced first, its output removed afterwards (the caller checks it first).
-  // Returns { t, client, daemon } seconds, or null when the command failed.
+  // Returns { t, client, daemon } seconds and the client's voluntary sleeps (waits), or null
+  // when the command failed.
   const step = (cmd, args) => {
     execFileSync('sync');
     const c0 = cpu(d.pid);
     const t0 = performance.now();
-    const r = spawnSync('/usr/bin/time', ['-f', '%U %S', cmd, ...args], { encoding: 'utf8' });
+    const r = spawnSync('/usr/bin/time', ['-f', '%U %S %w', cmd, ...args], { encoding: 'utf8' });
     const t = (performance.now() - t0) / 1000;
     const daemon = cpu(d.pid) - c0;
     const lines = r.stderr.trim().split('\n');
@@ -89,7 +90,7 @@ try {
       errors.push(`${path.basename(cmd)} ${r.status}: ${lines.join(' ').trim()}`);
       return null;
     }
-    return { t, client: +m[0] + +m[1], daemon };
+    return { t, client: +m[0] + +m[1], daemon, waits: +m[2] };
   };
   const inSandbox = async (p) => { // sha256 of a sandbox file, then it is removed
     const r = await sbx.commands.run(`sha256sum ${p}; rm -f ${p}`);
@@ -143,11 +144,13 @@ try {
   const line = (label, r, extra = '') => r
     ? `  ${label} ${fmt(r.t, 2)} s  ${fmt(mbps(r), 0)} MiB/s  ratio to cp ${fmt(r.t / cp.t, 2)}x the time${extra}`
     : `  ${label} failed`;
-  const cpuOf = (r, daemon = true) => (!r ? 'n/a' : `${daemon ? `boxtopd ${fmt(r.daemon, 2)} s, ` : ''}client ${fmt(r.client, 2)} s`);
+  // the client's sleeps: few means it never waited for boxtopd (its time is its own work)
+  const cpuOf = (r, daemon = true) => (!r ? 'n/a'
+    : `${daemon ? `boxtopd ${fmt(r.daemon, 2)} s, ` : ''}client ${fmt(r.client, 2)} s, ${r.waits} sleeps`);
   const okUp = !!best.upload && !bad.upload, okDown = !!best.download && !bad.download;
   out = [
     `bench/files: ${fmt(bytes / (1 << 20), 0)} MiB through boxtopd /files (curl, octet-stream, no gzip), best of ${RUNS} interleaved runs (${os.cpus().length} cores)`,
-    cp ? `  local cp:   ${fmt(cp.t, 2)} s  ${fmt(mbps(cp), 0)} MiB/s` : '  local cp:   failed',
+    cp ? `  local cp:   ${fmt(cp.t, 2)} s  ${fmt(mbps(cp), 0)} MiB/s  (CPU ${fmt(cp.client, 2)} s)` : '  local cp:   failed',
     line('upload:    ', best.upload, `  (sha256 ${okUp ? 'ok' : 'MISMATCH'})`),
     line('download:  ', best.download, `  (sha256 ${okDown ? 'ok' : 'MISMATCH'})`),
     `  CPU: upload ${cpuOf(best.upload)}; download ${cpuOf(best.download)}`,

@@ -68,11 +68,18 @@ function add(measure, b, base, ratio, target, pass, ceiling) {
   add('ceiling: curl file:// -> file 1 GiB (no boxtopd), s (vs cp)', cf, cp, cf / cp, '—', null);
   add('ceiling: splice client download 1 GiB, s (vs cp)', sp, cp, sp / cp, '—', null);
   add('ceiling: sendfile client upload 1 GiB, s (vs cp)', sf, cp, sf / cp, '—', null);
-  if (down && cp && down / cp > 1.5 && cn && cf)
-    notes.push(`/files download: curl receives and writes in one thread, one after the other; receiving alone ` +
-      `(-o /dev/null) took ${cn.toFixed(2)} s and writing alone (file://, no boxtopd) ${cf.toFixed(2)} s in this run: ` +
-      `${(cn + cf).toFixed(2)} s together, ${((cn + cf) / cp).toFixed(2)}× cp, next to the download's ${down.toFixed(2)} s. ` +
-      'cp copies once, in the kernel; the splice client shows what boxtopd serves without curl.');
+  // Why a missed download is curl's: its CPU time (stable under load, unlike wall time) against
+  // cp's, split into its receiving (-o /dev/null) and writing (file://) halves.
+  const cpuCp = num(t, /local cp:.*\(CPU ([\d.]+) s\)/)?.[0];
+  const cpuDown = num(t, /download boxtopd [\d.]+ s, client ([\d.]+) s, (\d+) sleeps/);
+  const cpuRecv = num(t, /curl -o \/dev\/null:.*client ([\d.]+) s/)?.[0], cpuWrite = num(t, /curl file:.*client ([\d.]+) s/)?.[0];
+  if (down && cp && down / cp > 1.5 && cpuCp && cpuDown && cpuRecv != null && cpuWrite != null)
+    notes.push(`/files download: curl's own CPU time was ${cpuDown[0].toFixed(2)} s (it slept ${cpuDown[1]} times` +
+      `${cpuDown[1] < 100 ? ': boxtopd kept it fed' : ''}), cp's ${cpuCp.toFixed(2)} s. Measured alone in the same run, ` +
+      `curl's receiving (-o /dev/null) took ${cpuRecv.toFixed(2)} s of CPU and its copy of the local file (file://, no ` +
+      `network, no boxtopd) ${cpuWrite.toFixed(2)} s: ${(cpuWrite / cpuCp).toFixed(2)}× cp's CPU without boxtopd at all. cp copies once, ` +
+      'in the kernel; curl copies out of the socket, then writes libcurl\'s 16 KiB pieces through stdio ' +
+      '(4 + 12 KiB write(2)s), in one thread.');
 }
 { // bench/files_tui (issue 22): the file browser's transfer vs curl -T, throughput
   const t = read('files_tui.txt');
