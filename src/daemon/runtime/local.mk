@@ -57,6 +57,10 @@ TESTS += tests/runtime/test_runtime_host.sh
 # And as an unprivileged user (rootless namespaces) on the same image.
 dist_check_SCRIPTS += tests/runtime/test_runtime_rootless.sh
 TESTS += tests/runtime/test_runtime_rootless.sh
+# The base image built by a user who is not root (mmdebstrap's unshare mode, faked offline).
+dist_check_SCRIPTS += tests/runtime/test_base_build_rootless.sh
+TESTS += tests/runtime/test_base_build_rootless.sh
+EXTRA_DIST += tests/runtime/fake-mmdebstrap
 # boxtopd while its base image is being built, or cannot be (the SDK against it).
 TESTS += tests/integration/base-image.sh
 EXTRA_DIST += tests/integration/base-image.sh tests/integration/base-image.mjs

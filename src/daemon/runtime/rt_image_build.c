@@ -238,6 +238,9 @@ static int run_mmdebstrap(const struct rt_image_job *j, const char *out_tar, str
     if (rt_path(tmp, sizeof tmp, "%s/tmp", j->dir) < 0) return -1;
     rt_rm_rf(tmp);
     if (mkdir(tmp, 0700) < 0) return -1;
+    /* Not root, mmdebstrap works as root of a user namespace mapped to the subordinate range:
+     * that root must create its chroot here, so the directory is open like /tmp (sticky). */
+    if (geteuid() != 0 && chmod(tmp, 01777) < 0) return -1;
     setenv("TMPDIR", tmp, 1);
     int rc = run_mmdebstrap_in(j, out_tar, p);
     rt_rm_rf(tmp);
