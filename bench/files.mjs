@@ -18,10 +18,11 @@
 // the page cache: no network, no boxtopd) and bench/files_ceiling, a client doing the least work
 // the kernel allows (splice(2) from the socket into the file, sendfile(2) for the upload).
 // What strace/perf showed for a 1 GiB download: curl's recv(2)s are already full (10 486 x its
-// 100 KiB buffer) and it sleeps ~10 times, so boxtopd never keeps it waiting; its time is
-// write(2) (75 %: libcurl hands the tool 16 KiB pieces, stdio writes them as 4 + 12 KiB, 125 829
-// writes) and the copy out of the socket (21 %), one after the other in one thread, while cp
-// copies once, in the kernel (copy_file_range). The two curl ceilings are those two halves.
+// 100 KiB buffer) and it sleeps 7-200 times (the "sleeps" printed), so boxtopd does not keep it
+// waiting; its time is write(2) (75 %: libcurl hands the tool 16 KiB pieces, stdio writes them
+// as 4 + 12 KiB, 125 829 writes) and the copy out of the socket (21 %), one after the other in
+// one thread, while cp copies once, in the kernel (copy_file_range). The two curl ceilings are
+// those two halves.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
