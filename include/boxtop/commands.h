@@ -104,7 +104,10 @@ struct cmd_hist {
     bool saw_output;    /* any process_output line: the backend keeps output */
     struct cmd *listed; /* from Process.List, not matched to a logged command */
     size_t nlisted;
-    uint64_t gen; /* bumped when events were added or the commands rebuilt */
+    uint32_t *alive; /* the pids of the last Process.List ... */
+    size_t nalive;
+    int64_t alive_ns; /* ... taken then (0: none yet) */
+    uint64_t gen;     /* bumped when events were added or the commands rebuilt */
 };
 
 void cmd_hist_init(struct cmd_hist *h);
@@ -123,6 +126,11 @@ struct cmd_listed {
     const char *command, *cwd, *tag;
 };
 void cmd_hist_set_listed(struct cmd_hist *h, const struct cmd_listed *v, size_t n, int64_t now_ns);
+/* A logged command that never ended and is not in the last Process.List although it started
+ * CMD_UNLISTED_SLACK_NS before it has ended (its processes were stopped: a restart of the
+ * backend, a filesystem-only pause): CMD_ENDED at the list's time. The rebuild and the list
+ * both apply it. */
+#define CMD_UNLISTED_SLACK_NS (5 * 1000000000LL)
 
 /* The command as a person reads it: SDK wrappers removed ("/bin/bash -l -c X" -> "X"). */
 const char *cmd_display(const char *command);

@@ -466,7 +466,8 @@ int sbx_kill(struct daemon *d, struct sbx *s, const char *reason, struct error *
 int sbx_pause(struct daemon *d, struct sbx *s, bool memory, struct error *err)
 {
     if (s->state == SBX_PAUSED)
-        return error_set(err, ERROR_CONFLICT, "Sandbox \"%s\" is already paused", s->id);
+        return error_set(err, ERROR_CONFLICT, /* the API's text (handlers/sandbox_pause.go) */
+                         "Error pausing sandbox - sandbox '%s' is already paused", s->id);
     cJSON *data = cJSON_CreateObject();
     if (data) cJSON_AddItemToObject(data, "execution", execution_data(s));
     struct error ferr;
@@ -501,7 +502,8 @@ int sbx_pause(struct daemon *d, struct sbx *s, bool memory, struct error *err)
 int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, bool memory, struct error *err)
 {
     if (s->state == SBX_RUNNING)
-        return error_set(err, ERROR_CONFLICT, "Sandbox \"%s\" is already running", s->id);
+        return error_set(err, ERROR_CONFLICT, /* handlers/sandbox_resume.go: no quotes */
+                         "Sandbox %s is already running", s->id);
     if (sbx_count_running(d) >= (size_t)d->opt.max_sandboxes) {
         error_set(err, ERROR_RATE_LIMIT,
                   "you have reached the maximum number of concurrent E2B sandboxes (%d)",

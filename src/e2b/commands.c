@@ -42,6 +42,7 @@ void cmd_hist_free(struct cmd_hist *h)
     cmd_evs_free(&h->evs);
     cmds_free(h->v, h->n);
     cmds_free(h->listed, h->nlisted);
+    free(h->alive);
     memset(h, 0, sizeof *h);
 }
 
@@ -189,6 +190,25 @@ static void apply_end(struct cmd *c, const struct cmd_ev *ev)
     }
 }
 
+/* See CMD_UNLISTED_SLACK_NS. */
+static void end_unlisted(struct cmd_hist *h)
+{
+    if (!h->alive_ns) return;
+    bool changed = false;
+    for (size_t i = 0; i < h->n; i++) {
+        struct cmd *c = &h->v[i];
+        if (c->result != CMD_RUNNING || c->start_ns > h->alive_ns - CMD_UNLISTED_SLACK_NS) continue;
+        bool listed = false;
+        for (size_t k = 0; k < h->nalive && !listed; k++)
+            listed = h->alive[k] == c->pid;
+        if (listed) continue;
+        c->result = CMD_ENDED;
+        c->end_ns = h->alive_ns;
+        changed = true;
+    }
+    if (changed) h->gen++;
+}
+
 void cmd_hist_rebuild(struct cmd_hist *h)
 {
     struct cmd *v = NULL;
@@ -251,6 +271,7 @@ void cmd_hist_rebuild(struct cmd_hist *h)
     cmds_free(h->v, h->n);
     h->v = v;
     h->n = n;
+    end_unlisted(h);
     h->gen++;
 }
 
@@ -260,6 +281,16 @@ void cmd_hist_set_listed(struct cmd_hist *h, const struct cmd_listed *l, size_t 
     size_t nold = h->nlisted, cap = 0;
     h->listed = NULL;
     h->nlisted = 0;
+    uint32_t *alive = n ? malloc(n * sizeof *alive) : NULL;
+    if (alive || !n) { /* out of memory: the last list stays the one to go by */
+        for (size_t i = 0; i < n; i++)
+            alive[i] = l[i].pid;
+        free(h->alive);
+        h->alive = alive;
+        h->nalive = n;
+        h->alive_ns = now_ns;
+        end_unlisted(h);
+    }
     for (size_t i = 0; i < n; i++) {
         bool known = false;
         for (size_t j = 0; j < h->n && !known; j++)

@@ -84,7 +84,10 @@ static void fmt_dur(char *out, size_t n, int64_t ms)
 
 static void fmt_mib(char *out, size_t n, int64_t bytes)
 {
-    snprintf(out, n, "%lld MiB", (long long)(bytes / (1024 * 1024)));
+    if (bytes < 1024 * 1024) /* an idle sandbox: "292 KiB", not "0 MiB" */
+        snprintf(out, n, "%lld KiB", (long long)(bytes / 1024));
+    else
+        snprintf(out, n, "%lld MiB", (long long)(bytes / (1024 * 1024)));
 }
 
 struct lines {

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "boxtop/buf.h"
 #include "boxtop/i18n.h"
 #include "boxtop/sanitize.h"
 #include "app.h"
@@ -171,6 +172,31 @@ void app_prompt(struct app *a, const char *label, const char *initial,
     app_dirty(a, DIRTY_STATUS | DIRTY_FOOTER);
 }
 
+/* The prompt's text as the status line draws it (sanitized): in out, with the cursor's byte
+ * offset and column; returns its width. */
+static int prompt_text(struct app *a, struct buf *out, size_t *cur_off, int *cur_col)
+{
+    int fl = a->theme.utf8 ? 0 : SANITIZE_ASCII;
+    sanitize_append(out, a->prompt.text, a->prompt.cur, fl);
+    *cur_off = out->len;
+    *cur_col = sanitize_width(buf_cstr(out), out->len);
+    sanitize_append(out, a->prompt.text + a->prompt.cur, a->prompt.len - a->prompt.cur, fl);
+    return sanitize_width(buf_cstr(out), out->len);
+}
+
+int app_prompt_label_room(struct app *a)
+{
+    /* the input needs its text and the cursor, and room to type (PROMPT_INPUT_MIN); a long
+     * answer scrolls rather than squeezing the label below a third of the line */
+    struct buf b = BUF_INIT;
+    size_t off;
+    int col, need = prompt_text(a, &b, &off, &col) + 1;
+    buf_free(&b);
+    if (need < PROMPT_INPUT_MIN) need = PROMPT_INPUT_MIN;
+    int room = a->cols - need;
+    return room < a->cols / 3 ? a->cols / 3 : room;
+}
+
 void app_prompt_close(struct app *a)
 {
     if (a->mode != MODE_PROMPT) return;
@@ -197,6 +223,8 @@ int app_refuse_readonly(struct app *a, const char *action)
 
 /* ---- drawing ---------------------------------------------------------------------------- */
 
+#define HEADER_LABEL_MIN 14 /* " boxtop 0.1.0" stays beside a long note */
+
 static void draw_header(struct app *a)
 {
     WINDOW *w = a->w_header;
@@ -208,7 +236,16 @@ static void draw_header(struct app *a)
     snprintf(left, sizeof(left), " boxtop %s  %s: %s  %s: %s", PACKAGE_VERSION, _("context"),
              a->model.context ? a->model.context : _("default"), _("backend"),
              a->model.backend_label ? a->model.backend_label : "?");
-    int x = ui_text(a, w, 0, 0, a->cols, left, h);
+    /* the base image's note is why a first create is slow: the label is cut before it is */
+    char note[sizeof a->backend_note + 4], fit[8];
+    int nw = 0, room = a->cols;
+    if (a->backend_note[0]) {
+        snprintf(note, sizeof note, "[%s]", a->backend_note);
+        nw = ui_fit(a, note, a->cols, fit, sizeof fit);
+        room = a->cols - nw - 2 < HEADER_LABEL_MIN ? HEADER_LABEL_MIN : a->cols - nw - 2;
+    }
+    int x = ui_text(a, w, 0, 0, room, left, h);
+    if (nw) x += 2 + ui_text(a, w, 0, x + 2, a->cols - x - 2, note, h);
     if (a->readonly && x + 12 < a->cols)
         ui_text(a, w, 0, x + 2, a->cols - x - 2, _("[read-only]"), h);
 
@@ -294,20 +331,30 @@ static void draw_status(struct app *a)
     WINDOW *w = a->w_status;
     werase(w);
     if (a->mode == MODE_PROMPT) {
-        int x = ui_text(a, w, 0, 0, a->cols / 2, a->prompt_label, a->theme.attr[ROLE_WARN]);
-        /* scroll the text so the cursor stays visible */
+        int x = ui_text(a, w, 0, 0, app_prompt_label_room(a), a->prompt_label,
+                        a->theme.attr[ROLE_WARN]);
+        /* scroll the text so the cursor stays visible (columns, so wide characters count 2) */
         int room = a->cols - x - 1;
-        int cc = input_cursor_col(&a->prompt);
-        const char *t = a->prompt.text;
-        int skip = cc >= room ? cc - room + 1 : 0;
-        while (skip > 0 && *t) {
-            t++;
-            while ((*t & 0xC0) == 0x80)
-                t++;
-            skip--;
+        struct buf b = BUF_INIT;
+        size_t off;
+        int cc;
+        prompt_text(a, &b, &off, &cc);
+        const char *t = buf_cstr(&b);
+        int skipped = 0;
+        if (cc >= room) {
+            size_t n = sanitize_fit(t, off, cc - room + 1, &skipped);
+            if (skipped < cc - room + 1 && n < off) { /* a wide character across the edge */
+                size_t e = n + 1;
+                while (e < off && ((unsigned char)t[e] & 0xC0) == 0x80)
+                    e++;
+                skipped = sanitize_width(t, e);
+                n = e;
+            }
+            t += n;
         }
         ui_text(a, w, 0, x, room, t, a->theme.attr[ROLE_NORMAL]);
-        wmove(w, 0, x + (cc >= room ? room - 1 : cc));
+        wmove(w, 0, x + cc - skipped);
+        buf_free(&b);
     } else if (a->expiry_alert && (!a->status[0] || a->status_level != STATUS_ERROR)) {
         /* a sandbox the user works with is about to end: above everything but errors */
         ui_fill(w, 0, 0, a->cols, a->theme.attr[ROLE_CRIT] | A_REVERSE);

@@ -169,7 +169,8 @@ struct app {
      * pointers into one block (owned, rebuilt on each `:`) */
     const char **cmd_all;
     char *cmd_all_buf;
-    char prompt_hint[256]; /* a second Tab lists the matches here (the footer) */
+    char prompt_hint[256];  /* a second Tab lists the matches here (the footer) */
+    char backend_note[256]; /* the local boxtopd's base image: the header's label gives way to it */
     /* :ctx NAME (live backends only; NULL = not possible here) */
     int (*switch_ctx)(struct app *a, const char *name, struct error *err, void *ud);
     void *switch_ud;
@@ -217,6 +218,10 @@ void app_prompt(struct app *a, const char *label, const char *initial,
 /* From a prompt's change callback: end the prompt without calling it again (a one-key
  * choice answered by its first key). */
 void app_prompt_close(struct app *a);
+/* The columns a prompt's label may take on the status line: all but what the input needs
+ * (its text and cursor, at least PROMPT_INPUT_MIN), never less than a third of the line. */
+#define PROMPT_INPUT_MIN 20
+int app_prompt_label_room(struct app *a);
 void app_confirm(struct app *a, const char *msg, confirm_cb fn, void *ud);
 /* Write text (lines of it) to path, created 0600 and never through a symlink, and say the
  * outcome in the status line (app_save.c). 0 or -1. */

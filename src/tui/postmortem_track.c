@@ -314,6 +314,11 @@ static void expire(struct loop *l, void *ud)
     trim(t);
 }
 
+struct view *pm_track_card(struct pm_track *t, const char *id)
+{
+    return t && t->card_new ? t->card_new(t->a, id) : NULL;
+}
+
 struct pm_track *pm_track_new(struct app *a,
                               struct view *(*card_new)(struct app *a, const char *id))
 {

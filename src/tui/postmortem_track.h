@@ -34,6 +34,9 @@ int pm_track_count(const struct pm_track *t);
 struct box *pm_track_box(const struct pm_track *t, int i);
 /* The post-mortem of a kept sandbox, NULL when it is not kept (any more). */
 const struct postmortem *pm_track_find(const struct pm_track *t, const char *id);
+/* The post-mortem card of id (card_new), for views that must not call the card's file; NULL
+ * (and the status line says so) when none is kept. */
+struct view *pm_track_card(struct pm_track *t, const char *id);
 /* Whether the sandboxes view shows ended rows (`x` toggles). */
 int pm_track_shown(const struct pm_track *t);
 void pm_track_toggle_shown(struct pm_track *t);

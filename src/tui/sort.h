@@ -22,6 +22,8 @@ enum sort_key {
  * the order is stable between refreshes. now_ms is the wall clock (for age and TTL). Numeric
  * columns sort "most first" by default (CPU, memory, disk), as in top. Returns 0 or -1. */
 int sort_sandboxes(struct box **v, int n, enum sort_key key, int reverse, int64_t now_ms);
+/* 1 when key's natural order puts the column's biggest value first (the arrow points down). */
+int sort_most_first(enum sort_key key);
 const char *sort_key_name(enum sort_key key);
 int sort_key_parse(const char *name); /* -1 when unknown */
 

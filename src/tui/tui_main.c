@@ -168,8 +168,8 @@ struct live {
     struct app *a;
     struct http *http;
     struct supervisor *sup; /* keeps the local boxtopd (supervise.h) */
-    char *local_label; /* the local boxtopd's label, before the base image's note */
-    int local_down;    /* reported offline by on_local_down: say when it is back */
+    char *local_label;      /* the local boxtopd's label; NULL while it is down (no base note) */
+    int local_down;         /* reported offline by on_local_down: say when it is back */
 };
 
 static void set_label(struct app *a, const char *fmt, const char *url, const char *extra)
@@ -188,7 +188,8 @@ static void on_base_note(struct local_backend *lb, const char *note, void *ud)
     (void)lb;
     struct live *lv = ud;
     if (!lv->local_label) return;
-    set_label(lv->a, note[0] ? "%s  [%s]" : "%s%s", lv->local_label, note);
+    snprintf(lv->a->backend_note, sizeof lv->a->backend_note, "%s", note);
+    app_dirty(lv->a, DIRTY_HEADER);
 }
 
 static void on_local_ready(struct supervisor *sup, struct local_backend *lb,
@@ -223,6 +224,7 @@ static void on_local_down(struct supervisor *sup, const char *why, int retry_ms,
     struct app *a = lv->a;
     free(lv->local_label);
     lv->local_label = NULL; /* no base note over this */
+    a->backend_note[0] = '\0';
     lv->local_down = 1;
     char when[32];
     snprintf(when, sizeof when, "%d.%d s", retry_ms / 1000, retry_ms % 1000 / 100);

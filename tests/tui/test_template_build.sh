@@ -9,11 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
 echo "1..13"
-BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
-if ! boxtopd_start template-build; then
-    for i in $(seq 1 13); do echo "not ok $i - boxtopd did not start"; done
-    exit 1
-fi
+tui_boxtopd template-build 1 13
 export BOXTOP_NODE_MODULES="$abs_top_builddir/tests/node_modules"
 [ -d "$BOXTOP_NODE_MODULES/e2b" ] || BOXTOP_NODE_MODULES="$abs_top_srcdir/tests/node_modules"
 CTX="$TMPD/ctx"
@@ -119,7 +115,7 @@ while ! tui_screen | grep -E '^ *[a-z0-9]{20} +tui-app' | grep -q .; do sleep 0.
 row=$(tui_screen | grep -nE '^ *(base|[a-z0-9]{20}) ' | grep -n 'tui-app' | cut -d: -f1)
 for i in $(seq 2 "${row:-1}"); do tui_keys j; done
 tui_keys D
-tui_wait 'Delete template .* 1 sandboxes use it' 5; ok $? "D asks and says how many sandboxes use it"
+tui_wait 'Delete template .* 1 sandbox uses it' 5; ok $? "D asks and says how many sandboxes use it"
 tui_keys y
 tui_wait 'paused sandboxes using it' 10; ok $? "the server's refusal is shown while a sandbox is paused"
 

@@ -22,7 +22,7 @@ tui_start 160 40 --api-url "$URL" --config "$TMPD/keys.conf"
 tui_wait 'No sandboxes|no sandboxes|running' 15
 tui_keys :; tui_type templates; tui_keys Enter
 tui_wait "$APP +my-app .* building" 10 && tui_screen | grep -Eq "$EVIL +evil" &&
-    ! tui_screen_e | grep -q "$ESC]0;" && [ "$(tui_fmt '#{pane_title}')" != pwned ]
+    tui_title_safe
 ok $? "the cloud's templates are listed; a hostile alias is sanitized"
 
 tui_keys j Enter
@@ -80,7 +80,7 @@ ok $? "n creates a sandbox from the template; it shows in the sandboxes view"
 tui_keys :; tui_type templates; tui_keys Enter
 tui_wait "$APP +my-app" 10
 tui_keys j D
-tui_wait "Delete template $APP\\? 1 sandboxes use it" 5; ok $? "D asks, saying how many sandboxes use it"
+tui_wait "Delete template $APP\\? 1 sandbox uses it" 5; ok $? "D asks, saying how many sandboxes use it"
 tui_keys y
 tui_wait 'because there are running sandboxes using it' 10; ok $? "the cloud's refusal is shown"
 tui_stop

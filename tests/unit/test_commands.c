@@ -118,6 +118,43 @@ static void add_ev(struct cmd_evs *e, int64_t ts, enum cmd_ev_type t, uint32_t p
     }
 }
 
+/* A command the log saw start and never end, that Process.List no longer shows (its
+ * processes were stopped: a boxtopd restart, a filesystem-only pause), has ended: it stayed
+ * "running" with a growing duration. One that started just before the list (clocks differ)
+ * keeps running until a later list; an end line from the log still wins. */
+static void unlisted_commands_end(void **state)
+{
+    (void)state;
+    const int64_t S = 1000000000LL;
+    struct cmd_hist h;
+    struct cmd_evs e = {0};
+    cmd_hist_init(&h);
+    add_ev(&e, 10 * S, CMD_EV_START, 2, 1, "bash (terminal)");
+    add_ev(&e, 11 * S, CMD_EV_START, 5, 2, "sleep 3600");
+    add_ev(&e, 19 * S, CMD_EV_START, 8, 3, "just started");
+    cmd_hist_add(&h, &e);
+    cmd_hist_rebuild(&h);
+    struct cmd_listed l[] = {{5, "sleep 3600", NULL, NULL}};
+    cmd_hist_set_listed(&h, l, 1, 20 * S);
+    assert_int_equal(h.n, 3);
+    assert_int_equal(h.v[0].result, CMD_ENDED); /* not listed: ended */
+    assert_int_equal(h.v[0].end_ns, 20 * S);
+    assert_int_equal(h.v[1].result, CMD_RUNNING); /* listed */
+    assert_int_equal(h.v[2].result, CMD_RUNNING); /* too new to tell */
+    cmd_hist_rebuild(&h);                         /* the next log round keeps it */
+    assert_int_equal(h.v[0].result, CMD_ENDED);
+    assert_int_equal(h.v[2].result, CMD_RUNNING);
+    cmd_hist_set_listed(&h, l, 1, 40 * S);
+    assert_int_equal(h.v[2].result, CMD_ENDED);
+    add_ev(&e, 12 * S, CMD_EV_END, 2, 1, "exit status 0"); /* the log says how it ended */
+    cmd_hist_add(&h, &e);
+    cmd_hist_rebuild(&h);
+    assert_int_equal(h.v[0].result, CMD_OK);
+    assert_int_equal(h.nlisted, 0);
+    cmd_evs_free(&e);
+    cmd_hist_free(&h);
+}
+
 static void boots_and_late_lines(void **state)
 {
     (void)state;
@@ -251,6 +288,7 @@ int main(void)
         cmocka_unit_test(cloud_v1),
         cmocka_unit_test(cloud_v2),
         cmocka_unit_test(boots_and_late_lines),
+        cmocka_unit_test(unlisted_commands_end),
         cmocka_unit_test(seam),
         cmocka_unit_test(hostile_pages),
     };

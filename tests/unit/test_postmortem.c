@@ -129,6 +129,23 @@ static void t_peak_and_card(void **state)
     pm_free(&p);
 }
 
+/* A sandbox that used under 1 MiB (an idle shell: 292 KiB) read "memory peak 0 MiB". */
+static void t_small_memory(void **state)
+{
+    (void)state;
+    struct postmortem p = sample_rec("sbx4");
+    for (int i = 0; i < p.n_samples; i++)
+        p.samples[i].mem_used = 292 * 1024 + i;
+    char **lines = NULL;
+    int n = pm_card_lines(&p, &lines, 120000);
+    int mem = 0;
+    for (int i = 0; i < n; i++)
+        if (strstr(lines[i], "memory peak 292 KiB of 512 MiB (0 %)")) mem = 1;
+    assert_true(mem);
+    pm_lines_free(lines, n);
+    pm_free(&p);
+}
+
 static void t_json(void **state)
 {
     (void)state;
@@ -267,6 +284,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_cause),
         cmocka_unit_test(t_peak_and_card),
+        cmocka_unit_test(t_small_memory),
         cmocka_unit_test(t_json),
         cmocka_unit_test(t_store),
         cmocka_unit_test(t_changes),

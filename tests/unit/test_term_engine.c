@@ -58,6 +58,54 @@ static void red_cells(void **state)
     tt_free(&t);
 }
 
+/* A full-screen program (?1049h) and a resize of the window under it: the inactive primary
+ * screen is resized too (lines pulled from or pushed to the scrollback), and on ?1049l the
+ * cursor libvterm restores must move with the lines, or the shell's next prompt overwrites
+ * the output above it (seen with top in a sandbox after resizing the tmux window). */
+static int row_of(struct tt *t, const char *text, int rows)
+{
+    for (int r = 0; r < rows; r++)
+        if (!strcmp(tt_line(t, r), text)) return r;
+    return -1;
+}
+
+static void alt_screen_resize_keeps_saved_cursor(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_new(&t, 10, 40, 0);
+    for (int i = 1; i <= 15; i++) {
+        char l[32];
+        snprintf(l, sizeof l, "old %d\r\n", i);
+        tt_feed(&t, l);
+    }
+    tt_feed(&t, "\x1b[H\x1b[2Ja\r\nb\r\nc\r\n");
+    tt_feed(&t, "\x1b[?1049h\x1b[Hfull screen");
+    assert_int_equal(term_engine_resize(t.e, 14, 40), 0); /* grow: lines come back on top */
+    tt_feed(&t, "\x1b[H\x1b[2Jredrawn\x1b[?1049lPROMPT");
+    int c = row_of(&t, "c", 14);
+    assert_true(c >= 0);
+    assert_string_equal(tt_line(&t, c - 1), "b");
+    assert_string_equal(tt_line(&t, c + 1), "PROMPT");
+    assert_int_equal(term_engine_check(t.e), 0);
+
+    /* shrink under the full-screen program: the lines above the cursor go to the scrollback */
+    tt_feed(&t, "\r\nd\r\ne\r\n");
+    tt_feed(&t, "\x1b[?1049h\x1b[Hfull screen");
+    assert_int_equal(term_engine_resize(t.e, 5, 40), 0);
+    tt_feed(&t, "\x1b[?1049lNEXT");
+    int e = row_of(&t, "e", 5);
+    assert_true(e >= 0);
+    assert_string_equal(tt_line(&t, e + 1), "NEXT");
+    assert_int_equal(term_engine_check(t.e), 0);
+
+    /* a resize without a full-screen program keeps the cursor under the last line */
+    assert_int_equal(term_engine_resize(t.e, 8, 40), 0);
+    tt_feed(&t, "\r\nlast");
+    assert_string_equal(tt_line(&t, row_of(&t, "NEXT", 8) + 1), "last");
+    tt_free(&t);
+}
+
 static void alt_screen_restores_primary(void **state)
 {
     (void)state;
@@ -469,6 +517,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(red_cells),
         cmocka_unit_test(alt_screen_restores_primary),
+        cmocka_unit_test(alt_screen_resize_keeps_saved_cursor),
         cmocka_unit_test(wide_and_combining),
         cmocka_unit_test(seq_200000_and_scrollback),
         cmocka_unit_test(scrollback_is_configurable),

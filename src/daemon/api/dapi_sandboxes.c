@@ -333,11 +333,23 @@ int dapi_sandbox_resume(struct daemon *d, struct server_request *req)
     struct sbx *s = dapi_sandbox_or_404(d, req, 0);
     if (!s) return 0;
     if (s->state == SBX_RUNNING)
-        return server_respond_error(req, 409, "Sandbox \"%s\" is already running", s->id);
+        return server_respond_error(req, 409, "Sandbox %s is already running", s->id);
     if (has_ap) s->auto_pause = auto_pause;
     if (sbx_resume(d, s, timeout, validate_memory_flag(body, len), &err) < 0)
         return dapi_answer_error(req, &err);
     return server_respond_json(req, 201, dapi_sandbox_json(s));
+}
+
+/* The API's KeepAliveFor (orchestrator/keep_alive.go): the new end is now + seconds, capped at
+ * the max instance length from the start (getMaxAllowedTTL); only a sandbox already past that
+ * length is an error. */
+static int keep_alive_end(const struct sbx *s, int64_t seconds, int64_t *end)
+{
+    int64_t now = loop_wall_ms(), cap = s->started_at_ms + (int64_t)MAX_TIMEOUT_S * 1000;
+    if (now > cap) return -1;
+    *end = now + seconds * 1000;
+    if (*end > cap) *end = cap;
+    return 0;
 }
 
 int dapi_sandbox_timeout(struct daemon *d, struct server_request *req)
@@ -354,8 +366,8 @@ int dapi_sandbox_timeout(struct daemon *d, struct server_request *req)
     if (s->state != SBX_RUNNING)
         return server_respond_error(req, 404, "Sandbox \"%s\" is paused", s->id);
     if (timeout < 0) timeout = 0;
-    int64_t end = loop_wall_ms() + timeout * 1000;
-    if (end > s->started_at_ms + (int64_t)MAX_TIMEOUT_S * 1000)
+    int64_t end;
+    if (keep_alive_end(s, timeout, &end) < 0)
         return server_respond_error(req, 400, "Max instance length exceeded");
     sbx_set_end(d, s, end);
     return server_respond(req, 204, NULL, NULL, 0);
@@ -374,7 +386,9 @@ int dapi_sandbox_refreshes(struct daemon *d, struct server_request *req)
     if (!s) return 0;
     if (s->state != SBX_RUNNING)
         return server_respond_error(req, 404, "Sandbox \"%s\" is paused", s->id);
-    int64_t end = loop_wall_ms() + duration * 1000;
+    int64_t end;
+    if (keep_alive_end(s, duration, &end) < 0)
+        return server_respond_error(req, 400, "Max instance length exceeded");
     if (end > s->end_at_ms) sbx_set_end(d, s, end);
     return server_respond(req, 204, NULL, NULL, 0);
 }

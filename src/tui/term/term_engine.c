@@ -199,6 +199,12 @@ static int cb_settermprop(VTermProp prop, VTermValue *val, void *user)
     case VTERM_PROP_ALTSCREEN: {
         int alt = val->boolean ? 1 : 0;
         if (alt != e->alt) {
+            if (alt) { /* ?1049h saves the cursor right after this: remember its row */
+                VTermPos p;
+                vterm_state_get_cursorpos(e->state, &p);
+                e->alt_saved_row = p.row;
+                e->primary_shift = 0;
+            }
             e->alt = alt;
             term_grid_dirty_all(active(e));
         }
@@ -237,9 +243,15 @@ static int cb_resize(int rows, int cols, VTermPos *delta, void *user)
         VTermPos p;
         vterm_state_get_cursorpos(e->state, &p);
         int cursor_row = i == e->alt ? p.row : g->rows - 1;
+        if (i == 0 && e->alt) { /* the primary keeps the rows around its saved cursor */
+            cursor_row = e->alt_saved_row + e->primary_shift;
+            if (cursor_row < 0) cursor_row = 0;
+            if (cursor_row > g->rows - 1) cursor_row = g->rows - 1;
+        }
         if (term_grid_resize(g, rows, cols, cursor_row, i == 0 ? &e->sb : NULL, &d[i]) < 0)
             return 0; /* out of memory: the old grid stays; term_engine_resize reports it */
     }
+    if (e->alt) e->primary_shift += d[0];
     delta->row = d[e->alt];
     return 1;
 }
@@ -382,6 +394,7 @@ static size_t csi_filter(struct term_engine *e, const char *p, size_t n, char *o
                 e->esc_state = 0;
             e->csi_seps = 0;
             e->csi_plain = 1;
+            e->csi_dec = 0;
             e->csi_arg0 = 0;
         } else if (c == ';' || c == ':') {
             if (e->csi_seps >= TERM_CSI_SEPS) continue; /* dropped */
@@ -393,6 +406,7 @@ static size_t csi_filter(struct term_engine *e, const char *p, size_t n, char *o
                 e->csi_arg0 = e->csi_arg0 * 10 + (c - '0');
         } else if ((c >= 0x20 && c <= 0x2f) || (c >= 0x3c && c <= 0x3f)) {
             e->csi_plain = 0; /* intermediate or private leader: not REP */
+            if (c == '?' && e->csi_seps == 0 && e->csi_arg0 == 0) e->csi_dec = 1;
         } else if ((c >= 0x40 && c <= 0x7e) || c == 0x18 || c == 0x1a) {
             e->esc_state = 0; /* final byte, or CAN/SUB abort the sequence */
             if (c == 'b' && e->csi_plain) {
@@ -402,6 +416,13 @@ static size_t csi_filter(struct term_engine *e, const char *p, size_t n, char *o
                  * glyph ourselves (do_rep) once the bytes before it are parsed. */
                 out[o++] = '|';
                 e->rep_pending = e->csi_arg0 ? e->csi_arg0 : 1;
+                break;
+            }
+            if (c == 'l' && e->csi_dec && e->csi_arg0 == 1049) {
+                /* leaving the alternate screen: stop here so that the restored cursor is
+                 * moved with the primary's lines before anything else is written */
+                out[o++] = (char)c;
+                e->leave_1049 = 1;
                 break;
             }
         }
@@ -446,6 +467,27 @@ static void do_rep(struct term_engine *e, long count)
     stage_write(e, n);
 }
 
+/* ?1049l restored the cursor saved at ?1049h, but resizes under the alternate screen moved
+ * the primary's lines (into or out of the scrollback, cb_resize) and libvterm 0.1.4 does not
+ * move its saved cursor with them: put it on the row its line is on now. */
+static void feed(struct term_engine *e, const char *p, size_t n);
+
+static void restore_shifted_cursor(struct term_engine *e)
+{
+    e->leave_1049 = 0;
+    int shift = e->primary_shift;
+    e->primary_shift = 0;
+    if (e->alt || shift == 0) return;
+    VTermPos p;
+    vterm_state_get_cursorpos(e->state, &p);
+    int r = e->alt_saved_row + shift, rows = e->grid[0].rows, cols = e->grid[0].cols;
+    r = r < 0 ? 0 : r >= rows ? rows - 1 : r;
+    int c = p.col < 0 ? 0 : p.col >= cols ? cols - 1 : p.col;
+    char seq[32];
+    int n = snprintf(seq, sizeof seq, "\x1b[%d;%dH", r + 1, c + 1);
+    feed(e, seq, (size_t)n);
+}
+
 /* libvterm 0.1.4's parser copies an unfinished string sequence (OSC ...) at the end of a
  * write with strncpy and a length that can run past the bytes it was given (fuzzing found a
  * 5-byte read after the buffer, ASan heap-buffer-overflow in append_strbuffer's strncpy). So
@@ -463,6 +505,7 @@ static void feed(struct term_engine *e, const char *p, size_t n)
         size_t used;
         size_t m = csi_filter(e, p, k, e->stage, &used);
         stage_write(e, m);
+        if (e->leave_1049) restore_shifted_cursor(e);
         if (e->rep_pending) {
             long count = e->rep_pending;
             e->rep_pending = 0;

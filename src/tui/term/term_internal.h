@@ -57,6 +57,9 @@ struct term_engine {
     VTermState *state;
     struct term_grid grid[2]; /* 0 primary, 1 alternate */
     int alt;                  /* index of the active grid */
+    /* while the alternate screen is on: the primary's saved cursor row (DECSC of ?1049h) and
+     * how far resizes moved the primary's lines since; applied when ?1049l restores it */
+    int alt_saved_row, primary_shift;
     struct term_scrollback sb;
     struct term_pen pen;
     int cur_visible;
@@ -70,6 +73,7 @@ struct term_engine {
     char held[4];                         /* incomplete UTF-8 at the end of the last write */
     int esc_state, csi_seps;              /* csi_filter: 0 ground, 1 after ESC, 2 in a CSI */
     int csi_plain;                        /* no leader or intermediate in this CSI */
+    int csi_dec, leave_1049;              /* a '?' leader; ?1049l just parsed */
     long csi_arg0, rep_pending;           /* first CSI parameter; REP count to emulate */
     uint32_t last_chars[TERM_CELL_CHARS]; /* last printed glyph (for REP) */
     int last_nchars, last_width;

@@ -12,6 +12,7 @@
 #include "boxtop/i18n.h"
 #include "app.h"
 #include "backend_fetch.h"
+#include "postmortem_track.h"
 
 #define EVENTS_POLL_MS 2000
 #define EVENTS_LIMIT   100
@@ -101,6 +102,32 @@ static attr_t type_attr(const struct theme *th, const char *t)
     return th->attr[ROLE_NORMAL];
 }
 
+/* A known type's translated name, else the type as the server sent it. */
+static const char *type_label(const char *type)
+{
+    for (int j = 1; j < NTYPES; j++)
+        if (!strcmp(type, types[j])) return _(types[j]);
+    return type;
+}
+
+/* The EVENT column fits its title and the names shown ("fortgesetzt" is longer than
+ * "resumed"; a type boxtop does not know is shown as sent), at most EVENT_COL_MAX. */
+#define EVENT_COL_MAX 16
+static int type_width(struct eventsv *v, struct app *a)
+{
+    char t[8];
+    int w = ui_fit(a, _("EVENT"), EVENT_COL_MAX, t, sizeof t);
+    for (int j = 1; j < NTYPES; j++) {
+        int n = ui_fit(a, _(types[j]), EVENT_COL_MAX, t, sizeof t);
+        if (n > w) w = n;
+    }
+    for (int k = 0; k < v->ev.n; k++) {
+        int n = ui_fit(a, type_label(v->ev.v[k].type), EVENT_COL_MAX, t, sizeof t);
+        if (n > w) w = n;
+    }
+    return w < 9 ? 9 : w;
+}
+
 static void ev_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 {
     struct eventsv *v = (struct eventsv *)vv;
@@ -124,7 +151,7 @@ static void ev_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
                 th->attr[ROLE_DIM]);
         return;
     }
-    int cw_time = 19, cw_type = 9, cw_sbx = 24, cw_tpl = 14;
+    int cw_time = 19, cw_type = type_width(v, a), cw_sbx = 24, cw_tpl = 14;
     int xs[] = {1, 1 + cw_time + 2, 1 + cw_time + cw_type + 4, 1 + cw_time + cw_type + cw_sbx + 6,
                 1 + cw_time + cw_type + cw_sbx + cw_tpl + 8};
     ui_fill(w, 1, 0, wd, th->attr[ROLE_TITLE]);
@@ -157,11 +184,7 @@ static void ev_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
             strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
         }
         ui_text(a, w, y, xs[0], cw_time, ts, base);
-        const char *known = NULL;
-        for (int j = 1; j < NTYPES; j++)
-            if (!strcmp(e->type, types[j])) known = _(types[j]);
-        ui_text(a, w, y, xs[1], cw_type, known ? known : e->type,
-                sel ? base : type_attr(th, e->type));
+        ui_text(a, w, y, xs[1], cw_type, type_label(e->type), sel ? base : type_attr(th, e->type));
         ui_text(a, w, y, xs[2], cw_sbx, e->sandbox, base);
         ui_text(a, w, y, xs[3], cw_tpl, e->tmpl ? e->tmpl : "-", base);
         ui_text(a, w, y, xs[4], wd - xs[4] - 1, e->detail ? e->detail : "", base);
@@ -201,10 +224,19 @@ static int ev_key(struct view *vv, struct app *a, int ch, int is_key)
     } else if ((is_key && ch == KEY_ENTER) || (!is_key && (ch == '\n' || ch == '\r'))) {
         const struct sbx_event *e = nth(v, v->sel);
         if (!e) return 1;
-        if (!model_find(&a->model, e->sandbox))
-            app_status(a, STATUS_WARN, _("sandbox %s is gone (killed or timed out)"), e->sandbox);
-        else if (v->open_sandbox)
+        const struct box *b = model_find(&a->model, e->sandbox);
+        if (!b || b->state == BOX_ENDED) { /* its post-mortem, when one is kept */
+            struct view *pv = pm_track_card(a->pm, e->sandbox);
+            if (pv)
+                app_push_view(a, pv);
+            else
+                app_status(a, STATUS_WARN,
+                           _("sandbox %s is gone (killed or timed out); no post-mortem of it is "
+                             "kept"),
+                           e->sandbox);
+        } else if (v->open_sandbox) {
             app_push_view(a, v->open_sandbox(a, e->sandbox));
+        }
         return 1;
     } else if (!is_key && ch == 'l') {
         const struct sbx_event *e = nth(v, v->sel);

@@ -230,7 +230,8 @@ static void delete_confirmed(struct app *a, void *ud)
     struct fpane *p = fv_cur(v);
     /* said first: an error of any of them comes after and stays */
     if (p->nmarks) {
-        said_when_done(v, p->remote, _("deleted %d entries"), p->nmarks);
+        said_when_done(v, p->remote, ngettext_("deleted %d entry", "deleted %d entries", p->nmarks),
+                       p->nmarks);
         for (int i = 0; i < p->nmarks; i++)
             delete_one(v, p, p->marks[i]);
         fv_marks_clear(p);

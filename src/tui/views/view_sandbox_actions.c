@@ -51,12 +51,12 @@ static bool failed(struct app *a, struct api_result *res, const char *what)
 }
 
 /* The prompt label of an action on id: full (with a hint) or brief, each with one %s for
- * the id, sanitized and cut so the label fits the half of the status line it is given. */
+ * the id, sanitized and cut so the label fits the status line beside an empty input. */
 static void prompt_on(struct app *a, const char *full, const char *brief, const char *id,
                       prompt_cb fn, void *ud)
 {
     char fixed[160], cut[256], label[sizeof a->prompt_label];
-    int room = a->cols / 2, idw = ui_fit(a, id, 1000, cut, sizeof cut);
+    int room = a->cols - PROMPT_INPUT_MIN, idw = ui_fit(a, id, 1000, cut, sizeof cut);
     const char *fmt = full;
     int fw = ui_fit(a, (snprintf(fixed, sizeof fixed, full, ""), fixed), 1000, fixed, sizeof fixed);
     if (room - fw < (idw < PROMPT_ID_MIN ? idw : PROMPT_ID_MIN)) {

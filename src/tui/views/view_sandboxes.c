@@ -409,8 +409,10 @@ static void sb_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     for (int c = 0; c < C_N; c++) {
         if (!v->cols[c].w) continue;
         char t[64];
-        const char *arrow = c != v->t.sort_col ? "" : (v->t.reverse ? "v" : "^");
-        if (th->utf8 && c == v->t.sort_col) arrow = v->t.reverse ? "\xe2\x96\xbc" : "\xe2\x96\xb2";
+        /* ▼ when the biggest value is on top (CPU most first, or ids reversed) */
+        int down = sort_most_first(col_sort[c]) != v->t.reverse;
+        const char *arrow = c != v->t.sort_col ? "" : (down ? "v" : "^");
+        if (th->utf8 && c == v->t.sort_col) arrow = down ? "\xe2\x96\xbc" : "\xe2\x96\xb2";
         snprintf(t, sizeof(t), "%s%s", v->cols[c].title, arrow);
         int x = c == C_ID ? v->cols[c].x + 2 : v->cols[c].x;
         ui_text(a, w, 1, x, v->cols[c].w - (c == C_ID ? 2 : 0), t, th->attr[ROLE_TITLE]);
@@ -755,7 +757,8 @@ static int sb_key(struct view *vv, struct app *a, int ch, int is_key)
         int n;
         char **ids = sb_fleet_targets(a, &n);
         char label[96];
-        snprintf(label, sizeof label, _("exec in %d sandboxes: "), n);
+        snprintf(label, sizeof label,
+                 ngettext_("exec in %d sandbox: ", "exec in %d sandboxes: ", n), n);
         if (n) app_prompt(a, label, "", NULL, exec_done, v);
         for (int i = 0; ids && i < n; i++)
             free(ids[i]);
@@ -1073,6 +1076,19 @@ static void exec_done(struct app *a, const char *text, int submit, void *ud)
     free(ids);
 }
 
+/* The STATE column fits its widest word as translated ("pausiert" is longer than "running"). */
+static int state_width(struct app *a)
+{
+    static const enum box_state st[] = {BOX_RUNNING, BOX_PAUSED, BOX_ENDED};
+    char t[64];
+    int w = ui_fit(a, _("STATE"), 64, t, sizeof t);
+    for (size_t i = 0; i < sizeof st / sizeof st[0]; i++) {
+        int n = ui_fit(a, _(box_state_name(st[i])), 64, t, sizeof t);
+        if (n > w) w = n;
+    }
+    return w < 7 ? 7 : w;
+}
+
 struct view *view_sandboxes_new(struct app *a)
 {
     struct sbview *v = calloc(1, sizeof(*v));
@@ -1084,7 +1100,8 @@ struct view *view_sandboxes_new(struct app *a)
      * first, then disk, age and template */
     v->cols[C_ID] = (struct table_col){_("ID"), 23, 23, 0, 0, 0, 0, 0};
     v->cols[C_TEMPLATE] = (struct table_col){_("TEMPLATE"), 8, 24, 1, 0, 2, 0, 0};
-    v->cols[C_STATE] = (struct table_col){_("STATE"), 7, 8, 0, 0, 0, 0, 0};
+    int stw = state_width(a);
+    v->cols[C_STATE] = (struct table_col){_("STATE"), stw, stw, 0, 0, 0, 0, 0};
     v->cols[C_CPU] = (struct table_col){_("CPU"), 13, 30, 2, 0, 0, 0, 0};
     v->cols[C_MEM] = (struct table_col){_("MEMORY"), 17, 34, 2, 0, 0, 0, 0};
     v->cols[C_DISK] = (struct table_col){_("DISK"), 11, 13, 0, 1, 4, 0, 0};

@@ -62,11 +62,16 @@ static void tp_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
                 th->attr[ROLE_DIM]);
         return;
     }
-    const struct col cols[] = {{N_("TEMPLATE"), 22}, {N_("ALIASES"), 18}, {N_("CPU"), 4},
-                               {N_("MEMORY"), 8},    {N_("DISK"), 8},     {N_("STATUS"), 9},
-                               {N_("PUBLIC"), 6},    {N_("BUILDS"), 6},   {N_("SPAWNS"), 7},
-                               {N_("LAST USED"), 16}};
+    struct col cols[] = {{N_("TEMPLATE"), 22}, {N_("ALIASES"), 18}, {N_("CPU"), 4},
+                         {N_("MEMORY"), 8},    {N_("DISK"), 8},     {N_("STATUS"), 9},
+                         {N_("PUBLIC"), 6},    {N_("BUILDS"), 6},   {N_("SPAWNS"), 7},
+                         {N_("LAST USED"), 16}};
     int nc = (int)(sizeof(cols) / sizeof(cols[0]));
+    for (int c = 0; c < nc; c++) { /* a translated title may be longer ("ÖFFENTL") */
+        char tw[8];
+        int n = ui_fit(a, _(cols[c].title), 24, tw, sizeof tw);
+        if (n > cols[c].w) cols[c].w = n;
+    }
     ui_fill(w, 1, 0, wd, th->attr[ROLE_TITLE]);
     int cx = 1;
     for (int c = 0; c < nc && cx < wd; c++) {
@@ -215,8 +220,11 @@ static int tp_key(struct view *vv, struct app *a, int ch, int is_key)
         char msg[300];
         if (users)
             snprintf(msg, sizeof msg,
-                     _("Delete template %s? %d sandboxes use it (the server refuses while they "
-                       "run)"),
+                     ngettext_("Delete template %s? %d sandbox uses it (the server refuses while "
+                               "it runs)",
+                               "Delete template %s? %d sandboxes use it (the server refuses "
+                               "while they run)",
+                               users),
                      ti->id, users);
         else
             snprintf(msg, sizeof msg, _("Delete template %s? No sandbox uses it"), ti->id);

@@ -281,9 +281,12 @@ static void draw_builds(struct tplv *v, struct app *a, WINDOW *w, int y, int row
     if (below > 0 || pm->btop > 0) { /* where the others are: below, or (at the end) above */
         char more[64];
         if (below > 0)
-            snprintf(more, sizeof more, _("… %d more builds"), below);
+            snprintf(more, sizeof more, ngettext_("… %d more build", "… %d more builds", below),
+                     below);
         else
-            snprintf(more, sizeof more, _("↑ %d newer builds above"), pm->btop);
+            snprintf(more, sizeof more,
+                     ngettext_("↑ %d newer build above", "↑ %d newer builds above", pm->btop),
+                     pm->btop);
         ui_text(a, w, y + rows, 2, wd - 4, more, th->attr[ROLE_DIM]);
     }
 }
@@ -300,11 +303,12 @@ void tpl_pane_draw(struct tplv *v, struct app *a, WINDOW *w, int y, int rows, in
     if (!p->have_d)
         buf_printf(&b, _("Template %s"), ti->id ? ti->id : "?");
     else if (p->capped) /* the newest ones: the server has more */
-        buf_printf(&b, _("Template %s, the newest %d builds (more not read)"),
+        buf_printf(&b,
+                   ngettext_("Template %s, the newest %d build (more not read)",
+                             "Template %s, the newest %d builds (more not read)", p->d.n_builds),
                    ti->id ? ti->id : "?", p->d.n_builds);
     else
-        buf_printf(&b,
-                   p->d.n_builds == 1 ? _("Template %s, %d build") : _("Template %s, %d builds"),
+        buf_printf(&b, ngettext_("Template %s, %d build", "Template %s, %d builds", p->d.n_builds),
                    ti->id ? ti->id : "?", p->d.n_builds);
     ui_text(a, w, y, 2, wd - 4, buf_cstr(&b), th->attr[ROLE_TITLE]);
     buf_reset(&b);

@@ -160,32 +160,47 @@ void termview_show(struct termview *v, struct session *s)
 
 /* ---- drawing ---------------------------------------------------------------------------- */
 
+#define TAB_LABEL_MAX 40 /* a long title is cut here */
+#define TAB_LABEL_MIN 8  /* " 3:i1u6…": the number and the start of the id */
+#define TABS_SHOWN    64 /* tabs in the bar at most */
+
+/* One tab's label: its number, sandbox, state and title. */
+static void tab_label(struct session *s, int n, char *label, size_t size)
+{
+    char extra[48] = "";
+    enum session_state st = session_state(s);
+    if (st == SESSION_EXITED)
+        snprintf(extra, sizeof(extra), _(" [exit %d]"), session_exit_code(s));
+    else if (st != SESSION_ATTACHED)
+        snprintf(extra, sizeof(extra), " [%s]", session_state_name(st));
+    if (session_recording(s)) strncat(extra, " REC", sizeof(extra) - strlen(extra) - 1);
+    const char *title = term_engine_title(session_engine(s), NULL);
+    /* the state before the title: a long title (a shell's "user@host: ~") is what the cap
+     * cuts, never "[exit 3]" */
+    snprintf(label, size, " %d:%s%s%s%s ", n, session_sandbox(s), extra, title[0] ? " " : "",
+             title);
+}
+
+/* The widths the tabs get in room columns (a space after each): the widest give way first,
+ * down to TAB_LABEL_MIN. Returns 1 when they all fit. */
+static int tab_widths(int *wv, int n, int room)
+{
+    for (;;) {
+        int sum = 0, big = -1;
+        for (int i = 0; i < n; i++) {
+            sum += wv[i] + 1;
+            if (wv[i] > TAB_LABEL_MIN && (big < 0 || wv[i] > wv[big])) big = i;
+        }
+        if (sum <= room) return 1;
+        if (big < 0) return 0;
+        wv[big]--;
+    }
+}
+
 static void draw_tabs(struct termview *v, struct app *a, WINDOW *w, int wd)
 {
     const struct theme *th = &a->theme;
     ui_fill(w, 0, 0, wd, th->attr[ROLE_TITLE]);
-    int x = 0, n = 0;
-    struct session_mgr *m = a->sessions;
-    for (int i = 0; m && i < session_mgr_count(m) && x < wd - 4; i++) {
-        struct session *s = session_mgr_at(m, i);
-        if (!is_tab(s)) continue;
-        n++;
-        char label[160], extra[48] = "";
-        enum session_state st = session_state(s);
-        if (st == SESSION_EXITED)
-            snprintf(extra, sizeof(extra), _(" [exit %d]"), session_exit_code(s));
-        else if (st != SESSION_ATTACHED)
-            snprintf(extra, sizeof(extra), " [%s]", session_state_name(st));
-        if (session_recording(s)) strncat(extra, " REC", sizeof(extra) - strlen(extra) - 1);
-        const char *title = term_engine_title(session_engine(s), NULL);
-        /* the state before the title: a long title (a shell's "user@host: ~") is what the
-         * 40-column cap cuts, never "[exit 3]" */
-        snprintf(label, sizeof(label), " %d:%s%s%s%s ", n, session_sandbox(s), extra,
-                 title[0] ? " " : "", title);
-        attr_t at = s == v->cur ? th->attr[ROLE_SELECTED] : th->attr[ROLE_TITLE];
-        int room = wd - x - 1 < 40 ? wd - x - 1 : 40;
-        x += ui_text(a, w, 0, x, room, label, at) + 1;
-    }
     char right[96];
     if (v->copy.on)
         snprintf(right, sizeof(right), _("COPY %d/%d "), v->scroll,
@@ -196,7 +211,52 @@ static void draw_tabs(struct termview *v, struct app *a, WINDOW *w, int wd)
         snprintf(right, sizeof(right), _("scrolled %d "), v->scroll);
     else
         snprintf(right, sizeof(right), _("%s ? help "), v->prefix_name);
-    if (x < wd - 10) ui_text_right(a, w, 0, x, wd - x, right, th->attr[ROLE_WARN]);
+    struct session *tabs[TABS_SHOWN];
+    char labels[TABS_SHOWN][160], fit[8];
+    int wv[TABS_SHOWN], n = 0, cur = 0, sum = 0;
+    struct session_mgr *m = a->sessions;
+    for (int i = 0; m && i < session_mgr_count(m) && n < TABS_SHOWN; i++) {
+        struct session *s = session_mgr_at(m, i);
+        if (!is_tab(s)) continue;
+        tab_label(s, n + 1, labels[n], sizeof labels[n]);
+        wv[n] = ui_fit(a, labels[n], TAB_LABEL_MAX, fit, sizeof fit);
+        sum += wv[n] + 1;
+        if (s == v->cur) cur = n;
+        tabs[n++] = s;
+    }
+    /* the hint on the right: always in copy mode, after the prefix or scrolled (it says
+     * what the keys do now), "? help" only while the tabs fit beside it */
+    int rw = ui_fit(a, right, wd, fit, sizeof fit);
+    int room = wd - rw - 1;
+    int hint = v->copy.on || v->prefix_pending || v->scroll || sum <= room;
+    if (!hint || room < TAB_LABEL_MIN + 1) {
+        room = wd;
+        hint = 0;
+    }
+    int first = 0, last = n; /* tabs [first, last) are drawn */
+    if (!tab_widths(wv, n, room)) {
+        /* even at their narrowest they do not fit: the ones around the current tab, with
+         * '<' and '>' (2 columns each) for the others, as tmux's status line does */
+        first = last = cur;
+        int used = wv[cur] + 1 + 4;
+        while (first > 0 || last + 1 < n) {
+            if (last + 1 < n && used + wv[last + 1] + 1 <= room)
+                used += wv[++last] + 1;
+            else if (first > 0 && used + wv[first - 1] + 1 <= room)
+                used += wv[--first] + 1;
+            else
+                break;
+        }
+        last++;
+    }
+    int x = 0;
+    if (first > 0) x += ui_text(a, w, 0, x, 2, "< ", th->attr[ROLE_WARN]);
+    for (int i = first; i < last && x < wd; i++) {
+        attr_t at = tabs[i] == v->cur ? th->attr[ROLE_SELECTED] : th->attr[ROLE_TITLE];
+        x += ui_text(a, w, 0, x, wv[i] < wd - x ? wv[i] : wd - x, labels[i], at) + 1;
+    }
+    if (last < n && x < wd) x += ui_text(a, w, 0, x, 2, " >", th->attr[ROLE_WARN]);
+    if (hint && x < wd - rw) ui_text_right(a, w, 0, x, wd - x, right, th->attr[ROLE_WARN]);
 }
 
 static void graph(struct app *a, WINDOW *w, int y, int x, int wd, int rows, const struct box *s,

@@ -33,10 +33,19 @@ static void clamp(struct termview *v)
     /* on screen: row = line + scroll within 0..ph-1 */
     if (c->line + v->scroll < 0) v->scroll = -c->line;
     if (c->line + v->scroll > v->ph - 1) v->scroll = v->ph - 1 - c->line;
+    if (v->scroll > -top) v->scroll = -top; /* never above the oldest line */
     if (v->scroll < 0) v->scroll = 0;
     v->scrolled_seen = term_engine_scrolled(eng(v));
     v->need_full = 1;
     app_dirty(v->a, DIRTY_MAIN);
+}
+
+/* PgUp/PgDn and Ctrl-B/F/U/D scroll the view with the cursor (as tmux and less do), so the
+ * cursor keeps its row on the screen: d lines down, negative up. */
+static void page(struct termview *v, int d)
+{
+    v->copy.cur.line += d;
+    v->scroll -= d;
 }
 
 void termcopy_enter(struct termview *v)
@@ -125,7 +134,7 @@ void termcopy_key(struct termview *v, int ch, int is_key)
         return;
     }
     struct term_pos *c = &v->copy.cur;
-    int page = v->ph > 2 ? v->ph - 1 : 1;
+    int pg = v->ph > 2 ? v->ph - 1 : 1;
     if (is_key) {
         switch (ch) {
         case KEY_UP:
@@ -142,11 +151,11 @@ void termcopy_key(struct termview *v, int ch, int is_key)
             break;
         case KEY_PPAGE:
         case KEY_SPREVIOUS:
-            c->line -= page;
+            page(v, -pg);
             break;
         case KEY_NPAGE:
         case KEY_SNEXT:
-            c->line += page;
+            page(v, pg);
             break;
         case KEY_HOME:
             c->col = 0;
@@ -174,16 +183,16 @@ void termcopy_key(struct termview *v, int ch, int is_key)
         c->col++;
         break;
     case 2:
-        c->line -= page;
+        page(v, -pg);
         break; /* Ctrl-B */
     case 6:
-        c->line += page;
+        page(v, pg);
         break; /* Ctrl-F */
     case 21:
-        c->line -= page / 2;
+        page(v, -pg / 2);
         break; /* Ctrl-U */
     case 4:
-        c->line += page / 2;
+        page(v, pg / 2);
         break; /* Ctrl-D */
     case '0':
         c->col = 0;

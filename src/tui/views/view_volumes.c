@@ -21,7 +21,10 @@ struct volv {
     struct bfetch *call, *act, *detail;
     int loaded, sel, top;
     char err[ERROR_MSG_MAX];
-    char *pending; /* id of the volume of the pending `D` / name of the browsed one */
+    char *pending;      /* id of the volume of the pending `D` / name of the browsed one */
+    char act_name[256]; /* the volume the running create or delete is about, and which */
+    int act_create;
+    char del_name[256]; /* the name of the pending `D` */
     char browse_sbx[128];
 };
 
@@ -95,8 +98,10 @@ static void on_action(struct api_result *res, void *ud)
     v->act = NULL;
     if (res->err.kind != ERROR_NONE)
         app_status(v->app, STATUS_ERROR, _("volume: %s"), res->err.msg);
+    else if (v->act_create)
+        app_status(v->app, STATUS_INFO, _("created volume %s"), v->act_name);
     else
-        app_status(v->app, STATUS_INFO, "%s", _("done"));
+        app_status(v->app, STATUS_INFO, _("deleted volume %s"), v->act_name);
     vol_fetch(v);
 }
 
@@ -105,6 +110,8 @@ static void create_done(struct app *a, const char *text, int submit, void *ud)
     struct volv *v = ud;
     struct error err = {0};
     if (!submit || !text || !text[0] || v->act) return;
+    snprintf(v->act_name, sizeof v->act_name, "%s", text);
+    v->act_create = 1;
     v->act = bfetch_volume_create(a->be, text, on_action, v, &err);
     if (!v->act) app_status(a, STATUS_ERROR, _("volume: %s"), err.msg);
 }
@@ -114,6 +121,8 @@ static void do_delete(struct app *a, void *ud)
     struct volv *v = ud;
     struct error err = {0};
     if (!v->pending || v->act) return;
+    snprintf(v->act_name, sizeof v->act_name, "%s", v->del_name);
+    v->act_create = 0;
     v->act = bfetch_volume_delete(a->be, v->pending, on_action, v, &err);
     if (!v->act) app_status(a, STATUS_ERROR, _("volume: %s"), err.msg);
 }
@@ -174,6 +183,8 @@ static int vo_key(struct view *vv, struct app *a, int ch, int is_key)
         if (app_refuse_readonly(a, _("delete")) || !v->vl.n) return 1;
         free(v->pending);
         v->pending = strdup(v->vl.items[v->sel].id);
+        snprintf(v->del_name, sizeof v->del_name, "%s",
+                 v->vl.items[v->sel].name ? v->vl.items[v->sel].name : v->pending);
         struct buf b = BUF_INIT; /* shown through ui_text, which sanitizes it */
         buf_printf(&b, _("Delete volume %s and its files?"),
                    v->vl.items[v->sel].name ? v->vl.items[v->sel].name : v->pending);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "boxtop/i18n.h"
+#include "boxtop/sanitize.h"
 #include "app.h"
 #include "webhooks_form.h"
 
@@ -188,10 +189,41 @@ static void draw_check(struct whform *f, struct app *a, WINDOW *w, int y, int x,
     ui_text(a, w, y, x, wd, b, f->focus == idx ? th->attr[ROLE_SELECTED] : th->attr[ROLE_NORMAL]);
 }
 
+/* The error under the form, on two lines when one is too short (a server's validation
+ * message is long) and there are two (rows); returns the rows it needs. y < 0: only count. */
+static int draw_error(struct whform *f, struct app *a, WINDOW *w, int y, int x, int iw,
+                      int rows_max)
+{
+    if (!f->error[0]) return 0;
+    char *clean = sanitize_dup(f->error, a->theme.utf8 ? 0 : SANITIZE_ASCII);
+    if (!clean) return 0;
+    size_t len = strlen(clean), cut = sanitize_fit(clean, len, iw, NULL);
+    if (cut < len) { /* break at the last space that fits */
+        size_t sp = cut;
+        while (sp > 0 && clean[sp] != ' ')
+            sp--;
+        if (sp > 0) cut = sp;
+    }
+    int rows = cut < len ? 2 : 1;
+    if (y >= 0 && rows > rows_max) {
+        ui_text(a, w, y, x, iw, clean, a->theme.attr[ROLE_CRIT]);
+    } else if (y >= 0) {
+        attr_t at = a->theme.attr[ROLE_CRIT];
+        char c = clean[cut];
+        clean[cut] = '\0';
+        ui_text(a, w, y, x, iw, clean, at);
+        clean[cut] = c;
+        if (rows == 2) ui_text(a, w, y + 1, x, iw, clean + cut + (c == ' '), at);
+    }
+    free(clean);
+    return rows;
+}
+
 void whform_draw(struct whform *f, struct app *a, WINDOW *w, int h, int wd)
 {
     const struct theme *th = &a->theme;
     int bw = wd - 4 < 78 ? wd - 4 : 78, bh = 14;
+    if (draw_error(f, a, w, -1, 0, bw - 4, 2) > 1) bh++;
     if (bh > h) bh = h;
     int y0 = (h - bh) / 2, x0 = (wd - bw) / 2, x = x0 + 2, iw = bw - 4;
     for (int y = y0; y < y0 + bh; y++)
@@ -221,5 +253,5 @@ void whform_draw(struct whform *f, struct app *a, WINDOW *w, int h, int wd)
                 f->busy ? _("saving…")
                         : _("Tab/↑↓ move  Space toggles  Enter on Save saves  Esc cancels"),
                 th->attr[ROLE_DIM]);
-    if (f->error[0] && bh > 13) ui_text(a, w, y0 + 12, x, iw, f->error, th->attr[ROLE_CRIT]);
+    if (bh > 13) draw_error(f, a, w, y0 + 12, x, iw, bh - 13);
 }
