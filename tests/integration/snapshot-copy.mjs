@@ -14,7 +14,7 @@ import { assert, fileContext, uniq } from './lib/common.mjs';
 import { http, procTable, waitFor } from './lib/boxtopd.mjs';
 
 const ctx = fileContext('snapshot-copy');
-const T = { timeout: 300000 };
+const T = { timeout: 600000 }; // writing and copying 100 000 files twice takes minutes on a loaded machine
 const DIRS = 100; // x 1000 files each
 
 const copyChildren = (d) => [...procTable().values()].filter((p) => p.ppid === d.pid && p.comm === 'boxtopd-copy');
