@@ -94,15 +94,8 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     if (hooks) rt->hooks = *hooks;
     snprintf(rt->instance, sizeof rt->instance, "%s", instance);
     rt->is_root = geteuid() == 0;
-    /* Each sandbox holds about 7 descriptors here (control sockets, pidfd, root...): a user's
-     * usual soft limit of 1024 stopped a rootless boxtopd near 140 sandboxes. Up to the hard
-     * limit; the sandboxes get the limit boxtopd was started with (boot_child). */
-    if (getrlimit(RLIMIT_NOFILE, &rt->nofile) == 0) {
-        struct rlimit up = {rt->nofile.rlim_max, rt->nofile.rlim_max};
-        if (rt->nofile.rlim_cur < up.rlim_cur) setrlimit(RLIMIT_NOFILE, &up);
-    } else {
-        rt->nofile.rlim_cur = RLIM_INFINITY; /* unknown: nothing to give back */
-    }
+    if (getrlimit(RLIMIT_NOFILE, &rt->nofile) < 0) /* sandboxes get it (rt_set_nofile) */
+        rt->nofile.rlim_cur = RLIM_INFINITY;       /* unknown: nothing to give back */
     if (rt_mkdir_p(state_dir, 0700) < 0 || !realpath(state_dir, rt->state_dir) ||
         rt_path(rt->rt_dir, sizeof rt->rt_dir, "%s/runtime", rt->state_dir) < 0 ||
         (mkdir(rt->rt_dir, 0700) < 0 && errno != EEXIST) || chmod(rt->rt_dir, 0700) < 0) {
@@ -510,6 +503,11 @@ void *rt_sandbox_get_ud(const struct rt_sandbox *sb)
 void rt_sandbox_set_ud(struct rt_sandbox *sb, void *ud)
 {
     sb->ud = ud;
+}
+
+void rt_set_nofile(struct rt *rt, const struct rlimit *nofile)
+{
+    rt->nofile = *nofile;
 }
 
 int rt_root_fd(struct rt_sandbox *sb)

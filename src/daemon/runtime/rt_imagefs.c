@@ -105,10 +105,8 @@ int rt_imagefs_etc(struct rt *rt, struct rt_sandbox *sb, char *why, size_t n)
 {
     char p[PATH_MAX];
     if (rt_path(p, sizeof p, "%s/upper/etc", sb->dir) < 0) FAIL("path");
-    if (mkdir_owned(p, 0755, (uid_t)-1, (gid_t)-1) < 0) FAIL("sandbox dir upper/etc");
-    struct stat st;
-    if (lstat(p, &st) == 0 && st.st_uid == RT_USER_UID && chown(p, 0, 0) < 0) /* an older boot's */
-        FAIL("chown upper/etc");
+    /* this process is still boxtopd's uid ("user" here) with root's capabilities: chown */
+    if (mkdir_owned(p, 0755, 0, 0) < 0) FAIL("sandbox dir upper/etc");
     struct rt_etc e;
     rt_etc_texts(rt, sb->id, &e);
     const struct {
@@ -120,7 +118,7 @@ int rt_imagefs_etc(struct rt *rt, struct rt_sandbox *sb, char *why, size_t n)
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         if (files[i].text[0] &&
             (rt_path(p, sizeof p, "%s/upper/etc/%s", sb->dir, files[i].name) < 0 ||
-             put(p, files[i].text, (uid_t)-1, (gid_t)-1, files[i].replace) < 0))
+             put(p, files[i].text, 0, 0, files[i].replace) < 0))
             FAIL("sandbox /etc/%s", files[i].name);
     return 0;
 }

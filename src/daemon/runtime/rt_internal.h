@@ -153,7 +153,7 @@ struct rt {
     struct rt_caps caps;
     enum rt_mode mode;
     bool is_root;
-    struct rlimit nofile; /* boxtopd's open files limit as started: its sandboxes keep it */
+    struct rlimit nofile; /* the open files limit sandboxes start with (rt_set_nofile) */
     uint32_t idmap_base, idmap_slots; /* sandbox n uses idmap_base + n * RT_IDMAP_SIZE */
     struct rt_cgroup_sys cg;
     struct rt_sandbox *sandboxes;
