@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "boxtop/error.h"
@@ -82,6 +83,7 @@ struct daemon {
     struct log *log;
     struct server *srv;
     struct rt *rt;
+    struct rlimit nofile;        /* the open files limit boxtopd started with: its sandboxes' */
     char isolation_missing[768]; /* "" when complete */
 
     struct sbx **sbx; /* every known sandbox (running or paused) */

@@ -498,6 +498,13 @@ int main(int argc, char **argv)
                 "boxtopd: listening on a non-loopback address: anyone who can reach it and "
                 "knows the API key controls sandboxes that run as you");
 
+    /* About 7 descriptors per sandbox (control sockets, pidfd, root...): a user's usual soft
+     * limit of 1024 stopped a rootless boxtopd near 140 sandboxes, and lws sizes its table by
+     * the limit at its start. Up to the hard limit; sandboxes get the one boxtopd started with. */
+    if (getrlimit(RLIMIT_NOFILE, &d.nofile) == 0 && d.nofile.rlim_cur < d.nofile.rlim_max) {
+        struct rlimit up = {d.nofile.rlim_max, d.nofile.rlim_max};
+        setrlimit(RLIMIT_NOFILE, &up);
+    }
     struct server_config scfg = {
         .listen = {{d.opt.api_host, d.opt.api_port}, {d.opt.envd_host, d.opt.envd_port}},
         .log = d.log,

@@ -784,6 +784,7 @@ int sbx_manager_start(struct daemon *d, struct error *err)
         return error_set(err, ERROR_GENERIC, "cannot open the events file");
     if (rt_new(&d->rt, d->opt.state_dir, instance, d->log, &hooks, err) < 0)
         return error_prefix(err, "runtime");
+    if (d->nofile.rlim_cur) rt_set_nofile(d->rt, &d->nofile);
     rt_get_caps(d->rt, &caps);
     snprintf(d->isolation_missing, sizeof d->isolation_missing, "%s", caps.missing);
     struct rt_base_opts bo = {.host = d->opt.base_host,

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { assert, fileContext, uniq } from './lib/common.mjs';
-import { sha256 } from './lib/boxtopd.mjs';
+import { http, sha256 } from './lib/boxtopd.mjs';
 
 const ctx = fileContext('isolation');
 const T = { timeout: 60000 };
@@ -34,21 +34,25 @@ test('boxtopd starts and two sandboxes are created', T, async () => {
 const IMAGE_TOP = new Set(['bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib32', 'lib64', 'libx32', 'media', 'mnt',
   'opt', 'proc', 'root', 'run', 'sbin', 'srv', 'sys', 'tmp', 'usr', 'var']);
 
-test('ls / shows only the image; host markers (new top-level dir, host home) are invisible', T, async () => {
+// Not root, a new top-level host directory cannot be made: the marker goes in a new directory
+// of the host's /tmp (which the sandbox has its own of) instead.
+const asRoot = process.getuid() === 0;
+test(`ls / shows only the image; host markers (new ${asRoot ? 'top-level dir' : 'dir in /tmp'}, host home) are invisible`, T, async () => {
   assert.ok(A, 'sandbox missing');
   const top = (await run(A, 'ls -A /')).stdout.trim().split('\n');
   assert.deepEqual(top.filter((n) => !IMAGE_TOP.has(n)), [], `not the image's: ${top.join(' ')}`);
   for (const n of ['etc', 'usr', 'home', 'tmp', 'proc', 'dev']) assert.ok(top.includes(n), `/${n} missing`);
   const tag = `boxtop-marker-${uniq()}`;
-  const dir = `/${tag}`;
+  const dir = asRoot ? `/${tag}` : `/tmp/${tag}`;
   const home = `${os.homedir()}/.${tag}`;
   fs.mkdirSync(dir);
   try {
     fs.writeFileSync(`${dir}/marker`, 'm\n');
     fs.writeFileSync(home, 'm\n');
     const hostOnly = fs.readdirSync('/').filter((n) => !IMAGE_TOP.has(n));
-    assert.ok(hostOnly.includes(tag));
-    const probe = [...hostOnly.map((n) => `/${n}`), `${dir}/marker`, home]
+    if (asRoot) assert.ok(hostOnly.includes(tag));
+    else assert.ok(fs.existsSync(`${dir}/marker`));
+    const probe = [...hostOnly.map((n) => `/${n}`), dir, `${dir}/marker`, home]
       .map((p) => `test -e '${p}' && echo "SEEN ${p}"`).join('; ');
     const r = await run(A, `${probe}; find / -xdev -name '*${tag}*' 2>/dev/null; echo done`, { user: 'root' });
     assert.equal(r.stdout, 'done\n', `host paths visible inside:\n${r.stdout}`);
@@ -178,10 +182,26 @@ test('another sandbox\'s files are not visible', T, async () => {
   assert.ok(v === null || !v.includes(secret), 'A read B\'s file over envd');
 });
 
-test('a memory hog is stopped by its cgroup; boxtopd and the other sandbox keep working', { timeout: 90000 }, async () => {
+// As root boxtopd has cgroups: a hog is stopped. Not root (without delegated cgroups) it has
+// none, as the README says ("rootless": no limits): /health says so, and memory beyond
+// memoryMB is given (a hog of memoryMB + 64 MiB survives), the other sandbox keeps working.
+const limitsMissing = async (d) =>
+  /isolation missing: .*cgroups \(no memory\/cpu\/pids limits\)/.test((await http(`${d.apiUrl}/health`)).text);
+
+test(`a memory hog is stopped by its cgroup${asRoot ? '' : ' (or, without cgroups, not limited and /health says so)'}; boxtopd and the other sandbox keep working`, { timeout: 90000 }, async () => {
   const d = ctx.need();
   const info = await B.getInfo();
   assert.equal((await run(B, 'python3 -c "print(40 + 2)"')).stdout, '42\n', 'python3 works in the sandbox');
+  const noLimits = await limitsMissing(d);
+  if (asRoot) assert.ok(!noLimits, '/health as root names cgroups missing');
+  if (noLimits) {
+    const mb = info.memoryMB + 64;
+    const over = await run(B, `python3 -c "a = b'x' * (${mb} << 20); print('survived', len(a) >> 20)"`, { timeoutMs: 60000 });
+    assert.equal(over.stdout, `survived ${mb}\n`, `without cgroups ${mb} MiB (memoryMB ${info.memoryMB}) is given`);
+    assert.equal((await run(A, 'echo A-ok')).stdout, 'A-ok\n', 'the other sandbox stalled');
+    assert.ok(await d.health(), 'boxtopd unhealthy');
+    return;
+  }
   const capMb = Math.min(4096, Math.max(1024, info.memoryMB * 4));
   const hog = `python3 -c "
 a = []

@@ -631,12 +631,16 @@ int main(void)
          * base template's tools, and sudo for user. */
         char marker_dir[64], marker[PATH_MAX], home_marker[PATH_MAX], want[4096] = "",
                                                                       cmd[3 * PATH_MAX];
-        snprintf(marker_dir, sizeof marker_dir, "/boxtop-marker-%d", (int)getpid());
+        /* Not root, a new top-level directory cannot be made: a new one in the host's /tmp
+         * (the sandbox has its own) instead. */
+        bool top_level = geteuid() == 0;
+        snprintf(marker_dir, sizeof marker_dir, "%s/boxtop-marker-%d", top_level ? "" : "/tmp",
+                 (int)getpid());
         snprintf(marker, sizeof marker, "%s/marker", marker_dir);
         const char *home = getenv("HOME");
         snprintf(home_marker, sizeof home_marker, "%s/.boxtop-marker-%d", home ? home : "/root",
                  (int)getpid());
-        /* Not root: a wrapper (test_runtime_rootless.sh) placed the top-level one. */
+        /* Run as root by test_runtime_rootless.sh: the wrapper placed a top-level one. */
         const char *given = getenv("BOXTOPD_TEST_MARKER");
         bool placed =
             given ? host_exists(given)
@@ -660,7 +664,8 @@ int main(void)
                  marker, home_marker);
         rc = run(&t, a, "root", cmd, out, sizeof out, false, 0, 0);
         ok(placed && strcmp(out, "done\n") == 0,
-           "host markers (a new top-level dir, the host's home) are invisible: %.200s", out);
+           "host markers (a new %s, the host's home) are invisible: %.200s",
+           given || top_level ? "top-level dir" : "dir in /tmp", out);
         if (!given) {
             unlink(marker);
             rmdir(marker_dir);
@@ -691,6 +696,22 @@ int main(void)
                "rootless: root runs as 0 inside, its files belong to the range (host uid %u): "
                "%.60s",
                (unsigned)st.st_uid, out);
+            /* /etc is root's as in the image, with the files boxtopd writes per sandbox */
+            rc = run(&t, a, "user",
+                     "stat -c %U:%G /etc /etc/hostname /etc/resolv.conf; "
+                     "touch /etc/boxtop-x 2>/dev/null && echo WROTE || echo DENIED",
+                     out, sizeof out, false, 0, 0);
+            ok(rc == 0 && strcmp(out, "root:root\nroot:root\nroot:root\nDENIED\n") == 0,
+               "rootless: /etc and its per-sandbox files are root's, user cannot write there: "
+               "%.80s",
+               out);
+            /* a user root adds (as a template build's useradd) is known: it runs as itself */
+            rc = run(&t, a, "root", "useradd -m rtadded && echo added", out, sizeof out, false, 0,
+                     0);
+            int rc2 = run(&t, a, "rtadded", "id -un; pwd; touch ~/f && stat -c %U ~/f", p, sizeof p,
+                          false, 0, 0);
+            ok(rc == 0 && rc2 == 0 && strcmp(p, "rtadded\n/home/rtadded\nrtadded\n") == 0,
+               "rootless: a user root added runs as itself, in its home: %.80s %.80s", out, p);
         }
     }
     if (ns) {

@@ -31,10 +31,21 @@ printf 'b' > "$L/weird/nl"$'\n'"name"
 printf 'c' > "$L/weird/esc"$'\033'"[31mred"
 printf 'd' > "$L/weird/bad"$'\xff\xfe'"utf8"
 # a directory with a file boxtop cannot read: mode 000 and owned by a uid that is not mapped
-# into the TUI's user namespace (there, root's DAC override does not reach it)
+# into the TUI's user namespace (there, root's DAC override does not reach it). Not root, the
+# file goes to an id of the user's subordinate range (a user namespace mapping it, by
+# newuidmap): a file the user's own id owns would be root's in the TUI's namespace.
+subid() { awk -F: -v u="$(id -un)" -v i="$(id -u)" '$1 == u || $1 == i { print $2; exit }' "$1"; }
+unreadable() { # unreadable FILE: mode 000, owned by 12345 (root) or the range's 12345th id
+    if [ "$(id -u)" = 0 ]; then
+        chown 12345:12345 "$1" && chmod 000 "$1"
+    else
+        unshare --map-root-user --map-users="$(subid /etc/subuid),1,65536" \
+            --map-groups="$(subid /etc/subgid),1,65536" sh -c 'chown 12345:12345 "$1" && chmod 000 "$1"' sh "$1"
+    fi
+}
 mkdir -p "$L/part"
 printf 'one' > "$L/part/a.txt"; printf 'two' > "$L/part/b.txt"; printf 'three' > "$L/part/c.txt"
-chown 12345:12345 "$L/part/b.txt"; chmod 000 "$L/part/b.txt"
+unreadable "$L/part/b.txt" || echo "# part/b.txt: not made unreadable (not root and no subordinate range?)"
 head -c 300000 /dev/urandom > "$L/small.bin"
 
 # digest of a tree: every file's sha256 and mode, by relative name (NUL-separated: names

@@ -2,8 +2,10 @@
 # test_term_shell.sh - issue 7's acceptance against a real boxtopd: boxtop's TUI in tmux opens
 # shells in sandboxes (s / :shell), and the screen tmux shows is checked: echo, stty size and
 # resize, colours, alternate screen, wide characters, two tabs on two sandboxes, detach + exec
-# + reattach, a flood (seq) and binary noise, the exit code in the tab, and the asciicast v2
-# recording written with --record-sessions.
+# + reattach, a dropped connection and the reconnect by pid (boxtop reaches envd through the
+# loopback fault proxy, tests/fault/proxy.c, which resets its connections: as any user), a
+# flood (seq) and binary noise, the exit code in the tab, and the asciicast v2 recording
+# written with --record-sessions.
 . "$(dirname "$0")/lib.sh"
 BOXTOPD=$abs_top_builddir/src/boxtopd
 BOXTOP=$abs_top_builddir/src/boxtop
@@ -13,6 +15,7 @@ echo "1..24"
 
 cleanup() {
     tui_stop
+    [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null && wait "$PROXY_PID" 2>/dev/null
     if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
         for id in $A $B; do "$BOXTOP" kill "$id" >/dev/null 2>&1; done
         kill "$DPID"; wait "$DPID" 2>/dev/null
@@ -30,6 +33,14 @@ eval "$("$BOXTOPD" --print-env --state-dir "$STATE")"
 A=$("$BOXTOP" create --timeout 60)
 B=$("$BOXTOP" create --timeout 600)
 [ -n "$A" ] && [ -n "$B" ]; ok $? "boxtopd up, two sandboxes"
+
+# boxtop's envd traffic goes through the fault proxy (mode "pass" until the drop below)
+echo pass > "$TMPD/envd.mode"
+"$abs_top_builddir/tests/fault/proxy" -t "127.0.0.1:${E2B_SANDBOX_URL##*:}" -c "$TMPD/envd.mode" \
+    -p "$TMPD/envd.port" 2>> "$TMPD/proxy.log" &
+PROXY_PID=$!
+n=100; while [ $n -gt 0 ] && [ ! -s "$TMPD/envd.port" ]; do sleep 0.05; n=$((n-1)); done
+export E2B_SANDBOX_URL="http://127.0.0.1:$(cat "$TMPD/envd.port")"
 
 pfx() { tui_keys C-]; tui_keys "$@"; }
 run() { tui_type "$1"; tui_keys Enter; }
@@ -90,10 +101,12 @@ tui_keys Enter; tui_wait 'before-detach' 5
 run 'cat /tmp/bx-note'; tui_wait '^written-by-exec' 5
 ok $? "reattach keeps earlier output and shows new output"
 
-# a dropped connection: the sockets to envd are destroyed under boxtop's feet (ss -K)
-EPORT=${E2B_SANDBOX_URL##*:}
-ss -K dst 127.0.0.1 dport = ":$EPORT" >/dev/null 2>&1
+# a dropped connection: the proxy resets boxtop's connections to envd at their next byte (the
+# shell's answer to Enter), and every new one until it passes again
+echo 'reset 0' > "$TMPD/envd.mode"; sleep 0.3
+tui_keys Enter
 tui_wait 'connection lost' 5; ok $? "a dropped connection shows a notice"
+echo pass > "$TMPD/envd.mode"
 tui_wait 'attached \(pid' 15 && run 'echo after-drop' && tui_wait '^after-drop' 5 &&
     tui_screen | grep -q '^written-by-exec'
 ok $? "it reconnects by pid, keeping the screen, and the shell still works"

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sys/fsuid.h>
 
+#include "runtime/runtime.h"
 #include "confine.h"
 #include "denvd_int.h"
 
@@ -32,6 +33,12 @@ void denvd_cred_leave(struct denvd_cred *save)
     save->active = false;
 }
 
+/* rt_sandbox_as_root's step: the same confined mkdir -p, ids as the sandbox names them */
+static int mkdir_p_fn(int root_fd, uid_t uid, gid_t gid, void *abs)
+{
+    return cf_mkdir_p(root_fd, abs, uid, gid, NULL);
+}
+
 /* Upstream envd is root inside its VM, so a write to /0/x as the default user creates /0
  * (then chowns it to the user). Here the sandbox's "/" belongs to nobody the sandbox maps,
  * so the missing directories are made with boxtopd's own privileges for this one step -
@@ -39,7 +46,16 @@ void denvd_cred_leave(struct denvd_cred *save)
  * plain mode, whose root is the host's "/". */
 int denvd_mkdir_p_priv(const struct denvd_call *c, const char *abs, int *created)
 {
-    if (!c->own_root || geteuid() != 0) return cf_mkdir_p(c->root_fd, abs, c->uid, c->gid, created);
+    if (!c->own_root || geteuid() != 0) {
+        int rc = cf_mkdir_p(c->root_fd, abs, c->uid, c->gid, created);
+        /* Rootless: boxtopd's uid is "user" inside, and the image's directories are root's:
+         * as root of the sandbox's id map (its range), the same confined step. */
+        if (rc == -EACCES && c->own_root && !created) {
+            int r = rt_sandbox_as_root(c->sbx->rt, c->uid, c->gid, mkdir_p_fn, (void *)abs);
+            if (r != -ENOTSUP) rc = r;
+        }
+        return rc;
+    }
     uid_t pu = (uid_t)setfsuid(0);
     gid_t pg = (gid_t)setfsgid(0);
     int rc = cf_mkdir_p(c->root_fd, abs, c->uid, c->gid, created);

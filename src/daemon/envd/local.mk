@@ -28,7 +28,7 @@ src_boxtopd_LDADD += $(DAEMON_ENVD_LIBS)
 
 ENVD_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon -I$(top_srcdir)/src/daemon/envd \
 	$(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
-ENVD_TEST_LIBS = $(DAEMON_ENVD_LIBS) $(CMOCKA_LIBS)
+ENVD_TEST_LIBS = $(DAEMON_ENVD_LIBS) $(DAEMON_RUNTIME_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS)
 ENVD_TESTS = tests/unit/test_envd_multipart \
 	tests/unit/test_envd_path tests/unit/test_envd_entry tests/unit/test_envd_rpcmsg \
 	tests/unit/test_envd_files

@@ -78,3 +78,10 @@ pkglibexec_PROGRAMS = src/boxtopd-init
 src_boxtopd_init_SOURCES = src/daemon/runtime/init_main.c
 src_boxtopd_init_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon/runtime
 src_boxtopd_init_LDADD = $(DAEMON_RUNTIME_LIBS) src/core/libboxtopcore.a
+
+# make check as a user who is not root says first, in one line, what differs (CI is root).
+EXTRA_DIST += tests/check-user-note.sh
+check-user-note:
+	@$(SHELL) $(top_srcdir)/tests/check-user-note.sh
+check-am: check-user-note
+.PHONY: check-user-note

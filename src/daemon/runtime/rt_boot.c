@@ -143,6 +143,7 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
     for (int s = 1; s < NSIG; s++)
         if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
     setsid(); /* boxtopd's terminal (Ctrl-C) must not reach the sandbox */
+    if (rt->nofile.rlim_cur != RLIM_INFINITY) setrlimit(RLIMIT_NOFILE, &rt->nofile);
     int rc = rt_cgroup_attach_self(rt, sb->id);
     if (rc < 0) {
         snprintf(why, sizeof why, "join cgroup: %s", strerror(-rc));
@@ -169,6 +170,8 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
         }
         if ((rootless && (rt->sub.ok ? wait_maps(sync_fd, why, sizeof why)
                                      : rt_rootfs_self_map(uid, gid, why, sizeof why)) < 0) ||
+            (rootless && rt->sub.ok && rt_on_image(rt) &&
+             rt_imagefs_etc(rt, sb, why, sizeof why) < 0) ||
             mount_root(rt, sb, why, sizeof why) < 0 ||
             rt_binds_mount(sb->dir, a.root, sb->idbase, !rootless, why, sizeof why) < 0)
             child_fail(sync_fd, why);

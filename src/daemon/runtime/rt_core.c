@@ -94,6 +94,8 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     if (hooks) rt->hooks = *hooks;
     snprintf(rt->instance, sizeof rt->instance, "%s", instance);
     rt->is_root = geteuid() == 0;
+    if (getrlimit(RLIMIT_NOFILE, &rt->nofile) < 0) /* sandboxes get it (rt_set_nofile) */
+        rt->nofile.rlim_cur = RLIM_INFINITY;       /* unknown: nothing to give back */
     if (rt_mkdir_p(state_dir, 0700) < 0 || !realpath(state_dir, rt->state_dir) ||
         rt_path(rt->rt_dir, sizeof rt->rt_dir, "%s/runtime", rt->state_dir) < 0 ||
         (mkdir(rt->rt_dir, 0700) < 0 && errno != EEXIST) || chmod(rt->rt_dir, 0700) < 0) {
@@ -521,6 +523,11 @@ void rt_sandbox_set_ud(struct rt_sandbox *sb, void *ud)
     sb->ud = ud;
 }
 
+void rt_set_nofile(struct rt *rt, const struct rlimit *nofile)
+{
+    rt->nofile = *nofile;
+}
+
 int rt_root_fd(struct rt_sandbox *sb)
 {
     return sb->root_fd;
@@ -570,9 +577,17 @@ int rt_user_ids(struct rt_sandbox *sb, const char *user, uid_t *uid, gid_t *gid,
     if (user && !root && strcmp(user, "user") != 0) {
         uid_t u;
         gid_t g;
-        if (sb->rt->mode != RT_MODE_FULL || passwd_lookup(sb, user, &u, &g) < 0) return -1;
-        *uid = sb->idbase + u;
-        *gid = sb->idbase + g;
+        /* rootless: only a subordinate range maps the ids useradd gives */
+        bool mapped =
+            sb->rt->mode == RT_MODE_FULL || (sb->rt->mode == RT_MODE_ROOTLESS && sb->rt->sub.ok);
+        if (!mapped || passwd_lookup(sb, user, &u, &g) < 0) return -1;
+        if (sb->rt->mode == RT_MODE_ROOTLESS) {
+            *uid = rt_subid_host_uid(&sb->rt->sub, u);
+            *gid = rt_subid_host_gid(&sb->rt->sub, g);
+        } else {
+            *uid = sb->idbase + u;
+            *gid = sb->idbase + g;
+        }
         if (home) *home = sb->other_home;
         return 0;
     }

@@ -230,17 +230,42 @@ static const char hook_user[] =
 
 static int run_mmdebstrap_in(const struct rt_image_job *j, const char *out_tar, struct progress *p);
 
-/* Its temporary files (the chroot, a gpg home) go to the cache and are removed whatever
- * happens: a failed or stopped build leaves nothing in /tmp. */
+/* Every directory from / down to dir can be searched by others. */
+static bool searchable_by_others(const char *dir)
+{
+    char p[PATH_MAX];
+    if (rt_path(p, sizeof p, "%s", dir) < 0) return false;
+    for (char *slash = p + strlen(p); slash > p; slash = strrchr(p, '/')) {
+        struct stat st;
+        *slash = '\0';
+        if (p[0] && (stat(p, &st) < 0 || !(st.st_mode & S_IXOTH))) return false;
+    }
+    return true;
+}
+
+/* Its temporary files (the chroot, a gpg home) go to the cache (a user's cache others cannot
+ * search: a directory in /var/tmp) and are removed whatever happens: a failed or stopped
+ * build leaves nothing in /tmp. */
 static int run_mmdebstrap(const struct rt_image_job *j, const char *out_tar, struct progress *p)
 {
     char tmp[PATH_MAX];
-    if (rt_path(tmp, sizeof tmp, "%s/tmp", j->dir) < 0) return -1;
-    rt_rm_rf(tmp);
-    if (mkdir(tmp, 0700) < 0) return -1;
-    /* Not root, mmdebstrap works as root of a user namespace mapped to the subordinate range:
-     * that root must create its chroot here, so the directory is open like /tmp (sticky). */
-    if (geteuid() != 0 && chmod(tmp, 01777) < 0) return -1;
+    bool own = geteuid() == 0 || searchable_by_others(j->dir);
+    if (own) {
+        if (rt_path(tmp, sizeof tmp, "%s/tmp", j->dir) < 0) return -1;
+        rt_rm_rf(tmp);
+        if (mkdir(tmp, 0700) < 0) return -1;
+    } else {
+        /* Not root, mmdebstrap works as root of a user namespace mapped to the subordinate
+         * range, which must reach its chroot: a private cache (0700, as XDG allows) is out of
+         * its reach, so /var/tmp then (mmdebstrap removes its own tempdir). */
+        snprintf(tmp, sizeof tmp, "/var/tmp/boxtop-base-XXXXXX");
+        if (!mkdtemp(tmp)) return -1;
+    }
+    /* Not root, that root must create its chroot here: the directory is open like /tmp. */
+    if (geteuid() != 0 && chmod(tmp, 01777) < 0) {
+        rt_rm_rf(tmp);
+        return -1;
+    }
     setenv("TMPDIR", tmp, 1);
     int rc = run_mmdebstrap_in(j, out_tar, p);
     rt_rm_rf(tmp);

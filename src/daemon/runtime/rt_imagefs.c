@@ -68,12 +68,17 @@ int rt_imagefs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
                 {"root", 0755, false},
                 {"lower", 0755, false},
                 {"upper/etc", 0755, true}};
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+    /* rootless with a range: /etc is root's, written by the setup child (rt_imagefs_etc) */
+    size_t ndirs = sizeof dirs / sizeof dirs[0];
+    bool etc_here = !(rt->mode == RT_MODE_ROOTLESS && rt->sub.ok);
+    if (!etc_here) ndirs--;
+    for (size_t i = 0; i < ndirs; i++)
         if (rt_path(p, sizeof p, "%s/%s", sb->dir, dirs[i].rel) < 0 ||
             mkdir_owned(p, dirs[i].mode, dirs[i].own ? r : (uid_t)-1, dirs[i].own ? r : (gid_t)-1) <
                 0)
             return error_set(err, ERROR_GENERIC, "sandbox dir %s: %s", dirs[i].rel,
                              strerror(errno));
+    if (!etc_here) return 0;
     struct rt_etc e;
     rt_etc_texts(rt, sb->id, &e);
     /* resolv.conf replaced: the host's resolvers as they are now */
@@ -89,6 +94,32 @@ int rt_imagefs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
              put(p, files[i].text, r, r, files[i].replace) < 0))
             return error_set(err, ERROR_GENERIC, "sandbox /etc/%s: %s", files[i].name,
                              strerror(errno));
+    return 0;
+}
+
+/* Rootless with a range, in the setup child as root of the sandbox's user ns: /etc and its
+ * per-sandbox files as rt_imagefs_prepare writes them in full mode, owned by root inside as in
+ * the image (made by boxtopd's own uid, "user" inside, user could write /etc). The upper
+ * directory itself ("/") stays boxtopd's, which moves it when it becomes a layer. */
+int rt_imagefs_etc(struct rt *rt, struct rt_sandbox *sb, char *why, size_t n)
+{
+    char p[PATH_MAX];
+    if (rt_path(p, sizeof p, "%s/upper/etc", sb->dir) < 0) FAIL("path");
+    /* this process is still boxtopd's uid ("user" here) with root's capabilities: chown */
+    if (mkdir_owned(p, 0755, 0, 0) < 0) FAIL("sandbox dir upper/etc");
+    struct rt_etc e;
+    rt_etc_texts(rt, sb->id, &e);
+    const struct {
+        const char *name, *text;
+        bool replace;
+    } files[] = {{"hostname", e.hostname, false},
+                 {"hosts", e.hosts, false},
+                 {"resolv.conf", e.resolv, true}};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        if (files[i].text[0] &&
+            (rt_path(p, sizeof p, "%s/upper/etc/%s", sb->dir, files[i].name) < 0 ||
+             put(p, files[i].text, 0, 0, files[i].replace) < 0))
+            FAIL("sandbox /etc/%s", files[i].name);
     return 0;
 }
 

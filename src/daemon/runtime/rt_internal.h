@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "rt_image.h"
@@ -153,6 +154,7 @@ struct rt {
     struct rt_caps caps;
     enum rt_mode mode;
     bool is_root;
+    struct rlimit nofile; /* the open files limit sandboxes start with (rt_set_nofile) */
     uint32_t idmap_base, idmap_slots; /* sandbox n uses idmap_base + n * RT_IDMAP_SIZE */
     struct rt_cgroup_sys cg;
     struct rt_sandbox *sandboxes;
@@ -384,6 +386,11 @@ pid_t rt_subid_spawn(const struct rt_subid *s, int (*fn)(void *), void *arg);
 int rt_subid_run(const struct rt_subid *s, int (*fn)(void *), void *arg);
 pid_t rt_subid_rm_spawn(const struct rt_subid *s, const char *path);
 int rt_subid_rm_rf(const struct rt_subid *s, const char *path);
+/* An id inside a rootless sandbox (0..65535) as the host sees it, and back: the map above. */
+uint32_t rt_subid_host_uid(const struct rt_subid *s, uint32_t inside);
+uint32_t rt_subid_host_gid(const struct rt_subid *s, uint32_t inside);
+uint32_t rt_subid_inside_uid(const struct rt_subid *s, uint32_t host);
+uint32_t rt_subid_inside_gid(const struct rt_subid *s, uint32_t host);
 
 /* rt_rootfs.c */
 int rt_rootfs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err);
@@ -402,6 +409,7 @@ static inline bool rt_on_image(const struct rt *rt)
     return rt->mode != RT_MODE_PLAIN && rt->base.st.state != RT_BASE_HOST;
 }
 int rt_imagefs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+int rt_imagefs_etc(struct rt *rt, struct rt_sandbox *sb, char *why, size_t n);
 int rt_imagefs_mount(const char *sbdir, const char *lower, bool rootless, uint32_t lower_base,
                      uint32_t idbase, char *why, size_t n);
 

@@ -106,15 +106,18 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
     if (rt->mode == RT_MODE_FULL) { /* "user", or one a template build added */
         m.uid = root ? 0 : uid - sb->idbase;
         m.gid = root ? 0 : gid - sb->idbase;
+    } else if (rt->mode == RT_MODE_ROOTLESS && !root && strcmp(user, "user") != 0) {
+        m.uid = rt_subid_inside_uid(&rt->sub, uid); /* one a template build added */
+        m.gid = rt_subid_inside_gid(&rt->sub, gid);
     } else if (rt->mode == RT_MODE_ROOTLESS) { /* without a range, "user" is the only id */
         m.uid = m.gid = root && rt->sub.ok ? 0 : RT_USER_UID;
     } else {
         m.uid = uid;
         m.gid = gid;
     }
-    const char *cwd = sp->cwd                                                     ? sp->cwd
-                      : rt->mode == RT_MODE_FULL && !root && strcmp(user, "user") ? home
-                                                                                  : "";
+    const char *cwd = sp->cwd                                                      ? sp->cwd
+                      : rt->mode != RT_MODE_PLAIN && !root && strcmp(user, "user") ? home
+                                                                                   : "";
     if (sp->keep && sp->meta && sp->metalen <= RT_META_MAX) m.metalen = (uint32_t)sp->metalen;
     size_t len = sizeof m + strlen(cwd) + 1 + m.metalen;
     for (m.argc = 0; sp->argv[m.argc]; m.argc++)

@@ -171,6 +171,17 @@ static void shift_entry(struct shift *sh, int dfd, const char *name, int depth)
     close(fd);
 }
 
+/* per-sandbox files: every sandbox writes its own */
+static const char *const per_sandbox[] = {"etc/hostname", "etc/hosts", "etc/resolv.conf"};
+
+static int unlink_per_sandbox(void *dir)
+{
+    char p[PATH_MAX];
+    for (size_t i = 0; i < sizeof per_sandbox / sizeof per_sandbox[0]; i++)
+        if (rt_path(p, sizeof p, "%s/%s", (const char *)dir, per_sandbox[i]) == 0) unlink(p);
+    return 0;
+}
+
 int rt_layer_take(struct rt *rt, struct rt_sandbox *sb, const char *dir, int64_t *bytes,
                   struct error *err)
 {
@@ -182,12 +193,14 @@ int rt_layer_take(struct rt *rt, struct rt_sandbox *sb, const char *dir, int64_t
         return error_set(err, ERROR_GENERIC, "path too long");
     if (rename(up, dir) < 0)
         return error_set(err, ERROR_GENERIC, "layer %s: %s", dir, strerror(errno));
-    /* per-sandbox files: every sandbox writes its own */
-    static const char *const own[] = {"etc/hostname", "etc/hosts", "etc/resolv.conf"};
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return error_set(err, ERROR_GENERIC, "layer %s: %s", dir, strerror(errno));
-    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
-        unlinkat(fd, own[i], 0);
+    bool denied = false;
+    for (size_t i = 0; i < sizeof per_sandbox / sizeof per_sandbox[0]; i++)
+        if (unlinkat(fd, per_sandbox[i], 0) < 0 && errno == EACCES) denied = true;
+    /* rootless with a range: /etc is root's (rt_imagefs_etc), whose range unlinks them */
+    if (denied && rt->mode == RT_MODE_ROOTLESS && rt->sub.ok)
+        rt_subid_run(&rt->sub, unlink_per_sandbox, (void *)dir);
     struct shift sh = {.from = sb->idbase, .to = rt->base.lower_base};
     if (rt->mode == RT_MODE_FULL && sh.from != sh.to) {
         struct stat st;

@@ -136,6 +136,26 @@ int rt_subid_write_maps(const struct rt_subid *s, pid_t pid, char *why, size_t n
     return 0;
 }
 
+uint32_t rt_subid_host_uid(const struct rt_subid *s, uint32_t inside)
+{
+    return inside == RT_USER_UID ? (uint32_t)s->uid : s->uid_start + inside;
+}
+
+uint32_t rt_subid_host_gid(const struct rt_subid *s, uint32_t inside)
+{
+    return inside == RT_USER_UID ? (uint32_t)s->gid : s->gid_start + inside;
+}
+
+uint32_t rt_subid_inside_uid(const struct rt_subid *s, uint32_t host)
+{
+    return host == (uint32_t)s->uid ? RT_USER_UID : host - s->uid_start;
+}
+
+uint32_t rt_subid_inside_gid(const struct rt_subid *s, uint32_t host)
+{
+    return host == (uint32_t)s->gid ? RT_USER_UID : host - s->gid_start;
+}
+
 /* The child that enters the namespace: it waits for the maps, becomes root there and runs fn. */
 static void ns_child(const struct rt_subid *s, int fd, int (*fn)(void *), void *arg)
 {
@@ -145,14 +165,22 @@ static void ns_child(const struct rt_subid *s, int fd, int (*fn)(void *), void *
     close(fd);
     if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) _exit(125);
     (void)s;
-    _exit(fn(arg) == 0 ? 0 : 1);
+    int rc = fn(arg); /* -errno comes back as the exit status */
+    _exit(rc == 0 ? 0 : rc < 0 && rc > -125 ? -rc : 1);
 }
 
-pid_t rt_subid_spawn(const struct rt_subid *s, int (*fn)(void *), void *arg)
+/* keep: one descriptor of boxtopd's the function uses (-1: none). */
+static pid_t spawn_keep(const struct rt_subid *s, int keep, int (*fn)(void *), void *arg)
 {
     pid_t helper = fork(); /* so that boxtopd need not wait: helper maps, then waits */
     if (helper != 0) return helper;
-    syscall(SYS_close_range, 3U, ~0U, 0U); /* none of boxtopd's sockets live on in here */
+    /* none of boxtopd's sockets live on in here */
+    if (keep < 3) {
+        syscall(SYS_close_range, 3U, ~0U, 0U);
+    } else {
+        if (keep > 3) syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
+        syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U);
+    }
     int sp[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) _exit(126);
     pid_t pid = fork();
@@ -173,14 +201,51 @@ pid_t rt_subid_spawn(const struct rt_subid *s, int (*fn)(void *), void *arg)
     _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
 }
 
-int rt_subid_run(const struct rt_subid *s, int (*fn)(void *), void *arg)
+pid_t rt_subid_spawn(const struct rt_subid *s, int (*fn)(void *), void *arg)
 {
-    pid_t pid = rt_subid_spawn(s, fn, arg);
-    if (pid < 0) return -1;
+    return spawn_keep(s, -1, fn, arg);
+}
+
+/* Waited for: 0, or -(the child's exit status) (fn's errno, 1 for other failures). */
+static int run_keep(const struct rt_subid *s, int keep, int (*fn)(void *), void *arg)
+{
+    pid_t pid = spawn_keep(s, keep, fn, arg);
+    if (pid < 0) return -errno;
     int st = 0;
     while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR) return -1;
-    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+        if (errno != EINTR) return -errno;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) >= 125) return -EPERM; /* no namespace or map */
+    return -WEXITSTATUS(st);
+}
+
+int rt_subid_run(const struct rt_subid *s, int (*fn)(void *), void *arg)
+{
+    return run_keep(s, -1, fn, arg) == 0 ? 0 : -1;
+}
+
+struct as_root {
+    rt_as_root_fn *fn;
+    void *arg;
+    int root_fd;
+    uid_t uid;
+    gid_t gid;
+};
+
+static int as_root_fn(void *arg)
+{
+    struct as_root *a = arg;
+    return a->fn(a->root_fd, a->uid, a->gid, a->arg);
+}
+
+int rt_sandbox_as_root(struct rt_sandbox *sb, uid_t uid, gid_t gid, rt_as_root_fn *fn, void *arg)
+{
+    const struct rt_subid *s = &sb->rt->sub;
+    if (sb->rt->mode != RT_MODE_ROOTLESS || !s->ok || sb->root_fd < 0) return -ENOTSUP;
+    if (uid != s->uid && (uid < s->uid_start || uid - s->uid_start >= RT_IDMAP_SIZE)) return -EPERM;
+    if (gid != s->gid && (gid < s->gid_start || gid - s->gid_start >= RT_IDMAP_SIZE)) return -EPERM;
+    struct as_root a = {fn, arg, sb->root_fd, rt_subid_inside_uid(s, uid),
+                        rt_subid_inside_gid(s, gid)};
+    return run_keep(s, sb->root_fd, as_root_fn, &a);
 }
 
 static int noop_fn(void *arg)

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "boxtop/error.h"
@@ -256,6 +257,16 @@ int rt_remove_later(struct rt *rt, const char *path);
  * (do not close it) and is -1 while not running; in plain mode it is the host's "/".
  * home: the path inside the sandbox ("/home/user", "/root"), in plain mode a host path. */
 int rt_root_fd(struct rt_sandbox *sb);
+/* The open files limit sandboxes start with (default: boxtopd's at rt_new), for a boxtopd
+ * that raised its own. */
+void rt_set_nofile(struct rt *rt, const struct rlimit *nofile);
+/* Rootless with a subordinate range: fn as root of a user namespace with the sandbox's id
+ * map (root inside's powers over its files, none over the host's) in a child process, waited
+ * for (fork + newuidmap: only for what boxtopd's own uid may not do). uid/gid: host ids (as
+ * rt_user_ids gives) that fn gets as the namespace names them, for chown. Returns fn's result
+ * (0 or -errno); -ENOTSUP without such a root (boxtopd is root, or no range). */
+typedef int rt_as_root_fn(int root_fd, uid_t uid, gid_t gid, void *arg);
+int rt_sandbox_as_root(struct rt_sandbox *sb, uid_t uid, gid_t gid, rt_as_root_fn *fn, void *arg);
 int rt_user_ids(struct rt_sandbox *sb, const char *user, uid_t *uid, gid_t *gid, const char **home);
 
 #endif

@@ -13,7 +13,7 @@
 //
 // Secrets: the key and the sandboxes' access tokens never go to stdout; their SHA-256 is
 // written to logs/NAME.secrets so that the no-secrets test can look for them in every log.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -486,10 +486,37 @@ export class Boxtopd {
   }
 }
 
+// The first id of this user's subordinate range in /etc/subuid or /etc/subgid, or null.
+function subidStart(file) {
+  const me = os.userInfo();
+  try {
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      const [who, start, count] = line.split(':');
+      if ((who === me.username || who === String(me.uid)) && +count >= 65536) return +start;
+    }
+  } catch {
+    /* no such file */
+  }
+  return null;
+}
+
+// Not root, a state dir holds files a sandbox's root made (template layers: templates outlive
+// boxtopd), which belong to the user's subordinate ids: the user removes them as root of a
+// user namespace mapping that range, as boxtopd itself does (rt_subid.c).
+export function rmAsSubidRoot(dir) {
+  const u = subidStart('/etc/subuid');
+  const g = subidStart('/etc/subgid');
+  if (process.getuid() === 0 || u === null || g === null) return false;
+  const r = spawnSync('unshare', ['--map-root-user', `--map-users=${u},1,65536`, `--map-groups=${g},1,65536`,
+    'rm', '-rf', '--', dir], { stdio: 'ignore' });
+  return r.status === 0 && !fs.existsSync(dir);
+}
+
 async function rmrf(dir, problems) {
   try {
     await fsp.rm(dir, { recursive: true, force: true, maxRetries: 3 });
   } catch (e) {
+    if (e.code === 'EACCES' && rmAsSubidRoot(dir)) return;
     // A still-mounted overlay would make this fail: worth reporting.
     problems.push(`could not remove state dir ${dir}: ${e.code || e.message}`);
   }
