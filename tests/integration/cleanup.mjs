@@ -4,7 +4,10 @@
 // finishes it on its next start (the teardown checks nothing is left: dirs, cgroups, processes).
 // The same for a deleted snapshot and a destroyed volume of 100 000 files: the name is free at
 // once, the id gone from lists, and the API answers while a boxtopd-rm child deletes the files.
+// An upload over a 1 GiB file: a boxtopd-trunc child empties it (stopped here on purpose) while
+// the API and envd answer; the upload waits for it, then the same inode holds exactly the new bytes.
 import { test } from 'node:test';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { assert, fileContext } from './lib/common.mjs';
@@ -149,6 +152,68 @@ test('boxtopd SIGKILLed mid-deletion: the next start finishes it', T, async () =
   await d.restart();
   assert.ok(await waitFor(() => trash(d).length === 0, 180000, 100), `left behind: ${trash(d)}`);
   await apiCall(d);
+});
+
+// Children of pid named comm, read cheaply (the truncation child may live only ~100 ms).
+function childrenNamed(pid, comm) {
+  let kids;
+  try {
+    kids = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    return [...procTable().values()].filter((p) => p.ppid === pid && p.comm === comm).map((p) => p.pid);
+  }
+  return kids.map(Number).filter((k) => {
+    try {
+      return fs.readFileSync(`/proc/${k}/comm`, 'utf8').trim() === comm;
+    } catch {
+      return false;
+    }
+  });
+}
+
+test('an upload over a 1 GiB file: a child empties it, the API answers meanwhile, same inode', T, async () => {
+  const { Sandbox } = ctx.E;
+  const d = ctx.need();
+  const s = await Sandbox.create('base', { timeoutMs: 600_000 });
+  d.track(s);
+  const f = '/home/user/big.bin';
+  const made = await s.commands.run(
+    `head -c 1073741824 /dev/zero > ${f} && sync && ln ${f} /home/user/big.link && chmod 640 ${f} && stat -c '%i %h %a %U %s' ${f}`,
+    { timeoutMs: 240_000 },
+  );
+  const [ino, links, mode, owner, size] = made.stdout.trim().split(' ');
+  assert.equal(size, '1073741824', 'the big file was written');
+  const content = crypto.randomBytes(3 << 20);
+  const want = crypto.createHash('sha256').update(content).digest('hex');
+  let settled = false;
+  const up = s.files.write(f, content.buffer.slice(content.byteOffset, content.byteOffset + content.length)).finally(() => {
+    settled = true;
+  });
+  // catch the truncation child and stop it: nothing the upload waits for can finish meanwhile
+  let kid;
+  const end = Date.now() + 60000;
+  while (!kid && !settled && Date.now() < end) {
+    const spinEnd = performance.now() + 20;
+    while (!kid && performance.now() < spinEnd) kid = childrenNamed(d.pid, 'boxtopd-trunc')[0];
+    if (!kid) await new Promise((r) => setImmediate(r));
+  }
+  assert.ok(kid, 'the truncation ran in a boxtopd-trunc child');
+  process.kill(kid, 'SIGSTOP');
+  try {
+    await apiCall(d); // another client, answered while the truncation has not ended
+    const other = await s.commands.run('echo alive');
+    assert.equal(other.stdout.trim(), 'alive', 'envd answers too');
+    assert.equal(settled, false, 'the upload waits for the truncation');
+  } finally {
+    process.kill(kid, 'SIGCONT');
+  }
+  await up;
+  const got = Buffer.from(await s.files.read(f, { format: 'bytes' }));
+  assert.equal(crypto.createHash('sha256').update(got).digest('hex'), want, 'the uploaded content');
+  const after = await s.commands.run(`stat -c '%i %h %a %U %s' ${f}; cmp ${f} /home/user/big.link && echo same`);
+  assert.equal(after.stdout.trim(), `${ino} ${links} ${mode} ${owner} ${content.length}\nsame`, 'the same file, emptied and written');
+  assert.ok(await waitFor(() => childrenNamed(d.pid, 'boxtopd-trunc').length === 0, 10000), 'the child was reaped');
+  await s.kill();
 });
 
 test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {

@@ -87,6 +87,38 @@ static int upload(struct fx *f, const char *path, const char *ctype, const char 
     return status;
 }
 
+/* An upload over a big file (opened without O_TRUNC, emptied separately: here without a
+ * runtime, in place) keeps the file: inode, hard link, mode; it holds just the new bytes. */
+static void over_big_file_keeps_it(void **state)
+{
+    struct fx *f = *state;
+    char p[192], l[192];
+    snprintf(p, sizeof p, "%s/home/user/big.bin", f->top);
+    snprintf(l, sizeof l, "%s/home/user/big.link", f->top);
+    int fd = open(p, O_WRONLY | O_CREAT, 0640);
+    assert_true(fd >= 0);
+    assert_int_equal(posix_fallocate(fd, 0, 32 << 20), 0);
+    close(fd);
+    assert_int_equal(chmod(p, 0640), 0);
+    assert_int_equal(link(p, l), 0);
+    struct stat before, after;
+    assert_int_equal(stat(p, &before), 0);
+    assert_true((long long)before.st_blocks * 512 >= 32 << 20);
+    struct buf resp = BUF_INIT;
+    assert_int_equal(upload(f, "big.bin", "application/octet-stream", NULL, "new", 3, 2, &resp),
+                     200);
+    buf_free(&resp);
+    assert_int_equal(stat(p, &after), 0);
+    assert_int_equal(after.st_ino, before.st_ino);
+    assert_int_equal(after.st_nlink, 2);
+    assert_int_equal(after.st_mode & 07777, 0640);
+    size_t len;
+    char *b = slurp(f, "/home/user/big.link", &len);
+    assert_int_equal(len, 3);
+    assert_memory_equal(b, "new", 3);
+    free(b);
+}
+
 static const char MP[] =
     "--XyZ\r\n"
     "Content-Disposition: form-data; name=\"file\"; filename=\"/tmp/t/a.txt\"\r\n"
@@ -363,6 +395,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(errors, setup, teardown),
         cmocka_unit_test_setup_teardown(confined, setup, teardown),
         cmocka_unit_test_setup_teardown(metadata, setup, teardown),
+        cmocka_unit_test_setup_teardown(over_big_file_keeps_it, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,6 +24,8 @@ struct denvd_conn {
     struct denvd_upload *up;
     int up_fail_status; /* refused upload: answer this once the body is read */
     struct buf up_fail_body;
+    bool up_end_pending; /* the body ended while the upload waited (denvd_upload_waiting) */
+    int up_end_status;
     struct denvd_download *dl;
     bool streaming, ended;
     bool was_high;

@@ -21,10 +21,20 @@
 #include "denvd_files.h"
 #include "denvd_int.h"
 #include "multipart.h"
+#include "runtime/runtime.h"
 #include "xmeta.h"
 
 #define INFLATE_CHUNK (64 * 1024)
 #define WRITE_BUF     (256 * 1024) /* lws hands over ~4 KiB pieces: batch them per write(2) */
+/* An existing file with at least this much on disk is truncated by a child (rt_truncate_start):
+ * the kernel frees its extents inside the truncating call, ~400 ms for 1 GiB, which would hold
+ * the loop and every other client. Smaller ones are opened with O_TRUNC as before. */
+#define TRUNC_OFF_LOOP_MIN (16LL << 20)
+
+/* One running truncation; outlives an upload freed meanwhile (u = NULL then). */
+struct up_trunc {
+    struct denvd_upload *u;
+};
 
 struct denvd_upload {
     struct denvd_call call;
@@ -44,6 +54,13 @@ struct denvd_upload {
     cJSON *written;  /* response array */
     cJSON *metadata; /* for every file of this upload ({} = none) */
     int nfiles;
+    /* the file being truncated off the loop: its bytes wait in held until that ended */
+    struct up_trunc *trunc; /* non-NULL while it runs */
+    int pend_fd;            /* that file's fd: u->fd, or owned here once the part ended */
+    bool pend_close;        /* its part ended meanwhile: close it after */
+    struct buf held;
+    void (*on_ready)(void *ud);
+    void *ready_ud;
 };
 
 static int up_fail(struct denvd_upload *u, int status, const char *fmt, ...)
@@ -62,9 +79,20 @@ static int up_fail(struct denvd_upload *u, int status, const char *fmt, ...)
 
 static int flush_file(struct denvd_upload *u);
 
+static bool holding(const struct denvd_upload *u)
+{
+    return u->trunc && u->fd >= 0 && u->fd == u->pend_fd;
+}
+
 static int close_file(struct denvd_upload *u)
 {
     if (u->fd < 0) return 0;
+    if (holding(u)) { /* closed when the truncation ended (trunc_ready) */
+        int rc = flush_file(u);
+        u->pend_close = true;
+        u->fd = -1;
+        return rc;
+    }
     if (flush_file(u) < 0) {
         close(u->fd);
         u->fd = -1;
@@ -73,6 +101,44 @@ static int close_file(struct denvd_upload *u)
     int rc = close(u->fd);
     u->fd = -1;
     return rc < 0 ? up_fail(u, 500, "error writing file: %s", strerror(errno)) : 0;
+}
+
+static int write_fd(struct denvd_upload *u, int fd, const void *data, size_t len);
+
+/* The truncation of u->pend_fd ended: its held bytes go in, then the glue hears. */
+static void trunc_ready(void *ud, int err)
+{
+    struct up_trunc *t = ud;
+    struct denvd_upload *u = t->u;
+    free(t);
+    if (!u) return;
+    u->trunc = NULL;
+    if (err)
+        up_fail(u, err == ENOSPC ? 507 : 500, "error truncating file: %s", strerror(err));
+    else if (u->held.len)
+        write_fd(u, u->pend_fd, u->held.data, u->held.len);
+    buf_free(&u->held);
+    if (u->pend_close && close(u->pend_fd) < 0)
+        up_fail(u, 500, "error writing file: %s", strerror(errno));
+    u->pend_close = false;
+    u->pend_fd = -1;
+    if (u->on_ready) u->on_ready(u->ready_ud);
+}
+
+/* fd was opened without O_TRUNC: empty it, off the loop when possible. */
+static int truncate_target(struct denvd_upload *u, int fd)
+{
+    struct up_trunc *t = malloc(sizeof *t);
+    if (t) {
+        t->u = u;
+        if (rt_truncate_start(u->call.e ? u->call.e->host.rt : NULL, fd, trunc_ready, t) == 0) {
+            u->trunc = t;
+            u->pend_fd = fd;
+            return 0;
+        }
+        free(t);
+    }
+    return ftruncate(fd, 0); /* no child: as O_TRUNC would */
 }
 
 /* Open the target of one file (raw path as sent, resolved against home). */
@@ -98,9 +164,12 @@ static int open_target_as_user(struct denvd_upload *u, const char *raw)
         return up_fail(u, rc == -ENOSPC ? 507 : 500, "error ensuring directories: %s",
                        strerror(-rc));
     struct stat st;
-    if (cf_stat(u->call.root_fd, path, &st) == 0 && S_ISDIR(st.st_mode))
-        return up_fail(u, 400, "path is a directory: %s", path);
-    int fd = cf_open(u->call.root_fd, path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    bool exists = cf_stat(u->call.root_fd, path, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode)) return up_fail(u, 400, "path is a directory: %s", path);
+    /* the same file (inode: links, owner, mode) emptied, as O_TRUNC does; one at a time */
+    bool late = exists && S_ISREG(st.st_mode) &&
+                (long long)st.st_blocks * 512 >= TRUNC_OFF_LOOP_MIN && !u->trunc;
+    int fd = cf_open(u->call.root_fd, path, O_WRONLY | O_CREAT | (late ? 0 : O_TRUNC), 0666);
     if (fd < 0)
         return up_fail(u,
                        fd == -ENOSPC                     ? 507
@@ -118,6 +187,11 @@ static int open_target_as_user(struct denvd_upload *u, const char *raw)
         close(fd);
         return up_fail(u, mr == -ENOSPC || mr == -EDQUOT ? 507 : 500,
                        "error setting file metadata: %s", strerror(-mr));
+    }
+    if (late && truncate_target(u, fd) < 0) {
+        int e = errno;
+        close(fd);
+        return up_fail(u, 500, "error truncating file: %s", strerror(e));
     }
     u->fd = fd;
     cJSON *ent = cJSON_CreateObject();
@@ -148,11 +222,11 @@ static int write_failed(struct denvd_upload *u, int err)
                    strerror(err));
 }
 
-static int write_raw(struct denvd_upload *u, const void *data, size_t len)
+static int write_fd(struct denvd_upload *u, int fd, const void *data, size_t len)
 {
     const char *p = data;
     while (len) {
-        ssize_t n = write(u->fd, p, len);
+        ssize_t n = write(fd, p, len);
         if (n < 0) {
             if (errno == EINTR) continue;
             return write_failed(u, errno);
@@ -160,6 +234,14 @@ static int write_raw(struct denvd_upload *u, const void *data, size_t len)
         p += n;
         len -= (size_t)n;
     }
+    return 0;
+}
+
+static int write_raw(struct denvd_upload *u, const void *data, size_t len)
+{
+    if (!holding(u)) return write_fd(u, u->fd, data, len);
+    /* the glue reads no more while this waits: held is about one body piece (inflated) */
+    if (buf_append(&u->held, data, len) < 0) return up_fail(u, 500, "out of memory");
     return 0;
 }
 
@@ -232,6 +314,7 @@ int denvd_upload_begin(struct denvd_call *c, const struct denvd_upload_req *req,
     }
     u->call = *c;
     u->fd = -1;
+    u->pend_fd = -1;
     u->wbuf = malloc(WRITE_BUF); /* NULL: unbuffered writes */
     u->written = cJSON_CreateArray();
     u->metadata = req->metadata ? cJSON_Duplicate(req->metadata, 1) : cJSON_CreateObject();
@@ -375,9 +458,21 @@ int denvd_upload_status(const struct denvd_upload *u, const char **message)
     return u->status;
 }
 
+bool denvd_upload_waiting(const struct denvd_upload *u)
+{
+    return u->trunc != NULL;
+}
+
+void denvd_upload_on_ready(struct denvd_upload *u, void (*fn)(void *ud), void *ud)
+{
+    u->on_ready = fn;
+    u->ready_ud = ud;
+}
+
 int denvd_upload_plain_fd(struct denvd_upload *u)
 {
-    if (u->multipart || u->gzip || u->fd < 0 || u->status || flush_file(u) < 0) return -1;
+    if (u->trunc || u->multipart || u->gzip || u->fd < 0 || u->status || flush_file(u) < 0)
+        return -1;
     free(u->wbuf); /* unbuffered from now on */
     u->wbuf = NULL;
     return u->fd;
@@ -391,6 +486,9 @@ void denvd_upload_write_failed(struct denvd_upload *u, int err)
 void denvd_upload_free(struct denvd_upload *u)
 {
     if (!u) return;
+    if (u->trunc) u->trunc->u = NULL; /* the child goes on with its own copy of the fd */
+    if (u->pend_close) close(u->pend_fd);
+    buf_free(&u->held);
     if (u->fd >= 0) close(u->fd);
     free(u->wbuf);
     if (u->zs_ready) inflateEnd(&u->zs);

@@ -34,6 +34,12 @@ int denvd_upload_status(const struct denvd_upload *u, const char **message);
  * -1: the server may then splice the body into it (issue 22). From then on fed bytes are
  * written at once, unbuffered, so both ways keep their order. Still owned by u. */
 int denvd_upload_plain_fd(struct denvd_upload *u);
+/* An existing big file is emptied off the loop (rt_truncate_start) after it was opened (by
+ * begin or a multipart part): meanwhile its bytes are held in memory, so the glue must read
+ * no more of the body while waiting is true, nor finish; fn(ud) runs in the loop once it
+ * ended (then check denvd_upload_status). plain_fd is -1 while waiting. */
+bool denvd_upload_waiting(const struct denvd_upload *u);
+void denvd_upload_on_ready(struct denvd_upload *u, void (*fn)(void *ud), void *ud);
 /* A write into that fd failed with errno err: the upload fails as a failed write would. */
 void denvd_upload_write_failed(struct denvd_upload *u, int err);
 void denvd_upload_free(struct denvd_upload *u);

@@ -326,6 +326,17 @@ static void upload_answer_refusal(struct denvd_conn *c)
     c->kind = K_DONE;
 }
 
+static void upload_failed(struct denvd_conn *c)
+{
+    int status;
+    struct buf body = BUF_INIT;
+    denvd_upload_finish(c->up, &status, &body);
+    denvd_upload_free(c->up);
+    c->up = NULL;
+    server_request_set_body_fd(c->req, -1, NULL); /* its fd is closed */
+    upload_refuse_later(c, status, &body);
+}
+
 static int upload_data(struct server_request *req, const char *data, size_t len, void *ud)
 {
     struct denvd_conn *c = ud;
@@ -340,15 +351,10 @@ static int upload_data(struct server_request *req, const char *data, size_t len,
     /* no credential switch per piece: writes go to an open fd, and a multipart part that
      * opens a new file switches inside denvd_files.c */
     int rc = denvd_upload_feed(c->up, data, len);
-    if (rc < 0) {
-        int status;
-        struct buf body = BUF_INIT;
-        denvd_upload_finish(c->up, &status, &body);
-        denvd_upload_free(c->up);
-        c->up = NULL;
-        server_request_set_body_fd(req, -1, NULL); /* its fd is closed */
-        upload_refuse_later(c, status, &body);
-    }
+    if (rc < 0)
+        upload_failed(c);
+    else if (denvd_upload_waiting(c->up))
+        server_request_pause_body(req, true); /* until upload_ready */
     return 0;
 }
 
@@ -379,6 +385,11 @@ static void upload_end(struct server_request *req, int status, void *ud)
         return;
     }
     if (!c->up) return;
+    if (status >= 0 && denvd_upload_waiting(c->up)) { /* finished by upload_ready */
+        c->up_end_pending = true;
+        c->up_end_status = status;
+        return;
+    }
     struct buf body = BUF_INIT;
     int st;
     if (status < 0) {
@@ -396,6 +407,21 @@ static void upload_end(struct server_request *req, int status, void *ud)
     server_respond(c->req, st, "application/json", body.data, body.len);
     buf_free(&body);
     c->kind = K_DONE;
+}
+
+/* The truncation of a big file the upload writes ended (denvd_files.c): its bytes are in,
+ * reading goes on. Such an upload is not spliced (on_data keeps the order). */
+static void upload_ready(void *ud)
+{
+    struct denvd_conn *c = ud;
+    if (denvd_upload_status(c->up, NULL)) upload_failed(c);
+    if (c->up_end_pending) {
+        c->up_end_pending = false;
+        upload_end(c->req, c->up_end_status, c);
+        return;
+    }
+    if (c->up && denvd_upload_waiting(c->up)) return;
+    server_request_pause_body(c->req, false);
 }
 
 struct meta_collect {
@@ -441,6 +467,8 @@ static void start_upload(struct denvd_conn *c, const char *path)
         upload_refuse_later(c, status, &b);
     }
     server_request_set_body_cb(c->req, upload_data, upload_end, c);
+    if (c->up) denvd_upload_on_ready(c->up, upload_ready, c);
+    if (c->up && denvd_upload_waiting(c->up)) server_request_pause_body(c->req, true);
     int fd = c->up ? denvd_upload_plain_fd(c->up) : -1;
     if (fd >= 0) server_request_set_body_fd(c->req, fd, upload_sunk);
 }

@@ -14,8 +14,9 @@ src_daemon_envd_libboxtopd_envd_a_SOURCES = \
 	src/daemon/envd/procmeta.c src/daemon/envd/procmeta.h
 src_daemon_envd_libboxtopd_envd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon \
 	$(CJSON_CFLAGS) $(CRYPTO_CFLAGS) $(ZLIB_CFLAGS)
-DAEMON_ENVD_LIBS = src/daemon/envd/libboxtopd_envd.a $(CONNECT_LIBS) $(CRYPTO_LIBS) \
-	$(ZLIB_LIBS) $(CJSON_LIBS)
+# the runtime: denvd_files.c has a child truncate big files (rt_truncate_start)
+DAEMON_ENVD_LIBS = src/daemon/envd/libboxtopd_envd.a $(DAEMON_RUNTIME_LIBS) $(CONNECT_LIBS) \
+	$(CRYPTO_LIBS) $(ZLIB_LIBS) $(CJSON_LIBS)
 
 src_boxtopd_SOURCES += \
 	src/daemon/envd/denvd_setup.c src/daemon/envd/denvd.h src/daemon/envd/denvd_int.h \

@@ -52,8 +52,10 @@ static struct rt_child *child_link(struct rt *rt, pid_t pid, int msg_fd, rt_chil
     return c;
 }
 
-struct rt_child *rt_child_start(struct rt *rt, const char *name, rt_child_work_fn work, void *arg,
-                                rt_child_done_fn done, void *ud)
+/* keep_fd: -1, or a fd the child keeps as fd 4 (the work finds it there). */
+static struct rt_child *child_start(struct rt *rt, const char *name, int keep_fd,
+                                    rt_child_work_fn work, void *arg, rt_child_done_fn done,
+                                    void *ud)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0) return NULL;
@@ -70,7 +72,8 @@ struct rt_child *rt_child_start(struct rt *rt, const char *name, rt_child_work_f
         if (getppid() != parent) _exit(127);
         if (p[1] != 3 && dup2(p[1], 3) < 0) _exit(127); /* dup2's copy is not close-on-exec */
         if (p[1] == 3) fcntl(3, F_SETFD, 0);
-        syscall(SYS_close_range, 4U, ~0U, 0U);
+        if (keep_fd >= 0 && keep_fd != 4 && dup2(keep_fd, 4) < 0) _exit(127);
+        syscall(SYS_close_range, keep_fd >= 0 ? 5U : 4U, ~0U, 0U);
         if (setpriority(PRIO_PROCESS, 0, 10) < 0) { /* best effort */
         }
         _exit(work(arg, 3));
@@ -84,6 +87,60 @@ struct rt_child *rt_child_start(struct rt *rt, const char *name, rt_child_work_f
         close(p[0]);
     }
     return c;
+}
+
+struct rt_child *rt_child_start(struct rt *rt, const char *name, rt_child_work_fn work, void *arg,
+                                rt_child_done_fn done, void *ud)
+{
+    return child_start(rt, name, -1, work, arg, done, ud);
+}
+
+struct rt_child *rt_child_start_fd(struct rt *rt, const char *name, int keep_fd,
+                                   rt_child_work_fn work, void *arg, rt_child_done_fn done,
+                                   void *ud)
+{
+    return child_start(rt, name, keep_fd, work, arg, done, ud);
+}
+
+/* ---- truncating a file off the loop ---- */
+
+struct trunc_job {
+    rt_truncate_done_fn done;
+    void *ud;
+};
+
+static int trunc_work(void *arg, int report_fd)
+{
+    (void)arg;
+    (void)report_fd;
+    while (ftruncate(4, 0) < 0)
+        if (errno != EINTR) return errno > 0 && errno < 126 ? errno : EIO;
+    return 0;
+}
+
+static void trunc_done(struct rt *rt, void *ud, int status, const char *report, size_t len)
+{
+    (void)rt;
+    (void)report;
+    (void)len;
+    struct trunc_job *j = ud;
+    rt_truncate_done_fn done = j->done;
+    void *cud = j->ud;
+    free(j);
+    done(cud, status == 0 ? 0 : status > 0 ? status : EINTR);
+}
+
+int rt_truncate_start(struct rt *rt, int fd, rt_truncate_done_fn done, void *ud)
+{
+    struct trunc_job *j = rt ? malloc(sizeof *j) : NULL;
+    if (!j) return -1;
+    j->done = done;
+    j->ud = ud;
+    if (!child_start(rt, "boxtopd-trunc", fd, trunc_work, NULL, trunc_done, j)) {
+        free(j);
+        return -1;
+    }
+    return 0;
 }
 
 struct rt_child *rt_child_watch(struct rt *rt, pid_t pid, rt_child_done_fn done, void *ud)

@@ -329,6 +329,10 @@ typedef void (*rt_child_done_fn)(struct rt *rt, void *ud, int status, const char
                                  size_t len);
 struct rt_child *rt_child_start(struct rt *rt, const char *name, rt_child_work_fn work, void *arg,
                                 rt_child_done_fn done, void *ud);
+/* The same, the child keeping keep_fd as its fd 4. */
+struct rt_child *rt_child_start_fd(struct rt *rt, const char *name, int keep_fd,
+                                   rt_child_work_fn work, void *arg, rt_child_done_fn done,
+                                   void *ud);
 struct rt_child *rt_child_watch(struct rt *rt, pid_t pid, rt_child_done_fn done, void *ud);
 void rt_child_reads(struct rt_child *c, const struct rt_sandbox *sb);
 void rt_children_kill_readers(struct rt *rt, const struct rt_sandbox *sb);

@@ -251,6 +251,12 @@ void rt_tick(struct rt *rt);
  * the end finishes it on its next start. 0, or -1 (errno) when it could not be moved: the
  * caller deletes it itself. */
 int rt_remove_later(struct rt *rt, const char *path);
+/* ftruncate(fd, 0) in a child (rt_child.c): freeing the extents of a file of gigabytes takes
+ * the kernel hundreds of ms, which the loop must not wait for. done(ud, 0 or an errno) runs
+ * in the loop once it ended (always, also at shutdown: then EINTR); the caller keeps fd
+ * open and writes to it only after done. -1 when no child could be started. */
+typedef void (*rt_truncate_done_fn)(void *ud, int err);
+int rt_truncate_start(struct rt *rt, int fd, rt_truncate_done_fn done, void *ud);
 
 /* Host-side directory fd of the sandbox's root, for confined file access with
  * openat2(RESOLVE_IN_ROOT); and the host uid/gid a sandbox user maps to. The fd belongs to sb
