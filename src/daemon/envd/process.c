@@ -566,39 +566,6 @@ void denvd_process_sbx_free(struct denvd_sbx *s)
 
 #define ENVD_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* exec.LookPath in the sandbox: the first executable regular file named name on envd's PATH. */
-static bool look_path(int root_fd, const char *name, char *out, size_t n)
-{
-    const char *dir = ENVD_PATH;
-    while (*dir) {
-        size_t dl = strcspn(dir, ":");
-        struct stat st;
-        snprintf(out, n, "%.*s/%s", (int)dl, dir, name);
-        if (cf_stat(root_fd, out, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
-            return true;
-        dir += dl + (dir[dl] == ':');
-    }
-    return false;
-}
-
-/* envd runs every command through a shell that sets its OOM score, I/O and CPU priority and
- * then execs it (handler.go New: oomWrapperScript, ioniceNicePrefix with whatever the image
- * has): so a missing command is a process that exits 127 with nice's or sh's complaint on
- * stderr, not a failed Start. */
-static void wrapper_script(int root_fd, char *out, size_t n)
-{
-    char ionice[64], nice[64], prefix[160] = "";
-    errno = 0;
-    int cur = getpriority(PRIO_PROCESS, 0); /* glibc: the nice value itself */
-    if (errno) cur = 0;
-    size_t at = 0;
-    if (look_path(root_fd, "ionice", ionice, sizeof ionice))
-        at += (size_t)snprintf(prefix + at, sizeof prefix - at, "%s -c 2 -n 4 ", ionice);
-    if (look_path(root_fd, "nice", nice, sizeof nice) && at < sizeof prefix)
-        snprintf(prefix + at, sizeof prefix - at, "%s -n %d ", nice, 0 - cur);
-    snprintf(out, n, "echo 100 > /proc/$$/oom_score_adj && exec %s\"${@}\"", prefix);
-}
-
 static int env_add(char ***envp, size_t *n, const char *k, const char *v)
 {
     size_t klen = strlen(k);
@@ -770,20 +737,14 @@ static int proc_start(struct denvd_call *c, const cJSON *msg, struct denvd_conn 
             denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
             goto out;
         }
-    argv = calloc(req.nargs + 6, sizeof *argv);
+    argv = calloc(req.nargs + 2, sizeof *argv);
     if (!argv) {
         denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
         goto out;
     }
-    char script[256];
-    wrapper_script(c->root_fd, script, sizeof script);
-    argv[0] = "/bin/sh";
-    argv[1] = "-c";
-    argv[2] = script;
-    argv[3] = "--"; /* $0; the command and its arguments are "$@" */
-    argv[4] = req.cmd;
+    argv[0] = req.cmd;
     for (size_t i = 0; i < req.nargs; i++)
-        argv[i + 5] = req.args[i];
+        argv[i + 1] = req.args[i];
 
     struct rt_spawn sp = {
         .argv = argv,
@@ -794,7 +755,8 @@ static int proc_start(struct denvd_call *c, const cJSON *msg, struct denvd_conn 
         .rows = req.pty.rows ? (int)req.pty.rows : 24,
         .cols = req.pty.cols ? (int)req.pty.cols : 80,
         .want_stdin = !req.has_stdin || req.stdin_on,
-        .keep = true, /* the process outlives a boxtopd crash with its stdio */
+        .envd_wrap = true, /* handler.go New: every command runs through envd's wrapper */
+        .keep = true,      /* the process outlives a boxtopd crash with its stdio */
     };
     struct buf meta = BUF_INIT; /* kept by init for a boxtopd restarted after a crash */
     char op_id[24];

@@ -24,6 +24,7 @@ src_daemon_runtime_libboxtopd_runtime_a_SOURCES = \
 	src/daemon/runtime/rt_cgroup.c \
 	src/daemon/runtime/rt_metrics.c \
 	src/daemon/runtime/rt_spawn.c \
+	src/daemon/runtime/rt_envd_wrap.c \
 	src/daemon/runtime/rt_proto.c \
 	src/daemon/runtime/rt_util.c \
 	src/daemon/runtime/rt_freeze.c \

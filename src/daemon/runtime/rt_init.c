@@ -202,13 +202,20 @@ static void child_exec(const struct rt_msg_spawn *sp, const char *cwd, char **ar
     }
     step = "stdio";
     if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) goto fail;
-    /* init is shielded from the OOM killer; the processes it starts are not. */
+    /* init is shielded from the OOM killer; the processes it starts are not. A non-dumpable
+     * init's child has /proc files of host root's until its exec: dumpable, it can write them
+     * (envd's OOM score 100 below; a shell could after the exec too). */
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     int oom = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
     if (oom >= 0) {
         if (write(oom, "0", 1) < 0) { /* nothing to do: the old value stays */
         }
         close(oom);
     }
+    /* before the switch of user, which makes /proc/self root's until the exec */
+    struct rt_envd_wrap wrap = {{0}, {0}};
+    bool envd = sp->flags & RT_SPAWN_ENVD;
+    if (envd) rt_envd_wrap_prepare(&wrap);
     step = "drop capabilities";
     if (mode == RT_MODE_ROOTLESS && drop_bounding() < 0) goto fail;
     if (getuid() != sp->uid || getgid() != sp->gid) {
@@ -221,7 +228,11 @@ static void child_exec(const struct rt_msg_spawn *sp, const char *cwd, char **ar
     step = "cwd";
     if (chdir(cwd) < 0) goto fail;
     step = "exec";
-    exec_in_path(argv, envp);
+    if (argv[0][0])
+        exec_in_path(argv, envp);
+    else
+        errno = ENOENT; /* execvp("") */
+    if (envd) rt_envd_wrap_failed(&wrap, argv[0], errno);
 fail:
     e = errno;
     char msg[128];

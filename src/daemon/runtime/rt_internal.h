@@ -191,7 +191,8 @@ struct rt_msg_hdr {
 #define RT_SPAWN_PTY   1u
 #define RT_SPAWN_STDIN 2u
 #define RT_SPAWN_ROOT  4u
-#define RT_SPAWN_KEEP  8u /* init keeps the stdio for a restarted boxtopd (rt_spawn.keep) */
+#define RT_SPAWN_KEEP  8u  /* init keeps the stdio for a restarted boxtopd (rt_spawn.keep) */
+#define RT_SPAWN_ENVD  16u /* as envd's command wrapper (rt_spawn.envd_wrap, rt_envd_wrap.c) */
 
 #define RT_META_MAX (16 * 1024) /* metadata init keeps per process (bytes) */
 
@@ -204,6 +205,15 @@ struct rt_msg_spawn {
     uint32_t uid, gid; /* ids to run as, in init's view (plain mode: host ids) */
     uint32_t metalen;  /* at most RT_META_MAX */
 };
+
+/* rt_envd_wrap.c, in the forked child before its exec: envd's OOM score, I/O and CPU
+ * priority; then, when the exec fails, the complaint and exit code of envd's wrapper. */
+struct rt_envd_wrap {
+    char ionice[64], nice[64]; /* where they are in the image, "" = not there */
+};
+void rt_envd_wrap_prepare(struct rt_envd_wrap *w);
+__attribute__((noreturn)) void rt_envd_wrap_failed(const struct rt_envd_wrap *w, const char *cmd,
+                                                   int e);
 
 struct rt_msg_list {
     struct rt_msg_hdr h;

@@ -89,7 +89,7 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
     out->pty_fd = out->stdin_fd = out->stdout_fd = out->stderr_fd = -1;
     if (!sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
     if (sb->frozen) return error_set(err, ERROR_CONFLICT, "sandbox %s is paused", sb->id);
-    if (!sp->argv || !sp->argv[0] || !sp->argv[0][0])
+    if (!sp->argv || !sp->argv[0] || (!sp->argv[0][0] && !sp->envd_wrap))
         return error_set(err, ERROR_USAGE, "empty command");
     uid_t uid;
     gid_t gid;
@@ -100,7 +100,8 @@ int rt_spawn(struct rt *rt, struct rt_sandbox *sb, const struct rt_spawn *sp, st
     bool root = strcmp(user, "root") == 0;
     struct rt_msg_spawn m = {.h = {RT_MSG_SPAWN, ++sb->seq}};
     m.flags = (sp->pty ? RT_SPAWN_PTY : 0) | (sp->want_stdin ? RT_SPAWN_STDIN : 0) |
-              (root ? RT_SPAWN_ROOT : 0) | (sp->keep ? RT_SPAWN_KEEP : 0);
+              (root ? RT_SPAWN_ROOT : 0) | (sp->keep ? RT_SPAWN_KEEP : 0) |
+              (sp->envd_wrap ? RT_SPAWN_ENVD : 0);
     m.rows = (uint16_t)(sp->rows > 0 && sp->rows < 65536 ? sp->rows : 24);
     m.cols = (uint16_t)(sp->cols > 0 && sp->cols < 65536 ? sp->cols : 80);
     if (rt->mode == RT_MODE_FULL) { /* "user", or one a template build added */

@@ -69,6 +69,9 @@ struct rt_spawn {
     bool pty;                /* one pty for stdin/stdout/stderr, ICRNL on */
     int rows, cols;          /* pty size */
     bool want_stdin;         /* pipes only: keep a stdin pipe, else /dev/null */
+    /* as envd's command wrapper: OOM score 100, best-effort I/O 4, and a command that cannot
+     * be run (or an empty one) is a process that exits 127/126 with the wrapper's complaint */
+    bool envd_wrap;
     /* init keeps a copy of the pty master / pipe ends, and meta (opaque, at most 16 KiB,
      * else none), for a boxtopd restarted after a crash (rt_procs_adopt). Leave it off when
      * the caller closes an end on purpose (the process must see EOF or EPIPE, not block). */
