@@ -6,6 +6,7 @@
 // kept their pty master and pipe ends.
 import { test } from 'node:test';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { assert, fileContext } from './lib/common.mjs';
 import { http } from './lib/boxtopd.mjs';
 
@@ -40,8 +41,10 @@ async function prepare(label) {
   if (label !== 'kill') return;
   const pty = await keep.pty.create({ cols: 80, rows: 24, timeoutMs: 0, onData: () => {} });
   r.ptyPid = pty.pid;
-  // printed while boxtopd is down: it waits in the pty for whoever connects next
-  await keep.pty.sendInput(r.ptyPid, enc.encode('sleep 1; echo WHILE-DOWN-$((6*7))\n'));
+  // printed while boxtopd is down (the test signals the shell after the SIGKILL, from the
+  // host): it waits in the pty for whoever connects next
+  r.tok = String(900000 + Math.floor(Math.random() * 99999));
+  await keep.pty.sendInput(r.ptyPid, enc.encode(`trap 'echo WHILE-DOWN-$((6*7))' USR1; sleep ${r.tok} & wait $!; kill $!\n`));
   const cat = await keep.commands.run('cat', { background: true, stdin: true, timeoutMs: 0 });
   r.catPid = cat.pid;
   // a time limit must outlive the crash: killed at its deadline, not before, not never
@@ -120,6 +123,20 @@ test('SIGTERM: after a restart the sandbox is listed, connect → running, file 
   await verify('term');
 });
 
+// The host pid of the process whose argv is exactly argv (/proc: the sandbox's own pid
+// namespace hides it from the API), or 0.
+function hostPid(argv) {
+  const want = argv.join('\0') + '\0';
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${e}/cmdline`, 'utf8') === want) return +e;
+    } catch { /* gone meanwhile */ }
+  }
+  return 0;
+}
+const parentOf = (pid) => +fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/^PPid:\s+(\d+)/m)[1];
+
 test('SIGKILL: sandbox created, file written, boxtopd killed', T, async () => {
   try {
     await prepare('kill');
@@ -127,6 +144,12 @@ test('SIGKILL: sandbox created, file written, boxtopd killed', T, async () => {
     var st = await ctx.need().stop('SIGKILL'); // eslint-disable-line no-var
   }
   assert.equal(st.signal, 'SIGKILL');
+  // boxtopd is gone: the PTY shell prints now (its trap), and ends its sleep once it has
+  const r = rounds.kill;
+  let sleeper = 0;
+  await waitFor(() => (sleeper = hostPid(['sleep', r.tok])) > 0, "the PTY shell's sleep");
+  process.kill(parentOf(sleeper), 'SIGUSR1');
+  await waitFor(() => hostPid(['sleep', r.tok]) === 0, 'the PTY shell to print while boxtopd is down');
 });
 
 test('SIGKILL: after a restart the sandbox is listed, connect → running, file intact', T, async () => {

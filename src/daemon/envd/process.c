@@ -17,7 +17,7 @@
  * their pty masters and pipe ends with their tag, config and operation_id (procmeta.h), and
  * the restarted boxtopd takes them back as it starts (denvd_process_adopt), so their output is
  * logged again, List shows them and Connect by pid attaches. What they wrote meanwhile
- * waits in the pty or pipe. */
+ * waits in the pty or pipe until the adoption reads it, then for the first Connect (held). */
 #include "config.h"
 
 #include <errno.h>
@@ -76,7 +76,14 @@ struct eproc {
     char op_id[24];              /* envd's operation_id of the Start that made it */
     uint64_t bytes[3];           /* read from stdout, stderr, pty (process_end) */
     struct proclog_out *capture; /* process_output records (non-PTY only) */
+    /* taken back after a crash: what it wrote before anyone attached again (while boxtopd was
+     * down, read at the adoption) is kept for the first Connect — stdout, stderr, pty, the
+     * latest PROC_HELD_MAX bytes of each */
+    bool holding;
+    struct buf held[3];
 };
+
+#define PROC_HELD_MAX (256u << 10)
 
 static void proc_free(struct eproc *p);
 static void proc_finish(struct eproc *p);
@@ -239,9 +246,21 @@ static void plog_output(void *ud, bool is_stderr, bool marker, const char *line,
 
 /* ---- output ---- */
 
+static const char *const held_kind[3] = {"stdout", "stderr", "pty"};
+
+static void hold(struct eproc *p, const char *kind, const char *data, size_t n)
+{
+    struct buf *b = &p->held[p->pty ? 2 : strcmp(kind, "stderr") == 0];
+    if (buf_append(b, data, n) < 0) return;
+    if (b->len > PROC_HELD_MAX) buf_consume(b, b->len - PROC_HELD_MAX);
+}
+
 static void fan_out(struct eproc *p, const char *kind, const char *data, size_t n)
 {
-    if (!p->streams) return; /* nobody attached: dropped, as envd does */
+    if (!p->streams) { /* nobody attached: dropped, as envd does, unless taken back */
+        if (p->holding) hold(p, kind, data, n);
+        return;
+    }
     struct buf b64 = BUF_INIT;
     if (base64_encode(&b64, data, n) < 0) {
         buf_free(&b64);
@@ -255,6 +274,22 @@ static void fan_out(struct eproc *p, const char *kind, const char *data, size_t 
     }
     buf_free(&b64);
     proc_update_flow(p);
+}
+
+/* The first Connect to a process taken back after a crash gets what it wrote meanwhile. */
+static void replay_held(struct eproc *p, struct estream *s)
+{
+    p->holding = false;
+    for (int i = 0; i < 3; i++) {
+        struct buf b64 = BUF_INIT;
+        if (p->held[i].len && base64_encode(&b64, p->held[i].data, p->held[i].len) == 0) {
+            cJSON *d = cJSON_CreateObject();
+            cJSON_AddStringToObject(d, held_kind[i], buf_cstr(&b64));
+            stream_send(s, event_wrap("data", d));
+        }
+        buf_free(&b64);
+        buf_free(&p->held[i]);
+    }
 }
 
 static void proc_update_flow(struct eproc *p)
@@ -453,6 +488,8 @@ static void proc_free(struct eproc *p)
     buf_free(&p->end_json);
     if (p->capture) proclog_out_free(p->capture);
     free(p->capture);
+    for (int i = 0; i < 3; i++)
+        buf_free(&p->held[i]);
     cJSON_Delete(p->config);
     free(p->tag);
     free(p);
@@ -657,6 +694,7 @@ static void adopt_one(void *ud, const struct rt_adopted *a)
     struct eproc *p = proc_add(sbx, &a->proc, a->pty, tag, config);
     if (p) {
         snprintf(p->op_id, sizeof p->op_id, "%s", op);
+        p->holding = true;
         if (deadline > 0) { /* the time limit it was started with goes on where it was */
             int64_t left = deadline - loop_wall_ms();
             p->kill_at = denvd_timer_start(sbx->e, left > 0 ? left : 0, kill_at_fire, p);
@@ -829,6 +867,7 @@ static int proc_connect(struct denvd_call *c, const cJSON *msg, struct denvd_con
     struct estream *s = stream_attach(c, p, conn, false);
     if (!s) return denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
     send_start(s);
+    if (p->holding) replay_held(p, s);
     if (p->exited) {
         send_end_json(s, &p->end_json);
         stream_end(s, CONNECT_OK, NULL);
