@@ -12,14 +12,22 @@
 // 3-4.4 s instead of 0.4 s), so a step that follows other output pays for it: the old order
 // (cp, upload, download, removing only at the start of a round) charged that to curl.
 //
-// Where the time goes: the CPU boxtopd and the client spent on the best runs, and two
-// ceilings measured in the same run: curl -o /dev/null (curl receiving without writing) and
-// bench/files_ceiling, a client doing the least work the kernel allows (splice(2) from the
-// socket into the file, sendfile(2) for the upload).
+// Where the time goes: the CPU boxtopd and the client spent on the best runs, and three
+// ceilings measured in the same run: curl -o /dev/null (curl receiving, writing nothing),
+// curl file:// (the same curl writing the same file into the bench's directory, reading it from
+// the page cache: no network, no boxtopd) and bench/files_ceiling, a client doing the least work
+// the kernel allows (splice(2) from the socket into the file, sendfile(2) for the upload).
+// What strace/perf showed for a 1 GiB download: curl's recv(2)s are already full (10 486 x its
+// 100 KiB buffer) and it sleeps 7-200 times (the "sleeps" printed), so boxtopd does not keep it
+// waiting; its time is write(2) (75 %: libcurl hands the tool 16 KiB pieces, stdio writes them
+// as 4 + 12 KiB, 125 829 writes) and the copy out of the socket (21 %), one after the other in
+// one thread, while cp copies once, in the kernel (copy_file_range). The two curl ceilings are
+// those two halves.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { fmt, loadSdk, startBoxtopd } from './lib.mjs';
 
@@ -68,12 +76,13 @@ try {
   const rssStart = vm(d.pid, 'VmRSS');
 
   // One timed step: synced first, its output removed afterwards (the caller checks it first).
-  // Returns { t, client, daemon } seconds, or null when the command failed.
+  // Returns { t, client, daemon } seconds and the client's voluntary sleeps (waits), or null
+  // when the command failed.
   const step = (cmd, args) => {
     execFileSync('sync');
     const c0 = cpu(d.pid);
     const t0 = performance.now();
-    const r = spawnSync('/usr/bin/time', ['-f', '%U %S', cmd, ...args], { encoding: 'utf8' });
+    const r = spawnSync('/usr/bin/time', ['-f', '%U %S %w', cmd, ...args], { encoding: 'utf8' });
     const t = (performance.now() - t0) / 1000;
     const daemon = cpu(d.pid) - c0;
     const lines = r.stderr.trim().split('\n');
@@ -82,7 +91,7 @@ try {
       errors.push(`${path.basename(cmd)} ${r.status}: ${lines.join(' ').trim()}`);
       return null;
     }
-    return { t, client: +m[0] + +m[1], daemon };
+    return { t, client: +m[0] + +m[1], daemon, waits: +m[2] };
   };
   const inSandbox = async (p) => { // sha256 of a sandbox file, then it is removed
     const r = await sbx.commands.run(`sha256sum ${p}; rm -f ${p}`);
@@ -118,6 +127,7 @@ try {
     },
     download: () => down('download', 'curl', ['-sS', '--fail', ...hdr, '-H', 'Accept-Encoding: identity', '-o', out1, url('/home/user/d.bin')], out1),
     curlNull: () => down('curlNull', 'curl', ['-sS', '--fail', ...hdr, '-H', 'Accept-Encoding: identity', '-o', '/dev/null', url('/home/user/d.bin')], null),
+    curlFile: () => down('curlFile', 'curl', ['-sS', '--fail', '-o', out1, pathToFileURL(src).href], out1),
     spliceDown: () => down('spliceDown', ceilingBin, ['down', port, query('/home/user/d.bin'), out1, ...hdrList], out1),
     sendfileUp: async () => {
       const r = step(ceilingBin, ['up', port, query('/home/user/u.bin'), src, ...hdrList]);
@@ -135,16 +145,19 @@ try {
   const line = (label, r, extra = '') => r
     ? `  ${label} ${fmt(r.t, 2)} s  ${fmt(mbps(r), 0)} MiB/s  ratio to cp ${fmt(r.t / cp.t, 2)}x the time${extra}`
     : `  ${label} failed`;
-  const cpuOf = (r) => (r ? `boxtopd ${fmt(r.daemon, 2)} s, client ${fmt(r.client, 2)} s` : 'n/a');
+  // the client's sleeps: few means it never waited for boxtopd (its time is its own work)
+  const cpuOf = (r, daemon = true) => (!r ? 'n/a'
+    : `${daemon ? `boxtopd ${fmt(r.daemon, 2)} s, ` : ''}client ${fmt(r.client, 2)} s, ${r.waits} sleeps`);
   const okUp = !!best.upload && !bad.upload, okDown = !!best.download && !bad.download;
   out = [
     `bench/files: ${fmt(bytes / (1 << 20), 0)} MiB through boxtopd /files (curl, octet-stream, no gzip), best of ${RUNS} interleaved runs (${os.cpus().length} cores)`,
-    cp ? `  local cp:   ${fmt(cp.t, 2)} s  ${fmt(mbps(cp), 0)} MiB/s` : '  local cp:   failed',
+    cp ? `  local cp:   ${fmt(cp.t, 2)} s  ${fmt(mbps(cp), 0)} MiB/s  (CPU ${fmt(cp.client, 2)} s)` : '  local cp:   failed',
     line('upload:    ', best.upload, `  (sha256 ${okUp ? 'ok' : 'MISMATCH'})`),
     line('download:  ', best.download, `  (sha256 ${okDown ? 'ok' : 'MISMATCH'})`),
     `  CPU: upload ${cpuOf(best.upload)}; download ${cpuOf(best.download)}`,
     'ceilings (same run):',
-    line('curl -o /dev/null:        ', best.curlNull, '  (curl receiving, writing nothing)'),
+    line('curl -o /dev/null:        ', best.curlNull, `  (curl receiving, writing nothing; ${cpuOf(best.curlNull, false)})`),
+    line('curl file:// -> file:     ', best.curlFile, `  (curl writing the file, no network, no boxtopd; ${cpuOf(best.curlFile, false)})`),
     line('splice client (download):  ', best.spliceDown, `  (${cpuOf(best.spliceDown)})`),
     line('sendfile client (upload):  ', best.sendfileUp, `  (${cpuOf(best.sendfileUp)})`),
     `  boxtopd RSS: ${fmt(rssStart / 1024, 1)} MiB at start, peak (VmHWM) ${fmt(hwm / 1024, 1)} MiB`,

@@ -14,6 +14,9 @@ struct buf {
 #define BUF_INIT {NULL, 0, 0}
 
 int buf_reserve(struct buf *b, size_t extra); /* 0 or -ENOMEM */
+/* The same, to exactly extra more bytes (and the NUL) rather than the next doubling: for a
+ * size known in advance, when the buffer is kept as it is afterwards. */
+int buf_reserve_exact(struct buf *b, size_t extra);
 int buf_append(struct buf *b, const void *p, size_t n);
 int buf_append_str(struct buf *b, const char *s);
 int buf_append_byte(struct buf *b, unsigned char c);

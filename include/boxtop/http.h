@@ -97,19 +97,25 @@ struct http_call {
     const char *resp_headers; /* "name: value\n" of the final response */
     const char *resp_body;    /* collected body, NULL when it was streamed to on_data */
     size_t resp_body_len;
-    long status;         /* 0 = no response */
-    int cancelled;       /* cancelled by its owner (streams closed) */
-    int streamed;        /* the response went to on_data */
-    int64_t started_ms;  /* wall clock */
-    int64_t ttfb_us;     /* time to the first response byte */
-    int64_t total_us;    /* whole call */
+    long status;        /* 0 = no response */
+    int cancelled;      /* cancelled by its owner (streams closed) */
+    int streamed;       /* the response went to on_data */
+    int64_t started_ms; /* wall clock */
+    int64_t ttfb_us;    /* time to the first response byte */
+    int64_t total_us;   /* whole call */
     int64_t bytes_out, bytes_in;
-    const char *error;   /* transport/HTTP error message (already redacted) or NULL */
+    const char *error; /* transport/HTTP error message (already redacted) or NULL */
     const char *const *secrets;
     int n_secrets;
+    /* The buffers url, req_headers, resp_headers and resp_body are in, freed right after the
+     * observer returns: it may take them instead of copying (a taken buffer is left empty or
+     * NULL). NULL = copy what is needed. */
+    char **keep_url;
+    struct buf *keep_req_headers, *keep_resp_headers, *keep_resp_body;
 };
 typedef void (*http_observer_cb)(const struct http_call *c, void *ud);
-/* Tell cb about every call when it ends (NULL = nobody; nothing is kept then). */
+/* Tell cb about every call when it ends, after its on_done (NULL = nobody; nothing is kept
+ * then). */
 void http_set_observer(struct http *h, http_observer_cb cb, void *ud);
 
 /* Run the loop until req is done (CLI helpers); returns the status or -1. */

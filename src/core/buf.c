@@ -27,6 +27,21 @@ int buf_reserve(struct buf *b, size_t extra)
     return 0;
 }
 
+int buf_reserve_exact(struct buf *b, size_t extra)
+{
+    if (extra > SIZE_MAX - b->len - 1)
+        return -ENOMEM;
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return 0;
+    char *p = realloc(b->data, need);
+    if (!p)
+        return -ENOMEM;
+    b->data = p;
+    b->cap = need;
+    return 0;
+}
+
 int buf_append(struct buf *b, const void *p, size_t n)
 {
     if (buf_reserve(b, n) < 0)

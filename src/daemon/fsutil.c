@@ -1,5 +1,5 @@
-/* fsutil.c - atomic state-dir writes (temp + fsync + rename + dir fsync, or temp + rename) and
- * bounded reads. */
+/* fsutil.c - atomic state-dir writes (temp + fsync + rename + dir fsync, or temp + rename),
+ * bounded reads, and deleting trees off the loop. */
 #include "config.h"
 
 #include <dirent.h>
@@ -18,6 +18,7 @@
 
 #include "fsutil.h"
 #include "ids.h"
+#include "runtime/runtime.h"
 
 static int fsync_dir_of(const char *path)
 {
@@ -162,8 +163,17 @@ void fs_remove_tree(const char *path)
     nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
-int fs_scan_records(const char *dir, const char *leftover, void (*one)(void *ud, const char *name),
-                    void *ud, struct error *err)
+void fs_remove_now_or_later(struct rt *rt, const char *dir, const char *trash)
+{
+    if (rt_remove_later(rt, dir) == 0) return;
+    if (trash && rename(dir, trash) == 0)
+        fs_remove_tree(trash);
+    else
+        fs_remove_tree(dir);
+}
+
+int fs_scan_records(struct rt *rt, const char *dir, const char *leftover,
+                    void (*one)(void *ud, const char *name), void *ud, struct error *err)
 {
     if (mkdir(dir, 0700) < 0 && errno != EEXIST)
         return error_set(err, ERROR_GENERIC, "%s: %s", dir, strerror(errno));
@@ -175,7 +185,8 @@ int fs_scan_records(const char *dir, const char *leftover, void (*one)(void *ud,
             one(ud, e->d_name);
         } else if (nl && strncmp(e->d_name, leftover, nl) == 0) {
             char p[4400];
-            if (snprintf(p, sizeof p, "%s/%s", dir, e->d_name) < (int)sizeof p) fs_remove_tree(p);
+            if (snprintf(p, sizeof p, "%s/%s", dir, e->d_name) < (int)sizeof p)
+                fs_remove_now_or_later(rt, p, NULL);
         }
     }
     if (dp) closedir(dp);

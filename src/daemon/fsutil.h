@@ -27,11 +27,19 @@ int fs_mkdir_p(const char *path, mode_t mode, struct error *err);
 
 /* rm -rf of a tree boxtopd owns (never follows symlinks, stays on one filesystem). */
 void fs_remove_tree(const char *path);
+/* A tree boxtopd no longer needs, deleted off the loop: renamed into the runtime's graveyard
+ * and deleted by a child (rt_remove_later). Where that fails (no runtime, another
+ * filesystem) it is deleted here, first renamed to trash (when not NULL) so that its name is
+ * free at once and a crash midway leaves a leftover the next start sweeps, not a half-deleted
+ * record. */
+struct rt;
+void fs_remove_now_or_later(struct rt *rt, const char *dir, const char *trash);
 /* The records of a state directory (snapshots, volumes): dir is created (0700) if missing, a
  * leftover of an operation an earlier run did not finish (a name starting with leftover,
- * e.g. ".tmp-") is removed, and every name not starting with '.' goes to one(ud, name). */
-int fs_scan_records(const char *dir, const char *leftover, void (*one)(void *ud, const char *name),
-                    void *ud, struct error *err);
+ * e.g. ".tmp-") is removed off the loop (fs_remove_now_or_later), and every name not
+ * starting with '.' goes to one(ud, name). */
+int fs_scan_records(struct rt *rt, const char *dir, const char *leftover,
+                    void (*one)(void *ud, const char *name), void *ud, struct error *err);
 /* Bytes allocated by the files of a tree (du). */
 int64_t fs_tree_bytes(const char *path);
 

@@ -43,6 +43,7 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/api/dapi_templates.c \
 	src/daemon/api/dapi_templates_build.c \
 	src/daemon/api/dapi_snapshots.c \
+	src/daemon/api/dapi_copy_wait.c src/daemon/api/dapi_copy_wait.h \
 	src/daemon/api/dapi_volumes.c \
 	src/daemon/api/dapi_events.c \
 	src/daemon/api/dapi_webhooks.c

@@ -145,14 +145,26 @@ int query_parse_metadata(const char *value, struct query *out, struct error *err
     out->params = NULL;
     out->n = 0;
     if (query_unescape(value, strlen(value), true, &whole) < 0)
-        return error_set(err, ERROR_USAGE, "Error parsing metadata");
+        return error_set(err, ERROR_USAGE, "error parsing metadata: invalid escape");
+    /* the API's parseFilters: every '&'-piece (an empty one too) is exactly key=value */
+    for (const char *p = whole;;) {
+        const char *amp = strchr(p, '&'), *end = amp ? amp : p + strlen(p);
+        const char *eq = memchr(p, '=', (size_t)(end - p));
+        if (!eq || memchr(eq + 1, '=', (size_t)(end - eq - 1))) {
+            free(whole);
+            return error_set(err, ERROR_USAGE,
+                             "error parsing metadata: invalid key value pair in query");
+        }
+        if (!amp) break;
+        p = amp + 1;
+    }
     rc = parse_pairs(out, whole, strlen(whole), err, "metadata");
     free(whole);
-    if (rc < 0) return error_set(err, ERROR_USAGE, "Error parsing metadata");
+    if (rc < 0) return error_set(err, ERROR_USAGE, "error parsing metadata: invalid escape");
     for (size_t i = 0; i < out->n; i++) {
         if (out->params[i].name[0] == '\0') {
             query_free(out);
-            return error_set(err, ERROR_USAGE, "Error parsing metadata");
+            return error_set(err, ERROR_USAGE, "error parsing metadata: empty key");
         }
     }
     return 0;

@@ -223,6 +223,7 @@ int sbx_save(struct daemon *d, struct sbx *s)
 
 static void rt_spec_of(const struct sbx *s, struct rt_spec *spec)
 {
+    *spec = (struct rt_spec){0}; /* options the caller does not set are off */
     spec->id = s->id;
     spec->cpu_count = s->cpu_count;
     spec->memory_mb = s->memory_mb;
@@ -397,6 +398,7 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
     rt_spec_of(s, &spec);
     spec.seed_dir = o->seed_dir;
     spec.seed_idbase = o->seed_idbase;
+    spec.seed_move = o->seed_move;
     spec.lowers = o->lowers;
     struct buf binds = BUF_INIT;
     if (o->volume_mounts && volume_binds(d, o->volume_mounts, &binds, err) < 0) {
@@ -464,7 +466,8 @@ int sbx_kill(struct daemon *d, struct sbx *s, const char *reason, struct error *
 int sbx_pause(struct daemon *d, struct sbx *s, bool memory, struct error *err)
 {
     if (s->state == SBX_PAUSED)
-        return error_set(err, ERROR_CONFLICT, "Sandbox \"%s\" is already paused", s->id);
+        return error_set(err, ERROR_CONFLICT, /* the API's text (handlers/sandbox_pause.go) */
+                         "Error pausing sandbox - sandbox '%s' is already paused", s->id);
     cJSON *data = cJSON_CreateObject();
     if (data) cJSON_AddItemToObject(data, "execution", execution_data(s));
     struct error ferr;
@@ -499,7 +502,8 @@ int sbx_pause(struct daemon *d, struct sbx *s, bool memory, struct error *err)
 int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, bool memory, struct error *err)
 {
     if (s->state == SBX_RUNNING)
-        return error_set(err, ERROR_CONFLICT, "Sandbox \"%s\" is already running", s->id);
+        return error_set(err, ERROR_CONFLICT, /* handlers/sandbox_resume.go: no quotes */
+                         "Sandbox %s is already running", s->id);
     if (sbx_count_running(d) >= (size_t)d->opt.max_sandboxes) {
         error_set(err, ERROR_RATE_LIMIT,
                   "you have reached the maximum number of concurrent E2B sandboxes (%d)",

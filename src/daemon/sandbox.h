@@ -66,6 +66,7 @@ struct sbx_create_opts {
     const char *template_id, *alias; /* NULL: "base" */
     const char *seed_dir;
     uint32_t seed_idbase;
+    bool seed_move; /* seed_dir is a private copy: taken whole (rt_spec.seed_move) */
     const char *lowers;        /* read-only layers under it (a template's), or NULL */
     int cpu_count, memory_mb; /* a template's size; 0 = base's */
     bool auto_pause_fs_only;

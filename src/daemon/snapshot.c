@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,11 +28,6 @@ static int dir_path(const struct daemon *d, const char *leaf, char *out, size_t 
     int k =
         snprintf(out, n, "%s/snapshots%s%s", d->opt.state_dir, leaf ? "/" : "", leaf ? leaf : "");
     return k > 0 && (size_t)k < n ? 0 : -1;
-}
-
-static void rm_tree(const char *path)
-{
-    fs_remove_tree(path);
 }
 
 void snapshot_id(const struct snapshot *s, char *out, size_t n)
@@ -184,7 +180,7 @@ int snapshots_load(struct daemon *d, struct error *err)
     if (!d->snaps || dir_path(d, NULL, dir, sizeof dir) < 0)
         return error_set(err, ERROR_GENERIC, "out of memory");
     /* .tmp-*: a snapshot or fork copy an earlier run did not finish */
-    if (fs_scan_records(dir, ".tmp-", load_one, d, err) < 0) return -1;
+    if (fs_scan_records(d->rt, dir, ".tmp-", load_one, d, err) < 0) return -1;
     if (d->snaps->n) qsort(d->snaps->v, d->snaps->n, sizeof *d->snaps->v, by_created);
     return 0;
 }
@@ -230,111 +226,155 @@ int64_t snapshots_bytes(const struct daemon *d)
     return t;
 }
 
-int snapshot_export_tmp(struct daemon *d, struct sbx *src, char *dir, size_t n, uint32_t *idbase,
-                        struct error *err)
+static int tmp_path(struct daemon *d, char *dir, size_t n, struct error *err)
 {
     char rnd[24], leaf[40];
-    int64_t bytes;
-    if (!src->rt) return error_set(err, ERROR_CONFLICT, "the sandbox's files are not loaded");
     if (ids_random_hex(rnd, 8) < 0) return error_set(err, ERROR_GENERIC, "no randomness");
     snprintf(leaf, sizeof leaf, ".tmp-%s", rnd);
     if (dir_path(d, leaf, dir, n) < 0) return error_set(err, ERROR_GENERIC, "path too long");
-    if (rt_sandbox_export(d->rt, src->rt, dir, idbase, &bytes, err) < 0) {
-        rm_tree(dir);
-        return -1;
-    }
     return 0;
 }
 
-void snapshot_tmp_remove(const char *dir)
+void snapshot_tmp_remove(struct daemon *d, const char *dir)
 {
-    rm_tree(dir);
+    if (rmdir(dir) < 0 && errno != ENOENT) fs_remove_now_or_later(d->rt, dir, NULL);
 }
 
-int snapshot_create(struct daemon *d, struct sbx *src, const char *name, struct snapshot **out,
-                    struct error *err)
-{
-    char nn[SNAPSHOT_NAME_MAX + 8] = "", tag[32] = "default", tmp[4096], tid[24], rnd[24];
-    *out = NULL;
-    if (name && *name && snapshot_name_parse(name, nn, sizeof nn, tag, sizeof tag, err) < 0)
-        return -1;
-    if (!src->rt) return error_set(err, ERROR_CONFLICT, "the sandbox's files are not loaded");
-    char sid[IDS_SANDBOX_MAX + 1];
-    if (ids_new_sandbox_id(sid, sizeof sid) < 0 || ids_random_hex(rnd, 8) < 0)
-        return error_set(err, ERROR_GENERIC, "no randomness");
-    snprintf(tid, sizeof tid, "%.20s", sid + 1); /* 20 random [a-z0-9] */
-    char leaf[64];
-    snprintf(leaf, sizeof leaf, ".tmp-%s", rnd);
-    if (dir_path(d, leaf, tmp, sizeof tmp) < 0) return error_set(err, ERROR_GENERIC, "path");
+/* A snapshot being copied (rt_sandbox_copy_start): what it becomes once the copy is in. */
+struct pending {
+    struct daemon *d;
+    char name[SNAPSHOT_NAME_MAX + 8], tag[32], tid[24];
+    char sandbox_id[IDS_SANDBOX_MAX + 1];
+    char tmp[4096];
     uint32_t idbase;
-    int64_t bytes;
-    if (rt_sandbox_export(d->rt, src->rt, tmp, &idbase, &bytes, err) < 0) {
-        rm_tree(tmp);
-        return error_prefix(err, "snapshot");
-    }
-    /* the same name again: a new build of that snapshot (its id stays) */
+    char *lowers;
+    snapshot_done_fn done;
+    void *ud;
+};
+
+/* The copy in tmp becomes snapshot s (fresh: not listed yet): record written into it, then
+ * renamed in whole, so a snapshot directory is complete or absent; an earlier build of the
+ * same name is swapped out in one step (RENAME_EXCHANGE) and deleted off the loop. */
+static int publish(struct pending *p, int64_t bytes, struct snapshot **out, struct error *err)
+{
+    struct daemon *d = p->d;
     struct snapshot *s = NULL;
-    for (size_t i = 0; nn[0] && i < d->snaps->n; i++)
-        if (strcmp(d->snaps->v[i]->name, nn) == 0 && strcmp(d->snaps->v[i]->tag, tag) == 0)
+    for (size_t i = 0; p->name[0] && i < d->snaps->n; i++)
+        if (strcmp(d->snaps->v[i]->name, p->name) == 0 && strcmp(d->snaps->v[i]->tag, p->tag) == 0)
             s = d->snaps->v[i];
     bool fresh = s == NULL;
     if (fresh) {
         s = calloc(1, sizeof *s);
-        if (!s) {
-            rm_tree(tmp);
-            return error_set(err, ERROR_GENERIC, "out of memory");
-        }
-        snprintf(s->template_id, sizeof s->template_id, "%s", tid);
-        snprintf(s->name, sizeof s->name, "%s", nn);
-        snprintf(s->tag, sizeof s->tag, "%s", tag);
+        if (!s) return error_set(err, ERROR_GENERIC, "out of memory");
+        snprintf(s->template_id, sizeof s->template_id, "%s", p->tid);
+        snprintf(s->name, sizeof s->name, "%s", p->name);
+        snprintf(s->tag, sizeof s->tag, "%s", p->tag);
         dir_path(d, s->template_id, s->dir, sizeof s->dir);
     }
-    struct snapshot next = *s;
-    snprintf(next.sandbox_id, sizeof next.sandbox_id, "%s", src->id);
+    struct snapshot next = *s; /* the same name again: a new build of it (its id stays) */
+    snprintf(next.sandbox_id, sizeof next.sandbox_id, "%s", p->sandbox_id);
     next.created_ms = loop_wall_ms();
     next.bytes = bytes;
-    next.idbase = idbase;
-    const char *lw = rt_sandbox_lowers(src->rt);
-    next.lowers = *lw ? strdup(lw) : NULL;
-    snprintf(next.dir, sizeof next.dir, "%s", tmp);
-    if ((*lw && !next.lowers) || save(d, &next, err) < 0) {
-        rm_tree(tmp);
-        free(next.lowers);
+    next.idbase = p->idbase;
+    next.lowers = p->lowers;
+    snprintf(next.dir, sizeof next.dir, "%s", p->tmp);
+    if (save(d, &next, err) < 0) {
         if (fresh) free(s);
         return error_prefix(err, "snapshot record");
     }
-    if (!fresh) {
-        char old[4300];
-        snprintf(old, sizeof old, "%s/snapshots/.tmp-old-%s", d->opt.state_dir, s->template_id);
-        if (rt_remove_later(d->rt, s->dir) < 0 && rename(s->dir, old) == 0) rm_tree(old);
+    int rc = fresh ? rename(p->tmp, s->dir)
+                   : renameat2(AT_FDCWD, p->tmp, AT_FDCWD, s->dir, RENAME_EXCHANGE);
+    if (rc < 0 && !fresh && (errno == EINVAL || errno == ENOSYS)) { /* no exchange here */
+        char old[sizeof p->tmp];
+        rc = dir_path(d, ".tmp-old-", old, sizeof old - sizeof s->template_id);
+        strcat(old, s->template_id);
+        if (rc == 0 && (rc = rename(s->dir, old)) == 0 && (rc = rename(p->tmp, s->dir)) < 0) {
+            int e = errno;
+            rename(old, s->dir); /* the old build stays */
+            errno = e;
+        }
+        if (rc == 0) memcpy(p->tmp, old, sizeof old);
     }
-    if (rename(tmp, s->dir) < 0) {
+    if (rc < 0) {
         int e = errno;
-        rm_tree(tmp);
-        free(next.lowers);
         if (fresh) free(s);
         return error_set(err, ERROR_GENERIC, "snapshot: %s", strerror(e));
     }
+    if (!fresh) fs_remove_now_or_later(d->rt, p->tmp, NULL); /* the old build, swapped out */
+    p->lowers = NULL;
     snprintf(next.dir, sizeof next.dir, "%s", s->dir);
     free(s->lowers);
     *s = next;
-    if (fresh && add(d, s) < 0) {
-        rm_tree(s->dir);
+    struct snapshots *ss = d->snaps;
+    if (fresh && add(d, s) < 0) { /* a rare loss: the next start lists it again */
         free(s->lowers);
         free(s);
         return error_set(err, ERROR_GENERIC, "out of memory");
     }
-    if (!fresh) { /* newest last */
-        struct snapshots *ss = d->snaps;
-        for (size_t i = 0; i < ss->n; i++)
-            if (ss->v[i] == s) {
-                memmove(&ss->v[i], &ss->v[i + 1], (ss->n - i - 1) * sizeof *ss->v);
-                ss->v[ss->n - 1] = s;
-                break;
-            }
-    }
+    for (size_t i = 0; !fresh && i < ss->n; i++) /* newest last */
+        if (ss->v[i] == s) {
+            memmove(&ss->v[i], &ss->v[i + 1], (ss->n - i - 1) * sizeof *ss->v);
+            ss->v[ss->n - 1] = s;
+            break;
+        }
     *out = s;
     return 0;
+}
+
+static void copied(void *ud, int64_t bytes, const struct error *cerr)
+{
+    struct pending *p = ud;
+    struct snapshot *s = NULL;
+    struct error err = {0};
+    if (cerr) {
+        err = *cerr;
+        error_prefix(&err, "snapshot");
+    } else {
+        publish(p, bytes, &s, &err);
+    }
+    if (!s) fs_remove_now_or_later(p->d->rt, p->tmp, NULL); /* the partial copy */
+    p->done(p->ud, s, s ? NULL : &err);
+    free(p->lowers);
+    free(p);
+}
+
+int snapshot_create_start(struct daemon *d, struct sbx *src, const char *name,
+                          snapshot_done_fn done, void *ud, struct error *err)
+{
+    char sid[IDS_SANDBOX_MAX + 1];
+    struct pending *p = calloc(1, sizeof *p);
+    if (!p) return error_set(err, ERROR_GENERIC, "out of memory");
+    snprintf(p->tag, sizeof p->tag, "default");
+    if (name && *name &&
+        snapshot_name_parse(name, p->name, sizeof p->name, p->tag, sizeof p->tag, err) < 0)
+        goto fail;
+    if (!src->rt) {
+        error_set(err, ERROR_CONFLICT, "the sandbox's files are not loaded");
+        goto fail;
+    }
+    if (ids_new_sandbox_id(sid, sizeof sid) < 0) {
+        error_set(err, ERROR_GENERIC, "no randomness");
+        goto fail;
+    }
+    snprintf(p->tid, sizeof p->tid, "%.20s", sid + 1); /* 20 random [a-z0-9] */
+    snprintf(p->sandbox_id, sizeof p->sandbox_id, "%s", src->id);
+    const char *lw = rt_sandbox_lowers(src->rt);
+    p->lowers = *lw ? strdup(lw) : NULL;
+    if (*lw && !p->lowers) {
+        error_set(err, ERROR_GENERIC, "out of memory");
+        goto fail;
+    }
+    p->d = d;
+    p->done = done;
+    p->ud = ud;
+    if (tmp_path(d, p->tmp, sizeof p->tmp, err) < 0) goto fail;
+    const char *dirs[1] = {p->tmp};
+    if (rt_sandbox_copy_start(d->rt, src->rt, dirs, 1, &p->idbase, copied, p, err) < 0) goto fail;
+    return 0;
+fail:
+    free(p->lowers);
+    free(p);
+    return error_prefix(err, "snapshot");
 }
 
 int snapshot_delete(struct daemon *d, struct snapshot *s, struct error *err)
@@ -347,14 +387,9 @@ int snapshot_delete(struct daemon *d, struct snapshot *s, struct error *err)
                              d->sbx[i]->id);
     /* renamed into the runtime's graveyard and deleted by a child: a big snapshot must not
      * freeze the loop; the name is free at once (the next start finishes a leftover) */
-    if (rt_remove_later(d->rt, s->dir) < 0) {
-        char trash[4300];
-        snprintf(trash, sizeof trash, "%s/snapshots/.tmp-del-%s", d->opt.state_dir, s->template_id);
-        if (rename(s->dir, trash) == 0)
-            rm_tree(trash);
-        else
-            rm_tree(s->dir);
-    }
+    char trash[4300];
+    snprintf(trash, sizeof trash, "%s/snapshots/.tmp-del-%s", d->opt.state_dir, s->template_id);
+    fs_remove_now_or_later(d->rt, s->dir, trash);
     struct snapshots *ss = d->snaps;
     for (size_t i = 0; i < ss->n; i++)
         if (ss->v[i] == s) {

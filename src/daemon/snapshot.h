@@ -6,8 +6,8 @@
  * (lowers), which stay while the snapshot does. Sandbox.create(snapshotID) starts a new sandbox
  * seeded from it; its processes start afresh (memory is not captured). A name ("my-snap",
  * "local/my-snap:v1") makes the id "local/my-snap:<tag>"; snapshotting under an existing name
- * replaces that snapshot's files (a new build of the same template). Forks use the same export,
- * into a temporary directory. Shapes: protocol/snapshots-volumes.md §2-3. */
+ * replaces that snapshot's files (a new build of the same template). Forks use the same copy,
+ * into temporary directories the forks take whole. Shapes: protocol/snapshots-volumes.md §2-3. */
 #ifndef BOXTOPD_SNAPSHOT_H
 #define BOXTOPD_SNAPSHOT_H
 
@@ -48,14 +48,17 @@ void snapshots_free(struct daemon *d);
 void snapshot_id(const struct snapshot *s, char *out, size_t n);
 /* By snapshotID, name, name:tag, ns/name, templateID or templateID:tag. NULL if none. */
 struct snapshot *snapshot_find(struct daemon *d, const char *ref);
-/* name: NULL or "" for an unnamed one; ERROR_USAGE for a bad name. */
-int snapshot_create(struct daemon *d, struct sbx *src, const char *name, struct snapshot **out,
-                    struct error *err);
-/* A fork's seed: src's writable layer in a temporary directory (dir, n bytes), removed with
- * snapshot_tmp_remove (or at the next start if boxtopd dies meanwhile). */
-int snapshot_export_tmp(struct daemon *d, struct sbx *src, char *dir, size_t n, uint32_t *idbase,
-                        struct error *err);
-void snapshot_tmp_remove(const char *dir);
+/* A new snapshot of src, copied off the loop (rt_sandbox_copy_start; src is frozen while it
+ * runs): done(ud, snap, NULL) once it is listed, or done(ud, NULL, err). Until then nothing
+ * is listed; the copy goes to DIR/snapshots/.tmp-* and is renamed whole when complete, so a
+ * boxtopd that dies meanwhile leaves only a .tmp-* the next start deletes. name: NULL or ""
+ * for an unnamed one; -1 with ERROR_USAGE for a bad name (done is not called). */
+typedef void (*snapshot_done_fn)(void *ud, struct snapshot *snap, const struct error *err);
+int snapshot_create_start(struct daemon *d, struct sbx *src, const char *name,
+                          snapshot_done_fn done, void *ud, struct error *err);
+/* What is left of a temporary copy (an empty directory once a sandbox took its seed, or an
+ * untaken seed, rt_seed_dir): deleted off the loop. */
+void snapshot_tmp_remove(struct daemon *d, const char *dir);
 /* ERROR_CONFLICT while a sandbox still runs from it; files removed, record dropped. */
 int snapshot_delete(struct daemon *d, struct snapshot *s, struct error *err);
 /* Total disk space of all snapshots. */

@@ -82,7 +82,7 @@ static void job_fail(struct job *j, const char *step, const char *fmt, ...)
  * loop never walks it; without a runtime (or when the rename fails) it goes right here. */
 static void remove_later(struct daemon *d, const char *path)
 {
-    if (rt_remove_later(d->rt, path) < 0) fs_remove_tree(path);
+    fs_remove_now_or_later(d->rt, path, NULL);
 }
 
 static struct job **jobs_head(struct daemon *d)
@@ -1034,7 +1034,7 @@ void tpl_builds_cleanup(struct daemon *d)
         if (l > 5 && !strcmp(e->d_name + l - 5, ".part")) {
             char q[4400];
             snprintf(q, sizeof q, "%s/%s", p, e->d_name);
-            fs_remove_tree(q);
+            remove_later(d, q); /* off the loop: a partial layer may be big */
         }
     }
     closedir(dh);

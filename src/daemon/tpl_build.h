@@ -36,7 +36,8 @@ int tpl_build_start(struct daemon *d, struct tpl *t, struct tpl_build *b, const 
                     struct error *err);
 /* Cancel every running build (shutdown): status error, sandboxes removed. */
 void tpl_builds_stop(struct daemon *d);
-/* Remove build sandboxes and partial layers a previous run left behind. */
+/* Remove build sandboxes and partial layers a previous run left behind (the layers off the
+ * loop, rt_remove_later). */
 void tpl_builds_cleanup(struct daemon *d);
 
 #endif

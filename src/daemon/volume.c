@@ -96,7 +96,7 @@ int volumes_load(struct daemon *d, struct error *err)
     if (!d->vols || dir_path(d, NULL, dir, sizeof dir) < 0)
         return error_set(err, ERROR_GENERIC, "out of memory");
     /* .del-*: a delete an earlier run did not finish */
-    return fs_scan_records(dir, ".del-", load_one, d, err);
+    return fs_scan_records(d->rt, dir, ".del-", load_one, d, err);
 }
 
 void volumes_free(struct daemon *d)
@@ -175,14 +175,9 @@ void volume_delete(struct daemon *d, struct volume *v)
 {
     /* off the loop (the runtime's graveyard, a child deletes): a volume of many files must
      * not freeze the API; the next start finishes a leftover */
-    if (rt_remove_later(d->rt, v->dir) < 0) {
-        char trash[4200];
-        snprintf(trash, sizeof trash, "%s/volumes/.del-%s", d->opt.state_dir, v->id);
-        if (rename(v->dir, trash) == 0)
-            fs_remove_tree(trash);
-        else
-            fs_remove_tree(v->dir);
-    }
+    char trash[4200];
+    snprintf(trash, sizeof trash, "%s/volumes/.del-%s", d->opt.state_dir, v->id);
+    fs_remove_now_or_later(d->rt, v->dir, trash);
     struct volumes *vs = d->vols;
     for (size_t i = 0; i < vs->n; i++)
         if (vs->v[i] == v) {

@@ -388,6 +388,36 @@ static char *raw_copy(const char *p, size_t len, size_t *out_len)
     return c;
 }
 
+/* A raw part of the call: the caller's buffer itself when it may be kept (the call frees it
+ * otherwise; a 45 KB list page a call, 100 a round), cut and trimmed to what is kept, else a
+ * copy. */
+static char *raw_keep(struct buf *keep, const char *p, size_t len, size_t *out_len)
+{
+    if (!keep || !p || !len || keep->data != p || keep->len != len)
+        return raw_copy(p, len, out_len);
+    size_t take = len < API_LOG_BODY_MAX + 1024 ? len : API_LOG_BODY_MAX + 1024;
+    char *c = buf_steal(keep);
+    c[take] = '\0';
+    char *fit = realloc(c, take + 1); /* the buffer grew in doublings: give the rest back */
+    *out_len = take;
+    return fit ? fit : c;
+}
+
+/* A string part (url, header lines), whole: the caller's when it may be kept, else a copy. */
+static char *str_keep(struct buf *keep, char **keep_str, const char *s)
+{
+    if (!s) return NULL;
+    if (keep_str && *keep_str == s) {
+        *keep_str = NULL;
+        return (char *)s;
+    }
+    if (!keep || keep->data != s) return strdup(s);
+    size_t n = keep->len;
+    char *c = buf_steal(keep);
+    char *fit = realloc(c, n + 1);
+    return fit ? fit : c;
+}
+
 void api_log_observe(const struct http_call *c, void *ud)
 {
     struct api_log *l = ud;
@@ -406,12 +436,12 @@ void api_log_observe(const struct http_call *c, void *ud)
     e->total_ms = c->total_us / 1000;
     e->bytes_out = c->bytes_out;
     e->bytes_in = c->bytes_in;
-    s->url = strdup(c->url ? c->url : "");
+    s->url = c->url ? str_keep(NULL, c->keep_url, c->url) : strdup("");
     s->error = c->error ? strdup(c->error) : NULL;
-    s->req_headers = c->req_headers ? strdup(c->req_headers) : NULL;
-    s->resp_headers = c->resp_headers ? strdup(c->resp_headers) : NULL;
+    s->req_headers = str_keep(c->keep_req_headers, NULL, c->req_headers);
+    s->resp_headers = str_keep(c->keep_resp_headers, NULL, c->resp_headers);
     e->req_body = raw_copy(c->req_body, c->req_body_len, &e->req_body_len);
-    e->resp_body = raw_copy(c->resp_body, c->resp_body_len, &e->resp_body_len);
+    e->resp_body = raw_keep(c->keep_resp_body, c->resp_body, c->resp_body_len, &e->resp_body_len);
     l->body_bytes += e->req_body_len + e->resp_body_len;
 
     slot_free(l, l->ring[l->head]); /* the oldest, when full */

@@ -47,6 +47,7 @@ static void e2b_destroy(struct backend *be)
     free(b->batch_boxes);
     free(b->parts);
     free(b->staged);
+    list_memo_free(&b->memo);
     for (int i = 0; i < b->ntemplates; i++)
         free(b->templates[i]);
     free(b);

@@ -12,6 +12,7 @@
 #include "boxtop/envd.h"
 #include "boxtop/http.h"
 #include "backend.h"
+#include "list_memo.h"
 #include "model.h"
 
 #define MAX_TEMPLATES 64
@@ -86,6 +87,7 @@ struct e2b_backend {
     int scan_next; /* batch index the next entry of the answer being read is expected at */
     int changed;   /* the model changed in this round: report it when the round ends */
     int cursor;    /* model.sb index expected for the next listed sandbox (see on_list_object) */
+    struct list_memo memo; /* last round's pages: unchanged ones are taken as they are */
     /* the jobs the round core (backend_e2b_round.c) starts, handed to it by backend_e2b_new()
      * so calls go one way: the job files call the core, never the other way round */
     void (*list_page)(struct e2b_backend *b, const char *next_token); /* a round's first page */

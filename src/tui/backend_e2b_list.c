@@ -16,6 +16,7 @@
 #include "app.h"
 #include "backend_e2b_int.h"
 #include "fastscan.h"
+#include "list_memo.h"
 
 static void count_start(struct e2b_backend *b, int64_t started_ms)
 {
@@ -79,12 +80,12 @@ static void take_meta(struct box *s, struct kv_list *md)
     s->n_meta = k;
 }
 
-static void merge_sandbox(struct e2b_backend *b, struct sandbox *src, struct obj_sig sig)
+static struct box *merge_sandbox(struct e2b_backend *b, struct sandbox *src, struct obj_sig sig)
 {
     struct model *m = b->base.model;
     int is_new = model_find(m, src->id) == NULL;
     struct box *s = model_upsert(m, src->id);
-    if (!s) return;
+    if (!s) return NULL;
     if (is_new) count_start(b, src->started_at_ms);
     take_str(&s->template_id, &src->template_id);
     take_str(&s->alias, &src->alias);
@@ -102,6 +103,7 @@ static void merge_sandbox(struct e2b_backend *b, struct sandbox *src, struct obj
     s->seen = b->round;
     s->list_hash = sig.hash;
     s->list_len = sig.len;
+    return s;
 }
 
 /* Team figures from GET /teams/{id}/metrics (E2B cloud and boxtopd): the latest sandbox start
@@ -222,12 +224,20 @@ static int on_list_object(const struct scan_obj *o, void *ud)
     return 0;
 }
 
-/* Merge a page into the model; 0, or -1 with err as the strict parser of the page gives it.
- * *items = the number of sandboxes the page held. */
-static int merge_page(struct e2b_backend *b, const char *body, size_t len, int *items,
+/* Merge page k of the round into the model; 0, or -1 with err as the strict parser of the
+ * page gives it. *items = the number of sandboxes the page held. A page that came back as it
+ * was last round is taken as it is (list_memo.h); a page merged on the fast path is recorded
+ * for the next round. */
+static int merge_page(struct e2b_backend *b, int k, const char *body, size_t len, int *items,
                       struct error *err)
 {
     *items = 0;
+    int cursor;
+    if (list_memo_take(&b->memo, k, body, len, b->base.model, b->round, &b->listed, items,
+                       &cursor)) {
+        b->cursor = cursor;
+        return 0;
+    }
     struct page_scan ps = {b, NULL, 0, 0, BUF_INIT, NULL, 0, 0, NULL};
     struct sandbox_list l = {0};
     int rc = -1;
@@ -235,15 +245,27 @@ static int merge_page(struct e2b_backend *b, const char *body, size_t len, int *
         buf_append_byte(&ps.changed, ps.changed.len ? ']' : '[') == 0 &&
         (ps.changed.len > 1 || buf_append_byte(&ps.changed, ']') == 0) &&
         sandbox_list_parse(ps.changed.data, ps.changed.len, &l, err) == 0 && l.n == ps.nchanged) {
-        for (int i = 0; i < l.n; i++)
-            merge_sandbox(b, &l.items[i], ps.sigs[i]);
         for (int i = 0; i < ps.nsame; i++) {
             b->listed += ps.same[i]->seen != b->round;
             ps.same[i]->seen = b->round;
         }
+        /* the page's sandboxes, for the memo: the unchanged ones, then the merged ones */
+        int all = ps.nsame;
+        if (GROW_INT(ps.same, ps.cap, ps.nsame + l.n)) all = -1;
+        for (int i = 0; i < l.n; i++) {
+            struct box *s = merge_sandbox(b, &l.items[i], ps.sigs[i]);
+            if (!s || !s->list_hash)
+                all = -1;
+            else if (all >= 0)
+                ps.same[all++] = s;
+        }
         *items = l.n + ps.nsame;
+        if (all < 0 || list_memo_record(&b->memo, k, body, len, b->base.model, ps.same, all, *items,
+                                        b->cursor) < 0)
+            list_memo_drop(&b->memo, k);
         rc = 0;
     } else {
+        list_memo_drop(&b->memo, k);
         /* not the plain shape, or a changed object is wrong: the whole page through the
          * strict parser, which merges it or gives the error as it always did */
         sandbox_list_free(&l);
@@ -293,7 +315,8 @@ static void on_list(struct api_result *res, void *ud)
     b->list_call = NULL;
     int items = 0;
     if (res->err.kind == ERROR_NONE)
-        merge_page(b, res->body ? res->body : "", res->body_len, &items, &res->err);
+        merge_page(b, b->paging.pages, res->body ? res->body : "", res->body_len, &items,
+                   &res->err);
     if (res->err.kind != ERROR_NONE) {
         /* no listing at all: the table cannot show anything current (a redirect, a 500, a
          * page too large): say so in the status line and the table, keep polling */

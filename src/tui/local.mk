@@ -8,6 +8,7 @@ src_tui_libboxtoptui_pure_a_SOURCES = \
 	src/tui/filter.c src/tui/filter.h \
 	src/tui/sort.c src/tui/sort.h \
 	src/tui/fastscan.c src/tui/fastscan.h \
+	src/tui/list_memo.c src/tui/list_memo.h \
 	src/tui/widgets/spark.c src/tui/widgets/spark.h \
 	src/tui/widgets/table.c src/tui/widgets/table.h \
 	src/tui/widgets/input.c src/tui/widgets/input.h \
@@ -79,6 +80,14 @@ TESTS += tests/unit/test_tui_backend
 tests_unit_test_tui_backend_SOURCES = tests/unit/test_tui_backend.c tests/unit/fake_server.c tests/unit/fake_server.h
 tests_unit_test_tui_backend_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
 tests_unit_test_tui_backend_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
+	$(ZLIB_LIBS)
+# Unchanged list pages taken as they are (issue 22): the memo, and the backend's rounds.
+check_PROGRAMS += tests/unit/test_tui_list_memo
+TESTS += tests/unit/test_tui_list_memo
+tests_unit_test_tui_list_memo_SOURCES = tests/unit/test_tui_list_memo.c tests/unit/fake_server.c \
+	tests/unit/fake_server.h
+tests_unit_test_tui_list_memo_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
+tests_unit_test_tui_list_memo_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
 	$(ZLIB_LIBS)
 tests_unit_test_tui_fastscan_SOURCES = tests/unit/test_tui_fastscan.c
 tests_unit_test_tui_fastscan_CPPFLAGS = $(TUI_TEST_CPPFLAGS)

@@ -177,6 +177,7 @@ static void model_remove_at(struct model *m, int i)
         box_free(m->sb[i]);
     m->sb[i] = m->sb[--m->n];
     m->members++;
+    m->removals++;
     m->idx_stale = 1;
     m->generation++;
 }

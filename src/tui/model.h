@@ -96,6 +96,7 @@ struct model {
     uint64_t generation;   /* bumped on every change */
     uint64_t members;      /* bumped when a sandbox is added or removed (views reuse their row
                               order while it stays the same) */
+    uint64_t removals;     /* bumped when a sandbox leaves (pointers to it are stale) */
     int loading;           /* no list has arrived yet */
     int64_t updated_ms;    /* wall clock of the last successful refresh, 0 = never */
     int concurrency_limit; /* 0 = unknown */

@@ -107,9 +107,64 @@ static void item_fill(struct sort_item *it, struct box *s, enum sort_key key, in
     it->idpfx = prefix8(s->id);
 }
 
+/* Numeric columns (CPU, memory, disk, age, TTL): a third of the item, the direction folded
+ * into the key and the comparison inlined into a merge sort. Sorted by CPU at 10 000
+ * sandboxes the table re-sorts every round, and qsort moving 48-byte items through a
+ * comparator call was 5 % of boxtop's CPU (issue 22). Same order as cmp_item. */
+struct num_item {
+    double key; /* num * dir */
+    uint64_t idpfx;
+    struct box *s;
+};
+
+static inline int num_before(const struct num_item *a, const struct num_item *b)
+{
+    if (a->key != b->key) return a->key < b->key;
+    if (a->idpfx != b->idpfx) return a->idpfx < b->idpfx;
+    return strcmp(a->s->id, b->s->id) < 0;
+}
+
+static int sort_numeric(struct box **v, int n, enum sort_key key, int reverse, int64_t now_ms)
+{
+    struct num_item *a = malloc(2 * (size_t)n * sizeof(*a));
+    if (!a) return -1;
+    struct num_item *b = a + n;
+    int sorted = 1;
+    for (int i = 0; i < n; i++) {
+        struct sort_item it;
+        item_fill(&it, v[i], key, now_ms);
+        a[i] = (struct num_item){reverse ? -it.num : it.num, it.idpfx, v[i]};
+        if (i && sorted) sorted = !num_before(&a[i], &a[i - 1]);
+    }
+    if (!sorted) { /* the previous order usually still holds (see below): else merge sort */
+        for (int w = 1; w < n; w *= 2) {
+            for (int lo = 0; lo < n; lo += 2 * w) {
+                int mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+                int i = lo, j = mid, k = lo;
+                while (i < mid && j < hi)
+                    b[k++] = num_before(&a[j], &a[i]) ? a[j++] : a[i++];
+                while (i < mid)
+                    b[k++] = a[i++];
+                while (j < hi)
+                    b[k++] = a[j++];
+            }
+            struct num_item *t = a;
+            a = b;
+            b = t;
+        }
+        for (int i = 0; i < n; i++)
+            v[i] = a[i].s;
+    }
+    free(a < b ? a : b);
+    return 0;
+}
+
 int sort_sandboxes(struct box **v, int n, enum sort_key key, int reverse, int64_t now_ms)
 {
     if (n <= 1) return 0;
+    if (key == SORT_CPU || key == SORT_MEM || key == SORT_DISK || key == SORT_AGE ||
+        key == SORT_TTL)
+        return sort_numeric(v, n, key, reverse, now_ms);
     struct sort_item *it = malloc((size_t)n * sizeof(*it));
     if (!it) return -1;
     for (int i = 0; i < n; i++) {

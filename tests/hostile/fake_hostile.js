@@ -11,6 +11,7 @@ const net = require('net');
 const zlib = require('zlib');
 const fs = require('fs');
 const path = require('path');
+const {END_STREAM, frame, startEvent, dataEvent} = require('../lib/connect-frames.cjs');
 
 const MODES = [
   'listdir-bomb',   // 1: ListDir answer: 254 KB gzip → 250 MiB of {"entries":[{},{},…]}
@@ -81,22 +82,13 @@ function entry(name, type, p, size) {
     permissions: type === 'FILE_TYPE_DIRECTORY' ? 'drwxr-xr-x' : '-rw-r--r--', owner: 'user',
     group: 'user', modifiedTime: '2026-01-01T00:00:00Z'};
 }
-// one Connect envelope: flags, big-endian length, JSON (len overrides the true length)
-function frame(obj, flags, len) {
-  const j = Buffer.from(typeof obj === 'string' ? obj : JSON.stringify(obj));
-  const h = Buffer.alloc(5);
-  h[0] = flags || 0;
-  h.writeUInt32BE(len === undefined ? j.length : len, 1);
-  return Buffer.concat([h, j]);
-}
 const b64 = (s) => Buffer.from(s).toString('base64');
-const startEv = (pid) => frame({event: {start: {pid}}});
-const dataEv = (s) => frame({event: {data: {pty: b64(s)}}});
+const ptyEvent = (s) => dataEvent('pty', s);
 // the four bad endings of point 7, by connection number
 function badEnding(k) {
   switch (k % 4) {
   case 0: return Buffer.alloc(0);                                                 // no end frame
-  case 1: return frame({error: {code: 'unavailable', message: 'envd hiccup'}}, 2); // error end
+  case 1: return frame({error: {code: 'unavailable', message: 'envd hiccup'}}, END_STREAM); // error end
   case 2: return Buffer.concat([Buffer.from([0, 0xff, 0xff, 0xff, 0xff]), Buffer.from('{}')]); // bad length
   default: return frame('{"event":{"data":', 0);                                   // bad JSON
   }
@@ -241,14 +233,14 @@ async function route(mode, req, sock) {
     head(sock, 200, {'Content-Type': 'application/connect+json', 'Transfer-Encoding': 'chunked'});
     const chunk = (b) => { if (b.length) sock.write(b.length.toString(16) + '\r\n' + b.toString('latin1') + '\r\n', 'latin1'); };
     if (mode === 'early-output') {
-      chunk(dataEv('EARLY-OUTPUT\r\n'));
-      chunk(startEv(7));
+      chunk(ptyEvent('EARLY-OUTPUT\r\n'));
+      chunk(startEvent(7));
       sock.end('0\r\n\r\n');
       return 'keep';
     }
-    chunk(startEv(7));
+    chunk(startEvent(7));
     // envd-like replay: every connection sends the whole output so far again
-    chunk(dataEv('line-one\r\nline-two\r\n'));
+    chunk(ptyEvent('line-one\r\nline-two\r\n'));
     if (mode === 'stream-bad') {
       chunk(badEnding(k));
       sock.end('0\r\n\r\n');
@@ -337,15 +329,15 @@ function seeds(dir) {
   put('metrics_json', 'cpu-huge', JSON.stringify([{timestampUnix: 1767225600, timestamp: '2026-01-01T00:00:00Z', cpuCount: 2, cpuUsedPct: 1.8e308, memUsed: 1, memTotal: 2, memCache: 0, diskUsed: 1, diskTotal: 2}]));
   put('team_json', 'rate-inf', '[{"timestampUnix":1767225600,"timestamp":"2026-01-01T00:00:00Z","concurrentSandboxes":1,"sandboxStartRate":1e309}]');
   for (let k = 0; k < 4; k++)
-    put('connect_frames', 'bad-ending-' + k, Buffer.concat([startEv(7), dataEv('line-one\r\n'), badEnding(k)]));
-  put('connect_frames', 'early-output', Buffer.concat([dataEv('EARLY\r\n'), startEv(7), frame({}, 2)]));
+    put('connect_frames', 'bad-ending-' + k, Buffer.concat([startEvent(7), ptyEvent('line-one\r\n'), badEnding(k)]));
+  put('connect_frames', 'early-output', Buffer.concat([ptyEvent('EARLY\r\n'), startEvent(7), frame({}, END_STREAM)]));
   put('envd_events', 'early-output', JSON.stringify({event: {data: {pty: b64('EARLY')}}}));
   put('envd_events', 'listdir-bomb', '{"entries":[' + '{},'.repeat(600) + '{}]}');
   put('envd_events', 'bidi-name', JSON.stringify({entries: [entry('\u202e exe.txt', 'FILE_TYPE_FILE', '/d/\u202e exe.txt', 5)]}));
   put('sanitize', 'bidi-name', '\u202e exe.txt');
   // the chunked framing of the fake's streams (the daemon's decoder reads the same framing)
   const chunk = (b) => b.length.toString(16) + '\r\n' + b.toString('latin1') + '\r\n';
-  put('chunked', 'stream-bad', Buffer.from(chunk(startEv(7)) + chunk(badEnding(2)) + '0\r\n\r\n', 'latin1'));
+  put('chunked', 'stream-bad', Buffer.from(chunk(startEvent(7)) + chunk(badEnding(2)) + '0\r\n\r\n', 'latin1'));
 }
 
 const arg = process.argv[2];

@@ -53,6 +53,16 @@ start() { # start MODE [ARGS]: the fake in MODE and the TUI against it (COLS: it
     tui_start "${COLS:-160}" 30 --api-url "$URL" "$@"
 }
 files_of() { tui_keys ':'; tui_type "files $1"; tui_keys Enter; }
+# copy_out MODE ROW FILTER: the fake in MODE, box1's files; once ROW shows, the entry that
+# FILTER finds in the sandbox pane is copied (c) to the local directory
+copy_out() {
+    start "$1"
+    tui_wait 'box1' 10
+    files_of box1
+    tui_wait "$2" 15
+    tui_keys Tab '/'; tui_type "$3"; tui_keys Enter
+    tui_keys c
+}
 
 # 1. a gzip-bomb ListDir answer: the files view says so and stays usable
 COLS=240 start listdir-bomb
@@ -88,32 +98,17 @@ sleep 10
 ok_rss logs-fat
 
 # 4. a copy from a /files that stalls: fails after BOXTOP_STALL_S, no temporary file
-start files-stall
-tui_wait 'box1' 10
-files_of box1
-tui_wait 'b\.bin' 15
-tui_keys Tab '/'; tui_type 'b.bin'; tui_keys Enter
-tui_keys c
+copy_out files-stall 'b\.bin' 'b.bin'
 tui_wait 'nothing moved for 3 s' 20; ok $? "files-stall: the copy fails with 'nothing moved for 3 s'"
 [ -z "$(ls -A "$TMPD/local")" ]; ok $? "files-stall: no temporary file in the local directory"
 ok_keys files-stall
 # a /files that claims 10 GB and stalls after 64 MB
-start files-lie
-tui_wait 'box1' 10
-files_of box1
-tui_wait 'b\.bin' 15
-tui_keys Tab '/'; tui_type 'b.bin'; tui_keys Enter
-tui_keys c
+copy_out files-lie 'b\.bin' 'b.bin'
 tui_wait 'nothing moved for 3 s' 30; ok $? "files-lie: the copy fails with 'nothing moved for 3 s'"
 [ -z "$(ls -A "$TMPD/local")" ]; ok $? "files-lie: no temporary file in the local directory"
 ok_rss files-lie
 # a directory whose files fail: said, and no empty directory left
-start cp-dir-fail
-tui_wait 'box1' 10
-files_of box1
-tui_wait 'sub/' 15
-tui_keys Tab '/'; tui_type 'sub'; tui_keys Enter
-tui_keys c
+copy_out cp-dir-fail 'sub/' 'sub'
 tui_wait 'copy failed|errors: ' 15; ok $? "cp-dir-fail: the failed directory copy is said"
 [ -z "$(ls -A "$TMPD/local")" ]; ok $? "cp-dir-fail: no empty directory left behind"
 

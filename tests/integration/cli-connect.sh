@@ -22,6 +22,8 @@ wait_pane() {
     return 1
 }
 pane() { T capture-pane -t "$S" -p -J -S -200 | sed -e '/^$/d' | tail -15; }
+# type_line TEXT: TEXT typed into the pane as it is, then Enter
+type_line() { T send-keys -t "$S" -l "$1"; T send-keys -t "$S" Enter; }
 
 boxtopd_start cli-connect
 tap_ok $? "boxtopd starts"
@@ -36,39 +38,32 @@ T new-session -d -s "$S" -x 120 -y 40 "env PS1='outer\$ ' bash --norc --noprofil
 wait_pane 'outer\$' 10
 # After the CLI returns, the outer shell prints its status and stops reading input (exec
 # sleep), so nothing typed later can be answered by the outer shell instead of the sandbox.
-T send-keys -t "$S" -l "node $BOXTOP_NODE_MODULES/@e2b/cli/dist/index.js sandbox connect ${id:-none}; echo CLI-EXIT=\$?; exec sleep 600"
-T send-keys -t "$S" Enter
+type_line "node $BOXTOP_NODE_MODULES/@e2b/cli/dist/index.js sandbox connect ${id:-none}; echo CLI-EXIT=\$?; exec sleep 600"
 # The remote bash is a login shell; give it a prompt we can recognise.
 wait_pane "Terminal connecting to sandbox" 30 && sleep 1
-T send-keys -t "$S" -l "export PS1='in-sbx\$ '"
-T send-keys -t "$S" Enter
+type_line "export PS1='in-sbx\$ '"
 wait_pane '^in-sbx\$' 15
-T send-keys -t "$S" -l 'echo h""i'
-T send-keys -t "$S" Enter
+type_line 'echo h""i'
 wait_pane '^hi$' 15
 tap_ok $? 'echo hi + Enter shows hi' "$(pane)"
 
-T send-keys -t "$S" -l 'hostname'
-T send-keys -t "$S" Enter
+type_line 'hostname'
 [ -n "$id" ] && wait_pane "^$id\$" 10
 tap_ok $? 'the shell runs inside the sandbox (hostname = sandbox id)' "$(pane)"
 
 size=$(T display -p -t "$S" '#{pane_height} #{pane_width}')
-T send-keys -t "$S" -l 'stty size'
-T send-keys -t "$S" Enter
+type_line 'stty size'
 wait_pane "^$size\$" 10
 tap_ok $? "stty size matches the pane ($size)" "$(pane)"
 
 T resize-window -t "$S" -x 100 -y 30
 sleep 0.5
 size2=$(T display -p -t "$S" '#{pane_height} #{pane_width}')
-T send-keys -t "$S" -l 'clear; stty size'
-T send-keys -t "$S" Enter
+type_line 'clear; stty size'
 wait_pane "^$size2\$" 10
 tap_ok $? "stty size follows a resize ($size2)" "$(pane)"
 
-T send-keys -t "$S" -l 'exit'
-T send-keys -t "$S" Enter
+type_line 'exit'
 wait_pane '^CLI-EXIT=0$' 20
 tap_ok $? 'exit returns to the outer shell with status 0' "$(pane)"
 T kill-server 2>/dev/null

@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { assert, fileContext } from './lib/common.mjs';
-import { http, waitFor } from './lib/boxtopd.mjs';
+import { envdHeaders, http, waitFor } from './lib/boxtopd.mjs';
+import { END_STREAM, frame, readFrames } from '../lib/connect-frames.cjs';
 
 const ctx = fileContext('envd-extras');
 const T = { timeout: 60000 };
@@ -18,32 +19,8 @@ const need = () => {
   if (!sbx) throw new Error('no sandbox (create failed)');
   return sbx;
 };
-const hdrs = (s, extra = {}) => ({
-  'E2b-Sandbox-Id': s.sandboxId,
-  'E2b-Sandbox-Port': '49983',
-  'X-Access-Token': s.envdAccessToken,
-  'Connect-Protocol-Version': '1',
-  ...extra,
-});
-const envelope = (obj) => {
-  const p = Buffer.from(JSON.stringify(obj));
-  const h = Buffer.alloc(5);
-  h.writeUInt32BE(p.length, 1);
-  return Buffer.concat([h, p]);
-};
-function frames(buf) {
-  const out = [];
-  let b = buf;
-  while (b.length >= 5) {
-    const len = b.readUInt32BE(1);
-    if (b.length < 5 + len) break;
-    out.push({ flags: b[0], json: JSON.parse(b.subarray(5, 5 + len).toString() || '{}') });
-    b = b.subarray(5 + len);
-  }
-  return out;
-}
 const rpc = (s, name, body) =>
-  http(`${ctx.d.sandboxUrl}/${name}`, { method: 'POST', headers: hdrs(s, { 'Content-Type': 'application/json' }), body: JSON.stringify(body) });
+  http(`${ctx.d.sandboxUrl}/${name}`, { method: 'POST', headers: envdHeaders(s, { 'Content-Type': 'application/json' }), body: JSON.stringify(body) });
 
 test('boxtopd starts and a sandbox is created', T, async () => {
   const d = await ctx.start();
@@ -58,7 +35,7 @@ test('curl with Expect: 100-continue (2 MiB upload, chunked API body) is not sta
   try {
     const f = path.join(dir, 'two.bin');
     fs.writeFileSync(f, Buffer.alloc(2 << 20, 7));
-    const h = Object.entries(hdrs(s)).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+    const h = Object.entries(envdHeaders(s)).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
     const t0 = performance.now();
     // curl sends Expect: 100-continue by itself for bodies over 1 MiB.
     const r = spawnSync('curl', ['-sS', '--fail', '-o', '/dev/null', '-w', '%{http_code}', ...h, '-H', 'Content-Type: application/octet-stream', '--data-binary', `@${f}`, `${d.sandboxUrl}/files?path=/home/user/two.bin`], { encoding: 'utf8', timeout: 20000 });
@@ -80,14 +57,14 @@ test('Process.Start streams keepalive frames at Keepalive-Ping-Interval (1 s)', 
   const s = need();
   const r = await http(`${d.sandboxUrl}/process.Process/Start`, {
     method: 'POST',
-    headers: hdrs(s, { 'Content-Type': 'application/connect+json', 'Keepalive-Ping-Interval': '1' }),
-    body: envelope({ process: { cmd: '/bin/bash', args: ['-c', 'sleep 3.5; echo end'] } }),
+    headers: envdHeaders(s, { 'Content-Type': 'application/connect+json', 'Keepalive-Ping-Interval': '1' }),
+    body: frame({ process: { cmd: '/bin/bash', args: ['-c', 'sleep 3.5; echo end'] } }),
     timeoutMs: 20000,
   });
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type') || '', /^application\/connect\+json/);
-  const fr = frames(r.buf);
-  const kinds = fr.map((f) => (f.flags & 2 ? 'END' : Object.keys(f.json.event || {})[0]));
+  const fr = readFrames(r.buf);
+  const kinds = fr.map((f) => (f.flags & END_STREAM ? 'END' : Object.keys(f.json.event || {})[0]));
   assert.equal(kinds[0], 'start', kinds.join(','));
   assert.equal(kinds[kinds.length - 1], 'END', 'ends with an end-stream frame');
   assert.deepEqual(fr[fr.length - 1].json, {}, 'successful end-stream payload is {}');

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { assert, fileContext, rejectsWith, uniq } from './lib/common.mjs';
-import { http, sleep } from './lib/boxtopd.mjs';
+import { envdHeaders, http, sleep } from './lib/boxtopd.mjs';
+import { END_STREAM, frame, readFrames } from '../lib/connect-frames.cjs';
 
 const ctx = fileContext('hostile');
 const T = { timeout: 60000 };
@@ -89,35 +90,11 @@ async function tryApi(d, m, p, opts) {
   }
 }
 
-const envdHeaders = (extra = {}) => ({
-  'E2b-Sandbox-Id': sbx.sandboxId,
-  'E2b-Sandbox-Port': '49983',
-  'X-Access-Token': token,
-  'Connect-Protocol-Version': '1',
-  ...extra,
-});
-const envelope = (obj, flags = 0) => {
-  const p = Buffer.from(JSON.stringify(obj));
-  const h = Buffer.alloc(5);
-  h[0] = flags;
-  h.writeUInt32BE(p.length, 1);
-  return Buffer.concat([h, p]);
-};
 /** True when a Connect stream answer is an error: non-200, or an end-stream frame with error. */
 function connectStreamError(r) {
   if (r.status !== 200) return { http: r.status };
-  let b = r.buf;
-  while (b.length >= 5) {
-    const flags = b[0];
-    const len = b.readUInt32BE(1);
-    const p = b.subarray(5, 5 + len);
-    if (flags & 2) {
-      const j = JSON.parse(p.toString());
-      return j.error ? { code: j.error.code } : null;
-    }
-    b = b.subarray(5 + len);
-  }
-  return null;
+  const end = readFrames(r.buf).find((f) => f.flags & END_STREAM);
+  return end && end.json.error ? { code: end.json.error.code } : null;
 }
 
 test('boxtopd starts and a victim sandbox is created', T, async () => {
@@ -259,9 +236,9 @@ test('unknown routes and methods → 404/405 JSON', T, async () => {
     if (r.status !== 414) jsonError(r, [404, 405], `${m} ${p.slice(0, 40)}`);
   }
   await stillFine('unknown API routes', false);
-  const e = await http(d.sandboxUrl + '/nope.Service/Method', { method: 'POST', headers: envdHeaders({ 'Content-Type': 'application/json' }), body: '{}' });
+  const e = await http(d.sandboxUrl + '/nope.Service/Method', { method: 'POST', headers: envdHeaders(sbx, { 'Content-Type': 'application/json' }), body: '{}' });
   assert.ok([404, 501].includes(e.status), `unknown envd RPC → ${e.status}`);
-  const g = await http(d.sandboxUrl + '/process.Process/List', { method: 'GET', headers: envdHeaders() });
+  const g = await http(d.sandboxUrl + '/process.Process/List', { method: 'GET', headers: envdHeaders(sbx) });
   assert.ok([404, 405].includes(g.status), `GET on an RPC → ${g.status}`);
   await stillFine('unknown routes');
 });
@@ -281,7 +258,7 @@ test('missing, wrong and malformed keys/tokens → 401 JSON', T, async () => {
   await stillFine('bad API keys', false);
   // envd: no token / wrong token
   for (const tok of [undefined, 'wrong', token + 'x']) {
-    const h = envdHeaders({ 'Content-Type': 'application/json' });
+    const h = envdHeaders(sbx, { 'Content-Type': 'application/json' });
     if (tok === undefined) delete h['X-Access-Token'];
     else h['X-Access-Token'] = tok;
     const r = await http(d.sandboxUrl + '/process.Process/List', { method: 'POST', headers: h, body: '{}' });
@@ -289,7 +266,7 @@ test('missing, wrong and malformed keys/tokens → 401 JSON', T, async () => {
     const f = await http(d.sandboxUrl + '/files?path=/etc/hostname', { headers: { ...h, 'Content-Type': '' } });
     assert.equal(f.status, 401, `GET /files with token ${tok === undefined ? 'none' : 'bad'} → ${f.status}`);
   }
-  const u = await http(d.sandboxUrl + '/process.Process/List', { method: 'POST', headers: envdHeaders({ 'Content-Type': 'application/json', Authorization: 'Basic ' + Buffer.from('nobody-here:').toString('base64') }), body: '{}' });
+  const u = await http(d.sandboxUrl + '/process.Process/List', { method: 'POST', headers: envdHeaders(sbx, { 'Content-Type': 'application/json', Authorization: 'Basic ' + Buffer.from('nobody-here:').toString('base64') }), body: '{}' });
   assert.ok(u.status === 200 || u.status === 401, `List with an unknown Basic user → ${u.status}`);
   const { AuthenticationError } = ctx.E;
   await rejectsWith(sbx.commands.run('id', { user: 'no-such-user' }), AuthenticationError, 'run as an unknown user');
@@ -344,8 +321,8 @@ test('1 000 concurrent connections (loopback): each answered or refused; boxtopd
 test('envd: truncated and oversized Connect envelopes → clear errors, no hang', T, async () => {
   const d = ctx.need();
   const url = d.sandboxUrl + '/process.Process/Start';
-  const hdr = envdHeaders({ 'Content-Type': 'application/connect+json', 'Keepalive-Ping-Interval': '50' });
-  const good = envelope({ process: { cmd: '/bin/echo', args: ['x'] } });
+  const hdr = envdHeaders(sbx, { 'Content-Type': 'application/connect+json', 'Keepalive-Ping-Interval': '50' });
+  const good = frame({ process: { cmd: '/bin/echo', args: ['x'] } });
   const cases = {
     truncatedHeader: good.subarray(0, 3),
     truncatedPayload: good.subarray(0, good.length - 4),
@@ -353,7 +330,7 @@ test('envd: truncated and oversized Connect envelopes → clear errors, no hang'
     compressedFlag: Buffer.concat([Buffer.from([1]), good.subarray(1)]),
     notJson: Buffer.concat([Buffer.from([0, 0, 0, 0, 4]), Buffer.from('{{{{')]),
     empty: Buffer.alloc(0),
-    bigPayload: envelope({ process: { cmd: '/bin/echo', args: ['x'.repeat(20 << 20)] } }),
+    bigPayload: frame({ process: { cmd: '/bin/echo', args: ['x'.repeat(20 << 20)] } }),
   };
   for (const [name, body] of Object.entries(cases)) {
     let r;
@@ -371,7 +348,7 @@ test('envd: truncated and oversized Connect envelopes → clear errors, no hang'
     if (err.http) assert.ok(err.http >= 400 && err.http < 500, `${name}: HTTP ${err.http}`);
   }
   // unary RPC with a broken body
-  const u = await http(d.sandboxUrl + '/process.Process/List', { method: 'POST', headers: envdHeaders({ 'Content-Type': 'application/json' }), body: '{"x":' });
+  const u = await http(d.sandboxUrl + '/process.Process/List', { method: 'POST', headers: envdHeaders(sbx, { 'Content-Type': 'application/json' }), body: '{"x":' });
   assert.ok(u.status >= 400 && u.status < 500, `unary with broken JSON → ${u.status}`);
   assert.equal(typeof (u.json && u.json.code), 'string', `unary error is Connect-shaped: ${u.text.slice(0, 200)}`);
   // Keepalive-Ping-Interval: 0 crashes a real envd; it must not hurt boxtopd.
@@ -384,7 +361,7 @@ test('envd: invalid base64 input and unknown pids → invalid_argument / not_fou
   const d = ctx.need();
   const s = need();
   const h = await s.commands.run('cat', { background: true, stdin: true });
-  const post = (method, body) => http(`${d.sandboxUrl}/process.Process/${method}`, { method: 'POST', headers: envdHeaders({ 'Content-Type': 'application/json' }), body: JSON.stringify(body) });
+  const post = (method, body) => http(`${d.sandboxUrl}/process.Process/${method}`, { method: 'POST', headers: envdHeaders(sbx, { 'Content-Type': 'application/json' }), body: JSON.stringify(body) });
   const bad = await post('SendInput', { process: { pid: h.pid }, input: { stdin: '!!!not base64@@@' } });
   assert.equal(bad.status, 400, `invalid base64 → ${bad.status} ${bad.text.slice(0, 200)}`);
   assert.equal(bad.json && bad.json.code, 'invalid_argument');
@@ -469,7 +446,7 @@ test('files: ../../etc/passwd, symlinks to / and to host secrets never reach hos
     const lst = await s.files.list('/home/user/rootlink', { depth: 1 }).catch(() => []);
     assert.ok(!lst.some((e) => e.name === path.basename(marker)), 'host /tmp listed through a symlink');
     // /files with raw traversal in the query
-    const f = await http(`${d.sandboxUrl}/files?path=${encodeURIComponent('../../../..' + marker)}`, { headers: envdHeaders() });
+    const f = await http(`${d.sandboxUrl}/files?path=${encodeURIComponent('../../../..' + marker)}`, { headers: envdHeaders(sbx) });
     assert.ok(!f.text.includes(secret), 'host file served by GET /files');
   } finally {
     fs.rmSync(marker, { force: true });
@@ -480,7 +457,7 @@ test('files: ../../etc/passwd, symlinks to / and to host secrets never reach hos
 
 test('files: multipart without boundary, bad content types, bad gzip → 400', T, async () => {
   const d = ctx.need();
-  const post = (ct, body, extra = {}) => http(`${d.sandboxUrl}/files?path=/home/user/up.bin`, { method: 'POST', headers: envdHeaders({ 'Content-Type': ct, ...extra }), body });
+  const post = (ct, body, extra = {}) => http(`${d.sandboxUrl}/files?path=/home/user/up.bin`, { method: 'POST', headers: envdHeaders(sbx, { 'Content-Type': ct, ...extra }), body });
   const cases = [
     ['multipart/form-data', '--x\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nhi\r\n--x--\r\n'],
     ['multipart/form-data; boundary=', 'junk'],
@@ -495,9 +472,9 @@ test('files: multipart without boundary, bad content types, bad gzip → 400', T
   assert.ok(gz.status >= 400 && gz.status < 500, `bad gzip: ${gz.status}`);
   const enc = await post('application/octet-stream', 'x', { 'Content-Encoding': 'br' });
   assert.ok(enc.status >= 400 && enc.status < 500, `unsupported encoding: ${enc.status}`);
-  const noPath = await http(`${d.sandboxUrl}/files`, { method: 'POST', headers: envdHeaders({ 'Content-Type': 'application/octet-stream' }), body: 'x' });
+  const noPath = await http(`${d.sandboxUrl}/files`, { method: 'POST', headers: envdHeaders(sbx, { 'Content-Type': 'application/octet-stream' }), body: 'x' });
   assert.equal(noPath.status, 400, `octet-stream without path: ${noPath.status}`);
-  const dir = await http(`${d.sandboxUrl}/files?path=/home/user`, { headers: envdHeaders() });
+  const dir = await http(`${d.sandboxUrl}/files?path=/home/user`, { headers: envdHeaders(sbx) });
   assert.equal(dir.status, 400, `GET /files of a directory: ${dir.status}`);
   await stillFine('bad uploads');
 });
@@ -505,7 +482,7 @@ test('files: multipart without boundary, bad content types, bad gzip → 400', T
 test('files: a 10 GiB Content-Length with no body: error or wait, no memory blow-up', T, async (t) => {
   const d = ctx.need();
   const rssBefore = vmRssKb(d.pid);
-  const hdrs = Object.entries(envdHeaders({ 'Content-Type': 'application/octet-stream', 'Content-Length': '10737418240' }))
+  const hdrs = Object.entries(envdHeaders(sbx, { 'Content-Type': 'application/octet-stream', 'Content-Length': '10737418240' }))
     .map(([k, v]) => `${k}: ${v}\r\n`).join('');
   const r = await raw(d.sandboxUrl, [`POST /files?path=/home/user/ten-gib HTTP/1.1\r\nHost: 127.0.0.1\r\n${hdrs}\r\n`, Buffer.alloc(1 << 20, 1)], { waitMs: 3000 });
   t.diagnostic(`10 GiB upload with 1 MiB sent: ${r.how}${r.status ? ' ' + r.status : ''}`);

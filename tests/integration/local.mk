@@ -29,11 +29,13 @@ INTEGRATION_TESTS = \
 	tests/integration/sdk-volumes.sh \
 	tests/integration/streams.sh \
 	tests/integration/envd-extras.sh \
+	tests/integration/fidelity.sh \
 	tests/integration/cli.sh \
 	tests/integration/cli-connect.sh \
 	tests/integration/hostile.sh \
 	tests/integration/restart.sh \
 	tests/integration/cleanup.sh \
+	tests/integration/snapshot-copy.sh \
 	tests/integration/isolation.sh \
 	tests/integration/webhooks.sh \
 	tests/integration/process-logs.sh \
@@ -46,14 +48,15 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/sdk-commands.mjs tests/integration/sdk-files.mjs tests/integration/streams.mjs \
 	tests/integration/sdk-files-today.mjs tests/integration/sdk-snapshots.mjs tests/integration/sdk-pause-fs.mjs \
 	tests/integration/sdk-volumes.mjs \
-	tests/integration/envd-extras.mjs \
+	tests/integration/envd-extras.mjs tests/integration/fidelity.mjs \
 	tests/integration/cli.mjs tests/integration/hostile.mjs tests/integration/restart.mjs \
-	tests/integration/cleanup.mjs \
+	tests/integration/cleanup.mjs tests/integration/snapshot-copy.mjs \
 	tests/integration/isolation.mjs tests/integration/secrets.mjs \
 	tests/integration/webhooks.mjs tests/integration/process-logs.mjs \
 	tests/integration/lib/boxtopd.mjs tests/integration/lib/common.mjs \
 	tests/integration/lib/loopback-only.cjs tests/integration/lib/tap-node.sh \
-	tests/integration/lib/boxtopd.sh tests/integration/README.md tests/integration/.gitignore
+	tests/integration/lib/boxtopd.sh tests/integration/README.md tests/integration/.gitignore \
+	tests/lib/connect-frames.cjs tests/lib/fake-http.cjs
 
 # The no-secrets test reads every other test's log and boxtopd log, so it runs last (a plain
 # make prerequisite of its log; spelled through a variable so that automake does not take it
@@ -67,7 +70,7 @@ $(INTEGRATION_LAST_LOG): tests/integration/harness.sh.log \
 	tests/integration/streams.sh.log tests/integration/envd-extras.sh.log tests/integration/cli.sh.log \
 	tests/integration/cli-connect.sh.log tests/integration/hostile.sh.log \
 	tests/integration/restart.sh.log tests/integration/cleanup.sh.log \
-	tests/integration/isolation.sh.log \
+	tests/integration/snapshot-copy.sh.log tests/integration/isolation.sh.log \
 	tests/integration/webhooks.sh.log tests/integration/process-logs.sh.log
 
 clean-local: clean-local-integration

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { assert, fileContext, rejectsWith, uniq } from './lib/common.mjs';
+import { dirBytes } from './lib/boxtopd.mjs';
 
 const ctx = fileContext('sdk-snapshots');
 const T = { timeout: 90000 };
@@ -20,15 +21,6 @@ const all = async (paginator) => {
   const out = [];
   while (paginator.hasNext) out.push(...(await paginator.nextItems()));
   return out;
-};
-const dirBytes = (p) => {
-  let n = 0;
-  if (!fs.existsSync(p)) return 0;
-  for (const e of fs.readdirSync(p, { withFileTypes: true })) {
-    const q = path.join(p, e.name);
-    n += e.isDirectory() ? dirBytes(q) : fs.lstatSync(q).size;
-  }
-  return n;
 };
 
 test('boxtopd starts and a source sandbox with files is created', T, async () => {

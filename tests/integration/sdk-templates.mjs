@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { assert, fileContext, uniq } from './lib/common.mjs';
+import { dirBytes } from './lib/boxtopd.mjs';
 
 const ctx = fileContext('sdk-templates');
 const T = { timeout: 300000 };
@@ -27,15 +28,6 @@ let bgName = '';
 const ctxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'boxtop-tplctx-'));
 const layersDir = () => path.join(ctx.need().stateDir, 'templates', 'layers');
 const layers = () => (fs.existsSync(layersDir()) ? fs.readdirSync(layersDir()) : []);
-const dirBytes = (p) => {
-  let n = 0;
-  if (!fs.existsSync(p)) return 0;
-  for (const e of fs.readdirSync(p, { withFileTypes: true })) {
-    const q = path.join(p, e.name);
-    n += e.isDirectory() ? dirBytes(q) : fs.lstatSync(q).size;
-  }
-  return n;
-};
 const run = async (s, cmd, opts) => (await s.commands.run(cmd, opts)).stdout;
 // Every file under p (relative names), for "what is in this layer".
 const filesUnder = (p, pre = '') => {

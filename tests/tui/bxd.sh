@@ -3,6 +3,9 @@
 #
 # Usage: bxd_start        (exports E2B_API_URL/E2B_SANDBOX_URL/E2B_API_KEY for boxtop and the CLI)
 #        bxd_stop         sandboxes killed, boxtopd stopped
+#        bxd_stop_all     every sandbox `boxtop ls` shows killed, then boxtopd ($DPID) stopped
+#        trap bxd_cleanup EXIT   for a test whose one sandbox is $ID: tmux stopped, that
+#                         sandbox killed, boxtopd stopped, TMPD removed
 #        bxd_local_env D  no key anywhere: boxtop starts the real boxtopd itself with state dir D
 BOXTOPD=$abs_top_builddir/src/boxtopd
 BOXTOP=$abs_top_builddir/src/boxtop
@@ -22,6 +25,22 @@ bxd_stop() {
         kill "$DPID"; wait "$DPID" 2>/dev/null
     fi
     DPID=
+}
+
+bxd_stop_all() {
+    if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
+        for id in $("$BOXTOP" ls --json 2>/dev/null | sed -n 's/.*"sandboxID":[^"]*"\([a-z0-9]*\)".*/\1/p'); do
+            "$BOXTOP" kill "$id" >/dev/null 2>&1
+        done
+        kill "$DPID"; wait "$DPID" 2>/dev/null
+    fi
+}
+
+bxd_cleanup() {
+    tui_stop
+    [ -n "$ID" ] && "$BOXTOP" kill "$ID" >/dev/null 2>&1
+    bxd_stop
+    rm -rf "$TMPD"
 }
 
 bxd_local_env() {

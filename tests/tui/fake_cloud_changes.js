@@ -6,7 +6,8 @@
 // (the SendSignal it gets is printed as "SIGNAL pid signal").
 // Prints "PORT n" once listening.
 'use strict';
-const http = require('http');
+const {send, serveLoopback} = require('../lib/fake-http.cjs');
+const {END_STREAM, frame, startEvent, dataEvent} = require('../lib/connect-frames.cjs');
 const box = {sandboxID: 'ichg', templateID: 'rki5dems9wqfm4r03t7g', alias: 'base', clientID: 'c',
   envdVersion: '0.2.0', state: 'running', startedAt: '2025-11-25T11:50:00Z',
   endAt: '2025-11-25T13:00:00Z', cpuCount: 2, memoryMB: 512, diskSizeMB: 1024, metadata: {}};
@@ -20,19 +21,7 @@ const find = rec(30, 19, 'user', '644', '/home/user/notes.txt') +
   rec(500, 12, 'root', '600', '/etc/agent.conf') +
   rec(530, 5, 'user', '644', '/home/user/evil\u001b]0;pwned\u0007\u001b[2J\nname.txt') +
   'garbage without a tab\0';
-function send(res, code, body, type) {
-  const data = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  res.writeHead(code, {'Content-Type': type || 'application/json', 'Content-Length': data.length});
-  res.end(data);
-}
-function frame(obj, flags) {
-  const j = Buffer.from(JSON.stringify(obj));
-  const h = Buffer.alloc(5);
-  h[0] = flags || 0;
-  h.writeUInt32BE(j.length, 1);
-  return Buffer.concat([h, j]);
-}
-http.createServer((req, res) => {
+serveLoopback((req, res) => {
   const u = new URL(req.url, 'http://x');
   const p = u.pathname;
   const body = [];
@@ -45,12 +34,12 @@ http.createServer((req, res) => {
     if (p === '/sandboxes/islow' || p.endsWith('/sandboxes/islow/connect')) return send(res, 200, slow);
     if (p === '/process.Process/Start' && req.headers['e2b-sandbox-id'] === 'islow') {
       res.writeHead(200, {'Content-Type': 'application/connect+json'});
-      res.write(frame({event: {start: {pid: 77}}}));
+      res.write(startEvent(77));
       let n = 0;
       const t = setInterval(() => {
         n++;
         const r = rec(n, n, 'user', '644', `/data/f${String(n).padStart(5, '0')}`);
-        res.write(frame({event: {data: {stdout: Buffer.from(r).toString('base64')}}}));
+        res.write(dataEvent('stdout', r));
       }, 100);
       res.on('close', () => clearInterval(t));
       return;
@@ -61,19 +50,17 @@ http.createServer((req, res) => {
     }
     if (p === '/process.Process/Start') {
       res.writeHead(200, {'Content-Type': 'application/connect+json'});
-      res.write(frame({event: {start: {pid: 9}}}));
+      res.write(startEvent(9));
       // the records in two pieces, cut inside one
       const b = Buffer.from(find);
-      res.write(frame({event: {data: {stdout: b.subarray(0, 50).toString('base64')}}}));
-      res.write(frame({event: {data: {stdout: b.subarray(50).toString('base64')}}}));
+      res.write(dataEvent('stdout', b.subarray(0, 50)));
+      res.write(dataEvent('stdout', b.subarray(50)));
       res.write(frame({event: {end: {exited: true, status: 'exit status 0'}}}));
-      res.end(frame({}, 2));
+      res.end(frame({}, END_STREAM));
       return;
     }
     if (p === '/files') return send(res, 200, Buffer.from('the agent was here\n'), 'application/octet-stream');
     if (p.startsWith('/process.Process/')) return send(res, 200, {});
     send(res, 404, {code: 404, message: 'not found'});
   });
-}).listen(0, '127.0.0.1', function () {
-  console.log('PORT ' + this.address().port);
 });

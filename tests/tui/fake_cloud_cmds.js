@@ -5,7 +5,8 @@
 // envd (E2B_SANDBOX_URL): Process.List shows one process the log does not, Process.Connect on
 // pid 71 streams "epoch N" every 300 ms. Prints "PORT n" once listening.
 'use strict';
-const http = require('http');
+const {send, serveLoopback} = require('../lib/fake-http.cjs');
+const {startEvent, dataEvent} = require('../lib/connect-frames.cjs');
 const fs = require('fs');
 const path = require('path');
 const v1 = fs.readFileSync(path.join(__dirname, '../fuzz/corpus/commands_json/cloud-v1.json'));
@@ -18,19 +19,7 @@ const box = {sandboxID: 'icloud', templateID: 'base', alias: 'base', clientID: '
 // then it is gone
 const nolog = {...box, sandboxID: 'inolog'};
 let nologLists = 0;
-function send(res, code, body, type) {
-  const data = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  res.writeHead(code, {'Content-Type': type || 'application/json', 'Content-Length': data.length});
-  res.end(data);
-}
-function frame(obj, flags) {
-  const j = Buffer.from(JSON.stringify(obj));
-  const h = Buffer.alloc(5);
-  h[0] = flags || 0;
-  h.writeUInt32BE(j.length, 1);
-  return Buffer.concat([h, j]);
-}
-http.createServer((req, res) => {
+serveLoopback((req, res) => {
   const u = new URL(req.url, 'http://x');
   const p = u.pathname;
   let body = [];
@@ -56,17 +45,15 @@ http.createServer((req, res) => {
         {pid: 500, config: {cmd: '/usr/bin/top', args: ['-b'], cwd: '/'}}]});
     if (p === '/process.Process/Connect') {
       res.writeHead(200, {'Content-Type': 'application/connect+json'});
-      res.write(frame({event: {start: {pid: 71}}}));
+      res.write(startEvent(71));
       let n = 0;
       const t = setInterval(() => {
         n++;
-        res.write(frame({event: {data: {stdout: Buffer.from(`epoch ${n}\n`).toString('base64')}}}));
+        res.write(dataEvent('stdout', `epoch ${n}\n`));
       }, 300);
       res.on('close', () => clearInterval(t));
       return;
     }
     send(res, 404, {code: 404, message: 'not found'});
   });
-}).listen(0, '127.0.0.1', function () {
-  console.log('PORT ' + this.address().port);
 });

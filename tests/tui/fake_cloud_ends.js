@@ -6,7 +6,7 @@
 // the killed event late; iadmin: admin; inone: no events at all (the cause stays unknown).
 // ittl's alias and a log line are hostile (escape sequences). Prints "PORT n" once listening.
 'use strict';
-const http = require('http');
+const {send, serveLoopback} = require('../lib/fake-http.cjs');
 const now = Date.now();
 const iso = (ms) => new Date(ms).toISOString();
 const base = {templateID: 'rki5dems9wqfm4r03t7g', alias: 'base', clientID: '6532622b',
@@ -30,12 +30,7 @@ function created(id) {
     sandboxId: id, sandboxExecutionId: '0c5e9a52-1111-4111-8111-111111111111',
     sandboxTemplateId: base.templateID, sandboxBuildId: 'b1', sandboxTeamId: 't1'};
 }
-function send(res, code, body) {
-  const data = Buffer.from(JSON.stringify(body));
-  res.writeHead(code, {'Content-Type': 'application/json', 'Content-Length': data.length});
-  res.end(data);
-}
-http.createServer((req, res) => {
+serveLoopback((req, res) => {
   const u = new URL(req.url, 'http://x');
   const p = u.pathname;
   req.resume();
@@ -61,6 +56,4 @@ http.createServer((req, res) => {
     if (m) return send(res, 200, {logs: [], logEntries: []});
     send(res, 404, {code: 404, message: 'not found'});
   });
-}).listen(0, '127.0.0.1', function () {
-  console.log('PORT ' + this.address().port);
 });

@@ -13,7 +13,8 @@
 //    loading states (test_screen_loading.sh).
 // Prints "PORT n" once listening.
 'use strict';
-const http = require('http');
+const {send, serveLoopback} = require('../lib/fake-http.cjs');
+const {startEvent, dataEvent} = require('../lib/connect-frames.cjs');
 
 const T = (hms) => `2025-11-25T${hms}Z`;
 const box = (id) => ({sandboxID: id, templateID: 'rki5dems9wqfm4r03t7g', alias: 'base',
@@ -71,19 +72,7 @@ const marks = {logs: [
   {timestamp: T('11:54:00'), level: 'warn', message: 'memory above 80 %', fields: {}},
   {timestamp: T('11:55:00'), level: 'error', message: 'OOM killer: killed process 41', fields: {}}]};
 
-function send(res, code, body, type) {
-  const data = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  res.writeHead(code, {'Content-Type': type || 'application/json', 'Content-Length': data.length});
-  res.end(data);
-}
-function frame(obj, flags) {
-  const j = Buffer.from(JSON.stringify(obj));
-  const h = Buffer.alloc(5);
-  h[0] = flags || 0;
-  h.writeUInt32BE(j.length, 1);
-  return Buffer.concat([h, j]);
-}
-http.createServer((req, res) => {
+serveLoopback((req, res) => {
   const u = new URL(req.url, 'http://x');
   const p = u.pathname;
   const sbx = req.headers['e2b-sandbox-id'];
@@ -114,12 +103,10 @@ http.createServer((req, res) => {
         {pid: 500, config: {cmd: '/usr/bin/top', args: ['-b'], cwd: '/'}}]} : {});
     if (p === '/process.Process/Connect') {
       res.writeHead(200, {'Content-Type': 'application/connect+json'});
-      res.write(frame({event: {start: {pid: 71}}}));
-      res.write(frame({event: {data: {stdout: Buffer.from('epoch 2/3 loss 0.55\n').toString('base64')}}}));
+      res.write(startEvent(71));
+      res.write(dataEvent('stdout', 'epoch 2/3 loss 0.55\n'));
       return; // stays open: the command is still running
     }
     send(res, 404, {code: 404, message: 'not found'});
   });
-}).listen(0, '127.0.0.1', function () {
-  console.log('PORT ' + this.address().port);
 });

@@ -11,7 +11,7 @@
 // GET /_pages the query strings of GET /templates/{id} (its builds page: limit, nextToken).
 // Prints "PORT n" once listening.
 'use strict';
-const http = require('http');
+const {serveLoopback} = require('../lib/fake-http.cjs');
 const now = Date.now();
 const iso = (ms) => new Date(ms).toISOString();
 const RUN_POLLS = Number(process.env.FAKE_RUN_POLLS || 6);
@@ -71,7 +71,7 @@ function send(res, code, body) {
   res.end(data);
 }
 const fail = (res, code, message) => send(res, code, {code, message});
-http.createServer((req, res) => {
+serveLoopback((req, res) => {
   const u = new URL(req.url, 'http://x');
   const p = u.pathname;
   let text = '';
@@ -180,6 +180,4 @@ http.createServer((req, res) => {
     }
     fail(res, 404, 'not found');
   });
-}).listen(0, '127.0.0.1', function () {
-  console.log('PORT ' + this.address().port);
 });

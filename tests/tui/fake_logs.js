@@ -4,7 +4,7 @@
 // after 2.5 s, then one more. Prints "PORT n" once listening.
 //   node fake_logs.js
 'use strict';
-const http = require('http');
+const {serveLoopback} = require('../lib/fake-http.cjs');
 const t0 = Date.now() - 60000;
 const logs = [];
 function add(level, message, fields, at) {
@@ -47,7 +47,7 @@ const box = {sandboxID: 'hostile1', templateID: 'base', alias: 'base', clientID:
   envdVersion: '0.2.0', state: 'running', startedAt: new Date(t0).toISOString(),
   endAt: new Date(now.getTime() + 3600000).toISOString(), cpuCount: 1, memoryMB: 512,
   diskSizeMB: 1024, metadata: {}};
-http.createServer((req, res) => {
+serveLoopback((req, res) => {
   const u = new URL(req.url, 'http://x');
   const p = u.pathname;
   if (p === '/health') return send(res, 200, {});
@@ -63,6 +63,4 @@ http.createServer((req, res) => {
     return send(res, 200, {logs: v.map(entry)});
   }
   return send(res, 404, {code: 404, message: 'not here'});
-}).listen(0, '127.0.0.1', function () {
-  console.log('PORT ' + this.address().port);
 });

@@ -10,6 +10,10 @@
 #                                    it up to SECONDS, default 5; prints a diff otherwise)
 #   GOLDEN_MASK='s|$ID|SANDBOX|g'    a sed script applied to the screen first, for what
 #                                    changes per run and is not the view's (ids, temp paths)
+#   golden_fake SCRIPT.js [VAR=VALUE...]  a loopback fake of E2B cloud (lib.sh's
+#                                    fake_cloud_start), its port masked in GOLDEN_MASK
+#   golden_start_fake COLS ROWS REGEX [SECONDS]  golden_start against that fake, back once
+#                                    REGEX shows (default 10 s) and the second listing is in
 
 GOLDEN_DIR="$abs_top_srcdir/tests/tui/screens"
 GOLDEN_SESSION="$GOLDEN_DIR/session.json"
@@ -19,6 +23,17 @@ golden_start() {
     TUI_EXPORTS="export LD_PRELOAD='$abs_top_builddir/tests/tui/fixed_clock.so' BOXTOP_FIXED_CLOCK_MS=$GOLDEN_CLOCK_MS TZ=UTC"
     tui_start "$@"
     TUI_EXPORTS=
+}
+
+golden_fake() {
+    fake_cloud_start "$@"
+    GOLDEN_MASK="s|127.0.0.1:$PORT|FAKE|g"
+}
+
+golden_start_fake() {
+    golden_start "$1" "$2" --api-url "http://127.0.0.1:$PORT"
+    tui_wait "$3" "${4:-10}"
+    tui_wait 'starts/min 0' 20 # the second listing: the header's count stops changing
 }
 
 golden_screen() { tui_screen | sed "${GOLDEN_MASK:-}"; }

@@ -63,8 +63,21 @@ tui_wait_gone() { # tui_wait_gone REGEX [SECONDS]
     return 1
 }
 
+# tui_title_safe: no OSC 0 (set title) sequence is on the pane and its title is not "pwned"
+# (what the tests' hostile strings try): hostile text was drawn sanitized
+tui_title_safe() { ! tui_screen_e | grep -q "$(printf '\033')]0;" && [ "$(tui_fmt '#{pane_title}')" != pwned ]; }
 tui_stop() { tm kill-server 2>/dev/null; sleep 0.1; }
 tui_done() { tui_stop; rm -rf "$TMPD"; exit 0; }
+
+# tui_boxtopd NAME FIRST LAST: a real boxtopd for this test (boxtopd_start from tests/
+# integration/lib/boxtopd.sh, sourced by the caller; its exit also stops tmux and removes
+# TMPD); when it does not start, tests FIRST..LAST are "not ok" and the script exits 1.
+tui_boxtopd() {
+    BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
+    boxtopd_start "$1" && return 0
+    for i in $(seq "$2" "$3"); do echo "not ok $i - boxtopd did not start"; done
+    exit 1
+}
 
 # fake_cloud_start SCRIPT.js [VAR=VALUE...]: a loopback fake of E2B cloud (tests/tui/SCRIPT.js,
 # with those variables) in the background: its pid in FAKE, its port in PORT (waits up to 5 s

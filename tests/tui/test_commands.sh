@@ -48,7 +48,7 @@ printf '%s\n' "$scr" | grep -Eq ' exit 3 +[0-9]+ +echo before-exit; exit 3' &&
     printf '%s\n' "$scr" | grep -Eq 'exit 42 +[0-9]+ +sh -c "exit 42"' &&
     printf '%s\n' "$scr" | grep -Eq '▶ running +'"$BG"' +i=0; while' &&
     printf '%s\n' "$scr" | grep -Eq 'exit 0 +[0-9]+ +bash \(terminal\)' &&
-    printf '%s\n' "$scr" | grep -Eq ' 2\.0s +exit 0 +[0-9]+ +sleep 2 ' && [ "$rows" -eq 20 ]
+    printf '%s\n' "$scr" | grep -Eq ' 2\.[01]s +exit 0 +[0-9]+ +sleep 2 ' && [ "$rows" -eq 20 ]
 ok $? "every row has its result (exit 3, signal, exit 42, running, the PTY) and duration ($rows rows)"
 line=$(printf '%s\n' "$scr" | grep "printf 'hostile-ok")
 next=$(printf '%s\n' "$scr" | grep -A1 "printf 'hostile-ok" | tail -1)

@@ -11,8 +11,7 @@ echo "1..$N"
 BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
 fail_all() { for i in $(seq 1 $N); do echo "not ok $i - $1"; done; exit 1; }
 boxtopd_start tui-timeline || fail_all "boxtopd did not start"
-boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'
-ID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID')
+ID=$(boxtopd_new_sandbox)
 "$BOXTOP" exec "$ID" -- sh -c 'echo warm-up' > /dev/null 2>&1
 # tail keeps all of its input before it writes; sleep never reads, so tail holds it
 "$BOXTOP" exec "$ID" -- sh -c 'head -c 200000000 /dev/zero | tail -c 200000000 | sleep 12' \

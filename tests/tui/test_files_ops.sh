@@ -8,13 +8,8 @@
 . "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
 BOXTOP=${BOXTOP:-$abs_top_builddir/src/boxtop}
 echo "1..16"
-BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
-if ! boxtopd_start files-ops; then
-    for i in $(seq 1 16); do echo "not ok $i - boxtopd did not start"; done
-    exit 1
-fi
-boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'
-ID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID')
+tui_boxtopd files-ops 1 16
+ID=$(boxtopd_new_sandbox)
 bx() { "$BOXTOP" exec "$ID" -- "$@"; }
 L=$TMPD/local
 mkdir -p "$L"

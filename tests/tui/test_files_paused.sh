@@ -5,13 +5,8 @@
 . "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
 BOXTOP=${BOXTOP:-$abs_top_builddir/src/boxtop}
 echo "1..3"
-BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
-if ! boxtopd_start files-paused; then
-    for i in $(seq 1 3); do echo "not ok $i - boxtopd did not start"; done
-    exit 1
-fi
-boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'
-ID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID')
+tui_boxtopd files-paused 1 3
+ID=$(boxtopd_new_sandbox)
 "$BOXTOP" exec "$ID" -- sh -c 'echo hi > /home/user/marker-file.txt'
 "$BOXTOP" pause "$ID" >/dev/null
 mkdir -p "$TMPD/local"; cd "$TMPD/local"

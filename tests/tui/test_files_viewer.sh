@@ -6,13 +6,8 @@
 . "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
 BOXTOP=${BOXTOP:-$abs_top_builddir/src/boxtop}
 echo "1..5"
-BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
-if ! boxtopd_start files-viewer; then
-    for i in $(seq 1 5); do echo "not ok $i - boxtopd did not start"; done
-    exit 1
-fi
-boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'
-ID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID')
+tui_boxtopd files-viewer 1 5
+ID=$(boxtopd_new_sandbox)
 bx() { "$BOXTOP" exec "$ID" -- "$@"; }
 # 300 MiB of text lines, sparse in the sandbox (a hole reads as zeros: make it text first)
 bx sh -c 'seq 1 200000 > /home/user/big.txt; truncate -s 300M /home/user/big.txt; seq 1 20 > /home/user/small.txt'

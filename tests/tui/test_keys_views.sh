@@ -31,8 +31,7 @@ tui_stop
 # the file browser needs a live backend: a private boxtopd with one sandbox
 BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
 boxtopd_start keys-views || { echo "# boxtopd did not start"; }
-boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'
-ID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID')
+ID=$(boxtopd_new_sandbox)
 tui_start 120 30 --config "$TMPD/keys.conf"
 tui_wait "$ID" 15
 tui_keys f

@@ -8,17 +8,9 @@
 . "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
 BOXTOP=${BOXTOP:-$abs_top_builddir/src/boxtop}
 echo "1..14"
-BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
-if ! boxtopd_start tui-views; then
-    for i in $(seq 1 14); do echo "not ok $i - boxtopd did not start"; done
-    exit 1
-fi
+tui_boxtopd tui-views 1 14
 export E2B_TEAM_ID=local
-new_sandbox() {
-    boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'
-    printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID'
-}
-ID=$(new_sandbox)
+ID=$(boxtopd_new_sandbox)
 
 tui_start 160 40 --api-url "$E2B_API_URL"
 tui_wait "$ID" 10
@@ -70,7 +62,7 @@ tui_keys Escape Escape
 tui_keys :; tui_type team; tui_keys Enter
 tui_wait 'Concurrent sandboxes +now 1' 15
 IDS=""
-for i in 1 2 3 4 5; do IDS="$IDS $(new_sandbox)"; done
+for i in 1 2 3 4 5; do IDS="$IDS $(boxtopd_new_sandbox)"; done
 tui_wait 'Concurrent sandboxes +now 6 +max over 1h 6' 20
 # the graph's rows (between its title and the next one) that have a braille dot: the bar of
 # 6 on a scale of 6.6 fills at least 8 of the 12 rows

@@ -8,11 +8,7 @@
 BOXTOP=${BOXTOP:-$abs_top_builddir/src/boxtop}
 N=14
 echo "1..$N"
-BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
-if ! boxtopd_start not-found; then
-    for i in $(seq 1 $N); do echo "not ok $i - boxtopd did not start"; done
-    exit 1
-fi
+tui_boxtopd not-found 1 $N
 NOID=inosuchsandbox0000000
 check() { # check NAME CMD...: exit 3 and "not found" on stderr, nothing on stdout
     local name=$1; shift
@@ -29,8 +25,7 @@ check "metrics --follow of an unknown id" metrics --follow "$NOID"
 boxtopd_api GET "/v2/sandboxes/$NOID/logs"; [ "$BOXTOPD_STATUS" = 404 ]; ok $? "boxtopd: v2 logs of an unknown sandbox is 404 ($BOXTOPD_STATUS)"
 boxtopd_api GET "/sandboxes/$NOID/logs"; [ "$BOXTOPD_STATUS" = 404 ]; ok $? "boxtopd: v1 logs of an unknown sandbox is 404 ($BOXTOPD_STATUS)"
 
-boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'
-ID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID')
+ID=$(boxtopd_new_sandbox)
 "$BOXTOP" logs "$ID" >"$TMPD/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && [ -s "$TMPD/out" ]; ok $? "a known sandbox's logs still print (exit $rc)"
 "$BOXTOP" kill "$ID" >/dev/null 2>&1

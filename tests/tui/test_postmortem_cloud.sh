@@ -16,11 +16,11 @@ ok $? "kill_reason request, its event late: asked again until it came"
 tui_wait 'iadmin .* ended .*killed \(reason: admin\)' 20; ok $? "another kill_reason is named"
 tui_wait 'inone .* ended .*cause unknown \(no lifecycle e' 20
 ok $? "no event: the cause is unknown, not guessed"
-! tui_screen_e | grep -q "$(printf '\033')]0;" && [ "$(tui_fmt '#{pane_title}')" != pwned ] &&
+tui_title_safe &&
     tui_screen | grep -q 'ittl .*evil'
 ok $? "a hostile alias on an ended row is sanitized"
 tui_keys /; tui_type ittl; tui_keys Enter; tui_wait 'filter: ittl' 5; tui_keys Enter
 tui_wait 'Post-mortem +ittl' 5 && tui_wait 'last words of ittl' 10 && tui_screen | grep -q 'hostile' &&
-    ! tui_screen_e | grep -q "$(printf '\033')]0;" && [ "$(tui_fmt '#{pane_title}')" != pwned ]
+    tui_title_safe
 ok $? "the card shows the cloud's log lines sanitized"
 tui_done

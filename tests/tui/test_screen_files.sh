@@ -9,13 +9,8 @@
 . "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
 BOXTOP=${BOXTOP:-$abs_top_builddir/src/boxtop}
 echo "1..3"
-BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
-if ! boxtopd_start screen-files; then
-    for i in 1 2 3; do echo "not ok $i - boxtopd did not start"; done
-    exit 1
-fi
-boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'
-ID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID')
+tui_boxtopd screen-files 1 3
+ID=$(boxtopd_new_sandbox)
 T='2025-11-25 11:30:00'
 "$BOXTOP" exec "$ID" -- sh -c "mkdir -p /home/user/g/src && cd /home/user/g &&
     printf 'line one\nline two\n' > notes.txt && head -c 3000 /dev/zero > zero.bin &&

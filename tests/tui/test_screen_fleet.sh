@@ -8,11 +8,7 @@
 . "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
 BOXTOP=${BOXTOP:-$abs_top_builddir/src/boxtop}
 echo "1..6"
-BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
-if ! boxtopd_start screen-fleet; then
-    for i in 1 2 3 4 5 6; do echo "not ok $i - boxtopd did not start"; done
-    exit 1
-fi
+tui_boxtopd screen-fleet 1 6
 for i in 1 2 3; do "$BOXTOP" create --timeout 600 --meta n=$i >> "$TMPD/ids"; done
 "$BOXTOP" create --timeout 600 --meta n=kill > "$TMPD/victim"
 VICTIM=$(cat "$TMPD/victim")

@@ -7,12 +7,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/golden.sh"
 echo "1..5"
-fake_cloud_start fake_cloud_golden_cmds.js
-GOLDEN_MASK="s|127.0.0.1:$PORT|FAKE|g"
+golden_fake fake_cloud_golden_cmds.js
 
-golden_start 120 30 --api-url "http://127.0.0.1:$PORT"
-tui_wait ihang 10
-tui_wait 'starts/min 0' 20 # the second listing: the header's count stops changing
+golden_start_fake 120 30 ihang
 for v in snapshots volumes webhooks; do
     tui_keys :; tui_type "$v"; tui_keys Enter
     tui_wait 'loading' 5

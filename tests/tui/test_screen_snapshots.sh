@@ -14,7 +14,7 @@ tui_wait ibx3idle
 tui_keys :; tui_type snapshots; tui_keys Enter
 tui_wait 'Snapshots \(4\)'
 golden snapshots
-! tui_screen_e | grep -q "$(printf '\033')]0;" && [ "$(tui_fmt '#{pane_title}')" != pwned ]
+tui_title_safe
 ok $? "a hostile snapshot id is drawn sanitized (no title change, no escape reaches tmux)"
 tui_keys j j D
 tui_wait 'Delete snapshot'

@@ -13,7 +13,7 @@ tui_wait ibx3idle
 tui_keys :; tui_type volumes; tui_keys Enter
 tui_wait 'Volumes \(4\)'
 golden volumes
-! tui_screen_e | grep -q "$(printf '\033')]0;" && [ "$(tui_fmt '#{pane_title}')" != pwned ]
+tui_title_safe
 ok $? "a hostile volume name is drawn sanitized (no title change, no escape reaches tmux)"
 tui_keys j j j D
 tui_wait 'Delete volume'

@@ -16,7 +16,7 @@ tui_keys :; tui_type webhooks; tui_keys Enter
 tui_wait 'Webhooks \(4\)'
 tui_wait 'timed out 11:57:00'
 golden webhooks
-! tui_screen_e | grep -q "$(printf '\033')]0;" && [ "$(tui_fmt '#{pane_title}')" != pwned ]
+tui_title_safe
 ok $? "hostile webhook names, URLs and delivery errors are drawn sanitized"
 tui_keys Enter
 tui_wait 'Deliveries of'

@@ -64,13 +64,8 @@ tui_stop
 kill $TPID; wait $TPID 2>/dev/null
 
 # ---- against boxtopd ----
-BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
-if ! boxtopd_start small-items; then
-    for i in $(seq 5 $N); do echo "not ok $i - boxtopd did not start"; done
-    exit 1
-fi
-boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'
-ID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID')
+tui_boxtopd small-items 5 $N
+ID=$(boxtopd_new_sandbox)
 "$BOXTOP" exec "$ID" -- sh -c 'printf "a\tb\n12345678\tc\n" > /home/user/tabs.txt'
 mkdir -p "$TMPD/local"; cd "$TMPD/local"
 tui_start 160 30
@@ -101,18 +96,7 @@ tui_keys Escape; tui_keys q
 tui_stop
 
 # ---- events across a boxtopd restart ----
-kill -TERM "$BOXTOPD_PID"; wait "$BOXTOPD_PID"
-rm -f "$BOXTOPD_STATE/boxtopd.json"
-"$BOXTOPD_BIN" --foreground --state-dir "$BOXTOPD_STATE" --api-listen 127.0.0.1:0 \
-    --envd-listen 127.0.0.1:0 >>"$BOXTOPD_LOG" 2>&1 </dev/null &
-BOXTOPD_PID=$!
-for i in $(seq 1 300); do
-    info=$({ boxtopd_json 'j.pid+" "+j.apiUrl+" "+j.sandboxUrl' <"$BOXTOPD_STATE/boxtopd.json"; } 2>/dev/null)
-    [ "${info%% *}" = "$BOXTOPD_PID" ] && break
-    sleep 0.05
-done
-set -- $info
-export E2B_API_URL=$2 E2B_SANDBOX_URL=$3
+boxtopd_restart
 "$BOXTOP" resume "$ID" >/dev/null 2>&1
 tui_start 160 30
 tui_wait "$ID" 15

@@ -20,13 +20,8 @@ tui_keys :; tui_type logs; tui_keys Enter
 tui_wait 'usage: :logs' 3 && tui_wait_gone 'usage: :logs' 16; ok $? "a warning goes by itself after a few seconds"
 tui_stop
 
-BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
-if ! boxtopd_start status-line; then
-    for i in $(seq 3 $N); do echo "not ok $i - boxtopd did not start"; done
-    exit 1
-fi
-boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'
-ID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID')
+tui_boxtopd status-line 3 $N
+ID=$(boxtopd_new_sandbox)
 "$BOXTOP" exec "$ID" -- sh -c 'echo x > /home/user/gone.txt'
 mkdir -p "$TMPD/local"; cd "$TMPD/local"; printf 'up\n' > up.txt
 tui_start 160 30

@@ -9,11 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
 echo "1..13"
-BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
-if ! boxtopd_start template-build; then
-    for i in $(seq 1 13); do echo "not ok $i - boxtopd did not start"; done
-    exit 1
-fi
+tui_boxtopd template-build 1 13
 export BOXTOP_NODE_MODULES="$abs_top_builddir/tests/node_modules"
 [ -d "$BOXTOP_NODE_MODULES/e2b" ] || BOXTOP_NODE_MODULES="$abs_top_srcdir/tests/node_modules"
 CTX="$TMPD/ctx"

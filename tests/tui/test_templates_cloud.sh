@@ -22,7 +22,7 @@ tui_start 160 40 --api-url "$URL" --config "$TMPD/keys.conf"
 tui_wait 'No sandboxes|no sandboxes|running' 15
 tui_keys :; tui_type templates; tui_keys Enter
 tui_wait "$APP +my-app .* building" 10 && tui_screen | grep -Eq "$EVIL +evil" &&
-    ! tui_screen_e | grep -q "$ESC]0;" && [ "$(tui_fmt '#{pane_title}')" != pwned ]
+    tui_title_safe
 ok $? "the cloud's templates are listed; a hostile alias is sanitized"
 
 tui_keys j Enter

@@ -4,11 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$abs_top_srcdir/tests/integration/lib/boxtopd.sh"
 echo "1..3"
-BOXTOPD_EXIT_HOOK='tui_stop; rm -rf "$TMPD"'
-if ! boxtopd_start templates-restart; then
-    for i in $(seq 1 3); do echo "not ok $i - boxtopd did not start"; done
-    exit 1
-fi
+tui_boxtopd templates-restart 1 3
 for i in 1 2 3; do boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'; done
 ID=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID')
 boxtopd_api DELETE "/sandboxes/$ID"
@@ -16,18 +12,7 @@ boxtopd_api GET /templates
 before=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'String(j[0].spawnCount)')
 
 # restart on the same state directory
-kill -TERM "$BOXTOPD_PID"; wait "$BOXTOPD_PID"
-rm -f "$BOXTOPD_STATE/boxtopd.json"
-"$BOXTOPD_BIN" --foreground --state-dir "$BOXTOPD_STATE" --api-listen 127.0.0.1:0 \
-    --envd-listen 127.0.0.1:0 >>"$BOXTOPD_LOG" 2>&1 </dev/null &
-BOXTOPD_PID=$!
-for i in $(seq 1 300); do
-    info=$({ boxtopd_json 'j.pid+" "+j.apiUrl+" "+j.sandboxUrl' <"$BOXTOPD_STATE/boxtopd.json"; } 2>/dev/null)
-    [ "${info%% *}" = "$BOXTOPD_PID" ] && break
-    sleep 0.05
-done
-set -- $info
-export E2B_API_URL=$2 E2B_SANDBOX_URL=$3
+boxtopd_restart
 boxtopd_api GET /templates
 after=$(printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'String(j[0].spawnCount)')
 [ "$before" = 3 ] && [ "$after" = 3 ]; ok $? "spawnCount is kept across a restart (before $before, after $after)"

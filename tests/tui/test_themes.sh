@@ -86,20 +86,18 @@ tui_stop
 BOXTOP_TUI=$REAL_TUI
 
 # errors, before the terminal is touched
-"$REAL_TUI" --theme solarized --replay "$FIX" > /dev/null 2> "$TMPD/err"; rc=$?
-[ $rc -eq 2 ] && grep -q 'unknown theme solarized (valid: dark, light, 8color, monochrome)' "$TMPD/err"
+# refused ARGS...: boxtop-tui ARGS on the fixture exits 2 (its stderr in $TMPD/err)
+refused() { "$REAL_TUI" "$@" --replay "$FIX" > /dev/null 2> "$TMPD/err"; [ $? -eq 2 ]; }
+refused --theme solarized && grep -q 'unknown theme solarized (valid: dark, light, 8color, monochrome)' "$TMPD/err"
 ok $? "--theme solarized: exit 2 listing the valid themes ($(cat "$TMPD/err"))"
 printf '# mine\ntheme = neon\n' > "$TMPD/bad.conf"
-"$REAL_TUI" --config "$TMPD/bad.conf" --replay "$FIX" > /dev/null 2> "$TMPD/err"; rc=$?
-[ $rc -eq 2 ] && grep -q "bad.conf:2: unknown theme neon (valid: dark" "$TMPD/err"
+refused --config "$TMPD/bad.conf" && grep -q "bad.conf:2: unknown theme neon (valid: dark" "$TMPD/err"
 ok $? "theme = neon names file:line and the valid themes ($(cat "$TMPD/err"))"
 printf '[keys]\nkill = X\npause = X\n' > "$TMPD/conflict.conf"
-"$REAL_TUI" --config "$TMPD/conflict.conf" --replay "$FIX" > /dev/null 2> "$TMPD/err"; rc=$?
-[ $rc -eq 2 ] && grep -q "conflict.conf:3: pause and kill are both on key X" "$TMPD/err"
+refused --config "$TMPD/conflict.conf" && grep -q "conflict.conf:3: pause and kill are both on key X" "$TMPD/err"
 ok $? "a key conflict names both actions ($(cat "$TMPD/err"))"
 printf '[keys]\nquit = Esc\n' > "$TMPD/lock.conf"
-"$REAL_TUI" --config "$TMPD/lock.conf" --replay "$FIX" > /dev/null 2> "$TMPD/err"; rc=$?
-[ $rc -eq 2 ] && grep -q "lock.conf:2: quit must be a character or C-x" "$TMPD/err"
+refused --config "$TMPD/lock.conf" && grep -q "lock.conf:2: quit must be a character or C-x" "$TMPD/err"
 ok $? "quit cannot move to a key that would lock the user in ($(cat "$TMPD/err"))"
 
 # quit rebound: q does nothing, Q quits

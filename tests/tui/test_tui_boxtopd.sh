@@ -5,8 +5,7 @@
 # is driven in tmux: rows and states, CPU rising under `yes`, filter, memory sort, marks + K,
 # n/p/r/t, hostile text, boxtopd going away and coming back, clean exit.
 . "$(dirname "$0")/lib.sh"
-BOXTOPD=$abs_top_builddir/src/boxtopd
-BOXTOP=$abs_top_builddir/src/boxtop
+. "$(dirname "$0")/bxd.sh"
 STATE=$TMPD/bxd
 echo "1..26"
 
@@ -19,12 +18,7 @@ start_daemon() { # start_daemon API_LISTEN ENVD_LISTEN
 }
 cleanup() {
     tui_stop
-    if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
-        for id in $("$BOXTOP" ls --json 2>/dev/null | sed -n 's/.*"sandboxID":[^"]*"\([a-z0-9]*\)".*/\1/p'); do
-            "$BOXTOP" kill "$id" >/dev/null 2>&1
-        done
-        kill "$DPID"; wait "$DPID" 2>/dev/null
-    fi
+    bxd_stop_all
     rm -rf "$TMPD"
 }
 trap cleanup EXIT

@@ -6,19 +6,13 @@
 # snapshot (refused while a sandbox made from it lives), it leaves :snapshots and its disk is
 # freed; :volumes shows a volume, who mounts it, and Enter browses its files.
 . "$(dirname "$0")/lib.sh"
-BOXTOPD=$abs_top_builddir/src/boxtopd
-BOXTOP=$abs_top_builddir/src/boxtop
+. "$(dirname "$0")/bxd.sh"
 STATE=$TMPD/bxd
 echo "1..18"
 
 cleanup() {
     tui_stop
-    if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
-        for id in $("$BOXTOP" ls --json 2>/dev/null | sed -n 's/.*"sandboxID":[^"]*"\([a-z0-9]*\)".*/\1/p'); do
-            "$BOXTOP" kill "$id" >/dev/null 2>&1
-        done
-        kill "$DPID"; wait "$DPID" 2>/dev/null
-    fi
+    bxd_stop_all
     rm -rf "$TMPD"
 }
 trap cleanup EXIT

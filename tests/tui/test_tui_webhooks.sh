@@ -5,19 +5,13 @@
 # (fake_webhooks.js: no delivery history). Screens are asserted line by line; the secrets must
 # never reach the screen, the CLI's output or boxtopd's log.
 . "$(dirname "$0")/lib.sh"
-BOXTOPD=$abs_top_builddir/src/boxtopd
-BOXTOP=$abs_top_builddir/src/boxtop
+. "$(dirname "$0")/bxd.sh"
 STATE=$TMPD/bxd
 echo "1..36"
 
 cleanup() {
     tui_stop
-    if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
-        for id in $("$BOXTOP" ls --json 2>/dev/null | sed -n 's/.*"sandboxID":[^"]*"\([a-z0-9]*\)".*/\1/p'); do
-            "$BOXTOP" kill "$id" >/dev/null 2>&1
-        done
-        kill "$DPID"; wait "$DPID" 2>/dev/null
-    fi
+    bxd_stop_all
     [ -n "$FPID" ] && kill "$FPID" 2>/dev/null && wait "$FPID" 2>/dev/null
     rm -rf "$TMPD"
 }

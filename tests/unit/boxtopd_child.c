@@ -143,3 +143,19 @@ int boxtopd_child_create_sandbox(const struct boxtopd_child *c, const char *dir,
     buf_free(&out);
     return rc;
 }
+
+int boxtopd_child_setup(struct boxtopd_child *c, char *dir, char *id, size_t idn, char *token,
+                        size_t tokn)
+{
+    if (!mkdtemp(dir)) return -1;
+    if (boxtopd_child_start(c, dir) < 0) return -1;
+    return id ? boxtopd_child_create_sandbox(c, dir, id, idn, token, tokn) : 0;
+}
+
+void boxtopd_child_teardown(struct boxtopd_child *c, const char *dir)
+{
+    boxtopd_child_stop(c);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+}

@@ -34,4 +34,12 @@ int boxtopd_child_create_sandbox(const struct boxtopd_child *c, const char *dir,
 /* SIGTERM, then SIGKILL after 15 s; waits for it. */
 void boxtopd_child_stop(struct boxtopd_child *c);
 
+/* The end-to-end tests' group set-up: a temporary directory from the mkdtemp template dir
+ * (rewritten in place), a boxtopd in it and, when id is not NULL, one base sandbox
+ * (boxtopd_child_create_sandbox). 0, or -1. */
+int boxtopd_child_setup(struct boxtopd_child *c, char *dir, char *id, size_t idn, char *token,
+                        size_t tokn);
+/* Their group tear-down (after their sandbox is gone): boxtopd stopped, dir removed. */
+void boxtopd_child_teardown(struct boxtopd_child *c, const char *dir);
+
 #endif

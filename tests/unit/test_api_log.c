@@ -248,11 +248,90 @@ static void t_lazy_budget(void **state)
     api_log_free(l);
 }
 
+/* The caller's buffers taken instead of copied (http hands over what it frees next): taken
+ * ones are left empty, what is stored and shown is the same as from copies (redacted, cut at
+ * API_LOG_BODY_MAX with a secret across the cut), and a buffer that is not the one the call
+ * points at is copied, not taken. */
+static void t_keep(void **state)
+{
+    (void)state;
+    struct api_log *l = api_log_new(0);
+    struct buf url = BUF_INIT, rqh = BUF_INIT, rsh = BUF_INIT, body = BUF_INIT;
+    buf_append_str(&url, "http://h/v2/sandboxes?limit=100&x=" KEY);
+    buf_append_str(&rqh, "X-API-Key: " KEY "\n");
+    buf_append_str(&rsh, "x-note: " TOK "\n");
+    buf_append_str(&body, "[{\"sandboxID\":\"a\",\"note\":\"" KEY " " TOK "\"}]");
+    char *url_s = buf_steal(&url);
+    struct http_call c = {
+        .method = "GET",
+        .url = url_s,
+        .req_headers = rqh.data,
+        .resp_headers = rsh.data,
+        .resp_body = body.data,
+        .resp_body_len = body.len,
+        .status = 200,
+        .secrets = secrets,
+        .n_secrets = 2,
+        .keep_url = &url_s,
+        .keep_req_headers = &rqh,
+        .keep_resp_headers = &rsh,
+        .keep_resp_body = &body,
+    };
+    api_log_observe(&c, l);
+    assert_null(url_s); /* all taken */
+    assert_null(rqh.data);
+    assert_null(rsh.data);
+    assert_null(body.data);
+    assert_int_equal(body.len, 0);
+    const struct api_log_entry *e = api_log_at(l, 0);
+    assert_string_equal(e->path, "/v2/sandboxes?limit=100&x=" API_LOG_REDACTED);
+    assert_string_equal(e->req_headers, "X-API-Key: " API_LOG_REDACTED "\n");
+    assert_string_equal(e->resp_headers, "x-note: " API_LOG_REDACTED "\n");
+    assert_string_equal(e->resp_body, "[{\"sandboxID\":\"a\",\"note\":\"" API_LOG_REDACTED
+                                      " " API_LOG_REDACTED "\"}]");
+
+    /* a big body taken: cut as a copy would be, the secret across the cut redacted */
+    buf_reserve(&body, API_LOG_BODY_MAX * 2);
+    memset(body.data, 'a', API_LOG_BODY_MAX * 2);
+    body.len = API_LOG_BODY_MAX * 2;
+    body.data[body.len] = '\0';
+    memcpy(body.data + API_LOG_BODY_MAX - 8, KEY, strlen(KEY));
+    struct http_call c2 = {.method = "GET",
+                           .url = "http://h/x",
+                           .status = 200,
+                           .resp_body = body.data,
+                           .resp_body_len = body.len,
+                           .secrets = secrets,
+                           .n_secrets = 2,
+                           .keep_resp_body = &body};
+    api_log_observe(&c2, l);
+    assert_null(body.data);
+    e = api_log_at(l, 0);
+    assert_int_equal(e->resp_body_len, API_LOG_BODY_MAX);
+    assert_null(memmem(e->resp_body, e->resp_body_len, "e2b_", 4));
+    assert_non_null(memmem(e->resp_body, e->resp_body_len, "[REDA", 5));
+
+    /* the offered buffer is not what the call points at: copied, the buffer left alone */
+    buf_append_str(&body, "other");
+    struct http_call c3 = {.method = "GET",
+                           .url = "http://h/y",
+                           .status = 200,
+                           .resp_body = "[1]",
+                           .resp_body_len = 3,
+                           .keep_resp_body = &body};
+    api_log_observe(&c3, l);
+    assert_string_equal(buf_cstr(&body), "other");
+    assert_string_equal(api_log_at(l, 0)->resp_body, "[1]");
+    buf_free(&body);
+    api_log_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_redact), cmocka_unit_test(t_url),  cmocka_unit_test(t_ring),
         cmocka_unit_test(t_budget), cmocka_unit_test(t_lazy), cmocka_unit_test(t_lazy_budget),
+        cmocka_unit_test(t_keep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

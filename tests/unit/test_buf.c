@@ -1,6 +1,7 @@
 /* test_buf.c - growable buffer and error helpers. */
 #include "config.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,6 +34,25 @@ static void append_and_consume(void **state)
     assert_memory_equal(s, "a\0b", 4);
     assert_null(b.data);
     free(s);
+    buf_free(&b);
+}
+
+/* Exactly the room asked for (a body of a known length, kept as it is), and a buffer with
+ * room enough is left alone. */
+static void reserve_exact(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    assert_int_equal(buf_reserve_exact(&b, 36481), 0);
+    assert_int_equal(b.cap, 36482); /* not the next doubling (65536) */
+    assert_int_equal(buf_append(&b, "ab", 2), 0);
+    assert_int_equal(b.cap, 36482);
+    assert_int_equal(buf_reserve_exact(&b, 100), 0);
+    assert_int_equal(b.cap, 36482);
+    assert_int_equal(buf_reserve_exact(&b, 36480), 0);
+    assert_int_equal(b.cap, 36483);
+    assert_string_equal(buf_cstr(&b), "ab");
+    assert_int_equal(buf_reserve_exact(&b, SIZE_MAX), -ENOMEM);
     buf_free(&b);
 }
 
@@ -88,6 +108,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(append_and_consume),
+        cmocka_unit_test(reserve_exact),
         cmocka_unit_test(error_prefix_keeps_message),
         cmocka_unit_test(grow_arrays),
     };

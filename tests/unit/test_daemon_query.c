@@ -82,6 +82,13 @@ static void metadata_triple_encoded(void **state)
     assert_int_equal(query_parse_metadata("k=%zz", &md, &err), -1);
     assert_int_equal(query_parse_metadata("=v", &md, &err), -1);
     assert_int_equal(query_parse_metadata("k=%2500", &md, &err), -1); /* NUL after decode */
+    /* the API's parseFilters: each '&'-piece is exactly one key=value, an empty one too */
+    assert_int_equal(query_parse_metadata("k", &md, &err), -1);
+    assert_string_equal(err.msg, "error parsing metadata: invalid key value pair in query");
+    assert_int_equal(query_parse_metadata("", &md, &err), -1);
+    assert_int_equal(query_parse_metadata("a=1%26", &md, &err), -1);
+    assert_int_equal(query_parse_metadata("a=1%26%26b=2", &md, &err), -1);
+    assert_int_equal(query_parse_metadata("a=b=c", &md, &err), -1);
 }
 
 static void ints(void **state)

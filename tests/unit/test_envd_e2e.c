@@ -161,8 +161,7 @@ static int setup(void **state)
 {
     (void)state;
     snprintf(tmpdir, sizeof tmpdir, "/tmp/boxtop-e2e-test-XXXXXX");
-    if (!mkdtemp(tmpdir)) return -1;
-    if (boxtopd_child_start(&dev, tmpdir) < 0) return -1;
+    if (boxtopd_child_setup(&dev, tmpdir, NULL, 0, NULL, 0) < 0) return -1;
     int rc = 0;
     /* One sandbox for every test. */
     struct buf out = BUF_INIT, err = BUF_INIT;
@@ -188,10 +187,7 @@ static int teardown(void **state)
         buf_free(&out);
         buf_free(&err);
     }
-    boxtopd_child_stop(&dev);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    boxtopd_child_teardown(&dev, tmpdir);
     return 0;
 }
 

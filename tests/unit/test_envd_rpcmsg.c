@@ -58,11 +58,19 @@ static void start_command_request(void **state)
     denvd_start_req_free(&r);
     cJSON_Delete(j);
 
+    /* no process or no cmd: cmd "" (envd starts it; the wrapper exits 127) */
+    const char *empty[] = {"{}", "{\"process\":null}", "{\"process\":{}}",
+                           "{\"process\":{\"cmd\":\"\"}}"};
+    for (size_t i = 0; i < sizeof empty / sizeof empty[0]; i++) {
+        j = parse(empty[i]);
+        assert_int_equal(denvd_parse_start(j, &r, &err), 0);
+        assert_string_equal(r.cmd, "");
+        denvd_start_req_free(&r);
+        cJSON_Delete(j);
+    }
     const char *bad[] = {
-        "{}",
         "[]",
-        "{\"process\":{}}",
-        "{\"process\":{\"cmd\":\"\"}}",
+        "{\"process\":7}",
         "{\"process\":{\"cmd\":\"x\",\"args\":\"no\"}}",
         "{\"process\":{\"cmd\":\"x\",\"args\":[1]}}",
         "{\"process\":{\"cmd\":\"x\",\"envs\":{\"A=B\":\"1\"}}}",
@@ -98,12 +106,17 @@ static void selectors(void **state)
     assert_false(s.has_pid);
     assert_string_equal(s.tag, "web");
     cJSON_Delete(j);
-    const char *bad[] = {"{}",
-                         "{\"process\":{}}",
-                         "{\"process\":{\"pid\":-1}}",
-                         "{\"process\":{\"pid\":1.5}}",
-                         "{\"process\":{\"pid\":\"4294967296\"}}",
-                         "{\"process\":7}"};
+    /* no selector set: envd's getProcess answers unimplemented */
+    const char *empty[] = {"{}", "{\"process\":null}", "{\"process\":{}}",
+                           "{\"process\":{\"tag\":null}}"};
+    for (size_t i = 0; i < sizeof empty / sizeof empty[0]; i++) {
+        j = parse(empty[i]);
+        assert_int_equal(denvd_parse_selector(j, "process", &s, &err), DENVD_SELECTOR_EMPTY);
+        assert_string_equal(err.msg, "invalid input type *process.ProcessSelector");
+        cJSON_Delete(j);
+    }
+    const char *bad[] = {"{\"process\":{\"pid\":-1}}", "{\"process\":{\"pid\":1.5}}",
+                         "{\"process\":{\"pid\":\"4294967296\"}}", "{\"process\":7}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         j = parse(bad[i]);
         assert_int_equal(denvd_parse_selector(j, "process", &s, &err), -1);

@@ -101,9 +101,10 @@ static void serve_conn(int fd, int id, struct shared *sh)
 {
     struct conn c = {.fd = fd};
     for (;;) {
-        char line[4096], method[16] = "", path[1024] = "";
+        char line[4096], method[16] = "", path[1024] = "", target[4096] = "";
         if (line_read(&c, line, sizeof line) < 0) return;
         sscanf(line, "%15s %1023s", method, path);
+        sscanf(line, "%*15s %4095s", target); /* the request target as sent, whole */
         path[strcspn(path, "?")] = '\0';
         long clen = -1;
         bool chunked = false, expect = false;
@@ -140,7 +141,9 @@ static void serve_conn(int fd, int id, struct shared *sh)
             if (body_read(&c, (size_t)clen, &h, &total) < 0) return;
         }
         char out[4200];
-        if (!strcmp(path, "/hello")) {
+        if (strstr(target, "/target?")) { /* origin-form, or absolute-form through a proxy */
+            reply(fd, 200, "", target);
+        } else if (!strcmp(path, "/hello")) {
             snprintf(out, sizeof out, "hello conn=%d", id);
             reply(fd, 200, "", out);
         } else if (!strcmp(path, "/stream")) {
@@ -737,6 +740,49 @@ static void test_response_header(void **state)
     loop_free(l);
 }
 
+/* A long URL (a batch-metrics call) goes to curl as origin and path, its path and query as
+ * the request target (http.c long_target): the server must see exactly what curl would have
+ * sent — the whole query; dot segments resolved as curl resolves them; the absolute URL when
+ * a proxy from the environment is used. */
+static void target_case(struct server *srv, const char *path, const char *want_path, int proxy)
+{
+    char origin[64];
+    snprintf(origin, sizeof origin, "http://127.0.0.1:%d", srv->port);
+    struct buf u = BUF_INIT, want = BUF_INIT;
+    buf_printf(&u, "%s%s?ids=", origin, path);
+    buf_printf(&want, "%s%s?ids=", proxy ? origin : "", want_path);
+    for (int i = 0; i < 100; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "%si%019d", i ? "," : "", i);
+        buf_append_str(&u, id);
+        buf_append_str(&want, id);
+    }
+    if (proxy) { /* the fake answers as a proxy would: with the target it was sent */
+        setenv("http_proxy", origin, 1);
+        setenv("no_proxy", "", 1);
+        setenv("NO_PROXY", "", 1);
+    }
+    struct loop *l = loop_new();
+    struct http *h = http_new(l, NULL);
+    struct result r = {0};
+    run(h, &(struct http_opts){.url = u.data, .timeout_ms = 5000}, &r);
+    if (proxy) unsetenv("http_proxy");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, want.data);
+    http_free(h);
+    loop_free(l);
+    buf_free(&u);
+    buf_free(&want);
+}
+
+static void test_long_url_target(void **state)
+{
+    struct server *srv = *state;
+    target_case(srv, "/target", "/target", 0);
+    target_case(srv, "/x/../target", "/target", 0); /* left to curl: the same as before */
+    target_case(srv, "/target", "/target", 1);
+}
+
 static void test_error_mapping(void **state)
 {
     (void)state;
@@ -788,6 +834,7 @@ int main(void)
         cmocka_unit_test(test_cancel_in_on_data),
         cmocka_unit_test(test_response_header),
         cmocka_unit_test(test_abort_and_start_inside_callbacks),
+        cmocka_unit_test(test_long_url_target),
     };
     return cmocka_run_group_tests(tests, server_start, server_stop);
 }

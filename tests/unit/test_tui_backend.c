@@ -176,6 +176,51 @@ static void on_event(void *ud, enum backend_event ev, const char *msg)
     (void)ud, (void)ev, (void)msg;
 }
 
+/* The TUI's live backend on its own loop, HTTP client and model, connected to the fake. */
+struct env_backend {
+    struct loop *l;
+    struct http *h;
+    struct model m;
+    struct backend *be;
+};
+
+/* Connects b's backend (events to on_ev with ud) to e's fake; env_backend_close() frees it. */
+static void env_backend_open(struct env_backend *b, struct env *e,
+                             void (*on_ev)(void *, enum backend_event, const char *), void *ud)
+{
+    b->l = loop_new();
+    b->h = http_new(b->l, NULL);
+    model_init(&b->m);
+    b->be = backend_e2b_new(b->l, &b->m, b->h);
+    b->be->on_event = on_ev;
+    b->be->ud = ud;
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", e->port);
+    struct error err = {0};
+    assert_int_equal(backend_e2b_connect(b->be, url, "e2b_0000000000000000000000000000000000001234",
+                                         NULL, NULL, NULL, &err),
+                     0);
+}
+
+static void env_backend_close(struct env_backend *b)
+{
+    b->be->ops->destroy(b->be);
+    http_free(b->h);
+    model_free(&b->m);
+    loop_free(b->l);
+}
+
+/* Runs l until *counter (in the fake's shared memory) reaches n and its answer is applied. */
+static int shared_at_least(struct loop *l, int *counter, int n)
+{
+    int64_t end = loop_now_ms() + 20000;
+    while (__atomic_load_n(counter, __ATOMIC_SEQ_CST) < n && loop_now_ms() < end)
+        loop_run_once(l, 50);
+    for (int i = 0; i < 10; i++) /* the answer read and applied */
+        loop_run_once(l, 20);
+    return __atomic_load_n(counter, __ATOMIC_SEQ_CST) >= n;
+}
+
 struct race_view {
     struct model *m;
     int changes; /* BACKEND_MODEL_CHANGED */
@@ -204,37 +249,20 @@ static void test_history_during_round(void **state)
 {
     struct env *e = *state;
     e->sh->mode = HIST_RACE;
-    struct loop *l = loop_new();
-    struct http *h = http_new(l, NULL);
-    struct model m;
-    model_init(&m);
-    struct race_view v = {&m, 0, 0, 0};
-    struct backend *be = backend_e2b_new(l, &m, h);
-    be->on_event = on_race_event;
-    be->ud = &v;
-    char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", e->port);
-    struct error err = {0};
-    assert_int_equal(backend_e2b_connect(be, url, "e2b_0000000000000000000000000000000000001234",
-                                         NULL, NULL, NULL, &err),
-                     0);
+    struct env_backend b;
+    struct model *m = &b.m;
+    struct race_view v = {m, 0, 0, 0};
+    env_backend_open(&b, e, on_race_event, &v);
     /* until the first round's batch answered (it waits for every history window) */
-    int64_t end = loop_now_ms() + 20000;
-    while (__atomic_load_n(&e->sh->batches, __ATOMIC_SEQ_CST) < 1 && loop_now_ms() < end)
-        loop_run_once(l, 50);
-    for (int i = 0; i < 10; i++) /* its answer read and applied */
-        loop_run_once(l, 20);
-    assert_int_equal(m.n, RACE_BOXES);
+    assert_true(shared_at_least(b.l, &e->sh->batches, 1));
+    assert_int_equal(m->n, RACE_BOXES);
     assert_int_equal(__atomic_load_n(&e->sh->hists, __ATOMIC_SEQ_CST), RACE_SHOWN);
-    for (int i = 0; i < m.n; i++) /* the windows (4 samples) and the batch's sample merged */
-        assert_int_equal(m.sb[i]->hist_len, i < RACE_SHOWN ? 4 : 1);
+    for (int i = 0; i < m->n; i++) /* the windows (4 samples) and the batch's sample merged */
+        assert_int_equal(m->sb[i]->hist_len, i < RACE_SHOWN ? 4 : 1);
     /* the first listing shows at once, the windows with the round's end: 2, not 2 + 2 */
     assert_int_equal(v.changes, 2);
     assert_true(v.samples >= RACE_SHOWN); /* each window still redraws its row */
-    be->ops->destroy(be);
-    http_free(h);
-    model_free(&m);
-    loop_free(l);
+    env_backend_close(&b);
 }
 
 /* One round against the fake in mode; returns the list requests it took (-1: never ended). */
@@ -242,27 +270,14 @@ static int one_round(struct env *e, enum mode mode, int *rows)
 {
     e->sh->mode = mode;
     e->sh->lists = 0;
-    struct loop *l = loop_new();
-    struct http *h = http_new(l, NULL);
-    struct model m;
-    model_init(&m);
-    struct backend *be = backend_e2b_new(l, &m, h);
-    be->on_event = on_event;
-    char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", e->port);
-    struct error err = {0};
-    assert_int_equal(backend_e2b_connect(be, url, "e2b_0000000000000000000000000000000000001234",
-                                         NULL, NULL, NULL, &err),
-                     0);
+    struct env_backend b;
+    env_backend_open(&b, e, on_event, NULL);
     int64_t end = loop_now_ms() + 20000;
-    while (m.loading && loop_now_ms() < end)
-        loop_run_once(l, 50);
-    int lists = m.loading ? -1 : __atomic_load_n(&e->sh->lists, __ATOMIC_SEQ_CST);
-    *rows = m.n;
-    be->ops->destroy(be);
-    http_free(h);
-    model_free(&m);
-    loop_free(l);
+    while (b.m.loading && loop_now_ms() < end)
+        loop_run_once(b.l, 50);
+    int lists = b.m.loading ? -1 : __atomic_load_n(&e->sh->lists, __ATOMIC_SEQ_CST);
+    *rows = b.m.n;
+    env_backend_close(&b);
     return lists;
 }
 
@@ -279,36 +294,18 @@ static void test_endless_paging_ends(void **state)
     assert_int_equal(rows, n);
 }
 
-static int shared_at_least(struct loop *l, int *counter, int n)
-{
-    int64_t end = loop_now_ms() + 20000;
-    while (__atomic_load_n(counter, __ATOMIC_SEQ_CST) < n && loop_now_ms() < end)
-        loop_run_once(l, 50);
-    for (int i = 0; i < 10; i++) /* the answer read and applied */
-        loop_run_once(l, 20);
-    return __atomic_load_n(counter, __ATOMIC_SEQ_CST) >= n;
-}
-
 /* Sorted by a metric the rows on screen churn: the first screen of the sort gets its history
  * windows at once, later rows once they stay on screen into a second round. */
 static void test_history_of_rows_that_stay(void **state)
 {
     struct env *e = *state;
     e->sh->mode = HIST_RACE;
-    struct loop *l = loop_new();
-    struct http *h = http_new(l, NULL);
-    struct model m;
-    model_init(&m);
-    struct race_view v = {&m, 0, 0, 0};
-    struct backend *be = backend_e2b_new(l, &m, h);
-    be->on_event = on_race_event;
-    be->ud = &v;
-    char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", e->port);
-    struct error err = {0};
-    assert_int_equal(backend_e2b_connect(be, url, "e2b_0000000000000000000000000000000000001234",
-                                         NULL, NULL, NULL, &err),
-                     0);
+    struct env_backend b;
+    struct race_view v = {&b.m, 0, 0, 0};
+    env_backend_open(&b, e, on_race_event, &v);
+    struct loop *l = b.l;
+    struct backend *be = b.be;
+    struct model *m = &b.m;
     int *hists = &e->sh->hists, *batches = &e->sh->batches;
     assert_true(shared_at_least(l, batches, 1)); /* the sort's first round: rows 0, 1 */
     assert_int_equal(__atomic_load_n(hists, __ATOMIC_SEQ_CST), RACE_SHOWN);
@@ -316,15 +313,12 @@ static void test_history_of_rows_that_stay(void **state)
     be->ops->poll_now(be);
     assert_true(shared_at_least(l, batches, 2));
     assert_int_equal(__atomic_load_n(hists, __ATOMIC_SEQ_CST), RACE_SHOWN); /* not yet */
-    assert_true(m.sb[2]->hist_len <= 2); /* the batch's samples of two rounds, no window */
-    be->ops->poll_now(be);               /* they stayed: their windows now */
+    assert_true(m->sb[2]->hist_len <= 2); /* the batch's samples of two rounds, no window */
+    be->ops->poll_now(be);                /* they stayed: their windows now */
     assert_true(shared_at_least(l, batches, 3));
     assert_int_equal(__atomic_load_n(hists, __ATOMIC_SEQ_CST), 2 * RACE_SHOWN);
-    assert_true(m.sb[2]->hist_len >= 4 && m.sb[3]->hist_len >= 4);
-    be->ops->destroy(be);
-    http_free(h);
-    model_free(&m);
-    loop_free(l);
+    assert_true(m->sb[2]->hist_len >= 4 && m->sb[3]->hist_len >= 4);
+    env_backend_close(&b);
 }
 
 /* The batch answer's samples reach their sandboxes in the order asked and in any other. */
@@ -335,31 +329,17 @@ static void test_batch_any_order(void **state)
         e->sh->mode = HIST_RACE;
         e->sh->reverse = rev;
         e->sh->batches = 0;
-        struct loop *l = loop_new();
-        struct http *h = http_new(l, NULL);
-        struct model m;
-        model_init(&m);
-        struct race_view v = {&m, 0, 0, RACE_BOXES}; /* no row on screen: no windows */
-        struct backend *be = backend_e2b_new(l, &m, h);
-        be->on_event = on_race_event;
-        be->ud = &v;
-        char url[64];
-        snprintf(url, sizeof url, "http://127.0.0.1:%d", e->port);
-        struct error err = {0};
-        assert_int_equal(backend_e2b_connect(be, url,
-                                             "e2b_0000000000000000000000000000000000001234", NULL,
-                                             NULL, NULL, &err),
-                         0);
-        assert_true(shared_at_least(l, &e->sh->batches, 1));
-        assert_int_equal(m.n, RACE_BOXES);
-        for (int i = 0; i < m.n; i++) {
-            assert_int_equal(m.sb[i]->hist_len, 1);
-            assert_true(box_latest(m.sb[i])->cpu_pct == 12.5);
+        struct env_backend b;
+        struct model *m = &b.m;
+        struct race_view v = {m, 0, 0, RACE_BOXES}; /* no row on screen: no windows */
+        env_backend_open(&b, e, on_race_event, &v);
+        assert_true(shared_at_least(b.l, &e->sh->batches, 1));
+        assert_int_equal(m->n, RACE_BOXES);
+        for (int i = 0; i < m->n; i++) {
+            assert_int_equal(m->sb[i]->hist_len, 1);
+            assert_true(box_latest(m->sb[i])->cpu_pct == 12.5);
         }
-        be->ops->destroy(be);
-        http_free(h);
-        model_free(&m);
-        loop_free(l);
+        env_backend_close(&b);
     }
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -182,6 +183,69 @@ static void t_sort(void **state)
     model_free(&m);
 }
 
+/* The numeric columns' merge sort (sort.c sort_numeric) against the definition, on 2 000
+ * sandboxes with many equal values (ties break on the id, ascending, in both directions),
+ * some without samples (last by CPU), ids sharing their first 8 bytes, and an order that is
+ * already right (kept as it is). */
+static int64_t key_mem(const struct box *s)
+{
+    const struct sample *l = box_latest(s);
+    return l ? l->mem_used : -1;
+}
+
+static void t_sort_numeric_many(void **state)
+{
+    (void)state;
+    struct model m;
+    model_init(&m);
+    enum { N = 2000 };
+    unsigned seed = 7;
+    for (int i = 0; i < N; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "isame%05d", (i * 7919) % N); /* a shared 8-byte prefix */
+        struct box *s = model_upsert(&m, id);
+        seed = seed * 1103515245 + 12345;
+        if (i % 10 == 0) continue; /* no sample yet */
+        struct sample p = {.t_ms = 1, .mem_used = (seed >> 16) % 50, .cpu_pct = (seed >> 8) % 7};
+        box_add_sample(s, &p);
+    }
+    struct box **v = malloc(N * sizeof *v);
+    for (int rev = 0; rev < 2; rev++) {
+        for (int i = 0; i < N; i++)
+            v[i] = m.sb[i];
+        assert_int_equal(sort_sandboxes(v, N, SORT_MEM, rev, 0), 0);
+        for (int i = 1; i < N; i++) {
+            int64_t a = key_mem(v[i - 1]), b = key_mem(v[i]);
+            /* biggest first (no sample counts as least), or the reverse */
+            if (a == -1 || b == -1) {
+                if (a != b) assert_true(rev ? a == -1 : b == -1);
+            } else if (a != b) {
+                assert_true(rev ? a < b : a > b);
+            }
+            if (a == b) assert_true(strcmp(v[i - 1]->id, v[i]->id) < 0);
+        }
+        struct box *first = v[0];
+        assert_int_equal(sort_sandboxes(v, N, SORT_MEM, rev, 0), 0); /* sorted: unchanged */
+        assert_ptr_equal(v[0], first);
+    }
+    /* CPU: the busiest first, sandboxes without a sample after every one with */
+    for (int i = 0; i < N; i++)
+        v[i] = m.sb[i];
+    assert_int_equal(sort_sandboxes(v, N, SORT_CPU, 0, 0), 0);
+    int seen_none = 0;
+    for (int i = 0; i < N; i++) {
+        const struct sample *l = box_latest(v[i]);
+        if (!l)
+            seen_none = 1;
+        else
+            assert_false(seen_none);
+        if (i && l && box_latest(v[i - 1]))
+            assert_true(box_latest(v[i - 1])->cpu_pct >= l->cpu_pct);
+    }
+    free(v);
+    model_free(&m);
+}
+
 static void t_json_round_trip(void **state)
 {
     (void)state;
@@ -306,6 +370,7 @@ int main(void)
         cmocka_unit_test(t_samples_ring),
         cmocka_unit_test(t_merge_history),
         cmocka_unit_test(t_sort),
+        cmocka_unit_test(t_sort_numeric_many),
         cmocka_unit_test(t_json_round_trip),
         cmocka_unit_test(t_json_hostile),
     };

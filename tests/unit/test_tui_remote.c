@@ -524,10 +524,7 @@ static int setup(void **state)
     (void)state;
     signal(SIGPIPE, SIG_IGN);
     snprintf(tmpdir, sizeof tmpdir, "/tmp/boxtop-remote-XXXXXX");
-    if (!mkdtemp(tmpdir)) return -1;
-    if (boxtopd_child_start(&dev, tmpdir) < 0) return -1;
-    return boxtopd_child_create_sandbox(&dev, tmpdir, sbx_id, sizeof sbx_id, sbx_token,
-                                        sizeof sbx_token);
+    return boxtopd_child_setup(&dev, tmpdir, sbx_id, sizeof sbx_id, sbx_token, sizeof sbx_token);
 }
 
 static int teardown(void **state)
@@ -541,10 +538,7 @@ static int teardown(void **state)
                  dev.api_key, dev.api_url, sbx_id);
         if (system(kill) != 0) fprintf(stderr, "could not kill the sandbox\n");
     }
-    boxtopd_child_stop(&dev);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    boxtopd_child_teardown(&dev, tmpdir);
     return 0;
 }
 

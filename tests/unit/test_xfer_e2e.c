@@ -572,10 +572,7 @@ static int setup(void **state)
     (void)state;
     signal(SIGPIPE, SIG_IGN);
     snprintf(tmpdir, sizeof tmpdir, "/tmp/boxtop-xfer-e2e-XXXXXX");
-    if (!mkdtemp(tmpdir)) return -1;
-    if (boxtopd_child_start(&dev, tmpdir) < 0) return -1;
-    return boxtopd_child_create_sandbox(&dev, tmpdir, sbx_id, sizeof sbx_id, sbx_token,
-                                        sizeof sbx_token);
+    return boxtopd_child_setup(&dev, tmpdir, sbx_id, sizeof sbx_id, sbx_token, sizeof sbx_token);
 }
 
 static int teardown(void **state)
@@ -585,10 +582,7 @@ static int teardown(void **state)
         const char *kill_args[] = {"kill", sbx_id, NULL};
         if (run_boxtop(kill_args, NULL) != 0) fprintf(stderr, "boxtop kill failed\n");
     }
-    boxtopd_child_stop(&dev);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    boxtopd_child_teardown(&dev, tmpdir);
     return 0;
 }
 

@@ -65,8 +65,12 @@ int list_filter_parse(struct list_filter *f, const struct query *q, bool v2, str
     f->limit = 100;
     f->want_running = true;
     f->want_paused = v2; /* v1 lists running sandboxes only */
-    if ((v = query_get(q, "metadata")) && *v) {
-        if (query_parse_metadata(v, &f->metadata, err) < 0) return -1;
+    /* present but empty is parsed too, and fails, as in the API (sandboxes_list.go) */
+    if ((v = query_get(q, "metadata")) && query_parse_metadata(v, &f->metadata, err) < 0) {
+        if (v2) return error_set(err, ERROR_USAGE, "Error parsing metadata");
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        return error_set(err, ERROR_USAGE, "Error parsing metadata: %s", why);
     }
     if (!v2) return 0;
     if ((v = query_get(q, "state"))) {

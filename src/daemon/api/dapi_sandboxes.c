@@ -16,6 +16,7 @@
 #include "../tpl.h"
 #include "../tpl_sandbox.h"
 #include "dapi.h"
+#include "dapi_copy_wait.h"
 #include "dapi_list_filter.h"
 #include "dapi_validate.h"
 
@@ -109,24 +110,44 @@ static bool snapshot_known(void *ud, const char *ref)
     return snapshot_find(ud, ref) != NULL || (tpl_find(ud, ref, &b) && b);
 }
 
+static int create_rest(struct daemon *d, struct server_request *req, struct create_req *crp,
+                       const struct snapshot *snap, const char *seed, const struct error *cerr);
+
 static int create_common(struct daemon *d, struct server_request *req, bool v2)
 {
     struct create_req cr;
-    struct sbx_create_opts o;
     struct error err;
-    struct sbx *s;
     size_t len;
     const char *body = server_request_body(req, &len);
     int rc = validate_create_ex(body, len, v2, snapshot_known, d, &cr, &err);
 
     if (rc) return send_validation(req, rc, &err);
-    memset(&o, 0, sizeof o);
     const struct snapshot *snap =
         validate_template_ref(cr.template_ref) ? NULL : snapshot_find(d, cr.template_ref);
-    if (snap) { /* a sandbox from a snapshot: its files, processes from the start */
+    if (snap) /* its files are copied off the loop first */
+        return dapi_create_seeded(d, req, &cr, snap, create_rest);
+    return create_rest(d, req, &cr, NULL, NULL, NULL);
+}
+
+/* The create itself (from a snapshot: once its files are in seed, or err why not). */
+static int create_rest(struct daemon *d, struct server_request *req, struct create_req *crp,
+                       const struct snapshot *snap, const char *seed, const struct error *cerr)
+{
+    struct create_req cr = *crp;
+    if (cerr) {
+        create_req_free(&cr);
+        return dapi_answer_error(req, cerr);
+    }
+    struct sbx_create_opts o;
+    struct error err;
+    struct sbx *s;
+
+    memset(&o, 0, sizeof o);
+    if (snap) { /* a sandbox from a snapshot: its files (a copy it takes), processes afresh */
         o.template_id = snap->template_id;
         o.alias = snap->name[0] ? snap->name : snap->template_id;
-        o.seed_dir = snap->dir;
+        o.seed_dir = seed;
+        o.seed_move = true;
         o.seed_idbase = snap->idbase;
         o.lowers = snap->lowers;
     }
@@ -312,11 +333,23 @@ int dapi_sandbox_resume(struct daemon *d, struct server_request *req)
     struct sbx *s = dapi_sandbox_or_404(d, req, 0);
     if (!s) return 0;
     if (s->state == SBX_RUNNING)
-        return server_respond_error(req, 409, "Sandbox \"%s\" is already running", s->id);
+        return server_respond_error(req, 409, "Sandbox %s is already running", s->id);
     if (has_ap) s->auto_pause = auto_pause;
     if (sbx_resume(d, s, timeout, validate_memory_flag(body, len), &err) < 0)
         return dapi_answer_error(req, &err);
     return server_respond_json(req, 201, dapi_sandbox_json(s));
+}
+
+/* The API's KeepAliveFor (orchestrator/keep_alive.go): the new end is now + seconds, capped at
+ * the max instance length from the start (getMaxAllowedTTL); only a sandbox already past that
+ * length is an error. */
+static int keep_alive_end(const struct sbx *s, int64_t seconds, int64_t *end)
+{
+    int64_t now = loop_wall_ms(), cap = s->started_at_ms + (int64_t)MAX_TIMEOUT_S * 1000;
+    if (now > cap) return -1;
+    *end = now + seconds * 1000;
+    if (*end > cap) *end = cap;
+    return 0;
 }
 
 int dapi_sandbox_timeout(struct daemon *d, struct server_request *req)
@@ -333,8 +366,8 @@ int dapi_sandbox_timeout(struct daemon *d, struct server_request *req)
     if (s->state != SBX_RUNNING)
         return server_respond_error(req, 404, "Sandbox \"%s\" is paused", s->id);
     if (timeout < 0) timeout = 0;
-    int64_t end = loop_wall_ms() + timeout * 1000;
-    if (end > s->started_at_ms + (int64_t)MAX_TIMEOUT_S * 1000)
+    int64_t end;
+    if (keep_alive_end(s, timeout, &end) < 0)
         return server_respond_error(req, 400, "Max instance length exceeded");
     sbx_set_end(d, s, end);
     return server_respond(req, 204, NULL, NULL, 0);
@@ -353,7 +386,9 @@ int dapi_sandbox_refreshes(struct daemon *d, struct server_request *req)
     if (!s) return 0;
     if (s->state != SBX_RUNNING)
         return server_respond_error(req, 404, "Sandbox \"%s\" is paused", s->id);
-    int64_t end = loop_wall_ms() + duration * 1000;
+    int64_t end;
+    if (keep_alive_end(s, duration, &end) < 0)
+        return server_respond_error(req, 400, "Max instance length exceeded");
     if (end > s->end_at_ms) sbx_set_end(d, s, end);
     return server_respond(req, 204, NULL, NULL, 0);
 }

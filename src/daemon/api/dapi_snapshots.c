@@ -12,11 +12,15 @@
 
 #include "boxtop/json.h"
 
+#include "boxtop/log.h"
+
 #include "../query.h"
 #include "../runtime/runtime.h"
 #include "../sandbox.h"
+#include "../server.h"
 #include "../snapshot.h"
 #include "dapi.h"
+#include "dapi_copy_wait.h"
 #include "dapi_validate.h"
 
 #define FORK_MAX_COUNT   100
@@ -47,6 +51,31 @@ static cJSON *snapshot_listed(const struct snapshot *s)
     return o;
 }
 
+static void snapshot_taken(void *ud, struct snapshot *snap, const struct error *err)
+{
+    struct copy_wait *w = ud;
+    struct sbx *s = sbx_find(w->d, w->sbx_id);
+    char id[128];
+    if (snap) {
+        snapshot_id(snap, id, sizeof id);
+        if (s)
+            sbx_log(s, LOG_INFO, NULL, "snapshot %s taken (%lld bytes)", id,
+                    (long long)snap->bytes);
+    } else if (s) {
+        sbx_log(s, LOG_ERROR, NULL, "%s", err->msg);
+    }
+    cJSON *info = snap ? snapshot_info(snap) : NULL;
+    struct server_request *req = copy_wait_end(w);
+    if (!req) {
+        cJSON_Delete(info);
+        return;
+    }
+    if (snap)
+        server_respond_json(req, 201, info);
+    else
+        dapi_answer_error(req, err);
+}
+
 int dapi_sandbox_snapshot(struct daemon *d, struct server_request *req)
 {
     struct error err;
@@ -63,15 +92,22 @@ int dapi_sandbox_snapshot(struct daemon *d, struct server_request *req)
         return 0;
     }
     /* Running or paused (the issue asks for both; E2B cloud answers 404 for a paused one):
-     * either way it is the files, frozen for the copy while running. */
-    struct snapshot *snap;
-    int rc = snapshot_create(d, s, cJSON_IsString(name) ? name->valuestring : NULL, &snap, &err);
+     * either way it is the files, frozen for the copy while running. The copy runs in a
+     * child; like E2B's the answer (201) comes when the snapshot is usable. */
+    struct copy_wait *w = copy_wait_new(d, s->id);
+    if (!w) {
+        cJSON_Delete(body);
+        return server_respond_error(req, 500, "out of memory");
+    }
+    int rc = snapshot_create_start(d, s, cJSON_IsString(name) ? name->valuestring : NULL,
+                                   snapshot_taken, w, &err);
     cJSON_Delete(body);
-    if (rc < 0) return dapi_answer_error(req, &err);
-    char id[128];
-    snapshot_id(snap, id, sizeof id);
-    sbx_log(s, LOG_INFO, NULL, "snapshot %s taken (%lld bytes)", id, (long long)snap->bytes);
-    return server_respond_json(req, 201, snapshot_info(snap));
+    if (rc < 0) {
+        copy_wait_free(w);
+        return dapi_answer_error(req, &err);
+    }
+    copy_wait_hold(w, req);
+    return 0;
 }
 
 int dapi_snapshots_list(struct daemon *d, struct server_request *req)
@@ -157,6 +193,81 @@ static int error_status(const struct error *err)
     }
 }
 
+/* The seeds are copied: the forks start from them (each taking its seed whole). */
+static void fork_copied(void *ud, int64_t bytes, const struct error *cerr)
+{
+    (void)bytes;
+    struct copy_wait *w = ud;
+    struct daemon *d = w->d;
+    struct sbx *src = sbx_find(d, w->sbx_id);
+    struct error err;
+    cJSON *out = NULL;
+    int made = 0;
+    if (cerr) {
+        err = *cerr;
+    } else if (!src) {
+        error_set(&err, ERROR_NOT_FOUND, "sandbox %s was removed while it was forked", w->sbx_id);
+    } else {
+        out = cJSON_CreateArray();
+        if (!out) error_set(&err, ERROR_GENERIC, "out of memory");
+    }
+    /* the forks stack on the same read-only layers as src (a template's), if any */
+    char *lowers =
+        out && src->rt && *rt_sandbox_lowers(src->rt) ? strdup(rt_sandbox_lowers(src->rt)) : NULL;
+    for (int i = 0; out && i < w->count; i++) {
+        struct sbx_create_opts o = {
+            .template_ref = "base",
+            .template_id = src->template_id,
+            .alias = src->alias,
+            .seed_dir = w->seeds[i],
+            .seed_idbase = w->idbase,
+            .seed_move = true,
+            .lowers = lowers,
+            .cpu_count = src->cpu_count,
+            .memory_mb = src->memory_mb,
+            .timeout_s = w->timeout_s,
+            .auto_pause = src->auto_pause,
+            .auto_pause_fs_only = src->auto_pause_fs_only,
+            .auto_resume = src->auto_resume,
+            .secure = src->secure,
+            .allow_internet = src->allow_internet,
+            .metadata = src->metadata ? cJSON_Duplicate(src->metadata, 1) : NULL,
+            .env_vars = src->env_vars ? cJSON_Duplicate(src->env_vars, 1) : NULL,
+            .volume_mounts = src->volume_mounts ? cJSON_Duplicate(src->volume_mounts, 1) : NULL,
+        };
+        struct sbx *f;
+        struct error ferr;
+        if (sbx_create(d, &o, &f, &ferr) < 0) {
+            cJSON_Delete(o.metadata);
+            cJSON_Delete(o.env_vars);
+            cJSON_Delete(o.volume_mounts);
+            cJSON_AddItemToArray(out, fork_error(error_status(&ferr), ferr.msg));
+            continue;
+        }
+        cJSON *e = cJSON_CreateObject();
+        if (e) cJSON_AddItemToObject(e, "sandbox", dapi_sandbox_json(f));
+        cJSON_AddItemToArray(out, e);
+        sbx_log(f, LOG_INFO, NULL, "forked from %s", src->id);
+        made++;
+    }
+    free(lowers);
+    for (int i = 0; i < w->count; i++) /* empty where a fork took its seed */
+        snapshot_tmp_remove(d, w->seeds[i]);
+    if (src && out) sbx_log(src, LOG_INFO, NULL, "forked %d of %d", made, w->count);
+    if (src && !out) sbx_log(src, LOG_ERROR, NULL, "fork failed: %s", err.msg);
+    struct server_request *req = copy_wait_end(w);
+    if (!req) {
+        cJSON_Delete(out);
+        return;
+    }
+    if (out)
+        server_respond_json(req, 201, out);
+    else if (err.kind == ERROR_NOT_FOUND)
+        server_respond_error(req, 404, "%s", err.msg);
+    else
+        server_respond_error(req, 500, "Error forking sandbox: %s", err.msg);
+}
+
 int dapi_sandbox_fork(struct daemon *d, struct server_request *req)
 {
     struct error err;
@@ -188,52 +299,34 @@ int dapi_sandbox_fork(struct daemon *d, struct server_request *req)
     if (src->state != SBX_RUNNING)
         return server_respond_error(
             req, 409, "Sandbox '%s' is paused and cannot be forked; resume it first", src->id);
-    char seed[4096];
-    uint32_t idbase;
-    if (snapshot_export_tmp(d, src, seed, sizeof seed, &idbase, &err) < 0)
-        return server_respond_error(req, 500, "Error forking sandbox: %s", err.msg);
-    /* the forks stack on the same read-only layers as src (a template's), if any */
-    char *lowers =
-        src->rt && *rt_sandbox_lowers(src->rt) ? strdup(rt_sandbox_lowers(src->rt)) : NULL;
-    cJSON *out = cJSON_CreateArray();
-    int made = 0;
-    for (int i = 0; out && i < (int)count; i++) {
-        struct sbx_create_opts o = {
-            .template_ref = "base",
-            .template_id = src->template_id,
-            .alias = src->alias,
-            .seed_dir = seed,
-            .seed_idbase = idbase,
-            .lowers = lowers,
-            .cpu_count = src->cpu_count,
-            .memory_mb = src->memory_mb,
-            .timeout_s = (int64_t)timeout,
-            .auto_pause = src->auto_pause,
-            .auto_pause_fs_only = src->auto_pause_fs_only,
-            .auto_resume = src->auto_resume,
-            .secure = src->secure,
-            .allow_internet = src->allow_internet,
-            .metadata = src->metadata ? cJSON_Duplicate(src->metadata, 1) : NULL,
-            .env_vars = src->env_vars ? cJSON_Duplicate(src->env_vars, 1) : NULL,
-            .volume_mounts = src->volume_mounts ? cJSON_Duplicate(src->volume_mounts, 1) : NULL,
-        };
-        struct sbx *f;
-        if (sbx_create(d, &o, &f, &err) < 0) {
-            cJSON_Delete(o.metadata);
-            cJSON_Delete(o.env_vars);
-            cJSON_Delete(o.volume_mounts);
-            cJSON_AddItemToArray(out, fork_error(error_status(&err), err.msg));
-            continue;
-        }
-        cJSON *e = cJSON_CreateObject();
-        if (e) cJSON_AddItemToObject(e, "sandbox", dapi_sandbox_json(f));
-        cJSON_AddItemToArray(out, e);
-        sbx_log(f, LOG_INFO, NULL, "forked from %s", src->id);
-        made++;
+    if (!src->rt) return server_respond_error(req, 409, "the sandbox's files are not loaded");
+    /* one copy per fork, made in a child while src is frozen; each fork takes its own whole
+     * (a rename), so the loop copies nothing */
+    struct copy_wait *w = copy_wait_new(d, src->id);
+    if (w) w->seeds = calloc((size_t)count, sizeof *w->seeds);
+    if (!w || !w->seeds) {
+        if (w) copy_wait_free(w);
+        return server_respond_error(req, 500, "out of memory");
     }
-    snapshot_tmp_remove(seed);
-    free(lowers);
-    sbx_log(src, LOG_INFO, NULL, "forked %d of %d", made, (int)count);
-    if (!out) return server_respond_error(req, 500, "out of memory");
-    return server_respond_json(req, 201, out);
+    w->count = (int)count;
+    w->timeout_s = (int64_t)timeout;
+    const char *dirs[FORK_MAX_COUNT];
+    for (int i = 0; i < w->count; i++) {
+        if (rt_seed_dir(d->rt, w->seeds[i], sizeof w->seeds[i], &err) < 0) {
+            while (i-- > 0)
+                snapshot_tmp_remove(d, w->seeds[i]);
+            copy_wait_free(w);
+            return server_respond_error(req, 500, "Error forking sandbox: %s", err.msg);
+        }
+        dirs[i] = w->seeds[i];
+    }
+    if (rt_sandbox_copy_start(d->rt, src->rt, dirs, w->count, &w->idbase, fork_copied, w, &err) <
+        0) {
+        for (int i = 0; i < w->count; i++)
+            snapshot_tmp_remove(d, w->seeds[i]);
+        copy_wait_free(w);
+        return server_respond_error(req, 500, "Error forking sandbox: %s", err.msg);
+    }
+    copy_wait_hold(w, req);
+    return 0;
 }

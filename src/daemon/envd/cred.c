@@ -1,6 +1,7 @@
 /* cred.c - run a file operation with the sandbox user's host ids (see denvd_int.h). */
 #include "config.h"
 
+#include <errno.h>
 #include <grp.h>
 #include <unistd.h>
 #include <sys/fsuid.h>
@@ -44,5 +45,13 @@ int denvd_mkdir_p_priv(const struct denvd_call *c, const char *abs, int *created
     int rc = cf_mkdir_p(c->root_fd, abs, c->uid, c->gid, created);
     setfsgid(pg);
     setfsuid(pu);
+    if (rc == -EOVERFLOW) {
+        /* a volume is an idmapped mount (rt_binds.c) whose map has no root: there the
+         * directories are made as the user, as the user could with mkdir -p */
+        struct denvd_cred cred;
+        denvd_cred_enter(c, &cred);
+        rc = cf_mkdir_p(c->root_fd, abs, c->uid, c->gid, created);
+        denvd_cred_leave(&cred);
+    }
     return rc;
 }

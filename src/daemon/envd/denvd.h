@@ -29,6 +29,7 @@ struct denvd_sandbox_info {
     double cpu_used_pct;
     const char *default_user;    /* a template's USER, or NULL ("user") */
     const char *default_workdir; /* a template's WORKDIR, or NULL (the user's home) */
+    const cJSON *volume_mounts;  /* [{"name","path"}] or NULL: NFS mounts in E2B's sandboxes */
 };
 
 struct server;

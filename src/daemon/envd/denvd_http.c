@@ -58,6 +58,7 @@ static void respond_json_error(struct denvd_conn *c, int status, const char *msg
 {
     struct buf b = BUF_INIT;
     json_error_body(&b, status, msg);
+    server_add_header(c->req, "X-Content-Type-Options", "nosniff"); /* envd's jsonError */
     server_respond(c->req, status, "application/json; charset=utf-8", b.data, b.len);
     buf_free(&b);
     c->kind = K_DONE;
@@ -92,6 +93,24 @@ static void stream_error(struct denvd_conn *c, enum connect_code code, const cha
     c->kind = K_DONE;
 }
 
+/* An error before the RPC is routed (envd's authn middleware): connect-go's ErrorWriter picks
+ * the format from the request's Content-Type, so a streaming call (Start, Connect, WatchDir)
+ * gets HTTP 200 with one end-stream frame and the SDK shows the message, not "HTTP 401". */
+static void respond_rpc_error(struct denvd_conn *c, enum connect_code code, const char *msg)
+{
+    const char *ct = server_request_header(c->req, "content-type");
+    static const char *const streaming[] = {"application/connect+json",
+                                            "application/connect+proto"};
+    for (size_t i = 0; ct && i < sizeof streaming / sizeof streaming[0]; i++) {
+        size_t n = strlen(streaming[i]);
+        if (strncasecmp(ct, streaming[i], n) == 0 && (ct[n] == '\0' || ct[n] == ';')) {
+            stream_error(c, code, msg);
+            return;
+        }
+    }
+    respond_connect_error(c, code, msg);
+}
+
 /* ---- sandbox lookup and auth ---- */
 
 struct sig_search {
@@ -119,30 +138,27 @@ static bool token_equal(const char *a, const char *b)
     return la == lb && CRYPTO_memcmp(a, b, la) == 0;
 }
 
-/* Basic auth → user name ("" when absent); -1 when malformed. */
+/* Basic auth → user name ("" when absent). Like Go's Request.BasicAuth, which envd's authn
+ * middleware uses, a header that is not "Basic base64(user:password)" counts as absent (the
+ * default user). -1 for a name no user can have (empty, too long, a NUL): out holds its start. */
 static int basic_user(struct server_request *req, char *out, size_t n)
 {
     const char *v = server_request_header(req, "authorization");
     out[0] = '\0';
-    if (!v || !*v) return 0;
-    if (strncasecmp(v, "Basic ", 6) != 0) return -1;
-    const char *b = v + 6;
-    while (*b == ' ')
-        b++;
+    if (!v || strncasecmp(v, "Basic ", 6) != 0) return 0;
     struct buf dec = BUF_INIT;
-    if (base64_decode(&dec, b, strlen(b)) < 0) {
+    if (base64_decode(&dec, v + 6, strlen(v + 6)) < 0) {
         buf_free(&dec);
-        return -1;
+        return 0;
     }
     const char *d = dec.data ? dec.data : "";
     const char *colon = memchr(d, ':', dec.len);
-    size_t ul = colon ? (size_t)(colon - d) : dec.len;
     int rc = 0;
-    if (ul >= n || memchr(d, '\0', ul))
-        rc = -1;
-    else {
-        memcpy(out, d, ul);
-        out[ul] = '\0';
+    if (colon) {
+        size_t ul = (size_t)(colon - d), keep = ul < n ? ul : n - 1;
+        if (ul == 0 || ul >= n || memchr(d, '\0', ul)) rc = -1; /* "" too: no such user */
+        memcpy(out, d, keep);
+        out[keep] = '\0';
     }
     buf_free(&dec);
     return rc;
@@ -207,6 +223,7 @@ static void handle_metrics(struct denvd_conn *c, const struct denvd_sandbox_info
     cJSON_AddNumberToObject(j, "mem_cache", 0);
     cJSON_AddNumberToObject(j, "disk_used", (double)m.disk_used);
     cJSON_AddNumberToObject(j, "disk_total", (double)m.disk_total);
+    server_add_header(c->req, "Cache-Control", "no-store"); /* as envd's /metrics and /envs */
     server_respond_json(c->req, 200, j);
 }
 
@@ -220,6 +237,7 @@ static void handle_envs(struct denvd_conn *c, const struct denvd_sandbox_info *i
     if (info->env_vars)
         cJSON_ArrayForEach(ev, info->env_vars) if (cJSON_IsString(ev) && ev->string)
             cJSON_AddStringToObject(j, ev->string, ev->valuestring);
+    server_add_header(c->req, "Cache-Control", "no-store");
     server_respond_json(c->req, 200, j);
 }
 
@@ -457,12 +475,17 @@ static void stream_input(struct denvd_conn *c, struct frames *fr)
         const cJSON *ev = fr->msgs[i];
         const cJSON *start = cJSON_GetObjectItemCaseSensitive(ev, "start");
         const cJSON *data = cJSON_GetObjectItemCaseSensitive(ev, "data");
-        if (start) {
+        if (start) { /* envd looks the process up at once (input.go streamInputHandler) */
+            if (denvd_process_lookup(&c->call, start, &r) < 0) break;
             cJSON_Delete(sel);
             sel = cJSON_Duplicate(start, 1);
             continue;
         }
-        if (!data) continue; /* keepalive */
+        if (cJSON_GetObjectItemCaseSensitive(ev, "keepalive")) continue;
+        if (!data) {
+            denvd_reply_error(&r, CONNECT_UNIMPLEMENTED, "invalid event type <nil>");
+            break;
+        }
         if (!sel) {
             denvd_reply_error(&r, CONNECT_INVALID_ARGUMENT, "data event before start event");
             break;
@@ -757,24 +780,27 @@ int denvd_http_handle(struct server_request *req, void *ud)
     }
 
     char user[64];
-    if (is_files)
+    int rc = 0;
+    if (is_files) {
         snprintf(user, sizeof user, "%s", userq ? userq : "");
-    else if (basic_user(req, user, sizeof user) < 0) {
-        respond_connect_error(c, CONNECT_UNAUTHENTICATED, "invalid authorization header");
-        return 0;
-    }
-    int rc = setup_call(c, &info, user);
+        if (userq && !*userq) rc = -EPERM; /* envd looks "" up (and fails) */
+    } else if (basic_user(req, user, sizeof user) < 0)
+        rc = -EPERM;
+    if (rc == 0) rc = setup_call(c, &info, user);
     if (rc == -ENOMEM) {
         respond_json_error(c, 500, "out of memory");
         return 0;
     }
     if (rc < 0) {
-        char m[128];
-        snprintf(m, sizeof m, "invalid username: '%.64s'", user);
-        if (is_files)
+        char m[192];
+        if (is_files) { /* envd's /files handlers look the user up themselves (upload.go) */
+            snprintf(m, sizeof m, "error looking up user '%.64s': user: unknown user %.64s", user,
+                     user);
             respond_json_error(c, 401, m);
-        else
-            respond_connect_error(c, CONNECT_UNAUTHENTICATED, m);
+        } else {
+            snprintf(m, sizeof m, "invalid username: '%.64s'", user);
+            respond_rpc_error(c, CONNECT_UNAUTHENTICATED, m);
+        }
         return 0;
     }
 

@@ -136,6 +136,8 @@ int denvd_frame_json(struct buf *out, cJSON *msg);
 
 /* ---- services ---- */
 /* process.Process */
+/* StreamInput's start event: envd's getProcess on msg's "process" selector (0, or -1 + r). */
+int denvd_process_lookup(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r);
 int denvd_process_unary(struct denvd_call *c, const char *method, const cJSON *msg,
                         struct denvd_reply *r);
 /* Start/Connect: on success the stream owns conn and has written its first frame; on failure
@@ -160,5 +162,8 @@ void denvd_watch_sbx_free(struct denvd_sbx *s);
 
 /* errno → Connect code for file operations */
 enum connect_code denvd_errno_code(int err);
+/* errno as Go prints it ("no such file or directory"): envd's messages end in Go error chains
+ * such as "lstat /x: no such file or directory". */
+const char *denvd_go_errno(int err, char *buf, size_t n);
 
 #endif

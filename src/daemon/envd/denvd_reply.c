@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "denvd_int.h"
 
@@ -65,4 +67,12 @@ enum connect_code denvd_errno_code(int err)
     default:
         return CONNECT_INTERNAL;
     }
+}
+
+const char *denvd_go_errno(int err, char *buf, size_t n)
+{
+    /* Go's syscall.Errno texts are glibc's strerror with a lower-case first letter */
+    snprintf(buf, n, "%s", strerror(err < 0 ? -err : err));
+    if (buf[0]) buf[0] = (char)tolower((unsigned char)buf[0]);
+    return buf;
 }

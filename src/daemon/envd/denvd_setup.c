@@ -26,6 +26,7 @@ static void fill(const struct sbx *s, struct denvd_sandbox_info *out)
     out->template_id = s->template_id[0] ? s->template_id : NULL;
     out->env_vars = s->env_vars;
     out->cpu_count = s->cpu_count;
+    out->volume_mounts = s->volume_mounts;
     struct tpl_build *b = NULL;
     if (strcmp(s->template_id, "base") != 0 && tpl_find(s->d, s->template_id, &b) && b) {
         out->default_user = b->user;

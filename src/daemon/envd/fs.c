@@ -54,10 +54,13 @@ static int reply_entry(struct denvd_call *c, const char *path, struct denvd_repl
     int rc = denvd_entry_stat(c->root_fd, path, e);
     if (rc < 0) {
         free(e);
+        char ge[64]; /* envd: os.Lstat's PathError (utils.go entryInfo) */
+        denvd_go_errno(rc, ge, sizeof ge);
         if (rc == -ENOENT || rc == -ENOTDIR)
-            return denvd_reply_error(r, CONNECT_NOT_FOUND, "file not found: %s", path);
-        return denvd_reply_error(r, denvd_errno_code(rc), "error getting file info: %s",
-                                 strerror(-rc));
+            return denvd_reply_error(r, CONNECT_NOT_FOUND, "file not found: lstat %s: %s", path,
+                                     ge);
+        return denvd_reply_error(r, denvd_errno_code(rc), "error getting file info: lstat %s: %s",
+                                 path, ge);
     }
     cJSON *resp = cJSON_CreateObject();
     cJSON_AddItemToObject(resp, "entry", entry_json(c, e, path));
@@ -101,8 +104,10 @@ static int fs_move(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r
     if (resolve(c, msg, "source", src, r) < 0 || resolve(c, msg, "destination", dst, r) < 0)
         return -1;
     struct stat st;
+    char ge[64]; /* envd: os.Rename's LinkError (move.go) */
     if (cf_lstat(c->root_fd, src, &st) < 0)
-        return denvd_reply_error(r, CONNECT_NOT_FOUND, "source file not found: %s", src);
+        return denvd_reply_error(r, CONNECT_NOT_FOUND, "source file not found: rename %s %s: %s",
+                                 src, dst, denvd_go_errno(ENOENT, ge, sizeof ge));
     denvd_path_split(dst, parent, sizeof parent, base, sizeof base);
     int rc = denvd_mkdir_p_priv(c, parent, NULL);
     if (rc < 0)
@@ -110,8 +115,11 @@ static int fs_move(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r
                                  strerror(-rc));
     rc = cf_rename(c->root_fd, src, dst);
     if (rc == -ENOENT)
-        return denvd_reply_error(r, CONNECT_NOT_FOUND, "source file not found: %s", src);
-    if (rc < 0) return denvd_reply_error(r, CONNECT_INTERNAL, "error renaming: %s", strerror(-rc));
+        return denvd_reply_error(r, CONNECT_NOT_FOUND, "source file not found: rename %s %s: %s",
+                                 src, dst, denvd_go_errno(rc, ge, sizeof ge));
+    if (rc < 0)
+        return denvd_reply_error(r, CONNECT_INTERNAL, "error renaming: rename %s %s: %s", src, dst,
+                                 denvd_go_errno(rc, ge, sizeof ge));
     return reply_entry(c, dst, r);
 }
 
@@ -195,6 +203,33 @@ static int walk(struct walk *w, const char *dir, const char *shown, int level)
     return rc;
 }
 
+/* The component filepath.EvalSymlinks stops at (envd dir.go followSymlink): the resolved
+ * parent of the first prefix of path that does not exist, plus its name. */
+static void first_missing(struct denvd_call *c, const char *path, char *out, size_t n)
+{
+    char prefix[ENVD_PATH_MAX], parent[ENVD_PATH_MAX];
+    struct stat st;
+    snprintf(out, n, "%s", path);
+    for (const char *p = path + 1;; p++) {
+        if (*p != '/' && *p) continue;
+        snprintf(prefix, sizeof prefix, "%.*s", (int)(p - path), path);
+        if (cf_stat(c->root_fd, prefix, &st) < 0) {
+            const char *slash = strrchr(prefix, '/');
+            snprintf(parent, sizeof parent, "%.*s", slash == prefix ? 1 : (int)(slash - prefix),
+                     prefix);
+            char real[ENVD_PATH_MAX];
+            if (cf_realpath(c->root_fd, parent, real, sizeof real) < 0) return;
+            size_t rl = strlen(real), bl = strlen(slash + 1), at = rl;
+            if (rl + 1 + bl >= n) return;
+            memcpy(out, real, rl);
+            if (strcmp(real, "/") != 0) out[at++] = '/';
+            memcpy(out + at, slash + 1, bl + 1);
+            return;
+        }
+        if (!*p) return;
+    }
+}
+
 static int fs_listdir(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
 {
     char path[ENVD_PATH_MAX], real[ENVD_PATH_MAX];
@@ -205,8 +240,12 @@ static int fs_listdir(struct denvd_call *c, const cJSON *msg, struct denvd_reply
         return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
     if (depth == 0) depth = 1;
     int rc = cf_realpath(c->root_fd, path, real, sizeof real);
-    if (rc == -ENOENT || rc == -ENOTDIR)
-        return denvd_reply_error(r, CONNECT_NOT_FOUND, "path not found: %s", path);
+    if (rc == -ENOENT || rc == -ENOTDIR) {
+        char missing[ENVD_PATH_MAX], ge[64];
+        first_missing(c, path, missing, sizeof missing);
+        return denvd_reply_error(r, CONNECT_NOT_FOUND, "path not found: lstat %s: %s", missing,
+                                 denvd_go_errno(ENOENT, ge, sizeof ge));
+    }
     if (rc == -ELOOP)
         return denvd_reply_error(r, CONNECT_FAILED_PRECONDITION,
                                  "cyclic symlink or chain >255 links at \"%s\"", path);

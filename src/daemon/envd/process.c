@@ -7,8 +7,11 @@
  * ENVD_BACKLOG_HIGH) the process's output fds stop being read until it drains, so the
  * kernel pipe fills and the process blocks: bounded memory, like envd's synchronous fan-out.
  * The runtime reports the exit (denvd_process_exited): what is still buffered in the fds is
- * drained, the end event goes to every stream, then the streams end with "{}". The end event
- * is kept 30 s for a late Connect, like envd.
+ * drained; like envd (handler.go Wait waits for its output readers), the end event waits
+ * until every output fd is at EOF, so a background child that keeps stdout open keeps the
+ * stream, List and Connect going. SIGKILL/SIGTERM through SendSignal and the Start timeout
+ * end it at once (envd's outCancel). Then the end event goes to every stream, and the
+ * streams end with "{}". The end event is kept 30 s for a late Connect, like envd.
  *
  * A boxtopd that crashed leaves its processes running: the sandbox's init keeps a copy of
  * their pty masters and pipe ends with their tag, config and operation_id (procmeta.h), and
@@ -23,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "boxtop/base64.h"
@@ -62,7 +66,9 @@ struct eproc {
     struct buf inq;
     bool stdin_closing;
     struct estream *streams;
-    bool exited;
+    bool exit_known; /* the runtime reported the exit; outputs may still be open */
+    bool end_now;    /* SendSignal KILL/TERM or the timeout: do not wait for the outputs */
+    bool exited;     /* the end event is out */
     int exit_code, signo;
     struct buf end_json; /* the end event, once exited */
     struct denvd_timer *retain;
@@ -73,6 +79,7 @@ struct eproc {
 };
 
 static void proc_free(struct eproc *p);
+static void proc_finish(struct eproc *p);
 static void stream_end(struct estream *s, enum connect_code code, const char *msg);
 
 /* ---- frames ---- */
@@ -174,10 +181,11 @@ static void kill_at_fire(void *arg)
 {
     struct eproc *p = arg;
     p->kill_at = NULL;
-    if (!p->exited) {
-        struct error err;
-        rt_signal(p->sbx->e->host.rt, p->sbx->rt, (pid_t)p->pid, SIGKILL, &err);
-    }
+    if (p->exited) return;
+    p->end_now = true;
+    struct error err;
+    rt_signal(p->sbx->e->host.rt, p->sbx->rt, (pid_t)p->pid, SIGKILL, &err);
+    if (p->exit_known) proc_finish(p);
 }
 
 static struct estream *stream_attach(struct denvd_call *c, struct eproc *p, struct denvd_conn *conn,
@@ -295,6 +303,8 @@ static void out_closed(struct eproc *p, int fd)
         p->err_w = NULL;
         p->err_fd = -1;
     }
+    /* the last output of an exited process closed: now it ends */
+    if (p->exit_known && !p->exited && p->out_fd < 0 && p->err_fd < 0) proc_finish(p);
 }
 
 static void flush_input(struct eproc *p);
@@ -365,13 +375,15 @@ static int proc_input(struct eproc *p, enum denvd_input_kind kind, const struct 
 {
     if (kind == ENVD_INPUT_NONE)
         return denvd_reply_error(r, CONNECT_UNIMPLEMENTED, "invalid input type");
+    /* envd's texts (handler.go WriteTty / WriteStdin) */
     if (kind == ENVD_INPUT_PTY && !p->pty)
         return denvd_reply_error(r, CONNECT_INTERNAL,
-                                 "error writing to tty: tty not assigned to process");
+                                 "error writing to tty: tty not assigned to process — input "
+                                 "should be written to the stdin, not the tty");
     if (kind == ENVD_INPUT_STDIN && p->pty)
         return denvd_reply_error(r, CONNECT_INTERNAL,
                                  "error writing to stdin: tty assigned to process — input "
-                                 "should be written to the pty");
+                                 "should be written to the pty, not the stdin");
     if (p->in_fd < 0 || p->stdin_closing)
         return denvd_reply_error(r, CONNECT_INTERNAL,
                                  "error writing to stdin: stdin not enabled or closed");
@@ -464,19 +476,31 @@ void denvd_process_exited(struct denvd_sbx *s, pid_t pid, int exit_code, int sig
 {
     struct eproc *p = NULL;
     for (struct eproc *q = s->procs; q; q = q->next)
-        if (!q->exited && q->pid == (uint32_t)pid) p = q;
+        if (!q->exit_known && q->pid == (uint32_t)pid) p = q;
     if (!p) return;
-    /* Output written just before the exit is still in the fds: deliver it first. */
-    for (int i = 0; i < 256 && p->out_fd >= 0; i++) {
+    p->exit_known = true;
+    p->exit_code = exit_code;
+    p->signo = signo;
+    /* Output written just before the exit is still in the fds: deliver it first. When no
+     * one else holds them, this reaches EOF and the process ends here (out_closed). */
+    for (int i = 0; i < 256 && p->out_fd >= 0 && !p->exited; i++) {
         ssize_t n = read_some(p, p->out_fd, p->pty ? "pty" : "stdout");
         if (n == 0) out_closed(p, p->out_fd);
         if (n <= 0) break;
     }
-    for (int i = 0; i < 256 && p->err_fd >= 0; i++) {
+    for (int i = 0; i < 256 && p->err_fd >= 0 && !p->exited; i++) {
         ssize_t n = read_some(p, p->err_fd, "stderr");
         if (n == 0) out_closed(p, p->err_fd);
         if (n <= 0) break;
     }
+    if (!p->exited && (p->end_now || (p->out_fd < 0 && p->err_fd < 0))) proc_finish(p);
+}
+
+/* The end: the process exited and its outputs are closed (or it was killed/timed out). */
+static void proc_finish(struct eproc *p)
+{
+    struct denvd_sbx *s = p->sbx;
+    int exit_code = p->exit_code, signo = p->signo;
     p->exited = true;
     if (p->capture) proclog_out_flush(p->capture, plog_output, p);
     struct proclog_ids ids;
@@ -487,8 +511,6 @@ void denvd_process_exited(struct denvd_sbx *s, pid_t pid, int exit_code, int sig
          proclog_end_raw(&ids, p->pid, exit_code, signo, p->bytes[0], p->bytes[1], p->bytes[2]));
     denvd_timer_stop(p->kill_at);
     p->kill_at = NULL;
-    p->exit_code = exit_code;
-    p->signo = signo;
     char status[96];
     proclog_status_text(exit_code, signo, status, sizeof status);
     cJSON *end = cJSON_CreateObject();
@@ -504,7 +526,8 @@ void denvd_process_exited(struct denvd_sbx *s, pid_t pid, int exit_code, int sig
         send_end_json(st, &p->end_json);
         stream_end(st, CONNECT_OK, NULL);
     }
-    /* Background children may keep the pipes open; envd stops reading at exit too. */
+    /* ended early (killed, timed out) while a background child holds the outputs: envd
+     * stops reading them too */
     proc_close_fds(p);
     p->retain = denvd_timer_start(s->e, END_RETAIN_MS, retain_fire, p);
 }
@@ -540,6 +563,41 @@ void denvd_process_sbx_free(struct denvd_sbx *s)
 }
 
 /* ---- Start ---- */
+
+#define ENVD_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* exec.LookPath in the sandbox: the first executable regular file named name on envd's PATH. */
+static bool look_path(int root_fd, const char *name, char *out, size_t n)
+{
+    const char *dir = ENVD_PATH;
+    while (*dir) {
+        size_t dl = strcspn(dir, ":");
+        struct stat st;
+        snprintf(out, n, "%.*s/%s", (int)dl, dir, name);
+        if (cf_stat(root_fd, out, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
+            return true;
+        dir += dl + (dir[dl] == ':');
+    }
+    return false;
+}
+
+/* envd runs every command through a shell that sets its OOM score, I/O and CPU priority and
+ * then execs it (handler.go New: oomWrapperScript, ioniceNicePrefix with whatever the image
+ * has): so a missing command is a process that exits 127 with nice's or sh's complaint on
+ * stderr, not a failed Start. */
+static void wrapper_script(int root_fd, char *out, size_t n)
+{
+    char ionice[64], nice[64], prefix[160] = "";
+    errno = 0;
+    int cur = getpriority(PRIO_PROCESS, 0); /* glibc: the nice value itself */
+    if (errno) cur = 0;
+    size_t at = 0;
+    if (look_path(root_fd, "ionice", ionice, sizeof ionice))
+        at += (size_t)snprintf(prefix + at, sizeof prefix - at, "%s -c 2 -n 4 ", ionice);
+    if (look_path(root_fd, "nice", nice, sizeof nice) && at < sizeof prefix)
+        snprintf(prefix + at, sizeof prefix - at, "%s -n %d ", nice, 0 - cur);
+    snprintf(out, n, "echo 100 > /proc/$$/oom_score_adj && exec %s\"${@}\"", prefix);
+}
 
 static int env_add(char ***envp, size_t *n, const char *k, const char *v)
 {
@@ -692,9 +750,9 @@ static int proc_start(struct denvd_call *c, const cJSON *msg, struct denvd_conn 
         goto out;
     }
     /* envd's environment: PATH, the user's HOME/USER/LOGNAME, E2B globals, sandbox env
-     * vars, then the request's envs (later wins). */
-    if (env_add(&envp, &nenv, "PATH",
-                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") < 0 ||
+     * vars, then the request's envs (later wins); nothing else, not even TERM for a PTY (the
+     * SDK and CLI send their own). */
+    if (env_add(&envp, &nenv, "PATH", ENVD_PATH) < 0 ||
         env_add(&envp, &nenv, "HOME", c->home) < 0 || env_add(&envp, &nenv, "USER", c->user) < 0 ||
         env_add(&envp, &nenv, "LOGNAME", c->user) < 0 ||
         env_add(&envp, &nenv, "E2B_SANDBOX", "true") < 0 ||
@@ -702,11 +760,6 @@ static int proc_start(struct denvd_call *c, const cJSON *msg, struct denvd_conn 
         (info.template_id && env_add(&envp, &nenv, "E2B_TEMPLATE_ID", info.template_id) < 0)) {
         denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
         goto out;
-    }
-    if (req.pty.present) {
-        /* what a terminal needs even when the client sends nothing */
-        env_add(&envp, &nenv, "TERM", "xterm-256color");
-        env_add(&envp, &nenv, "LANG", "C.UTF-8");
     }
     const cJSON *ev;
     if (info.env_vars)
@@ -717,14 +770,20 @@ static int proc_start(struct denvd_call *c, const cJSON *msg, struct denvd_conn 
             denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
             goto out;
         }
-    argv = calloc(req.nargs + 2, sizeof *argv);
+    argv = calloc(req.nargs + 6, sizeof *argv);
     if (!argv) {
         denvd_reply_error(r, CONNECT_INTERNAL, "out of memory");
         goto out;
     }
-    argv[0] = req.cmd;
+    char script[256];
+    wrapper_script(c->root_fd, script, sizeof script);
+    argv[0] = "/bin/sh";
+    argv[1] = "-c";
+    argv[2] = script;
+    argv[3] = "--"; /* $0; the command and its arguments are "$@" */
+    argv[4] = req.cmd;
     for (size_t i = 0; i < req.nargs; i++)
-        argv[i + 1] = req.args[i];
+        argv[i + 5] = req.args[i];
 
     struct rt_spawn sp = {
         .argv = argv,
@@ -796,8 +855,11 @@ static int proc_connect(struct denvd_call *c, const cJSON *msg, struct denvd_con
 {
     struct denvd_selector sel;
     struct error err;
-    if (denvd_parse_selector(msg, "process", &sel, &err) < 0)
-        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    int src = denvd_parse_selector(msg, "process", &sel, &err);
+    if (src < 0)
+        return denvd_reply_error(
+            r, src == DENVD_SELECTOR_EMPTY ? CONNECT_UNIMPLEMENTED : CONNECT_INVALID_ARGUMENT, "%s",
+            err.msg);
     denvd_ops_next(c->sbx); /* every Start/Connect RPC takes an operation_id */
     struct eproc *p = proc_find(c->sbx, &sel, false);
     if (!p) p = proc_find(c->sbx, &sel, true);
@@ -842,6 +904,18 @@ static int proc_list(struct denvd_call *c, struct denvd_reply *r)
     return denvd_reply_json(r, resp);
 }
 
+int denvd_process_lookup(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
+{
+    struct denvd_selector sel;
+    struct error err;
+    int src = denvd_parse_selector(msg, "process", &sel, &err);
+    if (src < 0)
+        return denvd_reply_error(
+            r, src == DENVD_SELECTOR_EMPTY ? CONNECT_UNIMPLEMENTED : CONNECT_INVALID_ARGUMENT, "%s",
+            err.msg);
+    return proc_find(c->sbx, &sel, false) ? 0 : not_found(r, &sel);
+}
+
 int denvd_process_unary(struct denvd_call *c, const char *method, const cJSON *msg,
                         struct denvd_reply *r)
 {
@@ -852,9 +926,10 @@ int denvd_process_unary(struct denvd_call *c, const char *method, const cJSON *m
         return denvd_reply_error(r, CONNECT_NOT_FOUND, "unknown procedure process.Process/%s",
                                  method);
     struct denvd_selector sel;
-    struct error err;
-    if (denvd_parse_selector(msg, "process", &sel, &err) < 0)
-        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    struct error err, serr;
+    int src = denvd_parse_selector(msg, "process", &sel, &serr);
+    if (src < 0 && src != DENVD_SELECTOR_EMPTY)
+        return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", serr.msg);
     /* the whole message is decoded before any lookup, as protojson does: a bad enum or
      * base64 is invalid_argument whether or not the process exists */
     struct denvd_input in = {ENVD_INPUT_NONE, BUF_INIT};
@@ -864,6 +939,10 @@ int denvd_process_unary(struct denvd_call *c, const char *method, const cJSON *m
         (strcmp(method, "SendSignal") == 0 && denvd_parse_signal(msg, &signo, &err) < 0)) {
         buf_free(&in.data);
         return denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "%s", err.msg);
+    }
+    if (src == DENVD_SELECTOR_EMPTY) {
+        buf_free(&in.data);
+        return denvd_reply_error(r, CONNECT_UNIMPLEMENTED, "%s", serr.msg);
     }
     struct eproc *p = proc_find(c->sbx, &sel, false);
     if (!p) {
@@ -892,6 +971,13 @@ int denvd_process_unary(struct denvd_call *c, const char *method, const cJSON *m
     }
     if (strcmp(method, "SendSignal") == 0) {
         if (signo == 0) return denvd_reply_error(r, CONNECT_UNIMPLEMENTED, "invalid signal");
+        /* envd (handler.go SendSignal) stops waiting for the outputs on KILL and TERM */
+        if (signo == SIGKILL || signo == SIGTERM) p->end_now = true;
+        if (p->exit_known) { /* only its group may be left; the end is due now */
+            rt_signal(c->e->host.rt, c->sbx->rt, (pid_t)p->pid, signo, &err);
+            if (p->end_now) proc_finish(p);
+            return denvd_reply_json(r, cJSON_CreateObject());
+        }
         if (rt_signal(c->e->host.rt, c->sbx->rt, (pid_t)p->pid, signo, &err) < 0)
             return denvd_reply_error(r, CONNECT_INTERNAL, "error sending signal: %s", err.msg);
         return denvd_reply_json(r, cJSON_CreateObject());

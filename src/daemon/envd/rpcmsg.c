@@ -74,7 +74,8 @@ int denvd_parse_selector(const cJSON *msg, const char *key, struct denvd_selecto
 {
     memset(sel, 0, sizeof *sel);
     const cJSON *p = field(msg, key, NULL);
-    if (!p || !cJSON_IsObject(p)) return error_set(err, ERROR_USAGE, "missing process selector");
+    if (p && !cJSON_IsObject(p))
+        return error_set(err, ERROR_USAGE, "field %s: expected an object", key);
     const cJSON *pid = field(p, "pid", NULL);
     if (pid) {
         if (u32_of(pid, "pid", &sel->pid, err) < 0) return -1;
@@ -82,7 +83,10 @@ int denvd_parse_selector(const cJSON *msg, const char *key, struct denvd_selecto
         return 0;
     }
     if (denvd_get_str(p, "tag", NULL, &sel->tag, err) < 0) return -1;
-    if (!sel->tag) return error_set(err, ERROR_USAGE, "empty process selector");
+    if (!sel->tag) { /* no oneof set: envd's getProcess falls to its default case */
+        error_set(err, ERROR_USAGE, "invalid input type *process.ProcessSelector");
+        return DENVD_SELECTOR_EMPTY;
+    }
     return 0;
 }
 
@@ -117,14 +121,12 @@ int denvd_parse_start(const cJSON *msg, struct denvd_start_req *req, struct erro
 {
     memset(req, 0, sizeof *req);
     if (!cJSON_IsObject(msg)) return error_set(err, ERROR_USAGE, "request: expected an object");
+    /* no process or no cmd is cmd "": envd starts it anyway (its wrapper then exits 127) */
     const cJSON *proc = field(msg, "process", NULL);
-    if (!proc || !cJSON_IsObject(proc))
-        return error_set(err, ERROR_USAGE, "missing process config");
+    if (proc && !cJSON_IsObject(proc))
+        return error_set(err, ERROR_USAGE, "field process: expected an object");
     if (denvd_get_str(proc, "cmd", NULL, &req->cmd, err) < 0) goto fail;
-    if (!req->cmd || !req->cmd[0]) {
-        error_set(err, ERROR_USAGE, "missing command");
-        goto fail;
-    }
+    if (!req->cmd) req->cmd = "";
     const cJSON *args = field(proc, "args", NULL);
     if (args) {
         if (!cJSON_IsArray(args)) {
@@ -239,7 +241,9 @@ int denvd_parse_watch(const cJSON *msg, struct denvd_watch_req *w, struct error 
     if (!cJSON_IsObject(msg)) return error_set(err, ERROR_USAGE, "request: expected an object");
     if (denvd_get_str(msg, "path", NULL, &w->path, err) < 0 ||
         denvd_get_bool(msg, "recursive", NULL, &w->recursive, err) < 0 ||
-        denvd_get_bool(msg, "includeEntry", "include_entry", &w->include_entry, err) < 0)
+        denvd_get_bool(msg, "includeEntry", "include_entry", &w->include_entry, err) < 0 ||
+        denvd_get_bool(msg, "allowNetworkMounts", "allow_network_mounts", &w->allow_network_mounts,
+                       err) < 0)
         return -1;
     if (!w->path) w->path = "";
     return 0;

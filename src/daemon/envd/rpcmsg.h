@@ -46,9 +46,13 @@ struct denvd_input {
 
 struct denvd_watch_req {
     const char *path;
-    bool recursive, include_entry;
+    bool recursive, include_entry, allow_network_mounts;
 };
 
+/* -1 for a malformed selector (invalid_argument); DENVD_SELECTOR_EMPTY when none is set (no
+ * process, null, or neither pid nor tag), which envd answers with unimplemented "invalid input
+ * type *process.ProcessSelector" once the rest of the message has decoded. */
+#define DENVD_SELECTOR_EMPTY (-2)
 int denvd_parse_selector(const cJSON *msg, const char *key, struct denvd_selector *sel,
                          struct error *err);
 int denvd_parse_start(const cJSON *msg, struct denvd_start_req *req, struct error *err);

@@ -231,6 +231,25 @@ static void on_inotify(void *arg, int fd, int what)
     denvd_cred_leave(&cred);
 }
 
+/* Is real (a resolved sandbox path) on one of the sandbox's volumes? In E2B they are NFS mounts,
+ * which envd refuses to watch unless asked (watch.go: IsPathOnNetworkMount). */
+static bool on_volume(struct denvd_call *c, const char *real)
+{
+    struct denvd_sandbox_info info;
+    memset(&info, 0, sizeof info);
+    if (c->e->host.sandbox_get(c->e->host.ud, c->sbx->id, &info) < 0) return false;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, info.volume_mounts)
+    {
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(m, "path");
+        if (!cJSON_IsString(p) || !p->valuestring || !p->valuestring[0]) continue;
+        size_t n = strlen(p->valuestring);
+        if (strncmp(real, p->valuestring, n) == 0 && (real[n] == '\0' || real[n] == '/'))
+            return true;
+    }
+    return false;
+}
+
 /* Common checks of WatchDir and CreateWatcher; returns the new watcher or NULL + r. */
 static struct ewatch *watch_new(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
 {
@@ -258,7 +277,9 @@ static struct ewatch *watch_new(struct denvd_call *c, const cJSON *msg, struct d
     int rc = cf_realpath(c->root_fd, path, w->path, sizeof w->path);
     struct stat st;
     if (rc == -ENOENT || rc == -ENOTDIR || (rc == 0 && cf_stat(c->root_fd, w->path, &st) < 0)) {
-        denvd_reply_error(r, CONNECT_NOT_FOUND, "path %s not found", path);
+        char ge[64]; /* envd watch.go: os.Stat's PathError */
+        denvd_reply_error(r, CONNECT_NOT_FOUND, "path %s not found: stat %s: %s", path, path,
+                          denvd_go_errno(rc == -ENOTDIR ? ENOTDIR : ENOENT, ge, sizeof ge));
         goto fail;
     }
     if (rc < 0) {
@@ -266,7 +287,14 @@ static struct ewatch *watch_new(struct denvd_call *c, const cJSON *msg, struct d
         goto fail;
     }
     if (!S_ISDIR(st.st_mode)) {
-        denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "path %s not a directory", path);
+        /* envd wraps a nil error here; Go's fmt prints it so */
+        denvd_reply_error(r, CONNECT_INVALID_ARGUMENT, "path %s not a directory: %%!w(<nil>)",
+                          path);
+        goto fail;
+    }
+    if (!req.allow_network_mounts && on_volume(c, w->path)) {
+        denvd_reply_error(r, CONNECT_INVALID_ARGUMENT,
+                          "cannot watch path on network filesystem: %s", path);
         goto fail;
     }
     w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);

@@ -8,6 +8,7 @@ src_daemon_runtime_libboxtopd_runtime_a_SOURCES = \
 	src/daemon/runtime/rt_spare.c \
 	src/daemon/runtime/rt_sb.c \
 	src/daemon/runtime/rt_grave.c \
+	src/daemon/runtime/rt_child.c \
 	src/daemon/runtime/rt_etc.c \
 	src/daemon/runtime/rt_init.c \
 	src/daemon/runtime/rt_rootfs.c \

@@ -127,10 +127,11 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     struct dirent *e;
     while (d && (e = readdir(d))) {
         bool spare = strncmp(e->d_name, RT_SPARE_PREFIX, 7) == 0;
-        if (strncmp(e->d_name, ".trash-", 7) != 0 && !spare) continue;
+        bool seed = strncmp(e->d_name, RT_SEED_PREFIX, strlen(RT_SEED_PREFIX)) == 0;
+        if (strncmp(e->d_name, ".trash-", 7) != 0 && !spare && !seed) continue;
         struct rt_grave *g = calloc(1, sizeof *g);
         if (!g) break;
-        g->pidfd = g->rm_pidfd = -1;
+        g->pidfd = -1;
         if (rt_path(g->trash, sizeof g->trash, "%s/%s", rt->rt_dir, e->d_name) < 0) {
             free(g);
             continue;
@@ -204,7 +205,9 @@ void rt_get_caps(const struct rt *rt, struct rt_caps *caps)
 
 void rt_tick(struct rt *rt)
 {
-    if (rt && rt->graves) rt_grave_try(rt);
+    if (!rt) return;
+    rt_children_poll(rt); /* where no pidfd says when a child ended */
+    if (rt->graves) rt_grave_try(rt);
 }
 
 void rt_free(struct rt *rt)
@@ -213,6 +216,8 @@ void rt_free(struct rt *rt)
     rt_base_stop(rt);
     rt_spare_free(rt);
     rt_graves_drain(rt, 3000);
+    rt->closing = true;
+    rt_children_free(rt); /* copies and deletions stop; the next start sweeps what they left */
     rt_graves_free(rt);
     while (rt->sandboxes) {
         struct rt_sandbox *sb = rt->sandboxes;
@@ -302,6 +307,11 @@ int rt_sandbox_boot(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
     rt_grave_try(rt);
     if (sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is running", sb->id);
+    if (sb->copies > 0) /* its processes would write the layer being copied */
+        return error_set(err, ERROR_CONFLICT,
+                         "sandbox %s is being copied (a snapshot or fork); try again when it is "
+                         "done",
+                         sb->id);
     if (rt_base_check(rt, err) < 0) return -1;
     if (rt_rootfs_prepare(rt, sb, err) < 0 || rt_boot_init(rt, sb, err) < 0) return -1;
     if (rt_sb_write_pid(sb) < 0 || attach(rt, sb, err) < 0) {
@@ -346,13 +356,16 @@ int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandb
     }
     sb = sb_new(rt, spec, err);
     if (!sb) return -1;
-    int made = rt_sb_mkdir(rt, sb, err);
+    uint32_t seed_ids;
+    bool seeded = spec->seed_move && rt_seed_idbase(spec->seed_dir, &seed_ids) == 0;
+    int made = rt_sb_mkdir(rt, sb, seeded ? &seed_ids : NULL, err);
     if (made == 0) {
         rt_sb_free(sb);
         return -1;
     }
     if (made < 0) goto fail;
-    if (spec->seed_dir && rt_layer_seed(rt, sb, spec->seed_dir, spec->seed_idbase, err) < 0)
+    if (spec->seed_dir &&
+        rt_layer_seed(rt, sb, spec->seed_dir, spec->seed_idbase, spec->seed_move, err) < 0)
         goto fail;
     if (spec->binds && rt_binds_write(sb, spec->binds, err) < 0) goto fail;
     if (spec->lowers && rt_lowers_write(rt, sb, spec->lowers, err) < 0) goto fail;
@@ -395,6 +408,11 @@ int rt_sandbox_open(struct rt *rt, const struct rt_spec *spec, struct rt_sandbox
             int fr = rt_cgroup_is_frozen(rt, sb->id);
             if (fr < 0) fr = faccessat(sb->dir_fd, "frozen", F_OK, 0) == 0;
             sb->frozen = fr == 1;
+            /* frozen only for a copy when the last boxtopd died: that copy is gone */
+            if (faccessat(sb->dir_fd, "copy-frozen", F_OK, 0) == 0) {
+                if (sb->frozen) rt_sandbox_thaw(rt, sb, &e2);
+                unlinkat(sb->dir_fd, "copy-frozen", 0);
+            }
             rt_sb_link(rt, sb);
             *out = sb;
             return 1;
@@ -469,7 +487,7 @@ void rt_sandbox_lost(struct rt *rt, struct rt_sandbox *sb)
 
 void rt_on_pidfd(struct rt *rt, int fd)
 {
-    if (rt_grave_on_pidfd(rt, fd)) return;
+    if (rt_child_on_pidfd(rt, fd)) return;
     for (struct rt_grave *g = rt->graves; g; g = g->next) {
         if (g->pidfd == fd) {
             rt_unwatch_close(rt, &g->pidfd);

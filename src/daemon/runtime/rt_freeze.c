@@ -24,6 +24,10 @@ static int signal_tree(struct rt *rt, struct rt_sandbox *sb, int signo)
 int rt_sandbox_freeze(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
     if (!sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
+    if (sb->copy_froze) { /* frozen for a copy already: now it stays frozen after it */
+        sb->copy_froze = false;
+        unlinkat(sb->dir_fd, "copy-frozen", 0);
+    }
     int rc = rt_cgroup_freeze(rt, sb, true);
     if (rc == -ENOTSUP) rc = signal_tree(rt, sb, SIGSTOP);
     if (rc < 0) return error_set(err, ERROR_GENERIC, "freeze %s: %s", sb->id, strerror(-rc));
@@ -37,6 +41,11 @@ int rt_sandbox_freeze(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 int rt_sandbox_thaw(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
     if (!sb->running) return error_set(err, ERROR_CONFLICT, "sandbox %s is not running", sb->id);
+    if (sb->copies > 0 && !sb->copy_froze) /* a copy needs it still: one point in time */
+        return error_set(err, ERROR_CONFLICT,
+                         "sandbox %s is being copied (a snapshot or fork); try again when it is "
+                         "done",
+                         sb->id);
     int rc = rt_cgroup_freeze(rt, sb, false);
     if (rc == -ENOTSUP) rc = signal_tree(rt, sb, SIGCONT);
     if (rc < 0) return error_set(err, ERROR_GENERIC, "thaw %s: %s", sb->id, strerror(-rc));

@@ -1,8 +1,8 @@
 /* rt_grave.c - ending sandboxes: kill every process, forget init, and bury the files and
  * cgroups (renamed to DIR/runtime/.trash-<id>-<n> first), which a later call finishes where
  * processes are still dying (init's pidfd, rt_tick, the next create). The files are deleted
- * by a child process the loop starts and reaps (its pidfd wakes the loop), never in the loop:
- * freed template layers go the same way (rt_grave_bury). */
+ * by a child process the loop starts and reaps (rt_child.c), never in the loop: freed
+ * template layers, deleted snapshots and volumes go the same way (rt_grave_bury). */
 #include "config.h"
 
 #include <errno.h>
@@ -22,34 +22,26 @@
 #include "boxtop/log.h"
 #include "rt_internal.h"
 
-/* The deletion of g->trash in a child process, so that the loop never walks a big tree: a
- * sandbox's agent may have written 100 000 files, and one unlinkat can take 100 ms on a busy
- * disk. The child dies with boxtopd (the next start finds .trash-* and begins again), holds
- * none of boxtopd's fds (a connection boxtopd closes must close), and runs niced. Exit 0:
- * gone, 1: something could not be deleted. */
-static pid_t rm_spawn(struct rt *rt, struct rt_grave *g)
+/* The deletion of a trash tree in a child (rt_child.c): exit 0 when it is gone, 1 when
+ * something could not be deleted. */
+static int rm_work(void *arg, int report_fd)
 {
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        prctl(PR_SET_NAME, "boxtopd-rm"); /* ps and the tests tell it from boxtopd */
-        if (getppid() != parent) _exit(1);
-        syscall(SYS_close_range, 3U, ~0U, 0U);
-        if (setpriority(PRIO_PROCESS, 0, 10) < 0) { /* best effort */
-        }
-        _exit(rt_rm_rf(g->trash) == 0 ? 0 : 1);
-    }
-    g->rm_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    if (g->rm_pidfd >= 0) {
-        fcntl(g->rm_pidfd, F_SETFD, FD_CLOEXEC);
-        rt_watch(rt, g->rm_pidfd);
-    }
-    return pid;
+    (void)report_fd;
+    return rt_rm_rf(arg) == 0 ? 0 : 1;
 }
 
-/* The deletion child ended (or none ran yet): what is next for g->trash. */
+/* A deletion child of g ended: what is next is decided by rt_grave_try (none while closing). */
+static void rm_done(struct rt *rt, void *ud, int status, const char *report, size_t len)
+{
+    (void)status;
+    (void)report;
+    (void)len;
+    struct rt_grave *g = ud;
+    g->rm = NULL;
+    if (!rt->closing) rt_grave_try(rt);
+}
+
+/* No deletion child runs for g: what is next for g->trash. */
 static void rm_next(struct rt *rt, struct rt_grave *g)
 {
     struct stat st;
@@ -58,28 +50,22 @@ static void rm_next(struct rt *rt, struct rt_grave *g)
         return;
     }
     if (g->rm_stage == 0) {
-        pid_t pid = rm_spawn(rt, g);
-        if (pid > 0) {
-            g->rm_pid = pid;
-            g->rm_stage = 1;
-        } else if (rt_rm_step(g->trash, RT_RM_STEP) == 0) { /* no fork: a bounded step here */
+        g->rm_stage = 1;
+        g->rm = rt_child_start(rt, "boxtopd-rm", rm_work, g->trash, rm_done, g);
+        if (!g->rm && rt_rm_step(g->trash, RT_RM_STEP) == 0) /* no fork: a bounded step here */
             g->trash[0] = '\0';
-        }
+        else if (!g->rm)
+            g->rm_stage = 0;
         return;
     }
     /* rootless: files the sandbox's root made belong to the subordinate range */
     if (g->rm_stage == 1 && rt->sub.ok) {
         g->rm_stage = 2;
-        g->rm_pid = rt_subid_rm_spawn(&rt->sub, g->trash);
-        if (g->rm_pid > 0) {
-            g->rm_pidfd = (int)syscall(SYS_pidfd_open, g->rm_pid, 0);
-            if (g->rm_pidfd >= 0) {
-                fcntl(g->rm_pidfd, F_SETFD, FD_CLOEXEC);
-                rt_watch(rt, g->rm_pidfd);
-            }
-            return;
+        pid_t pid = rt_subid_rm_spawn(&rt->sub, g->trash);
+        if (pid > 0) {
+            g->rm = rt_child_watch(rt, pid, rm_done, g);
+            if (g->rm) return;
         }
-        g->rm_pid = 0;
     }
     /* stuck: what is left stays for a later run (which finds .trash-* again) */
     if (rt->lg) log_msg(rt->lg, LOG_WARN, "could not delete %s completely", g->trash);
@@ -88,6 +74,7 @@ static void rm_next(struct rt *rt, struct rt_grave *g)
 
 void rt_grave_try(struct rt *rt)
 {
+    if (rt->closing) return;
     for (struct rt_grave **pp = &rt->graves; *pp;) {
         struct rt_grave *g = *pp;
         bool cg_gone = true;
@@ -95,12 +82,8 @@ void rt_grave_try(struct rt *rt)
             rt_cgroup_kill_all(rt, g->id);
             cg_gone = rt_cgroup_remove(rt, g->id) == 0;
         }
-        if (g->rm_pid > 0 && waitpid(g->rm_pid, NULL, WNOHANG) != 0) {
-            g->rm_pid = 0;
-            rt_unwatch_close(rt, &g->rm_pidfd);
-        }
-        if (g->trash[0] && g->rm_pid == 0) rm_next(rt, g);
-        if (cg_gone && !g->trash[0] && g->rm_pid == 0) {
+        if (g->trash[0] && !g->rm) rm_next(rt, g);
+        if (cg_gone && !g->trash[0] && !g->rm) {
             *pp = g->next;
             rt_unwatch_close(rt, &g->pidfd);
             free(g);
@@ -110,29 +93,12 @@ void rt_grave_try(struct rt *rt)
     }
 }
 
-/* A grave's deletion child ended: 1 when fd was one (handled), else 0. */
-int rt_grave_on_pidfd(struct rt *rt, int fd)
-{
-    for (struct rt_grave *g = rt->graves; g; g = g->next) {
-        if (g->rm_pidfd == fd) {
-            rt_grave_try(rt);
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Shutdown: a deletion still running is stopped; the next start continues it. */
+/* Shutdown, after rt_children_free stopped the deletions (the next start continues them). */
 void rt_graves_free(struct rt *rt)
 {
     while (rt->graves) {
         struct rt_grave *g = rt->graves;
         rt->graves = g->next;
-        if (g->rm_pid > 0) {
-            kill(g->rm_pid, SIGKILL);
-            waitpid(g->rm_pid, NULL, 0);
-        }
-        rt_unwatch_close(rt, &g->rm_pidfd);
         rt_unwatch_close(rt, &g->pidfd);
         free(g);
     }
@@ -169,7 +135,7 @@ void rt_grave_leftover_id(struct rt_grave *g, const char *name)
 static struct rt_grave *grave_new(void)
 {
     struct rt_grave *g = calloc(1, sizeof *g);
-    if (g) g->pidfd = g->rm_pidfd = -1;
+    if (g) g->pidfd = -1;
     return g;
 }
 
@@ -192,6 +158,7 @@ int rt_grave_bury(struct rt *rt, const char *path, const char *tag)
 void rt_graves_drain(struct rt *rt, int budget_ms)
 {
     for (int waited = 0; rt->graves && waited < budget_ms; waited += 20) {
+        rt_children_poll(rt);
         rt_grave_try(rt);
         if (!rt->graves) break;
         poll(NULL, 0, 20);
@@ -236,6 +203,7 @@ int rt_sandbox_destroy(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
     (void)err; /* cannot fail: what is not gone yet is retried later */
     sb->stopping = true;
+    rt_children_kill_readers(rt, sb); /* a snapshot's copy of it fails (rt_layer.c) */
     struct rt_grave *g = grave_new();
     if (!g) { /* no memory for the retry list: do what can be done right now */
         rt_kill_tree(rt, sb);

@@ -94,7 +94,9 @@ struct rt_sandbox {
     char home[PATH_MAX];  /* plain mode: host path of /home/user */
     char other_home[256]; /* full mode: home of the last other user rt_user_ids looked up */
     struct rt_disk_walk disk;
-    char *lowers; /* rt_spec.lowers as kept in DIR/runtime/<id>/lowers, or NULL */
+    char *lowers;    /* rt_spec.lowers as kept in DIR/runtime/<id>/lowers, or NULL */
+    int copies;      /* children copying its writable layer (rt_layer.c) */
+    bool copy_froze; /* frozen for them: thawed when the last one ends */
     void *ud;
 };
 
@@ -104,10 +106,9 @@ struct rt_grave {
     char id[RT_ID_MAX + 1];
     char trash[PATH_MAX]; /* renamed sandbox directory still to delete, "" when done */
     int pidfd;
-    pid_t pid;    /* its init, reaped here if it became our child (boxtopd as pid 1/subreaper) */
-    pid_t rm_pid; /* the deletion running in a child (rt_grave_rm_spawn), or 0 */
-    int rm_pidfd; /* its pidfd (watched: its end wakes the loop), or -1 */
-    int rm_stage; /* 0 none yet, 1 own child ran, 2 rootless subordinate-range child ran */
+    pid_t pid; /* its init, reaped here if it became our child (boxtopd as pid 1/subreaper) */
+    struct rt_child *rm; /* the deletion running in a child (rt_child.c), or NULL */
+    int rm_stage;        /* 0 none yet, 1 own child ran, 2 rootless subordinate-range child ran */
 };
 
 /* A boot in steps, for a spare booted while the loop runs (rt_spare.c). */
@@ -156,6 +157,8 @@ struct rt {
     struct rt_cgroup_sys cg;
     struct rt_sandbox *sandboxes;
     struct rt_grave *graves;
+    struct rt_child *children; /* rt_child.c */
+    bool closing;              /* rt_free runs: nothing new is started */
     unsigned trash_seq;
     struct rt_base base;
     struct rt_subid sub; /* rootless only */
@@ -295,7 +298,13 @@ bool rt_sandbox_known(struct rt *rt, struct rt_sandbox *sb);
 struct rt_sandbox *rt_sb_alloc(struct rt *rt, const char *id, const struct rt_spec *spec);
 int rt_sb_name(struct rt *rt, struct rt_sandbox *sb, const char *id, const struct rt_spec *spec);
 const char *rt_sb_refused(struct rt *rt, const char *id, enum error_kind *kind);
-int rt_sb_mkdir(struct rt *rt, struct rt_sandbox *sb, struct error *err);
+int rt_sb_mkdir(struct rt *rt, struct rt_sandbox *sb, const uint32_t *idbase, struct error *err);
+int rt_pick_idbase(struct rt *rt, uint32_t *out);
+/* A seed (rt_seed_dir): DIR/runtime/.seed-<pid>-<n> with a meta "idbase N" that keeps its id
+ * range from other sandboxes until the sandbox made from it has it. rt_seed_idbase: 0 and
+ * *out when dir is one. */
+#define RT_SEED_PREFIX ".seed-"
+int rt_seed_idbase(const char *dir, uint32_t *out);
 int rt_sb_write_pid(struct rt_sandbox *sb); /* DIR/runtime/<id>/init.pid */
 void rt_sb_free(struct rt_sandbox *sb);
 void rt_sb_link(struct rt *rt, struct rt_sandbox *sb); /* into rt->sandboxes */
@@ -303,14 +312,35 @@ void rt_sb_unlink(struct rt *rt, struct rt_sandbox *sb);
 void rt_watch(struct rt *rt, int fd); /* through the hooks */
 void rt_unwatch_close(struct rt *rt, int *fd);
 
+/* rt_child.c: work in a child process the loop starts and watches. work runs in the child
+ * (its fds: 0-2 and report_fd) and returns its exit status; done runs in the loop once it
+ * ended: status = exit status, or -signal; report = what it wrote to report_fd (at most
+ * RT_CHILD_REPORT_MAX bytes). start: NULL when no child could be started. watch: a child
+ * started elsewhere (no report). reads: the child reads sb's files and is killed when sb is
+ * destroyed (kill_readers; done still comes). children_poll: reaps ended
+ * children where pidfds are missing (rt_tick). children_free: shutdown: every child killed
+ * and waited for, its done called with -SIGKILL. */
+#define RT_CHILD_REPORT_MAX 1024 /* more than rt_layer.c's report */
+struct rt_child;
+typedef int (*rt_child_work_fn)(void *arg, int report_fd);
+typedef void (*rt_child_done_fn)(struct rt *rt, void *ud, int status, const char *report,
+                                 size_t len);
+struct rt_child *rt_child_start(struct rt *rt, const char *name, rt_child_work_fn work, void *arg,
+                                rt_child_done_fn done, void *ud);
+struct rt_child *rt_child_watch(struct rt *rt, pid_t pid, rt_child_done_fn done, void *ud);
+void rt_child_reads(struct rt_child *c, const struct rt_sandbox *sb);
+void rt_children_kill_readers(struct rt *rt, const struct rt_sandbox *sb);
+int rt_child_on_pidfd(struct rt *rt, int fd); /* 1: fd was a child's (handled) */
+void rt_children_poll(struct rt *rt);
+void rt_children_free(struct rt *rt);
+
 /* rt_grave.c: kill_tree: SIGKILL to every process of sb (nothing waits); detach: forget a (no
  * longer) running init (fds, pid file); grave_try: retry the cleanup of destroyed sandboxes;
  * graves_drain: the same for at most budget_ms (shutdown only: it waits). */
 void rt_kill_tree(struct rt *rt, struct rt_sandbox *sb);
 void rt_detach(struct rt *rt, struct rt_sandbox *sb);
 void rt_grave_try(struct rt *rt);
-int rt_grave_on_pidfd(struct rt *rt, int fd); /* 1: fd was a deletion child's (handled) */
-void rt_graves_free(struct rt *rt);           /* shutdown: stops running deletions, frees */
+void rt_graves_free(struct rt *rt); /* shutdown, after rt_children_free: frees */
 /* g->id from a leftover ".trash-<id>-<n>" (a boxtopd killed before the sandbox's cgroups were
  * gone): its cgroups are removed too. Names of freed layers hold no valid id: "" stays. */
 void rt_grave_leftover_id(struct rt_grave *g, const char *name);
@@ -397,7 +427,7 @@ int rt_binds_mount(const char *sbdir, const char *root, uint32_t idbase, bool id
 
 /* rt_layer.c: sb's writable layer from a directory rt_sandbox_export filled (before boot) */
 int rt_layer_seed(struct rt *rt, struct rt_sandbox *sb, const char *seed_dir, uint32_t seed_idbase,
-                  struct error *err);
+                  bool move, struct error *err);
 
 /* rt_cgroup.c */
 void rt_cgroup_detect(struct rt *rt);

@@ -90,8 +90,8 @@ void rt_sb_unlink(struct rt *rt, struct rt_sandbox *sb)
     }
 }
 
-/* The lowest id slot no other sandbox directory (spares included) uses. */
-static int pick_idbase(struct rt *rt, uint32_t *out)
+/* The lowest id slot no other sandbox directory (spares and seeds included) uses. */
+int rt_pick_idbase(struct rt *rt, uint32_t *out)
 {
     uint32_t n = rt->idmap_slots > 4096 ? 4096 : rt->idmap_slots;
     unsigned char used[4096] = {0};
@@ -99,7 +99,9 @@ static int pick_idbase(struct rt *rt, uint32_t *out)
     if (!d) return -1;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (!rt_id_valid(e->d_name) && strncmp(e->d_name, RT_SPARE_PREFIX, 7) != 0) continue;
+        if (!rt_id_valid(e->d_name) && strncmp(e->d_name, RT_SPARE_PREFIX, 7) != 0 &&
+            strncmp(e->d_name, RT_SEED_PREFIX, strlen(RT_SEED_PREFIX)) != 0)
+            continue;
         char p[PATH_MAX], buf[128];
         unsigned long v;
         if (rt_path(p, sizeof p, "%s/%s/meta", rt->rt_dir, e->d_name) < 0 ||
@@ -128,9 +130,9 @@ int rt_sb_write_pid(struct rt_sandbox *sb)
     return rt_write_file(p, buf, strlen(buf), 0600);
 }
 
-/* A new sandbox's directory with its meta (id base). 1 = made (sb->dir_fd set), 0 = not made
- * (err set), -1 = made but incomplete (err set; destroy sb). */
-int rt_sb_mkdir(struct rt *rt, struct rt_sandbox *sb, struct error *err)
+/* A new sandbox's directory with its meta (id base: idbase, or a free one when NULL). 1 = made
+ * (sb->dir_fd set), 0 = not made (err set), -1 = made but incomplete (err set; destroy sb). */
+int rt_sb_mkdir(struct rt *rt, struct rt_sandbox *sb, const uint32_t *idbase, struct error *err)
 {
     if (mkdir(sb->dir, 0711) < 0) {
         int e = errno;
@@ -140,7 +142,8 @@ int rt_sb_mkdir(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     }
     char meta[64];
     sb->dir_fd = open(sb->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (sb->dir_fd < 0 || pick_idbase(rt, &sb->idbase) < 0)
+    if (idbase) sb->idbase = *idbase; /* the range its seed was made for (rt_seed_dir) */
+    if (sb->dir_fd < 0 || (!idbase && rt_pick_idbase(rt, &sb->idbase) < 0))
         return error_set(err, ERROR_GENERIC, "sandbox %s: %s", sb->id, strerror(errno));
     snprintf(meta, sizeof meta, "idbase %u\n", sb->idbase);
     char p[PATH_MAX];

@@ -112,7 +112,7 @@ static void boot(struct rt *rt)
     struct rt_sandbox *sb = rt_sb_alloc(rt, id, NULL);
     if (!sb) return;
     s->boot = (struct rt_boot){.fd = -1};
-    int made = rt_sb_mkdir(rt, sb, &err);
+    int made = rt_sb_mkdir(rt, sb, NULL, &err);
     if (made == 0) { /* no directory: nothing to bury */
         free(sb);
         if (rt->lg) log_msg(rt->lg, LOG_WARN, "spare sandbox: %s", err.msg);

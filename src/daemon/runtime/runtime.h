@@ -50,6 +50,7 @@ struct rt_spec {
      * the id base it reported). Used by rt_sandbox_create only. */
     const char *seed_dir;
     uint32_t seed_idbase;
+    bool seed_move; /* seed_dir is the caller's to give away (rt_seed_dir): renamed, not copied */
     /* Optional: host directories to bind into the sandbox, "<host dir>\t<sandbox path>\n" per
      * line (volumes); kept with the sandbox for every later boot. Needs namespaces. */
     const char *binds;
@@ -167,6 +168,28 @@ const char *rt_sandbox_id(const struct rt_sandbox *sb);
  * give back as seed_idbase; *bytes: disk space the copy takes. */
 int rt_sandbox_export(struct rt *rt, struct rt_sandbox *sb, const char *dir, uint32_t *idbase,
                       int64_t *bytes, struct error *err);
+/* The same copy in a child process (rt_child.c), so that a layer of gigabytes never holds
+ * the loop: each of dirs[0..n-1] (1 <= n <= 100) gets one: a seed (rt_seed_dir) for the
+ * sandbox it is for, any other path is made here (0700, must not exist: a snapshot).
+ * A running sandbox is frozen until it ends (resume and boot answer ERROR_CONFLICT
+ * meanwhile; a pause keeps it frozen after). done(ud, bytes, err) runs in the loop once it
+ * ended: err NULL when every copy is complete, else why (ERROR_NOT_FOUND: the sandbox was
+ * destroyed meanwhile, which stops the copy). The dirs are the caller's either way (a
+ * partial copy to delete). -1 (err) when it could not start (dirs made here are gone). */
+typedef void (*rt_copy_done_fn)(void *ud, int64_t bytes, const struct error *err);
+int rt_sandbox_copy_start(struct rt *rt, struct rt_sandbox *sb, const char *const *dirs, int n,
+                          uint32_t *idbase, rt_copy_done_fn done, void *ud, struct error *err);
+/* The same from a directory rt_sandbox_copy_start filled (a snapshot; idbase: the id base it
+ * reported). */
+int rt_dir_copy_start(struct rt *rt, const char *seed_dir, uint32_t idbase, const char *const *dirs,
+                      int n, rt_copy_done_fn done, void *ud, struct error *err);
+/* A seed for one new sandbox, to pass as a copy's destination and then as rt_spec.seed_dir
+ * with seed_move: DIR/runtime/.seed-*, holding an id range for that sandbox so that the copy
+ * writes its owners right and the sandbox takes it by rename, never walking it in the loop.
+ * Delete what is left afterwards (the empty directory, or an untaken seed) like any other
+ * tree (rt_remove_later); the next start deletes leftovers. */
+int rt_seed_dir(struct rt *rt, char *out, size_t n, struct error *err);
+bool rt_sandbox_copying(const struct rt_sandbox *sb); /* a copy of it runs */
 /* Stacked layers: only on the base image with namespaces (else a sandbox is seeded with a
  * copy, rt_spec.seed_dir). rt_sandbox_lowers: the sandbox's rt_spec.lowers, "" when none. */
 bool rt_can_stack(const struct rt *rt);

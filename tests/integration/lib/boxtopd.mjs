@@ -134,6 +134,17 @@ function alive(p) {
 
 // ---- raw HTTP helper ----
 
+/** The bytes of the files below p (0 when p is gone), for "its disk was freed". */
+export function dirBytes(p) {
+  let n = 0;
+  if (!fs.existsSync(p)) return 0;
+  for (const e of fs.readdirSync(p, { withFileTypes: true })) {
+    const q = path.join(p, e.name);
+    n += e.isDirectory() ? dirBytes(q) : fs.lstatSync(q).size;
+  }
+  return n;
+}
+
 /** fetch() against boxtopd with sensible defaults; returns {status, headers, text, json}. */
 export async function http(url, { method = 'GET', headers = {}, body, timeoutMs = 15000 } = {}) {
   const ac = new AbortController();
@@ -153,6 +164,16 @@ export async function http(url, { method = 'GET', headers = {}, body, timeoutMs 
     clearTimeout(t);
   }
 }
+
+/** The headers of a raw envd call through boxtopd's sandbox URL, as the SDK sends them:
+ * sandbox s (its id and envd access token) on envd's port, the Connect protocol, extra. */
+export const envdHeaders = (s, extra = {}) => ({
+  'E2b-Sandbox-Id': s.sandboxId,
+  'E2b-Sandbox-Port': '49983',
+  'X-Access-Token': s.envdAccessToken,
+  'Connect-Protocol-Version': '1',
+  ...extra,
+});
 
 // ---- the instance ----
 

@@ -6,6 +6,9 @@
 #   boxtopd_api METHOD PATH [JSON]   curl the platform API with the key; sets
 #                             $BOXTOPD_STATUS and $BOXTOPD_BODY (no subshell, so call it bare)
 #   boxtopd_json EXPR         read JSON on stdin, print the JS expression EXPR over `j`
+#   boxtopd_new_sandbox       POST /sandboxes (template base, 600 s to live); prints its id
+#   boxtopd_restart           SIGTERM boxtopd and start it again on the same state dir (new
+#                             ports: E2B_API_URL and E2B_SANDBOX_URL exported anew)
 #   boxtopd_teardown          kill every sandbox via the API, SIGTERM boxtopd (SIGKILL after
 #                             15 s), check that no process of the instance is left; sets
 #                             $BOXTOPD_PROBLEMS and returns 1 if there are any (call it bare:
@@ -45,6 +48,11 @@ tap_ok() {
 }
 
 boxtopd_json() { node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>{let j;try{j=JSON.parse(s)}catch{process.exit(2)};const v=('"$1"');process.stdout.write(typeof v==="string"?v:JSON.stringify(v))})'; }
+
+boxtopd_new_sandbox() {
+    boxtopd_api POST /sandboxes '{"templateID":"base","timeout":600}'
+    printf '%s' "$BOXTOPD_BODY" | boxtopd_json 'j.sandboxID'
+}
 
 e2b() { node "$BOXTOP_NODE_MODULES/@e2b/cli/dist/index.js" "$@"; }
 
@@ -94,6 +102,22 @@ boxtopd_start() {
     trap '_bx_on_exit' EXIT
     trap 'exit 130' INT TERM HUP PIPE
     return 0
+}
+
+boxtopd_restart() {
+    kill -TERM "$BOXTOPD_PID"; wait "$BOXTOPD_PID"
+    rm -f "$BOXTOPD_STATE/boxtopd.json"
+    "$BOXTOPD_BIN" --foreground --state-dir "$BOXTOPD_STATE" --api-listen 127.0.0.1:0 \
+        --envd-listen 127.0.0.1:0 >>"$BOXTOPD_LOG" 2>&1 </dev/null &
+    BOXTOPD_PID=$!
+    local i info=
+    for i in $(seq 1 300); do
+        info=$({ boxtopd_json 'j.pid+" "+j.apiUrl+" "+j.sandboxUrl' <"$BOXTOPD_STATE/boxtopd.json"; } 2>/dev/null)
+        [ "${info%% *}" = "$BOXTOPD_PID" ] && break
+        sleep 0.05
+    done
+    set -- $info
+    export E2B_API_URL=$2 E2B_SANDBOX_URL=$3
 }
 
 _bx_on_exit() {

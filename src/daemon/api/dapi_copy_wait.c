@@ -1,0 +1,129 @@
+/* dapi_copy_wait.c - requests answered once a copy off the loop ended (dapi_copy_wait.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../runtime/runtime.h"
+#include "../server.h"
+#include "../snapshot.h"
+#include "dapi.h"
+#include "dapi_copy_wait.h"
+
+void copy_wait_free(struct copy_wait *w)
+{
+    server_timer_free(w->rehold);
+    create_req_free(&w->cr);
+    free(w->seeds);
+    free(w);
+}
+
+static void wait_closed(struct server_request *req, void *ud)
+{
+    (void)req;
+    struct copy_wait *w = ud;
+    w->req = NULL;
+    if (w->copy_ended) copy_wait_free(w);
+}
+
+/* lws arms its request timeout after the handler returned: off again, the copy may be long */
+static void rehold(struct server_timer *t, void *ud)
+{
+    (void)t;
+    struct copy_wait *w = ud;
+    if (w->req) server_request_hold(w->req);
+}
+
+struct copy_wait *copy_wait_new(struct daemon *d, const char *sbx_id)
+{
+    struct copy_wait *w = calloc(1, sizeof *w);
+    if (!w) return NULL;
+    w->d = d;
+    w->rehold = server_timer_new(d->srv, rehold, w);
+    if (!w->rehold) {
+        free(w);
+        return NULL;
+    }
+    snprintf(w->sbx_id, sizeof w->sbx_id, "%s", sbx_id);
+    return w;
+}
+
+void copy_wait_hold(struct copy_wait *w, struct server_request *req)
+{
+    w->req = req;
+    server_request_set_close_cb(req, wait_closed, w);
+    server_request_hold(req);
+    server_timer_start(w->rehold, 0);
+}
+
+struct server_request *copy_wait_end(struct copy_wait *w)
+{
+    w->copy_ended = true;
+    if (!w->req) {
+        copy_wait_free(w);
+        return NULL;
+    }
+    return w->req;
+}
+
+/* The snapshot's files are copied into the new sandbox's seed: it is created from them. */
+static void seed_copied(void *ud, int64_t bytes, const struct error *cerr)
+{
+    (void)bytes;
+    struct copy_wait *w = ud;
+    struct daemon *d = w->d;
+    const struct snapshot *snap = snapshot_find(d, w->snap_tid);
+    if (snap && snap->created_ms != w->snap_built) snap = NULL;
+    struct create_req cr = w->cr; /* to rest, which frees or keeps its parts */
+    dapi_create_fn w_rest = w->rest;
+    char seed[sizeof w->seeds[0]];
+    memcpy(seed, w->seeds[0], sizeof seed);
+    memset(&w->cr, 0, sizeof w->cr);
+    struct server_request *req = copy_wait_end(w); /* w may be gone from here on */
+    struct error err = {0};
+    if (cerr)
+        err = *cerr;
+    else if (!snap)
+        error_set(&err, ERROR_CONFLICT,
+                  "the snapshot was deleted or rebuilt while the sandbox was created from it");
+    if (req)
+        w_rest(d, req, &cr, snap, seed, err.kind == ERROR_NONE ? NULL : &err);
+    else
+        create_req_free(&cr);
+    snapshot_tmp_remove(d, seed); /* empty when the sandbox took it */
+}
+
+int dapi_create_seeded(struct daemon *d, struct server_request *req, struct create_req *cr,
+                       const struct snapshot *snap, dapi_create_fn rest)
+{
+    struct error err;
+    struct copy_wait *w = copy_wait_new(d, "");
+    if (w) w->seeds = calloc(1, sizeof *w->seeds);
+    if (!w || !w->seeds) {
+        if (w) copy_wait_free(w);
+        create_req_free(cr);
+        return server_respond_error(req, 500, "out of memory");
+    }
+    w->cr = *cr;
+    w->rest = rest;
+    memset(cr, 0, sizeof *cr);
+    snprintf(w->snap_tid, sizeof w->snap_tid, "%s", snap->template_id);
+    w->snap_built = snap->created_ms;
+    const char *dirs[1] = {w->seeds[0]};
+    if ((w->cr.volume_mounts && dapi_volume_mounts_check(d, w->cr.volume_mounts, &err) < 0)) {
+        copy_wait_free(w);
+        return server_respond_error(req, 400, "%s", err.msg);
+    }
+    if (rt_seed_dir(d->rt, w->seeds[0], sizeof w->seeds[0], &err) < 0) {
+        copy_wait_free(w);
+        return rest(d, req, &(struct create_req){0}, snap, NULL, &err);
+    }
+    if (rt_dir_copy_start(d->rt, snap->dir, snap->idbase, dirs, 1, seed_copied, w, &err) < 0) {
+        snapshot_tmp_remove(d, w->seeds[0]);
+        copy_wait_free(w);
+        return rest(d, req, &(struct create_req){0}, snap, NULL, &err);
+    }
+    copy_wait_hold(w, req);
+    return 0;
+}

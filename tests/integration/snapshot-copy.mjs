@@ -1,0 +1,186 @@
+// snapshot-copy.mjs - a snapshot's or fork's copy of a sandbox's files runs off boxtopd's loop:
+// while the writable layer of a sandbox whose agent wrote 100 000 files is copied by a child
+// of boxtopd (named boxtopd-copy), other API calls are answered before the snapshot's own
+// answer comes (and the fork's, and a create's from the snapshot); the half-written copy is
+// never listed; the snapshot, the sandbox made from it and the fork have the files.
+// A source killed mid-copy fails the snapshot clearly and leaves nothing; a boxtopd SIGKILLed
+// mid-copy leaves no snapshot, its leftover is deleted at the next start, and the source
+// (frozen for the copy) runs again.
+import { test } from 'node:test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { assert, fileContext, uniq } from './lib/common.mjs';
+import { http, procTable, waitFor } from './lib/boxtopd.mjs';
+
+const ctx = fileContext('snapshot-copy');
+const T = { timeout: 300000 };
+const DIRS = 100; // x 1000 files each
+
+const copyChildren = (d) => [...procTable().values()].filter((p) => p.ppid === d.pid && p.comm === 'boxtopd-copy');
+const snapTmp = (d) => fs.readdirSync(path.join(d.stateDir, 'snapshots')).filter((n) => n.startsWith('.tmp-'));
+const seeds = (d) => fs.readdirSync(path.join(d.stateDir, 'runtime')).filter((n) => n.startsWith('.seed-'));
+const partial = (d) => [...snapTmp(d), ...seeds(d)]; // copies being written: never listed
+const trash = (d) => fs.readdirSync(path.join(d.stateDir, 'runtime')).filter((n) => n.startsWith('.trash-'));
+
+async function bigSandbox() {
+  const { Sandbox } = ctx.E;
+  const s = await Sandbox.create('base', { timeoutMs: 600_000 });
+  ctx.need().track(s);
+  const r = await s.commands.run(
+    'mkdir -p /home/user/big && cd /home/user/big && for d in $(seq 1 ' + DIRS + '); do ' +
+      'mkdir $d && (cd $d && seq 1 1000 | xargs touch) || exit 1; done; find . -type f | wc -l',
+    { timeoutMs: 240_000 },
+  );
+  assert.equal(r.stdout.trim(), String(DIRS * 1000), 'the tree was written');
+  return s;
+}
+
+async function apiCall(d) {
+  const t0 = performance.now();
+  const res = await http(`${d.apiUrl}/sandboxes`, { headers: { 'X-API-Key': d.apiKey }, timeoutMs: 60000 });
+  assert.equal(res.status, 200, res.text);
+  return performance.now() - t0;
+}
+
+async function baseline(d) {
+  const base = [];
+  for (let i = 0; i < 7; i++) base.push(await apiCall(d));
+  base.sort((a, b) => a - b);
+  return base[3];
+}
+
+const listed = async (d) => {
+  const r = await http(`${d.apiUrl}/snapshots`, { headers: { 'X-API-Key': d.apiKey } });
+  assert.equal(r.status, 200, r.text);
+  return JSON.parse(r.text).map((s) => s.snapshotID);
+};
+
+/* Starts op() (a promise for the snapshot or fork) and calls the API until it settles: counts
+ * the calls answered before it did while a boxtopd-copy child ran before and after them. */
+async function during(d, op, what) {
+  const median = await baseline(d);
+  const before = await listed(d);
+  let settled = false;
+  const p = op().finally(() => {
+    settled = true;
+  });
+  p.catch(() => {});
+  let overlapped = 0;
+  let slowest = 0;
+  let sawChild = false;
+  let sawTmpUnlisted = false;
+  while (!settled) {
+    const kids = copyChildren(d).map((c) => c.pid);
+    const ms = await apiCall(d);
+    const after = copyChildren(d).map((c) => c.pid);
+    if (kids.length) sawChild = true;
+    if (!settled && kids.some((k) => after.includes(k))) overlapped++;
+    slowest = Math.max(slowest, ms);
+    if (!settled && after.length && partial(d).length) {
+      // the copy being written is not a snapshot (yet): a list answered while the same copy
+      // child still ran afterwards came before the copy was complete
+      const now = await listed(d);
+      if (after.some((k) => copyChildren(d).some((c) => c.pid === k))) {
+        assert.deepEqual(now, before, 'nothing new listed while the copy runs');
+        sawTmpUnlisted = true;
+      }
+    }
+  }
+  const out = await p;
+  console.log(`# ${what}: ${overlapped} calls answered during the copy, slowest ${slowest.toFixed(1)} ms, baseline median ${median.toFixed(1)} ms`);
+  assert.ok(sawChild, 'the copy ran in a boxtopd-copy child');
+  assert.ok(overlapped >= 3, `API calls answered while the copy ran (before its answer): ${overlapped}`);
+  assert.ok(sawTmpUnlisted, 'a partial copy existed and was not listed');
+  assert.ok(await waitFor(() => copyChildren(d).length === 0, 10000), 'the copy child was reaped');
+  return out;
+}
+
+test('boxtopd starts', T, async () => {
+  await ctx.start();
+});
+
+let big;
+test('a snapshot of 100 000 files is copied off the loop, and so is a create from it', T, async () => {
+  const { Sandbox } = ctx.E;
+  const d = ctx.need();
+  big = await bigSandbox();
+  const name = `copy-${uniq()}`;
+  const snap = await during(d, () => big.createSnapshot({ name }), 'snapshot');
+  assert.equal(snap.snapshotId, `local/${name}:default`);
+  assert.ok((await listed(d)).includes(snap.snapshotId), 'listed once answered');
+  assert.deepEqual(snapTmp(d), [], 'no temporary copy left');
+  assert.equal(await big.isRunning(), true, 'the source runs (thawed)');
+  assert.equal((await big.commands.run('echo alive')).stdout, 'alive\n');
+  const b = await during(d, () => Sandbox.create(snap.snapshotId, { timeoutMs: 120_000 }), 'create from it');
+  d.track(b);
+  assert.deepEqual(seeds(d), [], 'the new sandbox took its seed whole');
+  assert.equal((await b.commands.run('find /home/user/big -type f | wc -l', { timeoutMs: 120_000 })).stdout.trim(), String(DIRS * 1000));
+  assert.equal((await b.commands.run('stat -c %U /home/user/big/1/1')).stdout, 'user\n', 'owners are its own');
+  await b.kill();
+  assert.equal(await Sandbox.deleteSnapshot(snap.snapshotId), true);
+});
+
+test('a fork of it copies off the loop too; the fork has the files', T, async () => {
+  const d = ctx.need();
+  const forks = await during(d, () => big.fork({ timeoutMs: 120_000 }), 'fork');
+  assert.equal(forks.length, 1);
+  const f = forks[0];
+  assert.ok(!(f instanceof Error), `fork failed: ${f && f.message}`);
+  d.track(f);
+  assert.equal((await f.commands.run('find /home/user/big -type f | wc -l', { timeoutMs: 120_000 })).stdout.trim(), String(DIRS * 1000));
+  assert.equal(await big.isRunning(), true, 'the source runs (thawed)');
+  assert.equal((await f.commands.run('stat -c %U /home/user/big/1/1')).stdout, 'user\n', 'owners are its own');
+  await f.kill();
+  assert.deepEqual(partial(d), [], 'no seed left');
+});
+
+test('the source killed mid-copy: the snapshot fails clearly, nothing is listed or left', T, async () => {
+  const { Sandbox } = ctx.E;
+  const d = ctx.need();
+  const s = await bigSandbox();
+  const before = await listed(d);
+  const p = http(`${d.apiUrl}/sandboxes/${s.sandboxId}/snapshots`, {
+    method: 'POST',
+    headers: { 'X-API-Key': d.apiKey, 'Content-Type': 'application/json' },
+    body: '{}',
+    timeoutMs: 120000,
+  });
+  assert.ok(await waitFor(() => copyChildren(d).length > 0, 20000, 5), 'a copy child runs');
+  await Sandbox.kill(s.sandboxId);
+  const r = await p;
+  assert.equal(r.status, 404, r.text); // the SDK's SandboxNotFoundError
+  assert.match(JSON.parse(r.text).message, /was removed while its files were copied/);
+  assert.deepEqual(await listed(d), before);
+  assert.ok(await waitFor(() => snapTmp(d).length === 0 && trash(d).length === 0, 180000, 100), `left: ${snapTmp(d)} ${trash(d)}`);
+});
+
+test('boxtopd SIGKILLed mid-copy: no snapshot after the restart, leftover deleted, source runs', T, async () => {
+  const d = ctx.need();
+  const before = await listed(d);
+  const p = http(`${d.apiUrl}/sandboxes/${big.sandboxId}/snapshots`, {
+    method: 'POST',
+    headers: { 'X-API-Key': d.apiKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: `killed-${uniq()}` }),
+    timeoutMs: 120000,
+  });
+  p.catch(() => {});
+  const kid = await waitFor(() => copyChildren(d)[0], 20000, 5);
+  assert.ok(kid, 'a copy child runs');
+  const st = await d.stop('SIGKILL');
+  assert.equal(st.signal, 'SIGKILL');
+  assert.ok(await waitFor(() => !procTable().has(kid.pid), 10000), 'the copy child died with boxtopd');
+  assert.ok(partial(d).length > 0, 'killed in the middle: a partial copy is there');
+  await d.restart();
+  assert.deepEqual(await listed(d), before, 'no snapshot from the killed copy');
+  assert.ok(await waitFor(() => partial(d).length === 0 && trash(d).length === 0, 180000, 100), `left: ${partial(d)} ${trash(d)}`);
+  const r = await http(`${d.apiUrl}/sandboxes/${big.sandboxId}`, { headers: { 'X-API-Key': d.apiKey } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(JSON.parse(r.text).state, 'running');
+  const { Sandbox } = ctx.E;
+  const again = await Sandbox.connect(big.sandboxId);
+  assert.equal((await again.commands.run('echo thawed', { timeoutMs: 20000 })).stdout, 'thawed\n', 'not left frozen');
+});
+
+test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {
+  await ctx.teardown();
+});
