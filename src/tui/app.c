@@ -322,7 +322,18 @@ static void draw_footer(struct app *a)
         keymap_rewrite(&a->keys, v->ops->name, keys, 0, bound, sizeof bound);
         keys = bound;
     }
-    ui_text(a, w, 0, 1, a->cols - 2, keys, a->theme.attr[ROLE_TITLE]);
+    attr_t at = a->theme.attr[ROLE_TITLE];
+    /* cut: "? help" stays in sight at the right (at 80 columns it was the first to go) */
+    const char *help = _("? help");
+    char fit[8];
+    int room = a->cols - 2, hw = ui_fit(a, help, room, fit, sizeof fit);
+    if (a->mode == MODE_NORMAL && v && !(v->ops->raw_keys && v->ops->raw_keys(v)) &&
+        ui_fit(a, keys, room + 1, fit, sizeof fit) > room && room > hw + 12) {
+        ui_text(a, w, 0, 1, room - hw - 2, keys, at);
+        ui_text_right(a, w, 0, 1, room, help, at);
+    } else {
+        ui_text(a, w, 0, 1, room, keys, at);
+    }
     wnoutrefresh(w);
 }
 
