@@ -172,6 +172,7 @@ int backend_e2b_connect(struct backend *be, const char *api_url, const char *api
     b->hist_fails = 0;
     b->list_call = b->tpl_call = NULL;
     b->metrics_pending = 0; /* api_free() dropped them */
+    b->parts_next = b->nparts;
     free(b->staged);
     b->staged = NULL;
     b->nstaged = b->cap_staged = 0;

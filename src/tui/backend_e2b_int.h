@@ -16,6 +16,8 @@
 #include "model.h"
 
 #define MAX_TEMPLATES 64
+/* Batch metrics calls in flight at once (http's connections per host). */
+#define METRICS_AT_ONCE 8
 /* Rows' history windows fetched at once (a screenful takes a few turns of these). */
 #define HIST_SLOTS 8
 
@@ -83,6 +85,7 @@ struct e2b_backend {
         int first, n;
     } * parts;
     int cap_parts;
+    int nparts, parts_next; /* the round's calls, and the next to start (e2b_metrics_more) */
     uint64_t batch_members;
     int scan_next; /* batch index the next entry of the answer being read is expected at */
     int changed;   /* the model changed in this round: report it when the round ends */
@@ -125,6 +128,7 @@ void e2b_list_page(struct e2b_backend *b, const char *next_token);
 
 /* backend_e2b_metrics.c: batch metrics, the views' demand, rows' history windows */
 void e2b_metrics_start(struct e2b_backend *b);
+void e2b_metrics_more(struct e2b_backend *b);
 void e2b_demand_now(struct backend *be);
 void e2b_merge_history(struct e2b_backend *b, struct box *s, const struct api_result *res);
 void e2b_hist_queue_clear(struct e2b_backend *b);

@@ -89,6 +89,14 @@ tests_unit_test_tui_list_memo_SOURCES = tests/unit/test_tui_list_memo.c tests/un
 tests_unit_test_tui_list_memo_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
 tests_unit_test_tui_list_memo_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
 	$(ZLIB_LIBS)
+# A round's batch metrics calls, a bounded number at once (issue 22).
+check_PROGRAMS += tests/unit/test_tui_batches
+TESTS += tests/unit/test_tui_batches
+tests_unit_test_tui_batches_SOURCES = tests/unit/test_tui_batches.c tests/unit/fake_server.c \
+	tests/unit/fake_server.h
+tests_unit_test_tui_batches_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
+tests_unit_test_tui_batches_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
+	$(ZLIB_LIBS)
 tests_unit_test_tui_fastscan_SOURCES = tests/unit/test_tui_fastscan.c
 tests_unit_test_tui_fastscan_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 # the strict metrics parser (src/e2b) is what the fast path must agree with

@@ -1,0 +1,205 @@
+/* test_tui_batches.c - the batch metrics of a round sorted by CPU (backend_e2b_metrics.c):
+ * 1950 running sandboxes are asked for in 20 calls of at most 100 ids, at most
+ * METRICS_AT_ONCE (8) in flight at once in the client (the server sees more than one at
+ * once), and every sandbox gets its sample when the last call has answered (issue 22: the 90
+ * calls of a round at 10 000 sandboxes were all started at once, the rest waiting in curl's
+ * queue, each holding a transfer handle). */
+#include "config.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "boxtop/http.h"
+#include "boxtop/loop.h"
+#include "backend.h"
+#include "backend_e2b.h"
+#include "model.h"
+
+#include "fake_server.h"
+
+#define BOXES 1950
+
+struct shared {
+    int batches;  /* batch calls answered */
+    int inflight; /* batch calls being answered now */
+    int most;     /* the most at once */
+    int ids;      /* ids asked for, over all calls */
+    int too_many; /* a call asked for more than 100 */
+};
+
+static void reply(int fd, const char *body)
+{
+    size_t bl = strlen(body);
+    char *out = malloc(bl + 200);
+    int n = snprintf(out, bl + 200,
+                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                     "%zu\r\n\r\n%s",
+                     bl, body);
+    if (write(fd, out, (size_t)n) < 0) _exit(1);
+    free(out);
+}
+
+static void list(int fd)
+{
+    char *body = malloc(BOXES * 300 + 16);
+    size_t l = 0;
+    for (int i = 0; i < BOXES; i++)
+        l += (size_t)sprintf(body + l,
+                             "%s{\"templateID\":\"base\",\"sandboxID\":\"ib%04d\",\"clientID\":"
+                             "\"c\",\"startedAt\":\"2026-11-25T10:00:00Z\",\"endAt\":"
+                             "\"2099-11-25T10:05:00Z\",\"cpuCount\":1,\"memoryMB\":256,"
+                             "\"diskSizeMB\":512,\"state\":\"running\",\"envdVersion\":\"0.2.0\"}",
+                             i ? "," : "[", i);
+    sprintf(body + l, "]");
+    reply(fd, body);
+    free(body);
+}
+
+/* {"sandboxes": {id: sample, ...}} for the ids asked, answered slowly so that calls overlap */
+static void batch(int fd, const char *req, struct shared *sh)
+{
+    int now = __atomic_add_fetch(&sh->inflight, 1, __ATOMIC_SEQ_CST);
+    int most = __atomic_load_n(&sh->most, __ATOMIC_SEQ_CST);
+    while (now > most && !__atomic_compare_exchange_n(&sh->most, &most, now, 0, __ATOMIC_SEQ_CST,
+                                                      __ATOMIC_SEQ_CST))
+        ;
+    usleep(100 * 1000);
+    const char *p = strstr(req, "sandbox_ids=") + 12;
+    char *body = malloc(101 * 300 + 64);
+    size_t l = (size_t)sprintf(body, "{\"sandboxes\":{");
+    int n = 0;
+    while (*p && *p != ' ') {
+        size_t idl = strcspn(p, ", ");
+        l += (size_t)sprintf(body + l,
+                             "%s\"%.*s\":{\"timestamp\":\"2026-11-25T10:00:00Z\",\"timestampUnix\":"
+                             "1796000000,\"cpuCount\":1,\"cpuUsedPct\":%d.5,\"memUsed\":1000,"
+                             "\"memTotal\":4000,\"diskUsed\":10,\"diskTotal\":100}",
+                             n ? "," : "", (int)idl, p, n % 90);
+        n++;
+        p += idl;
+        if (*p == ',') p++;
+        if (n > 100) break;
+    }
+    sprintf(body + l, "}}");
+    __atomic_add_fetch(&sh->ids, n, __ATOMIC_SEQ_CST);
+    if (n > 100) __atomic_store_n(&sh->too_many, 1, __ATOMIC_SEQ_CST);
+    __atomic_sub_fetch(&sh->inflight, 1, __ATOMIC_SEQ_CST);
+    reply(fd, body);
+    free(body);
+    __atomic_add_fetch(&sh->batches, 1, __ATOMIC_SEQ_CST);
+}
+
+static void serve(int fd, int no, void *shared)
+{
+    (void)no;
+    struct shared *sh = shared;
+    char req[16384];
+    size_t have = 0;
+    for (;;) {
+        ssize_t r = read(fd, req + have, sizeof req - 1 - have);
+        if (r <= 0) return;
+        have += (size_t)r;
+        req[have] = '\0';
+        char *end;
+        while ((end = strstr(req, "\r\n\r\n"))) { /* GETs only: no bodies */
+            *end = '\0';
+            if (!strncmp(req, "GET /v2/sandboxes", 17))
+                list(fd);
+            else if (!strncmp(req, "GET /sandboxes/metrics?", 23))
+                batch(fd, req, sh);
+            else
+                reply(fd, "[]");
+            size_t used = (size_t)(end + 4 - req);
+            memmove(req, end + 4, have - used + 1);
+            have -= used;
+        }
+    }
+}
+
+static int server_up(void **state)
+{
+    struct fake_server *fs = calloc(1, sizeof *fs);
+    if (!fs || fake_server_start(fs, sizeof(struct shared), serve) < 0) {
+        free(fs);
+        return -1;
+    }
+    *state = fs;
+    return 0;
+}
+
+static int server_down(void **state)
+{
+    fake_server_stop(*state);
+    free(*state);
+    return 0;
+}
+
+/* A table sorted by CPU: every running sandbox's latest sample is asked for. */
+static void on_event(void *ud, enum backend_event ev, const char *msg)
+{
+    (void)msg;
+    struct model *m = ud;
+    if (ev == BACKEND_DEMAND) m->metrics_all = 1;
+}
+
+static void t_batches_bounded(void **state)
+{
+    struct fake_server *fs = *state;
+    struct shared *sh = fs->shared;
+    struct loop *l = loop_new();
+    struct http *h = http_new(l, NULL);
+    struct model m;
+    model_init(&m);
+    struct backend *be = backend_e2b_new(l, &m, h);
+    be->on_event = on_event;
+    be->ud = &m;
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", fs->port);
+    struct error err = {0};
+    assert_int_equal(backend_e2b_connect(be, url, "e2b_0000000000000000000000000000000000001234",
+                                         NULL, NULL, NULL, &err),
+                     0);
+    int want = (BOXES + 99) / 100;
+    int64_t end = loop_now_ms() + 30000;
+    int active = 0; /* the most requests the client had out at once */
+    while (__atomic_load_n(&sh->batches, __ATOMIC_SEQ_CST) < want && loop_now_ms() < end) {
+        loop_run_once(l, 50);
+        if (http_active(h) > active) active = http_active(h);
+    }
+    for (int i = 0; i < 10; i++) /* the last answer read and the samples applied */
+        loop_run_once(l, 20);
+    assert_int_equal(__atomic_load_n(&sh->batches, __ATOMIC_SEQ_CST), want);
+    assert_int_equal(__atomic_load_n(&sh->ids, __ATOMIC_SEQ_CST), BOXES);
+    assert_false(__atomic_load_n(&sh->too_many, __ATOMIC_SEQ_CST));
+    int most = __atomic_load_n(&sh->most, __ATOMIC_SEQ_CST);
+    assert_true(most >= 2); /* in parallel ... */
+    /* ... but not all 20 at once (one more: the template list may still be out) */
+    assert_true(active <= 8 + 1);
+    assert_int_equal(m.n, BOXES);
+    for (int i = 0; i < m.n; i++) {
+        const struct sample *s = box_latest(m.sb[i]);
+        assert_non_null(s);
+        assert_true(s->mem_used == 1000);
+    }
+    be->ops->destroy(be);
+    http_free(h);
+    model_free(&m);
+    loop_free(l);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(t_batches_bounded, server_up, server_down),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
