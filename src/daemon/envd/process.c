@@ -255,6 +255,14 @@ static void hold(struct eproc *p, const char *kind, const char *data, size_t n)
     if (b->len > PROC_HELD_MAX) buf_consume(b, b->len - PROC_HELD_MAX);
 }
 
+/* One data event ({"stdout"|"stderr"|"pty": base64}) to one stream. */
+static void send_data(struct estream *s, const char *kind, const struct buf *b64)
+{
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, kind, buf_cstr(b64));
+    stream_send(s, event_wrap("data", d));
+}
+
 static void fan_out(struct eproc *p, const char *kind, const char *data, size_t n)
 {
     if (!p->streams) { /* nobody attached: dropped, as envd does, unless taken back */
@@ -267,9 +275,7 @@ static void fan_out(struct eproc *p, const char *kind, const char *data, size_t 
         return;
     }
     for (struct estream *s = p->streams; s; s = s->next) {
-        cJSON *d = cJSON_CreateObject();
-        cJSON_AddStringToObject(d, kind, buf_cstr(&b64));
-        stream_send(s, event_wrap("data", d));
+        send_data(s, kind, &b64);
         keepalive_reset(s);
     }
     buf_free(&b64);
@@ -282,11 +288,8 @@ static void replay_held(struct eproc *p, struct estream *s)
     p->holding = false;
     for (int i = 0; i < 3; i++) {
         struct buf b64 = BUF_INIT;
-        if (p->held[i].len && base64_encode(&b64, p->held[i].data, p->held[i].len) == 0) {
-            cJSON *d = cJSON_CreateObject();
-            cJSON_AddStringToObject(d, held_kind[i], buf_cstr(&b64));
-            stream_send(s, event_wrap("data", d));
-        }
+        if (p->held[i].len && base64_encode(&b64, p->held[i].data, p->held[i].len) == 0)
+            send_data(s, held_kind[i], &b64);
         buf_free(&b64);
         buf_free(&p->held[i]);
     }
@@ -601,8 +604,6 @@ void denvd_process_sbx_free(struct denvd_sbx *s)
 
 /* ---- Start ---- */
 
-#define ENVD_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 static int env_add(char ***envp, size_t *n, const char *k, const char *v)
 {
     size_t klen = strlen(k);
@@ -757,7 +758,7 @@ static int proc_start(struct denvd_call *c, const cJSON *msg, struct denvd_conn 
     /* envd's environment: PATH, the user's HOME/USER/LOGNAME, E2B globals, sandbox env
      * vars, then the request's envs (later wins); nothing else, not even TERM for a PTY (the
      * SDK and CLI send their own). */
-    if (env_add(&envp, &nenv, "PATH", ENVD_PATH) < 0 ||
+    if (env_add(&envp, &nenv, "PATH", RT_DEFAULT_PATH) < 0 ||
         env_add(&envp, &nenv, "HOME", c->home) < 0 || env_add(&envp, &nenv, "USER", c->user) < 0 ||
         env_add(&envp, &nenv, "LOGNAME", c->user) < 0 ||
         env_add(&envp, &nenv, "E2B_SANDBOX", "true") < 0 ||

@@ -19,12 +19,10 @@
 
 #include "rt_internal.h"
 
-#define ENVD_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 /* exec.LookPath on envd's PATH: the first executable regular file of that name. */
 static bool look_path(const char *name, char *out, size_t n)
 {
-    for (const char *dir = ENVD_PATH; *dir;) {
+    for (const char *dir = RT_DEFAULT_PATH; *dir;) {
         size_t dl = strcspn(dir, ":");
         struct stat st;
         snprintf(out, n, "%.*s/%s", (int)dl, dir, name);

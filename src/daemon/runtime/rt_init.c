@@ -139,7 +139,7 @@ static void exec_in_path(char *const argv[], char *const envp[])
         execve(file, argv, envp);
         return;
     }
-    const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    const char *path = RT_DEFAULT_PATH;
     for (int i = 0; envp[i]; i++)
         if (strncmp(envp[i], "PATH=", 5) == 0) path = envp[i] + 5;
     int saved = ENOENT;

@@ -55,7 +55,7 @@ static bool in_path(const char *prog)
 {
     const char *path = getenv("PATH");
     char dir[PATH_MAX], p[PATH_MAX + 64];
-    if (!path || !*path) path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    if (!path || !*path) path = RT_DEFAULT_PATH;
     while (*path) {
         size_t l = strcspn(path, ":");
         if (l && l < sizeof dir) {

@@ -19,6 +19,9 @@
 
 #include "boxtop/error.h"
 
+/* The PATH envd gives commands, and where a process without one looks (Debian's default). */
+#define RT_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 struct log;
 struct rt;
 struct rt_sandbox;
