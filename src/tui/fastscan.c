@@ -62,17 +62,36 @@ static int skip_string_fast(struct cur *c)
     }
 }
 
-/* The character after a backslash (up to the string's closing quote q) starts a JSON escape:
- * one of "\\/bfnrt, or u and four hex digits. An escaped quote is found as the closing one
- * by memchr first, so the string then continues past q: only the hex digits look beyond. */
-static bool valid_escape(const char *x, const char *q)
+/* The four hex digits at x (all before the closing quote q) as a code unit, or -1. */
+static long hex4(const char *x, const char *q)
 {
-    if (x >= q) return *x == '"';
-    if (strchr("\"\\/bfnrt", *x) && *x) return true;
-    if (*x != 'u' || q - x < 5) return false;
-    for (int i = 1; i <= 4; i++)
-        if (!isxdigit((unsigned char)x[i])) return false;
-    return true;
+    if (q - x < 4) return -1;
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        int ch = (unsigned char)x[i];
+        if (!isxdigit(ch)) return -1;
+        v = v * 16 + (isdigit(ch) ? ch - '0' : (tolower(ch) - 'a' + 10));
+    }
+    return v;
+}
+
+/* The escape whose backslash is at x (the string's closing quote at q): its length, or 0 when
+ * the strict parser (cJSON) refuses it. One of "\/bfnrt, or u and four hex digits; like cJSON
+ * a lone low surrogate is refused and a high one must be followed by \u and a low one (fuzz-smoke
+ * found "\ude0d" accepted here). An escaped quote is found as the closing one by memchr first,
+ * so the string then continues past q: only the hex digits look beyond. */
+static size_t valid_escape(const char *x, const char *q)
+{
+    const char *e = x + 1;
+    if (e >= q) return *e == '"' ? 2 : 0;
+    if (*e && strchr("\"\\/bfnrt", *e)) return 2;
+    if (*e != 'u') return 0;
+    long hi = hex4(e + 1, q);
+    if (hi < 0 || (hi >= 0xDC00 && hi <= 0xDFFF)) return 0;
+    if (hi < 0xD800 || hi > 0xDBFF) return 6;
+    if (q - x < 12 || x[6] != '\\' || x[7] != 'u') return 0;
+    long lo = hex4(x + 8, q);
+    return lo >= 0xDC00 && lo <= 0xDFFF ? 12 : 0;
 }
 
 /* At an opening quote: move past the closing one. *esc tells whether the string had escapes.
@@ -100,8 +119,9 @@ static int skip_string(struct cur *c, int *esc)
                 return -1;
             else if (*x == '\\') {
                 *esc = 1;
-                if (!valid_escape(x + 1, q)) return -1; /* "\\2": the strict parser refuses */
-                x++; /* the escaped character (a quote or a backslash too) */
+                size_t n = valid_escape(x, q); /* "\\2": the strict parser refuses */
+                if (!n) return -1;
+                x += n - 1; /* past the escape (an escaped quote or backslash too) */
             }
         if (((q - b) & 1) == 0) {
             c->p = q + 1;

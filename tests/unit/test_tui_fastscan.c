@@ -208,7 +208,8 @@ static void t_metrics_same_as_strict(void **state)
     const char *body = "{\"sandboxes\":{\"ia\":" SAMPLE(
         "") ",\"ib\":{\"timestampUnix\":7,\"cpuCount\":1,"
             "\"cpuUsedPct\":1.5e1,\"memUsed\":0,\"memTotal\":1,\"diskUsed\":2,\"diskTotal\":3,"
-            "\"timestamp\":\"x\\\"y\",\"new\":[{\"z\":null}]}},\"other\":[1,2]}";
+            "\"timestamp\":\"x\\\"y\\ud83d\\ude00\\u00e9\","
+            "\"new\":[{\"z\":null}]}},\"other\":[1,2]}";
     struct got g = {0};
     assert_int_equal(scan_metrics_batch(body, strlen(body), on_metric, &g), 0);
     struct sandbox_metric_list l = {0};
@@ -259,6 +260,12 @@ static void t_metrics_left_to_strict(void **state)
         "\"memUsed\":1,\"memTotal\":1,\"diskUsed\":1,\"diskTotal\":1}}}", /* infinite */
         "{\"sandboxes\":{\"ia\":{\"timestampUnix\":1,\"cpuCount\":1,\"cpuUsedPct\":1,"
         "\"memUsed\":1,\"memTotal\":1,\"diskUsed\":1,\"diskTotal\":1,\"timestamp\":\"a\nb\"}}}",
+        /* surrogates cJSON refuses (fuzz-smoke): a lone low one, a high one alone or before
+         * something else than a low one */
+        "{\"sandboxes\":{\"ia\":" SAMPLE(",\"t\":\"\\ude0d\"") "}}",
+        "{\"sandboxes\":{\"ia\":" SAMPLE(",\"t\":\"\\ud83d\"") "}}",
+        "{\"sandboxes\":{\"ia\":" SAMPLE(",\"t\":\"\\ud83d\\u0041\"") "}}",
+        "{\"sandboxes\":{\"ia\":" SAMPLE(",\"t\":\"\\ud83dxxxxxx\"") "}}",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct got g = {0};
