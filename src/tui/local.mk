@@ -77,7 +77,8 @@ tests_unit_test_tui_model_LDADD = $(TUI_TEST_LDADD)
 # The live backend against a fake platform server (loopback, forked).
 check_PROGRAMS += tests/unit/test_tui_backend
 TESTS += tests/unit/test_tui_backend
-tests_unit_test_tui_backend_SOURCES = tests/unit/test_tui_backend.c tests/unit/fake_server.c tests/unit/fake_server.h
+tests_unit_test_tui_backend_SOURCES = tests/unit/test_tui_backend.c tests/unit/fake_server.c \
+	tests/unit/fake_server.h tests/unit/fake_conn.c tests/unit/fake_conn.h
 tests_unit_test_tui_backend_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
 tests_unit_test_tui_backend_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
 	$(ZLIB_LIBS)
@@ -85,7 +86,7 @@ tests_unit_test_tui_backend_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(C
 check_PROGRAMS += tests/unit/test_tui_list_memo
 TESTS += tests/unit/test_tui_list_memo
 tests_unit_test_tui_list_memo_SOURCES = tests/unit/test_tui_list_memo.c tests/unit/fake_server.c \
-	tests/unit/fake_server.h
+	tests/unit/fake_server.h tests/unit/fake_conn.c tests/unit/fake_conn.h
 tests_unit_test_tui_list_memo_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
 tests_unit_test_tui_list_memo_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
 	$(ZLIB_LIBS)
@@ -93,7 +94,7 @@ tests_unit_test_tui_list_memo_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $
 check_PROGRAMS += tests/unit/test_tui_batches
 TESTS += tests/unit/test_tui_batches
 tests_unit_test_tui_batches_SOURCES = tests/unit/test_tui_batches.c tests/unit/fake_server.c \
-	tests/unit/fake_server.h
+	tests/unit/fake_server.h tests/unit/fake_conn.c tests/unit/fake_conn.h
 tests_unit_test_tui_batches_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
 tests_unit_test_tui_batches_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
 	$(ZLIB_LIBS)

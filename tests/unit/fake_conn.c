@@ -20,3 +20,12 @@ void conn_drop(struct conn *c, size_t n)
     memmove(c->buf, c->buf + n, c->len - n);
     c->len -= n;
 }
+
+size_t conn_head(struct conn *c)
+{
+    char *e;
+    while (!(e = memmem(c->buf, c->len, "\r\n\r\n", 4)))
+        if (conn_fill(c) < 0) return 0;
+    *e = '\0';
+    return (size_t)(e - c->buf) + 4;
+}

@@ -31,6 +31,7 @@
 #include "backend_e2b.h"
 #include "model.h"
 
+#include "fake_conn.h"
 #include "fake_server.h"
 enum mode { EMPTY_PAGES, SAME_TOKEN, FRESH_TOKENS, HIST_RACE };
 
@@ -111,38 +112,26 @@ static void serve_race(int fd, const char *req, struct shared *sh)
 
 static void serve(int fd, struct shared *sh)
 {
-    char req[8192];
-    size_t have = 0;
-    for (;;) {
-        ssize_t r = read(fd, req + have, sizeof req - 1 - have);
-        if (r <= 0) return;
-        have += (size_t)r;
-        req[have] = '\0';
-        char *end;
-        while ((end = strstr(req, "\r\n\r\n"))) { /* GETs only: no bodies */
-            *end = '\0';
-            if (sh->mode == HIST_RACE) {
-                serve_race(fd, req, sh);
-            } else if (!strncmp(req, "GET /v2/sandboxes", 17)) {
-                int n = __atomic_add_fetch(&sh->lists, 1, __ATOMIC_SEQ_CST);
-                char hdr[64], body[512];
-                snprintf(hdr, sizeof hdr, "X-Next-Token: t%d\r\n",
-                         sh->mode == FRESH_TOKENS ? n : 1);
-                snprintf(body, sizeof body,
-                         "[{\"templateID\":\"base\",\"sandboxID\":\"ib%d\",\"clientID\":\"c\","
-                         "\"startedAt\":\"2026-11-25T10:00:00Z\",\"endAt\":"
-                         "\"2026-11-25T10:05:00Z\",\"cpuCount\":1,\"memoryMB\":256,"
-                         "\"diskSizeMB\":512,\"state\":\"paused\",\"envdVersion\":\"0.2.0\"}]",
-                         sh->mode == FRESH_TOKENS ? n : 1);
-                /* past 3000 pages even the fake gives up, so an unbounded client fails the
-                 * count check below instead of hanging the test */
-                reply(fd, n > 3000 ? "" : hdr, sh->mode == EMPTY_PAGES ? "[]" : body);
-            } else {
-                reply(fd, "", "[]");
-            }
-            size_t used = (size_t)(end + 4 - req);
-            memmove(req, end + 4, have - used + 1);
-            have -= used;
+    struct conn c = {.fd = fd};
+    for (size_t used; (used = conn_head(&c)); conn_drop(&c, used)) { /* GETs only: no bodies */
+        const char *req = c.buf;
+        if (sh->mode == HIST_RACE) {
+            serve_race(fd, req, sh);
+        } else if (!strncmp(req, "GET /v2/sandboxes", 17)) {
+            int n = __atomic_add_fetch(&sh->lists, 1, __ATOMIC_SEQ_CST);
+            char hdr[64], body[512];
+            snprintf(hdr, sizeof hdr, "X-Next-Token: t%d\r\n", sh->mode == FRESH_TOKENS ? n : 1);
+            snprintf(body, sizeof body,
+                     "[{\"templateID\":\"base\",\"sandboxID\":\"ib%d\",\"clientID\":\"c\","
+                     "\"startedAt\":\"2026-11-25T10:00:00Z\",\"endAt\":"
+                     "\"2026-11-25T10:05:00Z\",\"cpuCount\":1,\"memoryMB\":256,"
+                     "\"diskSizeMB\":512,\"state\":\"paused\",\"envdVersion\":\"0.2.0\"}]",
+                     sh->mode == FRESH_TOKENS ? n : 1);
+            /* past 3000 pages even the fake gives up, so an unbounded client fails the
+             * count check below instead of hanging the test */
+            reply(fd, n > 3000 ? "" : hdr, sh->mode == EMPTY_PAGES ? "[]" : body);
+        } else {
+            reply(fd, "", "[]");
         }
     }
 }

@@ -23,6 +23,7 @@
 #include "backend_e2b.h"
 #include "model.h"
 
+#include "fake_conn.h"
 #include "fake_server.h"
 
 #define BOXES 1950
@@ -101,26 +102,15 @@ static void serve(int fd, int no, void *shared)
 {
     (void)no;
     struct shared *sh = shared;
-    char req[16384];
-    size_t have = 0;
-    for (;;) {
-        ssize_t r = read(fd, req + have, sizeof req - 1 - have);
-        if (r <= 0) return;
-        have += (size_t)r;
-        req[have] = '\0';
-        char *end;
-        while ((end = strstr(req, "\r\n\r\n"))) { /* GETs only: no bodies */
-            *end = '\0';
-            if (!strncmp(req, "GET /v2/sandboxes", 17))
-                list(fd);
-            else if (!strncmp(req, "GET /sandboxes/metrics?", 23))
-                batch(fd, req, sh);
-            else
-                reply(fd, "[]");
-            size_t used = (size_t)(end + 4 - req);
-            memmove(req, end + 4, have - used + 1);
-            have -= used;
-        }
+    struct conn c = {.fd = fd};
+    for (size_t used; (used = conn_head(&c)); conn_drop(&c, used)) { /* GETs only: no bodies */
+        const char *req = c.buf;
+        if (!strncmp(req, "GET /v2/sandboxes", 17))
+            list(fd);
+        else if (!strncmp(req, "GET /sandboxes/metrics?", 23))
+            batch(fd, req, sh);
+        else
+            reply(fd, "[]");
     }
 }
 

@@ -24,6 +24,7 @@
 #include "list_memo.h"
 #include "model.h"
 
+#include "fake_conn.h"
 #include "fake_server.h"
 
 /* ---- the memo alone ---------------------------------------------------------------------- */
@@ -215,24 +216,12 @@ static void serve(int fd, int no, void *shared)
 {
     (void)no;
     struct shared *sh = shared;
-    char req[8192];
-    size_t have = 0;
-    for (;;) {
-        ssize_t r = read(fd, req + have, sizeof req - 1 - have);
-        if (r <= 0) return;
-        have += (size_t)r;
-        req[have] = '\0';
-        char *end;
-        while ((end = strstr(req, "\r\n\r\n"))) { /* GETs only: no bodies */
-            *end = '\0';
-            if (!strncmp(req, "GET /v2/sandboxes", 17))
-                list_page(fd, req, sh);
-            else
-                reply(fd, "", "[]");
-            size_t used = (size_t)(end + 4 - req);
-            memmove(req, end + 4, have - used + 1);
-            have -= used;
-        }
+    struct conn c = {.fd = fd};
+    for (size_t used; (used = conn_head(&c)); conn_drop(&c, used)) { /* GETs only: no bodies */
+        if (!strncmp(c.buf, "GET /v2/sandboxes", 17))
+            list_page(fd, c.buf, sh);
+        else
+            reply(fd, "", "[]");
     }
 }
 
