@@ -54,6 +54,31 @@ static int mkdir_owned(const char *path, mode_t mode, uid_t uid, gid_t gid)
     return chmod(path, mode);
 }
 
+/* The sandbox's /etc/hostname, /etc/hosts and /etc/resolv.conf in its upper/etc, owned by
+ * owner (uid and gid; -1: left as made). On a failure -1 with errno set and *failed the file's
+ * name. */
+static int put_etc(struct rt *rt, struct rt_sandbox *sb, uid_t owner, const char **failed)
+{
+    char p[PATH_MAX];
+    struct rt_etc e;
+    rt_etc_texts(rt, sb->id, &e);
+    /* resolv.conf replaced: the host's resolvers as they are now */
+    const struct {
+        const char *name, *text;
+        bool replace;
+    } files[] = {{"hostname", e.hostname, false},
+                 {"hosts", e.hosts, false},
+                 {"resolv.conf", e.resolv, true}};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        if (files[i].text[0] &&
+            (rt_path(p, sizeof p, "%s/upper/etc/%s", sb->dir, files[i].name) < 0 ||
+             put(p, files[i].text, owner, owner, files[i].replace) < 0)) {
+            *failed = files[i].name;
+            return -1;
+        }
+    return 0;
+}
+
 int rt_imagefs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
     bool full = rt->mode == RT_MODE_FULL;
@@ -79,21 +104,9 @@ int rt_imagefs_prepare(struct rt *rt, struct rt_sandbox *sb, struct error *err)
             return error_set(err, ERROR_GENERIC, "sandbox dir %s: %s", dirs[i].rel,
                              strerror(errno));
     if (!etc_here) return 0;
-    struct rt_etc e;
-    rt_etc_texts(rt, sb->id, &e);
-    /* resolv.conf replaced: the host's resolvers as they are now */
-    const struct {
-        const char *name, *text;
-        bool replace;
-    } files[] = {{"hostname", e.hostname, false},
-                 {"hosts", e.hosts, false},
-                 {"resolv.conf", e.resolv, true}};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-        if (files[i].text[0] &&
-            (rt_path(p, sizeof p, "%s/upper/etc/%s", sb->dir, files[i].name) < 0 ||
-             put(p, files[i].text, r, r, files[i].replace) < 0))
-            return error_set(err, ERROR_GENERIC, "sandbox /etc/%s: %s", files[i].name,
-                             strerror(errno));
+    const char *name;
+    if (put_etc(rt, sb, r, &name) < 0)
+        return error_set(err, ERROR_GENERIC, "sandbox /etc/%s: %s", name, strerror(errno));
     return 0;
 }
 
@@ -107,19 +120,8 @@ int rt_imagefs_etc(struct rt *rt, struct rt_sandbox *sb, char *why, size_t n)
     if (rt_path(p, sizeof p, "%s/upper/etc", sb->dir) < 0) FAIL("path");
     /* this process is still boxtopd's uid ("user" here) with root's capabilities: chown */
     if (mkdir_owned(p, 0755, 0, 0) < 0) FAIL("sandbox dir upper/etc");
-    struct rt_etc e;
-    rt_etc_texts(rt, sb->id, &e);
-    const struct {
-        const char *name, *text;
-        bool replace;
-    } files[] = {{"hostname", e.hostname, false},
-                 {"hosts", e.hosts, false},
-                 {"resolv.conf", e.resolv, true}};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-        if (files[i].text[0] &&
-            (rt_path(p, sizeof p, "%s/upper/etc/%s", sb->dir, files[i].name) < 0 ||
-             put(p, files[i].text, 0, 0, files[i].replace) < 0))
-            FAIL("sandbox /etc/%s", files[i].name);
+    const char *name;
+    if (put_etc(rt, sb, 0, &name) < 0) FAIL("sandbox /etc/%s", name);
     return 0;
 }
 
