@@ -7,13 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bxd.sh"
 echo "1..6"
-cleanup() {
-    tui_stop
-    [ -n "$ID" ] && "$BOXTOP" kill "$ID" >/dev/null 2>&1
-    bxd_stop
-    rm -rf "$TMPD"
-}
-trap cleanup EXIT
+trap bxd_cleanup EXIT
 bxd_start
 ID=$("$BOXTOP" create --timeout 300)
 S=$(echo "$ID" | cut -c1-4)
