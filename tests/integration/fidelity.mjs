@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import { assert, fileContext, rejectsWith } from './lib/common.mjs';
 import { http, waitFor } from './lib/boxtopd.mjs';
+import { END_STREAM, frame, readFrames } from '../lib/connect-frames.cjs';
 
 const ctx = fileContext('fidelity');
 const T = { timeout: 60000 };
@@ -19,23 +20,6 @@ const hdrs = (s, extra = {}) => ({
   ...extra,
 });
 const basic = (user) => 'Basic ' + Buffer.from(`${user}:`).toString('base64');
-const envelope = (obj) => {
-  const p = Buffer.from(JSON.stringify(obj));
-  const h = Buffer.alloc(5);
-  h.writeUInt32BE(p.length, 1);
-  return Buffer.concat([h, p]);
-};
-function frames(buf) {
-  const out = [];
-  let b = buf;
-  while (b.length >= 5) {
-    const len = b.readUInt32BE(1);
-    if (b.length < 5 + len) break;
-    out.push({ flags: b[0], json: JSON.parse(b.subarray(5, 5 + len).toString() || '{}') });
-    b = b.subarray(5 + len);
-  }
-  return out;
-}
 const rpc = (s, name, body, extra = {}) =>
   http(`${ctx.d.sandboxUrl}/${name}`, { method: 'POST', headers: hdrs(s, { 'Content-Type': 'application/json', ...extra }), body: JSON.stringify(body) });
 
@@ -60,13 +44,13 @@ test('an unknown user: the SDK sees envd\'s message on streams too; a malformed 
   const st = await http(`${ctx.d.sandboxUrl}/process.Process/Start`, {
     method: 'POST',
     headers: hdrs(s, { 'Content-Type': 'application/connect+json', Authorization: basic('nouserx') }),
-    body: envelope({ process: { cmd: '/bin/true' } }),
+    body: frame({ process: { cmd: '/bin/true' } }),
   });
   assert.equal(st.status, 200, 'a streaming call fails inside the stream');
   assert.match(st.headers.get('content-type') || '', /^application\/connect\+json/);
-  const fr = frames(st.buf);
+  const fr = readFrames(st.buf);
   assert.equal(fr.length, 1, st.text);
-  assert.equal(fr[0].flags & 2, 2, 'an end-stream frame');
+  assert.equal(fr[0].flags & END_STREAM, END_STREAM, 'an end-stream frame');
   assert.deepEqual(fr[0].json.error, { code: 'unauthenticated', message: "invalid username: 'nouserx'" });
   const u = await rpc(s, 'process.Process/List', {}, { Authorization: basic('nouserx') });
   assert.equal(u.status, 401);
@@ -149,10 +133,10 @@ test('commands run through envd\'s wrapper: oom_score_adj 100, ionice best-effor
   const st = await http(`${ctx.d.sandboxUrl}/process.Process/Start`, {
     method: 'POST',
     headers: hdrs(s, { 'Content-Type': 'application/connect+json' }),
-    body: envelope({ process: { cmd: '/no/such-command', args: ['x'] } }),
+    body: frame({ process: { cmd: '/no/such-command', args: ['x'] } }),
   });
   assert.equal(st.status, 200);
-  const fr = frames(st.buf);
+  const fr = readFrames(st.buf);
   const ev = fr.map((f) => f.json.event || {});
   assert.ok(ev[0].start && ev[0].start.pid > 0, `a start event: ${st.text}`);
   const err = ev.filter((e) => e.data && e.data.stderr).map((e) => Buffer.from(e.data.stderr, 'base64').toString()).join('');
@@ -169,9 +153,9 @@ test('a PTY started without envs gets no TERM or LANG from envd', T, async () =>
   const st = await http(`${ctx.d.sandboxUrl}/process.Process/Start`, {
     method: 'POST',
     headers: hdrs(s, { 'Content-Type': 'application/connect+json' }),
-    body: envelope({ process: { cmd: '/bin/sh', args: ['-c', 'echo "T=${TERM-unset} L=${LANG-unset} H=$HOME"'] }, pty: { size: { cols: 80, rows: 24 } } }),
+    body: frame({ process: { cmd: '/bin/sh', args: ['-c', 'echo "T=${TERM-unset} L=${LANG-unset} H=$HOME"'] }, pty: { size: { cols: 80, rows: 24 } } }),
   });
-  const out = frames(st.buf).map((f) => f.json.event || {}).filter((e) => e.data && e.data.pty).map((e) => Buffer.from(e.data.pty, 'base64').toString()).join('');
+  const out = readFrames(st.buf).map((f) => f.json.event || {}).filter((e) => e.data && e.data.pty).map((e) => Buffer.from(e.data.pty, 'base64').toString()).join('');
   assert.equal(out, 'T=unset L=unset H=/home/user\r\n');
 });
 
@@ -191,15 +175,15 @@ test('no process selector: unimplemented "invalid input type"; a Start without c
   const c = await http(`${ctx.d.sandboxUrl}/process.Process/Connect`, {
     method: 'POST',
     headers: hdrs(s, { 'Content-Type': 'application/connect+json' }),
-    body: envelope({ process: {} }),
+    body: frame({ process: {} }),
   });
-  assert.deepEqual(frames(c.buf).map((f) => f.json), [{ error: want }]);
+  assert.deepEqual(readFrames(c.buf).map((f) => f.json), [{ error: want }]);
   const st = await http(`${ctx.d.sandboxUrl}/process.Process/Start`, {
     method: 'POST',
     headers: hdrs(s, { 'Content-Type': 'application/connect+json' }),
-    body: envelope({}),
+    body: frame({}),
   });
-  const ev = frames(st.buf).map((f) => f.json.event || {});
+  const ev = readFrames(st.buf).map((f) => f.json.event || {});
   assert.ok(ev[0].start, st.text);
   const err = ev.filter((e) => e.data && e.data.stderr).map((e) => Buffer.from(e.data.stderr, 'base64').toString()).join('');
   assert.equal(err, "/usr/bin/nice: '': No such file or directory\n");
@@ -237,8 +221,8 @@ test('StreamInput: an unknown pid in the start event is not_found; an empty even
   const call = (msgs) => http(`${ctx.d.sandboxUrl}/process.Process/StreamInput`, {
     method: 'POST',
     headers: hdrs(s, { 'Content-Type': 'application/connect+json' }),
-    body: Buffer.concat(msgs.map(envelope)),
-  }).then((r) => frames(r.buf).map((f) => f.json));
+    body: Buffer.concat(msgs.map((m) => frame(m))),
+  }).then((r) => readFrames(r.buf).map((f) => f.json));
   const ok = await call([{ start: { process: { pid: h.pid } } }, { keepalive: {} }, { data: { input: { stdin: Buffer.from('streamed\n').toString('base64') } } }]);
   assert.deepEqual(ok, [{}, {}], 'one response message and a clean end');
   assert.ok(await waitFor(() => out === 'streamed\n', 5000), `cat echoed ${JSON.stringify(out)}`);
