@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -56,4 +57,22 @@ void fake_server_stop(struct fake_server *s)
     }
     if (s->shared && s->shared != MAP_FAILED) munmap(s->shared, s->shared_size);
     memset(s, 0, sizeof *s);
+}
+
+int fake_server_setup(void **state, size_t shared_size, fake_serve_fn serve)
+{
+    struct fake_server *s = calloc(1, sizeof *s);
+    if (!s || fake_server_start(s, shared_size, serve) < 0) {
+        free(s);
+        return -1;
+    }
+    *state = s;
+    return 0;
+}
+
+int fake_server_teardown(void **state)
+{
+    fake_server_stop(*state);
+    free(*state);
+    return 0;
 }

@@ -23,4 +23,10 @@ struct fake_server {
 int fake_server_start(struct fake_server *s, size_t shared_size, fake_serve_fn serve);
 void fake_server_stop(struct fake_server *s);
 
+/* For cmocka's setup and teardown, so that a failed check leaves no server behind (it would
+ * hold the test's output open): a new started server in *state, 0 (-1 when it did not start);
+ * and that server stopped and freed, 0. */
+int fake_server_setup(void **state, size_t shared_size, fake_serve_fn serve);
+int fake_server_teardown(void **state);
+
 #endif

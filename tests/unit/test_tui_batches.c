@@ -116,20 +116,7 @@ static void serve(int fd, int no, void *shared)
 
 static int server_up(void **state)
 {
-    struct fake_server *fs = calloc(1, sizeof *fs);
-    if (!fs || fake_server_start(fs, sizeof(struct shared), serve) < 0) {
-        free(fs);
-        return -1;
-    }
-    *state = fs;
-    return 0;
-}
-
-static int server_down(void **state)
-{
-    fake_server_stop(*state);
-    free(*state);
-    return 0;
+    return fake_server_setup(state, sizeof(struct shared), serve);
 }
 
 /* A table sorted by CPU: every running sandbox's latest sample is asked for. */
@@ -189,7 +176,7 @@ int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(t_batches_bounded, server_up, server_down),
+        cmocka_unit_test_setup_teardown(t_batches_bounded, server_up, fake_server_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -250,24 +250,10 @@ static enum box_state state_of(struct model *m, const char *id)
     return s->state;
 }
 
-/* The server is started and stopped by cmocka's setup and teardown, so that a failed check
- * leaves no server behind (it would hold the test's output open). */
+/* Started and stopped by cmocka's setup and teardown (fake_server.h says why). */
 static int server_up(void **state)
 {
-    struct fake_server *fs = calloc(1, sizeof *fs);
-    if (!fs || fake_server_start(fs, sizeof(struct shared), serve) < 0) {
-        free(fs);
-        return -1;
-    }
-    *state = fs;
-    return 0;
-}
-
-static int server_down(void **state)
-{
-    fake_server_stop(*state);
-    free(*state);
-    return 0;
+    return fake_server_setup(state, sizeof(struct shared), serve);
 }
 
 static void t_backend_rounds(void **state)
@@ -341,7 +327,7 @@ int main(void)
         cmocka_unit_test(t_page_changes_back),
         cmocka_unit_test(t_sandbox_changed_elsewhere),
         cmocka_unit_test(t_removal_forgets),
-        cmocka_unit_test_setup_teardown(t_backend_rounds, server_up, server_down),
+        cmocka_unit_test_setup_teardown(t_backend_rounds, server_up, fake_server_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
