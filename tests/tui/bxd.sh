@@ -6,6 +6,7 @@
 #        bxd_stop_all     every sandbox `boxtop ls` shows killed, then boxtopd ($DPID) stopped
 #        trap bxd_cleanup EXIT   for a test whose one sandbox is $ID: tmux stopped, that
 #                         sandbox killed, boxtopd stopped, TMPD removed
+#        bxd_one_sandbox  that trap set, bxd_start, and the test's one sandbox created in $ID
 #        bxd_local_env D  no key anywhere: boxtop starts the real boxtopd itself with state dir D
 BOXTOPD=$abs_top_builddir/src/boxtopd
 BOXTOP=$abs_top_builddir/src/boxtop
@@ -41,6 +42,12 @@ bxd_cleanup() {
     [ -n "$ID" ] && "$BOXTOP" kill "$ID" >/dev/null 2>&1
     bxd_stop
     rm -rf "$TMPD"
+}
+
+bxd_one_sandbox() {
+    trap bxd_cleanup EXIT
+    bxd_start
+    ID=$("$BOXTOP" create --timeout 300)
 }
 
 bxd_local_env() {

@@ -6,9 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bxd.sh"
 echo "1..5"
-trap bxd_cleanup EXIT
-bxd_start
-ID=$("$BOXTOP" create --timeout 300)
+bxd_one_sandbox
 pfx() { tui_keys C-]; tui_keys "$@"; }
 offset() { tui_screen | sed -n 3p | grep -o 'COPY [0-9]*' | grep -o '[0-9]*'; }
 tui_start 100 30

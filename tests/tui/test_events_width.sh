@@ -5,9 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bxd.sh"
 echo "1..3"
-trap bxd_cleanup EXIT
-bxd_start
-ID=$("$BOXTOP" create --timeout 300)
+bxd_one_sandbox
 "$BOXTOP" pause "$ID" >/dev/null && "$BOXTOP" resume "$ID" >/dev/null
 events() {
     tui_start 120 30

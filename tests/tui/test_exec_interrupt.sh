@@ -6,9 +6,7 @@
 . "$(dirname "$0")/bxd.sh"
 echo "1..5"
 
-trap bxd_cleanup EXIT
-bxd_start
-ID=$("$BOXTOP" create --timeout 300)
+bxd_one_sandbox
 [ -n "$ID" ]; ok $? "boxtopd up, a sandbox"
 # remote processes whose command line has WORD, as seen from inside the sandbox
 remote_count() { "$BOXTOP" exec "$ID" -- "ps -eo args | grep -c '^sleep $1'" 2>/dev/null; }

@@ -7,9 +7,7 @@
 . "$(dirname "$0")/bxd.sh"
 echo "1..8"
 
-trap bxd_cleanup EXIT
-bxd_start
-ID=$("$BOXTOP" create --timeout 300)
+bxd_one_sandbox
 pfx() { tui_keys C-]; tui_keys "$@"; }
 run() { tui_type "$1"; tui_keys Enter; }
 shells() { "$BOXTOP" exec "$ID" -- "ps -eo args | grep -c '^/bin/bash -i -l'" 2>/dev/null; }

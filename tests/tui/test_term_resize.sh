@@ -6,9 +6,7 @@
 . "$(dirname "$0")/bxd.sh"
 echo "1..8"
 
-trap bxd_cleanup EXIT
-bxd_start
-ID=$("$BOXTOP" create --timeout 300)
+bxd_one_sandbox
 run() { tui_type "$1"; tui_keys Enter; }
 row() { tui_screen | sed -n "$1p"; } # row N of the pane (1-based)
 FOOT='then: n/p/1-9 tab +d detach'

@@ -7,9 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bxd.sh"
 echo "1..6"
-trap bxd_cleanup EXIT
-bxd_start
-ID=$("$BOXTOP" create --timeout 300)
+bxd_one_sandbox
 S=$(echo "$ID" | cut -c1-4)
 pfx() { tui_keys C-]; tui_keys "$@"; }
 bar() { tui_screen | sed -n 3p; }
