@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -75,4 +76,17 @@ int fake_server_teardown(void **state)
     fake_server_stop(*state);
     free(*state);
     return 0;
+}
+
+void fake_reply_json(int fd, const char *extra, const char *body)
+{
+    size_t bl = strlen(body), cap = bl + strlen(extra) + 128;
+    char *out = malloc(cap);
+    if (!out) _exit(1);
+    int n = snprintf(out, cap,
+                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                     "%zu\r\n%s\r\n%s",
+                     bl, extra, body);
+    if (write(fd, out, (size_t)n) < 0) _exit(1);
+    free(out);
 }

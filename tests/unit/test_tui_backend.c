@@ -51,16 +51,6 @@ struct env {
     struct shared *sh;
 };
 
-static void reply(int fd, const char *extra, const char *body)
-{
-    char out[8192];
-    int n = snprintf(out, sizeof out,
-                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                     "%zu\r\n%s\r\n%s",
-                     strlen(body), extra, body);
-    if (write(fd, out, (size_t)n) < 0) _exit(1);
-}
-
 static void metric(char *out, size_t n, long ts)
 {
     snprintf(out, n,
@@ -107,7 +97,7 @@ static void serve_race(int fd, const char *req, struct shared *sh)
     } else {
         snprintf(body, sizeof body, "[]");
     }
-    reply(fd, "", body);
+    fake_reply_json(fd, "", body);
 }
 
 static void serve(int fd, struct shared *sh)
@@ -129,9 +119,9 @@ static void serve(int fd, struct shared *sh)
                      sh->mode == FRESH_TOKENS ? n : 1);
             /* past 3000 pages even the fake gives up, so an unbounded client fails the
              * count check below instead of hanging the test */
-            reply(fd, n > 3000 ? "" : hdr, sh->mode == EMPTY_PAGES ? "[]" : body);
+            fake_reply_json(fd, n > 3000 ? "" : hdr, sh->mode == EMPTY_PAGES ? "[]" : body);
         } else {
-            reply(fd, "", "[]");
+            fake_reply_json(fd, "", "[]");
         }
     }
 }

@@ -36,18 +36,6 @@ struct shared {
     int too_many; /* a call asked for more than 100 */
 };
 
-static void reply(int fd, const char *body)
-{
-    size_t bl = strlen(body);
-    char *out = malloc(bl + 200);
-    int n = snprintf(out, bl + 200,
-                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                     "%zu\r\n\r\n%s",
-                     bl, body);
-    if (write(fd, out, (size_t)n) < 0) _exit(1);
-    free(out);
-}
-
 static void list(int fd)
 {
     char *body = malloc(BOXES * 300 + 16);
@@ -60,7 +48,7 @@ static void list(int fd)
                              "\"diskSizeMB\":512,\"state\":\"running\",\"envdVersion\":\"0.2.0\"}",
                              i ? "," : "[", i);
     sprintf(body + l, "]");
-    reply(fd, body);
+    fake_reply_json(fd, "", body);
     free(body);
 }
 
@@ -93,7 +81,7 @@ static void batch(int fd, const char *req, struct shared *sh)
     __atomic_add_fetch(&sh->ids, n, __ATOMIC_SEQ_CST);
     if (n > 100) __atomic_store_n(&sh->too_many, 1, __ATOMIC_SEQ_CST);
     __atomic_sub_fetch(&sh->inflight, 1, __ATOMIC_SEQ_CST);
-    reply(fd, body);
+    fake_reply_json(fd, "", body);
     free(body);
     __atomic_add_fetch(&sh->batches, 1, __ATOMIC_SEQ_CST);
 }
@@ -110,7 +98,7 @@ static void serve(int fd, int no, void *shared)
         else if (!strncmp(req, "GET /sandboxes/metrics?", 23))
             batch(fd, req, sh);
         else
-            reply(fd, "[]");
+            fake_reply_json(fd, "", "[]");
     }
 }
 

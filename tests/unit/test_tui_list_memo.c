@@ -177,16 +177,6 @@ struct shared {
     int dropped; /* page 2 lists one sandbox, not two */
 };
 
-static void reply(int fd, const char *extra, const char *body)
-{
-    char out[8192];
-    int n = snprintf(out, sizeof out,
-                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                     "%zu\r\n%s\r\n%s",
-                     strlen(body), extra, body);
-    if (write(fd, out, (size_t)n) < 0) _exit(1);
-}
-
 static void list_page(int fd, const char *req, struct shared *sh)
 {
     int page = 0;
@@ -208,7 +198,7 @@ static void list_page(int fd, const char *req, struct shared *sh)
     }
     snprintf(body + l, sizeof body - l, "]");
     if (page + 1 < PAGES) snprintf(hdr, sizeof hdr, "X-Next-Token: p%d\r\n", page + 1);
-    reply(fd, hdr, body);
+    fake_reply_json(fd, hdr, body);
     __atomic_add_fetch(&sh->lists, 1, __ATOMIC_SEQ_CST);
 }
 
@@ -221,7 +211,7 @@ static void serve(int fd, int no, void *shared)
         if (!strncmp(c.buf, "GET /v2/sandboxes", 17))
             list_page(fd, c.buf, sh);
         else
-            reply(fd, "", "[]");
+            fake_reply_json(fd, "", "[]");
     }
 }
 
