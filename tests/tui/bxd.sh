@@ -7,6 +7,7 @@
 #        trap bxd_cleanup EXIT   for a test whose one sandbox is $ID: tmux stopped, that
 #                         sandbox killed, boxtopd stopped, TMPD removed
 #        bxd_one_sandbox  that trap set, bxd_start, and the test's one sandbox created in $ID
+#        trap bxd_cleanup_all EXIT   tmux stopped, bxd_stop_all, TMPD removed
 #        bxd_local_env D  no key anywhere: boxtop starts the real boxtopd itself with state dir D
 BOXTOPD=$abs_top_builddir/src/boxtopd
 BOXTOP=$abs_top_builddir/src/boxtop
@@ -41,6 +42,12 @@ bxd_cleanup() {
     tui_stop
     [ -n "$ID" ] && "$BOXTOP" kill "$ID" >/dev/null 2>&1
     bxd_stop
+    rm -rf "$TMPD"
+}
+
+bxd_cleanup_all() {
+    tui_stop
+    bxd_stop_all
     rm -rf "$TMPD"
 }
 

@@ -16,12 +16,7 @@ start_daemon() { # start_daemon API_LISTEN ENVD_LISTEN
     DPID=$!
     n=200; while [ $n -gt 0 ] && [ ! -s "$STATE/boxtopd.json" ]; do sleep 0.05; n=$((n-1)); done
 }
-cleanup() {
-    tui_stop
-    bxd_stop_all
-    rm -rf "$TMPD"
-}
-trap cleanup EXIT
+trap bxd_cleanup_all EXIT
 js() { node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const j=JSON.parse(s);console.log($1)})"; }
 
 mkdir -p "$STATE"

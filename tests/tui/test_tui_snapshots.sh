@@ -10,12 +10,7 @@
 STATE=$TMPD/bxd
 echo "1..18"
 
-cleanup() {
-    tui_stop
-    bxd_stop_all
-    rm -rf "$TMPD"
-}
-trap cleanup EXIT
+trap bxd_cleanup_all EXIT
 js() { node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const j=JSON.parse(s);console.log($1)})"; }
 bx() { timeout 20 "$BOXTOP" "$@"; }
 snapdirs() { find "$STATE/snapshots" -mindepth 1 -maxdepth 1 ! -name '.*' 2>/dev/null | wc -l; }
