@@ -28,6 +28,7 @@ struct denvd_conn {
     int up_end_status;
     struct denvd_download *dl;
     struct denvd_remove *rm; /* a Remove answered when its child is done */
+    struct denvd_timer *rm_hold;
     bool streaming, ended;
     bool was_high;
     struct denvd_conn_owner owner;
