@@ -7,6 +7,7 @@
 
 #include "../runtime/runtime.h"
 #include "../server.h"
+#include "../sandbox.h"
 #include "../snapshot.h"
 #include "dapi.h"
 #include "dapi_copy_wait.h"
@@ -87,10 +88,15 @@ static void seed_copied(void *ud, int64_t bytes, const struct error *cerr)
     else if (!snap)
         error_set(&err, ERROR_CONFLICT,
                   "the snapshot was deleted or rebuilt while the sandbox was created from it");
-    if (req)
-        w_rest(d, req, &cr, snap, seed, err.kind == ERROR_NONE ? NULL : &err);
-    else
-        create_req_free(&cr);
+    if (req && err.kind == ERROR_NONE) {
+        w_rest(d, req, &cr, snap, seed, NULL); /* creates it as admitted */
+    } else {
+        sbx_create_unadmit(d);
+        if (req)
+            w_rest(d, req, &cr, snap, seed, &err);
+        else
+            create_req_free(&cr);
+    }
     snapshot_tmp_remove(d, seed); /* empty when the sandbox took it */
 }
 
@@ -115,11 +121,18 @@ int dapi_create_seeded(struct daemon *d, struct server_request *req, struct crea
         copy_wait_free(w);
         return server_respond_error(req, 400, "%s", err.msg);
     }
+    /* the limits first: a create refused must not copy (and hold the disk) for nothing */
+    if (sbx_create_admit(d, &err) < 0) {
+        copy_wait_free(w);
+        return dapi_answer_error(req, &err);
+    }
     if (rt_seed_dir(d->rt, w->seeds[0], sizeof w->seeds[0], &err) < 0) {
+        sbx_create_unadmit(d);
         copy_wait_free(w);
         return rest(d, req, &(struct create_req){0}, snap, NULL, &err);
     }
     if (rt_dir_copy_start(d->rt, snap->dir, snap->idbase, dirs, 1, seed_copied, w, &err) < 0) {
+        sbx_create_unadmit(d);
         snapshot_tmp_remove(d, w->seeds[0]);
         copy_wait_free(w);
         return rest(d, req, &(struct create_req){0}, snap, NULL, &err);

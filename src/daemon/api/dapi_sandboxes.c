@@ -150,6 +150,7 @@ static int create_rest(struct daemon *d, struct server_request *req, struct crea
         o.seed_move = true;
         o.seed_idbase = snap->idbase;
         o.lowers = snap->lowers;
+        o.admitted = true; /* before its copy (dapi_create_seeded) */
     }
     struct tpl_build *tb = NULL;
     struct tpl *tp =
@@ -172,6 +173,7 @@ static int create_rest(struct daemon *d, struct server_request *req, struct crea
     }
     o.auto_pause_fs_only = cr.auto_pause_fs_only;
     if (cr.volume_mounts && dapi_volume_mounts_check(d, cr.volume_mounts, &err) < 0) {
+        if (o.admitted) sbx_create_unadmit(d);
         free(lowers);
         create_req_free(&cr);
         return send_validation(req, 400, &err);
