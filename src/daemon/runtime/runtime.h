@@ -187,7 +187,8 @@ typedef void (*rt_copy_done_fn)(void *ud, int64_t bytes, const struct error *err
 int rt_sandbox_copy_start(struct rt *rt, struct rt_sandbox *sb, const char *const *dirs, int n,
                           uint32_t *idbase, rt_copy_done_fn done, void *ud, struct error *err);
 /* The same from a directory rt_sandbox_copy_start filled (a snapshot; idbase: the id base it
- * reported). */
+ * reported; a seed's files are its own range's, whatever idbase says: a fork's first seed
+ * copied to the others). */
 int rt_dir_copy_start(struct rt *rt, const char *seed_dir, uint32_t idbase, const char *const *dirs,
                       int n, rt_copy_done_fn done, void *ud, struct error *err);
 /* A seed for one new sandbox, to pass as a copy's destination and then as rt_spec.seed_dir
