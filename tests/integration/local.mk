@@ -39,7 +39,7 @@ INTEGRATION_TESTS = \
 	tests/integration/remove-big.sh \
 	tests/integration/create-admit.sh \
 	tests/integration/fork-fanout.sh \
-	tests/integration/create-admit.sh \
+	tests/integration/template-plain.sh \
 	tests/integration/isolation.sh \
 	tests/integration/webhooks.sh \
 	tests/integration/process-logs.sh \
@@ -56,9 +56,8 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/cli.mjs tests/integration/hostile.mjs tests/integration/restart.mjs \
 	tests/integration/cleanup.mjs tests/integration/snapshot-copy.mjs \
 	tests/integration/remove-big.mjs tests/integration/lib/loop-free.mjs \
-	tests/integration/create-admit.mjs \
-	tests/integration/fork-fanout.mjs \
-	tests/integration/create-admit.mjs \
+	tests/integration/create-admit.mjs tests/integration/fork-fanout.mjs \
+	tests/integration/template-plain.mjs \
 	tests/integration/isolation.mjs tests/integration/secrets.mjs \
 	tests/integration/webhooks.mjs tests/integration/process-logs.mjs \
 	tests/integration/lib/boxtopd.mjs tests/integration/lib/common.mjs \
@@ -79,9 +78,8 @@ $(INTEGRATION_LAST_LOG): tests/integration/harness.sh.log \
 	tests/integration/cli-connect.sh.log tests/integration/hostile.sh.log \
 	tests/integration/restart.sh.log tests/integration/cleanup.sh.log \
 	tests/integration/snapshot-copy.sh.log tests/integration/remove-big.sh.log \
-	tests/integration/create-admit.sh.log \
-	tests/integration/fork-fanout.sh.log \
-	tests/integration/create-admit.sh.log \
+	tests/integration/create-admit.sh.log tests/integration/fork-fanout.sh.log \
+	tests/integration/template-plain.sh.log \
 	tests/integration/isolation.sh.log tests/integration/webhooks.sh.log tests/integration/process-logs.sh.log
 
 clean-local: clean-local-integration
