@@ -93,6 +93,7 @@ struct daemon {
     struct team_metrics *team;
     struct events *events;
     struct limits limits;
+    int creates_admitted; /* creates let in before their copy (sbx_create_admit), not made yet */
     struct sbx_archive *archive; /* metrics and logs of killed sandboxes */
     size_t n_archive;
     struct server_timer *sample_timer;

@@ -345,15 +345,15 @@ static void denvd_stopping(struct daemon *d, struct sbx *s, bool survive)
 
 /* ------------------------------------------------------------------ lifecycle */
 
-int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **out,
-               struct error *err)
+/* Running sandboxes plus those let in whose files are still being copied. */
+static size_t count_taken(const struct daemon *d)
 {
-    struct sbx *s;
-    struct rt_spec spec;
-    int64_t now = loop_wall_ms();
+    return sbx_count_running(d) + (size_t)(d->creates_admitted > 0 ? d->creates_admitted : 0);
+}
 
-    *out = NULL;
-    if (sbx_count_running(d) >= (size_t)d->opt.max_sandboxes) {
+static int admit(struct daemon *d, struct error *err)
+{
+    if (count_taken(d) >= (size_t)d->opt.max_sandboxes) {
         error_set(err, ERROR_RATE_LIMIT,
                   "you have reached the maximum number of concurrent E2B sandboxes (%d). If you "
                   "need more, start boxtopd with a higher --max-sandboxes",
@@ -367,6 +367,33 @@ int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **o
         err->code = wait;
         return -1;
     }
+    return 0;
+}
+
+int sbx_create_admit(struct daemon *d, struct error *err)
+{
+    if (admit(d, err) < 0) return -1;
+    d->creates_admitted++;
+    return 0;
+}
+
+void sbx_create_unadmit(struct daemon *d)
+{
+    if (d->creates_admitted > 0) d->creates_admitted--;
+}
+
+int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **out,
+               struct error *err)
+{
+    struct sbx *s;
+    struct rt_spec spec;
+    int64_t now = loop_wall_ms();
+
+    *out = NULL;
+    if (o->admitted)
+        sbx_create_unadmit(d); /* its slot becomes the sandbox */
+    else if (admit(d, err) < 0)
+        return -1;
     s = sbx_alloc(d);
     if (!s) return error_set(err, ERROR_GENERIC, "out of memory");
     do {
@@ -504,7 +531,7 @@ int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, bool memory, 
     if (s->state == SBX_RUNNING)
         return error_set(err, ERROR_CONFLICT, /* handlers/sandbox_resume.go: no quotes */
                          "Sandbox %s is already running", s->id);
-    if (sbx_count_running(d) >= (size_t)d->opt.max_sandboxes) {
+    if (count_taken(d) >= (size_t)d->opt.max_sandboxes) {
         error_set(err, ERROR_RATE_LIMIT,
                   "you have reached the maximum number of concurrent E2B sandboxes (%d)",
                   d->opt.max_sandboxes);

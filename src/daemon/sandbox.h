@@ -66,8 +66,8 @@ struct sbx_create_opts {
     const char *template_id, *alias; /* NULL: "base" */
     const char *seed_dir;
     uint32_t seed_idbase;
-    bool seed_move; /* seed_dir is a private copy: taken whole (rt_spec.seed_move) */
-    const char *lowers;        /* read-only layers under it (a template's), or NULL */
+    bool seed_move;           /* seed_dir is a private copy: taken whole (rt_spec.seed_move) */
+    const char *lowers;       /* read-only layers under it (a template's), or NULL */
     int cpu_count, memory_mb; /* a template's size; 0 = base's */
     bool auto_pause_fs_only;
     struct cJSON *volume_mounts; /* taken: [{"name","path"}] already checked */
@@ -78,6 +78,7 @@ struct sbx_create_opts {
     bool allow_internet;
     struct cJSON *metadata; /* taken */
     struct cJSON *env_vars; /* taken */
+    bool admitted;          /* sbx_create_admit let it in: its slot and rate token are taken */
 };
 
 /* Startup: runtime, restore records, sampling timer. Shutdown: stop processes, keep files. */
@@ -89,6 +90,12 @@ struct sbx *sbx_find(struct daemon *d, const char *id);
 bool sbx_is_running(const struct sbx *s);
 size_t sbx_count_running(const struct daemon *d);
 
+/* A create that copies files first (from a snapshot) is let in before the copy: the
+ * concurrency limit counts it as running and a rate token is taken. 0, or -1 with err
+ * (ERROR_RATE_LIMIT). Every admit ends in sbx_create with o->admitted or in
+ * sbx_create_unadmit (the copy failed, the client left). */
+int sbx_create_admit(struct daemon *d, struct error *err);
+void sbx_create_unadmit(struct daemon *d);
 /* err->kind: ERROR_RATE_LIMIT (429), ERROR_NOT_FOUND (unknown template), ERROR_GENERIC. */
 int sbx_create(struct daemon *d, const struct sbx_create_opts *o, struct sbx **out,
                struct error *err);

@@ -70,9 +70,20 @@ struct job {
     char *lowers;        /* the build sandbox's rt_spec.lowers */
     char seed_dir[4200]; /* else the copy it starts from, "" for none */
     uint32_t seed_idbase;
+    struct layer_copy *copying; /* the layer being copied off the loop, or NULL */
+};
+
+/* A build's layer copied by a child (not stacked): outlives a job freed meanwhile. */
+struct layer_copy {
+    struct daemon *d;
+    struct job *j; /* NULL once the job is gone */
+    char part[4300], dir[4200];
+    uint32_t idbase;
 };
 
 static void job_begin(struct job *j, bool boot);
+static void build_sandbox(struct job *j, const char *seed);
+static int parent_copy_start(struct job *j, struct error *err);
 
 static void job_next(struct job *j);
 static void job_fail(struct job *j, const char *step, const char *fmt, ...)
@@ -239,6 +250,7 @@ static void job_free(struct job *j)
     buf_free(&j->lo);
     buf_free(&j->le);
     if (j->b) j->b->job = NULL;
+    if (j->copying) j->copying->j = NULL; /* its child was killed with the build sandbox */
     j->d->tpls->running--;
     free(j);
 }
@@ -705,12 +717,48 @@ static void step_log(struct job *j, const cJSON *s, bool cached)
     buf_free(&a);
 }
 
-/* The build's result as a layer: moved out of the build sandbox (stacked) or copied. */
-static int save_layer(struct job *j, const char *part, uint32_t *idbase, int64_t *bytes,
-                      struct error *err)
+static void layer_saved(struct job *j, const char *dir, const char *part, uint32_t idbase,
+                        int64_t bytes);
+
+/* The layer is copied into part (layer_copy_start): in place now. */
+static void layer_copied(void *ud, int64_t bytes, const struct error *cerr)
+{
+    struct layer_copy *c = ud;
+    struct job *j = c->j;
+    if (j) j->copying = NULL;
+    if (j && cerr)
+        job_fail(j, "optimize", "saving the template's layer: %s", cerr->msg);
+    else if (j)
+        layer_saved(j, c->dir, c->part, c->idbase, bytes);
+    free(c);
+}
+
+/* Not stacked: the build sandbox's files are copied into part by a child, so that a layer of
+ * gigabytes never holds the loop; layer_copied goes on. -1 (err) when it cannot start. */
+static int layer_copy_start(struct job *j, const char *dir, const char *part, struct error *err)
+{
+    struct layer_copy *c = calloc(1, sizeof *c);
+    if (!c) return error_set(err, ERROR_GENERIC, "out of memory");
+    c->d = j->d;
+    c->j = j;
+    snprintf(c->part, sizeof c->part, "%s", part);
+    snprintf(c->dir, sizeof c->dir, "%s", dir);
+    const char *dirs[1] = {part};
+    if (rt_sandbox_copy_start(j->d->rt, j->sb, dirs, 1, &c->idbase, layer_copied, c, err) < 0) {
+        free(c);
+        return -1;
+    }
+    j->copying = c;
+    return 0;
+}
+
+/* The build's result as a layer: moved out of the build sandbox (stacked; 0) or copied off
+ * the loop (1: layer_copied goes on). */
+static int save_layer(struct job *j, const char *dir, const char *part, uint32_t *idbase,
+                      int64_t *bytes, struct error *err)
 {
     if (rt_sandbox_stop(j->d->rt, j->sb, err) < 0) return -1;
-    if (!j->stacked) return rt_sandbox_export(j->d->rt, j->sb, part, idbase, bytes, err);
+    if (!j->stacked) return layer_copy_start(j, dir, part, err) < 0 ? -1 : 1;
     char up[4400];
     snprintf(up, sizeof up, "%s/upper", part);
     if (mkdir(part, 0700) < 0) return error_set(err, ERROR_GENERIC, "%s", strerror(errno));
@@ -746,10 +794,19 @@ static void export_layer(struct job *j)
     }
     uint32_t idbase = 0;
     int64_t bytes = 0;
-    if (save_layer(j, part, &idbase, &bytes, &err) < 0) {
+    int rc = save_layer(j, dir, part, &idbase, &bytes, &err);
+    if (rc < 0) {
         job_fail(j, "optimize", "saving the template's layer: %s", err.msg);
         return;
     }
+    if (rc == 0) layer_saved(j, dir, part, idbase, bytes);
+}
+
+/* The layer is in part: renamed into place, the build is ready. */
+static void layer_saved(struct job *j, const char *dir, const char *part, uint32_t idbase,
+                        int64_t bytes)
+{
+    struct stat st;
     if (j->stacked && stat(dir, &st) == 0) {
         remove_later(j->d, part); /* the same layer exists (sandboxes may use it): keep that one */
     } else {
@@ -997,23 +1054,73 @@ boot:
                  TPL_LAYERS_MAX_BYTES >> 30);
         return;
     }
+    if (j->seed_dir[0]) { /* a parent that is a whole copy: copied off the loop first */
+        struct error e1;
+        if (parent_copy_start(j, &e1) < 0)
+            job_fail(j, "base", "cannot copy the parent template's files: %s", e1.msg);
+        return;
+    }
+    build_sandbox(j, NULL);
+}
+
+/* The build sandbox (on seed, a private copy of the parent's layer, when not NULL), then the
+ * first step. */
+static void build_sandbox(struct job *j, const char *seed)
+{
+    struct tpl_build *b = j->b;
     char rnd[13];
     ids_random_hex(rnd, 6);
     snprintf(j->sbid, sizeof j->sbid, "tplb-%s", rnd);
     struct rt_spec spec = {.id = j->sbid,
                            .cpu_count = b->cpu > 0 ? b->cpu : 2,
                            .memory_mb = b->memory_mb > 0 ? b->memory_mb : 1024,
-                           .seed_dir = j->seed_dir[0] ? j->seed_dir : NULL,
+                           .seed_dir = seed,
                            .seed_idbase = j->seed_idbase,
+                           .seed_move = seed != NULL,
                            .lowers = j->lowers};
     struct error e2;
-    if (rt_sandbox_create(d->rt, &spec, &j->sb, &e2) < 0) {
+    if (rt_sandbox_create(j->d->rt, &spec, &j->sb, &e2) < 0) {
         j->sb = NULL;
         job_fail(j, "base", "cannot start the build sandbox: %s", e2.msg);
         return;
     }
     job_next(j);
-    return;
+}
+
+/* The parent's layer is in the seed c->part: the build sandbox takes it whole. */
+static void parent_copied(void *ud, int64_t bytes, const struct error *cerr)
+{
+    (void)bytes;
+    struct layer_copy *c = ud;
+    struct job *j = c->j;
+    if (j) j->copying = NULL;
+    if (j && cerr)
+        job_fail(j, "base", "copying the parent template's files: %s", cerr->msg);
+    else if (j)
+        build_sandbox(j, c->part);
+    remove_later(c->d, c->part); /* empty once taken */
+    free(c);
+}
+
+static int parent_copy_start(struct job *j, struct error *err)
+{
+    struct layer_copy *c = calloc(1, sizeof *c);
+    if (!c) return error_set(err, ERROR_GENERIC, "out of memory");
+    c->d = j->d;
+    c->j = j;
+    if (rt_seed_dir(j->d->rt, c->part, sizeof c->part, err) < 0) {
+        free(c);
+        return -1;
+    }
+    const char *dirs[1] = {c->part};
+    if (rt_dir_copy_start(j->d->rt, j->seed_dir, j->seed_idbase, dirs, 1, parent_copied, c, err) <
+        0) {
+        remove_later(j->d, c->part);
+        free(c);
+        return -1;
+    }
+    j->copying = c;
+    return 0;
 }
 
 void tpl_builds_stop(struct daemon *d)

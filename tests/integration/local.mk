@@ -36,6 +36,10 @@ INTEGRATION_TESTS = \
 	tests/integration/restart.sh \
 	tests/integration/cleanup.sh \
 	tests/integration/snapshot-copy.sh \
+	tests/integration/remove-big.sh \
+	tests/integration/create-admit.sh \
+	tests/integration/fork-fanout.sh \
+	tests/integration/template-plain.sh \
 	tests/integration/isolation.sh \
 	tests/integration/webhooks.sh \
 	tests/integration/process-logs.sh \
@@ -51,6 +55,9 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/envd-extras.mjs tests/integration/fidelity.mjs \
 	tests/integration/cli.mjs tests/integration/hostile.mjs tests/integration/restart.mjs \
 	tests/integration/cleanup.mjs tests/integration/snapshot-copy.mjs \
+	tests/integration/remove-big.mjs tests/integration/lib/loop-free.mjs \
+	tests/integration/create-admit.mjs tests/integration/fork-fanout.mjs \
+	tests/integration/template-plain.mjs \
 	tests/integration/isolation.mjs tests/integration/secrets.mjs \
 	tests/integration/webhooks.mjs tests/integration/process-logs.mjs \
 	tests/integration/lib/boxtopd.mjs tests/integration/lib/common.mjs \
@@ -70,8 +77,10 @@ $(INTEGRATION_LAST_LOG): tests/integration/harness.sh.log \
 	tests/integration/streams.sh.log tests/integration/envd-extras.sh.log tests/integration/cli.sh.log \
 	tests/integration/cli-connect.sh.log tests/integration/hostile.sh.log \
 	tests/integration/restart.sh.log tests/integration/cleanup.sh.log \
-	tests/integration/snapshot-copy.sh.log tests/integration/isolation.sh.log \
-	tests/integration/webhooks.sh.log tests/integration/process-logs.sh.log
+	tests/integration/snapshot-copy.sh.log tests/integration/remove-big.sh.log \
+	tests/integration/create-admit.sh.log tests/integration/fork-fanout.sh.log \
+	tests/integration/template-plain.sh.log \
+	tests/integration/isolation.sh.log tests/integration/webhooks.sh.log tests/integration/process-logs.sh.log
 
 clean-local: clean-local-integration
 clean-local-integration:

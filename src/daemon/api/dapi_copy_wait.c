@@ -7,7 +7,9 @@
 
 #include "../runtime/runtime.h"
 #include "../server.h"
+#include "../sandbox.h"
 #include "../snapshot.h"
+#include "../tpl.h"
 #include "dapi.h"
 #include "dapi_copy_wait.h"
 
@@ -73,8 +75,13 @@ static void seed_copied(void *ud, int64_t bytes, const struct error *cerr)
     (void)bytes;
     struct copy_wait *w = ud;
     struct daemon *d = w->d;
-    const struct snapshot *snap = snapshot_find(d, w->snap_tid);
+    const struct snapshot *snap = w->snap_tid[0] ? snapshot_find(d, w->snap_tid) : NULL;
     if (snap && snap->created_ms != w->snap_built) snap = NULL;
+    struct tpl_build *tb = NULL;
+    bool from_tpl = !w->snap_tid[0];
+    if (from_tpl && (!tpl_find(d, w->cr.template_ref, &tb) || !tb ||
+                     strcmp(tb->layer, w->tpl_layer) != 0 || tb->stacked))
+        tb = NULL;
     struct create_req cr = w->cr; /* to rest, which frees or keeps its parts */
     dapi_create_fn w_rest = w->rest;
     char seed[sizeof w->seeds[0]];
@@ -84,20 +91,51 @@ static void seed_copied(void *ud, int64_t bytes, const struct error *cerr)
     struct error err = {0};
     if (cerr)
         err = *cerr;
-    else if (!snap)
+    else if (from_tpl && !tb)
+        error_set(&err, ERROR_CONFLICT,
+                  "the template was deleted or rebuilt while the sandbox was created from it");
+    else if (!from_tpl && !snap)
         error_set(&err, ERROR_CONFLICT,
                   "the snapshot was deleted or rebuilt while the sandbox was created from it");
-    if (req)
-        w_rest(d, req, &cr, snap, seed, err.kind == ERROR_NONE ? NULL : &err);
-    else
-        create_req_free(&cr);
+    if (req && err.kind == ERROR_NONE) {
+        w_rest(d, req, &cr, snap, seed, NULL); /* creates it as admitted */
+    } else {
+        sbx_create_unadmit(d);
+        if (req)
+            w_rest(d, req, &cr, snap, seed, &err);
+        else
+            create_req_free(&cr);
+    }
     snapshot_tmp_remove(d, seed); /* empty when the sandbox took it */
+}
+
+/* The copy of src_dir (owners based at idbase) into a new seed for w's create. */
+static int seeded_start(struct daemon *d, struct server_request *req, struct copy_wait *w,
+                        const struct snapshot *snap, const char *src_dir, uint32_t idbase,
+                        dapi_create_fn rest);
+
+int dapi_create_seeded_tpl(struct daemon *d, struct server_request *req, struct create_req *cr,
+                           const struct tpl_build *tb, dapi_create_fn rest)
+{
+    struct copy_wait *w = copy_wait_new(d, "");
+    if (w) w->seeds = calloc(1, sizeof *w->seeds);
+    if (!w || !w->seeds) {
+        if (w) copy_wait_free(w);
+        create_req_free(cr);
+        return server_respond_error(req, 500, "out of memory");
+    }
+    w->cr = *cr;
+    w->rest = rest;
+    memset(cr, 0, sizeof *cr);
+    snprintf(w->tpl_layer, sizeof w->tpl_layer, "%s", tb->layer);
+    char dir[4200];
+    tpl_layer_dir(d, tb->layer, dir, sizeof dir);
+    return seeded_start(d, req, w, NULL, dir, tb->idbase, rest);
 }
 
 int dapi_create_seeded(struct daemon *d, struct server_request *req, struct create_req *cr,
                        const struct snapshot *snap, dapi_create_fn rest)
 {
-    struct error err;
     struct copy_wait *w = copy_wait_new(d, "");
     if (w) w->seeds = calloc(1, sizeof *w->seeds);
     if (!w || !w->seeds) {
@@ -110,16 +148,31 @@ int dapi_create_seeded(struct daemon *d, struct server_request *req, struct crea
     memset(cr, 0, sizeof *cr);
     snprintf(w->snap_tid, sizeof w->snap_tid, "%s", snap->template_id);
     w->snap_built = snap->created_ms;
+    return seeded_start(d, req, w, snap, snap->dir, snap->idbase, rest);
+}
+
+static int seeded_start(struct daemon *d, struct server_request *req, struct copy_wait *w,
+                        const struct snapshot *snap, const char *src_dir, uint32_t idbase,
+                        dapi_create_fn rest)
+{
+    struct error err;
     const char *dirs[1] = {w->seeds[0]};
     if ((w->cr.volume_mounts && dapi_volume_mounts_check(d, w->cr.volume_mounts, &err) < 0)) {
         copy_wait_free(w);
         return server_respond_error(req, 400, "%s", err.msg);
     }
+    /* the limits first: a create refused must not copy (and hold the disk) for nothing */
+    if (sbx_create_admit(d, &err) < 0) {
+        copy_wait_free(w);
+        return dapi_answer_error(req, &err);
+    }
     if (rt_seed_dir(d->rt, w->seeds[0], sizeof w->seeds[0], &err) < 0) {
+        sbx_create_unadmit(d);
         copy_wait_free(w);
         return rest(d, req, &(struct create_req){0}, snap, NULL, &err);
     }
-    if (rt_dir_copy_start(d->rt, snap->dir, snap->idbase, dirs, 1, seed_copied, w, &err) < 0) {
+    if (rt_dir_copy_start(d->rt, src_dir, idbase, dirs, 1, seed_copied, w, &err) < 0) {
+        sbx_create_unadmit(d);
         snapshot_tmp_remove(d, w->seeds[0]);
         copy_wait_free(w);
         return rest(d, req, &(struct create_req){0}, snap, NULL, &err);

@@ -37,8 +37,9 @@ struct copy_wait {
     char (*seeds)[4096];
     /* create from a snapshot */
     struct create_req cr;
-    char snap_tid[24];
+    char snap_tid[24];  /* or "" for a template's layer: */
     int64_t snap_built; /* its created_ms: a rebuild meanwhile swapped the files out */
+    char tpl_layer[72]; /* the layer copied: a rebuild meanwhile changed the template's */
     dapi_create_fn rest;
 };
 
@@ -56,5 +57,10 @@ struct server_request *copy_wait_end(struct copy_wait *w);
  * here when the copy cannot start; then req is answered here). */
 int dapi_create_seeded(struct daemon *d, struct server_request *req, struct create_req *cr,
                        const struct snapshot *snap, dapi_create_fn rest);
+/* The same from a template's layer that is a whole copy (tb not stacked: plain mode), so
+ * that the loop never copies it: rest(d, req, cr, NULL, seed, NULL) once in the seed. */
+struct tpl_build;
+int dapi_create_seeded_tpl(struct daemon *d, struct server_request *req, struct create_req *cr,
+                           const struct tpl_build *tb, dapi_create_fn rest);
 
 #endif

@@ -126,6 +126,10 @@ static int create_common(struct daemon *d, struct server_request *req, bool v2)
         validate_template_ref(cr.template_ref) ? NULL : snapshot_find(d, cr.template_ref);
     if (snap) /* its files are copied off the loop first */
         return dapi_create_seeded(d, req, &cr, snap, create_rest);
+    struct tpl_build *tb = NULL;
+    if (!validate_template_ref(cr.template_ref) && tpl_find(d, cr.template_ref, &tb) && tb &&
+        !tb->stacked && tb->layer[0]) /* a whole copy of a layer (plain mode): the same */
+        return dapi_create_seeded_tpl(d, req, &cr, tb, create_rest);
     return create_rest(d, req, &cr, NULL, NULL, NULL);
 }
 
@@ -150,6 +154,7 @@ static int create_rest(struct daemon *d, struct server_request *req, struct crea
         o.seed_move = true;
         o.seed_idbase = snap->idbase;
         o.lowers = snap->lowers;
+        o.admitted = true; /* before its copy (dapi_create_seeded) */
     }
     struct tpl_build *tb = NULL;
     struct tpl *tp =
@@ -161,6 +166,11 @@ static int create_rest(struct daemon *d, struct server_request *req, struct crea
         o.alias = tp->alias;
         if (tb->stacked) {
             o.lowers = lowers = tpl_lowers(d, tb);
+        } else if (seed) { /* copied off the loop (dapi_create_seeded_tpl) */
+            o.seed_dir = seed;
+            o.seed_move = true;
+            o.seed_idbase = tb->idbase;
+            o.admitted = true;
         } else {
             tpl_layer_dir(d, tb->layer, tpl_dir, sizeof tpl_dir);
             o.seed_dir = tpl_dir;
@@ -172,6 +182,7 @@ static int create_rest(struct daemon *d, struct server_request *req, struct crea
     }
     o.auto_pause_fs_only = cr.auto_pause_fs_only;
     if (cr.volume_mounts && dapi_volume_mounts_check(d, cr.volume_mounts, &err) < 0) {
+        if (o.admitted) sbx_create_unadmit(d);
         free(lowers);
         create_req_free(&cr);
         return send_validation(req, 400, &err);

@@ -234,6 +234,7 @@ static void fork_copied(void *ud, int64_t bytes, const struct error *cerr)
             .metadata = src->metadata ? cJSON_Duplicate(src->metadata, 1) : NULL,
             .env_vars = src->env_vars ? cJSON_Duplicate(src->env_vars, 1) : NULL,
             .volume_mounts = src->volume_mounts ? cJSON_Duplicate(src->volume_mounts, 1) : NULL,
+            .admitted = true, /* before the copy (dapi_sandbox_fork) */
         };
         struct sbx *f;
         struct error ferr;
@@ -251,6 +252,8 @@ static void fork_copied(void *ud, int64_t bytes, const struct error *cerr)
         made++;
     }
     free(lowers);
+    for (int i = out ? w->count : 0; i < w->count; i++) /* none was created */
+        sbx_create_unadmit(d);
     for (int i = 0; i < w->count; i++) /* empty where a fork took its seed */
         snapshot_tmp_remove(d, w->seeds[i]);
     if (src && out) sbx_log(src, LOG_INFO, NULL, "forked %d of %d", made, w->count);
@@ -266,6 +269,24 @@ static void fork_copied(void *ud, int64_t bytes, const struct error *cerr)
         server_respond_error(req, 404, "%s", err.msg);
     else
         server_respond_error(req, 500, "Error forking sandbox: %s", err.msg);
+}
+
+/* The first seed is copied (src thawed again): the others are copied from it, so src is
+ * frozen for one copy whatever the count. */
+static void fork_first_copied(void *ud, int64_t bytes, const struct error *cerr)
+{
+    struct copy_wait *w = ud;
+    struct error err;
+    const char *dirs[FORK_MAX_COUNT];
+    for (int i = 1; i < w->count; i++)
+        dirs[i - 1] = w->seeds[i];
+    if (cerr || w->count == 1 || !sbx_find(w->d, w->sbx_id)) {
+        fork_copied(w, bytes, cerr);
+        return;
+    }
+    if (rt_dir_copy_start(w->d->rt, w->seeds[0], w->idbase, dirs, w->count - 1, fork_copied, w,
+                          &err) < 0)
+        fork_copied(w, bytes, &err);
 }
 
 int dapi_sandbox_fork(struct daemon *d, struct server_request *req)
@@ -300,8 +321,9 @@ int dapi_sandbox_fork(struct daemon *d, struct server_request *req)
         return server_respond_error(
             req, 409, "Sandbox '%s' is paused and cannot be forked; resume it first", src->id);
     if (!src->rt) return server_respond_error(req, 409, "the sandbox's files are not loaded");
-    /* one copy per fork, made in a child while src is frozen; each fork takes its own whole
-     * (a rename), so the loop copies nothing */
+    /* one copy per fork, made in a child: the first while src is frozen, the others from
+     * it (fork_first_copied); each fork takes its own whole (a rename), so the loop copies
+     * nothing */
     struct copy_wait *w = copy_wait_new(d, src->id);
     if (w) w->seeds = calloc((size_t)count, sizeof *w->seeds);
     if (!w || !w->seeds) {
@@ -310,20 +332,32 @@ int dapi_sandbox_fork(struct daemon *d, struct server_request *req)
     }
     w->count = (int)count;
     w->timeout_s = (int64_t)timeout;
+    /* the limits first: forks refused must not freeze src and copy for nothing */
+    for (int i = 0; i < w->count; i++)
+        if (sbx_create_admit(d, &err) < 0) {
+            while (i-- > 0)
+                sbx_create_unadmit(d);
+            copy_wait_free(w);
+            return dapi_answer_error(req, &err);
+        }
     const char *dirs[FORK_MAX_COUNT];
     for (int i = 0; i < w->count; i++) {
         if (rt_seed_dir(d->rt, w->seeds[i], sizeof w->seeds[i], &err) < 0) {
             while (i-- > 0)
                 snapshot_tmp_remove(d, w->seeds[i]);
+            for (int k = 0; k < w->count; k++)
+                sbx_create_unadmit(d);
             copy_wait_free(w);
             return server_respond_error(req, 500, "Error forking sandbox: %s", err.msg);
         }
         dirs[i] = w->seeds[i];
     }
-    if (rt_sandbox_copy_start(d->rt, src->rt, dirs, w->count, &w->idbase, fork_copied, w, &err) <
+    if (rt_sandbox_copy_start(d->rt, src->rt, dirs, 1, &w->idbase, fork_first_copied, w, &err) <
         0) {
-        for (int i = 0; i < w->count; i++)
+        for (int i = 0; i < w->count; i++) {
             snapshot_tmp_remove(d, w->seeds[i]);
+            sbx_create_unadmit(d);
+        }
         copy_wait_free(w);
         return server_respond_error(req, 500, "Error forking sandbox: %s", err.msg);
     }

@@ -145,29 +145,26 @@ static int remove_children(int dfd, int depth)
     return rc;
 }
 
+int cf_remove_at(int dfd, const char *name)
+{
+    if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT) return 0;
+    if (errno != EISDIR && errno != EPERM) return -errno;
+    int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sub < 0) return -errno;
+    int rc = remove_children(sub, 0);
+    close(sub);
+    if (rc == 0 && unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT) rc = -errno;
+    return rc;
+}
+
 int cf_remove_all(int root_fd, const char *abs)
 {
     char base[NAME_MAX + 1];
     int dfd = cf_open_parent(root_fd, abs, base, sizeof base);
     if (dfd == -ENOENT) return 0;
     if (dfd < 0) return dfd;
-    int rc = 0;
-    if (strcmp(base, ".") == 0) {
-        rc = -EBUSY; /* never remove the sandbox root itself */
-    } else if (unlinkat(dfd, base, 0) == 0 || errno == ENOENT) {
-        rc = 0;
-    } else if (errno == EISDIR || errno == EPERM) {
-        int sub = openat(dfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (sub < 0) {
-            rc = -errno;
-        } else {
-            rc = remove_children(sub, 0);
-            close(sub);
-            if (rc == 0 && unlinkat(dfd, base, AT_REMOVEDIR) < 0 && errno != ENOENT) rc = -errno;
-        }
-    } else {
-        rc = -errno;
-    }
+    int rc = strcmp(base, ".") == 0 ? -EBUSY /* never remove the sandbox root itself */
+                                    : cf_remove_at(dfd, base);
     close(dfd);
     return rc;
 }

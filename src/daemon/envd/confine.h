@@ -28,6 +28,8 @@ int cf_stat(int root_fd, const char *abs, struct stat *st);
 int cf_mkdir_p(int root_fd, const char *abs, uid_t uid, gid_t gid, int *created);
 /* rm -rf of abs (a missing path is success). */
 int cf_remove_all(int root_fd, const char *abs);
+/* rm -rf of name in the directory dfd (never through symlinks; missing is success). */
+int cf_remove_at(int dfd, const char *name);
 /* rename(2) of two absolute sandbox paths. */
 int cf_rename(int root_fd, const char *from, const char *to);
 /* Fully resolved sandbox path of abs (symlinks followed inside root) into out. */

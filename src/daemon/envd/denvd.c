@@ -48,6 +48,7 @@ struct denvd_sbx *denvd_sbx_get(struct envd *e, const char *id, struct rt_sandbo
                 denvd_watch_sbx_free(s);
                 s->rt = rt;
                 denvd_ops_load(s);
+                denvd_remove_sweep(s);
                 denvd_process_adopt(s); /* none after a reboot; those kept while boxtopd was down */
             }
             return s;
@@ -62,6 +63,7 @@ struct denvd_sbx *denvd_sbx_get(struct envd *e, const char *id, struct rt_sandbo
     e->sbxs = s;
     if (rt) {
         denvd_ops_load(s);      /* a restarted boxtopd continues its operation ids */
+        denvd_remove_sweep(s);  /* and its deletions */
         denvd_process_adopt(s); /* a boxtopd restarted after a crash: its processes */
     }
     return s;

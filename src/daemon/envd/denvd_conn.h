@@ -27,6 +27,8 @@ struct denvd_conn {
     bool up_end_pending; /* the body ended while the upload waited (denvd_upload_waiting) */
     int up_end_status;
     struct denvd_download *dl;
+    struct denvd_remove *rm; /* a Remove answered when its child is done */
+    struct denvd_timer *rm_hold;
     bool streaming, ended;
     bool was_high;
     struct denvd_conn_owner owner;

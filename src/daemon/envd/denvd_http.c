@@ -538,6 +538,28 @@ static void stream_input(struct denvd_conn *c, struct frames *fr)
     buf_free(&r.body);
 }
 
+/* A Remove's child is done (fs_remove.c). */
+static void remove_answer(void *ud, struct denvd_reply *r)
+{
+    struct denvd_conn *c = ud;
+    c->rm = NULL;
+    denvd_timer_stop(c->rm_hold);
+    c->rm_hold = NULL;
+    if (r->code != CONNECT_OK)
+        respond_connect_error(c, r->code, r->message);
+    else
+        server_respond(c->req, 200, "application/json", r->body.data, r->body.len);
+    c->kind = K_DONE;
+}
+
+/* lws arms its request timeout after the body callback returned: off again */
+static void remove_rehold(void *arg)
+{
+    struct denvd_conn *c = arg;
+    c->rm_hold = NULL;
+    if (c->req && c->rm) server_request_hold(c->req);
+}
+
 static void rpc_complete(struct denvd_conn *c)
 {
     struct denvd_reply r = {CONNECT_OK, "", BUF_INIT};
@@ -550,8 +572,19 @@ static void rpc_complete(struct denvd_conn *c)
             respond_connect_error(c, CONNECT_INVALID_ARGUMENT, "request body is not a JSON object");
             return;
         }
-        int rc = is_proc ? denvd_process_unary(&c->call, c->method, msg, &r)
+        int rc;
+        if (!is_proc && strcmp(c->method, "Remove") == 0) {
+            rc = denvd_fs_remove(&c->call, msg, &r, remove_answer, c, &c->rm);
+            if (rc == 1) { /* answered by remove_answer, maybe after lws's request timeout */
+                cJSON_Delete(msg);
+                server_request_hold(c->req);
+                c->rm_hold = denvd_timer_start(c->e, 1, remove_rehold, c);
+                return;
+            }
+        } else {
+            rc = is_proc ? denvd_process_unary(&c->call, c->method, msg, &r)
                          : denvd_fs_unary(&c->call, c->method, msg, &r);
+        }
         cJSON_Delete(msg);
         if (rc < 0 || r.code != CONNECT_OK)
             respond_connect_error(c, r.code, r.message);
@@ -676,6 +709,8 @@ static void on_close(struct server_request *req, void *ud)
         c->owner.gone = NULL;
         gone(c->owner.arg);
     }
+    denvd_remove_forget(c->rm); /* the deletion goes on */
+    denvd_timer_stop(c->rm_hold);
     denvd_upload_free(c->up);
     denvd_download_free(c->dl);
     buf_free(&c->body);

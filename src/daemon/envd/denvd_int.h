@@ -158,6 +158,20 @@ int denvd_fs_stream(struct denvd_call *c, const char *method, const cJSON *msg,
                     struct denvd_conn *conn, struct denvd_reply *r);
 int denvd_watch_unary(struct denvd_call *c, const char *method, const cJSON *msg,
                       struct denvd_reply *r);
+/* msg's path field key resolved like envd (home-relative, "~"): 0, or -1 with r filled. */
+int denvd_fs_path(struct denvd_call *c, const cJSON *msg, const char *key, char *out,
+                  struct denvd_reply *r);
+/* Remove (fs_remove.c): 0 when answered in r now; 1 when a child deletes a big tree and
+ * done(ud, r) answers in the loop later - unless denvd_remove_forget(*job) came first (the
+ * client went away; the deletion goes on). */
+#define RM_HIDDEN_PREFIX ".boxtopd-rm-" /* a tree being deleted: never listed nor watched */
+struct denvd_remove;
+typedef void (*denvd_remove_done_fn)(void *ud, struct denvd_reply *r);
+int denvd_fs_remove(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r,
+                    denvd_remove_done_fn done, void *ud, struct denvd_remove **job);
+void denvd_remove_forget(struct denvd_remove *job);
+/* The trees a boxtopd stopped midway did not finish deleting: deleted now (off the loop). */
+void denvd_remove_sweep(struct denvd_sbx *s);
 void denvd_watch_sbx_free(struct denvd_sbx *s);
 
 /* errno → Connect code for file operations */

@@ -21,8 +21,8 @@
 
 #define LISTDIR_MAX_ENTRIES 100000
 
-static int resolve(struct denvd_call *c, const cJSON *msg, const char *key, char *out,
-                   struct denvd_reply *r)
+int denvd_fs_path(struct denvd_call *c, const cJSON *msg, const char *key, char *out,
+                  struct denvd_reply *r)
 {
     const char *p = NULL;
     struct error err;
@@ -71,14 +71,14 @@ static int reply_entry(struct denvd_call *c, const char *path, struct denvd_repl
 static int fs_stat(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
 {
     char path[ENVD_PATH_MAX];
-    if (resolve(c, msg, "path", path, r) < 0) return -1;
+    if (denvd_fs_path(c, msg, "path", path, r) < 0) return -1;
     return reply_entry(c, path, r);
 }
 
 static int fs_makedir(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
 {
     char path[ENVD_PATH_MAX];
-    if (resolve(c, msg, "path", path, r) < 0) return -1;
+    if (denvd_fs_path(c, msg, "path", path, r) < 0) return -1;
     struct stat st;
     int rc = cf_stat(c->root_fd, path, &st);
     if (rc == 0) {
@@ -101,7 +101,8 @@ static int fs_makedir(struct denvd_call *c, const cJSON *msg, struct denvd_reply
 static int fs_move(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
 {
     char src[ENVD_PATH_MAX], dst[ENVD_PATH_MAX], parent[ENVD_PATH_MAX], base[256];
-    if (resolve(c, msg, "source", src, r) < 0 || resolve(c, msg, "destination", dst, r) < 0)
+    if (denvd_fs_path(c, msg, "source", src, r) < 0 ||
+        denvd_fs_path(c, msg, "destination", dst, r) < 0)
         return -1;
     struct stat st;
     char ge[64]; /* envd: os.Rename's LinkError (move.go) */
@@ -121,17 +122,6 @@ static int fs_move(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r
         return denvd_reply_error(r, CONNECT_INTERNAL, "error renaming: rename %s %s: %s", src, dst,
                                  denvd_go_errno(rc, ge, sizeof ge));
     return reply_entry(c, dst, r);
-}
-
-static int fs_remove(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
-{
-    char path[ENVD_PATH_MAX];
-    if (resolve(c, msg, "path", path, r) < 0) return -1;
-    int rc = cf_remove_all(c->root_fd, path);
-    if (rc < 0)
-        return denvd_reply_error(r, CONNECT_INTERNAL, "error removing file or directory: %s",
-                                 strerror(-rc));
-    return denvd_reply_json(r, cJSON_CreateObject());
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -163,6 +153,8 @@ static int walk(struct walk *w, const char *dir, const char *shown, int level)
     int rc = 0;
     while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+        if (strncmp(de->d_name, RM_HIDDEN_PREFIX, strlen(RM_HIDDEN_PREFIX)) == 0)
+            continue; /* already removed (fs_remove.c), still being deleted */
         if (GROW(names, cap, n + 1) < 0) {
             rc = -ENOMEM;
             break;
@@ -233,7 +225,7 @@ static void first_missing(struct denvd_call *c, const char *path, char *out, siz
 static int fs_listdir(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r)
 {
     char path[ENVD_PATH_MAX], real[ENVD_PATH_MAX];
-    if (resolve(c, msg, "path", path, r) < 0) return -1;
+    if (denvd_fs_path(c, msg, "path", path, r) < 0) return -1;
     uint32_t depth = 0;
     struct error err;
     if (denvd_get_u32(msg, "depth", NULL, &depth, &err) < 0)
@@ -279,7 +271,6 @@ static int fs_dispatch(struct denvd_call *c, const char *method, const cJSON *ms
     if (strcmp(method, "MakeDir") == 0) return fs_makedir(c, msg, r);
     if (strcmp(method, "Move") == 0) return fs_move(c, msg, r);
     if (strcmp(method, "ListDir") == 0) return fs_listdir(c, msg, r);
-    if (strcmp(method, "Remove") == 0) return fs_remove(c, msg, r);
     return denvd_watch_unary(c, method, msg, r);
 }
 

@@ -187,6 +187,16 @@ static void emit(struct ewatch *w, const char *name, const char *type, bool with
     cJSON_AddItemToArray(w->events, ev);
 }
 
+/* Is from (an IN_MOVED_FROM) Remove's rename to a hidden name (fs_remove.c)? Its
+ * IN_MOVED_TO comes next in the same read. */
+static bool removed(const struct inotify_event *from, const char *next, const char *end)
+{
+    const struct inotify_event *to = (const struct inotify_event *)next;
+    if (next + sizeof *to > end || next + sizeof *to + to->len > end) return false;
+    return (to->mask & IN_MOVED_TO) && to->cookie == from->cookie && to->len &&
+           strncmp(to->name, RM_HIDDEN_PREFIX, strlen(RM_HIDDEN_PREFIX)) == 0;
+}
+
 static void on_inotify(void *arg, int fd, int what)
 {
     struct ewatch *w = arg;
@@ -219,6 +229,11 @@ static void on_inotify(void *arg, int fd, int what)
         if (snprintf(name, sizeof name, "%s%s%s", rel, *rel ? "/" : "", ev->name) >=
             (int)sizeof name)
             continue;
+        if (strstr(name, RM_HIDDEN_PREFIX)) continue; /* a tree being deleted (fs_remove.c) */
+        if ((ev->mask & IN_MOVED_FROM) && removed(ev, p, buf + n)) {
+            emit(w, name, "EVENT_TYPE_REMOVE", false); /* as os.RemoveAll's unlink shows */
+            continue;
+        }
         if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
             emit(w, name, "EVENT_TYPE_CREATE", true);
             if ((ev->mask & IN_ISDIR) && w->recursive) add_dir(w, name);

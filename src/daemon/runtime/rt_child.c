@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ struct rt_child {
     int pidfd;  /* watched, or -1 (rt_tick polls) */
     int msg_fd; /* read end of the report pipe, or -1 */
     const struct rt_sandbox *reads;
+    bool cut; /* killed because the sandbox it reads went away (kill_readers) */
     rt_child_done_fn done;
     void *ud;
 };
@@ -143,6 +145,49 @@ int rt_truncate_start(struct rt *rt, int fd, rt_truncate_done_fn done, void *ud)
     return 0;
 }
 
+/* ---- work on a sandbox's files off the loop ---- */
+
+struct sb_job {
+    rt_work_fn work;
+    void *arg;
+    rt_work_done_fn done;
+    void *ud;
+};
+
+static int sb_work(void *arg, int report_fd)
+{
+    (void)report_fd;
+    struct sb_job *j = arg; /* the child's copy */
+    return j->work(j->arg);
+}
+
+static void sb_done(struct rt *rt, void *ud, int status, const char *report, size_t len)
+{
+    (void)rt;
+    (void)report;
+    (void)len;
+    struct sb_job *j = ud;
+    rt_work_done_fn done = j->done;
+    void *cud = j->ud;
+    free(j);
+    done(cud, status);
+}
+
+int rt_sandbox_work_start(struct rt *rt, struct rt_sandbox *sb, const char *name, int keep_fd,
+                          rt_work_fn work, void *arg, rt_work_done_fn done, void *ud)
+{
+    struct sb_job *j = rt && sb ? malloc(sizeof *j) : NULL;
+    if (!j) return -1;
+    *j = (struct sb_job){work, arg, done, ud};
+    struct rt_child *c = child_start(rt, name, keep_fd, sb_work, j, sb_done, j);
+    if (!c) {
+        free(j);
+        return -1;
+    }
+    rt_child_reads(c, sb);
+    return 0;
+}
+
 struct rt_child *rt_child_watch(struct rt *rt, pid_t pid, rt_child_done_fn done, void *ud)
 {
     struct rt_child *c = child_link(rt, pid, -1, done, ud);
@@ -177,6 +222,8 @@ static void finish(struct rt *rt, struct rt_child *c, int ws)
     }
     if (c->msg_fd >= 0) close(c->msg_fd);
     int status = WIFEXITED(ws) ? WEXITSTATUS(ws) : WIFSIGNALED(ws) ? -WTERMSIG(ws) : -1;
+    if (c->cut)
+        status = -SIGKILL; /* it may have ended just before: its sandbox is gone all the same */
     rt_child_done_fn done = c->done;
     void *ud = c->ud;
     free(c);
@@ -223,6 +270,7 @@ void rt_children_kill_readers(struct rt *rt, const struct rt_sandbox *sb)
         if (c->reads == sb) {
             kill(c->pid, SIGKILL);
             c->reads = NULL;
+            c->cut = true;
         }
 }
 

@@ -589,6 +589,8 @@ int rt_dir_copy_start(struct rt *rt, const char *seed_dir, uint32_t idbase, cons
     if (rt->closing) return error_set(err, ERROR_CONFLICT, "boxtopd is stopping");
     if (rt_path(src, sizeof src, "%s/%s", seed_dir, layer_name(rt)) < 0)
         return error_set(err, ERROR_GENERIC, "path too long");
+    uint32_t made_for;
+    if (rt_seed_idbase(seed_dir, &made_for) == 0) idbase = made_for; /* its owners' range */
     struct copy_job *j = job_new(rt, src, idbase, dirs, n, done, ud, err);
     return j ? job_start(rt, j, dirs, NULL, err) : -1;
 }

@@ -187,7 +187,8 @@ typedef void (*rt_copy_done_fn)(void *ud, int64_t bytes, const struct error *err
 int rt_sandbox_copy_start(struct rt *rt, struct rt_sandbox *sb, const char *const *dirs, int n,
                           uint32_t *idbase, rt_copy_done_fn done, void *ud, struct error *err);
 /* The same from a directory rt_sandbox_copy_start filled (a snapshot; idbase: the id base it
- * reported). */
+ * reported; a seed's files are its own range's, whatever idbase says: a fork's first seed
+ * copied to the others). */
 int rt_dir_copy_start(struct rt *rt, const char *seed_dir, uint32_t idbase, const char *const *dirs,
                       int n, rt_copy_done_fn done, void *ud, struct error *err);
 /* A seed for one new sandbox, to pass as a copy's destination and then as rt_spec.seed_dir
@@ -263,6 +264,15 @@ int rt_remove_later(struct rt *rt, const char *path);
  * open and writes to it only after done. -1 when no child could be started. */
 typedef void (*rt_truncate_done_fn)(void *ud, int err);
 int rt_truncate_start(struct rt *rt, int fd, rt_truncate_done_fn done, void *ud);
+/* work(arg) on sb's files in a child (rt_child.c: niced, dies with boxtopd, holds only
+ * keep_fd, as its fd 4, when not -1; arg is the child's copy). done(ud, status) runs in the
+ * loop once it ended, always: status = work's result (0-125), or negative when it was killed
+ * - sb was destroyed or boxtopd stops - and then sb must not be touched. -1 when no child
+ * could be started. name: the child's name in ps. */
+typedef int (*rt_work_fn)(void *arg);
+typedef void (*rt_work_done_fn)(void *ud, int status);
+int rt_sandbox_work_start(struct rt *rt, struct rt_sandbox *sb, const char *name, int keep_fd,
+                          rt_work_fn work, void *arg, rt_work_done_fn done, void *ud);
 
 /* Host-side directory fd of the sandbox's root, for confined file access with
  * openat2(RESOLVE_IN_ROOT); and the host uid/gid a sandbox user maps to. The fd belongs to sb
