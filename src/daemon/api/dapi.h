@@ -94,5 +94,10 @@ int dapi_tpl_alias(struct daemon *d, struct server_request *req);
 int dapi_tpl_tags_get(struct daemon *d, struct server_request *req);
 int dapi_tpl_tags_assign(struct daemon *d, struct server_request *req);
 int dapi_tpl_tags_remove(struct daemon *d, struct server_request *req);
+int dapi_secrets_list(struct daemon *d, struct server_request *req); /* dapi_secrets.c */
+int dapi_secret_create(struct daemon *d, struct server_request *req);
+int dapi_secret_get(struct daemon *d, struct server_request *req);
+int dapi_secret_update(struct daemon *d, struct server_request *req);
+int dapi_secret_delete(struct daemon *d, struct server_request *req);
 
 #endif
