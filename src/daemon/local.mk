@@ -48,7 +48,9 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/api/dapi_events.c \
 	src/daemon/api/dapi_webhooks.c \
 	src/daemon/api/secret_store.c src/daemon/api/secret_store.h \
-	src/daemon/api/dapi_secrets.c
+	src/daemon/api/dapi_secrets.c \
+	src/daemon/api/dapi_network.c \
+	src/daemon/api/dapi_admin.c
 src_daemon_libboxtopd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon \
 	$(CJSON_CFLAGS) $(LWS_CFLAGS) $(CRYPTO_CFLAGS) $(CURL_CFLAGS) \
 	$(ZLIB_CFLAGS)

@@ -40,6 +40,7 @@ INTEGRATION_TESTS = \
 	tests/integration/webhooks.sh \
 	tests/integration/process-logs.sh \
 	tests/integration/platform-secrets.sh \
+	tests/integration/platform-routes.sh \
 	tests/integration/secrets.sh
 TESTS += $(INTEGRATION_TESTS)
 check_SCRIPTS += tests/node_modules/.boxtop-stamp
@@ -54,7 +55,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/cleanup.mjs tests/integration/snapshot-copy.mjs \
 	tests/integration/isolation.mjs tests/integration/secrets.mjs \
 	tests/integration/webhooks.mjs tests/integration/process-logs.mjs \
-	tests/integration/platform-secrets.mjs \
+	tests/integration/platform-secrets.mjs tests/integration/platform-routes.mjs \
 	tests/integration/lib/boxtopd.mjs tests/integration/lib/common.mjs \
 	tests/integration/lib/loopback-only.cjs tests/integration/lib/tap-node.sh \
 	tests/integration/lib/boxtopd.sh tests/integration/README.md tests/integration/.gitignore \
@@ -74,7 +75,7 @@ $(INTEGRATION_LAST_LOG): tests/integration/harness.sh.log \
 	tests/integration/restart.sh.log tests/integration/cleanup.sh.log \
 	tests/integration/snapshot-copy.sh.log tests/integration/isolation.sh.log \
 	tests/integration/webhooks.sh.log tests/integration/process-logs.sh.log \
-	tests/integration/platform-secrets.sh.log
+	tests/integration/platform-secrets.sh.log tests/integration/platform-routes.sh.log
 
 clean-local: clean-local-integration
 clean-local-integration:

@@ -85,6 +85,28 @@ static const struct {
     {"GET", "/secrets/*", dapi_secret_get, true},
     {"POST", "/secrets/*", dapi_secret_update, true},
     {"DELETE", "/secrets/*", dapi_secret_delete, true},
+    /* any other method or depth: upstream's router finds no operation, 404 before the key */
+    {NULL, "/secrets", dapi_secrets_no_route, false},
+    {NULL, "/secrets/*", dapi_secrets_no_route, false},
+    {NULL, "/secrets/*/**", dapi_secrets_no_route, false},
+    {"PUT", "/sandboxes/*/network", dapi_sandbox_network, true},
+    /* credentials boxtopd never issues: 401 as self-hosted E2B answers a team key */
+    {"GET", "/nodes", dapi_admin_only, false},
+    {"GET", "/nodes/*", dapi_admin_only, false},
+    {"POST", "/nodes/*", dapi_admin_only, false},
+    {"POST", "/admin/teams/*/sandboxes/kill", dapi_admin_only, false},
+    {"GET", "/admin/sandboxes/running-counts", dapi_admin_only, false},
+    {"POST", "/admin/teams/*/builds/cancel", dapi_admin_only, false},
+    {"POST", "/admin/teams/*/api-keys", dapi_admin_only, false},
+    {"DELETE", "/admin/teams/*/api-keys/*", dapi_admin_only, false},
+    {"GET", "/teams", dapi_user_only, false},
+    {"POST", "/templates/*", dapi_user_only, false}, /* v1 rebuild */
+    {"POST", "/access-tokens", dapi_user_only, false},
+    {"DELETE", "/access-tokens/*", dapi_user_only, false},
+    {"GET", "/api-keys", dapi_user_or_admin, false},
+    {"POST", "/api-keys", dapi_user_only, false},
+    {"PATCH", "/api-keys/*", dapi_user_or_admin, false},
+    {"DELETE", "/api-keys/*", dapi_user_or_admin, false},
 };
 #define N_API (sizeof dapi_table / sizeof dapi_table[0])
 

@@ -150,3 +150,10 @@ int dapi_secret_delete(struct daemon *d, struct server_request *req)
     if (rc != SECRET_OK) return answer_rc(req, rc);
     return server_respond(req, 204, NULL, NULL, 0);
 }
+
+int dapi_secrets_no_route(struct daemon *d, struct server_request *req)
+{
+    (void)d;
+    server_add_header(req, "Cache-Control", "no-store");
+    return server_respond_error(req, 404, "Not found");
+}
