@@ -57,6 +57,12 @@ test('PUT /sandboxes/{id}/network on the raw wire: upstream texts in upstream or
     if (msg) assert.deepEqual(r.json, { code: status, message: msg }, JSON.stringify(body));
   }
   assert.equal((await put({ allowOut: ['1.1.1.1'], egressProxy: null, rules: null })).status, 204);
+  // a SOCKS5 password is a secret: not in the answer (secrets.sh searches the logs for it)
+  const pw = 'socks-' + Math.random().toString(36).slice(2) + 'Qx7Zp9Lm3Kd';
+  d.noteSecret(pw);
+  const pr = await put({ egressProxy: { address: 'proxy.example.com:1080', username: 'u', password: pw } });
+  assert.equal(pr.status, 403);
+  assert.ok(!pr.text.includes(pw), 'the proxy password in an answer');
   assert.equal((await d.api('PUT', `/sandboxes/${id}/network`, { body: {}, key: null })).status, 401);
   await sbx.pause();
   const p = await put({});
