@@ -110,7 +110,11 @@ tests_unit_test_daemon_server_LDADD = $(DAEMON_TEST_LIBS)
 
 # Fuzz targets: chunked decoder, query/metadata decoding, daemon JSON request handling.
 FUZZ_PROGS += tests/fuzz/fuzz_chunked tests/fuzz/fuzz_query tests/fuzz/fuzz_daemon_json \
-	tests/fuzz/fuzz_http_head
+	tests/fuzz/fuzz_http_head tests/fuzz/fuzz_secrets
+tests_fuzz_fuzz_secrets_SOURCES = tests/fuzz/fuzz_secrets.c
+tests_fuzz_fuzz_secrets_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_fuzz_fuzz_secrets_LDADD = $(FUZZ_MAIN) $(DAEMON_LIBS)
+tests_fuzz_fuzz_secrets_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_http_head_SOURCES = tests/fuzz/fuzz_http_head.c
 tests_fuzz_fuzz_http_head_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_fuzz_fuzz_http_head_LDADD = $(FUZZ_MAIN) $(DAEMON_LIBS)

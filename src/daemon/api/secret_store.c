@@ -174,6 +174,13 @@ static struct secret *find_name(const struct secret_store *st, const char *name)
     return NULL;
 }
 
+static struct secret *secret_find_id(const struct secret_store *st, const char *id)
+{
+    for (size_t i = 0; i < st->n; i++)
+        if (strcmp(st->v[i]->id, id) == 0) return st->v[i];
+    return NULL;
+}
+
 static struct secret *load_one(const cJSON *o)
 {
     const char *id = json_str(o, "secretID"), *name = json_str(o, "name"),
@@ -202,6 +209,30 @@ static struct secret *load_one(const cJSON *o)
     return s;
 }
 
+int secret_store_parse(struct secret_store *st, const char *text, size_t len, struct error *err)
+{
+    cJSON *doc = cJSON_ParseWithLength(text ? text : "", len);
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, "secrets"), *e;
+    int rc = 0;
+    if (!cJSON_IsArray(arr))
+        rc = error_set(err, ERROR_PROTOCOL, "%s: not a secrets file", st->path);
+    size_t i = 0;
+    cJSON_ArrayForEach(e, arr)
+    {
+        struct secret *s = rc == 0 ? load_one(e) : NULL;
+        if (rc == 0 && (!s || find_name(st, s->name) || secret_find_id(st, s->id) ||
+                        insert_sorted(st, s) < 0)) {
+            secret_free(s);
+            rc = error_set(err, ERROR_PROTOCOL, "%s: entry %zu is damaged", st->path, i);
+        }
+        i++;
+    }
+    wipe_values(doc);
+    cJSON_Delete(doc);
+    if (rc < 0) secret_store_close(st);
+    return rc;
+}
+
 int secret_store_open(struct secret_store *st, const char *state_dir, struct error *err)
 {
     memset(st, 0, sizeof *st);
@@ -215,26 +246,9 @@ int secret_store_open(struct secret_store *st, const char *state_dir, struct err
         if (access(st->path, F_OK) != 0 && errno == ENOENT) return 0;
         return error_set(err, ERROR_GENERIC, "%s: cannot be read", st->path);
     }
-    cJSON *doc = cJSON_ParseWithLength(b.data ? b.data : "", b.len);
+    int rc = secret_store_parse(st, b.data, b.len, err);
     if (b.data) explicit_bzero(b.data, b.len);
     buf_free(&b);
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, "secrets"), *e;
-    int rc = 0;
-    if (!cJSON_IsArray(arr))
-        rc = error_set(err, ERROR_PROTOCOL, "%s: not a secrets file", st->path);
-    size_t i = 0;
-    cJSON_ArrayForEach(e, arr)
-    {
-        struct secret *s = rc == 0 ? load_one(e) : NULL;
-        if (rc == 0 && (!s || find_name(st, s->name) || insert_sorted(st, s) < 0)) {
-            secret_free(s);
-            rc = error_set(err, ERROR_PROTOCOL, "%s: entry %zu is damaged", st->path, i);
-        }
-        i++;
-    }
-    wipe_values(doc);
-    cJSON_Delete(doc);
-    if (rc < 0) secret_store_close(st);
     return rc;
 }
 

@@ -49,6 +49,8 @@ enum secret_rc {
  * what it holds). */
 int secret_store_open(struct secret_store *st, const char *state_dir, struct error *err);
 void secret_store_close(struct secret_store *st);
+/* The same from the file's text (st zeroed, st->path only names it in err). */
+int secret_store_parse(struct secret_store *st, const char *text, size_t len, struct error *err);
 
 /* secretsstore.NormalizeName: trimmed, 1..128 of [A-Za-z0-9_-], lower-cased, not "sec_...". */
 bool secret_name_normalize(const char *in, char out[SECRET_NAME_MAX + 1]);
