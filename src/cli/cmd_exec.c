@@ -4,8 +4,9 @@
  * /bin/bash -l -c "<cmd>", no Connect-Timeout-Ms so long commands are not killed) and streams
  * stdout/stderr to our stdout/stderr chunk by chunk as the events arrive. When our stdin is
  * not a terminal it is forwarded (SendInput, 64 KiB at a time, one call in flight, then
- * CloseStdin). SIGINT/SIGTERM/SIGHUP kill the remote process (SIGKILL; envd delivers only
- * SIGTERM/SIGKILL and interactive shells ignore SIGTERM); a second signal stops waiting.
+ * CloseStdin). SIGINT/SIGTERM/SIGHUP kill the remote process and what it started (SIGKILL from
+ * a second remote process, kill_remote; envd's SendSignal reaches the process alone and
+ * interactive shells ignore SIGTERM); a second signal stops waiting.
  * Exit status: the command's (128+n when killed by signal n); 1 error, 2 usage, 3 not found,
  * 4 authentication when the command could not run. */
 #include "config.h"
@@ -49,6 +50,7 @@ struct exec {
     int signals;
     bool out_broken;
     bool kill_sent;
+    struct envd_stream *killer; /* the remote tree kill (kill_remote) */
 };
 
 static void print_error(const char *what, const struct error *err)
@@ -77,11 +79,40 @@ static void signal_done(const cJSON *resp, const struct error *err, void *ud)
     (void)ud;
 }
 
+static int killer_event(const struct envd_proc_event *ev, void *ud, struct error *err)
+{
+    (void)ev;
+    (void)ud;
+    (void)err;
+    return 0;
+}
+
+static void killer_end(const struct error *err, void *ud)
+{
+    (void)err;
+    struct exec *x = ud;
+    x->killer = NULL;
+}
+
+/* The command and everything it started. envd's SendSignal signals the process alone (a killed
+ * `bash -c` leaves its children running), so a second process stops the tree top down and kills
+ * it bottom up (children from /proc, else ps); SendSignal only when that cannot be started. */
 static void kill_remote(struct exec *x)
 {
     struct error err;
     if (!x->started || x->kill_sent) return;
     x->kill_sent = true;
+    char script[400];
+    snprintf(script, sizeof script,
+             "k() { kill -STOP \"$1\" 2>/dev/null; "
+             "for c in $(cat /proc/\"$1\"/task/*/children 2>/dev/null || "
+             "ps -o pid= --ppid \"$1\" 2>/dev/null); do k \"$c\"; done; "
+             "kill -KILL \"$1\" 2>/dev/null; }; k %u",
+             (unsigned)x->pid);
+    const char *args[] = {"-c", script, NULL};
+    struct envd_start_opts o = {.cmd = "/bin/sh", .args = args, .stdin_mode = 0};
+    x->killer = envd_process_start(&x->envd, &o, killer_event, killer_end, x, &err);
+    if (x->killer) return;
     if (!envd_process_signal(&x->envd, x->pid, SIGKILL, signal_done, x, &err))
         print_error("exec", &err);
 }
@@ -354,6 +385,13 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
     if (x->stream) {
         envd_stream_cancel(x->stream);
         x->stream = NULL;
+    }
+    /* the tree kill runs to its end (it is short), unless a second signal says stop waiting */
+    while (x->killer && x->signals < 2 && loop_run_once(x->loop, 1000) >= 0)
+        ;
+    if (x->killer) {
+        envd_stream_cancel(x->killer);
+        x->killer = NULL;
     }
     watch_stdin(x, false);
     /* Let a last SendInput/CloseStdin/SendSignal finish (never more than a unary timeout). */

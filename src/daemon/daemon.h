@@ -41,6 +41,7 @@ struct events;
 struct sbx_archive;
 struct snapshots;
 struct volumes;
+struct secret_store;
 struct webhooks;
 
 /* Hooks the envd module sets in denvd_setup (all optional). */
@@ -101,10 +102,11 @@ struct daemon {
     struct fdwatch *fds; /* fds the runtime asked us to watch */
     size_t n_fds, cap_fds;
 
-    struct snapshots *snaps;   /* snapshot.h */
-    struct volumes *vols;      /* volume.h */
-    void *dapi_state;          /* api/dapi_routes.c */
-    struct webhooks *webhooks; /* webhooks.h */
+    struct snapshots *snaps;      /* snapshot.h */
+    struct volumes *vols;         /* volume.h */
+    void *dapi_state;             /* api/dapi_routes.c */
+    struct secret_store *secrets; /* api/secret_store.h; NULL when its file was unreadable */
+    struct webhooks *webhooks;    /* webhooks.h */
     struct denvd_ops denvd_ops;
     struct tpls *tpls; /* tpl.h: templates built here */
     void *tpl_jobs;    /* tpl_build.c: builds in progress */

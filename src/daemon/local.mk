@@ -46,7 +46,11 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/api/dapi_copy_wait.c src/daemon/api/dapi_copy_wait.h \
 	src/daemon/api/dapi_volumes.c \
 	src/daemon/api/dapi_events.c \
-	src/daemon/api/dapi_webhooks.c
+	src/daemon/api/dapi_webhooks.c \
+	src/daemon/api/secret_store.c src/daemon/api/secret_store.h \
+	src/daemon/api/dapi_secrets.c \
+	src/daemon/api/dapi_network.c \
+	src/daemon/api/dapi_admin.c
 src_daemon_libboxtopd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon \
 	$(CJSON_CFLAGS) $(LWS_CFLAGS) $(CRYPTO_CFLAGS) $(CURL_CFLAGS) \
 	$(ZLIB_CFLAGS)
@@ -62,12 +66,16 @@ src_boxtopd_LDADD = $(DAEMON_LIBS)
 # Pure unit tests (no server, no sandboxes).
 DAEMON_TESTS = tests/unit/test_daemon_chunked tests/unit/test_daemon_query \
 	tests/unit/test_daemon_ids tests/unit/test_daemon_json tests/unit/test_daemon_store \
-	tests/unit/test_daemon_metrics tests/unit/test_daemon_proclog tests/unit/test_daemon_events
+	tests/unit/test_daemon_metrics tests/unit/test_daemon_proclog tests/unit/test_daemon_events \
+	tests/unit/test_daemon_secrets
 check_PROGRAMS += $(DAEMON_TESTS)
 TESTS += $(DAEMON_TESTS)
 UNIT_TESTS += $(DAEMON_TESTS)
 DAEMON_TEST_CPPFLAGS = $(src_daemon_libboxtopd_a_CPPFLAGS) $(CMOCKA_CFLAGS)
 DAEMON_TEST_LIBS = $(DAEMON_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_daemon_secrets_SOURCES = tests/unit/test_daemon_secrets.c
+tests_unit_test_daemon_secrets_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_daemon_secrets_LDADD = $(DAEMON_TEST_LIBS)
 tests_unit_test_daemon_chunked_SOURCES = tests/unit/test_daemon_chunked.c
 tests_unit_test_daemon_chunked_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_unit_test_daemon_chunked_LDADD = $(DAEMON_TEST_LIBS)
@@ -102,7 +110,11 @@ tests_unit_test_daemon_server_LDADD = $(DAEMON_TEST_LIBS)
 
 # Fuzz targets: chunked decoder, query/metadata decoding, daemon JSON request handling.
 FUZZ_PROGS += tests/fuzz/fuzz_chunked tests/fuzz/fuzz_query tests/fuzz/fuzz_daemon_json \
-	tests/fuzz/fuzz_http_head
+	tests/fuzz/fuzz_http_head tests/fuzz/fuzz_secrets
+tests_fuzz_fuzz_secrets_SOURCES = tests/fuzz/fuzz_secrets.c
+tests_fuzz_fuzz_secrets_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_fuzz_fuzz_secrets_LDADD = $(FUZZ_MAIN) $(DAEMON_LIBS)
+tests_fuzz_fuzz_secrets_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_http_head_SOURCES = tests/fuzz/fuzz_http_head.c
 tests_fuzz_fuzz_http_head_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_fuzz_fuzz_http_head_LDADD = $(FUZZ_MAIN) $(DAEMON_LIBS)

@@ -1,7 +1,8 @@
 // envd-extras.mjs - issue 5 behaviour that the SDK calls above do not reach, on the raw wire:
 // curl's `Expect: 100-continue` does not stall uploads, keepalive frames at the interval asked
 // for, a stream is cut when its sandbox is killed, the polling watcher RPCs
-// (CreateWatcher/GetWatcherEvents/RemoveWatcher), SendSignal and Update on raw RPCs.
+// (CreateWatcher/GetWatcherEvents/RemoveWatcher), SendSignal (the process, not its group) and
+// Update on raw RPCs.
 import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -90,6 +91,22 @@ test('SendSignal SIGTERM ends a process; Update resizes a PTY', T, async () => {
   await s.pty.sendInput(p.pid, new TextEncoder().encode('stty size\n'));
   assert.ok(await waitFor(() => out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split(/\r\n|\n|\r/).includes('17 91'), 10000), `stty size: ${JSON.stringify(out.slice(-200))}`);
   await s.pty.kill(p.pid);
+});
+
+// envd signals the process alone (handler.go SendSignal: cmd.Process.Signal), not its group:
+// a killed shell leaves the child it started in the background running.
+test('SendSignal reaches the process, not its children (kill() of a shell leaves its sleep)', T, async () => {
+  const s = need();
+  let out = '';
+  const h = await s.commands.run('sleep 300 & echo child=$!; wait', { background: true, onStdout: (x) => (out += x) });
+  assert.ok(await waitFor(() => /child=\d+/.test(out), 10000), `child pid: ${JSON.stringify(out)}`);
+  const child = out.match(/child=(\d+)/)[1];
+  assert.equal(await h.kill(), true);
+  const e = await h.wait().catch((x) => x);
+  assert.ok(e instanceof ctx.E.CommandExitError, 'the killed shell ended with an error status');
+  const alive = await s.commands.run(`kill -0 ${child} && cat /proc/${child}/comm`);
+  assert.equal(alive.stdout, 'sleep\n', 'the background sleep outlived its killed shell');
+  await s.commands.run(`kill ${child}`);
 });
 
 test('CreateWatcher / GetWatcherEvents / RemoveWatcher', T, async () => {

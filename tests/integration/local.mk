@@ -43,6 +43,8 @@ INTEGRATION_TESTS = \
 	tests/integration/isolation.sh \
 	tests/integration/webhooks.sh \
 	tests/integration/process-logs.sh \
+	tests/integration/platform-secrets.sh \
+	tests/integration/platform-routes.sh \
 	tests/integration/secrets.sh
 TESTS += $(INTEGRATION_TESTS)
 check_SCRIPTS += tests/node_modules/.boxtop-stamp
@@ -60,6 +62,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/template-plain.mjs \
 	tests/integration/isolation.mjs tests/integration/secrets.mjs \
 	tests/integration/webhooks.mjs tests/integration/process-logs.mjs \
+	tests/integration/platform-secrets.mjs tests/integration/platform-routes.mjs \
 	tests/integration/lib/boxtopd.mjs tests/integration/lib/common.mjs \
 	tests/integration/lib/loopback-only.cjs tests/integration/lib/tap-node.sh \
 	tests/integration/lib/boxtopd.sh tests/integration/README.md tests/integration/.gitignore \
@@ -80,7 +83,8 @@ $(INTEGRATION_LAST_LOG): tests/integration/harness.sh.log \
 	tests/integration/snapshot-copy.sh.log tests/integration/remove-big.sh.log \
 	tests/integration/create-admit.sh.log tests/integration/fork-fanout.sh.log \
 	tests/integration/template-plain.sh.log \
-	tests/integration/isolation.sh.log tests/integration/webhooks.sh.log tests/integration/process-logs.sh.log
+	tests/integration/isolation.sh.log tests/integration/webhooks.sh.log tests/integration/process-logs.sh.log \
+	tests/integration/platform-secrets.sh.log tests/integration/platform-routes.sh.log
 
 clean-local: clean-local-integration
 clean-local-integration:

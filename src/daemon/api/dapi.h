@@ -94,5 +94,16 @@ int dapi_tpl_alias(struct daemon *d, struct server_request *req);
 int dapi_tpl_tags_get(struct daemon *d, struct server_request *req);
 int dapi_tpl_tags_assign(struct daemon *d, struct server_request *req);
 int dapi_tpl_tags_remove(struct daemon *d, struct server_request *req);
+int dapi_sandbox_network(struct daemon *d, struct server_request *req); /* dapi_network.c */
+/* dapi_admin.c: routes whose credentials boxtopd never issues (401 as upstream) */
+int dapi_admin_only(struct daemon *d, struct server_request *req);
+int dapi_user_only(struct daemon *d, struct server_request *req);
+int dapi_user_or_admin(struct daemon *d, struct server_request *req);
+int dapi_secrets_list(struct daemon *d, struct server_request *req); /* dapi_secrets.c */
+int dapi_secret_create(struct daemon *d, struct server_request *req);
+int dapi_secret_get(struct daemon *d, struct server_request *req);
+int dapi_secret_update(struct daemon *d, struct server_request *req);
+int dapi_secret_delete(struct daemon *d, struct server_request *req);
+int dapi_secrets_no_route(struct daemon *d, struct server_request *req);
 
 #endif

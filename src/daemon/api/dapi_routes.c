@@ -12,6 +12,7 @@
 #include "../sandbox.h"
 #include "../tpl_tar.h"
 #include "dapi.h"
+#include "secret_store.h"
 
 struct dapi_ctx {
     struct daemon *d;
@@ -79,36 +80,89 @@ static const struct {
     {"PATCH", "/events/webhooks/*", dapi_webhook_update, true},
     {"DELETE", "/events/webhooks/*", dapi_webhook_delete, true},
     {"GET", "/events/webhooks/*/deliveries", dapi_webhook_deliveries, true},
+    {"GET", "/secrets", dapi_secrets_list, true},
+    {"POST", "/secrets", dapi_secret_create, true},
+    {"GET", "/secrets/*", dapi_secret_get, true},
+    {"POST", "/secrets/*", dapi_secret_update, true},
+    {"DELETE", "/secrets/*", dapi_secret_delete, true},
+    /* any other method or depth: upstream's router finds no operation, 404 before the key */
+    {NULL, "/secrets", dapi_secrets_no_route, false},
+    {NULL, "/secrets/*", dapi_secrets_no_route, false},
+    {NULL, "/secrets/*/**", dapi_secrets_no_route, false},
+    {"PUT", "/sandboxes/*/network", dapi_sandbox_network, true},
+    /* credentials boxtopd never issues: 401 as self-hosted E2B answers a team key */
+    {"GET", "/nodes", dapi_admin_only, false},
+    {"GET", "/nodes/*", dapi_admin_only, false},
+    {"POST", "/nodes/*", dapi_admin_only, false},
+    {"POST", "/admin/teams/*/sandboxes/kill", dapi_admin_only, false},
+    {"GET", "/admin/sandboxes/running-counts", dapi_admin_only, false},
+    {"POST", "/admin/teams/*/builds/cancel", dapi_admin_only, false},
+    {"POST", "/admin/teams/*/api-keys", dapi_admin_only, false},
+    {"DELETE", "/admin/teams/*/api-keys/*", dapi_admin_only, false},
+    {"GET", "/teams", dapi_user_only, false},
+    {"POST", "/templates/*", dapi_user_only, false}, /* v1 rebuild */
+    {"POST", "/access-tokens", dapi_user_only, false},
+    {"DELETE", "/access-tokens/*", dapi_user_only, false},
+    {"GET", "/api-keys", dapi_user_or_admin, false},
+    {"POST", "/api-keys", dapi_user_only, false},
+    {"PATCH", "/api-keys/*", dapi_user_or_admin, false},
+    {"DELETE", "/api-keys/*", dapi_user_or_admin, false},
 };
 #define N_API (sizeof dapi_table / sizeof dapi_table[0])
+
+/* /secrets and below: names there are confidential selectors (upstream middleware/secrets.go):
+ * such a path is never logged whole and every answer is no-store with a fixed text. */
+static bool secrets_path(const char *path)
+{
+    return strncmp(path, "/secrets", 8) == 0 && (path[8] == '\0' || path[8] == '/');
+}
+
+/* The path as it may be logged. */
+static const char *loggable_path(struct server_request *req)
+{
+    const char *p = server_request_path(req);
+    return secrets_path(p) ? (p[8] ? "/secrets/..." : "/secrets") : p;
+}
+
+/* 0 when the X-API-Key is the daemon's; else answers 401 (upstream's texts) and returns -1. */
+static int check_key(struct daemon *d, struct server_request *req)
+{
+    const char *key = server_request_header(req, "x-api-key");
+    bool secrets = secrets_path(server_request_path(req));
+    if (secrets) server_add_header(req, "Cache-Control", "no-store");
+    if (!key || !*key) {
+        server_respond_error(req, 401, "%s",
+                             secrets ? "You are not authenticated"
+                                     : "authorization header is missing");
+        return -1;
+    }
+    if (!auth_key_matches(d->api_key, key)) {
+        log_msg(d->log, LOG_INFO, "api: %s %s from %s: invalid API key", server_request_method(req),
+                loggable_path(req), server_request_peer(req));
+        server_respond_error(req, 401, "%s",
+                             secrets ? "You are not authenticated"
+                                     : "Invalid API key, please visit "
+                                       "https://e2b.dev/docs/api-key for more information.");
+        return -1;
+    }
+    return 0;
+}
 
 static int dapi_dispatch(struct server_request *req, void *ud)
 {
     struct dapi_ctx *c = ud;
     struct daemon *d = c->d;
 
-    if (c->auth) {
-        const char *key = server_request_header(req, "x-api-key");
-        if (!key || !*key) return server_respond_error(req, 401, "authorization header is missing");
-        if (!auth_key_matches(d->api_key, key)) {
-            log_msg(d->log, LOG_INFO, "api: %s %s from %s: invalid API key",
-                    server_request_method(req), server_request_path(req), server_request_peer(req));
-            return server_respond_error(req, 401,
-                                        "Invalid API key, please visit "
-                                        "https://e2b.dev/docs/api-key for more information.");
-        }
-    }
-    log_msg(d->log, LOG_DEBUG, "api: %s %s", server_request_method(req), server_request_path(req));
+    if (c->auth && check_key(d, req) < 0) return 0;
+    log_msg(d->log, LOG_DEBUG, "api: %s %s", server_request_method(req), loggable_path(req));
     return c->fn(d, req);
 }
 
 static int dapi_not_found(struct server_request *req, void *ud)
 {
     struct dapi_ctx *c = ud;
-    const char *key = server_request_header(req, "x-api-key");
-    if (!key || !*key) return server_respond_error(req, 401, "authorization header is missing");
-    if (!auth_key_matches(c->d->api_key, key))
-        return server_respond_error(req, 401, "Invalid API key");
+    if (check_key(c->d, req) < 0) return 0;
+    if (secrets_path(server_request_path(req))) return server_respond_error(req, 404, "Not found");
     return server_respond_error(req, 404, "no route for %s %s", server_request_method(req),
                                 server_request_path(req));
 }
@@ -117,6 +171,7 @@ static int dapi_not_found(struct server_request *req, void *ud)
 struct dapi_state {
     struct dapi_ctx ctx[N_API];
     struct dapi_ctx fallback;
+    struct secret_store secrets; /* d->secrets when loaded; else /secrets answers 502 */
 };
 
 int dapi_register(struct daemon *d, struct error *err)
@@ -124,6 +179,11 @@ int dapi_register(struct daemon *d, struct error *err)
     struct dapi_state *st = calloc(1, sizeof *st);
     if (!st) return error_set(err, ERROR_GENERIC, "out of memory");
     d->dapi_state = st;
+    struct error serr;
+    if (secret_store_open(&st->secrets, d->opt.state_dir, &serr) == 0)
+        d->secrets = &st->secrets;
+    else
+        log_msg(d->log, LOG_ERROR, "boxtopd: secrets: %s", serr.msg);
     for (size_t i = 0; i < N_API; i++) {
         st->ctx[i] = (struct dapi_ctx){d, dapi_table[i].fn, dapi_table[i].auth};
         struct server_route r = {
@@ -147,6 +207,8 @@ int dapi_register(struct daemon *d, struct error *err)
 
 void dapi_unregister(struct daemon *d)
 {
+    if (d->secrets) secret_store_close(d->secrets);
+    d->secrets = NULL;
     free(d->dapi_state);
     d->dapi_state = NULL;
 }

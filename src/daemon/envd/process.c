@@ -191,8 +191,11 @@ static void kill_at_fire(void *arg)
     if (p->exited) return;
     p->end_now = true;
     struct error err;
+    if (p->exit_known) { /* reaped already: its pid may be another's */
+        proc_finish(p);
+        return;
+    }
     rt_signal(p->sbx->e->host.rt, p->sbx->rt, (pid_t)p->pid, SIGKILL, &err);
-    if (p->exit_known) proc_finish(p);
 }
 
 static struct estream *stream_attach(struct denvd_call *c, struct eproc *p, struct denvd_conn *conn,
@@ -975,8 +978,7 @@ int denvd_process_unary(struct denvd_call *c, const char *method, const cJSON *m
         if (signo == 0) return denvd_reply_error(r, CONNECT_UNIMPLEMENTED, "invalid signal");
         /* envd (handler.go SendSignal) stops waiting for the outputs on KILL and TERM */
         if (signo == SIGKILL || signo == SIGTERM) p->end_now = true;
-        if (p->exit_known) { /* only its group may be left; the end is due now */
-            rt_signal(c->e->host.rt, c->sbx->rt, (pid_t)p->pid, signo, &err);
+        if (p->exit_known) { /* reaped already: its pid may be another's; the end is due now */
             if (p->end_now) proc_finish(p);
             return denvd_reply_json(r, cJSON_CreateObject());
         }

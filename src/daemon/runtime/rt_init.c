@@ -416,11 +416,11 @@ static void init_signal(struct init *in, const char *msg, size_t len)
     } else {
         memcpy(&s, msg, sizeof s);
         rep.h.seq = s.h.seq;
-        /* every process runs as the leader of its own session and group (child_exec): the
-         * signal goes to the group, so a killed `bash -c` takes its children along */
+        /* the process only, as envd does (handler.go SendSignal: cmd.Process.Signal): a
+         * killed `bash -c` leaves its background children running, like upstream */
         if (s.pid <= 1 || s.signo < 0 || s.signo > 64)
             rep.err = EINVAL;
-        else if (kill(-s.pid, s.signo) < 0 && kill(s.pid, s.signo) < 0)
+        else if (kill(s.pid, s.signo) < 0)
             rep.err = errno;
     }
     if (in->req_fd >= 0 && rt_msg_send(in->req_fd, &rep, sizeof rep, NULL, 0) < 0) {
