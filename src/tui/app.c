@@ -181,6 +181,15 @@ void app_status_for(struct app *a, const void *owner, enum status_level lvl, con
     va_end(ap);
 }
 
+void app_status_for_detail(struct app *a, const void *owner, enum status_level lvl,
+                           const char *detail, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    status_set(a, owner, lvl, detail, fmt, ap);
+    va_end(ap);
+}
+
 void app_status_clear(struct app *a)
 {
     a->status[0] = '\0';

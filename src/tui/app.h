@@ -231,6 +231,10 @@ void app_error(struct app *a, const struct error *err, const char *fmt, ...)
 void app_retry_text(struct app *a, char *out, size_t n);
 /* R: try the backend that is down again now. */
 void app_retry_now(struct app *a);
+/* app_status_for with the detail behind the message. */
+void app_status_for_detail(struct app *a, const void *owner, enum status_level lvl,
+                           const char *detail, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 const void *app_status_owner_now(struct app *a); /* the owner a message set now would get */
 void app_status_clear(struct app *a); /* the message is over (the thing it announced is done) */
 void app_push_view(struct app *a, struct view *v);

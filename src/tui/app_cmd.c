@@ -79,7 +79,7 @@ void app_command(struct app *a, const char *line)
         else {
             struct error err = {0};
             if (a->switch_ctx(a, arg, &err, a->switch_ud))
-                app_status(a, STATUS_ERROR, "%s", err.msg);
+                app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
             else
                 app_status(a, STATUS_INFO, _("switched to context %s"), arg);
         }
@@ -88,7 +88,7 @@ void app_command(struct app *a, const char *line)
         if (!arg[0])
             app_status(a, STATUS_WARN, _("usage: :record FILE"));
         else if (model_save_file(&a->model, loop_wall_ms(), arg, &err))
-            app_status(a, STATUS_ERROR, "%s", err.msg);
+            app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
         else
             app_status(a, STATUS_INFO, _("model recorded to %s"), arg);
     } else if (!strcmp(cmd, "shell")) {
