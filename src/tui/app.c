@@ -131,7 +131,8 @@ static void status_set(struct app *a, const void *owner, enum status_level lvl, 
 {
     vsnprintf(a->status, sizeof(a->status), fmt, ap);
     /* every message is kept whole for `:messages` (the line shows what fits) */
-    if (!a->msgs) a->msgs = calloc(1, sizeof *a->msgs);
+    if (!a->msgs && !a->quit) /* not after app_run freed it (a boxtopd stopping says so) */
+        a->msgs = calloc(1, sizeof *a->msgs);
     if (a->msgs) msg_ring_add(a->msgs, loop_wall_ms(), (int)lvl, a->status, detail, !a->theme.utf8);
     a->status_detail = detail && detail[0];
     a->status_retry = 0;
