@@ -164,16 +164,6 @@ void app_status_detail(struct app *a, enum status_level lvl, const char *detail,
     va_end(ap);
 }
 
-void app_error(struct app *a, const struct error *err, const char *fmt, ...)
-{
-    char what[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    app_status_detail(a, STATUS_ERROR, err->detail, "%s: %s", what, err->msg);
-}
-
 void app_status_for(struct app *a, const void *owner, enum status_level lvl, const char *fmt, ...)
 {
     va_list ap;
@@ -490,7 +480,7 @@ static const struct keyhelp global_help[] = {
     {"?", N_("this help")},
     {":", N_("command line (:sandboxes :templates :events :logs ID :commands ID :team :webhooks "
              ":snapshots :volumes :messages :ctx NAME :q)")},
-    {"~", N_("messages: every error and notice of the session, in full (:messages)")},
+    {"!", N_("messages: every error and notice of the session, in full (:messages)")},
     {":shell ID", N_("a terminal in that sandbox (:sessions lists the shells)")},
     {"Esc q", N_("back (q on the first view quits)")},
     {"Ctrl-L", N_("redraw the screen (in a terminal tab it goes to the shell)")},

@@ -224,9 +224,6 @@ void app_status_for(struct app *a, const void *owner, enum status_level lvl, con
 /* A message with the raw detail behind it (detail NULL or "" = none; `:messages` shows it). */
 void app_status_detail(struct app *a, enum status_level lvl, const char *detail, const char *fmt,
                        ...) __attribute__((format(printf, 4, 5)));
-/* An error: "FMT: err->msg", err->detail kept for `:messages`. */
-void app_error(struct app *a, const struct error *err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 /* "trying again in 4 s" / "trying again now…" while a->retry_at is set, else "". */
 void app_retry_text(struct app *a, char *out, size_t n);
 /* R: try the backend that is down again now. */
@@ -344,7 +341,7 @@ struct view *view_ended_new(struct app *a);                   /* views/view_ende
 struct view *view_changes_new(struct app *a, const char *id); /* views/view_changes.c: d */
 struct view *view_volumes_new(struct app *a);                 /* views/view_volumes.c */
 struct view *view_apilog_new(struct app *a);   /* views/view_apilog.c: `:api` (issue 18) */
-struct view *view_messages_new(struct app *a); /* views/view_messages.c: `:messages`, ~ */
+struct view *view_messages_new(struct app *a); /* views/view_messages.c: `:messages`, ! */
 /* views/view_fleet.c (issue 18): op "exec" (arg CMD), "put" (LOCAL REMOTE), "get" (REMOTE
  * LOCALDIR), "compare" (PATH) over ids; pushes the results view, or says why not in the status
  * line. */

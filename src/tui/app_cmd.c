@@ -11,7 +11,7 @@
 #include "app.h"
 #include "model_json.h"
 
-/* `:messages`, ~: one messages view (a second ~ there does not stack another). */
+/* `:messages`, !: one messages view (a second ! there does not stack another). */
 void app_open_messages(struct app *a)
 {
     struct view *top = app_top(a);

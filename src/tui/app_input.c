@@ -233,7 +233,7 @@ static void global_key(struct app *a, int ch, int is_key)
     case 12: /* Ctrl-L */
         app_dirty(a, DIRTY_ALL | DIRTY_CLEAR);
         break;
-    case '~': /* KA_MESSAGES (as tmux's prefix ~) */
+    case '!': /* KA_MESSAGES */
         app_open_messages(a);
         break;
     case 'q':

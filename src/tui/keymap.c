@@ -30,7 +30,9 @@ static const struct {
     [KA_QUIT] = {"quit", {'q', 0}},
     [KA_HELP] = {"help", {'?', 0}},
     [KA_COMMAND] = {"command", {':', 0}},
-    [KA_MESSAGES] = {"messages", {'~', 0}},
+    /* not ~: PgUp, PgDn, Home, End, Insert and Delete end in ~ (ESC [ 5 ~), and a sequence
+     * that arrives split on a loaded machine would open the messages */
+    [KA_MESSAGES] = {"messages", {'!', 0}},
 };
 
 /* Keys that keep their meaning whatever the config says (the sandboxes view's motion and

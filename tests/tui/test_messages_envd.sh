@@ -17,7 +17,7 @@ tui_keys Tab; tui_keys M; tui_type there; tui_keys Enter
 tui_wait 'making the directory failed: .*exists' 10
 ok $? "mkdir over a directory: said in words ($(tui_screen | tail -1))"
 ! tui_screen | tail -1 | grep -Eq 'MakeDir|already_exists'; ok $? "no RPC name or Connect code in the status line"
-tui_keys '~'
+tui_keys '!'
 tui_wait 'making the directory failed' 5 && tui_wait '↳ MakeDir: already_exists: ' 3
 ok $? ":messages keeps the raw detail under it"
 tui_keys Escape; tui_wait 'there' 5; ok $? "Esc goes back to the file browser"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# test_screen_messages.sh - `:messages` (~): every error and notice of the session with time,
+# test_screen_messages.sh - `:messages` (!): every error and notice of the session with time,
 # severity, the whole text and the raw detail behind it; errors in words (what failed, why,
 # what to do) while curl's and the server's raw texts stay in the detail; secrets in neither
 # (nor in the header); the retry after a backend error counts down live and R tries at once.
@@ -17,7 +17,7 @@ golden_fake fake_cloud_flaky.js FAIL_LISTS=2
 golden_start 80 24 --api-url "http://127.0.0.1:$PORT"
 tui_wait 'answers with an error: server error \(HTTP 500\)' 15
 ok $? "a 500 is said in words, the server's JSON is not ($(status))"
-status | grep -q '~ more *$'; ok $? "the cut message says where the rest is (~ more)"
+status | grep -q '! more *$'; ok $? "the cut message says where the rest is (! more)"
 tui_wait 'OFFLINE +trying again in [4-6] s' 8; a=$(left); sleep 2.3; b=$(left)
 [ -n "$a" ] && [ -n "$b" ] && [ "$b" -lt "$a" ]
 ok $? "the header counts down to the next try, live ($a s, then $b s)"
@@ -31,12 +31,12 @@ t0=$(now_ms); tui_keys R
 tui_wait 'iflaky1' 10 && tui_wait_gone OFFLINE 2; st=$?; took=$(($(now_ms) - t0))
 [ $st = 0 ] && [ -n "$r" ] && [ "$took" -lt $(( (r - 1) * 1000 )) ]
 ok $? "R tries at once (listed after $took ms; the next try was $r s away)"
-tui_keys '~'
+tui_keys '!'
 GOLDEN_MASK="$GOLDEN_MASK;s/updated [0-9:]*/updated T/;s|starts/min [0-9?]*|starts/min N|"
 golden messages_80
 no_key; ok $? "the key the server echoed in its body is redacted in the detail"
 tui_keys '?'
-tui_wait '~ +messages: every error and notice' 3; ok $? "help names the key (~)"
+tui_wait '! +messages: every error and notice' 3; ok $? "help names the key (!)"
 tui_keys q; tui_keys Escape; tui_keys : ; tui_type messages; tui_keys Enter
 tui_wait 'Messages \(3 of this session' 3; ok $? ":messages opens the same view"
 tui_stop
@@ -53,8 +53,8 @@ msgfmt -o "$TMPD/locale/de/LC_MESSAGES/boxtop.mo" "$abs_top_srcdir/po/de.po"
     golden_start 80 24 --api-url "http://127.0.0.1:$PORT"
     tui_wait 'antwortet mit einem Fehler: Serverfehler \(HTTP 500\)' 15
     ok $? "German: the error in words ($(status))"
-    status | grep -q '~ mehr *$'; ok $? "German: the cut message points to ~"
-    tui_keys '~'
+    status | grep -q '! mehr *$'; ok $? "German: the cut message points to !"
+    tui_keys '!'
     golden messages_de_80
     exit $FAILED
 ) || FAILED=1
@@ -71,7 +71,7 @@ tui_wait 'backend unreachable: nothing answers at http://127.0.0.1:[0-9]+/base \
 ok $? "nothing listens: said in words, with what to do ($(status | cut -c1-150))"
 ! status | grep -q "Couldn't"; ok $? "curl's text is not in the status line"
 no_key; ok $? "the key in the URL's user info and query is not in the header or status line"
-tui_keys '~'
+tui_keys '!'
 golden messages_refused_160
 no_key; ok $? "nor in :messages"
 tui_done

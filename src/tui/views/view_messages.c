@@ -1,4 +1,4 @@
-/* view_messages.c - `:messages` and ~: every error and notice of the session (messages.h),
+/* view_messages.c - `:messages` and !: every error and notice of the session (messages.h),
  * oldest first and the newest at the bottom as vim's :messages, each with its time and
  * severity, its text wrapped whole and the raw detail behind it (curl's text, the server's
  * body) on the lines under it. It follows the newest until scrolled up. */
