@@ -86,6 +86,9 @@ const char *http_response_header(const struct http_request *req, const char *nam
 /* Remember a secret (API key, token) that must never appear in an error message: any
  * occurrence in a server's error text is masked as "e2b_…1234". */
 int http_add_secret(struct http *h, const char *secret);
+/* url as a person may see it (an error, the header's backend label): without user:password,
+ * query and fragment, which may hold keys, tokens and signatures. */
+void http_url_shown(const char *url, char *out, size_t n);
 
 /* One finished (or cancelled) call as the API log sees it (api_log.h). Raw: the observer
  * must redact; secrets lists what http_add_secret registered. Valid during the callback. */

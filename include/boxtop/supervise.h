@@ -38,6 +38,8 @@ struct supervisor *supervise_start(struct loop *l, struct http *h, const char *d
                                    const struct supervise_cbs *cbs, struct error *err);
 /* The current local backend (NULL while down). */
 struct local_backend *supervise_backend(struct supervisor *s);
+/* While waiting out a back-off: try now (the user asked, R); else nothing. */
+void supervise_retry_now(struct supervisor *s);
 /* Stop supervising; a boxtopd we started is stopped (local_backend_stop), through the loop. */
 void supervise_stop(struct supervisor *s);
 

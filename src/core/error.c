@@ -10,21 +10,20 @@
 
 int error_set(struct error *err, enum error_kind kind, const char *fmt, ...)
 {
-    if (!err)
-        return -1;
+    if (!err) return -1;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
     err->kind = kind;
     err->code = 0; /* a new error: callers that know a status set it after */
+    err->detail[0] = '\0';
     return -1;
 }
 
 int error_prefix(struct error *err, const char *fmt, ...)
 {
-    if (!err)
-        return -1;
+    if (!err) return -1;
     char prefix[ERROR_MSG_MAX], old[ERROR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
@@ -48,5 +47,15 @@ void error_clear(struct error *err)
         err->kind = ERROR_NONE;
         err->code = 0;
         err->msg[0] = '\0';
+        err->detail[0] = '\0';
     }
+}
+
+void error_detail(struct error *err, const char *fmt, ...)
+{
+    if (!err) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->detail, sizeof err->detail, fmt, ap);
+    va_end(ap);
 }

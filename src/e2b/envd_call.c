@@ -13,10 +13,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "boxtop/buf.h"
 #include "boxtop/envd.h"
 #include "boxtop/http.h"
+#include "boxtop/i18n.h"
 #include "boxtop/json.h"
 #include "boxtop/loop.h"
+#include "boxtop/sanitize.h"
 
 /* Replace any occurrence of the access token in a message (belt and braces: a server might
  * echo a header back). */
@@ -24,33 +27,137 @@ static void mask_token(const struct envd_client *c, struct error *err)
 {
     const char *tok = c->target.access_token;
     if (!err || !tok || strlen(tok) < 4) return;
-    char *p;
-    while ((p = strstr(err->msg, tok))) {
-        size_t tl = strlen(tok);
-        char mask[16];
-        snprintf(mask, sizeof mask, "…%s", tok + tl - 4);
-        size_t ml = strlen(mask);
-        memmove(p + ml, p + tl, strlen(p + tl) + 1);
-        memcpy(p, mask, ml);
+    char *texts[] = {err->msg, err->detail};
+    for (size_t i = 0; i < 2; i++) {
+        char *p;
+        while ((p = strstr(texts[i], tok))) {
+            size_t tl = strlen(tok);
+            char mask[16];
+            snprintf(mask, sizeof mask, "…%s", tok + tl - 4);
+            size_t ml = strlen(mask);
+            memmove(p + ml, p + tl, strlen(p + tl) + 1);
+            memcpy(p, mask, ml);
+        }
     }
+}
+
+/* What an RPC does, in words (its name stays in the error's detail). */
+static const char *method_words(const char *m)
+{
+    static const struct {
+        const char *method, *words;
+    } t[] = {
+        {"ListDir", N_("listing the directory")},
+        {"MakeDir", N_("making the directory")},
+        {"Remove", N_("deleting")},
+        {"Move", N_("moving")},
+        {"Stat", N_("reading the file's details")},
+        {"WatchDir", N_("watching the directory")},
+        {"CreateWatcher", N_("watching the directory")},
+        {"GetWatcherEvents", N_("watching the directory")},
+        {"RemoveWatcher", N_("watching the directory")},
+        {"Start", N_("starting the command")},
+        {"Connect", N_("attaching to the process")},
+        {"List", N_("listing the processes")},
+        {"SendInput", N_("sending input")},
+        {"StreamInput", N_("sending input")},
+        {"SendSignal", N_("signalling the process")},
+        {"Update", N_("resizing the terminal")},
+        {"CloseStdin", N_("closing the input")},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (!strcmp(t[i].method, m)) return _(t[i].words);
+    return m;
+}
+
+/* A Connect code in words; NULL for ok. */
+static const char *code_words(enum connect_code code)
+{
+    switch (code) {
+    case CONNECT_CANCELED:
+        return _("cancelled");
+    case CONNECT_INVALID_ARGUMENT:
+        return _("invalid request");
+    case CONNECT_DEADLINE_EXCEEDED:
+        return _("it took too long");
+    case CONNECT_NOT_FOUND:
+        return _("not found");
+    case CONNECT_ALREADY_EXISTS:
+        return _("already exists");
+    case CONNECT_PERMISSION_DENIED:
+        return _("permission denied");
+    case CONNECT_RESOURCE_EXHAUSTED:
+        return _("out of resources (disk, memory or a limit)");
+    case CONNECT_FAILED_PRECONDITION:
+        return _("not possible in this state");
+    case CONNECT_ABORTED:
+        return _("aborted");
+    case CONNECT_OUT_OF_RANGE:
+        return _("out of range");
+    case CONNECT_UNIMPLEMENTED:
+        return _("not supported by this sandbox");
+    case CONNECT_INTERNAL:
+        return _("the sandbox's agent failed");
+    case CONNECT_UNAVAILABLE:
+        return _("the sandbox is not available (paused or ending?)");
+    case CONNECT_DATA_LOSS:
+        return _("data was lost");
+    case CONNECT_UNAUTHENTICATED:
+        return _("the sandbox refused the access token");
+    case CONNECT_OK:
+        return NULL;
+    default:
+        return _("unknown error");
+    }
+}
+
+/* A Connect error in words: "listing the directory failed: file not found: /x", the raw
+ * "ListDir: not_found: file not found: /x" as its detail. */
+static void connect_words(const char *method, const struct connect_error *ce, struct error *err)
+{
+    connect_error_to_error(ce, err);
+    char raw[sizeof err->msg + 64];
+    snprintf(raw, sizeof raw, "%s: %s", method, err->msg);
+    enum error_kind kind = err->kind;
+    int code = err->code;
+    const char *words = code_words(ce->code);
+    char said[sizeof err->msg] = "";
+    if (ce->message) {
+        struct buf b = BUF_INIT;
+        sanitize_append(&b, ce->message, strlen(ce->message), 0);
+        snprintf(said, sizeof said, "%s", buf_cstr(&b));
+        buf_free(&b);
+    }
+    if (!said[0] || !words)
+        error_set(err, kind, _("%s failed: %s"), method_words(method), said[0] ? said : words);
+    else if (strcasestr(said, words))
+        error_set(err, kind, _("%s failed: %s"), method_words(method), said);
+    else
+        error_set(err, kind, _("%s failed: %s (%s)"), method_words(method), said, words);
+    err->code = code;
+    error_detail(err, "%s", raw);
 }
 
 /* Error of a finished non-200 or failed transfer. */
 static void error_from_result(const struct envd_client *c, const char *method,
                               const struct http_result *res, struct error *err)
 {
+    /* "listing the directory failed: nothing answers at ...", curl's text as the detail */
+    char raw[sizeof err->detail * 2 + 64]; /* cut to the detail's size by error_detail */
     if (res->status == 0) {
         *err = res->err;
         if (err->kind == ERROR_NONE) error_set(err, ERROR_NETWORK, "transfer failed");
+        snprintf(raw, sizeof raw, "%s: %s", method, err->detail[0] ? err->detail : err->msg);
+        error_prefix(err, _("%s failed"), method_words(method));
     } else {
         struct connect_error ce;
         connect_error_from_unary(res->status, res->body.data, res->body.len, &ce);
-        connect_error_to_error(&ce, err);
+        connect_words(method, &ce, err);
         connect_error_free(&ce);
         /* 502 from the E2B proxy means the sandbox is gone. */
         if (res->status == 502) err->kind = ERROR_NOT_FOUND;
     }
-    error_prefix(err, "%s", method);
+    if (res->status == 0) error_detail(err, "%s", raw);
     mask_token(c, err);
 }
 
@@ -202,8 +309,7 @@ static int frame_cb(const struct connect_frame *f, void *ud, struct error *err)
         s->have_end = true;
         if (f->end->has_error) {
             s->end_failed = true;
-            connect_error_to_error(&f->end->error, &s->end_err);
-            error_prefix(&s->end_err, "%s", short_method(s->method));
+            connect_words(short_method(s->method), &f->end->error, &s->end_err);
             mask_token(s->c, &s->end_err);
         }
         return 0;

@@ -197,7 +197,7 @@ static void redact(const struct http *h, char *msg, size_t size)
 /* "scheme://host[:port]/path" of url, without query or fragment (may hold signatures). */
 /* The URL as an error message may show it: without the query and fragment (signatures,
  * tokens) and without user:password (E2B_API_URL=http://user:pass@proxy/...). */
-static void url_for_message(const char *url, char *out, size_t n)
+void http_url_shown(const char *url, char *out, size_t n)
 {
     CURLU *u = curl_url();
     char *clean = NULL;
@@ -302,6 +302,12 @@ void http_error_from_response(struct error *err, long status, const char *body, 
     else
         error_set(err, kind, "%s (HTTP %ld)", what, status);
     err->code = (int)status;
+    /* the body as it came, for `:messages` (a JSON error without "message", an HTML page) */
+    if (body && len) {
+        char raw[sizeof err->detail - 16];
+        copy_plain(raw, sizeof raw, body, len < sizeof raw - 1 ? len : sizeof raw - 1);
+        if (raw[0]) error_detail(err, "HTTP %ld: %s", status, raw);
+    }
 }
 
 /* ---- loop <-> curl glue ------------------------------------------------------------------ */
@@ -900,11 +906,15 @@ static int64_t retry_delay(struct http_request *r, CURLcode rc, long status)
     return ms;
 }
 
+/* What failed, why and what to do, in words; curl's own text goes to the detail (a person
+ * reads "nothing answers at URL", `:messages` keeps "Failed to connect ... after 0 ms"). */
 static void transport_error(struct http_request *r, CURLcode rc, struct error *err)
 {
     char where[256];
-    url_for_message(r->url, where, sizeof where);
-    const char *detail = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
+    http_url_shown(r->url, where, sizeof where);
+    const char *raw = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
+    long os_errno = 0;
+    curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
     enum error_kind kind = ERROR_NETWORK;
     if (r->too_big) {
         error_set(err, ERROR_PROTOCOL, _("%s: response body too large (more than %zu MiB)"), where,
@@ -918,13 +928,38 @@ static void transport_error(struct http_request *r, CURLcode rc, struct error *e
     if (r->stalled)
         error_set(err, kind, _("%s: nothing moved for %ld s"), where, r->stall_ms / 1000);
     else if (rc == CURLE_OPERATION_TIMEDOUT)
-        error_set(err, kind, _("%s: timed out (%s)"), where, detail);
-    else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
-        error_set(err, kind, _("cannot connect to %s (%s)"), where, detail);
+        error_set(err, kind,
+                  _("%s did not answer in time: the server or the network is slow or down"), where);
+    else if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY)
+        error_set(err, kind,
+                  _("cannot find the server of %s (its name does not resolve): check the URL and "
+                    "your network"),
+                  where);
+    else if (rc == CURLE_COULDNT_CONNECT && os_errno == ECONNREFUSED)
+        error_set(err, kind,
+                  _("nothing answers at %s (connection refused): is the server running and the "
+                    "URL right?"),
+                  where);
+    else if (rc == CURLE_COULDNT_CONNECT)
+        error_set(err, kind, _("cannot connect to %s: check your network and the URL"), where);
+    else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
+             rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_CIPHER ||
+             rc == CURLE_SSL_CACERT_BADFILE)
+        error_set(err, kind,
+                  _("no secure connection to %s (a certificate or TLS problem): check the URL"),
+                  where);
+    else if (rc == CURLE_GOT_NOTHING || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+             rc == CURLE_PARTIAL_FILE)
+        error_set(err, kind, _("the connection to %s broke off before the answer was complete"),
+                  where);
     else if (rc == CURLE_READ_ERROR || rc == CURLE_ABORTED_BY_CALLBACK)
         error_set(err, ERROR_GENERIC, _("%s: the request body could not be read"), where);
     else
-        error_set(err, kind, _("%s: %s"), where, detail);
+        error_set(err, kind, _("the request to %s failed"), where);
+    if (os_errno)
+        error_detail(err, "curl %d: %s (%s)", (int)rc, raw, strerror((int)os_errno));
+    else
+        error_detail(err, "curl %d: %s", (int)rc, raw);
 }
 
 static void finish(struct http_request *r, CURLcode rc)
@@ -960,6 +995,7 @@ static void finish(struct http_request *r, CURLcode rc)
                  HTTP_RETRY_AFTER_MAX_S);
     }
     redact(h, res.err.msg, sizeof res.err.msg);
+    redact(h, res.err.detail, sizeof res.err.detail);
     if (rc != CURLE_OK) res.status = 0;
     char *ct = NULL;
     curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &ct);

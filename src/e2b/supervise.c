@@ -240,6 +240,11 @@ struct supervisor *supervise_start(struct loop *l, struct http *h, const char *d
     return s;
 }
 
+void supervise_retry_now(struct supervisor *s)
+{
+    if (s && !s->ready && !s->lb) retry_in(s, 0);
+}
+
 struct local_backend *supervise_backend(struct supervisor *s)
 {
     return s && s->ready ? s->lb : NULL;

@@ -13,6 +13,7 @@
 #include "boxtop/i18n.h"
 #include "boxtop/sanitize.h"
 #include "app.h"
+#include "messages.h"
 #include "term_restore.h"
 
 void app_dirty(struct app *a, int what)
@@ -48,7 +49,10 @@ static void on_clock(struct loop *l, void *ud)
         a->status_until = 0;
         app_dirty(a, DIRTY_STATUS);
     }
-    app_dirty(a, DIRTY_TICK); /* the header shows absolute times: nothing counts there */
+    /* the view only when it counts something: a countdown to a retry alone redraws the
+     * header and the status line, not the table under them */
+    if (a->clock_for_view) app_dirty(a, DIRTY_TICK);
+    if (a->retry_at) app_dirty(a, DIRTY_HEADER | DIRTY_STATUS);
     app_clock_check(a);
 }
 
@@ -60,10 +64,13 @@ void app_clock_check(struct app *a)
         due = v->ops->clock_due(v, a);
     else if (v && v->ops->needs_clock && v->ops->needs_clock(v, a))
         due = 0;
+    int64_t view_due = due;
     if (a->status_until) {
         int64_t d = a->status_until - loop_now_ms();
         if (due < 0 || d < due) due = d < 0 ? 0 : d;
     }
+    if (a->retry_at && a->retry_at > loop_now_ms()) /* the countdown to the next try */
+        due = 0;
     if (due < 0) {
         if (a->clock_timer) loop_timer_cancel(a->loop, a->clock_timer);
         a->clock_timer = 0;
@@ -71,10 +78,43 @@ void app_clock_check(struct app *a)
     }
     /* on the second boundary after the change, so countdowns tick together */
     int64_t at = (now + due) / TICK_CLOCK_MS * TICK_CLOCK_MS + TICK_CLOCK_MS;
-    if (a->clock_timer && a->clock_at <= at) return; /* that wake-up comes first anyway */
+    int64_t view_at =
+        view_due < 0 ? -1 : (now + view_due) / TICK_CLOCK_MS * TICK_CLOCK_MS + TICK_CLOCK_MS;
+    if (a->clock_timer && a->clock_at <= at) { /* that wake-up comes first anyway */
+        if (view_at == a->clock_at) a->clock_for_view = 1;
+        return;
+    }
     if (a->clock_timer) loop_timer_cancel(a->loop, a->clock_timer);
     a->clock_timer = loop_timer_add(a->loop, at - now, on_clock, a);
     a->clock_at = at;
+    a->clock_for_view = view_at == at;
+}
+
+void app_retry_text(struct app *a, char *out, size_t n)
+{
+    out[0] = '\0';
+    if (!a->retry_at) return;
+    int64_t left = a->retry_at - loop_now_ms();
+    int s = (int)((left + 999) / 1000); /* whole seconds, rounded up: "in 0 s" never shows */
+    if (left <= 0)
+        snprintf(out, n, "%s",
+                 a->retry_kind == BACKEND_RETRY_RESTART ? _("restarting now…")
+                 : a->retry_kind == BACKEND_RETRY_LOOK  ? _("looking again now…")
+                                                        : _("trying again now…"));
+    else if (a->retry_kind == BACKEND_RETRY_RESTART)
+        snprintf(out, n, _("restarting in %d s"), s);
+    else if (a->retry_kind == BACKEND_RETRY_LOOK)
+        snprintf(out, n, _("looking again in %d s"), s);
+    else
+        snprintf(out, n, _("trying again in %d s"), s);
+}
+
+void app_retry_now(struct app *a)
+{
+    if (a->retry_now) a->retry_now(a, a->retry_ud);
+    if (a->be && a->be->ops->poll_now) a->be->ops->poll_now(a->be);
+    if (a->retry_at) a->retry_at = loop_now_ms(); /* "now…" until the answer */
+    app_dirty(a, DIRTY_HEADER | DIRTY_STATUS);
 }
 
 const void *app_status_owner_now(struct app *a)
@@ -86,16 +126,24 @@ const void *app_status_owner_now(struct app *a)
 
 /* Messages belong to their view (tab) and expire: info after STATUS_SHOW_MS, warnings and
  * errors after STATUS_WARN_MS, any of them on the next key once read (app_input.c). */
-static void status_set(struct app *a, const void *owner, enum status_level lvl, const char *fmt,
-                       va_list ap)
+static void status_set(struct app *a, const void *owner, enum status_level lvl, const char *detail,
+                       const char *fmt, va_list ap)
 {
     vsnprintf(a->status, sizeof(a->status), fmt, ap);
+    /* every message is kept whole for `:messages` (the line shows what fits) */
+    if (!a->msgs && !a->quit) /* not after app_run freed it (a boxtopd stopping says so) */
+        a->msgs = calloc(1, sizeof *a->msgs);
+    if (a->msgs) msg_ring_add(a->msgs, loop_wall_ms(), (int)lvl, a->status, detail, !a->theme.utf8);
+    a->status_detail = detail && detail[0];
+    a->status_retry = 0;
     a->status_level = lvl;
     a->status_owner = owner;
     a->status_set_ms = loop_now_ms();
     a->status_seq++;
     a->status_until = a->status_set_ms + (lvl == STATUS_INFO ? STATUS_SHOW_MS : STATUS_WARN_MS);
     app_dirty(a, DIRTY_STATUS);
+    struct view *top = app_top(a);
+    if (top && !strcmp(top->ops->name, "messages")) app_dirty(a, DIRTY_MAIN); /* it is listed */
     app_clock_check(a);
 }
 
@@ -103,7 +151,16 @@ void app_status(struct app *a, enum status_level lvl, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    status_set(a, app_status_owner_now(a), lvl, fmt, ap);
+    status_set(a, app_status_owner_now(a), lvl, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void app_status_detail(struct app *a, enum status_level lvl, const char *detail, const char *fmt,
+                       ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    status_set(a, app_status_owner_now(a), lvl, detail, fmt, ap);
     va_end(ap);
 }
 
@@ -111,7 +168,16 @@ void app_status_for(struct app *a, const void *owner, enum status_level lvl, con
 {
     va_list ap;
     va_start(ap, fmt);
-    status_set(a, owner, lvl, fmt, ap);
+    status_set(a, owner, lvl, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void app_status_for_detail(struct app *a, const void *owner, enum status_level lvl,
+                           const char *detail, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    status_set(a, owner, lvl, detail, fmt, ap);
     va_end(ap);
 }
 
@@ -120,6 +186,7 @@ void app_status_clear(struct app *a)
     a->status[0] = '\0';
     a->status_until = 0;
     a->status_owner = NULL;
+    a->status_retry = 0;
     app_dirty(a, DIRTY_STATUS);
 }
 
@@ -291,9 +358,13 @@ static void draw_header(struct app *a)
         snprintf(exp, sizeof(exp), _("ending <1m %d"), soon);
         x += 2 + ui_text(a, w, 1, x + 2, a->cols - x - 2, exp, a->theme.attr[ROLE_WARN] | A_BOLD);
     }
-    if (a->offline)
-        ui_text(a, w, 1, x + 2, a->cols - x - 2, _("OFFLINE"), a->theme.attr[ROLE_CRIT]);
-    else
+    if (a->offline) {
+        x += 2 + ui_text(a, w, 1, x + 2, a->cols - x - 2, _("OFFLINE"), a->theme.attr[ROLE_CRIT]);
+        char again[96];
+        app_retry_text(a, again, sizeof again);
+        if (again[0] && x + 2 < a->cols)
+            ui_text(a, w, 1, x + 2, a->cols - x - 2, again, a->theme.attr[ROLE_WARN]);
+    } else
         ui_text_right(a, w, 1, x + 2, a->cols - x - 3, upd, a->theme.attr[ROLE_DIM]);
     wnoutrefresh(w);
 }
@@ -337,6 +408,32 @@ static void draw_footer(struct app *a)
     wnoutrefresh(w);
 }
 
+/* The message (with the live countdown when it is the offline one); when it is cut, or has a
+ * detail, the end of the line says which key shows it whole (`:messages`). */
+static void draw_status_message(struct app *a, WINDOW *w, attr_t at)
+{
+    char line[sizeof a->status + 160], again[96], fit[8];
+    snprintf(line, sizeof line, "%s", a->status);
+    app_retry_text(a, again, sizeof again);
+    if (a->status_retry && again[0]) {
+        size_t l = strlen(line);
+        snprintf(line + l, sizeof line - l, _(" - %s (R: now)"), again);
+    }
+    int cut = ui_fit(a, line, a->cols + 1, fit, sizeof fit) > a->cols;
+    if (!cut && !a->status_detail) {
+        ui_text(a, w, 0, 0, a->cols, line, at);
+        return;
+    }
+    char k[KEYMAP_NAME_MAX], hint[64];
+    keymap_name(&a->keys, KA_MESSAGES, k, sizeof k);
+    snprintf(hint, sizeof hint, cut ? _("%s more") : _("%s details"), k);
+    int hw = ui_fit(a, hint, a->cols, fit, sizeof fit);
+    int room = a->cols - hw - 2;
+    if (room < a->cols / 2) room = a->cols; /* a line too narrow for both: the text */
+    ui_text(a, w, 0, 0, room, line, at);
+    if (room < a->cols) ui_text_right(a, w, 0, room, a->cols - room, hint, a->theme.attr[ROLE_DIM]);
+}
+
 static void draw_status(struct app *a)
 {
     WINDOW *w = a->w_status;
@@ -374,7 +471,7 @@ static void draw_status(struct app *a)
         enum role r = a->status_level == STATUS_ERROR  ? ROLE_CRIT
                       : a->status_level == STATUS_WARN ? ROLE_WARN
                                                        : ROLE_NORMAL;
-        ui_text(a, w, 0, 0, a->cols, a->status, a->theme.attr[r]);
+        draw_status_message(a, w, a->theme.attr[r]);
     }
     wnoutrefresh(w);
 }
@@ -382,7 +479,8 @@ static void draw_status(struct app *a)
 static const struct keyhelp global_help[] = {
     {"?", N_("this help")},
     {":", N_("command line (:sandboxes :templates :events :logs ID :commands ID :team :webhooks "
-             ":snapshots :volumes :ctx NAME :q)")},
+             ":snapshots :volumes :messages :ctx NAME :q)")},
+    {"!", N_("messages: every error and notice of the session, in full (:messages)")},
     {":shell ID", N_("a terminal in that sandbox (:sessions lists the shells)")},
     {"Esc q", N_("back (q on the first view quits)")},
     {"Ctrl-L", N_("redraw the screen (in a terminal tab it goes to the shell)")},
@@ -446,7 +544,9 @@ static void draw_help(struct app *a, WINDOW *w, int h, int wd)
             keymap_name(&a->keys, KA_HELP, keys[i], sizeof keys[i]);
         else if (k == &global_help[1])
             keymap_name(&a->keys, KA_COMMAND, keys[i], sizeof keys[i]);
-        else if (k == &global_help[3])
+        else if (k == &global_help[2])
+            keymap_name(&a->keys, KA_MESSAGES, keys[i], sizeof keys[i]);
+        else if (k == &global_help[4])
             snprintf(keys[i], sizeof keys[i], "Esc %s",
                      keymap_name(&a->keys, KA_QUIT, q, sizeof q));
         else if (i < nv && keymap_views_moved(&a->keys, v->ops->name))

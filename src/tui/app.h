@@ -33,6 +33,8 @@
 
 struct app;
 struct buf;
+struct error;
+struct msg_ring;
 struct view;
 struct session;
 
@@ -140,13 +142,25 @@ struct app {
     int64_t status_set_ms;    /* monotonic ms it was set */
     const void *status_owner; /* the view (or tab) it belongs to; NULL = everywhere */
     unsigned status_seq;      /* counts messages: did a key set one? */
+    int status_detail;        /* it has a detail: the status line says `:messages` has it */
+    struct msg_ring *msgs;    /* every message of the session (messages.h; `:messages`) */
     int offline;
+    /* The backend is down and is tried again at retry_at (monotonic ms, 0 = not waiting): the
+     * header, and the status line while it shows the offline message (status_retry), count
+     * down to it with the 1 s clock. retry_now (R) tries at once (the local boxtopd's
+     * supervisor); the backend's poll_now is called too. */
+    int64_t retry_at;
+    int retry_kind; /* enum backend_retry: what the countdown says */
+    int status_retry;
+    void (*retry_now)(struct app *a, void *ud);
+    void *retry_ud;
 
     WINDOW *w_header, *w_main, *w_footer, *w_status;
     int rows, cols, too_small;
     int dirty;
     int64_t clock_timer;
-    int64_t clock_at; /* wall clock ms the clock timer fires at */
+    int64_t clock_at;   /* wall clock ms the clock timer fires at */
+    int clock_for_view; /* the top view asked for that wake-up (else: only the status line) */
     uint64_t model_gen_seen;
     int quit;
     int exit_code;
@@ -207,6 +221,17 @@ void app_status(struct app *a, enum status_level lvl, const char *fmt, ...)
  * while something else may be on top: it shows only while owner does. */
 void app_status_for(struct app *a, const void *owner, enum status_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A message with the raw detail behind it (detail NULL or "" = none; `:messages` shows it). */
+void app_status_detail(struct app *a, enum status_level lvl, const char *detail, const char *fmt,
+                       ...) __attribute__((format(printf, 4, 5)));
+/* "trying again in 4 s" / "trying again now…" while a->retry_at is set, else "". */
+void app_retry_text(struct app *a, char *out, size_t n);
+/* R: try the backend that is down again now. */
+void app_retry_now(struct app *a);
+/* app_status_for with the detail behind the message. */
+void app_status_for_detail(struct app *a, const void *owner, enum status_level lvl,
+                           const char *detail, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 const void *app_status_owner_now(struct app *a); /* the owner a message set now would get */
 void app_status_clear(struct app *a); /* the message is over (the thing it announced is done) */
 void app_push_view(struct app *a, struct view *v);
@@ -315,7 +340,8 @@ struct view *view_postmortem_new(struct app *a, const char *id);
 struct view *view_ended_new(struct app *a);                   /* views/view_ended.c: :ended */
 struct view *view_changes_new(struct app *a, const char *id); /* views/view_changes.c: d */
 struct view *view_volumes_new(struct app *a);                 /* views/view_volumes.c */
-struct view *view_apilog_new(struct app *a); /* views/view_apilog.c: `:api` (issue 18) */
+struct view *view_apilog_new(struct app *a);   /* views/view_apilog.c: `:api` (issue 18) */
+struct view *view_messages_new(struct app *a); /* views/view_messages.c: `:messages`, ! */
 /* views/view_fleet.c (issue 18): op "exec" (arg CMD), "put" (LOCAL REMOTE), "get" (REMOTE
  * LOCALDIR), "compare" (PATH) over ids; pushes the results view, or says why not in the status
  * line. */

@@ -11,6 +11,14 @@
 #include "app.h"
 #include "model_json.h"
 
+/* `:messages`, !: one messages view (a second ! there does not stack another). */
+void app_open_messages(struct app *a)
+{
+    struct view *top = app_top(a);
+    if (top && !strcmp(top->ops->name, "messages")) return;
+    app_push_view(a, view_messages_new(a));
+}
+
 void app_command(struct app *a, const char *line)
 {
     char cmd[64] = "", arg[INPUT_MAX] = "";
@@ -71,7 +79,7 @@ void app_command(struct app *a, const char *line)
         else {
             struct error err = {0};
             if (a->switch_ctx(a, arg, &err, a->switch_ud))
-                app_status(a, STATUS_ERROR, "%s", err.msg);
+                app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
             else
                 app_status(a, STATUS_INFO, _("switched to context %s"), arg);
         }
@@ -80,7 +88,7 @@ void app_command(struct app *a, const char *line)
         if (!arg[0])
             app_status(a, STATUS_WARN, _("usage: :record FILE"));
         else if (model_save_file(&a->model, loop_wall_ms(), arg, &err))
-            app_status(a, STATUS_ERROR, "%s", err.msg);
+            app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
         else
             app_status(a, STATUS_INFO, _("model recorded to %s"), arg);
     } else if (!strcmp(cmd, "shell")) {
@@ -99,6 +107,8 @@ void app_command(struct app *a, const char *line)
         for (int i = 0; ids && i < nt; i++)
             free(ids[i]);
         free(ids);
+    } else if (!strcmp(cmd, "messages") || !strcmp(cmd, "mes") || !strcmp(cmd, "msg")) {
+        app_open_messages(a);
     } else if (!strcmp(cmd, "api")) {
         app_push_view(a, view_apilog_new(a));
     } else if (!strcmp(cmd, "sessions")) {

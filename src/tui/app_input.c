@@ -13,6 +13,7 @@
 #include "expiry.h"
 
 void app_command(struct app *a, const char *line); /* app_cmd.c */
+void app_open_messages(struct app *a);             /* app_cmd.c */
 void app_layout(struct app *a);                    /* app.c */
 
 static void list_matches(struct app *a);
@@ -73,9 +74,10 @@ static void command_done(struct app *a, const char *text, int submit, void *ud)
 }
 
 static const char *const command_names[] = {
-    "sandboxes", "templates", "events",   "logs ",  "team",      "ctx ",    "q",        "quit",
-    "record ",   "shell ",    "sessions", "files ", "snapshots", "volumes", "webhooks", "api",
-    "exec ", "put ", "get ", "compare ", "postmortem ", "ended", "changes ", NULL};
+    "sandboxes", "templates", "events",   "logs ",    "team",   "ctx ",      "q",
+    "quit",      "record ",   "shell ",   "sessions", "files ", "snapshots", "volumes",
+    "webhooks",  "api",       "exec ",    "put ",     "get ",   "compare ",  "postmortem ",
+    "ended",     "changes ",  "messages", NULL};
 
 void app_free_contexts(struct app *a)
 {
@@ -231,6 +233,9 @@ static void global_key(struct app *a, int ch, int is_key)
     case 12: /* Ctrl-L */
         app_dirty(a, DIRTY_ALL | DIRTY_CLEAR);
         break;
+    case '!': /* KA_MESSAGES */
+        app_open_messages(a);
+        break;
     case 'q':
     case 27:
         if (a->depth > 1)
@@ -292,6 +297,15 @@ static void handle_key(struct app *a, int ch, int is_key)
      * view declined (a terminal view keeps every key as typed) */
     if (all && keymap_translate(&a->keys, 1, &ch, &is_key) < 0) return;
     if (!(v && v->ops->raw_keys && v->ops->raw_keys(v)) && expiry_key(a, ch, is_key)) return;
+    /* R while the backend is down and waited for: try it now, in every view (R reloads a
+     * view; what it would reload comes from that backend) */
+    if (!is_key && ch == 'R' && a->offline && a->retry_at &&
+        !(v && v->ops->raw_keys && v->ops->raw_keys(v)) &&
+        !(v && v->ops->typing && v->ops->typing(v))) {
+        app_retry_now(a);
+        app_status(a, STATUS_INFO, _("trying the backend again now…"));
+        return;
+    }
     /* the view's own actions ([keys.VIEW], keymap_views.c), unless it is taking text */
     if (v && !(v->ops->typing && v->ops->typing(v)) &&
         keymap_translate_view(&a->keys, v->ops->name, &ch, &is_key) < 0)

@@ -17,6 +17,7 @@
 #include "model_json.h"
 #include "changes_track.h"
 #include "expiry.h"
+#include "messages.h"
 #include "postmortem_track.h"
 #include "term_restore.h"
 
@@ -81,15 +82,26 @@ static void on_backend_event(void *ud, enum backend_event ev, const char *msg)
         app_status(a, STATUS_INFO, "%s", msg);
         break;
     case BACKEND_ACTION_FAILED:
-        app_status(a, STATUS_ERROR, "%s", msg);
+        app_status_detail(a, STATUS_ERROR, a->be->detail, "%s", msg);
         break;
     case BACKEND_OFFLINE:
         a->offline = 1;
-        app_status(a, STATUS_ERROR, "%s", msg);
+        a->retry_at = a->be->retry_at;
+        a->retry_kind = a->be->retry_kind;
+        app_status_detail(a, STATUS_ERROR, a->be->detail, "%s", msg);
+        a->status_retry = 1; /* it counts down to the next try */
         app_dirty(a, DIRTY_HEADER | DIRTY_MAIN);
+        app_clock_check(a);
+        break;
+    case BACKEND_RETRY:
+        a->retry_at = a->be->retry_at;
+        a->retry_kind = a->be->retry_kind;
+        app_dirty(a, DIRTY_HEADER | DIRTY_STATUS);
+        app_clock_check(a);
         break;
     case BACKEND_ONLINE:
         a->offline = 0;
+        a->retry_at = 0;
         app_status(a, STATUS_INFO, "%s", msg && msg[0] ? msg : _("backend is back"));
         app_dirty(a, DIRTY_HEADER | DIRTY_MAIN);
         break;
@@ -179,6 +191,9 @@ int app_run(struct app *a)
     a->frame_log = -1;
     input_free(&a->prompt);
     input_free(&a->cmd_hist);
+    msg_ring_free(a->msgs);
+    free(a->msgs);
+    a->msgs = NULL;
 
     if (a->record_path) {
         struct error err = {0};

@@ -21,7 +21,10 @@ enum backend_event {
     BACKEND_ACTION_FAILED, /* msg: why (never a secret) */
     BACKEND_OFFLINE,       /* msg: the backend stopped answering */
     BACKEND_ONLINE,        /* it answers again */
+    BACKEND_RETRY,         /* backend.retry_at changed: when it is tried again (while offline) */
 };
+
+enum backend_retry { BACKEND_RETRY_POLL = 0, BACKEND_RETRY_RESTART, BACKEND_RETRY_LOOK };
 
 struct create_req {
     const char *template_id;
@@ -66,8 +69,8 @@ struct backend_ops {
     /* Sandbox id's file system and processes for the views (backend_remote.h): a session that
      * connects in the background and tells ev (ud) when it is ready. NULL + err when the
      * lookup cannot start; NULL op = not possible (replay). */
-    struct bremote *(*remote_open)(struct backend *b, const char *id,
-                                   const struct brem_events *ev, void *ud, struct error *err);
+    struct bremote *(*remote_open)(struct backend *b, const char *id, const struct brem_events *ev,
+                                   void *ud, struct error *err);
 };
 
 typedef void (*backend_event_cb)(void *ud, enum backend_event ev, const char *msg);
@@ -78,10 +81,19 @@ struct backend {
     struct model *model;
     backend_event_cb on_event;
     void *ud;
+    /* During on_event only: the raw detail behind msg (struct error's), NULL = none. */
+    const char *detail;
+    int64_t retry_at; /* while offline: monotonic ms of the next try, 0 = not known */
+    /* what that try does (enum backend_retry); the local boxtopd's supervisor owns retry_at
+     * while it is down (BACKEND_RETRY_RESTART/LOOK): the API rounds then leave it alone */
+    int retry_kind;
 };
 
 void backend_report(struct backend *b, enum backend_event ev, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same with the detail of the error behind it (err->detail; `:messages` shows it). */
+void backend_report_err(struct backend *b, enum backend_event ev, const struct error *err,
+                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* --replay FILE: load the recording into model. NULL + err on failure. */
 struct backend *backend_replay_new(struct loop *loop, struct model *model, const char *path,

@@ -23,7 +23,8 @@ static void on_action(struct api_result *res, void *ud)
     else if (res->err.kind == ERROR_NONE)
         backend_report(&b->base, BACKEND_ACTION_OK, "%s %s", ac->verb, ac->id);
     else
-        backend_report(&b->base, BACKEND_ACTION_FAILED, "%s: %s", ac->id, res->err.msg);
+        backend_report_err(&b->base, BACKEND_ACTION_FAILED, &res->err, "%s: %s", ac->id,
+                           res->err.msg);
     free(ac->id);
     free(ac);
     e2b_poll_now(&b->base);
@@ -92,7 +93,8 @@ static void on_created(struct api_result *res, void *ud)
         backend_report(&b->base, BACKEND_ACTION_OK, _("created %s"),
                        res->sandbox.id ? res->sandbox.id : "?");
     else
-        backend_report(&b->base, BACKEND_ACTION_FAILED, _("create failed: %s"), res->err.msg);
+        backend_report_err(&b->base, BACKEND_ACTION_FAILED, &res->err, _("create failed: %s"),
+                           res->err.msg);
     e2b_poll_now(&b->base);
 }
 

@@ -194,7 +194,7 @@ static void on_signal_done(const cJSON *resp, const struct error *err, void *ud)
     struct action *ac = ud;
     struct e2b_backend *b = ac->b;
     if (err)
-        backend_report(&b->base, BACKEND_ACTION_FAILED, "%s: %s", ac->id, err->msg);
+        backend_report_err(&b->base, BACKEND_ACTION_FAILED, err, "%s: %s", ac->id, err->msg);
     else
         backend_report(&b->base, BACKEND_ACTION_OK, "%s", ac->verb);
     free(ac->id);
@@ -213,7 +213,7 @@ void e2b_kill_process(struct backend *be, const char *id, uint32_t pid)
     if (!ac) return;
     struct error err = {0};
     if (!envd_process_signal(&b->envd, pid, SIGKILL, on_signal_done, ac, &err)) {
-        backend_report(be, BACKEND_ACTION_FAILED, "%s", err.msg);
+        backend_report_err(be, BACKEND_ACTION_FAILED, &err, "%s", err.msg);
         free(ac->id);
         free(ac);
     }

@@ -42,30 +42,33 @@ void e2b_round_done(struct e2b_backend *b)
         backend_report(&b->base, BACKEND_MODEL_CHANGED, NULL);
     }
     b->detail_fetch(b); /* the detail view's panels follow the round */
-    if (b->again) {
-        b->again = 0;
-        e2b_schedule(b, 0);
-    } else {
-        e2b_schedule(b, jittered_period());
+    int64_t wait = b->again ? 0 : jittered_period();
+    b->again = 0;
+    e2b_schedule(b, wait);
+    if (b->offline && b->base.retry_kind == BACKEND_RETRY_POLL) { /* counted down on screen */
+        b->base.retry_at = loop_now_ms() + wait;
+        backend_report(&b->base, BACKEND_RETRY, NULL);
     }
 }
 
 void e2b_set_offline(struct e2b_backend *b, const struct error *err)
 {
-    /* only a network failure is "unreachable": a 500 or a redirect answered */
+    /* only a network failure is "unreachable": a 500 or a redirect answered; the next try's
+     * time is counted down by the app (e2b_round_done sets it) */
     if (!b->offline)
-        backend_report(&b->base, BACKEND_OFFLINE,
-                       err->kind == ERROR_NETWORK
-                           ? _("backend unreachable: %s (retrying every %ds)")
-                           : _("the backend answers with an error: %s (retrying every %ds)"),
-                       err->msg, TICK_METRICS_MS / 1000);
+        backend_report_err(&b->base, BACKEND_OFFLINE, err,
+                           err->kind == ERROR_NETWORK ? _("backend unreachable: %s")
+                                                      : _("the backend answers with an error: %s"),
+                           err->msg);
     b->offline = 1;
 }
 
 void e2b_set_online(struct e2b_backend *b)
 {
-    if (b->offline) backend_report(&b->base, BACKEND_ONLINE, _("backend is reachable again"));
+    int was = b->offline;
     b->offline = 0;
+    b->base.retry_at = 0;
+    if (was) backend_report(&b->base, BACKEND_ONLINE, _("backend is reachable again"));
 }
 
 static void poll_start(struct e2b_backend *b)

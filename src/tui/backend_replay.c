@@ -38,6 +38,19 @@ void backend_report(struct backend *b, enum backend_event ev, const char *fmt, .
     if (b->on_event) b->on_event(b->ud, ev, msg);
 }
 
+void backend_report_err(struct backend *b, enum backend_event ev, const struct error *err,
+                        const char *fmt, ...)
+{
+    char msg[512] = "";
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    b->detail = err && err->detail[0] ? err->detail : NULL;
+    if (b->on_event) b->on_event(b->ud, ev, msg);
+    b->detail = NULL;
+}
+
 static void replay_refresh(struct backend *b)
 {
     (void)b; /* a recording does not change by itself */

@@ -30,6 +30,9 @@ static const struct {
     [KA_QUIT] = {"quit", {'q', 0}},
     [KA_HELP] = {"help", {'?', 0}},
     [KA_COMMAND] = {"command", {':', 0}},
+    /* not ~: PgUp, PgDn, Home, End, Insert and Delete end in ~ (ESC [ 5 ~), and a sequence
+     * that arrives split on a loaded machine would open the messages */
+    [KA_MESSAGES] = {"messages", {'!', 0}},
 };
 
 /* Keys that keep their meaning whatever the config says (the sandboxes view's motion and
@@ -63,7 +66,7 @@ static const struct {
 
 static int is_global(int act)
 {
-    return act == KA_QUIT || act == KA_HELP || act == KA_COMMAND;
+    return act == KA_QUIT || act == KA_HELP || act == KA_COMMAND || act == KA_MESSAGES;
 }
 
 void keymap_init(struct keymap *km)

@@ -28,9 +28,10 @@ enum keymap_action {
     KA_ANOTHER_SHELL,
     KA_FILES,
     KA_LOGS,
-    KA_QUIT,    /* global */
-    KA_HELP,    /* global */
-    KA_COMMAND, /* global */
+    KA_QUIT,     /* global */
+    KA_HELP,     /* global */
+    KA_COMMAND,  /* global */
+    KA_MESSAGES, /* global: `:messages` */
     KA_N
 };
 

@@ -13,7 +13,8 @@ src_tui_libboxtoptui_pure_a_SOURCES = \
 	src/tui/widgets/table.c src/tui/widgets/table.h \
 	src/tui/widgets/input.c src/tui/widgets/input.h \
 	src/tui/views/view_logs_store.c src/tui/views/logs_store.h \
-	src/tui/duration.c src/tui/duration.h
+	src/tui/duration.c src/tui/duration.h \
+	src/tui/messages.c src/tui/messages.h
 src_tui_libboxtoptui_pure_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS)
 
 src_tui_libboxtoptui_a_SOURCES = \
@@ -39,7 +40,7 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/views/view_commands.c src/tui/views/view_commands_pane.c src/tui/views/commands_view.h \
 	src/tui/views/view_commands_timeline.c src/tui/views/view_commands_follow.c \
 	src/tui/views/view_templates.c src/tui/views/view_team.c \
-	src/tui/views/view_apilog.c \
+	src/tui/views/view_apilog.c src/tui/views/view_messages.c \
 	src/tui/views/view_template_build.c src/tui/tpl_builder.c src/tui/tpl_builder.h \
 	src/tui/views/templates_view.h src/tui/views/view_templates_pane.c \
 	src/tui/views/view_templates_edit.c \
@@ -59,7 +60,7 @@ src_tui_boxtop_tui_LDADD = $(TUI_LIBS)
 
 # Unit tests of the pure parts (cmocka, TAP).
 TUI_UNIT_TESTS = tests/unit/test_tui_filter tests/unit/test_tui_widgets tests/unit/test_tui_model \
-	tests/unit/test_tui_fastscan
+	tests/unit/test_tui_fastscan tests/unit/test_tui_messages
 check_PROGRAMS += $(TUI_UNIT_TESTS)
 TESTS += $(TUI_UNIT_TESTS)
 UNIT_TESTS += $(TUI_UNIT_TESTS)
@@ -71,6 +72,9 @@ tests_unit_test_tui_filter_LDADD = $(TUI_TEST_LDADD)
 tests_unit_test_tui_widgets_SOURCES = tests/unit/test_tui_widgets.c
 tests_unit_test_tui_widgets_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_unit_test_tui_widgets_LDADD = $(TUI_TEST_LDADD)
+tests_unit_test_tui_messages_SOURCES = tests/unit/test_tui_messages.c
+tests_unit_test_tui_messages_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
+tests_unit_test_tui_messages_LDADD = $(TUI_TEST_LDADD)
 tests_unit_test_tui_model_SOURCES = tests/unit/test_tui_model.c
 tests_unit_test_tui_model_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_unit_test_tui_model_LDADD = $(TUI_TEST_LDADD)

@@ -181,6 +181,18 @@ static void set_label(struct app *a, const char *fmt, const char *url, const cha
     app_dirty(a, DIRTY_HEADER);
 }
 
+/* "E2B URL": the URL as an error would show it (a key in its user info or query never
+ * reaches the header) */
+static void set_label_url(struct app *a, const char *url)
+{
+    char shown[512];
+    if (url && strpbrk(url, "@?#")) /* else as given (curl's form adds a '/') */
+        http_url_shown(url, shown, sizeof shown);
+    else
+        snprintf(shown, sizeof shown, "%s", url ? url : "");
+    set_label(a, "E2B %s%s", shown, NULL);
+}
+
 /* boxtopd's base image while it is built, when it failed, or --base host: shown in the
  * header next to the backend, so that a slow first create has its reason in sight. */
 static void on_base_note(struct local_backend *lb, const char *note, void *ud)
@@ -210,7 +222,8 @@ static void on_local_ready(struct supervisor *sup, struct local_backend *lb,
     free(lv->local_label);
     lv->local_label = a->model.backend_label ? strdup(a->model.backend_label) : NULL;
     local_backend_watch_base(lb, on_base_note, lv);
-    if (lv->local_down) /* it answered /health: online again */
+    a->be->retry_kind = BACKEND_RETRY_POLL; /* the API rounds count down again */
+    if (lv->local_down)                     /* it answered /health: online again */
         backend_report(a->be, BACKEND_ONLINE, _("local boxtopd is back at %s"), info->api_url);
     lv->local_down = 0;
 }
@@ -226,18 +239,23 @@ static void on_local_down(struct supervisor *sup, const char *why, int retry_ms,
     lv->local_label = NULL; /* no base note over this */
     a->backend_note[0] = '\0';
     lv->local_down = 1;
+    /* the header and the message count down to the try (app.c); R tries at once */
+    a->be->retry_at = loop_now_ms() + retry_ms;
+    a->be->retry_kind = restarting ? BACKEND_RETRY_RESTART : BACKEND_RETRY_LOOK;
     char when[32];
     snprintf(when, sizeof when, "%d.%d s", retry_ms / 1000, retry_ms % 1000 / 100);
-    if (restarting) {
-        backend_report(a->be, BACKEND_OFFLINE, _("local boxtopd: %s - restarting in %s"), why,
-                       when);
-        set_label(a, _("local boxtopd (down, restarting in %s)%s"), when, NULL);
-    } else {
-        backend_report(a->be, BACKEND_OFFLINE, _("local boxtopd: %s - looking again in %s"), why,
-                       when);
-        set_label(a, _("local boxtopd (down, looking again in %s)%s"), when, NULL);
-    }
+    backend_report(a->be, BACKEND_OFFLINE, _("local boxtopd: %s (back-off %s)"), why, when);
+    box_set_str(&a->model.backend_label,
+                restarting ? _("local boxtopd (down, restarting)") : _("local boxtopd (down)"));
+    app_dirty(a, DIRTY_HEADER);
     a->model.loading = 0;
+}
+
+static void live_retry_now(struct app *a, void *ud)
+{
+    (void)a;
+    struct live *lv = ud;
+    supervise_retry_now(lv->sup);
 }
 
 /* Start (or find) the local boxtopd of the state dir (local_backend.h; it sends boxtopd's
@@ -252,6 +270,8 @@ static int live_start_local(struct live *lv, const char *state_dir, struct error
     free(dir);
     if (!lv->sup) return -1;
     box_set_str(&lv->a->model.backend_label, _("local boxtopd (starting…)"));
+    lv->a->retry_now = live_retry_now;
+    lv->a->retry_ud = lv;
     return 0;
 }
 
@@ -297,7 +317,7 @@ static int live_switch_ctx(struct app *a, const char *name, struct error *err, v
                             cfg.team_id, err))
         goto out;
     box_set_str(&a->model.context, name);
-    set_label(a, "E2B %s%s", cfg.api_url, NULL);
+    set_label_url(a, cfg.api_url);
     rc = 0;
 out:
     config_free(&cfg);
@@ -334,7 +354,7 @@ static struct backend *backend_live_new(struct live *lv, const struct tui_opts *
         rc = backend_e2b_connect(be, cfg.api_url, cfg.api_key, cfg.sandbox_url, cfg.domain,
                                  cfg.team_id, err);
         /* the URL only: the key never reaches the screen */
-        if (!rc) set_label(a, "E2B %s%s", cfg.api_url, NULL);
+        if (!rc) set_label_url(a, cfg.api_url);
     } else {
         a->be = be; /* on_local_ready reports through it */
         rc = live_start_local(lv, o->state_dir, err);

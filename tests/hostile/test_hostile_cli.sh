@@ -17,7 +17,7 @@ dst_clean() { [ -z "$(find "$DST" -mindepth 1 \( -name '*.boxtop-*' -o -type d -
 # 1. a 254 KB gzip ListDir answer that inflates to 250 MiB of {"entries":[{},{},...]}
 fake_start listdir-bomb; fresh_dst
 cli_run 60 cp box1:/home/user/dir "$DST/"
-ok_run "cp of a gzip-bomb listing is refused" 'ListDir: .*response body too large \(more than 16 MiB\)' 1
+ok_run "cp of a gzip-bomb listing is refused" 'listing the directory failed: .*response body too large \(more than 16 MiB\)' 1
 dst_clean && [ -z "$(ls -A "$DST")" ]; ok $? "the failed cp leaves nothing in the destination"
 
 # 2. endless fat pages: 100 sandboxes x 300 KB a page (over the page bound), then 60 KB (the

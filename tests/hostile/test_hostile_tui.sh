@@ -68,7 +68,7 @@ copy_out() {
 COLS=240 start listdir-bomb
 tui_wait 'box1' 10
 files_of box1
-tui_wait 'ListDir: .*response body too large \(more than 16 MiB\)' 15; ok $? "listdir-bomb: the files view says the listing is too large"
+tui_wait 'listing the directory failed: .*response body too large' 15; ok $? "listdir-bomb: the files view says the listing is too large"
 ok_keys listdir-bomb
 ok_rss listdir-bomb
 

@@ -18,9 +18,10 @@ GOLDEN_TESTS = \
 	tests/tui/test_screen_commands.sh \
 	tests/tui/test_screen_template_build.sh \
 	tests/tui/test_screen_ended.sh \
-	tests/tui/test_screen_loading.sh
+	tests/tui/test_screen_loading.sh \
+	tests/tui/test_screen_messages.sh
 TESTS += $(GOLDEN_TESTS)
-EXTRA_DIST += $(GOLDEN_TESTS) tests/tui/fake_cloud_golden_cmds.js tests/tui/golden.sh tests/tui/fixed_clock.c tests/tui/README.md \
+EXTRA_DIST += $(GOLDEN_TESTS) tests/tui/fake_cloud_golden_cmds.js tests/tui/fake_cloud_flaky.js tests/tui/golden.sh tests/tui/fixed_clock.c tests/tui/README.md \
 	tests/tui/screens
 check_DATA = tests/tui/fixed_clock.so
 CLEANFILES += tests/tui/fixed_clock.so

@@ -198,7 +198,9 @@ static void end_stream_error_and_missing_end(void **state)
     run_until(&e, &r.done);
     assert_true(r.failed);
     assert_int_equal(r.err.kind, ERROR_NOT_FOUND);
-    assert_string_equal(r.err.msg, "Connect: not_found: process with pid 9 not found");
+    /* in words; the RPC and its Connect code stay in the detail */
+    assert_string_equal(r.err.msg, "attaching to the process failed: process with pid 9 not found");
+    assert_string_equal(r.err.detail, "Connect: not_found: process with pid 9 not found");
     assert_string_equal(buf_cstr(&r.log), "");
     buf_free(&r.log);
 
@@ -288,7 +290,8 @@ static void unary_calls_and_errors(void **state)
     run_until(&e, &u.done);
     assert_true(u.failed);
     assert_int_equal(u.err.kind, ERROR_NOT_FOUND);
-    assert_string_equal(u.err.msg, "Stat: not_found: file not found: /nope");
+    assert_string_equal(u.err.msg, "reading the file's details failed: file not found: /nope");
+    assert_string_equal(u.err.detail, "Stat: not_found: file not found: /nope");
     memset(&u, 0, sizeof u);
     assert_non_null(envd_process_list(&e.c, unary_cb, &u, &err));
     run_until(&e, &u.done);

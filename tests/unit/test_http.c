@@ -168,6 +168,8 @@ static void serve_conn(int fd, int id, struct shared *sh)
             reply(fd, 404, "", "{\"code\":404,\"message\":\"sandbox abc not found\"}");
         } else if (!strcmp(path, "/leak")) {
             reply(fd, 401, "", "{\"code\":401,\"message\":\"Invalid API key " SECRET_KEY "\"}");
+        } else if (!strcmp(path, "/leak500")) { /* no "message": the body is the detail */
+            reply(fd, 500, "", "{\"code\":500,\"trace\":\"db down\",\"key\":\"" SECRET_KEY "\"}");
         } else if (!strcmp(path, "/upload")) {
             snprintf(out, sizeof out,
                      "{\"bytes\":%zu,\"hash\":\"%016llx\",\"chunked\":%s,\"expect\":%s}", total,
@@ -372,6 +374,27 @@ static void test_secret_never_in_message(void **state)
     assert_null(strstr(r.err.msg, "0123456789abcdef"));
     assert_non_null(strstr(r.err.msg, "e2b_\xe2\x80\xa6"
                                       "4567"));
+    assert_null(strstr(r.err.detail, SECRET_KEY)); /* the raw body: redacted as well */
+    assert_non_null(strstr(r.err.detail, "HTTP 401: "));
+    http_free(h);
+    loop_free(l);
+}
+
+/* A 500 whose JSON has no "message": a short human text, the body as it came in the detail
+ * (`:messages`), with the key that the body echoed redacted. */
+static void test_error_body_is_detail(void **state)
+{
+    struct server *srv = *state;
+    struct loop *l = loop_new();
+    struct http *h = http_new(l, NULL);
+    assert_int_equal(http_add_secret(h, SECRET_KEY), 0);
+    struct result r = {0};
+    run(h, &(struct http_opts){.url = url(srv, "/leak500")}, &r);
+    assert_int_equal(r.status, 500);
+    assert_string_equal(r.err.msg, "server error (HTTP 500)");
+    assert_non_null(strstr(r.err.detail, "HTTP 500: {\"code\":500,\"trace\":\"db down\""));
+    assert_null(strstr(r.err.detail, SECRET_KEY));
+    assert_null(strstr(r.err.detail, "0123456789abcdef"));
     http_free(h);
     loop_free(l);
 }
@@ -561,7 +584,11 @@ static void test_timeout(void **state)
     run(h, &(struct http_opts){.url = url(srv, "/slow"), .timeout_ms = 300}, &r);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.err.kind, ERROR_NETWORK);
-    assert_non_null(strstr(r.err.msg, "timed out"));
+    /* in words for a person; curl's own text is the detail */
+    assert_non_null(strstr(r.err.msg, "did not answer in time"));
+    assert_null(strstr(r.err.msg, "Operation"));
+    assert_non_null(strstr(r.err.detail, "curl 28: "));
+    assert_non_null(strstr(r.err.detail, "timed out"));
     assert_true(loop_now_ms() - t0 < 1500);
     http_free(h);
     loop_free(l);
@@ -593,6 +620,14 @@ static void test_connect_refused_retried(void **state)
     assert_int_equal(r.status, 0);
     assert_int_equal(r.err.kind, ERROR_NETWORK);
     assert_null(strstr(r.err.msg, "sig=abc")); /* query strings may hold signatures */
+    assert_null(strstr(r.err.detail, "sig=abc"));
+    /* what failed, why and what to do; curl's "Couldn't connect to server" only in the detail */
+    assert_non_null(strstr(r.err.msg, "nothing answers at http://127.0.0.1:"));
+    assert_non_null(strstr(r.err.msg, "connection refused"));
+    assert_non_null(strstr(r.err.msg, "is the server running"));
+    assert_null(strstr(r.err.msg, "Couldn't"));
+    assert_non_null(strstr(r.err.detail, "curl 7: "));
+    assert_non_null(strstr(r.err.detail, "Connection refused"));
     assert_true(loop_now_ms() - t0 >= 700);
     http_free(h);
     loop_free(l);
@@ -612,6 +647,8 @@ static void test_userinfo_never_in_message(void **state)
     assert_int_equal(r.err.kind, ERROR_NETWORK);
     assert_null(strstr(r.err.msg, "pw-s3cret"));
     assert_null(strstr(r.err.msg, "alice"));
+    assert_null(strstr(r.err.detail, "pw-s3cret"));
+    assert_null(strstr(r.err.detail, "sig=abc"));
     assert_null(strstr(r.err.msg, "sig=abc"));
     assert_non_null(strstr(r.err.msg, "http://127.0.0.1:"));
     assert_non_null(strstr(r.err.msg, "/x"));
@@ -820,6 +857,7 @@ int main(void)
         cmocka_unit_test(test_503_retries_exhausted),
         cmocka_unit_test(test_404_mapped),
         cmocka_unit_test(test_secret_never_in_message),
+        cmocka_unit_test(test_error_body_is_detail),
         cmocka_unit_test(test_upload_5mb_chunked),
         cmocka_unit_test(test_upload_5mb_sized),
         cmocka_unit_test(test_post_memory_body),

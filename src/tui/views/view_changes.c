@@ -167,7 +167,7 @@ static void download_done(struct app *a, const char *text, int submit, void *ud)
     }
     struct error err = {0};
     if (paths && chg_scan_download(v->scan, text, paths, n, &err) < 0)
-        app_status(a, STATUS_ERROR, "%s", err.msg);
+        app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
     else
         app_status(a, STATUS_INFO, _("downloading %zu files to %s"), n, text);
     free(paths);
@@ -198,7 +198,7 @@ static int cv_key(struct view *vv, struct app *a, int ch, int is_key)
         if (e && e->deleted)
             app_status(a, STATUS_WARN, "%s", _("that file was deleted"));
         else if (e && chg_scan_peek(v->scan, e->path, on_peek, v, &err) < 0)
-            app_status(a, STATUS_ERROR, "%s", err.msg);
+            app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
         else if (e)
             v->peek_wait = 1;
         return 1;

@@ -401,7 +401,7 @@ static void cv_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
 static void on_unary(const struct error *err, void *ud)
 {
     struct cmdsv *v = ud;
-    if (err) app_status(v->app, STATUS_ERROR, "%s", err->msg);
+    if (err) app_status_detail(v->app, STATUS_ERROR, err->detail, "%s", err->msg);
 }
 
 static const struct cmd *running_selected(struct cmdsv *v, const char *what)
@@ -432,7 +432,7 @@ static void on_input(struct app *a, const char *text, int submit, void *ud)
     buf_append_byte(&b, pty ? '\r' : '\n');
     struct error err = {0};
     if (v->rem->ops->input(v->rem, c->pid, pty, b.data, b.len, on_unary, v, &err) < 0)
-        app_status(a, STATUS_ERROR, "%s", err.msg);
+        app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
     else
         app_status(a, STATUS_INFO, _("sent a line to pid %u"), c->pid);
     buf_free(&b);
@@ -445,7 +445,7 @@ static void do_kill(struct app *a, void *ud)
     if (!c) return;
     struct error err = {0};
     if (v->rem->ops->signal(v->rem, c->pid, 9, on_unary, v, &err) < 0)
-        app_status(a, STATUS_ERROR, "%s", err.msg);
+        app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
     else
         app_status(a, STATUS_INFO, _("killed pid %u"), c->pid);
     poll_now(v);
@@ -461,7 +461,7 @@ static void interrupt(struct cmdsv *v)
                   ? v->rem->ops->input(v->rem, c->pid, 1, "\003", 1, on_unary, v, &err) == 0
                   : v->rem->ops->signal(v->rem, c->pid, 15, on_unary, v, &err) == 0;
     if (!ok)
-        app_status(v->app, STATUS_ERROR, "%s", err.msg);
+        app_status_detail(v->app, STATUS_ERROR, err.detail, "%s", err.msg);
     else
         app_status(v->app, STATUS_INFO, _("interrupted pid %u"), c->pid);
 }

@@ -32,7 +32,7 @@ static void on_remote_op(const struct error *err, void *ud)
     struct fview *v = ud;
     if (v->op_pending > 0) v->op_pending--;
     if (err) {
-        app_status_for(v->a, &v->base, STATUS_ERROR, "%s", err->msg);
+        app_status_for_detail(v->a, &v->base, STATUS_ERROR, err->detail, "%s", err->msg);
         v->op_failed = 1;
     } else {
         if (!v->op_pending && !v->op_failed && v->op_msg[0])
@@ -95,7 +95,7 @@ static void mkdir_done(struct app *a, const char *text, int submit, void *ud)
         fv_reload(v, p);
     } else {
         if (REMOTE_OP(v, mkdir, path) < 0) {
-            app_status(a, STATUS_ERROR, "%s", err.msg);
+            app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
             free(path);
             return;
         }
@@ -137,7 +137,7 @@ static void rename_go(struct fview *v)
     } else {
         said_when_done(v, 1, "%s", _("renamed"));
         if (REMOTE_OP(v, rename, v->ren_from, v->ren_to) < 0) {
-            app_status(v->a, STATUS_ERROR, "%s", err.msg);
+            app_status_detail(v->a, STATUS_ERROR, err.detail, "%s", err.msg);
         } else {
             free(p->want_sel);
             p->want_sel = strdup(v->ren_name);
@@ -218,7 +218,8 @@ static void delete_one(struct fview *v, struct fpane *p, const char *name)
                      : unlink(path);
         if (rc < 0) app_status(v->a, STATUS_ERROR, "%s: %s", path, strerror(errno));
     } else {
-        if (REMOTE_OP(v, remove, path) < 0) app_status(v->a, STATUS_ERROR, "%s", err.msg);
+        if (REMOTE_OP(v, remove, path) < 0)
+            app_status_detail(v->a, STATUS_ERROR, err.detail, "%s", err.msg);
     }
     free(path);
 }
@@ -323,7 +324,8 @@ static void on_peek(int fd, size_t len, int more, const struct error *err, void 
     v->peek = NULL;
     v->peek_title = NULL;
     if (err) {
-        app_status(v->a, STATUS_ERROR, _("cannot fetch the file: %s"), err->msg);
+        app_status_detail(v->a, STATUS_ERROR, err->detail, _("cannot fetch the file: %s"),
+                          err->msg);
     } else {
         app_status_clear(v->a); /* "fetching the file…" is over */
         app_push_view(v->a, fv_pager_new_fd(v->a, fd, len, more, title));

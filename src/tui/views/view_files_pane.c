@@ -144,7 +144,7 @@ void fv_pane_cd(struct fview *v, struct fpane *p, const char *path, const char *
         struct error err = {0};
         probe.show_hidden = 1;
         if (flist_read_local(&probe, np, &err) < 0) {
-            app_status(v->a, STATUS_ERROR, "%s", err.msg);
+            app_status_detail(v->a, STATUS_ERROR, err.detail, "%s", err.msg);
             flist_free(&probe);
             free(np);
             return;

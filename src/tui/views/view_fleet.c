@@ -419,7 +419,7 @@ static void diff_groups(struct fleetv *v, struct app *a)
     buf_reset(&v->diff);
     if (fleet_line_diff(fleet_item(v->f, g0->members[0])->local_path,
                         fleet_item(v->f, g1->members[0])->local_path, &v->diff, &err) < 0) {
-        app_status(a, STATUS_ERROR, "%s", err.msg);
+        app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
         return;
     }
     v->mode = FM_DIFF;
@@ -640,7 +640,7 @@ void fleet_view_run(struct app *a, const char *op, const char *arg, const char *
         goto fail;
     v->f = backend_fleet_start(a->be, ids, n, &o, on_fleet, v, &err);
     if (!v->f) {
-        app_status(a, STATUS_ERROR, "%s", err.msg);
+        app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
         goto fail;
     }
     free(x);

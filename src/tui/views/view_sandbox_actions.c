@@ -46,7 +46,7 @@ static void pending_free(struct pending *p)
 static bool failed(struct app *a, struct api_result *res, const char *what)
 {
     if (res->err.kind == ERROR_NONE) return false;
-    app_status(a, STATUS_ERROR, _("%s failed: %s"), what, res->err.msg);
+    app_status_detail(a, STATUS_ERROR, res->err.detail, _("%s failed: %s"), what, res->err.msg);
     return true;
 }
 
@@ -78,7 +78,7 @@ static void on_snapshot(struct api_result *res, void *ud)
     struct error err = {0};
     if (failed(a, res, _("snapshot"))) return;
     if (snapshot_info_parse(res->body, res->body_len, &si, &err) < 0) {
-        app_status(a, STATUS_ERROR, _("snapshot failed: %s"), err.msg);
+        app_status_detail(a, STATUS_ERROR, err.detail, _("snapshot failed: %s"), err.msg);
         return;
     }
     app_status(a, STATUS_INFO, _("snapshot %s taken (see :snapshots)"), si.id);
@@ -94,7 +94,7 @@ static void snapshot_name_done(struct app *a, const char *text, int submit, void
         if (bfetch_snapshot_create(a->be, p->id, text[0] ? text : NULL, on_snapshot, a, &err))
             app_status(a, STATUS_INFO, _("taking a snapshot of %s…"), p->id);
         else
-            app_status(a, STATUS_ERROR, _("snapshot failed: %s"), err.msg);
+            app_status_detail(a, STATUS_ERROR, err.detail, _("snapshot failed: %s"), err.msg);
     }
     pending_free(p);
 }
@@ -117,7 +117,7 @@ static void on_fork(struct api_result *res, void *ud)
     struct error err = {0};
     if (failed(a, res, _("fork"))) return;
     if (fork_results_parse(res->body, res->body_len, &fr, &err) < 0) {
-        app_status(a, STATUS_ERROR, _("fork failed: %s"), err.msg);
+        app_status_detail(a, STATUS_ERROR, err.detail, _("fork failed: %s"), err.msg);
         return;
     }
     int ok = 0;
@@ -149,7 +149,7 @@ static void fork_count_done(struct app *a, const char *text, int submit, void *u
         else if (bfetch_fork(a->be, p->id, (int)n, on_fork, a, &err))
             app_status(a, STATUS_INFO, _("forking %s…"), p->id);
         else
-            app_status(a, STATUS_ERROR, _("fork failed: %s"), err.msg);
+            app_status_detail(a, STATUS_ERROR, err.detail, _("fork failed: %s"), err.msg);
     }
     pending_free(p);
 }
@@ -206,7 +206,7 @@ static void pause_fs(struct app *a, struct pending *p)
                              "pausing %d sandboxes (filesystem only)…", started),
                    started);
     else
-        app_status(a, STATUS_ERROR, _("pause failed: %s"), err.msg);
+        app_status_detail(a, STATUS_ERROR, err.detail, _("pause failed: %s"), err.msg);
 }
 
 static void pause_choice(struct app *a, const char *text, int submit, void *ud)

@@ -105,7 +105,8 @@ static void on_deleted(struct api_result *res, void *ud)
     struct snapv *v = ud;
     v->del = NULL;
     if (res->err.kind != ERROR_NONE)
-        app_status(v->app, STATUS_ERROR, _("delete failed: %s"), res->err.msg);
+        app_status_detail(v->app, STATUS_ERROR, res->err.detail, _("delete failed: %s"),
+                          res->err.msg);
     else
         app_status(v->app, STATUS_INFO, _("snapshot %s deleted"),
                    v->pending_id ? v->pending_id : "");
@@ -118,7 +119,7 @@ static void do_delete(struct app *a, void *ud)
     struct error err = {0};
     if (!v->pending_id || v->del) return;
     v->del = bfetch_snapshot_delete(a->be, v->pending_id, on_deleted, v, &err);
-    if (!v->del) app_status(a, STATUS_ERROR, _("delete failed: %s"), err.msg);
+    if (!v->del) app_status_detail(a, STATUS_ERROR, err.detail, _("delete failed: %s"), err.msg);
 }
 
 static void set_pending(struct snapv *v)

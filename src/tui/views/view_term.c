@@ -427,7 +427,7 @@ static void toggle_record(struct termview *v)
     if (!s) return;
     if (session_recording(s)) {
         if (session_record(s, NULL, &err))
-            app_status(v->a, STATUS_ERROR, "%s", err.msg);
+            app_status_detail(v->a, STATUS_ERROR, err.detail, "%s", err.msg);
         else
             app_status(v->a, STATUS_INFO, _("recording stopped"));
     } else {
@@ -436,7 +436,7 @@ static void toggle_record(struct termview *v)
                  v->a->rec_sessions_dir ? v->a->rec_sessions_dir : ".", session_sandbox(s),
                  (unsigned)session_pid(s), (long long)loop_wall_ms());
         if (session_record(s, path, &err))
-            app_status(v->a, STATUS_ERROR, "%s", err.msg);
+            app_status_detail(v->a, STATUS_ERROR, err.detail, "%s", err.msg);
         else
             app_status(v->a, STATUS_INFO, _("recording to %s"), path);
     }
@@ -799,7 +799,7 @@ void term_open_another_shell(struct app *a, const char *sandbox_id)
     struct error err = {0};
     struct session *s = session_open(a->sessions, sandbox_id, rows, cols, 0, &err);
     if (!s) {
-        app_status(a, STATUS_ERROR, "%s", err.msg);
+        app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
         return;
     }
     term_show_session(a, s);
@@ -814,7 +814,7 @@ void term_attach_pid(struct app *a, const char *sandbox_id, uint32_t pid)
     struct error err = {0};
     struct session *s = session_open_pid(a->sessions, sandbox_id, pid, rows, cols, 0, &err);
     if (!s) {
-        app_status(a, STATUS_ERROR, "%s", err.msg);
+        app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
         return;
     }
     term_show_session(a, s);

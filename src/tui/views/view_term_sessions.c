@@ -117,7 +117,7 @@ static int ss_key(struct view *vv, struct app *a, int ch, int is_key)
             int rows, cols;
             term_engine_size(session_engine(s), &rows, &cols);
             if (session_reattach(s, rows, cols, &err)) {
-                app_status(a, STATUS_ERROR, "%s", err.msg);
+                app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
                 return 1;
             }
         }

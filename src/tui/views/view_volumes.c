@@ -97,7 +97,7 @@ static void on_action(struct api_result *res, void *ud)
     struct volv *v = ud;
     v->act = NULL;
     if (res->err.kind != ERROR_NONE)
-        app_status(v->app, STATUS_ERROR, _("volume: %s"), res->err.msg);
+        app_status_detail(v->app, STATUS_ERROR, res->err.detail, _("volume: %s"), res->err.msg);
     else if (v->act_create)
         app_status(v->app, STATUS_INFO, _("created volume %s"), v->act_name);
     else
@@ -113,7 +113,7 @@ static void create_done(struct app *a, const char *text, int submit, void *ud)
     snprintf(v->act_name, sizeof v->act_name, "%s", text);
     v->act_create = 1;
     v->act = bfetch_volume_create(a->be, text, on_action, v, &err);
-    if (!v->act) app_status(a, STATUS_ERROR, _("volume: %s"), err.msg);
+    if (!v->act) app_status_detail(a, STATUS_ERROR, err.detail, _("volume: %s"), err.msg);
 }
 
 static void do_delete(struct app *a, void *ud)
@@ -124,7 +124,7 @@ static void do_delete(struct app *a, void *ud)
     snprintf(v->act_name, sizeof v->act_name, "%s", v->del_name);
     v->act_create = 0;
     v->act = bfetch_volume_delete(a->be, v->pending, on_action, v, &err);
-    if (!v->act) app_status(a, STATUS_ERROR, _("volume: %s"), err.msg);
+    if (!v->act) app_status_detail(a, STATUS_ERROR, err.detail, _("volume: %s"), err.msg);
 }
 
 static void on_detail(struct api_result *res, void *ud)
@@ -134,12 +134,12 @@ static void on_detail(struct api_result *res, void *ud)
     struct error err = {0};
     v->detail = NULL;
     if (res->err.kind != ERROR_NONE) {
-        app_status(v->app, STATUS_ERROR, _("volume: %s"), res->err.msg);
+        app_status_detail(v->app, STATUS_ERROR, res->err.detail, _("volume: %s"), res->err.msg);
         return;
     }
     if (!v->pending ||
         volume_mount_path(res->body, res->body_len, v->pending, path, sizeof path, &err) < 0) {
-        app_status(v->app, STATUS_ERROR, _("volume: %s"), err.msg);
+        app_status_detail(v->app, STATUS_ERROR, err.detail, _("volume: %s"), err.msg);
         return;
     }
     struct view *fv = view_files_at(v->app, v->browse_sbx, path);
@@ -166,7 +166,7 @@ static void browse(struct volv *v, struct app *a)
     struct error err = {0};
     bfetch_cancel(v->detail);
     v->detail = bfetch_sandbox_detail(a->be, sid, on_detail, v, &err);
-    if (!v->detail) app_status(a, STATUS_ERROR, _("volume: %s"), err.msg);
+    if (!v->detail) app_status_detail(a, STATUS_ERROR, err.detail, _("volume: %s"), err.msg);
 }
 
 static int vo_key(struct view *vv, struct app *a, int ch, int is_key)
