@@ -3,10 +3,11 @@
 # states are longer or hold umlauts (widths by display columns, not bytes), against a real
 # boxtopd: `:api` (METHODE, 7 columns in a 6-column field, pushed every title after it off its
 # column), `:exec`'s results while a command runs ("läuft": 5 columns in 6 bytes) and
-# `:compare`'s groups (GRÖSSE).
+# `:compare`'s groups (GRÖSSE); in a recording, the templates pane's builds (SPEICHER in a
+# 7-column field was cut to "SPEICH…") and the webhook deliveries (VERS. in 4).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bxd.sh"
-echo "1..8"
+echo "1..12"
 cleanup() { tui_stop; [ -n "$S1" ] && "$BOXTOP" kill "$S1" >/dev/null 2>&1; bxd_stop; rm -rf "$TMPD"; }
 trap cleanup EXIT
 mkdir -p "$TMPD/locale/de/LC_MESSAGES"
@@ -50,4 +51,17 @@ tui_keys :; tui_type "compare /etc/hostname"; tui_keys Enter
 tui_wait '1 (Gruppe|Gruppen)' 20 || tui_wait 'GRUPPE' 5
 same ":compare: GRÖSSE ends where the size ends" "$(pos ' GRÖSSE' 1)" "$(pos '#1 +[0-9a-f]+ +\K[0-9.,]+[BKMG]' 1)"
 same ":compare: KOPIEN ends where the count ends" "$(pos ' KOPIEN' 1)" "$(pos '#1 +[0-9a-f]+ +[0-9.,]+[BKMG] +\K[0-9]+' 1)"
+tui_stop
+
+tui_start 120 30 --replay "$abs_top_srcdir/tests/tui/screens/session.json"
+tui_wait 'Sandboxen \(' 10
+tui_keys :; tui_type templates; tui_keys Enter; tui_wait 'py3tmpl' 5
+tui_keys j Enter; tui_wait 'Vorlage py3tmpl' 5 && tui_wait ' SPEICHER ' 5
+ok $? "templates pane: SPEICHER whole ($(tui_screen | grep -o 'BUILD .*' | cut -c1-100))"
+same "templates pane: SPEICHER over the builds' memory" "$(pos 'GESTARTET .* \KSPEICHER ')" \
+    "$(pos 'building +[0-9a-z]+ +[0-9-]+ [0-9:]+ +- +1 +\K256M')"
+tui_keys Escape Escape; tui_keys :; tui_type webhooks; tui_keys Enter; tui_wait 'deploy-notify' 5
+tui_keys Enter; tui_wait 'Zustellungen' 5 && tui_wait ' VERS\. ' 5
+ok $? "webhook deliveries: VERS. whole"
+same "webhook deliveries: ERGEBNIS over the results" "$(pos ' \KERGEBNIS ')" "$(pos 'killed +1 +\K200 ')"
 tui_done
