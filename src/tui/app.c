@@ -580,7 +580,8 @@ static void draw_too_small(struct app *a)
     char msg[160];
     snprintf(msg, sizeof(msg), _("boxtop needs at least %dx%d; this terminal is %dx%d"), MIN_COLS,
              MIN_ROWS, a->cols, a->rows);
-    int y = a->rows / 2, len = (int)strlen(msg);
+    char fit[sizeof msg * 2];
+    int y = a->rows / 2, len = ui_fit(a, msg, a->cols, fit, sizeof fit); /* columns: centred */
     int x = (a->cols - len) / 2;
     ui_text(a, stdscr, y < 0 ? 0 : y, x < 0 ? 0 : x, a->cols, msg, a->theme.attr[ROLE_WARN]);
     char q[KEYMAP_NAME_MAX], quits[64];
