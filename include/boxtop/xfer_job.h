@@ -67,8 +67,15 @@ struct xfer_job {
 enum xfer_event { XEV_PROGRESS, XEV_STATE, XEV_WARN };
 typedef void (*xfer_notify_cb)(void *ud, enum xfer_event ev, struct xfer_job *j);
 
-/* Bytes per second over the last window (0 when unknown); ETA in ms (-1 when unknown). */
+#define XFER_RATE_MIN_MS 1000 /* a rate needs this much of the transfer first */
+
+/* Bytes per second, a moving average over the window up to now (0 when unknown: under
+ * XFER_RATE_MIN_MS of samples; it falls to 0 when bytes stop coming); ETA in ms at that rate
+ * (-1 when unknown). */
 double xfer_rate(const struct xfer_job *j, int64_t now);
 int64_t xfer_eta_ms(const struct xfer_job *j, int64_t now);
+/* A finished job's average: its bytes over its whole duration (start to end); -1 when it
+ * has not ended. */
+double xfer_avg_rate(const struct xfer_job *j);
 
 #endif

@@ -108,14 +108,25 @@ void xfer_sample(struct xfer_job *j, int64_t now)
     }
 }
 
+/* The window ends now, not at the last sample: bytes that stop coming (no progress, so no
+ * sample) bring the rate down as the window slides past them, instead of the last speed
+ * standing on screen; under XFER_RATE_MIN_MS of data it is unknown (start-up jitter). */
 double xfer_rate(const struct xfer_job *j, int64_t now)
 {
-    (void)now;
-    if (j->nwin < 2) return 0;
-    int last = (j->hwin + j->nwin - 1) % XFER_RATE_WIN;
-    int64_t dt = j->win[last].t - j->win[j->hwin].t;
-    if (dt <= 0) return 0;
-    return (double)(j->win[last].b - j->win[j->hwin].b) * 1000.0 / (double)dt;
+    if (j->nwin < 1) return 0;
+    int64_t from = now - (int64_t)XFER_RATE_WIN * XFER_SAMPLE_MS;
+    int k = (j->hwin + j->nwin - 1) % XFER_RATE_WIN; /* the newest, when all are older */
+    for (int i = 0; i < j->nwin; i++) {
+        int at = (j->hwin + i) % XFER_RATE_WIN;
+        if (j->win[at].t >= from) {
+            k = at;
+            break;
+        }
+    }
+    int64_t dt = now - j->win[k].t;
+    if (dt <= 0 || now - j->win[j->hwin].t < XFER_RATE_MIN_MS) return 0;
+    if (j->done < j->win[k].b) return 0; /* never negative */
+    return (double)(j->done - j->win[k].b) * 1000.0 / (double)dt;
 }
 
 int64_t xfer_eta_ms(const struct xfer_job *j, int64_t now)
@@ -123,6 +134,13 @@ int64_t xfer_eta_ms(const struct xfer_job *j, int64_t now)
     double r = xfer_rate(j, now);
     if (r <= 0 || j->done > j->total) return -1;
     return (int64_t)((double)(j->total - j->done) * 1000.0 / r);
+}
+
+double xfer_avg_rate(const struct xfer_job *j)
+{
+    int64_t dt = j->ended_ms - j->started_ms;
+    if (!j->ended_ms || !j->started_ms || dt <= 0) return -1;
+    return (double)j->done * 1000.0 / (double)dt;
 }
 
 /* ---- plan ---- */

@@ -445,23 +445,11 @@ static void draw_status(struct app *a)
         int room = a->cols - x - 1;
         struct buf b = BUF_INIT;
         size_t off;
-        int cc;
+        int cc, col = 0;
         prompt_text(a, &b, &off, &cc);
-        const char *t = buf_cstr(&b);
-        int skipped = 0;
-        if (cc >= room) {
-            size_t n = sanitize_fit(t, off, cc - room + 1, &skipped);
-            if (skipped < cc - room + 1 && n < off) { /* a wide character across the edge */
-                size_t e = n + 1;
-                while (e < off && ((unsigned char)t[e] & 0xC0) == 0x80)
-                    e++;
-                skipped = sanitize_width(t, e);
-                n = e;
-            }
-            t += n;
-        }
-        ui_text(a, w, 0, x, room, t, a->theme.attr[ROLE_NORMAL]);
-        wmove(w, 0, x + cc - skipped);
+        size_t start = input_scroll(buf_cstr(&b), b.len, off, room, &col);
+        ui_text(a, w, 0, x, room, buf_cstr(&b) + start, a->theme.attr[ROLE_NORMAL]);
+        wmove(w, 0, x + col);
         buf_free(&b);
     } else if (a->expiry_alert && (!a->status[0] || a->status_level != STATUS_ERROR)) {
         /* a sandbox the user works with is about to end: above everything but errors */
@@ -692,7 +680,8 @@ static void draw_too_small(struct app *a)
     char msg[160];
     snprintf(msg, sizeof(msg), _("boxtop needs at least %dx%d; this terminal is %dx%d"), MIN_COLS,
              MIN_ROWS, a->cols, a->rows);
-    int y = a->rows / 2, len = (int)strlen(msg);
+    char fit[sizeof msg * 2];
+    int y = a->rows / 2, len = ui_fit(a, msg, a->cols, fit, sizeof fit); /* columns: centred */
     int x = (a->cols - len) / 2;
     ui_text(a, stdscr, y < 0 ? 0 : y, x < 0 ? 0 : x, a->cols, msg, a->theme.attr[ROLE_WARN]);
     char q[KEYMAP_NAME_MAX], quits[64];

@@ -269,6 +269,18 @@ int ui_text(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, a
 int ui_fit(struct app *a, const char *raw, int maxw, char *out, size_t n);
 /* Right-align within maxw. */
 int ui_text_right(struct app *a, WINDOW *w, int y, int x, int maxw, const char *raw, attr_t attr);
+/* Columns of a table drawn as one line of text (a log, a results list): cells are padded by
+ * display width, so a translated title with an umlaut or a wide character lines up. */
+struct ui_fcol {
+    const char *title; /* N_() */
+    int w, right;      /* columns; right-aligned */
+};
+/* Widen each column to its translated title. */
+void ui_fcols_fit(struct app *a, struct ui_fcol *c, int n);
+/* cells (raw: sanitized here) each padded or cut (with an ellipsis) to its column, one space
+ * apart, appended to b; the last left-aligned one is not padded. */
+void ui_fcols_line(struct app *a, struct buf *b, const struct ui_fcol *c, int n,
+                   const char *const *cells);
 void ui_fill(WINDOW *w, int y, int x, int n, attr_t attr);
 /* A frame of h x wd cells: Unicode box drawing when UTF-8, else +-| (no ACS: it depends on
  * the terminal's alternate character set, which multiplexers and captures do not all keep). */

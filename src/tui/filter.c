@@ -1,4 +1,5 @@
-/* filter.c - parse and evaluate the sandboxes view's `/` filter (grammar in filter.h). */
+/* filter.c - parse and evaluate the `/` filter of the sandboxes and templates views (grammar in
+ * filter.h). */
 #include "config.h"
 
 #include <ctype.h>
@@ -125,5 +126,36 @@ int filter_match(const struct filter *f, const struct box *s)
 {
     for (int i = 0; i < f->n; i++)
         if (term_match(&f->terms[i], s) == f->terms[i].negate) return 0;
+    return 1;
+}
+
+static int any_contains(char **v, int n, const char *needle)
+{
+    for (int i = 0; i < n; i++)
+        if (contains(v[i], needle)) return 1;
+    return 0;
+}
+
+static int term_match_template(const struct filter_term *t, const struct template_info *ti)
+{
+    switch (t->kind) {
+    case FILTER_STATE: /* the build status: ready, building, waiting, error */
+        return ti->build_status && !strcasecmp(ti->build_status, t->a);
+    case FILTER_META: /* templates have none */
+        return 0;
+    case FILTER_ID:
+        return contains(ti->id, t->a);
+    case FILTER_TEMPLATE:
+    case FILTER_WORD:
+    default:
+        return contains(ti->id, t->a) || any_contains(ti->aliases, ti->n_aliases, t->a) ||
+               any_contains(ti->names, ti->n_names, t->a);
+    }
+}
+
+int filter_match_template(const struct filter *f, const struct template_info *ti)
+{
+    for (int i = 0; i < f->n; i++)
+        if (term_match_template(&f->terms[i], ti) == f->terms[i].negate) return 0;
     return 1;
 }

@@ -41,7 +41,7 @@ struct keyspec {
 };
 
 /* The actions of the other views (keymap_views.c), each "VIEW.name" in [keys]. */
-#define KEYMAP_VIEW_ACTS 90
+#define KEYMAP_VIEW_ACTS 91
 
 struct keymap {
     struct keyspec key[KA_N];              /* effective */

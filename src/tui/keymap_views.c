@@ -67,6 +67,7 @@ static const struct vact {
     {"templates", "publish", {'P', 0}},
     {"templates", "reload", {'R', 0}},
     {"templates", "builds", {'\t', 0}},
+    {"templates", "filter", {'/', 0}},
     {"templates", "log", {'l', 0}},
     /* team */
     {"team", "range_1h", {'1', 0}},

@@ -77,6 +77,28 @@ int ui_text_right(struct app *a, WINDOW *w, int y, int x, int maxw, const char *
     return text_at(a, w, y, x, maxw, raw, attr, true);
 }
 
+void ui_fcols_fit(struct app *a, struct ui_fcol *c, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char t[8];
+        int tw = ui_fit(a, _(c[i].title), 40, t, sizeof t);
+        if (tw > c[i].w) c[i].w = tw;
+    }
+}
+
+void ui_fcols_line(struct app *a, struct buf *b, const struct ui_fcol *c, int n,
+                   const char *const *cells)
+{
+    for (int i = 0; i < n; i++) {
+        char t[512];
+        int tw = ui_fit(a, cells[i], c[i].w, t, sizeof t), pad = c[i].w - tw;
+        if (c[i].right) buf_printf(b, "%*s", pad, "");
+        buf_append_str(b, t);
+        if (!c[i].right && i + 1 < n) buf_printf(b, "%*s", pad, "");
+        if (i + 1 < n) buf_append(b, " ", 1);
+    }
+}
+
 void ui_fill(WINDOW *w, int y, int x, int n, attr_t attr)
 {
     if (n <= 0) return;

@@ -1,4 +1,5 @@
-/* test_tui_filter.c - the sandboxes view's `/` filter: parsing and matching. */
+/* test_tui_filter.c - the `/` filter of the sandboxes and templates views: parsing and
+ * matching. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -147,6 +148,57 @@ static void t_parse_terms(void **state)
     assert_int_equal(flt.n, 0);
 }
 
+/* The templates view's filter: the same words, on id, aliases and names. */
+static int count_tpl(const char *text, const struct template_info *t, int n, int *last)
+{
+    struct filter flt = {0};
+    assert_int_equal(filter_parse(&flt, text), 0);
+    int hits = 0;
+    for (int i = 0; i < n; i++)
+        if (filter_match_template(&flt, &t[i])) {
+            hits++;
+            if (last) *last = i;
+        }
+    filter_free(&flt);
+    return hits;
+}
+
+static void t_templates(void **state)
+{
+    (void)state;
+    char *a0[] = {"base"}, *a1[] = {"my-app", "Web-Frontend"}, *n1[] = {"team/my-app:v2"};
+    struct template_info t[] = {
+        {.id = "rki5dems9wqfm4r03t7g", .aliases = a0, .n_aliases = 1, .build_status = "ready"},
+        {.id = "x7app00000000000000a",
+         .aliases = a1,
+         .n_aliases = 2,
+         .names = n1,
+         .n_names = 1,
+         .build_status = "building"},
+        {.id = "noalias0000000000000", .build_status = NULL}, /* a server that says nothing */
+    };
+    int last = -1;
+    assert_int_equal(count_tpl("", t, 3, NULL), 3);
+    assert_int_equal(count_tpl("BASE", t, 3, &last), 1); /* an alias, any case */
+    assert_int_equal(last, 0);
+    assert_int_equal(count_tpl("frontend", t, 3, &last), 1); /* the second alias */
+    assert_int_equal(last, 1);
+    assert_int_equal(count_tpl("v2", t, 3, &last), 1); /* a name */
+    assert_int_equal(last, 1);
+    assert_int_equal(count_tpl("noalias", t, 3, &last), 1); /* the id */
+    assert_int_equal(last, 2);
+    assert_int_equal(count_tpl("id:x7app", t, 3, &last), 1);
+    assert_int_equal(count_tpl("id:my-app", t, 3, NULL), 0); /* id: is the id only */
+    assert_int_equal(count_tpl("template:web", t, 3, NULL), 1);
+    assert_int_equal(count_tpl("state:building", t, 3, &last), 1);
+    assert_int_equal(last, 1);
+    assert_int_equal(count_tpl("!state:ready", t, 3, NULL), 2);
+    assert_int_equal(count_tpl("!base", t, 3, NULL), 2);
+    assert_int_equal(count_tpl("app !frontend", t, 3, NULL), 0); /* AND */
+    assert_int_equal(count_tpl("meta:k", t, 3, NULL), 0);
+    assert_int_equal(count_tpl("nothing-like-this", t, 3, NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -157,6 +209,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(t_words, setup, teardown),
         cmocka_unit_test_setup_teardown(t_and_and_prefixes, setup, teardown),
         cmocka_unit_test(t_parse_terms),
+        cmocka_unit_test(t_templates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,10 +6,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include "boxtop/sanitize.h"
 #include "widgets/input.h"
 #include "widgets/spark.h"
 #include "widgets/table.h"
@@ -147,7 +149,9 @@ static void t_input_editing(void **state)
     input_key(&in, INPUT_KEY_END);
     input_key(&in, 0x00e9); /* é: two UTF-8 bytes */
     assert_string_equal(in.text, "ello \xc3\xa9");
-    assert_int_equal(input_cursor_col(&in), 6);
+    int col = -1;
+    assert_int_equal(input_scroll(in.text, in.len, in.cur, 20, &col), 0);
+    assert_int_equal(col, 6);
     input_key(&in, INPUT_KEY_BACKSPACE); /* removes the whole character */
     assert_string_equal(in.text, "ello ");
     input_key(&in, INPUT_KEY_LEFT);
@@ -163,6 +167,48 @@ static void t_input_editing(void **state)
         input_key(&in, 'x');
     assert_int_equal(in.len, INPUT_MAX - 1);
     input_free(&in);
+}
+
+/* The cursor's column by display width, and scrolling that never cuts a wide character. */
+static void t_input_scroll(void **state)
+{
+    (void)state;
+    assert_non_null(setlocale(LC_ALL, "C.UTF-8")); /* widths come from wcwidth */
+    int col = -1;
+    const char *cjk = "\xe6\xbc\xa2\xe5\xad\x97\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88"
+                      "\xf0\x9f\x98\x80"
+                      "ab"; /* 漢字テスト😀ab: 14 columns in 21 bytes */
+    size_t len = strlen(cjk);
+    /* room enough: nothing left out, the cursor after 14 columns (not 8 characters) */
+    assert_int_equal(input_scroll(cjk, len, len, 20, &col), 0);
+    assert_int_equal(col, 14);
+    assert_int_equal(input_scroll(cjk, len, 15, 20, &col), 0); /* before the emoji */
+    assert_int_equal(col, 10);
+    /* 10 columns: 5 left out, and テ across that edge goes whole (9 bytes, 6 columns) */
+    assert_int_equal(input_scroll(cjk, len, len, 10, &col), 9);
+    assert_int_equal(col, 8);
+    /* a wide character under the cursor at the right edge shows whole */
+    assert_int_equal(input_scroll("abc\xe6\xbc\xa2", 6, 3, 4, &col), 1);
+    assert_int_equal(col, 2);
+    assert_int_equal(input_scroll("", 0, 0, 0, &col), 0); /* no room: still sane */
+    assert_int_equal(col, 0);
+    /* every cursor position and room: the cursor's cell fits, on a character boundary */
+    for (int room = 2; room <= 16; room++)
+        for (size_t cur = 0; cur <= len; cur++) {
+            if (cur < len && ((unsigned char)cjk[cur] & 0xC0) == 0x80) continue;
+            size_t st = input_scroll(cjk, len, cur, room, &col);
+            int under = 1;
+            if (cur < len) {
+                size_t e = cur + 1;
+                while (e < len && ((unsigned char)cjk[e] & 0xC0) == 0x80)
+                    e++;
+                under = sanitize_width(cjk + cur, e - cur);
+            }
+            assert_true(st <= cur);
+            assert_true(st == len || ((unsigned char)cjk[st] & 0xC0) != 0x80);
+            assert_int_equal(col, sanitize_width(cjk + st, cur - st));
+            assert_true(col + under <= room);
+        }
 }
 
 static void t_input_history_and_completion(void **state)
@@ -263,13 +309,10 @@ static void t_graph_rows(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(t_table_layout),
-        cmocka_unit_test(t_table_selection_follows_id),
-        cmocka_unit_test(t_table_marks_and_sort),
-        cmocka_unit_test(t_input_editing),
-        cmocka_unit_test(t_input_history_and_completion),
-        cmocka_unit_test(t_spark_levels),
-        cmocka_unit_test(t_spark_glyphs),
+        cmocka_unit_test(t_table_layout),         cmocka_unit_test(t_table_selection_follows_id),
+        cmocka_unit_test(t_table_marks_and_sort), cmocka_unit_test(t_input_editing),
+        cmocka_unit_test(t_input_scroll),         cmocka_unit_test(t_input_history_and_completion),
+        cmocka_unit_test(t_spark_levels),         cmocka_unit_test(t_spark_glyphs),
         cmocka_unit_test(t_graph_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

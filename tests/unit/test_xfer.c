@@ -48,6 +48,43 @@ static void test_rate_window(void **state)
     assert_int_equal(xfer_eta_ms(&j, 0), -1);
 }
 
+/* The rate is a moving average up to now: no jitter in the first second, no speed left
+ * standing when bytes stop coming without a sample, an average and nothing else once done. */
+static void test_rate_now(void **state)
+{
+    (void)state;
+    struct xfer_job j;
+    memset(&j, 0, sizeof j);
+    j.total = 50 * 1000 * 1000;
+    xfer_sample(&j, 1000);
+    j.done = 2 * 1000 * 1000; /* a burst in the first 300 ms: not yet a rate */
+    xfer_sample(&j, 1300);
+    assert_true(xfer_rate(&j, 1300) == 0);
+    assert_int_equal(xfer_eta_ms(&j, 1300), -1);
+    /* 2 MB per second, sampled every 250 ms, for 8 s */
+    for (int i = 0; i <= 32; i++) {
+        j.done = (uint64_t)i * 500 * 1000;
+        xfer_sample(&j, 1000 + i * 250);
+    }
+    double r = xfer_rate(&j, 9000);
+    assert_true(r > 1.99e6 && r < 2.01e6);
+    /* 34 MB left: 17 s */
+    assert_true(xfer_eta_ms(&j, 9000) > 16900 && xfer_eta_ms(&j, 9000) < 17100);
+    /* then nothing, not even a progress call: the rate falls as the window slides on */
+    double r2 = xfer_rate(&j, 11500), r3 = xfer_rate(&j, 13000);
+    assert_true(r2 < r && r2 > 0);
+    assert_true(r3 < r2);
+    assert_true(xfer_rate(&j, 14500) == 0); /* the window (5 s) holds no byte any more */
+    assert_int_equal(xfer_eta_ms(&j, 14500), -1);
+    /* a finished job: its bytes over its duration */
+    assert_true(xfer_avg_rate(&j) < 0); /* not ended */
+    j.started_ms = 1000;
+    j.ended_ms = 9000;
+    assert_true(xfer_avg_rate(&j) > 1.99e6 && xfer_avg_rate(&j) < 2.01e6);
+    j.ended_ms = j.started_ms; /* ended at once: no average */
+    assert_true(xfer_avg_rate(&j) < 0);
+}
+
 /* Paths from the sandbox below a copied directory: only ones that stay inside it. */
 static void test_relative_paths(void **state)
 {
@@ -126,9 +163,8 @@ static void test_missing_source(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rate_window),
-        cmocka_unit_test(test_missing_source),
-        cmocka_unit_test(test_relative_paths),
+        cmocka_unit_test(test_rate_window),    cmocka_unit_test(test_rate_now),
+        cmocka_unit_test(test_missing_source), cmocka_unit_test(test_relative_paths),
         cmocka_unit_test(test_paths),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -11,6 +11,7 @@
 #include "boxtop/template_builds.h"
 #include "app.h"
 #include "backend_fetch.h"
+#include "filter.h"
 
 /* A build in the pane that is still waiting or building: the pane (and the list, whose
  * status column it changes) is fetched again this often. */
@@ -36,7 +37,13 @@ struct tplv {
     struct app *app;
     struct template_list tl;
     struct bfetch *call;
-    int loaded, sel, top, details;
+    int loaded, details;
+    int sel, top; /* positions in rows */
+    int *rows;    /* indexes into tl of the templates the filter shows */
+    int nrows;
+    struct filter f; /* `/`, the sandboxes view's syntax (filter.h) */
+    char filter_text[INPUT_MAX];
+    char filter_before[INPUT_MAX]; /* restored when the filter prompt is cancelled */
     char err[ERROR_MSG_MAX];
     char *new_id;     /* template of the pending `n` */
     char *build_file; /* the pending `b`: file given, name asked next */
@@ -51,10 +58,10 @@ struct tplv {
     void (*reload)(struct tplv *v);
 };
 
-/* The selected template, NULL when the list is empty. */
+/* The selected template, NULL when none is shown. */
 static inline const struct template_info *tplv_selected(const struct tplv *v)
 {
-    return v->loaded && v->sel >= 0 && v->sel < v->tl.n ? &v->tl.items[v->sel] : NULL;
+    return v->loaded && v->sel >= 0 && v->sel < v->nrows ? &v->tl.items[v->rows[v->sel]] : NULL;
 }
 
 /* Show template id in the pane (fetches its builds and tags unless shown already; force 1

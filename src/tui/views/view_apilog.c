@@ -132,10 +132,21 @@ static void draw_list(struct apiv *v, struct app *a, WINDOW *w, int h, int wd)
         snprintf(title, sizeof title, _(" API calls (%d, newest first)"), n);
     ui_fill(w, 0, 0, wd, th->attr[ROLE_TITLE]);
     ui_text(a, w, 0, 0, wd, title, th->attr[ROLE_TITLE]);
-    char hdr[200];
-    snprintf(hdr, sizeof hdr, "%-8s %-6s %-6s %8s %8s %7s %7s  %s", _("TIME"), _("METHOD"),
-             _("STATUS"), _("LATENCY"), _("TOTAL"), _("OUT"), _("IN"), _("PATH"));
-    ui_text(a, w, 1, 1, wd - 2, hdr, th->attr[ROLE_HEADER]);
+    /* widths by display columns: "METHODE" (7) pushed every German title after it */
+    struct ui_fcol cols[] = {{N_("TIME"), 8, 0},    {N_("METHOD"), 6, 0}, {N_("STATUS"), 6, 0},
+                             {N_("LATENCY"), 8, 1}, {N_("TOTAL"), 8, 1},  {N_("OUT"), 7, 1},
+                             {N_("IN"), 7, 1},      {N_("PATH"), 0, 0}};
+    enum { NC = sizeof cols / sizeof *cols };
+    ui_fcols_fit(a, cols, NC);
+    cols[NC - 1].w = 0; /* the path takes the rest */
+    const char *titles[NC];
+    for (int c = 0; c < NC; c++)
+        titles[c] = _(cols[c].title);
+    struct buf hdr = BUF_INIT;
+    ui_fcols_line(a, &hdr, cols, NC - 1, titles);
+    buf_printf(&hdr, "  %s", titles[NC - 1]);
+    ui_text(a, w, 1, 1, wd - 2, buf_cstr(&hdr), th->attr[ROLE_HEADER]);
+    buf_free(&hdr);
     if (!a->api_log) {
         ui_text(a, w, 3, 2, wd - 4, _("a replay makes no API calls"), th->attr[ROLE_DIM]);
         return;
@@ -146,7 +157,7 @@ static void draw_list(struct apiv *v, struct app *a, WINDOW *w, int h, int wd)
     if (rows > 0 && v->sel >= v->top + rows) v->top = v->sel - rows + 1;
     for (int r = 0; r < rows && v->top + r < n; r++) {
         const struct api_log_entry *e = row_entry(v, a, v->top + r);
-        char tm_s[16], st[16], lat[16], tot[24], out[16], in[16], line[600];
+        char tm_s[16], st[16], lat[16], tot[24], out[16], in[16];
         time_t t = (time_t)(e->started_ms / 1000);
         struct tm tm;
         localtime_r(&t, &tm);
@@ -156,15 +167,20 @@ static void draw_list(struct apiv *v, struct app *a, WINDOW *w, int h, int wd)
         fmt_ms(tot, sizeof tot, e->total_ms);
         ui_fmt_bytes(out, sizeof out, e->bytes_out);
         ui_fmt_bytes(in, sizeof in, e->bytes_in);
-        snprintf(line, sizeof line, "%-8s %-6s %-6s %8s %7s%s %7s %7s  %s", tm_s, e->method, st,
-                 lat, tot, e->streamed ? "~" : " ", out, in, e->path);
+        size_t tl = strlen(tot); /* "~" after a streamed call's total */
+        snprintf(tot + tl, sizeof tot - tl, "%s", e->streamed ? "~" : " ");
+        const char *cells[] = {tm_s, e->method, st, lat, tot, out, in};
+        struct buf line = BUF_INIT;
+        ui_fcols_line(a, &line, cols, NC - 1, cells);
+        buf_printf(&line, "  %s", e->path);
         int y = r + 2, is_sel = v->top + r == v->sel;
         attr_t at = is_sel                                         ? th->attr[ROLE_SELECTED]
                     : failed(e)                                    ? th->attr[ROLE_CRIT]
                     : !e->streamed && e->ttfb_ms >= APILOG_SLOW_MS ? th->attr[ROLE_WARN]
                                                                    : th->attr[ROLE_NORMAL];
         ui_fill(w, y, 0, wd, at);
-        ui_text(a, w, y, 1, wd - 2, line, at);
+        ui_text(a, w, y, 1, wd - 2, buf_cstr(&line), at);
+        buf_free(&line);
     }
 }
 

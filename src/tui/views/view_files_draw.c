@@ -12,7 +12,8 @@
 #include "app.h"
 #include "files/fview.h"
 
-#define XPANEL_MAX 5 /* transfer rows shown */
+#define XPANEL_MAX      5   /* transfer rows shown */
+#define XFER_AVG_MIN_MS 100 /* a copy quicker than this shows no average rate */
 
 static void fmt_mtime(char *out, size_t n, int64_t ms)
 {
@@ -142,6 +143,52 @@ static const char *state_name(enum xfer_state s)
     return "?";
 }
 
+/* A rate as the panel shows it: "45M/s", "-" while not known. */
+static void fmt_rate(char *out, size_t n, double bps)
+{
+    char b[16];
+    if (bps <= 0) {
+        snprintf(out, n, "-");
+        return;
+    }
+    ui_fmt_bytes(b, sizeof b, (int64_t)bps);
+    snprintf(out, n, "%s/s", b);
+}
+
+/* The totals of the jobs still running, right of the panel's title, as rsync's
+ * --info=progress2: bytes, rate (the sum of theirs) and the time the rest takes at it. */
+static void draw_total(struct app *a, WINDOW *w, int y, int x, int room,
+                       struct xfer_job *const *jobs, size_t nj, int64_t now)
+{
+    uint64_t done = 0, total = 0;
+    double rate = 0;
+    int running = 0;
+    for (size_t i = 0; i < nj; i++) {
+        const struct xfer_job *j = jobs[i];
+        if (j->state != XS_RUNNING && j->state != XS_PREPARING && j->state != XS_QUEUED &&
+            j->state != XS_MODES)
+            continue;
+        running++;
+        done += j->done;
+        total += j->total > j->done ? j->total : j->done;
+        rate += xfer_rate(j, now);
+    }
+    if (!running || room < 20) return;
+    char d[16], t[16], r[24], eta[24] = "-";
+    ui_fmt_bytes(d, sizeof d, (int64_t)done);
+    ui_fmt_bytes(t, sizeof t, (int64_t)total);
+    fmt_rate(r, sizeof r, rate);
+    if (rate > 0)
+        ui_fmt_duration(eta, sizeof eta, (int64_t)((double)(total - done) / rate + 1) * 1000);
+    struct buf b = BUF_INIT;
+    buf_printf(&b,
+               ngettext_("total: %d running  %s/%s  %s  ETA %s ",
+                         "total: %d running  %s/%s  %s  ETA %s ", running),
+               running, d, t, r, eta);
+    ui_text_right(a, w, y, x, room, buf_cstr(&b), a->theme.attr[ROLE_TITLE]);
+    buf_free(&b);
+}
+
 static void draw_xfers(struct fview *v, WINDOW *w, int y0, int h, int wd)
 {
     struct app *a = v->a;
@@ -153,11 +200,20 @@ static void draw_xfers(struct fview *v, WINDOW *w, int y0, int h, int wd)
     int failed = 0; /* then the title names the retry key */
     for (size_t i = 0; i < nj; i++)
         failed |= jobs[i]->state == XS_FAILED;
-    ui_text(a, w, y0, 1, wd - 2,
-            v->xfocus ? _("Transfers (t back to panes, x cancel, a retry, C clear finished)")
-            : failed  ? _("Transfers (t to select, a retries a failed copy)")
-                      : _("Transfers (t to select)"),
-            th->attr[ROLE_TITLE]);
+    int tw =
+        ui_text(a, w, y0, 1, wd - 2,
+                v->xfocus ? _("Transfers (t back to panes, x cancel, a retry, C clear finished)")
+                : failed  ? _("Transfers (t to select, a retries a failed copy)")
+                          : _("Transfers (t to select)"),
+                th->attr[ROLE_TITLE]);
+    draw_total(a, w, y0, 1 + tw + 2, wd - tw - 4, jobs, nj, now);
+    /* the state column as wide as its widest translated word ("abgebrochen") */
+    int sw = 1;
+    for (int s = XS_QUEUED; s <= XS_CANCELLED; s++) {
+        char fit[8];
+        int n = ui_fit(a, state_name((enum xfer_state)s), 20, fit, sizeof fit);
+        if (n > sw) sw = n;
+    }
     long n = (long)nj;
     if (v->xsel >= n) v->xsel = n - 1;
     if (v->xsel < 0) v->xsel = 0;
@@ -170,23 +226,35 @@ static void draw_xfers(struct fview *v, WINDOW *w, int y0, int h, int wd)
         int sel = v->xfocus && top + r == v->xsel;
         attr_t at = sel ? th->attr[ROLE_SELECTED] : j->state == XS_FAILED ? th->attr[ROLE_CRIT] : 0;
         if (sel) ui_fill(w, y0 + 1 + r, 0, wd, at);
-        char done[16], total[16], rate[16], eta[16];
+        char done[16], total[16], rate[24], eta[24], took[24];
         ui_fmt_bytes(done, sizeof done, (int64_t)j->done);
         ui_fmt_bytes(total, sizeof total, (int64_t)j->total);
-        double rt = xfer_rate(j, now);
-        ui_fmt_bytes(rate, sizeof rate, (int64_t)rt);
-        int64_t e = xfer_eta_ms(j, now);
-        if (e >= 0)
-            ui_fmt_duration(eta, sizeof eta, e);
-        else
-            snprintf(eta, sizeof eta, "-");
         int pct = j->total ? (int)(j->done * 100 / j->total) : (j->state == XS_DONE ? 100 : 0);
         if (pct > 100) pct = 100;
         struct buf b = BUF_INIT;
-        buf_printf(&b, "%s %-9s %3d%% %s/%s", j->dir == XFER_UP ? "↑" : "↓", state_name(j->state),
+        const char *stn = state_name(j->state);
+        char sfit[64];
+        int stw = ui_fit(a, stn, sw, sfit, sizeof sfit); /* padded by columns, not bytes */
+        buf_printf(&b, "%s %s%*s %3d%% %s/%s", j->dir == XFER_UP ? "↑" : "↓", stn, sw - stw, "",
                    pct, done, total);
-        if (j->state == XS_RUNNING) buf_printf(&b, " %s/s ETA %s", rate, eta);
-        buf_printf(&b, " %u/%u ", j->files_done, j->files_total);
+        if (j->state == XS_RUNNING) { /* a moving average, and the rest at that rate */
+            fmt_rate(rate, sizeof rate, xfer_rate(j, now));
+            int64_t e = xfer_eta_ms(j, now);
+            if (e >= 0) /* whole seconds up: 0.4 s left is "1s", as scp counts */
+                ui_fmt_duration(eta, sizeof eta, (e + 999) / 1000 * 1000);
+            else
+                snprintf(eta, sizeof eta, "-");
+            buf_printf(&b, "  %s  ETA %s", rate, eta);
+        } else if (j->state == XS_DONE && j->ended_ms - j->started_ms >= XFER_AVG_MIN_MS) {
+            /* what it averaged over its whole duration */
+            fmt_rate(rate, sizeof rate, xfer_avg_rate(j));
+            ui_fmt_duration_ns(took, sizeof took, (j->ended_ms - j->started_ms) * 1000000);
+            buf_printf(&b, _("  %s in %s"), rate, took);
+        } else if (j->state == XS_DONE) { /* too quick for a rate to mean anything */
+            ui_fmt_duration_ns(took, sizeof took, XFER_AVG_MIN_MS * 1000000LL);
+            buf_printf(&b, _("  in <%s"), took);
+        }
+        buf_printf(&b, "  %u/%u ", j->files_done, j->files_total);
         int used = ui_text(a, w, y0 + 1 + r, 1, wd - 2, buf_cstr(&b), at);
         struct buf d = BUF_INIT;
         if (j->state == XS_FAILED)

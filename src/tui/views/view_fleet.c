@@ -147,10 +147,23 @@ static void title_line(struct fleetv *v, struct app *a, WINDOW *w, int wd)
 static void draw_table(struct fleetv *v, struct app *a, WINDOW *w, int h, int wd, int y0)
 {
     const struct theme *th = &a->theme;
-    char hdr[200];
-    snprintf(hdr, sizeof hdr, "%-24s %-8s %9s %8s  %s", _("SANDBOX"), _("EXIT"), _("DURATION"),
-             _("OUTPUT"), v->op == FLEET_EXEC ? _("FIRST LINE") : _("FILE / ERROR"));
-    ui_text(a, w, y0, 1, wd - 2, hdr, th->attr[ROLE_HEADER]);
+    /* by display columns: German states ("fehlgeschlagen") and titles are longer */
+    struct ui_fcol cols[] = {
+        {N_("SANDBOX"), 24, 0}, {N_("EXIT"), 8, 0}, {N_("DURATION"), 9, 1}, {N_("OUTPUT"), 8, 1}};
+    enum { NC = sizeof cols / sizeof *cols };
+    const char *states[] = {_("ok"), _("running"), _("failed"), _("cancel"), _("queued")};
+    for (size_t i = 0; i < sizeof states / sizeof *states; i++) {
+        char t[8];
+        int sw = ui_fit(a, states[i], 20, t, sizeof t);
+        if (sw > cols[1].w) cols[1].w = sw;
+    }
+    ui_fcols_fit(a, cols, NC);
+    const char *titles[] = {_(cols[0].title), _(cols[1].title), _(cols[2].title), _(cols[3].title)};
+    struct buf hdr = BUF_INIT;
+    ui_fcols_line(a, &hdr, cols, NC, titles);
+    buf_printf(&hdr, "  %s", v->op == FLEET_EXEC ? _("FIRST LINE") : _("FILE / ERROR"));
+    ui_text(a, w, y0, 1, wd - 2, buf_cstr(&hdr), th->attr[ROLE_HEADER]);
+    buf_free(&hdr);
     int rows = h - y0 - 1;
     if (!v->n_rows)
         ui_text(a, w, y0 + 2, 2, wd - 4, _("no sandbox matches the filter"), th->attr[ROLE_DIM]);
@@ -159,7 +172,7 @@ static void draw_table(struct fleetv *v, struct app *a, WINDOW *w, int h, int wd
     int64_t now = loop_now_ms();
     for (int r = 0; r < rows && v->top + r < v->n_rows; r++) {
         const struct fleet_item *it = fleet_item(v->f, v->rows[v->top + r]);
-        char ex[24], dur[24], out[16], first[512], line[800];
+        char ex[24], dur[24], out[16], first[512];
         switch (it->state) {
         case FLEET_DONE:
             if (v->op == FLEET_EXEC)
@@ -190,7 +203,10 @@ static void draw_table(struct fleetv *v, struct app *a, WINDOW *w, int h, int wd
             snprintf(first, sizeof first, "%s", it->local_path ? it->local_path : "");
         else
             fleet_first_line(it, first, sizeof first);
-        snprintf(line, sizeof line, "%-24s %-8s %9s %8s  ", it->id, ex, dur, out);
+        const char *cells[] = {it->id, ex, dur, out};
+        struct buf line = BUF_INIT;
+        ui_fcols_line(a, &line, cols, NC, cells);
+        buf_append_str(&line, "  ");
         int y = y0 + 1 + r, is_sel = v->top + r == v->sel;
         attr_t at = is_sel ? th->attr[ROLE_SELECTED]
                     : it->state == FLEET_FAILED || (it->state == FLEET_DONE && it->exit_code)
@@ -199,7 +215,8 @@ static void draw_table(struct fleetv *v, struct app *a, WINDOW *w, int h, int wd
                         ? th->attr[ROLE_DIM]
                         : th->attr[ROLE_NORMAL];
         ui_fill(w, y, 0, wd, at);
-        int used = ui_text(a, w, y, 1, wd - 2, line, at);
+        int used = ui_text(a, w, y, 1, wd - 2, buf_cstr(&line), at);
+        buf_free(&line);
         /* the sandbox's text goes through the sanitizer on its own (ui_text) */
         ui_text(a, w, y, 1 + used, wd - 2 - used, first, at);
     }
@@ -254,19 +271,35 @@ static void draw_groups(struct fleetv *v, struct app *a, WINDOW *w, int h, int w
              fleet_count(v->f), fleet_finished(v->f), v->n_groups);
     ui_fill(w, 0, 0, wd, th->attr[ROLE_TITLE]);
     ui_text(a, w, 0, 0, wd, t, th->attr[ROLE_TITLE]);
-    char hdr[200];
-    snprintf(hdr, sizeof hdr, "    %-5s %-16s %8s %6s  %s", _("GROUP"), _("SHA-256"), _("SIZE"),
-             _("COPIES"), _("SANDBOXES"));
-    ui_text(a, w, 1, 1, wd - 2, hdr, th->attr[ROLE_HEADER]);
+    /* by display columns: "GRÖSSE" is 6 columns in 7 bytes */
+    struct ui_fcol cols[] = {{"", 1, 0},
+                             {N_("GROUP"), 5, 0},
+                             {N_("SHA-256"), 16, 0},
+                             {N_("SIZE"), 8, 1},
+                             {N_("COPIES"), 6, 1}};
+    enum { NC = sizeof cols / sizeof *cols };
+    ui_fcols_fit(a, cols + 1, NC - 1);
+    const char *titles[] = {"", _(cols[1].title), _(cols[2].title), _(cols[3].title),
+                            _(cols[4].title)};
+    struct buf hdr = BUF_INIT;
+    ui_fcols_line(a, &hdr, cols, NC, titles);
+    buf_printf(&hdr, "  %s", _("SANDBOXES"));
+    ui_text(a, w, 1, 1, wd - 2, buf_cstr(&hdr), th->attr[ROLE_HEADER]);
+    buf_free(&hdr);
     if (v->cmp_err[0]) ui_text(a, w, 2, 2, wd - 4, v->cmp_err, th->attr[ROLE_CRIT]);
     int y = 2 + (v->cmp_err[0] != 0);
     for (int g = 0; g < v->n_groups && y < h; g++, y++) {
         const struct fleet_group *gr = &v->groups[g];
-        char size[16], line[300];
+        char size[16], num[16], sha[17], copies[16];
         ui_fmt_bytes(size, sizeof size, gr->size);
         int picked = v->gpick[0] == g || v->gpick[1] == g;
-        snprintf(line, sizeof line, "%s #%-4d %.16s %8s %6d  ", picked ? "*" : " ", g + 1,
-                 gr->sha256, size, gr->n);
+        snprintf(num, sizeof num, "#%d", g + 1);
+        snprintf(sha, sizeof sha, "%.16s", gr->sha256);
+        snprintf(copies, sizeof copies, "%d", gr->n);
+        const char *cells[] = {picked ? "*" : " ", num, sha, size, copies};
+        struct buf line = BUF_INIT;
+        ui_fcols_line(a, &line, cols, NC, cells);
+        buf_append_str(&line, "  ");
         struct buf ids = BUF_INIT;
         for (int k = 0; k < gr->n; k++)
             buf_printf(&ids, "%s%s", k ? " " : "", fleet_item(v->f, gr->members[k])->id);
@@ -274,7 +307,8 @@ static void draw_groups(struct fleetv *v, struct app *a, WINDOW *w, int h, int w
                     : picked     ? th->attr[ROLE_MARK]
                                  : th->attr[ROLE_NORMAL];
         ui_fill(w, y, 0, wd, at);
-        int used = ui_text(a, w, y, 1, wd - 2, line, at);
+        int used = ui_text(a, w, y, 1, wd - 2, buf_cstr(&line), at);
+        buf_free(&line);
         ui_text(a, w, y, 1 + used, wd - 2 - used, buf_cstr(&ids), at);
         buf_free(&ids);
     }

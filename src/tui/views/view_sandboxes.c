@@ -210,9 +210,9 @@ static void draw_spark(struct sbview *v, struct app *a, WINDOW *w, int y, int x,
     wattrset(w, A_NORMAL);
 }
 
-/* Durations in the table lose precision as they grow, as kubectl's and k9s's ages do: seconds
- * only under 10 minutes ("9m59s", then "10m"), so a screen of long-lived sandboxes does not
- * change every second. */
+/* A TTL loses precision as it grows (AGE: ui_fmt_age, as kubectl's and k9s's ages): seconds
+ * only under 10 minutes ("9m59s", then "10m"), so a screen of sandboxes does not change every
+ * second. */
 static void fmt_count(char *txt, size_t n, int64_t ms)
 {
     if (ms >= 600000 && ms < 3600000)
@@ -249,6 +249,8 @@ static void count_text(const struct box *s, int c, int64_t now, char *txt, size_
     *warn = c != C_TTL || d == NO_COUNT ? 0 : d < TTL_ALERT_MS ? 2 : d < TTL_WARN_MS;
     if (d == NO_COUNT)
         snprintf(txt, n, "-");
+    else if (c == C_AGE)
+        ui_fmt_age(txt, n, d);
     else
         fmt_count(txt, n, d);
 }
@@ -998,8 +1000,8 @@ static int64_t sb_clock_due(struct view *vv, struct app *a)
         for (int c = C_AGE; c <= C_TTL; c++) {
             int64_t d = count_ms(v->rows[v->t.top + r], c, now), next = -1;
             if (d == NO_COUNT) continue;
-            if (c == C_AGE) /* rising: at the next multiple; before its start it shows 0s */
-                next = d >= 0 ? count_step(d) - d % count_step(d) : -d + 1;
+            if (c == C_AGE) /* rising: when its text changes */
+                next = ui_age_next_ms(d);
             else if (d > 0) /* falling: below the current multiple, until 0s */
                 next = d % count_step(d) + 1;
             if (next >= 0 && (due < 0 || next < due)) due = next;

@@ -165,7 +165,9 @@ static void draw_time_axis(struct teamv *v, struct app *a, WINDOW *w, int y, int
         char lab[32];
         localtime_r(&t, &tm);
         strftime(lab, sizeof lab, fmt, &tm);
-        int lw = (int)strlen(lab), x = k == 0 ? x0 : k == 1 ? x0 + (gw - lw) / 2 : x0 + gw - lw;
+        char fit[64]; /* by columns: a weekday may be more bytes than columns ("mer.", 水) */
+        int lw = ui_fit(a, lab, gw > 0 ? gw : 1, fit, sizeof fit);
+        int x = k == 0 ? x0 : k == 1 ? x0 + (gw - lw) / 2 : x0 + gw - lw;
         ui_text(a, w, y, x, lw, lab, a->theme.attr[ROLE_DIM]);
     }
 }

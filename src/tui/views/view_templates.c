@@ -16,6 +16,30 @@
 
 #define TPL_DEFAULT_TIMEOUT_S 300
 
+/* The rows the filter shows; the selection stays on its template (by id) when it still shows,
+ * else on the same position. */
+static void rows_build(struct tplv *v)
+{
+    const struct template_info *was = tplv_selected(v);
+    char *sel_id = was && was->id ? strdup(was->id) : NULL;
+    int *rows = realloc(v->rows, (size_t)(v->tl.n ? v->tl.n : 1) * sizeof *rows);
+    if (!rows) { /* keep what was shown */
+        free(sel_id);
+        return;
+    }
+    v->rows = rows;
+    v->nrows = 0;
+    for (int i = 0; i < v->tl.n; i++)
+        if (filter_match_template(&v->f, &v->tl.items[i])) {
+            if (sel_id && v->tl.items[i].id && !strcmp(v->tl.items[i].id, sel_id))
+                v->sel = v->nrows;
+            v->rows[v->nrows++] = i;
+        }
+    free(sel_id);
+    if (v->sel >= v->nrows) v->sel = v->nrows ? v->nrows - 1 : 0;
+    if (v->sel < 0) v->sel = 0;
+}
+
 static void on_templates(struct api_result *res, void *ud)
 {
     struct tplv *v = ud;
@@ -23,14 +47,22 @@ static void on_templates(struct api_result *res, void *ud)
     if (res->err.kind != ERROR_NONE) {
         snprintf(v->err, sizeof(v->err), "%s", res->err.msg);
     } else {
+        /* the selection's id, before the old list goes */
+        const struct template_info *was = tplv_selected(v);
+        char *sel_id = was && was->id ? strdup(was->id) : NULL;
         template_list_free(&v->tl);
         v->tl = res->templates; /* moved out of the result */
         memset(&res->templates, 0, sizeof(res->templates));
         v->err[0] = '\0';
         v->loaded = 1;
-        if (v->sel >= v->tl.n) v->sel = v->tl.n ? v->tl.n - 1 : 0;
+        v->nrows = 0;
+        rows_build(v);
+        for (int r = 0; sel_id && r < v->nrows; r++)
+            if (v->tl.items[v->rows[r]].id && !strcmp(v->tl.items[v->rows[r]].id, sel_id))
+                v->sel = r;
+        free(sel_id);
         if (v->details && tplv_selected(v)) tpl_pane_show(v, tplv_selected(v)->id, 0);
-        if (!v->tl.n) v->details = 0;
+        if (!v->nrows) v->details = 0;
     }
     app_dirty(v->app, DIRTY_MAIN);
 }
@@ -53,7 +85,12 @@ static void tp_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     struct tplv *v = (struct tplv *)vv;
     const struct theme *th = &a->theme;
     struct buf t = BUF_INIT;
-    buf_printf(&t, _("Templates (%d)"), v->tl.n);
+    if (v->filter_text[0]) {
+        buf_printf(&t, _("Templates (%d of %d)"), v->nrows, v->tl.n);
+        buf_printf(&t, _("  filter: %s"), v->filter_text);
+    } else {
+        buf_printf(&t, _("Templates (%d)"), v->tl.n);
+    }
     int x = ui_text(a, w, 0, 1, wd - 2, buf_cstr(&t), th->attr[ROLE_ACCENT] | A_BOLD);
     buf_free(&t);
     if (v->err[0]) ui_text(a, w, 0, x + 3, wd - x - 4, v->err, th->attr[ROLE_CRIT]);
@@ -79,18 +116,20 @@ static void tp_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
                 th->attr[ROLE_TITLE]);
         cx += cols[c].w + 1;
     }
-    if (!v->tl.n) {
-        ui_text(a, w, 3, 2, wd - 4, _("no templates"), th->attr[ROLE_DIM]);
+    if (!v->nrows) {
+        ui_text(a, w, 3, 2, wd - 4,
+                v->tl.n ? _("No template matches the filter (Esc clears it)") : _("no templates"),
+                th->attr[ROLE_DIM]);
         return;
     }
-    if (v->sel >= v->tl.n) v->sel = v->tl.n - 1;
+    if (v->sel >= v->nrows) v->sel = v->nrows - 1;
     int detail_rows = v->details ? tpl_pane_rows(v, h) : 0;
     int rows = h - 2 - detail_rows;
     if (rows < 1) rows = 1;
     if (v->sel < v->top) v->top = v->sel;
     if (v->sel >= v->top + rows) v->top = v->sel - rows + 1;
-    for (int i = v->top, y = 2; i < v->tl.n && y < 2 + rows; i++, y++) {
-        const struct template_info *ti = &v->tl.items[i];
+    for (int i = v->top, y = 2; i < v->nrows && y < 2 + rows; i++, y++) {
+        const struct template_info *ti = &v->tl.items[v->rows[i]];
         attr_t base = i == v->sel ? th->attr[ROLE_SELECTED] : th->attr[ROLE_NORMAL];
         if (i == v->sel) ui_fill(w, y, 0, wd, base);
         char f[10][64];
@@ -180,12 +219,34 @@ static void delete_yes(struct app *a, void *ud)
     if (!v->del) app_status(a, STATUS_ERROR, "%s", err.msg);
 }
 
+static void filter_changed(struct app *a, const char *text, int submit, void *ud)
+{
+    struct tplv *v = ud;
+    if (submit && !text) /* Esc: back to what it was */
+        text = v->filter_before;
+    snprintf(v->filter_text, sizeof(v->filter_text), "%s", text);
+    filter_parse(&v->f, v->filter_text);
+    rows_build(v);
+    if (!v->nrows) v->details = 0;
+    if (v->details && tplv_selected(v)) tpl_pane_show(v, tplv_selected(v)->id, 0);
+    app_dirty(a, DIRTY_MAIN | DIRTY_FOOTER); /* the footer says what Esc does */
+}
+
 static int tp_key(struct view *vv, struct app *a, int ch, int is_key)
 {
     struct tplv *v = (struct tplv *)vv;
     if (tpl_pane_key(v, a, ch, is_key)) return 1; /* Tab, and the keys of the builds */
+    if (!is_key && ch == '/') {
+        snprintf(v->filter_before, sizeof(v->filter_before), "%s", v->filter_text);
+        app_prompt(a, "/", v->filter_text, NULL, filter_changed, v);
+        return 1;
+    } else if (!is_key && ch == 27) {
+        if (!v->filter_text[0]) return 0; /* back */
+        filter_changed(a, "", 0, v);
+        return 1;
+    }
     if ((is_key && ch == KEY_DOWN) || (!is_key && ch == 'j')) {
-        if (v->sel + 1 < v->tl.n) v->sel++;
+        if (v->sel + 1 < v->nrows) v->sel++;
         if (v->details && tplv_selected(v)) tpl_pane_show(v, tplv_selected(v)->id, 0);
     } else if ((is_key && ch == KEY_UP) || (!is_key && ch == 'k')) {
         if (v->sel > 0) v->sel--;
@@ -205,8 +266,8 @@ static int tp_key(struct view *vv, struct app *a, int ch, int is_key)
                    build_file_done, v);
         return 1;
     } else if (!is_key && ch == 'D') {
-        if (app_refuse_readonly(a, _("delete")) || !v->tl.n) return 1;
-        const struct template_info *ti = &v->tl.items[v->sel];
+        const struct template_info *ti = tplv_selected(v);
+        if (app_refuse_readonly(a, _("delete")) || !ti) return 1;
         if (!ti->id || !strcmp(ti->id, "base")) {
             app_status(a, STATUS_ERROR, _("the base template cannot be deleted"));
             return 1;
@@ -231,9 +292,10 @@ static int tp_key(struct view *vv, struct app *a, int ch, int is_key)
         app_confirm(a, msg, delete_yes, v);
         return 1;
     } else if (!is_key && ch == 'n') {
-        if (app_refuse_readonly(a, _("create")) || !v->tl.n) return 1;
+        const struct template_info *ti = tplv_selected(v);
+        if (app_refuse_readonly(a, _("create")) || !ti) return 1;
         free(v->new_id);
-        v->new_id = strdup(v->tl.items[v->sel].id ? v->tl.items[v->sel].id : "base");
+        v->new_id = strdup(ti->id ? ti->id : "base");
         char label[96];
         ui_ttl_prompt(label, sizeof label, TPL_DEFAULT_TIMEOUT_S);
         app_prompt(a, label, "", NULL, new_timeout_done, v);
@@ -247,14 +309,19 @@ static int tp_key(struct view *vv, struct app *a, int ch, int is_key)
 
 static const char *tp_footer(struct view *vv)
 {
-    (void)vv;
-    return _("j/k move  Enter builds  n new sandbox  b build  t/T tag/untag  P public  D delete  "
-             "R reload  Esc back  ? help");
+    struct tplv *v = (struct tplv *)vv;
+    if (v->filter_text[0])
+        return _("j/k move  Enter builds  Esc clear filter  n new  b build  t/T tag/untag  "
+                 "P public  D delete  R reload  ? help");
+    return _("j/k move  Enter builds  / filter  n new  b build  t/T tag/untag  P public  "
+             "D delete  R reload  Esc back  ? help");
 }
 
 static const struct keyhelp tp_help[] = {
     {"j/k ↑/↓", N_("move")},
     {"Enter", N_("show or hide the template's fields, tags and builds (status, duration)")},
+    {"/", N_("filter: words in the id, aliases and names, state:ready, id:x, !negation")},
+    {"Esc", N_("clear the filter")},
     {"n", N_("create a sandbox from the template")},
     {"b", N_("build a template from an e2b.Dockerfile (live build pane)")},
     {"D", N_("delete the template (asks; says how many sandboxes use it)")},
@@ -284,6 +351,8 @@ static void tp_destroy(struct view *vv)
     bfetch_cancel(v->call);
     bfetch_cancel(v->del);
     template_list_free(&v->tl);
+    free(v->rows);
+    filter_free(&v->f);
     tpl_pane_free(&v->pane, v->app->loop);
     tpl_edit_free(v);
     free(v->new_id);
@@ -309,6 +378,7 @@ struct view *view_templates_new(struct app *a)
     v->base.ops = &tp_ops;
     v->app = a;
     v->reload = tplv_fetch;
+    filter_parse(&v->f, "");
     tplv_fetch(v);
     return &v->base;
 }

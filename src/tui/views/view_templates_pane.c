@@ -213,10 +213,15 @@ static void draw_builds(struct tplv *v, struct app *a, WINDOW *w, int y, int row
     /* the duration right after the status, and a whole build id only where everything fits:
      * at 80 columns id, status, duration, start and tags still show */
     int idw = wd >= BUILD_ROW_COLS + 4 ? BUILD_ID_COLS : BUILD_ID_SHORT;
-    const struct col cols[] = {{N_("BUILD"), idw},  {N_("STATUS"), 9}, {N_("TOOK"), 8},
-                               {N_("STARTED"), 16}, {N_("TAGS"), 20},  {N_("CPU"), 4},
-                               {N_("MEMORY"), 7},   {N_("DISK"), 7}};
+    struct col cols[] = {{N_("BUILD"), idw},  {N_("STATUS"), 9}, {N_("TOOK"), 8},
+                         {N_("STARTED"), 16}, {N_("TAGS"), 20},  {N_("CPU"), 4},
+                         {N_("MEMORY"), 7},   {N_("DISK"), 7}};
     int nc = (int)(sizeof cols / sizeof cols[0]), cx = 2;
+    for (int c = 1; c < nc; c++) { /* a translated title may be longer ("SPEICHER") */
+        char tw[8];
+        int n = ui_fit(a, _(cols[c].title), 24, tw, sizeof tw);
+        if (n > cols[c].w) cols[c].w = n;
+    }
     for (int c = 0; c < nc && cx < wd - 2; c++) {
         ui_text(a, w, y, cx, cols[c].w < wd - 2 - cx ? cols[c].w : wd - 2 - cx, _(cols[c].title),
                 th->attr[ROLE_TITLE]);

@@ -280,8 +280,13 @@ static void draw_pane(struct whv *v, struct app *a, WINDOW *w, int y, int rows, 
         ui_text(a, w, y1, x, iw, _("no deliveries yet"), th->attr[ROLE_DIM]);
         return;
     }
-    const struct col cols[] = {{N_("TIME"), 9},    {N_("EVENT"), 13},  {N_("TRY"), 4},
-                               {N_("RESULT"), 24}, {N_("LATENCY"), 9}, {N_("DELIVERY"), 36}};
+    struct col cols[] = {{N_("TIME"), 9},    {N_("EVENT"), 13},  {N_("TRY"), 4},
+                         {N_("RESULT"), 24}, {N_("LATENCY"), 9}, {N_("DELIVERY"), 36}};
+    for (int c = 0; c < 6; c++) { /* a translated title may be longer ("VERS.") */
+        char tw[8];
+        int n = ui_fit(a, _(cols[c].title), 24, tw, sizeof tw);
+        if (n > cols[c].w) cols[c].w = n;
+    }
     int cx = x;
     for (int c = 0; c < 6 && cx < wd - 2; c++) {
         ui_text(a, w, y1, cx, cols[c].w, _(cols[c].title), th->attr[ROLE_TITLE]);

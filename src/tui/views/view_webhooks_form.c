@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxtop/buf.h"
 #include "boxtop/i18n.h"
 #include "boxtop/sanitize.h"
 #include "app.h"
@@ -146,38 +147,49 @@ int whform_key(struct whform *f, int ch, int is_key, int *cancel)
     return 1;
 }
 
-static void draw_field(struct whform *f, struct app *a, WINDOW *w, int y, int x, int wd, int idx,
-                       const char *label)
+static void draw_field(struct whform *f, struct app *a, WINDOW *w, int y, int x, int wd, int lw,
+                       int idx, const char *label)
 {
     const struct theme *th = &a->theme;
     bool focus = f->focus == idx;
-    int lw = 9;
-    ui_text(a, w, y, x, lw, label, th->attr[ROLE_NORMAL]);
+    ui_text(a, w, y, x, lw - 1, label, th->attr[ROLE_NORMAL]);
     int fw = wd - lw - 1;
     if (fw < 4) return;
     attr_t at = focus ? th->attr[ROLE_SELECTED] : th->attr[ROLE_DIM] | A_UNDERLINE;
     ui_fill(w, y, x + lw, fw, at);
     const struct input *in = &f->text[idx];
-    char shown[INPUT_MAX];
-    if (idx == F_SECRET) { /* never the secret itself: one '*' per character */
-        int n = 0;
-        for (size_t i = 0; i < in->len && n < (int)sizeof shown - 1; i++)
-            if ((in->text[i] & 0xC0) != 0x80) shown[n++] = '*';
-        shown[n] = '\0';
+    /* the text as drawn (sanitized; the secret as one '*' per character) and where the
+     * cursor is in it */
+    struct buf shown = BUF_INIT;
+    size_t cur = 0;
+    if (idx == F_SECRET) { /* never the secret itself */
+        for (size_t i = 0; i < in->len; i++) {
+            if (i == in->cur) cur = shown.len;
+            if ((in->text[i] & 0xC0) != 0x80) buf_append(&shown, "*", 1);
+        }
+        if (in->cur >= in->len) cur = shown.len;
     } else {
-        snprintf(shown, sizeof shown, "%s", in->text);
+        int fl = a->theme.utf8 ? 0 : SANITIZE_ASCII;
+        sanitize_append(&shown, in->text, in->cur, fl);
+        cur = shown.len;
+        sanitize_append(&shown, in->text + in->cur, in->len - in->cur, fl);
     }
-    int col = input_cursor_col(in), start = focus && col >= fw - 1 ? col - fw + 2 : 0;
-    /* scroll long text so the cursor stays visible (ASCII-width estimate, as input.h); a
-     * field without the cursor shows its start, cut with an ellipsis */
-    const char *p = shown;
-    for (int i = 0; i < start && *p; i++) {
-        p++;
-        while ((*p & 0xC0) == 0x80)
-            p++;
+    /* by display width: a CJK character or an emoji takes two columns, and long text scrolls
+     * so that the cursor stays in the field; a field without the cursor shows its start, cut
+     * with an ellipsis */
+    int col = 0;
+    const char *t = buf_cstr(&shown);
+    /* one column kept for the ellipsis of what goes on right of the cursor */
+    size_t start = focus ? input_scroll(t, shown.len, cur, fw - 1, &col) : 0;
+    ui_text(a, w, y, x + lw, fw, t + start, at);
+    if (focus && !f->busy) {
+        size_t e = cur + 1; /* the character under the cursor: one or two columns */
+        while (e < shown.len && (t[e] & 0xC0) == 0x80)
+            e++;
+        int under = cur < shown.len ? sanitize_width(t + cur, e - cur) : 1;
+        mvwchgat(w, y, x + lw + col, under > 1 ? under : 1, A_REVERSE, 0, NULL);
     }
-    ui_text(a, w, y, x + lw, fw, p, at);
-    if (focus && !f->busy) mvwchgat(w, y, x + lw + col - start, 1, A_REVERSE, 0, NULL);
+    buf_free(&shown);
 }
 
 static void draw_check(struct whform *f, struct app *a, WINDOW *w, int y, int x, int wd, int idx,
@@ -222,7 +234,19 @@ static int draw_error(struct whform *f, struct app *a, WINDOW *w, int y, int x, 
 void whform_draw(struct whform *f, struct app *a, WINDOW *w, int h, int wd)
 {
     const struct theme *th = &a->theme;
-    int bw = wd - 4 < 78 ? wd - 4 : 78, bh = 14;
+    /* the labels' column as wide as the widest translated one ("Ereignisse", "Geheimnis"),
+     * the box as wide as the key hint where the window allows */
+    const char *labels[] = {_("Name"), _("URL"), _("Secret"), _("Events")};
+    const char *hint = _("Tab/↑↓ move  Space toggles  Enter on Save saves  Esc cancels");
+    char fit[8];
+    int lw = 9;
+    for (size_t i = 0; i < sizeof labels / sizeof *labels; i++) {
+        int l = ui_fit(a, labels[i], 30, fit, sizeof fit) + 1;
+        if (l > lw) lw = l;
+    }
+    int want = ui_fit(a, hint, 200, fit, sizeof fit) + 4;
+    if (want < 78) want = 78;
+    int bw = wd - 4 < want ? wd - 4 : want, bh = 14;
     if (draw_error(f, a, w, -1, 0, bw - 4, 2) > 1) bh++;
     if (bh > h) bh = h;
     int y0 = (h - bh) / 2, x0 = (wd - bw) / 2, x = x0 + 2, iw = bw - 4;
@@ -231,27 +255,23 @@ void whform_draw(struct whform *f, struct app *a, WINDOW *w, int h, int wd)
     ui_box(a, w, y0, x0, bh, bw, th->attr[ROLE_ACCENT]);
     ui_text(a, w, y0, x0 + 2, bw - 4, f->edit_id ? _(" Edit webhook ") : _(" New webhook "),
             th->attr[ROLE_TITLE] | A_BOLD);
-    draw_field(f, a, w, y0 + 1, x, iw, F_NAME, _("Name"));
-    draw_field(f, a, w, y0 + 2, x, iw, F_URL, _("URL"));
-    draw_field(f, a, w, y0 + 3, x, iw, F_SECRET, _("Secret"));
-    ui_text(a, w, y0 + 4, x + 9, iw - 9,
+    draw_field(f, a, w, y0 + 1, x, iw, lw, F_NAME, labels[0]);
+    draw_field(f, a, w, y0 + 2, x, iw, lw, F_URL, labels[1]);
+    draw_field(f, a, w, y0 + 3, x, iw, lw, F_SECRET, labels[2]);
+    ui_text(a, w, y0 + 4, x + lw, iw - lw,
             f->edit_id ? _("signs every delivery; empty keeps the current secret")
                        : _("signs every delivery; typed once, never shown again"),
             th->attr[ROLE_DIM]);
     draw_check(f, a, w, y0 + 5, x, iw, F_ENABLED, f->enabled, _("enabled"));
-    ui_text(a, w, y0 + 6, x, 9, _("Events"), th->attr[ROLE_NORMAL]);
-    int cw = (iw - 9) / 2;
+    ui_text(a, w, y0 + 6, x, lw - 1, labels[3], th->attr[ROLE_NORMAL]);
+    int cw = (iw - lw) / 2;
     for (int i = 0; i < WEBHOOK_N_EVENTS; i++)
-        draw_check(f, a, w, y0 + 6 + i % 3, x + 9 + (i / 3) * cw, cw - 1, F_EV0 + i,
+        draw_check(f, a, w, y0 + 6 + i % 3, x + lw + (i / 3) * cw, cw - 1, F_EV0 + i,
                    f->events & (1u << i), webhook_event_short[i]);
     attr_t n = th->attr[ROLE_NORMAL], s = th->attr[ROLE_SELECTED];
-    int bx = x + 9;
-    bx += ui_text(a, w, y0 + 10, bx, 12, _("[ Save ]"), f->focus == F_SAVE ? s : n) + 2;
-    ui_text(a, w, y0 + 10, bx, 12, _("[ Cancel ]"), f->focus == F_CANCEL ? s : n);
-    if (bh > 12)
-        ui_text(a, w, y0 + 11, x, iw,
-                f->busy ? _("saving…")
-                        : _("Tab/↑↓ move  Space toggles  Enter on Save saves  Esc cancels"),
-                th->attr[ROLE_DIM]);
+    int bx = x + lw; /* the buttons whole: "[ Speichern ]" is 13 columns */
+    bx += ui_text(a, w, y0 + 10, bx, x + iw - bx, _("[ Save ]"), f->focus == F_SAVE ? s : n) + 2;
+    ui_text(a, w, y0 + 10, bx, x + iw - bx, _("[ Cancel ]"), f->focus == F_CANCEL ? s : n);
+    if (bh > 12) ui_text(a, w, y0 + 11, x, iw, f->busy ? _("saving…") : hint, th->attr[ROLE_DIM]);
     if (bh > 13) draw_error(f, a, w, y0 + 12, x, iw, bh - 13);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boxtop/sanitize.h"
 #include "input.h"
 
 void input_init(struct input *in)
@@ -211,10 +212,34 @@ int input_complete(struct input *in, const char *const *cands)
     return matches;
 }
 
-int input_cursor_col(const struct input *in)
+/* Bytes of the UTF-8 character at s[i] (1 for a stray continuation byte). */
+static size_t char_len(const char *s, size_t len, size_t i)
 {
-    int col = 0;
-    for (size_t i = 0; i < in->cur; i++)
-        if (((unsigned char)in->text[i] & 0xC0) != 0x80) col++;
-    return col;
+    size_t e = i + 1;
+    while (e < len && ((unsigned char)s[e] & 0xC0) == 0x80)
+        e++;
+    return e - i;
+}
+
+size_t input_scroll(const char *s, size_t len, size_t cur, int room, int *col)
+{
+    if (cur > len) cur = len;
+    if (room < 1) room = 1;
+    int cc = sanitize_width(s, cur);
+    /* the cell under the cursor: a wide character's two, or one past the end */
+    int under = cur < len ? sanitize_width(s + cur, char_len(s, len, cur)) : 1;
+    if (under < 1) under = 1;
+    int need = cc + under - room; /* columns to leave out at the left */
+    if (need <= 0) {
+        *col = cc;
+        return 0;
+    }
+    int skipped = 0;
+    size_t n = sanitize_fit(s, cur, need, &skipped);
+    if (skipped < need && n < cur) { /* a wide character across the edge goes too */
+        n += char_len(s, cur, n);
+        skipped = sanitize_width(s, n);
+    }
+    *col = cc - skipped;
+    return n;
 }

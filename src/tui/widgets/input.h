@@ -51,7 +51,11 @@ void input_history_add(struct input *in, const char *text);
 /* Complete the whole line against cands: a unique match is taken (plus a space), several
  * extend to their longest common prefix. Returns the number of matches. */
 int input_complete(struct input *in, const char *const *cands);
-/* Display column of the cursor (counts UTF-8 characters of width 1; good enough for input). */
-int input_cursor_col(const struct input *in);
+/* A line drawn in room columns, scrolled so that its cursor shows: s is the text as drawn
+ * (sanitized), cur the cursor's byte offset in it. Returns the byte offset of the first
+ * character shown and the cursor's column from there in *col, by display width (a CJK
+ * character or an emoji takes two); a wide character is never cut in half at the left, and
+ * one under the cursor shows whole. */
+size_t input_scroll(const char *s, size_t len, size_t cur, int room, int *col);
 
 #endif
