@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "boxtop/api.h"
 #include "boxtop/http.h"
@@ -312,6 +313,8 @@ static void on_http_done(struct http_request *req, struct http_result *hr, void 
             c->res.total_running = -1;
             if (http_response_header(req, "x-total-running", v, sizeof v))
                 c->res.total_running = strtoll(v, NULL, 10);
+            if (c->kind == K_LIST && http_response_header(req, "x-has-next-page", v, sizeof v))
+                c->res.more_pages = !strcasecmp(v, "true");
             if (!c->raw &&
                 parse(c, hr->body.data ? hr->body.data : "", hr->body.len, &c->res.err) < 0) {
                 c->res.err.kind = ERROR_PROTOCOL;
@@ -403,6 +406,20 @@ struct api_call *api_list_sandboxes(struct api *a, const struct api_list_query *
 {
     struct buf p = BUF_INIT;
     api_list_path(q, &p);
+    struct api_call *c = start(a, K_LIST, "GET", buf_cstr(&p), NULL, cb, ud);
+    buf_free(&p);
+    return c;
+}
+
+struct api_call *api_list_running(struct api *a, const struct kv_list *metadata, api_done_cb cb,
+                                  void *ud)
+{
+    struct buf p = BUF_INIT;
+    buf_append_str(&p, "/sandboxes");
+    if (metadata && metadata->n) {
+        buf_append_str(&p, "?metadata=");
+        api_encode_metadata(metadata, &p);
+    }
     struct api_call *c = start(a, K_LIST, "GET", buf_cstr(&p), NULL, cb, ud);
     buf_free(&p);
     return c;

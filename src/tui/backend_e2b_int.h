@@ -44,7 +44,12 @@ struct e2b_backend {
     int metrics_warned;
     unsigned round;
     struct api_paging paging; /* this round's pages: bounded like `boxtop ls` (api_paging.c) */
-    int list_skipped;         /* items of this round that were not valid sandboxes */
+    /* What the round is listing (backend_e2b_list.c): every running sandbox in one answer
+     * (GET /sandboxes), then the paused ones page by page; or, from a server without that
+     * unpaged list (v1_gone), every sandbox page by page. */
+    enum { LIST_RUNNING, LIST_PAUSED, LIST_ALL } list_phase;
+    int v1_gone;
+    int list_skipped; /* items of this round that were not valid sandboxes */
     char skip_why[256];
     char note[320]; /* what the last round cut or skipped, as last reported ("" = nothing) */
     /* starts per minute: ids first seen with a recent start time */
@@ -93,7 +98,7 @@ struct e2b_backend {
     struct list_memo memo; /* last round's pages: unchanged ones are taken as they are */
     /* the jobs the round core (backend_e2b_round.c) starts, handed to it by backend_e2b_new()
      * so calls go one way: the job files call the core, never the other way round */
-    void (*list_page)(struct e2b_backend *b, const char *next_token); /* a round's first page */
+    void (*list_start)(struct e2b_backend *b);   /* a round's listing */
     void (*detail_fetch)(struct e2b_backend *b); /* the detail view's panels, each round */
 };
 
@@ -123,8 +128,8 @@ void e2b_set_online(struct e2b_backend *b);
 void e2b_poll_now(struct backend *be);
 struct box *e2b_watched(struct e2b_backend *b);
 
-/* backend_e2b_list.c: list pages merged into the model, team start rate */
-void e2b_list_page(struct e2b_backend *b, const char *next_token);
+/* backend_e2b_list.c: the round's listing merged into the model, team start rate */
+void e2b_list_start(struct e2b_backend *b);
 
 /* backend_e2b_metrics.c: batch metrics, the views' demand, rows' history windows */
 void e2b_metrics_start(struct e2b_backend *b);
