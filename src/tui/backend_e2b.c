@@ -48,6 +48,7 @@ static void e2b_destroy(struct backend *be)
     free(b->parts);
     free(b->staged);
     list_memo_free(&b->memo);
+    buf_free(&b->v1_body); /* after api_free: a call in flight gave it back */
     for (int i = 0; i < b->ntemplates; i++)
         free(b->templates[i]);
     free(b);

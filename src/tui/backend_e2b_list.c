@@ -370,6 +370,7 @@ static void on_list(struct api_result *res, void *ud)
         list_call(b, LIST_ALL, NULL);
         return;
     }
+    if (b->list_phase == LIST_RUNNING) b->v1_len = res->body_len;
     int items = 0;
     if (res->err.kind == ERROR_NONE)
         merge_page(b, b->paging.pages, res->body ? res->body : "", res->body_len, &items,
@@ -431,7 +432,8 @@ static void list_call(struct e2b_backend *b, int phase, const char *next_token)
 {
     b->list_phase = phase;
     if (phase == LIST_RUNNING) {
-        b->list_call = api_list_running(b->api, NULL, on_list, b);
+        if (b->v1_body.cap > 2 * b->v1_len + (1 << 20)) buf_free(&b->v1_body); /* far fewer now */
+        b->list_call = api_list_running(b->api, NULL, &b->v1_body, on_list, b);
     } else {
         struct api_list_query q = {0};
         q.states = phase == LIST_PAUSED ? API_STATE_PAUSED : API_STATE_RUNNING | API_STATE_PAUSED;
