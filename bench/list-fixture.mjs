@@ -3,6 +3,8 @@
 // transcripts) but are generated from a seed, so every run serves the same sandboxes:
 //   GET /health                          200 "Health check successful"
 //   GET /v2/sandboxes?state=&limit=&nextToken=   ListedSandbox[] pages, X-Next-Token, X-Total-Running
+//   GET /sandboxes                       every running sandbox, ListedSandbox[] (v1: unpaged;
+//                                        deprecated in the spec, served by E2B cloud)
 //   GET /sandboxes/metrics?sandbox_ids=  {"sandboxes": {id: SandboxMetric}} (<= 100 ids, else 400)
 //   GET /sandboxes/{id}/metrics?start=&end=  SandboxMetric[] of the 5 s buckets in [start, end]
 //   GET /v2/templates, /templates        []
@@ -81,7 +83,7 @@ function metric(b, bucket) {
   };
 }
 
-const stats = { list: 0, listFirst: 0, metrics: 0, metricsIds: 0, history: 0, other: 0, connections: 0 };
+const stats = { list: 0, listFirst: 0, listV1: 0, metrics: 0, metricsIds: 0, history: 0, other: 0, connections: 0 };
 const pageCache = new Map();
 
 function send(res, code, body, headers = {}) {
@@ -118,6 +120,14 @@ function list(u, res) {
     pageCache.set(key, page);
   }
   send(res, 200, page.body, page.headers);
+}
+
+// v1 as E2B's GetSandboxes answers it: the running sandboxes, newest first, in one body
+let v1Body = null;
+function listV1(res) {
+  stats.listV1++;
+  v1Body = v1Body || '[' + boxes.filter((b) => b.state === 'running').map(listed).join(',') + ']';
+  send(res, 200, v1Body);
 }
 
 function metrics(u, res) {
@@ -160,6 +170,7 @@ const server = http.createServer((req, res) => {
   if (API_KEY && req.headers['x-api-key'] !== API_KEY) return send(res, 401, { code: 401, message: 'Invalid API key' });
   if (req.method !== 'GET') { stats.other++; return send(res, 405, { code: 405, message: 'method not allowed' }); }
   if (p === '/v2/sandboxes') return list(u, res);
+  if (p === '/sandboxes') return listV1(res);
   if (p === '/sandboxes/metrics') return metrics(u, res);
   const hm = /^\/sandboxes\/([^/]+)\/metrics$/.exec(p);
   if (hm) return history(decodeURIComponent(hm[1]), u, res);

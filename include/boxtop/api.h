@@ -52,6 +52,7 @@ struct api_result {
     struct sandbox_list sandboxes;    /* list */
     char *next_token;                 /* list/templates: next page, NULL = last page */
     int64_t total_running;            /* list: X-Total-Running, -1 when absent */
+    int more_pages;                   /* list: X-Has-Next-Page: true (a paged v1 list) */
     struct sandbox sandbox;           /* get, create, connect/resume */
     struct metric_list metrics;       /* sandbox metrics */
     struct sandbox_metric_list batch; /* batch metrics */
@@ -84,6 +85,12 @@ void api_call_notify_drop(struct api_call *c);
 
 struct api_call *api_list_sandboxes(struct api *a, const struct api_list_query *q, api_done_cb cb,
                                     void *ud);
+/* GET /sandboxes (v1, deprecated but served by E2B cloud and boxtopd): every running sandbox
+ * in one answer, no paging; metadata as in api_list_query (NULL = no filter). A server
+ * without it answers 404/405/410; one that pages it sets next_token or more_pages.
+ * recv_into (or NULL): the body is collected in that buffer's memory (http_opts.recv_into). */
+struct api_call *api_list_running(struct api *a, const struct kv_list *metadata,
+                                  struct buf *recv_into, api_done_cb cb, void *ud);
 struct api_call *api_get_sandbox(struct api *a, const char *id, api_done_cb cb, void *ud);
 /* POST /v2/sandboxes, falling back to POST /sandboxes on 404/405. */
 struct api_call *api_create_sandbox(struct api *a, const struct api_create_opts *o, api_done_cb cb,

@@ -67,6 +67,11 @@ struct http_opts {
                                 0 = 256 MiB. Larger answers fail with ERROR_PROTOCOL. */
     int bulk;                /* a file's bytes: HTTP_BULK_BUFFER curl buffers both ways, so a
                                 GiB takes a few thousand reads, sends and loop wakes */
+    struct buf *recv_into;   /* collect the body in this buffer's memory: taken when the
+                                request starts, given back (emptied, its memory kept) when it
+                                ends or is cancelled; must outlive the request. For a caller
+                                that gets a big answer every few seconds: its pages stay
+                                resident instead of being faulted in afresh each time. */
 };
 
 struct http *http_new(struct loop *loop, struct log *lg);

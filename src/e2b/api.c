@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "boxtop/api.h"
 #include "boxtop/http.h"
@@ -57,10 +58,11 @@ struct api_call {
     const char *fallback_method;
     char *fallback_path; /* v1 path to try on 404/405 */
     char *fallback_body;
-    int64_t deferred; /* timer of a failure reported from the loop, 0 = none */
-    bool finishing;   /* the callback runs: cancel is a no-op */
-    bool raw;         /* api_call_set_raw(): the caller decodes res.body itself */
-    bool notify_drop; /* api_call_notify_drop(): api_free reports it instead of dropping it */
+    int64_t deferred;      /* timer of a failure reported from the loop, 0 = none */
+    bool finishing;        /* the callback runs: cancel is a no-op */
+    bool raw;              /* api_call_set_raw(): the caller decodes res.body itself */
+    bool notify_drop;      /* api_call_notify_drop(): api_free reports it instead of dropping it */
+    struct buf *recv_into; /* the caller's receive buffer (http_opts.recv_into), or NULL */
     struct loop *loop;
     struct api_result res;
 };
@@ -229,6 +231,7 @@ static int send_req(struct api_call *c, int slot, const char *method, const char
         .max_retries = API_RETRIES,
         .accept_gzip = 1,
         .max_body = API_BODY_MAX,
+        .recv_into = c->recv_into,
     };
     struct http_request *r = http_start(a->http, &o, err);
     buf_free(&url);
@@ -312,6 +315,8 @@ static void on_http_done(struct http_request *req, struct http_result *hr, void 
             c->res.total_running = -1;
             if (http_response_header(req, "x-total-running", v, sizeof v))
                 c->res.total_running = strtoll(v, NULL, 10);
+            if (c->kind == K_LIST && http_response_header(req, "x-has-next-page", v, sizeof v))
+                c->res.more_pages = !strcasecmp(v, "true");
             if (!c->raw &&
                 parse(c, hr->body.data ? hr->body.data : "", hr->body.len, &c->res.err) < 0) {
                 c->res.err.kind = ERROR_PROTOCOL;
@@ -406,6 +411,24 @@ struct api_call *api_list_sandboxes(struct api *a, const struct api_list_query *
     struct api_call *c = start(a, K_LIST, "GET", buf_cstr(&p), NULL, cb, ud);
     buf_free(&p);
     return c;
+}
+
+struct api_call *api_list_running(struct api *a, const struct kv_list *metadata,
+                                  struct buf *recv_into, api_done_cb cb, void *ud)
+{
+    struct api_call *c = call_new(a, K_LIST, 1, cb, ud);
+    if (!c) return NULL;
+    c->recv_into = recv_into;
+    struct buf p = BUF_INIT;
+    buf_append_str(&p, "/sandboxes");
+    if (metadata && metadata->n) {
+        buf_append_str(&p, "?metadata=");
+        api_encode_metadata(metadata, &p);
+    }
+    struct error err = {0};
+    int rc = send_req(c, 0, "GET", buf_cstr(&p), NULL, &err);
+    buf_free(&p);
+    return rc < 0 ? fail_later(c, &err) : c;
 }
 
 struct api_call *api_get_sandbox(struct api *a, const char *id, api_done_cb cb, void *ud)
@@ -551,6 +574,9 @@ struct api_call *api_metrics_batch(struct api *a, const char *const *ids, int n,
         struct buf p = BUF_INIT;
         buf_append_str(&p, "/sandboxes/metrics?sandbox_ids=");
         for (int i = part * BATCH_MAX; i < n && i < (part + 1) * BATCH_MAX; i++) {
+            /* each id lives in its own sandbox's block: its first byte was a cache miss that
+             * the escaping waited for (5 % of a round sorted by CPU at 10 000 sandboxes) */
+            if (i + 8 < n) __builtin_prefetch(ids[i + 8]);
             if (i > part * BATCH_MAX)
                 buf_append_byte(&p, ','); /* style=form: the comma stays literal */
             api_uri_component(ids[i], &p);

@@ -73,8 +73,9 @@ struct http_request {
     void *ud;
     int max_retries;
 
-    struct buf body;    /* collected body (or error body) */
-    struct buf headers; /* "lowercase-name: value\n" of the final response */
+    struct buf body;       /* collected body (or error body) */
+    struct buf *recv_into; /* whose memory body is, given back at the end (http_opts) */
+    struct buf headers;    /* "lowercase-name: value\n" of the final response */
     char errbuf[CURL_ERROR_SIZE];
     /* the API log (http_set_observer): what was asked, kept only while someone observes */
     char *obs_method;
@@ -440,7 +441,7 @@ static size_t write_cb(char *p, size_t size, size_t n, void *ud)
     /* the announced length at once and exactly (the API log keeps the buffer: no slack), not
      * a chain of doublings and copies; a server's claim is trusted only up to 8 MiB (more
      * grows as bytes arrive) */
-    if (!r->body.cap) {
+    if (!r->body.len) {
         curl_off_t cl = -1;
         if (curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
             cl >= (curl_off_t)len && cl <= 8 * 1024 * 1024 && (uint64_t)cl <= (uint64_t)r->max_body)
@@ -562,7 +563,7 @@ static void observe_end(struct http_request *r, struct http_result *res)
         .keep_url = &r->url,
         .keep_req_headers = &rh,
         .keep_resp_headers = &r->headers,
-        .keep_resp_body = res && !r->on_data ? &res->body : NULL,
+        .keep_resp_body = res && !r->on_data && !r->recv_into ? &res->body : NULL,
     };
     h->observer(&c, h->observer_ud);
     free(r->obs_method);
@@ -592,6 +593,12 @@ static void req_destroy(struct http_request *r)
     free(r->url);
     free(r->obs_method);
     buf_free(&r->obs_body);
+    if (r->recv_into) { /* the lender's memory, back to it */
+        buf_reset(&r->body);
+        buf_free(r->recv_into);
+        *r->recv_into = r->body;
+        r->body = (struct buf)BUF_INIT;
+    }
     buf_free(&r->body);
     buf_free(&r->headers);
     free(r);
@@ -714,6 +721,12 @@ struct http_request *http_start(struct http *h, const struct http_opts *o, struc
     r->ud = o->ud;
     r->max_retries = o->read_cb ? 0 : (o->max_retries > 0 ? o->max_retries : 0);
     r->max_body = o->max_body ? o->max_body : HTTP_BODY_MAX;
+    if (o->recv_into && !o->on_data) {
+        r->recv_into = o->recv_into;
+        r->body = *o->recv_into;
+        *o->recv_into = (struct buf)BUF_INIT;
+        buf_reset(&r->body);
+    }
     r->state = REQ_DONE; /* not in the multi yet: req_destroy must not remove it */
 
     CURL *e = r->easy;
@@ -1008,7 +1021,10 @@ static void finish(struct http_request *r, CURLcode rc)
     }
     if (r->on_done) r->on_done(r, &res, r->ud);
     observe_end(r, &res); /* after: the log may take the body (and the url, the headers) */
-    buf_free(&res.body);
+    if (r->recv_into)
+        r->body = res.body; /* req_destroy gives it back */
+    else
+        buf_free(&res.body);
     req_destroy(r);
 }
 

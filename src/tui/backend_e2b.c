@@ -48,6 +48,7 @@ static void e2b_destroy(struct backend *be)
     free(b->parts);
     free(b->staged);
     list_memo_free(&b->memo);
+    buf_free(&b->v1_body); /* after api_free: a call in flight gave it back */
     for (int i = 0; i < b->ntemplates; i++)
         free(b->templates[i]);
     free(b);
@@ -153,7 +154,7 @@ struct backend *backend_e2b_new(struct loop *loop, struct model *model, struct h
     b->base.loop = loop;
     b->base.model = model;
     b->http = http;
-    b->list_page = e2b_list_page;
+    b->list_start = e2b_list_start;
     b->detail_fetch = e2b_detail_fetch;
     e2b_add_template(b, "base");
     return &b->base;
@@ -181,6 +182,7 @@ int backend_e2b_connect(struct backend *be, const char *api_url, const char *api
     box_set_str(&b->team_id, team_id && team_id[0] ? team_id : NULL);
     b->team_call = NULL;
     b->team_ok = b->team_dead = 0;
+    b->v1_gone = 0; /* another server: ask it for its unpaged list again */
     b->watch_id = watch;
     b->api = api_new(b->http, api_url, api_key, err);
     if (!b->api) return -1;

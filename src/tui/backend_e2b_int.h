@@ -44,7 +44,16 @@ struct e2b_backend {
     int metrics_warned;
     unsigned round;
     struct api_paging paging; /* this round's pages: bounded like `boxtop ls` (api_paging.c) */
-    int list_skipped;         /* items of this round that were not valid sandboxes */
+    /* What the round is listing (backend_e2b_list.c): every running sandbox in one answer
+     * (GET /sandboxes), then the paused ones page by page; or, from a server without that
+     * unpaged list (v1_gone), every sandbox page by page. */
+    enum { LIST_RUNNING, LIST_PAUSED, LIST_ALL } list_phase;
+    int v1_gone;
+    /* GET /sandboxes is received in the same memory every round: 4.5 MB at 10 000 sandboxes,
+     * faulted in afresh each time it was a sixth of a round's CPU sorted by id */
+    struct buf v1_body;
+    size_t v1_len;    /* the last answer's size (the buffer is given up when far bigger) */
+    int list_skipped; /* items of this round that were not valid sandboxes */
     char skip_why[256];
     char note[320]; /* what the last round cut or skipped, as last reported ("" = nothing) */
     /* starts per minute: ids first seen with a recent start time */
@@ -93,7 +102,7 @@ struct e2b_backend {
     struct list_memo memo; /* last round's pages: unchanged ones are taken as they are */
     /* the jobs the round core (backend_e2b_round.c) starts, handed to it by backend_e2b_new()
      * so calls go one way: the job files call the core, never the other way round */
-    void (*list_page)(struct e2b_backend *b, const char *next_token); /* a round's first page */
+    void (*list_start)(struct e2b_backend *b);   /* a round's listing */
     void (*detail_fetch)(struct e2b_backend *b); /* the detail view's panels, each round */
 };
 
@@ -123,8 +132,8 @@ void e2b_set_online(struct e2b_backend *b);
 void e2b_poll_now(struct backend *be);
 struct box *e2b_watched(struct e2b_backend *b);
 
-/* backend_e2b_list.c: list pages merged into the model, team start rate */
-void e2b_list_page(struct e2b_backend *b, const char *next_token);
+/* backend_e2b_list.c: the round's listing merged into the model, team start rate */
+void e2b_list_start(struct e2b_backend *b);
 
 /* backend_e2b_metrics.c: batch metrics, the views' demand, rows' history windows */
 void e2b_metrics_start(struct e2b_backend *b);

@@ -1,6 +1,13 @@
-/* backend_e2b_list.c - GET /v2/sandboxes, all pages of a round, merged into the model (raw
- * scan first, strict parser for what changed), then the round's metrics; the team start
- * rate from GET /teams/{id}/metrics or our own count of new sandboxes. */
+/* backend_e2b_list.c - a round's listing merged into the model (raw scan first, strict parser
+ * for what changed), then the round's metrics; the team start rate from GET
+ * /teams/{id}/metrics or our own count of new sandboxes.
+ *
+ * A round lists every running sandbox in one answer (GET /sandboxes, deprecated in the spec
+ * but served by E2B cloud and boxtopd) and then the paused ones (GET /v2/sandboxes?state=
+ * paused, pages of 100): at 10 000 sandboxes that is a few requests instead of 100 pages,
+ * each of which had to wait for the one before (issue 22). The first round, and every round
+ * against a server without the unpaged list (404/405/410) or one that pages it, lists through
+ * /v2/sandboxes alone. */
 #include "config.h"
 
 #include <stdio.h>
@@ -146,7 +153,8 @@ static void team_fetch(struct e2b_backend *b)
 }
 
 /* One list page, read raw: objects are sorted into unchanged sandboxes (same bytes as last
- * time) and changed or new ones, which are collected into a JSON array for the strict parser. */
+ * time) and changed or new ones, which are collected into a JSON array for the strict parser
+ * and merged a hundred at a time (MERGE_CHUNK). */
 struct page_scan {
     struct e2b_backend *b;
     struct box **same;
@@ -154,8 +162,43 @@ struct page_scan {
     struct buf changed;   /* "[obj,obj" */
     struct obj_sig *sigs; /* of the changed objects, in order */
     int nchanged, sigcap;
+    struct box **merged; /* the changed ones merged so far */
+    int nmerged, mcap, nparsed;
+    int partial;       /* a merged sandbox was not recorded (no memory): the page is not memoised */
     struct box *known; /* the sandbox known_object() recognised, for on_list_object() */
 };
+
+/* Changed objects go through the strict parser a page's worth at a time: the one answer of
+ * every running sandbox (GET /sandboxes) holds thousands of new ones in a first round or
+ * after a burst of creates, and one cJSON tree of 10 000 sandboxes is some 15 MiB. */
+#define MERGE_CHUNK 100
+
+/* Parse and merge the collected changed objects; -1 when the strict parser refuses one (the
+ * caller then reads the whole page strictly, which names the problem). */
+static int flush_changed(struct page_scan *ps)
+{
+    if (!ps->nchanged) return 0;
+    struct sandbox_list l = {0};
+    struct error err = {0};
+    int rc = -1;
+    if (buf_append_byte(&ps->changed, ']') == 0 &&
+        sandbox_list_parse(ps->changed.data, ps->changed.len, &l, &err) == 0 &&
+        l.n == ps->nchanged && GROW_INT(ps->merged, ps->mcap, ps->nmerged + l.n) == 0) {
+        for (int i = 0; i < l.n; i++) {
+            struct box *s = merge_sandbox(ps->b, &l.items[i], ps->sigs[i]);
+            if (!s || !s->list_hash)
+                ps->partial = 1;
+            else
+                ps->merged[ps->nmerged++] = s;
+        }
+        ps->nparsed += l.n;
+        rc = 0;
+    }
+    sandbox_list_free(&l);
+    buf_reset(&ps->changed);
+    ps->nchanged = 0;
+    return rc;
+}
 
 /* The sandbox an object of the list is about. Listings come in the same order every round
  * and the model keeps the order they were first listed in, so the next sandbox of the model
@@ -221,7 +264,7 @@ static int on_list_object(const struct scan_obj *o, void *ud)
     if (buf_append_byte(&ps->changed, ps->changed.len ? ',' : '[') < 0 ||
         buf_append(&ps->changed, o->p, o->len) < 0)
         return -1;
-    return 0;
+    return ps->nchanged == MERGE_CHUNK ? flush_changed(ps) : 0;
 }
 
 /* Merge page k of the round into the model; 0, or -1 with err as the strict parser of the
@@ -238,28 +281,25 @@ static int merge_page(struct e2b_backend *b, int k, const char *body, size_t len
         b->cursor = cursor;
         return 0;
     }
-    struct page_scan ps = {b, NULL, 0, 0, BUF_INIT, NULL, 0, 0, NULL};
+    struct page_scan ps = {0};
+    ps.b = b;
+    ps.changed = (struct buf)BUF_INIT;
     struct sandbox_list l = {0};
     int rc = -1;
     if (scan_list_objects_known(body, len, known_object, on_list_object, &ps) == 0 &&
-        buf_append_byte(&ps.changed, ps.changed.len ? ']' : '[') == 0 &&
-        (ps.changed.len > 1 || buf_append_byte(&ps.changed, ']') == 0) &&
-        sandbox_list_parse(ps.changed.data, ps.changed.len, &l, err) == 0 && l.n == ps.nchanged) {
+        flush_changed(&ps) == 0) {
         for (int i = 0; i < ps.nsame; i++) {
             b->listed += ps.same[i]->seen != b->round;
             ps.same[i]->seen = b->round;
         }
         /* the page's sandboxes, for the memo: the unchanged ones, then the merged ones */
-        int all = ps.nsame;
-        if (GROW_INT(ps.same, ps.cap, ps.nsame + l.n)) all = -1;
-        for (int i = 0; i < l.n; i++) {
-            struct box *s = merge_sandbox(b, &l.items[i], ps.sigs[i]);
-            if (!s || !s->list_hash)
-                all = -1;
-            else if (all >= 0)
-                ps.same[all++] = s;
+        *items = ps.nsame + ps.nparsed;
+        int all = ps.nsame + ps.nmerged;
+        if (ps.partial || GROW_INT(ps.same, ps.cap, all) < 0) {
+            all = -1;
+        } else if (ps.nmerged) {
+            memcpy(ps.same + ps.nsame, ps.merged, (size_t)ps.nmerged * sizeof *ps.same);
         }
-        *items = l.n + ps.nsame;
         if (all < 0 || list_memo_record(&b->memo, k, body, len, b->base.model, ps.same, all, *items,
                                         b->cursor) < 0)
             list_memo_drop(&b->memo, k);
@@ -267,8 +307,8 @@ static int merge_page(struct e2b_backend *b, int k, const char *body, size_t len
     } else {
         list_memo_drop(&b->memo, k);
         /* not the plain shape, or a changed object is wrong: the whole page through the
-         * strict parser, which merges it or gives the error as it always did */
-        sandbox_list_free(&l);
+         * strict parser, which merges it or gives the error as it always did (sandboxes
+         * merged before the problem was found are merged again: the same result) */
         memset(err, 0, sizeof(*err));
         if (sandbox_list_parse(body, len, &l, err) == 0) {
             for (int i = 0; i < l.n; i++)
@@ -287,6 +327,7 @@ static int merge_page(struct e2b_backend *b, int k, const char *body, size_t len
     buf_free(&ps.changed);
     free(ps.same);
     free(ps.sigs);
+    free(ps.merged);
     return rc;
 }
 
@@ -308,11 +349,28 @@ static void list_note(struct e2b_backend *b, const char *why)
     if (note[0]) backend_report(&b->base, BACKEND_ACTION_FAILED, "%s", note);
 }
 
+static void list_call(struct e2b_backend *b, int phase, const char *next_token);
+
+/* The server has no unpaged list of running sandboxes (E2B may drop the deprecated route at
+ * any time), or it pages that list (X-Has-Next-Page, a next token: an older API): taking its
+ * first page as the whole would hide sandboxes. */
+static int v1_unusable(const struct api_result *res)
+{
+    if (res->status == 404 || res->status == 405 || res->status == 410) return 1;
+    return res->err.kind == ERROR_NONE && (res->more_pages || res->next_token);
+}
+
 static void on_list(struct api_result *res, void *ud)
 {
     struct e2b_backend *b = ud;
     struct model *m = b->base.model;
     b->list_call = NULL;
+    if (b->list_phase == LIST_RUNNING && v1_unusable(res)) {
+        b->v1_gone = 1; /* for the rest of the session: this round starts over on v2 */
+        list_call(b, LIST_ALL, NULL);
+        return;
+    }
+    if (b->list_phase == LIST_RUNNING) b->v1_len = res->body_len;
     int items = 0;
     if (res->err.kind == ERROR_NONE)
         merge_page(b, b->paging.pages, res->body ? res->body : "", res->body_len, &items,
@@ -327,9 +385,13 @@ static void on_list(struct api_result *res, void *ud)
     e2b_set_online(b);
     switch (api_paging_next(&b->paging, items, res->body_len, res->next_token)) {
     case API_PAGING_MORE:
-        e2b_list_page(b, b->paging.token);
+        list_call(b, b->list_phase, b->paging.token);
         return;
     case API_PAGING_DONE:
+        if (b->list_phase == LIST_RUNNING) { /* the running ones are in: now the paused */
+            list_call(b, LIST_PAUSED, NULL);
+            return;
+        }
         list_note(b, NULL);
         break;
     case API_PAGING_STUCK:
@@ -364,15 +426,31 @@ static void on_list(struct api_result *res, void *ud)
     e2b_metrics_start(b);
 }
 
-void e2b_list_page(struct e2b_backend *b, const char *next_token)
+/* The next request of the round's listing: the unpaged running list, or a page of
+ * /v2/sandboxes (the paused ones, or all of them). */
+static void list_call(struct e2b_backend *b, int phase, const char *next_token)
 {
-    struct api_list_query q = {0};
-    q.states = API_STATE_RUNNING | API_STATE_PAUSED;
-    q.limit = 100;
-    q.next_token = next_token;
-    b->list_call = api_list_sandboxes(b->api, &q, on_list, b);
+    b->list_phase = phase;
+    if (phase == LIST_RUNNING) {
+        if (b->v1_body.cap > 2 * b->v1_len + (1 << 20)) buf_free(&b->v1_body); /* far fewer now */
+        b->list_call = api_list_running(b->api, NULL, &b->v1_body, on_list, b);
+    } else {
+        struct api_list_query q = {0};
+        q.states = phase == LIST_PAUSED ? API_STATE_PAUSED : API_STATE_RUNNING | API_STATE_PAUSED;
+        q.limit = 100;
+        q.next_token = next_token;
+        b->list_call = api_list_sandboxes(b->api, &q, on_list, b);
+    }
     if (!b->list_call)
         e2b_round_done(b);
     else
         api_call_set_raw(b->list_call);
+}
+
+/* The first round goes page by page all the same: its first page of 100 shows at once, where
+ * the one answer of every running sandbox would be read whole first (at 10 000 sandboxes a
+ * quarter of a second before the first frame, and every one of them parsed at once). */
+void e2b_list_start(struct e2b_backend *b)
+{
+    list_call(b, b->v1_gone || !b->first_done ? LIST_ALL : LIST_RUNNING, NULL);
 }

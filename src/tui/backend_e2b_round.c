@@ -1,5 +1,5 @@
 /* backend_e2b_round.c - the live backend's poll timer and the ends of its rounds: a round
- * starts the list (b->list_page) and ends here, which refreshes the detail view
+ * starts the list (b->list_start) and ends here, which refreshes the detail view
  * (b->detail_fetch) and schedules the next one; network state flips online/offline. */
 #include "config.h"
 
@@ -83,7 +83,7 @@ static void poll_start(struct e2b_backend *b)
     b->listed = 0;
     api_paging_free(&b->paging);
     b->list_skipped = 0;
-    b->list_page(b, NULL);
+    b->list_start(b);
 }
 
 void e2b_poll_now(struct backend *be)

@@ -198,3 +198,12 @@ UNIT_TESTS += tests/unit/test_tui_ttl
 tests_unit_test_tui_ttl_SOURCES = tests/unit/test_tui_ttl.c
 tests_unit_test_tui_ttl_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_unit_test_tui_ttl_LDADD = $(TUI_TEST_LDADD)
+# A round's listing: the unpaged v1 list of running sandboxes, then the paused pages; v2
+# alone from a server without it (issue 22).
+check_PROGRAMS += tests/unit/test_tui_list_v1
+TESTS += tests/unit/test_tui_list_v1
+tests_unit_test_tui_list_v1_SOURCES = tests/unit/test_tui_list_v1.c tests/unit/fake_server.c \
+	tests/unit/fake_server.h tests/unit/fake_conn.c tests/unit/fake_conn.h
+tests_unit_test_tui_list_v1_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
+tests_unit_test_tui_list_v1_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
+	$(ZLIB_LIBS)

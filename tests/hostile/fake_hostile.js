@@ -133,6 +133,9 @@ async function route(mode, req, sock) {
   if (api && mode === 'retry-after') return send(sock, 429, {code: 429, message: 'slow down'}, {'Retry-After': '99999999'});
   let m;
   if (p === '/v2/sandboxes' || p === '/sandboxes') {
+    // as E2B: v1 lists running sandboxes only and v2 honours state=; this fake's sandboxes all
+    // run (the paging modes below page either route, which makes boxtop give v1 up)
+    if (u.searchParams.get('state') === 'paused' && !/pages|limit|token/.test(mode)) return send(sock, 200, []);
     const tok = u.searchParams.get('nextToken');
     const n = tok ? Number(tok.replace(/\D/g, '')) || 0 : 0;
     if (mode === 'list-bomb')

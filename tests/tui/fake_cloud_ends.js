@@ -36,6 +36,8 @@ serveLoopback((req, res) => {
   req.resume();
   req.on('end', () => {
     if (p === '/health') return send(res, 200, {});
+    // all four run: a listing of the paused ones (boxtop's rounds after the first) is empty
+    if (p === '/v2/sandboxes' && u.searchParams.get('state') === 'paused') return send(res, 200, []);
     if (p === '/v2/sandboxes' || p === '/sandboxes') return send(res, 200, ++lists <= 2 ? boxes : []);
     if (p === '/sandboxes/metrics') return send(res, 200, {sandboxes: {}});
     let m = p.match(/^\/events\/sandboxes\/([a-z]+)$/);

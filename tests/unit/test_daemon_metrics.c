@@ -311,12 +311,58 @@ static void list_paging(void **state)
         cJSON_Delete(v[i].metadata);
 }
 
+/* v1 is not paged: every running sandbox in one answer, newest first (E2B's GetSandboxes),
+ * with the metadata filter; the TUI lists running sandboxes with it in one request. */
+static void list_v1_unpaged(void **state)
+{
+    (void)state;
+    enum { N = 250 };
+    struct sbx *v = calloc(N, sizeof *v);
+    struct sbx **pv = calloc(N, sizeof *pv);
+    assert_non_null(v);
+    assert_non_null(pv);
+    char id[32], next[256], raw[128];
+    for (int i = 0; i < N; i++) {
+        snprintf(id, sizeof id, "i%03d", i);
+        fake_sbx(&v[i], id, 1000 + i, i % 10 == 9 ? SBX_PAUSED : SBX_RUNNING,
+                 i % 2 ? "{\"k\":\"odd\"}" : NULL);
+        pv[i] = &v[i];
+    }
+    struct query q;
+    struct list_filter f;
+    struct error err;
+    size_t running;
+    assert_int_equal(query_parse(&q, "", 0, &err), 0);
+    assert_int_equal(list_filter_parse(&f, &q, false, &err), 0);
+    cJSON *all = list_filter_run(&f, pv, N, id_json, next, sizeof next, &running);
+    assert_int_equal(cJSON_GetArraySize(all), N - N / 10); /* the paused ones are not in v1 */
+    assert_string_equal(next, "");
+    assert_string_equal(cJSON_GetArrayItem(all, 0)->valuestring, "i248"); /* newest first */
+    assert_string_equal(cJSON_GetArrayItem(all, N - N / 10 - 1)->valuestring, "i000");
+    list_filter_free(&f);
+    query_free(&q);
+    snprintf(raw, sizeof raw, "metadata=k%%3Dodd");
+    assert_int_equal(query_parse(&q, raw, strlen(raw), &err), 0);
+    assert_int_equal(list_filter_parse(&f, &q, false, &err), 0);
+    cJSON *odd = list_filter_run(&f, pv, N, id_json, next, sizeof next, &running);
+    assert_int_equal(cJSON_GetArraySize(odd), N / 2 - N / 10); /* odd, and not i..9 */
+    list_filter_free(&f);
+    query_free(&q);
+    cJSON_Delete(all);
+    cJSON_Delete(odd);
+    for (int i = 0; i < N; i++)
+        cJSON_Delete(v[i].metadata);
+    free(v);
+    free(pv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ring_and_buckets), cmocka_unit_test(team_series),
         cmocka_unit_test(log_ring),         cmocka_unit_test(lifecycle_events),
         cmocka_unit_test(rate_limit),       cmocka_unit_test(list_paging),
+        cmocka_unit_test(list_v1_unpaged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -674,6 +674,40 @@ static void test_max_body(void **state)
     loop_free(l);
 }
 
+/* A lent receive buffer: the body is collected in its memory, handed back emptied with that
+ * memory when the request ends (the same block the next time), and when it is cancelled. */
+static void test_recv_into(void **state)
+{
+    struct server *srv = *state;
+    struct loop *l = loop_new();
+    struct http *h = http_new(l, NULL);
+    struct buf lent = BUF_INIT;
+    assert_int_equal(buf_reserve(&lent, 4096), 0);
+    char *mem = lent.data;
+    struct result a = {0};
+    run(h, &(struct http_opts){.url = url(srv, "/stream"), .recv_into = &lent}, &a);
+    assert_int_equal(a.status, 200);
+    assert_string_equal(a.body, "part1\npart2\npart3\n");
+    assert_ptr_equal(lent.data, mem); /* back, with its memory */
+    assert_int_equal(lent.len, 0);
+    assert_true(lent.cap >= 4096);
+    struct result b = {0};
+    run(h, &(struct http_opts){.url = url(srv, "/stream"), .recv_into = &lent}, &b);
+    assert_string_equal(b.body, "part1\npart2\npart3\n");
+    assert_ptr_equal(lent.data, mem);
+    /* taken while the request runs, back when it is cancelled */
+    struct error err = {0};
+    struct http_request *req =
+        http_start(h, &(struct http_opts){.url = url(srv, "/stream"), .recv_into = &lent}, &err);
+    assert_non_null(req);
+    assert_null(lent.data);
+    http_cancel(req);
+    assert_ptr_equal(lent.data, mem);
+    http_free(h);
+    loop_free(l);
+    buf_free(&lent);
+}
+
 static void test_cancel_in_on_data(void **state)
 {
     struct server *srv = *state;
@@ -869,6 +903,7 @@ int main(void)
         cmocka_unit_test(test_connect_refused_retried),
         cmocka_unit_test(test_userinfo_never_in_message),
         cmocka_unit_test(test_max_body),
+        cmocka_unit_test(test_recv_into),
         cmocka_unit_test(test_cancel_in_on_data),
         cmocka_unit_test(test_response_header),
         cmocka_unit_test(test_abort_and_start_inside_callbacks),

@@ -1,6 +1,7 @@
 /* dapi_list_filter.c - sandbox list filtering/paging (see dapi_list_filter.h). */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,7 @@ int list_filter_parse(struct list_filter *f, const struct query *q, bool v2, str
 
     memset(f, 0, sizeof f[0]);
     f->started_after_ms = INT64_MIN;
-    f->limit = 100;
+    f->limit = v2 ? 100 : LLONG_MAX; /* v1 answers every running sandbox at once, as E2B does */
     f->want_running = true;
     f->want_paused = v2; /* v1 lists running sandboxes only */
     /* present but empty is parsed too, and fails, as in the API (sandboxes_list.go) */
