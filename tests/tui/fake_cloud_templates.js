@@ -21,7 +21,7 @@ const T = {
     cpu: 2, mem: 512, created: now - 86400000 * 300, spawns: 41, builds: [
       {id: uuid(100), status: 'ready', created: now - 86400000 * 300, finished: now - 86400000 * 300 + 151000}]},
   app: {id: 'k3j2v7q9x0a1b2c3d4e5', aliases: ['my-app'], names: ['acme/my-app'], public: false,
-    cpu: 2, mem: 1024, created: now - 86400000 * 30, spawns: 3, builds: [
+    cpu: 2, mem: 1024, created: now - 86400000 * 30, spawns: 3, reads: 0, builds: [
       {id: uuid(3), status: 'building', created: now - 75000, polls: 0},
       {id: uuid(2), status: 'ready', created: now - 86400000, finished: now - 86400000 + 72000},
       {id: uuid(1), status: 'error', created: now - 86400000 * 2, finished: now - 86400000 * 2 + 9000}]},
@@ -161,6 +161,10 @@ serveLoopback((req, res) => {
     if (m && req.method === 'GET') {
       const t = byRef(decodeURIComponent(m[2]));
       if (!t) return fail(res, 404, `Template ${m[2]} not found`);
+      // FAKE_NEW_BUILD_AFTER=N: the Nth read of my-app's detail finds a new build on top (newest
+      // first), as when someone starts a build while the pane is open
+      if (t === T.app && process.env.FAKE_NEW_BUILD_AFTER && ++t.reads === Number(process.env.FAKE_NEW_BUILD_AFTER))
+        t.builds.unshift({id: uuid(4), status: 'building', created: Date.now(), polls: 0});
       for (const b of t.builds) if (b.status === 'building' && ++b.polls >= RUN_POLLS) {
         b.status = 'ready';
         b.finished = Date.now();

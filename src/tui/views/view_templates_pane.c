@@ -88,6 +88,21 @@ static int stage_append(struct template_detail *stage, struct template_detail *d
     return 0;
 }
 
+/* The selection follows its build when the list is read again: a new build arrives on top
+ * (newest first), and an index kept as it was would select another build under the user. */
+static void keep_build_selected(struct tpl_pane *p)
+{
+    if (!p->have_d || p->bsel >= p->d.n_builds || !p->d.builds[p->bsel].id) return;
+    const char *id = p->d.builds[p->bsel].id;
+    for (int i = 0; i < p->stage.n_builds; i++)
+        if (p->stage.builds[i].id && !strcmp(p->stage.builds[i].id, id)) {
+            p->btop += i - p->bsel;
+            if (p->btop < 0) p->btop = 0;
+            p->bsel = i;
+            return;
+        }
+}
+
 /* Pages are followed (X-Next-Token) up to TPL_BUILDS_MAX builds; the list shown changes
  * once, when the last page is in, so a refresh never shows a partial list. */
 static void on_builds(struct api_result *res, void *ud)
@@ -119,6 +134,7 @@ static void on_builds(struct api_result *res, void *ud)
         fetch_builds(v);
         if (p->fd) return;
     }
+    keep_build_selected(p);
     template_detail_free(&p->d);
     p->d = p->stage;
     memset(&p->stage, 0, sizeof p->stage);
