@@ -18,7 +18,7 @@ tui_keys :; tui_type templates; tui_keys Enter
 tui_wait "$APP" 10
 tui_keys j Enter; tui_wait "Template $APP" 5
 tui_keys Tab; tui_wait 'j/k build  Enter its log' 5
-tui_wait '8e2f-000000000001 error' 10; tui_keys j j Enter # j before the builds are read moves nothing
+tui_wait '0001 +error' 10; tui_keys j j Enter # j before the builds are read moves nothing
 tui_wait "Build failed: failed to run command" 10
 golden template_build_error
 tui_keys Escape; tui_wait "Template $APP" 5; tui_keys Escape; tui_wait 'Tab builds  ' 5
@@ -34,7 +34,8 @@ golden_start_fake 80 24 'No sandboxes|no sandboxes|running' 15
 tui_keys :; tui_type templates; tui_keys Enter
 tui_wait "$APP" 10
 tui_keys j Enter; tui_wait "Template $APP" 5
-tui_keys Tab j; tui_wait 'j/k build  Enter its log' 5; tui_keys Enter
+tui_keys Tab; tui_wait 'j/k build  Enter its log' 5
+tui_wait '0001 +error' 10; tui_keys j Enter
 tui_wait 'Building my-app' 10; tui_wait 'ready' 10
 golden template_build_80
 tui_keys Escape; tui_wait "Template $APP" 5
