@@ -70,7 +70,8 @@ test('a snapshot of 100 000 files is deleted off the loop; its name is free at o
   const name = `big-${Date.now().toString(36)}`;
   const snapDirs = () => fs.readdirSync(path.join(d.stateDir, 'snapshots')).filter((n) => !n.startsWith('.'));
   const had = snapDirs();
-  const snap = await s.createSnapshot({ name });
+  // copying 100 000 files can outlast the SDK's 60 s request default on a loaded machine
+  const snap = await s.createSnapshot({ name, requestTimeoutMs: 240_000 });
   await s.kill();
   const mine = snapDirs().filter((n) => !had.includes(n));
   assert.equal(mine.length, 1, `one new snapshot directory: ${mine}`);
