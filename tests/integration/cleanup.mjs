@@ -12,33 +12,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { assert, fileContext } from './lib/common.mjs';
 import { http, procTable, waitFor } from './lib/boxtopd.mjs';
+import { apiCall, baselineMedian, bigSandbox, helperChildren, trash } from './lib/bigtree.mjs';
 
 const ctx = fileContext('cleanup');
 const T = { timeout: 300000 };
-const DIRS = 100; // x 1000 files each
 
-const trash = (d) => fs.readdirSync(path.join(d.stateDir, 'runtime')).filter((n) => n.startsWith('.trash-'));
-const rmChildren = (d) => [...procTable().values()].filter((p) => p.ppid === d.pid && p.comm === 'boxtopd-rm');
-
-async function bigSandbox(dir = '/home/user/big', opts = {}) {
-  const { Sandbox } = ctx.E;
-  const s = await Sandbox.create('base', { timeoutMs: 600_000, ...opts });
-  ctx.need().track(s);
-  const r = await s.commands.run(
-    `mkdir -p ${dir} && cd ${dir} && for d in $(seq 1 ${DIRS}); do ` +
-      'mkdir $d && (cd $d && seq 1 1000 | xargs touch) || exit 1; done; find . -type f | wc -l',
-    { timeoutMs: 240_000 },
-  );
-  assert.equal(r.stdout.trim(), String(DIRS * 1000), 'the tree was written');
-  return s;
-}
-
-async function apiCall(d) {
-  const t0 = performance.now();
-  const res = await http(`${d.apiUrl}/sandboxes`, { headers: { 'X-API-Key': d.apiKey }, timeoutMs: 60000 });
-  assert.equal(res.status, 200, res.text);
-  return performance.now() - t0;
-}
+const rmChildren = (d) => helperChildren(d, 'boxtopd-rm');
 
 test('boxtopd starts', T, async () => {
   await ctx.start();
@@ -49,10 +28,7 @@ test('boxtopd starts', T, async () => {
  * del() nor any call may take longer than 100 x the median of calls made before it. */
 async function overlapWith(d, del) {
   assert.ok(await waitFor(() => trash(d).length === 0 && rmChildren(d).length === 0, 180000, 100), 'earlier trash gone');
-  const base = [];
-  for (let i = 0; i < 7; i++) base.push(await apiCall(d));
-  base.sort((a, b) => a - b);
-  const median = base[3];
+  const median = await baselineMedian(d);
   const bound = Math.max(100 * median, 2000); // generous: the machine is shared and busy
   const t0 = performance.now();
   await del();
@@ -80,7 +56,7 @@ async function overlapWith(d, del) {
 
 test('a sandbox with 100 000 files is killed: the API answers while a child deletes them', T, async () => {
   const d = ctx.need();
-  const s = await bigSandbox();
+  const s = await bigSandbox(ctx);
   await overlapWith(d, async () => {
     const res = await http(`${d.apiUrl}/sandboxes/${s.sandboxId}`, { method: 'DELETE', headers: { 'X-API-Key': d.apiKey } });
     assert.equal(res.status, 204, res.text);
@@ -90,11 +66,12 @@ test('a sandbox with 100 000 files is killed: the API answers while a child dele
 test('a snapshot of 100 000 files is deleted off the loop; its name is free at once', T, async () => {
   const { Sandbox } = ctx.E;
   const d = ctx.need();
-  const s = await bigSandbox();
+  const s = await bigSandbox(ctx);
   const name = `big-${Date.now().toString(36)}`;
   const snapDirs = () => fs.readdirSync(path.join(d.stateDir, 'snapshots')).filter((n) => !n.startsWith('.'));
   const had = snapDirs();
-  const snap = await s.createSnapshot({ name });
+  // copying 100 000 files can outlast the SDK's 60 s request default on a loaded machine
+  const snap = await s.createSnapshot({ name, requestTimeoutMs: 240_000 });
   await s.kill();
   const mine = snapDirs().filter((n) => !had.includes(n));
   assert.equal(mine.length, 1, `one new snapshot directory: ${mine}`);
@@ -125,7 +102,7 @@ test('a volume of 100 000 files is destroyed off the loop; its name is free at o
   const d = ctx.need();
   const name = `big-${Date.now().toString(36)}`;
   const v = await Volume.create(name);
-  const s = await bigSandbox('/mnt/data/big', { volumeMounts: { '/mnt/data': v } });
+  const s = await bigSandbox(ctx, '/mnt/data/big', { volumeMounts: { '/mnt/data': v } });
   await s.kill();
   await overlapWith(d, async () => {
     assert.equal(await Volume.destroy(v.volumeId), true);
@@ -140,7 +117,7 @@ test('a volume of 100 000 files is destroyed off the loop; its name is free at o
 
 test('boxtopd SIGKILLed mid-deletion: the next start finishes it', T, async () => {
   const d = ctx.need();
-  const s = await bigSandbox();
+  const s = await bigSandbox(ctx);
   const res = await http(`${d.apiUrl}/sandboxes/${s.sandboxId}`, { method: 'DELETE', headers: { 'X-API-Key': d.apiKey } });
   assert.equal(res.status, 204, res.text);
   const kid = await waitFor(() => rmChildren(d)[0], 20000, 5);

@@ -97,3 +97,6 @@ distclean-local-integration:
 	if [ "$(abs_top_srcdir)" != "$(abs_top_builddir)" ]; then \
 	  rm -rf tests/node_modules tests/package.json tests/package-lock.json; fi
 .PHONY: distclean-local-integration
+
+# What cleanup.mjs and snapshot-copy.mjs share (a sandbox of 100 000 files, timed API calls).
+EXTRA_DIST += tests/integration/lib/bigtree.mjs

@@ -12,43 +12,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { assert, fileContext, uniq } from './lib/common.mjs';
 import { http, procTable, waitFor } from './lib/boxtopd.mjs';
+import { DIRS, apiCall, baselineMedian, bigSandbox, helperChildren, trash } from './lib/bigtree.mjs';
 
 const ctx = fileContext('snapshot-copy');
 const T = { timeout: 600000 }; // writing and copying 100 000 files twice takes minutes on a loaded machine
-const DIRS = 100; // x 1000 files each
 
-const copyChildren = (d) => [...procTable().values()].filter((p) => p.ppid === d.pid && p.comm === 'boxtopd-copy');
+const copyChildren = (d) => helperChildren(d, 'boxtopd-copy');
 const snapTmp = (d) => fs.readdirSync(path.join(d.stateDir, 'snapshots')).filter((n) => n.startsWith('.tmp-'));
 const seeds = (d) => fs.readdirSync(path.join(d.stateDir, 'runtime')).filter((n) => n.startsWith('.seed-'));
 const partial = (d) => [...snapTmp(d), ...seeds(d)]; // copies being written: never listed
-const trash = (d) => fs.readdirSync(path.join(d.stateDir, 'runtime')).filter((n) => n.startsWith('.trash-'));
-
-async function bigSandbox() {
-  const { Sandbox } = ctx.E;
-  const s = await Sandbox.create('base', { timeoutMs: 600_000 });
-  ctx.need().track(s);
-  const r = await s.commands.run(
-    'mkdir -p /home/user/big && cd /home/user/big && for d in $(seq 1 ' + DIRS + '); do ' +
-      'mkdir $d && (cd $d && seq 1 1000 | xargs touch) || exit 1; done; find . -type f | wc -l',
-    { timeoutMs: 240_000 },
-  );
-  assert.equal(r.stdout.trim(), String(DIRS * 1000), 'the tree was written');
-  return s;
-}
-
-async function apiCall(d) {
-  const t0 = performance.now();
-  const res = await http(`${d.apiUrl}/sandboxes`, { headers: { 'X-API-Key': d.apiKey }, timeoutMs: 60000 });
-  assert.equal(res.status, 200, res.text);
-  return performance.now() - t0;
-}
-
-async function baseline(d) {
-  const base = [];
-  for (let i = 0; i < 7; i++) base.push(await apiCall(d));
-  base.sort((a, b) => a - b);
-  return base[3];
-}
 
 const listed = async (d) => {
   const r = await http(`${d.apiUrl}/snapshots`, { headers: { 'X-API-Key': d.apiKey } });
@@ -59,7 +31,7 @@ const listed = async (d) => {
 /* Starts op() (a promise for the snapshot or fork) and calls the API until it settles: counts
  * the calls answered before it did while a boxtopd-copy child ran before and after them. */
 async function during(d, op, what) {
-  const median = await baseline(d);
+  const median = await baselineMedian(d);
   const before = await listed(d);
   let settled = false;
   const p = op().finally(() => {
@@ -104,7 +76,7 @@ let big;
 test('a snapshot of 100 000 files is copied off the loop, and so is a create from it', T, async () => {
   const { Sandbox } = ctx.E;
   const d = ctx.need();
-  big = await bigSandbox();
+  big = await bigSandbox(ctx);
   const name = `copy-${uniq()}`;
   const snap = await during(d, () => big.createSnapshot({ name }), 'snapshot');
   assert.equal(snap.snapshotId, `local/${name}:default`);
@@ -138,7 +110,7 @@ test('a fork of it copies off the loop too; the fork has the files', T, async ()
 test('the source killed mid-copy: the snapshot fails clearly, nothing is listed or left', T, async () => {
   const { Sandbox } = ctx.E;
   const d = ctx.need();
-  const s = await bigSandbox();
+  const s = await bigSandbox(ctx);
   const before = await listed(d);
   const p = http(`${d.apiUrl}/sandboxes/${s.sandboxId}/snapshots`, {
     method: 'POST',

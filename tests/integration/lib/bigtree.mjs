@@ -1,0 +1,45 @@
+// bigtree.mjs - what the off-the-loop tests share (cleanup.mjs, snapshot-copy.mjs): a sandbox
+// whose agent wrote 100 000 files, boxtopd's helper children by name, its graveyard, and API
+// calls timed against a baseline measured in the same run.
+import fs from 'node:fs';
+import path from 'node:path';
+import { assert } from './common.mjs';
+import { http, procTable } from './boxtopd.mjs';
+
+export const DIRS = 100; // x 1000 files each
+
+/** A sandbox of ctx's boxtopd (tracked) whose dir holds DIRS x 1000 empty files. */
+export async function bigSandbox(ctx, dir = '/home/user/big', opts = {}) {
+  const { Sandbox } = ctx.E;
+  const s = await Sandbox.create('base', { timeoutMs: 600_000, ...opts });
+  ctx.need().track(s);
+  const r = await s.commands.run(
+    `mkdir -p ${dir} && cd ${dir} && for d in $(seq 1 ${DIRS}); do ` +
+      'mkdir $d && (cd $d && seq 1 1000 | xargs touch) || exit 1; done; find . -type f | wc -l',
+    { timeoutMs: 240_000 },
+  );
+  assert.equal(r.stdout.trim(), String(DIRS * 1000), 'the tree was written');
+  return s;
+}
+
+/** What waits in d's graveyard to be deleted. */
+export const trash = (d) => fs.readdirSync(path.join(d.stateDir, 'runtime')).filter((n) => n.startsWith('.trash-'));
+
+/** boxtopd's children named comm (boxtopd-rm, boxtopd-copy). */
+export const helperChildren = (d, comm) => [...procTable().values()].filter((p) => p.ppid === d.pid && p.comm === comm);
+
+/** One GET /sandboxes: its time in ms. */
+export async function apiCall(d) {
+  const t0 = performance.now();
+  const res = await http(`${d.apiUrl}/sandboxes`, { headers: { 'X-API-Key': d.apiKey }, timeoutMs: 60000 });
+  assert.equal(res.status, 200, res.text);
+  return performance.now() - t0;
+}
+
+/** The median time of 7 API calls made now: what "answered at once" is measured against. */
+export async function baselineMedian(d) {
+  const base = [];
+  for (let i = 0; i < 7; i++) base.push(await apiCall(d));
+  base.sort((a, b) => a - b);
+  return base[3];
+}
