@@ -25,7 +25,7 @@ const trash = (d) => fs.readdirSync(path.join(d.stateDir, 'runtime')).filter((n)
 
 async function bigSandbox() {
   const { Sandbox } = ctx.E;
-  const s = await Sandbox.create('base', { timeoutMs: 600_000 });
+  const s = await Sandbox.create('base', { timeoutMs: 1_800_000 });
   ctx.need().track(s);
   const r = await s.commands.run(
     'mkdir -p /home/user/big && cd /home/user/big && for d in $(seq 1 ' + DIRS + '); do ' +
