@@ -16,7 +16,7 @@ const createFrom = (d, id) => d.api('POST', '/sandboxes', { body: { templateID: 
 let src, snapId;
 test('boxtopd (at most 2 sandboxes) starts; a sandbox of 20 000 files and its snapshot', T, async () => {
   const d = await ctx.start({ extraArgs: ['--max-sandboxes', '2'] });
-  src = await ctx.E.Sandbox.create('base', { timeoutMs: 600_000 });
+  src = await ctx.E.Sandbox.create('base', { timeoutMs: 1_800_000 });
   d.track(src);
   const r = await src.commands.run(
     'mkdir -p /home/user/big && cd /home/user/big && for d in $(seq 1 20); do mkdir $d && (cd $d && seq 1 1000 | xargs touch) || exit 1; done',

@@ -17,7 +17,7 @@ const forkRaw = (d, s, count) =>
 let src;
 test(`boxtopd (at most 5 sandboxes) starts; a sandbox of ${DIRS} 000 files`, T, async () => {
   const d = await ctx.start({ extraArgs: ['--max-sandboxes', '5'] });
-  src = await ctx.E.Sandbox.create('base', { timeoutMs: 600_000 });
+  src = await ctx.E.Sandbox.create('base', { timeoutMs: 1_800_000 });
   d.track(src);
   const r = await src.commands.run(
     `mkdir -p /home/user/big && cd /home/user/big && for d in $(seq 1 ${DIRS}); do mkdir $d && (cd $d && seq 1 1000 | xargs touch) || exit 1; done`,

@@ -44,9 +44,9 @@ const removeRaw = (d, s, p) =>
 let s, other;
 test('boxtopd starts, two sandboxes', T, async () => {
   const d = await ctx.start();
-  s = await ctx.E.Sandbox.create('base', { timeoutMs: 600_000 });
+  s = await ctx.E.Sandbox.create('base', { timeoutMs: 1_800_000 });
   d.track(s);
-  other = await ctx.E.Sandbox.create('base', { timeoutMs: 600_000 });
+  other = await ctx.E.Sandbox.create('base', { timeoutMs: 1_800_000 });
   d.track(other);
 });
 

@@ -1,7 +1,7 @@
 // template-plain.mjs - in plain mode (BOXTOPD_ISOLATION=plain: no overlay, a template's layer
 // is a whole copy of the build's home) the build's layer and a sandbox made from it are
 // copied off boxtopd's loop by a boxtopd-copy child: API calls are answered while they are
-// copied, and the sandbox has every file.
+// copied, and the sandbox has every file; a template built on a plain one has both layers.
 import { test } from 'node:test';
 import { assert, fileContext, uniq } from './lib/common.mjs';
 import { apiCall, duringChild } from './lib/loop-free.mjs';
@@ -33,10 +33,23 @@ test(`a template of ${DIRS} 000 files: its layer is saved off the loop`, T, asyn
 test('a sandbox from it is seeded off the loop and has every file', T, async () => {
   const d = ctx.need();
   const { Sandbox } = ctx.E;
-  const s = await duringChild(d, 'boxtopd-copy', () => Sandbox.create(name, { timeoutMs: 120_000 }), [() => apiCall(d)], 'create from it');
+  const s = await duringChild(d, 'boxtopd-copy', () => Sandbox.create(name, { timeoutMs: 120_000, requestTimeoutMs: 300_000 }), [() => apiCall(d)], 'create from it');
   d.track(s);
   const r = await s.commands.run('find "$HOME/big" -type f | wc -l', { timeoutMs: 120_000 });
   assert.equal(r.stdout.trim(), String(DIRS * 1000));
+  await s.kill();
+});
+
+test('a template built on a plain one (a whole copy as its parent) has both layers of files', T, async () => {
+  const d = ctx.need();
+  const { Sandbox, Template } = ctx.E;
+  const parent = `${name}-small`;
+  const child = `${name}-child`;
+  await Template.build(Template().fromBaseImage().runCmd('mkdir -p "$HOME/p" && touch "$HOME/p/a" "$HOME/p/b"'), parent, { requestTimeoutMs: 600_000 });
+  await Template.build(Template().fromTemplate(parent).runCmd('echo child > "$HOME/child.txt"'), child, { requestTimeoutMs: 600_000 });
+  const s = await Sandbox.create(child, { timeoutMs: 120_000, requestTimeoutMs: 300_000 });
+  d.track(s);
+  assert.equal((await s.commands.run('ls "$HOME/p"; cat "$HOME/child.txt"')).stdout, 'a\nb\nchild\n');
   await s.kill();
 });
 

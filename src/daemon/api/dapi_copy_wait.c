@@ -164,7 +164,7 @@ static int seeded_start(struct daemon *d, struct server_request *req, struct cop
     /* the limits first: a create refused must not copy (and hold the disk) for nothing */
     if (sbx_create_admit(d, &err) < 0) {
         copy_wait_free(w);
-        return dapi_answer_error(req, &err);
+        return rest(d, req, &(struct create_req){0}, snap, NULL, &err); /* rest answers */
     }
     if (rt_seed_dir(d->rt, w->seeds[0], sizeof w->seeds[0], &err) < 0) {
         sbx_create_unadmit(d);

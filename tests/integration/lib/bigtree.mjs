@@ -11,7 +11,7 @@ export const DIRS = 100; // x 1000 files each
 /** A sandbox of ctx's boxtopd (tracked) whose dir holds DIRS x 1000 empty files. */
 export async function bigSandbox(ctx, dir = '/home/user/big', opts = {}) {
   const { Sandbox } = ctx.E;
-  const s = await Sandbox.create('base', { timeoutMs: 600_000, ...opts });
+  const s = await Sandbox.create('base', { timeoutMs: 1_800_000, ...opts }); // outlives the whole file under load
   ctx.need().track(s);
   const r = await s.commands.run(
     `mkdir -p ${dir} && cd ${dir} && for d in $(seq 1 ${DIRS}); do ` +
