@@ -21,8 +21,6 @@
 #include "runtime/runtime.h"
 #include "volume.h"
 
-#define VOLUME_USER_ID 1000 /* "user" inside every sandbox: the data dir's owner on disk */
-
 static int dir_path(const struct daemon *d, const char *leaf, char *out, size_t n)
 {
     int k = snprintf(out, n, "%s/volumes%s%s", d->opt.state_dir, leaf ? "/" : "", leaf ? leaf : "");
