@@ -138,6 +138,20 @@ test('remove: a file, a tree (off the loop), missing → not found', T, async ()
   await rejectsWith(v.remove('/new'), VolumePathNotFoundError, 'already removed');
   await rejectsWith(v.remove('/'), VolumeError, 'the root');
   assert.ok(fs.existsSync(dataDir()));
+  // nothing of the uploads and removes is left beside the data
+  assert.deepEqual(fs.readdirSync(path.dirname(dataDir())).sort(), ['data', 'volume.json']);
+});
+
+test('a restart sweeps what an interrupted upload or remove left; the files stay', T, async () => {
+  const d = ctx.need();
+  const vdir = path.dirname(dataDir());
+  fs.writeFileSync(path.join(vdir, '.vc-up-0123456789abcdef'), 'half an upload');
+  fs.mkdirSync(path.join(vdir, '.vc-rm-0123456789abcdef/sub'), { recursive: true });
+  await d.stop();
+  await d.restart();
+  process.env.E2B_VOLUME_API_URL = d.apiUrl;
+  assert.deepEqual(fs.readdirSync(vdir).sort(), ['data', 'volume.json']);
+  assert.equal(await ctx.vol.readFile('/docs/hello.txt'), 'short');
 });
 
 // ---- raw wire ----

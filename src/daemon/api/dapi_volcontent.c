@@ -398,7 +398,7 @@ out:
 
 int vc_remove_later(struct daemon *d, const struct volume *v, int parent_fd, const char *base)
 {
-    char name[40] = ".rm-", hex[33];
+    char name[40] = ".vc-rm-", hex[33]; /* .vc-*: swept by volumes_load after a crash */
     if (ids_random_hex(hex, 16) < 0) return -EIO;
     strcat(name, hex);
     int vfd = open(v->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -1,7 +1,8 @@
 /* dapi_volcontent_upload.c - PUT /volumecontent/{id}/file (the SDK's Volume.writeFile): the
- * body streams into a temporary file next to the target (spliced from the socket where it can
- * be, written as each piece arrives otherwise), which then replaces the target by rename, so
- * a reader never sees half a file and a failed upload leaves the old one. Missing parent
+ * body streams into a temporary file beside the volume's data (DIR/volumes/<id>/.vc-up-*,
+ * the same filesystem, never seen by sandboxes or listings; spliced from the socket where it
+ * can be, written as each piece arrives otherwise), which then replaces the target by rename,
+ * so a reader never sees half a file and a failed upload leaves the old one. Missing parent
  * directories are created; an existing directory is not replaced (400). An old file of
  * 16 MiB or more is moved out and deleted off the loop. Answers the new VolumeEntryStat. */
 #include "config.h"
@@ -26,17 +27,18 @@
 struct vc_upload {
     struct daemon *d;
     char vid[37]; /* the volume may be deleted meanwhile: looked up again at the end */
-    int root_fd, parent_fd, fd;
+    int root_fd, parent_fd, vol_fd, fd;
     char abs[ENVD_PATH_MAX];
     char base[256];
-    char tmp[48]; /* temporary name in parent_fd, "" once renamed or removed */
+    char tmp[48]; /* temporary name in vol_fd, "" once renamed or removed */
     long long uid, gid, mode;
 };
 
 static void up_free(struct vc_upload *u)
 {
     if (u->fd >= 0) close(u->fd);
-    if (u->tmp[0] && u->parent_fd >= 0) unlinkat(u->parent_fd, u->tmp, 0);
+    if (u->tmp[0] && u->vol_fd >= 0) unlinkat(u->vol_fd, u->tmp, 0);
+    if (u->vol_fd >= 0) close(u->vol_fd);
     if (u->parent_fd >= 0) close(u->parent_fd);
     if (u->root_fd >= 0) close(u->root_fd);
     free(u);
@@ -95,7 +97,7 @@ static void up_end(struct server_request *req, int status, void *ud)
         else if (S_ISREG(st.st_mode) && st.st_blocks >= OLD_FILE_OFF_LOOP_BLOCKS)
             r = vc_remove_later(u->d, v, u->parent_fd, u->base);
     }
-    if (r == 0) r = renameat(u->parent_fd, u->tmp, u->parent_fd, u->base) < 0 ? -errno : 0;
+    if (r == 0) r = renameat(u->vol_fd, u->tmp, u->parent_fd, u->base) < 0 ? -errno : 0;
     if (r < 0) {
         vc_answer_errno(req, r, u->abs);
         return;
@@ -119,7 +121,7 @@ int dapi_volcontent_write(struct daemon *d, struct server_request *req)
         server_respond_error(req, 500, "out of memory");
         goto fail;
     }
-    *u = (struct vc_upload){.d = d, .root_fd = t.root_fd, .parent_fd = -1, .fd = -1};
+    *u = (struct vc_upload){.d = d, .root_fd = t.root_fd, .parent_fd = -1, .vol_fd = -1, .fd = -1};
     t.root_fd = -1;
     snprintf(u->vid, sizeof u->vid, "%s", t.v->id);
     snprintf(u->abs, sizeof u->abs, "%s", t.abs);
@@ -138,10 +140,11 @@ int dapi_volcontent_write(struct daemon *d, struct server_request *req)
         r = -EISDIR;
     char hex[33];
     if (r >= 0 && ids_random_hex(hex, 16) < 0) r = -EIO;
+    if (r >= 0 && (u->vol_fd = open(t.v->dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) r = -errno;
     if (r >= 0) {
         snprintf(u->tmp, sizeof u->tmp, ".vc-up-%s", hex);
-        u->fd = openat(u->parent_fd, u->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                       0644);
+        u->fd =
+            openat(u->vol_fd, u->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (u->fd < 0) {
             r = -errno;
             u->tmp[0] = '\0';
@@ -151,7 +154,6 @@ int dapi_volcontent_write(struct daemon *d, struct server_request *req)
         vc_answer_errno(req, r, u->abs);
         goto fail;
     }
-    server_request_hold(req); /* a big upload outlasts lws's request timeout */
     server_request_set_close_cb(req, up_close, u);
     server_request_set_body_cb(req, up_data, up_end, u);
     server_request_set_body_fd(req, u->fd, up_sunk);
