@@ -37,7 +37,8 @@ unsigned vc_id_out(unsigned id, bool group);
  * the 400 itself. */
 int vc_owner_mode_query(struct server_request *req, long long *uid, long long *gid,
                         long long *mode);
-/* PUT /volumecontent/{id}/file (dapi_volcontent_upload.c). */
+/* PUT /volumecontent/{id}/file (dapi_volcontent_upload.c). The helpers above:
+ * dapi_volcontent_target.c. */
 int dapi_volcontent_write(struct daemon *d, struct server_request *req);
 
 #endif
