@@ -45,6 +45,8 @@ src_daemon_libboxtopd_a_SOURCES = \
 	src/daemon/api/dapi_snapshots.c \
 	src/daemon/api/dapi_copy_wait.c src/daemon/api/dapi_copy_wait.h \
 	src/daemon/api/dapi_volumes.c \
+	src/daemon/api/dapi_volcontent.c src/daemon/api/dapi_volcontent.h \
+	src/daemon/api/dapi_volcontent_target.c src/daemon/api/dapi_volcontent_upload.c \
 	src/daemon/api/dapi_events.c \
 	src/daemon/api/dapi_webhooks.c \
 	src/daemon/api/secret_store.c src/daemon/api/secret_store.h \

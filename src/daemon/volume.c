@@ -21,8 +21,6 @@
 #include "runtime/runtime.h"
 #include "volume.h"
 
-#define VOLUME_USER_ID 1000 /* "user" inside every sandbox: the data dir's owner on disk */
-
 static int dir_path(const struct daemon *d, const char *leaf, char *out, size_t n)
 {
     int k = snprintf(out, n, "%s/volumes%s%s", d->opt.state_dir, leaf ? "/" : "", leaf ? leaf : "");
@@ -59,6 +57,12 @@ static int add(struct daemon *d, struct volume *v)
     return 0;
 }
 
+static void ignore_name(void *ud, const char *name)
+{
+    (void)ud;
+    (void)name;
+}
+
 static void load_one(void *ud, const char *leaf)
 {
     struct daemon *d = ud;
@@ -82,6 +86,8 @@ static void load_one(void *ud, const char *leaf)
         snprintf(v->dir, sizeof v->dir, "%s", dir);
         ok = !volume_find_name(d, name) && add(d, v) == 0;
     }
+    if (ok) /* .vc-*: an upload or remove of the content API an earlier run did not finish */
+        fs_scan_records(d->rt, dir, ".vc-", ignore_name, NULL, &err);
     cJSON_Delete(o);
     if (!ok) {
         log_msg(d->log, LOG_WARN, "volume %s: unreadable or duplicate record; skipped", leaf);

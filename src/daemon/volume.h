@@ -10,6 +10,8 @@
 #include "boxtop/buf.h"
 #include "boxtop/error.h"
 
+#define VOLUME_USER_ID 1000 /* "user" inside every sandbox: the data dir's owner on disk */
+
 struct daemon;
 struct cJSON;
 

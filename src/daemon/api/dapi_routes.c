@@ -12,6 +12,7 @@
 #include "../sandbox.h"
 #include "../tpl_tar.h"
 #include "dapi.h"
+#include "dapi_volcontent.h"
 #include "secret_store.h"
 
 struct dapi_ctx {
@@ -199,6 +200,7 @@ int dapi_register(struct daemon *d, struct error *err)
         if (server_route_add(d->srv, SERVER_VHOST_API, &r) < 0)
             return error_set(err, ERROR_GENERIC, "cannot add route %s", r.pattern);
     }
+    if (dapi_volcontent_register(d, err) < 0) return -1; /* volume-token routes */
     st->fallback = (struct dapi_ctx){d, NULL, true};
     struct server_route fb = {.handler = dapi_not_found, .ud = &st->fallback, .max_body = 1u << 20};
     server_set_fallback(d->srv, SERVER_VHOST_API, &fb);

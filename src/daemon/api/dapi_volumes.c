@@ -1,7 +1,7 @@
 /* dapi_volumes.c - team volume routes (GET/POST /volumes, GET/DELETE /volumes/{id}) and the
  * volumeMounts check of a create. Shapes: protocol/snapshots-volumes.md §4. The content API
- * (/volumecontent) is not served: files of a volume are reached through a sandbox that
- * mounts it. GET /volumes adds sizeBytes and mountedBy (sandbox ids) for list views. */
+ * (/volumecontent, the volume's token) is dapi_volcontent.c. GET /volumes adds sizeBytes and
+ * mountedBy (sandbox ids) for list views. */
 #include "config.h"
 
 #include <stdio.h>
