@@ -17,7 +17,7 @@ tui_type "$BOXTOP exec $ID -- 'echo started; sleep 41; echo finished'; echo rc=\
 tui_wait '^started' 15 && [ "$(remote_count 41)" = 1 ]; ok $? "the remote command runs (sleep 41 in the sandbox)"
 tui_keys C-c
 tui_wait 'rc=(130|137)$' 10; ok $? "Ctrl-C ends boxtop exec"
-n=40; while [ $n -gt 0 ] && [ "$(remote_count 41)" != 0 ]; do sleep 0.1; n=$((n-1)); done
+n=150; while [ $n -gt 0 ] && [ "$(remote_count 41)" != 0 ]; do sleep 0.1; n=$((n-1)); done
 [ "$(remote_count 41)" = 0 ] && ! tui_screen | grep -q '^finished'
 ok $? "Ctrl-C ended the remote command's children too (no sleep 41 left)"
 
@@ -25,6 +25,6 @@ ok $? "Ctrl-C ended the remote command's children too (no sleep 41 left)"
 XP=$!
 n=100; while [ $n -gt 0 ] && [ "$(remote_count 43)" != 1 ]; do sleep 0.1; n=$((n-1)); done
 kill -TERM "$XP"; wait "$XP"
-n=40; while [ $n -gt 0 ] && [ "$(remote_count 4[23])" != 0 ]; do sleep 0.1; n=$((n-1)); done
+n=150; while [ $n -gt 0 ] && [ "$(remote_count 4[23])" != 0 ]; do sleep 0.1; n=$((n-1)); done
 [ "$(remote_count 4[23])" = 0 ]; ok $? "SIGTERM to boxtop exec ends the whole group (background job too)"
 exit 0
