@@ -125,8 +125,10 @@ async function runBoxtop(url, bin = BOXTOP) {
   }, 10000 + 6000 * ROUNDS);
   let s = await atRound(3);
   const c0 = procStat(pid), n0 = schedNs(pid), r0 = s.listFirst - base;
+  const q0 = s.list + (s.listV1 || 0), m0 = s.metrics;
   s = await atRound(r0 + ROUNDS);
   const c1 = procStat(pid), n1 = schedNs(pid), rounds = s.listFirst - base - r0;
+  const listReqs = (s.list + (s.listV1 || 0) - q0) / rounds, metricsReqs = (s.metrics - m0) / rounds;
   const rss = status(pid, 'VmRSS'), hwm = status(pid, 'VmHWM');
   const title = /Sandboxes \((\d+) of (\d+)\)/.exec(tmux('capture-pane', '-p', '-t', 'b'));
   if (!title || +title[2] !== N) throw new Error(`boxtop shows ${title ? title[0] : 'no title'}, expected ${N}`);
@@ -144,7 +146,7 @@ async function runBoxtop(url, bin = BOXTOP) {
     first_frame_ms: (frame.t_us - t0) / 1000, frame_sandboxes: frame.sandboxes, frame_no: frame.n,
     refresh_cpu_ms: (c1 - c0) / rounds, refresh_sched_ms: (n1 - n0) / 1e6 / rounds, rounds,
     sorted_cpu_ms: (sc1 - sc0) / srounds, sorted_sched_ms: (sn1 - sn0) / 1e6 / srounds, sorted_ids: sortedIds,
-    rss_mib: rss, hwm_mib: hwm,
+    rss_mib: rss, hwm_mib: hwm, list_reqs: listReqs, metrics_reqs: metricsReqs,
   };
 }
 
@@ -165,6 +167,8 @@ try {
   console.log(`           sorted by CPU (the latest sample of every running sandbox, ${Math.round(b.sorted_ids)} ids a round): ` +
     `${f1(b.sorted_cpu_ms)} ms (utime+stime), ${f1(b.sorted_sched_ms)} ms (schedstat) per refresh`);
   console.log(`           RSS ${f1(b.rss_mib)} MiB (peak ${f1(b.hwm_mib)} MiB)`);
+  const reqs = (x) => `${f1(x.list_reqs)} list + ${f1(x.metrics_reqs)} metrics requests a round by id`;
+  console.log(`           ${reqs(b)}${base ? ` (baseline: ${reqs(base)})` : ''}`);
   console.log(`  e2b CLI  sandbox list --limit 0: wall ${f1(c.wall_ms)} ms, CPU ${f1(c.cpu_ms)} ms, peak RSS ${f1(c.rss_mib)} MiB (median of ${CLI_RUNS})`);
   console.log(`  ratios boxtop/CLI: first frame vs CLI wall ${(b.first_frame_ms / c.wall_ms).toFixed(3)}, ` +
     `refresh CPU vs CLI CPU ${(b.refresh_sched_ms / c.cpu_ms).toFixed(3)}, peak RSS ${(b.hwm_mib / c.rss_mib).toFixed(3)}`);

@@ -45,6 +45,8 @@ static void metrics_done(struct e2b_backend *b)
 {
     if (b->metrics_err.kind == ERROR_NONE) {
         for (int i = 0; i < b->nstaged; i++) {
+            /* 9 000 sandboxes sorted by CPU: each box is a cache miss the loop waited for */
+            if (i + 8 < b->nstaged) __builtin_prefetch(b->staged[i + 8].s);
             box_add_sample(b->staged[i].s, &b->staged[i].smp);
             b->staged[i].s->sampled = b->round;
         }
