@@ -187,17 +187,21 @@ static struct secret *load_one(const cJSON *o)
                *value = json_str(o, "value");
     const cJSON *meta = cJSON_GetObjectItemCaseSensitive(o, "metadata");
     char canon[SECRET_NAME_MAX + 1];
-    double version = json_num(o, "version", 0);
+    double version = json_num(o, "version", 0), created = json_num(o, "createdMs", 0),
+           updated = json_num(o, "updatedMs", 0);
+    /* written as !(in range) so that NaN is refused too: a double out of int64_t's range (the
+     * file is hand-editable; fuzz-smoke found 1e999) must never reach the cast */
     if (!secret_id_valid(id) || !secret_name_normalize(name, canon) || strcmp(canon, name) != 0 ||
-        !value || !metadata_ok(meta) || version < 1 || version > 9.0e15)
+        !value || !metadata_ok(meta) || !(version >= 1 && version <= 9.0e15) ||
+        !(created >= 0 && created <= 9.0e15) || !(updated >= 0 && updated <= 9.0e15))
         return NULL;
     struct secret *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     memcpy(s->id, id, SECRET_ID_LEN + 1);
     memcpy(s->name, canon, sizeof canon);
     s->version = (int64_t)version;
-    s->created_ms = (int64_t)json_num(o, "createdMs", 0);
-    s->updated_ms = (int64_t)json_num(o, "updatedMs", 0);
+    s->created_ms = (int64_t)created;
+    s->updated_ms = (int64_t)updated;
     s->metadata = cJSON_Duplicate(meta, 1);
     s->value_len = strlen(value);
     s->value = malloc(s->value_len + 1);
