@@ -24,6 +24,11 @@ cJSON *json_parse(const char *text, size_t len, struct error *err);
  * of optional fields; the json_get_* family below reports what is wrong. */
 const char *json_str(const cJSON *o, const char *key);
 double json_num(const cJSON *o, const char *key, double def);
+/* o's member key when it is a number within [lo, hi] (and within +-2^53, where doubles are
+ * exact integers), truncated; else def. Never casts a double that int64_t cannot hold (a
+ * hand-edited state file's 1e999 or NaN would be undefined behaviour). */
+#define JSON_INT_MAX INT64_C(9007199254740992)
+int64_t json_int(const cJSON *o, const char *key, int64_t lo, int64_t hi, int64_t def);
 /* o[key] = ms (Unix milliseconds) as json_format_time writes it; the added item or NULL. */
 cJSON *json_add_time(cJSON *o, const char *key, int64_t ms);
 /* An upper bound of the values in a JSON text (counting stops once above stop_above). */

@@ -55,6 +55,17 @@ double json_num(const cJSON *o, const char *key, double def)
     return cJSON_IsNumber(v) ? v->valuedouble : def;
 }
 
+int64_t json_int(const cJSON *o, const char *key, int64_t lo, int64_t hi, int64_t def)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (lo < -JSON_INT_MAX) lo = -JSON_INT_MAX;
+    if (hi > JSON_INT_MAX) hi = JSON_INT_MAX; /* exact as a double, so the cast below is defined */
+    /* written as !(in range) so that NaN is refused too */
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= (double)lo && v->valuedouble <= (double)hi))
+        return def;
+    return (int64_t)v->valuedouble;
+}
+
 cJSON *json_add_time(cJSON *o, const char *key, int64_t ms)
 {
     char ts[64];

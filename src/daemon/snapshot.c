@@ -145,16 +145,16 @@ static void load_one(void *ud, const char *leaf)
                *tag = json_str(o, "tag"), *sid = json_str(o, "sandboxID");
     char nn[sizeof s->name], tt[sizeof s->tag];
     bool ok = s && o && tid && strcmp(tid, leaf) == 0 && name && tag && sid &&
-              strlen(sid) < sizeof s->sandbox_id && json_num(o, "idbase", -1) >= 0 &&
+              strlen(sid) < sizeof s->sandbox_id && json_int(o, "idbase", 0, UINT32_MAX, -1) >= 0 &&
               (!*name || snapshot_name_parse(name, nn, sizeof nn, tt, sizeof tt, &err) == 0);
     if (ok) {
         snprintf(s->template_id, sizeof s->template_id, "%s", tid);
         snprintf(s->name, sizeof s->name, "%s", name);
         snprintf(s->tag, sizeof s->tag, "%s", *tag ? tag : "default");
         snprintf(s->sandbox_id, sizeof s->sandbox_id, "%s", sid);
-        s->created_ms = (int64_t)json_num(o, "createdMs", -1);
-        s->bytes = (int64_t)json_num(o, "bytes", -1);
-        s->idbase = (uint32_t)json_num(o, "idbase", -1);
+        s->created_ms = json_int(o, "createdMs", 0, JSON_INT_MAX, -1);
+        s->bytes = json_int(o, "bytes", 0, JSON_INT_MAX, -1);
+        s->idbase = (uint32_t)json_int(o, "idbase", 0, UINT32_MAX, -1);
         s->lowers = json_str(o, "lowers") ? strdup(json_str(o, "lowers")) : NULL;
         snprintf(s->dir, sizeof s->dir, "%s", dir);
         ok = (!s->lowers || tpl_lowers_valid(d, s->lowers)) && add(d, s) == 0;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -536,8 +537,8 @@ static struct tpl *record_parse(const cJSON *o)
     snprintf(t->id, sizeof t->id, "%s", id);
     snprintf(t->alias, sizeof t->alias, "%s", alias);
     t->public = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "public"));
-    t->created_ms = (int64_t)json_num(o, "created", 0);
-    t->updated_ms = (int64_t)json_num(o, "updated", 0);
+    t->created_ms = json_int(o, "created", 0, JSON_INT_MAX, 0);
+    t->updated_ms = json_int(o, "updated", 0, JSON_INT_MAX, 0);
     const cJSON *g, *j;
     cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(o, "tags"))
     {
@@ -547,22 +548,22 @@ static struct tpl *record_parse(const cJSON *o)
     cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(o, "builds"))
     {
         struct error err;
-        struct tpl_build *b =
-            tpl_build_add(t, (int)json_num(j, "cpu", 0), (int)json_num(j, "memory", 0), &err);
+        struct tpl_build *b = tpl_build_add(t, (int)json_int(j, "cpu", 0, INT_MAX, 0),
+                                            (int)json_int(j, "memory", 0, INT_MAX, 0), &err);
         if (!b) break;
         snprintf(b->id, sizeof b->id, "%s", json_str(j, "id") ? json_str(j, "id") : "");
         b->status = status_parse(json_str(j, "status"));
-        b->created_ms = (int64_t)json_num(j, "created", 0);
-        b->updated_ms = (int64_t)json_num(j, "updated", 0);
-        b->finished_ms = (int64_t)json_num(j, "finished", 0);
+        b->created_ms = json_int(j, "created", 0, JSON_INT_MAX, 0);
+        b->updated_ms = json_int(j, "updated", 0, JSON_INT_MAX, 0);
+        b->finished_ms = json_int(j, "finished", 0, JSON_INT_MAX, 0);
         b->reason = jdup(j, "reason");
         snprintf(b->reason_step, sizeof b->reason_step, "%s",
                  json_str(j, "reasonStep") ? json_str(j, "reasonStep") : "");
         snprintf(b->layer, sizeof b->layer, "%s", json_str(j, "layer") ? json_str(j, "layer") : "");
         b->stacked = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "stacked"));
         if (b->status == TPL_READY) b->parents = jdup(j, "parents"); /* else it holds none */
-        b->idbase = (uint32_t)json_num(j, "idbase", 0);
-        b->bytes = (int64_t)json_num(j, "bytes", 0);
+        b->idbase = (uint32_t)json_int(j, "idbase", 0, UINT32_MAX, 0);
+        b->bytes = json_int(j, "bytes", 0, JSON_INT_MAX, 0);
         b->user = jdup(j, "user");
         b->workdir = jdup(j, "workdir");
         b->start_cmd = jdup(j, "startCmd");
@@ -576,9 +577,9 @@ static struct tpl *record_parse(const cJSON *o)
         const cJSON *l;
         cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(j, "logs"))
         {
-            tpl_log_add(b, (int)json_num(l, "l", 0), json_str(l, "s"), "%s",
+            tpl_log_add(b, (int)json_int(l, "l", INT_MIN, INT_MAX, 0), json_str(l, "s"), "%s",
                         json_str(l, "m") ? json_str(l, "m") : "");
-            b->logs[b->n_logs - 1].ms = (int64_t)json_num(l, "t", 0);
+            b->logs[b->n_logs - 1].ms = json_int(l, "t", 0, JSON_INT_MAX, 0);
         }
     }
     return t;

@@ -343,6 +343,29 @@ static void add_time_member(void **state)
     cJSON_Delete(o);
 }
 
+/* json_int: a number in [lo, hi] truncated, anything else (out of range, 1e999, not a number,
+ * missing) the default -- never an undefined cast. */
+static void int_getter(void **state)
+{
+    (void)state;
+    const char *t = "{\"a\":42.9,\"big\":1e999,\"neg\":-1e999,\"huge\":1e18,\"s\":\"7\","
+                    "\"m\":-3,\"max\":9007199254740992}";
+    cJSON *o = cJSON_Parse(t);
+    assert_non_null(o);
+    assert_true(json_int(o, "a", 0, 100, -1) == 42);
+    assert_true(json_int(o, "a", 0, 40, -1) == -1);
+    assert_true(json_int(o, "big", 0, INT64_MAX, -1) == -1);
+    assert_true(json_int(o, "neg", INT64_MIN, 0, -1) == -1);
+    assert_true(json_int(o, "huge", 0, INT64_MAX, -1) == -1); /* beyond 2^53 */
+    assert_true(json_int(o, "s", 0, 100, -1) == -1);
+    assert_true(json_int(o, "m", 0, 100, -1) == -1);
+    assert_true(json_int(o, "m", -5, 100, -1) == -3);
+    assert_true(json_int(o, "max", 0, INT64_MAX, -1) == JSON_INT_MAX);
+    assert_true(json_int(o, "missing", 0, 100, 5) == 5);
+    assert_true(json_int(NULL, "a", 0, 100, 5) == 5);
+    cJSON_Delete(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -357,6 +380,7 @@ int main(void)
         cmocka_unit_test(time_format),
         cmocka_unit_test(lenient_getters),
         cmocka_unit_test(add_time_member),
+        cmocka_unit_test(int_getter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
