@@ -10,20 +10,11 @@ import path from 'node:path';
 import { assert, fileContext } from './lib/common.mjs';
 import { envdHeaders, http, procTable, waitFor } from './lib/boxtopd.mjs';
 import { apiCall, childrenNamed, duringChild, envdCall } from './lib/loop-free.mjs';
+import { writeTree } from './lib/bigtree.mjs';
 
 const ctx = fileContext('remove-big');
 const T = { timeout: 600000 }; // writing 100 000 files takes minutes on a loaded machine
 const HIDDEN = '.boxtopd-rm-';
-
-/** dirs x 1000 empty files under /home/user/<name> of s. */
-async function writeTree(s, name, dirs) {
-  const r = await s.commands.run(
-    `mkdir -p /home/user/${name} && cd /home/user/${name} && for d in $(seq 1 ${dirs}); do ` +
-      'mkdir $d && (cd $d && seq 1 1000 | xargs touch) || exit 1; done; find . -type f | wc -l',
-    { timeoutMs: 300_000 },
-  );
-  assert.equal(r.stdout.trim(), String(dirs * 1000), 'the tree was written');
-}
 
 const homeNames = async (s) => (await s.commands.run('ls -A /home/user')).stdout.split('\n').filter(Boolean);
 const notes = (d, s) => {
@@ -52,7 +43,7 @@ test('boxtopd starts, two sandboxes', T, async () => {
 
 test('Remove of 100 000 files: deleted off the loop, the path gone at once, nothing left', T, async () => {
   const d = ctx.need();
-  await writeTree(s, 'big', 100);
+  await writeTree(s, '/home/user/big', 100);
   let midway = 0;
   await duringChild(
     d,
@@ -117,7 +108,7 @@ test('a watcher sees the tree removed, never its hidden name', T, async () => {
 
 test('boxtopd SIGKILLed mid-removal: the path stays gone, the rest is deleted at the next start', T, async () => {
   const d = ctx.need();
-  await writeTree(s, 'big2', 60);
+  await writeTree(s, '/home/user/big2', 60);
   const p = removeRaw(d, s, '/home/user/big2');
   p.catch(() => {});
   const kid = await waitFor(() => childrenNamed(d, 'boxtopd-rm')[0], 30000, 5);

@@ -114,19 +114,29 @@ static int seeded_start(struct daemon *d, struct server_request *req, struct cop
                         const struct snapshot *snap, const char *src_dir, uint32_t idbase,
                         dapi_create_fn rest);
 
-int dapi_create_seeded_tpl(struct daemon *d, struct server_request *req, struct create_req *cr,
-                           const struct tpl_build *tb, dapi_create_fn rest)
+/* A wait for one seed's copy that owns cr's create from here on (cr emptied); NULL (cr freed)
+ * when memory is short. */
+static struct copy_wait *seeded_wait_new(struct daemon *d, struct create_req *cr,
+                                         dapi_create_fn rest)
 {
     struct copy_wait *w = copy_wait_new(d, "");
     if (w) w->seeds = calloc(1, sizeof *w->seeds);
     if (!w || !w->seeds) {
         if (w) copy_wait_free(w);
         create_req_free(cr);
-        return server_respond_error(req, 500, "out of memory");
+        return NULL;
     }
     w->cr = *cr;
     w->rest = rest;
     memset(cr, 0, sizeof *cr);
+    return w;
+}
+
+int dapi_create_seeded_tpl(struct daemon *d, struct server_request *req, struct create_req *cr,
+                           const struct tpl_build *tb, dapi_create_fn rest)
+{
+    struct copy_wait *w = seeded_wait_new(d, cr, rest);
+    if (!w) return server_respond_error(req, 500, "out of memory");
     snprintf(w->tpl_layer, sizeof w->tpl_layer, "%s", tb->layer);
     char dir[4200];
     tpl_layer_dir(d, tb->layer, dir, sizeof dir);
@@ -136,16 +146,8 @@ int dapi_create_seeded_tpl(struct daemon *d, struct server_request *req, struct 
 int dapi_create_seeded(struct daemon *d, struct server_request *req, struct create_req *cr,
                        const struct snapshot *snap, dapi_create_fn rest)
 {
-    struct copy_wait *w = copy_wait_new(d, "");
-    if (w) w->seeds = calloc(1, sizeof *w->seeds);
-    if (!w || !w->seeds) {
-        if (w) copy_wait_free(w);
-        create_req_free(cr);
-        return server_respond_error(req, 500, "out of memory");
-    }
-    w->cr = *cr;
-    w->rest = rest;
-    memset(cr, 0, sizeof *cr);
+    struct copy_wait *w = seeded_wait_new(d, cr, rest);
+    if (!w) return server_respond_error(req, 500, "out of memory");
     snprintf(w->snap_tid, sizeof w->snap_tid, "%s", snap->template_id);
     w->snap_built = snap->created_ms;
     return seeded_start(d, req, w, snap, snap->dir, snap->idbase, rest);

@@ -8,17 +8,22 @@ import { http, procTable } from './boxtopd.mjs';
 
 export const DIRS = 100; // x 1000 files each
 
+/** dirs x 1000 empty files under dir of sandbox s, as an agent's build would leave them. */
+export async function writeTree(s, dir, dirs = DIRS) {
+  const r = await s.commands.run(
+    `mkdir -p ${dir} && cd ${dir} && for d in $(seq 1 ${dirs}); do ` +
+      'mkdir $d && (cd $d && seq 1 1000 | xargs touch) || exit 1; done; find . -type f | wc -l',
+    { timeoutMs: 300_000 },
+  );
+  assert.equal(r.stdout.trim(), String(dirs * 1000), 'the tree was written');
+}
+
 /** A sandbox of ctx's boxtopd (tracked) whose dir holds DIRS x 1000 empty files. */
 export async function bigSandbox(ctx, dir = '/home/user/big', opts = {}) {
   const { Sandbox } = ctx.E;
   const s = await Sandbox.create('base', { timeoutMs: 1_800_000, ...opts }); // outlives the whole file under load
   ctx.need().track(s);
-  const r = await s.commands.run(
-    `mkdir -p ${dir} && cd ${dir} && for d in $(seq 1 ${DIRS}); do ` +
-      'mkdir $d && (cd $d && seq 1 1000 | xargs touch) || exit 1; done; find . -type f | wc -l',
-    { timeoutMs: 240_000 },
-  );
-  assert.equal(r.stdout.trim(), String(DIRS * 1000), 'the tree was written');
+  await writeTree(s, dir);
   return s;
 }
 

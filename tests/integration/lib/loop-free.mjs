@@ -3,18 +3,10 @@
 // the same child (by name) ran before and after them; the slowest is judged against a
 // baseline median of the same calls measured just before, on the same machine.
 import { assert } from './common.mjs';
-import { http, procTable, waitFor } from './boxtopd.mjs';
+import { waitFor } from './boxtopd.mjs';
+import { apiCall, helperChildren as childrenNamed } from './bigtree.mjs';
 
-/** boxtopd d's children named comm (prctl name). */
-export const childrenNamed = (d, comm) => [...procTable().values()].filter((p) => p.ppid === d.pid && p.comm === comm);
-
-/** GET /sandboxes, answered 200; returns its time in ms. */
-export async function apiCall(d) {
-  const t0 = performance.now();
-  const res = await http(`${d.apiUrl}/sandboxes`, { headers: { 'X-API-Key': d.apiKey }, timeoutMs: 60000 });
-  assert.equal(res.status, 200, res.text);
-  return performance.now() - t0;
-}
+export { apiCall, childrenNamed }; // GET /sandboxes timed; boxtopd's children by prctl name
 
 /** An envd call into sandbox s (Stat of its home through the SDK); returns its time in ms. */
 export async function envdCall(s) {
