@@ -1,8 +1,8 @@
 // cleanup.mjs - a killed sandbox's files are deleted off boxtopd's loop: a sandbox whose agent
-// wrote 100 000 files is killed and the API keeps answering while the deletion runs in a child
+// wrote a big tree (DIRS) is killed and the API keeps answering while the deletion runs in a child
 // process of boxtopd (named boxtopd-rm); a boxtopd SIGKILLed in the middle of such a deletion
 // finishes it on its next start (the teardown checks nothing is left: dirs, cgroups, processes).
-// The same for a deleted snapshot and a destroyed volume of 100 000 files: the name is free at
+// The same for a deleted snapshot and a destroyed volume of as many files: the name is free at
 // once, the id gone from lists, and the API answers while a boxtopd-rm child deletes the files.
 // An upload over a 1 GiB file: a boxtopd-trunc child empties it (stopped here on purpose) while
 // the API and envd answer; the upload waits for it, then the same inode holds exactly the new bytes.
@@ -11,11 +11,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { assert, fileContext } from './lib/common.mjs';
-import { http, procTable, waitFor } from './lib/boxtopd.mjs';
-import { apiCall, baselineMedian, bigSandbox, helperChildren, trash } from './lib/bigtree.mjs';
+import { http, procTable, sleep, waitFor } from './lib/boxtopd.mjs';
+import { PROBE_GAP_MS, apiCall, baselineMedian, bigSandbox, helperChildren, trash } from './lib/bigtree.mjs';
 
 const ctx = fileContext('cleanup');
 const T = { timeout: 300000 };
+// x 1000 empty files in each big tree: its deletion must outlast >= 3 API calls (~10 ms apart)
+// and a SIGKILL sent once the deletion child is seen; deleting 20 000 overlapped 20-30 calls on
+// the shared machine (100 000 made this suite 1.5 min, mostly writing the trees)
+const DIRS = 20;
 
 const rmChildren = (d) => helperChildren(d, 'boxtopd-rm');
 
@@ -45,6 +49,7 @@ async function overlapWith(d, del) {
     // the same deletion child ran before and after the call: the call overlapped it
     if (before.some((p) => after.includes(p))) overlapped++;
     slowest = Math.max(slowest, ms);
+    await sleep(PROBE_GAP_MS);
   }
   console.log(`# delete ${delMs.toFixed(1)} ms, ${overlapped} calls during the deletion, slowest ${slowest.toFixed(1)} ms, baseline median ${median.toFixed(1)} ms`);
   assert.deepEqual(trash(d), [], 'the tree was deleted');
@@ -54,23 +59,23 @@ async function overlapWith(d, del) {
   assert.ok(await waitFor(() => rmChildren(d).length === 0, 10000), 'the deletion child was reaped');
 }
 
-test('a sandbox with 100 000 files is killed: the API answers while a child deletes them', T, async () => {
+test(`a sandbox with ${DIRS} 000 files is killed: the API answers while a child deletes them`, T, async () => {
   const d = ctx.need();
-  const s = await bigSandbox(ctx);
+  const s = await bigSandbox(ctx, DIRS);
   await overlapWith(d, async () => {
     const res = await http(`${d.apiUrl}/sandboxes/${s.sandboxId}`, { method: 'DELETE', headers: { 'X-API-Key': d.apiKey } });
     assert.equal(res.status, 204, res.text);
   });
 });
 
-test('a snapshot of 100 000 files is deleted off the loop; its name is free at once', T, async () => {
+test(`a snapshot of ${DIRS} 000 files is deleted off the loop; its name is free at once`, T, async () => {
   const { Sandbox } = ctx.E;
   const d = ctx.need();
-  const s = await bigSandbox(ctx);
+  const s = await bigSandbox(ctx, DIRS);
   const name = `big-${Date.now().toString(36)}`;
   const snapDirs = () => fs.readdirSync(path.join(d.stateDir, 'snapshots')).filter((n) => !n.startsWith('.'));
   const had = snapDirs();
-  // copying 100 000 files can outlast the SDK's 60 s request default on a loaded machine
+  // copying the tree can outlast the SDK's 60 s request default on a loaded machine
   const snap = await s.createSnapshot({ name, requestTimeoutMs: 240_000 });
   await s.kill();
   const mine = snapDirs().filter((n) => !had.includes(n));
@@ -97,12 +102,12 @@ test('a snapshot of 100 000 files is deleted off the loop; its name is free at o
   assert.equal(await Sandbox.deleteSnapshot(again.snapshotId), true);
 });
 
-test('a volume of 100 000 files is destroyed off the loop; its name is free at once', T, async () => {
+test(`a volume of ${DIRS} 000 files is destroyed off the loop; its name is free at once`, T, async () => {
   const { Volume, VolumeNotFoundError } = ctx.E;
   const d = ctx.need();
   const name = `big-${Date.now().toString(36)}`;
   const v = await Volume.create(name);
-  const s = await bigSandbox(ctx, '/mnt/data/big', { volumeMounts: { '/mnt/data': v } });
+  const s = await bigSandbox(ctx, DIRS, '/mnt/data/big', { volumeMounts: { '/mnt/data': v } });
   await s.kill();
   await overlapWith(d, async () => {
     assert.equal(await Volume.destroy(v.volumeId), true);
@@ -117,7 +122,7 @@ test('a volume of 100 000 files is destroyed off the loop; its name is free at o
 
 test('boxtopd SIGKILLed mid-deletion: the next start finishes it', T, async () => {
   const d = ctx.need();
-  const s = await bigSandbox(ctx);
+  const s = await bigSandbox(ctx, DIRS);
   const res = await http(`${d.apiUrl}/sandboxes/${s.sandboxId}`, { method: 'DELETE', headers: { 'X-API-Key': d.apiKey } });
   assert.equal(res.status, 204, res.text);
   const kid = await waitFor(() => rmChildren(d)[0], 20000, 5);

@@ -47,8 +47,9 @@ async function prepare(label) {
   await keep.pty.sendInput(r.ptyPid, enc.encode(`trap 'echo WHILE-DOWN-$((6*7))' USR1; sleep ${r.tok} & wait $!; kill $!\n`));
   const cat = await keep.commands.run('cat', { background: true, stdin: true, timeoutMs: 0 });
   r.catPid = cat.pid;
-  // a time limit must outlive the crash: killed at its deadline, not before, not never
-  r.timedLimit = 40000;
+  // a time limit must outlive the crash: killed at its deadline, not before, not never; 20 s
+  // leaves the crash and restart (< 1 s, a few under load) far inside it (40 s: 40 s of waiting)
+  r.timedLimit = 20000;
   r.timedStart = Date.now();
   r.timedPid = (await keep.commands.run('sleep 600', { background: true, timeoutMs: r.timedLimit })).pid;
   // the last operation before the crash is one whose process ended: no adopted process holds it

@@ -1,15 +1,19 @@
-// bigtree.mjs - what the off-the-loop tests share (cleanup.mjs, snapshot-copy.mjs): a sandbox
-// whose agent wrote 100 000 files, boxtopd's helper children by name, its graveyard, and API
-// calls timed against a baseline measured in the same run.
+// bigtree.mjs - what the off-the-loop tests share (cleanup.mjs, snapshot-copy.mjs, ...): a
+// sandbox whose agent wrote a tree of empty files (each suite says how big and why), boxtopd's
+// helper children by name, its graveyard, and API calls timed against a baseline measured in
+// the same run.
 import fs from 'node:fs';
 import path from 'node:path';
 import { assert } from './common.mjs';
 import { http, procTable } from './boxtopd.mjs';
 
-export const DIRS = 100; // x 1000 files each
+/** Pause between two probe calls: calls made back to back took the 2 shared CPUs from the
+ * very work they wait for (a copy of 60 000 files ran 2 minutes under ~35 000 calls); a call
+ * every ~10 ms still lands dozens of calls inside a copy of a second. */
+export const PROBE_GAP_MS = 10;
 
 /** dirs x 1000 empty files under dir of sandbox s, as an agent's build would leave them. */
-export async function writeTree(s, dir, dirs = DIRS) {
+export async function writeTree(s, dir, dirs) {
   const r = await s.commands.run(
     `mkdir -p ${dir} && cd ${dir} && for d in $(seq 1 ${dirs}); do ` +
       'mkdir $d && (cd $d && seq 1 1000 | xargs touch) || exit 1; done; find . -type f | wc -l',
@@ -18,12 +22,12 @@ export async function writeTree(s, dir, dirs = DIRS) {
   assert.equal(r.stdout.trim(), String(dirs * 1000), 'the tree was written');
 }
 
-/** A sandbox of ctx's boxtopd (tracked) whose dir holds DIRS x 1000 empty files. */
-export async function bigSandbox(ctx, dir = '/home/user/big', opts = {}) {
+/** A sandbox of ctx's boxtopd (tracked) whose dir holds dirs x 1000 empty files. */
+export async function bigSandbox(ctx, dirs, dir = '/home/user/big', opts = {}) {
   const { Sandbox } = ctx.E;
   const s = await Sandbox.create('base', { timeoutMs: 1_800_000, ...opts }); // outlives the whole file under load
   ctx.need().track(s);
-  await writeTree(s, dir);
+  await writeTree(s, dir, dirs);
   return s;
 }
 

@@ -3,8 +3,8 @@
 // the same child (by name) ran before and after them; the slowest is judged against a
 // baseline median of the same calls measured just before, on the same machine.
 import { assert } from './common.mjs';
-import { waitFor } from './boxtopd.mjs';
-import { apiCall, helperChildren as childrenNamed } from './bigtree.mjs';
+import { sleep, waitFor } from './boxtopd.mjs';
+import { PROBE_GAP_MS, apiCall, helperChildren as childrenNamed } from './bigtree.mjs';
 
 export { apiCall, childrenNamed }; // GET /sandboxes timed; boxtopd's children by prctl name
 
@@ -23,13 +23,15 @@ async function baseline(probes) {
   return t[t.length >> 1];
 }
 
-/** Runs op() (a promise) and the probes in turn until it settles. Returns op's result and
- * {overlapped, slowest, median}; asserts a child named comm did the work, >= 3 calls were
- * answered while it ran, the slowest took < 1 s + 40 x the baseline median, and the child was
- * reaped. check(), when given, runs while the child runs (state seen mid-way). */
+/** Runs op() (a promise) and the probes in turn (PROBE_GAP_MS apart) until it settles.
+ * Returns op's result; asserts a child named comm did the work, >= 3 calls were answered
+ * while it ran, the slowest took < 1 s + 40 x the baseline median, and the child was reaped.
+ * check(), when given, runs after a call that overlapped the child (state seen mid-way), up
+ * to 3 times; a check that returns false saw nothing to judge and does not count. */
 export async function duringChild(d, comm, op, probes, what, check) {
   const median = await baseline(probes);
   let settled = false;
+  const t0 = performance.now();
   const p = op().finally(() => {
     settled = true;
   });
@@ -46,14 +48,13 @@ export async function duringChild(d, comm, op, probes, what, check) {
     slowest = Math.max(slowest, ms);
     if (!settled && kids.some((k) => after.includes(k))) {
       overlapped++;
-      if (check && checked < 3) {
-        await check();
-        checked++;
-      }
+      if (check && checked < 3 && (await check()) !== false) checked++;
     }
+    if (!settled) await sleep(PROBE_GAP_MS);
   }
   const out = await p;
-  console.log(`# ${what}: ${overlapped} calls answered during the work, slowest ${slowest.toFixed(1)} ms, baseline median ${median.toFixed(1)} ms`);
+  const took = ((performance.now() - t0) / 1000).toFixed(1);
+  console.log(`# ${what} (${took} s): ${overlapped} calls answered during the work, slowest ${slowest.toFixed(1)} ms, baseline median ${median.toFixed(1)} ms`);
   assert.ok(sawChild, `the work ran in a ${comm} child`);
   assert.ok(overlapped >= 3, `calls answered while the work ran (before its answer): ${overlapped}`);
   assert.ok(slowest < 1000 + 40 * median, `slowest call ${slowest.toFixed(1)} ms vs median ${median.toFixed(1)} ms`);
