@@ -59,9 +59,19 @@ async function overlapWith(d, del) {
   assert.ok(await waitFor(() => rmChildren(d).length === 0, 10000), 'the deletion child was reaped');
 }
 
+const snapDirs = (d) => fs.readdirSync(path.join(d.stateDir, 'snapshots')).filter((n) => !n.startsWith('.'));
+let big; // the snapshot of the first big sandbox (one tree written for both tests) and its dir
+
 test(`a sandbox with ${DIRS} 000 files is killed: the API answers while a child deletes them`, T, async () => {
   const d = ctx.need();
   const s = await bigSandbox(ctx, DIRS);
+  const had = snapDirs(d);
+  const name = `big-${Date.now().toString(36)}`;
+  // copying the tree can outlast the SDK's 60 s request default on a loaded machine
+  const snap = await s.createSnapshot({ name, requestTimeoutMs: 240_000 });
+  const mine = snapDirs(d).filter((n) => !had.includes(n));
+  assert.equal(mine.length, 1, `one new snapshot directory: ${mine}`);
+  big = { name, snap, dir: path.join(d.stateDir, 'snapshots', mine[0]) };
   await overlapWith(d, async () => {
     const res = await http(`${d.apiUrl}/sandboxes/${s.sandboxId}`, { method: 'DELETE', headers: { 'X-API-Key': d.apiKey } });
     assert.equal(res.status, 204, res.text);
@@ -71,16 +81,8 @@ test(`a sandbox with ${DIRS} 000 files is killed: the API answers while a child 
 test(`a snapshot of ${DIRS} 000 files is deleted off the loop; its name is free at once`, T, async () => {
   const { Sandbox } = ctx.E;
   const d = ctx.need();
-  const s = await bigSandbox(ctx, DIRS);
-  const name = `big-${Date.now().toString(36)}`;
-  const snapDirs = () => fs.readdirSync(path.join(d.stateDir, 'snapshots')).filter((n) => !n.startsWith('.'));
-  const had = snapDirs();
-  // copying the tree can outlast the SDK's 60 s request default on a loaded machine
-  const snap = await s.createSnapshot({ name, requestTimeoutMs: 240_000 });
-  await s.kill();
-  const mine = snapDirs().filter((n) => !had.includes(n));
-  assert.equal(mine.length, 1, `one new snapshot directory: ${mine}`);
-  const dir = path.join(d.stateDir, 'snapshots', mine[0]);
+  assert.ok(big, 'the snapshot was taken');
+  const { name, snap, dir } = big;
   await overlapWith(d, async () => {
     assert.equal(await Sandbox.deleteSnapshot(snap.snapshotId), true);
     const ids = [];
