@@ -29,8 +29,10 @@ void fake_server_stop(struct fake_server *s);
 int fake_server_setup(void **state, size_t shared_size, fake_serve_fn serve);
 int fake_server_teardown(void **state);
 
-/* In a connection's child: a 200 with the JSON body and extra header lines (each ending in
- * \r\n, or ""); the child exits when the client is gone. */
+/* In a connection's child: an answer with status, the JSON body and extra header lines (each
+ * ending in \r\n, or ""); the child exits when the client is gone. */
+void fake_reply(int fd, int status, const char *extra, const char *body);
+/* fake_reply() with 200. */
 void fake_reply_json(int fd, const char *extra, const char *body);
 
 #endif
