@@ -107,3 +107,9 @@ void fake_reply_json(int fd, const char *extra, const char *body)
 {
     fake_reply(fd, 200, extra, body);
 }
+
+void fake_reply_unknown(int fd, const char *req)
+{
+    fprintf(stderr, "fake server: no route for %.*s\n", (int)strcspn(req, "\r\n"), req);
+    fake_reply(fd, 404, "", "{\"code\":404,\"message\":\"no such route in this fake server\"}");
+}

@@ -34,5 +34,9 @@ int fake_server_teardown(void **state);
 void fake_reply(int fd, int status, const char *extra, const char *body);
 /* fake_reply() with 200. */
 void fake_reply_json(int fd, const char *extra, const char *body);
+/* The answer to a route the fake does not serve: 404 with E2B's JSON error body, and the
+ * request line on stderr, so that a client calling a wrong URL fails its test instead of
+ * reading a lenient empty answer. req: the request head. */
+void fake_reply_unknown(int fd, const char *req);
 
 #endif

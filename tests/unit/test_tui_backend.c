@@ -90,8 +90,9 @@ static void serve_race(int fd, const char *req, struct shared *sh)
         }
         snprintf(body + l, sizeof body - l, "]");
         __atomic_add_fetch(&sh->hists, 1, __ATOMIC_SEQ_CST);
-    } else {
-        snprintf(body, sizeof body, "[]");
+    } else { /* no v1 list (GET /sandboxes): later rounds page through /v2/sandboxes */
+        fake_reply_unknown(fd, req);
+        return;
     }
     fake_reply_json(fd, "", body);
 }
@@ -117,7 +118,7 @@ static void serve(int fd, struct shared *sh)
              * count check below instead of hanging the test */
             fake_reply_json(fd, n > 3000 ? "" : hdr, sh->mode == EMPTY_PAGES ? "[]" : body);
         } else {
-            fake_reply_json(fd, "", "[]");
+            fake_reply_unknown(fd, req);
         }
     }
 }

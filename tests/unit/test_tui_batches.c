@@ -93,7 +93,7 @@ static void serve(int fd, int no, void *shared)
         else if (!strncmp(req, "GET /sandboxes/metrics?", 23))
             batch(fd, req, sh);
         else
-            fake_reply_json(fd, "", "[]");
+            fake_reply_unknown(fd, req);
     }
 }
 

@@ -108,7 +108,7 @@ static void serve(int fd, int no, void *shared)
         else if (!strncmp(c.buf, "GET /sandboxes/metrics?", 23))
             fake_reply(fd, 200, "", "{\"sandboxes\":{}}");
         else
-            fake_reply(fd, 404, "", "{\"code\":404,\"message\":\"not found\"}");
+            fake_reply_unknown(fd, c.buf);
         conn_drop(&c, (size_t)(end + 4 - c.buf));
     }
 }
