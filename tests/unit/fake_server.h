@@ -1,8 +1,8 @@
 /* fake_server.h - the loopback fake servers the unit tests fork (test_http, test_envd_fake,
- * test_api_calls, test_cli_e2e, test_tui_backend): 127.0.0.1 on a free port, a server process
- * in its own process group that forks one child per connection, and memory shared with the
- * test (what the server saw, switches the test flips). Stopping kills the whole group, so no
- * process is left behind. Reading requests: fake_conn.h. */
+ * test_api_calls, test_cli_e2e, the test_tui_* backend tests: fake_backend.h): 127.0.0.1 on a free
+ * port, a server process in its own process group that forks one child per connection, and memory
+ * shared with the test (what the server saw, switches the test flips). Stopping kills the whole
+ * group, so no process is left behind. Reading requests: fake_conn.h. */
 #ifndef BOXTOP_TESTS_FAKE_SERVER_H
 #define BOXTOP_TESTS_FAKE_SERVER_H
 
