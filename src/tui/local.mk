@@ -78,30 +78,28 @@ tests_unit_test_tui_messages_LDADD = $(TUI_TEST_LDADD)
 tests_unit_test_tui_model_SOURCES = tests/unit/test_tui_model.c
 tests_unit_test_tui_model_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 tests_unit_test_tui_model_LDADD = $(TUI_TEST_LDADD)
-# The live backend against a fake platform server (loopback, forked).
+# The live backend against a fake platform server (loopback, forked): the tests that open it.
+TUI_FAKE_BACKEND_SOURCES = tests/unit/fake_server.c tests/unit/fake_server.h \
+	tests/unit/fake_conn.c tests/unit/fake_conn.h tests/unit/fake_backend.c \
+	tests/unit/fake_backend.h
+TUI_FAKE_BACKEND_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) $(ZLIB_LIBS)
 check_PROGRAMS += tests/unit/test_tui_backend
 TESTS += tests/unit/test_tui_backend
-tests_unit_test_tui_backend_SOURCES = tests/unit/test_tui_backend.c tests/unit/fake_server.c \
-	tests/unit/fake_server.h tests/unit/fake_conn.c tests/unit/fake_conn.h
+tests_unit_test_tui_backend_SOURCES = tests/unit/test_tui_backend.c $(TUI_FAKE_BACKEND_SOURCES)
 tests_unit_test_tui_backend_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
-tests_unit_test_tui_backend_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
-	$(ZLIB_LIBS)
+tests_unit_test_tui_backend_LDADD = $(TUI_FAKE_BACKEND_LDADD)
 # Unchanged list pages taken as they are (issue 22): the memo, and the backend's rounds.
 check_PROGRAMS += tests/unit/test_tui_list_memo
 TESTS += tests/unit/test_tui_list_memo
-tests_unit_test_tui_list_memo_SOURCES = tests/unit/test_tui_list_memo.c tests/unit/fake_server.c \
-	tests/unit/fake_server.h tests/unit/fake_conn.c tests/unit/fake_conn.h
+tests_unit_test_tui_list_memo_SOURCES = tests/unit/test_tui_list_memo.c $(TUI_FAKE_BACKEND_SOURCES)
 tests_unit_test_tui_list_memo_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
-tests_unit_test_tui_list_memo_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
-	$(ZLIB_LIBS)
+tests_unit_test_tui_list_memo_LDADD = $(TUI_FAKE_BACKEND_LDADD)
 # A round's batch metrics calls, a bounded number at once (issue 22).
 check_PROGRAMS += tests/unit/test_tui_batches
 TESTS += tests/unit/test_tui_batches
-tests_unit_test_tui_batches_SOURCES = tests/unit/test_tui_batches.c tests/unit/fake_server.c \
-	tests/unit/fake_server.h tests/unit/fake_conn.c tests/unit/fake_conn.h
+tests_unit_test_tui_batches_SOURCES = tests/unit/test_tui_batches.c $(TUI_FAKE_BACKEND_SOURCES)
 tests_unit_test_tui_batches_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
-tests_unit_test_tui_batches_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
-	$(ZLIB_LIBS)
+tests_unit_test_tui_batches_LDADD = $(TUI_FAKE_BACKEND_LDADD)
 tests_unit_test_tui_fastscan_SOURCES = tests/unit/test_tui_fastscan.c
 tests_unit_test_tui_fastscan_CPPFLAGS = $(TUI_TEST_CPPFLAGS)
 # the strict metrics parser (src/e2b) is what the fast path must agree with
@@ -202,8 +200,6 @@ tests_unit_test_tui_ttl_LDADD = $(TUI_TEST_LDADD)
 # alone from a server without it (issue 22).
 check_PROGRAMS += tests/unit/test_tui_list_v1
 TESTS += tests/unit/test_tui_list_v1
-tests_unit_test_tui_list_v1_SOURCES = tests/unit/test_tui_list_v1.c tests/unit/fake_server.c \
-	tests/unit/fake_server.h tests/unit/fake_conn.c tests/unit/fake_conn.h
+tests_unit_test_tui_list_v1_SOURCES = tests/unit/test_tui_list_v1.c $(TUI_FAKE_BACKEND_SOURCES)
 tests_unit_test_tui_list_v1_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
-tests_unit_test_tui_list_v1_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
-	$(ZLIB_LIBS)
+tests_unit_test_tui_list_v1_LDADD = $(TUI_FAKE_BACKEND_LDADD)

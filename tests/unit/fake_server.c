@@ -78,15 +78,38 @@ int fake_server_teardown(void **state)
     return 0;
 }
 
-void fake_reply_json(int fd, const char *extra, const char *body)
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 404:
+        return "Not Found";
+    default:
+        return "Status";
+    }
+}
+
+void fake_reply(int fd, int status, const char *extra, const char *body)
 {
     size_t bl = strlen(body), cap = bl + strlen(extra) + 128;
     char *out = malloc(cap);
     if (!out) _exit(1);
     int n = snprintf(out, cap,
-                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                     "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: "
                      "%zu\r\n%s\r\n%s",
-                     bl, extra, body);
+                     status, reason(status), bl, extra, body);
     if (write(fd, out, (size_t)n) < 0) _exit(1);
     free(out);
+}
+
+void fake_reply_json(int fd, const char *extra, const char *body)
+{
+    fake_reply(fd, 200, extra, body);
+}
+
+void fake_reply_unknown(int fd, const char *req)
+{
+    fprintf(stderr, "fake server: no route for %.*s\n", (int)strcspn(req, "\r\n"), req);
+    fake_reply(fd, 404, "", "{\"code\":404,\"message\":\"no such route in this fake server\"}");
 }

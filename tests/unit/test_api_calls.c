@@ -61,16 +61,6 @@ static void record(struct shared *sh, const char *s)
     }
 }
 
-static void reply(int fd, int status, const char *body)
-{
-    char head[256];
-    int n =
-        snprintf(head, sizeof head,
-                 "HTTP/1.1 %d X\r\nContent-Length: %zu\r\nContent-Type: application/json\r\n\r\n",
-                 status, strlen(body));
-    if (write(fd, head, (size_t)n) < 0 || write(fd, body, strlen(body)) < 0) _exit(1);
-}
-
 static void route(int fd, const char *method, const char *path, const char *body, struct shared *sh)
 {
     char line[16384];
@@ -89,28 +79,29 @@ static void route(int fd, const char *method, const char *path, const char *body
             p += n + (p[n] == ',');
         }
         buf_append_str(&b, "}}");
-        reply(fd, 200, buf_cstr(&b));
+        fake_reply(fd, 200, "", buf_cstr(&b));
         buf_free(&b);
     } else if (!strncmp(path, "/v2/templates", 13) ||
                !strncmp(path, "/v2/sandboxes/s1/connect", 24)) {
-        reply(fd, 404, "{\"code\":404,\"message\":\"no such route\"}");
+        fake_reply(fd, 404, "", "{\"code\":404,\"message\":\"no such route\"}");
     } else if (!strncmp(path, "/templates", 10)) {
-        reply(fd, 200, "[" TEMPLATE "]");
+        fake_reply(fd, 200, "", "[" TEMPLATE "]");
     } else if (!strcmp(path, "/sandboxes/s1/connect")) {
-        reply(fd, 200, "{\"templateID\":\"t\",\"sandboxID\":\"s1\",\"envdVersion\":\"0.6.13\"}");
+        fake_reply(fd, 200, "",
+                   "{\"templateID\":\"t\",\"sandboxID\":\"s1\",\"envdVersion\":\"0.6.13\"}");
     } else if (!strncmp(path, "/teams/team%201/metrics/max", 27)) {
-        reply(fd, 200, "{\"timestamp\":\"x\",\"timestampUnix\":9,\"value\":4}");
+        fake_reply(fd, 200, "", "{\"timestamp\":\"x\",\"timestampUnix\":9,\"value\":4}");
     } else if (!strncmp(path, "/teams/team%201/metrics", 23)) {
-        reply(fd, 200,
-              "[{\"timestamp\":\"x\",\"timestampUnix\":9,\"concurrentSandboxes\":4,"
-              "\"sandboxStartRate\":0.5}]");
+        fake_reply(fd, 200, "",
+                   "[{\"timestamp\":\"x\",\"timestampUnix\":9,\"concurrentSandboxes\":4,"
+                   "\"sandboxStartRate\":0.5}]");
     } else if (!strncmp(path, "/v2/sandboxes/s1/logs", 21)) {
-        reply(fd, 200, "{\"logs\":[]}");
+        fake_reply(fd, 200, "", "{\"logs\":[]}");
     } else if (!strcmp(path, "/slow")) {
         sleep(5);
-        reply(fd, 200, "");
+        fake_reply(fd, 200, "", "");
     } else {
-        reply(fd, 404, "{\"code\":404,\"message\":\"nope\"}");
+        fake_reply(fd, 404, "", "{\"code\":404,\"message\":\"nope\"}");
     }
 }
 

@@ -61,16 +61,6 @@ static void record(struct shared *sh, const char *s)
     }
 }
 
-static void say(int fd, int status, const char *extra, const char *body)
-{
-    char out[16384];
-    int n = snprintf(out, sizeof out,
-                     "HTTP/1.1 %d X\r\nContent-Length: %zu\r\nContent-Type: application/json\r\n"
-                     "%s\r\n%s",
-                     status, strlen(body), extra, body);
-    if (write(fd, out, (size_t)n) < 0) _exit(1);
-}
-
 #define SBX(id, md, state)                                                                         \
     "{\"templateID\":\"tpl\",\"alias\":\"base\",\"sandboxID\":\"" id "\",\"clientID\":"            \
     "\"6532622b\",\"startedAt\":\"2026-11-22T18:40:39.802Z\",\"endAt\":"                           \
@@ -88,13 +78,13 @@ static void route(int fd, const char *method, const char *path, const char *key,
         record(sh, line);
     }
     if (!strcmp(path, "/health")) {
-        say(fd, 200, "", "");
+        fake_reply(fd, 200, "", "");
         return;
     }
     if (strcmp(key, GOOD_KEY)) {
         char msg[256];
         snprintf(msg, sizeof msg, "{\"code\":401,\"message\":\"Invalid API key %s\"}", key);
-        say(fd, 401, "", msg);
+        fake_reply(fd, 401, "", msg);
         return;
     }
     if (!strncmp(path, "/v2/sandboxes?", 14) && strstr(path, "metadata=loop%3D")) {
@@ -105,64 +95,68 @@ static void route(int fd, const char *method, const char *path, const char *key,
         bool fresh = strstr(path, "loop%3Dfresh") != NULL;
         snprintf(hdr, sizeof hdr, "X-Next-Token: t%d\r\n", fresh ? n : 1);
         if (n > 2000)
-            say(fd, 200, "", "[]");
+            fake_reply(fd, 200, "", "[]");
         else
-            say(fd, 200, hdr,
-                strstr(path, "loop%3Dempty") ? "[]" : "[" SBX("iloop", "{}", "running") "]");
+            fake_reply(fd, 200, hdr,
+                       strstr(path, "loop%3Dempty") ? "[]" : "[" SBX("iloop", "{}", "running") "]");
     } else if (!strncmp(path, "/v2/sandboxes?", 14) || !strcmp(path, "/v2/sandboxes")) {
         if (!strcmp(method, "POST")) {
-            say(fd, 404, "", "{\"code\":404,\"message\":\"Not Found\"}"); /* an older server */
+            fake_reply(fd, 404, "",
+                       "{\"code\":404,\"message\":\"Not Found\"}"); /* an older server */
         } else if (strstr(path, "nextToken=p2"))
-            say(fd, 200, "", "[" SBX("ibox3", "{}", "paused") "]");
+            fake_reply(fd, 200, "", "[" SBX("ibox3", "{}", "paused") "]");
         else
-            say(fd, 200, "X-Next-Token: p2\r\n",
-                "[" SBX("ibox1", "{\"odd key\":\"a b&c\"}",
-                        "running") "," SBX("ibox2", "{\"evil\":\"\\u001b[2Jx\"}", "running") "]");
+            fake_reply(fd, 200, "X-Next-Token: p2\r\n",
+                       "[" SBX("ibox1", "{\"odd key\":\"a b&c\"}", "running") "," SBX(
+                           "ibox2", "{\"evil\":\"\\u001b[2Jx\"}", "running") "]");
     } else if (!strcmp(path, "/sandboxes") && !strcmp(method, "POST")) {
-        say(fd, 201, "",
-            "{\"templateID\":\"tpl\",\"sandboxID\":\"inew1\",\"clientID\":\"6532622b\","
-            "\"envdVersion\":\"0.6.13\",\"envdAccessToken\":\"" TOKEN "\"}");
+        fake_reply(fd, 201, "",
+                   "{\"templateID\":\"tpl\",\"sandboxID\":\"inew1\",\"clientID\":\"6532622b\","
+                   "\"envdVersion\":\"0.6.13\",\"envdAccessToken\":\"" TOKEN "\"}");
     } else if (!strcmp(path, "/sandboxes/ibox1") && !strcmp(method, "GET")) {
-        say(fd, 200, "",
-            "{\"templateID\":\"tpl\",\"sandboxID\":\"ibox1\",\"clientID\":\"6532622b\","
-            "\"startedAt\":\"2026-11-22T18:40:39Z\",\"endAt\":\"2026-11-22T18:45:39Z\","
-            "\"cpuCount\":2,\"memoryMB\":512,\"diskSizeMB\":2048,\"state\":\"running\","
-            "\"envdVersion\":\"0.6.13\",\"envdAccessToken\":\"" TOKEN "\"}");
+        fake_reply(fd, 200, "",
+                   "{\"templateID\":\"tpl\",\"sandboxID\":\"ibox1\",\"clientID\":\"6532622b\","
+                   "\"startedAt\":\"2026-11-22T18:40:39Z\",\"endAt\":\"2026-11-22T18:45:39Z\","
+                   "\"cpuCount\":2,\"memoryMB\":512,\"diskSizeMB\":2048,\"state\":\"running\","
+                   "\"envdVersion\":\"0.6.13\",\"envdAccessToken\":\"" TOKEN "\"}");
     } else if (!strcmp(path, "/sandboxes/ibox1") && !strcmp(method, "DELETE")) {
-        say(fd, 204, "", "");
+        fake_reply(fd, 204, "", "");
     } else if (!strcmp(path, "/sandboxes/ibox1/pause")) {
-        say(fd, 409, "", "{\"code\":409,\"message\":\"Sandbox ibox1 is already paused\"}");
+        fake_reply(fd, 409, "", "{\"code\":409,\"message\":\"Sandbox ibox1 is already paused\"}");
     } else if (!strcmp(path, "/sandboxes/ibox1/timeout")) {
-        say(fd, 204, "", "");
+        fake_reply(fd, 204, "", "");
     } else if (!strcmp(path, "/v2/sandboxes/ibox1/connect")) {
-        say(fd, 201, "",
-            "{\"templateID\":\"tpl\",\"sandboxID\":\"ibox1\",\"clientID\":\"6532622b\","
-            "\"envdVersion\":\"0.6.13\",\"envdAccessToken\":\"" TOKEN "\"}");
+        fake_reply(fd, 201, "",
+                   "{\"templateID\":\"tpl\",\"sandboxID\":\"ibox1\",\"clientID\":\"6532622b\","
+                   "\"envdVersion\":\"0.6.13\",\"envdAccessToken\":\"" TOKEN "\"}");
     } else if (!strncmp(path, "/sandboxes/ibox1/metrics", 24)) {
-        say(fd, 200, "",
+        fake_reply(
+            fd, 200, "",
             "[{\"timestamp\":\"x\",\"timestampUnix\":1795372840,\"cpuCount\":2,\"cpuUsedPct\":"
             "12.5,\"memUsed\":104857600,\"memTotal\":536870912,\"memCache\":0,\"diskUsed\":"
             "1073741824,\"diskTotal\":2147483648},{\"timestamp\":\"x\",\"timestampUnix\":"
             "1795372845,\"cpuCount\":2,\"cpuUsedPct\":50,\"memUsed\":209715200,\"memTotal\":"
             "536870912,\"memCache\":0,\"diskUsed\":1073741824,\"diskTotal\":2147483648}]");
     } else if (!strncmp(path, "/sandboxes/icloud/logs?", 23)) {
-        say(fd, 200, "", CLOUD_V1); /* E2B cloud's shapes: commands.h */
+        fake_reply(fd, 200, "", CLOUD_V1); /* E2B cloud's shapes: commands.h */
     } else if (!strncmp(path, "/v2/sandboxes/icloud/logs?", 26) && strstr(path, "pid=")) {
-        say(fd, 501, "",
-            "{\"code\":501,\"message\":\"Filtering sandbox logs by pid is not supported by "
-            "this cluster yet\"}");
+        fake_reply(fd, 501, "",
+                   "{\"code\":501,\"message\":\"Filtering sandbox logs by pid is not supported by "
+                   "this cluster yet\"}");
     } else if (!strncmp(path, "/sandboxes/iv2only/logs?", 24)) {
-        say(fd, 404, "", "{\"code\":404,\"message\":\"Not Found\"}");
+        fake_reply(fd, 404, "", "{\"code\":404,\"message\":\"Not Found\"}");
     } else if (!strncmp(path, "/v2/sandboxes/iv2only/logs?", 27)) {
-        say(fd, 200, "", CLOUD_V2);
+        fake_reply(fd, 200, "", CLOUD_V2);
     } else if (!strncmp(path, "/v2/sandboxes/ibox1/logs", 24)) {
         /* backward: newest first */
-        say(fd, 200, "",
+        fake_reply(
+            fd, 200, "",
             "{\"logs\":[{\"timestamp\":\"2026-11-22T18:40:42Z\",\"level\":\"error\",\"message\":"
             "\"second\",\"fields\":{}},{\"timestamp\":\"2026-11-22T18:40:41Z\",\"level\":\"warn\","
             "\"message\":\"first\",\"fields\":{\"pid\":\"7\"}}]}");
     } else {
-        say(fd, 404, "", "{\"code\":404,\"message\":\"Sandbox \\\"missing\\\" doesn't exist\"}");
+        fake_reply(fd, 404, "",
+                   "{\"code\":404,\"message\":\"Sandbox \\\"missing\\\" doesn't exist\"}");
     }
 }
 

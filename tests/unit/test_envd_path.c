@@ -1,4 +1,5 @@
-/* test_envd_path.c - path expansion/cleaning and confinement inside a sandbox root. */
+/* test_envd_path.c - path expansion/cleaning and confinement inside a sandbox root (confine.c:
+ * open, mkdir, remove, rename, realpath, a directory's names). */
 #include "config.h"
 
 #include <setjmp.h>
@@ -210,6 +211,87 @@ static void mkdir_remove_rename(void **state)
     assert_int_equal(stat(p, &st), 0);
 }
 
+static void touch_at(int dfd, const char *name)
+{
+    int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    assert_true(fd >= 0);
+    close(fd);
+}
+
+/* The names of a directory, as both ListDir's walk and the volume listing read them. */
+static void list_names(void **state)
+{
+    struct tree *t = *state;
+    char p[600];
+    snprintf(p, sizeof p, "%s/d", t->root);
+    assert_int_equal(mkdir(p, 0755), 0);
+    int dfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    assert_true(dfd >= 0);
+    /* names a terminal would act on, a newline, bytes that are not UTF-8: kept to the byte */
+    static const char *hostile[] = {"\x1b[2Jx", "a\nb", "\x01", "\xff\xfe", "z", "-rf", " "};
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++)
+        touch_at(dfd, hostile[i]);
+    touch_at(dfd, ".boxtopd-rm-0123");
+    char **names = NULL;
+    size_t n = 99;
+    assert_int_equal(cf_list_names(t->root_fd, "/d", NULL, 100, &names, &n), 0);
+    assert_int_equal(n, 8);        /* never "." nor ".." */
+    for (size_t i = 1; i < n; i++) /* bytewise order, the same on every file system */
+        assert_true(strcmp(names[i - 1], names[i]) < 0);
+    assert_memory_equal(names[0], "\x01", 2);
+    assert_string_equal(names[n - 1], "\xff\xfe");
+    cf_names_free(names, n);
+    /* a tree being removed is left out when asked */
+    assert_int_equal(cf_list_names(t->root_fd, "/d", ".boxtopd-rm-", 100, &names, &n), 0);
+    assert_int_equal(n, 7);
+    for (size_t i = 0; i < n; i++)
+        assert_null(strstr(names[i], ".boxtopd-rm-"));
+    cf_names_free(names, n);
+
+    /* symlinks out of the root list the sandbox's own directories, never the host's: "up"
+     * (../../..) is the root, whose names are not those of the host directory around it */
+    assert_int_equal(cf_list_names(t->root_fd, "/up", NULL, 100, &names, &n), 0);
+    int has_d = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_string_not_equal(names[i], "secret");
+        assert_string_not_equal(names[i], "root");
+        has_d |= strcmp(names[i], "d") == 0;
+    }
+    assert_true(has_d);
+    cf_names_free(names, n);
+    snprintf(p, sizeof p, "%s/host_top", t->root); /* an absolute link to the host's directory */
+    assert_int_equal(symlink(t->top, p), 0);
+    assert_int_equal(cf_list_names(t->root_fd, "/host_top", NULL, 100, &names, &n), -ENOENT);
+    assert_null(names);
+    assert_int_equal(n, 0);
+
+    /* not a directory, missing */
+    assert_int_equal(cf_list_names(t->root_fd, "/etc/passwd", NULL, 100, &names, &n), -ENOTDIR);
+    assert_int_equal(cf_list_names(t->root_fd, "/nothing", NULL, 100, &names, &n), -ENOENT);
+    assert_null(names);
+
+    /* a huge directory: past max it fails instead of reading it all into memory */
+    enum { HUGE = 5000 };
+    char name[32];
+    for (int i = 0; i < HUGE - 8; i++) {
+        snprintf(name, sizeof name, "f%05d", i);
+        touch_at(dfd, name);
+    }
+    assert_int_equal(cf_list_names(t->root_fd, "/d", NULL, HUGE - 1, &names, &n), -E2BIG);
+    assert_null(names);
+    assert_int_equal(n, 0);
+    assert_int_equal(cf_list_names(t->root_fd, "/d", NULL, HUGE, &names, &n), 0);
+    assert_int_equal(n, HUGE);
+    for (size_t i = 1; i < n; i++)
+        assert_true(strcmp(names[i - 1], names[i]) < 0);
+    cf_names_free(names, n);
+    /* the names skipped do not count against max */
+    assert_int_equal(cf_list_names(t->root_fd, "/d", ".boxtopd-rm-", HUGE - 1, &names, &n), 0);
+    assert_int_equal(n, HUGE - 1);
+    cf_names_free(names, n);
+    close(dfd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +300,7 @@ int main(void)
         cmocka_unit_test(split),
         cmocka_unit_test_setup_teardown(confinement, tree_setup, tree_teardown),
         cmocka_unit_test_setup_teardown(mkdir_remove_rename, tree_setup, tree_teardown),
+        cmocka_unit_test_setup_teardown(list_names, tree_setup, tree_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

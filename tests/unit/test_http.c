@@ -91,12 +91,6 @@ static void say(int fd, const char *fmt, ...)
     if (write(fd, out, (size_t)n) < 0) _exit(1);
 }
 
-static void reply(int fd, int status, const char *extra, const char *body)
-{
-    say(fd, "HTTP/1.1 %d X\r\nContent-Length: %zu\r\nContent-Type: application/json\r\n%s\r\n%s",
-        status, strlen(body), extra, body);
-}
-
 static void serve_conn(int fd, int id, struct shared *sh)
 {
     struct conn c = {.fd = fd};
@@ -142,10 +136,10 @@ static void serve_conn(int fd, int id, struct shared *sh)
         }
         char out[4200];
         if (strstr(target, "/target?")) { /* origin-form, or absolute-form through a proxy */
-            reply(fd, 200, "", target);
+            fake_reply(fd, 200, "", target);
         } else if (!strcmp(path, "/hello")) {
             snprintf(out, sizeof out, "hello conn=%d", id);
-            reply(fd, 200, "", out);
+            fake_reply(fd, 200, "", out);
         } else if (!strcmp(path, "/stream")) {
             say(fd, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
             for (int i = 1; i <= 3; i++) {
@@ -156,44 +150,48 @@ static void serve_conn(int fd, int id, struct shared *sh)
         } else if (!strcmp(path, "/retry")) {
             int n = __atomic_add_fetch(&sh->retry_hits, 1, __ATOMIC_SEQ_CST);
             if (n == 1) {
-                reply(fd, 429, "Retry-After: 1\r\n", "{\"code\":429,\"message\":\"slow down\"}");
+                fake_reply(fd, 429, "Retry-After: 1\r\n",
+                           "{\"code\":429,\"message\":\"slow down\"}");
             } else {
                 snprintf(out, sizeof out, "attempts=%d", n);
-                reply(fd, 200, "", out);
+                fake_reply(fd, 200, "", out);
             }
         } else if (!strcmp(path, "/retry503")) {
             __atomic_add_fetch(&sh->hits503, 1, __ATOMIC_SEQ_CST);
-            reply(fd, 503, "", "{\"code\":503,\"message\":\"overloaded\"}");
+            fake_reply(fd, 503, "", "{\"code\":503,\"message\":\"overloaded\"}");
         } else if (!strcmp(path, "/missing")) {
-            reply(fd, 404, "", "{\"code\":404,\"message\":\"sandbox abc not found\"}");
+            fake_reply(fd, 404, "", "{\"code\":404,\"message\":\"sandbox abc not found\"}");
         } else if (!strcmp(path, "/leak")) {
-            reply(fd, 401, "", "{\"code\":401,\"message\":\"Invalid API key " SECRET_KEY "\"}");
+            fake_reply(fd, 401, "",
+                       "{\"code\":401,\"message\":\"Invalid API key " SECRET_KEY "\"}");
         } else if (!strcmp(path, "/leak500")) { /* no "message": the body is the detail */
-            reply(fd, 500, "", "{\"code\":500,\"trace\":\"db down\",\"key\":\"" SECRET_KEY "\"}");
+            fake_reply(fd, 500, "",
+                       "{\"code\":500,\"trace\":\"db down\",\"key\":\"" SECRET_KEY "\"}");
         } else if (!strcmp(path, "/upload")) {
             snprintf(out, sizeof out,
                      "{\"bytes\":%zu,\"hash\":\"%016llx\",\"chunked\":%s,\"expect\":%s}", total,
                      (unsigned long long)h, chunked ? "true" : "false", expect ? "true" : "false");
-            reply(fd, 200, "", out);
+            fake_reply(fd, 200, "", out);
         } else if (!strcmp(path, "/echo")) {
             snprintf(out, sizeof out, "%s %s", method, echo);
-            reply(fd, 200, "", out);
+            fake_reply(fd, 200, "", out);
         } else if (!strcmp(path, "/slow")) {
             sleep(2);
-            reply(fd, 200, "", "late");
+            fake_reply(fd, 200, "", "late");
         } else if (!strcmp(path, "/redirect")) {
-            reply(fd, 307, "Location: http://127.0.0.1:1/elsewhere\r\n", "[]");
+            fake_reply(fd, 307, "Location: http://127.0.0.1:1/elsewhere\r\n", "[]");
         } else if (!strcmp(path, "/retry-far")) {
             __atomic_add_fetch(&sh->hits_far, 1, __ATOMIC_SEQ_CST);
-            reply(fd, 429, "Retry-After: 99999999\r\n", "{\"code\":429,\"message\":\"later\"}");
+            fake_reply(fd, 429, "Retry-After: 99999999\r\n",
+                       "{\"code\":429,\"message\":\"later\"}");
         } else if (!strcmp(path, "/stall")) { /* 10 of 100 bytes, then silence */
             say(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
             sleep(3);
             return;
         } else if (!strcmp(path, "/page")) {
-            reply(fd, 200, "X-Next-Token: tok_2\r\n", "[]");
+            fake_reply(fd, 200, "X-Next-Token: tok_2\r\n", "[]");
         } else {
-            reply(fd, 500, "", "<html>oops</html>");
+            fake_reply(fd, 500, "", "<html>oops</html>");
         }
     }
 }

@@ -24,13 +24,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "boxtop/http.h"
-#include "boxtop/loop.h"
 #include "app.h"
-#include "backend.h"
-#include "backend_e2b.h"
-#include "model.h"
 
+#include "fake_backend.h"
 #include "fake_conn.h"
 #include "fake_server.h"
 enum mode { EMPTY_PAGES, SAME_TOKEN, FRESH_TOKENS, HIST_RACE };
@@ -94,8 +90,9 @@ static void serve_race(int fd, const char *req, struct shared *sh)
         }
         snprintf(body + l, sizeof body - l, "]");
         __atomic_add_fetch(&sh->hists, 1, __ATOMIC_SEQ_CST);
-    } else {
-        snprintf(body, sizeof body, "[]");
+    } else { /* no v1 list (GET /sandboxes): later rounds page through /v2/sandboxes */
+        fake_reply_unknown(fd, req);
+        return;
     }
     fake_reply_json(fd, "", body);
 }
@@ -121,7 +118,7 @@ static void serve(int fd, struct shared *sh)
              * count check below instead of hanging the test */
             fake_reply_json(fd, n > 3000 ? "" : hdr, sh->mode == EMPTY_PAGES ? "[]" : body);
         } else {
-            fake_reply_json(fd, "", "[]");
+            fake_reply_unknown(fd, req);
         }
     }
 }
@@ -148,45 +145,6 @@ static int teardown(void **state)
     fake_server_stop(&e->fs);
     free(e);
     return 0;
-}
-
-static void on_event(void *ud, enum backend_event ev, const char *msg)
-{
-    (void)ud, (void)ev, (void)msg;
-}
-
-/* The TUI's live backend on its own loop, HTTP client and model, connected to the fake. */
-struct env_backend {
-    struct loop *l;
-    struct http *h;
-    struct model m;
-    struct backend *be;
-};
-
-/* Connects b's backend (events to on_ev with ud) to e's fake; env_backend_close() frees it. */
-static void env_backend_open(struct env_backend *b, struct env *e,
-                             void (*on_ev)(void *, enum backend_event, const char *), void *ud)
-{
-    b->l = loop_new();
-    b->h = http_new(b->l, NULL);
-    model_init(&b->m);
-    b->be = backend_e2b_new(b->l, &b->m, b->h);
-    b->be->on_event = on_ev;
-    b->be->ud = ud;
-    char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", e->port);
-    struct error err = {0};
-    assert_int_equal(backend_e2b_connect(b->be, url, "e2b_0000000000000000000000000000000000001234",
-                                         NULL, NULL, NULL, &err),
-                     0);
-}
-
-static void env_backend_close(struct env_backend *b)
-{
-    b->be->ops->destroy(b->be);
-    http_free(b->h);
-    model_free(&b->m);
-    loop_free(b->l);
 }
 
 /* Runs l until *counter (in the fake's shared memory) reaches n and its answer is applied. */
@@ -228,10 +186,10 @@ static void test_history_during_round(void **state)
 {
     struct env *e = *state;
     e->sh->mode = HIST_RACE;
-    struct env_backend b;
+    struct fake_backend b;
     struct model *m = &b.m;
     struct race_view v = {m, 0, 0, 0};
-    env_backend_open(&b, e, on_race_event, &v);
+    fake_backend_open(&b, e->port, on_race_event, &v);
     /* until the first round's batch answered (it waits for every history window) */
     assert_true(shared_at_least(b.l, &e->sh->batches, 1));
     assert_int_equal(m->n, RACE_BOXES);
@@ -241,7 +199,7 @@ static void test_history_during_round(void **state)
     /* the first listing shows at once, the windows with the round's end: 2, not 2 + 2 */
     assert_int_equal(v.changes, 2);
     assert_true(v.samples >= RACE_SHOWN); /* each window still redraws its row */
-    env_backend_close(&b);
+    fake_backend_close(&b);
 }
 
 /* One round against the fake in mode; returns the list requests it took (-1: never ended). */
@@ -249,14 +207,14 @@ static int one_round(struct env *e, enum mode mode, int *rows)
 {
     e->sh->mode = mode;
     e->sh->lists = 0;
-    struct env_backend b;
-    env_backend_open(&b, e, on_event, NULL);
+    struct fake_backend b;
+    fake_backend_open(&b, e->port, NULL, NULL);
     int64_t end = loop_now_ms() + 20000;
     while (b.m.loading && loop_now_ms() < end)
         loop_run_once(b.l, 50);
     int lists = b.m.loading ? -1 : __atomic_load_n(&e->sh->lists, __ATOMIC_SEQ_CST);
     *rows = b.m.n;
-    env_backend_close(&b);
+    fake_backend_close(&b);
     return lists;
 }
 
@@ -279,9 +237,9 @@ static void test_history_of_rows_that_stay(void **state)
 {
     struct env *e = *state;
     e->sh->mode = HIST_RACE;
-    struct env_backend b;
+    struct fake_backend b;
     struct race_view v = {&b.m, 0, 0, 0};
-    env_backend_open(&b, e, on_race_event, &v);
+    fake_backend_open(&b, e->port, on_race_event, &v);
     struct loop *l = b.l;
     struct backend *be = b.be;
     struct model *m = &b.m;
@@ -297,7 +255,7 @@ static void test_history_of_rows_that_stay(void **state)
     assert_true(shared_at_least(l, batches, 3));
     assert_int_equal(__atomic_load_n(hists, __ATOMIC_SEQ_CST), 2 * RACE_SHOWN);
     assert_true(m->sb[2]->hist_len >= 4 && m->sb[3]->hist_len >= 4);
-    env_backend_close(&b);
+    fake_backend_close(&b);
 }
 
 /* The batch answer's samples reach their sandboxes in the order asked and in any other. */
@@ -308,17 +266,17 @@ static void test_batch_any_order(void **state)
         e->sh->mode = HIST_RACE;
         e->sh->reverse = rev;
         e->sh->batches = 0;
-        struct env_backend b;
+        struct fake_backend b;
         struct model *m = &b.m;
         struct race_view v = {m, 0, 0, RACE_BOXES}; /* no row on screen: no windows */
-        env_backend_open(&b, e, on_race_event, &v);
+        fake_backend_open(&b, e->port, on_race_event, &v);
         assert_true(shared_at_least(b.l, &e->sh->batches, 1));
         assert_int_equal(m->n, RACE_BOXES);
         for (int i = 0; i < m->n; i++) {
             assert_int_equal(m->sb[i]->hist_len, 1);
             assert_true(box_latest(m->sb[i])->cpu_pct == 12.5);
         }
-        env_backend_close(&b);
+        fake_backend_close(&b);
     }
 }
 

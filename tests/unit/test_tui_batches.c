@@ -17,12 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "boxtop/http.h"
-#include "boxtop/loop.h"
-#include "backend.h"
-#include "backend_e2b.h"
-#include "model.h"
-
+#include "fake_backend.h"
 #include "fake_conn.h"
 #include "fake_server.h"
 
@@ -98,7 +93,7 @@ static void serve(int fd, int no, void *shared)
         else if (!strncmp(req, "GET /sandboxes/metrics?", 23))
             batch(fd, req, sh);
         else
-            fake_reply_json(fd, "", "[]");
+            fake_reply_unknown(fd, req);
     }
 }
 
@@ -119,19 +114,11 @@ static void t_batches_bounded(void **state)
 {
     struct fake_server *fs = *state;
     struct shared *sh = fs->shared;
-    struct loop *l = loop_new();
-    struct http *h = http_new(l, NULL);
-    struct model m;
-    model_init(&m);
-    struct backend *be = backend_e2b_new(l, &m, h);
-    be->on_event = on_event;
-    be->ud = &m;
-    char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", fs->port);
-    struct error err = {0};
-    assert_int_equal(backend_e2b_connect(be, url, "e2b_0000000000000000000000000000000000001234",
-                                         NULL, NULL, NULL, &err),
-                     0);
+    struct fake_backend b;
+    fake_backend_open(&b, fs->port, on_event, &b.m);
+    struct loop *l = b.l;
+    struct http *h = b.h;
+    struct model *m = &b.m;
     int want = (BOXES + 99) / 100;
     int64_t end = loop_now_ms() + 30000;
     int active = 0; /* the most requests the client had out at once */
@@ -148,16 +135,13 @@ static void t_batches_bounded(void **state)
     assert_true(most >= 2); /* in parallel ... */
     /* ... but not all 20 at once (one more: the template list may still be out) */
     assert_true(active <= 8 + 1);
-    assert_int_equal(m.n, BOXES);
-    for (int i = 0; i < m.n; i++) {
-        const struct sample *s = box_latest(m.sb[i]);
+    assert_int_equal(m->n, BOXES);
+    for (int i = 0; i < m->n; i++) {
+        const struct sample *s = box_latest(m->sb[i]);
         assert_non_null(s);
         assert_true(s->mem_used == 1000);
     }
-    be->ops->destroy(be);
-    http_free(h);
-    model_free(&m);
-    loop_free(l);
+    fake_backend_close(&b);
 }
 
 int main(void)

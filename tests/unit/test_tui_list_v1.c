@@ -19,12 +19,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "boxtop/http.h"
-#include "boxtop/loop.h"
-#include "backend.h"
-#include "backend_e2b.h"
-#include "model.h"
-
+#include "fake_backend.h"
 #include "fake_conn.h"
 #include "fake_server.h"
 
@@ -41,18 +36,6 @@ struct shared {
     int paused; /* GET /v2/sandboxes?state=paused pages answered */
     int all;    /* other GET /v2/sandboxes pages answered */
 };
-
-static void reply(int fd, int status, const char *extra, const char *body)
-{
-    size_t bl = strlen(body);
-    char *out = malloc(bl + 256);
-    int n = snprintf(out, bl + 256,
-                     "HTTP/1.1 %d X\r\nContent-Type: application/json\r\nContent-Length: "
-                     "%zu\r\n%s\r\n%s",
-                     status, bl, extra, body);
-    if (write(fd, out, (size_t)n) < 0) _exit(1);
-    free(out);
-}
 
 /* Sandbox k of the server: the first RUNNING are running, the rest paused. */
 static size_t listed(char *out, int k, int first, int gen)
@@ -76,7 +59,7 @@ static void answer(int fd, struct shared *sh, int status, const char *extra, int
     for (int k = from; k < to; k++)
         l += listed(body + l, k, k == from, gen);
     strcpy(body + l, "]");
-    reply(fd, status, extra, body);
+    fake_reply(fd, status, extra, body);
     free(body);
 }
 
@@ -104,7 +87,7 @@ static void v1_list(int fd, struct shared *sh)
     else if (mode == V1_PAGED) /* an older API's paged v1: the first page only */
         answer(fd, sh, 200, "X-Has-Next-Page: true\r\n", 0, 10);
     else
-        reply(fd, status[mode], "", "{\"code\":1,\"message\":\"no such route here\"}");
+        fake_reply(fd, status[mode], "", "{\"code\":1,\"message\":\"no such route here\"}");
     __atomic_add_fetch(&sh->v1, 1, __ATOMIC_SEQ_CST);
 }
 
@@ -123,29 +106,16 @@ static void serve(int fd, int no, void *shared)
         else if (!strncmp(c.buf, "GET /sandboxes ", 15))
             v1_list(fd, sh);
         else if (!strncmp(c.buf, "GET /sandboxes/metrics?", 23))
-            reply(fd, 200, "", "{\"sandboxes\":{}}");
+            fake_reply(fd, 200, "", "{\"sandboxes\":{}}");
         else
-            reply(fd, 404, "", "{\"code\":404,\"message\":\"not found\"}");
+            fake_reply_unknown(fd, c.buf);
         conn_drop(&c, (size_t)(end + 4 - c.buf));
     }
 }
 
 static int server_up(void **state)
 {
-    struct fake_server *fs = calloc(1, sizeof *fs);
-    if (!fs || fake_server_start(fs, sizeof(struct shared), serve) < 0) {
-        free(fs);
-        return -1;
-    }
-    *state = fs;
-    return 0;
-}
-
-static int server_down(void **state)
-{
-    fake_server_stop(*state);
-    free(*state);
-    return 0;
+    return fake_server_setup(state, sizeof(struct shared), serve);
 }
 
 struct seen {
@@ -163,9 +133,9 @@ static void on_event(void *ud, enum backend_event ev, const char *msg)
 }
 
 struct run {
-    struct loop *l;
-    struct http *h;
-    struct model m;
+    struct fake_backend b;
+    struct loop *l; /* b's, for short */
+    struct model *m;
     struct backend *be;
     struct seen seen;
     struct shared *sh;
@@ -196,26 +166,15 @@ static void run_start(struct run *r, struct fake_server *fs, int mode)
     memset(r, 0, sizeof *r);
     r->sh = fs->shared;
     r->sh->mode = mode;
-    r->l = loop_new();
-    r->h = http_new(r->l, NULL);
-    model_init(&r->m);
-    r->be = backend_e2b_new(r->l, &r->m, r->h);
-    r->be->on_event = on_event;
-    r->be->ud = &r->seen;
-    char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", fs->port);
-    struct error err = {0};
-    assert_int_equal(backend_e2b_connect(r->be, url, "e2b_0000000000000000000000000000000000001234",
-                                         NULL, NULL, NULL, &err),
-                     0);
+    fake_backend_open(&r->b, fs->port, on_event, &r->seen);
+    r->l = r->b.l;
+    r->m = &r->b.m;
+    r->be = r->b.be;
 }
 
 static void run_end(struct run *r)
 {
-    r->be->ops->destroy(r->be);
-    http_free(r->h);
-    model_free(&r->m);
-    loop_free(r->l);
+    fake_backend_close(&r->b);
 }
 
 /* Every sandbox of the server is in the model with its state and cpuCount. */
@@ -243,12 +202,12 @@ static void t_v1_then_paused(void **state)
     struct run r;
     run_start(&r, *state, V1_OK);
     settle(&r, ALL_PAGES);
-    assert_complete(&r.m, r.sh);
+    assert_complete(r.m, r.sh);
     assert_int_equal(r.sh->all, ALL_PAGES);
     for (int round = 1; round <= 2; round++) {
         r.be->ops->poll_now(r.be);
         settle(&r, 1 + PAUSED_PAGES);
-        assert_complete(&r.m, r.sh);
+        assert_complete(r.m, r.sh);
         assert_int_equal(r.sh->v1, round);
         assert_int_equal(r.sh->paused, round * PAUSED_PAGES);
         assert_int_equal(r.sh->all, ALL_PAGES);
@@ -258,10 +217,10 @@ static void t_v1_then_paused(void **state)
     __atomic_store_n(&r.sh->gen, 1, __ATOMIC_SEQ_CST);
     r.be->ops->poll_now(r.be);
     settle(&r, 1 + PAUSED_PAGES);
-    assert_complete(&r.m, r.sh);
+    assert_complete(r.m, r.sh);
     r.be->ops->poll_now(r.be); /* and the round after takes them as they are */
     settle(&r, 1 + PAUSED_PAGES);
-    assert_complete(&r.m, r.sh);
+    assert_complete(r.m, r.sh);
     assert_int_equal(r.sh->all, ALL_PAGES);
     assert_int_equal(r.seen.offline, 0);
     run_end(&r);
@@ -275,10 +234,10 @@ static void fallback(void **state, int mode)
     settle(&r, ALL_PAGES);
     r.be->ops->poll_now(r.be);
     settle(&r, 1 + ALL_PAGES);
-    assert_complete(&r.m, r.sh);
+    assert_complete(r.m, r.sh);
     r.be->ops->poll_now(r.be);
     settle(&r, ALL_PAGES);
-    assert_complete(&r.m, r.sh);
+    assert_complete(r.m, r.sh);
     assert_int_equal(r.sh->v1, 1);
     assert_int_equal(r.sh->all, 3 * ALL_PAGES);
     assert_int_equal(r.sh->paused, 0);
@@ -313,7 +272,7 @@ static void t_v1_error_shown(void **state)
     struct run r;
     run_start(&r, *state, V1_500);
     settle(&r, ALL_PAGES);
-    assert_complete(&r.m, r.sh);
+    assert_complete(r.m, r.sh);
     r.be->ops->poll_now(r.be);
     settle(&r, 1);
     assert_int_equal(r.seen.offline, 1);
@@ -323,7 +282,7 @@ static void t_v1_error_shown(void **state)
     __atomic_store_n(&r.sh->mode, V1_OK, __ATOMIC_SEQ_CST);
     r.be->ops->poll_now(r.be);
     settle(&r, 1 + PAUSED_PAGES);
-    assert_complete(&r.m, r.sh);
+    assert_complete(r.m, r.sh);
     assert_int_equal(r.sh->v1, 2);
     assert_int_equal(r.sh->all, ALL_PAGES);
     run_end(&r);
@@ -333,12 +292,12 @@ int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(t_v1_then_paused, server_up, server_down),
-        cmocka_unit_test_setup_teardown(t_fallback_404, server_up, server_down),
-        cmocka_unit_test_setup_teardown(t_fallback_405, server_up, server_down),
-        cmocka_unit_test_setup_teardown(t_fallback_410, server_up, server_down),
-        cmocka_unit_test_setup_teardown(t_fallback_paged, server_up, server_down),
-        cmocka_unit_test_setup_teardown(t_v1_error_shown, server_up, server_down),
+        cmocka_unit_test_setup_teardown(t_v1_then_paused, server_up, fake_server_teardown),
+        cmocka_unit_test_setup_teardown(t_fallback_404, server_up, fake_server_teardown),
+        cmocka_unit_test_setup_teardown(t_fallback_405, server_up, fake_server_teardown),
+        cmocka_unit_test_setup_teardown(t_fallback_410, server_up, fake_server_teardown),
+        cmocka_unit_test_setup_teardown(t_fallback_paged, server_up, fake_server_teardown),
+        cmocka_unit_test_setup_teardown(t_v1_error_shown, server_up, fake_server_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,44 +26,13 @@
 #define VC_LIST_MAX_DEPTH   64
 #define VC_LIST_MAX_ENTRIES 100000 /* one answer stays a few MiB at most */
 
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Entries of abs (sorted by name), and of its subdirectories down to depth levels. */
 static int list_dir(int root_fd, const char *abs, long long depth, cJSON *arr, size_t *count)
 {
-    int fd = cf_open(root_fd, abs, O_RDONLY | O_DIRECTORY, 0);
-    if (fd < 0) return fd;
-    DIR *dp = fdopendir(fd);
-    if (!dp) {
-        close(fd);
-        return -errno;
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    int rc = 0;
-    while ((e = readdir(dp))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn) {
-                rc = -ENOMEM;
-                break;
-            }
-            names = nn;
-        }
-        if (!(names[n] = strdup(e->d_name))) {
-            rc = -ENOMEM;
-            break;
-        }
-        n++;
-    }
-    closedir(dp);
-    if (names) qsort(names, n, sizeof *names, cmp_names);
+    char **names;
+    size_t n;
+    int rc = cf_list_names(root_fd, abs, NULL, SIZE_MAX, &names, &n);
+    if (rc < 0) return rc;
     for (size_t i = 0; i < n && rc == 0 && *count < VC_LIST_MAX_ENTRIES; i++) {
         char child[ENVD_PATH_MAX];
         if (snprintf(child, sizeof child, "%s/%s", strcmp(abs, "/") ? abs : "", names[i]) >=
@@ -77,9 +47,7 @@ static int list_dir(int root_fd, const char *abs, long long depth, cJSON *arr, s
         (*count)++;
         if (dir && depth > 1) list_dir(root_fd, child, depth - 1, arr, count);
     }
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    cf_names_free(names, n);
     return rc;
 }
 

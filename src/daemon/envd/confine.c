@@ -6,11 +6,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 
+#include "boxtop/grow.h"
 #include "confine.h"
 #include "path.h"
 
@@ -184,6 +186,60 @@ int cf_rename(int root_fd, const char *from, const char *to)
     close(fd1);
     close(fd2);
     return r;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void cf_names_free(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+int cf_list_names(int root_fd, const char *abs, const char *skip_prefix, size_t max, char ***names,
+                  size_t *n)
+{
+    *names = NULL;
+    *n = 0;
+    int fd = openat2_in_root(root_fd, abs, O_RDONLY | O_DIRECTORY, 0);
+    if (fd < 0) return fd;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        int e = -errno;
+        close(fd);
+        return e;
+    }
+    char **v = NULL;
+    size_t len = 0, cap = 0, skip = skip_prefix ? strlen(skip_prefix) : 0;
+    int rc = 0;
+    struct dirent *de;
+    for (errno = 0; (de = readdir(d)) != NULL; errno = 0) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+        if (skip && strncmp(de->d_name, skip_prefix, skip) == 0) continue;
+        if (len >= max) {
+            rc = -E2BIG;
+            break;
+        }
+        if (GROW(v, cap, len + 1) < 0 || !(v[len] = strdup(de->d_name))) {
+            rc = -ENOMEM;
+            break;
+        }
+        len++;
+    }
+    if (rc == 0 && errno) rc = -errno; /* readdir failed midway: not a shorter listing */
+    closedir(d);
+    if (rc < 0) {
+        cf_names_free(v, len);
+        return rc;
+    }
+    if (len) qsort(v, len, sizeof *v, name_cmp);
+    *names = v;
+    *n = len;
+    return 0;
 }
 
 static int proc_fd_link(int fd, char *out, size_t n)

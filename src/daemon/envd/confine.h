@@ -34,6 +34,13 @@ int cf_remove_at(int dfd, const char *name);
 int cf_rename(int root_fd, const char *from, const char *to);
 /* Fully resolved sandbox path of abs (symlinks followed inside root) into out. */
 int cf_realpath(int root_fd, const char *abs, char *out, size_t n);
+/* The names in the directory abs (symlinks followed inside root): not "." nor "..", nor one
+ * beginning with skip_prefix (when not NULL); sorted bytewise. *names (an array of *n
+ * strings) is freed with cf_names_free(). More than max names: -E2BIG and nothing kept, so a
+ * hostile directory cannot take all memory; abs not a directory: -ENOTDIR. */
+int cf_list_names(int root_fd, const char *abs, const char *skip_prefix, size_t max, char ***names,
+                  size_t *n);
+void cf_names_free(char **names, size_t n);
 /* Sandbox path of an open fd (readlink of /proc/self/fd minus root's host path). */
 int cf_fd_path(int root_fd, int fd, char *out, size_t n);
 

@@ -3,7 +3,6 @@
  * confined helpers of confine.h. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,7 +11,6 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "boxtop/grow.h"
 #include "confine.h"
 #include "entry.h"
 #include "denvd_int.h"
@@ -124,11 +122,6 @@ static int fs_move(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r
     return reply_entry(c, dst, r);
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 struct walk {
     struct denvd_call *c;
     cJSON *arr;
@@ -140,33 +133,13 @@ struct walk {
  * lexical depth-first order, like Go's filepath.WalkDir. */
 static int walk(struct walk *w, const char *dir, const char *shown, int level)
 {
-    int fd = cf_open(w->c->root_fd, dir, O_RDONLY | O_DIRECTORY, 0);
-    if (fd < 0) return fd == -ENOENT ? 0 : fd;
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        close(fd);
-        return -errno;
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *de;
-    int rc = 0;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
-        if (strncmp(de->d_name, RM_HIDDEN_PREFIX, strlen(RM_HIDDEN_PREFIX)) == 0)
-            continue; /* already removed (fs_remove.c), still being deleted */
-        if (GROW(names, cap, n + 1) < 0) {
-            rc = -ENOMEM;
-            break;
-        }
-        if (!(names[n] = strdup(de->d_name))) {
-            rc = -ENOMEM;
-            break;
-        }
-        n++;
-    }
-    closedir(d);
-    if (n) qsort(names, n, sizeof *names, name_cmp);
+    char **names;
+    size_t n;
+    /* a tree being removed (fs_remove.c) is gone already; more names than the listing has
+     * room left for fail it (-E2BIG) before they are all read, as the count below would */
+    int rc = cf_list_names(w->c->root_fd, dir, RM_HIDDEN_PREFIX,
+                           (size_t)(LISTDIR_MAX_ENTRIES - w->count), &names, &n);
+    if (rc < 0) return rc == -ENOENT ? 0 : rc;
     struct denvd_entry *e = malloc(sizeof *e);
     char *sub = malloc(ENVD_PATH_MAX), *subshown = malloc(ENVD_PATH_MAX);
     if (!e || !sub || !subshown) rc = -ENOMEM;
@@ -186,9 +159,7 @@ static int walk(struct walk *w, const char *dir, const char *shown, int level)
         if (level < w->depth && e->type == ENVD_FT_DIRECTORY && !e->has_target)
             rc = walk(w, sub, subshown, level + 1);
     }
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    cf_names_free(names, n);
     free(e);
     free(sub);
     free(subshown);
