@@ -129,6 +129,11 @@ double xfer_rate(const struct xfer_job *j, int64_t now)
     return (double)(j->done - j->win[k].b) * 1000.0 / (double)dt;
 }
 
+int xfer_rate_known(const struct xfer_job *j, int64_t now)
+{
+    return j->nwin >= 1 && now - j->win[j->hwin].t >= XFER_RATE_MIN_MS;
+}
+
 int64_t xfer_eta_ms(const struct xfer_job *j, int64_t now)
 {
     double r = xfer_rate(j, now);
