@@ -44,6 +44,9 @@ struct xfer_job {
     unsigned skipped;    /* entries left out on purpose (XEV_WARN each) */
     char warn[400];      /* the latest of them (raw: sanitized when shown) */
     char msg[512];       /* why it failed (raw: sanitized when drawn) */
+    /* the raw text behind first_err and msg (the system call and strerror, curl's text),
+     * for `:messages` and the CLI's detail line; "" = none */
+    char first_detail[512], msg_detail[512];
     int64_t started_ms, ended_ms;
     struct {
         int64_t t;

@@ -20,6 +20,7 @@
 #include "boxtop/i18n.h"
 #include "boxtop/sanitize.h"
 #include "boxtop/xfer.h"
+#include "boxtop/local_error.h"
 #include "cli_private.h"
 
 #define CP_DRAIN_MS 5000 /* removals of temporaries after a failure or ^C may take this long */
@@ -103,9 +104,7 @@ static int plan(struct cp *cp, const struct cp_plan *p, char **src, char **dst, 
         *src = rc ? NULL : strdup(e.path ? e.path : p->src.path);
         if (stat(p->dst.path, &st) == 0 && S_ISDIR(st.st_mode)) into = p->dst.path;
     } else if (stat(p->src.path, &st) < 0) {
-        int no = errno;
-        rc = error_set(err, no == ENOENT ? ERROR_NOT_FOUND : ERROR_GENERIC, "%s: %s", p->src.path,
-                       strerror(no));
+        rc = local_error(err, LOCAL_READ, "stat", p->src.path, errno);
     } else {
         *is_dir = S_ISDIR(st.st_mode);
         *src = strdup(p->src.path);
@@ -148,7 +147,9 @@ static int copy(struct cp *cp, const struct cp_plan *p, struct error *err)
         if (cp->interrupted) xfer_cancel(&cp->x, j);
     if (j->state == XS_DONE) return 0;
     if (j->state == XS_CANCELLED) return error_set(err, ERROR_GENERIC, "%s", _("interrupted"));
-    return error_set(err, ERROR_GENERIC, "%s", j->msg);
+    error_set(err, ERROR_GENERIC, "%s", j->msg);
+    error_detail(err, "%s", j->msg_detail);
+    return -1;
 }
 
 int cli_cmd_cp(struct cli *cli, int argc, char **argv)
