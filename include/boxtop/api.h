@@ -77,6 +77,9 @@ void api_cancel(struct api_call *c); /* no callback afterwards; a no-op inside c
  * body, and decodes it itself (the TUI's poller at 10 000 sandboxes, which skips what has not
  * changed). Call right after starting the call; results always arrive from the loop. */
 void api_call_set_raw(struct api_call *c);
+/* A raw call's body the caller could not read: its start as err's detail, secrets masked
+ * (http_body_detail); a may be NULL. */
+void api_body_detail(const struct api *a, struct error *err, const struct api_result *res);
 /* If the api is freed while c runs (a restarted local boxtopd has a new URL and the backend
  * makes a new api), c's callback still runs once, from the loop, with ERROR_NETWORK, instead
  * of c being dropped silently: for callers that wait for their answer before asking again

@@ -21,7 +21,8 @@ enum error_kind {
 
 struct error {
     enum error_kind kind;
-    int code; /* HTTP status or Connect code number when known, else 0 */
+    int code; /* HTTP status or Connect code number when known, else 0; -errno: a local file's
+                 error whose path the caller knows (files.c's transfers) */
     /* What a person does not need to read but may want to (the raw curl text, the server's
      * body): the TUI shows msg and keeps detail in `:messages`. "" = none; never a secret.
      * (Before msg: code that copies from a pointer into msg is bounded by msg's end.) */

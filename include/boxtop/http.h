@@ -91,6 +91,11 @@ const char *http_response_header(const struct http_request *req, const char *nam
 /* Remember a secret (API key, token) that must never appear in an error message: any
  * occurrence in a server's error text is masked as "e2b_…1234". */
 int http_add_secret(struct http *h, const char *secret);
+/* An answer that came but could not be read (a 200 with garbage): its body's start, plain
+ * text and with h's secrets masked, as err's detail ("HTTP 200: ..."); a detail err already
+ * has stays. h may be NULL (nothing to mask). */
+void http_body_detail(const struct http *h, struct error *err, long status, const char *body,
+                      size_t len);
 /* url as a person may see it (an error, the header's backend label): without user:password,
  * query and fragment, which may hold keys, tokens and signatures. */
 void http_url_shown(const char *url, char *out, size_t n);

@@ -44,6 +44,9 @@ struct xfer_job {
     unsigned skipped;    /* entries left out on purpose (XEV_WARN each) */
     char warn[400];      /* the latest of them (raw: sanitized when shown) */
     char msg[512];       /* why it failed (raw: sanitized when drawn) */
+    /* the raw text behind first_err and msg (the system call and strerror, curl's text),
+     * for `:messages` and the CLI's detail line; "" = none */
+    char first_detail[512], msg_detail[512];
     int64_t started_ms, ended_ms;
     struct {
         int64_t t;
@@ -73,6 +76,9 @@ typedef void (*xfer_notify_cb)(void *ud, enum xfer_event ev, struct xfer_job *j)
  * XFER_RATE_MIN_MS of samples; it falls to 0 when bytes stop coming); ETA in ms at that rate
  * (-1 when unknown). */
 double xfer_rate(const struct xfer_job *j, int64_t now);
+/* 1 once xfer_rate has XFER_RATE_MIN_MS of samples to go on: a 0 then means "nothing moves",
+ * before it "not known yet" (show nothing, not "0 B/s"). */
+int xfer_rate_known(const struct xfer_job *j, int64_t now);
 int64_t xfer_eta_ms(const struct xfer_job *j, int64_t now);
 /* A finished job's average: its bytes over its whole duration (start to end); -1 when it
  * has not ended. */

@@ -71,9 +71,17 @@ void cli_free(struct cli *c);
 
 /* Exit code for an error kind; print "boxtop: <sanitized message>" on stderr. */
 int cli_exit_code(const struct error *err);
+/* Print "PREFIX<message>" and, when err has one, "  detail: <detail>" under it (both
+ * sanitized) on fp. */
+void cli_print_error(FILE *fp, const char *prefix, const struct error *err);
 int cli_fail(struct cli *c, const struct error *err); /* prints, returns the exit code */
 int cli_usage_error(struct cli *c, const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* `boxtop cp`'s progress line: "12.0 MiB / 40.0 MiB  30%  8.1 MiB/s  0:03  files 3/9", the
+ * rate "—" until one is known (xfer_rate_known); final: without the ETA. */
+struct xfer_job;
+void cp_progress_text(char *out, size_t n, const struct xfer_job *j, int64_t now, bool final);
 
 /* ---- argument parsing: getopt_long, options and positionals may mix --------------------- */
 

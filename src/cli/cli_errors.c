@@ -1,5 +1,5 @@
-/* cli_errors.c - how a command fails: exit codes by error kind, and the one-line message on
- * stderr (sanitized: server text can carry terminal escapes). */
+/* cli_errors.c - how a command fails: exit codes by error kind, and the message on stderr
+ * (sanitized: server text can carry terminal escapes) with its detail on a line under it. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -26,13 +26,25 @@ int cli_exit_code(const struct error *err)
     }
 }
 
-int cli_fail(struct cli *c, const struct error *err)
+void cli_print_error(FILE *fp, const char *prefix, const struct error *err)
 {
     struct buf b = BUF_INIT;
-    buf_append_str(&b, "boxtop: ");
-    sanitize_append(&b, err->msg, strlen(err->msg), 0);
-    fprintf(c->stderr_fp, "%s\n", buf_cstr(&b));
+    buf_append_str(&b, prefix);
+    sanitize_append(&b, err->msg, strnlen(err->msg, sizeof err->msg), 0);
+    fprintf(fp, "%s\n", buf_cstr(&b));
+    if (err->detail[0]) {
+        /* what the words stand on (curl's text, the server's body) for a bug report or a
+         * search; already redacted where it was made (http.c, envd_call.c) */
+        buf_reset(&b);
+        sanitize_append(&b, err->detail, strnlen(err->detail, sizeof err->detail), 0);
+        fprintf(fp, _("  detail: %s\n"), buf_cstr(&b));
+    }
     buf_free(&b);
+}
+
+int cli_fail(struct cli *c, const struct error *err)
+{
+    cli_print_error(c->stderr_fp, "boxtop: ", err);
     int code = cli_exit_code(err);
     return code ? code : CLI_EXIT_ERROR;
 }

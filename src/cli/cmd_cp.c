@@ -20,6 +20,7 @@
 #include "boxtop/i18n.h"
 #include "boxtop/sanitize.h"
 #include "boxtop/xfer.h"
+#include "boxtop/local_error.h"
 #include "cli_private.h"
 
 #define CP_DRAIN_MS 5000 /* removals of temporaries after a failure or ^C may take this long */
@@ -39,20 +40,32 @@ static void human(double v, char *out, size_t n)
              (const char *[]){"B", "KiB", "MiB", "GiB", "TiB"}[i]);
 }
 
-/* "  12.0 MiB / 40.0 MiB  30%  8.1 MiB/s  0:03  files 3/9" */
-static void progress(struct cp *cp, const struct xfer_job *j, bool final)
+void cp_progress_text(char *out, size_t n, const struct xfer_job *j, int64_t now, bool final)
 {
-    int64_t now = loop_now_ms(), eta = xfer_eta_ms(j, now);
-    char a[24], b[24], r[24], e[24] = "";
+    int64_t eta = xfer_eta_ms(j, now);
+    char a[24], b[24], r[32], e[24] = "";
     human((double)j->done, a, sizeof a);
     human((double)j->total, b, sizeof b);
-    human(xfer_rate(j, now), r, sizeof r);
+    if (xfer_rate_known(j, now)) {
+        human(xfer_rate(j, now), r, sizeof r);
+        snprintf(r + strlen(r), sizeof r - strlen(r), "/s");
+    } else { /* not "0 B/s" in the first second: nothing is known yet */
+        snprintf(r, sizeof r, "%s", "\xe2\x80\x94"); /* — */
+    }
     if (eta >= 0 && !final)
         snprintf(e, sizeof e, "  %d:%02d", (int)(eta / 60000), (int)(eta / 1000 % 60));
     int pct = j->total ? (int)(j->done * 100 / j->total) : 100;
+    snprintf(out, n, _("%s / %s  %3d%%  %s%s  files %u/%u"), a, b, pct > 100 ? 100 : pct, r, e,
+             j->files_done, j->files_total);
+}
+
+/* "  12.0 MiB / 40.0 MiB  30%  8.1 MiB/s  0:03  files 3/9" */
+static void progress(struct cp *cp, const struct xfer_job *j, bool final)
+{
+    char line[256];
+    cp_progress_text(line, sizeof line, j, loop_now_ms(), final);
     fputs("\r\033[K", cp->cli->stderr_fp);
-    fprintf(cp->cli->stderr_fp, _("%s / %s  %3d%%  %s/s%s  files %u/%u"), a, b,
-            pct > 100 ? 100 : pct, r, e, j->files_done, j->files_total);
+    fputs(line, cp->cli->stderr_fp);
     fputs(final ? "\n" : "", cp->cli->stderr_fp);
     fflush(cp->cli->stderr_fp);
 }
@@ -91,9 +104,7 @@ static int plan(struct cp *cp, const struct cp_plan *p, char **src, char **dst, 
         *src = rc ? NULL : strdup(e.path ? e.path : p->src.path);
         if (stat(p->dst.path, &st) == 0 && S_ISDIR(st.st_mode)) into = p->dst.path;
     } else if (stat(p->src.path, &st) < 0) {
-        int no = errno;
-        rc = error_set(err, no == ENOENT ? ERROR_NOT_FOUND : ERROR_GENERIC, "%s: %s", p->src.path,
-                       strerror(no));
+        rc = local_error(err, LOCAL_READ, "stat", p->src.path, errno);
     } else {
         *is_dir = S_ISDIR(st.st_mode);
         *src = strdup(p->src.path);
@@ -136,7 +147,9 @@ static int copy(struct cp *cp, const struct cp_plan *p, struct error *err)
         if (cp->interrupted) xfer_cancel(&cp->x, j);
     if (j->state == XS_DONE) return 0;
     if (j->state == XS_CANCELLED) return error_set(err, ERROR_GENERIC, "%s", _("interrupted"));
-    return error_set(err, ERROR_GENERIC, "%s", j->msg);
+    error_set(err, ERROR_GENERIC, "%s", j->msg);
+    error_detail(err, "%s", j->msg_detail);
+    return -1;
 }
 
 int cli_cmd_cp(struct cli *cli, int argc, char **argv)

@@ -55,9 +55,9 @@ struct exec {
 
 static void print_error(const char *what, const struct error *err)
 {
-    char *clean = sanitize_dup(err->msg, 0);
-    fprintf(stderr, "boxtop %s: %s\n", what, clean ? clean : _("error"));
-    free(clean);
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "boxtop %s: ", what);
+    cli_print_error(stderr, prefix, err);
 }
 
 static int write_all(int fd, const char *p, size_t n)

@@ -23,7 +23,7 @@ static const char POSTMORTEM_HELP[] =
  * and the two must not call each other (tests/arch). The exit codes are cli.h's. */
 static int fail(struct cli *c, const struct error *err)
 {
-    fprintf(c->stderr_fp, "boxtop postmortem: %s\n", err->msg);
+    cli_print_error(c->stderr_fp, "boxtop postmortem: ", err);
     return err->kind == ERROR_NOT_FOUND ? CLI_EXIT_NOT_FOUND
            : err->kind == ERROR_USAGE   ? CLI_EXIT_USAGE
                                         : CLI_EXIT_ERROR;

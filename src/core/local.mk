@@ -2,6 +2,7 @@
 noinst_LIBRARIES += src/core/libboxtopcore.a
 src_core_libboxtopcore_a_SOURCES = \
 	src/core/error.c \
+	src/core/local_error.c \
 	src/core/buf.c \
 	src/core/fpath.c \
 	src/core/grow.c \
@@ -16,6 +17,7 @@ src_core_libboxtopcore_a_SOURCES = \
 	src/core/config.c \
 	src/core/config_file.c \
 	src/core/config_keycmd.c
+noinst_HEADERS += include/boxtop/local_error.h
 noinst_HEADERS += include/boxtop/buf.h include/boxtop/fpath.h include/boxtop/grow.h include/boxtop/error.h include/boxtop/loop.h \
 	include/boxtop/i18n.h include/boxtop/sanitize.h include/boxtop/secret.h include/boxtop/base64.h \
 	include/boxtop/json.h include/boxtop/log.h include/boxtop/config.h
@@ -38,11 +40,14 @@ CORE_LIBS = src/core/libboxtopcore.a $(CJSON_LIBS) $(LIBINTL) -lm
 # Unit tests of src/core (cmocka, TAP output).
 CORE_TESTS = tests/unit/test_buf tests/unit/test_loop tests/unit/test_sanitize \
 	tests/unit/test_base64 tests/unit/test_json \
-	tests/unit/test_log tests/unit/test_config tests/unit/test_error
+	tests/unit/test_log tests/unit/test_config tests/unit/test_error tests/unit/test_local_error
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 UNIT_TESTS += $(CORE_TESTS)
 CORE_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_local_error_SOURCES = tests/unit/test_local_error.c
+tests_unit_test_local_error_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_unit_test_local_error_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
 tests_unit_test_buf_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
 tests_unit_test_buf_LDADD = $(CORE_LIBS) $(CMOCKA_LIBS)

@@ -321,6 +321,8 @@ static void on_http_done(struct http_request *req, struct http_result *hr, void 
                 parse(c, hr->body.data ? hr->body.data : "", hr->body.len, &c->res.err) < 0) {
                 c->res.err.kind = ERROR_PROTOCOL;
                 error_prefix(&c->res.err, _("unexpected response from %s"), c->api->base);
+                http_body_detail(c->api->http, &c->res.err, hr->status, hr->body.data,
+                                 hr->body.len);
             }
         }
     }
@@ -328,6 +330,11 @@ static void on_http_done(struct http_request *req, struct http_result *hr, void 
 }
 
 /* ---- call construction -------------------------------------------------------------------- */
+
+void api_body_detail(const struct api *a, struct error *err, const struct api_result *res)
+{
+    http_body_detail(a ? a->http : NULL, err, res->status, res->body, res->body_len);
+}
 
 void api_call_set_raw(struct api_call *c)
 {

@@ -228,6 +228,7 @@ static void transfer_done(struct http_request *req, struct http_result *res, voi
     if (t->io_errno) {
         error_set(&err, ERROR_GENERIC, "%s: %s",
                   t->upload ? "reading local file" : "writing local file", strerror(t->io_errno));
+        err.code = -t->io_errno; /* the caller, who knows the path, says it in words */
         out = &err;
     } else if (res->status != 200) {
         if (res->status == 0) {

@@ -311,6 +311,16 @@ void http_error_from_response(struct error *err, long status, const char *body, 
     }
 }
 
+void http_body_detail(const struct http *h, struct error *err, long status, const char *body,
+                      size_t len)
+{
+    if (!err || err->detail[0] || !body || !len) return;
+    char raw[sizeof err->detail - 16];
+    copy_plain(raw, sizeof raw, body, len < sizeof raw - 1 ? len : sizeof raw - 1);
+    if (raw[0]) error_detail(err, "HTTP %ld: %s", status, raw);
+    if (h) redact(h, err->detail, sizeof err->detail);
+}
+
 /* ---- loop <-> curl glue ------------------------------------------------------------------ */
 
 static void on_fd(struct loop *l, int fd, int events, void *ud)

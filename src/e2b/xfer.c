@@ -18,6 +18,7 @@
 #include "boxtop/http.h"
 #include "boxtop/i18n.h"
 #include "boxtop/xfer.h"
+#include "boxtop/local_error.h"
 
 #define XFER_LIST_DEPTH 4096 /* "everything": envd walks the whole tree */
 #define XFER_NOTIFY_MS  200  /* progress redraws at most this often */
@@ -129,6 +130,11 @@ double xfer_rate(const struct xfer_job *j, int64_t now)
     return (double)(j->done - j->win[k].b) * 1000.0 / (double)dt;
 }
 
+int xfer_rate_known(const struct xfer_job *j, int64_t now)
+{
+    return j->nwin >= 1 && now - j->win[j->hwin].t >= XFER_RATE_MIN_MS;
+}
+
 int64_t xfer_eta_ms(const struct xfer_job *j, int64_t now)
 {
     double r = xfer_rate(j, now);
@@ -172,6 +178,8 @@ static void job_fail(struct xfer_job *j, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void item_fail(struct xfer_job *j, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+static void item_fail_local(struct xfer_job *j, enum local_op op, const char *call,
+                            const char *path, int errnum);
 
 /* An entry left out on purpose: counted, said (XEV_WARN), the copy goes on. */
 static void item_skip(struct xfer_job *j, const char *path, const char *why)
@@ -188,7 +196,7 @@ static int walk_local(struct xfer_job *j, struct xfer_job *files, const char *sr
 {
     DIR *d = opendir(src);
     if (!d) {
-        item_fail(j, "%s: %s", src, strerror(errno)); /* the rest of the tree still goes */
+        item_fail_local(j, LOCAL_LIST, "opendir", src, errno); /* the rest of the tree goes */
         return 0;
     }
     struct dirent *de;
@@ -241,7 +249,10 @@ static void plan_upload(struct xfer_job *j, int is_dir)
 {
     struct stat st;
     if (stat(j->src, &st) < 0) {
-        job_fail(j, "%s: %s", j->src, strerror(errno));
+        struct error e;
+        local_error(&e, LOCAL_READ, "stat", j->src, errno);
+        job_fail(j, "%s", e.msg);
+        snprintf(j->msg_detail, sizeof j->msg_detail, "%s", e.detail);
         return;
     }
     if (!is_dir) {
@@ -575,6 +586,32 @@ static void item_fail(struct xfer_job *j, const char *fmt, ...)
     }
 }
 
+/* item_fail with err's words, and its detail when it is the first. */
+static void item_fail_err(struct xfer_job *j, const struct error *err)
+{
+    unsigned before = j->errors;
+    item_fail(j, "%s", err->msg);
+    if (before == 0 && j->errors == 1)
+        snprintf(j->first_detail, sizeof j->first_detail, "%s", err->detail);
+}
+
+/* "PATH: message" of err (the sandbox's side failed), with its detail. */
+static void item_fail_at(struct xfer_job *j, const char *path, const struct error *err)
+{
+    struct error e = *err;
+    snprintf(e.msg, sizeof e.msg, "%.200s: %.300s", path, err->msg);
+    item_fail_err(j, &e);
+}
+
+/* A local call on path failed with errnum: said in words (local_error.h). */
+static void item_fail_local(struct xfer_job *j, enum local_op op, const char *call,
+                            const char *path, int errnum)
+{
+    struct error e;
+    local_error(&e, op, call, path, errnum);
+    item_fail_err(j, &e);
+}
+
 /* Everything was tried: done, or failed with how many errors and the first one. */
 static void job_end(struct xfer *x, struct xfer_job *j)
 {
@@ -587,6 +624,7 @@ static void job_end(struct xfer *x, struct xfer_job *j)
     } else {
         j->state = XS_FAILED;
         drop_made_dirs(j);
+        snprintf(j->msg_detail, sizeof j->msg_detail, "%s", j->first_detail);
         if (j->nitems <= 1 && j->errors == 1)
             snprintf(j->msg, sizeof j->msg, "%s", j->first_err);
         else
@@ -620,14 +658,26 @@ static void file_done(struct xfer *x, struct xrun *r)
     pump(x);
 }
 
-/* The run's file failed: clean up, count it, go on with the job's other files. */
-static void run_failed(struct xfer *x, struct xrun *r, const char *what, const char *why)
+/* The run's file failed: clean up, count it, go on with the job's other files. what NULL:
+ * why names the file already (a local error in words). A local file's errno (files.c's
+ * negative code) is said in words: the download's target, the upload's source. */
+static void run_failed(struct xfer *x, struct xrun *r, const char *what, const struct error *why)
 {
     struct xfer_job *j = r->j;
+    struct error e;
+    int down = j->dir == XFER_DOWN;
+    if (why->code < 0)
+        local_error(&e, down ? LOCAL_WRITE : LOCAL_READ, down ? "write" : "read",
+                    down ? r->it->dst : r->it->src, -why->code);
+    else if (what)
+        error_set(&e, why->kind, "%s %s: %s", what, r->it->dst, why->msg);
+    else
+        e = *why;
+    if (why->code >= 0 && e.detail != why->detail) memcpy(e.detail, why->detail, sizeof e.detail);
     run_drop_tmp(x, r);
     run_unlink(x, r);
     r->it->mode = 0; /* no chmod for what is not there */
-    item_fail(j, "%s %s: %s", what, r->it->dst, why);
+    item_fail_err(j, &e);
     run_free(r);
     notify(x, XEV_PROGRESS, j);
     pump(x);
@@ -639,7 +689,7 @@ static void on_moved(const cJSON *resp, const struct error *err, void *ud)
     struct xrun *r = ud;
     r->req = NULL;
     if (err) {
-        run_failed(r->j->x, r, _("rename to"), err->msg);
+        run_failed(r->j->x, r, _("rename to"), err);
         return;
     }
     free(r->tmp);
@@ -655,17 +705,18 @@ static void on_uploaded(const struct error *err, void *ud)
     close(r->fd);
     r->fd = -1;
     if (err) {
-        run_failed(x, r, _("upload"), err->msg);
+        run_failed(x, r, _("upload"), err);
         return;
     }
     struct error e2 = {0};
     r->req = xfer_call_begin(x, on_moved, r);
     if (!r->req) {
-        run_failed(x, r, _("rename to"), _("out of memory"));
+        error_set(&e2, ERROR_GENERIC, "%s", _("out of memory"));
+        run_failed(x, r, _("rename to"), &e2);
     } else if (!xfer_call_started(
                    r->req, envd_fs_move(x->envd, r->tmp, r->it->dst, xfer_call_cb, r->req, &e2))) {
         r->req = NULL;
-        run_failed(x, r, _("rename to"), e2.msg);
+        run_failed(x, r, _("rename to"), &e2);
     }
 }
 
@@ -676,18 +727,22 @@ static void on_downloaded(const struct error *err, void *ud)
     r->ft = NULL;
     run_drop_ralias(x, r);
     if (err) {
-        run_failed(x, r, _("download"), err->msg);
+        run_failed(x, r, _("download"), err);
         return;
     }
     uint32_t mode = r->it->mode & 07777;
     if (fchmod(r->fd, (mode_t)(mode ? mode : 0644)) < 0 || close(r->fd) < 0) {
         r->fd = -1;
-        run_failed(x, r, _("download"), strerror(errno));
+        struct error e;
+        local_error(&e, LOCAL_WRITE, "close", r->it->dst, errno);
+        run_failed(x, r, NULL, &e);
         return;
     }
     r->fd = -1;
     if (rename(r->tmp, r->it->dst) < 0) {
-        run_failed(x, r, _("rename to"), strerror(errno));
+        struct error e;
+        local_error(&e, LOCAL_WRITE, "rename", r->it->dst, errno);
+        run_failed(x, r, NULL, &e);
         return;
     }
     free(r->tmp);
@@ -832,7 +887,7 @@ static void run_download(struct xfer *x, struct xrun *r)
     struct error err = {0};
     r->ft = files_download(x->envd, r->ralias ? r->ralias : r->it->src, r->fd, progress_cb,
                            on_downloaded, r, &err);
-    if (!r->ft) run_failed(x, r, _("download"), err.msg);
+    if (!r->ft) run_failed(x, r, _("download"), &err);
 }
 
 /* Start one file. A file that cannot start counts as an error and the job goes on (returns
@@ -854,7 +909,7 @@ static int run_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
         struct stat st;
         if (r->fd < 0 || fstat(r->fd, &st) < 0) {
             it->mode = 0;
-            item_fail(j, "%s: %s", it->src, strerror(errno));
+            item_fail_local(j, LOCAL_READ, r->fd < 0 ? "open" : "fstat", it->src, errno);
             run_free(r);
             return -1;
         }
@@ -869,7 +924,7 @@ static int run_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
     } else {
         r->fd = open(r->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (r->fd < 0) {
-            item_fail(j, "%s: %s", it->dst, strerror(errno));
+            item_fail_local(j, LOCAL_WRITE, "open", it->dst, errno); /* its temporary beside it */
             run_free(r);
             return -1;
         }
@@ -881,7 +936,7 @@ static int run_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
     }
     if (!r->ft) {
         if (j->dir == XFER_DOWN) unlink(r->tmp);
-        item_fail(j, "%s: %s", it->dst, err.msg);
+        item_fail_at(j, it->dst, &err);
         run_free(r);
         return -1;
     }
@@ -903,7 +958,7 @@ static void on_made_dir(const cJSON *resp, const struct error *err, void *ud)
     j->dir_busy = 0;
     /* an existing directory is fine: copying into it merges */
     if (err && err->kind != ERROR_CONFLICT) {
-        run_failed(x, r, _("make directory"), err->msg);
+        run_failed(x, r, _("make directory"), err);
         return;
     }
     run_unlink(x, r);
@@ -919,7 +974,7 @@ static int dir_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
             it->made = 1;
         else if (errno != EEXIST) {
             it->mode = 0;
-            item_fail(j, "%s: %s", it->dst, strerror(errno));
+            item_fail_local(j, LOCAL_MKDIR, "mkdir", it->dst, errno);
             return -1;
         }
         struct stat st;
@@ -945,7 +1000,7 @@ static int dir_start(struct xfer *x, struct xfer_job *j, struct xitem *it)
         if (!r->req) error_set(&err, ERROR_GENERIC, "%s", _("out of memory"));
         free(r);
         it->mode = 0;
-        item_fail(j, "%s: %s", it->dst, err.msg);
+        item_fail_at(j, it->dst, &err);
         return -1;
     }
     r->next = x->runs;

@@ -67,6 +67,12 @@ static struct api *api_of(struct backend *b, struct error *err)
     return api;
 }
 
+void bfetch_body_detail(struct backend *b, struct error *err, const struct api_result *res)
+{
+    bool live = b && !strcmp(b->ops->kind, "e2b");
+    api_body_detail(live ? backend_e2b_api(b) : NULL, err, res);
+}
+
 static struct bfetch *started(struct live_fetch *lf, struct api_call *c, struct error *err)
 {
     if (!c) {

@@ -81,6 +81,9 @@ struct bfetch *bfetch_template_publish(struct backend *b, const char *id, int pu
 /* The team id the team metrics use, NULL when unknown. */
 const char *bfetch_team_id(struct backend *b);
 void bfetch_cancel(struct bfetch *f); /* NULL is fine */
+/* An answer the view could not parse: the body's start as err's detail for `:messages`, the
+ * live backend's secrets masked (api_body_detail). */
+void bfetch_body_detail(struct backend *b, struct error *err, const struct api_result *res);
 
 /* For the backend's other calls (backend_webhooks.c): a bfetch around an api call, never the
  * call itself (an api_call is no bfetch). bfetch_live_new(cb, ud) gives the wrapper; start

@@ -117,7 +117,7 @@ ok $? "hostile names uploaded byte-exact"
 # ---- a directory copy goes on past a file it cannot read, and says so ----
 sel part; tui_keys c
 wait_idle 30
-tui_wait 'copy failed: 2 of 3 files copied, errors: 1, the first: .*part/b\.txt: Permission denied' 5
+tui_wait 'copy failed: 2 of 3 files copied, errors: 1, the first: cannot read .*part/b\.txt: permission denied \(owner ' 5
 st=$?
 [ "$(bx cat /home/user/part/a.txt /home/user/part/c.txt)" = onethree ] &&
     [ "$(bx ls -A /home/user/part | tr '\n' ' ')" = "a.txt c.txt " ] || st=1

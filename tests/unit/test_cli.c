@@ -16,6 +16,7 @@
 #include "boxtop/api.h"
 #include "../../src/cli/cli.h"
 #include "boxtop/models.h"
+#include "boxtop/xfer.h"
 
 static void test_global_flags(void **state)
 {
@@ -207,13 +208,46 @@ static void test_json_escape_controls(void **state)
     buf_free(&out);
 }
 
+/* `boxtop cp`'s progress line: no "0 B/s" while no rate can be known (the first second),
+ * the rate once there is one, and 0 B/s when bytes stop coming after that. */
+static void test_cp_progress_rate(void **state)
+{
+    (void)state;
+    struct xfer_job j;
+    memset(&j, 0, sizeof j);
+    j.total = 40 << 20;
+    j.files_total = 1;
+    char line[256];
+    cp_progress_text(line, sizeof line, &j, 0, false); /* nothing sampled yet */
+    assert_string_equal(line, "0 B / 40.0 MiB    0%  \xe2\x80\x94  files 0/1");
+    for (int i = 0; i <= 3; i++) { /* 1 MiB per 250 ms: 4 MiB/s */
+        j.done = (uint64_t)i << 20;
+        xfer_sample(&j, 1000 + i * 250);
+    }
+    cp_progress_text(line, sizeof line, &j, 1750, false); /* 0.75 s of data: not yet */
+    assert_null(strstr(line, "B/s"));
+    assert_non_null(strstr(line, "\xe2\x80\x94"));
+    j.done = 4 << 20;
+    xfer_sample(&j, 2000);
+    cp_progress_text(line, sizeof line, &j, 2000, false);
+    assert_non_null(strstr(line, "4.0 MiB/s"));
+    assert_null(strstr(line, "\xe2\x80\x94"));
+    assert_non_null(strstr(line, "0:09"));                /* 36 MiB left at 4 MiB/s */
+    cp_progress_text(line, sizeof line, &j, 9000, false); /* nothing came for 7 s */
+    assert_non_null(strstr(line, "  0 B/s"));
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8"); /* display widths of CJK cells need a UTF-8 locale */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_global_flags), cmocka_unit_test(test_args_mixed),
-        cmocka_unit_test(test_values),       cmocka_unit_test(test_exit_codes),
-        cmocka_unit_test(test_table),        cmocka_unit_test(test_json_escape_controls),
+        cmocka_unit_test(test_global_flags),
+        cmocka_unit_test(test_args_mixed),
+        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_exit_codes),
+        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_json_escape_controls),
+        cmocka_unit_test(test_cp_progress_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

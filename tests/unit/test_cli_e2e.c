@@ -44,6 +44,7 @@ struct env {
     int port;
     struct shared *sh;
     char tmp[64];
+    const char *url; /* --api-url to pass instead of the fake's; NULL = the fake */
     char bin[512];
     char out[1 << 16];
     char err[1 << 14];
@@ -119,6 +120,18 @@ static void route(int fd, const char *method, const char *path, const char *key,
                    "\"startedAt\":\"2026-11-22T18:40:39Z\",\"endAt\":\"2026-11-22T18:45:39Z\","
                    "\"cpuCount\":2,\"memoryMB\":512,\"diskSizeMB\":2048,\"state\":\"running\","
                    "\"envdVersion\":\"0.6.13\",\"envdAccessToken\":\"" TOKEN "\"}");
+    } else if (!strcmp(path, "/sandboxes/iboom")) {
+        /* a hostile 500: an escape sequence in its message, the key echoed in the body */
+        char msg[512];
+        snprintf(msg, sizeof msg,
+                 "{\"code\":500,\"message\":\"placement failed: \\u001b]0;pwned\\u0007no node\","
+                 "\"echo\":\"%s\"}",
+                 key);
+        fake_reply(fd, 500, "", msg);
+    } else if (!strcmp(path, "/sandboxes/igarbage")) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "<<not json \x1b[2J from a proxy %s", key);
+        fake_reply(fd, 200, "", msg);
     } else if (!strcmp(path, "/sandboxes/ibox1") && !strcmp(method, "DELETE")) {
         fake_reply(fd, 204, "", "");
     } else if (!strcmp(path, "/sandboxes/ibox1/pause")) {
@@ -242,7 +255,8 @@ static int run(struct env *e, const char *key, ...)
     char *argv[32];
     int n = 0;
     char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", e->port);
+    snprintf(url, sizeof url, "%s", e->url ? e->url : "");
+    if (!e->url) snprintf(url, sizeof url, "http://127.0.0.1:%d", e->port);
     argv[n++] = e->bin;
     if (key) {
         argv[n++] = "--api-url";
@@ -469,6 +483,37 @@ static void test_commands_cloud(void **state)
     assert_int_equal(run(e, GOOD_KEY, "commands", "icloud", "--state", "done", NULL), 2);
 }
 
+/* Errors in words on stderr with the raw text as a detail line under them (curl's text, the
+ * server's body), sanitized and without the key; the exit codes stay those of the kind. */
+static void test_error_detail(void **state)
+{
+    struct env *e = *state;
+    e->url = "http://127.0.0.1:1";
+    int rc = run(e, GOOD_KEY, "ls", NULL);
+    e->url = NULL;
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(e->err, "boxtop: nothing answers at http://127.0.0.1:1"));
+    assert_non_null(strstr(e->err, "is the server running"));
+    const char *d = strstr(e->err, "\n  detail: curl 7: ");
+    assert_non_null(d);
+    assert_non_null(strstr(d, "Connection refused"));
+    no_secrets(e);
+
+    assert_int_equal(run(e, GOOD_KEY, "info", "iboom", NULL), 1);
+    assert_non_null(strstr(e->err, "boxtop: server error (HTTP 500): placement failed: "));
+    assert_non_null(strstr(e->err, "\n  detail: HTTP 500: {\"code\":500"));
+    assert_non_null(strstr(e->err, "e2b_\xe2\x80\xa6" /* … */ "1111")); /* masked */
+    assert_null(strchr(e->err, 0x1b));
+    assert_null(strchr(e->err, 0x07));
+    no_secrets(e);
+
+    assert_int_equal(run(e, GOOD_KEY, "info", "igarbage", NULL), 1);
+    assert_non_null(strstr(e->err, "boxtop: unexpected response from"));
+    assert_non_null(strstr(e->err, "\n  detail: HTTP 200: <<not json"));
+    assert_null(strchr(e->err, 0x1b));
+    no_secrets(e);
+}
+
 static void test_usage_and_no_backend(void **state)
 {
     struct env *e = *state;
@@ -494,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_create_falls_back_to_v1),
         cmocka_unit_test(test_metrics_and_logs),
         cmocka_unit_test(test_commands_cloud),
+        cmocka_unit_test(test_error_detail),
         cmocka_unit_test(test_usage_and_no_backend),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

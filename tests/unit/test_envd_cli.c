@@ -253,6 +253,18 @@ static void cp_download(void **state)
     assert_int_equal(stat(dst, &st), -1);
     const char *a4[] = {"cp", "x", "y", NULL};
     assert_int_equal(run_boxtop(srv, a4, &out, &err), 2);
+
+    /* Into a directory that is not there: in words, with the call's text as the detail. */
+    char want[1200];
+    snprintf(dst, sizeof dst, "%s", path_in("nodir/big.out"));
+    const char *a7[] = {"cp", SBX ":/big", dst, NULL};
+    buf_reset(&err);
+    assert_int_equal(run_boxtop(srv, a7, &out, &err), 1);
+    snprintf(want, sizeof want, "cannot write %s: its directory %s does not exist\n", dst,
+             path_in("nodir"));
+    assert_non_null(strstr(buf_cstr(&err), want));
+    assert_non_null(strstr(buf_cstr(&err), "\n  detail: open "));
+    assert_non_null(strstr(buf_cstr(&err), "No such file or directory (errno 2)"));
     buf_free(&out);
     buf_free(&err);
 }
@@ -311,8 +323,14 @@ static void cp_upload(void **state)
     assert_non_null(r);
     assert_int_equal(r->bytes, 3);
     /* Missing local source. */
-    const char *a3[] = {"cp", path_in("nothing"), SBX ":/x", NULL};
+    char nothing[512], want[1200];
+    snprintf(nothing, sizeof nothing, "%s", path_in("nothing"));
+    const char *a3[] = {"cp", nothing, SBX ":/x", NULL};
+    buf_reset(&err);
     assert_int_equal(run_boxtop(srv, a3, &out, &err), 3);
+    snprintf(want, sizeof want,
+             "boxtop: cannot read %s: it does not exist\n  detail: stat %s: ", nothing, nothing);
+    assert_non_null(strstr(buf_cstr(&err), want));
     buf_free(&out);
     buf_free(&err);
 }

@@ -330,7 +330,9 @@ static void upload_goes_on_past_a_failure(void **state)
     assert_int_equal(j->files_done, 7);
     assert_non_null(strstr(j->msg, "7 of 8 files copied, errors: 1, the first: "));
     assert_non_null(strstr(j->msg, gone));
-    assert_non_null(strstr(j->msg, "No such file"));
+    assert_non_null(strstr(j->msg, ": it does not exist")); /* in words (local_error.h) */
+    assert_non_null(strstr(j->msg_detail, "open "));        /* the call and strerror stay */
+    assert_non_null(strstr(j->msg_detail, "No such file"));
     eng_close(&e);
     struct buf out = BUF_INIT;
     assert_int_equal(sbx_sh("ls -A /home/user/up | wc -l; cat /home/user/up/* | sort -u", &out), 0);

@@ -16,6 +16,7 @@
 #include "boxtop/grow.h"
 #include "boxtop/i18n.h"
 #include "flist.h"
+#include "boxtop/local_error.h"
 
 void fent_free(struct fent *e)
 {
@@ -65,7 +66,7 @@ static char *owner_name(uid_t uid)
 int flist_read_local(struct flist *l, const char *path, struct error *err)
 {
     DIR *d = opendir(path);
-    if (!d) return error_set(err, ERROR_GENERIC, "%s: %s", path, strerror(errno));
+    if (!d) return local_error(err, LOCAL_LIST, "opendir", path, errno);
     flist_clear(l);
     size_t cap = 0;
     struct dirent *de;

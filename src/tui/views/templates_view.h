@@ -58,6 +58,14 @@ struct tplv {
     void (*reload)(struct tplv *v);
 };
 
+/* An error of the view's calls as every view says one: its words on the status line (the
+ * view's own), the detail behind them (curl's text, the server's body) in `:messages`. fmt
+ * has one %s, the error's message. */
+static inline void tplv_report(struct tplv *v, const char *fmt, const struct error *err)
+{
+    app_status_for_detail(v->app, &v->base, STATUS_ERROR, err->detail, fmt, err->msg);
+}
+
 /* The selected template, NULL when none is shown. */
 static inline const struct template_info *tplv_selected(const struct tplv *v)
 {

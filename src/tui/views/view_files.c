@@ -43,9 +43,11 @@ static void on_xfer(void *ud, enum xfer_event ev, struct xfer_job *j)
     if (j->state == XS_DONE || j->state == XS_FAILED || j->state == XS_CANCELLED) {
         int own = j != v->view_job && j != v->edit_job && j != v->edit_up; /* a copy */
         if (j->state == XS_FAILED && own)
-            app_status_for(v->a, &v->base, STATUS_ERROR, _("copy failed: %s - a retries"), j->msg);
+            app_status_for_detail(v->a, &v->base, STATUS_ERROR, j->msg_detail,
+                                  _("copy failed: %s - a retries"), j->msg);
         else if (j->state == XS_FAILED)
-            app_status_for(v->a, &v->base, STATUS_ERROR, _("copy failed: %s"), j->msg);
+            app_status_for_detail(v->a, &v->base, STATUS_ERROR, j->msg_detail, _("copy failed: %s"),
+                                  j->msg);
         else if (j->state == XS_DONE && j->msg[0])
             app_status_for(v->a, &v->base, STATUS_WARN, "%s", j->msg);
         else if (j->state == XS_DONE && own)

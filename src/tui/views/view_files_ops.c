@@ -20,6 +20,7 @@
 
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
+#include "boxtop/local_error.h"
 #include "app.h"
 #include "files/fview.h"
 
@@ -90,7 +91,10 @@ static void mkdir_done(struct app *a, const char *text, int submit, void *ud)
     struct error err = {0};
     said_when_done(v, p->remote, _("made directory %s"), text);
     if (!p->remote) {
-        if (mkdir(path, 0777) < 0) app_status(a, STATUS_ERROR, "%s: %s", path, strerror(errno));
+        if (mkdir(path, 0777) < 0) {
+            local_error(&err, LOCAL_MKDIR, "mkdir", path, errno);
+            app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
+        }
         p->want_sel = strdup(text);
         fv_reload(v, p);
     } else {
@@ -127,9 +131,10 @@ static void rename_go(struct fview *v)
     struct fpane *p = &v->p[v->ren_pane];
     struct error err = {0};
     if (!p->remote) {
-        if (rename(v->ren_from, v->ren_to) < 0)
-            app_status(v->a, STATUS_ERROR, "%s", strerror(errno));
-        else
+        if (rename(v->ren_from, v->ren_to) < 0) {
+            local_error(&err, LOCAL_RENAME, "rename", v->ren_from, errno);
+            app_status_detail(v->a, STATUS_ERROR, err.detail, "%s", err.msg);
+        } else
             app_status(v->a, STATUS_INFO, "%s", _("renamed"));
         free(p->want_sel);
         p->want_sel = strdup(v->ren_name);
@@ -213,10 +218,12 @@ static void delete_one(struct fview *v, struct fpane *p, const char *name)
     if (!path) return;
     if (!p->remote) {
         struct stat st;
-        int rc = lstat(path, &st) == 0 && S_ISDIR(st.st_mode)
-                     ? nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS)
-                     : unlink(path);
-        if (rc < 0) app_status(v->a, STATUS_ERROR, "%s: %s", path, strerror(errno));
+        int is_dir = lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+        int rc = is_dir ? nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) : unlink(path);
+        if (rc < 0) {
+            local_error(&err, LOCAL_DELETE, is_dir ? "nftw" : "unlink", path, errno);
+            app_status_detail(v->a, STATUS_ERROR, err.detail, "%s", err.msg);
+        }
     } else {
         if (REMOTE_OP(v, remove, path) < 0)
             app_status_detail(v->a, STATUS_ERROR, err.detail, "%s", err.msg);
@@ -270,7 +277,9 @@ static int ensure_tmpdir(struct fview *v)
     buf_printf(&b, "%s/boxtop-files.XXXXXX", t && t[0] ? t : "/tmp");
     char *p = buf_steal(&b);
     if (!p || !mkdtemp(p)) {
-        app_status(v->a, STATUS_ERROR, "%s", strerror(errno));
+        struct error err;
+        local_error(&err, LOCAL_MKDIR, "mkdtemp", p ? p : "", p ? errno : ENOMEM);
+        app_status_detail(v->a, STATUS_ERROR, err.detail, "%s", err.msg);
         free(p);
         return -1;
     }

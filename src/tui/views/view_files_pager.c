@@ -13,6 +13,7 @@
 #include "boxtop/grow.h"
 #include "boxtop/buf.h"
 #include "boxtop/i18n.h"
+#include "boxtop/local_error.h"
 #include "app.h"
 #include "files/fview.h"
 
@@ -186,7 +187,9 @@ struct view *fv_pager_new(struct app *a, const char *path, const char *title)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        app_status(a, STATUS_ERROR, "%s: %s", path, strerror(errno));
+        struct error err;
+        local_error(&err, LOCAL_READ, "open", path, errno);
+        app_status_detail(a, STATUS_ERROR, err.detail, "%s", err.msg);
         return NULL;
     }
     struct view *v = fv_pager_new_fd(a, fd, PAGER_MAX + 1, -1, title);

@@ -46,6 +46,7 @@ static void on_templates(struct api_result *res, void *ud)
     v->call = NULL;
     if (res->err.kind != ERROR_NONE) {
         snprintf(v->err, sizeof(v->err), "%s", res->err.msg);
+        tplv_report(v, _("cannot load the templates: %s"), &res->err);
     } else {
         /* the selection's id, before the old list goes */
         const struct template_info *was = tplv_selected(v);
@@ -72,7 +73,10 @@ static void tplv_fetch(struct tplv *v)
     if (v->call) return;
     struct error err = {0};
     v->call = bfetch_templates(v->app->be, on_templates, v, &err);
-    if (!v->call) snprintf(v->err, sizeof(v->err), "%s", err.msg);
+    if (!v->call) {
+        snprintf(v->err, sizeof(v->err), "%s", err.msg);
+        tplv_report(v, _("cannot load the templates: %s"), &err);
+    }
 }
 
 struct col {
@@ -182,7 +186,7 @@ static void build_name_done(struct app *a, const char *text, int submit, void *u
     struct error err = {0};
     struct view *bv = view_template_build_new(a, v->build_file, name, cpu, mem, &err);
     if (!bv) {
-        app_status(a, STATUS_ERROR, "%s", err.msg);
+        tplv_report(v, "%s", &err);
         return;
     }
     app_push_view(a, bv);
@@ -203,7 +207,7 @@ static void on_deleted(struct api_result *res, void *ud)
     struct tplv *v = ud;
     v->del = NULL;
     if (res->err.kind != ERROR_NONE)
-        app_status(v->app, STATUS_ERROR, "%s", res->err.msg);
+        tplv_report(v, _("cannot delete the template: %s"), &res->err);
     else
         app_status(v->app, STATUS_INFO, _("template %s deleted"), v->del_id ? v->del_id : "");
     tplv_fetch(v);
@@ -216,7 +220,7 @@ static void delete_yes(struct app *a, void *ud)
     if (!v->del_id) return;
     bfetch_cancel(v->del);
     v->del = bfetch_template_delete(a->be, v->del_id, on_deleted, v, &err);
-    if (!v->del) app_status(a, STATUS_ERROR, "%s", err.msg);
+    if (!v->del) tplv_report(v, _("cannot delete the template: %s"), &err);
 }
 
 static void filter_changed(struct app *a, const char *text, int submit, void *ud)

@@ -19,7 +19,7 @@ static void on_edited(struct api_result *res, void *ud)
     struct tplv *v = ud;
     v->edit = NULL;
     if (res->err.kind != ERROR_NONE) {
-        app_status(v->app, STATUS_ERROR, "%s", res->err.msg);
+        tplv_report(v, _("cannot change the template: %s"), &res->err);
         return;
     }
     app_status(v->app, STATUS_INFO, _("template %s updated"), v->edit_id ? v->edit_id : "");
@@ -64,7 +64,7 @@ static void tags_done(struct app *a, const char *text, int submit, void *ud, int
     struct error err = {0};
     bfetch_cancel(v->edit);
     v->edit = bfetch_template_tags_edit(a->be, add, v->edit_id, from, tags, n, on_edited, v, &err);
-    if (!v->edit) app_status(a, STATUS_ERROR, "%s", err.msg);
+    if (!v->edit) tplv_report(v, _("cannot change the template: %s"), &err);
 }
 
 static void add_done(struct app *a, const char *text, int submit, void *ud)
@@ -84,7 +84,7 @@ static void publish_yes(struct app *a, void *ud)
     if (!v->edit_id) return;
     bfetch_cancel(v->edit);
     v->edit = bfetch_template_publish(a->be, v->edit_id, v->edit_public, on_edited, v, &err);
-    if (!v->edit) app_status(a, STATUS_ERROR, "%s", err.msg);
+    if (!v->edit) tplv_report(v, _("cannot change the template: %s"), &err);
 }
 
 int tpl_edit_key(struct tplv *v, struct app *a, int ch)

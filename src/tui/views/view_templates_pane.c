@@ -69,7 +69,10 @@ static void fetch_builds(struct tplv *v)
     struct error err = {0};
     bfetch_cancel(p->fd);
     p->fd = bfetch_template_builds(v->app->be, p->id, p->pg.token, on_builds, v, &err);
-    if (!p->fd) snprintf(p->derr, sizeof p->derr, "%s", err.msg);
+    if (!p->fd) {
+        snprintf(p->derr, sizeof p->derr, "%s", err.msg);
+        tplv_report(v, _("cannot load the template's builds: %s"), &err);
+    }
 }
 
 /* A page's builds go after the stage's (newest first across pages); d is emptied. */
@@ -115,6 +118,8 @@ static void on_builds(struct api_result *res, void *ud)
     if (err.kind != ERROR_NONE ||
         template_detail_parse(res->body ? res->body : "", res->body_len, &d, &err) < 0) {
         snprintf(p->derr, sizeof p->derr, "%s", err.msg);
+        bfetch_body_detail(v->app->be, &err, res); /* what could not be read */
+        tplv_report(v, _("cannot load the template's builds: %s"), &err);
         template_detail_free(&p->stage);
         api_paging_free(&p->pg);
         maybe_poll(v);
@@ -163,6 +168,9 @@ static void on_tags(struct api_result *res, void *ud)
         const char *m = err.msg;
         if (!strncmp(m, "tags: ", 6)) m += 6;
         snprintf(p->terr, sizeof p->terr, "%s", m);
+        memmove(err.msg, m, strlen(m) + 1);
+        bfetch_body_detail(v->app->be, &err, res);
+        tplv_report(v, _("cannot load the template's tags: %s"), &err);
     }
     maybe_poll(v);
     app_dirty(v->app, DIRTY_MAIN);
@@ -186,7 +194,10 @@ void tpl_pane_show(struct tplv *v, const char *id, int force)
     template_detail_free(&p->stage);
     fetch_builds(v);
     p->ft = bfetch_template_tags(v->app->be, id, on_tags, v, &err);
-    if (!p->ft) snprintf(p->terr, sizeof p->terr, "%s", err.msg);
+    if (!p->ft) {
+        snprintf(p->terr, sizeof p->terr, "%s", err.msg);
+        tplv_report(v, _("cannot load the template's tags: %s"), &err);
+    }
 }
 
 int tpl_pane_rows(const struct tplv *v, int h)
@@ -380,7 +391,7 @@ static void open_log(struct tplv *v, struct app *a)
     struct view *bv =
         view_template_build_attach(a, p->d.id, b->id, name, b->created_ms, b->finished_ms, &err);
     if (!bv) {
-        app_status(a, STATUS_ERROR, "%s", err.msg);
+        tplv_report(v, "%s", &err);
         return;
     }
     app_push_view(a, bv);

@@ -70,6 +70,14 @@ static void on_timer(struct loop *lp, void *ud)
     if (v->pane) pane_fetch(v);
 }
 
+/* An error of the view's calls as every view says one: its words on the status line (the
+ * view's own), the detail behind them (curl's text, the server's body) in `:messages`. fmt
+ * has one %s, the error's message. */
+static void wh_report(struct whv *v, const char *fmt, const struct error *err)
+{
+    app_status_for_detail(v->app, &v->base, STATUS_ERROR, err->detail, fmt, err->msg);
+}
+
 static void maybe_rearm(struct whv *v)
 {
     bool busy = v->call || v->pane_call;
@@ -135,8 +143,11 @@ static void on_list(struct api_result *res, void *ud)
     v->call = NULL;
     if (res->err.kind != ERROR_NONE) {
         snprintf(v->err, sizeof v->err, "%s", res->err.msg);
+        wh_report(v, _("cannot load the webhooks: %s"), &res->err);
     } else if (webhook_list_parse(res->body ? res->body : "", res->body_len, &wl, &err) < 0) {
         snprintf(v->err, sizeof v->err, "%s", err.msg);
+        bfetch_body_detail(v->app->be, &err, res); /* what could not be read */
+        wh_report(v, _("cannot load the webhooks: %s"), &err);
     } else {
         /* keep the last-delivery cells of webhooks still listed until their new answer */
         struct last *nl = calloc(wl.n ? (size_t)wl.n : 1, sizeof *nl);
@@ -178,7 +189,10 @@ static void wh_fetch(struct whv *v)
     if (v->call) return;
     struct error err = {0};
     v->call = bfetch_webhooks(v->app->be, on_list, v, &err);
-    if (!v->call) snprintf(v->err, sizeof v->err, "%s", err.msg);
+    if (!v->call) {
+        snprintf(v->err, sizeof v->err, "%s", err.msg);
+        wh_report(v, _("cannot load the webhooks: %s"), &err);
+    }
 }
 
 static void on_pane(struct api_result *res, void *ud)
@@ -192,11 +206,14 @@ static void on_pane(struct api_result *res, void *ud)
     } else if (res->err.kind != ERROR_NONE) {
         v->pane_state = 3;
         snprintf(v->pane_err, sizeof v->pane_err, "%s", res->err.msg);
+        wh_report(v, _("cannot load the webhook's deliveries: %s"), &res->err);
     } else {
         struct webhook_attempts at;
         if (webhook_attempts_parse(res->body ? res->body : "", res->body_len, &at, &err) < 0) {
             v->pane_state = 3;
             snprintf(v->pane_err, sizeof v->pane_err, "%s", err.msg);
+            bfetch_body_detail(v->app->be, &err, res);
+            wh_report(v, _("cannot load the webhook's deliveries: %s"), &err);
         } else {
             webhook_attempts_free(&v->at);
             v->at = at;
@@ -215,6 +232,7 @@ static void pane_fetch(struct whv *v)
     if (!v->pane_call) {
         v->pane_state = 3;
         snprintf(v->pane_err, sizeof v->pane_err, "%s", err.msg);
+        wh_report(v, _("cannot load the webhook's deliveries: %s"), &err);
     }
 }
 
@@ -407,6 +425,7 @@ static void on_action(struct api_result *res, void *ud)
         whform_set_busy(v->form, false);
         if (res->err.kind != ERROR_NONE) {
             whform_set_error(v->form, res->err.msg);
+            wh_report(v, _("cannot save the webhook: %s"), &res->err);
         } else {
             app_status(v->app, STATUS_INFO, "%s",
                        whform_edit_id(v->form) ? _("webhook saved") : _("webhook created"));
@@ -414,7 +433,7 @@ static void on_action(struct api_result *res, void *ud)
             v->form = NULL;
         }
     } else if (res->err.kind != ERROR_NONE) {
-        app_status(v->app, STATUS_ERROR, "%s", res->err.msg);
+        wh_report(v, _("the webhook was not changed: %s"), &res->err);
     }
     if (v->timer) loop_timer_cancel(v->app->loop, v->timer);
     v->timer = 0;
@@ -430,9 +449,10 @@ static void on_submit(struct whform *f, const struct webhook_fields *fields, voi
     const char *id = whform_edit_id(f);
     v->act = id ? bfetch_webhook_update(v->app->be, id, fields, on_action, v, &err)
                 : bfetch_webhook_create(v->app->be, fields, on_action, v, &err);
-    if (!v->act)
+    if (!v->act) {
         whform_set_error(f, err.msg);
-    else
+        wh_report(v, _("cannot save the webhook: %s"), &err);
+    } else
         whform_set_busy(f, true);
 }
 
@@ -444,7 +464,7 @@ static void do_delete(struct app *a, void *ud)
     if (v->pane && v->pane_id && !strcmp(v->pane_id, v->del_id)) close_pane(v);
     v->act = bfetch_webhook_delete(a->be, v->del_id, on_action, v, &err);
     if (!v->act)
-        app_status(a, STATUS_ERROR, "%s", err.msg);
+        wh_report(v, _("cannot delete the webhook: %s"), &err);
     else
         app_status(a, STATUS_INFO, "%s", _("deleting the webhook…"));
 }
@@ -457,7 +477,7 @@ static void toggle(struct whv *v)
     if (v->act) return;
     v->act = bfetch_webhook_update(v->app->be, wi->id, &f, on_action, v, &err);
     if (!v->act)
-        app_status(v->app, STATUS_ERROR, "%s", err.msg);
+        wh_report(v, _("the webhook was not changed: %s"), &err);
     else
         app_status(v->app, STATUS_INFO, "%s",
                    f.enabled ? _("enabling the webhook…") : _("disabling the webhook…"));
