@@ -422,6 +422,11 @@ int server_respond_json(struct server_request *req, int status, cJSON *json)
     return rc;
 }
 
+void server_request_error_code_string(struct server_request *req)
+{
+    req->error_code_string = true;
+}
+
 int server_respond_error(struct server_request *req, int status, const char *fmt, ...)
 {
     char msg[512];
@@ -435,10 +440,14 @@ int server_respond_error(struct server_request *req, int status, const char *fmt
      * a character cut by the truncation above, would make the JSON invalid, and controls would
      * reach whoever shows the message. The sanitizer repairs and strips both. */
     char *clean = sanitize_dup(msg, 0);
-    if (o) {
+    if (o && req->error_code_string) {
+        char code[16];
+        snprintf(code, sizeof code, "%d", status);
+        cJSON_AddStringToObject(o, "code", code);
+    } else if (o) {
         cJSON_AddNumberToObject(o, "code", status);
-        cJSON_AddStringToObject(o, "message", clean ? clean : "error");
     }
+    if (o) cJSON_AddStringToObject(o, "message", clean ? clean : "error");
     free(clean);
     return server_respond_json(req, status, o);
 }
@@ -724,12 +733,16 @@ int server_req_start(struct conn *c, struct http_head *head, int head_status, co
     }
     if (!req->route) {
         if (path_matched) {
-            server_respond_error(req, 405, "method %s not allowed on %s", req->method,
-                                 req->head.path);
+            /* the platform API (gin + the OpenAPI validator) answers a known path with a
+             * wrong method 400 "method not allowed"; envd's router 405. Never the path. */
+            if (req->vh == SERVER_VHOST_API)
+                server_respond_error(req, 400, "validation error: method not allowed");
+            else
+                server_respond_error(req, 405, "method not allowed");
             return 0;
         }
         if (!t->has_fallback) {
-            server_respond_error(req, 404, "no route for %s %s", req->method, req->head.path);
+            server_respond_error(req, 404, "not found"); /* never the path */
             return 0;
         }
         req->route = &t->fallback;

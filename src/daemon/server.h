@@ -178,6 +178,9 @@ int server_respond_fd(struct server_request *req, int status, const char *conten
 /* Takes ownership of json (freed). */
 int server_respond_json(struct server_request *req, int status, struct cJSON *json);
 /* {"code":status,"message":msg} */
+/* From now on req's error bodies carry "code" as a string ("404"), as the volume content
+ * API's schema says; otherwise a number (the platform API's Error). */
+void server_request_error_code_string(struct server_request *req);
 int server_respond_error(struct server_request *req, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool server_responded(const struct server_request *req);

@@ -78,6 +78,7 @@ struct server_request {
     int query_state; /* 0 not parsed, 1 ok, -1 malformed */
     char *captures[SERVER_MAX_CAPTURES];
     const struct route *route;
+    bool error_code_string; /* server_request_error_code_string */
     void *ud;
     bool head_only; /* HEAD: no body in the answer */
     bool http10;

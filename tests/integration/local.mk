@@ -28,6 +28,9 @@ INTEGRATION_TESTS = \
 	tests/integration/sdk-pause-fs.sh \
 	tests/integration/sdk-volumes.sh \
 	tests/integration/volume-content.sh \
+	tests/integration/volume-rootless.sh \
+	tests/integration/remove-hidden.sh \
+	tests/integration/process-groups.sh \
 	tests/integration/streams.sh \
 	tests/integration/envd-extras.sh \
 	tests/integration/fidelity.sh \
@@ -54,7 +57,8 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/sdk-templates.mjs tests/integration/cli-template.mjs \
 	tests/integration/sdk-commands.mjs tests/integration/sdk-files.mjs tests/integration/streams.mjs \
 	tests/integration/sdk-files-today.mjs tests/integration/sdk-snapshots.mjs tests/integration/sdk-pause-fs.mjs \
-	tests/integration/sdk-volumes.mjs tests/integration/volume-content.mjs \
+	tests/integration/sdk-volumes.mjs tests/integration/volume-content.mjs tests/integration/volume-rootless.mjs \
+	tests/integration/remove-hidden.mjs tests/integration/process-groups.mjs \
 	tests/integration/envd-extras.mjs tests/integration/fidelity.mjs \
 	tests/integration/cli.mjs tests/integration/hostile.mjs tests/integration/restart.mjs \
 	tests/integration/cleanup.mjs tests/integration/snapshot-copy.mjs \
@@ -78,7 +82,8 @@ $(INTEGRATION_LAST_LOG): tests/integration/harness.sh.log \
 	tests/integration/sdk-commands.sh.log tests/integration/sdk-files.sh.log \
 	tests/integration/sdk-files-today.sh.log tests/integration/sdk-snapshots.sh.log \
 	tests/integration/sdk-pause-fs.sh.log tests/integration/sdk-volumes.sh.log \
-	tests/integration/volume-content.sh.log \
+	tests/integration/volume-content.sh.log tests/integration/volume-rootless.sh.log tests/integration/remove-hidden.sh.log \
+	tests/integration/process-groups.sh.log \
 	tests/integration/streams.sh.log tests/integration/envd-extras.sh.log tests/integration/cli.sh.log \
 	tests/integration/cli-connect.sh.log tests/integration/hostile.sh.log \
 	tests/integration/restart.sh.log tests/integration/cleanup.sh.log \

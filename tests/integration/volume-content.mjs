@@ -181,13 +181,35 @@ test('token: missing, wrong, another volume\'s, the API key → 401 on every rou
       assert.ok(!r.text.includes(ctx.vol.token) && !r.text.includes(ctx.other.token));
     }
   }
-  // a volume id that does not exist answers the same as a wrong token
+  // a volume id that does not exist: 404 "volume not found" (upstream: a deleted volume's token)
   const r = await raw('GET', '00000000-0000-4000-8000-000000000000', 'path', q, { Authorization: `Bearer ${ctx.vol.token}` });
-  assert.equal(r.status, 401);
+  assert.equal(r.status, 404, r.text);
+  assert.deepEqual(r.json, { code: '404', message: 'volume not found' });
   assert.equal(fs.readFileSync(path.join(dataDir(), 'docs/hello.txt'), 'utf8'), before);
   assert.equal((await raw('GET', id, 'path', q, { Authorization: `Bearer ${ctx.vol.token}` })).status, 200);
-  // other methods on a content route: 405, not 404
-  assert.equal((await raw('POST', id, 'path', q, { Authorization: `Bearer ${ctx.vol.token}` })).status, 405);
+  // other methods on a content route: the API's 400 "method not allowed", never the path echoed
+  const m = await raw('POST', id, 'path', q, { Authorization: `Bearer ${ctx.vol.token}` });
+  assert.equal(m.status, 400, m.text);
+  assert.equal(m.json.message, 'validation error: method not allowed');
+  assert.ok(!m.text.includes('volumecontent'), m.text);
+});
+
+test('error bodies: {code, message} with code a string, as the content API\'s schema says', T, async () => {
+  const auth = { Authorization: `Bearer ${ctx.vol.token}` };
+  const id = ctx.vol.volumeId;
+  for (const [m, w, q, want, h] of [
+    ['GET', 'path', 'path=/nope', 404, auth],
+    ['GET', 'file', 'path=/nope', 404, auth],
+    ['POST', 'dir', 'path=/docs', 409, auth],
+    ['GET', 'dir', 'path=/&depth=0', 400, auth],
+    ['GET', 'dir', 'path=/', 401, {}],
+  ]) {
+    const r = await raw(m, id, w, q, h);
+    assert.equal(r.status, want, `${m} ${w}?${q} → ${r.status} ${r.text}`);
+    assert.equal(typeof r.json?.code, 'string', `${m} ${w}?${q}: ${r.text}`);
+    assert.equal(r.json.code, String(want));
+    assert.equal(typeof r.json.message, 'string');
+  }
 });
 
 test('".." never leaves the volume', T, async () => {
@@ -259,7 +281,7 @@ test('symlinks out of the volume: resolved inside it, never at the host', T, asy
   }
 });
 
-test('bad input: depth, mode, uid, body → 400; a deleted volume → 401', T, async () => {
+test('bad input: depth, mode, uid, body → 400; a deleted volume → 404', T, async () => {
   const v = ctx.vol;
   const auth = { Authorization: `Bearer ${v.token}` };
   for (const [m, w, q, body] of [
@@ -278,7 +300,8 @@ test('bad input: depth, mode, uid, body → 400; a deleted volume → 401', T, a
   assert.equal(fs.existsSync(path.join(dataDir(), 'f')), false);
   await ctx.E.Volume.destroy(ctx.other.volumeId);
   const r = await raw('GET', ctx.other.volumeId, 'dir', 'path=/', { Authorization: `Bearer ${ctx.other.token}` });
-  assert.equal(r.status, 401);
+  assert.equal(r.status, 404, r.text);
+  await rejectsWith(ctx.other.list('/'), ctx.E.VolumePathNotFoundError, 'a deleted volume through the SDK');
   await ctx.E.Volume.destroy(v.volumeId);
 });
 

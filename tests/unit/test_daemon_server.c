@@ -751,7 +751,10 @@ static void client(void)
        "JSON 404 for an unknown route");
     buf_free(&r.body);
     send_str(fd, "DELETE /hello HTTP/1.1\r\nHost: x\r\n\r\n");
-    ok(read_resp(fd, &r, 2000) == 0 && r.status == 405, "405 for a wrong method");
+    /* the platform API's answer (gin + its OpenAPI validator): 400, the path never echoed */
+    ok(read_resp(fd, &r, 2000) == 0 && r.status == 400 &&
+           strstr(r.body.data, "method not allowed") && !strstr(r.body.data, "hello"),
+       "400 'method not allowed' for a wrong method, without the path");
     buf_free(&r.body);
     close(fd);
     /* 22: a streaming handler answers before the body and still gets the body */

@@ -3,7 +3,8 @@
  * GET/PATCH/DELETE /path (getInfo, updateMetadata, remove) and GET /file (readFile, sent from the
  * file with sendfile). Shapes are the SDK's generated VolumeEntryStat
  * ({name,path,type,size,mode,uid,gid,atime,mtime,ctime,target?}); errors are
- * {"code","message"}, 404 for a missing path (the SDK's VolumePathNotFoundError). */
+ * {"code","message"} with code a string ("404", the content API's schema), 404 for a missing
+ * path (the SDK's VolumePathNotFoundError). */
 #include "config.h"
 
 #include <dirent.h>

@@ -34,7 +34,7 @@ int vc_remove_later(struct daemon *d, const struct volume *v, int parent_fd, con
 long long vc_id_in(long long id, bool group);
 unsigned vc_id_out(unsigned id, bool group);
 /* uid/gid (default "user", mapped in) and mode (-1: none) of makeDir and writeFile; answers
- * the 400 itself. */
+ * the 400 itself, and a 403 for an owner boxtopd cannot give (rootless) before any change. */
 int vc_owner_mode_query(struct server_request *req, long long *uid, long long *gid,
                         long long *mode);
 /* PUT /volumecontent/{id}/file (dapi_volcontent_upload.c). The helpers above:

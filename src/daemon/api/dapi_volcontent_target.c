@@ -22,10 +22,13 @@
 #include "../volume.h"
 #include "dapi_volcontent.h"
 
-/* The volume whose id is capture 0 and whose token is the request's bearer token. A missing
- * volume and a wrong token get the same 401: the answer tells nothing about which ids exist. */
+/* The volume whose id is capture 0 and whose token is the request's bearer token. No token:
+ * 401. A volume that does not exist: 404 "volume not found", as upstream answers a (still
+ * valid) token of a deleted volume; ids are random UUIDs, so this tells nothing useful. An
+ * existing volume with another token: 401. */
 static struct volume *vc_volume(struct daemon *d, struct server_request *req)
 {
+    server_request_error_code_string(req); /* every answer of these routes, from here on */
     const char *id = server_request_capture(req, 0);
     const char *auth = server_request_header(req, "authorization");
     if (!auth || strncasecmp(auth, "Bearer ", 7) != 0 || !auth[7]) {
@@ -33,7 +36,11 @@ static struct volume *vc_volume(struct daemon *d, struct server_request *req)
         return NULL;
     }
     struct volume *v = id ? volume_find(d, id) : NULL;
-    if (!v || !auth_key_matches(v->token, auth + 7)) {
+    if (!v) {
+        server_respond_error(req, 404, "volume not found");
+        return NULL;
+    }
+    if (!auth_key_matches(v->token, auth + 7)) {
         log_msg(d->log, LOG_INFO, "api: %s /volumecontent from %s: invalid volume token",
                 server_request_method(req), server_request_peer(req));
         server_respond_error(req, 401, "invalid volume token");
@@ -157,13 +164,33 @@ int vc_answer_errno(struct server_request *req, int e, const char *abs)
     }
 }
 
+/* Whether boxtopd may make uid:gid an entry's owner: as root any; rootless only its own uid
+ * and one of its groups (chown(2) without CAP_CHOWN). */
+static bool can_give(long long uid, long long gid)
+{
+    if (geteuid() == 0) return true;
+    if (uid != (long long)geteuid()) return false;
+    if (gid == (long long)getegid()) return true;
+    gid_t groups[256];
+    int n = getgroups(256, groups);
+    for (int i = 0; i < n; i++)
+        if ((long long)groups[i] == gid) return true;
+    return false;
+}
+
 int vc_owner_mode_query(struct server_request *req, long long *uid, long long *gid, long long *mode)
 {
     if (dapi_query_int(req, "uid", VOLUME_USER_ID, 0, 0xfffffffeLL, uid) < 0) return -1;
     if (dapi_query_int(req, "gid", VOLUME_USER_ID, 0, 0xfffffffeLL, gid) < 0) return -1;
     *uid = vc_id_in(*uid, false);
     *gid = vc_id_in(*gid, true);
-    return dapi_query_int(req, "mode", -1, 0, 07777, mode);
+    if (dapi_query_int(req, "mode", -1, 0, 07777, mode) < 0) return -1;
+    if (!can_give(*uid, *gid)) { /* refused before anything is created */
+        server_respond_error(req, 403, "permission denied: cannot give an entry owner %lld:%lld",
+                             *uid, *gid);
+        return -1;
+    }
+    return 0;
 }
 
 int vc_remove_later(struct daemon *d, const struct volume *v, int parent_fd, const char *base)

@@ -20,6 +20,7 @@
 #include "boxtop/error.h"
 #include "denvd.h"
 #include "path.h"
+#include "runtime/runtime.h"
 
 struct denvd_fdw;
 struct denvd_timer;
@@ -164,7 +165,7 @@ int denvd_fs_path(struct denvd_call *c, const cJSON *msg, const char *key, char 
 /* Remove (fs_remove.c): 0 when answered in r now; 1 when a child deletes a big tree and
  * done(ud, r) answers in the loop later - unless denvd_remove_forget(*job) came first (the
  * client went away; the deletion goes on). */
-#define RM_HIDDEN_PREFIX ".boxtopd-rm-" /* a tree being deleted: never listed nor watched */
+#define RM_HIDDEN_PREFIX RT_RM_HIDDEN_PREFIX /* a tree being deleted: never listed nor watched */
 struct denvd_remove;
 typedef void (*denvd_remove_done_fn)(void *ud, struct denvd_reply *r);
 int denvd_fs_remove(struct denvd_call *c, const cJSON *msg, struct denvd_reply *r,

@@ -10,9 +10,11 @@
  * the caller gets os.RemoveAll's result: success, or the error with what could not be
  * deleted put back at the path. The hidden names are kept in a note of the sandbox's
  * directory until deleted: a boxtopd stopped midway deletes them at its next start
- * (denvd_remove_sweep). */
+ * (denvd_remove_sweep), also those whose parent was renamed meanwhile (a bounded walk of the
+ * writable layer). Snapshots and forks never copy a hidden tree (rt_name_is_rm_hidden). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -208,17 +210,11 @@ void denvd_remove_forget(struct denvd_remove *job)
     if (job) job->done = NULL;
 }
 
-/* One line of the note: "uid gid cred /path/.boxtopd-rm-…", restarted as it was. */
-static void sweep_line(struct rt *rt, struct rt_sandbox *sb, const char *line)
+/* Delete the hidden tree at abs (a sandbox path) off the loop, journaled again. */
+static void sweep_start(struct rt *rt, struct rt_sandbox *sb, const char *abs, unsigned uid,
+                        unsigned gid, bool cred)
 {
-    unsigned uid, gid;
-    int cred, at = 0;
-    if (sscanf(line, "%u %u %d %n", &uid, &gid, &cred, &at) != 3 || !at || line[at] != '/') return;
-    const char *abs = line + at;
     const char *name = strrchr(abs, '/') + 1;
-    if (strncmp(name, RM_HIDDEN_PREFIX, strlen(RM_HIDDEN_PREFIX)) != 0 ||
-        strlen(name) >= sizeof((struct denvd_remove *)0)->hidden || strlen(abs) >= ENVD_PATH_MAX)
-        return; /* not a name this file gives: never delete it */
     char base[NAME_MAX + 1];
     int dfd = cf_open_parent(rt_root_fd(sb), abs, base, sizeof base);
     if (dfd < 0) return;
@@ -235,6 +231,91 @@ static void sweep_line(struct rt *rt, struct rt_sandbox *sb, const char *line)
     close(dfd);
 }
 
+/* One line of the note: "uid gid cred /path/.boxtopd-rm-…", restarted as it was. */
+static void sweep_line(struct rt *rt, struct rt_sandbox *sb, const char *line)
+{
+    unsigned uid, gid;
+    int cred, at = 0;
+    if (sscanf(line, "%u %u %d %n", &uid, &gid, &cred, &at) != 3 || !at || line[at] != '/') return;
+    const char *abs = line + at;
+    const char *name = strrchr(abs, '/') + 1;
+    if (!rt_name_is_rm_hidden(name) || strlen(abs) >= ENVD_PATH_MAX)
+        return; /* not a name this file gives: never delete it */
+    sweep_start(rt, sb, abs, uid, gid, cred != 0);
+}
+
+/* ---- hidden trees the note cannot find ---- */
+
+/* A line names the hidden tree by its path at the time; when a parent was renamed between a
+ * crash and the restart (the sandbox's processes live on), the tree is elsewhere. The
+ * sandbox's writable layer holds every hidden tree (it was renamed there), so a walk of it
+ * finds them; bounded, as the layer may be big, and run only when the note had lines. */
+#define SWEEP_WALK_ENTRIES 200000
+#define SWEEP_WALK_DEPTH   64
+
+struct sweep_walk {
+    struct rt *rt;
+    struct rt_sandbox *sb;
+    const char *known; /* the note as it was: hidden names restarted by their lines */
+    long left;
+    char path[ENVD_PATH_MAX]; /* the sandbox path of the directory walked */
+};
+
+static void walk_dir(struct sweep_walk *w, int fd, int depth)
+{
+    int dup_fd = dup(fd);
+    DIR *dp = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!dp) {
+        if (dup_fd >= 0) close(dup_fd);
+        return;
+    }
+    size_t len = strlen(w->path);
+    struct dirent *e;
+    while (w->left > 0 && (e = readdir(dp))) {
+        w->left--;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        bool hidden = rt_name_is_rm_hidden(e->d_name);
+        if (hidden && (e->d_type == DT_CHR || strstr(w->known, e->d_name)))
+            continue; /* an overlay whiteout, or restarted by its line */
+        if (!hidden && (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)) continue;
+        if (snprintf(w->path + len, sizeof w->path - len, "/%s", e->d_name) >=
+            (int)(sizeof w->path - len))
+            continue;
+        if (hidden) {
+            sweep_start(w->rt, w->sb, w->path, 0, 0, false); /* boxtopd's own: no user known */
+        } else if (depth < SWEEP_WALK_DEPTH) {
+            int sub = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0) {
+                walk_dir(w, sub, depth + 1);
+                close(sub);
+            }
+        }
+        w->path[len] = '\0';
+    }
+    closedir(dp);
+}
+
+static void sweep_walk(struct rt *rt, struct rt_sandbox *sb, const char *known)
+{
+    struct sweep_walk *w = calloc(1, sizeof *w);
+    char dir[PATH_MAX];
+    if (!w || rt_sandbox_layer_dir(sb, dir, sizeof dir, w->path, sizeof w->path) < 0) {
+        free(w);
+        return;
+    }
+    w->rt = rt;
+    w->sb = sb;
+    w->known = known;
+    w->left = SWEEP_WALK_ENTRIES;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+        if (strcmp(w->path, "/") == 0) w->path[0] = '\0';
+        walk_dir(w, fd, 0);
+        close(fd);
+    }
+    free(w);
+}
+
 void denvd_remove_sweep(struct denvd_sbx *s)
 {
     if (!s->rt || rt_root_fd(s->rt) < 0) return;
@@ -246,6 +327,11 @@ void denvd_remove_sweep(struct denvd_sbx *s)
         rt_sandbox_note_put(s->rt, RM_NOTE, ""); /* each restarted job notes itself again */
         for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
             sweep_line(s->e->host.rt, s->rt, l);
+        /* the note now names exactly the trees restarted by their lines; the walk finds the
+         * others (a line whose path is gone) */
+        n = rt_sandbox_note_get(s->rt, RM_NOTE, buf, RM_NOTE_MAX);
+        buf[n > 0 ? n : 0] = '\0';
+        sweep_walk(s->e->host.rt, s->rt, buf);
     }
     free(buf);
 }

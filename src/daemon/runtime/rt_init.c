@@ -193,8 +193,11 @@ static void child_exec(const struct rt_msg_spawn *sp, const char *cwd, char **ar
     signal(SIGHUP, SIG_DFL);
     int e = 0;
     const char *step = "setsid";
-    if (setsid() < 0) goto fail;
+    /* As upstream envd: a PTY process leads a new session (its terminal's), any other stays
+     * in init's process group and session, as envd's children stay in envd's. Trees are
+     * ended process by process (SendSignal, boxtop exec's Ctrl-C), never by group. */
     if (pty_slave >= 0) {
+        if (setsid() < 0) goto fail;
         step = "controlling tty";
         if (ioctl(pty_slave, TIOCSCTTY, 0) < 0) goto fail;
         in_fd = out_fd = err_fd = pty_slave;
@@ -667,6 +670,16 @@ void rt_init_main(struct rt_init_args *a)
     sigaddset(&chld, SIGCHLD);
     sigprocmask(SIG_BLOCK, &chld, NULL);
     in.sig_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+    /* Commands share init's process group (child_exec): a command's `kill 0` must not end
+     * init (in plain mode it is not a pid namespace's init, which the kernel shields). Held
+     * pending, never delivered; child_exec unblocks everything for the command. */
+    static const int group_sigs[] = {SIGINT,  SIGTERM, SIGQUIT, SIGUSR1,   SIGUSR2, SIGALRM,
+                                     SIGTSTP, SIGTTIN, SIGTTOU, SIGVTALRM, SIGPROF};
+    sigset_t held;
+    sigemptyset(&held);
+    for (size_t i = 0; i < sizeof group_sigs / sizeof group_sigs[0]; i++)
+        sigaddset(&held, group_sigs[i]);
+    sigprocmask(SIG_BLOCK, &held, NULL);
     in.buf = malloc(RT_MSG_MAX);
     in.tracked = calloc(INIT_MAX_TRACKED, sizeof *in.tracked);
     if (in.sig_fd < 0 || !in.buf || !in.tracked) _exit(1);

@@ -177,6 +177,13 @@ static void copy_entry(struct layer_copy *lc, int sdir, int ddir, const char *na
     utimensat(ddir, name, times, AT_SYMLINK_NOFOLLOW);
 }
 
+bool rt_name_is_rm_hidden(const char *name)
+{
+    size_t n = strlen(RT_RM_HIDDEN_PREFIX);
+    if (strncmp(name, RT_RM_HIDDEN_PREFIX, n) != 0 || strlen(name + n) != 16) return false;
+    return strspn(name + n, "0123456789abcdef") == 16;
+}
+
 static void copy_dir(struct layer_copy *lc, int sdir, int ddir, int depth)
 {
     int fd = dup(sdir);
@@ -189,6 +196,9 @@ static void copy_dir(struct layer_copy *lc, int sdir, int ddir, int depth)
     struct dirent *e;
     while ((e = readdir(dp)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        /* a tree envd's Remove is deleting: gone for the sandbox, and a copy of it would be
+         * partial (the deletion goes on meanwhile) */
+        if (rt_name_is_rm_hidden(e->d_name)) continue;
         copy_entry(lc, sdir, ddir, e->d_name, depth);
     }
     closedir(dp);
@@ -247,6 +257,13 @@ static int shift_tree(const char *dir, struct layer_copy *lc);
 static const char *layer_name(const struct rt *rt)
 {
     return rt->mode == RT_MODE_PLAIN ? "home" : "upper";
+}
+
+int rt_sandbox_layer_dir(const struct rt_sandbox *sb, char *dir, size_t dn, char *prefix, size_t pn)
+{
+    if (rt_path(dir, dn, "%s/%s", sb->dir, layer_name(sb->rt)) < 0) return -1;
+    if (sb->rt->mode != RT_MODE_PLAIN) return rt_path(prefix, pn, "%s", "");
+    return rt_path(prefix, pn, "%s", dir);
 }
 
 int rt_sandbox_export(struct rt *rt, struct rt_sandbox *sb, const char *dir, uint32_t *idbase,

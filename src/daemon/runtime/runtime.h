@@ -214,6 +214,16 @@ int rt_layer_take(struct rt *rt, struct rt_sandbox *sb, const char *dir, int64_t
  * length (NUL-terminated in buf), or -1. */
 int rt_sandbox_note_put(struct rt_sandbox *sb, const char *name, const char *val);
 ssize_t rt_sandbox_note_get(struct rt_sandbox *sb, const char *name, char *buf, size_t n);
+/* envd's Remove renames a big tree to RT_RM_HIDDEN_PREFIX and 16 hex digits in its own
+ * directory and deletes it off the loop (envd/fs_remove.c): for the sandbox it is gone, so
+ * copies of the writable layer (snapshots, forks) skip such a tree. */
+#define RT_RM_HIDDEN_PREFIX ".boxtopd-rm-"
+bool rt_name_is_rm_hidden(const char *name);
+/* The host directory of sb's writable layer (what it changed) in dir, and in prefix the path
+ * by which rt_root_fd() reaches that directory ("" when it is the sandbox's "/": overlay
+ * modes; the directory itself in plain mode). 0, or -1 (too long). */
+int rt_sandbox_layer_dir(const struct rt_sandbox *sb, char *dir, size_t dn, char *prefix,
+                         size_t pn);
 void *rt_sandbox_get_ud(const struct rt_sandbox *sb);
 void rt_sandbox_set_ud(struct rt_sandbox *sb, void *ud);
 
