@@ -26,6 +26,8 @@ INTEGRATION_TESTS = \
 	tests/integration/sdk-templates.sh \
 	tests/integration/cli-template.sh \
 	tests/integration/sdk-pause-fs.sh \
+	tests/integration/network-isolation.sh \
+	tests/integration/network-isolation-rootless.sh \
 	tests/integration/sdk-volumes.sh \
 	tests/integration/volume-content.sh \
 	tests/integration/streams.sh \
@@ -54,7 +56,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/sdk-templates.mjs tests/integration/cli-template.mjs \
 	tests/integration/sdk-commands.mjs tests/integration/sdk-files.mjs tests/integration/streams.mjs \
 	tests/integration/sdk-files-today.mjs tests/integration/sdk-snapshots.mjs tests/integration/sdk-pause-fs.mjs \
-	tests/integration/sdk-volumes.mjs tests/integration/volume-content.mjs \
+	tests/integration/sdk-volumes.mjs tests/integration/volume-content.mjs tests/integration/network-isolation.mjs \
 	tests/integration/envd-extras.mjs tests/integration/fidelity.mjs \
 	tests/integration/cli.mjs tests/integration/hostile.mjs tests/integration/restart.mjs \
 	tests/integration/cleanup.mjs tests/integration/snapshot-copy.mjs \
