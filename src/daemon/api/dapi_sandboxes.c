@@ -123,7 +123,10 @@ static int create_common(struct daemon *d, struct server_request *req, bool v2)
 
     if (rc) return send_validation(req, rc, &err);
     /* network rules: deny-all becomes allow_internet false (an empty network ns) */
-    if (dapi_create_network(req, cr.network, &cr.allow_internet) < 0) {
+    int nrc = dapi_create_network(req, cr.network, &cr.allow_internet);
+    cJSON_Delete(cr.network); /* read: not kept (the copy waits and create_rest pass cr on) */
+    cr.network = NULL;
+    if (nrc < 0) {
         create_req_free(&cr);
         return 0;
     }
