@@ -228,6 +228,7 @@ static void rt_spec_of(const struct sbx *s, struct rt_spec *spec)
     spec->cpu_count = s->cpu_count;
     spec->memory_mb = s->memory_mb;
     spec->pids_max = BASE_PIDS_MAX;
+    spec->no_net = !s->allow_internet;
 }
 
 static void ttl_fire(struct server_timer *t, void *ud);

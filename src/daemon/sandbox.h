@@ -43,7 +43,7 @@ struct sbx {
     bool auto_pause_fs_only; /* ... without memory: stop the processes, keep the files */
     bool auto_resume;
     bool secure;                 /* envd requires X-Access-Token (always for v2 creates) */
-    bool allow_internet;         /* recorded; network is shared with the host */
+    bool allow_internet;         /* false: its own network ns, only lo (rt_spec.no_net) */
     struct cJSON *metadata;      /* object of strings, or NULL */
     struct cJSON *env_vars;      /* object of strings, or NULL */
     struct cJSON *volume_mounts; /* [{"name","path"}], or NULL */

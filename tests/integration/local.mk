@@ -26,6 +26,8 @@ INTEGRATION_TESTS = \
 	tests/integration/sdk-templates.sh \
 	tests/integration/cli-template.sh \
 	tests/integration/sdk-pause-fs.sh \
+	tests/integration/network-isolation.sh \
+	tests/integration/network-isolation-rootless.sh \
 	tests/integration/sdk-volumes.sh \
 	tests/integration/volume-content.sh \
 	tests/integration/volume-rootless.sh \
@@ -59,6 +61,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/sdk-files-today.mjs tests/integration/sdk-snapshots.mjs tests/integration/sdk-pause-fs.mjs \
 	tests/integration/sdk-volumes.mjs tests/integration/volume-content.mjs tests/integration/volume-rootless.mjs \
 	tests/integration/remove-hidden.mjs tests/integration/process-groups.mjs \
+	tests/integration/network-isolation.mjs \
 	tests/integration/envd-extras.mjs tests/integration/fidelity.mjs \
 	tests/integration/cli.mjs tests/integration/hostile.mjs tests/integration/restart.mjs \
 	tests/integration/cleanup.mjs tests/integration/snapshot-copy.mjs \

@@ -95,6 +95,10 @@ int dapi_tpl_tags_get(struct daemon *d, struct server_request *req);
 int dapi_tpl_tags_assign(struct daemon *d, struct server_request *req);
 int dapi_tpl_tags_remove(struct daemon *d, struct server_request *req);
 int dapi_sandbox_network(struct daemon *d, struct server_request *req); /* dapi_network.c */
+/* A create's network rules (NULL: none) against *allow_internet (allow_internet_access):
+ * 0, with *allow_internet false when they deny all egress; else -1, the 400/500 answered. */
+int dapi_create_network(struct server_request *req, const struct cJSON *network,
+                        bool *allow_internet);
 /* dapi_admin.c: routes whose credentials boxtopd never issues (401 as upstream) */
 int dapi_admin_only(struct daemon *d, struct server_request *req);
 int dapi_user_only(struct daemon *d, struct server_request *req);

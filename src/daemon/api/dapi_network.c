@@ -1,11 +1,14 @@
-/* dapi_network.c - PUT /sandboxes/{sandboxID}/network (SDK sandbox.updateNetwork). Checked in
+/* dapi_network.c - PUT /sandboxes/{sandboxID}/network (SDK sandbox.updateNetwork) and the
+ * egress rules of a create (allow_internet_access, network.allowOut/denyOut). Checked in
  * upstream's order and with its texts (handlers/sandbox_network_update.go, validateEgressRules
- * in sandbox_create.go, orchestrator/update_network.go). boxtopd's sandboxes share the host's
- * network, so it cannot filter their egress: an update that would restrict it (a denyOut entry,
- * allow_internet_access false) is refused as upstream refuses one its node fails to apply (500
- * "Error applying network config to sandbox"), nothing changed; one that leaves egress open
- * is what the sandbox already has (204). egressProxy and rules get upstream's answers for a
- * team without those features. */
+ * in sandbox_create.go, orchestrator/update_network.go). What a network namespace can enforce
+ * boxtopd does: no egress at all (allow_internet_access false, or denyOut 0.0.0.0/0 with no
+ * allowOut) is a sandbox in its own empty network namespace from its create on (rt_net.c).
+ * What it cannot (per-address deny or allow lists, domains, changing a running sandbox's
+ * isolation either way) is refused as upstream refuses a config its node fails to apply (500
+ * "Error applying network config to sandbox"), nothing changed and nothing created; an update
+ * asking for what the sandbox already has is a 204. egressProxy and rules get upstream's
+ * answers for a team without those features. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -105,6 +108,53 @@ static int check_egress(struct server_request *req, const cJSON *allow, const cJ
     return 0;
 }
 
+/* What egress rules ask for, as far as a network namespace is concerned. */
+enum egress { EGRESS_OPEN, EGRESS_NONE, EGRESS_SOME };
+
+static enum egress egress_wanted(bool no_internet, const cJSON *allow, const cJSON *deny)
+{
+    const cJSON *e;
+    bool block_all = no_internet; /* allow_internet_access false = denyOut 0.0.0.0/0 */
+    cJSON_ArrayForEach(e, deny) block_all |= strcmp(e->valuestring, ALL_TRAFFIC) == 0;
+    if (block_all) return cJSON_GetArraySize(allow) > 0 ? EGRESS_SOME : EGRESS_NONE;
+    /* allowed entries only matter against denied ones */
+    return cJSON_GetArraySize(deny) > 0 ? EGRESS_SOME : EGRESS_OPEN;
+}
+
+int dapi_create_network(struct server_request *req, const cJSON *network, bool *allow_internet)
+{
+    const cJSON *allow, *deny;
+    if (!network) return 0;
+    const cJSON *rules = cJSON_GetObjectItemCaseSensitive(network, "rules");
+    if (string_list(network, "allowOut", &allow) < 0 ||
+        string_list(network, "denyOut", &deny) < 0 ||
+        (rules && !cJSON_IsNull(rules) && !cJSON_IsObject(rules))) {
+        server_respond_error(req, 400, "Error when parsing request: %s",
+                             "a field of network has the wrong type");
+        return -1;
+    }
+    if (check_egress(req, allow, deny) < 0) return -1;
+    if (rules && cJSON_IsObject(rules)) {
+        server_respond_error(req, 400, "Network transform rules are not available for your team.");
+        return -1;
+    }
+    switch (egress_wanted(!*allow_internet, allow, deny)) {
+    case EGRESS_SOME:
+        server_respond_error(req, 500,
+                             "Error applying network config to sandbox: boxtopd can only cut a "
+                             "sandbox off the network entirely (allow_internet_access false, or "
+                             "denyOut %s without allowOut), not filter addresses or domains",
+                             ALL_TRAFFIC);
+        return -1;
+    case EGRESS_NONE:
+        *allow_internet = false;
+        break;
+    case EGRESS_OPEN:
+        break;
+    }
+    return 0;
+}
+
 int dapi_sandbox_network(struct daemon *d, struct server_request *req)
 {
     char id[IDS_SANDBOX_MAX + 1];
@@ -145,13 +195,11 @@ int dapi_sandbox_network(struct daemon *d, struct server_request *req)
                                   "Network transform rules are not available for your team.");
         goto out;
     }
-    if (cJSON_GetArraySize(deny) > 0 || cJSON_IsFalse(aia)) {
+    /* a running sandbox's network namespace is what it is: only the same again applies */
+    enum egress want = egress_wanted(cJSON_IsFalse(aia), allow, deny);
+    if (want == EGRESS_SOME || (want == EGRESS_NONE) != !s->allow_internet) {
         rc = server_respond_error(req, 500, "Error applying network config to sandbox");
         goto out;
-    }
-    if (cJSON_IsTrue(aia) && !s->allow_internet) {
-        s->allow_internet = true;
-        sbx_save(d, s);
     }
     rc = server_respond(req, 204, NULL, NULL, 0);
 out:

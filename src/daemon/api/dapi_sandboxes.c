@@ -122,6 +122,14 @@ static int create_common(struct daemon *d, struct server_request *req, bool v2)
     int rc = validate_create_ex(body, len, v2, snapshot_known, d, &cr, &err);
 
     if (rc) return send_validation(req, rc, &err);
+    /* network rules: deny-all becomes allow_internet false (an empty network ns) */
+    int nrc = dapi_create_network(req, cr.network, &cr.allow_internet);
+    cJSON_Delete(cr.network); /* read: not kept (the copy waits and create_rest pass cr on) */
+    cr.network = NULL;
+    if (nrc < 0) {
+        create_req_free(&cr);
+        return 0;
+    }
     const struct snapshot *snap =
         validate_template_ref(cr.template_ref) ? NULL : snapshot_find(d, cr.template_ref);
     if (snap) /* its files are copied off the loop first */

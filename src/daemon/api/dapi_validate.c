@@ -168,7 +168,8 @@ void create_req_free(struct create_req *r)
     cJSON_Delete(r->metadata);
     cJSON_Delete(r->env_vars);
     cJSON_Delete(r->volume_mounts);
-    r->metadata = r->env_vars = r->volume_mounts = NULL;
+    cJSON_Delete(r->network);
+    r->metadata = r->env_vars = r->volume_mounts = r->network = NULL;
 }
 
 static bool clean_abs_path(const char *p)
@@ -285,6 +286,18 @@ int validate_create_ex(const char *body, size_t len, bool v2, bool (*known)(void
         (rc = opt_volume_mounts(o, &out->volume_mounts, err)))
         goto out;
     out->auto_pause_fs_only = out->auto_pause && !memory;
+    const cJSON *net = cJSON_GetObjectItemCaseSensitive(o, "network");
+    if (net && !cJSON_IsNull(net)) {
+        if (!cJSON_IsObject(net)) {
+            error_set(err, ERROR_USAGE, "validation error: field \"network\" must be an object");
+            rc = 400;
+            goto out;
+        }
+        if (!(out->network = cJSON_Duplicate(net, 1))) {
+            rc = 500;
+            goto out;
+        }
+    }
     const cJSON *ar = cJSON_GetObjectItemCaseSensitive(o, "autoResume");
     if (ar && !cJSON_IsNull(ar)) {
         if (!cJSON_IsObject(ar)) {

@@ -22,6 +22,7 @@ struct create_req {
     struct cJSON *env_vars;      /* owned; NULL when absent */
     bool auto_pause_fs_only;     /* autoPauseMemory: false */
     struct cJSON *volume_mounts; /* owned [{"name","path"}] (names not looked up); NULL */
+    struct cJSON *network;       /* owned network object (rules not checked); NULL */
 };
 
 /* Parse body (exactly len bytes) as a JSON object; empty -> {} when allow_empty. */

@@ -29,6 +29,7 @@ src_daemon_runtime_libboxtopd_runtime_a_SOURCES = \
 	src/daemon/runtime/rt_util.c \
 	src/daemon/runtime/rt_freeze.c \
 	src/daemon/runtime/rt_dev.c \
+	src/daemon/runtime/rt_net.c \
 	src/daemon/runtime/rt_subid.c
 src_daemon_runtime_libboxtopd_runtime_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon/runtime
 # What boxtopd links (the runtime uses only libc and struct error from core).

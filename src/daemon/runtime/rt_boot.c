@@ -183,6 +183,10 @@ static void boot_child(struct rt *rt, struct rt_sandbox *sb, int listen_fd, int 
             snprintf(why, sizeof why, "unshare namespaces: %s", strerror(errno));
             child_fail(sync_fd, why);
         }
+        /* No internet: init and all it starts in a network ns of their own (full mode: owned
+         * by the host's user ns, so root inside cannot reconfigure it; rootless: by the user
+         * ns made above, whose root this process is now) */
+        if (sb->spec.no_net && rt_net_isolate(why, sizeof why) < 0) child_fail(sync_fd, why);
     }
     pid_t g = fork();
     if (g < 0) {

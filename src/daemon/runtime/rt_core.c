@@ -29,10 +29,11 @@
 /* Can this process build namespaced sandboxes? A throwaway child tries the hard parts. As
  * root: an overlay with lowerdir=/ in a private mount ns, then user and pid namespaces. As
  * another user: user+mount+pid namespaces with its own uid mapped, and an overlay of /usr
- * with userxattr (else read-only binds are used). */
-static void probe(struct rt *rt, bool *mountns, bool *overlay, bool *userns)
+ * with userxattr (else read-only binds are used). Either way also a network namespace with
+ * its loopback up, as a sandbox without internet access gets one (rt_net.c). */
+static void probe(struct rt *rt, bool *mountns, bool *overlay, bool *userns, bool *netns)
 {
-    *mountns = *overlay = *userns = false;
+    *mountns = *overlay = *userns = *netns = false;
     char base[PATH_MAX], up[PATH_MAX], wk[PATH_MAX], mnt[PATH_MAX], opts[3 * PATH_MAX + 64];
     if (rt_path(base, sizeof base, "%s/.probe-%d", rt->rt_dir, (int)getpid()) < 0 ||
         rt_path(up, sizeof up, "%s/u", base) < 0 || rt_path(wk, sizeof wk, "%s/w", base) < 0 ||
@@ -58,6 +59,7 @@ static void probe(struct rt *rt, bool *mountns, bool *overlay, bool *userns)
                 bits |= 1;
                 if (mount("overlay", mnt, "overlay", 0, opts) == 0) bits |= 2;
             }
+            if (rt_net_isolate(why, sizeof why) == 0) bits |= 8;
             if (unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) == 0) bits |= 4;
             _exit(bits);
         }
@@ -68,6 +70,7 @@ static void probe(struct rt *rt, bool *mountns, bool *overlay, bool *userns)
         if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == 0) bits |= 1;
         if (mount("overlay", mnt, "overlay", 0, opts) == 0) bits |= 2;
         if (unshare(CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) < 0) bits &= ~4;
+        if (rt_net_isolate(why, sizeof why) == 0) bits |= 8; /* owned by the new user ns */
         _exit(bits);
     }
     int st = 0;
@@ -75,6 +78,7 @@ static void probe(struct rt *rt, bool *mountns, bool *overlay, bool *userns)
         *mountns = WEXITSTATUS(st) & 1;
         *overlay = WEXITSTATUS(st) & 2;
         *userns = WEXITSTATUS(st) & 4;
+        *netns = WEXITSTATUS(st) & 8;
     }
     rt_rm_rf(base);
 }
@@ -107,13 +111,13 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     rt_idmap_detect(&rt->idmap_base, &rt->idmap_slots);
     rt->base.fd = -1;
     rt->init_exe = rt_init_exe_open();
-    bool mountns, overlay, userns;
+    bool mountns, overlay, userns, netns;
     /* BOXTOPD_ISOLATION=plain turns namespaces off (kernels where they misbehave; tests). */
     const char *iso = getenv("BOXTOPD_ISOLATION");
     if (iso && strcmp(iso, "plain") == 0)
-        mountns = overlay = userns = false;
+        mountns = overlay = userns = netns = false;
     else
-        probe(rt, &mountns, &overlay, &userns);
+        probe(rt, &mountns, &overlay, &userns, &netns);
     if (rt->is_root)
         rt->mode = mountns && overlay && userns ? RT_MODE_FULL : RT_MODE_PLAIN;
     else
@@ -156,6 +160,7 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
     bool ns = rt_mode_ns(rt->mode);
     c->userns = c->pidns = c->mountns = ns;
     c->overlay = ns && overlay;
+    c->netns = ns && netns;
     c->cgroup_version = rt->cg.version;
     c->cgroup = rt->cg.version != 0 && rt->cg.have[RT_CG_MEMORY];
     c->freezer = rt->cg.have[RT_CG_FREEZER];
@@ -167,6 +172,8 @@ int rt_new(struct rt **out, const char *state_dir, const char *instance, struct 
         {ns, "namespaces (user/pid/mount/uts/ipc): sandboxes are plain process trees sharing the "
              "host's files and pids"},
         {!ns || overlay, "overlayfs (host directories are bound read-only)"},
+        {!ns || c->netns, "network namespaces (a sandbox without internet access cannot be "
+                          "created)"},
         {rt->mode != RT_MODE_ROOTLESS || rt->sub.ok, subid_why},
         {c->cgroup, "cgroups (no memory/cpu/pids limits)"},
         {c->freezer, "cgroup freezer (pause uses SIGSTOP)"},
@@ -305,6 +312,19 @@ static int attach(struct rt *rt, struct rt_sandbox *sb, struct error *err)
     return 0;
 }
 
+/* A sandbox asked to be off the network never runs on the host's instead. */
+static int net_check(struct rt *rt, const struct rt_spec *spec, struct error *err)
+{
+    if (!spec->no_net || rt->caps.netns) return 0;
+    return error_set(err, ERROR_GENERIC,
+                     "sandbox %s: this boxtopd cannot take a sandbox off the network (%s): "
+                     "a sandbox without internet access (allow_internet_access false, denyOut "
+                     "0.0.0.0/0) cannot run here",
+                     spec->id,
+                     rt_mode_ns(rt->mode) ? "the kernel refused a new network namespace"
+                                          : "no namespaces: plain process trees");
+}
+
 int rt_sandbox_boot(struct rt *rt, struct rt_sandbox *sb, struct error *err)
 {
     rt_grave_try(rt);
@@ -314,7 +334,7 @@ int rt_sandbox_boot(struct rt *rt, struct rt_sandbox *sb, struct error *err)
                          "sandbox %s is being copied (a snapshot or fork); try again when it is "
                          "done",
                          sb->id);
-    if (rt_base_check(rt, err) < 0) return -1;
+    if (rt_base_check(rt, err) < 0 || net_check(rt, &sb->spec, err) < 0) return -1;
     if (rt_rootfs_prepare(rt, sb, err) < 0 || rt_boot_init(rt, sb, err) < 0) return -1;
     if (rt_sb_write_pid(sb) < 0 || attach(rt, sb, err) < 0) {
         if (!err || !err->msg[0])
@@ -349,7 +369,7 @@ int rt_sandbox_create(struct rt *rt, const struct rt_spec *spec, struct rt_sandb
 {
     *out = NULL;
     rt_grave_try(rt);
-    if (rt_base_check(rt, err) < 0) return -1;
+    if (rt_base_check(rt, err) < 0 || net_check(rt, spec, err) < 0) return -1;
     struct rt_sandbox *sb = rt_spare_take(rt, spec);
     if (sb) {
         if (create_from_spare(rt, sb, err) < 0) return -1;

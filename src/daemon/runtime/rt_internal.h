@@ -288,6 +288,8 @@ void rt_init_enter(struct rt_init_args *a);
 void rt_init_main(struct rt_init_args *a) __attribute__((noreturn));
 
 /* rt_boot.c */
+/* A new network namespace with only lo, up (rt_net.c): 0, or -1 and why. */
+int rt_net_isolate(char *why, size_t n);
 int rt_init_exe_open(void); /* boxtopd-init next to boxtopd or installed, or -1 */
 int rt_boot_init(struct rt *rt, struct rt_sandbox *sb, struct error *err); /* start + finish */
 int rt_boot_start(struct rt *rt, struct rt_sandbox *sb, bool spare, struct rt_boot *b,

@@ -208,8 +208,10 @@ struct rt_sandbox *rt_spare_take(struct rt *rt, const struct rt_spec *spec)
     struct rt_spare *s = &rt->spare;
     struct rt_sandbox *sb = s->sb;
     enum error_kind kind;
-    if (!s->ready || !sb || !spec || spec->seed_dir || (spec->binds && *spec->binds) ||
-        (spec->lowers && *spec->lowers) || rt_sb_refused(rt, spec->id, &kind))
+    /* a spare runs on the host's network: a sandbox without one boots its own init */
+    if (!s->ready || !sb || !spec || spec->no_net || spec->seed_dir ||
+        (spec->binds && *spec->binds) || (spec->lowers && *spec->lowers) ||
+        rt_sb_refused(rt, spec->id, &kind))
         return NULL;
     char dir[PATH_MAX], old_id[RT_ID_MAX + 1];
     struct stat st;

@@ -41,6 +41,7 @@ struct rt_hooks {
 
 struct rt_caps {
     bool userns, pidns, mountns, overlay, cgroup, freezer;
+    bool netns; /* a sandbox can get its own empty network namespace (rt_spec.no_net) */
     int cgroup_version; /* 1, 2 or 0 */
     char missing[768];  /* human list of missing isolation, "" when complete */
 };
@@ -62,6 +63,10 @@ struct rt_spec {
      * stacked between the writable layer and the base image, one absolute path a line,
      * topmost first, at most 64; kept with the sandbox for every later boot. */
     const char *lowers;
+    /* No network: the sandbox's own network namespace with only lo (allow_internet_access
+     * false); kept with the sandbox for every later boot. Needs rt_caps.netns, else create
+     * and boot fail (never a sandbox on the host's network instead). */
+    bool no_net;
 };
 
 struct rt_spawn {
