@@ -143,6 +143,7 @@ struct app {
     const void *status_owner; /* the view (or tab) it belongs to; NULL = everywhere */
     unsigned status_seq;      /* counts messages: did a key set one? */
     int status_detail;        /* it has a detail: the status line says `:messages` has it */
+    int status_cut;           /* longer than status[]: `:messages` has it whole */
     struct msg_ring *msgs;    /* every message of the session (messages.h; `:messages`) */
     int offline;
     /* The backend is down and is tried again at retry_at (monotonic ms, 0 = not waiting): the

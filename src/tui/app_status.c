@@ -48,16 +48,45 @@ const void *app_status_owner_now(struct app *a)
     return v;
 }
 
+#define STATUS_KEEP_MAX 4096 /* bytes of a message `:messages` keeps (a detail carries bulk) */
+
+/* The first bytes of text that fit out[n], cut between characters (a cut inside a UTF-8
+ * sequence would show as U+FFFD at the end of the line). */
+static void status_copy(char *out, size_t n, const char *text, size_t len)
+{
+    if (len >= n) {
+        len = n - 1;
+        size_t lead = len;
+        while (lead > 0 && ((unsigned char)text[lead - 1] & 0xC0) == 0x80)
+            lead--; /* back over continuation bytes to the sequence's lead byte */
+        unsigned char c = lead ? (unsigned char)text[lead - 1] : 0;
+        size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (lead && c >= 0xC0 && lead - 1 + need > len) len = lead - 1; /* it does not fit */
+    }
+    memmove(out, text, len); /* out may be text (a cut in place) */
+    out[len] = '\0';
+}
+
 /* Messages belong to their view (tab) and expire: info after STATUS_SHOW_MS, warnings and
  * errors after STATUS_WARN_MS, any of them on the next key once read (app_input.c). */
 static void status_set(struct app *a, const void *owner, enum status_level lvl, const char *detail,
                        const char *fmt, va_list ap)
 {
-    vsnprintf(a->status, sizeof(a->status), fmt, ap);
-    /* every message is kept whole for `:messages` (the line shows what fits) */
+    /* formatted whole first: `:messages` keeps every message whole, the line what a->status
+     * holds (and the status line says the rest is there) */
+    struct buf whole = BUF_INIT;
+    if (buf_vprintf(&whole, fmt, ap) < 0) buf_reset(&whole);
+    if (whole.len > STATUS_KEEP_MAX) { /* bounded: 500 of them are kept */
+        status_copy(whole.data, STATUS_KEEP_MAX + 1, whole.data, whole.len);
+        whole.len = strlen(whole.data);
+    }
+    status_copy(a->status, sizeof a->status, buf_cstr(&whole), whole.len);
+    a->status_cut = whole.len >= sizeof a->status;
     if (!a->msgs && !a->quit) /* not after app_run freed it (a boxtopd stopping says so) */
         a->msgs = calloc(1, sizeof *a->msgs);
-    if (a->msgs) msg_ring_add(a->msgs, loop_wall_ms(), (int)lvl, a->status, detail, !a->theme.utf8);
+    if (a->msgs)
+        msg_ring_add(a->msgs, loop_wall_ms(), (int)lvl, buf_cstr(&whole), detail, !a->theme.utf8);
+    buf_free(&whole);
     a->status_detail = detail && detail[0];
     a->status_retry = 0;
     a->status_level = lvl;
@@ -127,7 +156,7 @@ static void draw_status_message(struct app *a, WINDOW *w, attr_t at)
         size_t l = strlen(line);
         snprintf(line + l, sizeof line - l, _(" - %s (R: now)"), again);
     }
-    int cut = ui_fit(a, line, a->cols + 1, fit, sizeof fit) > a->cols;
+    int cut = a->status_cut || ui_fit(a, line, a->cols + 1, fit, sizeof fit) > a->cols;
     if (!cut && !a->status_detail) {
         ui_text(a, w, 0, 0, a->cols, line, at);
         return;

@@ -209,3 +209,12 @@ tests_unit_test_tui_list_v1_SOURCES = tests/unit/test_tui_list_v1.c tests/unit/f
 tests_unit_test_tui_list_v1_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
 tests_unit_test_tui_list_v1_LDADD = $(TUI_LIBS) $(ENVDC_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS) \
 	$(ZLIB_LIBS)
+
+# The status line's messages without a terminal (app_status.c).
+check_PROGRAMS += tests/unit/test_tui_status
+TESTS += tests/unit/test_tui_status
+UNIT_TESTS += tests/unit/test_tui_status
+tests_unit_test_tui_status_SOURCES = tests/unit/test_tui_status.c
+tests_unit_test_tui_status_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui \
+	-I$(top_srcdir)/src/tui/term $(VTERM_CFLAGS) $(NCURSES_CFLAGS) $(CJSON_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_tui_status_LDADD = $(TUI_LIBS) $(CMOCKA_LIBS)
