@@ -153,6 +153,8 @@ struct app {
     int64_t retry_at;
     int retry_kind; /* enum backend_retry: what the countdown says */
     int status_retry;
+    int64_t retry_seen_at; /* the countdown the clock last saw (app_retry_ticked) */
+    int retry_seen_s;      /* ... and its whole seconds then (0: "now…") */
     void (*retry_now)(struct app *a, void *ud);
     void *retry_ud;
 
@@ -229,6 +231,9 @@ void app_status_detail(struct app *a, enum status_level lvl, const char *detail,
 void app_retry_text(struct app *a, char *out, size_t n);
 /* R: try the backend that is down again now. */
 void app_retry_now(struct app *a);
+/* The clock's question: did the countdown's text change since it last asked (1 s ticks that
+ * change nothing on screen redraw nothing)? Only while offline: nothing shows it otherwise. */
+int app_retry_ticked(struct app *a);
 /* app_status_for with the detail behind the message. */
 void app_status_for_detail(struct app *a, const void *owner, enum status_level lvl,
                            const char *detail, const char *fmt, ...)

@@ -36,7 +36,7 @@ static void on_clock(struct loop *l, void *ud)
     /* the view only when it counts something: a countdown to a retry alone redraws the
      * header and the status line, not the table under them */
     if (a->clock_for_view) app_dirty(a, DIRTY_TICK);
-    if (a->retry_at) app_dirty(a, DIRTY_HEADER | DIRTY_STATUS);
+    if (app_retry_ticked(a)) app_dirty(a, DIRTY_HEADER | DIRTY_STATUS);
     app_clock_check(a);
 }
 
@@ -53,7 +53,7 @@ void app_clock_check(struct app *a)
         int64_t d = a->status_until - loop_now_ms();
         if (due < 0 || d < due) due = d < 0 ? 0 : d;
     }
-    if (a->retry_at && a->retry_at > loop_now_ms()) /* the countdown to the next try */
+    if (a->offline && a->retry_at > loop_now_ms()) /* the countdown to the next try */
         due = 0;
     if (due < 0) {
         if (a->clock_timer) loop_timer_cancel(a->loop, a->clock_timer);
