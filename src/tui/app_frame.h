@@ -1,5 +1,6 @@
-/* app_frame.h - the pieces of the frame that live beside app.c (the status line, the prompt,
- * the help and confirm boxes): app.c's app_draw() calls them; views use app.h only. */
+/* app_frame.h - the pieces of the frame that live beside app.c (the header, the status
+ * line, the prompt, the help and confirm boxes): app.c's app_draw() calls them; views use app.h
+ * only. */
 #ifndef BOXTOP_TUI_APP_FRAME_H
 #define BOXTOP_TUI_APP_FRAME_H
 
@@ -9,6 +10,8 @@
 
 struct buf;
 
+/* app_header.c: the two lines at the top. */
+void app_draw_header(struct app *a);
 /* app_status.c: the bottom line (the prompt, the expiry alert or the message). */
 void app_draw_status(struct app *a);
 /* app_prompt.c: the prompt's text as the status line draws it (sanitized) into out, with the
