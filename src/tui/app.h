@@ -143,6 +143,7 @@ struct app {
     const void *status_owner; /* the view (or tab) it belongs to; NULL = everywhere */
     unsigned status_seq;      /* counts messages: did a key set one? */
     int status_detail;        /* it has a detail: the status line says `:messages` has it */
+    int status_cut;           /* longer than status[]: `:messages` has it whole */
     struct msg_ring *msgs;    /* every message of the session (messages.h; `:messages`) */
     int offline;
     /* The backend is down and is tried again at retry_at (monotonic ms, 0 = not waiting): the
@@ -152,6 +153,8 @@ struct app {
     int64_t retry_at;
     int retry_kind; /* enum backend_retry: what the countdown says */
     int status_retry;
+    int64_t retry_seen_at; /* the countdown the clock last saw (app_retry_ticked) */
+    int retry_seen_s;      /* ... and its whole seconds then (0: "now…") */
     void (*retry_now)(struct app *a, void *ud);
     void *retry_ud;
 
@@ -228,6 +231,9 @@ void app_status_detail(struct app *a, enum status_level lvl, const char *detail,
 void app_retry_text(struct app *a, char *out, size_t n);
 /* R: try the backend that is down again now. */
 void app_retry_now(struct app *a);
+/* The clock's question: did the countdown's text change since it last asked (1 s ticks that
+ * change nothing on screen redraw nothing)? Only while offline: nothing shows it otherwise. */
+int app_retry_ticked(struct app *a);
 /* app_status_for with the detail behind the message. */
 void app_status_for_detail(struct app *a, const void *owner, enum status_level lvl,
                            const char *detail, const char *fmt, ...)

@@ -18,7 +18,9 @@ src_tui_libboxtoptui_pure_a_SOURCES = \
 src_tui_libboxtoptui_pure_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS)
 
 src_tui_libboxtoptui_a_SOURCES = \
-	src/tui/app.c src/tui/app.h \
+	src/tui/app.c src/tui/app.h src/tui/app_frame.h \
+	src/tui/app_clock.c src/tui/app_status.c src/tui/app_prompt.c src/tui/app_confirm.c \
+	src/tui/app_help.c src/tui/app_header.c \
 	src/tui/app_input.c src/tui/app_cmd.c src/tui/app_run.c src/tui/app_save.c \
 	src/tui/backend.h src/tui/backend_replay.c src/tui/backend_replay.h \
 	src/tui/backend_replay_fetch.c \
@@ -203,3 +205,12 @@ TESTS += tests/unit/test_tui_list_v1
 tests_unit_test_tui_list_v1_SOURCES = tests/unit/test_tui_list_v1.c $(TUI_FAKE_BACKEND_SOURCES)
 tests_unit_test_tui_list_v1_CPPFLAGS = $(TUI_TEST_CPPFLAGS) $(CURL_CFLAGS)
 tests_unit_test_tui_list_v1_LDADD = $(TUI_FAKE_BACKEND_LDADD)
+
+# The status line's messages without a terminal (app_status.c).
+check_PROGRAMS += tests/unit/test_tui_status
+TESTS += tests/unit/test_tui_status
+UNIT_TESTS += tests/unit/test_tui_status
+tests_unit_test_tui_status_SOURCES = tests/unit/test_tui_status.c
+tests_unit_test_tui_status_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui \
+	-I$(top_srcdir)/src/tui/term $(VTERM_CFLAGS) $(NCURSES_CFLAGS) $(CJSON_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_tui_status_LDADD = $(TUI_LIBS) $(CMOCKA_LIBS)

@@ -1,0 +1,189 @@
+/* test_tui_status.c - the status line's messages and the retry countdown without a terminal
+ * (app_status.c, app_clock.c): a message longer than the line's buffer is kept whole for
+ * `:messages`, and the line's copy is cut between characters, never inside a UTF-8 sequence;
+ * the 1 s clock wakes and redraws only for what changes on screen. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "boxtop/loop.h"
+#include "app.h"
+#include "messages.h"
+
+static struct app *app_new(void)
+{
+    struct app *a = calloc(1, sizeof *a);
+    assert_non_null(a);
+    a->loop = loop_new();
+    a->theme.utf8 = 1;
+    a->frame_log = -1;
+    return a;
+}
+
+static void app_done(struct app *a)
+{
+    if (a->clock_timer) loop_timer_cancel(a->loop, a->clock_timer);
+    msg_ring_free(a->msgs);
+    free(a->msgs);
+    loop_free(a->loop);
+    free(a);
+}
+
+static const char *newest(const struct app *a)
+{
+    assert_non_null(a->msgs);
+    const struct msg *m = msg_ring_get(a->msgs, a->msgs->n - 1);
+    assert_non_null(m);
+    return m->text;
+}
+
+/* An error built from a long one (a URL, a path): `:messages` promises it whole. */
+static void long_message_is_kept_whole(void **state)
+{
+    (void)state;
+    struct app *a = app_new();
+    char text[1200];
+    for (size_t i = 0; i < sizeof text - 1; i++)
+        text[i] = (char)('a' + i % 26);
+    text[sizeof text - 1] = '\0';
+    app_status(a, STATUS_ERROR, "backend unreachable: %s", text);
+    const char *kept = newest(a);
+    assert_int_equal(strlen(kept), strlen("backend unreachable: ") + strlen(text));
+    assert_string_equal(kept + strlen("backend unreachable: "), text);
+    /* the line holds its start, and says the rest is in `:messages` */
+    assert_int_equal(strncmp(a->status, "backend unreachable: abc", 24), 0);
+    assert_true(a->status_cut);
+    app_status(a, STATUS_INFO, "short");
+    assert_false(a->status_cut);
+    assert_string_equal(newest(a), "short");
+    app_done(a);
+}
+
+/* The line's buffer ends inside "ä" (2 bytes) or "€" (3): the cut goes before it. */
+static void line_is_cut_between_characters(void **state)
+{
+    (void)state;
+    struct app *a = app_new();
+    size_t cap = sizeof a->status - 1; /* bytes the line holds */
+    const char *wide[] = {"\xc3\xa4", "\xe2\x82\xac", "\xf0\x9f\x98\x80"};
+    for (size_t w = 0; w < 3; w++)
+        for (size_t back = 1; back < strlen(wide[w]); back++) {
+            char text[512];
+            size_t pre = cap - back; /* the sequence starts back bytes before the end */
+            memset(text, 'x', pre);
+            snprintf(text + pre, sizeof text - pre, "%s%s", wide[w], "tail");
+            app_status(a, STATUS_WARN, "%s", text);
+            assert_int_equal(strlen(a->status), pre);
+            assert_int_equal(strspn(a->status, "x"), pre);
+            assert_string_equal(newest(a), text);
+        }
+    /* one that ends exactly at the buffer's end stays */
+    char text[512];
+    memset(text, 'x', cap - 2);
+    snprintf(text + cap - 2, sizeof text - (cap - 2), "\xc3\xa4more");
+    app_status(a, STATUS_WARN, "%s", text);
+    assert_int_equal(strlen(a->status), cap);
+    assert_memory_equal(a->status + cap - 2, "\xc3\xa4", 2);
+    app_done(a);
+}
+
+/* A view that counts something every second (a time to live): the clock ticks for it. */
+static int64_t every_second(struct view *v, struct app *a)
+{
+    (void)v;
+    (void)a;
+    return 0;
+}
+static void no_destroy(struct view *v)
+{
+    (void)v;
+}
+static const struct view_ops ticking_ops = {
+    .name = "ticking", .clock_due = every_second, .destroy = no_destroy};
+
+/* Run the loop until the clock's next tick (at most ~1 s away) has marked the frame. */
+static void next_tick(struct app *a)
+{
+    a->dirty = 0;
+    for (int i = 0; i < 30 && !(a->dirty & DIRTY_TICK); i++)
+        loop_run_once(a->loop, 200);
+    assert_true(a->dirty & DIRTY_TICK);
+}
+
+/* A message a key cleared (read) needs no wake-up for its expiry any more. */
+static void cleared_message_drops_its_wakeup(void **state)
+{
+    (void)state;
+    struct app *a = app_new();
+    app_status(a, STATUS_WARN, "the sandbox is paused");
+    assert_true(a->clock_timer != 0); /* its expiry, 10 s from now */
+    app_status_clear(a);
+    assert_int_equal(a->clock_timer, 0);
+    app_done(a);
+}
+
+/* The countdown shows (header, status line) only while the backend is offline: a retry time
+ * left over while online (a poll round that failed once more after the local boxtopd came
+ * back) must not tick every second for nothing. */
+static void countdown_ticks_only_while_offline(void **state)
+{
+    (void)state;
+    struct app *a = app_new();
+    a->retry_at = loop_now_ms() + 5000;
+    app_clock_check(a);
+    assert_int_equal(a->clock_timer, 0);
+    a->offline = 1;
+    app_clock_check(a);
+    assert_true(a->clock_timer != 0);
+    app_done(a);
+}
+
+/* Offline, the try under way ("trying again now…"): a view's 1 s ticks redraw the view, not
+ * the header and status line whose text stays the same. */
+static void countdown_redraws_only_when_it_changes(void **state)
+{
+    (void)state;
+    struct app *a = app_new();
+    struct view tv = {&ticking_ops};
+    a->stack[0] = &tv;
+    a->depth = 1;
+    a->offline = 1;
+    a->retry_at = loop_now_ms() + 300; /* "in 1 s", then "now…" */
+    app_clock_check(a);
+    char text[96];
+    app_retry_text(a, text, sizeof text);
+    assert_string_equal(text, "trying again in 1 s");
+    next_tick(a); /* the tick after the try's time: "now…" is drawn */
+    while (loop_now_ms() < a->retry_at)
+        next_tick(a);
+    next_tick(a);
+    app_retry_text(a, text, sizeof text);
+    assert_string_equal(text, "trying again now…");
+    for (int i = 0; i < 2; i++) { /* nothing in them changes now */
+        next_tick(a);
+        assert_false(a->dirty & (DIRTY_HEADER | DIRTY_STATUS));
+    }
+    a->retry_at = loop_now_ms() + 2500; /* the next try's time (BACKEND_RETRY) */
+    next_tick(a);
+    assert_true(a->dirty & DIRTY_HEADER);
+    a->depth = 0;
+    app_done(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(long_message_is_kept_whole),
+        cmocka_unit_test(line_is_cut_between_characters),
+        cmocka_unit_test(cleared_message_drops_its_wakeup),
+        cmocka_unit_test(countdown_ticks_only_while_offline),
+        cmocka_unit_test(countdown_redraws_only_when_it_changes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
