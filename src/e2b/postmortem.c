@@ -56,11 +56,13 @@ static int kill_reason(const char *detail, char *out, size_t n)
 }
 
 /* The newest end time an "updated" event set (set_timeout=RFC3339): newer than what the
- * list showed when the time to live was changed between two polls. */
+ * list showed when the time to live was changed between two polls. A later pause or resume
+ * replaced that end time (a resume sets a fresh time to live), so the listing's stays. */
 static void planned_end_from_events(struct postmortem *p)
 {
     for (int i = p->n_events - 1; i >= 0; i--) {
         const struct pm_event *e = &p->events[i];
+        if (e->type && (!strcmp(e->type, "resumed") || !strcmp(e->type, "paused"))) return;
         const char *st = e->detail ? strstr(e->detail, "set_timeout=") : NULL;
         if (!e->type || strcmp(e->type, "updated") || !st) continue;
         char when[64];

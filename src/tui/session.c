@@ -264,6 +264,31 @@ static void on_ttl_done(struct api_result *res, void *ud)
     ttl_arm(s);
 }
 
+static bool ttl_far(const struct session *s)
+{
+    return s->end_ms && s->end_ms - loop_wall_ms() > (int64_t)SESSION_TTL_MARGIN_S * 1000;
+}
+
+/* The sandbox's end time as the API says it now: someone may have given it longer since we
+ * last looked (`t 2h`, the CLI, the SDK), and asking for SESSION_TTL_S would cut that short. */
+static void on_ttl_checked(struct api_result *res, void *ud)
+{
+    struct session *s = ud;
+    s->ttl_call = NULL;
+    /* unknown after an error: look again on the next tick (30 s), never cut blindly */
+    s->end_ms = res->err.kind == ERROR_NONE ? res->sandbox.end_at_ms : 0;
+    if (res->err.kind != ERROR_NONE || ttl_far(s) || s->state != SESSION_ATTACHED || s->detached) {
+        ttl_arm(s);
+        return;
+    }
+    struct session_env e;
+    struct error err = {0};
+    if (get_env(s->m, &e, &err)) return;
+    s->ttl_call = api_set_timeout(e.api, s->sandbox, SESSION_TTL_S, on_ttl_done, s);
+    api_call_notify_drop(s->ttl_call);
+    if (!s->ttl_call) ttl_arm(s);
+}
+
 static void on_ttl_timer(struct loop *l, void *ud)
 {
     (void)l;
@@ -273,11 +298,9 @@ static void on_ttl_timer(struct loop *l, void *ud)
     struct session_env e;
     struct error err = {0};
     if (get_env(s->m, &e, &err)) return;
-    if (s->end_ms && s->end_ms - loop_wall_ms() > (int64_t)SESSION_TTL_MARGIN_S * 1000) {
-        ttl_arm(s);
-        return;
-    }
-    s->ttl_call = api_set_timeout(e.api, s->sandbox, SESSION_TTL_S, on_ttl_done, s);
+    /* asked every tick (at most a minute apart): a time to live cut short elsewhere is seen
+     * in time too */
+    s->ttl_call = api_get_sandbox(e.api, s->sandbox, on_ttl_checked, s);
     api_call_notify_drop(s->ttl_call);
     if (!s->ttl_call) ttl_arm(s);
 }

@@ -78,6 +78,27 @@ static void t_cause(void **state)
     pm_free(&p);
 }
 
+/* A resume after the update set a new time to live: the update's end time is stale (boxtop
+ * showed "set to end at" the hour-long timeout a 5-minute resume had replaced). */
+static void t_planned_end_after_resume(void **state)
+{
+    (void)state;
+    struct postmortem p = {0};
+    p.id = strdup("sbx1");
+    p.noticed_ms = 100000;
+    p.planned_end_ms = 400000; /* what the listing after the resume showed */
+    add_event(&p, 1000, "created", NULL);
+    add_event(&p, 2000, "updated", "set_timeout=1970-01-01T01:00:00Z");
+    add_event(&p, 3000, "paused", NULL);
+    add_event(&p, 4000, "resumed", NULL);
+    pm_decide_cause(&p, false);
+    assert_int_equal(p.planned_end_ms, 400000);
+    add_event(&p, 5000, "updated", "set_timeout=1970-01-01T00:10:00Z");
+    pm_decide_cause(&p, false);
+    assert_int_equal(p.planned_end_ms, 600000); /* an update after the resume still counts */
+    pm_free(&p);
+}
+
 static struct postmortem sample_rec(const char *id)
 {
     struct postmortem p = {0};
@@ -283,6 +304,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_cause),
+        cmocka_unit_test(t_planned_end_after_resume),
         cmocka_unit_test(t_peak_and_card),
         cmocka_unit_test(t_small_memory),
         cmocka_unit_test(t_json),

@@ -46,7 +46,8 @@ struct fview {
     struct brem_watch *watch;
     char *watch_path;
     int64_t relist_timer, rewatch_timer;
-    int xfocus; /* keys go to the transfers panel */
+    int watch_fails; /* watches in a row that ended in an error (backs the next one off) */
+    int xfocus;      /* keys go to the transfers panel */
     long xsel;
     int body_h, pane_w, list_y, xpanel_y;
     /* copy queue (the clash dialog walks it) */

@@ -189,10 +189,15 @@ static void dt_draw(struct view *vv, struct app *a, WINDOW *w, int h, int wd)
     char t1[64], t2[64], spec[96], left[32];
     ui_fmt_localtime(t1, sizeof(t1), s->started_ms, "%Y-%m-%d %H:%M:%S");
     ui_fmt_localtime(t2, sizeof(t2), s->end_ms, "%Y-%m-%d %H:%M:%S");
-    if (s->end_ms) {
+    if (s->state == BOX_PAUSED) {
+        /* a paused sandbox has no time to live (the list says "-"): the end time it had
+         * when it was paused read "(in 0s)" */
+        snprintf(t2, sizeof(t2), "-");
+    } else if (s->end_ms) {
         char dur[24];
-        ui_fmt_duration(dur, sizeof(dur), s->end_ms - loop_wall_ms());
-        snprintf(left, sizeof(left), _(" (in %s)"), dur);
+        int64_t in = s->end_ms - loop_wall_ms();
+        ui_fmt_duration(dur, sizeof(dur), in >= 0 ? in : -in);
+        snprintf(left, sizeof(left), in >= 0 ? _(" (in %s)") : _(" (%s ago)"), dur);
         strncat(t2, left, sizeof(t2) - strlen(t2) - 1);
     }
     snprintf(spec, sizeof(spec), _("%d vCPU, %d MiB memory, %d MiB disk"), s->cpu_count,

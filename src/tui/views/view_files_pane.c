@@ -187,6 +187,7 @@ static void relist_fire(struct loop *l, void *ud)
 static void on_fs_change(void *ud)
 {
     struct fview *v = ud;
+    v->watch_fails = 0; /* the watch works */
     if (!v->relist_timer)
         v->relist_timer = loop_timer_add(v->a->loop, FV_RELIST_MS, relist_fire, v);
 }
@@ -206,8 +207,16 @@ static void on_watch_end(const struct error *err, void *ud)
     free(v->watch_path);
     v->watch_path = NULL;
     if (err) app_status(v->a, STATUS_WARN, _("live updates stopped: %s"), err->msg);
+    /* A sandbox that left the list (killed) or is paused has nothing to watch: asking every
+     * 3 s went on for as long as boxtop ran (the next listing that succeeds starts a watch
+     * again). Other failures back off: 3, 6, 12, 24, 48 s. */
+    struct box *b = model_find(&v->a->model, v->id);
+    if (!v->a->model.loading && (!b || b->state == BOX_PAUSED)) return;
+    int shift = err ? (v->watch_fails < 4 ? v->watch_fails : 4) : 0;
+    v->watch_fails = err ? v->watch_fails + 1 : 0;
     if (!v->rewatch_timer)
-        v->rewatch_timer = loop_timer_add(v->a->loop, FV_REWATCH_MS, rewatch_fire, v);
+        v->rewatch_timer =
+            loop_timer_add(v->a->loop, (int64_t)FV_REWATCH_MS << shift, rewatch_fire, v);
 }
 
 void fv_watch_start(struct fview *v)
