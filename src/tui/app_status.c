@@ -33,6 +33,13 @@ void app_retry_text(struct app *a, char *out, size_t n)
         snprintf(out, n, _("trying again in %d s"), s);
 }
 
+int app_retry_key_works(struct app *a)
+{
+    struct view *v = app_top(a);
+    return !(v && v->ops->raw_keys && v->ops->raw_keys(v)) &&
+           !(v && v->ops->typing && v->ops->typing(v));
+}
+
 void app_retry_now(struct app *a)
 {
     if (a->retry_now) a->retry_now(a, a->retry_ud);
@@ -155,7 +162,10 @@ static void draw_status_message(struct app *a, WINDOW *w, attr_t at)
     app_retry_text(a, again, sizeof again);
     if (a->status_retry && again[0]) {
         size_t l = strlen(line);
-        snprintf(line + l, sizeof line - l, _(" - %s (R: now)"), again);
+        if (app_retry_key_works(a))
+            snprintf(line + l, sizeof line - l, _(" - %s (R: now)"), again);
+        else /* R is typed into the shell or the form: no key to offer */
+            snprintf(line + l, sizeof line - l, "  %s", again);
     }
     int cut = a->status_cut || ui_fit(a, line, a->cols + 1, fit, sizeof fit) > a->cols;
     if (!cut && !a->status_detail) {
