@@ -14,16 +14,6 @@
 #include "app_frame.h"
 #include "term_restore.h"
 
-void app_dirty(struct app *a, int what)
-{
-    a->dirty |= what;
-}
-
-struct view *app_top(struct app *a)
-{
-    return a->depth ? a->stack[a->depth - 1] : NULL;
-}
-
 void app_push_view(struct app *a, struct view *v)
 {
     if (!v) return;

@@ -231,8 +231,12 @@ void app_status_detail(struct app *a, enum status_level lvl, const char *detail,
 void app_retry_text(struct app *a, char *out, size_t n);
 /* R: try the backend that is down again now. */
 void app_retry_now(struct app *a);
-/* The clock's question: did the countdown's text change since it last asked (1 s ticks that
- * change nothing on screen redraw nothing)? Only while offline: nothing shows it otherwise. */
+/* 1 when R reaches the app in the top view (not a terminal tab or a form, which take it as
+ * typed): only then does the status line offer it. */
+int app_retry_key_works(struct app *a);
+/* The clock's question (app_clock.c): did the countdown's text change since it last asked
+ * (1 s ticks that change nothing on screen redraw nothing)? Only while offline: nothing shows
+ * it otherwise. */
 int app_retry_ticked(struct app *a);
 /* app_status_for with the detail behind the message. */
 void app_status_for_detail(struct app *a, const void *owner, enum status_level lvl,

@@ -23,6 +23,17 @@ void app_samples_changed(struct app *a)
     }
 }
 
+int app_retry_ticked(struct app *a)
+{
+    if (!a->offline || !a->retry_at) return 0;
+    int64_t left = a->retry_at - loop_now_ms();
+    int s = left <= 0 ? 0 : (int)((left + 999) / 1000); /* as app_retry_text rounds */
+    if (a->retry_at == a->retry_seen_at && s == a->retry_seen_s) return 0;
+    a->retry_seen_at = a->retry_at;
+    a->retry_seen_s = s;
+    return 1;
+}
+
 static void on_clock(struct loop *l, void *ud)
 {
     (void)l;

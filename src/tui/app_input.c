@@ -299,9 +299,7 @@ static void handle_key(struct app *a, int ch, int is_key)
     if (!(v && v->ops->raw_keys && v->ops->raw_keys(v)) && expiry_key(a, ch, is_key)) return;
     /* R while the backend is down and waited for: try it now, in every view (R reloads a
      * view; what it would reload comes from that backend) */
-    if (!is_key && ch == 'R' && a->offline && a->retry_at &&
-        !(v && v->ops->raw_keys && v->ops->raw_keys(v)) &&
-        !(v && v->ops->typing && v->ops->typing(v))) {
+    if (!is_key && ch == 'R' && a->offline && a->retry_at && app_retry_key_works(a)) {
         app_retry_now(a);
         app_status(a, STATUS_INFO, _("trying the backend again now…"));
         return;

@@ -33,15 +33,11 @@ void app_retry_text(struct app *a, char *out, size_t n)
         snprintf(out, n, _("trying again in %d s"), s);
 }
 
-int app_retry_ticked(struct app *a)
+int app_retry_key_works(struct app *a)
 {
-    if (!a->offline || !a->retry_at) return 0;
-    int64_t left = a->retry_at - loop_now_ms();
-    int s = left <= 0 ? 0 : (int)((left + 999) / 1000); /* as app_retry_text rounds */
-    if (a->retry_at == a->retry_seen_at && s == a->retry_seen_s) return 0;
-    a->retry_seen_at = a->retry_at;
-    a->retry_seen_s = s;
-    return 1;
+    struct view *v = app_top(a);
+    return !(v && v->ops->raw_keys && v->ops->raw_keys(v)) &&
+           !(v && v->ops->typing && v->ops->typing(v));
 }
 
 void app_retry_now(struct app *a)
@@ -166,7 +162,10 @@ static void draw_status_message(struct app *a, WINDOW *w, attr_t at)
     app_retry_text(a, again, sizeof again);
     if (a->status_retry && again[0]) {
         size_t l = strlen(line);
-        snprintf(line + l, sizeof line - l, _(" - %s (R: now)"), again);
+        if (app_retry_key_works(a))
+            snprintf(line + l, sizeof line - l, _(" - %s (R: now)"), again);
+        else /* R is typed into the shell or the form: no key to offer */
+            snprintf(line + l, sizeof line - l, "  %s", again);
     }
     int cut = a->status_cut || ui_fit(a, line, a->cols + 1, fit, sizeof fit) > a->cols;
     if (!cut && !a->status_detail) {

@@ -18,7 +18,7 @@ src_tui_libboxtoptui_pure_a_SOURCES = \
 src_tui_libboxtoptui_pure_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/tui $(CJSON_CFLAGS)
 
 src_tui_libboxtoptui_a_SOURCES = \
-	src/tui/app.c src/tui/app.h src/tui/app_frame.h \
+	src/tui/app.c src/tui/app.h src/tui/app_frame.h src/tui/app_base.c \
 	src/tui/app_clock.c src/tui/app_status.c src/tui/app_prompt.c src/tui/app_confirm.c \
 	src/tui/app_help.c src/tui/app_header.c \
 	src/tui/app_input.c src/tui/app_cmd.c src/tui/app_run.c src/tui/app_save.c \

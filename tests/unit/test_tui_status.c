@@ -1,19 +1,22 @@
 /* test_tui_status.c - the status line's messages and the retry countdown without a terminal
  * (app_status.c, app_clock.c): a message longer than the line's buffer is kept whole for
  * `:messages`, and the line's copy is cut between characters, never inside a UTF-8 sequence;
- * the 1 s clock wakes and redraws only for what changes on screen. */
+ * the 1 s clock wakes and redraws only for what changes on screen; the offline message offers
+ * R only where R reaches the app. */
 #include "config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "boxtop/loop.h"
 #include "app.h"
+#include "app_frame.h"
 #include "messages.h"
 
 static struct app *app_new(void)
@@ -176,6 +179,63 @@ static void countdown_redraws_only_when_it_changes(void **state)
     app_done(a);
 }
 
+/* A terminal tab: every key goes to the shell. */
+static int raw_on(struct view *v)
+{
+    (void)v;
+    return 1;
+}
+static const struct view_ops shell_ops = {
+    .name = "terminal", .raw_keys = raw_on, .destroy = no_destroy};
+static const struct view_ops list_ops = {.name = "sandboxes", .destroy = no_destroy};
+
+/* The status line as drawn (a newterm screen on /dev/null), trailing blanks cut. */
+static void status_line(struct app *a, char *out, int n)
+{
+    werase(a->w_status);
+    app_draw_status(a);
+    mvwinnstr(a->w_status, 0, 0, out, n - 1);
+    for (int i = (int)strlen(out); i > 0 && out[i - 1] == ' '; i--)
+        out[i - 1] = '\0';
+}
+
+/* "R: now" where R tries the backend, not in a terminal tab where R is typed into the shell. */
+static void offline_message_offers_r_only_where_it_works(void **state)
+{
+    (void)state;
+    FILE *fo = fopen("/dev/null", "w"), *fi = fopen("/dev/null", "r");
+    SCREEN *scr = newterm("xterm-256color", fo, fi);
+    assert_non_null(scr);
+    struct app *a = app_new();
+    a->cols = 100;
+    a->w_status = newwin(1, a->cols, 0, 0);
+    struct view shell = {&shell_ops}, list = {&list_ops};
+    a->stack[0] = &list;
+    a->stack[1] = &shell;
+    a->depth = 2;
+    a->offline = 1;
+    a->retry_at = loop_now_ms() + 4500;
+    app_status(a, STATUS_ERROR, "backend unreachable");
+    a->status_retry = 1; /* as BACKEND_OFFLINE sets it */
+    char line[128];
+    status_line(a, line, sizeof line);
+    assert_string_equal(line, "backend unreachable  trying again in 5 s");
+    assert_false(app_retry_key_works(a));
+    a->depth = 1; /* the list, where R tries again */
+    app_status(a, STATUS_ERROR, "backend unreachable");
+    a->status_retry = 1;
+    status_line(a, line, sizeof line);
+    assert_string_equal(line, "backend unreachable - trying again in 5 s (R: now)");
+    assert_true(app_retry_key_works(a));
+    delwin(a->w_status);
+    a->depth = 0;
+    app_done(a);
+    endwin();
+    delscreen(scr);
+    fclose(fo);
+    fclose(fi);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +244,7 @@ int main(void)
         cmocka_unit_test(cleared_message_drops_its_wakeup),
         cmocka_unit_test(countdown_ticks_only_while_offline),
         cmocka_unit_test(countdown_redraws_only_when_it_changes),
+        cmocka_unit_test(offline_message_offers_r_only_where_it_works),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
