@@ -11,7 +11,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { assert, fileContext } from './lib/common.mjs';
-import { http, procTable, sleep, waitFor } from './lib/boxtopd.mjs';
+import { dead, http, procTable, sleep, waitFor } from './lib/boxtopd.mjs';
 import { PROBE_GAP_MS, apiCall, baselineMedian, bigSandbox, helperChildren, trash } from './lib/bigtree.mjs';
 
 const ctx = fileContext('cleanup');
@@ -131,7 +131,7 @@ test('boxtopd SIGKILLed mid-deletion: the next start finishes it', T, async () =
   assert.ok(kid, 'a deletion child runs');
   const st = await d.stop('SIGKILL');
   assert.equal(st.signal, 'SIGKILL');
-  assert.ok(await waitFor(() => !procTable().has(kid.pid), 10000), 'the deletion child died with boxtopd');
+  assert.ok(await waitFor(() => dead(kid), 30000), 'the deletion child died with boxtopd');
   assert.ok(trash(d).length > 0, 'killed in the middle: part of the tree is still there');
   await d.restart();
   assert.ok(await waitFor(() => trash(d).length === 0, 180000, 100), `left behind: ${trash(d)}`);

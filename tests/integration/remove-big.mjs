@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { assert, fileContext } from './lib/common.mjs';
-import { envdHeaders, http, procTable, waitFor } from './lib/boxtopd.mjs';
+import { dead, envdHeaders, http, waitFor } from './lib/boxtopd.mjs';
 import { apiCall, childrenNamed, duringChild, envdCall } from './lib/loop-free.mjs';
 import { writeTree } from './lib/bigtree.mjs';
 
@@ -120,7 +120,7 @@ test('boxtopd SIGKILLed mid-removal: the path stays gone, the rest is deleted at
   assert.ok(kid, 'a boxtopd-rm child runs');
   const st = await d.stop('SIGKILL');
   assert.equal(st.signal, 'SIGKILL');
-  assert.ok(await waitFor(() => !procTable().has(kid.pid), 10000), 'the child died with boxtopd');
+  assert.ok(await waitFor(() => dead(kid), 30000), 'the child died with boxtopd');
   assert.match(notes(d, s), /\.boxtopd-rm-/, 'killed in the middle: the hidden tree is noted');
   await d.restart();
   const again = await ctx.E.Sandbox.connect(s.sandboxId);

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { assert, fileContext, uniq } from './lib/common.mjs';
-import { http, procTable, waitFor } from './lib/boxtopd.mjs';
+import { dead, http, waitFor } from './lib/boxtopd.mjs';
 import { apiCall, bigSandbox, helperChildren, trash } from './lib/bigtree.mjs';
 import { duringChild } from './lib/loop-free.mjs';
 
@@ -164,7 +164,7 @@ test('boxtopd SIGKILLed mid-copy: no snapshot after the restart, leftover delete
   assert.ok(kid, 'a copy child runs');
   const st = await d.stop('SIGKILL');
   assert.equal(st.signal, 'SIGKILL');
-  assert.ok(await waitFor(() => !procTable().has(kid.pid), 10000), 'the copy child died with boxtopd');
+  assert.ok(await waitFor(() => dead(kid), 30000), 'the copy child died with boxtopd');
   assert.ok(partial(d).length > 0, 'killed in the middle: a partial copy is there');
   await d.restart();
   assert.deepEqual(await listed(d), before, 'no snapshot from the killed copy');

@@ -71,6 +71,14 @@ export function procTable() {
   return t;
 }
 
+/** True once the process p (a procTable() entry) has died: gone from /proc, a zombie not yet
+ * reaped (its parent died first, so the reaper is whatever init the machine has), or a new
+ * process under a reused pid. */
+export function dead(p) {
+  const now = readStat(p.pid);
+  return !now || now.state === 'Z' || now.start !== p.start;
+}
+
 export function descendants(root, table = procTable()) {
   const kids = new Map();
   for (const p of table.values()) {
