@@ -2,7 +2,7 @@
  * (app_status.c, app_clock.c): a message longer than the line's buffer is kept whole for
  * `:messages`, and the line's copy is cut between characters, never inside a UTF-8 sequence;
  * the 1 s clock wakes and redraws only for what changes on screen; the offline message offers
- * R only where R reaches the app. */
+ * R only where R reaches the app; `w`'s save (app_save.c) expands a leading `~` as a shell does. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -12,8 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
+#include "boxtop/buf.h"
 #include "boxtop/loop.h"
 #include "app.h"
 #include "app_frame.h"
@@ -236,6 +239,44 @@ static void offline_message_offers_r_only_where_it_works(void **state)
     fclose(fi);
 }
 
+/* `w` then "~/x.txt": the file lands in $HOME, the line names where; an unknown ~user is
+ * the usual "cannot save" error, nothing written. */
+static void save_expands_home(void **state)
+{
+    (void)state;
+    char home[] = "/tmp/test_tui_save.XXXXXX";
+    assert_non_null(mkdtemp(home));
+    const char *old = getenv("HOME");
+    char *keep = old ? strdup(old) : NULL;
+    setenv("HOME", home, 1);
+    struct app *a = app_new();
+    struct buf text = BUF_INIT;
+    buf_printf(&text, "one\ntwo\n");
+    assert_int_equal(app_save_text(a, "~/x.txt", &text, 2), 0);
+    char p[512];
+    snprintf(p, sizeof p, "%s/x.txt", home);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_size, 8);
+    char want[600];
+    snprintf(want, sizeof want, "2 lines saved to %s", p);
+    assert_string_equal(newest(a), want);
+    assert_int_equal(unlink(p), 0);
+    /* "~" alone is the home directory itself: not a file to write */
+    assert_int_equal(app_save_text(a, "~", &text, 2), -1);
+    assert_int_equal(app_save_text(a, "~no_such_user_boxtop/x.txt", &text, 2), -1);
+    assert_string_equal(newest(a),
+                        "cannot save to ~no_such_user_boxtop/x.txt: No such file or directory");
+    buf_free(&text);
+    app_done(a);
+    assert_int_equal(rmdir(home), 0);
+    if (keep)
+        setenv("HOME", keep, 1);
+    else
+        unsetenv("HOME");
+    free(keep);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +286,7 @@ int main(void)
         cmocka_unit_test(countdown_ticks_only_while_offline),
         cmocka_unit_test(countdown_redraws_only_when_it_changes),
         cmocka_unit_test(offline_message_offers_r_only_where_it_works),
+        cmocka_unit_test(save_expands_home),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
