@@ -67,6 +67,11 @@ static void test_local(void **state)
     long d = flist_find(&l, "dangling");
     assert_true(d >= 0);
     assert_false(flist_at(&l, (size_t)d)->link_dir);
+    /* a dangling link is a link (ls: lrwxrwxrwx) marked broken; a good one is not */
+    assert_int_equal(flist_at(&l, (size_t)d)->type, FENT_LINK);
+    assert_true(flist_at(&l, (size_t)d)->link_broken);
+    assert_string_equal(flist_at(&l, (size_t)d)->target, "nowhere");
+    assert_false(flist_at(&l, 0)->link_broken);
 
     l.show_hidden = 1;
     flist_apply(&l);
@@ -119,6 +124,40 @@ static void test_envd(void **state)
     flist_free(&l);
 }
 
+/* envd on a dangling link (boxtopd as E2B's envd): no type, no mode, symlinkTarget the link's
+ * own path, permissions "Lrwxrwxrwx" - a link in the pane, broken, with the link's own bits. */
+static void test_envd_dangling(void **state)
+{
+    (void)state;
+    struct envd_entry v[2] = {
+        {.name = "gone",
+         .path = "/home/user/gone",
+         .type = ENVD_FILE_UNSPECIFIED,
+         .permissions = "Lrwxrwxrwx",
+         .symlink_target = "/home/user/gone"},
+        {.name = "ok", .type = ENVD_FILE_SYMLINK, .mode = 0644, .symlink_target = "/etc/passwd"},
+    };
+    struct envd_entries es = {v, 2};
+    struct flist l = {0};
+    struct error err = {0};
+    assert_int_equal(flist_set_envd(&l, "/home/user", &es, &err), 0);
+    assert_int_equal(l.n, 2);
+    long i = flist_find(&l, "gone");
+    assert_true(i >= 0);
+    const struct fent *e = flist_at(&l, (size_t)i);
+    assert_int_equal(e->type, FENT_LINK);
+    assert_true(e->link_broken);
+    assert_false(e->link_dir);
+    assert_null(e->target); /* its own path is not where it points */
+    char m[11];
+    fmode_str(m, e->type, e->mode);
+    assert_string_equal(m, "lrwxrwxrwx");
+    e = flist_at(&l, (size_t)flist_find(&l, "ok"));
+    assert_false(e->link_broken);
+    assert_string_equal(e->target, "/etc/passwd");
+    flist_free(&l);
+}
+
 static void test_paths(void **state)
 {
     (void)state;
@@ -151,6 +190,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_local),
         cmocka_unit_test(test_envd),
+        cmocka_unit_test(test_envd_dangling),
         cmocka_unit_test(test_paths),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);

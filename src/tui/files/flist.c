@@ -99,7 +99,10 @@ int flist_read_local(struct flist *l, const char *path, struct error *err)
                 e->target = strdup(t);
             }
             struct stat ts;
-            if (fstatat(dirfd(d), de->d_name, &ts, 0) == 0 && S_ISDIR(ts.st_mode)) e->link_dir = 1;
+            if (fstatat(dirfd(d), de->d_name, &ts, 0) < 0)
+                e->link_broken = 1;
+            else if (S_ISDIR(ts.st_mode))
+                e->link_dir = 1;
         }
         l->n++;
     }

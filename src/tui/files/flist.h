@@ -17,7 +17,8 @@ enum fent_type { FENT_FILE = 0, FENT_DIR, FENT_LINK, FENT_OTHER };
 struct fent {
     char *name; /* raw bytes from the file system: sanitize before display */
     enum fent_type type;
-    int link_dir; /* a symlink whose target is a directory (Enter follows it) */
+    int link_dir;    /* a symlink whose target is a directory (Enter follows it) */
+    int link_broken; /* a symlink whose target does not exist (or cannot be reached) */
     int64_t size;
     uint32_t mode; /* permission bits (07777) */
     char *owner;

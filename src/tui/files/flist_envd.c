@@ -7,6 +7,19 @@
 #include "boxtop/i18n.h"
 #include "files/flist_envd.h"
 
+/* The permission bits of an ls-style string's last nine characters ("Lrwxrwxrwx" -> 0777);
+ * 0 for anything shorter. */
+static uint32_t perms_bits(const char *p)
+{
+    size_t n = p ? strlen(p) : 0;
+    if (n < 9) return 0;
+    p += n - 9;
+    uint32_t m = 0;
+    for (int i = 0; i < 9; i++)
+        if (p[i] != '-' && p[i] != 'S' && p[i] != 'T') m |= 0400u >> i;
+    return m;
+}
+
 int fent_set_envd(struct fent *e, const struct envd_entry *s)
 {
     memset(e, 0, sizeof *e);
@@ -28,6 +41,18 @@ int fent_set_envd(struct fent *e, const struct envd_entry *s)
     if (s->type == ENVD_FILE_DIRECTORY && s->symlink_target) {
         e->type = FENT_LINK;
         e->link_dir = 1;
+    }
+    /* a dangling link: envd could not stat its target, so no type and no mode; its
+     * symlinkTarget is then the link's own path (not where it points) and its permissions
+     * string ("Lrwxrwxrwx") holds the link's own bits. */
+    if (s->type == ENVD_FILE_UNSPECIFIED && s->symlink_target) {
+        e->type = FENT_LINK;
+        e->link_broken = 1;
+        e->mode = perms_bits(s->permissions);
+        if (s->path && !strcmp(s->symlink_target, s->path)) {
+            free(e->target);
+            e->target = NULL;
+        }
     }
     return 0;
 }

@@ -85,8 +85,15 @@ static void draw_pane(struct fview *v, WINDOW *w, int pi, int y0, int x0, int h,
                    e->type == FENT_DIR                   ? "/"
                    : e->type == FENT_LINK && e->link_dir ? "@"
                                                          : "");
-        if (e->type == FENT_LINK) buf_printf(&nm, " -> %s", e->target ? e->target : "?");
-        ui_text(a, w, y + r, x, name_w - 1, buf_cstr(&nm), at);
+        /* a dangling link says so, in red like ls: its target (when known) is missing */
+        if (e->type == FENT_LINK && e->link_broken && e->target)
+            buf_printf(&nm, " -> %s %s", e->target, _("(broken)"));
+        else if (e->type == FENT_LINK && e->link_broken)
+            buf_printf(&nm, " %s", _("(broken link)"));
+        else if (e->type == FENT_LINK)
+            buf_printf(&nm, " -> %s", e->target ? e->target : "?");
+        attr_t nat = at ? at : e->type == FENT_LINK && e->link_broken ? th->attr[ROLE_CRIT] : 0;
+        ui_text(a, w, y + r, x, name_w - 1, buf_cstr(&nm), nat);
         buf_free(&nm);
         char s[32];
         cx = x + name_w;
