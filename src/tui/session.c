@@ -30,6 +30,7 @@ struct session {
     uint32_t pid;
     int exit_code;
     char notice[256];
+    int notice_info; /* the notice is progress ("starting a shell…"), not a problem */
     int rows, cols;
 
     struct term_engine *eng;
@@ -86,6 +87,19 @@ static void s_notice(struct session *s, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(s->notice, sizeof(s->notice), fmt, ap);
     va_end(ap);
+    s->notice_info = 0;
+}
+
+/* A notice that reports progress, recorded at the info level. */
+static void s_progress(struct session *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void s_progress(struct session *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->notice, sizeof(s->notice), fmt, ap);
+    va_end(ap);
+    s->notice_info = 1;
 }
 
 static int get_env(struct session_mgr *m, struct session_env *e, struct error *err)
@@ -640,7 +654,7 @@ struct session *session_open(struct session_mgr *m, const char *sandbox_id, int 
         return NULL;
     }
     s->state = SESSION_STARTING;
-    s_notice(s, _("starting a shell in %s…"), sandbox_id);
+    s_progress(s, _("starting a shell in %s…"), sandbox_id);
     /* append: tabs keep their opening order */
     struct session **pp = &m->head;
     while (*pp)
@@ -668,7 +682,7 @@ struct session *session_open_pid(struct session_mgr *m, const char *sandbox_id, 
     struct session *s = session_open(m, sandbox_id, rows, cols, scrollback, err);
     if (s) {
         s->attach_pid = pid;
-        s_notice(s, _("attaching to pid %u in %s…"), (unsigned)pid, sandbox_id);
+        s_progress(s, _("attaching to pid %u in %s…"), (unsigned)pid, sandbox_id);
     }
     return s;
 }
@@ -784,7 +798,7 @@ int session_reattach(struct session *s, int rows, int cols, struct error *err)
                 retry_arm(s);
                 return -1;
             }
-            s_notice(s, _("reattaching to pid %u…"), (unsigned)s->pid);
+            s_progress(s, _("reattaching to pid %u…"), (unsigned)s->pid);
         }
     }
     s_notify(s);
@@ -934,6 +948,10 @@ int session_exit_code(const struct session *s)
 const char *session_notice(const struct session *s)
 {
     return s->notice;
+}
+int session_notice_is_info(const struct session *s)
+{
+    return s->notice_info;
 }
 size_t session_queued(const struct session *s)
 {

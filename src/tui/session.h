@@ -112,6 +112,8 @@ uint32_t session_pid(const struct session *s);
 int session_exit_code(const struct session *s);
 /* Last notice ("reconnecting…", an error) or "" - sanitized by the reader before display. */
 const char *session_notice(const struct session *s);
+/* The notice reports progress (starting, attaching): the info level, not a warning. */
+int session_notice_is_info(const struct session *s);
 size_t session_queued(const struct session *s); /* output bytes not yet parsed */
 const char *session_state_name(enum session_state st);
 

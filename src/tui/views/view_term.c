@@ -102,9 +102,9 @@ static void on_state(void *ud, struct session *s)
     struct app *a = v->a;
     enum session_state st = session_state(s);
     if (s == v->cur && session_notice(s)[0]) {
-        enum status_level lvl = st == SESSION_ATTACHED ? STATUS_INFO
-                                : st == SESSION_FAILED ? STATUS_ERROR
-                                                       : STATUS_WARN;
+        enum status_level lvl = st == SESSION_ATTACHED || session_notice_is_info(s) ? STATUS_INFO
+                                : st == SESSION_FAILED                              ? STATUS_ERROR
+                                                                                    : STATUS_WARN;
         app_status(a, lvl, "%s: %s", session_sandbox(s), session_notice(s));
     } else if (s == v->cur && st == SESSION_ATTACHED) {
         app_status(a, STATUS_INFO, _("%s: attached (pid %u)"), session_sandbox(s),
@@ -153,7 +153,8 @@ void termview_show(struct termview *v, struct session *s)
         v->scrolled_seen = term_engine_scrolled(session_engine(s));
         if (v->pane) session_resize(s, v->ph, v->pw);
         if (session_notice(s)[0] && session_state(s) != SESSION_ATTACHED)
-            app_status(v->a, STATUS_WARN, "%s: %s", session_sandbox(s), session_notice(s));
+            app_status(v->a, session_notice_is_info(s) ? STATUS_INFO : STATUS_WARN, "%s: %s",
+                       session_sandbox(s), session_notice(s));
     }
     app_dirty(v->a, DIRTY_MAIN | DIRTY_FOOTER);
 }
