@@ -44,6 +44,7 @@ struct denvd_sbx *denvd_sbx_get(struct envd *e, const char *id, struct rt_sandbo
         if (strcmp(s->id, id) == 0) {
             if (rt && s->rt != rt) {
                 /* the sandbox was rebooted (resume after restart): old fds are gone */
+                denvd_process_sbx_stopped(s);
                 denvd_process_sbx_free(s);
                 denvd_watch_sbx_free(s);
                 s->rt = rt;
@@ -98,6 +99,7 @@ void denvd_on_sandbox_gone(struct envd *e, const char *id)
         if (strcmp((*pp)->id, id) == 0) {
             struct denvd_sbx *s = *pp;
             *pp = s->next;
+            denvd_process_sbx_stopped(s);
             sbx_free(s);
             return;
         }

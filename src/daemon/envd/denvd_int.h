@@ -149,6 +149,9 @@ void denvd_process_exited(struct denvd_sbx *s, pid_t pid, int exit_code, int sig
 /* The processes a crashed boxtopd left in the sandbox (its init kept them): into the table,
  * once per denvd_sbx and boot. Returns how many, -1 when init could not say. */
 int denvd_process_adopt(struct denvd_sbx *s);
+/* The sandbox stopped (kill, pause without memory, boxtopd's stop): the process_end line of
+ * each process still running, stamped now — the runtime's exit events die with its init. */
+void denvd_process_sbx_stopped(struct denvd_sbx *s);
 void denvd_process_sbx_free(struct denvd_sbx *s);
 void denvd_process_sbx_cut(struct denvd_sbx *s); /* streams only */
 
