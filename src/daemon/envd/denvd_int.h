@@ -69,8 +69,9 @@ struct denvd_sbx {
     struct rt_sandbox *rt;
     struct eproc *procs;
     struct ewatch *watchers;
-    uint64_t op_seq;     /* envd's operation_id counter: one per Start/Connect, from 1 */
-    uint64_t op_ceiling; /* what the sandbox's directory says may be used (denvd_opseq.c) */
+    struct denvd_conn *files; /* /files uploads and downloads under way (denvd_http.c) */
+    uint64_t op_seq;          /* envd's operation_id counter: one per Start/Connect, from 1 */
+    uint64_t op_ceiling;      /* what the sandbox's directory says may be used (denvd_opseq.c) */
 };
 /* denvd_opseq.c: the counter from the sandbox's directory (a restarted boxtopd); ids up to
  * used are taken (adopted processes); the next id. */
@@ -153,6 +154,10 @@ int denvd_process_adopt(struct denvd_sbx *s);
  * each process still running, stamped now — the runtime's exit events die with its init. */
 void denvd_process_sbx_stopped(struct denvd_sbx *s);
 void denvd_process_sbx_free(struct denvd_sbx *s);
+/* The sandbox goes away (kill, pause, stop): its uploads and downloads end at once, as the
+ * edge ends them when the VM is gone — an upload is answered 502 and its connection closed
+ * (the rest of the body is not taken), a download is cut. */
+void denvd_files_sbx_cut(struct denvd_sbx *s);
 void denvd_process_sbx_cut(struct denvd_sbx *s); /* streams only */
 
 /* filesystem.Filesystem */
