@@ -22,7 +22,7 @@ int denvd_new(struct envd **out, const struct envd_host *host, struct error *err
 
 static void sbx_free(struct denvd_sbx *s)
 {
-    denvd_files_sbx_cut(s);
+    denvd_xfers_cut(s);
     denvd_process_sbx_free(s);
     denvd_watch_sbx_free(s);
     free(s);
@@ -112,7 +112,7 @@ void denvd_on_sandbox_paused(struct envd *e, const char *id)
     for (struct denvd_sbx *s = e->sbxs; s; s = s->next)
         if (strcmp(s->id, id) == 0) {
             denvd_process_sbx_cut(s);
-            denvd_files_sbx_cut(s);
+            denvd_xfers_cut(s);
             denvd_watch_sbx_free(s);
             return;
         }

@@ -243,50 +243,6 @@ static void handle_envs(struct denvd_conn *c, const struct denvd_sandbox_info *i
 
 /* ---- /files ---- */
 
-static void files_list(struct denvd_conn *c)
-{
-    if (c->files_listed || !c->call.sbx) return;
-    c->files_next = c->call.sbx->files;
-    c->call.sbx->files = c;
-    c->files_listed = true;
-}
-
-static void files_unlist(struct denvd_conn *c)
-{
-    if (!c->files_listed) return;
-    for (struct denvd_conn **pp = &c->call.sbx->files; *pp; pp = &(*pp)->files_next)
-        if (*pp == c) {
-            *pp = c->files_next;
-            break;
-        }
-    c->files_listed = false;
-}
-
-void denvd_files_sbx_cut(struct denvd_sbx *s)
-{
-    while (s->files) {
-        struct denvd_conn *c = s->files;
-        files_unlist(c);
-        if (c->kind == K_UPLOAD) {
-            server_request_set_body_fd(c->req, -1, NULL); /* before its fd is closed */
-            denvd_upload_free(c->up);
-            c->up = NULL;
-            buf_free(&c->up_fail_body);
-            c->up_fail_status = 0;
-            c->up_end_pending = false;
-            if (!server_responded(c->req)) respond_sandbox_not_found(c, s->id);
-            c->kind = K_DONE;
-            server_request_drop_body(c->req);
-        } else if (c->req && !c->ended) { /* a download: streamed or sent from its file */
-            denvd_download_free(c->dl);
-            c->dl = NULL;
-            c->ended = true;
-            server_response_cut(c->req);
-        }
-        c->call.sbx = NULL; /* it is about to be freed */
-    }
-}
-
 static void pump_download(struct denvd_conn *c)
 {
     char *chunk = malloc(DOWNLOAD_CHUNK);
@@ -327,7 +283,7 @@ static void start_download(struct denvd_conn *c, const char *path)
         return;
     }
     c->kind = K_DOWNLOAD;
-    files_list(c);
+    denvd_xfers_add(c);
     char disp[400];
     snprintf(disp, sizeof disp, "inline; filename=\"%s\"", info.name);
     for (char *q = disp + 18; *q && q[1]; q++) /* keep the header well-formed */
@@ -506,7 +462,7 @@ static void start_upload(struct denvd_conn *c, const char *path)
     }
     cJSON_Delete(meta.obj);
     c->kind = K_UPLOAD;
-    files_list(c);
+    denvd_xfers_add(c);
     if (rc < 0) {
         struct buf b = BUF_INIT;
         json_error_body(&b, status, msg);
@@ -757,7 +713,7 @@ static void on_close(struct server_request *req, void *ud)
     }
     denvd_remove_forget(c->rm); /* the deletion goes on */
     denvd_timer_stop(c->rm_hold);
-    files_unlist(c);
+    denvd_xfers_remove(c);
     denvd_upload_free(c->up);
     denvd_download_free(c->dl);
     buf_free(&c->body);

@@ -154,10 +154,14 @@ int denvd_process_adopt(struct denvd_sbx *s);
  * each process still running, stamped now — the runtime's exit events die with its init. */
 void denvd_process_sbx_stopped(struct denvd_sbx *s);
 void denvd_process_sbx_free(struct denvd_sbx *s);
-/* The sandbox goes away (kill, pause, stop): its uploads and downloads end at once, as the
- * edge ends them when the VM is gone — an upload is answered 502 and its connection closed
- * (the rest of the body is not taken), a download is cut. */
-void denvd_files_sbx_cut(struct denvd_sbx *s);
+/* denvd_xfers.c: the /files requests under way per sandbox (add when one starts, remove when
+ * it closes). cut: the sandbox goes away (kill, pause, stop): they end at once, as the edge
+ * ends them when the VM is gone — an upload is answered 502 and its connection closed (the
+ * rest of the body is not taken), a download is cut. */
+struct denvd_conn;
+void denvd_xfers_add(struct denvd_conn *c);
+void denvd_xfers_remove(struct denvd_conn *c);
+void denvd_xfers_cut(struct denvd_sbx *s);
 void denvd_process_sbx_cut(struct denvd_sbx *s); /* streams only */
 
 /* filesystem.Filesystem */
