@@ -518,6 +518,16 @@ int server_stream_cut(struct server_request *req)
     return 0;
 }
 
+int server_response_cut(struct server_request *req)
+{
+    if (req->streaming) return server_stream_cut(req);
+    if (req->file_left <= 0) return -1;
+    req->file_cut = true;
+    req->close_after = true;
+    if (req->conn) server_conn_wake(req->conn);
+    return 0;
+}
+
 bool server_response_complete(const struct server_request *req)
 {
     return req->responded && (!req->streaming || req->stream_ended) && req->file_left == 0;
@@ -572,6 +582,15 @@ static void body_fail(struct server_request *req, const char *why)
         req->on_end(req, -EPROTO, req->body_ud);
     req->discard_body = true;
     if (!req->responded) server_respond_error(req, 400, "malformed request body: %s", why);
+}
+
+void server_request_drop_body(struct server_request *req)
+{
+    req->sink_fd = -1;
+    req->on_sunk = NULL;
+    req->discard_body = true;
+    req->close_after = true;
+    if (req->conn) server_conn_wake(req->conn);
 }
 
 bool server_body_sinking(const struct server_request *req)

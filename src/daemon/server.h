@@ -161,6 +161,10 @@ void server_request_pause_body(struct server_request *req, bool paused);
 typedef int (*server_body_sunk_fn)(struct server_request *req, size_t n, int err, void *ud);
 void server_request_set_body_fd(struct server_request *req, int fd, server_body_sunk_fn on_sunk);
 
+/* The handler wants no more of the body (its sink went away): what still comes is read and
+ * dropped, nothing more is spliced, and the connection closes after the answer. */
+void server_request_drop_body(struct server_request *req);
+
 typedef void (*server_close_fn)(struct server_request *req, void *ud);
 void server_request_set_close_cb(struct server_request *req, server_close_fn fn, void *ud);
 
@@ -198,6 +202,9 @@ int server_stream_end(struct server_request *req);
 /* End a stream the way a dying peer does: the queued bytes, then the connection closes
  * without the final chunk (clients see it cut, e.g. undici's "terminated"). */
 int server_stream_cut(struct server_request *req);
+/* The same for any answer under way: a stream as above, a file (server_respond_fd) is cut
+ * where it is. -1 when nothing is being sent. */
+int server_response_cut(struct server_request *req);
 
 /* ---- fds and timers in the lws loop ---- */
 enum { SERVER_FD_READABLE = 1, SERVER_FD_CLOSED = 2 };

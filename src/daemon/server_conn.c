@@ -209,6 +209,7 @@ static int conn_writeable(struct conn *c)
 static int conn_sendfile(struct conn *c, struct server_request *req, int sock)
 {
     (void)c;
+    if (req->file_cut && req->file_left > 0) return -1;
     while (req->file_left > 0) {
         off_t off = (off_t)req->file_off;
         size_t n =

@@ -112,6 +112,7 @@ struct server_request {
     struct buf resp_hdrs; /* "name:\0value\0" pairs */
     int file_fd;          /* server_respond_fd: our dup, -1 when none */
     int64_t file_off, file_left;
+    bool file_cut; /* server_response_cut: the rest of the file is not sent */
     server_drain_fn on_drain;
     void *drain_ud;
 };

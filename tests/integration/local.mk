@@ -49,6 +49,7 @@ INTEGRATION_TESTS = \
 	tests/integration/isolation.sh \
 	tests/integration/webhooks.sh \
 	tests/integration/process-logs.sh \
+	tests/integration/files-abort.sh \
 	tests/integration/platform-secrets.sh \
 	tests/integration/platform-routes.sh \
 	tests/integration/secrets.sh
@@ -69,7 +70,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/create-admit.mjs tests/integration/fork-fanout.mjs \
 	tests/integration/template-plain.mjs \
 	tests/integration/isolation.mjs tests/integration/secrets.mjs \
-	tests/integration/webhooks.mjs tests/integration/process-logs.mjs \
+	tests/integration/webhooks.mjs tests/integration/process-logs.mjs tests/integration/files-abort.mjs \
 	tests/integration/platform-secrets.mjs tests/integration/platform-routes.mjs \
 	tests/integration/lib/boxtopd.mjs tests/integration/lib/common.mjs \
 	tests/integration/lib/loopback-only.cjs tests/integration/lib/tap-node.sh \
@@ -94,6 +95,7 @@ $(INTEGRATION_LAST_LOG): tests/integration/harness.sh.log \
 	tests/integration/create-admit.sh.log tests/integration/fork-fanout.sh.log \
 	tests/integration/template-plain.sh.log \
 	tests/integration/isolation.sh.log tests/integration/webhooks.sh.log tests/integration/process-logs.sh.log \
+	tests/integration/files-abort.sh.log \
 	tests/integration/platform-secrets.sh.log tests/integration/platform-routes.sh.log
 
 clean-local: clean-local-integration

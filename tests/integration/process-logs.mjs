@@ -102,6 +102,58 @@ test('level and search filters apply to process lines', T, async () => {
   assert.deepEqual(found.map((l) => [l.message, l.fields.event_type]), [['oops', 'process_output']]);
 });
 
+// A stop ends the processes: their process_end is logged then, with the signal that ended
+// them, not never (boxtopd's restart) nor at the resume (pause without memory).
+// (pid numbers start over after the reboot: the command is its Start's operation_id)
+const endOf = async (id, pid) => {
+  const r = await ctx.need().api('GET', `/sandboxes/${id}/logs?limit=100000`);
+  assert.equal(r.status, 200, r.text);
+  const logs = r.json.logs.map((l) => ({ ts: Date.parse(l.timestamp), ...JSON.parse(l.line) })).filter((l) => l.logger === 'process');
+  const start = logs.find((l) => l.event_type === 'process_start' && String(l.pid) === String(pid));
+  assert.ok(start, `process_start of pid ${pid}`);
+  return logs.filter((l) => l.event_type === 'process_end' && l.operation_id === start.operation_id);
+};
+const killedEnd = (ends, t0, t1, what) => {
+  assert.equal(ends.length, 1, `${what}: one process_end for the command`);
+  assert.ok(ends[0].ts >= t0 - 500 && ends[0].ts <= t1 + 1500, `${what}: ended at ${new Date(ends[0].ts).toISOString()}, stop at ${new Date(t0).toISOString()}..${new Date(t1).toISOString()}`);
+  assert.deepEqual(ends[0].process_result, { exit_code: -1, status: 'signal: killed', error: 'signal: killed' });
+};
+
+test('pause without memory: the running command\'s process_end at the pause, killed', T, async () => {
+  const { Sandbox } = ctx.E;
+  const s = await Sandbox.create('base', { timeoutMs: 300_000 });
+  ctx.need().track(s);
+  const { pid } = await s.commands.run('sleep 600', { background: true });
+  const t0 = Date.now();
+  assert.equal(await s.pause({ keepMemory: false }), true);
+  const t1 = Date.now();
+  await new Promise((r) => setTimeout(r, 4000)); // the resume is well after the pause
+  const r = await Sandbox.connect(s.sandboxId, { timeoutMs: 60_000 });
+  await r.commands.run('true');
+  killedEnd(await endOf(s.sandboxId, pid), t0, t1, 'pause');
+  await r.kill();
+});
+
+test('boxtopd restart: the running command\'s process_end at the stop, killed', T, async () => {
+  const { Sandbox } = ctx.E;
+  const d = ctx.need();
+  const s = await Sandbox.create('base', { timeoutMs: 300_000 });
+  d.track(s);
+  const { pid } = await s.commands.run('sleep 600', { background: true });
+  const t0 = Date.now();
+  const st = await d.stop('SIGTERM');
+  const t1 = Date.now();
+  assert.equal(st.forced, false, 'boxtopd stopped on SIGTERM');
+  await new Promise((r) => setTimeout(r, 3000));
+  await d.restart();
+  killedEnd(await endOf(s.sandboxId, pid), t0, t1, 'restart');
+  // the sandbox came back paused; resuming it ends nothing twice
+  const r = await Sandbox.connect(s.sandboxId, { timeoutMs: 60_000 });
+  await r.commands.run('true');
+  assert.equal((await endOf(s.sandboxId, pid)).length, 1);
+  await r.kill();
+});
+
 test('teardown: sandboxes killed, boxtopd exits 0, no process left', T, async () => {
   await ctx.teardown();
 });

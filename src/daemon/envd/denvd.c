@@ -22,6 +22,7 @@ int denvd_new(struct envd **out, const struct envd_host *host, struct error *err
 
 static void sbx_free(struct denvd_sbx *s)
 {
+    denvd_xfers_cut(s);
     denvd_process_sbx_free(s);
     denvd_watch_sbx_free(s);
     free(s);
@@ -44,6 +45,7 @@ struct denvd_sbx *denvd_sbx_get(struct envd *e, const char *id, struct rt_sandbo
         if (strcmp(s->id, id) == 0) {
             if (rt && s->rt != rt) {
                 /* the sandbox was rebooted (resume after restart): old fds are gone */
+                denvd_process_sbx_stopped(s);
                 denvd_process_sbx_free(s);
                 denvd_watch_sbx_free(s);
                 s->rt = rt;
@@ -98,6 +100,7 @@ void denvd_on_sandbox_gone(struct envd *e, const char *id)
         if (strcmp((*pp)->id, id) == 0) {
             struct denvd_sbx *s = *pp;
             *pp = s->next;
+            denvd_process_sbx_stopped(s);
             sbx_free(s);
             return;
         }
@@ -109,6 +112,7 @@ void denvd_on_sandbox_paused(struct envd *e, const char *id)
     for (struct denvd_sbx *s = e->sbxs; s; s = s->next)
         if (strcmp(s->id, id) == 0) {
             denvd_process_sbx_cut(s);
+            denvd_xfers_cut(s);
             denvd_watch_sbx_free(s);
             return;
         }

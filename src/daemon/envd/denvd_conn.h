@@ -32,6 +32,8 @@ struct denvd_conn {
     bool streaming, ended;
     bool was_high;
     struct denvd_conn_owner owner;
+    struct denvd_conn *files_next; /* in call.sbx->files: an upload or download under way */
+    bool files_listed;
 };
 
 #endif

@@ -283,6 +283,7 @@ static void start_download(struct denvd_conn *c, const char *path)
         return;
     }
     c->kind = K_DOWNLOAD;
+    denvd_xfers_add(c);
     char disp[400];
     snprintf(disp, sizeof disp, "inline; filename=\"%s\"", info.name);
     for (char *q = disp + 18; *q && q[1]; q++) /* keep the header well-formed */
@@ -461,6 +462,7 @@ static void start_upload(struct denvd_conn *c, const char *path)
     }
     cJSON_Delete(meta.obj);
     c->kind = K_UPLOAD;
+    denvd_xfers_add(c);
     if (rc < 0) {
         struct buf b = BUF_INIT;
         json_error_body(&b, status, msg);
@@ -711,6 +713,7 @@ static void on_close(struct server_request *req, void *ud)
     }
     denvd_remove_forget(c->rm); /* the deletion goes on */
     denvd_timer_stop(c->rm_hold);
+    denvd_xfers_remove(c);
     denvd_upload_free(c->up);
     denvd_download_free(c->dl);
     buf_free(&c->body);

@@ -69,8 +69,9 @@ struct denvd_sbx {
     struct rt_sandbox *rt;
     struct eproc *procs;
     struct ewatch *watchers;
-    uint64_t op_seq;     /* envd's operation_id counter: one per Start/Connect, from 1 */
-    uint64_t op_ceiling; /* what the sandbox's directory says may be used (denvd_opseq.c) */
+    struct denvd_conn *files; /* /files uploads and downloads under way (denvd_http.c) */
+    uint64_t op_seq;          /* envd's operation_id counter: one per Start/Connect, from 1 */
+    uint64_t op_ceiling;      /* what the sandbox's directory says may be used (denvd_opseq.c) */
 };
 /* denvd_opseq.c: the counter from the sandbox's directory (a restarted boxtopd); ids up to
  * used are taken (adopted processes); the next id. */
@@ -149,7 +150,18 @@ void denvd_process_exited(struct denvd_sbx *s, pid_t pid, int exit_code, int sig
 /* The processes a crashed boxtopd left in the sandbox (its init kept them): into the table,
  * once per denvd_sbx and boot. Returns how many, -1 when init could not say. */
 int denvd_process_adopt(struct denvd_sbx *s);
+/* The sandbox stopped (kill, pause without memory, boxtopd's stop): the process_end line of
+ * each process still running, stamped now — the runtime's exit events die with its init. */
+void denvd_process_sbx_stopped(struct denvd_sbx *s);
 void denvd_process_sbx_free(struct denvd_sbx *s);
+/* denvd_xfers.c: the /files requests under way per sandbox (add when one starts, remove when
+ * it closes). cut: the sandbox goes away (kill, pause, stop): they end at once, as the edge
+ * ends them when the VM is gone — an upload is answered 502 and its connection closed (the
+ * rest of the body is not taken), a download is cut. */
+struct denvd_conn;
+void denvd_xfers_add(struct denvd_conn *c);
+void denvd_xfers_remove(struct denvd_conn *c);
+void denvd_xfers_cut(struct denvd_sbx *s);
 void denvd_process_sbx_cut(struct denvd_sbx *s); /* streams only */
 
 /* filesystem.Filesystem */

@@ -23,7 +23,7 @@ src_boxtopd_SOURCES += \
 	src/daemon/envd/denvd.c src/daemon/envd/denvd_opseq.c src/daemon/envd/denvd_http.c \
 	src/daemon/envd/denvd_loop.c \
 	src/daemon/envd/denvd_conn.c src/daemon/envd/denvd_conn.h src/daemon/envd/denvd_reply.c \
-	src/daemon/envd/denvd_owner.c \
+	src/daemon/envd/denvd_owner.c src/daemon/envd/denvd_xfers.c \
 	src/daemon/envd/process.c src/daemon/envd/fs.c src/daemon/envd/fs_remove.c \
 	src/daemon/envd/watch.c
 src_boxtopd_LDADD += $(DAEMON_ENVD_LIBS)

@@ -539,19 +539,25 @@ void denvd_process_exited(struct denvd_sbx *s, pid_t pid, int exit_code, int sig
     if (!p->exited && (p->end_now || (p->out_fd < 0 && p->err_fd < 0))) proc_finish(p);
 }
 
+/* envd's process_end line (and the output lines still unfinished before it), stamped now. */
+static void plog_end(struct eproc *p, int exit_code, int signo)
+{
+    if (p->capture) proclog_out_flush(p->capture, plog_output, p);
+    struct proclog_ids ids;
+    char msg[64];
+    plog_ids(p, &ids);
+    snprintf(msg, sizeof msg, "Process with pid %u ended", p->pid);
+    plog(p->sbx, LOG_INFO, msg,
+         proclog_end_raw(&ids, p->pid, exit_code, signo, p->bytes[0], p->bytes[1], p->bytes[2]));
+}
+
 /* The end: the process exited and its outputs are closed (or it was killed/timed out). */
 static void proc_finish(struct eproc *p)
 {
     struct denvd_sbx *s = p->sbx;
     int exit_code = p->exit_code, signo = p->signo;
     p->exited = true;
-    if (p->capture) proclog_out_flush(p->capture, plog_output, p);
-    struct proclog_ids ids;
-    char msg[64];
-    plog_ids(p, &ids);
-    snprintf(msg, sizeof msg, "Process with pid %u ended", p->pid);
-    plog(s, LOG_INFO, msg,
-         proclog_end_raw(&ids, p->pid, exit_code, signo, p->bytes[0], p->bytes[1], p->bytes[2]));
+    plog_end(p, exit_code, signo);
     denvd_timer_stop(p->kill_at);
     p->kill_at = NULL;
     char status[96];
@@ -586,6 +592,18 @@ void denvd_process_sbx_cut(struct denvd_sbx *s)
             stream_unlink(st);
             free(st);
         }
+}
+
+void denvd_process_sbx_stopped(struct denvd_sbx *s)
+{
+    for (struct eproc *p = s->procs; p; p = p->next) {
+        if (p->exited) continue;
+        /* the stop killed it (the runtime SIGKILLs the tree); an exit the runtime already
+         * reported keeps its own status. Streams are left to the caller: they are cut. */
+        bool known = p->exit_known;
+        p->exited = true;
+        plog_end(p, known ? p->exit_code : -1, known ? p->signo : SIGKILL);
+    }
 }
 
 void denvd_process_sbx_free(struct denvd_sbx *s)
