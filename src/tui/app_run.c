@@ -19,6 +19,7 @@
 #include "expiry.h"
 #include "messages.h"
 #include "postmortem_track.h"
+#include "app_paste.h"
 #include "term_restore.h"
 
 void app_layout(struct app *a);                                  /* app.c */
@@ -51,6 +52,7 @@ static void on_signal(struct loop *l, int signo, void *ud)
         break;
     }
     case SIGCONT:
+        app_paste_mode(1); /* a shell in between may have turned it off */
         app_dirty(a, DIRTY_ALL | DIRTY_CLEAR);
         break;
     default: /* SIGINT, SIGQUIT, SIGTERM, SIGHUP: a clean exit (terminal, started boxtopd) */
@@ -148,6 +150,8 @@ int app_run(struct app *a)
      * initscr): that painted a blank stdscr over the footer on the first key press. */
     wnoutrefresh(stdscr);
     doupdate();
+    app_paste_init(a);
+    app_paste_mode(1);
     input_init(&a->prompt);
     input_init(&a->cmd_hist);
 
@@ -186,6 +190,8 @@ int app_run(struct app *a)
     for (size_t i = 0; i < 4; i++)
         if (*ws[i]) delwin(*ws[i]);
     endwin();
+    app_paste_mode(0);
+    app_paste_free(a);
     term_restore_uninstall();
     if (a->frame_log >= 0) close(a->frame_log);
     a->frame_log = -1;
