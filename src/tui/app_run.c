@@ -35,6 +35,23 @@ static void before_sleep(struct loop *l, void *ud)
     app_draw(a);
 }
 
+/* Ctrl-Z outside a terminal tab: what ncurses' own SIGTSTP handler does (leave curses mode,
+ * stop; SIGCONT redraws), and bracketed paste off, so the shell gets a terminal as it was.
+ * The loop blocks SIGTSTP for its signalfd: the stop is the default action of a SIGTSTP
+ * raised with it unblocked for that moment. */
+static void suspend(void)
+{
+    endwin();
+    app_paste_mode(0);
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, SIGTSTP);
+    signal(SIGTSTP, SIG_DFL);
+    raise(SIGTSTP);                       /* pending while blocked */
+    sigprocmask(SIG_UNBLOCK, &one, NULL); /* stops here until SIGCONT */
+    sigprocmask(SIG_BLOCK, &one, NULL);
+}
+
 static void on_signal(struct loop *l, int signo, void *ud)
 {
     (void)l;
@@ -51,6 +68,9 @@ static void on_signal(struct loop *l, int signo, void *ud)
         app_layout(a);
         break;
     }
+    case SIGTSTP:
+        suspend();
+        break;
     case SIGCONT:
         app_paste_mode(1); /* a shell in between may have turned it off */
         app_dirty(a, DIRTY_ALL | DIRTY_CLEAR);
@@ -158,7 +178,7 @@ int app_run(struct app *a)
     a->be->on_event = on_backend_event;
     a->be->ud = a;
     loop_fd_add(a->loop, STDIN_FILENO, LOOP_READ, app_on_stdin, a);
-    int sigs[] = {SIGWINCH, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCONT};
+    int sigs[] = {SIGWINCH, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCONT, SIGTSTP};
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         loop_signal_add(a->loop, sigs[i], on_signal, a);
     loop_set_before_sleep(a->loop, before_sleep, a);

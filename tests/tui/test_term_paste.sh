@@ -5,9 +5,11 @@
 # that enabled ?2004 (cat -v shows the brackets), an ESC in it no longer eats what follows; in
 # the sandboxes list a paste triggers no action (pasted "q" does not quit); in the : prompt it
 # is text with newlines as spaces; plain typed keys (send-keys) still work. Real boxtopd (bxd.sh).
+# The outer terminal's mode: on at start, off at Ctrl-Z, on again at fg, off at exit (the bytes
+# boxtop wrote, from tmux pipe-pane).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bxd.sh"
-echo "1..7"
+echo "1..9"
 
 bxd_one_sandbox
 run() { tui_type "$1"; tui_keys Enter; }
@@ -40,4 +42,18 @@ tui_keys C-d; sleep 0.3
 paste 'echo two\033[31mX-$((20+1))'; sleep 0.5; tui_keys Enter
 tui_wait '^two\[31mX-21 *$' 5; ok $? "a pasted ESC sequence eats nothing: echo two[31mX-21 ran"
 run 'echo typed-$((3*3))'; tui_wait '^typed-9' 5; ok $? "typed keys (plain send-keys) still reach the shell"
+tui_stop
+
+# ?2004 on the outer terminal: the sequence of h/l boxtop writes (bash's own turned off first)
+tm new-session -d -s t -x 100 -y 30 "env PS1='PROMPT\$ ' TERM=xterm-256color LANG=C.UTF-8 bash --norc -i"
+tui_wait 'PROMPT' 10
+tui_type "bind 'set enable-bracketed-paste off'"; tui_keys Enter; sleep 0.5
+tm pipe-pane -o -t t "cat >> $TMPD/out"; sleep 0.3
+tui_type "$BOXTOP_TUI"; tui_keys Enter
+tui_wait "$(echo "$ID" | cut -c1-12)" 15; tui_keys C-z; tui_wait 'Stopped' 5; sleep 0.3
+modes() { grep -ao "$(printf '\033')\\[?2004[hl]" "$TMPD/out" | tr -d '\033[?2004' | tr -d '\n'; }
+[ "$(modes)" = hl ]; ok $? "bracketed paste on at start, off at Ctrl-Z ($(modes))"
+tui_type 'fg'; tui_keys Enter; tui_wait "$(echo "$ID" | cut -c1-12)" 10; sleep 0.5; tui_keys q
+sleep 1.5
+[ "$(modes)" = hlhl ]; ok $? "on again at fg, off at exit ($(modes))"
 exit 0
