@@ -38,8 +38,10 @@ static void before_sleep(struct loop *l, void *ud)
 /* Ctrl-Z outside a terminal tab: what ncurses' own SIGTSTP handler does (leave curses mode,
  * stop; SIGCONT redraws), and bracketed paste off, so the shell gets a terminal as it was.
  * The loop blocks SIGTSTP for its signalfd: the stop is the default action of a SIGTSTP
- * raised with it unblocked for that moment. */
-static void suspend(void)
+ * raised with it unblocked for that moment; execution goes on right there after fg, so paste
+ * mode comes back on and the frame is redrawn here (SIGCONT alone only redraws: after an
+ * outside SIGSTOP nothing turned the mode off). */
+static void suspend(struct app *a)
 {
     endwin();
     app_paste_mode(0);
@@ -50,6 +52,8 @@ static void suspend(void)
     raise(SIGTSTP);                       /* pending while blocked */
     sigprocmask(SIG_UNBLOCK, &one, NULL); /* stops here until SIGCONT */
     sigprocmask(SIG_BLOCK, &one, NULL);
+    app_paste_mode(1);
+    app_dirty(a, DIRTY_ALL | DIRTY_CLEAR);
 }
 
 static void on_signal(struct loop *l, int signo, void *ud)
@@ -69,10 +73,9 @@ static void on_signal(struct loop *l, int signo, void *ud)
         break;
     }
     case SIGTSTP:
-        suspend();
+        suspend(a);
         break;
     case SIGCONT:
-        app_paste_mode(1); /* a shell in between may have turned it off */
         app_dirty(a, DIRTY_ALL | DIRTY_CLEAR);
         break;
     default: /* SIGINT, SIGQUIT, SIGTERM, SIGHUP: a clean exit (terminal, started boxtopd) */
