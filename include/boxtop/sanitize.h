@@ -10,6 +10,7 @@
 #define BOXTOP_SANITIZE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "boxtop/buf.h"
 
 enum {
@@ -28,5 +29,9 @@ int sanitize_width(const char *s, size_t len);
 /* Longest prefix of sanitized s that fits in cols columns; returns its byte length and
  * stores the width used in *used (may be NULL). Never splits a UTF-8 sequence. */
 size_t sanitize_fit(const char *s, size_t len, int cols, int *used);
+/* Non-zero for the bidi embeddings, overrides, isolates and marks the sanitizer replaces
+ * (U+202A-U+202E, U+2066-U+2069, U+200E/U+200F, U+061C): for drawers of decoded characters,
+ * such as the terminal tab's cells, that cannot pass bytes through sanitize_append(). */
+int sanitize_is_bidi_control(uint32_t cp);
 
 #endif

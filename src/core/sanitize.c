@@ -75,7 +75,7 @@ static size_t utf8_next(const unsigned char *s, size_t len, int32_t *cp)
     return need + 1;
 }
 
-static int is_bidi_control(int32_t cp)
+int sanitize_is_bidi_control(uint32_t cp)
 {
     return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
            cp == 0x200F || cp == 0x061C;
@@ -204,7 +204,7 @@ int sanitize_append(struct buf *out, const char *in, size_t len, int flags)
             continue;
         }
         if ((cp >= 0 && cp < 0x20) || (cp >= 0x7F && cp <= 0x9F)) continue;
-        if (cp < 0 || is_noncharacter(cp) || is_bidi_control(cp)) cp = 0xFFFD;
+        if (cp < 0 || is_noncharacter(cp) || sanitize_is_bidi_control((uint32_t)cp)) cp = 0xFFFD;
         if (cp >= 0x80 && (flags & SANITIZE_ASCII)) {
             rc = buf_append_byte(out, '?');
             col++;

@@ -15,6 +15,7 @@
 #include "boxtop/loop.h"
 #include "backend.h"
 #include "duration.h"
+#include "app_paste.h"
 #include "keymap.h"
 #include "model.h"
 #include "theme.h"
@@ -86,6 +87,9 @@ struct view_ops {
     int (*works_with)(struct view *v, const char *id);
     /* Optional: 1 while the view takes typed text itself (a form): no key is rebound then. */
     int (*typing)(struct view *v);
+    /* Optional: text pasted (bracketed paste, app_paste.h) while the view is on top, as the
+     * terminal sent it; without it only a prompt or a typing() form takes a paste. */
+    void (*paste)(struct view *v, struct app *a, const char *text, size_t len);
 };
 
 struct view {
@@ -171,6 +175,8 @@ struct app {
     unsigned frames;    /* frames drawn (for tests and --stats) */
     unsigned keys_read; /* keys read (the frame log says which frame answered them) */
     int frame_log;      /* BOXTOP_FRAME_LOG=FILE (bench/list): one line per early frame, else -1 */
+    /* a bracketed paste being read (app_paste.h) */
+    struct app_paste paste;
     /* the header's running/paused counts, recounted only when the model changed (a count
      * visits every sandbox: 10 000 cache misses on each clock tick otherwise) */
     uint64_t counts_gen;

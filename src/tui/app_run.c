@@ -19,6 +19,7 @@
 #include "expiry.h"
 #include "messages.h"
 #include "postmortem_track.h"
+#include "app_paste.h"
 #include "term_restore.h"
 
 void app_layout(struct app *a);                                  /* app.c */
@@ -32,6 +33,27 @@ static void before_sleep(struct loop *l, void *ud)
     /* not for terminal output alone (DIRTY_FRAME): ends move with the model and the clock */
     if (a->dirty & (DIRTY_HEADER | DIRTY_MAIN | DIRTY_STATUS | DIRTY_TICK)) expiry_frame(a);
     app_draw(a);
+}
+
+/* Ctrl-Z outside a terminal tab: what ncurses' own SIGTSTP handler does (leave curses mode,
+ * stop; SIGCONT redraws), and bracketed paste off, so the shell gets a terminal as it was.
+ * The loop blocks SIGTSTP for its signalfd: the stop is the default action of a SIGTSTP
+ * raised with it unblocked for that moment; execution goes on right there after fg, so paste
+ * mode comes back on and the frame is redrawn here (SIGCONT alone only redraws: after an
+ * outside SIGSTOP nothing turned the mode off). */
+static void suspend(struct app *a)
+{
+    endwin();
+    app_paste_mode(0);
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, SIGTSTP);
+    signal(SIGTSTP, SIG_DFL);
+    raise(SIGTSTP);                       /* pending while blocked */
+    sigprocmask(SIG_UNBLOCK, &one, NULL); /* stops here until SIGCONT */
+    sigprocmask(SIG_BLOCK, &one, NULL);
+    app_paste_mode(1);
+    app_dirty(a, DIRTY_ALL | DIRTY_CLEAR);
 }
 
 static void on_signal(struct loop *l, int signo, void *ud)
@@ -50,6 +72,9 @@ static void on_signal(struct loop *l, int signo, void *ud)
         app_layout(a);
         break;
     }
+    case SIGTSTP:
+        suspend(a);
+        break;
     case SIGCONT:
         app_dirty(a, DIRTY_ALL | DIRTY_CLEAR);
         break;
@@ -148,13 +173,15 @@ int app_run(struct app *a)
      * initscr): that painted a blank stdscr over the footer on the first key press. */
     wnoutrefresh(stdscr);
     doupdate();
+    app_paste_init(a);
+    app_paste_mode(1);
     input_init(&a->prompt);
     input_init(&a->cmd_hist);
 
     a->be->on_event = on_backend_event;
     a->be->ud = a;
     loop_fd_add(a->loop, STDIN_FILENO, LOOP_READ, app_on_stdin, a);
-    int sigs[] = {SIGWINCH, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCONT};
+    int sigs[] = {SIGWINCH, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCONT, SIGTSTP};
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         loop_signal_add(a->loop, sigs[i], on_signal, a);
     loop_set_before_sleep(a->loop, before_sleep, a);
@@ -186,6 +213,8 @@ int app_run(struct app *a)
     for (size_t i = 0; i < 4; i++)
         if (*ws[i]) delwin(*ws[i]);
     endwin();
+    app_paste_mode(0);
+    app_paste_free(a);
     term_restore_uninstall();
     if (a->frame_log >= 0) close(a->frame_log);
     a->frame_log = -1;

@@ -21,7 +21,7 @@ src_tui_libboxtoptui_a_SOURCES = \
 	src/tui/app.c src/tui/app.h src/tui/app_frame.h src/tui/app_base.c \
 	src/tui/app_clock.c src/tui/app_status.c src/tui/app_prompt.c src/tui/app_confirm.c \
 	src/tui/app_help.c src/tui/app_header.c \
-	src/tui/app_input.c src/tui/app_cmd.c src/tui/app_run.c src/tui/app_save.c \
+	src/tui/app_input.c src/tui/app_paste.c src/tui/app_paste.h src/tui/app_cmd.c src/tui/app_run.c src/tui/app_save.c \
 	src/tui/backend.h src/tui/backend_replay.c src/tui/backend_replay.h \
 	src/tui/backend_replay_fetch.c \
 	src/tui/backend_e2b.c src/tui/backend_e2b.h src/tui/backend_e2b_int.h \

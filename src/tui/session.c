@@ -214,6 +214,11 @@ int session_send_curses(struct session *s, int is_keycode, uint32_t ch)
     return term_engine_send_curses(s->eng, is_keycode, ch, 0);
 }
 
+int session_send_paste(struct session *s, const char *p, size_t len)
+{
+    return term_engine_send_paste(s->eng, p, len);
+}
+
 int session_send_bytes(struct session *s, const char *p, size_t len)
 {
     on_engine_output(p, len, s);

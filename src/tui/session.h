@@ -99,6 +99,8 @@ void session_resize(struct session *s, int rows, int cols);
 /* Input. Keys as get_wch gave them (see term_engine_send_curses); queued for this turn. */
 int session_send_curses(struct session *s, int is_keycode, uint32_t ch);
 int session_send_bytes(struct session *s, const char *p, size_t len);
+/* Pasted text (term_engine_send_paste: bracketed if the app asked, controls dropped). */
+int session_send_paste(struct session *s, const char *p, size_t len);
 
 /* Recording of this session: start into path (asciicast v2) or stop (path NULL). */
 int session_record(struct session *s, const char *path, struct error *err);

@@ -25,10 +25,10 @@ static const int crash_signals[] = {SIGSEGV, SIGABRT, SIGBUS,    SIGFPE,  SIGILL
                                     SIGUSR1, SIGUSR2, SIGALRM,   SIGXCPU, SIGXFSZ, SIGVTALRM,
                                     SIGPROF, SIGPWR,  SIGSTKFLT, SIGIO};
 
-/* mouse reporting off (1000/1002/1006), keypad off, leave the alternate screen, cursor on,
- * attributes off */
+/* mouse reporting off (1000/1002/1006), bracketed paste off, keypad off, leave the alternate
+ * screen, cursor on, attributes off */
 static const char reset_seq[] =
-    "\033[?1006l\033[?1002l\033[?1000l\033[?1l\033>\033[?1049l\033[?25h\033[0m\r\n";
+    "\033[?2004l\033[?1006l\033[?1002l\033[?1000l\033[?1l\033>\033[?1049l\033[?25h\033[0m\r\n";
 
 static void crash_handler(int sig)
 {

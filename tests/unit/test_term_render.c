@@ -202,14 +202,48 @@ static void scrolled_back_rows(void **state)
     tt_free(&t);
 }
 
+/* U+202E and the other bidi controls never reach ncurses: on their own cell (libvterm gives
+ * U+2066-U+2069 and U+061C a cell) they become U+FFFD; combined onto a character (U+202A-E,
+ * U+200E/F are zero width to libvterm) they are dropped and the character stays. */
+static void bidi_controls_not_drawn(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_new(&t, 3, 20, 0);
+    tt_feed(&t, "a\xe2\x80\xae"
+                "b\xe2\x81\xa6"
+                "c\xd8\x9c"
+                "d\xe2\x80\x8f"
+                "e\xe2\x80\xaa"
+                "f");
+    cchar_t out[21];
+    struct term_colour_map map = {TERM_DEPTH_NONE, NULL, NULL};
+    int n = term_render_row(t.e, 0, 0, out, 20, &map);
+    int letters = 0;
+    for (int i = 0; i < n; i++) {
+        wchar_t buf[CCHARW_MAX + 1];
+        attr_t a;
+        short sp;
+        int ext = 0;
+        assert_int_equal(getcchar(&out[i], buf, &a, &sp, &ext), OK);
+        for (int k = 0; buf[k]; k++) {
+            wchar_t w = buf[k];
+            assert_false((w >= 0x202a && w <= 0x202e) || (w >= 0x2066 && w <= 0x2069) ||
+                         w == 0x200e || w == 0x200f || w == 0x061c);
+            if (w >= L'a' && w <= L'f') letters++;
+        }
+    }
+    assert_int_equal(letters, 6);
+    tt_free(&t);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(colours_and_attributes),
-        cmocka_unit_test(colour_arithmetic),
-        cmocka_unit_test(wide_chars_one_entry),
-        cmocka_unit_test(scrolled_back_rows),
+        cmocka_unit_test(colours_and_attributes),  cmocka_unit_test(colour_arithmetic),
+        cmocka_unit_test(wide_chars_one_entry),    cmocka_unit_test(scrolled_back_rows),
+        cmocka_unit_test(bidi_controls_not_drawn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,3 +55,10 @@ bench_term_engine_LDADD = $(TERMENG_LIBS)
 bench-term-engine: bench/term_engine$(EXEEXT)
 	./bench/term_engine$(EXEEXT)
 .PHONY: bench-term-engine
+
+# tmux test against a real boxtopd: bidi controls from the shell never reach the outer terminal.
+TESTS += tests/tui/test_term_bidi.sh
+EXTRA_DIST += tests/tui/test_term_bidi.sh
+# tmux test against a real boxtopd: bracketed paste in a terminal tab, the list and a prompt.
+TESTS += tests/tui/test_term_paste.sh
+EXTRA_DIST += tests/tui/test_term_paste.sh

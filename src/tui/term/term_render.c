@@ -2,13 +2,18 @@
  * with a single mvwadd_wchnstr. ncurses advances by the character's wcwidth, so a wide
  * character is one entry and its right-half cell is skipped; where libvterm's idea of a
  * width differs from the C library's wcwidth the cell is drawn so the columns still add up
- * (a 2-cell glyph that wcwidth calls narrow gets a space after it, and so on). */
+ * (a 2-cell glyph that wcwidth calls narrow gets a space after it, and so on).
+ * Bidi controls the shell prints (U+202E and friends, sanitize.c's list) never reach the
+ * outer terminal, where they would reorder what the rest of the screen shows: a cell of its
+ * own is drawn as U+FFFD, as the sanitizer does; one libvterm combined onto the previous
+ * character (it counts U+202A-U+202E and U+200E/F as zero width) is dropped. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
+#include "boxtop/sanitize.h"
 #include "term_render.h"
 
 enum term_depth term_render_depth(void)
@@ -94,14 +99,19 @@ int term_render_row(const struct term_engine *e, int row, int scroll_offset, cch
         }
         int cw = c->width == 2 && col + 1 < ncols ? 2 : 1;
         int w = wcwidth((wchar_t)c->ch[0]);
-        if (w < 1 || w > cw) {
+        if (sanitize_is_bidi_control(c->ch[0])) {
+            wc[k++] = (wchar_t)0xfffd;
+            if (wcwidth(wc[0]) != 1) wc[0] = L'?';
+            w = 1;
+        } else if (w < 1 || w > cw) {
             wc[k++] = w == 2 || w < 0 ? (wchar_t)0xfffd : (wchar_t)c->ch[0];
             if (wcwidth(wc[0]) != 1) wc[0] = L'?';
             w = 1;
         } else {
             wc[k++] = (wchar_t)c->ch[0];
             for (int i = 1; i < TERM_CELL_CHARS && c->ch[i]; i++)
-                if (wcwidth((wchar_t)c->ch[i]) == 0) wc[k++] = (wchar_t)c->ch[i];
+                if (wcwidth((wchar_t)c->ch[i]) == 0 && !sanitize_is_bidi_control(c->ch[i]))
+                    wc[k++] = (wchar_t)c->ch[i];
         }
         wc[k] = 0;
         put(&out[n++], wc, &pc);

@@ -22,6 +22,7 @@
 #include "boxtop/i18n.h"
 #include "boxtop/local_error.h"
 #include "app.h"
+#include "app_paste.h"
 #include "files/fview.h"
 
 /* ---- remote answers ---- */
@@ -416,6 +417,7 @@ static int run_editor(struct app *a, const char *path)
     if (!ed || !ed[0]) ed = getenv("EDITOR");
     if (!ed || !ed[0]) ed = "vi";
     def_prog_mode();
+    app_paste_mode(0); /* the editor gets the terminal as it would without boxtop */
     endwin();
     pid_t pid = fork();
     if (pid == 0) {
@@ -429,6 +431,7 @@ static int run_editor(struct app *a, const char *path)
         while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
         }
     reset_prog_mode();
+    app_paste_mode(1);
     app_dirty(a, DIRTY_ALL | DIRTY_CLEAR);
     return pid > 0 ? st : -1;
 }

@@ -564,6 +564,22 @@ static int term_key(struct view *vv, struct app *a, int ch, int is_key)
     return 1;
 }
 
+/* A paste goes to the shell as one piece (bracketed if the app inside enabled ?2004); not in
+ * copy mode or into a tab whose process ended. */
+static void term_paste(struct view *vv, struct app *a, const char *text, size_t len)
+{
+    struct termview *v = (struct termview *)vv;
+    if (v->prefix_pending) {
+        v->prefix_pending = 0;
+        app_dirty(a, DIRTY_MAIN);
+    }
+    if (v->copy.on || !v->cur) return;
+    enum session_state st = session_state(v->cur);
+    if (st == SESSION_EXITED || st == SESSION_FAILED) return;
+    if (v->scroll) scroll_by(v, -v->scroll);
+    session_send_paste(v->cur, text, len);
+}
+
 static int term_mouse(struct view *vv, struct app *a, int y, int x, mmask_t b)
 {
     (void)a;
@@ -670,6 +686,7 @@ static const struct view_ops term_ops = {
     .demand = term_demand,
     .draw = term_draw,
     .key = term_key,
+    .paste = term_paste,
     .mouse = term_mouse,
     .footer = term_footer,
     .help = term_help,
