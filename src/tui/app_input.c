@@ -321,11 +321,12 @@ void app_on_stdin(struct loop *l, int fd, int events, void *ud)
     struct app *a = ud;
     wint_t wc;
     int r;
-    app_paste_check_stalled(a);
+    app_paste_check_stalled(a, app_handle_key);
     /* drain everything that arrived; nodelay makes get_wch return ERR when empty */
     while (!a->quit && (r = get_wch(&wc)) != ERR) {
         a->keys_read++;
-        if (app_paste_key(a, (int)wc, r == KEY_CODE_YES)) continue; /* pasted text, not keys */
+        if (app_paste_key(a, (int)wc, r == KEY_CODE_YES, app_handle_key))
+            continue; /* pasted text, not keys */
         app_handle_key(a, (int)wc, r == KEY_CODE_YES);
     }
     /* keys scroll, sort and switch views: rows that came on screen need their metrics */

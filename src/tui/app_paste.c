@@ -10,8 +10,6 @@
 #include "app.h"
 #include "app_paste.h"
 
-void app_handle_key(struct app *a, int ch, int is_key); /* app_input.c */
-
 #define PASTE_MAX      (1024 * 1024) /* bytes kept of one paste */
 #define PASTE_STALL_MS 3000          /* a paste quiet this long ended without its ESC[201~ */
 /* codes for the brackets when the terminfo entry has none: far above ncurses' own extended
@@ -84,7 +82,7 @@ static size_t utf8_get(const unsigned char *s, size_t len, uint32_t *cp)
 
 /* Text for a prompt or a form: one line, no controls or escape sequences (the sanitizer:
  * newlines and tabs become spaces), typed in character by character. */
-static void type_text(struct app *a, const char *text, size_t len)
+static void type_text(struct app *a, app_key_fn key, const char *text, size_t len)
 {
     struct buf clean = BUF_INIT;
     char *copy = malloc(len ? len : 1);
@@ -96,14 +94,14 @@ static void type_text(struct app *a, const char *text, size_t len)
         for (size_t i = 0; i < clean.len;) {
             uint32_t cp;
             i += utf8_get(s + i, clean.len - i, &cp);
-            app_handle_key(a, (int)cp, 0);
+            key(a, (int)cp, 0);
         }
     }
     free(copy);
     buf_free(&clean);
 }
 
-static void deliver(struct app *a)
+static void deliver(struct app *a, app_key_fn key)
 {
     struct app_paste *p = &a->paste;
     const char *text = buf_cstr(&p->text);
@@ -112,13 +110,13 @@ static void deliver(struct app *a)
     if (len == 0) {
         /* nothing */
     } else if (a->mode == MODE_PROMPT) {
-        type_text(a, text, len);
+        type_text(a, key, text, len);
     } else if (a->mode != MODE_NORMAL || a->too_small || !v) {
         app_status(a, STATUS_INFO, "%s", _("paste ignored: no text field here"));
     } else if (v->ops->paste) {
         v->ops->paste(v, a, text, len);
     } else if (v->ops->typing && v->ops->typing(v)) {
-        type_text(a, text, len);
+        type_text(a, key, text, len);
     } else {
         app_status(a, STATUS_INFO, "%s", _("paste ignored: no text field here"));
     }
@@ -128,17 +126,17 @@ static void deliver(struct app *a)
     p->cut = 0;
 }
 
-int app_paste_key(struct app *a, int ch, int is_key)
+int app_paste_key(struct app *a, int ch, int is_key, app_key_fn key)
 {
     struct app_paste *p = &a->paste;
     if (is_key && p->begin_key && ch == p->begin_key) {
-        if (p->on) deliver(a); /* a nested begin: the first paste lost its end */
+        if (p->on) deliver(a, key); /* a nested begin: the first paste lost its end */
         p->on = 1;
         p->last_ms = loop_now_ms();
         return 1;
     }
     if (is_key && p->end_key && ch == p->end_key) {
-        if (p->on) deliver(a);
+        if (p->on) deliver(a, key);
         return 1; /* a stray end is no key either */
     }
     if (!p->on) return 0;
@@ -164,7 +162,7 @@ int app_paste_key(struct app *a, int ch, int is_key)
     return 1;
 }
 
-void app_paste_check_stalled(struct app *a)
+void app_paste_check_stalled(struct app *a, app_key_fn key)
 {
-    if (a->paste.on && loop_now_ms() - a->paste.last_ms > PASTE_STALL_MS) deliver(a);
+    if (a->paste.on && loop_now_ms() - a->paste.last_ms > PASTE_STALL_MS) deliver(a, key);
 }

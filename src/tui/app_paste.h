@@ -11,6 +11,9 @@
 #include "boxtop/buf.h"
 
 struct app;
+/* Where pasted text for a prompt or form is typed, a key at a time (app_input.c's key handler;
+ * handed in, so the two files do not call each other). */
+typedef void (*app_key_fn)(struct app *a, int ch, int is_key);
 
 struct app_paste {
     int begin_key, end_key; /* key codes get_wch reports for ESC[200~ / ESC[201~, 0 = none */
@@ -26,9 +29,9 @@ void app_paste_mode(int on);
 void app_paste_init(struct app *a);
 void app_paste_free(struct app *a);
 /* One key from get_wch: 1 when it belonged to a paste (then it is not a key). */
-int app_paste_key(struct app *a, int ch, int is_key);
+int app_paste_key(struct app *a, int ch, int is_key, app_key_fn key);
 /* Before a batch of keys: a paste whose end never came (a terminal that lost it) is delivered
  * after a pause, so keys do not vanish into it forever. */
-void app_paste_check_stalled(struct app *a);
+void app_paste_check_stalled(struct app *a, app_key_fn key);
 
 #endif
