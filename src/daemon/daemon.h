@@ -53,7 +53,10 @@ struct denvd_ops {
      * streams. processes_survive: true for a pause that freezes the processes (connect
      * thaws them, so keep the process table); false when they are gone. s stays valid during
      * the call only when it is being killed. */
-    void (*sandbox_stopping)(void *ud, struct sbx *s, bool processes_survive);
+    /* sandbox_ends: killed or its init died — its processes' ends are not logged then, as
+     * killing upstream's VM logs no process_end (the log's readers say "ended with the
+     * sandbox"); a pause or boxtopd's own stop, after which the sandbox lives on, logs them. */
+    void (*sandbox_stopping)(void *ud, struct sbx *s, bool processes_survive, bool sandbox_ends);
     /* boxtopd is shutting down: free everything. */
     void (*shutdown)(void *ud);
 };

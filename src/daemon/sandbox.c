@@ -339,9 +339,10 @@ static cJSON *execution_data(const struct sbx *s)
     return o;
 }
 
-static void denvd_stopping(struct daemon *d, struct sbx *s, bool survive)
+static void denvd_stopping(struct daemon *d, struct sbx *s, bool survive, bool ends)
 {
-    if (d->denvd_ops.sandbox_stopping) d->denvd_ops.sandbox_stopping(d->denvd_ops.ud, s, survive);
+    if (d->denvd_ops.sandbox_stopping)
+        d->denvd_ops.sandbox_stopping(d->denvd_ops.ud, s, survive, ends);
 }
 
 /* ------------------------------------------------------------------ lifecycle */
@@ -471,7 +472,7 @@ int sbx_kill(struct daemon *d, struct sbx *s, const char *reason, struct error *
 {
     cJSON *data = cJSON_CreateObject();
 
-    denvd_stopping(d, s, false);
+    denvd_stopping(d, s, false, true);
     server_timer_stop(s->ttl);
     if (s->rt && rt_sandbox_destroy(d->rt, s->rt, err) < 0)
         log_msg(d->log, LOG_ERROR, "sandbox %s: destroy: %s", s->id, err->msg);
@@ -515,7 +516,7 @@ int sbx_pause(struct daemon *d, struct sbx *s, bool memory, struct error *err)
             }
         }
     }
-    denvd_stopping(d, s, frozen);
+    denvd_stopping(d, s, frozen, false);
     server_timer_stop(s->ttl);
     s->state = SBX_PAUSED;
     s->frozen = frozen;
@@ -547,7 +548,7 @@ int sbx_resume(struct daemon *d, struct sbx *s, int64_t timeout_s, bool memory, 
         rt_sandbox_set_ud(s->rt, s);
     }
     if (!memory && rt_sandbox_running(s->rt)) { /* restore from disk only: cold boot */
-        denvd_stopping(d, s, false);            /* the frozen processes it kept are gone now */
+        denvd_stopping(d, s, false, false);     /* the frozen processes it kept are gone now */
         if (s->frozen) rt_sandbox_thaw(d->rt, s->rt, err); /* v1 freezers keep killed tasks */
         if (rt_sandbox_stop(d->rt, s->rt, err) < 0) return error_prefix(err, "cannot reboot");
         s->frozen = false;
@@ -674,7 +675,7 @@ static void hook_sandbox_died(void *ud, struct rt_sandbox *sb, const char *why)
     if (!s || d->shutting_down) return;
     sbx_log(s, LOG_ERROR, NULL, "sandbox init died: %s", why ? why : "unknown");
     if (s->state != SBX_RUNNING) return;
-    denvd_stopping(d, s, false);
+    denvd_stopping(d, s, false, true);
     server_timer_stop(s->ttl);
     s->state = SBX_PAUSED; /* files are intact: connect boots a fresh init */
     s->frozen = false;
@@ -838,7 +839,7 @@ void sbx_manager_stop(struct daemon *d)
     for (size_t i = 0; i < d->n_sbx; i++) {
         struct sbx *s = d->sbx[i];
         server_timer_stop(s->ttl);
-        denvd_stopping(d, s, false);
+        denvd_stopping(d, s, false, false);
         if (s->rt && rt_sandbox_running(s->rt)) {
             if (rt_sandbox_stop(d->rt, s->rt, &err) < 0)
                 log_msg(d->log, LOG_ERROR, "sandbox %s: stop: %s", s->id, err.msg);

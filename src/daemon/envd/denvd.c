@@ -93,14 +93,14 @@ void denvd_on_proc_exited(struct envd *e, struct rt_sandbox *sb, pid_t pid, int 
         }
 }
 
-void denvd_on_sandbox_gone(struct envd *e, const char *id)
+void denvd_on_sandbox_gone(struct envd *e, const char *id, bool log_ends)
 {
     if (!e || !id) return;
     for (struct denvd_sbx **pp = &e->sbxs; *pp; pp = &(*pp)->next)
         if (strcmp((*pp)->id, id) == 0) {
             struct denvd_sbx *s = *pp;
             *pp = s->next;
-            denvd_process_sbx_stopped(s);
+            if (log_ends) denvd_process_sbx_stopped(s);
             sbx_free(s);
             return;
         }

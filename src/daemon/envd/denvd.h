@@ -56,8 +56,10 @@ void denvd_free(struct envd *e);
 void denvd_adopt_running(struct envd *e);
 void denvd_on_proc_exited(struct envd *e, struct rt_sandbox *sb, pid_t pid, int exit_code,
                           int signo);
-/* The sandbox was killed or its init died: cut its streams, forget its processes. */
-void denvd_on_sandbox_gone(struct envd *e, const char *id);
+/* The sandbox's processes are gone (killed, init died, paused without memory, boxtopd
+ * stopping): cut its streams, forget its processes; log_ends: log each one's end first (not
+ * when the sandbox itself ends: killing upstream's VM logs no process_end). */
+void denvd_on_sandbox_gone(struct envd *e, const char *id, bool log_ends);
 /* The sandbox was frozen (pause): cut its streams, keep its processes for after resume. */
 void denvd_on_sandbox_paused(struct envd *e, const char *id);
 

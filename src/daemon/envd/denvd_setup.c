@@ -67,13 +67,13 @@ static void ops_proc_exited(void *ud, struct sbx *s, pid_t pid, int exit_code, i
     if (s && s->rt) denvd_on_proc_exited(e, s->rt, pid, exit_code, signo);
 }
 
-static void ops_sandbox_stopping(void *ud, struct sbx *s, bool processes_survive)
+static void ops_sandbox_stopping(void *ud, struct sbx *s, bool processes_survive, bool sandbox_ends)
 {
     struct envd *e = ud;
     if (processes_survive)
         denvd_on_sandbox_paused(e, s->id);
     else
-        denvd_on_sandbox_gone(e, s->id);
+        denvd_on_sandbox_gone(e, s->id, !sandbox_ends);
 }
 
 static void ops_shutdown(void *ud)
